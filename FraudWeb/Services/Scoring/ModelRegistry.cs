@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Learning;
+using FraudWeb.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Scoring;
+
+/// <summary>
+/// Trains models from the stored history, saves them under the data directory's models folder, registers them in
+/// ModelVersions and loads the active one into the serving holder.
+/// </summary>
+public sealed class ModelRegistry(
+    FraudDbContext db,
+    FraudWebPaths paths,
+    IServingModel servingModel,
+    IOptions<SeedOptions> seedOptions,
+    IOptions<ScoringOptions> scoringOptions,
+    TimeProvider clock,
+    ILogger<ModelRegistry> logger)
+{
+    public Task<bool> HasActiveModelAsync(CancellationToken cancellationToken) => db.ModelVersions.AnyAsync(m => m.IsActive, cancellationToken);
+
+    /// <summary>Trains on every labelled stored transaction, saves, registers and activates the model.</summary>
+    public async Task<ModelVersion> TrainAndActivateAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var rows = await db.Transactions.AsNoTracking()
+            .Where(t => t.Label != FraudLabel.Unknown)
+            .OrderBy(t => t.TimestampUtc).ThenBy(t => t.Id)
+            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label })
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0) throw new InvalidOperationException("There is no labelled history to train a model on.");
+        var records = rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
+        var featureOptions = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays };
+        var features = TransactionFeatures.ComputeBatch(records, featureOptions);
+        var labels = records.ConvertAll(r => r.IsFraud ? 1f : 0f).ToArray();
+        var dataset = new Dataset(features, records.Count, TransactionFeatures.Names.Count, labels, TransactionFeatures.Names);
+        LogProgress(logger, $"computed features for {records.Count} transactions", stopwatch.Elapsed.TotalSeconds);
+
+        var seed = seedOptions.Value;
+        var model = BoostedTreesTrainer.Train(dataset, new BoostedTreesOptions { NumberOfTrees = seed.Trees, NumberOfLeaves = seed.Leaves, Seed = seed.RandomSeed });
+        LogProgress(logger, $"trained {model.TreeCount} trees", stopwatch.Elapsed.TotalSeconds);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var frauds = labels.Count(l => l > 0.5f);
+        var version = "gbt-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var metadata = new ModelMetadata
+        {
+            Version = version,
+            CreatedUtc = now,
+            TrainingWindowStart = records[0].Timestamp,
+            TrainingWindowEnd = records[^1].Timestamp,
+            TrainingRows = records.Count,
+            TrainingFrauds = frauds,
+        };
+        var fileName = version + ".model";
+        var path = Path.Combine(paths.ModelsDirectory, fileName);
+        await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            ModelFile.Save(stream, model, metadata);
+        }
+
+        foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
+        var registered = ModelVersion.Register(version, fileName, now, records.Count, frauds,
+            JsonSerializer.Serialize(new Dictionary<string, double> { ["trainingSeconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2) }));
+        registered.Activate(now);
+        db.ModelVersions.Add(registered);
+        await db.SaveChangesAsync(cancellationToken);
+        servingModel.Promote(new ServingSnapshot(model, version));
+        LogProgress(logger, $"registered and serving model {version}", stopwatch.Elapsed.TotalSeconds);
+        return registered;
+    }
+
+    /// <summary>Loads the active model into the serving holder; false (and an error in the log) when there is none or its file is bad.</summary>
+    public async Task<bool> LoadActiveAsync(CancellationToken cancellationToken)
+    {
+        var active = await db.ModelVersions.AsNoTracking().Where(m => m.IsActive).OrderByDescending(m => m.CreatedUtc).FirstOrDefaultAsync(cancellationToken);
+        if (active is null)
+        {
+            LogNoModel(logger);
+            return false;
+        }
+        var path = Path.Combine(paths.ModelsDirectory, active.FileName);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            var (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            servingModel.Promote(new ServingSnapshot(model, active.Version));
+            LogProgress(logger, $"loaded model {active.Version}", 0);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
+        {
+            LogBadModel(logger, ex, active.Version, path);
+            return false;
+        }
+    }
+
+    private static void LogProgress(ILogger logger, string step, double seconds) =>
+        logger.LogInformation("Model: {Step} ({Seconds:F1} s)", step, seconds);
+
+    private static void LogNoModel(ILogger logger) =>
+        logger.LogWarning("No active model is registered: transactions cannot be scored until one is trained.");
+
+    private static void LogBadModel(ILogger logger, Exception ex, string version, string path) =>
+        logger.LogError(ex, "The active model {Version} could not be loaded from {Path}: transactions cannot be scored.", version, path);
+}

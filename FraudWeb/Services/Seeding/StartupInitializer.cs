@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using FraudWeb.Data;
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Scoring;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Seeding;
+
+/// <summary>
+/// Runs before the server accepts requests: checks required secrets, applies migrations (SQLite in WAL mode),
+/// creates the roles, seeds an empty database, trains the first model if none exists and loads the serving model.
+/// </summary>
+public sealed class StartupInitializer(IServiceProvider services, ILogger<StartupInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        _ = provider.GetRequiredService<CardKeyProvider>();
+        await MigrateAsync(provider, cancellationToken);
+
+        var seed = provider.GetRequiredService<IOptions<SeedOptions>>().Value;
+        if (seed.Enabled) await provider.GetRequiredService<HistorySeeder>().SeedIfEmptyAsync(cancellationToken);
+
+        var registry = provider.GetRequiredService<ModelRegistry>();
+        if (!await registry.HasActiveModelAsync(cancellationToken) && seed.Enabled && seed.TrainModel)
+        {
+            await registry.TrainAndActivateAsync(cancellationToken);
+        }
+        else
+        {
+            await registry.LoadActiveAsync(cancellationToken);
+        }
+        LogReady(logger, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Migrations and roles only; also used by the create-admin command.</summary>
+    public static async Task MigrateAsync(IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        var db = provider.GetRequiredService<FraudDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers proceed while a payment is being written; the setting is stored in the file.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        await db.Database.MigrateAsync(cancellationToken);
+
+        var roles = provider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                var result = await roles.CreateAsync(new IdentityRole(role));
+                if (!result.Succeeded) throw new InvalidOperationException($"Could not create role {role}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+            }
+        }
+    }
+
+    private static void LogReady(ILogger logger, double seconds) =>
+        logger.LogInformation("FraudWeb data ready in {Seconds:F1} s", seconds);
+}
