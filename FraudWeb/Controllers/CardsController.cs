@@ -8,6 +8,13 @@ namespace FraudWeb.Controllers;
 public sealed class CardsController(CardService cards) : Controller
 {
     [HttpGet]
+    public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
+    {
+        var model = await cards.GetAsync(User.GetUserId(), id, cancellationToken);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpGet]
     public IActionResult Add() => View(new AddCardViewModel { CreditLimit = 2500m });
 
     [HttpPost]

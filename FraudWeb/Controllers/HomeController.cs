@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FraudWeb.ViewModels.Shared;
+using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

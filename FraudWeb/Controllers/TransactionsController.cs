@@ -8,8 +8,12 @@ namespace FraudWeb.Controllers;
 public sealed class TransactionsController(TransactionService transactions) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> New(long? cardId, CancellationToken cancellationToken) =>
-        View(await transactions.NewFormAsync(User.GetUserId(), new NewTransactionViewModel { CardId = cardId }, cancellationToken));
+    public async Task<IActionResult> New(long? cardId, CancellationToken cancellationToken)
+    {
+        var userId = User.GetUserId();
+        if (cardId is { } id && !await transactions.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
+        return View(await transactions.NewFormAsync(userId, new NewTransactionViewModel { CardId = cardId }, cancellationToken));
+    }
 
     [HttpPost]
     public async Task<IActionResult> New(NewTransactionViewModel model, CancellationToken cancellationToken)
@@ -19,6 +23,7 @@ public sealed class TransactionsController(TransactionService transactions) : Co
         {
             var outcome = await transactions.SubmitAsync(userId, model, cancellationToken);
             if (outcome.TransactionId is { } id) return RedirectToAction(nameof(Details), new { id });
+            if (outcome.NotFound) return NotFound();
             if (outcome.ScorerUnavailable)
             {
                 Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

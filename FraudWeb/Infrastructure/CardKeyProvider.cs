@@ -6,7 +6,7 @@ namespace FraudWeb.Infrastructure;
 /// Resolves Cards:FingerprintKey (base64, at least 32 bytes). In Development a missing key is generated once into
 /// the data directory; anywhere else start-up stops, because fingerprints made with a throw-away key are useless.
 /// </summary>
-public sealed class CardKeyProvider
+public sealed partial class CardKeyProvider
 {
     public const string SettingName = "Cards:FingerprintKey";
 
@@ -49,6 +49,6 @@ public sealed class CardKeyProvider
 
     public CardFingerprinter Fingerprinter { get; }
 
-    private static void LogGeneratedKey(ILogger logger, string file) =>
-        logger.LogWarning("No {Setting} configured: generated a development key in {File}. Configure a real key outside Development.", SettingName, file);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Cards:FingerprintKey configured: generated a development key in {File}. Configure a real key outside Development.")]
+    private static partial void LogGeneratedKey(ILogger logger, string file);
 }

@@ -19,7 +19,7 @@ public enum SignInOutcome
 }
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
-public sealed class AccountService(
+public sealed partial class AccountService(
     UserManager<ApplicationUser> users,
     SignInManager<ApplicationUser> signIn,
     FraudDbContext db,
@@ -139,5 +139,6 @@ public sealed class AccountService(
         _ => error.Description,
     };
 
-    private static void LogRegistered(ILogger logger, string userId) => logger.LogInformation("Registered user {UserId}", userId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId}")]
+    private static partial void LogRegistered(ILogger logger, string userId);
 }

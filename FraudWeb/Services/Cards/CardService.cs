@@ -3,6 +3,7 @@ using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure;
 using FraudWeb.ViewModels.Cards;
+using FraudWeb.ViewModels.Profile;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Cards;
@@ -11,7 +12,7 @@ namespace FraudWeb.Services.Cards;
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
 /// (never stored, logged or returned).
 /// </summary>
-public sealed class CardService(FraudDbContext db, CardKeyProvider keys, TimeProvider clock, ILogger<CardService> logger)
+public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, TimeProvider clock, ILogger<CardService> logger)
 {
     public const string DuplicateMessage = "This card has already been added.";
 
@@ -56,6 +57,22 @@ public sealed class CardService(FraudDbContext db, CardKeyProvider keys, TimePro
         return ServiceResult.Ok;
     }
 
-    private static void LogAdded(ILogger logger, long cardId, CardBrand brand, string last4) =>
-        logger.LogInformation("Added card {CardId} ({Brand} ending {Last4})", cardId, brand, last4);
+    /// <summary>The caller's own card with its latest payments, or null (another holder's card looks missing).</summary>
+    public async Task<CardDetailsViewModel?> GetAsync(string userId, long id, CancellationToken cancellationToken)
+    {
+        var card = await db.Cards.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.CardHolder!.UserId == userId, cancellationToken);
+        if (card is null) return null;
+        var recent = await db.Transactions.AsNoTracking().Where(t => t.CardId == id)
+            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20)
+            .Select(t => new TransactionRowViewModel(t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
+                t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(), t.Verdict == null ? null : t.Verdict.RiskScore,
+                t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
+            .ToListAsync(cancellationToken);
+        return new CardDetailsViewModel(
+            new CardSummaryViewModel(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit),
+            recent);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added card {CardId} ({Brand} ending {Last4})")]
+    private static partial void LogAdded(ILogger logger, long cardId, CardBrand brand, string last4);
 }

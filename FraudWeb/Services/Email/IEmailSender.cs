@@ -3,5 +3,5 @@ namespace FraudWeb.Services.Email;
 /// <summary>Sends mail to users (password resets). The default writes .eml files to a pickup folder.</summary>
 public interface IEmailSender
 {
-    Task SendEmailAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken = default);
+    Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default);
 }

@@ -9,18 +9,18 @@ namespace FraudWeb.Services.Email;
 /// Writes each message as an RFC 5322 .eml file to Mail:PickupDirectory (default: "mail" in the data directory),
 /// where a mail relay, or a person during development, can pick it up. No SMTP server is needed to run the app.
 /// </summary>
-public sealed class PickupDirectoryEmailSender(IOptions<MailOptions> options, FraudWebPaths paths, TimeProvider clock, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
+public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> options, FraudWebPaths paths, TimeProvider clock, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
 {
     public string PickupDirectory { get; } = string.IsNullOrWhiteSpace(options?.Value.PickupDirectory)
         ? Path.Combine(paths?.DataDirectory ?? throw new ArgumentNullException(nameof(paths)), "mail")
         : Path.GetFullPath(options.Value.PickupDirectory);
 
-    public async Task SendEmailAsync(string to, string subject, string htmlBody, CancellationToken cancellationToken = default)
+    public async Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(to);
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(htmlBody);
-        if (to.AsSpan().ContainsAny('\r', '\n') || subject.AsSpan().ContainsAny('\r', '\n'))
+        if (recipient.AsSpan().ContainsAny('\r', '\n') || subject.AsSpan().ContainsAny('\r', '\n'))
         {
             throw new ArgumentException("Header values cannot contain line breaks.");
         }
@@ -29,7 +29,7 @@ public sealed class PickupDirectoryEmailSender(IOptions<MailOptions> options, Fr
         var id = Guid.NewGuid().ToString("N");
         var message = new StringBuilder()
             .Append("From: ").Append(options.Value.From).Append("\r\n")
-            .Append("To: ").Append(to).Append("\r\n")
+            .Append("To: ").Append(recipient).Append("\r\n")
             .Append("Subject: ").Append(subject).Append("\r\n")
             .Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
             .Append("Message-ID: <").Append(id).Append("@fraudweb.local>\r\n")
@@ -43,5 +43,6 @@ public sealed class PickupDirectoryEmailSender(IOptions<MailOptions> options, Fr
         LogWritten(logger, file);
     }
 
-    private static void LogWritten(ILogger logger, string file) => logger.LogInformation("Mail written to {File}", file);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail written to {File}")]
+    private static partial void LogWritten(ILogger logger, string file);
 }

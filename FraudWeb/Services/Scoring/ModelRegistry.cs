@@ -15,7 +15,7 @@ namespace FraudWeb.Services.Scoring;
 /// Trains models from the stored history, saves them under the data directory's models folder, registers them in
 /// ModelVersions and loads the active one into the serving holder.
 /// </summary>
-public sealed class ModelRegistry(
+public sealed partial class ModelRegistry(
     FraudDbContext db,
     FraudWebPaths paths,
     IServingModel servingModel,
@@ -41,11 +41,11 @@ public sealed class ModelRegistry(
         var features = TransactionFeatures.ComputeBatch(records, featureOptions);
         var labels = records.ConvertAll(r => r.IsFraud ? 1f : 0f).ToArray();
         var dataset = new Dataset(features, records.Count, TransactionFeatures.Names.Count, labels, TransactionFeatures.Names);
-        LogProgress(logger, $"computed features for {records.Count} transactions", stopwatch.Elapsed.TotalSeconds);
+        LogFeatures(logger, records.Count, stopwatch.Elapsed.TotalSeconds);
 
         var seed = seedOptions.Value;
         var model = BoostedTreesTrainer.Train(dataset, new BoostedTreesOptions { NumberOfTrees = seed.Trees, NumberOfLeaves = seed.Leaves, Seed = seed.RandomSeed });
-        LogProgress(logger, $"trained {model.TreeCount} trees", stopwatch.Elapsed.TotalSeconds);
+        LogTrained(logger, model.TreeCount, stopwatch.Elapsed.TotalSeconds);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var frauds = labels.Count(l => l > 0.5f);
@@ -73,7 +73,7 @@ public sealed class ModelRegistry(
         db.ModelVersions.Add(registered);
         await db.SaveChangesAsync(cancellationToken);
         servingModel.Promote(new ServingSnapshot(model, version));
-        LogProgress(logger, $"registered and serving model {version}", stopwatch.Elapsed.TotalSeconds);
+        LogRegistered(logger, version, stopwatch.Elapsed.TotalSeconds);
         return registered;
     }
 
@@ -92,7 +92,7 @@ public sealed class ModelRegistry(
             await using var stream = File.OpenRead(path);
             var (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
             servingModel.Promote(new ServingSnapshot(model, active.Version));
-            LogProgress(logger, $"loaded model {active.Version}", 0);
+            LogLoaded(logger, active.Version);
             return true;
         }
         catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
@@ -102,12 +102,21 @@ public sealed class ModelRegistry(
         }
     }
 
-    private static void LogProgress(ILogger logger, string step, double seconds) =>
-        logger.LogInformation("Model: {Step} ({Seconds:F1} s)", step, seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: computed features for {Rows} transactions ({Seconds:F1} s)")]
+    private static partial void LogFeatures(ILogger logger, int rows, double seconds);
 
-    private static void LogNoModel(ILogger logger) =>
-        logger.LogWarning("No active model is registered: transactions cannot be scored until one is trained.");
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: trained {Trees} trees ({Seconds:F1} s)")]
+    private static partial void LogTrained(ILogger logger, int trees, double seconds);
 
-    private static void LogBadModel(ILogger logger, Exception ex, string version, string path) =>
-        logger.LogError(ex, "The active model {Version} could not be loaded from {Path}: transactions cannot be scored.", version, path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: registered and serving {Version} ({Seconds:F1} s)")]
+    private static partial void LogRegistered(ILogger logger, string version, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: loaded {Version} for serving")]
+    private static partial void LogLoaded(ILogger logger, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No active model is registered: transactions cannot be scored until one is trained.")]
+    private static partial void LogNoModel(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The active model {Version} could not be loaded from {Path}: transactions cannot be scored.")]
+    private static partial void LogBadModel(ILogger logger, Exception ex, string version, string path);
 }

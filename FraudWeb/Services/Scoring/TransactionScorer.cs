@@ -14,7 +14,7 @@ namespace FraudWeb.Services.Scoring;
 /// probability and explanation, the risk policy's decision; then stores the transaction, its verdict and the card's
 /// new balance in one database transaction.
 /// </summary>
-public sealed class TransactionScorer(
+public sealed partial class TransactionScorer(
     FraudDbContext db,
     IServingModel servingModel,
     RiskPolicy policy,
@@ -106,7 +106,6 @@ public sealed class TransactionScorer(
             ReasonPhrases.Describe(names[i], contributions[i], names, features))).ToList();
     }
 
-    private static void LogScored(ILogger logger, long id, int score, Decision decision, string version, double milliseconds) =>
-        logger.LogInformation("Scored transaction {TransactionId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms",
-            id, score, decision, version, milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scored transaction {TransactionId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms")]
+    private static partial void LogScored(ILogger logger, long transactionId, int riskScore, Decision decision, string modelVersion, double milliseconds);
 }

@@ -5,6 +5,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Simulation;
 using FraudWeb.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Seeding;
@@ -14,7 +15,7 @@ namespace FraudWeb.Services.Seeding;
 /// payments (fixed seed, ending yesterday). All simulated cards belong to one card holder with no user account,
 /// so they can never be signed in to; their transactions carry the simulator's fraud label.
 /// </summary>
-public sealed class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, TimeProvider clock, ILogger<HistorySeeder> logger)
+public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, TimeProvider clock, ILogger<HistorySeeder> logger)
 {
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
@@ -108,10 +109,9 @@ public sealed class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> optio
         return parameter;
     }
 
-    private static void LogStep(ILogger logger, string step, int count, double seconds) =>
-        logger.LogInformation("Seeding: {Step} {Count} transactions in {Seconds:F1} s", step, count, seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding: {Step} {Count} transactions in {Seconds:F1} s")]
+    private static partial void LogStep(ILogger logger, string step, int count, double seconds);
 
-    private static void LogSeeded(ILogger logger, int terminals, int cards, int transactions, double seconds) =>
-        logger.LogInformation("Seeded {Terminals} merchants, {Cards} simulated cards and {Transactions} transactions in {Seconds:F1} s",
-            terminals, cards, transactions, seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Terminals} merchants, {Cards} simulated cards and {Transactions} transactions in {Seconds:F1} s")]
+    private static partial void LogSeeded(ILogger logger, int terminals, int cards, int transactions, double seconds);
 }

@@ -12,7 +12,7 @@ namespace FraudWeb.Services.Seeding;
 /// Runs before the server accepts requests: checks required secrets, applies migrations (SQLite in WAL mode),
 /// creates the roles, seeds an empty database, trains the first model if none exists and loads the serving model.
 /// </summary>
-public sealed class StartupInitializer(IServiceProvider services, ILogger<StartupInitializer> logger) : IHostedService
+public sealed partial class StartupInitializer(IServiceProvider services, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +70,6 @@ public sealed class StartupInitializer(IServiceProvider services, ILogger<Startu
         }
     }
 
-    private static void LogReady(ILogger logger, double seconds) =>
-        logger.LogInformation("FraudWeb data ready in {Seconds:F1} s", seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "FraudWeb data ready in {Seconds:F1} s")]
+    private static partial void LogReady(ILogger logger, double seconds);
 }

@@ -9,11 +9,15 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Transactions;
 
 /// <summary>Outcome of a submission: the new transaction's id, or a message for the form.</summary>
-public sealed record SubmitOutcome(long? TransactionId, ServiceResult Result, bool ScorerUnavailable = false);
+public sealed record SubmitOutcome(long? TransactionId, ServiceResult Result, bool ScorerUnavailable = false, bool NotFound = false);
 
 /// <summary>Submitting payments on the signed-in holder's own cards and reading their verdicts.</summary>
 public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer)
 {
+    /// <summary>Whether the card is the caller's (a foreign or unknown card id is answered with 404).</summary>
+    public Task<bool> OwnsCardAsync(string userId, long cardId, CancellationToken cancellationToken) =>
+        db.Cards.AnyAsync(c => c.Id == cardId && c.CardHolder!.UserId == userId, cancellationToken);
+
     public async Task<NewTransactionViewModel> NewFormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
     {
         var model = posted ?? new NewTransactionViewModel();
@@ -25,12 +29,11 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         return model;
     }
 
-    /// <summary>Null result id with no errors means the card or merchant is not the caller's to use (404).</summary>
-    public async Task<SubmitOutcome> SubmitAsync(string userId, NewTransactionViewModel model, CancellationToken cancellationToken)
+        public async Task<SubmitOutcome> SubmitAsync(string userId, NewTransactionViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var card = await db.Cards.FirstOrDefaultAsync(c => c.Id == model.CardId && c.CardHolder!.UserId == userId, cancellationToken);
-        if (card is null) return new SubmitOutcome(null, ServiceResult.Fail("Choose one of your cards.", nameof(model.CardId)));
+        if (card is null) return new SubmitOutcome(null, ServiceResult.Ok, NotFound: true);
         var terminal = await db.Terminals.AsNoTracking().FirstOrDefaultAsync(t => t.Id == model.TerminalId, cancellationToken);
         if (terminal is null) return new SubmitOutcome(null, ServiceResult.Fail("Choose a merchant from the list.", nameof(model.TerminalId)));
         try

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using FraudWeb.ViewModels.Shared;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Account;
 

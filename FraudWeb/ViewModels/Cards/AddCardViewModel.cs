@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using FraudWeb.ViewModels.Shared;
+using FraudWeb.ViewModels.Profile;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Cards;
 
@@ -34,3 +35,5 @@ public sealed class AddCardViewModel
     [Display(Name = "Credit limit")]
     public decimal? CreditLimit { get; set; }
 }
+
+public sealed record CardDetailsViewModel(CardSummaryViewModel Card, IReadOnlyList<TransactionRowViewModel> RecentTransactions);

@@ -1,4 +1,4 @@
-namespace FraudWeb.ViewModels.Shared;
+namespace FraudWeb.ViewModels.Common;
 
 public sealed record ErrorViewModel(int StatusCode, string Title, string Message, string RequestId)
 {

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 
-namespace FraudWeb.ViewModels.Shared;
+namespace FraudWeb.ViewModels.Common;
 
 /// <summary>A date of birth for an adult in a sensible range (the domain's rule, checked at the form).</summary>
 [AttributeUsage(AttributeTargets.Property)]
