@@ -1,4 +1,3 @@
-// Contract stub: the features work replaces the bodies; signatures stay.
 namespace FraudWeb.Domain.Features;
 
 public sealed record FeatureOptions
@@ -7,25 +6,386 @@ public sealed record FeatureOptions
     public int LabelDelayDays { get; init; } = 7;
 }
 
+/// <summary>
+/// The transaction feature vector: the Fraud Detection Handbook's 15 baseline features (same names and definitions as
+/// its reference code) followed by our extra features. One definition serves batch (training) and online (scoring):
+/// both fill the vector from the same window statistics through <see cref="Fill"/>.
+/// <para>
+/// Windows: a customer (card) window of w days holds the card's transactions at times in (t - w, t], the current one
+/// included; a terminal window of w days holds the terminal's transactions in (t - delay - w, t - delay], because labels
+/// are only known after the delay. Ties in time: the earlier TransactionId counts as earlier, so a customer window
+/// includes same-time transactions with a smaller id and excludes those with a larger id.
+/// Amount sums are exact (amounts in 1e-4 units, integer sums), so the result does not depend on summation order.
+/// </para>
+/// </summary>
 public static class TransactionFeatures
 {
+    /// <summary>The handbook's 15 baseline features come first in the vector.</summary>
+    public const int BaselineCount = 15;
+
+    private static readonly int[] CustomerWindowDays = [1, 7, 30];
+    private static readonly int[] TerminalWindowDays = [1, 7, 30];
+
+    private const int LongestCustomerWindowDays = 30;
+    private const int LongestTerminalWindowDays = 30;
+
+    /// <summary>Amounts are summed as integers of this many units per currency unit: exact, order-independent sums.</summary>
+    private const double AmountScale = 10000;
+
+    private static readonly string[] FeatureNames =
+    [
+        "tx_amount", "tx_during_weekend", "tx_during_night",
+        "customer_nb_tx_1day", "customer_avg_amount_1day",
+        "customer_nb_tx_7day", "customer_avg_amount_7day",
+        "customer_nb_tx_30day", "customer_avg_amount_30day",
+        "terminal_nb_tx_1day", "terminal_risk_1day",
+        "terminal_nb_tx_7day", "terminal_risk_7day",
+        "terminal_nb_tx_30day", "terminal_risk_30day",
+        "customer_amount_ratio_30day",
+        "customer_amount_zscore_30day",
+        "customer_seconds_since_prev_tx",
+        "customer_terminal_nb_tx_30day",
+    ];
+
     /// <summary>Feature names, in vector order.</summary>
-    public static IReadOnlyList<string> Names => throw new NotImplementedException();
+    public static IReadOnlyList<string> Names => FeatureNames;
 
     /// <summary>How far back the online computation needs the card's history.</summary>
-    public static TimeSpan CustomerLookback(FeatureOptions options) => throw new NotImplementedException();
+    public static TimeSpan CustomerLookback(FeatureOptions options) => TimeSpan.FromDays(LongestCustomerWindowDays);
 
     /// <summary>How far back the online computation needs the terminal's history.</summary>
-    public static TimeSpan TerminalLookback(FeatureOptions options) => throw new NotImplementedException();
+    public static TimeSpan TerminalLookback(FeatureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return TimeSpan.FromDays(options.LabelDelayDays + LongestTerminalWindowDays);
+    }
 
-    /// <summary>Batch, O(n): transactions sorted by Timestamp; returns rows * Names.Count values, row-major.</summary>
-    public static float[] ComputeBatch(IReadOnlyList<TransactionRecord> sortedByTime, FeatureOptions options) => throw new NotImplementedException();
+    /// <summary>
+    /// Batch, O(n): transactions sorted by (Timestamp, TransactionId); returns rows * Names.Count values, row-major.
+    /// Each card and terminal keeps its transactions in arrival order with one moving start per window, so every
+    /// transaction enters and leaves each window once.
+    /// </summary>
+    public static float[] ComputeBatch(IReadOnlyList<TransactionRecord> sortedByTime, FeatureOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sortedByTime);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+        var n = sortedByTime.Count;
+        var width = FeatureNames.Length;
+        var output = new float[(long)n * width];
+        var ticks = new long[n];
+        var amounts = new long[n];
+        var frauds = new bool[n];
+
+        var customers = new Dictionary<long, CustomerState>();
+        var terminals = new Dictionary<long, TerminalState>();
+        var pairs = new Dictionary<(long Customer, long Terminal), PairState>();
+        var delayTicks = options.LabelDelayDays * TimeSpan.TicksPerDay;
+
+        for (var i = 0; i < n; i++)
+        {
+            var tx = sortedByTime[i];
+            if (i > 0)
+            {
+                var prev = sortedByTime[i - 1];
+                if (prev.Timestamp > tx.Timestamp || (prev.Timestamp == tx.Timestamp && prev.TransactionId >= tx.TransactionId))
+                {
+                    throw new ArgumentException(
+                        $"Transactions must be sorted by (Timestamp, TransactionId) without duplicates; index {i} (id {tx.TransactionId}) is out of order.",
+                        nameof(sortedByTime));
+                }
+            }
+
+            var t = tx.Timestamp.Ticks;
+            ticks[i] = t;
+            amounts[i] = ScaleAmount(tx.Amount);
+            frauds[i] = tx.IsFraud;
+
+            if (!customers.TryGetValue(tx.CustomerId, out var customer))
+            {
+                customer = new CustomerState();
+                customers.Add(tx.CustomerId, customer);
+            }
+
+            var c = customer.Add(i, t, amounts, ticks);
+            if (!terminals.TryGetValue(tx.TerminalId, out var terminal))
+            {
+                terminal = new TerminalState();
+                terminals.Add(tx.TerminalId, terminal);
+            }
+
+            var term = terminal.Query(t - delayTicks, ticks, frauds);
+            terminal.Rows.Add(i);
+            if (!pairs.TryGetValue((tx.CustomerId, tx.TerminalId), out var pair))
+            {
+                pair = new PairState();
+                pairs.Add((tx.CustomerId, tx.TerminalId), pair);
+            }
+
+            c.SameTerminal30 = pair.Add(t);
+            Fill(tx, c, term, output.AsSpan(i * width, width));
+        }
+
+        return output;
+    }
 
     /// <summary>
     /// Online, for one transaction from stored history: the card's earlier transactions within CustomerLookback
     /// and the terminal's earlier transactions within TerminalLookback (any order, tx itself excluded).
-    /// Gives exactly the vector ComputeBatch gives for the same transaction.
+    /// Gives exactly the vector ComputeBatch gives for the same transaction. History entries of another card or
+    /// terminal, later in (Timestamp, TransactionId) order, or outside a window are ignored, so passing more is harmless.
     /// </summary>
     public static void ComputeOnline(in TransactionRecord tx, IReadOnlyList<TransactionRecord> customerHistory,
-        IReadOnlyList<TransactionRecord> terminalHistory, FeatureOptions options, Span<float> output) => throw new NotImplementedException();
+        IReadOnlyList<TransactionRecord> terminalHistory, FeatureOptions options, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(customerHistory);
+        ArgumentNullException.ThrowIfNull(terminalHistory);
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+        if (output.Length < FeatureNames.Length) throw new ArgumentException($"output needs {FeatureNames.Length} values.", nameof(output));
+
+        var t = tx.Timestamp.Ticks;
+        var amount = ScaleAmount(tx.Amount);
+        var c = new CustomerStats { PreviousTicks = long.MinValue, SameTerminal30 = 1 };
+        c.Count.Add(amount, 0);
+        c.Count.Add(amount, 1);
+        c.Count.Add(amount, 2);
+        c.SumSquares30 = (Int128)amount * amount;
+        for (var k = 0; k < customerHistory.Count; k++)
+        {
+            var h = customerHistory[k];
+            if (h.CustomerId != tx.CustomerId) continue;
+            var ht = h.Timestamp.Ticks;
+            if (ht > t || (ht == t && h.TransactionId >= tx.TransactionId)) continue;
+            if (ht <= t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay)) continue;
+            var ha = ScaleAmount(h.Amount);
+            for (var w = 0; w < CustomerWindowDays.Length; w++)
+            {
+                if (ht > t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay)) c.Count.Add(ha, w);
+            }
+
+            c.SumSquares30 += (Int128)ha * ha;
+            if (ht > c.PreviousTicks) c.PreviousTicks = ht;
+            if (h.TerminalId == tx.TerminalId) c.SameTerminal30++;
+        }
+
+        var term = new TerminalStats();
+        var upper = t - (options.LabelDelayDays * TimeSpan.TicksPerDay);
+        for (var k = 0; k < terminalHistory.Count; k++)
+        {
+            var h = terminalHistory[k];
+            if (h.TerminalId != tx.TerminalId) continue;
+            var ht = h.Timestamp.Ticks;
+            if (ht > upper) continue;
+            for (var w = 0; w < TerminalWindowDays.Length; w++)
+            {
+                if (ht > upper - (TerminalWindowDays[w] * TimeSpan.TicksPerDay)) term.Add(h.IsFraud, w);
+            }
+        }
+
+        Fill(tx, c, term, output);
+    }
+
+    /// <summary>The single place turning window statistics into the vector (batch and online share it).</summary>
+    private static void Fill(in TransactionRecord tx, in CustomerStats c, in TerminalStats term, Span<float> output)
+    {
+        var time = tx.Timestamp;
+        output[0] = (float)tx.Amount;
+        output[1] = time.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1f : 0f;
+        output[2] = time.Hour <= 6 ? 1f : 0f;
+        for (var w = 0; w < CustomerWindowDays.Length; w++)
+        {
+            var count = c.Count.Count(w);
+            output[3 + (2 * w)] = count;
+            output[4 + (2 * w)] = (float)(c.Count.Sum(w) / AmountScale / count);
+        }
+
+        for (var w = 0; w < TerminalWindowDays.Length; w++)
+        {
+            var count = term.Count(w);
+            output[9 + (2 * w)] = count;
+            output[10 + (2 * w)] = count > 0 ? (float)((double)term.Frauds(w) / count) : 0f;
+        }
+
+        // Extras: how unusual the amount is for this card, the card's pace, and its familiarity with the terminal.
+        var n30 = c.Count.Count(2);
+        var mean30 = c.Count.Sum(2) / AmountScale / n30;
+        output[15] = mean30 > 0 ? (float)(tx.Amount / mean30) : 1f;
+        var variance = ((double)(c.SumSquares30 * n30 - ((Int128)c.Count.Sum(2) * c.Count.Sum(2))) / ((double)n30 * n30)) / (AmountScale * AmountScale);
+        output[16] = variance > 0 ? (float)((tx.Amount - mean30) / Math.Sqrt(variance)) : 0f;
+        output[17] = c.PreviousTicks == long.MinValue
+            ? LongestCustomerWindowDays * 86400f
+            : (float)((time.Ticks - c.PreviousTicks) / (double)TimeSpan.TicksPerSecond);
+        output[18] = c.SameTerminal30;
+    }
+
+    private static long ScaleAmount(double amount)
+    {
+        if (!double.IsFinite(amount) || Math.Abs(amount) > 1e12)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), amount, "A transaction amount must be finite and below 1e12.");
+        }
+
+        return (long)Math.Round(amount * AmountScale);
+    }
+
+    private static void ValidateOptions(FeatureOptions options)
+    {
+        if (options.LabelDelayDays < 0 || options.LabelDelayDays > 3650)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LabelDelayDays, "LabelDelayDays must be in [0, 3650].");
+        }
+    }
+
+    /// <summary>Counts and exact amount sums of the three customer windows.</summary>
+    private struct WindowSums
+    {
+        private long _count0, _count1, _count2, _sum0, _sum1, _sum2;
+
+        public void Add(long amount, int window)
+        {
+            switch (window)
+            {
+                case 0: _count0++; _sum0 += amount; break;
+                case 1: _count1++; _sum1 += amount; break;
+                default: _count2++; _sum2 += amount; break;
+            }
+        }
+
+        public void Set(int window, long count, long sum)
+        {
+            switch (window)
+            {
+                case 0: _count0 = count; _sum0 = sum; break;
+                case 1: _count1 = count; _sum1 = sum; break;
+                default: _count2 = count; _sum2 = sum; break;
+            }
+        }
+
+        public readonly long Count(int window) => window switch { 0 => _count0, 1 => _count1, _ => _count2 };
+
+        public readonly long Sum(int window) => window switch { 0 => _sum0, 1 => _sum1, _ => _sum2 };
+    }
+
+    private struct CustomerStats
+    {
+        public WindowSums Count;
+        public Int128 SumSquares30;
+        public long PreviousTicks;
+        public int SameTerminal30;
+    }
+
+    private struct TerminalStats
+    {
+        private int _count0, _count1, _count2, _frauds0, _frauds1, _frauds2;
+
+        public void Add(bool fraud, int window)
+        {
+            var f = fraud ? 1 : 0;
+            switch (window)
+            {
+                case 0: _count0++; _frauds0 += f; break;
+                case 1: _count1++; _frauds1 += f; break;
+                default: _count2++; _frauds2 += f; break;
+            }
+        }
+
+        public void Set(int window, int count, int frauds)
+        {
+            switch (window)
+            {
+                case 0: _count0 = count; _frauds0 = frauds; break;
+                case 1: _count1 = count; _frauds1 = frauds; break;
+                default: _count2 = count; _frauds2 = frauds; break;
+            }
+        }
+
+        public readonly int Count(int window) => window switch { 0 => _count0, 1 => _count1, _ => _count2 };
+
+        public readonly int Frauds(int window) => window switch { 0 => _frauds0, 1 => _frauds1, _ => _frauds2 };
+    }
+
+    /// <summary>A card's rows in arrival order, one moving start and running sums per window.</summary>
+    private sealed class CustomerState
+    {
+        private readonly List<int> _rows = [];
+        private readonly int[] _heads = new int[CustomerWindowDays.Length];
+        private readonly long[] _sums = new long[CustomerWindowDays.Length];
+        private Int128 _sumSquares30;
+
+        public CustomerStats Add(int row, long t, long[] amounts, long[] ticks)
+        {
+            var previous = _rows.Count > 0 ? ticks[_rows[^1]] : long.MinValue;
+            _rows.Add(row);
+            var a = amounts[row];
+            var stats = new CustomerStats();
+            for (var w = 0; w < _heads.Length; w++)
+            {
+                _sums[w] += a;
+                var start = t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay);
+                while (ticks[_rows[_heads[w]]] <= start)
+                {
+                    var leaving = amounts[_rows[_heads[w]]];
+                    _sums[w] -= leaving;
+                    if (w == _heads.Length - 1) _sumSquares30 -= (Int128)leaving * leaving;
+                    _heads[w]++;
+                }
+
+                stats.Count.Set(w, _rows.Count - _heads[w], _sums[w]);
+            }
+
+            _sumSquares30 += (Int128)a * a;
+            stats.SumSquares30 = _sumSquares30;
+            stats.PreviousTicks = previous > t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay) ? previous : long.MinValue;
+            return stats;
+        }
+    }
+
+    /// <summary>A terminal's rows in arrival order; windows end at t - delay, so the current row is never inside.</summary>
+    private sealed class TerminalState
+    {
+        public readonly List<int> Rows = [];
+        private int _upper;
+        private int _upperFrauds;
+        private readonly int[] _lower = new int[TerminalWindowDays.Length];
+        private readonly int[] _lowerFrauds = new int[TerminalWindowDays.Length];
+
+        public TerminalStats Query(long upperTicks, long[] ticks, bool[] frauds)
+        {
+            while (_upper < Rows.Count && ticks[Rows[_upper]] <= upperTicks)
+            {
+                if (frauds[Rows[_upper]]) _upperFrauds++;
+                _upper++;
+            }
+
+            var stats = new TerminalStats();
+            for (var w = 0; w < _lower.Length; w++)
+            {
+                var start = upperTicks - (TerminalWindowDays[w] * TimeSpan.TicksPerDay);
+                while (_lower[w] < _upper && ticks[Rows[_lower[w]]] <= start)
+                {
+                    if (frauds[Rows[_lower[w]]]) _lowerFrauds[w]++;
+                    _lower[w]++;
+                }
+
+                stats.Set(w, _upper - _lower[w], _upperFrauds - _lowerFrauds[w]);
+            }
+
+            return stats;
+        }
+    }
+
+    /// <summary>A (card, terminal) pair's rows within the longest customer window.</summary>
+    private sealed class PairState
+    {
+        private readonly Queue<long> _times = new();
+
+        public int Add(long t)
+        {
+            _times.Enqueue(t);
+            var start = t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay);
+            while (_times.Peek() <= start) _times.Dequeue();
+            return _times.Count;
+        }
+    }
 }

@@ -1,10 +1,345 @@
-// Contract stub: the features/CLI work replaces this.
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FraudWeb.Domain.Evaluation;
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.IO;
+using FraudWeb.Domain.Learning;
+using FraudWeb.Domain.Simulation;
+
 namespace FraudWeb.Cli;
 
-/// <summary>The model verbs of the FraudWeb executable (simulate, train, evaluate, ...).</summary>
+/// <summary>
+/// The model verbs of the FraudWeb executable (simulate, features, train, evaluate, bench-score). Results go to stdout
+/// as one JSON object, progress to stderr; errors are one line on stderr (exit 2 for usage, 1 for bad input).
+/// </summary>
 public static class ModelCli
 {
-    public static bool Handles(string[] args) => false;
+    private const string ModelVersion = "fraudweb-model-1";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => throw new NotImplementedException();
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private static readonly Dictionary<string, Func<ModelCliContext, int>> Verbs = new(StringComparer.Ordinal)
+    {
+        ["simulate"] = Simulate,
+        ["features"] = Features,
+        ["train"] = Train,
+        ["evaluate"] = Evaluate,
+        ["bench-score"] = ModelCliBench.BenchScore,
+    };
+
+    public const string Usage = """
+        usage:
+          simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
+          features --transactions FILE --out FILE [--delay-days 7]
+          train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
+          train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
+            training flags: [--threads N] [--trees 100] [--leaves 20] [--learning-rate 0.2] [--min-leaf 10] [--bins 255]
+                            [--seed 42] [--features NAME,NAME (transactions mode: a subset of the feature vector)]
+          evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
+          evaluate --model MODEL --table FILE --label COLUMN [--ignore COL,COL]
+          bench-score --model MODEL --table FILE [--ignore COL,COL] [--calls 200000]
+        """;
+
+    public static bool Handles(string[] args) => args is { Length: > 0 } && Verbs.ContainsKey(args[0]);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        try
+        {
+            if (args.Length == 0 || !Verbs.TryGetValue(args[0], out var verb))
+            {
+                throw new ModelCliUsageException(args.Length == 0 ? "missing verb." : $"unknown verb '{args[0]}'.");
+            }
+
+            return verb(new ModelCliContext(args[0], args[1..], stdout, stderr));
+        }
+        catch (ModelCliUsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+        catch (Exception e) when (e is ModelCliInputException or CsvFormatException or ModelFormatException
+                                      or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OutOfMemoryException)
+        {
+            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            return 1;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    private static int Simulate(ModelCliContext c)
+    {
+        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed");
+        var output = a.Required("out");
+        var options = new SimulatorOptions
+        {
+            Customers = a.Int("customers", 5000, 1, 10_000_000),
+            Terminals = a.Int("terminals", 10000, 1, 10_000_000),
+            Days = a.Int("days", 183, 1, 3650),
+            Start = a.Date("start", new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc)),
+            Seed = a.Int("seed", 1, int.MinValue, int.MaxValue),
+        };
+        var clock = Stopwatch.StartNew();
+        var result = TransactionSimulator.Generate(options);
+        var generated = clock.Elapsed.TotalSeconds;
+        c.Progress($"simulated {result.Transactions.Count} transactions in {generated:F2} s; writing {output}");
+        Write(output, path => RawTransactionCsv.Write(path, result.Transactions));
+        var frauds = result.Transactions.Count(t => t.IsFraud);
+        c.Result(new Dictionary<string, object?>
+        {
+            ["transactions"] = result.Transactions.Count,
+            ["frauds"] = frauds,
+            ["customers"] = options.Customers,
+            ["terminals"] = options.Terminals,
+            ["days"] = options.Days,
+            ["seed"] = options.Seed,
+            ["generate_seconds"] = Math.Round(generated, 3),
+            ["out"] = output,
+        });
+        return 0;
+    }
+
+    private static int Features(ModelCliContext c)
+    {
+        var a = c.Arguments("transactions", "out", "delay-days");
+        var input = a.Required("transactions");
+        var output = a.Required("out");
+        var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
+        var data = TransactionData.Load(input, featureOptions, c);
+        var columns = TransactionFeatures.Names.Concat(["tx_fraud", "customer_id", "day", "transaction_id"]).ToArray();
+        var width = TransactionFeatures.Names.Count;
+        var table = new float[data.Records.Count * (long)columns.Length];
+        for (var i = 0; i < data.Records.Count; i++)
+        {
+            var target = table.AsSpan(i * columns.Length, columns.Length);
+            data.Features.AsSpan(i * width, width).CopyTo(target);
+            target[width] = data.Records[i].IsFraud ? 1 : 0;
+            target[width + 1] = data.Records[i].CustomerId;
+            target[width + 2] = data.Days[i];
+            target[width + 3] = data.Records[i].TransactionId;
+        }
+
+        Write(output, path =>
+        {
+            using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
+            FeatureTableCsv.Write(writer, columns, table);
+        });
+        c.Result(new Dictionary<string, object?> { ["rows"] = data.Records.Count, ["columns"] = columns.Length, ["out"] = output });
+        return 0;
+    }
+
+    private static int Train(ModelCliContext c)
+    {
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed"];
+        var tableMode = c.Args.Contains("--table");
+        var a = tableMode
+            ? c.Arguments([.. common, "table", "label", "ignore"])
+            : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
+        var output = a.Required("out");
+        var options = new BoostedTreesOptions
+        {
+            Threads = a.Int("threads", Environment.ProcessorCount, 1, 1024),
+            NumberOfTrees = a.Int("trees", 100, 1, 100_000),
+            NumberOfLeaves = a.Int("leaves", 20, 2, 1 << 16),
+            LearningRate = a.Double("learning-rate", 0.2, 1e-6, 10),
+            MinimumExampleCountPerLeaf = a.Int("min-leaf", 10, 1, int.MaxValue),
+            MaximumBinCountPerFeature = a.Int("bins", 255, 2, 65535),
+            Seed = a.Int("seed", 42, int.MinValue, int.MaxValue),
+        };
+
+        Dataset train;
+        DateTime? windowStart = null, windowEnd = null;
+        var extra = new Dictionary<string, object?>();
+        if (tableMode)
+        {
+            var table = ModelCliTables.Read(a.Required("table"), c);
+            train = ModelCliTables.ToDataset(table, a.Required("label"), a.List("ignore"), a.Required("table"));
+        }
+        else
+        {
+            var input = a.Required("transactions");
+            var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
+            var data = TransactionData.Load(input, featureOptions, c);
+            var start = a.Day("train-start", data.Day0);
+            var days = a.Int("train-days", 7, 1, 3650);
+            var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < start + days).ToArray();
+            if (rows.Length == 0) throw new ModelCliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
+            var names = a.Has("features") ? a.List("features") : TransactionFeatures.Names;
+            train = data.ToDataset(rows, names, "--features");
+            windowStart = data.Day0.AddDays(start);
+            windowEnd = data.Day0.AddDays(start + days);
+            extra["train_start_day"] = start;
+            extra["train_start"] = windowStart.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var frauds = train.Labels.Count(l => l > 0.5f);
+        if (frauds == 0 || frauds == train.Rows) throw new ModelCliInputException("the training data must contain both frauds and legitimate rows.");
+        c.Progress($"training on {train.Rows} rows x {train.Columns} features ({frauds} frauds), {options.NumberOfTrees} trees, {options.Threads} threads");
+        var clock = Stopwatch.StartNew();
+        var model = BoostedTreesTrainer.Train(train, options, null, c);
+        var fit = clock.Elapsed.TotalSeconds;
+
+        var scores = new double[train.Rows];
+        model.PredictProbabilities(train.Features, scores);
+        var labels = train.Labels.Select(l => l > 0.5f).ToArray();
+        var trainAuc = Metrics.AucRoc(scores, labels);
+        var metadata = new ModelMetadata
+        {
+            Version = ModelVersion,
+            CreatedUtc = DateTime.UtcNow,
+            TrainingWindowStart = windowStart,
+            TrainingWindowEnd = windowEnd,
+            TrainingRows = train.Rows,
+            TrainingFrauds = frauds,
+            Metrics = new Dictionary<string, double>
+            {
+                ["train_auc"] = trainAuc,
+                ["train_logloss"] = Metrics.LogLoss(scores, labels),
+                ["fit_seconds"] = fit,
+            },
+        };
+        Write(output, path =>
+        {
+            using var stream = File.Create(path);
+            ModelFile.Save(stream, model, metadata);
+        });
+
+        var result = new Dictionary<string, object?>
+        {
+            ["fit_seconds"] = Math.Round(fit, 3),
+            ["rows"] = train.Rows,
+            ["features"] = train.Columns,
+            ["trees"] = model.TreeCount,
+            ["frauds"] = frauds,
+            ["threads"] = options.Threads,
+            ["train_auc"] = Math.Round(trainAuc, 6),
+        };
+        foreach (var (k, v) in extra) result[k] = v;
+        result["out"] = output;
+        c.Result(result);
+        return 0;
+    }
+
+    private static int Evaluate(ModelCliContext c)
+    {
+        var tableMode = c.Args.Contains("--table");
+        var a = tableMode
+            ? c.Arguments("model", "table", "label", "ignore")
+            : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
+        var (model, metadata) = LoadModel(a.Required("model"));
+        var result = new Dictionary<string, object?>();
+        double[] scores;
+        bool[] labels;
+        if (tableMode)
+        {
+            var file = a.Required("table");
+            var table = ModelCliTables.Read(file, c);
+            var label = a.Required("label");
+            var matrix = ModelCliTables.Columns(table, model.FeatureNames, file);
+            labels = ModelCliTables.Labels(table, label, file);
+            scores = new double[table.Rows];
+            model.PredictProbabilities(matrix, scores);
+            result["auc"] = Round(Metrics.AucRoc(scores, labels));
+            result["ap"] = Round(Metrics.AveragePrecision(scores, labels));
+            int dayColumn = table.IndexOf("day"), cardColumn = table.IndexOf("customer_id");
+            if (dayColumn >= 0 && cardColumn >= 0)
+            {
+                var days = table.Column(dayColumn).Select(v => (int)v).ToArray();
+                var cards = table.Column(cardColumn).Select(v => (long)v).ToArray();
+                result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
+            }
+        }
+        else
+        {
+            var input = a.Required("transactions");
+            var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
+            var data = TransactionData.Load(input, featureOptions, c);
+            var start = a.Day("train-start", data.Day0);
+            var split = HandbookProtocol.Split(data.Records, data.Days, start,
+                a.Int("train-days", 7, 1, 3650), featureOptions.LabelDelayDays, a.Int("test-days", 7, 1, 3650));
+            if (split.TestRows.Length == 0) throw new ModelCliInputException($"{input}: no transactions in the test days.");
+            var test = data.ToDataset(split.TestRows, model.FeatureNames, "the model's features");
+            scores = new double[test.Rows];
+            model.PredictProbabilities(test.Features, scores);
+            labels = test.Labels.Select(l => l > 0.5f).ToArray();
+            var days = split.TestRows.Select(i => data.Days[i]).ToArray();
+            var cards = split.TestRows.Select(i => data.Records[i].CustomerId).ToArray();
+            result["auc"] = Round(Metrics.AucRoc(scores, labels));
+            result["ap"] = Round(Metrics.AveragePrecision(scores, labels));
+            result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
+            result["train_rows"] = split.TrainRows.Length;
+            result["test_start_day"] = days.Length > 0 ? days.Min() : null;
+        }
+
+        result["rows"] = scores.Length;
+        result["frauds"] = labels.Count(l => l);
+        result["logloss"] = Round(Metrics.LogLoss(scores, labels));
+        var best = Metrics.AtThreshold(scores, labels, 0.5);
+        result["precision_at_0_5"] = Round(best.Precision);
+        result["recall_at_0_5"] = Round(best.Recall);
+        result["model_rows"] = metadata.TrainingRows;
+        c.Result(result);
+        return 0;
+    }
+
+    internal static (BoostedTreesModel Model, ModelMetadata Metadata) LoadModel(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ModelFile.Load(stream);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new ModelCliInputException($"{path}: not a valid model file ({e.Message})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelCliInputException($"{path}: cannot read the model ({e.Message})");
+        }
+    }
+
+    private static void Write(string path, Action<string> write)
+    {
+        try
+        {
+            write(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelCliInputException($"{path}: cannot write ({e.Message})");
+        }
+    }
+
+    private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : v;
+
+    internal static string ToJson(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);
+}
+
+/// <summary>One verb's invocation: its arguments and output streams; also the trainer's progress sink (to stderr).</summary>
+internal sealed class ModelCliContext(string verb, string[] args, TextWriter stdout, TextWriter stderr) : IProgress<string>
+{
+    public string Verb { get; } = verb;
+    public string[] Args { get; } = args;
+    public TextWriter Stdout { get; } = stdout;
+    public TextWriter Stderr { get; } = stderr;
+
+    public ModelCliArguments Arguments(params string[] known) => new(Verb, Args, known);
+
+    public void Progress(string message) => Stderr.WriteLine(message);
+
+    public void Result(Dictionary<string, object?> values) => Stdout.WriteLine(ModelCli.ToJson(values));
+
+    void IProgress<string>.Report(string value) => Progress(value);
 }

@@ -1,0 +1,190 @@
+namespace FraudWeb.Domain.Evaluation;
+
+/// <summary>A point of a ROC curve (false/true positive rates) or PR curve (recall/precision) at a score threshold.</summary>
+public readonly record struct CurvePoint(double Threshold, double X, double Y);
+
+/// <summary>Precision, recall and F1 when every score >= Threshold is flagged.</summary>
+public readonly record struct ThresholdMetrics(double Threshold, int TruePositives, int FalsePositives, int FalseNegatives, double Precision, double Recall, double F1);
+
+/// <summary>Binary classification metrics with the same definitions as scikit-learn (and the handbook's card precision).</summary>
+public static class Metrics
+{
+    /// <summary>Area under the ROC curve; tied scores get their average rank (Mann-Whitney U). NaN with a single class.</summary>
+    public static double AucRoc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    {
+        CheckLengths(scores, labels);
+        var order = SortAscending(scores);
+        long positives = 0;
+        foreach (var l in labels) if (l) positives++;
+        var negatives = labels.Length - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+        double rankSum = 0;
+        var i = 0;
+        while (i < order.Length)
+        {
+            var j = i;
+            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]]) j++;
+            var averageRank = ((i + j) / 2.0) + 1;
+            for (var k = i; k <= j; k++) if (labels[order[k]]) rankSum += averageRank;
+            i = j + 1;
+        }
+
+        return (rankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
+    }
+
+    /// <summary>scikit-learn's average precision: sum over distinct thresholds of (R_n - R_{n-1}) * P_n. NaN without positives.</summary>
+    public static double AveragePrecision(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    {
+        CheckLengths(scores, labels);
+        var order = SortAscending(scores);
+        long positives = 0;
+        foreach (var l in labels) if (l) positives++;
+        if (positives == 0) return double.NaN;
+        double ap = 0, previousRecall = 0;
+        long tp = 0, flagged = 0;
+        var i = order.Length - 1;
+        while (i >= 0)
+        {
+            var j = i;
+            while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) j--;
+            for (var k = j; k <= i; k++) if (labels[order[k]]) tp++;
+            flagged += i - j + 1;
+            var recall = (double)tp / positives;
+            ap += (recall - previousRecall) * ((double)tp / flagged);
+            previousRecall = recall;
+            i = j - 1;
+        }
+
+        return ap;
+    }
+
+    /// <summary>
+    /// The handbook's card precision@k: for each day, cards ranked by their highest score, the share of frauded cards
+    /// (any fraudulent transaction that day) among the top k (divided by k even when fewer cards), averaged over days.
+    /// Equal card scores are ranked by card id.
+    /// </summary>
+    public static double CardPrecisionAtK(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, ReadOnlySpan<int> days, ReadOnlySpan<long> cards, int k = 100)
+    {
+        CheckLengths(scores, labels);
+        if (days.Length != scores.Length || cards.Length != scores.Length) throw new ArgumentException("scores, labels, days and cards must have one entry per transaction.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        var perDay = new SortedDictionary<int, Dictionary<long, (double Score, bool Fraud)>>();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (!perDay.TryGetValue(days[i], out var byCard)) perDay[days[i]] = byCard = [];
+            if (byCard.TryGetValue(cards[i], out var c))
+            {
+                byCard[cards[i]] = (Math.Max(c.Score, scores[i]), c.Fraud || labels[i]);
+            }
+            else
+            {
+                byCard[cards[i]] = (scores[i], labels[i]);
+            }
+        }
+
+        if (perDay.Count == 0) return double.NaN;
+        double total = 0;
+        foreach (var byCard in perDay.Values)
+        {
+            var ranked = byCard.OrderByDescending(p => p.Value.Score).ThenBy(p => p.Key).Take(k);
+            total += ranked.Count(p => p.Value.Fraud) / (double)k;
+        }
+
+        return total / perDay.Count;
+    }
+
+    public static ThresholdMetrics AtThreshold(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, double threshold)
+    {
+        CheckLengths(scores, labels);
+        int tp = 0, fp = 0, fn = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var flagged = scores[i] >= threshold;
+            if (flagged && labels[i]) tp++;
+            else if (flagged) fp++;
+            else if (labels[i]) fn++;
+        }
+
+        var precision = tp + fp > 0 ? (double)tp / (tp + fp) : 0;
+        var recall = tp + fn > 0 ? (double)tp / (tp + fn) : 0;
+        var f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        return new ThresholdMetrics(threshold, tp, fp, fn, precision, recall, f1);
+    }
+
+    /// <summary>Mean binary cross-entropy (natural log), probabilities clipped to [1e-15, 1 - 1e-15].</summary>
+    public static double LogLoss(ReadOnlySpan<double> probabilities, ReadOnlySpan<bool> labels)
+    {
+        CheckLengths(probabilities, labels);
+        if (probabilities.Length == 0) return double.NaN;
+        double sum = 0;
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = Math.Clamp(probabilities[i], 1e-15, 1 - 1e-15);
+            sum -= labels[i] ? Math.Log(p) : Math.Log(1 - p);
+        }
+
+        return sum / probabilities.Length;
+    }
+
+    /// <summary>ROC points (X = false positive rate, Y = true positive rate), one per distinct score from high to low, starting at (0, 0).</summary>
+    public static IReadOnlyList<CurvePoint> RocCurve(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, int maxPoints = 200) =>
+        Curve(scores, labels, roc: true, maxPoints);
+
+    /// <summary>Precision-recall points (X = recall, Y = precision), one per distinct score from high to low.</summary>
+    public static IReadOnlyList<CurvePoint> PrecisionRecallCurve(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, int maxPoints = 200) =>
+        Curve(scores, labels, roc: false, maxPoints);
+
+    private static List<CurvePoint> Curve(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, bool roc, int maxPoints)
+    {
+        CheckLengths(scores, labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 2);
+        var order = SortAscending(scores);
+        long positives = 0;
+        foreach (var l in labels) if (l) positives++;
+        var negatives = labels.Length - positives;
+        var points = new List<CurvePoint>();
+        if (roc) points.Add(new CurvePoint(double.PositiveInfinity, 0, 0));
+        long tp = 0, fp = 0;
+        var i = order.Length - 1;
+        while (i >= 0)
+        {
+            var j = i;
+            while (j - 1 >= 0 && scores[order[j - 1]] == scores[order[i]]) j--;
+            for (var k = j; k <= i; k++)
+            {
+                if (labels[order[k]]) tp++;
+                else fp++;
+            }
+
+            var threshold = scores[order[i]];
+            points.Add(roc
+                ? new CurvePoint(threshold, negatives > 0 ? (double)fp / negatives : 0, positives > 0 ? (double)tp / positives : 0)
+                : new CurvePoint(threshold, positives > 0 ? (double)tp / positives : 0, (double)tp / (tp + fp)));
+            i = j - 1;
+        }
+
+        if (points.Count <= maxPoints) return points;
+        // Thin evenly for charts, keeping both ends.
+        var thinned = new List<CurvePoint>(maxPoints);
+        for (var p = 0; p < maxPoints; p++) thinned.Add(points[(int)Math.Round(p * (points.Count - 1) / (double)(maxPoints - 1))]);
+        return thinned;
+    }
+
+    private static void CheckLengths(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    {
+        if (scores.Length != labels.Length) throw new ArgumentException("scores and labels must have the same length.");
+        foreach (var s in scores)
+        {
+            if (double.IsNaN(s)) throw new ArgumentException("scores must not contain NaN.");
+        }
+    }
+
+    private static int[] SortAscending(ReadOnlySpan<double> scores)
+    {
+        var order = new int[scores.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var keys = scores.ToArray();
+        Array.Sort(keys, order);
+        return order;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using FraudWeb.Domain.Evaluation;
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.IO;
+using FraudWeb.Domain.Learning;
+
+namespace FraudWeb.Cli;
+
+/// <summary>A raw transaction file sorted by (time, id), its feature vectors and day numbers.</summary>
+internal sealed class TransactionData
+{
+    private TransactionData(List<TransactionRecord> records, float[] features, int[] days, DateTime day0)
+    {
+        Records = records;
+        Features = features;
+        Days = days;
+        Day0 = day0;
+    }
+
+    public List<TransactionRecord> Records { get; }
+    public float[] Features { get; }
+    public int[] Days { get; }
+    public DateTime Day0 { get; }
+
+    public static TransactionData Load(string path, FeatureOptions options, ModelCliContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var raw = RawTransactionCsv.Read(path);
+        var records = raw.Records.ToList();
+        if (records.Count == 0) throw new ModelCliInputException($"{path}: no transactions after the header.");
+        records.Sort(static (a, b) =>
+        {
+            var c = a.Timestamp.CompareTo(b.Timestamp);
+            return c != 0 ? c : a.TransactionId.CompareTo(b.TransactionId);
+        });
+        for (var i = 1; i < records.Count; i++)
+        {
+            if (records[i].TransactionId == records[i - 1].TransactionId && records[i].Timestamp == records[i - 1].Timestamp)
+            {
+                throw new ModelCliInputException($"{path}: transaction_id {records[i].TransactionId} appears twice with the same tx_datetime.");
+            }
+        }
+
+        var read = clock.Elapsed.TotalSeconds;
+        var features = TransactionFeatures.ComputeBatch(records, options);
+        context.Progress($"read {records.Count} transactions from {path} in {read:F1} s, features in {clock.Elapsed.TotalSeconds - read:F1} s");
+        return new TransactionData(records, features, HandbookProtocol.DayNumbers(records), HandbookProtocol.FirstDate(records));
+    }
+
+    /// <summary>The given rows and named features (a subset of the vector, any order) as a Dataset.</summary>
+    public Dataset ToDataset(IReadOnlyList<int> rows, IReadOnlyList<string> names, string source)
+    {
+        var all = TransactionFeatures.Names;
+        var columns = new int[names.Count];
+        for (var c = 0; c < names.Count; c++)
+        {
+            columns[c] = IndexOf(all, names[c]);
+            if (columns[c] < 0) throw new ModelCliInputException($"{source}: '{names[c]}' is not a transaction feature (known: {string.Join(',', all)}).");
+        }
+
+        var width = all.Count;
+        var x = new float[rows.Count * (long)names.Count];
+        var y = new float[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var source2 = Features.AsSpan(rows[r] * width, width);
+            var target = x.AsSpan(r * names.Count, names.Count);
+            for (var c = 0; c < columns.Length; c++) target[c] = source2[columns[c]];
+            y[r] = Records[rows[r]].IsFraud ? 1 : 0;
+        }
+
+        return new Dataset(x, rows.Count, names.Count, y, [.. names]);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal)) return i;
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>Feature-table helpers of the table modes.</summary>
+internal static class ModelCliTables
+{
+    public static FeatureTable Read(string path, ModelCliContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var table = FeatureTableCsv.Read(path);
+        context.Progress($"read {table.Rows} rows x {table.Columns.Count} columns from {path} in {clock.Elapsed.TotalSeconds:F1} s");
+        if (table.Rows == 0) throw new ModelCliInputException($"{path}: no rows after the header.");
+        return table;
+    }
+
+    /// <summary>Every column but the label and the ignored ones are features.</summary>
+    public static Dataset ToDataset(FeatureTable table, string label, IReadOnlyList<string> ignore, string path)
+    {
+        foreach (var name in ignore)
+        {
+            if (table.IndexOf(name) < 0) throw new ModelCliUsageException($"--ignore: column '{name}' is not in {path}.");
+        }
+
+        var y = Labels(table, label, path).Select(b => b ? 1f : 0f).ToArray();
+        var names = table.Columns.Where(c => c != label && !ignore.Contains(c)).ToArray();
+        if (names.Length == 0) throw new ModelCliInputException($"{path}: no feature columns left besides the label and the ignored columns.");
+        return new Dataset(Columns(table, names, path), table.Rows, names.Length, y, names);
+    }
+
+    public static float[] Columns(FeatureTable table, IReadOnlyList<string> names, string path)
+    {
+        var indexes = new int[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            indexes[i] = table.IndexOf(names[i]);
+            if (indexes[i] < 0) throw new ModelCliInputException($"{path}: missing column '{names[i]}'.");
+        }
+
+        return table.Select(indexes);
+    }
+
+    /// <summary>The label column as booleans; a value other than 0 or 1 is an error naming its line (header is line 1).</summary>
+    public static bool[] Labels(FeatureTable table, string label, string path)
+    {
+        var column = table.IndexOf(label);
+        if (column < 0) throw new ModelCliUsageException($"--label: column '{label}' is not in {path} (columns: {string.Join(',', table.Columns)}).");
+        var values = table.Column(column);
+        var labels = new bool[values.Length];
+        for (var r = 0; r < values.Length; r++)
+        {
+            if (values[r] is not (0f or 1f))
+            {
+                throw new ModelCliInputException($"{path}:{FeatureTable.LineOf(r)}:{column + 1 + table.FirstColumnOffset}: column '{label}': '{values[r]}' is not a 0/1 label.");
+            }
+
+            labels[r] = values[r] == 1f;
+        }
+
+        return labels;
+    }
+}
