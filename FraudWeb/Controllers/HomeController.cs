@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
@@ -16,13 +15,12 @@ public sealed class HomeController : Controller
     [Route("/Error/{code:int?}")]
     [IgnoreAntiforgeryToken]
     [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-    public IActionResult Error(int? code)
+    public IActionResult Error()
     {
-        var status = code ?? HttpContext.Features.Get<IExceptionHandlerFeature>() switch
-        {
-            null => StatusCodes.Status500InternalServerError,
-            _ => Response.StatusCode >= 400 ? Response.StatusCode : StatusCodes.Status500InternalServerError,
-        };
+        // No action parameters: binding them would read the (possibly malformed) form of a re-executed request again.
+        var status = int.TryParse(RouteData.Values["code"] as string, out var code) ? code
+            : Response.StatusCode >= 400 ? Response.StatusCode
+            : StatusCodes.Status500InternalServerError;
         Response.StatusCode = status;
         return View("Error", ErrorViewModel.For(status, Activity.Current?.Id ?? HttpContext.TraceIdentifier));
     }

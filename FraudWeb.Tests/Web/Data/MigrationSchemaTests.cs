@@ -85,7 +85,7 @@ public sealed class MigrationSchemaTests : IDisposable
         await connection.OpenAsync();
         var lines = new List<string>();
         var tables = await ReadAsync(connection,
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__EFMigrationsHistory' ORDER BY name",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('__EFMigrationsHistory', '__EFMigrationsLock') ORDER BY name",
             r => r.GetString(0));
         foreach (var table in tables)
         {

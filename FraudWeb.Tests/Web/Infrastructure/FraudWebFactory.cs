@@ -43,6 +43,9 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FraudWeb:BehindTlsProxy"] = "true",
         ["Cards:FingerprintKey"] = TestFingerprintKey,
+        // Capture framework logs too, so the tests that look for card numbers in logs see everything.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
     };
 
     public string NewEmail() => $"user{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid().ToString("N")[..8]}@example.test";
