@@ -52,16 +52,19 @@ public static class ReasonPhrases
 
     private static string AmountSentence(bool risky, IReadOnlyList<string> names, ReadOnlySpan<float> values)
     {
+        // The handbook's 30-day average includes this payment; take it out to compare with the usual spend.
         var amount = Value("tx_amount", names, values);
         var average = Value("customer_avg_amount_30day", names, values);
-        if (amount > 0 && average > 0 && !double.IsNaN(average))
+        var count = Value("customer_nb_tx_30day", names, values);
+        var usual = count > 1.5 ? (average * count - amount) / (count - 1) : double.NaN;
+        if (amount > 0 && usual > 0)
         {
-            var ratio = amount / average;
-            if (ratio >= 1.5) return $"This amount is {ratio.ToString("0.#", CultureInfo.InvariantCulture)}x your usual spend.";
+            var ratio = amount / usual;
+            if (ratio >= 1.5) return $"This amount is {ratio.ToString(ratio >= 10 ? "0" : "0.#", CultureInfo.InvariantCulture)}x your usual spend.";
             if (ratio <= 0.67) return "This amount is below your usual spend.";
             return "This amount is in line with your usual spend.";
         }
-        return risky ? "This is a large amount for this card." : "This amount looks ordinary.";
+        return risky ? "This is a large amount for a card with no recent spending history." : "This amount looks ordinary.";
     }
 
     private static string Count(double times)

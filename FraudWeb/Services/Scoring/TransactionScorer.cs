@@ -98,12 +98,16 @@ public sealed partial class TransactionScorer(
     /// <summary>The features that moved the score most, strongest first (positive = towards fraud).</summary>
     private static List<VerdictReason> TopReasons(IReadOnlyList<string> names, float[] features, double[] contributions, int count)
     {
-        var order = Enumerable.Range(0, contributions.Length)
-            .OrderByDescending(i => Math.Abs(contributions[i]))
-            .Take(count)
-            .OrderByDescending(i => contributions[i]);
-        return order.Select(i => new VerdictReason(names[i], features[i], Math.Round(contributions[i], 4),
-            ReasonPhrases.Describe(names[i], contributions[i], names, features))).ToList();
+        // Related features (e.g. amount and amount ratio) can say the same thing; each sentence is kept once.
+        var reasons = new List<VerdictReason>(count);
+        foreach (var i in Enumerable.Range(0, contributions.Length).OrderByDescending(i => Math.Abs(contributions[i])))
+        {
+            var text = ReasonPhrases.Describe(names[i], contributions[i], names, features);
+            if (reasons.Exists(r => r.Text == text)) continue;
+            reasons.Add(new VerdictReason(names[i], features[i], Math.Round(contributions[i], 4), text));
+            if (reasons.Count == count) break;
+        }
+        return reasons.OrderByDescending(r => r.Contribution).ToList();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scored transaction {TransactionId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms")]
