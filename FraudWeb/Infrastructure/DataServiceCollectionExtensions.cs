@@ -1,7 +1,6 @@
 using FraudWeb.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Infrastructure;
@@ -40,9 +39,6 @@ public static class DataServiceCollectionExtensions
             default:
                 throw new ConfigurationException($"Database:Provider '{database.Provider}' is not supported; set it to 'Sqlite'.");
         }
-        // Migrations are hand-written without a model snapshot (see docs/decisions/0002); a test compares the
-        // migrated schema with the model's instead of this warning.
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     public static string SqliteConnectionString(DatabaseOptions database, FraudWebPaths paths)
