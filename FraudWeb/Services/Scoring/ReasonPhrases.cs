@@ -64,7 +64,7 @@ public static class ReasonPhrases
             if (ratio <= 0.67) return "This amount is below your usual spend.";
             return "This amount is in line with your usual spend.";
         }
-        return risky ? "This is a large amount for a card with no recent spending history." : "This amount looks ordinary.";
+        return risky ? "There is no recent spending on this card to compare this amount with." : "This amount looks ordinary.";
     }
 
     private static string Count(double times)
