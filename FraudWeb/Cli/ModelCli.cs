@@ -31,6 +31,7 @@ public static class ModelCli
     public const string Usage = """
         usage:
           simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
+                   [--compromised-terminals 2] [--compromised-customers 3] (per day; 0 turns a fraud scenario off)
           features --transactions FILE --out FILE [--delay-days 7]
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
@@ -80,7 +81,7 @@ public static class ModelCli
 
     private static int Simulate(ModelCliContext c)
     {
-        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed");
+        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed", "compromised-terminals", "compromised-customers");
         var output = a.Required("out");
         var options = new SimulatorOptions
         {
@@ -89,6 +90,11 @@ public static class ModelCli
             Days = a.Int("days", 183, 1, 3650),
             Start = a.Date("start", new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc)),
             Seed = a.Int("seed", 1, int.MinValue, int.MaxValue),
+        };
+        options = options with
+        {
+            CompromisedTerminalsPerDay = a.Int("compromised-terminals", options.CompromisedTerminalsPerDay, 0, options.Terminals),
+            CompromisedCustomersPerDay = a.Int("compromised-customers", options.CompromisedCustomersPerDay, 0, options.Customers),
         };
         var clock = Stopwatch.StartNew();
         var result = TransactionSimulator.Generate(options);
