@@ -76,10 +76,10 @@ public static class TransactionFeatures
         var ticks = new long[n];
         var amounts = new long[n];
         var frauds = new bool[n];
+        var terminalIds = new long[n];
 
         var customers = new Dictionary<long, CustomerState>();
         var terminals = new Dictionary<long, TerminalState>();
-        var pairs = new Dictionary<(long Customer, long Terminal), PairState>();
         var delayTicks = options.LabelDelayDays * TimeSpan.TicksPerDay;
 
         for (var i = 0; i < n; i++)
@@ -100,6 +100,7 @@ public static class TransactionFeatures
             ticks[i] = t;
             amounts[i] = ScaleAmount(tx.Amount);
             frauds[i] = tx.IsFraud;
+            terminalIds[i] = tx.TerminalId;
 
             if (!customers.TryGetValue(tx.CustomerId, out var customer))
             {
@@ -107,7 +108,7 @@ public static class TransactionFeatures
                 customers.Add(tx.CustomerId, customer);
             }
 
-            var c = customer.Add(i, t, amounts, ticks);
+            var c = customer.Add(i, t, amounts, ticks, terminalIds);
             if (!terminals.TryGetValue(tx.TerminalId, out var terminal))
             {
                 terminal = new TerminalState();
@@ -116,13 +117,6 @@ public static class TransactionFeatures
 
             var term = terminal.Query(t - delayTicks, ticks, frauds);
             terminal.Rows.Add(i);
-            if (!pairs.TryGetValue((tx.CustomerId, tx.TerminalId), out var pair))
-            {
-                pair = new PairState();
-                pairs.Add((tx.CustomerId, tx.TerminalId), pair);
-            }
-
-            c.SameTerminal30 = pair.Add(t);
             Fill(tx, c, term, output.AsSpan(i * width, width));
         }
 
@@ -305,15 +299,17 @@ public static class TransactionFeatures
         public readonly int Frauds(int window) => window switch { 0 => _frauds0, 1 => _frauds1, _ => _frauds2 };
     }
 
-    /// <summary>A card's rows in arrival order, one moving start and running sums per window.</summary>
+    /// <summary>A card's rows in arrival order, one moving start and running sums per window, and its
+    /// per-terminal counts over the longest window.</summary>
     private sealed class CustomerState
     {
         private readonly List<int> _rows = [];
+        private readonly Dictionary<long, int> _terminalCounts = [];
         private readonly int[] _heads = new int[CustomerWindowDays.Length];
         private readonly long[] _sums = new long[CustomerWindowDays.Length];
         private Int128 _sumSquares30;
 
-        public CustomerStats Add(int row, long t, long[] amounts, long[] ticks)
+        public CustomerStats Add(int row, long t, long[] amounts, long[] ticks, long[] terminalIds)
         {
             var previous = _rows.Count > 0 ? ticks[_rows[^1]] : long.MinValue;
             _rows.Add(row);
@@ -327,7 +323,13 @@ public static class TransactionFeatures
                 {
                     var leaving = amounts[_rows[_heads[w]]];
                     _sums[w] -= leaving;
-                    if (w == _heads.Length - 1) _sumSquares30 -= (Int128)leaving * leaving;
+                    if (w == _heads.Length - 1)
+                    {
+                        _sumSquares30 -= (Int128)leaving * leaving;
+                        var leavingTerminal = terminalIds[_rows[_heads[w]]];
+                        if (--_terminalCounts[leavingTerminal] == 0) _terminalCounts.Remove(leavingTerminal);
+                    }
+
                     _heads[w]++;
                 }
 
@@ -336,6 +338,8 @@ public static class TransactionFeatures
 
             _sumSquares30 += (Int128)a * a;
             stats.SumSquares30 = _sumSquares30;
+            ref var sameTerminal = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_terminalCounts, terminalIds[row], out _);
+            stats.SameTerminal30 = ++sameTerminal;
             stats.PreviousTicks = previous > t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay) ? previous : long.MinValue;
             return stats;
         }
@@ -372,20 +376,6 @@ public static class TransactionFeatures
             }
 
             return stats;
-        }
-    }
-
-    /// <summary>A (card, terminal) pair's rows within the longest customer window.</summary>
-    private sealed class PairState
-    {
-        private readonly Queue<long> _times = new();
-
-        public int Add(long t)
-        {
-            _times.Enqueue(t);
-            var start = t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay);
-            while (_times.Peek() <= start) _times.Dequeue();
-            return _times.Count;
         }
     }
 }

@@ -70,11 +70,13 @@ public static class ModelCli
             stderr.WriteLine($"error: {OneLine(e.Message)}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OutOfMemoryException)
+#pragma warning disable CA1031 // The CLI's last line of defence: one line on stderr, never a stack trace.
+        catch (Exception e)
         {
-            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            stderr.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}");
             return 1;
         }
+#pragma warning restore CA1031
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
