@@ -36,6 +36,9 @@ internal sealed class TreeGrower
     // Below this many (row x feature) updates a histogram is built on one thread.
     private const long ParallelThreshold = 65_536;
 
+    // From this many rows a feature's histogram is accumulated in four interleaved copies.
+    private const int InterleaveThreshold = 2_048;
+
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
     private readonly int _minLeaf;
@@ -45,6 +48,7 @@ internal sealed class TreeGrower
     private readonly int[] _scratch;
     private readonly GradPair[] _ordered;
     private readonly BinStats[][] _histograms;
+    private readonly BinStats[][] _interleaved;
 
     private readonly int[] _leafSlot;
     private readonly int[] _leafStart;
@@ -79,6 +83,8 @@ internal sealed class TreeGrower
         _ordered = new GradPair[data.Rows];
         _histograms = new BinStats[maxLeaves][];
         for (int i = 0; i < maxLeaves; i++) _histograms[i] = new BinStats[data.TotalBins];
+        _interleaved = new BinStats[data.Bins.Length][];
+        for (int f = 0; f < data.Bins.Length; f++) _interleaved[f] = new BinStats[4 * data.Bins[f].TotalBinCount];
         _leafSlot = new int[maxLeaves];
         _leafStart = new int[maxLeaves];
         _leafCount = new int[maxLeaves];
@@ -127,7 +133,9 @@ internal sealed class TreeGrower
         _leafH[0] = h;
         if (CanSplit(0))
         {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             BuildHistogram(gradients, 0, bagCount, _histograms[0], allRows);
+            Prof.Root += sw.Elapsed.TotalSeconds;
             _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafCount[0]);
         }
         else
@@ -182,6 +190,7 @@ internal sealed class TreeGrower
         _leafParent[right] = node;
         _leafIsLeft[right] = false;
 
+        var swp = System.Diagnostics.Stopwatch.StartNew();
         // Stable partition of the leaf's rows: left in place, right through the scratch buffer.
         int start = _leafStart[leaf], count = _leafCount[leaf];
         var column = _data.Columns[split.Feature];
@@ -199,6 +208,7 @@ internal sealed class TreeGrower
         }
         Array.Copy(scratch, 0, rows, li, ri);
         int leftCount = li - start;
+        Prof.Part += swp.Elapsed.TotalSeconds;
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -222,13 +232,17 @@ internal sealed class TreeGrower
         int small = leftCount <= ri ? leaf : right;
         int large = small == leaf ? right : leaf;
         var smallHistogram = _histograms[right];
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         BuildHistogram(gradients, _leafStart[small], _leafCount[small], smallHistogram, false);
+        Prof.Hist += sw.Elapsed.TotalSeconds;
         _leafSlot[small] = right;
         _leafSlot[large] = parentSlot;
         if (CanSplit(large)) Subtract(_histograms[parentSlot], smallHistogram);
 
+        var swf = System.Diagnostics.Stopwatch.StartNew();
         _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafCount[leaf]) : NoSplit();
         _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafCount[right]) : NoSplit();
+        Prof.Find += swf.Elapsed.TotalSeconds;
     }
 
     private void Subtract(BinStats[] parent, BinStats[] child)
@@ -271,32 +285,67 @@ internal sealed class TreeGrower
 
     private void BuildFeature(int feature, GradPair[] source, int start, int count, BinStats[] histogram, bool allRows)
     {
-        var h = histogram.AsSpan(_data.Offsets[feature], _data.Bins[feature].TotalBinCount);
-        h.Clear();
+        int bins = _data.Bins[feature].TotalBinCount;
+        var h = histogram.AsSpan(_data.Offsets[feature], bins);
         var column = _data.Columns[feature];
         var src = source.AsSpan(0, count);
+        ReadOnlySpan<int> rows = allRows ? default : _rows.AsSpan(start, count);
+        if (count < InterleaveThreshold)
+        {
+            h.Clear();
+            for (int i = 0; i < src.Length; i++) Add(ref h[column[allRows ? i : rows[i]]], src[i]);
+            return;
+        }
+
+        // Rows mostly in one bin make each add wait for the previous store; four interleaved
+        // copies of the histogram break that chain. Merged in a fixed order: still deterministic.
+        var copies = _interleaved[feature].AsSpan(0, 4 * bins);
+        copies.Clear();
+        var h0 = copies[..bins];
+        var h1 = copies.Slice(bins, bins);
+        var h2 = copies.Slice(2 * bins, bins);
+        var h3 = copies.Slice(3 * bins, bins);
+        int n4 = src.Length & ~3;
+        int i4 = 0;
         if (allRows)
         {
-            var bins = column.AsSpan(0, count);
-            for (int i = 0; i < src.Length; i++)
+            var b = column.AsSpan(0, count);
+            for (; i4 < n4; i4 += 4)
             {
-                ref var e = ref h[bins[i]];
-                e.G += src[i].G;
-                e.H += src[i].H;
-                e.C += 1;
+                Add(ref h0[b[i4]], src[i4]);
+                Add(ref h1[b[i4 + 1]], src[i4 + 1]);
+                Add(ref h2[b[i4 + 2]], src[i4 + 2]);
+                Add(ref h3[b[i4 + 3]], src[i4 + 3]);
             }
+            for (; i4 < src.Length; i4++) Add(ref h0[b[i4]], src[i4]);
         }
         else
         {
-            var rows = _rows.AsSpan(start, count);
-            for (int i = 0; i < src.Length; i++)
+            for (; i4 < n4; i4 += 4)
             {
-                ref var e = ref h[column[rows[i]]];
-                e.G += src[i].G;
-                e.H += src[i].H;
-                e.C += 1;
+                Add(ref h0[column[rows[i4]]], src[i4]);
+                Add(ref h1[column[rows[i4 + 1]]], src[i4 + 1]);
+                Add(ref h2[column[rows[i4 + 2]]], src[i4 + 2]);
+                Add(ref h3[column[rows[i4 + 3]]], src[i4 + 3]);
             }
+            for (; i4 < src.Length; i4++) Add(ref h0[column[rows[i4]]], src[i4]);
         }
+        for (int k = 0; k < bins; k++)
+        {
+            h[k] = new BinStats
+            {
+                G = (h0[k].G + h1[k].G) + (h2[k].G + h3[k].G),
+                H = (h0[k].H + h1[k].H) + (h2[k].H + h3[k].H),
+                C = (h0[k].C + h1[k].C) + (h2[k].C + h3[k].C),
+            };
+        }
+    }
+
+    private static void Add(ref BinStats e, in GradPair p)
+    {
+        e.G += p.G;
+        e.H += p.H;
+        e.C += 1;
     }
 
     /// <summary>
