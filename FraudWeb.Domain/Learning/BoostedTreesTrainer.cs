@@ -39,9 +39,7 @@ public static class BoostedTreesTrainer
         double prior = positiveWeight / totalWeight;
         double bias = Math.Log(prior / (1 - prior)) / (2 * sigma);
 
-        var swb = System.Diagnostics.Stopwatch.StartNew();
         var binned = BinnedMatrix.Build(train, options.MaximumBinCountPerFeature, options.BinningSampleRows, options.Seed, parallel);
-        Prof.Binning += swb.Elapsed.TotalSeconds;
         var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, parallel);
         var scores = new double[rows];
         Array.Fill(scores, bias);
@@ -55,16 +53,11 @@ public static class BoostedTreesTrainer
         double bestLoss = double.PositiveInfinity;
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
-            Prof.Grad += sw.Elapsed.TotalSeconds; sw.Restart();
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);
             var features = SelectFeatures(train.Columns, options, t);
-            Prof.Bag += sw.Elapsed.TotalSeconds; sw.Restart();
             var tree = grower.Grow(gradients, bagCount, inBag is null, features, options.LearningRate, options.MaximumTreeOutput);
-            Prof.Grow += sw.Elapsed.TotalSeconds; sw.Restart();
             UpdateScores(tree, grower, binned, scores, inBag, parallel);
-            Prof.Update += sw.Elapsed.TotalSeconds; sw.Restart();
             trees.Add(tree);
 
             if (validation is not null && validationScores is not null)
@@ -142,7 +135,7 @@ public static class BoostedTreesTrainer
                 double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
                 double response = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
                 double abs = Math.Abs(response);
-                gradients[r] = new GradPair { G = response * weights[r], H = abs * (2 * sigma - abs) * weights[r] };
+                gradients[r] = new GradPair { G = (float)(response * weights[r]), H = (float)(abs * (2 * sigma - abs) * weights[r]) };
             }
         });
     }
@@ -244,5 +237,3 @@ public static class BoostedTreesTrainer
         return z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
     }
 }
-
-internal static class Prof { public static double Grad, Bag, Grow, Update, Binning, Hist, Part, Find, Root; }

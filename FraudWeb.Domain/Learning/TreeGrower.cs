@@ -11,8 +11,8 @@ internal struct BinStats
 /// <summary>Gradient (FastTree's response, a negative gradient) and hessian of one row.</summary>
 internal struct GradPair
 {
-    public double G;
-    public double H;
+    public float G;
+    public float H;
 }
 
 /// <summary>A split a leaf could take: left side holds bins &lt;= Bin, plus NaN when DefaultLeft.</summary>
@@ -38,6 +38,9 @@ internal sealed class TreeGrower
 
     // From this many rows a feature's histogram is accumulated in four interleaved copies.
     private const int InterleaveThreshold = 2_048;
+
+    // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
+    private const int RowBlock = 16_384;
 
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
@@ -133,9 +136,7 @@ internal sealed class TreeGrower
         _leafH[0] = h;
         if (CanSplit(0))
         {
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             BuildHistogram(gradients, 0, bagCount, _histograms[0], allRows);
-            Prof.Root += sw.Elapsed.TotalSeconds;
             _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafCount[0]);
         }
         else
@@ -190,7 +191,6 @@ internal sealed class TreeGrower
         _leafParent[right] = node;
         _leafIsLeft[right] = false;
 
-        var swp = System.Diagnostics.Stopwatch.StartNew();
         // Stable partition of the leaf's rows: left in place, right through the scratch buffer.
         int start = _leafStart[leaf], count = _leafCount[leaf];
         var column = _data.Columns[split.Feature];
@@ -208,7 +208,6 @@ internal sealed class TreeGrower
         }
         Array.Copy(scratch, 0, rows, li, ri);
         int leftCount = li - start;
-        Prof.Part += swp.Elapsed.TotalSeconds;
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -232,17 +231,13 @@ internal sealed class TreeGrower
         int small = leftCount <= ri ? leaf : right;
         int large = small == leaf ? right : leaf;
         var smallHistogram = _histograms[right];
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         BuildHistogram(gradients, _leafStart[small], _leafCount[small], smallHistogram, false);
-        Prof.Hist += sw.Elapsed.TotalSeconds;
         _leafSlot[small] = right;
         _leafSlot[large] = parentSlot;
         if (CanSplit(large)) Subtract(_histograms[parentSlot], smallHistogram);
 
-        var swf = System.Diagnostics.Stopwatch.StartNew();
         _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafCount[leaf]) : NoSplit();
         _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafCount[right]) : NoSplit();
-        Prof.Find += swf.Elapsed.TotalSeconds;
     }
 
     private void Subtract(BinStats[] parent, BinStats[] child)
@@ -267,78 +262,118 @@ internal sealed class TreeGrower
         if (!allRows)
         {
             // Gather the leaf's gradients once so every feature pass reads them sequentially.
-            var rows = _rows;
+            var rows = _rows.AsSpan(start, count);
             var ordered = _ordered;
-            for (int i = 0; i < count; i++) ordered[i] = gradients[rows[start + i]];
+            for (int i = 0; i < rows.Length; i++) ordered[i] = gradients[rows[i]];
             source = ordered;
         }
         var features = _features;
-        if ((long)count * features.Length < ParallelThreshold || _parallel.MaxDegreeOfParallelism == 1)
+        int workers = (long)count * features.Length < ParallelThreshold ? 1 : Math.Min(_parallel.MaxDegreeOfParallelism, features.Length);
+        if (workers == 1)
         {
-            foreach (int f in features) BuildFeature(f, source, start, count, histogram, allRows);
+            Accumulate(0, 1, source, start, count, histogram, allRows);
         }
         else
         {
-            Parallel.For(0, features.Length, _parallel, k => BuildFeature(features[k], source, start, count, histogram, allRows));
+            Parallel.For(0, workers, _parallel, w => Accumulate(w, workers, source, start, count, histogram, allRows));
         }
     }
 
-    private void BuildFeature(int feature, GradPair[] source, int start, int count, BinStats[] histogram, bool allRows)
+    /// <summary>
+    /// Worker w fills every workers-th feature, walking the rows in cache-sized blocks so one block of
+    /// gradients serves all its features. Each feature's sums run in row order whatever the worker count.
+    /// </summary>
+    private void Accumulate(int worker, int workers, GradPair[] source, int start, int count, BinStats[] histogram, bool allRows)
     {
-        int bins = _data.Bins[feature].TotalBinCount;
-        var h = histogram.AsSpan(_data.Offsets[feature], bins);
-        var column = _data.Columns[feature];
-        var src = source.AsSpan(0, count);
+        var features = _features;
         ReadOnlySpan<int> rows = allRows ? default : _rows.AsSpan(start, count);
         if (count < InterleaveThreshold)
         {
-            h.Clear();
-            for (int i = 0; i < src.Length; i++) Add(ref h[column[allRows ? i : rows[i]]], src[i]);
+            for (int k = worker; k < features.Length; k += workers)
+            {
+                int f = features[k];
+                var h = histogram.AsSpan(_data.Offsets[f], _data.Bins[f].TotalBinCount);
+                h.Clear();
+                var column = _data.Columns[f];
+                for (int i = 0; i < count; i++) Add(ref h[column[allRows ? i : rows[i]]], source[i]);
+            }
             return;
         }
 
-        // Rows mostly in one bin make each add wait for the previous store; four interleaved
-        // copies of the histogram break that chain. Merged in a fixed order: still deterministic.
-        var copies = _interleaved[feature].AsSpan(0, 4 * bins);
-        copies.Clear();
+        for (int k = worker; k < features.Length; k += workers) _interleaved[features[k]].AsSpan().Clear();
+        for (int blockStart = 0; blockStart < count; blockStart += RowBlock)
+        {
+            int blockEnd = Math.Min(count, blockStart + RowBlock);
+            for (int k = worker; k < features.Length; k += workers)
+            {
+                int f = features[k];
+                if (allRows) AccumulateSequential(f, source, blockStart, blockEnd);
+                else AccumulateGathered(f, source, rows, blockStart, blockEnd);
+            }
+        }
+        for (int k = worker; k < features.Length; k += workers)
+        {
+            int f = features[k];
+            int bins = _data.Bins[f].TotalBinCount;
+            var copies = _interleaved[f];
+            var h = histogram.AsSpan(_data.Offsets[f], bins);
+            for (int j = 0; j < bins; j++)
+            {
+                h[j] = new BinStats
+                {
+                    G = (copies[j].G + copies[bins + j].G) + (copies[2 * bins + j].G + copies[3 * bins + j].G),
+                    H = (copies[j].H + copies[bins + j].H) + (copies[2 * bins + j].H + copies[3 * bins + j].H),
+                    C = (copies[j].C + copies[bins + j].C) + (copies[2 * bins + j].C + copies[3 * bins + j].C),
+                };
+            }
+        }
+    }
+
+    // Rows mostly in one bin make each add wait for the previous store; four interleaved
+    // copies of the histogram (row i goes to copy i % 4) break that chain.
+    private void AccumulateSequential(int feature, GradPair[] source, int from, int to)
+    {
+        int bins = _data.Bins[feature].TotalBinCount;
+        var copies = _interleaved[feature].AsSpan();
         var h0 = copies[..bins];
         var h1 = copies.Slice(bins, bins);
         var h2 = copies.Slice(2 * bins, bins);
         var h3 = copies.Slice(3 * bins, bins);
+        var b = _data.Columns[feature].AsSpan(from, to - from);
+        var src = source.AsSpan(from, to - from);
         int n4 = src.Length & ~3;
-        int i4 = 0;
-        if (allRows)
+        int i = 0;
+        for (; i < n4; i += 4)
         {
-            var b = column.AsSpan(0, count);
-            for (; i4 < n4; i4 += 4)
-            {
-                Add(ref h0[b[i4]], src[i4]);
-                Add(ref h1[b[i4 + 1]], src[i4 + 1]);
-                Add(ref h2[b[i4 + 2]], src[i4 + 2]);
-                Add(ref h3[b[i4 + 3]], src[i4 + 3]);
-            }
-            for (; i4 < src.Length; i4++) Add(ref h0[b[i4]], src[i4]);
+            Add(ref h0[b[i]], src[i]);
+            Add(ref h1[b[i + 1]], src[i + 1]);
+            Add(ref h2[b[i + 2]], src[i + 2]);
+            Add(ref h3[b[i + 3]], src[i + 3]);
         }
-        else
+        for (; i < src.Length; i++) Add(ref h0[b[i]], src[i]);
+    }
+
+    private void AccumulateGathered(int feature, GradPair[] source, ReadOnlySpan<int> allRows, int from, int to)
+    {
+        int bins = _data.Bins[feature].TotalBinCount;
+        var copies = _interleaved[feature].AsSpan();
+        var h0 = copies[..bins];
+        var h1 = copies.Slice(bins, bins);
+        var h2 = copies.Slice(2 * bins, bins);
+        var h3 = copies.Slice(3 * bins, bins);
+        var column = _data.Columns[feature];
+        var rows = allRows[from..to];
+        var src = source.AsSpan(from, to - from);
+        int n4 = src.Length & ~3;
+        int i = 0;
+        for (; i < n4; i += 4)
         {
-            for (; i4 < n4; i4 += 4)
-            {
-                Add(ref h0[column[rows[i4]]], src[i4]);
-                Add(ref h1[column[rows[i4 + 1]]], src[i4 + 1]);
-                Add(ref h2[column[rows[i4 + 2]]], src[i4 + 2]);
-                Add(ref h3[column[rows[i4 + 3]]], src[i4 + 3]);
-            }
-            for (; i4 < src.Length; i4++) Add(ref h0[column[rows[i4]]], src[i4]);
+            Add(ref h0[column[rows[i]]], src[i]);
+            Add(ref h1[column[rows[i + 1]]], src[i + 1]);
+            Add(ref h2[column[rows[i + 2]]], src[i + 2]);
+            Add(ref h3[column[rows[i + 3]]], src[i + 3]);
         }
-        for (int k = 0; k < bins; k++)
-        {
-            h[k] = new BinStats
-            {
-                G = (h0[k].G + h1[k].G) + (h2[k].G + h3[k].G),
-                H = (h0[k].H + h1[k].H) + (h2[k].H + h3[k].H),
-                C = (h0[k].C + h1[k].C) + (h2[k].C + h3[k].C),
-            };
-        }
+        for (; i < src.Length; i++) Add(ref h0[column[rows[i]]], src[i]);
     }
 
     private static void Add(ref BinStats e, in GradPair p)
