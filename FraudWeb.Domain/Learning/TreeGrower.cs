@@ -42,6 +42,8 @@ internal sealed class TreeGrower
     // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
     private const int RowBlock = 16_384;
 
+    private const double Epsilon = 1.4e-45;
+
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
     private readonly int _minLeaf;
@@ -441,11 +443,11 @@ internal sealed class TreeGrower
         var leafCover = new double[_leaves];
         for (int l = 0; l < _leaves; l++)
         {
-            // Newton step sum(g)/sum(h), clamped like FastTree's MaxTreeOutput, then shrunk.
-            double step = _leafH[l] > 0 ? _leafG[l] / _leafH[l] : 0;
-            if (!double.IsFinite(step)) step = 0;
-            step = Math.Clamp(step, -maxOutput, maxOutput);
-            leafValue[l] = step * learningRate;
+            // FastTree's AdjustTreeOutputs: learning rate x (mean g + eps) / (mean h + eps), then clamped
+            // to MaxTreeOutput; the tiny epsilon keeps an all-zero-hessian leaf finite.
+            double n = Math.Max(1, _leafCount[l]);
+            double step = learningRate * (_leafG[l] / n + Epsilon) / (_leafH[l] / n + Epsilon);
+            leafValue[l] = double.IsNaN(step) ? 0 : Math.Clamp(step, -maxOutput, maxOutput);
             leafCover[l] = _leafCount[l];
         }
         return new RegressionTree(
