@@ -234,6 +234,68 @@ public class BoostedTreesTrainerTests
     }
 
     [Fact]
+    public void Train_MaximumTreeOutput_BoundsEveryLeafValue()
+    {
+        // Arrange
+        var data = LearningData.Generate(1000, 2, 15, (x, _) => x[0] > 5);
+
+        // Act
+        var model = BoostedTreesTrainer.Train(data, Small with { MaximumTreeOutput = 0.05 });
+
+        // Assert
+        Assert.All(model.Trees, tree => Assert.All(tree.LeafValue, value => Assert.InRange(value, -0.05, 0.05)));
+        Assert.Contains(model.Trees, tree => tree.LeafValue.Any(value => Math.Abs(value) == 0.05));
+    }
+
+    [Fact]
+    public void Train_Bagging_StillLearnsAndScoresOutOfBagRows()
+    {
+        // Arrange
+        var data = LearningData.Noisy(4000, 4, 16);
+        var reference = BoostedTreesTrainer.Train(data, Small);
+
+        // Act
+        var bagged = BoostedTreesTrainer.Train(data, Small with { BaggingFraction = 0.5 });
+
+        // Assert: trees grown on half the rows still rank nearly as well as the full model.
+        double auc = LearningData.Auc(LearningData.Probabilities(bagged, data), data.Labels);
+        double referenceAuc = LearningData.Auc(LearningData.Probabilities(reference, data), data.Labels);
+        Assert.True(auc > referenceAuc - 0.03, $"bagged AUC {auc} vs {referenceAuc}");
+        Assert.All(bagged.Trees, tree => Assert.InRange(tree.NodeCount == 0 ? tree.LeafCover[0] : tree.NodeCover[0], 1700, 2300));
+    }
+
+    [Fact]
+    public void Train_BinningFromASample_IsDeterministicAndStillSplitsWell()
+    {
+        // Arrange
+        var data = LearningData.Generate(5000, 3, 17, (x, _) => x[1] > 6);
+        var options = Small with { BinningSampleRows = 400 };
+
+        // Act
+        var first = BoostedTreesTrainer.Train(data, options);
+        var second = BoostedTreesTrainer.Train(data, options);
+
+        // Assert
+        Assert.Equal(LearningData.Save(first), LearningData.Save(second));
+        Assert.InRange(first.Trees[0].Threshold[0], 5.8f, 6.2f);
+        Assert.True(LearningData.Auc(LearningData.Probabilities(first, data), data.Labels) > 0.99);
+    }
+
+    [Fact]
+    public void Train_WithProgress_ReportsTrees()
+    {
+        // Arrange
+        var data = LearningData.Noisy(500, 2, 18);
+        var messages = new List<string>();
+
+        // Act
+        BoostedTreesTrainer.Train(data, Small, progress: new SynchronousProgress(messages));
+
+        // Assert
+        Assert.Equal(["tree 10/20", "tree 20/20"], messages);
+    }
+
+    [Fact]
     public void FeatureImportance_OneInformativeFeature_RanksItFirst()
     {
         // Arrange
