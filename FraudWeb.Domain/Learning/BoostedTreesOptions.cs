@@ -24,7 +24,7 @@ public sealed record BoostedTreesOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int Seed { get; init; } = 42;
 
-    /// <summary>FastTree's MaxTreeOutput: bound on a leaf's Newton step before the learning rate.</summary>
+    /// <summary>FastTree's MaxTreeOutput: bound on a leaf's output (after the learning rate).</summary>
     public double MaximumTreeOutput { get; init; } = 100.0;
 
     /// <summary>Rows sampled to find bin boundaries on large data (FastTree bins from a sample too).</summary>

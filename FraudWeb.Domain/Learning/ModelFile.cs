@@ -61,10 +61,13 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] bytes = ReadAll(stream);
+        if (bytes.Length == 0) throw new ModelFormatException("Model file is empty.");
+        if (bytes.Length < Magic.Length && Magic.AsSpan().StartsWith(bytes))
+            throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new ModelFormatException("Not a FraudWeb model file (wrong magic bytes).");
         if (bytes.Length < Magic.Length + sizeof(int) + HashBytes)
-            throw new ModelFormatException("Model file is truncated.");
+            throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         int version = BitConverter.ToInt32(bytes, Magic.Length);
         if (version != FormatVersion)
             throw new ModelFormatException(version > FormatVersion

@@ -11,8 +11,8 @@ internal struct BinStats
 /// <summary>Gradient (FastTree's response, a negative gradient) and hessian of one row.</summary>
 internal struct GradPair
 {
-    public double G;
-    public double H;
+    public float G;
+    public float H;
 }
 
 /// <summary>A split a leaf could take: left side holds bins &lt;= Bin, plus NaN when DefaultLeft.</summary>
@@ -36,6 +36,14 @@ internal sealed class TreeGrower
     // Below this many (row x feature) updates a histogram is built on one thread.
     private const long ParallelThreshold = 65_536;
 
+    // From this many rows a feature's histogram is accumulated in four interleaved copies.
+    private const int InterleaveThreshold = 2_048;
+
+    // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
+    private const int RowBlock = 16_384;
+
+    private const double Epsilon = 1.4e-45;
+
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
     private readonly int _minLeaf;
@@ -45,6 +53,7 @@ internal sealed class TreeGrower
     private readonly int[] _scratch;
     private readonly GradPair[] _ordered;
     private readonly BinStats[][] _histograms;
+    private readonly BinStats[][] _interleaved;
 
     private readonly int[] _leafSlot;
     private readonly int[] _leafStart;
@@ -79,6 +88,8 @@ internal sealed class TreeGrower
         _ordered = new GradPair[data.Rows];
         _histograms = new BinStats[maxLeaves][];
         for (int i = 0; i < maxLeaves; i++) _histograms[i] = new BinStats[data.TotalBins];
+        _interleaved = new BinStats[data.Bins.Length][];
+        for (int f = 0; f < data.Bins.Length; f++) _interleaved[f] = new BinStats[4 * data.Bins[f].TotalBinCount];
         _leafSlot = new int[maxLeaves];
         _leafStart = new int[maxLeaves];
         _leafCount = new int[maxLeaves];
@@ -253,50 +264,125 @@ internal sealed class TreeGrower
         if (!allRows)
         {
             // Gather the leaf's gradients once so every feature pass reads them sequentially.
-            var rows = _rows;
+            var rows = _rows.AsSpan(start, count);
             var ordered = _ordered;
-            for (int i = 0; i < count; i++) ordered[i] = gradients[rows[start + i]];
+            for (int i = 0; i < rows.Length; i++) ordered[i] = gradients[rows[i]];
             source = ordered;
         }
         var features = _features;
-        if ((long)count * features.Length < ParallelThreshold || _parallel.MaxDegreeOfParallelism == 1)
+        int workers = (long)count * features.Length < ParallelThreshold ? 1 : Math.Min(_parallel.MaxDegreeOfParallelism, features.Length);
+        if (workers == 1)
         {
-            foreach (int f in features) BuildFeature(f, source, start, count, histogram, allRows);
+            Accumulate(0, 1, source, start, count, histogram, allRows);
         }
         else
         {
-            Parallel.For(0, features.Length, _parallel, k => BuildFeature(features[k], source, start, count, histogram, allRows));
+            Parallel.For(0, workers, _parallel, w => Accumulate(w, workers, source, start, count, histogram, allRows));
         }
     }
 
-    private void BuildFeature(int feature, GradPair[] source, int start, int count, BinStats[] histogram, bool allRows)
+    /// <summary>
+    /// Worker w fills every workers-th feature, walking the rows in cache-sized blocks so one block of
+    /// gradients serves all its features. Each feature's sums run in row order whatever the worker count.
+    /// </summary>
+    private void Accumulate(int worker, int workers, GradPair[] source, int start, int count, BinStats[] histogram, bool allRows)
     {
-        var h = histogram.AsSpan(_data.Offsets[feature], _data.Bins[feature].TotalBinCount);
-        h.Clear();
+        var features = _features;
+        ReadOnlySpan<int> rows = allRows ? default : _rows.AsSpan(start, count);
+        if (count < InterleaveThreshold)
+        {
+            for (int k = worker; k < features.Length; k += workers)
+            {
+                int f = features[k];
+                var h = histogram.AsSpan(_data.Offsets[f], _data.Bins[f].TotalBinCount);
+                h.Clear();
+                var column = _data.Columns[f];
+                for (int i = 0; i < count; i++) Add(ref h[column[allRows ? i : rows[i]]], source[i]);
+            }
+            return;
+        }
+
+        for (int k = worker; k < features.Length; k += workers) _interleaved[features[k]].AsSpan().Clear();
+        for (int blockStart = 0; blockStart < count; blockStart += RowBlock)
+        {
+            int blockEnd = Math.Min(count, blockStart + RowBlock);
+            for (int k = worker; k < features.Length; k += workers)
+            {
+                int f = features[k];
+                if (allRows) AccumulateSequential(f, source, blockStart, blockEnd);
+                else AccumulateGathered(f, source, rows, blockStart, blockEnd);
+            }
+        }
+        for (int k = worker; k < features.Length; k += workers)
+        {
+            int f = features[k];
+            int bins = _data.Bins[f].TotalBinCount;
+            var copies = _interleaved[f];
+            var h = histogram.AsSpan(_data.Offsets[f], bins);
+            for (int j = 0; j < bins; j++)
+            {
+                h[j] = new BinStats
+                {
+                    G = (copies[j].G + copies[bins + j].G) + (copies[2 * bins + j].G + copies[3 * bins + j].G),
+                    H = (copies[j].H + copies[bins + j].H) + (copies[2 * bins + j].H + copies[3 * bins + j].H),
+                    C = (copies[j].C + copies[bins + j].C) + (copies[2 * bins + j].C + copies[3 * bins + j].C),
+                };
+            }
+        }
+    }
+
+    // Rows mostly in one bin make each add wait for the previous store; four interleaved
+    // copies of the histogram (row i goes to copy i % 4) break that chain.
+    private void AccumulateSequential(int feature, GradPair[] source, int from, int to)
+    {
+        int bins = _data.Bins[feature].TotalBinCount;
+        var copies = _interleaved[feature].AsSpan();
+        var h0 = copies[..bins];
+        var h1 = copies.Slice(bins, bins);
+        var h2 = copies.Slice(2 * bins, bins);
+        var h3 = copies.Slice(3 * bins, bins);
+        var b = _data.Columns[feature].AsSpan(from, to - from);
+        var src = source.AsSpan(from, to - from);
+        int n4 = src.Length & ~3;
+        int i = 0;
+        for (; i < n4; i += 4)
+        {
+            Add(ref h0[b[i]], src[i]);
+            Add(ref h1[b[i + 1]], src[i + 1]);
+            Add(ref h2[b[i + 2]], src[i + 2]);
+            Add(ref h3[b[i + 3]], src[i + 3]);
+        }
+        for (; i < src.Length; i++) Add(ref h0[b[i]], src[i]);
+    }
+
+    private void AccumulateGathered(int feature, GradPair[] source, ReadOnlySpan<int> allRows, int from, int to)
+    {
+        int bins = _data.Bins[feature].TotalBinCount;
+        var copies = _interleaved[feature].AsSpan();
+        var h0 = copies[..bins];
+        var h1 = copies.Slice(bins, bins);
+        var h2 = copies.Slice(2 * bins, bins);
+        var h3 = copies.Slice(3 * bins, bins);
         var column = _data.Columns[feature];
-        var src = source.AsSpan(0, count);
-        if (allRows)
+        var rows = allRows[from..to];
+        var src = source.AsSpan(from, to - from);
+        int n4 = src.Length & ~3;
+        int i = 0;
+        for (; i < n4; i += 4)
         {
-            var bins = column.AsSpan(0, count);
-            for (int i = 0; i < src.Length; i++)
-            {
-                ref var e = ref h[bins[i]];
-                e.G += src[i].G;
-                e.H += src[i].H;
-                e.C += 1;
-            }
+            Add(ref h0[column[rows[i]]], src[i]);
+            Add(ref h1[column[rows[i + 1]]], src[i + 1]);
+            Add(ref h2[column[rows[i + 2]]], src[i + 2]);
+            Add(ref h3[column[rows[i + 3]]], src[i + 3]);
         }
-        else
-        {
-            var rows = _rows.AsSpan(start, count);
-            for (int i = 0; i < src.Length; i++)
-            {
-                ref var e = ref h[column[rows[i]]];
-                e.G += src[i].G;
-                e.H += src[i].H;
-                e.C += 1;
-            }
-        }
+        for (; i < src.Length; i++) Add(ref h0[column[rows[i]]], src[i]);
+    }
+
+    private static void Add(ref BinStats e, in GradPair p)
+    {
+        e.G += p.G;
+        e.H += p.H;
+        e.C += 1;
     }
 
     /// <summary>
@@ -357,11 +443,11 @@ internal sealed class TreeGrower
         var leafCover = new double[_leaves];
         for (int l = 0; l < _leaves; l++)
         {
-            // Newton step sum(g)/sum(h), clamped like FastTree's MaxTreeOutput, then shrunk.
-            double step = _leafH[l] > 0 ? _leafG[l] / _leafH[l] : 0;
-            if (!double.IsFinite(step)) step = 0;
-            step = Math.Clamp(step, -maxOutput, maxOutput);
-            leafValue[l] = step * learningRate;
+            // FastTree's AdjustTreeOutputs: learning rate x (mean g + eps) / (mean h + eps), then clamped
+            // to MaxTreeOutput; the tiny epsilon keeps an all-zero-hessian leaf finite.
+            double n = Math.Max(1, _leafCount[l]);
+            double step = learningRate * (_leafG[l] / n + Epsilon) / (_leafH[l] / n + Epsilon);
+            leafValue[l] = double.IsNaN(step) ? 0 : Math.Clamp(step, -maxOutput, maxOutput);
             leafCover[l] = _leafCount[l];
         }
         return new RegressionTree(
