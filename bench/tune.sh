@@ -12,6 +12,9 @@ declare -A sets=(
   [ratio]="customer_id,day,customer_amount_zscore_30day,customer_seconds_since_prev_tx,customer_terminal_nb_tx_30day"
   [ratio_z]="customer_id,day,customer_seconds_since_prev_tx,customer_terminal_nb_tx_30day"
   [no_pair]="customer_id,day,customer_terminal_nb_tx_30day"
+  [minus_z]="customer_id,day,customer_amount_zscore_30day"
+  [minus_prev]="customer_id,day,customer_seconds_since_prev_tx"
+  [minus_ratio]="customer_id,day,customer_amount_ratio_30day"
 )
 for opts in "$@"; do
   for set in ${SETS:-baseline all}; do
