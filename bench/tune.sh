@@ -5,16 +5,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 folds_dir=$1; folds=$2; shift 2
 fw() { dotnet "$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll" "$@"; }
-extras="customer_amount_ratio_30day,customer_amount_zscore_30day,customer_seconds_since_prev_tx,customer_terminal_nb_tx_30day"
+extras="customer_amount_ratio_30day"
 declare -A sets=(
   [baseline]="customer_id,day,$extras"
   [all]="customer_id,day"
-  [ratio]="customer_id,day,customer_amount_zscore_30day,customer_seconds_since_prev_tx,customer_terminal_nb_tx_30day"
-  [ratio_z]="customer_id,day,customer_seconds_since_prev_tx,customer_terminal_nb_tx_30day"
-  [no_pair]="customer_id,day,customer_terminal_nb_tx_30day"
-  [minus_z]="customer_id,day,customer_amount_zscore_30day"
-  [minus_prev]="customer_id,day,customer_seconds_since_prev_tx"
-  [minus_ratio]="customer_id,day,customer_amount_ratio_30day"
 )
 for opts in "$@"; do
   for set in ${SETS:-baseline all}; do

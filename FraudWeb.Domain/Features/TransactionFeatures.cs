@@ -42,9 +42,6 @@ public static class TransactionFeatures
         "terminal_nb_tx_7day", "terminal_risk_7day",
         "terminal_nb_tx_30day", "terminal_risk_30day",
         "customer_amount_ratio_30day",
-        "customer_amount_zscore_30day",
-        "customer_seconds_since_prev_tx",
-        "customer_terminal_nb_tx_30day",
     ];
 
     /// <summary>Feature names, in vector order.</summary>
@@ -76,7 +73,6 @@ public static class TransactionFeatures
         var ticks = new long[n];
         var amounts = new long[n];
         var frauds = new bool[n];
-        var terminalIds = new long[n];
 
         var customers = new Dictionary<long, CustomerState>();
         var terminals = new Dictionary<long, TerminalState>();
@@ -100,7 +96,6 @@ public static class TransactionFeatures
             ticks[i] = t;
             amounts[i] = ScaleAmount(tx.Amount);
             frauds[i] = tx.IsFraud;
-            terminalIds[i] = tx.TerminalId;
 
             if (!customers.TryGetValue(tx.CustomerId, out var customer))
             {
@@ -108,7 +103,7 @@ public static class TransactionFeatures
                 customers.Add(tx.CustomerId, customer);
             }
 
-            var c = customer.Add(i, t, amounts, ticks, terminalIds);
+            var c = customer.Add(i, t, amounts, ticks);
             if (!terminals.TryGetValue(tx.TerminalId, out var terminal))
             {
                 terminal = new TerminalState();
@@ -140,11 +135,10 @@ public static class TransactionFeatures
 
         var t = tx.Timestamp.Ticks;
         var amount = ScaleAmount(tx.Amount);
-        var c = new CustomerStats { PreviousTicks = long.MinValue, SameTerminal30 = 1 };
-        c.Count.Add(amount, 0);
-        c.Count.Add(amount, 1);
-        c.Count.Add(amount, 2);
-        c.SumSquares30 = (Int128)amount * amount;
+        var c = default(WindowSums);
+        c.Add(amount, 0);
+        c.Add(amount, 1);
+        c.Add(amount, 2);
         for (var k = 0; k < customerHistory.Count; k++)
         {
             var h = customerHistory[k];
@@ -155,12 +149,8 @@ public static class TransactionFeatures
             var ha = ScaleAmount(h.Amount);
             for (var w = 0; w < CustomerWindowDays.Length; w++)
             {
-                if (ht > t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay)) c.Count.Add(ha, w);
+                if (ht > t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay)) c.Add(ha, w);
             }
-
-            c.SumSquares30 += (Int128)ha * ha;
-            if (ht > c.PreviousTicks) c.PreviousTicks = ht;
-            if (h.TerminalId == tx.TerminalId) c.SameTerminal30++;
         }
 
         var term = new TerminalStats();
@@ -181,7 +171,7 @@ public static class TransactionFeatures
     }
 
     /// <summary>The single place turning window statistics into the vector (batch and online share it).</summary>
-    private static void Fill(in TransactionRecord tx, in CustomerStats c, in TerminalStats term, Span<float> output)
+    private static void Fill(in TransactionRecord tx, in WindowSums c, in TerminalStats term, Span<float> output)
     {
         var time = tx.Timestamp;
         output[0] = (float)tx.Amount;
@@ -189,9 +179,9 @@ public static class TransactionFeatures
         output[2] = time.Hour <= 6 ? 1f : 0f;
         for (var w = 0; w < CustomerWindowDays.Length; w++)
         {
-            var count = c.Count.Count(w);
+            var count = c.Count(w);
             output[3 + (2 * w)] = count;
-            output[4 + (2 * w)] = (float)(c.Count.Sum(w) / AmountScale / count);
+            output[4 + (2 * w)] = (float)(c.Sum(w) / AmountScale / count);
         }
 
         for (var w = 0; w < TerminalWindowDays.Length; w++)
@@ -201,16 +191,9 @@ public static class TransactionFeatures
             output[10 + (2 * w)] = count > 0 ? (float)((double)term.Frauds(w) / count) : 0f;
         }
 
-        // Extras: how unusual the amount is for this card, the card's pace, and its familiarity with the terminal.
-        var n30 = c.Count.Count(2);
-        var mean30 = c.Count.Sum(2) / AmountScale / n30;
+        // Beyond the handbook: how unusual the amount is for this card (compromised cards show multiplied amounts).
+        var mean30 = c.Sum(2) / AmountScale / c.Count(2);
         output[15] = mean30 > 0 ? (float)(tx.Amount / mean30) : 1f;
-        var variance = ((double)(c.SumSquares30 * n30 - ((Int128)c.Count.Sum(2) * c.Count.Sum(2))) / ((double)n30 * n30)) / (AmountScale * AmountScale);
-        output[16] = variance > 0 ? (float)((tx.Amount - mean30) / Math.Sqrt(variance)) : 0f;
-        output[17] = c.PreviousTicks == long.MinValue
-            ? LongestCustomerWindowDays * 86400f
-            : (float)((time.Ticks - c.PreviousTicks) / (double)TimeSpan.TicksPerSecond);
-        output[18] = c.SameTerminal30;
     }
 
     private static long ScaleAmount(double amount)
@@ -261,14 +244,6 @@ public static class TransactionFeatures
         public readonly long Sum(int window) => window switch { 0 => _sum0, 1 => _sum1, _ => _sum2 };
     }
 
-    private struct CustomerStats
-    {
-        public WindowSums Count;
-        public Int128 SumSquares30;
-        public long PreviousTicks;
-        public int SameTerminal30;
-    }
-
     private struct TerminalStats
     {
         private int _count0, _count1, _count2, _frauds0, _frauds1, _frauds2;
@@ -299,48 +274,30 @@ public static class TransactionFeatures
         public readonly int Frauds(int window) => window switch { 0 => _frauds0, 1 => _frauds1, _ => _frauds2 };
     }
 
-    /// <summary>A card's rows in arrival order, one moving start and running sums per window, and its
-    /// per-terminal counts over the longest window.</summary>
+    /// <summary>A card's rows in arrival order, one moving start and running amount sum per window.</summary>
     private sealed class CustomerState
     {
         private readonly List<int> _rows = [];
-        private readonly Dictionary<long, int> _terminalCounts = [];
         private readonly int[] _heads = new int[CustomerWindowDays.Length];
         private readonly long[] _sums = new long[CustomerWindowDays.Length];
-        private Int128 _sumSquares30;
 
-        public CustomerStats Add(int row, long t, long[] amounts, long[] ticks, long[] terminalIds)
+        public WindowSums Add(int row, long t, long[] amounts, long[] ticks)
         {
-            var previous = _rows.Count > 0 ? ticks[_rows[^1]] : long.MinValue;
             _rows.Add(row);
-            var a = amounts[row];
-            var stats = new CustomerStats();
+            var stats = default(WindowSums);
             for (var w = 0; w < _heads.Length; w++)
             {
-                _sums[w] += a;
+                _sums[w] += amounts[row];
                 var start = t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay);
                 while (ticks[_rows[_heads[w]]] <= start)
                 {
-                    var leaving = amounts[_rows[_heads[w]]];
-                    _sums[w] -= leaving;
-                    if (w == _heads.Length - 1)
-                    {
-                        _sumSquares30 -= (Int128)leaving * leaving;
-                        var leavingTerminal = terminalIds[_rows[_heads[w]]];
-                        if (--_terminalCounts[leavingTerminal] == 0) _terminalCounts.Remove(leavingTerminal);
-                    }
-
+                    _sums[w] -= amounts[_rows[_heads[w]]];
                     _heads[w]++;
                 }
 
-                stats.Count.Set(w, _rows.Count - _heads[w], _sums[w]);
+                stats.Set(w, _rows.Count - _heads[w], _sums[w]);
             }
 
-            _sumSquares30 += (Int128)a * a;
-            stats.SumSquares30 = _sumSquares30;
-            ref var sameTerminal = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_terminalCounts, terminalIds[row], out _);
-            stats.SameTerminal30 = ++sameTerminal;
-            stats.PreviousTicks = previous > t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay) ? previous : long.MinValue;
             return stats;
         }
     }
