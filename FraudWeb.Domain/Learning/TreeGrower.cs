@@ -44,6 +44,10 @@ internal sealed class TreeGrower
 
     private const double Epsilon = 1.4e-45;
 
+    // Leaves with at least this many rows are partitioned on every thread, in blocks of PartitionBlock rows.
+    private const int ParallelPartitionRows = 32_768;
+    private const int PartitionBlock = 16_384;
+
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
     private readonly int _minLeaf;
@@ -196,23 +200,9 @@ internal sealed class TreeGrower
         _leafParent[right] = node;
         _leafIsLeft[right] = false;
 
-        // Stable partition of the leaf's rows: left in place, right through the scratch buffer.
         int start = _leafStart[leaf], count = _leafCount[leaf];
-        var column = _data.Columns[split.Feature];
-        int splitBin = split.Bin, nanBin = bins.NanBin;
-        bool nanLeft = split.DefaultLeft;
-        int li = start, ri = 0;
-        var rows = _rows;
-        var scratch = _scratch;
-        for (int i = start; i < start + count; i++)
-        {
-            int row = rows[i];
-            int b = column[row];
-            if (b <= splitBin || (nanLeft && b == nanBin)) rows[li++] = row;
-            else scratch[ri++] = row;
-        }
-        Array.Copy(scratch, 0, rows, li, ri);
-        int leftCount = li - start;
+        int leftCount = Partition(start, count, _data.Columns[split.Feature], split.Bin, bins.NanBin, split.DefaultLeft);
+        int li = start + leftCount, ri = count - leftCount;
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -243,6 +233,67 @@ internal sealed class TreeGrower
 
         _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafH[leaf], _leafCount[leaf]) : NoSplit();
         _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafH[right], _leafCount[right]) : NoSplit();
+    }
+
+    /// <summary>
+    /// Stable partition of rows[start, start+count): left rows first, in their order, then right rows.
+    /// Large leaves split in blocks on every thread; the result is the same as the sequential one.
+    /// </summary>
+    private int Partition(int start, int count, byte[] column, int splitBin, int nanBin, bool nanLeft)
+    {
+        var rows = _rows;
+        var scratch = _scratch;
+        if (count < ParallelPartitionRows || _parallel.MaxDegreeOfParallelism == 1)
+        {
+            int li = start, ri = 0;
+            for (int i = start; i < start + count; i++)
+            {
+                int row = rows[i];
+                int b = column[row];
+                if (b <= splitBin || (nanLeft && b == nanBin)) rows[li++] = row;
+                else scratch[ri++] = row;
+            }
+            Array.Copy(scratch, 0, rows, li, ri);
+            return li - start;
+        }
+
+        // Each block writes its left rows forward and its right rows backward into its own scratch range,
+        // then both are copied to their final places.
+        int blocks = (count + PartitionBlock - 1) / PartitionBlock;
+        var leftCounts = new int[blocks];
+        Parallel.For(0, blocks, _parallel, j =>
+        {
+            int from = start + j * PartitionBlock, to = Math.Min(start + count, from + PartitionBlock);
+            int nl = 0, nr = 0;
+            for (int i = from; i < to; i++)
+            {
+                int row = rows[i];
+                int b = column[row];
+                if (b <= splitBin || (nanLeft && b == nanBin)) scratch[from + nl++] = row;
+                else scratch[to - 1 - nr++] = row;
+            }
+            leftCounts[j] = nl;
+        });
+        var leftOffsets = new int[blocks];
+        var rightOffsets = new int[blocks];
+        int totalLeft = 0, totalRight = 0;
+        for (int j = 0; j < blocks; j++)
+        {
+            int size = Math.Min(PartitionBlock, count - j * PartitionBlock);
+            leftOffsets[j] = totalLeft;
+            rightOffsets[j] = totalRight;
+            totalLeft += leftCounts[j];
+            totalRight += size - leftCounts[j];
+        }
+        Parallel.For(0, blocks, _parallel, j =>
+        {
+            int from = start + j * PartitionBlock, to = Math.Min(start + count, from + PartitionBlock);
+            int nl = leftCounts[j], nr = to - from - nl;
+            Array.Copy(scratch, from, rows, start + leftOffsets[j], nl);
+            int rightBase = start + totalLeft + rightOffsets[j];
+            for (int k = 0; k < nr; k++) rows[rightBase + k] = scratch[to - 1 - k];
+        });
+        return totalLeft;
     }
 
     private void Subtract(BinStats[] parent, BinStats[] child)
