@@ -32,13 +32,13 @@ public static class ModelFile
             foreach (string name in model.FeatureNames) writer.Write(name);
             writer.Write(SchemaHash(model.FeatureNames));
 
-            writer.Write(metadata.Version);
+            writer.Write(metadata.Version ?? "");
             writer.Write(metadata.CreatedUtc.ToBinary());
             WriteOptionalDate(writer, metadata.TrainingWindowStart);
             WriteOptionalDate(writer, metadata.TrainingWindowEnd);
             writer.Write(metadata.TrainingRows);
             writer.Write(metadata.TrainingFrauds);
-            var metrics = metadata.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
+            var metrics = (metadata.Metrics ?? new Dictionary<string, double>()).OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
             writer.Write(metrics.Length);
             foreach (var (key, value) in metrics)
             {

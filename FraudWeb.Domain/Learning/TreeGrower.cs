@@ -44,9 +44,14 @@ internal sealed class TreeGrower
 
     private const double Epsilon = 1.4e-45;
 
+    // Leaves with at least this many rows are partitioned on every thread, in blocks of PartitionBlock rows.
+    private const int ParallelPartitionRows = 32_768;
+    private const int PartitionBlock = 16_384;
+
     private readonly BinnedMatrix _data;
     private readonly int _maxLeaves;
     private readonly int _minLeaf;
+    private readonly double _secondOrderL2;
     private readonly ParallelOptions _parallel;
 
     private readonly int[] _rows;
@@ -77,8 +82,10 @@ internal sealed class TreeGrower
     private int _nodes;
     private int _leaves;
 
-    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, ParallelOptions parallel)
+    /// <param name="secondOrderL2">λ of second-order fitting (margin units), or negative for FastTree fitting.</param>
+    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel)
     {
+        _secondOrderL2 = secondOrderL2;
         _data = data;
         _maxLeaves = maxLeaves;
         _minLeaf = minLeaf;
@@ -139,7 +146,7 @@ internal sealed class TreeGrower
         if (CanSplit(0))
         {
             BuildHistogram(gradients, 0, bagCount, _histograms[0], allRows);
-            _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafCount[0]);
+            _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafH[0], _leafCount[0]);
         }
         else
         {
@@ -193,23 +200,9 @@ internal sealed class TreeGrower
         _leafParent[right] = node;
         _leafIsLeft[right] = false;
 
-        // Stable partition of the leaf's rows: left in place, right through the scratch buffer.
         int start = _leafStart[leaf], count = _leafCount[leaf];
-        var column = _data.Columns[split.Feature];
-        int splitBin = split.Bin, nanBin = bins.NanBin;
-        bool nanLeft = split.DefaultLeft;
-        int li = start, ri = 0;
-        var rows = _rows;
-        var scratch = _scratch;
-        for (int i = start; i < start + count; i++)
-        {
-            int row = rows[i];
-            int b = column[row];
-            if (b <= splitBin || (nanLeft && b == nanBin)) rows[li++] = row;
-            else scratch[ri++] = row;
-        }
-        Array.Copy(scratch, 0, rows, li, ri);
-        int leftCount = li - start;
+        int leftCount = Partition(start, count, _data.Columns[split.Feature], split.Bin, bins.NanBin, split.DefaultLeft);
+        int li = start + leftCount, ri = count - leftCount;
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -238,8 +231,69 @@ internal sealed class TreeGrower
         _leafSlot[large] = parentSlot;
         if (CanSplit(large)) Subtract(_histograms[parentSlot], smallHistogram);
 
-        _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafCount[leaf]) : NoSplit();
-        _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafCount[right]) : NoSplit();
+        _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafH[leaf], _leafCount[leaf]) : NoSplit();
+        _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafH[right], _leafCount[right]) : NoSplit();
+    }
+
+    /// <summary>
+    /// Stable partition of rows[start, start+count): left rows first, in their order, then right rows.
+    /// Large leaves split in blocks on every thread; the result is the same as the sequential one.
+    /// </summary>
+    private int Partition(int start, int count, byte[] column, int splitBin, int nanBin, bool nanLeft)
+    {
+        var rows = _rows;
+        var scratch = _scratch;
+        if (count < ParallelPartitionRows || _parallel.MaxDegreeOfParallelism == 1)
+        {
+            int li = start, ri = 0;
+            for (int i = start; i < start + count; i++)
+            {
+                int row = rows[i];
+                int b = column[row];
+                if (b <= splitBin || (nanLeft && b == nanBin)) rows[li++] = row;
+                else scratch[ri++] = row;
+            }
+            Array.Copy(scratch, 0, rows, li, ri);
+            return li - start;
+        }
+
+        // Each block writes its left rows forward and its right rows backward into its own scratch range,
+        // then both are copied to their final places.
+        int blocks = (count + PartitionBlock - 1) / PartitionBlock;
+        var leftCounts = new int[blocks];
+        Parallel.For(0, blocks, _parallel, j =>
+        {
+            int from = start + j * PartitionBlock, to = Math.Min(start + count, from + PartitionBlock);
+            int nl = 0, nr = 0;
+            for (int i = from; i < to; i++)
+            {
+                int row = rows[i];
+                int b = column[row];
+                if (b <= splitBin || (nanLeft && b == nanBin)) scratch[from + nl++] = row;
+                else scratch[to - 1 - nr++] = row;
+            }
+            leftCounts[j] = nl;
+        });
+        var leftOffsets = new int[blocks];
+        var rightOffsets = new int[blocks];
+        int totalLeft = 0, totalRight = 0;
+        for (int j = 0; j < blocks; j++)
+        {
+            int size = Math.Min(PartitionBlock, count - j * PartitionBlock);
+            leftOffsets[j] = totalLeft;
+            rightOffsets[j] = totalRight;
+            totalLeft += leftCounts[j];
+            totalRight += size - leftCounts[j];
+        }
+        Parallel.For(0, blocks, _parallel, j =>
+        {
+            int from = start + j * PartitionBlock, to = Math.Min(start + count, from + PartitionBlock);
+            int nl = leftCounts[j], nr = to - from - nl;
+            Array.Copy(scratch, from, rows, start + leftOffsets[j], nl);
+            int rightBase = start + totalLeft + rightOffsets[j];
+            for (int k = 0; k < nr; k++) rows[rightBase + k] = scratch[to - 1 - k];
+        });
+        return totalLeft;
     }
 
     private void Subtract(BinStats[] parent, BinStats[] child)
@@ -386,16 +440,17 @@ internal sealed class TreeGrower
     }
 
     /// <summary>
-    /// FastTree's least-squares gain on the gradients, GL²/nL + GR²/nR - G²/n, over every bin boundary,
-    /// with NaN rows tried on both sides.
+    /// FastTree's least-squares gain on the gradients, GL²/nL + GR²/nR - G²/n (or the second-order gain
+    /// with hessian sums + λ as denominators), over every bin boundary, with NaN rows tried on both sides.
     /// </summary>
-    private SplitCandidate FindBestSplit(BinStats[] histogram, double totalG, int totalCount)
+    private SplitCandidate FindBestSplit(BinStats[] histogram, double totalG, double totalH, int totalCount)
     {
         var best = NoSplit();
         double n = totalCount;
-        double parentScore = totalG * totalG / n;
-        double minGain = 1e-12 * Math.Max(1.0, parentScore);
-        best.Gain = minGain;
+        bool secondOrder = _secondOrderL2 >= 0;
+        double l2 = _secondOrderL2;
+        double parentScore = totalG * totalG / (secondOrder ? totalH + l2 : n);
+        best.Gain = 1e-12 * Math.Max(1.0, parentScore);
         int minLeaf = _minLeaf;
         foreach (int f in _features)
         {
@@ -411,7 +466,9 @@ internal sealed class TreeGrower
                 double rc = n - lc;
                 if (lc >= minLeaf && rc >= minLeaf)
                 {
-                    double gain = lg * lg / lc + (totalG - lg) * (totalG - lg) / rc - parentScore;
+                    double gain = secondOrder
+                        ? lg * lg / (lh + l2) + (totalG - lg) * (totalG - lg) / (totalH - lh + l2) - parentScore
+                        : lg * lg / lc + (totalG - lg) * (totalG - lg) / rc - parentScore;
                     if (gain > best.Gain)
                     {
                         // With no NaN seen here, send future NaN to the side with more rows.
@@ -421,14 +478,16 @@ internal sealed class TreeGrower
                 }
                 if (nan.C > 0)
                 {
-                    double nlc = lc + nan.C, nlg = lg + nan.G;
+                    double nlc = lc + nan.C, nlg = lg + nan.G, nlh = lh + nan.H;
                     double nrc = n - nlc;
                     if (nlc >= minLeaf && nrc >= minLeaf)
                     {
-                        double gain = nlg * nlg / nlc + (totalG - nlg) * (totalG - nlg) / nrc - parentScore;
+                        double gain = secondOrder
+                            ? nlg * nlg / (nlh + l2) + (totalG - nlg) * (totalG - nlg) / (totalH - nlh + l2) - parentScore
+                            : nlg * nlg / nlc + (totalG - nlg) * (totalG - nlg) / nrc - parentScore;
                         if (gain > best.Gain)
                         {
-                            best = new SplitCandidate { Feature = f, Bin = b, DefaultLeft = true, Gain = gain, LeftG = nlg, LeftH = lh + nan.H, LeftC = (int)nlc };
+                            best = new SplitCandidate { Feature = f, Bin = b, DefaultLeft = true, Gain = gain, LeftG = nlg, LeftH = nlh, LeftC = (int)nlc };
                         }
                     }
                 }
@@ -444,9 +503,11 @@ internal sealed class TreeGrower
         for (int l = 0; l < _leaves; l++)
         {
             // FastTree's AdjustTreeOutputs: learning rate x (mean g + eps) / (mean h + eps), then clamped
-            // to MaxTreeOutput; the tiny epsilon keeps an all-zero-hessian leaf finite.
+            // to MaxTreeOutput; the tiny epsilon keeps an all-zero-hessian leaf finite. Second order adds λ.
             double n = Math.Max(1, _leafCount[l]);
-            double step = learningRate * (_leafG[l] / n + Epsilon) / (_leafH[l] / n + Epsilon);
+            double step = _secondOrderL2 >= 0
+                ? learningRate * _leafG[l] / (_leafH[l] + _secondOrderL2)
+                : learningRate * (_leafG[l] / n + Epsilon) / (_leafH[l] / n + Epsilon);
             leafValue[l] = double.IsNaN(step) ? 0 : Math.Clamp(step, -maxOutput, maxOutput);
             leafCover[l] = _leafCount[l];
         }

@@ -42,6 +42,26 @@ public class BinFinderTests
     }
 
     [Fact]
+    public void BinOf_AnyValue_IsTheFirstBinWhoseUpperBoundIsNotBelowIt()
+    {
+        // Arrange
+        var random = new Random(8);
+        var sample = Enumerable.Range(0, 5000).Select(_ => (float)Math.Round(random.NextDouble() * 100, 1)).ToArray();
+        var bins = BinFinder.FromSample(sample, sample.Length, 37);
+        var probes = bins.UpperBounds.Concat(Enumerable.Range(0, 2000).Select(_ => (float)(random.NextDouble() * 120 - 10)))
+            .Append(float.NegativeInfinity).Append(float.PositiveInfinity).Append(float.MaxValue);
+
+        foreach (float value in probes)
+        {
+            // Act
+            int bin = bins.BinOf(value);
+
+            // Assert
+            Assert.Equal(Array.FindIndex(bins.UpperBounds, bound => value <= bound), bin);
+        }
+    }
+
+    [Fact]
     public void FindUpperBounds_HeavyValueAmongMany_GetsABinOfItsOwn()
     {
         // Arrange: 1000 distinct values, value 500 holds half the mass.

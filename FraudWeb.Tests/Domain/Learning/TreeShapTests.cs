@@ -71,6 +71,39 @@ public class TreeShapTests
     }
 
     [Fact]
+    public void Explain_DeepTreeBeyondTheStackBuffer_StillAddsUpToTheMargin()
+    {
+        // Arrange: a chain of 40 splits (TreeSHAP's path buffer then exceeds the stackalloc size).
+        const int depth = 40;
+        var feature = new int[depth];
+        var threshold = new float[depth];
+        var left = new int[depth];
+        var right = new int[depth];
+        var cover = new double[depth];
+        for (int i = 0; i < depth; i++)
+        {
+            feature[i] = i % 3;
+            threshold[i] = i;
+            left[i] = ~i;
+            right[i] = i + 1 < depth ? i + 1 : ~depth;
+            cover[i] = depth - i + 1;
+        }
+        var values = Enumerable.Range(0, depth + 1).Select(i => Math.Sin(i)).ToArray();
+        var tree = new RegressionTree(feature, threshold, left, right, new bool[depth], new double[depth], cover, values, Enumerable.Repeat(1.0, depth + 1).ToArray());
+        var model = new BoostedTreesModel(["a", "b", "c"], 0.4, 0.1, [tree]);
+        var contributions = new double[3];
+
+        foreach (float[] row in new[] { new float[] { 50, 50, 50 }, [39.5f, 12, 7], [0, 0, 0], [float.NaN, 20, 30] })
+        {
+            // Act
+            double bias = model.Explain(row, contributions);
+
+            // Assert
+            Assert.Equal(model.PredictMargin(row), bias + contributions.Sum(), 1e-9);
+        }
+    }
+
+    [Fact]
     public void Explain_WrongContributionLength_ThrowsArgumentException()
     {
         // Arrange
