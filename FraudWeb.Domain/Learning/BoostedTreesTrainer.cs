@@ -35,12 +35,14 @@ public static class BoostedTreesTrainer
         if (positiveWeight <= 0 || positiveWeight >= totalWeight)
             throw new ArgumentException("Training data needs positive (1) and negative (0) labels with non-zero weight.", nameof(train));
 
-        // Start from the prior log-odds, in margin units (probability = sigmoid(2 sigma margin)).
-        double prior = positiveWeight / totalWeight;
-        double bias = Math.Log(prior / (1 - prior)) / (2 * sigma);
+        // Initial score 0 as in FastTree (see docs/decisions/0001): from a 1% prior, Newton leaf steps over
+        // tiny hessians overshoot and training diverges.
+        const double bias = 0;
 
         var binned = BinnedMatrix.Build(train, options.MaximumBinCountPerFeature, options.BinningSampleRows, options.Seed, parallel);
-        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, parallel);
+        // λ is given in log-odds units; margin-unit hessians are (2σ)² times larger.
+        double l2 = options.TreeFit == TreeFitMethod.SecondOrder ? options.L2Regularization * (2 * sigma) * (2 * sigma) : -1;
+        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, l2, parallel);
         var scores = new double[rows];
         Array.Fill(scores, bias);
         var gradients = new GradPair[rows];
@@ -135,7 +137,7 @@ public static class BoostedTreesTrainer
                 double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
                 double response = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
                 double abs = Math.Abs(response);
-                gradients[r] = new GradPair { G = response * weights[r], H = abs * (2 * sigma - abs) * weights[r] };
+                gradients[r] = new GradPair { G = (float)(response * weights[r]), H = (float)(abs * (2 * sigma - abs) * weights[r]) };
             }
         });
     }

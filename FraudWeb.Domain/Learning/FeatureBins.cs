@@ -25,14 +25,16 @@ internal sealed class FeatureBins
     public byte BinOf(float value)
     {
         if (float.IsNaN(value)) return (byte)UpperBounds.Length;
+        // Branch-free lower bound (first bound >= value); the last bound is +Infinity so one always exists.
         var bounds = UpperBounds;
-        int lo = 0, hi = bounds.Length - 1;
-        while (lo < hi)
+        int lo = 0, length = bounds.Length;
+        while (length > 1)
         {
-            int mid = (lo + hi) >> 1;
-            if (value <= bounds[mid]) hi = mid;
-            else lo = mid + 1;
+            int half = length >> 1;
+            lo = bounds[lo + half] < value ? lo + half : lo;
+            length -= half;
         }
+        lo += bounds[lo] < value ? 1 : 0;
         return (byte)lo;
     }
 }

@@ -203,6 +203,34 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public void Train_TrainStartBeforeFirstDay_UsageError()
+    {
+        var raw = PathOf("raw.csv");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+
+        var (code, _, err) = Run("train", "--transactions", raw, "--train-start", "2018-03-01", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--train-start 2018-03-01 is before the first transaction's date 2018-04-01", err);
+    }
+
+    [Fact]
+    public void Features_SmallRaw_WritesVectorAndKeys()
+    {
+        var raw = PathOf("raw.csv");
+        var table = PathOf("features.csv");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+
+        var (code, stdout, _) = Run("features", "--transactions", raw, "--out", table);
+
+        Assert.Equal(0, code);
+        var lines = File.ReadAllLines(table);
+        Assert.Equal(string.Join(',', FraudWeb.Domain.Features.TransactionFeatures.Names) + ",tx_fraud,customer_id,day,transaction_id", lines[0]);
+        Assert.Equal(File.ReadAllLines(raw).Length, lines.Length);
+        Assert.Equal(lines.Length - 1, Json(stdout).GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
     public void Evaluate_CorruptModel_OneLineError()
     {
         var model = PathOf("bad.bin");

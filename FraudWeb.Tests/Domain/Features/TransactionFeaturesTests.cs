@@ -72,7 +72,6 @@ public class TransactionFeaturesTests
         Assert.Equal(10f, Feature(batch, 0, "customer_avg_amount_1day"));
         Assert.Equal(2f, Feature(batch, 1, "customer_nb_tx_1day"));
         Assert.Equal(20f, Feature(batch, 1, "customer_avg_amount_1day"));
-        Assert.Equal(0f, Feature(batch, 1, "customer_seconds_since_prev_tx"));
     }
 
     [Fact]
@@ -115,22 +114,31 @@ public class TransactionFeaturesTests
     }
 
     [Fact]
-    public void ComputeBatch_ExtraFeatures_DescribeCardHabits()
+    public void ComputeBatch_AmountRatio_IsAmountOverCardThirtyDayMean()
     {
         TransactionRecord[] txs =
         [
-            Transaction(1).At(TimeSpan.FromHours(-2)).Amount(10).Terminal(7),
-            Transaction(2).At(TimeSpan.FromHours(-1)).Amount(10).Terminal(8),
-            Transaction(3).At(TimeSpan.Zero).Amount(40).Terminal(7),
+            Transaction(1).At(TimeSpan.FromDays(-31)).Amount(1000),   // outside the 30-day window
+            Transaction(2).At(TimeSpan.FromHours(-2)).Amount(10),
+            Transaction(3).At(TimeSpan.FromHours(-1)).Amount(10),
+            Transaction(4).At(TimeSpan.Zero).Amount(40),
         ];
 
         var batch = TransactionFeatures.ComputeBatch(txs, Options);
 
-        Assert.Equal(2f, Feature(batch, 2, "customer_amount_ratio_30day"));          // 40 / mean(10, 10, 40)
-        Assert.Equal(3600f, Feature(batch, 2, "customer_seconds_since_prev_tx"));
-        Assert.Equal(2f, Feature(batch, 2, "customer_terminal_nb_tx_30day"));
-        Assert.Equal((float)(20 / Math.Sqrt(200)), Feature(batch, 2, "customer_amount_zscore_30day"));
-        Assert.Equal(30f * 86400f, Feature(batch, 0, "customer_seconds_since_prev_tx"));
+        Assert.Equal(2f, Feature(batch, 3, "customer_amount_ratio_30day"));          // 40 / mean(10, 10, 40)
+        Assert.Equal(1f, Feature(batch, 0, "customer_amount_ratio_30day"));
+    }
+
+    [Fact]
+    public void ComputeBatch_ZeroAmounts_RatioIsOne()
+    {
+        TransactionRecord[] txs = [Transaction(1).Amount(0)];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(1f, Feature(batch, 0, "customer_amount_ratio_30day"));
+        Assert.Equal(0f, Feature(batch, 0, "customer_avg_amount_1day"));
     }
 
     [Fact]
