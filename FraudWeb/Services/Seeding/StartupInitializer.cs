@@ -26,13 +26,11 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         if (seed.Enabled) await provider.GetRequiredService<HistorySeeder>().SeedIfEmptyAsync(cancellationToken);
 
         var registry = provider.GetRequiredService<ModelRegistry>();
-        if (!await registry.HasActiveModelAsync(cancellationToken) && seed.Enabled && seed.TrainModel)
+        var loaded = await registry.HasActiveModelAsync(cancellationToken) && await registry.LoadActiveAsync(cancellationToken);
+        if (!loaded && seed.Enabled && seed.TrainModel)
         {
+            // No model yet, or its file is missing or of an older feature schema: train a fresh one from the history.
             await registry.TrainAndActivateAsync(cancellationToken);
-        }
-        else
-        {
-            await registry.LoadActiveAsync(cancellationToken);
         }
         LogReady(logger, stopwatch.Elapsed.TotalSeconds);
     }
