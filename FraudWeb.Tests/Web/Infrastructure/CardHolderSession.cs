@@ -21,13 +21,16 @@ public sealed class CardHolderSession : IDisposable
 
     public static CardHolderSession Anonymous(FraudWebFactory factory) => new(factory, factory.NewEmail());
 
-    /// <summary>A registered (and signed-in) card holder.</summary>
+    /// <summary>A registered card holder, signed in through the login form as a returning user would be.</summary>
     public static async Task<CardHolderSession> RegisteredAsync(FraudWebFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var session = new CardHolderSession(factory, factory.NewEmail());
-        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var registered = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        await session.SignOutAsync();
+        var signedIn = await session.SignInAsync(FraudWebFactory.Password);
+        Assert.Equal("/Profile", Html.Location(signedIn));
         return session;
     }
 
