@@ -107,6 +107,14 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         Assert.Equal(0, await fresh.QueryAsync(db => db.Users.CountAsync()));
     }
 
+    [Theory]
+    [InlineData("create-admin --email a@b.test", true)]
+    [InlineData("--FraudWeb:DataDirectory=/srv/fraudweb create-admin --email a@b.test", true)]
+    [InlineData("--urls http://0.0.0.0:8080", false)]
+    [InlineData("", false)]
+    public void Handles_CommandLine_RecognisesTheVerbAnywhere(string commandLine, bool expected) =>
+        Assert.Equal(expected, AdminCli.Handles(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+
     private Task<bool> IsAdminAsync(string email) => factory.QueryAsync(db => (
         from user in db.Users
         join userRole in db.UserRoles on user.Id equals userRole.UserId

@@ -13,7 +13,8 @@ public static class AdminCli
 {
     public const string Verb = "create-admin";
 
-    public static bool Handles(string[] args) => args is { Length: > 0 } && args[0] == Verb;
+    /// <summary>The verb may follow configuration switches (e.g. --FraudWeb:DataDirectory=/srv/fraudweb create-admin ...).</summary>
+    public static bool Handles(string[] args) => args is not null && Array.IndexOf(args, Verb) >= 0;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, bool stdinIsPiped, TextWriter stdout, TextWriter stderr)
     {
@@ -23,7 +24,7 @@ public static class AdminCli
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         string? email = null;
-        for (var i = 1; i < args.Length; i++)
+        for (var i = Array.IndexOf(args, Verb) + 1; i < args.Length; i++)
         {
             if (args[i] == "--email" && i + 1 < args.Length) email = args[++i];
             else if (args[i].StartsWith("--email=", StringComparison.Ordinal)) email = args[i]["--email=".Length..];
