@@ -17,6 +17,11 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     {
         // Arrange
         var page = await host.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") consoleErrors.Add($"{message.Text} ({message.Location})");
+        };
         var email = host.Factory.NewEmail();
         var ordinaryMerchant = await Merchants.OrdinaryAsync(host.Factory);
         var riskyMerchant = await Merchants.WithRecentFraudAsync(host.Factory);
@@ -83,6 +88,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         Assert.Equal(0, await fraudHistory.Locator($"tr[data-transaction-id='{ordinary.Id}']").CountAsync());
         Assert.Equal(2, await page.Locator("#transactions tbody tr").CountAsync());
         Assert.DoesNotContain(card, Regex.Replace(await page.ContentAsync(), "[^0-9]", ""), StringComparison.Ordinal);
+        Assert.True(consoleErrors.Count == 0, string.Join(" | ", consoleErrors)); // includes Content-Security-Policy violations: no inline script or style slipped in
     }
 
     private static async Task<(long Id, int Score)> PayAsync(IPage page, long merchantId, string amount, string screenshot)
