@@ -95,7 +95,7 @@ public enum Decision
 
 public static class DeclineReasons
 {
-    public const string HighRisk = "The risk score is at or above the block threshold.";
+    public const string HighRisk = "This payment looked too risky to approve.";
     public const string InsufficientCredit = "The amount is over the card's available credit.";
 }
 

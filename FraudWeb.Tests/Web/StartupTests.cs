@@ -26,6 +26,9 @@ public sealed class StartupTests(FraudWebFactory factory)
         var active = Assert.Single(versions, v => v.IsActive);
         Assert.Equal(active.Version, serving.Version);
         Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "models", active.FileName)));
+        using var metrics = System.Text.Json.JsonDocument.Parse(active.MetricsJson);
+        Assert.True(metrics.RootElement.GetProperty("validationRows").GetDouble() > 0);
+        Assert.Equal(active.TrainingRows, metrics.RootElement.GetProperty("trainingRows").GetDouble());
         Assert.Equal(60, await factory.QueryAsync(db => db.Terminals.CountAsync()));
         Assert.Equal(80, await factory.QueryAsync(db => db.Cards.CountAsync(c => c.CardHolder!.IsSimulated)));
         Assert.True(await factory.QueryAsync(db => db.Transactions.AnyAsync(t => t.Label == FraudLabel.Fraud)));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Infrastructure;
@@ -24,6 +25,8 @@ public sealed partial class ModelRegistry(
     TimeProvider clock,
     ILogger<ModelRegistry> logger)
 {
+    public const int HoldoutDays = 7;
+
     public Task<bool> HasActiveModelAsync(CancellationToken cancellationToken) => db.ModelVersions.AnyAsync(m => m.IsActive, cancellationToken);
 
     /// <summary>Trains on every labelled stored transaction, saves, registers and activates the model.</summary>
@@ -40,24 +43,48 @@ public sealed partial class ModelRegistry(
         var featureOptions = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays };
         var features = TransactionFeatures.ComputeBatch(records, featureOptions);
         var labels = records.ConvertAll(r => r.IsFraud ? 1f : 0f).ToArray();
-        var dataset = new Dataset(features, records.Count, TransactionFeatures.Names.Count, labels, TransactionFeatures.Names);
+        var width = TransactionFeatures.Names.Count;
         LogFeatures(logger, records.Count, stopwatch.Elapsed.TotalSeconds);
+
+        // The last week is held out to measure the model (recorded in ModelVersions); the model is trained on the rest.
+        var holdoutStart = records[^1].Timestamp.Date.AddDays(-(HoldoutDays - 1));
+        var split = records.FindIndex(r => r.Timestamp >= holdoutStart);
+        if (split < records.Count / 2) split = records.Count;
+        var dataset = new Dataset(features[..(split * width)], split, width, labels[..split], TransactionFeatures.Names);
 
         var seed = seedOptions.Value;
         var model = BoostedTreesTrainer.Train(dataset, new BoostedTreesOptions { NumberOfTrees = seed.Trees, NumberOfLeaves = seed.Leaves, Seed = seed.RandomSeed });
         LogTrained(logger, model.TreeCount, stopwatch.Elapsed.TotalSeconds);
+        var metrics = new Dictionary<string, double>
+        {
+            ["trainingRows"] = split,
+            ["validationRows"] = records.Count - split,
+        };
+        if (split < records.Count)
+        {
+            var probabilities = new double[records.Count - split];
+            model.PredictProbabilities(features.AsSpan(split * width), probabilities);
+            var truth = records.GetRange(split, records.Count - split).ConvertAll(r => r.IsFraud).ToArray();
+            metrics["validationFrauds"] = truth.Count(t => t);
+            var auc = Metrics.AucRoc(probabilities, truth);
+            var averagePrecision = Metrics.AveragePrecision(probabilities, truth);
+            if (!double.IsNaN(auc)) metrics["validationAucRoc"] = Math.Round(auc, 4);
+            if (!double.IsNaN(averagePrecision)) metrics["validationAveragePrecision"] = Math.Round(averagePrecision, 4);
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var frauds = labels.Count(l => l > 0.5f);
+        var frauds = labels.AsSpan(0, split).Count(1f);
+        metrics["trainingSeconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2);
         var version = "gbt-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var metadata = new ModelMetadata
         {
             Version = version,
             CreatedUtc = now,
             TrainingWindowStart = records[0].Timestamp,
-            TrainingWindowEnd = records[^1].Timestamp,
-            TrainingRows = records.Count,
+            TrainingWindowEnd = records[split - 1].Timestamp,
+            TrainingRows = split,
             TrainingFrauds = frauds,
+            Metrics = metrics,
         };
         var fileName = version + ".model";
         var path = Path.Combine(paths.ModelsDirectory, fileName);
@@ -67,8 +94,7 @@ public sealed partial class ModelRegistry(
         }
 
         foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
-        var registered = ModelVersion.Register(version, fileName, now, records.Count, frauds,
-            JsonSerializer.Serialize(new Dictionary<string, double> { ["trainingSeconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2) }));
+        var registered = ModelVersion.Register(version, fileName, now, split, frauds, JsonSerializer.Serialize(metrics));
         registered.Activate(now);
         db.ModelVersions.Add(registered);
         await db.SaveChangesAsync(cancellationToken);
