@@ -4,6 +4,7 @@ using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web;
@@ -124,5 +125,27 @@ public sealed class StartupTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(System.Net.HttpStatusCode.TemporaryRedirect, response.StatusCode);
         Assert.Equal("https://localhost/", Html.Location(response));
+    }
+
+    [Fact]
+    public void Start_DevelopmentWithoutFingerprintKey_GeneratesOwnerOnlyKeyFileOnceAndLogsIt()
+    {
+        // Arrange
+        using var development = new FraudWebFactory();
+        development.Settings["Cards:FingerprintKey"] = "";
+        development.Settings["Seed:Enabled"] = "false";
+        using var host = development.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
+
+        // Act
+        _ = host.Services.GetRequiredService<CardKeyProvider>();
+
+        // Assert
+        var keyFile = Path.Combine(development.DataDirectory, "keys", "card-fingerprint.key");
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(keyFile)).Length);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+        Assert.Contains(development.Logs.Entries, e => e.Contains("generated a development key", StringComparison.Ordinal));
     }
 }
