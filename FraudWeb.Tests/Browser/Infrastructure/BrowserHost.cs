@@ -48,9 +48,9 @@ public sealed class BrowserHost : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height } });
         // Generous: the build machine is shared, and a slow step is not a failure of the app.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
