@@ -36,6 +36,7 @@ public static class ModelCli
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
             training flags: [--threads N] [--trees N] [--leaves N] [--learning-rate X] [--min-leaf 10] [--bins 255] [--seed 42]
+                            [--bagging 1.0] [--feature-fraction 1.0]
                             (defaults: table mode FastTree's 100 trees, 20 leaves, 0.2; transactions mode 200, 8, 0.05)
                             [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
@@ -150,7 +151,7 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed"];
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction"];
         var tableMode = c.Args.Contains("--table");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
@@ -168,6 +169,8 @@ public static class ModelCli
             MinimumExampleCountPerLeaf = a.Int("min-leaf", defaults.MinimumExampleCountPerLeaf, 1, int.MaxValue),
             MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 255),
             Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
+            BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
+            FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
         };
 
         Dataset train;
