@@ -80,6 +80,18 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public void Train_UnknownTreeFit_UsageErrorNamesValue()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "newton", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--tree-fit 'newton'", err);
+    }
+
+    [Fact]
     public void Run_MissingFile_OneLineErrorExit1()
     {
         var (code, _, err) = Run("train", "--table", PathOf("none.csv"), "--label", "y", "--out", PathOf("m.bin"));

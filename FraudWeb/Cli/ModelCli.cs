@@ -36,7 +36,7 @@ public static class ModelCli
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
             training flags: [--threads N] [--trees N] [--leaves N] [--learning-rate X] [--min-leaf 10] [--bins 255] [--seed 42]
-                            [--bagging 1.0] [--feature-fraction 1.0]
+                            [--bagging 1.0] [--feature-fraction 1.0] [--tree-fit fasttree|second-order] [--l2 1.0]
                             (defaults: table mode FastTree's 100 trees, 20 leaves, 0.2; transactions mode 200, 8, 0.05)
                             [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
@@ -151,7 +151,7 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction"];
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
         var tableMode = c.Args.Contains("--table");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
@@ -171,6 +171,14 @@ public static class ModelCli
             Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
             BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
             FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
+            TreeFit = a.Optional("tree-fit") switch
+            {
+                null => defaults.TreeFit,
+                "fasttree" => TreeFitMethod.FastTree,
+                "second-order" => TreeFitMethod.SecondOrder,
+                var other => throw new ModelCliUsageException($"train: --tree-fit '{other}' must be fasttree or second-order."),
+            },
+            L2Regularization = a.Double("l2", defaults.L2Regularization, 1e-9, 1e9),
         };
 
         Dataset train;
