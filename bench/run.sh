@@ -11,7 +11,7 @@ PY="${PY:-/usr/bin/python3}"
 SEED="${SEED:-1}"
 THREADS="${THREADS:-2}"
 TRAIN_START="${TRAIN_START:-115}"
-OUT="$repo/bench-out"
+OUT="${OUT:-$repo/bench-out}"
 # Must match FraudWeb.Domain/Features/TransactionModelDefaults.cs (what `train --transactions` uses by default).
 VALIDATED="--trees 200 --leaves 8 --learning-rate 0.05 --min-leaf 10 --tree-fit second-order"
 mkdir -p "$OUT/anchors"

@@ -152,7 +152,7 @@ public static class ModelCli
     private static int Train(ModelCliContext c)
     {
         string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
-        var tableMode = c.Args.Contains("--table");
+        var tableMode = c.HasFlag("table");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
             : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
@@ -256,7 +256,7 @@ public static class ModelCli
 
     private static int Evaluate(ModelCliContext c)
     {
-        var tableMode = c.Args.Contains("--table");
+        var tableMode = c.HasFlag("table");
         var a = tableMode
             ? c.Arguments("model", "table", "label", "ignore")
             : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
@@ -361,6 +361,10 @@ internal sealed class ModelCliContext(string verb, string[] args, TextWriter std
     public ModelCliArguments Arguments(params string[] known) => new(Verb, Args, known);
 
     public void Progress(string message) => Stderr.WriteLine(message);
+
+    /// <summary>Whether the flag is given (as "--name value" or "--name=value"); picks a verb's mode before full parsing.</summary>
+    public bool HasFlag(string name) =>
+        Args.Any(a => a == "--" + name || a.StartsWith("--" + name + "=", StringComparison.Ordinal));
 
     public void Result(Dictionary<string, object?> values) => Stdout.WriteLine(ModelCli.ToJson(values));
 
