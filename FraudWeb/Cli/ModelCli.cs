@@ -26,10 +26,16 @@ public static class ModelCli
         ["train"] = Train,
         ["evaluate"] = Evaluate,
         ["bench-score"] = ModelCliBench.BenchScore,
+        ["help"] = c =>
+        {
+            c.Stdout.WriteLine(Usage);
+            return 0;
+        },
     };
 
     public const string Usage = """
-        usage:
+        usage (dotnet run --project FraudWeb -c Release -- VERB ...):
+          help
           simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
                    [--compromised-terminals 2] [--compromised-customers 3] (per day; 0 turns a fraud scenario off)
           features --transactions FILE --out FILE [--delay-days 7]
@@ -62,8 +68,7 @@ public static class ModelCli
         }
         catch (ModelCliUsageException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine($"error: {e.Message} (usage: FraudWeb help)");
             return 2;
         }
         catch (Exception e) when (e is ModelCliInputException or CsvFormatException or ModelFormatException
