@@ -158,6 +158,7 @@ public static class ModelCli
     {
         string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
         var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
             : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
@@ -262,6 +263,7 @@ public static class ModelCli
     private static int Evaluate(ModelCliContext c)
     {
         var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments("model", "table", "label", "ignore")
             : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
