@@ -38,6 +38,15 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public void Help_PrintsEveryVerb()
+    {
+        var (code, stdout, _) = Run("help");
+
+        Assert.Equal(0, code);
+        foreach (var verb in (string[])["simulate", "features", "train", "evaluate", "bench-score"]) Assert.Contains(verb, stdout);
+    }
+
+    [Fact]
     public void Handles_NoArguments_False()
     {
         Assert.False(ModelCli.Handles([]));
@@ -49,7 +58,7 @@ public sealed class ModelCliTests : IDisposable
         var (code, _, err) = Run("frobnicate");
 
         Assert.Equal(2, code);
-        Assert.StartsWith("error: unknown verb 'frobnicate'.", err);
+        Assert.Equal("error: unknown verb 'frobnicate'. (usage: FraudWeb help)", err.TrimEnd());
     }
 
     [Fact]
@@ -77,6 +86,18 @@ public sealed class ModelCliTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Contains("--days 'many'", err);
+    }
+
+    [Fact]
+    public void Train_UnknownTreeFit_UsageErrorNamesValue()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "newton", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--tree-fit 'newton'", err);
     }
 
     [Fact]

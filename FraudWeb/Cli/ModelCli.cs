@@ -26,16 +26,23 @@ public static class ModelCli
         ["train"] = Train,
         ["evaluate"] = Evaluate,
         ["bench-score"] = ModelCliBench.BenchScore,
+        ["help"] = c =>
+        {
+            c.Stdout.WriteLine(Usage);
+            return 0;
+        },
     };
 
     public const string Usage = """
-        usage:
+        usage (dotnet run --project FraudWeb -c Release -- VERB ...):
+          help
           simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
                    [--compromised-terminals 2] [--compromised-customers 3] (per day; 0 turns a fraud scenario off)
           features --transactions FILE --out FILE [--delay-days 7]
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
             training flags: [--threads N] [--trees N] [--leaves N] [--learning-rate X] [--min-leaf 10] [--bins 255] [--seed 42]
+                            [--bagging 1.0] [--feature-fraction 1.0] [--tree-fit fasttree|second-order] [--l2 1.0]
                             (defaults: table mode FastTree's 100 trees, 20 leaves, 0.2; transactions mode 200, 8, 0.05)
                             [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
@@ -61,8 +68,7 @@ public static class ModelCli
         }
         catch (ModelCliUsageException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine($"error: {e.Message} (usage: FraudWeb help)");
             return 2;
         }
         catch (Exception e) when (e is ModelCliInputException or CsvFormatException or ModelFormatException
@@ -150,8 +156,9 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed"];
-        var tableMode = c.Args.Contains("--table");
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
+        var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
             : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
@@ -168,6 +175,16 @@ public static class ModelCli
             MinimumExampleCountPerLeaf = a.Int("min-leaf", defaults.MinimumExampleCountPerLeaf, 1, int.MaxValue),
             MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 255),
             Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
+            BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
+            FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
+            TreeFit = a.Optional("tree-fit") switch
+            {
+                null => defaults.TreeFit,
+                "fasttree" => TreeFitMethod.FastTree,
+                "second-order" => TreeFitMethod.SecondOrder,
+                var other => throw new ModelCliUsageException($"train: --tree-fit '{other}' must be fasttree or second-order."),
+            },
+            L2Regularization = a.Double("l2", defaults.L2Regularization, 1e-9, 1e9),
         };
 
         Dataset train;
@@ -245,7 +262,8 @@ public static class ModelCli
 
     private static int Evaluate(ModelCliContext c)
     {
-        var tableMode = c.Args.Contains("--table");
+        var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments("model", "table", "label", "ignore")
             : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
@@ -350,6 +368,10 @@ internal sealed class ModelCliContext(string verb, string[] args, TextWriter std
     public ModelCliArguments Arguments(params string[] known) => new(Verb, Args, known);
 
     public void Progress(string message) => Stderr.WriteLine(message);
+
+    /// <summary>Whether the flag is given (as "--name value" or "--name=value"); picks a verb's mode before full parsing.</summary>
+    public bool HasFlag(string name) =>
+        Args.Any(a => a == "--" + name || a.StartsWith("--" + name + "=", StringComparison.Ordinal));
 
     public void Result(Dictionary<string, object?> values) => Stdout.WriteLine(ModelCli.ToJson(values));
 
