@@ -39,10 +39,13 @@ public static class BoostedTreesTrainer
         // tiny hessians overshoot and training diverges.
         const double bias = 0;
 
+        var timings = new TrainingTimings();
+        long clock = TrainingTimings.Now();
         var binned = BinnedMatrix.Build(train, options.MaximumBinCountPerFeature, options.BinningSampleRows, options.Seed, parallel);
+        timings.Add(TrainingTimings.Binning, clock);
         // λ is given in log-odds units; margin-unit hessians are (2σ)² times larger.
         double l2 = options.TreeFit == TreeFitMethod.SecondOrder ? options.L2Regularization * (2 * sigma) * (2 * sigma) : -1;
-        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, l2, parallel);
+        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, l2, parallel, timings);
         var scores = new double[rows];
         Array.Fill(scores, bias);
         var gradients = new GradPair[rows];
@@ -55,11 +58,15 @@ public static class BoostedTreesTrainer
         double bestLoss = double.PositiveInfinity;
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
+            clock = TrainingTimings.Now();
             ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            timings.Add(TrainingTimings.Gradients, clock);
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);
             var features = SelectFeatures(train.Columns, options, t);
             var tree = grower.Grow(gradients, bagCount, inBag is null, features, options.LearningRate, options.MaximumTreeOutput);
+            clock = TrainingTimings.Now();
             UpdateScores(tree, grower, binned, scores, inBag, parallel);
+            timings.Add(TrainingTimings.ScoreUpdate, clock);
             trees.Add(tree);
 
             if (validation is not null && validationScores is not null)
@@ -83,6 +90,7 @@ public static class BoostedTreesTrainer
                 progress?.Report(string.Create(CultureInfo.InvariantCulture, $"tree {t + 1}/{options.NumberOfTrees}"));
             }
         }
+        progress?.Report(timings.ToString());
         if (options.EarlyStoppingRounds > 0 && bestIteration + 1 < trees.Count)
             trees.RemoveRange(bestIteration + 1, trees.Count - bestIteration - 1);
         return new BoostedTreesModel(train.FeatureNames.ToArray(), sigma, bias, trees);

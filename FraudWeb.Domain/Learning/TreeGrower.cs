@@ -53,6 +53,7 @@ internal sealed class TreeGrower
     private readonly int _minLeaf;
     private readonly double _secondOrderL2;
     private readonly ParallelOptions _parallel;
+    private readonly TrainingTimings _timings;
 
     private readonly int[] _rows;
     private readonly int[] _scratch;
@@ -83,8 +84,9 @@ internal sealed class TreeGrower
     private int _leaves;
 
     /// <param name="secondOrderL2">λ of second-order fitting (margin units), or negative for FastTree fitting.</param>
-    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel)
+    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel, TrainingTimings? timings = null)
     {
+        _timings = timings ?? new TrainingTimings();
         _secondOrderL2 = secondOrderL2;
         _data = data;
         _maxLeaves = maxLeaves;
@@ -145,8 +147,11 @@ internal sealed class TreeGrower
         _leafH[0] = h;
         if (CanSplit(0))
         {
+            long clock = TrainingTimings.Now();
             BuildHistogram(gradients, 0, bagCount, _histograms[0], allRows);
+            clock = _timings.Add(TrainingTimings.RootHistogram, clock);
             _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafH[0], _leafCount[0]);
+            _timings.Add(TrainingTimings.SplitFinding, clock);
         }
         else
         {
@@ -201,8 +206,10 @@ internal sealed class TreeGrower
         _leafIsLeft[right] = false;
 
         int start = _leafStart[leaf], count = _leafCount[leaf];
+        long clock = TrainingTimings.Now();
         int leftCount = Partition(start, count, _data.Columns[split.Feature], split.Bin, bins.NanBin, split.DefaultLeft);
         int li = start + leftCount, ri = count - leftCount;
+        clock = _timings.Add(TrainingTimings.Partition, clock);
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -230,9 +237,11 @@ internal sealed class TreeGrower
         _leafSlot[small] = right;
         _leafSlot[large] = parentSlot;
         if (CanSplit(large)) Subtract(_histograms[parentSlot], smallHistogram);
+        clock = _timings.Add(TrainingTimings.ChildHistograms, clock);
 
         _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafH[leaf], _leafCount[leaf]) : NoSplit();
         _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafH[right], _leafCount[right]) : NoSplit();
+        _timings.Add(TrainingTimings.SplitFinding, clock);
     }
 
     /// <summary>
