@@ -145,7 +145,7 @@ public static class BoostedTreesTrainer
                 double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
                 double response = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
                 double abs = Math.Abs(response);
-                gradients[r] = new GradPair { G = (float)(response * weights[r]), H = (float)(abs * (2 * sigma - abs) * weights[r]) };
+                gradients[r] = new GradPair((float)(response * weights[r]), (float)(abs * (2 * sigma - abs) * weights[r]));
             }
         });
     }
