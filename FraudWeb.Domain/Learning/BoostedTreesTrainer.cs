@@ -50,6 +50,8 @@ public static class BoostedTreesTrainer
         Array.Fill(scores, bias);
         var gradients = new GradPair[rows];
         var inBag = options.BaggingFraction < 1 ? new bool[rows] : null;
+        // Out-of-bag rows are not in the leaves' row lists, so bagging computes every row's response.
+        var groups = inBag is null ? new ResponseGroups(positive) : null;
         var validationScores = validation is null ? null : new double[validation.Rows];
         if (validationScores is not null) Array.Fill(validationScores, bias);
 
@@ -59,13 +61,16 @@ public static class BoostedTreesTrainer
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
             clock = TrainingTimings.Now();
-            ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            if (groups is { Active: true }) groups.ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            else ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
             timings.Add(TrainingTimings.Gradients, clock);
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);
             var features = SelectFeatures(train.Columns, options, t);
             var tree = grower.Grow(gradients, bagCount, inBag is null, features, options.LearningRate, options.MaximumTreeOutput);
             clock = TrainingTimings.Now();
-            UpdateScores(tree, grower, binned, scores, inBag, parallel);
+            if (groups is { Active: true }) groups.UpdateScores(grower.BagRows, grower.LeafStarts, grower.LeafCounts, tree.LeafValue, scores, parallel);
+            // Groups that just outgrew their table left the scores to the plain update.
+            if (groups is not { Active: true }) UpdateScores(tree, grower, binned, scores, inBag, parallel);
             timings.Add(TrainingTimings.ScoreUpdate, clock);
             trees.Add(tree);
 
@@ -90,7 +95,7 @@ public static class BoostedTreesTrainer
                 progress?.Report(string.Create(CultureInfo.InvariantCulture, $"tree {t + 1}/{options.NumberOfTrees}"));
             }
         }
-        progress?.Report(timings.ToString());
+        if (TrainingTimings.Requested) progress?.Report(timings.ToString());
         if (options.EarlyStoppingRounds > 0 && bestIteration + 1 < trees.Count)
             trees.RemoveRange(bestIteration + 1, trees.Count - bestIteration - 1);
         return new BoostedTreesModel(train.FeatureNames.ToArray(), sigma, bias, trees);
@@ -189,11 +194,22 @@ public static class BoostedTreesTrainer
 
     private static void UpdateScores(RegressionTree tree, TreeGrower grower, BinnedMatrix binned, double[] scores, bool[]? inBag, ParallelOptions parallel)
     {
-        for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+        // Leaves hold contiguous ranges of the bag's rows: each block of positions adds the values of the
+        // leaves it overlaps (no two blocks touch the same row).
+        var rowsByLeaf = grower.BagRows;
+        var starts = grower.LeafStarts;
+        var counts = grower.LeafCounts;
+        int bagged = 0;
+        for (int leaf = 0; leaf < tree.LeafCount; leaf++) bagged = Math.Max(bagged, starts[leaf] + counts[leaf]);
+        Parallel.For(0, (bagged + Block - 1) / Block, parallel, block =>
         {
-            double value = tree.LeafValue[leaf];
-            foreach (int row in grower.LeafRows(leaf)) scores[row] += value;
-        }
+            for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+            {
+                int lo = Math.Max(block * Block, starts[leaf]), hi = Math.Min((block + 1) * Block, starts[leaf] + counts[leaf]);
+                double value = tree.LeafValue[leaf];
+                for (int i = lo; i < hi; i++) scores[rowsByLeaf[i]] += value;
+            }
+        });
         if (inBag is null) return;
 
         // Out-of-bag rows follow the tree on their bins.

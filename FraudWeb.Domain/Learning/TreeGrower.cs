@@ -146,6 +146,12 @@ internal sealed class TreeGrower
     /// <summary>In-bag rows that ended in a leaf of the last grown tree.</summary>
     public ReadOnlySpan<int> LeafRows(int leaf) => _rows.AsSpan(_leafStart[leaf], _leafCount[leaf]);
 
+    /// <summary>Where each leaf's rows start in <see cref="BagRows"/>, for the last grown tree.</summary>
+    public int[] LeafStarts => _leafStart;
+
+    /// <summary>How many rows each leaf holds, for the last grown tree.</summary>
+    public int[] LeafCounts => _leafCount;
+
     /// <param name="allRows">The bag is every row in order (no bagging), so the root scans sequentially.</param>
     public RegressionTree Grow(GradPair[] gradients, int bagCount, bool allRows, int[] features, double learningRate, double maxOutput)
     {
