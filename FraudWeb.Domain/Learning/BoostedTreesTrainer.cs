@@ -12,6 +12,10 @@ public static class BoostedTreesTrainer
 
     /// <summary>Trains on <paramref name="train"/>; <paramref name="validation"/> drives early stopping when given.</summary>
     public static BoostedTreesModel Train(Dataset train, BoostedTreesOptions options, Dataset? validation = null, IProgress<string>? progress = null)
+        => Train(train, options, validation, progress, 0);
+
+    /// <param name="responseGroupKeys">Size limit of the response groups' table (0 = default), so tests can turn them off.</param>
+    internal static BoostedTreesModel Train(Dataset train, BoostedTreesOptions options, Dataset? validation, IProgress<string>? progress, int responseGroupKeys)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,7 +55,7 @@ public static class BoostedTreesTrainer
         var gradients = new GradPair[rows];
         var inBag = options.BaggingFraction < 1 ? new bool[rows] : null;
         // Out-of-bag rows are not in the leaves' row lists, so bagging computes every row's response.
-        var groups = inBag is null ? new ResponseGroups(positive) : null;
+        var groups = inBag is null ? new ResponseGroups(positive, responseGroupKeys) : null;
         var validationScores = validation is null ? null : new double[validation.Rows];
         if (validationScores is not null) Array.Fill(validationScores, bias);
 
@@ -139,7 +143,7 @@ public static class BoostedTreesTrainer
     }
 
     /// <summary>FastTree's binary objective: response 2yσ/(1+exp(2yσs)), hessian |r|(2σ-|r|), both times the row weight.</summary>
-    private static void ComputeGradients(bool[] positive, double[] weights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
+    internal static void ComputeGradients(bool[] positive, double[] weights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
     {
         int rows = scores.Length;
         Parallel.For(0, (rows + Block - 1) / Block, parallel, block =>

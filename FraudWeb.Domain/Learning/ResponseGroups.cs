@@ -17,12 +17,13 @@ internal sealed class ResponseGroups
     private double[] _response = new double[2];
     private bool[] _known = new bool[2];
 
-    public ResponseGroups(bool[] positive)
+    /// <param name="maxKeys">Largest (leaf, group) table kept; by default the row count (at least 65,536).</param>
+    public ResponseGroups(bool[] positive, int maxKeys = 0)
     {
         _group = new int[positive.Length];
         for (int r = 0; r < positive.Length; r++) _group[r] = positive[r] ? 1 : 0;
         // (leaf, group) keys are counted in a flat array; past this size per-row exp is cheaper anyway.
-        _maxKeys = Math.Max(1 << 16, positive.Length);
+        _maxKeys = maxKeys > 0 ? maxKeys : Math.Max(1 << 16, positive.Length);
     }
 
     /// <summary>False once the groups outgrew the key table; the caller then computes every row itself.</summary>
