@@ -55,6 +55,7 @@ public static class BoostedTreesTrainer
         var gradients = new GradPair[rows];
         var inBag = options.BaggingFraction < 1 ? new bool[rows] : null;
         // Out-of-bag rows are not in the leaves' row lists, so bagging computes every row's response.
+        bool unitWeights = Array.TrueForAll(weights, w => w == 1);
         var groups = inBag is null ? new ResponseGroups(positive, responseGroupKeys) : null;
         var validationScores = validation is null ? null : new double[validation.Rows];
         if (validationScores is not null) Array.Fill(validationScores, bias);
@@ -65,7 +66,7 @@ public static class BoostedTreesTrainer
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
             clock = TrainingTimings.Now();
-            if (groups is { Active: true }) groups.ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            if (groups is { Active: true }) groups.ComputeGradients(positive, weights, unitWeights, scores, gradients, sigma, parallel);
             else ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
             timings.Add(TrainingTimings.Gradients, clock);
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);

@@ -14,14 +14,15 @@ internal sealed class ResponseGroups
     private readonly int _maxKeys;
     private int[] _newId = [];
     private int _count = 2;
-    private double[] _response = new double[2];
-    private bool[] _known = new bool[2];
+    private int[] _representative;
+    private double[] _response = [];
 
     /// <param name="maxKeys">Largest (leaf, group) table kept; by default the row count (at least 65,536).</param>
     public ResponseGroups(bool[] positive, int maxKeys = 0)
     {
         _group = new int[positive.Length];
         for (int r = 0; r < positive.Length; r++) _group[r] = positive[r] ? 1 : 0;
+        _representative = [Array.IndexOf(positive, false), Array.IndexOf(positive, true)];
         // (leaf, group) keys are counted in a flat array; past this size per-row exp is cheaper anyway.
         _maxKeys = maxKeys > 0 ? maxKeys : Math.Max(1 << 16, positive.Length);
     }
@@ -46,6 +47,9 @@ internal sealed class ResponseGroups
         var newId = _newId;
         Array.Clear(newId, 0, (int)keys);
         var group = _group;
+        if (_representative.Length < keys) _representative = new int[_newId.Length];
+        var representative = _representative;
+        Array.Fill(representative, -1, 0, (int)keys);
         int groups = _count;
         int total = 0;
         for (int l = 0; l < leaves; l++) total = Math.Max(total, starts[l] + counts[l]);
@@ -71,49 +75,47 @@ internal sealed class ResponseGroups
                     {
                         int mine = Interlocked.Increment(ref next[0]);
                         id = Interlocked.CompareExchange(ref key, mine, 0);
-                        if (id == 0) id = mine;
+                        if (id == 0)
+                        {
+                            id = mine;
+                            representative[mine - 1] = row;
+                        }
                     }
                     group[row] = id - 1;
                 }
             }
         });
 
-        // A lost race leaves an unused id: harmless.
-        int count = next[0];
-        _response = new double[count];
-        _known = new bool[count];
-        _count = count;
+        // A lost race leaves an unused id without a representative row: harmless.
+        _count = next[0];
     }
 
     /// <summary>FastTree's responses and hessians, with the per-row path's arithmetic on each group's response.</summary>
-    public void ComputeGradients(bool[] positive, double[] weights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
+    public void ComputeGradients(bool[] positive, double[] weights, bool unitWeights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
     {
+        if (_response.Length < _count) _response = new double[Math.Max(_count, 2 * _response.Length)];
+        var response = _response;
+        for (int g = 0; g < _count; g++)
+        {
+            int r = _representative[g];
+            if (r < 0) continue;
+            double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
+            response[g] = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
+        }
+
         int rows = gradients.Length;
         var group = _group;
-        var response = _response;
-        var known = _known;
         Parallel.For(0, (rows + Block - 1) / Block, parallel, block =>
         {
             int end = Math.Min(rows, (block + 1) * Block);
             for (int r = block * Block; r < end; r++)
             {
-                int g = group[r];
-                double value;
-                // Rows of a group share score and label, so racing threads compute the same value;
-                // the volatile flag publishes the response only after it is written.
-                if (Volatile.Read(ref known[g]))
-                {
-                    value = response[g];
-                }
-                else
-                {
-                    double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
-                    value = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
-                    response[g] = value;
-                    Volatile.Write(ref known[g], true);
-                }
+                double value = response[group[r]];
                 double abs = Math.Abs(value);
-                gradients[r] = new GradPair((float)(value * weights[r]), (float)(abs * (2 * sigma - abs) * weights[r]));
+                // x * 1.0 is x exactly, so unit weights skip reading them.
+                gradients[r] = unitWeights
+                    ? new GradPair((float)value, (float)(abs * (2 * sigma - abs)))
+                    : new GradPair((float)(value * weights[r]), (float)(abs * (2 * sigma - abs) * weights[r]));
             }
         });
     }

@@ -24,10 +24,10 @@ public class ResponseGroupsTests
         var perRow = new GradPair[8];
 
         // Act: two trees, the second splitting the first's leaves differently.
-        groups.ComputeGradients(Positive, weights, scores, fromGroups, Sigma, TwoThreads);
+        groups.ComputeGradients(Positive, weights, false, scores, fromGroups, Sigma, TwoThreads);
         groups.UpdateScores(RowsByLeaf, Starts, Counts, [0.3, -0.7], scores, TwoThreads);
         groups.UpdateScores([0, 3, 1, 2, 4, 5, 6, 7], [0, 2], [2, 6], [0.1, 0.2], scores, TwoThreads);
-        groups.ComputeGradients(Positive, weights, scores, fromGroups, Sigma, TwoThreads);
+        groups.ComputeGradients(Positive, weights, false, scores, fromGroups, Sigma, TwoThreads);
         BoostedTreesTrainer.ComputeGradients(Positive, weights, scores, perRow, Sigma, TwoThreads);
 
         // Assert
