@@ -66,18 +66,56 @@ internal static class BinFinder
             if (!float.IsNaN(sample[i])) sample[n++] = sample[i];
         }
         var values = sample.AsSpan(0, n);
-        values.Sort();
+        SortAscending(values);
         var distinct = new List<float>();
         var counts = new List<int>();
         for (int i = 0; i < n;)
         {
             int j = i + 1;
             while (j < n && values[j] == values[i]) j++;
-            distinct.Add(values[i]);
+            // -0 and +0 are one value (they compare equal); keep +0 so the result never depends on their order.
+            distinct.Add(values[i] == 0 ? 0f : values[i]);
             counts.Add(j - i);
             i = j;
         }
         return new FeatureBins(FindUpperBounds(distinct.ToArray(), counts.ToArray(), maxBins));
+    }
+
+    /// <summary>
+    /// LSD radix sort on order-preserving keys (three passes of 11, 11 and 10 bits): several times faster
+    /// than a comparison sort on a 200k sample with many repeats. NaN must have been removed.
+    /// </summary>
+    internal static void SortAscending(Span<float> values)
+    {
+        int n = values.Length;
+        var keys = new uint[n];
+        var other = new uint[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Negative floats: flip every bit (larger magnitude sorts first); others: set the sign bit.
+            uint bits = BitConverter.SingleToUInt32Bits(values[i]);
+            keys[i] = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        }
+        Span<int> offsets = stackalloc int[2048];
+        for (int shift = 0; shift < 32; shift += 11)
+        {
+            offsets.Clear();
+            foreach (uint key in keys) offsets[(int)((key >> shift) & 0x7FF)]++;
+            int sum = 0;
+            for (int d = 0; d < offsets.Length; d++)
+            {
+                int count = offsets[d];
+                offsets[d] = sum;
+                sum += count;
+            }
+            foreach (uint key in keys) other[offsets[(int)((key >> shift) & 0x7FF)]++] = key;
+            (keys, other) = (other, keys);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            uint key = keys[i];
+            values[i] = BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key);
+        }
     }
 
     /// <summary>
