@@ -1,6 +1,8 @@
+using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Transactions;
 using FraudWeb.ViewModels.Transactions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
@@ -8,6 +10,7 @@ namespace FraudWeb.Controllers;
 public sealed class TransactionsController(TransactionService transactions) : Controller
 {
     [HttpGet]
+    [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(long? cardId, CancellationToken cancellationToken)
     {
         var userId = User.GetUserId();
@@ -16,6 +19,7 @@ public sealed class TransactionsController(TransactionService transactions) : Co
     }
 
     [HttpPost]
+    [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(NewTransactionViewModel model, CancellationToken cancellationToken)
     {
         var userId = User.GetUserId();

@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Cards;
 using FraudWeb.Services.Email;
@@ -23,8 +24,7 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
-        services.AddAuthorization(options =>
-            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddFraudAuthorization();
         services.Configure<FormOptions>(options =>
         {
             options.ValueLengthLimit = 16 * 1024;

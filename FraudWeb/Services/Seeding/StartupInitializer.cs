@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Claims;
+using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Scoring;
@@ -62,8 +64,15 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         {
             if (!await roles.RoleExistsAsync(role))
             {
-                var result = await roles.CreateAsync(new IdentityRole(role));
+                var created = new IdentityRole(role);
+                var result = await roles.CreateAsync(created);
                 if (!result.Succeeded) throw new InvalidOperationException($"Could not create role {role}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+                // Default grants only when the role is new: administrators' later changes are kept.
+                foreach (var permission in Permissions.DefaultGrants[role])
+                {
+                    result = await roles.AddClaimAsync(created, new Claim(Permissions.ClaimType, permission));
+                    if (!result.Succeeded) throw new InvalidOperationException($"Could not grant {permission} to {role}.");
+                }
             }
         }
     }
