@@ -7,31 +7,18 @@ namespace FraudWeb.Tests.Browser.Infrastructure;
 
 /// <summary>
 /// The app on a real Kestrel port (WebApplicationFactory.UseKestrel) and Debian's Chromium driven by Playwright.
-/// Playwright never downloads a browser here: it launches /usr/bin/chromium.
+/// Playwright never downloads a browser here: <see cref="ChromiumLauncher"/> starts Debian's Chromium.
 /// </summary>
 public sealed class BrowserHost : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    private IPlaywright? _playwright;
+    private ChromiumLauncher? _chromium;
 
     public FraudWebFactory Factory { get; } = new();
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => _chromium?.Browser ?? throw new InvalidOperationException("The browser host is not started.");
 
     /// <summary>artifacts/screenshots under the repository root.</summary>
-    public static string ScreenshotDirectory
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FraudDetection.sln"))) directory = directory.Parent;
-            var root = directory?.FullName ?? Directory.GetCurrentDirectory();
-            var path = Path.Combine(root, "artifacts", "screenshots");
-            Directory.CreateDirectory(path);
-            return path;
-        }
-    }
+    public static string ScreenshotDirectory => Path.GetDirectoryName(ChromiumLauncher.ScreenshotPath("probe"))!;
 
     public async Task InitializeAsync()
     {
@@ -39,13 +26,7 @@ public sealed class BrowserHost : IAsyncLifetime
         Factory.UseKestrel(port);
         Factory.StartServer();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await ChromiumLauncher.LaunchAsync();
     }
 
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
@@ -59,8 +40,7 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null) await _chromium.DisposeAsync();
         await Factory.DisposeAsync();
     }
 
