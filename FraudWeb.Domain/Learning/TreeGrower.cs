@@ -60,7 +60,7 @@ internal sealed class TreeGrower
     private const int InterleaveThreshold = 2_048;
 
     // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
-    private const int RowBlock = 16_384;
+    private const int RowBlock = 8_192;
 
     private const double Epsilon = 1.4e-45;
 
