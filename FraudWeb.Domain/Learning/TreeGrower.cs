@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace FraudWeb.Domain.Learning;
 
 /// <summary>Sums of gradient, hessian and row count in one histogram bin.</summary>
@@ -6,6 +11,9 @@ internal struct BinStats
     public double G;
     public double H;
     public double C;
+
+    // Unused: pads the struct to 32 bytes so a row adds to a bin as one 4 x double vector.
+    public double Pad;
 }
 
 /// <summary>Gradient (FastTree's response, a negative gradient) and hessian of one row.</summary>
@@ -13,6 +21,18 @@ internal struct GradPair
 {
     public float G;
     public float H;
+
+    // Always 1 (the row's count) and 0, so (G, H, C, Pad) widens to a bin's (G, H, C, Pad) increment.
+    public float C;
+    public float Pad;
+
+    public GradPair(float g, float h)
+    {
+        G = g;
+        H = h;
+        C = 1;
+        Pad = 0;
+    }
 }
 
 /// <summary>A split a leaf could take: left side holds bins &lt;= Bin, plus NaN when DefaultLeft.</summary>
@@ -40,7 +60,7 @@ internal sealed class TreeGrower
     private const int InterleaveThreshold = 2_048;
 
     // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
-    private const int RowBlock = 16_384;
+    private const int RowBlock = 8_192;
 
     private const double Epsilon = 1.4e-45;
 
@@ -53,6 +73,7 @@ internal sealed class TreeGrower
     private readonly int _minLeaf;
     private readonly double _secondOrderL2;
     private readonly ParallelOptions _parallel;
+    private readonly TrainingTimings _timings;
 
     private readonly int[] _rows;
     private readonly int[] _scratch;
@@ -83,8 +104,9 @@ internal sealed class TreeGrower
     private int _leaves;
 
     /// <param name="secondOrderL2">λ of second-order fitting (margin units), or negative for FastTree fitting.</param>
-    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel)
+    public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel, TrainingTimings? timings = null)
     {
+        _timings = timings ?? new TrainingTimings();
         _secondOrderL2 = secondOrderL2;
         _data = data;
         _maxLeaves = maxLeaves;
@@ -124,6 +146,12 @@ internal sealed class TreeGrower
     /// <summary>In-bag rows that ended in a leaf of the last grown tree.</summary>
     public ReadOnlySpan<int> LeafRows(int leaf) => _rows.AsSpan(_leafStart[leaf], _leafCount[leaf]);
 
+    /// <summary>Where each leaf's rows start in <see cref="BagRows"/>, for the last grown tree.</summary>
+    public int[] LeafStarts => _leafStart;
+
+    /// <summary>How many rows each leaf holds, for the last grown tree.</summary>
+    public int[] LeafCounts => _leafCount;
+
     /// <param name="allRows">The bag is every row in order (no bagging), so the root scans sequentially.</param>
     public RegressionTree Grow(GradPair[] gradients, int bagCount, bool allRows, int[] features, double learningRate, double maxOutput)
     {
@@ -145,8 +173,11 @@ internal sealed class TreeGrower
         _leafH[0] = h;
         if (CanSplit(0))
         {
+            long clock = TrainingTimings.Now();
             BuildHistogram(gradients, 0, bagCount, _histograms[0], allRows);
+            clock = _timings.Add(TrainingTimings.RootHistogram, clock);
             _best[0] = FindBestSplit(_histograms[0], _leafG[0], _leafH[0], _leafCount[0]);
+            _timings.Add(TrainingTimings.SplitFinding, clock);
         }
         else
         {
@@ -201,8 +232,10 @@ internal sealed class TreeGrower
         _leafIsLeft[right] = false;
 
         int start = _leafStart[leaf], count = _leafCount[leaf];
+        long clock = TrainingTimings.Now();
         int leftCount = Partition(start, count, _data.Columns[split.Feature], split.Bin, bins.NanBin, split.DefaultLeft);
         int li = start + leftCount, ri = count - leftCount;
+        clock = _timings.Add(TrainingTimings.Partition, clock);
 
         double parentG = _leafG[leaf], parentH = _leafH[leaf];
         _leafCount[leaf] = leftCount;
@@ -230,9 +263,11 @@ internal sealed class TreeGrower
         _leafSlot[small] = right;
         _leafSlot[large] = parentSlot;
         if (CanSplit(large)) Subtract(_histograms[parentSlot], smallHistogram);
+        clock = _timings.Add(TrainingTimings.ChildHistograms, clock);
 
         _best[leaf] = leftSplittable ? FindBestSplit(_histograms[_leafSlot[leaf]], _leafG[leaf], _leafH[leaf], _leafCount[leaf]) : NoSplit();
         _best[right] = rightSplittable ? FindBestSplit(_histograms[_leafSlot[right]], _leafG[right], _leafH[right], _leafCount[right]) : NoSplit();
+        _timings.Add(TrainingTimings.SplitFinding, clock);
     }
 
     /// <summary>
@@ -318,9 +353,17 @@ internal sealed class TreeGrower
         if (!allRows)
         {
             // Gather the leaf's gradients once so every feature pass reads them sequentially.
-            var rows = _rows.AsSpan(start, count);
             var ordered = _ordered;
-            for (int i = 0; i < rows.Length; i++) ordered[i] = gradients[rows[i]];
+            if (count < ParallelPartitionRows || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                Gather(gradients, _rows, ordered, start, 0, count);
+            }
+            else
+            {
+                var allRowIndices = _rows;
+                Parallel.For(0, (count + PartitionBlock - 1) / PartitionBlock, _parallel,
+                    j => Gather(gradients, allRowIndices, ordered, start, j * PartitionBlock, Math.Min(count, (j + 1) * PartitionBlock)));
+            }
             source = ordered;
         }
         var features = _features;
@@ -333,6 +376,11 @@ internal sealed class TreeGrower
         {
             Parallel.For(0, workers, _parallel, w => Accumulate(w, workers, source, start, count, histogram, allRows));
         }
+    }
+
+    private static void Gather(GradPair[] gradients, int[] rows, GradPair[] ordered, int start, int from, int to)
+    {
+        for (int i = from; i < to; i++) ordered[i] = gradients[rows[start + i]];
     }
 
     /// <summary>
@@ -360,7 +408,14 @@ internal sealed class TreeGrower
         for (int blockStart = 0; blockStart < count; blockStart += RowBlock)
         {
             int blockEnd = Math.Min(count, blockStart + RowBlock);
-            for (int k = worker; k < features.Length; k += workers)
+            int k = worker;
+            // Two features per pass share each row's gradient load and widening.
+            if (Avx.IsSupported)
+            {
+                for (; k + workers < features.Length; k += 2 * workers)
+                    AccumulatePair(features[k], features[k + workers], source, rows, allRows, blockStart, blockEnd);
+            }
+            for (; k < features.Length; k += workers)
             {
                 int f = features[k];
                 if (allRows) AccumulateSequential(f, source, blockStart, blockEnd);
@@ -391,12 +446,17 @@ internal sealed class TreeGrower
     {
         int bins = _data.Bins[feature].TotalBinCount;
         var copies = _interleaved[feature].AsSpan();
+        var b = _data.Columns[feature].AsSpan(from, to - from);
+        var src = source.AsSpan(from, to - from);
+        if (Avx.IsSupported)
+        {
+            AccumulateAvx(copies, bins, b, src);
+            return;
+        }
         var h0 = copies[..bins];
         var h1 = copies.Slice(bins, bins);
         var h2 = copies.Slice(2 * bins, bins);
         var h3 = copies.Slice(3 * bins, bins);
-        var b = _data.Columns[feature].AsSpan(from, to - from);
-        var src = source.AsSpan(from, to - from);
         int n4 = src.Length & ~3;
         int i = 0;
         for (; i < n4; i += 4)
@@ -413,13 +473,22 @@ internal sealed class TreeGrower
     {
         int bins = _data.Bins[feature].TotalBinCount;
         var copies = _interleaved[feature].AsSpan();
+        var column = _data.Columns[feature];
+        var rows = allRows[from..to];
+        var src = source.AsSpan(from, to - from);
+        if (Avx.IsSupported)
+        {
+            // Gather this block's bins first so the vector kernel reads them in order.
+            Span<byte> b = stackalloc byte[RowBlock];
+            b = b[..rows.Length];
+            for (int k = 0; k < rows.Length; k++) b[k] = column[rows[k]];
+            AccumulateAvx(copies, bins, b, src);
+            return;
+        }
         var h0 = copies[..bins];
         var h1 = copies.Slice(bins, bins);
         var h2 = copies.Slice(2 * bins, bins);
         var h3 = copies.Slice(3 * bins, bins);
-        var column = _data.Columns[feature];
-        var rows = allRows[from..to];
-        var src = source.AsSpan(from, to - from);
         int n4 = src.Length & ~3;
         int i = 0;
         for (; i < n4; i += 4)
@@ -430,6 +499,108 @@ internal sealed class TreeGrower
             Add(ref h3[column[rows[i + 3]]], src[i + 3]);
         }
         for (; i < src.Length; i++) Add(ref h0[column[rows[i]]], src[i]);
+    }
+
+    /// <summary>AccumulateAvx for two features at once: the same additions, in the same order per feature.</summary>
+    private void AccumulatePair(int featureA, int featureB, GradPair[] source, ReadOnlySpan<int> allRows, bool sequential, int from, int to)
+    {
+        int binsA = _data.Bins[featureA].TotalBinCount, binsB = _data.Bins[featureB].TotalBinCount;
+        scoped ReadOnlySpan<byte> columnA = _data.Columns[featureA];
+        scoped ReadOnlySpan<byte> columnB = _data.Columns[featureB];
+        Span<byte> gatheredA = stackalloc byte[sequential ? 0 : RowBlock];
+        Span<byte> gatheredB = stackalloc byte[sequential ? 0 : RowBlock];
+        if (sequential)
+        {
+            columnA = columnA[from..to];
+            columnB = columnB[from..to];
+        }
+        else
+        {
+            // Gather this block's bins first so the kernel reads them in order.
+            var rows = allRows[from..to];
+            for (int k = 0; k < rows.Length; k++)
+            {
+                gatheredA[k] = columnA[rows[k]];
+                gatheredB[k] = columnB[rows[k]];
+            }
+            columnA = gatheredA[..rows.Length];
+            columnB = gatheredB[..rows.Length];
+        }
+        ref var a0 = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<BinStats, Vector256<double>>(_interleaved[featureA].AsSpan()));
+        ref var a1 = ref Unsafe.Add(ref a0, binsA);
+        ref var a2 = ref Unsafe.Add(ref a0, 2 * binsA);
+        ref var a3 = ref Unsafe.Add(ref a0, 3 * binsA);
+        ref var b0 = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<BinStats, Vector256<double>>(_interleaved[featureB].AsSpan()));
+        ref var b1 = ref Unsafe.Add(ref b0, binsB);
+        ref var b2 = ref Unsafe.Add(ref b0, 2 * binsB);
+        ref var b3 = ref Unsafe.Add(ref b0, 3 * binsB);
+        ref byte binA = ref MemoryMarshal.GetReference(columnA);
+        ref byte binB = ref MemoryMarshal.GetReference(columnB);
+        ref var g = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<GradPair, Vector128<float>>(source.AsSpan(from, to - from)));
+        int n = to - from, n4 = n & ~3, i = 0;
+        for (; i < n4; i += 4)
+        {
+            var v0 = Avx.ConvertToVector256Double(Unsafe.Add(ref g, i));
+            ref var ea0 = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+            ea0 = Avx.Add(ea0, v0);
+            ref var eb0 = ref Unsafe.Add(ref b0, Unsafe.Add(ref binB, i));
+            eb0 = Avx.Add(eb0, v0);
+            var v1 = Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 1));
+            ref var ea1 = ref Unsafe.Add(ref a1, Unsafe.Add(ref binA, i + 1));
+            ea1 = Avx.Add(ea1, v1);
+            ref var eb1 = ref Unsafe.Add(ref b1, Unsafe.Add(ref binB, i + 1));
+            eb1 = Avx.Add(eb1, v1);
+            var v2 = Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 2));
+            ref var ea2 = ref Unsafe.Add(ref a2, Unsafe.Add(ref binA, i + 2));
+            ea2 = Avx.Add(ea2, v2);
+            ref var eb2 = ref Unsafe.Add(ref b2, Unsafe.Add(ref binB, i + 2));
+            eb2 = Avx.Add(eb2, v2);
+            var v3 = Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 3));
+            ref var ea3 = ref Unsafe.Add(ref a3, Unsafe.Add(ref binA, i + 3));
+            ea3 = Avx.Add(ea3, v3);
+            ref var eb3 = ref Unsafe.Add(ref b3, Unsafe.Add(ref binB, i + 3));
+            eb3 = Avx.Add(eb3, v3);
+        }
+        for (; i < n; i++)
+        {
+            var v = Avx.ConvertToVector256Double(Unsafe.Add(ref g, i));
+            ref var ea = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+            ea = Avx.Add(ea, v);
+            ref var eb = ref Unsafe.Add(ref b0, Unsafe.Add(ref binB, i));
+            eb = Avx.Add(eb, v);
+        }
+    }
+
+    /// <summary>
+    /// The histogram's hot loop: a row's (G, H, 1, 0) floats widen to doubles and add to its bin as one
+    /// vector, the same per-lane double additions in the same order as the scalar loop. Bins come from
+    /// BinnedMatrix, so every b[i] &lt; bins and the unchecked refs stay inside the four copies.
+    /// </summary>
+    private static void AccumulateAvx(Span<BinStats> copies, int bins, ReadOnlySpan<byte> b, ReadOnlySpan<GradPair> src)
+    {
+        ref var h0 = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<BinStats, Vector256<double>>(copies));
+        ref var h1 = ref Unsafe.Add(ref h0, bins);
+        ref var h2 = ref Unsafe.Add(ref h0, 2 * bins);
+        ref var h3 = ref Unsafe.Add(ref h0, 3 * bins);
+        ref var g = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<GradPair, Vector128<float>>(src));
+        ref byte bin = ref MemoryMarshal.GetReference(b);
+        int n = src.Length, n4 = n & ~3, i = 0;
+        for (; i < n4; i += 4)
+        {
+            ref var e0 = ref Unsafe.Add(ref h0, Unsafe.Add(ref bin, i));
+            e0 = Avx.Add(e0, Avx.ConvertToVector256Double(Unsafe.Add(ref g, i)));
+            ref var e1 = ref Unsafe.Add(ref h1, Unsafe.Add(ref bin, i + 1));
+            e1 = Avx.Add(e1, Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 1)));
+            ref var e2 = ref Unsafe.Add(ref h2, Unsafe.Add(ref bin, i + 2));
+            e2 = Avx.Add(e2, Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 2)));
+            ref var e3 = ref Unsafe.Add(ref h3, Unsafe.Add(ref bin, i + 3));
+            e3 = Avx.Add(e3, Avx.ConvertToVector256Double(Unsafe.Add(ref g, i + 3)));
+        }
+        for (; i < n; i++)
+        {
+            ref var e = ref Unsafe.Add(ref h0, Unsafe.Add(ref bin, i));
+            e = Avx.Add(e, Avx.ConvertToVector256Double(Unsafe.Add(ref g, i)));
+        }
     }
 
     private static void Add(ref BinStats e, in GradPair p)

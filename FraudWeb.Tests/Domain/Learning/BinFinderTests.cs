@@ -112,4 +112,41 @@ public class BinFinderTests
         Assert.Equal(1, bins.ValueBinCount);
         Assert.Equal(1, bins.BinOf(float.NaN));
     }
+
+    [Fact]
+    public void SortAscending_MixedSignsInfinitiesAndRepeats_MatchesAComparisonSort()
+    {
+        // Arrange
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 5000).Select(i => (i % 5) switch
+        {
+            0 => (float)(random.NextDouble() * 2e6 - 1e6),
+            1 => (float)Math.Round(random.NextDouble() * 20 - 10),
+            2 => (float)(random.NextDouble() * 1e-40),
+            3 => i % 2 == 0 ? float.NegativeInfinity : float.PositiveInfinity,
+            _ => float.MaxValue * (i % 2 == 0 ? -1 : 1),
+        }).ToArray();
+        var expected = values.ToArray();
+        Array.Sort(expected);
+
+        // Act
+        BinFinder.SortAscending(values);
+
+        // Assert
+        Assert.Equal(expected, values);
+    }
+
+    [Fact]
+    public void FromSample_NegativeAndPositiveZero_AreOneDistinctValue()
+    {
+        // Arrange
+        float[] sample = [1, -0f, 0f, -0f, -1];
+
+        // Act
+        var bins = BinFinder.FromSample(sample, sample.Length, 255);
+
+        // Assert
+        Assert.Equal([-0.5f, 0.5f, float.PositiveInfinity], bins.UpperBounds);
+        Assert.Equal(bins.BinOf(0f), bins.BinOf(-0f));
+    }
 }
