@@ -60,7 +60,7 @@ internal sealed class TreeGrower
     private const int InterleaveThreshold = 2_048;
 
     // Rows per block when walking a histogram's rows: the block's gradients stay in cache across features.
-    private const int RowBlock = 16_384;
+    private const int RowBlock = 8_192;
 
     private const double Epsilon = 1.4e-45;
 
@@ -353,9 +353,17 @@ internal sealed class TreeGrower
         if (!allRows)
         {
             // Gather the leaf's gradients once so every feature pass reads them sequentially.
-            var rows = _rows.AsSpan(start, count);
             var ordered = _ordered;
-            for (int i = 0; i < rows.Length; i++) ordered[i] = gradients[rows[i]];
+            if (count < ParallelPartitionRows || _parallel.MaxDegreeOfParallelism == 1)
+            {
+                Gather(gradients, _rows, ordered, start, 0, count);
+            }
+            else
+            {
+                var allRowIndices = _rows;
+                Parallel.For(0, (count + PartitionBlock - 1) / PartitionBlock, _parallel,
+                    j => Gather(gradients, allRowIndices, ordered, start, j * PartitionBlock, Math.Min(count, (j + 1) * PartitionBlock)));
+            }
             source = ordered;
         }
         var features = _features;
@@ -368,6 +376,11 @@ internal sealed class TreeGrower
         {
             Parallel.For(0, workers, _parallel, w => Accumulate(w, workers, source, start, count, histogram, allRows));
         }
+    }
+
+    private static void Gather(GradPair[] gradients, int[] rows, GradPair[] ordered, int start, int from, int to)
+    {
+        for (int i = from; i < to; i++) ordered[i] = gradients[rows[start + i]];
     }
 
     /// <summary>
