@@ -107,6 +107,7 @@ internal sealed class TreeGrower
     private int[] _features = [];
     private int _nodes;
     private int _leaves;
+    private bool _sumRootInHistogram;
 
     /// <param name="secondOrderL2">λ of second-order fitting (margin units), or negative for FastTree fitting.</param>
     public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel, TrainingTimings? timings = null)
@@ -169,15 +170,10 @@ internal sealed class TreeGrower
         _leafStart[0] = 0;
         _leafCount[0] = bagCount;
         _leafParent[0] = -1;
-        double g = 0, h = 0;
-        for (int i = 0; i < bagCount; i++)
-        {
-            var p = gradients[allRows ? i : _rows[i]];
-            g += p.G;
-            h += p.H;
-        }
-        _leafG[0] = g;
-        _leafH[0] = h;
+        // The root's sums are one long chain of additions; on the every-row path the least loaded
+        // histogram worker runs it (same order, same result) instead of everyone waiting for it first.
+        _sumRootInHistogram = CanSplit(0) && UsesAllRowsPath(bagCount, allRows);
+        if (!_sumRootInHistogram) SumRoot(gradients, bagCount, allRows);
         if (CanSplit(0))
         {
             long clock = TrainingTimings.Now();
@@ -208,6 +204,21 @@ internal sealed class TreeGrower
         }
         return Finish(learningRate, maxOutput);
     }
+
+    private void SumRoot(GradPair[] gradients, int bagCount, bool allRows)
+    {
+        double g = 0, h = 0;
+        for (int i = 0; i < bagCount; i++)
+        {
+            var p = gradients[allRows ? i : _rows[i]];
+            g += p.G;
+            h += p.H;
+        }
+        _leafG[0] = g;
+        _leafH[0] = h;
+    }
+
+    private static bool UsesAllRowsPath(int count, bool allRows) => allRows && count >= InterleaveThreshold && Avx.IsSupported;
 
     private bool CanSplit(int leaf) => _leafCount[leaf] >= 2 * _minLeaf;
 
@@ -411,9 +422,10 @@ internal sealed class TreeGrower
             return;
         }
 
-        if (allRows && Avx.IsSupported)
+        if (UsesAllRowsPath(count, allRows))
         {
             AccumulateAllRows(worker, workers, source, count, histogram);
+            if (_sumRootInHistogram && worker == workers - 1) SumRoot(source, count, true);
             return;
         }
 
