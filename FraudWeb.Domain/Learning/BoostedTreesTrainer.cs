@@ -66,7 +66,7 @@ public static class BoostedTreesTrainer
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
             clock = TrainingTimings.Now();
-            if (groups is { Active: true }) groups.ComputeGradients(positive, weights, unitWeights, scores, gradients, sigma, parallel);
+            if (groups is { Active: true }) groups.ComputeGradients(weights, unitWeights, gradients, sigma, parallel);
             else ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
             timings.Add(TrainingTimings.Gradients, clock);
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);
@@ -74,7 +74,7 @@ public static class BoostedTreesTrainer
             var tree = grower.Grow(gradients, bagCount, inBag is null, features, options.LearningRate, options.MaximumTreeOutput);
             clock = TrainingTimings.Now();
             if (groups is { Active: true }) groups.UpdateScores(grower.BagRows, grower.LeafStarts, grower.LeafCounts, tree.LeafValue, scores, parallel);
-            // Groups that just outgrew their table left the scores to the plain update.
+            // Groups that just outgrew their table wrote every row's score out and leave this tree to the plain update.
             if (groups is not { Active: true }) UpdateScores(tree, grower, binned, scores, inBag, parallel);
             timings.Add(TrainingTimings.ScoreUpdate, clock);
             trees.Add(tree);

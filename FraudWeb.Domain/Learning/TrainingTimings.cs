@@ -7,6 +7,7 @@ namespace FraudWeb.Domain.Learning;
 internal sealed class TrainingTimings
 {
     private readonly long[] _ticks = new long[Names.Length];
+    private readonly TimeSpan _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
     public static readonly string[] Names = ["binning", "gradients", "root histogram", "child histograms", "split finding", "partition", "score update"];
 
@@ -30,6 +31,7 @@ internal sealed class TrainingTimings
         var parts = new string[Names.Length];
         for (int i = 0; i < Names.Length; i++)
             parts[i] = string.Create(CultureInfo.InvariantCulture, $"{Names[i]} {(double)_ticks[i] / Stopwatch.Frequency:F3}");
-        return "timing (s): " + string.Join(", ", parts);
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+        return "timing (s): " + string.Join(", ", parts) + string.Create(CultureInfo.InvariantCulture, $"; process CPU {cpu:F3}");
     }
 }

@@ -81,6 +81,11 @@ internal sealed class TreeGrower
     private readonly BinStats[][] _histograms;
     private readonly BinStats[][] _interleaved;
 
+    // Histograms over every row (the root without bagging): (G, H) sums only, in four 16-byte copies, since
+    // each bin's row count is the same for every tree and is counted once.
+    private readonly Vector128<double>[][] _gradientSums;
+    private readonly double[]?[] _allRowCounts;
+
     private readonly int[] _leafSlot;
     private readonly int[] _leafStart;
     private readonly int[] _leafCount;
@@ -102,6 +107,7 @@ internal sealed class TreeGrower
     private int[] _features = [];
     private int _nodes;
     private int _leaves;
+    private bool _sumRootInHistogram;
 
     /// <param name="secondOrderL2">λ of second-order fitting (margin units), or negative for FastTree fitting.</param>
     public TreeGrower(BinnedMatrix data, int maxLeaves, int minLeaf, double secondOrderL2, ParallelOptions parallel, TrainingTimings? timings = null)
@@ -119,6 +125,8 @@ internal sealed class TreeGrower
         for (int i = 0; i < maxLeaves; i++) _histograms[i] = new BinStats[data.TotalBins];
         _interleaved = new BinStats[data.Bins.Length][];
         for (int f = 0; f < data.Bins.Length; f++) _interleaved[f] = new BinStats[4 * data.Bins[f].TotalBinCount];
+        _gradientSums = new Vector128<double>[data.Bins.Length][];
+        _allRowCounts = new double[data.Bins.Length][];
         _leafSlot = new int[maxLeaves];
         _leafStart = new int[maxLeaves];
         _leafCount = new int[maxLeaves];
@@ -162,15 +170,10 @@ internal sealed class TreeGrower
         _leafStart[0] = 0;
         _leafCount[0] = bagCount;
         _leafParent[0] = -1;
-        double g = 0, h = 0;
-        for (int i = 0; i < bagCount; i++)
-        {
-            var p = gradients[allRows ? i : _rows[i]];
-            g += p.G;
-            h += p.H;
-        }
-        _leafG[0] = g;
-        _leafH[0] = h;
+        // The root's sums are one long chain of additions; on the every-row path the least loaded
+        // histogram worker runs it (same order, same result) instead of everyone waiting for it first.
+        _sumRootInHistogram = CanSplit(0) && UsesAllRowsPath(bagCount, allRows);
+        if (!_sumRootInHistogram) SumRoot(gradients, bagCount, allRows);
         if (CanSplit(0))
         {
             long clock = TrainingTimings.Now();
@@ -201,6 +204,21 @@ internal sealed class TreeGrower
         }
         return Finish(learningRate, maxOutput);
     }
+
+    private void SumRoot(GradPair[] gradients, int bagCount, bool allRows)
+    {
+        double g = 0, h = 0;
+        for (int i = 0; i < bagCount; i++)
+        {
+            var p = gradients[allRows ? i : _rows[i]];
+            g += p.G;
+            h += p.H;
+        }
+        _leafG[0] = g;
+        _leafH[0] = h;
+    }
+
+    private static bool UsesAllRowsPath(int count, bool allRows) => allRows && count >= InterleaveThreshold && Avx.IsSupported;
 
     private bool CanSplit(int leaf) => _leafCount[leaf] >= 2 * _minLeaf;
 
@@ -404,6 +422,13 @@ internal sealed class TreeGrower
             return;
         }
 
+        if (UsesAllRowsPath(count, allRows))
+        {
+            AccumulateAllRows(worker, workers, source, count, histogram);
+            if (_sumRootInHistogram && worker == workers - 1) SumRoot(source, count, true);
+            return;
+        }
+
         for (int k = worker; k < features.Length; k += workers) _interleaved[features[k]].AsSpan().Clear();
         for (int blockStart = 0; blockStart < count; blockStart += RowBlock)
         {
@@ -499,6 +524,121 @@ internal sealed class TreeGrower
             Add(ref h3[column[rows[i + 3]]], src[i + 3]);
         }
         for (; i < src.Length; i++) Add(ref h0[column[rows[i]]], src[i]);
+    }
+
+    /// <summary>
+    /// The every-row histogram: the same (G, H) additions per copy in row order as the general path, on
+    /// half-size entries; the counts (exact integers either way) come from one count of the column.
+    /// </summary>
+    private void AccumulateAllRows(int worker, int workers, GradPair[] source, int count, BinStats[] histogram)
+    {
+        var features = _features;
+        for (int k = worker; k < features.Length; k += workers)
+        {
+            int f = features[k];
+            int bins = _data.Bins[f].TotalBinCount;
+            (_gradientSums[f] ??= new Vector128<double>[4 * bins]).AsSpan().Clear();
+            if (_allRowCounts[f] is null)
+            {
+                var counts = new double[bins];
+                foreach (byte b in _data.Columns[f]) counts[b]++;
+                _allRowCounts[f] = counts;
+            }
+        }
+        for (int blockStart = 0; blockStart < count; blockStart += RowBlock)
+        {
+            int blockEnd = Math.Min(count, blockStart + RowBlock);
+            int k = worker;
+            for (; k + workers < features.Length; k += 2 * workers)
+                SumPair(features[k], features[k + workers], source, blockStart, blockEnd);
+            if (k < features.Length) SumPair(features[k], -1, source, blockStart, blockEnd);
+        }
+        for (int k = worker; k < features.Length; k += workers)
+        {
+            int f = features[k];
+            int bins = _data.Bins[f].TotalBinCount;
+            var copies = _gradientSums[f];
+            var counts = _allRowCounts[f]!;
+            var h = histogram.AsSpan(_data.Offsets[f], bins);
+            for (int j = 0; j < bins; j++)
+            {
+                var sum = (copies[j] + copies[bins + j]) + (copies[2 * bins + j] + copies[3 * bins + j]);
+                h[j] = new BinStats { G = sum.GetElement(0), H = sum.GetElement(1), C = counts[j] };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds each row's (G, H), widened to doubles, to its bin in copy i % 4 of feature A and, unless
+    /// featureB is -1, of feature B. Bins come from BinnedMatrix, so the unchecked refs stay in range.
+    /// </summary>
+    private void SumPair(int featureA, int featureB, GradPair[] source, int from, int to)
+    {
+        bool pair = featureB >= 0;
+        int binsA = _data.Bins[featureA].TotalBinCount, binsB = pair ? _data.Bins[featureB].TotalBinCount : 0;
+        ref var a0 = ref MemoryMarshal.GetArrayDataReference(_gradientSums[featureA]!);
+        ref var a1 = ref Unsafe.Add(ref a0, binsA);
+        ref var a2 = ref Unsafe.Add(ref a0, 2 * binsA);
+        ref var a3 = ref Unsafe.Add(ref a0, 3 * binsA);
+        ref byte binA = ref MemoryMarshal.GetReference(_data.Columns[featureA].AsSpan(from, to - from));
+        ref var g = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<GradPair, Vector128<float>>(source.AsSpan(from, to - from)));
+        int n = to - from, n4 = n & ~3, i = 0;
+        if (!pair)
+        {
+            for (; i < n4; i += 4)
+            {
+                ref var e0 = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+                e0 = Sse2.Add(e0, Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i)));
+                ref var e1 = ref Unsafe.Add(ref a1, Unsafe.Add(ref binA, i + 1));
+                e1 = Sse2.Add(e1, Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 1)));
+                ref var e2 = ref Unsafe.Add(ref a2, Unsafe.Add(ref binA, i + 2));
+                e2 = Sse2.Add(e2, Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 2)));
+                ref var e3 = ref Unsafe.Add(ref a3, Unsafe.Add(ref binA, i + 3));
+                e3 = Sse2.Add(e3, Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 3)));
+            }
+            for (; i < n; i++)
+            {
+                ref var e = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+                e = Sse2.Add(e, Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i)));
+            }
+            return;
+        }
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(_gradientSums[featureB]!);
+        ref var b1 = ref Unsafe.Add(ref b0, binsB);
+        ref var b2 = ref Unsafe.Add(ref b0, 2 * binsB);
+        ref var b3 = ref Unsafe.Add(ref b0, 3 * binsB);
+        ref byte binB = ref MemoryMarshal.GetReference(_data.Columns[featureB].AsSpan(from, to - from));
+        for (; i < n4; i += 4)
+        {
+            var v0 = Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i));
+            ref var ea0 = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+            ea0 = Sse2.Add(ea0, v0);
+            ref var eb0 = ref Unsafe.Add(ref b0, Unsafe.Add(ref binB, i));
+            eb0 = Sse2.Add(eb0, v0);
+            var v1 = Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 1));
+            ref var ea1 = ref Unsafe.Add(ref a1, Unsafe.Add(ref binA, i + 1));
+            ea1 = Sse2.Add(ea1, v1);
+            ref var eb1 = ref Unsafe.Add(ref b1, Unsafe.Add(ref binB, i + 1));
+            eb1 = Sse2.Add(eb1, v1);
+            var v2 = Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 2));
+            ref var ea2 = ref Unsafe.Add(ref a2, Unsafe.Add(ref binA, i + 2));
+            ea2 = Sse2.Add(ea2, v2);
+            ref var eb2 = ref Unsafe.Add(ref b2, Unsafe.Add(ref binB, i + 2));
+            eb2 = Sse2.Add(eb2, v2);
+            var v3 = Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i + 3));
+            ref var ea3 = ref Unsafe.Add(ref a3, Unsafe.Add(ref binA, i + 3));
+            ea3 = Sse2.Add(ea3, v3);
+            ref var eb3 = ref Unsafe.Add(ref b3, Unsafe.Add(ref binB, i + 3));
+            eb3 = Sse2.Add(eb3, v3);
+        }
+        for (; i < n; i++)
+        {
+            var v = Sse2.ConvertToVector128Double(Unsafe.Add(ref g, i));
+            ref var ea = ref Unsafe.Add(ref a0, Unsafe.Add(ref binA, i));
+            ea = Sse2.Add(ea, v);
+            ref var eb = ref Unsafe.Add(ref b0, Unsafe.Add(ref binB, i));
+            eb = Sse2.Add(eb, v);
+        }
     }
 
     /// <summary>AccumulateAvx for two features at once: the same additions, in the same order per feature.</summary>

@@ -24,10 +24,11 @@ public class ResponseGroupsTests
         var perRow = new GradPair[8];
 
         // Act: two trees, the second splitting the first's leaves differently.
-        groups.ComputeGradients(Positive, weights, false, scores, fromGroups, Sigma, TwoThreads);
+        groups.ComputeGradients(weights, false, fromGroups, Sigma, TwoThreads);
         groups.UpdateScores(RowsByLeaf, Starts, Counts, [0.3, -0.7], scores, TwoThreads);
         groups.UpdateScores([0, 3, 1, 2, 4, 5, 6, 7], [0, 2], [2, 6], [0.1, 0.2], scores, TwoThreads);
-        groups.ComputeGradients(Positive, weights, false, scores, fromGroups, Sigma, TwoThreads);
+        groups.ComputeGradients(weights, false, fromGroups, Sigma, TwoThreads);
+        for (int r = 0; r < 8; r++) scores[r] = groups.ScoreOf(r);
         BoostedTreesTrainer.ComputeGradients(Positive, weights, scores, perRow, Sigma, TwoThreads);
 
         // Assert
@@ -44,18 +45,19 @@ public class ResponseGroupsTests
     }
 
     [Fact]
-    public void UpdateScores_MoreGroupsThanTheTableHolds_TurnsOffAndLeavesScoresToTheCaller()
+    public void UpdateScores_MoreGroupsThanTheTableHolds_WritesScoresWithoutTheTreeAndTurnsOff()
     {
-        // Arrange: 2 label groups x 2 leaves = 4 keys, above a table of 3.
+        // Arrange: 2 label groups x 2 leaves = 4 keys fit a table of 4; then up to 4 groups x 2 leaves do not.
         var scores = new double[8];
-        var groups = new ResponseGroups(Positive, maxKeys: 3);
+        var groups = new ResponseGroups(Positive, maxKeys: 4);
+        groups.UpdateScores(RowsByLeaf, Starts, Counts, [0.3, -0.7], scores, TwoThreads);
 
         // Act
-        groups.UpdateScores(RowsByLeaf, Starts, Counts, [0.3, -0.7], scores, TwoThreads);
+        groups.UpdateScores([0, 3, 1, 2, 4, 5, 6, 7], [0, 2], [2, 6], [0.1, 0.2], scores, TwoThreads);
 
         // Assert
         Assert.False(groups.Active);
-        Assert.All(scores, s => Assert.Equal(0, s));
+        Assert.Equal([0.3, 0.3, 0.3, -0.7, -0.7, 0.3, -0.7, -0.7], scores);
     }
 
     [Fact]
