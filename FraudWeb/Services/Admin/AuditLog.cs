@@ -59,7 +59,7 @@ public sealed class AuditLog(FraudDbContext db, TimeProvider clock)
             var pattern = ContainsPattern(query.Actor);
             entries = entries.Where(e => EF.Functions.Like(e.ActorEmail, pattern, LikeEscape));
         }
-        if (!string.IsNullOrWhiteSpace(query.Action)) entries = entries.Where(e => e.Action == query.Action.Trim());
+        if (!string.IsNullOrWhiteSpace(query.Operation)) entries = entries.Where(e => e.Action == query.Operation.Trim());
         if (!string.IsNullOrWhiteSpace(query.Target)) entries = entries.Where(e => e.TargetId == query.Target.Trim());
         if (query.From is { } from)
         {

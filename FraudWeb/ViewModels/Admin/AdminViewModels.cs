@@ -142,9 +142,10 @@ public sealed class AuditQueryViewModel
     [Display(Name = "Actor email")]
     public string? Actor { get; set; }
 
+    /// <summary>The action name filter; not called "Action", which would bind the MVC route value.</summary>
     [StringLength(64)]
     [Display(Name = "Action")]
-    public string? Action { get; set; }
+    public string? Operation { get; set; }
 
     [StringLength(450)]
     [Display(Name = "Target id")]
