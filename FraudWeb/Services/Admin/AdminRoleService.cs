@@ -50,7 +50,8 @@ public sealed class AdminRoleService(
         await db.SaveChangesAsync(cancellationToken);
         // Every member's stamp changes, so each one's cookie is refused on their next request (interval 0).
         var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
-        await db.Users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == role.Id))
+        // Password-less users (new, or forced to reset) have no session to refresh, and keep their pending reset link.
+        await db.Users.Where(u => u.PasswordHash != null && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == role.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();

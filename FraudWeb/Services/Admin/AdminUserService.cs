@@ -282,7 +282,9 @@ public sealed class AdminUserService(
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
         if (!removed.Succeeded || !added.Succeeded) return ServiceResult.Fail("The roles could not be changed.");
-        await users.UpdateSecurityStampAsync(user);
+        // A user without a password has no live session (removing it renewed the stamp) but may hold a pending
+        // reset link, which a new stamp would void; everyone else's sessions must be rebuilt.
+        if (user.PasswordHash is not null) await users.UpdateSecurityStampAsync(user);
         await audit.AppendAsync(actorId, AuditActions.UserRoles, TargetUser, id, new { Roles = current.Order() }, new { Roles = wanted.Order() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
