@@ -1,5 +1,6 @@
 using FraudWeb.Cli;
 using FraudWeb.Infrastructure;
+using FraudWeb.Services.Admin;
 
 if (ModelCli.Handles(args))
 {
@@ -11,6 +12,7 @@ builder.Services.AddFraudData(builder.Configuration);
 builder.Services.AddFraudIdentity();
 builder.Services.AddFraudScoring(builder.Configuration);
 builder.Services.AddFraudWeb();
+builder.Services.AddFraudAdministration();
 var app = builder.Build();
 
 if (AdminCli.Handles(args))

@@ -74,6 +74,9 @@ public class Card
         };
     }
 
+    /// <summary>The name on the card is personal data; erased with its holder.</summary>
+    internal void EraseCardholderName() => CardholderName = CardHolder.ErasedName;
+
     public bool IsExpired(DateTime nowUtc) => ExpiryYear < nowUtc.Year || (ExpiryYear == nowUtc.Year && ExpiryMonth < nowUtc.Month);
 
     public bool CanCharge(decimal amount) => amount > 0 && amount <= AvailableCredit;

@@ -54,6 +54,26 @@ public class CardHolder
         Address = address;
     }
 
+    /// <summary>A former person whose account was deleted: details erased, financial records kept unlinked.</summary>
+    public bool IsErased => UserId is null && !IsSimulated;
+
+    /// <summary>
+    /// Erases personal details and the link to the sign-in account; cards and transactions stay (masked already)
+    /// for audit and retraining. See docs/decisions/0004-user-deletion.md.
+    /// </summary>
+    public void Erase()
+    {
+        if (IsSimulated) throw new DomainException("Simulated card holders have no personal details.");
+        UserId = null;
+        FullName = ErasedName;
+        PhoneNumber = null;
+        DateOfBirth = null;
+        Address = null;
+        foreach (var card in _cards) card.EraseCardholderName();
+    }
+
+    public const string ErasedName = "Erased card holder";
+
     public static int AgeOn(DateOnly dateOfBirth, DateOnly today)
     {
         var age = today.Year - dateOfBirth.Year;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 
 namespace FraudWeb.Authorization;
 
@@ -15,6 +16,10 @@ public static class AuthorizationServiceCollectionExtensions
                 options.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().RequireClaim(Permissions.ClaimType, permission));
             }
         });
+        // Interval zero: every request re-reads the user's security stamp, roles and permission claims, so a change
+        // of roles or permissions (which renews the affected users' stamps) takes effect on their next request.
+        // Cost: one small user lookup per authenticated request.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         return services;
     }
 }

@@ -307,6 +307,58 @@ public partial class FraudDbContextModelSnapshot : ModelSnapshot
                     });
             });
 
+        // 20261122020000_AdminAudit
+        modelBuilder.Entity("FraudWeb.Domain.Entities.AuditEntry", b =>
+            {
+                b.Property<long>("Id")
+                    .ValueGeneratedOnAdd()
+                    .HasColumnType("INTEGER");
+
+                b.Property<string>("Action")
+                    .IsRequired()
+                    .HasMaxLength(64)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("ActorEmail")
+                    .IsRequired()
+                    .HasMaxLength(256)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("ActorId")
+                    .IsRequired()
+                    .HasMaxLength(450)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("After")
+                    .HasMaxLength(8000)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Before")
+                    .HasMaxLength(8000)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("TargetId")
+                    .IsRequired()
+                    .HasMaxLength(450)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("TargetType")
+                    .IsRequired()
+                    .HasMaxLength(32)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime>("TimestampUtc")
+                    .HasColumnType("TEXT");
+
+                b.HasKey("Id");
+
+                b.HasIndex("TimestampUtc").HasDatabaseName("IX_AuditEntries_TimestampUtc");
+
+                b.HasIndex("TargetType", "TargetId").HasDatabaseName("IX_AuditEntries_TargetType_TargetId");
+
+                b.ToTable("AuditEntries");
+            });
+
         modelBuilder.Entity("FraudWeb.Domain.Entities.ModelVersion", b =>
             {
                 b.Property<long>("Id")

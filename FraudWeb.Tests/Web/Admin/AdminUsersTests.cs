@@ -1,0 +1,297 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Admin;
+
+public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    private static Dictionary<string, string> Details(string name = "Ada Lovelace") => new()
+    {
+        ["FullName"] = name,
+        ["PhoneNumber"] = "+44 20 7946 0000",
+        ["DateOfBirth"] = "1980-12-10",
+        ["AddressLine1"] = "12 St James's Square",
+        ["City"] = "London",
+        ["Postcode"] = "SW1Y 4JH",
+        ["Country"] = "United Kingdom",
+    };
+
+    private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+    private Task<List<AuditEntry>> AuditAsync(string targetId) =>
+        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId).OrderBy(e => e.Id).ToListAsync());
+
+    [Fact]
+    public async Task Index_SearchByEmailAndLockedFilter_ListsOnlyMatches()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var lockedId = await factory.CreateUserAsync(Roles.Customer);
+        var otherId = await factory.CreateUserAsync(Roles.Customer);
+        var lockedEmail = await factory.EmailOfAsync(lockedId);
+        var lockResponse = await admin.PostAsync($"/AdminUsers/Lock/{lockedId}", $"/AdminUsers/Details/{lockedId}");
+        Assert.Equal(HttpStatusCode.Redirect, lockResponse.StatusCode);
+
+        // Act
+        var bySearch = await Html.GetPageAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString(lockedEmail[..12]));
+        var locked = await Html.GetPageAsync(admin.Client, "/AdminUsers?Status=locked&Role=Customer");
+
+        // Assert
+        Assert.NotNull(bySearch.QuerySelector($"tr[data-user-id='{lockedId}']"));
+        Assert.Null(bySearch.QuerySelector($"tr[data-user-id='{otherId}']"));
+        Assert.NotNull(locked.QuerySelector($"tr[data-user-id='{lockedId}']"));
+        Assert.Null(locked.QuerySelector($"tr[data-user-id='{otherId}']"));
+    }
+
+    [Fact]
+    public async Task Details_UnknownId_Returns404()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri("/AdminUsers/Details/no-such-user", UriKind.Relative));
+        var post = await admin.PostAsync("/AdminUsers/Lock/no-such-user", "/AdminUsers");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Details_CustomerWithCard_ShowsProfileAndMaskedCardOnly()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var card = new CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.AddCardAsync(card)).StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminUsers/Details/{id}", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+        var body = (await Html.ParseAsync(response)).Body!.TextContent;
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(customer.Email, body, StringComparison.Ordinal);
+        Assert.Contains("•••• " + card.Number[^4..], body, StringComparison.Ordinal);
+        Assert.DoesNotContain(card.Number, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_ValidForm_CreatesUserWithRoleMailsResetLinkAndAudits()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var form = Details("Katherine Johnson");
+        form["Email"] = email;
+        form["Role"] = Roles.Analyst;
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        Assert.Equal($"/AdminUsers/Details/{id}", Html.Location(response));
+        var roles = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Analyst], roles);
+        Assert.Equal("Katherine Johnson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
+        Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal));
+        var entry = Assert.Single(await AuditAsync(id));
+        Assert.Equal(AuditActions.UserCreate, entry.Action);
+        Assert.Equal(admin.Email, entry.ActorEmail);
+        Assert.Contains("Katherine Johnson", entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_MissingFields_ShowsValidationMessages()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", new Dictionary<string, string> { ["Email"] = "not-an-email", ["Role"] = "Customer" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = Html.ValidationMessages(await Html.ParseAsync(response));
+        Assert.Contains("Enter a valid email address.", messages);
+        Assert.Contains("Enter the full name.", messages);
+    }
+
+    [Fact]
+    public async Task Edit_ValidDetails_SavesAndAuditsBeforeAndAfter()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", Details("Mary Jackson"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("Mary Jackson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
+        var entry = Assert.Single(await AuditAsync(id));
+        Assert.Equal(AuditActions.UserEdit, entry.Action);
+        Assert.Contains("Mary Jackson", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mary Jackson", entry.Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lock_SignedInUser_EndsSessionBlocksSignInAndUnlockRestores()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var email = await factory.EmailOfAsync(id);
+        using var user = await StaffSession.SignInAsync(factory, email);
+
+        // Act
+        var locked = await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        var nextRequest = await user.Client.GetAsync(new Uri("/Account/ChangePassword", UriKind.Relative));
+        using var again = factory.CreateBrowserClient();
+        var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+        var unlocked = await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        Assert.StartsWith("/Account/Login", new Uri(new Uri("http://localhost"), Html.Location(nextRequest)).PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("/Account/Lockout", Html.Location(signIn), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        using var afterUnlock = await StaffSession.SignInAsync(factory, email);
+        Assert.Equal([AuditActions.UserLock, AuditActions.UserUnlock], (await AuditAsync(id)).Select(e => e.Action));
+    }
+
+    [Fact]
+    public async Task ResetPassword_User_OldPasswordFailsSessionEndsAndLinkMailed()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var email = await factory.EmailOfAsync(id);
+        using var user = await StaffSession.SignInAsync(factory, email);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+        var nextRequest = await user.Client.GetAsync(new Uri("/Account/ChangePassword", UriKind.Relative));
+        using var again = factory.CreateBrowserClient();
+        var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", Html.Location(nextRequest), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+        Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal) && File.ReadAllText(f).Contains("ResetPassword", StringComparison.Ordinal));
+        Assert.Equal(AuditActions.UserPasswordReset, Assert.Single(await AuditAsync(id)).Action);
+    }
+
+    [Fact]
+    public async Task Delete_CustomerWithCard_ErasesPersonDetailsKeepsCardUnlinked()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var card = new CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.AddCardAsync(card)).StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var holderId = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.Id).FirstAsync());
+
+        // Act
+        var confirm = await admin.Client.GetAsync(new Uri($"/AdminUsers/Delete/{id}", UriKind.Relative));
+        var response = await admin.PostAsync($"/AdminUsers/Delete/{id}", $"/AdminUsers/Delete/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == id)));
+        var holder = await factory.QueryAsync(db => db.CardHolders.Include(h => h.Cards).FirstAsync(h => h.Id == holderId));
+        Assert.True(holder.IsErased);
+        Assert.Equal(CardHolder.ErasedName, holder.FullName);
+        Assert.Null(holder.PhoneNumber);
+        Assert.Null(holder.DateOfBirth);
+        Assert.Null(holder.Address);
+        var kept = Assert.Single(holder.Cards);
+        Assert.Equal(card.Number[^4..], kept.Last4);
+        Assert.Equal(CardHolder.ErasedName, kept.CardholderName);
+        var entry = Assert.Single(await AuditAsync(id));
+        Assert.Equal(AuditActions.UserDelete, entry.Action);
+        Assert.DoesNotContain(customer.Email, entry.Before + entry.After, StringComparison.Ordinal);
+        using var again = factory.CreateBrowserClient();
+        var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = customer.Email, ["Password"] = FraudWebFactory.Password });
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Roles_GrantAnalyst_UsersNextRequestPassesReviewPolicy()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        using var user = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(id));
+        var before = await user.Client.GetAsync(new Uri(ReviewProbeController.Route, UriKind.Relative));
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}",
+            [new("Roles", Roles.Customer), new("Roles", Roles.Analyst)]);
+        using var signedInAgain = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(id));
+        var after = await signedInAgain.Client.GetAsync(new Uri(ReviewProbeController.Route, UriKind.Relative));
+
+        // Assert
+        Assert.Contains("/Account/AccessDenied", Html.Location(before), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        var entry = Assert.Single(await AuditAsync(id));
+        Assert.Equal(AuditActions.UserRoles, entry.Action);
+        Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditLog_RawUpdateOrDelete_IsRefusedByTrigger()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
+
+        // Act
+        var update = await Record.ExceptionAsync(() => factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Action = 'x'")));
+        var delete = await Record.ExceptionAsync(() => factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditEntries")));
+
+        // Assert
+        Assert.Contains("append-only", update?.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", delete?.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(await AuditAsync(id));
+    }
+
+    [Fact]
+    public async Task AuditIndex_FilterByActionAndTarget_ListsMatchingEntries()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserUnlock}&Target={id}&From={DateTime.UtcNow:yyyy-MM-dd}");
+        var none = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={id}&To=2000-01-01");
+
+        // Assert
+        var rows = page.QuerySelectorAll("tr[data-audit-id]");
+        Assert.Single(rows);
+        Assert.Contains(AuditActions.UserUnlock, rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Empty(none.QuerySelectorAll("tr[data-audit-id]"));
+    }
+}

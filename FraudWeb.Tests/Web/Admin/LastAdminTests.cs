@@ -1,0 +1,105 @@
+using System.Net;
+using FraudWeb.Authorization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Admin;
+
+/// <summary>Each test has its own database, so "the only administrator" really is the only one.</summary>
+public sealed class LastAdminTests
+{
+    private static async Task<string> ErrorShownAsync(StaffSession session, HttpResponseMessage response)
+    {
+        var page = await Html.GetPageAsync(session.Client, Html.Location(response));
+        return page.QuerySelector("[data-testid=admin-error]")?.TextContent.Trim() ?? "";
+    }
+
+    /// <summary>An Analyst who may manage users (granted directly), so the sole Admin is someone else.</summary>
+    private static async Task<StaffSession> UserManagerAnalystAsync(AdminFactory factory)
+    {
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            var analyst = (await roles.FindByNameAsync(Roles.Analyst))!;
+            await roles.AddClaimAsync(analyst, new System.Security.Claims.Claim(Permissions.ClaimType, Permissions.UsersManage));
+        }
+        return await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst)));
+    }
+
+    [Fact]
+    public async Task Delete_OnlyActiveAdmin_IsRefusedWithMessage()
+    {
+        // Arrange
+        using var factory = new AdminFactory();
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var manager = await UserManagerAnalystAsync(factory);
+
+        // Act
+        var response = await manager.PostAsync($"/AdminUsers/Delete/{adminId}", $"/AdminUsers/Delete/{adminId}");
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, await ErrorShownAsync(manager, response));
+        Assert.True(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == adminId)));
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync()));
+    }
+
+    [Fact]
+    public async Task Lock_OnlyActiveAdmin_IsRefusedWithMessage()
+    {
+        // Arrange
+        using var factory = new AdminFactory();
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var manager = await UserManagerAnalystAsync(factory);
+
+        // Act
+        var response = await manager.PostAsync($"/AdminUsers/Lock/{adminId}", $"/AdminUsers/Details/{adminId}");
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, await ErrorShownAsync(manager, response));
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == adminId).Select(u => u.LockoutEnd).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task Roles_OnlyAdminDemotesThemself_IsRefusedAndSecondAdminMakesItAllowed()
+    {
+        // Arrange
+        using var factory = new AdminFactory();
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+
+        // Act
+        var refused = await admin.PostAsync($"/AdminUsers/Roles/{adminId}", $"/AdminUsers/Details/{adminId}", [new("Roles", Roles.Analyst)]);
+        var message = await ErrorShownAsync(admin, refused);
+        await factory.CreateUserAsync(Roles.Admin);
+        var allowed = await admin.PostAsync($"/AdminUsers/Roles/{adminId}", $"/AdminUsers/Details/{adminId}", [new("Roles", Roles.Analyst)]);
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, message);
+        Assert.Equal(HttpStatusCode.Redirect, allowed.StatusCode);
+        var roles = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == adminId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Analyst], roles);
+    }
+
+    [Fact]
+    public async Task Permissions_RemoveUsersManageFromAdmin_IsRefusedWhenNobodyElseHoldsIt()
+    {
+        // Arrange
+        using var factory = new AdminFactory();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var keep = Permissions.DefaultGrants[Roles.Admin].Where(p => p != Permissions.UsersManage).Select(p => new KeyValuePair<string, string>("permissions", p));
+
+        // Act
+        var response = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Admin}", "/AdminRoles", keep);
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, await ErrorShownAsync(admin, response));
+        var granted = await factory.QueryAsync(db => db.RoleClaims.Where(c => c.ClaimValue == Permissions.UsersManage)
+            .Join(db.Roles, c => c.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Admin], granted);
+    }
+}

@@ -1,0 +1,123 @@
+using FraudWeb.Authorization;
+using FraudWeb.Infrastructure;
+using FraudWeb.Services;
+using FraudWeb.Services.Admin;
+using FraudWeb.ViewModels.Admin;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+[Authorize(Policy = Permissions.UsersManage)]
+public sealed class AdminUsersController(AdminUserService admin) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(UserQueryViewModel query, CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid) query = new UserQueryViewModel();
+        return View(await admin.SearchAsync(query, cancellationToken));
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Details(string id, CancellationToken cancellationToken)
+    {
+        var model = await admin.GetAsync(id, User.GetUserId(), cancellationToken);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpGet]
+    public IActionResult Create() => View(new CreateUserViewModel { Role = Data.Roles.Customer, AllRoles = Data.Roles.All });
+
+    [HttpPost]
+    public async Task<IActionResult> Create(CreateUserViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.AllRoles = Data.Roles.All;
+        if (!ModelState.IsValid) return View(model);
+        var (result, id) = await admin.CreateAsync(User.GetUserId(), model, ResetUrl, cancellationToken);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = $"{model.Email} was created and has been sent a link to choose a password.";
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Edit(string id, CancellationToken cancellationToken)
+    {
+        var model = await admin.GetForEditAsync(id, cancellationToken);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Edit(string id, EditUserViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.Id = id;
+        if (!ModelState.IsValid) return View(model);
+        var result = await admin.EditAsync(User.GetUserId(), id, model, cancellationToken);
+        if (result is null) return NotFound();
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = "The personal details have been saved.";
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Lock(string id, CancellationToken cancellationToken) =>
+        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: true, cancellationToken), "The account is locked and its sessions have ended.");
+
+    [HttpPost]
+    public async Task<IActionResult> Unlock(string id, CancellationToken cancellationToken) =>
+        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), "The account is unlocked.");
+
+    [HttpPost]
+    public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken) =>
+        Done(id, await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken),
+            "The password no longer works, sessions have ended and a reset link has been emailed.");
+
+    [HttpPost]
+    public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken), "The roles have been saved.");
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Delete(string id, CancellationToken cancellationToken)
+    {
+        var model = await admin.GetForDeleteAsync(id, cancellationToken);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpPost]
+    [ActionName(nameof(Delete))]
+    public async Task<IActionResult> DeleteConfirmed(string id, CancellationToken cancellationToken)
+    {
+        var result = await admin.DeleteAsync(User.GetUserId(), id, cancellationToken);
+        if (result is null) return NotFound();
+        if (!result.Succeeded)
+        {
+            TempData["Error"] = result.Errors[0].Value;
+            return RedirectToAction(nameof(Details), new { id });
+        }
+        TempData["Message"] = "The account was deleted and the personal details erased.";
+        return RedirectToAction(nameof(Index));
+    }
+
+    private IActionResult Done(string id, ServiceResult? result, string message)
+    {
+        if (result is null) return NotFound();
+        if (result.Succeeded) TempData["Message"] = message;
+        else TempData["Error"] = result.Errors[0].Value;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    private string ResetUrl(string email, string token) =>
+        Url.Action(nameof(AccountController.ResetPassword), "Account", new { email, token }, Request.Scheme)!;
+}

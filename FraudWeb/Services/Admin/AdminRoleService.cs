@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using FraudWeb.Authorization;
+using FraudWeb.Data;
+using FraudWeb.ViewModels.Admin;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.Admin;
+
+/// <summary>Which permissions each role grants. A change renews the security stamp of every member of the role.</summary>
+public sealed class AdminRoleService(
+    FraudDbContext db,
+    RoleManager<IdentityRole> roles,
+    UserManager<ApplicationUser> users,
+    SignInManager<ApplicationUser> signIn,
+    AdminGuard guard,
+    AuditLog audit)
+{
+    public async Task<RoleListViewModel> ListAsync(CancellationToken cancellationToken)
+    {
+        var all = await db.Roles.AsNoTracking().ToListAsync(cancellationToken);
+        var claims = await db.RoleClaims.AsNoTracking().Where(c => c.ClaimType == Permissions.ClaimType).ToListAsync(cancellationToken);
+        var counts = await db.UserRoles.AsNoTracking().GroupBy(ur => ur.RoleId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var rows = Roles.All.Select(name =>
+        {
+            var role = all.FirstOrDefault(r => r.Name == name);
+            var granted = role is null ? [] : claims.Where(c => c.RoleId == role.Id).Select(c => c.ClaimValue!).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            return new RolePermissionsViewModel(name, granted, role is null ? 0 : counts.FirstOrDefault(c => c.Key == role.Id)?.Count ?? 0);
+        }).ToList();
+        return new RoleListViewModel { Roles = rows, AllPermissions = Permissions.All };
+    }
+
+    /// <summary>Null when the role does not exist.</summary>
+    public async Task<ServiceResult?> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        var role = await roles.FindByNameAsync(roleName);
+        if (role is null || !Roles.All.Contains(role.Name)) return null;
+        var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Any(p => !Permissions.All.Contains(p))) return ServiceResult.Fail("Choose only listed permissions.");
+        var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
+        var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
+        if (refusal is not null) return ServiceResult.Fail(refusal);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
+        foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
+        await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,
+            new { Permissions = current.Order(StringComparer.Ordinal) }, new { Permissions = wanted.Order(StringComparer.Ordinal) }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        // Every member's stamp changes, so each one's cookie is refused on their next request (interval 0).
+        var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        // Password-less users (new, or forced to reset) have no session to refresh, and keep their pending reset link.
+        await db.Users.Where(u => u.PasswordHash != null && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == role.Id))
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        // The administrator making the change keeps their session, re-issued with the new permissions.
+        if (await users.FindByIdAsync(actorId) is { } actor && await users.IsInRoleAsync(actor, role.Name!)) await signIn.RefreshSignInAsync(actor);
+        return ServiceResult.Ok;
+    }
+}

@@ -1,0 +1,14 @@
+namespace FraudWeb.Services.Admin;
+
+public static class AdministrationServiceCollectionExtensions
+{
+    /// <summary>User, role and audit administration (issue 5).</summary>
+    public static IServiceCollection AddFraudAdministration(this IServiceCollection services)
+    {
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AdminGuard>();
+        services.AddScoped<AdminUserService>();
+        services.AddScoped<AdminRoleService>();
+        return services;
+    }
+}

@@ -1,0 +1,174 @@
+using System.ComponentModel.DataAnnotations;
+using FraudWeb.ViewModels.Common;
+using FraudWeb.ViewModels.Profile;
+
+namespace FraudWeb.ViewModels.Admin;
+
+/// <summary>Query of the user list: search text (name or email), role and lock filters, page.</summary>
+public sealed class UserQueryViewModel
+{
+    [StringLength(100)]
+    [Display(Name = "Name or email")]
+    public string? Search { get; set; }
+
+    [Display(Name = "Role")]
+    public string? Role { get; set; }
+
+    [Display(Name = "Status")]
+    public string? Status { get; set; }
+
+    [Range(1, int.MaxValue)]
+    public int Page { get; set; } = 1;
+}
+
+public sealed record UserRowViewModel(string Id, string Email, string? FullName, IReadOnlyList<string> Roles, bool IsLocked, DateTime CreatedUtc);
+
+public sealed class UserListViewModel
+{
+    public required UserQueryViewModel Query { get; init; }
+    public required PagedList<UserRowViewModel> Users { get; init; }
+    public required IReadOnlyList<string> AllRoles { get; init; }
+}
+
+public sealed class UserDetailsViewModel
+{
+    public required string Id { get; init; }
+    public required string Email { get; init; }
+    public string? FullName { get; init; }
+    public string? PhoneNumber { get; init; }
+    public DateOnly? DateOfBirth { get; init; }
+    public string? Address { get; init; }
+    public required IReadOnlyList<string> Roles { get; init; }
+    public required IReadOnlyList<string> AllRoles { get; init; }
+    public bool IsLocked { get; init; }
+    public DateTime CreatedUtc { get; init; }
+    public bool IsSelf { get; init; }
+    public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
+    public required IReadOnlyList<TransactionRowViewModel> RecentTransactions { get; init; }
+    // Extension point: fraud reports arrive with issue 4 (table "FraudReports"); list the user's reports here on merge.
+}
+
+/// <summary>Personal details an administrator enters or edits for someone.</summary>
+public class AdminUserDetailsViewModel
+{
+    [Required(ErrorMessage = "Enter the full name.")]
+    [StringLength(100, MinimumLength = 2, ErrorMessage = "The name must be 2 to 100 characters.")]
+    [Display(Name = "Full name")]
+    public string? FullName { get; set; }
+
+    [Required(ErrorMessage = "Enter the phone number.")]
+    [Phone(ErrorMessage = "Enter a valid phone number.")]
+    [StringLength(30)]
+    [Display(Name = "Phone number")]
+    public string? PhoneNumber { get; set; }
+
+    [Required(ErrorMessage = "Enter the date of birth.")]
+    [AdultDateOfBirth]
+    [DataType(DataType.Date)]
+    [Display(Name = "Date of birth")]
+    public DateOnly? DateOfBirth { get; set; }
+
+    [Required(ErrorMessage = "Enter the first line of the address.")]
+    [StringLength(100)]
+    [Display(Name = "Address line 1")]
+    public string? AddressLine1 { get; set; }
+
+    [StringLength(100)]
+    [Display(Name = "Address line 2 (optional)")]
+    public string? AddressLine2 { get; set; }
+
+    [Required(ErrorMessage = "Enter the town or city.")]
+    [StringLength(60)]
+    [Display(Name = "Town or city")]
+    public string? City { get; set; }
+
+    [Required(ErrorMessage = "Enter the postcode.")]
+    [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$", ErrorMessage = "Enter a valid postcode.")]
+    [Display(Name = "Postcode")]
+    public string? Postcode { get; set; }
+
+    [Required(ErrorMessage = "Enter the country.")]
+    [StringLength(60, MinimumLength = 2)]
+    [Display(Name = "Country")]
+    public string? Country { get; set; }
+}
+
+public sealed class CreateUserViewModel : AdminUserDetailsViewModel
+{
+    [Required(ErrorMessage = "Enter the email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256)]
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [Required(ErrorMessage = "Choose a role.")]
+    [Display(Name = "Role")]
+    public string? Role { get; set; }
+
+    public IReadOnlyList<string> AllRoles { get; set; } = [];
+}
+
+public sealed class EditUserViewModel : AdminUserDetailsViewModel
+{
+    public string? Id { get; set; }
+    public string? Email { get; set; }
+}
+
+public sealed class UserRolesViewModel
+{
+    public IList<string> Roles { get; set; } = [];
+}
+
+public sealed class DeleteUserViewModel
+{
+    public required string Id { get; init; }
+    public required string Email { get; init; }
+    public string? FullName { get; init; }
+    public int Cards { get; init; }
+    public int Transactions { get; init; }
+}
+
+public sealed record RolePermissionsViewModel(string Role, IReadOnlyList<string> Granted, int Members);
+
+public sealed class RoleListViewModel
+{
+    public required IReadOnlyList<RolePermissionsViewModel> Roles { get; init; }
+    public required IReadOnlyList<string> AllPermissions { get; init; }
+}
+
+public sealed class AuditQueryViewModel
+{
+    [StringLength(256)]
+    [Display(Name = "Actor email")]
+    public string? Actor { get; set; }
+
+    /// <summary>The action name filter; not called "Action", which would bind the MVC route value.</summary>
+    [StringLength(64)]
+    [Display(Name = "Action")]
+    public string? Operation { get; set; }
+
+    [StringLength(450)]
+    [Display(Name = "Target id")]
+    public string? Target { get; set; }
+
+    [DataType(DataType.Date)]
+    [Display(Name = "From")]
+    public DateOnly? From { get; set; }
+
+    [DataType(DataType.Date)]
+    [Display(Name = "To")]
+    public DateOnly? To { get; set; }
+
+    [Range(1, int.MaxValue)]
+    public int Page { get; set; } = 1;
+}
+
+public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string ActorEmail, string Action, string TargetType, string TargetId,
+    string? Before, string? After);
+
+public sealed class AuditListViewModel
+{
+    public required AuditQueryViewModel Query { get; init; }
+    public required PagedList<AuditRowViewModel> Entries { get; init; }
+    public required IReadOnlyList<string> Actions { get; init; }
+}
