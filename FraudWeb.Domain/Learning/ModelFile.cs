@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FraudWeb.Domain.Learning;
+
+/// <summary>
+/// Versioned binary model file (little-endian):
+/// magic "FWGBT\r\n\x1A", int32 format version, feature names, SHA-256 of the names (schema hash),
+/// metadata, sigmoid, bias, trees, and a trailing SHA-256 over every byte before it.
+/// </summary>
+public static class ModelFile
+{
+    public const int FormatVersion = 1;
+
+    // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
+    private const long MaxFileBytes = 512L * 1024 * 1024;
+    private const int HashBytes = 32;
+    private static readonly byte[] Magic = "FWGBT\r\n\u001A"u8.ToArray();
+
+    public static void Save(Stream stream, BoostedTreesModel model, ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(model.FeatureNames.Count);
+            foreach (string name in model.FeatureNames) writer.Write(name);
+            writer.Write(SchemaHash(model.FeatureNames));
+
+            writer.Write(metadata.Version);
+            writer.Write(metadata.CreatedUtc.ToBinary());
+            WriteOptionalDate(writer, metadata.TrainingWindowStart);
+            WriteOptionalDate(writer, metadata.TrainingWindowEnd);
+            writer.Write(metadata.TrainingRows);
+            writer.Write(metadata.TrainingFrauds);
+            var metrics = metadata.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
+            writer.Write(metrics.Length);
+            foreach (var (key, value) in metrics)
+            {
+                writer.Write(key);
+                writer.Write(value);
+            }
+
+            writer.Write(model.Sigmoid);
+            writer.Write(model.Bias);
+            writer.Write(model.Trees.Count);
+            foreach (var tree in model.Trees) WriteTree(writer, tree);
+        }
+        buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    }
+
+    /// <summary>Loads and verifies a model; expectedFeatureNames, when given, must match the file's schema.</summary>
+    public static (BoostedTreesModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        byte[] bytes = ReadAll(stream);
+        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new ModelFormatException("Not a FraudWeb model file (wrong magic bytes).");
+        if (bytes.Length < Magic.Length + sizeof(int) + HashBytes)
+            throw new ModelFormatException("Model file is truncated.");
+        int version = BitConverter.ToInt32(bytes, Magic.Length);
+        if (version != FormatVersion)
+            throw new ModelFormatException(version > FormatVersion
+                ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
+                : $"Model file format version {version} is not supported (expected {FormatVersion}).");
+        int bodyLength = bytes.Length - HashBytes;
+        if (!SHA256.HashData(bytes.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(bytes.AsSpan(bodyLength)))
+            throw new ModelFormatException("Model file checksum mismatch: the file is corrupt or truncated.");
+
+        try
+        {
+            return Parse(bytes, bodyLength, expectedFeatureNames);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or OverflowException)
+        {
+            throw new ModelFormatException($"Model file is malformed: {e.Message}", e);
+        }
+    }
+
+    private static (BoostedTreesModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, IReadOnlyList<string>? expectedFeatureNames)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bodyLength, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
+        reader.ReadBytes(Magic.Length + sizeof(int));
+        int featureCount = ReadCount(reader, "feature");
+        var names = new string[featureCount];
+        for (int i = 0; i < featureCount; i++) names[i] = reader.ReadString();
+        if (!reader.ReadBytes(HashBytes).AsSpan().SequenceEqual(SchemaHash(names)))
+            throw new ModelFormatException("Model file schema hash does not match its feature names.");
+        if (expectedFeatureNames is not null && !expectedFeatureNames.SequenceEqual(names, StringComparer.Ordinal))
+            throw new ModelFormatException(
+                $"Model features [{string.Join(", ", names)}] do not match the expected features [{string.Join(", ", expectedFeatureNames)}].");
+
+        var metadata = new ModelMetadata
+        {
+            Version = reader.ReadString(),
+            CreatedUtc = DateTime.FromBinary(reader.ReadInt64()),
+            TrainingWindowStart = ReadOptionalDate(reader),
+            TrainingWindowEnd = ReadOptionalDate(reader),
+            TrainingRows = reader.ReadInt32(),
+            TrainingFrauds = reader.ReadInt32(),
+            Metrics = ReadMetrics(reader),
+        };
+
+        double sigmoid = reader.ReadDouble();
+        double bias = reader.ReadDouble();
+        if (!double.IsFinite(sigmoid) || sigmoid <= 0 || !double.IsFinite(bias))
+            throw new ModelFormatException("Model file has an invalid sigmoid or bias.");
+        int treeCount = ReadCount(reader, "tree");
+        var trees = new RegressionTree[treeCount];
+        for (int t = 0; t < treeCount; t++)
+        {
+            trees[t] = ReadTree(reader);
+            if (trees[t].FindStructureError(featureCount) is { } error)
+                throw new ModelFormatException(string.Create(CultureInfo.InvariantCulture, $"Model file tree {t} is invalid: {error}."));
+        }
+        if (reader.BaseStream.Position != bodyLength)
+            throw new ModelFormatException("Model file has unexpected bytes after the trees.");
+        return (new BoostedTreesModel(names, sigmoid, bias, trees), metadata);
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (copy.Length + read > MaxFileBytes) throw new ModelFormatException($"Model file is larger than {MaxFileBytes} bytes.");
+            copy.Write(chunk, 0, read);
+        }
+        return copy.ToArray();
+    }
+
+    /// <summary>SHA-256 over the names, each length-prefixed so ["ab","c"] and ["a","bc"] differ.</summary>
+    internal static byte[] SchemaHash(IReadOnlyList<string> names)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            foreach (string name in names) writer.Write(name);
+        }
+        return SHA256.HashData(buffer.ToArray());
+    }
+
+    private static void WriteTree(BinaryWriter writer, RegressionTree tree)
+    {
+        writer.Write(tree.NodeCount);
+        for (int n = 0; n < tree.NodeCount; n++)
+        {
+            writer.Write(tree.SplitFeature[n]);
+            writer.Write(tree.Threshold[n]);
+            writer.Write(tree.Left[n]);
+            writer.Write(tree.Right[n]);
+            writer.Write(tree.DefaultLeft[n]);
+            writer.Write(tree.SplitGain[n]);
+            writer.Write(tree.NodeCover[n]);
+        }
+        writer.Write(tree.LeafCount);
+        for (int l = 0; l < tree.LeafCount; l++)
+        {
+            writer.Write(tree.LeafValue[l]);
+            writer.Write(tree.LeafCover[l]);
+        }
+    }
+
+    private static RegressionTree ReadTree(BinaryReader reader)
+    {
+        int nodes = ReadCount(reader, "node");
+        var feature = new int[nodes];
+        var threshold = new float[nodes];
+        var left = new int[nodes];
+        var right = new int[nodes];
+        var defaultLeft = new bool[nodes];
+        var gain = new double[nodes];
+        var cover = new double[nodes];
+        for (int n = 0; n < nodes; n++)
+        {
+            feature[n] = reader.ReadInt32();
+            threshold[n] = reader.ReadSingle();
+            left[n] = reader.ReadInt32();
+            right[n] = reader.ReadInt32();
+            defaultLeft[n] = reader.ReadBoolean();
+            gain[n] = reader.ReadDouble();
+            cover[n] = reader.ReadDouble();
+        }
+        int leaves = ReadCount(reader, "leaf");
+        var values = new double[leaves];
+        var leafCover = new double[leaves];
+        for (int l = 0; l < leaves; l++)
+        {
+            values[l] = reader.ReadDouble();
+            leafCover[l] = reader.ReadDouble();
+        }
+        return new RegressionTree(feature, threshold, left, right, defaultLeft, gain, cover, values, leafCover);
+    }
+
+    /// <summary>A count that cannot exceed the bytes left, so corrupt counts never allocate huge arrays.</summary>
+    private static int ReadCount(BinaryReader reader, string what)
+    {
+        int count = reader.ReadInt32();
+        long remaining = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (count < 0 || count > remaining)
+            throw new ModelFormatException(string.Create(CultureInfo.InvariantCulture, $"Model file has an invalid {what} count ({count})."));
+        return count;
+    }
+
+    private static Dictionary<string, double> ReadMetrics(BinaryReader reader)
+    {
+        int count = ReadCount(reader, "metric");
+        var metrics = new Dictionary<string, double>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            string key = reader.ReadString();
+            if (!metrics.TryAdd(key, reader.ReadDouble())) throw new ModelFormatException($"Model file repeats the metric '{key}'.");
+        }
+        return metrics;
+    }
+
+    private static void WriteOptionalDate(BinaryWriter writer, DateTime? value)
+    {
+        writer.Write(value.HasValue);
+        if (value.HasValue) writer.Write(value.Value.ToBinary());
+    }
+
+    private static DateTime? ReadOptionalDate(BinaryReader reader) => reader.ReadBoolean() ? DateTime.FromBinary(reader.ReadInt64()) : null;
+}
