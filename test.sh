@@ -26,7 +26,7 @@ fi
 
 rm -f artifacts/TestResults/results.trx
 dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \
-  --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=minimal" --logger "trx;LogFileName=results.trx" \
   --results-directory artifacts/TestResults "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

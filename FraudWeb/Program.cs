@@ -1,4 +1,5 @@
 using FraudWeb.Cli;
+using FraudWeb.Infrastructure;
 
 if (ModelCli.Handles(args))
 {
@@ -6,7 +7,18 @@ if (ModelCli.Handles(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddFraudData(builder.Configuration);
+builder.Services.AddFraudIdentity();
+builder.Services.AddFraudScoring(builder.Configuration);
+builder.Services.AddFraudWeb();
 var app = builder.Build();
+
+if (AdminCli.Handles(args))
+{
+    return await AdminCli.RunAsync(app.Services, args, Console.In, Console.IsInputRedirected, Console.Out, Console.Error);
+}
+
+app.UseFraudWeb();
 await app.RunAsync();
 return 0;
 

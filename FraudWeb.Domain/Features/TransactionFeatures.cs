@@ -42,9 +42,6 @@ public static class TransactionFeatures
         "terminal_nb_tx_7day", "terminal_risk_7day",
         "terminal_nb_tx_30day", "terminal_risk_30day",
         "customer_amount_ratio_30day",
-        "customer_amount_zscore_30day",
-        "customer_seconds_since_prev_tx",
-        "customer_terminal_nb_tx_30day",
     ];
 
     /// <summary>Feature names, in vector order.</summary>
@@ -79,7 +76,6 @@ public static class TransactionFeatures
 
         var customers = new Dictionary<long, CustomerState>();
         var terminals = new Dictionary<long, TerminalState>();
-        var pairs = new Dictionary<(long Customer, long Terminal), PairState>();
         var delayTicks = options.LabelDelayDays * TimeSpan.TicksPerDay;
 
         for (var i = 0; i < n; i++)
@@ -116,13 +112,6 @@ public static class TransactionFeatures
 
             var term = terminal.Query(t - delayTicks, ticks, frauds);
             terminal.Rows.Add(i);
-            if (!pairs.TryGetValue((tx.CustomerId, tx.TerminalId), out var pair))
-            {
-                pair = new PairState();
-                pairs.Add((tx.CustomerId, tx.TerminalId), pair);
-            }
-
-            c.SameTerminal30 = pair.Add(t);
             Fill(tx, c, term, output.AsSpan(i * width, width));
         }
 
@@ -146,11 +135,10 @@ public static class TransactionFeatures
 
         var t = tx.Timestamp.Ticks;
         var amount = ScaleAmount(tx.Amount);
-        var c = new CustomerStats { PreviousTicks = long.MinValue, SameTerminal30 = 1 };
-        c.Count.Add(amount, 0);
-        c.Count.Add(amount, 1);
-        c.Count.Add(amount, 2);
-        c.SumSquares30 = (Int128)amount * amount;
+        var c = default(WindowSums);
+        c.Add(amount, 0);
+        c.Add(amount, 1);
+        c.Add(amount, 2);
         for (var k = 0; k < customerHistory.Count; k++)
         {
             var h = customerHistory[k];
@@ -161,12 +149,8 @@ public static class TransactionFeatures
             var ha = ScaleAmount(h.Amount);
             for (var w = 0; w < CustomerWindowDays.Length; w++)
             {
-                if (ht > t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay)) c.Count.Add(ha, w);
+                if (ht > t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay)) c.Add(ha, w);
             }
-
-            c.SumSquares30 += (Int128)ha * ha;
-            if (ht > c.PreviousTicks) c.PreviousTicks = ht;
-            if (h.TerminalId == tx.TerminalId) c.SameTerminal30++;
         }
 
         var term = new TerminalStats();
@@ -187,7 +171,7 @@ public static class TransactionFeatures
     }
 
     /// <summary>The single place turning window statistics into the vector (batch and online share it).</summary>
-    private static void Fill(in TransactionRecord tx, in CustomerStats c, in TerminalStats term, Span<float> output)
+    private static void Fill(in TransactionRecord tx, in WindowSums c, in TerminalStats term, Span<float> output)
     {
         var time = tx.Timestamp;
         output[0] = (float)tx.Amount;
@@ -195,9 +179,9 @@ public static class TransactionFeatures
         output[2] = time.Hour <= 6 ? 1f : 0f;
         for (var w = 0; w < CustomerWindowDays.Length; w++)
         {
-            var count = c.Count.Count(w);
+            var count = c.Count(w);
             output[3 + (2 * w)] = count;
-            output[4 + (2 * w)] = (float)(c.Count.Sum(w) / AmountScale / count);
+            output[4 + (2 * w)] = (float)(c.Sum(w) / AmountScale / count);
         }
 
         for (var w = 0; w < TerminalWindowDays.Length; w++)
@@ -207,16 +191,9 @@ public static class TransactionFeatures
             output[10 + (2 * w)] = count > 0 ? (float)((double)term.Frauds(w) / count) : 0f;
         }
 
-        // Extras: how unusual the amount is for this card, the card's pace, and its familiarity with the terminal.
-        var n30 = c.Count.Count(2);
-        var mean30 = c.Count.Sum(2) / AmountScale / n30;
+        // Beyond the handbook: how unusual the amount is for this card (compromised cards show multiplied amounts).
+        var mean30 = c.Sum(2) / AmountScale / c.Count(2);
         output[15] = mean30 > 0 ? (float)(tx.Amount / mean30) : 1f;
-        var variance = ((double)(c.SumSquares30 * n30 - ((Int128)c.Count.Sum(2) * c.Count.Sum(2))) / ((double)n30 * n30)) / (AmountScale * AmountScale);
-        output[16] = variance > 0 ? (float)((tx.Amount - mean30) / Math.Sqrt(variance)) : 0f;
-        output[17] = c.PreviousTicks == long.MinValue
-            ? LongestCustomerWindowDays * 86400f
-            : (float)((time.Ticks - c.PreviousTicks) / (double)TimeSpan.TicksPerSecond);
-        output[18] = c.SameTerminal30;
     }
 
     private static long ScaleAmount(double amount)
@@ -267,14 +244,6 @@ public static class TransactionFeatures
         public readonly long Sum(int window) => window switch { 0 => _sum0, 1 => _sum1, _ => _sum2 };
     }
 
-    private struct CustomerStats
-    {
-        public WindowSums Count;
-        public Int128 SumSquares30;
-        public long PreviousTicks;
-        public int SameTerminal30;
-    }
-
     private struct TerminalStats
     {
         private int _count0, _count1, _count2, _frauds0, _frauds1, _frauds2;
@@ -305,38 +274,30 @@ public static class TransactionFeatures
         public readonly int Frauds(int window) => window switch { 0 => _frauds0, 1 => _frauds1, _ => _frauds2 };
     }
 
-    /// <summary>A card's rows in arrival order, one moving start and running sums per window.</summary>
+    /// <summary>A card's rows in arrival order, one moving start and running amount sum per window.</summary>
     private sealed class CustomerState
     {
         private readonly List<int> _rows = [];
         private readonly int[] _heads = new int[CustomerWindowDays.Length];
         private readonly long[] _sums = new long[CustomerWindowDays.Length];
-        private Int128 _sumSquares30;
 
-        public CustomerStats Add(int row, long t, long[] amounts, long[] ticks)
+        public WindowSums Add(int row, long t, long[] amounts, long[] ticks)
         {
-            var previous = _rows.Count > 0 ? ticks[_rows[^1]] : long.MinValue;
             _rows.Add(row);
-            var a = amounts[row];
-            var stats = new CustomerStats();
+            var stats = default(WindowSums);
             for (var w = 0; w < _heads.Length; w++)
             {
-                _sums[w] += a;
+                _sums[w] += amounts[row];
                 var start = t - (CustomerWindowDays[w] * TimeSpan.TicksPerDay);
                 while (ticks[_rows[_heads[w]]] <= start)
                 {
-                    var leaving = amounts[_rows[_heads[w]]];
-                    _sums[w] -= leaving;
-                    if (w == _heads.Length - 1) _sumSquares30 -= (Int128)leaving * leaving;
+                    _sums[w] -= amounts[_rows[_heads[w]]];
                     _heads[w]++;
                 }
 
-                stats.Count.Set(w, _rows.Count - _heads[w], _sums[w]);
+                stats.Set(w, _rows.Count - _heads[w], _sums[w]);
             }
 
-            _sumSquares30 += (Int128)a * a;
-            stats.SumSquares30 = _sumSquares30;
-            stats.PreviousTicks = previous > t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay) ? previous : long.MinValue;
             return stats;
         }
     }
@@ -372,20 +333,6 @@ public static class TransactionFeatures
             }
 
             return stats;
-        }
-    }
-
-    /// <summary>A (card, terminal) pair's rows within the longest customer window.</summary>
-    private sealed class PairState
-    {
-        private readonly Queue<long> _times = new();
-
-        public int Add(long t)
-        {
-            _times.Enqueue(t);
-            var start = t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay);
-            while (_times.Peek() <= start) _times.Dequeue();
-            return _times.Count;
         }
     }
 }

@@ -1,8 +1,10 @@
 namespace FraudWeb.Domain.Features;
 
 /// <summary>
-/// The raw fields every feature is computed from. CustomerId is the card (the handbook's
-/// "customer"); IsFraud is the label as known at computation time.
+/// The raw fields every feature is computed from. CustomerId is the card (the handbook's "customer"; in the web app
+/// the card's id). IsFraud is the label as known at computation time: in the web app, confirmed fraud; a transaction
+/// not (yet) confirmed counts as legitimate, which is why terminal risk only looks at transactions older than the
+/// label delay.
 /// </summary>
 public readonly record struct TransactionRecord(
     long TransactionId,

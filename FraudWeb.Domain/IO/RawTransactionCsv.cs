@@ -69,9 +69,9 @@ public static class RawTransactionCsv
             var customer = ReadLong(span, cells, index[2], header, name, lineNumber);
             var terminal = ReadLong(span, cells, index[3], header, name, lineNumber);
             var amountCell = CsvLine.Clean(span[cells[index[4]]]);
-            if (!CsvLine.TryParseDouble(amountCell, out var amount) || !double.IsFinite(amount))
+            if (!CsvLine.TryParseDouble(amountCell, out var amount) || !double.IsFinite(amount) || Math.Abs(amount) > 1e12)
             {
-                throw Bad(name, lineNumber, index[4], header, amountCell, "a finite number");
+                throw Bad(name, lineNumber, index[4], header, amountCell, "a finite number within +-1e12");
             }
 
             var fraud = ReadFlag(span, cells, index[5], header, name, lineNumber);

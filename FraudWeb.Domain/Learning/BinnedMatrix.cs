@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FraudWeb.Domain.Learning;
 
 /// <summary>Column-major byte bins of a training set: one byte array per feature.</summary>
@@ -25,31 +27,50 @@ internal sealed class BinnedMatrix
     {
         int rows = data.Rows, columns = data.Columns;
         var sample = SampleRows(rows, sampleRows, seed);
+        var values = GatherSample(data, sample);
         var bins = new FeatureBins[columns];
-        Parallel.For(0, columns, parallel, f =>
-        {
-            var values = new float[sample.Length];
-            for (int i = 0; i < sample.Length; i++) values[i] = data.Features[(long)sample[i] * columns + f];
-            bins[f] = BinFinder.FromSample(values, values.Length, maxBins);
-        });
+        Parallel.For(0, columns, parallel, f => bins[f] = BinFinder.FromSample(values[f], values[f].Length, maxBins));
 
         var binned = new byte[columns][];
         for (int f = 0; f < columns; f++) binned[f] = new byte[rows];
-        const int Block = 8192;
-        Parallel.For(0, (rows + Block - 1) / Block, parallel, block =>
-        {
-            int end = Math.Min(rows, (block + 1) * Block);
-            var features = data.Features;
-            for (int r = block * Block; r < end; r++)
-            {
-                long rowStart = (long)r * columns;
-                for (int f = 0; f < columns; f++) binned[f][r] = bins[f].BinOf(features[rowStart + f]);
-            }
-        });
+        Parallel.For(0, (rows + Block - 1) / Block, parallel, block => BinBlock(data, bins, binned, block));
         return new BinnedMatrix(bins, binned, rows);
     }
 
+    private const int Block = 8192;
+
+    // Runs once per training, so it is compiled fully optimized at once rather than starting as tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BinBlock(Dataset data, FeatureBins[] bins, byte[][] binned, int block)
+    {
+        int columns = data.Columns;
+        int end = Math.Min(data.Rows, (block + 1) * Block);
+        var features = data.Features;
+        for (int r = block * Block; r < end; r++)
+        {
+            long rowStart = (long)r * columns;
+            for (int f = 0; f < columns; f++) binned[f][r] = bins[f].BinOf(features[rowStart + f]);
+        }
+    }
+
+    /// <summary>The sampled rows' values, one array per feature, read in one pass over the row-major matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float[][] GatherSample(Dataset data, int[] sample)
+    {
+        int columns = data.Columns;
+        var values = new float[columns][];
+        for (int f = 0; f < columns; f++) values[f] = new float[sample.Length];
+        var features = data.Features;
+        for (int i = 0; i < sample.Length; i++)
+        {
+            long rowStart = (long)sample[i] * columns;
+            for (int f = 0; f < columns; f++) values[f][i] = features[rowStart + f];
+        }
+        return values;
+    }
+
     /// <summary>Every row, or a seeded Bernoulli sample of about sampleRows rows on large data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] SampleRows(int rows, int sampleRows, int seed)
     {
         if (rows <= sampleRows) return Enumerable.Range(0, rows).ToArray();

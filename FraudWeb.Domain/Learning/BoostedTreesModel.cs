@@ -19,6 +19,7 @@ public sealed class BoostedTreesModel : IFraudModel
     private readonly int[] _roots;
     private readonly int _featureCount;
     private readonly int _maxDepth;
+    private readonly double _expectedMargin;
 
     internal BoostedTreesModel(string[] featureNames, double sigmoid, double bias, IReadOnlyList<RegressionTree> trees)
     {
@@ -26,6 +27,7 @@ public sealed class BoostedTreesModel : IFraudModel
         _featureCount = featureNames.Length;
         Sigmoid = sigmoid;
         Bias = bias;
+        _expectedMargin = bias;
         _trees = [.. trees];
 
         // Flatten every tree into global arrays: internal node n >= 0, leaf ~n.
@@ -52,6 +54,7 @@ public sealed class BoostedTreesModel : IFraudModel
             Array.Copy(tree.LeafValue, 0, _leafValues, leafBase, tree.LeafCount);
             _roots[t] = Map(tree.Root);
             _maxDepth = Math.Max(_maxDepth, Depth(tree, tree.Root));
+            _expectedMargin += tree.ExpectedValue();
             nodeBase += tree.NodeCount;
             leafBase += tree.LeafCount;
         }
@@ -98,7 +101,6 @@ public sealed class BoostedTreesModel : IFraudModel
         if (contributions.Length != _featureCount)
             throw new ArgumentException($"Expected {_featureCount} contributions, got {contributions.Length}.", nameof(contributions));
         contributions.Clear();
-        double bias = Bias;
         int pathLength = TreeShap.PathBufferLength(_maxDepth);
         PathElement[]? rented = null;
         Span<PathElement> path = pathLength <= 512
@@ -106,17 +108,15 @@ public sealed class BoostedTreesModel : IFraudModel
             : (rented = ArrayPool<PathElement>.Shared.Rent(pathLength)).AsSpan(0, pathLength);
         try
         {
-            foreach (var tree in _trees)
-            {
-                bias += tree.ExpectedValue();
-                TreeShap.AddContributions(tree, features, contributions, path);
-            }
+            foreach (var tree in _trees) TreeShap.AddContributions(tree, features, contributions, path);
         }
         finally
         {
             if (rented is not null) ArrayPool<PathElement>.Shared.Return(rented);
         }
-        return bias;
+
+        // TreeSHAP's bias: the cover-weighted expected margin over the training rows.
+        return _expectedMargin;
     }
 
     /// <summary>Scores rows (row-major, FeatureNames.Count columns) into probabilities, using every core.</summary>

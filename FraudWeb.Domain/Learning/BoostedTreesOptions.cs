@@ -24,8 +24,14 @@ public sealed record BoostedTreesOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int Seed { get; init; } = 42;
 
-    /// <summary>FastTree's MaxTreeOutput: bound on a leaf's Newton step before the learning rate.</summary>
+    /// <summary>FastTree's MaxTreeOutput: bound on a leaf's output (after the learning rate).</summary>
     public double MaximumTreeOutput { get; init; } = 100.0;
+
+    /// <summary>Tree fitting: FastTree's by default; SecondOrder is XGBoost-style (see docs/decisions/0001).</summary>
+    public TreeFitMethod TreeFit { get; init; } = TreeFitMethod.FastTree;
+
+    /// <summary>L2 term λ of SecondOrder fitting, in log-odds units like XGBoost's reg_lambda (unused by FastTree).</summary>
+    public double L2Regularization { get; init; } = 1.0;
 
     /// <summary>Rows sampled to find bin boundaries on large data (FastTree bins from a sample too).</summary>
     public int BinningSampleRows { get; init; } = 200_000;
@@ -43,6 +49,8 @@ public sealed record BoostedTreesOptions
         Require(double.IsFinite(PositiveClassWeight) && PositiveClassWeight > 0, nameof(PositiveClassWeight), "must be a positive number");
         Require(Threads >= 1, nameof(Threads), "must be at least 1");
         Require(double.IsFinite(MaximumTreeOutput) && MaximumTreeOutput > 0, nameof(MaximumTreeOutput), "must be a positive number");
+        Require(Enum.IsDefined(TreeFit), nameof(TreeFit), "must be FastTree or SecondOrder");
+        Require(double.IsFinite(L2Regularization) && L2Regularization > 0, nameof(L2Regularization), "must be a positive number");
         Require(BinningSampleRows >= 1, nameof(BinningSampleRows), "must be at least 1");
     }
 

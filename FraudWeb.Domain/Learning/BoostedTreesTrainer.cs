@@ -12,6 +12,10 @@ public static class BoostedTreesTrainer
 
     /// <summary>Trains on <paramref name="train"/>; <paramref name="validation"/> drives early stopping when given.</summary>
     public static BoostedTreesModel Train(Dataset train, BoostedTreesOptions options, Dataset? validation = null, IProgress<string>? progress = null)
+        => Train(train, options, validation, progress, 0);
+
+    /// <param name="responseGroupKeys">Size limit of the response groups' table (0 = default), so tests can turn them off.</param>
+    internal static BoostedTreesModel Train(Dataset train, BoostedTreesOptions options, Dataset? validation, IProgress<string>? progress, int responseGroupKeys)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
@@ -35,16 +39,24 @@ public static class BoostedTreesTrainer
         if (positiveWeight <= 0 || positiveWeight >= totalWeight)
             throw new ArgumentException("Training data needs positive (1) and negative (0) labels with non-zero weight.", nameof(train));
 
-        // Start from the prior log-odds, in margin units (probability = sigmoid(2 sigma margin)).
-        double prior = positiveWeight / totalWeight;
-        double bias = Math.Log(prior / (1 - prior)) / (2 * sigma);
+        // Initial score 0 as in FastTree (see docs/decisions/0001): from a 1% prior, Newton leaf steps over
+        // tiny hessians overshoot and training diverges.
+        const double bias = 0;
 
+        var timings = new TrainingTimings();
+        long clock = TrainingTimings.Now();
         var binned = BinnedMatrix.Build(train, options.MaximumBinCountPerFeature, options.BinningSampleRows, options.Seed, parallel);
-        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, parallel);
+        timings.Add(TrainingTimings.Binning, clock);
+        // λ is given in log-odds units; margin-unit hessians are (2σ)² times larger.
+        double l2 = options.TreeFit == TreeFitMethod.SecondOrder ? options.L2Regularization * (2 * sigma) * (2 * sigma) : -1;
+        var grower = new TreeGrower(binned, options.NumberOfLeaves, options.MinimumExampleCountPerLeaf, l2, parallel, timings);
         var scores = new double[rows];
         Array.Fill(scores, bias);
         var gradients = new GradPair[rows];
         var inBag = options.BaggingFraction < 1 ? new bool[rows] : null;
+        // Out-of-bag rows are not in the leaves' row lists, so bagging computes every row's response.
+        bool unitWeights = Array.TrueForAll(weights, w => w == 1);
+        var groups = inBag is null ? new ResponseGroups(positive, responseGroupKeys) : null;
         var validationScores = validation is null ? null : new double[validation.Rows];
         if (validationScores is not null) Array.Fill(validationScores, bias);
 
@@ -53,11 +65,18 @@ public static class BoostedTreesTrainer
         double bestLoss = double.PositiveInfinity;
         for (int t = 0; t < options.NumberOfTrees; t++)
         {
-            ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            clock = TrainingTimings.Now();
+            if (groups is { Active: true }) groups.ComputeGradients(positive, weights, unitWeights, scores, gradients, sigma, parallel);
+            else ComputeGradients(positive, weights, scores, gradients, sigma, parallel);
+            timings.Add(TrainingTimings.Gradients, clock);
             int bagCount = SelectBag(grower.BagRows, inBag, options, t);
             var features = SelectFeatures(train.Columns, options, t);
             var tree = grower.Grow(gradients, bagCount, inBag is null, features, options.LearningRate, options.MaximumTreeOutput);
-            UpdateScores(tree, grower, binned, scores, inBag, parallel);
+            clock = TrainingTimings.Now();
+            if (groups is { Active: true }) groups.UpdateScores(grower.BagRows, grower.LeafStarts, grower.LeafCounts, tree.LeafValue, scores, parallel);
+            // Groups that just outgrew their table left the scores to the plain update.
+            if (groups is not { Active: true }) UpdateScores(tree, grower, binned, scores, inBag, parallel);
+            timings.Add(TrainingTimings.ScoreUpdate, clock);
             trees.Add(tree);
 
             if (validation is not null && validationScores is not null)
@@ -81,6 +100,7 @@ public static class BoostedTreesTrainer
                 progress?.Report(string.Create(CultureInfo.InvariantCulture, $"tree {t + 1}/{options.NumberOfTrees}"));
             }
         }
+        if (TrainingTimings.Requested) progress?.Report(timings.ToString());
         if (options.EarlyStoppingRounds > 0 && bestIteration + 1 < trees.Count)
             trees.RemoveRange(bestIteration + 1, trees.Count - bestIteration - 1);
         return new BoostedTreesModel(train.FeatureNames.ToArray(), sigma, bias, trees);
@@ -124,7 +144,7 @@ public static class BoostedTreesTrainer
     }
 
     /// <summary>FastTree's binary objective: response 2yσ/(1+exp(2yσs)), hessian |r|(2σ-|r|), both times the row weight.</summary>
-    private static void ComputeGradients(bool[] positive, double[] weights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
+    internal static void ComputeGradients(bool[] positive, double[] weights, double[] scores, GradPair[] gradients, double sigma, ParallelOptions parallel)
     {
         int rows = scores.Length;
         Parallel.For(0, (rows + Block - 1) / Block, parallel, block =>
@@ -135,7 +155,7 @@ public static class BoostedTreesTrainer
                 double twoYSigma = positive[r] ? 2 * sigma : -2 * sigma;
                 double response = twoYSigma / (1 + Math.Exp(twoYSigma * scores[r]));
                 double abs = Math.Abs(response);
-                gradients[r] = new GradPair { G = response * weights[r], H = abs * (2 * sigma - abs) * weights[r] };
+                gradients[r] = new GradPair((float)(response * weights[r]), (float)(abs * (2 * sigma - abs) * weights[r]));
             }
         });
     }
@@ -179,11 +199,22 @@ public static class BoostedTreesTrainer
 
     private static void UpdateScores(RegressionTree tree, TreeGrower grower, BinnedMatrix binned, double[] scores, bool[]? inBag, ParallelOptions parallel)
     {
-        for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+        // Leaves hold contiguous ranges of the bag's rows: each block of positions adds the values of the
+        // leaves it overlaps (no two blocks touch the same row).
+        var rowsByLeaf = grower.BagRows;
+        var starts = grower.LeafStarts;
+        var counts = grower.LeafCounts;
+        int bagged = 0;
+        for (int leaf = 0; leaf < tree.LeafCount; leaf++) bagged = Math.Max(bagged, starts[leaf] + counts[leaf]);
+        Parallel.For(0, (bagged + Block - 1) / Block, parallel, block =>
         {
-            double value = tree.LeafValue[leaf];
-            foreach (int row in grower.LeafRows(leaf)) scores[row] += value;
-        }
+            for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+            {
+                int lo = Math.Max(block * Block, starts[leaf]), hi = Math.Min((block + 1) * Block, starts[leaf] + counts[leaf]);
+                double value = tree.LeafValue[leaf];
+                for (int i = lo; i < hi; i++) scores[rowsByLeaf[i]] += value;
+            }
+        });
         if (inBag is null) return;
 
         // Out-of-bag rows follow the tree on their bins.

@@ -32,13 +32,13 @@ public static class ModelFile
             foreach (string name in model.FeatureNames) writer.Write(name);
             writer.Write(SchemaHash(model.FeatureNames));
 
-            writer.Write(metadata.Version);
+            writer.Write(metadata.Version ?? "");
             writer.Write(metadata.CreatedUtc.ToBinary());
             WriteOptionalDate(writer, metadata.TrainingWindowStart);
             WriteOptionalDate(writer, metadata.TrainingWindowEnd);
             writer.Write(metadata.TrainingRows);
             writer.Write(metadata.TrainingFrauds);
-            var metrics = metadata.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
+            var metrics = (metadata.Metrics ?? new Dictionary<string, double>()).OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
             writer.Write(metrics.Length);
             foreach (var (key, value) in metrics)
             {
@@ -61,10 +61,13 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] bytes = ReadAll(stream);
+        if (bytes.Length == 0) throw new ModelFormatException("Model file is empty.");
+        if (bytes.Length < Magic.Length && Magic.AsSpan().StartsWith(bytes))
+            throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new ModelFormatException("Not a FraudWeb model file (wrong magic bytes).");
         if (bytes.Length < Magic.Length + sizeof(int) + HashBytes)
-            throw new ModelFormatException("Model file is truncated.");
+            throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         int version = BitConverter.ToInt32(bytes, Magic.Length);
         if (version != FormatVersion)
             throw new ModelFormatException(version > FormatVersion

@@ -26,16 +26,25 @@ public static class ModelCli
         ["train"] = Train,
         ["evaluate"] = Evaluate,
         ["bench-score"] = ModelCliBench.BenchScore,
+        ["help"] = c =>
+        {
+            c.Stdout.WriteLine(Usage);
+            return 0;
+        },
     };
 
     public const string Usage = """
-        usage:
+        usage (dotnet run --project FraudWeb -c Release -- VERB ...):
+          help
           simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
+                   [--compromised-terminals 2] [--compromised-customers 3] (per day; 0 turns a fraud scenario off)
           features --transactions FILE --out FILE [--delay-days 7]
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
-            training flags: [--threads N] [--trees 100] [--leaves 20] [--learning-rate 0.2] [--min-leaf 10] [--bins 255]
-                            [--seed 42] [--features NAME,NAME (transactions mode: a subset of the feature vector)]
+            training flags: [--threads N] [--trees N] [--leaves N] [--learning-rate X] [--min-leaf 10] [--bins 255] [--seed 42]
+                            [--bagging 1.0] [--feature-fraction 1.0] [--tree-fit fasttree|second-order] [--l2 1.0]
+                            (defaults: table mode FastTree's 100 trees, 20 leaves, 0.2; transactions mode 200, 8, 0.05)
+                            [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
           evaluate --model MODEL --table FILE --label COLUMN [--ignore COL,COL]
           bench-score --model MODEL --table FILE [--ignore COL,COL] [--calls 200000]
@@ -59,8 +68,7 @@ public static class ModelCli
         }
         catch (ModelCliUsageException e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine($"error: {e.Message} (usage: FraudWeb help)");
             return 2;
         }
         catch (Exception e) when (e is ModelCliInputException or CsvFormatException or ModelFormatException
@@ -69,18 +77,20 @@ public static class ModelCli
             stderr.WriteLine($"error: {OneLine(e.Message)}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or OutOfMemoryException)
+#pragma warning disable CA1031 // The CLI's last line of defence: one line on stderr, never a stack trace.
+        catch (Exception e)
         {
-            stderr.WriteLine($"error: {OneLine(e.Message)}");
+            stderr.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}");
             return 1;
         }
+#pragma warning restore CA1031
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
     private static int Simulate(ModelCliContext c)
     {
-        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed");
+        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed", "compromised-terminals", "compromised-customers");
         var output = a.Required("out");
         var options = new SimulatorOptions
         {
@@ -89,6 +99,11 @@ public static class ModelCli
             Days = a.Int("days", 183, 1, 3650),
             Start = a.Date("start", new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc)),
             Seed = a.Int("seed", 1, int.MinValue, int.MaxValue),
+        };
+        options = options with
+        {
+            CompromisedTerminalsPerDay = a.Int("compromised-terminals", options.CompromisedTerminalsPerDay, 0, options.Terminals),
+            CompromisedCustomersPerDay = a.Int("compromised-customers", options.CompromisedCustomersPerDay, 0, options.Customers),
         };
         var clock = Stopwatch.StartNew();
         var result = TransactionSimulator.Generate(options);
@@ -141,21 +156,35 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed"];
-        var tableMode = c.Args.Contains("--table");
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
+        var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments([.. common, "table", "label", "ignore"])
             : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
         var output = a.Required("out");
-        var options = new BoostedTreesOptions
+        // Table mode keeps FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
+        // validated for the transaction features. Flags override either.
+        var threads = a.Int("threads", Environment.ProcessorCount, 1, 1024);
+        var defaults = tableMode ? new BoostedTreesOptions { Threads = threads } : TransactionModelDefaults.Training(threads);
+        var options = defaults with
         {
-            Threads = a.Int("threads", Environment.ProcessorCount, 1, 1024),
-            NumberOfTrees = a.Int("trees", 100, 1, 100_000),
-            NumberOfLeaves = a.Int("leaves", 20, 2, 1 << 16),
-            LearningRate = a.Double("learning-rate", 0.2, 1e-6, 10),
-            MinimumExampleCountPerLeaf = a.Int("min-leaf", 10, 1, int.MaxValue),
-            MaximumBinCountPerFeature = a.Int("bins", 255, 2, 65535),
-            Seed = a.Int("seed", 42, int.MinValue, int.MaxValue),
+            NumberOfTrees = a.Int("trees", defaults.NumberOfTrees, 1, 100_000),
+            NumberOfLeaves = a.Int("leaves", defaults.NumberOfLeaves, 2, 1 << 16),
+            LearningRate = a.Double("learning-rate", defaults.LearningRate, 1e-6, 10),
+            MinimumExampleCountPerLeaf = a.Int("min-leaf", defaults.MinimumExampleCountPerLeaf, 1, int.MaxValue),
+            MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 255),
+            Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
+            BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
+            FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
+            TreeFit = a.Optional("tree-fit") switch
+            {
+                null => defaults.TreeFit,
+                "fasttree" => TreeFitMethod.FastTree,
+                "second-order" => TreeFitMethod.SecondOrder,
+                var other => throw new ModelCliUsageException($"train: --tree-fit '{other}' must be fasttree or second-order."),
+            },
+            L2Regularization = a.Double("l2", defaults.L2Regularization, 1e-9, 1e9),
         };
 
         Dataset train;
@@ -233,7 +262,8 @@ public static class ModelCli
 
     private static int Evaluate(ModelCliContext c)
     {
-        var tableMode = c.Args.Contains("--table");
+        var tableMode = c.HasFlag("table");
+        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
             ? c.Arguments("model", "table", "label", "ignore")
             : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
@@ -338,6 +368,10 @@ internal sealed class ModelCliContext(string verb, string[] args, TextWriter std
     public ModelCliArguments Arguments(params string[] known) => new(Verb, Args, known);
 
     public void Progress(string message) => Stderr.WriteLine(message);
+
+    /// <summary>Whether the flag is given (as "--name value" or "--name=value"); picks a verb's mode before full parsing.</summary>
+    public bool HasFlag(string name) =>
+        Args.Any(a => a == "--" + name || a.StartsWith("--" + name + "=", StringComparison.Ordinal));
 
     public void Result(Dictionary<string, object?> values) => Stdout.WriteLine(ModelCli.ToJson(values));
 

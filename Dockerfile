@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# FraudWeb container: build with the .NET SDK, run on the smaller ASP.NET runtime image as the non-root `app` user.
+#   docker build -t fraudweb .
+#   docker run -p 8080:8080 -v fraudweb-data:/data fraudweb
+# Configuration (keys, connection strings) comes from environment variables, e.g. -e FraudWeb__Section__Key=...
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore first, from the project files alone, so the package layer is cached until a dependency changes.
+# The props files and global.json carry the SDK pin, build rules and central package versions restore needs.
+COPY global.json Directory.Build.props Directory.Packages.props FraudDetection.sln ./
+COPY FraudWeb/FraudWeb.csproj FraudWeb/
+COPY FraudWeb.Domain/FraudWeb.Domain.csproj FraudWeb.Domain/
+RUN dotnet restore FraudWeb/FraudWeb.csproj
+
+# Then the sources (.dockerignore keeps bin/obj out, so the restore above survives). The whole context is copied
+# because .editorconfig and any committed data the app publishes are part of the build too.
+COPY . .
+RUN dotnet publish FraudWeb -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+
+# The SQLite database and other state live on a volume owned by the image's built-in non-root user.
+# A named volume inherits this ownership; a bind-mounted host folder must be writable by UID $APP_UID (1654).
+RUN mkdir -p /data && chown "$APP_UID" /data
+ENV FraudWeb__DataDirectory=/data \
+    ASPNETCORE_HTTP_PORTS=8080
+VOLUME /data
+
+COPY --from=build /app ./
+
+USER $APP_UID
+EXPOSE 8080
+
+# No HEALTHCHECK: the aspnet image ships neither curl nor wget. Probe http://<container>:8080/ from the orchestrator.
+ENTRYPOINT ["dotnet", "FraudWeb.dll"]

@@ -1,0 +1,33 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.Domain.Cards;
+
+/// <summary>A card's expiry month; a card is valid through the last day of that month.</summary>
+public readonly record struct CardExpiry
+{
+    /// <summary>Issuers print at most about ten years ahead; more is a typing mistake.</summary>
+    public const int MaxYearsAhead = 15;
+
+    private CardExpiry(int year, int month)
+    {
+        Year = year;
+        Month = month;
+    }
+
+    public int Year { get; }
+    public int Month { get; }
+
+    public static CardExpiry Create(int month, int year, DateTime nowUtc)
+    {
+        if (month is < 1 or > 12) throw new DomainException("The expiry month must be between 1 and 12.");
+        if (year is >= 0 and < 100) year += 2000;
+        var expiry = new CardExpiry(year, month);
+        if (expiry.IsExpired(nowUtc)) throw new DomainException("This card has expired.");
+        if (year > nowUtc.Year + MaxYearsAhead) throw new DomainException($"The expiry date cannot be more than {MaxYearsAhead} years ahead.");
+        return expiry;
+    }
+
+    public bool IsExpired(DateTime nowUtc) => Year < nowUtc.Year || (Year == nowUtc.Year && Month < nowUtc.Month);
+
+    public override string ToString() => $"{Month:00}/{Year % 100:00}";
+}

@@ -1,0 +1,142 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.Domain.Cards;
+
+/// <summary>
+/// A validated primary account number, held only in memory while a card is being added.
+/// ToString never reveals it; only <see cref="Last4"/> and <see cref="Brand"/> leave this type.
+/// </summary>
+public sealed class CardNumber
+{
+    private readonly string _digits;
+
+    private CardNumber(string digits, CardBrand brand)
+    {
+        _digits = digits;
+        Brand = brand;
+    }
+
+    public CardBrand Brand { get; }
+
+    public string Last4 => _digits[^4..];
+
+    /// <summary>The digits, for computing the fingerprint; never store or log them.</summary>
+    public ReadOnlySpan<char> Digits => _digits;
+
+    public override string ToString() => Mask(Brand, Last4);
+
+    public static string Mask(CardBrand brand, string last4) => $"{brand.DisplayName()} •••• {last4}";
+
+    /// <summary>Parses user input: spaces and dashes are allowed, anything else is rejected.</summary>
+    public static CardNumber Parse(string? input)
+    {
+        var result = TryParse(input, out var number, out var error);
+        return result ? number! : throw new DomainException(error!);
+    }
+
+    public static bool TryParse(string? input, out CardNumber? number, out string? error)
+    {
+        number = null;
+        var digits = Normalize(input);
+        if (digits is null)
+        {
+            error = "Enter the card number using digits only (spaces and dashes are fine).";
+            return false;
+        }
+        var brand = DetectBrand(digits);
+        if (brand == CardBrand.Unknown)
+        {
+            error = "This card brand is not recognised.";
+            return false;
+        }
+        if (!ValidLengths(brand).Contains(digits.Length))
+        {
+            error = $"A {brand.DisplayName()} card number has {DescribeLengths(brand)} digits.";
+            return false;
+        }
+        if (!PassesLuhn(digits))
+        {
+            error = "This card number is not valid. Please check it and try again.";
+            return false;
+        }
+        error = null;
+        number = new CardNumber(digits, brand);
+        return true;
+    }
+
+    /// <summary>Strips spaces and dashes; null when anything else but digits remains or the length is implausible.</summary>
+    public static string? Normalize(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input) || input.Length > 40) return null;
+        var buffer = new char[input.Length];
+        var count = 0;
+        foreach (var c in input)
+        {
+            if (c is ' ' or '-') continue;
+            if (c is < '0' or > '9') return null;
+            buffer[count++] = c;
+        }
+        return count is >= 12 and <= 19 ? new string(buffer, 0, count) : null;
+    }
+
+    public static bool PassesLuhn(ReadOnlySpan<char> digits)
+    {
+        if (digits.IsEmpty) return false;
+        var sum = 0;
+        var doubleIt = false;
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            var d = digits[i] - '0';
+            if (d is < 0 or > 9) return false;
+            if (doubleIt)
+            {
+                d *= 2;
+                if (d > 9) d -= 9;
+            }
+            sum += d;
+            doubleIt = !doubleIt;
+        }
+        return sum % 10 == 0;
+    }
+
+    /// <summary>Brand from the issuer identification number (IIN) ranges.</summary>
+    public static CardBrand DetectBrand(ReadOnlySpan<char> digits)
+    {
+        if (digits.Length < 6) return CardBrand.Unknown;
+        var p1 = digits[0] - '0';
+        var p2 = int.Parse(digits[..2], provider: System.Globalization.CultureInfo.InvariantCulture);
+        var p3 = int.Parse(digits[..3], provider: System.Globalization.CultureInfo.InvariantCulture);
+        var p4 = int.Parse(digits[..4], provider: System.Globalization.CultureInfo.InvariantCulture);
+        var p6 = int.Parse(digits[..6], provider: System.Globalization.CultureInfo.InvariantCulture);
+
+        if (p2 is 34 or 37) return CardBrand.AmericanExpress;
+        if (p4 is >= 3528 and <= 3589) return CardBrand.Jcb;
+        if (p2 is 36 or 38 or 39 || p3 is >= 300 and <= 305 || p3 == 309) return CardBrand.DinersClub;
+        if (p4 == 6011 || p2 == 65 || p3 is >= 644 and <= 649 || p6 is >= 622126 and <= 622925) return CardBrand.Discover;
+        if (p2 == 62) return CardBrand.UnionPay;
+        if (p2 is >= 51 and <= 55 || p6 is >= 222100 and <= 272099) return CardBrand.Mastercard;
+        if (p1 == 4) return CardBrand.Visa;
+        if (p4 is 5018 or 5020 or 5038 or 5893 or 6304 or 6759 or 6761 or 6762 or 6763) return CardBrand.Maestro;
+        return CardBrand.Unknown;
+    }
+
+    public static IReadOnlyList<int> ValidLengths(CardBrand brand) => brand switch
+    {
+        CardBrand.Visa => [13, 16, 19],
+        CardBrand.Mastercard => [16],
+        CardBrand.AmericanExpress => [15],
+        CardBrand.Discover => [16, 17, 18, 19],
+        CardBrand.Jcb => [16, 17, 18, 19],
+        CardBrand.DinersClub => [14, 15, 16, 17, 18, 19],
+        CardBrand.UnionPay => [16, 17, 18, 19],
+        CardBrand.Maestro => [12, 13, 14, 15, 16, 17, 18, 19],
+        _ => [],
+    };
+
+    private static string DescribeLengths(CardBrand brand)
+    {
+        var lengths = ValidLengths(brand);
+        return lengths.Count == 1 ? lengths[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : string.Join(", ", lengths.Take(lengths.Count - 1)) + " or " + lengths[^1];
+    }
+}

@@ -1,0 +1,110 @@
+using FraudWeb.Domain.Cards;
+
+namespace FraudWeb.Domain.Entities;
+
+/// <summary>
+/// A payment card as we keep it: fingerprint, last four digits and brand, never the number itself.
+/// Balance never goes above the credit limit.
+/// </summary>
+public class Card
+{
+    public const decimal MinimumCreditLimit = 100m;
+    public const decimal MaximumCreditLimit = 50_000m;
+
+    private Card()
+    {
+        Fingerprint = Last4 = CardholderName = "";
+    }
+
+    public long Id { get; private set; }
+    public long CardHolderId { get; private set; }
+    public CardHolder? CardHolder { get; private set; }
+    public string Fingerprint { get; private set; }
+    public string Last4 { get; private set; }
+    public CardBrand Brand { get; private set; }
+    public int ExpiryMonth { get; private set; }
+    public int ExpiryYear { get; private set; }
+    public string CardholderName { get; private set; }
+    public decimal CreditLimit { get; private set; }
+    public decimal Balance { get; private set; }
+    public DateTime AddedUtc { get; private set; }
+
+    public decimal AvailableCredit => CreditLimit - Balance;
+    public string Masked => CardNumber.Mask(Brand, Last4);
+    public string ExpiryText => $"{ExpiryMonth:00}/{ExpiryYear % 100:00}";
+
+    public static Card Add(long cardHolderId, CardNumber number, string fingerprint, CardExpiry expiry, string cardholderName,
+        decimal creditLimit, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(number);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
+        if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
+        if (expiry.IsExpired(nowUtc)) throw new DomainException("This card has expired.");
+        EnsureCreditLimit(creditLimit);
+        return new Card
+        {
+            CardHolderId = cardHolderId,
+            Fingerprint = fingerprint,
+            Last4 = number.Last4,
+            Brand = number.Brand,
+            ExpiryMonth = expiry.Month,
+            ExpiryYear = expiry.Year,
+            CardholderName = cardholderName.Trim(),
+            CreditLimit = creditLimit,
+            AddedUtc = nowUtc,
+        };
+    }
+
+    /// <summary>A card of the simulated population; its fingerprint is derived from a synthetic number.</summary>
+    public static Card Simulated(long cardHolderId, string fingerprint, string last4, decimal creditLimit, DateTime addedUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
+        EnsureCreditLimit(creditLimit);
+        return new Card
+        {
+            CardHolderId = cardHolderId,
+            Fingerprint = fingerprint,
+            Last4 = last4,
+            Brand = CardBrand.Visa,
+            ExpiryMonth = 12,
+            ExpiryYear = addedUtc.Year + 3,
+            CardholderName = "Simulated card holder",
+            CreditLimit = creditLimit,
+            AddedUtc = addedUtc,
+        };
+    }
+
+    public bool IsExpired(DateTime nowUtc) => ExpiryYear < nowUtc.Year || (ExpiryYear == nowUtc.Year && ExpiryMonth < nowUtc.Month);
+
+    public bool CanCharge(decimal amount) => amount > 0 && amount <= AvailableCredit;
+
+    /// <summary>Adds an approved purchase to the balance.</summary>
+    public void Charge(decimal amount)
+    {
+        if (amount <= 0) throw new DomainException("The amount must be positive.");
+        if (amount > AvailableCredit) throw new DomainException("The amount is over the card's available credit.");
+        Balance += amount;
+    }
+
+    /// <summary>A payment towards the balance.</summary>
+    public void Repay(decimal amount)
+    {
+        if (amount <= 0) throw new DomainException("The amount must be positive.");
+        if (amount > Balance) throw new DomainException("The payment is more than the balance.");
+        Balance -= amount;
+    }
+
+    public void ChangeCreditLimit(decimal creditLimit)
+    {
+        EnsureCreditLimit(creditLimit);
+        if (creditLimit < Balance) throw new DomainException("The credit limit cannot be below the current balance.");
+        CreditLimit = creditLimit;
+    }
+
+    private static void EnsureCreditLimit(decimal creditLimit)
+    {
+        if (creditLimit is < MinimumCreditLimit or > MaximumCreditLimit)
+            throw new DomainException($"The credit limit must be between {MinimumCreditLimit:N0} and {MaximumCreditLimit:N0}.");
+        if (decimal.Round(creditLimit, 2) != creditLimit) throw new DomainException("The credit limit can have at most two decimals.");
+    }
+}

@@ -1,0 +1,70 @@
+namespace FraudWeb.Domain.Entities;
+
+/// <summary>
+/// A card holder's personal details. A registered person has exactly one, linked by <see cref="UserId"/>;
+/// the seeded population belongs to simulated holders that have no user and can never sign in.
+/// </summary>
+public class CardHolder
+{
+    public const int MinimumAge = 18;
+    public const int MaximumAge = 120;
+
+    private readonly List<Card> _cards = [];
+
+    private CardHolder()
+    {
+        FullName = "";
+    }
+
+    public long Id { get; private set; }
+    public string? UserId { get; private set; }
+    public bool IsSimulated { get; private set; }
+    public string FullName { get; private set; }
+    public string? PhoneNumber { get; private set; }
+    public DateOnly? DateOfBirth { get; private set; }
+    /// <summary>Null only for simulated holders.</summary>
+    public Address? Address { get; private set; }
+    public DateTime CreatedUtc { get; private set; }
+    public IReadOnlyCollection<Card> Cards => _cards.AsReadOnly();
+
+    public static CardHolder Register(string userId, string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        var holder = new CardHolder { UserId = userId, CreatedUtc = nowUtc };
+        holder.UpdateDetails(fullName, phoneNumber, dateOfBirth, address, nowUtc);
+        return holder;
+    }
+
+    public static CardHolder Simulated(string fullName, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fullName);
+        return new CardHolder { FullName = fullName.Trim(), IsSimulated = true, CreatedUtc = nowUtc };
+    }
+
+    public void UpdateDetails(string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (IsSimulated) throw new DomainException("Simulated card holders have no editable details.");
+        if (string.IsNullOrWhiteSpace(fullName)) throw new DomainException("Enter your full name.");
+        if (string.IsNullOrWhiteSpace(phoneNumber)) throw new DomainException("Enter your phone number.");
+        EnsureAdult(dateOfBirth, nowUtc);
+        FullName = fullName.Trim();
+        PhoneNumber = phoneNumber.Trim();
+        DateOfBirth = dateOfBirth;
+        Address = address;
+    }
+
+    public static int AgeOn(DateOnly dateOfBirth, DateOnly today)
+    {
+        var age = today.Year - dateOfBirth.Year;
+        if (dateOfBirth > today.AddYears(-age)) age--;
+        return age;
+    }
+
+    public static void EnsureAdult(DateOnly dateOfBirth, DateTime nowUtc)
+    {
+        var age = AgeOn(dateOfBirth, DateOnly.FromDateTime(nowUtc));
+        if (age < MinimumAge) throw new DomainException($"You must be at least {MinimumAge} years old.");
+        if (age > MaximumAge) throw new DomainException("Please check your date of birth.");
+    }
+}

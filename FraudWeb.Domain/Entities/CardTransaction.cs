@@ -1,0 +1,119 @@
+namespace FraudWeb.Domain.Entities;
+
+public enum TransactionSource
+{
+    Simulated = 0,
+    CardHolder = 1,
+}
+
+/// <summary>The ground truth as far as we know it (issue 4 adds reports and analyst labelling).</summary>
+public enum FraudLabel
+{
+    Unknown = 0,
+    Fraud = 1,
+    Legitimate = 2,
+}
+
+/// <summary>
+/// A card payment at a terminal. Submitted payments carry the scorer's <see cref="Verdict"/>; seeded history
+/// carries none, only its simulated label.
+/// </summary>
+public class CardTransaction
+{
+    private CardTransaction() { }
+
+    public long Id { get; private set; }
+    public long CardId { get; private set; }
+    public Card? Card { get; private set; }
+    public long TerminalId { get; private set; }
+    public Terminal? Terminal { get; private set; }
+    public decimal Amount { get; private set; }
+    public DateTime TimestampUtc { get; private set; }
+    public TransactionSource Source { get; private set; }
+    public Verdict? Verdict { get; private set; }
+    public FraudLabel Label { get; private set; }
+    public DateTime? LabelledUtc { get; private set; }
+    public string? LabelledBy { get; private set; }
+
+    public bool IsConfirmedFraud => Label == FraudLabel.Fraud;
+
+    public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        EnsureAmount(amount);
+        if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
+        return new CardTransaction
+        {
+            CardId = card.Id,
+            Card = card,
+            TerminalId = terminalId,
+            Amount = amount,
+            TimestampUtc = nowUtc,
+            Source = TransactionSource.CardHolder,
+        };
+    }
+
+    /// <summary>
+    /// Records the verdict. An approved payment is charged to the card at once; one over the available credit is
+    /// declined with that reason instead; one under review is not charged until an analyst clears it.
+    /// </summary>
+    public void RecordVerdict(Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (Verdict is not null) throw new DomainException("This transaction already has a verdict.");
+        if (Card is null) throw new InvalidOperationException("The card must be loaded to record a verdict.");
+        if (!Card.CanCharge(Amount))
+        {
+            verdict = verdict with { Decision = Decision.Declined, DeclineReason = DeclineReasons.InsufficientCredit };
+        }
+        Verdict = verdict;
+        if (verdict.Decision == Decision.Approved) Card.Charge(Amount);
+    }
+
+    public void ApplyLabel(FraudLabel label, string labelledBy, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelledBy);
+        Label = label;
+        LabelledBy = labelledBy;
+        LabelledUtc = nowUtc;
+    }
+
+    private static void EnsureAmount(decimal amount)
+    {
+        if (amount <= 0) throw new DomainException("The amount must be positive.");
+        if (amount > 1_000_000m) throw new DomainException("The amount is too large.");
+        if (decimal.Round(amount, 2) != amount) throw new DomainException("The amount can have at most two decimals.");
+    }
+}
+
+public enum Decision
+{
+    Approved = 0,
+    Review = 1,
+    Declined = 2,
+}
+
+public static class DeclineReasons
+{
+    public const string HighRisk = "This payment looked too risky to approve.";
+    public const string InsufficientCredit = "The amount is over the card's available credit.";
+}
+
+/// <summary>
+/// The scorer's verdict on one transaction: 0-99 risk score, decision, model version, the top feature
+/// contributions (JSON array of <see cref="VerdictReason"/>) and how long scoring took.
+/// </summary>
+public sealed record Verdict(
+    int RiskScore,
+    Decision Decision,
+    string ModelVersion,
+    string ReasonsJson,
+    double ScoringMilliseconds,
+    string? DeclineReason)
+{
+    public int RiskScore { get; init; } = RiskScore is >= 0 and <= 99 ? RiskScore
+        : throw new ArgumentOutOfRangeException(nameof(RiskScore), "A risk score is between 0 and 99.");
+}
+
+/// <summary>One feature's contribution to a verdict (margin units; positive pushes towards fraud) and its plain-words text.</summary>
+public sealed record VerdictReason(string Feature, double Value, double Contribution, string Text);

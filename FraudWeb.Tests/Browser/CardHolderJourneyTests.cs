@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Browser.Infrastructure;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace FraudWeb.Tests.Browser;
+
+/// <summary>A person uses the card-holder side in a real browser, from registration to the fraud history.</summary>
+public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    [Fact]
+    public async Task CardHolder_RegistersAddsCardAndPays_SeesBothVerdictsAndFraudHistory()
+    {
+        // Arrange
+        var page = await host.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error") consoleErrors.Add($"{message.Text} ({message.Location})");
+        };
+        var email = host.Factory.NewEmail();
+        var ordinaryMerchant = await Merchants.OrdinaryAsync(host.Factory);
+        var riskyMerchant = await Merchants.WithRecentFraudAsync(host.Factory);
+        var card = TestCards.NewVisa();
+
+        // Act: register
+        await page.GotoAsync("/");
+        await Shot(page, "01-welcome");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await page.GetByLabel("Full name").FillAsync("Grace Hopper");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Phone number").FillAsync("+1 555 0100");
+        await page.GetByLabel("Date of birth").FillAsync("1985-12-09");
+        await page.GetByLabel("Address line 1", new() { Exact = true }).FillAsync("1 Navy Yard");
+        await page.GetByLabel("Town or city").FillAsync("Arlington");
+        await page.GetByLabel("Postcode").FillAsync("22202");
+        await page.GetByLabel("Country").FillAsync("United States");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(FraudWebFactory.Password);
+        await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
+        await Shot(page, "02-register");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
+        await page.WaitForURLAsync("**/Profile");
+
+        // Act: sign out and back in through the login form
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/Profile");
+
+        // Act: add a card
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).First.ClickAsync();
+        await page.GetByLabel("Card number").FillAsync(string.Join(' ', card.Chunk(4).Select(c => new string(c))));
+        await page.GetByLabel("Name on card").FillAsync("GRACE HOPPER");
+        await page.GetByLabel("Expiry month").SelectOptionAsync("11");
+        await page.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Credit limit").SelectOptionAsync("20000");
+        await Shot(page, "03-add-card");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
+        await page.WaitForURLAsync("**/Profile");
+        Assert.Contains($"Visa •••• {card[^4..]}", await page.Locator("[data-card-id]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // Act: an ordinary payment, then a suspicious one (large, at a merchant with recent fraud)
+        var ordinary = await PayAsync(page, ordinaryMerchant, "23.40", "04-ordinary-payment");
+        var suspicious = await PayAsync(page, riskyMerchant, "4800.00", "05-suspicious-payment");
+
+        // Act: the profile
+        await page.GetByRole(AriaRole.Link, new() { Name = "My profile", Exact = true }).ClickAsync();
+        await page.Locator("#spendRiskChart[data-rendered=true]").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "06-profile.png"), FullPage = true });
+
+        // Assert: the verdicts shown are the stored ones, and the suspicious payment was really flagged by the model
+        var stored = await host.Factory.QueryAsync(db => db.Transactions.Where(t => t.Id == ordinary.Id || t.Id == suspicious.Id).ToDictionaryAsync(t => t.Id));
+        Assert.Equal(stored[ordinary.Id].Verdict!.RiskScore, ordinary.Score);
+        Assert.Equal(stored[suspicious.Id].Verdict!.RiskScore, suspicious.Score);
+        Assert.Equal(Decision.Approved, stored[ordinary.Id].Verdict!.Decision);
+        Assert.Contains(stored[suspicious.Id].Verdict!.Decision, new[] { Decision.Review, Decision.Declined });
+        Assert.True(suspicious.Score > ordinary.Score);
+        Assert.NotEqual(DeclineReasons.InsufficientCredit, stored[suspicious.Id].Verdict!.DeclineReason);
+
+        var fraudHistory = page.Locator("#fraud-history");
+        Assert.Equal(1, await fraudHistory.Locator($"tr[data-transaction-id='{suspicious.Id}']").CountAsync());
+        Assert.Equal(0, await fraudHistory.Locator($"tr[data-transaction-id='{ordinary.Id}']").CountAsync());
+        Assert.Equal(2, await page.Locator("#transactions tbody tr").CountAsync());
+        Assert.DoesNotContain(card, Regex.Replace(await page.ContentAsync(), "[^0-9]", ""), StringComparison.Ordinal);
+        Assert.True(consoleErrors.Count == 0, string.Join(" | ", consoleErrors)); // includes Content-Security-Policy violations: no inline script or style slipped in
+    }
+
+    private static async Task<(long Id, int Score)> PayAsync(IPage page, long merchantId, string amount, string screenshot)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
+        await page.GetByLabel("Merchant").SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Amount").FillAsync(amount);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await Shot(page, screenshot);
+        var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+        var score = int.Parse(await page.Locator("[data-testid=risk-score]").InnerTextAsync(), CultureInfo.InvariantCulture);
+        Assert.True(await page.Locator("ul.reasons li").CountAsync() >= 3);
+        return (id, score);
+    }
+
+    private static async Task Shot(IPage page, string name) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,268 @@
+using System.Text.Json;
+using FraudWeb.Cli;
+
+namespace FraudWeb.Tests.Cli;
+
+public sealed class ModelCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("modelcli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = ModelCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static JsonElement Json(string stdout)
+    {
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        return JsonDocument.Parse(lines[0]).RootElement;
+    }
+
+    [Theory]
+    [InlineData("simulate", true)]
+    [InlineData("train", true)]
+    [InlineData("evaluate", true)]
+    [InlineData("bench-score", true)]
+    [InlineData("--urls", false)]
+    public void Handles_FirstArgument_OnlyModelVerbs(string first, bool expected)
+    {
+        Assert.Equal(expected, ModelCli.Handles([first, "x"]));
+    }
+
+    [Fact]
+    public void Help_PrintsEveryVerb()
+    {
+        var (code, stdout, _) = Run("help");
+
+        Assert.Equal(0, code);
+        foreach (var verb in (string[])["simulate", "features", "train", "evaluate", "bench-score"]) Assert.Contains(verb, stdout);
+    }
+
+    [Fact]
+    public void Handles_NoArguments_False()
+    {
+        Assert.False(ModelCli.Handles([]));
+    }
+
+    [Fact]
+    public void Run_UnknownVerb_UsageErrorExit2()
+    {
+        var (code, _, err) = Run("frobnicate");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: unknown verb 'frobnicate'. (usage: FraudWeb help)", err.TrimEnd());
+    }
+
+    [Fact]
+    public void Run_UnknownFlag_UsageErrorNamesFlag()
+    {
+        var (code, _, err) = Run("simulate", "--out", PathOf("x.csv"), "--colour", "red");
+
+        Assert.Equal(2, code);
+        Assert.Contains("unknown flag --colour", err);
+    }
+
+    [Fact]
+    public void Run_MissingRequiredFlag_UsageErrorNamesFlag()
+    {
+        var (code, _, err) = Run("train", "--transactions", PathOf("raw.csv"), "--train-start", "3");
+
+        Assert.Equal(2, code);
+        Assert.Contains("missing required flag --out", err);
+    }
+
+    [Fact]
+    public void Run_BadNumber_UsageErrorNamesFlagAndValue()
+    {
+        var (code, _, err) = Run("simulate", "--out", PathOf("x.csv"), "--days", "many");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--days 'many'", err);
+    }
+
+    [Fact]
+    public void Train_UnknownTreeFit_UsageErrorNamesValue()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "newton", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--tree-fit 'newton'", err);
+    }
+
+    [Fact]
+    public void Run_MissingFile_OneLineErrorExit1()
+    {
+        var (code, _, err) = Run("train", "--table", PathOf("none.csv"), "--label", "y", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error:", err);
+        Assert.Contains("none.csv", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void Run_MalformedTransactions_ErrorNamesFileLineColumn()
+    {
+        var raw = PathOf("raw.csv");
+        File.WriteAllText(raw, "transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud\n0,2018-04-01 00:00:31,1,2,5,0\n1,2018-04-01 00:00:40,1,2,ten,0\n");
+
+        var (code, _, err) = Run("train", "--transactions", raw, "--train-start", "0", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{raw}:3:5: column 'tx_amount': 'ten'", err);
+    }
+
+    [Fact]
+    public void Run_MalformedTable_ErrorNamesFileLineColumn()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\nx,0\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{table}:4:1: column 'a': 'x' is not a number.", err);
+    }
+
+    [Fact]
+    public void Run_NonBinaryLabel_ErrorNamesLine()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n3,2\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{table}:4:2: column 'y': '2' is not a 0/1 label.", err);
+    }
+
+    [Fact]
+    public void Run_UnknownLabelColumn_UsageError()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "fraud", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--label: column 'fraud'", err);
+    }
+
+    [Fact]
+    public void Simulate_SmallRun_WritesRawCsvAndSummary()
+    {
+        var raw = PathOf("raw.csv");
+
+        var (code, stdout, _) = Run("simulate", "--out", raw, "--customers", "20", "--terminals", "40", "--days", "30", "--seed", "5");
+
+        Assert.Equal(0, code);
+        var json = Json(stdout);
+        var lines = File.ReadAllLines(raw);
+        Assert.Equal("transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud,tx_fraud_scenario", lines[0]);
+        Assert.Equal(lines.Length - 1, json.GetProperty("transactions").GetInt32());
+        Assert.StartsWith("0,2018-04-01 ", lines[1]);
+    }
+
+    [Fact]
+    public void SimulateTrainEvaluate_SmallData_EndToEnd()
+    {
+        var raw = PathOf("raw.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
+
+        var train = Run("train", "--transactions", raw, "--train-start", "2018-04-21", "--train-days", "7", "--threads", "1", "--trees", "20", "--out", model);
+        var evaluate = Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20");
+
+        Assert.Equal(0, train.Code);
+        var trained = Json(train.Out);
+        Assert.True(trained.GetProperty("fit_seconds").GetDouble() >= 0);
+        Assert.True(trained.GetProperty("rows").GetInt32() > 1000);
+        Assert.Equal(FraudWeb.Domain.Features.TransactionFeatures.Names.Count, trained.GetProperty("features").GetInt32());
+        Assert.Equal(20, trained.GetProperty("trees").GetInt32());
+        Assert.Equal(20, trained.GetProperty("train_start_day").GetInt32());
+        Assert.Equal(0, evaluate.Code);
+        var evaluated = Json(evaluate.Out);
+        Assert.InRange(evaluated.GetProperty("auc").GetDouble(), 0.6, 1.0);
+        Assert.InRange(evaluated.GetProperty("ap").GetDouble(), 0.0, 1.0);
+        Assert.InRange(evaluated.GetProperty("cp100").GetDouble(), 0.0, 1.0);
+        Assert.True(evaluated.GetProperty("rows").GetInt32() > 0);
+        Assert.True(evaluated.GetProperty("frauds").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void FeaturesTrainEvaluateTable_SmallData_EndToEnd()
+    {
+        var raw = PathOf("raw.csv");
+        var table = PathOf("table.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "200", "--terminals", "400", "--days", "40", "--seed", "3").Code);
+        Assert.Equal(0, Run("features", "--transactions", raw, "--out", table).Code);
+
+        var train = Run("train", "--table", table, "--label", "tx_fraud", "--ignore", "customer_id,day,transaction_id", "--threads", "2", "--trees", "10", "--out", model);
+        var evaluate = Run("evaluate", "--model", model, "--table", table, "--label", "tx_fraud", "--ignore", "transaction_id");
+        var bench = Run("bench-score", "--model", model, "--table", table, "--calls", "2000");
+
+        Assert.Equal(0, train.Code);
+        Assert.Equal(FraudWeb.Domain.Features.TransactionFeatures.Names.Count, Json(train.Out).GetProperty("features").GetInt32());
+        Assert.Equal(0, evaluate.Code);
+        var evaluated = Json(evaluate.Out);
+        Assert.True(evaluated.GetProperty("auc").GetDouble() > 0.7);
+        Assert.True(evaluated.TryGetProperty("cp100", out _));
+        Assert.Equal(0, bench.Code);
+        Assert.True(Json(bench.Out).GetProperty("batch_rows_per_s").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Train_TrainStartBeforeFirstDay_UsageError()
+    {
+        var raw = PathOf("raw.csv");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+
+        var (code, _, err) = Run("train", "--transactions", raw, "--train-start", "2018-03-01", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("--train-start 2018-03-01 is before the first transaction's date 2018-04-01", err);
+    }
+
+    [Fact]
+    public void Features_SmallRaw_WritesVectorAndKeys()
+    {
+        var raw = PathOf("raw.csv");
+        var table = PathOf("features.csv");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+
+        var (code, stdout, _) = Run("features", "--transactions", raw, "--out", table);
+
+        Assert.Equal(0, code);
+        var lines = File.ReadAllLines(table);
+        Assert.Equal(string.Join(',', FraudWeb.Domain.Features.TransactionFeatures.Names) + ",tx_fraud,customer_id,day,transaction_id", lines[0]);
+        Assert.Equal(File.ReadAllLines(raw).Length, lines.Length);
+        Assert.Equal(lines.Length - 1, Json(stdout).GetProperty("rows").GetInt32());
+    }
+
+    [Fact]
+    public void Evaluate_CorruptModel_OneLineError()
+    {
+        var model = PathOf("bad.bin");
+        File.WriteAllText(model, "not a model");
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n");
+
+        var (code, _, err) = Run("evaluate", "--model", model, "--table", table, "--label", "y");
+
+        Assert.Equal(1, code);
+        Assert.Contains("bad.bin", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+}

@@ -1,0 +1,108 @@
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Builders;
+
+namespace FraudWeb.Tests.Domain.Cards;
+
+public sealed class CardNumberTests
+{
+    [Theory]
+    [InlineData(TestCards.Visa, CardBrand.Visa)]
+    [InlineData("4222222222222", CardBrand.Visa)]
+    [InlineData(TestCards.Mastercard, CardBrand.Mastercard)]
+    [InlineData(TestCards.Mastercard2Series, CardBrand.Mastercard)]
+    [InlineData(TestCards.Amex, CardBrand.AmericanExpress)]
+    [InlineData(TestCards.Discover, CardBrand.Discover)]
+    [InlineData(TestCards.Jcb, CardBrand.Jcb)]
+    [InlineData(TestCards.DinersClub, CardBrand.DinersClub)]
+    public void Parse_ValidNumber_DetectsBrandAndKeepsLast4(string number, CardBrand expected)
+    {
+        // Act
+        var card = CardNumber.Parse(number);
+
+        // Assert
+        Assert.Equal(expected, card.Brand);
+        Assert.Equal(number[^4..], card.Last4);
+    }
+
+    [Theory]
+    [InlineData("4111 1111 1111 1111")]
+    [InlineData("4111-1111-1111-1111")]
+    [InlineData(" 4111 1111-1111 1111 ")]
+    public void Parse_SpacesAndDashes_AreIgnored(string input)
+    {
+        // Act
+        var card = CardNumber.Parse(input);
+
+        // Assert
+        Assert.Equal(TestCards.Visa, card.Digits.ToString());
+    }
+
+    [Theory]
+    [InlineData(TestCards.VisaBadLuhn, "This card number is not valid. Please check it and try again.")]
+    [InlineData("4111111111111", "This card number is not valid. Please check it and try again.")]
+    [InlineData("41111111111111111", "A Visa card number has 13, 16 or 19 digits.")]
+    [InlineData("37828224631000", "A American Express card number has 15 digits.")]
+    [InlineData("4111x11111111111", "Enter the card number using digits only (spaces and dashes are fine).")]
+    [InlineData("", "Enter the card number using digits only (spaces and dashes are fine).")]
+    [InlineData("12345", "Enter the card number using digits only (spaces and dashes are fine).")]
+    [InlineData("9999999999999995", "This card brand is not recognised.")]
+    public void TryParse_InvalidNumber_GivesMessage(string input, string expectedMessage)
+    {
+        // Act
+        var ok = CardNumber.TryParse(input, out var number, out var error);
+
+        // Assert
+        Assert.False(ok);
+        Assert.Null(number);
+        Assert.Equal(expectedMessage, error);
+    }
+
+    [Fact]
+    public void Parse_InvalidNumber_ThrowsDomainExceptionWithoutTheNumber()
+    {
+        // Act
+        var exception = Assert.Throws<DomainException>(() => CardNumber.Parse(TestCards.VisaBadLuhn));
+
+        // Assert
+        Assert.DoesNotContain(TestCards.VisaBadLuhn, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("79927398713", true)]
+    [InlineData("79927398710", false)]
+    [InlineData("0", true)]
+    [InlineData("", false)]
+    public void PassesLuhn_KnownValues_MatchesAlgorithm(string digits, bool expected) =>
+        Assert.Equal(expected, CardNumber.PassesLuhn(digits));
+
+    [Theory]
+    [InlineData("2221000000000009", CardBrand.Mastercard)]
+    [InlineData("2720990000000007", CardBrand.Mastercard)]
+    [InlineData("2721000000000000", CardBrand.Unknown)]
+    [InlineData("2220990000000000", CardBrand.Unknown)]
+    [InlineData("6500000000000002", CardBrand.Discover)]
+    [InlineData("6221260000000000", CardBrand.Discover)]
+    [InlineData("6200000000000005", CardBrand.UnionPay)]
+    [InlineData("3528000000000007", CardBrand.Jcb)]
+    public void DetectBrand_RangeEdges_AreClassified(string digits, CardBrand expected) =>
+        Assert.Equal(expected, CardNumber.DetectBrand(digits));
+
+    [Fact]
+    public void ToString_AnyNumber_IsMasked()
+    {
+        // Arrange
+        var card = CardNumber.Parse(TestCards.Visa);
+
+        // Act
+        var text = card.ToString();
+
+        // Assert
+        Assert.Equal("Visa •••• 1111", text);
+        Assert.DoesNotContain("411111", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mask_BrandAndLast4_ShowsOnlyThem() =>
+        Assert.Equal("American Express •••• 0005", CardNumber.Mask(CardBrand.AmericanExpress, "0005"));
+}

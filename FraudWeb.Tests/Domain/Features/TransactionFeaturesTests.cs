@@ -1,0 +1,205 @@
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Simulation;
+using static FraudWeb.Tests.Builders.TransactionRecordBuilder;
+
+namespace FraudWeb.Tests.Domain.Features;
+
+public class TransactionFeaturesTests
+{
+    private static readonly FeatureOptions Options = new();
+    private static readonly int Width = TransactionFeatures.Names.Count;
+
+    private static float Feature(float[] batch, int row, string name) =>
+        batch[(row * Width) + TransactionFeatures.Names.ToList().IndexOf(name)];
+
+    [Fact]
+    public void Names_FirstFifteen_AreTheHandbookBaselineInOrder()
+    {
+        string[] expected =
+        [
+            "tx_amount", "tx_during_weekend", "tx_during_night",
+            "customer_nb_tx_1day", "customer_avg_amount_1day",
+            "customer_nb_tx_7day", "customer_avg_amount_7day",
+            "customer_nb_tx_30day", "customer_avg_amount_30day",
+            "terminal_nb_tx_1day", "terminal_risk_1day",
+            "terminal_nb_tx_7day", "terminal_risk_7day",
+            "terminal_nb_tx_30day", "terminal_risk_30day",
+        ];
+
+        var names = TransactionFeatures.Names;
+
+        Assert.Equal(expected, names.Take(TransactionFeatures.BaselineCount));
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void Lookbacks_DefaultOptions_CoverLongestWindows()
+    {
+        Assert.Equal(TimeSpan.FromDays(30), TransactionFeatures.CustomerLookback(Options));
+        Assert.Equal(TimeSpan.FromDays(37), TransactionFeatures.TerminalLookback(Options));
+    }
+
+    [Fact]
+    public void ComputeBatch_CustomerWindows_IncludeCurrentAndExcludeExactWindowStart()
+    {
+        TransactionRecord[] txs =
+        [
+            Transaction(1).At(TimeSpan.FromDays(-30)).Amount(1000),          // exactly 30 days before the last: outside
+            Transaction(2).At(TimeSpan.FromDays(-1)).Amount(30),              // exactly 1 day before: outside the 1-day window
+            Transaction(3).At(TimeSpan.FromDays(-1) + TimeSpan.FromTicks(1)).Amount(20),
+            Transaction(4).At(TimeSpan.Zero).Amount(10),
+        ];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(2f, Feature(batch, 3, "customer_nb_tx_1day"));
+        Assert.Equal(15f, Feature(batch, 3, "customer_avg_amount_1day"));
+        Assert.Equal(3f, Feature(batch, 3, "customer_nb_tx_7day"));
+        Assert.Equal(20f, Feature(batch, 3, "customer_avg_amount_7day"));
+        Assert.Equal(3f, Feature(batch, 3, "customer_nb_tx_30day"));
+        Assert.Equal(1f, Feature(batch, 0, "customer_nb_tx_1day"));
+        Assert.Equal(1000f, Feature(batch, 0, "customer_avg_amount_30day"));
+    }
+
+    [Fact]
+    public void ComputeBatch_SameTimestamp_EarlierIdCountsFirst()
+    {
+        TransactionRecord[] txs = [Transaction(5).Amount(10), Transaction(6).Amount(30)];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(1f, Feature(batch, 0, "customer_nb_tx_1day"));
+        Assert.Equal(10f, Feature(batch, 0, "customer_avg_amount_1day"));
+        Assert.Equal(2f, Feature(batch, 1, "customer_nb_tx_1day"));
+        Assert.Equal(20f, Feature(batch, 1, "customer_avg_amount_1day"));
+    }
+
+    [Fact]
+    public void ComputeBatch_TerminalWindows_ShiftedByDelayWithInclusiveEnd()
+    {
+        var now = TimeSpan.FromDays(40);
+        TransactionRecord[] txs =
+        [
+            Transaction(1).Card(9).At(now - TimeSpan.FromDays(37)).Fraud(),   // t - delay - 30 days: outside every window
+            Transaction(2).Card(9).At(now - TimeSpan.FromDays(8)).Fraud(),    // t - delay - 1 day: outside the 1-day window
+            Transaction(3).Card(9).At(now - TimeSpan.FromDays(7.5)),
+            Transaction(4).Card(9).At(now - TimeSpan.FromDays(7)).Fraud(),    // t - delay: inside
+            Transaction(5).Card(9).At(now - TimeSpan.FromDays(7) + TimeSpan.FromTicks(1)).Fraud(), // label not known yet
+            Transaction(6).Card(2).At(now),
+        ];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(2f, Feature(batch, 5, "terminal_nb_tx_1day"));
+        Assert.Equal(0.5f, Feature(batch, 5, "terminal_risk_1day"));
+        Assert.Equal(3f, Feature(batch, 5, "terminal_nb_tx_7day"));
+        Assert.Equal(2f / 3f, Feature(batch, 5, "terminal_risk_7day"));
+        Assert.Equal(3f, Feature(batch, 5, "terminal_nb_tx_30day"));
+        Assert.Equal(0f, Feature(batch, 0, "terminal_nb_tx_30day"));
+        Assert.Equal(0f, Feature(batch, 0, "terminal_risk_30day"));
+    }
+
+    [Theory]
+    [InlineData(2018, 4, 1, 6, 59, 1f, 1f)]   // Sunday, before 7:00
+    [InlineData(2018, 4, 2, 7, 0, 0f, 0f)]    // Monday, 7:00
+    [InlineData(2018, 4, 7, 23, 0, 1f, 0f)]   // Saturday evening
+    public void ComputeBatch_CalendarFlags_MatchHandbook(int year, int month, int day, int hour, int minute, float weekend, float night)
+    {
+        TransactionRecord[] txs = [Transaction(1).At(new DateTime(year, month, day, hour, minute, 0, DateTimeKind.Utc))];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(weekend, Feature(batch, 0, "tx_during_weekend"));
+        Assert.Equal(night, Feature(batch, 0, "tx_during_night"));
+    }
+
+    [Fact]
+    public void ComputeBatch_AmountRatio_IsAmountOverCardThirtyDayMean()
+    {
+        TransactionRecord[] txs =
+        [
+            Transaction(1).At(TimeSpan.FromDays(-31)).Amount(1000),   // outside the 30-day window
+            Transaction(2).At(TimeSpan.FromHours(-2)).Amount(10),
+            Transaction(3).At(TimeSpan.FromHours(-1)).Amount(10),
+            Transaction(4).At(TimeSpan.Zero).Amount(40),
+        ];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(2f, Feature(batch, 3, "customer_amount_ratio_30day"));          // 40 / mean(10, 10, 40)
+        Assert.Equal(1f, Feature(batch, 0, "customer_amount_ratio_30day"));
+    }
+
+    [Fact]
+    public void ComputeBatch_ZeroAmounts_RatioIsOne()
+    {
+        TransactionRecord[] txs = [Transaction(1).Amount(0)];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.Equal(1f, Feature(batch, 0, "customer_amount_ratio_30day"));
+        Assert.Equal(0f, Feature(batch, 0, "customer_avg_amount_1day"));
+    }
+
+    [Fact]
+    public void ComputeBatch_UnsortedInput_Throws()
+    {
+        TransactionRecord[] txs = [Transaction(2).At(TimeSpan.FromHours(1)), Transaction(1)];
+
+        Assert.Throws<ArgumentException>(() => TransactionFeatures.ComputeBatch(txs, Options));
+    }
+
+    [Fact]
+    public void ComputeOnline_SimulatedStreamWithTies_MatchesBatchBitwise()
+    {
+        var simulated = TransactionSimulator.Generate(new SimulatorOptions { Customers = 40, Terminals = 60, Days = 70, Seed = 7, TerminalRadius = 20 });
+        // Round times to 10 minutes to force many same-time transactions, then sort by the tie rule.
+        var txs = simulated.Transactions
+            .Select(t => new TransactionRecord(t.TransactionId, new DateTime(t.Timestamp.Ticks / TimeSpan.TicksPerMinute / 10 * TimeSpan.TicksPerMinute * 10, DateTimeKind.Utc),
+                t.CustomerId, t.TerminalId, t.Amount, t.IsFraud))
+            .OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray();
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+        var byCard = txs.ToLookup(t => t.CustomerId);
+        var byTerminal = txs.ToLookup(t => t.TerminalId);
+        var online = new float[Width];
+        var mismatches = 0;
+
+        for (var i = 0; i < txs.Length; i++)
+        {
+            var tx = txs[i];
+            // What a store would return: earlier transactions within the lookbacks, in arbitrary (reversed) order.
+            var cardHistory = byCard[tx.CustomerId].Where(h => IsEarlier(h, tx) && h.Timestamp > tx.Timestamp - TransactionFeatures.CustomerLookback(Options)).Reverse().ToList();
+            var terminalHistory = byTerminal[tx.TerminalId].Where(h => IsEarlier(h, tx) && h.Timestamp > tx.Timestamp - TransactionFeatures.TerminalLookback(Options)).Reverse().ToList();
+            TransactionFeatures.ComputeOnline(tx, cardHistory, terminalHistory, Options, online);
+            for (var f = 0; f < Width; f++)
+            {
+                if (BitConverter.SingleToInt32Bits(online[f]) != BitConverter.SingleToInt32Bits(batch[(i * Width) + f])) mismatches++;
+            }
+        }
+
+        Assert.True(txs.Length > 1000);
+        Assert.True(txs.Zip(txs.Skip(1)).Count(p => p.First.Timestamp == p.Second.Timestamp) > 50);
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
+    public void ComputeOnline_HistoryWithLaterAndForeignRows_IgnoresThem()
+    {
+        TransactionRecord tx = Transaction(5).At(TimeSpan.FromDays(10)).Amount(10);
+        TransactionRecord[] history =
+        [
+            Transaction(4).At(TimeSpan.FromDays(10)).Amount(20),
+            Transaction(6).At(TimeSpan.FromDays(10)).Amount(999),            // same time, larger id: later
+            Transaction(7).At(TimeSpan.FromDays(9)).Amount(999).Card(2),      // another card
+        ];
+        var expected = TransactionFeatures.ComputeBatch([history[0], tx], Options).AsSpan(Width).ToArray();
+        var online = new float[Width];
+
+        TransactionFeatures.ComputeOnline(tx, history, [], Options, online);
+
+        Assert.Equal(expected, online);
+    }
+
+    private static bool IsEarlier(TransactionRecord h, TransactionRecord tx) =>
+        h.Timestamp < tx.Timestamp || (h.Timestamp == tx.Timestamp && h.TransactionId < tx.TransactionId);
+}

@@ -1,0 +1,67 @@
+using FraudWeb.Domain.IO;
+
+namespace FraudWeb.Tests.Domain.IO;
+
+public class FeatureTableCsvTests
+{
+    private static FeatureTable Read(string text) => FeatureTableCsv.Read(new StringReader(text), "table.csv");
+
+    [Fact]
+    public void Read_NumericCells_RowMajorWithEmptyAsNaN()
+    {
+        var table = Read("a,b,label\n1.5,-2e3,0\n,7,1\n");
+
+        Assert.Equal(["a", "b", "label"], table.Columns);
+        Assert.Equal(2, table.Rows);
+        Assert.Equal(1.5f, table.Values[0]);
+        Assert.Equal(-2000f, table.Values[1]);
+        Assert.True(float.IsNaN(table.Values[3]));
+        Assert.Equal([0f, 1f], table.Column(2));
+    }
+
+    [Fact]
+    public void Read_UnnamedIndexColumn_Skipped()
+    {
+        var table = Read(",a\n0,3\n1,4\n");
+
+        Assert.Equal(["a"], table.Columns);
+        Assert.Equal([3f, 4f], table.Values);
+        Assert.Equal(1, table.FirstColumnOffset);
+    }
+
+    [Fact]
+    public void Read_NonNumericCell_ErrorNamesLineColumnAndValue()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\n3,oops\n"));
+
+        Assert.Equal("table.csv:3:2: column 'b': 'oops' is not a number.", error.Message);
+    }
+
+    [Fact]
+    public void Read_DuplicateColumn_IsAnError()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,a\n1,2\n"));
+
+        Assert.Contains("duplicate", error.Message);
+    }
+
+    [Fact]
+    public void Select_ColumnsInGivenOrder_CopiesRows()
+    {
+        var table = Read("a,b,c\n1,2,3\n4,5,6\n");
+
+        Assert.Equal([3f, 1f, 6f, 4f], table.Select([2, 0]));
+    }
+
+    [Fact]
+    public void Write_ThenRead_RoundTripsFloatsAndNaN()
+    {
+        float[] values = [0.1f, float.NaN, 1e-7f, 123456.78f];
+        var writer = new StringWriter();
+
+        FeatureTableCsv.Write(writer, ["x", "y"], values);
+        var table = Read(writer.ToString());
+
+        Assert.Equal(values, table.Values);
+    }
+}

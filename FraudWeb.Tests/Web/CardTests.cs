@@ -1,0 +1,201 @@
+using System.Net;
+using System.Text;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
+
+namespace FraudWeb.Tests.Web;
+
+[Collection(WebTestGroup.Name)]
+public sealed class CardTests(FraudWebFactory factory)
+{
+    private static readonly string[] PagesShowingCards = ["/Profile", "/Transactions/New"];
+
+    [Fact]
+    public async Task AddCard_ValidNumber_ProfileShowsBrandLast4AndCredit()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = new CardFormBuilder().WithNumber(TestCards.Mastercard2Series).WithCreditLimit(2500m);
+
+        // Act
+        var response = await holder.AddCardAsync(card);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        var shown = profile.QuerySelector("[data-card-id]")!;
+        Assert.Contains("Mastercard •••• 3222", shown.TextContent, StringComparison.Ordinal);
+        Assert.Contains("2,500.00", shown.TextContent, StringComparison.Ordinal);
+        Assert.Equal("2500", shown.QuerySelector("[data-available]")!.GetAttribute("data-available"));
+    }
+
+    [Theory]
+    [InlineData(TestCards.VisaBadLuhn, "This card number is not valid. Please check it and try again.")]
+    [InlineData("4111 1111 1111 11", "A Visa card number has 13, 16 or 19 digits.")]
+    [InlineData("4111-1111-abcd-1111", "Enter the card number using digits only (spaces and dashes are fine).")]
+    [InlineData("9111111111111111", "This card brand is not recognised.")]
+    public async Task AddCard_InvalidNumber_ShowsMessageWithoutEchoingTheNumber(string number, string expectedMessage)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(expectedMessage, Html.ValidationMessages(page));
+        Assert.Equal("", page.QuerySelector("input[name=CardNumber]")!.GetAttribute("value") ?? "");
+        Assert.DoesNotContain(Digits(number), Digits(html), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddCard_Expired_ShowsMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var lastMonth = DateTime.UtcNow.AddMonths(-1);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithExpiry(lastMonth.Month, lastMonth.Year));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This card has expired.", Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
+    [Fact]
+    public async Task AddCard_ExpiryTooFarAhead_ShowsMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithExpiry(1, DateTime.UtcNow.Year + 40));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The expiry date cannot be more than 15 years ahead.", Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
+    [Fact]
+    public async Task AddCard_CreditLimitNotOffered_ShowsMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithCreditLimit(1_000_000m));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The credit limit must be between 100 and 50,000.", Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
+    [Fact]
+    public async Task AddCard_SameCardTwice_SecondIsRefusedWithClearMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var someoneElse = await CardHolderSession.RegisteredAsync(factory);
+        var number = TestCards.NewVisa();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(number))).StatusCode);
+
+        // Act
+        var again = await holder.AddCardAsync(new CardFormBuilder().WithNumber(FormatWithSpaces(number)));
+        var byAnother = await someoneElse.AddCardAsync(new CardFormBuilder().WithNumber(number));
+
+        // Assert
+        Assert.Contains("This card has already been added.", Html.ValidationMessages(await Html.ParseAsync(again)));
+        Assert.Contains("This card has already been added.", Html.ValidationMessages(await Html.ParseAsync(byAnother)));
+    }
+
+    [Fact]
+    public async Task AddCard_FullNumber_NeverInDatabaseHtmlOrLogs()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = TestCards.NewVisa();
+        var withDashes = string.Join('-', number.Chunk(4).Select(c => new string(c)));
+
+        // Act
+        var added = await holder.AddCardAsync(new CardFormBuilder().WithNumber(withDashes));
+        var duplicate = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number));
+        var pages = PagesShowingCards.Select(async url => await (await holder.Client.GetAsync(new Uri(url, UriKind.Relative))).Content.ReadAsStringAsync());
+        var html = string.Concat(await Task.WhenAll(pages)) + await duplicate.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Contains(number[^4..], html, StringComparison.Ordinal);
+        Assert.DoesNotContain(number, Digits(html), StringComparison.Ordinal);
+        Assert.DoesNotContain(number, Digits(factory.Logs.AllText()), StringComparison.Ordinal);
+        Assert.DoesNotContain(number, Digits(await DumpAllTablesAsync()), StringComparison.Ordinal);
+        Assert.DoesNotContain(number[..12], await DumpAllTablesAsync(), StringComparison.Ordinal);
+        foreach (var file in Directory.GetFiles(factory.DataDirectory, "fraudweb.db*"))
+        {
+            var bytes = await ReadSharedAsync(file);
+            Assert.DoesNotContain(number, Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CardDetails_AnotherUsersCard_Returns404()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var intruder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await owner.AddCardAsync();
+
+        // Act
+        var ownView = await owner.Client.GetAsync(new Uri($"/Cards/Details/{cardId}", UriKind.Relative));
+        var foreignView = await intruder.Client.GetAsync(new Uri($"/Cards/Details/{cardId}", UriKind.Relative));
+        var foreignPayForm = await intruder.Client.GetAsync(new Uri($"/Transactions/New?cardId={cardId}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, ownView.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreignView.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreignPayForm.StatusCode);
+        Assert.Contains("Page not found", await foreignView.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static string FormatWithSpaces(string number) => string.Join(' ', number.Chunk(4).Select(c => new string(c)));
+
+    private static string Digits(string text) => new(text.Where(char.IsAsciiDigit).ToArray());
+
+    private async Task<string> DumpAllTablesAsync()
+    {
+        var dump = new StringBuilder();
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabaseFile};Mode=ReadOnly");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++) dump.Append(reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                dump.AppendLine();
+            }
+        }
+        return dump.ToString();
+    }
+
+    private static async Task<byte[]> ReadSharedAsync(string file)
+    {
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var memory = new MemoryStream();
+        await stream.CopyToAsync(memory);
+        return memory.ToArray();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Tests.Builders;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>One person using the site through its forms, with their own cookie jar.</summary>
+public sealed class CardHolderSession : IDisposable
+{
+    private CardHolderSession(FraudWebFactory factory, string email)
+    {
+        Factory = factory;
+        Email = email;
+        Client = factory.CreateBrowserClient();
+    }
+
+    public FraudWebFactory Factory { get; }
+    public HttpClient Client { get; }
+    public string Email { get; }
+
+    public static CardHolderSession Anonymous(FraudWebFactory factory) => new(factory, factory.NewEmail());
+
+    /// <summary>A registered card holder, signed in through the login form as a returning user would be.</summary>
+    public static async Task<CardHolderSession> RegisteredAsync(FraudWebFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var session = new CardHolderSession(factory, factory.NewEmail());
+        var registered = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        await session.SignOutAsync();
+        var signedIn = await session.SignInAsync(FraudWebFactory.Password);
+        Assert.Equal("/Profile", Html.Location(signedIn));
+        return session;
+    }
+
+    public Task<HttpResponseMessage> RegisterAsync(RegistrationBuilder registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return Html.SubmitAsync(Client, "/Account/Register", registration.Build());
+    }
+
+    public Task<HttpResponseMessage> SignInAsync(string password) =>
+        Html.SubmitAsync(Client, "/Account/Login", new Dictionary<string, string> { ["Email"] = Email, ["Password"] = password });
+
+    public async Task SignOutAsync()
+    {
+        var page = await Html.GetPageAsync(Client, "/Profile");
+        var token = page.QuerySelector("form[action='/Account/Logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var response = await Client.PostAsync(new Uri("/Account/Logout", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    public Task<HttpResponseMessage> AddCardAsync(CardFormBuilder card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        return Html.SubmitAsync(Client, "/Cards/Add", card.Build());
+    }
+
+    /// <summary>Adds a valid card and returns its id.</summary>
+    public async Task<long> AddCardAsync(decimal creditLimit = 5000m)
+    {
+        var card = new CardFormBuilder().WithCreditLimit(creditLimit);
+        var response = await AddCardAsync(card);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var email = Email;
+        return await Factory.QueryAsync(db => db.Cards.Where(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == email))
+            .OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
+    }
+
+    public Task<HttpResponseMessage> PayAsync(long cardId, long terminalId, decimal amount) =>
+        Html.SubmitAsync(Client, "/Transactions/New", new Dictionary<string, string>
+        {
+            ["CardId"] = cardId.ToString(CultureInfo.InvariantCulture),
+            ["TerminalId"] = terminalId.ToString(CultureInfo.InvariantCulture),
+            ["Amount"] = amount.ToString(CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>Pays and returns the new transaction's id (from the redirect to its result page).</summary>
+    public async Task<long> PayAndGetIdAsync(long cardId, long terminalId, decimal amount)
+    {
+        var response = await PayAsync(cardId, terminalId, amount);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = Html.Location(response);
+        return long.Parse(location[(location.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose() => Client.Dispose();
+}

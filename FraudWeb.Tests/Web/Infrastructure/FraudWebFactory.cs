@@ -1,0 +1,98 @@
+using FraudWeb.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>
+/// The app on a real SQLite file in a temporary data directory, with a small seeded history and model, a test
+/// fingerprint key and every log message captured. Environment "Testing": error pages as in production.
+/// </summary>
+public class FraudWebFactory : WebApplicationFactory<Program>
+{
+    public const string TestFingerprintKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // bytes 0..31
+    public const string Password = "Correct-Horse-9";
+    public const int MaxFailedAccessAttempts = 3;
+
+    private int _userCounter;
+
+    public FraudWebFactory()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "fraudweb-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+    }
+
+    public string DataDirectory { get; }
+    public string DatabaseFile => Path.Combine(DataDirectory, "fraudweb.db");
+    public string MailDirectory => Path.Combine(DataDirectory, "mail");
+    public TestLogSink Logs { get; } = new();
+
+    /// <summary>Settings on top of appsettings.json; subclasses and tests may add to them before the host starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Seed:CardHolders"] = "80",
+        ["Seed:Terminals"] = "60",
+        ["Seed:Days"] = "45",
+        ["Seed:Trees"] = "40",
+        ["Seed:Leaves"] = "8",
+        ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FraudWeb:BehindTlsProxy"] = "true",
+        ["Cards:FingerprintKey"] = TestFingerprintKey,
+        // Capture framework logs too, so the tests that look for card numbers in logs see everything.
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
+    };
+
+    public string NewEmail() => $"user{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid().ToString("N")[..8]}@example.test";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("FraudWeb:DataDirectory", DataDirectory);
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
+        builder.ConfigureTestServices(services =>
+            services.AddControllersWithViews().AddApplicationPart(typeof(TestFaultsController).Assembly));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(new TestLoggerProvider(Logs));
+            logging.SetMinimumLevel(LogLevel.Trace);
+        });
+    }
+
+    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Runs a query against the app's database through a fresh scope.</summary>
+    public async Task<T> QueryAsync<T>(Func<FraudDbContext, Task<T>> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<FraudDbContext>());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebTestGroup : ICollectionFixture<FraudWebFactory>
+{
+    public const string Name = "web";
+}

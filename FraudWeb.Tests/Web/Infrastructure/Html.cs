@@ -1,0 +1,54 @@
+using System.Net;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>Reads pages and posts forms the way a browser does, antiforgery token included.</summary>
+public static class Html
+{
+    private static readonly HtmlParser Parser = new();
+
+    public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<IHtmlDocument> GetPageAsync(HttpClient client, string url)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ParseAsync(response);
+    }
+
+    public static string AntiforgeryToken(IHtmlDocument page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var input = page.QuerySelector("form[method=post] input[name=__RequestVerificationToken]") as IHtmlInputElement;
+        return input?.Value ?? throw new InvalidOperationException("The page has no antiforgery token.");
+    }
+
+    /// <summary>GETs the form page, then POSTs the fields with the page's token (like submitting it in a browser).</summary>
+    public static async Task<HttpResponseMessage> SubmitAsync(HttpClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, string? formPage = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var page = await GetPageAsync(client, formPage ?? url);
+        var all = fields.Append(new("__RequestVerificationToken", AntiforgeryToken(page)));
+        return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(all));
+    }
+
+    public static string Location(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.Location?.OriginalString ?? throw new InvalidOperationException($"No redirect: {(int)response.StatusCode}.");
+    }
+
+    public static IReadOnlyList<string> ValidationMessages(IHtmlDocument page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.QuerySelectorAll(".field-validation-error, .validation-summary-errors li")
+            .Select(e => e.TextContent.Trim()).Where(t => t.Length > 0).ToList();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using FraudWeb.Tests.Web.Infrastructure;
+
+namespace FraudWeb.Tests.Web;
+
+[Collection(WebTestGroup.Name)]
+public sealed class ProfileTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task Edit_ValidDetails_SavedAndShownOnProfile()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["FullName"] = "Ada King";
+        fields["City"] = "Ockham";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        Assert.Equal("Hello, Ada King", profile.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Contains("Ockham", profile.QuerySelector("#details-heading")!.ParentElement!.ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edit_UnderageDateOfBirth_ShowsMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["DateOfBirth"] = DateTime.UtcNow.AddYears(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("You must be at least 18 years old.", Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
+    [Fact]
+    public async Task Index_MoreThanOnePageOfPayments_PagesThroughHistory()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(20000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        for (var i = 0; i < 12; i++) await holder.PayAndGetIdAsync(cardId, merchant, 5m + i);
+
+        // Act
+        var first = await Html.GetPageAsync(holder.Client, "/Profile");
+        var second = await Html.GetPageAsync(holder.Client, "/Profile?page=2");
+
+        // Assert
+        Assert.Equal(10, first.QuerySelectorAll("#transactions tbody tr").Length);
+        Assert.Equal(2, second.QuerySelectorAll("#transactions tbody tr").Length);
+        Assert.Contains("Page 2 of 2", second.QuerySelector("#transactions .pagination")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Index_AdministratorWithoutCardHolderProfile_ShowsExplanation()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var output = new StringWriter();
+        await FraudWeb.Cli.AdminCli.RunAsync(factory.Services, ["create-admin", "--email", email], new StringReader("Admin-Pass-123\n"), true, output, output);
+        using var client = factory.CreateBrowserClient();
+        await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Admin-Pass-123" });
+
+        // Act
+        var page = await Html.GetPageAsync(client, "/Profile");
+
+        // Assert
+        Assert.Equal("No card holder profile", page.QuerySelector("h1")!.TextContent.Trim());
+    }
+}

@@ -1,0 +1,151 @@
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Scoring;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web;
+
+[Collection(WebTestGroup.Name)]
+public sealed class StartupTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task FirstStart_EmptyDatabase_SeedsHistoryAndServesARegisteredModel()
+    {
+        // Arrange
+        _ = factory.Services;
+
+        // Act
+        var serving = factory.Services.GetRequiredService<IServingModel>().Current;
+        var versions = await factory.QueryAsync(db => db.ModelVersions.ToListAsync());
+
+        // Assert
+        Assert.NotNull(serving);
+        var active = Assert.Single(versions, v => v.IsActive);
+        Assert.Equal(active.Version, serving.Version);
+        Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "models", active.FileName)));
+        using var metrics = System.Text.Json.JsonDocument.Parse(active.MetricsJson);
+        Assert.True(metrics.RootElement.GetProperty("validationRows").GetDouble() > 0);
+        Assert.Equal(active.TrainingRows, metrics.RootElement.GetProperty("trainingRows").GetDouble());
+        Assert.Equal(60, await factory.QueryAsync(db => db.Terminals.CountAsync()));
+        Assert.Equal(80, await factory.QueryAsync(db => db.Cards.CountAsync(c => c.CardHolder!.IsSimulated)));
+        Assert.True(await factory.QueryAsync(db => db.Transactions.AnyAsync(t => t.Label == FraudLabel.Fraud)));
+        Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.IsSimulated && h.UserId != null)));
+        var lastSeeded = await factory.QueryAsync(db => db.Transactions.Where(t => t.Source == TransactionSource.Simulated).MaxAsync(t => t.TimestampUtc));
+        Assert.Equal(DateTime.UtcNow.Date.AddDays(-1), lastSeeded.Date);
+        Assert.Equal(DateTimeKind.Utc, lastSeeded.Kind);
+    }
+
+    [Fact]
+    public async Task Database_AfterStart_IsSqliteInWalModeWithKeysInDataDirectory()
+    {
+        // Arrange
+        _ = factory.Services;
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabaseFile}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+
+        // Act
+        var mode = (string?)await command.ExecuteScalarAsync();
+
+        // Assert
+        Assert.Equal("wal", mode);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(factory.DataDirectory, "keys", "data-protection"), "*.xml"));
+    }
+
+    [Fact]
+    public async Task Money_StoredAsIntegerCents()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await holder.PayAndGetIdAsync(await holder.AddCardAsync(2500m), await Merchants.OrdinaryAsync(factory), 42.57m);
+        await using var connection = new SqliteConnection($"Data Source={factory.DatabaseFile};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT Amount, typeof(Amount) FROM Transactions WHERE Id = {id}";
+
+        // Act
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        // Assert
+        Assert.Equal(4257L, reader.GetInt64(0));
+        Assert.Equal("integer", reader.GetString(1));
+    }
+
+    [Fact]
+    public void Start_OutsideDevelopmentWithoutFingerprintKey_FailsWithMessageSayingWhatToSet()
+    {
+        // Arrange
+        using var misconfigured = new FraudWebFactory();
+        misconfigured.Settings["Cards:FingerprintKey"] = "";
+        misconfigured.Settings["Seed:Enabled"] = "false";
+
+        // Act
+        var exception = Record.Exception(() => misconfigured.CreateClient());
+
+        // Assert
+        var configuration = Assert.IsType<ConfigurationException>(exception);
+        Assert.Contains("Cards:FingerprintKey is not set", configuration.Message, StringComparison.Ordinal);
+        Assert.Contains("Cards__FingerprintKey", configuration.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_UnsupportedDatabaseProvider_FailsWithMessageSayingWhatToSet()
+    {
+        // Arrange
+        using var misconfigured = new FraudWebFactory();
+        misconfigured.Settings["Database:Provider"] = "Oracle";
+
+        // Act
+        var exception = Record.Exception(() => misconfigured.CreateClient());
+
+        // Assert
+        var configuration = Assert.IsType<ConfigurationException>(exception);
+        Assert.Contains("set it to 'Sqlite'", configuration.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_OutsideDevelopmentOverHttp_RedirectsToHttps()
+    {
+        // Arrange
+        using var production = new FraudWebFactory();
+        production.Settings["FraudWeb:BehindTlsProxy"] = "false";
+        production.Settings["https_port"] = "443";
+        production.Settings["Seed:Enabled"] = "false";
+        using var client = production.CreateBrowserClient();
+
+        // Act
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(System.Net.HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal("https://localhost/", Html.Location(response));
+    }
+
+    [Fact]
+    public void Start_DevelopmentWithoutFingerprintKey_GeneratesOwnerOnlyKeyFileOnceAndLogsIt()
+    {
+        // Arrange
+        using var development = new FraudWebFactory();
+        development.Settings["Cards:FingerprintKey"] = "";
+        development.Settings["Seed:Enabled"] = "false";
+        using var host = development.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
+
+        // Act
+        _ = host.Services.GetRequiredService<CardKeyProvider>();
+
+        // Assert
+        var keyFile = Path.Combine(development.DataDirectory, "keys", "card-fingerprint.key");
+        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(keyFile)).Length);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+        Assert.Contains(development.Logs.Entries, e => e.Contains("generated a development key", StringComparison.Ordinal));
+    }
+}

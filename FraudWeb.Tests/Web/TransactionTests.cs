@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Scoring;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web;
+
+[Collection(WebTestGroup.Name)]
+public sealed class TransactionTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task Submit_OrdinaryPayment_StoresFullVerdictAndProfileShowsIt()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(5000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var id = await holder.PayAndGetIdAsync(cardId, merchant, 42.50m);
+
+        // Assert
+        var stored = await factory.QueryAsync(db => db.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id));
+        var activeVersion = await factory.QueryAsync(db => db.ModelVersions.Where(m => m.IsActive).Select(m => m.Version).SingleAsync());
+        var verdict = Assert.IsType<Verdict>(stored.Verdict);
+        Assert.InRange(verdict.RiskScore, 0, 99);
+        Assert.Equal(activeVersion, verdict.ModelVersion);
+        Assert.True(verdict.ScoringMilliseconds > 0);
+        var reasons = TransactionScorer.ReadReasons(verdict.ReasonsJson);
+        Assert.InRange(reasons.Count, 3, 5);
+        Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.Text)));
+        Assert.Equal(42.50m, stored.Amount);
+        Assert.Equal(TransactionSource.CardHolder, stored.Source);
+        Assert.Equal(FraudLabel.Unknown, stored.Label);
+        Assert.True(DateTime.UtcNow - stored.TimestampUtc < TimeSpan.FromMinutes(5));
+        Assert.Equal(verdict.Decision == Decision.Approved ? 42.50m : 0m, stored.Card!.Balance);
+
+        var result = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
+        Assert.Equal(verdict.RiskScore.ToString(System.Globalization.CultureInfo.InvariantCulture), result.QuerySelector("[data-testid=risk-score]")!.TextContent.Trim());
+        Assert.Equal(reasons.Count, result.QuerySelectorAll("ul.reasons li").Length);
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        var row = profile.QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
+        Assert.Contains(verdict.Decision.ToString(), row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_OverAvailableCredit_DeclinedWithReasonAndStillRecorded()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(500m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var id = await holder.PayAndGetIdAsync(cardId, merchant, 750m);
+
+        // Assert
+        var stored = await factory.QueryAsync(db => db.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id));
+        Assert.Equal(Decision.Declined, stored.Verdict!.Decision);
+        Assert.Equal(DeclineReasons.InsufficientCredit, stored.Verdict.DeclineReason);
+        Assert.Equal(0m, stored.Card!.Balance);
+        var result = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
+        Assert.Equal(DeclineReasons.InsufficientCredit, result.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        Assert.NotNull(profile.QuerySelector($"#fraud-history tr[data-transaction-id='{id}']"));
+    }
+
+    [Fact]
+    public async Task Submit_ApprovedPayments_ReduceAvailableCredit()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var first = await holder.PayAndGetIdAsync(cardId, merchant, 20m);
+        var second = await holder.PayAndGetIdAsync(cardId, merchant, 30.25m);
+
+        // Assert
+        var rows = await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == first || t.Id == second).ToListAsync());
+        var charged = rows.Where(t => t.Verdict!.Decision == Decision.Approved).Sum(t => t.Amount);
+        var card = await factory.QueryAsync(db => db.Cards.SingleAsync(c => c.Id == cardId));
+        Assert.Equal(charged, card.Balance);
+        Assert.Equal(1000m - charged, card.AvailableCredit);
+    }
+
+    [Theory]
+    [InlineData("abc", "The value 'abc' is not valid for Amount.")]
+    [InlineData("0", "The amount must be between 0.01 and 1,000,000.")]
+    [InlineData("12.345", "The amount can have at most two decimals.")]
+    public async Task Submit_BadAmount_ShowsMessageAndStoresNothing(string amount, string expectedMessage)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Transactions/New", new Dictionary<string, string>
+        {
+            ["CardId"] = cardId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TerminalId"] = merchant.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Amount"] = amount,
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(expectedMessage, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal(0, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+    }
+
+    [Fact]
+    public async Task Details_AnotherUsersTransaction_Returns404()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var intruder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await owner.PayAndGetIdAsync(await owner.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 10m);
+
+        // Act
+        var response = await intruder.Client.GetAsync(new Uri($"/Transactions/Details/{id}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.Client.GetAsync(new Uri($"/Transactions/Details/{id}", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Submit_WithAnotherUsersCard_Returns404AndChargesNothing()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var intruder = await CardHolderSession.RegisteredAsync(factory);
+        var ownersCard = await owner.AddCardAsync();
+        await intruder.AddCardAsync();
+
+        // Act
+        var response = await intruder.PayAsync(ownersCard, await Merchants.OrdinaryAsync(factory), 10m);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == ownersCard)));
+    }
+
+    [Fact]
+    public async Task ChartData_AfterPayment_IncludesTodaysRisk()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await holder.PayAndGetIdAsync(await holder.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 15m);
+        var score = await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == id).Select(t => t.Verdict!.RiskScore).SingleAsync());
+
+        // Act
+        var json = await holder.Client.GetStringAsync(new Uri("/Profile/ChartData", UriKind.Relative));
+
+        // Assert
+        using var chart = JsonDocument.Parse(json);
+        var days = chart.RootElement.GetProperty("days");
+        Assert.Equal(30, days.GetArrayLength());
+        Assert.Equal(score, chart.RootElement.GetProperty("maxRisk")[29].GetInt32());
+    }
+
+    [Fact]
+    public async Task Submit_NoModelLoaded_SaysScorerUnavailableAndStoresNothing()
+    {
+        // Arrange
+        using var unscored = factory.WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddSingleton<IServingModel, EmptyServingModel>()));
+        using var client = unscored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var email = factory.NewEmail();
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Account/Register", new Builders.RegistrationBuilder(email, FraudWebFactory.Password).Build())).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new Builders.CardFormBuilder().Build())).StatusCode);
+        var cardId = await factory.QueryAsync(db => db.Cards.Where(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == email)).Select(c => c.Id).SingleAsync());
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Transactions/New", new Dictionary<string, string>
+        {
+            ["CardId"] = cardId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TerminalId"] = (await Merchants.OrdinaryAsync(factory)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Amount"] = "10",
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("fraud check is unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+    }
+
+    private sealed class EmptyServingModel : IServingModel
+    {
+        public ServingSnapshot? Current => null;
+
+        public void Promote(ServingSnapshot snapshot)
+        {
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Accounts;
+using FraudWeb.ViewModels.Account;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+public sealed class AccountController(AccountService accounts) : Controller
+{
+    [HttpGet, AllowAnonymous]
+    public IActionResult Register() => User.Identity?.IsAuthenticated == true ? RedirectToAction("Index", "Profile") : View(new RegisterViewModel());
+
+    [HttpPost, AllowAnonymous]
+    public async Task<IActionResult> Register(RegisterViewModel model, CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.RegisterAsync(model, cancellationToken);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = "Welcome! Your account is ready. Add a card to get started.";
+        return RedirectToAction("Index", "Profile");
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult Login(string? returnUrl = null) => View(new LoginViewModel { ReturnUrl = returnUrl });
+
+    [HttpPost, AllowAnonymous]
+    public async Task<IActionResult> Login(LoginViewModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        switch (await accounts.SignInAsync(model))
+        {
+            case SignInOutcome.Succeeded:
+                return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
+            case SignInOutcome.LockedOut:
+                return RedirectToAction(nameof(Lockout));
+            default:
+                ModelState.AddModelError("", "The email or password is not correct.");
+                model.Password = null;
+                return View(model);
+        }
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult Lockout() => View();
+
+    [HttpPost]
+    public async Task<IActionResult> Logout()
+    {
+        await accounts.SignOutAsync();
+        return RedirectToAction("Index", "Home");
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult AccessDenied() => View();
+
+    [HttpGet]
+    public IActionResult ChangePassword() => View(new ChangePasswordViewModel());
+
+    [HttpPost]
+    public async Task<IActionResult> ChangePassword(ChangePasswordViewModel model)
+    {
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.ChangePasswordAsync(User, model);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = "Your password has been changed.";
+        return RedirectToAction("Index", "Profile");
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult ForgotPassword() => View(new ForgotPasswordViewModel());
+
+    [HttpPost, AllowAnonymous]
+    public async Task<IActionResult> ForgotPassword(ForgotPasswordViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        await accounts.SendPasswordResetAsync(model.Email!,
+            (email, token) => Url.Action(nameof(ResetPassword), "Account", new { email, token }, Request.Scheme)!, cancellationToken);
+        return RedirectToAction(nameof(ForgotPasswordConfirmation));
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult ForgotPasswordConfirmation() => View();
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult ResetPassword(string? email, string? token) =>
+        string.IsNullOrWhiteSpace(token) ? View("ResetPasswordInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
+
+    [HttpPost, AllowAnonymous]
+    public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model)
+    {
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.ResetPasswordAsync(model);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        return RedirectToAction(nameof(ResetPasswordConfirmation));
+    }
+
+    [HttpGet, AllowAnonymous]
+    public IActionResult ResetPasswordConfirmation() => View();
+}

@@ -1,0 +1,43 @@
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Cards;
+using FraudWeb.ViewModels.Cards;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+public sealed class CardsController(CardService cards) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
+    {
+        var model = await cards.GetAsync(User.GetUserId(), id, cancellationToken);
+        return model is null ? NotFound() : View(model);
+    }
+
+    [HttpGet]
+    public IActionResult Add() => View(new AddCardViewModel { CreditLimit = 2500m });
+
+    [HttpPost]
+    public async Task<IActionResult> Add(AddCardViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (ModelState.IsValid)
+        {
+            var result = await cards.AddAsync(User.GetUserId(), model, cancellationToken);
+            if (result.Succeeded)
+            {
+                TempData["Message"] = "Your card has been added.";
+                return RedirectToAction("Index", "Profile");
+            }
+            this.AddErrors(result);
+        }
+        // The full number is never sent back, not even into the form after an error.
+        model.CardNumber = null;
+        if (ModelState.TryGetValue(nameof(model.CardNumber), out var entry))
+        {
+            entry.RawValue = null;
+            entry.AttemptedValue = null;
+        }
+        return View(model);
+    }
+}

@@ -1,0 +1,42 @@
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Profiles;
+using FraudWeb.ViewModels.Profile;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+public sealed class ProfileController(ProfileService profiles) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
+    {
+        var model = await profiles.GetOverviewAsync(User.GetUserId(), page, cancellationToken);
+        return model is null ? View("NoProfile") : View(model);
+    }
+
+    [HttpGet]
+    public async Task<IActionResult> Edit(CancellationToken cancellationToken)
+    {
+        var model = await profiles.GetDetailsAsync(User.GetUserId(), cancellationToken);
+        return model is null ? View("NoProfile") : View(model);
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Edit(PersonalDetailsViewModel model, CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid) return View(model);
+        var result = await profiles.UpdateDetailsAsync(User.GetUserId(), model, cancellationToken);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = "Your details have been saved.";
+        return RedirectToAction(nameof(Index));
+    }
+
+    /// <summary>Data for the spending and risk chart (wwwroot/js/profile-chart.js).</summary>
+    [HttpGet]
+    public async Task<IActionResult> ChartData(CancellationToken cancellationToken) =>
+        Json(await profiles.GetChartAsync(User.GetUserId(), cancellationToken));
+}

@@ -1,0 +1,25 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
+{
+    public void Configure(EntityTypeBuilder<Card> builder)
+    {
+        builder.ToTable("Cards");
+        builder.HasKey(c => c.Id);
+        // HMAC-SHA256 hex; unique so the same card cannot be added twice (by anyone).
+        builder.Property(c => c.Fingerprint).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.HasIndex(c => c.Fingerprint).IsUnique();
+        builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
+        builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();
+        builder.Property(c => c.Balance).IsConcurrencyToken();
+        builder.HasOne(c => c.CardHolder).WithMany(h => h.Cards).HasForeignKey(c => c.CardHolderId).OnDelete(DeleteBehavior.Cascade);
+        builder.Ignore(c => c.AvailableCredit);
+        builder.Ignore(c => c.Masked);
+        builder.Ignore(c => c.ExpiryText);
+    }
+}

@@ -1,0 +1,34 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<CardTransaction>
+{
+    public void Configure(EntityTypeBuilder<CardTransaction> builder)
+    {
+        builder.ToTable("Transactions");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Source).HasConversion<string>().HasMaxLength(20);
+        builder.Property(t => t.Label).HasConversion<string>().HasMaxLength(20);
+        builder.Property(t => t.LabelledBy).HasMaxLength(256);
+        builder.HasOne(t => t.Card).WithMany().HasForeignKey(t => t.CardId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(t => t.Terminal).WithMany().HasForeignKey(t => t.TerminalId).OnDelete(DeleteBehavior.Restrict);
+        // The online features read a card's and a terminal's recent history.
+        builder.HasIndex(t => new { t.CardId, t.TimestampUtc });
+        builder.HasIndex(t => new { t.TerminalId, t.TimestampUtc });
+        builder.HasIndex(t => t.Label);
+        builder.Ignore(t => t.IsConfirmedFraud);
+        builder.OwnsOne(t => t.Verdict, verdict =>
+        {
+            verdict.Property(v => v.RiskScore).HasColumnName("RiskScore");
+            verdict.Property(v => v.Decision).HasColumnName("Decision").HasConversion<string>().HasMaxLength(20);
+            verdict.Property(v => v.ModelVersion).HasColumnName("ModelVersion").HasMaxLength(64);
+            verdict.Property(v => v.ReasonsJson).HasColumnName("Reasons").HasMaxLength(4000);
+            verdict.Property(v => v.ScoringMilliseconds).HasColumnName("ScoringMilliseconds");
+            verdict.Property(v => v.DeclineReason).HasColumnName("DeclineReason").HasMaxLength(200);
+            verdict.HasIndex(v => v.Decision);
+        });
+    }
+}

@@ -1,0 +1,18 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVersion>
+{
+    public void Configure(EntityTypeBuilder<ModelVersion> builder)
+    {
+        builder.ToTable("ModelVersions");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Version).HasMaxLength(64).IsRequired();
+        builder.HasIndex(m => m.Version).IsUnique();
+        builder.Property(m => m.FileName).HasMaxLength(260).IsRequired();
+        builder.Property(m => m.MetricsJson).HasMaxLength(4000).IsRequired();
+    }
+}

@@ -1,0 +1,44 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace FraudWeb.Data;
+
+public class FraudDbContext(DbContextOptions<FraudDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<CardHolder> CardHolders => Set<CardHolder>();
+    public DbSet<Card> Cards => Set<Card>();
+    public DbSet<Terminal> Terminals => Set<Terminal>();
+    public DbSet<CardTransaction> Transactions => Set<CardTransaction>();
+    public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FraudDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Money as whole cents in a 64-bit integer: exact, sortable and summable on every provider
+        // (SQLite has no decimal type; its REAL would round and TEXT would sort wrongly).
+        configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();
+        // Every DateTime is UTC; SQLite hands back Unspecified, so stamp the kind on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    private sealed class CentsConverter() : ValueConverter<decimal, long>(
+        v => decimal.ToInt64(decimal.Round(v * 100m, MidpointRounding.ToEven)),
+        v => v / 100m);
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v.HasValue ? (v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime()) : v,
+        v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}

@@ -1,0 +1,54 @@
+using FraudWeb.Domain.Cards;
+
+namespace FraudWeb.Infrastructure;
+
+/// <summary>
+/// Resolves Cards:FingerprintKey (base64, at least 32 bytes). In Development a missing key is generated once into
+/// the data directory; anywhere else start-up stops, because fingerprints made with a throw-away key are useless.
+/// </summary>
+public sealed partial class CardKeyProvider
+{
+    public const string SettingName = "Cards:FingerprintKey";
+
+    public CardKeyProvider(IConfiguration configuration, IHostEnvironment environment, FraudWebPaths paths, ILogger<CardKeyProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(paths);
+        var configured = configuration[SettingName];
+        byte[] key;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            try
+            {
+                key = Convert.FromBase64String(configured.Trim());
+            }
+            catch (FormatException)
+            {
+                throw new ConfigurationException($"{SettingName} must be base64 (e.g. the output of `openssl rand -base64 32`).");
+            }
+        }
+        else if (environment.IsDevelopment())
+        {
+            var file = Path.Combine(paths.KeysDirectory, "card-fingerprint.key");
+            (key, var created) = SecretFiles.ReadOrCreate(file, 32);
+            if (created) LogGeneratedKey(logger, file);
+        }
+        else
+        {
+            throw new ConfigurationException(
+                $"{SettingName} is not set. Set it to a base64 key of at least 32 bytes (for example the environment variable " +
+                "Cards__FingerprintKey=$(openssl rand -base64 32)). Keep it out of the database and keep it stable: it identifies stored cards.");
+        }
+        if (key.Length < CardFingerprinter.MinimumKeyBytes)
+        {
+            throw new ConfigurationException($"{SettingName} must decode to at least {CardFingerprinter.MinimumKeyBytes} bytes.");
+        }
+        Fingerprinter = new CardFingerprinter(key);
+    }
+
+    public CardFingerprinter Fingerprinter { get; }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Cards:FingerprintKey configured: generated a development key in {File}. Configure a real key outside Development.")]
+    private static partial void LogGeneratedKey(ILogger logger, string file);
+}

@@ -1,0 +1,4 @@
+namespace FraudWeb.Infrastructure;
+
+/// <summary>A required setting is missing or wrong; the message says what to set.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FraudWeb.Infrastructure;
+
+/// <summary>Section "Database".</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Sqlite (default). Postgres is planned; the switch is here so no code path assumes SQLite.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Optional; the default is a SQLite file in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Seconds a command waits for a locked SQLite database (busy timeout).</summary>
+    [Range(1, 600)]
+    public int BusyTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>Section "Scoring": Stripe Radar's defaults (review at 65, block at 75).</summary>
+public sealed class ScoringOptions
+{
+    public const string Section = "Scoring";
+
+    [Range(1, 99)]
+    public int ReviewThreshold { get; set; } = 65;
+
+    [Range(1, 99)]
+    public int BlockThreshold { get; set; } = 75;
+
+    /// <summary>How many feature contributions a verdict keeps.</summary>
+    [Range(1, 10)]
+    public int TopReasons { get; set; } = 4;
+
+    [Range(0, 60)]
+    public int LabelDelayDays { get; set; } = 7;
+}
+
+/// <summary>Section "Seed": the first start's simulated history and first model.</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "Seed";
+
+    public bool Enabled { get; set; } = true;
+
+    [Range(1, 100_000)]
+    public int CardHolders { get; set; } = 500;
+
+    [Range(1, 100_000)]
+    public int Terminals { get; set; } = 1000;
+
+    [Range(1, 3650)]
+    public int Days { get; set; } = 90;
+
+    public int RandomSeed { get; set; } = 20_240_601;
+
+    public bool TrainModel { get; set; } = true;
+
+    [Range(1, 2000)]
+    public int Trees { get; set; } = 100;
+
+    [Range(2, 1024)]
+    public int Leaves { get; set; } = 20;
+}
+
+/// <summary>Section "Mail": outgoing mail is written as .eml files to a pickup folder.</summary>
+public sealed class MailOptions
+{
+    public const string Section = "Mail";
+
+    /// <summary>Default: "mail" under the data directory.</summary>
+    public string? PickupDirectory { get; set; }
+
+    public string From { get; set; } = "FraudWeb <no-reply@fraudweb.local>";
+}

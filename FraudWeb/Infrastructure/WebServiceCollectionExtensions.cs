@@ -1,0 +1,85 @@
+using FraudWeb.Authorization;
+using FraudWeb.Services.Accounts;
+using FraudWeb.Services.Cards;
+using FraudWeb.Services.Email;
+using FraudWeb.Services.Profiles;
+using FraudWeb.Services.Transactions;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Infrastructure;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>Largest request body accepted (forms here are small).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>MVC with global antiforgery, authenticated-by-default authorisation, form limits, data protection and the app services.</summary>
+    public static IServiceCollection AddFraudWeb(this IServiceCollection services)
+    {
+        services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddFraudAuthorization();
+        services.Configure<FormOptions>(options =>
+        {
+            options.ValueLengthLimit = 16 * 1024;
+            options.ValueCountLimit = 200;
+            options.KeyLengthLimit = 200;
+            options.MultipartBodyLengthLimit = MaxRequestBodyBytes;
+        });
+        services.AddAntiforgery(options => options.Cookie.Name = "fraudweb.af");
+
+        // Keys persisted to the data directory so sign-in cookies and reset links survive restarts.
+        services.AddDataProtection().SetApplicationName("FraudWeb");
+        services.AddOptions<KeyManagementOptions>().Configure<FraudWebPaths, ILoggerFactory>((options, paths, loggers) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.DataProtectionKeysDirectory), loggers));
+
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
+        services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<CardService>();
+        services.AddScoped<TransactionService>();
+        return services;
+    }
+
+    /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes.</summary>
+    public static WebApplication UseFraudWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Error",
+                StatusCodeSelector = StatusCodeFor,
+            });
+            if (!app.Configuration.GetValue<bool>("FraudWeb:BehindTlsProxy"))
+            {
+                app.UseHsts();
+                app.UseHttpsRedirection();
+            }
+        }
+        app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
+        return app;
+    }
+
+    /// <summary>Malformed requests are the client's fault (400), not a server error.</summary>
+    public static int StatusCodeFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        InvalidDataException or AntiforgeryValidationException or FormatException => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

@@ -1,0 +1,7 @@
+namespace FraudWeb.Services.Email;
+
+/// <summary>Sends mail to users (password resets). The default writes .eml files to a pickup folder.</summary>
+public interface IEmailSender
+{
+    Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using FraudWeb.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Email;
+
+/// <summary>
+/// Writes each message as an RFC 5322 .eml file to Mail:PickupDirectory (default: "mail" in the data directory),
+/// where a mail relay, or a person during development, can pick it up. No SMTP server is needed to run the app.
+/// </summary>
+public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> options, FraudWebPaths paths, TimeProvider clock, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
+{
+    public string PickupDirectory { get; } = string.IsNullOrWhiteSpace(options?.Value.PickupDirectory)
+        ? Path.Combine(paths?.DataDirectory ?? throw new ArgumentNullException(nameof(paths)), "mail")
+        : Path.GetFullPath(options.Value.PickupDirectory);
+
+    public async Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(htmlBody);
+        if (recipient.AsSpan().ContainsAny('\r', '\n') || subject.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException("Header values cannot contain line breaks.");
+        }
+        Directory.CreateDirectory(PickupDirectory);
+        var now = clock.GetUtcNow();
+        var id = Guid.NewGuid().ToString("N");
+        var message = new StringBuilder()
+            .Append("From: ").Append(options.Value.From).Append("\r\n")
+            .Append("To: ").Append(recipient).Append("\r\n")
+            .Append("Subject: ").Append(subject).Append("\r\n")
+            .Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
+            .Append("Message-ID: <").Append(id).Append("@fraudweb.local>\r\n")
+            .Append("MIME-Version: 1.0\r\n")
+            .Append("Content-Type: text/html; charset=utf-8\r\n")
+            .Append("Content-Transfer-Encoding: 8bit\r\n\r\n")
+            .Append(htmlBody.ReplaceLineEndings("\r\n"))
+            .Append("\r\n");
+        var file = Path.Combine(PickupDirectory, $"{now:yyyyMMdd-HHmmss}-{id}.eml");
+        await File.WriteAllTextAsync(file, message.ToString(), cancellationToken);
+        LogWritten(logger, file);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail written to {File}")]
+    private static partial void LogWritten(ILogger logger, string file);
+}

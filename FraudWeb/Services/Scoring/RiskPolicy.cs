@@ -1,0 +1,39 @@
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Scoring;
+
+/// <summary>
+/// Turns a fraud probability into a 0-99 risk score (floor(p * 100), capped at 99: monotone, so thresholds on the
+/// score are thresholds on the probability) and the score into a decision.
+/// </summary>
+public sealed class RiskPolicy
+{
+    public RiskPolicy(IOptions<ScoringOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        if (value.ReviewThreshold > value.BlockThreshold)
+        {
+            throw new ConfigurationException("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.");
+        }
+        ReviewThreshold = value.ReviewThreshold;
+        BlockThreshold = value.BlockThreshold;
+    }
+
+    public int ReviewThreshold { get; }
+    public int BlockThreshold { get; }
+
+    public static int RiskScore(double probability)
+    {
+        if (double.IsNaN(probability)) throw new ArgumentOutOfRangeException(nameof(probability), "The probability is NaN.");
+        var score = (int)Math.Floor(Math.Clamp(probability, 0, 1) * 100);
+        return Math.Min(score, 99);
+    }
+
+    public Decision Decide(int riskScore) =>
+        riskScore >= BlockThreshold ? Decision.Declined
+        : riskScore >= ReviewThreshold ? Decision.Review
+        : Decision.Approved;
+}

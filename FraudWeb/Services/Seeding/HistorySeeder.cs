@@ -1,0 +1,117 @@
+using System.Data.Common;
+using System.Diagnostics;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Simulation;
+using FraudWeb.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Seeding;
+
+/// <summary>
+/// First start: merchants from the simulator's terminals and a deterministic history of simulated card holders'
+/// payments (fixed seed, ending yesterday). All simulated cards belong to one card holder with no user account,
+/// so they can never be signed in to; their transactions carry the simulator's fraud label.
+/// </summary>
+public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, TimeProvider clock, ILogger<HistorySeeder> logger)
+{
+    public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Terminals.AnyAsync(cancellationToken)) return;
+        var seed = options.Value;
+        var stopwatch = Stopwatch.StartNew();
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var simulation = TransactionSimulator.Generate(new SimulatorOptions
+        {
+            Customers = seed.CardHolders,
+            Terminals = seed.Terminals,
+            Days = seed.Days,
+            Start = DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc),
+            Seed = seed.RandomSeed,
+        });
+        LogStep(logger, "Simulated", simulation.Transactions.Count, stopwatch.Elapsed.TotalSeconds);
+
+        await using var dbTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var terminalIds = new Dictionary<long, long>(simulation.Terminals.Count);
+        var terminals = new List<(long SimulatedId, Terminal Terminal)>(simulation.Terminals.Count);
+        for (var i = 0; i < simulation.Terminals.Count; i++)
+        {
+            var simulated = simulation.Terminals[i];
+            var (name, category) = MerchantNames.For(i);
+            terminals.Add((simulated.TerminalId, Terminal.Create(name, category, simulated.X, simulated.Y)));
+        }
+        db.Terminals.AddRange(terminals.Select(t => t.Terminal));
+
+        var holder = CardHolder.Simulated("Simulated card holders", clock.GetUtcNow().UtcDateTime);
+        db.CardHolders.Add(holder);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (simulatedId, terminal) in terminals) terminalIds[simulatedId] = terminal.Id;
+
+        var cards = new List<(long SimulatedId, Card Card)>(simulation.Customers.Count);
+        foreach (var customer in simulation.Customers)
+        {
+            // Synthetic "numbers" contain letters, so their fingerprints can never equal a real card's.
+            var fingerprint = keys.Fingerprinter.Fingerprint($"SIMULATED-{seed.RandomSeed}-{customer.CustomerId}");
+            var last4 = (customer.CustomerId % 10_000).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
+            var limit = Math.Clamp(decimal.Round((decimal)customer.MeanAmount) * 100m, Card.MinimumCreditLimit, Card.MaximumCreditLimit);
+            cards.Add((customer.CustomerId, Card.Simulated(holder.Id, fingerprint, last4, limit, DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc))));
+        }
+        db.Cards.AddRange(cards.Select(c => c.Card));
+        await db.SaveChangesAsync(cancellationToken);
+        var cardIds = cards.ToDictionary(c => c.SimulatedId, c => c.Card.Id);
+        db.ChangeTracker.Clear();
+
+        await InsertTransactionsAsync(simulation.Transactions, cardIds, terminalIds, cancellationToken);
+        await dbTransaction.CommitAsync(cancellationToken);
+        LogSeeded(logger, terminals.Count, cards.Count, simulation.Transactions.Count, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Bulk insert through one prepared ADO.NET command: tens of thousands of rows in about a second, on any provider.</summary>
+    private async Task InsertTransactionsAsync(IReadOnlyList<SimulatedTransaction> transactions, Dictionary<long, long> cardIds,
+        Dictionary<long, long> terminalIds, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText =
+            "INSERT INTO Transactions (CardId, TerminalId, Amount, TimestampUtc, Source, Label, LabelledUtc, LabelledBy) " +
+            "VALUES (@card, @terminal, @amount, @time, @source, @label, @labelledUtc, @labelledBy)";
+        var card = Add(command, "@card");
+        var terminal = Add(command, "@terminal");
+        var amount = Add(command, "@amount");
+        var time = Add(command, "@time");
+        var source = Add(command, "@source");
+        var label = Add(command, "@label");
+        var labelledUtc = Add(command, "@labelledUtc");
+        var labelledBy = Add(command, "@labelledBy");
+        source.Value = nameof(TransactionSource.Simulated);
+        labelledBy.Value = "simulator";
+        await command.PrepareAsync(cancellationToken);
+        foreach (var tx in transactions)
+        {
+            card.Value = cardIds[tx.CustomerId];
+            terminal.Value = terminalIds[tx.TerminalId];
+            amount.Value = decimal.ToInt64(decimal.Round((decimal)tx.Amount * 100m, MidpointRounding.ToEven));
+            time.Value = DateTime.SpecifyKind(tx.Timestamp, DateTimeKind.Utc);
+            label.Value = tx.IsFraud ? nameof(FraudLabel.Fraud) : nameof(FraudLabel.Legitimate);
+            labelledUtc.Value = DateTime.SpecifyKind(tx.Timestamp, DateTimeKind.Utc);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static DbParameter Add(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding: {Step} {Count} transactions in {Seconds:F1} s")]
+    private static partial void LogStep(ILogger logger, string step, int count, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Terminals} merchants, {Cards} simulated cards and {Transactions} transactions in {Seconds:F1} s")]
+    private static partial void LogSeeded(ILogger logger, int terminals, int cards, int transactions, double seconds);
+}

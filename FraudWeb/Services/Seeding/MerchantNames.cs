@@ -1,0 +1,41 @@
+namespace FraudWeb.Services.Seeding;
+
+/// <summary>Deterministic, plausible merchant names and categories for the simulator's anonymous terminals.</summary>
+public static class MerchantNames
+{
+    private static readonly string[] Places =
+    [
+        "Harbour", "Maple", "Riverside", "Oak", "Northgate", "Kingsway", "Elm", "Bridge", "Lakeside", "Station",
+        "Highfield", "Westbrook", "Market Street", "Parkview", "Hillcrest", "Old Town", "Meadow", "Castle", "Seaview", "Greenway",
+        "Summit", "Willow", "Southbank", "Cedar", "Brookside", "Fairfield", "Abbey", "Crown", "Redwood", "Silverdale",
+    ];
+
+    private static readonly (string Category, string[] Nouns)[] Categories =
+    [
+        ("Groceries", ["Grocers", "Market", "Foods", "Supermarket"]),
+        ("Fuel", ["Fuel", "Service Station", "Petrol"]),
+        ("Restaurants", ["Kitchen", "Bistro", "Diner", "Grill", "Pizzeria"]),
+        ("Cafés", ["Coffee House", "Café", "Bakery"]),
+        ("Electronics", ["Electronics", "Tech Store", "Computers"]),
+        ("Travel", ["Travel", "Rail Tickets", "Air Tickets"]),
+        ("Online shopping", ["Online", "Direct", "Web Store"]),
+        ("Pharmacy", ["Pharmacy", "Chemist"]),
+        ("Clothing", ["Outfitters", "Apparel", "Boutique", "Shoes"]),
+        ("Entertainment", ["Cinema", "Games", "Books & Music"]),
+        ("Jewellery", ["Jewellers", "Watches"]),
+        ("Home & garden", ["Hardware", "Garden Centre", "Furniture"]),
+    ];
+
+    /// <summary>Name and category for the n-th terminal (0-based); names repeat with a branch number.</summary>
+    public static (string Name, string Category) For(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var category = Categories[index % Categories.Length];
+        var rest = index / Categories.Length;
+        var noun = category.Nouns[rest % category.Nouns.Length];
+        var place = Places[(rest / category.Nouns.Length + index * 7) % Places.Length];
+        var branch = index / (Categories.Length * Places.Length);
+        var name = branch == 0 ? $"{place} {noun}" : $"{place} {noun} ({branch + 1})";
+        return (name, category.Category);
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+using FraudWeb.ViewModels.Profile;
+using FraudWeb.ViewModels.Common;
+
+namespace FraudWeb.ViewModels.Cards;
+
+public sealed class AddCardViewModel
+{
+    /// <summary>Credit limits a card holder can choose from.</summary>
+    public static IReadOnlyList<decimal> CreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
+
+    /// <summary>Only ever bound from the form; never rendered back (the view leaves the field empty).</summary>
+    [Required(ErrorMessage = "Enter the card number.")]
+    [CardNumber]
+    [Display(Name = "Card number")]
+    public string? CardNumber { get; set; }
+
+    [Required(ErrorMessage = "Enter the name shown on the card.")]
+    [StringLength(100, MinimumLength = 2, ErrorMessage = "The name must be 2 to 100 characters.")]
+    [Display(Name = "Name on card")]
+    public string? CardholderName { get; set; }
+
+    [Required(ErrorMessage = "Choose the expiry month.")]
+    [Range(1, 12, ErrorMessage = "The expiry month must be between 1 and 12.")]
+    [Display(Name = "Expiry month")]
+    public int? ExpiryMonth { get; set; }
+
+    [Required(ErrorMessage = "Choose the expiry year.")]
+    [Range(2000, 2100, ErrorMessage = "Enter a four-digit expiry year.")]
+    [Display(Name = "Expiry year")]
+    public int? ExpiryYear { get; set; }
+
+    [Required(ErrorMessage = "Choose a credit limit.")]
+    [Range(typeof(decimal), "100", "50000", ErrorMessage = "The credit limit must be between 100 and 50,000.")]
+    [Display(Name = "Credit limit")]
+    public decimal? CreditLimit { get; set; }
+}
+
+public sealed record CardDetailsViewModel(CardSummaryViewModel Card, IReadOnlyList<TransactionRowViewModel> RecentTransactions);

@@ -1,0 +1,17 @@
+namespace FraudWeb.ViewModels.Common;
+
+public sealed record ErrorViewModel(int StatusCode, string Title, string Message, string RequestId)
+{
+    public static ErrorViewModel For(int statusCode, string requestId) => statusCode switch
+    {
+        400 => new(400, "We couldn't understand that request",
+            "Something in the request was malformed, too large or has expired (for example a form left open too long). Go back, reload the page and try again.", requestId),
+        403 => new(403, "Not allowed", "You don't have permission to see this page.", requestId),
+        404 => new(404, "Page not found", "The page you asked for doesn't exist, or isn't yours to see.", requestId),
+        405 => new(405, "Not allowed", "That action can't be done this way.", requestId),
+        413 => new(413, "Too large", "The request was larger than we accept.", requestId),
+        503 => new(503, "Temporarily unavailable", "This service is not available right now. Please try again shortly.", requestId),
+        >= 400 and < 500 => new(statusCode, "Request problem", "The request could not be completed.", requestId),
+        _ => new(statusCode, "Something went wrong", "Sorry, something went wrong on our side. It has been logged; please try again.", requestId),
+    };
+}

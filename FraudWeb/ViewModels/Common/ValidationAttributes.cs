@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.ViewModels.Common;
+
+/// <summary>A date of birth for an adult in a sensible range (the domain's rule, checked at the form).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AdultDateOfBirthAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not DateOnly date) return ValidationResult.Success; // [Required] reports a missing value
+        var age = CardHolder.AgeOn(date, DateOnly.FromDateTime(DateTime.UtcNow));
+        if (age < CardHolder.MinimumAge) return new ValidationResult($"You must be at least {CardHolder.MinimumAge} years old.");
+        if (age > CardHolder.MaximumAge) return new ValidationResult("Please check your date of birth.");
+        return ValidationResult.Success;
+    }
+}
+
+/// <summary>Card number format, brand length and Luhn check; the message never repeats the number.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class CardNumberAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not string text || string.IsNullOrWhiteSpace(text)) return ValidationResult.Success;
+        return CardNumber.TryParse(text, out _, out var error) ? ValidationResult.Success : new ValidationResult(error);
+    }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Profile;
+
+namespace FraudWeb.ViewModels.Transactions;
+
+public sealed class NewTransactionViewModel
+{
+    [Required(ErrorMessage = "Choose one of your cards.")]
+    [Display(Name = "Card")]
+    public long? CardId { get; set; }
+
+    [Required(ErrorMessage = "Choose a merchant.")]
+    [Display(Name = "Merchant")]
+    public long? TerminalId { get; set; }
+
+    [Required(ErrorMessage = "Enter the amount.")]
+    [Range(typeof(decimal), "0.01", "1000000", ErrorMessage = "The amount must be between 0.01 and 1,000,000.")]
+    [Display(Name = "Amount")]
+    public decimal? Amount { get; set; }
+
+    public IReadOnlyList<CardSummaryViewModel> Cards { get; set; } = [];
+    public IReadOnlyList<MerchantOption> Merchants { get; set; } = [];
+}
+
+public sealed record MerchantOption(long Id, string Name, string Category);
+
+public sealed class TransactionResultViewModel
+{
+    public required long Id { get; init; }
+    public required DateTime TimestampUtc { get; init; }
+    public required string Card { get; init; }
+    public required string Merchant { get; init; }
+    public required string Category { get; init; }
+    public required decimal Amount { get; init; }
+    public required Decision? Decision { get; init; }
+    public int? RiskScore { get; init; }
+    public string? ModelVersion { get; init; }
+    public string? DeclineReason { get; init; }
+    public double? ScoringMilliseconds { get; init; }
+    public required IReadOnlyList<VerdictReason> Reasons { get; init; }
+    public decimal AvailableCredit { get; init; }
+}

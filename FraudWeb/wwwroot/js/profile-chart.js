@@ -1,0 +1,40 @@
+// Spending and risk chart on the profile page. Loaded as a file (no inline script) so the CSP can forbid inline code.
+(function () {
+    'use strict';
+    var canvas = document.getElementById('spendRiskChart');
+    if (!canvas || typeof Chart === 'undefined') {
+        return;
+    }
+    fetch(canvas.getAttribute('data-source'), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+        .then(function (response) {
+            if (!response.ok) {
+                throw new Error('Chart data request failed: ' + response.status);
+            }
+            return response.json();
+        })
+        .then(function (data) {
+            new Chart(canvas, {
+                data: {
+                    labels: data.days,
+                    datasets: [
+                        { type: 'bar', label: 'Approved spend', data: data.spend, yAxisID: 'spend', backgroundColor: 'rgba(13, 110, 253, 0.5)' },
+                        { type: 'line', label: 'Highest risk score', data: data.maxRisk, yAxisID: 'risk', borderColor: '#dc3545', backgroundColor: '#dc3545', spanGaps: true, tension: 0.2 }
+                    ]
+                },
+                options: {
+                    maintainAspectRatio: false,
+                    animation: false,
+                    interaction: { mode: 'index', intersect: false },
+                    scales: {
+                        spend: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'Spend' } },
+                        risk: { type: 'linear', position: 'right', min: 0, max: 99, grid: { drawOnChartArea: false }, title: { display: true, text: 'Risk (0-99)' } }
+                    }
+                }
+            });
+            canvas.setAttribute('data-rendered', 'true');
+        })
+        .catch(function (error) {
+            canvas.insertAdjacentText('afterend', 'The chart could not be loaded.');
+            console.error(error);
+        });
+}());

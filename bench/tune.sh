@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Validation folds (bench/make_folds.py) x training settings x feature sets with our learner; prints mean AUC/AP/CP@100.
+#   bench/tune.sh FOLDS_DIR "94 101 108" "opts1" "opts2" ...
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+folds_dir=$1; folds=$2; shift 2
+fw() { dotnet "$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll" "$@"; }
+extras="customer_amount_ratio_30day"
+declare -A sets=(
+  [baseline]="customer_id,day,$extras"
+  [all]="customer_id,day"
+)
+for opts in "$@"; do
+  for set in ${SETS:-baseline all}; do
+    res=""
+    for f in $folds; do
+      fw train --table "$folds_dir/fold$f/train.csv" --label tx_fraud --ignore "${sets[$set]}" --threads 2 --out "$folds_dir/m.bin" $opts >/dev/null 2>&1
+      res+=$(fw evaluate --model "$folds_dir/m.bin" --table "$folds_dir/fold$f/test.csv" --label tx_fraud 2>/dev/null)$'\n'
+    done
+    /usr/bin/python3 "$repo/bench/summarize_folds.py" "$opts" "$set" <<<"$res"
+  done
+done
