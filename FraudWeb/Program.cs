@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFraudData(builder.Configuration);
 builder.Services.AddFraudIdentity();
 builder.Services.AddFraudScoring(builder.Configuration);
+builder.Services.AddFraudRetraining();
 builder.Services.AddFraudWeb();
 var app = builder.Build();
 

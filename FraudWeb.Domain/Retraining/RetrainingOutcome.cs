@@ -5,6 +5,11 @@ namespace FraudWeb.Domain.Retraining;
 /// <summary>Holdout figures of one model. NaN where the holdout cannot tell (a single class).</summary>
 public sealed record HoldoutMetrics(double Auc, double AveragePrecision, double CardPrecisionAtK, int Rows, int Frauds)
 {
+    /// <summary>The model's holdout probabilities and the truth, row by row: for the dashboard's curves.</summary>
+    public IReadOnlyList<double> Scores { get; init; } = [];
+
+    public IReadOnlyList<bool> Truth { get; init; } = [];
+
     public IReadOnlyDictionary<string, double> ToDictionary(string prefix = "") => new Dictionary<string, double>
     {
         [prefix + "auc"] = Auc,

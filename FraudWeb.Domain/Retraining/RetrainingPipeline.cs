@@ -174,7 +174,11 @@ public static class RetrainingPipeline
             Metrics.AveragePrecision(scores, truth),
             rows.Count == 0 ? double.NaN : Metrics.CardPrecisionAtK(scores, truth, days, cards, k),
             rows.Count,
-            truth.Count(l => l));
+            truth.Count(l => l))
+        {
+            Scores = scores,
+            Truth = truth,
+        };
     }
 
     private static Dataset Subset(float[] features, bool[] labels, List<int> rows)
