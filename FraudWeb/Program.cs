@@ -7,6 +7,13 @@ if (ModelCli.Handles(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+var benchDirectory = "";
+if (RetrainBench.Handles(args))
+{
+    var settings = RetrainBench.Settings(args, Console.Error, out benchDirectory);
+    if (settings is null) return 2;
+    builder.Configuration.AddInMemoryCollection(settings);
+}
 builder.Services.AddFraudData(builder.Configuration);
 builder.Services.AddFraudIdentity();
 builder.Services.AddFraudScoring(builder.Configuration);
@@ -17,6 +24,11 @@ var app = builder.Build();
 if (AdminCli.Handles(args))
 {
     return await AdminCli.RunAsync(app.Services, args, Console.In, Console.IsInputRedirected, Console.Out, Console.Error);
+}
+
+if (RetrainBench.Handles(args))
+{
+    return await RetrainBench.RunAsync(app.Services, benchDirectory, Console.Out);
 }
 
 app.UseFraudWeb();
