@@ -75,6 +75,13 @@ public sealed partial class ModelRegistry(
         stopwatch.Restart();
         var version = await UniqueVersionAsync(now, cancellationToken);
         var metrics = outcome.Metadata.Metrics.Where(m => !double.IsNaN(m.Value)).ToDictionary(m => m.Key, m => Math.Round(m.Value, 4));
+        // The first model's key names, kept so existing readers of MetricsJson still find them.
+        var holdout = outcome.ChallengerMetrics;
+        metrics["trainingRows"] = outcome.Metadata.TrainingRows;
+        metrics["validationRows"] = holdout.Rows;
+        metrics["validationFrauds"] = holdout.Frauds;
+        if (!double.IsNaN(holdout.Auc)) metrics["validationAucRoc"] = Math.Round(holdout.Auc, 4);
+        if (!double.IsNaN(holdout.AveragePrecision)) metrics["validationAveragePrecision"] = Math.Round(holdout.AveragePrecision, 4);
         var metadata = new ModelMetadata
         {
             Version = version,
