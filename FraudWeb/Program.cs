@@ -8,9 +8,17 @@ if (ModelCli.Handles(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+var benchDirectory = "";
+if (RetrainBench.Handles(args))
+{
+    var settings = RetrainBench.Settings(args, Console.Error, out benchDirectory);
+    if (settings is null) return 2;
+    builder.Configuration.AddInMemoryCollection(settings);
+}
 builder.Services.AddFraudData(builder.Configuration);
 builder.Services.AddFraudIdentity();
 builder.Services.AddFraudScoring(builder.Configuration);
+builder.Services.AddFraudRetraining();
 builder.Services.AddFraudWeb();
 builder.Services.AddFraudAdministration();
 var app = builder.Build();
@@ -18,6 +26,11 @@ var app = builder.Build();
 if (AdminCli.Handles(args))
 {
     return await AdminCli.RunAsync(app.Services, args, Console.In, Console.IsInputRedirected, Console.Out, Console.Error);
+}
+
+if (RetrainBench.Handles(args))
+{
+    return await RetrainBench.RunAsync(app.Services, benchDirectory, Console.Out);
 }
 
 app.UseFraudWeb();

@@ -12,6 +12,8 @@ public class FraudDbContext(DbContextOptions<FraudDbContext> options) : Identity
     public DbSet<Terminal> Terminals => Set<Terminal>();
     public DbSet<CardTransaction> Transactions => Set<CardTransaction>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
+    public DbSet<FraudReport> FraudReports => Set<FraudReport>();
+    public DbSet<RetrainingRun> RetrainingRuns => Set<RetrainingRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -74,3 +74,46 @@ public sealed class MailOptions
 
     public string From { get; set; } = "FraudWeb <no-reply@fraudweb.local>";
 }
+
+/// <summary>Section "Retraining": label maturity, windows, promotion tolerance and the triggers.</summary>
+public sealed class RetrainingSettings
+{
+    public const string Section = "Retraining";
+
+    /// <summary>An unreported transaction older than this counts as legitimate.</summary>
+    [Range(0, 365)]
+    public int MaturityDays { get; set; } = 30;
+
+    [Range(2, 3650)]
+    public int TrainingDays { get; set; } = 120;
+
+    [Range(1, 365)]
+    public int HoldoutDays { get; set; } = 7;
+
+    /// <summary>Promote unless AUC or AP is worse than the serving model's by more than this.</summary>
+    [Range(0.0, 1.0)]
+    public double Tolerance { get; set; } = 0.01;
+
+    [Range(0.0, 1.0)]
+    public double CardPrecisionTolerance { get; set; } = 0.02;
+
+    [Range(1, 100_000)]
+    public int MinimumTrainingFrauds { get; set; } = 10;
+
+    [Range(1, 10_000)]
+    public int CardPrecisionK { get; set; } = 100;
+
+    /// <summary>Trees of a retrained model (the validated settings of TransactionModelDefaults otherwise).</summary>
+    [Range(1, 2000)]
+    public int Trees { get; set; } = Domain.Features.TransactionModelDefaults.NumberOfTrees;
+
+    /// <summary>Queue a run after this many new confirmed labels since the last run; 0 turns the trigger off.</summary>
+    [Range(0, 1_000_000)]
+    public int LabelThreshold { get; set; } = 50;
+
+    /// <summary>Queue a run this long after the last one; 00:00:00 turns the schedule off.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the worker looks for queued runs and triggers.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,3 +1,5 @@
+using FraudWeb.Services.Reports;
+using FraudWeb.Services.Retraining;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Services.Seeding;
 
@@ -19,6 +21,24 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ModelRegistry>();
         services.AddScoped<HistorySeeder>();
         services.AddHostedService<StartupInitializer>();
+        return services;
+    }
+
+    /// <summary>Fraud reports, the analysts' review queue and the retraining queue with its background worker.</summary>
+    public static IServiceCollection AddFraudRetraining(this IServiceCollection services)
+    {
+        services.AddOptions<RetrainingSettings>().BindConfiguration(RetrainingSettings.Section).ValidateDataAnnotations()
+            .Validate(o => o.HoldoutDays < o.TrainingDays, "Retraining:HoldoutDays must be shorter than Retraining:TrainingDays.")
+            .Validate(o => o.Interval >= TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Retraining:Interval must not be negative and Retraining:PollInterval must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<RetrainingSignal>();
+        services.AddScoped<ReportService>();
+        services.AddScoped<ReviewService>();
+        services.AddScoped<RetrainingService>();
+        services.AddScoped<ModelDashboardService>();
+        // Registered after the start-up initialiser, so it starts once migrations and the first model are done.
+        services.AddSingleton<RetrainingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetrainingWorker>());
         return services;
     }
 }

@@ -14,5 +14,11 @@ public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVe
         builder.HasIndex(m => m.Version).IsUnique();
         builder.Property(m => m.FileName).HasMaxLength(260).IsRequired();
         builder.Property(m => m.MetricsJson).HasMaxLength(4000).IsRequired();
+        // Rows from before this column get "Candidate"; the migration then marks the active one Serving.
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(20).HasDefaultValueSql("'Candidate'")
+            .HasSentinel((ModelStatus)(-1)); // always send the value; the default only fills rows that existed before the column
+        builder.Property(m => m.Trigger).HasMaxLength(300);
+        builder.Property(m => m.LabelsJson).HasMaxLength(1000);
+        builder.Property(m => m.DecisionReason).HasMaxLength(1000);
     }
 }

@@ -397,9 +397,132 @@ public partial class FraudDbContextModelSnapshot : ModelSnapshot
 
                 b.HasKey("Id");
 
+                // Issue 4 (20261122010000_FraudReports): registry status, trigger, data window, label counts.
+                b.Property<string>("Status")
+                    .IsRequired()
+                    .ValueGeneratedOnAdd()
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT")
+                    .HasDefaultValueSql("'Candidate'");
+
+                b.Property<string>("Trigger")
+                    .HasMaxLength(300)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("TrainingWindowStart")
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("TrainingWindowEnd")
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("LabelsJson")
+                    .HasMaxLength(1000)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("DecisionReason")
+                    .HasMaxLength(1000)
+                    .HasColumnType("TEXT");
+
                 b.HasIndex("Version").IsUnique().HasDatabaseName("IX_ModelVersions_Version");
 
                 b.ToTable("ModelVersions");
+            });
+
+        // Issue 4 (20261122010000_FraudReports).
+        modelBuilder.Entity("FraudWeb.Domain.Entities.FraudReport", b =>
+            {
+                b.Property<long>("Id")
+                    .ValueGeneratedOnAdd()
+                    .HasColumnType("INTEGER");
+
+                b.Property<DateTime>("CreatedUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("DecidedBy")
+                    .HasMaxLength(256)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("DecidedUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Kind")
+                    .IsRequired()
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Reason")
+                    .IsRequired()
+                    .HasMaxLength(500)
+                    .HasColumnType("TEXT");
+
+                b.Property<Guid>("RowVersion")
+                    .IsConcurrencyToken()
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Status")
+                    .IsRequired()
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT");
+
+                b.Property<long>("TransactionId")
+                    .HasColumnType("INTEGER");
+
+                b.HasKey("Id");
+
+                b.HasIndex("TransactionId", "Status").HasDatabaseName("IX_FraudReports_TransactionId_Status");
+
+                b.ToTable("FraudReports");
+            });
+
+        modelBuilder.Entity("FraudWeb.Domain.Entities.RetrainingRun", b =>
+            {
+                b.Property<long>("Id")
+                    .ValueGeneratedOnAdd()
+                    .HasColumnType("INTEGER");
+
+                b.Property<string>("Error")
+                    .HasMaxLength(2000)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("FinishedUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<int>("LabelCountAtRequest")
+                    .HasColumnType("INTEGER");
+
+                b.Property<string>("ModelVersion")
+                    .HasMaxLength(64)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Outcome")
+                    .HasMaxLength(1000)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("RequestedBy")
+                    .HasMaxLength(256)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime>("RequestedUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("StartedUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Status")
+                    .IsRequired()
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Trigger")
+                    .IsRequired()
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT");
+
+                b.HasKey("Id");
+
+                b.HasIndex("Status").HasDatabaseName("IX_RetrainingRuns_Status");
+
+                b.ToTable("RetrainingRuns");
             });
 
         modelBuilder.Entity("FraudWeb.Domain.Entities.Terminal", b =>
@@ -596,6 +719,16 @@ public partial class FraudDbContextModelSnapshot : ModelSnapshot
                     .WithMany()
                     .HasForeignKey("TerminalId")
                     .OnDelete(DeleteBehavior.Restrict)
+                    .IsRequired();
+
+            });
+
+        modelBuilder.Entity("FraudWeb.Domain.Entities.FraudReport", b =>
+            {
+                b.HasOne("FraudWeb.Domain.Entities.CardTransaction", null)
+                    .WithMany()
+                    .HasForeignKey("TransactionId")
+                    .OnDelete(DeleteBehavior.Cascade)
                     .IsRequired();
 
             });

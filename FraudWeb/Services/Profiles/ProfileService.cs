@@ -24,7 +24,8 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         page = Math.Clamp(page, 1, pages);
         var rows = await Rows(mine.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize))
             .ToListAsync(cancellationToken);
-        var fraud = await Rows(mine.Where(t => t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud)
+        var fraud = await Rows(mine.Where(t => t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud
+                || db.FraudReports.Any(r => r.TransactionId == t.Id))
                 .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(50))
             .ToListAsync(cancellationToken);
         var address = holder.Address is null ? null
@@ -122,10 +123,13 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
     private IQueryable<CardTransaction> Mine(long holderId) =>
         db.Transactions.AsNoTracking().Where(t => t.Card!.CardHolderId == holderId);
 
-    private static IQueryable<TransactionRowViewModel> Rows(IQueryable<CardTransaction> query) =>
+    private IQueryable<TransactionRowViewModel> Rows(IQueryable<CardTransaction> query) =>
         query.Select(t => new TransactionRowViewModel(
             t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
             t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(),
             t.Verdict == null ? null : t.Verdict.RiskScore,
-            t.Label == FraudLabel.Unknown ? null : t.Label.ToString()));
+            t.Label == FraudLabel.Unknown ? null : t.Label.ToString(),
+            // The latest report on it and its outcome, e.g. "NotMe: Confirmed".
+            db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
+                .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault()));
 }

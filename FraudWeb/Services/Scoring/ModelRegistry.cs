@@ -6,15 +6,22 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
+using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Scoring;
 
+/// <summary>Where one training's time went (the bench-retrain verb prints these).</summary>
+public sealed record TrainingTimings(TimeSpan DataLoading, TimeSpan Features, TimeSpan Training, TimeSpan Evaluation, TimeSpan Promotion);
+
+public sealed record TrainingResult(ModelVersion Version, RetrainingOutcome Outcome, TrainingTimings Timings);
+
 /// <summary>
-/// Trains models from the stored history, saves them under the data directory's models folder, registers them in
-/// ModelVersions and loads the active one into the serving holder.
+/// Trains models from the stored history through <see cref="RetrainingPipeline"/> (features over every transaction,
+/// labels resolved by maturity), saves them under the models folder, registers every version in ModelVersions and
+/// swaps the serving holder on promotion, rollback or start-up.
 /// </summary>
 public sealed partial class ModelRegistry(
     FraudDbContext db,
@@ -22,85 +29,132 @@ public sealed partial class ModelRegistry(
     IServingModel servingModel,
     IOptions<SeedOptions> seedOptions,
     IOptions<ScoringOptions> scoringOptions,
+    IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
     ILogger<ModelRegistry> logger)
 {
-    public const int HoldoutDays = 7;
-
     public Task<bool> HasActiveModelAsync(CancellationToken cancellationToken) => db.ModelVersions.AnyAsync(m => m.IsActive, cancellationToken);
 
-    /// <summary>Trains on every labelled stored transaction, saves, registers and activates the model.</summary>
-    public async Task<ModelVersion> TrainAndActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The first start's model: trained and served (no champion to beat).</summary>
+    public async Task<ModelVersion> TrainAndActivateAsync(CancellationToken cancellationToken) =>
+        (await TrainAsync("first start", seedOptions.Value.Trees, cancellationToken)).Version;
+
+    /// <summary>
+    /// Trains a challenger from a snapshot of the history, registers it, and promotes it when the pipeline says so
+    /// (otherwise it is kept as Rejected with its metrics). CPU work runs on the thread pool, never a request.
+    /// </summary>
+    public async Task<TrainingResult> TrainAsync(string trigger, int? trees, CancellationToken cancellationToken)
     {
+        var settings = retrainingOptions.Value;
         var stopwatch = Stopwatch.StartNew();
+        // One read: later labels do not leak into this run (they count towards the next one).
         var rows = await db.Transactions.AsNoTracking()
-            .Where(t => t.Label != FraudLabel.Unknown)
-            .OrderBy(t => t.TimestampUtc).ThenBy(t => t.Id)
             .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label })
             .ToListAsync(cancellationToken);
-        if (rows.Count == 0) throw new InvalidOperationException("There is no labelled history to train a model on.");
-        var records = rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
-        var featureOptions = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays };
-        var features = TransactionFeatures.ComputeBatch(records, featureOptions);
-        var labels = records.ConvertAll(r => r.IsFraud ? 1f : 0f).ToArray();
-        var width = TransactionFeatures.Names.Count;
-        LogFeatures(logger, records.Count, stopwatch.Elapsed.TotalSeconds);
+        if (rows.Count == 0) throw new RetrainingException("There is no history to train a model on.");
+        var history = rows.ConvertAll(t => new LabelledTransaction(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount,
+            t.Label switch { FraudLabel.Fraud => GroundTruth.Fraud, FraudLabel.Legitimate => GroundTruth.Legitimate, _ => GroundTruth.Unknown }));
+        var loading = stopwatch.Elapsed;
 
-        // The last week is held out to measure the model (recorded in ModelVersions); the model is trained on the rest.
-        var holdoutStart = records[^1].Timestamp.Date.AddDays(-(HoldoutDays - 1));
-        var split = records.FindIndex(r => r.Timestamp >= holdoutStart);
-        if (split < records.Count / 2) split = records.Count;
-        var dataset = new Dataset(features[..(split * width)], split, width, labels[..split], TransactionFeatures.Names);
-
-        var seed = seedOptions.Value;
-        var model = BoostedTreesTrainer.Train(dataset, new BoostedTreesOptions { NumberOfTrees = seed.Trees, NumberOfLeaves = seed.Leaves, Seed = seed.RandomSeed });
-        LogTrained(logger, model.TreeCount, stopwatch.Elapsed.TotalSeconds);
-        var metrics = new Dictionary<string, double>
+        var options = new RetrainingOptions
         {
-            ["trainingRows"] = split,
-            ["validationRows"] = records.Count - split,
+            MaturityDays = settings.MaturityDays,
+            TrainingDays = settings.TrainingDays,
+            HoldoutDays = settings.HoldoutDays,
+            Tolerance = settings.Tolerance,
+            CardPrecisionTolerance = settings.CardPrecisionTolerance,
+            MinimumTrainingFrauds = settings.MinimumTrainingFrauds,
+            CardPrecisionK = settings.CardPrecisionK,
+            Features = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays },
+            Trainer = TransactionModelDefaults.Training(Math.Max(1, Environment.ProcessorCount)) with { NumberOfTrees = trees ?? settings.Trees },
         };
-        if (split < records.Count)
-        {
-            var probabilities = new double[records.Count - split];
-            model.PredictProbabilities(features.AsSpan(split * width), probabilities);
-            var truth = records.GetRange(split, records.Count - split).ConvertAll(r => r.IsFraud).ToArray();
-            metrics["validationFrauds"] = truth.Count(t => t);
-            var auc = Metrics.AucRoc(probabilities, truth);
-            var averagePrecision = Metrics.AveragePrecision(probabilities, truth);
-            if (!double.IsNaN(auc)) metrics["validationAucRoc"] = Math.Round(auc, 4);
-            if (!double.IsNaN(averagePrecision)) metrics["validationAveragePrecision"] = Math.Round(averagePrecision, 4);
-        }
-
         var now = clock.GetUtcNow().UtcDateTime;
-        var frauds = labels.AsSpan(0, split).Count(1f);
-        metrics["trainingSeconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 2);
-        var version = "gbt-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var champion = servingModel.Current;
+        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options), cancellationToken);
+
+        stopwatch.Restart();
+        var version = await UniqueVersionAsync(now, cancellationToken);
+        var metrics = outcome.Metadata.Metrics.Where(m => !double.IsNaN(m.Value)).ToDictionary(m => m.Key, m => Math.Round(m.Value, 4));
+        // The first model's key names, kept so existing readers of MetricsJson still find them.
+        var holdout = outcome.ChallengerMetrics;
+        metrics["trainingRows"] = outcome.Metadata.TrainingRows;
+        metrics["validationRows"] = holdout.Rows;
+        metrics["validationFrauds"] = holdout.Frauds;
+        if (!double.IsNaN(holdout.Auc)) metrics["validationAucRoc"] = Math.Round(holdout.Auc, 4);
+        if (!double.IsNaN(holdout.AveragePrecision)) metrics["validationAveragePrecision"] = Math.Round(holdout.AveragePrecision, 4);
         var metadata = new ModelMetadata
         {
             Version = version,
             CreatedUtc = now,
-            TrainingWindowStart = records[0].Timestamp,
-            TrainingWindowEnd = records[split - 1].Timestamp,
-            TrainingRows = split,
-            TrainingFrauds = frauds,
+            TrainingWindowStart = outcome.TrainingWindowStart,
+            TrainingWindowEnd = outcome.Metadata.TrainingWindowEnd,
+            TrainingRows = outcome.Metadata.TrainingRows,
+            TrainingFrauds = outcome.Metadata.TrainingFrauds,
             Metrics = metrics,
         };
         var fileName = version + ".model";
-        var path = Path.Combine(paths.ModelsDirectory, fileName);
-        await using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
-        {
-            ModelFile.Save(stream, model, metadata);
-        }
+        await SaveAtomicallyAsync(outcome.Challenger, metadata, fileName, cancellationToken);
+        await SaveChartsAsync(outcome, fileName, cancellationToken);
 
-        foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
-        var registered = ModelVersion.Register(version, fileName, now, split, frauds, JsonSerializer.Serialize(metrics));
-        registered.Activate(now);
+        // The row goes in only once the file is complete, so a crash never leaves a registered version without a file.
+        var registered = ModelVersion.Register(version, fileName, now, metadata.TrainingRows, metadata.TrainingFrauds, JsonSerializer.Serialize(metrics));
+        registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), outcome.Decision.Reason);
+        var promote = outcome.Decision.Promote || champion is null;
+        if (promote)
+        {
+            foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
+            registered.Activate(now);
+        }
+        else
+        {
+            registered.Reject();
+        }
         db.ModelVersions.Add(registered);
         await db.SaveChangesAsync(cancellationToken);
-        servingModel.Promote(new ServingSnapshot(model, version));
-        LogRegistered(logger, version, stopwatch.Elapsed.TotalSeconds);
-        return registered;
+        if (promote) servingModel.Promote(new ServingSnapshot(outcome.Challenger, version));
+        LogRegistered(logger, version, outcome.Decision.Reason);
+        return new TrainingResult(registered, outcome, new TrainingTimings(loading, outcome.FeatureTime, outcome.TrainingTime, outcome.EvaluationTime, stopwatch.Elapsed));
+    }
+
+    /// <summary>Serves the given non-serving version (administrators); false when it is unknown, serving or its file is bad.</summary>
+    public async Task<ServiceResult> PromoteAsync(long id, CancellationToken cancellationToken)
+    {
+        var target = await db.ModelVersions.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (target is null) return ServiceResult.Fail("This model version does not exist.");
+        if (target.IsActive) return ServiceResult.Fail("This version is already serving.");
+        return await SwapToAsync(target, cancellationToken);
+    }
+
+    /// <summary>Serves the version that served before the current one.</summary>
+    public async Task<ServiceResult> RollbackAsync(CancellationToken cancellationToken)
+    {
+        var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.IsActive, cancellationToken);
+        var previous = await db.ModelVersions
+            .Where(m => !m.IsActive && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
+            .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
+        if (previous is null) return ServiceResult.Fail("There is no earlier serving version to roll back to.");
+        return await SwapToAsync(previous, cancellationToken);
+    }
+
+    private async Task<ServiceResult> SwapToAsync(ModelVersion target, CancellationToken cancellationToken)
+    {
+        IFraudModel model;
+        try
+        {
+            await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
+            (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+        }
+        catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
+        {
+            return ServiceResult.Fail("This version's model file cannot be loaded.");
+        }
+        foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
+        target.Activate(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        // Loaded before the swap: requests keep scoring with the old snapshot until this single exchange.
+        servingModel.Promote(new ServingSnapshot(model, target.Version));
+        LogLoaded(logger, target.Version);
+        return ServiceResult.Ok;
     }
 
     /// <summary>Loads the active model into the serving holder; false (and an error in the log) when there is none or its file is bad.</summary>
@@ -128,14 +182,62 @@ public sealed partial class ModelRegistry(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model: computed features for {Rows} transactions ({Seconds:F1} s)")]
-    private static partial void LogFeatures(ILogger logger, int rows, double seconds);
+    private async Task SaveAtomicallyAsync(BoostedTreesModel model, ModelMetadata metadata, string fileName, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(paths.ModelsDirectory, fileName);
+        var temp = path + ".tmp";
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            ModelFile.Save(stream, model, metadata);
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model: trained {Trees} trees ({Seconds:F1} s)")]
-    private static partial void LogTrained(ILogger logger, int trees, double seconds);
+    /// <summary>ROC, PR, score histogram and importance of the new model, for the dashboard (written atomically too).</summary>
+    private async Task SaveChartsAsync(RetrainingOutcome outcome, string fileName, CancellationToken cancellationToken)
+    {
+        var scores = outcome.ChallengerMetrics.Scores.ToArray();
+        var truth = outcome.ChallengerMetrics.Truth.ToArray();
+        var legitimate = new int[20];
+        var fraud = new int[20];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var bucket = Math.Min(19, (int)(scores[i] * 20));
+            if (truth[i]) fraud[bucket]++;
+            else legitimate[bucket]++;
+        }
+        var hasBoth = truth.Contains(true) && truth.Contains(false);
+        var importance = outcome.Challenger.FeatureImportance();
+        var order = Enumerable.Range(0, importance.Length).OrderByDescending(i => importance[i]).Take(15).ToList();
+        var charts = new ViewModels.Models.ModelCharts(
+            hasBoth ? Metrics.RocCurve(scores, truth, 100).Select(p => new[] { Math.Round(p.X, 4), Math.Round(p.Y, 4) }).ToList() : [],
+            hasBoth ? Metrics.PrecisionRecallCurve(scores, truth, 100).Select(p => new[] { Math.Round(p.X, 4), Math.Round(p.Y, 4) }).ToList() : [],
+            legitimate, fraud,
+            order.ConvertAll(i => TransactionFeatures.Names[i]), order.ConvertAll(i => Math.Round(importance[i], 2)));
+        var path = Path.Combine(paths.ModelsDirectory, fileName + Retraining.ModelDashboardService.ChartsSuffix);
+        var temp = path + ".tmp";
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            await JsonSerializer.SerializeAsync(stream, charts, cancellationToken: cancellationToken);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model: registered and serving {Version} ({Seconds:F1} s)")]
-    private static partial void LogRegistered(ILogger logger, string version, double seconds);
+    private async Task<string> UniqueVersionAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var baseName = "gbt-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var name = baseName;
+        for (var i = 2; await db.ModelVersions.AnyAsync(m => m.Version == name, cancellationToken); i++)
+        {
+            name = baseName + "-" + i.ToString(CultureInfo.InvariantCulture);
+        }
+        return name;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: registered {Version}: {Decision}")]
+    private static partial void LogRegistered(ILogger logger, string version, string decision);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model: loaded {Version} for serving")]
     private static partial void LogLoaded(ILogger logger, string version);

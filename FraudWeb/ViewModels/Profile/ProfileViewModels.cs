@@ -57,7 +57,7 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
 }
 
 public sealed record TransactionRowViewModel(long Id, DateTime TimestampUtc, string Card, string Merchant, string Category,
-    decimal Amount, string Decision, int? RiskScore, string? Label);
+    decimal Amount, string Decision, int? RiskScore, string? Label, string? Report = null);
 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
 {

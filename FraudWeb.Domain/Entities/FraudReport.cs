@@ -1,0 +1,76 @@
+namespace FraudWeb.Domain.Entities;
+
+public enum ReportKind
+{
+    /// <summary>"Not me": the card holder says the payment is fraud.</summary>
+    NotMe = 0,
+    /// <summary>"This was me": the card holder disputes a decline or a review.</summary>
+    ThisWasMe = 1,
+}
+
+public enum ReportStatus
+{
+    Open = 0,
+    Confirmed = 1,
+    Rejected = 2,
+}
+
+/// <summary>A card holder's report on one of their transactions, decided by an analyst.</summary>
+public class FraudReport
+{
+    public const int ReasonMinLength = 5;
+    public const int ReasonMaxLength = 500;
+
+    private FraudReport()
+    {
+        Reason = "";
+    }
+
+    public long Id { get; private set; }
+    public long TransactionId { get; private set; }
+    public CardTransaction? Transaction { get; private set; }
+    public ReportKind Kind { get; private set; }
+    public string Reason { get; private set; }
+    public ReportStatus Status { get; private set; }
+    public DateTime CreatedUtc { get; private set; }
+    public DateTime? DecidedUtc { get; private set; }
+    public string? DecidedBy { get; private set; }
+    /// <summary>Optimistic concurrency token: two analysts deciding at once, the second save fails.</summary>
+    public Guid RowVersion { get; private set; }
+
+    public static FraudReport Open(long transactionId, ReportKind kind, string reason, DateTime nowUtc)
+    {
+        var trimmed = (reason ?? "").Trim();
+        if (trimmed.Length < ReasonMinLength || trimmed.Length > ReasonMaxLength)
+        {
+            throw new DomainException($"The reason must be between {ReasonMinLength} and {ReasonMaxLength} characters.");
+        }
+        return new FraudReport
+        {
+            TransactionId = transactionId,
+            Kind = kind,
+            Reason = trimmed,
+            Status = ReportStatus.Open,
+            CreatedUtc = nowUtc,
+            RowVersion = Guid.NewGuid(),
+        };
+    }
+
+    /// <summary>
+    /// Closes the report and labels the transaction: a confirmed "not me" is fraud, a confirmed "this was me" is
+    /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
+    /// </summary>
+    public void Decide(bool confirm, CardTransaction transaction, string analyst, DateTime nowUtc)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentException.ThrowIfNullOrWhiteSpace(analyst);
+        if (Status != ReportStatus.Open) throw new DomainException("This report has already been decided.");
+        if (transaction.Id != TransactionId) throw new ArgumentException("The report is about another transaction.", nameof(transaction));
+        Status = confirm ? ReportStatus.Confirmed : ReportStatus.Rejected;
+        DecidedBy = analyst;
+        DecidedUtc = nowUtc;
+        RowVersion = Guid.NewGuid();
+        var saysFraud = Kind == ReportKind.NotMe;
+        transaction.ApplyLabel(saysFraud == confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, nowUtc);
+    }
+}

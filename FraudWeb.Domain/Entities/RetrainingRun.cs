@@ -1,0 +1,62 @@
+namespace FraudWeb.Domain.Entities;
+
+public enum RetrainingRunStatus
+{
+    Queued = 0,
+    Running = 1,
+    Succeeded = 2,
+    Failed = 3,
+}
+
+public enum RetrainingTrigger
+{
+    Manual = 0,
+    LabelThreshold = 1,
+    Schedule = 2,
+    Recovery = 3,
+}
+
+/// <summary>A persisted request to retrain, so queued work survives a restart.</summary>
+public class RetrainingRun
+{
+    public const int ErrorMaxLength = 2000;
+
+    private RetrainingRun() { }
+
+    public long Id { get; private set; }
+    public RetrainingRunStatus Status { get; private set; }
+    public RetrainingTrigger Trigger { get; private set; }
+    public string? RequestedBy { get; private set; }
+    public DateTime RequestedUtc { get; private set; }
+    public DateTime? StartedUtc { get; private set; }
+    public DateTime? FinishedUtc { get; private set; }
+    public string? Error { get; private set; }
+    public string? Outcome { get; private set; }
+    public string? ModelVersion { get; private set; }
+    /// <summary>Confirmed labels in the database when this run was queued; the label-count trigger counts from it.</summary>
+    public int LabelCountAtRequest { get; private set; }
+
+    public static RetrainingRun Queue(RetrainingTrigger trigger, string? requestedBy, DateTime nowUtc, int labelCount) => new()
+    {
+        Status = RetrainingRunStatus.Queued,
+        Trigger = trigger,
+        RequestedBy = requestedBy,
+        RequestedUtc = nowUtc,
+        LabelCountAtRequest = labelCount,
+    };
+
+    public void Succeed(string modelVersion, string outcome, DateTime nowUtc)
+    {
+        Status = RetrainingRunStatus.Succeeded;
+        ModelVersion = modelVersion;
+        Outcome = outcome;
+        FinishedUtc = nowUtc;
+    }
+
+    public void Fail(string error, DateTime nowUtc)
+    {
+        Status = RetrainingRunStatus.Failed;
+        Error = error.Length > ErrorMaxLength ? error[..ErrorMaxLength] : error;
+        FinishedUtc = nowUtc;
+    }
+}

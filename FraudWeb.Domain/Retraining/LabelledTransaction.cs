@@ -1,0 +1,24 @@
+using FraudWeb.Domain.Features;
+
+namespace FraudWeb.Domain.Retraining;
+
+/// <summary>What is known of a transaction's truth: confirmed by an analyst (from a report or a review), or not yet.</summary>
+public enum GroundTruth
+{
+    Unknown = 0,
+    Fraud = 1,
+    Legitimate = 2,
+}
+
+/// <summary>A stored transaction with the ground truth known so far. CardId is the features' "customer".</summary>
+public readonly record struct LabelledTransaction(
+    long TransactionId,
+    DateTime Timestamp,
+    long CardId,
+    long TerminalId,
+    double Amount,
+    GroundTruth Truth)
+{
+    /// <summary>The features see only confirmed fraud as fraud, exactly as online scoring does.</summary>
+    public TransactionRecord ToRecord() => new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud);
+}

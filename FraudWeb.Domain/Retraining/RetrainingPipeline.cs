@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using FraudWeb.Domain.Evaluation;
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Learning;
+
+namespace FraudWeb.Domain.Retraining;
+
+/// <summary>
+/// Trains a challenger from labelled history and judges it against the serving model (the champion).
+/// <para>
+/// Labels: a confirmed label is used whatever its age; an unlabelled transaction older than the maturity period counts
+/// as legitimate (nobody reported it in time); a younger unlabelled one is left out. Time windows, with asOf the moment
+/// of retraining: the holdout is the last <see cref="RetrainingOptions.HoldoutDays"/> days of the matured period
+/// (so both classes are fully labelled there); the challenger learns from every other labelled transaction in the
+/// training window, recent confirmed frauds included, which is how a new fraud pattern reaches the model quickly.
+/// </para>
+/// </summary>
+public static class RetrainingPipeline
+{
+    /// <param name="history">The stored transactions from at least the training window plus the feature lookback; any order.</param>
+    public static RetrainingOutcome Run(IReadOnlyList<LabelledTransaction> history, DateTime asOf, IFraudModel? champion,
+        RetrainingOptions options, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var matureCutoff = asOf.AddDays(-options.MaturityDays);
+        var holdoutEnd = matureCutoff;
+        var holdoutStart = matureCutoff.AddDays(-options.HoldoutDays);
+        var windowStart = asOf.AddDays(-options.TrainingDays);
+
+        var clock = Stopwatch.StartNew();
+        var sorted = history.Where(t => t.Timestamp < asOf).OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray();
+        var records = Array.ConvertAll(sorted, t => t.ToRecord());
+        var features = TransactionFeatures.ComputeBatch(records, options.Features);
+        var featureTime = clock.Elapsed;
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Features of {sorted.Length} transactions in {featureTime.TotalSeconds:F2} s."));
+
+        var train = new List<int>();
+        var holdout = new List<int>();
+        int confirmedFraud = 0, confirmedLegitimate = 0, maturedLegitimate = 0, excluded = 0;
+        var labels = new bool[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            var t = sorted[i];
+            if (t.Timestamp < windowStart) continue;
+            bool? label = t.Truth switch
+            {
+                GroundTruth.Fraud => true,
+                GroundTruth.Legitimate => false,
+                _ => t.Timestamp < matureCutoff ? false : null,
+            };
+            if (label is null)
+            {
+                excluded++;
+                continue;
+            }
+
+            labels[i] = label.Value;
+            if (t.Timestamp >= holdoutStart && t.Timestamp < holdoutEnd) holdout.Add(i);
+            else train.Add(i);
+            if (t.Truth == GroundTruth.Fraud) confirmedFraud++;
+            else if (t.Truth == GroundTruth.Legitimate) confirmedLegitimate++;
+            else maturedLegitimate++;
+        }
+
+        var trainSet = Subset(features, labels, train);
+        var trainFrauds = train.Count(i => labels[i]);
+        if (trainFrauds < options.MinimumTrainingFrauds)
+        {
+            throw new RetrainingException(string.Create(CultureInfo.InvariantCulture,
+                $"Only {trainFrauds} confirmed frauds in the training window (at least {options.MinimumTrainingFrauds} are needed); no model was trained."));
+        }
+
+        if (train.Count == trainFrauds)
+        {
+            throw new RetrainingException("The training window has no legitimate transactions; no model was trained.");
+        }
+
+        clock.Restart();
+        var challenger = BoostedTreesTrainer.Train(trainSet, options.Trainer, progress: progress);
+        var trainingTime = clock.Elapsed;
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Challenger trained on {train.Count} rows ({trainFrauds} frauds) in {trainingTime.TotalSeconds:F2} s."));
+
+        clock.Restart();
+        var challengerMetrics = Evaluate(challenger, features, labels, holdout, sorted, holdoutStart, options.CardPrecisionK);
+        var championMetrics = champion is not null && champion.FeatureNames.SequenceEqual(TransactionFeatures.Names)
+            ? Evaluate(champion, features, labels, holdout, sorted, holdoutStart, options.CardPrecisionK)
+            : null;
+        var evaluationTime = clock.Elapsed;
+
+        var decision = Decide(champion, championMetrics, challengerMetrics, options.Tolerance, options.CardPrecisionTolerance);
+        progress?.Report(decision.Reason);
+
+        var metrics = new Dictionary<string, double>(challengerMetrics.ToDictionary("holdout_"));
+        if (championMetrics is not null)
+        {
+            foreach (var (key, value) in championMetrics.ToDictionary("champion_holdout_")) metrics[key] = value;
+        }
+
+        var metadata = new ModelMetadata
+        {
+            CreatedUtc = asOf,
+            TrainingWindowStart = windowStart,
+            TrainingWindowEnd = asOf,
+            TrainingRows = train.Count,
+            TrainingFrauds = trainFrauds,
+            Metrics = metrics,
+        };
+        return new RetrainingOutcome(challenger, metadata, challengerMetrics, championMetrics, decision,
+            new LabelCounts(confirmedFraud, confirmedLegitimate, maturedLegitimate, excluded),
+            windowStart, holdoutStart, holdoutEnd, featureTime, trainingTime, evaluationTime);
+    }
+
+    /// <summary>Promote unless the challenger is worse than the champion beyond the tolerance on a metric the holdout can measure.</summary>
+    public static PromotionDecision Decide(IFraudModel? champion, HoldoutMetrics? championMetrics, HoldoutMetrics challengerMetrics,
+        double tolerance, double cardPrecisionTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(challengerMetrics);
+        if (champion is null) return new PromotionDecision(true, "Promoted: no model was serving.");
+        if (championMetrics is null) return new PromotionDecision(true, "Promoted: the serving model uses another feature schema and cannot be compared.");
+        if (double.IsNaN(challengerMetrics.Auc))
+        {
+            return new PromotionDecision(false, "Rejected: the holdout has a single class, so the models cannot be compared; the serving model stays.");
+        }
+
+        var worse = new List<string>();
+        var summary = new List<string>();
+        Compare("AUC", championMetrics.Auc, challengerMetrics.Auc, tolerance);
+        Compare("AP", championMetrics.AveragePrecision, challengerMetrics.AveragePrecision, tolerance);
+        Compare("CP@k", championMetrics.CardPrecisionAtK, challengerMetrics.CardPrecisionAtK, cardPrecisionTolerance);
+        var figures = string.Join(", ", summary);
+        return worse.Count == 0
+            ? new PromotionDecision(true, $"Promoted: not worse than the serving model beyond the tolerance ({figures}).")
+            : new PromotionDecision(false, $"Rejected: worse than the serving model on {string.Join(", ", worse)} ({figures}).");
+
+        void Compare(string name, double championValue, double challengerValue, double allowed)
+        {
+            summary.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {challengerValue:F4} vs {championValue:F4}"));
+            if (!double.IsNaN(championValue) && !double.IsNaN(challengerValue) && challengerValue < championValue - allowed)
+            {
+                worse.Add(name);
+            }
+        }
+    }
+
+    /// <summary>Scores the rows with a model and computes AUC, AP and card precision@k (days counted from the holdout's start).</summary>
+    public static HoldoutMetrics Evaluate(IFraudModel model, float[] features, bool[] labels, IReadOnlyList<int> rows,
+        IReadOnlyList<LabelledTransaction> transactions, DateTime firstDay, int k)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(transactions);
+        var width = TransactionFeatures.Names.Count;
+        var scores = new double[rows.Count];
+        var truth = new bool[rows.Count];
+        var days = new int[rows.Count];
+        var cards = new long[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var i = rows[r];
+            scores[r] = model.PredictProbability(features.AsSpan(i * width, width));
+            truth[r] = labels[i];
+            days[r] = (int)Math.Floor((transactions[i].Timestamp - firstDay.Date).TotalDays);
+            cards[r] = transactions[i].CardId;
+        }
+
+        return new HoldoutMetrics(
+            Metrics.AucRoc(scores, truth),
+            Metrics.AveragePrecision(scores, truth),
+            rows.Count == 0 ? double.NaN : Metrics.CardPrecisionAtK(scores, truth, days, cards, k),
+            rows.Count,
+            truth.Count(l => l))
+        {
+            Scores = scores,
+            Truth = truth,
+        };
+    }
+
+    private static Dataset Subset(float[] features, bool[] labels, List<int> rows)
+    {
+        var width = TransactionFeatures.Names.Count;
+        var x = new float[rows.Count * width];
+        var y = new float[rows.Count];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            features.AsSpan(rows[r] * width, width).CopyTo(x.AsSpan(r * width, width));
+            y[r] = labels[rows[r]] ? 1f : 0f;
+        }
+
+        return new Dataset(x, rows.Count, width, y, TransactionFeatures.Names);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>Analysts and administrators: registered through the form, given their role, signed in again (claims are read at sign-in).</summary>
+public static class StaffSession
+{
+    public static async Task<CardHolderSession> SignedInAsAsync(FraudWebFactory factory, string role)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var session = await CardHolderSession.RegisteredAsync(factory);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = await users.FindByEmailAsync(session.Email) ?? throw new InvalidOperationException("User not found.");
+            Assert.True((await users.RemoveFromRoleAsync(user, Roles.Customer)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+        }
+        await session.SignOutAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        return session;
+    }
+
+    /// <summary>Reports one of the session's transactions through the report form.</summary>
+    public static Task<HttpResponseMessage> ReportAsync(this CardHolderSession session, long transactionId, ReportKind kind, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var id = transactionId.ToString(CultureInfo.InvariantCulture);
+        return Html.SubmitAsync(session.Client, "/Reports/New", new Dictionary<string, string>
+        {
+            ["TransactionId"] = id,
+            ["Kind"] = kind.ToString(),
+            ["Reason"] = reason,
+        }, "/Reports/New?transactionId=" + id);
+    }
+
+    /// <summary>Decides the queue item of a transaction from the review page, as the analyst's button would.</summary>
+    public static async Task<HttpResponseMessage> DecideAsync(this CardHolderSession analyst, long transactionId, bool confirm)
+    {
+        ArgumentNullException.ThrowIfNull(analyst);
+        for (var page = 1; page < 100; page++)
+        {
+            var document = await Html.GetPageAsync(analyst.Client, "/Review?page=" + page.ToString(CultureInfo.InvariantCulture));
+            var item = document.QuerySelector($"[data-testid=review-item][data-transaction-id='{transactionId.ToString(CultureInfo.InvariantCulture)}']");
+            if (item is null)
+            {
+                if (document.QuerySelector(".pagination .page-item:last-child.disabled") is not null || document.QuerySelector(".pagination") is null) break;
+                continue;
+            }
+            var form = item.QuerySelector("form")!;
+            var fields = form.QuerySelectorAll("input[type=hidden]")
+                .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
+                .Append(new("Confirm", confirm ? "true" : "false"));
+            return await analyst.Client.PostAsync(new Uri(form.GetAttribute("action")!, UriKind.Relative), new FormUrlEncodedContent(fields));
+        }
+        throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
+    }
+
+    /// <summary>Waits for the background worker to finish every queued run (the test's only wait; generous limit).</summary>
+    public static async Task<RetrainingRun> WaitForRunAsync(FraudWebFactory factory, long runId)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().FirstAsync(r => r.Id == runId));
+            if (run.Status is RetrainingRunStatus.Succeeded or RetrainingRunStatus.Failed) return run;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Retraining run {runId} did not finish.");
+    }
+}

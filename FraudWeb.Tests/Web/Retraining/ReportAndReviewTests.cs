@@ -1,0 +1,226 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Retraining;
+
+[Collection(WebTestGroup.Name)]
+public sealed class ReportAndReviewTests(FraudWebFactory factory)
+{
+    private const string Reason = "I did not make this payment.";
+
+    private async Task<(CardHolderSession Session, long TransactionId)> PaidAsync(decimal amount = 42m)
+    {
+        var session = await CardHolderSession.RegisteredAsync(factory);
+        var card = await session.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        return (session, await session.PayAndGetIdAsync(card, merchant, amount));
+    }
+
+    [Fact]
+    public async Task Report_OwnTransaction_OpensReportShownInFraudHistory()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+
+        // Act
+        var response = await session.ReportAsync(id, ReportKind.NotMe, Reason);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        var report = await factory.QueryAsync(db => db.FraudReports.SingleAsync(r => r.TransactionId == id));
+        Assert.Equal(ReportStatus.Open, report.Status);
+        Assert.Equal(Reason, report.Reason);
+        var profile = await Html.GetPageAsync(session.Client, "/Profile");
+        Assert.Contains("not me: Open", profile.QuerySelector("[data-testid=report-status]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_ReasonTooShort_ShowsValidationMessage()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+
+        // Act
+        var response = await session.ReportAsync(id, ReportKind.NotMe, "no");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("between 5 and 500", StringComparison.Ordinal));
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_SecondOpenReport_IsRefusedWithMessage()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        await session.ReportAsync(id, ReportKind.NotMe, Reason);
+
+        // Act
+        var response = await session.ReportAsync(id, ReportKind.ThisWasMe, "It was me after all, really.");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("already reported", StringComparison.Ordinal));
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_AnotherUsersTransaction_Returns404()
+    {
+        // Arrange
+        var (owner, id) = await PaidAsync();
+        using var _ = owner;
+        using var other = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var form = await other.Client.GetAsync(new Uri($"/Reports/New?transactionId={id}", UriKind.Relative));
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(other.Client, "/Transactions/New"));
+        var post = await other.Client.PostAsync(new Uri("/Reports/New", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["TransactionId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Kind"] = "NotMe",
+            ["Reason"] = Reason,
+            ["__RequestVerificationToken"] = token,
+        }));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, form.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_WithoutAntiforgeryToken_Returns400()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+
+        // Act
+        var response = await session.Client.PostAsync(new Uri("/Reports/New", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["TransactionId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Kind"] = "NotMe",
+            ["Reason"] = Reason,
+        }));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReviewQueue_Customer_IsDenied()
+    {
+        // Arrange
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var queue = await customer.Client.GetAsync(new Uri("/Review", UriKind.Relative));
+        var models = await customer.Client.GetAsync(new Uri("/Models", UriKind.Relative));
+
+        // Assert
+        Assert.Contains("/Account/AccessDenied", Html.Location(queue), StringComparison.Ordinal);
+        Assert.Contains("/Account/AccessDenied", Html.Location(models), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReviewQueue_Analyst_ListsOpenReportsHighestRiskFirstWithMaskedCard()
+    {
+        // Arrange: two reported payments; the larger amount scores at least as high.
+        var (first, low) = await PaidAsync(12m);
+        var (second, high) = await PaidAsync(4900m);
+        using var a = first;
+        using var b = second;
+        await first.ReportAsync(low, ReportKind.NotMe, Reason);
+        await second.ReportAsync(high, ReportKind.ThisWasMe, "It was me buying a new laptop.");
+        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var items = new List<(long Id, int Risk, string Text)>();
+        for (var page = 1; page <= 50; page++)
+        {
+            var document = await Html.GetPageAsync(analyst.Client, $"/Review?page={page}");
+            foreach (var item in document.QuerySelectorAll("[data-testid=review-item]"))
+            {
+                var risk = item.QuerySelector("[data-testid=risk]")!.TextContent.Replace("Risk", "", StringComparison.Ordinal).Trim();
+                items.Add((long.Parse(item.GetAttribute("data-transaction-id")!, System.Globalization.CultureInfo.InvariantCulture),
+                    int.TryParse(risk, out var r) ? r : -1, item.TextContent));
+            }
+            if (document.QuerySelector(".pagination") is null || document.QuerySelector(".pagination .page-item:last-child.disabled") is not null) break;
+        }
+
+        // Assert
+        Assert.Contains(items, i => i.Id == low);
+        Assert.Contains(items, i => i.Id == high);
+        Assert.Equal(items.Select(i => i.Risk).OrderByDescending(r => r), items.Select(i => i.Risk));
+        var shown = items.First(i => i.Id == high).Text;
+        Assert.Contains("•••• ", shown, StringComparison.Ordinal);
+        Assert.Contains("customer_nb_tx_1day", shown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ReportKind.NotMe, true, FraudLabel.Fraud, ReportStatus.Confirmed)]
+    [InlineData(ReportKind.NotMe, false, FraudLabel.Legitimate, ReportStatus.Rejected)]
+    [InlineData(ReportKind.ThisWasMe, true, FraudLabel.Legitimate, ReportStatus.Confirmed)]
+    [InlineData(ReportKind.ThisWasMe, false, FraudLabel.Fraud, ReportStatus.Rejected)]
+    public async Task Decide_Report_SetsLabelAndClosesReport(ReportKind kind, bool confirm, FraudLabel label, ReportStatus status)
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        await session.ReportAsync(id, kind, Reason);
+        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.DecideAsync(id, confirm);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var tx = await factory.QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
+        var report = await factory.QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == id));
+        Assert.Equal(label, tx.Label);
+        Assert.Equal(analyst.Email, tx.LabelledBy);
+        Assert.NotNull(tx.LabelledUtc);
+        Assert.Equal(status, report.Status);
+        Assert.Equal(analyst.Email, report.DecidedBy);
+    }
+
+    [Fact]
+    public async Task Decide_SecondAnalystWithStaleToken_GetsClearMessage()
+    {
+        // Arrange: both analysts load the same item.
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        await session.ReportAsync(id, ReportKind.NotMe, Reason);
+        using var first = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        var report = await factory.QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == id));
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(second.Client, "/Review"));
+
+        // Act
+        await first.DecideAsync(id, confirm: true);
+        var late = await second.Client.PostAsync(new Uri("/Review/Decide", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["TransactionId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ReportId"] = report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ReportVersion"] = report.RowVersion.ToString(),
+            ["Confirm"] = "false",
+            ["__RequestVerificationToken"] = token,
+        }));
+        var page = await Html.GetPageAsync(second.Client, Html.Location(late));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
+        Assert.Contains("already decided", page.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
+        var tx = await factory.QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
+        Assert.Equal(FraudLabel.Fraud, tx.Label);
+        Assert.Equal(first.Email, tx.LabelledBy);
+    }
+}

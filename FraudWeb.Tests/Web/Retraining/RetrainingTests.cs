@@ -1,0 +1,213 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Retraining;
+using FraudWeb.Services.Scoring;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Retraining;
+
+/// <summary>Its own app: these tests queue runs and change the serving model. The worker only wakes when signalled.</summary>
+public sealed class RetrainingFactory : FraudWebFactory
+{
+    public RetrainingFactory()
+    {
+        Settings["Retraining:Trees"] = "30";
+        Settings["Retraining:PollInterval"] = "01:00:00";
+        Settings["Retraining:LabelThreshold"] = "3";
+        Settings["Retraining:Interval"] = "00:00:00";
+    }
+}
+
+public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<RetrainingFactory>
+{
+    private async Task<T> WithServiceAsync<T, TService>(Func<TService, Task<T>> action) where TService : notnull
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Waits until no run is queued or running, so each test starts from a quiet queue.</summary>
+    private async Task QuietAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (await factory.QueryAsync(db => db.RetrainingRuns.AnyAsync(r => r.Status == RetrainingRunStatus.Queued || r.Status == RetrainingRunStatus.Running)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The retraining queue did not drain.");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<long> InsertRunAsync(RetrainingRunStatus status)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var run = RetrainingRun.Queue(RetrainingTrigger.Manual, "test", DateTime.UtcNow, 0);
+        db.RetrainingRuns.Add(run);
+        await db.SaveChangesAsync();
+        if (status != RetrainingRunStatus.Queued)
+        {
+            await db.RetrainingRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status));
+        }
+        return run.Id;
+    }
+
+    private Task<int> SetStatusAsync(long id, RetrainingRunStatus status) =>
+        factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status)));
+
+    [Fact]
+    public async Task ClaimNext_AnotherRunRunning_ClaimsNothing()
+    {
+        // Arrange
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        var queued = await InsertRunAsync(RetrainingRunStatus.Queued);
+
+        // Act
+        var claimed = await WithServiceAsync<RetrainingRun?, RetrainingService>(s => s.ClaimNextAsync(CancellationToken.None));
+
+        // Assert
+        Assert.Null(claimed);
+        Assert.Equal(RetrainingRunStatus.Queued, await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == queued).Select(r => r.Status).SingleAsync()));
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+        await SetStatusAsync(queued, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
+    public async Task ClaimNext_TwoClaimsAtOnce_OnlyOneRuns()
+    {
+        // Arrange
+        await QuietAsync();
+        var queued = await InsertRunAsync(RetrainingRunStatus.Queued);
+
+        // Act
+        var claims = await Task.WhenAll(
+            WithServiceAsync<RetrainingRun?, RetrainingService>(s => s.ClaimNextAsync(CancellationToken.None)),
+            WithServiceAsync<RetrainingRun?, RetrainingService>(s => s.ClaimNextAsync(CancellationToken.None)));
+
+        // Assert
+        Assert.Single(claims, c => c is not null);
+        Assert.Equal(1, await factory.QueryAsync(db => db.RetrainingRuns.CountAsync(r => r.Status == RetrainingRunStatus.Running)));
+        await SetStatusAsync(queued, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
+    public async Task RecoverInterrupted_RunLeftRunning_IsFailedAndRequeued()
+    {
+        // Arrange
+        await QuietAsync();
+        var interrupted = await InsertRunAsync(RetrainingRunStatus.Running);
+
+        // Act
+        var recovered = await WithServiceAsync<int, RetrainingService>(s => s.RecoverInterruptedAsync(CancellationToken.None));
+
+        // Assert
+        Assert.Equal(1, recovered);
+        var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == interrupted));
+        Assert.Equal(RetrainingRunStatus.Failed, run.Status);
+        Assert.Contains("Interrupted", run.Error, StringComparison.Ordinal);
+        Assert.True(await factory.QueryAsync(db => db.RetrainingRuns.AnyAsync(r => r.Id > interrupted && r.Trigger == RetrainingTrigger.Recovery)));
+        await QuietAsync();
+    }
+
+    [Fact]
+    public async Task CheckTriggers_EnoughNewConfirmedLabels_QueuesLabelThresholdRun()
+    {
+        // Arrange: three analyst labels (the threshold) on stored payments.
+        await QuietAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            var rows = await db.Transactions.Where(t => t.LabelledBy == "simulator").OrderByDescending(t => t.Id).Take(3).ToListAsync();
+            foreach (var t in rows) t.ApplyLabel(t.Label, "analyst@example.test", DateTime.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        // Act
+        var run = await WithServiceAsync<RetrainingRun?, RetrainingService>(s => s.CheckTriggersAsync(CancellationToken.None));
+
+        // Assert
+        Assert.NotNull(run);
+        Assert.Equal(RetrainingTrigger.LabelThreshold, run.Trigger);
+        await QuietAsync();
+        var again = await WithServiceAsync<RetrainingRun?, RetrainingService>(s => s.CheckTriggersAsync(CancellationToken.None));
+        Assert.Null(again);
+    }
+
+    [Fact]
+    public async Task Train_WeakChallenger_IsKeptRejectedWithMetrics_ThenPromoteAndRollbackSwapServing()
+    {
+        // Arrange
+        await QuietAsync();
+        var servingBefore = factory.Services.GetRequiredService<IServingModel>().Current!.Version;
+
+        // Act 1: a one-tree, one-split challenger cannot match the serving model.
+        var result = await WithServiceAsync<TrainingResult, ModelRegistry>(r => r.TrainAsync("test: weak", 1, CancellationToken.None));
+
+        // Assert 1
+        Assert.False(result.Outcome.Decision.Promote, result.Outcome.Decision.Reason);
+        var rejected = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == result.Version.Version));
+        Assert.Equal(ModelStatus.Rejected, rejected.Status);
+        Assert.Contains("holdout_auc", rejected.MetricsJson, StringComparison.Ordinal);
+        Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+
+        // Act 2: an administrator promotes it through the dashboard; a new payment uses it.
+        using var admin = await StaffSession.SignedInAsAsync(factory, Roles.Admin);
+        var promoted = await Html.SubmitAsync(admin.Client, $"/Models/Promote/{rejected.Id}", [], "/Models");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var paid = await holder.PayAndGetIdAsync(card, merchant, 25m);
+
+        // Assert 2
+        Assert.Equal(HttpStatusCode.Redirect, promoted.StatusCode);
+        Assert.Equal(rejected.Version, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+        Assert.Equal(rejected.Version, await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == paid).Select(t => t.Verdict!.ModelVersion).SingleAsync()));
+
+        // Act 3: roll back.
+        var rolledBack = await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+        var again = await holder.PayAndGetIdAsync(card, merchant, 26m);
+
+        // Assert 3
+        Assert.Equal(HttpStatusCode.Redirect, rolledBack.StatusCode);
+        Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+        Assert.Equal(servingBefore, await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == again).Select(t => t.Verdict!.ModelVersion).SingleAsync()));
+        Assert.Equal(ModelStatus.Retired, await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Id == rejected.Id).Select(m => m.Status).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Dashboard_Analyst_RendersServingMetricsChartsAndVersions()
+    {
+        // Arrange
+        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Models");
+
+        // Assert
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("[data-testid=serving-version]")?.TextContent));
+        Assert.Matches(@"0\.\d+", page.QuerySelector("[data-testid=serving-metrics]")!.TextContent);
+        Assert.Contains("\"roc\"", page.QuerySelector("#model-charts")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector("canvas#pr-chart"));
+        Assert.NotEmpty(page.QuerySelectorAll("[data-testid=version-row]"));
+        Assert.NotNull(page.QuerySelector("[data-testid=retrain]"));
+        Assert.Null(page.QuerySelector("[data-testid=rollback]"));
+    }
+
+    [Fact]
+    public async Task Promote_Analyst_IsDenied()
+    {
+        // Arrange
+        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(analyst.Client, "/Models"));
+
+        // Act
+        var response = await analyst.Client.PostAsync(new Uri("/Models/Rollback", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+
+        // Assert
+        Assert.Contains("/Account/AccessDenied", Html.Location(response), StringComparison.Ordinal);
+    }
+}

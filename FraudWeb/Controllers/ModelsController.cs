@@ -1,0 +1,57 @@
+using FraudWeb.Authorization;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Retraining;
+using FraudWeb.Services.Scoring;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+public sealed class ModelsController(ModelDashboardService dashboard, IAuthorizationService authorization) : Controller
+{
+    [HttpGet]
+    [Authorize(Policy = Permissions.ModelsView)]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    {
+        var canRetrain = (await authorization.AuthorizeAsync(User, Permissions.ModelsRetrain)).Succeeded;
+        var canManage = (await authorization.AuthorizeAsync(User, Permissions.ModelsManage)).Succeeded;
+        return View(await dashboard.GetAsync(canRetrain, canManage, cancellationToken));
+    }
+
+    /// <summary>Queues a run for the background worker; the request returns at once.</summary>
+    [HttpPost]
+    [Authorize(Policy = Permissions.ModelsRetrain)]
+    public async Task<IActionResult> Retrain([FromServices] RetrainingService retraining, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(retraining);
+        var run = await retraining.RequestAsync(RetrainingTrigger.Manual, User.Identity?.Name, cancellationToken);
+        TempData["Message"] = $"Retraining run {run.Id} is queued; this page shows its progress.";
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost]
+    [Authorize(Policy = Permissions.ModelsManage)]
+    public async Task<IActionResult> Promote(long id, [FromServices] ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var result = await registry.PromoteAsync(id, cancellationToken);
+        Report(result, "The version is now serving.");
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost]
+    [Authorize(Policy = Permissions.ModelsManage)]
+    public async Task<IActionResult> Rollback([FromServices] ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var result = await registry.RollbackAsync(cancellationToken);
+        Report(result, "Rolled back to the previous version.");
+        return RedirectToAction(nameof(Index));
+    }
+
+    private void Report(Services.ServiceResult result, string success)
+    {
+        if (result.Succeeded) TempData["Message"] = success;
+        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Value));
+    }
+}

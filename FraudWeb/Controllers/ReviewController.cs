@@ -1,0 +1,30 @@
+using FraudWeb.Authorization;
+using FraudWeb.Services.Reports;
+using FraudWeb.ViewModels.Reports;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+[Authorize(Policy = Permissions.ReportsReview)]
+public sealed class ReviewController(ReviewService review) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default) =>
+        View(await review.GetQueueAsync(page, cancellationToken));
+
+    [HttpPost]
+    public async Task<IActionResult> Decide(ReviewDecisionViewModel model, int page = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid)
+        {
+            TempData["Error"] = "Choose confirm or reject.";
+            return RedirectToAction(nameof(Index), new { page });
+        }
+        var result = await review.DecideAsync(model, User.Identity?.Name ?? "analyst", cancellationToken);
+        if (result.Succeeded) TempData["Message"] = "Decision recorded.";
+        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Value));
+        return RedirectToAction(nameof(Index), new { page });
+    }
+}

@@ -1,0 +1,21 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class FraudReportConfiguration : IEntityTypeConfiguration<FraudReport>
+{
+    public void Configure(EntityTypeBuilder<FraudReport> builder)
+    {
+        builder.ToTable("FraudReports");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Reason).HasMaxLength(FraudReport.ReasonMaxLength).IsRequired();
+        builder.Property(r => r.DecidedBy).HasMaxLength(256);
+        builder.Property(r => r.RowVersion).IsConcurrencyToken();
+        builder.HasOne(r => r.Transaction).WithMany().HasForeignKey(r => r.TransactionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(r => new { r.TransactionId, r.Status });
+    }
+}

@@ -1,0 +1,21 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class RetrainingRunConfiguration : IEntityTypeConfiguration<RetrainingRun>
+{
+    public void Configure(EntityTypeBuilder<RetrainingRun> builder)
+    {
+        builder.ToTable("RetrainingRuns");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.RequestedBy).HasMaxLength(256);
+        builder.Property(r => r.Error).HasMaxLength(RetrainingRun.ErrorMaxLength);
+        builder.Property(r => r.Outcome).HasMaxLength(1000);
+        builder.Property(r => r.ModelVersion).HasMaxLength(64);
+        builder.HasIndex(r => r.Status);
+    }
+}

@@ -1,0 +1,128 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Features;
+using FraudWeb.Infrastructure;
+using FraudWeb.Services.Retraining;
+using FraudWeb.Services.Scoring;
+using FraudWeb.ViewModels.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Services.Reports;
+
+/// <summary>
+/// The analysts' queue: open reports and payments held for review, highest risk first. Deciding labels the
+/// transaction (ground truth for retraining) and closes the report in one save.
+/// </summary>
+public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> scoringOptions, RetrainingSignal signal, TimeProvider clock)
+{
+    public const int PageSize = 10;
+    private const int CardHistoryRows = 10;
+
+    public async Task<ReviewQueueViewModel> GetQueueAsync(int page, CancellationToken cancellationToken)
+    {
+        // Small keys first, ordered in memory: the queue is at most a few thousand rows.
+        var reported = await db.FraudReports.AsNoTracking().Where(r => r.Status == ReportStatus.Open)
+            .Select(r => new QueueKey(r.TransactionId, r.Id, r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore, r.CreatedUtc))
+            .ToListAsync(cancellationToken);
+        var reportedIds = reported.Select(r => r.TransactionId).ToHashSet();
+        var held = await db.Transactions.AsNoTracking()
+            .Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown)
+            .Select(t => new QueueKey(t.Id, null, t.Verdict!.RiskScore, t.TimestampUtc))
+            .ToListAsync(cancellationToken);
+        var keys = reported.Concat(held.Where(h => !reportedIds.Contains(h.TransactionId)))
+            .OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId).ToList();
+        var pages = Math.Max(1, (keys.Count + PageSize - 1) / PageSize);
+        page = Math.Clamp(page, 1, pages);
+        var items = new List<ReviewItemViewModel>();
+        foreach (var key in keys.Skip((page - 1) * PageSize).Take(PageSize))
+        {
+            items.Add(await ItemAsync(key, cancellationToken));
+        }
+        return new ReviewQueueViewModel(items, page, pages, keys.Count);
+    }
+
+    /// <summary>Records the analyst's decision; a clear message when someone else decided first.</summary>
+    public async Task<ServiceResult> DecideAsync(ReviewDecisionViewModel model, string analyst, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var confirm = model.Confirm ?? throw new ArgumentException("Confirm is required.", nameof(model));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
+        if (transaction is null) return ServiceResult.Fail("This transaction does not exist.");
+        try
+        {
+            if (model.ReportId is { } reportId)
+            {
+                var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
+                if (report is null) return ServiceResult.Fail("This report does not exist.");
+                // The token the analyst saw: if the report changed since, the save below fails.
+                if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
+                report.Decide(confirm, transaction, analyst, now);
+            }
+            else
+            {
+                if (transaction.Verdict?.Decision != Decision.Review) return ServiceResult.Fail("This payment is not held for review.");
+                if (transaction.Label != FraudLabel.Unknown) return ServiceResult.Fail(AlreadyDecided);
+                transaction.ApplyLabel(confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
+            }
+            // Label and report status are written in the same save, so a label is never lost or half-recorded.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DomainException)
+        {
+            return ServiceResult.Fail(AlreadyDecided);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ServiceResult.Fail(AlreadyDecided);
+        }
+        signal.Wake();
+        return ServiceResult.Ok;
+    }
+
+    public const string AlreadyDecided = "Another analyst has already decided this item; the queue has been refreshed.";
+
+    private async Task<ReviewItemViewModel> ItemAsync(QueueKey key, CancellationToken cancellationToken)
+    {
+        var tx = await db.Transactions.AsNoTracking().Include(t => t.Card).Include(t => t.Terminal)
+            .FirstAsync(t => t.Id == key.TransactionId, cancellationToken);
+        var report = key.ReportId is { } id ? await db.FraudReports.AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken) : null;
+
+        // Features are recomputed from the stored history (with today's labels), not stored at scoring time:
+        // one code path with the scorer, and no extra column to migrate when the feature set changes.
+        var options = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays };
+        var customer = await HistoryAsync(t => t.CardId == tx.CardId, tx.TimestampUtc - TransactionFeatures.CustomerLookback(options), tx, cancellationToken);
+        var terminal = await HistoryAsync(t => t.TerminalId == tx.TerminalId, tx.TimestampUtc - TransactionFeatures.TerminalLookback(options), tx, cancellationToken);
+        var values = new float[TransactionFeatures.Names.Count];
+        TransactionFeatures.ComputeOnline(new TransactionRecord(tx.Id, tx.TimestampUtc, tx.CardId, tx.TerminalId, (double)tx.Amount, false),
+            customer, terminal, options, values);
+        var features = TransactionFeatures.Names.Select((n, i) => new KeyValuePair<string, float>(n, values[i])).ToList();
+
+        var reasons = TransactionScorer.ReadReasons(tx.Verdict?.ReasonsJson)
+            .Select(r => new ReviewReason(r.Feature, r.Value, r.Contribution, r.Text)).ToList();
+        var history = await db.Transactions.AsNoTracking()
+            .Where(t => t.CardId == tx.CardId && t.Id != tx.Id)
+            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(CardHistoryRows)
+            .Select(t => new CardHistoryRow(t.TimestampUtc, t.Terminal!.Name, t.Amount,
+                t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(), t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
+            .ToListAsync(cancellationToken);
+        var card = tx.Card is null ? "" : $"{tx.Card.Brand.DisplayName()} •••• {tx.Card.Last4}";
+        return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.TimestampUtc,
+            card, tx.Terminal?.Name ?? "", tx.Amount, tx.Verdict?.Decision.ToString() ?? "Not scored", tx.Verdict?.RiskScore,
+            tx.Verdict?.ModelVersion, reasons, features, history);
+    }
+
+    private async Task<List<TransactionRecord>> HistoryAsync(System.Linq.Expressions.Expression<Func<CardTransaction, bool>> filter,
+        DateTime from, CardTransaction tx, CancellationToken cancellationToken)
+    {
+        var rows = await db.Transactions.AsNoTracking().Where(filter)
+            .Where(t => t.TimestampUtc >= from && t.TimestampUtc <= tx.TimestampUtc && t.Id != tx.Id)
+            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label })
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
+    }
+
+    private sealed record QueueKey(long TransactionId, long? ReportId, int Risk, DateTime Since);
+}

@@ -1,0 +1,40 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.ViewModels.Models;
+
+/// <summary>Chart data of one model, computed on its holdout at training time and kept next to the model file.</summary>
+public sealed record ModelCharts(
+    IReadOnlyList<double[]> Roc,
+    IReadOnlyList<double[]> PrecisionRecall,
+    IReadOnlyList<int> LegitimateScores,
+    IReadOnlyList<int> FraudScores,
+    IReadOnlyList<string> ImportanceNames,
+    IReadOnlyList<double> ImportanceValues);
+
+public sealed record ModelVersionRow(
+    long Id,
+    string Version,
+    ModelStatus Status,
+    string? Trigger,
+    DateTime CreatedUtc,
+    DateTime? PromotedUtc,
+    DateTime? WindowStart,
+    DateTime? WindowEnd,
+    int TrainingRows,
+    int TrainingFrauds,
+    string? Labels,
+    IReadOnlyDictionary<string, double> Metrics,
+    string? DecisionReason);
+
+public sealed record RetrainingRunRow(long Id, RetrainingRunStatus Status, RetrainingTrigger Trigger, string? RequestedBy,
+    DateTime RequestedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? ModelVersion, string? Outcome, string? Error);
+
+public sealed class ModelDashboardViewModel
+{
+    public ModelVersionRow? Serving { get; init; }
+    public ModelCharts? Charts { get; init; }
+    public required IReadOnlyList<ModelVersionRow> Versions { get; init; }
+    public required IReadOnlyList<RetrainingRunRow> Runs { get; init; }
+    public bool CanRetrain { get; init; }
+    public bool CanManage { get; init; }
+}

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.ViewModels.Reports;
+
+/// <summary>The card holder's report form.</summary>
+public sealed class NewReportViewModel
+{
+    [Required]
+    public long TransactionId { get; set; }
+
+    [Required(ErrorMessage = "Choose what happened.")]
+    [Display(Name = "What happened?")]
+    public ReportKind? Kind { get; set; }
+
+    [Required(ErrorMessage = "Tell us briefly what happened.")]
+    [StringLength(FraudReport.ReasonMaxLength, MinimumLength = FraudReport.ReasonMinLength,
+        ErrorMessage = "The reason must be between {2} and {1} characters.")]
+    [Display(Name = "Reason")]
+    public string? Reason { get; set; }
+
+    // Shown beside the form; filled by the service.
+    public string? Summary { get; set; }
+}
+
+public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);
+
+public sealed record CardHistoryRow(DateTime TimestampUtc, string Merchant, decimal Amount, string Decision, string? Label);
+
+/// <summary>One item of the analyst's queue: an open report, or a payment held for review without one.</summary>
+public sealed record ReviewItemViewModel(
+    long TransactionId,
+    long? ReportId,
+    string? ReportKind,
+    string? ReportReason,
+    Guid? ReportVersion,
+    DateTime TimestampUtc,
+    string Card,
+    string Merchant,
+    decimal Amount,
+    string Decision,
+    int? RiskScore,
+    string? ModelVersion,
+    IReadOnlyList<ReviewReason> Reasons,
+    IReadOnlyList<KeyValuePair<string, float>> Features,
+    IReadOnlyList<CardHistoryRow> CardHistory);
+
+public sealed record ReviewQueueViewModel(IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount);
+
+/// <summary>The analyst's decision: confirm the claim (report) or say fraud (review), or reject it.</summary>
+public sealed class ReviewDecisionViewModel
+{
+    [Required]
+    public long TransactionId { get; set; }
+
+    public long? ReportId { get; set; }
+
+    public Guid? ReportVersion { get; set; }
+
+    /// <summary>Report: true confirms the card holder's claim. Review without a report: true means fraud.</summary>
+    [Required]
+    public bool? Confirm { get; set; }
+}

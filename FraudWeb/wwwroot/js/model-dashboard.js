@@ -1,0 +1,49 @@
+// Model dashboard charts: data comes from the JSON block the server renders (no inline script).
+(function () {
+    'use strict';
+    const block = document.getElementById('model-charts');
+    if (!block || typeof Chart === 'undefined') return;
+    const data = JSON.parse(block.textContent);
+    const points = (pairs) => pairs.map((p) => ({ x: p[0], y: p[1] }));
+    const line = (id, label, pairs, xTitle, yTitle) => {
+        const canvas = document.getElementById(id);
+        if (!canvas) return;
+        new Chart(canvas, {
+            type: 'line',
+            data: { datasets: [{ label: label, data: points(pairs), pointRadius: 0, borderWidth: 2 }] },
+            options: {
+                parsing: false,
+                scales: {
+                    x: { type: 'linear', min: 0, max: 1, title: { display: true, text: xTitle } },
+                    y: { min: 0, max: 1, title: { display: true, text: yTitle } },
+                },
+            },
+        });
+    };
+    line('roc-chart', 'ROC', data.roc || [], 'False positive rate', 'True positive rate');
+    line('pr-chart', 'Precision-recall', data.precisionRecall || [], 'Recall', 'Precision');
+
+    const buckets = (data.legitimateScores || []).map((_, i) => (i * 5) + '-' + (i * 5 + 5));
+    const score = document.getElementById('score-chart');
+    if (score) {
+        new Chart(score, {
+            type: 'bar',
+            data: {
+                labels: buckets,
+                datasets: [
+                    { label: 'Legitimate', data: data.legitimateScores || [] },
+                    { label: 'Fraud', data: data.fraudScores || [] },
+                ],
+            },
+            options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'Transactions' } }, x: { title: { display: true, text: 'Risk score' } } } },
+        });
+    }
+    const importance = document.getElementById('importance-chart');
+    if (importance) {
+        new Chart(importance, {
+            type: 'bar',
+            data: { labels: data.importanceNames || [], datasets: [{ label: 'Total split gain', data: data.importanceValues || [] }] },
+            options: { indexAxis: 'y' },
+        });
+    }
+})();
