@@ -16,7 +16,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
     /// The review queue. Issue 4 (branch retrain) adds it at "/Review"; until that is merged this is a test page behind
     /// the same reports.review policy. MERGE: set to "/Review" and assert on the queue's heading.
     /// </summary>
-    private const string ReviewQueue = ReviewProbeController.Route;
+    private const string ReviewQueue = "/Review";
 
     [Fact]
     public async Task Admin_CreatesUserAndGrantsAnalyst_NewUserReachesReviewQueue()
@@ -67,6 +67,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         // Assert
         Assert.Equal(200, review!.Status);
         Assert.EndsWith(ReviewQueue, new Uri(userPage.Url).AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("Review queue", await userPage.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(consoleErrors);
     }
 

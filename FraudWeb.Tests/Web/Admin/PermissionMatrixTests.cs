@@ -66,6 +66,14 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET AdminRoles.Index"] = Permissions.UsersManage,
         ["POST AdminRoles.Permissions"] = Permissions.UsersManage,
         ["GET AdminAudit.Index"] = Permissions.AuditRead,
+        ["GET Reports.New"] = Permissions.ReportsCreate,
+        ["POST Reports.New"] = Permissions.ReportsCreate,
+        ["GET Review.Index"] = Permissions.ReportsReview,
+        ["POST Review.Decide"] = Permissions.ReportsReview,
+        ["GET Models.Index"] = Permissions.ModelsView,
+        ["POST Models.Retrain"] = Permissions.ModelsRetrain,
+        ["POST Models.Promote"] = Permissions.ModelsManage,
+        ["POST Models.Rollback"] = Permissions.ModelsManage,
     };
 
     private sealed record Endpoint(string Key, string Method, string Url, string Access);

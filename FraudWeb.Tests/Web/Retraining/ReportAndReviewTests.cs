@@ -39,6 +39,27 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AdminUserDetails_UserReportedTransaction_ListsReportWithMaskedCard()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        await session.ReportAsync(id, ReportKind.NotMe, Reason);
+        using var admin = await StaffSession.SignedInAsAsync(factory, Roles.Admin);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).SingleAsync());
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{userId}");
+
+        // Assert
+        var row = page.QuerySelector($"[data-report-transaction-id='{id}']");
+        Assert.NotNull(row);
+        Assert.Contains("Not me", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Open", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains(Reason, row.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_ReasonTooShort_ShowsValidationMessage()
     {
         // Arrange

@@ -77,6 +77,7 @@ public sealed class AdminUserService(
         var holder = await db.CardHolders.AsNoTracking().FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         IReadOnlyList<CardSummaryViewModel> cards = [];
         IReadOnlyList<TransactionRowViewModel> transactions = [];
+        IReadOnlyList<UserReportRowViewModel> reports = [];
         if (holder is not null)
         {
             var cardRows = await db.Cards.AsNoTracking().Where(c => c.CardHolderId == holder.Id).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
@@ -88,6 +89,12 @@ public sealed class AdminUserService(
                     t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(), t.Verdict == null ? null : t.Verdict.RiskScore,
                     t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
                 .ToListAsync(cancellationToken);
+            var reportRows = await db.FraudReports.AsNoTracking().Where(r => r.Transaction!.Card!.CardHolderId == holder.Id)
+                .OrderByDescending(r => r.CreatedUtc).ThenByDescending(r => r.Id).Take(RecentTransactions)
+                .Select(r => new { r.TransactionId, r.CreatedUtc, r.Transaction!.Card!.Last4, r.Kind, r.Status, r.Reason, r.DecidedUtc })
+                .ToListAsync(cancellationToken);
+            reports = reportRows.ConvertAll(r => new UserReportRowViewModel(r.TransactionId, r.CreatedUtc, r.Last4,
+                r.Kind == ReportKind.NotMe ? "Not me" : "This was me", r.Status.ToString(), r.Reason, r.DecidedUtc));
         }
         var address = holder?.Address is { } a
             ? string.Join(", ", new[] { a.Line1, a.Line2, a.City, a.Postcode, a.Country }.Where(s => !string.IsNullOrWhiteSpace(s)))
@@ -107,6 +114,7 @@ public sealed class AdminUserService(
             IsSelf = id == actorId,
             Cards = cards,
             RecentTransactions = transactions,
+            Reports = reports,
         };
     }
 

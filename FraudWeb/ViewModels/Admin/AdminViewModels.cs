@@ -45,8 +45,11 @@ public sealed class UserDetailsViewModel
     public bool IsSelf { get; init; }
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
     public required IReadOnlyList<TransactionRowViewModel> RecentTransactions { get; init; }
-    // Extension point: fraud reports arrive with issue 4 (table "FraudReports"); list the user's reports here on merge.
+    public required IReadOnlyList<UserReportRowViewModel> Reports { get; init; }
 }
+
+/// <summary>One of the person's fraud reports, with the masked card it concerns.</summary>
+public sealed record UserReportRowViewModel(long TransactionId, DateTime CreatedUtc, string Card, string Kind, string Status, string Reason, DateTime? DecidedUtc);
 
 /// <summary>Personal details an administrator enters or edits for someone.</summary>
 public class AdminUserDetailsViewModel
