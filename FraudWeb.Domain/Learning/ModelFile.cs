@@ -152,7 +152,7 @@ public static class ModelFile
         return SHA256.HashData(buffer.ToArray());
     }
 
-    private static void WriteTree(BinaryWriter writer, RegressionTree tree)
+    internal static void WriteTree(BinaryWriter writer, RegressionTree tree)
     {
         writer.Write(tree.NodeCount);
         for (int n = 0; n < tree.NodeCount; n++)

@@ -163,23 +163,7 @@ public class ModelFileTests
         {
             writer.Write(body);
             writer.Write(1);
-            writer.Write(tree.NodeCount);
-            for (int n = 0; n < tree.NodeCount; n++)
-            {
-                writer.Write(tree.SplitFeature[n]);
-                writer.Write(tree.Threshold[n]);
-                writer.Write(tree.Left[n]);
-                writer.Write(tree.Right[n]);
-                writer.Write(tree.DefaultLeft[n]);
-                writer.Write(tree.SplitGain[n]);
-                writer.Write(tree.NodeCover[n]);
-            }
-            writer.Write(tree.LeafCount);
-            for (int l = 0; l < tree.LeafCount; l++)
-            {
-                writer.Write(tree.LeafValue[l]);
-                writer.Write(tree.LeafCover[l]);
-            }
+            ModelFile.WriteTree(writer, tree);
         }
         stream.Write(System.Security.Cryptography.SHA256.HashData(stream.ToArray()));
         return stream.ToArray();

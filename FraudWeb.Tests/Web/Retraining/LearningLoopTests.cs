@@ -41,7 +41,7 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
             var session = await CardHolderSession.RegisteredAsync(factory);
             victims.Add((session, await session.AddCardAsync(20_000m)));
         }
-        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var servingBefore = await ServingVersionAsync();
 
         // Act 1: the pattern's first payments, scored by the serving model.
@@ -65,7 +65,7 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
         var retrain = await Html.SubmitAsync(analyst.Client, "/Models/Retrain", [], "/Models");
         Assert.Equal(HttpStatusCode.Redirect, retrain.StatusCode);
         var runId = await factory.QueryAsync(db => db.RetrainingRuns.MaxAsync(r => r.Id));
-        var run = await StaffSession.WaitForRunAsync(factory, runId);
+        var run = await ReviewSteps.WaitForRunAsync(factory, runId);
 
         // Act 3: the pattern goes on.
         var later = await RunPatternAsync(victims, merchant, amountBase: 70m);

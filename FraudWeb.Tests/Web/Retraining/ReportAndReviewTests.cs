@@ -45,7 +45,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         var (session, id) = await PaidAsync();
         using var _ = session;
         await session.ReportAsync(id, ReportKind.NotMe, Reason);
-        using var admin = await StaffSession.SignedInAsAsync(factory, Roles.Admin);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
         var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).SingleAsync());
 
         // Act
@@ -161,7 +161,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         using var b = second;
         await first.ReportAsync(low, ReportKind.NotMe, Reason);
         await second.ReportAsync(high, ReportKind.ThisWasMe, "It was me buying a new laptop.");
-        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
         var items = new List<(long Id, int Risk, string Text)>();
@@ -197,7 +197,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         var (session, id) = await PaidAsync();
         using var _ = session;
         await session.ReportAsync(id, kind, Reason);
-        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
         var response = await analyst.DecideAsync(id, confirm);
@@ -220,8 +220,8 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         var (session, id) = await PaidAsync();
         using var _ = session;
         await session.ReportAsync(id, ReportKind.NotMe, Reason);
-        using var first = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
-        using var second = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var report = await factory.QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == id));
         var token = Html.AntiforgeryToken(await Html.GetPageAsync(second.Client, "/Review"));
 

@@ -195,7 +195,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
 
         // Act 2: an administrator promotes it through the dashboard; a new payment uses it.
-        using var admin = await StaffSession.SignedInAsAsync(factory, Roles.Admin);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
         var promoted = await Html.SubmitAsync(admin.Client, $"/Models/Promote/{rejected.Id}", [], "/Models");
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync();
@@ -222,7 +222,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     public async Task Dashboard_Analyst_RendersServingMetricsChartsAndVersions()
     {
         // Arrange
-        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
         var page = await Html.GetPageAsync(analyst.Client, "/Models");
@@ -241,7 +241,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     public async Task Promote_Analyst_IsDenied()
     {
         // Arrange
-        using var analyst = await StaffSession.SignedInAsAsync(factory, Roles.Analyst);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var token = Html.AntiforgeryToken(await Html.GetPageAsync(analyst.Client, "/Models"));
 
         // Act

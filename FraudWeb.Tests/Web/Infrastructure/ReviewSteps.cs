@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FraudWeb.Tests.Web.Infrastructure;
 
 /// <summary>Analysts and administrators: registered through the form, given their role, signed in again (claims are read at sign-in).</summary>
-public static class StaffSession
+public static class ReviewSteps
 {
     public static async Task<CardHolderSession> SignedInAsAsync(FraudWebFactory factory, string role)
     {
