@@ -21,6 +21,38 @@ internal static class CsvLine
         }
     }
 
+    /// <summary>
+    /// Reads the next data line of <paramref name="name"/> and splits it into cells; false at the end of the file.
+    /// Blank lines may only end the file, and every line has the header's cell count: anything else is an error.
+    /// </summary>
+    public static bool NextRow(TextReader reader, string name, int width, Span<Range> cells, ref int lineNumber, out string line)
+    {
+        var blank = 0;
+        string? next;
+        while ((next = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (next.Length == 0)
+            {
+                blank = blank == 0 ? lineNumber : blank;
+                continue;
+            }
+
+            if (blank != 0) throw new CsvFormatException(name, blank, 0, "empty line inside the data (only the end of the file may be blank).");
+            var count = Split(next, cells);
+            if (count != width)
+            {
+                throw new CsvFormatException(name, lineNumber, Math.Min(count, width) + 1, $"expected {width} cells as in the header, found {count}.");
+            }
+
+            line = next;
+            return true;
+        }
+
+        line = "";
+        return false;
+    }
+
     /// <summary>Trims spaces and one pair of surrounding double quotes.</summary>
     public static ReadOnlySpan<char> Clean(ReadOnlySpan<char> cell)
     {

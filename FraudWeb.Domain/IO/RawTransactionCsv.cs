@@ -45,24 +45,9 @@ public static class RawTransactionCsv
         var scenarios = scenarioIndex >= 0 ? new List<int>() : null;
         Span<Range> cells = header.Length <= 64 ? stackalloc Range[64] : new Range[header.Length];
         var lineNumber = 1;
-        var blank = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while (CsvLine.NextRow(reader, name, header.Length, cells, ref lineNumber, out var line))
         {
-            lineNumber++;
-            if (line.Length == 0)
-            {
-                blank = blank == 0 ? lineNumber : blank;
-                continue;
-            }
-
-            if (blank != 0) throw new CsvFormatException(name, blank, 0, "empty line inside the data (only the end of the file may be blank).");
             var span = line.AsSpan();
-            var count = CsvLine.Split(span, cells);
-            if (count != header.Length)
-            {
-                throw new CsvFormatException(name, lineNumber, Math.Min(count, header.Length) + 1, $"expected {header.Length} cells as in the header, found {count}.");
-            }
 
             var id = ReadLong(span, cells, index[0], header, name, lineNumber);
             var time = ReadTimestamp(span, cells, index[1], header, name, lineNumber);
