@@ -22,8 +22,8 @@ public sealed class LearningLoopFactory : FraudWebFactory
 
 public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHelper output) : IClassFixture<LearningLoopFactory>
 {
-    private const int Victims = 6;
-    private const int PaymentsPerVictim = 5;
+    private const int Victims = 10;
+    private const int PaymentsPerVictim = 6;
 
     /// <summary>
     /// A merchant is compromised after the serving model was trained: stolen cards are run through it in quick
