@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using FraudWeb.Cli;
+using FraudWeb.Domain.Evaluation;
 
 namespace FraudWeb.Tests.Cli;
 
@@ -198,6 +200,31 @@ public sealed class ModelCliTests : IDisposable
         Assert.InRange(evaluated.GetProperty("cp100").GetDouble(), 0.0, 1.0);
         Assert.True(evaluated.GetProperty("rows").GetInt32() > 0);
         Assert.True(evaluated.GetProperty("frauds").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Evaluate_ScoresOut_OneRowPerTestTransactionMatchingTheMetrics()
+    {
+        var raw = PathOf("raw.csv");
+        var model = PathOf("model.bin");
+        var scoresFile = PathOf("scores.csv");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
+        Assert.Equal(0, Run("train", "--transactions", raw, "--train-start", "20", "--threads", "1", "--trees", "20", "--out", model).Code);
+
+        var evaluate = Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20", "--scores-out", scoresFile);
+
+        Assert.Equal(0, evaluate.Code);
+        var evaluated = Json(evaluate.Out);
+        var lines = File.ReadAllLines(scoresFile);
+        Assert.Equal("transaction_id,day,customer_id,tx_fraud,score", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(evaluated.GetProperty("rows").GetInt32(), rows.Length);
+        Assert.Equal(rows.Length, rows.Select(r => r[0]).Distinct().Count());
+        Assert.All(rows, r => Assert.InRange(int.Parse(r[1], CultureInfo.InvariantCulture), 34, 40));
+        var labels = rows.Select(r => r[3] == "1").ToArray();
+        var scores = rows.Select(r => double.Parse(r[4], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(evaluated.GetProperty("frauds").GetInt32(), labels.Count(l => l));
+        Assert.Equal(evaluated.GetProperty("auc").GetDouble(), Math.Round(Metrics.AucRoc(scores, labels), 6));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FraudWeb.Domain.Evaluation;
@@ -47,6 +48,7 @@ public static class ModelCli
                             [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
           evaluate --model MODEL --table FILE --label COLUMN [--ignore COL,COL]
+            [--scores-out FILE (CSV: each test example's id, label and score, in evaluation order)]
           bench-score --model MODEL --table FILE [--ignore COL,COL] [--calls 200000]
         """;
 
@@ -265,8 +267,8 @@ public static class ModelCli
         var tableMode = c.HasFlag("table");
         if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
-            ? c.Arguments("model", "table", "label", "ignore")
-            : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days");
+            ? c.Arguments("model", "table", "label", "ignore", "scores-out")
+            : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days", "scores-out");
         var (model, metadata) = LoadModel(a.Required("model"));
         var result = new Dictionary<string, object?>();
         double[] scores;
@@ -289,6 +291,11 @@ public static class ModelCli
                 var cards = table.Column(cardColumn).Select(v => (long)v).ToArray();
                 result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
             }
+
+            if (a.Optional("scores-out") is { } scoresOut)
+            {
+                WriteScores(scoresOut, "row", Enumerable.Range(1, scores.Length).Select(r => (long)r).ToArray(), null, null, labels, scores);
+            }
         }
         else
         {
@@ -308,6 +315,12 @@ public static class ModelCli
             result["auc"] = Round(Metrics.AucRoc(scores, labels));
             result["ap"] = Round(Metrics.AveragePrecision(scores, labels));
             result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
+            if (a.Optional("scores-out") is { } scoresOut)
+            {
+                var ids = split.TestRows.Select(i => data.Records[i].TransactionId).ToArray();
+                WriteScores(scoresOut, "transaction_id", ids, days, cards, labels, scores);
+            }
+
             result["train_rows"] = split.TrainRows.Length;
             result["test_start_day"] = days.Length > 0 ? days.Min() : null;
         }
@@ -322,6 +335,20 @@ public static class ModelCli
         c.Result(result);
         return 0;
     }
+
+    /// <summary>One row per scored example, in evaluation order, so metrics can be recomputed or compared outside.</summary>
+    private static void WriteScores(string path, string idColumn, long[] ids, int[]? days, long[]? cards, bool[] labels, double[] scores) =>
+        Write(path, p =>
+        {
+            using var writer = new StreamWriter(p);
+            writer.WriteLine(days is null ? $"{idColumn},tx_fraud,score" : $"{idColumn},day,customer_id,tx_fraud,score");
+            for (var i = 0; i < scores.Length; i++)
+            {
+                var key = days is null ? ids[i].ToString(CultureInfo.InvariantCulture)
+                    : string.Create(CultureInfo.InvariantCulture, $"{ids[i]},{days[i]},{cards![i]}");
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key},{(labels[i] ? 1 : 0)},{scores[i]:R}"));
+            }
+        });
 
     internal static (BoostedTreesModel Model, ModelMetadata Metadata) LoadModel(string path)
     {
