@@ -34,8 +34,21 @@ public class CardTransaction
     public FraudLabel Label { get; private set; }
     public DateTime? LabelledUtc { get; private set; }
     public string? LabelledBy { get; private set; }
+    /// <summary>What became of a payment held for review once an analyst decided it; null while it waits (and for every other payment).</summary>
+    public ReviewSettlement? Settlement { get; private set; }
+    /// <summary>Why a held payment was declined after review.</summary>
+    public string? SettlementReason { get; private set; }
+    public DateTime? SettledUtc { get; private set; }
+    /// <summary>
+    /// Optimistic concurrency token, new with every label or settlement, so two analysts deciding at once cannot both
+    /// save. Null on rows from before it existed (the seeded history) until their first change.
+    /// </summary>
+    public Guid? RowVersion { get; private set; }
 
     public bool IsConfirmedFraud => Label == FraudLabel.Fraud;
+
+    /// <summary>Held for review and not yet settled: not charged, waiting for an analyst.</summary>
+    public bool IsAwaitingReview => Verdict?.Decision == Decision.Review && Settlement is null;
 
     public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
     {
@@ -50,6 +63,7 @@ public class CardTransaction
             Amount = amount,
             TimestampUtc = nowUtc,
             Source = TransactionSource.CardHolder,
+            RowVersion = Guid.NewGuid(),
         };
     }
 
@@ -70,12 +84,49 @@ public class CardTransaction
         if (verdict.Decision == Decision.Approved) Card.Charge(Amount);
     }
 
+    /// <summary>
+    /// Records the ground truth. On a payment still held for review the label is the analyst's decision, so it
+    /// settles the payment in the same change: whichever path labels it (queue or report), none can skip settling.
+    /// </summary>
     public void ApplyLabel(FraudLabel label, string labelledBy, DateTime nowUtc)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(labelledBy);
+        if (label == FraudLabel.Unknown) throw new ArgumentException("A label says fraud or legitimate.", nameof(label));
         Label = label;
         LabelledBy = labelledBy;
         LabelledUtc = nowUtc;
+        RowVersion = Guid.NewGuid();
+        if (IsAwaitingReview) SettleReview(nowUtc);
+    }
+
+    /// <summary>
+    /// Settles a labelled payment held for review, once: legitimate is charged to the card if the card can still
+    /// take it (otherwise declined with the reason); fraud is declined and never charged.
+    /// </summary>
+    public void SettleReview(DateTime nowUtc)
+    {
+        if (Verdict?.Decision != Decision.Review) throw new DomainException("Only a payment held for review can be settled.");
+        if (Settlement is not null) throw new DomainException("This payment has already been settled.");
+        if (Label == FraudLabel.Unknown) throw new DomainException("A held payment is settled by the analyst's decision; label it first.");
+        string? refusal;
+        if (Label == FraudLabel.Fraud)
+        {
+            refusal = DeclineReasons.ConfirmedFraud;
+        }
+        else
+        {
+            if (Card is null) throw new InvalidOperationException("The card must be loaded to settle a payment.");
+            // The review can take days: the card may have expired, its account closed or its credit been used meanwhile.
+            refusal = Card.CardHolder is { IsErased: true } ? DeclineReasons.AccountClosed
+                : Card.IsExpired(nowUtc) ? DeclineReasons.CardExpired
+                : !Card.CanCharge(Amount) ? DeclineReasons.InsufficientCredit
+                : null;
+        }
+        if (refusal is null) Card!.Charge(Amount);
+        Settlement = refusal is null ? ReviewSettlement.Charged : ReviewSettlement.Declined;
+        SettlementReason = refusal;
+        SettledUtc = nowUtc;
+        RowVersion = Guid.NewGuid();
     }
 
     private static void EnsureAmount(decimal amount)
@@ -93,10 +144,22 @@ public enum Decision
     Declined = 2,
 }
 
+/// <summary>The outcome of a payment held for review, once an analyst has decided it.</summary>
+public enum ReviewSettlement
+{
+    /// <summary>Cleared as legitimate and charged to the card: "approved after review".</summary>
+    Charged = 1,
+    /// <summary>Confirmed fraud, or the card could no longer take it: never charged.</summary>
+    Declined = 2,
+}
+
 public static class DeclineReasons
 {
     public const string HighRisk = "This payment looked too risky to approve.";
     public const string InsufficientCredit = "The amount is over the card's available credit.";
+    public const string ConfirmedFraud = "Our review found that this payment was not made by the card holder.";
+    public const string CardExpired = "The card expired before the review was finished.";
+    public const string AccountClosed = "The card's account was closed before the review was finished.";
 }
 
 /// <summary>

@@ -43,6 +43,13 @@ public static class ReviewSteps
     /// <summary>Decides the queue item of a transaction from the review page, as the analyst's button would.</summary>
     public static async Task<HttpResponseMessage> DecideAsync(this CardHolderSession analyst, long transactionId, bool confirm)
     {
+        var form = await DecisionFormAsync(analyst, transactionId);
+        return await form.SubmitAsync(confirm);
+    }
+
+    /// <summary>The decision form of a transaction's queue item as the analyst's page shows it now (to be submitted later).</summary>
+    public static async Task<DecisionForm> DecisionFormAsync(this CardHolderSession analyst, long transactionId)
+    {
         ArgumentNullException.ThrowIfNull(analyst);
         for (var page = 1; page < 100; page++)
         {
@@ -56,8 +63,8 @@ public static class ReviewSteps
             var form = item.QuerySelector("form")!;
             var fields = form.QuerySelectorAll("input[type=hidden]")
                 .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
-                .Append(new("Confirm", confirm ? "true" : "false"));
-            return await analyst.Client.PostAsync(new Uri(form.GetAttribute("action")!, UriKind.Relative), new FormUrlEncodedContent(fields));
+                .ToList();
+            return new DecisionForm(analyst, form.GetAttribute("action")!, fields);
         }
         throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
     }
@@ -75,4 +82,13 @@ public static class ReviewSteps
         }
         throw new TimeoutException($"Retraining run {runId} did not finish.");
     }
+}
+
+/// <summary>An analyst's decision form as loaded: its action and hidden fields (antiforgery and concurrency tokens).</summary>
+public sealed record DecisionForm(CardHolderSession Analyst, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields)
+{
+    /// <summary>Presses one of the buttons: for a review without a report, true means fraud.</summary>
+    public Task<HttpResponseMessage> SubmitAsync(bool confirm) =>
+        Analyst.Client.PostAsync(new Uri(Action, UriKind.Relative),
+            new FormUrlEncodedContent(Fields.Append(new("Confirm", confirm ? "true" : "false"))));
 }

@@ -13,6 +13,10 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         builder.Property(t => t.Source).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.Label).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.LabelledBy).HasMaxLength(256);
+        builder.Property(t => t.Settlement).HasConversion<string>().HasMaxLength(20);
+        builder.Property(t => t.SettlementReason).HasMaxLength(200);
+        // Two analysts deciding the same held payment: the second save fails instead of charging twice.
+        builder.Property(t => t.RowVersion).IsConcurrencyToken();
         builder.HasOne(t => t.Card).WithMany().HasForeignKey(t => t.CardId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(t => t.Terminal).WithMany().HasForeignKey(t => t.TerminalId).OnDelete(DeleteBehavior.Restrict);
         // The online features read a card's and a terminal's recent history.
@@ -20,6 +24,7 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         builder.HasIndex(t => new { t.TerminalId, t.TimestampUtc });
         builder.HasIndex(t => t.Label);
         builder.Ignore(t => t.IsConfirmedFraud);
+        builder.Ignore(t => t.IsAwaitingReview);
         builder.OwnsOne(t => t.Verdict, verdict =>
         {
             verdict.Property(v => v.RiskScore).HasColumnName("RiskScore");

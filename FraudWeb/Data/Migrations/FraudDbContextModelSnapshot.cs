@@ -244,6 +244,22 @@ public partial class FraudDbContextModelSnapshot : ModelSnapshot
                     .HasMaxLength(20)
                     .HasColumnType("TEXT");
 
+                // 20261122030000_HeldPaymentSettlement: the outcome of a payment held for review, and a concurrency token.
+                b.Property<Guid?>("RowVersion")
+                    .IsConcurrencyToken()
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("SettledUtc")
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("Settlement")
+                    .HasMaxLength(20)
+                    .HasColumnType("TEXT");
+
+                b.Property<string>("SettlementReason")
+                    .HasMaxLength(200)
+                    .HasColumnType("TEXT");
+
                 b.Property<long>("TerminalId")
                     .HasColumnType("INTEGER");
 

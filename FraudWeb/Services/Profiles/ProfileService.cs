@@ -87,7 +87,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         return ServiceResult.Ok;
     }
 
-    /// <summary>Approved spend and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
+    /// <summary>Charged spend (approved, or approved after review) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
     public async Task<ChartDataViewModel> GetChartAsync(string userId, CancellationToken cancellationToken)
     {
         var holderId = await HolderIdAsync(userId, cancellationToken);
@@ -95,7 +95,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         var from = today.AddDays(-(ChartDays - 1));
         var rows = holderId is null ? []
             : await Mine(holderId.Value).Where(t => t.TimestampUtc >= from)
-                .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore })
+                .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore, t.Settlement })
                 .ToListAsync(cancellationToken);
         var days = new List<string>(ChartDays);
         var spend = new List<decimal>(ChartDays);
@@ -104,7 +104,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         {
             var onDay = rows.Where(r => r.TimestampUtc.Date == day).ToList();
             days.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            spend.Add(onDay.Where(r => r.Decision == Decision.Approved).Sum(r => r.Amount));
+            spend.Add(onDay.Where(r => r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged).Sum(r => r.Amount));
             risk.Add(onDay.Count == 0 ? null : onDay.Max(r => r.RiskScore));
         }
         return new ChartDataViewModel(days, spend, risk);
@@ -126,10 +126,14 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
     private IQueryable<TransactionRowViewModel> Rows(IQueryable<CardTransaction> query) =>
         query.Select(t => new TransactionRowViewModel(
             t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
-            t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(),
+            t.Verdict == null ? "Not scored"
+                : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
+                : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
+                : t.Verdict.Decision.ToString(),
             t.Verdict == null ? null : t.Verdict.RiskScore,
             t.Label == FraudLabel.Unknown ? null : t.Label.ToString(),
             // The latest report on it and its outcome, e.g. "NotMe: Confirmed".
             db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
-                .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault()));
+                .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault(),
+            t.SettlementReason));
 }

@@ -5,6 +5,7 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Services.Scoring;
+using FraudWeb.ViewModels.Profile;
 using FraudWeb.ViewModels.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -43,44 +44,71 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
         return new ReviewQueueViewModel(items, page, pages, keys.Count);
     }
 
-    /// <summary>Records the analyst's decision; a clear message when someone else decided first.</summary>
+    /// <summary>
+    /// Records the analyst's decision; a clear message when someone else decided first. On a payment held for review
+    /// the label also settles it (charged or declined) in the same save, so a payment is charged at most once.
+    /// </summary>
     public async Task<ServiceResult> DecideAsync(ReviewDecisionViewModel model, string analyst, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var confirm = model.Confirm ?? throw new ArgumentException("Confirm is required.", nameof(model));
         var now = clock.GetUtcNow().UtcDateTime;
-        var transaction = await db.Transactions.FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await DecideOnceAsync(model, confirm, analyst, now, cancellationToken);
+                if (result.Succeeded) signal.Wake();
+                return result;
+            }
+            catch (DbUpdateConcurrencyException ex) when (ex.Entries.All(e => e.Entity is Card))
+            {
+                // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
+                // decide again on fresh data. A changed transaction or report is never retried.
+                if (attempt == MaxAttempts) return ServiceResult.Fail(CardBusy);
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return ServiceResult.Fail(AlreadyDecided);
+            }
+            catch (DomainException)
+            {
+                return ServiceResult.Fail(AlreadyDecided);
+            }
+        }
+    }
+
+    private async Task<ServiceResult> DecideOnceAsync(ReviewDecisionViewModel model, bool confirm, string analyst, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
+        var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
+            .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
         if (transaction is null) return ServiceResult.Fail("This transaction does not exist.");
-        try
+        // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
+        if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
+        if (model.ReportId is { } reportId)
         {
-            if (model.ReportId is { } reportId)
-            {
-                var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
-                if (report is null) return ServiceResult.Fail("This report does not exist.");
-                // The token the analyst saw: if the report changed since, the save below fails.
-                if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
-                report.Decide(confirm, transaction, analyst, now);
-            }
-            else
-            {
-                if (transaction.Verdict?.Decision != Decision.Review) return ServiceResult.Fail("This payment is not held for review.");
-                if (transaction.Label != FraudLabel.Unknown) return ServiceResult.Fail(AlreadyDecided);
-                transaction.ApplyLabel(confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
-            }
-            // Label and report status are written in the same save, so a label is never lost or half-recorded.
-            await db.SaveChangesAsync(cancellationToken);
+            var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
+            if (report is null) return ServiceResult.Fail("This report does not exist.");
+            if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
+            report.Decide(confirm, transaction, analyst, now);
         }
-        catch (DomainException)
+        else
         {
-            return ServiceResult.Fail(AlreadyDecided);
+            if (transaction.Verdict?.Decision != Decision.Review) return ServiceResult.Fail("This payment is not held for review.");
+            if (transaction.Label != FraudLabel.Unknown) return ServiceResult.Fail(AlreadyDecided);
+            transaction.ApplyLabel(confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ServiceResult.Fail(AlreadyDecided);
-        }
-        signal.Wake();
+        // Label, settlement, card balance and report status are written in one save: never half-recorded.
+        await db.SaveChangesAsync(cancellationToken);
         return ServiceResult.Ok;
     }
+
+    private const int MaxAttempts = 3;
+
+    public const string CardBusy = "The card was being used at the same moment; please decide again.";
 
     public const string AlreadyDecided = "Another analyst has already decided this item; the queue has been refreshed.";
 
@@ -106,10 +134,14 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
             .Where(t => t.CardId == tx.CardId && t.Id != tx.Id)
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(CardHistoryRows)
             .Select(t => new CardHistoryRow(t.TimestampUtc, t.Terminal!.Name, t.Amount,
-                t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(), t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
+                t.Verdict == null ? "Not scored"
+                    : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
+                    : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
+                    : t.Verdict.Decision.ToString(),
+                t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
             .ToListAsync(cancellationToken);
         var card = tx.Card is null ? "" : $"{tx.Card.Brand.DisplayName()} •••• {tx.Card.Last4}";
-        return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.TimestampUtc,
+        return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Verdict?.Decision.ToString() ?? "Not scored", tx.Verdict?.RiskScore,
             tx.Verdict?.ModelVersion, reasons, features, history);
     }

@@ -29,7 +29,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         return model;
     }
 
-        public async Task<SubmitOutcome> SubmitAsync(string userId, NewTransactionViewModel model, CancellationToken cancellationToken)
+    public async Task<SubmitOutcome> SubmitAsync(string userId, NewTransactionViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var card = await db.Cards.FirstOrDefaultAsync(c => c.Id == model.CardId && c.CardHolder!.UserId == userId, cancellationToken);
@@ -59,7 +59,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             .Select(t => new
             {
                 t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance,
-                Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict,
+                Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, t.Settlement, t.SettlementReason, t.SettledUtc,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null) return null;
@@ -78,6 +78,9 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             ScoringMilliseconds = row.Verdict?.ScoringMilliseconds,
             Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson),
             AvailableCredit = row.CreditLimit - row.Balance,
+            Settlement = row.Settlement,
+            SettlementReason = row.SettlementReason,
+            SettledUtc = row.SettledUtc,
         };
     }
 }

@@ -17,7 +17,14 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
 }
 
 public sealed record TransactionRowViewModel(long Id, DateTime TimestampUtc, string Card, string Merchant, string Category,
-    decimal Amount, string Decision, int? RiskScore, string? Label, string? Report = null);
+    decimal Amount, string Decision, int? RiskScore, string? Label, string? Report = null, string? SettlementReason = null);
+
+/// <summary>A row's status beyond the verdict's own decision (Approved, Review, Declined): rendered by _DecisionBadge.</summary>
+public static class PaymentStatus
+{
+    public const string ApprovedAfterReview = "ApprovedAfterReview";
+    public const string DeclinedAfterReview = "DeclinedAfterReview";
+}
 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
 {

@@ -34,6 +34,7 @@ public sealed record ReviewItemViewModel(
     string? ReportKind,
     string? ReportReason,
     Guid? ReportVersion,
+    Guid? TransactionVersion,
     DateTime TimestampUtc,
     string Card,
     string Merchant,
@@ -56,6 +57,9 @@ public sealed class ReviewDecisionViewModel
     public long? ReportId { get; set; }
 
     public Guid? ReportVersion { get; set; }
+
+    /// <summary>The payment's concurrency token as the analyst saw it: a decision on a changed payment is refused.</summary>
+    public Guid? TransactionVersion { get; set; }
 
     /// <summary>Report: true confirms the card holder's claim. Review without a report: true means fraud.</summary>
     [Required]

@@ -40,4 +40,8 @@ public sealed class TransactionResultViewModel
     public double? ScoringMilliseconds { get; init; }
     public required IReadOnlyList<VerdictReason> Reasons { get; init; }
     public decimal AvailableCredit { get; init; }
+    /// <summary>A held payment's outcome once reviewed (null while it waits).</summary>
+    public ReviewSettlement? Settlement { get; init; }
+    public string? SettlementReason { get; init; }
+    public DateTime? SettledUtc { get; init; }
 }

@@ -1,0 +1,231 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.Tests.Domain.Entities;
+
+/// <summary>A payment held for review is settled by the analyst's label: charged at most once, fraud never charged.</summary>
+public sealed class HeldPaymentSettlementTests
+{
+    private const string Analyst = "analyst@example.test";
+    private static readonly DateTime Now = new(2026, 6, 15, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Later = Now.AddDays(2);
+
+    [Fact]
+    public void ApplyLabel_LegitimateOnHeldPayment_ChargesCardAndSettlesCharged()
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Assert
+        Assert.Equal(250m, card.Balance);
+        Assert.Equal(ReviewSettlement.Charged, transaction.Settlement);
+        Assert.Null(transaction.SettlementReason);
+        Assert.Equal(Later, transaction.SettledUtc);
+        Assert.False(transaction.IsAwaitingReview);
+    }
+
+    [Fact]
+    public void ApplyLabel_FraudOnHeldPayment_DeclinesWithoutCharging()
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+
+        // Assert
+        Assert.Equal(0m, card.Balance);
+        Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
+        Assert.Equal(DeclineReasons.ConfirmedFraud, transaction.SettlementReason);
+        Assert.True(transaction.IsConfirmedFraud);
+    }
+
+    [Fact]
+    public void ApplyLabel_LegitimateAfterCreditUsedMeanwhile_DeclinesWithReasonAndKeepsLabel()
+    {
+        // Arrange: the held payment fitted when submitted; another purchase used the credit before the review.
+        var (card, transaction) = Held(limit: 1000m, amount: 700m);
+        card.Charge(500m);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Assert
+        Assert.Equal(500m, card.Balance);
+        Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
+        Assert.Equal(DeclineReasons.InsufficientCredit, transaction.SettlementReason);
+        Assert.Equal(FraudLabel.Legitimate, transaction.Label);
+        Assert.Equal(Analyst, transaction.LabelledBy);
+    }
+
+    [Fact]
+    public void ApplyLabel_LegitimateAfterCardExpired_DeclinesWithReason()
+    {
+        // Arrange: the test card expires at the end of 12/2028.
+        var (card, transaction) = Held(limit: 1000m, amount: 100m);
+        var afterExpiry = new DateTime(2029, 1, 3, 9, 0, 0, DateTimeKind.Utc);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, afterExpiry);
+
+        // Assert
+        Assert.Equal(0m, card.Balance);
+        Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
+        Assert.Equal(DeclineReasons.CardExpired, transaction.SettlementReason);
+    }
+
+    [Theory]
+    [InlineData(FraudLabel.Legitimate)]
+    [InlineData(FraudLabel.Fraud)]
+    public void ApplyLabel_RelabelAfterCharge_DoesNotChargeAgainOrChangeSettlement(FraudLabel relabel)
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Act
+        transaction.ApplyLabel(relabel, "second@example.test", Later.AddHours(1));
+
+        // Assert
+        Assert.Equal(250m, card.Balance);
+        Assert.Equal(ReviewSettlement.Charged, transaction.Settlement);
+        Assert.Equal(Later, transaction.SettledUtc);
+        Assert.Equal(relabel, transaction.Label);
+    }
+
+    [Fact]
+    public void ApplyLabel_LegitimateAfterFraudDecline_NeverCharges()
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, "second@example.test", Later.AddHours(1));
+
+        // Assert
+        Assert.Equal(0m, card.Balance);
+        Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
+    }
+
+    [Theory]
+    [InlineData(Decision.Approved)]
+    [InlineData(Decision.Declined)]
+    public void ApplyLabel_PaymentNotHeld_LeavesSettlementAndBalanceAlone(Decision decision)
+    {
+        // Arrange
+        var card = CardTests.NewCard(1000m);
+        var transaction = CardTransaction.Submit(card, 7, 250m, Now);
+        transaction.RecordVerdict(Verdict(decision));
+        var balance = card.Balance;
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Assert
+        Assert.Null(transaction.Settlement);
+        Assert.Equal(balance, card.Balance);
+    }
+
+    [Fact]
+    public void SettleReview_PaymentNotHeld_Throws()
+    {
+        // Arrange
+        var transaction = CardTransaction.Submit(CardTests.NewCard(1000m), 7, 25m, Now);
+        transaction.RecordVerdict(Verdict(Decision.Approved));
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Act
+        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+
+        // Assert
+        Assert.Contains("held for review", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SettleReview_AlreadySettled_ThrowsAndChargesOnce()
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Act
+        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+
+        // Assert
+        Assert.Contains("already been settled", error.Message, StringComparison.Ordinal);
+        Assert.Equal(250m, card.Balance);
+    }
+
+    [Fact]
+    public void SettleReview_NotLabelled_ThrowsAndStaysHeld()
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+
+        // Act
+        Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+
+        // Assert
+        Assert.True(transaction.IsAwaitingReview);
+        Assert.Equal(0m, card.Balance);
+    }
+
+    [Fact]
+    public void ApplyLabel_Unknown_Throws()
+    {
+        // Arrange
+        var (_, transaction) = Held(limit: 1000m, amount: 250m);
+
+        // Act + Assert
+        Assert.Throws<ArgumentException>(() => transaction.ApplyLabel(FraudLabel.Unknown, Analyst, Later));
+        Assert.True(transaction.IsAwaitingReview);
+    }
+
+    [Fact]
+    public void ApplyLabel_AnyLabel_ChangesConcurrencyToken()
+    {
+        // Arrange
+        var (_, transaction) = Held(limit: 1000m, amount: 250m);
+        var before = transaction.RowVersion;
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+
+        // Assert
+        Assert.NotNull(before);
+        Assert.NotEqual(before, transaction.RowVersion);
+    }
+
+    [Theory]
+    [InlineData(ReportKind.ThisWasMe, true, ReviewSettlement.Charged, 250)]
+    [InlineData(ReportKind.ThisWasMe, false, ReviewSettlement.Declined, 0)]
+    [InlineData(ReportKind.NotMe, true, ReviewSettlement.Declined, 0)]
+    [InlineData(ReportKind.NotMe, false, ReviewSettlement.Charged, 250)]
+    public void FraudReportDecide_OnHeldPayment_SettlesIt(ReportKind kind, bool confirm, ReviewSettlement settlement, int balance)
+    {
+        // Arrange
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var report = FraudReport.Open(transaction.Id, kind, "About this held payment.", Now);
+
+        // Act
+        report.Decide(confirm, transaction, Analyst, Later);
+
+        // Assert
+        Assert.Equal(settlement, transaction.Settlement);
+        Assert.Equal(balance, card.Balance);
+    }
+
+    private static (Card Card, CardTransaction Transaction) Held(decimal limit, decimal amount)
+    {
+        var card = CardTests.NewCard(limit);
+        var transaction = CardTransaction.Submit(card, 7, amount, Now);
+        transaction.RecordVerdict(Verdict(Decision.Review));
+        return (card, transaction);
+    }
+
+    private static Verdict Verdict(Decision decision) =>
+        new(decision == Decision.Review ? 70 : 10, decision, "gbt-test", "[]", 1.5, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
+}
