@@ -97,6 +97,16 @@ public class Card
         Balance -= amount;
     }
 
+    /// <summary>
+    /// Takes a refunded charge off the balance. It may go below zero (money owed to the holder) if they had already
+    /// paid the fraudulent amount off: the credit is theirs either way.
+    /// </summary>
+    public void Credit(decimal amount)
+    {
+        if (amount <= 0) throw new DomainException("The amount must be positive.");
+        Balance -= amount;
+    }
+
     public void ChangeCreditLimit(decimal creditLimit)
     {
         EnsureCreditLimit(creditLimit);

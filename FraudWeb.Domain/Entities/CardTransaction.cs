@@ -39,6 +39,10 @@ public class CardTransaction
     /// <summary>Why a held payment was declined after review.</summary>
     public string? SettlementReason { get; private set; }
     public DateTime? SettledUtc { get; private set; }
+    /// <summary>When a charged payment confirmed as fraud was credited back to the card; null if it never was.</summary>
+    public DateTime? RefundedUtc { get; private set; }
+    /// <summary>Why the amount was credited back (for now always <see cref="RefundReasons.ConfirmedFraud"/>).</summary>
+    public string? RefundReason { get; private set; }
     /// <summary>
     /// Optimistic concurrency token, new with every label or settlement, so two analysts deciding at once cannot both
     /// save. Null on rows from before it existed (the seeded history) until their first change.
@@ -49,6 +53,14 @@ public class CardTransaction
 
     /// <summary>Held for review and not yet settled: not charged, waiting for an analyst.</summary>
     public bool IsAwaitingReview => Verdict?.Decision == Decision.Review && Settlement is null;
+
+    /// <summary>
+    /// The amount went onto the card's balance: approved at submission, or cleared after review. Seeded history has no
+    /// verdict and was never charged through the app, so it never counts as charged (and is never refunded).
+    /// </summary>
+    public bool WasCharged => Verdict?.Decision == Decision.Approved || Settlement == ReviewSettlement.Charged;
+
+    public bool IsRefunded => RefundedUtc is not null;
 
     public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
     {
@@ -87,16 +99,39 @@ public class CardTransaction
     /// <summary>
     /// Records the ground truth. On a payment still held for review the label is the analyst's decision, so it
     /// settles the payment in the same change: whichever path labels it (queue or report), none can skip settling.
+    /// Fraud confirmed on a payment that was charged credits it back to the card (the holder is not liable), once.
     /// </summary>
     public void ApplyLabel(FraudLabel label, string labelledBy, DateTime nowUtc)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(labelledBy);
         if (label == FraudLabel.Unknown) throw new ArgumentException("A label says fraud or legitimate.", nameof(label));
+        // The money has gone back to the holder: relabelling it legitimate would call for charging it again, which
+        // no analyst decision should do silently, so a refunded payment's label is final.
+        if (IsRefunded) throw new DomainException(RefundedIsFinal);
         Label = label;
         LabelledBy = labelledBy;
         LabelledUtc = nowUtc;
         RowVersion = Guid.NewGuid();
         if (IsAwaitingReview) SettleReview(nowUtc);
+        else if (label == FraudLabel.Fraud && WasCharged) Refund(nowUtc);
+    }
+
+    public const string RefundedIsFinal = "This payment was refunded as confirmed fraud; its decision can no longer change.";
+
+    /// <summary>
+    /// Credits a charged payment confirmed as fraud back to the card, exactly once. Never for an uncharged payment
+    /// (declined, held, declined after review, seeded history) and never for one not labelled fraud.
+    /// </summary>
+    public void Refund(DateTime nowUtc)
+    {
+        if (Label != FraudLabel.Fraud) throw new DomainException("Only a payment confirmed as fraud is refunded.");
+        if (!WasCharged) throw new DomainException("This payment was never charged, so there is nothing to refund.");
+        if (IsRefunded) throw new DomainException("This payment has already been refunded.");
+        if (Card is null) throw new InvalidOperationException("The card must be loaded to refund a payment.");
+        Card.Credit(Amount);
+        RefundedUtc = nowUtc;
+        RefundReason = RefundReasons.ConfirmedFraud;
+        RowVersion = Guid.NewGuid();
     }
 
     /// <summary>
@@ -160,6 +195,11 @@ public static class DeclineReasons
     public const string ConfirmedFraud = "Our review found that this payment was not made by the card holder.";
     public const string CardExpired = "The card expired before the review was finished.";
     public const string AccountClosed = "The card's account was closed before the review was finished.";
+}
+
+public static class RefundReasons
+{
+    public const string ConfirmedFraud = "Refunded: our review confirmed that this payment was not made by the card holder.";
 }
 
 /// <summary>

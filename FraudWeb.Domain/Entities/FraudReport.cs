@@ -66,6 +66,8 @@ public class FraudReport
         ArgumentException.ThrowIfNullOrWhiteSpace(analyst);
         if (Status != ReportStatus.Open) throw new DomainException("This report has already been decided.");
         if (transaction.Id != TransactionId) throw new ArgumentException("The report is about another transaction.", nameof(transaction));
+        // Checked before anything changes, so the report stays open and untouched.
+        if (transaction.IsRefunded) throw new DomainException(CardTransaction.RefundedIsFinal);
         Status = confirm ? ReportStatus.Confirmed : ReportStatus.Rejected;
         DecidedBy = analyst;
         DecidedUtc = nowUtc;

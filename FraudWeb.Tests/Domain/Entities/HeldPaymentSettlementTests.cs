@@ -76,23 +76,38 @@ public sealed class HeldPaymentSettlementTests
         Assert.Equal(DeclineReasons.CardExpired, transaction.SettlementReason);
     }
 
-    [Theory]
-    [InlineData(FraudLabel.Legitimate)]
-    [InlineData(FraudLabel.Fraud)]
-    public void ApplyLabel_RelabelAfterCharge_DoesNotChargeAgainOrChangeSettlement(FraudLabel relabel)
+    [Fact]
+    public void ApplyLabel_RelabelLegitimateAfterCharge_DoesNotChargeAgainOrChangeSettlement()
     {
         // Arrange
         var (card, transaction) = Held(limit: 1000m, amount: 250m);
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
-        transaction.ApplyLabel(relabel, "second@example.test", Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, "second@example.test", Later.AddHours(1));
 
         // Assert
         Assert.Equal(250m, card.Balance);
         Assert.Equal(ReviewSettlement.Charged, transaction.Settlement);
         Assert.Equal(Later, transaction.SettledUtc);
-        Assert.Equal(relabel, transaction.Label);
+        Assert.Equal(FraudLabel.Legitimate, transaction.Label);
+    }
+
+    [Fact]
+    public void ApplyLabel_FraudAfterChargedSettlement_RefundsWithoutChangingSettlement()
+    {
+        // Arrange: cleared and charged after review, later confirmed as fraud (a "not me" report).
+        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Fraud, "second@example.test", Later.AddHours(1));
+
+        // Assert
+        Assert.Equal(0m, card.Balance);
+        Assert.Equal(ReviewSettlement.Charged, transaction.Settlement);
+        Assert.Equal(Later, transaction.SettledUtc);
+        Assert.Equal(Later.AddHours(1), transaction.RefundedUtc);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         builder.Property(t => t.LabelledBy).HasMaxLength(256);
         builder.Property(t => t.Settlement).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.SettlementReason).HasMaxLength(200);
+        builder.Property(t => t.RefundReason).HasMaxLength(200);
         // Two analysts deciding the same held payment: the second save fails instead of charging twice.
         builder.Property(t => t.RowVersion).IsConcurrencyToken();
         builder.HasOne(t => t.Card).WithMany().HasForeignKey(t => t.CardId).OnDelete(DeleteBehavior.Cascade);
@@ -25,6 +26,8 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         builder.HasIndex(t => t.Label);
         builder.Ignore(t => t.IsConfirmedFraud);
         builder.Ignore(t => t.IsAwaitingReview);
+        builder.Ignore(t => t.WasCharged);
+        builder.Ignore(t => t.IsRefunded);
         builder.OwnsOne(t => t.Verdict, verdict =>
         {
             verdict.Property(v => v.RiskScore).HasColumnName("RiskScore");

@@ -244,6 +244,14 @@ public partial class FraudDbContextModelSnapshot : ModelSnapshot
                     .HasMaxLength(20)
                     .HasColumnType("TEXT");
 
+                // 20261122040000_FraudRefunds: a charged payment confirmed as fraud, credited back to the card.
+                b.Property<string>("RefundReason")
+                    .HasMaxLength(200)
+                    .HasColumnType("TEXT");
+
+                b.Property<DateTime?>("RefundedUtc")
+                    .HasColumnType("TEXT");
+
                 // 20261122030000_HeldPaymentSettlement: the outcome of a payment held for review, and a concurrency token.
                 b.Property<Guid?>("RowVersion")
                     .IsConcurrencyToken()

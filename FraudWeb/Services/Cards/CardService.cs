@@ -66,6 +66,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20)
             .Select(t => new TransactionRowViewModel(t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
                 t.Verdict == null ? "Not scored"
+                    : t.RefundedUtc != null ? PaymentStatus.Refunded
                     : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
                     : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
                     : t.Verdict.Decision.ToString(),

@@ -87,7 +87,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         return ServiceResult.Ok;
     }
 
-    /// <summary>Charged spend (approved, or approved after review) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
+    /// <summary>Charged spend (approved, or approved after review; not refunded) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
     public async Task<ChartDataViewModel> GetChartAsync(string userId, CancellationToken cancellationToken)
     {
         var holderId = await HolderIdAsync(userId, cancellationToken);
@@ -95,7 +95,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         var from = today.AddDays(-(ChartDays - 1));
         var rows = holderId is null ? []
             : await Mine(holderId.Value).Where(t => t.TimestampUtc >= from)
-                .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore, t.Settlement })
+                .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore, t.Settlement, t.RefundedUtc })
                 .ToListAsync(cancellationToken);
         var days = new List<string>(ChartDays);
         var spend = new List<decimal>(ChartDays);
@@ -104,7 +104,8 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         {
             var onDay = rows.Where(r => r.TimestampUtc.Date == day).ToList();
             days.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            spend.Add(onDay.Where(r => r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged).Sum(r => r.Amount));
+            // A refunded fraud was never the holder's spending: the credit took it back off the card.
+            spend.Add(onDay.Where(r => (r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged) && r.RefundedUtc == null).Sum(r => r.Amount));
             risk.Add(onDay.Count == 0 ? null : onDay.Max(r => r.RiskScore));
         }
         return new ChartDataViewModel(days, spend, risk);
@@ -127,6 +128,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         query.Select(t => new TransactionRowViewModel(
             t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
             t.Verdict == null ? "Not scored"
+                : t.RefundedUtc != null ? PaymentStatus.Refunded
                 : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
                 : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
                 : t.Verdict.Decision.ToString(),

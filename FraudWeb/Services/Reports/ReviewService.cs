@@ -46,7 +46,8 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
 
     /// <summary>
     /// Records the analyst's decision; a clear message when someone else decided first. On a payment held for review
-    /// the label also settles it (charged or declined) in the same save, so a payment is charged at most once.
+    /// the label also settles it (charged or declined) in the same save, so a payment is charged at most once; fraud
+    /// confirmed on a charged payment refunds it in that save too (the card's balance token makes a race retry).
     /// </summary>
     public async Task<ServiceResult> DecideAsync(ReviewDecisionViewModel model, string analyst, CancellationToken cancellationToken)
     {
@@ -71,6 +72,10 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
             catch (DbUpdateConcurrencyException)
             {
                 return ServiceResult.Fail(AlreadyDecided);
+            }
+            catch (DomainException ex) when (ex.Message == CardTransaction.RefundedIsFinal)
+            {
+                return ServiceResult.Fail(ex.Message);
             }
             catch (DomainException)
             {
@@ -101,7 +106,7 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
             if (transaction.Label != FraudLabel.Unknown) return ServiceResult.Fail(AlreadyDecided);
             transaction.ApplyLabel(confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
-        // Label, settlement, card balance and report status are written in one save: never half-recorded.
+        // Label, settlement or refund, card balance and report status are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
         return ServiceResult.Ok;
     }
@@ -135,6 +140,7 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(CardHistoryRows)
             .Select(t => new CardHistoryRow(t.TimestampUtc, t.Terminal!.Name, t.Amount,
                 t.Verdict == null ? "Not scored"
+                    : t.RefundedUtc != null ? PaymentStatus.Refunded
                     : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
                     : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
                     : t.Verdict.Decision.ToString(),

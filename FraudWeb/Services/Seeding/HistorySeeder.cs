@@ -14,6 +14,9 @@ namespace FraudWeb.Services.Seeding;
 /// First start: merchants from the simulator's terminals and a deterministic history of simulated card holders'
 /// payments (fixed seed, ending yesterday). All simulated cards belong to one card holder with no user account,
 /// so they can never be signed in to; their transactions carry the simulator's fraud label.
+/// Refunds: the simulated frauds are history, inserted already labelled with no verdict and never charged to the
+/// cards' balances (which stay 0), so nothing is refunded for them, at seeding or by any migration; only fraud an
+/// analyst confirms on a payment the app charged is credited back (<see cref="CardTransaction.Refund"/>).
 /// </summary>
 public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, TimeProvider clock, ILogger<HistorySeeder> logger)
 {

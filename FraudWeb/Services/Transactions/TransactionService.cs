@@ -59,7 +59,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             .Select(t => new
             {
                 t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance,
-                Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, t.Settlement, t.SettlementReason, t.SettledUtc,
+                Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, t.Settlement, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null) return null;
@@ -81,6 +81,8 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             Settlement = row.Settlement,
             SettlementReason = row.SettlementReason,
             SettledUtc = row.SettledUtc,
+            RefundedUtc = row.RefundedUtc,
+            RefundReason = row.RefundReason,
         };
     }
 }

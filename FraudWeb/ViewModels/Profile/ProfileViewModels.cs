@@ -24,6 +24,8 @@ public static class PaymentStatus
 {
     public const string ApprovedAfterReview = "ApprovedAfterReview";
     public const string DeclinedAfterReview = "DeclinedAfterReview";
+    /// <summary>Charged, then confirmed as fraud and credited back to the card.</summary>
+    public const string Refunded = "Refunded";
 }
 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)

@@ -21,6 +21,9 @@ public sealed class NewReportViewModel
 
     // Shown beside the form; filled by the service.
     public string? Summary { get; set; }
+
+    /// <summary>Set when the payment was already refunded as confirmed fraud: the page says so instead of asking.</summary>
+    public DateTime? RefundedUtc { get; set; }
 }
 
 public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);

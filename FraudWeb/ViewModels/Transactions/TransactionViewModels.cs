@@ -44,4 +44,7 @@ public sealed class TransactionResultViewModel
     public ReviewSettlement? Settlement { get; init; }
     public string? SettlementReason { get; init; }
     public DateTime? SettledUtc { get; init; }
+    /// <summary>When the amount was credited back after fraud was confirmed (null if it never was).</summary>
+    public DateTime? RefundedUtc { get; init; }
+    public string? RefundReason { get; init; }
 }
