@@ -3,6 +3,7 @@
 # one seed's test week holds ~400 frauds, so a model's AUC moves by about +-0.01 from one seed to another.
 #   bench/seeds.sh                    seeds 1-8
 #   SEEDS="1 2 3" BOOT=200 bench/seeds.sh
+#   REUSE=1 bench/seeds.sh            keep OUT/seedN's simulation and anchor results, retrain and rescore ours only
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -22,9 +23,11 @@ for seed in $SEEDS; do
   d="$OUT/seed$seed"
   mkdir -p "$d/anchors"
   echo "== seed $seed" >&2
-  fw simulate --out "$d/raw.csv" --customers 5000 --terminals 10000 --days 183 --start 2018-04-01 --seed "$seed" > "$d/simulate.json"
-  "$PY" "$ANCHORS" quality "$d/raw.csv" --train-start "$TRAIN_START" --features-out "$d/anchors" > "$d/anchors-quality.json"
-  rm -f "$d/anchors/all.csv"
+  if [ "${REUSE:-0}" != 1 ] || [ ! -s "$d/anchors-quality.json" ]; then
+    fw simulate --out "$d/raw.csv" --customers 5000 --terminals 10000 --days 183 --start 2018-04-01 --seed "$seed" > "$d/simulate.json"
+    "$PY" "$ANCHORS" quality "$d/raw.csv" --train-start "$TRAIN_START" --features-out "$d/anchors" > "$d/anchors-quality.json"
+    rm -f "$d/anchors/all.csv"
+  fi
   fw train --transactions "$d/raw.csv" --train-start "$TRAIN_START" --threads "$THREADS" --out "$d/model.bin" > "$d/ours-train.json"
   fw evaluate --model "$d/model.bin" --transactions "$d/raw.csv" --train-start "$TRAIN_START" --scores-out "$d/ours-scores.csv" > "$d/ours-quality.json"
 done

@@ -42,6 +42,7 @@ public static class TransactionFeatures
         "terminal_nb_tx_7day", "terminal_risk_7day",
         "terminal_nb_tx_30day", "terminal_risk_30day",
         "customer_amount_ratio_30day",
+        "customer_avg_amount_1day_to_30day", "customer_avg_amount_7day_to_30day",
     ];
 
     /// <summary>Feature names, in vector order.</summary>
@@ -194,6 +195,10 @@ public static class TransactionFeatures
         // Beyond the handbook: how unusual the amount is for this card (compromised cards show multiplied amounts).
         var mean30 = c.Sum(2) / AmountScale / c.Count(2);
         output[15] = mean30 > 0 ? (float)(tx.Amount / mean30) : 1f;
+
+        // And whether the card's recent spending has shifted above its month: a compromised card keeps spending more.
+        output[16] = mean30 > 0 ? (float)(c.Sum(0) / AmountScale / c.Count(0) / mean30) : 1f;
+        output[17] = mean30 > 0 ? (float)(c.Sum(1) / AmountScale / c.Count(1) / mean30) : 1f;
     }
 
     private static long ScaleAmount(double amount)

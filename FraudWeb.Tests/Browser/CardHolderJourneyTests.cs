@@ -43,7 +43,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
         await Shot(page, "02-register");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
-        await page.WaitForURLAsync("**/Profile");
+        await AtProfileAsync(page);
 
         // Act: sign out and back in through the login form
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -51,7 +51,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/Profile");
+        await AtProfileAsync(page);
 
         // Act: add a card
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).First.ClickAsync();
@@ -62,7 +62,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Credit limit").SelectOptionAsync("20000");
         await Shot(page, "03-add-card");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
-        await page.WaitForURLAsync("**/Profile");
+        await AtProfileAsync(page);
         Assert.Contains($"Visa •••• {card[^4..]}", await page.Locator("[data-card-id]").InnerTextAsync(), StringComparison.Ordinal);
 
         // Act: an ordinary payment, then a suspicious one (large, at a merchant with recent fraud)
@@ -103,6 +103,21 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         var score = int.Parse(await page.Locator("[data-testid=risk-score]").InnerTextAsync(), CultureInfo.InvariantCulture);
         Assert.True(await page.Locator("ul.reasons li").CountAsync() >= 3);
         return (id, score);
+    }
+
+    /// <summary>Waits for the profile page; if it never comes, says where the browser is and what the page said.</summary>
+    private static async Task AtProfileAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForURLAsync("**/Profile", new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException e)
+        {
+            await Shot(page, "failed-not-at-profile");
+            var said = await page.Locator("h1, .alert, .validation-summary-errors, .field-validation-error").AllInnerTextsAsync();
+            throw new TimeoutException($"Expected the profile page, but the browser is at {page.Url}: {string.Join(" | ", said)}", e);
+        }
     }
 
     private static async Task Shot(IPage page, string name) =>

@@ -131,6 +131,26 @@ public class TransactionFeaturesTests
     }
 
     [Fact]
+    public void ComputeBatch_SpendingShift_IsDayAndWeekMeanOverThirtyDayMean()
+    {
+        TransactionRecord[] txs =
+        [
+            Transaction(1).At(TimeSpan.FromDays(-10)).Amount(100),
+            Transaction(2).At(TimeSpan.FromDays(-3)).Amount(40),
+            Transaction(3).At(TimeSpan.FromHours(-2)).Amount(10),
+            Transaction(4).At(TimeSpan.FromHours(-1)).Amount(10),
+            Transaction(5).At(TimeSpan.Zero).Amount(40),
+        ];
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        // 30-day mean 200 / 5 = 40; week (40 + 10 + 10 + 40) / 4 = 25; day (10 + 10 + 40) / 3 = 20.
+        Assert.Equal(0.5f, Feature(batch, 4, "customer_avg_amount_1day_to_30day"));
+        Assert.Equal(0.625f, Feature(batch, 4, "customer_avg_amount_7day_to_30day"));
+        Assert.Equal(1f, Feature(batch, 0, "customer_avg_amount_7day_to_30day"));
+    }
+
+    [Fact]
     public void ComputeBatch_ZeroAmounts_RatioIsOne()
     {
         TransactionRecord[] txs = [Transaction(1).Amount(0)];
@@ -138,6 +158,8 @@ public class TransactionFeaturesTests
         var batch = TransactionFeatures.ComputeBatch(txs, Options);
 
         Assert.Equal(1f, Feature(batch, 0, "customer_amount_ratio_30day"));
+        Assert.Equal(1f, Feature(batch, 0, "customer_avg_amount_1day_to_30day"));
+        Assert.Equal(1f, Feature(batch, 0, "customer_avg_amount_7day_to_30day"));
         Assert.Equal(0f, Feature(batch, 0, "customer_avg_amount_1day"));
     }
 

@@ -23,6 +23,10 @@ public static class ReasonPhrases
             case "customer_avg_amount_7day":
             case "customer_avg_amount_30day":
                 return AmountSentence(risky, names, values);
+            case "customer_avg_amount_1day_to_30day":
+                return risky ? "This card's spending today is well above its usual level." : "This card's spending today is in line with its usual level.";
+            case "customer_avg_amount_7day_to_30day":
+                return risky ? "This card's spending this week is well above its usual level." : "This card's spending this week is in line with its usual level.";
             case "tx_during_night":
                 return value > 0.5 ? "This payment was made at night." : "This payment was made during the day.";
             case "tx_during_weekend":
