@@ -22,6 +22,11 @@ builder.Services.AddFraudRetraining();
 builder.Services.AddFraudWeb();
 builder.Services.AddFraudAdministration();
 var app = builder.Build();
+if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
+{
+    await Console.Error.WriteLineAsync($"error: {configurationError}");
+    return 1;
+}
 
 if (AdminCli.Handles(args))
 {

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace FraudWeb.Tests.Web;
+
+/// <summary>The real executable with bad settings: one line naming the setting, exit 1, no stack trace, nothing created.</summary>
+public sealed class StartupConfigurationTests : IDisposable
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fraudweb-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
+
+    [Fact]
+    public async Task Start_ProductionWithoutFingerprintKey_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: Cards:FingerprintKey is not set.", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
+    }
+
+    [Fact]
+    public async Task Start_UnknownDatabaseProvider_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Database__Provider", "Oracle"));
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: Database:Provider 'Oracle' is not supported; set it to 'Sqlite'.", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Start_ReviewThresholdAboveBlock_OneLineNamingTheSettingsExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"),
+            ("Scoring__ReviewThreshold", "90"), ("Scoring__BlockThreshold", "80"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FraudWeb.dll"));
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.Environment["FraudWeb__DataDirectory"] = _dataDirectory;
+        start.Environment.Remove("Cards__FingerprintKey");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("FraudWeb kept running despite the bad setting.");
+        }
+        return (process.ExitCode, await stderr);
+    }
+}

@@ -1,0 +1,35 @@
+using FraudWeb.Data;
+using FraudWeb.Services.Scoring;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Infrastructure;
+
+/// <summary>
+/// Builds the services that read settings before the host starts, so a bad setting stops start-up with one line
+/// naming it, instead of a host failure and a stack trace.
+/// </summary>
+public static class StartupChecks
+{
+    /// <summary>The first configuration error, or null when the settings are usable.</summary>
+    public static string? FirstConfigurationError(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        try
+        {
+            _ = services.GetRequiredService<CardKeyProvider>();
+            _ = services.GetRequiredService<RiskPolicy>();
+            using var scope = services.CreateScope();
+            _ = scope.ServiceProvider.GetRequiredService<DbContextOptions<FraudDbContext>>();
+            return null;
+        }
+        catch (ConfigurationException e)
+        {
+            return e.Message;
+        }
+        catch (OptionsValidationException e)
+        {
+            return e.Message;
+        }
+    }
+}
