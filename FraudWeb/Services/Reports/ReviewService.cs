@@ -23,25 +23,31 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
 
     public async Task<ReviewQueueViewModel> GetQueueAsync(int page, CancellationToken cancellationToken)
     {
-        // Small keys first, ordered in memory: the queue is at most a few thousand rows.
-        var reported = await db.FraudReports.AsNoTracking().Where(r => r.Status == ReportStatus.Open)
-            .Select(r => new QueueKey(r.TransactionId, r.Id, r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore, r.CreatedUtc))
-            .ToListAsync(cancellationToken);
-        var reportedIds = reported.Select(r => r.TransactionId).ToHashSet();
-        var held = await db.Transactions.AsNoTracking()
-            .Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown)
-            .Select(t => new QueueKey(t.Id, null, t.Verdict!.RiskScore, t.TimestampUtc))
-            .ToListAsync(cancellationToken);
-        var keys = reported.Concat(held.Where(h => !reportedIds.Contains(h.TransactionId)))
-            .OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId).ToList();
-        var pages = Math.Max(1, (keys.Count + PageSize - 1) / PageSize);
+        // One UNION ALL query, ordered and paged by the database: open reports, and held payments nobody reported.
+        var reported = db.FraudReports.AsNoTracking().Where(r => r.Status == ReportStatus.Open)
+            .Select(r => new QueueKey
+            {
+                TransactionId = r.TransactionId,
+                ReportId = r.Id,
+                Risk = r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore,
+                Since = r.CreatedUtc,
+            });
+        var held = db.Transactions.AsNoTracking()
+            .Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown
+                        && !db.FraudReports.Any(r => r.TransactionId == t.Id && r.Status == ReportStatus.Open))
+            .Select(t => new QueueKey { TransactionId = t.Id, ReportId = null, Risk = t.Verdict!.RiskScore, Since = t.TimestampUtc });
+        var queue = reported.Concat(held);
+        var total = await queue.CountAsync(cancellationToken);
+        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
+        var keys = await queue.OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId)
+            .Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
         var items = new List<ReviewItemViewModel>();
-        foreach (var key in keys.Skip((page - 1) * PageSize).Take(PageSize))
+        foreach (var key in keys)
         {
             items.Add(await ItemAsync(key, cancellationToken));
         }
-        return new ReviewQueueViewModel(items, page, pages, keys.Count);
+        return new ReviewQueueViewModel(items, page, pages, total);
     }
 
     /// <summary>
@@ -162,5 +168,12 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
         return rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
     }
 
-    private sealed record QueueKey(long TransactionId, long? ReportId, int Risk, DateTime Since);
+    // Settable members, not a positional record: EF Core translates set operations over member-init projections.
+    private sealed class QueueKey
+    {
+        public long TransactionId { get; init; }
+        public long? ReportId { get; init; }
+        public int Risk { get; init; }
+        public DateTime Since { get; init; }
+    }
 }

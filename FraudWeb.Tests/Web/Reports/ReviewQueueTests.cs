@@ -1,0 +1,55 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Reports;
+
+/// <summary>The queue is one database query over open reports and unreported held payments, ordered and paged there.</summary>
+public sealed class ReviewQueueTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+{
+    [Fact]
+    public async Task Queue_HeldPaymentsReportedOrNot_EachListedOnceHighestRiskFirstAcrossPages()
+    {
+        // Arrange: more held payments than one page, two risks; one held payment also reported.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(20000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var held = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            factory.Risk.Probability = i % 2 == 0 ? 0.655 : 0.735;
+            held.Add(await holder.PayAndGetIdAsync(card, merchant, 10m + i));
+        }
+        factory.Risk.Probability = ControlledRiskModel.HeldProbability;
+        var reported = held[3];
+        await holder.ReportAsync(reported, ReportKind.ThisWasMe, "That was me, at the bakery.");
+        var reportId = await factory.QueryAsync(db => db.FraudReports.Where(r => r.TransactionId == reported).Select(r => r.Id).SingleAsync());
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act: every page
+        var items = new List<(long Transaction, string Report, int Risk)>();
+        var first = await Html.GetPageAsync(analyst.Client, "/Review?page=1");
+        var total = int.Parse(first.QuerySelector("[data-testid=queue-count]")!.TextContent, CultureInfo.InvariantCulture);
+        for (var page = 1; page <= (total + 9) / 10; page++)
+        {
+            var document = page == 1 ? first : await Html.GetPageAsync(analyst.Client, $"/Review?page={page}");
+            foreach (var item in document.QuerySelectorAll("[data-testid=review-item]"))
+            {
+                var risk = item.QuerySelector("[data-testid=risk]")!.TextContent.Replace("Risk", "", StringComparison.Ordinal).Trim();
+                items.Add((long.Parse(item.GetAttribute("data-transaction-id")!, CultureInfo.InvariantCulture),
+                    item.GetAttribute("data-report-id") ?? "", int.Parse(risk, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        // Assert
+        Assert.Equal(total, items.Count);
+        Assert.Equal(items.Count, items.Select(i => i.Transaction).Distinct().Count());
+        Assert.All(held, id => Assert.Single(items, i => i.Transaction == id));
+        Assert.Equal(reportId.ToString(CultureInfo.InvariantCulture), items.Single(i => i.Transaction == reported).Report);
+        Assert.All(items.Where(i => i.Transaction != reported && held.Contains(i.Transaction)), i => Assert.Equal("", i.Report));
+        Assert.Equal(items.Select(i => i.Risk).OrderByDescending(r => r), items.Select(i => i.Risk));
+        Assert.Equal(2, items.Where(i => held.Contains(i.Transaction)).Select(i => i.Risk).Distinct().Count());
+    }
+}
