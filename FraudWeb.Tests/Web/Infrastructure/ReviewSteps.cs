@@ -28,6 +28,13 @@ public static class ReviewSteps
         return session;
     }
 
+    /// <summary>An analyst signs in only to decide one transaction's queue item, as <see cref="DecideAsync"/> does.</summary>
+    public static async Task<HttpResponseMessage> DecideAsAnalystAsync(FraudWebFactory factory, long transactionId, bool confirm)
+    {
+        using var analyst = await SignedInAsAsync(factory, Roles.Analyst);
+        return await analyst.DecideAsync(transactionId, confirm);
+    }
+
     /// <summary>Reports one of the session's transactions through the report form.</summary>
     public static Task<HttpResponseMessage> ReportAsync(this CardHolderSession session, long transactionId, ReportKind kind, string reason)
     {

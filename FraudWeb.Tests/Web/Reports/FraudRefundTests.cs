@@ -40,10 +40,9 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         using var _ = holder;
         Assert.Equal(250m, await factory.BalanceAsync(card));
         Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.NotMe, NotMe)).StatusCode);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert: the label, the report's decision and the credit landed together.
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -78,10 +77,9 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: false);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -101,10 +99,9 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await ReportedNotMeAsync(DeclinedProbability, Decision.Declined);
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -190,8 +187,7 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await analyst.DecideAsync(id, confirm: true);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Act: "this was me" would make it legitimate again, i.e. charge it again.
         var response = await holder.ReportAsync(id, ReportKind.ThisWasMe, "Actually it was my son.");
@@ -210,8 +206,7 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
         await factory.PayAtRiskAsync(holder, card, 40m, ControlledRiskModel.ApprovedProbability);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await analyst.DecideAsync(id, confirm: true);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Act
         var json = await holder.Client.GetStringAsync(new Uri("/Profile/ChartData", UriKind.Relative));

@@ -41,10 +41,9 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act: without a report, "Legitimate" posts Confirm=false.
-        var response = await analyst.DecideAsync(id, confirm: false);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -66,10 +65,9 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -125,10 +123,9 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
             owner.Erase();
             await db.SaveChangesAsync();
         }
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        await analyst.DecideAsync(id, confirm: false);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
         var tx = await factory.TransactionAsync(id);
@@ -220,10 +217,9 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
         await holder.ReportAsync(id, kind, Reason);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
