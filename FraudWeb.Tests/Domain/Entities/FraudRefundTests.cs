@@ -1,4 +1,5 @@
 using FraudWeb.Domain.Entities;
+using static FraudWeb.Tests.Builders.Payments;
 
 namespace FraudWeb.Tests.Domain.Entities;
 
@@ -8,15 +9,11 @@ namespace FraudWeb.Tests.Domain.Entities;
 /// </summary>
 public sealed class FraudRefundTests
 {
-    private const string Analyst = "analyst@example.test";
-    private static readonly DateTime Now = new(2026, 6, 15, 12, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Later = Now.AddDays(2);
-
     [Fact]
     public void ApplyLabel_FraudOnApprovedPayment_CreditsAmountBackOnce()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
         card.Charge(100m);
         var before = transaction.RowVersion;
 
@@ -36,7 +33,7 @@ public sealed class FraudRefundTests
     public void ApplyLabel_LegitimateOnApprovedPayment_NoRefund()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
 
         // Act
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
@@ -51,7 +48,7 @@ public sealed class FraudRefundTests
     public void ApplyLabel_FraudOnDeclinedPayment_NothingChargedSoNoRefund()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Declined, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Declined);
         card.Charge(40m);
 
         // Act
@@ -67,10 +64,7 @@ public sealed class FraudRefundTests
     public void ApplyLabel_FraudOnPaymentDeclinedForCredit_NoRefund()
     {
         // Arrange: scored approved but over the available credit, so declined and never charged.
-        var card = CardTests.NewCard(1000m);
-        card.Charge(900m);
-        var transaction = CardTransaction.Submit(card, 7, 250m, Now);
-        transaction.RecordVerdict(Verdict(Decision.Approved));
+        var (card, transaction) = Submitted(Decision.Approved, alreadyCharged: 900m);
 
         // Act
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
@@ -85,7 +79,7 @@ public sealed class FraudRefundTests
     public void ApplyLabel_FraudOnHeldPayment_DeclinedNotRefunded()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Review, amount: 250m);
+        var (card, transaction) = Held();
 
         // Act
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
@@ -100,12 +94,12 @@ public sealed class FraudRefundTests
     public void ApplyLabel_FraudAfterApprovedAfterReview_Refunds()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Review, amount: 250m);
+        var (card, transaction) = Held();
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Now.AddHours(1));
         Assert.Equal(250m, card.Balance);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, "second@example.test", Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, Later);
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -118,11 +112,11 @@ public sealed class FraudRefundTests
     public void ApplyLabel_AfterRefund_ThrowsAndNeitherChargesNorRefundsAgain(FraudLabel relabel)
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
 
         // Act
-        var error = Assert.Throws<DomainException>(() => transaction.ApplyLabel(relabel, "second@example.test", Later.AddHours(1)));
+        var error = Assert.Throws<DomainException>(() => transaction.ApplyLabel(relabel, SecondAnalyst, Later.AddHours(1)));
 
         // Assert
         Assert.Equal(CardTransaction.RefundedIsFinal, error.Message);
@@ -136,7 +130,7 @@ public sealed class FraudRefundTests
     public void Refund_Twice_ThrowsAndCreditsOnce()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
         card.Charge(100m);
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
 
@@ -153,7 +147,7 @@ public sealed class FraudRefundTests
     public void Refund_LegitimateLabel_Throws()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
@@ -169,7 +163,7 @@ public sealed class FraudRefundTests
     public void Refund_NotLabelled_Throws()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
+        var (card, transaction) = Submitted(Decision.Approved);
 
         // Act + Assert
         Assert.Throws<DomainException>(() => transaction.Refund(Later));
@@ -182,7 +176,7 @@ public sealed class FraudRefundTests
     public void Refund_NeverCharged_Throws(Decision decision)
     {
         // Arrange: a declined payment, or a held one declined as fraud after review.
-        var (card, transaction) = Submitted(decision, amount: 250m);
+        var (card, transaction) = Submitted(decision);
         card.Charge(60m);
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
 
@@ -199,8 +193,8 @@ public sealed class FraudRefundTests
     public void FraudReportDecide_ConfirmNotMeOnApprovedPayment_RefundsWithTheDecision()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
-        var report = FraudReport.Open(transaction.Id, ReportKind.NotMe, "I did not buy this.", Now);
+        var (card, transaction) = Submitted(Decision.Approved);
+        var report = Report(transaction, ReportKind.NotMe);
 
         // Act
         report.Decide(true, transaction, Analyst, Later);
@@ -216,8 +210,8 @@ public sealed class FraudRefundTests
     public void FraudReportDecide_RejectNotMeOnApprovedPayment_NoRefund()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
-        var report = FraudReport.Open(transaction.Id, ReportKind.NotMe, "I did not buy this.", Now);
+        var (card, transaction) = Submitted(Decision.Approved);
+        var report = Report(transaction, ReportKind.NotMe);
 
         // Act
         report.Decide(false, transaction, Analyst, Later);
@@ -233,12 +227,12 @@ public sealed class FraudRefundTests
     public void FraudReportDecide_SecondReportAfterRefund_ThrowsAndReportStaysOpen()
     {
         // Arrange
-        var (card, transaction) = Submitted(Decision.Approved, amount: 250m);
-        FraudReport.Open(transaction.Id, ReportKind.NotMe, "I did not buy this.", Now).Decide(true, transaction, Analyst, Later);
+        var (card, transaction) = Submitted(Decision.Approved);
+        Report(transaction, ReportKind.NotMe).Decide(true, transaction, Analyst, Later);
         var second = FraudReport.Open(transaction.Id, ReportKind.ThisWasMe, "Actually it was my son.", Later);
 
         // Act
-        Assert.Throws<DomainException>(() => second.Decide(true, transaction, "second@example.test", Later.AddDays(1)));
+        Assert.Throws<DomainException>(() => second.Decide(true, transaction, SecondAnalyst, Later.AddDays(1)));
 
         // Assert: the label stays, no charge back onto the card.
         Assert.Equal(ReportStatus.Open, second.Status);
@@ -275,15 +269,4 @@ public sealed class FraudRefundTests
         Assert.Throws<DomainException>(() => card.Credit(amount));
         Assert.Equal(0m, card.Balance);
     }
-
-    private static (Card Card, CardTransaction Transaction) Submitted(Decision decision, decimal amount)
-    {
-        var card = CardTests.NewCard(1000m);
-        var transaction = CardTransaction.Submit(card, 7, amount, Now);
-        transaction.RecordVerdict(Verdict(decision));
-        return (card, transaction);
-    }
-
-    private static Verdict Verdict(Decision decision) =>
-        new(decision == Decision.Review ? 70 : 10, decision, "gbt-test", "[]", 1.5, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
 }

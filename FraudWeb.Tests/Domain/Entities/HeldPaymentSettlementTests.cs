@@ -1,19 +1,16 @@
 using FraudWeb.Domain.Entities;
+using static FraudWeb.Tests.Builders.Payments;
 
 namespace FraudWeb.Tests.Domain.Entities;
 
 /// <summary>A payment held for review is settled by the analyst's label: charged at most once, fraud never charged.</summary>
 public sealed class HeldPaymentSettlementTests
 {
-    private const string Analyst = "analyst@example.test";
-    private static readonly DateTime Now = new(2026, 6, 15, 12, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Later = Now.AddDays(2);
-
     [Fact]
     public void ApplyLabel_LegitimateOnHeldPayment_ChargesCardAndSettlesCharged()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
 
         // Act
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
@@ -30,7 +27,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_FraudOnHeldPayment_DeclinesWithoutCharging()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
 
         // Act
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
@@ -46,7 +43,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_LegitimateAfterCreditUsedMeanwhile_DeclinesWithReasonAndKeepsLabel()
     {
         // Arrange: the held payment fitted when submitted; another purchase used the credit before the review.
-        var (card, transaction) = Held(limit: 1000m, amount: 700m);
+        var (card, transaction) = Held(700m);
         card.Charge(500m);
 
         // Act
@@ -64,7 +61,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_LegitimateAfterCardExpired_DeclinesWithReason()
     {
         // Arrange: the test card expires at the end of 12/2028.
-        var (card, transaction) = Held(limit: 1000m, amount: 100m);
+        var (card, transaction) = Held(100m);
         var afterExpiry = new DateTime(2029, 1, 3, 9, 0, 0, DateTimeKind.Utc);
 
         // Act
@@ -80,11 +77,11 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_RelabelLegitimateAfterCharge_DoesNotChargeAgainOrChangeSettlement()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, "second@example.test", Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, Later.AddHours(1));
 
         // Assert
         Assert.Equal(250m, card.Balance);
@@ -97,11 +94,11 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_FraudAfterChargedSettlement_RefundsWithoutChangingSettlement()
     {
         // Arrange: cleared and charged after review, later confirmed as fraud (a "not me" report).
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, "second@example.test", Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, Later.AddHours(1));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -114,11 +111,11 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_LegitimateAfterFraudDecline_NeverCharges()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
         transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, "second@example.test", Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, Later.AddHours(1));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -131,9 +128,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_PaymentNotHeld_LeavesSettlementAndBalanceAlone(Decision decision)
     {
         // Arrange
-        var card = CardTests.NewCard(1000m);
-        var transaction = CardTransaction.Submit(card, 7, 250m, Now);
-        transaction.RecordVerdict(Verdict(decision));
+        var (card, transaction) = Submitted(decision);
         var balance = card.Balance;
 
         // Act
@@ -148,8 +143,7 @@ public sealed class HeldPaymentSettlementTests
     public void SettleReview_PaymentNotHeld_Throws()
     {
         // Arrange
-        var transaction = CardTransaction.Submit(CardTests.NewCard(1000m), 7, 25m, Now);
-        transaction.RecordVerdict(Verdict(Decision.Approved));
+        var (_, transaction) = Submitted(Decision.Approved, amount: 25m);
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
@@ -163,7 +157,7 @@ public sealed class HeldPaymentSettlementTests
     public void SettleReview_AlreadySettled_ThrowsAndChargesOnce()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
         transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
 
         // Act
@@ -178,7 +172,7 @@ public sealed class HeldPaymentSettlementTests
     public void SettleReview_NotLabelled_ThrowsAndStaysHeld()
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
+        var (card, transaction) = Held();
 
         // Act
         Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
@@ -192,7 +186,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_Unknown_Throws()
     {
         // Arrange
-        var (_, transaction) = Held(limit: 1000m, amount: 250m);
+        var (_, transaction) = Held();
 
         // Act + Assert
         Assert.Throws<ArgumentException>(() => transaction.ApplyLabel(FraudLabel.Unknown, Analyst, Later));
@@ -203,7 +197,7 @@ public sealed class HeldPaymentSettlementTests
     public void ApplyLabel_AnyLabel_ChangesConcurrencyToken()
     {
         // Arrange
-        var (_, transaction) = Held(limit: 1000m, amount: 250m);
+        var (_, transaction) = Held();
         var before = transaction.RowVersion;
 
         // Act
@@ -222,8 +216,8 @@ public sealed class HeldPaymentSettlementTests
     public void FraudReportDecide_OnHeldPayment_SettlesIt(ReportKind kind, bool confirm, ReviewSettlement settlement, int balance)
     {
         // Arrange
-        var (card, transaction) = Held(limit: 1000m, amount: 250m);
-        var report = FraudReport.Open(transaction.Id, kind, "About this held payment.", Now);
+        var (card, transaction) = Held();
+        var report = Report(transaction, kind);
 
         // Act
         report.Decide(confirm, transaction, Analyst, Later);
@@ -232,15 +226,4 @@ public sealed class HeldPaymentSettlementTests
         Assert.Equal(settlement, transaction.Settlement);
         Assert.Equal(balance, card.Balance);
     }
-
-    private static (Card Card, CardTransaction Transaction) Held(decimal limit, decimal amount)
-    {
-        var card = CardTests.NewCard(limit);
-        var transaction = CardTransaction.Submit(card, 7, amount, Now);
-        transaction.RecordVerdict(Verdict(Decision.Review));
-        return (card, transaction);
-    }
-
-    private static Verdict Verdict(Decision decision) =>
-        new(decision == Decision.Review ? 70 : 10, decision, "gbt-test", "[]", 1.5, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
 }

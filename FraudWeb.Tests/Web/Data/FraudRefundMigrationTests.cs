@@ -1,8 +1,5 @@
-using FraudWeb.Data;
-using Microsoft.Data.Sqlite;
+using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FraudWeb.Tests.Web.Data;
 
@@ -12,18 +9,13 @@ namespace FraudWeb.Tests.Web.Data;
 /// </summary>
 public sealed class FraudRefundMigrationTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fraudweb-refund-migration-" + Guid.NewGuid().ToString("N"));
-
-    public FraudRefundMigrationTests() => Directory.CreateDirectory(_directory);
+    private readonly MigrationDatabase _database = new();
 
     [Fact]
     public async Task Migrate_FraudLabelledBefore_NothingRefundedAndBalancesUnchanged()
     {
         // Arrange: the schema before the migration, a card charged 2500 for a payment already confirmed as fraud.
-        var options = new DbContextOptionsBuilder<FraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "refund.db")}").Options;
-        await using var db = new FraudDbContext(options);
-        await db.GetService<IMigrator>().MigrateAsync("20261122030000_HeldPaymentSettlement");
-        await db.Database.ExecuteSqlRawAsync(History);
+        await using var db = await _database.AtAsync("20261122030000_HeldPaymentSettlement", History);
 
         // Act
         await db.Database.MigrateAsync();
@@ -37,19 +29,12 @@ public sealed class FraudRefundMigrationTests : IDisposable
         Assert.Equal(2500m, await db.Cards.Select(c => c.Balance).SingleAsync());
     }
 
-    private const string History =
-        "INSERT INTO CardHolders (Id, IsSimulated, FullName, CreatedUtc) VALUES (1, 1, 'Simulated', '2026-06-01 00:00:00');" +
-        "INSERT INTO Cards (Id, CardHolderId, Fingerprint, Last4, Brand, ExpiryMonth, ExpiryYear, CardholderName, CreditLimit, Balance, AddedUtc) " +
-        "VALUES (1, 1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '1111', 'Visa', 12, 2030, 'ADA', 1000000, 250000, '2026-06-01 00:00:00');" +
-        "INSERT INTO Terminals (Id, Name, Category, X, Y) VALUES (1, 'Shop', 'Retail', 0, 0);" +
+    private static readonly string History =
+        MigrationDatabase.OneCardSql(creditLimitCents: 1000000, balanceCents: 250000) +
         "INSERT INTO Transactions (Id, CardId, TerminalId, Amount, TimestampUtc, Source, Label, LabelledUtc, LabelledBy) VALUES " +
         "(1, 1, 1, 4000, '2026-06-02 09:00:00', 'Simulated', 'Fraud', '2026-06-02 09:00:00', 'simulator');" +
         "INSERT INTO Transactions (Id, CardId, TerminalId, Amount, TimestampUtc, Source, Decision, ModelVersion, Reasons, ScoringMilliseconds, RiskScore, Label, LabelledUtc, LabelledBy) VALUES " +
         "(2, 1, 1, 250000, '2026-06-02 10:00:00', 'CardHolder', 'Approved', 'gbt-1', '[]', 1.0, 10, 'Fraud', '2026-06-03 09:00:00', 'a@example.test');";
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _database.Dispose();
 }

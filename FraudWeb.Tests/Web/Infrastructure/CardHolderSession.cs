@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using FraudWeb.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
@@ -85,6 +87,17 @@ public sealed class CardHolderSession : IDisposable
         var location = Html.Location(response);
         return long.Parse(location[(location.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A payment's row in the history on the profile page, and the decision its status badge shows.</summary>
+    public async Task<(string Decision, IElement Row)> HistoryRowAsync(long transactionId)
+    {
+        var profile = await Html.GetPageAsync(Client, "/Profile");
+        var row = profile.QuerySelector($"#transactions tr[data-transaction-id='{transactionId}']")!;
+        return (row.QuerySelector("[data-decision]")!.GetAttribute("data-decision")!, row);
+    }
+
+    /// <summary>The payment's own result page.</summary>
+    public Task<IHtmlDocument> DetailsAsync(long transactionId) => Html.GetPageAsync(Client, $"/Transactions/Details/{transactionId}");
 
     public void Dispose() => Client.Dispose();
 }

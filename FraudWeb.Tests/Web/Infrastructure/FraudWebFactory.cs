@@ -1,8 +1,10 @@
 using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -74,6 +76,18 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<FraudDbContext>());
     }
+
+    /// <summary>A transaction as stored now.</summary>
+    public Task<CardTransaction> TransactionAsync(long id) =>
+        QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
+
+    /// <summary>A card's balance as stored now.</summary>
+    public Task<decimal> BalanceAsync(long cardId) =>
+        QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync());
+
+    /// <summary>The one fraud report on a transaction (fails if there is none or more than one).</summary>
+    public Task<FraudReport> ReportOfAsync(long transactionId) =>
+        QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == transactionId));
 
     protected override void Dispose(bool disposing)
     {

@@ -45,6 +45,13 @@ public static class Html
         return response.Headers.Location?.OriginalString ?? throw new InvalidOperationException($"No redirect: {(int)response.StatusCode}.");
     }
 
+    /// <summary>The heading of the page's status box, e.g. a payment's outcome on its result page.</summary>
+    public static string StatusHeading(IHtmlDocument page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.QuerySelector("[role=status] h1")!.TextContent.Trim();
+    }
+
     public static IReadOnlyList<string> ValidationMessages(IHtmlDocument page)
     {
         ArgumentNullException.ThrowIfNull(page);

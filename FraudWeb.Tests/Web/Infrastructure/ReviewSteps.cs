@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using AngleSharp.Html.Dom;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -25,6 +26,13 @@ public static class ReviewSteps
         await session.SignOutAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(FraudWebFactory.Password)).StatusCode);
         return session;
+    }
+
+    /// <summary>An analyst signs in only to decide one transaction's queue item, as <see cref="DecideAsync"/> does.</summary>
+    public static async Task<HttpResponseMessage> DecideAsAnalystAsync(FraudWebFactory factory, long transactionId, bool confirm)
+    {
+        using var analyst = await SignedInAsAsync(factory, Roles.Analyst);
+        return await analyst.DecideAsync(transactionId, confirm);
     }
 
     /// <summary>Reports one of the session's transactions through the report form.</summary>
@@ -69,6 +77,24 @@ public static class ReviewSteps
         throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
     }
 
+    /// <summary>Analysts press their buttons at the same moment; each response with the page it redirects to.</summary>
+    public static async Task<(HttpResponseMessage[] Responses, IReadOnlyList<IHtmlDocument> Pages)> SubmitAtOnceAsync(
+        this IReadOnlyList<DecisionForm> forms, bool confirm)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        var responses = await Task.WhenAll(forms.Select(f => f.SubmitAsync(confirm)));
+        var pages = new List<IHtmlDocument>();
+        for (var i = 0; i < forms.Count; i++) pages.Add(await Html.GetPageAsync(forms[i].Analyst.Client, Html.Location(responses[i])));
+        return (responses, pages);
+    }
+
+    /// <summary>The error the review page shows for a decision it refused, or null.</summary>
+    public static string? ReviewError(this IHtmlDocument page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.QuerySelector("[data-testid=review-error]")?.TextContent;
+    }
+
     /// <summary>Waits for the background worker to finish every queued run (the test's only wait; generous limit).</summary>
     public static async Task<RetrainingRun> WaitForRunAsync(FraudWebFactory factory, long runId)
     {
@@ -91,4 +117,11 @@ public sealed record DecisionForm(CardHolderSession Analyst, string Action, IRea
     public Task<HttpResponseMessage> SubmitAsync(bool confirm) =>
         Analyst.Client.PostAsync(new Uri(Action, UriKind.Relative),
             new FormUrlEncodedContent(Fields.Append(new("Confirm", confirm ? "true" : "false"))));
+
+    /// <summary>Presses a button and opens the page the decision redirects to (with its message or error).</summary>
+    public async Task<(HttpResponseMessage Response, IHtmlDocument Page)> SubmitAndFollowAsync(bool confirm)
+    {
+        var response = await SubmitAsync(confirm);
+        return (response, await Html.GetPageAsync(Analyst.Client, Html.Location(response)));
+    }
 }

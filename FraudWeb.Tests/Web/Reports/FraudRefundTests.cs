@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using AngleSharp.Html.Dom;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Reports;
@@ -18,39 +17,20 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
     private const string NotMe = "I have never shopped there.";
     private const double DeclinedProbability = 0.95;
 
-    /// <summary>A new holder's payment that the (controlled) scorer decides as the probability says.</summary>
-    private async Task<(CardHolderSession Holder, long CardId, long TransactionId)> PaidAsync(decimal amount, double probability, Decision expected)
-    {
-        var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync(1000m);
-        var merchant = await Merchants.OrdinaryAsync(factory);
-        factory.Risk.Probability = probability;
-        long id;
-        try
-        {
-            id = await holder.PayAndGetIdAsync(card, merchant, amount);
-        }
-        finally
-        {
-            factory.Risk.Probability = ControlledRiskModel.HeldProbability;
-        }
-        Assert.Equal(expected, (await TransactionAsync(id)).Verdict!.Decision);
-        return (holder, card, id);
-    }
+    private Task<(CardHolderSession Holder, long CardId, long TransactionId)> PaidAsync(decimal amount, double probability, Decision expected) =>
+        factory.NewHolderPaidAsync(amount, probability, expected);
 
     private Task<(CardHolderSession Holder, long CardId, long TransactionId)> ApprovedAsync(decimal amount) =>
         PaidAsync(amount, ControlledRiskModel.ApprovedProbability, Decision.Approved);
 
-    private Task<CardTransaction> TransactionAsync(long id) =>
-        factory.QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
-
-    private Task<decimal> BalanceAsync(long cardId) =>
-        factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync());
-
-    private Task<FraudReport> ReportOfAsync(long transactionId) =>
-        factory.QueryAsync(db => db.FraudReports.AsNoTracking().OrderByDescending(r => r.Id).FirstAsync(r => r.TransactionId == transactionId));
-
-    private static async Task<IHtmlDocument> ProfileAsync(CardHolderSession holder) => await Html.GetPageAsync(holder.Client, "/Profile");
+    /// <summary>A new holder's payment (approved unless said otherwise) that they have reported as "not me".</summary>
+    private async Task<(CardHolderSession Holder, long CardId, long TransactionId)> ReportedNotMeAsync(
+        double probability = ControlledRiskModel.ApprovedProbability, Decision expected = Decision.Approved)
+    {
+        var (holder, card, id) = await PaidAsync(250m, probability, expected);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.NotMe, NotMe)).StatusCode);
+        return (holder, card, id);
+    }
 
     [Fact]
     public async Task Decide_ConfirmNotMeOnApprovedPayment_BalanceRestoredAndHolderSeesRefund()
@@ -58,23 +38,22 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await ApprovedAsync(250m);
         using var _ = holder;
-        Assert.Equal(250m, await BalanceAsync(card));
+        Assert.Equal(250m, await factory.BalanceAsync(card));
         Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.NotMe, NotMe)).StatusCode);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert: the label, the report's decision and the credit landed together.
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(0m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Fraud, tx.Label);
         Assert.NotNull(tx.RefundedUtc);
         Assert.Equal(RefundReasons.ConfirmedFraud, tx.RefundReason);
-        Assert.Equal(ReportStatus.Confirmed, (await ReportOfAsync(id)).Status);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
 
-        var profile = await ProfileAsync(holder);
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
         var row = profile.QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
         Assert.Equal("Refunded", row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
         Assert.Contains("Refunded — confirmed fraud", row.TextContent, StringComparison.Ordinal);
@@ -82,8 +61,8 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         Assert.NotNull(profile.QuerySelector($"#fraud-history tr[data-transaction-id='{id}'] [data-decision=Refunded]"));
         Assert.Equal("1000", profile.QuerySelector($"[data-card-id='{card}'] [data-available]")!.GetAttribute("data-available")!.Split('.')[0]);
 
-        var details = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
-        Assert.Equal("Refunded — confirmed fraud", details.QuerySelector("[role=status] h1")!.TextContent.Trim());
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal("Refunded — confirmed fraud", Html.StatusHeading(details));
         Assert.Equal("true", details.QuerySelector("[role=status]")!.GetAttribute("data-refunded"));
         Assert.Contains("1,000.00", details.QuerySelector("dl")!.TextContent, StringComparison.Ordinal);
         Assert.Null(details.QuerySelector("[data-testid=report-link]"));
@@ -96,23 +75,21 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
     public async Task Decide_RejectNotMeOnApprovedPayment_NoRefund()
     {
         // Arrange
-        var (holder, card, id) = await ApprovedAsync(250m);
+        var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: false);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(250m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Legitimate, tx.Label);
         Assert.Null(tx.RefundedUtc);
-        Assert.Equal(ReportStatus.Rejected, (await ReportOfAsync(id)).Status);
-        var row = (await ProfileAsync(holder)).QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
-        Assert.Equal("Approved", row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+        Assert.Equal(ReportStatus.Rejected, (await factory.ReportOfAsync(id)).Status);
+        var (decision, row) = await holder.HistoryRowAsync(id);
+        Assert.Equal("Approved", decision);
         Assert.Null(row.QuerySelector("[data-testid=refund-note]"));
     }
 
@@ -120,22 +97,20 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
     public async Task Decide_ConfirmNotMeOnDeclinedPayment_NothingChargedSoNoRefund()
     {
         // Arrange
-        var (holder, card, id) = await PaidAsync(250m, DeclinedProbability, Decision.Declined);
+        var (holder, card, id) = await ReportedNotMeAsync(DeclinedProbability, Decision.Declined);
         using var _ = holder;
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(0m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Fraud, tx.Label);
         Assert.Null(tx.RefundedUtc);
-        var row = (await ProfileAsync(holder)).QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
-        Assert.Equal("Declined", row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+        var (decision, row) = await holder.HistoryRowAsync(id);
+        Assert.Equal("Declined", decision);
         Assert.Contains("Confirmed fraud", row.TextContent, StringComparison.Ordinal);
     }
 
@@ -147,7 +122,7 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         using var _ = holder;
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         await analyst.DecideAsync(id, confirm: false);
-        Assert.Equal(300m, await BalanceAsync(card));
+        Assert.Equal(300m, await factory.BalanceAsync(card));
         await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
 
         // Act
@@ -155,8 +130,8 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(0m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
         Assert.NotNull(tx.RefundedUtc);
     }
@@ -165,43 +140,31 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
     public async Task Decide_TwoAnalystsConfirmAtOnce_RefundedOnce()
     {
         // Arrange: another approved payment keeps the balance above zero, so a second credit would show.
-        var (holder, card, id) = await ApprovedAsync(250m);
+        var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        factory.Risk.Probability = ControlledRiskModel.ApprovedProbability;
-        try
-        {
-            await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 400m);
-        }
-        finally
-        {
-            factory.Risk.Probability = ControlledRiskModel.HeldProbability;
-        }
-        Assert.Equal(650m, await BalanceAsync(card));
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
+        await factory.PayAtRiskAsync(holder, card, 400m, ControlledRiskModel.ApprovedProbability);
+        Assert.Equal(650m, await factory.BalanceAsync(card));
         using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var forms = new[] { await first.DecisionFormAsync(id), await second.DecisionFormAsync(id) };
 
         // Act
-        var responses = await Task.WhenAll(forms.Select(f => f.SubmitAsync(confirm: true)));
-        var pages = new List<IHtmlDocument>();
-        for (var i = 0; i < forms.Length; i++) pages.Add(await Html.GetPageAsync(forms[i].Analyst.Client, Html.Location(responses[i])));
+        var (responses, pages) = await forms.SubmitAtOnceAsync(confirm: true);
 
         // Assert
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
-        Assert.Single(pages, p => p.QuerySelector("[data-testid=review-error]")?.TextContent.Contains("already decided", StringComparison.Ordinal) == true);
-        Assert.Equal(400m, await BalanceAsync(card));
-        Assert.NotNull((await TransactionAsync(id)).RefundedUtc);
-        Assert.Equal(ReportStatus.Confirmed, (await ReportOfAsync(id)).Status);
+        Assert.Single(pages, p => p.ReviewError()?.Contains("already decided", StringComparison.Ordinal) == true);
+        Assert.Equal(400m, await factory.BalanceAsync(card));
+        Assert.NotNull((await factory.TransactionAsync(id)).RefundedUtc);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
     }
 
     [Fact]
     public async Task Decide_SecondAnalystWithStaleForm_AlreadyDecidedAndRefundedOnce()
     {
         // Arrange
-        var (holder, card, id) = await ApprovedAsync(250m);
+        var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
         using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var firstForm = await first.DecisionFormAsync(id);
@@ -209,25 +172,22 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
 
         // Act
         var won = await firstForm.SubmitAsync(confirm: true);
-        var late = await secondForm.SubmitAsync(confirm: true);
-        var page = await Html.GetPageAsync(second.Client, Html.Location(late));
+        var (_, page) = await secondForm.SubmitAndFollowAsync(confirm: true);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, won.StatusCode);
-        Assert.Contains(ReviewService.AlreadyDecided, page.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(0m, await BalanceAsync(card));
-        Assert.Equal(first.Email, (await TransactionAsync(id)).LabelledBy);
+        Assert.Contains(ReviewService.AlreadyDecided, page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        Assert.Equal(first.Email, (await factory.TransactionAsync(id)).LabelledBy);
     }
 
     [Fact]
     public async Task Report_AfterRefund_RefusedAndNothingCharged()
     {
         // Arrange
-        var (holder, card, id) = await ApprovedAsync(250m);
+        var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await analyst.DecideAsync(id, confirm: true);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Act: "this was me" would make it legitimate again, i.e. charge it again.
         var response = await holder.ReportAsync(id, ReportKind.ThisWasMe, "Actually it was my son.");
@@ -235,28 +195,18 @@ public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
-        Assert.Equal(0m, await BalanceAsync(card));
-        Assert.Equal(FraudLabel.Fraud, (await TransactionAsync(id)).Label);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        Assert.Equal(FraudLabel.Fraud, (await factory.TransactionAsync(id)).Label);
     }
 
     [Fact]
     public async Task ChartData_RefundedPayment_NotCountedAsSpend()
     {
         // Arrange
-        var (holder, card, id) = await ApprovedAsync(250m);
+        var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        factory.Risk.Probability = ControlledRiskModel.ApprovedProbability;
-        try
-        {
-            await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 40m);
-        }
-        finally
-        {
-            factory.Risk.Probability = ControlledRiskModel.HeldProbability;
-        }
-        await holder.ReportAsync(id, ReportKind.NotMe, NotMe);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await analyst.DecideAsync(id, confirm: true);
+        await factory.PayAtRiskAsync(holder, card, 40m, ControlledRiskModel.ApprovedProbability);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Act
         var json = await holder.Client.GetStringAsync(new Uri("/Profile/ChartData", UriKind.Relative));

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Services.Scoring;
@@ -24,6 +25,33 @@ public sealed class HeldPaymentFactory : FraudWebFactory
     }
 
     public ControlledRiskModel Risk { get; } = new();
+
+    /// <summary>Pays at an ordinary merchant with the risk set to <paramref name="probability"/> for this one payment; its id.</summary>
+    public async Task<long> PayAtRiskAsync(CardHolderSession holder, long cardId, decimal amount, double probability)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        var merchant = await Merchants.OrdinaryAsync(this);
+        Risk.Probability = probability;
+        try
+        {
+            return await holder.PayAndGetIdAsync(cardId, merchant, amount);
+        }
+        finally
+        {
+            Risk.Probability = ControlledRiskModel.HeldProbability;
+        }
+    }
+
+    /// <summary>A new card holder with one card and one payment on it, decided as <paramref name="expected"/> (checked).</summary>
+    public async Task<(CardHolderSession Holder, long CardId, long TransactionId)> NewHolderPaidAsync(
+        decimal amount, double probability, Decision expected, decimal creditLimit = 1000m)
+    {
+        var holder = await CardHolderSession.RegisteredAsync(this);
+        var card = await holder.AddCardAsync(creditLimit);
+        var id = await PayAtRiskAsync(holder, card, amount, probability);
+        Assert.Equal(expected, (await TransactionAsync(id)).Verdict!.Decision);
+        return (holder, card, id);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using AngleSharp.Html.Dom;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Reports;
@@ -17,33 +16,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
 {
     private const string Reason = "That was me, buying a present.";
 
-    private async Task<(CardHolderSession Holder, long CardId, long TransactionId)> HeldAsync(decimal amount, decimal creditLimit = 1000m)
-    {
-        var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync(creditLimit);
-        var merchant = await Merchants.OrdinaryAsync(factory);
-        var id = await holder.PayAndGetIdAsync(card, merchant, amount);
-        var stored = await TransactionAsync(id);
-        Assert.Equal(Decision.Review, stored.Verdict!.Decision);
-        return (holder, card, id);
-    }
-
-    private Task<CardTransaction> TransactionAsync(long id) =>
-        factory.QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
-
-    private Task<decimal> BalanceAsync(long cardId) =>
-        factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync());
-
-    private static async Task<(string Decision, string Text)> HistoryBadgeAsync(CardHolderSession holder, long id)
-    {
-        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
-        var row = profile.QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
-        var badge = row.QuerySelector("[data-decision]")!;
-        return (badge.GetAttribute("data-decision")!, row.TextContent);
-    }
-
-    private static async Task<IHtmlDocument> DetailsAsync(CardHolderSession holder, long id) =>
-        await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
+    private Task<(CardHolderSession Holder, long CardId, long TransactionId)> HeldAsync(decimal amount, decimal creditLimit = 1000m) =>
+        factory.NewHolderPaidAsync(amount, ControlledRiskModel.HeldProbability, Decision.Review, creditLimit);
 
     [Fact]
     public async Task Submit_ReviewBand_HeldNotChargedAndShownHeldForReview()
@@ -53,12 +27,12 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         using var _ = holder;
 
         // Assert
-        Assert.Equal(0m, await BalanceAsync(card));
-        var (decision, text) = await HistoryBadgeAsync(holder, id);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        var (decision, row) = await holder.HistoryRowAsync(id);
         Assert.Equal("Review", decision);
-        Assert.Contains("Held for review", text, StringComparison.Ordinal);
-        var details = await DetailsAsync(holder, id);
-        Assert.Equal("Held for review", details.QuerySelector("[role=status] h1")!.TextContent.Trim());
+        Assert.Contains("Held for review", row.TextContent, StringComparison.Ordinal);
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal("Held for review", Html.StatusHeading(details));
     }
 
     [Fact]
@@ -67,22 +41,21 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act: without a report, "Legitimate" posts Confirm=false.
-        var response = await analyst.DecideAsync(id, confirm: false);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var tx = await TransactionAsync(id);
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Legitimate, tx.Label);
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
-        Assert.Equal(250m, await BalanceAsync(card));
-        var (decision, text) = await HistoryBadgeAsync(holder, id);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        var (decision, row) = await holder.HistoryRowAsync(id);
         Assert.Equal("ApprovedAfterReview", decision);
-        Assert.Contains("Approved after review", text, StringComparison.Ordinal);
-        var details = await DetailsAsync(holder, id);
-        Assert.Equal("Approved after review", details.QuerySelector("[role=status] h1")!.TextContent.Trim());
+        Assert.Contains("Approved after review", row.TextContent, StringComparison.Ordinal);
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal("Approved after review", Html.StatusHeading(details));
         Assert.Contains("750.00", details.QuerySelector("dl")!.TextContent, StringComparison.Ordinal);
     }
 
@@ -92,23 +65,22 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm: true);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var tx = await TransactionAsync(id);
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Fraud, tx.Label);
         Assert.Equal(ReviewSettlement.Declined, tx.Settlement);
-        Assert.Equal(0m, await BalanceAsync(card));
-        var (decision, text) = await HistoryBadgeAsync(holder, id);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        var (decision, row) = await holder.HistoryRowAsync(id);
         Assert.Equal("DeclinedAfterReview", decision);
-        Assert.Contains("Declined after review", text, StringComparison.Ordinal);
-        Assert.Contains(DeclineReasons.ConfirmedFraud, text, StringComparison.Ordinal);
-        var details = await DetailsAsync(holder, id);
-        Assert.Equal("Declined after review", details.QuerySelector("[role=status] h1")!.TextContent.Trim());
+        Assert.Contains("Declined after review", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains(DeclineReasons.ConfirmedFraud, row.TextContent, StringComparison.Ordinal);
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal("Declined after review", Html.StatusHeading(details));
         Assert.Equal(DeclineReasons.ConfirmedFraud, details.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
     }
 
@@ -118,16 +90,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Arrange: 700 is held; then an approved 500 uses the credit the held payment needed.
         var (holder, card, id) = await HeldAsync(700m, creditLimit: 1000m);
         using var _ = holder;
-        factory.Risk.Probability = ControlledRiskModel.ApprovedProbability;
-        try
-        {
-            var approved = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 500m);
-            Assert.Equal(Decision.Approved, (await TransactionAsync(approved)).Verdict!.Decision);
-        }
-        finally
-        {
-            factory.Risk.Probability = ControlledRiskModel.HeldProbability;
-        }
+        var approved = await factory.PayAtRiskAsync(holder, card, 500m, ControlledRiskModel.ApprovedProbability);
+        Assert.Equal(Decision.Approved, (await factory.TransactionAsync(approved)).Verdict!.Decision);
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
@@ -135,14 +99,14 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var tx = await TransactionAsync(id);
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Legitimate, tx.Label);
         Assert.Equal(analyst.Email, tx.LabelledBy);
         Assert.Equal(ReviewSettlement.Declined, tx.Settlement);
         Assert.Equal(DeclineReasons.InsufficientCredit, tx.SettlementReason);
-        Assert.Equal(500m, await BalanceAsync(card));
-        var details = await DetailsAsync(holder, id);
-        Assert.Equal("Declined after review", details.QuerySelector("[role=status] h1")!.TextContent.Trim());
+        Assert.Equal(500m, await factory.BalanceAsync(card));
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal("Declined after review", Html.StatusHeading(details));
         Assert.Equal(DeclineReasons.InsufficientCredit, details.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
     }
 
@@ -159,16 +123,15 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
             owner.Erase();
             await db.SaveChangesAsync();
         }
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        await analyst.DecideAsync(id, confirm: false);
+        await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false);
 
         // Assert
-        var tx = await TransactionAsync(id);
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(ReviewSettlement.Declined, tx.Settlement);
         Assert.Equal(DeclineReasons.AccountClosed, tx.SettlementReason);
-        Assert.Equal(0m, await BalanceAsync(card));
+        Assert.Equal(0m, await factory.BalanceAsync(card));
     }
 
     [Fact]
@@ -184,15 +147,14 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
 
         // Act
         var won = await firstForm.SubmitAsync(confirm: false);
-        var late = await secondForm.SubmitAsync(confirm: false);
-        var page = await Html.GetPageAsync(second.Client, Html.Location(late));
+        var (late, page) = await secondForm.SubmitAndFollowAsync(confirm: false);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, won.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
-        Assert.Contains("already decided", page.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(250m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Contains("already decided", page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(first.Email, tx.LabelledBy);
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
     }
@@ -208,16 +170,14 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var forms = new[] { await first.DecisionFormAsync(id), await second.DecisionFormAsync(id) };
 
         // Act: whichever order the server interleaves them in, only one decision may land.
-        var responses = await Task.WhenAll(forms.Select(f => f.SubmitAsync(confirm: false)));
-        var pages = new List<IHtmlDocument>();
-        for (var i = 0; i < forms.Length; i++) pages.Add(await Html.GetPageAsync(forms[i].Analyst.Client, Html.Location(responses[i])));
+        var (responses, pages) = await forms.SubmitAtOnceAsync(confirm: false);
 
         // Assert
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
-        Assert.Single(pages, p => p.QuerySelector("[data-testid=review-error]")?.TextContent.Contains("already decided", StringComparison.Ordinal) == true);
+        Assert.Single(pages, p => p.ReviewError()?.Contains("already decided", StringComparison.Ordinal) == true);
         Assert.Single(pages, p => p.QuerySelectorAll("[role=status]").Any(e => e.TextContent.Contains("Decision recorded.", StringComparison.Ordinal)));
-        Assert.Equal(250m, await BalanceAsync(card));
-        Assert.Equal(ReviewSettlement.Charged, (await TransactionAsync(id)).Settlement);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(id)).Settlement);
     }
 
     [Fact]
@@ -242,8 +202,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Assert: the transaction's own token refuses the second decision, fraud label included (no card change).
         var conflict = Assert.IsType<DbUpdateConcurrencyException>(error);
         Assert.Contains(conflict.Entries, e => e.Entity is CardTransaction);
-        Assert.Equal(250m, await BalanceAsync(card));
-        var tx = await TransactionAsync(id);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Legitimate, tx.Label);
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
     }
@@ -257,17 +217,16 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
         await holder.ReportAsync(id, kind, Reason);
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.DecideAsync(id, confirm);
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var tx = await TransactionAsync(id);
+        var tx = await factory.TransactionAsync(id);
         Assert.Equal(settlement, tx.Settlement);
-        Assert.Equal(balance, await BalanceAsync(card));
-        var report = await factory.QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == id));
+        Assert.Equal(balance, await factory.BalanceAsync(card));
+        var report = await factory.ReportOfAsync(id);
         Assert.Equal(ReportStatus.Confirmed, report.Status);
     }
 
@@ -285,13 +244,12 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         await second.DecideAsync(id, confirm: true);
 
         // Act
-        var late = await heldForm.SubmitAsync(confirm: false);
-        var page = await Html.GetPageAsync(first.Client, Html.Location(late));
+        var (_, page) = await heldForm.SubmitAndFollowAsync(confirm: false);
 
         // Assert
-        Assert.Contains("already decided", page.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(250m, await BalanceAsync(card));
-        Assert.Equal(second.Email, (await TransactionAsync(id)).LabelledBy);
+        Assert.Contains("already decided", page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        Assert.Equal(second.Email, (await factory.TransactionAsync(id)).LabelledBy);
     }
 
     [Fact]
@@ -310,13 +268,12 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, (await heldForm.SubmitAsync(confirm: false)).StatusCode);
 
         // Act: the report itself is still open, but the payment has changed since the second analyst loaded it.
-        var late = await reportForm.SubmitAsync(confirm: true);
-        var page = await Html.GetPageAsync(second.Client, Html.Location(late));
+        var (_, page) = await reportForm.SubmitAndFollowAsync(confirm: true);
 
         // Assert
-        Assert.Contains(ReviewService.AlreadyDecided, page.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(250m, await BalanceAsync(card));
-        var report = await factory.QueryAsync(db => db.FraudReports.AsNoTracking().SingleAsync(r => r.TransactionId == id));
+        Assert.Contains(ReviewService.AlreadyDecided, page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(250m, await factory.BalanceAsync(card));
+        var report = await factory.ReportOfAsync(id);
         Assert.Equal(ReportStatus.Open, report.Status);
     }
 }

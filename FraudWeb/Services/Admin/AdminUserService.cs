@@ -85,14 +85,7 @@ public sealed class AdminUserService(
                 c.CreditLimit, c.Balance, c.AvailableCredit));
             transactions = await db.Transactions.AsNoTracking().Where(t => t.Card!.CardHolderId == holder.Id)
                 .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(RecentTransactions)
-                .Select(t => new TransactionRowViewModel(t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
-                    t.Verdict == null ? "Not scored"
-                        : t.RefundedUtc != null ? PaymentStatus.Refunded
-                        : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
-                        : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
-                        : t.Verdict.Decision.ToString(),
-                    t.Verdict == null ? null : t.Verdict.RiskScore,
-                    t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
+                .Select(TransactionRowViewModel.From())
                 .ToListAsync(cancellationToken);
             var reportRows = await db.FraudReports.AsNoTracking().Where(r => r.Transaction!.Card!.CardHolderId == holder.Id)
                 .OrderByDescending(r => r.CreatedUtc).ThenByDescending(r => r.Id).Take(RecentTransactions)

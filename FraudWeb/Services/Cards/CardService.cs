@@ -64,14 +64,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         if (card is null) return null;
         var recent = await db.Transactions.AsNoTracking().Where(t => t.CardId == id)
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20)
-            .Select(t => new TransactionRowViewModel(t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
-                t.Verdict == null ? "Not scored"
-                    : t.RefundedUtc != null ? PaymentStatus.Refunded
-                    : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
-                    : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
-                    : t.Verdict.Decision.ToString(),
-                t.Verdict == null ? null : t.Verdict.RiskScore,
-                t.Label == FraudLabel.Unknown ? null : t.Label.ToString(), null, t.SettlementReason))
+            .Select(TransactionRowViewModel.From())
             .ToListAsync(cancellationToken);
         return new CardDetailsViewModel(
             new CardSummaryViewModel(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit),

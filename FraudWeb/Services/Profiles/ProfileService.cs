@@ -125,17 +125,5 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         db.Transactions.AsNoTracking().Where(t => t.Card!.CardHolderId == holderId);
 
     private IQueryable<TransactionRowViewModel> Rows(IQueryable<CardTransaction> query) =>
-        query.Select(t => new TransactionRowViewModel(
-            t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
-            t.Verdict == null ? "Not scored"
-                : t.RefundedUtc != null ? PaymentStatus.Refunded
-                : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
-                : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
-                : t.Verdict.Decision.ToString(),
-            t.Verdict == null ? null : t.Verdict.RiskScore,
-            t.Label == FraudLabel.Unknown ? null : t.Label.ToString(),
-            // The latest report on it and its outcome, e.g. "NotMe: Confirmed".
-            db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
-                .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault(),
-            t.SettlementReason));
+        query.Select(TransactionRowViewModel.From(db.FraudReports));
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Linq.Expressions;
+using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Profile;
@@ -17,7 +19,33 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
 }
 
 public sealed record TransactionRowViewModel(long Id, DateTime TimestampUtc, string Card, string Merchant, string Category,
-    decimal Amount, string Decision, int? RiskScore, string? Label, string? Report = null, string? SettlementReason = null);
+    decimal Amount, string Decision, int? RiskScore, string? Label, string? Report = null, string? SettlementReason = null)
+{
+    /// <summary>
+    /// A payment as a history row, for every page that lists payments. An expression so that EF translates the status
+    /// (a review or refund outcome wins over the verdict's own decision) to SQL. With <paramref name="reports"/>, each
+    /// row also carries its latest report and outcome (e.g. "NotMe: Confirmed"); without, none.
+    /// </summary>
+    public static Expression<Func<CardTransaction, TransactionRowViewModel>> From(IQueryable<FraudReport>? reports = null)
+    {
+        // A captured bool, not "reports == null": EF drops the branch not taken (no subquery) but cannot compare a DbSet with null.
+        var withReport = reports is not null;
+        return t => new TransactionRowViewModel(
+            t.Id, t.TimestampUtc, t.Card!.Last4, t.Terminal!.Name, t.Terminal.Category, t.Amount,
+            t.Verdict == null ? "Not scored"
+                : t.RefundedUtc != null ? PaymentStatus.Refunded
+                : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
+                : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
+                : t.Verdict.Decision.ToString(),
+            t.Verdict == null ? null : t.Verdict.RiskScore,
+            t.Label == FraudLabel.Unknown ? null : t.Label.ToString(),
+            withReport
+                ? reports!.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
+                    .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault()
+                : null,
+            t.SettlementReason);
+    }
+}
 
 /// <summary>A row's status beyond the verdict's own decision (Approved, Review, Declined): rendered by _DecisionBadge.</summary>
 public static class PaymentStatus
