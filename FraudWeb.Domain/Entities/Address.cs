@@ -9,11 +9,19 @@ public sealed record Address
         if (string.IsNullOrWhiteSpace(city)) throw new DomainException("Enter your town or city.");
         if (string.IsNullOrWhiteSpace(postcode)) throw new DomainException("Enter your postcode.");
         if (string.IsNullOrWhiteSpace(country)) throw new DomainException("Enter your country.");
-        Line1 = line1.Trim();
-        Line2 = string.IsNullOrWhiteSpace(line2) ? null : line2.Trim();
-        City = city.Trim();
-        Postcode = postcode.Trim().ToUpperInvariant();
-        Country = country.Trim();
+        Line1 = PersonalDetailsLimits.Checked(line1, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
+        Line2 = string.IsNullOrWhiteSpace(line2) ? null
+            : PersonalDetailsLimits.Checked(line2, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
+        City = PersonalDetailsLimits.Checked(city, 1, PersonalDetailsLimits.CityMaxLength, "The town or city must be at most 60 characters.");
+        var code = postcode.Trim();
+        if (code.Length > PersonalDetailsLimits.PostcodeMaxLength
+            || !System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        {
+            throw new DomainException("Enter a valid postcode.");
+        }
+        Postcode = code.ToUpperInvariant();
+        Country = PersonalDetailsLimits.Checked(country, PersonalDetailsLimits.CountryMinLength, PersonalDetailsLimits.CountryMaxLength,
+            "The country must be 2 to 60 characters.");
     }
 
     private Address()

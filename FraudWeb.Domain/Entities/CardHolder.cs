@@ -48,8 +48,9 @@ public class CardHolder
         if (string.IsNullOrWhiteSpace(fullName)) throw new DomainException("Enter your full name.");
         if (string.IsNullOrWhiteSpace(phoneNumber)) throw new DomainException("Enter your phone number.");
         EnsureAdult(dateOfBirth, nowUtc);
-        FullName = fullName.Trim();
-        PhoneNumber = phoneNumber.Trim();
+        FullName = PersonalDetailsLimits.Checked(fullName, PersonalDetailsLimits.FullNameMinLength, PersonalDetailsLimits.FullNameMaxLength,
+            "A name must be 2 to 100 characters.");
+        PhoneNumber = PersonalDetailsLimits.Checked(phoneNumber, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
         DateOfBirth = dateOfBirth;
         Address = address;
     }

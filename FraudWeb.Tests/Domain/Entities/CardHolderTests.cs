@@ -32,6 +32,48 @@ public sealed class CardHolderTests
         Assert.Equal(expectedMessage, exception.Message);
     }
 
+    [Theory]
+    [InlineData(" G ", "+1 555 0100", "A name must be 2 to 100 characters.")]
+    [InlineData("Grace Hopper", "+1 555 0100 0100 0100 0100 0100 0100", "A phone number must be at most 30 characters.")]
+    public void Register_DetailOutOfLimits_ThrowsNamingIt(string name, string phone, string expectedMessage)
+    {
+        // Act
+        var exception = Assert.Throws<DomainException>(() =>
+            CardHolder.Register("user-1", name, phone, new DateOnly(1990, 1, 1), Home, Now));
+
+        // Assert
+        Assert.Equal(expectedMessage, exception.Message);
+    }
+
+    [Fact]
+    public void Register_NameAtMaximumLength_IsKept() =>
+        Assert.Equal(PersonalDetailsLimits.FullNameMaxLength,
+            CardHolder.Register("user-1", new string('a', PersonalDetailsLimits.FullNameMaxLength), "+1 555 0100", new DateOnly(1990, 1, 1), Home, Now).FullName.Length);
+
+    [Theory]
+    [InlineData("ls1 1aa", null)]
+    [InlineData("-LS1", "Enter a valid postcode.")]
+    [InlineData("LS1 1AA 1AA 1AA", "Enter a valid postcode.")]
+    [InlineData("LS1; DROP", "Enter a valid postcode.")]
+    public void Address_Postcode_ValidatedWithTheFormsPattern(string postcode, string? expectedMessage)
+    {
+        // Act
+        var exception = Record.Exception(() => new Address("1 High Street", null, "Leeds", postcode, "United Kingdom"));
+
+        // Assert
+        Assert.Equal(expectedMessage, exception?.Message);
+    }
+
+    [Fact]
+    public void Address_LineOverLimit_Throws()
+    {
+        var tooLong = new string('x', PersonalDetailsLimits.AddressLineMaxLength + 1);
+
+        var exception = Assert.Throws<DomainException>(() => new Address("1 High Street", tooLong, "Leeds", "LS1 1AA", "United Kingdom"));
+
+        Assert.Equal("An address line must be at most 100 characters.", exception.Message);
+    }
+
     [Fact]
     public void Register_EighteenToday_IsAllowed() =>
         Assert.NotNull(CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(2008, 6, 15), Home, Now));

@@ -10,18 +10,18 @@ public sealed class CardHolderConfiguration : IEntityTypeConfiguration<CardHolde
     {
         builder.ToTable("CardHolders");
         builder.HasKey(h => h.Id);
-        builder.Property(h => h.FullName).HasMaxLength(100).IsRequired();
-        builder.Property(h => h.PhoneNumber).HasMaxLength(30);
+        builder.Property(h => h.FullName).HasMaxLength(PersonalDetailsLimits.FullNameMaxLength).IsRequired();
+        builder.Property(h => h.PhoneNumber).HasMaxLength(PersonalDetailsLimits.PhoneNumberMaxLength);
         builder.Property(h => h.UserId).HasMaxLength(450);
         builder.HasIndex(h => h.UserId).IsUnique();
         builder.HasOne<ApplicationUser>().WithOne().HasForeignKey<CardHolder>(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.OwnsOne(h => h.Address, address =>
         {
-            address.Property(a => a.Line1).HasColumnName("AddressLine1").HasMaxLength(100);
-            address.Property(a => a.Line2).HasColumnName("AddressLine2").HasMaxLength(100);
-            address.Property(a => a.City).HasColumnName("City").HasMaxLength(60);
-            address.Property(a => a.Postcode).HasColumnName("Postcode").HasMaxLength(12);
-            address.Property(a => a.Country).HasColumnName("Country").HasMaxLength(60);
+            address.Property(a => a.Line1).HasColumnName("AddressLine1").HasMaxLength(PersonalDetailsLimits.AddressLineMaxLength);
+            address.Property(a => a.Line2).HasColumnName("AddressLine2").HasMaxLength(PersonalDetailsLimits.AddressLineMaxLength);
+            address.Property(a => a.City).HasColumnName("City").HasMaxLength(PersonalDetailsLimits.CityMaxLength);
+            address.Property(a => a.Postcode).HasColumnName("Postcode").HasMaxLength(PersonalDetailsLimits.PostcodeMaxLength);
+            address.Property(a => a.Country).HasColumnName("Country").HasMaxLength(PersonalDetailsLimits.CountryMaxLength);
         });
         builder.Navigation(h => h.Cards).HasField("_cards").UsePropertyAccessMode(PropertyAccessMode.Field);
     }

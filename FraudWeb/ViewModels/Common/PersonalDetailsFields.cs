@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.ViewModels.Common;
 
@@ -6,13 +7,13 @@ namespace FraudWeb.ViewModels.Common;
 public abstract class PersonalDetailsFields
 {
     [Required(ErrorMessage = "Enter your full name.")]
-    [StringLength(100, MinimumLength = 2, ErrorMessage = "Your name must be 2 to 100 characters.")]
+    [StringLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
     [Display(Name = "Full name")]
     public string? FullName { get; set; }
 
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
-    [StringLength(30)]
+    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength)]
     [Display(Name = "Phone number")]
     public string? PhoneNumber { get; set; }
 
@@ -23,26 +24,26 @@ public abstract class PersonalDetailsFields
     public DateOnly? DateOfBirth { get; set; }
 
     [Required(ErrorMessage = "Enter the first line of your address.")]
-    [StringLength(100)]
+    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
     [Display(Name = "Address line 1")]
     public string? AddressLine1 { get; set; }
 
-    [StringLength(100)]
+    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
     [Display(Name = "Address line 2 (optional)")]
     public string? AddressLine2 { get; set; }
 
     [Required(ErrorMessage = "Enter your town or city.")]
-    [StringLength(60)]
+    [StringLength(PersonalDetailsLimits.CityMaxLength)]
     [Display(Name = "Town or city")]
     public string? City { get; set; }
 
     [Required(ErrorMessage = "Enter your postcode.")]
-    [RegularExpression(@"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$", ErrorMessage = "Enter a valid postcode.")]
+    [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
     [Display(Name = "Postcode")]
     public string? Postcode { get; set; }
 
     [Required(ErrorMessage = "Enter your country.")]
-    [StringLength(60, MinimumLength = 2)]
+    [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength)]
     [Display(Name = "Country")]
     public string? Country { get; set; }
 }

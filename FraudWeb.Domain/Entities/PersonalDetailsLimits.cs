@@ -1,0 +1,27 @@
+namespace FraudWeb.Domain.Entities;
+
+/// <summary>
+/// The sizes and shapes of a card holder's details, in one place: the entity enforces them, the forms (register,
+/// profile, administration) validate with them and the database columns are sized from them.
+/// </summary>
+public static class PersonalDetailsLimits
+{
+    public const int FullNameMinLength = 2;
+    public const int FullNameMaxLength = 100;
+    public const int PhoneNumberMaxLength = 30;
+    public const int AddressLineMaxLength = 100;
+    public const int CityMaxLength = 60;
+    public const int PostcodeMaxLength = 12;
+    public const int CountryMinLength = 2;
+    public const int CountryMaxLength = 60;
+
+    /// <summary>Letters, digits, spaces and hyphens, starting with a letter or digit (2 to 11 characters).</summary>
+    public const string PostcodePattern = @"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$";
+
+    internal static string Checked(string value, int min, int max, string tooShortOrLong)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length < min || trimmed.Length > max) throw new DomainException(tooShortOrLong);
+        return trimmed;
+    }
+}
