@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace FraudWeb.Tests.Web;
 
-/// <summary>The real executable with bad settings: one line naming the setting, exit 1, no stack trace, nothing created.</summary>
+/// <summary>
+/// The real executable with bad settings: one line naming the setting, exit 1, no stack trace, nothing created.
+/// (In-process, WebApplicationFactory only sees that the entry point returned, so these run the process.)
+/// </summary>
 public sealed class StartupConfigurationTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fraudweb-config-").FullName;
@@ -16,6 +19,7 @@ public sealed class StartupConfigurationTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.StartsWith("error: Cards:FingerprintKey is not set.", stderr, StringComparison.Ordinal);
+        Assert.Contains("Cards__FingerprintKey=$(openssl rand -base64 32)", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
     }
