@@ -36,5 +36,6 @@ COPY --from=build /app ./
 USER $APP_UID
 EXPOSE 8080
 
-# No HEALTHCHECK: the aspnet image ships neither curl nor wget. Probe http://<container>:8080/ from the orchestrator.
+# No HEALTHCHECK: the aspnet image ships neither curl nor wget. Probe http://<container>:8080/healthz from the
+# orchestrator (200 "Healthy" when the database is reachable and a model is serving, 503 otherwise).
 ENTRYPOINT ["dotnet", "FraudWeb.dll"]

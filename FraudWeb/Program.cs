@@ -21,6 +21,7 @@ builder.Services.AddFraudScoring(builder.Configuration);
 builder.Services.AddFraudRetraining();
 builder.Services.AddFraudWeb();
 builder.Services.AddFraudAdministration();
+builder.Services.AddFraudHealthChecks();
 var app = builder.Build();
 if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
 {

@@ -48,7 +48,7 @@ public static class WebServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes.</summary>
+    /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health.</summary>
     public static WebApplication UseFraudWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -72,6 +72,7 @@ public static class WebServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
+        app.MapFraudHealthChecks();
         return app;
     }
 
