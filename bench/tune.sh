@@ -5,7 +5,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 folds_dir=$1; folds=$2; shift 2
 fw() { dotnet "$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll" "$@"; }
-extras="customer_amount_ratio_30day"
+extras="customer_amount_ratio_30day,customer_avg_amount_1day_to_30day,customer_avg_amount_7day_to_30day"
 declare -A sets=(
   [baseline]="customer_id,day,$extras"
   [all]="customer_id,day"
