@@ -1,0 +1,63 @@
+using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Learning;
+using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Seeding;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FraudWeb.Tests.Web.Retraining;
+
+/// <summary>
+/// An existing installation upgraded to a new feature vector: the registered model was trained on the old features,
+/// so on start it cannot be loaded, a model on the current features is trained and serves, and the old one stays in
+/// the registry but cannot be promoted again.
+/// </summary>
+public sealed class ModelUpgradeTests
+{
+    [Fact]
+    public async Task Start_ActiveModelOfOlderFeatureSchema_TrainsAndServesCurrentSchemaOldOneNotPromotable()
+    {
+        // Arrange: a running installation whose active model file is replaced by one on an older, shorter vector.
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.IsActive));
+        var oldNames = TransactionFeatures.Names.Take(16).ToArray();
+        var oldModel = BoostedTreesTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
+        await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
+        {
+            ModelFile.Save(file, oldModel, new ModelMetadata { Version = before.Version });
+        }
+
+        // Act: start-up again
+        var initializer = app.Services.GetServices<IHostedService>().OfType<StartupInitializer>().Single();
+        await initializer.StartAsync(CancellationToken.None);
+
+        // Assert
+        var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(2, versions.Count);
+        var active = Assert.Single(versions, v => v.IsActive);
+        Assert.NotEqual(before.Version, active.Version);
+        var serving = app.Services.GetRequiredService<IServingModel>().Current!;
+        Assert.Equal(active.Version, serving.Version);
+        Assert.Equal(TransactionFeatures.Names, serving.Model.FeatureNames);
+        await using var scope = app.Services.CreateAsyncScope();
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        Assert.False(promoteOld.Succeeded);
+        Assert.Equal("This version's model file cannot be loaded.", Assert.Single(promoteOld.Errors).Value);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
+    }
+
+    private static Dataset OldSchemaData(string[] names)
+    {
+        var random = new Random(7);
+        const int rows = 400;
+        var features = new float[rows * names.Length];
+        var labels = new float[rows];
+        for (var i = 0; i < features.Length; i++) features[i] = (float)random.NextDouble();
+        for (var r = 0; r < rows; r++) labels[r] = features[r * names.Length] > 0.8f ? 1 : 0;
+        return new Dataset(features, rows, names.Length, labels, names);
+    }
+}
