@@ -42,12 +42,12 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await holderPage.GetByRole(AriaRole.Link, new() { Name = "Report this payment" }).ClickAsync();
         await AtAsync(holderPage, new Regex("/Reports/New\\?transactionId=\\d+$"), "the report form");
         await holderPage.GetByRole(AriaRole.Radio, new() { Name = "Not me: I did not make this payment" }).CheckAsync();
-        await holderPage.GetByLabel("Reason").FillAsync("I have never shopped there and my card was with me.");
+        await holderPage.GetByRole(AriaRole.Textbox, new() { Name = "Reason" }).FillAsync("I have never shopped there and my card was with me.");
         await Shot(holderPage, "review-02-report-form");
         await holderPage.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
         await AtAsync(holderPage, new Regex("/Profile$"), "the profile after sending the report");
         await holderPage.GetByRole(AriaRole.Status).Filter(new() { HasText = "your report has been sent" }).WaitForAsync();
-        Assert.Contains("not me", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("You reported: not me (being reviewed)", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync());
         await Shot(holderPage, "review-03-report-sent");
 
         // Act: the analyst signs in, opens the queue and finds the reported payment
@@ -70,6 +70,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await AtAsync(holderPage, new Regex("/Profile$"), "the profile");
         Assert.Contains("Refunded — confirmed fraud", await HistoryRow(holderPage, id).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Refunded — confirmed fraud", await holderPage.Locator($"#fraud-history tr[data-transaction-id='{id}']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("You reported: not me (confirmed)", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync());
         Assert.Equal(CreditLimit, await AvailableOnProfileAsync(holderPage, cardId));
         await Shot(holderPage, "review-06-profile-refunded");
 
@@ -101,13 +102,15 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.Equal(CreditLimit, await AvailableOnDetailsAsync(holderPage));
         await Shot(holderPage, "review-11-payment-held");
 
-        // Act: the analyst finds it in the queue (held, no report) and clears it
+        // Act: the analyst finds it in the queue (held, no report) and clears it, on a phone
         await SignInAsync(analystPage, analystEmail);
         await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         Assert.Contains("Held for review", await item.InnerTextAsync(), StringComparison.Ordinal);
         await Shot(analystPage, "review-12-queue-held");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Legitimate" }).ClickAsync();
+        await analystPage.SetViewportSizeAsync(390, 844); // the decision is reachable on a phone too
+        await Shot(analystPage, "review-12-queue-held-phone");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Legitimate: charge it" }).ClickAsync();
         await DecidedAsync(analystPage, id);
 
         // Assert: approved after review, charged to the card
