@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Tests.Browser.Infrastructure;
+using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
-using FraudWeb.Tests.Builders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -59,6 +59,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.Contains($"•••• {last4}", itemText, StringComparison.Ordinal);
         Assert.Contains("not me", itemText, StringComparison.Ordinal);
         Assert.True(await item.GetByRole(AriaRole.Listitem).CountAsync() >= 1, "The queue item shows no reasons for the score.");
+        Assert.Equal(1, await analystPage.GetByRole(AriaRole.Region, new() { Name = "120.00 at" }).Filter(new() { HasText = last4 }).CountAsync()); // named by its heading
 
         // Act: confirms the card holder's claim
         await item.GetByRole(AriaRole.Button, new() { Name = "Confirm the card holder's claim" }).ClickAsync();
