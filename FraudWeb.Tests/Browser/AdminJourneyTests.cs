@@ -12,10 +12,7 @@ namespace FraudWeb.Tests.Browser;
 /// <summary>An administrator creates a user and makes them an analyst; the new analyst reaches the review queue.</summary>
 public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
-    /// <summary>
-    /// The review queue. Issue 4 (branch retrain) adds it at "/Review"; until that is merged this is a test page behind
-    /// the same reports.review policy. MERGE: set to "/Review" and assert on the queue's heading.
-    /// </summary>
+    /// <summary>The analysts' review queue (behind the reports.review policy).</summary>
     private const string ReviewQueue = "/Review";
 
     [Fact]

@@ -9,11 +9,19 @@ namespace FraudWeb.Tests.Browser.Infrastructure;
 /// The app on a real Kestrel port (WebApplicationFactory.UseKestrel) and Debian's Chromium driven by Playwright.
 /// Playwright never downloads a browser here: <see cref="ChromiumLauncher"/> starts Debian's Chromium.
 /// </summary>
-public sealed class BrowserHost : IAsyncLifetime
+public class BrowserHost : IAsyncLifetime
 {
     private ChromiumLauncher? _chromium;
 
-    public FraudWebFactory Factory { get; } = new();
+    public BrowserHost()
+        : this(new FraudWebFactory())
+    {
+    }
+
+    /// <summary>For hosts whose app is configured differently (e.g. a serving model the test controls).</summary>
+    protected BrowserHost(FraudWebFactory factory) => Factory = factory;
+
+    public FraudWebFactory Factory { get; }
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public IBrowser Browser => _chromium?.Browser ?? throw new InvalidOperationException("The browser host is not started.");
 

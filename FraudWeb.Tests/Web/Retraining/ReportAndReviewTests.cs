@@ -35,7 +35,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         Assert.Equal(ReportStatus.Open, report.Status);
         Assert.Equal(Reason, report.Reason);
         var profile = await Html.GetPageAsync(session.Client, "/Profile");
-        Assert.Contains("not me: Open", profile.QuerySelector("[data-testid=report-status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("not me (being reviewed)", profile.QuerySelector("[data-testid=report-status]")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
