@@ -62,6 +62,9 @@ public class CardTransaction
 
     public bool IsRefunded => RefundedUtc is not null;
 
+    /// <summary>"This was me" disputes a stop; a payment that went through can only be reported as not the holder's.</summary>
+    public bool CanBeReportedAs(ReportKind kind) => kind == ReportKind.NotMe || !WasCharged;
+
     public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(card);

@@ -93,4 +93,27 @@ public sealed class CardTransactionTests
     }
 
     private static Verdict Verdict(int score, Decision decision) => new(score, decision, "gbt-test", "[]", 1.5, null);
+
+    [Theory]
+    [InlineData(Decision.Approved, false)]
+    [InlineData(Decision.Review, true)]
+    [InlineData(Decision.Declined, true)]
+    public void CanBeReportedAs_ThisWasMe_OnlyForAStoppedPayment(Decision decision, bool expected)
+    {
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Submitted(decision);
+
+        Assert.Equal(expected, transaction.CanBeReportedAs(ReportKind.ThisWasMe));
+        Assert.True(transaction.CanBeReportedAs(ReportKind.NotMe));
+    }
+
+    [Theory]
+    [InlineData(FraudLabel.Legitimate, false)]
+    [InlineData(FraudLabel.Fraud, true)]
+    public void CanBeReportedAs_ThisWasMeAfterReview_OnlyWhenNotCharged(FraudLabel decision, bool expected)
+    {
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Held();
+        transaction.ApplyLabel(decision, "analyst@example.test", FraudWeb.Tests.Builders.Payments.Later);
+
+        Assert.Equal(expected, transaction.CanBeReportedAs(ReportKind.ThisWasMe));
+    }
 }

@@ -11,6 +11,9 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
 {
     private const string Reason = "I did not make this payment.";
 
+    /// <summary>More than a new card's 5,000 credit: declined whatever the model says.</summary>
+    private const decimal OverCredit = 6000m;
+
     private async Task<(CardHolderSession Session, long TransactionId)> PaidAsync(decimal amount = 42m)
     {
         var session = await CardHolderSession.RegisteredAsync(factory);
@@ -73,6 +76,44 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("between 5 and 500", StringComparison.Ordinal));
         Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_ApprovedPayment_OffersOnlyNotMeAndRefusesThisWasMe()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        var stored = await factory.TransactionAsync(id);
+        Assert.True(stored.WasCharged);
+
+        // Act
+        var form = await Html.GetPageAsync(session.Client, $"/Reports/New?transactionId={id}");
+        var response = await session.ReportAsync(id, ReportKind.ThisWasMe, "It was me, let it through.");
+
+        // Assert
+        Assert.Null(form.QuerySelector("#kind-wasme"));
+        Assert.NotNull(form.QuerySelector("#kind-notme[checked]"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("went through", StringComparison.Ordinal));
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_DeclinedPayment_OffersThisWasMe()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync(OverCredit);
+        using var _ = session;
+
+        // Act
+        var form = await Html.GetPageAsync(session.Client, $"/Reports/New?transactionId={id}");
+        var response = await session.ReportAsync(id, ReportKind.ThisWasMe, "It was me, let it through.");
+
+        // Assert
+        Assert.NotNull(form.QuerySelector("#kind-wasme"));
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Equal(ReportKind.ThisWasMe, (await factory.ReportOfAsync(id)).Kind);
     }
 
     [Fact]
@@ -156,7 +197,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     {
         // Arrange: two reported payments; the larger amount scores at least as high.
         var (first, low) = await PaidAsync(12m);
-        var (second, high) = await PaidAsync(4900m);
+        var (second, high) = await PaidAsync(OverCredit);
         using var a = first;
         using var b = second;
         await first.ReportAsync(low, ReportKind.NotMe, Reason);
@@ -193,8 +234,8 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     [InlineData(ReportKind.ThisWasMe, false, FraudLabel.Fraud, ReportStatus.Rejected)]
     public async Task Decide_Report_SetsLabelAndClosesReport(ReportKind kind, bool confirm, FraudLabel label, ReportStatus status)
     {
-        // Arrange
-        var (session, id) = await PaidAsync();
+        // Arrange: "this was me" disputes a stop, so that payment is over the card's credit (declined whatever the model says).
+        var (session, id) = await PaidAsync(kind == ReportKind.ThisWasMe ? OverCredit : 42m);
         using var _ = session;
         await session.ReportAsync(id, kind, Reason);
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

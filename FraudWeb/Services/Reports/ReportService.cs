@@ -12,20 +12,22 @@ public sealed record ReportOutcome(bool NotFound, ServiceResult Result);
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 {
     public const string AlreadyRefunded = "This payment was confirmed as fraud and refunded to your card; there is nothing more to report.";
+    public const string WentThrough = "This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".";
 
     /// <summary>The form for one of the user's transactions; null when it is not theirs (a 404, not a 403: no probing).</summary>
     public async Task<NewReportViewModel?> NewFormAsync(string userId, long transactionId, NewReportViewModel? posted, CancellationToken cancellationToken)
     {
-        var row = await db.Transactions.AsNoTracking()
-            .Where(t => t.Id == transactionId && t.Card!.CardHolder!.UserId == userId)
-            .Select(t => new { t.TimestampUtc, t.Amount, Merchant = t.Terminal!.Name, t.Card!.Last4, Decision = t.Verdict == null ? "Not scored" : t.Verdict.Decision.ToString(), t.RefundedUtc })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (row is null) return null;
+        var transaction = await db.Transactions.AsNoTracking().Include(t => t.Terminal).Include(t => t.Card)
+            .FirstOrDefaultAsync(t => t.Id == transactionId && t.Card!.CardHolder!.UserId == userId, cancellationToken);
+        if (transaction is null) return null;
         var model = posted ?? new NewReportViewModel { TransactionId = transactionId };
         model.TransactionId = transactionId;
-        model.RefundedUtc = row.RefundedUtc;
+        model.RefundedUtc = transaction.RefundedUtc;
+        model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
+        if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
+        var decision = transaction.Verdict?.Decision.ToString() ?? "Not scored";
         model.Summary = string.Create(CultureInfo.InvariantCulture,
-            $"{row.Amount:0.00} at {row.Merchant} on {row.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {row.Last4}: {row.Decision}");
+            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {decision}");
         return model;
     }
 
@@ -42,6 +44,11 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         if (await db.Transactions.AnyAsync(t => t.Id == model.TransactionId && t.RefundedUtc != null, cancellationToken))
         {
             return new ReportOutcome(false, ServiceResult.Fail(AlreadyRefunded));
+        }
+        var transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == model.TransactionId, cancellationToken);
+        if (!transaction.CanBeReportedAs(model.Kind!.Value))
+        {
+            return new ReportOutcome(false, ServiceResult.Fail(WentThrough, nameof(model.Kind)));
         }
         try
         {

@@ -24,6 +24,9 @@ public sealed class NewReportViewModel
 
     /// <summary>Set when the payment was already refunded as confirmed fraud: the page says so instead of asking.</summary>
     public DateTime? RefundedUtc { get; set; }
+
+    /// <summary>Whether "This was me" is offered: only for a payment that was stopped (declined or held), not one that went through.</summary>
+    public bool CanSayThisWasMe { get; set; }
 }
 
 public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);
