@@ -1,24 +1,29 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.ML;
 
 namespace FraudWeb.Domain.Learning;
 
 /// <summary>
-/// Versioned binary model file (little-endian):
-/// magic "FWGBT\r\n\x1A", int32 format version, feature names, SHA-256 of the names (schema hash),
-/// metadata, sigmoid, bias, trees, and a trailing SHA-256 over every byte before it.
+/// Versioned model file (little-endian): magic "FWGBT\r\n\x1A", int32 format version, feature names, SHA-256 of the
+/// names (schema hash), metadata, TreeSHAP's node covers per tree, ML.NET's own model zip (Model.Save) as a
+/// length-prefixed blob, and a trailing SHA-256 over every byte before it. Format 1 was the retired hand-written
+/// learner's and is refused with a message saying so.
 /// </summary>
 public static class ModelFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+
+    /// <summary>The hand-written learner's format (before ML.NET); such a model can no longer be loaded.</summary>
+    public const int RetiredFormatVersion = 1;
 
     // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
     private const long MaxFileBytes = 512L * 1024 * 1024;
     private const int HashBytes = 32;
     private static readonly byte[] Magic = "FWGBT\r\n\u001A"u8.ToArray();
 
-    public static void Save(Stream stream, BoostedTreesModel model, ModelMetadata metadata)
+    public static void Save(Stream stream, FastTreeModel model, ModelMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
@@ -46,10 +51,17 @@ public static class ModelFile
                 writer.Write(value);
             }
 
-            writer.Write(model.Sigmoid);
-            writer.Write(model.Bias);
             writer.Write(model.Trees.Count);
-            foreach (var tree in model.Trees) WriteTree(writer, tree);
+            foreach (var tree in model.Trees)
+            {
+                WriteDoubles(writer, tree.NodeCover);
+                WriteDoubles(writer, tree.LeafCover);
+            }
+
+            using var zip = new MemoryStream();
+            model.Context.Model.Save(model.Transformer, model.InputSchema, zip);
+            writer.Write(zip.Length);
+            writer.Write(zip.GetBuffer(), 0, (int)zip.Length);
         }
         buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         buffer.Position = 0;
@@ -57,7 +69,7 @@ public static class ModelFile
     }
 
     /// <summary>Loads and verifies a model; expectedFeatureNames, when given, must match the file's schema.</summary>
-    public static (BoostedTreesModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null)
+    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] bytes = ReadAll(stream);
@@ -69,6 +81,8 @@ public static class ModelFile
         if (bytes.Length < Magic.Length + sizeof(int) + HashBytes)
             throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         int version = BitConverter.ToInt32(bytes, Magic.Length);
+        if (version == RetiredFormatVersion)
+            throw new ModelFormatException("Model file format version 1 was written by the retired hand-written learner; only ML.NET FastTree models (format 2) can serve. Train a new model.");
         if (version != FormatVersion)
             throw new ModelFormatException(version > FormatVersion
                 ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
@@ -87,7 +101,7 @@ public static class ModelFile
         }
     }
 
-    private static (BoostedTreesModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, IReadOnlyList<string>? expectedFeatureNames)
+    private static (FastTreeModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, IReadOnlyList<string>? expectedFeatureNames)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, bodyLength, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
         reader.ReadBytes(Magic.Length + sizeof(int));
@@ -111,21 +125,27 @@ public static class ModelFile
             Metrics = ReadMetrics(reader),
         };
 
-        double sigmoid = reader.ReadDouble();
-        double bias = reader.ReadDouble();
-        if (!double.IsFinite(sigmoid) || sigmoid <= 0 || !double.IsFinite(bias))
-            throw new ModelFormatException("Model file has an invalid sigmoid or bias.");
         int treeCount = ReadCount(reader, "tree");
-        var trees = new RegressionTree[treeCount];
-        for (int t = 0; t < treeCount; t++)
+        var covers = new List<(double[], double[])>(treeCount);
+        for (int t = 0; t < treeCount; t++) covers.Add((ReadDoubles(reader, "node cover"), ReadDoubles(reader, "leaf cover")));
+
+        long zipLength = reader.ReadInt64();
+        if (zipLength <= 0 || zipLength != bodyLength - reader.BaseStream.Position)
+            throw new ModelFormatException("Model file's ML.NET model has an invalid length.");
+        var ml = new MLContext();
+        ITransformer transformer;
+        DataViewSchema inputSchema;
+        try
         {
-            trees[t] = ReadTree(reader);
-            if (trees[t].FindStructureError(featureCount) is { } error)
-                throw new ModelFormatException(string.Create(CultureInfo.InvariantCulture, $"Model file tree {t} is invalid: {error}."));
+            transformer = ml.Model.Load(new MemoryStream(bytes, (int)reader.BaseStream.Position, (int)zipLength, writable: false), out inputSchema);
         }
-        if (reader.BaseStream.Position != bodyLength)
-            throw new ModelFormatException("Model file has unexpected bytes after the trees.");
-        return (new BoostedTreesModel(names, sigmoid, bias, trees), metadata);
+#pragma warning disable CA1031 // ML.NET reports a bad zip with several exception types; each is a bad file here.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            throw new ModelFormatException($"Model file's ML.NET model cannot be loaded: {e.Message}", e);
+        }
+        return (FastTreeModel.Create(ml, transformer, inputSchema, names, covers), metadata);
     }
 
     private static byte[] ReadAll(Stream stream)
@@ -152,56 +172,23 @@ public static class ModelFile
         return SHA256.HashData(buffer.ToArray());
     }
 
-    internal static void WriteTree(BinaryWriter writer, RegressionTree tree)
+    private static void WriteDoubles(BinaryWriter writer, double[] values)
     {
-        writer.Write(tree.NodeCount);
-        for (int n = 0; n < tree.NodeCount; n++)
-        {
-            writer.Write(tree.SplitFeature[n]);
-            writer.Write(tree.Threshold[n]);
-            writer.Write(tree.Left[n]);
-            writer.Write(tree.Right[n]);
-            writer.Write(tree.DefaultLeft[n]);
-            writer.Write(tree.SplitGain[n]);
-            writer.Write(tree.NodeCover[n]);
-        }
-        writer.Write(tree.LeafCount);
-        for (int l = 0; l < tree.LeafCount; l++)
-        {
-            writer.Write(tree.LeafValue[l]);
-            writer.Write(tree.LeafCover[l]);
-        }
+        writer.Write(values.Length);
+        foreach (double v in values) writer.Write(v);
     }
 
-    private static RegressionTree ReadTree(BinaryReader reader)
+    private static double[] ReadDoubles(BinaryReader reader, string what)
     {
-        int nodes = ReadCount(reader, "node");
-        var feature = new int[nodes];
-        var threshold = new float[nodes];
-        var left = new int[nodes];
-        var right = new int[nodes];
-        var defaultLeft = new bool[nodes];
-        var gain = new double[nodes];
-        var cover = new double[nodes];
-        for (int n = 0; n < nodes; n++)
+        int count = ReadCount(reader, what);
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
         {
-            feature[n] = reader.ReadInt32();
-            threshold[n] = reader.ReadSingle();
-            left[n] = reader.ReadInt32();
-            right[n] = reader.ReadInt32();
-            defaultLeft[n] = reader.ReadBoolean();
-            gain[n] = reader.ReadDouble();
-            cover[n] = reader.ReadDouble();
+            values[i] = reader.ReadDouble();
+            if (!double.IsFinite(values[i]) || values[i] <= 0)
+                throw new ModelFormatException(string.Create(CultureInfo.InvariantCulture, $"Model file has an invalid {what} ({values[i]})."));
         }
-        int leaves = ReadCount(reader, "leaf");
-        var values = new double[leaves];
-        var leafCover = new double[leaves];
-        for (int l = 0; l < leaves; l++)
-        {
-            values[l] = reader.ReadDouble();
-            leafCover[l] = reader.ReadDouble();
-        }
-        return new RegressionTree(feature, threshold, left, right, defaultLeft, gain, cover, values, leafCover);
+        return values;
     }
 
     /// <summary>A count that cannot exceed the bytes left, so corrupt counts never allocate huge arrays.</summary>

@@ -1,17 +1,11 @@
 namespace FraudWeb.Domain.Learning;
 
-/// <summary>How each tree is fit to the gradients.</summary>
+/// <summary>How ML.NET FastTree fits each tree to the gradients.</summary>
 public enum TreeFitMethod
 {
-    /// <summary>
-    /// FastTree: splits by least-squares gain GL²/nL + GR²/nR - G²/n (row counts),
-    /// leaf output learning rate x sum(g)/sum(h).
-    /// </summary>
+    /// <summary>FastTree's default: least-squares split gains on the gradients, Newton leaf outputs.</summary>
     FastTree,
 
-    /// <summary>
-    /// XGBoost/LightGBM-style second order: splits by GL²/(HL+λ) + GR²/(HR+λ) - G²/(H+λ),
-    /// leaf output learning rate x sum(g)/(sum(h)+λ).
-    /// </summary>
+    /// <summary>Second derivatives in the split gains too (ML.NET's BestStepRankingRegressionTrees), as XGBoost does.</summary>
     SecondOrder,
 }

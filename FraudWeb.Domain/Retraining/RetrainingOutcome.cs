@@ -26,7 +26,7 @@ public sealed record LabelCounts(int ConfirmedFraud, int ConfirmedLegitimate, in
 public sealed record PromotionDecision(bool Promote, string Reason);
 
 public sealed record RetrainingOutcome(
-    BoostedTreesModel Challenger,
+    FastTreeModel Challenger,
     ModelMetadata Metadata,
     HoldoutMetrics ChallengerMetrics,
     HoldoutMetrics? ChampionMetrics,

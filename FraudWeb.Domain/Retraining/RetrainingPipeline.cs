@@ -80,7 +80,7 @@ public static class RetrainingPipeline
         }
 
         clock.Restart();
-        var challenger = BoostedTreesTrainer.Train(trainSet, options.Trainer, progress: progress);
+        var challenger = FastTreeTrainer.Train(trainSet, options.Trainer, progress: progress);
         var trainingTime = clock.Elapsed;
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Challenger trained on {train.Count} rows ({trainFrauds} frauds) in {trainingTime.TotalSeconds:F2} s."));
 

@@ -42,9 +42,13 @@ public static class ModelCli
           features --transactions FILE --out FILE [--delay-days 7]
           train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
-            training flags: [--threads N] [--trees N] [--leaves N] [--learning-rate X] [--min-leaf 10] [--bins 255] [--seed 42]
-                            [--bagging 1.0] [--feature-fraction 1.0] [--tree-fit fasttree|second-order] [--l2 1.0]
-                            (defaults: table mode FastTree's 100 trees, 20 leaves, 0.2; transactions mode 200, 8, 0.05)
+            training flags (ML.NET FastTree's options): [--threads N] [--trees N] [--leaves N] [--learning-rate X]
+                            [--min-leaf 10] [--bins 255] [--seed 42] [--bagging 1.0] [--feature-fraction 1.0]
+                            [--tree-fit fasttree|second-order] [--sparsify 0.7]
+                            [--early-stopping TOLERANCE with --validation-days N (transactions mode: the window's
+                             last N days) or --validation-table FILE (table mode)]
+                            (defaults: table mode ML.NET FastTree's 100 trees, 20 leaves, 0.2; transactions mode the
+                             product's validated shape, TransactionModelDefaults)
                             [--features NAME,NAME (transactions mode: a subset of the feature vector)]
           evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
           evaluate --model MODEL --table FILE --label COLUMN [--ignore COL,COL]
@@ -158,14 +162,14 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "l2"];
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "sparsify", "early-stopping"];
         var tableMode = c.HasFlag("table");
         if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
-            ? c.Arguments([.. common, "table", "label", "ignore"])
-            : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features"]);
+            ? c.Arguments([.. common, "table", "label", "ignore", "validation-table"])
+            : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features", "validation-days"]);
         var output = a.Required("out");
-        // Table mode keeps FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
+        // Table mode keeps ML.NET FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
         // validated for the transaction features. Flags override either.
         var threads = a.Int("threads", Environment.ProcessorCount, 1, 1024);
         var defaults = tableMode ? new BoostedTreesOptions { Threads = threads } : TransactionModelDefaults.Training(threads);
@@ -175,7 +179,7 @@ public static class ModelCli
             NumberOfLeaves = a.Int("leaves", defaults.NumberOfLeaves, 2, 1 << 16),
             LearningRate = a.Double("learning-rate", defaults.LearningRate, 1e-6, 10),
             MinimumExampleCountPerLeaf = a.Int("min-leaf", defaults.MinimumExampleCountPerLeaf, 1, int.MaxValue),
-            MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 255),
+            MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 65_535),
             Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
             BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
             FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
@@ -186,16 +190,25 @@ public static class ModelCli
                 "second-order" => TreeFitMethod.SecondOrder,
                 var other => throw new ModelCliUsageException($"train: --tree-fit '{other}' must be fasttree or second-order."),
             },
-            L2Regularization = a.Double("l2", defaults.L2Regularization, 1e-9, 1e9),
+            SparsifyThreshold = a.Double("sparsify", defaults.SparsifyThreshold, 0, 1),
+            EarlyStoppingTolerance = a.Double("early-stopping", 0, 0, 1e9),
         };
+        var earlyStopping = options.EarlyStoppingTolerance > 0;
+        if (earlyStopping != (a.Has("validation-days") || a.Has("validation-table")))
+            throw new ModelCliUsageException($"{c.Verb}: --early-stopping and --validation-{(tableMode ? "table" : "days")} go together.");
 
         Dataset train;
+        Dataset? validation = null;
         DateTime? windowStart = null, windowEnd = null;
         var extra = new Dictionary<string, object?>();
         if (tableMode)
         {
             var table = ModelCliTables.Read(a.Required("table"), c);
             train = ModelCliTables.ToDataset(table, a.Required("label"), a.List("ignore"), a.Required("table"));
+            if (a.Optional("validation-table") is { } validationFile)
+            {
+                validation = ModelCliTables.ToDataset(ModelCliTables.Read(validationFile, c), a.Required("label"), a.List("ignore"), validationFile);
+            }
         }
         else
         {
@@ -207,6 +220,15 @@ public static class ModelCli
             var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < start + days).ToArray();
             if (rows.Length == 0) throw new ModelCliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
             var names = a.Has("features") ? a.List("features") : TransactionFeatures.Names;
+            if (earlyStopping)
+            {
+                // The window's last days validate; the model learns from the days before them (no test day is seen).
+                var validationDays = a.Int("validation-days", 1, 1, days - 1);
+                var validationRows = rows.Where(i => data.Days[i] >= start + days - validationDays).ToArray();
+                rows = rows.Where(i => data.Days[i] < start + days - validationDays).ToArray();
+                if (rows.Length == 0 || validationRows.Length == 0) throw new ModelCliInputException($"{input}: --validation-days {validationDays} leaves no training or no validation rows.");
+                validation = data.ToDataset(validationRows, names, "--features");
+            }
             train = data.ToDataset(rows, names, "--features");
             windowStart = data.Day0.AddDays(start);
             windowEnd = data.Day0.AddDays(start + days);
@@ -218,7 +240,7 @@ public static class ModelCli
         if (frauds == 0 || frauds == train.Rows) throw new ModelCliInputException("the training data must contain both frauds and legitimate rows.");
         c.Progress($"training on {train.Rows} rows x {train.Columns} features ({frauds} frauds), {options.NumberOfTrees} trees, {options.Threads} threads");
         var clock = Stopwatch.StartNew();
-        var model = BoostedTreesTrainer.Train(train, options, null, c);
+        var model = FastTreeTrainer.Train(train, options, validation, c);
         var fit = clock.Elapsed.TotalSeconds;
 
         var scores = new double[train.Rows];
@@ -350,7 +372,7 @@ public static class ModelCli
             }
         });
 
-    internal static (BoostedTreesModel Model, ModelMetadata Metadata) LoadModel(string path)
+    internal static (FastTreeModel Model, ModelMetadata Metadata) LoadModel(string path)
     {
         try
         {

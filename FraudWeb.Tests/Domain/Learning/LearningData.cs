@@ -46,25 +46,17 @@ internal static class LearningData
         return correct / pairs;
     }
 
-    public static double[] Probabilities(BoostedTreesModel model, Dataset data)
+    public static double[] Probabilities(FastTreeModel model, Dataset data)
     {
         var p = new double[data.Rows];
         for (int r = 0; r < data.Rows; r++) p[r] = model.PredictProbability(data.Row(r));
         return p;
     }
 
-    public static byte[] Save(BoostedTreesModel model, ModelMetadata? metadata = null)
+    public static byte[] Save(FastTreeModel model, ModelMetadata? metadata = null)
     {
         using var stream = new MemoryStream();
         ModelFile.Save(stream, model, metadata ?? new ModelMetadata { Version = "test" });
         return stream.ToArray();
-    }
-
-    public static double LogLoss(BoostedTreesModel model, Dataset data, int trees)
-    {
-        // The trainer's own formula and summation order, so equal losses compare equal.
-        double sum = 0;
-        for (int r = 0; r < data.Rows; r++) sum += BoostedTreesTrainer.LogLoss(data.Labels[r] == 1, model.PredictMargin(data.Row(r), trees), model.Sigmoid);
-        return sum / data.Rows;
     }
 }

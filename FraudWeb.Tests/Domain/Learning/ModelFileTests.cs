@@ -4,10 +4,10 @@ namespace FraudWeb.Tests.Domain.Learning;
 
 public class ModelFileTests
 {
-    private static readonly Lazy<(BoostedTreesModel Model, Dataset Data)> Trained = new(() =>
+    private static readonly Lazy<(FastTreeModel Model, Dataset Data)> Trained = new(() =>
     {
         var data = LearningData.Noisy(2000, 3, 41);
-        return (BoostedTreesTrainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 15, Threads = 2 }), data);
+        return (FastTreeTrainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 15, Threads = 2 }), data);
     });
 
     private static readonly ModelMetadata Metadata = new()
@@ -47,7 +47,8 @@ public class ModelFileTests
         Assert.Equal(2000, metadata.TrainingRows);
         Assert.Equal(123, metadata.TrainingFrauds);
         Assert.Equal(Metadata.Metrics.OrderBy(m => m.Key), metadata.Metrics.OrderBy(m => m.Key));
-        Assert.Equal(bytes, LearningData.Save(loaded, metadata));
+        var (again, _) = ModelFile.Load(new MemoryStream(LearningData.Save(loaded, metadata)), data.FeatureNames);
+        Assert.Equal(LearningData.Probabilities(model, data), LearningData.Probabilities(again, data));
     }
 
     [Fact]
@@ -125,47 +126,65 @@ public class ModelFileTests
     }
 
     [Fact]
-    public void Load_ValidChecksumButBrokenTree_ThrowsModelFormatException()
+    public void Load_RetiredHandWrittenLearnersFile_ThrowsSayingSo()
     {
-        // Arrange: a tree whose child points back at its parent, saved with a correct checksum.
-        var cyclic = new RegressionTree([0, 0], [1f, 2f], [1, ~0], [~1, 0], [true, true], [1, 1], [10, 5], [0.1, 0.2, 0.3], [5, 5, 5]);
-        var model = new BoostedTreesModel(["f0"], 0.4, 0, []);
-        var bytes = LearningData.Save(model);
-        var patched = PatchTrees(bytes, cyclic);
+        // Arrange: a model file written by the hand-written learner before ML.NET (format 1, the current 18 features).
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model"));
 
         // Act
-        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(patched)));
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes)));
 
         // Assert
-        Assert.Contains("tree 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 1 was written by the retired hand-written learner", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Save_ModelWithoutSplits_RoundTrips()
+    public void Load_ValidChecksumButCorruptMlNetModel_ThrowsModelFormatException()
     {
-        // Arrange
-        var stump = new RegressionTree([], [], [], [], [], [], [], [0.25], [10]);
-        var model = new BoostedTreesModel(["a", "b"], 0.4, -1, [stump]);
+        // Arrange: one byte inside ML.NET's zip changed, and the file's checksum made to match again.
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata);
+        var (zipStart, zipLength) = FindZip(bytes);
+        var body = bytes[..^32];
+        for (int i = zipStart + 30; i < zipStart + zipLength; i += 7) body[i] ^= 0x5A;
 
         // Act
-        var (loaded, _) = ModelFile.Load(new MemoryStream(LearningData.Save(model)));
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(WithChecksum(body))));
 
         // Assert
-        Assert.Equal(-0.75, loaded.PredictMargin([1, 2]), 1e-15);
+        Assert.Contains("ML.NET model cannot be loaded", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Rewrites a zero-tree model file with one raw tree and a fresh checksum, bypassing model validation.</summary>
-    private static byte[] PatchTrees(byte[] emptyModelFile, RegressionTree tree)
+    [Fact]
+    public void Load_CoversForAnotherModel_ThrowsModelFormatException()
     {
-        var body = emptyModelFile.AsSpan(0, emptyModelFile.Length - 32 - sizeof(int)).ToArray();
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(body);
-            writer.Write(1);
-            ModelFile.WriteTree(writer, tree);
-        }
-        stream.Write(System.Security.Cryptography.SHA256.HashData(stream.ToArray()));
-        return stream.ToArray();
+        // Arrange: this file's covers (15 trees) with another training's ML.NET model (4 trees), checksum made valid.
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata);
+        var other = LearningData.Save(FastTreeTrainer.Train(Trained.Value.Data, new BoostedTreesOptions { NumberOfTrees = 4, Threads = 2 }));
+        var (zipStart, _) = FindZip(bytes);
+        var (otherStart, otherLength) = FindZip(other);
+        using var spliced = new MemoryStream();
+        spliced.Write(bytes, 0, zipStart - sizeof(long));
+        spliced.Write(BitConverter.GetBytes((long)otherLength));
+        spliced.Write(other, otherStart, otherLength);
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(WithChecksum(spliced.ToArray()))));
+
+        // Assert
+        Assert.Contains("has 4 trees but covers are stored for 15", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Where ML.NET's zip sits: the blob just before the checksum, after its int64 length.</summary>
+    private static (int Start, int Length) FindZip(byte[] file)
+    {
+        int body = file.Length - 32;
+        for (int p = body - sizeof(long) - 1; p >= 0; p--)
+        {
+            long length = BitConverter.ToInt64(file, p);
+            if (length > 0 && p + sizeof(long) + length == body) return (p + sizeof(long), (int)length);
+        }
+        throw new InvalidOperationException("No ML.NET model found in the file.");
+    }
+
+    private static byte[] WithChecksum(byte[] body) => [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
 }

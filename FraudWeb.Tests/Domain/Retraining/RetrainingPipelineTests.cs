@@ -151,7 +151,7 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         Assert.Contains("single class", decision.Reason, StringComparison.Ordinal);
     }
 
-    private static double RecallOn(BoostedTreesModel model, IReadOnlyList<LabelledTransaction> history, HashSet<long> targets)
+    private static double RecallOn(FastTreeModel model, IReadOnlyList<LabelledTransaction> history, HashSet<long> targets)
     {
         var sorted = history.OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray();
         var features = TransactionFeatures.ComputeBatch(Array.ConvertAll(sorted, t => t.ToRecord()), new FeatureOptions());

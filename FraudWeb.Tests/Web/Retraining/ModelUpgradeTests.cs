@@ -25,7 +25,7 @@ public sealed class ModelUpgradeTests
         _ = app.Services;
         var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.IsActive));
         var oldNames = TransactionFeatures.Names.Take(16).ToArray();
-        var oldModel = BoostedTreesTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
+        var oldModel = FastTreeTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
         await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
         {
             ModelFile.Save(file, oldModel, new ModelMetadata { Version = before.Version });
@@ -46,7 +46,36 @@ public sealed class ModelUpgradeTests
         await using var scope = app.Services.CreateAsyncScope();
         var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
-        Assert.Equal("This version's model file cannot be loaded.", Assert.Single(promoteOld.Errors).Value);
+        Assert.StartsWith("This version cannot serve: Model features [", Assert.Single(promoteOld.Errors).Value, StringComparison.Ordinal);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
+    }
+
+    [Fact]
+    public async Task Start_ActiveModelOfTheRetiredHandWrittenFormat_RetrainsWithMlNetOldOneNotPromotable()
+    {
+        // Arrange: an installation from before ML.NET: its active model file is the hand-written learner's (format 1).
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.IsActive));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model"),
+            Path.Combine(app.DataDirectory, "models", before.FileName), overwrite: true);
+
+        // Act: start-up again
+        var initializer = app.Services.GetServices<IHostedService>().OfType<StartupInitializer>().Single();
+        await initializer.StartAsync(CancellationToken.None);
+
+        // Assert: an ML.NET model serves; the old version stays as history and says why it cannot serve.
+        var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(2, versions.Count);
+        var active = Assert.Single(versions, v => v.IsActive);
+        var serving = app.Services.GetRequiredService<IServingModel>().Current!;
+        Assert.Equal(active.Version, serving.Version);
+        Assert.IsType<FastTreeModel>(serving.Model);
+        await using var scope = app.Services.CreateAsyncScope();
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        Assert.False(promoteOld.Succeeded);
+        Assert.Contains("retired hand-written learner", Assert.Single(promoteOld.Errors).Value, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
     }
 

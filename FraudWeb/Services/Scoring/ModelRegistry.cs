@@ -144,9 +144,14 @@ public sealed partial class ModelRegistry(
             await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
             (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
         }
-        catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
+        catch (ModelFormatException ex)
         {
-            return ServiceResult.Fail("This version's model file cannot be loaded.");
+            // The registry keeps such a version as history; the reason (an older format or feature schema) is shown.
+            return ServiceResult.Fail($"This version cannot serve: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ServiceResult.Fail("This version's model file cannot be read.");
         }
         foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
         target.Activate(clock.GetUtcNow().UtcDateTime);
@@ -182,7 +187,7 @@ public sealed partial class ModelRegistry(
         }
     }
 
-    private async Task SaveAtomicallyAsync(BoostedTreesModel model, ModelMetadata metadata, string fileName, CancellationToken cancellationToken)
+    private async Task SaveAtomicallyAsync(FastTreeModel model, ModelMetadata metadata, string fileName, CancellationToken cancellationToken)
     {
         var path = Path.Combine(paths.ModelsDirectory, fileName);
         var temp = path + ".tmp";
