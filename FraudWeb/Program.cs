@@ -36,7 +36,7 @@ if (AdminCli.Handles(args))
 
 if (RetrainBench.Handles(args))
 {
-    return await RetrainBench.RunAsync(app.Services, benchDirectory, Console.Out);
+    return await RetrainBench.RunAsync(app.Services, benchDirectory, args, Console.Out);
 }
 
 app.UseFraudWeb();

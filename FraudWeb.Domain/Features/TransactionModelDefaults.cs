@@ -16,7 +16,6 @@ public static class TransactionModelDefaults
     public const int NumberOfLeaves = 8;
     public const double LearningRate = 0.05;
     public const int MinimumExampleCountPerLeaf = 10;
-    public const TreeFitMethod TreeFit = TreeFitMethod.SecondOrder;
 
     public static BoostedTreesOptions Training(int threads) => new()
     {
@@ -24,7 +23,6 @@ public static class TransactionModelDefaults
         NumberOfLeaves = NumberOfLeaves,
         LearningRate = LearningRate,
         MinimumExampleCountPerLeaf = MinimumExampleCountPerLeaf,
-        TreeFit = TreeFit,
         Threads = threads,
     };
 }

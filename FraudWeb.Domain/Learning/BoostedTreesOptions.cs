@@ -40,9 +40,6 @@ public sealed record BoostedTreesOptions
     /// <summary>FastTree's MaximumTreeOutput: bound on a leaf's output.</summary>
     public double MaximumTreeOutput { get; init; } = 100.0;
 
-    /// <summary>How each tree is fit: FastTree's default, or with second derivatives in the split gains (BestStepRankingRegressionTrees).</summary>
-    public TreeFitMethod TreeFit { get; init; } = TreeFitMethod.FastTree;
-
     /// <summary>
     /// ML.NET's SparsifyThreshold: a feature column with at least this share of zeros is stored sparse during training
     /// (a speed setting; it does not change the trees).
@@ -62,7 +59,6 @@ public sealed record BoostedTreesOptions
         Require(double.IsFinite(PositiveClassWeight) && PositiveClassWeight > 0, nameof(PositiveClassWeight), "must be a positive number");
         Require(Threads >= 1, nameof(Threads), "must be at least 1");
         Require(double.IsFinite(MaximumTreeOutput) && MaximumTreeOutput > 0, nameof(MaximumTreeOutput), "must be a positive number");
-        Require(Enum.IsDefined(TreeFit), nameof(TreeFit), "must be FastTree or SecondOrder");
         Require(SparsifyThreshold is >= 0 and <= 1, nameof(SparsifyThreshold), "must be in [0, 1]");
     }
 

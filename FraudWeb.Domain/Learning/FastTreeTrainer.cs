@@ -70,7 +70,6 @@ public static class FastTreeTrainer
             Seed = options.Seed,
             FeatureSelectionSeed = options.Seed,
             MaximumTreeOutput = options.MaximumTreeOutput,
-            BestStepRankingRegressionTrees = options.TreeFit == TreeFitMethod.SecondOrder,
             SparsifyThreshold = options.SparsifyThreshold,
             MemoryStatistics = false,
         };

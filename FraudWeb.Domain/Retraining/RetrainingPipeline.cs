@@ -6,6 +6,9 @@ using FraudWeb.Domain.Learning;
 
 namespace FraudWeb.Domain.Retraining;
 
+/// <summary>Trains a challenger on the selected rows with the given options.</summary>
+public delegate FastTreeModel ChallengerTrainer(Dataset train, BoostedTreesOptions options, IProgress<string>? progress);
+
 /// <summary>
 /// Trains a challenger from labelled history and judges it against the serving model (the champion).
 /// <para>
@@ -19,8 +22,10 @@ namespace FraudWeb.Domain.Retraining;
 public static class RetrainingPipeline
 {
     /// <param name="history">The stored transactions from at least the training window plus the feature lookback; any order.</param>
+    /// <param name="trainer">How the challenger is trained: <see cref="FastTreeTrainer"/> in this process by default
+    /// (the web app passes one that trains in a child process, docs/decisions/0006).</param>
     public static RetrainingOutcome Run(IReadOnlyList<LabelledTransaction> history, DateTime asOf, IFraudModel? champion,
-        RetrainingOptions options, IProgress<string>? progress = null)
+        RetrainingOptions options, IProgress<string>? progress = null, ChallengerTrainer? trainer = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(options);
@@ -80,7 +85,9 @@ public static class RetrainingPipeline
         }
 
         clock.Restart();
-        var challenger = FastTreeTrainer.Train(trainSet, options.Trainer, progress: progress);
+        var challenger = trainer is null
+            ? FastTreeTrainer.Train(trainSet, options.Trainer, progress: progress)
+            : trainer(trainSet, options.Trainer, progress);
         var trainingTime = clock.Elapsed;
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Challenger trained on {train.Count} rows ({trainFrauds} frauds) in {trainingTime.TotalSeconds:F2} s."));
 

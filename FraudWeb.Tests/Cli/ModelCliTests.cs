@@ -91,15 +91,27 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void Train_UnknownTreeFit_UsageErrorNamesValue()
+    public void Train_EarlyStoppingWithoutValidationData_UsageErrorSaysTheyGoTogether()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "newton", "--out", PathOf("m.bin"));
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--early-stopping", "0.01", "--out", PathOf("m.bin"));
 
         Assert.Equal(2, code);
-        Assert.Contains("--tree-fit 'newton'", err);
+        Assert.Contains("--early-stopping and --validation-table go together", err);
+    }
+
+    [Fact]
+    public void Train_RetiredTreeFitFlag_UsageErrorListsTheKnownFlags()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "second-order", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("unknown flag --tree-fit", err);
     }
 
     [Fact]
@@ -203,6 +215,23 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public void Train_EarlyStoppingOnTheWindowsLastDays_KeepsTheBestPrefix()
+    {
+        var raw = PathOf("raw.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
+
+        // A learning rate this large overfits a week of data within a few trees.
+        var train = Run("train", "--transactions", raw, "--train-start", "20", "--train-days", "9", "--threads", "1", "--trees", "400",
+            "--leaves", "32", "--min-leaf", "2", "--learning-rate", "1.5", "--early-stopping", "0.001", "--validation-days", "2", "--out", model);
+
+        Assert.Equal(0, train.Code);
+        Assert.InRange(Json(train.Out).GetProperty("trees").GetInt32(), 1, 399);
+        Assert.Contains("early stop", train.Err, StringComparison.Ordinal);
+        Assert.Equal(0, Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20").Code);
+    }
+
+    [Fact]
     public void Evaluate_ScoresOut_OneRowPerTestTransactionMatchingTheMetrics()
     {
         var raw = PathOf("raw.csv");
@@ -247,7 +276,10 @@ public sealed class ModelCliTests : IDisposable
         Assert.True(evaluated.GetProperty("auc").GetDouble() > 0.7);
         Assert.True(evaluated.TryGetProperty("cp100", out _));
         Assert.Equal(0, bench.Code);
-        Assert.True(Json(bench.Out).GetProperty("batch_rows_per_s").GetDouble() > 0);
+        var benched = Json(bench.Out);
+        Assert.True(benched.GetProperty("batch_rows_per_s").GetDouble() > 0);
+        Assert.True(benched.GetProperty("single_row_p99_ns").GetDouble() >= benched.GetProperty("single_row_median_ns").GetDouble());
+        Assert.True(benched.GetProperty("explain_p99_ns").GetDouble() >= benched.GetProperty("explain_median_ns").GetDouble());
     }
 
     [Fact]

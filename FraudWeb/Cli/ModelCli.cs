@@ -44,7 +44,7 @@ public static class ModelCli
           train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
             training flags (ML.NET FastTree's options): [--threads N] [--trees N] [--leaves N] [--learning-rate X]
                             [--min-leaf 10] [--bins 255] [--seed 42] [--bagging 1.0] [--feature-fraction 1.0]
-                            [--tree-fit fasttree|second-order] [--sparsify 0.7]
+                            [--sparsify 0.7]
                             [--early-stopping TOLERANCE with --validation-days N (transactions mode: the window's
                              last N days) or --validation-table FILE (table mode)]
                             (defaults: table mode ML.NET FastTree's 100 trees, 20 leaves, 0.2; transactions mode the
@@ -162,7 +162,7 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "tree-fit", "sparsify", "early-stopping"];
+        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "sparsify", "early-stopping"];
         var tableMode = c.HasFlag("table");
         if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
         var a = tableMode
@@ -183,13 +183,6 @@ public static class ModelCli
             Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
             BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
             FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
-            TreeFit = a.Optional("tree-fit") switch
-            {
-                null => defaults.TreeFit,
-                "fasttree" => TreeFitMethod.FastTree,
-                "second-order" => TreeFitMethod.SecondOrder,
-                var other => throw new ModelCliUsageException($"train: --tree-fit '{other}' must be fasttree or second-order."),
-            },
             SparsifyThreshold = a.Double("sparsify", defaults.SparsifyThreshold, 0, 1),
             EarlyStoppingTolerance = a.Double("early-stopping", 0, 0, 1e9),
         };

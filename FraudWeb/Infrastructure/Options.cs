@@ -116,4 +116,10 @@ public sealed class RetrainingSettings
 
     /// <summary>How often the worker looks for queued runs and triggers.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Train in a child process at below-normal priority (the default), so ML.NET's training never holds up requests;
+    /// false trains inside the web process (docs/decisions/0006 has the measurements).
+    /// </summary>
+    public bool TrainInChildProcess { get; set; } = true;
 }

@@ -36,6 +36,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ReviewService>();
         services.AddScoped<RetrainingService>();
         services.AddScoped<ModelDashboardService>();
+        services.AddSingleton<ChildProcessTrainer>();
         // Registered after the start-up initialiser, so it starts once migrations and the first model are done.
         services.AddSingleton<RetrainingWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetrainingWorker>());

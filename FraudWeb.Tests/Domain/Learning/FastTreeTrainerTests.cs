@@ -40,7 +40,7 @@ public class FastTreeTrainerTests
         {
             NumberOfTrees = 7, NumberOfLeaves = 5, MinimumExampleCountPerLeaf = 3, LearningRate = 0.3, MaximumBinCountPerFeature = 64,
             FeatureFraction = 0.5, BaggingFraction = 0.6, EarlyStoppingTolerance = 0.02, Threads = 3, Seed = 9, MaximumTreeOutput = 4,
-            TreeFit = TreeFitMethod.SecondOrder, SparsifyThreshold = 0.9,
+            SparsifyThreshold = 0.9,
         };
 
         // Act
@@ -51,7 +51,7 @@ public class FastTreeTrainerTests
         Assert.Equal((0.5, 1, 0.6), (mapped.FeatureFraction, mapped.BaggingSize, mapped.BaggingExampleFraction));
         Assert.Equal((3, 9, 9), (mapped.NumberOfThreads, mapped.Seed, mapped.FeatureSelectionSeed));
         Assert.Equal(4, mapped.MaximumTreeOutput);
-        Assert.True(mapped.BestStepRankingRegressionTrees);
+        Assert.False(mapped.BestStepRankingRegressionTrees);
         Assert.Equal(0.9, mapped.SparsifyThreshold);
         Assert.Equal(0.02f, Assert.IsType<TolerantEarlyStoppingRule>(mapped.EarlyStoppingRule).Threshold);
         Assert.Equal("Weight", mapped.ExampleWeightColumnName);

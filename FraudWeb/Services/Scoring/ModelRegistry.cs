@@ -31,6 +31,7 @@ public sealed partial class ModelRegistry(
     IOptions<ScoringOptions> scoringOptions,
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
+    Retraining.ChildProcessTrainer childProcessTrainer,
     ILogger<ModelRegistry> logger)
 {
     public Task<bool> HasActiveModelAsync(CancellationToken cancellationToken) => db.ModelVersions.AnyAsync(m => m.IsActive, cancellationToken);
@@ -70,7 +71,8 @@ public sealed partial class ModelRegistry(
         };
         var now = clock.GetUtcNow().UtcDateTime;
         var champion = servingModel.Current;
-        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options), cancellationToken);
+        var trainer = settings.TrainInChildProcess ? childProcessTrainer.For(cancellationToken) : null;
+        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options, trainer: trainer), cancellationToken);
 
         stopwatch.Restart();
         var version = await UniqueVersionAsync(now, cancellationToken);

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using FraudWeb.Domain.IO;
+using FraudWeb.Domain.Learning;
+using FraudWeb.Domain.Retraining;
+using FraudWeb.Infrastructure;
+
+namespace FraudWeb.Services.Retraining;
+
+/// <summary>
+/// Trains a challenger in a child process at below-normal priority: this executable's `train --table` verb on a
+/// feature table written here, then the model file it writes is loaded back. ML.NET's FastTree holds a process-wide
+/// lock, fixes its thread count for the whole process and forces full garbage collections, and on a small machine its
+/// threads compete with requests; in its own process the web app keeps its latency (docs/decisions/0006).
+/// </summary>
+public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ILogger<ChildProcessTrainer> logger)
+{
+    private const string LabelColumn = "tx_fraud";
+
+    /// <summary>A <see cref="ChallengerTrainer"/> that trains in a child process; cancelling kills the child.</summary>
+    public ChallengerTrainer For(CancellationToken cancellationToken) =>
+        (train, options, progress) => Train(train, options, progress, cancellationToken);
+
+    public FastTreeModel Train(Dataset train, BoostedTreesOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        var directory = Directory.CreateDirectory(Path.Combine(paths.DataDirectory, "training", Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            var table = Path.Combine(directory, "train.csv");
+            var model = Path.Combine(directory, "model.bin");
+            var clock = Stopwatch.StartNew();
+            WriteTable(train, table);
+            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Training table of {train.Rows} rows written in {clock.Elapsed.TotalSeconds:F2} s."));
+            Run(Arguments(table, model, options), cancellationToken);
+            using var stream = File.OpenRead(model);
+            return ModelFile.Load(stream, train.FeatureNames).Model;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover training folder is harmless; the next start can remove it.
+            }
+        }
+    }
+
+    private static void WriteTable(Dataset data, string path)
+    {
+        var columns = data.FeatureNames.Append(LabelColumn).ToArray();
+        var width = columns.Length;
+        var values = new float[(long)data.Rows * width];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            data.Row(r).CopyTo(values.AsSpan(r * width, data.Columns));
+            values[r * width + data.Columns] = data.Labels[r];
+        }
+        using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
+        FeatureTableCsv.Write(writer, columns, values);
+    }
+
+    /// <summary>The training flags, one to one (the child uses the same <see cref="FastTreeTrainer"/>).</summary>
+    internal static List<string> Arguments(string table, string model, BoostedTreesOptions o)
+    {
+        if (o.EarlyStoppingTolerance > 0 || o.PositiveClassWeight != 1 || o.MaximumTreeOutput != new BoostedTreesOptions().MaximumTreeOutput)
+            throw new ArgumentException("Early stopping, class weights and MaximumTreeOutput have no train --table flag.", nameof(o));
+        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            "train", "--table", table, "--label", LabelColumn, "--out", model,
+            "--threads", I(o.Threads), "--trees", I(o.NumberOfTrees), "--leaves", I(o.NumberOfLeaves), "--learning-rate", F(o.LearningRate),
+            "--min-leaf", I(o.MinimumExampleCountPerLeaf), "--bins", I(o.MaximumBinCountPerFeature), "--seed", I(o.Seed),
+            "--bagging", F(o.BaggingFraction), "--feature-fraction", F(o.FeatureFraction), "--sparsify", F(o.SparsifyThreshold),
+        ];
+    }
+
+    private void Run(List<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = StartInfo();
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        using var process = Process.Start(start) ?? throw new RetrainingException("The training process could not be started.");
+        try
+        {
+            // Requests come first: the child only gets the CPU the web app leaves.
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or PlatformNotSupportedException)
+        {
+            LogNoPriority(logger, ex.Message);
+        }
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        using (cancellationToken.Register(() => Kill(process)))
+        {
+            process.WaitForExit();
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var errors = stderr.GetAwaiter().GetResult();
+        _ = stdout.GetAwaiter().GetResult();
+        if (process.ExitCode != 0)
+        {
+            var last = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
+            throw new RetrainingException($"The training process failed (exit {process.ExitCode}): {last}");
+        }
+    }
+
+    /// <summary>This same program: its apphost when it runs as one, otherwise the dotnet host with FraudWeb.dll.</summary>
+    private static ProcessStartInfo StartInfo()
+    {
+        var assembly = typeof(ChildProcessTrainer).Assembly.Location;
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        if (string.Equals(Path.GetFileNameWithoutExtension(processPath), Path.GetFileNameWithoutExtension(assembly), StringComparison.Ordinal))
+            return new ProcessStartInfo(processPath);
+        var host = Path.GetFileNameWithoutExtension(processPath) == "dotnet"
+            ? processPath
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } configured ? configured : "dotnet";
+        var info = new ProcessStartInfo(host);
+        info.ArgumentList.Add(assembly);
+        return info;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not lower the training process's priority: {Reason}")]
+    private static partial void LogNoPriority(ILogger logger, string reason);
+}
