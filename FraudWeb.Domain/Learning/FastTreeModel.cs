@@ -24,6 +24,7 @@ public sealed class FastTreeModel : IFraudModel
     private readonly DataViewSchema _inputSchema;
     private readonly MLContext _ml;
     private readonly RegressionTree[] _trees;
+    private readonly ShapTable?[] _shapTables;
     private readonly double _bias;
     private readonly double _expectedMargin;
     private readonly int _maxDepth;
@@ -42,6 +43,7 @@ public sealed class FastTreeModel : IFraudModel
         _trees = trees;
         SigmoidSlope = sigmoidSlope;
         _expectedMargin = bias;
+        _shapTables = Array.ConvertAll(trees, t => ShapTable.TryBuild(t, featureNames.Length));
         foreach (var tree in trees)
         {
             _expectedMargin += tree.ExpectedValue();
@@ -140,14 +142,19 @@ public sealed class FastTreeModel : IFraudModel
             : (rented = ArrayPool<PathElement>.Shared.Rent(pathLength)).AsSpan(0, pathLength);
         try
         {
-            foreach (var tree in _trees) TreeShap.AddContributions(tree, features, contributions, path);
+            for (int t = 0; t < _trees.Length; t++)
+            {
+                if (_shapTables[t] is { } table) table.AddContributions(features, contributions);
+                else TreeShap.AddContributions(_trees[t], features, contributions, path);
+            }
         }
         finally
         {
             if (rented is not null) ArrayPool<PathElement>.Shared.Return(rented);
         }
 
-        // TreeSHAP's bias: the cover-weighted expected score over the training rows.
+        // TreeSHAP's bias: the cover-weighted expected score over the training rows. Small trees read their
+        // contributions from a table of every decision pattern (ShapTable), exactly what the recursion gives.
         return _expectedMargin;
     }
 

@@ -15,15 +15,44 @@ internal struct PathElement
 /// </summary>
 internal static class TreeShap
 {
+    // 1/k for small k: the recursion's weights divide by path positions, and a multiply is several times cheaper.
+    private static readonly double[] Reciprocals = BuildReciprocals(256);
+
+    private static double[] BuildReciprocals(int count)
+    {
+        var table = new double[count];
+        for (int k = 1; k < count; k++) table[k] = 1.0 / k;
+        return table;
+    }
+
+    private static double Inverse(int k) => k < Reciprocals.Length ? Reciprocals[k] : 1.0 / k;
+
     /// <summary>Each recursion level copies the path one slot further: (D+2)(D+3)/2 elements for depth D.</summary>
     public static int PathBufferLength(int maxDepth) => (maxDepth + 2) * (maxDepth + 3) / 2;
 
     public static void AddContributions(RegressionTree tree, ReadOnlySpan<float> x, Span<double> phi, Span<PathElement> buffer)
     {
-        Recurse(tree, x, phi, tree.Root, buffer, 0, 0, 1, 1, -1);
+        Span<bool> goesLeft = tree.NodeCount <= 256 ? stackalloc bool[tree.NodeCount] : new bool[tree.NodeCount];
+        for (int n = 0; n < tree.NodeCount; n++) goesLeft[n] = GoesLeft(tree, n, x);
+        AddContributions(tree, goesLeft, phi, buffer);
     }
 
-    private static void Recurse(RegressionTree tree, ReadOnlySpan<float> x, Span<double> phi, int node,
+    /// <summary>
+    /// TreeSHAP of the row whose comparison at each internal node went as <paramref name="goesLeft"/> says: the
+    /// contributions depend on the row through these decisions only, which is what <see cref="ShapTable"/> relies on.
+    /// </summary>
+    public static void AddContributions(RegressionTree tree, ReadOnlySpan<bool> goesLeft, Span<double> phi, Span<PathElement> buffer)
+    {
+        Recurse(tree, goesLeft, phi, tree.Root, buffer, 0, 0, 1, 1, -1);
+    }
+
+    public static bool GoesLeft(RegressionTree tree, int node, ReadOnlySpan<float> x)
+    {
+        float v = x[tree.SplitFeature[node]];
+        return v <= tree.Threshold[node] || (tree.DefaultLeft[node] && float.IsNaN(v));
+    }
+
+    private static void Recurse(RegressionTree tree, ReadOnlySpan<bool> goesLeft, Span<double> phi, int node,
         Span<PathElement> buffer, int parentStart, int depth, double zeroFraction, double oneFraction, int feature)
     {
         // This level's path starts after the parent's (which has depth elements) and copies it.
@@ -44,8 +73,7 @@ internal static class TreeShap
         }
 
         int split = tree.SplitFeature[node];
-        float v = x[split];
-        bool goLeft = v <= tree.Threshold[node] || (tree.DefaultLeft[node] && float.IsNaN(v));
+        bool goLeft = goesLeft[node];
         int hot = goLeft ? tree.Left[node] : tree.Right[node];
         int cold = goLeft ? tree.Right[node] : tree.Left[node];
         double cover = tree.NodeCover[node];
@@ -64,17 +92,18 @@ internal static class TreeShap
             Unwind(path, uniqueDepth, k);
             uniqueDepth--;
         }
-        Recurse(tree, x, phi, hot, buffer, start, uniqueDepth + 1, hotFraction * incomingZero, incomingOne, split);
-        Recurse(tree, x, phi, cold, buffer, start, uniqueDepth + 1, coldFraction * incomingZero, 0, split);
+        Recurse(tree, goesLeft, phi, hot, buffer, start, uniqueDepth + 1, hotFraction * incomingZero, incomingOne, split);
+        Recurse(tree, goesLeft, phi, cold, buffer, start, uniqueDepth + 1, coldFraction * incomingZero, 0, split);
     }
 
     private static void Extend(Span<PathElement> path, int depth, double zero, double one, int feature)
     {
         path[depth] = new PathElement { Feature = feature, Zero = zero, One = one, Weight = depth == 0 ? 1 : 0 };
+        double scale = Inverse(depth + 1);
         for (int i = depth - 1; i >= 0; i--)
         {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (depth + 1);
-            path[i].Weight = zero * path[i].Weight * (depth - i) / (depth + 1);
+            path[i + 1].Weight += one * path[i].Weight * (i + 1) * scale;
+            path[i].Weight = zero * path[i].Weight * (depth - i) * scale;
         }
     }
 
@@ -82,17 +111,18 @@ internal static class TreeShap
     {
         double one = path[index].One, zero = path[index].Zero;
         double next = path[depth].Weight;
+        double depthPlusOne = depth + 1, scale = Inverse(depth + 1);
         for (int i = depth - 1; i >= 0; i--)
         {
             if (one != 0)
             {
                 double old = path[i].Weight;
-                path[i].Weight = next * (depth + 1) / ((i + 1) * one);
-                next = old - path[i].Weight * zero * (depth - i) / (depth + 1);
+                path[i].Weight = next * depthPlusOne * Inverse(i + 1) / one;
+                next = old - path[i].Weight * zero * (depth - i) * scale;
             }
             else
             {
-                path[i].Weight = path[i].Weight * (depth + 1) / (zero * (depth - i));
+                path[i].Weight = path[i].Weight * depthPlusOne / zero * Inverse(depth - i);
             }
         }
         for (int i = index; i < depth; i++)
@@ -109,18 +139,22 @@ internal static class TreeShap
         double one = path[index].One, zero = path[index].Zero;
         double next = path[depth].Weight;
         double total = 0;
-        for (int i = depth - 1; i >= 0; i--)
+        double depthPlusOne = depth + 1, scale = Inverse(depth + 1);
+        if (one != 0)
         {
-            if (one != 0)
+            // On TreeSHAP's path "one" is 0 or 1, so the division by it is left out where it is 1.
+            double perOne = depthPlusOne / one;
+            for (int i = depth - 1; i >= 0; i--)
             {
-                double w = next * (depth + 1) / ((i + 1) * one);
+                double w = next * perOne * Inverse(i + 1);
                 total += w;
-                next = path[i].Weight - w * zero * (depth - i) / (depth + 1);
+                next = path[i].Weight - w * zero * (depth - i) * scale;
             }
-            else
-            {
-                total += path[i].Weight * (depth + 1) / (zero * (depth - i));
-            }
+        }
+        else
+        {
+            double perZero = depthPlusOne / zero;
+            for (int i = depth - 1; i >= 0; i--) total += path[i].Weight * perZero * Inverse(depth - i);
         }
         return total;
     }

@@ -50,7 +50,8 @@ internal static class PaymentLatencyProbe
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
                 var entity = await db.Cards.SingleAsync(c => c.Id == card);
-                var terminal = await db.Terminals.SingleAsync(t => t.Id == terminals[random.Next(terminals.Length)]);
+                var terminalId = terminals[random.Next(terminals.Length)];
+                var terminal = await db.Terminals.SingleAsync(t => t.Id == terminalId);
                 try
                 {
                     await scope.ServiceProvider.GetRequiredService<TransactionScorer>()

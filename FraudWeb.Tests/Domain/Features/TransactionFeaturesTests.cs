@@ -172,6 +172,22 @@ public class TransactionFeaturesTests
     }
 
     [Fact]
+    public void ComputeBatch_SimulatedHistory_EveryFeatureIsFinite()
+    {
+        // ML.NET drops a training row with a NaN silently, and an infinity would poison a split: neither may occur.
+        var simulated = TransactionSimulator.Generate(new SimulatorOptions { Customers = 600, Terminals = 1200, Days = 90, Seed = 13 });
+        var txs = simulated.Transactions.Select(t => new TransactionRecord(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount, t.IsFraud))
+            .Prepend(new TransactionRecord(0, simulated.Transactions[0].Timestamp.AddDays(-1), 1, 1, 0, false))
+            .OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray();
+
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        Assert.True(txs.Length > 50_000);
+        var bad = Enumerable.Range(0, batch.Length).Where(i => !float.IsFinite(batch[i])).Take(5).ToList();
+        Assert.True(bad.Count == 0, $"Non-finite features at {string.Join(", ", bad.Select(i => $"row {i / Width} {TransactionFeatures.Names[i % Width]}"))}");
+    }
+
+    [Fact]
     public void ComputeOnline_SimulatedStreamWithTies_MatchesBatchBitwise()
     {
         var simulated = TransactionSimulator.Generate(new SimulatorOptions { Customers = 40, Terminals = 60, Days = 70, Seed = 7, TerminalRadius = 20 });

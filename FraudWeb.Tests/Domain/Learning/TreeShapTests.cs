@@ -106,6 +106,49 @@ public class TreeShapTests
     }
 
     [Fact]
+    public void ShapTable_EveryTreeOfAnEightLeafModel_GivesTheRecursionsContributions()
+    {
+        // Arrange
+        var data = LearningData.Noisy(3000, 6, 27);
+        var model = FastTreeTrainer.Train(data, Options with { NumberOfTrees = 40, NumberOfLeaves = 8 });
+        var random = new Random(28);
+        var fromTable = new double[6];
+        var fromRecursion = new double[6];
+        var path = new PathElement[TreeShap.PathBufferLength(ShapTable.MaxNodes)];
+
+        foreach (var tree in model.Trees)
+        {
+            var table = ShapTable.TryBuild(tree, 6);
+            Assert.NotNull(table);
+            for (int i = 0; i < 50; i++)
+            {
+                var row = Enumerable.Range(0, 6).Select(_ => (float)(random.NextDouble() * 12 - 1)).ToArray();
+                Array.Clear(fromTable);
+                Array.Clear(fromRecursion);
+
+                // Act
+                table.AddContributions(row, fromTable);
+                TreeShap.AddContributions(tree, row, fromRecursion, path);
+
+                // Assert
+                Assert.Equal(fromRecursion, fromTable);
+            }
+        }
+    }
+
+    [Fact]
+    public void ShapTable_TreeWithMoreNodesThanTheLimit_IsNotBuilt()
+    {
+        // Arrange
+        var data = LearningData.Noisy(3000, 4, 29);
+        var model = FastTreeTrainer.Train(data, Options with { NumberOfTrees = 2, NumberOfLeaves = 32, MinimumExampleCountPerLeaf = 2 });
+
+        // Act / Assert
+        Assert.All(model.Trees.Where(t => t.NodeCount > ShapTable.MaxNodes), t => Assert.Null(ShapTable.TryBuild(t, 4)));
+        Assert.Contains(model.Trees, t => t.NodeCount > ShapTable.MaxNodes);
+    }
+
+    [Fact]
     public void Explain_WrongContributionLength_ThrowsArgumentException()
     {
         // Arrange
