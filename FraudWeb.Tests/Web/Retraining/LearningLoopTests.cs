@@ -13,8 +13,6 @@ public sealed class LearningLoopFactory : FraudWebFactory
 {
     public LearningLoopFactory()
     {
-        // The first model's shape (Seed:Trees 40), so champion and challenger differ by the new labels, not by size.
-        Settings["Retraining:Trees"] = "40";
         // This database is tiny (80 card holders): its 7-day holdout has a few dozen frauds, so holdout AUC moves by a few
         // hundredths between equally good models, and 60 frauds of a new, ordinary-looking pattern cost some of it.
         Settings["Retraining:Tolerance"] = "0.05";
