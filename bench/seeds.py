@@ -35,6 +35,11 @@ for s in seeds:
     y = test.tx_fraud.values
     printed = {r["model"]: r for r in map(json.loads, open(f"{d}/anchors-quality.json")) if "model" in r}
     scores = {"ours": ours.score.values}
+    if os.path.exists(f"{d}/previous-scores.csv"):  # the previous learner's scores on the same rows (PREVIOUS_DLL)
+        prev = pd.read_csv(f"{d}/previous-scores.csv")
+        if not (prev[["transaction_id", "tx_fraud"]].values == ours[["transaction_id", "tx_fraud"]].values).all():
+            sys.exit(f"seed {s}: the previous learner's test rows do not line up with ours")
+        scores["previous"] = prev.score.values
     for name, make in anchors.models().items():
         scores[name] = make().fit(train[anchors.FEATURES].values, train.tx_fraud.values).predict_proba(test[anchors.FEATURES].values)[:, 1]
     res = {m: metrics(test, y, p) for m, p in scores.items()}
@@ -51,7 +56,7 @@ for s in seeds:
     for _ in range(boot):
         w = np.bincount(rng.integers(0, n, n), minlength=n)[clusters]
         reps.append({m: metrics(test, y, p, w) for m, p in scores.items()})
-    for m in printed:
+    for m in list(printed) + (["previous"] if "previous" in scores else []):
         for k in ("auc", "ap"):
             diffs.setdefault((m, k), []).append(np.array([r["ours"][k] - r[m][k] for r in reps]))
     print(f"seed {s} done", file=sys.stderr)
@@ -84,3 +89,16 @@ for i, s in enumerate(seeds):
     best = max(models[1:], key=lambda m: per_seed[s][m]["auc"])
     lo, hi = np.percentile(diffs[(best, "auc")][i], [2.5, 97.5])
     print(f"  seed {s}: {per_seed[s]['ours']['auc'] - per_seed[s][best]['auc']:+.4f} [{lo:+.4f}, {hi:+.4f}] vs {best}")
+
+if all("previous" in per_seed[s] for s in seeds):
+    print()
+    print("ours - previous learner (PREVIOUS_DLL), per seed and mean, 95% paired bootstrap interval")
+    print(f"{'previous':24s}" + "".join(f"{per_seed[s]['previous']['auc']:7.4f}/{per_seed[s]['previous']['ap']:.4f}/{per_seed[s]['previous']['cp100']:.4f}" for s in seeds))
+    for k in ("auc", "ap"):
+        mean_rep = np.mean(diffs[("previous", k)], axis=0)
+        point = np.mean([per_seed[s]["ours"][k] - per_seed[s]["previous"][k] for s in seeds])
+        lo, hi = np.percentile(mean_rep, [2.5, 97.5])
+        per = " ".join(f"{per_seed[s]['ours'][k] - per_seed[s]['previous'][k]:+.4f}" for s in seeds)
+        print(f"  {k:6s} mean {point:+.4f} [{lo:+.4f}, {hi:+.4f}]   per seed {per}")
+    cp = np.mean([per_seed[s]["ours"]["cp100"] - per_seed[s]["previous"]["cp100"] for s in seeds])
+    print(f"  cp100  mean {cp:+.4f}")

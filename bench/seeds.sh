@@ -4,6 +4,8 @@
 #   bench/seeds.sh                    seeds 1-8
 #   SEEDS="1 2 3" BOOT=200 bench/seeds.sh
 #   REUSE=1 bench/seeds.sh            keep OUT/seedN's simulation and anchor results, retrain and rescore ours only
+#   PREVIOUS_DLL=/path/FraudWeb.dll   also score each seed with an earlier build (its train/evaluate verbs) and print
+#                                     ours - previous with paired bootstrap intervals
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -30,6 +32,10 @@ for seed in $SEEDS; do
   fi
   fw train --transactions "$d/raw.csv" --train-start "$TRAIN_START" --threads "$THREADS" --out "$d/model.bin" > "$d/ours-train.json"
   fw evaluate --model "$d/model.bin" --transactions "$d/raw.csv" --train-start "$TRAIN_START" --scores-out "$d/ours-scores.csv" > "$d/ours-quality.json"
+  if [ -n "${PREVIOUS_DLL:-}" ] && { [ "${REUSE:-0}" != 1 ] || [ ! -s "$d/previous-scores.csv" ]; }; then
+    dotnet "$PREVIOUS_DLL" train --transactions "$d/raw.csv" --train-start "$TRAIN_START" --threads "$THREADS" --out "$d/previous.bin" > /dev/null
+    dotnet "$PREVIOUS_DLL" evaluate --model "$d/previous.bin" --transactions "$d/raw.csv" --train-start "$TRAIN_START" --scores-out "$d/previous-scores.csv" > /dev/null
+  fi
 done
 
 "$PY" "$repo/bench/seeds.py" "$ANCHORS" "$OUT" "$BOOT" $SEEDS

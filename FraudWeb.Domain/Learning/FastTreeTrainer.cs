@@ -33,9 +33,19 @@ public static class FastTreeTrainer
         }
 
         var ml = new MLContext(options.Seed);
+        if (TimingsRequested && progress is not null)
+        {
+            // ML.NET's own per-phase timing table, printed at the end of training (FRAUDWEB_TRAINING_TIMINGS=1).
+            ml.Log += (_, e) =>
+            {
+                if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info && e.RawMessage.Contains("time", StringComparison.OrdinalIgnoreCase)) progress.Report(e.RawMessage);
+            };
+        }
         bool weighted = train.Weights is not null || options.PositiveClassWeight != 1;
         var trainView = View(train, weighted, options.PositiveClassWeight);
-        var trainer = ml.BinaryClassification.Trainers.FastTree(ToMlNet(options, weighted));
+        var mlOptions = ToMlNet(options, weighted);
+        mlOptions.ExecutionTime = TimingsRequested;
+        var trainer = ml.BinaryClassification.Trainers.FastTree(mlOptions);
         progress?.Report(string.Create(CultureInfo.InvariantCulture,
             $"ML.NET FastTree: {train.Rows} rows x {train.Columns} features, {options.NumberOfTrees} trees x {options.NumberOfLeaves} leaves, learning rate {options.LearningRate}"));
         var transformer = validation is null
@@ -48,6 +58,8 @@ public static class FastTreeTrainer
         var covers = Covers(ensemble, train);
         return FastTreeModel.Create(ml, transformer, FeatureMatrixDataView.BuildSchema(train.Columns), [.. train.FeatureNames], covers);
     }
+
+    private static bool TimingsRequested => Environment.GetEnvironmentVariable("FRAUDWEB_TRAINING_TIMINGS") == "1";
 
     /// <summary>Our flags as ML.NET's options, one to one.</summary>
     internal static FastTreeBinaryTrainer.Options ToMlNet(BoostedTreesOptions options, bool weighted)

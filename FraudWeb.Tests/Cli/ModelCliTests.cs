@@ -115,6 +115,18 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public void Train_TableWithAnEmptyCell_ErrorNamesFileLineAndFeature()
+    {
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,b,y\n1,2,0\n2,,1\n3,4,0\n");
+
+        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{table}:3: feature 'b' is missing", err);
+    }
+
+    [Fact]
     public void Run_MissingFile_OneLineErrorExit1()
     {
         var (code, _, err) = Run("train", "--table", PathOf("none.csv"), "--label", "y", "--out", PathOf("m.bin"));

@@ -198,6 +198,7 @@ public static class ModelCli
         {
             var table = ModelCliTables.Read(a.Required("table"), c);
             train = ModelCliTables.ToDataset(table, a.Required("label"), a.List("ignore"), a.Required("table"));
+            RequireEveryValue(train, a.Required("table"));
             if (a.Optional("validation-table") is { } validationFile)
             {
                 validation = ModelCliTables.ToDataset(ModelCliTables.Read(validationFile, c), a.Required("label"), a.List("ignore"), validationFile);
@@ -349,6 +350,20 @@ public static class ModelCli
         result["model_rows"] = metadata.TrainingRows;
         c.Result(result);
         return 0;
+    }
+
+    /// <summary>ML.NET's FastTree drops a training row with a missing value silently: name the first one instead.</summary>
+    private static void RequireEveryValue(Dataset data, string path)
+    {
+        for (var i = 0; i < data.Features.Length; i++)
+        {
+            if (!float.IsFinite(data.Features[i]))
+            {
+                var (row, column) = Math.DivRem(i, data.Columns);
+                throw new ModelCliInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}:{FeatureTable.LineOf(row)}: feature '{data.FeatureNames[column]}' is {(float.IsNaN(data.Features[i]) ? "missing" : "infinite")}; training needs a number in every feature (ML.NET would drop the row silently)."));
+            }
+        }
     }
 
     /// <summary>One row per scored example, in evaluation order, so metrics can be recomputed or compared outside.</summary>
