@@ -128,40 +128,44 @@ public static class FastTreeTrainer
     /// </summary>
     internal static List<(double[] Nodes, double[] Leaves)> Covers(RegressionTreeEnsemble ensemble, Dataset data)
     {
-        var covers = new List<(double[], double[])>(ensemble.Trees.Count);
-        foreach (var tree in ensemble.Trees)
-        {
-            int nodes = tree.NumberOfNodes;
-            var features = tree.NumericalSplitFeatureIndexes.ToArray();
-            var thresholds = tree.NumericalSplitThresholds.ToArray();
-            var left = tree.LeftChild.ToArray();
-            var right = tree.RightChild.ToArray();
-            var leafCounts = new long[tree.NumberOfLeaves];
-            if (nodes == 0)
-            {
-                leafCounts[0] = data.Rows;
-            }
-            else
-            {
-                for (int r = 0; r < data.Rows; r++)
-                {
-                    var row = data.Row(r);
-                    int node = 0;
-                    while (node >= 0) node = row[features[node]] <= thresholds[node] ? left[node] : right[node];
-                    leafCounts[~node]++;
-                }
-            }
-            var leafCovers = Array.ConvertAll(leafCounts, c => c > 0 ? c : 1e-6);
-            var nodeCovers = new double[nodes];
-            // Children have larger indices than their parents, so a backward pass sums each subtree.
-            for (int n = nodes - 1; n >= 0; n--)
-            {
-                nodeCovers[n] = CoverOf(left[n]) + CoverOf(right[n]);
-            }
-            covers.Add((nodeCovers, leafCovers));
+        var covers = new (double[], double[])[ensemble.Trees.Count];
+        // Trees are independent: one per task (a tree's walk over every row is the unit of work).
+        Parallel.For(0, covers.Length, t => covers[t] = CoversOf(ensemble.Trees[t], data));
+        return [.. covers];
+    }
 
-            double CoverOf(int child) => child >= 0 ? nodeCovers[child] : leafCovers[~child];
+    private static (double[] Nodes, double[] Leaves) CoversOf(Microsoft.ML.Trainers.FastTree.RegressionTree tree, Dataset data)
+    {
+        int nodes = tree.NumberOfNodes;
+        var features = tree.NumericalSplitFeatureIndexes.ToArray();
+        var thresholds = tree.NumericalSplitThresholds.ToArray();
+        var left = tree.LeftChild.ToArray();
+        var right = tree.RightChild.ToArray();
+        var leafCounts = new long[tree.NumberOfLeaves];
+        if (nodes == 0)
+        {
+            leafCounts[0] = data.Rows;
         }
-        return covers;
+        else
+        {
+            var x = data.Features;
+            int width = data.Columns;
+            for (int r = 0, offset = 0; r < data.Rows; r++, offset += width)
+            {
+                int node = 0;
+                while (node >= 0) node = x[offset + features[node]] <= thresholds[node] ? left[node] : right[node];
+                leafCounts[~node]++;
+            }
+        }
+        var leafCovers = Array.ConvertAll(leafCounts, c => c > 0 ? c : 1e-6);
+        var nodeCovers = new double[nodes];
+        // Children have larger indices than their parents, so a backward pass sums each subtree.
+        for (int n = nodes - 1; n >= 0; n--)
+        {
+            nodeCovers[n] = CoverOf(left[n]) + CoverOf(right[n]);
+        }
+        return (nodeCovers, leafCovers);
+
+        double CoverOf(int child) => child >= 0 ? nodeCovers[child] : leafCovers[~child];
     }
 }
