@@ -89,7 +89,7 @@ public class CardTransaction
     public void RecordVerdict(Verdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
-        if (Verdict is not null) throw new DomainException("This transaction already has a verdict.");
+        if (Verdict is not null) throw new DomainException("This transaction already has a verdict.", DomainErrorCode.StateChanged);
         if (Card is null) throw new InvalidOperationException("The card must be loaded to record a verdict.");
         if (!Card.CanCharge(Amount))
         {
@@ -110,7 +110,7 @@ public class CardTransaction
         if (label == FraudLabel.Unknown) throw new ArgumentException("A label says fraud or legitimate.", nameof(label));
         // The money has gone back to the holder: relabelling it legitimate would call for charging it again, which
         // no analyst decision should do silently, so a refunded payment's label is final.
-        if (IsRefunded) throw new DomainException(RefundedIsFinal);
+        if (IsRefunded) throw new DomainException(RefundedIsFinal, DomainErrorCode.Final);
         Label = label;
         LabelledBy = labelledBy;
         LabelledUtc = nowUtc;
@@ -129,7 +129,7 @@ public class CardTransaction
     {
         if (Label != FraudLabel.Fraud) throw new DomainException("Only a payment confirmed as fraud is refunded.");
         if (!WasCharged) throw new DomainException("This payment was never charged, so there is nothing to refund.");
-        if (IsRefunded) throw new DomainException("This payment has already been refunded.");
+        if (IsRefunded) throw new DomainException("This payment has already been refunded.", DomainErrorCode.StateChanged);
         if (Card is null) throw new InvalidOperationException("The card must be loaded to refund a payment.");
         Card.Credit(Amount);
         RefundedUtc = nowUtc;
@@ -144,7 +144,7 @@ public class CardTransaction
     public void SettleReview(DateTime nowUtc)
     {
         if (Verdict?.Decision != Decision.Review) throw new DomainException("Only a payment held for review can be settled.");
-        if (Settlement is not null) throw new DomainException("This payment has already been settled.");
+        if (Settlement is not null) throw new DomainException("This payment has already been settled.", DomainErrorCode.StateChanged);
         if (Label == FraudLabel.Unknown) throw new DomainException("A held payment is settled by the analyst's decision; label it first.");
         string? refusal;
         if (Label == FraudLabel.Fraud)

@@ -64,10 +64,10 @@ public class FraudReport
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentException.ThrowIfNullOrWhiteSpace(analyst);
-        if (Status != ReportStatus.Open) throw new DomainException("This report has already been decided.");
+        if (Status != ReportStatus.Open) throw new DomainException("This report has already been decided.", DomainErrorCode.StateChanged);
         if (transaction.Id != TransactionId) throw new ArgumentException("The report is about another transaction.", nameof(transaction));
         // Checked before anything changes, so the report stays open and untouched.
-        if (transaction.IsRefunded) throw new DomainException(CardTransaction.RefundedIsFinal);
+        if (transaction.IsRefunded) throw new DomainException(CardTransaction.RefundedIsFinal, DomainErrorCode.Final);
         Status = confirm ? ReportStatus.Confirmed : ReportStatus.Rejected;
         DecidedBy = analyst;
         DecidedUtc = nowUtc;

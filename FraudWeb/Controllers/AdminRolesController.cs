@@ -17,7 +17,7 @@ public sealed class AdminRolesController(AdminRoleService roles) : Controller
         var result = await roles.SetPermissionsAsync(User.GetUserId(), id, permissions ?? [], cancellationToken);
         if (result is null) return NotFound();
         if (result.Succeeded) TempData["Message"] = $"The permissions of {id} have been saved; members get them on their next request.";
-        else TempData["Error"] = result.Errors[0].Value;
+        else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 }

@@ -103,18 +103,18 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
         if (result is null) return NotFound();
         if (!result.Succeeded)
         {
-            TempData["Error"] = result.Errors[0].Value;
+            TempData["Error"] = result.Errors[0].Message;
             return RedirectToAction(nameof(Details), new { id });
         }
         TempData["Message"] = "The account was deleted and the personal details erased.";
         return RedirectToAction(nameof(Index));
     }
 
-    private IActionResult Done(string id, ServiceResult? result, string message)
+    private IActionResult Done(string id, Result? result, string message)
     {
         if (result is null) return NotFound();
         if (result.Succeeded) TempData["Message"] = message;
-        else TempData["Error"] = result.Errors[0].Value;
+        else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Details), new { id });
     }
 

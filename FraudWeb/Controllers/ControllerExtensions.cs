@@ -5,8 +5,8 @@ namespace FraudWeb.Controllers;
 
 internal static class ControllerExtensions
 {
-    public static void AddErrors(this Controller controller, ServiceResult result)
+    public static void AddErrors(this Controller controller, Result result)
     {
-        foreach (var (field, message) in result.Errors) controller.ModelState.AddModelError(field, message);
+        foreach (var error in result.Errors) controller.ModelState.AddModelError(error.Field, error.Message);
     }
 }

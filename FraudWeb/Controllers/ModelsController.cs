@@ -49,9 +49,9 @@ public sealed class ModelsController(ModelDashboardService dashboard, IAuthoriza
         return RedirectToAction(nameof(Index));
     }
 
-    private void Report(Services.ServiceResult result, string success)
+    private void Report(Services.Result result, string success)
     {
         if (result.Succeeded) TempData["Message"] = success;
-        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Value));
+        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
     }
 }

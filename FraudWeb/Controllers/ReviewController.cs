@@ -24,7 +24,7 @@ public sealed class ReviewController(ReviewService review) : Controller
         }
         var result = await review.DecideAsync(model, User.Identity?.Name ?? "analyst", cancellationToken);
         if (result.Succeeded) TempData["Message"] = "Decision recorded.";
-        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Value));
+        else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
         return RedirectToAction(nameof(Index), new { page });
     }
 }

@@ -46,7 +46,7 @@ public sealed class ModelUpgradeTests
         await using var scope = app.Services.CreateAsyncScope();
         var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
-        Assert.StartsWith("This version cannot serve: Model features [", Assert.Single(promoteOld.Errors).Value, StringComparison.Ordinal);
+        Assert.StartsWith("This version cannot serve: Model features [", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
     }
 
@@ -75,7 +75,7 @@ public sealed class ModelUpgradeTests
         await using var scope = app.Services.CreateAsyncScope();
         var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
-        Assert.Contains("retired hand-written learner", Assert.Single(promoteOld.Errors).Value, StringComparison.Ordinal);
+        Assert.Contains("retired hand-written learner", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
     }
 

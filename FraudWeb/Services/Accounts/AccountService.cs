@@ -27,7 +27,7 @@ public sealed partial class AccountService(
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    public async Task<ServiceResult> RegisterAsync(RegisterViewModel model, CancellationToken cancellationToken)
+    public async Task<Result> RegisterAsync(RegisterViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -39,7 +39,7 @@ public sealed partial class AccountService(
         }
         catch (DomainException ex)
         {
-            return ServiceResult.Fail(ex.Message);
+            return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
 
         var user = new ApplicationUser { UserName = model.Email!.Trim(), Email = model.Email.Trim(), PhoneNumber = model.PhoneNumber!.Trim(), CreatedUtc = now };
@@ -53,7 +53,7 @@ public sealed partial class AccountService(
         await transaction.CommitAsync(cancellationToken);
         await signIn.SignInAsync(user, isPersistent: false);
         LogRegistered(logger, user.Id);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     public async Task<SignInOutcome> SignInAsync(LoginViewModel model)
@@ -67,20 +67,20 @@ public sealed partial class AccountService(
 
     public Task SignOutAsync() => signIn.SignOutAsync();
 
-    public async Task<ServiceResult> ChangePasswordAsync(ClaimsPrincipal principal, ChangePasswordViewModel model)
+    public async Task<Result> ChangePasswordAsync(ClaimsPrincipal principal, ChangePasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var user = await users.GetUserAsync(principal);
-        if (user is null) return ServiceResult.Fail("Please sign in again.");
+        if (user is null) return Result.Fail(ErrorCode.Invalid, "Please sign in again.");
         var result = await users.ChangePasswordAsync(user, model.CurrentPassword!, model.NewPassword!);
         if (!result.Succeeded)
         {
             return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
-                ? ServiceResult.Fail("The current password is not correct.", nameof(ChangePasswordViewModel.CurrentPassword))
+                ? Result.Fail(ErrorCode.Invalid, "The current password is not correct.", nameof(ChangePasswordViewModel.CurrentPassword))
                 : FromIdentity(result, nameof(ChangePasswordViewModel.NewPassword));
         }
         await signIn.RefreshSignInAsync(user);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>
@@ -101,13 +101,13 @@ public sealed partial class AccountService(
         await email.SendEmailAsync(user.Email, "Reset your FraudWeb password", body, cancellationToken);
     }
 
-    public async Task<ServiceResult> ResetPasswordAsync(ResetPasswordViewModel model)
+    public async Task<Result> ResetPasswordAsync(ResetPasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var user = await users.FindByEmailAsync(model.Email!.Trim());
         // Same answer for unknown accounts and bad tokens.
         const string invalid = "This reset link is not valid or has expired. Request a new one.";
-        if (user is null) return ServiceResult.Fail(invalid);
+        if (user is null) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
         {
@@ -115,7 +115,7 @@ public sealed partial class AccountService(
         }
         catch (FormatException)
         {
-            return ServiceResult.Fail(invalid);
+            return Result.Fail(ErrorCode.Invalid, invalid);
         }
         var result = await users.ResetPasswordAsync(user, token, model.Password!);
         if (result.Succeeded)
@@ -123,15 +123,15 @@ public sealed partial class AccountService(
             // A successful reset also ends a lockout, as the person has proved they own the mailbox.
             await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
-            return ServiceResult.Ok;
+            return Result.Ok;
         }
-        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? ServiceResult.Fail(invalid)
+        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail(ErrorCode.Invalid, invalid)
             : FromIdentity(result, nameof(ResetPasswordViewModel.Password));
     }
 
-    private static ServiceResult FromIdentity(IdentityResult result, string field) =>
-        new(result.Errors.Select(e => new KeyValuePair<string, string>(
-            e.Code is "DuplicateUserName" or "DuplicateEmail" ? "Email" : field, Describe(e))).Distinct().ToList());
+    private static Result FromIdentity(IdentityResult result, string field) =>
+        Result.Fail(result.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
+            ? new Failure(ErrorCode.Conflict, Describe(e), "Email") : new Failure(ErrorCode.Invalid, Describe(e), field)).Distinct().ToList());
 
     private static string Describe(IdentityError error) => error.Code switch
     {

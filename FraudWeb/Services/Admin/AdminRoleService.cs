@@ -31,16 +31,16 @@ public sealed class AdminRoleService(
     }
 
     /// <summary>Null when the role does not exist.</summary>
-    public async Task<ServiceResult?> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
+    public async Task<Result?> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permissions);
         var role = await roles.FindByNameAsync(roleName);
         if (role is null || !Roles.All.Contains(role.Name)) return null;
         var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Any(p => !Permissions.All.Contains(p))) return ServiceResult.Fail("Choose only listed permissions.");
+        if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, "Choose only listed permissions.");
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
         var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
-        if (refusal is not null) return ServiceResult.Fail(refusal);
+        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
@@ -57,6 +57,6 @@ public sealed class AdminRoleService(
         db.ChangeTracker.Clear();
         // The administrator making the change keeps their session, re-issued with the new permissions.
         if (await users.FindByIdAsync(actorId) is { } actor && await users.IsInRoleAsync(actor, role.Name!)) await signIn.RefreshSignInAsync(actor);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 }

@@ -152,11 +152,11 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Creates the account without a password and mails a reset link so the person chooses their own.</summary>
-    public async Task<(ServiceResult Result, string? UserId)> CreateAsync(string actorId, CreateUserViewModel model, Func<string, string, string> resetUrl,
+    public async Task<(Result Result, string? UserId)> CreateAsync(string actorId, CreateUserViewModel model, Func<string, string, string> resetUrl,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!Roles.All.Contains(model.Role)) return (ServiceResult.Fail("Choose one of the roles.", nameof(model.Role)), null);
+        if (!Roles.All.Contains(model.Role)) return (Result.Fail(ErrorCode.Invalid, "Choose one of the roles.", nameof(model.Role)), null);
         var now = clock.GetUtcNow().UtcDateTime;
         CardHolder holder;
         var email = model.Email!.Trim();
@@ -165,9 +165,9 @@ public sealed class AdminUserService(
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
-            return (new ServiceResult(created.Errors.Select(e => new KeyValuePair<string, string>(
-                e.Code is "DuplicateUserName" or "DuplicateEmail" ? nameof(model.Email) : "",
-                e.Code is "DuplicateUserName" or "DuplicateEmail" ? "An account with this email address already exists." : e.Description)).Distinct().ToList()), null);
+            return (Result.Fail(created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
+                ? new Failure(ErrorCode.Conflict, "An account with this email address already exists.", nameof(model.Email))
+                : new Failure(ErrorCode.Invalid, e.Description)).Distinct().ToList()), null);
         }
         try
         {
@@ -175,20 +175,20 @@ public sealed class AdminUserService(
         }
         catch (DomainException ex)
         {
-            return (ServiceResult.Fail(ex.Message), null);
+            return (Result.Fail(ErrorCode.Invalid, ex.Message), null);
         }
         db.CardHolders.Add(holder);
         var added = await users.AddToRoleAsync(user, model.Role!);
-        if (!added.Succeeded) return (ServiceResult.Fail("The role could not be assigned."), null);
+        if (!added.Succeeded) return (Result.Fail(ErrorCode.Invalid, "The role could not be assigned."), null);
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
             new { user.Email, Roles = new[] { model.Role }, Details = Describe(holder) }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(email, resetUrl, cancellationToken);
-        return (ServiceResult.Ok, user.Id);
+        return (Result.Ok, user.Id);
     }
 
-    public async Task<ServiceResult?> EditAsync(string actorId, string id, AdminUserDetailsViewModel model, CancellationToken cancellationToken)
+    public async Task<Result?> EditAsync(string actorId, string id, AdminUserDetailsViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var user = await users.FindByIdAsync(id);
@@ -210,26 +210,26 @@ public sealed class AdminUserService(
         }
         catch (DomainException ex)
         {
-            return ServiceResult.Fail(ex.Message);
+            return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, before, Describe(holder), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
-    public async Task<ServiceResult?> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
+    public async Task<Result?> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return null;
-        if (locked && id == actorId) return ServiceResult.Fail("You cannot lock your own account.");
+        if (locked && id == actorId) return Result.Fail(ErrorCode.Invalid, "You cannot lock your own account.");
         if (locked)
         {
             var refusal = await guard.CheckAsync(s =>
             {
                 if (s.Users.TryGetValue(id, out var u)) s.Users[id] = (u.Roles, false);
             }, cancellationToken);
-            if (refusal is not null) return ServiceResult.Fail(refusal);
+            if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
         }
         var wasLocked = IsLocked(user);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -248,11 +248,11 @@ public sealed class AdminUserService(
             new { Locked = wasLocked }, new { Locked = locked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>Removes the password (which also changes the security stamp, ending sessions) and mails a reset link.</summary>
-    public async Task<ServiceResult?> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    public async Task<Result?> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return null;
@@ -266,28 +266,28 @@ public sealed class AdminUserService(
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
-    public async Task<ServiceResult?> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
+    public async Task<Result?> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
         var user = await users.FindByIdAsync(id);
         if (user is null) return null;
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Any(r => !Roles.All.Contains(r))) return ServiceResult.Fail("Choose only existing roles.");
+        if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, "Choose only existing roles.");
         var current = (await users.GetRolesAsync(user)).ToList();
         var refusal = await guard.CheckAsync(s =>
         {
             var active = s.Users.TryGetValue(id, out var u) ? u.Active : !IsLocked(user);
             s.Users[id] = (wanted.ToHashSet(StringComparer.Ordinal), active);
         }, cancellationToken);
-        if (refusal is not null) return ServiceResult.Fail(refusal);
+        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
-        if (!removed.Succeeded || !added.Succeeded) return ServiceResult.Fail("The roles could not be changed.");
+        if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, "The roles could not be changed.");
         // A user without a password has no live session (removing it renewed the stamp) but may hold a pending
         // reset link, which a new stamp would void; everyone else's sessions must be rebuilt.
         if (user.PasswordHash is not null) await users.UpdateSecurityStampAsync(user);
@@ -295,33 +295,33 @@ public sealed class AdminUserService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (id == actorId) await signIn.RefreshSignInAsync(user);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>
     /// Deletes the sign-in account and erases the person's details; cards and transactions stay, linked to the now
     /// anonymous card holder (docs/decisions/0004-user-deletion.md).
     /// </summary>
-    public async Task<ServiceResult?> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
+    public async Task<Result?> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return null;
-        if (id == actorId) return ServiceResult.Fail("You cannot delete your own account.");
+        if (id == actorId) return Result.Fail(ErrorCode.Invalid, "You cannot delete your own account.");
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
-        if (refusal is not null) return ServiceResult.Fail(refusal);
+        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         await db.SaveChangesAsync(cancellationToken);
         var deleted = await users.DeleteAsync(user);
-        if (!deleted.Succeeded) return ServiceResult.Fail("The account could not be deleted.");
+        if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, "The account could not be deleted.");
         // The entry names no personal details: the erasure would be pointless if the log kept them.
         await audit.AppendAsync(actorId, AuditActions.UserDelete, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
             new { Deleted = true, CardHolderId = holder?.Id }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     private async Task<Dictionary<string, List<string>>> RolesOfAsync(List<string> ids, CancellationToken cancellationToken)

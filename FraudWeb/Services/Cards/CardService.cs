@@ -16,11 +16,11 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
 {
     public const string DuplicateMessage = "This card has already been added.";
 
-    public async Task<ServiceResult> AddAsync(string userId, AddCardViewModel model, CancellationToken cancellationToken)
+    public async Task<Result> AddAsync(string userId, AddCardViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var holderId = await db.CardHolders.Where(h => h.UserId == userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holderId is null) return ServiceResult.Fail("Your profile was not found.");
+        if (holderId is null) return Result.Fail(ErrorCode.Invalid, "Your profile was not found.");
         var now = clock.GetUtcNow().UtcDateTime;
         Card card;
         try
@@ -29,18 +29,18 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             var expiry = CardExpiry.Create(model.ExpiryMonth!.Value, model.ExpiryYear!.Value, now);
             if (!AddCardViewModel.CreditLimits.Contains(model.CreditLimit!.Value))
             {
-                return ServiceResult.Fail("Choose one of the offered credit limits.", nameof(AddCardViewModel.CreditLimit));
+                return Result.Fail(ErrorCode.Invalid, "Choose one of the offered credit limits.", nameof(AddCardViewModel.CreditLimit));
             }
             var fingerprint = keys.Fingerprinter.Fingerprint(number);
             if (await db.Cards.AnyAsync(c => c.Fingerprint == fingerprint, cancellationToken))
             {
-                return ServiceResult.Fail(DuplicateMessage, nameof(AddCardViewModel.CardNumber));
+                return Result.Fail(ErrorCode.Invalid, DuplicateMessage, nameof(AddCardViewModel.CardNumber));
             }
             card = Card.Add(holderId.Value, number, fingerprint, expiry, model.CardholderName!, model.CreditLimit.Value, now);
         }
         catch (DomainException ex)
         {
-            return ServiceResult.Fail(ex.Message);
+            return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
         db.Cards.Add(card);
         try
@@ -51,10 +51,10 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         {
             // Two simultaneous adds of the same card: the unique fingerprint index decides.
             db.Entry(card).State = EntityState.Detached;
-            return ServiceResult.Fail(DuplicateMessage, nameof(AddCardViewModel.CardNumber));
+            return Result.Fail(ErrorCode.Invalid, DuplicateMessage, nameof(AddCardViewModel.CardNumber));
         }
         LogAdded(logger, card.Id, card.Brand, card.Last4);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>The caller's own card with its latest payments, or null (another holder's card looks missing).</summary>

@@ -69,11 +69,11 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         };
     }
 
-    public async Task<ServiceResult> UpdateDetailsAsync(string userId, PersonalDetailsViewModel model, CancellationToken cancellationToken)
+    public async Task<Result> UpdateDetailsAsync(string userId, PersonalDetailsViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == userId, cancellationToken);
-        if (holder is null) return ServiceResult.Fail("Your profile was not found.");
+        if (holder is null) return Result.Fail(ErrorCode.Invalid, "Your profile was not found.");
         try
         {
             var address = new Address(model.AddressLine1!, model.AddressLine2, model.City!, model.Postcode!, model.Country!);
@@ -81,10 +81,10 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         }
         catch (DomainException ex)
         {
-            return ServiceResult.Fail(ex.Message);
+            return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
         await db.SaveChangesAsync(cancellationToken);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>Charged spend (approved, or approved after review; not refunded) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Reports;
 
-public sealed record ReportOutcome(bool NotFound, ServiceResult Result);
+public sealed record ReportOutcome(bool NotFound, Result Result);
 
 /// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (a disputed decline or review).</summary>
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
@@ -35,20 +35,20 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(model);
         var owned = await db.Transactions.AnyAsync(t => t.Id == model.TransactionId && t.Card!.CardHolder!.UserId == userId, cancellationToken);
-        if (!owned) return new ReportOutcome(true, ServiceResult.Fail("Not found."));
+        if (!owned) return new ReportOutcome(true, Result.Fail(ErrorCode.Invalid, "Not found."));
         if (await db.FraudReports.AnyAsync(r => r.TransactionId == model.TransactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
-            return new ReportOutcome(false, ServiceResult.Fail("You have already reported this payment; an analyst is looking at it."));
+            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, "You have already reported this payment; an analyst is looking at it."));
         }
         // After the open-report check, so a report decided meanwhile is seen as refunded: the refund is final.
         if (await db.Transactions.AnyAsync(t => t.Id == model.TransactionId && t.RefundedUtc != null, cancellationToken))
         {
-            return new ReportOutcome(false, ServiceResult.Fail(AlreadyRefunded));
+            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, AlreadyRefunded));
         }
         var transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == model.TransactionId, cancellationToken);
         if (!transaction.CanBeReportedAs(model.Kind!.Value))
         {
-            return new ReportOutcome(false, ServiceResult.Fail(WentThrough, nameof(model.Kind)));
+            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, WentThrough, nameof(model.Kind)));
         }
         try
         {
@@ -56,9 +56,9 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         }
         catch (DomainException ex)
         {
-            return new ReportOutcome(false, ServiceResult.Fail(ex.Message, nameof(model.Reason)));
+            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, ex.Message, nameof(model.Reason)));
         }
         await db.SaveChangesAsync(cancellationToken);
-        return new ReportOutcome(false, ServiceResult.Ok);
+        return new ReportOutcome(false, Result.Ok);
     }
 }

@@ -55,7 +55,7 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
     /// the label also settles it (charged or declined) in the same save, so a payment is charged at most once; fraud
     /// confirmed on a charged payment refunds it in that save too (the card's balance token makes a race retry).
     /// </summary>
-    public async Task<ServiceResult> DecideAsync(ReviewDecisionViewModel model, string analyst, CancellationToken cancellationToken)
+    public async Task<Result> DecideAsync(ReviewDecisionViewModel model, string analyst, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         var confirm = model.Confirm ?? throw new ArgumentException("Confirm is required.", nameof(model));
@@ -72,49 +72,49 @@ public sealed class ReviewService(FraudDbContext db, IOptions<ScoringOptions> sc
             {
                 // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
                 // decide again on fresh data. A changed transaction or report is never retried.
-                if (attempt == MaxAttempts) return ServiceResult.Fail(CardBusy);
+                if (attempt == MaxAttempts) return Result.Fail(ErrorCode.Invalid, CardBusy);
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
             {
-                return ServiceResult.Fail(AlreadyDecided);
+                return Result.Fail(ErrorCode.Invalid, AlreadyDecided);
             }
             catch (DomainException ex) when (ex.Message == CardTransaction.RefundedIsFinal)
             {
-                return ServiceResult.Fail(ex.Message);
+                return Result.Fail(ErrorCode.Invalid, ex.Message);
             }
             catch (DomainException)
             {
-                return ServiceResult.Fail(AlreadyDecided);
+                return Result.Fail(ErrorCode.Invalid, AlreadyDecided);
             }
         }
     }
 
-    private async Task<ServiceResult> DecideOnceAsync(ReviewDecisionViewModel model, bool confirm, string analyst, DateTime now,
+    private async Task<Result> DecideOnceAsync(ReviewDecisionViewModel model, bool confirm, string analyst, DateTime now,
         CancellationToken cancellationToken)
     {
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
             .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
-        if (transaction is null) return ServiceResult.Fail("This transaction does not exist.");
+        if (transaction is null) return Result.Fail(ErrorCode.Invalid, "This transaction does not exist.");
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
         if (model.ReportId is { } reportId)
         {
             var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
-            if (report is null) return ServiceResult.Fail("This report does not exist.");
+            if (report is null) return Result.Fail(ErrorCode.Invalid, "This report does not exist.");
             if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
             report.Decide(confirm, transaction, analyst, now);
         }
         else
         {
-            if (transaction.Verdict?.Decision != Decision.Review) return ServiceResult.Fail("This payment is not held for review.");
-            if (transaction.Label != FraudLabel.Unknown) return ServiceResult.Fail(AlreadyDecided);
+            if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail(ErrorCode.Invalid, "This payment is not held for review.");
+            if (transaction.Label != FraudLabel.Unknown) return Result.Fail(ErrorCode.Invalid, AlreadyDecided);
             transaction.ApplyLabel(confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
         // Label, settlement or refund, card balance and report status are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     private const int MaxAttempts = 3;

@@ -119,26 +119,26 @@ public sealed partial class ModelRegistry(
     }
 
     /// <summary>Serves the given non-serving version (administrators); false when it is unknown, serving or its file is bad.</summary>
-    public async Task<ServiceResult> PromoteAsync(long id, CancellationToken cancellationToken)
+    public async Task<Result> PromoteAsync(long id, CancellationToken cancellationToken)
     {
         var target = await db.ModelVersions.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (target is null) return ServiceResult.Fail("This model version does not exist.");
-        if (target.IsActive) return ServiceResult.Fail("This version is already serving.");
+        if (target is null) return Result.Fail(ErrorCode.Invalid, "This model version does not exist.");
+        if (target.IsActive) return Result.Fail(ErrorCode.Invalid, "This version is already serving.");
         return await SwapToAsync(target, cancellationToken);
     }
 
     /// <summary>Serves the version that served before the current one.</summary>
-    public async Task<ServiceResult> RollbackAsync(CancellationToken cancellationToken)
+    public async Task<Result> RollbackAsync(CancellationToken cancellationToken)
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.IsActive, cancellationToken);
         var previous = await db.ModelVersions
             .Where(m => !m.IsActive && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
             .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
-        if (previous is null) return ServiceResult.Fail("There is no earlier serving version to roll back to.");
+        if (previous is null) return Result.Fail(ErrorCode.Invalid, "There is no earlier serving version to roll back to.");
         return await SwapToAsync(previous, cancellationToken);
     }
 
-    private async Task<ServiceResult> SwapToAsync(ModelVersion target, CancellationToken cancellationToken)
+    private async Task<Result> SwapToAsync(ModelVersion target, CancellationToken cancellationToken)
     {
         IFraudModel model;
         try
@@ -149,11 +149,11 @@ public sealed partial class ModelRegistry(
         catch (ModelFormatException ex)
         {
             // The registry keeps such a version as history; the reason (an older format or feature schema) is shown.
-            return ServiceResult.Fail($"This version cannot serve: {ex.Message}");
+            return Result.Fail(ErrorCode.Invalid, $"This version cannot serve: {ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return ServiceResult.Fail("This version's model file cannot be read.");
+            return Result.Fail(ErrorCode.Invalid, "This version's model file cannot be read.");
         }
         foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
         target.Activate(clock.GetUtcNow().UtcDateTime);
@@ -161,7 +161,7 @@ public sealed partial class ModelRegistry(
         // Loaded before the swap: requests keep scoring with the old snapshot until this single exchange.
         servingModel.Promote(new ServingSnapshot(model, target.Version));
         LogLoaded(logger, target.Version);
-        return ServiceResult.Ok;
+        return Result.Ok;
     }
 
     /// <summary>Loads the active model into the serving holder; false (and an error in the log) when there is none or its file is bad.</summary>

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Transactions;
 
 /// <summary>Outcome of a submission: the new transaction's id, or a message for the form.</summary>
-public sealed record SubmitOutcome(long? TransactionId, ServiceResult Result, bool ScorerUnavailable = false, bool NotFound = false);
+public sealed record SubmitOutcome(long? TransactionId, Result Result, bool ScorerUnavailable = false, bool NotFound = false);
 
 /// <summary>Submitting payments on the signed-in holder's own cards and reading their verdicts.</summary>
 public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer)
@@ -33,21 +33,21 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     {
         ArgumentNullException.ThrowIfNull(model);
         var card = await db.Cards.FirstOrDefaultAsync(c => c.Id == model.CardId && c.CardHolder!.UserId == userId, cancellationToken);
-        if (card is null) return new SubmitOutcome(null, ServiceResult.Ok, NotFound: true);
+        if (card is null) return new SubmitOutcome(null, Result.Ok, NotFound: true);
         var terminal = await db.Terminals.AsNoTracking().FirstOrDefaultAsync(t => t.Id == model.TerminalId, cancellationToken);
-        if (terminal is null) return new SubmitOutcome(null, ServiceResult.Fail("Choose a merchant from the list.", nameof(model.TerminalId)));
+        if (terminal is null) return new SubmitOutcome(null, Result.Fail(ErrorCode.Invalid, "Choose a merchant from the list.", nameof(model.TerminalId)));
         try
         {
             var transaction = await scorer.ScoreAndRecordAsync(card, terminal, model.Amount!.Value, cancellationToken);
-            return new SubmitOutcome(transaction.Id, ServiceResult.Ok);
+            return new SubmitOutcome(transaction.Id, Result.Ok);
         }
         catch (DomainException ex)
         {
-            return new SubmitOutcome(null, ServiceResult.Fail(ex.Message));
+            return new SubmitOutcome(null, Result.Fail(ErrorCode.Invalid, ex.Message));
         }
         catch (ScorerUnavailableException ex)
         {
-            return new SubmitOutcome(null, ServiceResult.Fail(ex.Message), ScorerUnavailable: true);
+            return new SubmitOutcome(null, Result.Fail(ErrorCode.Invalid, ex.Message), ScorerUnavailable: true);
         }
     }
 
