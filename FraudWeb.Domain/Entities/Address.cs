@@ -34,4 +34,8 @@ public sealed record Address
     public string City { get; private init; }
     public string Postcode { get; private init; }
     public string Country { get; private init; }
+
+    /// <summary>One line for screens and letters: the parts given, comma-separated.</summary>
+    public string ToSingleLine() =>
+        string.Join(", ", new[] { Line1, Line2, City, Postcode, Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
 }

@@ -62,6 +62,9 @@ public class CardTransaction
 
     public bool IsRefunded => RefundedUtc is not null;
 
+    /// <summary>Where the payment stands for its holder (<see cref="PaymentStatusRule"/>).</summary>
+    public PaymentStatus Status => PaymentStatusRule.Of(this);
+
     /// <summary>"This was me" disputes a stop; a payment that went through can only be reported as not the holder's.</summary>
     public bool CanBeReportedAs(ReportKind kind) => kind == ReportKind.NotMe || !WasCharged;
 

@@ -15,7 +15,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     public async Task<IActionResult> Register(RegisterViewModel model, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.RegisterAsync(model, cancellationToken);
+        var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), cancellationToken);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
@@ -33,7 +33,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        switch (await accounts.SignInAsync(model))
+        switch (await accounts.SignInAsync(model.Email!, model.Password!, model.RememberMe))
         {
             case SignInOutcome.Succeeded:
                 return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
@@ -65,8 +65,9 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpPost]
     public async Task<IActionResult> ChangePassword(ChangePasswordViewModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.ChangePasswordAsync(User, model);
+        var result = await accounts.ChangePasswordAsync(User, model.CurrentPassword!, model.NewPassword!);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
@@ -99,8 +100,9 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpPost, AllowAnonymous]
     public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.ResetPasswordAsync(model);
+        var result = await accounts.ResetPasswordAsync(model.Email!, model.Token!, model.Password!);
         if (!result.Succeeded)
         {
             this.AddErrors(result);

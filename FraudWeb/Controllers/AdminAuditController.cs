@@ -1,5 +1,5 @@
 using FraudWeb.Authorization;
-using FraudWeb.Services.Admin;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,13 +7,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Permissions.AuditRead)]
-public sealed class AdminAuditController(AuditLog audit) : Controller
+public sealed class AdminAuditController(AuditViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(AuditQueryViewModel query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!ModelState.IsValid) return View(await audit.SearchAsync(new AuditQueryViewModel(), cancellationToken));
-        return View(await audit.SearchAsync(query, cancellationToken));
+        if (!ModelState.IsValid) return View(await screens.ListAsync(new AuditQueryViewModel(), cancellationToken));
+        return View(await screens.ListAsync(query, cancellationToken));
     }
 }

@@ -1,21 +1,23 @@
 using FraudWeb.Infrastructure;
+using FraudWeb.Services;
 using FraudWeb.Services.Admin;
+using FraudWeb.ViewModelBuilders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Authorization.Permissions.UsersManage)]
-public sealed class AdminRolesController(AdminRoleService roles) : Controller
+public sealed class AdminRolesController(AdminRoleService roles, AdminRolesViewModelBuilder screens) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await roles.ListAsync(cancellationToken));
+    public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await screens.ListAsync(cancellationToken));
 
     [HttpPost]
     public async Task<IActionResult> Permissions(string id, string[]? permissions, CancellationToken cancellationToken)
     {
         var result = await roles.SetPermissionsAsync(User.GetUserId(), id, permissions ?? [], cancellationToken);
-        if (result is null) return NotFound();
+        if (result.Code == ErrorCode.NotFound) return NotFound();
         if (result.Succeeded) TempData["Message"] = $"The permissions of {id} have been saved; members get them on their next request.";
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));

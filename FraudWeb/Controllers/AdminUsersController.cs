@@ -2,6 +2,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services;
 using FraudWeb.Services.Admin;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -9,19 +10,19 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Permissions.UsersManage)]
-public sealed class AdminUsersController(AdminUserService admin) : Controller
+public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(UserQueryViewModel query, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid) query = new UserQueryViewModel();
-        return View(await admin.SearchAsync(query, cancellationToken));
+        return View(await screens.ListAsync(query, cancellationToken));
     }
 
     [HttpGet]
     public async Task<IActionResult> Details(string id, CancellationToken cancellationToken)
     {
-        var model = await admin.GetAsync(id, User.GetUserId(), cancellationToken);
+        var model = await screens.DetailsAsync(id, User.GetUserId(), cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
@@ -34,20 +35,20 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
         ArgumentNullException.ThrowIfNull(model);
         model.AllRoles = Data.Roles.All;
         if (!ModelState.IsValid) return View(model);
-        var (result, id) = await admin.CreateAsync(User.GetUserId(), model, ResetUrl, cancellationToken);
+        var result = await admin.CreateAsync(User.GetUserId(), model.Email!, model.Role!, model.ToDetails(), ResetUrl, cancellationToken);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
             return View(model);
         }
         TempData["Message"] = $"{model.Email} was created and has been sent a link to choose a password.";
-        return RedirectToAction(nameof(Details), new { id });
+        return RedirectToAction(nameof(Details), new { id = result.Value });
     }
 
     [HttpGet]
     public async Task<IActionResult> Edit(string id, CancellationToken cancellationToken)
     {
-        var model = await admin.GetForEditAsync(id, cancellationToken);
+        var model = await screens.EditFormAsync(id, cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
@@ -57,8 +58,8 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
         ArgumentNullException.ThrowIfNull(model);
         model.Id = id;
         if (!ModelState.IsValid) return View(model);
-        var result = await admin.EditAsync(User.GetUserId(), id, model, cancellationToken);
-        if (result is null) return NotFound();
+        var result = await admin.EditAsync(User.GetUserId(), id, model.ToDetails(), cancellationToken);
+        if (result.Code == ErrorCode.NotFound) return NotFound();
         if (!result.Succeeded)
         {
             this.AddErrors(result);
@@ -91,7 +92,7 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
     [HttpGet]
     public async Task<IActionResult> Delete(string id, CancellationToken cancellationToken)
     {
-        var model = await admin.GetForDeleteAsync(id, cancellationToken);
+        var model = await screens.DeleteFormAsync(id, cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
@@ -100,7 +101,7 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
     public async Task<IActionResult> DeleteConfirmed(string id, CancellationToken cancellationToken)
     {
         var result = await admin.DeleteAsync(User.GetUserId(), id, cancellationToken);
-        if (result is null) return NotFound();
+        if (result.Code == ErrorCode.NotFound) return NotFound();
         if (!result.Succeeded)
         {
             TempData["Error"] = result.Errors[0].Message;
@@ -110,9 +111,9 @@ public sealed class AdminUsersController(AdminUserService admin) : Controller
         return RedirectToAction(nameof(Index));
     }
 
-    private IActionResult Done(string id, Result? result, string message)
+    private IActionResult Done(string id, Result result, string message)
     {
-        if (result is null) return NotFound();
+        if (result.Code == ErrorCode.NotFound) return NotFound();
         if (result.Succeeded) TempData["Message"] = message;
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Details), new { id });

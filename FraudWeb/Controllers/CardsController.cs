@@ -1,16 +1,17 @@
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Cards;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
-public sealed class CardsController(CardService cards) : Controller
+public sealed class CardsController(CardService cards, CardViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
     {
-        var model = await cards.GetAsync(User.GetUserId(), id, cancellationToken);
+        var model = await screens.DetailsAsync(User.GetUserId(), id, cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
@@ -23,7 +24,7 @@ public sealed class CardsController(CardService cards) : Controller
         ArgumentNullException.ThrowIfNull(model);
         if (ModelState.IsValid)
         {
-            var result = await cards.AddAsync(User.GetUserId(), model, cancellationToken);
+            var result = await cards.AddAsync(User.GetUserId(), model.ToNewCard(), cancellationToken);
             if (result.Succeeded)
             {
                 TempData["Message"] = "Your card has been added.";

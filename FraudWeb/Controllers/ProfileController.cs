@@ -1,31 +1,33 @@
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Profiles;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Profile;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
-public sealed class ProfileController(ProfileService profiles) : Controller
+public sealed class ProfileController(ProfileService profiles, ProfileViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
     {
-        var model = await profiles.GetOverviewAsync(User.GetUserId(), page, cancellationToken);
+        var model = await screens.OverviewAsync(User.GetUserId(), page, cancellationToken);
         return model is null ? View("NoProfile") : View(model);
     }
 
     [HttpGet]
     public async Task<IActionResult> Edit(CancellationToken cancellationToken)
     {
-        var model = await profiles.GetDetailsAsync(User.GetUserId(), cancellationToken);
+        var model = await screens.DetailsAsync(User.GetUserId(), cancellationToken);
         return model is null ? View("NoProfile") : View(model);
     }
 
     [HttpPost]
     public async Task<IActionResult> Edit(PersonalDetailsViewModel model, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await profiles.UpdateDetailsAsync(User.GetUserId(), model, cancellationToken);
+        var result = await profiles.UpdateDetailsAsync(User.GetUserId(), model.ToDetails(), cancellationToken);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
@@ -38,5 +40,5 @@ public sealed class ProfileController(ProfileService profiles) : Controller
     /// <summary>Data for the spending and risk chart (wwwroot/js/profile-chart.js).</summary>
     [HttpGet]
     public async Task<IActionResult> ChartData(CancellationToken cancellationToken) =>
-        Json(await profiles.GetChartAsync(User.GetUserId(), cancellationToken));
+        Json(await screens.ChartAsync(User.GetUserId(), cancellationToken));
 }

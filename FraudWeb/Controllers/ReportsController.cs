@@ -1,6 +1,8 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
+using FraudWeb.Services;
 using FraudWeb.Services.Reports;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Reports;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -8,12 +10,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Permissions.ReportsCreate)]
-public sealed class ReportsController(ReportService reports) : Controller
+public sealed class ReportsController(ReportService reports, ReportViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> New(long transactionId, CancellationToken cancellationToken)
     {
-        var model = await reports.NewFormAsync(User.GetUserId(), transactionId, null, cancellationToken);
+        var model = await screens.FormAsync(User.GetUserId(), transactionId, null, cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
@@ -24,16 +26,16 @@ public sealed class ReportsController(ReportService reports) : Controller
         var userId = User.GetUserId();
         if (ModelState.IsValid)
         {
-            var outcome = await reports.CreateAsync(userId, model, cancellationToken);
-            if (outcome.NotFound) return NotFound();
-            if (outcome.Result.Succeeded)
+            var result = await reports.CreateAsync(userId, model.TransactionId, model.Kind!.Value, model.Reason ?? "", cancellationToken);
+            if (result.Code == ErrorCode.NotFound) return NotFound();
+            if (result.Succeeded)
             {
                 TempData["Message"] = "Thank you: your report has been sent to our fraud team.";
                 return RedirectToAction("Index", "Profile");
             }
-            this.AddErrors(outcome.Result);
+            this.AddErrors(result);
         }
-        var form = await reports.NewFormAsync(userId, model.TransactionId, model, cancellationToken);
+        var form = await screens.FormAsync(userId, model.TransactionId, model, cancellationToken);
         return form is null ? NotFound() : View(form);
     }
 }

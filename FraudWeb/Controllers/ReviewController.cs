@@ -1,5 +1,6 @@
 using FraudWeb.Authorization;
 using FraudWeb.Services.Reports;
+using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Reports;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,11 +8,11 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Permissions.ReportsReview)]
-public sealed class ReviewController(ReviewService review) : Controller
+public sealed class ReviewController(ReviewService review, ReviewQueueViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default) =>
-        View(await review.GetQueueAsync(page, cancellationToken));
+        View(await screens.QueueAsync(page, cancellationToken));
 
     [HttpPost]
     public async Task<IActionResult> Decide(ReviewDecisionViewModel model, int page = 1, CancellationToken cancellationToken = default)
@@ -22,7 +23,7 @@ public sealed class ReviewController(ReviewService review) : Controller
             TempData["Error"] = "Choose confirm or reject.";
             return RedirectToAction(nameof(Index), new { page });
         }
-        var result = await review.DecideAsync(model, User.Identity?.Name ?? "analyst", cancellationToken);
+        var result = await review.DecideAsync(model.ToDecision(), User.Identity?.Name ?? "analyst", cancellationToken);
         if (result.Succeeded) TempData["Message"] = "Decision recorded.";
         else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
         return RedirectToAction(nameof(Index), new { page });

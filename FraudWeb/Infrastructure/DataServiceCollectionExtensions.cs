@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using LinqKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,8 @@ public static class DataServiceCollectionExtensions
             default:
                 throw new ConfigurationException($"Database:Provider '{database.Provider}' is not supported; set it to 'Sqlite'.");
         }
+        // Queries may call shared rules (PaymentStatusRule.Expression.Invoke(t)); LinqKit inlines them for EF.
+        options.WithExpressionExpanding();
     }
 
     public static string SqliteConnectionString(DatabaseOptions database, FraudWebPaths paths)

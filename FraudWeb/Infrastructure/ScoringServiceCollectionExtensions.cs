@@ -18,6 +18,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<IServingModel, ServingModel>();
         services.AddSingleton<RiskPolicy>();
         services.AddScoped<TransactionScorer>();
+        services.AddScoped<PaymentFeatures>();
         services.AddScoped<ModelRegistry>();
         services.AddScoped<HistorySeeder>();
         services.AddHostedService<StartupInitializer>();

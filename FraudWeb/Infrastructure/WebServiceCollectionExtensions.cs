@@ -4,6 +4,8 @@ using FraudWeb.Services.Cards;
 using FraudWeb.Services.Email;
 using FraudWeb.Services.Profiles;
 using FraudWeb.Services.Transactions;
+using FraudWeb.ViewModelBuilders;
+using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,7 +25,9 @@ public static class WebServiceCollectionExtensions
     /// <summary>MVC with global antiforgery, authenticated-by-default authorisation, form limits, data protection and the app services.</summary>
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
-        services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddLocalization();
+        services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
+            .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = (type, factory) => factory.Create(StaffForms.ResourceFor(type)));
         services.AddFraudAuthorization();
         services.Configure<FormOptions>(options =>
         {
@@ -45,7 +49,21 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
+        services.AddFraudViewModelBuilders();
         return services;
+    }
+
+    /// <summary>The web layer's screen builders (one per area), which turn queries and results into view models.</summary>
+    private static void AddFraudViewModelBuilders(this IServiceCollection services)
+    {
+        services.AddScoped<ProfileViewModelBuilder>();
+        services.AddScoped<CardViewModelBuilder>();
+        services.AddScoped<TransactionViewModelBuilder>();
+        services.AddScoped<ReportViewModelBuilder>();
+        services.AddScoped<ReviewQueueViewModelBuilder>();
+        services.AddScoped<AdminUsersViewModelBuilder>();
+        services.AddScoped<AdminRolesViewModelBuilder>();
+        services.AddScoped<AuditViewModelBuilder>();
     }
 
     /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health.</summary>

@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Email;
-using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -27,28 +26,29 @@ public sealed partial class AccountService(
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    public async Task<Result> RegisterAsync(RegisterViewModel model, CancellationToken cancellationToken)
+    /// <summary>Creates the sign-in account and its card holder in one transaction, then signs the person in.</summary>
+    public async Task<Result> RegisterAsync(string email, string password, PersonalDetails details, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(email);
+        ArgumentNullException.ThrowIfNull(details);
         var now = clock.GetUtcNow().UtcDateTime;
-        Address address;
         try
         {
-            address = new Address(model.AddressLine1!, model.AddressLine2, model.City!, model.Postcode!, model.Country!);
-            CardHolder.EnsureAdult(model.DateOfBirth!.Value, now);
+            _ = details.ToAddress();
+            CardHolder.EnsureAdult(details.DateOfBirth, now);
         }
         catch (DomainException ex)
         {
             return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
 
-        var user = new ApplicationUser { UserName = model.Email!.Trim(), Email = model.Email.Trim(), PhoneNumber = model.PhoneNumber!.Trim(), CreatedUtc = now };
+        var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var created = await users.CreateAsync(user, model.Password!);
-        if (!created.Succeeded) return FromIdentity(created, nameof(RegisterViewModel.Password));
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return FromIdentity(created, Fields.Password);
         var role = await users.AddToRoleAsync(user, Roles.Customer);
         if (!role.Succeeded) return FromIdentity(role, "");
-        db.CardHolders.Add(CardHolder.Register(user.Id, model.FullName!, model.PhoneNumber, model.DateOfBirth!.Value, address, now));
+        db.CardHolders.Add(details.Register(user.Id, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await signIn.SignInAsync(user, isPersistent: false);
@@ -56,10 +56,10 @@ public sealed partial class AccountService(
         return Result.Ok;
     }
 
-    public async Task<SignInOutcome> SignInAsync(LoginViewModel model)
+    public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var result = await signIn.PasswordSignInAsync(model.Email!.Trim(), model.Password!, model.RememberMe, lockoutOnFailure: true);
+        ArgumentNullException.ThrowIfNull(email);
+        var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
         if (result.IsLockedOut) return SignInOutcome.LockedOut;
         return result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
@@ -67,17 +67,16 @@ public sealed partial class AccountService(
 
     public Task SignOutAsync() => signIn.SignOutAsync();
 
-    public async Task<Result> ChangePasswordAsync(ClaimsPrincipal principal, ChangePasswordViewModel model)
+    public async Task<Result> ChangePasswordAsync(ClaimsPrincipal principal, string currentPassword, string newPassword)
     {
-        ArgumentNullException.ThrowIfNull(model);
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Result.Fail(ErrorCode.Invalid, "Please sign in again.");
-        var result = await users.ChangePasswordAsync(user, model.CurrentPassword!, model.NewPassword!);
+        if (user is null) return Result.Fail(ErrorCode.NotFound, "Please sign in again.");
+        var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
             return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
-                ? Result.Fail(ErrorCode.Invalid, "The current password is not correct.", nameof(ChangePasswordViewModel.CurrentPassword))
-                : FromIdentity(result, nameof(ChangePasswordViewModel.NewPassword));
+                ? Result.Fail(ErrorCode.Invalid, "The current password is not correct.", Fields.CurrentPassword)
+                : FromIdentity(result, Fields.NewPassword);
         }
         await signIn.RefreshSignInAsync(user);
         return Result.Ok;
@@ -101,23 +100,23 @@ public sealed partial class AccountService(
         await email.SendEmailAsync(user.Email, "Reset your FraudWeb password", body, cancellationToken);
     }
 
-    public async Task<Result> ResetPasswordAsync(ResetPasswordViewModel model)
+    public async Task<Result> ResetPasswordAsync(string email, string encodedToken, string password)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var user = await users.FindByEmailAsync(model.Email!.Trim());
+        ArgumentNullException.ThrowIfNull(email);
+        var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
         const string invalid = "This reset link is not valid or has expired. Request a new one.";
         if (user is null) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
         {
-            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(model.Token!));
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken));
         }
         catch (FormatException)
         {
             return Result.Fail(ErrorCode.Invalid, invalid);
         }
-        var result = await users.ResetPasswordAsync(user, token, model.Password!);
+        var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
         {
             // A successful reset also ends a lockout, as the person has proved they own the mailbox.
@@ -126,18 +125,27 @@ public sealed partial class AccountService(
             return Result.Ok;
         }
         return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail(ErrorCode.Invalid, invalid)
-            : FromIdentity(result, nameof(ResetPasswordViewModel.Password));
+            : FromIdentity(result, Fields.Password);
     }
 
     private static Result FromIdentity(IdentityResult result, string field) =>
         Result.Fail(result.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
-            ? new Failure(ErrorCode.Conflict, Describe(e), "Email") : new Failure(ErrorCode.Invalid, Describe(e), field)).Distinct().ToList());
+            ? new Failure(ErrorCode.Conflict, Describe(e), Fields.Email) : new Failure(ErrorCode.Invalid, Describe(e), field)).Distinct().ToList());
 
     private static string Describe(IdentityError error) => error.Code switch
     {
         "DuplicateUserName" or "DuplicateEmail" => "An account with this email address already exists.",
         _ => error.Description,
     };
+
+    /// <summary>The inputs errors can point at; forms use the same names.</summary>
+    public static class Fields
+    {
+        public const string Email = "Email";
+        public const string Password = "Password";
+        public const string CurrentPassword = "CurrentPassword";
+        public const string NewPassword = "NewPassword";
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId}")]
     private static partial void LogRegistered(ILogger logger, string userId);

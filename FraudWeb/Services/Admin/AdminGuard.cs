@@ -1,6 +1,8 @@
 using FraudWeb.Authorization;
 using FraudWeb.Data;
+using System.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FraudWeb.Services.Admin;
 
@@ -20,16 +22,25 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
         public required Dictionary<string, (HashSet<string> Roles, bool Active)> Users { get; init; }
     }
 
-    /// <summary>Null when the change is safe, otherwise the message to show.</summary>
-    public async Task<string?> CheckAsync(Action<State> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// The transaction a guarded change runs in. Serializable: on SQLite a write lock from the start (BEGIN
+    /// IMMEDIATE), so a second administrator's change waits and then checks the state this one left.
+    /// </summary>
+    public Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken) =>
+        db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+
+    /// <summary>Null when the change is safe, otherwise the refusal. Runs inside <see cref="BeginAsync"/>'s transaction.</summary>
+    public async Task<Result?> CheckAsync(Action<State> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        // Checked outside the writing transaction, two administrators acting at once could both pass.
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("The last-administrator check must run inside the change's transaction.");
         var state = await LoadAsync(cancellationToken);
         change(state);
         var active = state.Users.Values.Where(u => u.Active).ToList();
         var managerRoles = state.RolePermissions.Where(r => r.Value.Contains(Permissions.UsersManage)).Select(r => r.Key).ToHashSet();
         var ok = active.Any(u => u.Roles.Contains(Roles.Admin)) && active.Any(u => u.Roles.Overlaps(managerRoles));
-        return ok ? null : LastAdminMessage;
+        return ok ? null : Result.Fail(ErrorCode.Refused, LastAdminMessage);
     }
 
     private async Task<State> LoadAsync(CancellationToken cancellationToken)

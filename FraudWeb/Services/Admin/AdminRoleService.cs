@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
-using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,33 +15,19 @@ public sealed class AdminRoleService(
     AdminGuard guard,
     AuditLog audit)
 {
-    public async Task<RoleListViewModel> ListAsync(CancellationToken cancellationToken)
-    {
-        var all = await db.Roles.AsNoTracking().ToListAsync(cancellationToken);
-        var claims = await db.RoleClaims.AsNoTracking().Where(c => c.ClaimType == Permissions.ClaimType).ToListAsync(cancellationToken);
-        var counts = await db.UserRoles.AsNoTracking().GroupBy(ur => ur.RoleId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var rows = Roles.All.Select(name =>
-        {
-            var role = all.FirstOrDefault(r => r.Name == name);
-            var granted = role is null ? [] : claims.Where(c => c.RoleId == role.Id).Select(c => c.ClaimValue!).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            return new RolePermissionsViewModel(name, granted, role is null ? 0 : counts.FirstOrDefault(c => c.Key == role.Id)?.Count ?? 0);
-        }).ToList();
-        return new RoleListViewModel { Roles = rows, AllPermissions = Permissions.All };
-    }
-
-    /// <summary>Null when the role does not exist.</summary>
-    public async Task<Result?> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
+    /// <summary>NotFound when the role does not exist.</summary>
+    public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permissions);
         var role = await roles.FindByNameAsync(roleName);
-        if (role is null || !Roles.All.Contains(role.Name)) return null;
+        if (role is null || !Roles.All.Contains(role.Name)) return Result.NotFound();
         var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, "Choose only listed permissions.");
+
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
         var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
-        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (refusal is not null) return refusal;
         foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
         foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
         await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,

@@ -1,9 +1,6 @@
 using FraudWeb.Data;
-using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Accounts;
-using FraudWeb.ViewModels.Admin;
-using FraudWeb.ViewModels.Profile;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,177 +19,58 @@ public sealed class AdminUserService(
     AuditLog audit,
     TimeProvider clock)
 {
-    public const int PageSize = 20;
-    public const int RecentTransactions = 20;
-    public const string StatusLocked = "locked";
-    public const string StatusActive = "active";
     private const string TargetUser = "user";
 
-    public async Task<UserListViewModel> SearchAsync(UserQueryViewModel query, CancellationToken cancellationToken)
+    /// <summary>The inputs errors can point at; the forms use the same names.</summary>
+    public static class Fields
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var rows = from u in db.Users.AsNoTracking()
-                   join h in db.CardHolders.AsNoTracking() on u.Id equals h.UserId into holders
-                   from h in holders.DefaultIfEmpty()
-                   select new { u.Id, u.Email, u.NormalizedEmail, u.CreatedUtc, FullName = h == null ? null : h.FullName };
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            var term = query.Search.Trim().ToUpperInvariant();
-            var pattern = AuditLog.ContainsPattern(query.Search);
-            rows = rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.Like(r.FullName, pattern, AuditLog.LikeEscape)));
-        }
-        if (!string.IsNullOrWhiteSpace(query.Role))
-        {
-            var roleId = await db.Roles.Where(r => r.Name == query.Role).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken) ?? "";
-            rows = rows.Where(r => db.UserRoles.Any(ur => ur.UserId == r.Id && ur.RoleId == roleId));
-        }
-        if (query.Status is StatusLocked or StatusActive)
-        {
-            // Lockout ends are compared in memory: SQLite cannot compare DateTimeOffset values in SQL.
-            var locked = await LockedIdsAsync(cancellationToken);
-            rows = query.Status == StatusLocked ? rows.Where(r => locked.Contains(r.Id)) : rows.Where(r => !locked.Contains(r.Id));
-        }
-        var total = await rows.CountAsync(cancellationToken);
-        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
-        var page = Math.Clamp(query.Page, 1, pages);
-        var items = await rows.OrderBy(r => r.NormalizedEmail).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
-        var ids = items.ConvertAll(i => i.Id);
-        var roles = await RolesOfAsync(ids, cancellationToken);
-        var lockedNow = await LockedIdsAsync(cancellationToken);
-        query.Page = page;
-        return new UserListViewModel
-        {
-            Query = query,
-            AllRoles = Roles.All,
-            Users = new PagedList<UserRowViewModel>(
-                items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], lockedNow.Contains(i.Id), i.CreatedUtc)),
-                page, PageSize, total),
-        };
-    }
-
-    public async Task<UserDetailsViewModel?> GetAsync(string id, string actorId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return null;
-        var holder = await db.CardHolders.AsNoTracking().FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
-        IReadOnlyList<CardSummaryViewModel> cards = [];
-        IReadOnlyList<TransactionRowViewModel> transactions = [];
-        IReadOnlyList<UserReportRowViewModel> reports = [];
-        if (holder is not null)
-        {
-            var cardRows = await db.Cards.AsNoTracking().Where(c => c.CardHolderId == holder.Id).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
-            cards = cardRows.ConvertAll(c => new CardSummaryViewModel(c.Id, c.Brand.DisplayName(), c.Last4, c.ExpiryText, c.CardholderName,
-                c.CreditLimit, c.Balance, c.AvailableCredit));
-            transactions = await db.Transactions.AsNoTracking().Where(t => t.Card!.CardHolderId == holder.Id)
-                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(RecentTransactions)
-                .Select(TransactionRowViewModel.From())
-                .ToListAsync(cancellationToken);
-            var reportRows = await db.FraudReports.AsNoTracking().Where(r => r.Transaction!.Card!.CardHolderId == holder.Id)
-                .OrderByDescending(r => r.CreatedUtc).ThenByDescending(r => r.Id).Take(RecentTransactions)
-                .Select(r => new { r.TransactionId, r.CreatedUtc, r.Transaction!.Card!.Last4, r.Kind, r.Status, r.Reason, r.DecidedUtc })
-                .ToListAsync(cancellationToken);
-            reports = reportRows.ConvertAll(r => new UserReportRowViewModel(r.TransactionId, r.CreatedUtc, r.Last4,
-                r.Kind == ReportKind.NotMe ? "Not me" : "This was me", r.Status.ToString(), r.Reason, r.DecidedUtc));
-        }
-        var address = holder?.Address is { } a
-            ? string.Join(", ", new[] { a.Line1, a.Line2, a.City, a.Postcode, a.Country }.Where(s => !string.IsNullOrWhiteSpace(s)))
-            : null;
-        return new UserDetailsViewModel
-        {
-            Id = user.Id,
-            Email = user.Email ?? "",
-            FullName = holder?.FullName,
-            PhoneNumber = holder?.PhoneNumber ?? user.PhoneNumber,
-            DateOfBirth = holder?.DateOfBirth,
-            Address = address,
-            Roles = (await RolesOfAsync([id], cancellationToken)).GetValueOrDefault(id) ?? [],
-            AllRoles = Roles.All,
-            IsLocked = IsLocked(user),
-            CreatedUtc = user.CreatedUtc,
-            IsSelf = id == actorId,
-            Cards = cards,
-            RecentTransactions = transactions,
-            Reports = reports,
-        };
-    }
-
-    public async Task<EditUserViewModel?> GetForEditAsync(string id, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return null;
-        var holder = await db.CardHolders.AsNoTracking().FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
-        return new EditUserViewModel
-        {
-            Id = id,
-            Email = user.Email,
-            FullName = holder?.FullName,
-            PhoneNumber = holder?.PhoneNumber ?? user.PhoneNumber,
-            DateOfBirth = holder?.DateOfBirth,
-            AddressLine1 = holder?.Address?.Line1,
-            AddressLine2 = holder?.Address?.Line2,
-            City = holder?.Address?.City,
-            Postcode = holder?.Address?.Postcode,
-            Country = holder?.Address?.Country,
-        };
-    }
-
-    public async Task<DeleteUserViewModel?> GetForDeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
-        if (user is null) return null;
-        var holder = await db.CardHolders.AsNoTracking().FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
-        return new DeleteUserViewModel
-        {
-            Id = id,
-            Email = user.Email ?? "",
-            FullName = holder?.FullName,
-            Cards = holder is null ? 0 : await db.Cards.CountAsync(c => c.CardHolderId == holder.Id, cancellationToken),
-            Transactions = holder is null ? 0 : await db.Transactions.CountAsync(t => t.Card!.CardHolderId == holder.Id, cancellationToken),
-        };
+        public const string Email = "Email";
+        public const string Role = "Role";
     }
 
     /// <summary>Creates the account without a password and mails a reset link so the person chooses their own.</summary>
-    public async Task<(Result Result, string? UserId)> CreateAsync(string actorId, CreateUserViewModel model, Func<string, string, string> resetUrl,
+    public async Task<Result<string>> CreateAsync(string actorId, string email, string role, PersonalDetails details, Func<string, string, string> resetUrl,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        if (!Roles.All.Contains(model.Role)) return (Result.Fail(ErrorCode.Invalid, "Choose one of the roles.", nameof(model.Role)), null);
+        ArgumentNullException.ThrowIfNull(email);
+        ArgumentNullException.ThrowIfNull(details);
+        if (!Roles.All.Contains(role)) return Result.Fail<string>(ErrorCode.Invalid, "Choose one of the roles.", Fields.Role);
         var now = clock.GetUtcNow().UtcDateTime;
         CardHolder holder;
-        var email = model.Email!.Trim();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, PhoneNumber = model.PhoneNumber!.Trim(), CreatedUtc = now };
+        email = email.Trim();
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
-            return (Result.Fail(created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
-                ? new Failure(ErrorCode.Conflict, "An account with this email address already exists.", nameof(model.Email))
-                : new Failure(ErrorCode.Invalid, e.Description)).Distinct().ToList()), null);
+            return Result.Fail(created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
+                ? new Failure(ErrorCode.Conflict, "An account with this email address already exists.", Fields.Email)
+                : new Failure(ErrorCode.Invalid, e.Description)).Distinct().ToList()).As<string>();
         }
         try
         {
-            holder = CardHolder.Register(user.Id, model.FullName!, model.PhoneNumber!, model.DateOfBirth!.Value, ToAddress(model), now);
+            holder = details.Register(user.Id, now);
         }
         catch (DomainException ex)
         {
-            return (Result.Fail(ErrorCode.Invalid, ex.Message), null);
+            return Result.Fail<string>(ErrorCode.Invalid, ex.Message);
         }
         db.CardHolders.Add(holder);
-        var added = await users.AddToRoleAsync(user, model.Role!);
-        if (!added.Succeeded) return (Result.Fail(ErrorCode.Invalid, "The role could not be assigned."), null);
+        var added = await users.AddToRoleAsync(user, role);
+        if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The role could not be assigned.");
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
-            new { user.Email, Roles = new[] { model.Role }, Details = Describe(holder) }, cancellationToken);
+            new { user.Email, Roles = new[] { role }, Details = Describe(holder) }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(email, resetUrl, cancellationToken);
-        return (Result.Ok, user.Id);
+        return Result.Success(user.Id);
     }
 
-    public async Task<Result?> EditAsync(string actorId, string id, AdminUserDetailsViewModel model, CancellationToken cancellationToken)
+    public async Task<Result> EditAsync(string actorId, string id, PersonalDetails details, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(details);
         var user = await users.FindByIdAsync(id);
-        if (user is null) return null;
+        if (user is null) return Result.NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         var before = holder is null ? null : Describe(holder);
@@ -200,12 +78,12 @@ public sealed class AdminUserService(
         {
             if (holder is null)
             {
-                holder = CardHolder.Register(id, model.FullName!, model.PhoneNumber!, model.DateOfBirth!.Value, ToAddress(model), now);
+                holder = details.Register(id, now);
                 db.CardHolders.Add(holder);
             }
             else
             {
-                holder.UpdateDetails(model.FullName!, model.PhoneNumber!, model.DateOfBirth!.Value, ToAddress(model), now);
+                details.ApplyTo(holder, now);
             }
         }
         catch (DomainException ex)
@@ -218,21 +96,22 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
-    public async Task<Result?> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
+    public async Task<Result> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
-        if (user is null) return null;
-        if (locked && id == actorId) return Result.Fail(ErrorCode.Invalid, "You cannot lock your own account.");
+        if (user is null) return Result.NotFound();
+        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, "You cannot lock your own account.");
+        var wasLocked = IsLocked(user);
+        // The guard reads inside the transaction that writes: a second administrator's change waits for this one.
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         if (locked)
         {
             var refusal = await guard.CheckAsync(s =>
             {
                 if (s.Users.TryGetValue(id, out var u)) s.Users[id] = (u.Roles, false);
             }, cancellationToken);
-            if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
+            if (refusal is not null) return refusal;
         }
-        var wasLocked = IsLocked(user);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (locked)
         {
             await users.SetLockoutEnabledAsync(user, true);
@@ -252,10 +131,10 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Removes the password (which also changes the security stamp, ending sessions) and mails a reset link.</summary>
-    public async Task<Result?> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    public async Task<Result> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
-        if (user is null) return null;
+        if (user is null) return Result.NotFound();
         var hadPassword = user.PasswordHash is not null;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (hadPassword) await users.RemovePasswordAsync(user);
@@ -270,21 +149,21 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
-    public async Task<Result?> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
+    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
         var user = await users.FindByIdAsync(id);
-        if (user is null) return null;
+        if (user is null) return Result.NotFound();
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, "Choose only existing roles.");
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await users.GetRolesAsync(user)).ToList();
         var refusal = await guard.CheckAsync(s =>
         {
             var active = s.Users.TryGetValue(id, out var u) ? u.Active : !IsLocked(user);
             s.Users[id] = (wanted.ToHashSet(StringComparer.Ordinal), active);
         }, cancellationToken);
-        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (refusal is not null) return refusal;
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
         if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, "The roles could not be changed.");
@@ -302,15 +181,15 @@ public sealed class AdminUserService(
     /// Deletes the sign-in account and erases the person's details; cards and transactions stay, linked to the now
     /// anonymous card holder (docs/decisions/0004-user-deletion.md).
     /// </summary>
-    public async Task<Result?> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
+    public async Task<Result> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
-        if (user is null) return null;
-        if (id == actorId) return Result.Fail(ErrorCode.Invalid, "You cannot delete your own account.");
+        if (user is null) return Result.NotFound();
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, "You cannot delete your own account.");
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
-        if (refusal is not null) return Result.Fail(ErrorCode.Invalid, refusal);
+        if (refusal is not null) return refusal;
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         await db.SaveChangesAsync(cancellationToken);
@@ -324,26 +203,7 @@ public sealed class AdminUserService(
         return Result.Ok;
     }
 
-    private async Task<Dictionary<string, List<string>>> RolesOfAsync(List<string> ids, CancellationToken cancellationToken)
-    {
-        var pairs = await (from ur in db.UserRoles.AsNoTracking()
-                           join r in db.Roles.AsNoTracking() on ur.RoleId equals r.Id
-                           where ids.Contains(ur.UserId)
-                           select new { ur.UserId, Role = r.Name! }).ToListAsync(cancellationToken);
-        return pairs.GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Select(p => p.Role).Order(StringComparer.Ordinal).ToList());
-    }
-
-    private async Task<HashSet<string>> LockedIdsAsync(CancellationToken cancellationToken)
-    {
-        var candidates = await db.Users.AsNoTracking().Where(u => u.LockoutEnd != null).Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        return candidates.Where(c => c.LockoutEnd > now).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-    }
-
     private bool IsLocked(ApplicationUser user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();
-
-    private static Address ToAddress(AdminUserDetailsViewModel model) =>
-        new(model.AddressLine1!, model.AddressLine2, model.City!, model.Postcode!, model.Country!);
 
     private static object Describe(CardHolder holder) => new
     {

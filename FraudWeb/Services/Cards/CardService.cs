@@ -2,11 +2,12 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure;
-using FraudWeb.ViewModels.Cards;
-using FraudWeb.ViewModels.Profile;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Cards;
+
+/// <summary>A card as the holder enters it. The number is only ever held here, on its way to the fingerprint.</summary>
+public sealed record NewCard(string Number, string CardholderName, int ExpiryMonth, int ExpiryYear, decimal CreditLimit);
 
 /// <summary>
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
@@ -16,31 +17,42 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
 {
     public const string DuplicateMessage = "This card has already been added.";
 
-    public async Task<Result> AddAsync(string userId, AddCardViewModel model, CancellationToken cancellationToken)
+    /// <summary>Credit limits a card holder can choose from.</summary>
+    public static IReadOnlyList<decimal> OfferedCreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
+
+    /// <summary>The inputs errors can point at; the form uses the same names.</summary>
+    public static class Fields
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var holderId = await db.CardHolders.Where(h => h.UserId == userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holderId is null) return Result.Fail(ErrorCode.Invalid, "Your profile was not found.");
+        public const string Number = "CardNumber";
+        public const string CreditLimit = "CreditLimit";
+    }
+
+    /// <summary>The new card's id, or why it was refused.</summary>
+    public async Task<Result<long>> AddAsync(string userId, NewCard input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var holderId = await db.CardHolders.OwnedBy(userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
+        if (holderId is null) return Result.Fail<long>(ErrorCode.NotFound, "Your profile was not found.");
         var now = clock.GetUtcNow().UtcDateTime;
         Card card;
         try
         {
-            var number = CardNumber.Parse(model.CardNumber);
-            var expiry = CardExpiry.Create(model.ExpiryMonth!.Value, model.ExpiryYear!.Value, now);
-            if (!AddCardViewModel.CreditLimits.Contains(model.CreditLimit!.Value))
+            var number = CardNumber.Parse(input.Number);
+            var expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now);
+            if (!OfferedCreditLimits.Contains(input.CreditLimit))
             {
-                return Result.Fail(ErrorCode.Invalid, "Choose one of the offered credit limits.", nameof(AddCardViewModel.CreditLimit));
+                return Result.Fail<long>(ErrorCode.Invalid, "Choose one of the offered credit limits.", Fields.CreditLimit);
             }
             var fingerprint = keys.Fingerprinter.Fingerprint(number);
             if (await db.Cards.AnyAsync(c => c.Fingerprint == fingerprint, cancellationToken))
             {
-                return Result.Fail(ErrorCode.Invalid, DuplicateMessage, nameof(AddCardViewModel.CardNumber));
+                return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
             }
-            card = Card.Add(holderId.Value, number, fingerprint, expiry, model.CardholderName!, model.CreditLimit.Value, now);
+            card = Card.Add(holderId.Value, number, fingerprint, expiry, input.CardholderName, input.CreditLimit, now);
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message);
+            return Result.Fail<long>(ErrorCode.Invalid, ex.Message);
         }
         db.Cards.Add(card);
         try
@@ -51,24 +63,10 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         {
             // Two simultaneous adds of the same card: the unique fingerprint index decides.
             db.Entry(card).State = EntityState.Detached;
-            return Result.Fail(ErrorCode.Invalid, DuplicateMessage, nameof(AddCardViewModel.CardNumber));
+            return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
         }
         LogAdded(logger, card.Id, card.Brand, card.Last4);
-        return Result.Ok;
-    }
-
-    /// <summary>The caller's own card with its latest payments, or null (another holder's card looks missing).</summary>
-    public async Task<CardDetailsViewModel?> GetAsync(string userId, long id, CancellationToken cancellationToken)
-    {
-        var card = await db.Cards.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.CardHolder!.UserId == userId, cancellationToken);
-        if (card is null) return null;
-        var recent = await db.Transactions.AsNoTracking().Where(t => t.CardId == id)
-            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20)
-            .Select(TransactionRowViewModel.From())
-            .ToListAsync(cancellationToken);
-        return new CardDetailsViewModel(
-            new CardSummaryViewModel(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit),
-            recent);
+        return Result.Success(card.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added card {CardId} ({Brand} ending {Last4})")]

@@ -1,12 +1,8 @@
-using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using FraudWeb.ViewModels.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Reports;
-
-public sealed record ReportOutcome(bool NotFound, Result Result);
 
 /// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (a disputed decline or review).</summary>
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
@@ -14,51 +10,39 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     public const string AlreadyRefunded = "This payment was confirmed as fraud and refunded to your card; there is nothing more to report.";
     public const string WentThrough = "This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".";
 
-    /// <summary>The form for one of the user's transactions; null when it is not theirs (a 404, not a 403: no probing).</summary>
-    public async Task<NewReportViewModel?> NewFormAsync(string userId, long transactionId, NewReportViewModel? posted, CancellationToken cancellationToken)
+    /// <summary>The inputs errors can point at; the form uses the same names.</summary>
+    public static class Fields
     {
-        var transaction = await db.Transactions.AsNoTracking().Include(t => t.Terminal).Include(t => t.Card)
-            .FirstOrDefaultAsync(t => t.Id == transactionId && t.Card!.CardHolder!.UserId == userId, cancellationToken);
-        if (transaction is null) return null;
-        var model = posted ?? new NewReportViewModel { TransactionId = transactionId };
-        model.TransactionId = transactionId;
-        model.RefundedUtc = transaction.RefundedUtc;
-        model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
-        if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
-        var decision = transaction.Verdict?.Decision.ToString() ?? "Not scored";
-        model.Summary = string.Create(CultureInfo.InvariantCulture,
-            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {decision}");
-        return model;
+        public const string Kind = "Kind";
+        public const string Reason = "Reason";
     }
 
-    public async Task<ReportOutcome> CreateAsync(string userId, NewReportViewModel model, CancellationToken cancellationToken)
+    /// <summary>Opens a report on one of the user's payments; NotFound when it is not theirs (a 404, not a 403: no probing).</summary>
+    public async Task<Result<long>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var owned = await db.Transactions.AnyAsync(t => t.Id == model.TransactionId && t.Card!.CardHolder!.UserId == userId, cancellationToken);
-        if (!owned) return new ReportOutcome(true, Result.Fail(ErrorCode.Invalid, "Not found."));
-        if (await db.FraudReports.AnyAsync(r => r.TransactionId == model.TransactionId && r.Status == ReportStatus.Open, cancellationToken))
+        var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
+        if (transaction is null) return Result.Fail<long>(ErrorCode.NotFound, "Not found.");
+        if (await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
-            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, "You have already reported this payment; an analyst is looking at it."));
+            return Result.Fail<long>(ErrorCode.Conflict, "You have already reported this payment; an analyst is looking at it.");
         }
         // After the open-report check, so a report decided meanwhile is seen as refunded: the refund is final.
-        if (await db.Transactions.AnyAsync(t => t.Id == model.TransactionId && t.RefundedUtc != null, cancellationToken))
+        if (await db.Transactions.AnyAsync(t => t.Id == transactionId && t.RefundedUtc != null, cancellationToken))
         {
-            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, AlreadyRefunded));
+            return Result.Fail<long>(ErrorCode.Conflict, AlreadyRefunded);
         }
-        var transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == model.TransactionId, cancellationToken);
-        if (!transaction.CanBeReportedAs(model.Kind!.Value))
-        {
-            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, WentThrough, nameof(model.Kind)));
-        }
+        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<long>(ErrorCode.Invalid, WentThrough, Fields.Kind);
+        FraudReport report;
         try
         {
-            db.FraudReports.Add(FraudReport.Open(model.TransactionId, model.Kind!.Value, model.Reason ?? "", clock.GetUtcNow().UtcDateTime));
+            report = FraudReport.Open(transactionId, kind, reason, clock.GetUtcNow().UtcDateTime);
         }
         catch (DomainException ex)
         {
-            return new ReportOutcome(false, Result.Fail(ErrorCode.Invalid, ex.Message, nameof(model.Reason)));
+            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Reason);
         }
+        db.FraudReports.Add(report);
         await db.SaveChangesAsync(cancellationToken);
-        return new ReportOutcome(false, Result.Ok);
+        return Result.Success(report.Id);
     }
 }

@@ -17,6 +17,7 @@ namespace FraudWeb.Services.Scoring;
 public sealed partial class TransactionScorer(
     FraudDbContext db,
     IServingModel servingModel,
+    PaymentFeatures paymentFeatures,
     RiskPolicy policy,
     IOptions<ScoringOptions> options,
     TimeProvider clock,
@@ -35,15 +36,10 @@ public sealed partial class TransactionScorer(
         var transaction = CardTransaction.Submit(card, terminal.Id, amount, now);
 
         var stopwatch = Stopwatch.StartNew();
-        var featureOptions = new FeatureOptions { LabelDelayDays = options.Value.LabelDelayDays };
-        var customerHistory = await HistoryAsync(t => t.CardId == card.Id, now - TransactionFeatures.CustomerLookback(featureOptions), now, cancellationToken);
-        var terminalHistory = await HistoryAsync(t => t.TerminalId == terminal.Id, now - TransactionFeatures.TerminalLookback(featureOptions), now, cancellationToken);
-
         var names = snapshot.Model.FeatureNames;
         var features = new float[TransactionFeatures.Names.Count];
         // The new payment is later than all stored history, so it takes the largest id for tie-breaking.
-        var record = new TransactionRecord(long.MaxValue, now, card.Id, terminal.Id, (double)amount, false);
-        TransactionFeatures.ComputeOnline(record, customerHistory, terminalHistory, featureOptions, features);
+        await paymentFeatures.ComputeAsync(new TransactionRecord(long.MaxValue, now, card.Id, terminal.Id, (double)amount, false), features, cancellationToken);
         var probability = snapshot.Model.PredictProbability(features);
         var contributions = new double[names.Count];
         snapshot.Model.Explain(features, contributions);
@@ -82,17 +78,6 @@ public sealed partial class TransactionScorer(
         {
             return [];
         }
-    }
-
-    private async Task<List<TransactionRecord>> HistoryAsync(
-        System.Linq.Expressions.Expression<Func<CardTransaction, bool>> filter, DateTime from, DateTime to, CancellationToken cancellationToken)
-    {
-        var rows = await db.Transactions.AsNoTracking()
-            .Where(filter)
-            .Where(t => t.TimestampUtc >= from && t.TimestampUtc <= to)
-            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label })
-            .ToListAsync(cancellationToken);
-        return rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
     }
 
     /// <summary>The features that moved the score most, strongest first (positive = towards fraud).</summary>

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
-using FraudWeb.ViewModels.Profile;
 
 namespace FraudWeb.ViewModels.Admin;
 
@@ -52,50 +51,8 @@ public sealed class UserDetailsViewModel
 /// <summary>One of the person's fraud reports, with the masked card it concerns.</summary>
 public sealed record UserReportRowViewModel(long TransactionId, DateTime CreatedUtc, string Card, string Kind, string Status, string Reason, DateTime? DecidedUtc);
 
-/// <summary>Personal details an administrator enters or edits for someone.</summary>
-public class AdminUserDetailsViewModel
-{
-    [Required(ErrorMessage = "Enter the full name.")]
-    [StringLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "The name must be 2 to 100 characters.")]
-    [Display(Name = "Full name")]
-    public string? FullName { get; set; }
-
-    [Required(ErrorMessage = "Enter the phone number.")]
-    [Phone(ErrorMessage = "Enter a valid phone number.")]
-    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength)]
-    [Display(Name = "Phone number")]
-    public string? PhoneNumber { get; set; }
-
-    [Required(ErrorMessage = "Enter the date of birth.")]
-    [AdultDateOfBirth]
-    [DataType(DataType.Date)]
-    [Display(Name = "Date of birth")]
-    public DateOnly? DateOfBirth { get; set; }
-
-    [Required(ErrorMessage = "Enter the first line of the address.")]
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
-    [Display(Name = "Address line 1")]
-    public string? AddressLine1 { get; set; }
-
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
-    [Display(Name = "Address line 2 (optional)")]
-    public string? AddressLine2 { get; set; }
-
-    [Required(ErrorMessage = "Enter the town or city.")]
-    [StringLength(PersonalDetailsLimits.CityMaxLength)]
-    [Display(Name = "Town or city")]
-    public string? City { get; set; }
-
-    [Required(ErrorMessage = "Enter the postcode.")]
-    [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
-    [Display(Name = "Postcode")]
-    public string? Postcode { get; set; }
-
-    [Required(ErrorMessage = "Enter the country.")]
-    [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength)]
-    [Display(Name = "Country")]
-    public string? Country { get; set; }
-}
+/// <summary>Personal details an administrator enters or edits for someone: the card holder's fields, worded for staff.</summary>
+public class AdminUserDetailsViewModel : PersonalDetailsFields, IStaffForm;
 
 public sealed class CreateUserViewModel : AdminUserDetailsViewModel
 {

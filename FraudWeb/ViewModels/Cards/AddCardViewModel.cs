@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using FraudWeb.ViewModels.Profile;
+using FraudWeb.Services.Cards;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Cards;
@@ -7,7 +7,10 @@ namespace FraudWeb.ViewModels.Cards;
 public sealed class AddCardViewModel
 {
     /// <summary>Credit limits a card holder can choose from.</summary>
-    public static IReadOnlyList<decimal> CreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
+    public static IReadOnlyList<decimal> CreditLimits => CardService.OfferedCreditLimits;
+
+    /// <summary>The validated values for the service (call only when the model state is valid).</summary>
+    public NewCard ToNewCard() => new(CardNumber ?? "", CardholderName!, ExpiryMonth!.Value, ExpiryYear!.Value, CreditLimit!.Value);
 
     /// <summary>Only ever bound from the form; never rendered back (the view leaves the field empty).</summary>
     [Required(ErrorMessage = "Enter the card number.")]

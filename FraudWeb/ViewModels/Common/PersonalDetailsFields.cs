@@ -1,11 +1,34 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Accounts;
 
 namespace FraudWeb.ViewModels.Common;
 
-/// <summary>The personal details a card holder gives at registration and edits in the profile: one set of rules.</summary>
+/// <summary>
+/// The personal details a card holder gives at registration and edits in the profile, and an administrator enters for
+/// someone: one set of rules. Messages speak to the card holder; staff forms word them for staff through the
+/// localizer (Resources/StaffForms.resx).
+/// </summary>
 public abstract class PersonalDetailsFields
 {
+    /// <summary>The validated values for the application services (call only when the model state is valid).</summary>
+    public PersonalDetails ToDetails() =>
+        new(FullName!, PhoneNumber!, DateOfBirth!.Value, AddressLine1!, AddressLine2, City!, Postcode!, Country!);
+
+    /// <summary>Fills the fields from a card holder's stored details (the edit forms).</summary>
+    public void Fill(CardHolder holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        FullName = holder.FullName;
+        PhoneNumber = holder.PhoneNumber;
+        DateOfBirth = holder.DateOfBirth;
+        AddressLine1 = holder.Address?.Line1;
+        AddressLine2 = holder.Address?.Line2;
+        City = holder.Address?.City;
+        Postcode = holder.Address?.Postcode;
+        Country = holder.Address?.Country;
+    }
+
     [Required(ErrorMessage = "Enter your full name.")]
     [StringLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
     [Display(Name = "Full name")]

@@ -31,7 +31,7 @@ public sealed class NewReportViewModel
 
 public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);
 
-public sealed record CardHistoryRow(DateTime TimestampUtc, string Merchant, decimal Amount, string Decision, string? Label);
+public sealed record CardHistoryRow(DateTime TimestampUtc, string Merchant, decimal Amount, PaymentStatus Status, string? Label);
 
 /// <summary>One item of the analyst's queue: an open report, or a payment held for review without one.</summary>
 public sealed record ReviewItemViewModel(
@@ -45,7 +45,7 @@ public sealed record ReviewItemViewModel(
     string Card,
     string Merchant,
     decimal Amount,
-    string Decision,
+    PaymentStatus Status,
     int? RiskScore,
     string? ModelVersion,
     IReadOnlyList<ReviewReason> Reasons,
@@ -70,4 +70,7 @@ public sealed class ReviewDecisionViewModel
     /// <summary>Report: true confirms the card holder's claim. Review without a report: true means fraud.</summary>
     [Required]
     public bool? Confirm { get; set; }
+
+    /// <summary>The validated values for the service (call only when the model state is valid).</summary>
+    public Services.Reports.ReviewDecision ToDecision() => new(TransactionId, ReportId, ReportVersion, TransactionVersion, Confirm!.Value);
 }

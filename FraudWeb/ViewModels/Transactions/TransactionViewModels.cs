@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
-using FraudWeb.ViewModels.Profile;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Transactions;
 
@@ -33,7 +33,10 @@ public sealed class TransactionResultViewModel
     public required string Merchant { get; init; }
     public required string Category { get; init; }
     public required decimal Amount { get; init; }
+    /// <summary>The verdict's own decision (null for seeded history).</summary>
     public required Decision? Decision { get; init; }
+    /// <summary>Where the payment stands now (<see cref="PaymentStatusRule"/>).</summary>
+    public required PaymentStatus Status { get; init; }
     public int? RiskScore { get; init; }
     public string? ModelVersion { get; init; }
     public string? DeclineReason { get; init; }

@@ -1,0 +1,37 @@
+using System.Linq.Expressions;
+
+namespace FraudWeb.Domain.Entities;
+
+/// <summary>Where a payment stands for its holder: the verdict, unless a review or a refund has overtaken it.</summary>
+public enum PaymentStatus
+{
+    /// <summary>Seeded history: it never went through the scorer.</summary>
+    NotScored,
+    Approved,
+    /// <summary>Held for an analyst; not charged yet.</summary>
+    Review,
+    Declined,
+    ApprovedAfterReview,
+    DeclinedAfterReview,
+    /// <summary>Charged, then confirmed as fraud and credited back to the card.</summary>
+    Refunded,
+}
+
+/// <summary>The one rule for <see cref="PaymentStatus"/>: a refund beats a review's settlement, which beats the verdict.</summary>
+public static class PaymentStatusRule
+{
+    /// <summary>The rule as an expression, so EF Core computes the status in SQL (filters, projections, paging).</summary>
+    public static Expression<Func<CardTransaction, PaymentStatus>> Expression { get; } = t =>
+        t.Verdict == null ? PaymentStatus.NotScored
+        : t.RefundedUtc != null ? PaymentStatus.Refunded
+        : t.Settlement == ReviewSettlement.Charged ? PaymentStatus.ApprovedAfterReview
+        : t.Settlement == ReviewSettlement.Declined ? PaymentStatus.DeclinedAfterReview
+        : t.Verdict.Decision == Decision.Approved ? PaymentStatus.Approved
+        : t.Verdict.Decision == Decision.Review ? PaymentStatus.Review
+        : PaymentStatus.Declined;
+
+    private static readonly Func<CardTransaction, PaymentStatus> Compiled = Expression.Compile();
+
+    /// <summary>The same rule in memory (one definition: the compiled expression).</summary>
+    public static PaymentStatus Of(CardTransaction transaction) => Compiled(transaction);
+}

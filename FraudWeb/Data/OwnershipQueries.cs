@@ -1,0 +1,19 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.Data;
+
+/// <summary>
+/// The one place that says what a user owns: their card holder, its cards and those cards' payments and reports.
+/// Every query for a signed-in user's data goes through these (an architecture test checks no query bypasses them).
+/// </summary>
+public static class OwnershipQueries
+{
+    public static IQueryable<CardHolder> OwnedBy(this IQueryable<CardHolder> holders, string userId) =>
+        holders.Where(h => h.UserId == userId);
+
+    public static IQueryable<Card> OwnedBy(this IQueryable<Card> cards, string userId) =>
+        cards.Where(c => c.CardHolder!.UserId == userId);
+
+    public static IQueryable<CardTransaction> OwnedBy(this IQueryable<CardTransaction> transactions, string userId) =>
+        transactions.Where(t => t.Card!.CardHolder!.UserId == userId);
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Common;
+using FraudWeb.ViewModels.Profile;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.ViewModelBuilders;
+
+/// <summary>The signed-in card holder's own screens: details, cards, payments, fraud history and chart; nothing of anyone else's.</summary>
+public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider clock)
+{
+    public const int PageSize = 10;
+    public const int ChartDays = 30;
+    private const int FraudHistoryRows = 50;
+
+    public async Task<ProfileViewModel?> OverviewAsync(string userId, int page, CancellationToken cancellationToken)
+    {
+        var holder = await db.CardHolders.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
+        if (holder is null) return null;
+        var emailAddress = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        var mine = db.Transactions.AsNoTracking().OwnedBy(userId);
+        var total = await mine.CountAsync(cancellationToken);
+        page = Paging.ClampPage(page, total, PageSize);
+        var rows = await mine.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
+        var fraud = await mine.Where(t => t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud
+                || db.FraudReports.Any(r => r.TransactionId == t.Id))
+            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
+            .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
+        return new ProfileViewModel
+        {
+            FullName = holder.FullName,
+            Email = emailAddress ?? "",
+            PhoneNumber = holder.PhoneNumber,
+            DateOfBirth = holder.DateOfBirth,
+            Address = holder.Address?.ToSingleLine(),
+            Cards = await CardsAsync(userId, cancellationToken),
+            Transactions = new PagedList<TransactionRowViewModel>(rows, page, PageSize, total),
+            FraudHistory = fraud,
+        };
+    }
+
+    public async Task<IReadOnlyList<CardSummaryViewModel>> CardsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
+        return cards.ConvertAll(CardSummaryViewModel.From);
+    }
+
+    public async Task<PersonalDetailsViewModel?> DetailsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var holder = await db.CardHolders.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
+        if (holder is null) return null;
+        var emailAddress = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        var model = new PersonalDetailsViewModel { Email = emailAddress };
+        model.Fill(holder);
+        return model;
+    }
+
+    /// <summary>Charged spend (approved, or approved after review; not refunded) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
+    public async Task<ChartDataViewModel> ChartAsync(string userId, CancellationToken cancellationToken)
+    {
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var from = today.AddDays(-(ChartDays - 1));
+        var rows = await db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.TimestampUtc >= from)
+            .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore, t.Settlement, t.RefundedUtc })
+            .ToListAsync(cancellationToken);
+        var days = new List<string>(ChartDays);
+        var spend = new List<decimal>(ChartDays);
+        var risk = new List<int?>(ChartDays);
+        for (var day = from; day <= today; day = day.AddDays(1))
+        {
+            var onDay = rows.Where(r => r.TimestampUtc.Date == day).ToList();
+            days.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            // A refunded fraud was never the holder's spending: the credit took it back off the card.
+            spend.Add(onDay.Where(r => (r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged) && r.RefundedUtc == null).Sum(r => r.Amount));
+            risk.Add(onDay.Count == 0 ? null : onDay.Max(r => r.RiskScore));
+        }
+        return new ChartDataViewModel(days, spend, risk);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.ViewModelBuilders;
+
+public sealed class ReportViewModelBuilder(FraudDbContext db)
+{
+    /// <summary>The form for one of the user's transactions, keeping what was posted; null when it is not theirs.</summary>
+    public async Task<NewReportViewModel?> FormAsync(string userId, long transactionId, NewReportViewModel? posted, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).Include(t => t.Terminal).Include(t => t.Card)
+            .FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
+        if (transaction is null) return null;
+        var model = posted ?? new NewReportViewModel { TransactionId = transactionId };
+        model.TransactionId = transactionId;
+        model.RefundedUtc = transaction.RefundedUtc;
+        model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
+        if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
+        var decision = transaction.Verdict?.Decision.ToString() ?? "Not scored";
+        model.Summary = string.Create(CultureInfo.InvariantCulture,
+            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {decision}");
+        return model;
+    }
+}

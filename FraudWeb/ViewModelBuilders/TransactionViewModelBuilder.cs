@@ -1,0 +1,66 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Scoring;
+using FraudWeb.ViewModels.Common;
+using FraudWeb.ViewModels.Transactions;
+using LinqKit;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.ViewModelBuilders;
+
+/// <summary>The payment form and a payment's verdict page, for the signed-in holder's own cards only.</summary>
+public sealed class TransactionViewModelBuilder(FraudDbContext db)
+{
+    /// <summary>Whether the card is the caller's (a foreign or unknown card id is answered with 404).</summary>
+    public Task<bool> OwnsCardAsync(string userId, long cardId, CancellationToken cancellationToken) =>
+        db.Cards.OwnedBy(userId).AnyAsync(c => c.Id == cardId, cancellationToken);
+
+    /// <summary>The form with the caller's cards and the merchants, keeping what was posted.</summary>
+    public async Task<NewTransactionViewModel> FormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
+    {
+        var model = posted ?? new NewTransactionViewModel();
+        var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
+        model.Cards = cards.ConvertAll(CardSummaryViewModel.From);
+        model.Merchants = await db.Terminals.AsNoTracking().OrderBy(t => t.Category).ThenBy(t => t.Name)
+            .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToListAsync(cancellationToken);
+        return model;
+    }
+
+    /// <summary>The caller's own transaction, or null (another holder's id looks the same as a missing one).</summary>
+    public async Task<TransactionResultViewModel?> ResultAsync(string userId, long id, CancellationToken cancellationToken)
+    {
+        var row = await db.Transactions.AsNoTracking().OwnedBy(userId)
+            .Where(t => t.Id == id)
+            .Select(t => new
+            {
+                t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance,
+                Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, Status = PaymentStatusRule.Expression.Invoke(t),
+                t.Settlement, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null) return null;
+        return new TransactionResultViewModel
+        {
+            Id = row.Id,
+            TimestampUtc = row.TimestampUtc,
+            Card = CardNumber.Mask(row.Brand, row.Last4),
+            Merchant = row.Merchant,
+            Category = row.Category,
+            Amount = row.Amount,
+            Decision = row.Verdict?.Decision,
+            Status = row.Status,
+            RiskScore = row.Verdict?.RiskScore,
+            ModelVersion = row.Verdict?.ModelVersion,
+            DeclineReason = row.Verdict?.DeclineReason,
+            ScoringMilliseconds = row.Verdict?.ScoringMilliseconds,
+            Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson),
+            AvailableCredit = row.CreditLimit - row.Balance,
+            Settlement = row.Settlement,
+            SettlementReason = row.SettlementReason,
+            SettledUtc = row.SettledUtc,
+            RefundedUtc = row.RefundedUtc,
+            RefundReason = row.RefundReason,
+        };
+    }
+}

@@ -1,0 +1,15 @@
+namespace FraudWeb.ViewModels.Common;
+
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
+{
+    public int TotalPages => Math.Max(1, (TotalCount + PageSize - 1) / PageSize);
+    public bool HasPrevious => Page > 1;
+    public bool HasNext => Page < TotalPages;
+}
+
+public static class Paging
+{
+    /// <summary>The requested page clamped to the pages that exist (1 when there are none).</summary>
+    public static int ClampPage(int page, int totalCount, int pageSize) =>
+        Math.Clamp(page, 1, Math.Max(1, (totalCount + pageSize - 1) / pageSize));
+}
