@@ -102,4 +102,27 @@ public sealed class LastAdminTests
             .Join(db.Roles, c => c.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
         Assert.Equal([Roles.Admin], granted);
     }
+
+    [Fact]
+    public async Task Lock_TwoAdminsLockEachOtherAtOnce_OneAdministratorStaysActive()
+    {
+        // Arrange: the only two administrators, each about to lock the other.
+        using var factory = new AdminFactory();
+        var first = await factory.CreateUserAsync(Roles.Admin);
+        var second = await factory.CreateUserAsync(Roles.Admin);
+
+        // Act: both requests run at once, each in its own scope (as two web requests would).
+        async Task<Services.Result> LockAsync(string actor, string target)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AdminUserService>().SetLockedAsync(actor, target, locked: true, CancellationToken.None);
+        }
+        var results = await Task.WhenAll(Task.Run(() => LockAsync(first, second)), Task.Run(() => LockAsync(second, first)));
+
+        // Assert: the guard read inside the writing transaction, so the second saw the first's lock and refused.
+        Assert.Single(results, r => r.Succeeded);
+        Assert.Equal(Services.ErrorCode.Refused, Assert.Single(results, r => !r.Succeeded).Code);
+        var locked = await factory.QueryAsync(db => db.Users.Where(u => (u.Id == first || u.Id == second) && u.LockoutEnd != null).CountAsync());
+        Assert.Equal(1, locked);
+    }
 }
