@@ -4,10 +4,10 @@ using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 
-namespace FraudWeb.Tests.Web;
+namespace FraudWeb.Tests.Web.Cards;
 
 [Collection(WebTestGroup.Name)]
-public sealed class CardTests(FraudWebFactory factory)
+public sealed class CardsControllerTests(FraudWebFactory factory)
 {
     private static readonly string[] PagesShowingCards = ["/Profile", "/Transactions/New"];
 

@@ -12,7 +12,7 @@ namespace FraudWeb.Tests.Web.Reports;
 /// Zero liability for the card holder: fraud an analyst confirms on a charged payment is credited back to the card in
 /// the same save as the decision, once; a rejected claim or a payment that was never charged refunds nothing.
 /// </summary>
-public sealed class FraudRefundTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+public sealed class RefundOnReviewTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
 {
     private const string NotMe = "I have never shopped there.";
     private const double DeclinedProbability = 0.95;
