@@ -20,6 +20,10 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>A comma-separated list given as one value (--ignore a,b); an empty value is an empty list.</summary>
+    public static Option<string> Names(string name, string description, string helpName) =>
+        new(name) { Description = description, HelpName = helpName };
+
     public static Option<int?> Int(string name, string description, int min, int max) =>
         new(name)
         {

@@ -57,8 +57,7 @@ public static class ModelCli
                 return;
             }
 
-            var (mode, other, required) = tableMode ? (table, tableOnly.Concat(transactionsOnly).Except(tableOnly), requiredWithTable)
-                : (transactions, transactionsOnly.Concat(tableOnly).Except(transactionsOnly), requiredWithTransactions);
+            var (mode, other, required) = tableMode ? (table, transactionsOnly, requiredWithTable) : (transactions, tableOnly, requiredWithTransactions);
             foreach (var option in other.Where(o => result.GetResult(o) is not null))
                 result.AddError($"{option.Name} does not go with {mode.Name}.");
             foreach (var option in required.Where(o => result.GetResult(o) is null))
@@ -123,13 +122,13 @@ public static class ModelCli
         var output = Text("--out", "The model file to write.", "MODEL", required: true);
         var table = Text("--table", "Table mode: a feature table CSV (keeps ML.NET FastTree's defaults: 100 trees, 20 leaves, 0.2).", "FILE");
         var label = Text("--label", "Table mode: the 0/1 label column.", "COLUMN");
-        var ignore = Text("--ignore", "Table mode: columns that are not features.", "COL,COL");
+        var ignore = Names("--ignore", "Table mode: columns that are not features.", "COL,COL");
         var validationTable = Text("--validation-table", "Table mode: the feature table that --early-stopping validates on.", "FILE");
         var transactions = Text("--transactions", "Transactions mode: a raw transaction CSV (defaults: the product's validated shape, TransactionModelDefaults).", "FILE");
         var trainStart = TrainStart();
         var trainDays = Int("--train-days", "Transactions mode: days in the training window (default 7).", 1, 3650);
         var delayDays = DelayDays();
-        var features = Text("--features", "Transactions mode: a subset of the feature vector.", "NAME,NAME");
+        var features = Names("--features", "Transactions mode: a subset of the feature vector.", "NAME,NAME");
         var validationDays = Int("--validation-days", "Transactions mode: the window's last N days validate --early-stopping.", 1, 3649);
         var training = new TrainingOptions();
         var command = new Command("train", "Train a model (ML.NET FastTree) on raw transactions or on a feature table.")
@@ -192,7 +191,7 @@ public static class ModelCli
         var model = Text("--model", "The model file.", "MODEL", required: true);
         var table = Text("--table", "Table mode: a feature table CSV with the model's feature columns.", "FILE");
         var label = Text("--label", "Table mode: the 0/1 label column.", "COLUMN");
-        var ignore = Text("--ignore", "Table mode: columns that are not features (the model's own features are read by name).", "COL,COL");
+        var ignore = Names("--ignore", "Table mode: columns that are not features (the model's own features are read by name).", "COL,COL");
         var transactions = Text("--transactions", "Transactions mode: a raw transaction CSV, split as the handbook does.", "FILE");
         var trainStart = TrainStart();
         var trainDays = Int("--train-days", "Transactions mode: days in the training window (default 7).", 1, 3650);

@@ -10,7 +10,7 @@ internal static class ModelCliBench
     {
         var model = CliOptions.Text("--model", "The model file.", "MODEL", required: true);
         var table = CliOptions.Text("--table", "A feature table CSV with the model's feature columns.", "FILE", required: true);
-        var ignore = CliOptions.Text("--ignore", "Columns that are not features (the model's own features are read by name).", "COL,COL");
+        var ignore = CliOptions.Names("--ignore", "Columns that are not features (the model's own features are read by name).", "COL,COL");
         var calls = CliOptions.Int("--calls", "Single-row calls timed (default 200000).", 1000, 100_000_000);
         var command = new Command("bench-score", "Time one row's score and TreeSHAP explanation (median, p99, bytes allocated) and batch throughput.")
         {
