@@ -2,45 +2,38 @@ using FraudWeb.Cli;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Admin;
 
-if (ModelCli.Handles(args))
+// One command line (FraudWeb --help): a verb, or without one the web app.
+return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsync, BuildHost), CliConsole.System);
+
+static async Task<int> RunWebAppAsync(string[] args)
 {
-    return ModelCli.Run(args, Console.Out, Console.Error);
+    if (BuildHost(args, new Dictionary<string, string?>()) is not WebApplication app) return 1;
+    app.UseFraudWeb();
+    await app.RunAsync();
+    return 0;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-var benchDirectory = "";
-if (RetrainBench.Handles(args))
+// The host's composition, for the web app and for the verbs that use its services (create-admin, bench-retrain).
+// A verb's settings come after the command line's; a bad setting is one line on stderr (null), not a stack trace.
+static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, string?> settings)
 {
-    var settings = RetrainBench.Settings(args, Console.Error, out benchDirectory);
-    if (settings is null) return 2;
-    builder.Configuration.AddInMemoryCollection(settings);
-}
-builder.Services.AddFraudData(builder.Configuration);
-builder.Services.AddFraudIdentity();
-builder.Services.AddFraudScoring(builder.Configuration);
-builder.Services.AddFraudRetraining();
-builder.Services.AddFraudWeb();
-builder.Services.AddFraudAdministration();
-builder.Services.AddFraudHealthChecks();
-var app = builder.Build();
-if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
-{
-    await Console.Error.WriteLineAsync($"error: {configurationError}");
-    return 1;
-}
+    var builder = WebApplication.CreateBuilder(args);
+    if (settings.Count > 0) builder.Configuration.AddInMemoryCollection(settings);
+    builder.Services.AddFraudData(builder.Configuration);
+    builder.Services.AddFraudIdentity();
+    builder.Services.AddFraudScoring(builder.Configuration);
+    builder.Services.AddFraudRetraining();
+    builder.Services.AddFraudWeb();
+    builder.Services.AddFraudAdministration();
+    builder.Services.AddFraudHealthChecks();
+    var app = builder.Build();
+    if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
+    {
+        Console.Error.WriteLine($"error: {configurationError}");
+        return null;
+    }
 
-if (AdminCli.Handles(args))
-{
-    return await AdminCli.RunAsync(app.Services, args, Console.In, Console.IsInputRedirected, Console.Out, Console.Error);
+    return app;
 }
-
-if (RetrainBench.Handles(args))
-{
-    return await RetrainBench.RunAsync(app.Services, benchDirectory, args, Console.Out);
-}
-
-app.UseFraudWeb();
-await app.RunAsync();
-return 0;
 
 public partial class Program;

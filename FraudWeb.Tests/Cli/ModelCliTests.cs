@@ -13,13 +13,7 @@ public sealed class ModelCliTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = ModelCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => CommandLineRun.DomainOnlyAsync(args);
 
     private static JsonElement Json(string stdout)
     {
@@ -28,108 +22,82 @@ public sealed class ModelCliTests : IDisposable
         return JsonDocument.Parse(lines[0]).RootElement;
     }
 
-    [Theory]
-    [InlineData("simulate", true)]
-    [InlineData("train", true)]
-    [InlineData("evaluate", true)]
-    [InlineData("bench-score", true)]
-    [InlineData("--urls", false)]
-    public void Handles_FirstArgument_OnlyModelVerbs(string first, bool expected)
-    {
-        Assert.Equal(expected, ModelCli.Handles([first, "x"]));
-    }
-
     [Fact]
-    public void Help_PrintsEveryVerb()
+    public async Task Help_HelpVerb_PrintsEveryVerb()
     {
-        var (code, stdout, _) = Run("help");
+        var (code, stdout, _) = await RunAsync("help");
 
         Assert.Equal(0, code);
         foreach (var verb in (string[])["simulate", "features", "train", "evaluate", "bench-score"]) Assert.Contains(verb, stdout);
     }
 
     [Fact]
-    public void Handles_NoArguments_False()
+    public async Task Run_UnknownFlag_UsageErrorNamesFlag()
     {
-        Assert.False(ModelCli.Handles([]));
-    }
-
-    [Fact]
-    public void Run_UnknownVerb_UsageErrorExit2()
-    {
-        var (code, _, err) = Run("frobnicate");
+        var (code, _, err) = await RunAsync("simulate", "--out", PathOf("x.csv"), "--colour", "red");
 
         Assert.Equal(2, code);
-        Assert.Equal("error: unknown verb 'frobnicate'. (usage: FraudWeb help)", err.TrimEnd());
+        Assert.Contains("error: Unrecognized command or argument '--colour'.", err);
     }
 
     [Fact]
-    public void Run_UnknownFlag_UsageErrorNamesFlag()
+    public async Task Run_MissingRequiredFlag_UsageErrorNamesFlag()
     {
-        var (code, _, err) = Run("simulate", "--out", PathOf("x.csv"), "--colour", "red");
+        var (code, _, err) = await RunAsync("train", "--transactions", PathOf("raw.csv"), "--train-start", "3");
 
         Assert.Equal(2, code);
-        Assert.Contains("unknown flag --colour", err);
+        Assert.Contains("error: Option '--out' is required.", err);
     }
 
     [Fact]
-    public void Run_MissingRequiredFlag_UsageErrorNamesFlag()
+    public async Task Run_BadNumber_UsageErrorNamesFlagAndValue()
     {
-        var (code, _, err) = Run("train", "--transactions", PathOf("raw.csv"), "--train-start", "3");
-
-        Assert.Equal(2, code);
-        Assert.Contains("missing required flag --out", err);
-    }
-
-    [Fact]
-    public void Run_BadNumber_UsageErrorNamesFlagAndValue()
-    {
-        var (code, _, err) = Run("simulate", "--out", PathOf("x.csv"), "--days", "many");
+        var (code, _, err) = await RunAsync("simulate", "--out", PathOf("x.csv"), "--days", "many");
 
         Assert.Equal(2, code);
         Assert.Contains("--days 'many'", err);
     }
 
     [Fact]
-    public void Train_EarlyStoppingWithoutValidationData_UsageErrorSaysTheyGoTogether()
+    public async Task Train_EarlyStoppingWithoutValidationData_UsageErrorSaysTheyGoTogether()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--early-stopping", "0.01", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--early-stopping", "0.01", "--out", PathOf("m.bin"));
 
         Assert.Equal(2, code);
         Assert.Contains("--early-stopping and --validation-table go together", err);
     }
 
     [Fact]
-    public void Train_RetiredTreeFitFlag_UsageErrorListsTheKnownFlags()
+    public async Task Train_RetiredTreeFitFlag_UsageErrorNamesIt()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--tree-fit", "second-order", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--tree-fit", "second-order", "--out", PathOf("m.bin"));
 
         Assert.Equal(2, code);
-        Assert.Contains("unknown flag --tree-fit", err);
+        Assert.Contains("error: Unrecognized command or argument '--tree-fit'.", err);
     }
 
     [Fact]
-    public void Train_TableWithAnEmptyCell_ErrorNamesFileLineAndFeature()
+    public async Task Train_TableWithAnEmptyCell_ErrorNamesFileLineAndFeature()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,b,y\n1,2,0\n2,,1\n3,4,0\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
         Assert.Contains($"{table}:3: feature 'b' is missing", err);
     }
 
     [Fact]
-    public void Run_MissingFile_OneLineErrorExit1()
+    public async Task Run_MissingFile_OneLineErrorExit1()
     {
-        var (code, _, err) = Run("train", "--table", PathOf("none.csv"), "--label", "y", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", PathOf("none.csv"), "--label", "y", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
         Assert.StartsWith("error:", err);
@@ -138,59 +106,59 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void Run_MalformedTransactions_ErrorNamesFileLineColumn()
+    public async Task Run_MalformedTransactions_ErrorNamesFileLineColumn()
     {
         var raw = PathOf("raw.csv");
         File.WriteAllText(raw, "transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud\n0,2018-04-01 00:00:31,1,2,5,0\n1,2018-04-01 00:00:40,1,2,ten,0\n");
 
-        var (code, _, err) = Run("train", "--transactions", raw, "--train-start", "0", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--transactions", raw, "--train-start", "0", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
         Assert.Contains($"{raw}:3:5: column 'tx_amount': 'ten'", err);
     }
 
     [Fact]
-    public void Run_MalformedTable_ErrorNamesFileLineColumn()
+    public async Task Run_MalformedTable_ErrorNamesFileLineColumn()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\nx,0\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
         Assert.Contains($"{table}:4:1: column 'a': 'x' is not a number.", err);
     }
 
     [Fact]
-    public void Run_NonBinaryLabel_ErrorNamesLine()
+    public async Task Run_NonBinaryLabel_ErrorNamesLine()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\n3,2\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
         Assert.Contains($"{table}:4:2: column 'y': '2' is not a 0/1 label.", err);
     }
 
     [Fact]
-    public void Run_UnknownLabelColumn_UsageError()
+    public async Task Run_UnknownLabelColumn_UsageError()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n2,1\n");
 
-        var (code, _, err) = Run("train", "--table", table, "--label", "fraud", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "fraud", "--out", PathOf("m.bin"));
 
         Assert.Equal(2, code);
         Assert.Contains("--label: column 'fraud'", err);
     }
 
     [Fact]
-    public void Simulate_SmallRun_WritesRawCsvAndSummary()
+    public async Task Simulate_SmallRun_WritesRawCsvAndSummary()
     {
         var raw = PathOf("raw.csv");
 
-        var (code, stdout, _) = Run("simulate", "--out", raw, "--customers", "20", "--terminals", "40", "--days", "30", "--seed", "5");
+        var (code, stdout, _) = await RunAsync("simulate", "--out", raw, "--customers", "20", "--terminals", "40", "--days", "30", "--seed", "5");
 
         Assert.Equal(0, code);
         var json = Json(stdout);
@@ -201,14 +169,14 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void SimulateTrainEvaluate_SmallData_EndToEnd()
+    public async Task SimulateTrainEvaluate_SmallData_EndToEnd()
     {
         var raw = PathOf("raw.csv");
         var model = PathOf("model.bin");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11")).Code);
 
-        var train = Run("train", "--transactions", raw, "--train-start", "2018-04-21", "--train-days", "7", "--threads", "1", "--trees", "20", "--out", model);
-        var evaluate = Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20");
+        var train = await RunAsync("train", "--transactions", raw, "--train-start", "2018-04-21", "--train-days", "7", "--threads", "1", "--trees", "20", "--out", model);
+        var evaluate = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20");
 
         Assert.Equal(0, train.Code);
         var trained = Json(train.Out);
@@ -227,32 +195,32 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void Train_EarlyStoppingOnTheWindowsLastDays_KeepsTheBestPrefix()
+    public async Task Train_EarlyStoppingOnTheWindowsLastDays_KeepsTheBestPrefix()
     {
         var raw = PathOf("raw.csv");
         var model = PathOf("model.bin");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11")).Code);
 
         // A learning rate this large overfits a week of data within a few trees.
-        var train = Run("train", "--transactions", raw, "--train-start", "20", "--train-days", "9", "--threads", "1", "--trees", "400",
+        var train = await RunAsync("train", "--transactions", raw, "--train-start", "20", "--train-days", "9", "--threads", "1", "--trees", "400",
             "--leaves", "32", "--min-leaf", "2", "--learning-rate", "1.5", "--early-stopping", "0.001", "--validation-days", "2", "--out", model);
 
         Assert.Equal(0, train.Code);
         Assert.InRange(Json(train.Out).GetProperty("trees").GetInt32(), 1, 399);
         Assert.Contains("early stop", train.Err, StringComparison.Ordinal);
-        Assert.Equal(0, Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20").Code);
+        Assert.Equal(0, (await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20")).Code);
     }
 
     [Fact]
-    public void Evaluate_ScoresOut_OneRowPerTestTransactionMatchingTheMetrics()
+    public async Task Evaluate_ScoresOut_OneRowPerTestTransactionMatchingTheMetrics()
     {
         var raw = PathOf("raw.csv");
         var model = PathOf("model.bin");
         var scoresFile = PathOf("scores.csv");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11").Code);
-        Assert.Equal(0, Run("train", "--transactions", raw, "--train-start", "20", "--threads", "1", "--trees", "20", "--out", model).Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11")).Code);
+        Assert.Equal(0, (await RunAsync("train", "--transactions", raw, "--train-start", "20", "--threads", "1", "--trees", "20", "--out", model)).Code);
 
-        var evaluate = Run("evaluate", "--model", model, "--transactions", raw, "--train-start", "20", "--scores-out", scoresFile);
+        var evaluate = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20", "--scores-out", scoresFile);
 
         Assert.Equal(0, evaluate.Code);
         var evaluated = Json(evaluate.Out);
@@ -269,17 +237,17 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void FeaturesTrainEvaluateTable_SmallData_EndToEnd()
+    public async Task FeaturesTrainEvaluateTable_SmallData_EndToEnd()
     {
         var raw = PathOf("raw.csv");
         var table = PathOf("table.csv");
         var model = PathOf("model.bin");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "200", "--terminals", "400", "--days", "40", "--seed", "3").Code);
-        Assert.Equal(0, Run("features", "--transactions", raw, "--out", table).Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "200", "--terminals", "400", "--days", "40", "--seed", "3")).Code);
+        Assert.Equal(0, (await RunAsync("features", "--transactions", raw, "--out", table)).Code);
 
-        var train = Run("train", "--table", table, "--label", "tx_fraud", "--ignore", "customer_id,day,transaction_id", "--threads", "2", "--trees", "10", "--out", model);
-        var evaluate = Run("evaluate", "--model", model, "--table", table, "--label", "tx_fraud", "--ignore", "transaction_id");
-        var bench = Run("bench-score", "--model", model, "--table", table, "--calls", "2000");
+        var train = await RunAsync("train", "--table", table, "--label", "tx_fraud", "--ignore", "customer_id,day,transaction_id", "--threads", "2", "--trees", "10", "--out", model);
+        var evaluate = await RunAsync("evaluate", "--model", model, "--table", table, "--label", "tx_fraud", "--ignore", "transaction_id");
+        var bench = await RunAsync("bench-score", "--model", model, "--table", table, "--calls", "2000");
 
         Assert.Equal(0, train.Code);
         Assert.Equal(FraudWeb.Domain.Features.TransactionFeatures.Names.Count, Json(train.Out).GetProperty("features").GetInt32());
@@ -295,25 +263,25 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void Train_TrainStartBeforeFirstDay_UsageError()
+    public async Task Train_TrainStartBeforeFirstDay_UsageError()
     {
         var raw = PathOf("raw.csv");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5")).Code);
 
-        var (code, _, err) = Run("train", "--transactions", raw, "--train-start", "2018-03-01", "--out", PathOf("m.bin"));
+        var (code, _, err) = await RunAsync("train", "--transactions", raw, "--train-start", "2018-03-01", "--out", PathOf("m.bin"));
 
         Assert.Equal(2, code);
         Assert.Contains("--train-start 2018-03-01 is before the first transaction's date 2018-04-01", err);
     }
 
     [Fact]
-    public void Features_SmallRaw_WritesVectorAndKeys()
+    public async Task Features_SmallRaw_WritesVectorAndKeys()
     {
         var raw = PathOf("raw.csv");
         var table = PathOf("features.csv");
-        Assert.Equal(0, Run("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5").Code);
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "5")).Code);
 
-        var (code, stdout, _) = Run("features", "--transactions", raw, "--out", table);
+        var (code, stdout, _) = await RunAsync("features", "--transactions", raw, "--out", table);
 
         Assert.Equal(0, code);
         var lines = File.ReadAllLines(table);
@@ -323,14 +291,14 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public void Evaluate_CorruptModel_OneLineError()
+    public async Task Evaluate_CorruptModel_OneLineError()
     {
         var model = PathOf("bad.bin");
         File.WriteAllText(model, "not a model");
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,y\n1,0\n");
 
-        var (code, _, err) = Run("evaluate", "--model", model, "--table", table, "--label", "y");
+        var (code, _, err) = await RunAsync("evaluate", "--model", model, "--table", table, "--label", "y");
 
         Assert.Equal(1, code);
         Assert.Contains("bad.bin", err);

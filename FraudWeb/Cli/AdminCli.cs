@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using FraudWeb.Data;
 using FraudWeb.Services.Seeding;
@@ -13,28 +15,42 @@ public static class AdminCli
 {
     public const string Verb = "create-admin";
 
-    /// <summary>The verb may follow configuration switches (e.g. --FraudWeb:DataDirectory=/srv/fraudweb create-admin ...).</summary>
-    public static bool Handles(string[] args) => args is not null && Array.IndexOf(args, Verb) >= 0;
+    internal static Command Command(FraudWebHost host, CliConsole console, Argument<string[]> configurationBeforeVerb)
+    {
+        var email = CliOptions.Text("--email", "The administrator's email address (the sign-in name).", "ADDRESS", required: true);
+        email.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { Length: > 0 } value && !new EmailAddressAttribute().IsValid(value))
+                result.AddError($"--email '{value}' is not a valid email address.");
+        });
+        var configuration = FraudWebCommandLine.ConfigurationArgument(anyKey: false);
+        var command = new Command(Verb, "Create the first administrator: the password is read from piped stdin, otherwise generated and printed once.")
+        {
+            email, configuration,
+        };
+        command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error, async () =>
+        {
+            var app = host.Build(FraudWebCommandLine.ConfigurationOf(parse, configurationBeforeVerb, configuration), new Dictionary<string, string?>());
+            if (app is null) return FraudWebCommandLine.Failure;
+            try
+            {
+                return await RunAsync(app.Services, parse.GetRequiredValue(email), console.In, console.InputIsRedirected, console.Out, console.Error);
+            }
+            finally
+            {
+                await FraudWebCommandLine.DisposeAsync(app);
+            }
+        }));
+        return command;
+    }
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextReader stdin, bool stdinIsPiped, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(IServiceProvider services, string email, TextReader stdin, bool stdinIsPiped, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(args);
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        string? email = null;
-        for (var i = Array.IndexOf(args, Verb) + 1; i < args.Length; i++)
-        {
-            if (args[i] == "--email" && i + 1 < args.Length) email = args[++i];
-            else if (args[i].StartsWith("--email=", StringComparison.Ordinal)) email = args[i]["--email=".Length..];
-        }
-        if (string.IsNullOrWhiteSpace(email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
-        {
-            await stderr.WriteLineAsync($"Usage: {Verb} --email ADDRESS   (a valid email address is required; the password is read from piped stdin or generated)");
-            return 2;
-        }
-
         await using var scope = services.CreateAsyncScope();
         await StartupInitializer.MigrateAsync(scope.ServiceProvider, CancellationToken.None);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

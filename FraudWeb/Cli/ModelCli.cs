@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -7,12 +8,13 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Domain.IO;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Simulation;
+using static FraudWeb.Cli.CliOptions;
 
 namespace FraudWeb.Cli;
 
 /// <summary>
-/// The model verbs of the FraudWeb executable (simulate, features, train, evaluate, bench-score). Results go to stdout
-/// as one JSON object, progress to stderr; errors are one line on stderr (exit 2 for usage, 1 for bad input).
+/// The model verbs (simulate, features, train, evaluate, bench-score): domain code only, no web host. Results go to
+/// stdout as one JSON object, progress to stderr.
 /// </summary>
 public static class ModelCli
 {
@@ -20,97 +22,198 @@ public static class ModelCli
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    private static readonly Dictionary<string, Func<ModelCliContext, int>> Verbs = new(StringComparer.Ordinal)
+    internal static IEnumerable<Command> Commands(CliConsole console)
     {
-        ["simulate"] = Simulate,
-        ["features"] = Features,
-        ["train"] = Train,
-        ["evaluate"] = Evaluate,
-        ["bench-score"] = ModelCliBench.BenchScore,
-        ["help"] = c =>
-        {
-            c.Stdout.WriteLine(Usage);
-            return 0;
-        },
-    };
-
-    public const string Usage = """
-        usage (dotnet run --project FraudWeb -c Release -- VERB ...):
-          help
-          simulate --out FILE [--customers 5000] [--terminals 10000] [--days 183] [--start 2018-04-01] [--seed N]
-                   [--compromised-terminals 2] [--compromised-customers 3] (per day; 0 turns a fraud scenario off)
-          features --transactions FILE --out FILE [--delay-days 7]
-          train --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] --out MODEL [training flags]
-          train --table FILE --label COLUMN [--ignore COL,COL] --out MODEL [training flags]
-            training flags (ML.NET FastTree's options): [--threads N] [--trees N] [--leaves N] [--learning-rate X]
-                            [--min-leaf 10] [--bins 255] [--seed 42] [--bagging 1.0] [--feature-fraction 1.0]
-                            [--sparsify 0.7]
-                            [--early-stopping TOLERANCE with --validation-days N (transactions mode: the window's
-                             last N days) or --validation-table FILE (table mode)]
-                            (defaults: table mode ML.NET FastTree's 100 trees, 20 leaves, 0.2; transactions mode the
-                             product's validated shape, TransactionModelDefaults)
-                            [--features NAME,NAME (transactions mode: a subset of the feature vector)]
-          evaluate --model MODEL --transactions FILE --train-start DAY|DATE [--train-days 7] [--delay-days 7] [--test-days 7]
-          evaluate --model MODEL --table FILE --label COLUMN [--ignore COL,COL]
-            [--scores-out FILE (CSV: each test example's id, label and score, in evaluation order)]
-          bench-score --model MODEL --table FILE [--ignore COL,COL] [--calls 200000]
-        """;
-
-    public static bool Handles(string[] args) => args is { Length: > 0 } && Verbs.ContainsKey(args[0]);
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        ArgumentNullException.ThrowIfNull(stderr);
-        try
-        {
-            if (args.Length == 0 || !Verbs.TryGetValue(args[0], out var verb))
-            {
-                throw new ModelCliUsageException(args.Length == 0 ? "missing verb." : $"unknown verb '{args[0]}'.");
-            }
-
-            return verb(new ModelCliContext(args[0], args[1..], stdout, stderr));
-        }
-        catch (ModelCliUsageException e)
-        {
-            stderr.WriteLine($"error: {e.Message} (usage: FraudWeb help)");
-            return 2;
-        }
-        catch (Exception e) when (e is ModelCliInputException or CsvFormatException or ModelFormatException
-                                      or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            stderr.WriteLine($"error: {OneLine(e.Message)}");
-            return 1;
-        }
-#pragma warning disable CA1031 // The CLI's last line of defence: one line on stderr, never a stack trace.
-        catch (Exception e)
-        {
-            stderr.WriteLine($"error: {e.GetType().Name}: {OneLine(e.Message)}");
-            return 1;
-        }
-#pragma warning restore CA1031
+        yield return SimulateCommand(console);
+        yield return FeaturesCommand(console);
+        yield return TrainCommand(console);
+        yield return EvaluateCommand(console);
+        yield return ModelCliBench.Command(console);
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    /// <summary>Runs a verb's body with its context; its exceptions become exit codes.</summary>
+    internal static void SetAction(Command command, CliConsole console, Func<ModelCliContext, int> verb) =>
+        command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error,
+            () => Task.FromResult(verb(new ModelCliContext(parse, console.Out, console.Error)))));
 
-    private static int Simulate(ModelCliContext c)
+    private static Option<int?> DelayDays() => Int("--delay-days", "Days before a transaction's label is known to the features (default 7).", 0, 365);
+
+    private static Option<string> TrainStart() =>
+        Text("--train-start", "First training day: a day number from the first transaction's date, or an ISO date.", "DAY|DATE");
+
+    /// <summary>
+    /// train and evaluate read either raw transactions or a feature table: exactly one of the two, each mode's own
+    /// options only with it, and its required ones.
+    /// </summary>
+    private static void Modes(Command command, Option<string> table, Option[] tableOnly, Option[] requiredWithTable,
+        Option<string> transactions, Option[] transactionsOnly, Option[] requiredWithTransactions)
     {
-        var a = c.Arguments("out", "customers", "terminals", "days", "start", "seed", "compromised-terminals", "compromised-customers");
-        var output = a.Required("out");
-        var options = new SimulatorOptions
+        command.Validators.Add(result =>
         {
-            Customers = a.Int("customers", 5000, 1, 10_000_000),
-            Terminals = a.Int("terminals", 10000, 1, 10_000_000),
-            Days = a.Int("days", 183, 1, 3650),
-            Start = a.Date("start", new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc)),
-            Seed = a.Int("seed", 1, int.MinValue, int.MaxValue),
-        };
-        options = options with
+            var tableMode = result.GetResult(table) is not null;
+            if (tableMode == (result.GetResult(transactions) is not null))
+            {
+                result.AddError($"{command.Name} needs either --transactions FILE or --table FILE.");
+                return;
+            }
+
+            var (mode, other, required) = tableMode ? (table, transactionsOnly, requiredWithTable) : (transactions, tableOnly, requiredWithTransactions);
+            foreach (var option in other.Where(o => result.GetResult(o) is not null))
+                result.AddError($"{option.Name} does not go with {mode.Name}.");
+            foreach (var option in required.Where(o => result.GetResult(o) is null))
+                result.AddError($"Option '{option.Name}' is required with {mode.Name}.");
+        });
+    }
+
+    private static Command SimulateCommand(CliConsole console)
+    {
+        var output = Text("--out", "The raw transaction CSV to write.", "FILE", required: true);
+        var customers = Int("--customers", "Card holders (default 5000).", 1, 10_000_000);
+        var terminals = Int("--terminals", "Terminals (default 10000).", 1, 10_000_000);
+        var days = Int("--days", "Days simulated (default 183).", 1, 3650);
+        var start = Date("--start", "The first day (default 2018-04-01).");
+        var seed = Int("--seed", "Random seed (default 1).", int.MinValue, int.MaxValue);
+        var compromisedTerminals = Int("--compromised-terminals", "Terminals compromised per day (default 2; 0 turns the scenario off).", 0, 10_000_000);
+        var compromisedCustomers = Int("--compromised-customers", "Card holders compromised per day (default 3; 0 turns the scenario off).", 0, 10_000_000);
+        var command = new Command("simulate", "Simulate card transactions with fraud scenarios into a raw transaction CSV.")
         {
-            CompromisedTerminalsPerDay = a.Int("compromised-terminals", options.CompromisedTerminalsPerDay, 0, options.Terminals),
-            CompromisedCustomersPerDay = a.Int("compromised-customers", options.CompromisedCustomersPerDay, 0, options.Customers),
+            output, customers, terminals, days, start, seed, compromisedTerminals, compromisedCustomers,
         };
+        SetAction(command, console, c =>
+        {
+            var p = c.Parse;
+            var options = new SimulatorOptions
+            {
+                Customers = p.GetValue(customers) ?? 5000,
+                Terminals = p.GetValue(terminals) ?? 10000,
+                Days = p.GetValue(days) ?? 183,
+                Start = p.GetValue(start) ?? new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc),
+                Seed = p.GetValue(seed) ?? 1,
+            };
+            options = options with
+            {
+                CompromisedTerminalsPerDay = AtMost(p.GetValue(compromisedTerminals), compromisedTerminals.Name, options.CompromisedTerminalsPerDay, options.Terminals),
+                CompromisedCustomersPerDay = AtMost(p.GetValue(compromisedCustomers), compromisedCustomers.Name, options.CompromisedCustomersPerDay, options.Customers),
+            };
+            return Simulate(c, p.GetRequiredValue(output), options);
+        });
+        return command;
+    }
+
+    /// <summary>A value whose upper bound depends on another option.</summary>
+    private static int AtMost(int? value, string name, int fallback, int max) =>
+        value is not { } v ? fallback
+        : v <= max ? v
+        : throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"{name} '{v}' must be an integer in [0, {max}]."));
+
+    private static Command FeaturesCommand(CliConsole console)
+    {
+        var transactions = Text("--transactions", "The raw transaction CSV.", "FILE", required: true);
+        var output = Text("--out", "The feature table CSV to write (features, tx_fraud, customer_id, day, transaction_id).", "FILE", required: true);
+        var delayDays = DelayDays();
+        var command = new Command("features", "Compute the feature vector of every transaction into a feature table.") { transactions, output, delayDays };
+        SetAction(command, console, c => Features(c, c.Parse.GetRequiredValue(transactions), c.Parse.GetRequiredValue(output),
+            new FeatureOptions { LabelDelayDays = c.Parse.GetValue(delayDays) ?? 7 }));
+        return command;
+    }
+
+    private static Command TrainCommand(CliConsole console)
+    {
+        var output = Text("--out", "The model file to write.", "MODEL", required: true);
+        var table = Text("--table", "Table mode: a feature table CSV (keeps ML.NET FastTree's defaults: 100 trees, 20 leaves, 0.2).", "FILE");
+        var label = Text("--label", "Table mode: the 0/1 label column.", "COLUMN");
+        var ignore = Names("--ignore", "Table mode: columns that are not features.", "COL,COL");
+        var validationTable = Text("--validation-table", "Table mode: the feature table that --early-stopping validates on.", "FILE");
+        var transactions = Text("--transactions", "Transactions mode: a raw transaction CSV (defaults: the product's validated shape, TransactionModelDefaults).", "FILE");
+        var trainStart = TrainStart();
+        var trainDays = Int("--train-days", "Transactions mode: days in the training window (default 7).", 1, 3650);
+        var delayDays = DelayDays();
+        var features = Names("--features", "Transactions mode: a subset of the feature vector.", "NAME,NAME");
+        var validationDays = Int("--validation-days", "Transactions mode: the window's last N days validate --early-stopping.", 1, 3649);
+        var training = new TrainingOptions();
+        var command = new Command("train", "Train a model (ML.NET FastTree) on raw transactions or on a feature table.")
+        {
+            output, table, label, ignore, validationTable, transactions, trainStart, trainDays, delayDays, features, validationDays,
+        };
+        foreach (var option in training.All) command.Options.Add(option);
+        Modes(command, table, [label, ignore, validationTable], [label],
+            transactions, [trainStart, trainDays, delayDays, features, validationDays], [trainStart]);
+        SetAction(command, console, c => Train(c, new TrainArguments(
+            c.Parse.GetRequiredValue(output), training, c.Parse.GetValue(table), c.Parse.GetValue(label), List(c.Parse, ignore),
+            c.Parse.GetValue(validationTable), c.Parse.GetValue(transactions), c.Parse.GetValue(trainStart), c.Parse.GetValue(trainDays),
+            c.Parse.GetValue(delayDays), Has(c.Parse, features) ? List(c.Parse, features) : null, c.Parse.GetValue(validationDays))));
+        return command;
+    }
+
+    /// <summary>ML.NET FastTree's options, one flag each; absent ones keep the mode's defaults.</summary>
+    private sealed class TrainingOptions
+    {
+        public Option<int?> Threads { get; } = Int("--threads", "Training threads (default: the processor count).", 1, 1024);
+        public Option<int?> Trees { get; } = Int("--trees", "Number of trees.", 1, 100_000);
+        public Option<int?> Leaves { get; } = Int("--leaves", "Leaves per tree.", 2, 1 << 16);
+        public Option<double?> LearningRate { get; } = Double("--learning-rate", "Learning rate.", 1e-6, 10);
+        public Option<int?> MinLeaf { get; } = Int("--min-leaf", "Minimum examples per leaf.", 1, int.MaxValue);
+        public Option<int?> Bins { get; } = Int("--bins", "Maximum bins per feature.", 2, 65_535);
+        public Option<int?> Seed { get; } = Int("--seed", "Random seed.", int.MinValue, int.MaxValue);
+        public Option<double?> Bagging { get; } = Double("--bagging", "Bagging fraction.", 1e-3, 1);
+        public Option<double?> FeatureFraction { get; } = Double("--feature-fraction", "Feature fraction per tree.", 1e-3, 1);
+        public Option<double?> Sparsify { get; } = Double("--sparsify", "Sparsify threshold.", 0, 1);
+        public Option<double?> EarlyStopping { get; } = Double("--early-stopping", "Early-stopping tolerance; needs --validation-days (transactions) or --validation-table (table).", 0, 1e9);
+
+        public Option[] All => [Threads, Trees, Leaves, LearningRate, MinLeaf, Bins, Seed, Bagging, FeatureFraction, Sparsify, EarlyStopping];
+
+        public BoostedTreesOptions Apply(ParseResult p, bool tableMode)
+        {
+            var threads = p.GetValue(Threads) ?? Environment.ProcessorCount;
+            var defaults = tableMode ? new BoostedTreesOptions { Threads = threads } : TransactionModelDefaults.Training(threads);
+            return defaults with
+            {
+                NumberOfTrees = p.GetValue(Trees) ?? defaults.NumberOfTrees,
+                NumberOfLeaves = p.GetValue(Leaves) ?? defaults.NumberOfLeaves,
+                LearningRate = p.GetValue(LearningRate) ?? defaults.LearningRate,
+                MinimumExampleCountPerLeaf = p.GetValue(MinLeaf) ?? defaults.MinimumExampleCountPerLeaf,
+                MaximumBinCountPerFeature = p.GetValue(Bins) ?? defaults.MaximumBinCountPerFeature,
+                Seed = p.GetValue(Seed) ?? defaults.Seed,
+                BaggingFraction = p.GetValue(Bagging) ?? defaults.BaggingFraction,
+                FeatureFraction = p.GetValue(FeatureFraction) ?? defaults.FeatureFraction,
+                SparsifyThreshold = p.GetValue(Sparsify) ?? defaults.SparsifyThreshold,
+                EarlyStoppingTolerance = p.GetValue(EarlyStopping) ?? 0,
+            };
+        }
+    }
+
+    private sealed record TrainArguments(
+        string Output, TrainingOptions Training, string? Table, string? Label, IReadOnlyList<string> Ignore, string? ValidationTable,
+        string? Transactions, string? TrainStart, int? TrainDays, int? DelayDays, IReadOnlyList<string>? Features, int? ValidationDays);
+
+    private static Command EvaluateCommand(CliConsole console)
+    {
+        var model = Text("--model", "The model file.", "MODEL", required: true);
+        var table = Text("--table", "Table mode: a feature table CSV with the model's feature columns.", "FILE");
+        var label = Text("--label", "Table mode: the 0/1 label column.", "COLUMN");
+        var ignore = Names("--ignore", "Table mode: columns that are not features (the model's own features are read by name).", "COL,COL");
+        var transactions = Text("--transactions", "Transactions mode: a raw transaction CSV, split as the handbook does.", "FILE");
+        var trainStart = TrainStart();
+        var trainDays = Int("--train-days", "Transactions mode: days in the training window (default 7).", 1, 3650);
+        var delayDays = DelayDays();
+        var testDays = Int("--test-days", "Transactions mode: test days after the delay (default 7).", 1, 3650);
+        var scoresOut = Text("--scores-out", "Also write each test example's id, label and score (CSV, in evaluation order).", "FILE");
+        var command = new Command("evaluate", "Evaluate a model: AUC, average precision, card precision@100, log loss, precision and recall at 0.5.")
+        {
+            model, table, label, ignore, transactions, trainStart, trainDays, delayDays, testDays, scoresOut,
+        };
+        Modes(command, table, [label, ignore], [label], transactions, [trainStart, trainDays, delayDays, testDays], [trainStart]);
+        SetAction(command, console, c =>
+        {
+            var p = c.Parse;
+            return Evaluate(c, p.GetRequiredValue(model), p.GetValue(table), p.GetValue(label), p.GetValue(transactions), p.GetValue(trainStart),
+                p.GetValue(trainDays) ?? 7, p.GetValue(delayDays) ?? 7, p.GetValue(testDays) ?? 7, p.GetValue(scoresOut));
+        });
+        return command;
+    }
+
+    private static int Simulate(ModelCliContext c, string output, SimulatorOptions options)
+    {
         var clock = Stopwatch.StartNew();
         var result = TransactionSimulator.Generate(options);
         var generated = clock.Elapsed.TotalSeconds;
@@ -131,12 +234,8 @@ public static class ModelCli
         return 0;
     }
 
-    private static int Features(ModelCliContext c)
+    private static int Features(ModelCliContext c, string input, string output, FeatureOptions featureOptions)
     {
-        var a = c.Arguments("transactions", "out", "delay-days");
-        var input = a.Required("transactions");
-        var output = a.Required("out");
-        var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
         var data = TransactionData.Load(input, featureOptions, c);
         var columns = TransactionFeatures.Names.Concat(["tx_fraud", "customer_id", "day", "transaction_id"]).ToArray();
         var width = TransactionFeatures.Names.Count;
@@ -160,35 +259,16 @@ public static class ModelCli
         return 0;
     }
 
-    private static int Train(ModelCliContext c)
+    private static int Train(ModelCliContext c, TrainArguments a)
     {
-        string[] common = ["out", "threads", "trees", "leaves", "learning-rate", "min-leaf", "bins", "seed", "bagging", "feature-fraction", "sparsify", "early-stopping"];
-        var tableMode = c.HasFlag("table");
-        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
-        var a = tableMode
-            ? c.Arguments([.. common, "table", "label", "ignore", "validation-table"])
-            : c.Arguments([.. common, "transactions", "train-start", "train-days", "delay-days", "features", "validation-days"]);
-        var output = a.Required("out");
+        var tableMode = a.Table is not null;
+        var output = a.Output;
         // Table mode keeps ML.NET FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
         // validated for the transaction features. Flags override either.
-        var threads = a.Int("threads", Environment.ProcessorCount, 1, 1024);
-        var defaults = tableMode ? new BoostedTreesOptions { Threads = threads } : TransactionModelDefaults.Training(threads);
-        var options = defaults with
-        {
-            NumberOfTrees = a.Int("trees", defaults.NumberOfTrees, 1, 100_000),
-            NumberOfLeaves = a.Int("leaves", defaults.NumberOfLeaves, 2, 1 << 16),
-            LearningRate = a.Double("learning-rate", defaults.LearningRate, 1e-6, 10),
-            MinimumExampleCountPerLeaf = a.Int("min-leaf", defaults.MinimumExampleCountPerLeaf, 1, int.MaxValue),
-            MaximumBinCountPerFeature = a.Int("bins", defaults.MaximumBinCountPerFeature, 2, 65_535),
-            Seed = a.Int("seed", defaults.Seed, int.MinValue, int.MaxValue),
-            BaggingFraction = a.Double("bagging", defaults.BaggingFraction, 1e-3, 1),
-            FeatureFraction = a.Double("feature-fraction", defaults.FeatureFraction, 1e-3, 1),
-            SparsifyThreshold = a.Double("sparsify", defaults.SparsifyThreshold, 0, 1),
-            EarlyStoppingTolerance = a.Double("early-stopping", 0, 0, 1e9),
-        };
+        var options = a.Training.Apply(c.Parse, tableMode);
         var earlyStopping = options.EarlyStoppingTolerance > 0;
-        if (earlyStopping != (a.Has("validation-days") || a.Has("validation-table")))
-            throw new ModelCliUsageException($"{c.Verb}: --early-stopping and --validation-{(tableMode ? "table" : "days")} go together.");
+        if (earlyStopping != (a.ValidationDays is not null || a.ValidationTable is not null))
+            throw new CliUsageException($"train: --early-stopping and --validation-{(tableMode ? "table" : "days")} go together.");
 
         Dataset train;
         Dataset? validation = null;
@@ -196,31 +276,33 @@ public static class ModelCli
         var extra = new Dictionary<string, object?>();
         if (tableMode)
         {
-            var table = ModelCliTables.Read(a.Required("table"), c);
-            train = ModelCliTables.ToDataset(table, a.Required("label"), a.List("ignore"), a.Required("table"));
-            RequireEveryValue(train, a.Required("table"));
-            if (a.Optional("validation-table") is { } validationFile)
+            var table = ModelCliTables.Read(a.Table!, c);
+            train = ModelCliTables.ToDataset(table, a.Label!, a.Ignore, a.Table!);
+            RequireEveryValue(train, a.Table!);
+            if (a.ValidationTable is { } validationFile)
             {
-                validation = ModelCliTables.ToDataset(ModelCliTables.Read(validationFile, c), a.Required("label"), a.List("ignore"), validationFile);
+                validation = ModelCliTables.ToDataset(ModelCliTables.Read(validationFile, c), a.Label!, a.Ignore, validationFile);
             }
         }
         else
         {
-            var input = a.Required("transactions");
-            var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
+            var input = a.Transactions!;
+            var featureOptions = new FeatureOptions { LabelDelayDays = a.DelayDays ?? 7 };
             var data = TransactionData.Load(input, featureOptions, c);
-            var start = a.Day("train-start", data.Day0);
-            var days = a.Int("train-days", 7, 1, 3650);
+            var start = Day("--train-start", a.TrainStart!, data.Day0);
+            var days = a.TrainDays ?? 7;
             var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < start + days).ToArray();
-            if (rows.Length == 0) throw new ModelCliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
-            var names = a.Has("features") ? a.List("features") : TransactionFeatures.Names;
+            if (rows.Length == 0) throw new CliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
+            var names = a.Features ?? TransactionFeatures.Names;
             if (earlyStopping)
             {
                 // The window's last days validate; the model learns from the days before them (no test day is seen).
-                var validationDays = a.Int("validation-days", 1, 1, days - 1);
+                var validationDays = a.ValidationDays ?? 1;
+                if (validationDays > days - 1)
+                    throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--validation-days '{validationDays}' must be an integer in [1, {days - 1}]."));
                 var validationRows = rows.Where(i => data.Days[i] >= start + days - validationDays).ToArray();
                 rows = rows.Where(i => data.Days[i] < start + days - validationDays).ToArray();
-                if (rows.Length == 0 || validationRows.Length == 0) throw new ModelCliInputException($"{input}: --validation-days {validationDays} leaves no training or no validation rows.");
+                if (rows.Length == 0 || validationRows.Length == 0) throw new CliInputException($"{input}: --validation-days {validationDays} leaves no training or no validation rows.");
                 validation = data.ToDataset(validationRows, names, "--features");
             }
             train = data.ToDataset(rows, names, "--features");
@@ -231,7 +313,7 @@ public static class ModelCli
         }
 
         var frauds = train.Labels.Count(l => l > 0.5f);
-        if (frauds == 0 || frauds == train.Rows) throw new ModelCliInputException("the training data must contain both frauds and legitimate rows.");
+        if (frauds == 0 || frauds == train.Rows) throw new CliInputException("the training data must contain both frauds and legitimate rows.");
         c.Progress($"training on {train.Rows} rows x {train.Columns} features ({frauds} frauds), {options.NumberOfTrees} trees, {options.Threads} threads");
         var clock = Stopwatch.StartNew();
         var model = FastTreeTrainer.Train(train, options, validation, c);
@@ -278,22 +360,19 @@ public static class ModelCli
         return 0;
     }
 
-    private static int Evaluate(ModelCliContext c)
+    private static int Evaluate(ModelCliContext c, string modelFile, string? tableFile, string? labelColumn, string? transactions,
+        string? trainStart, int trainDays, int delayDays, int testDays, string? scoresOut)
     {
-        var tableMode = c.HasFlag("table");
-        if (!tableMode && !c.HasFlag("transactions")) throw new ModelCliUsageException($"{c.Verb}: missing required flag --transactions FILE (or --table FILE).");
-        var a = tableMode
-            ? c.Arguments("model", "table", "label", "ignore", "scores-out")
-            : c.Arguments("model", "transactions", "train-start", "train-days", "delay-days", "test-days", "scores-out");
-        var (model, metadata) = LoadModel(a.Required("model"));
+        var tableMode = tableFile is not null;
+        var (model, metadata) = LoadModel(modelFile);
         var result = new Dictionary<string, object?>();
         double[] scores;
         bool[] labels;
         if (tableMode)
         {
-            var file = a.Required("table");
+            var file = tableFile!;
             var table = ModelCliTables.Read(file, c);
-            var label = a.Required("label");
+            var label = labelColumn!;
             var matrix = ModelCliTables.Columns(table, model.FeatureNames, file);
             labels = ModelCliTables.Labels(table, label, file);
             scores = new double[table.Rows];
@@ -308,20 +387,19 @@ public static class ModelCli
                 result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
             }
 
-            if (a.Optional("scores-out") is { } scoresOut)
+            if (scoresOut is not null)
             {
                 WriteScores(scoresOut, "row", Enumerable.Range(1, scores.Length).Select(r => (long)r).ToArray(), null, null, labels, scores);
             }
         }
         else
         {
-            var input = a.Required("transactions");
-            var featureOptions = new FeatureOptions { LabelDelayDays = a.Int("delay-days", 7, 0, 365) };
+            var input = transactions!;
+            var featureOptions = new FeatureOptions { LabelDelayDays = delayDays };
             var data = TransactionData.Load(input, featureOptions, c);
-            var start = a.Day("train-start", data.Day0);
-            var split = HandbookProtocol.Split(data.Records, data.Days, start,
-                a.Int("train-days", 7, 1, 3650), featureOptions.LabelDelayDays, a.Int("test-days", 7, 1, 3650));
-            if (split.TestRows.Length == 0) throw new ModelCliInputException($"{input}: no transactions in the test days.");
+            var start = Day("--train-start", trainStart!, data.Day0);
+            var split = HandbookProtocol.Split(data.Records, data.Days, start, trainDays, featureOptions.LabelDelayDays, testDays);
+            if (split.TestRows.Length == 0) throw new CliInputException($"{input}: no transactions in the test days.");
             var test = data.ToDataset(split.TestRows, model.FeatureNames, "the model's features");
             scores = new double[test.Rows];
             model.PredictProbabilities(test.Features, scores);
@@ -331,7 +409,7 @@ public static class ModelCli
             result["auc"] = Round(Metrics.AucRoc(scores, labels));
             result["ap"] = Round(Metrics.AveragePrecision(scores, labels));
             result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
-            if (a.Optional("scores-out") is { } scoresOut)
+            if (scoresOut is not null)
             {
                 var ids = split.TestRows.Select(i => data.Records[i].TransactionId).ToArray();
                 WriteScores(scoresOut, "transaction_id", ids, days, cards, labels, scores);
@@ -360,7 +438,7 @@ public static class ModelCli
             if (!float.IsFinite(data.Features[i]))
             {
                 var (row, column) = Math.DivRem(i, data.Columns);
-                throw new ModelCliInputException(string.Create(CultureInfo.InvariantCulture,
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
                     $"{path}:{FeatureTable.LineOf(row)}: feature '{data.FeatureNames[column]}' is {(float.IsNaN(data.Features[i]) ? "missing" : "infinite")}; training needs a number in every feature (ML.NET would drop the row silently)."));
             }
         }
@@ -389,12 +467,25 @@ public static class ModelCli
         }
         catch (ModelFormatException e)
         {
-            throw new ModelCliInputException($"{path}: not a valid model file ({e.Message})");
+            throw new CliInputException($"{path}: not a valid model file ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ModelCliInputException($"{path}: cannot read the model ({e.Message})");
+            throw new CliInputException($"{path}: cannot read the model ({e.Message})");
         }
+    }
+
+    /// <summary>A day number (as the handbook's code takes) or an ISO date converted to a day number from day0.</summary>
+    private static int Day(string name, string value, DateTime day0)
+    {
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+        {
+            return n >= 0 ? n : throw new CliUsageException($"{name} '{value}' must not be negative.");
+        }
+
+        if (!IsoTimestamp.TryParse(value, out var date)) throw new CliUsageException($"{name} '{value}' is neither a day number nor an ISO date.");
+        var days = (date.Date - day0).Days;
+        return days >= 0 ? days : throw new CliUsageException($"{name} {value} is before the first transaction's date {day0:yyyy-MM-dd}.");
     }
 
     private static void Write(string path, Action<string> write)
@@ -405,7 +496,7 @@ public static class ModelCli
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ModelCliInputException($"{path}: cannot write ({e.Message})");
+            throw new CliInputException($"{path}: cannot write ({e.Message})");
         }
     }
 
@@ -414,21 +505,14 @@ public static class ModelCli
     internal static string ToJson(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);
 }
 
-/// <summary>One verb's invocation: its arguments and output streams; also the trainer's progress sink (to stderr).</summary>
-internal sealed class ModelCliContext(string verb, string[] args, TextWriter stdout, TextWriter stderr) : IProgress<string>
+/// <summary>One verb's invocation: its parsed command line and output streams; also the trainer's progress sink (to stderr).</summary>
+internal sealed class ModelCliContext(ParseResult parse, TextWriter stdout, TextWriter stderr) : IProgress<string>
 {
-    public string Verb { get; } = verb;
-    public string[] Args { get; } = args;
+    public ParseResult Parse { get; } = parse;
     public TextWriter Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
 
-    public ModelCliArguments Arguments(params string[] known) => new(Verb, Args, known);
-
     public void Progress(string message) => Stderr.WriteLine(message);
-
-    /// <summary>Whether the flag is given (as "--name value" or "--name=value"); picks a verb's mode before full parsing.</summary>
-    public bool HasFlag(string name) =>
-        Args.Any(a => a == "--" + name || a.StartsWith("--" + name + "=", StringComparison.Ordinal));
 
     public void Result(Dictionary<string, object?> values) => Stdout.WriteLine(ModelCli.ToJson(values));
 

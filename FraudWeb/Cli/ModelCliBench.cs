@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace FraudWeb.Cli;
@@ -5,16 +6,28 @@ namespace FraudWeb.Cli;
 /// <summary>bench-score: one row's score and TreeSHAP explanation (median, p99, bytes allocated), and batch throughput, of a saved model on a feature table.</summary>
 internal static class ModelCliBench
 {
-    public static int BenchScore(ModelCliContext c)
+    public static Command Command(CliConsole console)
     {
-        var a = c.Arguments("model", "table", "ignore", "calls");
-        var (model, _) = ModelCli.LoadModel(a.Required("model"));
-        var path = a.Required("table");
+        var model = CliOptions.Text("--model", "The model file.", "MODEL", required: true);
+        var table = CliOptions.Text("--table", "A feature table CSV with the model's feature columns.", "FILE", required: true);
+        var ignore = CliOptions.Names("--ignore", "Columns that are not features (the model's own features are read by name).", "COL,COL");
+        var calls = CliOptions.Int("--calls", "Single-row calls timed (default 200000).", 1000, 100_000_000);
+        var command = new Command("bench-score", "Time one row's score and TreeSHAP explanation (median, p99, bytes allocated) and batch throughput.")
+        {
+            model, table, ignore, calls,
+        };
+        ModelCli.SetAction(command, console, c =>
+            BenchScore(c, c.Parse.GetRequiredValue(model), c.Parse.GetRequiredValue(table), c.Parse.GetValue(calls) ?? 200_000));
+        return command;
+    }
+
+    private static int BenchScore(ModelCliContext c, string modelFile, string path, int calls)
+    {
+        var (model, _) = ModelCli.LoadModel(modelFile);
         var table = ModelCliTables.Read(path, c);
         var x = ModelCliTables.Columns(table, model.FeatureNames, path);
         var width = model.FeatureNames.Count;
         var rows = table.Rows;
-        var calls = a.Int("calls", 200_000, 1000, 100_000_000);
 
         // Warm-up (tiered JIT, the engine pool), then each call timed on its own over successive rows, so p99 is a
         // per-call figure (a timestamp costs about 20 ns, included).

@@ -27,7 +27,7 @@ internal sealed class TransactionData
         var clock = Stopwatch.StartNew();
         var raw = RawTransactionCsv.Read(path);
         var records = raw.Records.ToList();
-        if (records.Count == 0) throw new ModelCliInputException($"{path}: no transactions after the header.");
+        if (records.Count == 0) throw new CliInputException($"{path}: no transactions after the header.");
         records.Sort(static (a, b) =>
         {
             var c = a.Timestamp.CompareTo(b.Timestamp);
@@ -37,7 +37,7 @@ internal sealed class TransactionData
         {
             if (records[i].TransactionId == records[i - 1].TransactionId && records[i].Timestamp == records[i - 1].Timestamp)
             {
-                throw new ModelCliInputException($"{path}: transaction_id {records[i].TransactionId} appears twice with the same tx_datetime.");
+                throw new CliInputException($"{path}: transaction_id {records[i].TransactionId} appears twice with the same tx_datetime.");
             }
         }
 
@@ -55,7 +55,7 @@ internal sealed class TransactionData
         for (var c = 0; c < names.Count; c++)
         {
             columns[c] = IndexOf(all, names[c]);
-            if (columns[c] < 0) throw new ModelCliInputException($"{source}: '{names[c]}' is not a transaction feature (known: {string.Join(',', all)}).");
+            if (columns[c] < 0) throw new CliInputException($"{source}: '{names[c]}' is not a transaction feature (known: {string.Join(',', all)}).");
         }
 
         var width = all.Count;
@@ -91,7 +91,7 @@ internal static class ModelCliTables
         var clock = Stopwatch.StartNew();
         var table = FeatureTableCsv.Read(path);
         context.Progress($"read {table.Rows} rows x {table.Columns.Count} columns from {path} in {clock.Elapsed.TotalSeconds:F1} s");
-        if (table.Rows == 0) throw new ModelCliInputException($"{path}: no rows after the header.");
+        if (table.Rows == 0) throw new CliInputException($"{path}: no rows after the header.");
         return table;
     }
 
@@ -100,12 +100,12 @@ internal static class ModelCliTables
     {
         foreach (var name in ignore)
         {
-            if (table.IndexOf(name) < 0) throw new ModelCliUsageException($"--ignore: column '{name}' is not in {path}.");
+            if (table.IndexOf(name) < 0) throw new CliUsageException($"--ignore: column '{name}' is not in {path}.");
         }
 
         var y = Labels(table, label, path).Select(b => b ? 1f : 0f).ToArray();
         var names = table.Columns.Where(c => c != label && !ignore.Contains(c)).ToArray();
-        if (names.Length == 0) throw new ModelCliInputException($"{path}: no feature columns left besides the label and the ignored columns.");
+        if (names.Length == 0) throw new CliInputException($"{path}: no feature columns left besides the label and the ignored columns.");
         return new Dataset(Columns(table, names, path), table.Rows, names.Length, y, names);
     }
 
@@ -115,7 +115,7 @@ internal static class ModelCliTables
         for (var i = 0; i < names.Count; i++)
         {
             indexes[i] = table.IndexOf(names[i]);
-            if (indexes[i] < 0) throw new ModelCliInputException($"{path}: missing column '{names[i]}'.");
+            if (indexes[i] < 0) throw new CliInputException($"{path}: missing column '{names[i]}'.");
         }
 
         return table.Select(indexes);
@@ -125,14 +125,14 @@ internal static class ModelCliTables
     public static bool[] Labels(FeatureTable table, string label, string path)
     {
         var column = table.IndexOf(label);
-        if (column < 0) throw new ModelCliUsageException($"--label: column '{label}' is not in {path} (columns: {string.Join(',', table.Columns)}).");
+        if (column < 0) throw new CliUsageException($"--label: column '{label}' is not in {path} (columns: {string.Join(',', table.Columns)}).");
         var values = table.Column(column);
         var labels = new bool[values.Length];
         for (var r = 0; r < values.Length; r++)
         {
             if (values[r] is not (0f or 1f))
             {
-                throw new ModelCliInputException($"{path}:{FeatureTable.LineOf(r)}:{column + 1 + table.FirstColumnOffset}: column '{label}': '{values[r]}' is not a 0/1 label.");
+                throw new CliInputException($"{path}:{FeatureTable.LineOf(r)}:{column + 1 + table.FirstColumnOffset}: column '{label}': '{values[r]}' is not a 0/1 label.");
             }
 
             labels[r] = values[r] == 1f;

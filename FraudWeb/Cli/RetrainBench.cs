@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -14,27 +15,36 @@ public static class RetrainBench
 {
     public const string Verb = "bench-retrain";
 
-    public static bool Handles(string[] args) => args is not null && Array.IndexOf(args, Verb) >= 0;
-
-    /// <summary>Configuration for the benchmark's own app instance; null (and a message) on a bad --scale.</summary>
-    public static Dictionary<string, string?>? Settings(string[] args, TextWriter stderr, out string dataDirectory)
+    internal static Command Command(FraudWebHost host, CliConsole console, Argument<string[]> configurationBeforeVerb)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stderr);
+        var scale = CliOptions.Int("--scale", "Card holders and terminals, N times the demo database's (default 1).", 1, 100);
+        var payments = CliOptions.Int("--payments", "Also time payments from this many card holders, alone and during one retraining.", 1, 64);
+        var configuration = FraudWebCommandLine.ConfigurationArgument(anyKey: false);
+        var command = new Command(Verb, "Seed a fresh temporary database, train the first model, then time one retraining step by step.")
+        {
+            scale, payments, configuration,
+        };
+        command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error, async () =>
+        {
+            var settings = Settings(parse.GetValue(scale) ?? 1, out var dataDirectory);
+            var app = host.Build(FraudWebCommandLine.ConfigurationOf(parse, configurationBeforeVerb, configuration), settings);
+            if (app is null) return FraudWebCommandLine.Failure;
+            try
+            {
+                return await RunAsync(app.Services, dataDirectory, parse.GetValue(payments) ?? 0, console.Out);
+            }
+            finally
+            {
+                await FraudWebCommandLine.DisposeAsync(app);
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>Configuration for the benchmark's own app instance, in a fresh temp data directory (it wins over the switches).</summary>
+    private static Dictionary<string, string?> Settings(int scale, out string dataDirectory)
+    {
         dataDirectory = Path.Combine(Path.GetTempPath(), "fraudweb-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var scale = 1;
-        var at = Array.IndexOf(args, "--scale");
-        if (at >= 0 && (at + 1 >= args.Length || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out scale) || scale is < 1 or > 100))
-        {
-            stderr.WriteLine($"Usage: {Verb} [--scale N] [--payments SUBMITTERS]   (N is a whole number from 1 to 100)");
-            return null;
-        }
-        var payments = Array.IndexOf(args, "--payments");
-        if (payments >= 0 && Submitters(args) < 1)
-        {
-            stderr.WriteLine($"Usage: {Verb} [--scale N] [--payments SUBMITTERS]   (SUBMITTERS is a whole number from 1 to 64)");
-            return null;
-        }
         return new Dictionary<string, string?>
         {
             ["FraudWeb:DataDirectory"] = dataDirectory,
@@ -45,15 +55,8 @@ public static class RetrainBench
         };
     }
 
-    /// <summary>--payments N: card holders submitting payments while a retraining runs (0 when not asked).</summary>
-    private static int Submitters(string[] args)
-    {
-        var at = Array.IndexOf(args, "--payments");
-        if (at < 0) return 0;
-        return at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64 ? n : -1;
-    }
-
-    public static async Task<int> RunAsync(IServiceProvider services, string dataDirectory, string[] args, TextWriter stdout)
+    /// <param name="submitters">Card holders submitting payments while a retraining runs (0: no payments).</param>
+    public static async Task<int> RunAsync(IServiceProvider services, string dataDirectory, int submitters, TextWriter stdout)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -66,7 +69,6 @@ public static class RetrainBench
             var rows = scope.ServiceProvider.GetRequiredService<Data.FraudDbContext>().Transactions.Count();
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Seeded {rows} transactions and trained the first model in {setup.Elapsed.TotalSeconds:F1} s ({dataDirectory})."));
 
-            var submitters = Submitters(args);
             if (submitters > 0)
             {
                 // Payments first alone, then beside one retraining in this process (its own scope, as the worker's).

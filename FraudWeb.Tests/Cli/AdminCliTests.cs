@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net;
+using FraudWeb.Cli;
+using FraudWeb.Data;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Cli;
+
+[Collection(WebTestGroup.Name)]
+public sealed class AdminCliTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task CreateAdmin_NewEmailInteractive_CreatesAdminWithPasswordPrintedOnce()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // Act
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader(""), stdinIsPiped: false, stdout, stderr);
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        var output = stdout.ToString();
+        var password = output.Split("Password (shown only this once): ")[1].Trim();
+        Assert.True(password.Length >= 20);
+        Assert.True(await IsAdminAsync(email));
+        using var session = CardHolderSession.Anonymous(factory);
+        var signIn = await Html.SubmitAsync(session.Client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/Profile", Html.Location(signIn));
+    }
+
+    [Fact]
+    public async Task CreateAdmin_PasswordPiped_UsesItAndPrintsNoPassword()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // Act
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Piped-Admin-Pass-1\n"), stdinIsPiped: true, stdout, stderr);
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("Password", stdout.ToString(), StringComparison.Ordinal);
+        Assert.True(await IsAdminAsync(email));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.True(await users.CheckPasswordAsync((await users.FindByEmailAsync(email))!, "Piped-Admin-Pass-1"));
+    }
+
+    [Fact]
+    public async Task CreateAdmin_ExistingEmail_RefusesAndChangesNothing()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var ignored = new StringWriter();
+        Assert.Equal(0, await AdminCli.RunAsync(factory.Services, email, new StringReader(""), false, ignored, ignored));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        // Act
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Other-Pass-123\n"), true, stdout, stderr);
+
+        // Assert
+        Assert.Equal(1, exitCode);
+        Assert.Contains("already exists", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, await factory.QueryAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-an-address")]
+    public async Task CreateAdmin_MissingOrBadEmail_UsageErrorExit2WithoutBuildingTheHost(string email)
+    {
+        // Arrange
+        string[] args = email.Length == 0 ? ["create-admin"] : ["create-admin", "--email", email];
+        var run = new CommandLineRun { Host = new ServicesHost(factory.Services) };
+
+        // Act
+        var (exitCode, _, stderr) = await run.InvokeAsync(args);
+
+        // Assert
+        Assert.Equal(2, exitCode);
+        Assert.Contains(email.Length == 0 ? "error: Option '--email' is required." : "error: --email 'not-an-address' is not a valid email address.", stderr, StringComparison.Ordinal);
+        Assert.Empty(run.HostBuilds);
+    }
+
+    [Fact]
+    public async Task CreateAdmin_ThroughTheCommandLineWithASwitchFirst_CreatesTheAdministrator()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        var run = new CommandLineRun { Host = new ServicesHost(factory.Services), Stdin = "Piped-Admin-Pass-2\n", StdinIsPiped = true };
+
+        // Act
+        var (exitCode, stdout, _) = await run.InvokeAsync($"--FraudWeb:DataDirectory={factory.DataDirectory}", "create-admin", $"--email={email}");
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        Assert.Equal($"Created administrator {email}.", stdout.Trim());
+        Assert.Equal([$"--FraudWeb:DataDirectory={factory.DataDirectory}"], Assert.Single(run.HostBuilds).Configuration);
+        Assert.True(await IsAdminAsync(email));
+    }
+
+    [Fact]
+    public async Task CreateAdmin_RealExecutableWithDataDirectorySwitchBeforeTheVerb_CreatesTheDatabaseThere()
+    {
+        // Arrange: the environment names another directory; the switch must win, as ASP.NET's command line does.
+        var switched = Directory.CreateTempSubdirectory("fraudweb-cli-switch-").FullName;
+        var environment = Directory.CreateTempSubdirectory("fraudweb-cli-env-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "FraudWeb.dll"), $"--FraudWeb:DataDirectory={switched}", "create-admin", "--email", "first@example.test"])
+                start.ArgumentList.Add(arg);
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            start.Environment["FraudWeb__DataDirectory"] = environment;
+            start.Environment["Cards__FingerprintKey"] = FraudWebFactory.TestFingerprintKey;
+
+            // Act
+            using var process = Process.Start(start)!;
+            await process.StandardInput.WriteLineAsync("Piped-Admin-Pass-3");
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await process.WaitForExitAsync(timeout.Token);
+
+            // Assert
+            Assert.True(process.ExitCode == 0, await stderr);
+            Assert.Contains("Created administrator first@example.test.", await stdout, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(switched, "fraudweb.db")));
+            Assert.False(File.Exists(Path.Combine(environment, "fraudweb.db")));
+        }
+        finally
+        {
+            Directory.Delete(switched, recursive: true);
+            Directory.Delete(environment, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task FirstStart_EmptyDatabase_HasAllRolesAndNoAccountAtAll()
+    {
+        // Arrange
+        using var fresh = new FraudWebFactory();
+        fresh.Settings["Seed:Enabled"] = "false";
+
+        // Act
+        using var client = fresh.CreateClient();
+
+        // Assert
+        var roles = await fresh.QueryAsync(db => db.Roles.Select(r => r.Name).OrderBy(n => n).ToListAsync());
+        Assert.Equal([Roles.Admin, Roles.Analyst, Roles.Customer], roles);
+        Assert.Equal(0, await fresh.QueryAsync(db => db.Users.CountAsync()));
+    }
+
+    private Task<bool> IsAdminAsync(string email) => factory.QueryAsync(db => (
+        from user in db.Users
+        join userRole in db.UserRoles on user.Id equals userRole.UserId
+        join role in db.Roles on userRole.RoleId equals role.Id
+        where user.Email == email && role.Name == Roles.Admin
+        select user).AnyAsync());
+}
