@@ -11,7 +11,10 @@ public enum ModelStatus
     Retired = 3,
 }
 
-/// <summary>A trained model file registered for serving.</summary>
+/// <summary>
+/// A trained model file registered for serving. At most one version is <see cref="ModelStatus.Serving"/>: promoting one
+/// retires the one serving before (and a unique filtered index on Status stops two processes doing it at once).
+/// </summary>
 public class ModelVersion
 {
     private ModelVersion()
@@ -27,7 +30,7 @@ public class ModelVersion
     public int TrainingRows { get; private set; }
     public int TrainingFrauds { get; private set; }
     public string MetricsJson { get; private set; }
-    public bool IsActive { get; private set; }
+    /// <summary>When it last started serving; rollback serves the latest one before the current one.</summary>
     public DateTime? ActivatedUtc { get; private set; }
     public ModelStatus Status { get; private set; }
     /// <summary>Who or what asked for it: "first start", "manual: alice@example", "label threshold", "schedule".</summary>
@@ -37,6 +40,8 @@ public class ModelVersion
     /// <summary>Label counts (confirmed fraud / legitimate, matured legitimate, excluded) as JSON.</summary>
     public string? LabelsJson { get; private set; }
     public string? DecisionReason { get; private set; }
+
+    public bool IsServing => Status == ModelStatus.Serving;
 
     public static ModelVersion Register(string version, string fileName, DateTime createdUtc, int trainingRows, int trainingFrauds, string metricsJson)
     {
@@ -63,18 +68,36 @@ public class ModelVersion
         DecisionReason = decisionReason;
     }
 
-    public void Activate(DateTime nowUtc)
+    /// <summary>
+    /// Serves this version in place of <paramref name="serving"/> (the one serving now, null when none), which is
+    /// retired. Any version not serving may be promoted: a rejected challenger by an administrator, a retired one by
+    /// rollback; whether its file can still serve is the caller's check.
+    /// </summary>
+    public void Promote(ModelVersion? serving, DateTime nowUtc)
     {
-        IsActive = true;
-        ActivatedUtc = nowUtc;
+        // The same row read twice (a stale copy of this version while it already serves) is refused too.
+        if (IsServing || (serving is not null && (ReferenceEquals(serving, this) || (Id != 0 && serving.Id == Id))))
+            throw new DomainException("This version is already serving.", DomainErrorCode.StateChanged);
+        if (serving is not null)
+        {
+            if (!serving.IsServing) throw new DomainException("The version to replace is not the serving one.", DomainErrorCode.StateChanged);
+            serving.Retire();
+        }
         Status = ModelStatus.Serving;
+        ActivatedUtc = nowUtc;
     }
 
-    public void Deactivate()
+    /// <summary>Takes the serving version out of service; it stays promotable (rollback).</summary>
+    public void Retire()
     {
-        IsActive = false;
-        if (Status == ModelStatus.Serving) Status = ModelStatus.Retired;
+        if (!IsServing) throw new DomainException("Only the serving version can be retired.", DomainErrorCode.StateChanged);
+        Status = ModelStatus.Retired;
     }
 
-    public void Reject() => Status = ModelStatus.Rejected;
+    /// <summary>A new challenger lost against the serving model: kept with its metrics, never served.</summary>
+    public void Reject()
+    {
+        if (Status != ModelStatus.Candidate) throw new DomainException("Only a new candidate can be rejected.", DomainErrorCode.StateChanged);
+        Status = ModelStatus.Rejected;
+    }
 }

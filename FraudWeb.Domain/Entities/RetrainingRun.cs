@@ -45,18 +45,41 @@ public class RetrainingRun
         LabelCountAtRequest = labelCount,
     };
 
+    public bool IsFinished => Status is RetrainingRunStatus.Succeeded or RetrainingRunStatus.Failed;
+
+    /// <summary>
+    /// Queued -> Running. The retraining queue claims runs with one conditional UPDATE doing this same transition
+    /// (only if nothing else is Running), so two workers never start two runs.
+    /// </summary>
+    public void Start(DateTime nowUtc)
+    {
+        EnsureIn(RetrainingRunStatus.Queued, "Only a queued run can start.");
+        Status = RetrainingRunStatus.Running;
+        StartedUtc = nowUtc;
+    }
+
     public void Succeed(string modelVersion, string outcome, DateTime nowUtc)
     {
+        EnsureIn(RetrainingRunStatus.Running, "Only a running run can succeed.");
         Status = RetrainingRunStatus.Succeeded;
         ModelVersion = modelVersion;
         Outcome = outcome;
         FinishedUtc = nowUtc;
     }
 
+    /// <summary>Running -> Failed: the training failed, or a stop cut it off (recovery at the next start).</summary>
     public void Fail(string error, DateTime nowUtc)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        EnsureIn(RetrainingRunStatus.Running, "Only a running run can fail.");
         Status = RetrainingRunStatus.Failed;
         Error = error.Length > ErrorMaxLength ? error[..ErrorMaxLength] : error;
         FinishedUtc = nowUtc;
+    }
+
+    private void EnsureIn(RetrainingRunStatus expected, string message)
+    {
+        if (IsFinished) throw new DomainException($"This run has already {(Status == RetrainingRunStatus.Succeeded ? "succeeded" : "failed")}.", DomainErrorCode.Final);
+        if (Status != expected) throw new DomainException(message, DomainErrorCode.StateChanged);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

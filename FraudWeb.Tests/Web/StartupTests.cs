@@ -1,10 +1,10 @@
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web;
@@ -24,7 +24,7 @@ public sealed class StartupTests(FraudWebFactory factory)
 
         // Assert
         Assert.NotNull(serving);
-        var active = Assert.Single(versions, v => v.IsActive);
+        var active = Assert.Single(versions, v => v.IsServing);
         Assert.Equal(active.Version, serving.Version);
         Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "models", active.FileName)));
         using var metrics = System.Text.Json.JsonDocument.Parse(active.MetricsJson);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Models;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
@@ -25,7 +26,7 @@ public sealed class TransactionTests(FraudWebFactory factory)
 
         // Assert
         var stored = await factory.QueryAsync(db => db.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id));
-        var activeVersion = await factory.QueryAsync(db => db.ModelVersions.Where(m => m.IsActive).Select(m => m.Version).SingleAsync());
+        var activeVersion = await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync());
         var verdict = Assert.IsType<Verdict>(stored.Verdict);
         Assert.InRange(verdict.RiskScore, 0, 99);
         Assert.Equal(activeVersion, verdict.ModelVersion);

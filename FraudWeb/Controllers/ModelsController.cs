@@ -1,13 +1,14 @@
 using FraudWeb.Authorization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
-using FraudWeb.Services.Scoring;
+using FraudWeb.ViewModelBuilders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
-public sealed class ModelsController(ModelDashboardService dashboard, IAuthorizationService authorization) : Controller
+public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, IAuthorizationService authorization) : Controller
 {
     [HttpGet]
     [Authorize(Policy = Permissions.ModelsView)]
@@ -15,7 +16,7 @@ public sealed class ModelsController(ModelDashboardService dashboard, IAuthoriza
     {
         var canRetrain = (await authorization.AuthorizeAsync(User, Permissions.ModelsRetrain)).Succeeded;
         var canManage = (await authorization.AuthorizeAsync(User, Permissions.ModelsManage)).Succeeded;
-        return View(await dashboard.GetAsync(canRetrain, canManage, cancellationToken));
+        return View(await dashboard.BuildAsync(canRetrain, canManage, cancellationToken));
     }
 
     /// <summary>Queues a run for the background worker; the request returns at once.</summary>

@@ -1,5 +1,5 @@
 using FraudWeb.Data;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,13 +1,15 @@
+using FraudWeb.Services.Models;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Services.Seeding;
+using FraudWeb.ViewModelBuilders;
 
 namespace FraudWeb.Infrastructure;
 
 public static class ScoringServiceCollectionExtensions
 {
-    /// <summary>Serving model, risk policy, scorer, model registry and the first-start initialiser.</summary>
+    /// <summary>Model registry with its serving holder, charts and trainer; risk policy, scorer and the first-start initialiser.</summary>
     public static IServiceCollection AddFraudScoring(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -20,12 +22,14 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<TransactionScorer>();
         services.AddScoped<PaymentFeatures>();
         services.AddScoped<ModelRegistry>();
+        services.AddSingleton<ModelChartsStore>();
+        services.AddSingleton<ChildProcessTrainer>();
         services.AddScoped<HistorySeeder>();
         services.AddHostedService<StartupInitializer>();
         return services;
     }
 
-    /// <summary>Fraud reports, the analysts' review queue and the retraining queue with its background worker.</summary>
+    /// <summary>Fraud reports, the analysts' review queue, the retraining queue with its background worker and the models page.</summary>
     public static IServiceCollection AddFraudRetraining(this IServiceCollection services)
     {
         services.AddOptions<RetrainingSettings>().BindConfiguration(RetrainingSettings.Section).ValidateDataAnnotations()
@@ -36,8 +40,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ReportService>();
         services.AddScoped<ReviewService>();
         services.AddScoped<RetrainingService>();
-        services.AddScoped<ModelDashboardService>();
-        services.AddSingleton<ChildProcessTrainer>();
+        services.AddScoped<ModelDashboardViewModelBuilder>();
         // Registered after the start-up initialiser, so it starts once migrations and the first model are done.
         services.AddSingleton<RetrainingWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RetrainingWorker>());

@@ -1,7 +1,7 @@
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

@@ -1,7 +1,7 @@
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure;
-using FraudWeb.Services.Retraining;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -109,5 +109,5 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
     }
 
     private Task<string> ServingVersionAsync() =>
-        factory.QueryAsync(db => db.ModelVersions.Where(m => m.IsActive).Select(m => m.Version).FirstAsync());
+        factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).FirstAsync());
 }

@@ -1,6 +1,7 @@
+using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using FraudWeb.Services.Seeding;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed class ModelUpgradeTests
         using var app = new FraudWebFactory();
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
-        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.IsActive));
+        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
         var oldNames = TransactionFeatures.Names.Take(16).ToArray();
         var oldModel = FastTreeTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
         await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
@@ -38,7 +39,7 @@ public sealed class ModelUpgradeTests
         // Assert
         var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
         Assert.Equal(2, versions.Count);
-        var active = Assert.Single(versions, v => v.IsActive);
+        var active = Assert.Single(versions, v => v.IsServing);
         Assert.NotEqual(before.Version, active.Version);
         var serving = app.Services.GetRequiredService<IServingModel>().Current!;
         Assert.Equal(active.Version, serving.Version);
@@ -57,7 +58,7 @@ public sealed class ModelUpgradeTests
         using var app = new FraudWebFactory();
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
-        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.IsActive));
+        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model"),
             Path.Combine(app.DataDirectory, "models", before.FileName), overwrite: true);
 
@@ -68,7 +69,7 @@ public sealed class ModelUpgradeTests
         // Assert: an ML.NET model serves; the old version stays as history and says why it cannot serve.
         var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
         Assert.Equal(2, versions.Count);
-        var active = Assert.Single(versions, v => v.IsActive);
+        var active = Assert.Single(versions, v => v.IsServing);
         var serving = app.Services.GetRequiredService<IServingModel>().Current!;
         Assert.Equal(active.Version, serving.Version);
         Assert.IsType<FastTreeModel>(serving.Model);

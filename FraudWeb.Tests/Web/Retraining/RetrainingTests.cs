@@ -2,8 +2,8 @@ using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure;
+using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
-using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -150,7 +150,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         await QuietAsync();
         var settings = new RetrainingSettings { Interval = TimeSpan.FromDays(1), LabelThreshold = 0 };
         var since = await factory.QueryAsync(db => db.RetrainingRuns.OrderByDescending(r => r.Id).Select(r => (DateTime?)r.RequestedUtc).FirstOrDefaultAsync())
-            ?? await factory.QueryAsync(db => db.ModelVersions.Where(m => m.IsActive).Select(m => m.CreatedUtc).SingleAsync());
+            ?? await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.CreatedUtc).SingleAsync());
         async Task<RetrainingRun?> CheckAtAsync(DateTime now)
         {
             await using var scope = factory.Services.CreateAsyncScope();

@@ -1,5 +1,5 @@
 using FraudWeb.Domain.Learning;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 
 namespace FraudWeb.Tests.Web.Scoring;

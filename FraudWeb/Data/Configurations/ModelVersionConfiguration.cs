@@ -17,6 +17,9 @@ public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVe
         // Rows from before this column get "Candidate"; the migration then marks the active one Serving.
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(20).HasDefaultValueSql("'Candidate'")
             .HasSentinel((ModelStatus)(-1)); // always send the value; the default only fills rows that existed before the column
+        // One serving version at most, whoever promotes: a second process's promotion fails here instead of serving two.
+        builder.HasIndex(m => m.Status).IsUnique().HasFilter($"\"Status\" = '{nameof(ModelStatus.Serving)}'")
+            .HasDatabaseName("IX_ModelVersions_Serving");
         builder.Property(m => m.Trigger).HasMaxLength(300);
         builder.Property(m => m.LabelsJson).HasMaxLength(1000);
         builder.Property(m => m.DecisionReason).HasMaxLength(1000);

@@ -2,7 +2,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -54,7 +54,7 @@ public sealed partial class RetrainingService(
         {
             // Without any run yet the schedule counts from the serving model's creation.
             var since = last?.RequestedUtc
-                ?? await db.ModelVersions.Where(m => m.IsActive).Select(m => (DateTime?)m.CreatedUtc).FirstOrDefaultAsync(cancellationToken);
+                ?? await db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => (DateTime?)m.CreatedUtc).FirstOrDefaultAsync(cancellationToken);
             if (since is { } from && clock.GetUtcNow().UtcDateTime - from >= settings.Interval)
             {
                 return await RequestAsync(RetrainingTrigger.Schedule, null, cancellationToken);
@@ -66,6 +66,7 @@ public sealed partial class RetrainingService(
     /// <summary>
     /// Claims the oldest queued run with one conditional UPDATE (Queued -> Running, only if nothing is Running), so
     /// two workers, even in two processes, never train at once. Null when there is nothing to do or a run is going.
+    /// The UPDATE is <see cref="RetrainingRun.Start"/> done by the database: only there can it see every process's runs.
     /// </summary>
     public async Task<RetrainingRun?> ClaimNextAsync(CancellationToken cancellationToken)
     {

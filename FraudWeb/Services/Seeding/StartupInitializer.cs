@@ -3,7 +3,7 @@ using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Models;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,11 +28,11 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         if (seed.Enabled) await provider.GetRequiredService<HistorySeeder>().SeedIfEmptyAsync(cancellationToken);
 
         var registry = provider.GetRequiredService<ModelRegistry>();
-        var loaded = await registry.HasActiveModelAsync(cancellationToken) && await registry.LoadActiveAsync(cancellationToken);
+        var loaded = await registry.HasServingVersionAsync(cancellationToken) && await registry.LoadServingAsync(cancellationToken);
         if (!loaded && seed.Enabled && seed.TrainModel)
         {
             // No model yet, or its file is missing or of an older feature schema: train a fresh one from the history.
-            await registry.TrainAndActivateAsync(cancellationToken);
+            await registry.TrainAndServeAsync(cancellationToken);
         }
         LogReady(logger, stopwatch.Elapsed.TotalSeconds);
     }

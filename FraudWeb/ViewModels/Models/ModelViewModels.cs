@@ -1,15 +1,7 @@
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Models;
 
 namespace FraudWeb.ViewModels.Models;
-
-/// <summary>Chart data of one model, computed on its holdout at training time and kept next to the model file.</summary>
-public sealed record ModelCharts(
-    IReadOnlyList<double[]> Roc,
-    IReadOnlyList<double[]> PrecisionRecall,
-    IReadOnlyList<int> LegitimateScores,
-    IReadOnlyList<int> FraudScores,
-    IReadOnlyList<string> ImportanceNames,
-    IReadOnlyList<double> ImportanceValues);
 
 public sealed record ModelVersionRow(
     long Id,
@@ -32,6 +24,7 @@ public sealed record RetrainingRunRow(long Id, RetrainingRunStatus Status, Retra
 public sealed class ModelDashboardViewModel
 {
     public ModelVersionRow? Serving { get; init; }
+    /// <summary>Serialised as is for the page's charts script.</summary>
     public ModelCharts? Charts { get; init; }
     public required IReadOnlyList<ModelVersionRow> Versions { get; init; }
     public required IReadOnlyList<RetrainingRunRow> Runs { get; init; }

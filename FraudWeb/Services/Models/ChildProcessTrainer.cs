@@ -5,7 +5,7 @@ using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure;
 
-namespace FraudWeb.Services.Retraining;
+namespace FraudWeb.Services.Models;
 
 /// <summary>
 /// Trains a challenger in a child process at below-normal priority: this executable's `train --table` verb on a

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
@@ -11,7 +10,7 @@ using FraudWeb.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace FraudWeb.Services.Scoring;
+namespace FraudWeb.Services.Models;
 
 /// <summary>Where one training's time went (the bench-retrain verb prints these).</summary>
 public sealed record TrainingTimings(TimeSpan DataLoading, TimeSpan Features, TimeSpan Training, TimeSpan Evaluation, TimeSpan Promotion);
@@ -21,7 +20,8 @@ public sealed record TrainingResult(ModelVersion Version, RetrainingOutcome Outc
 /// <summary>
 /// Trains models from the stored history through <see cref="RetrainingPipeline"/> (features over every transaction,
 /// labels resolved by maturity), saves them under the models folder, registers every version in ModelVersions and
-/// swaps the serving holder on promotion, rollback or start-up.
+/// swaps the serving holder on promotion, rollback or start-up. It knows nothing of the retraining queue or of
+/// scoring: both use it.
 /// </summary>
 public sealed partial class ModelRegistry(
     FraudDbContext db,
@@ -31,13 +31,19 @@ public sealed partial class ModelRegistry(
     IOptions<ScoringOptions> scoringOptions,
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
-    Retraining.ChildProcessTrainer childProcessTrainer,
+    ChildProcessTrainer childProcessTrainer,
+    ModelChartsStore charts,
     ILogger<ModelRegistry> logger)
 {
-    public Task<bool> HasActiveModelAsync(CancellationToken cancellationToken) => db.ModelVersions.AnyAsync(m => m.IsActive, cancellationToken);
+    public Task<bool> HasServingVersionAsync(CancellationToken cancellationToken) =>
+        db.ModelVersions.AnyAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+
+    /// <summary>The latest registered versions, newest first (the dashboard's list).</summary>
+    public Task<List<ModelVersion>> RecentVersionsAsync(int count, CancellationToken cancellationToken) =>
+        db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(count).ToListAsync(cancellationToken);
 
     /// <summary>The first start's model: trained and served (no champion to beat).</summary>
-    public async Task<ModelVersion> TrainAndActivateAsync(CancellationToken cancellationToken) =>
+    public async Task<ModelVersion> TrainAndServeAsync(CancellationToken cancellationToken) =>
         (await TrainAsync("first start", seedOptions.Value.Trees, cancellationToken)).Version;
 
     /// <summary>
@@ -96,7 +102,7 @@ public sealed partial class ModelRegistry(
         };
         var fileName = version + ".model";
         await SaveAtomicallyAsync(outcome.Challenger, metadata, fileName, cancellationToken);
-        await SaveChartsAsync(outcome, fileName, cancellationToken);
+        await charts.WriteAsync(fileName, ModelCharts.FromHoldout(outcome), cancellationToken);
 
         // The row goes in only once the file is complete, so a crash never leaves a registered version without a file.
         var registered = ModelVersion.Register(version, fileName, now, metadata.TrainingRows, metadata.TrainingFrauds, JsonSerializer.Serialize(metrics));
@@ -104,37 +110,36 @@ public sealed partial class ModelRegistry(
         var promote = outcome.Decision.Promote || champion is null;
         if (promote)
         {
-            foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
-            registered.Activate(now);
+            await ServeAsync(registered, now, cancellationToken);
         }
         else
         {
             registered.Reject();
+            db.ModelVersions.Add(registered);
+            await db.SaveChangesAsync(cancellationToken);
         }
-        db.ModelVersions.Add(registered);
-        await db.SaveChangesAsync(cancellationToken);
         if (promote) servingModel.Promote(new ServingSnapshot(outcome.Challenger, version));
         LogRegistered(logger, version, outcome.Decision.Reason);
         return new TrainingResult(registered, outcome, new TrainingTimings(loading, outcome.FeatureTime, outcome.TrainingTime, outcome.EvaluationTime, stopwatch.Elapsed));
     }
 
-    /// <summary>Serves the given non-serving version (administrators); false when it is unknown, serving or its file is bad.</summary>
+    /// <summary>Serves the given non-serving version (administrators); fails when it is unknown, serving or its file is bad.</summary>
     public async Task<Result> PromoteAsync(long id, CancellationToken cancellationToken)
     {
-        var target = await db.ModelVersions.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (target is null) return Result.Fail(ErrorCode.Invalid, "This model version does not exist.");
-        if (target.IsActive) return Result.Fail(ErrorCode.Invalid, "This version is already serving.");
+        var target = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (target is null) return Result.NotFound("This model version does not exist.");
+        if (target.IsServing) return Result.Fail(ErrorCode.Conflict, "This version is already serving.");
         return await SwapToAsync(target, cancellationToken);
     }
 
     /// <summary>Serves the version that served before the current one.</summary>
     public async Task<Result> RollbackAsync(CancellationToken cancellationToken)
     {
-        var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.IsActive, cancellationToken);
-        var previous = await db.ModelVersions
-            .Where(m => !m.IsActive && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
+        var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        var previous = await db.ModelVersions.AsNoTracking()
+            .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
             .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
-        if (previous is null) return Result.Fail(ErrorCode.Invalid, "There is no earlier serving version to roll back to.");
+        if (previous is null) return Result.Fail(ErrorCode.Unavailable, "There is no earlier serving version to roll back to.");
         return await SwapToAsync(previous, cancellationToken);
     }
 
@@ -155,19 +160,29 @@ public sealed partial class ModelRegistry(
         {
             return Result.Fail(ErrorCode.Invalid, "This version's model file cannot be read.");
         }
-        foreach (var active in await db.ModelVersions.Where(m => m.IsActive).ToListAsync(cancellationToken)) active.Deactivate();
-        target.Activate(clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await ServeAsync(target, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ErrorCode.Conflict, ex.Message);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on the serving row: another promotion (maybe in another process) got there first.
+            return Result.Fail(ErrorCode.Conflict, "Another version was promoted at the same time; reload and try again.");
+        }
         // Loaded before the swap: requests keep scoring with the old snapshot until this single exchange.
         servingModel.Promote(new ServingSnapshot(model, target.Version));
         LogLoaded(logger, target.Version);
         return Result.Ok;
     }
 
-    /// <summary>Loads the active model into the serving holder; false (and an error in the log) when there is none or its file is bad.</summary>
-    public async Task<bool> LoadActiveAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the serving version's model into the holder; false (and an error in the log) when there is none or its file is bad.</summary>
+    public async Task<bool> LoadServingAsync(CancellationToken cancellationToken)
     {
-        var active = await db.ModelVersions.AsNoTracking().Where(m => m.IsActive).OrderByDescending(m => m.CreatedUtc).FirstOrDefaultAsync(cancellationToken);
+        var active = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         if (active is null)
         {
             LogNoModel(logger);
@@ -202,34 +217,21 @@ public sealed partial class ModelRegistry(
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>ROC, PR, score histogram and importance of the new model, for the dashboard (written atomically too).</summary>
-    private async Task SaveChartsAsync(RetrainingOutcome outcome, string fileName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves <paramref name="target"/> (new, or read without tracking) in place of the serving row, in one transaction.
+    /// SQLite checks the unique serving index row by row and EF Core does not order updates by a filtered index, so
+    /// the retired row is saved first, on its own; a concurrent promotion elsewhere makes the second save fail.
+    /// </summary>
+    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        var scores = outcome.ChallengerMetrics.Scores.ToArray();
-        var truth = outcome.ChallengerMetrics.Truth.ToArray();
-        var legitimate = new int[20];
-        var fraud = new int[20];
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var bucket = Math.Min(19, (int)(scores[i] * 20));
-            if (truth[i]) fraud[bucket]++;
-            else legitimate[bucket]++;
-        }
-        var hasBoth = truth.Contains(true) && truth.Contains(false);
-        var importance = outcome.Challenger.FeatureImportance();
-        var order = Enumerable.Range(0, importance.Length).OrderByDescending(i => importance[i]).Take(15).ToList();
-        var charts = new ViewModels.Models.ModelCharts(
-            hasBoth ? Metrics.RocCurve(scores, truth, 100).Select(p => new[] { Math.Round(p.X, 4), Math.Round(p.Y, 4) }).ToList() : [],
-            hasBoth ? Metrics.PrecisionRecallCurve(scores, truth, 100).Select(p => new[] { Math.Round(p.X, 4), Math.Round(p.Y, 4) }).ToList() : [],
-            legitimate, fraud,
-            order.ConvertAll(i => TransactionFeatures.Names[i]), order.ConvertAll(i => Math.Round(importance[i], 2)));
-        var path = Path.Combine(paths.ModelsDirectory, fileName + Retraining.ModelDashboardService.ChartsSuffix);
-        var temp = path + ".tmp";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            await JsonSerializer.SerializeAsync(stream, charts, cancellationToken: cancellationToken);
-        }
-        File.Move(temp, path, overwrite: true);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        target.Promote(serving, nowUtc);
+        await db.SaveChangesAsync(cancellationToken);
+        if (target.Id == 0) db.ModelVersions.Add(target);
+        else db.ModelVersions.Update(target);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<string> UniqueVersionAsync(DateTime now, CancellationToken cancellationToken)

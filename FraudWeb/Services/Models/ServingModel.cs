@@ -1,11 +1,14 @@
 using FraudWeb.Domain.Learning;
 
-namespace FraudWeb.Services.Scoring;
+namespace FraudWeb.Services.Models;
 
 /// <summary>An immutable pairing of a model and the version it was registered under.</summary>
 public sealed record ServingSnapshot(IFraudModel Model, string Version);
 
-/// <summary>The model that scores live transactions; null until one is loaded.</summary>
+/// <summary>
+/// The model that scores live transactions; null until one is loaded. It lives with the registry, which alone decides
+/// what serves (start-up, promotion, rollback); scoring only reads it.
+/// </summary>
 public interface IServingModel
 {
     ServingSnapshot? Current { get; }
@@ -27,6 +30,3 @@ public sealed class ServingModel : IServingModel
         Interlocked.Exchange(ref _current, snapshot);
     }
 }
-
-/// <summary>No model is loaded, so no verdict can be given (the caller shows a 503-style message).</summary>
-public sealed class ScorerUnavailableException() : Exception("The fraud scorer is not available right now.");

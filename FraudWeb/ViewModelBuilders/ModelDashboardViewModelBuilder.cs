@@ -1,0 +1,46 @@
+using System.Text.Json;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Models;
+using FraudWeb.Services.Retraining;
+using FraudWeb.ViewModels.Models;
+
+namespace FraudWeb.ViewModelBuilders;
+
+/// <summary>The models page: the registry's latest versions, the serving one's charts and the retraining queue.</summary>
+public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, ModelChartsStore charts, RetrainingService retraining)
+{
+    public const int Versions = 50;
+    public const int Runs = 20;
+
+    public async Task<ModelDashboardViewModel> BuildAsync(bool canRetrain, bool canManage, CancellationToken cancellationToken)
+    {
+        var versions = await registry.RecentVersionsAsync(Versions, cancellationToken);
+        var runs = await retraining.RecentRunsAsync(Runs, cancellationToken);
+        var serving = versions.Find(v => v.IsServing);
+        return new ModelDashboardViewModel
+        {
+            Serving = serving is null ? null : Row(serving),
+            Charts = serving is null ? null : await charts.ReadAsync(serving.FileName, cancellationToken),
+            Versions = versions.ConvertAll(Row),
+            Runs = runs.ConvertAll(r => new RetrainingRunRow(r.Id, r.Status, r.Trigger, r.RequestedBy, r.RequestedUtc, r.StartedUtc,
+                r.FinishedUtc, r.ModelVersion, r.Outcome, r.Error)),
+            CanRetrain = canRetrain,
+            CanManage = canManage,
+        };
+    }
+
+    private static ModelVersionRow Row(ModelVersion m)
+    {
+        Dictionary<string, double> metrics;
+        try
+        {
+            metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(m.MetricsJson) ?? [];
+        }
+        catch (JsonException)
+        {
+            metrics = [];
+        }
+        return new ModelVersionRow(m.Id, m.Version, m.Status, m.Trigger, m.CreatedUtc, m.ActivatedUtc, m.TrainingWindowStart, m.TrainingWindowEnd,
+            m.TrainingRows, m.TrainingFrauds, m.LabelsJson, metrics, m.DecisionReason);
+    }
+}
