@@ -1,5 +1,7 @@
 using FraudWeb.Cli;
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Health;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Admin;
 
 // One command line (FraudWeb --help): a verb, or without one the web app.

@@ -1,5 +1,5 @@
 using FraudWeb.Domain.Entities;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,3 @@
-using FraudWeb.Infrastructure;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;

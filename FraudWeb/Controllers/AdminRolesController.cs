@@ -1,4 +1,4 @@
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Admin;
 using FraudWeb.ViewModelBuilders;

@@ -1,4 +1,4 @@
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;

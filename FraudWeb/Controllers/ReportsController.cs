@@ -1,5 +1,5 @@
 using FraudWeb.Authorization;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Reports;
 using FraudWeb.ViewModelBuilders;

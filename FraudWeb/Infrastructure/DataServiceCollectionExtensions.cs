@@ -1,4 +1,6 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Security;
 using LinqKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

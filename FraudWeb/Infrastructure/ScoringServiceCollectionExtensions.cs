@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
@@ -13,9 +14,7 @@ public static class ScoringServiceCollectionExtensions
     public static IServiceCollection AddFraudScoring(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.ReviewThreshold <= o.BlockThreshold, "Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.")
-            .ValidateOnStart();
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IServingModel, ServingModel>();
         services.AddSingleton<RiskPolicy>();

@@ -1,4 +1,7 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Health;
+using FraudWeb.Infrastructure.Middleware;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Cards;
 using FraudWeb.Services.Email;

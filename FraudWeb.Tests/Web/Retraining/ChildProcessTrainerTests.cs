@@ -1,6 +1,6 @@
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Tests.Web.Infrastructure;

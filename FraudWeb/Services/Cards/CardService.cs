@@ -1,7 +1,7 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Cards;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Email;

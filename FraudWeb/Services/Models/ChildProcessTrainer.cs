@@ -3,7 +3,7 @@ using System.Globalization;
 using FraudWeb.Domain.IO;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 
 namespace FraudWeb.Services.Models;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 
 namespace FraudWeb.Services.Models;
 

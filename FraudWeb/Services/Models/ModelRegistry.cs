@@ -6,7 +6,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

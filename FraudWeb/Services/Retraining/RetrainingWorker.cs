@@ -1,4 +1,4 @@
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Retraining;

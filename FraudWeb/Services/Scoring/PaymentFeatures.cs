@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using FraudWeb.Domain.Entities;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Scoring;
@@ -13,11 +13,8 @@ public sealed class RiskPolicy
     public RiskPolicy(IOptions<ScoringOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Validated once, at start-up (ScoringOptions.Validate): review never above block.
         var value = options.Value;
-        if (value.ReviewThreshold > value.BlockThreshold)
-        {
-            throw new ConfigurationException("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.");
-        }
         ReviewThreshold = value.ReviewThreshold;
         BlockThreshold = value.BlockThreshold;
     }

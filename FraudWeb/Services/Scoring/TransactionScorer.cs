@@ -3,7 +3,7 @@ using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
-using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
+using FraudWeb.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Middleware;
 
 /// <summary>
 /// Baseline security headers on every response. The CSP allows only our own scripts and styles (no inline code:

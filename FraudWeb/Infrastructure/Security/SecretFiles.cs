@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Security;
 
 /// <summary>Development-only secrets generated once into the data directory, readable by the owner only.</summary>
 public static class SecretFiles

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Options;
 
 /// <summary>Section "Database".</summary>
 public sealed class DatabaseOptions
@@ -19,7 +19,7 @@ public sealed class DatabaseOptions
 }
 
 /// <summary>Section "Scoring": Stripe Radar's defaults (review at 65, block at 75).</summary>
-public sealed class ScoringOptions
+public sealed class ScoringOptions : IValidatableObject
 {
     public const string Section = "Scoring";
 
@@ -35,6 +35,15 @@ public sealed class ScoringOptions
 
     [Range(0, 60)]
     public int LabelDelayDays { get; set; } = 7;
+
+    /// <summary>The one check of the thresholds' order (ValidateDataAnnotations runs it at start-up).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ReviewThreshold > BlockThreshold)
+        {
+            yield return new ValidationResult("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.", [nameof(ReviewThreshold)]);
+        }
+    }
 }
 
 /// <summary>Section "Seed": the first start's simulated history and first model.</summary>

@@ -1,6 +1,7 @@
 using FraudWeb.Domain.Cards;
+using FraudWeb.Infrastructure.Options;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Security;
 
 /// <summary>
 /// Resolves Cards:FingerprintKey (base64, at least 32 bytes). In Development a missing key is generated once into

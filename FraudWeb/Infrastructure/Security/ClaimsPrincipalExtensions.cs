@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Security;
 
 public static class ClaimsPrincipalExtensions
 {

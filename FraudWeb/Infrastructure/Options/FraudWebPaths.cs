@@ -1,4 +1,4 @@
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Options;
 
 /// <summary>
 /// The data directory (FraudWeb:DataDirectory) and what lives in it: the SQLite database, model files, the mail

@@ -3,7 +3,7 @@ using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Health;
 
 /// <summary>
 /// /healthz for load balancers and orchestrators: 200 "Healthy" when this instance can reach its database and has a

@@ -1,9 +1,10 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace FraudWeb.Infrastructure;
+namespace FraudWeb.Infrastructure.Options;
 
 /// <summary>
 /// Builds the services that read settings before the host starts, so a bad setting stops start-up with one line
