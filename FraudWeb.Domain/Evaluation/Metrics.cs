@@ -1,3 +1,5 @@
+using Microsoft.ML;
+
 namespace FraudWeb.Domain.Evaluation;
 
 /// <summary>A point of a ROC curve (false/true positive rates) or PR curve (recall/precision) at a score threshold.</summary>
@@ -9,30 +11,28 @@ public readonly record struct ThresholdMetrics(double Threshold, int TruePositiv
 /// <summary>Binary classification metrics with the same definitions as scikit-learn (and the handbook's card precision).</summary>
 public static class Metrics
 {
-    /// <summary>Area under the ROC curve; tied scores get their average rank (Mann-Whitney U). NaN with a single class.</summary>
+    /// <summary>
+    /// Area under the ROC curve from ML.NET's evaluator: every row is used (no sampling) and a tied positive-negative pair
+    /// counts half, as in scikit-learn's roc_auc_score. Scores are compared in single precision, the precision of ML.NET's
+    /// probabilities. NaN with a single class (where ML.NET throws).
+    /// </summary>
     public static double AucRoc(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {
         CheckLengths(scores, labels);
-        var order = SortAscending(scores);
         long positives = 0;
         foreach (var l in labels) if (l) positives++;
-        var negatives = labels.Length - positives;
-        if (positives == 0 || negatives == 0) return double.NaN;
-        double rankSum = 0;
-        var i = 0;
-        while (i < order.Length)
-        {
-            var j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]]) j++;
-            var averageRank = ((i + j) / 2.0) + 1;
-            for (var k = i; k <= j; k++) if (labels[order[k]]) rankSum += averageRank;
-            i = j + 1;
-        }
-
-        return (rankSum - (positives * (positives + 1) / 2.0)) / ((double)positives * negatives);
+        if (positives == 0 || positives == labels.Length) return double.NaN;
+        var rows = new ScoredRow[scores.Length];
+        for (var i = 0; i < rows.Length; i++) rows[i] = new ScoredRow { Label = labels[i], Score = (float)scores[i] };
+        var context = new MLContext(seed: 0);
+        var data = context.Data.LoadFromEnumerable(rows);
+        return context.BinaryClassification.EvaluateNonCalibrated(data, nameof(ScoredRow.Label), nameof(ScoredRow.Score), nameof(ScoredRow.PredictedLabel)).AreaUnderRocCurve;
     }
 
-    /// <summary>scikit-learn's average precision: sum over distinct thresholds of (R_n - R_{n-1}) * P_n. NaN without positives.</summary>
+    /// <summary>
+    /// scikit-learn's average precision: sum over distinct thresholds of (R_n - R_{n-1}) * P_n. NaN without positives.
+    /// Ours, not ML.NET's AreaUnderPrecisionRecallCurve, which differs (docs/decisions/0007).
+    /// </summary>
     public static double AveragePrecision(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {
         CheckLengths(scores, labels);
@@ -177,6 +177,16 @@ public static class Metrics
         {
             if (double.IsNaN(s)) throw new ArgumentException("scores must not contain NaN.");
         }
+    }
+
+    /// <summary>One scored example as ML.NET's evaluator reads it; it asks for a predicted label too (unused by AUC).</summary>
+    private sealed class ScoredRow
+    {
+        public bool Label { get; set; }
+
+        public float Score { get; set; }
+
+        public bool PredictedLabel { get; set; }
     }
 
     private static int[] SortAscending(ReadOnlySpan<double> scores)

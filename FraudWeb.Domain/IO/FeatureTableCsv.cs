@@ -74,7 +74,8 @@ public static class FeatureTableCsv
     public static FeatureTable Read(TextReader reader, string name)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var header = CsvLine.Header(reader.ReadLine(), name);
+        using var csv = CsvSource.Open(reader);
+        var header = CsvSource.Header(csv, name);
         var skipFirst = header.Length > 1 && header[0].Length == 0;
         var first = skipFirst ? 1 : 0;
         var columns = header[first..];
@@ -84,24 +85,22 @@ public static class FeatureTableCsv
         var values = new float[Math.Max(1024, width * 1024)];
         var used = 0L;
         var rows = 0;
-        Span<Range> cells = header.Length <= 256 ? stackalloc Range[256] : new Range[header.Length];
-        var lineNumber = 1;
-        while (CsvLine.NextRow(reader, name, header.Length, cells, ref lineNumber, out var line))
+        while (CsvSource.NextRow(csv, name, header.Length))
         {
-            var span = line.AsSpan();
-
+            var row = csv.Current;
             if (used + width > values.Length) Array.Resize(ref values, (int)Math.Min(Array.MaxLength, values.Length * 2L));
             for (var c = first; c < header.Length; c++)
             {
-                var cell = CsvLine.Clean(span[cells[c]]);
+                var col = row[c];
                 double value;
-                if (cell.Length == 0)
+                if (col.Span.IsWhiteSpace())
                 {
                     value = double.NaN;
                 }
-                else if (!CsvLine.TryParseDouble(cell, out value))
+                else if (!CsvSource.TryParseDouble(col, out value))
                 {
-                    throw new CsvFormatException(name, lineNumber, c + 1, $"column '{header[c]}': '{CsvLine.Show(cell)}' is not a number.");
+                    var cell = col.Span.Trim();
+                    throw new CsvFormatException(name, row.LineNumberFrom, c + 1, $"column '{header[c]}': '{CsvSource.Show(cell)}' is not a number.");
                 }
 
                 values[used++] = (float)value;

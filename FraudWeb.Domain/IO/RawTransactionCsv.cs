@@ -1,6 +1,7 @@
 using System.Globalization;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Simulation;
+using nietras.SeparatedValues;
 
 namespace FraudWeb.Domain.IO;
 
@@ -29,7 +30,8 @@ public static class RawTransactionCsv
     public static RawTransactionTable Read(TextReader reader, string name)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var header = CsvLine.Header(reader.ReadLine(), name);
+        using var csv = CsvSource.Open(reader);
+        var header = CsvSource.Header(csv, name);
         var index = new int[RequiredColumns.Count];
         for (var c = 0; c < RequiredColumns.Count; c++)
         {
@@ -43,30 +45,27 @@ public static class RawTransactionCsv
         var scenarioIndex = Array.FindIndex(header, h => string.Equals(h, ScenarioColumn, StringComparison.OrdinalIgnoreCase));
         var records = new List<TransactionRecord>();
         var scenarios = scenarioIndex >= 0 ? new List<int>() : null;
-        Span<Range> cells = header.Length <= 64 ? stackalloc Range[64] : new Range[header.Length];
-        var lineNumber = 1;
-        while (CsvLine.NextRow(reader, name, header.Length, cells, ref lineNumber, out var line))
+        while (CsvSource.NextRow(csv, name, header.Length))
         {
-            var span = line.AsSpan();
-
-            var id = ReadLong(span, cells, index[0], header, name, lineNumber);
-            var time = ReadTimestamp(span, cells, index[1], header, name, lineNumber);
-            var customer = ReadLong(span, cells, index[2], header, name, lineNumber);
-            var terminal = ReadLong(span, cells, index[3], header, name, lineNumber);
-            var amountCell = CsvLine.Clean(span[cells[index[4]]]);
-            if (!CsvLine.TryParseDouble(amountCell, out var amount) || !double.IsFinite(amount) || Math.Abs(amount) > 1e12)
+            var row = csv.Current;
+            var line = row.LineNumberFrom;
+            var id = ReadLong(row, index[0], header, name, line);
+            var time = ReadTimestamp(row, index[1], header, name, line);
+            var customer = ReadLong(row, index[2], header, name, line);
+            var terminal = ReadLong(row, index[3], header, name, line);
+            if (!CsvSource.TryParseDouble(row[index[4]], out var amount) || !double.IsFinite(amount) || Math.Abs(amount) > 1e12)
             {
-                throw Bad(name, lineNumber, index[4], header, amountCell, "a finite number within +-1e12");
+                throw Bad(name, line, index[4], header, CsvSource.Cell(row, index[4]), "a finite number within +-1e12");
             }
 
-            var fraud = ReadFlag(span, cells, index[5], header, name, lineNumber);
+            var fraud = ReadFlag(row, index[5], header, name, line);
             records.Add(new TransactionRecord(id, time, customer, terminal, amount, fraud));
             if (scenarios is not null)
             {
-                var cell = CsvLine.Clean(span[cells[scenarioIndex]]);
+                var cell = CsvSource.Cell(row, scenarioIndex);
                 if (!int.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out var scenario) || scenario < 0)
                 {
-                    throw Bad(name, lineNumber, scenarioIndex, header, cell, "a non-negative integer");
+                    throw Bad(name, line, scenarioIndex, header, cell, "a non-negative integer");
                 }
 
                 scenarios.Add(scenario);
@@ -104,32 +103,32 @@ public static class RawTransactionCsv
     internal static StreamReader OpenText(string path) => new(path, System.Text.Encoding.UTF8, true, 1 << 16);
 
     private static CsvFormatException Bad(string name, int line, int column, string[] header, ReadOnlySpan<char> value, string expected) =>
-        new(name, line, column + 1, $"column '{header[column]}': '{CsvLine.Show(value)}' is not {expected}.");
+        new(name, line, column + 1, $"column '{header[column]}': '{CsvSource.Show(value)}' is not {expected}.");
 
-    private static long ReadLong(ReadOnlySpan<char> line, Span<Range> cells, int column, string[] header, string name, int lineNumber)
+    private static long ReadLong(SepReader.Row row, int column, string[] header, string name, int lineNumber)
     {
-        var cell = CsvLine.Clean(line[cells[column]]);
+        var cell = CsvSource.Cell(row, column);
         if (!long.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
             // pandas may write integer ids as floats ("12.0").
-            if (CsvLine.TryParseDouble(cell, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
+            if (CsvSource.TryParseDouble(cell, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
             throw Bad(name, lineNumber, column, header, cell, "an integer");
         }
 
         return value;
     }
 
-    private static bool ReadFlag(ReadOnlySpan<char> line, Span<Range> cells, int column, string[] header, string name, int lineNumber)
+    private static bool ReadFlag(SepReader.Row row, int column, string[] header, string name, int lineNumber)
     {
-        var cell = CsvLine.Clean(line[cells[column]]);
+        var cell = CsvSource.Cell(row, column);
         if (cell is "0" or "0.0" || cell.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
         if (cell is "1" or "1.0" || cell.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
         throw Bad(name, lineNumber, column, header, cell, "0 or 1");
     }
 
-    private static DateTime ReadTimestamp(ReadOnlySpan<char> line, Span<Range> cells, int column, string[] header, string name, int lineNumber)
+    private static DateTime ReadTimestamp(SepReader.Row row, int column, string[] header, string name, int lineNumber)
     {
-        var cell = CsvLine.Clean(line[cells[column]]);
+        var cell = CsvSource.Cell(row, column);
         if (!IsoTimestamp.TryParse(cell, out var value))
         {
             throw Bad(name, lineNumber, column, header, cell, "an ISO 8601 date-time (e.g. 2018-04-01 00:00:31)");

@@ -22,6 +22,23 @@ public class MetricsTests
     }
 
     [Fact]
+    public void AucRoc_MoreRowsThanMlNetSamplesForCurves_ExactWithTies()
+    {
+        // 300,000 rows (ML.NET samples 100,000 for its PR curve): half the positives tie with every negative at 0.4,
+        // so AUC = 1/2 + 1/2 * 1/2 exactly; a sample would miss it in the last digits.
+        const int n = 300_000;
+        var scores = new double[n];
+        var labels = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            labels[i] = i % 10 == 0;
+            scores[i] = labels[i] && i % 20 == 0 ? 0.6 : 0.4;
+        }
+
+        Assert.Equal(0.75, Metrics.AucRoc(scores, labels), 12);
+    }
+
+    [Fact]
     public void AucRoc_SingleClass_IsNaN()
     {
         Assert.True(double.IsNaN(Metrics.AucRoc([0.1, 0.2], [false, false])));

@@ -46,6 +46,40 @@ public class FeatureTableCsvTests
     }
 
     [Fact]
+    public void Read_QuotedCellsAndSpaces_Unescaped()
+    {
+        var table = Read("\"a\", \"b,c\"\n\" 1.5 \",  2\n");
+
+        Assert.Equal(["a", "b,c"], table.Columns);
+        Assert.Equal([1.5f, 2f], table.Values);
+    }
+
+    [Fact]
+    public void Read_ByteOrderMarkCrLfAndTrailingBlankLines_Accepted()
+    {
+        var table = Read("\uFEFFa,b\r\n1,2\r\n3,4\r\n\r\n\r\n");
+
+        Assert.Equal(["a", "b"], table.Columns);
+        Assert.Equal([1f, 2f, 3f, 4f], table.Values);
+    }
+
+    [Fact]
+    public void Read_UnterminatedQuote_ErrorNamesFileAndLine()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\n3,\"4\n5,6\n"));
+
+        Assert.StartsWith("table.csv:3:", error.Message);
+    }
+
+    [Fact]
+    public void Read_WrongCellCount_ErrorNamesLineAndFirstMissingColumn()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b,c\n1,2,3\n4,5\n"));
+
+        Assert.Equal("table.csv:3:3: expected 3 cells as in the header, found 2.", error.Message);
+    }
+
+    [Fact]
     public void Select_ColumnsInGivenOrder_CopiesRows()
     {
         var table = Read("a,b,c\n1,2,3\n4,5,6\n");
