@@ -5,7 +5,7 @@ using NetArchTest.Rules;
 
 namespace FraudWeb.Tests.Architecture;
 
-/// <summary>The layers' rules (docs/decisions/0007-architecture.md), checked on the compiled assemblies.</summary>
+/// <summary>The layers' rules (docs/decisions/0008-layers.md), checked on the compiled assemblies.</summary>
 public sealed class LayerTests
 {
     private static readonly Assembly Web = typeof(HomeController).Assembly;

@@ -5,7 +5,7 @@ using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FraudWeb.Tests.Web.Retraining;
+namespace FraudWeb.Tests.Web.Models;
 
 /// <summary>The web app's retraining path: this executable's train verb in a child process, its model loaded back.</summary>
 public sealed class ChildProcessTrainerTests : IDisposable

@@ -2,7 +2,7 @@ using FraudWeb.Domain.Learning;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 
-namespace FraudWeb.Tests.Web.Scoring;
+namespace FraudWeb.Tests.Web.Models;
 
 public class ServingModelTests
 {

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace FraudWeb.Tests.Web.Retraining;
+namespace FraudWeb.Tests.Web.Models;
 
 /// <summary>
 /// An existing installation upgraded to a new feature vector: the registered model was trained on the old features,
