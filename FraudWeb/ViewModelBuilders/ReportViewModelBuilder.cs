@@ -1,6 +1,7 @@
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Reports;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,9 +20,8 @@ public sealed class ReportViewModelBuilder(FraudDbContext db)
         model.RefundedUtc = transaction.RefundedUtc;
         model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
         if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
-        var decision = transaction.Verdict?.Decision.ToString() ?? "Not scored";
         model.Summary = string.Create(CultureInfo.InvariantCulture,
-            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {decision}");
+            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {PaymentStatusText.For(transaction.Status)}");
         return model;
     }
 }

@@ -62,7 +62,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
             .Select(t => new CardHistoryRow(t.TimestampUtc, t.Terminal!.Name, t.Amount, PaymentStatusRule.Expression.Invoke(t),
                 t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
             .ToListAsync(cancellationToken);
-        var card = tx.Card is null ? "" : $"{tx.Card.Brand.DisplayName()} •••• {tx.Card.Last4}";
+        var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
             tx.Verdict?.ModelVersion, reasons, features, history);

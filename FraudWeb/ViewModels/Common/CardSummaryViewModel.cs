@@ -5,14 +5,13 @@ namespace FraudWeb.ViewModels.Common;
 
 /// <summary>A card as every screen shows it: brand and last 4 only, never more of the number.</summary>
 public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, string Expiry, string CardholderName,
-    decimal CreditLimit, decimal Balance, decimal AvailableCredit)
+    decimal CreditLimit, decimal Balance, decimal AvailableCredit, string Masked)
 {
-    public string Masked => $"{Brand} •••• {Last4}";
-
     /// <summary>The one mapping from a card.</summary>
     public static CardSummaryViewModel From(Card card)
     {
         ArgumentNullException.ThrowIfNull(card);
-        return new(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit);
+        return new(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit,
+            CardNumber.Mask(card.Brand, card.Last4));
     }
 }
