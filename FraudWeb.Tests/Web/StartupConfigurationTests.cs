@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
 
@@ -42,6 +43,29 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ProductionWithoutPublicBaseUrl_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: FraudWeb:PublicBaseUrl is not set;", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("FraudWeb__PublicBaseUrl", "http://fraud.example.com", "error: FraudWeb:PublicBaseUrl 'http://fraud.example.com' is not valid;")]
+    [InlineData("FraudWeb__KnownProxies__0", "proxy.example.com", "error: FraudWeb:KnownProxies 'proxy.example.com' is not an IP address")]
+    public async Task Start_ProductionBadPublicSiteSetting_OneLineNamingTheSettingExit1(string name, string value, string expected)
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),
+            ("FraudWeb__PublicBaseUrl", "https://fraud.example.com"), (name, value));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(expected, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)

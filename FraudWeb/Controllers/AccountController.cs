@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
-public sealed class AccountController(AccountService accounts) : Controller
+public sealed class AccountController(AccountService accounts, PublicSite site) : Controller
 {
     [HttpGet, AllowAnonymous]
     public IActionResult Register() => User.Identity?.IsAuthenticated == true ? RedirectToAction("Index", "Profile") : View(new RegisterViewModel());
@@ -85,7 +86,7 @@ public sealed class AccountController(AccountService accounts) : Controller
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
         await accounts.SendPasswordResetAsync(model.Email!,
-            (email, token) => Url.Action(nameof(ResetPassword), "Account", new { email, token }, Request.Scheme)!, cancellationToken);
+            (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!), cancellationToken);
         return RedirectToAction(nameof(ForgotPasswordConfirmation));
     }
 

@@ -26,7 +26,7 @@ public static class IdentityServiceCollectionExtensions
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
             options.AccessDeniedPath = "/Account/AccessDenied";
-            options.Cookie.Name = "fraudweb.auth";
+            options.Cookie.Name = TransportSecurityServiceCollectionExtensions.AuthCookieName;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.SlidingExpiration = true;

@@ -45,6 +45,9 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FraudWeb:BehindTlsProxy"] = "true",
         ["Cards:FingerprintKey"] = TestFingerprintKey,
+        // Mail links point here; Host headers other than these are refused (the browser tests use 127.0.0.1).
+        ["FraudWeb:PublicBaseUrl"] = "https://localhost",
+        ["AllowedHosts"] = "localhost;127.0.0.1",
         // Capture framework logs too, so the tests that look for card numbers in logs see everything.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
@@ -67,7 +70,11 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         });
     }
 
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>Over https, as the Secure cookies outside Development are only sent back over TLS.</summary>
+    public static Uri HttpsBaseAddress { get; } = new("https://localhost");
+
+    public HttpClient CreateBrowserClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = HttpsBaseAddress });
 
     /// <summary>Runs a query against the app's database through a fresh scope.</summary>
     public async Task<T> QueryAsync<T>(Func<FraudDbContext, Task<T>> query)
