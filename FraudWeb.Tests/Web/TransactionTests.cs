@@ -172,7 +172,7 @@ public sealed class TransactionTests(FraudWebFactory factory)
         // Arrange
         using var unscored = factory.WithWebHostBuilder(builder =>
             builder.ConfigureTestServices(services => services.AddSingleton<IServingModel, EmptyServingModel>()));
-        using var client = unscored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = unscored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
         var email = factory.NewEmail();
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Account/Register", new Builders.RegistrationBuilder(email, FraudWebFactory.Password).Build())).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new Builders.CardFormBuilder().Build())).StatusCode);
