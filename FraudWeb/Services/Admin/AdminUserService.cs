@@ -115,7 +115,7 @@ public sealed class AdminUserService(
         if (locked)
         {
             await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            await users.SetLockoutEndDateAsync(user, AdminLock.Until);
             await users.UpdateSecurityStampAsync(user);
         }
         else
