@@ -56,6 +56,25 @@ public sealed class AdminCliTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task CreateAdmin_NewEmail_AuditedAsCommandLineCreation()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var output = new StringWriter();
+
+        // Act
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Piped-Admin-Pass-1\n"), stdinIsPiped: true, output, output);
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        var entry = await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>().SingleAsync(e => e.TargetId == id));
+        Assert.Equal(FraudWeb.Services.Admin.AuditActions.AdminCreatedByCommand, entry.Action);
+        Assert.Contains(Roles.Admin, entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Piped-Admin-Pass-1", entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateAdmin_ExistingEmail_RefusesAndChangesNothing()
     {
         // Arrange

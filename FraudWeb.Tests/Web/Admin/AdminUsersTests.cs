@@ -5,6 +5,7 @@ using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Admin;
 
@@ -255,6 +256,31 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserRoles, entry.Action);
         Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Roles_OwnAccount_RefusedAndUnchanged()
+    {
+        // Arrange: a second administrator, so only separation of duties can refuse.
+        await factory.CreateUserAsync(Roles.Admin);
+        var id = await factory.CreateUserAsync(Roles.Analyst);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // users.manage through a role other than Admin: granting oneself Admin would be a promotion.
+            var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+            var analystRole = (await roles.FindByNameAsync(Roles.Analyst))!;
+            await roles.AddClaimAsync(analystRole, new System.Security.Claims.Claim(FraudWeb.Authorization.Permissions.ClaimType, FraudWeb.Authorization.Permissions.UsersManage));
+        }
+        using var self = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(id));
+
+        // Act
+        var response = await self.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}", [new("Roles", Roles.Analyst), new("Roles", Roles.Admin)]);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var held = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Analyst], held);
+        Assert.Empty(await AuditAsync(id));
     }
 
     [Fact]

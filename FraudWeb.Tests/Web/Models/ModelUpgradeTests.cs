@@ -45,7 +45,7 @@ public sealed class ModelUpgradeTests
         Assert.Equal(active.Version, serving.Version);
         Assert.Equal(TransactionFeatures.Names, serving.Model.FeatureNames);
         await using var scope = app.Services.CreateAsyncScope();
-        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
         Assert.StartsWith("This version cannot serve: Model features [", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
@@ -74,7 +74,7 @@ public sealed class ModelUpgradeTests
         Assert.Equal(active.Version, serving.Version);
         Assert.IsType<FastTreeModel>(serving.Model);
         await using var scope = app.Services.CreateAsyncScope();
-        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
         Assert.Contains("retired hand-written learner", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);

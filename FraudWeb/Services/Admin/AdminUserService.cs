@@ -21,6 +21,8 @@ public sealed class AdminUserService(
 {
     private const string TargetUser = "user";
 
+    public const string OwnRolesMessage = "You cannot change your own roles; another administrator must do it.";
+
     /// <summary>The inputs errors can point at; the forms use the same names.</summary>
     public static class Fields
     {
@@ -115,7 +117,7 @@ public sealed class AdminUserService(
         if (locked)
         {
             await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            await users.SetLockoutEndDateAsync(user, AdminLock.Until);
             await users.UpdateSecurityStampAsync(user);
         }
         else
@@ -164,6 +166,8 @@ public sealed class AdminUserService(
             s.Users[id] = (wanted.ToHashSet(StringComparer.Ordinal), active);
         }, cancellationToken);
         if (refusal is not null) return refusal;
+        // Separation of duties: whoever may manage users must not grant themself more (or quietly drop a duty).
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, OwnRolesMessage);
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
         if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, "The roles could not be changed.");
@@ -173,7 +177,6 @@ public sealed class AdminUserService(
         await audit.AppendAsync(actorId, AuditActions.UserRoles, TargetUser, id, new { Roles = current.Order() }, new { Roles = wanted.Order() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (id == actorId) await signIn.RefreshSignInAsync(user);
         return Result.Ok;
     }
 

@@ -16,8 +16,13 @@ public static class AuditActions
     public const string UserDelete = "user.delete";
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
+    public const string AdminCreatedByCommand = "user.create-admin";
+    public const string ReviewDecide = "review.decide";
+    public const string ModelPromote = "model.promote";
+    public const string ModelRollback = "model.rollback";
 
-    public static IReadOnlyList<string> All { get; } = [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions];
+    public static IReadOnlyList<string> All { get; } =
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback];
 }
 
 /// <summary>
