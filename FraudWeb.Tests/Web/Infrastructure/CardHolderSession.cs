@@ -42,8 +42,8 @@ public sealed class CardHolderSession : IDisposable
         return Html.SubmitAsync(Client, "/Account/Register", registration.Build());
     }
 
-    public Task<HttpResponseMessage> SignInAsync(string password) =>
-        Html.SubmitAsync(Client, "/Account/Login", new Dictionary<string, string> { ["Email"] = Email, ["Password"] = password });
+    /// <summary>Signs in through the login form, completing two-step sign-in (and staff enrolment) when asked.</summary>
+    public Task<HttpResponseMessage> SignInAsync(string password) => MfaSteps.SignInAsync(Factory, Client, Email, password);
 
     public async Task SignOutAsync()
     {
