@@ -47,7 +47,8 @@ public sealed class CardHolderSession : IDisposable
 
     public async Task SignOutAsync()
     {
-        var page = await Html.GetPageAsync(Client, "/Profile");
+        // The home page is open to anyone, so a staff member who still has to enrol can sign out from it too.
+        var page = await Html.GetPageAsync(Client, "/");
         var token = page.QuerySelector("form[action='/Account/Logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var response = await Client.PostAsync(new Uri("/Account/Logout", UriKind.Relative),
             new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
