@@ -72,6 +72,8 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (IsStaff(principal)) return Result.Fail(ErrorCode.Refused, "Two-step sign-in is required for staff accounts and cannot be turned off.");
         var user = await users.GetUserAsync(principal);
         if (user is null) return Result.Fail(ErrorCode.NotFound, "Please sign in again.");
+        // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
+        if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Ok;
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.ForgetTwoFactorClientAsync();
