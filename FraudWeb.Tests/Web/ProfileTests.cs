@@ -95,9 +95,9 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // Arrange
         var email = factory.NewEmail();
         using var output = new StringWriter();
-        await FraudWeb.Cli.AdminCli.RunAsync(factory.Services, email, new StringReader("Admin-Pass-123\n"), true, output, output);
+        await FraudWeb.Cli.AdminCli.RunAsync(factory.Services, email, new StringReader("Saffron anvil 123 drift\n"), true, output, output);
         using var client = factory.CreateBrowserClient();
-        await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Admin-Pass-123" });
+        await MfaSteps.SignInAsync(factory, client, email, "Saffron anvil 123 drift");
 
         // Act
         var page = await Html.GetPageAsync(client, "/Profile");

@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
@@ -38,6 +39,8 @@ public sealed class AccountController(AccountService accounts) : Controller
                 return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
             case SignInOutcome.LockedOut:
                 return RedirectToAction(nameof(Lockout));
+            case SignInOutcome.RequiresTwoFactor:
+                return RedirectToAction(nameof(MfaController.SignIn), "Mfa", new { returnUrl = model.ReturnUrl, rememberMe = model.RememberMe });
             default:
                 ModelState.AddModelError("", "The email or password is not correct.");
                 model.Password = null;
@@ -48,7 +51,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpGet, AllowAnonymous]
     public IActionResult Lockout() => View();
 
-    [HttpPost]
+    [HttpPost, AllowWithoutMfa]
     public async Task<IActionResult> Logout()
     {
         await accounts.SignOutAsync();

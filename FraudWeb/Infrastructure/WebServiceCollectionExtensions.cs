@@ -49,6 +49,7 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
+        services.AddFraudMfa();
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();

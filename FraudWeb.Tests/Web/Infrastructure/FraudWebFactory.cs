@@ -18,7 +18,7 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 public class FraudWebFactory : WebApplicationFactory<Program>
 {
     public const string TestFingerprintKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // bytes 0..31
-    public const string Password = "Correct-Horse-9";
+    public const string Password = "Quartz ledger violet 47 monsoon";
     public const int MaxFailedAccessAttempts = 3;
 
     private int _userCounter;

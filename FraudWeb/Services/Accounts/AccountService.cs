@@ -15,6 +15,7 @@ public enum SignInOutcome
     Failed,
     LockedOut,
     NotAllowed,
+    RequiresTwoFactor,
 }
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
@@ -62,6 +63,7 @@ public sealed partial class AccountService(
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
         if (result.IsLockedOut) return SignInOutcome.LockedOut;
+        if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
         return result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
     }
 
