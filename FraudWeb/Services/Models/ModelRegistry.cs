@@ -32,6 +32,7 @@ public sealed partial class ModelRegistry(
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
     ChildProcessTrainer childProcessTrainer,
+    ModelSigningKey signingKey,
     ModelChartsStore charts,
     ILogger<ModelRegistry> logger)
 {
@@ -149,7 +150,7 @@ public sealed partial class ModelRegistry(
         try
         {
             await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
-            (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
         }
         catch (ModelFormatException ex)
         {
@@ -192,7 +193,7 @@ public sealed partial class ModelRegistry(
         try
         {
             await using var stream = File.OpenRead(path);
-            var (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            var (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
             servingModel.Promote(new ServingSnapshot(model, active.Version));
             LogLoaded(logger, active.Version);
             return true;
@@ -210,7 +211,7 @@ public sealed partial class ModelRegistry(
         var temp = path + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            ModelFile.Save(stream, model, metadata);
+            ModelFile.Save(stream, model, metadata, signingKey);
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
         }
