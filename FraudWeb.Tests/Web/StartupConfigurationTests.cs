@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
 
@@ -22,6 +23,16 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Contains("Cards__FingerprintKey=$(openssl rand -base64 32)", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
+    }
+
+    [Fact]
+    public async Task Start_ProductionWithoutModelSigningKey_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: Models:SigningKey is not set.", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -56,6 +67,7 @@ public sealed class StartupConfigurationTests : IDisposable
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.Environment["FraudWeb__DataDirectory"] = _dataDirectory;
         start.Environment.Remove("Cards__FingerprintKey");
+        start.Environment.Remove("Models__SigningKey");
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,8 +1,10 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
@@ -11,7 +13,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpGet, AllowAnonymous]
     public IActionResult Register() => User.Identity?.IsAuthenticated == true ? RedirectToAction("Index", "Profile") : View(new RegisterViewModel());
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.Register)]
     public async Task<IActionResult> Register(RegisterViewModel model, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid) return View(model);
@@ -28,7 +30,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpGet, AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginViewModel { ReturnUrl = returnUrl });
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> Login(LoginViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -82,7 +84,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     [HttpGet, AllowAnonymous]
     public IActionResult ForgotPassword() => View(new ForgotPasswordViewModel());
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public async Task<IActionResult> ForgotPassword(ForgotPasswordViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -99,7 +101,7 @@ public sealed class AccountController(AccountService accounts) : Controller
     public IActionResult ResetPassword(string? email, string? token) =>
         string.IsNullOrWhiteSpace(token) ? View("ResetPasswordInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -93,6 +93,7 @@ public static class WebServiceCollectionExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseFraudRateLimiting();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
         app.MapFraudHealthChecks();
         return app;

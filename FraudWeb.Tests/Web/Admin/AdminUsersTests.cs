@@ -109,8 +109,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal));
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserCreate, entry.Action);
-        Assert.Equal(admin.Email, entry.ActorEmail);
-        Assert.Contains("Katherine Johnson", entry.After, StringComparison.Ordinal);
+        Assert.Equal(await factory.QueryAsync(db => db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).FirstAsync()), entry.ActorId);
+        Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Katherine Johnson", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(email, entry.After, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,7 +132,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
-    public async Task Edit_ValidDetails_SavesAndAuditsBeforeAndAfter()
+    public async Task Edit_ValidDetails_SavesAndAuditsChangedFieldsWithoutValues()
     {
         // Arrange
         using var admin = await AdminAsync();
@@ -145,8 +147,8 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal("Mary Jackson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserEdit, entry.Action);
-        Assert.Contains("Mary Jackson", entry.After, StringComparison.Ordinal);
-        Assert.DoesNotContain("Mary Jackson", entry.Before, StringComparison.Ordinal);
+        Assert.Contains("\"FullName\"", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mary Jackson", entry.After + entry.Before, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -232,6 +234,35 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         using var again = factory.CreateBrowserClient();
         var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = customer.Email, ["Password"] = FraudWebFactory.Password });
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_UserCreatedAndEditedByAdmin_NoAuditEntryKeepsTheirPersonalData()
+    {
+        // Arrange: every audited change to this person, then the erasure.
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var form = Details("Dorothy Vaughan");
+        form["Email"] = email;
+        form["Role"] = Roles.Customer;
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form)).StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var edited = Details("Dorothy Johnson Vaughan");
+        edited["PhoneNumber"] = "+44 20 7946 0999";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", edited)).StatusCode);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Delete/{id}", $"/AdminUsers/Delete/{id}");
+
+        // Assert: the entries still name the person by id, and nothing else about them.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var entries = await AuditAsync(id);
+        Assert.Equal([AuditActions.UserCreate, AuditActions.UserEdit, AuditActions.UserDelete], entries.Select(e => e.Action));
+        var text = string.Concat(entries.Select(e => e.Before + e.After));
+        foreach (var personal in new[] { email, "Dorothy", "7946", "1980-12-10", "St James", "SW1Y" })
+        {
+            Assert.DoesNotContain(personal, text, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]

@@ -18,6 +18,7 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 public class FraudWebFactory : WebApplicationFactory<Program>
 {
     public const string TestFingerprintKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // bytes 0..31
+    public const string TestModelSigningKey = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="; // bytes 32..63
     public const string Password = "Quartz ledger violet 47 monsoon";
     public const int MaxFailedAccessAttempts = 3;
 
@@ -45,6 +46,17 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["FraudWeb:BehindTlsProxy"] = "true",
         ["Cards:FingerprintKey"] = TestFingerprintKey,
+        ["Models:SigningKey"] = TestModelSigningKey,
+        // The suite signs in, registers and pays far more often than a person: limits far above it (tests lower them).
+        ["RateLimits:SignIn:PerIp"] = "100000",
+        ["RateLimits:SignIn:PerAccount"] = "100000",
+        ["RateLimits:Register:PerIp"] = "100000",
+        ["RateLimits:PasswordReset:PerIp"] = "100000",
+        ["RateLimits:PasswordReset:PerAccount"] = "100000",
+        ["RateLimits:AddCard:PerIp"] = "100000",
+        ["RateLimits:AddCard:PerAccount"] = "100000",
+        ["RateLimits:Payment:PerIp"] = "100000",
+        ["RateLimits:Payment:PerAccount"] = "100000",
         // Capture framework logs too, so the tests that look for card numbers in logs see everything.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",

@@ -19,6 +19,7 @@ public static class StartupChecks
         try
         {
             _ = services.GetRequiredService<CardKeyProvider>();
+            _ = services.GetRequiredService<ModelKeyProvider>();
             _ = services.GetRequiredService<RiskPolicy>();
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<DbContextOptions<FraudDbContext>>();

@@ -61,7 +61,7 @@ public sealed class AdminUserService(
         var added = await users.AddToRoleAsync(user, role);
         if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The role could not be assigned.");
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
-            new { user.Email, Roles = new[] { role }, Details = Describe(holder) }, cancellationToken);
+            new { Roles = new[] { role }, HasProfile = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(email, resetUrl, cancellationToken);
@@ -75,7 +75,7 @@ public sealed class AdminUserService(
         if (user is null) return Result.NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
-        var before = holder is null ? null : Describe(holder);
+        var before = holder is null ? null : Snapshot(holder);
         try
         {
             if (holder is null)
@@ -92,7 +92,10 @@ public sealed class AdminUserService(
         {
             return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
-        await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, before, Describe(holder), cancellationToken);
+        // Which fields changed, never their values: the log must not keep what erasure removes (ADR 0004).
+        var after = Snapshot(holder);
+        var changed = after.Keys.Where(k => before is null || !Equals(before[k], after[k])).ToList();
+        await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;
     }
@@ -208,11 +211,12 @@ public sealed class AdminUserService(
 
     private bool IsLocked(ApplicationUser user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();
 
-    private static object Describe(CardHolder holder) => new
+    /// <summary>The personal fields as comparable values, only to tell which changed; never written anywhere.</summary>
+    private static Dictionary<string, object?> Snapshot(CardHolder holder) => new(StringComparer.Ordinal)
     {
-        holder.FullName,
-        holder.PhoneNumber,
-        DateOfBirth = holder.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        holder.Address,
+        [nameof(CardHolder.FullName)] = holder.FullName,
+        [nameof(CardHolder.PhoneNumber)] = holder.PhoneNumber,
+        [nameof(CardHolder.DateOfBirth)] = holder.DateOfBirth,
+        [nameof(CardHolder.Address)] = holder.Address,
     };
 }

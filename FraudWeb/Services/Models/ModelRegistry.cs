@@ -34,6 +34,7 @@ public sealed partial class ModelRegistry(
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
     ChildProcessTrainer childProcessTrainer,
+    ModelSigningKey signingKey,
     ModelChartsStore charts,
     AuditLog audit,
     ILogger<ModelRegistry> logger)
@@ -155,7 +156,7 @@ public sealed partial class ModelRegistry(
         try
         {
             await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
-            (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
         }
         catch (ModelFormatException ex)
         {
@@ -198,7 +199,7 @@ public sealed partial class ModelRegistry(
         try
         {
             await using var stream = File.OpenRead(path);
-            var (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            var (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
             servingModel.Promote(new ServingSnapshot(model, active.Version));
             LogLoaded(logger, active.Version);
             return true;
@@ -216,7 +217,7 @@ public sealed partial class ModelRegistry(
         var temp = path + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            ModelFile.Save(stream, model, metadata);
+            ModelFile.Save(stream, model, metadata, signingKey);
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
         }
