@@ -56,6 +56,9 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST AdminUsers.Create"] = (0, 200),
         ["POST AdminUsers.Edit"] = (0, 200),
         ["POST AdminRoles.Permissions"] = (0, 404),
+        ["POST Mfa.Enable"] = (0, 200),
+        ["POST Mfa.SignIn"] = (200, 200),
+        ["POST Mfa.Recovery"] = (200, 200),
     };
 
     /// <summary>"METHOD Controller.Action" to who may use it: anyone, any signed-in user, or holders of a permission.</summary>
