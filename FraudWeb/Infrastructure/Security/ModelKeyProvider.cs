@@ -17,27 +17,12 @@ public sealed partial class ModelKeyProvider
 
     public ModelKeyProvider(IConfiguration configuration, IHostEnvironment environment, FraudWebPaths paths, ILogger<ModelKeyProvider> logger)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(paths);
-        var configured = configuration[SettingName];
-        byte[] key;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            key = Decode(configured, SettingName);
-        }
-        else if (environment.IsDevelopment())
-        {
-            var file = Path.Combine(paths.KeysDirectory, "model-signing.key");
-            (key, var created) = SecretFiles.ReadOrCreate(file, ModelSigningKey.MinimumKeyBytes);
-            if (created) LogGeneratedKey(logger, file);
-        }
-        else
-        {
-            throw new ConfigurationException(
-                $"{SettingName} is not set. Set it to a base64 key of at least {ModelSigningKey.MinimumKeyBytes} bytes (for example the environment " +
-                "variable Models__SigningKey=$(openssl rand -base64 32)); model files are signed with it so a replaced file is refused.");
-        }
+        var key = SecretFiles.ResolveKey(configuration, environment, SettingName, ModelSigningKey.MinimumKeyBytes,
+            Path.Combine(paths.KeysDirectory, "model-signing.key"),
+            $"{SettingName} is not set. Set it to a base64 key of at least {ModelSigningKey.MinimumKeyBytes} bytes (for example the environment " +
+            "variable Models__SigningKey=$(openssl rand -base64 32)); model files are signed with it so a replaced file is refused.",
+            file => LogGeneratedKey(logger, file));
         Base64 = Convert.ToBase64String(key);
         Key = ModelSigningKey.Create(key);
     }
@@ -63,23 +48,7 @@ public sealed partial class ModelKeyProvider
         return string.IsNullOrWhiteSpace(value) ? ModelSigningKey.NoKey : ModelSigningKey.Create(Decode(value, EnvironmentVariable));
     }
 
-    private static byte[] Decode(string value, string name)
-    {
-        byte[] key;
-        try
-        {
-            key = Convert.FromBase64String(value.Trim());
-        }
-        catch (FormatException)
-        {
-            throw new ConfigurationException($"{name} must be base64 (e.g. the output of `openssl rand -base64 32`).");
-        }
-        if (key.Length < ModelSigningKey.MinimumKeyBytes)
-        {
-            throw new ConfigurationException($"{name} must decode to at least {ModelSigningKey.MinimumKeyBytes} bytes.");
-        }
-        return key;
-    }
+    private static byte[] Decode(string value, string name) => SecretFiles.DecodeKey(value, name, ModelSigningKey.MinimumKeyBytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Models:SigningKey configured: generated a development key in {File}. Configure a real key outside Development.")]
     private static partial void LogGeneratedKey(ILogger logger, string file);
