@@ -30,7 +30,16 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
     builder.Services.AddFraudAdministration();
     builder.Services.AddFraudHealthChecks();
     builder.Services.AddFraudRateLimiting();
-    builder.Services.AddFraudKeyEncryption(builder.Configuration);
+    try
+    {
+        // Reads its certificate while composing, so its errors surface here rather than in StartupChecks.
+        builder.Services.AddFraudKeyEncryption(builder.Configuration);
+    }
+    catch (ConfigurationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return null;
+    }
     var app = builder.Build();
     if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
     {

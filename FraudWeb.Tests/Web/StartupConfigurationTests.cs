@@ -55,6 +55,20 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_UnreadableDataProtectionCertificate_OneLineNamingTheSettingExit1()
+    {
+        var missing = Path.Combine(_dataDirectory, "no-such-certificate.pfx");
+
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"),
+            ("FraudWeb__DataProtectionCertificate__Path", missing), ("FraudWeb__DataProtectionCertificate__Password", "x"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: FraudWeb:DataProtectionCertificate:Path: the certificate cannot be read", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
