@@ -2,8 +2,9 @@
 # FraudWeb container: build with the .NET SDK, run on the smaller ASP.NET runtime image as the non-root `app` user.
 #   docker build -t fraudweb .
 #   docker run -p 8080:8080 -v fraudweb-data:/data \
-#     -e Cards__FingerprintKey="$(openssl rand -base64 32)" -e FraudWeb__BehindTlsProxy=true fraudweb
-# Outside Development the card fingerprint key is required (keep it in a secret store, never in the image), and
+#     -e Cards__FingerprintKey="$(openssl rand -base64 32)" -e Models__SigningKey="$(openssl rand -base64 32)" \
+#     -e FraudWeb__BehindTlsProxy=true fraudweb
+# Outside Development the card fingerprint key and the model signing key are required (keep it in a secret store, never in the image), and
 # HTTPS redirection is on unless TLS ends at a proxy in front. Other settings: environment variables Section__Key.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

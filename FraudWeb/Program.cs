@@ -2,6 +2,7 @@ using FraudWeb.Cli;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Admin;
 
 // One command line (FraudWeb --help): a verb, or without one the web app.
@@ -28,6 +29,17 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
     builder.Services.AddFraudWeb();
     builder.Services.AddFraudAdministration();
     builder.Services.AddFraudHealthChecks();
+    builder.Services.AddFraudRateLimiting();
+    try
+    {
+        // Reads its certificate while composing, so its errors surface here rather than in StartupChecks.
+        builder.Services.AddFraudKeyEncryption(builder.Configuration);
+    }
+    catch (ConfigurationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return null;
+    }
     var app = builder.Build();
     if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
     {

@@ -8,12 +8,16 @@ namespace FraudWeb.Domain.Learning;
 /// <summary>
 /// Versioned model file (little-endian): magic "FWGBT\r\n\x1A", int32 format version, feature names, SHA-256 of the
 /// names (schema hash), metadata, TreeSHAP's node covers per tree, ML.NET's own model zip (Model.Save) as a
-/// length-prefixed blob, and a trailing SHA-256 over every byte before it. Format 1 was the retired hand-written
-/// learner's and is refused with a message saying so.
+/// length-prefixed blob, a SHA-256 over every byte before it (corruption) and an HMAC-SHA256 with the installation's
+/// key over every byte before that (a file swapped or edited on disk is refused). Format 1 was the retired
+/// hand-written learner's, format 2 had no HMAC; both are refused with a message saying so.
 /// </summary>
 public static class ModelFile
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+
+    /// <summary>The last format without a signature.</summary>
+    public const int UnsignedFormatVersion = 2;
 
     /// <summary>The hand-written learner's format (before ML.NET); such a model can no longer be loaded.</summary>
     public const int RetiredFormatVersion = 1;
@@ -21,10 +25,15 @@ public static class ModelFile
     // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
     private const long MaxFileBytes = 512L * 1024 * 1024;
     private const int HashBytes = 32;
+    private const int TrailerBytes = HashBytes * 2;
     private static readonly byte[] Magic = "FWGBT\r\n\u001A"u8.ToArray();
 
-    public static void Save(Stream stream, FastTreeModel model, ModelMetadata metadata)
+    /// <summary>Writes an unsigned file, for the command line's bench use only (the web app refuses it).</summary>
+    public static void Save(Stream stream, FastTreeModel model, ModelMetadata metadata) => Save(stream, model, metadata, ModelSigningKey.NoKey);
+
+    public static void Save(Stream stream, FastTreeModel model, ModelMetadata metadata, ModelSigningKey signingKey)
     {
+        ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -64,32 +73,51 @@ public static class ModelFile
             writer.Write(zip.GetBuffer(), 0, (int)zip.Length);
         }
         buffer.Write(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        buffer.Write(signingKey.Sign(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
         buffer.Position = 0;
         buffer.CopyTo(stream);
     }
 
-    /// <summary>Loads and verifies a model; expectedFeatureNames, when given, must match the file's schema.</summary>
-    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null)
+    /// <summary>Loads an unsigned file (the command line's bench use); a signed one is refused.</summary>
+    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null) =>
+        Load(stream, ModelSigningKey.NoKey, expectedFeatureNames);
+
+    /// <summary>Loads and verifies a model signed with <paramref name="key"/>; expectedFeatureNames, when given, must match the file's schema.</summary>
+    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, ModelSigningKey key, IReadOnlyList<string>? expectedFeatureNames = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(key);
         byte[] bytes = ReadAll(stream);
         if (bytes.Length == 0) throw new ModelFormatException("Model file is empty.");
         if (bytes.Length < Magic.Length && Magic.AsSpan().StartsWith(bytes))
             throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new ModelFormatException("Not a FraudWeb model file (wrong magic bytes).");
-        if (bytes.Length < Magic.Length + sizeof(int) + HashBytes)
+        if (bytes.Length < Magic.Length + sizeof(int) + TrailerBytes)
             throw new ModelFormatException($"Model file is truncated ({bytes.Length} bytes).");
         int version = BitConverter.ToInt32(bytes, Magic.Length);
         if (version == RetiredFormatVersion)
             throw new ModelFormatException("Model file format version 1 was written by the retired hand-written learner; only ML.NET FastTree models (format 2) can serve. Train a new model.");
+        if (version == UnsignedFormatVersion)
+            throw new ModelFormatException("Model file format version 2 is not signed (Models:SigningKey); a swapped file could not be told apart. Train a new model.");
         if (version != FormatVersion)
             throw new ModelFormatException(version > FormatVersion
                 ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
                 : $"Model file format version {version} is not supported (expected {FormatVersion}).");
-        int bodyLength = bytes.Length - HashBytes;
-        if (!SHA256.HashData(bytes.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(bytes.AsSpan(bodyLength)))
+        int bodyLength = bytes.Length - TrailerBytes;
+        int signedLength = bytes.Length - HashBytes;
+        if (!SHA256.HashData(bytes.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(bytes.AsSpan(bodyLength, HashBytes)))
             throw new ModelFormatException("Model file checksum mismatch: the file is corrupt or truncated.");
+        // Fixed-time comparison: the signature is a secret-keyed value.
+        if (!CryptographicOperations.FixedTimeEquals(key.Sign(bytes.AsSpan(0, signedLength)), bytes.AsSpan(signedLength)))
+        {
+            bool unsigned = CryptographicOperations.FixedTimeEquals(ModelSigningKey.NoKey.Sign(bytes.AsSpan(0, signedLength)), bytes.AsSpan(signedLength));
+            throw new ModelFormatException(!key.HasKey
+                ? "Model file is signed with a key: set FRAUDWEB_MODEL_SIGNING_KEY to the installation's Models:SigningKey to read it."
+                : unsigned
+                    ? "Model file is not signed: only files written with this installation's Models:SigningKey can serve."
+                    : "Model file signature does not match Models:SigningKey: the file was replaced or written by another installation.");
+        }
 
         try
         {

@@ -54,11 +54,11 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         // Act: the new user chooses a password from the emailed link, signs in and opens the review queue
         var userPage = await host.NewPageAsync();
         await userPage.GotoAsync(ResetPathFor(newEmail));
-        await userPage.Locator("#Password").FillAsync("Analyst-Pass-42");
-        await userPage.Locator("#ConfirmPassword").FillAsync("Analyst-Pass-42");
+        await userPage.Locator("#Password").FillAsync("Pelican harbour 42 tango");
+        await userPage.Locator("#ConfirmPassword").FillAsync("Pelican harbour 42 tango");
         await userPage.Locator("form button[type=submit]").ClickAsync();
         await userPage.WaitForURLAsync(new Regex("/Account/ResetPasswordConfirmation"));
-        await SignInAsync(userPage, newEmail, "Analyst-Pass-42");
+        await SignInAsync(userPage, newEmail, "Pelican harbour 42 tango");
         var review = await userPage.GotoAsync(ReviewQueue);
 
         // Assert
@@ -79,13 +79,14 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         return email;
     }
 
-    private static async Task SignInAsync(IPage page, string email, string password)
+    private async Task SignInAsync(IPage page, string email, string password)
     {
         await page.GotoAsync("/Account/Login");
         await page.Locator("#Email").FillAsync(email);
         await page.Locator("#Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await BrowserMfa.CompleteAsync(page, host.Factory, email);
     }
 
     private string ResetPathFor(string email)

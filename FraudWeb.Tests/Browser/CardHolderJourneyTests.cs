@@ -76,11 +76,11 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
 
         // Assert: the verdicts shown are the stored ones, and the suspicious payment was really flagged by the model
         var stored = await host.Factory.QueryAsync(db => db.Transactions.Where(t => t.Id == ordinary.Id || t.Id == suspicious.Id).ToDictionaryAsync(t => t.Id));
-        Assert.Equal(stored[ordinary.Id].Verdict!.RiskScore, ordinary.Score);
-        Assert.Equal(stored[suspicious.Id].Verdict!.RiskScore, suspicious.Score);
+        Assert.Equal(stored[ordinary.Id].Verdict!.Decision.ToString(), ordinary.Decision);
+        Assert.Equal(stored[suspicious.Id].Verdict!.Decision.ToString(), suspicious.Decision);
         Assert.Equal(Decision.Approved, stored[ordinary.Id].Verdict!.Decision);
         Assert.Contains(stored[suspicious.Id].Verdict!.Decision, new[] { Decision.Review, Decision.Declined });
-        Assert.True(suspicious.Score > ordinary.Score);
+        Assert.True(stored[suspicious.Id].Verdict!.RiskScore > stored[ordinary.Id].Verdict!.RiskScore);
         Assert.NotEqual(DeclineReasons.InsufficientCredit, stored[suspicious.Id].Verdict!.DeclineReason);
 
         var fraudHistory = page.Locator("#fraud-history");
@@ -91,7 +91,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         Assert.True(consoleErrors.Count == 0, string.Join(" | ", consoleErrors)); // includes Content-Security-Policy violations: no inline script or style slipped in
     }
 
-    private static async Task<(long Id, int Score)> PayAsync(IPage page, long merchantId, string amount, string screenshot)
+    private static async Task<(long Id, string Decision)> PayAsync(IPage page, long merchantId, string amount, string screenshot)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
         await page.GetByLabel("Merchant").SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
@@ -100,9 +100,11 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
         await Shot(page, screenshot);
         var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
-        var score = int.Parse(await page.Locator("[data-testid=risk-score]").InnerTextAsync(), CultureInfo.InvariantCulture);
+        // Card holders see the decision and the reasons in words, never the score.
+        var decision = await page.Locator("[data-decision]").GetAttributeAsync("data-decision") ?? "";
+        Assert.Equal(0, await page.Locator("[data-testid=risk-score]").CountAsync());
         Assert.True(await page.Locator("ul.reasons li").CountAsync() >= 3);
-        return (id, score);
+        return (id, decision);
     }
 
     /// <summary>Waits for the profile page; if it never comes, says where the browser is and what the page said.</summary>

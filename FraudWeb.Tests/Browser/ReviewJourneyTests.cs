@@ -51,7 +51,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await Shot(holderPage, "review-03-report-sent");
 
         // Act: the analyst signs in, opens the queue and finds the reported payment
-        await SignInAsync(analystPage, analystEmail);
+        await SignInAsync(analystPage, host.Factory, analystEmail);
         await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         await Shot(analystPage, "review-04-queue");
@@ -104,7 +104,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await Shot(holderPage, "review-11-payment-held");
 
         // Act: the analyst finds it in the queue (held, no report) and clears it, on a phone
-        await SignInAsync(analystPage, analystEmail);
+        await SignInAsync(analystPage, factory, analystEmail);
         await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         Assert.Contains("Held for review", await item.InnerTextAsync(), StringComparison.Ordinal);
@@ -182,7 +182,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         return (cardId, card[^4..]);
     }
 
-    private static async Task SignInAsync(IPage page, string email)
+    private static async Task SignInAsync(IPage page, FraudWebFactory factory, string email)
     {
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
@@ -190,6 +190,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await BrowserMfa.CompleteAsync(page, factory, email);
     }
 
     /// <summary>Pays through the form with the one card; the new payment's id, from its result page.</summary>

@@ -44,7 +44,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         using var stderr = new StringWriter();
 
         // Act
-        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Piped-Admin-Pass-1\n"), stdinIsPiped: true, stdout, stderr);
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Piped admin walrus 1 quay\n"), stdinIsPiped: true, stdout, stderr);
 
         // Assert
         Assert.Equal(0, exitCode);
@@ -52,7 +52,26 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         Assert.True(await IsAdminAsync(email));
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        Assert.True(await users.CheckPasswordAsync((await users.FindByEmailAsync(email))!, "Piped-Admin-Pass-1"));
+        Assert.True(await users.CheckPasswordAsync((await users.FindByEmailAsync(email))!, "Piped admin walrus 1 quay"));
+    }
+
+    [Fact]
+    public async Task CreateAdmin_NewEmail_AuditedAsCommandLineCreation()
+    {
+        // Arrange
+        var email = factory.NewEmail();
+        using var output = new StringWriter();
+
+        // Act
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Piped-Admin-Pass-1\n"), stdinIsPiped: true, output, output);
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        var entry = await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>().SingleAsync(e => e.TargetId == id));
+        Assert.Equal(FraudWeb.Services.Admin.AuditActions.AdminCreatedByCommand, entry.Action);
+        Assert.Contains(Roles.Admin, entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Piped-Admin-Pass-1", entry.After, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +85,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         using var stderr = new StringWriter();
 
         // Act
-        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Other-Pass-123\n"), true, stdout, stderr);
+        var exitCode = await AdminCli.RunAsync(factory.Services, email, new StringReader("Other kettle 123 prism\n"), true, stdout, stderr);
 
         // Assert
         Assert.Equal(1, exitCode);
@@ -97,7 +116,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
     {
         // Arrange
         var email = factory.NewEmail();
-        var run = new CommandLineRun { Host = new ServicesHost(factory.Services), Stdin = "Piped-Admin-Pass-2\n", StdinIsPiped = true };
+        var run = new CommandLineRun { Host = new ServicesHost(factory.Services), Stdin = "Piped admin heron 2 dune\n", StdinIsPiped = true };
 
         // Act
         var (exitCode, stdout, _) = await run.InvokeAsync($"--FraudWeb:DataDirectory={factory.DataDirectory}", "create-admin", $"--email={email}");
@@ -132,7 +151,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
 
             // Act
             using var process = Process.Start(start)!;
-            await process.StandardInput.WriteLineAsync("Piped-Admin-Pass-3");
+            await process.StandardInput.WriteLineAsync("Piped admin lynx 3 atoll");
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();

@@ -131,7 +131,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     {
         // Arrange
         using var registered = await CardHolderSession.RegisteredAsync(factory);
-        const string newPassword = "Brand-new-Pass-7";
+        const string newPassword = "Glacier mosaic 7 tundra";
 
         // Act
         var response = await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", new Dictionary<string, string>
@@ -157,8 +157,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         var response = await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", new Dictionary<string, string>
         {
             ["CurrentPassword"] = "Not-my-password-1",
-            ["NewPassword"] = "Brand-new-Pass-7",
-            ["ConfirmPassword"] = "Brand-new-Pass-7",
+            ["NewPassword"] = "Glacier mosaic 7 tundra",
+            ["ConfirmPassword"] = "Glacier mosaic 7 tundra",
         });
 
         // Assert
@@ -172,7 +172,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Arrange
         using var registered = await CardHolderSession.RegisteredAsync(factory);
         await registered.SignOutAsync();
-        const string newPassword = "Reset-Pass-2024";
+        const string newPassword = "Orbit lantern 2024 fjord";
 
         // Act
         var response = await Html.SubmitAsync(registered.Client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = registered.Email });

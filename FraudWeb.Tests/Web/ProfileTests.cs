@@ -7,6 +7,31 @@ namespace FraudWeb.Tests.Web;
 public sealed class ProfileTests(FraudWebFactory factory)
 {
     [Fact]
+    public async Task Index_AfterPayment_PaymentTablesShowNoRiskScore()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var id = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 18m);
+
+        // Act
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        var cardPage = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{card}");
+        var result = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
+
+        // Assert: the decision and the reasons' words, never the score or the features behind them.
+        foreach (var page in new[] { profile, cardPage })
+        {
+            Assert.DoesNotContain(page.QuerySelectorAll("table th"), th => th.TextContent.Contains("Risk", StringComparison.Ordinal));
+            Assert.Equal(5, page.QuerySelector($"tr[data-transaction-id='{id}']")!.QuerySelectorAll("td").Length);
+        }
+        Assert.Null(result.QuerySelector("[data-testid=risk-score]"));
+        Assert.Empty(result.QuerySelectorAll("[data-feature]"));
+        Assert.DoesNotContain("out of 99", result.Body!.TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(result.QuerySelectorAll("ul.reasons li"));
+    }
+
+    [Fact]
     public async Task Edit_ValidDetails_SavedAndShownOnProfile()
     {
         // Arrange
@@ -70,9 +95,9 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // Arrange
         var email = factory.NewEmail();
         using var output = new StringWriter();
-        await FraudWeb.Cli.AdminCli.RunAsync(factory.Services, email, new StringReader("Admin-Pass-123\n"), true, output, output);
+        await FraudWeb.Cli.AdminCli.RunAsync(factory.Services, email, new StringReader("Saffron anvil 123 drift\n"), true, output, output);
         using var client = factory.CreateBrowserClient();
-        await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Admin-Pass-123" });
+        await MfaSteps.SignInAsync(factory, client, email, "Saffron anvil 123 drift");
 
         // Act
         var page = await Html.GetPageAsync(client, "/Profile");

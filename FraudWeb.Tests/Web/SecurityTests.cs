@@ -97,8 +97,8 @@ public sealed class SecurityTests(FraudWebFactory factory)
         var response = await holder.Client.PostAsync(new Uri("/Account/ChangePassword", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["CurrentPassword"] = FraudWebFactory.Password,
-            ["NewPassword"] = "Hijacked-Pass-1",
-            ["ConfirmPassword"] = "Hijacked-Pass-1",
+            ["NewPassword"] = "Hijacked cobalt 1 marsh",
+            ["ConfirmPassword"] = "Hijacked cobalt 1 marsh",
             ["__RequestVerificationToken"] = foreignToken,
         }));
 

@@ -26,6 +26,16 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_ProductionWithoutModelSigningKey_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: Models:SigningKey is not set.", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_UnknownDatabaseProvider_OneLineNamingTheSettingExit1()
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Database__Provider", "Oracle"));
@@ -68,6 +78,20 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Start_UnreadableDataProtectionCertificate_OneLineNamingTheSettingExit1()
+    {
+        var missing = Path.Combine(_dataDirectory, "no-such-certificate.pfx");
+
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"),
+            ("FraudWeb__DataProtectionCertificate__Path", missing), ("FraudWeb__DataProtectionCertificate__Password", "x"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: FraudWeb:DataProtectionCertificate:Path: the certificate cannot be read", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -80,6 +104,7 @@ public sealed class StartupConfigurationTests : IDisposable
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.Environment["FraudWeb__DataDirectory"] = _dataDirectory;
         start.Environment.Remove("Cards__FingerprintKey");
+        start.Environment.Remove("Models__SigningKey");
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -41,7 +41,7 @@ public sealed class TransactionTests(FraudWebFactory factory)
         Assert.Equal(verdict.Decision == Decision.Approved ? 42.50m : 0m, stored.Card!.Balance);
 
         var result = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
-        Assert.Equal(verdict.RiskScore.ToString(System.Globalization.CultureInfo.InvariantCulture), result.QuerySelector("[data-testid=risk-score]")!.TextContent.Trim());
+        Assert.Null(result.QuerySelector("[data-testid=risk-score]"));
         Assert.Equal(reasons.Count, result.QuerySelectorAll("ul.reasons li").Length);
         var profile = await Html.GetPageAsync(holder.Client, "/Profile");
         var row = profile.QuerySelector($"#transactions tr[data-transaction-id='{id}']")!;
@@ -149,12 +149,12 @@ public sealed class TransactionTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task ChartData_AfterPayment_IncludesTodaysRisk()
+    public async Task ChartData_AfterPayment_CountsTodaysStoppedPaymentsWithoutScores()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var id = await holder.PayAndGetIdAsync(await holder.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 15m);
-        var score = await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == id).Select(t => t.Verdict!.RiskScore).SingleAsync());
+        var decision = await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == id).Select(t => t.Verdict!.Decision).SingleAsync());
 
         // Act
         var json = await holder.Client.GetStringAsync(new Uri("/Profile/ChartData", UriKind.Relative));
@@ -163,7 +163,8 @@ public sealed class TransactionTests(FraudWebFactory factory)
         using var chart = JsonDocument.Parse(json);
         var days = chart.RootElement.GetProperty("days");
         Assert.Equal(30, days.GetArrayLength());
-        Assert.Equal(score, chart.RootElement.GetProperty("maxRisk")[29].GetInt32());
+        Assert.False(chart.RootElement.TryGetProperty("maxRisk", out _));
+        Assert.Equal(decision == Decision.Approved ? 0 : 1, chart.RootElement.GetProperty("stopped")[29].GetInt32());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using FraudWeb.Data;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Seeding;
 using Microsoft.AspNetCore.Identity;
 
@@ -68,6 +69,9 @@ public static class AdminCli
             return 2;
         }
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        // Account, role and audit entry together: an administrator never exists without its entry.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
@@ -77,9 +81,14 @@ public static class AdminCli
         var role = await users.AddToRoleAsync(user, Roles.Admin);
         if (!role.Succeeded)
         {
-            await stderr.WriteLineAsync("Created the account but could not make it an administrator: " + string.Join(" ", role.Errors.Select(e => e.Description)));
+            await stderr.WriteLineAsync("Could not make the account an administrator: " + string.Join(" ", role.Errors.Select(e => e.Description)));
             return 1;
         }
+        // The actor is the command itself: nobody is signed in on the command line.
+        await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(Verb, AuditActions.AdminCreatedByCommand, "user", user.Id, null,
+            new { user.Email, Roles = new[] { Roles.Admin }, PasswordGenerated = generated }, CancellationToken.None);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         await stdout.WriteLineAsync($"Created administrator {email}.");
         if (generated)
         {

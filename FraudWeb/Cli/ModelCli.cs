@@ -8,6 +8,7 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Domain.IO;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Simulation;
+using FraudWeb.Infrastructure.Security;
 using static FraudWeb.Cli.CliOptions;
 
 namespace FraudWeb.Cli;
@@ -341,7 +342,8 @@ public static class ModelCli
         Write(output, path =>
         {
             using var stream = File.Create(path);
-            ModelFile.Save(stream, model, metadata);
+            // Signed when FRAUDWEB_MODEL_SIGNING_KEY is set (the web app's training child); unsigned bench files otherwise.
+            ModelFile.Save(stream, model, metadata, ModelKeyProvider.FromEnvironment());
         });
 
         var result = new Dictionary<string, object?>
@@ -463,7 +465,7 @@ public static class ModelCli
         try
         {
             using var stream = File.OpenRead(path);
-            return ModelFile.Load(stream);
+            return ModelFile.Load(stream, ModelKeyProvider.FromEnvironment());
         }
         catch (ModelFormatException e)
         {

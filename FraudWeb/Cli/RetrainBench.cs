@@ -49,6 +49,10 @@ public static class RetrainBench
         {
             ["FraudWeb:DataDirectory"] = dataDirectory,
             ["Cards:FingerprintKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Models:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            // The benchmark pays as fast as it can from one address: no rate limits on its own throw-away instance.
+            ["RateLimits:Payment:PerIp"] = "0",
+            ["RateLimits:Payment:PerAccount"] = "0",
             ["Seed:CardHolders"] = (500 * scale).ToString(CultureInfo.InvariantCulture),
             ["Seed:Terminals"] = (1000 * scale).ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",

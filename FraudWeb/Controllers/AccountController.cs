@@ -1,8 +1,11 @@
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Authorization;
+using FraudWeb.Infrastructure;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
@@ -11,7 +14,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult Register() => User.Identity?.IsAuthenticated == true ? RedirectToAction("Index", "Profile") : View(new RegisterViewModel());
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.Register)]
     public async Task<IActionResult> Register(RegisterViewModel model, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid) return View(model);
@@ -28,7 +31,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginViewModel { ReturnUrl = returnUrl });
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> Login(LoginViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -39,6 +42,8 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
                 return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
             case SignInOutcome.LockedOut:
                 return RedirectToAction(nameof(Lockout));
+            case SignInOutcome.RequiresTwoFactor:
+                return RedirectToAction(nameof(MfaController.SignIn), "Mfa", new { returnUrl = model.ReturnUrl, rememberMe = model.RememberMe });
             default:
                 ModelState.AddModelError("", "The email or password is not correct.");
                 model.Password = null;
@@ -49,7 +54,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult Lockout() => View();
 
-    [HttpPost]
+    [HttpPost, AllowWithoutMfa]
     public async Task<IActionResult> Logout()
     {
         await accounts.SignOutAsync();
@@ -80,7 +85,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult ForgotPassword() => View(new ForgotPasswordViewModel());
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public async Task<IActionResult> ForgotPassword(ForgotPasswordViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -97,7 +102,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     public IActionResult ResetPassword(string? email, string? token) =>
         string.IsNullOrWhiteSpace(token) ? View("ResetPasswordInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
 
-    [HttpPost, AllowAnonymous]
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);

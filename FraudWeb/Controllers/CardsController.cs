@@ -1,8 +1,10 @@
+using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
@@ -18,7 +20,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
     [HttpGet]
     public IActionResult Add() => View(new AddCardViewModel { CreditLimit = 2500m });
 
-    [HttpPost]
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.AddCard)]
     public async Task<IActionResult> Add(AddCardViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -1,5 +1,6 @@
 using FraudWeb.Authorization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.ViewModelBuilders;
@@ -35,7 +36,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     public async Task<IActionResult> Promote(long id, [FromServices] ModelRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var result = await registry.PromoteAsync(id, cancellationToken);
+        var result = await registry.PromoteAsync(id, User.GetUserId(), cancellationToken);
         Report(result, "The version is now serving.");
         return RedirectToAction(nameof(Index));
     }
@@ -45,7 +46,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     public async Task<IActionResult> Rollback([FromServices] ModelRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var result = await registry.RollbackAsync(cancellationToken);
+        var result = await registry.RollbackAsync(User.GetUserId(), cancellationToken);
         Report(result, "Rolled back to the previous version.");
         return RedirectToAction(nameof(Index));
     }

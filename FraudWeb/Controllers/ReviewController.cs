@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Reports;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Reports;
@@ -23,7 +24,7 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
             TempData["Error"] = "Choose confirm or reject.";
             return RedirectToAction(nameof(Index), new { page });
         }
-        var result = await review.DecideAsync(model.ToDecision(), User.Identity?.Name ?? "analyst", cancellationToken);
+        var result = await review.DecideAsync(model.ToDecision(), User.GetUserId(), cancellationToken);
         if (result.Succeeded) TempData["Message"] = "Decision recorded.";
         else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
         return RedirectToAction(nameof(Index), new { page });

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Transactions;
@@ -6,6 +7,7 @@ using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Transactions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
@@ -20,7 +22,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         return View(await screens.FormAsync(userId, new NewTransactionViewModel { CardId = cardId }, cancellationToken));
     }
 
-    [HttpPost]
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.Payment)]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(NewTransactionViewModel model, CancellationToken cancellationToken)
     {

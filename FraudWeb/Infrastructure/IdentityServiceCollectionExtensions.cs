@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 
 namespace FraudWeb.Infrastructure;
@@ -11,15 +12,21 @@ public static class IdentityServiceCollectionExtensions
         services.AddIdentity<ApplicationUser, IdentityRole>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 8;
+                // ASVS 2.1.1 and 2.1.9: at least 12 characters, no composition rules; StrongPasswordValidator checks strength.
+                options.Password.RequiredLength = 12;
                 options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequiredUniqueChars = 1;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<StrongPasswordValidator>();
         services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         services.ConfigureApplicationCookie(options =>
         {

@@ -1,4 +1,5 @@
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
@@ -23,6 +24,8 @@ public static class ScoringServiceCollectionExtensions
         services.AddScoped<ModelRegistry>();
         services.AddSingleton<ModelChartsStore>();
         services.AddSingleton<ChildProcessTrainer>();
+        services.AddSingleton<ModelKeyProvider>();
+        services.AddSingleton(sp => sp.GetRequiredService<ModelKeyProvider>().Key);
         services.AddScoped<HistorySeeder>();
         services.AddHostedService<StartupInitializer>();
         return services;

@@ -50,6 +50,7 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
+        services.AddFraudMfa();
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
@@ -93,6 +94,7 @@ public static class WebServiceCollectionExtensions
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseFraudRateLimiting();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
         app.MapFraudHealthChecks();
         return app;

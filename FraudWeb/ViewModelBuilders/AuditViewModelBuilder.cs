@@ -7,10 +7,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.ViewModelBuilders;
 
-/// <summary>The audit log screen: filters by actor, action, target and dates, newest first.</summary>
+/// <summary>
+/// The audit log screen: filters by actor, action, target and dates, newest first. Entries hold user ids only
+/// (ADR 0004), so actor emails are looked up here, from the accounts that still exist.
+/// </summary>
 public sealed class AuditViewModelBuilder(FraudDbContext db)
 {
     public const int PageSize = 25;
+
+    /// <summary>Shown for an actor whose account was deleted: the id stays, the person is gone.</summary>
+    public const string DeletedActor = "deleted account ";
 
     public async Task<AuditListViewModel> ListAsync(AuditQueryViewModel query, CancellationToken cancellationToken)
     {
@@ -19,7 +25,8 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
             var pattern = LikePattern.Containing(query.Actor);
-            entries = entries.Where(e => EF.Functions.Like(e.ActorEmail, pattern, LikePattern.Escape));
+            var actorIds = db.Users.Where(u => u.Email != null && EF.Functions.Like(u.Email, pattern, LikePattern.Escape)).Select(u => u.Id);
+            entries = entries.Where(e => actorIds.Contains(e.ActorId));
         }
         if (!string.IsNullOrWhiteSpace(query.Operation)) entries = entries.Where(e => e.Action == query.Operation.Trim());
         if (!string.IsNullOrWhiteSpace(query.Target)) entries = entries.Where(e => e.TargetId == query.Target.Trim());
@@ -36,7 +43,9 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
         var total = await entries.CountAsync(cancellationToken);
         var page = Paging.ClampPage(query.Page, total, PageSize);
         var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(e => new AuditRowViewModel(e.Id, e.TimestampUtc, e.ActorEmail, e.Action, e.TargetType, e.TargetId, e.Before, e.After))
+            .Select(e => new AuditRowViewModel(e.Id, e.TimestampUtc,
+                db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault() ?? DeletedActor + e.ActorId,
+                e.Action, e.TargetType, e.TargetId, e.Before, e.After))
             .ToListAsync(cancellationToken);
         query.Page = page;
         return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(rows, page, PageSize, total), Actions = AuditActions.All };

@@ -57,25 +57,25 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
         return model;
     }
 
-    /// <summary>Charged spend (approved, or approved after review; not refunded) and the highest risk score per day over the last <see cref="ChartDays"/> days.</summary>
+    /// <summary>Charged spend (approved, or approved after review; not refunded) and the payments stopped (held or declined) per day over the last <see cref="ChartDays"/> days.</summary>
     public async Task<ChartDataViewModel> ChartAsync(string userId, CancellationToken cancellationToken)
     {
         var today = clock.GetUtcNow().UtcDateTime.Date;
         var from = today.AddDays(-(ChartDays - 1));
         var rows = await db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.TimestampUtc >= from)
-            .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, RiskScore = (int?)t.Verdict!.RiskScore, t.Settlement, t.RefundedUtc })
+            .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, t.Settlement, t.RefundedUtc })
             .ToListAsync(cancellationToken);
         var days = new List<string>(ChartDays);
         var spend = new List<decimal>(ChartDays);
-        var risk = new List<int?>(ChartDays);
+        var stopped = new List<int>(ChartDays);
         for (var day = from; day <= today; day = day.AddDays(1))
         {
             var onDay = rows.Where(r => r.TimestampUtc.Date == day).ToList();
             days.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             // A refunded fraud was never the holder's spending: the credit took it back off the card.
             spend.Add(onDay.Where(r => (r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged) && r.RefundedUtc == null).Sum(r => r.Amount));
-            risk.Add(onDay.Count == 0 ? null : onDay.Max(r => r.RiskScore));
+            stopped.Add(onDay.Count(r => r.Decision is Decision.Review or Decision.Declined));
         }
-        return new ChartDataViewModel(days, spend, risk);
+        return new ChartDataViewModel(days, spend, stopped);
     }
 }

@@ -144,7 +144,7 @@ public class ModelFileTests
         // Arrange: one byte inside ML.NET's zip changed, and the file's checksum made to match again.
         var bytes = LearningData.Save(Trained.Value.Model, Metadata);
         var (zipStart, zipLength) = FindZip(bytes);
-        var body = bytes[..^32];
+        var body = bytes[..^64];
         for (int i = zipStart + 30; i < zipStart + zipLength; i += 7) body[i] ^= 0x5A;
 
         // Act
@@ -177,7 +177,7 @@ public class ModelFileTests
     /// <summary>Where ML.NET's zip sits: the blob just before the checksum, after its int64 length.</summary>
     private static (int Start, int Length) FindZip(byte[] file)
     {
-        int body = file.Length - 32;
+        int body = file.Length - 64;
         for (int p = body - sizeof(long) - 1; p >= 0; p--)
         {
             long length = BitConverter.ToInt64(file, p);
@@ -186,5 +186,87 @@ public class ModelFileTests
         throw new InvalidOperationException("No ML.NET model found in the file.");
     }
 
-    private static byte[] WithChecksum(byte[] body) => [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+    /// <summary>The body with a valid checksum and an unsigned file's HMAC (empty key), as an attacker without the key could write.</summary>
+    private static byte[] WithChecksum(byte[] body)
+    {
+        byte[] summed = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+        return [.. summed, .. System.Security.Cryptography.HMACSHA256.HashData(Array.Empty<byte>(), summed)];
+    }
+
+    private static readonly ModelSigningKey Key = ModelSigningKey.Create(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
+    private static byte[] SaveSigned(ModelSigningKey key)
+    {
+        using var stream = new MemoryStream();
+        ModelFile.Save(stream, Trained.Value.Model, Metadata, key);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void Load_SignedWithTheSameKey_RoundTrips()
+    {
+        // Arrange
+        var bytes = SaveSigned(Key);
+
+        // Act
+        var (loaded, metadata) = ModelFile.Load(new MemoryStream(bytes), Key, Trained.Value.Data.FeatureNames);
+
+        // Assert
+        Assert.Equal(Metadata.Version, metadata.Version);
+        Assert.Equal(Trained.Value.Model.Trees.Count, loaded.Trees.Count);
+    }
+
+    [Fact]
+    public void Load_SignedWithAnotherKey_ThrowsSignatureMismatch()
+    {
+        // Arrange: a valid model file from another installation (or an attacker's key), checksum intact.
+        var bytes = SaveSigned(ModelSigningKey.Create(Enumerable.Repeat((byte)7, 32).ToArray()));
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes), Key));
+
+        // Assert
+        Assert.Contains("signature does not match", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnsignedFileWhereAKeyIsRequired_ThrowsNotSigned()
+    {
+        // Arrange: a swapped file with a correct checksum but written without the key.
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata);
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes), Key));
+
+        // Assert
+        Assert.Contains("not signed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SignedFileWithoutKey_ThrowsNamingTheEnvironmentVariable()
+    {
+        // Arrange
+        var bytes = SaveSigned(Key);
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes)));
+
+        // Assert
+        Assert.Contains("FRAUDWEB_MODEL_SIGNING_KEY", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FormatVersion2WithoutSignature_ThrowsSayingItIsNotSigned()
+    {
+        // Arrange: the previous format: body and SHA-256 only.
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata)[..^32];
+        BitConverter.TryWriteBytes(bytes.AsSpan(8, 4), ModelFile.UnsignedFormatVersion);
+        var body = bytes[..^32];
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream([.. body, .. System.Security.Cryptography.SHA256.HashData(body)]), Key));
+
+        // Assert
+        Assert.Contains("format version 2 is not signed", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -5,6 +5,7 @@ using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Admin;
 
@@ -108,8 +109,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal));
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserCreate, entry.Action);
-        Assert.Equal(admin.Email, entry.ActorEmail);
-        Assert.Contains("Katherine Johnson", entry.After, StringComparison.Ordinal);
+        Assert.Equal(await factory.QueryAsync(db => db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).FirstAsync()), entry.ActorId);
+        Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Katherine Johnson", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(email, entry.After, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,7 +132,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
-    public async Task Edit_ValidDetails_SavesAndAuditsBeforeAndAfter()
+    public async Task Edit_ValidDetails_SavesAndAuditsChangedFieldsWithoutValues()
     {
         // Arrange
         using var admin = await AdminAsync();
@@ -144,8 +147,8 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal("Mary Jackson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserEdit, entry.Action);
-        Assert.Contains("Mary Jackson", entry.After, StringComparison.Ordinal);
-        Assert.DoesNotContain("Mary Jackson", entry.Before, StringComparison.Ordinal);
+        Assert.Contains("\"FullName\"", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mary Jackson", entry.After + entry.Before, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -234,6 +237,35 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Delete_UserCreatedAndEditedByAdmin_NoAuditEntryKeepsTheirPersonalData()
+    {
+        // Arrange: every audited change to this person, then the erasure.
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var form = Details("Dorothy Vaughan");
+        form["Email"] = email;
+        form["Role"] = Roles.Customer;
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form)).StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var edited = Details("Dorothy Johnson Vaughan");
+        edited["PhoneNumber"] = "+44 20 7946 0999";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", edited)).StatusCode);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Delete/{id}", $"/AdminUsers/Delete/{id}");
+
+        // Assert: the entries still name the person by id, and nothing else about them.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var entries = await AuditAsync(id);
+        Assert.Equal([AuditActions.UserCreate, AuditActions.UserEdit, AuditActions.UserDelete], entries.Select(e => e.Action));
+        var text = string.Concat(entries.Select(e => e.Before + e.After));
+        foreach (var personal in new[] { email, "Dorothy", "7946", "1980-12-10", "St James", "SW1Y" })
+        {
+            Assert.DoesNotContain(personal, text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task Roles_GrantAnalyst_UsersNextRequestPassesReviewPolicy()
     {
         // Arrange
@@ -255,6 +287,31 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserRoles, entry.Action);
         Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Roles_OwnAccount_RefusedAndUnchanged()
+    {
+        // Arrange: a second administrator, so only separation of duties can refuse.
+        await factory.CreateUserAsync(Roles.Admin);
+        var id = await factory.CreateUserAsync(Roles.Analyst);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // users.manage through a role other than Admin: granting oneself Admin would be a promotion.
+            var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+            var analystRole = (await roles.FindByNameAsync(Roles.Analyst))!;
+            await roles.AddClaimAsync(analystRole, new System.Security.Claims.Claim(FraudWeb.Authorization.Permissions.ClaimType, FraudWeb.Authorization.Permissions.UsersManage));
+        }
+        using var self = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(id));
+
+        // Act
+        var response = await self.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}", [new("Roles", Roles.Analyst), new("Roles", Roles.Admin)]);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var held = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Analyst], held);
+        Assert.Empty(await AuditAsync(id));
     }
 
     [Fact]

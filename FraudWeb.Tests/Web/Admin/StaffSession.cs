@@ -3,7 +3,7 @@ using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web.Admin;
 
-/// <summary>A signed-in user (any role) with their own cookie jar, signed in through the login form.</summary>
+/// <summary>A signed-in user (any role) with their own cookie jar, signed in through the login form (and two-step sign-in, enrolling staff).</summary>
 public sealed class StaffSession : IDisposable
 {
     private StaffSession(HttpClient client, string email)
@@ -19,8 +19,7 @@ public sealed class StaffSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(factory);
         var client = factory.CreateBrowserClient();
-        var response = await Html.SubmitAsync(client, "/Account/Login",
-            new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+        var response = await MfaSteps.SignInAsync(factory, client, email, FraudWebFactory.Password);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("/Account/Login", Html.Location(response), StringComparison.Ordinal);
         return new StaffSession(client, email);

@@ -3,6 +3,7 @@ using System.Text;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Cards;
 
@@ -96,21 +97,39 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task AddCard_SameCardTwice_SecondIsRefusedWithClearMessage()
+    public async Task AddCard_SameCardTwiceBySameHolder_SecondIsRefusedWithClearMessage()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
-        using var someoneElse = await CardHolderSession.RegisteredAsync(factory);
         var number = TestCards.NewVisa();
         Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(number))).StatusCode);
 
         // Act
         var again = await holder.AddCardAsync(new CardFormBuilder().WithNumber(FormatWithSpaces(number)));
-        var byAnother = await someoneElse.AddCardAsync(new CardFormBuilder().WithNumber(number));
 
         // Assert
         Assert.Contains("This card has already been added.", Html.ValidationMessages(await Html.ParseAsync(again)));
-        Assert.Contains("This card has already been added.", Html.ValidationMessages(await Html.ParseAsync(byAnother)));
+    }
+
+    [Fact]
+    public async Task AddCard_CardHeldByAnotherHolder_AnsweredExactlyAsAFreshCard()
+    {
+        // Arrange: the oracle was "already added" for a number someone else holds (ADR 0003).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var someoneElse = await CardHolderSession.RegisteredAsync(factory);
+        var held = TestCards.NewVisa();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(held))).StatusCode);
+
+        // Act
+        var byAnother = await someoneElse.AddCardAsync(new CardFormBuilder().WithNumber(held));
+        var fresh = await someoneElse.AddCardAsync(new CardFormBuilder().WithNumber(TestCards.NewVisa()));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, byAnother.StatusCode);
+        Assert.Equal(fresh.StatusCode, byAnother.StatusCode);
+        Assert.Equal(Html.Location(fresh), Html.Location(byAnother));
+        var last4 = held[^4..];
+        Assert.Equal(2, await factory.QueryAsync(db => db.Cards.Where(c => c.Last4 == last4).GroupBy(c => c.Fingerprint).Select(g => g.Count()).MaxAsync()));
     }
 
     [Fact]

@@ -42,12 +42,13 @@ public sealed class CardHolderSession : IDisposable
         return Html.SubmitAsync(Client, "/Account/Register", registration.Build());
     }
 
-    public Task<HttpResponseMessage> SignInAsync(string password) =>
-        Html.SubmitAsync(Client, "/Account/Login", new Dictionary<string, string> { ["Email"] = Email, ["Password"] = password });
+    /// <summary>Signs in through the login form, completing two-step sign-in (and staff enrolment) when asked.</summary>
+    public Task<HttpResponseMessage> SignInAsync(string password) => MfaSteps.SignInAsync(Factory, Client, Email, password);
 
     public async Task SignOutAsync()
     {
-        var page = await Html.GetPageAsync(Client, "/Profile");
+        // The home page is open to anyone, so a staff member who still has to enrol can sign out from it too.
+        var page = await Html.GetPageAsync(Client, "/");
         var token = page.QuerySelector("form[action='/Account/Logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
         var response = await Client.PostAsync(new Uri("/Account/Logout", UriKind.Relative),
             new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));

@@ -18,7 +18,8 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 public class FraudWebFactory : WebApplicationFactory<Program>
 {
     public const string TestFingerprintKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="; // bytes 0..31
-    public const string Password = "Correct-Horse-9";
+    public const string TestModelSigningKey = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="; // bytes 32..63
+    public const string Password = "Quartz ledger violet 47 monsoon";
     public const int MaxFailedAccessAttempts = 3;
 
     private int _userCounter;
@@ -48,6 +49,17 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         // Mail links point here; Host headers other than these are refused (the browser tests use 127.0.0.1).
         ["FraudWeb:PublicBaseUrl"] = "https://localhost",
         ["AllowedHosts"] = "localhost;127.0.0.1",
+        ["Models:SigningKey"] = TestModelSigningKey,
+        // The suite signs in, registers and pays far more often than a person: limits far above it (tests lower them).
+        ["RateLimits:SignIn:PerIp"] = "100000",
+        ["RateLimits:SignIn:PerAccount"] = "100000",
+        ["RateLimits:Register:PerIp"] = "100000",
+        ["RateLimits:PasswordReset:PerIp"] = "100000",
+        ["RateLimits:PasswordReset:PerAccount"] = "100000",
+        ["RateLimits:AddCard:PerIp"] = "100000",
+        ["RateLimits:AddCard:PerAccount"] = "100000",
+        ["RateLimits:Payment:PerIp"] = "100000",
+        ["RateLimits:Payment:PerAccount"] = "100000",
         // Capture framework logs too, so the tests that look for card numbers in logs see everything.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",

@@ -1,6 +1,8 @@
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +22,7 @@ public sealed class ChildProcessTrainerTests : IDisposable
         // Arrange
         var data = LearningData.Noisy(2000, 4, 51);
         var options = new BoostedTreesOptions { NumberOfTrees = 30, NumberOfLeaves = 8, Threads = 1, BaggingFraction = 0.7, FeatureFraction = 0.8, Seed = 4 };
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
 
         // Act
         var child = trainer.Train(data, options, null, CancellationToken.None);
@@ -37,7 +39,7 @@ public sealed class ChildProcessTrainerTests : IDisposable
     {
         // Arrange: one class only, which the train verb refuses.
         var data = LearningData.Generate(300, 3, 52, (_, _) => false);
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
 
         // Act
         var error = Assert.Throws<RetrainingException>(() => trainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 5, Threads = 1 }, null, CancellationToken.None));
@@ -52,7 +54,7 @@ public sealed class ChildProcessTrainerTests : IDisposable
     {
         // Arrange: a training long enough to be cancelled mid-way.
         var data = LearningData.Noisy(200_000, 6, 53);
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
 
         // Act / Assert

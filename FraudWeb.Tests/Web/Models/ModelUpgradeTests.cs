@@ -17,6 +17,33 @@ namespace FraudWeb.Tests.Web.Models;
 /// </summary>
 public sealed class ModelUpgradeTests
 {
+    private static readonly ModelSigningKey FactoryKey = ModelSigningKey.Create(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey));
+
+    [Fact]
+    public async Task Start_ServingModelFileSwappedForUnsignedOne_RefusedAndANewModelServes()
+    {
+        // Arrange: the serving file replaced on disk by a valid model of the current schema, written without the key.
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        var swapped = FastTreeTrainer.Train(OldSchemaData(TransactionFeatures.Names.ToArray()), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
+        await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
+        {
+            ModelFile.Save(file, swapped, new ModelMetadata { Version = before.Version });
+        }
+
+        // Act
+        var initializer = app.Services.GetServices<IHostedService>().OfType<StartupInitializer>().Single();
+        await initializer.StartAsync(CancellationToken.None);
+
+        // Assert: the swapped file never served; a model signed with the key did.
+        var active = Assert.Single(await app.QueryAsync(db => db.ModelVersions.AsNoTracking().Where(m => m.Status == ModelStatus.Serving).ToListAsync()));
+        Assert.NotEqual(before.Version, active.Version);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
+        Assert.Contains("not signed", app.Logs.AllText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_ActiveModelOfOlderFeatureSchema_TrainsAndServesCurrentSchemaOldOneNotPromotable()
     {
@@ -29,7 +56,7 @@ public sealed class ModelUpgradeTests
         var oldModel = FastTreeTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
         await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
         {
-            ModelFile.Save(file, oldModel, new ModelMetadata { Version = before.Version });
+            ModelFile.Save(file, oldModel, new ModelMetadata { Version = before.Version }, FactoryKey);
         }
 
         // Act: start-up again
@@ -45,7 +72,7 @@ public sealed class ModelUpgradeTests
         Assert.Equal(active.Version, serving.Version);
         Assert.Equal(TransactionFeatures.Names, serving.Model.FeatureNames);
         await using var scope = app.Services.CreateAsyncScope();
-        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
         Assert.StartsWith("This version cannot serve: Model features [", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);
@@ -74,7 +101,7 @@ public sealed class ModelUpgradeTests
         Assert.Equal(active.Version, serving.Version);
         Assert.IsType<FastTreeModel>(serving.Model);
         await using var scope = app.Services.CreateAsyncScope();
-        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, CancellationToken.None);
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
         Assert.False(promoteOld.Succeeded);
         Assert.Contains("retired hand-written learner", Assert.Single(promoteOld.Errors).Message, StringComparison.Ordinal);
         Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current!.Version);

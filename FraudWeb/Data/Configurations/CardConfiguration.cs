@@ -10,9 +10,9 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
     {
         builder.ToTable("Cards");
         builder.HasKey(c => c.Id);
-        // HMAC-SHA256 hex; unique so the same card cannot be added twice (by anyone).
+        // HMAC-SHA256 hex; unique per holder only: a global index told anyone whether someone else holds a number (ADR 0003).
         builder.Property(c => c.Fingerprint).HasMaxLength(64).IsFixedLength().IsRequired();
-        builder.HasIndex(c => c.Fingerprint).IsUnique();
+        builder.HasIndex(c => new { c.CardHolderId, c.Fingerprint }).IsUnique();
         builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();

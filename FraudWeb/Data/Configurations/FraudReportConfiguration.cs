@@ -17,5 +17,7 @@ public sealed class FraudReportConfiguration : IEntityTypeConfiguration<FraudRep
         builder.Property(r => r.RowVersion).IsConcurrencyToken();
         builder.HasOne(r => r.Transaction).WithMany().HasForeignKey(r => r.TransactionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.TransactionId, r.Status });
+        // At most one open report per payment, decided by the database (two simultaneous submissions both pass a check).
+        builder.HasIndex(r => r.TransactionId).IsUnique().HasFilter("\"Status\" = 'Open'").HasDatabaseName("IX_FraudReports_TransactionId_Open");
     }
 }

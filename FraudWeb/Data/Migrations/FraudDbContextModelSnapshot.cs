@@ -95,11 +95,6 @@ namespace FraudWeb.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ActorEmail")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ActorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -127,6 +122,8 @@ namespace FraudWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
 
                     b.HasIndex("TimestampUtc");
 
@@ -184,9 +181,7 @@ namespace FraudWeb.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CardHolderId");
-
-                    b.HasIndex("Fingerprint")
+                    b.HasIndex("CardHolderId", "Fingerprint")
                         .IsUnique();
 
                     b.ToTable("Cards", (string)null);
@@ -335,6 +330,11 @@ namespace FraudWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_FraudReports_TransactionId_Open")
+                        .HasFilter("\"Status\" = 'Open'");
 
                     b.HasIndex("TransactionId", "Status");
 

@@ -152,3 +152,44 @@ public sealed class PublicSiteOptions
 
     public bool BehindTlsProxy { get; set; }
 }
+
+/// <summary>One rate-limit rule: permits per fixed window per client IP and per account; 0 turns that limit off.</summary>
+public sealed class RateLimitRule
+{
+    public int PerIp { get; set; }
+    public int PerAccount { get; set; }
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Section "RateLimits": one rule per policy (FraudWeb/README.md lists the defaults).</summary>
+public sealed class RateLimitOptions : IValidatableObject
+{
+    public const string Section = "RateLimits";
+
+    public RateLimitRule SignIn { get; set; } = new() { PerIp = 30, PerAccount = 10, Window = TimeSpan.FromMinutes(5) };
+    public RateLimitRule Register { get; set; } = new() { PerIp = 10, PerAccount = 0, Window = TimeSpan.FromHours(1) };
+    public RateLimitRule PasswordReset { get; set; } = new() { PerIp = 10, PerAccount = 5, Window = TimeSpan.FromMinutes(15) };
+    public RateLimitRule AddCard { get; set; } = new() { PerIp = 20, PerAccount = 10, Window = TimeSpan.FromHours(1) };
+    public RateLimitRule Payment { get; set; } = new() { PerIp = 120, PerAccount = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>The rules by policy name (the names [EnableRateLimiting] uses).</summary>
+    public IReadOnlyDictionary<string, RateLimitRule> GetRules() => new Dictionary<string, RateLimitRule>(StringComparer.Ordinal)
+    {
+        [nameof(SignIn)] = SignIn,
+        [nameof(Register)] = Register,
+        [nameof(PasswordReset)] = PasswordReset,
+        [nameof(AddCard)] = AddCard,
+        [nameof(Payment)] = Payment,
+    };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, rule) in GetRules())
+        {
+            if (rule.PerIp < 0 || rule.PerAccount < 0)
+                yield return new ValidationResult($"{Section}:{name}: PerIp and PerAccount must be 0 (off) or more.", [name]);
+            if (rule.Window <= TimeSpan.Zero || rule.Window > TimeSpan.FromDays(1))
+                yield return new ValidationResult($"{Section}:{name}:Window must be between 00:00:01 and 1.00:00:00.", [name]);
+        }
+    }
+}

@@ -19,6 +19,7 @@ public static class StartupChecks
         try
         {
             _ = services.GetRequiredService<CardKeyProvider>();
+            _ = services.GetRequiredService<ModelKeyProvider>();
             _ = services.GetRequiredService<RiskPolicy>();
             _ = services.GetRequiredService<PublicSite>();
             using var scope = services.CreateScope();

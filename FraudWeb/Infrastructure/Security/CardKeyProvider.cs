@@ -13,38 +13,12 @@ public sealed partial class CardKeyProvider
 
     public CardKeyProvider(IConfiguration configuration, IHostEnvironment environment, FraudWebPaths paths, ILogger<CardKeyProvider> logger)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(paths);
-        var configured = configuration[SettingName];
-        byte[] key;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            try
-            {
-                key = Convert.FromBase64String(configured.Trim());
-            }
-            catch (FormatException)
-            {
-                throw new ConfigurationException($"{SettingName} must be base64 (e.g. the output of `openssl rand -base64 32`).");
-            }
-        }
-        else if (environment.IsDevelopment())
-        {
-            var file = Path.Combine(paths.KeysDirectory, "card-fingerprint.key");
-            (key, var created) = SecretFiles.ReadOrCreate(file, 32);
-            if (created) LogGeneratedKey(logger, file);
-        }
-        else
-        {
-            throw new ConfigurationException(
-                $"{SettingName} is not set. Set it to a base64 key of at least 32 bytes (for example the environment variable " +
-                "Cards__FingerprintKey=$(openssl rand -base64 32)). Keep it out of the database and keep it stable: it identifies stored cards.");
-        }
-        if (key.Length < CardFingerprinter.MinimumKeyBytes)
-        {
-            throw new ConfigurationException($"{SettingName} must decode to at least {CardFingerprinter.MinimumKeyBytes} bytes.");
-        }
+        var key = SecretFiles.ResolveKey(configuration, environment, SettingName, CardFingerprinter.MinimumKeyBytes,
+            Path.Combine(paths.KeysDirectory, "card-fingerprint.key"),
+            $"{SettingName} is not set. Set it to a base64 key of at least 32 bytes (for example the environment variable " +
+            "Cards__FingerprintKey=$(openssl rand -base64 32)). Keep it out of the database and keep it stable: it identifies stored cards.",
+            file => LogGeneratedKey(logger, file));
         Fingerprinter = new CardFingerprinter(key);
     }
 

@@ -15,6 +15,7 @@ public enum SignInOutcome
     Failed,
     LockedOut,
     NotAllowed,
+    RequiresTwoFactor,
 }
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
@@ -62,6 +63,7 @@ public sealed partial class AccountService(
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
         if (result.IsLockedOut) return SignInOutcome.LockedOut;
+        if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
         return result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
     }
 
@@ -91,6 +93,8 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(resetUrl);
         var user = await users.FindByEmailAsync(emailAddress.Trim());
         if (user?.Email is null) return;
+        // A reset must not become a way around an administrator's lock.
+        if (AdminLock.IsLockedByAdmin(user)) return;
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var encoded = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         var url = resetUrl(user.Email, encoded);
@@ -106,7 +110,7 @@ public sealed partial class AccountService(
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
         const string invalid = "This reset link is not valid or has expired. Request a new one.";
-        if (user is null) return Result.Fail(ErrorCode.Invalid, invalid);
+        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
         {
@@ -119,8 +123,9 @@ public sealed partial class AccountService(
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
         {
-            // A successful reset also ends a lockout, as the person has proved they own the mailbox.
-            await users.SetLockoutEndDateAsync(user, null);
+            // A successful reset also ends a sign-in failure lockout, as the person has proved they own the mailbox;
+            // an administrator's lock set meanwhile stays.
+            if (!AdminLock.IsLockedByAdmin(user)) await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
             return Result.Ok;
         }

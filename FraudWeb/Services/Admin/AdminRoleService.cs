@@ -11,11 +11,12 @@ public sealed class AdminRoleService(
     FraudDbContext db,
     RoleManager<IdentityRole> roles,
     UserManager<ApplicationUser> users,
-    SignInManager<ApplicationUser> signIn,
     AdminGuard guard,
     AuditLog audit)
 {
-    /// <summary>NotFound when the role does not exist.</summary>
+    public const string OwnRoleMessage = "You cannot change the permissions of a role you hold; an administrator outside it must do it.";
+
+    /// <summary>NotFound when the role does not exist; Refused for a role the actor holds.</summary>
     public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permissions);
@@ -28,6 +29,9 @@ public sealed class AdminRoleService(
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
         var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
         if (refusal is not null) return refusal;
+        // Separation of duties: a role one holds is one's own permissions; someone outside it must change them.
+        if (await users.FindByIdAsync(actorId) is not { } actor || await users.IsInRoleAsync(actor, role.Name!))
+            return Result.Fail(ErrorCode.Refused, OwnRoleMessage);
         foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
         foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
         await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,
@@ -40,8 +44,6 @@ public sealed class AdminRoleService(
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        // The administrator making the change keeps their session, re-issued with the new permissions.
-        if (await users.FindByIdAsync(actorId) is { } actor && await users.IsInRoleAsync(actor, role.Name!)) await signIn.RefreshSignInAsync(actor);
         return Result.Ok;
     }
 }

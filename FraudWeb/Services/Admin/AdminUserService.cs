@@ -21,6 +21,8 @@ public sealed class AdminUserService(
 {
     private const string TargetUser = "user";
 
+    public const string OwnRolesMessage = "You cannot change your own roles; another administrator must do it.";
+
     /// <summary>The inputs errors can point at; the forms use the same names.</summary>
     public static class Fields
     {
@@ -59,7 +61,7 @@ public sealed class AdminUserService(
         var added = await users.AddToRoleAsync(user, role);
         if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The role could not be assigned.");
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
-            new { user.Email, Roles = new[] { role }, Details = Describe(holder) }, cancellationToken);
+            new { Roles = new[] { role }, HasProfile = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(email, resetUrl, cancellationToken);
@@ -73,7 +75,7 @@ public sealed class AdminUserService(
         if (user is null) return Result.NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
-        var before = holder is null ? null : Describe(holder);
+        var before = holder is null ? null : Snapshot(holder);
         try
         {
             if (holder is null)
@@ -90,7 +92,10 @@ public sealed class AdminUserService(
         {
             return Result.Fail(ErrorCode.Invalid, ex.Message);
         }
-        await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, before, Describe(holder), cancellationToken);
+        // Which fields changed, never their values: the log must not keep what erasure removes (ADR 0004).
+        var after = Snapshot(holder);
+        var changed = after.Keys.Where(k => before is null || !Equals(before[k], after[k])).ToList();
+        await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;
     }
@@ -115,7 +120,7 @@ public sealed class AdminUserService(
         if (locked)
         {
             await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            await users.SetLockoutEndDateAsync(user, AdminLock.Until);
             await users.UpdateSecurityStampAsync(user);
         }
         else
@@ -164,6 +169,8 @@ public sealed class AdminUserService(
             s.Users[id] = (wanted.ToHashSet(StringComparer.Ordinal), active);
         }, cancellationToken);
         if (refusal is not null) return refusal;
+        // Separation of duties: whoever may manage users must not grant themself more (or quietly drop a duty).
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, OwnRolesMessage);
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
         if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, "The roles could not be changed.");
@@ -173,7 +180,6 @@ public sealed class AdminUserService(
         await audit.AppendAsync(actorId, AuditActions.UserRoles, TargetUser, id, new { Roles = current.Order() }, new { Roles = wanted.Order() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (id == actorId) await signIn.RefreshSignInAsync(user);
         return Result.Ok;
     }
 
@@ -205,11 +211,12 @@ public sealed class AdminUserService(
 
     private bool IsLocked(ApplicationUser user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();
 
-    private static object Describe(CardHolder holder) => new
+    /// <summary>The personal fields as comparable values, only to tell which changed; never written anywhere.</summary>
+    private static Dictionary<string, object?> Snapshot(CardHolder holder) => new(StringComparer.Ordinal)
     {
-        holder.FullName,
-        holder.PhoneNumber,
-        DateOfBirth = holder.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        holder.Address,
+        [nameof(CardHolder.FullName)] = holder.FullName,
+        [nameof(CardHolder.PhoneNumber)] = holder.PhoneNumber,
+        [nameof(CardHolder.DateOfBirth)] = holder.DateOfBirth,
+        [nameof(CardHolder.Address)] = holder.Address,
     };
 }

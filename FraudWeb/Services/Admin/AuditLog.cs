@@ -1,7 +1,6 @@
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Admin;
 
@@ -16,8 +15,13 @@ public static class AuditActions
     public const string UserDelete = "user.delete";
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
+    public const string AdminCreatedByCommand = "user.create-admin";
+    public const string ReviewDecide = "review.decide";
+    public const string ModelPromote = "model.promote";
+    public const string ModelRollback = "model.rollback";
 
-    public static IReadOnlyList<string> All { get; } = [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions];
+    public static IReadOnlyList<string> All { get; } =
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback];
 }
 
 /// <summary>
@@ -29,11 +33,13 @@ public sealed class AuditLog(FraudDbContext db, TimeProvider clock)
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Adds an entry to the unit of work; the caller's SaveChanges writes it with the change.</summary>
-    public async Task AppendAsync(string actorId, string action, string targetType, string targetId, object? before, object? after, CancellationToken cancellationToken)
+    /// <remarks>Snapshots must hold no personal data (ADR 0004): ids, roles, flags and field names, never values about a person.</remarks>
+    public Task AppendAsync(string actorId, string action, string targetType, string targetId, object? before, object? after, CancellationToken cancellationToken)
     {
-        var actorEmail = await db.Users.Where(u => u.Id == actorId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken) ?? "";
-        db.Set<AuditEntry>().Add(AuditEntry.Record(actorId, actorEmail, action, targetType, targetId,
+        cancellationToken.ThrowIfCancellationRequested();
+        db.Set<AuditEntry>().Add(AuditEntry.Record(actorId, action, targetType, targetId,
             before is null ? null : JsonSerializer.Serialize(before, Json), after is null ? null : JsonSerializer.Serialize(after, Json),
             clock.GetUtcNow().UtcDateTime));
+        return Task.CompletedTask;
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                 return Result.Fail<long>(ErrorCode.Invalid, "Choose one of the offered credit limits.", Fields.CreditLimit);
             }
             var fingerprint = keys.Fingerprinter.Fingerprint(number);
-            if (await db.Cards.AnyAsync(c => c.Fingerprint == fingerprint, cancellationToken))
+            if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint, cancellationToken))
             {
                 return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
             }
@@ -61,7 +61,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         }
         catch (DbUpdateException)
         {
-            // Two simultaneous adds of the same card: the unique fingerprint index decides.
+            // Two simultaneous adds of the same card by this holder: the unique (holder, fingerprint) index decides.
             db.Entry(card).State = EntityState.Detached;
             return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
         }

@@ -24,7 +24,9 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         {
             throw new ArgumentException("Header values cannot contain line breaks.");
         }
-        Directory.CreateDirectory(PickupDirectory);
+        // Messages carry reset links: owner-only folder and files (0700/0600) where the OS has Unix modes.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(PickupDirectory);
+        else Directory.CreateDirectory(PickupDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var now = clock.GetUtcNow();
         var id = Guid.NewGuid().ToString("N");
         var message = new StringBuilder()
@@ -39,7 +41,13 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
             .Append(htmlBody.ReplaceLineEndings("\r\n"))
             .Append("\r\n");
         var file = Path.Combine(PickupDirectory, $"{now:yyyyMMdd-HHmmss}-{id}.eml");
-        await File.WriteAllTextAsync(file, message.ToString(), cancellationToken);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(file, fileOptions))
+        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            await writer.WriteAsync(message.ToString().AsMemory(), cancellationToken);
+        }
         LogWritten(logger, file);
     }
 

@@ -4,6 +4,7 @@ using FraudWeb.Domain.IO;
 using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Security;
 
 namespace FraudWeb.Services.Models;
 
@@ -13,7 +14,7 @@ namespace FraudWeb.Services.Models;
 /// lock, fixes its thread count for the whole process and forces full garbage collections, and on a small machine its
 /// threads compete with requests; in its own process the web app keeps its latency (docs/decisions/0006).
 /// </summary>
-public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ILogger<ChildProcessTrainer> logger)
+public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ModelKeyProvider signingKey, ILogger<ChildProcessTrainer> logger)
 {
     private const string LabelColumn = "tx_fraud";
 
@@ -35,7 +36,7 @@ public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ILogger<Chi
             progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Training table of {train.Rows} rows written in {clock.Elapsed.TotalSeconds:F2} s."));
             Run(Arguments(table, model, options), cancellationToken);
             using var stream = File.OpenRead(model);
-            return ModelFile.Load(stream, train.FeatureNames).Model;
+            return ModelFile.Load(stream, signingKey.Key, train.FeatureNames).Model;
         }
         finally
         {
@@ -87,6 +88,8 @@ public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ILogger<Chi
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
+        // The child signs the file with the installation's key; the environment keeps it off the visible command line.
+        start.Environment[ModelKeyProvider.EnvironmentVariable] = signingKey.Base64;
         using var process = Process.Start(start) ?? throw new RetrainingException("The training process could not be started.");
         try
         {

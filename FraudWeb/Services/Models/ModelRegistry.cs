@@ -10,6 +10,8 @@ using FraudWeb.Infrastructure.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
+using FraudWeb.Services.Admin;
+
 namespace FraudWeb.Services.Models;
 
 /// <summary>Where one training's time went (the bench-retrain verb prints these).</summary>
@@ -32,7 +34,9 @@ public sealed partial class ModelRegistry(
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
     ChildProcessTrainer childProcessTrainer,
+    ModelSigningKey signingKey,
     ModelChartsStore charts,
+    AuditLog audit,
     ILogger<ModelRegistry> logger)
 {
     public Task<bool> HasServingVersionAsync(CancellationToken cancellationToken) =>
@@ -110,7 +114,7 @@ public sealed partial class ModelRegistry(
         var promote = outcome.Decision.Promote || champion is null;
         if (promote)
         {
-            await ServeAsync(registered, now, cancellationToken);
+            await ServeAsync(registered, now, null, cancellationToken);
         }
         else
         {
@@ -124,32 +128,35 @@ public sealed partial class ModelRegistry(
     }
 
     /// <summary>Serves the given non-serving version (administrators); fails when it is unknown, serving or its file is bad.</summary>
-    public async Task<Result> PromoteAsync(long id, CancellationToken cancellationToken)
+    public async Task<Result> PromoteAsync(long id, string actorId, CancellationToken cancellationToken)
     {
         var target = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (target is null) return Result.NotFound("This model version does not exist.");
         if (target.IsServing) return Result.Fail(ErrorCode.Conflict, "This version is already serving.");
-        return await SwapToAsync(target, cancellationToken);
+        return await SwapToAsync(target, new(actorId, AuditActions.ModelPromote), cancellationToken);
     }
 
     /// <summary>Serves the version that served before the current one.</summary>
-    public async Task<Result> RollbackAsync(CancellationToken cancellationToken)
+    public async Task<Result> RollbackAsync(string actorId, CancellationToken cancellationToken)
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var previous = await db.ModelVersions.AsNoTracking()
             .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
             .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
         if (previous is null) return Result.Fail(ErrorCode.Unavailable, "There is no earlier serving version to roll back to.");
-        return await SwapToAsync(previous, cancellationToken);
+        return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
     }
 
-    private async Task<Result> SwapToAsync(ModelVersion target, CancellationToken cancellationToken)
+    /// <summary>Who asked for a swap and as what, for the audit log.</summary>
+    private sealed record AuditedBy(string ActorId, string Action);
+
+    private async Task<Result> SwapToAsync(ModelVersion target, AuditedBy by, CancellationToken cancellationToken)
     {
         IFraudModel model;
         try
         {
             await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
-            (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
         }
         catch (ModelFormatException ex)
         {
@@ -162,7 +169,7 @@ public sealed partial class ModelRegistry(
         }
         try
         {
-            await ServeAsync(target, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            await ServeAsync(target, clock.GetUtcNow().UtcDateTime, by, cancellationToken);
         }
         catch (DomainException ex)
         {
@@ -192,7 +199,7 @@ public sealed partial class ModelRegistry(
         try
         {
             await using var stream = File.OpenRead(path);
-            var (model, _) = ModelFile.Load(stream, TransactionFeatures.Names);
+            var (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
             servingModel.Promote(new ServingSnapshot(model, active.Version));
             LogLoaded(logger, active.Version);
             return true;
@@ -210,7 +217,7 @@ public sealed partial class ModelRegistry(
         var temp = path + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            ModelFile.Save(stream, model, metadata);
+            ModelFile.Save(stream, model, metadata, signingKey);
             await stream.FlushAsync(cancellationToken);
             stream.Flush(flushToDisk: true);
         }
@@ -222,12 +229,19 @@ public sealed partial class ModelRegistry(
     /// SQLite checks the unique serving index row by row and EF Core does not order updates by a filtered index, so
     /// the retired row is saved first, on its own; a concurrent promotion elsewhere makes the second save fail.
     /// </summary>
-    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, CancellationToken cancellationToken)
+    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        var before = serving?.Version;
         target.Promote(serving, nowUtc);
         await db.SaveChangesAsync(cancellationToken);
+        // An administrator's swap is audited in the same transaction; automatic promotions are in the registry itself.
+        if (by is not null)
+        {
+            await audit.AppendAsync(by.ActorId, by.Action, "model", target.Id.ToString(CultureInfo.InvariantCulture),
+                new { Serving = before }, new { Serving = target.Version }, cancellationToken);
+        }
         if (target.Id == 0) db.ModelVersions.Add(target);
         else db.ModelVersions.Update(target);
         await db.SaveChangesAsync(cancellationToken);

@@ -7,6 +7,7 @@ namespace FraudWeb.Services.Reports;
 /// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (a disputed decline or review).</summary>
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 {
+    public const string AlreadyReported = "You have already reported this payment; an analyst is looking at it.";
     public const string AlreadyRefunded = "This payment was confirmed as fraud and refunded to your card; there is nothing more to report.";
     public const string WentThrough = "This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".";
 
@@ -24,7 +25,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         if (transaction is null) return Result.Fail<long>(ErrorCode.NotFound, "Not found.");
         if (await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
-            return Result.Fail<long>(ErrorCode.Conflict, "You have already reported this payment; an analyst is looking at it.");
+            return Result.Fail<long>(ErrorCode.Conflict, AlreadyReported);
         }
         // After the open-report check, so a report decided meanwhile is seen as refunded: the refund is final.
         if (await db.Transactions.AnyAsync(t => t.Id == transactionId && t.RefundedUtc != null, cancellationToken))
@@ -42,7 +43,16 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
             return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Reason);
         }
         db.FraudReports.Add(report);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A simultaneous report won: the filtered unique index on open reports refused this one.
+            db.Entry(report).State = EntityState.Detached;
+            return Result.Fail<long>(ErrorCode.Conflict, AlreadyReported);
+        }
         return Result.Success(report.Id);
     }
 }

@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Retraining;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,22 +16,27 @@ public sealed record ReviewDecision(long TransactionId, long? ReportId, Guid? Re
 /// Deciding the analysts' queue: labels the transaction (ground truth for retraining) and closes the report in one
 /// save. The queue itself is a screen (ViewModelBuilders/ReviewQueueViewModelBuilder).
 /// </summary>
-public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, TimeProvider clock)
+public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, AuditLog audit, TimeProvider clock)
 {
     /// <summary>
     /// Records the analyst's decision; a clear message when someone else decided first. On a payment held for review
     /// the label also settles it (charged or declined) in the same save, so a payment is charged at most once; fraud
     /// confirmed on a charged payment refunds it in that save too (the card's balance token makes a race retry).
+    /// Refused when the payment is on the analyst's own card: deciding it could refund oneself.
     /// </summary>
-    public async Task<Result> DecideAsync(ReviewDecision decision, string analyst, CancellationToken cancellationToken)
+    public async Task<Result> DecideAsync(ReviewDecision decision, string analystId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
+        if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken))
+            return Result.Fail(ErrorCode.Refused, OwnPayment);
+        // Labels keep recording the analyst's name, as before.
+        var analyst = await db.Users.Where(u => u.Id == analystId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) ?? analystId;
         var now = clock.GetUtcNow().UtcDateTime;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var result = await DecideOnceAsync(decision, analyst, now, cancellationToken);
+                var result = await DecideOnceAsync(decision, analystId, analyst, now, cancellationToken);
                 if (result.Succeeded) signal.Wake();
                 return result;
             }
@@ -56,7 +62,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Ti
         }
     }
 
-    private async Task<Result> DecideOnceAsync(ReviewDecision model, string analyst, DateTime now, CancellationToken cancellationToken)
+    private async Task<Result> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DateTime now, CancellationToken cancellationToken)
     {
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
@@ -64,6 +70,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Ti
         if (transaction is null) return Result.Fail(ErrorCode.NotFound, "This transaction does not exist.");
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
+        var before = new { Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         if (model.ReportId is { } reportId)
         {
             var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
@@ -77,12 +84,17 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Ti
             if (transaction.Label != FraudLabel.Unknown) return Result.Fail(ErrorCode.Conflict, AlreadyDecided);
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
-        // Label, settlement or refund, card balance and report status are written in one save: never half-recorded.
+        await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
+            new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null },
+            cancellationToken);
+        // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;
     }
 
     private const int MaxAttempts = 3;
+
+    public const string OwnPayment = "You cannot decide a payment made with your own card; another analyst must do it.";
 
     public const string CardBusy = "The card was being used at the same moment; please decide again.";
 

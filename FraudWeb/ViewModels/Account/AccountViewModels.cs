@@ -12,7 +12,7 @@ public sealed class RegisterViewModel : PersonalDetailsFields
     public string? Email { get; set; }
 
     [Required(ErrorMessage = "Choose a password.")]
-    [StringLength(100, MinimumLength = 8, ErrorMessage = "The password must be at least 8 characters.")]
+    [StringLength(128, MinimumLength = 12, ErrorMessage = "The password must be 12 to 128 characters.")]
     [DataType(DataType.Password)]
     [Display(Name = "Password")]
     public string? Password { get; set; }
@@ -61,7 +61,7 @@ public sealed class ResetPasswordViewModel
     public string? Token { get; set; }
 
     [Required(ErrorMessage = "Choose a new password.")]
-    [StringLength(100, MinimumLength = 8, ErrorMessage = "The password must be at least 8 characters.")]
+    [StringLength(128, MinimumLength = 12, ErrorMessage = "The password must be 12 to 128 characters.")]
     [DataType(DataType.Password)]
     [Display(Name = "New password")]
     public string? Password { get; set; }
@@ -81,7 +81,7 @@ public sealed class ChangePasswordViewModel
     public string? CurrentPassword { get; set; }
 
     [Required(ErrorMessage = "Choose a new password.")]
-    [StringLength(100, MinimumLength = 8, ErrorMessage = "The password must be at least 8 characters.")]
+    [StringLength(128, MinimumLength = 12, ErrorMessage = "The password must be 12 to 128 characters.")]
     [DataType(DataType.Password)]
     [Display(Name = "New password")]
     public string? NewPassword { get; set; }

@@ -124,7 +124,8 @@ public sealed class AuditQueryViewModel
     public int Page { get; set; } = 1;
 }
 
-public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string ActorEmail, string Action, string TargetType, string TargetId,
+/// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), or "deleted account".</summary>
+public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Actor, string Action, string TargetType, string TargetId,
     string? Before, string? After);
 
 public sealed class AuditListViewModel

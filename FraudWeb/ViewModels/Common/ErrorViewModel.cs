@@ -9,6 +9,7 @@ public sealed record ErrorViewModel(int StatusCode, string Title, string Message
         403 => new(403, "Not allowed", "You don't have permission to see this page.", requestId),
         404 => new(404, "Page not found", "The page you asked for doesn't exist, or isn't yours to see.", requestId),
         405 => new(405, "Not allowed", "That action can't be done this way.", requestId),
+        429 => new(429, "Too many attempts", "You have tried this too often in a short time. Please wait a few minutes, then try again.", requestId),
         413 => new(413, "Too large", "The request was larger than we accept.", requestId),
         503 => new(503, "Temporarily unavailable", "This service is not available right now. Please try again shortly.", requestId),
         >= 400 and < 500 => new(statusCode, "Request problem", "The request could not be completed.", requestId),

@@ -23,4 +23,5 @@ public sealed class ProfileViewModel
 }
 
 /// <summary>Daily series for the spending and risk chart.</summary>
-public sealed record ChartDataViewModel(IReadOnlyList<string> Days, IReadOnlyList<decimal> Spend, IReadOnlyList<int?> MaxRisk);
+/// <summary>Per day: charged spend and how many payments were stopped (held or declined); no risk scores for card holders.</summary>
+public sealed record ChartDataViewModel(IReadOnlyList<string> Days, IReadOnlyList<decimal> Spend, IReadOnlyList<int> Stopped);

@@ -37,11 +37,12 @@ public sealed class TransactionResultViewModel
     public required Decision? Decision { get; init; }
     /// <summary>Where the payment stands now (<see cref="PaymentStatusRule"/>).</summary>
     public required PaymentStatus Status { get; init; }
-    public int? RiskScore { get; init; }
-    public string? ModelVersion { get; init; }
     public string? DeclineReason { get; init; }
-    public double? ScoringMilliseconds { get; init; }
-    public required IReadOnlyList<VerdictReason> Reasons { get; init; }
+    /// <summary>
+    /// The verdict's reasons in plain words only: the exact score, feature values and contributions would let a
+    /// fraudster tune payments until they pass, so they stay on staff screens.
+    /// </summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
     public decimal AvailableCredit { get; init; }
     /// <summary>A held payment's outcome once reviewed (null while it waits).</summary>
     public ReviewSettlement? Settlement { get; init; }

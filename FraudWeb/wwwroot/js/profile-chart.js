@@ -1,4 +1,4 @@
-// Spending and risk chart on the profile page. Loaded as a file (no inline script) so the CSP can forbid inline code.
+// Spending and stopped-payments chart on the profile page. Loaded as a file (no inline script) so the CSP can forbid inline code.
 (function () {
     'use strict';
     var canvas = document.getElementById('spendRiskChart');
@@ -18,7 +18,7 @@
                     labels: data.days,
                     datasets: [
                         { type: 'bar', label: 'Approved spend', data: data.spend, yAxisID: 'spend', backgroundColor: 'rgba(13, 110, 253, 0.5)' },
-                        { type: 'line', label: 'Highest risk score', data: data.maxRisk, yAxisID: 'risk', borderColor: '#dc3545', backgroundColor: '#dc3545', spanGaps: true, tension: 0.2 }
+                        { type: 'line', label: 'Payments held or declined', data: data.stopped, yAxisID: 'stopped', borderColor: '#dc3545', backgroundColor: '#dc3545', tension: 0.2 }
                     ]
                 },
                 options: {
@@ -27,7 +27,7 @@
                     interaction: { mode: 'index', intersect: false },
                     scales: {
                         spend: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'Spend' } },
-                        risk: { type: 'linear', position: 'right', min: 0, max: 99, grid: { drawOnChartArea: false }, title: { display: true, text: 'Risk (0-99)' } }
+                        stopped: { type: 'linear', position: 'right', beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false }, title: { display: true, text: 'Held or declined' } }
                     }
                 }
             });

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+using FraudWeb.Data;
+using FraudWeb.Tests.Web.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Accounts;
+
+/// <summary>An administrator's lock is its own state: the self-service password reset neither mails nor lifts it.</summary>
+public sealed class AdminLockTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    private async Task<(string Id, string Email)> AdminLockedCustomerAsync()
+    {
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var locked = await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        return (id, await factory.EmailOfAsync(id));
+    }
+
+    private int MailsTo(string email) => Directory.Exists(factory.MailDirectory)
+        ? Directory.GetFiles(factory.MailDirectory, "*.eml").Count(f => File.ReadAllText(f).Contains("To: " + email, StringComparison.Ordinal))
+        : 0;
+
+    [Fact]
+    public async Task ForgotPassword_AdminLockedAccount_SameConfirmationAndNoMail()
+    {
+        // Arrange
+        var (_, email) = await AdminLockedCustomerAsync();
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = email });
+
+        // Assert
+        Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
+        Assert.Equal(0, MailsTo(email));
+    }
+
+    [Fact]
+    public async Task ResetPassword_AdminLockedAccountWithValidToken_RefusedAndLockStays()
+    {
+        // Arrange
+        var (id, email) = await AdminLockedCustomerAsync();
+        string token;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            token = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync((await users.FindByIdAsync(id))!)));
+        }
+        using var client = factory.CreateBrowserClient();
+        var resetPath = $"/Account/ResetPassword?email={Uri.EscapeDataString(email)}&token={token}";
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/ResetPassword", new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Token"] = token, ["Password"] = "Reset-Pass-2024", ["ConfirmPassword"] = "Reset-Pass-2024",
+        }, resetPath);
+
+        // Assert
+        Assert.NotEqual("/Account/ResetPasswordConfirmation", response.Headers.Location?.OriginalString);
+        var lockoutEnd = await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.LockoutEnd).FirstAsync());
+        Assert.Equal(DateTimeOffset.MaxValue.Year, lockoutEnd!.Value.Year);
+        using var again = factory.CreateBrowserClient();
+        var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Reset-Pass-2024" });
+        Assert.Contains("/Account/Lockout", Html.Location(signIn), StringComparison.Ordinal);
+    }
+}

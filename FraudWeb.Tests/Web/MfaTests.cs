@@ -1,0 +1,209 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Tests.Web.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+
+namespace FraudWeb.Tests.Web;
+
+/// <summary>ASVS 2.8: authenticator-app two-step sign-in, required for staff, with recovery codes and lockout.</summary>
+public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    private static Task<HttpResponseMessage> PasswordOnlyAsync(HttpClient client, string email) =>
+        Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+
+    [Theory]
+    [InlineData(Roles.Analyst, "/Review")]
+    [InlineData(Roles.Analyst, "/Models")]
+    [InlineData(Roles.Admin, "/AdminUsers")]
+    [InlineData(Roles.Admin, "/AdminAudit")]
+    public async Task StaffPage_StaffWithoutMfa_RedirectsToEnrolment(string role, string url)
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(role));
+        using var client = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordOnlyAsync(client, email)).StatusCode);
+
+        // Act
+        var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Mfa", Html.Location(response));
+    }
+
+    [Fact]
+    public async Task Enrolment_StaffWithoutMfa_ShowsKeyAndQrCodeAndSignOutStillWorks()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+
+        // Act
+        var page = await Html.GetPageAsync(client, "/Account/Mfa");
+        var signOut = await Html.SubmitAsync(client, "/Account/Logout", [], "/Account/Mfa");
+
+        // Assert
+        Assert.NotNull(page.QuerySelector("[data-testid=mfa-required]"));
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("[data-testid=mfa-key]")?.TextContent));
+        Assert.StartsWith("data:image/png;base64,", page.QuerySelector("img[data-testid=mfa-qr]")!.GetAttribute("src"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal("/", Html.Location(signOut));
+    }
+
+    [Fact]
+    public async Task Enable_CorrectCode_ShowsTenRecoveryCodesAndStaffPagesOpen()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+
+        // Act
+        var codes = await MfaSteps.EnrolAsync(client);
+        var review = await client.GetAsync(new Uri("/Review", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(10, codes.Distinct().Count());
+        Assert.Equal(HttpStatusCode.OK, review.StatusCode);
+    }
+
+    [Fact]
+    public async Task Enable_WrongCode_ShowsErrorAndStaysOff()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Enable", new Dictionary<string, string> { ["Form.Code"] = "000000" }, "/Account/Mfa");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("not correct", StringComparison.Ordinal));
+        Assert.False(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).TwoFactorEnabled)));
+    }
+
+    [Fact]
+    public async Task Login_EnrolledUser_AsksForCodeAndSignsInOnlyWithIt()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        var afterPassword = await PasswordOnlyAsync(client, email);
+        var beforeCode = await client.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var second = await MfaSteps.SecondStepAsync(factory, client, email, Html.Location(afterPassword));
+        var afterCode = await client.GetAsync(new Uri("/Profile", UriKind.Relative));
+
+        // Assert
+        Assert.StartsWith("/Account/Mfa/SignIn", Html.Location(afterPassword), StringComparison.Ordinal);
+        Assert.Contains("/Account/Login", Html.Location(beforeCode), StringComparison.Ordinal);
+        Assert.Equal("/Profile", Html.Location(second));
+        Assert.Equal(HttpStatusCode.OK, afterCode.StatusCode);
+    }
+
+    [Fact]
+    public async Task Recovery_CodeUsedTwice_SignsInOnlyOnce()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        IReadOnlyList<string> codes;
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            codes = await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var first = factory.CreateBrowserClient();
+        using var second = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(first, email);
+        await PasswordOnlyAsync(second, email);
+        var fields = new Dictionary<string, string> { ["RecoveryCode"] = codes[0] };
+
+        // Act
+        var used = await Html.SubmitAsync(first, "/Account/Mfa/Recovery", fields);
+        var reused = await Html.SubmitAsync(second, "/Account/Mfa/Recovery", fields);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(used));
+        Assert.Equal(HttpStatusCode.OK, reused.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(reused)), m => m.Contains("not correct", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SecondStep_RepeatedWrongCodes_LocksAccount()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var client = factory.CreateBrowserClient();
+        var formPage = Html.Location(await PasswordOnlyAsync(client, email));
+        var key = await MfaSteps.AuthenticatorKeyAsync(factory, email);
+        var wrong = MfaSteps.CodeFor(key) == "123456" ? "654321" : "123456";
+        HttpResponseMessage last = new(HttpStatusCode.OK);
+
+        // Act
+        for (var i = 0; i < 5; i++)
+        {
+            last = await Html.SubmitAsync(client, "/Account/Mfa/SignIn", new Dictionary<string, string> { ["Code"] = wrong }, formPage);
+            if (last.StatusCode == HttpStatusCode.Redirect) break;
+        }
+
+        // Assert
+        Assert.Equal("/Account/Lockout", Html.Location(last));
+    }
+
+    [Fact]
+    public async Task SecondStep_StaffAskingToRememberBrowser_AskedForCodeNextTimeToo()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        await MfaSteps.EnrolAsync(client);
+        await Html.SubmitAsync(client, "/Account/Logout", [], "/Account/Mfa");
+        var formPage = Html.Location(await PasswordOnlyAsync(client, email));
+        Assert.Equal("/Profile", Html.Location(await MfaSteps.SecondStepAsync(factory, client, email, formPage, rememberBrowser: true)));
+        await Html.SubmitAsync(client, "/Account/Logout", [], "/Account/Mfa");
+
+        // Act
+        var again = await PasswordOnlyAsync(client, email);
+
+        // Assert
+        Assert.StartsWith("/Account/Mfa/SignIn", Html.Location(again), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Disable_CardHolder_TurnsOffButStaffCannot()
+    {
+        // Arrange
+        var holder = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        var admin = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin));
+        using var holderClient = factory.CreateBrowserClient();
+        using var adminClient = factory.CreateBrowserClient();
+        foreach (var (client, email) in new[] { (holderClient, holder), (adminClient, admin) })
+        {
+            await PasswordOnlyAsync(client, email);
+            await MfaSteps.EnrolAsync(client);
+        }
+
+        // Act
+        await Html.SubmitAsync(holderClient, "/Account/Mfa/Disable", [], "/Account/Mfa");
+        await Html.SubmitAsync(adminClient, "/Account/Mfa/Disable", [], "/Account/Mfa");
+
+        // Assert
+        Assert.False(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == holder).TwoFactorEnabled)));
+        Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == admin).TwoFactorEnabled)));
+    }
+}

@@ -1,0 +1,83 @@
+using FraudWeb.Authorization;
+using FraudWeb.Services.Accounts;
+using FraudWeb.ViewModelBuilders;
+using FraudWeb.ViewModels.Account;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+/// <summary>Two-step sign-in (authenticator app): enrolment, recovery codes, turning it off, and the second sign-in step.</summary>
+[Route("Account/Mfa")]
+public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) : Controller
+{
+    [HttpGet(""), AllowWithoutMfa]
+    public async Task<IActionResult> Index()
+    {
+        var page = await builder.BuildAsync(User);
+        return page.Succeeded ? View(page.Value) : RedirectToAction("Login", "Account");
+    }
+
+    [HttpPost("Enable"), AllowWithoutMfa]
+    public async Task<IActionResult> Enable([Bind(Prefix = "Form")] EnableMfaViewModel form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (ModelState.IsValid)
+        {
+            var enabled = await mfa.EnableAsync(User, form.Code!);
+            // The codes are shown once, in this response, and never stored readable.
+            if (enabled.Succeeded) return View("RecoveryCodes", enabled.Value);
+            foreach (var error in enabled.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
+        }
+        var page = await builder.BuildAsync(User, form);
+        return page.Succeeded ? View(nameof(Index), page.Value) : RedirectToAction("Login", "Account");
+    }
+
+    [HttpPost("Disable")]
+    public async Task<IActionResult> Disable()
+    {
+        var result = await mfa.DisableAsync(User);
+        TempData["Message"] = result.Succeeded ? "Two-step sign-in is off." : result.Errors[0].Message;
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpGet("SignIn"), AllowAnonymous]
+    public async Task<IActionResult> SignIn(string? returnUrl = null, bool rememberMe = false) =>
+        await mfa.HasPendingSecondStepAsync() ? View(new MfaSignInViewModel { ReturnUrl = returnUrl, RememberMe = rememberMe }) : View("SecondStepExpired");
+
+    [HttpPost("SignIn"), AllowAnonymous]
+    public async Task<IActionResult> SignIn(MfaSignInViewModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        return Outcome(await mfa.SignInWithCodeAsync(model.Code!, model.RememberMe, model.RememberBrowser), model.ReturnUrl, "Code", model);
+    }
+
+    [HttpGet("Recovery"), AllowAnonymous]
+    public async Task<IActionResult> Recovery(string? returnUrl = null) =>
+        await mfa.HasPendingSecondStepAsync() ? View(new MfaRecoveryViewModel { ReturnUrl = returnUrl }) : View("SecondStepExpired");
+
+    [HttpPost("Recovery"), AllowAnonymous]
+    public async Task<IActionResult> Recovery(MfaRecoveryViewModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        return Outcome(await mfa.SignInWithRecoveryCodeAsync(model.RecoveryCode!), model.ReturnUrl, "RecoveryCode", model);
+    }
+
+    private IActionResult Outcome(SignInOutcome outcome, string? returnUrl, string field, object model)
+    {
+        switch (outcome)
+        {
+            case SignInOutcome.Succeeded:
+                return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToAction("Index", "Profile");
+            case SignInOutcome.LockedOut:
+                return RedirectToAction("Lockout", "Account");
+            case SignInOutcome.NotAllowed:
+                return View("SecondStepExpired");
+            default:
+                ModelState.AddModelError(field, "That code is not correct.");
+                return View(model);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace FraudWeb.Infrastructure;
+
+/// <summary>Names of the rate-limit policies, used by [EnableRateLimiting] and as keys under "RateLimits".</summary>
+public static class RateLimitPolicies
+{
+    public const string SignIn = "SignIn";
+    public const string Register = "Register";
+    public const string PasswordReset = "PasswordReset";
+    public const string AddCard = "AddCard";
+    public const string Payment = "Payment";
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using FraudWeb.Infrastructure.Options;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Infrastructure;
+
+/// <summary>
+/// Built-in rate limiting for the abuse-prone POSTs (ASVS 2.2.1, 11.1.4). Each named policy limits per client IP; the
+/// global limiter adds a per-account limit on the same endpoints, keyed by the signed-in user id or, on anonymous
+/// account forms, by the email typed, so neither many accounts from one address nor many addresses against one
+/// account get through. Limits come from the "RateLimits" section.
+/// </summary>
+public static class RateLimitingServiceCollectionExtensions
+{
+    /// <summary>Where the account key read from a form is kept for the global limiter (which cannot read the body).</summary>
+    private const string AccountKeyItem = "FraudWeb.RateLimitAccount";
+
+    public static IServiceCollection AddFraudRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, configured) =>
+        {
+            var rules = configured.Value.GetRules();
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+                // The body stays empty, so the status-code page renders the friendly 429 page.
+                return ValueTask.CompletedTask;
+            };
+            foreach (var (name, rule) in rules)
+            {
+                options.AddPolicy(name, context => rule.PerIp <= 0
+                    ? RateLimitPartition.GetNoLimiter("off")
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientAddress(context), _ => Window(rule.PerIp, rule.Window)));
+            }
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+                if (policy is null || !rules.TryGetValue(policy, out var rule) || rule.PerAccount <= 0
+                    || AccountKey(context) is not { } account)
+                {
+                    return RateLimitPartition.GetNoLimiter("none");
+                }
+                return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{account}", _ => Window(rule.PerAccount, rule.Window));
+            });
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Before the rate limiter: on the anonymous account forms, reads the (small, size-limited) form once so the email can
+    /// key the per-account limit; model binding reuses the parsed form.
+    /// </summary>
+    public static WebApplication UseFraudRateLimiting(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(async (context, next) =>
+        {
+            var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+            if (policy is not null && context.User.Identity?.IsAuthenticated != true && context.Request.HasFormContentType)
+            {
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                var email = form["Email"].ToString().Trim();
+                if (email.Length > 0) context.Items[AccountKeyItem] = "email:" + email.ToUpperInvariant();
+            }
+            await next(context);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static string? AccountKey(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId
+            ? "user:" + userId
+            : context.Items[AccountKeyItem] as string;
+
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
+    {
+        PermitLimit = permits,
+        Window = window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}

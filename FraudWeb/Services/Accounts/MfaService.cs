@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using FraudWeb.Data;
+using Microsoft.AspNetCore.Identity;
+
+namespace FraudWeb.Services.Accounts;
+
+/// <summary>An authenticator app's enrolment: the shared key as people type it and the otpauth URI a QR code carries.</summary>
+public sealed record AuthenticatorEnrolment(bool Enabled, string SharedKey, string AuthenticatorUri, bool MfaRequired, int RecoveryCodesLeft);
+
+/// <summary>
+/// ASVS 2.8: authenticator-app TOTP with Identity's own token provider and recovery codes. Staff (Analyst, Admin)
+/// must use it and may not turn it off or have a browser remembered; card holders may opt in.
+/// </summary>
+public sealed partial class MfaService(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ILogger<MfaService> logger)
+{
+    public const int RecoveryCodeCount = 10;
+    private const string Issuer = "FraudWeb";
+
+    public static bool IsStaff(ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.IsInRole(Roles.Analyst) || principal.IsInRole(Roles.Admin);
+    }
+
+    /// <summary>Whether the signed-in person must enrol before using the site's staff pages.</summary>
+    public async Task<bool> MustEnrolAsync(ClaimsPrincipal principal)
+    {
+        if (!IsStaff(principal)) return false;
+        var user = await users.GetUserAsync(principal);
+        return user is not null && !await users.GetTwoFactorEnabledAsync(user);
+    }
+
+    /// <summary>The key to enrol with (created on first use), or the state of an existing enrolment.</summary>
+    public async Task<Result<AuthenticatorEnrolment>> GetEnrolmentAsync(ClaimsPrincipal principal)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null) return Result.Fail<AuthenticatorEnrolment>(ErrorCode.NotFound, "Please sign in again.");
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("No authenticator key was stored.");
+            // A new key renews the security stamp, which would end this very session at its next request.
+            await signIn.RefreshSignInAsync(user);
+        }
+        var account = Uri.EscapeDataString(user.Email ?? user.UserName ?? user.Id);
+        var uri = $"otpauth://totp/{Issuer}:{account}?secret={key}&issuer={Issuer}&digits=6";
+        return Result.Success(new AuthenticatorEnrolment(await users.GetTwoFactorEnabledAsync(user), FormatKey(key), uri,
+            IsStaff(principal), await users.CountRecoveryCodesAsync(user)));
+    }
+
+    /// <summary>Checks a code from the app against the pending key, turns 2FA on and returns new recovery codes (shown once).</summary>
+    public async Task<Result<IReadOnlyList<string>>> EnableAsync(ClaimsPrincipal principal, string code)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, "Please sign in again.");
+        var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
+        if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, "That code is not correct. Enter the current 6-digit code from your app.", "Code");
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        // Enabling renewed the security stamp; keep this session (its owner just proved the second factor).
+        await signIn.RefreshSignInAsync(user);
+        LogEnabled(logger, user.Id);
+        return Result.Success<IReadOnlyList<string>>(codes);
+    }
+
+    /// <summary>Turns 2FA off and forgets the key; refused for staff, for whom it is required.</summary>
+    public async Task<Result> DisableAsync(ClaimsPrincipal principal)
+    {
+        if (IsStaff(principal)) return Result.Fail(ErrorCode.Refused, "Two-step sign-in is required for staff accounts and cannot be turned off.");
+        var user = await users.GetUserAsync(principal);
+        if (user is null) return Result.Fail(ErrorCode.NotFound, "Please sign in again.");
+        // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
+        if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Ok;
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await signIn.ForgetTwoFactorClientAsync();
+        await signIn.RefreshSignInAsync(user);
+        LogDisabled(logger, user.Id);
+        return Result.Ok;
+    }
+
+    /// <summary>Whether a password has been checked and the second step is pending.</summary>
+    public async Task<bool> HasPendingSecondStepAsync() => await signIn.GetTwoFactorAuthenticationUserAsync() is not null;
+
+    /// <summary>The second sign-in step with an authenticator code; failures count towards lockout.</summary>
+    public async Task<SignInOutcome> SignInWithCodeAsync(string code, bool rememberMe, bool rememberBrowser)
+    {
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null) return SignInOutcome.NotAllowed;
+        // Staff always give the second factor: a remembered browser would skip it.
+        var remember = rememberBrowser && !await IsStaffUserAsync(user);
+        return Outcome(await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), rememberMe, remember));
+    }
+
+    /// <summary>The second sign-in step with a recovery code (each works once).</summary>
+    public async Task<SignInOutcome> SignInWithRecoveryCodeAsync(string recoveryCode)
+    {
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return SignInOutcome.NotAllowed;
+        var code = recoveryCode.Replace(" ", "", StringComparison.Ordinal).Trim();
+        return Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
+    }
+
+    private async Task<bool> IsStaffUserAsync(ApplicationUser user)
+    {
+        var roles = await users.GetRolesAsync(user);
+        return roles.Contains(Roles.Analyst) || roles.Contains(Roles.Admin);
+    }
+
+    private static SignInOutcome Outcome(SignInResult result) =>
+        result.Succeeded ? SignInOutcome.Succeeded : result.IsLockedOut ? SignInOutcome.LockedOut : result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
+
+    private static string Normalize(string code) => code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+
+    /// <summary>Groups of four lower-case characters, easier to type into an app.</summary>
+    private static string FormatKey(string key)
+    {
+        var result = new StringBuilder();
+        for (var i = 0; i < key.Length; i += 4)
+        {
+            if (i > 0) result.Append(' ');
+            result.Append(key.AsSpan(i, Math.Min(4, key.Length - i)));
+        }
+        return result.ToString().ToLower(CultureInfo.InvariantCulture);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Two-step sign-in enabled for user {UserId}")]
+    private static partial void LogEnabled(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Two-step sign-in disabled for user {UserId}")]
+    private static partial void LogDisabled(ILogger logger, string userId);
+}

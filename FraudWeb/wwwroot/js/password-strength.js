@@ -1,0 +1,32 @@
+// Strength meter for new-password inputs marked data-password-strength. Advisory only: the server's validator
+// (same zxcvbn lists, score 3 or more) decides. Runs in the browser, so the password is never sent anywhere early.
+(function () {
+    'use strict';
+    var labels = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'];
+    var styles = ['bg-danger', 'bg-danger', 'bg-warning', 'bg-success', 'bg-success'];
+
+    function setUp(input) {
+        var meter = document.getElementById(input.getAttribute('data-password-strength'));
+        if (!meter || typeof window.zxcvbn !== 'function') return;
+        var bar = meter.querySelector('.progress-bar');
+        var text = meter.querySelector('[data-strength-text]');
+        var emailInput = document.getElementById('Email');
+        input.addEventListener('input', function () {
+            var value = input.value;
+            if (!value) {
+                bar.style.width = '0%';
+                text.textContent = '';
+                return;
+            }
+            var result = window.zxcvbn(value.slice(0, 128), emailInput && emailInput.value ? emailInput.value.split(/[@.\-_+]/) : []);
+            var score = value.length < 12 ? Math.min(result.score, 1) : result.score;
+            bar.className = 'progress-bar ' + styles[score];
+            bar.style.width = ((score + 1) * 20) + '%';
+            meter.querySelector('.progress').setAttribute('aria-valuenow', String(score));
+            var hint = value.length < 12 ? 'Use at least 12 characters.' : (result.feedback.warning || (result.feedback.suggestions[0] || ''));
+            text.textContent = labels[score] + (hint ? ' - ' + hint : '');
+        });
+    }
+
+    document.querySelectorAll('input[data-password-strength]').forEach(setUp);
+})();
