@@ -58,7 +58,8 @@ public sealed class StartupConfigurationTests : IDisposable
     [Fact]
     public async Task Start_ProductionWithoutPublicBaseUrl_OneLineNamingTheSettingExit1()
     {
-        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),
+            ("Models__SigningKey", FraudWebFactory.TestModelSigningKey));
 
         Assert.Equal(1, code);
         Assert.StartsWith("error: FraudWeb:PublicBaseUrl is not set;", stderr, StringComparison.Ordinal);
@@ -71,7 +72,7 @@ public sealed class StartupConfigurationTests : IDisposable
     public async Task Start_ProductionBadPublicSiteSetting_OneLineNamingTheSettingExit1(string name, string value, string expected)
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),
-            ("FraudWeb__PublicBaseUrl", "https://fraud.example.com"), (name, value));
+            ("Models__SigningKey", FraudWebFactory.TestModelSigningKey), ("FraudWeb__PublicBaseUrl", "https://fraud.example.com"), (name, value));
 
         Assert.Equal(1, code);
         Assert.StartsWith(expected, stderr, StringComparison.Ordinal);

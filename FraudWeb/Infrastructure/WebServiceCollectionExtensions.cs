@@ -86,7 +86,7 @@ public static class WebServiceCollectionExtensions
             });
             // HSTS is only sent on TLS requests, which includes those a known proxy forwards as https.
             app.UseHsts();
-            if (!app.Configuration.GetValue<bool>("FraudWeb:BehindTlsProxy")) app.UseHttpsRedirection();
+            app.UseMiddleware<RequireTlsMiddleware>();
         }
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseMiddleware<SecurityHeadersMiddleware>();

@@ -44,7 +44,6 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Seed:Trees"] = "40",
         ["Seed:Leaves"] = "8",
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["FraudWeb:BehindTlsProxy"] = "true",
         ["Cards:FingerprintKey"] = TestFingerprintKey,
         // Mail links point here; Host headers other than these are refused (the browser tests use 127.0.0.1).
         ["FraudWeb:PublicBaseUrl"] = "https://localhost",

@@ -39,16 +39,41 @@ public sealed class ForwardedHeadersTests(PublicSiteFactory factory)
     }
 
     [Fact]
-    public async Task Request_HttpsFromUnknownProxy_ForwardedHeaderIgnored()
+    public async Task Request_HttpsFromUnknownProxy_ForwardedHeaderIgnoredAndSentToPublicAddress()
     {
         // Act
-        var welcome = await SendAsync(UnknownProxy, "GET", "/");
-        var protectedPage = await SendAsync(UnknownProxy, "GET", "/Profile");
+        var page = await SendAsync(UnknownProxy, "GET", "/Account/Login");
 
-        // Assert: still plain HTTP to the app, so no HSTS and redirects stay on http (form pages refuse plain HTTP).
-        Assert.Equal(StatusCodes.Status200OK, welcome.Response.StatusCode);
-        Assert.True(string.IsNullOrEmpty(welcome.Response.Headers.StrictTransportSecurity));
-        Assert.StartsWith("http://" + PublicSiteFactory.PublicHost + "/Account/Login", protectedPage.Response.Headers.Location.ToString(), StringComparison.Ordinal);
+        // Assert: still plain HTTP to the app, so no HSTS, and the page is only served at the public https address.
+        Assert.Equal(StatusCodes.Status307TemporaryRedirect, page.Response.StatusCode);
+        Assert.Equal(PublicSiteFactory.PublicBaseUrl + "/Account/Login", page.Response.Headers.Location.ToString());
+        Assert.True(string.IsNullOrEmpty(page.Response.Headers.StrictTransportSecurity));
+    }
+
+    [Fact]
+    public async Task Post_PlainHttpFromUnknownProxy_400NamingHttps()
+    {
+        // Act
+        var post = await SendAsync(UnknownProxy, "POST", "/Account/Login", c =>
+        {
+            c.Request.ContentType = "application/x-www-form-urlencoded";
+            c.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("Email=a%40example.test&Password=x"));
+        });
+
+        // Assert
+        Assert.Equal(StatusCodes.Status400BadRequest, post.Response.StatusCode);
+        using var reader = new StreamReader(post.Response.Body);
+        Assert.Contains("HTTPS", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_PlainHttp_Answers()
+    {
+        // Act: load balancers probe over plain HTTP.
+        var health = await SendAsync(UnknownProxy, "GET", "/healthz");
+
+        // Assert
+        Assert.Equal(StatusCodes.Status200OK, health.Response.StatusCode);
     }
 
     private static void AssertSecureHostCookie(string name, string setCookie)

@@ -88,9 +88,12 @@ public sealed class SessionLifetimeTests(MovableClockFactory factory) : IClassFi
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         using var client = factory.CreateBrowserClient();
 
-        // Act
-        var response = await Html.SubmitAsync(client, "/Account/Login",
+        var password = await Html.SubmitAsync(client, "/Account/Login",
             new Dictionary<string, string> { ["Email"] = analyst.Email, ["Password"] = FraudWebFactory.Password, ["RememberMe"] = "true" });
+        Assert.StartsWith("/Account/Mfa/SignIn", Html.Location(password), StringComparison.Ordinal);
+
+        // Act: the second step carries "keep me signed in" on; staff get a session cookie anyway.
+        var response = await MfaSteps.SecondStepAsync(factory, client, analyst.Email, Html.Location(password));
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

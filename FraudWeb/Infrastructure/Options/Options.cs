@@ -149,8 +149,6 @@ public sealed class PublicSiteOptions
 
     /// <summary>Addresses or CIDR networks of the TLS proxies whose X-Forwarded-* headers are trusted; empty: loopback only.</summary>
     public string[] KnownProxies { get; set; } = [];
-
-    public bool BehindTlsProxy { get; set; }
 }
 
 /// <summary>One rate-limit rule: permits per fixed window per client IP and per account; 0 turns that limit off.</summary>
