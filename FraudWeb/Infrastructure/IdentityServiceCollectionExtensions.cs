@@ -22,7 +22,8 @@ public static class IdentityServiceCollectionExtensions
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.SignIn.RequireConfirmedAccount = false;
+                // Self-registered accounts sign in once their address is confirmed (staff-created ones are confirmed).
+                options.SignIn.RequireConfirmedEmail = true;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddDefaultTokenProviders()

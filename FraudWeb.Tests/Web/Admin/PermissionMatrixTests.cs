@@ -68,6 +68,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Home.Error"] = Anonymous,
         ["GET Account.Register"] = Anonymous,
         ["POST Account.Register"] = Anonymous,
+        ["GET Account.RegisterConfirmation"] = Anonymous,
+        ["GET Account.ConfirmEmail"] = Anonymous,
         ["GET Account.Login"] = Anonymous,
         ["POST Account.Login"] = Anonymous,
         ["GET Account.Lockout"] = Anonymous,

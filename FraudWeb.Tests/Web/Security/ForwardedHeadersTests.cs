@@ -92,7 +92,7 @@ public sealed class ForwardedHeadersTests(PublicSiteFactory factory)
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            Assert.True((await users.CreateAsync(new ApplicationUser { UserName = email, Email = email }, FraudWebFactory.Password)).Succeeded);
+            Assert.True((await users.CreateAsync(new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true }, FraudWebFactory.Password)).Succeeded);
         }
         using var reader = new StreamReader(loginPage.Response.Body);
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await reader.ReadToEndAsync());

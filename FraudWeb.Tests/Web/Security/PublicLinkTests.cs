@@ -44,7 +44,7 @@ public sealed class PublicLinkTests(PublicSiteFactory factory)
 
         // Assert
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
-        var message = MailTo(registered.Email).Single();
+        var message = Mailbox.MessageTo(factory, registered.Email, "Reset your FraudWeb password");
         Assert.Contains($"href=\"{PublicSiteFactory.PublicBaseUrl}/Account/ResetPassword?", message, StringComparison.Ordinal);
         Assert.DoesNotContain("://localhost", message, StringComparison.Ordinal);
     }
@@ -67,7 +67,5 @@ public sealed class PublicLinkTests(PublicSiteFactory factory)
         Assert.DoesNotContain(MailTo(registered.Email), m => m.Contains("evil.example", StringComparison.OrdinalIgnoreCase));
     }
 
-    private List<string> MailTo(string email) => Directory.Exists(factory.MailDirectory)
-        ? Directory.GetFiles(factory.MailDirectory, "*.eml").Select(File.ReadAllText).Where(m => m.Contains("To: " + email, StringComparison.Ordinal)).ToList()
-        : [];
+    private IReadOnlyList<string> MailTo(string email) => Mailbox.MessagesTo(factory, email);
 }

@@ -109,6 +109,7 @@ public sealed class SessionLifetimeTests(MovableClockFactory factory) : IClassFi
         using var client = factory.CreateDefaultClient(FraudWebFactory.HttpsBaseAddress, new CookieContainerHandler(jar));
         var email = factory.NewEmail();
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build())).StatusCode);
+        await CardHolderSession.ConfirmAndSignInAsync(factory, client, email);
         var copied = jar.GetCookies(FraudWebFactory.HttpsBaseAddress).Single(c => c.Name.EndsWith("fraudweb.auth", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Account/Logout", [], "/Profile")).StatusCode);
         using var thief = factory.CreateDefaultClient(FraudWebFactory.HttpsBaseAddress);
