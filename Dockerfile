@@ -3,9 +3,10 @@
 #   docker build -t fraudweb .
 #   docker run -p 8080:8080 -v fraudweb-data:/data \
 #     -e Cards__FingerprintKey="$(openssl rand -base64 32)" -e Models__SigningKey="$(openssl rand -base64 32)" \
-#     -e FraudWeb__BehindTlsProxy=true fraudweb
-# Outside Development the card fingerprint key and the model signing key are required (keep it in a secret store, never in the image), and
-# HTTPS redirection is on unless TLS ends at a proxy in front. Other settings: environment variables Section__Key.
+#     -e FraudWeb__PublicBaseUrl=https://fraud.example.com -e FraudWeb__KnownProxies__0=172.17.0.1 fraudweb
+# Outside Development the card fingerprint key and the model signing key are required (keep them in a secret store, never in the image),
+# and so is the public https address. TLS ends at a proxy in front, listed in KnownProxies, which sends X-Forwarded-Proto;
+# other plain-HTTP page requests are redirected to the public address. Other settings: environment variables Section__Key.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

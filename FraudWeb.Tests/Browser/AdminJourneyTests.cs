@@ -89,16 +89,8 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await BrowserMfa.CompleteAsync(page, host.Factory, email);
     }
 
-    private string ResetPathFor(string email)
-    {
-        var message = Directory.GetFiles(host.Factory.MailDirectory, "*.eml").Select(File.ReadAllText)
-            .Single(m => m.Contains("To: " + email, StringComparison.Ordinal));
-        var link = System.Net.WebUtility.HtmlDecode(ResetLink().Match(message).Groups["url"].Value);
-        return new Uri(link).PathAndQuery;
-    }
-
-    [GeneratedRegex("href=\"(?<url>[^\"]+)\"")]
-    private static partial Regex ResetLink();
+    private string ResetPathFor(string email) =>
+        Mailbox.LinkTo(Mailbox.MessagesTo(host.Factory, email).Single(), "/Account/ResetPassword");
 
     private static async Task Shot(IPage page, string name) =>
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });

@@ -43,11 +43,12 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
         await Shot(page, "02-register");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
-        await AtProfileAsync(page);
+        await page.GetByTestId("register-confirmation").WaitForAsync();
 
-        // Act: sign out and back in through the login form
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
+        // Act: follow the mailed confirmation link, then sign in through the login form
+        await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(host.Factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));
+        await page.GetByTestId("email-confirmed").WaitForAsync();
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -158,7 +158,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         var card = TestCards.NewVisa();
         await page.GotoAsync("/Account/Register");
         await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
-        await page.GetByLabel("Email").FillAsync(factory.NewEmail());
+        var email = factory.NewEmail();
+        await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Phone number").FillAsync("+44 20 7946 0000");
         await page.GetByLabel("Date of birth").FillAsync("1980-12-10");
         await page.GetByLabel("Address line 1", new() { Exact = true }).FillAsync("12 St James's Square");
@@ -168,7 +169,10 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(FraudWebFactory.Password);
         await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
-        await AtAsync(page, new Regex("/Profile$"), "the profile after registering");
+        await page.GetByTestId("register-confirmation").WaitForAsync();
+        await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));
+        await SignInAsync(page, factory, email);
+        await AtAsync(page, new Regex("/Profile$"), "the profile after confirming and signing in");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).First.ClickAsync();
         await page.GetByLabel("Card number").FillAsync(card);

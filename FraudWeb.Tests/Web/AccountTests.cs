@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using FraudWeb.Data;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -11,7 +10,7 @@ namespace FraudWeb.Tests.Web;
 public sealed partial class AccountTests(FraudWebFactory factory)
 {
     [Fact]
-    public async Task Register_ValidDetails_RedirectsToProfileAsSignedInCustomer()
+    public async Task Register_NewEmail_CheckEmailPageAndConfirmationLinkThenSignsInAsCustomer()
     {
         // Arrange
         using var session = CardHolderSession.Anonymous(factory);
@@ -19,9 +18,12 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Act
         var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
 
-        // Assert
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/Profile", Html.Location(response));
+        // Assert: not signed in until the address is confirmed; the mailed link confirms it.
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        Assert.Equal(HttpStatusCode.Redirect, (await session.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+        var message = Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account");
+        Assert.Contains($"href=\"https://localhost/Account/ConfirmEmail?", message, StringComparison.Ordinal);
+        await CardHolderSession.ConfirmAndSignInAsync(factory, session.Client, session.Email);
         var profile = await Html.GetPageAsync(session.Client, "/Profile");
         Assert.Contains("Ada Lovelace", profile.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
         Assert.Contains(session.Email, profile.QuerySelector("[data-testid=signed-in-as]")!.TextContent, StringComparison.Ordinal);
@@ -33,6 +35,56 @@ public sealed partial class AccountTests(FraudWebFactory factory)
             where user.Email == email
             select role.Name).ToListAsync());
         Assert.Equal([Roles.Customer], roles);
+    }
+
+    [Fact]
+    public async Task SignIn_UnconfirmedRightPassword_AsksToConfirmAndStaysSignedOut()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password))).StatusCode);
+
+        // Act
+        var response = await session.SignInAsync(FraudWebFactory.Password);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.StartsWith("Confirm your email address first", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, (await session.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_UnconfirmedWrongPassword_SameMessageAsUnknownAccount()
+    {
+        // Arrange: an unconfirmed account, and an address with no account.
+        using var session = CardHolderSession.Anonymous(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password))).StatusCode);
+        using var stranger = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var unconfirmed = Html.ValidationMessages(await Html.ParseAsync(await session.SignInAsync("Wrong password entirely 99")));
+        var unknown = Html.ValidationMessages(await Html.ParseAsync(await stranger.SignInAsync("Wrong password entirely 99")));
+
+        // Assert
+        Assert.Equal(["The email or password is not correct."], unconfirmed);
+        Assert.Equal(unknown, unconfirmed);
+    }
+
+    [Fact]
+    public async Task ConfirmEmail_TamperedToken_InvalidPageAndStillUnconfirmed()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+        await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+
+        // Act
+        var page = await Html.GetPageAsync(session.Client, link.Replace("token=", "token=AAAA", StringComparison.Ordinal));
+
+        // Assert
+        Assert.Contains("Confirmation link not valid", page.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        var email = session.Email;
+        Assert.False(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.EmailConfirmed).SingleAsync()));
     }
 
     [Theory]
@@ -59,18 +111,44 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Register_EmailAlreadyRegistered_ShowsMessage()
+    public async Task Register_EmailAlreadyRegistered_SamePageAsNewAndMailSaysSo()
     {
         // Arrange
         using var first = await CardHolderSession.RegisteredAsync(factory);
         using var second = CardHolderSession.Anonymous(factory);
+        using var newcomer = CardHolderSession.Anonymous(factory);
 
         // Act
-        var response = await second.RegisterAsync(new RegistrationBuilder(first.Email, FraudWebFactory.Password));
+        var existing = await second.RegisterAsync(new RegistrationBuilder(first.Email, "Another fine passphrase 12"));
+        var fresh = await newcomer.RegisterAsync(new RegistrationBuilder(newcomer.Email, "Another fine passphrase 12"));
+
+        // Assert: the page cannot tell them apart; the owner's mailbox hears what happened; the password stays.
+        Assert.Equal(HttpStatusCode.Redirect, existing.StatusCode);
+        Assert.Equal(Html.Location(fresh), Html.Location(existing));
+        var message = Mailbox.MessageTo(factory, first.Email, "You already have a FraudWeb account");
+        Assert.Contains("/Account/ForgotPassword", message, StringComparison.Ordinal);
+        await first.SignOutAsync();
+        Assert.Equal("/Profile", Html.Location(await first.SignInAsync(FraudWebFactory.Password)));
+        var email = first.Email;
+        Assert.Equal(1, await factory.QueryAsync(db => db.Users.CountAsync(u => u.Email == email)));
+    }
+
+    [Fact]
+    public async Task Register_UnconfirmedEmailAgain_MailsANewConfirmationLinkThatWorks()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+        await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+
+        // Act
+        var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
 
         // Assert
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("An account with this email address already exists.", Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
+        var messages = Mailbox.MessagesTo(factory, session.Email).Where(m => m.Contains("Subject: Confirm your FraudWeb account", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, messages.Count);
+        var page = await Html.GetPageAsync(session.Client, Mailbox.LinkTo(messages[^1], "/Account/ConfirmEmail"));
+        Assert.NotNull(page.QuerySelector("[data-testid=email-confirmed]"));
     }
 
     [Fact]
@@ -179,12 +257,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
-        var message = Directory.GetFiles(factory.MailDirectory, "*.eml")
-            .Select(File.ReadAllText)
-            .Single(m => m.Contains("To: " + registered.Email, StringComparison.Ordinal));
-        Assert.Contains("Subject: Reset your FraudWeb password", message, StringComparison.Ordinal);
-        var link = System.Net.WebUtility.HtmlDecode(ResetLink().Match(message).Groups["url"].Value);
-        var resetPath = new Uri(link).PathAndQuery;
+        var message = Mailbox.MessageTo(factory, registered.Email, "Reset your FraudWeb password");
+        var resetPath = Mailbox.LinkTo(message, "/Account/ResetPassword");
         var reset = await Html.SubmitAsync(registered.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(registered.Client, resetPath), newPassword), resetPath);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.Equal("/Profile", Html.Location(await registered.SignInAsync(newPassword)));
@@ -201,10 +275,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
-        var mailsToThem = Directory.Exists(factory.MailDirectory)
-            ? Directory.GetFiles(factory.MailDirectory).Count(f => File.ReadAllText(f).Contains(session.Email, StringComparison.Ordinal))
-            : 0;
-        Assert.Equal(0, mailsToThem);
+        Assert.Empty(Mailbox.MessagesTo(factory, session.Email));
     }
 
     private static Dictionary<string, string> FormFields(AngleSharp.Html.Dom.IHtmlDocument resetPage, string newPassword) => new()
@@ -215,6 +286,4 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         ["ConfirmPassword"] = newPassword,
     };
 
-    [GeneratedRegex("href=\"(?<url>[^\"]+)\"")]
-    private static partial Regex ResetLink();
 }

@@ -41,7 +41,7 @@ public sealed class SecurityTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("http://localhost/Account/Login?ReturnUrl=", Html.Location(response), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/Account/Login?ReturnUrl=", Html.Location(response), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -56,6 +56,30 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_ProductionWithoutPublicBaseUrl_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),
+            ("Models__SigningKey", FraudWebFactory.TestModelSigningKey));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: FraudWeb:PublicBaseUrl is not set;", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("FraudWeb__PublicBaseUrl", "http://fraud.example.com", "error: FraudWeb:PublicBaseUrl 'http://fraud.example.com' is not valid;")]
+    [InlineData("FraudWeb__KnownProxies__0", "proxy.example.com", "error: FraudWeb:KnownProxies 'proxy.example.com' is not an IP address")]
+    public async Task Start_ProductionBadPublicSiteSetting_OneLineNamingTheSettingExit1(string name, string value, string expected)
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),
+            ("Models__SigningKey", FraudWebFactory.TestModelSigningKey), ("FraudWeb__PublicBaseUrl", "https://fraud.example.com"), (name, value));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(expected, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_UnreadableDataProtectionCertificate_OneLineNamingTheSettingExit1()
     {
         var missing = Path.Combine(_dataDirectory, "no-such-certificate.pfx");

@@ -82,10 +82,8 @@ public sealed class StartupTests(FraudWebFactory factory)
     {
         // Arrange
         using var production = new FraudWebFactory();
-        production.Settings["FraudWeb:BehindTlsProxy"] = "false";
-        production.Settings["https_port"] = "443";
         production.Settings["Seed:Enabled"] = "false";
-        using var client = production.CreateBrowserClient();
+        using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
 
         // Act
         var response = await client.GetAsync(new Uri("/", UriKind.Relative));

@@ -173,9 +173,10 @@ public sealed class TransactionTests(FraudWebFactory factory)
         // Arrange
         using var unscored = factory.WithWebHostBuilder(builder =>
             builder.ConfigureTestServices(services => services.AddSingleton<IServingModel, EmptyServingModel>()));
-        using var client = unscored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = unscored.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
         var email = factory.NewEmail();
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Account/Register", new Builders.RegistrationBuilder(email, FraudWebFactory.Password).Build())).StatusCode);
+        await CardHolderSession.ConfirmAndSignInAsync(factory, client, email);
         Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new Builders.CardFormBuilder().Build())).StatusCode);
         var cardId = await factory.QueryAsync(db => db.Cards.Where(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == email)).Select(c => c.Id).SingleAsync());
 

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Services.Accounts;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
-public sealed class AccountController(AccountService accounts) : Controller
+public sealed class AccountController(AccountService accounts, PublicSite site) : Controller
 {
     [HttpGet, AllowAnonymous]
     public IActionResult Register() => User.Identity?.IsAuthenticated == true ? RedirectToAction("Index", "Profile") : View(new RegisterViewModel());
@@ -17,14 +18,29 @@ public sealed class AccountController(AccountService accounts) : Controller
     public async Task<IActionResult> Register(RegisterViewModel model, CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), cancellationToken);
+        var links = new RegistrationLinks(
+            (userId, token) => site.Link(Url.Action(nameof(ConfirmEmail), "Account", new { userId, token })!),
+            site.Link(Url.Action(nameof(Login), "Account")!),
+            site.Link(Url.Action(nameof(ForgotPassword), "Account")!));
+        var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), links, cancellationToken);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = "Welcome! Your account is ready. Add a card to get started.";
-        return RedirectToAction("Index", "Profile");
+        return RedirectToAction(nameof(RegisterConfirmation));
+    }
+
+    /// <summary>The same page whether the address was new or already had an account.</summary>
+    [HttpGet, AllowAnonymous]
+    public IActionResult RegisterConfirmation() => View();
+
+    [HttpGet, AllowAnonymous]
+    public async Task<IActionResult> ConfirmEmail(string? userId, string? token)
+    {
+        if (string.IsNullOrWhiteSpace(userId) || string.IsNullOrWhiteSpace(token)) return View("ConfirmEmailInvalid");
+        var result = await accounts.ConfirmEmailAsync(userId, token);
+        return View(result.Succeeded ? "ConfirmEmail" : "ConfirmEmailInvalid");
     }
 
     [HttpGet, AllowAnonymous]
@@ -43,6 +59,10 @@ public sealed class AccountController(AccountService accounts) : Controller
                 return RedirectToAction(nameof(Lockout));
             case SignInOutcome.RequiresTwoFactor:
                 return RedirectToAction(nameof(MfaController.SignIn), "Mfa", new { returnUrl = model.ReturnUrl, rememberMe = model.RememberMe });
+            case SignInOutcome.EmailNotConfirmed:
+                ModelState.AddModelError("", "Confirm your email address first: follow the link in the message we sent you. To get a new link, register again with the same address.");
+                model.Password = null;
+                return View(model);
             default:
                 ModelState.AddModelError("", "The email or password is not correct.");
                 model.Password = null;
@@ -90,7 +110,7 @@ public sealed class AccountController(AccountService accounts) : Controller
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
         await accounts.SendPasswordResetAsync(model.Email!,
-            (email, token) => Url.Action(nameof(ResetPassword), "Account", new { email, token }, Request.Scheme)!, cancellationToken);
+            (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!), cancellationToken);
         return RedirectToAction(nameof(ForgotPasswordConfirmation));
     }
 

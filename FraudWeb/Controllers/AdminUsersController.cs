@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [Authorize(Policy = Permissions.UsersManage)]
-public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewModelBuilder screens) : Controller
+public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewModelBuilder screens, PublicSite site) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(UserQueryViewModel query, CancellationToken cancellationToken)
@@ -120,5 +120,5 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     }
 
     private string ResetUrl(string email, string token) =>
-        Url.Action(nameof(AccountController.ResetPassword), "Account", new { email, token }, Request.Scheme)!;
+        site.Link(Url.Action(nameof(AccountController.ResetPassword), "Account", new { email, token })!);
 }

@@ -22,7 +22,8 @@ public static class IdentityServiceCollectionExtensions
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.SignIn.RequireConfirmedAccount = false;
+                // Self-registered accounts sign in once their address is confirmed (staff-created ones are confirmed).
+                options.SignIn.RequireConfirmedEmail = true;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddDefaultTokenProviders()
@@ -33,7 +34,7 @@ public static class IdentityServiceCollectionExtensions
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
             options.AccessDeniedPath = "/Account/AccessDenied";
-            options.Cookie.Name = "fraudweb.auth";
+            options.Cookie.Name = TransportSecurityServiceCollectionExtensions.AuthCookieName;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.SlidingExpiration = true;

@@ -39,7 +39,8 @@ public static class WebServiceCollectionExtensions
             options.KeyLengthLimit = 200;
             options.MultipartBodyLengthLimit = MaxRequestBodyBytes;
         });
-        services.AddAntiforgery(options => options.Cookie.Name = "fraudweb.af");
+        services.AddAntiforgery(options => options.Cookie.Name = TransportSecurityServiceCollectionExtensions.AntiforgeryCookieName);
+        services.AddFraudTransportSecurity();
 
         // Keys persisted to the data directory so sign-in cookies and reset links survive restarts.
         services.AddDataProtection().SetApplicationName("FraudWeb");
@@ -74,6 +75,8 @@ public static class WebServiceCollectionExtensions
     public static WebApplication UseFraudWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // First, so scheme and client address are the proxy's view (only from FraudWeb:KnownProxies).
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -81,11 +84,9 @@ public static class WebServiceCollectionExtensions
                 ExceptionHandlingPath = "/Error",
                 StatusCodeSelector = StatusCodeFor,
             });
-            if (!app.Configuration.GetValue<bool>("FraudWeb:BehindTlsProxy"))
-            {
-                app.UseHsts();
-                app.UseHttpsRedirection();
-            }
+            // HSTS is only sent on TLS requests, which includes those a known proxy forwards as https.
+            app.UseHsts();
+            app.UseMiddleware<RequireTlsMiddleware>();
         }
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseMiddleware<SecurityHeadersMiddleware>();

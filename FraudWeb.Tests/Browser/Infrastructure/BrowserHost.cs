@@ -1,12 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser.Infrastructure;
 
 /// <summary>
-/// The app on a real Kestrel port (WebApplicationFactory.UseKestrel) and Debian's Chromium driven by Playwright.
+/// The app on a real Kestrel port over TLS (WebApplicationFactory.UseKestrel, a throwaway self-signed certificate, as
+/// the "__Host-" cookies outside Development are Secure) and Debian's Chromium driven by Playwright.
 /// Playwright never downloads a browser here: <see cref="ChromiumLauncher"/> starts Debian's Chromium.
 /// </summary>
 public class BrowserHost : IAsyncLifetime
@@ -22,7 +26,7 @@ public class BrowserHost : IAsyncLifetime
     protected BrowserHost(FraudWebFactory factory) => Factory = factory;
 
     public FraudWebFactory Factory { get; }
-    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+    public Uri BaseAddress { get; private set; } = new("https://127.0.0.1/");
     public IBrowser Browser => _chromium?.Browser ?? throw new InvalidOperationException("The browser host is not started.");
 
     /// <summary>artifacts/screenshots under the repository root.</summary>
@@ -31,15 +35,17 @@ public class BrowserHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort();
-        Factory.UseKestrel(port);
+        BaseAddress = new Uri($"https://127.0.0.1:{port}/");
+        Factory.Settings["FraudWeb:PublicBaseUrl"] = BaseAddress.ToString();
+        var certificate = SelfSignedCertificate();
+        Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
         Factory.StartServer();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         _chromium = await ChromiumLauncher.LaunchAsync();
     }
 
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = width, Height = height } });
         // Generous: the build machine is shared, and a slow step is not a failure of the app.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
@@ -50,6 +56,18 @@ public class BrowserHost : IAsyncLifetime
     {
         if (_chromium is not null) await _chromium.DisposeAsync();
         await Factory.DisposeAsync();
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Kestrel needs the private key in a form it can use on Linux: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     private static int FreePort()

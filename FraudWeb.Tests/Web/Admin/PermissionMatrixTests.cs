@@ -68,6 +68,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Home.Error"] = Anonymous,
         ["GET Account.Register"] = Anonymous,
         ["POST Account.Register"] = Anonymous,
+        ["GET Account.RegisterConfirmation"] = Anonymous,
+        ["GET Account.ConfirmEmail"] = Anonymous,
         ["GET Account.Login"] = Anonymous,
         ["POST Account.Login"] = Anonymous,
         ["GET Account.Lockout"] = Anonymous,
@@ -220,6 +222,9 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         var endpoints = DiscoverEndpoints().Where(e => Expected.ContainsKey(e.Key)).ToList();
         var emails = new Dictionary<string, string>();
         foreach (var role in Roles.All) emails[role] = await factory.EmailOfAsync(await factory.CreateUserAsync(role));
+        // POSTs sign in as another user of the role: signing out renews the security stamp, ending all of that user's sessions.
+        var postEmails = new Dictionary<string, string>();
+        foreach (var role in Roles.All) postEmails[role] = await factory.EmailOfAsync(await factory.CreateUserAsync(role));
         var failures = new List<string>();
 
         // Act
@@ -240,7 +245,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
                 else
                 {
                     // A fresh session per POST: some (sign-out) end the session they are sent with.
-                    using var session = role is null ? null : await StaffSession.SignInAsync(factory, emails[role]);
+                    using var session = role is null ? null : await StaffSession.SignInAsync(factory, postEmails[role]);
                     using var anonymous = factory.CreateBrowserClient();
                     var client = session?.Client ?? anonymous;
                     response = await Html.SubmitAsync(client, url, [], role is null ? "/Account/Login" : "/");

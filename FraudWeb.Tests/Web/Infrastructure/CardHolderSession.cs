@@ -29,11 +29,19 @@ public sealed class CardHolderSession : IDisposable
         ArgumentNullException.ThrowIfNull(factory);
         var session = new CardHolderSession(factory, factory.NewEmail());
         var registered = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
-        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
-        await session.SignOutAsync();
-        var signedIn = await session.SignInAsync(FraudWebFactory.Password);
-        Assert.Equal("/Profile", Html.Location(signedIn));
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(registered));
+        await ConfirmAndSignInAsync(factory, session.Client, session.Email);
         return session;
+    }
+
+    /// <summary>Follows the confirmation link mailed at registration, then signs in through the login form.</summary>
+    public static async Task ConfirmAndSignInAsync(FraudWebFactory factory, HttpClient client, string email)
+    {
+        var confirm = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        var confirmed = await Html.GetPageAsync(client, confirm);
+        Assert.NotNull(confirmed.QuerySelector("[data-testid=email-confirmed]"));
+        var signedIn = await MfaSteps.SignInAsync(factory, client, email, FraudWebFactory.Password);
+        Assert.Equal("/Profile", Html.Location(signedIn));
     }
 
     public Task<HttpResponseMessage> RegisterAsync(RegistrationBuilder registration)

@@ -44,8 +44,10 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Seed:Trees"] = "40",
         ["Seed:Leaves"] = "8",
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["FraudWeb:BehindTlsProxy"] = "true",
         ["Cards:FingerprintKey"] = TestFingerprintKey,
+        // Mail links point here; Host headers other than these are refused (the browser tests use 127.0.0.1).
+        ["FraudWeb:PublicBaseUrl"] = "https://localhost",
+        ["AllowedHosts"] = "localhost;127.0.0.1",
         ["Models:SigningKey"] = TestModelSigningKey,
         // The suite signs in, registers and pays far more often than a person: limits far above it (tests lower them).
         ["RateLimits:SignIn:PerIp"] = "100000",
@@ -79,7 +81,11 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         });
     }
 
-    public HttpClient CreateBrowserClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>Over https, as the Secure cookies outside Development are only sent back over TLS.</summary>
+    public static Uri HttpsBaseAddress { get; } = new("https://localhost");
+
+    public HttpClient CreateBrowserClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = HttpsBaseAddress });
 
     /// <summary>Runs a query against the app's database through a fresh scope.</summary>
     public async Task<T> QueryAsync<T>(Func<FraudDbContext, Task<T>> query)

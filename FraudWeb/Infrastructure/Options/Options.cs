@@ -133,6 +133,24 @@ public sealed class RetrainingSettings
     public bool TrainInChildProcess { get; set; } = true;
 }
 
+/// <summary>
+/// Section "FraudWeb": where the site is reached publicly and which proxies may say so. Links in mail are built from
+/// PublicBaseUrl, never from the request's Host header (which a client chooses).
+/// </summary>
+public sealed class PublicSiteOptions
+{
+    public const string Section = "FraudWeb";
+
+    /// <summary>The Development default (launchSettings.json's address).</summary>
+    public const string DevelopmentBaseUrl = "http://localhost:5080";
+
+    /// <summary>Absolute https URL of the site as users reach it, e.g. https://fraud.example.com; required outside Development.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Addresses or CIDR networks of the TLS proxies whose X-Forwarded-* headers are trusted; empty: loopback only.</summary>
+    public string[] KnownProxies { get; set; } = [];
+}
+
 /// <summary>One rate-limit rule: permits per fixed window per client IP and per account; 0 turns that limit off.</summary>
 public sealed class RateLimitRule
 {

@@ -21,6 +21,7 @@ public static class StartupChecks
             _ = services.GetRequiredService<CardKeyProvider>();
             _ = services.GetRequiredService<ModelKeyProvider>();
             _ = services.GetRequiredService<RiskPolicy>();
+            _ = services.GetRequiredService<PublicSite>();
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<DbContextOptions<FraudDbContext>>();
             return null;

@@ -16,7 +16,11 @@ public enum SignInOutcome
     LockedOut,
     NotAllowed,
     RequiresTwoFactor,
+    EmailNotConfirmed,
 }
+
+/// <summary>Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password.</summary>
+public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword);
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
 public sealed partial class AccountService(
@@ -27,11 +31,17 @@ public sealed partial class AccountService(
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    /// <summary>Creates the sign-in account and its card holder in one transaction, then signs the person in.</summary>
-    public async Task<Result> RegisterAsync(string email, string password, PersonalDetails details, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registration that does not tell who has an account (ASVS 2.1, 3.x enumeration): a new address gets an account
+    /// and card holder (one transaction) and a confirmation link; an address that has an account gets a message saying
+    /// so (with a new confirmation link if it was never confirmed). The caller shows the same page either way; only
+    /// the form's own errors (fields, password strength) are shown, and they do not depend on the address.
+    /// </summary>
+    public async Task<Result> RegisterAsync(string email, string password, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(links);
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
@@ -44,17 +54,97 @@ public sealed partial class AccountService(
         }
 
         var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded) return FromIdentity(created, Fields.Password);
-        var role = await users.AddToRoleAsync(user, Roles.Customer);
-        if (!role.Succeeded) return FromIdentity(role, "");
-        db.CardHolders.Add(details.Register(user.Id, now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await signIn.SignInAsync(user, isPersistent: false);
+        var strength = await ValidatePasswordAsync(user, password);
+        if (!strength.Succeeded) return FromIdentity(strength, Fields.Password);
+
+        var existing = await users.FindByEmailAsync(user.Email);
+        if (existing is not null)
+        {
+            // Hash anyway, so both paths cost about the same.
+            _ = users.PasswordHasher.HashPassword(user, password);
+            await MailExistingAccountAsync(existing, links, cancellationToken);
+            return Result.Ok;
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var created = await users.CreateAsync(user, password);
+            if (created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            {
+                // Registered at the same moment by another request: the same answer as an existing account.
+                await transaction.RollbackAsync(cancellationToken);
+                existing = await users.FindByEmailAsync(user.Email);
+                if (existing is not null) await MailExistingAccountAsync(existing, links, cancellationToken);
+                return Result.Ok;
+            }
+            if (!created.Succeeded) return FromIdentity(created, Fields.Password);
+            var role = await users.AddToRoleAsync(user, Roles.Customer);
+            if (!role.Succeeded) return FromIdentity(role, "");
+            db.CardHolders.Add(details.Register(user.Id, now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         LogRegistered(logger, user.Id);
+        await MailConfirmationAsync(user, links, "<p>Welcome to FraudWeb.</p>", cancellationToken);
         return Result.Ok;
+    }
+
+    /// <summary>Confirms the address from the mailed link; the same failure for an unknown user and a bad token.</summary>
+    public async Task<Result> ConfirmEmailAsync(string userId, string encodedToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        const string invalid = "This confirmation link is not valid. Register again with the same address to get a new one.";
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return Result.Fail(ErrorCode.Invalid, invalid);
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken));
+        }
+        catch (FormatException)
+        {
+            return Result.Fail(ErrorCode.Invalid, invalid);
+        }
+        var result = await users.ConfirmEmailAsync(user, token);
+        if (!result.Succeeded) return Result.Fail(ErrorCode.Invalid, invalid);
+        LogConfirmed(logger, user.Id);
+        return Result.Ok;
+    }
+
+    private async Task<IdentityResult> ValidatePasswordAsync(ApplicationUser user, string password)
+    {
+        var errors = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, user, password);
+            errors.AddRange(result.Errors);
+        }
+        return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
+    }
+
+    private async Task MailExistingAccountAsync(ApplicationUser existing, RegistrationLinks links, CancellationToken cancellationToken)
+    {
+        // An administrator's lock is not undone or announced by registering again.
+        if (existing.Email is null || AdminLock.IsLockedByAdmin(existing)) return;
+        if (!await users.IsEmailConfirmedAsync(existing))
+        {
+            await MailConfirmationAsync(existing, links, "<p>Someone, probably you, registered again with this address before confirming it.</p>", cancellationToken);
+            return;
+        }
+        var body = "<p>Hello,</p><p>Someone tried to register a FraudWeb account with this address, which already has one. " +
+                   $"If it was you, <a href=\"{HtmlEncoder.Default.Encode(links.SignIn)}\">sign in</a>, or " +
+                   $"<a href=\"{HtmlEncoder.Default.Encode(links.ForgotPassword)}\">choose a new password</a> if you have forgotten it.</p>" +
+                   "<p>If it was not you, ignore this message: nothing has changed.</p>";
+        await email.SendEmailAsync(existing.Email, "You already have a FraudWeb account", body, cancellationToken);
+    }
+
+    private async Task MailConfirmationAsync(ApplicationUser user, RegistrationLinks links, string opening, CancellationToken cancellationToken)
+    {
+        var token = await users.GenerateEmailConfirmationTokenAsync(user);
+        var url = links.Confirm(user.Id, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var body = $"<p>Hello,</p>{opening}<p>To finish creating your account, <a href=\"{HtmlEncoder.Default.Encode(url)}\">confirm your email address</a>. " +
+                   "Then sign in with the password you chose.</p><p>If it was not you, ignore this message: no account is used until the address is confirmed.</p>";
+        await email.SendEmailAsync(user.Email!, "Confirm your FraudWeb account", body, cancellationToken);
     }
 
     public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
@@ -64,7 +154,23 @@ public sealed partial class AccountService(
         if (result.Succeeded) return SignInOutcome.Succeeded;
         if (result.IsLockedOut) return SignInOutcome.LockedOut;
         if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
-        return result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
+        return result.IsNotAllowed ? await NotAllowedAsync(email.Trim(), password) : SignInOutcome.Failed;
+    }
+
+    /// <summary>
+    /// Identity refuses an unconfirmed account before it checks the password; saying "confirm first" to anyone would
+    /// tell who registered, so only the right password hears it, and a wrong one counts towards the lockout.
+    /// </summary>
+    private async Task<SignInOutcome> NotAllowedAsync(string email, string password)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null) return SignInOutcome.Failed;
+        if (!await users.CheckPasswordAsync(user, password))
+        {
+            await users.AccessFailedAsync(user);
+            return SignInOutcome.Failed;
+        }
+        return await users.IsEmailConfirmedAsync(user) ? SignInOutcome.NotAllowed : SignInOutcome.EmailNotConfirmed;
     }
 
     public Task SignOutAsync() => signIn.SignOutAsync();
@@ -154,4 +260,7 @@ public sealed partial class AccountService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId}")]
     private static partial void LogRegistered(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} confirmed their email address")]
+    private static partial void LogConfirmed(ILogger logger, string userId);
 }

@@ -36,7 +36,7 @@ public sealed class LoginViewModel
     [Display(Name = "Password")]
     public string? Password { get; set; }
 
-    [Display(Name = "Keep me signed in")]
+    [Display(Name = "Keep me signed in (not for staff accounts)")]
     public bool RememberMe { get; set; }
 
     public string? ReturnUrl { get; set; }

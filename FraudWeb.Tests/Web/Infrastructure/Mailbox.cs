@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>The app's outgoing mail, as the pickup directory holds it (.eml files), read as the recipient would.</summary>
+public static partial class Mailbox
+{
+    public static IReadOnlyList<string> MessagesTo(FraudWebFactory factory, string email)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Directory.Exists(factory.MailDirectory)
+            ? Directory.GetFiles(factory.MailDirectory, "*.eml").Select(File.ReadAllText).Where(m => m.Contains("To: " + email, StringComparison.Ordinal)).ToList()
+            : [];
+    }
+
+    /// <summary>The one message to <paramref name="email"/> with this subject.</summary>
+    public static string MessageTo(FraudWebFactory factory, string email, string subject) =>
+        Assert.Single(MessagesTo(factory, email), m => m.Contains("Subject: " + subject, StringComparison.Ordinal));
+
+    /// <summary>The path and query of the first link in the message whose path starts with <paramref name="path"/>.</summary>
+    public static string LinkTo(string message, string path)
+    {
+        var links = Link().Matches(message).Select(m => new Uri(System.Net.WebUtility.HtmlDecode(m.Groups["url"].Value)));
+        return links.First(u => u.AbsolutePath.StartsWith(path, StringComparison.Ordinal)).PathAndQuery;
+    }
+
+    /// <summary>Every absolute link in the message.</summary>
+    public static IReadOnlyList<Uri> Links(string message) =>
+        Link().Matches(message).Select(m => new Uri(System.Net.WebUtility.HtmlDecode(m.Groups["url"].Value))).ToList();
+
+    [GeneratedRegex("href=\"(?<url>[^\"]+)\"")]
+    private static partial Regex Link();
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using FraudWeb.Infrastructure.Options;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Infrastructure.Security;
+
+/// <summary>
+/// The site's public address (links in mail, allowed Host headers) and the trusted TLS proxies (forwarded headers).
+/// Checked at start-up: a bad value throws <see cref="ConfigurationException"/> naming the setting.
+/// </summary>
+public sealed class PublicSite
+{
+    private const string BaseUrlSetting = "FraudWeb:PublicBaseUrl";
+
+    public PublicSite(IOptions<PublicSiteOptions> options, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        var configured = options.Value.PublicBaseUrl;
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new ConfigurationException($"{BaseUrlSetting} is not set; set it to the site's public address, e.g. FraudWeb__PublicBaseUrl=https://fraud.example.com");
+            }
+            configured = PublicSiteOptions.DevelopmentBaseUrl;
+        }
+        if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && !(environment.IsDevelopment() && uri.Scheme == Uri.UriSchemeHttp))
+            || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw new ConfigurationException($"{BaseUrlSetting} '{configured}' is not valid; set it to an absolute https URL without query, e.g. https://fraud.example.com");
+        }
+        BaseUrl = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        KnownProxies = ParseProxies(options.Value.KnownProxies);
+    }
+
+    /// <summary>Always ends with a slash.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Empty: ASP.NET Core's default (loopback only).</summary>
+    public IReadOnlyList<IPNetwork> KnownProxies { get; }
+
+    /// <summary>An app-relative path ("/Account/ResetPassword?...", from Url.Action) on the public address.</summary>
+    public string Link(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        return new Uri(BaseUrl, relativePath.TrimStart('/')).AbsoluteUri;
+    }
+
+    private static List<IPNetwork> ParseProxies(IEnumerable<string> values)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()))
+        {
+            if (IPNetwork.TryParse(value, out var network)) networks.Add(network);
+            else if (IPAddress.TryParse(value, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
+            else throw new ConfigurationException($"FraudWeb:KnownProxies '{value}' is not an IP address or CIDR network (e.g. 10.0.0.5 or 10.0.0.0/24).");
+        }
+        return networks;
+    }
+}
