@@ -40,6 +40,8 @@ dotnet build FraudWeb/FraudWeb.csproj -c Release -v q -nologo >&2
 dll="$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
 key() { "$PY" -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"; }
 
+base="http://127.0.0.1:$PORT"
+if curl -s -o /dev/null "$base/"; then echo "port $PORT is in use (another run?); set PORT" >&2; exit 1; fi
 echo "== start the app (Production, fresh data directory, first-start seeding and training)" >&2
 limit=1000000000
 ASPNETCORE_ENVIRONMENT=Production \
@@ -48,9 +50,8 @@ Cards__FingerprintKey="$(key)" Models__SigningKey="$(key)" \
 RateLimits__Payment__PerIp=$limit RateLimits__Payment__PerAccount=$limit \
 RateLimits__SignIn__PerIp=$limit RateLimits__SignIn__PerAccount=$limit RateLimits__Register__PerIp=$limit \
 RateLimits__AddCard__PerIp=$limit RateLimits__AddCard__PerAccount=$limit \
-  dotnet "$dll" --urls "http://127.0.0.1:$PORT" >"$OUT/app.log" 2>&1 &
+  dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$PORT" >"$OUT/app.log" 2>&1 &
 app_pid=$!
-base="http://127.0.0.1:$PORT"
 for _ in $(seq 1 240); do
   curl -fs -o /dev/null "$base/healthz" && break
   kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see $OUT/app.log" >&2; tail -5 "$OUT/app.log" >&2; exit 1; }
@@ -99,13 +100,13 @@ import re, sys
 results, anchor_out, rss_kib, holders, duration = sys.argv[1:6]
 
 def ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 def parse(text):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
     non = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     errors = re.search(r"Socket errors:.*", text)
     status = re.search(r"STATUS ok=(\d+) refused=(\d+) other=(\d+)", text)
