@@ -16,9 +16,9 @@ public static class AuthorizationServiceCollectionExtensions
                 options.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().RequireClaim(Permissions.ClaimType, permission));
             }
         });
-        // Interval zero: every request re-reads the user's security stamp, roles and permission claims, so a change
-        // of roles or permissions (which renews the affected users' stamps) takes effect on their next request.
-        // Cost: one small user lookup per authenticated request.
+        // The sign-in cookie is checked against the user's security stamp on every request (SecurityStampCheck): a
+        // change of roles or permissions renews the affected users' stamps, so it takes effect on their next request.
+        // Interval zero here covers Identity's own validators (the remembered-browser cookie).
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         return services;
     }

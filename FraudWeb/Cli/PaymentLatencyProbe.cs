@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Transactions;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Cli;
@@ -49,18 +49,11 @@ internal static class PaymentLatencyProbe
                 var start = Stopwatch.GetTimestamp();
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
-                var entity = await db.Cards.SingleAsync(c => c.Id == card);
+                var entity = await db.Cards.AsNoTracking().SingleAsync(c => c.Id == card);
                 var terminalId = terminals[random.Next(terminals.Length)];
-                var terminal = await db.Terminals.SingleAsync(t => t.Id == terminalId);
-                try
-                {
-                    await scope.ServiceProvider.GetRequiredService<TransactionScorer>()
-                        .ScoreAndRecordAsync(entity, terminal, Math.Round((decimal)(random.NextDouble() * 80 + 5), 2), CancellationToken.None);
-                }
-                catch (DomainException)
-                {
-                    // Over the limit: still a full pass through the payment path.
-                }
+                // A refusal (over the limit) is still a full pass through the payment path.
+                await scope.ServiceProvider.GetRequiredService<TransactionService>()
+                    .SubmitAsync(entity, terminalId, Math.Round((decimal)(random.NextDouble() * 80 + 5), 2), CancellationToken.None);
                 own.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         })).ToArray();

@@ -76,6 +76,8 @@ public static class RetrainBench
             if (submitters > 0)
             {
                 // Payments first alone, then beside one retraining in this process (its own scope, as the worker's).
+                var recorder = services.GetRequiredService<Services.Transactions.PaymentRecorder>();
+                await recorder.StartAsync(CancellationToken.None);
                 var (quiet, busy) = await PaymentLatencyProbe.RunAsync(services, submitters, TimeSpan.FromSeconds(10), async () =>
                 {
                     await using var trainScope = services.CreateAsyncScope();
@@ -84,6 +86,7 @@ public static class RetrainBench
                 await stdout.WriteLineAsync($"Payments, {submitters} submitters, nothing else running: {quiet}");
                 await stdout.WriteLineAsync($"Payments, {submitters} submitters, during one retraining: {busy}");
                 await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"p99 ratio during/quiet: {busy.P99Ms / quiet.P99Ms:F2}, p50 ratio: {busy.P50Ms / quiet.P50Ms:F2}"));
+                await recorder.StopAsync(CancellationToken.None);
             }
 
             var total = Stopwatch.StartNew();

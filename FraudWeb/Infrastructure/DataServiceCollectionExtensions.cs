@@ -21,8 +21,10 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => FraudWebPaths.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CardKeyProvider>();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Options built once (they depend on settings only), not for every request's context.
         services.AddDbContext<FraudDbContext>((sp, options) =>
-            Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>()));
+            Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>()),
+            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         return services;
     }
 

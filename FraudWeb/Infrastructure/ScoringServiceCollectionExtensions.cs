@@ -5,6 +5,7 @@ using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Services.Seeding;
+using FraudWeb.Services.Transactions;
 using FraudWeb.ViewModelBuilders;
 
 namespace FraudWeb.Infrastructure;
@@ -20,6 +21,9 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<IServingModel, ServingModel>();
         services.AddSingleton<RiskPolicy>();
         services.AddScoped<TransactionScorer>();
+        // The one writer of payments (group commit), a hosted loop.
+        services.AddSingleton<PaymentRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentRecorder>());
         services.AddScoped<PaymentFeatures>();
         services.AddScoped<ModelRegistry>();
         services.AddSingleton<ModelChartsStore>();

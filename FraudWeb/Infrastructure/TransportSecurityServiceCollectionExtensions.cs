@@ -44,17 +44,13 @@ public static class TransportSecurityServiceCollectionExtensions
 
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme).Configure<IHostEnvironment>((options, environment) =>
         {
+            options.Events.OnValidatePrincipal = SecurityStampCheck.ValidateAsync;
             SessionLifetime.Apply(options.Events);
             if (environment.IsDevelopment()) return;
             // "__Host-": only ever sent over TLS, to this host, for the whole site; no subdomain can plant or read it.
             options.Cookie.Name = "__Host-" + AuthCookieName;
             options.Cookie.Path = "/";
             options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-        });
-        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = context =>
-        {
-            SessionLifetime.KeepSignInTime(context);
-            return Task.CompletedTask;
         });
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((options, environment) =>
         {

@@ -38,17 +38,6 @@ public static class SessionLifetime
         events.OnSigningOut = SigningOutAsync;
     }
 
-    /// <summary>Keeps the sign-in time when the security-stamp check rebuilds the principal.</summary>
-    public static void KeepSignInTime(SecurityStampRefreshingPrincipalContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.CurrentPrincipal?.FindFirst(SignedInAtClaim) is { } signedInAt && context.NewPrincipal?.Identity is ClaimsIdentity identity
-            && !identity.HasClaim(c => c.Type == SignedInAtClaim))
-        {
-            identity.AddClaim(new Claim(SignedInAtClaim, signedInAt.Value));
-        }
-    }
-
     private static Task SigningIn(CookieSigningInContext context)
     {
         if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SignedInAtClaim))

@@ -12,35 +12,30 @@ namespace FraudWeb.Services.Scoring;
 
 /// <summary>
 /// Scores one submitted payment: features from the card's and terminal's stored history, the serving model's
-/// probability and explanation, the risk policy's decision; then stores the transaction, its verdict and the card's
-/// new balance in one database transaction.
+/// probability and explanation, the risk policy's decision. Recording is <see cref="Transactions.PaymentRecorder"/>'s.
 /// </summary>
 public sealed partial class TransactionScorer(
-    FraudDbContext db,
     IServingModel servingModel,
     PaymentFeatures paymentFeatures,
     RiskPolicy policy,
     IOptions<ScoringOptions> options,
-    TimeProvider clock,
     ILogger<TransactionScorer> logger)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Scores and records; the card must already be checked to belong to the caller.</summary>
-    public async Task<CardTransaction> ScoreAndRecordAsync(Card card, Terminal terminal, decimal amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// The verdict for a payment about to be made on <paramref name="card"/> (which must belong to the caller); writes
+    /// nothing. Throws <see cref="ScorerUnavailableException"/> when no model is serving.
+    /// </summary>
+    public async Task<Verdict> ScoreAsync(Card card, long terminalId, decimal amount, DateTime nowUtc, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
-        ArgumentNullException.ThrowIfNull(terminal);
         var snapshot = servingModel.Current ?? throw new ScorerUnavailableException();
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (card.IsExpired(now)) throw new DomainException("This card has expired.");
-        var transaction = CardTransaction.Submit(card, terminal.Id, amount, now);
-
         var stopwatch = Stopwatch.StartNew();
         var names = snapshot.Model.FeatureNames;
         var features = new float[TransactionFeatures.Names.Count];
         // The new payment is later than all stored history, so it takes the largest id for tie-breaking.
-        await paymentFeatures.ComputeAsync(new TransactionRecord(long.MaxValue, now, card.Id, terminal.Id, (double)amount, false), features, cancellationToken);
+        await paymentFeatures.ComputeAsync(new TransactionRecord(long.MaxValue, nowUtc, card.Id, terminalId, (double)amount, false), features, cancellationToken);
         var probability = snapshot.Model.PredictProbability(features);
         var contributions = new double[names.Count];
         snapshot.Model.Explain(features, contributions);
@@ -48,24 +43,9 @@ public sealed partial class TransactionScorer(
         var decision = policy.Decide(riskScore);
         var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
         stopwatch.Stop();
-
-        var verdict = new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
+        LogScored(logger, card.Id, riskScore, decision, snapshot.Version, stopwatch.Elapsed.TotalMilliseconds);
+        return new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
             stopwatch.Elapsed.TotalMilliseconds, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
-
-        await using var dbTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        transaction.RecordVerdict(verdict);
-        db.Transactions.Add(transaction);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new DomainException("This card was used by another payment at the same moment. Please try again.");
-        }
-        await dbTransaction.CommitAsync(cancellationToken);
-        LogScored(logger, transaction.Id, transaction.Verdict!.RiskScore, transaction.Verdict.Decision, snapshot.Version, stopwatch.Elapsed.TotalMilliseconds);
-        return transaction;
     }
 
     public static IReadOnlyList<VerdictReason> ReadReasons(string? json)
@@ -96,6 +76,6 @@ public sealed partial class TransactionScorer(
         return reasons.OrderByDescending(r => r.Contribution).ToList();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scored transaction {TransactionId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms")]
-    private static partial void LogScored(ILogger logger, long transactionId, int riskScore, Decision decision, string modelVersion, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scored a payment on card {CardId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms")]
+    private static partial void LogScored(ILogger logger, long cardId, int riskScore, Decision decision, string modelVersion, double milliseconds);
 }

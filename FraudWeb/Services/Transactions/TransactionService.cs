@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Transactions;
 
 /// <summary>Submitting payments on the signed-in holder's own cards.</summary>
-public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer)
+public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer, PaymentRecorder recorder, TimeProvider clock)
 {
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -20,13 +20,25 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     /// </summary>
     public async Task<Result<long>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, CancellationToken cancellationToken)
     {
-        var card = await db.Cards.OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+        var card = await db.Cards.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
         if (card is null) return Result.Fail<long>(ErrorCode.NotFound, "This card does not exist.");
-        var terminal = await db.Terminals.AsNoTracking().FirstOrDefaultAsync(t => t.Id == terminalId, cancellationToken);
-        if (terminal is null) return Result.Fail<long>(ErrorCode.Invalid, "Choose a merchant from the list.", Fields.Terminal);
+        if (!await db.Terminals.AnyAsync(t => t.Id == terminalId, cancellationToken))
+        {
+            return Result.Fail<long>(ErrorCode.Invalid, "Choose a merchant from the list.", Fields.Terminal);
+        }
+        return await SubmitAsync(card, terminalId, amount, cancellationToken);
+    }
+
+    /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
+    public async Task<Result<long>> SubmitAsync(Card card, long terminalId, decimal amount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var now = clock.GetUtcNow().UtcDateTime;
         try
         {
-            var transaction = await scorer.ScoreAndRecordAsync(card, terminal, amount, cancellationToken);
+            if (card.IsExpired(now)) throw new DomainException("This card has expired.");
+            var verdict = await scorer.ScoreAsync(card, terminalId, amount, now, cancellationToken);
+            var transaction = await recorder.RecordAsync(new PaymentToRecord(card.Id, terminalId, amount, now, verdict), cancellationToken);
             return Result.Success(transaction.Id);
         }
         catch (DomainException ex)

@@ -1,0 +1,72 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Transactions;
+
+/// <summary>Payments recorded by the one writer (group commit): decided on the fresh balance, durable when answered.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class PaymentRecorderTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task Submit_SixteenConcurrentPaymentsOnOneCard_NoneRefusedAndBalanceEqualsCharges()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(20000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act: sixteen submitters at once on one card, as a burst of one holder's payments would come.
+        var responses = await Task.WhenAll(Enumerable.Range(1, 16).Select(i => holder.PayAsync(cardId, merchant, 10m + i)));
+
+        // Assert
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var stored = await factory.QueryAsync(db => db.Transactions.AsNoTracking().Where(t => t.CardId == cardId).ToListAsync());
+        Assert.Equal(16, stored.Count);
+        var charged = stored.Where(t => t.Verdict!.Decision == Decision.Approved).Sum(t => t.Amount);
+        Assert.Equal(charged, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Submit_PaymentsBeyondTheCreditLeft_DeclinedOnTheFreshBalanceNotRefused()
+    {
+        // Arrange: 500 of credit, and eight payments of 100 at once.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(500m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => holder.PayAsync(cardId, merchant, 100m)));
+
+        // Assert: every payment answered with a verdict; the card never goes over its limit.
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        var stored = await factory.QueryAsync(db => db.Transactions.AsNoTracking().Where(t => t.CardId == cardId).ToListAsync());
+        Assert.Equal(8, stored.Count);
+        var balance = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync());
+        Assert.InRange(balance, 0m, 500m);
+        Assert.Equal(stored.Where(t => t.Verdict!.Decision == Decision.Approved).Sum(t => t.Amount), balance);
+        Assert.All(stored.Where(t => t.Verdict!.Decision == Decision.Declined && t.Verdict.DeclineReason == DeclineReasons.InsufficientCredit),
+            t => Assert.Equal(100m, t.Amount));
+    }
+
+    [Fact]
+    public async Task Database_AppConnection_CommitsDurably()
+    {
+        // Act: what the app's own connections use (an answered payment must be on disk).
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA synchronous; PRAGMA journal_mode;";
+        await using var reader = await command.ExecuteReaderAsync();
+
+        // Assert: FULL (2) in WAL mode: every commit waits for its fsync.
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(2L, reader.GetInt64(0));
+        Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
+        Assert.Equal("wal", reader.GetString(0));
+    }
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Load benchmark (printed figures, not a test): the payment path, the profile page and the payment form under wrk at
+# 4 and 64 connections, beside the seeds' design (Flask + joblib + SQLite, ../shared/bench/flask_anchor.sh) measured
+# in the same run; then a database check (every acknowledged payment stored, every balance equal to its charges).
+#   bench/load.sh                   HOLDERS=64 DURATION=10s PORT=18090 bench/load.sh
+#   HOLD=1 bench/load.sh            sets up, then keeps the app running for a profiler (dotnet-trace, dotnet-counters)
+# The app runs as deployed: Production, a fresh data directory, plain HTTP behind a TLS proxy (the requests carry
+# X-Forwarded-Proto: https from loopback, a trusted proxy), SQLite in WAL mode with synchronous=FULL.
+# Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
+# as one client address plays 64 card holders.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+HOLDERS="${HOLDERS:-64}"
+DURATION="${DURATION:-10s}"
+PORT="${PORT:-18090}"
+PY="${PY:-/usr/bin/python3}"
+ANCHOR="${ANCHOR:-$(dirname "$repo")/shared/bench/flask_anchor.sh}"
+OUT="${OUT:-$repo/bench-out/load}"
+rm -rf "$OUT"; mkdir -p "$OUT"
+data="$(mktemp -d)"
+app_pid=""
+cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+if [ -f "$ANCHOR" ]; then
+  "$PY" -c "import flask, sklearn, pandas, joblib" 2>/dev/null || need+=(python3-flask python3-sklearn python3-pandas python3-joblib)
+  "$PY" -m gunicorn --version >/dev/null 2>&1 || need+=(gunicorn)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]} (Debian)" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >&2
+fi
+
+echo "== build" >&2
+dotnet build FraudWeb/FraudWeb.csproj -c Release -v q -nologo >&2
+dll="$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
+key() { "$PY" -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"; }
+
+base="http://127.0.0.1:$PORT"
+if curl -s -o /dev/null "$base/"; then echo "port $PORT is in use (another run?); set PORT" >&2; exit 1; fi
+echo "== start the app (Production, fresh data directory, first-start seeding and training)" >&2
+limit=1000000000
+ASPNETCORE_ENVIRONMENT=Production \
+FraudWeb__DataDirectory="$data" FraudWeb__PublicBaseUrl="https://127.0.0.1" AllowedHosts="127.0.0.1" \
+Cards__FingerprintKey="$(key)" Models__SigningKey="$(key)" \
+RateLimits__Payment__PerIp=$limit RateLimits__Payment__PerAccount=$limit \
+RateLimits__SignIn__PerIp=$limit RateLimits__SignIn__PerAccount=$limit RateLimits__Register__PerIp=$limit \
+RateLimits__AddCard__PerIp=$limit RateLimits__AddCard__PerAccount=$limit \
+  dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$PORT" >"$OUT/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 240); do
+  curl -fs -o /dev/null "$base/healthz" && break
+  kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see $OUT/app.log" >&2; tail -5 "$OUT/app.log" >&2; exit 1; }
+  sleep 0.5
+done
+curl -fs -o /dev/null "$base/healthz" || { echo "the app did not become healthy; see $OUT/app.log" >&2; exit 1; }
+
+echo "== $HOLDERS card holders through the forms" >&2
+"$PY" "$repo/bench/load_setup.py" holders "$base" "$data" "$HOLDERS" "$OUT" >&2
+if [ "${HOLD:-0}" = 1 ]; then
+  echo "app pid $app_pid at $base; e.g. wrk -t2 -c64 -d10s --latency -s $OUT/pay.lua $base ; Ctrl-C stops it" >&2
+  wait "$app_pid"
+fi
+
+results="$OUT/results.tsv"
+: >"$results"
+run() { # name script connections
+  local name=$1 script=$2 c=$3 file="$OUT/$1-c$3.txt"
+  wrk -t2 -c"$c" -d"$DURATION" --latency -s "$OUT/$script" "$base" >"$file"
+  printf '%s\t%s\t%s\n' "$name" "$c" "$file" >>"$results"
+}
+for c in 4 64; do
+  echo "== payments, $c connections" >&2; run payment pay.lua "$c"
+done
+for c in 4 64; do
+  echo "== profile page, $c connections" >&2; run profile profile.lua "$c"
+  echo "== payment form, $c connections" >&2; run form form.lua "$c"
+done
+rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
+
+anchor_out="$OUT/anchor.txt"
+if [ -f "$ANCHOR" ]; then
+  echo "== the seeds' design (Flask + joblib + SQLite, 2 gunicorn workers), same run" >&2
+  # Its model takes the 15 handbook features: the first 15 columns of our feature table, with the label.
+  dotnet "$dll" simulate --out "$OUT/raw.csv" --customers 500 --terminals 1000 --days 60 --seed 1 >/dev/null
+  dotnet "$dll" features --transactions "$OUT/raw.csv" --out "$OUT/features.csv" >/dev/null
+  cut -d, -f1-15,19 "$OUT/features.csv" >"$OUT/anchor-table.csv"
+  bash "$ANCHOR" "$OUT/anchor-table.csv" >"$anchor_out" 2>&1 || echo "anchor failed; see $anchor_out" >&2
+else
+  echo "anchor script not found at $ANCHOR (set ANCHOR): no ratio printed" >&2
+  : >"$anchor_out"
+fi
+
+"$PY" - "$results" "$anchor_out" "$rss_kib" "$HOLDERS" "$DURATION" <<'PYEOF'
+import re, sys
+results, anchor_out, rss_kib, holders, duration = sys.argv[1:6]
+
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+def parse(text):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
+    non = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors:.*", text)
+    status = re.search(r"STATUS ok=(\d+) refused=(\d+) other=(\d+)", text)
+    reason = re.search(r"REFUSED (.*)", text)
+    return dict(reason=reason.group(1) if reason else "", rps=rps, p50=p50, p99=p99, non=int(non.group(1)) if non else 0,
+                socket=errors.group(0) if errors else "", status=tuple(map(int, status.groups())) if status else None)
+
+anchor = {}
+text = open(anchor_out).read()
+for c, block in re.findall(r"connections (\d+):\n(.*?)(?=connections \d+:|\Z)", text, re.S):
+    try: anchor[int(c)] = parse(block)
+    except AttributeError: pass
+
+print()
+print(f"Load benchmark: {holders} card holders, wrk -t2, {duration} per run, Production, SQLite WAL synchronous=FULL")
+print(f"{'run':28s} {'conns':>5s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'non-2xx/3xx':>11s} {'x anchor':>9s}")
+acknowledged = 0
+for line in open(results):
+    name, c, file = line.rstrip("\n").split("\t")
+    r = parse(open(file).read()); c = int(c)
+    ratio = f"{r['rps'] / anchor[c]['rps']:.2f}" if name == "payment" and c in anchor else ""
+    print(f"{name:28s} {c:5d} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['non']:11d} {ratio:>9s}")
+    if r["socket"]: print(f"{'':28s} {r['socket']}")
+    if name == "payment" and r["status"]:
+        ok, refused, other = r["status"]; acknowledged += ok
+        print(f"{'':28s} payments: {ok} recorded (302), {refused} refused on the form (200), {other} other statuses")
+        if r["reason"]: print(f"{'':28s} a refusal said: {r['reason']}")
+for c, a in sorted(anchor.items()):
+    print(f"{'anchor: Flask POST /predict':28s} {c:5d} {a['rps']:9.0f} {a['p50']:8.2f} {a['p99']:8.2f} {a['non']:11d}")
+print(f"app RSS at the end: {int(rss_kib) / 1024:.0f} MiB")
+open(results + ".acknowledged", "w").write(str(acknowledged))
+PYEOF
+
+"$PY" "$repo/bench/load_setup.py" check "$data" "$OUT" "$(cat "$results.acknowledged")"

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Load-benchmark helpers for bench/load.sh (a benchmark, not a test).
+
+  load_setup.py holders BASE_URL DATA_DIR COUNT OUT_DIR
+      Registers COUNT card holders through the real forms (register, confirm from the mailed link, sign in, add a
+      card), then writes wrk Lua scripts that rotate over them: pay.lua (payment form POST), profile.lua and
+      form.lua (GETs). Requests carry X-Forwarded-Proto: https, as the TLS proxy in front of the app would send
+      (loopback is a trusted proxy by default).
+  load_setup.py check DATA_DIR OUT_DIR ACKNOWLEDGED
+      Checks the database after the runs: every acknowledged payment stored, and every bench card's balance equal to
+      its charged payments.
+"""
+import html
+import http.client
+import json
+import os
+import random
+import re
+import sqlite3
+import sys
+import time
+import urllib.parse
+
+TOKEN = re.compile(r'name="__RequestVerificationToken" type="hidden" value="([^"]+)"')
+PASSWORD = "Quartz ledger violet 47 monsoon"
+
+
+class Session:
+    """One browser: its own cookies (Secure __Host- cookies are sent by hand, as the proxy hop is plain HTTP)."""
+
+    def __init__(self, host, port):
+        self.conn = http.client.HTTPConnection(host, port, timeout=60)
+        self.cookies = {}
+
+    def cookie_header(self):
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def request(self, method, path, form=None):
+        headers = {"X-Forwarded-Proto": "https", "Cookie": self.cookie_header()}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if "expires=Thu, 01 Jan 1970" in header or value == "":
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        return response.status, response.headers.get("Location", ""), text
+
+    def form(self, path, fields, page=None):
+        status, _, text = self.request("GET", page or path)
+        match = TOKEN.search(text)
+        if status != 200 or not match:
+            raise SystemExit(f"load_setup: GET {page or path} gave {status} without a form")
+        return self.request("POST", path, dict(fields, __RequestVerificationToken=html.unescape(match.group(1))))
+
+
+def luhn_visa(rng):
+    digits = [4] + [rng.randrange(10) for _ in range(14)]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = d * 2 if i % 2 == 0 else d
+        total += d - 9 if d > 9 else d
+    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+
+
+def confirmation_link(mail_dir, email, deadline):
+    while time.time() < deadline:
+        for name in os.listdir(mail_dir) if os.path.isdir(mail_dir) else []:
+            with open(os.path.join(mail_dir, name), encoding="utf-8") as f:
+                message = f.read()
+            if f"To: {email}" in message and "Subject: Confirm your FraudWeb account" in message:
+                url = html.unescape(re.search(r'href="([^"]+/Account/ConfirmEmail[^"]*)"', message).group(1))
+                parsed = urllib.parse.urlsplit(url)
+                return parsed.path + "?" + parsed.query
+        time.sleep(0.05)
+    raise SystemExit(f"load_setup: no confirmation mail for {email}")
+
+
+def register(base, data_dir, index, rng):
+    url = urllib.parse.urlsplit(base)
+    s = Session(url.hostname, url.port)
+    email = f"load{index}-{rng.randrange(10**9)}@bench.test"
+    status, location, _ = s.form("/Account/Register", {
+        "FullName": f"Load Holder {index}", "Email": email, "PhoneNumber": "+44 20 7946 0000", "DateOfBirth": "1980-01-01",
+        "AddressLine1": "1 Bench Street", "AddressLine2": "", "City": "London", "Postcode": "NW1 6XE", "Country": "United Kingdom",
+        "Password": PASSWORD, "ConfirmPassword": PASSWORD})
+    if status != 302:
+        raise SystemExit(f"load_setup: register gave {status}")
+    s.request("GET", confirmation_link(os.path.join(data_dir, "mail"), email, time.time() + 30))
+    status, location, _ = s.form("/Account/Login", {"Email": email, "Password": PASSWORD})
+    if status != 302 or "/Profile" not in location:
+        raise SystemExit(f"load_setup: sign-in gave {status} {location}")
+    expiry_year = str(time.gmtime().tm_year + 3)
+    status, _, _ = s.form("/Cards/Add", {"CardNumber": luhn_visa(rng), "CardholderName": f"LOAD HOLDER {index}",
+                                         "ExpiryMonth": "12", "ExpiryYear": expiry_year, "CreditLimit": "20000"})
+    if status != 302:
+        raise SystemExit(f"load_setup: add card gave {status}")
+    status, _, page = s.request("GET", "/Transactions/New")
+    card = re.search(r'<select[^>]*name="CardId"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
+    terminals = re.findall(r'<option value="(\d+)"', page.split('name="TerminalId"', 1)[1].split("</select>", 1)[0])
+    token = html.unescape(TOKEN.search(page).group(1))
+    if not card or not terminals:
+        raise SystemExit("load_setup: the payment form has no card or merchant")
+    body = urllib.parse.urlencode({"CardId": card.group(1), "TerminalId": rng.choice(terminals), "Amount": "1.00",
+                                   "__RequestVerificationToken": token})
+    return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1))}
+
+
+def lua_string(value):
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_lua(out_dir, holders):
+    table = "local holders = {\n" + "".join(
+        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}}},\n" for h in holders) + "}\n"
+    common = table + """
+local i = 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) ok = 0; refused = 0; other = 0; reason = "" end
+function response(status, headers, body)
+  if status == %(ok)d then ok = ok + 1
+  elseif status == 200 then
+    refused = refused + 1
+    if reason == "" and body then reason = string.match(body, "validation%%-summary%%-errors.-<li>(.-)</li>") or "" end
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local o, r, x, why = 0, 0, 0, ""
+  for _, t in ipairs(threads) do
+    o = o + t:get("ok"); r = r + t:get("refused"); x = x + t:get("other")
+    if why == "" then why = t:get("reason") end
+  end
+  io.write(string.format("STATUS ok=%%d refused=%%d other=%%d\\n", o, r, x))
+  if why ~= "" then io.write("REFUSED " .. why .. "\\n") end
+end
+"""
+    request = """
+request = function()
+  i = i %% #holders + 1
+  local h = holders[i]
+  return wrk.format(%(method)s, %(path)s, {["Cookie"] = h.cookie, ["X-Forwarded-Proto"] = "https"%(extra)s}%(body)s)
+end
+"""
+    scripts = {
+        "pay.lua": (302, '"POST"', '"/Transactions/New"', ', ["Content-Type"] = "application/x-www-form-urlencoded"', ", h.body"),
+        "profile.lua": (200, '"GET"', '"/Profile"', "", ""),
+        "form.lua": (200, '"GET"', '"/Transactions/New"', "", ""),
+    }
+    for name, (ok, method, path, extra, body) in scripts.items():
+        with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
+            f.write(common % {"ok": ok} + request % {"method": method, "path": path, "extra": extra, "body": body})
+    with open(os.path.join(out_dir, "cards.json"), "w", encoding="utf-8") as f:
+        json.dump([h["card"] for h in holders], f)
+
+
+def check(data_dir, out_dir, acknowledged):
+    cards = json.load(open(os.path.join(out_dir, "cards.json"), encoding="utf-8"))
+    db = sqlite3.connect(f"file:{os.path.join(data_dir, 'fraudweb.db')}?mode=ro", uri=True)
+    marks = ",".join("?" * len(cards))
+    stored = db.execute(f"SELECT COUNT(*) FROM Transactions WHERE CardId IN ({marks})", cards).fetchone()[0]
+    # Approved payments are charged at once; nothing else is charged while no analyst acts. Money is in minor units.
+    rows = db.execute(f"""SELECT c.Id, c.Balance, COALESCE(SUM(CASE WHEN t.Decision = 'Approved' THEN t.Amount END), 0)
+                          FROM Cards c LEFT JOIN Transactions t ON t.CardId = c.Id WHERE c.Id IN ({marks}) GROUP BY c.Id""", cards).fetchall()
+    wrong = [(card, balance, charged) for card, balance, charged in rows if balance != charged]
+    print(f"database: {stored} bench payments stored, {acknowledged} acknowledged (302) by the app; "
+          f"{len(rows) - len(wrong)}/{len(rows)} card balances equal their charged payments")
+    if stored < acknowledged or wrong:
+        print(f"database check FAILED: missing {max(0, acknowledged - stored)}, wrong balances {wrong[:5]}")
+        return 1
+    return 0
+
+
+def main():
+    if sys.argv[1] == "holders":
+        base, data_dir, count, out_dir = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        rng = random.Random(20261130)
+        holders = [register(base, data_dir, i, rng) for i in range(count)]
+        write_lua(out_dir, holders)
+        print(f"{count} card holders registered, confirmed, signed in, each with a card")
+        return 0
+    if sys.argv[1] == "check":
+        return check(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
