@@ -27,35 +27,40 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
     /// <summary>The card's payments before this one (same time: smaller id) in each customer window.</summary>
     private Task<WindowTotals> CardTotalsAsync(TransactionRecord payment, CancellationToken cancellationToken)
     {
-        var (at, id, cardId) = (payment.Timestamp, payment.TransactionId, payment.CustomerId);
-        var from1 = at - TransactionFeatures.CustomerWindow(0);
-        var from7 = at - TransactionFeatures.CustomerWindow(1);
-        var from30 = at - TransactionFeatures.CustomerWindow(2);
-        return db.Transactions.AsNoTracking()
-            .Where(t => t.CardId == cardId && t.TimestampUtc > from30 && t.Id != id && (t.TimestampUtc < at || (t.TimestampUtc == at && t.Id < id)))
-            .GroupBy(t => 1)
-            .Select(g => new WindowTotals(
-                g.Count(t => t.TimestampUtc > from1), g.Count(t => t.TimestampUtc > from7), g.Count(),
-                g.Where(t => t.TimestampUtc > from1).Sum(t => t.Amount), g.Where(t => t.TimestampUtc > from7).Sum(t => t.Amount), g.Sum(t => t.Amount)))
-            .FirstOrDefaultAsync(cancellationToken);
+        var at = payment.Timestamp;
+        return CardTotals(db, payment.CustomerId, at, payment.TransactionId,
+            at - TransactionFeatures.CustomerWindow(0), at - TransactionFeatures.CustomerWindow(1), at - TransactionFeatures.CustomerWindow(2), cancellationToken);
     }
 
     /// <summary>The terminal's payments and known frauds in each window ending at the payment's time minus the label delay.</summary>
     private Task<WindowTotals> TerminalTotalsAsync(TransactionRecord payment, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var (id, terminalId) = (payment.TransactionId, payment.TerminalId);
         var upper = payment.Timestamp - delay;
-        var from1 = upper - TransactionFeatures.TerminalWindow(0);
-        var from7 = upper - TransactionFeatures.TerminalWindow(1);
-        var from30 = upper - TransactionFeatures.TerminalWindow(2);
-        return db.Transactions.AsNoTracking()
-            .Where(t => t.TerminalId == terminalId && t.TimestampUtc > from30 && t.TimestampUtc <= upper && t.Id != id)
-            .GroupBy(t => 1)
-            .Select(g => new WindowTotals(
-                g.Count(t => t.TimestampUtc > from1), g.Count(t => t.TimestampUtc > from7), g.Count(),
-                g.Count(t => t.TimestampUtc > from1 && t.Label == FraudLabel.Fraud),
-                g.Count(t => t.TimestampUtc > from7 && t.Label == FraudLabel.Fraud),
-                g.Count(t => t.Label == FraudLabel.Fraud)))
-            .FirstOrDefaultAsync(cancellationToken);
+        return TerminalTotals(db, payment.TerminalId, upper, payment.TransactionId,
+            upper - TransactionFeatures.TerminalWindow(0), upper - TransactionFeatures.TerminalWindow(1), upper - TransactionFeatures.TerminalWindow(2), cancellationToken);
     }
+
+    // Compiled: a query with six aggregates is a large expression tree, and walking it on every payment (cache key,
+    // parameters) cost more than running it.
+    private static readonly Func<FraudDbContext, long, DateTime, long, DateTime, DateTime, DateTime, CancellationToken, Task<WindowTotals>> CardTotals =
+        EF.CompileAsyncQuery((FraudDbContext db, long cardId, DateTime at, long id, DateTime from1, DateTime from7, DateTime from30, CancellationToken cancellationToken) =>
+            db.Transactions
+                .Where(t => t.CardId == cardId && t.TimestampUtc > from30 && t.Id != id && (t.TimestampUtc < at || (t.TimestampUtc == at && t.Id < id)))
+                .GroupBy(t => 1)
+                .Select(g => new WindowTotals(
+                    g.Count(t => t.TimestampUtc > from1), g.Count(t => t.TimestampUtc > from7), g.Count(),
+                    g.Where(t => t.TimestampUtc > from1).Sum(t => t.Amount), g.Where(t => t.TimestampUtc > from7).Sum(t => t.Amount), g.Sum(t => t.Amount)))
+                .FirstOrDefault());
+
+    private static readonly Func<FraudDbContext, long, DateTime, long, DateTime, DateTime, DateTime, CancellationToken, Task<WindowTotals>> TerminalTotals =
+        EF.CompileAsyncQuery((FraudDbContext db, long terminalId, DateTime upper, long id, DateTime from1, DateTime from7, DateTime from30, CancellationToken cancellationToken) =>
+            db.Transactions
+                .Where(t => t.TerminalId == terminalId && t.TimestampUtc > from30 && t.TimestampUtc <= upper && t.Id != id)
+                .GroupBy(t => 1)
+                .Select(g => new WindowTotals(
+                    g.Count(t => t.TimestampUtc > from1), g.Count(t => t.TimestampUtc > from7), g.Count(),
+                    g.Count(t => t.TimestampUtc > from1 && t.Label == FraudLabel.Fraud),
+                    g.Count(t => t.TimestampUtc > from7 && t.Label == FraudLabel.Fraud),
+                    g.Count(t => t.Label == FraudLabel.Fraud)))
+                .FirstOrDefault());
 }
