@@ -18,6 +18,9 @@ public sealed record FeatureOptions
 /// Amount sums are exact (amounts in 1e-4 units, integer sums), so the result does not depend on summation order.
 /// </para>
 /// </summary>
+/// <summary>Counts and totals (amounts, or frauds) of the 1, 7 and 30-day windows.</summary>
+public readonly record struct WindowTotals(long Count1, long Count7, long Count30, decimal Total1, decimal Total7, decimal Total30);
+
 public static class TransactionFeatures
 {
     /// <summary>The handbook's 15 baseline features come first in the vector.</summary>
@@ -171,6 +174,33 @@ public static class TransactionFeatures
         Fill(tx, c, term, output);
     }
 
+    /// <summary>
+    /// Online from window totals a database sums (no history rows read): <paramref name="cardEarlier"/> counts the card's
+    /// earlier payments in the 1, 7 and 30-day customer windows (the payment itself excluded) with their amount totals;
+    /// <paramref name="terminal"/> counts the terminal's payments in the 1, 7 and 30-day windows ending at t - delay with
+    /// their frauds as totals. Gives exactly the vector <see cref="ComputeOnline"/> gives for the same history.
+    /// </summary>
+    public static void ComputeFromTotals(in TransactionRecord tx, WindowTotals cardEarlier, WindowTotals terminal, Span<float> output)
+    {
+        if (output.Length < FeatureNames.Length) throw new ArgumentException($"output needs {FeatureNames.Length} values.", nameof(output));
+        var amount = ScaleAmount(tx.Amount);
+        var c = default(WindowStats<long>);
+        c.Set(0, cardEarlier.Count1 + 1, ScaleTotal(cardEarlier.Total1) + amount);
+        c.Set(1, cardEarlier.Count7 + 1, ScaleTotal(cardEarlier.Total7) + amount);
+        c.Set(2, cardEarlier.Count30 + 1, ScaleTotal(cardEarlier.Total30) + amount);
+        var term = default(WindowStats<int>);
+        term.Set(0, checked((int)terminal.Count1), checked((int)terminal.Total1));
+        term.Set(1, checked((int)terminal.Count7), checked((int)terminal.Total7));
+        term.Set(2, checked((int)terminal.Count30), checked((int)terminal.Total30));
+        Fill(tx, c, term, output);
+    }
+
+    /// <summary>The customer windows' lengths, for a database to sum over (1, 7, 30 days).</summary>
+    public static TimeSpan CustomerWindow(int index) => TimeSpan.FromDays(CustomerWindowDays[index]);
+
+    /// <summary>The terminal windows' lengths, ending at t - delay (1, 7, 30 days).</summary>
+    public static TimeSpan TerminalWindow(int index) => TimeSpan.FromDays(TerminalWindowDays[index]);
+
     /// <summary>The single place turning window statistics into the vector (batch and online share it).</summary>
     private static void Fill(in TransactionRecord tx, in WindowStats<long> c, in WindowStats<int> term, Span<float> output)
     {
@@ -210,6 +240,8 @@ public static class TransactionFeatures
 
         return (long)Math.Round(amount * AmountScale);
     }
+
+    private static long ScaleTotal(decimal total) => decimal.ToInt64(decimal.Round(total * (decimal)AmountScale, MidpointRounding.AwayFromZero));
 
     private static void ValidateOptions(FeatureOptions options)
     {

@@ -113,7 +113,8 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     {
         try
         {
-            await page.WaitForURLAsync("**/Profile", new() { Timeout = 45_000 });
+            // The page's own content, not every font and script (the "load" event), is what the journey checks next.
+            await page.WaitForURLAsync("**/Profile", new() { Timeout = 45_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException e)
         {

@@ -248,7 +248,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     {
         try
         {
-            await page.WaitForURLAsync(url, new() { Timeout = 45_000 });
+            await page.WaitForURLAsync(url, new() { Timeout = 45_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException e)
         {

@@ -21,10 +21,15 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => FraudWebPaths.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CardKeyProvider>();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SecurityStampCache>();
+        services.AddSingleton<SecurityStampChangeInterceptor>();
+        services.AddSingleton<SecurityStampTransactionInterceptor>();
         // Options built once (they depend on settings only), not for every request's context.
         services.AddDbContext<FraudDbContext>((sp, options) =>
-            Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>()),
-            ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        {
+            Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>());
+            options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         return services;
     }
 

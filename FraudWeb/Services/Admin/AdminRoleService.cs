@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,8 @@ public sealed class AdminRoleService(
     RoleManager<IdentityRole> roles,
     UserManager<ApplicationUser> users,
     AdminGuard guard,
-    AuditLog audit)
+    AuditLog audit,
+    SecurityStampCache stamps)
 {
     public const string OwnRoleMessage = "You cannot change the permissions of a role you hold; an administrator outside it must do it.";
 
@@ -43,6 +45,8 @@ public sealed class AdminRoleService(
         await db.Users.Where(u => u.PasswordHash != null && db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == role.Id))
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // A bulk update bypasses the change tracker, so the stamp cache is told here, after the commit.
+        stamps.ForgetAll();
         db.ChangeTracker.Clear();
         return Result.Ok;
     }

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using FraudWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace FraudWeb.Infrastructure.Security;
+
+/// <summary>
+/// The security stamps of users seen recently, so the per-request session check (<see cref="SecurityStampCheck"/>)
+/// reads memory instead of the database. An entry is forgotten once a change of that user's stamp has committed
+/// (<see cref="SecurityStampChangeInterceptor"/>); a stamp read from the database is only remembered if no change was
+/// forgotten meanwhile (the generation), so a read that raced a change can never bring the old stamp back.
+/// One process: with SQLite the web app is the only instance. Several instances (PostgreSQL) need the invalidation
+/// to reach every instance, or the database lookup on every request.
+/// </summary>
+public sealed class SecurityStampCache
+{
+    private const int MaxEntries = 100_000;
+    private readonly ConcurrentDictionary<string, string> _stamps = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _generation;
+
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public bool Matches(string userId, string stamp) =>
+        _stamps.TryGetValue(userId, out var known) && string.Equals(known, stamp, StringComparison.Ordinal);
+
+    /// <summary>Remembers a stamp read from the database when <see cref="Generation"/> was <paramref name="readAt"/>.</summary>
+    public void Remember(string userId, string stamp, long readAt)
+    {
+        lock (_gate)
+        {
+            if (_generation != readAt) return;
+            if (_stamps.Count >= MaxEntries) _stamps.Clear();
+            _stamps[userId] = stamp;
+        }
+    }
+
+    public void Forget(IEnumerable<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        lock (_gate)
+        {
+            _generation++;
+            foreach (var id in userIds) _stamps.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>After a bulk change of stamps (a role's permissions renew every member's).</summary>
+    public void ForgetAll()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _stamps.Clear();
+        }
+    }
+}
+
+/// <summary>
+/// Sees every saved change of a user's security stamp (or a deleted user) and makes <see cref="SecurityStampCache"/>
+/// forget it after the change has committed: at once without a transaction, else when the transaction ends.
+/// </summary>
+public sealed class SecurityStampChangeInterceptor(SecurityStampCache cache) : SaveChangesInterceptor
+{
+    private readonly ConditionalWeakTable<DbContext, HashSet<string>> _pending = [];
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        Collect(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        FlushUnlessInTransaction(eventData);
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        FlushUnlessInTransaction(eventData);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>The transaction that held the change has ended (committed or not: forgetting more is harmless).</summary>
+    public void TransactionEnded(DbContext? context)
+    {
+        if (context is null || !_pending.TryGetValue(context, out var ids)) return;
+        lock (ids)
+        {
+            if (ids.Count == 0) return;
+            cache.Forget(ids);
+            ids.Clear();
+        }
+    }
+
+    private void Collect(DbContextEventData eventData)
+    {
+        if (eventData.Context is not { } context) return;
+        var changed = context.ChangeTracker.Entries<ApplicationUser>()
+            .Where(e => e.State == EntityState.Deleted || (e.State == EntityState.Modified && e.Property(u => u.SecurityStamp).IsModified))
+            .Select(e => e.Entity.Id).ToList();
+        if (changed.Count == 0) return;
+        var ids = _pending.GetValue(context, _ => []);
+        lock (ids) ids.UnionWith(changed);
+    }
+
+    private void FlushUnlessInTransaction(DbContextEventData eventData)
+    {
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null) TransactionEnded(context);
+    }
+}
+
+/// <summary>Tells <see cref="SecurityStampChangeInterceptor"/> when a transaction ends.</summary>
+public sealed class SecurityStampTransactionInterceptor(SecurityStampChangeInterceptor changes) : DbTransactionInterceptor
+{
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => changes.TransactionEnded(eventData?.Context);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        changes.TransactionEnded(eventData?.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => changes.TransactionEnded(eventData?.Context);
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        changes.TransactionEnded(eventData?.Context);
+        return Task.CompletedTask;
+    }
+}
