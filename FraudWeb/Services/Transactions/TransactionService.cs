@@ -20,13 +20,22 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     /// </summary>
     public async Task<Result<long>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, CancellationToken cancellationToken)
     {
-        var card = await db.Cards.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
-        if (card is null) return Result.Fail<long>(ErrorCode.NotFound, "This card does not exist.");
-        if (!await db.Terminals.AnyAsync(t => t.Id == terminalId, cancellationToken))
+        // One connection for the payment's reads (the card, the merchant, the features): opening a pooled connection
+        // per query was 11% of a payment's time under load.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return Result.Fail<long>(ErrorCode.Invalid, "Choose a merchant from the list.", Fields.Terminal);
+            var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
+                .Select(c => new { Card = c, KnownTerminal = db.Terminals.Any(t => t.Id == terminalId) })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (found is null) return Result.Fail<long>(ErrorCode.NotFound, "This card does not exist.");
+            if (!found.KnownTerminal) return Result.Fail<long>(ErrorCode.Invalid, "Choose a merchant from the list.", Fields.Terminal);
+            return await SubmitAsync(found.Card, terminalId, amount, cancellationToken);
         }
-        return await SubmitAsync(card, terminalId, amount, cancellationToken);
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
