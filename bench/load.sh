@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Load benchmark (printed figures, not a test): the payment path, the profile page and the payment form under wrk at
-# 4 and 64 connections, beside the seeds' design (Flask + joblib + SQLite, ../shared/bench/flask_anchor.sh) measured
-# in the same run; then a database check (every acknowledged payment stored, every balance equal to its charges).
+# Load benchmark (printed figures, not a test): the payment path, the profile page, the payment form and a payment's
+# result page under wrk at 4 and 64 connections, beside the seeds' design (Flask + joblib + SQLite,
+# ../shared/bench/flask_anchor.sh) measured in the same run; then a database check (every acknowledged payment stored, every balance equal to its charges).
 #   bench/load.sh                   HOLDERS=64 DURATION=10s PORT=18090 bench/load.sh
 #   HOLD=1 bench/load.sh            sets up, then keeps the app running for a profiler (dotnet-trace, dotnet-counters)
 # The app runs as deployed: Production, a fresh data directory, plain HTTP behind a TLS proxy (the requests carry
@@ -79,6 +79,7 @@ done
 for c in 4 64; do
   echo "== profile page, $c connections" >&2; run profile profile.lua "$c"
   echo "== payment form, $c connections" >&2; run form form.lua "$c"
+  echo "== result page, $c connections" >&2; run result result.lua "$c"
 done
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
 

@@ -3,8 +3,8 @@
 
   load_setup.py holders BASE_URL DATA_DIR COUNT OUT_DIR
       Registers COUNT card holders through the real forms (register, confirm from the mailed link, sign in, add a
-      card), then writes wrk Lua scripts that rotate over them: pay.lua (payment form POST), profile.lua and
-      form.lua (GETs). Requests carry X-Forwarded-Proto: https, as the TLS proxy in front of the app would send
+      card, one first payment), then writes wrk Lua scripts that rotate over them: pay.lua (payment form POST),
+      profile.lua, form.lua and result.lua (the first payment's result page) (GETs). Requests carry X-Forwarded-Proto: https, as the TLS proxy in front of the app would send
       (loopback is a trusted proxy by default).
   load_setup.py check DATA_DIR OUT_DIR ACKNOWLEDGED
       Checks the database after the runs: every acknowledged payment stored, and every bench card's balance equal to
@@ -110,7 +110,11 @@ def register(base, data_dir, index, rng):
         raise SystemExit("load_setup: the payment form has no card or merchant")
     body = urllib.parse.urlencode({"CardId": card.group(1), "TerminalId": rng.choice(terminals), "Amount": "1.00",
                                    "__RequestVerificationToken": token})
-    return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1))}
+    # One payment now, so the result page has something to show.
+    status, result, _ = s.request("POST", "/Transactions/New", dict(urllib.parse.parse_qsl(body)))
+    if status != 302 or "/Transactions/Details/" not in result:
+        raise SystemExit(f"load_setup: the first payment gave {status} {result}")
+    return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1)), "result": urllib.parse.urlsplit(result).path}
 
 
 def lua_string(value):
@@ -119,7 +123,7 @@ def lua_string(value):
 
 def write_lua(out_dir, holders):
     table = "local holders = {\n" + "".join(
-        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}}},\n" for h in holders) + "}\n"
+        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}, result={lua_string(h['result'])}}},\n" for h in holders) + "}\n"
     common = table + """
 local i = 0
 local threads = {}
@@ -153,6 +157,7 @@ end
         "pay.lua": (302, '"POST"', '"/Transactions/New"', ', ["Content-Type"] = "application/x-www-form-urlencoded"', ", h.body"),
         "profile.lua": (200, '"GET"', '"/Profile"', "", ""),
         "form.lua": (200, '"GET"', '"/Transactions/New"', "", ""),
+        "result.lua": (200, '"GET"', "h.result", "", ""),
     }
     for name, (ok, method, path, extra, body) in scripts.items():
         with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
