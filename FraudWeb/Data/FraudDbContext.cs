@@ -14,6 +14,8 @@ public class FraudDbContext(DbContextOptions<FraudDbContext> options) : Identity
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<FraudReport> FraudReports => Set<FraudReport>();
     public DbSet<RetrainingRun> RetrainingRuns => Set<RetrainingRun>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -16,4 +16,7 @@ public static class OwnershipQueries
 
     public static IQueryable<CardTransaction> OwnedBy(this IQueryable<CardTransaction> transactions, string userId) =>
         transactions.Where(t => t.Card!.CardHolder!.UserId == userId);
+
+    public static IQueryable<ApiKey> OwnedBy(this IQueryable<ApiKey> keys, string userId) =>
+        keys.Where(k => k.OwnerId == userId);
 }

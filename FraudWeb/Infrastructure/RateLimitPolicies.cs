@@ -8,4 +8,6 @@ public static class RateLimitPolicies
     public const string PasswordReset = "PasswordReset";
     public const string AddCard = "AddCard";
     public const string Payment = "Payment";
+    /// <summary>Every /api/v1 endpoint, per API key.</summary>
+    public const string Api = "Api";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using FraudWeb.Api;
 using FraudWeb.Infrastructure.Options;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,7 @@ public static class RateLimitingServiceCollectionExtensions
                 {
                     context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
-                // The body stays empty, so the status-code page renders the friendly 429 page.
+                // The body stays empty, so the status-code page renders the friendly 429 page (problem details on the API).
                 return ValueTask.CompletedTask;
             };
             foreach (var (name, rule) in rules)
@@ -77,10 +78,11 @@ public static class RateLimitingServiceCollectionExtensions
         return app;
     }
 
+    /// <summary>Per API key for API calls (a holder's keys are limited separately), per user for pages, else the typed email.</summary>
     private static string? AccountKey(HttpContext context) =>
-        context.User.Identity?.IsAuthenticated == true && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId
-            ? "user:" + userId
-            : context.Items[AccountKeyItem] as string;
+        context.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } keyId ? "key:" + keyId
+        : context.User.Identity?.IsAuthenticated == true && context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId ? "user:" + userId
+        : context.Items[AccountKeyItem] as string;
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

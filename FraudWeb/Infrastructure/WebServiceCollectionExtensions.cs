@@ -55,6 +55,8 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
         services.AddFraudViewModelBuilders();
+        services.AddScoped<ApiKeyViewModelBuilder>();
+        services.AddFraudApi();
         return services;
     }
 
@@ -77,18 +79,27 @@ public static class WebServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         // First, so scheme and client address are the proxy's view (only from FraudWeb:KnownProxies).
         app.UseForwardedHeaders();
+        app.UseMiddleware<RequestCorrelationMiddleware>();
+        // Errors: problem details on the API, pages elsewhere.
+        app.UseWhen(ApiServiceCollectionExtensions.IsApi, api => api.UseFraudApiErrors());
+        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                web.UseExceptionHandler(new ExceptionHandlerOptions
+                {
+                    ExceptionHandlingPath = "/Error",
+                    StatusCodeSelector = StatusCodeFor,
+                });
+            }
+            web.UseStatusCodePagesWithReExecute("/Error/{0}");
+        });
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler(new ExceptionHandlerOptions
-            {
-                ExceptionHandlingPath = "/Error",
-                StatusCodeSelector = StatusCodeFor,
-            });
             // HSTS is only sent on TLS requests, which includes those a known proxy forwards as https.
             app.UseHsts();
             app.UseMiddleware<RequireTlsMiddleware>();
         }
-        app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles();
         app.UseRouting();
@@ -97,6 +108,7 @@ public static class WebServiceCollectionExtensions
         app.UseFraudRateLimiting();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
         app.MapFraudHealthChecks();
+        app.MapFraudApiReference();
         return app;
     }
 

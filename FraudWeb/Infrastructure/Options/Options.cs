@@ -169,6 +169,8 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimitRule PasswordReset { get; set; } = new() { PerIp = 10, PerAccount = 5, Window = TimeSpan.FromMinutes(15) };
     public RateLimitRule AddCard { get; set; } = new() { PerIp = 20, PerAccount = 10, Window = TimeSpan.FromHours(1) };
     public RateLimitRule Payment { get; set; } = new() { PerIp = 120, PerAccount = 60, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>The API: per key (PerAccount); integrators often share an address, so no per-IP limit by default.</summary>
+    public RateLimitRule Api { get; set; } = new() { PerIp = 0, PerAccount = 1200, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>The rules by policy name (the names [EnableRateLimiting] uses).</summary>
     public IReadOnlyDictionary<string, RateLimitRule> GetRules() => new Dictionary<string, RateLimitRule>(StringComparer.Ordinal)
@@ -178,6 +180,7 @@ public sealed class RateLimitOptions : IValidatableObject
         [nameof(PasswordReset)] = PasswordReset,
         [nameof(AddCard)] = AddCard,
         [nameof(Payment)] = Payment,
+        [nameof(Api)] = Api,
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

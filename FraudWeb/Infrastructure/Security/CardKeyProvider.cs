@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Infrastructure.Options;
 
@@ -20,9 +22,19 @@ public sealed partial class CardKeyProvider
             "Cards__FingerprintKey=$(openssl rand -base64 32)). Keep it out of the database and keep it stable: it identifies stored cards.",
             file => LogGeneratedKey(logger, file));
         Fingerprinter = new CardFingerprinter(key);
+        _key = key;
     }
 
+    private readonly byte[] _key;
+
     public CardFingerprinter Fingerprinter { get; }
+
+    /// <summary>
+    /// A 32-byte key for another purpose, derived from this one with HKDF (RFC 5869): one secret to configure and keep,
+    /// and keys that reveal nothing about each other.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: Encoding.UTF8.GetBytes("FraudWeb/" + purpose));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Cards:FingerprintKey configured: generated a development key in {File}. Configure a real key outside Development.")]
     private static partial void LogGeneratedKey(ILogger logger, string file);

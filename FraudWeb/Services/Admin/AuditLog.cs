@@ -19,9 +19,11 @@ public static class AuditActions
     public const string ReviewDecide = "review.decide";
     public const string ModelPromote = "model.promote";
     public const string ModelRollback = "model.rollback";
+    public const string ApiKeyCreate = "api-key.create";
+    public const string ApiKeyRevoke = "api-key.revoke";
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback];
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ApiKeyCreate, ApiKeyRevoke];
 }
 
 /// <summary>

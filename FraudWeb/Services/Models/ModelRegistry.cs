@@ -42,6 +42,10 @@ public sealed partial class ModelRegistry(
     public Task<bool> HasServingVersionAsync(CancellationToken cancellationToken) =>
         db.ModelVersions.AnyAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
 
+    /// <summary>The version serving now, or null before the first model.</summary>
+    public Task<ModelVersion?> ServingVersionAsync(CancellationToken cancellationToken) =>
+        db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+
     /// <summary>The latest registered versions, newest first (the dashboard's list).</summary>
     public Task<List<ModelVersion>> RecentVersionsAsync(int count, CancellationToken cancellationToken) =>
         db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(count).ToListAsync(cancellationToken);

@@ -19,20 +19,20 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     }
 
     /// <summary>Opens a report on one of the user's payments; NotFound when it is not theirs (a 404, not a 403: no probing).</summary>
-    public async Task<Result<long>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken)
+    public async Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken)
     {
         var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
-        if (transaction is null) return Result.Fail<long>(ErrorCode.NotFound, "Not found.");
+        if (transaction is null) return Result.Fail<FraudReport>(ErrorCode.NotFound, "Not found.");
         if (await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
-            return Result.Fail<long>(ErrorCode.Conflict, AlreadyReported);
+            return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyReported);
         }
         // After the open-report check, so a report decided meanwhile is seen as refunded: the refund is final.
         if (await db.Transactions.AnyAsync(t => t.Id == transactionId && t.RefundedUtc != null, cancellationToken))
         {
-            return Result.Fail<long>(ErrorCode.Conflict, AlreadyRefunded);
+            return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
         }
-        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<long>(ErrorCode.Invalid, WentThrough, Fields.Kind);
+        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, WentThrough, Fields.Kind);
         FraudReport report;
         try
         {
@@ -40,7 +40,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         }
         catch (DomainException ex)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Reason);
+            return Result.Fail<FraudReport>(ErrorCode.Invalid, ex.Message, Fields.Reason);
         }
         db.FraudReports.Add(report);
         try
@@ -51,8 +51,8 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         {
             // A simultaneous report won: the filtered unique index on open reports refused this one.
             db.Entry(report).State = EntityState.Detached;
-            return Result.Fail<long>(ErrorCode.Conflict, AlreadyReported);
+            return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyReported);
         }
-        return Result.Success(report.Id);
+        return Result.Success(report);
     }
 }

@@ -62,6 +62,24 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         }
     }
 
+    /// <summary>
+    /// Applies a confirmed label as the analyst's decision (the API's labels): on the holder's report when one is
+    /// named (confirming or rejecting its claim as the label says), otherwise on a payment held for review. Same rules,
+    /// audit and retraining signal as <see cref="DecideAsync"/>; a report or payment changed by anyone meanwhile is not
+    /// overwritten, since no version was seen.
+    /// </summary>
+    public async Task<Result> LabelAsync(long transactionId, long? reportId, FraudLabel label, string analystId, CancellationToken cancellationToken)
+    {
+        if (label == FraudLabel.Unknown) return Result.Fail(ErrorCode.Invalid, "A label says fraud or legitimate.");
+        var fraud = label == FraudLabel.Fraud;
+        if (reportId is not { } id) return await DecideAsync(new ReviewDecision(transactionId, null, null, null, fraud), analystId, cancellationToken);
+        var kind = await db.FraudReports.Where(r => r.Id == id && r.TransactionId == transactionId).Select(r => (ReportKind?)r.Kind).FirstOrDefaultAsync(cancellationToken);
+        if (kind is null) return Result.Fail(ErrorCode.NotFound, "This report does not exist.");
+        // A "not me" report claims fraud, "this was me" claims legitimate: the label confirms the claim when they agree.
+        var confirm = (kind == ReportKind.NotMe) == fraud;
+        return await DecideAsync(new ReviewDecision(transactionId, id, null, null, confirm), analystId, cancellationToken);
+    }
+
     private async Task<Result> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DateTime now, CancellationToken cancellationToken)
     {
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.

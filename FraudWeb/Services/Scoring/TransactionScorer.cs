@@ -10,6 +10,9 @@ using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Scoring;
 
+/// <summary>A scored payment: the model's probability of fraud, the verdict that follows and its reasons.</summary>
+public sealed record Prediction(double Probability, Verdict Verdict, IReadOnlyList<VerdictReason> Reasons);
+
 /// <summary>
 /// Scores one submitted payment: features from the card's and terminal's stored history, the serving model's
 /// probability and explanation, the risk policy's decision. Recording is <see cref="Transactions.PaymentRecorder"/>'s.
@@ -27,7 +30,14 @@ public sealed partial class TransactionScorer(
     /// The verdict for a payment about to be made on <paramref name="card"/> (which must belong to the caller); writes
     /// nothing. Throws <see cref="ScorerUnavailableException"/> when no model is serving.
     /// </summary>
-    public async Task<Verdict> ScoreAsync(Card card, long terminalId, decimal amount, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<Verdict> ScoreAsync(Card card, long terminalId, decimal amount, DateTime nowUtc, CancellationToken cancellationToken) =>
+        (await PredictAsync(card, terminalId, amount, nowUtc, cancellationToken)).Verdict;
+
+    /// <summary>
+    /// The same, with the model's probability and the reasons as values: what the API's predict answers. A payment at
+    /// <paramref name="atUtc"/> sees only the history before it, exactly as if it had been made then.
+    /// </summary>
+    public async Task<Prediction> PredictAsync(Card card, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         var snapshot = servingModel.Current ?? throw new ScorerUnavailableException();
@@ -35,7 +45,7 @@ public sealed partial class TransactionScorer(
         var names = snapshot.Model.FeatureNames;
         var features = new float[TransactionFeatures.Names.Count];
         // The new payment is later than all stored history, so it takes the largest id for tie-breaking.
-        await paymentFeatures.ComputeAsync(new TransactionRecord(long.MaxValue, nowUtc, card.Id, terminalId, (double)amount, false), features, cancellationToken);
+        await paymentFeatures.ComputeAsync(new TransactionRecord(long.MaxValue, atUtc, card.Id, terminalId, (double)amount, false), features, cancellationToken);
         var probability = snapshot.Model.PredictProbability(features);
         var contributions = new double[names.Count];
         snapshot.Model.Explain(features, contributions);
@@ -44,8 +54,9 @@ public sealed partial class TransactionScorer(
         var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
         stopwatch.Stop();
         LogScored(logger, card.Id, riskScore, decision, snapshot.Version, stopwatch.Elapsed.TotalMilliseconds);
-        return new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
+        var verdict = new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
             stopwatch.Elapsed.TotalMilliseconds, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
+        return new Prediction(probability, verdict, reasons);
     }
 
     public static IReadOnlyList<VerdictReason> ReadReasons(string? json)

@@ -25,18 +25,50 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
-                .Select(c => new { Card = c, KnownTerminal = db.Terminals.Any(t => t.Id == terminalId) })
-                .FirstOrDefaultAsync(cancellationToken);
-            if (found is null) return Result.Fail<long>(ErrorCode.NotFound, "This card does not exist.");
-            if (!found.KnownTerminal) return Result.Fail<long>(ErrorCode.Invalid, "Choose a merchant from the list.", Fields.Terminal);
-            return await SubmitAsync(found.Card, terminalId, amount, cancellationToken);
+            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
+            return card.Succeeded ? await SubmitAsync(card.Value, terminalId, amount, cancellationToken) : card.As<long>();
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// Scores a payment the caller might make on their card at <paramref name="atUtc"/> without recording anything:
+    /// the same features, model and policy as a submitted payment.
+    /// </summary>
+    public async Task<Result<Prediction>> PredictAsync(string userId, long cardId, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
+            if (!card.Succeeded) return card.As<Prediction>();
+            return Result.Success(await scorer.PredictAsync(card.Value, terminalId, amount, atUtc, cancellationToken));
+        }
+        catch (ScorerUnavailableException ex)
+        {
+            return Result.Fail<Prediction>(ErrorCode.Unavailable, ex.Message);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The caller's card (NotFound otherwise) if the merchant exists (Invalid otherwise), in one query.</summary>
+    private async Task<Result<Card>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
+    {
+        var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
+            .Select(c => new { Card = c, KnownTerminal = db.Terminals.Any(t => t.Id == terminalId) })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null) return Result.Fail<Card>(ErrorCode.NotFound, "This card does not exist.");
+        if (!found.KnownTerminal) return Result.Fail<Card>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+        return Result.Success(found.Card);
+    }
+
+    public const string UnknownMerchant = "Choose a merchant from the list.";
 
     /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
     public async Task<Result<long>> SubmitAsync(Card card, long terminalId, decimal amount, CancellationToken cancellationToken)

@@ -1,0 +1,48 @@
+namespace FraudWeb.Domain.Entities;
+
+/// <summary>
+/// One Idempotency-Key used with one API key: the request's fingerprint and, once answered, the stored response that a
+/// retry receives instead of a second write. A record without a response is a request still in progress.
+/// </summary>
+public class IdempotencyRecord
+{
+    public const int KeyMaxLength = 255;
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    private IdempotencyRecord()
+    {
+        Key = RequestHash = "";
+    }
+
+    public long Id { get; private set; }
+    public long ApiKeyId { get; private set; }
+    public string Key { get; private set; }
+    /// <summary>SHA-256 of method, path and body: the same key with another request is refused.</summary>
+    public string RequestHash { get; private set; }
+    public DateTime CreatedUtc { get; private set; }
+    public int? StatusCode { get; private set; }
+    public string? ContentType { get; private set; }
+    public string? Location { get; private set; }
+    public byte[]? Body { get; private set; }
+
+    public bool IsCompleted => StatusCode is not null;
+
+    public bool IsExpired(DateTime nowUtc) => nowUtc - CreatedUtc >= Retention;
+
+    public static IdempotencyRecord Begin(long apiKeyId, string key, string requestHash, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestHash);
+        if (key.Length > KeyMaxLength) throw new DomainException($"An Idempotency-Key has at most {KeyMaxLength} characters.");
+        return new IdempotencyRecord { ApiKeyId = apiKeyId, Key = key, RequestHash = requestHash, CreatedUtc = nowUtc };
+    }
+
+    public void Complete(int statusCode, string? contentType, string? location, byte[] body)
+    {
+        if (IsCompleted) throw new DomainException("This request has already been answered.", DomainErrorCode.StateChanged);
+        StatusCode = statusCode;
+        ContentType = contentType;
+        Location = location;
+        Body = body;
+    }
+}

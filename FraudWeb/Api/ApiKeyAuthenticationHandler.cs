@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using FraudWeb.Services.ApiKeys;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace FraudWeb.Api;
+
+/// <summary>
+/// The API's only authentication: <c>Authorization: Bearer &lt;key&gt;</c>. Only API endpoints ask for this scheme,
+/// and they ask for no other, so the API ignores cookies (no CSRF surface) and the web pages ignore keys.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyService keys,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string KeyIdClaim = "api_key_id";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.Length == 0) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Not a bearer key.");
+        var caller = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (caller is null) return AuthenticateResult.Fail("Unknown, expired or revoked API key.");
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, caller.UserId),
+            new(KeyIdClaim, caller.KeyId.ToString(CultureInfo.InvariantCulture)),
+        };
+        claims.AddRange(caller.Scopes.Select(scope => new Claim(ApiScopes.ClaimType, scope)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var failed = Request.Headers.Authorization.Count > 0;
+        // RFC 6750 section 3: which scheme to use, and whether the key sent was the problem.
+        Response.Headers.WWWAuthenticate = failed ? "Bearer realm=\"FraudWeb API\", error=\"invalid_token\"" : "Bearer realm=\"FraudWeb API\"";
+        await WriteAsync(ApiProblems.Unauthorized, failed ? "The API key is unknown, expired or revoked, or its owner's account is locked." : "No API key was sent.");
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"FraudWeb API\", error=\"insufficient_scope\"";
+        await WriteAsync(ApiProblems.Forbidden, ApiProblems.Forbidden.Description);
+    }
+
+    private async Task WriteAsync(ApiProblems.ProblemType type, string detail) =>
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = type.Status, Type = type.Uri, Title = type.Title, Detail = detail },
+        });
+}

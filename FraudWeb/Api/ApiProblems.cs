@@ -1,0 +1,69 @@
+using FraudWeb.Services;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Api;
+
+/// <summary>
+/// The API's problem types (RFC 9457): a stable <c>type</c> per kind of error that clients branch on, a relative
+/// URI that resolves to this server's description of it (GET /api/problems/{name}).
+/// </summary>
+public static class ApiProblems
+{
+    public const string TypePrefix = "/api/problems/";
+
+    public sealed record ProblemType(string Name, int Status, string Title, string Description)
+    {
+        public string Uri => TypePrefix + Name;
+    }
+
+    public static readonly ProblemType Validation = new("validation", 400, "The request is not valid.",
+        "The body or the query is malformed (not JSON, wrong types, unknown fields, numbers out of range) or a field breaks a rule; `errors` names each field.");
+    public static readonly ProblemType Unauthorized = new("unauthorized", 401, "An API key is required.",
+        "Send a valid, unexpired and unrevoked key as `Authorization: Bearer <key>`. Cookies are not accepted.");
+    public static readonly ProblemType Forbidden = new("insufficient-scope", 403, "The key does not allow this.",
+        "The key lacks the scope this endpoint needs, or its owner no longer holds the permission behind it.");
+    public static readonly ProblemType NotFound = new("not-found", 404, "Not found.",
+        "It does not exist or is not yours: the answer is the same, so ids cannot be probed.");
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed.", "The endpoint does not take this HTTP method.");
+    public static readonly ProblemType Conflict = new("conflict", 409, "The state changed.",
+        "Someone else changed it first (decided, reported, revoked); read it again before retrying.");
+    public static readonly ProblemType IdempotencyInProgress = new("idempotency-in-progress", 409, "A request with this Idempotency-Key is still being processed.",
+        "Retry after the time in Retry-After: you will receive the first request's response.");
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The body is too large.", "Bodies are limited to 128 KiB.");
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Send JSON.", "Bodies must be `application/json`.");
+    public static readonly ProblemType BusinessRule = new("business-rule", 422, "The request was understood but refused.",
+        "A business rule refuses it (an expired card, an unknown merchant); `detail` says which.");
+    public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "This Idempotency-Key was used with another request.",
+        "An Idempotency-Key stands for one request (method, path and body) for 24 hours; use a new key for a new request.");
+    public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.", "Wait for the seconds in Retry-After.");
+    public static readonly ProblemType ServerError = new("server-error", 500, "Something went wrong on our side.",
+        "Nothing was recorded unless a later GET shows it; retry with the same Idempotency-Key. Quote `requestId` to support.");
+    public static readonly ProblemType Unavailable = new("unavailable", 503, "The service cannot answer now.", "No model is serving, or the service is starting; retry later.");
+
+    public static IReadOnlyList<ProblemType> All { get; } =
+        [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
+         BusinessRule, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
+
+    /// <summary>The default type for a status code (the first of that status above).</summary>
+    public static ProblemType ForStatus(int status) => All.FirstOrDefault(t => t.Status == status)
+        ?? (status >= 500 ? ServerError : new ProblemType("client-error", status, "The request was refused.", ""));
+
+    /// <summary>The problem for an application service's failure.</summary>
+    public static ProblemType For(ErrorCode code) => code switch
+    {
+        ErrorCode.NotFound => NotFound,
+        ErrorCode.Conflict => Conflict,
+        ErrorCode.Unavailable => Unavailable,
+        _ => BusinessRule,
+    };
+
+    /// <summary>Fills in type and title for a problem whose status is set (ASP.NET's own defaults link to RFC sections).</summary>
+    public static void Describe(ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true) return;
+        var type = ForStatus(problem.Status ?? 500);
+        problem.Type = type.Uri;
+        problem.Title = type.Title;
+    }
+}

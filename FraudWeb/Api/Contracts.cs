@@ -1,0 +1,165 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace FraudWeb.Api;
+
+/// <summary>The API's one currency: amounts are in it, as decimal strings with two decimals in responses.</summary>
+public static class ApiMoney
+{
+    public const string Currency = "EUR";
+    public const double Max = 1_000_000;
+
+    public static string Format(decimal amount) => amount.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>An amount: more than 0, at most 1,000,000, at most two decimals.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MoneyAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (value is not decimal amount) return ValidationResult.Success;
+        var members = validationContext.MemberName is { } name ? new[] { name } : null;
+        if (amount <= 0) return new ValidationResult("The amount must be more than 0.", members);
+        if (amount > (decimal)ApiMoney.Max) return new ValidationResult("The amount can be at most 1000000.", members);
+        if (decimal.Round(amount, 2) != amount) return new ValidationResult("The amount can have at most two decimals.", members);
+        return ValidationResult.Success;
+    }
+}
+
+[Description("A payment to score without recording it.")]
+public sealed class PredictRequest
+{
+    [Required, Description("One of your cards (its id in FraudWeb).")]
+    public long? CardId { get; init; }
+
+    [Required, Description("The merchant's terminal id.")]
+    public long? TerminalId { get; init; }
+
+    [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public decimal? Amount { get; init; }
+
+    [Description("RFC 3339 with an offset; default now. The payment sees only the history before it.")]
+    public DateTimeOffset? Timestamp { get; init; }
+}
+
+[Description("A payment to score and record.")]
+public sealed class PaymentRequest
+{
+    [Required, Description("One of your cards (its id in FraudWeb).")]
+    public long? CardId { get; init; }
+
+    [Required, Description("The merchant's terminal id.")]
+    public long? TerminalId { get; init; }
+
+    [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public decimal? Amount { get; init; }
+}
+
+[Description("One feature's push on the score: positive towards fraud.")]
+public sealed record ReasonResource(string Feature, double Value, double Contribution, string Direction, string Text);
+
+[Description("The scorer's answer for a payment that was not recorded.")]
+public sealed record PredictionResource(
+    double Probability,
+    int RiskScore,
+    string Decision,
+    IReadOnlyList<ReasonResource> Reasons,
+    string ModelVersion,
+    DateTime Timestamp);
+
+[Description("What the payment did to the card: the amount charged now (0.00 if declined or held) and the credit left.")]
+public sealed record BalanceEffectResource(string Charged, string AvailableCredit);
+
+public sealed record PaymentLinks(string Self, string Reports);
+
+[Description("A recorded payment and its verdict.")]
+public sealed record PaymentResource(
+    long Id,
+    long CardId,
+    [property: Description("Brand and last four digits only.")] string Card,
+    long TerminalId,
+    string Merchant,
+    string Amount,
+    string Currency,
+    DateTime Timestamp,
+    [property: Description("approved, review or declined (the verdict at submission).")] string Decision,
+    [property: Description("Where the payment stands now: approved, review, declined, approved-after-review, declined-after-review, refunded.")] string Status,
+    int RiskScore,
+    [property: Description("Why it was declined: high-risk, insufficient-credit, confirmed-fraud, card-expired, account-closed.")] string? DeclineReason,
+    string? DeclineMessage,
+    string ModelVersion,
+    IReadOnlyList<ReasonResource> Reasons,
+    BalanceEffectResource BalanceEffect,
+    PaymentLinks Links);
+
+[Description("A page of payments, newest first.")]
+public sealed record PaymentPage(IReadOnlyList<PaymentResource> Items, [property: Description("Pass as cursor for the next page; null on the last page.")] string? NextCursor);
+
+[Description("A card holder's report on their own payment.")]
+public sealed class ReportRequest
+{
+    [Required, Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
+    public ReportKindValue? Kind { get; init; }
+
+    [Required, StringLength(500, MinimumLength = 5), Description("What happened, 5 to 500 characters.")]
+    public string? Reason { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ReportKindValue>))]
+public enum ReportKindValue
+{
+    [JsonStringEnumMemberName("not-me")] NotMe,
+    [JsonStringEnumMemberName("this-was-me")] ThisWasMe,
+}
+
+public sealed record ReportResource(long Id, long PaymentId, string Kind, string Status, DateTime Created);
+
+[Description("Confirmed labels from a case tool; each is applied as an analyst's decision in the review queue.")]
+public sealed class LabelsRequest
+{
+    [Required, MinLength(1), MaxLength(500), Description("1 to 500 labels.")]
+    public IReadOnlyList<LabelItem>? Labels { get; init; }
+}
+
+public sealed class LabelItem
+{
+    [Required]
+    public long? PaymentId { get; init; }
+
+    [Description("The holder's report this label decides, if any; without one the payment must be held for review.")]
+    public long? ReportId { get; init; }
+
+    [Required]
+    public LabelValue? Label { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<LabelValue>))]
+public enum LabelValue
+{
+    [JsonStringEnumMemberName("fraud")] Fraud,
+    [JsonStringEnumMemberName("legitimate")] Legitimate,
+}
+
+[Description("What became of one label: applied, not-found, conflict (decided already or changed), invalid or refused.")]
+public sealed record LabelOutcome(long PaymentId, long? ReportId, string Outcome, string? Detail);
+
+public sealed record LabelsResult(int Applied, IReadOnlyList<LabelOutcome> Results);
+
+[Description("The model scoring payments now.")]
+public sealed record ServingModelResource(
+    string Version,
+    DateTime Created,
+    DateTime? Activated,
+    DateTime? TrainingWindowStart,
+    DateTime? TrainingWindowEnd,
+    int TrainingRows,
+    int TrainingFrauds,
+    [property: Description("Metrics on the holdout weeks (auc, average precision, card precision@100, ...).")] IReadOnlyDictionary<string, double> HoldoutMetrics);
+
+[Description("A problem type this API uses (RFC 9457).")]
+public sealed record ProblemTypeResource(string Type, int Status, string Title, string Description);

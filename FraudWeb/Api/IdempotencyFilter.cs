@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FraudWeb.Domain.Entities;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace FraudWeb.Api;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on a POST that writes: the first request with a key runs and its response is stored for 24
+/// hours; a retry with the same key and body receives that response (header <c>Idempotent-Replayed: true</c>)
+/// without running again; the same key with another body is refused (422); a retry while the first still runs
+/// waits for its answer. Responses that are not final (5xx, 401, 403, 429) are not stored, so a retry runs again.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class IdempotentAttribute : Attribute, IFilterFactory
+{
+    public bool IsReusable => true;
+
+    public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) => serviceProvider.GetRequiredService<IdempotencyFilter>();
+}
+
+public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsService problems) : IAsyncResourceFilter
+{
+    public const string Header = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(10);
+
+    public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var http = context.HttpContext;
+        if (!http.Request.Headers.TryGetValue(Header, out var values))
+        {
+            await next();
+            return;
+        }
+        var key = values.ToString();
+        if (values.Count != 1 || key.Length is 0 or > IdempotencyRecord.KeyMaxLength || key.Any(c => c is < '!' or > '~'))
+        {
+            await WriteProblemAsync(http, ApiProblems.Validation, $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters.");
+            context.Result = new EmptyResult();
+            return;
+        }
+        var apiKeyId = long.Parse(http.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value, CultureInfo.InvariantCulture);
+        var hash = await RequestHashAsync(http.Request);
+
+        var deadline = DateTime.UtcNow + WaitForFirst;
+        while (true)
+        {
+            var (claim, record) = await store.ClaimAsync(apiKeyId, key, hash, http.RequestAborted);
+            switch (claim)
+            {
+                case IdempotencyClaim.Claimed:
+                    await RunAndStoreAsync(http, record!.Id, next);
+                    return;
+                case IdempotencyClaim.Answered:
+                    await ReplayAsync(http, record!);
+                    context.Result = new EmptyResult();
+                    return;
+                case IdempotencyClaim.Mismatch:
+                    await WriteProblemAsync(http, ApiProblems.IdempotencyKeyReused, ApiProblems.IdempotencyKeyReused.Description);
+                    context.Result = new EmptyResult();
+                    return;
+                default:
+                    if (DateTime.UtcNow >= deadline)
+                    {
+                        http.Response.Headers.RetryAfter = "1";
+                        await WriteProblemAsync(http, ApiProblems.IdempotencyInProgress, ApiProblems.IdempotencyInProgress.Description);
+                        context.Result = new EmptyResult();
+                        return;
+                    }
+                    // The first request is still running: wait for its answer rather than fail the retry.
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), http.RequestAborted);
+                    break;
+            }
+        }
+    }
+
+    private async Task RunAndStoreAsync(HttpContext http, long recordId, ResourceExecutionDelegate next)
+    {
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        ResourceExecutedContext executed;
+        try
+        {
+            executed = await next();
+        }
+        catch
+        {
+            http.Response.Body = original;
+            await store.ReleaseAsync(recordId);
+            throw;
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+        var status = http.Response.StatusCode;
+        if (executed.Exception is not null && !executed.ExceptionHandled || IsTransient(status))
+        {
+            await store.ReleaseAsync(recordId);
+        }
+        else
+        {
+            await store.CompleteAsync(recordId, status, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, buffer.ToArray());
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, http.RequestAborted);
+    }
+
+    private static bool IsTransient(int status) => status >= 500 || status is 401 or 403 or 408 or 429;
+
+    private static async Task ReplayAsync(HttpContext http, IdempotencyRecord record)
+    {
+        http.Response.StatusCode = record.StatusCode!.Value;
+        if (record.ContentType is { } contentType) http.Response.ContentType = contentType;
+        if (record.Location is { } location) http.Response.Headers.Location = location;
+        http.Response.Headers[ReplayedHeader] = "true";
+        if (record.Body is { Length: > 0 } body) await http.Response.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    /// <summary>SHA-256 over method, path and body: what "the same request" means.</summary>
+    private static async Task<string> RequestHashAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + "\n"));
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0) hash.AppendData(chunk, 0, read);
+        request.Body.Position = 0;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private Task WriteProblemAsync(HttpContext http, ApiProblems.ProblemType type, string detail)
+    {
+        http.Response.StatusCode = type.Status;
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails { Status = type.Status, Type = type.Uri, Title = type.Title, Detail = detail },
+        }).AsTask();
+    }
+}

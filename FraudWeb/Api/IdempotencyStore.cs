@@ -1,0 +1,122 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Api;
+
+/// <summary>What a request carrying an Idempotency-Key may do.</summary>
+public enum IdempotencyClaim
+{
+    /// <summary>First use: run it; the response is stored.</summary>
+    Claimed,
+    /// <summary>The same request was answered: replay the stored response.</summary>
+    Answered,
+    /// <summary>The same request is running now (a concurrent retry).</summary>
+    InProgress,
+    /// <summary>The key was used with another request.</summary>
+    Mismatch,
+}
+
+/// <summary>
+/// Idempotency records in the database, so every instance sees them and concurrent retries are settled by the unique
+/// index (exactly one insert wins). Each operation uses its own context, apart from the request's unit of work.
+/// </summary>
+public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    /// <summary>Claims the key for this request, or says why not (with the stored record when answered).</summary>
+    public async Task<(IdempotencyClaim Claim, IdempotencyRecord? Record)> ClaimAsync(long apiKeyId, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var record = IdempotencyRecord.Begin(apiKeyId, key, requestHash, now);
+            db.IdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return (IdempotencyClaim.Claimed, record);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+            }
+            var existing = await FindAsync(db, apiKeyId, key, cancellationToken);
+            if (existing is null) continue; // released meanwhile: claim again
+            if (existing.IsExpired(now))
+            {
+                await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(cancellationToken);
+                continue;
+            }
+            if (existing.RequestHash != requestHash) return (IdempotencyClaim.Mismatch, existing);
+            return (existing.IsCompleted ? IdempotencyClaim.Answered : IdempotencyClaim.InProgress, existing);
+        }
+        return (IdempotencyClaim.InProgress, null);
+    }
+
+    /// <summary>The record as stored now, or null.</summary>
+    public async Task<IdempotencyRecord?> FindAsync(long apiKeyId, string key, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await FindAsync(scope.ServiceProvider.GetRequiredService<FraudDbContext>(), apiKeyId, key, cancellationToken);
+    }
+
+    /// <summary>Stores the response a retry will receive.</summary>
+    public async Task CompleteAsync(long recordId, int statusCode, string? contentType, string? location, byte[] body)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var record = await db.IdempotencyRecords.SingleAsync(r => r.Id == recordId);
+        record.Complete(statusCode, contentType, location, body);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Forgets a claim whose request did not produce a final answer (a server error, a limit), so a retry runs again.</summary>
+    public async Task ReleaseAsync(long recordId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FraudDbContext>().IdempotencyRecords.Where(r => r.Id == recordId).ExecuteDeleteAsync();
+    }
+
+    /// <summary>Deletes records past their 24 hours.</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
+        return await scope.ServiceProvider.GetRequiredService<FraudDbContext>().IdempotencyRecords
+            .Where(r => r.CreatedUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private static Task<IdempotencyRecord?> FindAsync(FraudDbContext db, long apiKeyId, string key, CancellationToken cancellationToken) =>
+        db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.ApiKeyId == apiKeyId && r.Key == key, cancellationToken);
+}
+
+/// <summary>Purges expired idempotency records every hour.</summary>
+public sealed partial class IdempotencyJanitor(IdempotencyStore store, ILogger<IdempotencyJanitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
+        do
+        {
+            try
+            {
+                var purged = await store.PurgeExpiredAsync(stoppingToken);
+                if (purged > 0) LogPurged(logger, purged);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The next round tries again; expired records are also ignored when a key is claimed.
+                LogFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired idempotency records")]
+    private static partial void LogPurged(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging expired idempotency records failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

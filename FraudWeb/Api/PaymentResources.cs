@@ -1,0 +1,92 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Scoring;
+using LinqKit;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Api;
+
+/// <summary>The API's views of payments (what the view-model builders are to pages): the caller's own only.</summary>
+public sealed class PaymentResources(FraudDbContext db)
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+
+    /// <summary>The caller's payment, or null (another holder's id looks the same as a missing one).</summary>
+    public async Task<PaymentResource?> FindAsync(string userId, long id, CancellationToken cancellationToken)
+    {
+        var row = await Rows(db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : ToResource(row);
+    }
+
+    /// <summary>The caller's submitted payments, newest first, after the cursor's payment.</summary>
+    public async Task<PaymentPage> ListAsync(string userId, long? cardId, DateTime? fromUtc, DateTime? toUtc, long? afterId, int limit, CancellationToken cancellationToken)
+    {
+        var query = db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.Verdict != null);
+        if (cardId is { } card) query = query.Where(t => t.CardId == card);
+        if (fromUtc is { } from) query = query.Where(t => t.TimestampUtc >= from);
+        if (toUtc is { } to) query = query.Where(t => t.TimestampUtc < to);
+        if (afterId is { } after) query = query.Where(t => t.Id < after);
+        var rows = await Rows(query.OrderByDescending(t => t.Id).Take(limit + 1)).ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(ToResource).ToList();
+        return new PaymentPage(items, rows.Count > limit ? EncodeCursor(items[^1].Id) : null);
+    }
+
+    /// <summary>An opaque cursor: clients pass it back unchanged.</summary>
+    public static string EncodeCursor(long lastId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("p:" + lastId.ToString(CultureInfo.InvariantCulture)));
+
+    public static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return text.StartsWith("p:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static IReadOnlyList<ReasonResource> Reasons(IEnumerable<VerdictReason> reasons) =>
+        reasons.Select(r => new ReasonResource(r.Feature, r.Value, r.Contribution, r.Contribution >= 0 ? "raises" : "lowers", r.Text)).ToList();
+
+    public static string Name(Decision decision) => JsonNamingPolicy.KebabCaseLower.ConvertName(decision.ToString());
+
+    public static string Name(PaymentStatus status) => JsonNamingPolicy.KebabCaseLower.ConvertName(status.ToString());
+
+    public static string? DeclineCode(string? reason) => reason switch
+    {
+        null => null,
+        DeclineReasons.HighRisk => "high-risk",
+        DeclineReasons.InsufficientCredit => "insufficient-credit",
+        DeclineReasons.ConfirmedFraud => "confirmed-fraud",
+        DeclineReasons.CardExpired => "card-expired",
+        DeclineReasons.AccountClosed => "account-closed",
+        _ => "other",
+    };
+
+    private sealed record Row(long Id, long CardId, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, long TerminalId, string Merchant,
+        decimal Amount, DateTime TimestampUtc, Verdict? Verdict, PaymentStatus Status, string? SettlementReason, bool Charged);
+
+    private static IQueryable<Row> Rows(IQueryable<CardTransaction> query) =>
+        query.Select(t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.TerminalId, t.Terminal!.Name,
+            t.Amount, t.TimestampUtc, t.Verdict, PaymentStatusRule.Expression.Invoke(t), t.SettlementReason,
+            t.RefundedUtc == null && (t.Verdict!.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged)));
+
+    private static PaymentResource ToResource(Row row)
+    {
+        var verdict = row.Verdict!;
+        var declineMessage = row.SettlementReason ?? verdict.DeclineReason;
+        return new PaymentResource(row.Id, row.CardId, CardNumber.Mask(row.Brand, row.Last4), row.TerminalId, row.Merchant,
+            ApiMoney.Format(row.Amount), ApiMoney.Currency, row.TimestampUtc, Name(verdict.Decision), Name(row.Status), verdict.RiskScore,
+            DeclineCode(declineMessage), declineMessage, verdict.ModelVersion, Reasons(TransactionScorer.ReadReasons(verdict.ReasonsJson)),
+            new BalanceEffectResource(ApiMoney.Format(row.Charged ? row.Amount : 0m), ApiMoney.Format(row.CreditLimit - row.Balance)),
+            new PaymentLinks($"/api/v1/payments/{row.Id}", $"/api/v1/payments/{row.Id}/reports"));
+    }
+}

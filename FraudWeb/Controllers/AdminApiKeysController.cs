@@ -1,0 +1,49 @@
+using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.ViewModelBuilders;
+using FraudWeb.ViewModels.ApiKeys;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+/// <summary>Administrators' integration keys: for any user, with the scopes that user's permissions allow; every key can be revoked here.</summary>
+[Authorize(Policy = Permissions.UsersManage)]
+public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder screens) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, cancellationToken));
+
+    [HttpPost]
+    public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (string.IsNullOrWhiteSpace(form.OwnerEmail)) ModelState.AddModelError(ApiKeyService.Fields.Owner, "Name the user the key acts for.");
+        if (ModelState.IsValid)
+        {
+            var ownerId = await screens.UserIdByEmailAsync(form.OwnerEmail!, cancellationToken);
+            if (ownerId is null)
+            {
+                ModelState.AddModelError(ApiKeyService.Fields.Owner, "There is no user with this email.");
+            }
+            else
+            {
+                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, cancellationToken);
+                if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: true);
+                this.AddErrors(result);
+            }
+        }
+        return View(ApiKeyPages.IndexView, await screens.AllKeysAsync(form, cancellationToken));
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Revoke(long id, CancellationToken cancellationToken)
+    {
+        var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: true, cancellationToken);
+        if (result.Code == ErrorCode.NotFound) return NotFound();
+        TempData["Message"] = result.Succeeded ? "The key was revoked." : result.Errors[0].Message;
+        return RedirectToAction(nameof(Index));
+    }
+}

@@ -1,0 +1,43 @@
+using FraudWeb.Api;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services;
+using FraudWeb.Services.Reports;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers.Api;
+
+[Route("api/v1/labels"), Tags("Labels")]
+public sealed class LabelsApiController(ReviewService review) : ApiControllerBase
+{
+    /// <summary>
+    /// Applies confirmed labels from a case tool, each as an analyst's decision in the review queue (same rules, each
+    /// audited, retraining told). Labels are independent: the result lists what became of each, in order.
+    /// </summary>
+    [HttpPost, Idempotent]
+    [Authorize(Policy = ApiPolicies.LabelsWrite)]
+    [ProducesResponseType<LabelsResult>(StatusCodes.Status200OK)]
+    public async Task<ActionResult<LabelsResult>> Submit(LabelsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var analystId = User.GetUserId();
+        var outcomes = new List<LabelOutcome>(request.Labels!.Count);
+        foreach (var item in request.Labels)
+        {
+            var label = item.Label == LabelValue.Fraud ? FraudLabel.Fraud : FraudLabel.Legitimate;
+            var result = await review.LabelAsync(item.PaymentId!.Value, item.ReportId, label, analystId, cancellationToken);
+            outcomes.Add(new LabelOutcome(item.PaymentId.Value, item.ReportId, Outcome(result), result.Succeeded ? null : result.Errors[0].Message));
+        }
+        return new LabelsResult(outcomes.Count(o => o.Outcome == "applied"), outcomes);
+    }
+
+    private static string Outcome(Result result) => result.Code switch
+    {
+        null => "applied",
+        ErrorCode.NotFound => "not-found",
+        ErrorCode.Conflict => "conflict",
+        ErrorCode.Refused => "refused",
+        _ => "invalid",
+    };
+}

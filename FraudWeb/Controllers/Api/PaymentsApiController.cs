@@ -1,0 +1,81 @@
+using FraudWeb.Api;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Reports;
+using FraudWeb.Services.Transactions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers.Api;
+
+[Route("api/v1/payments"), Tags("Payments")]
+public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources) : ApiControllerBase
+{
+    /// <summary>Scores and records a payment on one of your cards, exactly as the payment form does.</summary>
+    /// <remarks>A payment over the card's available credit is recorded as declined (decision declined, declineReason
+    /// insufficient-credit), as a card network answers it; 422 is for a payment that cannot be made at all.</remarks>
+    [HttpPost, Idempotent]
+    [Authorize(Policy = ApiPolicies.PaymentsWrite)]
+    [ProducesResponseType<PaymentResource>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    public async Task<ActionResult<PaymentResource>> Create(PaymentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var userId = User.GetUserId();
+        var result = await transactions.SubmitAsync(userId, request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, cancellationToken);
+        if (!result.Succeeded) return Problem(result);
+        var payment = await resources.FindAsync(userId, result.Value, cancellationToken);
+        return CreatedAtAction(nameof(Get), new { id = result.Value }, payment);
+    }
+
+    /// <summary>One of your payments.</summary>
+    [HttpGet("{id:long}")]
+    [Authorize(Policy = ApiPolicies.PaymentsRead)]
+    [ProducesResponseType<PaymentResource>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<PaymentResource>> Get(long id, CancellationToken cancellationToken)
+    {
+        var payment = await resources.FindAsync(User.GetUserId(), id, cancellationToken);
+        return payment is null ? Problem(Services.Result.NotFound("This payment does not exist.")) : payment;
+    }
+
+    /// <summary>Your payments, newest first, a page at a time (pass nextCursor back as cursor).</summary>
+    /// <param name="cardId">Only this card's payments.</param>
+    /// <param name="from">From this time (RFC 3339, inclusive).</param>
+    /// <param name="to">Before this time (RFC 3339, exclusive).</param>
+    /// <param name="cursor">The nextCursor of the previous page.</param>
+    /// <param name="limit">Page size, 1 to 100 (default 25).</param>
+    /// <param name="cancellationToken">Ends the query when the client goes away.</param>
+    [HttpGet]
+    [Authorize(Policy = ApiPolicies.PaymentsRead)]
+    [ProducesResponseType<PaymentPage>(StatusCodes.Status200OK)]
+    public async Task<ActionResult<PaymentPage>> List(long? cardId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > PaymentResources.MaxPageSize) return FieldProblem("limit", $"The limit is between 1 and {PaymentResources.MaxPageSize}.");
+        long? after = null;
+        if (cursor is not null && (after = PaymentResources.DecodeCursor(cursor)) is null) return FieldProblem("cursor", "This cursor was not issued by this API; pass nextCursor unchanged.");
+        if (from is not null && to is not null && from >= to) return FieldProblem("to", "'to' must be after 'from'.");
+        return await resources.ListAsync(User.GetUserId(), cardId, from?.UtcDateTime, to?.UtcDateTime, after, limit ?? PaymentResources.DefaultPageSize, cancellationToken);
+    }
+
+    /// <summary>Reports one of your payments: not-me (it is fraud) or this-was-me (a decline or hold was wrong).</summary>
+    [HttpPost("{id:long}/reports"), Idempotent]
+    [Authorize(Policy = ApiPolicies.ReportsWrite)]
+    [ProducesResponseType<ReportResource>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<ActionResult<ReportResource>> Report(long id, ReportRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var kind = request.Kind == ReportKindValue.NotMe ? ReportKind.NotMe : ReportKind.ThisWasMe;
+        var result = await reports.CreateAsync(User.GetUserId(), id, kind, request.Reason!, cancellationToken);
+        if (!result.Succeeded) return Problem(result);
+        var report = result.Value;
+        var resource = new ReportResource(report.Id, id, report.Kind == ReportKind.NotMe ? "not-me" : "this-was-me", "open", report.CreatedUtc);
+        return StatusCode(StatusCodes.Status201Created, resource);
+    }
+}

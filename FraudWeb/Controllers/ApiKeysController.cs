@@ -1,0 +1,56 @@
+using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.ViewModelBuilders;
+using FraudWeb.ViewModels.ApiKeys;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FraudWeb.Controllers;
+
+/// <summary>A card holder's own API keys: create (shown once), list, revoke.</summary>
+[Authorize(Policy = Permissions.TransactionsSubmit)]
+public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder screens) : Controller
+{
+    [HttpGet]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
+        View(await screens.OwnKeysAsync(User.GetUserId(), null, cancellationToken));
+
+    [HttpPost]
+    public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var userId = User.GetUserId();
+        if (ModelState.IsValid)
+        {
+            var result = await keys.CreateAsync(userId, userId, form.Name!, form.Scopes, form.LifetimeDays, cancellationToken);
+            if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: false);
+            this.AddErrors(result);
+        }
+        return View(nameof(Index), await screens.OwnKeysAsync(userId, form, cancellationToken));
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Revoke(long id, CancellationToken cancellationToken)
+    {
+        var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: false, cancellationToken);
+        if (result.Code == ErrorCode.NotFound) return NotFound();
+        TempData["Message"] = result.Succeeded ? "The key was revoked: requests with it are refused from now on." : result.Errors[0].Message;
+        return RedirectToAction(nameof(Index));
+    }
+}
+
+internal static class ApiKeyPages
+{
+    /// <summary>One page for both lists (the administrators' shows owners and every scope).</summary>
+    public const string IndexView = "~/Views/ApiKeys/Index.cshtml";
+
+    /// <summary>The key in full, once: rendered in the POST's response (never stored in a cookie or redirect) and not cached.</summary>
+    public static ViewResult ShowNewKey(this Controller controller, CreateApiKeyViewModel form, NewApiKey key, bool forAdministrators)
+    {
+        controller.Response.Headers.CacheControl = "no-store";
+        return controller.View("~/Views/ApiKeys/Created.cshtml",
+            new ApiKeyCreatedViewModel(form.Name!.Trim(), key.Secret, key.ExpiresUtc, form.Scopes, forAdministrators));
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FraudWeb.Api;
+using FraudWeb.Infrastructure.Middleware;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.ApiKeys;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace FraudWeb.Infrastructure;
+
+/// <summary>The JSON API (/api/v1): key authentication, scope policies, problem details, idempotency and its OpenAPI document.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    public const string PathPrefix = "/api";
+
+    /// <summary>Largest API request body (500 labels fit comfortably).</summary>
+    public const long MaxBodyBytes = 128 * 1024;
+
+    public static IServiceCollection AddFraudApi(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => new ApiKeyHashKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("api-key-hash")));
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<PaymentResources>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddScoped<IdempotencyFilter>();
+        services.AddHostedService<IdempotencyJanitor>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(ApiPolicies.Add);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            ApiProblems.Describe(context.ProblemDetails);
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        });
+        // The same for controllers and for the OpenAPI document, which reads the minimal-API options.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Strict(options.JsonSerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options => Strict(options.SerializerOptions));
+        services.Configure<ApiBehaviorOptions>(options =>
+        {
+            foreach (var status in ApiProblems.All.Select(t => t.Status).Distinct())
+            {
+                var type = ApiProblems.ForStatus(status);
+                options.ClientErrorMapping[status] = new ClientErrorData { Link = type.Uri, Title = type.Title };
+            }
+        });
+        services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "FraudWeb API",
+                    Version = "v1",
+                    Description = "Score and record card payments, read them, report fraud, submit analysts' labels. " +
+                        $"Amounts are in {ApiMoney.Currency}; timestamps are RFC 3339 in UTC. Errors are RFC 9457 problem details. " +
+                        "Send an API key (created on the API keys page) as `Authorization: Bearer <key>`; POSTs that write take an optional `Idempotency-Key`.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "fwk_<prefix>_<secret>",
+                    Description = "An API key, shown once when created.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any(a => a.Policy?.StartsWith("api:", StringComparison.Ordinal) == true))
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] });
+                }
+                if (metadata.OfType<IdempotentAttribute>().Any())
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = IdempotencyFilter.Header,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "Makes retries safe: the same key and body within 24 hours returns the first response.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                    });
+                }
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Strict input: an unknown field or a number in quotes is an error, not silently ignored or coerced (amounts opt
+    /// in to decimal strings on their own property).
+    /// </summary>
+    private static void Strict(JsonSerializerOptions json)
+    {
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The API's part of the pipeline, before the web pages' error handling: errors are problem details, not pages.</summary>
+    public static IApplicationBuilder UseFraudApiErrors(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = WebServiceCollectionExtensions.StatusCodeFor });
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxBodyBytes)
+            {
+                // Refused before reading a byte of it.
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>The OpenAPI document (/openapi/v1.json) and its interactive reference (/scalar/v1), open to anyone.</summary>
+    public static WebApplication MapFraudApiReference(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapOpenApi().AllowAnonymous();
+        // An unknown /api address is a 404 problem, not the sign-in page the web's deny-by-default would send.
+        app.MapFallback("api/{**rest}", (HttpContext context) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
+            detail: "There is no such API endpoint; see /openapi/v1.json.")).AllowAnonymous().ExcludeFromDescription();
+        app.MapScalarApiReference(options => options.WithTitle("FraudWeb API")).AllowAnonymous();
+        return app;
+    }
+}

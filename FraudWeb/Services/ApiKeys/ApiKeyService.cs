@@ -1,0 +1,144 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using FraudWeb.Authorization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.ApiKeys;
+
+/// <summary>A key just created: the only moment its full text exists outside the caller's hands.</summary>
+public sealed record NewApiKey(long Id, string Prefix, string Secret, DateTime ExpiresUtc);
+
+/// <summary>Who an authenticated API request acts for: the key, its owner and the scopes it may use right now.</summary>
+public sealed record ApiCaller(long KeyId, string UserId, IReadOnlyList<string> Scopes);
+
+/// <summary>The server's key for hashing API keys (HMAC-SHA256), kept out of the database.</summary>
+public sealed class ApiKeyHashKey(byte[] key)
+{
+    public string Hash(string secret) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(secret)));
+}
+
+/// <summary>
+/// Creating, revoking and checking API keys. A key is "fwk_" + 8 random characters (the prefix, stored and shown) +
+/// "_" + 32 random bytes; only its HMAC is stored, so a copy of the database does not reveal any key.
+/// </summary>
+public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, AuditLog audit, TimeProvider clock)
+{
+    public const string KeyPrefix = "fwk_";
+    public const int MaxActiveKeysPerOwner = 20;
+    public const string AuditTarget = "api-key";
+    private const string PrefixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// <summary>The inputs errors can point at; the forms use the same names.</summary>
+    public static class Fields
+    {
+        public const string Name = "Name";
+        public const string Scopes = "Scopes";
+        public const string Owner = "OwnerEmail";
+        public const string Lifetime = "LifetimeDays";
+    }
+
+    /// <summary>
+    /// Creates a key for <paramref name="ownerId"/>. Card holders create their own (<paramref name="actorId"/> is the
+    /// owner: self-service scopes only); an administrator creates integration keys for any user, with any scope the
+    /// user's permissions allow. Audited.
+    /// </summary>
+    public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        if (scopes.Count == 0) return Result.Fail<NewApiKey>(ErrorCode.Invalid, "Choose at least one scope.", Fields.Scopes);
+        if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, $"There is no scope \"{unknown}\".", Fields.Scopes);
+        var selfService = ownerId == actorId;
+        if (selfService && scopes.FirstOrDefault(s => !ApiScopes.SelfService.Contains(s)) is { } staffScope)
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, $"Only an administrator can create a key with the scope \"{staffScope}\".", Fields.Scopes);
+        var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } notHeld)
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, $"The key's owner does not have the permission the scope \"{notHeld}\" needs ({ApiScopes.RequiredPermission[notHeld]}).", Fields.Scopes);
+        if (lifetimeDays is < 1 or > 366) return Result.Fail<NewApiKey>(ErrorCode.Invalid, "A key lasts between 1 and 366 days.", Fields.Lifetime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.ApiKeys.OwnedBy(ownerId).CountAsync(k => k.RevokedUtc == null && k.ExpiresUtc > now, cancellationToken) >= MaxActiveKeysPerOwner)
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, $"An account can have at most {MaxActiveKeysPerOwner} active keys; revoke one first.");
+
+        var prefix = KeyPrefix + RandomNumberGenerator.GetString(PrefixAlphabet, 8);
+        var secret = prefix + "_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        ApiKey key;
+        try
+        {
+            key = ApiKey.Create(ownerId, name, prefix, hashKey.Hash(secret), scopes, actorId, now, TimeSpan.FromDays(lifetimeDays));
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, ex.Message, Fields.Name);
+        }
+        db.ApiKeys.Add(key);
+        // The audit entry names the key by its prefix (unique, known before the save), so both are written in one save.
+        await audit.AppendAsync(actorId, AuditActions.ApiKeyCreate, AuditTarget, key.Prefix, null,
+            new { Owner = ownerId, key.Scopes, key.ExpiresUtc }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success(new NewApiKey(key.Id, prefix, secret, key.ExpiresUtc));
+    }
+
+    /// <summary>Revokes a key: the owner's own, or any key for an administrator (<paramref name="anyOwner"/>). Audited.</summary>
+    public async Task<Result> RevokeAsync(long keyId, string actorId, bool anyOwner, CancellationToken cancellationToken)
+    {
+        var keys = anyOwner ? db.ApiKeys : db.ApiKeys.OwnedBy(actorId);
+        var key = await keys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null) return Result.NotFound("This key does not exist.");
+        try
+        {
+            key.Revoke(clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ErrorCode.Conflict, ex.Message);
+        }
+        await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
+            new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Ok;
+    }
+
+    /// <summary>
+    /// The caller a presented key stands for, or null when it is unknown, wrong, expired, revoked or its owner is
+    /// locked out. Scopes are narrowed to what the owner's permissions allow now.
+    /// </summary>
+    public async Task<ApiCaller?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        var separator = presented.IndexOf('_', KeyPrefix.Length);
+        if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || separator != ApiKey.PrefixLength || presented.Length > 100) return null;
+        var prefix = presented[..separator];
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
+            .Select(k => new
+            {
+                Key = k,
+                LockoutEnd = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.LockoutEnd).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null) return null;
+        var expected = Encoding.ASCII.GetBytes(found.Key.Hash);
+        var actual = Encoding.ASCII.GetBytes(hashKey.Hash(presented));
+        if (!CryptographicOperations.FixedTimeEquals(expected, actual)) return null;
+        if (!found.Key.IsActive(now) || found.LockoutEnd > clock.GetUtcNow()) return null;
+        var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(found.Key.OwnerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        // "Last used" to the minute: a write per request would compete with the payments for the database.
+        if (found.Key.LastUsedUtc is not { } last || now - last > LastUsedPrecision)
+        {
+            await db.ApiKeys.Where(k => k.Id == found.Key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, now), cancellationToken);
+        }
+        return new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
+    }
+
+    public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
+
+    /// <summary>The permissions the user's roles hold now.</summary>
+    private Task<List<string>> PermissionsOfAsync(string ownerId, CancellationToken cancellationToken) =>
+        db.UserRoles.Where(r => r.UserId == ownerId)
+            .Join(db.RoleClaims.Where(c => c.ClaimType == Permissions.ClaimType), r => r.RoleId, c => c.RoleId, (r, c) => c.ClaimValue!)
+            .Distinct().ToListAsync(cancellationToken);
+}

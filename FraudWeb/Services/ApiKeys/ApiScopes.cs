@@ -1,0 +1,51 @@
+using FraudWeb.Authorization;
+
+namespace FraudWeb.Services.ApiKeys;
+
+/// <summary>
+/// What an API key may do. Each scope also needs a permission its owner holds at the time of the request, so a key
+/// never does more than its owner could do in the web pages, and losing a permission disables the scope at once.
+/// </summary>
+public static class ApiScopes
+{
+    public const string ClaimType = "scope";
+
+    public const string PaymentsRead = "payments:read";
+    public const string PaymentsWrite = "payments:write";
+    public const string ReportsWrite = "reports:write";
+    public const string LabelsWrite = "labels:write";
+    public const string ModelsRead = "models:read";
+
+    /// <summary>Every scope and the permission its owner must hold.</summary>
+    public static IReadOnlyDictionary<string, string> RequiredPermission { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [PaymentsRead] = Permissions.TransactionsSubmit,
+        [PaymentsWrite] = Permissions.TransactionsSubmit,
+        [ReportsWrite] = Permissions.ReportsCreate,
+        [LabelsWrite] = Permissions.ReportsReview,
+        [ModelsRead] = Permissions.ModelsView,
+    };
+
+    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, LabelsWrite, ModelsRead];
+
+    /// <summary>The scopes card holders give their own keys; staff scopes come only on keys an administrator creates.</summary>
+    public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite];
+
+    /// <summary>The scopes a user holding <paramref name="permissions"/> can use.</summary>
+    public static IEnumerable<string> AllowedBy(IEnumerable<string> permissions)
+    {
+        var held = permissions.ToHashSet(StringComparer.Ordinal);
+        return All.Where(scope => held.Contains(RequiredPermission[scope]));
+    }
+
+    /// <summary>What a scope lets the key do, in words for the key pages.</summary>
+    public static string Describe(string scope) => scope switch
+    {
+        PaymentsRead => "Read your payments and score payments without making them",
+        PaymentsWrite => "Make payments with your cards",
+        ReportsWrite => "Report your payments as fraud or dispute a stop",
+        LabelsWrite => "Submit analysts' confirmed labels",
+        ModelsRead => "Read the serving model's version and metrics",
+        _ => scope,
+    };
+}
