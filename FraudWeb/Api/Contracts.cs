@@ -30,6 +30,7 @@ public sealed class MoneyAttribute : ValidationAttribute
 }
 
 [Description("A payment to score without recording it.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class PredictRequest
 {
     [Required, Description("One of your cards (its id in FraudWeb).")]
@@ -47,6 +48,7 @@ public sealed class PredictRequest
 }
 
 [Description("A payment to score and record.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class PaymentRequest
 {
     [Required, Description("One of your cards (its id in FraudWeb).")]
@@ -101,6 +103,7 @@ public sealed record PaymentResource(
 public sealed record PaymentPage(IReadOnlyList<PaymentResource> Items, [property: Description("Pass as cursor for the next page; null on the last page.")] string? NextCursor);
 
 [Description("A card holder's report on their own payment.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class ReportRequest
 {
     [Required, Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
@@ -120,12 +123,14 @@ public enum ReportKindValue
 public sealed record ReportResource(long Id, long PaymentId, string Kind, string Status, DateTime Created);
 
 [Description("Confirmed labels from a case tool; each is applied as an analyst's decision in the review queue.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LabelsRequest
 {
     [Required, MinLength(1), MaxLength(500), Description("1 to 500 labels.")]
     public IReadOnlyList<LabelItem>? Labels { get; init; }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LabelItem
 {
     [Required]

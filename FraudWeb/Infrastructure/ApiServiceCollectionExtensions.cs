@@ -71,6 +71,16 @@ public static class ApiServiceCollectionExtensions
                 };
                 return Task.CompletedTask;
             });
+            // Amounts also read decimal strings (their own [JsonNumberHandling]); say so in their schema.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(JsonNumberHandlingAttribute), false) == true)
+                {
+                    schema.Type = JsonSchemaType.Number | JsonSchemaType.String | JsonSchemaType.Null;
+                    schema.Pattern = @"^\d+(\.\d{1,2})?$";
+                }
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -98,14 +108,10 @@ public static class ApiServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Strict input: an unknown field or a number in quotes is an error, not silently ignored or coerced (amounts opt
-    /// in to decimal strings on their own property).
+    /// Strict numbers: a number in quotes is an error, not coerced (amounts opt in to decimal strings on their own
+    /// property). Unknown fields are refused by each request type ([JsonUnmappedMemberHandling]).
     /// </summary>
-    private static void Strict(JsonSerializerOptions json)
-    {
-        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        json.NumberHandling = JsonNumberHandling.Strict;
-    }
+    private static void Strict(JsonSerializerOptions json) => json.NumberHandling = JsonNumberHandling.Strict;
 
     public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);
 

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text.Json;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>Scoring, paying, reading and reporting through /api/v1 with a card holder's own key.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class ApiPaymentTests(FraudWebFactory factory)
+{
+    private async Task<(CardHolderSession Holder, HttpClient Api, long CardId, long Merchant)> HolderWithKeyAsync(decimal creditLimit = 5000m)
+    {
+        var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(creditLimit);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
+        return (holder, factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
+    }
+
+    [Fact]
+    public async Task Predict_OwnCard_ScoresLikeAPaymentAndWritesNothing()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        var before = await factory.PaymentCountAsync();
+
+        // Act
+        var predicted = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = "42.10" });
+        var after = await factory.PaymentCountAsync();
+        var paid = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 42.10 });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, predicted.Status);
+        Assert.Equal(before, after);
+        var p = predicted.Json;
+        Assert.InRange(p.GetProperty("probability").GetDouble(), 0, 1);
+        Assert.Equal(paid.Json.GetProperty("riskScore").GetInt32(), p.GetProperty("riskScore").GetInt32());
+        Assert.Equal(paid.Json.GetProperty("decision").GetString(), p.GetProperty("decision").GetString());
+        Assert.Equal(paid.Json.GetProperty("modelVersion").GetString(), p.GetProperty("modelVersion").GetString());
+        Assert.NotEmpty(p.GetProperty("reasons").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Predict_FutureTimestamp_ValidationProblemOnTimestamp()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 10, timestamp = DateTimeOffset.UtcNow.AddDays(2) });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty("timestamp", out _));
+    }
+
+    [Fact]
+    public async Task Create_OwnCard_201WithThePaymentAsTheWebRecordedIt()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+
+        // Act
+        var created = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "19.99" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var body = created.Json;
+        var id = body.GetProperty("id").GetInt64();
+        Assert.Equal($"/api/v1/payments/{id}", created.Message.Headers.Location!.AbsolutePath);
+        var stored = await factory.TransactionAsync(id);
+        Assert.Equal(19.99m, stored.Amount);
+        Assert.Equal(card, stored.CardId);
+        Assert.Equal(PaymentResourcesName(stored.Verdict!.Decision), body.GetProperty("decision").GetString());
+        Assert.Equal(stored.Verdict.RiskScore, body.GetProperty("riskScore").GetInt32());
+        Assert.Equal("19.99", body.GetProperty("amount").GetString());
+        Assert.Equal("EUR", body.GetProperty("currency").GetString());
+        Assert.Matches(@"^\w+ •+ ?\d{4}$|^\w+ .*\d{4}$", body.GetProperty("card").GetString());
+        var charged = stored.Verdict.Decision == Decision.Approved ? "19.99" : "0.00";
+        Assert.Equal(charged, body.GetProperty("balanceEffect").GetProperty("charged").GetString());
+        Assert.Equal((5000m - await factory.BalanceAsync(card)).ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
+            body.GetProperty("balanceEffect").GetProperty("availableCredit").GetString());
+        var read = await api.GetAsync(factory, $"/api/v1/payments/{id}");
+        Assert.Equal(created.Body, read.Body);
+    }
+
+    [Fact]
+    public async Task Create_OverAvailableCredit_RecordedAsDeclinedWithTheReason()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync(creditLimit: 1000m);
+        using var session = holder;
+
+        // Act
+        var created = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1500.00" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal("declined", created.Json.GetProperty("decision").GetString());
+        Assert.Equal("insufficient-credit", created.Json.GetProperty("declineReason").GetString());
+        Assert.Equal("0.00", created.Json.GetProperty("balanceEffect").GetProperty("charged").GetString());
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_UnknownMerchant_422NamingTheField()
+    {
+        // Arrange
+        var (holder, api, card, _) = await HolderWithKeyAsync();
+        using var session = holder;
+        var before = await factory.PaymentCountAsync();
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = 987_654_321, amount = 5 });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.Equal("/api/problems/business-rule", response.Json.GetProperty("type").GetString());
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty("terminalId", out _));
+        Assert.Equal(before, await factory.PaymentCountAsync());
+    }
+
+    [Fact]
+    public async Task Create_ExpiredCard_422WithTheReasonAndNothingStored()
+    {
+        // Arrange: the card expires (as time would make it) after it was added.
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).ExecuteUpdateAsync(set => set.SetProperty(c => c.ExpiryYear, 2020)));
+        var before = await factory.PaymentCountAsync();
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 5 });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        Assert.Contains("expired", response.Json.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, await factory.PaymentCountAsync());
+    }
+
+    [Fact]
+    public async Task List_ThreePaymentsPagesOfTwo_NewestFirstThenNoCursor()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        var ids = new List<long>();
+        foreach (var amount in new[] { 1, 2, 3 })
+            ids.Add((await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount })).Json.GetProperty("id").GetInt64());
+
+        // Act
+        var first = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&limit=2");
+        var cursor = first.Json.GetProperty("nextCursor").GetString();
+        var second = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&limit=2&cursor={cursor}");
+
+        // Assert
+        Assert.Equal(new[] { ids[2], ids[1] }, first.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        Assert.Equal(new[] { ids[0] }, second.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        Assert.Equal(JsonValueKind.Null, second.Json.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task List_TimeWindowAndBadCursor_FilteredOrRefused()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 7 });
+        var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+
+        // Act
+        var none = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&from={future}");
+        var bad = await api.GetAsync(factory, "/api/v1/payments?cursor=not-a-cursor");
+
+        // Assert
+        Assert.Empty(none.Json.GetProperty("items").EnumerateArray());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.True(bad.Json.GetProperty("errors").TryGetProperty("cursor", out _));
+    }
+
+    [Fact]
+    public async Task Report_OwnPaymentTwice_201ThenConflictAndOneOpenReport()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 12 })).Json.GetProperty("id").GetInt64();
+
+        // Act
+        var first = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", new { kind = "not-me", reason = "I never bought this." });
+        var second = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", new { kind = "not-me", reason = "Still not me, really." });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal("open", first.Json.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+        var report = await factory.ReportOfAsync(id);
+        Assert.Equal(ReportKind.NotMe, report.Kind);
+        Assert.Equal(first.Json.GetProperty("id").GetInt64(), report.Id);
+    }
+
+    [Fact]
+    public async Task ModelsServing_AnalystKey_TheServingVersion()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, FraudWeb.Data.Roles.Analyst);
+        var key = await factory.IssueKeyAsync(await factory.UserIdAsync(analyst.Email), ApiScopes.ModelsRead);
+        var serving = await factory.QueryAsync(db => db.ModelVersions.SingleAsync(m => m.Status == ModelStatus.Serving));
+
+        // Act
+        var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/models/serving");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(serving.Version, response.Json.GetProperty("version").GetString());
+        Assert.Equal(serving.TrainingRows, response.Json.GetProperty("trainingRows").GetInt32());
+        Assert.True(response.Json.GetProperty("holdoutMetrics").EnumerateObject().Any());
+    }
+
+    private static string PaymentResourcesName(Decision decision) => JsonNamingPolicy.KebabCaseLower.ConvertName(decision.ToString());
+}
