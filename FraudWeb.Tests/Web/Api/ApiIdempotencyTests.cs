@@ -1,0 +1,149 @@
+using System.Net;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>Idempotency-Key: retries never pay twice or report twice, even when they race.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class ApiIdempotencyTests(FraudWebFactory factory)
+{
+    private async Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync()
+    {
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
+        return (factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
+    }
+
+    private Task<int> PaymentsOnAsync(long card) => factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card));
+
+    [Fact]
+    public async Task Create_SameKeySameBody_ReplaysTheFirstResponseAndPaysOnce()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var body = new { cardId = card, terminalId = merchant, amount = "33.30" };
+
+        // Act
+        var first = await api.PostAsync(factory, "/api/v1/payments", body, "order-1001");
+        var retry = await api.PostAsync(factory, "/api/v1/payments", body, "order-1001");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.Equal(first.Body, retry.Body);
+        Assert.Equal(first.Message.Headers.Location, retry.Message.Headers.Location);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Null(first.Header("Idempotent-Replayed"));
+        Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_SameKeyOtherBody_422AndNothingMore()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 10 }, "order-2002");
+
+        // Act
+        var reused = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 11 }, "order-2002");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
+        Assert.Equal("/api/problems/idempotency-key-reused", reused.Json.GetProperty("type").GetString());
+        Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_SameKeyFromSixteenThreads_ExactlyOnePaymentAndOneAnswer()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var body = new { cardId = card, terminalId = merchant, amount = "5.55" };
+
+        // Act: all at once, as a client's retries after a timeout might be.
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await api.PostAsync(factory, "/api/v1/payments", body, "race-3003");
+        })).ToList();
+        start.Set();
+        var responses = await Task.WhenAll(tasks);
+
+        // Assert
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+        Assert.Single(responses.Select(r => r.Json.GetProperty("id").GetInt64()).Distinct());
+        Assert.Equal(15, responses.Count(r => r.Header("Idempotent-Replayed") == "true"));
+        Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_KeysOfTwoApiKeys_AreSeparate()
+    {
+        // Arrange: two integrators may pick the same Idempotency-Key; each has its own.
+        var (first, card1, merchant) = await HolderAsync();
+        var (second, card2, _) = await HolderAsync();
+
+        // Act
+        var a = await first.PostAsync(factory, "/api/v1/payments", new { cardId = card1, terminalId = merchant, amount = 3 }, "shared-4004");
+        var b = await second.PostAsync(factory, "/api/v1/payments", new { cardId = card2, terminalId = merchant, amount = 3 }, "shared-4004");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, a.Status);
+        Assert.Equal(HttpStatusCode.Created, b.Status);
+        Assert.NotEqual(a.Json.GetProperty("id").GetInt64(), b.Json.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Report_SameKeyTwice_OneReportAndTheSame201()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 8 })).Json.GetProperty("id").GetInt64();
+        var body = new { kind = "not-me", reason = "Not my purchase at all." };
+
+        // Act
+        var first = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-5005");
+        var retry = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-5005");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.Equal(first.Body, retry.Body);
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Create_FailedValidationThenFixedBodyWithANewKey_Pays()
+    {
+        // Arrange: a refused request (400) is stored too, so the same key stays bound to the bad body.
+        var (api, card, merchant) = await HolderAsync();
+        var bad = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"1.234"}""", "fix-6006", validRequest: false);
+
+        // Act
+        var again = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"1.234"}""", "fix-6006", validRequest: false);
+        var fixedBody = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1.23" }, "fix-6007");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(bad.Body, again.Body);
+        Assert.Equal(HttpStatusCode.Created, fixedBody.Status);
+        Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_IdempotencyKeyTooLong_400()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 1 }, new string('k', 256));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(0, await PaymentsOnAsync(card));
+    }
+}
