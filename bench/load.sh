@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Load benchmark (printed figures, not a test): the payment path, the profile page, the payment form and a payment's
-# result page under wrk at 4 and 64 connections, beside the seeds' design (Flask + joblib + SQLite,
+# Load benchmark (printed figures, not a test): the payment path (payment form and JSON API), the profile page, the
+# payment form and a payment's result page under wrk at 4 and 64 connections, beside the seeds' design (Flask + joblib + SQLite,
 # ../shared/bench/flask_anchor.sh) measured in the same run; then a database check (every acknowledged payment stored, every balance equal to its charges).
 #   bench/load.sh                   HOLDERS=64 DURATION=10s PORT=18090 bench/load.sh
 #   HOLD=1 bench/load.sh            sets up, then keeps the app running for a profiler (dotnet-trace, dotnet-counters)
@@ -50,6 +50,7 @@ Cards__FingerprintKey="$(key)" Models__SigningKey="$(key)" \
 RateLimits__Payment__PerIp=$limit RateLimits__Payment__PerAccount=$limit \
 RateLimits__SignIn__PerIp=$limit RateLimits__SignIn__PerAccount=$limit RateLimits__Register__PerIp=$limit \
 RateLimits__AddCard__PerIp=$limit RateLimits__AddCard__PerAccount=$limit \
+RateLimits__Api__PerIp=$limit RateLimits__Api__PerAccount=$limit \
   dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$PORT" >"$OUT/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 240); do
@@ -59,10 +60,10 @@ for _ in $(seq 1 240); do
 done
 curl -fs -o /dev/null "$base/healthz" || { echo "the app did not become healthy; see $OUT/app.log" >&2; exit 1; }
 
-echo "== $HOLDERS card holders through the forms" >&2
+echo "== $HOLDERS card holders (and their API keys) through the forms" >&2
 "$PY" "$repo/bench/load_setup.py" holders "$base" "$data" "$HOLDERS" "$OUT" >&2
 if [ "${HOLD:-0}" = 1 ]; then
-  echo "app pid $app_pid at $base; e.g. wrk -t2 -c64 -d10s --latency -s $OUT/pay.lua $base ; Ctrl-C stops it" >&2
+  echo "app pid $app_pid at $base; e.g. wrk -t2 -c64 -d10s --latency -s $OUT/pay.lua $base (or api_pay.lua); Ctrl-C stops it" >&2
   wait "$app_pid"
 fi
 
@@ -75,6 +76,9 @@ run() { # name script connections
 }
 for c in 4 64; do
   echo "== payments, $c connections" >&2; run payment pay.lua "$c"
+done
+for c in 4 64; do
+  echo "== API payments, $c connections" >&2; run api-payment api_pay.lua "$c"
 done
 for c in 4 64; do
   echo "== profile page, $c connections" >&2; run profile profile.lua "$c"
@@ -112,7 +116,8 @@ def parse(text):
     errors = re.search(r"Socket errors:.*", text)
     status = re.search(r"STATUS ok=(\d+) refused=(\d+) other=(\d+)", text)
     reason = re.search(r"REFUSED (.*)", text)
-    return dict(reason=reason.group(1) if reason else "", rps=rps, p50=p50, p99=p99, non=int(non.group(1)) if non else 0,
+    other = re.search(r"OTHER status (\d+)", text)
+    return dict(reason=reason.group(1) if reason else "", other_status=other.group(1) if other else "", rps=rps, p50=p50, p99=p99, non=int(non.group(1)) if non else 0,
                 socket=errors.group(0) if errors else "", status=tuple(map(int, status.groups())) if status else None)
 
 anchor = {}
@@ -124,21 +129,27 @@ for c, block in re.findall(r"connections (\d+):\n(.*?)(?=connections \d+:|\Z)", 
 print()
 print(f"Load benchmark: {holders} card holders, wrk -t2, {duration} per run, Production, SQLite WAL synchronous=FULL")
 print(f"{'run':28s} {'conns':>5s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'non-2xx/3xx':>11s} {'x anchor':>9s}")
-acknowledged = 0
+acknowledged = {"payment": 0, "api-payment": 0}
 for line in open(results):
     name, c, file = line.rstrip("\n").split("\t")
     r = parse(open(file).read()); c = int(c)
-    ratio = f"{r['rps'] / anchor[c]['rps']:.2f}" if name == "payment" and c in anchor else ""
+    ratio = f"{r['rps'] / anchor[c]['rps']:.2f}" if name in acknowledged and c in anchor else ""
     print(f"{name:28s} {c:5d} {r['rps']:9.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['non']:11d} {ratio:>9s}")
     if r["socket"]: print(f"{'':28s} {r['socket']}")
-    if name == "payment" and r["status"]:
-        ok, refused, other = r["status"]; acknowledged += ok
-        print(f"{'':28s} payments: {ok} recorded (302), {refused} refused on the form (200), {other} other statuses")
+    if name in acknowledged and r["status"]:
+        ok, refused, other = r["status"]; acknowledged[name] += ok
+        if name == "payment":
+            print(f"{'':28s} payments: {ok} recorded (302), {refused} refused on the form (200), {other} other statuses")
+        else:
+            print(f"{'':28s} payments: {ok} recorded (201), {refused} refused (422/409), {other} other statuses")
         if r["reason"]: print(f"{'':28s} a refusal said: {r['reason']}")
+        if r["other_status"]: print(f"{'':28s} an other status was: {r['other_status']}")
 for c, a in sorted(anchor.items()):
     print(f"{'anchor: Flask POST /predict':28s} {c:5d} {a['rps']:9.0f} {a['p50']:8.2f} {a['p99']:8.2f} {a['non']:11d}")
 print(f"app RSS at the end: {int(rss_kib) / 1024:.0f} MiB")
-open(results + ".acknowledged", "w").write(str(acknowledged))
+open(results + ".acknowledged", "w").write(f"{acknowledged['payment']} {acknowledged['api-payment']}\n")
 PYEOF
 
-"$PY" "$repo/bench/load_setup.py" check "$data" "$OUT" "$(cat "$results.acknowledged")"
+# Form (302) and API (201) acknowledgements, checked against the payments stored.
+read -r ack_form ack_api <"$results.acknowledged"
+"$PY" "$repo/bench/load_setup.py" check "$data" "$OUT" "$ack_form" "$ack_api"

@@ -3,12 +3,14 @@
 
   load_setup.py holders BASE_URL DATA_DIR COUNT OUT_DIR
       Registers COUNT card holders through the real forms (register, confirm from the mailed link, sign in, add a
-      card, one first payment), then writes wrk Lua scripts that rotate over them: pay.lua (payment form POST),
-      profile.lua, form.lua and result.lua (the first payment's result page) (GETs). Requests carry X-Forwarded-Proto: https, as the TLS proxy in front of the app would send
-      (loopback is a trusted proxy by default).
-  load_setup.py check DATA_DIR OUT_DIR ACKNOWLEDGED
-      Checks the database after the runs: every acknowledged payment stored, and every bench card's balance equal to
-      its charged payments.
+      card, create an API key on /ApiKeys, one first payment), then writes wrk Lua scripts that rotate over them:
+      pay.lua (payment form POST), api_pay.lua (POST /api/v1/payments with the holder's key, a unique Idempotency-Key
+      per request), profile.lua, form.lua and result.lua (the first payment's result page) (GETs). Requests carry
+      X-Forwarded-Proto: https, as the TLS proxy in front of the app would send (loopback is a trusted proxy by default).
+  load_setup.py check DATA_DIR OUT_DIR ACKNOWLEDGED [API_ACKNOWLEDGED]
+      Checks the database after the runs: every acknowledged payment stored (ACKNOWLEDGED form payments answered 302
+      plus API_ACKNOWLEDGED API payments answered 201, and every payment id in a stored 201 API answer), and every
+      bench card's balance equal to its charged payments.
 """
 import html
 import http.client
@@ -22,6 +24,7 @@ import time
 import urllib.parse
 
 TOKEN = re.compile(r'name="__RequestVerificationToken" type="hidden" value="([^"]+)"')
+API_KEY = re.compile(r'<input\b[^>]*\bdata-testid="new-api-key"[^>]*>')
 PASSWORD = "Quartz ledger violet 47 monsoon"
 
 
@@ -54,11 +57,13 @@ class Session:
         return response.status, response.headers.get("Location", ""), text
 
     def form(self, path, fields, page=None):
+        """fields: a dict, or (name, value) pairs for a repeated field."""
         status, _, text = self.request("GET", page or path)
         match = TOKEN.search(text)
         if status != 200 or not match:
             raise SystemExit(f"load_setup: GET {page or path} gave {status} without a form")
-        return self.request("POST", path, dict(fields, __RequestVerificationToken=html.unescape(match.group(1))))
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        return self.request("POST", path, pairs + [("__RequestVerificationToken", html.unescape(match.group(1)))])
 
 
 def luhn_visa(rng):
@@ -102,19 +107,30 @@ def register(base, data_dir, index, rng):
                                          "ExpiryMonth": "12", "ExpiryYear": expiry_year, "CreditLimit": "20000"})
     if status != 302:
         raise SystemExit(f"load_setup: add card gave {status}")
+    # One API key, created on the page a holder uses; the answer is the only page that shows it.
+    status, _, page = s.form("/ApiKeys/Create", [("Name", f"load bench {index}"), ("Scopes", "payments:read"),
+                                                 ("Scopes", "payments:write"), ("LifetimeDays", "30")], page="/ApiKeys")
+    tag = API_KEY.search(page) if status == 200 else None
+    api_key = re.search(r'\bvalue="([^"]+)"', tag.group(0)) if tag else None
+    if not api_key:
+        raise SystemExit(f"load_setup: creating an API key gave {status} without a key")
     status, _, page = s.request("GET", "/Transactions/New")
     card = re.search(r'<select[^>]*name="CardId"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
     terminals = re.findall(r'<option value="(\d+)"', page.split('name="TerminalId"', 1)[1].split("</select>", 1)[0])
     token = html.unescape(TOKEN.search(page).group(1))
     if not card or not terminals:
         raise SystemExit("load_setup: the payment form has no card or merchant")
-    body = urllib.parse.urlencode({"CardId": card.group(1), "TerminalId": rng.choice(terminals), "Amount": "1.00",
+    terminal = rng.choice(terminals)
+    body = urllib.parse.urlencode({"CardId": card.group(1), "TerminalId": terminal, "Amount": "1.00",
                                    "__RequestVerificationToken": token})
+    # The API pays the same merchant the same amount as this holder's form payments.
+    api_body = json.dumps({"cardId": int(card.group(1)), "terminalId": int(terminal), "amount": "1.00"}, separators=(",", ":"))
     # One payment now, so the result page has something to show.
     status, result, _ = s.request("POST", "/Transactions/New", dict(urllib.parse.parse_qsl(body)))
     if status != 302 or "/Transactions/Details/" not in result:
         raise SystemExit(f"load_setup: the first payment gave {status} {result}")
-    return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1)), "result": urllib.parse.urlsplit(result).path}
+    return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1)), "result": urllib.parse.urlsplit(result).path,
+            "key": html.unescape(api_key.group(1)), "api_body": api_body}
 
 
 def lua_string(value):
@@ -123,27 +139,39 @@ def lua_string(value):
 
 def write_lua(out_dir, holders):
     table = "local holders = {\n" + "".join(
-        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}, result={lua_string(h['result'])}}},\n" for h in holders) + "}\n"
+        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}, result={lua_string(h['result'])}, "
+        f"key={lua_string(h['key'])}, api_body={lua_string(h['api_body'])}}},\n" for h in holders) + "}\n"
+    # Each thread's Lua state runs this once: 8 random bytes name the thread, so Idempotency-Keys (thread name +
+    # counter) are unique across threads, across the 4- and 64-connection runs and across repeated wrk runs.
     common = table + """
 local i = 0
+local sent = 0
+local f = assert(io.open("/dev/urandom", "rb"))
+local run = f:read(8):gsub(".", function(c) return string.format("%%02x", c:byte()) end)
+f:close()
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) ok = 0; refused = 0; other = 0; reason = "" end
+function init(args) ok = 0; refused = 0; other = 0; reason = ""; other_status = 0 end
 function response(status, headers, body)
   if status == %(ok)d then ok = ok + 1
-  elseif status == 200 then
+  elseif %(refused)s then
     refused = refused + 1
-    if reason == "" and body then reason = string.match(body, "validation%%-summary%%-errors.-<li>(.-)</li>") or "" end
-  else other = other + 1 end
+    if reason == "" and body then reason = string.match(body, %(reason)s) or "" end
+  else
+    other = other + 1
+    if other_status == 0 then other_status = status end
+  end
 end
 function done(summary, latency, requests)
-  local o, r, x, why = 0, 0, 0, ""
+  local o, r, x, why, st = 0, 0, 0, "", 0
   for _, t in ipairs(threads) do
     o = o + t:get("ok"); r = r + t:get("refused"); x = x + t:get("other")
     if why == "" then why = t:get("reason") end
+    if st == 0 then st = t:get("other_status") end
   end
   io.write(string.format("STATUS ok=%%d refused=%%d other=%%d\\n", o, r, x))
   if why ~= "" then io.write("REFUSED " .. why .. "\\n") end
+  if st ~= 0 then io.write("OTHER status " .. st .. "\\n") end
 end
 """
     request = """
@@ -153,6 +181,17 @@ request = function()
   return wrk.format(%(method)s, %(path)s, {["Cookie"] = h.cookie, ["X-Forwarded-Proto"] = "https"%(extra)s}%(body)s)
 end
 """
+    api_request = """
+request = function()
+  i = i % #holders + 1
+  sent = sent + 1
+  local h = holders[i]
+  return wrk.format("POST", "/api/v1/payments", {["Authorization"] = "Bearer " .. h.key, ["Content-Type"] = "application/json",
+    ["Idempotency-Key"] = "bench-" .. run .. "-" .. sent, ["X-Forwarded-Proto"] = "https"}, h.api_body)
+end
+"""
+    # The form answers a refused payment with the form again (200) and its validation summary; the API with a problem.
+    form_status = {"refused": "status == 200", "reason": '"validation%-summary%-errors.-<li>(.-)</li>"'}
     scripts = {
         "pay.lua": (302, '"POST"', '"/Transactions/New"', ', ["Content-Type"] = "application/x-www-form-urlencoded"', ", h.body"),
         "profile.lua": (200, '"GET"', '"/Profile"', "", ""),
@@ -161,12 +200,14 @@ end
     }
     for name, (ok, method, path, extra, body) in scripts.items():
         with open(os.path.join(out_dir, name), "w", encoding="utf-8") as f:
-            f.write(common % {"ok": ok} + request % {"method": method, "path": path, "extra": extra, "body": body})
+            f.write(common % dict(form_status, ok=ok) + request % {"method": method, "path": path, "extra": extra, "body": body})
+    with open(os.path.join(out_dir, "api_pay.lua"), "w", encoding="utf-8") as f:
+        f.write(common % {"ok": 201, "refused": "status == 422 or status == 409", "reason": """'"detail":"(.-)"'"""} + api_request)
     with open(os.path.join(out_dir, "cards.json"), "w", encoding="utf-8") as f:
         json.dump([h["card"] for h in holders], f)
 
 
-def check(data_dir, out_dir, acknowledged):
+def check(data_dir, out_dir, acknowledged, api_acknowledged=0):
     cards = json.load(open(os.path.join(out_dir, "cards.json"), encoding="utf-8"))
     db = sqlite3.connect(f"file:{os.path.join(data_dir, 'fraudweb.db')}?mode=ro", uri=True)
     marks = ",".join("?" * len(cards))
@@ -175,10 +216,19 @@ def check(data_dir, out_dir, acknowledged):
     rows = db.execute(f"""SELECT c.Id, c.Balance, COALESCE(SUM(CASE WHEN t.Decision = 'Approved' THEN t.Amount END), 0)
                           FROM Cards c LEFT JOIN Transactions t ON t.CardId = c.Id WHERE c.Id IN ({marks}) GROUP BY c.Id""", cards).fetchall()
     wrong = [(card, balance, charged) for card, balance, charged in rows if balance != charged]
-    print(f"database: {stored} bench payments stored, {acknowledged} acknowledged (302) by the app; "
-          f"{len(rows) - len(wrong)}/{len(rows)} card balances equal their charged payments")
-    if stored < acknowledged or wrong:
-        print(f"database check FAILED: missing {max(0, acknowledged - stored)}, wrong balances {wrong[:5]}")
+    # Every API payment answered 201 has its answer stored under its Idempotency-Key (before the client sees it):
+    # the payment each such answer names must be stored, on a bench card.
+    answered = [json.loads(body)["id"] for (body,) in db.execute("SELECT Body FROM IdempotencyRecords WHERE StatusCode = 201")]
+    known = {row[0] for row in db.execute(f"SELECT Id FROM Transactions WHERE CardId IN ({marks})", cards)}
+    unknown = [payment for payment in answered if payment not in known]
+    total = acknowledged + api_acknowledged
+    print(f"database: {stored} bench payments stored, {total} acknowledged by the app ({acknowledged} form 302 + "
+          f"{api_acknowledged} API 201); {len(answered) - len(unknown)}/{len(answered)} stored API answers (201) name a stored "
+          f"payment; {len(rows) - len(wrong)}/{len(rows)} card balances equal their charged payments")
+    if stored < total or unknown or len(answered) < api_acknowledged or wrong:
+        print(f"database check FAILED: missing {max(0, total - stored)}, API answers naming no stored payment {unknown[:5]}, "
+              f"API answers stored {len(answered)} < acknowledged {api_acknowledged}: {len(answered) < api_acknowledged}, "
+              f"wrong balances {wrong[:5]}")
         return 1
     return 0
 
@@ -189,10 +239,10 @@ def main():
         rng = random.Random(20261130)
         holders = [register(base, data_dir, i, rng) for i in range(count)]
         write_lua(out_dir, holders)
-        print(f"{count} card holders registered, confirmed, signed in, each with a card")
+        print(f"{count} card holders registered, confirmed, signed in, each with a card and an API key")
         return 0
     if sys.argv[1] == "check":
-        return check(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return check(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:6]))
     raise SystemExit(__doc__)
 
 
