@@ -24,6 +24,11 @@ public class IdempotencyRecord
     public string? ContentType { get; private set; }
     public string? Location { get; private set; }
     public byte[]? Body { get; private set; }
+    /// <summary>
+    /// For a payment: the payment the key recorded, written in the payment's own transaction (so a payment and its
+    /// key are committed together or not at all); a retry answers with that payment.
+    /// </summary>
+    public long? PaymentId { get; private set; }
 
     public bool IsCompleted => StatusCode is not null;
 
@@ -35,6 +40,15 @@ public class IdempotencyRecord
         ArgumentException.ThrowIfNullOrWhiteSpace(requestHash);
         if (key.Length > KeyMaxLength) throw new DomainException($"An Idempotency-Key has at most {KeyMaxLength} characters.");
         return new IdempotencyRecord { ApiKeyId = apiKeyId, Key = key, RequestHash = requestHash, CreatedUtc = nowUtc };
+    }
+
+    /// <summary>A payment's key, answered by the payment itself (201 with its resource).</summary>
+    public static IdempotencyRecord ForPayment(long apiKeyId, string key, string requestHash, long paymentId, DateTime nowUtc)
+    {
+        var record = Begin(apiKeyId, key, requestHash, nowUtc);
+        record.PaymentId = paymentId;
+        record.StatusCode = 201;
+        return record;
     }
 
     public void Complete(int statusCode, string? contentType, string? location, byte[] body)

@@ -13,8 +13,13 @@ namespace FraudWeb.Api;
 /// without running again; the same key with another body is refused (422); a retry while the first still runs
 /// waits for its answer. Responses that are not final (5xx, 401, 403, 429) are not stored, so a retry runs again.
 /// </summary>
+/// <summary>Marks an action that takes an <c>Idempotency-Key</c> (the OpenAPI document lists the header for it).</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class IdempotentAttribute : Attribute, IFilterFactory
+public class AcceptsIdempotencyKeyAttribute : Attribute;
+
+/// <summary>The generic handling below; payments handle their key in their own commit (see PaymentRecorder).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class IdempotentAttribute : AcceptsIdempotencyKeyAttribute, IFilterFactory
 {
     public bool IsReusable => true;
 
@@ -37,14 +42,14 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
             await next();
             return;
         }
-        var key = values.ToString();
-        if (values.Count != 1 || key.Length is 0 or > IdempotencyRecord.KeyMaxLength || key.Any(c => c is < '!' or > '~'))
+        if (!IsValid(values))
         {
-            await WriteProblemAsync(http, ApiProblems.Validation, $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters.");
+            await WriteProblemAsync(http, ApiProblems.Validation, InvalidKey);
             context.Result = new EmptyResult();
             return;
         }
-        var apiKeyId = long.Parse(http.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value, CultureInfo.InvariantCulture);
+        var key = values.ToString();
+        var apiKeyId = ApiKeyId(http.User);
         var hash = await RequestHashAsync(http.Request);
 
         var deadline = DateTime.UtcNow + WaitForFirst;
@@ -111,6 +116,19 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
     }
+
+    public static readonly string InvalidKey = $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters.";
+
+    /// <summary>One value of visible ASCII, of a bounded length.</summary>
+    public static bool IsValid(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var key = values.ToString();
+        return values.Count == 1 && key.Length is > 0 and <= IdempotencyRecord.KeyMaxLength && key.All(c => c is >= '!' and <= '~');
+    }
+
+    /// <summary>The API key the request authenticated with.</summary>
+    public static long ApiKeyId(System.Security.Claims.ClaimsPrincipal user) =>
+        long.Parse(user.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value, CultureInfo.InvariantCulture);
 
     private static bool IsTransient(int status) => status >= 500 || status is 401 or 403 or 408 or 429;
 

@@ -23,6 +23,10 @@ public enum IdempotencyClaim
 /// </summary>
 public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider clock)
 {
+    /// <summary>SHA-256 of a request's description, hex.</summary>
+    public static string Hash(string request) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request)));
+
     /// <summary>Claims the key for this request, or says why not (with the stored record when answered).</summary>
     public async Task<(IdempotencyClaim Claim, IdempotencyRecord? Record)> ClaimAsync(long apiKeyId, string key, string requestHash, CancellationToken cancellationToken)
     {

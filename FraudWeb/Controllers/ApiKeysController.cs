@@ -49,7 +49,9 @@ internal static class ApiKeyPages
     /// <summary>The key in full, once: rendered in the POST's response (never stored in a cookie or redirect) and not cached.</summary>
     public static ViewResult ShowNewKey(this Controller controller, CreateApiKeyViewModel form, NewApiKey key, bool forAdministrators)
     {
-        controller.Response.Headers.CacheControl = "no-store";
+        // Exactly what antiforgery sets on pages with forms (anything else it overrides with a warning).
+        controller.Response.Headers.CacheControl = "no-cache, no-store";
+        controller.Response.Headers.Pragma = "no-cache";
         return controller.View("~/Views/ApiKeys/Created.cshtml",
             new ApiKeyCreatedViewModel(form.Name!.Trim(), key.Secret, key.ExpiresUtc, form.Scopes, forAdministrators));
     }

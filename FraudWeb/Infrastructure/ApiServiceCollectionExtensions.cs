@@ -89,7 +89,7 @@ public static class ApiServiceCollectionExtensions
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] });
                 }
-                if (metadata.OfType<IdempotentAttribute>().Any())
+                if (metadata.OfType<AcceptsIdempotencyKeyAttribute>().Any())
                 {
                     operation.Parameters ??= [];
                     operation.Parameters.Add(new OpenApiParameter

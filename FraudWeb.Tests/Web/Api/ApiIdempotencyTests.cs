@@ -118,7 +118,7 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     [Fact]
     public async Task Create_FailedValidationThenFixedBodyWithANewKey_Pays()
     {
-        // Arrange: a refused request (400) is stored too, so the same key stays bound to the bad body.
+        // Arrange: a refused request records nothing under its key.
         var (api, card, merchant) = await HolderAsync();
         var bad = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"1.234"}""", "fix-6006", validRequest: false);
 
@@ -128,7 +128,7 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
-        Assert.Equal(bad.Body, again.Body);
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Equal(HttpStatusCode.Created, fixedBody.Status);
         Assert.Equal(1, await PaymentsOnAsync(card));
     }

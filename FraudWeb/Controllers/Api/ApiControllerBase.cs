@@ -41,6 +41,14 @@ public abstract class ApiControllerBase : ControllerBase
         return new ObjectResult(problem) { StatusCode = type.Status, ContentTypes = { "application/problem+json" } };
     }
 
+    /// <summary>A problem of a given type with its standard description.</summary>
+    protected ObjectResult Problem(ApiProblems.ProblemType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var problem = ProblemDetailsFactory.CreateProblemDetails(HttpContext, type.Status, type.Title, type.Uri, type.Description);
+        return new ObjectResult(problem) { StatusCode = type.Status, ContentTypes = { "application/problem+json" } };
+    }
+
     /// <summary>A validation problem about one field of the request.</summary>
     protected ObjectResult FieldProblem(string field, string message)
     {

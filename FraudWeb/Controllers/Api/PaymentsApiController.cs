@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers.Api;
 
 [Route("api/v1/payments"), Tags("Payments")]
-public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources) : ApiControllerBase
+public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources, IdempotencyStore idempotency) : ApiControllerBase
 {
     /// <summary>Scores and records a payment on one of your cards, exactly as the payment form does.</summary>
     /// <remarks>A payment over the card's available credit is recorded as declined (decision declined, declineReason
     /// insufficient-credit), as a card network answers it; 422 is for a payment that cannot be made at all.</remarks>
-    [HttpPost, Idempotent]
+    [HttpPost, AcceptsIdempotencyKey]
     [Authorize(Policy = ApiPolicies.PaymentsWrite)]
     [ProducesResponseType<PaymentResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -25,10 +25,32 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     {
         ArgumentNullException.ThrowIfNull(request);
         var userId = User.GetUserId();
-        var result = await transactions.SubmitAsync(userId, request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, cancellationToken);
-        if (!result.Succeeded) return Problem(result);
-        var payment = await resources.FindAsync(userId, result.Value, cancellationToken);
-        return CreatedAtAction(nameof(Get), new { id = result.Value }, payment);
+        PaymentIdempotency? key = null;
+        if (Request.Headers.TryGetValue(IdempotencyFilter.Header, out var header))
+        {
+            if (!IdempotencyFilter.IsValid(header)) return FieldProblem(IdempotencyFilter.Header, IdempotencyFilter.InvalidKey);
+            // "The same request" is the same card, merchant and amount, however the JSON was written.
+            key = new PaymentIdempotency(IdempotencyFilter.ApiKeyId(User), header.ToString(),
+                IdempotencyStore.Hash($"POST /api/v1/payments {request.CardId} {request.TerminalId} {ApiMoney.Format(request.Amount!.Value)}"));
+            // A retry of a recorded payment is answered without scoring it again.
+            var earlier = await idempotency.FindAsync(key.ApiKeyId, key.Key, cancellationToken);
+            if (earlier is not null && !earlier.IsExpired(DateTime.UtcNow))
+                return await AnswerAsync(userId, new RecordedPayment(null, earlier.PaymentId ?? 0, earlier.RequestHash), key, cancellationToken);
+        }
+        var result = await transactions.SubmitAsync(userId, request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, key, cancellationToken);
+        return result.Succeeded ? await AnswerAsync(userId, result.Value, key, cancellationToken) : Problem(result);
+    }
+
+    /// <summary>201 with the payment; a replay says so in Idempotent-Replayed; a key reused for another request is 422.</summary>
+    private async Task<ActionResult<PaymentResource>> AnswerAsync(string userId, RecordedPayment recorded, PaymentIdempotency? key, CancellationToken cancellationToken)
+    {
+        if (recorded.IsReplay)
+        {
+            if (recorded.EarlierRequestHash != key?.RequestHash || recorded.PaymentId == 0) return Problem(ApiProblems.IdempotencyKeyReused);
+            Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
+        }
+        var payment = await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);
+        return CreatedAtAction(nameof(Get), new { id = recorded.PaymentId }, payment);
     }
 
     /// <summary>One of your payments.</summary>

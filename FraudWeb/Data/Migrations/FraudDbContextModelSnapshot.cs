@@ -427,6 +427,9 @@ namespace FraudWeb.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PaymentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasMaxLength(64)

@@ -6,8 +6,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Transactions;
 
-/// <summary>A scored payment waiting to be recorded.</summary>
-public sealed record PaymentToRecord(long CardId, long TerminalId, decimal Amount, DateTime TimestampUtc, Verdict Verdict);
+/// <summary>An API client's Idempotency-Key for a payment: the key, whose it is, and a hash of what it asked for.</summary>
+public sealed record PaymentIdempotency(long ApiKeyId, string Key, string RequestHash);
+
+/// <summary>A scored payment waiting to be recorded, with the client's Idempotency-Key if it sent one.</summary>
+public sealed record PaymentToRecord(long CardId, long TerminalId, decimal Amount, DateTime TimestampUtc, Verdict Verdict, PaymentIdempotency? Idempotency = null);
+
+/// <summary>What recording did: the new payment, or the payment an earlier request with the same Idempotency-Key recorded.</summary>
+public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, string? EarlierRequestHash)
+{
+    public bool IsReplay => Payment is null;
+}
 
 /// <summary>
 /// The one writer of submitted payments: requests score in parallel, then queue here; one loop records every payment
@@ -30,10 +39,14 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
     /// credit becomes a decline with that reason). Completes once the payment is durably committed. Throws
     /// <see cref="DomainException"/> for a business refusal (an expired card).
     /// </summary>
-    public async Task<CardTransaction> RecordAsync(PaymentToRecord payment, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A payment with an Idempotency-Key is recorded with its key in the same commit; if the key already recorded a
+    /// payment (earlier, or earlier in the same batch), nothing is recorded and that payment is returned instead.
+    /// </remarks>
+    public async Task<RecordedPayment> RecordAsync(PaymentToRecord payment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payment);
-        var pending = new Pending(payment, new TaskCompletionSource<CardTransaction>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(payment, new TaskCompletionSource<RecordedPayment>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken);
@@ -83,7 +96,12 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
                 }
                 catch (Exception single)
                 {
-                    pending.Completion.TrySetException(single);
+                    // Another instance may have recorded the same key first (the unique index refused ours): then
+                    // the answer is its payment.
+                    if (single is DbUpdateException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
+                        pending.Completion.TrySetResult(earlier);
+                    else
+                        pending.Completion.TrySetException(single);
                 }
             }
         }
@@ -100,10 +118,26 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
         await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
         var cards = await db.Cards.Where(c => cardIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
+        var earlier = await EarlierKeysAsync(db, batch);
         var outcomes = new (CardTransaction? Recorded, Exception? Refused)[batch.Count];
+        var replays = new RecordedPayment?[batch.Count];
+        var keyed = new Dictionary<(long, string), int>();
         for (var i = 0; i < batch.Count; i++)
         {
             var payment = batch[i].Payment;
+            if (payment.Idempotency is { } idempotency)
+            {
+                var key = (idempotency.ApiKeyId, idempotency.Key);
+                if (earlier.TryGetValue(key, out var record))
+                {
+                    // PaymentId 0: the key answered another endpoint's request; the hash will not match.
+                    replays[i] = new RecordedPayment(null, record.PaymentId ?? 0, record.RequestHash);
+                    continue;
+                }
+                // A concurrent retry in the same batch: it is answered with the first one's payment once written.
+                if (keyed.ContainsKey(key)) continue;
+                keyed[key] = i;
+            }
             try
             {
                 // Payments of one card are applied in queue order, each on the balance the previous one left.
@@ -120,16 +154,60 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
             }
         }
         await db.SaveChangesAsync();
+        // The keys go in the payments' transaction (now that the payments have ids): one commit for both.
+        foreach (var (key, i) in keyed)
+        {
+            if (outcomes[i].Recorded is not { } recorded) continue;
+            var payment = batch[i].Payment;
+            db.IdempotencyRecords.Add(IdempotencyRecord.ForPayment(key.Item1, key.Item2, payment.Idempotency!.RequestHash, recorded.Id, payment.TimestampUtc));
+        }
+        if (keyed.Count > 0) await db.SaveChangesAsync();
         await transaction.CommitAsync();
         LogBatch(logger, batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i].Recorded is { } recorded) batch[i].Completion.TrySetResult(recorded);
-            else batch[i].Completion.TrySetException(outcomes[i].Refused!);
+            var idempotency = batch[i].Payment.Idempotency;
+            if (replays[i] is { } replay) batch[i].Completion.TrySetResult(replay);
+            else if (outcomes[i].Recorded is { } recorded) batch[i].Completion.TrySetResult(new RecordedPayment(recorded, recorded.Id, null));
+            else if (outcomes[i].Refused is { } refused) batch[i].Completion.TrySetException(refused);
+            else if (idempotency is not null && keyed.TryGetValue((idempotency.ApiKeyId, idempotency.Key), out var first))
+            {
+                // The same key earlier in this batch: its payment, or its refusal.
+                if (outcomes[first].Recorded is { } firstPayment) batch[i].Completion.TrySetResult(new RecordedPayment(null, firstPayment.Id, batch[first].Payment.Idempotency!.RequestHash));
+                else batch[i].Completion.TrySetException(outcomes[first].Refused!);
+            }
         }
     }
 
-    private sealed record Pending(PaymentToRecord Payment, TaskCompletionSource<CardTransaction> Completion);
+    /// <summary>
+    /// The payments already recorded under the batch's Idempotency-Keys; records past their 24 hours are deleted
+    /// here, so the key can be used again.
+    /// </summary>
+    private static async Task<Dictionary<(long, string), IdempotencyRecord>> EarlierKeysAsync(FraudDbContext db, IReadOnlyList<Pending> batch)
+    {
+        var keys = batch.Select(p => p.Payment.Idempotency).OfType<PaymentIdempotency>().ToList();
+        if (keys.Count == 0) return [];
+        var apiKeyIds = keys.Select(k => k.ApiKeyId).Distinct().ToList();
+        var names = keys.Select(k => k.Key).Distinct().ToList();
+        var cutoff = DateTime.UtcNow - IdempotencyRecord.Retention;
+        var records = await db.IdempotencyRecords.AsNoTracking()
+            .Where(r => apiKeyIds.Contains(r.ApiKeyId) && names.Contains(r.Key))
+            .ToListAsync();
+        var expired = records.Where(r => r.CreatedUtc <= cutoff).Select(r => r.Id).ToList();
+        if (expired.Count > 0) await db.IdempotencyRecords.Where(r => expired.Contains(r.Id)).ExecuteDeleteAsync();
+        // Only payments' records count here; a key used on another endpoint is a mismatch the caller reports.
+        return records.Where(r => r.CreatedUtc > cutoff).ToDictionary(r => (r.ApiKeyId, r.Key));
+    }
+
+    private async Task<RecordedPayment?> RecordedUnderAsync(PaymentIdempotency key)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var record = await scope.ServiceProvider.GetRequiredService<FraudDbContext>().IdempotencyRecords.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.ApiKeyId == key.ApiKeyId && r.Key == key.Key);
+        return record is null ? null : new RecordedPayment(null, record.PaymentId ?? 0, record.RequestHash);
+    }
+
+    private sealed record Pending(PaymentToRecord Payment, TaskCompletionSource<RecordedPayment> Completion);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Recorded {Count} payments in one commit")]
     private static partial void LogBatch(ILogger logger, int count);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FraudWeb.Data.Migrations
 {
     [DbContext(typeof(FraudDbContext))]
-    [Migration("20261130155820_ApiKeysAndIdempotency")]
+    [Migration("20261130161715_ApiKeysAndIdempotency")]
     partial class ApiKeysAndIdempotency
     {
         /// <inheritdoc />
@@ -429,6 +429,9 @@ namespace FraudWeb.Data.Migrations
                     b.Property<string>("Location")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaymentId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()

@@ -52,7 +52,8 @@ namespace FraudWeb.Data.Migrations
                     StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
                     ContentType = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Location = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
-                    Body = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    Body = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    PaymentId = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
