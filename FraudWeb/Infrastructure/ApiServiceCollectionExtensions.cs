@@ -119,7 +119,13 @@ public static class ApiServiceCollectionExtensions
     public static IApplicationBuilder UseFraudApiErrors(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = WebServiceCollectionExtensions.StatusCodeFor });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = WebServiceCollectionExtensions.StatusCodeFor,
+            // A problem with the status and the request id; the exception itself is only logged.
+            ExceptionHandler = context => context.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = context.Response.StatusCode } }).AsTask(),
+        });
         app.UseStatusCodePages();
         app.Use(async (context, next) =>
         {

@@ -11,4 +11,8 @@ public sealed class TestFaultsController : Controller
 
     [HttpGet("/test-faults/throw")]
     public IActionResult Throw() => throw new InvalidOperationException(SecretDetail + HttpContext.TraceIdentifier);
+
+    /// <summary>The same under /api, where errors are problem details.</summary>
+    [HttpGet("/api/test-faults/throw")]
+    public IActionResult ThrowInApi() => throw new InvalidOperationException(SecretDetail + HttpContext.TraceIdentifier);
 }

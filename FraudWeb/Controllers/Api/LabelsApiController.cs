@@ -15,6 +15,8 @@ public sealed class LabelsApiController(ReviewService review) : ApiControllerBas
     /// Applies confirmed labels from a case tool, each as an analyst's decision in the review queue (same rules, each
     /// audited, retraining told). Labels are independent: the result lists what became of each, in order.
     /// </summary>
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost, Idempotent]
     [Authorize(Policy = ApiPolicies.LabelsWrite)]
     [ProducesResponseType<LabelsResult>(StatusCodes.Status200OK)]

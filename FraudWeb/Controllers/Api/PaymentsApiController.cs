@@ -14,6 +14,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     /// <summary>Scores and records a payment on one of your cards, exactly as the payment form does.</summary>
     /// <remarks>A payment over the card's available credit is recorded as declined (decision declined, declineReason
     /// insufficient-credit), as a card network answers it; 422 is for a payment that cannot be made at all.</remarks>
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost, AcceptsIdempotencyKey]
     [Authorize(Policy = ApiPolicies.PaymentsWrite)]
     [ProducesResponseType<PaymentResource>(StatusCodes.Status201Created)]
@@ -84,6 +86,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     }
 
     /// <summary>Reports one of your payments: not-me (it is fraud) or this-was-me (a decline or hold was wrong).</summary>
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost("{id:long}/reports"), Idempotent]
     [Authorize(Policy = ApiPolicies.ReportsWrite)]
     [ProducesResponseType<ReportResource>(StatusCodes.Status201Created)]

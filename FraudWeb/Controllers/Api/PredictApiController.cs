@@ -14,6 +14,8 @@ public sealed class PredictApiController(TransactionService transactions, TimePr
     private static readonly TimeSpan Oldest = TimeSpan.FromDays(365);
 
     /// <summary>Scores a payment on one of your cards without recording it: probability, risk score, decision, reasons.</summary>
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost]
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<PredictionResource>(StatusCodes.Status200OK)]

@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>Every kind of bad input gets an RFC 9457 problem with a machine-readable type, never a 500 or a stack trace, and stores nothing.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class ApiProblemTests(FraudWebFactory factory)
+{
+    private async Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync()
+    {
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
+        return (factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
+    }
+
+    public static TheoryData<string, string> BadBodies => new()
+    {
+        { "malformed JSON", """{"cardId": 1, "terminalId": 2, "amount": """ },
+        { "not an object", """[1, 2, 3]""" },
+        { "wrong type", """{"cardId": "my card", "terminalId": {TERMINAL}, "amount": 5}""" },
+        { "number in quotes for an id", """{"cardId": "{CARD}", "terminalId": {TERMINAL}, "amount": 5}""" },
+        { "huge number", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 1e400}""" },
+        { "id out of range", """{"cardId": 99999999999999999999999, "terminalId": {TERMINAL}, "amount": 5}""" },
+        { "three decimals", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": "5.001"}""" },
+        { "negative amount", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": -5}""" },
+        { "amount too large", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 1000000.01}""" },
+        { "missing field", """{"cardId": {CARD}, "amount": 5}""" },
+        { "unknown field", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5, "currency": "USD"}""" },
+        { "null amount", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": null}""" },
+        { "empty body", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Create_BadBody_400ValidationProblemAndNothingStored(string kind, string template)
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var json = template.Replace("{CARD}", card.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{TERMINAL}", merchant.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var before = await factory.PaymentCountAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", json, validRequest: false);
+
+        // Assert
+        Assert.True(response.Status == HttpStatusCode.BadRequest, $"{kind}: {(int)response.Status} {response.Body}");
+        Assert.StartsWith("application/problem+json", response.Message.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+        Assert.Equal(before, await factory.PaymentCountAsync());
+    }
+
+    [Fact]
+    public async Task Create_ThreeDecimals_FieldErrorNamesAmount()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"5.001"}""", validRequest: false);
+
+        // Assert
+        Assert.Contains("two decimals", response.Json.GetProperty("errors").GetProperty("Amount")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_BodyOverTheLimit_413AndNothingStored()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var padding = new string(' ', 200 * 1024);
+        var before = await factory.PaymentCountAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":5{{padding}}}""", validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
+        Assert.Equal("/api/problems/payload-too-large", response.Json.GetProperty("type").GetString());
+        Assert.Equal(before, await factory.PaymentCountAsync());
+    }
+
+    [Fact]
+    public async Task Create_FormEncodedBody_415()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", configure: request =>
+            request.Content = new StringContent($"cardId={card}&terminalId={merchant}&amount=5", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
+        Assert.Equal("/api/problems/unsupported-media-type", response.Json.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownApiPath_404ProblemNotTheSignInPage()
+    {
+        // Arrange
+        using var api = factory.ApiClient(null);
+
+        // Act
+        var response = await api.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("/api/problems/not-found", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Fault_InAnApiEndpoint_500ProblemWithoutDetails()
+    {
+        // Arrange
+        using var api = factory.ApiClient(null);
+
+        // Act
+        var response = await api.GetAsync(new Uri("/api/test-faults/throw", UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("/api/problems/server-error", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+        Assert.DoesNotContain(TestFaultsController.SecretDetail, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProblemType_EveryTypeUsed_ResolvesToItsDescription()
+    {
+        // Arrange
+        using var anonymous = factory.ApiClient(null);
+
+        // Act + Assert: the type URIs are documentation, not dead links.
+        foreach (var type in FraudWeb.Api.ApiProblems.All)
+        {
+            var response = await anonymous.GetAsync(new Uri(type.Uri, UriKind.Relative));
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(type.Status, json.GetProperty("status").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task TraceParent_Sent_HonouredInTheProblemAndEchoed()
+    {
+        // Arrange
+        using var api = factory.ApiClient(null);
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/payments", UriKind.Relative));
+        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("X-Request-Id", "checkout-7f3a");
+
+        // Act
+        var response = await api.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        // Assert
+        var echoed = response.Headers.GetValues("traceparent").Single().Split('-');
+        Assert.Equal(trace, echoed[1]);
+        Assert.Equal("checkout-7f3a", response.Headers.GetValues("X-Request-Id").Single());
+        Assert.Contains(trace, body.GetProperty("traceId").GetString(), StringComparison.Ordinal);
+        Assert.Equal("checkout-7f3a", body.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task RequestId_NoneOrUnsafe_OwnIdOnEveryResponse()
+    {
+        // Arrange
+        using var api = factory.ApiClient(null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("X-Request-Id", "bad id with spaces");
+
+        // Act: a web page too, not only the API.
+        var page = await api.SendAsync(request);
+        var api2 = await api.GetAsync(new Uri("/api/v1/payments", UriKind.Relative));
+
+        // Assert
+        var pageId = page.Headers.GetValues("X-Request-Id").Single();
+        Assert.NotEqual("bad id with spaces", pageId);
+        Assert.Matches("^[0-9a-f]{32}-[0-9a-f]{16}$", pageId);
+        Assert.NotEqual(pageId, api2.Headers.GetValues("X-Request-Id").Single());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", page.Headers.GetValues("traceparent").Single());
+    }
+}
