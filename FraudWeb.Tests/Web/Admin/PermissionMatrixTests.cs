@@ -59,6 +59,10 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Mfa.Enable"] = (0, 200),
         ["POST Mfa.SignIn"] = (200, 200),
         ["POST Mfa.Recovery"] = (200, 200),
+        ["POST ApiKeys.Create"] = (0, 200),
+        ["POST ApiKeys.Revoke"] = (0, 404),
+        ["POST AdminApiKeys.Create"] = (0, 200),
+        ["POST AdminApiKeys.Revoke"] = (0, 404),
     };
 
     /// <summary>"METHOD Controller.Action" to who may use it: anyone, any signed-in user, or holders of a permission.</summary>
@@ -123,6 +127,12 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Models.Retrain"] = Permissions.ModelsRetrain,
         ["POST Models.Promote"] = Permissions.ModelsManage,
         ["POST Models.Rollback"] = Permissions.ModelsManage,
+        ["GET ApiKeys.Index"] = Permissions.TransactionsSubmit,
+        ["POST ApiKeys.Create"] = Permissions.TransactionsSubmit,
+        ["POST ApiKeys.Revoke"] = Permissions.TransactionsSubmit,
+        ["GET AdminApiKeys.Index"] = Permissions.UsersManage,
+        ["POST AdminApiKeys.Create"] = Permissions.UsersManage,
+        ["POST AdminApiKeys.Revoke"] = Permissions.UsersManage,
     };
 
     /// <summary>Replaced by a real user's id on administration pages, elsewhere by an id nobody owns.</summary>
@@ -138,6 +148,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         {
             // Test-only controllers (fault injection, policy probes) are not part of the app.
             if (action.ControllerTypeInfo.Assembly == typeof(PermissionMatrixTests).Assembly) continue;
+            // The JSON API takes keys, not sign-in cookies: ApiScopeMatrixTests covers it.
+            if (action.ControllerTypeInfo.Namespace == typeof(FraudWeb.Controllers.Api.ApiControllerBase).Namespace) continue;
             var methods = action.EndpointMetadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods).Distinct().ToList();
             if (methods.Count == 0) methods = ["GET"];
             foreach (var method in methods)

@@ -1,0 +1,73 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>Administrators' integration keys: any user, only the scopes that user's permissions allow, every key revocable.</summary>
+public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    [Fact]
+    public async Task Create_ForAnAnalystWithLabelScope_KeyWorksOnTheLabelsEndpointAndIsAudited()
+    {
+        // Arrange
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var analystId = await factory.CreateUserAsync(Roles.Analyst);
+        var analystEmail = await factory.EmailOfAsync(analystId);
+
+        // Act
+        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "case tool", [ApiScopes.LabelsWrite], analystEmail);
+        var page = await Html.ParseAsync(response);
+        var key = (page.QuerySelector("[data-testid=new-api-key]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value;
+        var labels = await factory.ApiClient(key).PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = 987654321, label = "fraud" } } });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, labels.Status);
+        Assert.Equal("not-found", labels.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        var stored = await factory.QueryAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(k => k.Prefix == key.Substring(0, ApiKey.PrefixLength)));
+        Assert.Equal(analystId, stored.OwnerId);
+        Assert.NotEqual(analystId, stored.CreatedBy);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.ActorId == stored.CreatedBy && a.TargetId == stored.Prefix)));
+    }
+
+    [Fact]
+    public async Task Create_ScopeTheUserCannotHold_RefusedWithTheReason()
+    {
+        // Arrange: analysts do not hold transactions.submit, so payments:write is not theirs to give.
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var analystEmail = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+
+        // Act
+        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "wrong", [ApiScopes.PaymentsWrite], analystEmail);
+        var page = await Html.ParseAsync(response);
+
+        // Assert
+        Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
+        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("transactions.submit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Revoke_AnyUsersKey_RefusedAfterwardsAndAudited()
+    {
+        // Arrange
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        var analystId = await factory.CreateUserAsync(Roles.Analyst);
+        var key = await factory.IssueKeyAsync(analystId, ApiScopes.ModelsRead);
+        var id = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.OwnerId == analystId).Select(k => k.Id).SingleAsync());
+
+        // Act
+        var revoked = await admin.PostAsync($"/AdminApiKeys/Revoke/{id}", "/AdminApiKeys");
+        var after = await factory.ApiClient(key).GetAsync(factory, "/api/v1/models/serving");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.Status);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyRevoke && a.ActorId == adminId)));
+    }
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>A card holder's keys: shown once, stored as a keyed hash, revocable, expiring, audited; keys and cookies never cross over.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class ApiKeyTests(FraudWebFactory factory)
+{
+    private static string PrefixOf(string key) => key[..ApiKey.PrefixLength];
+
+    [Fact]
+    public async Task Create_OnThePage_ShownOnceStoredOnlyAsAKeyedHashAndAudited()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var list = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+        var stored = await factory.QueryAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(k => k.Prefix == PrefixOf(key)));
+
+        // Assert
+        Assert.Matches("^fwk_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$", key);
+        Assert.DoesNotContain(key, list.Source.Text, StringComparison.Ordinal);
+        Assert.NotNull(list.QuerySelector($"tr[data-key-prefix='{stored.Prefix}']"));
+        Assert.Equal(64, stored.Hash.Length);
+        Assert.DoesNotContain(key[ApiKey.PrefixLength..], stored.Hash, StringComparison.Ordinal);
+        Assert.Equal(ApiScopes.PaymentsRead, stored.Scopes);
+        var dump = await File.ReadAllBytesAsync(factory.DatabaseFile);
+        Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], System.Text.Encoding.UTF8.GetString(dump), StringComparison.Ordinal);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.TargetId == stored.Prefix && a.ActorId == stored.OwnerId)));
+    }
+
+    [Fact]
+    public async Task Revoke_OnThePage_KeyRefusedAtOnceAndAudited()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        using var api = factory.ApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(factory, "/api/v1/payments")).Status);
+        var id = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.Id).SingleAsync());
+
+        // Act
+        var revoked = await Html.SubmitAsync(holder.Client, $"/ApiKeys/Revoke/{id}", [], "/ApiKeys");
+        var after = await api.GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.Status);
+        Assert.Contains("invalid_token", after.Message.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyRevoke && a.TargetId == PrefixOf(key))));
+        Assert.Equal("Revoked", (await Html.GetPageAsync(holder.Client, "/ApiKeys")).QuerySelector($"tr[data-key-prefix='{PrefixOf(key)}'] [data-status]")!.GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task Revoke_AnotherHoldersKey_404AndStillWorks()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var other = await CardHolderSession.RegisteredAsync(factory);
+        var key = await owner.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var id = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.Id).SingleAsync());
+
+        // Act
+        var response = await Html.SubmitAsync(other.Client, $"/ApiKeys/Revoke/{id}", [], "/ApiKeys");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
+    }
+
+    [Fact]
+    public async Task Create_StaffScopeOnOwnPage_RefusedAndNoKey()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await ApiSteps.SubmitKeyFormAsync(holder.Client, "/ApiKeys/Create", "/ApiKeys", "sneaky", [ApiScopes.LabelsWrite]);
+        var page = await Html.ParseAsync(response);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
+        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("administrator", StringComparison.Ordinal));
+        var userId = await factory.UserIdAsync(holder.Email);
+        Assert.False(await factory.QueryAsync(db => db.ApiKeys.AnyAsync(k => k.OwnerId == userId)));
+    }
+
+    [Fact]
+    public async Task Authenticate_ExpiredKey_Unauthorized()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        await factory.ExpireAsync(key);
+
+        // Act
+        var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
+    public async Task Authenticate_TamperedSecretWithARealPrefix_Unauthorized()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var tampered = key[..^1] + (key[^1] == 'A' ? 'B' : 'A');
+
+        // Act
+        var response = await factory.ApiClient(tampered).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
+    public async Task Authenticate_OwnerLockedOut_Unauthorized()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByEmailAsync(holder.Email))!, DateTimeOffset.UtcNow.AddHours(1));
+        }
+
+        // Act
+        var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
+    public async Task Authorize_OwnerLosesThePermission_ScopeRefusedAtOnce()
+    {
+        // Arrange: a holder's key, then the holder's role no longer grants transactions.submit.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.True((await users.RemoveFromRoleAsync((await users.FindByEmailAsync(holder.Email))!, Roles.Customer)).Succeeded);
+        }
+
+        // Act
+        var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, response.Status);
+        Assert.Equal("/api/problems/insufficient-scope", response.Json.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task LastUsed_AfterARequest_Recorded()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+
+        // Act
+        await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        var lastUsed = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.LastUsedUtc).SingleAsync());
+        Assert.NotNull(lastUsed);
+        Assert.InRange(lastUsed.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task Api_SignInCookieWithoutKey_Unauthorized()
+    {
+        // Arrange: a signed-in browser session (cookies) calling the API.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var read = await holder.Client.GetAsync(new Uri("/api/v1/payments", UriKind.Relative));
+        var write = await holder.Client.PostAsync(new Uri("/api/v1/payments", UriKind.Relative),
+            new StringContent("""{"cardId":1,"terminalId":1,"amount":1}""", System.Text.Encoding.UTF8, "application/json"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_ApiKeyWithoutCookie_SentToSignIn()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite);
+        using var keyOnly = factory.ApiClient(key);
+
+        // Act
+        var profile = await keyOnly.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var keys = await keyOnly.GetAsync(new Uri("/ApiKeys", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, profile.StatusCode);
+        Assert.Contains("/Account/Login", profile.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, keys.StatusCode);
+    }
+}
