@@ -1,0 +1,130 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>A case tool's labels through the API follow the review queue's rules: settle, refund, audit, separation of duties.</summary>
+public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+{
+    private async Task<(HttpClient Api, string AnalystId)> CaseToolAsync()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await factory.UserIdAsync(analyst.Email);
+        return (factory.ApiClient(await factory.IssueKeyAsync(id, ApiScopes.LabelsWrite)), id);
+    }
+
+    [Fact]
+    public async Task Submit_HeldPaymentsFraudAndLegitimate_SettledAuditedAndReported()
+    {
+        // Arrange
+        var (api, analystId) = await CaseToolAsync();
+        var (h1, card1, fraud) = await factory.NewHolderPaidAsync(40m, ControlledRiskModel.HeldProbability, Decision.Review);
+        var (h2, card2, fine) = await factory.NewHolderPaidAsync(60m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _1 = h1;
+        using var _2 = h2;
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/labels", new
+        {
+            labels = new object[] { new { paymentId = fraud, label = "fraud" }, new { paymentId = fine, label = "legitimate" }, new { paymentId = 987654321, label = "fraud" } },
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(2, response.Json.GetProperty("applied").GetInt32());
+        Assert.Equal(["applied", "applied", "not-found"], response.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("outcome").GetString()));
+        var f = await factory.TransactionAsync(fraud);
+        var l = await factory.TransactionAsync(fine);
+        Assert.Equal((FraudLabel.Fraud, ReviewSettlement.Declined), (f.Label, f.Settlement));
+        Assert.Equal((FraudLabel.Legitimate, ReviewSettlement.Charged), (l.Label, l.Settlement));
+        Assert.Equal(0m, await factory.BalanceAsync(card1));
+        Assert.Equal(60m, await factory.BalanceAsync(card2));
+        var audited = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.ReviewDecide && a.ActorId == analystId).Select(a => a.TargetId).ToListAsync());
+        Assert.Contains(fraud.ToString(System.Globalization.CultureInfo.InvariantCulture), audited);
+        Assert.Contains(fine.ToString(System.Globalization.CultureInfo.InvariantCulture), audited);
+    }
+
+    [Fact]
+    public async Task Submit_LabelOnAHoldersNotMeReport_ConfirmsItAndRefunds()
+    {
+        // Arrange: an approved payment the holder reports as not theirs.
+        var (api, _) = await CaseToolAsync();
+        var (holder, card, id) = await factory.NewHolderPaidAsync(75m, 0.01, Decision.Approved);
+        using var __ = holder;
+        await holder.ReportAsync(id, ReportKind.NotMe, "I have never been to this shop.");
+        var report = await factory.ReportOfAsync(id);
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, reportId = report.Id, label = "fraud" } } });
+
+        // Assert
+        Assert.Equal("applied", response.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
+        Assert.NotNull((await factory.TransactionAsync(id)).RefundedUtc);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+    }
+
+    [Fact]
+    public async Task Submit_DecidedTwice_SecondIsAConflictAndChangesNothing()
+    {
+        // Arrange
+        var (api, _) = await CaseToolAsync();
+        var (holder, _, id) = await factory.NewHolderPaidAsync(20m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var __ = holder;
+        await api.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, label = "legitimate" } } });
+
+        // Act
+        var again = await api.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, label = "fraud" } } });
+
+        // Assert
+        Assert.Equal("conflict", again.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(id)).Label);
+    }
+
+    [Fact]
+    public async Task Submit_AnalystsOwnCard_Refused()
+    {
+        // Arrange: the analyst's own held payment (separation of duties, as in the queue).
+        var (holder, _, id) = await factory.NewHolderPaidAsync(30m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var __ = holder;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+            var user = (await users.FindByEmailAsync(holder.Email))!;
+            Assert.True((await users.AddToRoleAsync(user, Roles.Analyst)).Succeeded);
+        }
+        var holderAsAnalyst = factory.ApiClient(await factory.IssueKeyAsync(await factory.UserIdAsync(holder.Email), ApiScopes.LabelsWrite));
+
+        // Act
+        var response = await holderAsAnalyst.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, label = "legitimate" } } });
+
+        // Assert
+        Assert.Equal("refused", response.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Equal(FraudLabel.Unknown, (await factory.TransactionAsync(id)).Label);
+    }
+
+    [Fact]
+    public async Task Submit_UnknownLabelOrTooMany_400()
+    {
+        // Arrange
+        var (api, _) = await CaseToolAsync();
+        var tooMany = Enumerable.Range(1, 501).Select(i => new { paymentId = i, label = "fraud" }).ToArray();
+
+        // Act
+        var unknown = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/labels", """{"labels":[{"paymentId":1,"label":"maybe"}]}""", validRequest: false);
+        var many = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/labels", System.Text.Json.JsonSerializer.Serialize(new { labels = tooMany }), validRequest: false);
+        var empty = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/labels", """{"labels":[]}""", validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, many.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+    }
+}

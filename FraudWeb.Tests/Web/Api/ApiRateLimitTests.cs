@@ -1,0 +1,42 @@
+using System.Net;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Infrastructure;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>An app whose API allows three requests per key per minute.</summary>
+public sealed class ApiRateLimitFactory : FraudWebFactory
+{
+    public ApiRateLimitFactory()
+    {
+        Settings["Seed:Enabled"] = "false";
+        Settings["RateLimits:Api:PerAccount"] = "3";
+        Settings["RateLimits:Api:Window"] = "00:01:00";
+    }
+}
+
+public sealed class ApiRateLimitTests(ApiRateLimitFactory factory) : IClassFixture<ApiRateLimitFactory>
+{
+    [Fact]
+    public async Task Requests_OverThePerKeyLimit_429ProblemWithRetryAfterOtherKeysUnaffected()
+    {
+        // Arrange
+        using var first = await CardHolderSession.RegisteredAsync(factory);
+        using var second = await CardHolderSession.RegisteredAsync(factory);
+        using var busy = factory.ApiClient(await first.CreateKeyAsync(ApiScopes.PaymentsRead));
+        using var quiet = factory.ApiClient(await second.CreateKeyAsync(ApiScopes.PaymentsRead));
+
+        // Act
+        var allowed = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) allowed.Add((await busy.GetAsync(factory, "/api/v1/payments")).Status);
+        var limited = await busy.GetAsync(factory, "/api/v1/payments");
+        var other = await quiet.GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.All(allowed, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal("/api/problems/rate-limited", limited.Json.GetProperty("type").GetString());
+        Assert.InRange(int.Parse(limited.Header("Retry-After")!, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Equal(HttpStatusCode.OK, other.Status);
+    }
+}
