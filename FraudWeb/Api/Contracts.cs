@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace FraudWeb.Api;
@@ -43,8 +44,32 @@ public sealed class PredictRequest
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? Amount { get; init; }
 
-    [Description("RFC 3339 with an offset; default now. The payment sees only the history before it.")]
+    [Description("RFC 3339 with an offset (Z or ±hh:mm); default now. The payment sees only the history before it.")]
+    [JsonConverter(typeof(Rfc3339Converter))]
     public DateTimeOffset? Timestamp { get; init; }
+}
+
+/// <summary>RFC 3339 date-times only: a time without an offset is ambiguous, so it is refused rather than guessed.</summary>
+public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
+{
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        if (text is null || !System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")
+            || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
+        {
+            throw new JsonException("Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.");
+        }
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is { } v) writer.WriteStringValue(v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        else writer.WriteNullValue();
+    }
 }
 
 [Description("A payment to score and record.")]

@@ -59,6 +59,41 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.True(response.Json.GetProperty("errors").TryGetProperty("timestamp", out _));
     }
 
+    [Theory]
+    [InlineData("2026-11-30T10:00:00")]
+    [InlineData("30/11/2026 10:00")]
+    [InlineData("2026-11-30")]
+    public async Task Predict_TimestampWithoutOffset_400(string timestamp)
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/predict",
+            $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":5,"timestamp":"{{timestamp}}"}""", validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Contains("RFC 3339", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Predict_PastTimestampWithOffset_Scored()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        var at = DateTimeOffset.UtcNow.AddDays(-3).ToOffset(TimeSpan.FromHours(8));
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 5, timestamp = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), response.Json.GetProperty("timestamp").GetDateTime().ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task Create_OwnCard_201WithThePaymentAsTheWebRecordedIt()
     {

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FraudWeb.Api;
+using FraudWeb.Controllers.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Api;
+
+/// <summary>
+/// The published contract (GET /openapi/v1.json) against the code: every API action is in it with its request
+/// schema, every status code it declares, its security and its Idempotency-Key. (Every test's requests and
+/// responses are also checked against the document: <see cref="ApiSteps.SendAsync"/>.)
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed partial class ApiContractTests(FraudWebFactory factory)
+{
+    [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
+    private static partial Regex RouteParameter();
+
+    [Fact]
+    public async Task Document_EveryApiAction_ListedWithSchemasStatusesSecurityAndIdempotency()
+    {
+        // Arrange
+        var contract = await ApiContract.ForAsync(factory);
+        var actions = factory.Services.GetRequiredService<IActionDescriptorCollectionProvider>().ActionDescriptors.Items.OfType<ControllerActionDescriptor>()
+            .Where(a => typeof(ApiControllerBase).IsAssignableFrom(a.ControllerTypeInfo)).ToList();
+        var failures = new List<string>();
+
+        // Act
+        foreach (var action in actions)
+        {
+            var path = "/" + RouteParameter().Replace(action.AttributeRouteInfo!.Template!, "{$1}");
+            foreach (var method in action.EndpointMetadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods).Distinct())
+            {
+                var name = $"{method} {path}";
+                if (contract.Document["paths"]?[path]?[method.ToLowerInvariant()] is not JsonObject operation)
+                {
+                    failures.Add($"{name} is missing");
+                    continue;
+                }
+                var declared = action.EndpointMetadata.OfType<ProducesResponseTypeAttribute>().Select(p => p.StatusCode).Distinct();
+                foreach (var status in declared)
+                {
+                    var response = operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                    if (response?["content"] is not JsonObject content || !content.Any(c => c.Value?["schema"] is not null))
+                        failures.Add($"{name} {status} has no schema");
+                }
+                if (method == "POST" && operation["requestBody"]?["content"]?["application/json"]?["schema"] is null) failures.Add($"{name} has no request schema");
+                if (operation["security"] is not JsonArray { Count: > 0 }) failures.Add($"{name} lists no security");
+                var idempotent = action.EndpointMetadata.OfType<AcceptsIdempotencyKeyAttribute>().Any();
+                var header = operation["parameters"]?.AsArray().Any(p => p?["name"]?.GetValue<string>() == "Idempotency-Key" && p["in"]?.GetValue<string>() == "header") == true;
+                if (idempotent != header) failures.Add($"{name}: Idempotency-Key header {(header ? "listed but not accepted" : "accepted but not listed")}");
+                if (method == "POST" && action.ActionName != "Predict" && !idempotent) failures.Add($"{name} writes but takes no Idempotency-Key");
+            }
+        }
+
+        // Assert
+        Assert.True(actions.Count >= 7, "the API's actions were not found");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.Equal("bearer", contract.Document["components"]?["securitySchemes"]?["ApiKey"]?["scheme"]?.GetValue<string>());
+        Assert.StartsWith("3.1", contract.Document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reference_ScalarPage_ServedAnonymouslyFromTheDocument()
+    {
+        // Arrange
+        using var anonymous = factory.ApiClient(null);
+
+        // Act
+        var page = await anonymous.GetAsync(new Uri("/scalar/v1", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+        Assert.Contains("'unsafe-inline'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        // Only there: every other page keeps the strict policy.
+        var home = await anonymous.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.DoesNotContain("unsafe-inline", home.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+}
