@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers.Api;
 
 [Route("api/v1/payments"), Tags("Payments")]
-public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources, IdempotencyStore idempotency) : ApiControllerBase
+public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources) : ApiControllerBase
 {
     /// <summary>Scores and records a payment on one of your cards, exactly as the payment form does.</summary>
     /// <remarks>A payment over the card's available credit is recorded as declined (decision declined, declineReason
@@ -34,10 +34,6 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
             // "The same request" is the same card, merchant and amount, however the JSON was written.
             key = new PaymentIdempotency(IdempotencyFilter.ApiKeyId(User), header.ToString(),
                 IdempotencyStore.Hash($"POST /api/v1/payments {request.CardId} {request.TerminalId} {ApiMoney.Format(request.Amount!.Value)}"));
-            // A retry of a recorded payment is answered without scoring it again.
-            var earlier = await idempotency.FindAsync(key.ApiKeyId, key.Key, cancellationToken);
-            if (earlier is not null && !earlier.IsExpired(DateTime.UtcNow))
-                return await AnswerAsync(userId, new RecordedPayment(null, earlier.PaymentId ?? 0, earlier.RequestHash), key, cancellationToken);
         }
         var result = await transactions.SubmitAsync(userId, request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, key, cancellationToken);
         return result.Succeeded ? await AnswerAsync(userId, result.Value, key, cancellationToken) : Problem(result);

@@ -35,6 +35,8 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // A retry of a recorded payment is answered without scoring it again (the writer checks again, in its commit).
+            if (idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier) return Result.Success(earlier);
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
             return card.Succeeded ? await RecordAsync(card.Value, terminalId, amount, idempotency, cancellationToken) : card.As<RecordedPayment>();
         }
@@ -65,6 +67,17 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private async Task<RecordedPayment?> EarlierPaymentAsync(PaymentIdempotency key, CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
+        var earlier = await db.IdempotencyRecords.AsNoTracking()
+            .Where(r => r.ApiKeyId == key.ApiKeyId && r.Key == key.Key && r.CreatedUtc > cutoff)
+            .Select(r => new { r.PaymentId, r.RequestHash })
+            .FirstOrDefaultAsync(cancellationToken);
+        // PaymentId 0: the key answered another endpoint's request; the caller sees the hash differ.
+        return earlier is null ? null : new RecordedPayment(null, earlier.PaymentId ?? 0, earlier.RequestHash);
     }
 
     /// <summary>The caller's card (NotFound otherwise) if the merchant exists (Invalid otherwise), in one query.</summary>
