@@ -24,6 +24,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddSingleton(provider => new ApiKeyHashKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("api-key-hash")));
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddScoped<PaymentResources>();
         services.AddSingleton<IdempotencyStore>();
         services.AddScoped<IdempotencyFilter>();

@@ -127,15 +127,18 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Authenticate_OwnerLockedOut_Unauthorized()
+    public async Task Authenticate_OwnerLockedOutAfterUsingTheKey_UnauthorizedAtOnce()
     {
-        // Arrange
+        // Arrange: the key has been used (so it is cached), then the owner is locked as an administrator locks one.
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            await users.SetLockoutEndDateAsync((await users.FindByEmailAsync(holder.Email))!, DateTimeOffset.UtcNow.AddHours(1));
+            var user = (await users.FindByEmailAsync(holder.Email))!;
+            await users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1));
+            await users.UpdateSecurityStampAsync(user);
         }
 
         // Act
@@ -146,15 +149,18 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Authorize_OwnerLosesThePermission_ScopeRefusedAtOnce()
+    public async Task Authorize_OwnerLosesThePermissionAfterUsingTheKey_ScopeRefusedAtOnce()
     {
-        // Arrange: a holder's key, then the holder's role no longer grants transactions.submit.
+        // Arrange: a used (cached) key, then the holder's roles change as the administration page changes them.
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            Assert.True((await users.RemoveFromRoleAsync((await users.FindByEmailAsync(holder.Email))!, Roles.Customer)).Succeeded);
+            var user = (await users.FindByEmailAsync(holder.Email))!;
+            Assert.True((await users.RemoveFromRoleAsync(user, Roles.Customer)).Succeeded);
+            await users.UpdateSecurityStampAsync(user);
         }
 
         // Act

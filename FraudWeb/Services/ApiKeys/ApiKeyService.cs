@@ -4,6 +4,7 @@ using System.Text;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Admin;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,7 @@ public sealed class ApiKeyHashKey(byte[] key)
 /// Creating, revoking and checking API keys. A key is "fwk_" + 8 random characters (the prefix, stored and shown) +
 /// "_" + 32 random bytes; only its HMAC is stored, so a copy of the database does not reveal any key.
 /// </summary>
-public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, AuditLog audit, TimeProvider clock)
+public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiKeyCache cache, SecurityStampCache stamps, AuditLog audit, TimeProvider clock)
 {
     public const string KeyPrefix = "fwk_";
     public const int MaxActiveKeysPerOwner = 20;
@@ -99,6 +100,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, Audi
         await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
             new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        cache.Forget(key.Hash);
         return Result.Ok;
     }
 
@@ -113,12 +115,24 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, Audi
         if (!presented.StartsWith(KeyPrefix, StringComparison.Ordinal) || separator != ApiKey.PrefixLength || presented.Length > 100) return null;
         var prefix = presented[..separator];
         var now = clock.GetUtcNow().UtcDateTime;
+        var hash = hashKey.Hash(presented);
+        if (cache.Find(hash, now, stamps.Matches) is { } cached)
+        {
+            if (cached.LastUsed is not { } used || now - used > LastUsedPrecision)
+            {
+                cached.LastUsed = now;
+                await TouchAsync(cached.Caller.KeyId, now, cancellationToken);
+            }
+            return cached.Caller;
+        }
+        var generation = stamps.Generation;
         // One query: the key, its owner's lockout, and whether the owner's roles grant each permission a scope needs.
         var found = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
             .Select(k => new
             {
                 Key = k,
                 LockoutEnd = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.LockoutEnd).FirstOrDefault(),
+                Stamp = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.SecurityStamp).FirstOrDefault(),
                 Submit = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.TransactionsSubmit)),
                 Report = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsCreate)),
                 Review = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsReview)),
@@ -127,7 +141,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, Audi
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null) return null;
         var expected = Encoding.ASCII.GetBytes(found.Key.Hash);
-        var actual = Encoding.ASCII.GetBytes(hashKey.Hash(presented));
+        var actual = Encoding.ASCII.GetBytes(hash);
         if (!CryptographicOperations.FixedTimeEquals(expected, actual)) return null;
         if (!found.Key.IsActive(now) || found.LockoutEnd > clock.GetUtcNow()) return null;
         var held = new List<string>(4);
@@ -136,13 +150,24 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, Audi
         if (found.Review) held.Add(Permissions.ReportsReview);
         if (found.View) held.Add(Permissions.ModelsView);
         var allowed = ApiScopes.AllowedBy(held).ToHashSet(StringComparer.Ordinal);
-        // "Last used" to the minute: a write per request would compete with the payments for the database.
-        if (found.Key.LastUsedUtc is not { } last || now - last > LastUsedPrecision)
+        var lastUsed = found.Key.LastUsedUtc;
+        if (lastUsed is not { } last || now - last > LastUsedPrecision)
         {
-            await db.ApiKeys.Where(k => k.Id == found.Key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, now), cancellationToken);
+            lastUsed = now;
+            await TouchAsync(found.Key.Id, now, cancellationToken);
         }
-        return new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
+        var caller = new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
+        if (found.Stamp is { } stamp)
+        {
+            stamps.Remember(caller.UserId, stamp, generation);
+            cache.Remember(hash, new ApiKeyCache.Entry(caller, stamp, now + ApiKeyCache.Lifetime, found.Key.ExpiresUtc, lastUsed));
+        }
+        return caller;
     }
+
+    /// <summary>"Last used" to the minute: a write per request would compete with the payments for the database.</summary>
+    private Task<int> TouchAsync(long keyId, DateTime now, CancellationToken cancellationToken) =>
+        db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, now), cancellationToken);
 
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
