@@ -216,9 +216,9 @@ def check(data_dir, out_dir, acknowledged, api_acknowledged=0):
     rows = db.execute(f"""SELECT c.Id, c.Balance, COALESCE(SUM(CASE WHEN t.Decision = 'Approved' THEN t.Amount END), 0)
                           FROM Cards c LEFT JOIN Transactions t ON t.CardId = c.Id WHERE c.Id IN ({marks}) GROUP BY c.Id""", cards).fetchall()
     wrong = [(card, balance, charged) for card, balance, charged in rows if balance != charged]
-    # Every API payment answered 201 has its answer stored under its Idempotency-Key (before the client sees it):
-    # the payment each such answer names must be stored, on a bench card.
-    answered = [json.loads(body)["id"] for (body,) in db.execute("SELECT Body FROM IdempotencyRecords WHERE StatusCode = 201")]
+    # Every API payment answered 201 has its Idempotency-Key committed with it (same transaction): the payment each
+    # key names must be stored, on a bench card.
+    answered = [payment for (payment,) in db.execute("SELECT PaymentId FROM IdempotencyRecords WHERE PaymentId IS NOT NULL")]
     known = {row[0] for row in db.execute(f"SELECT Id FROM Transactions WHERE CardId IN ({marks})", cards)}
     unknown = [payment for payment in answered if payment not in known]
     total = acknowledged + api_acknowledged

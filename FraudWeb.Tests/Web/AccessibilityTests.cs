@@ -13,6 +13,7 @@ public sealed class AccessibilityTests(FraudWebFactory factory)
     [InlineData("/Transactions/New", true)]
     [InlineData("/Profile/Edit", true)]
     [InlineData("/Account/ChangePassword", true)]
+    [InlineData("/ApiKeys", true)]
     public async Task FormPage_EveryVisibleFieldHasALabel(string url, bool signedIn)
     {
         // Arrange
