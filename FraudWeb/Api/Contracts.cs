@@ -30,25 +30,6 @@ public sealed class MoneyAttribute : ValidationAttribute
     }
 }
 
-[Description("A payment to score without recording it.")]
-[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class PredictRequest
-{
-    [Required, Description("One of your cards (its id in FraudWeb).")]
-    public long? CardId { get; init; }
-
-    [Required, Description("The merchant's terminal id.")]
-    public long? TerminalId { get; init; }
-
-    [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
-    public decimal? Amount { get; init; }
-
-    [Description("RFC 3339 with an offset (Z or ±hh:mm); default now. The payment sees only the history before it.")]
-    [JsonConverter(typeof(Rfc3339Converter))]
-    public DateTimeOffset? Timestamp { get; init; }
-}
-
 /// <summary>RFC 3339 date-times only: a time without an offset is ambiguous, so it is refused rather than guessed.</summary>
 public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 {
@@ -74,7 +55,7 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 
 [Description("A payment to score and record.")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class PaymentRequest
+public class PaymentRequest
 {
     [Required, Description("One of your cards (its id in FraudWeb).")]
     public long? CardId { get; init; }
@@ -85,6 +66,15 @@ public sealed class PaymentRequest
     [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? Amount { get; init; }
+}
+
+[Description("A payment to score without recording it: a payment's fields and, optionally, when it would be made.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class PredictRequest : PaymentRequest
+{
+    [Description("RFC 3339 with an offset (Z or ±hh:mm); default now. The payment sees only the history before it.")]
+    [JsonConverter(typeof(Rfc3339Converter))]
+    public DateTimeOffset? Timestamp { get; init; }
 }
 
 [Description("One feature's push on the score: positive towards fraud.")]

@@ -16,6 +16,16 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
 {
     private static string PrefixOf(string key) => key[..ApiKey.PrefixLength];
 
+    /// <summary>Changes a user as the administration pages do: the change, then a new security stamp.</summary>
+    private async Task ChangeUserAsync(string email, Func<UserManager<ApplicationUser>, ApplicationUser, Task<IdentityResult>> change)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        Assert.True((await change(users, user)).Succeeded);
+        Assert.True((await users.UpdateSecurityStampAsync(user)).Succeeded);
+    }
+
     [Fact]
     public async Task Create_OnThePage_ShownOnceStoredOnlyAsAKeyedHashAndAudited()
     {
@@ -133,13 +143,7 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = (await users.FindByEmailAsync(holder.Email))!;
-            await users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1));
-            await users.UpdateSecurityStampAsync(user);
-        }
+        await ChangeUserAsync(holder.Email, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1)));
 
         // Act
         var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
@@ -155,13 +159,7 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = (await users.FindByEmailAsync(holder.Email))!;
-            Assert.True((await users.RemoveFromRoleAsync(user, Roles.Customer)).Succeeded);
-            await users.UpdateSecurityStampAsync(user);
-        }
+        await ChangeUserAsync(holder.Email, (users, user) => users.RemoveFromRoleAsync(user, Roles.Customer));
 
         // Act
         var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
