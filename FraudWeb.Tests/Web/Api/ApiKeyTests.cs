@@ -170,6 +170,22 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Key_CreatedAndUsed_NeverInTheLogs()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite);
+
+        // Act: a success, a refusal and a bad request, with every framework log captured.
+        await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+        await factory.ApiClient(key).SendAsync(factory, HttpMethod.Post, "/api/v1/payments", "{", validRequest: false);
+        await factory.ApiClient(key + "x").GetAsync(factory, "/api/v1/payments");
+
+        // Assert: the secret part never; the prefix may identify the key.
+        Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], factory.Logs.AllText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LastUsed_AfterARequest_Recorded()
     {
         // Arrange
