@@ -77,7 +77,7 @@ public sealed class PredictRequest : PaymentRequest
     public DateTimeOffset? Timestamp { get; init; }
 }
 
-[Description("One feature's push on the score: positive towards fraud.")]
+[Description("A reason: a group of related features (amount, card_activity, merchant_fraud, merchant_activity, merchant_familiarity, night, weekend; payments before 2026-12 name one feature), the value of its strongest feature, its net push on the score (positive towards fraud) and the sentence shown to the card holder.")]
 public sealed record ReasonResource(string Feature, double Value, double Contribution, string Direction, string Text);
 
 [Description("The scorer's answer for a payment that was not recorded.")]

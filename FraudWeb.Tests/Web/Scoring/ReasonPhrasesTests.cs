@@ -1,39 +1,110 @@
 using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Learning;
+using FraudWeb.Domain.Simulation;
 using FraudWeb.Services.Scoring;
 
 namespace FraudWeb.Tests.Web.Scoring;
 
 public sealed class ReasonPhrasesTests
 {
+    private static readonly string[] Groups =
+    [
+        ReasonPhrases.Amount, ReasonPhrases.CardActivity, ReasonPhrases.MerchantFraud, ReasonPhrases.MerchantActivity,
+        ReasonPhrases.MerchantFamiliarity, ReasonPhrases.Night, ReasonPhrases.Weekend,
+    ];
+
+    /// <summary>Words that say a reason raised the risk, and words that say it lowered it.</summary>
+    private static readonly string[] Raising =
+        ["raised the risk", "x this card's usual spend", "no recent spending on this card", "has been used", "has had confirmed fraud", "at night",
+         "at the weekend", "have not paid at this merchant"];
+
+    private static readonly string[] Lowering =
+        ["lowered the risk", "in line with this card's usual spend", "below this card's usual spend", "no confirmed fraud", "during the day",
+         "on a weekday", "pay at this merchant regularly"];
+
     public static TheoryData<string> Features() => [.. TransactionFeatures.Names];
 
     [Theory]
     [MemberData(nameof(Features))]
-    public void Describe_EveryModelFeature_HasItsOwnSentenceBothWays(string feature)
+    public void GroupOf_EveryModelFeature_BelongsToANamedGroup(string feature) =>
+        Assert.Contains(ReasonPhrases.GroupOf(feature), Groups);
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)]
+    [InlineData(40f)]
+    public void Describe_EveryGroupBothWays_SaysTheDirectionItPushed(float value)
     {
+        // Arrange
         var names = TransactionFeatures.Names;
         var values = new float[names.Count];
-        values.AsSpan().Fill(1f);
+        values.AsSpan().Fill(value);
 
-        var risky = ReasonPhrases.Describe(feature, +1, names, values);
-        var reassuring = ReasonPhrases.Describe(feature, -1, names, values);
+        foreach (var group in Groups)
+        {
+            // Act
+            var raised = ReasonPhrases.Describe(group, +0.5, names, values);
+            var lowered = ReasonPhrases.Describe(group, -0.5, names, values);
 
-        // The fallback names the raw feature; a card holder should never see that.
-        Assert.DoesNotContain(feature.Replace('_', ' '), risky, StringComparison.Ordinal);
-        Assert.DoesNotContain(feature.Replace('_', ' '), reassuring, StringComparison.Ordinal);
-        Assert.EndsWith(".", risky, StringComparison.Ordinal);
+            // Assert
+            Assert.True(Raising.Any(w => raised.Contains(w, StringComparison.Ordinal)) && !Lowering.Any(w => raised.Contains(w, StringComparison.Ordinal)), $"{group} +: {raised}");
+            Assert.True(Lowering.Any(w => lowered.Contains(w, StringComparison.Ordinal)) && !Raising.Any(w => lowered.Contains(w, StringComparison.Ordinal)), $"{group} -: {lowered}");
+        }
     }
 
     [Fact]
-    public void Describe_SpendingShift_SaysWhetherRecentSpendingIsAboveUsual()
+    public void Describe_AmountWellAboveUsual_SaysHowManyTimes()
     {
+        // Arrange: 10 payments averaging 20 including this one of 110 -> usual (200 - 110) / 9 = 10.
         var names = TransactionFeatures.Names;
         var values = new float[names.Count];
+        values[Index("tx_amount")] = 110;
+        values[Index("customer_avg_amount_30day")] = 20;
+        values[Index("customer_nb_tx_30day")] = 10;
 
-        var risky = ReasonPhrases.Describe("customer_avg_amount_7day_to_30day", +0.8, names, values);
-        var reassuring = ReasonPhrases.Describe("customer_avg_amount_7day_to_30day", -0.2, names, values);
+        // Act
+        var text = ReasonPhrases.Describe(ReasonPhrases.Amount, 1.2, names, values);
 
-        Assert.Equal("This card's spending this week is well above its usual level.", risky);
-        Assert.Equal("This card's spending this week is in line with its usual level.", reassuring);
+        // Assert
+        Assert.Equal("This amount is 11x this card's usual spend.", text);
     }
+
+    [Fact]
+    public void TopReasons_ManySimulatedPayments_OneReasonPerGroupAndEveryPhraseAgreesWithItsSign()
+    {
+        // Arrange: a simulated history, its features, and a model trained on them (the product's learner).
+        var simulation = TransactionSimulator.Generate(new SimulatorOptions { Customers = 300, Terminals = 600, Days = 45, Seed = 7 });
+        var records = simulation.Transactions.Select(t => new TransactionRecord(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount, t.IsFraud)).ToList();
+        var names = TransactionFeatures.Names;
+        var features = TransactionFeatures.ComputeBatch(records, new FeatureOptions());
+        var labels = records.Select(r => r.IsFraud ? 1f : 0f).ToArray();
+        var model = FastTreeTrainer.Train(new Dataset(features, records.Count, names.Count, labels, names),
+            new BoostedTreesOptions { NumberOfTrees = 60, NumberOfLeaves = 8, LearningRate = 0.1, Threads = 2 });
+        var failures = new List<string>();
+        var contributions = new double[names.Count];
+        var checkedRows = 0;
+
+        // Act: every 10th payment, frauds included.
+        for (var row = 0; row < records.Count; row += 10)
+        {
+            var values = features.AsSpan(row * names.Count, names.Count).ToArray();
+            model.Explain(values, contributions);
+            var reasons = TransactionScorer.TopReasons(names, values, contributions, 4);
+            checkedRows++;
+            if (reasons.Select(r => r.Feature).Distinct().Count() != reasons.Count) failures.Add($"row {row}: two reasons about one group: {string.Join(" | ", reasons.Select(r => r.Text))}");
+            foreach (var reason in reasons)
+            {
+                var words = reason.Contribution > 0 ? Raising : Lowering;
+                var opposite = reason.Contribution > 0 ? Lowering : Raising;
+                if (!words.Any(w => reason.Text.Contains(w, StringComparison.Ordinal)) || opposite.Any(w => reason.Text.Contains(w, StringComparison.Ordinal)))
+                    failures.Add($"row {row}: {reason.Contribution:+0.000;-0.000} \"{reason.Text}\"");
+            }
+        }
+
+        // Assert
+        Assert.True(checkedRows > 1000, "too few payments were checked");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
+    }
+
+    private static int Index(string feature) => TransactionFeatures.Names.ToList().IndexOf(feature);
 }

@@ -3,72 +3,89 @@ using System.Globalization;
 namespace FraudWeb.Services.Scoring;
 
 /// <summary>
-/// Puts a feature's contribution into plain words for the card holder. Unknown features fall back to a neutral
-/// sentence, so a new feature never breaks the result page.
+/// Puts a verdict's reasons into plain words. Related features say one thing (the merchant's fraud over 1, 7 and 30
+/// days; the amount and its ratios; the card's activity), so they form one group: one reason with the group's net
+/// contribution, phrased from the actual values and the direction it pushed, and never saying what the values do not
+/// show (a sentence that would contradict the direction becomes "... raised/lowered the risk"). Unknown features fall
+/// back to a neutral sentence, so a new feature never breaks the result page.
 /// </summary>
 public static class ReasonPhrases
 {
-    public static string Describe(string feature, double contribution, IReadOnlyList<string> names, ReadOnlySpan<float> values)
+    public const string Amount = "amount";
+    public const string CardActivity = "card_activity";
+    public const string MerchantFraud = "merchant_fraud";
+    public const string MerchantActivity = "merchant_activity";
+    public const string MerchantFamiliarity = "merchant_familiarity";
+    public const string Night = "night";
+    public const string Weekend = "weekend";
+
+    /// <summary>The group a feature belongs to (a feature of no group is its own).</summary>
+    public static string GroupOf(string feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        ArgumentNullException.ThrowIfNull(names);
-        var risky = contribution > 0;
-        var value = Value(feature, names, values);
-        switch (feature)
+        return feature switch
         {
-            case "tx_amount":
-            case "customer_amount_ratio_30day":
-            case "customer_amount_zscore_30day":
-            case "customer_avg_amount_1day":
-            case "customer_avg_amount_7day":
-            case "customer_avg_amount_30day":
-                return AmountSentence(risky, names, values);
-            case "customer_avg_amount_1day_to_30day":
-                return risky ? "This card's spending today is well above its usual level." : "This card's spending today is in line with its usual level.";
-            case "customer_avg_amount_7day_to_30day":
-                return risky ? "This card's spending this week is well above its usual level." : "This card's spending this week is in line with its usual level.";
-            case "tx_during_night":
-                return value > 0.5 ? "This payment was made at night." : "This payment was made during the day.";
-            case "tx_during_weekend":
-                return value > 0.5 ? "This payment was made at the weekend." : "This payment was made on a weekday.";
-            case "customer_nb_tx_1day":
-                return risky ? $"This card has been used {Count(value)} in the last day." : "This card's use today is normal.";
-            case "customer_nb_tx_7day":
-                return risky ? $"This card has been used {Count(value)} in the last week." : "This card's use this week is normal.";
-            case "customer_nb_tx_30day":
-                return risky ? $"This card has been used {Count(value)} in the last month." : "This card's use this month is normal.";
-            case "customer_seconds_since_prev_tx":
-                return risky ? "This card was used again very soon after its last payment." : "The time since this card's last payment is normal.";
-            case "customer_terminal_nb_tx_30day":
-                return value < 0.5 ? "You have not paid at this merchant recently." : "You pay at this merchant regularly.";
-            case "terminal_risk_1day":
-            case "terminal_risk_7day":
-            case "terminal_risk_30day":
-                return value > 0 ? "This merchant has had recent fraud." : "This merchant has had no recent fraud.";
-            case "terminal_nb_tx_1day":
-            case "terminal_nb_tx_7day":
-            case "terminal_nb_tx_30day":
-                return risky ? "This merchant's recent activity is unusual." : "This merchant's recent activity is normal.";
+            "tx_amount" or "customer_amount_ratio_30day" or "customer_amount_zscore_30day" => Amount,
+            _ when feature.StartsWith("customer_avg_amount_", StringComparison.Ordinal) => Amount,
+            _ when feature.StartsWith("customer_nb_tx_", StringComparison.Ordinal) || feature == "customer_seconds_since_prev_tx" => CardActivity,
+            _ when feature.StartsWith("terminal_risk_", StringComparison.Ordinal) => MerchantFraud,
+            _ when feature.StartsWith("terminal_nb_tx_", StringComparison.Ordinal) => MerchantActivity,
+            "customer_terminal_nb_tx_30day" => MerchantFamiliarity,
+            "tx_during_night" => Night,
+            "tx_during_weekend" => Weekend,
+            _ => feature,
+        };
+    }
+
+    /// <summary>The sentence for a group's net <paramref name="contribution"/> (positive: towards fraud).</summary>
+    public static string Describe(string group, double contribution, IReadOnlyList<string> names, ReadOnlySpan<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(names);
+        var raises = contribution > 0;
+        var pushed = raises ? "raised" : "lowered";
+        switch (group)
+        {
+            case Amount:
+                return AmountSentence(raises, names, values);
+            case CardActivity:
+                var lastDay = Value("customer_nb_tx_1day", names, values);
+                return raises && lastDay >= 1 ? $"This card has been used {Count(lastDay)} in the last day." : $"This card's recent use {pushed} the risk.";
+            case MerchantFraud:
+                var fraud = false;
+                for (var i = 0; i < names.Count && i < values.Length; i++) fraud |= GroupOf(names[i]) == MerchantFraud && values[i] > 0;
+                if (raises) return fraud ? "This merchant has had confirmed fraud recently." : "This merchant's recent record raised the risk.";
+                return fraud ? "This merchant's recent record lowered the risk." : "This merchant has had no confirmed fraud recently.";
+            case MerchantActivity:
+                return $"This merchant's recent number of payments {pushed} the risk.";
+            case MerchantFamiliarity:
+                var regular = Value("customer_terminal_nb_tx_30day", names, values) >= 0.5;
+                return raises == !regular ? (regular ? "You pay at this merchant regularly." : "You have not paid at this merchant recently.") : $"Your history with this merchant {pushed} the risk.";
+            case Night:
+                var night = Value("tx_during_night", names, values) > 0.5;
+                return raises == night ? (night ? "This payment was made at night." : "This payment was made during the day.") : $"The time of day {pushed} the risk.";
+            case Weekend:
+                var weekend = Value("tx_during_weekend", names, values) > 0.5;
+                return raises == weekend ? (weekend ? "This payment was made at the weekend." : "This payment was made on a weekday.") : $"The day of the week {pushed} the risk.";
             default:
-                return risky ? $"An unusual pattern ({feature.Replace('_', ' ')})." : $"A usual pattern ({feature.Replace('_', ' ')}).";
+                return raises ? $"An unusual pattern ({group.Replace('_', ' ')})." : $"A usual pattern ({group.Replace('_', ' ')}).";
         }
     }
 
-    private static string AmountSentence(bool risky, IReadOnlyList<string> names, ReadOnlySpan<float> values)
+    private static string AmountSentence(bool raises, IReadOnlyList<string> names, ReadOnlySpan<float> values)
     {
         // The handbook's 30-day average includes this payment; take it out to compare with the usual spend.
         var amount = Value("tx_amount", names, values);
         var average = Value("customer_avg_amount_30day", names, values);
         var count = Value("customer_nb_tx_30day", names, values);
         var usual = count > 1.5 ? (average * count - amount) / (count - 1) : double.NaN;
-        if (amount > 0 && usual > 0)
-        {
-            var ratio = amount / usual;
-            if (ratio >= 1.5) return $"This amount is {ratio.ToString(ratio >= 10 ? "0" : "0.#", CultureInfo.InvariantCulture)}x your usual spend.";
-            if (ratio <= 0.67) return "This amount is below your usual spend.";
-            return "This amount is in line with your usual spend.";
-        }
-        return risky ? "There is no recent spending on this card to compare this amount with." : "This amount looks ordinary.";
+        if (!(amount > 0 && usual > 0))
+            return raises ? "There is no recent spending on this card to compare this amount with." : "The amount of this payment lowered the risk.";
+        var ratio = amount / usual;
+        if (raises)
+            return ratio >= 1.5 ? $"This amount is {ratio.ToString(ratio >= 10 ? "0" : "0.#", CultureInfo.InvariantCulture)}x this card's usual spend." : "The amount of this payment raised the risk.";
+        if (ratio <= 0.67) return "This amount is below this card's usual spend.";
+        return ratio < 1.5 ? "This amount is in line with this card's usual spend." : "The amount of this payment lowered the risk.";
     }
 
     private static string Count(double times)

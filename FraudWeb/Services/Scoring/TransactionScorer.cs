@@ -72,19 +72,28 @@ public sealed partial class TransactionScorer(
         }
     }
 
-    /// <summary>The features that moved the score most, strongest first (positive = towards fraud).</summary>
-    private static List<VerdictReason> TopReasons(IReadOnlyList<string> names, float[] features, double[] contributions, int count)
+    /// <summary>
+    /// The groups of features that moved the score most (<see cref="ReasonPhrases.GroupOf"/>), each once with its
+    /// net contribution, strongest towards fraud first; a group whose features cancel out says nothing.
+    /// </summary>
+    public static List<VerdictReason> TopReasons(IReadOnlyList<string> names, float[] features, double[] contributions, int count)
     {
-        // Related features (e.g. amount and amount ratio) can say the same thing; each sentence is kept once.
-        var reasons = new List<VerdictReason>(count);
-        foreach (var i in Enumerable.Range(0, contributions.Length).OrderByDescending(i => Math.Abs(contributions[i])))
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(contributions);
+        var groups = new Dictionary<string, (double Contribution, double Value, double Strongest)>(StringComparer.Ordinal);
+        for (var i = 0; i < contributions.Length && i < names.Count; i++)
         {
-            var text = ReasonPhrases.Describe(names[i], contributions[i], names, features);
-            if (reasons.Exists(r => r.Text == text)) continue;
-            reasons.Add(new VerdictReason(names[i], features[i], Math.Round(contributions[i], 4), text));
-            if (reasons.Count == count) break;
+            var group = ReasonPhrases.GroupOf(names[i]);
+            var (sum, value, strongest) = groups.GetValueOrDefault(group, (0, double.NaN, -1));
+            // The group's value shown beside it is its strongest feature's.
+            if (Math.Abs(contributions[i]) > strongest) (value, strongest) = (features[i], Math.Abs(contributions[i]));
+            groups[group] = (sum + contributions[i], value, strongest);
         }
-        return reasons.OrderByDescending(r => r.Contribution).ToList();
+        return groups.Where(g => Math.Abs(g.Value.Contribution) >= 1e-6)
+            .OrderByDescending(g => Math.Abs(g.Value.Contribution)).Take(count)
+            .Select(g => new VerdictReason(g.Key, double.IsNaN(g.Value.Value) ? 0 : g.Value.Value, Math.Round(g.Value.Contribution, 4),
+                ReasonPhrases.Describe(g.Key, g.Value.Contribution, names, features)))
+            .OrderByDescending(r => r.Contribution).ToList();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scored a payment on card {CardId}: risk {RiskScore}, {Decision}, model {ModelVersion}, {Milliseconds:F1} ms")]
