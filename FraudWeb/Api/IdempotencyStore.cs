@@ -101,8 +101,9 @@ public sealed partial class IdempotencyJanitor(IdempotencyStore store, ILogger<I
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // First after an hour: at start-up the database may still be migrating.
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -115,7 +116,6 @@ public sealed partial class IdempotencyJanitor(IdempotencyStore store, ILogger<I
                 LogFailed(logger, ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired idempotency records")]

@@ -2,6 +2,7 @@ using System.Net;
 using FraudWeb.Services.ApiKeys;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Api;
 
@@ -131,6 +132,28 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Equal(HttpStatusCode.Created, fixedBody.Status);
         Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
+    public async Task Create_KeyOlderThan24Hours_ReusableForANewPaymentAndPurged()
+    {
+        // Arrange: a key used a day and an hour ago (as time would make it).
+        var (api, card, merchant) = await HolderAsync();
+        var body = new { cardId = card, terminalId = merchant, amount = 4 };
+        var first = await api.PostAsync(factory, "/api/v1/payments", body, "old-7007");
+        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, DateTime.UtcNow.AddHours(-25))));
+
+        // Act
+        var again = await api.PostAsync(factory, "/api/v1/payments", body, "old-7007");
+        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, DateTime.UtcNow.AddHours(-25))));
+        var purged = await factory.Services.GetRequiredService<FraudWeb.Api.IdempotencyStore>().PurgeExpiredAsync(CancellationToken.None);
+
+        // Assert
+        Assert.NotEqual(first.Json.GetProperty("id").GetInt64(), again.Json.GetProperty("id").GetInt64());
+        Assert.Null(again.Header("Idempotent-Replayed"));
+        Assert.Equal(2, await PaymentsOnAsync(card));
+        Assert.True(purged >= 1);
+        Assert.False(await factory.QueryAsync(db => db.IdempotencyRecords.AnyAsync(r => r.Key == "old-7007")));
     }
 
     [Fact]
