@@ -10,13 +10,7 @@ namespace FraudWeb.Tests.Web.Api;
 [Collection(WebTestGroup.Name)]
 public sealed class ApiIdempotencyTests(FraudWebFactory factory)
 {
-    private async Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync()
-    {
-        using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync();
-        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
-        return (factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
-    }
+    private Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync() => factory.HolderWithKeyAsync();
 
     private Task<int> PaymentsOnAsync(long card) => factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card));
 

@@ -12,13 +12,7 @@ namespace FraudWeb.Tests.Web.Api;
 [Collection(WebTestGroup.Name)]
 public sealed class ApiProblemTests(FraudWebFactory factory)
 {
-    private async Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync()
-    {
-        using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync();
-        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
-        return (factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
-    }
+    private Task<(HttpClient Api, long CardId, long Merchant)> HolderAsync() => factory.HolderWithKeyAsync();
 
     public static TheoryData<string, string> BadBodies => new()
     {

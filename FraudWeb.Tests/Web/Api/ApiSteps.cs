@@ -81,6 +81,15 @@ public static class ApiSteps
         return Html.SubmitAsync(client, url, fields, page);
     }
 
+    /// <summary>A new card holder with one card, a key with the three holder scopes, and an ordinary merchant to pay.</summary>
+    public static async Task<(HttpClient Api, long CardId, long Merchant)> HolderWithKeyAsync(this FraudWebFactory factory)
+    {
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
+        return (factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
+    }
+
     /// <summary>Issues a key through the service, as an administrator's integration key would be (any scope the owner's permissions allow).</summary>
     public static async Task<string> IssueKeyAsync(this FraudWebFactory factory, string ownerId, params string[] scopes)
     {
