@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test (domain, web, browser) on a fresh Debian machine and ends with "N passed, N failed".
+# Runs every test (domain, web on SQLite and on PostgreSQL, browser) on a fresh Debian machine and ends with
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "Installing ${need_apt[*]} for the browser tests..." >&2
+  echo "Installing ${need_apt[*]} for the browser, PostgreSQL and two-instance tests..." >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
 fi
@@ -24,21 +27,45 @@ if grep -q "Build FAILED" artifacts/build-output.txt || ! grep -q "0 Error(s)" a
   exit 1
 fi
 
-rm -f artifacts/TestResults/results.trx
+# A throwaway PostgreSQL cluster for this run (fsync off: its data is thrown away; the product's durability tests
+# check the settings the app uses, not this cluster's disk).
+pg_dir=$(mktemp -d /tmp/fraudweb-pg.XXXXXX)
+trap 'scripts/postgres-cluster.sh stop "$pg_dir"' EXIT
+if ! FRAUDWEB_TEST_POSTGRES=$(scripts/postgres-cluster.sh start "$pg_dir" -c max_connections=400 -c fsync=off -c full_page_writes=off); then
+  echo "PostgreSQL could not be started; see above."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export FRAUDWEB_TEST_POSTGRES
+
+passed=0; failed=0
+# Adds one run's counts; tests that did not run (skipped, aborted) count as failed: nothing may pass silently.
+tally() {
+  local trx=$1 status=$2 counters p f t e
+  counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n 1)
+  count() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
+  p=$(count passed); f=$(count failed); t=$(count total); e=$(count executed)
+  p=${p:-0}; f=${f:-0}; t=${t:-0}; e=${e:-0}
+  f=$((f + t - e))
+  if [ -z "$counters" ] || { [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+    f=$((f + 1))   # the test run itself crashed or aborted
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+# 1. Every test: domain, web on SQLite (the embedded default), browser, command line, and the PostgreSQL-specific ones.
+rm -f artifacts/TestResults/results.trx artifacts/TestResults/results-postgres.trx
 dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \
   --logger "console;verbosity=minimal" --logger "trx;LogFileName=results.trx" \
   --results-directory artifacts/TestResults "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+tally artifacts/TestResults/results.trx "${PIPESTATUS[0]}"
 
-trx=artifacts/TestResults/results.trx
-counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null | head -n 1)
-count() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
-passed=$(count passed); failed=$(count failed); total=$(count total); executed=$(count executed)
-passed=${passed:-0}; failed=${failed:-0}; total=${total:-0}; executed=${executed:-0}
-# Tests that did not run (skipped, aborted) count as failed: nothing may pass silently.
-failed=$((failed + total - executed))
-if [ -z "$counters" ] || { [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
-  failed=$((failed + 1))   # the test run itself crashed or aborted
-fi
+# 2. The web tests again, every factory on its own PostgreSQL database (the scale-out provider).
+FRAUDWEB_TEST_PROVIDER=Postgres dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \
+  --filter "FullyQualifiedName~FraudWeb.Tests.Web.&Category!=SqliteOnly" \
+  --logger "console;verbosity=minimal" --logger "trx;LogFileName=results-postgres.trx" \
+  --results-directory artifacts/TestResults "$@" 2>&1 | tee -a "$log"
+tally artifacts/TestResults/results-postgres.trx "${PIPESTATUS[0]}"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

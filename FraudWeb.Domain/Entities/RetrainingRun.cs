@@ -36,6 +36,9 @@ public class RetrainingRun
     /// <summary>Confirmed labels in the database when this run was queued; the label-count trigger counts from it.</summary>
     public int LabelCountAtRequest { get; private set; }
 
+    /// <summary>When the instance training this run last said it is still at it (the run's lease).</summary>
+    public DateTime? HeartbeatUtc { get; private set; }
+
     public static RetrainingRun Queue(RetrainingTrigger trigger, string? requestedBy, DateTime nowUtc, int labelCount) => new()
     {
         Status = RetrainingRunStatus.Queued,
@@ -56,7 +59,12 @@ public class RetrainingRun
         EnsureIn(RetrainingRunStatus.Queued, "Only a queued run can start.");
         Status = RetrainingRunStatus.Running;
         StartedUtc = nowUtc;
+        HeartbeatUtc = nowUtc;
     }
+
+    /// <summary>Running, and its instance has not renewed the lease within <paramref name="lease"/>: it is gone.</summary>
+    public bool IsAbandoned(DateTime nowUtc, TimeSpan lease) =>
+        Status == RetrainingRunStatus.Running && (HeartbeatUtc ?? StartedUtc ?? RequestedUtc) + lease <= nowUtc;
 
     public void Succeed(string modelVersion, string outcome, DateTime nowUtc)
     {

@@ -41,7 +41,7 @@ public sealed class StartupConfigurationTests : IDisposable
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Database__Provider", "Oracle"));
 
         Assert.Equal(1, code);
-        Assert.Equal("error: Database:Provider 'Oracle' is not supported; set it to 'Sqlite'.", stderr.Trim());
+        Assert.Equal("error: Database:Provider 'Oracle' is not supported; set it to 'Sqlite' or 'Postgres'.", stderr.Trim());
     }
 
     [Fact]

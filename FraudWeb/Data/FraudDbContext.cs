@@ -1,11 +1,17 @@
 using FraudWeb.Domain.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace FraudWeb.Data;
 
-public class FraudDbContext(DbContextOptions<FraudDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The application's model, shared by both providers. Each provider has its own context deriving from this one
+/// (<see cref="SqliteFraudDbContext"/>, <see cref="PostgresFraudDbContext"/>) so each keeps its own migrations
+/// (EF Core's "migrations with multiple providers", one context type per provider); services use this type.
+/// </summary>
+public abstract class FraudDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<CardHolder> CardHolders => Set<CardHolder>();
     public DbSet<Card> Cards => Set<Card>();
@@ -16,6 +22,10 @@ public class FraudDbContext(DbContextOptions<FraudDbContext> options) : Identity
     public DbSet<RetrainingRun> RetrainingRuns => Set<RetrainingRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ModelArtifact> ModelArtifacts => Set<ModelArtifact>();
+
+    /// <summary>The data-protection key ring, shared by every instance (cookies and antiforgery tokens work on all).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -5,6 +5,7 @@ using LinqKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FraudWeb.Infrastructure;
 
@@ -24,13 +25,34 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
-        // Options built once (they depend on settings only), not for every request's context.
-        services.AddDbContext<FraudDbContext>((sp, options) =>
-        {
-            Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>());
-            options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
-        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        // One context type per provider (each with its own migrations); services ask for FraudDbContext and get the
+        // configured one. Options are built once (they depend on settings only), not for every request's context.
+        services.AddDbContext<SqliteFraudDbContext>((sp, options) => ConfigureFromServices(sp, options, DatabaseProvider.Sqlite), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        services.AddDbContext<PostgresFraudDbContext>((sp, options) => ConfigureFromServices(sp, options, DatabaseProvider.Postgres), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        services.AddScoped<FraudDbContext>(sp => ProviderOf(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value) == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresFraudDbContext>()
+            : sp.GetRequiredService<SqliteFraudDbContext>());
         return services;
+    }
+
+    private static void ConfigureFromServices(IServiceProvider sp, DbContextOptionsBuilder options, DatabaseProvider expected)
+    {
+        var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
+        Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
+        options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+    }
+
+    /// <summary>Database:Provider, or a <see cref="ConfigurationException"/> naming the accepted values.</summary>
+    public static DatabaseProvider ProviderOf(DatabaseOptions database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        return database.Provider.Trim().ToUpperInvariant() switch
+        {
+            "SQLITE" => DatabaseProvider.Sqlite,
+            "POSTGRES" or "POSTGRESQL" or "NPGSQL" => DatabaseProvider.Postgres,
+            _ => throw new ConfigurationException($"Database:Provider '{database.Provider}' is not supported; set it to 'Sqlite' or 'Postgres'."),
+        };
     }
 
     /// <summary>Provider switch (Database:Provider); shared with tests and the command-line verbs.</summary>
@@ -39,18 +61,32 @@ public static class DataServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(paths);
-        switch (database.Provider.Trim().ToUpperInvariant())
+        switch (ProviderOf(database))
         {
-            case "SQLITE":
+            case DatabaseProvider.Sqlite:
                 options.UseSqlite(SqliteConnectionString(database, paths));
                 break;
-            case "POSTGRES" or "POSTGRESQL" or "NPGSQL":
-                throw new ConfigurationException("Database:Provider 'Postgres' is planned but not built in yet; set Database:Provider to 'Sqlite'.");
-            default:
-                throw new ConfigurationException($"Database:Provider '{database.Provider}' is not supported; set it to 'Sqlite'.");
+            case DatabaseProvider.Postgres:
+                options.UseNpgsql(PostgresConnectionString(database));
+                break;
         }
         // Queries may call shared rules (PaymentStatusRule.Expression.Invoke(t)); LinqKit inlines them for EF.
         options.WithExpressionExpanding();
+    }
+
+    public static string PostgresConnectionString(DatabaseOptions database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+            throw new ConfigurationException("Database:ConnectionString is not set; PostgreSQL needs one, e.g. Database__ConnectionString=\"Host=db;Database=fraudweb;Username=fraudweb;Password=...\"");
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(database.ConnectionString).ConnectionString;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"Database:ConnectionString is not a valid PostgreSQL connection string ({e.Message}).");
+        }
     }
 
     public static string SqliteConnectionString(DatabaseOptions database, FraudWebPaths paths)
@@ -64,4 +100,10 @@ public static class DataServiceCollectionExtensions
         builder.ForeignKeys = true;
         return builder.ToString();
     }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
 }

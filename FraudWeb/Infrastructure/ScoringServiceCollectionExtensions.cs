@@ -26,12 +26,15 @@ public static class ScoringServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PaymentRecorder>());
         services.AddScoped<PaymentFeatures>();
         services.AddScoped<ModelRegistry>();
-        services.AddSingleton<ModelChartsStore>();
+        services.AddScoped<ModelArtifactStore>();
+        services.AddScoped<ModelChartsStore>();
         services.AddSingleton<ChildProcessTrainer>();
         services.AddSingleton<ModelKeyProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<ModelKeyProvider>().Key);
         services.AddScoped<HistorySeeder>();
         services.AddHostedService<StartupInitializer>();
+        services.AddSingleton<ServingModelSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServingModelSync>());
         return services;
     }
 

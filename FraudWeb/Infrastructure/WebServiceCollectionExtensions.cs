@@ -11,6 +11,7 @@ using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
+using FraudWeb.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -42,10 +43,9 @@ public static class WebServiceCollectionExtensions
         services.AddAntiforgery(options => options.Cookie.Name = TransportSecurityServiceCollectionExtensions.AntiforgeryCookieName);
         services.AddFraudTransportSecurity();
 
-        // Keys persisted to the data directory so sign-in cookies and reset links survive restarts.
-        services.AddDataProtection().SetApplicationName("FraudWeb");
-        services.AddOptions<KeyManagementOptions>().Configure<FraudWebPaths, ILoggerFactory>((options, paths, loggers) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(paths.DataProtectionKeysDirectory), loggers));
+        // Keys in the database: sign-in cookies, antiforgery tokens and reset links survive restarts and work on every
+        // instance. Encrypted at rest when a certificate is configured (DataProtectionKeyEncryption).
+        services.AddDataProtection().SetApplicationName("FraudWeb").PersistKeysToDbContext<FraudDbContext>();
 
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();

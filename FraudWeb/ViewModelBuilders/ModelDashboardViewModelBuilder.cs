@@ -7,7 +7,7 @@ using FraudWeb.ViewModels.Models;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The models page: the registry's latest versions, the serving one's charts and the retraining queue.</summary>
-public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, ModelChartsStore charts, RetrainingService retraining)
+public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, ModelChartsStore charts, RetrainingService retraining, IServingModel servingModel)
 {
     public const int Versions = 50;
     public const int Runs = 20;
@@ -26,6 +26,8 @@ public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, Model
                 r.FinishedUtc, r.ModelVersion, r.Outcome, r.Error)),
             CanRetrain = canRetrain,
             CanManage = canManage,
+            Instance = Infrastructure.Health.HealthServiceCollectionExtensions.InstanceName,
+            InstanceServing = servingModel.Current?.Version,
         };
     }
 

@@ -44,8 +44,7 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Equal(64, stored.Hash.Length);
         Assert.DoesNotContain(key[ApiKey.PrefixLength..], stored.Hash, StringComparison.Ordinal);
         Assert.Equal(ApiScopes.PaymentsRead, stored.Scopes);
-        var dump = await File.ReadAllBytesAsync(factory.DatabaseFile);
-        Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], System.Text.Encoding.UTF8.GetString(dump), StringComparison.Ordinal);
+        Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], await StoredData.RawAsync(factory), StringComparison.Ordinal);
         Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.TargetId == stored.Prefix && a.ActorId == stored.OwnerId)));
     }
 

@@ -30,17 +30,9 @@ public sealed partial class SensitiveAuthenticationDataTests(FraudWebFactory fac
     {
         // Arrange
         using var _ = await CardHolderSession.RegisteredAsync(factory);
-        await using var connection = new SqliteConnection($"Data Source={factory.DatabaseFile};Mode=ReadOnly");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'";
 
         // Act
-        var columns = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-        }
+        var columns = await StoredData.ColumnsAsync(factory);
 
         // Assert
         Assert.Contains("Cards.Last4", columns);

@@ -7,6 +7,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// 20261122040000_FraudRefunds on a database with history: fraud labelled before it (seeded, or confirmed on a charged
 /// payment) is not refunded retroactively, and no card balance moves.
 /// </summary>
+/// <remarks>The SQLite history's own file: run once, not again in the PostgreSQL pass.</remarks>
+[Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class FraudRefundMigrationTests : IDisposable
 {
     private readonly MigrationDatabase _database = new();

@@ -8,6 +8,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// 20261122030000_HeldPaymentSettlement on a database with history: held payments decided before it (never charged)
 /// get an outcome, undecided ones stay in the queue, other payments are untouched.
 /// </summary>
+/// <remarks>The SQLite history's own file: run once, not again in the PostgreSQL pass.</remarks>
+[Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class HeldPaymentMigrationTests : IDisposable
 {
     private readonly MigrationDatabase _database = new();

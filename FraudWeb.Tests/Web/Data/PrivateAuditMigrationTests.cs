@@ -8,6 +8,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// 20261130121122_PrivateAuditAndPerHolderCards (and AuditAppendOnlyAgain) on a database with history: audit entries lose their personal data
 /// (ADR 0004) yet stay append-only, and earlier double reports leave one open report per payment.
 /// </summary>
+/// <remarks>The SQLite history's own file: run once, not again in the PostgreSQL pass.</remarks>
+[Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class PrivateAuditMigrationTests : IDisposable
 {
     private const string Before = "20261130110554_SingleServingVersion";

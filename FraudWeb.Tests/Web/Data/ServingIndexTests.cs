@@ -1,3 +1,4 @@
+using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.Data.Sqlite;
@@ -9,6 +10,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// "One serving version" holds in the database too: the unique filtered index refuses a second Serving row written by
 /// another context (another process), whatever each one's domain objects allowed.
 /// </summary>
+/// <remarks>The SQLite history's own file: run once, not again in the PostgreSQL pass.</remarks>
+[Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class ServingIndexTests : IDisposable
 {
     private static readonly DateTime Now = new(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc);
@@ -53,6 +56,6 @@ public sealed class ServingIndexTests : IDisposable
         return db;
     }
 
-    private FraudDbContext NewContext() =>
-        new(new DbContextOptionsBuilder<FraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "serving.db")}").Options);
+    private SqliteFraudDbContext NewContext() =>
+        new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "serving.db")}").Options);
 }

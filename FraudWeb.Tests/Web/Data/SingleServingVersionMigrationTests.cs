@@ -8,6 +8,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// 20261130110554_SingleServingVersion on a database with models: IsActive, which said what served, moves into Status
 /// before the column goes, so the same version serves after the upgrade and the unique index can be built.
 /// </summary>
+/// <remarks>The SQLite history's own file: run once, not again in the PostgreSQL pass.</remarks>
+[Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class SingleServingVersionMigrationTests : IDisposable
 {
     private const string Before = "20261122040000_FraudRefunds";

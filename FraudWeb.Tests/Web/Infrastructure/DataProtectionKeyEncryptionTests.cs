@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FraudWeb.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Infrastructure;
 
@@ -45,11 +46,10 @@ public sealed class DataProtectionKeyEncryptionTests
         // Assert
         Assert.NotNull(page);
         Assert.Equal(System.Net.HttpStatusCode.OK, posted.StatusCode);
-        var keys = Directory.GetFiles(Path.Combine(factory.DataDirectory, "keys", "data-protection"), "*.xml");
+        var keys = await factory.QueryAsync(db => db.DataProtectionKeys.Select(k => k.Xml).ToListAsync());
         Assert.NotEmpty(keys);
-        foreach (var key in keys)
+        foreach (var xml in keys)
         {
-            var xml = await File.ReadAllTextAsync(key);
             Assert.Contains("encryptedSecret", xml, StringComparison.Ordinal);
             Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
         }

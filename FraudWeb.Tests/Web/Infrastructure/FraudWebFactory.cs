@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace FraudWeb.Tests.Web.Infrastructure;
 
 /// <summary>
-/// The app on a real SQLite file in a temporary data directory, with a small seeded history and model, a test
+/// The app on a real SQLite file in a temporary data directory (or its own PostgreSQL database, see
+/// <see cref="TestPostgres"/>), with a small seeded history and model, a test
 /// fingerprint key and every log message captured. Environment "Testing": error pages as in production.
 /// </summary>
 public class FraudWebFactory : WebApplicationFactory<Program>
@@ -28,7 +29,16 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "fraudweb-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
+        if (TestPostgres.WebTestsOnPostgres)
+        {
+            PostgresDatabase = TestPostgres.CreateDatabase();
+            Settings["Database:Provider"] = "Postgres";
+            Settings["Database:ConnectionString"] = PostgresDatabase;
+        }
     }
+
+    /// <summary>The app's own PostgreSQL database when the suite runs on PostgreSQL (test.sh's second pass); else null.</summary>
+    public string? PostgresDatabase { get; }
 
     public string DataDirectory { get; }
     public string DatabaseFile => Path.Combine(DataDirectory, "fraudweb.db");
@@ -95,6 +105,17 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         return await query(scope.ServiceProvider.GetRequiredService<FraudDbContext>());
     }
 
+    /// <summary>A stored model file (or chart data) by name, as every instance reads it; null when there is none.</summary>
+    public Task<byte[]?> ModelArtifactAsync(string name) =>
+        QueryAsync(db => db.ModelArtifacts.Where(a => a.Name == name).Select(a => a.Content).FirstOrDefaultAsync());
+
+    /// <summary>Stores (or replaces) a model artifact through the app's own store.</summary>
+    public async Task StoreModelArtifactAsync(string name, byte[] content)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Models.ModelArtifactStore>().SaveAsync(name, content, CancellationToken.None);
+    }
+
     /// <summary>A transaction as stored now.</summary>
     public Task<CardTransaction> TransactionAsync(long id) =>
         QueryAsync(db => db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id));
@@ -112,6 +133,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (!disposing) return;
         SqliteConnection.ClearAllPools();
+        if (PostgresDatabase is not null) TestPostgres.DropDatabase(PostgresDatabase);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -20,8 +20,8 @@ public sealed class MigrationDatabase : IDisposable
     /// <summary>A context on the database at <paramref name="migration"/>'s schema, with <paramref name="historySql"/> run on it.</summary>
     public async Task<FraudDbContext> AtAsync(string migration, string historySql)
     {
-        var options = new DbContextOptionsBuilder<FraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "history.db")}").Options;
-        var db = new FraudDbContext(options);
+        var options = new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "history.db")}").Options;
+        var db = new SqliteFraudDbContext(options);
         await db.GetService<IMigrator>().MigrateAsync(migration);
         await db.Database.ExecuteSqlRawAsync(historySql);
         return db;

@@ -13,12 +13,12 @@ public sealed class ModelAuditTests
     [Fact]
     public async Task PromoteThenRollback_Administrator_BothAuditedWithVersions()
     {
-        // Arrange: a second registered version (a copy of the serving model's file) to promote.
+        // Arrange: a second registered version (a copy of the serving model) to promote.
         using var app = new FraudWebFactory();
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
         var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
-        File.Copy(Path.Combine(app.DataDirectory, "models", serving.FileName), Path.Combine(app.DataDirectory, "models", "copy.model"));
+        await app.StoreModelArtifactAsync("copy.model", (await app.ModelArtifactAsync(serving.FileName))!);
         var candidate = ModelVersion.Register("copy-1", "copy.model", DateTime.UtcNow, 1, 1, "{}");
         await app.QueryAsync(async db =>
         {

@@ -22,15 +22,16 @@ public sealed class ModelUpgradeTests
     [Fact]
     public async Task Start_ServingModelFileSwappedForUnsignedOne_RefusedAndANewModelServes()
     {
-        // Arrange: the serving file replaced on disk by a valid model of the current schema, written without the key.
+        // Arrange: the serving model replaced in storage by a valid model of the current schema, written without the key.
         using var app = new FraudWebFactory();
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
         var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
         var swapped = FastTreeTrainer.Train(OldSchemaData(TransactionFeatures.Names.ToArray()), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
-        await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
+        using (var file = new MemoryStream())
         {
             ModelFile.Save(file, swapped, new ModelMetadata { Version = before.Version });
+            await app.StoreModelArtifactAsync(before.FileName, file.ToArray());
         }
 
         // Act
@@ -54,9 +55,10 @@ public sealed class ModelUpgradeTests
         var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
         var oldNames = TransactionFeatures.Names.Take(16).ToArray();
         var oldModel = FastTreeTrainer.Train(OldSchemaData(oldNames), new BoostedTreesOptions { NumberOfTrees = 3, NumberOfLeaves = 4, Threads = 1 });
-        await using (var file = File.Create(Path.Combine(app.DataDirectory, "models", before.FileName)))
+        using (var file = new MemoryStream())
         {
             ModelFile.Save(file, oldModel, new ModelMetadata { Version = before.Version }, FactoryKey);
+            await app.StoreModelArtifactAsync(before.FileName, file.ToArray());
         }
 
         // Act: start-up again
@@ -86,8 +88,7 @@ public sealed class ModelUpgradeTests
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
         var before = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model"),
-            Path.Combine(app.DataDirectory, "models", before.FileName), overwrite: true);
+        await app.StoreModelArtifactAsync(before.FileName, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model")));
 
         // Act: start-up again
         var initializer = app.Services.GetServices<IHostedService>().OfType<StartupInitializer>().Single();

@@ -101,11 +101,29 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
-    public async Task RecoverInterrupted_RunLeftRunning_IsFailedAndRequeued()
+    public async Task RecoverInterrupted_RunWithFreshLease_LeftToTheInstanceTrainingIt()
     {
-        // Arrange
+        // Arrange: another instance claimed this run a moment ago.
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, DateTime.UtcNow)));
+
+        // Act
+        var recovered = await WithServiceAsync<int, RetrainingService>(s => s.RecoverInterruptedAsync(CancellationToken.None));
+
+        // Assert
+        Assert.Equal(0, recovered);
+        Assert.Equal(RetrainingRunStatus.Running, await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).Select(r => r.Status).SingleAsync()));
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
+    public async Task RecoverInterrupted_RunLeftRunningLeaseExpired_IsFailedAndRequeued()
+    {
+        // Arrange: its instance last renewed the lease two minutes ago (the lease is one).
         await QuietAsync();
         var interrupted = await InsertRunAsync(RetrainingRunStatus.Running);
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == interrupted).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, DateTime.UtcNow.AddMinutes(-2))));
 
         // Act
         var recovered = await WithServiceAsync<int, RetrainingService>(s => s.RecoverInterruptedAsync(CancellationToken.None));

@@ -60,10 +60,17 @@ public sealed class PaymentRecorderTests(FraudWebFactory factory)
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
         await db.Database.OpenConnectionAsync();
         await using var command = db.Database.GetDbConnection().CreateCommand();
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL: a commit returns once its WAL record is flushed (the default, not turned off by the app).
+            command.CommandText = "SHOW synchronous_commit";
+            Assert.Equal("on", (string?)await command.ExecuteScalarAsync());
+            return;
+        }
         command.CommandText = "PRAGMA synchronous; PRAGMA journal_mode;";
         await using var reader = await command.ExecuteReaderAsync();
 
-        // Assert: FULL (2) in WAL mode: every commit waits for its fsync.
+        // Assert: SQLite FULL (2) in WAL mode: every commit waits for its fsync.
         Assert.True(await reader.ReadAsync());
         Assert.Equal(2L, reader.GetInt64(0));
         Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());

@@ -16,6 +16,8 @@ public sealed class RetrainingRunConfiguration : IEntityTypeConfiguration<Retrai
         builder.Property(r => r.Error).HasMaxLength(RetrainingRun.ErrorMaxLength);
         builder.Property(r => r.Outcome).HasMaxLength(1000);
         builder.Property(r => r.ModelVersion).HasMaxLength(64);
-        builder.HasIndex(r => r.Status);
+        builder.HasIndex(r => r.Status, "IX_RetrainingRuns_Status");
+        // At most one run trains at a time, across every instance: the database refuses a second Running row.
+        builder.HasIndex(r => r.Status, "IX_RetrainingRuns_OneRunning").IsUnique().HasFilter($"\"Status\" = '{nameof(RetrainingRunStatus.Running)}'");
     }
 }

@@ -1,4 +1,7 @@
+using FraudWeb.Authorization;
 using FraudWeb.Data;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,7 +10,8 @@ namespace FraudWeb.Infrastructure.Health;
 
 /// <summary>
 /// /healthz for load balancers and orchestrators: 200 "Healthy" when this instance can reach its database and has a
-/// model to score payments with, 503 "Unhealthy" otherwise. Anonymous, and says nothing more than the status.
+/// model to score payments with, 503 "Unhealthy" otherwise. Anonymous, and says nothing more than the status; staff
+/// who may view models get JSON details: which instance answered, the model version it serves, each check.
 /// </summary>
 public static class HealthServiceCollectionExtensions
 {
@@ -24,8 +28,33 @@ public static class HealthServiceCollectionExtensions
     public static WebApplication MapFraudHealthChecks(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks(Path).AllowAnonymous().DisableHttpMetrics();
+        app.MapHealthChecks(Path, new HealthCheckOptions { ResponseWriter = WriteAsync }).AllowAnonymous().DisableHttpMetrics();
         return app;
+    }
+
+    /// <summary>The instance answering (host name and process), so staff behind a load balancer see which one it was.</summary>
+    public static string InstanceName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    private static async Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+        var staff = context.User.Identity?.IsAuthenticated == true
+            && (await authorization.AuthorizeAsync(context.User, Permissions.ModelsView)).Succeeded;
+        if (!staff)
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(report.Status.ToString());
+            return;
+        }
+        // Details are for one person, never for a shared cache.
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            instance = InstanceName,
+            servingModel = context.RequestServices.GetRequiredService<IServingModel>().Current?.Version,
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
     }
 }
 

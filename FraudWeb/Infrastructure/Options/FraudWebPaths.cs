@@ -17,7 +17,6 @@ public sealed class FraudWebPaths
     public string DatabaseFile => Path.Combine(DataDirectory, "fraudweb.db");
     public string ModelsDirectory => Ensure(Path.Combine(DataDirectory, "models"));
     public string KeysDirectory => Ensure(Path.Combine(DataDirectory, "keys"));
-    public string DataProtectionKeysDirectory => Ensure(Path.Combine(DataDirectory, "keys", "data-protection"));
 
     public static FraudWebPaths FromConfiguration(IConfiguration configuration)
     {

@@ -7,10 +7,10 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary>Sqlite (default). Postgres is planned; the switch is here so no code path assumes SQLite.</summary>
+    /// <summary>Sqlite (default: one instance, a file in the data directory) or Postgres (one or several instances).</summary>
     public string Provider { get; set; } = "Sqlite";
 
-    /// <summary>Optional; the default is a SQLite file in the data directory.</summary>
+    /// <summary>SQLite: optional (default: fraudweb.db in the data directory). Postgres: required.</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Seconds a command waits for a locked SQLite database (busy timeout).</summary>
@@ -125,6 +125,12 @@ public sealed class RetrainingSettings
 
     /// <summary>How often the worker looks for queued runs and triggers.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A running run's lease: its instance renews it while training (every quarter of it); a run not renewed for this
+    /// long was left by a stopped or crashed instance and any instance fails it and queues it again.
+    /// </summary>
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Train in a child process at below-normal priority (the default), so ML.NET's training never holds up requests;

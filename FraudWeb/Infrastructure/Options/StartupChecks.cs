@@ -23,7 +23,7 @@ public static class StartupChecks
             _ = services.GetRequiredService<RiskPolicy>();
             _ = services.GetRequiredService<PublicSite>();
             using var scope = services.CreateScope();
-            _ = scope.ServiceProvider.GetRequiredService<DbContextOptions<FraudDbContext>>();
+            _ = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             return null;
         }
         catch (ConfigurationException e)

@@ -22,12 +22,22 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
         public required Dictionary<string, (HashSet<string> Roles, bool Active)> Users { get; init; }
     }
 
+    /// <summary>PostgreSQL advisory lock taken by every guarded change (any number, the same on every instance).</summary>
+    private const long GuardedChangeLock = 0x4677_4164_6d69_6e; // "FwAdmin"
+
     /// <summary>
-    /// The transaction a guarded change runs in. Serializable: on SQLite a write lock from the start (BEGIN
-    /// IMMEDIATE), so a second administrator's change waits and then checks the state this one left.
+    /// The transaction a guarded change runs in, one at a time, so a second administrator's change waits and then
+    /// checks the state this one left. SQLite: Serializable is a write lock from the start (BEGIN IMMEDIATE).
+    /// PostgreSQL: a transaction-scoped advisory lock, then reads that see every committed change (its Serializable
+    /// would instead fail one of two concurrent changes with a serialization error).
     /// </summary>
-    public Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken) =>
-        db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+    public async Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql()) return await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({GuardedChangeLock})", cancellationToken);
+        return transaction;
+    }
 
     /// <summary>Null when the change is safe, otherwise the refusal. Runs inside <see cref="BeginAsync"/>'s transaction.</summary>
     public async Task<Result?> CheckAsync(Action<State> change, CancellationToken cancellationToken)

@@ -2,12 +2,11 @@ using System.Text.Json;
 using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Retraining;
-using FraudWeb.Infrastructure.Options;
 
 namespace FraudWeb.Services.Models;
 
 /// <summary>
-/// Chart data of one model, computed on its holdout at training time and kept next to the model file
+/// Chart data of one model, computed on its holdout at training time and stored beside the model
 /// (<c>&lt;model file&gt;.charts.json</c>): ROC and precision-recall points, a 20-bucket score histogram per class and
 /// the top feature importances.
 /// </summary>
@@ -49,43 +48,31 @@ public sealed record ModelCharts(
     }
 }
 
-/// <summary>Reads and writes <see cref="ModelCharts"/> next to their model file in the models folder.</summary>
-public sealed class ModelChartsStore(FraudWebPaths paths)
+/// <summary>Reads and writes <see cref="ModelCharts"/> beside their model (artifact "&lt;model file&gt;.charts.json").</summary>
+public sealed class ModelChartsStore(ModelArtifactStore artifacts)
 {
     public const string Suffix = ".charts.json";
 
-    /// <summary>Written to a temporary file and moved into place, so a reader never sees half a file.</summary>
-    public async Task WriteAsync(string modelFile, ModelCharts charts, CancellationToken cancellationToken)
+    public Task WriteAsync(string modelFile, ModelCharts charts, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFile);
         ArgumentNullException.ThrowIfNull(charts);
-        var path = PathOf(modelFile);
-        var temp = path + ".tmp";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            await JsonSerializer.SerializeAsync(stream, charts, cancellationToken: cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        return artifacts.SaveAsync(modelFile + Suffix, JsonSerializer.SerializeToUtf8Bytes(charts), cancellationToken);
     }
 
-    /// <summary>The model's charts; null when it has none or the file is damaged (charts are optional).</summary>
+    /// <summary>The model's charts; null when it has none or they are damaged (charts are optional).</summary>
     public async Task<ModelCharts?> ReadAsync(string modelFile, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFile);
-        var path = PathOf(modelFile);
-        if (!File.Exists(path)) return null;
+        var content = await artifacts.ReadAsync(modelFile + Suffix, cancellationToken);
+        if (content is null) return null;
         try
         {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync<ModelCharts>(stream, cancellationToken: cancellationToken);
+            return JsonSerializer.Deserialize<ModelCharts>(content);
         }
-        catch (Exception ex) when (ex is IOException or JsonException)
+        catch (JsonException)
         {
             return null;
         }
     }
-
-    private string PathOf(string modelFile) => Path.Combine(paths.ModelsDirectory, modelFile + Suffix);
 }

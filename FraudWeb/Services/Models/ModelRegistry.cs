@@ -21,13 +21,13 @@ public sealed record TrainingResult(ModelVersion Version, RetrainingOutcome Outc
 
 /// <summary>
 /// Trains models from the stored history through <see cref="RetrainingPipeline"/> (features over every transaction,
-/// labels resolved by maturity), saves them under the models folder, registers every version in ModelVersions and
+/// labels resolved by maturity), stores them (<see cref="ModelArtifactStore"/>), registers every version in ModelVersions and
 /// swaps the serving holder on promotion, rollback or start-up. It knows nothing of the retraining queue or of
 /// scoring: both use it.
 /// </summary>
 public sealed partial class ModelRegistry(
     FraudDbContext db,
-    FraudWebPaths paths,
+    ModelArtifactStore artifacts,
     IServingModel servingModel,
     IOptions<SeedOptions> seedOptions,
     IOptions<ScoringOptions> scoringOptions,
@@ -109,10 +109,10 @@ public sealed partial class ModelRegistry(
             Metrics = metrics,
         };
         var fileName = version + ".model";
-        await SaveAtomicallyAsync(outcome.Challenger, metadata, fileName, cancellationToken);
+        await SaveAsync(outcome.Challenger, metadata, fileName, cancellationToken);
         await charts.WriteAsync(fileName, ModelCharts.FromHoldout(outcome), cancellationToken);
 
-        // The row goes in only once the file is complete, so a crash never leaves a registered version without a file.
+        // The row goes in only once the model is stored, so a crash never leaves a registered version without its model.
         var registered = ModelVersion.Register(version, fileName, now, metadata.TrainingRows, metadata.TrainingFrauds, JsonSerializer.Serialize(metrics));
         registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), outcome.Decision.Reason);
         var promote = outcome.Decision.Promote || champion is null;
@@ -159,8 +159,8 @@ public sealed partial class ModelRegistry(
         IFraudModel model;
         try
         {
-            await using var stream = File.OpenRead(Path.Combine(paths.ModelsDirectory, target.FileName));
-            (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
+            var content = await artifacts.ReadAsync(target.FileName, cancellationToken) ?? throw new IOException("No stored model file.");
+            (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
         }
         catch (ModelFormatException ex)
         {
@@ -199,33 +199,26 @@ public sealed partial class ModelRegistry(
             LogNoModel(logger);
             return false;
         }
-        var path = Path.Combine(paths.ModelsDirectory, active.FileName);
         try
         {
-            await using var stream = File.OpenRead(path);
-            var (model, _) = ModelFile.Load(stream, signingKey, TransactionFeatures.Names);
+            var content = await artifacts.ReadAsync(active.FileName, cancellationToken) ?? throw new IOException("No stored model file.");
+            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
             servingModel.Promote(new ServingSnapshot(model, active.Version));
             LogLoaded(logger, active.Version);
             return true;
         }
         catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
         {
-            LogBadModel(logger, ex, active.Version, path);
+            LogBadModel(logger, ex, active.Version);
             return false;
         }
     }
 
-    private async Task SaveAtomicallyAsync(FastTreeModel model, ModelMetadata metadata, string fileName, CancellationToken cancellationToken)
+    private async Task SaveAsync(FastTreeModel model, ModelMetadata metadata, string fileName, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(paths.ModelsDirectory, fileName);
-        var temp = path + ".tmp";
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            ModelFile.Save(stream, model, metadata, signingKey);
-            await stream.FlushAsync(cancellationToken);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
+        using var stream = new MemoryStream();
+        ModelFile.Save(stream, model, metadata, signingKey);
+        await artifacts.SaveAsync(fileName, stream.ToArray(), cancellationToken);
     }
 
     /// <summary>
@@ -272,6 +265,6 @@ public sealed partial class ModelRegistry(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No active model is registered: transactions cannot be scored until one is trained.")]
     private static partial void LogNoModel(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The active model {Version} could not be loaded from {Path}: transactions cannot be scored.")]
-    private static partial void LogBadModel(ILogger logger, Exception ex, string version, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The active model {Version} could not be loaded: transactions cannot be scored.")]
+    private static partial void LogBadModel(ILogger logger, Exception ex, string version);
 }

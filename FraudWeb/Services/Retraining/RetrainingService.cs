@@ -3,6 +3,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -74,10 +75,22 @@ public sealed partial class RetrainingService(
             .OrderBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
         if (next is not { } id) return null;
         var now = clock.GetUtcNow().UtcDateTime;
-        var claimed = await db.RetrainingRuns
-            .Where(r => r.Id == id && r.Status == RetrainingRunStatus.Queued
-                && !db.RetrainingRuns.Any(o => o.Status == RetrainingRunStatus.Running))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Running).SetProperty(r => r.StartedUtc, now), cancellationToken);
+        int claimed;
+        try
+        {
+            claimed = await db.RetrainingRuns
+                .Where(r => r.Id == id && r.Status == RetrainingRunStatus.Queued
+                    && !db.RetrainingRuns.Any(o => o.Status == RetrainingRunStatus.Running))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Running).SetProperty(r => r.StartedUtc, now)
+                    .SetProperty(r => r.HeartbeatUtc, now), cancellationToken);
+        }
+        catch (DbException)
+        {
+            // Two claims of different runs at once (PostgreSQL's read-committed claims can both pass the NOT EXISTS):
+            // the unique index on the Running row let the other one win. Anything else is a real error.
+            if (await db.RetrainingRuns.AnyAsync(r => r.Status == RetrainingRunStatus.Running, cancellationToken)) return null;
+            throw;
+        }
         if (claimed == 0) return null;
         return await db.RetrainingRuns.FirstAsync(r => r.Id == id, cancellationToken);
     }
@@ -111,13 +124,26 @@ public sealed partial class RetrainingService(
         }
     }
 
-    /// <summary>At start-up: a run still Running was cut off by a stop; it is marked Failed and queued again.</summary>
+    /// <summary>Renews a running run's lease (its instance is still training it).</summary>
+    public Task<int> RenewLeaseAsync(long runId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.RetrainingRuns.Where(r => r.Id == runId && r.Status == RetrainingRunStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// A run still Running whose lease has run out was cut off (a stop or a crashed instance, this one or another):
+    /// it is marked Failed and queued again. A run another live instance is training keeps its renewed lease.
+    /// </summary>
     public async Task<int> RecoverInterruptedAsync(CancellationToken cancellationToken)
     {
-        var interrupted = await db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running).ToListAsync(cancellationToken);
-        if (interrupted.Count == 0) return 0;
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var run in interrupted) run.Fail("Interrupted: the application stopped during training.", now);
+        var lease = options.Value.RunLease;
+        var running = await db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running).ToListAsync(cancellationToken);
+        var interrupted = running.Where(r => r.IsAbandoned(now, lease)).ToList();
+        if (interrupted.Count == 0) return 0;
+        foreach (var run in interrupted) run.Fail("Interrupted: the instance training it stopped.", now);
         await db.SaveChangesAsync(cancellationToken);
         await RequestAsync(RetrainingTrigger.Recovery, null, cancellationToken);
         return interrupted.Count;

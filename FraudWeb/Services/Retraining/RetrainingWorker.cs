@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace FraudWeb.Services.Retraining;
 
 /// <summary>
-/// The single consumer of the retraining queue: recovers an interrupted run at start, then looks for triggers and
-/// queued runs every poll interval (or at once when woken). Training runs here, never in a request.
+/// The consumer of the retraining queue on each instance: every poll interval (or at once when woken) it recovers a
+/// run whose lease ran out, looks for triggers and trains queued runs, one at a time across all instances (the
+/// claim), renewing the run's lease meanwhile. Training runs here, never in a request.
 /// </summary>
 public sealed partial class RetrainingWorker(
     IServiceScopeFactory scopes,
@@ -18,11 +19,6 @@ public sealed partial class RetrainingWorker(
         await Task.Yield();
         try
         {
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var recovered = await scope.ServiceProvider.GetRequiredService<RetrainingService>().RecoverInterruptedAsync(stoppingToken);
-                if (recovered > 0) LogRecovered(logger, recovered);
-            }
             while (!stoppingToken.IsCancellationRequested)
             {
                 await RunOnceAsync(stoppingToken);
@@ -31,7 +27,7 @@ public sealed partial class RetrainingWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: a run cut off here stays Running and is recovered at the next start.
+            // Stopping: a run cut off here stays Running until its lease runs out, then any instance recovers it.
         }
     }
 
@@ -42,11 +38,24 @@ public sealed partial class RetrainingWorker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var service = scope.ServiceProvider.GetRequiredService<RetrainingService>();
+            // Every pass, not only at start: a run left by a crashed instance is picked up by one still running.
+            var recovered = await service.RecoverInterruptedAsync(cancellationToken);
+            if (recovered > 0) LogRecovered(logger, recovered);
             await service.CheckTriggersAsync(cancellationToken);
             while (await service.ClaimNextAsync(cancellationToken) is { } run)
             {
                 LogStarting(logger, run.Id, run.Trigger);
-                await service.ExecuteAsync(run, cancellationToken);
+                using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var lease = RenewLeaseAsync(run.Id, renewing.Token);
+                try
+                {
+                    await service.ExecuteAsync(run, cancellationToken);
+                }
+                finally
+                {
+                    await renewing.CancelAsync();
+                    await lease;
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -55,6 +64,34 @@ public sealed partial class RetrainingWorker(
             LogPassFailed(logger, ex);
         }
     }
+
+    /// <summary>Renews the run's lease every quarter of it while it trains (its own scope: the training owns the other).</summary>
+    private async Task RenewLeaseAsync(long runId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RunLease / 4);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<RetrainingService>().RenewLeaseAsync(runId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogLeaseFailed(logger, ex, runId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: could not renew the lease of run {RunId}")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception ex, long runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: {Count} interrupted run(s) marked failed and queued again")]
     private static partial void LogRecovered(ILogger logger, int count);

@@ -5,6 +5,7 @@ using FraudWeb.Data;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
             }
         }
         await db.Database.MigrateAsync(cancellationToken);
+        await ImportLegacyDataProtectionKeysAsync(db, provider.GetRequiredService<FraudWebPaths>(), cancellationToken);
 
         var roles = provider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
@@ -76,6 +78,21 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Installations from before kept the data-protection key ring in the data directory; its keys move into the
+    /// database once (when it has none), so nobody is signed out by the upgrade.
+    /// </summary>
+    private static async Task ImportLegacyDataProtectionKeysAsync(FraudDbContext db, FraudWebPaths paths, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(paths.KeysDirectory, "data-protection");
+        if (!Directory.Exists(folder) || await db.DataProtectionKeys.AnyAsync(cancellationToken)) return;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.xml").Order(StringComparer.Ordinal))
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = await File.ReadAllTextAsync(file, cancellationToken) });
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FraudWeb data ready in {Seconds:F1} s")]

@@ -2,13 +2,13 @@ using FraudWeb.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace FraudWeb.Data.Migrations;
+namespace FraudWeb.Data.Migrations.Sqlite;
 
 /// <summary>
 /// The append-only audit log. On SQLite, triggers refuse UPDATE and DELETE of audit rows, so even a stray SQL
 /// statement cannot rewrite history; other providers get the table only (add their own trigger when they arrive).
 /// </summary>
-[DbContext(typeof(FraudDbContext))]
+[DbContext(typeof(SqliteFraudDbContext))]
 [Migration("20261122020000_AdminAudit")]
 public partial class AdminAudit : Migration
 {

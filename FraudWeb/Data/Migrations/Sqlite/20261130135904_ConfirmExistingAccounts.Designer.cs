@@ -8,11 +8,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace FraudWeb.Data.Migrations
+namespace FraudWeb.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(FraudDbContext))]
-    [Migration("20261130110554_SingleServingVersion")]
-    partial class SingleServingVersion
+    [DbContext(typeof(SqliteFraudDbContext))]
+    [Migration("20261130135904_ConfirmExistingAccounts")]
+    partial class ConfirmExistingAccounts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -98,11 +98,6 @@ namespace FraudWeb.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ActorEmail")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ActorId")
                         .IsRequired()
                         .HasMaxLength(450)
@@ -130,6 +125,8 @@ namespace FraudWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
 
                     b.HasIndex("TimestampUtc");
 
@@ -187,9 +184,7 @@ namespace FraudWeb.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CardHolderId");
-
-                    b.HasIndex("Fingerprint")
+                    b.HasIndex("CardHolderId", "Fingerprint")
                         .IsUnique();
 
                     b.ToTable("Cards", (string)null);
@@ -338,6 +333,11 @@ namespace FraudWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_FraudReports_TransactionId_Open")
+                        .HasFilter("\"Status\" = 'Open'");
 
                     b.HasIndex("TransactionId", "Status");
 

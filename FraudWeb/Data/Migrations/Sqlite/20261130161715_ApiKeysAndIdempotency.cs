@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace FraudWeb.Data.Migrations
+namespace FraudWeb.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ApiKeysAndIdempotency : Migration

@@ -2,7 +2,7 @@ using FraudWeb.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace FraudWeb.Data.Migrations;
+namespace FraudWeb.Data.Migrations.Sqlite;
 
 /// <summary>
 /// The outcome of a payment held for review (charged or declined after review, with the reason and when) and the
@@ -10,7 +10,7 @@ namespace FraudWeb.Data.Migrations;
 /// they are recorded as declined (fraud with its reason; cleared ones as not charged at the time); no card is charged
 /// retroactively here.
 /// </summary>
-[DbContext(typeof(FraudDbContext))]
+[DbContext(typeof(SqliteFraudDbContext))]
 [Migration("20261122030000_HeldPaymentSettlement")]
 public partial class HeldPaymentSettlement : Migration
 {

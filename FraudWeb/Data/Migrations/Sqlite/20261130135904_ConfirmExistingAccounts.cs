@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace FraudWeb.Data.Migrations
+namespace FraudWeb.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ConfirmExistingAccounts : Migration

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace FraudWeb.Data.Migrations
+namespace FraudWeb.Data.Migrations.Sqlite
 {
     /// <summary>
     /// Status alone says which version serves: IsActive goes, and a unique index on the Serving status lets only one row

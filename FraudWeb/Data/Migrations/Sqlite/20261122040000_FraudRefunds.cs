@@ -2,14 +2,14 @@ using FraudWeb.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace FraudWeb.Data.Migrations;
+namespace FraudWeb.Data.Migrations.Sqlite;
 
 /// <summary>
 /// When and why a charged payment confirmed as fraud was credited back to the card. Schema only: no balance changes
 /// here. Seeded history (no verdict) was never charged through the app, and fraud confirmed before refunds existed is
 /// left as it was; only analyst confirmations from now on refund (a new "not me" report can still settle an old one).
 /// </summary>
-[DbContext(typeof(FraudDbContext))]
+[DbContext(typeof(SqliteFraudDbContext))]
 [Migration("20261122040000_FraudRefunds")]
 public partial class FraudRefunds : Migration
 {

@@ -2,14 +2,14 @@ using FraudWeb.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace FraudWeb.Data.Migrations;
+namespace FraudWeb.Data.Migrations.Sqlite;
 
 /// <summary>
 /// The initial schema, written without the EF design-time package (see docs/decisions/0002-hand-written-migrations.md).
 /// Column types are left to the provider's type mapping so the migration stays provider-neutral; money columns are
 /// 64-bit cents. FraudWeb.Tests/Web/Data/MigrationSchemaTests proves it builds exactly the model's schema.
 /// </summary>
-[DbContext(typeof(FraudDbContext))]
+[DbContext(typeof(SqliteFraudDbContext))]
 [Migration("20261121000000_Initial")]
 public partial class Initial : Migration
 {

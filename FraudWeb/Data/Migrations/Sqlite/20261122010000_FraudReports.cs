@@ -2,13 +2,13 @@ using FraudWeb.Data;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace FraudWeb.Data.Migrations;
+namespace FraudWeb.Data.Migrations.Sqlite;
 
 /// <summary>
 /// Issue 4: fraud reports, persisted retraining runs and the model registry's status, trigger, data window and label
 /// counts (additive: existing model rows become Candidate, the active one Serving).
 /// </summary>
-[DbContext(typeof(FraudDbContext))]
+[DbContext(typeof(SqliteFraudDbContext))]
 [Migration("20261122010000_FraudReports")]
 public partial class FraudReports : Migration
 {

@@ -1,0 +1,133 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace FraudWeb.Tests.Web.Data;
+
+/// <summary>
+/// Each provider's generated migrations: from an empty database they build exactly the model, and a database at the
+/// previous release's schema upgrades with its data kept. Both providers in one run (they name their database).
+/// </summary>
+[Trait("Category", TestPostgres.SqliteOnly)]
+public sealed class ProviderMigrationTests : IDisposable
+{
+    /// <summary>The last migration of the previous release, per provider.</summary>
+    private const string SqlitePreviousRelease = "20261130161715_ApiKeysAndIdempotency";
+    private const string PostgresPreviousRelease = "20261130181700_Initial";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "fraudweb-migrations", Guid.NewGuid().ToString("N"));
+    private readonly List<string> _postgresDatabases = [];
+
+    public ProviderMigrationTests() => Directory.CreateDirectory(_directory);
+
+    [Fact]
+    public async Task Migrate_EmptySqliteDatabase_BuildsExactlyTheModel() =>
+        await AssertMigratesToModelAsync(Sqlite());
+
+    [Fact]
+    public async Task Migrate_EmptyPostgresDatabase_BuildsExactlyTheModel() =>
+        await AssertMigratesToModelAsync(Postgres());
+
+    [Fact]
+    public async Task Migrate_SqliteAtPreviousRelease_UpgradesKeepingItsData() =>
+        await AssertUpgradeKeepsDataAsync(Sqlite, SqlitePreviousRelease);
+
+    [Fact]
+    public async Task Migrate_PostgresAtPreviousRelease_UpgradesKeepingItsData()
+    {
+        var database = TestPostgres.CreateDatabase();
+        _postgresDatabases.Add(database);
+        await AssertUpgradeKeepsDataAsync(() => Postgres(database), PostgresPreviousRelease);
+    }
+
+    [Fact]
+    public async Task AuditLog_Postgres_UpdateDeleteAndTruncateRefused()
+    {
+        // Arrange
+        await using var db = Postgres();
+        await db.Database.MigrateAsync();
+        db.Set<AuditEntry>().Add(AuditEntry.Record("actor", "test", "user", "1", null, null, DateTime.UtcNow));
+        await db.SaveChangesAsync();
+
+        // Act
+        var update = await Record.ExceptionAsync(() => db.Database.ExecuteSqlRawAsync("UPDATE \"AuditEntries\" SET \"Action\" = 'x'"));
+        var delete = await Record.ExceptionAsync(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditEntries\""));
+        var truncate = await Record.ExceptionAsync(() => db.Database.ExecuteSqlRawAsync("TRUNCATE \"AuditEntries\""));
+
+        // Assert
+        Assert.All(new[] { update, delete, truncate }, e => Assert.Contains("append-only", e?.Message, StringComparison.Ordinal));
+        Assert.Equal(1, await db.Set<AuditEntry>().CountAsync());
+    }
+
+    private static async Task AssertMigratesToModelAsync(FraudDbContext db)
+    {
+        await using (db)
+        {
+            // Act
+            await db.Database.MigrateAsync();
+
+            // Assert: every migration applied, and the schema they built is the model's (nothing left to generate).
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+            Assert.False(db.Database.HasPendingModelChanges());
+        }
+    }
+
+    private static async Task AssertUpgradeKeepsDataAsync(Func<FraudDbContext> open, string previousRelease)
+    {
+        // Arrange: a database at the previous release's schema, with data in it.
+        long terminalId;
+        await using (var db = open())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(previousRelease);
+            var terminal = Terminal.Create("Corner shop", "grocery", 0.25, 0.75);
+            db.Terminals.Add(terminal);
+            db.ModelVersions.Add(ModelVersion.Register("gbt-old", "gbt-old.model", DateTime.UtcNow, 10, 1, "{}"));
+            await db.SaveChangesAsync();
+            terminalId = terminal.Id;
+            Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
+        }
+
+        // Act
+        await using (var db = open()) await db.Database.MigrateAsync();
+
+        // Assert: the rows are there, and what the new migrations added works.
+        await using (var db = open())
+        {
+            Assert.Equal("Corner shop", (await db.Terminals.SingleAsync(t => t.Id == terminalId)).Name);
+            Assert.Equal("gbt-old", (await db.ModelVersions.SingleAsync()).Version);
+            db.ModelArtifacts.Add(new ModelArtifact { Name = "gbt-old.model", Content = [1, 2, 3], CreatedUtc = DateTime.UtcNow });
+            db.DataProtectionKeys.Add(new Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey { FriendlyName = "key", Xml = "<key/>" });
+            var run = RetrainingRun.Queue(RetrainingTrigger.Manual, "test", DateTime.UtcNow, 0);
+            run.Start(DateTime.UtcNow);
+            db.RetrainingRuns.Add(run);
+            await db.SaveChangesAsync();
+            Assert.NotNull((await db.RetrainingRuns.AsNoTracking().SingleAsync()).HeartbeatUtc);
+            Assert.False(db.Database.HasPendingModelChanges());
+        }
+    }
+
+    private SqliteFraudDbContext Sqlite() =>
+        new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "upgrade.db")}").Options);
+
+    private PostgresFraudDbContext Postgres()
+    {
+        var database = TestPostgres.CreateDatabase();
+        _postgresDatabases.Add(database);
+        return Postgres(database);
+    }
+
+    private static PostgresFraudDbContext Postgres(string connectionString) =>
+        new(new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql(connectionString).Options);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var database in _postgresDatabases) TestPostgres.DropDatabase(database);
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,50 @@
+using Npgsql;
+
+namespace FraudWeb.Tests.Web.Infrastructure;
+
+/// <summary>
+/// The throwaway PostgreSQL cluster test.sh starts (FRAUDWEB_TEST_POSTGRES: a superuser connection string to it), and
+/// the switch that runs the web tests on it (FRAUDWEB_TEST_PROVIDER=Postgres): every factory then gets its own new
+/// database, dropped when the factory is disposed.
+/// </summary>
+public static class TestPostgres
+{
+    public const string ServerVariable = "FRAUDWEB_TEST_POSTGRES";
+    public const string ProviderVariable = "FRAUDWEB_TEST_PROVIDER";
+
+    /// <summary>Tests that mark SQLite-only behaviour (its file, WAL, its migration history) carry this trait.</summary>
+    public const string SqliteOnly = "SqliteOnly";
+
+    public static bool WebTestsOnPostgres =>
+        string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The server's connection string; a test that needs PostgreSQL fails (never skips) without it.</summary>
+    public static string Server =>
+        Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } server ? server
+            : throw new InvalidOperationException($"{ServerVariable} is not set: run ./test.sh (it starts a throwaway PostgreSQL cluster), " +
+                "or set it to a superuser connection string such as Host=127.0.0.1;Port=5432;Username=postgres.");
+
+    /// <summary>A new empty database; its connection string.</summary>
+    public static string CreateDatabase()
+    {
+        var name = "fraudweb_test_" + Guid.NewGuid().ToString("N");
+        using (var connection = new NpgsqlConnection(Server))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            command.ExecuteNonQuery();
+        }
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Drops the database (closing what is still connected to it).</summary>
+    public static void DropDatabase(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        using (var pooled = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(pooled);
+        using var connection = new NpgsqlConnection(Server);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster (Debian's postgresql package) for the tests and benchmarks, in a directory of its own.
+#   scripts/postgres-cluster.sh start DIR [postgres settings...]   prints the superuser connection string
+#   scripts/postgres-cluster.sh stop DIR                           stops it and deletes DIR
+# As root, the cluster runs as the package's postgres user (initdb refuses root).
+set -euo pipefail
+command=${1:?start or stop}; dir=${2:?directory}; shift 2
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ]; then echo "PostgreSQL is not installed (apt-get install postgresql)." >&2; exit 1; fi
+as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+case $command in
+  start)
+    mkdir -p "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
+    port=""
+    for _ in $(seq 1 50); do
+      candidate=$((20000 + RANDOM % 20000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+    done
+    if [ -z "$port" ]; then echo "No free port for PostgreSQL." >&2; exit 1; fi
+    as_owner "$pg_bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $*" start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    echo "Host=127.0.0.1;Port=$port;Username=postgres"
+    ;;
+  stop)
+    if [ -d "$dir/data" ]; then as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi
+    rm -rf "$dir"
+    ;;
+  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac
