@@ -4,6 +4,9 @@
 # ../shared/bench/flask_anchor.sh) measured in the same run; then a database check (every acknowledged payment stored, every balance equal to its charges).
 #   bench/load.sh                   HOLDERS=64 DURATION=10s PORT=18090 bench/load.sh
 #   HOLD=1 bench/load.sh            sets up, then keeps the app running for a profiler (dotnet-trace, dotnet-counters)
+#   PROVIDER=postgres INSTANCES=2 bench/load.sh   on a throwaway PostgreSQL cluster (its defaults: fsync and
+#                                   synchronous_commit on), one or two instances (two: behind nginx, round-robin)
+#   ROWS=payments ANCHOR=none bench/load.sh        only the payment rows, no anchor (bench/scaleout.sh runs these)
 # The app runs as deployed: Production, a fresh data directory, plain HTTP behind a TLS proxy (the requests carry
 # X-Forwarded-Proto: https from loopback, a trusted proxy), SQLite in WAL mode with synchronous=FULL.
 # Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
@@ -17,14 +20,23 @@ PORT="${PORT:-18090}"
 PY="${PY:-/usr/bin/python3}"
 ANCHOR="${ANCHOR:-$(dirname "$repo")/shared/bench/flask_anchor.sh}"
 OUT="${OUT:-$repo/bench-out/load}"
+PROVIDER="${PROVIDER:-sqlite}"
+INSTANCES="${INSTANCES:-1}"
+ROWS="${ROWS:-all}"
 rm -rf "$OUT"; mkdir -p "$OUT"
 data="$(mktemp -d)"
-app_pid=""
-cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true; rm -rf "$data"; }
+app_pid=""; app2_pid=""; nginx_pid=""; pg_dir=""
+cleanup() {
+  for pid in "$app_pid" "$app2_pid" "$nginx_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  [ -n "$pg_dir" ] && "$repo/scripts/postgres-cluster.sh" stop "$pg_dir"
+  rm -rf "$data"
+}
 trap cleanup EXIT
 
 need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+if [ "$PROVIDER" = postgres ]; then ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql postgresql-client); fi
+if [ "$INSTANCES" -gt 1 ]; then [ -x /usr/sbin/nginx ] || need+=(nginx); fi
 if [ -f "$ANCHOR" ]; then
   "$PY" -c "import flask, sklearn, pandas, joblib" 2>/dev/null || need+=(python3-flask python3-sklearn python3-pandas python3-joblib)
   "$PY" -m gunicorn --version >/dev/null 2>&1 || need+=(gunicorn)
@@ -42,23 +54,62 @@ key() { "$PY" -c "import base64, os; print(base64.b64encode(os.urandom(32)).deco
 
 base="http://127.0.0.1:$PORT"
 if curl -s -o /dev/null "$base/"; then echo "port $PORT is in use (another run?); set PORT" >&2; exit 1; fi
-echo "== start the app (Production, fresh data directory, first-start seeding and training)" >&2
+settings=(ASPNETCORE_ENVIRONMENT=Production FraudWeb__DataDirectory="$data" FraudWeb__PublicBaseUrl="https://127.0.0.1"
+  AllowedHosts="127.0.0.1" Cards__FingerprintKey="$(key)" Models__SigningKey="$(key)")
 limit=1000000000
-ASPNETCORE_ENVIRONMENT=Production \
-FraudWeb__DataDirectory="$data" FraudWeb__PublicBaseUrl="https://127.0.0.1" AllowedHosts="127.0.0.1" \
-Cards__FingerprintKey="$(key)" Models__SigningKey="$(key)" \
-RateLimits__Payment__PerIp=$limit RateLimits__Payment__PerAccount=$limit \
-RateLimits__SignIn__PerIp=$limit RateLimits__SignIn__PerAccount=$limit RateLimits__Register__PerIp=$limit \
-RateLimits__AddCard__PerIp=$limit RateLimits__AddCard__PerAccount=$limit \
-RateLimits__Api__PerIp=$limit RateLimits__Api__PerAccount=$limit \
-  dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$PORT" >"$OUT/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 240); do
-  curl -fs -o /dev/null "$base/healthz" && break
-  kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see $OUT/app.log" >&2; tail -5 "$OUT/app.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -fs -o /dev/null "$base/healthz" || { echo "the app did not become healthy; see $OUT/app.log" >&2; exit 1; }
+for policy in Payment SignIn AddCard Api; do settings+=("RateLimits__${policy}__PerIp=$limit" "RateLimits__${policy}__PerAccount=$limit"); done
+settings+=("RateLimits__Register__PerIp=$limit")
+pg=""
+if [ "$PROVIDER" = postgres ]; then
+  pg_dir="$(mktemp -d /tmp/fraudweb-bench-pg.XXXXXX)"
+  # The server's defaults (fsync, synchronous_commit on), more connections for two instances' pools.
+  server=$("$repo/scripts/postgres-cluster.sh" start "$pg_dir" -c max_connections=300)
+  pg="$server;Database=postgres"
+  settings+=(Database__Provider=Postgres "Database__ConnectionString=$pg")
+fi
+start_app() { # port log
+  env "${settings[@]}" dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$1" >"$2" 2>&1 &
+  last_pid=$!
+  for _ in $(seq 1 240); do
+    curl -fs -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
+    kill -0 "$last_pid" 2>/dev/null || { echo "the app stopped; see $2" >&2; tail -5 "$2" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "the app did not become healthy; see $2" >&2; exit 1
+}
+echo "== start the app ($PROVIDER, $INSTANCES instance(s), Production, fresh data, first-start seeding and training)" >&2
+if [ "$INSTANCES" -gt 1 ]; then
+  # Both instances use one data directory only so the registration mail of either is found; all state they share
+  # is in the database.
+  start_app $((PORT + 1)) "$OUT/app.log"; app_pid=$last_pid
+  start_app $((PORT + 2)) "$OUT/app2.log"; app2_pid=$last_pid
+  mkdir -p "$data/nginx" && chmod 777 "$data/nginx"
+  cat >"$data/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $data/nginx/nginx.pid;
+error_log $data/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $data/nginx/body; proxy_temp_path $data/nginx/proxy; fastcgi_temp_path $data/nginx/fcgi;
+  uwsgi_temp_path $data/nginx/uwsgi; scgi_temp_path $data/nginx/scgi;
+  upstream fraudweb { server 127.0.0.1:$((PORT + 1)); server 127.0.0.1:$((PORT + 2)); keepalive 128; }
+  server {
+    listen 127.0.0.1:$PORT;
+    location / {
+      proxy_pass http://fraudweb; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-Proto \$http_x_forwarded_proto;
+    }
+  }
+}
+NGINX
+  /usr/sbin/nginx -p "$data/nginx" -c "$data/nginx/nginx.conf" >"$OUT/nginx.log" 2>&1 &
+  nginx_pid=$!
+  sleep 1
+else
+  start_app "$PORT" "$OUT/app.log"; app_pid=$last_pid
+fi
 
 echo "== $HOLDERS card holders (and their API keys) through the forms" >&2
 "$PY" "$repo/bench/load_setup.py" holders "$base" "$data" "$HOLDERS" "$OUT" >&2
@@ -81,14 +132,18 @@ for c in 4 64; do
   echo "== API payments, $c connections" >&2; run api-payment api_pay.lua "$c"
 done
 for c in 4 64; do
+  [ "$ROWS" = payments ] && break
   echo "== profile page, $c connections" >&2; run profile profile.lua "$c"
   echo "== payment form, $c connections" >&2; run form form.lua "$c"
   echo "== result page, $c connections" >&2; run result result.lua "$c"
 done
-rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")
+rss_kib=0  # both instances' when there are two
+for pid in $app_pid $app2_pid; do rss_kib=$((rss_kib + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status"))); done
 
 anchor_out="$OUT/anchor.txt"
-if [ -f "$ANCHOR" ]; then
+if [ "$ANCHOR" = none ]; then
+  : >"$anchor_out"
+elif [ -f "$ANCHOR" ]; then
   echo "== the seeds' design (Flask + joblib + SQLite, 2 gunicorn workers), same run" >&2
   # Its model takes the 15 handbook features: the first 15 columns of our feature table, with the label.
   dotnet "$dll" simulate --out "$OUT/raw.csv" --customers 500 --terminals 1000 --days 60 --seed 1 >/dev/null
@@ -100,9 +155,9 @@ else
   : >"$anchor_out"
 fi
 
-"$PY" - "$results" "$anchor_out" "$rss_kib" "$HOLDERS" "$DURATION" <<'PYEOF'
+"$PY" - "$results" "$anchor_out" "$rss_kib" "$HOLDERS" "$DURATION" "$PROVIDER" "$INSTANCES" <<'PYEOF'
 import re, sys
-results, anchor_out, rss_kib, holders, duration = sys.argv[1:6]
+results, anchor_out, rss_kib, holders, duration, provider, instances = sys.argv[1:8]
 
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
@@ -127,7 +182,8 @@ for c, block in re.findall(r"connections (\d+):\n(.*?)(?=connections \d+:|\Z)", 
     except AttributeError: pass
 
 print()
-print(f"Load benchmark: {holders} card holders, wrk -t2, {duration} per run, Production, SQLite WAL synchronous=FULL")
+database = "SQLite WAL synchronous=FULL" if provider == "sqlite" else "PostgreSQL defaults (fsync, synchronous_commit on)"
+print(f"Load benchmark: {holders} card holders, wrk -t2, {duration} per run, Production, {database}, {instances} instance(s)")
 print(f"{'run':28s} {'conns':>5s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s} {'non-2xx/3xx':>11s} {'x anchor':>9s}")
 acknowledged = {"payment": 0, "api-payment": 0}
 for line in open(results):
@@ -152,4 +208,4 @@ PYEOF
 
 # Form (302) and API (201) acknowledgements, checked against the payments stored.
 read -r ack_form ack_api <"$results.acknowledged"
-"$PY" "$repo/bench/load_setup.py" check "$data" "$OUT" "$ack_form" "$ack_api"
+PG="$pg" "$PY" "$repo/bench/load_setup.py" check "$data" "$OUT" "$ack_form" "$ack_api"

@@ -19,6 +19,7 @@ import os
 import random
 import re
 import sqlite3
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -207,19 +208,33 @@ end
         json.dump([h["card"] for h in holders], f)
 
 
+def database(data_dir):
+    """A query function over the app's database: SQLite's file, or PostgreSQL (PG: a connection string) via psql."""
+    pg = os.environ.get("PG", "")
+    if not pg:
+        db = sqlite3.connect(f"file:{os.path.join(data_dir, 'fraudweb.db')}?mode=ro", uri=True)
+        return lambda sql: db.execute(sql.replace('"', "")).fetchall()
+    parts = dict(p.split("=", 1) for p in pg.split(";") if p)
+    dsn = f"host={parts['Host']} port={parts['Port']} user={parts['Username']} dbname={parts.get('Database', 'postgres')}"
+    def run(sql):
+        out = subprocess.run(["psql", dsn, "-At", "-F", "\t", "-c", sql], check=True, capture_output=True, text=True).stdout
+        return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("\t")) for line in out.splitlines() if line]
+    return run
+
+
 def check(data_dir, out_dir, acknowledged, api_acknowledged=0):
     cards = json.load(open(os.path.join(out_dir, "cards.json"), encoding="utf-8"))
-    db = sqlite3.connect(f"file:{os.path.join(data_dir, 'fraudweb.db')}?mode=ro", uri=True)
-    marks = ",".join("?" * len(cards))
-    stored = db.execute(f"SELECT COUNT(*) FROM Transactions WHERE CardId IN ({marks})", cards).fetchone()[0]
+    query = database(data_dir)
+    ids = ",".join(str(int(c)) for c in cards)
+    stored = query(f'SELECT COUNT(*) FROM "Transactions" WHERE "CardId" IN ({ids})')[0][0]
     # Approved payments are charged at once; nothing else is charged while no analyst acts. Money is in minor units.
-    rows = db.execute(f"""SELECT c.Id, c.Balance, COALESCE(SUM(CASE WHEN t.Decision = 'Approved' THEN t.Amount END), 0)
-                          FROM Cards c LEFT JOIN Transactions t ON t.CardId = c.Id WHERE c.Id IN ({marks}) GROUP BY c.Id""", cards).fetchall()
+    rows = query('SELECT c."Id", c."Balance", COALESCE(SUM(CASE WHEN t."Decision" = \'Approved\' THEN t."Amount" END), 0) '
+                 f'FROM "Cards" c LEFT JOIN "Transactions" t ON t."CardId" = c."Id" WHERE c."Id" IN ({ids}) GROUP BY c."Id"')
     wrong = [(card, balance, charged) for card, balance, charged in rows if balance != charged]
     # Every API payment answered 201 has its Idempotency-Key committed with it (same transaction): the payment each
     # key names must be stored, on a bench card.
-    answered = [payment for (payment,) in db.execute("SELECT PaymentId FROM IdempotencyRecords WHERE PaymentId IS NOT NULL")]
-    known = {row[0] for row in db.execute(f"SELECT Id FROM Transactions WHERE CardId IN ({marks})", cards)}
+    answered = [payment for (payment,) in query('SELECT "PaymentId" FROM "IdempotencyRecords" WHERE "PaymentId" IS NOT NULL')]
+    known = {row[0] for row in query(f'SELECT "Id" FROM "Transactions" WHERE "CardId" IN ({ids})')}
     unknown = [payment for payment in answered if payment not in known]
     total = acknowledged + api_acknowledged
     print(f"database: {stored} bench payments stored, {total} acknowledged by the app ({acknowledged} form 302 + "

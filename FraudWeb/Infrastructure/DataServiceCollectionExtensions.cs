@@ -22,6 +22,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => FraudWebPaths.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<CardKeyProvider>();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ClusterInvalidation>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterInvalidation>());
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();

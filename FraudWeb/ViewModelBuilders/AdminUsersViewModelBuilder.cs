@@ -25,7 +25,10 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         {
             var term = query.Search.Trim().ToUpperInvariant();
             var pattern = LikePattern.Containing(query.Search);
-            rows = rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.Like(r.FullName, pattern, LikePattern.Escape)));
+            // Names match ignoring case on both providers (SQLite's LIKE already does; PostgreSQL's needs ILIKE).
+            rows = db.Database.IsNpgsql()
+                ? rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.ILike(r.FullName, pattern, LikePattern.Escape)))
+                : rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.Like(r.FullName, pattern, LikePattern.Escape)));
         }
         if (!string.IsNullOrWhiteSpace(query.Role))
         {

@@ -25,7 +25,11 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
             var pattern = LikePattern.Containing(query.Actor);
-            var actorIds = db.Users.Where(u => u.Email != null && EF.Functions.Like(u.Email, pattern, LikePattern.Escape)).Select(u => u.Id);
+            // Ignoring case on both providers (SQLite's LIKE already does; PostgreSQL's needs ILIKE).
+            var actors = db.Database.IsNpgsql()
+                ? db.Users.Where(u => u.Email != null && EF.Functions.ILike(u.Email, pattern, LikePattern.Escape))
+                : db.Users.Where(u => u.Email != null && EF.Functions.Like(u.Email, pattern, LikePattern.Escape));
+            var actorIds = actors.Select(u => u.Id);
             entries = entries.Where(e => actorIds.Contains(e.ActorId));
         }
         if (!string.IsNullOrWhiteSpace(query.Operation)) entries = entries.Where(e => e.Action == query.Operation.Trim());

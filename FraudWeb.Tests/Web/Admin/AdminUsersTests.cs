@@ -355,4 +355,22 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Contains(AuditActions.UserUnlock, rows[0].TextContent, StringComparison.Ordinal);
         Assert.Empty(none.QuerySelectorAll("tr[data-audit-id]"));
     }
+
+    [Fact]
+    public async Task AuditIndex_ActorInOtherCase_ListsThatActorsEntries()
+    {
+        // Arrange: an administrator's lock, searched by the administrator's email in capitals.
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        var adminEmail = await factory.EmailOfAsync(adminId);
+        using var admin = await StaffSession.SignInAsync(factory, adminEmail);
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Actor={Uri.EscapeDataString(adminEmail.ToUpperInvariant())}&Target={id}");
+
+        // Assert: the same on SQLite (LIKE) and PostgreSQL (ILIKE).
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        Assert.Contains(AuditActions.UserLock, row.TextContent, StringComparison.Ordinal);
+    }
 }

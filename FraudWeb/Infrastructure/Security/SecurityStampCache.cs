@@ -12,15 +12,29 @@ namespace FraudWeb.Infrastructure.Security;
 /// reads memory instead of the database. An entry is forgotten once a change of that user's stamp has committed
 /// (<see cref="SecurityStampChangeInterceptor"/>); a stamp read from the database is only remembered if no change was
 /// forgotten meanwhile (the generation), so a read that raced a change can never bring the old stamp back.
-/// One process: with SQLite the web app is the only instance. Several instances (PostgreSQL) need the invalidation
-/// to reach every instance, or the database lookup on every request.
+/// Several instances (PostgreSQL): every forget is sent to the others too (<see cref="ClusterInvalidation"/>).
 /// </summary>
 public sealed class SecurityStampCache
 {
+    private const string Kind = "stamp";
     private const int MaxEntries = 100_000;
+    private readonly ClusterInvalidation _cluster;
     private readonly ConcurrentDictionary<string, string> _stamps = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
+
+    public SecurityStampCache(ClusterInvalidation cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _cluster = cluster;
+        cluster.Received += (kind, userId) =>
+        {
+            if (kind != Kind) return;
+            if (userId is null) ForgetAllHere();
+            else ForgetHere([userId]);
+        };
+        cluster.MayHaveMissedMessages += ForgetAllHere;
+    }
 
     public long Generation => Interlocked.Read(ref _generation);
 
@@ -38,9 +52,24 @@ public sealed class SecurityStampCache
         }
     }
 
+    /// <summary>Forgets the users' stamps here and on every other instance.</summary>
     public void Forget(IEnumerable<string> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
+        var ids = userIds.ToList();
+        ForgetHere(ids);
+        foreach (var id in ids) _cluster.Publish(Kind, id);
+    }
+
+    /// <summary>After a bulk change of stamps (a role's permissions renew every member's), here and everywhere.</summary>
+    public void ForgetAll()
+    {
+        ForgetAllHere();
+        _cluster.Publish(Kind, null);
+    }
+
+    private void ForgetHere(IEnumerable<string> userIds)
+    {
         lock (_gate)
         {
             _generation++;
@@ -48,8 +77,7 @@ public sealed class SecurityStampCache
         }
     }
 
-    /// <summary>After a bulk change of stamps (a role's permissions renew every member's).</summary>
-    public void ForgetAll()
+    private void ForgetAllHere()
     {
         lock (_gate)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FraudWeb.Infrastructure.Security;
 
 namespace FraudWeb.Services.ApiKeys;
 
@@ -7,10 +8,27 @@ namespace FraudWeb.Services.ApiKeys;
 /// API payment's time under load). An entry is used only while the owner's security stamp is the one remembered
 /// (<see cref="Infrastructure.Security.SecurityStampCache"/>: any change of roles, permissions, lockout or password
 /// renews it), the key has not expired, and for at most <see cref="Lifetime"/>. Revoking a key forgets it at once in
-/// this process; another instance notices within <see cref="Lifetime"/>.
+/// this process and, through <see cref="ClusterInvalidation"/>, in the others within milliseconds (at worst when the
+/// entry expires).
 /// </summary>
 public sealed class ApiKeyCache
 {
+    private const string Kind = "api-key";
+    private readonly ClusterInvalidation _cluster;
+
+    public ApiKeyCache(ClusterInvalidation cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _cluster = cluster;
+        cluster.Received += (kind, hash) =>
+        {
+            if (kind != Kind) return;
+            if (hash is null) _entries.Clear();
+            else _entries.TryRemove(hash, out _);
+        };
+        cluster.MayHaveMissedMessages += _entries.Clear;
+    }
+
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private const int MaxEntries = 50_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -40,5 +58,10 @@ public sealed class ApiKeyCache
         _entries[hash] = entry;
     }
 
-    public void Forget(string hash) => _entries.TryRemove(hash, out _);
+    /// <summary>Forgets the key here and on every other instance.</summary>
+    public void Forget(string hash)
+    {
+        _entries.TryRemove(hash, out _);
+        _cluster.Publish(Kind, hash);
+    }
 }

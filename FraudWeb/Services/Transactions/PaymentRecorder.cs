@@ -117,7 +117,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
-        var cards = await db.Cards.Where(c => cardIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
+        var cards = await LockCardsAsync(db, cardIds);
         var earlier = await EarlierKeysAsync(db, batch);
         var outcomes = new (CardTransaction? Recorded, Exception? Refused)[batch.Count];
         var replays = new RecordedPayment?[batch.Count];
@@ -178,6 +178,16 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
             }
         }
     }
+
+    /// <summary>
+    /// The batch's cards, read inside its transaction. PostgreSQL, where several instances write at once: locked
+    /// (FOR UPDATE, in id order so two writers never deadlock), so each instance decides on the balance the other
+    /// left, never on a stale one. SQLite: one instance and one writer; its transaction is the lock.
+    /// </summary>
+    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds) =>
+        db.Database.IsNpgsql()
+            ? db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").ToDictionaryAsync(c => c.Id)
+            : db.Cards.Where(c => cardIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
 
     /// <summary>
     /// The payments already recorded under the batch's Idempotency-Keys; records past their 24 hours are deleted

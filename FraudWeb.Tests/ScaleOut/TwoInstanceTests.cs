@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.ScaleOut;
+
+/// <summary>
+/// Two instances behind a round-robin proxy on one PostgreSQL: a person's session, forms and payments work whichever
+/// instance answers, a card's limit holds across both, a promotion reaches both, and a crash loses nothing acknowledged.
+/// </summary>
+public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClassFixture<TwoInstanceCluster>
+{
+    [Fact]
+    public async Task SignIn_ThroughTheProxy_SessionAndFormsWorkOnBothInstances()
+    {
+        // Arrange: registered and signed in through the proxy (each form's GET and POST go to different instances).
+        using var client = cluster.Client();
+        await RegisterAndSignInAsync(client);
+
+        // Act: the same session on request after request, round-robin.
+        var upstreams = new HashSet<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var profile = await client.GetAsync(new Uri("/Profile", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+            upstreams.Add(Upstream(profile));
+        }
+        var added = await Html.SubmitAsync(client, "/Cards/Add", new CardFormBuilder().Build());
+
+        // Assert: both instances read the one cookie and each other's antiforgery tokens.
+        Assert.Equal(new[] { cluster.UpstreamOf(0), cluster.UpstreamOf(1) }.Order(StringComparer.Ordinal), upstreams.Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lock_OnOneInstance_EndsTheSessionAndKeysOnBothAtOnce()
+    {
+        // Arrange: a holder seen by both instances (each has the session's stamp and the key cached), an administrator.
+        using var holder = cluster.Client();
+        var email = await RegisterAndSignInAsync(holder);
+        var key = await CreateApiKeyAsync(holder);
+        // Separate loops: round-robin alternates every request, so each loop reaches both instances.
+        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.OK, (await holder.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.OK, (await GetApiAsync(key, "/api/v1/payments")).Status);
+        var normalized = email.ToUpperInvariant();
+        var id = await WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync());
+        using var admin = cluster.Client();
+        await SignInAsAdministratorAsync(admin);
+
+        // Act: locked through whichever instance takes the POST.
+        var locked = await Html.SubmitAsync(admin, $"/AdminUsers/Lock/{id}", [], $"/AdminUsers/Details/{id}");
+        var pages = new List<HttpResponseMessage>();
+        var api = new List<(HttpStatusCode Status, string Upstream)>();
+        for (var i = 0; i < 4; i++) pages.Add(await holder.GetAsync(new Uri("/Profile", UriKind.Relative)));
+        for (var i = 0; i < 4; i++) api.Add(await GetApiAsync(key, "/api/v1/payments"));
+
+        // Assert: at once on both instances (each forgot its cached stamp when told through LISTEN/NOTIFY).
+        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.Redirect, p.StatusCode));
+        Assert.Equal(2, pages.Select(Upstream).Distinct().Count());
+        Assert.All(api, a => Assert.Equal(HttpStatusCode.Unauthorized, a.Status));
+        Assert.Equal(2, api.Select(a => a.Upstream).Distinct().Count());
+        foreach (var page in pages) page.Dispose();
+    }
+
+    [Fact]
+    public async Task Payments_ConcurrentOnOneCardThroughBothInstances_NeverExceedItsLimit()
+    {
+        // Arrange: a card with a 500.00 limit and an API key.
+        using var client = cluster.Client();
+        await RegisterAndSignInAsync(client);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new CardFormBuilder().WithCreditLimit(500m).Build())).StatusCode);
+        var (cardId, terminalId) = await CardAndMerchantAsync(client);
+        var key = await CreateApiKeyAsync(client);
+
+        // Act: 30 payments of 40.00 at once, spread over both instances.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => PayAsync(key, cardId, terminalId, "40.00")));
+
+        // Assert: every one answered (none refused for touching the same card), charges within the limit.
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+        Assert.Equal(2, answers.Select(a => a.Upstream).Distinct().Count());
+        await using var db = cluster.Db();
+        var card = await db.Cards.AsNoTracking().SingleAsync(c => c.Id == cardId);
+        Assert.InRange(card.Balance, 0m, 500m);
+        var charged = answers.Sum(a => a.Charged);
+        Assert.Equal(charged, card.Balance);
+        Assert.Contains(answers, a => a.DeclineReason == "insufficient-credit");
+        Assert.Equal(30, await db.Transactions.CountAsync(t => t.CardId == cardId && t.Amount == 40m));
+    }
+
+    [Fact]
+    public async Task Promote_OnOneInstance_TheOtherServesItWithinSeconds()
+    {
+        // Arrange: a second registered version to promote (a copy of the serving model), an administrator.
+        await using (var db = cluster.Db())
+        {
+            var current = await db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving);
+            var content = await db.ModelArtifacts.Where(a => a.Name == current.FileName).Select(a => a.Content).SingleAsync();
+            db.ModelArtifacts.Add(new ModelArtifact { Name = "copy.model", Content = content, CreatedUtc = DateTime.UtcNow });
+            db.ModelVersions.Add(ModelVersion.Register("copy-1", "copy.model", DateTime.UtcNow, 1, 1, "{}"));
+            await db.SaveChangesAsync();
+        }
+        var candidate = await WithDbAsync(db => db.ModelVersions.Where(m => m.Version == "copy-1").Select(m => m.Id).SingleAsync());
+        using var admin = cluster.Client();
+        await SignInAsAdministratorAsync(admin);
+
+        // Act
+        var promoted = await Html.SubmitAsync(admin, $"/Models/Promote/{candidate}", [], "/Models");
+        var stopwatch = Stopwatch.StartNew();
+        var serving = new Dictionary<string, string?>();
+        while (stopwatch.Elapsed < TimeSpan.FromSeconds(10) && !(serving.Count == 2 && serving.Values.All(v => v == "copy-1")))
+        {
+            var health = await admin.GetAsync(new Uri("/healthz", UriKind.Relative));
+            using var details = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+            serving[Upstream(health)] = details.RootElement.GetProperty("servingModel").GetString();
+            await Task.Delay(100);
+        }
+
+        // Assert: one instance promoted it; both serve it within seconds (each polls the registry every 0.5 s here).
+        Assert.Equal(HttpStatusCode.Redirect, promoted.StatusCode);
+        Assert.Equal(2, serving.Count);
+        Assert.All(serving.Values, v => Assert.Equal("copy-1", v));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Kill_OneInstanceMidLoad_TheOtherKeepsServingAndNoAcknowledgedPaymentIsLost()
+    {
+        // Arrange
+        using var client = cluster.Client();
+        await RegisterAndSignInAsync(client);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new CardFormBuilder().WithCreditLimit(20000m).Build())).StatusCode);
+        var (cardId, terminalId) = await CardAndMerchantAsync(client);
+        var key = await CreateApiKeyAsync(client);
+        var acknowledged = new ConcurrentBag<long>();
+        var failed = 0;
+        var sent = 0;
+
+        // Act: four payers; instance 1 is killed after the first 40 payments.
+        async Task PayerAsync()
+        {
+            while (Interlocked.Increment(ref sent) <= 200)
+            {
+                var answer = await PayAsync(key, cardId, terminalId, "1.00");
+                if (answer.Status == HttpStatusCode.Created) acknowledged.Add(answer.Id);
+                else Interlocked.Increment(ref failed);
+                if (acknowledged.Count == 40) cluster.Kill(1);
+            }
+        }
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PayerAsync()));
+            var after = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PayAsync(key, cardId, terminalId, "1.00")));
+
+            // Assert: every acknowledged payment is stored; the survivor answers everything after the crash.
+            await using var db = cluster.Db();
+            var stored = await db.Transactions.Where(t => t.CardId == cardId).Select(t => t.Id).ToListAsync();
+            Assert.Subset(stored.ToHashSet(), acknowledged.ToHashSet());
+            Assert.True(acknowledged.Count >= 190, $"{acknowledged.Count} acknowledged, {failed} failed");
+            Assert.All(after, a => Assert.Equal(HttpStatusCode.Created, a.Status));
+            Assert.All(after, a => Assert.Equal(cluster.UpstreamOf(0), a.Upstream));
+        }
+        finally
+        {
+            await cluster.StartInstanceAsync(1);
+            await cluster.WaitUntilBothServeAsync();
+        }
+    }
+
+    private sealed record Payment(HttpStatusCode Status, string Upstream, long Id, decimal Charged, string? DeclineReason);
+
+    private async Task<Payment> PayAsync(string key, long cardId, long terminalId, string amount)
+    {
+        using var http = new HttpClient { BaseAddress = cluster.ProxyAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/payments", UriKind.Relative))
+        {
+            Content = new StringContent($$"""{"cardId":{{cardId}},"terminalId":{{terminalId}},"amount":"{{amount}}"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        var upstream = Upstream(response);
+        if (response.StatusCode != HttpStatusCode.Created) return new Payment(response.StatusCode, upstream, 0, 0m, null);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        var charged = root.GetProperty("balanceEffect").GetProperty("charged").GetString();
+        var reason = root.GetProperty("declineReason");
+        return new Payment(response.StatusCode, upstream, root.GetProperty("id").GetInt64(),
+            decimal.Parse(charged ?? "0", System.Globalization.CultureInfo.InvariantCulture), reason.ValueKind == JsonValueKind.String ? reason.GetString() : null);
+    }
+
+    private async Task<(HttpStatusCode Status, string Upstream)> GetApiAsync(string key, string path)
+    {
+        using var http = new HttpClient { BaseAddress = cluster.ProxyAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, Upstream(response));
+    }
+
+    private async Task<string> RegisterAndSignInAsync(HttpClient client)
+    {
+        var email = $"cluster-{Guid.NewGuid():N}@example.test";
+        var registered = await Html.SubmitAsync(client, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build());
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(await cluster.ConfirmationLinkAsync(email), UriKind.Relative))).StatusCode);
+        var signedIn = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return email;
+    }
+
+    private async Task SignInAsAdministratorAsync(HttpClient client)
+    {
+        var email = $"admin-{Guid.NewGuid():N}@example.test";
+        var create = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { TwoInstanceClusterPaths.AppDll, "create-admin", "--email", email }) create.ArgumentList.Add(argument);
+        foreach (var (name, value) in cluster.Environment(0)) create.Environment[name] = value;
+        using (var process = Process.Start(create)!)
+        {
+            await process.StandardInput.WriteLineAsync(FraudWebFactory.Password);
+            process.StandardInput.Close();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, error);
+        }
+        var signedIn = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        // Staff enrol an authenticator before anything else.
+        await MfaSteps.EnrolAsync(client);
+    }
+
+    private static async Task<(long Card, long Terminal)> CardAndMerchantAsync(HttpClient client)
+    {
+        var page = await Html.GetPageAsync(client, "/Transactions/New");
+        var card = page.QuerySelectorAll("select[name=CardId] option").OfType<IHtmlOptionElement>().Select(o => o.Value).First(v => v.Length > 0);
+        var terminal = page.QuerySelectorAll("select[name=TerminalId] option").OfType<IHtmlOptionElement>().Select(o => o.Value).First(v => v.Length > 0);
+        return (long.Parse(card, System.Globalization.CultureInfo.InvariantCulture), long.Parse(terminal, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string> CreateApiKeyAsync(HttpClient client)
+    {
+        var created = await Html.SubmitAsync(client, "/ApiKeys/Create",
+            [new("Name", "cluster"), new("Scopes", "payments:read"), new("Scopes", "payments:write"), new("LifetimeDays", "30")], "/ApiKeys");
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var page = await Html.ParseAsync(created);
+        return (page.QuerySelector("[data-testid=new-api-key]") as IHtmlInputElement)?.Value ?? throw new InvalidOperationException("No key shown.");
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<PostgresFraudDbContext, Task<T>> query)
+    {
+        await using var db = cluster.Db();
+        return await query(db);
+    }
+
+    private static string Upstream(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Upstream", out var values) ? values.Last().Split(',').Last().Trim() : "";
+}

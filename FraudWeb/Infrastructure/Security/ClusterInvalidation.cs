@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+using FraudWeb.Infrastructure.Options;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FraudWeb.Infrastructure.Security;
+
+/// <summary>
+/// Tells the other instances to forget a cached entry (a user's security stamp, an API key) once a change has
+/// committed, through PostgreSQL's LISTEN/NOTIFY: each instance holds one listening connection. Delivery takes
+/// milliseconds; a listener that lost its connection forgets everything on reconnecting, since it may have missed
+/// messages. SQLite runs one instance, so there nothing is sent and nothing is received.
+/// </summary>
+public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> database, ILogger<ClusterInvalidation> logger) : BackgroundService
+{
+    public const string Channel = "fraudweb_invalidate";
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>A message from another instance: its kind and key (null: everything of that kind).</summary>
+    public event Action<string, string?>? Received;
+
+    /// <summary>The listener (re)connected: messages may have been missed, so caches forget everything.</summary>
+    public event Action? MayHaveMissedMessages;
+
+    private bool Enabled => DataServiceCollectionExtensions.ProviderOf(database.Value) == DatabaseProvider.Postgres;
+
+    /// <summary>Queues the message for the other instances (never blocks the caller; sent in order).</summary>
+    public void Publish(string kind, string? key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        if (Enabled) _outbox.Writer.TryWrite($"{_instance}|{kind}|{key}");
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Enabled ? Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken)) : Task.CompletedTask;
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(database.Value))
+        {
+            Pooling = false,
+            KeepAlive = 30,
+        }.ConnectionString;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                connection.Notification += (_, e) => Dispatch(e.Payload);
+                await connection.OpenAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                MayHaveMissedMessages?.Invoke();
+                while (true) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+            {
+                LogListenFailed(logger, ex);
+                MayHaveMissedMessages?.Invoke();
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = DataServiceCollectionExtensions.PostgresConnectionString(database.Value);
+        try
+        {
+            await foreach (var message in _outbox.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await using var connection = new NpgsqlConnection(connectionString);
+                    await connection.OpenAsync(stoppingToken);
+                    await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+                    notify.Parameters.AddWithValue("channel", Channel);
+                    notify.Parameters.AddWithValue("payload", message);
+                    await notify.ExecuteNonQueryAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+                {
+                    // The other instances keep their entry until it expires (stamps: the next change; keys: 30 s).
+                    LogSendFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Dispatch(string payload)
+    {
+        var parts = payload.Split('|', 3);
+        if (parts.Length != 3 || parts[0] == _instance) return;
+        Received?.Invoke(parts[1], parts[2].Length == 0 ? null : parts[2]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation: the listening connection failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation: could not notify the other instances")]
+    private static partial void LogSendFailed(ILogger logger, Exception ex);
+}
