@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Options;
@@ -67,6 +68,14 @@ public static class TelemetryServiceCollectionExtensions
                     .AddPrometheusExporter();
                 if (pushOtlp) metrics.AddOtlpExporter(Otlp);
             });
+        // Meters are matched by name process-wide: with several apps in one process (the tests), another app's meters
+        // (from its own IMeterFactory) would be counted here too, so only this app's are kept.
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var own = provider.GetRequiredService<IMeterFactory>();
+            metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own)
+                ? MetricStreamConfiguration.Drop : null);
+        });
         return services;
     }
 
