@@ -5,6 +5,7 @@ using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -95,6 +96,33 @@ public sealed class TelemetryTests(TelemetryFactory factory) : IClassFixture<Tel
         Assert.Equal(FraudMetrics.DecisionName(stored.Verdict!.Decision), scoring.GetTagItem(FraudMetrics.DecisionTag));
         Assert.True(IsUnder(scoring, request, trace), "the scoring span descends from the request's span");
         Assert.Contains(trace, s => s.ParentSpanId == scoring.SpanId && s.Kind == ActivityKind.Client);
+    }
+
+    [Fact]
+    public async Task Request_FromAClientAddress_SpanWithoutTheAddress()
+    {
+        // Arrange: the address is on the connection before the request starts (as Kestrel sets it).
+        static void Request(HttpContext context)
+        {
+            context.Request.Method = HttpMethods.Get;
+            context.Request.Scheme = "https";
+            context.Request.Host = new HostString("localhost");
+            context.Request.Path = "/Account/Login";
+            context.Connection.RemoteIpAddress = IPAddress.Parse("10.20.7.7");
+        }
+
+        // Act
+        var context = await factory.Server.SendAsync(Request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        var spanId = ActivitySpanId.CreateFromString(context.Response.Headers.TraceParent.ToString().Split('-')[2]);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        Activity? span;
+        while ((span = factory.Spans.FirstOrDefault(s => s.SpanId == spanId)) is null && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.NotNull(span);
+        Assert.Equal("/Account/Login", span.GetTagItem("url.path"));
+        Assert.DoesNotContain(span.TagObjects, t => t.Value is string value && value.Contains("10.20.7.7", StringComparison.Ordinal));
     }
 
     [Fact]
