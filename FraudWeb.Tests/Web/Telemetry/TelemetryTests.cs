@@ -6,6 +6,7 @@ using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,6 +48,20 @@ public sealed class TelemetryTests(TelemetryFactory factory) : IClassFixture<Tel
         // Assert
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("fraudweb_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_InternalScraperOverPlainHttp_ScrapedNotRedirected()
+    {
+        // Arrange: outside Development pages redirect to https; a scraper talks to the instance over HTTP.
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost"), AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add(TelemetryFactory.ClientIpHeader, "10.20.0.3");
+
+        // Act
+        var samples = await PrometheusText.ScrapeAsync(client);
+
+        // Assert
+        Assert.Single(samples.Named("fraudweb_model_serving_version"));
     }
 
     [Fact]
