@@ -3,6 +3,7 @@ using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Admin;
 
 // One command line (FraudWeb --help): a verb, or without one the web app.
@@ -30,6 +31,8 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
     builder.Services.AddFraudAdministration();
     builder.Services.AddFraudHealthChecks();
     builder.Services.AddFraudRateLimiting();
+    builder.Services.AddFraudTelemetry(builder.Configuration);
+    builder.Logging.AddFraudLogging(builder.Environment);
     try
     {
         // Reads its certificate while composing, so its errors surface here rather than in StartupChecks.

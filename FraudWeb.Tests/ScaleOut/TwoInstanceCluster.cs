@@ -220,6 +220,7 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
                         proxy_set_header Host $host;
                         # TLS is taken to end in front of this proxy, as in production.
                         proxy_set_header X-Forwarded-Proto https;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_next_upstream error timeout;
                         add_header X-Upstream $upstream_addr always;
                     }

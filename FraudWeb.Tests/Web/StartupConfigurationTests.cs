@@ -56,6 +56,25 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_MetricsNetworkNotANetwork_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Telemetry__MetricsAllowedNetworks__0", "10.0.0.0/33"));
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: Telemetry:MetricsAllowedNetworks '10.0.0.0/33' is not an IP address or CIDR network (e.g. 10.0.0.0/8 or 10.0.0.5).", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Start_OtlpEndpointNotAUrl_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Telemetry__OtlpEndpoint", "collector:4317"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("Telemetry:OtlpEndpoint must be an absolute http(s) URL", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_ProductionWithoutPublicBaseUrl_OneLineNamingTheSettingExit1()
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Production"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey),

@@ -2,6 +2,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Middleware;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Cards;
 using FraudWeb.Services.Email;
@@ -73,7 +74,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<AuditViewModelBuilder>();
     }
 
-    /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health.</summary>
+    /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health, metrics.</summary>
     public static WebApplication UseFraudWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -108,6 +109,7 @@ public static class WebServiceCollectionExtensions
         app.UseFraudRateLimiting();
         app.MapControllerRoute("default", "{controller=Home}/{action=Index}/{id?}");
         app.MapFraudHealthChecks();
+        app.MapFraudMetrics();
         app.MapFraudApiReference();
         return app;
     }

@@ -2,6 +2,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
+using FraudWeb.Services.Reports;
 using FraudWeb.Services.Scoring;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Reports;
@@ -18,20 +19,8 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
 
     public async Task<ReviewQueueViewModel> QueueAsync(int page, CancellationToken cancellationToken)
     {
-        // One UNION ALL query, ordered and paged by the database: open reports, and held payments nobody reported.
-        var reported = db.FraudReports.AsNoTracking().Where(r => r.Status == ReportStatus.Open)
-            .Select(r => new QueueKey
-            {
-                TransactionId = r.TransactionId,
-                ReportId = r.Id,
-                Risk = r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore,
-                Since = r.CreatedUtc,
-            });
-        var held = db.Transactions.AsNoTracking()
-            .Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown
-                        && !db.FraudReports.Any(r => r.TransactionId == t.Id && r.Status == ReportStatus.Open))
-            .Select(t => new QueueKey { TransactionId = t.Id, ReportId = null, Risk = t.Verdict!.RiskScore, Since = t.TimestampUtc });
-        var queue = reported.Concat(held);
+        // One UNION ALL query, ordered and paged by the database.
+        var queue = AwaitingReview.Items(db);
         var total = await queue.CountAsync(cancellationToken);
         page = Paging.ClampPage(page, total, PageSize);
         var keys = await queue.OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId)
@@ -44,7 +33,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         return new ReviewQueueViewModel(items, page, Math.Max(1, (total + PageSize - 1) / PageSize), total);
     }
 
-    private async Task<ReviewItemViewModel> ItemAsync(QueueKey key, CancellationToken cancellationToken)
+    private async Task<ReviewItemViewModel> ItemAsync(ReviewQueueItem key, CancellationToken cancellationToken)
     {
         var tx = await db.Transactions.AsNoTracking().Include(t => t.Card).Include(t => t.Terminal)
             .FirstAsync(t => t.Id == key.TransactionId, cancellationToken);
@@ -66,14 +55,5 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
             tx.Verdict?.ModelVersion, reasons, features, history);
-    }
-
-    // Settable members, not a positional record: EF Core translates set operations over member-init projections.
-    private sealed class QueueKey
-    {
-        public long TransactionId { get; init; }
-        public long? ReportId { get; init; }
-        public int Risk { get; init; }
-        public DateTime Since { get; init; }
     }
 }

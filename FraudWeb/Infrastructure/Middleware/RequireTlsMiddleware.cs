@@ -1,19 +1,20 @@
-using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Infrastructure.Telemetry;
 
 namespace FraudWeb.Infrastructure.Middleware;
 
 /// <summary>
 /// Outside Development every page is served over TLS (directly, or by a known proxy that says so): a plain-HTTP
 /// page request is sent to the public https address, and a plain-HTTP form post is refused with 400, as its
-/// Secure antiforgery cookie could never have come back over HTTP. Health probes stay reachable over HTTP.
+/// Secure antiforgery cookie could never have come back over HTTP. Health probes and metrics scrapes stay reachable
+/// over HTTP (a scraper on the internal network talks to the instance, not the public address; /metrics checks who asks).
 /// </summary>
 public sealed class RequireTlsMiddleware(RequestDelegate next, PublicSite site)
 {
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.IsHttps || context.Request.Path.StartsWithSegments(HealthServiceCollectionExtensions.Path, StringComparison.OrdinalIgnoreCase))
+        if (context.Request.IsHttps || TelemetryServiceCollectionExtensions.IsProbeOrScrape(context.Request.Path))
         {
             return next(context);
         }

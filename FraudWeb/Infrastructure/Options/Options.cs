@@ -200,3 +200,19 @@ public sealed class RateLimitOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Section "Telemetry": who may read /metrics, where traces and metrics are pushed, how often the queue is counted.</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>Addresses or CIDR networks (beside loopback) whose requests read /metrics without signing in; empty: loopback only.</summary>
+    public string[] MetricsAllowedNetworks { get; set; } = [];
+
+    /// <summary>OTLP collector address for traces and metrics; unset (and no OTEL_EXPORTER_OTLP_ENDPOINT): nothing is pushed.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>How often the review queue is counted for fraudweb.review.queue_depth (a scrape never queries the database).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public static class StartupChecks
             _ = services.GetRequiredService<ModelKeyProvider>();
             _ = services.GetRequiredService<RiskPolicy>();
             _ = services.GetRequiredService<PublicSite>();
+            _ = services.GetRequiredService<MetricsAccess>();
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             return null;

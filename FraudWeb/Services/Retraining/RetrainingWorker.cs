@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Retraining;
@@ -12,6 +15,7 @@ public sealed partial class RetrainingWorker(
     IServiceScopeFactory scopes,
     RetrainingSignal signal,
     IOptions<RetrainingSettings> options,
+    FraudMetrics metrics,
     ILogger<RetrainingWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +53,7 @@ public sealed partial class RetrainingWorker(
                 var lease = RenewLeaseAsync(run.Id, renewing.Token);
                 try
                 {
-                    await service.ExecuteAsync(run, cancellationToken);
+                    await ExecuteMeasuredAsync(service, run, cancellationToken);
                 }
                 finally
                 {
@@ -93,11 +97,36 @@ public sealed partial class RetrainingWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: could not renew the lease of run {RunId}")]
     private static partial void LogLeaseFailed(ILogger logger, Exception ex, long runId);
 
+    /// <summary>One run, counted by outcome with its duration; a run cut off by a stop is not counted (it runs again).</summary>
+    private async Task ExecuteMeasuredAsync(RetrainingService service, RetrainingRun run, CancellationToken cancellationToken)
+    {
+        using var span = FraudMetrics.ActivitySource.StartActivity("fraudweb.retraining.run");
+        var stopwatch = Stopwatch.StartNew();
+        string? outcome = RetrainingOutcomes.Failed;
+        try
+        {
+            var result = await service.ExecuteAsync(run, cancellationToken);
+            outcome = result is null ? RetrainingOutcomes.Failed
+                : result.Version.Status == ModelStatus.Serving ? RetrainingOutcomes.Promoted
+                : RetrainingOutcomes.Rejected;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = null;
+            throw;
+        }
+        finally
+        {
+            span?.SetTag(FraudMetrics.OutcomeTag, outcome ?? "interrupted");
+            if (outcome is not null) metrics.RetrainingFinished(outcome, stopwatch.Elapsed);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: {Count} interrupted run(s) marked failed and queued again")]
     private static partial void LogRecovered(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining: run {RunId} ({Trigger}) started")]
-    private static partial void LogStarting(ILogger logger, long runId, Domain.Entities.RetrainingTrigger trigger);
+    private static partial void LogStarting(ILogger logger, long runId, RetrainingTrigger trigger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retraining: a worker pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception ex);

@@ -4,6 +4,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class TransactionScorer(
     PaymentFeatures paymentFeatures,
     RiskPolicy policy,
     IOptions<ScoringOptions> options,
+    FraudMetrics metrics,
     ILogger<TransactionScorer> logger)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
@@ -41,6 +43,8 @@ public sealed partial class TransactionScorer(
     {
         ArgumentNullException.ThrowIfNull(card);
         var snapshot = servingModel.Current ?? throw new ScorerUnavailableException();
+        using var span = FraudMetrics.ActivitySource.StartActivity("fraudweb.scoring");
+        span?.SetTag(FraudMetrics.ModelVersionTag, snapshot.Version);
         var stopwatch = Stopwatch.StartNew();
         var names = snapshot.Model.FeatureNames;
         var features = new float[TransactionFeatures.Names.Count];
@@ -53,6 +57,8 @@ public sealed partial class TransactionScorer(
         var decision = policy.Decide(riskScore);
         var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
         stopwatch.Stop();
+        metrics.ScoringTook(stopwatch.Elapsed);
+        span?.SetTag(FraudMetrics.DecisionTag, FraudMetrics.DecisionName(decision));
         LogScored(logger, card.Id, riskScore, decision, snapshot.Version, stopwatch.Elapsed.TotalMilliseconds);
         var verdict = new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
             stopwatch.Elapsed.TotalMilliseconds, decision == Decision.Declined ? DeclineReasons.HighRisk : null);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
 
@@ -25,7 +26,7 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger<PaymentRecorder> logger) : BackgroundService
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMetrics metrics, ILogger<PaymentRecorder> logger) : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
     private const int QueueCapacity = 8192;
@@ -164,6 +165,11 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, ILogger
         if (keyed.Count > 0) await db.SaveChangesAsync();
         await transaction.CommitAsync();
         LogBatch(logger, batch.Count);
+        // Counted once durable, with the decision as recorded (an approval over the fresh credit became a decline).
+        foreach (var (recorded, _) in outcomes)
+        {
+            if (recorded?.Verdict is { } verdict) metrics.PaymentScored(verdict.Decision);
+        }
         for (var i = 0; i < batch.Count; i++)
         {
             var idempotency = batch[i].Payment.Idempotency;
