@@ -112,6 +112,17 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         if (seen.Count < 2) throw new TimeoutException("The proxy did not return to both instances.");
     }
 
+    /// <summary>Both instances' log lines containing <paramref name="text"/> (for a failing assertion's message).</summary>
+    public string LogLines(string text) => string.Join("\n", Directory.GetFiles(_root, "instance*.log*")
+        .SelectMany(f => ReadShared(f).Split('\n').Where(l => l.Contains(text, StringComparison.OrdinalIgnoreCase)).Select(l => Path.GetFileName(f) + ": " + l)));
+
+    private static string ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Kills the instance's process at once (no graceful stop), as a crash would.</summary>
     public void Kill(int instance)
     {
@@ -138,6 +149,8 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         ["Seed__Days"] = "45",
         ["Seed__Trees"] = "40",
         ["Retraining__TrainInChildProcess"] = "false",
+        // Each instance's retraining worker looks every second (the retraining test waits on it).
+        ["Retraining__PollInterval"] = "00:00:01",
         ["RateLimits__SignIn__PerIp"] = "100000",
         ["RateLimits__SignIn__PerAccount"] = "100000",
         ["RateLimits__Register__PerIp"] = "100000",

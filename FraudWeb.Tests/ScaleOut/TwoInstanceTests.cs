@@ -177,6 +177,42 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
         }
     }
 
+    [Fact]
+    public async Task Retraining_RunLeftByACrashedInstance_RecoveredByALiveOneAndRunOnceAtATime()
+    {
+        // Arrange: a run Running whose instance stopped renewing its lease five minutes ago (it crashed).
+        var crashed = RetrainingRun.Queue(RetrainingTrigger.Manual, "crashed instance", DateTime.UtcNow.AddMinutes(-6), 0);
+        crashed.Start(DateTime.UtcNow.AddMinutes(-5));
+        await using (var db = cluster.Db())
+        {
+            db.RetrainingRuns.Add(crashed);
+            await db.SaveChangesAsync();
+        }
+
+        // Act: the two live instances' workers (polling every second) find it.
+        var mostRunning = 0;
+        RetrainingRun? recovery = null;
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await using var db = cluster.Db();
+            mostRunning = Math.Max(mostRunning, await db.RetrainingRuns.CountAsync(r => r.Status == RetrainingRunStatus.Running));
+            recovery = await db.RetrainingRuns.AsNoTracking().Where(r => r.Id > crashed.Id && r.Trigger == RetrainingTrigger.Recovery).OrderBy(r => r.Id).FirstOrDefaultAsync();
+            if (recovery is { IsFinished: true }) break;
+            await Task.Delay(100);
+        }
+
+        // Assert: failed as interrupted, trained again by one instance, never two runs at once.
+        var old = await WithDbAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == crashed.Id));
+        Assert.Equal(RetrainingRunStatus.Failed, old.Status);
+        Assert.Contains("Interrupted", old.Error, StringComparison.Ordinal);
+        Assert.NotNull(recovery);
+        Assert.True(recovery.IsFinished, $"the recovery run is {recovery.Status}");
+        Assert.InRange(mostRunning, 0, 1);
+        var runs = await WithDbAsync(db => db.RetrainingRuns.AsNoTracking().OrderBy(r => r.Id).ToListAsync());
+        Assert.True(runs.All(r => r.IsFinished), string.Join("; ", runs.Select(r => $"{r.Id} {r.Trigger} {r.Status} {r.Error}")) + "\n" + cluster.LogLines("etrain"));
+    }
+
     private sealed record Payment(HttpStatusCode Status, string Upstream, long Id, decimal Charged, string? DeclineReason);
 
     private async Task<Payment> PayAsync(string key, long cardId, long terminalId, string amount)

@@ -92,6 +92,13 @@ public sealed partial class RetrainingService(
             throw;
         }
         if (claimed == 0) return null;
+        // The UPDATE bypassed the change tracker: a copy this context already tracks (queued in this same pass by
+        // RequestAsync) still says Queued, so it is read again.
+        if (db.RetrainingRuns.Local.FirstOrDefault(r => r.Id == id) is { } tracked)
+        {
+            await db.Entry(tracked).ReloadAsync(cancellationToken);
+            return tracked;
+        }
         return await db.RetrainingRuns.FirstAsync(r => r.Id == id, cancellationToken);
     }
 
@@ -140,13 +147,22 @@ public sealed partial class RetrainingService(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var lease = options.Value.RunLease;
-        var running = await db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running).ToListAsync(cancellationToken);
-        var interrupted = running.Where(r => r.IsAbandoned(now, lease)).ToList();
-        if (interrupted.Count == 0) return 0;
-        foreach (var run in interrupted) run.Fail("Interrupted: the instance training it stopped.", now);
-        await db.SaveChangesAsync(cancellationToken);
+        var running = await db.RetrainingRuns.AsNoTracking().Where(r => r.Status == RetrainingRunStatus.Running).ToListAsync(cancellationToken);
+        var recovered = 0;
+        foreach (var run in running.Where(r => r.IsAbandoned(now, lease)))
+        {
+            // RetrainingRun.Fail done by the database, only if nobody renewed or recovered the run meanwhile: when two
+            // instances find the same abandoned run, one recovers it and queues one run again.
+            var seen = run.HeartbeatUtc;
+            recovered += await db.RetrainingRuns
+                .Where(r => r.Id == run.Id && r.Status == RetrainingRunStatus.Running && r.HeartbeatUtc == seen)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Failed)
+                    .SetProperty(r => r.Error, "Interrupted: the instance training it stopped.")
+                    .SetProperty(r => r.FinishedUtc, now), cancellationToken);
+        }
+        if (recovered == 0) return 0;
         await RequestAsync(RetrainingTrigger.Recovery, null, cancellationToken);
-        return interrupted.Count;
+        return recovered;
     }
 
     public Task<List<RetrainingRun>> RecentRunsAsync(int count, CancellationToken cancellationToken) =>
