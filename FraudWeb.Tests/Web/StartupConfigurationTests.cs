@@ -61,7 +61,7 @@ public sealed class StartupConfigurationTests : IDisposable
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Telemetry__MetricsAllowedNetworks__0", "10.0.0.0/33"));
 
         Assert.Equal(1, code);
-        Assert.Equal("error: Telemetry:MetricsAllowedNetworks '10.0.0.0/33' is not an IP address or CIDR network (e.g. 10.0.0.0/8 or 10.0.0.5).", stderr.Trim());
+        Assert.Equal("error: Telemetry:MetricsAllowedNetworks '10.0.0.0/33' is not an IP address or CIDR network (e.g. 10.0.0.5 or 10.0.0.0/24).", stderr.Trim());
     }
 
     [Fact]

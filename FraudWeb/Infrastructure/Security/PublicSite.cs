@@ -32,7 +32,7 @@ public sealed class PublicSite
             throw new ConfigurationException($"{BaseUrlSetting} '{configured}' is not valid; set it to an absolute https URL without query, e.g. https://fraud.example.com");
         }
         BaseUrl = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
-        KnownProxies = ParseProxies(options.Value.KnownProxies);
+        KnownProxies = NetworkSetting.Parse("FraudWeb:KnownProxies", options.Value.KnownProxies);
     }
 
     /// <summary>Always ends with a slash.</summary>
@@ -46,17 +46,5 @@ public sealed class PublicSite
     {
         ArgumentNullException.ThrowIfNull(relativePath);
         return new Uri(BaseUrl, relativePath.TrimStart('/')).AbsoluteUri;
-    }
-
-    private static List<IPNetwork> ParseProxies(IEnumerable<string> values)
-    {
-        var networks = new List<IPNetwork>();
-        foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()))
-        {
-            if (IPNetwork.TryParse(value, out var network)) networks.Add(network);
-            else if (IPAddress.TryParse(value, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
-            else throw new ConfigurationException($"FraudWeb:KnownProxies '{value}' is not an IP address or CIDR network (e.g. 10.0.0.5 or 10.0.0.0/24).");
-        }
-        return networks;
     }
 }

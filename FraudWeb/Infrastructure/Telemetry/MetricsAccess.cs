@@ -40,18 +40,7 @@ public sealed class MetricsAccess
     }
 
     /// <summary>CIDR networks or single addresses; anything else stops start-up naming the setting.</summary>
-    public static List<IPNetwork> ParseNetworks(IEnumerable<string> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var networks = new List<IPNetwork>();
-        foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()))
-        {
-            if (IPNetwork.TryParse(value, out var network)) networks.Add(network);
-            else if (IPAddress.TryParse(value, out var address)) networks.Add(new IPNetwork(address, address.GetAddressBytes().Length * 8));
-            else throw new ConfigurationException($"{Setting} '{value}' is not an IP address or CIDR network (e.g. 10.0.0.0/8 or 10.0.0.5).");
-        }
-        return networks;
-    }
+    public static List<IPNetwork> ParseNetworks(IEnumerable<string> values) => NetworkSetting.Parse(Setting, values);
 
     public async Task<bool> AllowsAsync(HttpContext context)
     {
