@@ -151,6 +151,7 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         ["Retraining__TrainInChildProcess"] = "false",
         // Each instance's retraining worker looks every second (the retraining test waits on it).
         ["Retraining__PollInterval"] = "00:00:01",
+        ["Retraining__Trees"] = "20",
         ["RateLimits__SignIn__PerIp"] = "100000",
         ["RateLimits__SignIn__PerAccount"] = "100000",
         ["RateLimits__Register__PerIp"] = "100000",

@@ -18,6 +18,7 @@ namespace FraudWeb.Tests.ScaleOut;
 /// Two instances behind a round-robin proxy on one PostgreSQL: a person's session, forms and payments work whichever
 /// instance answers, a card's limit holds across both, a promotion reaches both, and a crash loses nothing acknowledged.
 /// </summary>
+[Collection(ScaleOutGroup.Name)]
 public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClassFixture<TwoInstanceCluster>
 {
     [Fact]
@@ -299,4 +300,14 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
 
     private static string Upstream(HttpResponseMessage response) =>
         response.Headers.TryGetValues("X-Upstream", out var values) ? values.Last().Split(',').Last().Trim() : "";
+}
+
+/// <summary>
+/// Two app processes, PostgreSQL and nginx on the test machine's cores: run alone, after the parallel tests, so neither
+/// they nor the others (the browser tests' time-outs) are starved.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ScaleOutGroup
+{
+    public const string Name = "scale-out";
 }
