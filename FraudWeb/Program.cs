@@ -5,6 +5,7 @@ using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Admin;
+using FraudWeb.Services.Rules;
 
 // One command line (FraudWeb --help): a verb, or without one the web app.
 return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsync, BuildHost), CliConsole.System);
@@ -27,6 +28,7 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
     builder.Services.AddFraudIdentity();
     builder.Services.AddFraudScoring(builder.Configuration);
     builder.Services.AddFraudRetraining();
+    builder.Services.AddFraudRules();
     builder.Services.AddFraudWeb();
     builder.Services.AddFraudAdministration();
     builder.Services.AddFraudHealthChecks();

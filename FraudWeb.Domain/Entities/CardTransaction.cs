@@ -96,7 +96,8 @@ public class CardTransaction
         if (Card is null) throw new InvalidOperationException("The card must be loaded to record a verdict.");
         if (!Card.CanCharge(Amount))
         {
-            verdict = verdict with { Decision = Decision.Declined, DeclineReason = DeclineReasons.InsufficientCredit };
+            // The card's limit decided, not the rule (if one allowed it).
+            verdict = verdict with { Decision = Decision.Declined, DeclineReason = DeclineReasons.InsufficientCredit, RuleId = null, DecidedBy = null };
         }
         Verdict = verdict;
         if (verdict.Decision == Decision.Approved) Card.Charge(Amount);
@@ -222,6 +223,12 @@ public sealed record Verdict(
 {
     public int RiskScore { get; init; } = RiskScore is >= 0 and <= 99 ? RiskScore
         : throw new ArgumentOutOfRangeException(nameof(RiskScore), "A risk score is between 0 and 99.");
+
+    /// <summary>The rule that decided, when one did (the risk score is still the model's, for retraining).</summary>
+    public long? RuleId { get; init; }
+
+    /// <summary>For staff: which rule or list decided ("Rule 12 v3 'New cards, big amounts' (review)"); null when the model did.</summary>
+    public string? DecidedBy { get; init; }
 }
 
 /// <summary>One feature's contribution to a verdict (margin units; positive pushes towards fraud) and its plain-words text.</summary>

@@ -18,15 +18,16 @@ public static class Permissions
     public const string ModelsManage = "models.manage";
     public const string UsersManage = "users.manage";
     public const string AuditRead = "audit.read";
+    public const string RulesManage = "rules.manage";
 
     public static IReadOnlyList<string> All { get; } =
-        [TransactionsSubmit, ReportsCreate, ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead];
+        [TransactionsSubmit, ReportsCreate, ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage];
 
     /// <summary>What each role holds on first start; administrators change it later.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultGrants { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         [Roles.Customer] = [TransactionsSubmit, ReportsCreate],
-        [Roles.Analyst] = [ReportsReview, ModelsView, ModelsRetrain],
+        [Roles.Analyst] = [ReportsReview, ModelsView, ModelsRetrain, RulesManage],
         [Roles.Admin] = [ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead],
     };
 }

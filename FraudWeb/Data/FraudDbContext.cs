@@ -23,6 +23,11 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ModelArtifact> ModelArtifacts => Set<ModelArtifact>();
+    public DbSet<FraudRule> Rules => Set<FraudRule>();
+    public DbSet<FraudRuleVersion> RuleVersions => Set<FraudRuleVersion>();
+    public DbSet<RuleBacktest> RuleBacktests => Set<RuleBacktest>();
+    public DbSet<RuleList> RuleLists => Set<RuleList>();
+    public DbSet<RuleListEntry> RuleListEntries => Set<RuleListEntry>();
 
     /// <summary>The data-protection key ring, shared by every instance (cookies and antiforgery tokens work on all).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -36,6 +36,8 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
             verdict.Property(v => v.ReasonsJson).HasColumnName("Reasons").HasMaxLength(4000);
             verdict.Property(v => v.ScoringMilliseconds).HasColumnName("ScoringMilliseconds");
             verdict.Property(v => v.DeclineReason).HasColumnName("DeclineReason").HasMaxLength(200);
+            verdict.Property(v => v.RuleId).HasColumnName("RuleId");
+            verdict.Property(v => v.DecidedBy).HasColumnName("DecidedBy").HasMaxLength(200);
             verdict.HasIndex(v => v.Decision);
         });
     }

@@ -21,9 +21,18 @@ public static class AuditActions
     public const string ModelRollback = "model.rollback";
     public const string ApiKeyCreate = "api-key.create";
     public const string ApiKeyRevoke = "api-key.revoke";
+    public const string RuleCreate = "rule.create";
+    public const string RuleEdit = "rule.edit";
+    public const string RuleBacktest = "rule.backtest";
+    public const string RuleEnable = "rule.enable";
+    public const string RuleDisable = "rule.disable";
+    public const string ListCreate = "list.create";
+    public const string ListAdd = "list.add";
+    public const string ListRemove = "list.remove";
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ApiKeyCreate, ApiKeyRevoke];
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ApiKeyCreate, ApiKeyRevoke,
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove];
 }
 
 /// <summary>

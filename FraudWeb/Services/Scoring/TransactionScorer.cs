@@ -3,9 +3,11 @@ using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
+using FraudWeb.Domain.Rules;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Models;
+using FraudWeb.Services.Rules;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,14 +16,19 @@ namespace FraudWeb.Services.Scoring;
 /// <summary>A scored payment: the model's probability of fraud, the verdict that follows and its reasons.</summary>
 public sealed record Prediction(double Probability, Verdict Verdict, IReadOnlyList<VerdictReason> Reasons);
 
+/// <summary>The merchant (terminal) a payment is made at, as rules see it.</summary>
+public sealed record PaymentMerchant(long Id, string Name, string Category);
+
 /// <summary>
 /// Scores one submitted payment: features from the card's and terminal's stored history, the serving model's
-/// probability and explanation, the risk policy's decision. Recording is <see cref="Transactions.PaymentRecorder"/>'s.
+/// probability and explanation, the risk policy's decision, then the analysts' rules and lists
+/// (<see cref="RuleBook"/>), which may decide instead of the model. Recording is <see cref="Transactions.PaymentRecorder"/>'s.
 /// </summary>
 public sealed partial class TransactionScorer(
     IServingModel servingModel,
     PaymentFeatures paymentFeatures,
     RiskPolicy policy,
+    RuleBookCache rules,
     IOptions<ScoringOptions> options,
     FraudMetrics metrics,
     ILogger<TransactionScorer> logger)
@@ -32,16 +39,18 @@ public sealed partial class TransactionScorer(
     /// The verdict for a payment about to be made on <paramref name="card"/> (which must belong to the caller); writes
     /// nothing. Throws <see cref="ScorerUnavailableException"/> when no model is serving.
     /// </summary>
-    public async Task<Verdict> ScoreAsync(Card card, long terminalId, decimal amount, DateTime nowUtc, CancellationToken cancellationToken) =>
-        (await PredictAsync(card, terminalId, amount, nowUtc, cancellationToken)).Verdict;
+    public async Task<Verdict> ScoreAsync(Card card, PaymentMerchant merchant, decimal amount, DateTime nowUtc, CancellationToken cancellationToken) =>
+        (await PredictAsync(card, merchant, amount, nowUtc, cancellationToken)).Verdict;
 
     /// <summary>
     /// The same, with the model's probability and the reasons as values: what the API's predict answers. A payment at
     /// <paramref name="atUtc"/> sees only the history before it, exactly as if it had been made then.
     /// </summary>
-    public async Task<Prediction> PredictAsync(Card card, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
+    public async Task<Prediction> PredictAsync(Card card, PaymentMerchant merchant, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(merchant);
+        var terminalId = merchant.Id;
         var snapshot = servingModel.Current ?? throw new ScorerUnavailableException();
         using var span = FraudMetrics.ActivitySource.StartActivity("fraudweb.scoring");
         span?.SetTag(FraudMetrics.ModelVersionTag, snapshot.Version);
@@ -54,16 +63,37 @@ public sealed partial class TransactionScorer(
         var contributions = new double[names.Count];
         snapshot.Model.Explain(features, contributions);
         var riskScore = RiskPolicy.RiskScore(probability);
-        var decision = policy.Decide(riskScore);
+        var book = await rules.CurrentAsync(cancellationToken);
+        var ruled = book.IsEmpty ? new RuleDecision(policy.Decide(riskScore), null)
+            : book.Decide(RuleInputOf(card, merchant, amount, atUtc, features, riskScore), policy.Decide(riskScore));
+        var decision = ruled.Decision;
         var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
         stopwatch.Stop();
         metrics.ScoringTook(stopwatch.Elapsed);
         span?.SetTag(FraudMetrics.DecisionTag, FraudMetrics.DecisionName(decision));
         LogScored(logger, card.Id, riskScore, decision, snapshot.Version, stopwatch.Elapsed.TotalMilliseconds);
         var verdict = new Verdict(riskScore, decision, snapshot.Version, JsonSerializer.Serialize(reasons, JsonOptions),
-            stopwatch.Elapsed.TotalMilliseconds, decision == Decision.Declined ? DeclineReasons.HighRisk : null);
+            stopwatch.Elapsed.TotalMilliseconds, decision == Decision.Declined ? DeclineReasons.HighRisk : null)
+        {
+            RuleId = ruled.DecidedBy?.RuleId,
+            DecidedBy = ruled.DecidedBy?.Describe(),
+        };
         return new Prediction(probability, verdict, reasons);
     }
+
+    private static RuleInput RuleInputOf(Card card, PaymentMerchant merchant, decimal amount, DateTime atUtc, float[] features, int riskScore) => new()
+    {
+        Features = features,
+        Amount = (double)amount,
+        MerchantId = merchant.Id,
+        MerchantName = merchant.Name,
+        MerchantCategory = merchant.Category,
+        CardBrand = card.Brand.ToString(),
+        CardFingerprint = card.Fingerprint,
+        CardAgeDays = (atUtc - card.AddedUtc).TotalDays,
+        Hour = atUtc.Hour,
+        RiskScore = riskScore,
+    };
 
     public static IReadOnlyList<VerdictReason> ReadReasons(string? json)
     {

@@ -38,7 +38,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             // A retry of a recorded payment is answered without scoring it again (the writer checks again, in its commit).
             if (idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier) return Result.Success(earlier);
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
-            return card.Succeeded ? await RecordAsync(card.Value, terminalId, amount, idempotency, cancellationToken) : card.As<RecordedPayment>();
+            return card.Succeeded ? await RecordAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, cancellationToken) : card.As<RecordedPayment>();
         }
         finally
         {
@@ -57,7 +57,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         {
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
             if (!card.Succeeded) return card.As<Prediction>();
-            return Result.Success(await scorer.PredictAsync(card.Value, terminalId, amount, atUtc, cancellationToken));
+            return Result.Success(await scorer.PredictAsync(card.Value.Card, card.Value.Merchant, amount, atUtc, cancellationToken));
         }
         catch (ScorerUnavailableException ex)
         {
@@ -80,15 +80,15 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         return earlier is null ? null : new RecordedPayment(null, earlier.PaymentId ?? 0, earlier.RequestHash);
     }
 
-    /// <summary>The caller's card (NotFound otherwise) if the merchant exists (Invalid otherwise), in one query.</summary>
-    private async Task<Result<Card>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
+    /// <summary>The caller's card (NotFound otherwise) and the merchant (Invalid if there is none), in one query.</summary>
+    private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
     {
         var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
-            .Select(c => new { Card = c, KnownTerminal = db.Terminals.Any(t => t.Id == terminalId) })
+            .Select(c => new { Card = c, Merchant = db.Terminals.Where(t => t.Id == terminalId).Select(t => new { t.Name, t.Category }).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null) return Result.Fail<Card>(ErrorCode.NotFound, "This card does not exist.");
-        if (!found.KnownTerminal) return Result.Fail<Card>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
-        return Result.Success(found.Card);
+        if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, "This card does not exist.");
+        if (found.Merchant is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+        return Result.Success((found.Card, new PaymentMerchant(terminalId, found.Merchant.Name, found.Merchant.Category)));
     }
 
     public const string UnknownMerchant = "Choose a merchant from the list.";
@@ -96,19 +96,22 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
     public async Task<Result<long>> SubmitAsync(Card card, long terminalId, decimal amount, CancellationToken cancellationToken)
     {
-        var result = await RecordAsync(card, terminalId, amount, null, cancellationToken);
+        var merchant = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId)
+            .Select(t => new PaymentMerchant(t.Id, t.Name, t.Category)).SingleOrDefaultAsync(cancellationToken);
+        if (merchant is null) return Result.Fail<long>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+        var result = await RecordAsync(card, merchant, amount, null, cancellationToken);
         return result.Succeeded ? Result.Success(result.Value.PaymentId) : result.As<long>();
     }
 
-    private async Task<Result<RecordedPayment>> RecordAsync(Card card, long terminalId, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken)
+    private async Task<Result<RecordedPayment>> RecordAsync(Card card, PaymentMerchant merchant, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
             if (card.IsExpired(now)) throw new DomainException("This card has expired.");
-            var verdict = await scorer.ScoreAsync(card, terminalId, amount, now, cancellationToken);
-            return Result.Success(await recorder.RecordAsync(new PaymentToRecord(card.Id, terminalId, amount, now, verdict, idempotency), cancellationToken));
+            var verdict = await scorer.ScoreAsync(card, merchant, amount, now, cancellationToken);
+            return Result.Success(await recorder.RecordAsync(new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency), cancellationToken));
         }
         catch (DomainException ex)
         {

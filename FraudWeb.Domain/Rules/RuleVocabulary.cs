@@ -1,0 +1,57 @@
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Features;
+
+namespace FraudWeb.Domain.Rules;
+
+public enum RuleValueType
+{
+    Number,
+    Text,
+    Boolean,
+    /// <summary>The card itself: only <c>card in @list</c> (a rule never sees a card number or fingerprint).</summary>
+    Card,
+}
+
+/// <summary>A name a rule may use: its type, what it means, and which kind of list it can be tested against.</summary>
+public sealed record RuleName(string Name, RuleValueType Type, string Description, RuleListKind? ListKind = null, IReadOnlyList<string>? Values = null);
+
+/// <summary>
+/// Every name a rule can use: the model's features (the names of data/SCHEMA.md), the payment's attributes and the
+/// model's risk score. Nothing else is reachable from a rule.
+/// </summary>
+public static class RuleVocabulary
+{
+    public static IReadOnlyList<string> CardBrands { get; } = Enum.GetNames<CardBrand>();
+
+    public static IReadOnlyList<RuleName> Attributes { get; } =
+    [
+        new("amount", RuleValueType.Number, "The payment's amount."),
+        new("merchant", RuleValueType.Text, "The merchant's name; merchant in @list tests a merchant list.", RuleListKind.Merchant),
+        new("merchant_id", RuleValueType.Number, "The merchant's id."),
+        new("merchant_category", RuleValueType.Text, "The merchant's category; merchant_category in @list tests a category list.", RuleListKind.MerchantCategory),
+        new("card", RuleValueType.Card, "The card; only card in @list (a card list).", RuleListKind.Card),
+        new("card_brand", RuleValueType.Text, "The card's brand: " + string.Join(", ", CardBrands) + ".", null, CardBrands),
+        new("card_age_days", RuleValueType.Number, "Days since the card was added."),
+        new("hour", RuleValueType.Number, "Hour of the payment, 0-23 (UTC, as the night feature)."),
+        new("risk_score", RuleValueType.Number, "The model's risk score, 0-99."),
+    ];
+
+    public static IReadOnlyList<RuleName> Features { get; } =
+        TransactionFeatures.Names.Select(n => new RuleName(n, RuleValueType.Number, "Model feature (data/SCHEMA.md).")).ToArray();
+
+    public static IReadOnlyList<RuleName> All { get; } = [.. Attributes, .. Features];
+
+    private static readonly Dictionary<string, RuleName> ByName = All.ToDictionary(n => n.Name, StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out RuleName found) => ByName.TryGetValue(name, out found!);
+
+    /// <summary>The index of a feature in the model's vector, or -1.</summary>
+    public static int FeatureIndex(string name)
+    {
+        for (var i = 0; i < TransactionFeatures.Names.Count; i++)
+        {
+            if (string.Equals(TransactionFeatures.Names[i], name, StringComparison.Ordinal)) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,24 @@
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FraudWeb.Data.Configurations;
+
+public sealed class RuleListEntryConfiguration : IEntityTypeConfiguration<RuleListEntry>
+{
+    public void Configure(EntityTypeBuilder<RuleListEntry> builder)
+    {
+        builder.ToTable("RuleListEntries");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Value).HasMaxLength(128).IsRequired();
+        builder.Property(e => e.Label).HasMaxLength(200).IsRequired();
+        builder.Property(e => e.AddedBy).HasMaxLength(450).IsRequired();
+        builder.Property(e => e.AddedReason).HasMaxLength(RuleList.ReasonMaxLength).IsRequired();
+        builder.Property(e => e.RemovedBy).HasMaxLength(450);
+        builder.Property(e => e.RemovedReason).HasMaxLength(RuleList.ReasonMaxLength);
+        builder.Ignore(e => e.IsActive);
+        builder.HasIndex(e => new { e.ListId, e.Value });
+        // A card's entries go with the card (a deleted account's cards are removed).
+        builder.HasOne<Card>().WithMany().HasForeignKey(e => e.CardId).OnDelete(DeleteBehavior.SetNull);
+    }
+}

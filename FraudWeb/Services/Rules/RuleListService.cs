@@ -1,0 +1,132 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Services.Admin;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.Rules;
+
+/// <summary>
+/// Allow, block and reference lists of cards, merchants and merchant categories. A card is added by picking a stored
+/// card (its fingerprint is copied, never a number); every addition and removal says why and is audited.
+/// </summary>
+public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, AuditLog audit, TimeProvider clock)
+{
+    public const string AuditTarget = "rule-list";
+
+    public static class Fields
+    {
+        public const string Name = "Name";
+        public const string Entry = "Entry";
+        public const string Reason = "Reason";
+    }
+
+    public async Task<Result<long>> CreateAsync(string actorId, string name, RuleListKind kind, RuleListPurpose purpose, string? description, CancellationToken cancellationToken)
+    {
+        RuleList list;
+        try
+        {
+            list = RuleList.Create(name, kind, purpose, description, actorId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Name);
+        }
+        if (await db.RuleLists.AnyAsync(l => l.Name == list.Name, cancellationToken))
+        {
+            return Result.Fail<long>(ErrorCode.Conflict, $"There is already a list named {list.Name}.", Fields.Name);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.RuleLists.Add(list);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ListCreate, AuditTarget, Id(list.Id), null,
+            new { list.Name, Kind = list.Kind.ToString(), Purpose = list.Purpose.ToString() }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        cache.Changed();
+        return Result.Success(list.Id);
+    }
+
+    /// <summary>
+    /// Adds an entry: for a card list <paramref name="entry"/> is the id of a stored card, for a merchant list a
+    /// merchant's id, for a category list a category that merchants have.
+    /// </summary>
+    public async Task<Result> AddAsync(string actorId, long listId, string entry, string reason, CancellationToken cancellationToken)
+    {
+        var list = await db.RuleLists.Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
+        if (list is null) return Result.NotFound("This list does not exist.");
+        var resolved = await ResolveAsync(list.Kind, entry?.Trim() ?? "", cancellationToken);
+        if (resolved is null) return Result.Fail(ErrorCode.Invalid, NotFoundText(list.Kind), Fields.Entry);
+        RuleListEntry added;
+        try
+        {
+            reason = RuleList.CheckReason(reason);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ErrorCode.Invalid, ex.Message, Fields.Reason);
+        }
+        try
+        {
+            added = list.Add(resolved.Value.Value, resolved.Value.Label, resolved.Value.CardId, reason, actorId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ErrorCode.Invalid, ex.Message, Fields.Entry);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        // Ids only: the audit keeps no values about a person (ADR 0004).
+        await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null, new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString() }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        cache.Changed();
+        return Result.Ok;
+    }
+
+    public async Task<Result> RemoveAsync(string actorId, long listId, long entryId, string reason, CancellationToken cancellationToken)
+    {
+        var entry = await db.RuleListEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.ListId == listId, cancellationToken);
+        if (entry is null) return Result.NotFound("This entry does not exist.");
+        try
+        {
+            entry.Remove(reason, actorId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, ex.Message, Fields.Reason);
+        }
+        await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId }, null, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        cache.Changed();
+        return Result.Ok;
+    }
+
+    private async Task<(string Value, string Label, long? CardId)?> ResolveAsync(RuleListKind kind, string entry, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case RuleListKind.Card:
+                if (!long.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var cardId)) return null;
+                var card = await db.Cards.AsNoTracking().Where(c => c.Id == cardId).Select(c => new { c.Id, c.Fingerprint, c.Brand, c.Last4 }).SingleOrDefaultAsync(cancellationToken);
+                return card is null ? null : (card.Fingerprint, Domain.Cards.CardNumber.Mask(card.Brand, card.Last4), card.Id);
+            case RuleListKind.Merchant:
+                if (!long.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var terminalId)) return null;
+                var terminal = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId).Select(t => new { t.Id, t.Name, t.Category }).SingleOrDefaultAsync(cancellationToken);
+                return terminal is null ? null : (Id(terminal.Id), $"{terminal.Name} ({terminal.Category}, #{Id(terminal.Id)})", null);
+            default:
+                var category = await db.Terminals.AsNoTracking().Where(t => t.Category == entry).Select(t => t.Category).FirstOrDefaultAsync(cancellationToken);
+                return category is null ? null : (category, category, null);
+        }
+    }
+
+    private static string NotFoundText(RuleListKind kind) => kind switch
+    {
+        RuleListKind.Card => "Pick a card from the search results.",
+        RuleListKind.Merchant => "Pick a merchant from the search results.",
+        _ => "Pick one of the merchants' categories.",
+    };
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,140 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Services.Admin;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.Rules;
+
+/// <summary>
+/// Writing, backtesting, enabling and disabling rules (permission rules.manage). Every change is audited in the same
+/// transaction and reaches payments through <see cref="RuleBookCache"/> once committed.
+/// </summary>
+public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBacktester backtester, AuditLog audit, TimeProvider clock)
+{
+    public const string AuditTarget = "rule";
+
+    /// <summary>The inputs errors can point at; the forms use the same names.</summary>
+    public static class Fields
+    {
+        public const string Name = "Name";
+        public const string Action = "Action";
+        public const string Expression = "Expression";
+        public const string Days = "Days";
+    }
+
+    public const string ChangedMeanwhile = "Someone changed this rule meanwhile; here is the current version.";
+
+    /// <summary>Parses the text against the lists that exist: the position and what was expected, or the compiled rule.</summary>
+    public async Task<Result<RuleExpression>> CheckAsync(string expression, CancellationToken cancellationToken)
+    {
+        var kinds = await ListKindsAsync(cancellationToken);
+        return RuleExpression.TryParse(expression ?? "", kinds, out var parsed, out var error)
+            ? Result.Success(parsed!)
+            : Result.Fail<RuleExpression>(ErrorCode.Invalid, error!.ToString(), Fields.Expression);
+    }
+
+    public async Task<Result<long>> CreateAsync(string actorId, string name, RuleAction action, string expression, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(expression, cancellationToken);
+        if (!check.Succeeded) return check.As<long>();
+        FraudRule rule;
+        try
+        {
+            rule = FraudRule.Create(name, action, expression, actorId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Name);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Rules.Add(rule);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.RuleCreate, AuditTarget, Id(rule), null, Snapshot(rule), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Success(rule.Id);
+    }
+
+    /// <summary>Saves a new version (the rule becomes a draft until that version is backtested and enabled).</summary>
+    public async Task<Result> EditAsync(string actorId, long ruleId, Guid rowVersion, string name, RuleAction action, string expression, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(expression, cancellationToken);
+        if (!check.Succeeded) return check;
+        return await ChangeAsync(actorId, ruleId, rowVersion, AuditActions.RuleEdit,
+            rule => rule.Edit(name, action, expression, actorId, clock.GetUtcNow().UtcDateTime), Fields.Name, cancellationToken);
+    }
+
+    public Task<Result> EnableAsync(string actorId, long ruleId, Guid rowVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(actorId, ruleId, rowVersion, AuditActions.RuleEnable, rule => rule.Enable(actorId, clock.GetUtcNow().UtcDateTime), "", cancellationToken);
+
+    public Task<Result> DisableAsync(string actorId, long ruleId, Guid rowVersion, CancellationToken cancellationToken) =>
+        ChangeAsync(actorId, ruleId, rowVersion, AuditActions.RuleDisable, rule => rule.Disable(actorId, clock.GetUtcNow().UtcDateTime), "", cancellationToken);
+
+    /// <summary>Runs the current version over the last <paramref name="days"/> days and keeps the figures; the new backtest's id.</summary>
+    public async Task<Result<long>> BacktestAsync(string actorId, long ruleId, int days, CancellationToken cancellationToken)
+    {
+        if (days is < 1 or > RuleBacktester.MaxDays)
+        {
+            return Result.Fail<long>(ErrorCode.Invalid, $"Backtest over 1 to {RuleBacktester.MaxDays} days.", Fields.Days);
+        }
+        var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
+        if (rule is null) return Result.Fail<long>(ErrorCode.NotFound, "This rule does not exist.");
+        var check = await CheckAsync(rule.Expression, cancellationToken);
+        if (!check.Succeeded) return check.As<long>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var from = now.AddDays(-days);
+        var book = await cache.CurrentAsync(cancellationToken);
+        var figures = await backtester.RunAsync(check.Value, book.Lists, from, now, cancellationToken);
+        var backtest = RuleBacktest.Record(rule, days, from, now, figures, actorId, now);
+        db.RuleBacktests.Add(backtest);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.RuleBacktest, AuditTarget, Id(rule), null,
+            new { rule.Version, days, figures.Evaluated, figures.Matched, figures.MatchedFraud, figures.MatchedLegitimate }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success(backtest.Id);
+    }
+
+    private async Task<Result> ChangeAsync(string actorId, long ruleId, Guid rowVersion, string action, Action<FraudRule> change, string field, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.Include(r => r.Versions).SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
+        if (rule is null) return Result.NotFound("This rule does not exist.");
+        if (rule.RowVersion != rowVersion) return Result.Fail(ErrorCode.Conflict, ChangedMeanwhile);
+        var before = Snapshot(rule);
+        try
+        {
+            change(rule);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, ex.Message, field);
+        }
+        // The version the form was read at must still be the stored one when this saves (two analysts at once).
+        db.Entry(rule).Property(r => r.RowVersion).OriginalValue = rowVersion;
+        await audit.AppendAsync(actorId, action, AuditTarget, Id(rule), before, Snapshot(rule), cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Result.Fail(ErrorCode.Conflict, ChangedMeanwhile);
+        }
+        cache.Changed();
+        return Result.Ok;
+    }
+
+    private async Task<Dictionary<string, RuleListKind>> ListKindsAsync(CancellationToken cancellationToken) =>
+        await db.RuleLists.AsNoTracking().ToDictionaryAsync(l => l.Name, l => l.Kind, StringComparer.Ordinal, cancellationToken);
+
+    private static string Id(FraudRule rule) => rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static object Snapshot(FraudRule rule) => new
+    {
+        rule.Version,
+        rule.Name,
+        Action = rule.Action.ToString(),
+        rule.Expression,
+        Status = rule.Status.ToString(),
+    };
+}
