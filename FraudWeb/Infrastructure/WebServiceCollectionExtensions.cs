@@ -72,6 +72,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<AdminUsersViewModelBuilder>();
         services.AddScoped<AdminRolesViewModelBuilder>();
         services.AddScoped<AuditViewModelBuilder>();
+        services.AddScoped<RulesViewModelBuilder>();
     }
 
     /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health, metrics.</summary>

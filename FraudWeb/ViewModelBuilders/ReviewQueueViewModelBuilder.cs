@@ -54,6 +54,6 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
-            tx.Verdict?.ModelVersion, reasons, features, history);
+            tx.Verdict?.ModelVersion, reasons, features, history, tx.Verdict?.DecidedBy);
     }
 }

@@ -50,7 +50,8 @@ public sealed record ReviewItemViewModel(
     string? ModelVersion,
     IReadOnlyList<ReviewReason> Reasons,
     IReadOnlyList<KeyValuePair<string, float>> Features,
-    IReadOnlyList<CardHistoryRow> CardHistory);
+    IReadOnlyList<CardHistoryRow> CardHistory,
+    string? DecidedBy = null);
 
 public sealed record ReviewQueueViewModel(IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount);
 

@@ -1,0 +1,153 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
+using FraudWeb.ViewModels.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.ViewModelBuilders;
+
+/// <summary>The rules and lists pages (staff with rules.manage).</summary>
+public sealed class RulesViewModelBuilder(FraudDbContext db)
+{
+    private const int SearchResults = 20;
+
+    public async Task<RulesIndexViewModel> IndexAsync(CancellationToken cancellationToken) => new()
+    {
+        Rules = await db.Rules.AsNoTracking().OrderBy(r => r.Id)
+            .Select(r => new RuleRowViewModel(r.Id, r.Name, r.Action, r.Status, r.Version, r.BacktestedVersion == r.Version, r.UpdatedUtc))
+            .ToListAsync(cancellationToken),
+        Lists = await ListRowsAsync(cancellationToken),
+    };
+
+    public async Task<RuleEditorViewModel> EditorAsync(long? ruleId, int? version, RuleFormViewModel form, CancellationToken cancellationToken) => new()
+    {
+        RuleId = ruleId,
+        Version = version,
+        Form = form,
+        Lists = await ListRowsAsync(cancellationToken),
+    };
+
+    /// <summary>The form filled from the stored rule, or null when there is none.</summary>
+    public async Task<RuleEditorViewModel?> EditorForAsync(long ruleId, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.AsNoTracking().SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
+        if (rule is null) return null;
+        var form = new RuleFormViewModel { Name = rule.Name, Action = rule.Action, Expression = rule.Expression, RowVersion = rule.RowVersion };
+        return await EditorAsync(rule.Id, rule.Version, form, cancellationToken);
+    }
+
+    public async Task<RuleDetailsViewModel?> DetailsAsync(long ruleId, int? days, CancellationToken cancellationToken)
+    {
+        var rule = await db.Rules.AsNoTracking().Include(r => r.Versions).SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
+        if (rule is null) return null;
+        var backtest = await db.RuleBacktests.AsNoTracking().Where(b => b.RuleId == ruleId).OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);
+        var people = await EmailsAsync(rule.Versions.Select(v => v.ChangedBy).Append(backtest?.RanBy ?? ""), cancellationToken);
+        return new RuleDetailsViewModel
+        {
+            Id = rule.Id,
+            Name = rule.Name,
+            Action = rule.Action,
+            Expression = rule.Expression,
+            Version = rule.Version,
+            Status = rule.Status,
+            Backtested = rule.IsBacktested,
+            RowVersion = rule.RowVersion,
+            Versions = rule.Versions.OrderByDescending(v => v.Version)
+                .Select(v => new RuleVersionViewModel(v.Version, v.Name, v.Action, v.Expression, people.GetValueOrDefault(v.ChangedBy, "(deleted user)"), v.ChangedUtc))
+                .ToList(),
+            LastBacktest = backtest is null ? null : await BacktestAsync(backtest, people, cancellationToken),
+            Days = days ?? backtest?.Days ?? 30,
+        };
+    }
+
+    private async Task<BacktestViewModel> BacktestAsync(RuleBacktest backtest, Dictionary<string, string> people, CancellationToken cancellationToken)
+    {
+        var ids = backtest.Sample;
+        var rows = await db.Transactions.AsNoTracking().Where(t => ids.Contains(t.Id))
+            .Select(t => new
+            {
+                t.Id,
+                t.TimestampUtc,
+                t.Amount,
+                t.Label,
+                Risk = t.Verdict == null ? (int?)null : t.Verdict.RiskScore,
+                Decision = t.Verdict == null ? null : (Decision?)t.Verdict.Decision,
+                Brand = t.Card!.Brand,
+                t.Card.Last4,
+                Merchant = t.Terminal!.Name,
+            })
+            .ToListAsync(cancellationToken);
+        var sample = rows.OrderByDescending(r => r.TimestampUtc).ThenByDescending(r => r.Id)
+            .Select(r => new BacktestSampleViewModel(r.Id, r.TimestampUtc, CardNumber.Mask(r.Brand, r.Last4), r.Merchant, r.Amount, r.Risk,
+                r.Label switch { FraudLabel.Fraud => "Fraud", FraudLabel.Legitimate => "Legitimate", _ => "Not labelled" },
+                r.Decision?.ToString() ?? "History (not scored live)"))
+            .ToList();
+        return new BacktestViewModel(backtest.Version, backtest.Days, backtest.FromUtc, backtest.ToUtc, people.GetValueOrDefault(backtest.RanBy, "(deleted user)"),
+            backtest.RanUtc, backtest.Evaluated, backtest.Matched, backtest.MatchedFraud, backtest.MatchedLegitimate, backtest.MatchedUnlabelled,
+            backtest.MatchedAmount, backtest.MatchedFraudAmount, backtest.MatchedLegitimateAmount, backtest.FraudInPeriod, sample);
+    }
+
+    public async Task<RuleListDetailsViewModel?> ListDetailsAsync(long listId, string? query, CancellationToken cancellationToken)
+    {
+        var list = await db.RuleLists.AsNoTracking().Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
+        if (list is null) return null;
+        var people = await EmailsAsync(list.Entries.SelectMany(e => new[] { e.AddedBy, e.RemovedBy ?? "" }), cancellationToken);
+        var term = query?.Trim() ?? "";
+        return new RuleListDetailsViewModel
+        {
+            List = new RuleListRowViewModel(list.Id, list.Name, list.Kind, list.Purpose, list.Description, list.Entries.Count(e => e.IsActive)),
+            Entries = list.Entries.OrderBy(e => e.RemovedUtc is not null).ThenByDescending(e => e.AddedUtc)
+                .Select(e => new RuleListEntryViewModel(e.Id, e.Label, people.GetValueOrDefault(e.AddedBy, "(deleted user)"), e.AddedUtc, e.AddedReason,
+                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, "(deleted user)"), e.RemovedUtc, e.RemovedReason))
+                .ToList(),
+            Query = term,
+            Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
+            Categories = list.Kind == RuleListKind.MerchantCategory
+                ? await db.Terminals.AsNoTracking().Select(t => t.Category).Distinct().OrderBy(c => c).ToListAsync(cancellationToken)
+                : [],
+        };
+    }
+
+    /// <summary>
+    /// Cards by their last four digits or the name on the card (never by a number: we do not keep one); merchants by
+    /// name or id.
+    /// </summary>
+    private async Task<IReadOnlyList<RuleListCandidateViewModel>> CandidatesAsync(RuleListKind kind, string term, CancellationToken cancellationToken)
+    {
+        var pattern = LikePattern.Containing(term);
+        var postgres = db.Database.IsNpgsql();
+        if (kind == RuleListKind.Card)
+        {
+            var cards = db.Cards.AsNoTracking();
+            cards = term.Length == 4 && term.All(char.IsAsciiDigit) ? cards.Where(c => c.Last4 == term)
+                : postgres ? cards.Where(c => EF.Functions.ILike(c.CardholderName, pattern, LikePattern.Escape))
+                : cards.Where(c => EF.Functions.Like(c.CardholderName, pattern, LikePattern.Escape));
+            var found = await cards.OrderBy(c => c.Id).Take(SearchResults)
+                .Select(c => new { c.Id, c.Brand, c.Last4, c.CardholderName, c.ExpiryMonth, c.ExpiryYear, c.AddedUtc })
+                .ToListAsync(cancellationToken);
+            return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardNumber.Mask(c.Brand, c.Last4),
+                $"{c.CardholderName}, expires {c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}, added {c.AddedUtc:yyyy-MM-dd}, card #{Id(c.Id)}"));
+        }
+        var terminals = db.Terminals.AsNoTracking();
+        terminals = long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? terminals.Where(t => t.Id == id)
+            : postgres ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape))
+            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape));
+        var merchants = await terminals.OrderBy(t => t.Name).ThenBy(t => t.Id).Take(SearchResults).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
+        return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, $"{m.Category}, merchant #{Id(m.Id)}"));
+    }
+
+    private Task<List<RuleListRowViewModel>> ListRowsAsync(CancellationToken cancellationToken) =>
+        db.RuleLists.AsNoTracking().OrderBy(l => l.Name)
+            .Select(l => new RuleListRowViewModel(l.Id, l.Name, l.Kind, l.Purpose, l.Description, l.Entries.Count(e => e.RemovedUtc == null)))
+            .ToListAsync(cancellationToken);
+
+    private async Task<Dictionary<string, string>> EmailsAsync(IEnumerable<string> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.Where(id => id.Length > 0).Distinct().ToList();
+        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, cancellationToken);
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}
