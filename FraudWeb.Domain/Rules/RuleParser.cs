@@ -219,7 +219,7 @@ internal sealed class RuleParser
                 return new BooleanNode(token.Position, token.Kind == TokenKind.True);
             case TokenKind.Name:
                 if (RuleVocabulary.TryGet(token.Text.ToLowerInvariant(), out var name)) return new NameNode(token.Position, name);
-                throw Fail(token.Position, $"'{token.Text}' is not a name rules know{Suggestion(token.Text)}.");
+                throw Fail(token.Position, $"'{token.Text}' is not a name rules know{Suggestion(token.Text)}");
             case TokenKind.OpenParen:
                 Enter(token);
                 var inner = ParseOr();
@@ -282,8 +282,27 @@ internal sealed class RuleParser
     {
         var lower = word.ToLowerInvariant();
         var close = RuleVocabulary.All.Select(n => n.Name)
-            .FirstOrDefault(n => n.StartsWith(lower, StringComparison.Ordinal) || lower.StartsWith(n, StringComparison.Ordinal));
-        return close is null ? " (see the list of names beside the editor)" : $"; did you mean {close}?";
+            .FirstOrDefault(n => n.StartsWith(lower, StringComparison.Ordinal) || lower.StartsWith(n, StringComparison.Ordinal))
+            ?? RuleVocabulary.All.Select(n => n.Name).Where(n => EditDistance(lower, n) <= 2).OrderBy(n => EditDistance(lower, n)).FirstOrDefault();
+        return close is null ? " (see the list of names beside the editor)." : $"; did you mean {close}?";
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean" on a typo (names are short, so the quadratic cost is nothing).</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
     }
 
     private static string Name(RuleNode node) => node switch

@@ -84,11 +84,17 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
     {
         var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
-            .Select(c => new { Card = c, Merchant = db.Terminals.Where(t => t.Id == terminalId).Select(t => new { t.Name, t.Category }).FirstOrDefault() })
+            // Two scalar subqueries (an object-valued one would need APPLY, which SQLite lacks).
+            .Select(c => new
+            {
+                Card = c,
+                MerchantName = db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Name).FirstOrDefault(),
+                MerchantCategory = db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Category).FirstOrDefault(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, "This card does not exist.");
-        if (found.Merchant is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
-        return Result.Success((found.Card, new PaymentMerchant(terminalId, found.Merchant.Name, found.Merchant.Category)));
+        if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+        return Result.Success((found.Card, new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory)));
     }
 
     public const string UnknownMerchant = "Choose a merchant from the list.";

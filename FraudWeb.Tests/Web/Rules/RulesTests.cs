@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Reports;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Rules;
+
+/// <summary>
+/// Rules and lists decide submitted payments beside the model (issue 14). The model's risk is set per payment
+/// (<see cref="ControlledRiskModel"/>), so what the rules change is visible; every rule matches one exact amount so the
+/// tests of this class do not decide each other's payments.
+/// </summary>
+public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+{
+    private const double Approve = ControlledRiskModel.ApprovedProbability;
+    private const double Block = 0.95;
+
+    [Fact]
+    public async Task Submit_EnabledReviewRuleMatches_HeldWithRuleNamedForStaffOnlyAndModelScoreKept()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var ruleId = await analyst.EnabledRuleAsync("Exact 13.57", RuleAction.Review, "amount = 13.57");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        var matched = await factory.PayAtRiskAsync(holder, card, 13.57m, Approve);
+        var other = await factory.PayAtRiskAsync(holder, card, 13.58m, Approve);
+
+        var held = await factory.TransactionAsync(matched);
+        Assert.Equal(Decision.Review, held.Verdict!.Decision);
+        Assert.Equal(ruleId, held.Verdict.RuleId);
+        Assert.Equal($"Rule {RuleSteps.Id(ruleId)} v1 'Exact 13.57' (review)", held.Verdict.DecidedBy);
+        Assert.Equal(5, held.Verdict.RiskScore);
+        var approved = await factory.TransactionAsync(other);
+        Assert.Equal(Decision.Approved, approved.Verdict!.Decision);
+        Assert.Null(approved.Verdict.DecidedBy);
+        var queue = await Html.GetPageAsync(analyst.Client, "/Review?page=1");
+        var item = queue.QuerySelector($"[data-testid=review-item][data-transaction-id='{RuleSteps.Id(matched)}']");
+        Assert.Contains("'Exact 13.57'", item!.QuerySelector("[data-testid=decided-by]")!.TextContent, StringComparison.Ordinal);
+        var holderPage = await holder.DetailsAsync(matched);
+        Assert.DoesNotContain("Exact 13.57", holderPage.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submit_AllowRuleMatches_ApprovedDespiteModelsDecline()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var ruleId = await analyst.EnabledRuleAsync("Trusted 15.43", RuleAction.Allow, "amount = 15.43");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        var allowed = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 15.43m, Block));
+        var declined = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 15.44m, Block));
+
+        Assert.Equal(Decision.Approved, allowed.Verdict!.Decision);
+        Assert.Equal(ruleId, allowed.Verdict.RuleId);
+        Assert.Equal(95, allowed.Verdict.RiskScore);
+        Assert.Equal(Decision.Declined, declined.Verdict!.Decision);
+        Assert.Null(declined.Verdict.RuleId);
+        Assert.Equal(15.43m, await factory.BalanceAsync(card));
+    }
+
+    [Fact]
+    public async Task Submit_BlockRuleAndReviewRuleMatch_BlockWinsAndRefusalSaysNothingAboutRules()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await analyst.EnabledRuleAsync("Review 17.31", RuleAction.Review, "amount = 17.31");
+        var blockId = await analyst.EnabledRuleAsync("Block 17.31", RuleAction.Block, "amount > 17.3 and amount < 17.32");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        var payment = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 17.31m, Approve));
+
+        Assert.Equal(Decision.Declined, payment.Verdict!.Decision);
+        Assert.Equal(blockId, payment.Verdict.RuleId);
+        Assert.Equal(DeclineReasons.HighRisk, payment.Verdict.DeclineReason);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+    }
+
+    [Fact]
+    public async Task Submit_DraftOrDisabledRule_DoesNotDecide()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await analyst.CreateRuleAsync("Draft 14.21", RuleAction.Block, "amount = 14.21");
+        var disabled = await analyst.EnabledRuleAsync("Disabled 14.22", RuleAction.Block, "amount = 14.22");
+        await analyst.PressAsync(disabled, "Disable");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        var draft = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 14.21m, Approve));
+        var off = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 14.22m, Approve));
+
+        Assert.Equal(Decision.Approved, draft.Verdict!.Decision);
+        Assert.Equal(Decision.Approved, off.Verdict!.Decision);
+    }
+
+    [Fact]
+    public async Task Enable_VersionNotBacktested_RefusedAndEveryChangeVersionedAndAudited()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("Versioned 18.11", RuleAction.Block, "amount = 18.11");
+
+        var refused = await analyst.PressAsync(id, "Enable");
+        Assert.Equal("Backtest version 1 before enabling it.", refused.QuerySelector("[data-testid=rule-error]")!.TextContent.Trim());
+        await analyst.BacktestAsync(id, 7);
+        await analyst.PressAsync(id, "Enable");
+        var edit = await Html.SubmitAsync(analyst.Client, $"/Rules/Edit/{RuleSteps.Id(id)}", new Dictionary<string, string>
+        {
+            ["Name"] = "Versioned 18.12",
+            ["Action"] = nameof(RuleAction.Block),
+            ["Expression"] = "amount = 18.12",
+            ["RowVersion"] = await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.RowVersion.ToString()).SingleAsync()),
+        }, $"/Rules/Edit/{RuleSteps.Id(id)}");
+        Assert.Equal(HttpStatusCode.Redirect, edit.StatusCode);
+
+        var rule = await factory.QueryAsync(db => db.Rules.Include(r => r.Versions).SingleAsync(r => r.Id == id));
+        Assert.Equal(2, rule.Version);
+        Assert.Equal(RuleStatus.Draft, rule.Status);
+        Assert.Equal(["amount = 18.11", "amount = 18.12"], rule.Versions.OrderBy(v => v.Version).Select(v => v.Expression));
+        var secondEnable = await analyst.PressAsync(id, "Enable");
+        Assert.Equal("Backtest version 2 before enabling it.", secondEnable.QuerySelector("[data-testid=rule-error]")!.TextContent.Trim());
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var payment = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 18.11m, Approve));
+        Assert.Equal(Decision.Approved, payment.Verdict!.Decision);
+        var actions = await factory.QueryAsync(db => db.Set<AuditEntry>()
+            .Where(a => a.TargetType == "rule" && a.TargetId == RuleSteps.Id(id)).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal([AuditActions.RuleCreate, AuditActions.RuleBacktest, AuditActions.RuleEnable, AuditActions.RuleEdit], actions);
+    }
+
+    [Fact]
+    public async Task Create_ExpressionDoesNotParse_ErrorNamesPositionAndNothingIsStored()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var before = await factory.QueryAsync(db => db.Rules.CountAsync());
+
+        var response = await analyst.SubmitRuleAsync("Broken", RuleAction.Review, "amount > 500 and amont < 3");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal(["Position 18: 'amont' is not a name rules know; did you mean amount?"], Html.ValidationMessages(page));
+        Assert.Equal("amount > 500 and amont < 3", page.QuerySelector("textarea[name=Expression]")!.TextContent.Trim());
+        Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Submit_CardOnBlockListThenRemoved_DeclinedNamingTheListThenApproved()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await analyst.CreateListAsync("stolen_cards_test", RuleListKind.Card, RuleListPurpose.Block);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var last4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Last4).SingleAsync());
+        var search = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}?q={last4}");
+        Assert.Contains(search.QuerySelectorAll("[data-testid=candidate] input[name=Entry]"), e => e.GetAttribute("value") == RuleSteps.Id(card));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Card reported stolen by phone")).StatusCode);
+        var blocked = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 19.01m, Approve));
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.SingleAsync(e => e.ListId == listId));
+        var removal = await Html.SubmitAsync(analyst.Client, $"/RuleLists/Remove/{RuleSteps.Id(listId)}",
+            new Dictionary<string, string> { ["EntryId"] = RuleSteps.Id(entry.Id), ["Reason"] = "Holder found the card" }, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
+        var after = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 19.02m, Approve));
+
+        Assert.Equal(Decision.Declined, blocked.Verdict!.Decision);
+        Assert.Equal("Block list 'stolen_cards_test'", blocked.Verdict.DecidedBy);
+        Assert.Equal(HttpStatusCode.Redirect, removal.StatusCode);
+        Assert.Equal(Decision.Approved, after.Verdict!.Decision);
+        var stored = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.Id == entry.Id));
+        Assert.Equal(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Fingerprint).SingleAsync()), stored.Value);
+        Assert.Equal(("Card reported stolen by phone", "Holder found the card"), (stored.AddedReason, stored.RemovedReason));
+        Assert.DoesNotContain(last4 + last4, stored.Label, StringComparison.Ordinal);
+        var audited = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId))
+            .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal([AuditActions.ListCreate, AuditActions.ListAdd, AuditActions.ListRemove], audited);
+    }
+
+    [Fact]
+    public async Task Submit_ReviewRuleOnReferenceListOfMerchants_HoldsOnlyAtListedMerchant()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await analyst.CreateListAsync("watched_merchants", RuleListKind.Merchant, RuleListPurpose.Reference);
+        var watched = await Merchants.OrdinaryAsync(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(watched), "Skimmer found on site")).StatusCode);
+        var ruleId = await analyst.EnabledRuleAsync("Watched merchant 21.5", RuleAction.Review, "merchant in @watched_merchants and amount >= 21.5 and amount < 21.6");
+        var elsewhere = await factory.QueryAsync(db => db.Terminals.Where(t => t.Id != watched).OrderBy(t => t.Id).Select(t => t.Id).FirstAsync());
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        factory.Risk.Probability = Approve;
+        long atWatched, atOther;
+        try
+        {
+            atWatched = await holder.PayAndGetIdAsync(card, watched, 21.55m);
+            atOther = await holder.PayAndGetIdAsync(card, elsewhere, 21.55m);
+        }
+        finally
+        {
+            factory.Risk.Probability = ControlledRiskModel.HeldProbability;
+        }
+
+        Assert.Equal(ruleId, (await factory.TransactionAsync(atWatched)).Verdict!.RuleId);
+        Assert.Equal(Decision.Review, (await factory.TransactionAsync(atWatched)).Verdict!.Decision);
+        Assert.Equal(Decision.Approved, (await factory.TransactionAsync(atOther)).Verdict!.Decision);
+    }
+
+    [Fact]
+    public async Task Backtest_AmountAndHourRule_FiguresEqualCountsTakenFromStoredHistory()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("Big at night", RuleAction.Review, "amount > 120 and hour < 6");
+
+        await analyst.BacktestAsync(id, 20);
+
+        var backtest = await factory.QueryAsync(db => db.RuleBacktests.AsNoTracking().SingleAsync(b => b.RuleId == id));
+        var period = await factory.QueryAsync(db => db.Transactions.AsNoTracking()
+            .Where(t => t.TimestampUtc > backtest.FromUtc && t.TimestampUtc <= backtest.ToUtc)
+            .Select(t => new { t.Id, t.Amount, t.TimestampUtc, t.Label }).ToListAsync());
+        var matched = period.Where(t => t.Amount > 120m && t.TimestampUtc.Hour < 6).ToList();
+        Assert.True(matched.Count > 10, "The seeded history should hold big night-time payments.");
+        Assert.Equal(period.Count, backtest.Evaluated);
+        Assert.Equal(matched.Count, backtest.Matched);
+        Assert.Equal(matched.Count(t => t.Label == FraudLabel.Fraud), backtest.MatchedFraud);
+        Assert.Equal(matched.Count(t => t.Label == FraudLabel.Legitimate), backtest.MatchedLegitimate);
+        Assert.Equal(matched.Sum(t => t.Amount), backtest.MatchedAmount);
+        Assert.Equal(matched.Where(t => t.Label == FraudLabel.Fraud).Sum(t => t.Amount), backtest.MatchedFraudAmount);
+        Assert.Equal(period.Count(t => t.Label == FraudLabel.Fraud), backtest.FraudInPeriod);
+        Assert.Equal(matched.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20).Select(t => t.Id), backtest.Sample);
+        var page = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+        Assert.Equal(matched.Count.ToString(CultureInfo.InvariantCulture), page.QuerySelector("[data-testid=bt-matched]")!.TextContent);
+        Assert.Equal(20, page.QuerySelectorAll("[data-testid=bt-sample] tbody tr").Length);
+        Assert.Null(page.QuerySelector("[data-testid=enable][disabled]"));
+    }
+}
