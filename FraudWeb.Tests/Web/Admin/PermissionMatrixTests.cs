@@ -27,7 +27,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     private static readonly Dictionary<string, string[]> Grants = new(StringComparer.Ordinal)
     {
         [Roles.Customer] = ["transactions.submit", "reports.create"],
-        [Roles.Analyst] = ["reports.review", "models.view", "models.retrain"],
+        [Roles.Analyst] = ["reports.review", "models.view", "models.retrain", "rules.manage"],
         [Roles.Admin] = ["models.view", "models.retrain", "models.manage", "users.manage", "audit.read"],
     };
 
@@ -63,6 +63,16 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST ApiKeys.Revoke"] = (0, 404),
         ["POST AdminApiKeys.Create"] = (0, 200),
         ["POST AdminApiKeys.Revoke"] = (0, 404),
+        ["POST Rules.Create"] = (0, 200),
+        ["GET Rules.Details"] = (0, 404),
+        ["GET Rules.Edit"] = (0, 404),
+        ["POST Rules.Edit"] = (0, 404),
+        ["POST Rules.Enable"] = (0, 404),
+        ["POST Rules.Disable"] = (0, 404),
+        ["POST RuleLists.Create"] = (0, 200),
+        ["GET RuleLists.Details"] = (0, 404),
+        ["POST RuleLists.Add"] = (0, 404),
+        ["POST RuleLists.Remove"] = (0, 404),
     };
 
     /// <summary>"METHOD Controller.Action" to who may use it: anyone, any signed-in user, or holders of a permission.</summary>
@@ -119,6 +129,20 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET AdminRoles.Index"] = Permissions.UsersManage,
         ["POST AdminRoles.Permissions"] = Permissions.UsersManage,
         ["GET AdminAudit.Index"] = Permissions.AuditRead,
+        ["GET Rules.Index"] = Permissions.RulesManage,
+        ["GET Rules.Create"] = Permissions.RulesManage,
+        ["POST Rules.Create"] = Permissions.RulesManage,
+        ["GET Rules.Details"] = Permissions.RulesManage,
+        ["GET Rules.Edit"] = Permissions.RulesManage,
+        ["POST Rules.Edit"] = Permissions.RulesManage,
+        ["POST Rules.Backtest"] = Permissions.RulesManage,
+        ["POST Rules.Enable"] = Permissions.RulesManage,
+        ["POST Rules.Disable"] = Permissions.RulesManage,
+        ["GET RuleLists.Create"] = Permissions.RulesManage,
+        ["POST RuleLists.Create"] = Permissions.RulesManage,
+        ["GET RuleLists.Details"] = Permissions.RulesManage,
+        ["POST RuleLists.Add"] = Permissions.RulesManage,
+        ["POST RuleLists.Remove"] = Permissions.RulesManage,
         ["GET Reports.New"] = Permissions.ReportsCreate,
         ["POST Reports.New"] = Permissions.ReportsCreate,
         ["GET Review.Index"] = Permissions.ReportsReview,
