@@ -130,6 +130,65 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.True(_consoleErrors.Count == 0, string.Join(" | ", _consoleErrors));
     }
 
+    [Fact]
+    public async Task Analyst_WritesBacktestsAndEnablesRule_NextMatchingPaymentHeldWithRuleNamed()
+    {
+        // Arrange: the model would approve; an analyst and a card holder
+        var factory = heldHost.Factory;
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var analystEmail = await CreateAnalystAsync(factory);
+        var analystPage = await NewPageAsync(heldHost);
+        var holderPage = await NewPageAsync(heldHost);
+        await RegisterWithCardAsync(holderPage, factory);
+
+        // Act: the analyst writes a rule, with a typo first
+        await SignInAsync(analystPage, factory, analystEmail);
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Rules", Exact = true }).ClickAsync();
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Write a rule" }).ClickAsync();
+        await analystPage.GetByLabel("Name").FillAsync("Exactly 432.10");
+        await analystPage.GetByLabel("Review (hold for an analyst)").CheckAsync();
+        await analystPage.GetByLabel("Condition").FillAsync("amount = 432.10 and risk_scor < 60");
+        await analystPage.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        Assert.Equal("Position 21: 'risk_scor' is not a name rules know; did you mean risk_score?",
+            (await analystPage.GetByTestId("expression-error").InnerTextAsync()).Trim());
+        await Shot(analystPage, "rules-01-parse-error");
+        await analystPage.GetByLabel("Condition").FillAsync("amount = 432.10 and risk_score < 60");
+        await analystPage.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await AtAsync(analystPage, new Regex("/Rules/Details/\\d+$"), "the rule's page");
+        Assert.True(await analystPage.GetByTestId("enable").IsDisabledAsync(), "A draft that was never backtested must not be enabled.");
+
+        // Act: backtests it over 30 days, then enables it
+        await analystPage.GetByLabel("Payments of the last").FillAsync("30");
+        await analystPage.GetByRole(AriaRole.Button, new() { Name = "Backtest v1" }).ClickAsync();
+        await analystPage.GetByTestId("backtest-result").WaitForAsync();
+        Assert.True(int.Parse(await analystPage.GetByTestId("bt-evaluated").InnerTextAsync(), CultureInfo.InvariantCulture) > 0);
+        await Shot(analystPage, "rules-02-backtested");
+        await analystPage.GetByRole(AriaRole.Button, new() { Name = "Enable v1" }).ClickAsync();
+        await analystPage.GetByRole(AriaRole.Status).Filter(new() { HasText = "The rule is enabled" }).WaitForAsync();
+        Assert.Equal("enabled", (await analystPage.GetByTestId("rule-status").InnerTextAsync()).Trim());
+
+        // Act: the card holder pays that amount, which the model alone would approve
+        heldHost.Risk.Probability = ControlledRiskModel.ApprovedProbability;
+        long id;
+        try
+        {
+            id = await PayAsync(holderPage, merchant, "432.10");
+        }
+        finally
+        {
+            heldHost.Risk.Probability = ControlledRiskModel.HeldProbability;
+        }
+
+        // Assert: held for review, and the analyst's queue names the rule
+        await holderPage.GetByRole(AriaRole.Heading, new() { Name = "Held for review" }).WaitForAsync();
+        Assert.DoesNotContain("Exactly 432.10", await holderPage.InnerTextAsync("body"), StringComparison.Ordinal);
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
+        var item = await QueueItemAsync(analystPage, id);
+        Assert.Contains("'Exactly 432.10' (review) held this payment", await item.GetByTestId("decided-by").InnerTextAsync(), StringComparison.Ordinal);
+        await Shot(analystPage, "rules-03-held-by-rule");
+        Assert.True(_consoleErrors.Count == 0, string.Join(" | ", _consoleErrors));
+    }
+
     private async Task<IPage> NewPageAsync(BrowserHost browserHost)
     {
         var page = await browserHost.NewPageAsync();
