@@ -91,6 +91,7 @@ public class FraudRule
 
     public void Enable(string actorId, DateTime nowUtc)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         if (Status == RuleStatus.Enabled) throw new DomainException("This rule is already enabled.", DomainErrorCode.StateChanged);
         if (!IsBacktested) throw new DomainException($"Backtest version {Version} before enabling it.");
         Status = RuleStatus.Enabled;
@@ -99,6 +100,7 @@ public class FraudRule
 
     public void Disable(string actorId, DateTime nowUtc)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         if (Status != RuleStatus.Enabled) throw new DomainException("This rule is not enabled.", DomainErrorCode.StateChanged);
         Status = RuleStatus.Disabled;
         Touch(actorId, nowUtc);

@@ -39,8 +39,8 @@ internal static class RuleCompiler
 
     private static Expression Binary(BinaryNode node)
     {
-        var left = Build(node.Left);
-        var right = Build(node.Right);
+        var left = AsFeature(node.Right, node.Left) ?? Build(node.Left);
+        var right = AsFeature(node.Left, node.Right) ?? Build(node.Right);
         if (node.Left.Type == RuleValueType.Text)
         {
             var equal = Expression.Call(TextEquals, left, right, Expression.Constant(StringComparison.OrdinalIgnoreCase));
@@ -71,9 +71,19 @@ internal static class RuleCompiler
             var texts = new HashSet<string>(node.Items.Cast<TextNode>().Select(t => t.Value), StringComparer.OrdinalIgnoreCase);
             return Expression.Call(Expression.Constant(texts), TextSetContains, Build(node.Operand));
         }
-        var numbers = new HashSet<double>(node.Items.Cast<NumberNode>().Select(n => n.Value));
+        var feature = IsFeature(node.Operand);
+        var numbers = new HashSet<double>(node.Items.Cast<NumberNode>().Select(n => feature ? (double)(float)n.Value : n.Value));
         return Expression.Call(Expression.Constant(numbers), NumberSetContains, Build(node.Operand));
     }
+
+    /// <summary>
+    /// Features are stored as float: a literal compared with one is rounded to float the same way, so
+    /// <c>terminal_risk_7day &lt;= 0.3</c> holds for a stored 0.3 (0.3f is 0.30000001 as a double).
+    /// </summary>
+    private static ConstantExpression? AsFeature(RuleNode other, RuleNode node) =>
+        node is NumberNode number && IsFeature(other) ? Expression.Constant((double)(float)number.Value) : null;
+
+    private static bool IsFeature(RuleNode node) => node is NameNode name && RuleVocabulary.FeatureIndex(name.Name.Name) >= 0;
 
     private static Expression Read(RuleName name)
     {

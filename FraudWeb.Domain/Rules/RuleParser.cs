@@ -1,50 +1,34 @@
+using Superpower;
+using Superpower.Model;
 using System.Globalization;
 
 namespace FraudWeb.Domain.Rules;
 
 /// <summary>
-/// Recursive descent over the rule grammar, checking types as it goes (docs/rules.md has the grammar):
-/// <code>
-/// rule       := or
-/// or         := and ("or" and)*
-/// and        := not ("and" not)*
-/// not        := "not" not | comparison
-/// comparison := sum [ ("&lt;" | "&lt;=" | "&gt;" | "&gt;=" | "=" | "==" | "!=" | "&lt;&gt;") sum
-///                   | ["not"] "in" ( "@" list | "(" literal ("," literal)* ")" ) ]
-/// sum        := product (("+" | "-") product)*
-/// product    := unary (("*" | "/") unary)*
-/// unary      := "-" unary | value
-/// value      := number | 'text' | "text" | true | false | name | "(" or ")"
-/// </code>
+/// Parses a rule with <see cref="RuleGrammar"/> (Superpower), then checks every name, list and type on the tree,
+/// so what is saved always compiles and means what it says. Errors carry the 1-based character position.
 /// </summary>
-internal sealed class RuleParser
+internal static class RuleParser
 {
     public const int MaxLength = RuleParserLimits.MaxLength;
     private const int MaxDepth = 40;
-
-    private readonly List<Token> _tokens;
-    private readonly IReadOnlyDictionary<string, RuleListKind> _lists;
-    private int _next;
-    private int _depth;
-
-    private RuleParser(List<Token> tokens, IReadOnlyDictionary<string, RuleListKind> lists)
-    {
-        _tokens = tokens;
-        _lists = lists;
-    }
 
     public static RuleNode Parse(string text, IReadOnlyDictionary<string, RuleListKind> lists)
     {
         ArgumentNullException.ThrowIfNull(lists);
         if (string.IsNullOrWhiteSpace(text)) throw Fail(1, "Write a condition, for example amount > 500 and card_age_days < 7.");
         if (text.Length > MaxLength) throw Fail(MaxLength + 1, $"A rule has at most {MaxLength} characters.");
-        var parser = new RuleParser(RuleLexer.Tokenize(text), lists);
-        var root = parser.ParseOr();
-        var end = parser.Peek;
-        if (end.Kind != TokenKind.End)
+        var tokens = RuleGrammar.Tokenizer.TryTokenize(text);
+        if (!tokens.HasValue) throw TokenError(text, tokens.ErrorPosition.HasValue ? tokens.ErrorPosition.Absolute : text.Length);
+        CheckDepth(tokens.Value);
+        var parsed = RuleGrammar.Rule.TryParse(tokens.Value);
+        if (!parsed.HasValue)
         {
-            throw Fail(end.Position, $"Expected 'and', 'or' or the end of the rule, found {Describe(end)}.");
+            var position = parsed.ErrorPosition.HasValue ? parsed.ErrorPosition.Absolute + 1 : text.Length + 1;
+            var message = parsed.FormatErrorMessageFragment();
+            throw Fail(position, char.ToUpperInvariant(message[0]) + message[1..] + ".");
         }
+        var root = new Checker(lists).Check(parsed.Value);
         if (root.Type != RuleValueType.Boolean)
         {
             throw Fail(root.Position, "A rule must be a condition that is true or false, for example amount > 500.");
@@ -52,217 +36,156 @@ internal sealed class RuleParser
         return root;
     }
 
-    private Token Peek => _tokens[_next];
-
-    private Token Take() => _tokens[_next++];
-
-    private RuleNode ParseOr()
+    /// <summary>Our words for what the tokenizer cannot read: an unclosed quote or a character rules do not use.</summary>
+    private static RuleSyntaxException TokenError(string text, int index)
     {
-        var left = ParseAnd();
-        while (Peek.Kind == TokenKind.Or)
-        {
-            var op = Take();
-            var right = ParseAnd();
-            left = new BinaryNode(op.Position, RuleOperator.Or, RequireBoolean(left, op), RequireBoolean(right, op), RuleValueType.Boolean);
-        }
-        return left;
+        if (index >= text.Length) return Fail(text.Length + 1, "Unexpected end of the rule.");
+        var c = text[index];
+        return c is '\'' or '"'
+            ? Fail(index + 1, $"This text has no closing {c}.")
+            : Fail(index + 1, $"'{c}' is not allowed in a rule (use names, numbers, quoted text, comparisons, and/or/not, in @list).");
     }
 
-    private RuleNode ParseAnd()
+    /// <summary>Parentheses and prefix operators nest at most <see cref="MaxDepth"/> deep: the parser recurses on them.</summary>
+    private static void CheckDepth(TokenList<RuleToken> tokens)
     {
-        var left = ParseNot();
-        while (Peek.Kind == TokenKind.And)
+        var depth = 0;
+        var prefixes = 0;
+        foreach (var token in tokens)
         {
-            var op = Take();
-            var right = ParseNot();
-            left = new BinaryNode(op.Position, RuleOperator.And, RequireBoolean(left, op), RequireBoolean(right, op), RuleValueType.Boolean);
-        }
-        return left;
-    }
-
-    private RuleNode ParseNot()
-    {
-        if (Peek.Kind != TokenKind.Not) return ParseComparison();
-        var op = Take();
-        Enter(op);
-        var operand = ParseNot();
-        _depth--;
-        return new UnaryNode(op.Position, RuleOperator.Not, RequireBoolean(operand, op), RuleValueType.Boolean);
-    }
-
-    private RuleNode ParseComparison()
-    {
-        var left = ParseSum();
-        var token = Peek;
-        if (token.Kind == TokenKind.In || (token.Kind == TokenKind.Not && _tokens[_next + 1].Kind == TokenKind.In))
-        {
-            var negated = token.Kind == TokenKind.Not;
-            if (negated) Take();
-            Take();
-            return Peek.Kind == TokenKind.ListRef ? ParseListMembership(left, token, negated) : ParseSetMembership(left, token, negated);
-        }
-        var op = token.Kind switch
-        {
-            TokenKind.Less => RuleOperator.Less,
-            TokenKind.LessEqual => RuleOperator.LessEqual,
-            TokenKind.Greater => RuleOperator.Greater,
-            TokenKind.GreaterEqual => RuleOperator.GreaterEqual,
-            TokenKind.Equal => RuleOperator.Equal,
-            TokenKind.NotEqual => RuleOperator.NotEqual,
-            _ => (RuleOperator?)null,
-        };
-        if (op is null)
-        {
-            if (left.Type == RuleValueType.Card) throw Fail(left.Position, "card can only be tested against a card list: card in @list_name.");
-            return left;
-        }
-        Take();
-        var right = ParseSum();
-        CheckComparable(left, right, op.Value, token);
-        return new BinaryNode(token.Position, op.Value, left, right, RuleValueType.Boolean);
-    }
-
-    private ListNode ParseListMembership(RuleNode left, Token inToken, bool negated)
-    {
-        var list = Take();
-        if (!_lists.TryGetValue(list.Text, out var kind))
-        {
-            throw Fail(list.Position, $"There is no list named @{list.Text}.");
-        }
-        if (left is not NameNode { Name.ListKind: { } leftKind } name)
-        {
-            throw Fail(left.Position, "Only card, merchant or merchant_category can be tested against a list.");
-        }
-        if (leftKind != kind)
-        {
-            throw Fail(list.Position, $"@{list.Text} is a {KindText(kind)} list; {name.Name.Name} can only be tested against a {KindText(leftKind)} list.");
-        }
-        return new ListNode(inToken.Position, left, list.Text, negated);
-    }
-
-    private SetNode ParseSetMembership(RuleNode left, Token inToken, bool negated)
-    {
-        if (left.Type is not (RuleValueType.Number or RuleValueType.Text))
-        {
-            throw Fail(left.Position, left.Type == RuleValueType.Card
-                ? "card can only be tested against a card list: card in @list_name."
-                : "Only a number or a text can be tested against a set of values.");
-        }
-        Expect(TokenKind.OpenParen, "'(' or '@' after 'in' (a set of values or a list)");
-        var items = new List<RuleNode>();
-        do
-        {
-            var item = Take();
-            RuleNode node = item.Kind switch
+            depth += token.Kind == RuleToken.OpenParen ? 1 : token.Kind == RuleToken.CloseParen ? -1 : 0;
+            prefixes = token.Kind is RuleToken.Not or RuleToken.Minus or RuleToken.OpenParen ? prefixes + 1 : 0;
+            if (depth > MaxDepth || prefixes > MaxDepth)
             {
-                TokenKind.Number => new NumberNode(item.Position, item.Number),
-                TokenKind.Text => new TextNode(item.Position, item.Text),
-                TokenKind.Minus when Peek.Kind == TokenKind.Number => new NumberNode(item.Position, -Take().Number),
-                _ => throw Fail(item.Position, $"Expected a number or a quoted text in the set, found {Describe(item)}."),
-            };
-            if (node.Type != left.Type) throw Fail(item.Position, $"The set's values must be {TypeText(left.Type)}s, like {Name(left)}.");
-            CheckKnownValue(left, node);
-            items.Add(node);
+                throw Fail(token.Position.Absolute + 1, $"The rule is nested more than {MaxDepth} levels deep.");
+            }
         }
-        while (Peek.Kind == TokenKind.Comma && Take().Kind == TokenKind.Comma);
-        Expect(TokenKind.CloseParen, "',' or ')' in the set of values");
-        return new SetNode(inToken.Position, left, items, negated);
     }
 
-    private RuleNode ParseSum()
+    /// <summary>Names, lists and types: turns the parsed tree into the typed tree the compiler takes.</summary>
+    private sealed class Checker(IReadOnlyDictionary<string, RuleListKind> lists)
     {
-        var left = ParseProduct();
-        while (Peek.Kind is TokenKind.Plus or TokenKind.Minus)
+        public RuleNode Check(Syntax syntax) => syntax switch
         {
-            var op = Take();
-            var right = ParseProduct();
-            left = new BinaryNode(op.Position, op.Kind == TokenKind.Plus ? RuleOperator.Add : RuleOperator.Subtract,
-                RequireNumber(left, op), RequireNumber(right, op), RuleValueType.Number);
-        }
-        return left;
-    }
+            NumberSyntax n => new NumberNode(n.Position, n.Value),
+            TextSyntax t => new TextNode(t.Position, t.Value),
+            BooleanSyntax b => new BooleanNode(b.Position, b.Value),
+            NameSyntax n => RuleVocabulary.TryGet(n.Name.ToLowerInvariant(), out var name) ? new NameNode(n.Position, name)
+                : throw Fail(n.Position, $"'{n.Name}' is not a name rules know{Suggestion(n.Name)}"),
+            UnarySyntax { Operator: RuleToken.Not } u => new UnaryNode(u.Position, RuleOperator.Not, RequireBoolean(Operand(u), u.OperatorText), RuleValueType.Boolean),
+            UnarySyntax u => new UnaryNode(u.Position, RuleOperator.Negate, RequireNumber(Operand(u), u.OperatorText), RuleValueType.Number),
+            BinarySyntax b => Binary(b),
+            ListSyntax l => List(l),
+            SetSyntax s => Set(s),
+            _ => throw new InvalidOperationException($"Unknown syntax {syntax.GetType().Name}."),
+        };
 
-    private RuleNode ParseProduct()
-    {
-        var left = ParseUnary();
-        while (Peek.Kind is TokenKind.Star or TokenKind.Slash)
+        private RuleNode Operand(UnarySyntax unary)
         {
-            var op = Take();
-            var right = ParseUnary();
-            left = new BinaryNode(op.Position, op.Kind == TokenKind.Star ? RuleOperator.Multiply : RuleOperator.Divide,
-                RequireNumber(left, op), RequireNumber(right, op), RuleValueType.Number);
+            var operand = Check(unary.Operand);
+            if (operand.Type == RuleValueType.Card) throw CardOutsideList(operand.Position);
+            return operand;
         }
-        return left;
-    }
 
-    private RuleNode ParseUnary()
-    {
-        if (Peek.Kind != TokenKind.Minus) return ParseValue();
-        var op = Take();
-        Enter(op);
-        var operand = ParseUnary();
-        _depth--;
-        return new UnaryNode(op.Position, RuleOperator.Negate, RequireNumber(operand, op), RuleValueType.Number);
-    }
-
-    private RuleNode ParseValue()
-    {
-        var token = Take();
-        switch (token.Kind)
+        private BinaryNode Binary(BinarySyntax syntax)
         {
-            case TokenKind.Number:
-                return new NumberNode(token.Position, token.Number);
-            case TokenKind.Text:
-                return new TextNode(token.Position, token.Text);
-            case TokenKind.True:
-            case TokenKind.False:
-                return new BooleanNode(token.Position, token.Kind == TokenKind.True);
-            case TokenKind.Name:
-                if (RuleVocabulary.TryGet(token.Text.ToLowerInvariant(), out var name)) return new NameNode(token.Position, name);
-                throw Fail(token.Position, $"'{token.Text}' is not a name rules know{Suggestion(token.Text)}");
-            case TokenKind.OpenParen:
-                Enter(token);
-                var inner = ParseOr();
-                _depth--;
-                Expect(TokenKind.CloseParen, "')' to close the '(' at position " + token.Position.ToString(CultureInfo.InvariantCulture));
-                return inner;
-            case TokenKind.ListRef:
-                throw Fail(token.Position, $"A list is used after 'in': card in @{token.Text}.");
-            default:
-                throw Fail(token.Position, $"Expected a value (a number, a quoted text, a name or '('), found {Describe(token)}.");
+            var left = Check(syntax.Left);
+            var right = Check(syntax.Right);
+            var op = syntax.OperatorText;
+            switch (syntax.Operator)
+            {
+                case RuleToken.And:
+                case RuleToken.Or:
+                    return new BinaryNode(syntax.Position, syntax.Operator == RuleToken.And ? RuleOperator.And : RuleOperator.Or,
+                        RequireBoolean(left, op), RequireBoolean(right, op), RuleValueType.Boolean);
+                case RuleToken.Plus:
+                case RuleToken.Minus:
+                case RuleToken.Star:
+                case RuleToken.Slash:
+                    var arithmetic = syntax.Operator switch
+                    {
+                        RuleToken.Plus => RuleOperator.Add,
+                        RuleToken.Minus => RuleOperator.Subtract,
+                        RuleToken.Star => RuleOperator.Multiply,
+                        _ => RuleOperator.Divide,
+                    };
+                    return new BinaryNode(syntax.Position, arithmetic, RequireNumber(left, op), RequireNumber(right, op), RuleValueType.Number);
+                default:
+                    var comparison = syntax.Operator switch
+                    {
+                        RuleToken.Less => RuleOperator.Less,
+                        RuleToken.LessEqual => RuleOperator.LessEqual,
+                        RuleToken.Greater => RuleOperator.Greater,
+                        RuleToken.GreaterEqual => RuleOperator.GreaterEqual,
+                        RuleToken.Equal => RuleOperator.Equal,
+                        _ => RuleOperator.NotEqual,
+                    };
+                    CheckComparable(left, right, comparison, syntax.Position, op);
+                    return new BinaryNode(syntax.Position, comparison, left, right, RuleValueType.Boolean);
+            }
+        }
+
+        private ListNode List(ListSyntax syntax)
+        {
+            var left = Check(syntax.Operand);
+            if (!lists.TryGetValue(syntax.ListName, out var kind))
+            {
+                throw Fail(syntax.ListPosition, $"There is no list named @{syntax.ListName}.");
+            }
+            if (left is not NameNode { Name.ListKind: { } leftKind } name)
+            {
+                throw Fail(left.Position, "Only card, merchant or merchant_category can be tested against a list.");
+            }
+            if (leftKind != kind)
+            {
+                throw Fail(syntax.ListPosition, $"@{syntax.ListName} is a {KindText(kind)} list; {name.Name.Name} can only be tested against a {KindText(leftKind)} list.");
+            }
+            return new ListNode(syntax.Position, left, syntax.ListName, syntax.Negated);
+        }
+
+        private SetNode Set(SetSyntax syntax)
+        {
+            var left = Check(syntax.Operand);
+            if (left.Type is not (RuleValueType.Number or RuleValueType.Text))
+            {
+                throw left.Type == RuleValueType.Card ? CardOutsideList(left.Position)
+                    : Fail(left.Position, "Only a number or a text can be tested against a set of values.");
+            }
+            var items = new List<RuleNode>(syntax.Items.Count);
+            foreach (var item in syntax.Items)
+            {
+                var node = Check(item);
+                if (node.Type != left.Type) throw Fail(node.Position, $"The set's values must be {TypeText(left.Type)}s, like {Name(left)}.");
+                CheckKnownValue(left, node);
+                items.Add(node);
+            }
+            return new SetNode(syntax.Position, left, items, syntax.Negated);
         }
     }
 
-    private void Enter(Token token)
-    {
-        if (++_depth > MaxDepth) throw Fail(token.Position, $"The rule is nested more than {MaxDepth} levels deep.");
-    }
+    private static RuleSyntaxException CardOutsideList(int position) => Fail(position, "card can only be tested against a card list: card in @list_name.");
 
-    private void Expect(TokenKind kind, string what)
-    {
-        var token = Take();
-        if (token.Kind != kind) throw Fail(token.Position, $"Expected {what}, found {Describe(token)}.");
-    }
+    private static RuleNode RequireBoolean(RuleNode node, string op) => node.Type == RuleValueType.Boolean ? node
+        : node.Type == RuleValueType.Card ? throw CardOutsideList(node.Position)
+        : throw Fail(node.Position, $"'{op}' joins conditions (true or false); {Name(node)} is {Article(node.Type)}. Compare it first, for example amount > 500.");
 
-    private static RuleNode RequireBoolean(RuleNode node, Token op) => node.Type == RuleValueType.Boolean ? node
-        : throw Fail(node.Position, $"'{op.Text}' joins conditions (true or false); {Name(node)} is {Article(node.Type)}. Compare it first, for example amount > 500.");
+    private static RuleNode RequireNumber(RuleNode node, string op) => node.Type == RuleValueType.Number ? node
+        : node.Type == RuleValueType.Card ? throw CardOutsideList(node.Position)
+        : throw Fail(node.Position, $"'{op}' needs numbers; {Name(node)} is {Article(node.Type)}.");
 
-    private static RuleNode RequireNumber(RuleNode node, Token op) => node.Type == RuleValueType.Number ? node
-        : throw Fail(node.Position, $"'{op.Text}' needs numbers; {Name(node)} is {Article(node.Type)}.");
-
-    private static void CheckComparable(RuleNode left, RuleNode right, RuleOperator op, Token token)
+    private static void CheckComparable(RuleNode left, RuleNode right, RuleOperator op, int position, string opText)
     {
         if (left.Type == RuleValueType.Card || right.Type == RuleValueType.Card)
         {
-            throw Fail(token.Position, "card can only be tested against a card list: card in @list_name.");
+            throw CardOutsideList(position);
         }
         if (left.Type != right.Type)
         {
-            throw Fail(token.Position, $"Cannot compare {Name(left)} ({TypeText(left.Type)}) with {Name(right)} ({TypeText(right.Type)}).");
+            throw Fail(position, $"Cannot compare {Name(left)} ({TypeText(left.Type)}) with {Name(right)} ({TypeText(right.Type)}).");
         }
         if (left.Type != RuleValueType.Number && op is not (RuleOperator.Equal or RuleOperator.NotEqual))
         {
-            throw Fail(token.Position, $"'{token.Text}' compares numbers; {TypeText(left.Type)}s are compared with = or !=.");
+            throw Fail(position, $"'{opText}' compares numbers; {TypeText(left.Type)}s are compared with = or !=.");
         }
         CheckKnownValue(left, right);
         CheckKnownValue(right, left);
@@ -281,9 +204,10 @@ internal sealed class RuleParser
     private static string Suggestion(string word)
     {
         var lower = word.ToLowerInvariant();
-        var close = RuleVocabulary.All.Select(n => n.Name)
-            .FirstOrDefault(n => n.StartsWith(lower, StringComparison.Ordinal) || lower.StartsWith(n, StringComparison.Ordinal))
-            ?? RuleVocabulary.All.Select(n => n.Name).Where(n => EditDistance(lower, n) <= 2).OrderBy(n => EditDistance(lower, n)).FirstOrDefault();
+        var names = RuleVocabulary.All.Select(n => n.Name).ToList();
+        var close = names.Where(n => n.StartsWith(lower, StringComparison.Ordinal)).MinBy(n => n.Length)
+            ?? names.Where(n => EditDistance(lower, n) <= 2).MinBy(n => EditDistance(lower, n))
+            ?? names.Where(n => lower.StartsWith(n, StringComparison.Ordinal)).MaxBy(n => n.Length);
         return close is null ? " (see the list of names beside the editor)." : $"; did you mean {close}?";
     }
 
@@ -329,14 +253,6 @@ internal sealed class RuleParser
         RuleListKind.Card => "card",
         RuleListKind.Merchant => "merchant",
         _ => "merchant category",
-    };
-
-    private static string Describe(Token token) => token.Kind switch
-    {
-        TokenKind.End => "the end of the rule",
-        TokenKind.Text => $"'{token.Text}'",
-        TokenKind.ListRef => $"@{token.Text}",
-        _ => $"'{token.Text}'",
     };
 
     private static RuleSyntaxException Fail(int position, string message) => new(new RuleError(position, message));
