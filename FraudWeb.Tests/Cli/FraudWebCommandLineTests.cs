@@ -2,7 +2,7 @@ namespace FraudWeb.Tests.Cli;
 
 public sealed class FraudWebCommandLineTests : IDisposable
 {
-    private static readonly string[] Verbs = ["simulate", "features", "train", "evaluate", "bench-score", "create-admin", "bench-retrain"];
+    private static readonly string[] Verbs = ["simulate", "features", "train", "evaluate", "bench-score", "bench-rules", "create-admin", "bench-retrain"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("fraudweb-cli-").FullName;
 

@@ -14,8 +14,8 @@ using static FraudWeb.Cli.CliOptions;
 namespace FraudWeb.Cli;
 
 /// <summary>
-/// The model verbs (simulate, features, train, evaluate, bench-score): domain code only, no web host. Results go to
-/// stdout as one JSON object, progress to stderr.
+/// The model verbs (simulate, features, train, evaluate, bench-score) and bench-rules: domain code only, no web host.
+/// Results go to stdout as one JSON object, progress to stderr.
 /// </summary>
 public static class ModelCli
 {
@@ -30,6 +30,7 @@ public static class ModelCli
         yield return TrainCommand(console);
         yield return EvaluateCommand(console);
         yield return ModelCliBench.Command(console);
+        yield return RulesBench.Command(console);
     }
 
     /// <summary>Runs a verb's body with its context; its exceptions become exit codes.</summary>
