@@ -90,7 +90,7 @@ internal static class RuleGrammar
         .Match(Character.EqualTo(','), RuleToken.Comma)
         .Match(QuotedString.SqlStyle, RuleToken.Text)
         .Match(QuotedString.CStyle, RuleToken.Text)
-        .Match(Span.Regex("[0-9]+(\\.[0-9]+)?"), RuleToken.Number, requireDelimiters: true)
+        .Match(Span.Regex("(?:[0-9][0-9_]*(?:\\.[0-9][0-9_]*)?|\\.[0-9][0-9_]*)"), RuleToken.Number, requireDelimiters: true)
         .Match(Span.Regex("@[A-Za-z_][A-Za-z0-9_]*"), RuleToken.ListRef, requireDelimiters: true)
         .Match(Span.EqualToIgnoreCase("and"), RuleToken.And, requireDelimiters: true)
         .Match(Span.EqualToIgnoreCase("or"), RuleToken.Or, requireDelimiters: true)
@@ -104,7 +104,7 @@ internal static class RuleGrammar
     private static int At(Token<RuleToken> token) => token.Position.Absolute + 1;
 
     private static readonly TokenListParser<RuleToken, Syntax> Number =
-        Token.EqualTo(RuleToken.Number).Select(t => (Syntax)new NumberSyntax(At(t), double.Parse(t.ToStringValue(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)));
+        Token.EqualTo(RuleToken.Number).Select(t => (Syntax)new NumberSyntax(At(t), NumberOf(t)));
 
     private static readonly TokenListParser<RuleToken, Syntax> Text =
         Token.EqualTo(RuleToken.Text).Select(t => (Syntax)new TextSyntax(At(t), Unquote(t.ToStringValue())));
@@ -128,7 +128,7 @@ internal static class RuleGrammar
         (from minus in Token.EqualTo(RuleToken.Minus)
          from operand in Parse.Ref(() => Unary!)
          select (Syntax)new UnarySyntax(At(minus), RuleToken.Minus, "-", operand))
-        .Or(Value);
+        .Or(Value).Named("value");
 
     private static readonly TokenListParser<RuleToken, Syntax> Product =
         Parse.Chain(Token.EqualTo(RuleToken.Star).Or(Token.EqualTo(RuleToken.Slash)), Unary, Binary);
@@ -143,7 +143,7 @@ internal static class RuleGrammar
     private static readonly TokenListParser<RuleToken, Syntax> SetItem =
         Number.Or(Text).Or(from minus in Token.EqualTo(RuleToken.Minus)
                            from number in Token.EqualTo(RuleToken.Number)
-                           select (Syntax)new NumberSyntax(At(minus), -double.Parse(number.ToStringValue(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)))
+                           select (Syntax)new NumberSyntax(At(minus), -NumberOf(number)))
             .Named("number or quoted text");
 
     /// <summary>What follows "in": a list (@name) or a set of literals.</summary>
@@ -151,7 +151,7 @@ internal static class RuleGrammar
         Token.EqualTo(RuleToken.ListRef).Select(list => (Func<Syntax, Token<RuleToken>, bool, Syntax>)((operand, op, negated) =>
                 new ListSyntax(At(op), operand, list.ToStringValue()[1..].ToLowerInvariant(), At(list), negated)))
             .Or(from open in Token.EqualTo(RuleToken.OpenParen)
-                from items in SetItem.ManyDelimitedBy(Token.EqualTo(RuleToken.Comma))
+                from items in SetItem.AtLeastOnceDelimitedBy(Token.EqualTo(RuleToken.Comma))
                 from close in Token.EqualTo(RuleToken.CloseParen)
                 select (Func<Syntax, Token<RuleToken>, bool, Syntax>)((operand, op, negated) => new SetSyntax(At(op), operand, items, negated)))
             .Named("@list or a set of values in parentheses");
@@ -177,7 +177,7 @@ internal static class RuleGrammar
         (from not in Token.EqualTo(RuleToken.Not)
          from operand in Parse.Ref(() => Negation!)
          select (Syntax)new UnarySyntax(At(not), RuleToken.Not, "not", operand))
-        .Or(Comparison);
+        .Or(Comparison).Named("condition");
 
     private static readonly TokenListParser<RuleToken, Syntax> And =
         Parse.Chain(Token.EqualTo(RuleToken.And), Negation, Binary);
@@ -188,6 +188,10 @@ internal static class RuleGrammar
     public static TokenListParser<RuleToken, Syntax> Rule { get; } = Or.AtEnd();
 
     private static Syntax Binary(Token<RuleToken> op, Syntax left, Syntax right) => new BinarySyntax(At(op), op.Kind, op.ToStringValue(), left, right);
+
+    /// <summary>Digits with an optional fraction; underscores group digits (1_000).</summary>
+    private static double NumberOf(Token<RuleToken> token) =>
+        double.Parse(token.ToStringValue().Replace("_", "", StringComparison.Ordinal), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 
     private static string Unquote(string quoted)
     {

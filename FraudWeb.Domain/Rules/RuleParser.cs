@@ -26,9 +26,12 @@ internal static class RuleParser
         {
             var position = parsed.ErrorPosition.HasValue ? parsed.ErrorPosition.Absolute + 1 : text.Length + 1;
             var message = parsed.FormatErrorMessageFragment();
+            // Left over after a whole condition: only a joining word or the end may follow.
+            if (!message.Contains(", expected", StringComparison.Ordinal)) message += ", expected `and`, `or` or the end of the rule";
             throw Fail(position, char.ToUpperInvariant(message[0]) + message[1..] + ".");
         }
         var root = new Checker(lists).Check(parsed.Value);
+        if (root.Type == RuleValueType.Card) throw CardOutsideList(root.Position);
         if (root.Type != RuleValueType.Boolean)
         {
             throw Fail(root.Position, "A rule must be a condition that is true or false, for example amount > 500.");
@@ -39,12 +42,30 @@ internal static class RuleParser
     /// <summary>Our words for what the tokenizer cannot read: an unclosed quote or a character rules do not use.</summary>
     private static RuleSyntaxException TokenError(string text, int index)
     {
+        // A character no token uses is named wherever it is (the tokenizer may stop at the token before it).
+        for (var i = index; i < text.Length; i++)
+        {
+            if (!IsRuleCharacter(text[i]))
+            {
+                return Fail(i + 1, $"'{text[i]}' is not allowed in a rule (use names, numbers, quoted text, comparisons, and/or/not, in @list).");
+            }
+            if (char.IsWhiteSpace(text[i])) break;
+        }
         if (index >= text.Length) return Fail(text.Length + 1, "Unexpected end of the rule.");
         var c = text[index];
-        return c is '\'' or '"'
-            ? Fail(index + 1, $"This text has no closing {c}.")
-            : Fail(index + 1, $"'{c}' is not allowed in a rule (use names, numbers, quoted text, comparisons, and/or/not, in @list).");
+        var word = new string(text[index..].TakeWhile(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.').ToArray());
+        return c switch
+        {
+            '\'' or '"' => Fail(index + 1, $"This text has no closing {c}."),
+            '@' => Fail(index + 1, "Expected a list name after '@' (for example @blocked_cards)."),
+            _ when word.Length == 0 => Fail(index + 1, $"'{c}' is not allowed here (comparisons are < <= > >= = !=)."),
+            _ when char.IsAsciiDigit(c) => Fail(index + 1, $"'{word}' is not a number (write numbers like 500 or 0.25)."),
+            _ => Fail(index + 1, $"'{word}' is not a name, a number or an operator rules know."),
+        };
     }
+
+    private static bool IsRuleCharacter(char c) =>
+        char.IsAsciiLetterOrDigit(c) || char.IsWhiteSpace(c) || "_.@'\"<>=!+-*/(),".Contains(c, StringComparison.Ordinal);
 
     /// <summary>Parentheses and prefix operators nest at most <see cref="MaxDepth"/> deep: the parser recurses on them.</summary>
     private static void CheckDepth(TokenList<RuleToken> tokens)

@@ -245,7 +245,7 @@ public sealed class FraudRuleTests
         Assert.Equal(RuleStatus.Enabled, rule.Status);
     }
 
-    [Fact(Skip = "Bug: Enable and Disable set Status before Touch checks the actor, so a refused call still changes state (FraudRule.cs).")]
+    [Fact]
     public void Enable_BlankActor_ThrowsAndStaysDraft()
     {
         var rule = Draft();

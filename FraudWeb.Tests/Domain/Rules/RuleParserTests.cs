@@ -298,7 +298,7 @@ public sealed class RuleParserTests
         Assert.StartsWith("'customer_nb' is not a name rules know; did you mean customer_nb_tx_1day?", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "Bug: Suggestion takes the first name in vocabulary order either way round, so card_age suggests card (RuleParser.cs).")]
+    [Fact]
     public void Parse_UnknownNameStartingLikeTwoNames_SuggestsTheNameItBegins()
     {
         Assert.Contains("did you mean card_age_days?", RuleSamples.Error("card_age < 7").Message, StringComparison.Ordinal);
@@ -334,7 +334,7 @@ public sealed class RuleParserTests
         var error = RuleSamples.Error(text);
 
         Assert.Equal(text.Length + 1, error.Position);
-        Assert.Contains("the end of the rule", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Unexpected end of input, expected", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -345,7 +345,7 @@ public sealed class RuleParserTests
         var error = RuleSamples.Error(Text);
 
         Assert.Equal(Text.Length + 1, error.Position);
-        Assert.Contains("')' to close the '(' at position 16", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Unexpected end of input, expected `)`.", error.Message);
     }
 
     [Fact]
@@ -354,7 +354,7 @@ public sealed class RuleParserTests
         var error = RuleSamples.Error("(amount > 1))");
 
         Assert.Equal(13, error.Position);
-        Assert.Contains("Expected 'and', 'or' or the end of the rule, found ')'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Unexpected `)`, expected `and`, `or` or the end of the rule.", error.Message);
     }
 
     [Theory]
@@ -374,29 +374,30 @@ public sealed class RuleParserTests
     [InlineData("amount > $5", 10, '$')]
     [InlineData("amount > 5 && hour < 3", 12, '&')]
     [InlineData("!amount", 1, '!')]
+    [InlineData("amount > 5 ! 3", 12, '!')]
     [InlineData("merchant = `x`", 12, '`')]
     public void Parse_IllegalCharacter_PositionAndCharacter(string text, int position, char c)
     {
         var error = RuleSamples.Error(text);
 
         Assert.Equal(position, error.Position);
-        Assert.Contains($"'{c}' is not allowed", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"'{c}' is not allowed", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("1.2.3 > amount", 1, "'1.2.3' is not a number")]
-    [InlineData("amount > 1e5", 11, "found 'e5'")]
+    [InlineData("amount > 1e5", 10, "'1e5' is not a number")]
     [InlineData("card in @", 9, "Expected a list name after '@'")]
-    [InlineData("amount > 5 hour < 3", 12, "Expected 'and', 'or' or the end of the rule, found 'hour'")]
-    [InlineData("amount > 1 < 2", 12, "found '<'")]
-    [InlineData("amount in ()", 12, "Expected a number or a quoted text in the set, found ')'")]
-    [InlineData("amount in (1 2)", 14, "Expected ',' or ')' in the set of values, found '2'")]
-    [InlineData("amount in 1", 11, "Expected '(' or '@' after 'in'")]
+    [InlineData("amount > 5 hour < 3", 12, "Unexpected name `hour`, expected `and`, `or` or the end of the rule.")]
+    [InlineData("amount > 1 < 2", 12, "Unexpected `<`, expected `and`")]
+    [InlineData("amount in ()", 12, "Unexpected `)`, expected number or quoted text.")]
+    [InlineData("amount in (1 2)", 14, "Unexpected number `2`, expected `)`.")]
+    [InlineData("amount in 1", 11, "Unexpected number `1`, expected @list or a set of values in parentheses.")]
     [InlineData("amount in ('a')", 12, "The set's values must be numbers, like amount.")]
     [InlineData("merchant in (1)", 14, "The set's values must be texts, like merchant.")]
-    [InlineData("amount in (hour)", 12, "Expected a number or a quoted text in the set, found 'hour'")]
+    [InlineData("amount in (hour)", 12, "Unexpected name `hour`, expected number or quoted text.")]
     [InlineData("(amount > 1) in (1)", 9, "Only a number or a text can be tested against a set of values.")]
-    [InlineData("amount > @stolen_cards", 10, "A list is used after 'in'")]
+    [InlineData("amount > @stolen_cards", 10, "Unexpected list `@stolen_c...`, expected value.")]
     public void Parse_MalformedRule_PositionAndWhatWasExpected(string text, int position, string message)
     {
         var error = RuleSamples.Error(text);
@@ -460,7 +461,6 @@ public sealed class RuleParserTests
     [InlineData("card and amount > 1", 1)]
     [InlineData("card in ('abc')", 1)]
     [InlineData("amount > 1 and card != 'x'", 21)]
-    [InlineData("(card) in @stolen_cards", 2)]
     public void Parse_CardOutsideListTest_Refused(string text, int position)
     {
         var error = RuleSamples.Error(text);
@@ -632,7 +632,7 @@ public sealed class RuleParserTests
         Assert.Equal("Position 9: There is no list named @nope.", RuleSamples.Error("card in @nope").ToString());
     }
 
-    [Fact(Skip = "Bug: the lexer lets names continue with '-', so 'amount-1' is read as one unknown name (RuleSyntax.cs).")]
+    [Fact]
     public void Parse_SubtractionWithoutSpaces_ParsesAsArithmetic()
     {
         Assert.True(Matches("amount-1 > 4", new RuleInput { Amount = 6 }));
