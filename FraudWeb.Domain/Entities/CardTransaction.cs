@@ -231,5 +231,19 @@ public sealed record Verdict(
     public string? DecidedBy { get; init; }
 }
 
+/// <summary>
+/// The 0-99 risk score of a fraud probability: floor(p * 100), capped at 99. Monotone, so thresholds on the score are
+/// thresholds on the probability.
+/// </summary>
+public static class RiskScale
+{
+    public static int FromProbability(double probability)
+    {
+        if (double.IsNaN(probability)) throw new ArgumentOutOfRangeException(nameof(probability), "The probability is NaN.");
+        var score = (int)Math.Floor(Math.Clamp(probability, 0, 1) * 100);
+        return Math.Min(score, 99);
+    }
+}
+
 /// <summary>One feature's contribution to a verdict (margin units; positive pushes towards fraud) and its plain-words text.</summary>
 public sealed record VerdictReason(string Feature, double Value, double Contribution, string Text);

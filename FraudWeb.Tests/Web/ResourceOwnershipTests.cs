@@ -28,6 +28,10 @@ public sealed class ResourceOwnershipTests(FraudWebFactory factory)
         ["GET AdminUsers.Details"] = (i => $"/AdminUsers/Details/{i.User}", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
         ["GET AdminUsers.Edit"] = (i => $"/AdminUsers/Edit/{i.User}", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
         ["GET AdminUsers.Delete"] = (i => $"/AdminUsers/Delete/{i.User}", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
+        // Staff pages about shared resources (rules, lists): no card holder reaches any of them.
+        ["GET Rules.Details"] = (_ => "/Rules/Details/1", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
+        ["GET Rules.Edit"] = (_ => "/Rules/Edit/1", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
+        ["GET RuleLists.Details"] = (_ => "/RuleLists/Details/1", HttpStatusCode.Redirect, HttpStatusCode.Redirect),
     };
 
     private static readonly string[] IdParameters = ["id", "transactionId", "cardId"];

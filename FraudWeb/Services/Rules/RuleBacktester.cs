@@ -4,7 +4,6 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
-using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -66,7 +65,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
                 input.CardFingerprint = card?.Fingerprint ?? "";
                 input.CardAgeDays = card is null ? 0 : (row.TimestampUtc - card.AddedUtc).TotalDays;
                 input.Hour = row.TimestampUtc.Hour;
-                input.RiskScore = row.RiskScore ?? (model is null ? 0 : RiskPolicy.RiskScore(model.PredictProbability(vector)));
+                input.RiskScore = row.RiskScore ?? (model is null ? 0 : RiskScale.FromProbability(model.PredictProbability(vector)));
                 if (!rule.Matches(input)) continue;
                 matched++;
                 matchedAmount += row.Amount;

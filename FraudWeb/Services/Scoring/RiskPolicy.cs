@@ -22,12 +22,7 @@ public sealed class RiskPolicy
     public int ReviewThreshold { get; }
     public int BlockThreshold { get; }
 
-    public static int RiskScore(double probability)
-    {
-        if (double.IsNaN(probability)) throw new ArgumentOutOfRangeException(nameof(probability), "The probability is NaN.");
-        var score = (int)Math.Floor(Math.Clamp(probability, 0, 1) * 100);
-        return Math.Min(score, 99);
-    }
+    public static int RiskScore(double probability) => RiskScale.FromProbability(probability);
 
     public Decision Decide(int riskScore) =>
         riskScore >= BlockThreshold ? Decision.Declined
