@@ -115,7 +115,9 @@ def register(base, data_dir, index, rng):
     api_key = re.search(r'\bvalue="([^"]+)"', tag.group(0)) if tag else None
     if not api_key:
         raise SystemExit(f"load_setup: creating an API key gave {status} without a key")
-    status, _, page = s.request("GET", "/Transactions/New")
+    # A new holder has no recent merchants: each finds one of the seeded 1,000 at random through the form's search
+    # by merchant number, so the holders' payments spread over the merchants as before the search existed.
+    status, _, page = s.request("GET", f"/Transactions/New?merchantSearch=no.+{rng.randint(1, 1000)}")
     card = re.search(r'<select[^>]*name="CardId"[^>]*>.*?<option[^>]*value="(\d+)"', page, re.S)
     terminals = re.findall(r'<option value="(\d+)"', page.split('name="TerminalId"', 1)[1].split("</select>", 1)[0])
     token = html.unescape(TOKEN.search(page).group(1))

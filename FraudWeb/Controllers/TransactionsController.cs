@@ -15,11 +15,26 @@ public sealed class TransactionsController(TransactionService transactions, Tran
 {
     [HttpGet]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
-    public async Task<IActionResult> New(long? cardId, CancellationToken cancellationToken)
+    public async Task<IActionResult> New(long? cardId, long? terminalId, string? merchantSearch, CancellationToken cancellationToken)
     {
         var userId = User.GetUserId();
         if (cardId is { } id && !await screens.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
-        return View(await screens.FormAsync(userId, new NewTransactionViewModel { CardId = cardId }, cancellationToken));
+        var model = new NewTransactionViewModel { CardId = cardId, TerminalId = terminalId, MerchantSearch = merchantSearch };
+        return View(await screens.FormAsync(userId, model, cancellationToken));
+    }
+
+    /// <summary>The payment form's merchant search as JSON (wwwroot/js/merchant-search.js; the form works without it).</summary>
+    [HttpGet]
+    [Authorize(Policy = Permissions.TransactionsSubmit)]
+    public async Task<IActionResult> Merchants(string? search, CancellationToken cancellationToken)
+    {
+        var choices = await screens.MerchantsAsync(User.GetUserId(), search, null, cancellationToken);
+        return Json(new
+        {
+            search = choices.Search,
+            more = choices.More,
+            merchants = choices.Options.Select(m => new { id = m.Id, label = m.Label, category = m.Category }),
+        });
     }
 
     [HttpPost, EnableRateLimiting(RateLimitPolicies.Payment)]

@@ -112,7 +112,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
 
     /// <summary>
     /// Cards by their last four digits or the name on the card (never by a number: we do not keep one); merchants by
-    /// name or id.
+    /// number, name or category (<see cref="MerchantSearch"/>).
     /// </summary>
     private async Task<IReadOnlyList<RuleListCandidateViewModel>> CandidatesAsync(RuleListKind kind, string term, CancellationToken cancellationToken)
     {
@@ -130,11 +130,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
             return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardNumber.Mask(c.Brand, c.Last4),
                 $"{c.CardholderName}, expires {c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}, added {c.AddedUtc:yyyy-MM-dd}, card #{Id(c.Id)}"));
         }
-        var terminals = db.Terminals.AsNoTracking();
-        terminals = long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? terminals.Where(t => t.Id == id)
-            : postgres ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape))
-            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape));
-        var merchants = await terminals.OrderBy(t => t.Name).ThenBy(t => t.Id).Take(SearchResults).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
+        var merchants = await db.Terminals.AsNoTracking().Matching(term, db).OrderBy(t => t.Name).ThenBy(t => t.Id).Take(SearchResults).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
         return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, $"{m.Category}, merchant #{Id(m.Id)}"));
     }
 

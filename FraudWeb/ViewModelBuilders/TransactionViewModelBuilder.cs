@@ -16,15 +16,52 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     public Task<bool> OwnsCardAsync(string userId, long cardId, CancellationToken cancellationToken) =>
         db.Cards.OwnedBy(userId).AnyAsync(c => c.Id == cardId, cancellationToken);
 
-    /// <summary>The form with the caller's cards and the merchants, keeping what was posted.</summary>
+    /// <summary>Payments looked at for the holder's recent merchants: bounded, however long the history.</summary>
+    private const int RecentPayments = 50;
+    private const int RecentMerchants = 10;
+
+    /// <summary>The form with the caller's cards and the merchants to choose from, keeping what was posted.</summary>
     public async Task<NewTransactionViewModel> FormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
     {
         var model = posted ?? new NewTransactionViewModel();
         var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
         model.Cards = cards.ConvertAll(CardSummaryViewModel.From);
-        model.Merchants = await db.Terminals.AsNoTracking().OrderBy(t => t.Category).ThenBy(t => t.Name)
-            .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToListAsync(cancellationToken);
+        model.Merchants = await MerchantsAsync(userId, model.MerchantSearch, model.TerminalId, cancellationToken);
         return model;
+    }
+
+    /// <summary>
+    /// The matches of <paramref name="search"/> (number, name or category), or without one the merchants of the
+    /// holder's latest payments, most recent first; the chosen merchant first if it is not among them.
+    /// </summary>
+    public async Task<MerchantChoices> MerchantsAsync(string userId, string? search, long? chosen, CancellationToken cancellationToken)
+    {
+        var term = search?.Trim() ?? "";
+        if (term.Length > MerchantChoices.MaxSearchLength) term = term[..MerchantChoices.MaxSearchLength];
+        List<MerchantOption> options;
+        var more = false;
+        if (term.Length > 0)
+        {
+            options = await db.Terminals.AsNoTracking().Matching(term, db).OrderBy(t => t.Name).ThenBy(t => t.Id).Take(MerchantChoices.MaxShown + 1)
+                .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToListAsync(cancellationToken);
+            more = options.Count > MerchantChoices.MaxShown;
+            if (more) options.RemoveAt(MerchantChoices.MaxShown);
+        }
+        else
+        {
+            var latest = await db.Transactions.AsNoTracking().OwnedBy(userId).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
+                .Take(RecentPayments).Select(t => t.TerminalId).ToListAsync(cancellationToken);
+            var recent = latest.Distinct().Take(RecentMerchants).ToList();
+            var found = await db.Terminals.AsNoTracking().Where(t => recent.Contains(t.Id))
+                .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToDictionaryAsync(t => t.Id, cancellationToken);
+            options = recent.Where(found.ContainsKey).Select(id => found[id]).ToList();
+        }
+        if (chosen is { } id && options.All(o => o.Id != id)
+            && await db.Terminals.AsNoTracking().Where(t => t.Id == id).Select(t => new MerchantOption(t.Id, t.Name, t.Category)).FirstOrDefaultAsync(cancellationToken) is { } merchant)
+        {
+            options.Insert(0, merchant);
+        }
+        return new MerchantChoices(term.Length > 0 ? term : null, options, more);
     }
 
     /// <summary>The caller's own transaction, or null (another holder's id looks the same as a missing one).</summary>

@@ -113,6 +113,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Profile.ChartData"] = Authenticated,
         ["GET Transactions.New"] = Permissions.TransactionsSubmit,
         ["POST Transactions.New"] = Permissions.TransactionsSubmit,
+        ["GET Transactions.Merchants"] = Permissions.TransactionsSubmit,
         ["GET Transactions.Details"] = Authenticated,
         ["GET AdminUsers.Index"] = Permissions.UsersManage,
         ["GET AdminUsers.Details"] = Permissions.UsersManage,

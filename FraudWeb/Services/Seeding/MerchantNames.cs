@@ -26,7 +26,18 @@ public static class MerchantNames
         ("Home & garden", ["Hardware", "Garden Centre", "Furniture"]),
     ];
 
-    /// <summary>Name and category for the n-th terminal (0-based); names repeat with a branch number.</summary>
+    /// <summary>Where a shop name's branches are: a name alone would repeat, so every name says its town.</summary>
+    private static readonly string[] Towns =
+    [
+        "Northam", "Eastleigh", "Westford", "Southwick", "Ashby", "Bramley", "Carlton", "Denholm", "Easton", "Farley",
+        "Glenbrook", "Hampton", "Irvington", "Kelso", "Langley", "Milford", "Newbury", "Orton", "Preston", "Quinton",
+        "Radley", "Selby", "Thornton", "Upton", "Ventnor", "Whitby", "Yarwell", "Ashford", "Barton", "Clifton",
+    ];
+
+    /// <summary>
+    /// Name and category for the n-th terminal (0-based): "{place} {kind of shop}, {town}", unique (a shop name repeats
+    /// only in another town), so a person choosing a merchant can tell them apart.
+    /// </summary>
     public static (string Name, string Category) For(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
@@ -35,7 +46,8 @@ public static class MerchantNames
         var noun = category.Nouns[rest % category.Nouns.Length];
         var place = Places[(rest / category.Nouns.Length + index * 7) % Places.Length];
         var branch = index / (Categories.Length * Places.Length);
-        var name = branch == 0 ? $"{place} {noun}" : $"{place} {noun} ({branch + 1})";
-        return (name, category.Category);
+        // More branches than towns only in scaled benchmarks (tens of thousands of merchants).
+        var town = branch < Towns.Length ? Towns[branch] : $"{Towns[branch % Towns.Length]} {branch / Towns.Length + 1}";
+        return ($"{place} {noun}, {town}", category.Category);
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
 
@@ -19,11 +20,36 @@ public sealed class NewTransactionViewModel
     [Display(Name = "Amount")]
     public decimal? Amount { get; set; }
 
+    /// <summary>What the holder typed to find a merchant (the form's search, a GET): number, name or category.</summary>
+    [Display(Name = "Find a merchant")]
+    public string? MerchantSearch { get; set; }
+
     public IReadOnlyList<CardSummaryViewModel> Cards { get; set; } = [];
-    public IReadOnlyList<MerchantOption> Merchants { get; set; } = [];
+
+    /// <summary>The merchants to choose from: the search's matches, or without a search the holder's recent ones.</summary>
+    public MerchantChoices Merchants { get; set; } = MerchantChoices.None;
 }
 
-public sealed record MerchantOption(long Id, string Name, string Category);
+/// <summary>A merchant to choose: its name says the town, the number tells two branches apart for certain.</summary>
+public sealed record MerchantOption(long Id, string Name, string Category)
+{
+    public string Label => $"{Name} (no. {Id.ToString(CultureInfo.InvariantCulture)})";
+}
+
+/// <summary>
+/// Merchants offered on the payment form: the matches of <see cref="Search"/> (at most
+/// <see cref="MerchantChoices.MaxShown"/>, <see cref="More"/> if there were more), or the holder's recent merchants.
+/// The chosen merchant is always among them, so a re-shown form keeps it.
+/// </summary>
+public sealed record MerchantChoices(string? Search, IReadOnlyList<MerchantOption> Options, bool More)
+{
+    public const int MaxShown = 50;
+    public const int MaxSearchLength = 100;
+
+    public static readonly MerchantChoices None = new(null, [], false);
+
+    public bool IsSearch => !string.IsNullOrEmpty(Search);
+}
 
 public sealed class TransactionResultViewModel
 {

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Html.Dom;
+using FraudWeb.Data;
+using FraudWeb.Services.Seeding;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Transactions;
+
+/// <summary>
+/// The payment form's merchant choice: a search on the server (works without JavaScript), the holder's recent
+/// merchants when nothing is searched, and names that tell merchants apart; never a list of every merchant.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class MerchantPickerTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task New_NewHolderWithoutSearch_OffersNoMerchantAndAsksForASearch()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+
+        // Assert
+        Assert.Empty(MerchantOptions(page));
+        Assert.Contains("Search for the merchant", page.QuerySelector("#merchant-search-status")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_SearchByPartOfAName_OffersOnlyMatchesNamedWithTheirNumber()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var all = await factory.QueryAsync(db => db.Terminals.Select(t => new { t.Name, t.Category }).ToListAsync());
+        var expected = all.Count(t => t.Name.Contains("harbour", StringComparison.OrdinalIgnoreCase) || t.Category.Contains("harbour", StringComparison.OrdinalIgnoreCase));
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New?merchantSearch=HARBOUR");
+
+        // Assert
+        var options = MerchantOptions(page);
+        Assert.Equal(Math.Min(expected, 50), options.Count);
+        Assert.All(options, o =>
+        {
+            Assert.Contains("harbour", o.Text, StringComparison.OrdinalIgnoreCase);
+            Assert.EndsWith($"(no. {o.Value})", o.Text, StringComparison.Ordinal);
+        });
+        Assert.Equal("HARBOUR", ((IHtmlInputElement)page.QuerySelector("#MerchantSearch")!).Value);
+    }
+
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("#{0}")]
+    [InlineData("no. {0}")]
+    public async Task New_SearchByMerchantNumber_OffersExactlyThatMerchant(string format)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var search = Uri.EscapeDataString(string.Format(CultureInfo.InvariantCulture, format, merchant));
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, $"/Transactions/New?merchantSearch={search}");
+
+        // Assert
+        var option = Assert.Single(MerchantOptions(page));
+        Assert.Equal(merchant.ToString(CultureInfo.InvariantCulture), option.Value);
+    }
+
+    [Theory]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("no such shop anywhere")]
+    public async Task New_SearchMatchingNothing_SaysSoAndTreatsWildcardsLiterally(string search)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, $"/Transactions/New?merchantSearch={Uri.EscapeDataString(search)}");
+
+        // Assert
+        Assert.Empty(MerchantOptions(page));
+        Assert.Contains("No merchant matches", page.QuerySelector("#merchant-search-status")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_SearchMatchingMany_ShowsFiftyAndAsksToNarrow()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New?merchantSearch=e");
+
+        // Assert
+        Assert.Equal(50, MerchantOptions(page).Count);
+        Assert.Contains("type more to narrow", page.QuerySelector("#merchant-search-status")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_AfterPayments_OffersRecentMerchantsMostRecentFirst()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(20_000m);
+        var ids = await factory.QueryAsync(db => db.Terminals.OrderBy(t => t.Id).Select(t => t.Id).Take(3).ToListAsync());
+        await holder.PayAndGetIdAsync(card, ids[0], 5m);
+        await holder.PayAndGetIdAsync(card, ids[1], 5m);
+        await holder.PayAndGetIdAsync(card, ids[2], 5m);
+        await holder.PayAndGetIdAsync(card, ids[0], 5m);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+
+        // Assert
+        var offered = MerchantOptions(page).Select(o => long.Parse(o.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal([ids[0], ids[2], ids[1]], offered);
+    }
+
+    [Fact]
+    public async Task New_PostedWithBadAmount_KeepsTheChosenMerchantChosen()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Transactions/New", new Dictionary<string, string>
+        {
+            ["CardId"] = card.ToString(CultureInfo.InvariantCulture),
+            ["TerminalId"] = merchant.ToString(CultureInfo.InvariantCulture),
+            ["Amount"] = "0",
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        var chosen = Assert.Single(MerchantOptions(page), o => o.IsSelected);
+        Assert.Equal(merchant.ToString(CultureInfo.InvariantCulture), chosen.Value);
+    }
+
+    [Fact]
+    public async Task Merchants_Search_AnswersJsonMatchesWithLabels()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var name = await factory.QueryAsync(db => db.Terminals.Where(t => t.Id == merchant).Select(t => t.Name).SingleAsync());
+
+        // Act
+        var response = await holder.Client.GetAsync(new Uri($"/Transactions/Merchants?search=%23{merchant}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var found = Assert.Single(json.RootElement.GetProperty("merchants").EnumerateArray());
+        Assert.Equal(merchant, found.GetProperty("id").GetInt64());
+        Assert.Equal($"{name} (no. {merchant})", found.GetProperty("label").GetString());
+        Assert.False(json.RootElement.GetProperty("more").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Merchants_Anonymous_IsNotAnswered()
+    {
+        // Arrange
+        using var anonymous = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await anonymous.Client.GetAsync(new Uri("/Transactions/Merchants?search=a", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", Html.Location(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MerchantNames_TenThousandMerchants_AreAllDifferentAndNameTheirTown()
+    {
+        // Arrange + Act
+        var names = Enumerable.Range(0, 10_000).Select(i => MerchantNames.For(i).Name).ToList();
+
+        // Assert
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(names, n => Assert.Matches(@"^[^,()]+, [A-Z][a-z]+( \d+)?$", n));
+    }
+
+    [Theory]
+    [InlineData("42", 42L)]
+    [InlineData(" #42 ", 42L)]
+    [InlineData("No. 42", 42L)]
+    [InlineData("no.42", 42L)]
+    [InlineData("42a", null)]
+    [InlineData("-42", null)]
+    [InlineData("4 2", null)]
+    [InlineData("99999999999999999999", null)]
+    [InlineData("Grocers", null)]
+    public void NumberIn_Text_ReadsOnlyAMerchantNumber(string text, long? expected)
+    {
+        // Act + Assert
+        Assert.Equal(expected, MerchantSearch.NumberIn(text));
+    }
+
+    private static List<IHtmlOptionElement> MerchantOptions(IHtmlDocument page) =>
+        page.QuerySelectorAll("select[name=TerminalId] option").OfType<IHtmlOptionElement>().Where(o => o.Value.Length > 0).ToList();
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+using FraudWeb.Domain.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Data;
+
+/// <summary>Finding a merchant from what a person types: its number, or part of its name or category.</summary>
+public static class MerchantSearch
+{
+    /// <summary>
+    /// Merchants whose number is <paramref name="term"/> ("123", "#123" or "no. 123"), or whose name or category
+    /// contains it (case-insensitive on both providers; wildcards typed are matched literally).
+    /// </summary>
+    public static IQueryable<Terminal> Matching(this IQueryable<Terminal> terminals, string term, DbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        ArgumentNullException.ThrowIfNull(db);
+        if (NumberIn(term) is { } id) return terminals.Where(t => t.Id == id);
+        var pattern = LikePattern.Containing(term);
+        return db.Database.IsNpgsql()
+            ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape) || EF.Functions.ILike(t.Category, pattern, LikePattern.Escape))
+            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape) || EF.Functions.Like(t.Category, pattern, LikePattern.Escape));
+    }
+
+    /// <summary>The merchant number in "123", "#123" or "no. 123"; null for anything else.</summary>
+    public static long? NumberIn(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        var text = term.Trim();
+        if (text.StartsWith("no.", StringComparison.OrdinalIgnoreCase)) text = text[3..].TrimStart();
+        else if (text.StartsWith('#')) text = text[1..];
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+}

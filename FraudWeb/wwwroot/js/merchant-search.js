@@ -1,0 +1,70 @@
+// The payment form's merchant search without leaving the page: typing asks /Transactions/Merchants and refills the
+// merchant list, so the card and amount already entered stay. Without JavaScript the Search button does the same
+// with a page load (the form's GET), so this is an enhancement only.
+(function () {
+    'use strict';
+    var input = document.getElementById('MerchantSearch');
+    var select = document.querySelector('[data-merchant-select]');
+    var status = document.getElementById('merchant-search-status');
+    var searchForm = document.getElementById('merchant-search');
+    if (!input || !select || !status || !searchForm || !window.fetch) return;
+    var timer = null;
+    var latest = 0;
+
+    function option(merchant, text) {
+        var element = document.createElement('option');
+        element.value = String(merchant.id);
+        element.textContent = text;
+        return element;
+    }
+
+    function fill(result) {
+        var chosen = select.value;
+        var keep = null;
+        Array.prototype.forEach.call(select.options, function (o) {
+            if (o.value === chosen && chosen !== '') keep = { id: o.value, text: o.textContent };
+        });
+        while (select.options.length > 1) select.remove(1);
+        Array.prototype.slice.call(select.querySelectorAll('optgroup')).forEach(function (g) { g.remove(); });
+        var groups = {};
+        var found = false;
+        result.merchants.forEach(function (merchant) {
+            if (String(merchant.id) === chosen) found = true;
+            var group = groups[merchant.category];
+            if (!group) {
+                group = document.createElement('optgroup');
+                group.label = merchant.category;
+                groups[merchant.category] = group;
+                select.appendChild(group);
+            }
+            group.appendChild(option(merchant, merchant.label));
+        });
+        // The merchant already chosen stays chosen, even when the new search does not find it.
+        if (keep && !found) select.insertBefore(option({ id: keep.id }, keep.text), select.options[1] || null);
+        select.value = chosen;
+        var n = result.merchants.length;
+        if (!result.search) status.textContent = n === 0 ? 'Search for the merchant you are paying.' : 'Your recent merchants, or search for another.';
+        else if (n === 0) status.textContent = 'No merchant matches "' + result.search + '". Try part of the name, the town or the number.';
+        else if (result.more) status.textContent = 'The first ' + n + ' merchants matching "' + result.search + '"; type more to narrow them down.';
+        else status.textContent = n + ' merchant(s) match "' + result.search + '".';
+    }
+
+    function search() {
+        var request = ++latest;
+        var url = searchForm.getAttribute('action').replace(/\/New$/, '/Merchants') + '?search=' + encodeURIComponent(input.value);
+        fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+            .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
+            .then(function (result) { if (request === latest) fill(result); })
+            .catch(function () { if (request === latest) status.textContent = 'Searching failed; press Search to try again.'; });
+    }
+
+    input.addEventListener('input', function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(search, 250);
+    });
+    searchForm.addEventListener('submit', function (event) {
+        event.preventDefault();
+        window.clearTimeout(timer);
+        search();
+    });
+})();
