@@ -61,9 +61,9 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.True(await item.GetByRole(AriaRole.Listitem).CountAsync() >= 1, "The queue item shows no reasons for the score.");
         Assert.Equal(1, await analystPage.GetByRole(AriaRole.Region, new() { Name = "120.00 at" }).Filter(new() { HasText = last4 }).CountAsync()); // named by its heading
 
-        // Act: confirms the card holder's claim
-        await item.GetByRole(AriaRole.Button, new() { Name = "Confirm the card holder's claim" }).ClickAsync();
-        await DecidedAsync(analystPage, id);
+        // Act: confirms the card holder's claim; the button says what that does to a charged payment
+        await item.GetByRole(AriaRole.Button, new() { Name = "Mark as fraud and refund 120.00" }).ClickAsync();
+        await DecidedAsync(analystPage, id, $"Payment #{id} marked as fraud; 120.00 credited back to the card.");
         await Shot(analystPage, "review-05-decided");
 
         // Assert: the card holder sees the refund in the history, on the payment, and in the available credit
@@ -111,8 +111,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await Shot(analystPage, "review-12-queue-held");
         await analystPage.SetViewportSizeAsync(390, 844); // the decision is reachable on a phone too
         await Shot(analystPage, "review-12-queue-held-phone");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Legitimate: charge it" }).ClickAsync();
-        await DecidedAsync(analystPage, id);
+        await item.GetByRole(AriaRole.Button, new() { Name = "Mark as legitimate and charge it" }).ClickAsync();
+        await DecidedAsync(analystPage, id, $"Payment #{id} marked as legitimate and charged to the card.");
 
         // Assert: approved after review, charged to the card
         await holderPage.ReloadAsync();
@@ -287,10 +287,10 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         throw new InvalidOperationException($"Payment {transactionId} is not in the review queue (the browser is at {page.Url}).");
     }
 
-    /// <summary>Waits for the queue to come back after a decision; the item has left it.</summary>
-    private static async Task DecidedAsync(IPage page, long transactionId)
+    /// <summary>Waits for the queue to come back after a decision saying what it did; the item has left it.</summary>
+    private static async Task DecidedAsync(IPage page, long transactionId, string outcome)
     {
-        await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Decision recorded." }).WaitForAsync();
+        await page.GetByRole(AriaRole.Status).Filter(new() { HasText = outcome }).WaitForAsync();
         Assert.Equal(0, await page.GetByTestId("review-error").CountAsync());
         Assert.Equal(0, await page.Locator($"[data-testid=review-item][data-transaction-id='{transactionId}']").CountAsync());
     }

@@ -21,11 +21,11 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid)
         {
-            TempData["Error"] = "Choose confirm or reject.";
+            TempData["Error"] = "Choose fraud or legitimate.";
             return RedirectToAction(nameof(Index), new { page });
         }
         var result = await review.DecideAsync(model.ToDecision(), User.GetUserId(), cancellationToken);
-        if (result.Succeeded) TempData["Message"] = "Decision recorded.";
+        if (result.Succeeded) TempData["Message"] = ReviewOutcomeText.Describe(result.Value);
         else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
         return RedirectToAction(nameof(Index), new { page });
     }

@@ -49,7 +49,9 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
         var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
             .Select(e => new AuditRowViewModel(e.Id, e.TimestampUtc,
                 db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault() ?? DeletedActor + e.ActorId,
-                e.Action, e.TargetType, e.TargetId, e.Before, e.After))
+                e.Action, e.TargetType, e.TargetId, e.Before, e.After,
+                // A user target by the address staff know them by (the id stays, for searching).
+                e.TargetType == "user" ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null))
             .ToListAsync(cancellationToken);
         query.Page = page;
         return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(rows, page, PageSize, total), Actions = AuditActions.All };

@@ -74,6 +74,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
                 t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance,
                 Merchant = t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, Status = PaymentStatusRule.Expression.Invoke(t),
                 t.Settlement, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason,
+                Report = db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
+                    .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null) return null;
@@ -95,6 +97,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             SettledUtc = row.SettledUtc,
             RefundedUtc = row.RefundedUtc,
             RefundReason = row.RefundReason,
+            Report = row.Report,
         };
     }
 }

@@ -373,4 +373,25 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
         Assert.Contains(AuditActions.UserLock, row.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AuditIndex_RoleChange_ShowsTargetByEmailAndChangesInWordsNotJson()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var email = await factory.EmailOfAsync(id);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserLock}&Target={id}");
+
+        // Assert
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        Assert.Contains(email, row.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", row.TextContent, StringComparison.Ordinal);
+        var fields = row.QuerySelectorAll("[data-testid=audit-fields] dt").Select(d => d.TextContent.Trim()).ToList();
+        Assert.NotEmpty(fields);
+        Assert.All(fields, f => Assert.Matches("^[A-Z][a-z]+( [a-z]+)*(, [a-z]+( [a-z]+)*)*$", f));
+    }
 }

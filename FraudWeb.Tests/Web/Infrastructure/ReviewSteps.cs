@@ -72,7 +72,9 @@ public static class ReviewSteps
             var fields = form.QuerySelectorAll("input[type=hidden]")
                 .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
                 .ToList();
-            return new DecisionForm(analyst, form.GetAttribute("action")!, fields);
+            var buttons = form.QuerySelectorAll("button[data-testid]").ToDictionary(
+                b => b.GetAttribute("data-testid")!, b => (Value: b.GetAttribute("value") ?? "", Label: b.TextContent.Trim()), StringComparer.Ordinal);
+            return new DecisionForm(analyst, form.GetAttribute("action")!, fields, buttons);
         }
         throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
     }
@@ -111,12 +113,21 @@ public static class ReviewSteps
 }
 
 /// <summary>An analyst's decision form as loaded: its action and hidden fields (antiforgery and concurrency tokens).</summary>
-public sealed record DecisionForm(CardHolderSession Analyst, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields)
+public sealed record DecisionForm(CardHolderSession Analyst, string Action, IReadOnlyList<KeyValuePair<string, string>> Fields,
+    IReadOnlyDictionary<string, (string Value, string Label)> Buttons)
 {
-    /// <summary>Presses one of the buttons: for a review without a report, true means fraud.</summary>
-    public Task<HttpResponseMessage> SubmitAsync(bool confirm) =>
+    /// <summary>Posts the form as if a button with this value was pressed: for a review without a report, true means fraud.</summary>
+    public Task<HttpResponseMessage> SubmitAsync(bool confirm) => SubmitAsync(confirm ? "true" : "false");
+
+    public Task<HttpResponseMessage> SubmitAsync(string confirm) =>
         Analyst.Client.PostAsync(new Uri(Action, UriKind.Relative),
-            new FormUrlEncodedContent(Fields.Append(new("Confirm", confirm ? "true" : "false"))));
+            new FormUrlEncodedContent(Fields.Append(new("Confirm", confirm))));
+
+    /// <summary>The value the button with this data-testid posts ("decide-fraud", "decide-legitimate").</summary>
+    public string ValueOf(string button) => Buttons[button].Value;
+
+    /// <summary>What the button with this data-testid says.</summary>
+    public string LabelOf(string button) => Buttons[button].Label;
 
     /// <summary>Presses a button and opens the page the decision redirects to (with its message or error).</summary>
     public async Task<(HttpResponseMessage Response, IHtmlDocument Page)> SubmitAndFollowAsync(bool confirm)

@@ -175,7 +175,7 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Assert
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.Single(pages, p => p.ReviewError()?.Contains("already decided", StringComparison.Ordinal) == true);
-        Assert.Single(pages, p => p.QuerySelectorAll("[role=status]").Any(e => e.TextContent.Contains("Decision recorded.", StringComparison.Ordinal)));
+        Assert.Single(pages, p => p.QuerySelectorAll("[role=status]").Any(e => e.TextContent.Contains($"Payment #{id} marked as legitimate and charged to the card.", StringComparison.Ordinal)));
         Assert.Equal(250m, await factory.BalanceAsync(card));
         Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(id)).Settlement);
     }
@@ -275,5 +275,29 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal(250m, await factory.BalanceAsync(card));
         var report = await factory.ReportOfAsync(id);
         Assert.Equal(ReportStatus.Open, report.Status);
+    }
+
+    [Fact]
+    public async Task Queue_ThisWasMeReportOnDeclinedPayment_LegitimateButtonConfirmsTheClaim()
+    {
+        // Arrange
+        var (holder, card, id) = await factory.NewHolderPaidAsync(80m, 0.97, Decision.Declined, 1000m);
+        using var _ = holder;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, "It was me, at the shop on the corner.")).StatusCode);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var form = await analyst.DecisionFormAsync(id);
+        var response = await form.SubmitAsync(form.ValueOf("decide-legitimate"));
+
+        // Assert
+        Assert.Equal("Mark as legitimate", form.LabelOf("decide-legitimate"));
+        Assert.Equal("true", form.ValueOf("decide-legitimate"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(id)).Label);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
+        Assert.Equal(0m, await factory.BalanceAsync(card)); // nothing charged: it stays declined
+        var queue = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+        Assert.Contains($"Payment #{id} marked as legitimate.", queue.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
     }
 }

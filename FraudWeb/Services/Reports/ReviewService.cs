@@ -13,6 +13,12 @@ namespace FraudWeb.Services.Reports;
 public sealed record ReviewDecision(long TransactionId, long? ReportId, Guid? ReportVersion, Guid? TransactionVersion, bool Confirm);
 
 /// <summary>
+/// What a decision did to the payment: its label now, whether a held payment was charged or declined by it, and the
+/// amount credited back if it refunded a charge.
+/// </summary>
+public sealed record ReviewOutcome(long TransactionId, FraudLabel Label, ReviewSettlement? SettledAs, decimal? Refunded);
+
+/// <summary>
 /// Deciding the analysts' queue: labels the transaction (ground truth for retraining) and closes the report in one
 /// save. The queue itself is a screen (ViewModelBuilders/ReviewQueueViewModelBuilder).
 /// </summary>
@@ -24,11 +30,11 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// confirmed on a charged payment refunds it in that save too (the card's balance token makes a race retry).
     /// Refused when the payment is on the analyst's own card: deciding it could refund oneself.
     /// </summary>
-    public async Task<Result> DecideAsync(ReviewDecision decision, string analystId, CancellationToken cancellationToken)
+    public async Task<Result<ReviewOutcome>> DecideAsync(ReviewDecision decision, string analystId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken))
-            return Result.Fail(ErrorCode.Refused, OwnPayment);
+            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, OwnPayment);
         // Labels keep recording the analyst's name, as before.
         var analyst = await db.Users.Where(u => u.Id == analystId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) ?? analystId;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -44,20 +50,20 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             {
                 // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
                 // decide again on fresh data. A changed transaction or report is never retried.
-                if (attempt == MaxAttempts) return Result.Fail(ErrorCode.Conflict, CardBusy);
+                if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, CardBusy);
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
             {
-                return Result.Fail(ErrorCode.Conflict, AlreadyDecided);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Final)
             {
-                return Result.Fail(ErrorCode.Conflict, ex.Message);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, ex.Message);
             }
             catch (DomainException)
             {
-                return Result.Fail(ErrorCode.Conflict, AlreadyDecided);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
             }
         }
     }
@@ -80,26 +86,26 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         return await DecideAsync(new ReviewDecision(transactionId, id, null, null, confirm), analystId, cancellationToken);
     }
 
-    private async Task<Result> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DateTime now, CancellationToken cancellationToken)
+    private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DateTime now, CancellationToken cancellationToken)
     {
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
             .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
-        if (transaction is null) return Result.Fail(ErrorCode.NotFound, "This transaction does not exist.");
+        if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, "This transaction does not exist.");
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
         var before = new { Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         if (model.ReportId is { } reportId)
         {
             var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
-            if (report is null) return Result.Fail(ErrorCode.NotFound, "This report does not exist.");
+            if (report is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, "This report does not exist.");
             if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
             report.Decide(model.Confirm, transaction, analyst, now);
         }
         else
         {
-            if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail(ErrorCode.Invalid, "This payment is not held for review.");
-            if (transaction.Label != FraudLabel.Unknown) return Result.Fail(ErrorCode.Conflict, AlreadyDecided);
+            if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, "This payment is not held for review.");
+            if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
@@ -107,7 +113,10 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             cancellationToken);
         // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
-        return Result.Ok;
+        // A held payment settled now, or a charge refunded now (not one settled or refunded before).
+        return Result.Success(new ReviewOutcome(transaction.Id, transaction.Label,
+            before.Settlement is null ? transaction.Settlement : null,
+            !before.Refunded && transaction.RefundedUtc is not null ? transaction.Amount : null));
     }
 
     private const int MaxAttempts = 3;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 
@@ -51,7 +52,50 @@ public sealed record ReviewItemViewModel(
     IReadOnlyList<ReviewReason> Reasons,
     IReadOnlyList<KeyValuePair<string, float>> Features,
     IReadOnlyList<CardHistoryRow> CardHistory,
-    string? DecidedBy = null);
+    string? DecidedBy = null)
+{
+    /// <summary>
+    /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
+    /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.
+    /// </summary>
+    public (ReviewChoice Fraud, ReviewChoice Legitimate) Choices
+    {
+        get
+        {
+            var fraudConfirms = ReportKind != nameof(Domain.Entities.ReportKind.ThisWasMe);
+            var fraud = Status switch
+            {
+                PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview => $"Mark as fraud and refund {Amount.ToString("N2", CultureInfo.InvariantCulture)}",
+                PaymentStatus.Review => "Mark as fraud and decline it",
+                _ => "Mark as fraud",
+            };
+            var legitimate = Status == PaymentStatus.Review ? "Mark as legitimate and charge it" : "Mark as legitimate";
+            return (new ReviewChoice(fraudConfirms, fraud), new ReviewChoice(!fraudConfirms, legitimate));
+        }
+    }
+}
+
+/// <summary>A decision button: the value it posts as <see cref="ReviewDecisionViewModel.Confirm"/> and what it says.</summary>
+public sealed record ReviewChoice(bool Confirm, string Label);
+
+/// <summary>The message an analyst reads after deciding: what happened to the payment and the card.</summary>
+public static class ReviewOutcomeText
+{
+    public static string Describe(Services.Reports.ReviewOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var payment = $"Payment #{outcome.TransactionId.ToString(CultureInfo.InvariantCulture)}";
+        var refund = outcome.Refunded is { } amount ? $"; {amount.ToString("N2", CultureInfo.InvariantCulture)} credited back to the card" : "";
+        return (outcome.Label, outcome.SettledAs) switch
+        {
+            (FraudLabel.Fraud, ReviewSettlement.Declined) => $"{payment} marked as fraud and declined{refund}.",
+            (FraudLabel.Fraud, _) => $"{payment} marked as fraud{refund}.",
+            (FraudLabel.Legitimate, ReviewSettlement.Charged) => $"{payment} marked as legitimate and charged to the card.",
+            (FraudLabel.Legitimate, ReviewSettlement.Declined) => $"{payment} marked as legitimate, but it could not be charged (the card's credit or the card itself is gone), so it stays declined.",
+            _ => $"{payment} marked as legitimate.",
+        };
+    }
+}
 
 public sealed record ReviewQueueViewModel(IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount);
 

@@ -77,4 +77,6 @@ public sealed class TransactionResultViewModel
     /// <summary>When the amount was credited back after fraud was confirmed (null if it never was).</summary>
     public DateTime? RefundedUtc { get; init; }
     public string? RefundReason { get; init; }
+    /// <summary>The holder's latest report on it ("Kind: Status", <see cref="ReportStatusText"/>); null if never reported.</summary>
+    public string? Report { get; init; }
 }
