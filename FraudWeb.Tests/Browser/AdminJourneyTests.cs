@@ -68,6 +68,43 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         Assert.Empty(consoleErrors);
     }
 
+    [Fact]
+    public async Task CreateUser_FixingTheLastInvalidField_ButtonStaysAndOneClickSubmits()
+    {
+        // Arrange: the form shown with every field's error, then all fixed but the last one
+        var adminEmail = await CreateAdminAsync();
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, adminEmail, FraudWebFactory.Password);
+        await page.GotoAsync("/AdminUsers/Create");
+        var create = page.GetByRole(AriaRole.Button, new() { Name = "Create user" });
+        await create.ClickAsync();
+        await page.Locator("[data-valmsg-for=Email].field-validation-error").WaitForAsync();
+        await page.GetByLabel("Email").FillAsync(host.Factory.NewEmail());
+        await page.GetByLabel("Role").SelectOptionAsync("Customer");
+        await page.GetByLabel("Full name").FillAsync("Katherine Johnson");
+        await page.GetByLabel("Phone number").FillAsync("+1 555 0142");
+        await page.GetByLabel("Date of birth").FillAsync("1968-08-26");
+        await page.GetByLabel("Address line 1", new() { Exact = true }).FillAsync("2 Langley Field");
+        await page.GetByLabel("Town or city").FillAsync("Hampton");
+        await page.GetByLabel("Postcode").FillAsync("23666");
+        var before = await TopInPageAsync(create);
+
+        // Act: the last field is fixed and left, which removes its message, then the button is pressed once
+        await page.GetByLabel("Country").FillAsync("United States");
+        await page.GetByLabel("Country").PressAsync("Tab");
+        await page.Locator("[data-valmsg-for=Country].field-validation-valid").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var after = await TopInPageAsync(create);
+        await create.ClickAsync();
+
+        // Assert
+        Assert.Equal(before, after);
+        await page.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
+    }
+
+    /// <summary>Where the element is in the page (not the viewport: leaving a field may scroll).</summary>
+    private static Task<double> TopInPageAsync(ILocator element) =>
+        element.EvaluateAsync<double>("e => e.getBoundingClientRect().top + window.scrollY");
+
     private async Task<string> CreateAdminAsync()
     {
         var email = host.Factory.NewEmail();
