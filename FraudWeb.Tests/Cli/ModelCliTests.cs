@@ -180,7 +180,7 @@ public sealed class ModelCliTests : IDisposable
 
         Assert.Equal(0, train.Code);
         var trained = Json(train.Out);
-        Assert.True(trained.GetProperty("fit_seconds").GetDouble() >= 0);
+        Assert.True(trained.GetProperty("fit_seconds").GetDouble() > 0);
         Assert.True(trained.GetProperty("rows").GetInt32() > 1000);
         Assert.Equal(FraudWeb.Domain.Features.TransactionFeatures.Names.Count, trained.GetProperty("features").GetInt32());
         Assert.Equal(20, trained.GetProperty("trees").GetInt32());
@@ -190,8 +190,8 @@ public sealed class ModelCliTests : IDisposable
         Assert.InRange(evaluated.GetProperty("auc").GetDouble(), 0.6, 1.0);
         Assert.InRange(evaluated.GetProperty("ap").GetDouble(), 0.0, 1.0);
         Assert.InRange(evaluated.GetProperty("cp100").GetDouble(), 0.0, 1.0);
-        Assert.True(evaluated.GetProperty("rows").GetInt32() > 0);
-        Assert.True(evaluated.GetProperty("frauds").GetInt32() > 0);
+        // Some frauds among the evaluated rows, never all of them (the simulator's fraud rate is below 1%).
+        Assert.InRange(evaluated.GetProperty("frauds").GetInt32(), 1, evaluated.GetProperty("rows").GetInt32() / 10);
     }
 
     [Fact]

@@ -29,7 +29,8 @@ public sealed class RulesBenchTests
             var median = json.GetProperty($"{variant}_median_us").GetDouble();
             Assert.True(median > 0, $"{variant} median {median}");
             Assert.True(json.GetProperty($"{variant}_p99_us").GetDouble() >= median);
-            Assert.True(json.GetProperty($"{variant}_allocated_bytes_per_call").GetDouble() >= 0);
+            // Deciding allocates next to nothing (README: 32 bytes); one allocation per rule or entry would be thousands.
+            Assert.InRange(json.GetProperty($"{variant}_allocated_bytes_per_call").GetDouble(), 0, 1024);
         }
         // Random rules decide some payments and not others: neither all nor none.
         var byRule = json.GetProperty("random_decided_by_rule_share").GetDouble();
