@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using FraudWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using FraudWeb.Domain.Entities;
 using FraudWeb.Tests.Browser.Infrastructure;
 using FraudWeb.Tests.Web.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -99,6 +101,41 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         // Assert
         Assert.Equal(before, after);
         await page.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
+    }
+
+    [Fact]
+    public async Task Models_RunEndsWhileOpen_RowUpdatesWithoutReloadAndEveryFeatureIsNamed()
+    {
+        // Arrange: a run in progress (as the worker leaves it while it trains) and the models page open on it
+        var adminEmail = await CreateAdminAsync();
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, adminEmail, FraudWebFactory.Password);
+        var runId = await host.Factory.QueryAsync(async db =>
+        {
+            var run = RetrainingRun.Queue(RetrainingTrigger.Manual, null, DateTime.UtcNow, 0);
+            run.Start(DateTime.UtcNow);
+            db.RetrainingRuns.Add(run);
+            await db.SaveChangesAsync();
+            return run.Id;
+        });
+        await page.GotoAsync("/Models");
+        await page.Locator($"[data-testid=run-row][data-run-id='{runId}'][data-status=Running]").WaitForAsync();
+        await page.EvaluateAsync("() => { window.stillThisPage = true; }");
+
+        // Act: the run ends
+        await host.Factory.QueryAsync(async db =>
+        {
+            var run = await db.RetrainingRuns.FirstAsync(r => r.Id == runId);
+            run.Fail("stopped by the test", DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+
+        // Assert: the page shows it within a few polls, without a reload; the importance chart names every feature
+        await page.Locator($"[data-testid=run-row][data-run-id='{runId}'][data-status=Failed]").WaitForAsync(new() { Timeout = 20_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.stillThisPage === true"));
+        var features = await page.EvaluateAsync<int>("() => JSON.parse(document.getElementById('model-charts').textContent).importanceNames.length");
+        Assert.True(features >= 10, $"{features} features in the chart data");
+        Assert.Equal(features, await page.EvaluateAsync<int>("() => Chart.getChart('importance-chart').scales.y.ticks.length"));
     }
 
     /// <summary>Where the element is in the page (not the viewport: leaving a field may scroll).</summary>

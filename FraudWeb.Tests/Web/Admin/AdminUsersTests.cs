@@ -390,7 +390,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
         Assert.Contains(email, row.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("{", row.TextContent, StringComparison.Ordinal);
-        var fields = row.QuerySelectorAll("[data-testid=audit-fields] dt").Select(d => d.TextContent.Trim()).ToList();
+        var fields = row.QuerySelectorAll("[data-testid=recorded-fields] dt").Select(d => d.TextContent.Trim()).ToList();
         Assert.NotEmpty(fields);
         Assert.All(fields, f => Assert.Matches("^[A-Z][a-z]+( [a-z]+)*(, [a-z]+( [a-z]+)*)*$", f));
     }

@@ -247,10 +247,15 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
 
         // Assert
         Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("[data-testid=serving-version]")?.TextContent));
-        Assert.Matches(@"0\.\d+", page.QuerySelector("[data-testid=serving-metrics]")!.TextContent);
+        // Every metric with four decimals, however many the value needs.
+        Assert.Matches(@"^\d\.\d{4} / \d\.\d{4} / \d\.\d{4}$", page.QuerySelector("[data-testid=serving-metrics]")!.TextContent.Trim());
         Assert.Contains("\"roc\"", page.QuerySelector("#model-charts")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("canvas#pr-chart"));
-        Assert.NotEmpty(page.QuerySelectorAll("[data-testid=version-row]"));
+        var rows = page.QuerySelectorAll("[data-testid=version-row]");
+        Assert.NotEmpty(rows);
+        // The labels a version was trained with read as words, not as the JSON they are kept in.
+        Assert.All(rows, r => Assert.DoesNotContain("{", r.TextContent, StringComparison.Ordinal));
+        Assert.NotNull(page.QuerySelector("#runs-body[data-refresh-while-active]"));
         Assert.NotNull(page.QuerySelector("[data-testid=retrain]"));
         Assert.Null(page.QuerySelector("[data-testid=rollback]"));
     }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text;
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
@@ -130,67 +128,8 @@ public sealed class AuditQueryViewModel
 public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Actor, string Action, string TargetType, string TargetId,
     string? Before, string? After, string? TargetName = null)
 {
-    public IReadOnlyList<AuditField> BeforeFields => AuditField.Read(Before);
-    public IReadOnlyList<AuditField> AfterFields => AuditField.Read(After);
-}
-
-/// <summary>
-/// One recorded value of an audit entry in words ("Roles: Analyst, Admin"), read from the entry's JSON, which holds
-/// ids, names of roles and permissions and yes/no facts only (never personal data: services record nothing else).
-/// </summary>
-public sealed record AuditField(string Name, string Value)
-{
-    public static IReadOnlyList<AuditField> Read(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json)) return [];
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var fields = new List<AuditField>();
-            Flatten("", document.RootElement, fields);
-            return fields;
-        }
-        catch (JsonException)
-        {
-            // Written by older versions in another shape: shown as it is rather than lost.
-            return [new AuditField("Recorded", json)];
-        }
-    }
-
-    private static void Flatten(string prefix, JsonElement element, List<AuditField> fields)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-                Flatten(prefix.Length == 0 ? Words(property.Name) : prefix + ", " + Words(property.Name).ToLowerInvariant(), property.Value, fields);
-            return;
-        }
-        fields.Add(new AuditField(prefix.Length == 0 ? "Value" : prefix, Text(element)));
-    }
-
-    private static string Text(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.True => "yes",
-        JsonValueKind.False => "no",
-        JsonValueKind.Null or JsonValueKind.Undefined => "none",
-        JsonValueKind.Array => element.GetArrayLength() == 0 ? "none" : string.Join(", ", element.EnumerateArray().Select(Text)),
-        JsonValueKind.String => element.GetString() ?? "",
-        JsonValueKind.Object => string.Join("; ", element.EnumerateObject().Select(p => Words(p.Name) + " " + Text(p.Value))),
-        _ => element.GetRawText(),
-    };
-
-    /// <summary>"HadProfile" -> "Had profile", "ReportId" -> "Report id".</summary>
-    private static string Words(string name)
-    {
-        var builder = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1])) builder.Append(' ').Append(char.ToLowerInvariant(c));
-            else builder.Append(c);
-        }
-        return builder.ToString();
-    }
+    public IReadOnlyList<RecordedField> BeforeFields => RecordedField.Read(Before);
+    public IReadOnlyList<RecordedField> AfterFields => RecordedField.Read(After);
 }
 
 public sealed class AuditListViewModel

@@ -43,7 +43,33 @@
         new Chart(importance, {
             type: 'bar',
             data: { labels: data.importanceNames || [], datasets: [{ label: 'Total split gain', data: data.importanceValues || [] }] },
-            options: { indexAxis: 'y' },
+            // Every feature named: the box is tall enough for all of them, so no label is skipped.
+            options: { indexAxis: 'y', maintainAspectRatio: false, scales: { y: { ticks: { autoSkip: false } } } },
         });
     }
+})();
+
+// While a retraining run is queued or running, the runs and versions tables refresh themselves (the page's own HTML,
+// fetched again every few seconds), so its end shows without reloading; polling stops once no run is active.
+(function () {
+    'use strict';
+    const runs = document.getElementById('runs-body');
+    if (!runs || !window.fetch || !window.DOMParser) return;
+    const active = (body) => body.querySelector('[data-status="Queued"], [data-status="Running"]') !== null;
+    const refresh = () => {
+        if (!active(document.getElementById('runs-body'))) return;
+        fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+            .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+            .then((html) => {
+                const page = new DOMParser().parseFromString(html, 'text/html');
+                ['runs-body', 'versions-body'].forEach((id) => {
+                    const fresh = page.getElementById(id);
+                    const current = document.getElementById(id);
+                    if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+                });
+            })
+            .catch(() => { /* the next tick tries again */ })
+            .finally(() => window.setTimeout(refresh, 3000));
+    };
+    window.setTimeout(refresh, 3000);
 })();

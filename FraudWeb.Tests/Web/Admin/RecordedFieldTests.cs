@@ -1,0 +1,39 @@
+using FraudWeb.ViewModels.Common;
+
+namespace FraudWeb.Tests.Web.Admin;
+
+public sealed class RecordedFieldTests
+{
+    [Fact]
+    public void Read_RecordedJson_GivesNamesAndValuesInWords()
+    {
+        // Act
+        var fields = RecordedField.Read("""{"HadProfile":true,"Roles":["Analyst","Admin"],"ReportId":null,"Changed":[],"Model":{"Version":"gbt-1","Auc":0.87}}""");
+
+        // Assert
+        Assert.Equal(
+            new[]
+            {
+                new RecordedField("Had profile", "yes"), new RecordedField("Roles", "Analyst, Admin"), new RecordedField("Report id", "none"),
+                new RecordedField("Changed", "none"), new RecordedField("Model, version", "gbt-1"), new RecordedField("Model, auc", "0.87"),
+            },
+            fields);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Read_Nothing_GivesNoFields(string? json)
+    {
+        // Act + Assert
+        Assert.Empty(RecordedField.Read(json));
+    }
+
+    [Fact]
+    public void Read_NotJson_KeepsTheTextRatherThanLosingIt()
+    {
+        // Act + Assert
+        Assert.Equal(new[] { new RecordedField("Recorded", "locked by hand") }, RecordedField.Read("locked by hand"));
+    }
+}

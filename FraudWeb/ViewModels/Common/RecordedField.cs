@@ -1,0 +1,64 @@
+using System.Text;
+using System.Text.Json;
+
+namespace FraudWeb.ViewModels.Common;
+
+/// <summary>
+/// One recorded value in words ("Roles: Analyst, Admin"), read from JSON kept for people to read later: an audit
+/// entry's before and after (ids, role and permission names, yes/no facts; never personal data, services record
+/// nothing else) or a model version's label counts.
+/// </summary>
+public sealed record RecordedField(string Name, string Value)
+{
+    public static IReadOnlyList<RecordedField> Read(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var fields = new List<RecordedField>();
+            Flatten("", document.RootElement, fields);
+            return fields;
+        }
+        catch (JsonException)
+        {
+            // Written by older versions in another shape: shown as it is rather than lost.
+            return [new RecordedField("Recorded", json)];
+        }
+    }
+
+    private static void Flatten(string prefix, JsonElement element, List<RecordedField> fields)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+                Flatten(prefix.Length == 0 ? Words(property.Name) : prefix + ", " + Words(property.Name).ToLowerInvariant(), property.Value, fields);
+            return;
+        }
+        fields.Add(new RecordedField(prefix.Length == 0 ? "Value" : prefix, Text(element)));
+    }
+
+    private static string Text(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.True => "yes",
+        JsonValueKind.False => "no",
+        JsonValueKind.Null or JsonValueKind.Undefined => "none",
+        JsonValueKind.Array => element.GetArrayLength() == 0 ? "none" : string.Join(", ", element.EnumerateArray().Select(Text)),
+        JsonValueKind.String => element.GetString() ?? "",
+        JsonValueKind.Object => string.Join("; ", element.EnumerateObject().Select(p => Words(p.Name) + " " + Text(p.Value))),
+        _ => element.GetRawText(),
+    };
+
+    /// <summary>"HadProfile" -> "Had profile", "ReportId" -> "Report id".</summary>
+    private static string Words(string name)
+    {
+        var builder = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1])) builder.Append(' ').Append(char.ToLowerInvariant(c));
+            else builder.Append(c);
+        }
+        return builder.ToString();
+    }
+}
