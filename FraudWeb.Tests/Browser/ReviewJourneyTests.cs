@@ -311,6 +311,12 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         {
             await page.WaitForURLAsync(url, new() { Timeout = 45_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
+        catch (TimeoutException) when (url.IsMatch(page.Url))
+        {
+            // Seen once under a loaded test run: the page was there (URL and content) but the navigation's
+            // DOMContentLoaded had been missed by the waiter. Being there is what this step asks; the caller's next
+            // step waits for the content it needs.
+        }
         catch (TimeoutException e)
         {
             await Shot(page, "failed-review-journey");
