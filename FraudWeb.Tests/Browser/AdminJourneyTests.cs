@@ -11,14 +11,14 @@ using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser;
 
-/// <summary>An administrator creates a user and makes them an analyst; the new analyst reaches the review queue.</summary>
+/// <summary>Staff journeys: an administrator invites an analyst, who accepts and reaches the review queue; the create form; the models page.</summary>
 public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     /// <summary>The analysts' review queue (behind the reports.review policy).</summary>
     private const string ReviewQueue = "/Review";
 
     [Fact]
-    public async Task Admin_CreatesUserAndGrantsAnalyst_NewUserReachesReviewQueue()
+    public async Task Admin_InvitesAnalyst_NewAnalystAcceptsAndLandsOnStaffDashboard()
     {
         // Arrange
         var adminEmail = await CreateAdminAsync();
@@ -30,42 +30,36 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
             if (message.Type == "error") consoleErrors.Add(message.Text);
         };
 
-        // Act: the administrator creates the user
+        // Act: the administrator lands on the staff dashboard and invites an analyst from it (address and role only)
         await SignInAsync(adminPage, adminEmail, FraudWebFactory.Password);
-        await adminPage.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
-        await adminPage.GetByRole(AriaRole.Link, new() { Name = "Create a user" }).ClickAsync();
+        await adminPage.WaitForURLAsync(new Regex("/Staff$"));
+        Assert.Equal(0, await adminPage.GetByRole(AriaRole.Link, new() { Name = "New payment" }).CountAsync());
+        await Shot(adminPage, "admin-00-dashboard");
+        await adminPage.GetByRole(AriaRole.Link, new() { Name = "Invite a staff member" }).ClickAsync();
         await adminPage.GetByLabel("Email").FillAsync(newEmail);
-        await adminPage.GetByLabel("Role").SelectOptionAsync("Customer");
-        await adminPage.GetByLabel("Full name").FillAsync("Dorothy Vaughan");
-        await adminPage.GetByLabel("Phone number").FillAsync("+1 555 0199");
-        await adminPage.GetByLabel("Date of birth").FillAsync("1970-09-20");
-        await adminPage.GetByLabel("Address line 1", new() { Exact = true }).FillAsync("1 Langley Field");
-        await adminPage.GetByLabel("Town or city").FillAsync("Hampton");
-        await adminPage.GetByLabel("Postcode").FillAsync("23665");
-        await adminPage.GetByLabel("Country").FillAsync("United States");
-        await adminPage.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
-        await adminPage.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
-        await Shot(adminPage, "admin-01-created");
-
-        // Act: grants the Analyst role
         await adminPage.GetByLabel("Analyst").CheckAsync();
-        await adminPage.GetByRole(AriaRole.Button, new() { Name = "Save roles" }).ClickAsync();
-        await adminPage.GetByText("The roles have been saved.").WaitForAsync();
-        await Shot(adminPage, "admin-02-roles");
+        await adminPage.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
+        await adminPage.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
+        await Shot(adminPage, "admin-01-invited");
 
-        // Act: the new user chooses a password from the emailed link, signs in and opens the review queue
+        // Act: the analyst accepts the mailed invitation, signs in (enrolling two-step sign-in) and opens the queue
         var userPage = await host.NewPageAsync();
-        await userPage.GotoAsync(ResetPathFor(newEmail));
+        await userPage.GotoAsync(InvitationPathFor(newEmail));
+        Assert.Equal("Welcome to FraudWeb", await userPage.Locator("h1").InnerTextAsync());
         await userPage.Locator("#Password").FillAsync("Pelican harbour 42 tango");
         await userPage.Locator("#ConfirmPassword").FillAsync("Pelican harbour 42 tango");
-        await userPage.Locator("form button[type=submit]").ClickAsync();
-        await userPage.WaitForURLAsync(new Regex("/Account/ResetPasswordConfirmation"));
+        await userPage.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation" }).ClickAsync();
+        await userPage.WaitForURLAsync(new Regex("/Account/Login"));
         await SignInAsync(userPage, newEmail, "Pelican harbour 42 tango");
-        var review = await userPage.GotoAsync(ReviewQueue);
+        await userPage.WaitForURLAsync(new Regex("/Staff$"));
+        await Shot(userPage, "admin-02-analyst-dashboard");
+        var nav = userPage.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+        Assert.Equal(0, await nav.GetByRole(AriaRole.Link, new() { Name = "My profile" }).CountAsync());
+        Assert.Equal(0, await nav.GetByRole(AriaRole.Link, new() { Name = "Administration" }).CountAsync());
+        await userPage.GetByRole(AriaRole.Link, new() { Name = "Open the review queue" }).ClickAsync();
 
         // Assert
-        Assert.Equal(200, review!.Status);
-        Assert.EndsWith(ReviewQueue, new Uri(userPage.Url).AbsolutePath, StringComparison.Ordinal);
+        await userPage.WaitForURLAsync(new Regex(ReviewQueue + "$"));
         Assert.Contains("Review queue", await userPage.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(consoleErrors);
     }
@@ -78,11 +72,10 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         var page = await host.NewPageAsync();
         await SignInAsync(page, adminEmail, FraudWebFactory.Password);
         await page.GotoAsync("/AdminUsers/Create");
-        var create = page.GetByRole(AriaRole.Button, new() { Name = "Create user" });
+        var create = page.GetByRole(AriaRole.Button, new() { Name = "Create card holder" });
         await create.ClickAsync();
         await page.Locator("[data-valmsg-for=Email].field-validation-error").WaitForAsync();
         await page.GetByLabel("Email").FillAsync(host.Factory.NewEmail());
-        await page.GetByLabel("Role").SelectOptionAsync("Customer");
         await page.GetByLabel("Full name").FillAsync("Katherine Johnson");
         await page.GetByLabel("Phone number").FillAsync("+1 555 0142");
         await page.GetByLabel("Date of birth").FillAsync("1968-08-26");
@@ -163,8 +156,8 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await BrowserMfa.CompleteAsync(page, host.Factory, email);
     }
 
-    private string ResetPathFor(string email) =>
-        Mailbox.LinkTo(Mailbox.MessagesTo(host.Factory, email).Single(), "/Account/ResetPassword");
+    private string InvitationPathFor(string email) =>
+        Mailbox.LinkTo(Mailbox.MessagesTo(host.Factory, email).Single(), "/Account/AcceptInvitation");
 
     private static async Task Shot(IPage page, string name) =>
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });

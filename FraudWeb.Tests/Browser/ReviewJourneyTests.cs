@@ -52,7 +52,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
 
         // Act: the analyst signs in, opens the queue and finds the reported payment
         await SignInAsync(analystPage, host.Factory, analystEmail);
-        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue", Exact = true }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         await Shot(analystPage, "review-04-queue");
         var itemText = await item.InnerTextAsync();
@@ -105,7 +105,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
 
         // Act: the analyst finds it in the queue (held, no report) and clears it, on a phone
         await SignInAsync(analystPage, factory, analystEmail);
-        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue", Exact = true }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         Assert.Contains("Held for review", await item.InnerTextAsync(), StringComparison.Ordinal);
         await Shot(analystPage, "review-12-queue-held");
@@ -182,7 +182,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         // Assert: held for review, and the analyst's queue names the rule
         await holderPage.GetByRole(AriaRole.Heading, new() { Name = "Held for review" }).WaitForAsync();
         Assert.DoesNotContain("Exactly 432.10", await holderPage.InnerTextAsync("body"), StringComparison.Ordinal);
-        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue" }).ClickAsync();
+        await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue", Exact = true }).ClickAsync();
         var item = await QueueItemAsync(analystPage, id);
         Assert.Contains("'Exactly 432.10' (review) held this payment", await item.GetByTestId("decided-by").InnerTextAsync(), StringComparison.Ordinal);
         await Shot(analystPage, "rules-03-held-by-rule");

@@ -15,6 +15,7 @@ public static class AuthorizationServiceCollectionExtensions
             {
                 options.AddPolicy(permission, policy => policy.RequireAuthenticatedUser().RequireClaim(Permissions.ClaimType, permission));
             }
+            options.AddPolicy(Permissions.StaffWork, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => Permissions.DoesStaffWork(context.User)));
         });
         // The sign-in cookie is checked against the user's security stamp on every request (SecurityStampCheck): a
         // change of roles or permissions renews the affected users' stamps, so it takes effect on their next request.

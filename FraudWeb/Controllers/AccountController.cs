@@ -136,5 +136,24 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     }
 
     [HttpGet, AllowAnonymous]
+    public IActionResult AcceptInvitation(string? email, string? token) =>
+        string.IsNullOrWhiteSpace(token) ? View("AcceptInvitationInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
+
+    [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
+    public async Task<IActionResult> AcceptInvitation(ResetPasswordViewModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.AcceptInvitationAsync(model.Email!, model.Token!, model.Password!);
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            return View(model);
+        }
+        TempData["Message"] = "Your password is set. Sign in to start.";
+        return RedirectToAction(nameof(Login));
+    }
+
+    [HttpGet, AllowAnonymous]
     public IActionResult ResetPasswordConfirmation() => View();
 }

@@ -27,21 +27,39 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     }
 
     [HttpGet]
-    public IActionResult Create() => View(new CreateUserViewModel { Role = Data.Roles.Customer, AllRoles = Data.Roles.All });
+    public IActionResult Create() => View(new CreateUserViewModel());
 
+    /// <summary>Opens a card holder's account with their details; they are invited to choose a password.</summary>
     [HttpPost]
     public async Task<IActionResult> Create(CreateUserViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        model.AllRoles = Data.Roles.All;
         if (!ModelState.IsValid) return View(model);
-        var result = await admin.CreateAsync(User.GetUserId(), model.Email!, model.Role!, model.ToDetails(), ResetUrl, cancellationToken);
+        var result = await admin.CreateCardHolderAsync(User.GetUserId(), model.Email!, model.ToDetails(), AcceptUrl, cancellationToken);
+        return Created(result, model.Email!, () => View(model));
+    }
+
+    [HttpGet]
+    public IActionResult Invite() => View(new InviteStaffViewModel());
+
+    /// <summary>Invites a staff member: address and roles only.</summary>
+    [HttpPost]
+    public async Task<IActionResult> Invite(InviteStaffViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        var result = await admin.InviteStaffAsync(User.GetUserId(), model.Email!, [.. model.Roles], AcceptUrl, cancellationToken);
+        return Created(result, model.Email!, () => View(model));
+    }
+
+    private IActionResult Created(Result<string> result, string email, Func<IActionResult> form)
+    {
         if (!result.Succeeded)
         {
             this.AddErrors(result);
-            return View(model);
+            return form();
         }
-        TempData["Message"] = $"{model.Email} was created and has been sent a link to choose a password.";
+        TempData["Message"] = $"{email.Trim()} was created and has been sent an invitation to choose a password.";
         return RedirectToAction(nameof(Details), new { id = result.Value });
     }
 
@@ -118,6 +136,9 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Details), new { id });
     }
+
+    private string AcceptUrl(string email, string token) =>
+        site.Link(Url.Action(nameof(AccountController.AcceptInvitation), "Account", new { email, token })!);
 
     private string ResetUrl(string email, string token) =>
         site.Link(Url.Action(nameof(AccountController.ResetPassword), "Account", new { email, token })!);

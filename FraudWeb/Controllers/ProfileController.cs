@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Profiles;
 using FraudWeb.ViewModelBuilders;
@@ -11,6 +12,8 @@ public sealed class ProfileController(ProfileService profiles, ProfileViewModelB
     [HttpGet]
     public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
     {
+        // Sign-in lands here: staff who hold no cards land on their dashboard instead.
+        if (!Permissions.HoldsCards(User) && Permissions.DoesStaffWork(User)) return RedirectToAction(nameof(StaffController.Index), "Staff");
         var model = await screens.OverviewAsync(User.GetUserId(), page, cancellationToken);
         return model is null ? View("NoProfile") : View(model);
     }

@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Accounts;
 using Microsoft.AspNetCore.Identity;
 
 namespace FraudWeb.Infrastructure;
@@ -27,6 +28,7 @@ public static class IdentityServiceCollectionExtensions
             })
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddPasswordValidator<StrongPasswordValidator>();
         services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         services.ConfigureApplicationCookie(options =>

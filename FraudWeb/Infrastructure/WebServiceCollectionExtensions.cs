@@ -77,6 +77,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<AdminRolesViewModelBuilder>();
         services.AddScoped<AuditViewModelBuilder>();
         services.AddScoped<RulesViewModelBuilder>();
+        services.AddScoped<StaffDashboardViewModelBuilder>();
     }
 
     /// <summary>The request pipeline: errors, security headers, static files, authentication, MVC routes, health, metrics.</summary>

@@ -134,10 +134,13 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         return pairs.GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Select(p => p.Role).Order(StringComparer.Ordinal).ToList());
     }
 
-    private async Task<HashSet<string>> LockedIdsAsync(CancellationToken cancellationToken)
+    private Task<HashSet<string>> LockedIdsAsync(CancellationToken cancellationToken) => LockedIdsAsync(db, clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>The accounts locked now (compared in memory: SQLite cannot compare the stored offsets).</summary>
+    public static async Task<HashSet<string>> LockedIdsAsync(FraudDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         var candidates = await db.Users.AsNoTracking().Where(u => u.LockoutEnd != null).Select(u => new { u.Id, u.LockoutEnd }).ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow();
         return candidates.Where(c => c.LockoutEnd > now).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
     }
 }

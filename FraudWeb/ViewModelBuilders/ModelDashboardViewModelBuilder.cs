@@ -31,17 +31,22 @@ public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, Model
         };
     }
 
-    private static ModelVersionRow Row(ModelVersion m)
+    /// <summary>A version's recorded metrics by name; none when the record cannot be read.</summary>
+    public static Dictionary<string, double> MetricsOf(string json)
     {
-        Dictionary<string, double> metrics;
         try
         {
-            metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(m.MetricsJson) ?? [];
+            return JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? [];
         }
         catch (JsonException)
         {
-            metrics = [];
+            return [];
         }
+    }
+
+    private static ModelVersionRow Row(ModelVersion m)
+    {
+        var metrics = MetricsOf(m.MetricsJson);
         return new ModelVersionRow(m.Id, m.Version, m.Status, m.Trigger, m.CreatedUtc, m.ActivatedUtc, m.TrainingWindowStart, m.TrainingWindowEnd,
             m.TrainingRows, m.TrainingFrauds, m.LabelsJson, metrics, m.DecisionReason);
     }

@@ -24,10 +24,11 @@ public static partial class BrowserMfa
             await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-step sign-in" }).ClickAsync();
             await page.GetByTestId("recovery-codes").WaitForAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
-            await page.WaitForURLAsync(ProfilePath());
+            await page.WaitForURLAsync(LandingPath());
         }
     }
 
-    [GeneratedRegex("/Profile")]
-    private static partial Regex ProfilePath();
+    /// <summary>Where "Continue" lands: the profile, which sends staff on to their dashboard.</summary>
+    [GeneratedRegex("/(Profile|Staff)")]
+    private static partial Regex LandingPath();
 }

@@ -87,14 +87,13 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
-    public async Task Create_ValidForm_CreatesUserWithRoleMailsResetLinkAndAudits()
+    public async Task Create_ValidForm_CreatesCardHolderMailsInvitationAndAudits()
     {
         // Arrange
         using var admin = await AdminAsync();
         var email = factory.NewEmail();
         var form = Details("Katherine Johnson");
         form["Email"] = email;
-        form["Role"] = Roles.Analyst;
 
         // Act
         var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form);
@@ -104,13 +103,15 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
         Assert.Equal($"/AdminUsers/Details/{id}", Html.Location(response));
         var roles = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
-        Assert.Equal([Roles.Analyst], roles);
+        Assert.Equal([Roles.Customer], roles);
         Assert.Equal("Katherine Johnson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
-        Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal));
+        var invitation = Mailbox.MessageTo(factory, email, "You are invited to FraudWeb");
+        Assert.Contains("add your cards", invitation, StringComparison.Ordinal);
+        Assert.DoesNotContain("two-step", invitation, StringComparison.Ordinal);
         var entry = Assert.Single(await AuditAsync(id));
         Assert.Equal(AuditActions.UserCreate, entry.Action);
         Assert.Equal(await factory.QueryAsync(db => db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).FirstAsync()), entry.ActorId);
-        Assert.Contains(Roles.Analyst, entry.After, StringComparison.Ordinal);
+        Assert.Contains(Roles.Customer, entry.After, StringComparison.Ordinal);
         Assert.DoesNotContain("Katherine Johnson", entry.After, StringComparison.Ordinal);
         Assert.DoesNotContain(email, entry.After, StringComparison.Ordinal);
     }
@@ -122,7 +123,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         using var admin = await AdminAsync();
 
         // Act
-        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", new Dictionary<string, string> { ["Email"] = "not-an-email", ["Role"] = "Customer" });
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", new Dictionary<string, string> { ["Email"] = "not-an-email" });
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -244,7 +245,6 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var email = factory.NewEmail();
         var form = Details("Dorothy Vaughan");
         form["Email"] = email;
-        form["Role"] = Roles.Customer;
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form)).StatusCode);
         var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
         var edited = Details("Dorothy Johnson Vaughan");

@@ -28,7 +28,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     {
         [Roles.Customer] = ["transactions.submit", "reports.create"],
         [Roles.Analyst] = ["reports.review", "models.view", "models.retrain", "rules.manage"],
-        [Roles.Admin] = ["models.view", "models.retrain", "models.manage", "users.manage", "audit.read"],
+        [Roles.Admin] = ["reports.review", "models.view", "models.retrain", "models.manage", "users.manage", "audit.read"],
     };
 
     /// <summary>
@@ -54,6 +54,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Reports.New"] = (0, 404),
         ["POST Reports.New"] = (0, 404),
         ["POST AdminUsers.Create"] = (0, 200),
+        ["POST AdminUsers.Invite"] = (0, 200),
+        ["POST Account.AcceptInvitation"] = (200, 200),
         ["POST AdminUsers.Edit"] = (0, 200),
         ["POST AdminRoles.Permissions"] = (0, 404),
         ["POST Mfa.Enable"] = (0, 200),
@@ -97,6 +99,9 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Account.ResetPassword"] = Anonymous,
         ["POST Account.ResetPassword"] = Anonymous,
         ["GET Account.ResetPasswordConfirmation"] = Anonymous,
+        ["GET Account.AcceptInvitation"] = Anonymous,
+        ["POST Account.AcceptInvitation"] = Anonymous,
+        ["GET Staff.Index"] = Permissions.StaffWork,
         ["GET Mfa.Index"] = Authenticated,
         ["POST Mfa.Enable"] = Authenticated,
         ["POST Mfa.Disable"] = Authenticated,
@@ -119,6 +124,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET AdminUsers.Details"] = Permissions.UsersManage,
         ["GET AdminUsers.Create"] = Permissions.UsersManage,
         ["POST AdminUsers.Create"] = Permissions.UsersManage,
+        ["GET AdminUsers.Invite"] = Permissions.UsersManage,
+        ["POST AdminUsers.Invite"] = Permissions.UsersManage,
         ["GET AdminUsers.Edit"] = Permissions.UsersManage,
         ["POST AdminUsers.Edit"] = Permissions.UsersManage,
         ["POST AdminUsers.Lock"] = Permissions.UsersManage,
@@ -204,11 +211,22 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     {
         Anonymous => true,
         Authenticated => role is not null,
+        // The staff dashboard: anyone holding a permission that is not a card holder's own.
+        Permissions.StaffWork => role is not null && Grants[role].Except(Grants[Roles.Customer]).Any(),
         _ => role is not null && access.Split('+').All(p => Grants[role].Contains(p)),
+    };
+
+    /// <summary>Allowed answers that depend on the role: the card holder's landing page sends staff to theirs.</summary>
+    private static readonly Dictionary<(string Endpoint, string Role), string> RedirectsFor = new()
+    {
+        [("GET Profile.Index", Roles.Analyst)] = "/Staff",
+        [("GET Profile.Index", Roles.Admin)] = "/Staff",
     };
 
     private static bool IsAllowedAs(Endpoint endpoint, string? role, HttpResponseMessage response)
     {
+        if (role is not null && RedirectsFor.TryGetValue((endpoint.Key, role), out var target))
+            return response.StatusCode == HttpStatusCode.Redirect && Html.Location(response) == target;
         if (AllowedStatus.TryGetValue(endpoint.Key, out var status)) return (int)response.StatusCode == (role is null ? status.Anonymous : status.SignedIn);
         if (endpoint.Method == "GET") return response.StatusCode == HttpStatusCode.OK;
         return response.StatusCode == HttpStatusCode.Redirect && !IsDenied(response);

@@ -210,6 +210,52 @@ public sealed partial class AccountService(
         await email.SendEmailAsync(user.Email, "Reset your FraudWeb password", body, cancellationToken);
     }
 
+    /// <summary>
+    /// Mails an account created by an administrator its invitation: what the account is for, and a link (valid for
+    /// <see cref="InvitationTokenProvider.Lifetime"/>) to choose a password. <paramref name="acceptUrl"/> makes the
+    /// link from the address and the encoded token.
+    /// </summary>
+    public async Task SendInvitationAsync(ApplicationUser user, bool staff, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(acceptUrl);
+        if (user.Email is null) return;
+        var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose);
+        var url = HtmlEncoder.Default.Encode(acceptUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))));
+        var what = staff ? "a FraudWeb staff account for you" : "a FraudWeb account for you, where you can add your cards and see every payment checked for fraud";
+        var body = $"<p>Hello,</p><p>You are invited to FraudWeb: an administrator has opened {what}. " +
+                   $"To start, <a href=\"{url}\">accept the invitation and choose your password</a>.</p>" +
+                   $"<p>The link works for {InvitationTokenProvider.Lifetime.TotalDays:0} days. If it has expired, ask your administrator to invite you again.</p>" +
+                   (staff ? "<p>After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.</p>" : "") +
+                   "<p>If you did not expect this invitation, ignore this message: nothing happens until the link is used.</p>";
+        await email.SendEmailAsync(user.Email, "You are invited to FraudWeb", body, cancellationToken);
+    }
+
+    /// <summary>
+    /// Accepts an invitation: the account's first password, chosen through the invitation link. The link works once
+    /// (setting the password renews the security stamp the token is bound to) and never for an account that has a password.
+    /// </summary>
+    public async Task<Result> AcceptInvitationAsync(string email, string encodedToken, string password)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var user = await users.FindByEmailAsync(email.Trim());
+        // Same answer for unknown accounts, used links and bad tokens.
+        const string invalid = "This invitation link is not valid, has expired or was already used. Ask your administrator to invite you again.";
+        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken));
+        }
+        catch (FormatException)
+        {
+            return Result.Fail(ErrorCode.Invalid, invalid);
+        }
+        if (!await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token)) return Result.Fail(ErrorCode.Invalid, invalid);
+        var result = await users.AddPasswordAsync(user, password);
+        return result.Succeeded ? Result.Ok : FromIdentity(result, Fields.Password);
+    }
+
     public async Task<Result> ResetPasswordAsync(string email, string encodedToken, string password)
     {
         ArgumentNullException.ThrowIfNull(email);

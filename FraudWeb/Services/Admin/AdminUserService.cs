@@ -27,20 +27,41 @@ public sealed class AdminUserService(
     public static class Fields
     {
         public const string Email = "Email";
-        public const string Role = "Role";
+        public const string Roles = "Roles";
     }
 
-    /// <summary>Creates the account without a password and mails a reset link so the person chooses their own.</summary>
-    public async Task<Result<string>> CreateAsync(string actorId, string email, string role, PersonalDetails details, Func<string, string, string> resetUrl,
+    /// <summary>
+    /// Opens a card holder's account (role Customer, with their personal details) without a password, and mails them
+    /// an invitation to choose their own.
+    /// </summary>
+    public Task<Result<string>> CreateCardHolderAsync(string actorId, string email, PersonalDetails details, Func<string, string, string> acceptUrl,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(details);
-        if (!Roles.All.Contains(role)) return Result.Fail<string>(ErrorCode.Invalid, "Choose one of the roles.", Fields.Role);
+        return CreateAccountAsync(actorId, email, [Roles.Customer], details, acceptUrl, cancellationToken);
+    }
+
+    /// <summary>
+    /// Invites a staff member: an account with staff roles only (no card holder profile, so no personal details to
+    /// ask for), mailed an invitation to choose a password.
+    /// </summary>
+    public Task<Result<string>> InviteStaffAsync(string actorId, string email, IReadOnlyCollection<string> roles, Func<string, string, string> acceptUrl,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0 || wanted.Any(r => !Roles.Staff.Contains(r)))
+            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, "Choose at least one staff role.", Fields.Roles));
+        return CreateAccountAsync(actorId, email, wanted, null, acceptUrl, cancellationToken);
+    }
+
+    private async Task<Result<string>> CreateAccountAsync(string actorId, string email, IReadOnlyList<string> roles, PersonalDetails? details,
+        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(email);
         var now = clock.GetUtcNow().UtcDateTime;
-        CardHolder holder;
         email = email.Trim();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, PhoneNumber = details?.PhoneNumber.Trim(), CreatedUtc = now };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
@@ -49,22 +70,24 @@ public sealed class AdminUserService(
                 ? new Failure(ErrorCode.Conflict, "An account with this email address already exists.", Fields.Email)
                 : new Failure(ErrorCode.Invalid, e.Description)).Distinct().ToList()).As<string>();
         }
-        try
+        if (details is not null)
         {
-            holder = details.Register(user.Id, now);
+            try
+            {
+                db.CardHolders.Add(details.Register(user.Id, now));
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail<string>(ErrorCode.Invalid, ex.Message);
+            }
         }
-        catch (DomainException ex)
-        {
-            return Result.Fail<string>(ErrorCode.Invalid, ex.Message);
-        }
-        db.CardHolders.Add(holder);
-        var added = await users.AddToRoleAsync(user, role);
-        if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The role could not be assigned.");
+        var added = await users.AddToRolesAsync(user, roles);
+        if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The roles could not be assigned.");
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
-            new { Roles = new[] { role }, HasProfile = true }, cancellationToken);
+            new { Roles = roles, HasProfile = details is not null, Invited = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await accounts.SendPasswordResetAsync(email, resetUrl, cancellationToken);
+        await accounts.SendInvitationAsync(user, staff: details is null, acceptUrl, cancellationToken);
         return Result.Success(user.Id);
     }
 

@@ -62,11 +62,22 @@ public sealed class CreateUserViewModel : AdminUserDetailsViewModel
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
-    [Required(ErrorMessage = "Choose a role.")]
-    [Display(Name = "Role")]
-    public string? Role { get; set; }
+}
 
-    public IReadOnlyList<string> AllRoles { get; set; } = [];
+/// <summary>A staff member's invitation: the address and the staff roles; staff keep no personal details here.</summary>
+public sealed class InviteStaffViewModel
+{
+    [Required(ErrorMessage = "Enter the email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256)]
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    /// <summary>Validated by the service (at least one, staff roles only), which names the field.</summary>
+    [Display(Name = "Roles")]
+    public IList<string> Roles { get; set; } = [];
+
+    public IReadOnlyList<string> StaffRoles => Data.Roles.Staff;
 }
 
 public sealed class EditUserViewModel : AdminUserDetailsViewModel

@@ -1,0 +1,134 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Admin;
+
+/// <summary>Staff are invited with an address and roles; the invitation mail says so and its link sets the first password, once.</summary>
+public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    private const string NewPassword = "Lantern orchard 73 violet";
+
+    private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+    private async Task<string> InviteAsync(StaffSession admin, string email, params string[] roles)
+    {
+        var fields = roles.Select(r => new KeyValuePair<string, string>("Roles", r)).Append(new("Email", email));
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", fields);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "You are invited to FraudWeb"), "/Account/AcceptInvitation");
+    }
+
+    private static Dictionary<string, string> AcceptForm(string link, string password = NewPassword)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(FraudWebFactory.HttpsBaseAddress, link).Query);
+        return new() { ["Email"] = query["email"]!, ["Token"] = query["token"]!, ["Password"] = password, ["ConfirmPassword"] = password };
+    }
+
+    [Fact]
+    public async Task Invite_Analyst_AccountWithRoleNoProfileInvitationMailAndAudit()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+
+        // Act
+        await InviteAsync(admin, email, Roles.Analyst);
+
+        // Assert
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var roles = await factory.QueryAsync(db => db.UserRoles.Where(r => r.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).ToListAsync());
+        Assert.Equal([Roles.Analyst], roles);
+        Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.UserId == id)));
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+        var mail = Mailbox.MessageTo(factory, email, "You are invited to FraudWeb");
+        Assert.Contains("staff account", mail, StringComparison.Ordinal);
+        Assert.Contains("7 days", mail, StringComparison.Ordinal);
+        Assert.Contains("two-step sign-in", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("reset", mail, StringComparison.OrdinalIgnoreCase);
+        var entry = Assert.Single(await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == id).ToListAsync()));
+        Assert.Equal(AuditActions.UserCreate, entry.Action);
+        Assert.Contains("\"Invited\":true", entry.After, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(Roles.Customer)]
+    public async Task Invite_NoStaffRole_SaysChooseARoleAndCreatesNothing(string role)
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var fields = new Dictionary<string, string> { ["Email"] = email };
+        if (role.Length > 0) fields["Roles"] = role;
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Choose at least one staff role.", Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
+        Assert.Empty(Mailbox.MessagesTo(factory, email));
+    }
+
+    [Fact]
+    public async Task AcceptInvitation_ValidLinkUsedTwice_FirstSetsPasswordSecondRefused()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var link = await InviteAsync(admin, email, Roles.Analyst);
+        using var browser = factory.CreateBrowserClient();
+
+        // Act
+        var accepted = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", AcceptForm(link), link);
+        var again = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", AcceptForm(link, "Another orchard 88 amber"), link);
+
+        // Assert: the first answer leads to sign-in, where the chosen password works; the second changes nothing
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("/Account/Login", Html.Location(accepted));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("already used", (await Html.ParseAsync(again)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        using var signIn = factory.CreateBrowserClient();
+        var response = await Html.SubmitAsync(signIn, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = NewPassword });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("/Account/Login", Html.Location(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptInvitation_PasswordResetLinkToken_Refused()
+    {
+        // Arrange: the invited person asks for a reset link instead; its token is for resets only
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var invitation = await InviteAsync(admin, email, Roles.Analyst);
+        using var browser = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(browser, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = email })).StatusCode);
+        var reset = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        var form = AcceptForm(reset);
+
+        // Act
+        var response = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", form, invitation);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task AcceptInvitation_NoToken_ShowsInvalidLinkPage()
+    {
+        // Arrange
+        using var browser = factory.CreateBrowserClient();
+
+        // Act
+        var page = await Html.GetPageAsync(browser, "/Account/AcceptInvitation?email=someone%40example.com");
+
+        // Assert
+        Assert.Equal("Invitation link not valid", page.QuerySelector("h1")!.TextContent.Trim());
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using FraudWeb.Authorization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Models;
+using FraudWeb.Services.Reports;
+using FraudWeb.Services.Retraining;
+using FraudWeb.ViewModels.Staff;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.ViewModelBuilders;
+
+/// <summary>The staff landing page: a panel for each permission the person holds, nothing for the others.</summary>
+public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegistry registry, RetrainingService retraining, IServingModel servingModel, TimeProvider clock)
+{
+    public async Task<StaffDashboardViewModel> BuildAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        bool Holds(string permission) => user.HasClaim(Permissions.ClaimType, permission);
+        return new StaffDashboardViewModel
+        {
+            Queue = Holds(Permissions.ReportsReview) ? await QueueAsync(cancellationToken) : null,
+            Model = Holds(Permissions.ModelsView) ? await ModelAsync(cancellationToken) : null,
+            Users = Holds(Permissions.UsersManage) ? await UsersAsync(cancellationToken) : null,
+            Rules = Holds(Permissions.RulesManage) ? await RulesAsync(cancellationToken) : null,
+            CanReadAudit = Holds(Permissions.AuditRead),
+        };
+    }
+
+    private async Task<QueuePanel> QueueAsync(CancellationToken cancellationToken)
+    {
+        var items = AwaitingReview.Items(db);
+        var reports = await items.CountAsync(i => i.ReportId != null, cancellationToken);
+        var held = await items.CountAsync(i => i.ReportId == null, cancellationToken);
+        var oldest = await items.MinAsync(i => (DateTime?)i.Since, cancellationToken);
+        return new QueuePanel(reports, held, oldest);
+    }
+
+    private async Task<ModelPanel> ModelAsync(CancellationToken cancellationToken)
+    {
+        var serving = await registry.ServingVersionAsync(cancellationToken);
+        var run = (await retraining.RecentRunsAsync(1, cancellationToken)).FirstOrDefault();
+        var metrics = serving is null ? [] : ModelDashboardViewModelBuilder.MetricsOf(serving.MetricsJson);
+        return new ModelPanel(serving?.Version, serving?.ActivatedUtc ?? serving?.CreatedUtc,
+            metrics.TryGetValue("holdout_auc", out var auc) ? auc : null, metrics.TryGetValue("holdout_ap", out var ap) ? ap : null,
+            run is null ? null : new LatestRun(run.Id, run.Status, run.FinishedUtc ?? run.StartedUtc ?? run.RequestedUtc, run.Error),
+            servingModel.Current?.Version);
+    }
+
+    private async Task<UsersPanel> UsersAsync(CancellationToken cancellationToken)
+    {
+        var accounts = await db.Users.CountAsync(cancellationToken);
+        var staffRoles = await db.Roles.Where(r => r.Name == Roles.Analyst || r.Name == Roles.Admin).Select(r => r.Id).ToListAsync(cancellationToken);
+        var staff = await db.Users.CountAsync(u => db.UserRoles.Any(ur => ur.UserId == u.Id && staffRoles.Contains(ur.RoleId)), cancellationToken);
+        var locked = (await AdminUsersViewModelBuilder.LockedIdsAsync(db, clock.GetUtcNow(), cancellationToken)).Count;
+        return new UsersPanel(accounts, staff, locked);
+    }
+
+    private async Task<RulesPanel> RulesAsync(CancellationToken cancellationToken)
+    {
+        var enabled = await db.Rules.CountAsync(r => r.Status == RuleStatus.Enabled, cancellationToken);
+        var drafts = await db.Rules.CountAsync(r => r.Status == RuleStatus.Draft, cancellationToken);
+        return new RulesPanel(enabled, drafts);
+    }
+}

@@ -1,0 +1,31 @@
+using FraudWeb.Domain.Entities;
+
+namespace FraudWeb.ViewModels.Staff;
+
+/// <summary>
+/// Where staff land: one panel per kind of work they may do, each with the figures that say whether it needs them
+/// now. A panel is null when the person does not hold its permission.
+/// </summary>
+public sealed class StaffDashboardViewModel
+{
+    public QueuePanel? Queue { get; init; }
+    public ModelPanel? Model { get; init; }
+    public UsersPanel? Users { get; init; }
+    public RulesPanel? Rules { get; init; }
+    public bool CanReadAudit { get; init; }
+}
+
+/// <summary>What waits in the review queue: open reports, held payments nobody reported, and the oldest wait.</summary>
+public sealed record QueuePanel(int OpenReports, int HeldPayments, DateTime? OldestSinceUtc)
+{
+    public int Total => OpenReports + HeldPayments;
+}
+
+/// <summary>The serving model's health: its version and holdout metrics, and the latest retraining run.</summary>
+public sealed record ModelPanel(string? ServingVersion, DateTime? ServingSinceUtc, double? HoldoutAuc, double? HoldoutAp, LatestRun? LastRun, string? InstanceServing);
+
+public sealed record LatestRun(long Id, RetrainingRunStatus Status, DateTime AtUtc, string? Error);
+
+public sealed record UsersPanel(int Accounts, int Staff, int Locked);
+
+public sealed record RulesPanel(int Enabled, int Drafts);
