@@ -30,6 +30,13 @@ public static class PaymentStatusRule
         : t.Verdict.Decision == Decision.Review ? PaymentStatus.Review
         : PaymentStatus.Declined;
 
+    /// <summary>
+    /// Whether the payment is part of the card's spending that features compare later payments with: all but declined
+    /// attempts (declined by the verdict, or after review), which were never charged.
+    /// </summary>
+    public static Expression<Func<CardTransaction, bool>> CountsAsSpend { get; } = t =>
+        t.Verdict == null || (t.Verdict.Decision != Decision.Declined && t.Settlement != ReviewSettlement.Declined);
+
     private static readonly Func<CardTransaction, PaymentStatus> Compiled = Expression.Compile();
 
     /// <summary>The same rule in memory (one definition: the compiled expression).</summary>

@@ -14,7 +14,9 @@ public sealed record FeatureOptions
 /// Windows: a customer (card) window of w days holds the card's transactions at times in (t - w, t], the current one
 /// included; a terminal window of w days holds the terminal's transactions in (t - delay - w, t - delay], because labels
 /// are only known after the delay. Ties in time: the earlier TransactionId counts as earlier, so a customer window
-/// includes same-time transactions with a smaller id and excludes those with a larger id.
+/// includes same-time transactions with a smaller id and excludes those with a larger id. A declined attempt
+/// (<see cref="TransactionRecord.CountsAsSpend"/> false) is in its own customer windows but in no later transaction's:
+/// it was never charged, so it is not spending that later payments are compared with.
 /// Amount sums are exact (amounts in 1e-4 units, integer sums), so the result does not depend on summation order.
 /// </para>
 /// </summary>
@@ -108,6 +110,8 @@ public static class TransactionFeatures
             }
 
             var c = customer.Add(i, t, amounts, ticks);
+            // A declined attempt sees the card's spending as any payment does, and leaves none for later ones.
+            if (!tx.CountsAsSpend) customer.Withdraw(i, amounts);
             if (!terminals.TryGetValue(tx.TerminalId, out var terminal))
             {
                 terminal = new TerminalState();
@@ -146,7 +150,7 @@ public static class TransactionFeatures
         for (var k = 0; k < customerHistory.Count; k++)
         {
             var h = customerHistory[k];
-            if (h.CustomerId != tx.CustomerId) continue;
+            if (h.CustomerId != tx.CustomerId || !h.CountsAsSpend) continue;
             var ht = h.Timestamp.Ticks;
             if (ht > t || (ht == t && h.TransactionId >= tx.TransactionId)) continue;
             if (ht <= t - (LongestCustomerWindowDays * TimeSpan.TicksPerDay)) continue;
@@ -310,6 +314,13 @@ public static class TransactionFeatures
             }
 
             return stats;
+        }
+
+        /// <summary>Takes back the row just added (a declined attempt): later rows' windows never see it.</summary>
+        public void Withdraw(int row, long[] amounts)
+        {
+            _rows.RemoveAt(_rows.Count - 1);
+            for (var w = 0; w < _sums.Length; w++) _sums[w] -= amounts[row];
         }
     }
 

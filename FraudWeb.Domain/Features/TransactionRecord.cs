@@ -4,7 +4,8 @@ namespace FraudWeb.Domain.Features;
 /// The raw fields every feature is computed from. CustomerId is the card (the handbook's "customer"; in the web app
 /// the card's id). IsFraud is the label as known at computation time: in the web app, confirmed fraud; a transaction
 /// not (yet) confirmed counts as legitimate, which is why terminal risk only looks at transactions older than the
-/// label delay.
+/// label delay. CountsAsSpend is false for a declined attempt: it was never charged, so it is not part of the card's
+/// spending that later payments are compared with (it still counts at its terminal, where attempts are the signal).
 /// </summary>
 public readonly record struct TransactionRecord(
     long TransactionId,
@@ -12,4 +13,5 @@ public readonly record struct TransactionRecord(
     long CustomerId,
     long TerminalId,
     double Amount,
-    bool IsFraud);
+    bool IsFraud,
+    bool CountsAsSpend = true);

@@ -17,8 +17,9 @@ public readonly record struct LabelledTransaction(
     long CardId,
     long TerminalId,
     double Amount,
-    GroundTruth Truth)
+    GroundTruth Truth,
+    bool CountsAsSpend = true)
 {
-    /// <summary>The features see only confirmed fraud as fraud, exactly as online scoring does.</summary>
-    public TransactionRecord ToRecord() => new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud);
+    /// <summary>The features see only confirmed fraud as fraud, and declined attempts as no spending, exactly as online scoring does.</summary>
+    public TransactionRecord ToRecord() => new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud, CountsAsSpend);
 }

@@ -188,13 +188,13 @@ public class TransactionFeaturesTests
     }
 
     [Fact]
-    public void ComputeOnline_SimulatedStreamWithTies_MatchesBatchBitwise()
+    public void ComputeOnline_SimulatedStreamWithTiesAndDeclines_MatchesBatchBitwise()
     {
         var simulated = TransactionSimulator.Generate(new SimulatorOptions { Customers = 40, Terminals = 60, Days = 70, Seed = 7, TerminalRadius = 20 });
         // Round times to 10 minutes to force many same-time transactions, then sort by the tie rule.
         var txs = simulated.Transactions
             .Select(t => new TransactionRecord(t.TransactionId, new DateTime(t.Timestamp.Ticks / TimeSpan.TicksPerMinute / 10 * TimeSpan.TicksPerMinute * 10, DateTimeKind.Utc),
-                t.CustomerId, t.TerminalId, t.Amount, t.IsFraud))
+                t.CustomerId, t.TerminalId, t.Amount, t.IsFraud, CountsAsSpend: t.TransactionId % 7 != 3))
             .OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray();
         var batch = TransactionFeatures.ComputeBatch(txs, Options);
         var byCard = txs.ToLookup(t => t.CustomerId);
@@ -218,6 +218,30 @@ public class TransactionFeaturesTests
         Assert.True(txs.Length > 1000);
         Assert.True(txs.Zip(txs.Skip(1)).Count(p => p.First.Timestamp == p.Second.Timestamp) > 50);
         Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
+    public void ComputeBatch_DeclinedAttempt_CountsForItselfButNotAsLaterSpend()
+    {
+        // Arrange: a charged 40, a declined 99,999, then a 20 on the same card within the day
+        var start = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+        TransactionRecord[] txs =
+        [
+            new(1, start, 5, 1, 40, false),
+            new(2, start.AddHours(1), 5, 1, 99_999, false, CountsAsSpend: false),
+            new(3, start.AddHours(2), 5, 1, 20, false),
+        ];
+        int Feature(string name) => TransactionFeatures.Names.ToList().IndexOf(name);
+
+        // Act
+        var batch = TransactionFeatures.ComputeBatch(txs, Options);
+
+        // Assert: the attempt is compared with the spending before it; the payment after it sees only 40 and itself
+        Assert.Equal(2f, batch[(1 * Width) + Feature("customer_nb_tx_1day")]);
+        Assert.Equal((40f + 99_999f) / 2, batch[(1 * Width) + Feature("customer_avg_amount_1day")]);
+        Assert.Equal(2f, batch[(2 * Width) + Feature("customer_nb_tx_1day")]);
+        Assert.Equal(30f, batch[(2 * Width) + Feature("customer_avg_amount_1day")]);
+        Assert.Equal(20f / 30f, batch[(2 * Width) + Feature("customer_amount_ratio_30day")], 5);
     }
 
     [Fact]

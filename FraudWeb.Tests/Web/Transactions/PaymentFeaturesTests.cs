@@ -38,4 +38,28 @@ public sealed class PaymentFeaturesTests(FraudWebFactory factory)
             Assert.True(expected.SequenceEqual(online), $"payment {records[i].TransactionId}: batch [{string.Join(", ", expected)}] online [{string.Join(", ", online)}]");
         }
     }
+
+    [Fact]
+    public async Task ComputeAsync_AfterADeclinedAttempt_AttemptIsNotSpend()
+    {
+        // Arrange: a charged payment, then an attempt over the card's limit (declined), on a new card
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var charged = await holder.PayAndGetIdAsync(card, merchant, 40m);
+        var attempt = await holder.PayAndGetIdAsync(card, merchant, 5000m);
+        Assert.Equal(PaymentStatus.Declined, PaymentStatusRule.Of(await factory.TransactionAsync(attempt)));
+        Assert.NotEqual(PaymentStatus.Declined, PaymentStatusRule.Of(await factory.TransactionAsync(charged)));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var features = scope.ServiceProvider.GetRequiredService<PaymentFeatures>();
+        var values = new float[TransactionFeatures.Names.Count];
+        int Feature(string name) => TransactionFeatures.Names.ToList().IndexOf(name);
+
+        // Act: the features of a 20 payment now
+        await features.ComputeAsync(new TransactionRecord(long.MaxValue, DateTime.UtcNow, card, merchant, 20, false), values, CancellationToken.None);
+
+        // Assert: the card's usual spend is the 40 and this payment, never the 5,000 attempt
+        Assert.Equal(2f, values[Feature("customer_nb_tx_1day")]);
+        Assert.Equal(30f, values[Feature("customer_avg_amount_1day")]);
+    }
 }

@@ -4,6 +4,7 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
+using LinqKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         var rows = await db.Transactions.AsNoTracking()
             .Where(t => t.TimestampUtc > start && t.TimestampUtc <= toUtc)
             .OrderBy(t => t.TimestampUtc).ThenBy(t => t.Id)
-            .Select(t => new Row(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, t.Verdict == null ? null : t.Verdict.RiskScore))
+            .Select(t => new Row(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, t.Verdict == null ? null : t.Verdict.RiskScore, PaymentStatusRule.CountsAsSpend.Invoke(t)))
             .ToListAsync(cancellationToken);
         var cardIds = rows.Select(r => r.CardId).Distinct().ToList();
         var cards = await db.Cards.AsNoTracking().Where(c => cardIds.Contains(c.Id))
@@ -39,7 +40,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
 
         return await Task.Run(() =>
         {
-            var records = rows.ConvertAll(r => new TransactionRecord(r.Id, r.TimestampUtc, r.CardId, r.TerminalId, (double)r.Amount, r.Label == FraudLabel.Fraud));
+            var records = rows.ConvertAll(r => new TransactionRecord(r.Id, r.TimestampUtc, r.CardId, r.TerminalId, (double)r.Amount, r.Label == FraudLabel.Fraud, r.CountsAsSpend));
             var features = TransactionFeatures.ComputeBatch(records, featureOptions);
             var width = TransactionFeatures.Names.Count;
             var input = new RuleInput { Features = new float[width], Lists = lists };
@@ -87,5 +88,5 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         }, cancellationToken);
     }
 
-    private sealed record Row(long Id, DateTime TimestampUtc, long CardId, long TerminalId, decimal Amount, FraudLabel Label, int? RiskScore);
+    private sealed record Row(long Id, DateTime TimestampUtc, long CardId, long TerminalId, decimal Amount, FraudLabel Label, int? RiskScore, bool CountsAsSpend);
 }

@@ -2,6 +2,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Infrastructure.Options;
+using LinqKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
         TransactionFeatures.ComputeFromTotals(payment, card, terminal, features);
     }
 
-    /// <summary>The card's payments before this one (same time: smaller id) in each customer window.</summary>
+    /// <summary>The card's payments before this one (same time: smaller id) in each customer window, declined attempts left out.</summary>
     private Task<WindowTotals> CardTotalsAsync(TransactionRecord payment, CancellationToken cancellationToken)
     {
         var at = payment.Timestamp;
@@ -46,6 +47,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
         EF.CompileAsyncQuery((FraudDbContext db, long cardId, DateTime at, long id, DateTime from1, DateTime from7, DateTime from30, CancellationToken cancellationToken) =>
             db.Transactions
                 .Where(t => t.CardId == cardId && t.TimestampUtc > from30 && t.Id != id && (t.TimestampUtc < at || (t.TimestampUtc == at && t.Id < id)))
+                .Where(t => PaymentStatusRule.CountsAsSpend.Invoke(t))
                 .GroupBy(t => 1)
                 .Select(g => new WindowTotals(
                     g.Count(t => t.TimestampUtc > from1), g.Count(t => t.TimestampUtc > from7), g.Count(),
