@@ -68,7 +68,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
 
         // Act: an ordinary payment, then a suspicious one (large, at a merchant with recent fraud)
         var ordinary = await PayAsync(page, ordinaryMerchant, "23.40", "04-ordinary-payment");
-        var suspicious = await PayAsync(page, riskyMerchant, "4800.00", "05-suspicious-payment");
+        var suspicious = await PayAsync(page, riskyMerchant, "4800.00", "05-suspicious-payment", confirm: "€4,800.00");
 
         // Act: the profile
         await page.GetByRole(AriaRole.Link, new() { Name = "My profile", Exact = true }).ClickAsync();
@@ -92,14 +92,21 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         Assert.True(consoleErrors.Count == 0, string.Join(" | ", consoleErrors)); // includes Content-Security-Policy violations: no inline script or style slipped in
     }
 
-    private static async Task<(long Id, string Decision)> PayAsync(IPage page, long merchantId, string amount, string screenshot)
+    /// <summary>Pays through the form; <paramref name="confirm"/>: the form must first ask to confirm this amount (a large one).</summary>
+    private static async Task<(long Id, string Decision)> PayAsync(IPage page, long merchantId, string amount, string screenshot, string? confirm = null)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
         // The merchant is found by its number in the form's search, which refills the list without a page load.
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Amount").FillAsync(amount);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        if (confirm is not null)
+        {
+            await page.GetByTestId("confirm-amount").WaitForAsync();
+            await Shot(page, screenshot + "-confirm");
+            await page.GetByRole(AriaRole.Button, new() { Name = $"Confirm and pay {confirm}" }).ClickAsync();
+        }
         await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
         await Shot(page, screenshot);
         var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);

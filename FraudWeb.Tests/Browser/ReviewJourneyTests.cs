@@ -19,7 +19,7 @@ namespace FraudWeb.Tests.Browser;
 public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost heldHost)
     : IClassFixture<BrowserHost>, IClassFixture<HeldPaymentBrowserHost>
 {
-    private const decimal CreditLimit = 1000m;
+    internal const decimal CreditLimit = 1000m;
     private readonly List<string> _consoleErrors = [];
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.Equal(1, await analystPage.GetByRole(AriaRole.Region, new() { Name = "120.00 at" }).Filter(new() { HasText = last4 }).CountAsync()); // named by its heading
 
         // Act: confirms the card holder's claim; the button says what that does to a charged payment
-        await item.GetByRole(AriaRole.Button, new() { Name = "Mark as fraud and refund 120.00" }).ClickAsync();
-        await DecidedAsync(analystPage, id, $"Payment #{id} marked as fraud; 120.00 credited back to the card.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Mark as fraud and refund €120.00" }).ClickAsync();
+        await DecidedAsync(analystPage, id, $"Payment #{id} marked as fraud; €120.00 credited back to the card.");
         await Shot(analystPage, "review-05-decided");
 
         // Assert: the card holder sees the refund in the history, on the payment, and in the available credit
@@ -212,7 +212,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     }
 
     /// <summary>Registers a card holder and adds one card through the forms; the card's id and last four digits.</summary>
-    private static async Task<(long CardId, string Last4)> RegisterWithCardAsync(IPage page, FraudWebFactory factory)
+    /// <summary>Registers through the pages, confirms by the mailed link, signs in and adds a card (limit <see cref="CreditLimit"/>).</summary>
+    internal static async Task<(long CardId, string Last4)> RegisterWithCardAsync(IPage page, FraudWebFactory factory)
     {
         var card = TestCards.NewVisa();
         await page.GotoAsync("/Account/Register");
@@ -264,7 +265,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Amount").FillAsync(amount);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
         await AtAsync(page, new Regex("/Transactions/Details/\\d+$"), "the payment's result page");
         return long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
     }
@@ -299,7 +300,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         page.Locator($"#transactions tr[data-transaction-id='{transactionId}']");
 
     private static async Task<decimal> AvailableOnDetailsAsync(IPage page) =>
-        decimal.Parse(await page.Locator("dt:text-is('Available credit now') + dd").InnerTextAsync(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        decimal.Parse((await page.Locator("dt:text-is('Available credit now') + dd").InnerTextAsync()).Replace("€", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture);
 
     private static async Task<decimal> AvailableOnProfileAsync(IPage page, long cardId) =>
         decimal.Parse((await page.Locator($"[data-card-id='{cardId}'] [data-available]").GetAttributeAsync("data-available"))!, CultureInfo.InvariantCulture);

@@ -90,7 +90,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Index_AdministratorWithoutCardHolderProfile_ShowsExplanation()
+    public async Task Index_AdministratorWithoutCardHolderProfile_SentToStaffDashboard()
     {
         // Arrange
         var email = factory.NewEmail();
@@ -100,9 +100,11 @@ public sealed class ProfileTests(FraudWebFactory factory)
         await MfaSteps.SignInAsync(factory, client, email, "Saffron anvil 123 drift");
 
         // Act
-        var page = await Html.GetPageAsync(client, "/Profile");
+        var response = await client.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var page = await Html.GetPageAsync(client, Html.Location(response));
 
         // Assert
-        Assert.Equal("No card holder profile", page.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("Staff dashboard", page.QuerySelector("h1")!.TextContent.Trim());
     }
 }

@@ -92,9 +92,11 @@ public sealed class TransactionTests(FraudWebFactory factory)
     }
 
     [Theory]
-    [InlineData("abc", "The value 'abc' is not valid for Amount.")]
+    [InlineData("abc", "\"abc\" is not an amount. Write it like 12.50.")]
     [InlineData("0", "The amount must be between 0.01 and 1,000,000.")]
-    [InlineData("12.345", "The amount can have at most two decimals.")]
+    [InlineData("12.345", "Enter at most two decimals (cents), like 12.50.")]
+    [InlineData("12,50", "Use \".\" before the cents: 12.50.")]
+    [InlineData("2000000", "The amount must be between 0.01 and 1,000,000.")]
     public async Task Submit_BadAmount_ShowsMessageAndStoresNothing(string amount, string expectedMessage)
     {
         // Arrange

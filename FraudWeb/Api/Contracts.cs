@@ -8,7 +8,7 @@ namespace FraudWeb.Api;
 /// <summary>The API's one currency: amounts are in it, as decimal strings with two decimals in responses.</summary>
 public static class ApiMoney
 {
-    public const string Currency = "EUR";
+    public const string Currency = FraudWeb.Domain.Entities.PaymentCurrency.Code;
     public const double Max = 1_000_000;
 
     public static string Format(decimal amount) => amount.ToString("F2", System.Globalization.CultureInfo.InvariantCulture);

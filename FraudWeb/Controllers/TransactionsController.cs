@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
-public sealed class TransactionsController(TransactionService transactions, TransactionViewModelBuilder screens) : Controller
+public sealed class TransactionsController(TransactionService transactions, PaymentConfirmation confirmation, TransactionViewModelBuilder screens) : Controller
 {
     [HttpGet]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
@@ -43,7 +43,13 @@ public sealed class TransactionsController(TransactionService transactions, Tran
     {
         ArgumentNullException.ThrowIfNull(model);
         var userId = User.GetUserId();
-        if (ModelState.IsValid)
+        if (ModelState.IsValid && !model.IsConfirmed
+            && await confirmation.CheckAsync(userId, model.CardId!.Value, model.Amount!.Value, cancellationToken) is { } check)
+        {
+            // Shown back to be confirmed: nothing is paid yet.
+            model.Confirmation = check;
+        }
+        else if (ModelState.IsValid)
         {
             var result = await transactions.SubmitAsync(userId, model.CardId!.Value, model.TerminalId!.Value, model.Amount!.Value, cancellationToken);
             if (result.Succeeded) return RedirectToAction(nameof(Details), new { id = result.Value });

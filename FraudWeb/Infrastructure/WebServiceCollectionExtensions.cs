@@ -1,6 +1,7 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Middleware;
+using FraudWeb.Infrastructure.ModelBinding;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Accounts;
@@ -11,6 +12,7 @@ using FraudWeb.Services.Transactions;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Authorization;
 using FraudWeb.Data;
 using Microsoft.AspNetCore.DataProtection;
@@ -24,6 +26,9 @@ namespace FraudWeb.Infrastructure;
 
 public static class WebServiceCollectionExtensions
 {
+    /// <summary>The languages of the pages: English first (the default), then Simplified Chinese.</summary>
+    public static readonly string[] SupportedCultures = ["en", "zh-CN"];
+
     /// <summary>Largest request body accepted (forms here are small).</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
@@ -31,10 +36,20 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            options.SetDefaultCulture(SupportedCultures[0]);
+            options.AddSupportedCultures(SupportedCultures);
+            options.AddSupportedUICultures(SupportedCultures);
+        });
         services.AddControllersWithViews(options =>
             {
                 options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
                 options.Filters.Add<RequestConnectionFilter>();
+                options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
+                // The browser's check of a number field (jQuery Validation) says how to write one.
+                options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ =>
+                    $"Enter a number, like {Money.Example(System.Globalization.CultureInfo.CurrentCulture)}.");
             })
             .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = (type, factory) => factory.Create(StaffForms.ResourceFor(type)));
         services.AddFraudAuthorization();
@@ -59,6 +74,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
+        services.AddScoped<PaymentConfirmation>();
         services.AddFraudViewModelBuilders();
         services.AddScoped<ApiKeyViewModelBuilder>();
         services.AddFraudApi();
@@ -109,6 +125,8 @@ public static class WebServiceCollectionExtensions
         }
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles();
+        // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
+        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization());
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -43,9 +43,16 @@ public class BrowserHost : IAsyncLifetime
         _chromium = await ChromiumLauncher.LaunchAsync();
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    /// <summary>A page in a new browser context; <paramref name="locale"/> sets the browser's language (Accept-Language, number formats).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, string? locale = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = locale,
+        });
         // Generous: the build machine is shared, and a slow step is not a failure of the app.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);

@@ -80,13 +80,21 @@ public sealed class CardHolderSession : IDisposable
             .OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
     }
 
-    public Task<HttpResponseMessage> PayAsync(long cardId, long terminalId, decimal amount) =>
-        Html.SubmitAsync(Client, "/Transactions/New", new Dictionary<string, string>
+    /// <summary>
+    /// Submits the payment form. <paramref name="confirmed"/>: as if the holder had already confirmed the amount
+    /// when the form asked (large or unusual amounts), so the payment is made rather than shown back.
+    /// </summary>
+    public Task<HttpResponseMessage> PayAsync(long cardId, long terminalId, decimal amount, bool confirmed = true)
+    {
+        var fields = new Dictionary<string, string>
         {
             ["CardId"] = cardId.ToString(CultureInfo.InvariantCulture),
             ["TerminalId"] = terminalId.ToString(CultureInfo.InvariantCulture),
             ["Amount"] = amount.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        if (confirmed) fields["ConfirmedPayment"] = string.Create(CultureInfo.InvariantCulture, $"{cardId}:{terminalId}:{amount:F2}");
+        return Html.SubmitAsync(Client, "/Transactions/New", fields);
+    }
 
     /// <summary>Pays and returns the new transaction's id (from the redirect to its result page).</summary>
     public async Task<long> PayAndGetIdAsync(long cardId, long terminalId, decimal amount)

@@ -16,12 +16,12 @@ public sealed class ReviewWordingTests(FraudWebFactory factory)
 {
     [Theory]
     // "Not me": confirming the claim means fraud.
-    [InlineData("NotMe", PaymentStatus.Approved, true, "Mark as fraud and refund 120.00", false, "Mark as legitimate")]
+    [InlineData("NotMe", PaymentStatus.Approved, true, "Mark as fraud and refund €120.00", false, "Mark as legitimate")]
     [InlineData("NotMe", PaymentStatus.Review, true, "Mark as fraud and decline it", false, "Mark as legitimate and charge it")]
     // "This was me": confirming the claim means legitimate.
     [InlineData("ThisWasMe", PaymentStatus.Declined, false, "Mark as fraud", true, "Mark as legitimate")]
     [InlineData("ThisWasMe", PaymentStatus.Review, false, "Mark as fraud and decline it", true, "Mark as legitimate and charge it")]
-    [InlineData("ThisWasMe", PaymentStatus.ApprovedAfterReview, false, "Mark as fraud and refund 120.00", true, "Mark as legitimate")]
+    [InlineData("ThisWasMe", PaymentStatus.ApprovedAfterReview, false, "Mark as fraud and refund €120.00", true, "Mark as legitimate")]
     // A held payment without a report: "confirm" is fraud.
     [InlineData(null, PaymentStatus.Review, true, "Mark as fraud and decline it", false, "Mark as legitimate and charge it")]
     public void Choices_ReportKindAndStatus_SayTheOutcomeAndPostTheMatchingValue(string? kind, PaymentStatus status,
@@ -40,7 +40,7 @@ public sealed class ReviewWordingTests(FraudWebFactory factory)
     }
 
     [Theory]
-    [InlineData(FraudLabel.Fraud, null, 120.5, "Payment #7 marked as fraud; 120.50 credited back to the card.")]
+    [InlineData(FraudLabel.Fraud, null, 120.5, "Payment #7 marked as fraud; €120.50 credited back to the card.")]
     [InlineData(FraudLabel.Fraud, ReviewSettlement.Declined, null, "Payment #7 marked as fraud and declined.")]
     [InlineData(FraudLabel.Fraud, null, null, "Payment #7 marked as fraud.")]
     [InlineData(FraudLabel.Legitimate, ReviewSettlement.Charged, null, "Payment #7 marked as legitimate and charged to the card.")]

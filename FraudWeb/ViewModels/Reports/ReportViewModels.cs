@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Reports;
 
@@ -65,7 +66,7 @@ public sealed record ReviewItemViewModel(
             var fraudConfirms = ReportKind != nameof(Domain.Entities.ReportKind.ThisWasMe);
             var fraud = Status switch
             {
-                PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview => $"Mark as fraud and refund {Amount.ToString("N2", CultureInfo.InvariantCulture)}",
+                PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview => $"Mark as fraud and refund {Money.Format(Amount, CultureInfo.CurrentCulture)}",
                 PaymentStatus.Review => "Mark as fraud and decline it",
                 _ => "Mark as fraud",
             };
@@ -85,7 +86,7 @@ public static class ReviewOutcomeText
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var payment = $"Payment #{outcome.TransactionId.ToString(CultureInfo.InvariantCulture)}";
-        var refund = outcome.Refunded is { } amount ? $"; {amount.ToString("N2", CultureInfo.InvariantCulture)} credited back to the card" : "";
+        var refund = outcome.Refunded is { } amount ? $"; {Money.Format(amount, CultureInfo.CurrentCulture)} credited back to the card" : "";
         return (outcome.Label, outcome.SettledAs) switch
         {
             (FraudLabel.Fraud, ReviewSettlement.Declined) => $"{payment} marked as fraud and declined{refund}.",

@@ -17,8 +17,21 @@ public sealed class NewTransactionViewModel
 
     [Required(ErrorMessage = "Enter the amount.")]
     [Range(typeof(decimal), "0.01", "1000000", ErrorMessage = "The amount must be between 0.01 and 1,000,000.")]
-    [Display(Name = "Amount")]
+    [Display(Name = "Amount (EUR)")]
     public decimal? Amount { get; set; }
+
+    /// <summary>
+    /// The payment the holder confirmed (<see cref="PaymentKey"/> as shown with the confirmation): a changed card,
+    /// merchant or amount is checked again.
+    /// </summary>
+    public string? ConfirmedPayment { get; set; }
+
+    /// <summary>Set when the amount must be confirmed before paying (the form is shown again with it).</summary>
+    public Services.Transactions.AmountToConfirm? Confirmation { get; set; }
+
+    public string PaymentKey => string.Create(CultureInfo.InvariantCulture, $"{CardId}:{TerminalId}:{Amount:F2}");
+
+    public bool IsConfirmed => ConfirmedPayment == PaymentKey;
 
     /// <summary>What the holder typed to find a merchant (the form's search, a GET): number, name or category.</summary>
     [Display(Name = "Find a merchant")]

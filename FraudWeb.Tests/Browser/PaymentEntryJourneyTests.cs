@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FraudWeb.Tests.Browser.Infrastructure;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace FraudWeb.Tests.Browser;
+
+/// <summary>Entering money in a real browser whose language writes "12,50": refused with the right way, nothing paid, then paid in euros.</summary>
+public sealed partial class PaymentEntryJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    [Fact]
+    public async Task FrenchBrowser_TypesCommaBeforeCents_RefusedThenPaysTheCorrectedAmount()
+    {
+        // Arrange: a card holder with a card, in a browser set to French
+        var merchant = await Merchants.OrdinaryAsync(host.Factory);
+        var page = await host.NewPageAsync(locale: "fr-FR");
+        var (card, _) = await ReviewJourneyTests.RegisterWithCardAsync(page, host.Factory);
+        await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant.ToString(CultureInfo.InvariantCulture)}");
+        await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant.ToString(CultureInfo.InvariantCulture));
+
+        // Act: "12,50" as a French speaker writes it
+        await page.GetByLabel("Amount").FillAsync("12,50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        var message = page.Locator("[data-valmsg-for=Amount]");
+        await message.GetByText("before the cents").WaitForAsync();
+        var refused = await message.InnerTextAsync();
+        var typed = await page.GetByLabel("Amount").InputValueAsync();
+        var paidWhileRefused = await host.Factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card));
+        await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant.ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Amount").FillAsync("12.50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+
+        // Assert
+        Assert.Equal("Use \".\" before the cents: 12.50.", refused.Trim());
+        Assert.Equal("12,50", typed);
+        Assert.Equal(0, paidWhileRefused);
+        Assert.Equal("€12.50", (await page.Locator("dt:text-is('Amount') + dd").InnerTextAsync()).Trim());
+        Assert.Equal(12.50m, await host.Factory.QueryAsync(db => db.Transactions.Where(t => t.CardId == card).Select(t => t.Amount).SingleAsync()));
+    }
+}
