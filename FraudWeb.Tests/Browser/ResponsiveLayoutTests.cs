@@ -1,10 +1,90 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FraudWeb.Data;
 using FraudWeb.Tests.Browser.Infrastructure;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser;
 
+/// <summary>Every page at a phone's width (390 px): the menu folds, and nothing is wider than the screen.</summary>
 public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
+    private const int PhoneWidth = 390;
+
+    /// <summary>
+    /// What sticks out past the right edge of the screen (except inside a container that scrolls or clips on
+    /// purpose), and how wide the page is.
+    /// </summary>
+    private const string Overflow = """
+        () => {
+          const width = document.documentElement.clientWidth;
+          const offenders = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || r.right <= width + 1) continue;
+            let p = el.parentElement, contained = false;
+            while (p && p !== document.body) { if (getComputedStyle(p).overflowX !== 'visible') { contained = true; break; } p = p.parentElement; }
+            if (contained || getComputedStyle(el).visibility === 'hidden') continue;
+            const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+            offenders.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls + ' to ' + Math.round(r.right) + 'px');
+          }
+          return [document.documentElement.scrollWidth, offenders.slice(0, 4).join('; ')];
+        }
+        """;
+
+    private static async Task<string?> OverflowAsync(IPage page, string url)
+    {
+        var response = await page.GotoAsync(url);
+        if (response is null || !response.Ok) return $"{url}: {(response?.Status.ToString(CultureInfo.InvariantCulture) ?? "no response")}";
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "phone" + Regex.Replace(new Uri(page.Url).PathAndQuery, "[^A-Za-z0-9]+", "-") + ".png"), FullPage = true });
+        var measured = await page.EvaluateAsync<string[]>(Overflow);
+        var scrollWidth = int.Parse(measured[0], CultureInfo.InvariantCulture);
+        return scrollWidth > PhoneWidth || measured[1].Length > 0 ? $"{url}: page {scrollWidth}px wide; {measured[1]}" : null;
+    }
+
+    [Fact]
+    public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreen()
+    {
+        // Arrange: a card holder with a card and a payment, and a member of staff who is analyst and administrator
+        var holderPage = await host.NewPageAsync(PhoneWidth, 844);
+        var (cardId, _) = await ReviewJourneyTests.RegisterWithCardAsync(holderPage, host.Factory);
+        var merchant = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
+        await holderPage.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
+        await holderPage.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant);
+        await holderPage.GetByLabel("Amount").FillAsync("23.40");
+        await holderPage.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+        await holderPage.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        var paymentId = holderPage.Url[(holderPage.Url.LastIndexOf('/') + 1)..];
+        var holderId = await host.Factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync());
+        var staffEmail = await ReviewJourneyTests.CreateAnalystAsync(host.Factory, Roles.Analyst, Roles.Admin);
+        var staffPage = await host.NewPageAsync(PhoneWidth, 844);
+        await ReviewJourneyTests.SignInAsync(staffPage, host.Factory, staffEmail);
+        string[] holderUrls = ["/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Reports/New?transactionId={paymentId}",
+            "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa"];
+        string[] staffUrls = ["/Staff", "/Review", "/Rules", "/Rules/Create", "/RuleLists/Create", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}",
+            $"/AdminUsers/Edit/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys"];
+
+        // Act
+        var failures = new List<string>();
+        foreach (var url in holderUrls)
+        {
+            if (await OverflowAsync(holderPage, url) is { } failure) failures.Add(failure);
+        }
+        foreach (var url in staffUrls)
+        {
+            if (await OverflowAsync(staffPage, url) is { } failure) failures.Add(failure);
+        }
+        await holderPage.GotoAsync("/Profile");
+        var verdict = await holderPage.Locator("#transactions td[data-label=Verdict]").First.BoundingBoxAsync();
+
+        // Assert: the payment's verdict is on the screen, not pushed off it
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.NotNull(verdict);
+        Assert.True(verdict.X >= 0 && verdict.X + verdict.Width <= PhoneWidth, $"The verdict is at {verdict.X}-{verdict.X + verdict.Width}px.");
+    }
+
     [Fact]
     public async Task Welcome_PhoneViewport_MenuCollapsesAndOpens()
     {

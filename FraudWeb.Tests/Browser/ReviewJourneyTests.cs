@@ -50,10 +50,17 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.Equal("You reported: not me (being reviewed)", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync());
         await Shot(holderPage, "review-03-report-sent");
 
-        // Act: the analyst signs in, opens the queue and finds the reported payment
+        // Act: the analyst signs in, opens the queue, narrows it to the card's last 4 digits and takes the payment
         await SignInAsync(analystPage, host.Factory, analystEmail);
         await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue", Exact = true }).ClickAsync();
-        var item = await QueueItemAsync(analystPage, id);
+        await analystPage.GetByLabel("Card's last 4 or merchant").FillAsync(last4);
+        await analystPage.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await AtAsync(analystPage, new Regex($"/Review\\?.*Search={last4}"), "the filtered queue");
+        var item = analystPage.Locator($"[data-testid=review-item][data-transaction-id='{id}']");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
+        await analystPage.GetByText($"Payment #{id} is assigned to you.").WaitForAsync();
+        Assert.Equal("Assigned to you", await item.GetByTestId("assignee").InnerTextAsync());
+        Assert.Contains($"Search={last4}", analystPage.Url, StringComparison.Ordinal);
         await Shot(analystPage, "review-04-queue");
         var itemText = await item.InnerTextAsync();
         Assert.Contains($"•••• {last4}", itemText, StringComparison.Ordinal);
@@ -200,18 +207,18 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     }
 
     /// <summary>An analyst account, made directly (the administration journey covers making one through the UI); its email.</summary>
-    private static async Task<string> CreateAnalystAsync(FraudWebFactory factory)
+    /// <summary>A staff account with a password and <paramref name="roles"/> (Analyst by default); its email.</summary>
+    internal static async Task<string> CreateAnalystAsync(FraudWebFactory factory, params string[] roles)
     {
         var email = factory.NewEmail();
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
         Assert.True((await users.CreateAsync(user, FraudWebFactory.Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Analyst)).Succeeded);
+        Assert.True((await users.AddToRolesAsync(user, roles.Length == 0 ? [Roles.Analyst] : roles)).Succeeded);
         return email;
     }
 
-    /// <summary>Registers a card holder and adds one card through the forms; the card's id and last four digits.</summary>
     /// <summary>Registers through the pages, confirms by the mailed link, signs in and adds a card (limit <see cref="CreditLimit"/>).</summary>
     internal static async Task<(long CardId, string Last4)> RegisterWithCardAsync(IPage page, FraudWebFactory factory)
     {
@@ -246,7 +253,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         return (cardId, card[^4..]);
     }
 
-    private static async Task SignInAsync(IPage page, FraudWebFactory factory, string email)
+    /// <summary>Signs in through the login form, completing two-step sign-in (enrolling staff on first use).</summary>
+    internal static async Task SignInAsync(IPage page, FraudWebFactory factory, string email)
     {
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
@@ -273,7 +281,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     /// <summary>The queue item of a payment, following the queue's "Next" link as an analyst would.</summary>
     private static async Task<ILocator> QueueItemAsync(IPage page, long transactionId)
     {
-        await AtAsync(page, new Regex("/Review(\\?page=\\d+)?$"), "the review queue");
+        await AtAsync(page, new Regex("/Review(\\?Page=\\d+)?$"), "the review queue");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Review queue", Level = 1 }).WaitForAsync();
         for (var pageNumber = 1; pageNumber < 50; pageNumber++)
         {
@@ -282,7 +290,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
             var next = page.Locator(".pagination .page-item:not(.disabled)").GetByRole(AriaRole.Link, new() { Name = "Next" });
             if (await next.CountAsync() == 0) break;
             await next.ClickAsync();
-            await AtAsync(page, new Regex($"/Review\\?page={pageNumber + 1}$"), $"page {pageNumber + 1} of the review queue");
+            await AtAsync(page, new Regex($"/Review\\?Page={pageNumber + 1}$"), $"page {pageNumber + 1} of the review queue");
         }
         await Shot(page, "failed-not-in-queue");
         throw new InvalidOperationException($"Payment {transactionId} is not in the review queue (the browser is at {page.Url}).");

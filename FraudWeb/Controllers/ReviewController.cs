@@ -12,21 +12,45 @@ namespace FraudWeb.Controllers;
 public sealed class ReviewController(ReviewService review, ReviewQueueViewModelBuilder screens) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default) =>
-        View(await screens.QueueAsync(page, cancellationToken));
+    public async Task<IActionResult> Index(ReviewQueueQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // A hand-edited filter that makes no sense shows the whole queue, with the filters as they were typed.
+        if (!ModelState.IsValid)
+        {
+            TempData["Error"] = "Some filters were not understood and were left out.";
+            return RedirectToAction(nameof(Index));
+        }
+        return View(await screens.QueueAsync(query, User.GetUserId(), cancellationToken));
+    }
 
     [HttpPost]
-    public async Task<IActionResult> Decide(ReviewDecisionViewModel model, int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Decide(ReviewDecisionViewModel model, ReviewQueueQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(query);
         if (!ModelState.IsValid)
         {
             TempData["Error"] = "Choose fraud or legitimate.";
-            return RedirectToAction(nameof(Index), new { page });
+            return BackToQueue(query);
         }
         var result = await review.DecideAsync(model.ToDecision(), User.GetUserId(), cancellationToken);
         if (result.Succeeded) TempData["Message"] = ReviewOutcomeText.Describe(result.Value);
         else TempData["Error"] = string.Join(" ", result.Errors.Select(e => e.Message));
-        return RedirectToAction(nameof(Index), new { page });
+        return BackToQueue(query);
     }
+
+    /// <summary>Takes the payment (<paramref name="assign"/> true) or gives it back.</summary>
+    [HttpPost]
+    public async Task<IActionResult> Assign(long transactionId, bool assign, ReviewQueueQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var result = await review.AssignAsync(transactionId, User.GetUserId(), assign, cancellationToken);
+        if (result.Succeeded) TempData["Message"] = assign ? $"Payment #{transactionId} is assigned to you." : $"Payment #{transactionId} is back in the queue for anyone.";
+        else TempData["Error"] = result.Errors[0].Message;
+        return BackToQueue(query);
+    }
+
+    private RedirectToActionResult BackToQueue(ReviewQueueQuery query) =>
+        RedirectToAction(nameof(Index), ModelState.IsValid ? query.RouteValues() : null);
 }

@@ -19,6 +19,7 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<CardTransaction> Transactions => Set<CardTransaction>();
     public DbSet<ModelVersion> ModelVersions => Set<ModelVersion>();
     public DbSet<FraudReport> FraudReports => Set<FraudReport>();
+    public DbSet<ReviewAssignment> ReviewAssignments => Set<ReviewAssignment>();
     public DbSet<RetrainingRun> RetrainingRuns => Set<RetrainingRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

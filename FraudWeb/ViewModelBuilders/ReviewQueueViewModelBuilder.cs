@@ -12,25 +12,77 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The analysts' queue: open reports and payments held for review, highest risk first.</summary>
-public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatures paymentFeatures)
+public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatures paymentFeatures, TimeProvider clock)
 {
     public const int PageSize = 10;
     private const int CardHistoryRows = 10;
 
-    public async Task<ReviewQueueViewModel> QueueAsync(int page, CancellationToken cancellationToken)
+    /// <summary>The queue page as <paramref name="analystId"/> sees it, narrowed by <paramref name="query"/>.</summary>
+    public async Task<ReviewQueueViewModel> QueueAsync(ReviewQueueQuery query, string analystId, CancellationToken cancellationToken)
     {
-        // One UNION ALL query, ordered and paged by the database.
-        var queue = AwaitingReview.Items(db);
+        ArgumentNullException.ThrowIfNull(query);
+        // One UNION ALL query, filtered, ordered and paged by the database.
+        var waiting = AwaitingReview.Items(db);
+        var queue = Filtered(waiting, query, analystId);
         var total = await queue.CountAsync(cancellationToken);
-        page = Paging.ClampPage(page, total, PageSize);
+        var waitingCount = query.IsFiltered ? await waiting.CountAsync(cancellationToken) : total;
+        var page = Paging.ClampPage(query.Page, total, PageSize);
+        query.Page = page;
         var keys = await queue.OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId)
             .Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        var ids = keys.ConvertAll(k => k.TransactionId);
+        var assignees = await db.ReviewAssignments.AsNoTracking().Where(a => ids.Contains(a.TransactionId))
+            .Join(db.Users, a => a.AssigneeId, u => u.Id, (a, u) => new { a.TransactionId, a.AssigneeId, u.Email })
+            .ToDictionaryAsync(a => a.TransactionId, cancellationToken);
         var items = new List<ReviewItemViewModel>();
         foreach (var key in keys)
         {
-            items.Add(await ItemAsync(key, cancellationToken));
+            var item = await ItemAsync(key, cancellationToken);
+            items.Add(assignees.TryGetValue(key.TransactionId, out var assignee)
+                ? item with { AssignedTo = assignee.Email, IsMine = assignee.AssigneeId == analystId }
+                : item);
         }
-        return new ReviewQueueViewModel(items, page, Math.Max(1, (total + PageSize - 1) / PageSize), total);
+        return new ReviewQueueViewModel(query, items, page, Math.Max(1, (total + PageSize - 1) / PageSize), total, waitingCount);
+    }
+
+    /// <summary>The items matching the analyst's filters (each filter a condition on the union, run by the database).</summary>
+    private IQueryable<ReviewQueueItem> Filtered(IQueryable<ReviewQueueItem> items, ReviewQueueQuery query, string analystId)
+    {
+        items = query.Kind switch
+        {
+            ReviewQueueQuery.KindHeld => items.Where(i => i.ReportId == null),
+            ReviewQueueQuery.KindNotMe => items.Where(i => db.FraudReports.Any(r => r.Id == i.ReportId && r.Kind == ReportKind.NotMe)),
+            ReviewQueueQuery.KindThisWasMe => items.Where(i => db.FraudReports.Any(r => r.Id == i.ReportId && r.Kind == ReportKind.ThisWasMe)),
+            _ => items,
+        };
+        if (query.MinRisk is { } min) items = items.Where(i => i.Risk >= min);
+        if (query.MaxRisk is { } max) items = items.Where(i => i.Risk <= max);
+        if (query.Age is { } age && ReviewQueueQuery.Ages.TryGetValue(age, out var span))
+        {
+            var before = clock.GetUtcNow().UtcDateTime - span;
+            items = items.Where(i => i.Since <= before);
+        }
+        if (query.Search?.Trim() is { Length: > 0 } term)
+        {
+            if (term.Length == 4 && term.All(char.IsAsciiDigit))
+            {
+                items = items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && t.Card!.Last4 == term));
+            }
+            else
+            {
+                var pattern = LikePattern.Containing(term);
+                items = db.Database.IsNpgsql()
+                    ? items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && EF.Functions.ILike(t.Terminal!.Name, pattern, LikePattern.Escape)))
+                    : items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && EF.Functions.Like(t.Terminal!.Name, pattern, LikePattern.Escape)));
+            }
+        }
+        items = query.Assigned switch
+        {
+            ReviewQueueQuery.AssignedToMe => items.Where(i => db.ReviewAssignments.Any(a => a.TransactionId == i.TransactionId && a.AssigneeId == analystId)),
+            ReviewQueueQuery.Unassigned => items.Where(i => !db.ReviewAssignments.Any(a => a.TransactionId == i.TransactionId)),
+            _ => items,
+        };
+        return items;
     }
 
     private async Task<ReviewItemViewModel> ItemAsync(ReviewQueueItem key, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
@@ -19,7 +20,7 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
         bool Holds(string permission) => user.HasClaim(Permissions.ClaimType, permission);
         return new StaffDashboardViewModel
         {
-            Queue = Holds(Permissions.ReportsReview) ? await QueueAsync(cancellationToken) : null,
+            Queue = Holds(Permissions.ReportsReview) ? await QueueAsync(user.GetUserId(), cancellationToken) : null,
             Model = Holds(Permissions.ModelsView) ? await ModelAsync(cancellationToken) : null,
             Users = Holds(Permissions.UsersManage) ? await UsersAsync(cancellationToken) : null,
             Rules = Holds(Permissions.RulesManage) ? await RulesAsync(cancellationToken) : null,
@@ -27,13 +28,14 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
         };
     }
 
-    private async Task<QueuePanel> QueueAsync(CancellationToken cancellationToken)
+    private async Task<QueuePanel> QueueAsync(string userId, CancellationToken cancellationToken)
     {
         var items = AwaitingReview.Items(db);
         var reports = await items.CountAsync(i => i.ReportId != null, cancellationToken);
         var held = await items.CountAsync(i => i.ReportId == null, cancellationToken);
         var oldest = await items.MinAsync(i => (DateTime?)i.Since, cancellationToken);
-        return new QueuePanel(reports, held, oldest);
+        var mine = await items.CountAsync(i => db.ReviewAssignments.Any(a => a.TransactionId == i.TransactionId && a.AssigneeId == userId), cancellationToken);
+        return new QueuePanel(reports, held, oldest, mine);
     }
 
     private async Task<ModelPanel> ModelAsync(CancellationToken cancellationToken)

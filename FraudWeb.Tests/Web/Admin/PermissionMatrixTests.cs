@@ -155,6 +155,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Reports.New"] = Permissions.ReportsCreate,
         ["GET Review.Index"] = Permissions.ReportsReview,
         ["POST Review.Decide"] = Permissions.ReportsReview,
+        ["POST Review.Assign"] = Permissions.ReportsReview,
         ["GET Models.Index"] = Permissions.ModelsView,
         ["POST Models.Retrain"] = Permissions.ModelsRetrain,
         ["POST Models.Promote"] = Permissions.ModelsManage,

@@ -17,6 +17,8 @@ public static class AuditActions
     public const string RolePermissions = "role.permissions";
     public const string AdminCreatedByCommand = "user.create-admin";
     public const string ReviewDecide = "review.decide";
+    public const string ReviewAssign = "review.assign";
+    public const string ReviewRelease = "review.release";
     public const string ModelPromote = "model.promote";
     public const string ModelRollback = "model.rollback";
     public const string ApiKeyCreate = "api-key.create";

@@ -119,7 +119,50 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             !before.Refunded && transaction.RefundedUtc is not null ? transaction.Amount : null));
     }
 
+    /// <summary>
+    /// Assigns a payment waiting for review to the analyst (taking it from whoever had it), or with
+    /// <paramref name="assign"/> false gives back the analyst's own assignment. Audited. NotFound when the payment no
+    /// longer waits for review.
+    /// </summary>
+    public async Task<Result> AssignAsync(long transactionId, string analystId, bool assign, CancellationToken cancellationToken)
+    {
+        if (!await AwaitingReview.Items(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
+            return Result.Fail(ErrorCode.NotFound, NoLongerWaiting);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var current = await db.ReviewAssignments.FirstOrDefaultAsync(a => a.TransactionId == transactionId, cancellationToken);
+        var target = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!assign)
+        {
+            if (current is null || current.AssigneeId != analystId) return Result.Ok;
+            db.ReviewAssignments.Remove(current);
+            await audit.AppendAsync(analystId, AuditActions.ReviewRelease, "transaction", target, new { Assignee = analystId }, null, cancellationToken);
+        }
+        else
+        {
+            if (current?.AssigneeId == analystId) return Result.Ok;
+            var before = current is null ? null : new { Assignee = current.AssigneeId };
+            if (current is null) db.ReviewAssignments.Add(new ReviewAssignment(transactionId, analystId, now));
+            else current.TakeOver(analystId, now);
+            await audit.AppendAsync(analystId, AuditActions.ReviewAssign, "transaction", target, before, new { Assignee = analystId }, cancellationToken);
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Result.Ok;
+        }
+        catch (DbUpdateException)
+        {
+            // Another analyst took or released it at the same moment: their change stands.
+            db.ChangeTracker.Clear();
+            return Result.Fail(ErrorCode.Conflict, AssignedMeanwhile);
+        }
+    }
+
     private const int MaxAttempts = 3;
+
+    public const string NoLongerWaiting = "This payment no longer waits for review.";
+
+    public const string AssignedMeanwhile = "Another analyst changed who works on this payment at the same moment; the queue has been refreshed.";
 
     public const string OwnPayment = "You cannot decide a payment made with your own card; another analyst must do it.";
 

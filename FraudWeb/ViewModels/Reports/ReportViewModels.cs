@@ -55,6 +55,12 @@ public sealed record ReviewItemViewModel(
     IReadOnlyList<CardHistoryRow> CardHistory,
     string? DecidedBy = null)
 {
+    /// <summary>Who works on it (their email), if anyone.</summary>
+    public string? AssignedTo { get; init; }
+
+    /// <summary>Whether it is the signed-in analyst's.</summary>
+    public bool IsMine { get; init; }
+
     /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
     /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.
@@ -98,7 +104,70 @@ public static class ReviewOutcomeText
     }
 }
 
-public sealed record ReviewQueueViewModel(IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount);
+/// <summary>
+/// The queue's filters, as an analyst narrows it (a GET, so a filtered queue is a link): what kind of item, risk
+/// range, how long it has waited, a card's last four digits or a merchant's name, and whose it is.
+/// </summary>
+public sealed class ReviewQueueQuery
+{
+    public const string KindNotMe = "not-me";
+    public const string KindThisWasMe = "this-was-me";
+    public const string KindHeld = "held";
+    public const string AssignedToMe = "me";
+    public const string Unassigned = "unassigned";
+
+    public static readonly IReadOnlyDictionary<string, TimeSpan> Ages = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
+    {
+        ["1h"] = TimeSpan.FromHours(1),
+        ["24h"] = TimeSpan.FromHours(24),
+        ["7d"] = TimeSpan.FromDays(7),
+    };
+
+    [Display(Name = "Kind")]
+    [RegularExpression("^(not-me|this-was-me|held)$", ErrorMessage = "Choose a kind from the list.")]
+    public string? Kind { get; set; }
+
+    [Display(Name = "Risk from")]
+    [Range(0, 99, ErrorMessage = "Risk is from 0 to 99.")]
+    public int? MinRisk { get; set; }
+
+    [Display(Name = "Risk to")]
+    [Range(0, 99, ErrorMessage = "Risk is from 0 to 99.")]
+    public int? MaxRisk { get; set; }
+
+    [Display(Name = "Waiting")]
+    [RegularExpression("^(1h|24h|7d)$", ErrorMessage = "Choose a waiting time from the list.")]
+    public string? Age { get; set; }
+
+    [Display(Name = "Card's last 4 or merchant")]
+    [StringLength(100)]
+    public string? Search { get; set; }
+
+    [Display(Name = "Assigned")]
+    [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.")]
+    public string? Assigned { get; set; }
+
+    [Range(1, int.MaxValue)]
+    public int Page { get; set; } = 1;
+
+    public bool IsFiltered => Kind is not null || MinRisk is not null || MaxRisk is not null || Age is not null || !string.IsNullOrWhiteSpace(Search) || Assigned is not null;
+
+    /// <summary>The filters as route values (page included), so decisions and paging keep the analyst's view.</summary>
+    public Dictionary<string, string> RouteValues(int? page = null)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Kind is not null) values[nameof(Kind)] = Kind;
+        if (MinRisk is { } min) values[nameof(MinRisk)] = min.ToString(CultureInfo.InvariantCulture);
+        if (MaxRisk is { } max) values[nameof(MaxRisk)] = max.ToString(CultureInfo.InvariantCulture);
+        if (Age is not null) values[nameof(Age)] = Age;
+        if (!string.IsNullOrWhiteSpace(Search)) values[nameof(Search)] = Search.Trim();
+        if (Assigned is not null) values[nameof(Assigned)] = Assigned;
+        values[nameof(Page)] = (page ?? Page).ToString(CultureInfo.InvariantCulture);
+        return values;
+    }
+}
+
+public sealed record ReviewQueueViewModel(ReviewQueueQuery Query, IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount, int WaitingCount);
 
 /// <summary>The analyst's decision: confirm the claim (report) or say fraud (review), or reject it.</summary>
 public sealed class ReviewDecisionViewModel

@@ -16,7 +16,7 @@ public sealed class StaffDashboardViewModel
 }
 
 /// <summary>What waits in the review queue: open reports, held payments nobody reported, and the oldest wait.</summary>
-public sealed record QueuePanel(int OpenReports, int HeldPayments, DateTime? OldestSinceUtc)
+public sealed record QueuePanel(int OpenReports, int HeldPayments, DateTime? OldestSinceUtc, int AssignedToMe)
 {
     public int Total => OpenReports + HeldPayments;
 }

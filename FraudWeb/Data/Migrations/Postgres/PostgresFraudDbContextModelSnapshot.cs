@@ -724,6 +724,26 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.ToTable("RetrainingRuns", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Domain.Entities.ReviewAssignment", b =>
+                {
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AssignedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AssigneeId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("TransactionId");
+
+                    b.HasIndex("AssigneeId");
+
+                    b.ToTable("ReviewAssignments", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Domain.Entities.RuleBacktest", b =>
                 {
                     b.Property<long>("Id")
@@ -1247,6 +1267,21 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.HasOne("FraudWeb.Domain.Entities.ApiKey", null)
                         .WithMany()
                         .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FraudWeb.Domain.Entities.ReviewAssignment", b =>
+                {
+                    b.HasOne("FraudWeb.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FraudWeb.Domain.Entities.CardTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -697,6 +697,26 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.ToTable("RetrainingRuns", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Domain.Entities.ReviewAssignment", b =>
+                {
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AssignedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssigneeId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TransactionId");
+
+                    b.HasIndex("AssigneeId");
+
+                    b.ToTable("ReviewAssignments", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Domain.Entities.RuleBacktest", b =>
                 {
                     b.Property<long>("Id")
@@ -1206,6 +1226,21 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.HasOne("FraudWeb.Domain.Entities.ApiKey", null)
                         .WithMany()
                         .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FraudWeb.Domain.Entities.ReviewAssignment", b =>
+                {
+                    b.HasOne("FraudWeb.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("FraudWeb.Domain.Entities.CardTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

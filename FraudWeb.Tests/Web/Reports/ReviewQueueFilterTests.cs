@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Dom;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Reports;
+
+/// <summary>The queue as analysts' tools have it: filters by kind, risk, age, card or merchant, and assignment to oneself.</summary>
+public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+{
+    /// <summary>A new holder's card (its last 4 digits) with a held payment at each risk, the first reported as "not me".</summary>
+    private async Task<(string Last4, long Reported, long HeldLow, long HeldHigh)> HolderWithQueueItemsAsync()
+    {
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(20000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var reported = await factory.PayAtRiskAsync(holder, card, 30m, 0.655);
+        var low = await factory.PayAtRiskAsync(holder, card, 31m, 0.655);
+        var high = await factory.PayAtRiskAsync(holder, card, 32m, 0.735);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(reported, ReportKind.NotMe, "I never shopped there.")).StatusCode);
+        var last4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Last4).SingleAsync());
+        return (last4, reported, low, high);
+    }
+
+    /// <summary>Every item on every page of the queue as filtered by <paramref name="filters"/>: id, risk, assignee badge.</summary>
+    private static async Task<List<(long Id, int Risk, string? Assignee)>> QueueAsync(CardHolderSession analyst, string filters)
+    {
+        var items = new List<(long, int, string?)>();
+        for (var page = 1; page < 100; page++)
+        {
+            var document = await Html.GetPageAsync(analyst.Client, $"/Review?{filters}&Page={page.ToString(CultureInfo.InvariantCulture)}");
+            items.AddRange(document.QuerySelectorAll("[data-testid=review-item]").Select(i => (
+                long.Parse(i.GetAttribute("data-transaction-id")!, CultureInfo.InvariantCulture),
+                int.Parse(i.QuerySelector("[data-testid=risk]")!.TextContent.Replace("Risk", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture),
+                i.QuerySelector("[data-testid=assignee]")?.TextContent.Trim())));
+            if (document.QuerySelector(".pagination") is null || document.QuerySelector(".pagination .page-item:last-child.disabled") is not null) break;
+        }
+        return items;
+    }
+
+    private static async Task<HttpResponseMessage> AssignAsync(CardHolderSession analyst, long transactionId, bool assign) =>
+        await Html.SubmitAsync(analyst.Client, "/Review/Assign", new Dictionary<string, string>
+        {
+            ["transactionId"] = transactionId.ToString(CultureInfo.InvariantCulture),
+            ["assign"] = assign ? "true" : "false",
+        }, "/Review");
+
+    [Fact]
+    public async Task Index_CardLast4AndKind_ListsOnlyThatCardsItemsOfThatKind()
+    {
+        // Arrange
+        var (last4, reported, low, high) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var card = await QueueAsync(analyst, $"Search={last4}");
+        var held = await QueueAsync(analyst, $"Search={last4}&Kind=held");
+        var notMe = await QueueAsync(analyst, $"Search={last4}&Kind=not-me");
+        var thisWasMe = await QueueAsync(analyst, $"Search={last4}&Kind=this-was-me");
+
+        // Assert (other holders' cards may share the last 4 digits: only ours are checked to be in or out)
+        long[] ours = [reported, low, high];
+        Assert.Equal(ours.Order(), card.Select(i => i.Id).Intersect(ours).Order());
+        Assert.Equal(new[] { low, high }.Order(), held.Select(i => i.Id).Intersect(ours).Order());
+        Assert.Equal([reported], notMe.Select(i => i.Id).Intersect(ours));
+        Assert.Empty(thisWasMe.Select(i => i.Id).Intersect(ours));
+    }
+
+    [Fact]
+    public async Task Index_RiskRangeAndAge_Respected()
+    {
+        // Arrange
+        var (last4, _, low, high) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var all = await QueueAsync(analyst, $"Search={last4}");
+        var lowRisk = all.Single(i => i.Id == low).Risk;
+        var highRisk = all.Single(i => i.Id == high).Risk;
+        Assert.True(highRisk > lowRisk);
+
+        // Act
+        var fromHigh = await QueueAsync(analyst, $"Search={last4}&MinRisk={highRisk}");
+        var upToLow = await QueueAsync(analyst, $"Search={last4}&MaxRisk={lowRisk}");
+        var olderThanAnHour = await QueueAsync(analyst, $"Search={last4}&Age=1h");
+
+        // Assert
+        Assert.All(fromHigh, i => Assert.True(i.Risk >= highRisk));
+        Assert.Contains(fromHigh, i => i.Id == high);
+        Assert.All(upToLow, i => Assert.True(i.Risk <= lowRisk));
+        Assert.Contains(upToLow, i => i.Id == low);
+        Assert.DoesNotContain(olderThanAnHour, i => i.Id == low || i.Id == high);
+    }
+
+    [Fact]
+    public async Task Index_MerchantName_MatchesPartOfTheName()
+    {
+        // Arrange
+        var (_, _, low, _) = await HolderWithQueueItemsAsync();
+        var name = await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == low).Select(t => t.Terminal!.Name).SingleAsync());
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var found = await QueueAsync(analyst, "Search=" + Uri.EscapeDataString(name[..Math.Min(8, name.Length)].ToUpperInvariant()));
+        var none = await Html.GetPageAsync(analyst.Client, "/Review?Search=zzqqxxnomerchant");
+
+        // Assert
+        Assert.Contains(found, i => i.Id == low);
+        Assert.Empty(none.QuerySelectorAll("[data-testid=review-item]"));
+        Assert.Equal("Nothing matches these filters.", none.QuerySelector("main p.text-muted:not(.small)")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Assign_ToMeThenTakenOverThenGivenBack_ShownAuditedAndFiltered()
+    {
+        // Arrange
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act + Assert: the first analyst takes it
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, low, assign: true)).StatusCode);
+        Assert.Equal("Assigned to you", (await QueueAsync(first, $"Search={last4}")).Single(i => i.Id == low).Assignee);
+        Assert.Equal([low], (await QueueAsync(first, $"Search={last4}&Assigned=me")).Select(i => i.Id));
+        Assert.DoesNotContain(await QueueAsync(first, $"Search={last4}&Assigned=unassigned"), i => i.Id == low);
+        Assert.Equal($"Assigned to {first.Email}", (await QueueAsync(second, $"Search={last4}")).Single(i => i.Id == low).Assignee);
+
+        // The second takes it over; the first gives back nothing (it is no longer theirs); the second gives it back
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, low, assign: true)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, low, assign: false)).StatusCode);
+        Assert.Equal("Assigned to you", (await QueueAsync(second, $"Search={last4}")).Single(i => i.Id == low).Assignee);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, low, assign: false)).StatusCode);
+        Assert.Null((await QueueAsync(first, $"Search={last4}")).Single(i => i.Id == low).Assignee);
+
+        var target = low.ToString(CultureInfo.InvariantCulture);
+        var actions = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target && e.Action.StartsWith("review.")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        Assert.Equal([AuditActions.ReviewAssign, AuditActions.ReviewAssign, AuditActions.ReviewRelease], actions);
+    }
+
+    [Fact]
+    public async Task Assign_DecidedPayment_SaysItNoLongerWaitsAndAssignsNothing()
+    {
+        // Arrange
+        var (_, _, low, _) = await HolderWithQueueItemsAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, low, confirm: false)).StatusCode);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await AssignAsync(analyst, low, assign: true);
+        var page = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal("This payment no longer waits for review.", page.QuerySelector("[data-testid=review-error]")!.TextContent.Trim());
+        Assert.False(await factory.QueryAsync(db => db.ReviewAssignments.AnyAsync(a => a.TransactionId == low)));
+    }
+
+    [Fact]
+    public async Task Decide_FromAFilteredQueue_ReturnsToTheSameFilters()
+    {
+        // Arrange
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var document = await Html.GetPageAsync(analyst.Client, $"/Review?Search={last4}&Kind=held");
+        var item = document.QuerySelector($"[data-testid=review-item][data-transaction-id='{low}']")!;
+        var form = (IHtmlFormElement)item.QuerySelector("form")!;
+        var fields = form.QuerySelectorAll("input[type=hidden]:not([name=__RequestVerificationToken])").Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
+            .Append(new("Confirm", "false"));
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, form.GetAttribute("action")!, fields, $"/Review?Search={last4}&Kind=held");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/Review?Kind=held&Search={last4}&Page=1", Html.Location(response));
+    }
+}
