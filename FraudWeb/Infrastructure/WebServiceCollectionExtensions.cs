@@ -36,6 +36,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        // Razor components (FraudWeb/Components) rendered statically inside the MVC views by the component tag helper.
+        services.AddRazorComponents();
         services.Configure<RequestLocalizationOptions>(options =>
         {
             options.SetDefaultCulture(SupportedCultures[0]);

@@ -1,0 +1,94 @@
+using Bunit;
+using FraudWeb.Components;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Common;
+
+namespace FraudWeb.Tests.Components;
+
+/// <summary>The paged table of payments: one row each with its link, amount in euros and status; labels for phones; paging links.</summary>
+public sealed class TransactionTableTests : BunitContext
+{
+    private static TransactionRowViewModel Row(long id, PaymentStatus status, string? label = null, string? report = null, string? settlement = null) =>
+        new(id, new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc), "4242", "Meadow Cinema, Northam", "Entertainment", 23.4m, status, 12, label, report, settlement);
+
+    [Fact]
+    public void Render_NoRows_SaysTheEmptyText()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, []).Add(t => t.EmptyText, "Nothing suspicious so far."));
+
+        // Assert
+        cut.MarkupMatches("""<p class="text-muted mb-0">Nothing suspicious so far.</p>""");
+    }
+
+    [Fact]
+    public void Render_Rows_OneRowEachWithLinkAmountCardAndLabelledCells()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved), Row(9, PaymentStatus.Review)]).Add(t => t.Caption, "Payment history"));
+
+        // Assert
+        var rows = cut.FindAll("tbody tr");
+        Assert.Equal(["7", "9"], rows.Select(r => r.GetAttribute("data-transaction-id")));
+        Assert.Equal("/Transactions/Details/7", rows[0].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("2026-11-30 14:05", rows[0].QuerySelector("a")!.TextContent);
+        Assert.Equal(["When (UTC)", "Merchant", "Card", "Amount", "Verdict"], rows[0].QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
+        Assert.Contains("€23.40", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("•••• 4242", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("Review", rows[1].QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+        Assert.Equal("Payment history", cut.Find("caption").TextContent);
+        Assert.Empty(cut.FindAll("nav"));
+    }
+
+    [Fact]
+    public void Render_ConfirmedFraudNotRefunded_SaysConfirmedFraud()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, label: "Fraud")]));
+
+        // Assert
+        Assert.Equal("Confirmed fraud", cut.Find(".badge.text-bg-dark").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=refund-note]"));
+    }
+
+    [Fact]
+    public void Render_Refunded_SaysCreditedBackNotConfirmedFraudBadge()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.Refunded, label: "Fraud", report: "NotMe: Confirmed")]));
+
+        // Assert: the refunded badge already says confirmed fraud
+        Assert.Empty(cut.FindAll(".badge.text-bg-dark"));
+        Assert.Equal("The amount has been credited back to your card.", cut.Find("[data-testid=refund-note]").TextContent);
+        Assert.Equal(ReportStatusText.For("NotMe: Confirmed"), cut.Find("[data-testid=report-status]").TextContent);
+    }
+
+    [Fact]
+    public void Render_SettlementReason_ShownUnderTheStatus()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, settlement: "The card's credit was used up meanwhile.")]));
+
+        // Assert
+        Assert.Equal("The card's credit was used up meanwhile.", cut.Find("[data-testid=settlement-reason]").TextContent);
+    }
+
+    [Theory]
+    [InlineData(1, 3, true, false)]
+    [InlineData(2, 3, false, false)]
+    [InlineData(3, 3, false, true)]
+    public void Render_PagedHistory_PreviousAndNextLinkToNeighbours(int page, int pages, bool previousDisabled, bool nextDisabled)
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
+            .Add(t => t.Page, page).Add(t => t.TotalPages, pages).Add(t => t.PageHref, n => $"/Profile?page={n}#transactions"));
+
+        // Assert
+        var items = cut.FindAll(".pagination .page-item");
+        Assert.Equal(previousDisabled, items[0].ClassList.Contains("disabled"));
+        Assert.Equal(nextDisabled, items[2].ClassList.Contains("disabled"));
+        Assert.Equal($"/Profile?page={page - 1}#transactions", items[0].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal($"/Profile?page={page + 1}#transactions", items[2].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal($"Page {page} of {pages}", items[1].TextContent);
+    }
+}
