@@ -165,6 +165,10 @@ public sealed class ReviewQueueQuery
         values[nameof(Page)] = (page ?? Page).ToString(CultureInfo.InvariantCulture);
         return values;
     }
+
+    /// <summary>The same for URL generation (<c>Url.Action</c>).</summary>
+    public Microsoft.AspNetCore.Routing.RouteValueDictionary ToRouteValueDictionary() =>
+        new(RouteValues().Select(v => new KeyValuePair<string, object?>(v.Key, v.Value)));
 }
 
 public sealed record ReviewQueueViewModel(ReviewQueueQuery Query, IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount, int WaitingCount);

@@ -1,0 +1,112 @@
+using Bunit;
+using FraudWeb.Components;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModels.Reports;
+
+namespace FraudWeb.Tests.Components;
+
+/// <summary>A review queue item: what the holder claims or why it was held, the two decisions saying what they do, the assignment, forms that post with a token.</summary>
+public sealed class ReviewQueueItemTests : BunitContext
+{
+    private const string Decide = "/Review/Decide?Kind=held&Page=2";
+    private const string Assign = "/Review/Assign?Kind=held&Page=2";
+
+    private static ReviewItemViewModel Item(long? reportId = null, string? kind = null, PaymentStatus status = PaymentStatus.Approved, string? decidedBy = null,
+        IReadOnlyList<CardHistoryRow>? history = null) =>
+        new(42, reportId, kind, reportId is null ? null : "I was at home all day.", reportId is null ? null : Guid.NewGuid(), Guid.NewGuid(),
+            new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc), "Visa •••• 4242", "Meadow Cinema, Northam", 120m, status, 71, "gbt-1",
+            [new ReviewReason("tx_amount", 120, 0.8, "This amount is 6x the card's usual spend.")],
+            [new KeyValuePair<string, float>("tx_amount", 120f)],
+            history ?? [], decidedBy);
+
+    private IRenderedComponent<ReviewQueueItem> RenderItem(ReviewItemViewModel item) =>
+        Render<ReviewQueueItem>(p => p.Add(c => c.Item, item).Add(c => c.DecideAction, Decide).Add(c => c.AssignAction, Assign)
+            .Add(c => c.AntiforgeryField, "__RequestVerificationToken").Add(c => c.AntiforgeryToken, "token-1"));
+
+    [Fact]
+    public void Render_NotMeReportOnChargedPayment_ButtonsSayRefundAndConfirmTheClaim()
+    {
+        // Act
+        var cut = RenderItem(Item(reportId: 9, kind: nameof(ReportKind.NotMe)));
+
+        // Assert: "not me" confirmed is fraud
+        Assert.Equal("Card holder says: not me", cut.Find("p strong").TextContent);
+        var fraud = cut.Find("[data-testid=decide-fraud]");
+        Assert.Equal("Mark as fraud and refund €120.00", fraud.TextContent);
+        Assert.Equal("true", fraud.GetAttribute("value"));
+        Assert.Equal("false", cut.Find("[data-testid=decide-legitimate]").GetAttribute("value"));
+        Assert.Equal("9", cut.Find("input[name=ReportId]").GetAttribute("value"));
+        Assert.Equal("9", cut.Find("section").GetAttribute("data-report-id"));
+    }
+
+    [Fact]
+    public void Render_ThisWasMeReport_ConfirmingTheClaimIsLegitimate()
+    {
+        // Act
+        var cut = RenderItem(Item(reportId: 9, kind: nameof(ReportKind.ThisWasMe), status: PaymentStatus.Declined));
+
+        // Assert
+        Assert.Equal("Card holder says: this was me", cut.Find("p strong").TextContent);
+        Assert.Equal("false", cut.Find("[data-testid=decide-fraud]").GetAttribute("value"));
+        Assert.Equal("true", cut.Find("[data-testid=decide-legitimate]").GetAttribute("value"));
+    }
+
+    [Theory]
+    [InlineData(null, "The model held this payment; the card holder has not reported it.")]
+    [InlineData("Rule \"Night electronics\" (v2)", "Rule \"Night electronics\" (v2) held this payment (the model's risk is shown); the card holder has not reported it.")]
+    public void Render_HeldUnreported_SaysWhoHeldIt(string? rule, string said)
+    {
+        // Act
+        var cut = RenderItem(Item(status: PaymentStatus.Review, decidedBy: rule));
+
+        // Assert
+        Assert.StartsWith(said, cut.Find(".card-body > p").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("input[name=ReportId]"));
+        Assert.Equal("Mark as fraud and decline it", cut.Find("[data-testid=decide-fraud]").TextContent);
+    }
+
+    [Theory]
+    [InlineData(null, false, "assign", "Assign to me", "true")]
+    [InlineData("ada@example.test", false, "assign", "Take over", "true")]
+    [InlineData("me@example.test", true, "release", "Give back", "false")]
+    public void Render_Assignment_OfferedActionFollowsWhoHasIt(string? assignee, bool mine, string testId, string label, string value)
+    {
+        // Act
+        var cut = RenderItem(Item(status: PaymentStatus.Review) with { AssignedTo = assignee, IsMine = mine });
+
+        // Assert
+        var button = cut.Find($"[data-testid={testId}]");
+        Assert.Equal(label, button.TextContent);
+        Assert.Equal(value, button.GetAttribute("value"));
+        Assert.Equal(assignee is null ? null : mine ? "Assigned to you" : $"Assigned to {assignee}", cut.FindAll("[data-testid=assignee]").SingleOrDefault()?.TextContent);
+    }
+
+    [Fact]
+    public void Render_Forms_PostToTheGivenAddressesWithTheToken()
+    {
+        // Act
+        var cut = RenderItem(Item(status: PaymentStatus.Review));
+
+        // Assert
+        var forms = cut.FindAll("form");
+        Assert.Equal([Decide, Assign], forms.Select(f => f.GetAttribute("action")));
+        Assert.All(forms, f => Assert.Equal("post", f.GetAttribute("method")));
+        Assert.All(forms, f => Assert.Equal("token-1", f.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")));
+        Assert.Equal("42", forms[1].QuerySelector("input[name=transactionId]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public void Render_CardHistory_RowsOrSaysThereAreNone()
+    {
+        // Act
+        var none = RenderItem(Item());
+        var some = RenderItem(Item(history: [new CardHistoryRow(new DateTime(2026, 11, 29, 9, 0, 0, DateTimeKind.Utc), "Corner Bakery, Northam", 4.5m, PaymentStatus.Approved, null)]));
+
+        // Assert
+        Assert.Contains("No other payments on this card yet.", none.Markup, StringComparison.Ordinal);
+        var row = Assert.Single(some.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Recent payments on this card").QuerySelectorAll("tbody tr"));
+        Assert.Contains("Corner Bakery, Northam", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("€4.50", row.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Approved", row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+    }
+}
