@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Data;
 using FraudWeb.Tests.Browser.Infrastructure;
+using Deque.AxeCore.Playwright;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -44,11 +45,13 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         return scrollWidth > PhoneWidth || measured[1].Length > 0 ? $"{url}: page {scrollWidth}px wide; {measured[1]}" : null;
     }
 
-    [Fact]
-    public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreen()
+    /// <summary>
+    /// A card holder with a card and a payment, and a member of staff who is analyst and administrator, each signed in
+    /// on a page of the given size; with every page each of them uses.
+    /// </summary>
+    private async Task<(IPage Holder, string[] HolderUrls, IPage Staff, string[] StaffUrls)> EveryPageAsync(int width, int height)
     {
-        // Arrange: a card holder with a card and a payment, and a member of staff who is analyst and administrator
-        var holderPage = await host.NewPageAsync(PhoneWidth, 844);
+        var holderPage = await host.NewPageAsync(width, height);
         var (cardId, _) = await ReviewJourneyTests.RegisterWithCardAsync(holderPage, host.Factory);
         var merchant = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
         await holderPage.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
@@ -59,22 +62,35 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         var paymentId = holderPage.Url[(holderPage.Url.LastIndexOf('/') + 1)..];
         var holderId = await host.Factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync());
         var staffEmail = await ReviewJourneyTests.CreateAnalystAsync(host.Factory, Roles.Analyst, Roles.Admin);
-        var staffPage = await host.NewPageAsync(PhoneWidth, 844);
+        var staffPage = await host.NewPageAsync(width, height);
         await ReviewJourneyTests.SignInAsync(staffPage, host.Factory, staffEmail);
         string[] holderUrls = ["/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Reports/New?transactionId={paymentId}",
             "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa"];
         string[] staffUrls = ["/Staff", "/Review", "/Rules", "/Rules/Create", "/RuleLists/Create", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}",
             $"/AdminUsers/Edit/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys"];
+        return (holderPage, holderUrls, staffPage, staffUrls);
+    }
+
+    /// <summary>axe-core's serious and critical violations on the page as it is now, one line each.</summary>
+    private static async Task<IEnumerable<string>> AccessibilityViolationsAsync(IPage page, string url)
+    {
+        var result = await page.RunAxe();
+        return result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{url}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target.ToString()))}");
+    }
+
+    [Fact]
+    public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreenAndAccessible()
+    {
+        // Arrange
+        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(PhoneWidth, 844);
 
         // Act
         var failures = new List<string>();
-        foreach (var url in holderUrls)
+        foreach (var (page, url) in holderUrls.Select(u => (holderPage, u)).Concat(staffUrls.Select(u => (staffPage, u))))
         {
-            if (await OverflowAsync(holderPage, url) is { } failure) failures.Add(failure);
-        }
-        foreach (var url in staffUrls)
-        {
-            if (await OverflowAsync(staffPage, url) is { } failure) failures.Add(failure);
+            if (await OverflowAsync(page, url) is { } failure) failures.Add(failure);
+            failures.AddRange(await AccessibilityViolationsAsync(page, url));
         }
         await holderPage.GotoAsync("/Profile");
         var verdict = await holderPage.Locator("#transactions td[data-label=Verdict]").First.BoundingBoxAsync();
@@ -83,6 +99,26 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.NotNull(verdict);
         Assert.True(verdict.X >= 0 && verdict.X + verdict.Width <= PhoneWidth, $"The verdict is at {verdict.X}-{verdict.X + verdict.Width}px.");
+    }
+
+    [Fact]
+    public async Task EveryPage_Desktop_NoSeriousAccessibilityViolations()
+    {
+        // Arrange
+        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(1280, 900);
+        var anonymous = await host.NewPageAsync();
+        string[] anonymousUrls = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword"];
+
+        // Act
+        var failures = new List<string>();
+        foreach (var (page, url) in anonymousUrls.Select(u => (anonymous, u)).Concat(holderUrls.Select(u => (holderPage, u))).Concat(staffUrls.Select(u => (staffPage, u))))
+        {
+            await page.GotoAsync(url);
+            failures.AddRange(await AccessibilityViolationsAsync(page, url));
+        }
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     [Fact]
