@@ -80,7 +80,7 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
     }
 
     [Fact]
-    public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreenAndAccessible()
+    public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreen()
     {
         // Arrange
         var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(PhoneWidth, 844);
@@ -89,8 +89,8 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         var failures = new List<string>();
         foreach (var (page, url) in holderUrls.Select(u => (holderPage, u)).Concat(staffUrls.Select(u => (staffPage, u))))
         {
+            // axe runs at desktop width (below): the same markup, and twice the runs would add a minute to every test run.
             if (await OverflowAsync(page, url) is { } failure) failures.Add(failure);
-            failures.AddRange(await AccessibilityViolationsAsync(page, url));
         }
         await holderPage.GotoAsync("/Profile");
         var verdict = await holderPage.Locator("#transactions td[data-label=Verdict]").First.BoundingBoxAsync();
