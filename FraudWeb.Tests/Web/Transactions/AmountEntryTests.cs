@@ -17,6 +17,19 @@ public sealed class AmountEntryTests(FraudWebFactory factory)
 
     private static string? ConfirmedKey(IHtmlDocument page) => page.QuerySelector("input[name=ConfirmedPayment]")?.GetAttribute("value");
 
+    /// <summary>Submits the payment form as typed: the amount's text, and the confirmation the form handed back if any.</summary>
+    private static Task<HttpResponseMessage> SubmitAsync(CardHolderSession holder, long card, long merchant, string amount, string? confirmed = null)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["CardId"] = card.ToString(CultureInfo.InvariantCulture),
+            ["TerminalId"] = merchant.ToString(CultureInfo.InvariantCulture),
+            ["Amount"] = amount,
+        };
+        if (confirmed is not null) fields["ConfirmedPayment"] = confirmed;
+        return Html.SubmitAsync(holder.Client, "/Transactions/New", fields);
+    }
+
     [Fact]
     public async Task Submit_CommaBeforeCents_RefusedWithTheRightWayAndNothingPaid()
     {
@@ -24,15 +37,9 @@ public sealed class AmountEntryTests(FraudWebFactory factory)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync();
         var merchant = await Merchants.OrdinaryAsync(factory);
-        var fields = new Dictionary<string, string>
-        {
-            ["CardId"] = card.ToString(CultureInfo.InvariantCulture),
-            ["TerminalId"] = merchant.ToString(CultureInfo.InvariantCulture),
-            ["Amount"] = "12,50",
-        };
 
         // Act
-        var response = await Html.SubmitAsync(holder.Client, "/Transactions/New", fields);
+        var response = await SubmitAsync(holder, card, merchant, "12,50");
 
         // Assert: the typed text stays in the field to be corrected
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -54,13 +61,7 @@ public sealed class AmountEntryTests(FraudWebFactory factory)
         var asked = await holder.PayAsync(card, merchant, 1500m, confirmed: false);
         var page = await Html.ParseAsync(asked);
         var paymentsWhileAsked = await PaymentsOnAsync(card);
-        var confirmed = await Html.SubmitAsync(holder.Client, "/Transactions/New", new Dictionary<string, string>
-        {
-            ["CardId"] = card.ToString(CultureInfo.InvariantCulture),
-            ["TerminalId"] = merchant.ToString(CultureInfo.InvariantCulture),
-            ["Amount"] = "1500",
-            ["ConfirmedPayment"] = ConfirmedKey(page)!,
-        });
+        var confirmed = await SubmitAsync(holder, card, merchant, "1500", ConfirmedKey(page));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
@@ -82,13 +83,7 @@ public sealed class AmountEntryTests(FraudWebFactory factory)
         var first = await Html.ParseAsync(await holder.PayAsync(card, merchant, 1500m, confirmed: false));
 
         // Act
-        var response = await Html.SubmitAsync(holder.Client, "/Transactions/New", new Dictionary<string, string>
-        {
-            ["CardId"] = card.ToString(CultureInfo.InvariantCulture),
-            ["TerminalId"] = merchant.ToString(CultureInfo.InvariantCulture),
-            ["Amount"] = "15000",
-            ["ConfirmedPayment"] = ConfirmedKey(first)!,
-        });
+        var response = await SubmitAsync(holder, card, merchant, "15000", ConfirmedKey(first));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
