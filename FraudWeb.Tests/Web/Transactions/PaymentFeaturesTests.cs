@@ -3,6 +3,7 @@ using FraudWeb.Domain.Features;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
+using LinqKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,8 +22,10 @@ public sealed class PaymentFeaturesTests(FraudWebFactory factory)
         var db = scope.ServiceProvider.GetRequiredService<FraudWeb.Data.FraudDbContext>();
         var delay = scope.ServiceProvider.GetRequiredService<IOptions<ScoringOptions>>().Value.LabelDelayDays;
         var rows = await db.Transactions.AsNoTracking().OrderBy(t => t.TimestampUtc).ThenBy(t => t.Id)
-            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label }).ToListAsync();
-        var records = rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud));
+            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, Spend = PaymentStatusRule.CountsAsSpend.Invoke(t) })
+            .ToListAsync();
+        // Declined attempts other tests left in the shared database are in the history but are not spend.
+        var records = rows.ConvertAll(t => new TransactionRecord(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount, t.Label == FraudLabel.Fraud, t.Spend));
         Assert.True(records.Count > 1000, $"the seeded history has {records.Count} payments");
         Assert.Contains(records, r => r.IsFraud);
         var batch = TransactionFeatures.ComputeBatch(records, new FeatureOptions { LabelDelayDays = delay });
