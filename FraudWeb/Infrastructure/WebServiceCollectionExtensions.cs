@@ -1,5 +1,7 @@
+using System.Globalization;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Health;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Middleware;
 using FraudWeb.Infrastructure.ModelBinding;
 using FraudWeb.Infrastructure.Options;
@@ -36,6 +38,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.AddHttpContextAccessor();
+        services.AddScoped<LocalTime>();
         // Razor components (FraudWeb/Components) rendered statically inside the MVC views by the component tag helper.
         services.AddRazorComponents();
         services.Configure<RequestLocalizationOptions>(options =>
@@ -50,10 +54,10 @@ public static class WebServiceCollectionExtensions
                 options.Filters.Add<RequestConnectionFilter>();
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
                 // The browser's check of a number field (jQuery Validation) says how to write one.
-                options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ =>
-                    $"Enter a number, like {Money.Example(System.Globalization.CultureInfo.CurrentCulture)}.");
+                options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => Text.Format("Enter a number, like {0}.", Money.Example(CultureInfo.CurrentCulture)));
             })
-            .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = (type, factory) => factory.Create(StaffForms.ResourceFor(type)));
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = FormLocalizer.For);
         services.AddFraudAuthorization();
         services.Configure<FormOptions>(options =>
         {
@@ -106,7 +110,17 @@ public static class WebServiceCollectionExtensions
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestCorrelationMiddleware>();
         // Errors: problem details on the API, pages elsewhere.
-        app.UseWhen(ApiServiceCollectionExtensions.IsApi, api => api.UseFraudApiErrors());
+        app.UseWhen(ApiServiceCollectionExtensions.IsApi, api =>
+        {
+            // The API speaks the invariant culture (English messages, "." decimals) whatever the server's locale.
+            api.Use((context, next) =>
+            {
+                CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+                CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                return next(context);
+            });
+            api.UseFraudApiErrors();
+        });
         app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web =>
         {
             if (!app.Environment.IsDevelopment())

@@ -7,11 +7,8 @@ namespace FraudWeb.ViewModels.Common;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1040:Avoid empty interfaces", Justification = "A marker the localizer provider checks.")]
 public interface IStaffForm;
 
-/// <summary>The resource set of staff wording (StaffForms.resx); keys are the card holder's messages.</summary>
+/// <summary>The resource set of staff wording (StaffForms.resx, StaffForms.zh-CN.resx); keys are the card holder's messages.</summary>
 public sealed class StaffForms
 {
     private StaffForms() { }
-
-    /// <summary>The localizer source for a form's messages: staff wording for staff forms, the form's own otherwise.</summary>
-    public static Type ResourceFor(Type formType) => typeof(IStaffForm).IsAssignableFrom(formType) ? typeof(StaffForms) : formType;
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace FraudWeb.Infrastructure.Localization;
+
+/// <summary>
+/// Shows stored UTC times in the visitor's time zone: the browser reports its IANA zone in a cookie
+/// (wwwroot/js/timezone.js); without one, or with one this machine does not know, times stay in UTC and say so.
+/// Formats follow the page's culture.
+/// </summary>
+public sealed class LocalTime
+{
+    public const string CookieName = "FraudWeb.TimeZone";
+
+    public LocalTime(IHttpContextAccessor accessor)
+    {
+        ArgumentNullException.ThrowIfNull(accessor);
+        Zone = Find(accessor.HttpContext?.Request.Cookies[CookieName]);
+    }
+
+    private LocalTime(TimeZoneInfo zone) => Zone = zone;
+
+    /// <summary>A clock for one zone (tests, mails).</summary>
+    public static LocalTime In(TimeZoneInfo zone) => new(zone ?? throw new ArgumentNullException(nameof(zone)));
+
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The zone's name as people read it ("UTC", "Asia/Shanghai").</summary>
+    public string ZoneName => Zone == TimeZoneInfo.Utc ? "UTC" : Zone.Id;
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    /// <summary>Date and time to the minute, by culture ("12/1/2026 1:05 PM", "2026/12/1 13:05").</summary>
+    public string Format(DateTime utc) => ToLocal(utc).ToString("g", CultureInfo.CurrentCulture);
+
+    /// <summary>Date and time to the second (audit, runs).</summary>
+    public string FormatSeconds(DateTime utc) => ToLocal(utc).ToString("G", CultureInfo.CurrentCulture);
+
+    /// <summary>The local date only.</summary>
+    public string FormatDate(DateTime utc) => ToLocal(utc).ToString("d", CultureInfo.CurrentCulture);
+
+    /// <summary>The zone from a cookie value, or UTC when it is missing, too long or unknown here.</summary>
+    public static TimeZoneInfo Find(string? id) =>
+        !string.IsNullOrWhiteSpace(id) && id.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+}

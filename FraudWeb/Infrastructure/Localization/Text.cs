@@ -1,0 +1,25 @@
+using System.Globalization;
+using FraudWeb.Resources;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FraudWeb.Infrastructure.Localization;
+
+/// <summary>
+/// The shared words (<see cref="SharedResource"/>) for code that forms a message where it is decided (application
+/// services, model binders, reason phrases) rather than in a view: the same resource-manager localizer the views
+/// inject, read in the current UI culture. Web pages run in the visitor's culture; the API runs in the invariant
+/// culture, so integrators get the English keys.
+/// </summary>
+public static class Text
+{
+    private static readonly IStringLocalizer Shared =
+        new ResourceManagerStringLocalizerFactory(Microsoft.Extensions.Options.Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(SharedResource));
+
+    /// <summary>The text for <paramref name="english"/> in the current UI culture (the English itself when untranslated).</summary>
+    public static string Get(string english) => Shared[english].Value;
+
+    /// <summary>A translated format filled with the arguments in the current culture.</summary>
+    public static string Format(string englishFormat, params object?[] arguments) =>
+        string.Format(CultureInfo.CurrentCulture, Get(englishFormat), arguments);
+}
