@@ -1,4 +1,5 @@
 using System.Globalization;
+using FraudWeb.Domain.Entities;
 using FraudWeb.Resources;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,4 +23,11 @@ public static class Text
     /// <summary>A translated format filled with the arguments in the current culture.</summary>
     public static string Format(string englishFormat, params object?[] arguments) =>
         string.Format(CultureInfo.CurrentCulture, Get(englishFormat), arguments);
+
+    /// <summary>A domain rule's message in the current UI culture (its template is the key).</summary>
+    public static string Of(DomainException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Arguments.Count == 0 ? Get(exception.Template) : Format(exception.Template, [.. exception.Arguments]);
+    }
 }

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -50,7 +51,7 @@ public sealed partial class AccountService(
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message);
+            return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
         }
 
         var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };

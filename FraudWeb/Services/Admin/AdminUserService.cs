@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Accounts;
@@ -78,7 +79,7 @@ public sealed class AdminUserService(
             }
             catch (DomainException ex)
             {
-                return Result.Fail<string>(ErrorCode.Invalid, ex.Message);
+                return Result.Fail<string>(ErrorCode.Invalid, Text.Of(ex));
             }
         }
         var added = await users.AddToRolesAsync(user, roles);
@@ -113,7 +114,7 @@ public sealed class AdminUserService(
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message);
+            return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
         }
         // Which fields changed, never their values: the log must not keep what erasure removes (ADR 0004).
         var after = Snapshot(holder);

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -73,7 +74,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         }
         catch (DomainException ex)
         {
-            return Result.Fail<NewApiKey>(ErrorCode.Invalid, ex.Message, Fields.Name);
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Of(ex), Fields.Name);
         }
         db.ApiKeys.Add(key);
         // The audit entry names the key by its prefix (unique, known before the save), so both are written in one save.
@@ -95,7 +96,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Conflict, ex.Message);
+            return Result.Fail(ErrorCode.Conflict, Text.Of(ex));
         }
         await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
             new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);

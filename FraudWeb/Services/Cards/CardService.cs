@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
@@ -52,7 +53,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         }
         catch (DomainException ex)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, ex.Message);
+            return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex));
         }
         db.Cards.Add(card);
         try

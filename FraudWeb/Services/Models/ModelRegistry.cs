@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -178,7 +179,7 @@ public sealed partial class ModelRegistry(
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Conflict, ex.Message);
+            return Result.Fail(ErrorCode.Conflict, Text.Of(ex));
         }
         catch (DbUpdateException)
         {

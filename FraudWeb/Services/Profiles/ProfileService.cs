@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Accounts;
@@ -19,7 +20,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message);
+            return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
         }
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;

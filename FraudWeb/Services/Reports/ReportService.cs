@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         }
         catch (DomainException ex)
         {
-            return Result.Fail<FraudReport>(ErrorCode.Invalid, ex.Message, Fields.Reason);
+            return Result.Fail<FraudReport>(ErrorCode.Invalid, Text.Of(ex), Fields.Reason);
         }
         db.FraudReports.Add(report);
         try

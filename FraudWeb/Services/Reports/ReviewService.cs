@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
@@ -59,7 +60,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Final)
             {
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, ex.Message);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Of(ex));
             }
             catch (DomainException)
             {

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -31,7 +32,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Name);
+            return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex), Fields.Name);
         }
         if (await db.RuleLists.AnyAsync(l => l.Name == list.Name, cancellationToken))
         {
@@ -65,7 +66,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message, Fields.Reason);
+            return Result.Fail(ErrorCode.Invalid, Text.Of(ex), Fields.Reason);
         }
         try
         {
@@ -73,7 +74,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, ex.Message, Fields.Entry);
+            return Result.Fail(ErrorCode.Invalid, Text.Of(ex), Fields.Entry);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -95,7 +96,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, ex.Message, Fields.Reason);
+            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex), Fields.Reason);
         }
         await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId }, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
@@ -45,7 +46,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         }
         catch (DomainException ex)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, ex.Message, Fields.Name);
+            return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex), Fields.Name);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Rules.Add(rule);
@@ -107,7 +108,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, ex.Message, field);
+            return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex), field);
         }
         // The version the form was read at must still be the stored one when this saves (two analysts at once).
         db.Entry(rule).Property(r => r.RowVersion).OriginalValue = rowVersion;

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Scoring;
@@ -121,7 +122,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         }
         catch (DomainException ex)
         {
-            return Result.Fail<RecordedPayment>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, ex.Message);
+            return Result.Fail<RecordedPayment>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
         }
         catch (ScorerUnavailableException ex)
         {
