@@ -23,7 +23,7 @@ public readonly record struct CardExpiry
         if (year is >= 0 and < 100) year += 2000;
         var expiry = new CardExpiry(year, month);
         if (expiry.IsExpired(nowUtc)) throw new DomainException("This card has expired.");
-        if (year > nowUtc.Year + MaxYearsAhead) throw new DomainException($"The expiry date cannot be more than {MaxYearsAhead} years ahead.");
+        if (year > nowUtc.Year + MaxYearsAhead) throw DomainException.Format("The expiry date cannot be more than {0} years ahead.", MaxYearsAhead);
         return expiry;
     }
 

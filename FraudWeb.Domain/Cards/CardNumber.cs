@@ -28,40 +28,56 @@ public sealed class CardNumber
     public static string Mask(CardBrand brand, string last4) => $"{brand.DisplayName()} •••• {last4}";
 
     /// <summary>Parses user input: spaces and dashes are allowed, anything else is rejected.</summary>
-    public static CardNumber Parse(string? input)
-    {
-        var result = TryParse(input, out var number, out var error);
-        return result ? number! : throw new DomainException(error!);
-    }
+    public static CardNumber Parse(string? input) => Read(input, out var error) ?? throw error!;
 
+    /// <summary>Parses user input; <paramref name="error"/> is the English message when it is not a card number.</summary>
     public static bool TryParse(string? input, out CardNumber? number, out string? error)
     {
-        number = null;
+        number = Read(input, out var problem);
+        error = problem?.Message;
+        return number is not null;
+    }
+
+    /// <summary>
+    /// Why the input is not a card number, or null when it is one: the exception <see cref="Parse"/> would throw, whose
+    /// template and values let a form say it in the user's language.
+    /// </summary>
+    public static DomainException? Check(string? input)
+    {
+        _ = Read(input, out var problem);
+        return problem;
+    }
+
+    private static CardNumber? Read(string? input, out DomainException? error)
+    {
         var digits = Normalize(input);
         if (digits is null)
         {
-            error = "Enter the card number using digits only (spaces and dashes are fine).";
-            return false;
+            error = new DomainException("Enter the card number using digits only (spaces and dashes are fine).");
+            return null;
         }
         var brand = DetectBrand(digits);
         if (brand == CardBrand.Unknown)
         {
-            error = "This card brand is not recognised.";
-            return false;
+            error = new DomainException("This card brand is not recognised.");
+            return null;
         }
-        if (!ValidLengths(brand).Contains(digits.Length))
+        var lengths = ValidLengths(brand);
+        if (!lengths.Contains(digits.Length))
         {
-            error = $"A {brand.DisplayName()} card number has {DescribeLengths(brand)} digits.";
-            return false;
+            error = lengths.Count == 1
+                ? DomainException.Format("A {0} card number has {1} digits.", brand.DisplayName(), lengths[0])
+                : DomainException.Format("A {0} card number has {1} or {2} digits.", brand.DisplayName(),
+                    string.Join(", ", lengths.Take(lengths.Count - 1)), lengths[^1]);
+            return null;
         }
         if (!PassesLuhn(digits))
         {
-            error = "This card number is not valid. Please check it and try again.";
-            return false;
+            error = new DomainException("This card number is not valid. Please check it and try again.");
+            return null;
         }
         error = null;
-        number = new CardNumber(digits, brand);
-        return true;
+        return new CardNumber(digits, brand);
     }
 
     /// <summary>Strips spaces and dashes; null when anything else but digits remains or the length is implausible.</summary>
@@ -132,11 +148,4 @@ public sealed class CardNumber
         CardBrand.Maestro => [12, 13, 14, 15, 16, 17, 18, 19],
         _ => [],
     };
-
-    private static string DescribeLengths(CardBrand brand)
-    {
-        var lengths = ValidLengths(brand);
-        return lengths.Count == 1 ? lengths[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : string.Join(", ", lengths.Take(lengths.Count - 1)) + " or " + lengths[^1];
-    }
 }

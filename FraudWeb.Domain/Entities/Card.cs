@@ -117,7 +117,7 @@ public class Card
     private static void EnsureCreditLimit(decimal creditLimit)
     {
         if (creditLimit is < MinimumCreditLimit or > MaximumCreditLimit)
-            throw new DomainException($"The credit limit must be between {MinimumCreditLimit:N0} and {MaximumCreditLimit:N0}.");
+            throw DomainException.Format("The credit limit must be between {0:N0} and {1:N0}.", MinimumCreditLimit, MaximumCreditLimit);
         if (decimal.Round(creditLimit, 2) != creditLimit) throw new DomainException("The credit limit can have at most two decimals.");
     }
 }

@@ -85,7 +85,7 @@ public class CardHolder
     public static void EnsureAdult(DateOnly dateOfBirth, DateTime nowUtc)
     {
         var age = AgeOn(dateOfBirth, DateOnly.FromDateTime(nowUtc));
-        if (age < MinimumAge) throw new DomainException($"You must be at least {MinimumAge} years old.");
+        if (age < MinimumAge) throw DomainException.Format("You must be at least {0} years old.", MinimumAge);
         if (age > MaximumAge) throw new DomainException("Please check your date of birth.");
     }
 }

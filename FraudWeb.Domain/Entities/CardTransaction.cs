@@ -195,6 +195,10 @@ public enum ReviewSettlement
     Declined = 2,
 }
 
+/// <summary>
+/// Why a payment was declined, as stored with it and shown to its holder. The stored English is the translation key:
+/// the pages show it in the visitor's language.
+/// </summary>
 public static class DeclineReasons
 {
     public const string HighRisk = "This payment looked too risky to approve.";
@@ -204,6 +208,7 @@ public static class DeclineReasons
     public const string AccountClosed = "The card's account was closed before the review was finished.";
 }
 
+/// <summary>Why a payment was credited back, as stored with it (the English is the translation key).</summary>
 public static class RefundReasons
 {
     public const string ConfirmedFraud = "Refunded: our review confirmed that this payment was not made by the card holder.";

@@ -43,7 +43,7 @@ public class FraudReport
         var trimmed = (reason ?? "").Trim();
         if (trimmed.Length < ReasonMinLength || trimmed.Length > ReasonMaxLength)
         {
-            throw new DomainException($"The reason must be between {ReasonMinLength} and {ReasonMaxLength} characters.");
+            throw DomainException.Format("The reason must be between {0} and {1} characters.", ReasonMinLength, ReasonMaxLength);
         }
         return new FraudReport
         {

@@ -92,7 +92,7 @@ public class FraudRule
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         if (Status == RuleStatus.Enabled) throw new DomainException("This rule is already enabled.", DomainErrorCode.StateChanged);
-        if (!IsBacktested) throw new DomainException($"Backtest version {Version} before enabling it.");
+        if (!IsBacktested) throw DomainException.Format("Backtest version {0} before enabling it.", Version);
         Status = RuleStatus.Enabled;
         Touch(actorId, nowUtc);
     }
@@ -117,7 +117,7 @@ public class FraudRule
     {
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Give the rule a name that says what it catches.");
-        if (trimmed.Length > NameMaxLength) throw new DomainException($"A rule's name has at most {NameMaxLength} characters.");
+        if (trimmed.Length > NameMaxLength) throw DomainException.Format("A rule's name has at most {0} characters.", NameMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A rule's name cannot contain control characters.");
         return trimmed;
     }
@@ -126,7 +126,7 @@ public class FraudRule
     {
         var trimmed = expression?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Write the rule's condition.");
-        if (trimmed.Length > RuleParserLimits.MaxLength) throw new DomainException($"A rule has at most {RuleParserLimits.MaxLength} characters.");
+        if (trimmed.Length > RuleParserLimits.MaxLength) throw DomainException.Format("A rule has at most {0} characters.", RuleParserLimits.MaxLength);
         return trimmed;
     }
 

@@ -38,7 +38,7 @@ public class IdempotencyRecord
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         ArgumentException.ThrowIfNullOrWhiteSpace(requestHash);
-        if (key.Length > KeyMaxLength) throw new DomainException($"An Idempotency-Key has at most {KeyMaxLength} characters.");
+        if (key.Length > KeyMaxLength) throw DomainException.Format("An Idempotency-Key has at most {0} characters.", KeyMaxLength);
         return new IdempotencyRecord { ApiKeyId = apiKeyId, Key = key, RequestHash = requestHash, CreatedUtc = nowUtc };
     }
 

@@ -87,7 +87,8 @@ public class RetrainingRun
 
     private void EnsureIn(RetrainingRunStatus expected, string message)
     {
-        if (IsFinished) throw new DomainException($"This run has already {(Status == RetrainingRunStatus.Succeeded ? "succeeded" : "failed")}.", DomainErrorCode.Final);
+        if (Status == RetrainingRunStatus.Succeeded) throw new DomainException("This run has already succeeded.", DomainErrorCode.Final);
+        if (Status == RetrainingRunStatus.Failed) throw new DomainException("This run has already failed.", DomainErrorCode.Final);
         if (Status != expected) throw new DomainException(message, DomainErrorCode.StateChanged);
     }
 }

@@ -36,12 +36,12 @@ public partial class RuleList
         var trimmed = name?.Trim().ToLowerInvariant() ?? "";
         if (!NamePattern().IsMatch(trimmed))
         {
-            throw new DomainException($"A list's name is 2-{NameMaxLength} lower-case letters, digits or underscores, starting with a letter (rules write it as @name).");
+            throw DomainException.Format("A list's name is 2-{0} lower-case letters, digits or underscores, starting with a letter (rules write it as @name).", NameMaxLength);
         }
         if (!Enum.IsDefined(kind)) throw new DomainException("Choose what the list holds.");
         if (!Enum.IsDefined(purpose)) throw new DomainException("Choose what the list does.");
         var text = description?.Trim() ?? "";
-        if (text.Length > DescriptionMaxLength) throw new DomainException($"A description has at most {DescriptionMaxLength} characters.");
+        if (text.Length > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
         return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = text, CreatedBy = actorId, CreatedUtc = nowUtc };
     }
 
@@ -52,7 +52,7 @@ public partial class RuleList
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         var comparison = Kind == RuleListKind.MerchantCategory ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (_entries.Any(e => e.IsActive && string.Equals(e.Value, value, comparison))) throw new DomainException($"{label} is already on this list.");
+        if (_entries.Any(e => e.IsActive && string.Equals(e.Value, value, comparison))) throw DomainException.Format("{0} is already on this list.", label);
         var entry = new RuleListEntry(value, label, cardId, CheckReason(reason), actorId, nowUtc);
         _entries.Add(entry);
         return entry;
@@ -63,7 +63,7 @@ public partial class RuleList
     {
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
-        if (trimmed.Length > ReasonMaxLength) throw new DomainException($"A reason has at most {ReasonMaxLength} characters.");
+        if (trimmed.Length > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
         return trimmed;
     }

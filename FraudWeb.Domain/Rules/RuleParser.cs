@@ -17,7 +17,7 @@ internal static class RuleParser
     {
         ArgumentNullException.ThrowIfNull(lists);
         if (string.IsNullOrWhiteSpace(text)) throw Fail(1, "Write a condition, for example amount > 500 and card_age_days < 7.");
-        if (text.Length > MaxLength) throw Fail(MaxLength + 1, $"A rule has at most {MaxLength} characters.");
+        if (text.Length > MaxLength) throw Fail(MaxLength + 1, "A rule has at most {0} characters.", MaxLength);
         var tokens = RuleGrammar.Tokenizer.TryTokenize(text);
         if (!tokens.HasValue) throw TokenError(text, tokens.ErrorPosition.HasValue ? tokens.ErrorPosition.Absolute : text.Length);
         CheckDepth(tokens.Value);
@@ -25,10 +25,7 @@ internal static class RuleParser
         if (!parsed.HasValue)
         {
             var position = parsed.ErrorPosition.HasValue ? parsed.ErrorPosition.Absolute + 1 : text.Length + 1;
-            var message = parsed.FormatErrorMessageFragment();
-            // Left over after a whole condition: only a joining word or the end may follow.
-            if (!message.Contains(", expected", StringComparison.Ordinal)) message += ", expected `and`, `or` or the end of the rule";
-            throw Fail(position, char.ToUpperInvariant(message[0]) + message[1..] + ".");
+            throw Unexpected(position, parsed);
         }
         var root = new Checker(lists).Check(parsed.Value);
         if (root.Type == RuleValueType.Card) throw CardOutsideList(root.Position);
@@ -39,6 +36,54 @@ internal static class RuleParser
         return root;
     }
 
+    /// <summary>
+    /// Superpower's "unexpected ..., expected ..." as a template whose parts translate on their own (the token's kind
+    /// and the alternatives expected). The template must say exactly what Superpower said; when it would not (a message
+    /// of Superpower's own), Superpower's words are kept as they are.
+    /// </summary>
+    private static RuleSyntaxException Unexpected(int position, TokenListParserResult<RuleToken, Syntax> parsed)
+    {
+        var message = parsed.FormatErrorMessageFragment();
+        // Left over after a whole condition: only a joining word or the end may follow.
+        if (!message.Contains(", expected", StringComparison.Ordinal)) message += ", expected `and`, `or` or the end of the rule";
+        var english = char.ToUpperInvariant(message[0]) + message[1..] + ".";
+        var templated = parsed.ErrorMessage is null ? UnexpectedTemplate(position, parsed) : null;
+        return new RuleSyntaxException(templated is not null && templated.Message == english ? templated : new RuleError(position, english));
+    }
+
+    private static RuleError UnexpectedTemplate(int position, TokenListParserResult<RuleToken, Syntax> parsed)
+    {
+        var expected = parsed.Expectations is { Length: > 0 } expectations ? new RulePhraseList(expectations) : null;
+        if (parsed.Remainder.IsAtEnd)
+        {
+            return expected is null
+                ? RuleError.Format(position, "Unexpected end of input, expected `and`, `or` or the end of the rule.")
+                : RuleError.Format(position, "Unexpected end of input, expected {0}.", expected);
+        }
+        var token = parsed.Remainder.ConsumeToken().Value;
+        var value = token.ToStringValue();
+        // As Superpower shows a token: clipped to 12 characters, in backquotes, after its category if it has one.
+        var seen = "`" + (value.Length > 12 ? value[..9] + "..." : value) + "`";
+        var category = token.Kind switch
+        {
+            RuleToken.Number => "number",
+            RuleToken.Text => "text",
+            RuleToken.Name => "name",
+            RuleToken.ListRef => "list",
+            RuleToken.And or RuleToken.Or or RuleToken.Not or RuleToken.In or RuleToken.True or RuleToken.False => "keyword",
+            _ => null,
+        };
+        if (category is null)
+        {
+            return expected is null
+                ? RuleError.Format(position, "Unexpected {0}, expected `and`, `or` or the end of the rule.", seen)
+                : RuleError.Format(position, "Unexpected {0}, expected {1}.", seen, expected);
+        }
+        return expected is null
+            ? RuleError.Format(position, "Unexpected {0} {1}, expected `and`, `or` or the end of the rule.", new RulePhrase(category), seen)
+            : RuleError.Format(position, "Unexpected {0} {1}, expected {2}.", new RulePhrase(category), seen, expected);
+    }
+
     /// <summary>Our words for what the tokenizer cannot read: an unclosed quote or a character rules do not use.</summary>
     private static RuleSyntaxException TokenError(string text, int index)
     {
@@ -47,7 +92,7 @@ internal static class RuleParser
         {
             if (!IsRuleCharacter(text[i]))
             {
-                return Fail(i + 1, $"'{text[i]}' is not allowed in a rule (use names, numbers, quoted text, comparisons, and/or/not, in @list).");
+                return Fail(i + 1, "'{0}' is not allowed in a rule (use names, numbers, quoted text, comparisons, and/or/not, in @list).", text[i]);
             }
             if (char.IsWhiteSpace(text[i])) break;
         }
@@ -56,11 +101,11 @@ internal static class RuleParser
         var word = new string(text[index..].TakeWhile(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.').ToArray());
         return c switch
         {
-            '\'' or '"' => Fail(index + 1, $"This text has no closing {c}."),
+            '\'' or '"' => Fail(index + 1, "This text has no closing {0}.", c),
             '@' => Fail(index + 1, "Expected a list name after '@' (for example @blocked_cards)."),
-            _ when word.Length == 0 => Fail(index + 1, $"'{c}' is not allowed here (comparisons are < <= > >= = !=)."),
-            _ when char.IsAsciiDigit(c) => Fail(index + 1, $"'{word}' is not a number (write numbers like 500 or 0.25)."),
-            _ => Fail(index + 1, $"'{word}' is not a name, a number or an operator rules know."),
+            _ when word.Length == 0 => Fail(index + 1, "'{0}' is not allowed here (comparisons are < <= > >= = !=).", c),
+            _ when char.IsAsciiDigit(c) => Fail(index + 1, "'{0}' is not a number (write numbers like 500 or 0.25).", word),
+            _ => Fail(index + 1, "'{0}' is not a name, a number or an operator rules know.", word),
         };
     }
 
@@ -78,7 +123,7 @@ internal static class RuleParser
             prefixes = token.Kind is RuleToken.Not or RuleToken.Minus or RuleToken.OpenParen ? prefixes + 1 : 0;
             if (depth > MaxDepth || prefixes > MaxDepth)
             {
-                throw Fail(token.Position.Absolute + 1, $"The rule is nested more than {MaxDepth} levels deep.");
+                throw Fail(token.Position.Absolute + 1, "The rule is nested more than {0} levels deep.", MaxDepth);
             }
         }
     }
@@ -92,7 +137,7 @@ internal static class RuleParser
             TextSyntax t => new TextNode(t.Position, t.Value),
             BooleanSyntax b => new BooleanNode(b.Position, b.Value),
             NameSyntax n => RuleVocabulary.TryGet(n.Name.ToLowerInvariant(), out var name) ? new NameNode(n.Position, name)
-                : throw Fail(n.Position, $"'{n.Name}' is not a name rules know{Suggestion(n.Name)}"),
+                : throw UnknownName(n),
             UnarySyntax { Operator: RuleToken.Not } u => new UnaryNode(u.Position, RuleOperator.Not, RequireBoolean(Operand(u), u.OperatorText), RuleValueType.Boolean),
             UnarySyntax u => new UnaryNode(u.Position, RuleOperator.Negate, RequireNumber(Operand(u), u.OperatorText), RuleValueType.Number),
             BinarySyntax b => Binary(b),
@@ -151,7 +196,7 @@ internal static class RuleParser
             var left = Check(syntax.Operand);
             if (!lists.TryGetValue(syntax.ListName, out var kind))
             {
-                throw Fail(syntax.ListPosition, $"There is no list named @{syntax.ListName}.");
+                throw Fail(syntax.ListPosition, "There is no list named @{0}.", syntax.ListName);
             }
             if (left is not NameNode { Name.ListKind: { } leftKind } name)
             {
@@ -159,7 +204,8 @@ internal static class RuleParser
             }
             if (leftKind != kind)
             {
-                throw Fail(syntax.ListPosition, $"@{syntax.ListName} is a {KindText(kind)} list; {name.Name.Name} can only be tested against a {KindText(leftKind)} list.");
+                throw Fail(syntax.ListPosition, "@{0} is a {1} list; {2} can only be tested against a {3} list.",
+                    syntax.ListName, KindText(kind), name.Name.Name, KindText(leftKind));
             }
             return new ListNode(syntax.Position, left, syntax.ListName, syntax.Negated);
         }
@@ -176,7 +222,12 @@ internal static class RuleParser
             foreach (var item in syntax.Items)
             {
                 var node = Check(item);
-                if (node.Type != left.Type) throw Fail(node.Position, $"The set's values must be {TypeText(left.Type)}s, like {Name(left)}.");
+                if (node.Type != left.Type)
+                {
+                    throw left.Type == RuleValueType.Number
+                        ? Fail(node.Position, "The set's values must be numbers, like {0}.", Name(left))
+                        : Fail(node.Position, "The set's values must be texts, like {0}.", Name(left));
+                }
                 CheckKnownValue(left, node);
                 items.Add(node);
             }
@@ -186,13 +237,23 @@ internal static class RuleParser
 
     private static RuleSyntaxException CardOutsideList(int position) => Fail(position, "card can only be tested against a card list: card in @list_name.");
 
-    private static RuleNode RequireBoolean(RuleNode node, string op) => node.Type == RuleValueType.Boolean ? node
-        : node.Type == RuleValueType.Card ? throw CardOutsideList(node.Position)
-        : throw Fail(node.Position, $"'{op}' joins conditions (true or false); {Name(node)} is {Article(node.Type)}. Compare it first, for example amount > 500.");
+    private static RuleNode RequireBoolean(RuleNode node, string op) => node.Type switch
+    {
+        RuleValueType.Boolean => node,
+        RuleValueType.Card => throw CardOutsideList(node.Position),
+        RuleValueType.Text => throw Fail(node.Position,
+            "'{0}' joins conditions (true or false); {1} is a text. Compare it first, for example amount > 500.", op, Name(node)),
+        _ => throw Fail(node.Position,
+            "'{0}' joins conditions (true or false); {1} is a number. Compare it first, for example amount > 500.", op, Name(node)),
+    };
 
-    private static RuleNode RequireNumber(RuleNode node, string op) => node.Type == RuleValueType.Number ? node
-        : node.Type == RuleValueType.Card ? throw CardOutsideList(node.Position)
-        : throw Fail(node.Position, $"'{op}' needs numbers; {Name(node)} is {Article(node.Type)}.");
+    private static RuleNode RequireNumber(RuleNode node, string op) => node.Type switch
+    {
+        RuleValueType.Number => node,
+        RuleValueType.Card => throw CardOutsideList(node.Position),
+        RuleValueType.Text => throw Fail(node.Position, "'{0}' needs numbers; {1} is a text.", op, Name(node)),
+        _ => throw Fail(node.Position, "'{0}' needs numbers; {1} is a condition.", op, Name(node)),
+    };
 
     private static void CheckComparable(RuleNode left, RuleNode right, RuleOperator op, int position, string opText)
     {
@@ -202,11 +263,13 @@ internal static class RuleParser
         }
         if (left.Type != right.Type)
         {
-            throw Fail(position, $"Cannot compare {Name(left)} ({TypeText(left.Type)}) with {Name(right)} ({TypeText(right.Type)}).");
+            throw Fail(position, "Cannot compare {0} ({1}) with {2} ({3}).", Name(left), TypeText(left.Type), Name(right), TypeText(right.Type));
         }
         if (left.Type != RuleValueType.Number && op is not (RuleOperator.Equal or RuleOperator.NotEqual))
         {
-            throw Fail(position, $"'{opText}' compares numbers; {TypeText(left.Type)}s are compared with = or !=.");
+            throw left.Type == RuleValueType.Text
+                ? Fail(position, "'{0}' compares numbers; texts are compared with = or !=.", opText)
+                : Fail(position, "'{0}' compares numbers; conditions are compared with = or !=.", opText);
         }
         CheckKnownValue(left, right);
         CheckKnownValue(right, left);
@@ -218,18 +281,22 @@ internal static class RuleParser
         if (name is NameNode { Name.Values: { } values } known && literal is TextNode text
             && !values.Contains(text.Value, StringComparer.OrdinalIgnoreCase))
         {
-            throw Fail(text.Position, $"{known.Name.Name} is one of {string.Join(", ", values)}; '{text.Value}' never matches.");
+            throw Fail(text.Position, "{0} is one of {1}; '{2}' never matches.", known.Name.Name, string.Join(", ", values), text.Value);
         }
     }
 
-    private static string Suggestion(string word)
+    private static RuleSyntaxException UnknownName(NameSyntax syntax) => Suggestion(syntax.Name) is { } close
+        ? Fail(syntax.Position, "'{0}' is not a name rules know; did you mean {1}?", syntax.Name, close)
+        : Fail(syntax.Position, "'{0}' is not a name rules know (see the list of names beside the editor).", syntax.Name);
+
+    /// <summary>The known name the word was most likely meant to be, or null.</summary>
+    private static string? Suggestion(string word)
     {
         var lower = word.ToLowerInvariant();
         var names = RuleVocabulary.All.Select(n => n.Name).ToList();
-        var close = names.Where(n => n.StartsWith(lower, StringComparison.Ordinal)).MinBy(n => n.Length)
+        return names.Where(n => n.StartsWith(lower, StringComparison.Ordinal)).MinBy(n => n.Length)
             ?? names.Where(n => EditDistance(lower, n) <= 2).MinBy(n => EditDistance(lower, n))
             ?? names.Where(n => lower.StartsWith(n, StringComparison.Ordinal)).MaxBy(n => n.Length);
-        return close is null ? " (see the list of names beside the editor)." : $"; did you mean {close}?";
     }
 
     /// <summary>Levenshtein distance, for "did you mean" on a typo (names are short, so the quadratic cost is nothing).</summary>
@@ -250,31 +317,32 @@ internal static class RuleParser
         return previous[b.Length];
     }
 
-    private static string Name(RuleNode node) => node switch
+    /// <summary>How a message names a part of the rule: as written, or "this part" (words that translate) for a compound.</summary>
+    private static object Name(RuleNode node) => node switch
     {
         NameNode n => n.Name.Name,
         NumberNode n => n.Value.ToString(CultureInfo.InvariantCulture),
         TextNode t => $"'{t.Value}'",
         BooleanNode b => b.Value ? "true" : "false",
-        _ => "this part",
+        _ => new RulePhrase("this part"),
     };
 
-    private static string TypeText(RuleValueType type) => type switch
+    private static RulePhrase TypeText(RuleValueType type) => new(type switch
     {
         RuleValueType.Number => "number",
         RuleValueType.Text => "text",
         RuleValueType.Boolean => "condition",
         _ => "card",
-    };
+    });
 
-    private static string Article(RuleValueType type) => type == RuleValueType.Text ? "a text" : "a " + TypeText(type);
-
-    private static string KindText(RuleListKind kind) => kind switch
+    private static RulePhrase KindText(RuleListKind kind) => new(kind switch
     {
         RuleListKind.Card => "card",
         RuleListKind.Merchant => "merchant",
         _ => "merchant category",
-    };
+    });
 
-    private static RuleSyntaxException Fail(int position, string message) => new(new RuleError(position, message));
+    /// <summary>The error at <paramref name="position"/>: a message template (the translation key) and its values.</summary>
+    private static RuleSyntaxException Fail(int position, string template, params object[] arguments) =>
+        new(RuleError.Format(position, template, arguments));
 }

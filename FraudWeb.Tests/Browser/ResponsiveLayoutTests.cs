@@ -11,7 +11,7 @@ using Microsoft.Playwright;
 namespace FraudWeb.Tests.Browser;
 
 /// <summary>Every page at a phone's width (390 px): the menu folds, and nothing is wider than the screen.</summary>
-public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<BrowserHost>
+public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     private const int PhoneWidth = 390;
 
@@ -36,11 +36,15 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         }
         """;
 
-    private static async Task<string?> OverflowAsync(IPage page, string url)
+    /// <summary>A full-page screenshot kept with the test results, named by the page's address.</summary>
+    private static async Task ShotAsync(IPage page, string prefix) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, prefix + Regex.Replace(new Uri(page.Url).PathAndQuery, "[^A-Za-z0-9]+", "-") + ".png"), FullPage = true });
+
+    private static async Task<string?> OverflowAsync(IPage page, string url, string shotPrefix = "en-phone")
     {
         var response = await page.GotoAsync(url);
         if (response is null || !response.Ok) return $"{url}: {(response?.Status.ToString(CultureInfo.InvariantCulture) ?? "no response")}";
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "phone" + Regex.Replace(new Uri(page.Url).PathAndQuery, "[^A-Za-z0-9]+", "-") + ".png"), FullPage = true });
+        await ShotAsync(page, shotPrefix);
         var measured = await page.EvaluateAsync<string[]>(Overflow);
         var scrollWidth = int.Parse(measured[0], CultureInfo.InvariantCulture);
         return scrollWidth > PhoneWidth || measured[1].Length > 0 ? $"{url}: page {scrollWidth}px wide; {measured[1]}" : null;
@@ -116,11 +120,63 @@ public sealed class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<Brow
         foreach (var (page, url) in anonymousUrls.Select(u => (anonymous, u)).Concat(holderUrls.Select(u => (holderPage, u))).Concat(staffUrls.Select(u => (staffPage, u))))
         {
             await page.GotoAsync(url);
+            await ShotAsync(page, "en-desktop");
             failures.AddRange(await AccessibilityViolationsAsync(page, url));
         }
 
         // Assert
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    /// <summary>
+    /// The words people read and act on: headings, labels, buttons, links of the menu, column headings, legends. A text
+    /// of these with Latin letters and no Chinese is English left behind, unless it is a name or code that stays as is.
+    /// </summary>
+    private const string InterfaceTexts = """
+        () => [...document.querySelectorAll('h1, h2, h3, h4, label, button, th, legend, .nav-link, .btn, .form-text, .badge')]
+          .filter(el => el.offsetParent !== null && !el.closest('[lang]:not(html)'))
+          .map(el => el.innerText.trim()).filter(t => t.length > 0)
+        """;
+
+    /// <summary>What stays as written in any language: the product, acronyms, brands, codes and identifiers, e-mails, numbers.</summary>
+    [GeneratedRegex(@"FraudWeb|Bootstrap|Visa|Mastercard|American Express|Amex|Discover|[\w.+-]+@[\w.-]+|\b[A-Z0-9]{2,}s?\b|\b[a-z]+[._:][a-z0-9_.:]+\b|\bv\d+\b|[\d€$%.,:/+×x·\-–()#•*]+|\s+")]
+    private static partial Regex KeptAsWritten();
+
+    private static bool IsEnglishLeftBehind(string text) =>
+        !text.Any(c => c is >= '\u4e00' and <= '\u9fff') && KeptAsWritten().Replace(text, "").Count(char.IsAsciiLetter) >= 2;
+
+    [Fact]
+    public async Task EveryPage_Chinese_InterfaceInChineseAtBothWidths()
+    {
+        // Arrange: the same people and pages, then the footer's choice of Simplified Chinese (its cookie)
+        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(1280, 900);
+        var anonymous = await host.NewPageAsync(locale: "zh-CN");
+        string[] anonymousUrls = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword"];
+        foreach (var page in new[] { holderPage, staffPage })
+        {
+            await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c%3Dzh-CN%7Cuic%3Dzh-CN", Url = host.BaseAddress.ToString() }]);
+        }
+        var visits = anonymousUrls.Select(u => (Page: anonymous, Url: u)).Concat(holderUrls.Select(u => (holderPage, u))).Concat(staffUrls.Select(u => (staffPage, u))).ToList();
+
+        // Act: at desktop width, what is still English; at phone width, what sticks out (Chinese sets differently)
+        var english = new List<string>();
+        foreach (var (page, url) in visits)
+        {
+            await page.GotoAsync(url);
+            Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+            await ShotAsync(page, "zh-desktop");
+            english.AddRange((await page.EvaluateAsync<string[]>(InterfaceTexts)).Where(IsEnglishLeftBehind).Select(t => $"{url}: \"{t}\""));
+        }
+        var overflow = new List<string>();
+        foreach (var page in new[] { anonymous, holderPage, staffPage }) await page.SetViewportSizeAsync(PhoneWidth, 844);
+        foreach (var (page, url) in visits)
+        {
+            if (await OverflowAsync(page, url, "zh-phone") is { } failure) overflow.Add(failure);
+        }
+
+        // Assert
+        Assert.True(english.Count == 0, "English left on Chinese pages:" + Environment.NewLine + string.Join(Environment.NewLine, english.Distinct()));
+        Assert.True(overflow.Count == 0, string.Join(Environment.NewLine, overflow));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using FraudWeb.ViewModels.Models;
 namespace FraudWeb.Tests.Components;
 
 /// <summary>The Models page's serving card (metrics to four decimals, this instance's version) and chart boxes with their data.</summary>
-public sealed class ModelPanelsTests : BunitContext
+public sealed class ModelPanelsTests : ComponentTestContext
 {
     private static ModelVersionRow Serving(Dictionary<string, double> metrics) =>
         new(3, "gbt-20261201", ModelStatus.Serving, "labels", new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc), null,

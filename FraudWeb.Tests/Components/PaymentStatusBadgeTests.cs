@@ -5,7 +5,7 @@ using FraudWeb.Domain.Entities;
 namespace FraudWeb.Tests.Components;
 
 /// <summary>One badge for a payment's status everywhere: its colour, icon and words follow the status rule's outcome.</summary>
-public sealed class PaymentStatusBadgeTests : BunitContext
+public sealed class PaymentStatusBadgeTests : ComponentTestContext
 {
     [Theory]
     [InlineData(PaymentStatus.Approved, "text-bg-success", "bi-check-circle", "Approved")]

@@ -6,7 +6,7 @@ using FraudWeb.ViewModels.Reports;
 namespace FraudWeb.Tests.Components;
 
 /// <summary>A review queue item: what the holder claims or why it was held, the two decisions saying what they do, the assignment, forms that post with a token.</summary>
-public sealed class ReviewQueueItemTests : BunitContext
+public sealed class ReviewQueueItemTests : ComponentTestContext
 {
     private const string Decide = "/Review/Decide?Kind=held&Page=2";
     private const string Assign = "/Review/Assign?Kind=held&Page=2";

@@ -6,7 +6,7 @@ using FraudWeb.ViewModels.Common;
 namespace FraudWeb.Tests.Components;
 
 /// <summary>The paged table of payments: one row each with its link, amount in euros and status; labels for phones; paging links.</summary>
-public sealed class TransactionTableTests : BunitContext
+public sealed class TransactionTableTests : ComponentTestContext
 {
     private static TransactionRowViewModel Row(long id, PaymentStatus status, string? label = null, string? report = null, string? settlement = null) =>
         new(id, new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc), "4242", "Meadow Cinema, Northam", "Entertainment", 23.4m, status, 12, label, report, settlement);

@@ -6,7 +6,7 @@ using FraudWeb.ViewModels.Transactions;
 namespace FraudWeb.Tests.Components;
 
 /// <summary>The verdict as the holder reads it: headline and colour by where the payment stands, the reasons in words, never the score.</summary>
-public sealed class VerdictPanelTests : BunitContext
+public sealed class VerdictPanelTests : ComponentTestContext
 {
     private static TransactionResultViewModel Payment(PaymentStatus status, Decision? decision, IReadOnlyList<string>? reasons = null,
         string? declineReason = null, string? settlementReason = null, DateTime? refundedUtc = null) => new()

@@ -1,6 +1,7 @@
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
@@ -60,11 +61,11 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             case SignInOutcome.RequiresTwoFactor:
                 return RedirectToAction(nameof(MfaController.SignIn), "Mfa", new { returnUrl = model.ReturnUrl, rememberMe = model.RememberMe });
             case SignInOutcome.EmailNotConfirmed:
-                ModelState.AddModelError("", "Confirm your email address first: follow the link in the message we sent you. To get a new link, register again with the same address.");
+                ModelState.AddModelError("", Text.Get("Confirm your email address first: follow the link in the message we sent you. To get a new link, register again with the same address."));
                 model.Password = null;
                 return View(model);
             default:
-                ModelState.AddModelError("", "The email or password is not correct.");
+                ModelState.AddModelError("", Text.Get("The email or password is not correct."));
                 model.Password = null;
                 return View(model);
         }
@@ -97,7 +98,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = "Your password has been changed.";
+        TempData["Message"] = Text.Get("Your password has been changed.");
         return RedirectToAction("Index", "Profile");
     }
 
@@ -150,7 +151,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = "Your password is set. Sign in to start.";
+        TempData["Message"] = Text.Get("Your password is set. Sign in to start.");
         return RedirectToAction(nameof(Login));
     }
 

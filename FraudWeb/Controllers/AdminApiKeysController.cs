@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.ApiKeys;
@@ -20,13 +21,13 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
     public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        if (string.IsNullOrWhiteSpace(form.OwnerEmail)) ModelState.AddModelError(ApiKeyService.Fields.Owner, "Name the user the key acts for.");
+        if (string.IsNullOrWhiteSpace(form.OwnerEmail)) ModelState.AddModelError(ApiKeyService.Fields.Owner, Text.Get("Name the user the key acts for."));
         if (ModelState.IsValid)
         {
             var ownerId = await screens.UserIdByEmailAsync(form.OwnerEmail!, cancellationToken);
             if (ownerId is null)
             {
-                ModelState.AddModelError(ApiKeyService.Fields.Owner, "There is no user with this email.");
+                ModelState.AddModelError(ApiKeyService.Fields.Owner, Text.Get("There is no user with this email."));
             }
             else
             {
@@ -43,7 +44,7 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: true, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        TempData["Message"] = result.Succeeded ? "The key was revoked." : result.Errors[0].Message;
+        TempData["Message"] = result.Succeeded ? Text.Get("The key was revoked.") : result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 }

@@ -1,7 +1,9 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Admin;
 using FraudWeb.ViewModelBuilders;
+using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,7 +20,7 @@ public sealed class AdminRolesController(AdminRoleService roles, AdminRolesViewM
     {
         var result = await roles.SetPermissionsAsync(User.GetUserId(), id, permissions ?? [], cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        if (result.Succeeded) TempData["Message"] = $"The permissions of {id} have been saved; members get them on their next request.";
+        if (result.Succeeded) TempData["Message"] = Text.Format("The permissions of {0} have been saved; members get them on their next request.", RoleNames.Display(id));
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Admin;
@@ -59,7 +60,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             this.AddErrors(result);
             return form();
         }
-        TempData["Message"] = $"{email.Trim()} was created and has been sent an invitation to choose a password.";
+        TempData["Message"] = Text.Format("{0} was created and has been sent an invitation to choose a password.", email.Trim());
         return RedirectToAction(nameof(Details), new { id = result.Value });
     }
 
@@ -83,28 +84,28 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = "The personal details have been saved.";
+        TempData["Message"] = Text.Get("The personal details have been saved.");
         return RedirectToAction(nameof(Details), new { id });
     }
 
     [HttpPost]
     public async Task<IActionResult> Lock(string id, CancellationToken cancellationToken) =>
-        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: true, cancellationToken), "The account is locked and its sessions have ended.");
+        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: true, cancellationToken), Text.Get("The account is locked and its sessions have ended."));
 
     [HttpPost]
     public async Task<IActionResult> Unlock(string id, CancellationToken cancellationToken) =>
-        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), "The account is unlocked.");
+        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), Text.Get("The account is unlocked."));
 
     [HttpPost]
     public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken) =>
         Done(id, await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken),
-            "The password no longer works, sessions have ended and a reset link has been emailed.");
+            Text.Get("The password no longer works, sessions have ended and a reset link has been emailed."));
 
     [HttpPost]
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken), "The roles have been saved.");
+        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken), Text.Get("The roles have been saved."));
     }
 
     [HttpGet]
@@ -125,7 +126,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             TempData["Error"] = result.Errors[0].Message;
             return RedirectToAction(nameof(Details), new { id });
         }
-        TempData["Message"] = "The account was deleted and the personal details erased.";
+        TempData["Message"] = Text.Get("The account was deleted and the personal details erased.");
         return RedirectToAction(nameof(Index));
     }
 

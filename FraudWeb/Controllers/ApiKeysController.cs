@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.ApiKeys;
@@ -36,7 +37,7 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: false, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        TempData["Message"] = result.Succeeded ? "The key was revoked: requests with it are refused from now on." : result.Errors[0].Message;
+        TempData["Message"] = result.Succeeded ? Text.Get("The key was revoked: requests with it are refused from now on.") : result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 }

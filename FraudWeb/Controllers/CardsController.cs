@@ -1,4 +1,5 @@
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
@@ -29,7 +30,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
             var result = await cards.AddAsync(User.GetUserId(), model.ToNewCard(), cancellationToken);
             if (result.Succeeded)
             {
-                TempData["Message"] = "Your card has been added.";
+                TempData["Message"] = Text.Get("Your card has been added.");
                 return RedirectToAction("Index", "Profile");
             }
             this.AddErrors(result);

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Account;
@@ -37,7 +38,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
     public async Task<IActionResult> Disable()
     {
         var result = await mfa.DisableAsync(User);
-        TempData["Message"] = result.Succeeded ? "Two-step sign-in is off." : result.Errors[0].Message;
+        TempData["Message"] = result.Succeeded ? Text.Get("Two-step sign-in is off.") : result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 
@@ -76,7 +77,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
             case SignInOutcome.NotAllowed:
                 return View("SecondStepExpired");
             default:
-                ModelState.AddModelError(field, "That code is not correct.");
+                ModelState.AddModelError(field, Text.Get("That code is not correct."));
                 return View(model);
         }
     }

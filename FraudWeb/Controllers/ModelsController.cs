@@ -1,5 +1,6 @@
 using FraudWeb.Authorization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
@@ -27,7 +28,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     {
         ArgumentNullException.ThrowIfNull(retraining);
         var run = await retraining.RequestAsync(RetrainingTrigger.Manual, User.Identity?.Name, cancellationToken);
-        TempData["Message"] = $"Retraining run {run.Id} is queued; this page shows its progress.";
+        TempData["Message"] = Text.Format("Retraining run {0} is queued; this page shows its progress.", run.Id);
         return RedirectToAction(nameof(Index));
     }
 
@@ -37,7 +38,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     {
         ArgumentNullException.ThrowIfNull(registry);
         var result = await registry.PromoteAsync(id, User.GetUserId(), cancellationToken);
-        Report(result, "The version is now serving.");
+        Report(result, Text.Get("The version is now serving."));
         return RedirectToAction(nameof(Index));
     }
 
@@ -47,7 +48,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     {
         ArgumentNullException.ThrowIfNull(registry);
         var result = await registry.RollbackAsync(User.GetUserId(), cancellationToken);
-        Report(result, "Rolled back to the previous version.");
+        Report(result, Text.Get("Rolled back to the previous version."));
         return RedirectToAction(nameof(Index));
     }
 

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Profiles;
 using FraudWeb.ViewModelBuilders;
@@ -36,7 +37,7 @@ public sealed class ProfileController(ProfileService profiles, ProfileViewModelB
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = "Your details have been saved.";
+        TempData["Message"] = Text.Get("Your details have been saved.");
         return RedirectToAction(nameof(Index));
     }
 

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Reports;
@@ -30,7 +31,7 @@ public sealed class ReportsController(ReportService reports, ReportViewModelBuil
             if (result.Code == ErrorCode.NotFound) return NotFound();
             if (result.Succeeded)
             {
-                TempData["Message"] = "Thank you: your report has been sent to our fraud team.";
+                TempData["Message"] = Text.Get("Thank you: your report has been sent to our fraud team.");
                 return RedirectToAction("Index", "Profile");
             }
             this.AddErrors(result);

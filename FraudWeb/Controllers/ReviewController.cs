@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Reports;
 using FraudWeb.ViewModelBuilders;
@@ -18,7 +19,7 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         // A hand-edited filter that makes no sense shows the whole queue, with the filters as they were typed.
         if (!ModelState.IsValid)
         {
-            TempData["Error"] = "Some filters were not understood and were left out.";
+            TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
             return RedirectToAction(nameof(Index));
         }
         return View(await screens.QueueAsync(query, User.GetUserId(), cancellationToken));
@@ -31,7 +32,7 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         ArgumentNullException.ThrowIfNull(query);
         if (!ModelState.IsValid)
         {
-            TempData["Error"] = "Choose fraud or legitimate.";
+            TempData["Error"] = Text.Get("Choose fraud or legitimate.");
             return BackToQueue(query);
         }
         var result = await review.DecideAsync(model.ToDecision(), User.GetUserId(), cancellationToken);
@@ -46,7 +47,7 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
     {
         ArgumentNullException.ThrowIfNull(query);
         var result = await review.AssignAsync(transactionId, User.GetUserId(), assign, cancellationToken);
-        if (result.Succeeded) TempData["Message"] = assign ? $"Payment #{transactionId} is assigned to you." : $"Payment #{transactionId} is back in the queue for anyone.";
+        if (result.Succeeded) TempData["Message"] = assign ? Text.Format("Payment #{0} is assigned to you.", transactionId) : Text.Format("Payment #{0} is back in the queue for anyone.", transactionId);
         else TempData["Error"] = result.Errors[0].Message;
         return BackToQueue(query);
     }

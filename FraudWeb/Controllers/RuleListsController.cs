@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Rules;
@@ -27,7 +28,7 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             this.AddErrors(result);
             return View(form);
         }
-        TempData["Message"] = "The list is created; add its entries below.";
+        TempData["Message"] = Text.Get("The list is created; add its entries below.");
         return RedirectToAction(nameof(Details), new { id = result.Value });
     }
 
@@ -45,7 +46,7 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             if (result.Code == ErrorCode.NotFound) return NotFound();
             if (result.Succeeded)
             {
-                TempData["Message"] = "Added to the list; payments see it from now on.";
+                TempData["Message"] = Text.Get("Added to the list; payments see it from now on.");
                 return RedirectToAction(nameof(Details), new { id });
             }
             this.AddErrors(result);
@@ -63,7 +64,7 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             if (result.Code == ErrorCode.NotFound) return NotFound();
             if (result.Succeeded)
             {
-                TempData["Message"] = "Removed from the list.";
+                TempData["Message"] = Text.Get("Removed from the list.");
                 return RedirectToAction(nameof(Details), new { id });
             }
             this.AddErrors(result);

@@ -1,4 +1,5 @@
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Rules;
@@ -29,7 +30,7 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
             var result = await rules.CreateAsync(User.GetUserId(), form.Name!, form.Action, form.Expression!, cancellationToken);
             if (result.Succeeded)
             {
-                TempData["Message"] = "The rule is saved as a draft: backtest it, then enable it.";
+                TempData["Message"] = Text.Get("The rule is saved as a draft: backtest it, then enable it.");
                 return RedirectToAction(nameof(Details), new { id = result.Value });
             }
             this.AddErrors(result);
@@ -55,7 +56,7 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
             if (result.Code == ErrorCode.NotFound) return NotFound();
             if (result.Succeeded)
             {
-                TempData["Message"] = "A new version is saved as a draft: backtest it, then enable it.";
+                TempData["Message"] = Text.Get("A new version is saved as a draft: backtest it, then enable it.");
                 return RedirectToAction(nameof(Details), new { id });
             }
             this.AddErrors(result);
@@ -76,11 +77,11 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
 
     [HttpPost]
     public async Task<IActionResult> Enable(long id, Guid rowVersion, CancellationToken cancellationToken) =>
-        Outcome(id, await rules.EnableAsync(User.GetUserId(), id, rowVersion, cancellationToken), "The rule is enabled: it decides payments from now on.");
+        Outcome(id, await rules.EnableAsync(User.GetUserId(), id, rowVersion, cancellationToken), Text.Get("The rule is enabled: it decides payments from now on."));
 
     [HttpPost]
     public async Task<IActionResult> Disable(long id, Guid rowVersion, CancellationToken cancellationToken) =>
-        Outcome(id, await rules.DisableAsync(User.GetUserId(), id, rowVersion, cancellationToken), "The rule is disabled: payments no longer see it.");
+        Outcome(id, await rules.DisableAsync(User.GetUserId(), id, rowVersion, cancellationToken), Text.Get("The rule is disabled: payments no longer see it."));
 
     private IActionResult Outcome(long id, Result result, string done)
     {

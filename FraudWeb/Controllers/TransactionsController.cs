@@ -1,5 +1,6 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Transactions;
@@ -23,7 +24,10 @@ public sealed class TransactionsController(TransactionService transactions, Paym
         return View(await screens.FormAsync(userId, model, cancellationToken));
     }
 
-    /// <summary>The payment form's merchant search as JSON (wwwroot/js/merchant-search.js; the form works without it).</summary>
+    /// <summary>
+    /// The payment form's merchant search as JSON (wwwroot/js/merchant-search.js; the form works without it), in the
+    /// page's language: the categories as the page shows them, and the status line the page would say.
+    /// </summary>
     [HttpGet]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> Merchants(string? search, CancellationToken cancellationToken)
@@ -33,7 +37,8 @@ public sealed class TransactionsController(TransactionService transactions, Paym
         {
             search = choices.Search,
             more = choices.More,
-            merchants = choices.Options.Select(m => new { id = m.Id, label = m.Label, category = m.Category }),
+            status = choices.Status,
+            merchants = choices.Options.Select(m => new { id = m.Id, label = m.Label, category = Text.Get(m.Category) }),
         });
     }
 

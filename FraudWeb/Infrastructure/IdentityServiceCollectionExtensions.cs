@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +30,8 @@ public static class IdentityServiceCollectionExtensions
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
-            .AddPasswordValidator<StrongPasswordValidator>();
+            .AddPasswordValidator<StrongPasswordValidator>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
         services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         services.ConfigureApplicationCookie(options =>
         {

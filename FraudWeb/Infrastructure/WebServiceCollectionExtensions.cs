@@ -1,3 +1,6 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using System.Globalization;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Health;
@@ -38,6 +41,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        // Chinese (and every other script) written as characters, not as &#x...; entities.
+        services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddHttpContextAccessor();
         services.AddScoped<LocalTime>();
         // Razor components (FraudWeb/Components) rendered statically inside the MVC views by the component tag helper.
@@ -55,6 +60,18 @@ public static class WebServiceCollectionExtensions
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
                 // The browser's check of a number field (jQuery Validation) says how to write one.
                 options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => Text.Format("Enter a number, like {0}.", Money.Example(CultureInfo.CurrentCulture)));
+                // Binding's own messages (a date that is not a date, a missing value) in the page's language too.
+                var messages = options.ModelBindingMessageProvider;
+                messages.SetAttemptedValueIsInvalidAccessor((value, field) => Text.Format("\"{0}\" is not a valid value for {1}.", value, field));
+                messages.SetNonPropertyAttemptedValueIsInvalidAccessor(value => Text.Format("\"{0}\" is not a valid value.", value));
+                messages.SetUnknownValueIsInvalidAccessor(field => Text.Format("The value for {0} is not valid.", field));
+                messages.SetNonPropertyUnknownValueIsInvalidAccessor(() => Text.Get("The value is not valid."));
+                messages.SetValueIsInvalidAccessor(value => Text.Format("\"{0}\" is not valid.", value));
+                messages.SetMissingBindRequiredValueAccessor(field => Text.Format("Enter {0}.", field));
+                messages.SetMissingKeyOrValueAccessor(() => Text.Get("Enter a value."));
+                messages.SetMissingRequestBodyRequiredValueAccessor(() => Text.Get("The request has no body."));
+                messages.SetValueMustNotBeNullAccessor(value => Text.Format("Enter a value for {0}.", value));
+                messages.SetNonPropertyValueMustBeANumberAccessor(() => Text.Format("Enter a number, like {0}.", Money.Example(CultureInfo.CurrentCulture)));
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = FormLocalizer.For);

@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Admin;
 using FraudWeb.ViewModels.Common;
 using Microsoft.EntityFrameworkCore;
@@ -78,7 +79,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
                 .Select(r => new { r.TransactionId, r.CreatedUtc, r.Transaction!.Card!.Last4, r.Kind, r.Status, r.Reason, r.DecidedUtc })
                 .ToListAsync(cancellationToken);
             reports = reportRows.ConvertAll(r => new UserReportRowViewModel(r.TransactionId, r.CreatedUtc, r.Last4,
-                r.Kind == ReportKind.NotMe ? "Not me" : "This was me", r.Status.ToString(), r.Reason, r.DecidedUtc));
+                r.Kind == ReportKind.NotMe ? Text.Get("Not me") : Text.Get("This was me"), StatusText(r.Status), r.Reason, r.DecidedUtc));
         }
         return new UserDetailsViewModel
         {
@@ -124,6 +125,15 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             Transactions = holder is null ? 0 : await db.Transactions.CountAsync(t => t.Card!.CardHolderId == holder.Id, cancellationToken),
         };
     }
+
+    /// <summary>A report's status in the page's language ("Open", "Confirmed", "Rejected" in English).</summary>
+    private static string StatusText(ReportStatus status) => status switch
+    {
+        ReportStatus.Open => Text.Get("Open"),
+        ReportStatus.Confirmed => Text.Get("Confirmed"),
+        ReportStatus.Rejected => Text.Get("Rejected"),
+        _ => status.ToString(),
+    };
 
     private async Task<Dictionary<string, List<string>>> RolesOfAsync(List<string> ids, CancellationToken cancellationToken)
     {

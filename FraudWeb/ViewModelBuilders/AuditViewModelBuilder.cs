@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Admin;
 using FraudWeb.ViewModels.Admin;
 using FraudWeb.ViewModels.Common;
@@ -14,9 +15,6 @@ namespace FraudWeb.ViewModelBuilders;
 public sealed class AuditViewModelBuilder(FraudDbContext db)
 {
     public const int PageSize = 25;
-
-    /// <summary>Shown for an actor whose account was deleted: the id stays, the person is gone.</summary>
-    public const string DeletedActor = "deleted account ";
 
     public async Task<AuditListViewModel> ListAsync(AuditQueryViewModel query, CancellationToken cancellationToken)
     {
@@ -44,11 +42,13 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
             var toUtc = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             entries = entries.Where(e => e.TimestampUtc < toUtc);
         }
+        // Shown for an actor whose account was deleted: the id stays, the person is gone (in the page's language; a query parameter).
+        var deletedActor = Text.Get("deleted account") + " ";
         var total = await entries.CountAsync(cancellationToken);
         var page = Paging.ClampPage(query.Page, total, PageSize);
         var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
             .Select(e => new AuditRowViewModel(e.Id, e.TimestampUtc,
-                db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault() ?? DeletedActor + e.ActorId,
+                db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault() ?? deletedActor + e.ActorId,
                 e.Action, e.TargetType, e.TargetId, e.Before, e.After,
                 // A user target by the address staff know them by (the id stays, for searching).
                 e.TargetType == "user" ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null))

@@ -1,13 +1,14 @@
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.ViewModelBuilders;
 
-public sealed class ReportViewModelBuilder(FraudDbContext db)
+public sealed class ReportViewModelBuilder(FraudDbContext db, LocalTime time)
 {
     /// <summary>The form for one of the user's transactions, keeping what was posted; null when it is not theirs.</summary>
     public async Task<NewReportViewModel?> FormAsync(string userId, long transactionId, NewReportViewModel? posted, CancellationToken cancellationToken)
@@ -20,8 +21,9 @@ public sealed class ReportViewModelBuilder(FraudDbContext db)
         model.RefundedUtc = transaction.RefundedUtc;
         model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
         if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
-        model.Summary = string.Create(CultureInfo.InvariantCulture,
-            $"{transaction.Amount:0.00} at {transaction.Terminal!.Name} on {transaction.TimestampUtc:yyyy-MM-dd HH:mm} UTC, card ending {transaction.Card!.Last4}: {PaymentStatusText.For(transaction.Status)}");
+        model.Summary = Text.Format("{0} at {1} on {2}, card ending {3}: {4}",
+            transaction.Amount.ToString("0.00", CultureInfo.CurrentCulture), transaction.Terminal!.Name, time.Format(transaction.TimestampUtc),
+            transaction.Card!.Last4, PaymentStatusText.For(transaction.Status));
         return model;
     }
 }

@@ -96,7 +96,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var features = TransactionFeatures.Names.Select((n, i) => new KeyValuePair<string, float>(n, values[i])).ToList();
 
         var reasons = TransactionScorer.ReadReasons(tx.Verdict?.ReasonsJson)
-            .Select(r => new ReviewReason(r.Feature, r.Value, r.Contribution, r.Text)).ToList();
+            .Select(r => new ReviewReason(r.Feature, r.Value, r.Contribution, ReasonPhrases.Localized(r))).ToList();
         var history = await db.Transactions.AsNoTracking()
             .Where(t => t.CardId == tx.CardId && t.Id != tx.Id)
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(CardHistoryRows)

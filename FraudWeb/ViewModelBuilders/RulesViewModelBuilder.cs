@@ -3,13 +3,14 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Rules;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The rules and lists pages (staff with rules.manage).</summary>
-public sealed class RulesViewModelBuilder(FraudDbContext db)
+public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
 {
     private const int SearchResults = 20;
 
@@ -44,6 +45,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
         if (rule is null) return null;
         var backtest = await db.RuleBacktests.AsNoTracking().Where(b => b.RuleId == ruleId).OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);
         var people = await EmailsAsync(rule.Versions.Select(v => v.ChangedBy).Append(backtest?.RanBy ?? ""), cancellationToken);
+        var deleted = DeletedUser;
         return new RuleDetailsViewModel
         {
             Id = rule.Id,
@@ -55,7 +57,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
             Backtested = rule.IsBacktested,
             RowVersion = rule.RowVersion,
             Versions = rule.Versions.OrderByDescending(v => v.Version)
-                .Select(v => new RuleVersionViewModel(v.Version, v.Name, v.Action, v.Expression, people.GetValueOrDefault(v.ChangedBy, "(deleted user)"), v.ChangedUtc))
+                .Select(v => new RuleVersionViewModel(v.Version, v.Name, v.Action, v.Expression, people.GetValueOrDefault(v.ChangedBy, deleted), v.ChangedUtc))
                 .ToList(),
             LastBacktest = backtest is null ? null : await BacktestAsync(backtest, people, cancellationToken),
             Days = days ?? backtest?.Days ?? 30,
@@ -81,10 +83,10 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
             .ToListAsync(cancellationToken);
         var sample = rows.OrderByDescending(r => r.TimestampUtc).ThenByDescending(r => r.Id)
             .Select(r => new BacktestSampleViewModel(r.Id, r.TimestampUtc, CardNumber.Mask(r.Brand, r.Last4), r.Merchant, r.Amount, r.Risk,
-                r.Label switch { FraudLabel.Fraud => "Fraud", FraudLabel.Legitimate => "Legitimate", _ => "Not labelled" },
-                r.Decision?.ToString() ?? "History (not scored live)"))
+                r.Label switch { FraudLabel.Fraud => Text.Get("Fraud"), FraudLabel.Legitimate => Text.Get("Legitimate"), _ => Text.Get("Not labelled") },
+                DecisionText(r.Decision)))
             .ToList();
-        return new BacktestViewModel(backtest.Version, backtest.Days, backtest.FromUtc, backtest.ToUtc, people.GetValueOrDefault(backtest.RanBy, "(deleted user)"),
+        return new BacktestViewModel(backtest.Version, backtest.Days, backtest.FromUtc, backtest.ToUtc, people.GetValueOrDefault(backtest.RanBy, DeletedUser),
             backtest.RanUtc, backtest.Evaluated, backtest.Matched, backtest.MatchedFraud, backtest.MatchedLegitimate, backtest.MatchedUnlabelled,
             backtest.MatchedAmount, backtest.MatchedFraudAmount, backtest.MatchedLegitimateAmount, backtest.FraudInPeriod, sample);
     }
@@ -95,12 +97,13 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
         if (list is null) return null;
         var people = await EmailsAsync(list.Entries.SelectMany(e => new[] { e.AddedBy, e.RemovedBy ?? "" }), cancellationToken);
         var term = query?.Trim() ?? "";
+        var deleted = DeletedUser;
         return new RuleListDetailsViewModel
         {
             List = new RuleListRowViewModel(list.Id, list.Name, list.Kind, list.Purpose, list.Description, list.Entries.Count(e => e.IsActive)),
             Entries = list.Entries.OrderBy(e => e.RemovedUtc is not null).ThenByDescending(e => e.AddedUtc)
-                .Select(e => new RuleListEntryViewModel(e.Id, e.Label, people.GetValueOrDefault(e.AddedBy, "(deleted user)"), e.AddedUtc, e.AddedReason,
-                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, "(deleted user)"), e.RemovedUtc, e.RemovedReason))
+                .Select(e => new RuleListEntryViewModel(e.Id, e.Label, people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, e.AddedReason,
+                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, e.RemovedReason))
                 .ToList(),
             Query = term,
             Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
@@ -128,10 +131,12 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
                 .Select(c => new { c.Id, c.Brand, c.Last4, c.CardholderName, c.ExpiryMonth, c.ExpiryYear, c.AddedUtc })
                 .ToListAsync(cancellationToken);
             return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardNumber.Mask(c.Brand, c.Last4),
-                $"{c.CardholderName}, expires {c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}, added {c.AddedUtc:yyyy-MM-dd}, card #{Id(c.Id)}"));
+                Text.Format("{0}, expires {1}, added {2}, card #{3}", c.CardholderName,
+                    $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
+                    time.FormatDate(c.AddedUtc), Id(c.Id))));
         }
         var merchants = await db.Terminals.AsNoTracking().Matching(term, db).OrderBy(t => t.Name).ThenBy(t => t.Id).Take(SearchResults).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
-        return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, $"{m.Category}, merchant #{Id(m.Id)}"));
+        return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, Text.Format("{0}, merchant #{1}", m.Category, Id(m.Id))));
     }
 
     private Task<List<RuleListRowViewModel>> ListRowsAsync(CancellationToken cancellationToken) =>
@@ -146,4 +151,17 @@ public sealed class RulesViewModelBuilder(FraudDbContext db)
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Who saved or ran something when their account no longer exists.</summary>
+    private static string DeletedUser => Text.Get("(deleted user)");
+
+    /// <summary>What the payment's verdict decided when it was made, or that it came from history never scored live.</summary>
+    private static string DecisionText(Decision? decision) => decision switch
+    {
+        null => Text.Get("History (not scored live)"),
+        Decision.Approved => Text.Get("Approved"),
+        Decision.Review => Text.Get("Review"),
+        Decision.Declined => Text.Get("Declined"),
+        _ => decision.Value.ToString(),
+    };
 }

@@ -90,7 +90,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             Decision = row.Verdict?.Decision,
             Status = row.Status,
             DeclineReason = row.Verdict?.DeclineReason,
-            Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => r.Text).ToList(),
+            // Stored in English with the verdict; shown in the page's language.
+            Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => ReasonPhrases.Localized(r)).ToList(),
             AvailableCredit = row.CreditLimit - row.Balance,
             Settlement = row.Settlement,
             SettlementReason = row.SettlementReason,

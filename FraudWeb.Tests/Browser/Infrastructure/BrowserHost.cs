@@ -43,8 +43,11 @@ public class BrowserHost : IAsyncLifetime
         _chromium = await ChromiumLauncher.LaunchAsync();
     }
 
-    /// <summary>A page in a new browser context; <paramref name="locale"/> sets the browser's language (Accept-Language, number formats).</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, string? locale = null)
+    /// <summary>
+    /// A page in a new browser context; <paramref name="locale"/> sets the browser's language (Accept-Language, number
+    /// formats), <paramref name="timeZone"/> its clock's zone (an IANA name).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, string? locale = null, string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -52,6 +55,7 @@ public class BrowserHost : IAsyncLifetime
             IgnoreHTTPSErrors = true,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = locale,
+            TimezoneId = timeZone,
         });
         // Generous: the build machine is shared, and a slow step is not a failure of the app.
         context.SetDefaultTimeout(90_000);

@@ -22,7 +22,7 @@ public sealed class AdminLockTests(AdminFactory factory) : IClassFixture<AdminFa
         return (id, await factory.EmailOfAsync(id));
     }
 
-    private int ResetMailsTo(string email) => Mailbox.MessagesTo(factory, email).Count(m => m.Contains("Subject: Reset your FraudWeb password", StringComparison.Ordinal));
+    private int ResetMailsTo(string email) => Mailbox.MessagesTo(factory, email).Count(m => Mailbox.Subject(m) == "Reset your FraudWeb password");
 
     [Fact]
     public async Task ForgotPassword_AdminLockedAccount_SameConfirmationAndNoMail()

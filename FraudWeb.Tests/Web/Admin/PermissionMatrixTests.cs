@@ -40,6 +40,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     private static readonly Dictionary<string, (int Anonymous, int SignedIn)> AllowedStatus = new(StringComparer.Ordinal)
     {
         ["GET Home.Error"] = (500, 500),
+        ["POST Language.Set"] = (400, 400),
         ["GET Account.Register"] = (200, 302),
         ["POST Account.Register"] = (200, 200),
         ["POST Account.Login"] = (200, 200),
@@ -82,6 +83,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     {
         ["GET Home.Index"] = Anonymous,
         ["GET Home.Error"] = Anonymous,
+        ["POST Language.Set"] = Anonymous,
         ["GET Account.Register"] = Anonymous,
         ["POST Account.Register"] = Anonymous,
         ["GET Account.RegisterConfirmation"] = Anonymous,

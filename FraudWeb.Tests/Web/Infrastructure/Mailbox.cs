@@ -15,7 +15,24 @@ public static partial class Mailbox
 
     /// <summary>The one message to <paramref name="email"/> with this subject.</summary>
     public static string MessageTo(FraudWebFactory factory, string email, string subject) =>
-        Assert.Single(MessagesTo(factory, email), m => m.Contains("Subject: " + subject, StringComparison.Ordinal));
+        Assert.Single(MessagesTo(factory, email), m => Subject(m).Contains(subject, StringComparison.Ordinal));
+
+    /// <summary>The message's subject as a mail program shows it (RFC 2047 encoded words decoded, folding undone).</summary>
+    public static string Subject(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var header = SubjectHeader().Match(message);
+        if (!header.Success) return "";
+        var unfolded = header.Groups["value"].Value.Replace("\r\n ", " ", StringComparison.Ordinal);
+        return EncodedWord().Replace(unfolded, w => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(w.Groups["b64"].Value)));
+    }
+
+    [GeneratedRegex(@"^Subject: (?<value>.*(?:\r\n .*)*)\r\n", RegexOptions.Multiline)]
+    private static partial Regex SubjectHeader();
+
+    // Adjacent encoded words are one text: the space between them is not part of it (RFC 2047 6.2).
+    [GeneratedRegex(@"=\?utf-8\?B\?(?<b64>[A-Za-z0-9+/=]*)\?=(?: (?==\?utf-8\?B\?))?", RegexOptions.IgnoreCase)]
+    private static partial Regex EncodedWord();
 
     /// <summary>The path and query of the first link in the message whose path starts with <paramref name="path"/>.</summary>
     public static string LinkTo(string message, string path)

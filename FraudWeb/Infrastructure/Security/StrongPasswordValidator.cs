@@ -1,5 +1,5 @@
-using System.Globalization;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
 using Zxcvbn.Matcher;
 
@@ -28,7 +28,7 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         if (string.IsNullOrEmpty(password)) return Task.FromResult(IdentityResult.Success); // Identity's length rule reports it.
         if (password.Length > MaximumLength)
         {
-            return Fail(TooLongCode, $"The password must be at most {MaximumLength} characters.");
+            return Fail(TooLongCode, Text.Format("The password must be at most {0} characters.", MaximumLength));
         }
 
         // The person's own address is an obvious guess, so zxcvbn treats it as a dictionary too.
@@ -40,16 +40,38 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         if (common is not null)
         {
             return Fail(CommonCode, common.Token.Length == password.Length
-                ? "This password is on the list of the most common passwords. Choose another one."
-                : $"This password is mostly \"{common.Token}\", one of the most common passwords. Choose another one.");
+                ? Text.Get("This password is on the list of the most common passwords. Choose another one.")
+                : Text.Format("This password is mostly \"{0}\", one of the most common passwords. Choose another one.", common.Token));
         }
         if (result.Score < MinimumScore)
         {
-            var guessed = result.CrackTimeDisplay;
-            return Fail(WeakCode, string.Create(CultureInfo.InvariantCulture,
-                $"This password is too easy to guess (it could be found in {guessed}). Use a longer phrase of several unrelated words."));
+            return Fail(WeakCode, Text.Format("This password is too easy to guess (it could be found in {0}). Use a longer phrase of several unrelated words.",
+                CrackTime(result.CrackTimeDisplay)));
         }
         return Task.FromResult(IdentityResult.Success);
+    }
+
+    /// <summary>
+    /// zxcvbn's English estimate ("instant", "12 minutes", "4 hours", "centuries") in the current language; an
+    /// estimate of a form this does not know stays as zxcvbn wrote it.
+    /// </summary>
+    private static string CrackTime(string? display)
+    {
+        if (string.IsNullOrEmpty(display)) return "";
+        if (display == "instant") return Text.Get("instant");
+        if (display == "centuries") return Text.Get("centuries");
+        var space = display.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0) return display;
+        var count = display[..space];
+        return display[(space + 1)..] switch
+        {
+            "minutes" => Text.Format("{0} minutes", count),
+            "hours" => Text.Format("{0} hours", count),
+            "days" => Text.Format("{0} days", count),
+            "months" => Text.Format("{0} months", count),
+            "years" => Text.Format("{0} years", count),
+            _ => display,
+        };
     }
 
     private static Task<IdentityResult> Fail(string code, string description) =>

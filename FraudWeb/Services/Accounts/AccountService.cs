@@ -86,7 +86,7 @@ public sealed partial class AccountService(
             await transaction.CommitAsync(cancellationToken);
         }
         LogRegistered(logger, user.Id);
-        await MailConfirmationAsync(user, links, "<p>Welcome to FraudWeb.</p>", cancellationToken);
+        await MailConfirmationAsync(user, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
         return Result.Ok;
     }
 
@@ -94,7 +94,7 @@ public sealed partial class AccountService(
     public async Task<Result> ConfirmEmailAsync(string userId, string encodedToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        const string invalid = "This confirmation link is not valid. Register again with the same address to get a new one.";
+        var invalid = Text.Get("This confirmation link is not valid. Register again with the same address to get a new one.");
         var user = await users.FindByIdAsync(userId);
         if (user is null) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
@@ -129,23 +129,24 @@ public sealed partial class AccountService(
         if (existing.Email is null || AdminLock.IsLockedByAdmin(existing)) return;
         if (!await users.IsEmailConfirmedAsync(existing))
         {
-            await MailConfirmationAsync(existing, links, "<p>Someone, probably you, registered again with this address before confirming it.</p>", cancellationToken);
+            await MailConfirmationAsync(existing, links, $"<p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>", cancellationToken);
             return;
         }
-        var body = "<p>Hello,</p><p>Someone tried to register a FraudWeb account with this address, which already has one. " +
-                   $"If it was you, <a href=\"{HtmlEncoder.Default.Encode(links.SignIn)}\">sign in</a>, or " +
-                   $"<a href=\"{HtmlEncoder.Default.Encode(links.ForgotPassword)}\">choose a new password</a> if you have forgotten it.</p>" +
-                   "<p>If it was not you, ignore this message: nothing has changed.</p>";
-        await email.SendEmailAsync(existing.Email, "You already have a FraudWeb account", body, cancellationToken);
+        // Mails speak the language of the request that sends them; links are whole fragments so word order can change.
+        var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone tried to register a FraudWeb account with this address, which already has one.")} " +
+                   Text.Format("If it was you, {0}, or {1} if you have forgotten it.",
+                       Link(links.SignIn, Text.Get("sign in")), Link(links.ForgotPassword, Text.Get("choose a new password"))) + "</p>" +
+                   $"<p>{Text.Get("If it was not you, ignore this message: nothing has changed.")}</p>";
+        await email.SendEmailAsync(existing.Email, Text.Get("You already have a FraudWeb account"), body, cancellationToken);
     }
 
     private async Task MailConfirmationAsync(ApplicationUser user, RegistrationLinks links, string opening, CancellationToken cancellationToken)
     {
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         var url = links.Confirm(user.Id, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
-        var body = $"<p>Hello,</p>{opening}<p>To finish creating your account, <a href=\"{HtmlEncoder.Default.Encode(url)}\">confirm your email address</a>. " +
-                   "Then sign in with the password you chose.</p><p>If it was not you, ignore this message: no account is used until the address is confirmed.</p>";
-        await email.SendEmailAsync(user.Email!, "Confirm your FraudWeb account", body, cancellationToken);
+        var body = $"<p>{Text.Get("Hello,")}</p>{opening}<p>{Text.Format("To finish creating your account, {0}.", Link(url, Text.Get("confirm your email address")))} " +
+                   $"{Text.Get("Then sign in with the password you chose.")}</p><p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
+        await email.SendEmailAsync(user.Email!, Text.Get("Confirm your FraudWeb account"), body, cancellationToken);
     }
 
     public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
@@ -179,12 +180,12 @@ public sealed partial class AccountService(
     public async Task<Result> ChangePasswordAsync(ClaimsPrincipal principal, string currentPassword, string newPassword)
     {
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Result.Fail(ErrorCode.NotFound, "Please sign in again.");
+        if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
             return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
-                ? Result.Fail(ErrorCode.Invalid, "The current password is not correct.", Fields.CurrentPassword)
+                ? Result.Fail(ErrorCode.Invalid, Text.Get("The current password is not correct."), Fields.CurrentPassword)
                 : FromIdentity(result, Fields.NewPassword);
         }
         await signIn.RefreshSignInAsync(user);
@@ -205,10 +206,10 @@ public sealed partial class AccountService(
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var encoded = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         var url = resetUrl(user.Email, encoded);
-        var body = $"<p>Hello,</p><p>Someone asked to reset the password of your FraudWeb account. If it was you, " +
-                   $"<a href=\"{HtmlEncoder.Default.Encode(url)}\">choose a new password</a>.</p>" +
-                   "<p>If it was not you, ignore this message: your password stays as it is.</p>";
-        await email.SendEmailAsync(user.Email, "Reset your FraudWeb password", body, cancellationToken);
+        var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone asked to reset the password of your FraudWeb account.")} " +
+                   $"{Text.Format("If it was you, {0}.", Link(url, Text.Get("choose a new password")))}</p>" +
+                   $"<p>{Text.Get("If it was not you, ignore this message: your password stays as it is.")}</p>";
+        await email.SendEmailAsync(user.Email, Text.Get("Reset your FraudWeb password"), body, cancellationToken);
     }
 
     /// <summary>
@@ -222,14 +223,16 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(acceptUrl);
         if (user.Email is null) return;
         var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose);
-        var url = HtmlEncoder.Default.Encode(acceptUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))));
-        var what = staff ? "a FraudWeb staff account for you" : "a FraudWeb account for you, where you can add your cards and see every payment checked for fraud";
-        var body = $"<p>Hello,</p><p>You are invited to FraudWeb: an administrator has opened {what}. " +
-                   $"To start, <a href=\"{url}\">accept the invitation and choose your password</a>.</p>" +
-                   $"<p>The link works for {InvitationTokenProvider.Lifetime.TotalDays:0} days. If it has expired, ask your administrator to invite you again.</p>" +
-                   (staff ? "<p>After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.</p>" : "") +
-                   "<p>If you did not expect this invitation, ignore this message: nothing happens until the link is used.</p>";
-        await email.SendEmailAsync(user.Email, "You are invited to FraudWeb", body, cancellationToken);
+        var url = acceptUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var invited = staff
+            ? Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you.")
+            : Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb account for you, where you can add your cards and see every payment checked for fraud.");
+        var body = $"<p>{Text.Get("Hello,")}</p><p>{invited} " +
+                   $"{Text.Format("To start, {0}.", Link(url, Text.Get("accept the invitation and choose your password")))}</p>" +
+                   $"<p>{Text.Format("The link works for {0:0} days.", InvitationTokenProvider.Lifetime.TotalDays)} {Text.Get("If it has expired, ask your administrator to invite you again.")}</p>" +
+                   (staff ? $"<p>{Text.Get("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.")}</p>" : "") +
+                   $"<p>{Text.Get("If you did not expect this invitation, ignore this message: nothing happens until the link is used.")}</p>";
+        await email.SendEmailAsync(user.Email, Text.Get("You are invited to FraudWeb"), body, cancellationToken);
     }
 
     /// <summary>
@@ -241,7 +244,7 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(email);
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts, used links and bad tokens.
-        const string invalid = "This invitation link is not valid, has expired or was already used. Ask your administrator to invite you again.";
+        var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to invite you again.");
         if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
@@ -262,7 +265,7 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(email);
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
-        const string invalid = "This reset link is not valid or has expired. Request a new one.";
+        var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
         if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
@@ -292,9 +295,12 @@ public sealed partial class AccountService(
 
     private static string Describe(IdentityError error) => error.Code switch
     {
-        "DuplicateUserName" or "DuplicateEmail" => "An account with this email address already exists.",
+        "DuplicateUserName" or "DuplicateEmail" => Text.Get("An account with this email address already exists."),
         _ => error.Description,
     };
+
+    /// <summary>A mail's link: the address encoded for the attribute, the text (a translated phrase) as it is.</summary>
+    private static string Link(string url, string text) => $"<a href=\"{HtmlEncoder.Default.Encode(url)}\">{text}</a>";
 
     /// <summary>The inputs errors can point at; forms use the same names.</summary>
     public static class Fields

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
 
 namespace FraudWeb.Services.Accounts;
@@ -36,7 +37,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     public async Task<Result<AuthenticatorEnrolment>> GetEnrolmentAsync(ClaimsPrincipal principal)
     {
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Result.Fail<AuthenticatorEnrolment>(ErrorCode.NotFound, "Please sign in again.");
+        if (user is null) return Result.Fail<AuthenticatorEnrolment>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
@@ -55,9 +56,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     public async Task<Result<IReadOnlyList<string>>> EnableAsync(ClaimsPrincipal principal, string code)
     {
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, "Please sign in again.");
+        if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
-        if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, "That code is not correct. Enter the current 6-digit code from your app.", "Code");
+        if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         // Enabling renewed the security stamp; keep this session (its owner just proved the second factor).
@@ -69,9 +70,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     /// <summary>Turns 2FA off and forgets the key; refused for staff, for whom it is required.</summary>
     public async Task<Result> DisableAsync(ClaimsPrincipal principal)
     {
-        if (IsStaff(principal)) return Result.Fail(ErrorCode.Refused, "Two-step sign-in is required for staff accounts and cannot be turned off.");
+        if (IsStaff(principal)) return Result.Fail(ErrorCode.Refused, Text.Get("Two-step sign-in is required for staff accounts and cannot be turned off."));
         var user = await users.GetUserAsync(principal);
-        if (user is null) return Result.Fail(ErrorCode.NotFound, "Please sign in again.");
+        if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
         // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Ok;
         await users.SetTwoFactorEnabledAsync(user, false);

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
 using System.Data;
@@ -50,7 +51,7 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
         var active = state.Users.Values.Where(u => u.Active).ToList();
         var managerRoles = state.RolePermissions.Where(r => r.Value.Contains(Permissions.UsersManage)).Select(r => r.Key).ToHashSet();
         var ok = active.Any(u => u.Roles.Contains(Roles.Admin)) && active.Any(u => u.Roles.Overlaps(managerRoles));
-        return ok ? null : Result.Fail(ErrorCode.Refused, LastAdminMessage);
+        return ok ? null : Result.Fail(ErrorCode.Refused, Text.Get(LastAdminMessage));
     }
 
     private async Task<State> LoadAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
@@ -25,7 +26,7 @@ public sealed class AdminRoleService(
         var role = await roles.FindByNameAsync(roleName);
         if (role is null || !Roles.All.Contains(role.Name)) return Result.NotFound();
         var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, "Choose only listed permissions.");
+        if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only listed permissions."));
 
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
@@ -33,7 +34,7 @@ public sealed class AdminRoleService(
         if (refusal is not null) return refusal;
         // Separation of duties: a role one holds is one's own permissions; someone outside it must change them.
         if (await users.FindByIdAsync(actorId) is not { } actor || await users.IsInRoleAsync(actor, role.Name!))
-            return Result.Fail(ErrorCode.Refused, OwnRoleMessage);
+            return Result.Fail(ErrorCode.Refused, Text.Get(OwnRoleMessage));
         foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
         foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
         await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,

@@ -52,7 +52,7 @@ public sealed class AdminUserService(
         ArgumentNullException.ThrowIfNull(roles);
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0 || wanted.Any(r => !Roles.Staff.Contains(r)))
-            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, "Choose at least one staff role.", Fields.Roles));
+            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get("Choose at least one staff role."), Fields.Roles));
         return CreateAccountAsync(actorId, email, wanted, null, acceptUrl, cancellationToken);
     }
 
@@ -68,7 +68,7 @@ public sealed class AdminUserService(
         if (!created.Succeeded)
         {
             return Result.Fail(created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
-                ? new Failure(ErrorCode.Conflict, "An account with this email address already exists.", Fields.Email)
+                ? new Failure(ErrorCode.Conflict, Text.Get("An account with this email address already exists."), Fields.Email)
                 : new Failure(ErrorCode.Invalid, e.Description)).Distinct().ToList()).As<string>();
         }
         if (details is not null)
@@ -83,7 +83,7 @@ public sealed class AdminUserService(
             }
         }
         var added = await users.AddToRolesAsync(user, roles);
-        if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, "The roles could not be assigned.");
+        if (!added.Succeeded) return Result.Fail<string>(ErrorCode.Invalid, Text.Get("The roles could not be assigned."));
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
             new { Roles = roles, HasProfile = details is not null, Invited = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -129,7 +129,7 @@ public sealed class AdminUserService(
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return Result.NotFound();
-        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, "You cannot lock your own account.");
+        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
         var wasLocked = IsLocked(user);
         // The guard reads inside the transaction that writes: a second administrator's change waits for this one.
         await using var transaction = await guard.BeginAsync(cancellationToken);
@@ -184,7 +184,7 @@ public sealed class AdminUserService(
         var user = await users.FindByIdAsync(id);
         if (user is null) return Result.NotFound();
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
-        if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, "Choose only existing roles.");
+        if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only existing roles."));
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await users.GetRolesAsync(user)).ToList();
         var refusal = await guard.CheckAsync(s =>
@@ -194,10 +194,10 @@ public sealed class AdminUserService(
         }, cancellationToken);
         if (refusal is not null) return refusal;
         // Separation of duties: whoever may manage users must not grant themself more (or quietly drop a duty).
-        if (id == actorId) return Result.Fail(ErrorCode.Refused, OwnRolesMessage);
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get(OwnRolesMessage));
         var removed = await users.RemoveFromRolesAsync(user, current.Except(wanted));
         var added = await users.AddToRolesAsync(user, wanted.Except(current));
-        if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, "The roles could not be changed.");
+        if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The roles could not be changed."));
         // A user without a password has no live session (removing it renewed the stamp) but may hold a pending
         // reset link, which a new stamp would void; everyone else's sessions must be rebuilt.
         if (user.PasswordHash is not null) await users.UpdateSecurityStampAsync(user);
@@ -215,7 +215,7 @@ public sealed class AdminUserService(
     {
         var user = await users.FindByIdAsync(id);
         if (user is null) return Result.NotFound();
-        if (id == actorId) return Result.Fail(ErrorCode.Refused, "You cannot delete your own account.");
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot delete your own account."));
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
         if (refusal is not null) return refusal;
@@ -224,7 +224,7 @@ public sealed class AdminUserService(
         holder?.Erase();
         await db.SaveChangesAsync(cancellationToken);
         var deleted = await users.DeleteAsync(user);
-        if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, "The account could not be deleted.");
+        if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The account could not be deleted."));
         // The entry names no personal details: the erasure would be pointless if the log kept them.
         await audit.AppendAsync(actorId, AuditActions.UserDelete, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
             new { Deleted = true, CardHolderId = holder?.Id }, cancellationToken);

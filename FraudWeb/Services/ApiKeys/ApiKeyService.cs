@@ -51,19 +51,19 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopes);
-        if (scopes.Count == 0) return Result.Fail<NewApiKey>(ErrorCode.Invalid, "Choose at least one scope.", Fields.Scopes);
+        if (scopes.Count == 0) return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Get("Choose at least one scope."), Fields.Scopes);
         if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
-            return Result.Fail<NewApiKey>(ErrorCode.Invalid, $"There is no scope \"{unknown}\".", Fields.Scopes);
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("There is no scope \"{0}\".", unknown), Fields.Scopes);
         var selfService = ownerId == actorId;
         if (selfService && scopes.FirstOrDefault(s => !ApiScopes.SelfService.Contains(s)) is { } staffScope)
-            return Result.Fail<NewApiKey>(ErrorCode.Refused, $"Only an administrator can create a key with the scope \"{staffScope}\".", Fields.Scopes);
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("Only an administrator can create a key with the scope \"{0}\".", staffScope), Fields.Scopes);
         var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } notHeld)
-            return Result.Fail<NewApiKey>(ErrorCode.Invalid, $"The key's owner does not have the permission the scope \"{notHeld}\" needs ({ApiScopes.RequiredPermission[notHeld]}).", Fields.Scopes);
-        if (lifetimeDays is < 1 or > 366) return Result.Fail<NewApiKey>(ErrorCode.Invalid, "A key lasts between 1 and 366 days.", Fields.Lifetime);
+            return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("The key's owner does not have the permission the scope \"{0}\" needs ({1}).", notHeld, ApiScopes.RequiredPermission[notHeld]), Fields.Scopes);
+        if (lifetimeDays is < 1 or > 366) return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Get("A key lasts between 1 and 366 days."), Fields.Lifetime);
         var now = clock.GetUtcNow().UtcDateTime;
         if (await db.ApiKeys.OwnedBy(ownerId).CountAsync(k => k.RevokedUtc == null && k.ExpiresUtc > now, cancellationToken) >= MaxActiveKeysPerOwner)
-            return Result.Fail<NewApiKey>(ErrorCode.Refused, $"An account can have at most {MaxActiveKeysPerOwner} active keys; revoke one first.");
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("An account can have at most {0} active keys; revoke one first.", MaxActiveKeysPerOwner));
 
         var prefix = KeyPrefix + RandomNumberGenerator.GetString(PrefixAlphabet, 8);
         var secret = prefix + "_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
@@ -89,7 +89,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     {
         var keys = anyOwner ? db.ApiKeys : db.ApiKeys.OwnedBy(actorId);
         var key = await keys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
-        if (key is null) return Result.NotFound("This key does not exist.");
+        if (key is null) return Result.NotFound(Text.Get("This key does not exist."));
         try
         {
             key.Revoke(clock.GetUtcNow().UtcDateTime);

@@ -16,8 +16,6 @@ public sealed record NewCard(string Number, string CardholderName, int ExpiryMon
 /// </summary>
 public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, TimeProvider clock, ILogger<CardService> logger)
 {
-    public const string DuplicateMessage = "This card has already been added.";
-
     /// <summary>Credit limits a card holder can choose from.</summary>
     public static IReadOnlyList<decimal> OfferedCreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
 
@@ -33,7 +31,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
     {
         ArgumentNullException.ThrowIfNull(input);
         var holderId = await db.CardHolders.OwnedBy(userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holderId is null) return Result.Fail<long>(ErrorCode.NotFound, "Your profile was not found.");
+        if (holderId is null) return Result.Fail<long>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
         var now = clock.GetUtcNow().UtcDateTime;
         Card card;
         try
@@ -42,12 +40,12 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             var expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now);
             if (!OfferedCreditLimits.Contains(input.CreditLimit))
             {
-                return Result.Fail<long>(ErrorCode.Invalid, "Choose one of the offered credit limits.", Fields.CreditLimit);
+                return Result.Fail<long>(ErrorCode.Invalid, Text.Get("Choose one of the offered credit limits."), Fields.CreditLimit);
             }
             var fingerprint = keys.Fingerprinter.Fingerprint(number);
             if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint, cancellationToken))
             {
-                return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
+                return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage(), Fields.Number);
             }
             card = Card.Add(holderId.Value, number, fingerprint, expiry, input.CardholderName, input.CreditLimit, now);
         }
@@ -64,11 +62,14 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         {
             // Two simultaneous adds of the same card by this holder: the unique (holder, fingerprint) index decides.
             db.Entry(card).State = EntityState.Detached;
-            return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage, Fields.Number);
+            return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage(), Fields.Number);
         }
         LogAdded(logger, card.Id, card.Brand, card.Last4);
         return Result.Success(card.Id);
     }
+
+    /// <summary>The holder already has this card (in the current UI culture).</summary>
+    private static string DuplicateMessage() => Text.Get("This card has already been added.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added card {CardId} ({Brand} ending {Last4})")]
     private static partial void LogAdded(ILogger logger, long cardId, CardBrand brand, string last4);

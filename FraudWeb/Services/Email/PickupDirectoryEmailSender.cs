@@ -32,7 +32,7 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         var message = new StringBuilder()
             .Append("From: ").Append(options.Value.From).Append("\r\n")
             .Append("To: ").Append(recipient).Append("\r\n")
-            .Append("Subject: ").Append(subject).Append("\r\n")
+            .Append("Subject: ").Append(EncodeHeader(subject)).Append("\r\n")
             .Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
             .Append("Message-ID: <").Append(id).Append("@fraudweb.local>\r\n")
             .Append("MIME-Version: 1.0\r\n")
@@ -53,4 +53,27 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mail written to {File}")]
     private static partial void LogWritten(ILogger logger, string file);
+
+    /// <summary>
+    /// A header value as RFC 5322 allows: ASCII as it is; other text (a Chinese subject) as RFC 2047 UTF-8 encoded words
+    /// of at most 75 characters each, folded onto continuation lines, never splitting a character.
+    /// </summary>
+    internal static string EncodeHeader(string value)
+    {
+        if (value.All(char.IsAscii)) return value;
+        var words = new List<string>();
+        var chunk = new StringBuilder();
+        foreach (var rune in value.EnumerateRunes())
+        {
+            // 45 bytes of UTF-8 make 60 of base64: with "=?utf-8?B?" and "?=" a word stays within 75.
+            if (Encoding.UTF8.GetByteCount(chunk.ToString()) + rune.Utf8SequenceLength > 45)
+            {
+                words.Add(chunk.ToString());
+                chunk.Clear();
+            }
+            chunk.Append(rune.ToString());
+        }
+        if (chunk.Length > 0) words.Add(chunk.ToString());
+        return string.Join("\r\n ", words.Select(w => "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(w)) + "?="));
+    }
 }

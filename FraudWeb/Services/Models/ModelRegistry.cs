@@ -137,8 +137,8 @@ public sealed partial class ModelRegistry(
     public async Task<Result> PromoteAsync(long id, string actorId, CancellationToken cancellationToken)
     {
         var target = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (target is null) return Result.NotFound("This model version does not exist.");
-        if (target.IsServing) return Result.Fail(ErrorCode.Conflict, "This version is already serving.");
+        if (target is null) return Result.NotFound(Text.Get("This model version does not exist."));
+        if (target.IsServing) return Result.Fail(ErrorCode.Conflict, Text.Get("This version is already serving."));
         return await SwapToAsync(target, new(actorId, AuditActions.ModelPromote), cancellationToken);
     }
 
@@ -149,7 +149,7 @@ public sealed partial class ModelRegistry(
         var previous = await db.ModelVersions.AsNoTracking()
             .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
             .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
-        if (previous is null) return Result.Fail(ErrorCode.Unavailable, "There is no earlier serving version to roll back to.");
+        if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
         return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
     }
 
@@ -167,11 +167,11 @@ public sealed partial class ModelRegistry(
         catch (ModelFormatException ex)
         {
             // The registry keeps such a version as history; the reason (an older format or feature schema) is shown.
-            return Result.Fail(ErrorCode.Invalid, $"This version cannot serve: {ex.Message}");
+            return Result.Fail(ErrorCode.Invalid, Text.Format("This version cannot serve: {0}", ex.Message));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return Result.Fail(ErrorCode.Invalid, "This version's model file cannot be read.");
+            return Result.Fail(ErrorCode.Invalid, Text.Get("This version's model file cannot be read."));
         }
         try
         {
@@ -184,7 +184,7 @@ public sealed partial class ModelRegistry(
         catch (DbUpdateException)
         {
             // The unique index on the serving row: another promotion (maybe in another process) got there first.
-            return Result.Fail(ErrorCode.Conflict, "Another version was promoted at the same time; reload and try again.");
+            return Result.Fail(ErrorCode.Conflict, Text.Get("Another version was promoted at the same time; reload and try again."));
         }
         // Loaded before the swap: requests keep scoring with the old snapshot until this single exchange.
         servingModel.Promote(new ServingSnapshot(model, target.Version));

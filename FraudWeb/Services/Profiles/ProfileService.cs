@@ -13,7 +13,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(details);
         var holder = await db.CardHolders.OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
-        if (holder is null) return Result.Fail(ErrorCode.NotFound, "Your profile was not found.");
+        if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Your profile was not found."));
         try
         {
             details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);

@@ -8,9 +8,10 @@ namespace FraudWeb.Services.Reports;
 /// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (a disputed decline or review).</summary>
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 {
-    public const string AlreadyReported = "You have already reported this payment; an analyst is looking at it.";
-    public const string AlreadyRefunded = "This payment was confirmed as fraud and refunded to your card; there is nothing more to report.";
-    public const string WentThrough = "This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".";
+    // The refusals in the page's language (the English is the translation key).
+    public static string AlreadyReported => Text.Get("You have already reported this payment; an analyst is looking at it.");
+    public static string AlreadyRefunded => Text.Get("This payment was confirmed as fraud and refunded to your card; there is nothing more to report.");
+    public static string WentThrough => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".");
 
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -23,7 +24,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     public async Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken)
     {
         var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
-        if (transaction is null) return Result.Fail<FraudReport>(ErrorCode.NotFound, "Not found.");
+        if (transaction is null) return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
         if (await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
             return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyReported);

@@ -35,7 +35,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     {
         ArgumentNullException.ThrowIfNull(decision);
         if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken))
-            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, OwnPayment);
+            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, Text.Get(OwnPayment));
         // Labels keep recording the analyst's name, as before.
         var analyst = await db.Users.Where(u => u.Id == analystId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) ?? analystId;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -51,12 +51,12 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             {
                 // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
                 // decide again on fresh data. A changed transaction or report is never retried.
-                if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, CardBusy);
+                if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(CardBusy));
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
             {
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Final)
             {
@@ -64,7 +64,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             }
             catch (DomainException)
             {
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
             }
         }
     }
@@ -77,11 +77,11 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// </summary>
     public async Task<Result> LabelAsync(long transactionId, long? reportId, FraudLabel label, string analystId, CancellationToken cancellationToken)
     {
-        if (label == FraudLabel.Unknown) return Result.Fail(ErrorCode.Invalid, "A label says fraud or legitimate.");
+        if (label == FraudLabel.Unknown) return Result.Fail(ErrorCode.Invalid, Text.Get("A label says fraud or legitimate."));
         var fraud = label == FraudLabel.Fraud;
         if (reportId is not { } id) return await DecideAsync(new ReviewDecision(transactionId, null, null, null, fraud), analystId, cancellationToken);
         var kind = await db.FraudReports.Where(r => r.Id == id && r.TransactionId == transactionId).Select(r => (ReportKind?)r.Kind).FirstOrDefaultAsync(cancellationToken);
-        if (kind is null) return Result.Fail(ErrorCode.NotFound, "This report does not exist.");
+        if (kind is null) return Result.Fail(ErrorCode.NotFound, Text.Get("This report does not exist."));
         // A "not me" report claims fraud, "this was me" claims legitimate: the label confirms the claim when they agree.
         var confirm = (kind == ReportKind.NotMe) == fraud;
         return await DecideAsync(new ReviewDecision(transactionId, id, null, null, confirm), analystId, cancellationToken);
@@ -92,21 +92,21 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
             .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
-        if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, "This transaction does not exist.");
+        if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This transaction does not exist."));
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
         var before = new { Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         if (model.ReportId is { } reportId)
         {
             var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
-            if (report is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, "This report does not exist.");
+            if (report is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This report does not exist."));
             if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
             report.Decide(model.Confirm, transaction, analyst, now);
         }
         else
         {
-            if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, "This payment is not held for review.");
-            if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, AlreadyDecided);
+            if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, Text.Get("This payment is not held for review."));
+            if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
@@ -128,7 +128,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     public async Task<Result> AssignAsync(long transactionId, string analystId, bool assign, CancellationToken cancellationToken)
     {
         if (!await AwaitingReview.Items(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
-            return Result.Fail(ErrorCode.NotFound, NoLongerWaiting);
+            return Result.Fail(ErrorCode.NotFound, Text.Get(NoLongerWaiting));
         var now = clock.GetUtcNow().UtcDateTime;
         var current = await db.ReviewAssignments.FirstOrDefaultAsync(a => a.TransactionId == transactionId, cancellationToken);
         var target = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -155,7 +155,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         {
             // Another analyst took or released it at the same moment: their change stands.
             db.ChangeTracker.Clear();
-            return Result.Fail(ErrorCode.Conflict, AssignedMeanwhile);
+            return Result.Fail(ErrorCode.Conflict, Text.Get(AssignedMeanwhile));
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         if (await db.RuleLists.AnyAsync(l => l.Name == list.Name, cancellationToken))
         {
-            return Result.Fail<long>(ErrorCode.Conflict, $"There is already a list named {list.Name}.", Fields.Name);
+            return Result.Fail<long>(ErrorCode.Conflict, Text.Format("There is already a list named {0}.", list.Name), Fields.Name);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.RuleLists.Add(list);
@@ -56,7 +56,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     public async Task<Result> AddAsync(string actorId, long listId, string entry, string reason, CancellationToken cancellationToken)
     {
         var list = await db.RuleLists.Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
-        if (list is null) return Result.NotFound("This list does not exist.");
+        if (list is null) return Result.NotFound(Text.Get("This list does not exist."));
         var resolved = await ResolveAsync(list.Kind, entry?.Trim() ?? "", cancellationToken);
         if (resolved is null) return Result.Fail(ErrorCode.Invalid, NotFoundText(list.Kind), Fields.Entry);
         RuleListEntry added;
@@ -89,7 +89,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     public async Task<Result> RemoveAsync(string actorId, long listId, long entryId, string reason, CancellationToken cancellationToken)
     {
         var entry = await db.RuleListEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.ListId == listId, cancellationToken);
-        if (entry is null) return Result.NotFound("This entry does not exist.");
+        if (entry is null) return Result.NotFound(Text.Get("This entry does not exist."));
         try
         {
             entry.Remove(reason, actorId, clock.GetUtcNow().UtcDateTime);
@@ -124,9 +124,9 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
 
     private static string NotFoundText(RuleListKind kind) => kind switch
     {
-        RuleListKind.Card => "Pick a card from the search results.",
-        RuleListKind.Merchant => "Pick a merchant from the search results.",
-        _ => "Pick one of the merchants' categories.",
+        RuleListKind.Card => Text.Get("Pick a card from the search results."),
+        RuleListKind.Merchant => Text.Get("Pick a merchant from the search results."),
+        _ => Text.Get("Pick one of the merchants' categories."),
     };
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -32,7 +32,34 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         var kinds = await ListKindsAsync(cancellationToken);
         return RuleExpression.TryParse(expression ?? "", kinds, out var parsed, out var error)
             ? Result.Success(parsed!)
-            : Result.Fail<RuleExpression>(ErrorCode.Invalid, error!.ToString(), Fields.Expression);
+            : Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!), Fields.Expression);
+    }
+
+    /// <summary>
+    /// A rule error as the editor shows it, in the current UI culture: "Position 18: ..." (the English is the error's
+    /// own <see cref="RuleError.ToString"/>). The message's template is the key; phrases among its values translate on their own.
+    /// </summary>
+    public static string Describe(RuleError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var message = error.Arguments.Count == 0 ? Text.Get(error.Template) : Text.Format(error.Template, [.. error.Arguments.Select(Phrase)]);
+        return Text.Format("Position {0}: {1}", error.Position, message);
+    }
+
+    private static object Phrase(object value) => value switch
+    {
+        RulePhrase phrase => Text.Get(phrase.English),
+        RulePhraseList { Items.Count: > 0 } list => Alternatives(list.Items),
+        _ => value,
+    };
+
+    /// <summary>"`)`, value or condition", each alternative in the current UI culture.</summary>
+    private static string Alternatives(IReadOnlyList<string> items)
+    {
+        var said = items.Select(Text.Get).ToList();
+        var head = said[0];
+        for (var i = 1; i < said.Count - 1; i++) head = Text.Format("{0}, {1}", head, said[i]);
+        return said.Count == 1 ? head : Text.Format("{0} or {1}", head, said[^1]);
     }
 
     public async Task<Result<long>> CreateAsync(string actorId, string name, RuleAction action, string expression, CancellationToken cancellationToken)
@@ -77,10 +104,10 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     {
         if (days is < 1 or > RuleBacktester.MaxDays)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, $"Backtest over 1 to {RuleBacktester.MaxDays} days.", Fields.Days);
+            return Result.Fail<long>(ErrorCode.Invalid, Text.Format("Backtest over 1 to {0} days.", RuleBacktester.MaxDays), Fields.Days);
         }
         var rule = await db.Rules.SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
-        if (rule is null) return Result.Fail<long>(ErrorCode.NotFound, "This rule does not exist.");
+        if (rule is null) return Result.Fail<long>(ErrorCode.NotFound, Text.Get("This rule does not exist."));
         var check = await CheckAsync(rule.Expression, cancellationToken);
         if (!check.Succeeded) return check.As<long>();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -99,8 +126,8 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     private async Task<Result> ChangeAsync(string actorId, long ruleId, Guid rowVersion, string action, Action<FraudRule> change, string field, CancellationToken cancellationToken)
     {
         var rule = await db.Rules.Include(r => r.Versions).SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
-        if (rule is null) return Result.NotFound("This rule does not exist.");
-        if (rule.RowVersion != rowVersion) return Result.Fail(ErrorCode.Conflict, ChangedMeanwhile);
+        if (rule is null) return Result.NotFound(Text.Get("This rule does not exist."));
+        if (rule.RowVersion != rowVersion) return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         var before = Snapshot(rule);
         try
         {
@@ -119,7 +146,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Result.Fail(ErrorCode.Conflict, ChangedMeanwhile);
+            return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         }
         cache.Changed();
         return Result.Ok;

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 
 namespace FraudWeb.Services.Scoring;
 
@@ -37,38 +40,92 @@ public static class ReasonPhrases
         };
     }
 
-    /// <summary>The sentence for a group's net <paramref name="contribution"/> (positive: towards fraud).</summary>
+    // Whole sentences, so each translates as a whole; {0} holds a number only (the English is stored with the verdict).
+    private const string UsedOnce = "This card has been used once in the last day.";
+    private const string UsedTimes = "This card has been used {0} times in the last day.";
+    private const string AmountTimesUsual = "This amount is {0}x this card's usual spend.";
+    private const string UnusualPattern = "An unusual pattern ({0}).";
+    private const string UsualPattern = "A usual pattern ({0}).";
+
+    /// <summary>Every sentence a reason can say (templates with {0} included): the keys of their translations.</summary>
+    public static IReadOnlyList<string> Templates { get; } =
+    [
+        UsedOnce, UsedTimes, AmountTimesUsual, UnusualPattern, UsualPattern,
+        "This card's recent use raised the risk.", "This card's recent use lowered the risk.",
+        "This merchant has had confirmed fraud recently.", "This merchant's recent record raised the risk.",
+        "This merchant's recent record lowered the risk.", "This merchant has had no confirmed fraud recently.",
+        "This merchant's recent number of payments raised the risk.", "This merchant's recent number of payments lowered the risk.",
+        "You pay at this merchant regularly.", "You have not paid at this merchant recently.",
+        "Your history with this merchant raised the risk.", "Your history with this merchant lowered the risk.",
+        "This payment was made at night.", "This payment was made during the day.",
+        "The time of day raised the risk.", "The time of day lowered the risk.",
+        "This payment was made at the weekend.", "This payment was made on a weekday.",
+        "The day of the week raised the risk.", "The day of the week lowered the risk.",
+        "There is no recent spending on this card to compare this amount with.",
+        "The amount of this payment raised the risk.", "The amount of this payment lowered the risk.",
+        "This amount is below this card's usual spend.", "This amount is in line with this card's usual spend.",
+    ];
+
+    private static readonly (string Template, Regex Pattern)[] Parsers = Templates.Where(t => t.Contains("{0}", StringComparison.Ordinal))
+        .Select(t => (t, new Regex("^" + Regex.Escape(t).Replace(@"\{0}", "(.+)", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))))
+        .ToArray();
+
+    /// <summary>
+    /// A stored reason in the page's language: the English sentence stored with the verdict is matched to its template
+    /// (numbers kept); a sentence of no known template (an older wording) is shown as stored.
+    /// </summary>
+    public static string Localized(VerdictReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return Localized(reason.Text);
+    }
+
+    /// <summary>A stored reason's English sentence in the page's language (see <see cref="Localized(VerdictReason)"/>).</summary>
+    public static string Localized(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Templates.Contains(text, StringComparer.Ordinal)) return Text.Get(text);
+        foreach (var (template, pattern) in Parsers)
+        {
+            var match = pattern.Match(text);
+            if (match.Success) return Text.Format(template, match.Groups[1].Value);
+        }
+        return text;
+    }
+
+    /// <summary>The sentence for a group's net <paramref name="contribution"/> (positive: towards fraud), in English.</summary>
     public static string Describe(string group, double contribution, IReadOnlyList<string> names, ReadOnlySpan<float> values)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(names);
         var raises = contribution > 0;
-        var pushed = raises ? "raised" : "lowered";
+        string Pushed(string subject) => subject + (raises ? " raised the risk." : " lowered the risk.");
         switch (group)
         {
             case Amount:
                 return AmountSentence(raises, names, values);
             case CardActivity:
-                var lastDay = Value("customer_nb_tx_1day", names, values);
-                return raises && lastDay >= 1 ? $"This card has been used {Count(lastDay)} in the last day." : $"This card's recent use {pushed} the risk.";
+                var lastDay = (int)Math.Round(Value("customer_nb_tx_1day", names, values));
+                if (!raises || !(lastDay >= 1)) return Pushed("This card's recent use");
+                return lastDay == 1 ? UsedOnce : Invariant(UsedTimes, lastDay);
             case MerchantFraud:
                 var fraud = false;
                 for (var i = 0; i < names.Count && i < values.Length; i++) fraud |= GroupOf(names[i]) == MerchantFraud && values[i] > 0;
                 if (raises) return fraud ? "This merchant has had confirmed fraud recently." : "This merchant's recent record raised the risk.";
                 return fraud ? "This merchant's recent record lowered the risk." : "This merchant has had no confirmed fraud recently.";
             case MerchantActivity:
-                return $"This merchant's recent number of payments {pushed} the risk.";
+                return Pushed("This merchant's recent number of payments");
             case MerchantFamiliarity:
                 var regular = Value("customer_terminal_nb_tx_30day", names, values) >= 0.5;
-                return raises == !regular ? (regular ? "You pay at this merchant regularly." : "You have not paid at this merchant recently.") : $"Your history with this merchant {pushed} the risk.";
+                return raises == !regular ? (regular ? "You pay at this merchant regularly." : "You have not paid at this merchant recently.") : Pushed("Your history with this merchant");
             case Night:
                 var night = Value("tx_during_night", names, values) > 0.5;
-                return raises == night ? (night ? "This payment was made at night." : "This payment was made during the day.") : $"The time of day {pushed} the risk.";
+                return raises == night ? (night ? "This payment was made at night." : "This payment was made during the day.") : Pushed("The time of day");
             case Weekend:
                 var weekend = Value("tx_during_weekend", names, values) > 0.5;
-                return raises == weekend ? (weekend ? "This payment was made at the weekend." : "This payment was made on a weekday.") : $"The day of the week {pushed} the risk.";
+                return raises == weekend ? (weekend ? "This payment was made at the weekend." : "This payment was made on a weekday.") : Pushed("The day of the week");
             default:
-                return raises ? $"An unusual pattern ({group.Replace('_', ' ')})." : $"A usual pattern ({group.Replace('_', ' ')}).";
+                return Invariant(raises ? UnusualPattern : UsualPattern, group.Replace('_', ' '));
         }
     }
 
@@ -83,16 +140,12 @@ public static class ReasonPhrases
             return raises ? "There is no recent spending on this card to compare this amount with." : "The amount of this payment lowered the risk.";
         var ratio = amount / usual;
         if (raises)
-            return ratio >= 1.5 ? $"This amount is {ratio.ToString(ratio >= 10 ? "0" : "0.#", CultureInfo.InvariantCulture)}x this card's usual spend." : "The amount of this payment raised the risk.";
+            return ratio >= 1.5 ? Invariant(AmountTimesUsual, ratio.ToString(ratio >= 10 ? "0" : "0.#", CultureInfo.InvariantCulture)) : "The amount of this payment raised the risk.";
         if (ratio <= 0.67) return "This amount is below this card's usual spend.";
         return ratio < 1.5 ? "This amount is in line with this card's usual spend." : "The amount of this payment lowered the risk.";
     }
 
-    private static string Count(double times)
-    {
-        var n = (int)Math.Round(times);
-        return n == 1 ? "once" : $"{n} times";
-    }
+    private static string Invariant(string template, object value) => string.Format(CultureInfo.InvariantCulture, template, value);
 
     private static double Value(string feature, IReadOnlyList<string> names, ReadOnlySpan<float> values)
     {

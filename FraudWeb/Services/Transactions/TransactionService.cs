@@ -93,12 +93,13 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
                 MerchantCategory = db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Category).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, "This card does not exist.");
+        if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, Text.Get("This card does not exist."));
         if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
         return Result.Success((found.Card, new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory)));
     }
 
-    public const string UnknownMerchant = "Choose a merchant from the list.";
+    /// <summary>The refusal of an unknown merchant, in the page's language.</summary>
+    public static string UnknownMerchant => Text.Get("Choose a merchant from the list.");
 
     /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
     public async Task<Result<long>> SubmitAsync(Card card, long terminalId, decimal amount, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ public sealed class RegisterViewModel : PersonalDetailsFields
 {
     [Required(ErrorMessage = "Enter your email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256)]
+    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Admin;
@@ -7,7 +8,7 @@ namespace FraudWeb.ViewModels.Admin;
 /// <summary>Query of the user list: search text (name or email), role and lock filters, page.</summary>
 public sealed class UserQueryViewModel
 {
-    [StringLength(100)]
+    [StringLength(100, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Name or email")]
     public string? Search { get; set; }
 
@@ -17,7 +18,7 @@ public sealed class UserQueryViewModel
     [Display(Name = "Status")]
     public string? Status { get; set; }
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = "The field {0} must be between {1} and {2}.")]
     public int Page { get; set; } = 1;
 }
 
@@ -58,7 +59,7 @@ public sealed class CreateUserViewModel : AdminUserDetailsViewModel
 {
     [Required(ErrorMessage = "Enter the email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256)]
+    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
@@ -69,7 +70,7 @@ public sealed class InviteStaffViewModel
 {
     [Required(ErrorMessage = "Enter the email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256)]
+    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
@@ -100,6 +101,29 @@ public sealed class DeleteUserViewModel
     public int Transactions { get; init; }
 }
 
+/// <summary>
+/// Role names as people read them, in the page's language: the names themselves (Customer, Analyst, Admin) stay the
+/// identifiers that forms post and the audit log records.
+/// </summary>
+public static class RoleNames
+{
+    public static string Display(string role) => role switch
+    {
+        Data.Roles.Customer => Text.Get("Customer"),
+        Data.Roles.Analyst => Text.Get("Analyst"),
+        Data.Roles.Admin => Text.Get("Admin"),
+        _ => role,
+    };
+
+    /// <summary>What a staff role lets its members do (the invitation form), or "" for another role.</summary>
+    public static string Describe(string role) => role switch
+    {
+        Data.Roles.Analyst => Text.Get("reviews reports and held payments, writes rules, retrains models"),
+        Data.Roles.Admin => Text.Get("manages people, roles and models, reads the audit log, reviews"),
+        _ => "",
+    };
+}
+
 public sealed record RolePermissionsViewModel(string Role, IReadOnlyList<string> Granted, int Members);
 
 public sealed class RoleListViewModel
@@ -110,16 +134,16 @@ public sealed class RoleListViewModel
 
 public sealed class AuditQueryViewModel
 {
-    [StringLength(256)]
+    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Actor email")]
     public string? Actor { get; set; }
 
     /// <summary>The action name filter; not called "Action", which would bind the MVC route value.</summary>
-    [StringLength(64)]
+    [StringLength(64, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Action")]
     public string? Operation { get; set; }
 
-    [StringLength(450)]
+    [StringLength(450, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Target id")]
     public string? Target { get; set; }
 
@@ -131,7 +155,7 @@ public sealed class AuditQueryViewModel
     [Display(Name = "To")]
     public DateOnly? To { get; set; }
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = "The field {0} must be between {1} and {2}.")]
     public int Page { get; set; } = 1;
 }
 

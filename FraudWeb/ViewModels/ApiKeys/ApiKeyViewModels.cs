@@ -26,7 +26,7 @@ public sealed class CreateApiKeyViewModel
     [Display(Name = "Valid for")]
     public int LifetimeDays { get; set; } = 90;
 
-    [EmailAddress]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
     [Display(Name = "Owner's email (the user the key acts for)")]
     public string? OwnerEmail { get; set; }
 }

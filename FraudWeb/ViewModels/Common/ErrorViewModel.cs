@@ -1,5 +1,9 @@
 namespace FraudWeb.ViewModels.Common;
 
+/// <summary>
+/// The error page. <c>Title</c> and <c>Message</c> are constant English texts, the keys of their translations
+/// (the view shows them through the localizer).
+/// </summary>
 public sealed record ErrorViewModel(int StatusCode, string Title, string Message, string RequestId)
 {
     public static ErrorViewModel For(int statusCode, string requestId) => statusCode switch

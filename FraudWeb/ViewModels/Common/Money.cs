@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 
 namespace FraudWeb.ViewModels.Common;
 
@@ -37,7 +38,7 @@ public static class Money
     /// Reads an amount typed in <paramref name="culture"/>: digits, the culture's group separator between groups of
     /// three, its decimal separator before at most two decimals, and the currency symbol or code at either end.
     /// Full-width digits and punctuation (Chinese input methods) count as their ASCII forms. On failure, a message
-    /// that says how to write it.
+    /// that says how to write it, in the page's language.
     /// </summary>
     public static bool TryParse(string? text, CultureInfo culture, out decimal amount, out string? error)
     {
@@ -47,13 +48,13 @@ public static class Money
         var example = Example(culture);
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxInputLength)
         {
-            error = $"Enter the amount in euros, like {example}.";
+            error = Text.Format("Enter the amount in euros, like {0}.", example);
             return false;
         }
         var s = WithoutCurrency(text.Normalize(NormalizationForm.FormKC).Trim());
         if (s.StartsWith(format.NegativeSign, StringComparison.Ordinal) || s.StartsWith('-'))
         {
-            error = "Enter an amount above zero.";
+            error = Text.Get("Enter an amount above zero.");
             return false;
         }
         var point = s.IndexOf(format.NumberDecimalSeparator, StringComparison.Ordinal);
@@ -61,17 +62,17 @@ public static class Money
         var cents = point < 0 ? "" : s[(point + format.NumberDecimalSeparator.Length)..];
         if (point >= 0 && cents.Length > 2 && cents.All(char.IsAsciiDigit))
         {
-            error = $"Enter at most two decimals (cents), like {example}.";
+            error = Text.Format("Enter at most two decimals (cents), like {0}.", example);
             return false;
         }
         if ((point >= 0 && (cents.Length == 0 || !cents.All(char.IsAsciiDigit))) || !IsWholePart(whole, format.NumberGroupSeparator, out var digits))
         {
-            error = OtherDecimalSeparator(s, format) ?? $"\"{text.Trim()}\" is not an amount. Write it like {example}.";
+            error = OtherDecimalSeparator(s, format) ?? Text.Format("\"{0}\" is not an amount. Write it like {1}.", text.Trim(), example);
             return false;
         }
         if (!decimal.TryParse(cents.Length == 0 ? digits : digits + "." + cents, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out amount))
         {
-            error = "The amount is too large.";
+            error = Text.Get("The amount is too large.");
             return false;
         }
         error = null;
@@ -109,6 +110,6 @@ public static class Money
         var whole = s[..at];
         var cents = s[(at + 1)..];
         if (!whole.All(char.IsAsciiDigit) || !cents.All(char.IsAsciiDigit)) return null;
-        return $"Use \"{format.NumberDecimalSeparator}\" before the cents: {whole}{format.NumberDecimalSeparator}{cents.PadRight(2, '0')}.";
+        return Text.Format("Use \"{0}\" before the cents: {1}.", format.NumberDecimalSeparator, whole + format.NumberDecimalSeparator + cents.PadRight(2, '0'));
     }
 }

@@ -1,18 +1,19 @@
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 
 namespace FraudWeb.ViewModels.Common;
 
-/// <summary>How a payment's status reads on screen (the badge and the report form's summary).</summary>
+/// <summary>How a payment's status reads on screen (the badge and the report form's summary), in the page's language.</summary>
 public static class PaymentStatusText
 {
     public static string For(PaymentStatus status) => status switch
     {
-        PaymentStatus.Approved => "Approved",
-        PaymentStatus.Review => "Held for review",
-        PaymentStatus.ApprovedAfterReview => "Approved after review",
-        PaymentStatus.DeclinedAfterReview => "Declined after review",
-        PaymentStatus.Refunded => "Refunded — confirmed fraud",
-        PaymentStatus.Declined => "Declined",
-        _ => "Not scored",
+        PaymentStatus.Approved => Text.Get("Approved"),
+        PaymentStatus.Review => Text.Get("Held for review"),
+        PaymentStatus.ApprovedAfterReview => Text.Get("Approved after review"),
+        PaymentStatus.DeclinedAfterReview => Text.Get("Declined after review"),
+        PaymentStatus.Refunded => Text.Get("Refunded — confirmed fraud"),
+        PaymentStatus.Declined => Text.Get("Declined"),
+        _ => Text.Get("Not scored"),
     };
 }

@@ -7,7 +7,7 @@ namespace FraudWeb.ViewModels.Common;
 /// <summary>
 /// The personal details a card holder gives at registration and edits in the profile, and an administrator enters for
 /// someone: one set of rules. Messages speak to the card holder; staff forms word them for staff through the
-/// localizer (Resources/StaffForms.resx).
+/// localizer (StaffForms.resx, StaffForms.zh-CN.resx). Every validation attribute states its message: the key of its translation.
 /// </summary>
 public abstract class PersonalDetailsFields
 {
@@ -36,7 +36,7 @@ public abstract class PersonalDetailsFields
 
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
-    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength)]
+    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Phone number")]
     public string? PhoneNumber { get; set; }
 
@@ -47,16 +47,16 @@ public abstract class PersonalDetailsFields
     public DateOnly? DateOfBirth { get; set; }
 
     [Required(ErrorMessage = "Enter the first line of your address.")]
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
+    [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 1")]
     public string? AddressLine1 { get; set; }
 
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength)]
+    [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 2 (optional)")]
     public string? AddressLine2 { get; set; }
 
     [Required(ErrorMessage = "Enter your town or city.")]
-    [StringLength(PersonalDetailsLimits.CityMaxLength)]
+    [StringLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Town or city")]
     public string? City { get; set; }
 
@@ -66,7 +66,8 @@ public abstract class PersonalDetailsFields
     public string? Postcode { get; set; }
 
     [Required(ErrorMessage = "Enter your country.")]
-    [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength)]
+    [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,
+        ErrorMessage = "The field {0} must be a string with a minimum length of {2} and a maximum length of {1}.")]
     [Display(Name = "Country")]
     public string? Country { get; set; }
 }

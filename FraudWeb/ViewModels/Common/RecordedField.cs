@@ -6,10 +6,15 @@ namespace FraudWeb.ViewModels.Common;
 /// <summary>
 /// One recorded value in words ("Roles: Analyst, Admin"), read from JSON kept for people to read later: an audit
 /// entry's before and after (ids, role and permission names, yes/no facts; never personal data, services record
-/// nothing else) or a model version's label counts.
+/// nothing else) or a model version's label counts. Read in English, as recorded; pages translate the names and the
+/// words <see cref="Yes"/>, <see cref="No"/> and <see cref="None"/> as they show them.
 /// </summary>
 public sealed record RecordedField(string Name, string Value)
 {
+    public const string Yes = "yes";
+    public const string No = "no";
+    public const string None = "none";
+
     public static IReadOnlyList<RecordedField> Read(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return [];
@@ -40,10 +45,10 @@ public sealed record RecordedField(string Name, string Value)
 
     private static string Text(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.True => "yes",
-        JsonValueKind.False => "no",
-        JsonValueKind.Null or JsonValueKind.Undefined => "none",
-        JsonValueKind.Array => element.GetArrayLength() == 0 ? "none" : string.Join(", ", element.EnumerateArray().Select(Text)),
+        JsonValueKind.True => Yes,
+        JsonValueKind.False => No,
+        JsonValueKind.Null or JsonValueKind.Undefined => None,
+        JsonValueKind.Array => element.GetArrayLength() == 0 ? None : string.Join(", ", element.EnumerateArray().Select(Text)),
         JsonValueKind.String => element.GetString() ?? "",
         JsonValueKind.Object => string.Join("; ", element.EnumerateObject().Select(p => Words(p.Name) + " " + Text(p.Value))),
         _ => element.GetRawText(),

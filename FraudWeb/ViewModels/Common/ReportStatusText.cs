@@ -1,20 +1,22 @@
+using FraudWeb.Infrastructure.Localization;
+
 namespace FraudWeb.ViewModels.Common;
 
-/// <summary>A payment's latest report as the card holder reads it, from "Kind: Status" (e.g. "NotMe: Open").</summary>
+/// <summary>A payment's latest report as the card holder reads it, in the page's language, from "Kind: Status" (e.g. "NotMe: Open").</summary>
 public static class ReportStatusText
 {
     public static string For(string report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var parts = report.Split(": ");
-        var said = parts[0] switch { "NotMe" => "not me", "ThisWasMe" => "this was me", _ => parts[0] };
-        var status = parts.Length < 2 ? "" : parts[1] switch
+        var said = parts[0] switch { "NotMe" => Text.Get("not me"), "ThisWasMe" => Text.Get("this was me"), _ => parts[0] };
+        if (parts.Length < 2) return Text.Format("You reported: {0}", said);
+        return parts[1] switch
         {
-            "Open" => " (being reviewed)",
-            "Confirmed" => " (confirmed)",
-            "Rejected" => " (not upheld)",
-            _ => " (" + parts[1] + ")",
+            "Open" => Text.Format("You reported: {0} (being reviewed)", said),
+            "Confirmed" => Text.Format("You reported: {0} (confirmed)", said),
+            "Rejected" => Text.Format("You reported: {0} (not upheld)", said),
+            _ => Text.Format("You reported: {0} ({1})", said, parts[1]),
         };
-        return "You reported: " + said + status;
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 
 namespace FraudWeb.ViewModels.Common;
 
@@ -12,19 +13,22 @@ public sealed class AdultDateOfBirthAttribute : ValidationAttribute
     {
         if (value is not DateOnly date) return ValidationResult.Success; // [Required] reports a missing value
         var age = CardHolder.AgeOn(date, DateOnly.FromDateTime(DateTime.UtcNow));
-        if (age < CardHolder.MinimumAge) return new ValidationResult($"You must be at least {CardHolder.MinimumAge} years old.");
-        if (age > CardHolder.MaximumAge) return new ValidationResult("Please check your date of birth.");
+        if (age < CardHolder.MinimumAge) return new ValidationResult(Text.Format("You must be at least {0} years old.", CardHolder.MinimumAge));
+        if (age > CardHolder.MaximumAge) return new ValidationResult(Text.Get("Please check your date of birth."));
         return ValidationResult.Success;
     }
 }
 
-/// <summary>Card number format, brand length and Luhn check; the message never repeats the number.</summary>
+/// <summary>
+/// Card number format, brand length and Luhn check; the message never repeats the number. The domain's messages are
+/// constant English texts, so they are their own translation keys.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class CardNumberAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         if (value is not string text || string.IsNullOrWhiteSpace(text)) return ValidationResult.Success;
-        return CardNumber.TryParse(text, out _, out var error) ? ValidationResult.Success : new ValidationResult(error);
+        return CardNumber.Check(text) is { } problem ? new ValidationResult(Text.Of(problem)) : ValidationResult.Success;
     }
 }

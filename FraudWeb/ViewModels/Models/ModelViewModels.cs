@@ -1,4 +1,5 @@
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Models;
 
 namespace FraudWeb.ViewModels.Models;
@@ -33,4 +34,106 @@ public sealed class ModelDashboardViewModel
     /// <summary>The instance that built this page and the version it serves (the same as the registry's within seconds).</summary>
     public required string Instance { get; init; }
     public string? InstanceServing { get; init; }
+}
+
+/// <summary>
+/// The Models page's words for what the registry and the retraining queue store: statuses, triggers and the
+/// recorded decision reasons, in the page's language. Stored text that is not one of the known forms is shown as is.
+/// </summary>
+public static class ModelTexts
+{
+    private const string ManualPrefix = "manual: ";
+    private const string PromotedWithin = "Promoted: not worse than the serving model beyond the tolerance (";
+    private const string RejectedWorse = "Rejected: worse than the serving model on ";
+
+    public static string Status(ModelStatus status) => status switch
+    {
+        ModelStatus.Candidate => Text.Get("Candidate"),
+        ModelStatus.Serving => Text.Get("Serving"),
+        ModelStatus.Rejected => Text.Get("Rejected"),
+        ModelStatus.Retired => Text.Get("Retired"),
+        _ => status.ToString(),
+    };
+
+    public static string RunStatus(RetrainingRunStatus status) => status switch
+    {
+        RetrainingRunStatus.Queued => Text.Get("Queued"),
+        RetrainingRunStatus.Running => Text.Get("Running"),
+        RetrainingRunStatus.Succeeded => Text.Get("Succeeded"),
+        RetrainingRunStatus.Failed => Text.Get("Failed"),
+        _ => status.ToString(),
+    };
+
+    public static string RunTrigger(RetrainingTrigger trigger) => trigger switch
+    {
+        RetrainingTrigger.Manual => Text.Get("Manual"),
+        RetrainingTrigger.LabelThreshold => Text.Get("LabelThreshold"),
+        RetrainingTrigger.Schedule => Text.Get("Schedule"),
+        RetrainingTrigger.Recovery => Text.Get("Recovery"),
+        _ => trigger.ToString(),
+    };
+
+    /// <summary>
+    /// A version's stored trigger ("first start", "manual: alice@example", "label threshold", "schedule", "recovery").
+    /// "schedule" and "recovery" are the run triggers' words (keys that differ only in case cannot both be resources):
+    /// translated as those, and shown as stored where there is no translation.
+    /// </summary>
+    public static string VersionTrigger(string? trigger)
+    {
+        if (trigger is null) return "";
+        if (trigger.StartsWith(ManualPrefix, StringComparison.Ordinal)) return Text.Format("manual: {0}", trigger[ManualPrefix.Length..]);
+        return trigger switch
+        {
+            "first start" => Text.Get("first start"),
+            "label threshold" => Text.Get("label threshold"),
+            "schedule" => Translated(Text.Get("Schedule"), "Schedule", trigger),
+            "recovery" => Translated(Text.Get("Recovery"), "Recovery", trigger),
+            _ => trigger,
+        };
+    }
+
+    /// <summary>A recorded promotion decision (a version's reason, a run's outcome) in the page's language.</summary>
+    public static string Reason(string? reason)
+    {
+        if (reason is null) return "";
+        if (reason.StartsWith(PromotedWithin, StringComparison.Ordinal) && reason.EndsWith(").", StringComparison.Ordinal))
+            return Text.Format("Promoted: not worse than the serving model beyond the tolerance ({0}).", reason[PromotedWithin.Length..^2]);
+        if (reason.StartsWith(RejectedWorse, StringComparison.Ordinal) && reason.EndsWith(").", StringComparison.Ordinal))
+        {
+            var rest = reason[RejectedWorse.Length..^2];
+            var open = rest.IndexOf(" (", StringComparison.Ordinal);
+            if (open > 0) return Text.Format("Rejected: worse than the serving model on {0} ({1}).", rest[..open], rest[(open + 2)..]);
+        }
+        return reason switch
+        {
+            "Promoted: no model was serving." => Text.Get("Promoted: no model was serving."),
+            "Promoted: the serving model uses another feature schema and cannot be compared." =>
+                Text.Get("Promoted: the serving model uses another feature schema and cannot be compared."),
+            "Rejected: the holdout has a single class, so the models cannot be compared; the serving model stays." =>
+                Text.Get("Rejected: the holdout has a single class, so the models cannot be compared; the serving model stays."),
+            _ => reason,
+        };
+    }
+
+    /// <summary>A failed run's stored error: the known ones in the page's language, any other as recorded.</summary>
+    public static string RunError(string? error) => error switch
+    {
+        null => "",
+        "There is no history to train a model on." => Text.Get("There is no history to train a model on."),
+        "The training window has no legitimate transactions; no model was trained." =>
+            Text.Get("The training window has no legitimate transactions; no model was trained."),
+        "The training process could not be started." => Text.Get("The training process could not be started."),
+        _ => error,
+    };
+
+    /// <summary>A run's result cell: its error, or the version it trained and the decision on it.</summary>
+    public static string RunResult(RetrainingRunRow run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Error is not null) return RunError(run.Error);
+        return run.ModelVersion is null ? "" : run.ModelVersion + ": " + Reason(run.Outcome);
+    }
+
+    // Untranslated (English), the stored words stay as they were recorded.
+    private static string Translated(string translation, string key, string stored) => translation == key ? stored : translation;
 }

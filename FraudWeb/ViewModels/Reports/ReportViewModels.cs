@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Reports;
@@ -8,7 +9,7 @@ namespace FraudWeb.ViewModels.Reports;
 /// <summary>The card holder's report form.</summary>
 public sealed class NewReportViewModel
 {
-    [Required]
+    [Required(ErrorMessage = "Choose a payment to report.")]
     public long TransactionId { get; set; }
 
     [Required(ErrorMessage = "Choose what happened.")]
@@ -72,11 +73,11 @@ public sealed record ReviewItemViewModel(
             var fraudConfirms = ReportKind != nameof(Domain.Entities.ReportKind.ThisWasMe);
             var fraud = Status switch
             {
-                PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview => $"Mark as fraud and refund {Money.Format(Amount, CultureInfo.CurrentCulture)}",
-                PaymentStatus.Review => "Mark as fraud and decline it",
-                _ => "Mark as fraud",
+                PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview => Text.Format("Mark as fraud and refund {0}", Money.Format(Amount, CultureInfo.CurrentCulture)),
+                PaymentStatus.Review => Text.Get("Mark as fraud and decline it"),
+                _ => Text.Get("Mark as fraud"),
             };
-            var legitimate = Status == PaymentStatus.Review ? "Mark as legitimate and charge it" : "Mark as legitimate";
+            var legitimate = Status == PaymentStatus.Review ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
             return (new ReviewChoice(fraudConfirms, fraud), new ReviewChoice(!fraudConfirms, legitimate));
         }
     }
@@ -85,21 +86,25 @@ public sealed record ReviewItemViewModel(
 /// <summary>A decision button: the value it posts as <see cref="ReviewDecisionViewModel.Confirm"/> and what it says.</summary>
 public sealed record ReviewChoice(bool Confirm, string Label);
 
-/// <summary>The message an analyst reads after deciding: what happened to the payment and the card.</summary>
+/// <summary>The message an analyst reads after deciding, in the page's language: what happened to the payment and the card.</summary>
 public static class ReviewOutcomeText
 {
     public static string Describe(Services.Reports.ReviewOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var payment = $"Payment #{outcome.TransactionId.ToString(CultureInfo.InvariantCulture)}";
-        var refund = outcome.Refunded is { } amount ? $"; {Money.Format(amount, CultureInfo.CurrentCulture)} credited back to the card" : "";
+        var payment = outcome.TransactionId.ToString(CultureInfo.InvariantCulture);
+        var refund = outcome.Refunded is { } amount ? Money.Format(amount, CultureInfo.CurrentCulture) : null;
         return (outcome.Label, outcome.SettledAs) switch
         {
-            (FraudLabel.Fraud, ReviewSettlement.Declined) => $"{payment} marked as fraud and declined{refund}.",
-            (FraudLabel.Fraud, _) => $"{payment} marked as fraud{refund}.",
-            (FraudLabel.Legitimate, ReviewSettlement.Charged) => $"{payment} marked as legitimate and charged to the card.",
-            (FraudLabel.Legitimate, ReviewSettlement.Declined) => $"{payment} marked as legitimate, but it could not be charged (the card's credit or the card itself is gone), so it stays declined.",
-            _ => $"{payment} marked as legitimate.",
+            (FraudLabel.Fraud, ReviewSettlement.Declined) => refund is null
+                ? Text.Format("Payment #{0} marked as fraud and declined.", payment)
+                : Text.Format("Payment #{0} marked as fraud and declined; {1} credited back to the card.", payment, refund),
+            (FraudLabel.Fraud, _) => refund is null
+                ? Text.Format("Payment #{0} marked as fraud.", payment)
+                : Text.Format("Payment #{0} marked as fraud; {1} credited back to the card.", payment, refund),
+            (FraudLabel.Legitimate, ReviewSettlement.Charged) => Text.Format("Payment #{0} marked as legitimate and charged to the card.", payment),
+            (FraudLabel.Legitimate, ReviewSettlement.Declined) => Text.Format("Payment #{0} marked as legitimate, but it could not be charged (the card's credit or the card itself is gone), so it stays declined.", payment),
+            _ => Text.Format("Payment #{0} marked as legitimate.", payment),
         };
     }
 }
@@ -140,14 +145,14 @@ public sealed class ReviewQueueQuery
     public string? Age { get; set; }
 
     [Display(Name = "Card's last 4 or merchant")]
-    [StringLength(100)]
+    [StringLength(100, ErrorMessage = "Search with at most {1} characters.")]
     public string? Search { get; set; }
 
     [Display(Name = "Assigned")]
     [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.")]
     public string? Assigned { get; set; }
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = "Choose a page from 1 on.")]
     public int Page { get; set; } = 1;
 
     public bool IsFiltered => Kind is not null || MinRisk is not null || MaxRisk is not null || Age is not null || !string.IsNullOrWhiteSpace(Search) || Assigned is not null;
@@ -176,7 +181,7 @@ public sealed record ReviewQueueViewModel(ReviewQueueQuery Query, IReadOnlyList<
 /// <summary>The analyst's decision: confirm the claim (report) or say fraud (review), or reject it.</summary>
 public sealed class ReviewDecisionViewModel
 {
-    [Required]
+    [Required(ErrorMessage = "Choose a payment to decide.")]
     public long TransactionId { get; set; }
 
     public long? ReportId { get; set; }
@@ -187,7 +192,7 @@ public sealed class ReviewDecisionViewModel
     public Guid? TransactionVersion { get; set; }
 
     /// <summary>Report: true confirms the card holder's claim. Review without a report: true means fraud.</summary>
-    [Required]
+    [Required(ErrorMessage = "Choose fraud or legitimate.")]
     public bool? Confirm { get; set; }
 
     /// <summary>The validated values for the service (call only when the model state is valid).</summary>

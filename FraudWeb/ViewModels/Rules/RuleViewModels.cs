@@ -1,8 +1,49 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
+using FraudWeb.Infrastructure.Localization;
 
 namespace FraudWeb.ViewModels.Rules;
+
+/// <summary>The rules pages' words for a rule's or a list's values, in the page's language (the English is what the pages always showed).</summary>
+public static class RuleTexts
+{
+    /// <summary>"allow", "review" or "block".</summary>
+    public static string ActionText(RuleAction action) => action switch
+    {
+        RuleAction.Allow => Text.Get("allow"),
+        RuleAction.Review => Text.Get("review"),
+        RuleAction.Block => Text.Get("block"),
+        _ => action.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>"draft", "enabled" or "disabled".</summary>
+    public static string StatusText(RuleStatus status) => status switch
+    {
+        RuleStatus.Draft => Text.Get("draft"),
+        RuleStatus.Enabled => Text.Get("enabled"),
+        RuleStatus.Disabled => Text.Get("disabled"),
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>What a list holds: "Card", "Merchant" or "MerchantCategory".</summary>
+    public static string KindText(RuleListKind kind) => kind switch
+    {
+        RuleListKind.Card => Text.Get("Card"),
+        RuleListKind.Merchant => Text.Get("Merchant"),
+        RuleListKind.MerchantCategory => Text.Get("MerchantCategory"),
+        _ => kind.ToString(),
+    };
+
+    /// <summary>What a list does: "allow", "block" or "used by rules".</summary>
+    public static string PurposeText(RuleListPurpose purpose) => purpose switch
+    {
+        RuleListPurpose.Reference => Text.Get("used by rules"),
+        RuleListPurpose.Allow => Text.Get("allow"),
+        RuleListPurpose.Block => Text.Get("block"),
+        _ => purpose.ToString().ToLowerInvariant(),
+    };
+}
 
 public sealed record RuleRowViewModel(long Id, string Name, RuleAction Action, RuleStatus Status, int Version, bool Backtested, DateTime UpdatedUtc);
 

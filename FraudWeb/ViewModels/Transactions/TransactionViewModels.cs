@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Transactions;
@@ -46,7 +47,7 @@ public sealed class NewTransactionViewModel
 /// <summary>A merchant to choose: its name says the town, the number tells two branches apart for certain.</summary>
 public sealed record MerchantOption(long Id, string Name, string Category)
 {
-    public string Label => $"{Name} (no. {Id.ToString(CultureInfo.InvariantCulture)})";
+    public string Label => Text.Format("{0} (no. {1})", Name, Id.ToString(CultureInfo.InvariantCulture));
 }
 
 /// <summary>
@@ -62,6 +63,16 @@ public sealed record MerchantChoices(string? Search, IReadOnlyList<MerchantOptio
     public static readonly MerchantChoices None = new(null, [], false);
 
     public bool IsSearch => !string.IsNullOrEmpty(Search);
+
+    /// <summary>What the list holds, in the page's language: said under the search field (and to the page's script).</summary>
+    public string Status => this switch
+    {
+        { IsSearch: true, Options.Count: 0 } => Text.Format("No merchant matches \"{0}\". Try part of the name, the town or the number.", Search),
+        { IsSearch: true, More: true } => Text.Format("The first {0} merchants matching \"{1}\"; type more to narrow them down.", Options.Count, Search),
+        { IsSearch: true } => Text.Format("{0} merchant(s) match \"{1}\".", Options.Count, Search),
+        { Options.Count: 0 } => Text.Get("Search for the merchant you are paying."),
+        _ => Text.Get("Your recent merchants, or search for another."),
+    };
 }
 
 public sealed class TransactionResultViewModel
@@ -78,8 +89,8 @@ public sealed class TransactionResultViewModel
     public required PaymentStatus Status { get; init; }
     public string? DeclineReason { get; init; }
     /// <summary>
-    /// The verdict's reasons in plain words only: the exact score, feature values and contributions would let a
-    /// fraudster tune payments until they pass, so they stay on staff screens.
+    /// The verdict's reasons in plain words only, in the page's language: the exact score, feature values and
+    /// contributions would let a fraudster tune payments until they pass, so they stay on staff screens.
     /// </summary>
     public required IReadOnlyList<string> Reasons { get; init; }
     public decimal AvailableCredit { get; init; }

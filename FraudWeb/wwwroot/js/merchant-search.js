@@ -42,11 +42,8 @@
         // The merchant already chosen stays chosen, even when the new search does not find it.
         if (keep && !found) select.insertBefore(option({ id: keep.id }, keep.text), select.options[1] || null);
         select.value = chosen;
-        var n = result.merchants.length;
-        if (!result.search) status.textContent = n === 0 ? 'Search for the merchant you are paying.' : 'Your recent merchants, or search for another.';
-        else if (n === 0) status.textContent = 'No merchant matches "' + result.search + '". Try part of the name, the town or the number.';
-        else if (result.more) status.textContent = 'The first ' + n + ' merchants matching "' + result.search + '"; type more to narrow them down.';
-        else status.textContent = n + ' merchant(s) match "' + result.search + '".';
+        // The server words the status in the page's language (the same line the page would show).
+        status.textContent = result.status;
     }
 
     function search() {
@@ -55,7 +52,7 @@
         fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
             .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
             .then(function (result) { if (request === latest) fill(result); })
-            .catch(function () { if (request === latest) status.textContent = 'Searching failed; press Search to try again.'; });
+            .catch(function () { if (request === latest) status.textContent = status.getAttribute('data-failed-text'); });
     }
 
     input.addEventListener('input', function () {

@@ -5,9 +5,14 @@
     if (!block || typeof Chart === 'undefined') return;
     const data = JSON.parse(block.textContent);
     const points = (pairs) => pairs.map((p) => ({ x: p[0], y: p[1] }));
+    // Series and axis names come from the canvas (data-series, data-x-title, ...), in the page's language.
+    const word = (canvas, name, fallback) => canvas.getAttribute(name) || fallback;
     const line = (id, label, pairs, xTitle, yTitle) => {
         const canvas = document.getElementById(id);
         if (!canvas) return;
+        label = word(canvas, 'data-series', label);
+        xTitle = word(canvas, 'data-x-title', xTitle);
+        yTitle = word(canvas, 'data-y-title', yTitle);
         new Chart(canvas, {
             type: 'line',
             data: { datasets: [{ label: label, data: points(pairs), pointRadius: 0, borderWidth: 2 }] },
@@ -31,18 +36,18 @@
             data: {
                 labels: buckets,
                 datasets: [
-                    { label: 'Legitimate', data: data.legitimateScores || [] },
-                    { label: 'Fraud', data: data.fraudScores || [] },
+                    { label: word(score, 'data-series-legitimate', 'Legitimate'), data: data.legitimateScores || [] },
+                    { label: word(score, 'data-series-fraud', 'Fraud'), data: data.fraudScores || [] },
                 ],
             },
-            options: { scales: { y: { type: 'logarithmic', title: { display: true, text: 'Transactions' } }, x: { title: { display: true, text: 'Risk score' } } } },
+            options: { scales: { y: { type: 'logarithmic', title: { display: true, text: word(score, 'data-y-title', 'Transactions') } }, x: { title: { display: true, text: word(score, 'data-x-title', 'Risk score') } } } },
         });
     }
     const importance = document.getElementById('importance-chart');
     if (importance) {
         new Chart(importance, {
             type: 'bar',
-            data: { labels: data.importanceNames || [], datasets: [{ label: 'Total split gain', data: data.importanceValues || [] }] },
+            data: { labels: data.importanceNames || [], datasets: [{ label: word(importance, 'data-series', 'Total split gain'), data: data.importanceValues || [] }] },
             // Every feature named: the box is tall enough for all of them, so no label is skipped.
             options: { indexAxis: 'y', maintainAspectRatio: false, scales: { y: { ticks: { autoSkip: false } } } },
         });

@@ -3,6 +3,8 @@
 (function () {
     'use strict';
     var labels = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'];
+    // zxcvbn's own advice is English; in another language the meter shows its level and our hint only.
+    var english = (document.documentElement.lang || 'en').indexOf('en') === 0;
     var styles = ['bg-danger', 'bg-danger', 'bg-warning', 'bg-success', 'bg-success'];
 
     function setUp(input) {
@@ -10,6 +12,8 @@
         if (!meter || typeof window.zxcvbn !== 'function') return;
         var bar = meter.querySelector('.progress-bar');
         var text = meter.querySelector('[data-strength-text]');
+        var words = labels.map(function (label, i) { return meter.getAttribute('data-label-' + i) || label; });
+        var shortHint = meter.getAttribute('data-short-hint') || 'Use at least 12 characters.';
         var emailInput = document.getElementById('Email');
         input.addEventListener('input', function () {
             var value = input.value;
@@ -23,8 +27,8 @@
             bar.className = 'progress-bar ' + styles[score];
             bar.style.width = ((score + 1) * 20) + '%';
             meter.querySelector('.progress').setAttribute('aria-valuenow', String(score));
-            var hint = value.length < 12 ? 'Use at least 12 characters.' : (result.feedback.warning || (result.feedback.suggestions[0] || ''));
-            text.textContent = labels[score] + (hint ? ' - ' + hint : '');
+            var hint = value.length < 12 ? shortHint : english ? (result.feedback.warning || (result.feedback.suggestions[0] || '')) : '';
+            text.textContent = words[score] + (hint ? ' - ' + hint : '');
         });
     }
 

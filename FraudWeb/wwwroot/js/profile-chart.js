@@ -5,6 +5,10 @@
     if (!canvas || typeof Chart === 'undefined') {
         return;
     }
+    // The words come from the page (data-label-*, data-axis-*), so the chart speaks the page's language.
+    function text(name, fallback) {
+        return canvas.getAttribute(name) || fallback;
+    }
     fetch(canvas.getAttribute('data-source'), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
         .then(function (response) {
             if (!response.ok) {
@@ -17,8 +21,8 @@
                 data: {
                     labels: data.days,
                     datasets: [
-                        { type: 'bar', label: 'Approved spend', data: data.spend, yAxisID: 'spend', backgroundColor: 'rgba(13, 110, 253, 0.5)' },
-                        { type: 'line', label: 'Payments held or declined', data: data.stopped, yAxisID: 'stopped', borderColor: '#dc3545', backgroundColor: '#dc3545', tension: 0.2 }
+                        { type: 'bar', label: text('data-label-spend', 'Approved spend'), data: data.spend, yAxisID: 'spend', backgroundColor: 'rgba(13, 110, 253, 0.5)' },
+                        { type: 'line', label: text('data-label-stopped', 'Payments held or declined'), data: data.stopped, yAxisID: 'stopped', borderColor: '#dc3545', backgroundColor: '#dc3545', tension: 0.2 }
                     ]
                 },
                 options: {
@@ -26,15 +30,15 @@
                     animation: false,
                     interaction: { mode: 'index', intersect: false },
                     scales: {
-                        spend: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'Spend' } },
-                        stopped: { type: 'linear', position: 'right', beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false }, title: { display: true, text: 'Held or declined' } }
+                        spend: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: text('data-axis-spend', 'Spend') } },
+                        stopped: { type: 'linear', position: 'right', beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false }, title: { display: true, text: text('data-axis-stopped', 'Held or declined') } }
                     }
                 }
             });
             canvas.setAttribute('data-rendered', 'true');
         })
         .catch(function (error) {
-            canvas.insertAdjacentText('afterend', 'The chart could not be loaded.');
+            canvas.insertAdjacentText('afterend', text('data-error-text', 'The chart could not be loaded.'));
             console.error(error);
         });
 }());

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Scoring;
+using FraudWeb.Tests.Browser.Infrastructure;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace FraudWeb.Tests.Browser;
+
+/// <summary>
+/// A card holder whose browser speaks Chinese and lives in Shanghai: registers, adds a card and pays with the Chinese
+/// pages, reads the verdict and its reasons in Chinese at Shanghai's time, then switches the site to English.
+/// </summary>
+public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private static string Zh(string english) => Chinese.Of(english);
+
+    private static async Task Shot(IPage page, string name) =>
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    [Fact]
+    public async Task CardHolder_ChineseBrowser_RegistersPaysAndReadsTheVerdictInChinese()
+    {
+        // Arrange
+        var page = await host.NewPageAsync(locale: "zh-CN", timeZone: "Asia/Shanghai");
+        var email = host.Factory.NewEmail();
+        var merchant = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
+        var card = TestCards.NewVisa();
+
+        // Act: register with the Chinese form
+        await page.GotoAsync("/Account/Register");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        await page.GetByLabel(Zh("Full name")).FillAsync("李华");
+        await page.GetByLabel(Zh("Email"), new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel(Zh("Phone number")).FillAsync("+86 21 5555 0100");
+        await page.GetByLabel(Zh("Date of birth")).FillAsync("1990-05-04");
+        await page.GetByLabel(Zh("Address line 1"), new() { Exact = true }).FillAsync("人民大道 200 号");
+        await page.GetByLabel(Zh("Town or city")).FillAsync("上海");
+        await page.GetByLabel(Zh("Postcode")).FillAsync("200003");
+        await page.GetByLabel(Zh("Country")).FillAsync("中国");
+        await page.GetByLabel(Zh("Password"), new() { Exact = true }).FillAsync(FraudWebFactory.Password);
+        await page.GetByLabel(Zh("Confirm password")).FillAsync(FraudWebFactory.Password);
+        await Shot(page, "zh-01-register");
+        await page.GetByRole(AriaRole.Button, new() { Name = Zh("Create my account") }).ClickAsync();
+        await page.GetByTestId("register-confirmation").WaitForAsync();
+
+        // Act: confirm, sign in, add a card, pay
+        await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(host.Factory, email, "FraudWeb"), "/Account/ConfirmEmail"));
+        await page.GetByTestId("email-confirmed").WaitForAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel(Zh("Email"), new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel(Zh("Password"), new() { Exact = true }).FillAsync(FraudWebFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = Zh("Sign in"), Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Profile$"));
+        await page.GotoAsync("/Cards/Add");
+        await page.GetByLabel(Zh("Card number")).FillAsync(card);
+        await page.GetByLabel(Zh("Name on card")).FillAsync("LI HUA");
+        await page.GetByLabel(Zh("Expiry month")).SelectOptionAsync("11");
+        await page.GetByLabel(Zh("Expiry year")).FillAsync((DateTime.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
+        await page.GetByRole(AriaRole.Button, new() { Name = Zh("Add card") }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Profile$"));
+        await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
+        await page.GetByLabel(Zh("Merchant"), new() { Exact = true }).SelectOptionAsync(merchant);
+        await page.GetByLabel(Zh("Amount"), new() { Exact = true }).FillAsync("23.40");
+        await Shot(page, "zh-02-new-payment");
+        await page.GetByRole(AriaRole.Button, new() { Name = Zh("Pay"), Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await Shot(page, "zh-03-verdict");
+        var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+        var stored = await host.Factory.TransactionAsync(id);
+        var reasons = await page.Locator("ul.reasons li").AllInnerTextsAsync();
+        var details = await page.Locator("main dl").InnerTextAsync();
+
+        // Act: the footer's switcher
+        await page.GetByTestId("language-switcher").GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/Transactions/Details/{id}$"));
+        var englishReasons = await page.Locator("ul.reasons li").AllInnerTextsAsync();
+
+        // Assert: the verdict's reasons are the stored ones, in Chinese; the time is Shanghai's, written the Chinese way
+        var expectedReasons = TransactionScorer.ReadReasons(stored.Verdict!.ReasonsJson);
+        var shanghai = LocalTime.In(LocalTime.Find("Asia/Shanghai"));
+        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        string expectedTime;
+        List<string> expectedChinese;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Chinese.Culture;
+            expectedTime = shanghai.FormatSeconds(stored.TimestampUtc);
+            expectedChinese = expectedReasons.Select(ReasonPhrases.Localized).ToList();
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
+        }
+        Assert.Equal(expectedChinese.Order(StringComparer.Ordinal), reasons.Order(StringComparer.Ordinal));
+        Assert.All(reasons, r => Assert.Contains(r, c => c is >= '\u4e00' and <= '\u9fff'));
+        Assert.Contains(expectedTime, details, StringComparison.Ordinal);
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal(expectedReasons.Select(r => r.Text).Order(StringComparer.Ordinal), englishReasons.Order(StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Dom;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Tests.Web.Infrastructure;
+
+namespace FraudWeb.Tests.Web.Localization;
+
+/// <summary>The pages speak English or Simplified Chinese: the browser's Accept-Language by default, the footer's choice once made.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class LanguageTests(FraudWebFactory factory)
+{
+    private HttpClient Client(string? acceptLanguage = null, string? cookie = null)
+    {
+        var client = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = cookie is null, BaseAddress = FraudWebFactory.HttpsBaseAddress });
+        if (acceptLanguage is not null) client.DefaultRequestHeaders.Add("Accept-Language", acceptLanguage);
+        if (cookie is not null) client.DefaultRequestHeaders.Add("Cookie", cookie);
+        return client;
+    }
+
+    private static string RegisterLink(IHtmlDocument page) => page.QuerySelector("nav a[href='/Account/Register']")!.TextContent.Trim();
+
+    [Fact]
+    public async Task Get_AcceptLanguageChinese_PageInChinese()
+    {
+        // Act
+        using var client = Client("zh-CN,zh;q=0.9,en;q=0.5");
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal(Chinese.Of("Register"), RegisterLink(page));
+        Assert.Equal(Chinese.Of("We never store your full card number."), page.QuerySelector("footer span:nth-child(2)")!.TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("fr-FR,fr;q=0.9")]
+    public async Task Get_NoChinesePreference_PageInEnglish(string? acceptLanguage)
+    {
+        // Act
+        using var client = Client(acceptLanguage);
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert
+        Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("Register", RegisterLink(page));
+    }
+
+    [Fact]
+    public async Task Set_Chinese_RemembersTheChoiceAndReturnsToThePage()
+    {
+        // Arrange: an English browser
+        using var client = Client("en-US,en;q=0.9");
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Account/Login?ReturnUrl=%2FProfile")], formPage: "/Account/Login");
+        var page = await Html.GetPageAsync(client, "/Account/ForgotPassword");
+
+        // Assert: back where it was, and later pages in Chinese whatever the browser says
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Login?ReturnUrl=%2FProfile", Html.Location(response));
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("true", page.QuerySelector("[data-testid=language-switcher] button[lang=zh-CN]")!.GetAttribute("aria-current"));
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/")]
+    [InlineData("//evil.example/")]
+    [InlineData(null)]
+    public async Task Set_ReturnUrlNotOnThisSite_GoesHome(string? returnUrl)
+    {
+        // Arrange
+        using var client = Client();
+        var fields = new List<KeyValuePair<string, string>> { new("culture", "en") };
+        if (returnUrl is not null) fields.Add(new("returnUrl", returnUrl));
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Language/Set", fields, formPage: "/Account/Login");
+
+        // Assert
+        Assert.Equal("/", Html.Location(response));
+    }
+
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("")]
+    [InlineData("zh-TW")]
+    public async Task Set_UnsupportedLanguage_BadRequest(string culture)
+    {
+        // Arrange
+        using var client = Client();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Language/Set", [new("culture", culture)], formPage: "/Account/Login");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Set_WithoutAntiforgeryToken_Refused()
+    {
+        // Arrange
+        using var client = Client();
+
+        // Act
+        var response = await client.PostAsync(new Uri("/Language/Set", UriKind.Relative), new FormUrlEncodedContent([new("culture", "zh-CN")]));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith(".AspNetCore.Culture", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Register_ChineseAndEmpty_ValidationMessagesInChinese()
+    {
+        // Arrange
+        using var client = Client("zh-CN");
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Register", [new("Email", ""), new("FullName", "")]);
+        var messages = Html.ValidationMessages(await Html.ParseAsync(response));
+
+        // Assert: nothing lost, the form again with the messages in Chinese
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Chinese.Of("Enter your full name."), messages);
+        Assert.All(messages, m => Assert.Contains(m, c => c is >= '\u4e00' and <= '\u9fff'));
+    }
+
+    [Fact]
+    public async Task Error_Chinese_NotFoundPageInChinese()
+    {
+        // Act
+        using var client = Client("zh-CN");
+        var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+        var page = await Html.ParseAsync(response);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+        Assert.Contains(page.QuerySelector("h1")!.TextContent, c => c is >= '\u4e00' and <= '\u9fff');
+    }
+
+    [Theory]
+    [InlineData("Asia/Shanghai", "Asia/Shanghai")]
+    [InlineData("Mars/Olympus_Mons", "UTC")]
+    [InlineData(null, "UTC")]
+    public async Task Get_TimeZoneCookie_FooterNamesTheZoneTimesAreIn(string? zone, string shown)
+    {
+        // Act
+        using var client = Client(cookie: zone is null ? "other=1" : $"{LocalTime.CookieName}={Uri.EscapeDataString(zone)}");
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert
+        Assert.Equal($"Times in {shown}", page.QuerySelector("[data-testid=time-zone]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public void LocalTime_KnownZone_ConvertsAndFormatsByCulture()
+    {
+        // Arrange
+        var utc = new DateTime(2026, 12, 1, 5, 7, 0, DateTimeKind.Utc);
+        var shanghai = LocalTime.In(LocalTime.Find("Asia/Shanghai"));
+        var previous = CultureInfo.CurrentCulture;
+
+        try
+        {
+            // Act
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en");
+            var english = shanghai.Format(utc);
+            CultureInfo.CurrentCulture = Chinese.Culture;
+            var chinese = shanghai.Format(utc);
+
+            // Assert: 13:07 in Shanghai, written as each culture writes it
+            Assert.Equal(new DateTime(2026, 12, 1, 13, 7, 0), shanghai.ToLocal(utc));
+            Assert.Equal("12/1/2026 1:07 PM", english.Replace('\u202f', ' '));
+            Assert.Equal("2026/12/1 13:07", chinese);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Not/A_Zone")]
+    [InlineData("../../etc/passwd")]
+    public void LocalTime_UnknownZone_Utc(string id) => Assert.Same(TimeZoneInfo.Utc, LocalTime.Find(id));
+}

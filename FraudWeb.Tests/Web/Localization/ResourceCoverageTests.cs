@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using FraudWeb.Services.Scoring;
+
+namespace FraudWeb.Tests.Web.Localization;
+
+/// <summary>
+/// Every phrase the sources hand to a localizer has its Simplified Chinese (English is the key itself), with the same
+/// placeholders; no translation is left without a use; the staff wording exists in both languages.
+/// </summary>
+public sealed partial class ResourceCoverageTests
+{
+    private static readonly string Root = FindRoot();
+    private static readonly string[] Projects = ["FraudWeb", "FraudWeb.Domain"];
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FraudDetection.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new DirectoryNotFoundException("FraudDetection.sln not found above the test output.");
+    }
+
+    private static Dictionary<string, string> Resx(string relativePath) =>
+        XDocument.Load(Path.Combine(Root, relativePath)).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!, StringComparer.Ordinal);
+
+    private static IEnumerable<(string File, string Text)> Sources() =>
+        Projects.SelectMany(project => Directory.EnumerateFiles(Path.Combine(Root, project), "*.*", SearchOption.AllDirectories))
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (Path.GetRelativePath(Root, f), File.ReadAllText(f)));
+
+    // A C# string literal's body: escaped quotes and backslashes allowed.
+    private const string Literal = "\"((?:[^\"\\\\]|\\\\.)*)\"";
+
+    [GeneratedRegex(@"(?<![\w.])L\[\s*" + Literal)]
+    private static partial Regex LocalizerIndex();
+
+    [GeneratedRegex(@"\bText\.(?:Get|Format)\(\s*" + Literal)]
+    private static partial Regex TextCall();
+
+    [GeneratedRegex(@"\b(?:ErrorMessage|Display\(\s*Name|Prompt)\s*=\s*" + Literal)]
+    private static partial Regex AnnotationText();
+
+    [GeneratedRegex(@"\bDomainException(?:\.Format)?\(\s*(?:DomainErrorCode\.\w+\s*,\s*)?" + Literal)]
+    private static partial Regex DomainMessage();
+
+    [GeneratedRegex(@"(?<![\w.])(?:L\[|Text\.(?:Get|Format)\()\s*\$")]
+    private static partial Regex InterpolatedKey();
+
+    [GeneratedRegex(@"\{\d+(?::[^}]*)?\}")]
+    private static partial Regex Placeholder();
+
+    private static string Unescape(string literal) => Regex.Unescape(literal);
+
+    /// <summary>The keys the sources use, with where each was first seen.</summary>
+    private static Dictionary<string, string> UsedKeys()
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (file, text) in Sources())
+        {
+            var patterns = new List<Regex> { LocalizerIndex(), TextCall(), DomainMessage() };
+            if (file.Contains("ViewModels", StringComparison.Ordinal)) patterns.Add(AnnotationText());
+            foreach (var match in patterns.SelectMany(p => p.Matches(text)))
+            {
+                keys.TryAdd(Unescape(match.Groups[1].Value), file);
+            }
+        }
+        foreach (var template in ReasonPhrases.Templates) keys.TryAdd(template, nameof(ReasonPhrases));
+        return keys;
+    }
+
+    [Fact]
+    public void SharedResource_EveryKeyTheSourcesUse_HasChinese()
+    {
+        // Arrange
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+
+        // Act
+        var missing = UsedKeys().Where(k => !chinese.ContainsKey(k.Key)).Select(k => $"{k.Value}: \"{k.Key}\"").ToList();
+
+        // Assert
+        Assert.True(missing.Count == 0, $"{missing.Count} phrases have no Chinese:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
+    }
+
+    [Fact]
+    public void SharedResource_EveryTranslation_IsChineseWithTheSamePlaceholders()
+    {
+        // Arrange
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        static string Holes(string s) => string.Join(" ", Placeholder().Matches(s).Select(m => m.Value).Order(StringComparer.Ordinal));
+
+        // Act
+        var wrong = chinese.Where(e => string.IsNullOrWhiteSpace(e.Value) || Holes(e.Key) != Holes(e.Value)
+                || (Regex.IsMatch(e.Key, "[a-z]{2,}") && !e.Value.Any(c => c is >= '\u4e00' and <= '\u9fff')))
+            .Select(e => $"\"{e.Key}\" -> \"{e.Value}\"").ToList();
+
+        // Assert: a key with words (not only acronyms) has Chinese words, and every {n} of the English is in the Chinese
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    [Fact]
+    public void SharedResource_EveryTranslation_IsUsedSomewhere()
+    {
+        // Arrange: every key appears as a string literal in the sources (constants included, attributes' values too)
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        var sources = string.Join("\n", Sources().Select(s => s.Text));
+        static string Quoted(string key) => "\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+        // Act
+        var unused = chinese.Keys.Where(k => !ReasonPhrases.Templates.Contains(k) && !sources.Contains(Quoted(k), StringComparison.Ordinal)).ToList();
+
+        // Assert
+        Assert.True(unused.Count == 0, "Translations nothing uses: " + string.Join(" | ", unused));
+    }
+
+    [Fact]
+    public void Sources_LocalizedText_IsNeverAnInterpolatedString()
+    {
+        // Act: an interpolated key would never match a translation
+        var interpolated = Sources().Where(s => InterpolatedKey().IsMatch(s.Text)).Select(s => s.File).ToList();
+
+        // Assert
+        Assert.Empty(interpolated);
+    }
+
+    [Fact]
+    public void StaffForms_BothLanguages_HaveTheSameKeys()
+    {
+        // Arrange
+        var english = Resx("FraudWeb/ViewModels/Common/StaffForms.resx");
+        var chinese = Resx("FraudWeb/ViewModels/Common/StaffForms.zh-CN.resx");
+
+        // Assert
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), chinese.Keys.Order(StringComparer.Ordinal));
+        Assert.All(chinese.Values, v => Assert.Contains(v, c => c is >= '\u4e00' and <= '\u9fff'));
+    }
+}
