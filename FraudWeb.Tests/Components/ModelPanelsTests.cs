@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bunit;
 using FraudWeb.Components;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Models;
 using FraudWeb.ViewModels.Models;
@@ -35,7 +36,8 @@ public sealed class ModelPanelsTests : ComponentTestContext
         Assert.Equal("0.8765 / 0.5000 / –", cut.Find("[data-testid=serving-metrics]").TextContent);
         Assert.Equal("gbt-20261201", cut.Find("[data-testid=serving-version]").TextContent);
         Assert.Equal("gbt-20261201 (web-1)", cut.Find("[data-testid=instance-serving]").TextContent);
-        Assert.Contains("52000 rows, 410 frauds (2026-10-01 to 2026-11-01)", cut.Markup, StringComparison.Ordinal);
+        var utc = LocalTime.In(TimeZoneInfo.Utc);
+        Assert.Contains($"52000 rows, 410 frauds ({utc.FormatDate(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))} to {utc.FormatDate(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc))})", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

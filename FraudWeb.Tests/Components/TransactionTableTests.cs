@@ -1,6 +1,9 @@
 using Bunit;
 using FraudWeb.Components;
+using System.Globalization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Tests.Web.Localization;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.Tests.Components;
@@ -31,8 +34,8 @@ public sealed class TransactionTableTests : ComponentTestContext
         var rows = cut.FindAll("tbody tr");
         Assert.Equal(["7", "9"], rows.Select(r => r.GetAttribute("data-transaction-id")));
         Assert.Equal("/Transactions/Details/7", rows[0].QuerySelector("a")!.GetAttribute("href"));
-        Assert.Equal("2026-11-30 14:05", rows[0].QuerySelector("a")!.TextContent);
-        Assert.Equal(["When (UTC)", "Merchant", "Card", "Amount", "Verdict"], rows[0].QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
+        Assert.Equal(LocalTime.In(TimeZoneInfo.Utc).Format(new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc)), rows[0].QuerySelector("a")!.TextContent);
+        Assert.Equal(["When", "Merchant", "Card", "Amount", "Verdict"], rows[0].QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
         Assert.Contains("€23.40", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Contains("•••• 4242", rows[0].TextContent, StringComparison.Ordinal);
         Assert.Equal("Review", rows[1].QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
@@ -90,5 +93,29 @@ public sealed class TransactionTableTests : ComponentTestContext
         Assert.Equal($"/Profile?page={page - 1}#transactions", items[0].QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal($"/Profile?page={page + 1}#transactions", items[2].QuerySelector("a")!.GetAttribute("href"));
         Assert.Equal($"Page {page} of {pages}", items[1].TextContent);
+    }
+
+    [Fact]
+    public void Render_Chinese_HeadingsStatusAndTimeInChinese()
+    {
+        // Arrange
+        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Chinese.Culture;
+        try
+        {
+            // Act
+            var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved)]).Add(t => t.Caption, "Payment history"));
+
+            // Assert: the column names, the badge's words and the time as Chinese readers write it
+            var row = cut.Find("tbody tr");
+            Assert.Equal([Chinese.Of("When"), Chinese.Of("Merchant"), Chinese.Of("Card"), Chinese.Of("Amount"), Chinese.Of("Verdict")],
+                row.QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
+            Assert.Equal("2026/11/30 14:05", row.QuerySelector("a")!.TextContent);
+            Assert.Contains(Chinese.Of("Approved"), row.QuerySelector("[data-decision]")!.TextContent, StringComparison.Ordinal);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
+        }
     }
 }

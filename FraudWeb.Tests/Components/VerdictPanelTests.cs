@@ -1,5 +1,6 @@
 using Bunit;
 using FraudWeb.Components;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Transactions;
 
@@ -76,7 +77,8 @@ public sealed class VerdictPanelTests : ComponentTestContext
             settlementReason: "Confirmed as fraud by the card holder's report.", refundedUtc: new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc))));
 
         // Assert
-        Assert.Equal("Refunded on 2026-12-01 09:30 UTC: €120.00 back on your card.", cut.Find("[data-testid=refunded-on]").TextContent);
+        var when = LocalTime.In(TimeZoneInfo.Utc).Format(new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Utc));
+        Assert.Equal($"Refunded on {when}: €120.00 back on your card.", cut.Find("[data-testid=refunded-on]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=decline-reason]"));
         Assert.Equal("true", cut.Find("[role=status]").GetAttribute("data-refunded"));
     }

@@ -133,7 +133,7 @@ public sealed class LanguageTests(FraudWebFactory factory)
     {
         // Act
         using var client = Client("zh-CN");
-        var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+        var response = await client.GetAsync(new Uri("/Error/404", UriKind.Relative));
         var page = await Html.ParseAsync(response);
 
         // Assert

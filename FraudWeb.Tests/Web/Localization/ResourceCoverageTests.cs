@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FraudWeb.Services.Scoring;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.Tests.Web.Localization;
 
@@ -29,7 +30,7 @@ public sealed partial class ResourceCoverageTests
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                && !f.EndsWith(".Designer.cs", StringComparison.Ordinal) && !f.EndsWith("ModelSnapshot.cs", StringComparison.Ordinal))
             .Select(f => (Path.GetRelativePath(Root, f), File.ReadAllText(f)));
 
     // A C# string literal's body: escaped quotes and backslashes allowed.
@@ -69,6 +70,7 @@ public sealed partial class ResourceCoverageTests
             }
         }
         foreach (var template in ReasonPhrases.Templates) keys.TryAdd(template, nameof(ReasonPhrases));
+        foreach (var name in RecordedField.Names) keys.TryAdd(name, nameof(RecordedField));
         return keys;
     }
 

@@ -15,6 +15,19 @@ public sealed record RecordedField(string Name, string Value)
     public const string No = "no";
     public const string None = "none";
 
+    /// <summary>
+    /// The names recorded values carry (audit entries' fields and a model version's label counts, in words): pages
+    /// translate them, so each is listed here with its translation in the shared resources (a test checks both).
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
+        "Has password", "Invited", "Kind", "Label", "Locked", "Matched", "Matched fraud", "Matched legitimate",
+        "Matured legitimate", "Name", "Owner", "Password generated", "Permissions", "Purpose", "Recorded", "Refunded",
+        "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement", "Status", "Value", "Version",
+    ];
+
     public static IReadOnlyList<RecordedField> Read(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return [];
