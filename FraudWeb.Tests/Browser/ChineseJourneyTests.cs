@@ -65,7 +65,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         await page.WaitForURLAsync(new Regex("/Profile$"));
         await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
         await page.GetByLabel(Zh("Merchant"), new() { Exact = true }).SelectOptionAsync(merchant);
-        await page.GetByLabel(Zh("Amount"), new() { Exact = true }).FillAsync("23.40");
+        await page.GetByLabel(Zh("Amount (EUR)"), new() { Exact = true }).FillAsync("23.40");
         await Shot(page, "zh-02-new-payment");
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Pay"), Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));

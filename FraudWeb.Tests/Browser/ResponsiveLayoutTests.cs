@@ -130,12 +130,14 @@ public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixt
 
     /// <summary>
     /// The words people read and act on: headings, labels, buttons, links of the menu, column headings, legends. A text
-    /// of these with Latin letters and no Chinese is English left behind, unless it is a name or code that stays as is.
+    /// of these with Latin letters and no Chinese is English left behind, unless it is a name or code that stays as is
+    /// (code, kbd and samp elements are code).
     /// </summary>
     private const string InterfaceTexts = """
         () => [...document.querySelectorAll('h1, h2, h3, h4, label, button, th, legend, .nav-link, .btn, .form-text, .badge')]
           .filter(el => el.offsetParent !== null && !el.closest('[lang]:not(html)'))
-          .map(el => el.innerText.trim()).filter(t => t.length > 0)
+          .map(el => { const c = el.cloneNode(true); c.querySelectorAll('code, kbd, samp').forEach(k => k.remove()); return c.textContent.replace(/\s+/g, ' ').trim(); })
+          .filter(t => t.length > 0)
         """;
 
     /// <summary>What stays as written in any language: the product, acronyms, brands, codes and identifiers, e-mails, numbers.</summary>
