@@ -28,6 +28,26 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
         Assert.Contains("token=secret", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EncodeHeader_Ascii_Unchanged() =>
+        Assert.Equal("Confirm your FraudWeb account", PickupDirectoryEmailSender.EncodeHeader("Confirm your FraudWeb account"));
+
+    [Theory]
+    [InlineData("确认您的 FraudWeb 账户")]
+    [InlineData("您受邀加入 FraudWeb：管理员已为您开设了 FraudWeb 工作人员账户，请在七天内设置密码并开启两步登录。")]
+    [InlineData("Emoji 🛡️ and Chinese 欺诈 mixed")]
+    public void EncodeHeader_NonAscii_ShortEncodedWordsThatDecodeBack(string subject)
+    {
+        // Act
+        var encoded = PickupDirectoryEmailSender.EncodeHeader(subject);
+        var message = $"To: a@example.test\r\nSubject: {encoded}\r\nDate: x\r\n\r\nbody";
+
+        // Assert: ASCII only, no line over 76 characters (RFC 2047), and a mail program reads the same subject
+        Assert.All(encoded, c => Assert.True(char.IsAscii(c)));
+        Assert.All(("Subject: " + encoded).Split("\r\n"), line => Assert.True(line.Length <= 76, line));
+        Assert.Equal(subject, Infrastructure.Mailbox.Subject(message));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);

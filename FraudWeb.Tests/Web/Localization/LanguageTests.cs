@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using AngleSharp.Html.Dom;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web.Localization;
@@ -126,6 +127,25 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(Chinese.Of("Enter your full name."), messages);
         Assert.All(messages, m => Assert.Contains(m, c => c is >= '\u4e00' and <= '\u9fff'));
+    }
+
+    [Fact]
+    public async Task Register_Chinese_ConfirmationMailInChinese()
+    {
+        // Arrange
+        using var client = Client("zh-CN");
+        var email = factory.NewEmail();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build());
+        var message = Mailbox.MessageTo(factory, email, Chinese.Of("Confirm your FraudWeb account"));
+
+        // Assert: the subject (RFC 2047 encoded on the wire) and the words are Chinese; the link still works the same
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        Assert.Equal(Chinese.Of("Confirm your FraudWeb account"), Mailbox.Subject(message));
+        Assert.Contains("Subject: =?utf-8?B?", message, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("Then sign in with the password you chose."), message, StringComparison.Ordinal);
+        Assert.StartsWith("/Account/ConfirmEmail", Mailbox.LinkTo(message, "/Account/ConfirmEmail"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
 
     /// <summary>
     /// A header value as RFC 5322 allows: ASCII as it is; other text (a Chinese subject) as RFC 2047 UTF-8 encoded words
-    /// of at most 75 characters each, folded onto continuation lines, never splitting a character.
+    /// of at most 60 characters each, folded onto continuation lines, never splitting a character.
     /// </summary>
     internal static string EncodeHeader(string value)
     {
@@ -65,8 +65,9 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         var chunk = new StringBuilder();
         foreach (var rune in value.EnumerateRunes())
         {
-            // 45 bytes of UTF-8 make 60 of base64: with "=?utf-8?B?" and "?=" a word stays within 75.
-            if (Encoding.UTF8.GetByteCount(chunk.ToString()) + rune.Utf8SequenceLength > 45)
+            // 36 bytes of UTF-8 make 48 of base64: a word of 60 characters, so even the first line, after "Subject: ",
+            // stays within RFC 2047's 76.
+            if (Encoding.UTF8.GetByteCount(chunk.ToString()) + rune.Utf8SequenceLength > 36)
             {
                 words.Add(chunk.ToString());
                 chunk.Clear();
