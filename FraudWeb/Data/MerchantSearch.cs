@@ -1,5 +1,7 @@
 using System.Globalization;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Seeding;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Data;
@@ -9,7 +11,8 @@ public static class MerchantSearch
 {
     /// <summary>
     /// Merchants whose number is <paramref name="term"/> ("123", "#123" or "no. 123"), or whose name or category
-    /// contains it (case-insensitive on both providers; wildcards typed are matched literally).
+    /// contains it (case-insensitive on both providers; wildcards typed are matched literally), or whose category's name
+    /// in the page's language contains it.
     /// </summary>
     public static IQueryable<Terminal> Matching(this IQueryable<Terminal> terminals, string term, DbContext db)
     {
@@ -17,9 +20,11 @@ public static class MerchantSearch
         ArgumentNullException.ThrowIfNull(db);
         if (NumberIn(term) is { } id) return terminals.Where(t => t.Id == id);
         var pattern = LikePattern.Containing(term);
+        // Categories are stored in English: a term in the page's language ("餐厅") finds them by their translation.
+        var translated = MerchantNames.CategoryNames.Where(c => Text.Get(c) is var shown && shown != c && shown.Contains(term.Trim(), StringComparison.CurrentCultureIgnoreCase)).ToList();
         return db.Database.IsNpgsql()
-            ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape) || EF.Functions.ILike(t.Category, pattern, LikePattern.Escape))
-            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape) || EF.Functions.Like(t.Category, pattern, LikePattern.Escape));
+            ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape) || EF.Functions.ILike(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category))
+            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape) || EF.Functions.Like(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category));
     }
 
     /// <summary>The merchant number in "123", "#123" or "no. 123"; null for anything else.</summary>

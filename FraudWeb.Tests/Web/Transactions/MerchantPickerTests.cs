@@ -5,6 +5,7 @@ using AngleSharp.Html.Dom;
 using FraudWeb.Data;
 using FraudWeb.Services.Seeding;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Transactions;
@@ -168,6 +169,26 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.Equal(merchant, found.GetProperty("id").GetInt64());
         Assert.Equal($"{name} (no. {merchant})", found.GetProperty("label").GetString());
         Assert.False(json.RootElement.GetProperty("more").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Merchants_ChineseCategorySearch_FindsThatCategoryInChinese()
+    {
+        // Arrange: a holder reading Chinese pages
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var restaurants = Chinese.Of("Restaurants");
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/Transactions/Merchants?search={Uri.EscapeDataString(restaurants)}", UriKind.Relative));
+        request.Headers.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var response = await holder.Client.SendAsync(request);
+
+        // Assert: restaurants (stored as "Restaurants"), their category and the status line in Chinese
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var merchants = json.RootElement.GetProperty("merchants").EnumerateArray().ToList();
+        Assert.NotEmpty(merchants);
+        Assert.All(merchants, m => Assert.Equal(restaurants, m.GetProperty("category").GetString()));
+        Assert.Contains(restaurants, json.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,6 +38,9 @@ public static class MerchantNames
     /// Name and category for the n-th terminal (0-based): "{place} {kind of shop}, {town}", unique (a shop name repeats
     /// only in another town), so a person choosing a merchant can tell them apart.
     /// </summary>
+    /// <summary>The categories merchants are in (stored in English; pages translate them).</summary>
+    public static IReadOnlyList<string> CategoryNames { get; } = Categories.Select(c => c.Category).ToArray();
+
     public static (string Name, string Category) For(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
