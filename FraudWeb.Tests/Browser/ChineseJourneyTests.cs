@@ -83,18 +83,12 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         // Assert: the verdict's reasons are the stored ones, in Chinese; the time is Shanghai's, written the Chinese way
         var expectedReasons = TransactionScorer.ReadReasons(stored.Verdict!.ReasonsJson);
         var shanghai = LocalTime.In(LocalTime.Find("Asia/Shanghai"));
-        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
         string expectedTime;
         List<string> expectedChinese;
-        try
+        using (CultureScope.Use(Chinese.Culture))
         {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Chinese.Culture;
             expectedTime = shanghai.FormatSeconds(stored.TimestampUtc);
             expectedChinese = expectedReasons.Select(ReasonPhrases.Localized).ToList();
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
         }
         Assert.Equal(expectedChinese.Order(StringComparer.Ordinal), reasons.Order(StringComparer.Ordinal));
         Assert.All(reasons, r => Assert.Contains(r, c => c is >= '\u4e00' and <= '\u9fff'));

@@ -99,23 +99,16 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_Chinese_HeadingsStatusAndTimeInChinese()
     {
         // Arrange
-        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Chinese.Culture;
-        try
-        {
-            // Act
-            var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved)]).Add(t => t.Caption, "Payment history"));
+        using var chinese = CultureScope.Use(Chinese.Culture);
 
-            // Assert: the column names, the badge's words and the time as Chinese readers write it
-            var row = cut.Find("tbody tr");
-            Assert.Equal([Chinese.Of("When"), Chinese.Of("Merchant"), Chinese.Of("Card"), Chinese.Of("Amount"), Chinese.Of("Verdict")],
-                row.QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
-            Assert.Equal("2026/11/30 14:05", row.QuerySelector("a")!.TextContent);
-            Assert.Contains(Chinese.Of("Approved"), row.QuerySelector("[data-decision]")!.TextContent, StringComparison.Ordinal);
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
-        }
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved)]).Add(t => t.Caption, "Payment history"));
+
+        // Assert: the column names, the badge's words and the time as Chinese readers write it
+        var row = cut.Find("tbody tr");
+        Assert.Equal([Chinese.Of("When"), Chinese.Of("Merchant"), Chinese.Of("Card"), Chinese.Of("Amount"), Chinese.Of("Verdict")],
+            row.QuerySelectorAll("td").Select(td => td.GetAttribute("data-label")));
+        Assert.Equal("2026/11/30 14:05", row.QuerySelector("a")!.TextContent);
+        Assert.Contains(Chinese.Of("Approved"), row.QuerySelector("[data-decision]")!.TextContent, StringComparison.Ordinal);
     }
 }

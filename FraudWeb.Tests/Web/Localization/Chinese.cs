@@ -16,3 +16,16 @@ internal static class Chinese
 
     public static string Of(string englishFormat, params object[] arguments) => string.Format(Culture, Of(englishFormat), arguments);
 }
+
+/// <summary>Runs a block in a culture (format and UI language) and puts the previous one back when disposed.</summary>
+internal sealed class CultureScope : IDisposable
+{
+    private readonly CultureInfo _culture = CultureInfo.CurrentCulture;
+    private readonly CultureInfo _uiCulture = CultureInfo.CurrentUICulture;
+
+    private CultureScope(CultureInfo culture) => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
+
+    public static CultureScope Use(CultureInfo culture) => new(culture);
+
+    public void Dispose() => (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (_culture, _uiCulture);
+}

@@ -182,25 +182,16 @@ public sealed class LanguageTests(FraudWebFactory factory)
         // Arrange
         var utc = new DateTime(2026, 12, 1, 5, 7, 0, DateTimeKind.Utc);
         var shanghai = LocalTime.In(LocalTime.Find("Asia/Shanghai"));
-        var previous = CultureInfo.CurrentCulture;
 
-        try
-        {
-            // Act
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("en");
-            var english = shanghai.Format(utc);
-            CultureInfo.CurrentCulture = Chinese.Culture;
-            var chinese = shanghai.Format(utc);
+        // Act
+        string english, chinese;
+        using (CultureScope.Use(CultureInfo.GetCultureInfo("en"))) english = shanghai.Format(utc);
+        using (CultureScope.Use(Chinese.Culture)) chinese = shanghai.Format(utc);
 
-            // Assert: 13:07 in Shanghai, written as each culture writes it
-            Assert.Equal(new DateTime(2026, 12, 1, 13, 7, 0), shanghai.ToLocal(utc));
-            Assert.Equal("12/1/2026 1:07 PM", english.Replace('\u202f', ' '));
-            Assert.Equal("2026/12/1 13:07", chinese);
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = previous;
-        }
+        // Assert: 13:07 in Shanghai, written as each culture writes it
+        Assert.Equal(new DateTime(2026, 12, 1, 13, 7, 0), shanghai.ToLocal(utc));
+        Assert.Equal("12/1/2026 1:07 PM", english.Replace('\u202f', ' '));
+        Assert.Equal("2026/12/1 13:07", chinese);
     }
 
     [Theory]

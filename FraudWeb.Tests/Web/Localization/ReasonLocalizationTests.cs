@@ -9,16 +9,8 @@ public sealed class ReasonLocalizationTests
 {
     private static string InCulture(CultureInfo culture, Func<string> read)
     {
-        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        try
-        {
-            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = culture;
-            return read();
-        }
-        finally
-        {
-            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = previous;
-        }
+        using var scope = CultureScope.Use(culture);
+        return read();
     }
 
     private static VerdictReason Reason(string text) => new("amount", 1, 0.5, text);
