@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test (domain, web on SQLite and on PostgreSQL, browser) on a fresh Debian machine and ends with
-# "N passed, N failed".
+# "N passed, N failed". `./test.sh --long` runs the long resilience versions; other arguments go to `dotnet test`.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+# --long: the long versions of the resilience tests (100,000 fuzzed requests instead of 10,000).
+if [ "${1:-}" = "--long" ]; then
+  shift
+  export FRAUDWEB_FUZZ_REQUESTS=${FRAUDWEB_FUZZ_REQUESTS:-100000}
+fi
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

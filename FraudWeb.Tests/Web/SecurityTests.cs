@@ -126,6 +126,28 @@ public sealed class SecurityTests(FraudWebFactory factory)
         Assert.Contains("We couldn&#x27;t understand that request", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/Transactions/New")]
+    [InlineData("/Cards/Add")]
+    [InlineData("/Profile/Edit")]
+    public async Task Post_SignedInFormKeyOverTheLimit_Returns400Page(string url)
+    {
+        // Arrange: a field name longer than the form's key limit (found by the form fuzzer)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(holder.Client, url));
+
+        // Act
+        var response = await holder.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [new string('A', 5_000)] = "1",
+            ["__RequestVerificationToken"] = token,
+        }));
+
+        // Assert
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"{(int)response.StatusCode}: {string.Join(Environment.NewLine, factory.Logs.Entries.Where(e => e.Contains("Exception", StringComparison.Ordinal)).TakeLast(2))}");
+    }
+
     [Fact]
     public async Task Post_MalformedMultipartBody_Returns400Page()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
@@ -18,9 +19,12 @@ public sealed class HomeController : Controller
     public IActionResult Error()
     {
         // No action parameters: binding them would read the (possibly malformed) form of a re-executed request again.
+        // Asked for directly (no error being handled, no status re-executed), there is no such page.
+        var handling = HttpContext.Features.Get<IExceptionHandlerFeature>() is not null || HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
         var status = int.TryParse(RouteData.Values["code"] as string, out var code) ? code
             : Response.StatusCode >= 400 ? Response.StatusCode
-            : StatusCodes.Status500InternalServerError;
+            : handling ? StatusCodes.Status500InternalServerError
+            : StatusCodes.Status404NotFound;
         Response.StatusCode = status;
         return View("Error", ErrorViewModel.For(status, Activity.Current?.Id ?? HttpContext.TraceIdentifier));
     }

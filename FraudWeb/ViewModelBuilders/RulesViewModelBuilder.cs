@@ -136,7 +136,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
                     time.FormatDate(c.AddedUtc), Id(c.Id))));
         }
         var merchants = await db.Terminals.AsNoTracking().Matching(term, db).OrderBy(t => t.Name).ThenBy(t => t.Id).Take(SearchResults).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
-        return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, Text.Format("{0}, merchant #{1}", m.Category, Id(m.Id))));
+        return merchants.ConvertAll(m => new RuleListCandidateViewModel(Id(m.Id), m.Name, Text.Format("{0}, merchant #{1}", Text.Get(m.Category), Id(m.Id))));
     }
 
     private Task<List<RuleListRowViewModel>> ListRowsAsync(CancellationToken cancellationToken) =>

@@ -3,6 +3,8 @@ using System.Globalization;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 
 namespace FraudWeb.ViewModels.Transactions;
 
@@ -28,6 +30,8 @@ public sealed class NewTransactionViewModel
     public string? ConfirmedPayment { get; set; }
 
     /// <summary>Set when the amount must be confirmed before paying (the form is shown again with it).</summary>
+    // Shown, never posted: what the server worked out is not read back from the form.
+    [BindNever, ValidateNever]
     public Services.Transactions.AmountToConfirm? Confirmation { get; set; }
 
     public string PaymentKey => string.Create(CultureInfo.InvariantCulture, $"{CardId}:{TerminalId}:{Amount:F2}");
@@ -38,9 +42,11 @@ public sealed class NewTransactionViewModel
     [Display(Name = "Find a merchant")]
     public string? MerchantSearch { get; set; }
 
+    [BindNever, ValidateNever]
     public IReadOnlyList<CardSummaryViewModel> Cards { get; set; } = [];
 
     /// <summary>The merchants to choose from: the search's matches, or without a search the holder's recent ones.</summary>
+    [BindNever, ValidateNever]
     public MerchantChoices Merchants { get; set; } = MerchantChoices.None;
 }
 
