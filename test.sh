@@ -4,10 +4,12 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# --long: the long versions of the resilience tests (100,000 fuzzed requests instead of 10,000).
+# --long: the long versions of the resilience tests (100,000 fuzzed requests instead of 10,000; 20 kill -9 cycles
+# instead of 3).
 if [ "${1:-}" = "--long" ]; then
   shift
   export FRAUDWEB_FUZZ_REQUESTS=${FRAUDWEB_FUZZ_REQUESTS:-100000}
+  export FRAUDWEB_CRASH_CYCLES=${FRAUDWEB_CRASH_CYCLES:-20}
 fi
 
 need_apt=()
