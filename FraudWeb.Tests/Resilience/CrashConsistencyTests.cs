@@ -77,28 +77,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_NOLOGO"] = "1",
-            ["FraudWeb__DataDirectory"] = DataDirectory,
-            ["FraudWeb__PublicBaseUrl"] = "https://127.0.0.1",
-            ["AllowedHosts"] = "127.0.0.1",
-            ["Cards__FingerprintKey"] = _fingerprintKey,
-            ["Models__SigningKey"] = _signingKey,
-            ["Seed__CardHolders"] = "80",
-            ["Seed__Terminals"] = "60",
-            ["Seed__Days"] = "45",
-            ["Seed__Trees"] = "10",
-            ["Retraining__TrainInChildProcess"] = "false",
-            ["RateLimits__SignIn__PerIp"] = "100000",
-            ["RateLimits__Register__PerIp"] = "100000",
-            ["RateLimits__AddCard__PerIp"] = "100000",
-            ["RateLimits__AddCard__PerAccount"] = "100000",
-            ["RateLimits__Payment__PerIp"] = "100000",
-            ["RateLimits__Payment__PerAccount"] = "100000",
-            ["RateLimits__Api__PerAccount"] = "100000",
-        })
+        foreach (var (name, value) in TwoInstanceClusterPaths.AppProcessSettings(DataDirectory, _fingerprintKey, _signingKey))
         {
             info.Environment[name] = value;
         }

@@ -132,35 +132,18 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
     }
 
     /// <summary>The settings of instance <paramref name="instance"/>: the same for both but the data directory.</summary>
-    public Dictionary<string, string> Environment(int instance) => new()
+    public Dictionary<string, string> Environment(int instance)
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["DOTNET_NOLOGO"] = "1",
-        ["FraudWeb__DataDirectory"] = DataDirectory(instance),
-        ["FraudWeb__PublicBaseUrl"] = "https://127.0.0.1",
-        ["AllowedHosts"] = "127.0.0.1",
-        ["Cards__FingerprintKey"] = _fingerprintKey,
-        ["Models__SigningKey"] = _signingKey,
-        ["Models__ServingPollSeconds"] = "0.5",
-        ["Database__Provider"] = "Postgres",
-        ["Database__ConnectionString"] = Database,
-        ["Seed__CardHolders"] = "80",
-        ["Seed__Terminals"] = "60",
-        ["Seed__Days"] = "45",
-        ["Seed__Trees"] = "40",
-        ["Retraining__TrainInChildProcess"] = "false",
+        var settings = TwoInstanceClusterPaths.AppProcessSettings(DataDirectory(instance), _fingerprintKey, _signingKey);
+        settings["Models__ServingPollSeconds"] = "0.5";
+        settings["Database__Provider"] = "Postgres";
+        settings["Database__ConnectionString"] = Database;
+        settings["Seed__Trees"] = "40";
         // Each instance's retraining worker looks every second (the retraining test waits on it).
-        ["Retraining__PollInterval"] = "00:00:01",
-        ["Retraining__Trees"] = "20",
-        ["RateLimits__SignIn__PerIp"] = "100000",
-        ["RateLimits__SignIn__PerAccount"] = "100000",
-        ["RateLimits__Register__PerIp"] = "100000",
-        ["RateLimits__AddCard__PerIp"] = "100000",
-        ["RateLimits__AddCard__PerAccount"] = "100000",
-        ["RateLimits__Payment__PerIp"] = "100000",
-        ["RateLimits__Payment__PerAccount"] = "100000",
-        ["RateLimits__Api__PerAccount"] = "100000",
-    };
+        settings["Retraining__PollInterval"] = "00:00:01";
+        settings["Retraining__Trees"] = "20";
+        return settings;
+    }
 
     /// <summary>The confirmation link mailed to <paramref name="email"/> by whichever instance registered it.</summary>
     public async Task<string> ConfirmationLinkAsync(string email)
@@ -333,6 +316,34 @@ public static class TwoInstanceClusterPaths
     public static string Repository { get; } = Find();
 
     public static string AppDll => Path.Combine(Repository, "FraudWeb", "bin", "Release", "net10.0", "FraudWeb.dll");
+
+    /// <summary>
+    /// The environment of the built app run as a process by a test: Production, its own data directory and keys, a
+    /// small seeded history, training in process, and rate limits far above what the test sends.
+    /// </summary>
+    public static Dictionary<string, string> AppProcessSettings(string dataDirectory, string fingerprintKey, string signingKey) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_NOLOGO"] = "1",
+        ["FraudWeb__DataDirectory"] = dataDirectory,
+        ["FraudWeb__PublicBaseUrl"] = "https://127.0.0.1",
+        ["AllowedHosts"] = "127.0.0.1",
+        ["Cards__FingerprintKey"] = fingerprintKey,
+        ["Models__SigningKey"] = signingKey,
+        ["Seed__CardHolders"] = "80",
+        ["Seed__Terminals"] = "60",
+        ["Seed__Days"] = "45",
+        ["Seed__Trees"] = "10",
+        ["Retraining__TrainInChildProcess"] = "false",
+        ["RateLimits__SignIn__PerIp"] = "100000",
+        ["RateLimits__SignIn__PerAccount"] = "100000",
+        ["RateLimits__Register__PerIp"] = "100000",
+        ["RateLimits__AddCard__PerIp"] = "100000",
+        ["RateLimits__AddCard__PerAccount"] = "100000",
+        ["RateLimits__Payment__PerIp"] = "100000",
+        ["RateLimits__Payment__PerAccount"] = "100000",
+        ["RateLimits__Api__PerAccount"] = "100000",
+    };
 
     private static string Find()
     {
