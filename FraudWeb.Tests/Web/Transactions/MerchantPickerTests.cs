@@ -191,6 +191,21 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.Contains(restaurants, json.RootElement.GetProperty("status").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/Transactions/Merchants?search=%00")]
+    [InlineData("/Transactions/New?merchantSearch=caf%00e")]
+    public async Task Search_NulCharacter_BadRequestNotAServerError(string url)
+    {
+        // Arrange (found by the form fuzzer on PostgreSQL, which cannot compare text holding U+0000)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.Client.GetAsync(new Uri(url, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task Merchants_Anonymous_IsNotAnswered()
     {
