@@ -42,6 +42,9 @@ public sealed partial class ResourceCoverageTests
     [GeneratedRegex(@"\bText\.(?:Get|Format)\(\s*" + Literal)]
     private static partial Regex TextCall();
 
+    [GeneratedRegex(@"\bText\.InContext\(\s*" + Literal + @"\s*,\s*" + Literal)]
+    private static partial Regex ContextCall();
+
     [GeneratedRegex(@"\b(?:ErrorMessage|Display\(\s*Name|Prompt)\s*=\s*" + Literal)]
     private static partial Regex AnnotationText();
 
@@ -67,6 +70,16 @@ public sealed partial class ResourceCoverageTests
             foreach (var match in patterns.SelectMany(p => p.Matches(text)))
             {
                 keys.TryAdd(Unescape(match.Groups[1].Value), file);
+            }
+        }
+        // A word in context has its own key, or else the plain word's translation serves.
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        foreach (var (file, text) in Sources())
+        {
+            foreach (Match match in ContextCall().Matches(text))
+            {
+                var inContext = $"{Unescape(match.Groups[1].Value)}|{Unescape(match.Groups[2].Value)}";
+                keys.TryAdd(chinese.ContainsKey(inContext) ? inContext : Unescape(match.Groups[2].Value), file);
             }
         }
         foreach (var template in ReasonPhrases.Templates) keys.TryAdd(template, nameof(ReasonPhrases));
@@ -112,10 +125,46 @@ public sealed partial class ResourceCoverageTests
         static string Quoted(string key) => "\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
         // Act
-        var unused = chinese.Keys.Where(k => !ReasonPhrases.Templates.Contains(k) && !sources.Contains(Quoted(k), StringComparison.Ordinal)).ToList();
+        // A word in context ("rule|review") is used where its word is.
+        static string Word(string key) => key.Contains('|', StringComparison.Ordinal) ? key[(key.IndexOf('|', StringComparison.Ordinal) + 1)..] : key;
+        var unused = chinese.Keys.Where(k => !ReasonPhrases.Templates.Contains(k) && !sources.Contains(Quoted(Word(k)), StringComparison.Ordinal)).ToList();
 
         // Assert
         Assert.True(unused.Count == 0, "Translations nothing uses: " + string.Join(" | ", unused));
+    }
+
+    [Fact]
+    public void SharedResource_BuiltApp_AnswersEveryKeyWithItsOwnTranslation()
+    {
+        // Arrange: the resource compiler drops a key that differs from another only in case ("Review", "review")
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        var manager = new System.Resources.ResourceManager("FraudWeb.Resources.SharedResource", typeof(FraudWeb.Resources.SharedResource).Assembly);
+        using var built = manager.GetResourceSet(Chinese.Culture, createIfNotExists: true, tryParents: false)!;
+
+        // Act
+        var wrong = chinese.Where(e => built.GetString(e.Key) != e.Value)
+            .Select(e => $"\"{e.Key}\" -> \"{built.GetString(e.Key)}\", not \"{e.Value}\"").ToList();
+
+        // Assert
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    [Theory]
+    [InlineData("zh-CN", "rule", "review", "审核", "待审核")]
+    [InlineData("zh-CN", "report", "not me", "非本人交易", "非本人交易")]
+    [InlineData("en", "rule", "review", "review", "Review")]
+    public void InContext_WordBesideItsCapitalisedTwin_EachHasItsOwnText(string culture, string context, string word, string expected, string twin)
+    {
+        // Arrange
+        using var scope = CultureScope.Use(System.Globalization.CultureInfo.GetCultureInfo(culture));
+
+        // Act
+        var inContext = FraudWeb.Infrastructure.Localization.Text.InContext(context, word);
+        var capitalised = FraudWeb.Infrastructure.Localization.Text.Get(System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(word[..1]) + word[1..]);
+
+        // Assert
+        Assert.Equal(expected, inContext);
+        Assert.Equal(twin, capitalised);
     }
 
     [Fact]

@@ -20,6 +20,18 @@ public static class Text
     /// <summary>The text for <paramref name="english"/> in the current UI culture (the English itself when untranslated).</summary>
     public static string Get(string english) => Shared[english].Value;
 
+    /// <summary>
+    /// A word whose translation depends on where it stands (gettext's message context): the key is
+    /// "<paramref name="context"/>|<paramref name="english"/>", falling back to the plain word's translation, then to
+    /// the English. Resource names are unique regardless of case, so a lower-case word beside its capitalised twin
+    /// ("review" in a rule, "Review" as a verdict) needs its own key.
+    /// </summary>
+    public static string InContext(string context, string english)
+    {
+        var inContext = Shared[$"{context}|{english}"];
+        return inContext.ResourceNotFound ? Get(english) : inContext.Value;
+    }
+
     /// <summary>A translated format filled with the arguments in the current culture.</summary>
     public static string Format(string englishFormat, params object?[] arguments) =>
         string.Format(CultureInfo.CurrentCulture, Get(englishFormat), arguments);

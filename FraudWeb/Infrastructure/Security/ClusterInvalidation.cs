@@ -7,15 +7,19 @@ namespace FraudWeb.Infrastructure.Security;
 
 /// <summary>
 /// Tells the other instances to forget a cached entry (a user's security stamp, an API key) once a change has
-/// committed, through PostgreSQL's LISTEN/NOTIFY: each instance holds one listening connection. Delivery takes
-/// milliseconds; a listener that lost its connection forgets everything on reconnecting, since it may have missed
-/// messages. SQLite runs one instance, so there nothing is sent and nothing is received.
+/// committed, through PostgreSQL's LISTEN/NOTIFY: each instance holds one listening connection. The change's request
+/// waits until the message is sent, so the other instances hear of it before the person who made the change hears it
+/// is done (delivery itself takes well under a millisecond); a listener that lost its connection forgets everything
+/// on reconnecting, since it may have missed messages. SQLite runs one instance: nothing is sent or received there.
 /// </summary>
 public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> database, ILogger<ClusterInvalidation> logger) : BackgroundService
 {
     public const string Channel = "fraudweb_invalidate";
     private readonly string _instance = Guid.NewGuid().ToString("N");
-    private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    // How long a change's request waits for its message to go out when PostgreSQL is slow or down.
+    private static readonly TimeSpan SendWait = TimeSpan.FromSeconds(3);
+    private readonly Channel<(string Message, TaskCompletionSource Sent)> _outbox =
+        System.Threading.Channels.Channel.CreateUnbounded<(string, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>A message from another instance: its kind and key (null: everything of that kind).</summary>
     public event Action<string, string?>? Received;
@@ -25,11 +29,17 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
 
     private bool Enabled => DataServiceCollectionExtensions.ProviderOf(database.Value) == DatabaseProvider.Postgres;
 
-    /// <summary>Queues the message for the other instances (never blocks the caller; sent in order).</summary>
-    public void Publish(string kind, string? key)
+    /// <summary>
+    /// Sends the message to the other instances (in order) and completes once it has gone out, or failed, or after
+    /// a few seconds; it never throws, since the change it reports has already committed.
+    /// </summary>
+    public async Task PublishAsync(string kind, string? key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
-        if (Enabled) _outbox.Writer.TryWrite($"{_instance}|{kind}|{key}");
+        if (!Enabled) return;
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_outbox.Writer.TryWrite(($"{_instance}|{kind}|{key}", sent))) return;
+        await sent.Task.WaitAsync(SendWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -71,7 +81,7 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
         var connectionString = DataServiceCollectionExtensions.PostgresConnectionString(database.Value);
         try
         {
-            await foreach (var message in _outbox.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (message, sent) in _outbox.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
@@ -86,6 +96,10 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
                 {
                     // The other instances keep their entry until it expires (stamps: the next change; keys: 30 s).
                     LogSendFailed(logger, ex);
+                }
+                finally
+                {
+                    sent.TrySetResult();
                 }
             }
         }

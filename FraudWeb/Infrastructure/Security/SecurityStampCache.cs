@@ -52,20 +52,20 @@ public sealed class SecurityStampCache
         }
     }
 
-    /// <summary>Forgets the users' stamps here and on every other instance.</summary>
-    public void Forget(IEnumerable<string> userIds)
+    /// <summary>Forgets the users' stamps here, and completes once every other instance has been told.</summary>
+    public Task ForgetAsync(IEnumerable<string> userIds)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var ids = userIds.ToList();
         ForgetHere(ids);
-        foreach (var id in ids) _cluster.Publish(Kind, id);
+        return Task.WhenAll(ids.Select(id => _cluster.PublishAsync(Kind, id)));
     }
 
     /// <summary>After a bulk change of stamps (a role's permissions renew every member's), here and everywhere.</summary>
-    public void ForgetAll()
+    public Task ForgetAllAsync()
     {
         ForgetAllHere();
-        _cluster.Publish(Kind, null);
+        return _cluster.PublishAsync(Kind, null);
     }
 
     private void ForgetHere(IEnumerable<string> userIds)
@@ -110,26 +110,32 @@ public sealed class SecurityStampChangeInterceptor(SecurityStampCache cache) : S
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        FlushUnlessInTransaction(eventData);
+        // Synchronous saves (none in the app's own paths) do not wait for the other instances to be told.
+        _ = FlushUnlessInTransaction(eventData);
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        FlushUnlessInTransaction(eventData);
-        return ValueTask.FromResult(result);
+        await FlushUnlessInTransaction(eventData);
+        return result;
     }
 
-    /// <summary>The transaction that held the change has ended (committed or not: forgetting more is harmless).</summary>
-    public void TransactionEnded(DbContext? context)
+    /// <summary>
+    /// The transaction that held the change has ended (committed or not: forgetting more is harmless); completes once
+    /// the other instances have been told, so the request that made the change answers only after that.
+    /// </summary>
+    public Task TransactionEnded(DbContext? context)
     {
-        if (context is null || !_pending.TryGetValue(context, out var ids)) return;
+        if (context is null || !_pending.TryGetValue(context, out var ids)) return Task.CompletedTask;
+        List<string> forgotten;
         lock (ids)
         {
-            if (ids.Count == 0) return;
-            cache.Forget(ids);
+            if (ids.Count == 0) return Task.CompletedTask;
+            forgotten = [.. ids];
             ids.Clear();
         }
+        return cache.ForgetAsync(forgotten);
     }
 
     private void Collect(DbContextEventData eventData)
@@ -143,28 +149,20 @@ public sealed class SecurityStampChangeInterceptor(SecurityStampCache cache) : S
         lock (ids) ids.UnionWith(changed);
     }
 
-    private void FlushUnlessInTransaction(DbContextEventData eventData)
-    {
-        if (eventData.Context is { } context && context.Database.CurrentTransaction is null) TransactionEnded(context);
-    }
+    private Task FlushUnlessInTransaction(DbContextEventData eventData) =>
+        eventData.Context is { } context && context.Database.CurrentTransaction is null ? TransactionEnded(context) : Task.CompletedTask;
 }
 
 /// <summary>Tells <see cref="SecurityStampChangeInterceptor"/> when a transaction ends.</summary>
 public sealed class SecurityStampTransactionInterceptor(SecurityStampChangeInterceptor changes) : DbTransactionInterceptor
 {
-    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => changes.TransactionEnded(eventData?.Context);
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => _ = changes.TransactionEnded(eventData?.Context);
 
-    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
         changes.TransactionEnded(eventData?.Context);
-        return Task.CompletedTask;
-    }
 
-    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => changes.TransactionEnded(eventData?.Context);
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => _ = changes.TransactionEnded(eventData?.Context);
 
-    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
         changes.TransactionEnded(eventData?.Context);
-        return Task.CompletedTask;
-    }
 }

@@ -135,7 +135,7 @@ public sealed partial class AccountService(
         // Mails speak the language of the request that sends them; links are whole fragments so word order can change.
         var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone tried to register a FraudWeb account with this address, which already has one.")} " +
                    Text.Format("If it was you, {0}, or {1} if you have forgotten it.",
-                       Link(links.SignIn, Text.Get("sign in")), Link(links.ForgotPassword, Text.Get("choose a new password"))) + "</p>" +
+                       Link(links.SignIn, Text.InContext("link", "sign in")), Link(links.ForgotPassword, Text.InContext("link", "choose a new password"))) + "</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: nothing has changed.")}</p>";
         await email.SendEmailAsync(existing.Email, Text.Get("You already have a FraudWeb account"), body, cancellationToken);
     }
@@ -207,7 +207,7 @@ public sealed partial class AccountService(
         var encoded = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         var url = resetUrl(user.Email, encoded);
         var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone asked to reset the password of your FraudWeb account.")} " +
-                   $"{Text.Format("If it was you, {0}.", Link(url, Text.Get("choose a new password")))}</p>" +
+                   $"{Text.Format("If it was you, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: your password stays as it is.")}</p>";
         await email.SendEmailAsync(user.Email, Text.Get("Reset your FraudWeb password"), body, cancellationToken);
     }

@@ -47,7 +47,7 @@ public sealed class AdminRoleService(
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.SecurityStamp, stamp).SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // A bulk update bypasses the change tracker, so the stamp cache is told here, after the commit.
-        stamps.ForgetAll();
+        await stamps.ForgetAllAsync();
         db.ChangeTracker.Clear();
         return Result.Ok;
     }

@@ -58,10 +58,10 @@ public sealed class ApiKeyCache
         _entries[hash] = entry;
     }
 
-    /// <summary>Forgets the key here and on every other instance.</summary>
-    public void Forget(string hash)
+    /// <summary>Forgets the key here, and completes once every other instance has been told.</summary>
+    public Task ForgetAsync(string hash)
     {
         _entries.TryRemove(hash, out _);
-        _cluster.Publish(Kind, hash);
+        return _cluster.PublishAsync(Kind, hash);
     }
 }

@@ -101,7 +101,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
             new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        cache.Forget(key.Hash);
+        await cache.ForgetAsync(key.Hash);
         return Result.Ok;
     }
 

@@ -62,10 +62,10 @@ public sealed partial class RuleBookCache : IDisposable
     }
 
     /// <summary>After a committed change: reload here on next use, and tell the other instances.</summary>
-    public void Changed()
+    public Task ChangedAsync()
     {
         Forget();
-        _cluster.Publish(Kind, null);
+        return _cluster.PublishAsync(Kind, null);
     }
 
     private void Forget() => Interlocked.Increment(ref _generation);

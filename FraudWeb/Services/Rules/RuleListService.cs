@@ -45,7 +45,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
             new { list.Name, Kind = list.Kind.ToString(), Purpose = list.Purpose.ToString() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        cache.Changed();
+        await cache.ChangedAsync();
         return Result.Success(list.Id);
     }
 
@@ -82,7 +82,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null, new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        cache.Changed();
+        await cache.ChangedAsync();
         return Result.Ok;
     }
 
@@ -100,7 +100,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId }, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        cache.Changed();
+        await cache.ChangedAsync();
         return Result.Ok;
     }
 

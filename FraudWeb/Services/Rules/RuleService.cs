@@ -48,7 +48,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
 
     private static object Phrase(object value) => value switch
     {
-        RulePhrase phrase => Text.Get(phrase.English),
+        RulePhrase phrase => Text.InContext("rule", phrase.English),
         RulePhraseList { Items.Count: > 0 } list => Alternatives(list.Items),
         _ => value,
     };
@@ -148,7 +148,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         }
-        cache.Changed();
+        await cache.ChangedAsync();
         return Result.Ok;
     }
 

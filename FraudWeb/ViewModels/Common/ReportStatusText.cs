@@ -9,7 +9,7 @@ public static class ReportStatusText
     {
         ArgumentNullException.ThrowIfNull(report);
         var parts = report.Split(": ");
-        var said = parts[0] switch { "NotMe" => Text.Get("not me"), "ThisWasMe" => Text.Get("this was me"), _ => parts[0] };
+        var said = parts[0] switch { "NotMe" => Text.InContext("report", "not me"), "ThisWasMe" => Text.InContext("report", "this was me"), _ => parts[0] };
         if (parts.Length < 2) return Text.Format("You reported: {0}", said);
         return parts[1] switch
         {

@@ -12,7 +12,7 @@ public static class RuleTexts
     public static string ActionText(RuleAction action) => action switch
     {
         RuleAction.Allow => Text.Get("allow"),
-        RuleAction.Review => Text.Get("review"),
+        RuleAction.Review => Text.InContext("rule", "review"),
         RuleAction.Block => Text.Get("block"),
         _ => action.ToString().ToLowerInvariant(),
     };
