@@ -7,6 +7,7 @@
 #   PROVIDER=postgres INSTANCES=2 bench/load.sh   on a throwaway PostgreSQL cluster (its defaults: fsync and
 #                                   synchronous_commit on), one or two instances (two: behind nginx, round-robin)
 #   ROWS=payments ANCHOR=none bench/load.sh        only the payment rows, no anchor (bench/scaleout.sh runs these)
+#   SOAK_MINUTES=30 bench/load.sh                  the soak instead of the rows: steady paced load, RSS/fds/p99 per window
 # The app runs as deployed: Production, a fresh data directory, plain HTTP behind a TLS proxy (the requests carry
 # X-Forwarded-Proto: https from loopback, a trusted proxy), SQLite in WAL mode with synchronous=FULL.
 # Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
@@ -116,6 +117,62 @@ echo "== $HOLDERS card holders (and their API keys) through the forms" >&2
 if [ "${HOLD:-0}" = 1 ]; then
   echo "app pid $app_pid at $base; e.g. wrk -t2 -c64 -d10s --latency -s $OUT/pay.lua $base (or api_pay.lua); Ctrl-C stops it" >&2
   wait "$app_pid"
+fi
+
+if [ -n "${SOAK_MINUTES:-}" ]; then
+  # Soak (issue 16): a steady moderate load for SOAK_MINUTES, in windows of SOAK_WINDOW seconds: API payments and
+  # profile reads on 2 connections each, every connection pausing SOAK_DELAY_MS between requests (wrk's delay()).
+  # After each window: the app's RSS, open file descriptors and threads, and each scenario's p99 and errors.
+  window="${SOAK_WINDOW:-60}"; pause="${SOAK_DELAY_MS:-10}"
+  for script in api_pay profile; do
+    printf 'dofile("%s")\nfunction delay() return %s end\n' "$OUT/$script.lua" "$pause" >"$OUT/soak_$script.lua"
+  done
+  soak="$OUT/soak.tsv"; : >"$soak"
+  windows=$(( (SOAK_MINUTES * 60 + window - 1) / window ))
+  echo "== soak: $SOAK_MINUTES min, $windows windows of ${window}s, ${pause} ms pauses" >&2
+  for i in $(seq 1 "$windows"); do
+    wrk -t1 -c2 -d"${window}s" --latency -s "$OUT/soak_api_pay.lua" "$base" >"$OUT/soak-api-$i.txt" & w1=$!
+    wrk -t1 -c2 -d"${window}s" --latency -s "$OUT/soak_profile.lua" "$base" >"$OUT/soak-profile-$i.txt" & w2=$!
+    wait "$w1" "$w2"
+    kill -0 "$app_pid" 2>/dev/null || { echo "the app died during the soak; see $OUT/app.log" >&2; exit 1; }
+    printf '%s\t%s\t%s\t%s\n' "$i" "$(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status")" \
+      "$(ls "/proc/$app_pid/fd" | wc -l)" "$(awk '/Threads/ {print $2}' "/proc/$app_pid/status")" >>"$soak"
+    echo "   window $i/$windows done" >&2
+  done
+  errors=$(grep -ciE '^(fail|crit):|"LogLevel":"(Error|Critical)"' "$OUT/app.log" || true)
+  "$PY" - "$OUT" "$soak" "$window" "$errors" <<'PYEOF'
+import re, sys
+out, soak, window, log_errors = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+def parse(path):
+    text = open(path).read()
+    status = re.search(r"STATUS ok=(\d+) refused=(\d+) other=(\d+)", text)
+    non = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return dict(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+                p99=ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)),
+                other=int(status.group(3)) if status else (int(non.group(1)) if non else 0),
+                socket=sum(map(int, sock.groups())) if sock else 0)
+rows = []
+print(f"\nSoak: {window}s windows (API payments and profile reads, 2 connections each, paced)")
+print(f"{'window':>6s} {'RSS MiB':>8s} {'fds':>5s} {'threads':>7s} {'pay/s':>7s} {'pay p99':>8s} {'read/s':>7s} {'read p99':>8s} {'errors':>6s}")
+for line in open(soak):
+    i, rss, fds, threads = line.split()
+    api, profile = parse(f"{out}/soak-api-{i}.txt"), parse(f"{out}/soak-profile-{i}.txt")
+    errors = api["other"] + api["socket"] + profile["other"] + profile["socket"]
+    rows.append((int(rss) / 1024, int(fds), int(threads), api["p99"], profile["p99"], errors))
+    print(f"{i:>6s} {int(rss)/1024:8.0f} {fds:>5s} {threads:>7s} {api['rps']:7.0f} {api['p99']:8.2f} {profile['rps']:7.0f} {profile['p99']:8.2f} {errors:6d}")
+half = max(1, len(rows) // 2)
+first, second = rows[:half], rows[half:] or rows[:half]
+mean = lambda xs: sum(xs) / len(xs)
+print(f"RSS: first window {rows[0][0]:.0f} MiB, first half mean {mean([r[0] for r in first]):.0f}, second half mean {mean([r[0] for r in second]):.0f}, last {rows[-1][0]:.0f}, max {max(r[0] for r in rows):.0f}")
+print(f"file descriptors: first {rows[0][1]}, last {rows[-1][1]}, max {max(r[1] for r in rows)}; threads: first {rows[0][2]}, last {rows[-1][2]}")
+print(f"p99 payments: first half mean {mean([r[3] for r in first]):.2f} ms, second half {mean([r[3] for r in second]):.2f} ms; reads: {mean([r[4] for r in first]):.2f} / {mean([r[4] for r in second]):.2f} ms")
+print(f"request errors (5xx/other statuses/socket): {sum(r[5] for r in rows)}; errors in the app's log: {log_errors}")
+PYEOF
+  exit 0
 fi
 
 results="$OUT/results.tsv"

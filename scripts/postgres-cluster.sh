@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster (Debian's postgresql package) for the tests and benchmarks, in a directory of its own.
 #   scripts/postgres-cluster.sh start DIR [postgres settings...]   prints the superuser connection string
 #   scripts/postgres-cluster.sh stop DIR                           stops it and deletes DIR
+#   scripts/postgres-cluster.sh kill DIR                           stops it at once (as a crash would), keeps DIR
+#   scripts/postgres-cluster.sh resume DIR                         starts a killed or stopped cluster again, same port
 # As root, the cluster runs as the package's postgres user (initdb refuses root).
 set -euo pipefail
 command=${1:?start or stop}; dir=${2:?directory}; shift 2
@@ -21,14 +23,25 @@ case $command in
     if [ -z "$port" ]; then echo "No free port for PostgreSQL." >&2; exit 1; fi
     as_owner "$pg_bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $*" start >/dev/null \
+    # Kept for resume: the same port and settings, so clients' connection strings stay valid.
+    options="-p $port -k $dir -c listen_addresses=127.0.0.1 $*"
+    printf '%s\n' "$options" >"$dir/server.options"
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "Host=127.0.0.1;Port=$port;Username=postgres"
+    ;;
+  kill)
+    # Immediate mode: every backend ends at once and clients' connections break, as when the server crashes.
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
+  resume)
+    if [ ! -f "$dir/server.options" ]; then echo "No cluster started by this script in $dir." >&2; exit 1; fi
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$(cat "$dir/server.options")" start >/dev/null \
+      || { tail -n 20 "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
     if [ -d "$dir/data" ]; then as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
-  *) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|kill|resume DIR" >&2; exit 2 ;;
 esac

@@ -13,10 +13,14 @@ public enum ModelStatus
 
 /// <summary>
 /// A trained model file registered for serving. At most one version is <see cref="ModelStatus.Serving"/>: promoting one
-/// retires the one serving before (and a unique filtered index on Status stops two processes doing it at once).
+/// retires the one serving before (and a unique filtered index on Status stops two processes doing it at once). A
+/// version whose file turned out missing or corrupt is marked unusable, with the reason: it never serves again.
 /// </summary>
 public class ModelVersion
 {
+    /// <summary>Longer reasons (an exception's message listing every feature) are cut to this.</summary>
+    public const int UnusableReasonMaxLength = 500;
+
     private ModelVersion()
     {
         Version = FileName = MetricsJson = "";
@@ -40,8 +44,12 @@ public class ModelVersion
     /// <summary>Label counts (confirmed fraud / legitimate, matured legitimate, excluded) as JSON.</summary>
     public string? LabelsJson { get; private set; }
     public string? DecisionReason { get; private set; }
+    /// <summary>Why its model cannot serve ("The model file is missing.", ...), in English as recorded; null while usable.</summary>
+    public string? UnusableReason { get; private set; }
+    public DateTime? UnusableSinceUtc { get; private set; }
 
     public bool IsServing => Status == ModelStatus.Serving;
+    public bool IsUsable => UnusableReason is null;
 
     public static ModelVersion Register(string version, string fileName, DateTime createdUtc, int trainingRows, int trainingFrauds, string metricsJson)
     {
@@ -70,14 +78,16 @@ public class ModelVersion
 
     /// <summary>
     /// Serves this version in place of <paramref name="serving"/> (the one serving now, null when none), which is
-    /// retired. Any version not serving may be promoted: a rejected challenger by an administrator, a retired one by
-    /// rollback; whether its file can still serve is the caller's check.
+    /// retired. Any usable version not serving may be promoted: a rejected challenger by an administrator, a retired
+    /// one by rollback; whether its file can still serve is the caller's check (a failed one is marked unusable).
     /// </summary>
     public void Promote(ModelVersion? serving, DateTime nowUtc)
     {
         // The same row read twice (a stale copy of this version while it already serves) is refused too.
         if (IsServing || (serving is not null && (ReferenceEquals(serving, this) || (Id != 0 && serving.Id == Id))))
             throw new DomainException("This version is already serving.", DomainErrorCode.StateChanged);
+        // Its file was found missing or corrupt: serving it would leave payments without a model.
+        if (!IsUsable) throw new DomainException("This version is marked unusable and cannot serve.", DomainErrorCode.StateChanged);
         if (serving is not null)
         {
             if (!serving.IsServing) throw new DomainException("The version to replace is not the serving one.", DomainErrorCode.StateChanged);
@@ -92,6 +102,21 @@ public class ModelVersion
     {
         if (!IsServing) throw new DomainException("Only the serving version can be retired.", DomainErrorCode.StateChanged);
         Status = ModelStatus.Retired;
+    }
+
+    /// <summary>
+    /// Records why this version's model cannot serve (its file is missing or corrupt). A serving version is retired at
+    /// the same time, so the registry never names an unusable version as serving. Marking again keeps the first reason
+    /// and time: several instances (or polls) may find the same shared file bad.
+    /// </summary>
+    public void MarkUnusable(string reason, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!IsUsable) return;
+        if (IsServing) Retire();
+        var trimmed = reason.Trim();
+        UnusableReason = trimmed.Length <= UnusableReasonMaxLength ? trimmed : string.Concat(trimmed.AsSpan(0, UnusableReasonMaxLength - 1), "…");
+        UnusableSinceUtc = nowUtc;
     }
 
     /// <summary>A new challenger lost against the serving model: kept with its metrics, never served.</summary>

@@ -105,8 +105,8 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await SignInAsync(page, adminEmail, FraudWebFactory.Password);
         var runId = await host.Factory.QueryAsync(async db =>
         {
-            var run = RetrainingRun.Queue(RetrainingTrigger.Manual, null, DateTime.UtcNow, 0);
-            run.Start(DateTime.UtcNow);
+            var run = RetrainingRun.Queue(RetrainingTrigger.Manual, null, host.Factory.Clock.UtcNow, 0);
+            run.Start(host.Factory.Clock.UtcNow);
             db.RetrainingRuns.Add(run);
             await db.SaveChangesAsync();
             return run.Id;
@@ -119,7 +119,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await host.Factory.QueryAsync(async db =>
         {
             var run = await db.RetrainingRuns.FirstAsync(r => r.Id == runId);
-            run.Fail("stopped by the test", DateTime.UtcNow);
+            run.Fail("stopped by the test", host.Factory.Clock.UtcNow);
             return await db.SaveChangesAsync();
         });
 
@@ -140,7 +140,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         var email = host.Factory.NewEmail();
         await using var scope = host.Factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = host.Factory.Clock.UtcNow };
         Assert.True((await users.CreateAsync(user, FraudWebFactory.Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, Roles.Admin)).Succeeded);
         return email;

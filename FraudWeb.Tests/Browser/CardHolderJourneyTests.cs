@@ -59,7 +59,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Card number").FillAsync(string.Join(' ', card.Chunk(4).Select(c => new string(c))));
         await page.GetByLabel("Name on card").FillAsync("GRACE HOPPER");
         await page.GetByLabel("Expiry month").SelectOptionAsync("11");
-        await page.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Expiry year").FillAsync((host.Factory.Clock.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Credit limit").SelectOptionAsync("20000");
         await Shot(page, "03-add-card");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();

@@ -60,7 +60,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByLabel(Zh("Card number")).FillAsync(card);
         await page.GetByLabel(Zh("Name on card")).FillAsync("LI HUA");
         await page.GetByLabel(Zh("Expiry month")).SelectOptionAsync("11");
-        await page.GetByLabel(Zh("Expiry year")).FillAsync((DateTime.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel(Zh("Expiry year")).FillAsync((host.Factory.Clock.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Add card") }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/Profile$"));
         await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");

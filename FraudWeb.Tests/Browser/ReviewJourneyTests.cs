@@ -213,7 +213,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         var email = factory.NewEmail();
         await using var scope = factory.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = factory.Clock.UtcNow };
         Assert.True((await users.CreateAsync(user, FraudWebFactory.Password)).Succeeded);
         Assert.True((await users.AddToRolesAsync(user, roles.Length == 0 ? [Roles.Analyst] : roles)).Succeeded);
         return email;
@@ -245,7 +245,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Card number").FillAsync(card);
         await page.GetByLabel("Name on card").FillAsync("ADA LOVELACE");
         await page.GetByLabel("Expiry month").SelectOptionAsync("11");
-        await page.GetByLabel("Expiry year").FillAsync((DateTime.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
+        await page.GetByLabel("Expiry year").FillAsync((factory.Clock.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Credit limit").SelectOptionAsync(CreditLimit.ToString("0", CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
         await AtAsync(page, new Regex("/Profile$"), "the profile after adding a card");

@@ -188,8 +188,11 @@ public sealed class ModelCliTests : IDisposable
         Assert.Equal(0, evaluate.Code);
         var evaluated = Json(evaluate.Out);
         Assert.InRange(evaluated.GetProperty("auc").GetDouble(), 0.6, 1.0);
-        Assert.InRange(evaluated.GetProperty("ap").GetDouble(), 0.0, 1.0);
-        Assert.InRange(evaluated.GetProperty("cp100").GetDouble(), 0.0, 1.0);
+        // Better than a random ranking, whose average precision is the share of frauds; card precision is reported
+        // (Evaluate_ScoresOut_OneRowPerTestTransactionMatchingTheMetrics recomputes both from the scores).
+        var fraudShare = (double)evaluated.GetProperty("frauds").GetInt32() / evaluated.GetProperty("rows").GetInt32();
+        Assert.InRange(evaluated.GetProperty("ap").GetDouble(), fraudShare, 1.0);
+        Assert.Equal(JsonValueKind.Number, evaluated.GetProperty("cp100").ValueKind);
         // Some frauds among the evaluated rows, never all of them (the simulator's fraud rate is below 1%).
         Assert.InRange(evaluated.GetProperty("frauds").GetInt32(), 1, evaluated.GetProperty("rows").GetInt32() / 10);
     }
@@ -234,6 +237,10 @@ public sealed class ModelCliTests : IDisposable
         var scores = rows.Select(r => double.Parse(r[4], CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(evaluated.GetProperty("frauds").GetInt32(), labels.Count(l => l));
         Assert.Equal(evaluated.GetProperty("auc").GetDouble(), Math.Round(Metrics.AucRoc(scores, labels), 6));
+        Assert.Equal(evaluated.GetProperty("ap").GetDouble(), Math.Round(Metrics.AveragePrecision(scores, labels), 6));
+        var days = rows.Select(r => int.Parse(r[1], CultureInfo.InvariantCulture)).ToArray();
+        var cards = rows.Select(r => long.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(evaluated.GetProperty("cp100").GetDouble(), Math.Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100), 6));
     }
 
     [Fact]

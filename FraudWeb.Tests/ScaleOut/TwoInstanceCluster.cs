@@ -16,6 +16,9 @@ namespace FraudWeb.Tests.ScaleOut;
 /// </summary>
 public sealed partial class TwoInstanceCluster : IAsyncLifetime
 {
+    /// <summary>Tries at starting a process on a port chosen free beforehand (another process may take it meanwhile).</summary>
+    private const int StartAttempts = 3;
+
     private static readonly string Repository = FindRepository();
     private readonly string _root = Path.Combine(Path.GetTempPath(), "fraudweb-cluster", Guid.NewGuid().ToString("N"));
     private readonly Process?[] _instances = new Process?[2];
@@ -25,7 +28,7 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
     private Process? _nginx;
 
     public string Database { get; private set; } = "";
-    public int ProxyPort { get; } = FreePort();
+    public int ProxyPort { get; private set; } = FreePort();
     public Uri ProxyAddress => new($"http://127.0.0.1:{ProxyPort}");
 
     /// <summary>The upstream address nginx reports for instance 0 or 1.</summary>
@@ -54,7 +57,27 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
     public PostgresFraudDbContext Db() =>
         new(new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql(Database).Options);
 
+    /// <summary>
+    /// Starts instance <paramref name="instance"/> and waits until it is healthy. Its port is chosen free beforehand
+    /// and only bound by the child process later, so another process may take it in between: on the first start
+    /// (before nginx knows the port) a bind failure is retried on a new port, up to <see cref="StartAttempts"/> times.
+    /// A restart after <see cref="Kill"/> keeps its port, as nginx sends to it.
+    /// </summary>
     public async Task StartInstanceAsync(int instance)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartInstanceAsync(instance) is not { } bindFailure) return;
+            if (_nginx is not null || attempt == StartAttempts)
+            {
+                throw new InvalidOperationException($"Instance {instance} could not bind port {_ports[instance]} (attempt {attempt}): {bindFailure}");
+            }
+            _ports[instance] = FreePort();
+        }
+    }
+
+    /// <summary>Null once healthy; the process's last output when it stopped because its port was taken; throws on anything else.</summary>
+    private async Task<string?> TryStartInstanceAsync(int instance)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -72,17 +95,31 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         foreach (var (name, value) in Environment(instance)) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         var log = Path.Combine(_root, $"instance{instance}.log");
-        _ = CopyAsync(process.StandardOutput, log);
-        _ = CopyAsync(process.StandardError, log + ".err");
+        var copying = Task.WhenAll(CopyAsync(process.StandardOutput, log), CopyAsync(process.StandardError, log + ".err"));
         _instances[instance] = process;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (DateTime.UtcNow < deadline)
         {
-            if (process.HasExited) throw new InvalidOperationException($"Instance {instance} stopped: {await TailAsync(log + ".err")} {await TailAsync(log)}");
+            if (process.HasExited)
+            {
+                // Its last lines are still on their way through the pipes: the copies end at end of stream.
+                try
+                {
+                    await copying.WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (TimeoutException)
+                {
+                    // Read what has arrived.
+                }
+                var output = $"{await TailAsync(log + ".err")} {await TailAsync(log)}";
+                // Kestrel: "Failed to bind to address http://127.0.0.1:NNNN: address already in use."
+                if (output.Contains($":{_ports[instance]}: address already in use", StringComparison.OrdinalIgnoreCase)) return output;
+                throw new InvalidOperationException($"Instance {instance} stopped: {output}");
+            }
             try
             {
-                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{_ports[instance]}/healthz"))).StatusCode == HttpStatusCode.OK) return;
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{_ports[instance]}/healthz"))).StatusCode == HttpStatusCode.OK) return null;
             }
             catch (HttpRequestException)
             {
@@ -184,7 +221,19 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>nginx on <see cref="ProxyPort"/>, retried on a new port when another process took it meanwhile.</summary>
     private async Task StartProxyAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartProxyAsync() is not { } bindFailure) return;
+            if (attempt == StartAttempts) throw new InvalidOperationException($"nginx could not bind port {ProxyPort} (attempt {attempt}): {bindFailure}");
+            ProxyPort = FreePort();
+        }
+    }
+
+    /// <summary>Null once nginx answers; its error output when it stopped because its port was taken; throws on anything else.</summary>
+    private async Task<string?> TryStartProxyAsync()
     {
         var prefix = Path.Combine(_root, "nginx");
         Directory.CreateDirectory(prefix);
@@ -231,10 +280,18 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         for (var i = 0; i < 100; i++)
         {
-            if (_nginx.HasExited) throw new InvalidOperationException("nginx stopped: " + await _nginx.StandardError.ReadToEndAsync());
+            if (_nginx.HasExited)
+            {
+                var error = await _nginx.StandardError.ReadToEndAsync() + " " + await TailAsync(Path.Combine(prefix, "error.log"));
+                // nginx: "[emerg] bind() to 127.0.0.1:NNNN failed (98: Address already in use)".
+                if (error.Contains($":{ProxyPort} failed", StringComparison.Ordinal) && error.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)) return error;
+                throw new InvalidOperationException("nginx stopped: " + error);
+            }
             try
             {
-                if ((await http.GetAsync(new Uri(ProxyAddress, "/healthz"))).StatusCode == HttpStatusCode.OK) return;
+                // X-Upstream: this nginx answered, not another process that had the port first.
+                using var response = await http.GetAsync(new Uri(ProxyAddress, "/healthz"));
+                if (response.StatusCode == HttpStatusCode.OK && response.Headers.Contains("X-Upstream")) return null;
             }
             catch (HttpRequestException)
             {

@@ -35,7 +35,7 @@ public sealed class StartupTests(FraudWebFactory factory)
         Assert.True(await factory.QueryAsync(db => db.Transactions.AnyAsync(t => t.Label == FraudLabel.Fraud)));
         Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.IsSimulated && h.UserId != null)));
         var lastSeeded = await factory.QueryAsync(db => db.Transactions.Where(t => t.Source == TransactionSource.Simulated).MaxAsync(t => t.TimestampUtc));
-        Assert.Equal(DateTime.UtcNow.Date.AddDays(-1), lastSeeded.Date);
+        Assert.Equal(factory.Clock.UtcNow.Date.AddDays(-1), lastSeeded.Date);
         Assert.Equal(DateTimeKind.Utc, lastSeeded.Kind);
     }
 
@@ -112,18 +112,26 @@ public sealed class StartupTests(FraudWebFactory factory)
         using var development = new FraudWebFactory();
         development.Settings["Cards:FingerprintKey"] = "";
         development.Settings["Seed:Enabled"] = "false";
-        using var host = development.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
-
-        // Act
-        _ = host.Services.GetRequiredService<CardKeyProvider>();
-
-        // Assert
         var keyFile = Path.Combine(development.DataDirectory, "keys", "card-fingerprint.key");
-        Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(keyFile)).Length);
+
+        // Act: started, then started again on the same data directory (a developer restarting the app).
+        StartInDevelopment(development);
+        var generated = File.ReadAllText(keyFile);
+        StartInDevelopment(development);
+
+        // Assert: the second start uses the first one's key; it neither replaces nor announces one.
+        Assert.Equal(32, Convert.FromBase64String(generated).Length);
+        Assert.Equal(generated, File.ReadAllText(keyFile));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
         }
-        Assert.Contains(development.Logs.Entries, e => e.Contains("generated a development key", StringComparison.Ordinal));
+        Assert.Single(development.Logs.Entries, e => e.Contains("No Cards:FingerprintKey configured: generated a development key", StringComparison.Ordinal));
+    }
+
+    private static void StartInDevelopment(FraudWebFactory app)
+    {
+        using var host = app.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
+        _ = host.Services.GetRequiredService<CardKeyProvider>();
     }
 }

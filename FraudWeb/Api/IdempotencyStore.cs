@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -42,8 +43,9 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
                 await db.SaveChangesAsync(cancellationToken);
                 return (IdempotencyClaim.Claimed, record);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (!DatabaseFaults.IsUnavailable(ex))
             {
+                // The unique key: another request holds it (a full or unreachable database is a 503 instead).
                 db.ChangeTracker.Clear();
             }
             var existing = await FindAsync(db, apiKeyId, key, cancellationToken);

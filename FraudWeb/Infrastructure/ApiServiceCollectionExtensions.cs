@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FraudWeb.Api;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Middleware;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.ApiKeys;
@@ -123,9 +124,9 @@ public static class ApiServiceCollectionExtensions
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = WebServiceCollectionExtensions.StatusCodeFor,
-            // A problem with the status and the request id; the exception itself is only logged.
-            ExceptionHandler = context => context.RequestServices.GetRequiredService<IProblemDetailsService>()
-                .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = context.Response.StatusCode } }).AsTask(),
+            ExceptionHandler = WriteErrorProblemAsync,
+            // DatabaseRetryMiddleware has logged a database fault once, as a warning: not again as an error.
+            SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
         });
         app.UseStatusCodePages();
         app.Use(async (context, next) =>
@@ -139,6 +140,26 @@ public static class ApiServiceCollectionExtensions
             await next(context);
         });
         return app;
+    }
+
+    /// <summary>What a client is told when the database could not answer (a 503 of type unavailable).</summary>
+    public const string DatabaseUnavailableDetail =
+        "The database could not answer in time or cannot be reached. Retry after the seconds in Retry-After, with the same Idempotency-Key: a payment is never recorded twice.";
+
+    /// <summary>
+    /// The problem for an unhandled exception: its status (StatusCodeFor) and the request id; a database fault (503,
+    /// type unavailable) also says when to retry. The exception itself is only logged.
+    /// </summary>
+    private static Task WriteErrorProblemAsync(HttpContext context)
+    {
+        var problem = new ProblemDetails { Status = context.Response.StatusCode };
+        if (context.Features.Get<IExceptionHandlerFeature>()?.Error is { } error && DatabaseFaults.IsUnavailable(error))
+        {
+            context.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds;
+            problem.Detail = DatabaseUnavailableDetail;
+        }
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
     }
 
     /// <summary>The OpenAPI document (/openapi/v1.json) and its interactive reference (/scalar/v1), open to anyone.</summary>

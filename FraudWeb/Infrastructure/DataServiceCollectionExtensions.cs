@@ -67,10 +67,13 @@ public static class DataServiceCollectionExtensions
         switch (ProviderOf(database))
         {
             case DatabaseProvider.Sqlite:
+                // No command timeout here: SQLite has no statement timeout, and Microsoft.Data.Sqlite's command timeout
+                // is its busy wait, which the connection string already bounds (BusyTimeoutSeconds).
                 options.UseSqlite(SqliteConnectionString(database, paths));
                 break;
             case DatabaseProvider.Postgres:
-                options.UseNpgsql(PostgresConnectionString(database));
+                // A statement (a lock wait included) is cancelled after this long: the request answers 503, not never.
+                options.UseNpgsql(PostgresConnectionString(database), npgsql => npgsql.CommandTimeout(database.CommandTimeoutSeconds));
                 break;
         }
         // Queries may call shared rules (PaymentStatusRule.Expression.Invoke(t)); LinqKit inlines them for EF.
@@ -98,7 +101,8 @@ public static class DataServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(paths);
         var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(database.ConnectionString) ? "" : database.ConnectionString);
         if (string.IsNullOrWhiteSpace(builder.DataSource)) builder.DataSource = paths.DatabaseFile;
-        // Microsoft.Data.Sqlite retries a busy (locked) database for up to this many seconds: the busy timeout.
+        // Microsoft.Data.Sqlite retries a busy (locked) database for up to this many seconds (the busy timeout), then
+        // fails with SQLITE_BUSY, which the request answers as a 503 (DatabaseFaults).
         builder.DefaultTimeout = database.BusyTimeoutSeconds;
         builder.ForeignKeys = true;
         return builder.ToString();

@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using System.Globalization;
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Middleware;
@@ -147,6 +148,8 @@ public static class WebServiceCollectionExtensions
                 {
                     ExceptionHandlingPath = "/Error",
                     StatusCodeSelector = StatusCodeFor,
+                    // DatabaseRetryMiddleware has logged a database fault once, as a warning: not again as an error.
+                    SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
                 });
             }
             web.UseStatusCodePagesWithReExecute("/Error/{0}");
@@ -161,6 +164,9 @@ public static class WebServiceCollectionExtensions
         app.UseStaticFiles();
         // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
         app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization());
+        // Inside both exception handlers and around authentication (which reads the database too) and MVC: a read
+        // that failed on a dead connection runs again; other database faults become 503s with Retry-After.
+        app.UseMiddleware<DatabaseRetryMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -172,11 +178,15 @@ public static class WebServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>Malformed requests are the client's fault (400), not a server error.</summary>
+    /// <summary>
+    /// Malformed requests are the client's fault (400), not a server error; a database that cannot answer now (down,
+    /// full, locked, too slow) is a temporary condition (503, with Retry-After), not a bug.
+    /// </summary>
     public static int StatusCodeFor(Exception exception) => exception switch
     {
         BadHttpRequestException bad => bad.StatusCode,
         InvalidDataException or AntiforgeryValidationException or FormatException => StatusCodes.Status400BadRequest,
+        _ when DatabaseFaults.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

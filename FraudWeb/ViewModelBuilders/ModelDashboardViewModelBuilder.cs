@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.ViewModels.Models;
@@ -7,7 +8,13 @@ using FraudWeb.ViewModels.Models;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The models page: the registry's latest versions, the serving one's charts and the retraining queue.</summary>
-public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, ModelChartsStore charts, RetrainingService retraining, IServingModel servingModel)
+public sealed class ModelDashboardViewModelBuilder(
+    ModelRegistry registry,
+    ModelChartsStore charts,
+    RetrainingService retraining,
+    IServingModel servingModel,
+    TimeProvider clock,
+    LocalTime time)
 {
     public const int Versions = 50;
     public const int Runs = 20;
@@ -17,13 +24,15 @@ public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, Model
         var versions = await registry.RecentVersionsAsync(Versions, cancellationToken);
         var runs = await retraining.RecentRunsAsync(Runs, cancellationToken);
         var serving = versions.Find(v => v.IsServing);
+        var now = clock.GetUtcNow().UtcDateTime;
         return new ModelDashboardViewModel
         {
             Serving = serving is null ? null : Row(serving),
             Charts = serving is null ? null : await charts.ReadAsync(serving.FileName, cancellationToken),
             Versions = versions.ConvertAll(Row),
             Runs = runs.ConvertAll(r => new RetrainingRunRow(r.Id, r.Status, r.Trigger, r.RequestedBy, r.RequestedUtc, r.StartedUtc,
-                r.FinishedUtc, r.ModelVersion, r.Outcome, r.Error)),
+                r.FinishedUtc, r.ModelVersion, r.Outcome, r.Error, r.Attempt, retraining.MaxAttempts,
+                r.IsWaiting(now) && r.NotBeforeUtc is { } after ? time.FormatSeconds(after) : null)),
             CanRetrain = canRetrain,
             CanManage = canManage,
             Instance = Infrastructure.Health.HealthServiceCollectionExtensions.InstanceName,
@@ -48,6 +57,6 @@ public sealed class ModelDashboardViewModelBuilder(ModelRegistry registry, Model
     {
         var metrics = MetricsOf(m.MetricsJson);
         return new ModelVersionRow(m.Id, m.Version, m.Status, m.Trigger, m.CreatedUtc, m.ActivatedUtc, m.TrainingWindowStart, m.TrainingWindowEnd,
-            m.TrainingRows, m.TrainingFrauds, m.LabelsJson, metrics, m.DecisionReason);
+            m.TrainingRows, m.TrainingFrauds, m.LabelsJson, metrics, m.DecisionReason, m.UnusableReason, m.UnusableSinceUtc);
     }
 }

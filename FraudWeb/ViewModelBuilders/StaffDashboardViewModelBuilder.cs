@@ -43,9 +43,11 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
         var serving = await registry.ServingVersionAsync(cancellationToken);
         var run = (await retraining.RecentRunsAsync(1, cancellationToken)).FirstOrDefault();
         var metrics = serving is null ? [] : ModelDashboardViewModelBuilder.MetricsOf(serving.MetricsJson);
+        var now = clock.GetUtcNow().UtcDateTime;
         return new ModelPanel(serving?.Version, serving?.ActivatedUtc ?? serving?.CreatedUtc,
             metrics.TryGetValue("holdout_auc", out var auc) ? auc : null, metrics.TryGetValue("holdout_ap", out var ap) ? ap : null,
-            run is null ? null : new LatestRun(run.Id, run.Status, run.FinishedUtc ?? run.StartedUtc ?? run.RequestedUtc, run.Error),
+            run is null ? null : new LatestRun(run.Id, run.Status, run.FinishedUtc ?? run.StartedUtc ?? run.RequestedUtc, run.Error,
+                run.Attempt, retraining.MaxAttempts, run.IsWaiting(now) ? run.NotBeforeUtc : null),
             servingModel.Current?.Version);
     }
 

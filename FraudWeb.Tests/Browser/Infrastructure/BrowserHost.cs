@@ -1,9 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser.Infrastructure;
@@ -34,12 +36,14 @@ public class BrowserHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"https://127.0.0.1:{port}/");
-        Factory.Settings["FraudWeb:PublicBaseUrl"] = BaseAddress.ToString();
+        // Port 0: Kestrel binds a free port itself and says which (no window between choosing a port and binding it,
+        // in which another of the hosts started in parallel could take it). Mail links carry no port, and the tests
+        // follow them by path (Mailbox.LinkTo); 127.0.0.1 is an allowed host on any port.
+        Factory.Settings["FraudWeb:PublicBaseUrl"] = "https://127.0.0.1/";
         var certificate = SelfSignedCertificate();
-        Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
+        Factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         Factory.StartServer();
+        BaseAddress = new Uri($"https://127.0.0.1:{BoundPort(Factory.Services)}/");
         _chromium = await ChromiumLauncher.LaunchAsync();
     }
 
@@ -81,10 +85,12 @@ public class BrowserHost : IAsyncLifetime
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    private static int FreePort()
+    /// <summary>The port Kestrel bound (the address it reports once started, e.g. "https://127.0.0.1:41234").</summary>
+    private static int BoundPort(IServiceProvider services)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var https = addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps)
+            ?? throw new InvalidOperationException($"Kestrel reports no https address: {string.Join(", ", addresses)}");
+        return https.Port;
     }
 }

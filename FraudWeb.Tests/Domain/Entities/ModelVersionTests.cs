@@ -5,6 +5,7 @@ namespace FraudWeb.Tests.Domain.Entities;
 /// <summary>
 /// One version serves at a time: promoting one retires the one serving before. An administrator may promote any
 /// version that is not serving (a rejected challenger, a retired one by rollback); only a new candidate is rejected.
+/// A version whose file was found missing or corrupt is marked unusable: retired if it served, never promoted again.
 /// </summary>
 public sealed class ModelVersionTests
 {
@@ -161,6 +162,98 @@ public sealed class ModelVersionTests
         // Assert
         Assert.Equal(ModelStatus.Rejected, candidate.Status);
         Assert.Null(candidate.ActivatedUtc);
+    }
+
+    [Fact]
+    public void MarkUnusable_Serving_RetiresItAndRecordsWhy()
+    {
+        // Arrange
+        var serving = Serving();
+
+        // Act
+        serving.MarkUnusable("The model file is missing.", Now);
+
+        // Assert: never an unusable version serving.
+        Assert.Equal(ModelStatus.Retired, serving.Status);
+        Assert.False(serving.IsUsable);
+        Assert.Equal("The model file is missing.", serving.UnusableReason);
+        Assert.Equal(Now, serving.UnusableSinceUtc);
+    }
+
+    [Fact]
+    public void MarkUnusable_Candidate_KeepsItsStatus()
+    {
+        // Arrange
+        var candidate = Candidate();
+
+        // Act
+        candidate.MarkUnusable("The model file is corrupt: checksum mismatch.", Now);
+
+        // Assert
+        Assert.Equal(ModelStatus.Candidate, candidate.Status);
+        Assert.False(candidate.IsUsable);
+    }
+
+    [Fact]
+    public void MarkUnusable_AlreadyMarked_KeepsTheFirstReasonAndTime()
+    {
+        // Arrange: two instances (or polls) find the same shared file bad.
+        var version = Candidate();
+        version.MarkUnusable("The model file is missing.", Now);
+
+        // Act
+        version.MarkUnusable("The model file is corrupt: later.", Now.AddMinutes(5));
+
+        // Assert
+        Assert.Equal("The model file is missing.", version.UnusableReason);
+        Assert.Equal(Now, version.UnusableSinceUtc);
+    }
+
+    [Fact]
+    public void MarkUnusable_LongReason_CutToTheLimit()
+    {
+        // Arrange: a feature-schema message lists every feature.
+        var version = Candidate();
+
+        // Act
+        version.MarkUnusable("This version cannot serve: " + new string('x', 2000), Now);
+
+        // Assert
+        Assert.Equal(ModelVersion.UnusableReasonMaxLength, version.UnusableReason!.Length);
+        Assert.StartsWith("This version cannot serve: ", version.UnusableReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void MarkUnusable_NoReason_ThrowsAndStaysUsable(string reason)
+    {
+        // Arrange
+        var serving = Serving();
+
+        // Act
+        Assert.ThrowsAny<ArgumentException>(() => serving.MarkUnusable(reason, Now));
+
+        // Assert
+        Assert.True(serving.IsUsable);
+        Assert.Equal(ModelStatus.Serving, serving.Status);
+    }
+
+    [Fact]
+    public void Promote_UnusableVersion_ThrowsStateChangedAndTheServingOneStays()
+    {
+        // Arrange: an earlier version whose file was found corrupt.
+        var broken = Serving("gbt-broken");
+        broken.MarkUnusable("The model file is corrupt: checksum mismatch.", Now.AddMinutes(-10));
+        var serving = Serving();
+
+        // Act
+        var refused = Assert.Throws<DomainException>(() => broken.Promote(serving, Now));
+
+        // Assert
+        Assert.Equal(DomainErrorCode.StateChanged, refused.Code);
+        Assert.Equal(ModelStatus.Retired, broken.Status);
+        Assert.Equal(ModelStatus.Serving, serving.Status);
     }
 
     private static ModelVersion InStatus(ModelStatus status)

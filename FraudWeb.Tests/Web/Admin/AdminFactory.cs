@@ -22,7 +22,7 @@ public sealed class AdminFactory : FraudWebFactory
         var email = NewEmail();
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = Clock.UtcNow };
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         if (roles.Length > 0) Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user.Id;

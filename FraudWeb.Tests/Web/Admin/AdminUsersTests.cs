@@ -346,7 +346,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}");
 
         // Act
-        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserUnlock}&Target={id}&From={DateTime.UtcNow:yyyy-MM-dd}");
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserUnlock}&Target={id}&From={factory.Clock.UtcNow:yyyy-MM-dd}");
         var none = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={id}&To=2000-01-01");
 
         // Assert

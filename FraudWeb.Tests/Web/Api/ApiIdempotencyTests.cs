@@ -135,11 +135,11 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
         var (api, card, merchant) = await HolderAsync();
         var body = new { cardId = card, terminalId = merchant, amount = 4 };
         var first = await api.PostAsync(factory, "/api/v1/payments", body, "old-7007");
-        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, DateTime.UtcNow.AddHours(-25))));
+        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, factory.Clock.UtcNow.AddHours(-25))));
 
         // Act
         var again = await api.PostAsync(factory, "/api/v1/payments", body, "old-7007");
-        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, DateTime.UtcNow.AddHours(-25))));
+        await factory.QueryAsync(db => db.IdempotencyRecords.Where(r => r.Key == "old-7007").ExecuteUpdateAsync(set => set.SetProperty(r => r.CreatedUtc, factory.Clock.UtcNow.AddHours(-25))));
         var purged = await factory.Services.GetRequiredService<FraudWeb.Api.IdempotencyStore>().PurgeExpiredAsync(CancellationToken.None);
 
         // Assert

@@ -142,7 +142,7 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
-        await ChangeUserAsync(holder.Email, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddHours(1)));
+        await ChangeUserAsync(holder.Email, (users, user) => users.SetLockoutEndDateAsync(user, factory.Clock.GetUtcNow().AddHours(1)));
 
         // Act
         var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
@@ -197,7 +197,7 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         // Assert
         var lastUsed = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.LastUsedUtc).SingleAsync());
         Assert.NotNull(lastUsed);
-        Assert.InRange(lastUsed.Value, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
+        Assert.InRange(lastUsed.Value, factory.Clock.UtcNow.AddMinutes(-1), factory.Clock.UtcNow.AddMinutes(1));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.ApiKeys;
+using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,9 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, predicted.Status);
         Assert.Equal(before, after);
         var p = predicted.Json;
-        Assert.InRange(p.GetProperty("probability").GetDouble(), 0, 1);
+        // The probability is the one the risk score was taken from (floor(probability * 100)); the API rounds it to six places.
+        var probability = p.GetProperty("probability").GetDouble();
+        Assert.InRange(p.GetProperty("riskScore").GetInt32(), RiskPolicy.RiskScore(probability - 1e-6), RiskPolicy.RiskScore(probability + 1e-6));
         Assert.Equal(paid.Json.GetProperty("riskScore").GetInt32(), p.GetProperty("riskScore").GetInt32());
         Assert.Equal(paid.Json.GetProperty("decision").GetString(), p.GetProperty("decision").GetString());
         Assert.Equal(paid.Json.GetProperty("modelVersion").GetString(), p.GetProperty("modelVersion").GetString());
@@ -51,7 +54,7 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         using var session = holder;
 
         // Act
-        var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 10, timestamp = DateTimeOffset.UtcNow.AddDays(2) });
+        var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 10, timestamp = factory.Clock.GetUtcNow().AddDays(2) });
 
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -84,7 +87,7 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         // Arrange
         var (holder, api, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
-        var at = DateTimeOffset.UtcNow.AddDays(-3).ToOffset(TimeSpan.FromHours(8));
+        var at = factory.Clock.GetUtcNow().AddDays(-3).ToOffset(TimeSpan.FromHours(8));
 
         // Act
         var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 5, timestamp = at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) });
@@ -207,7 +210,7 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         var (holder, api, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
         await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 7 });
-        var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+        var future = Uri.EscapeDataString(factory.Clock.GetUtcNow().AddHours(1).ToString("O"));
 
         // Act
         var none = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&from={future}");

@@ -105,7 +105,7 @@ public static class ApiSteps
 
     /// <summary>Makes a key past its expiry, as time would.</summary>
     public static Task ExpireAsync(this FraudWebFactory factory, string key) =>
-        factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == key.Substring(0, 12)).ExecuteUpdateAsync(set => set.SetProperty(k => k.ExpiresUtc, DateTime.UtcNow.AddMinutes(-1))));
+        factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == key.Substring(0, 12)).ExecuteUpdateAsync(set => set.SetProperty(k => k.ExpiresUtc, factory.Clock.UtcNow.AddMinutes(-1))));
 
     public static Task<int> PaymentCountAsync(this FraudWebFactory factory) =>
         factory.QueryAsync(db => db.Transactions.CountAsync());

@@ -58,7 +58,7 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var lastMonth = DateTime.UtcNow.AddMonths(-1);
+        var lastMonth = factory.Clock.UtcNow.AddMonths(-1);
 
         // Act
         var response = await holder.AddCardAsync(new CardFormBuilder().WithExpiry(lastMonth.Month, lastMonth.Year));
@@ -75,7 +75,7 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
 
         // Act
-        var response = await holder.AddCardAsync(new CardFormBuilder().WithExpiry(1, DateTime.UtcNow.Year + 40));
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithExpiry(1, factory.Clock.UtcNow.Year + 40));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

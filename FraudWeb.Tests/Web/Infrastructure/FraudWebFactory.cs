@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace FraudWeb.Tests.Web.Infrastructure;
@@ -15,6 +16,7 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 /// The app on a real SQLite file in a temporary data directory (or its own PostgreSQL database, see
 /// <see cref="TestPostgres"/>), with a small seeded history and model, a test
 /// fingerprint key and every log message captured. Environment "Testing": error pages as in production.
+/// The app runs on <see cref="Clock"/> (a fixed weekday and hour, see <see cref="FixedStartTimeProvider"/>).
 /// </summary>
 public class FraudWebFactory : WebApplicationFactory<Program>
 {
@@ -44,6 +46,12 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     public string DatabaseFile => Path.Combine(DataDirectory, "fraudweb.db");
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
     public TestLogSink Logs { get; } = new();
+
+    /// <summary>
+    /// The app's TimeProvider. Tests compare the app's times with it and write times the app compares with its own
+    /// "now" from it (<see cref="FixedStartTimeProvider.UtcNow"/>), never from DateTime.UtcNow.
+    /// </summary>
+    public FixedStartTimeProvider Clock { get; } = new();
 
     /// <summary>Settings on top of appsettings.json; subclasses and tests may add to them before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
@@ -83,7 +91,11 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("FraudWeb:DataDirectory", DataDirectory);
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
         builder.ConfigureTestServices(services =>
-            services.AddControllersWithViews().AddApplicationPart(typeof(TestFaultsController).Assembly));
+        {
+            services.AddControllersWithViews().AddApplicationPart(typeof(TestFaultsController).Assembly);
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
         builder.ConfigureLogging(logging =>
         {
             logging.AddProvider(new TestLoggerProvider(Logs));

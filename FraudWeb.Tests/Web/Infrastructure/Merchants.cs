@@ -10,7 +10,7 @@ public static class Merchants
     public static Task<long> WithRecentFraudAsync(FraudWebFactory factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var since = DateTime.UtcNow.Date.AddDays(-35);
+        var since = factory.Clock.UtcNow.Date.AddDays(-35);
         return factory.QueryAsync(db => db.Transactions
             .Where(t => t.Label == FraudLabel.Fraud && t.TimestampUtc >= since)
             .GroupBy(t => t.TerminalId)

@@ -6,6 +6,7 @@ using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Domain.Learning;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Tests.Web.Models;
 
@@ -14,7 +15,25 @@ public sealed class ChildProcessTrainerTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "fraudweb-child-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        // The failure-message tests start no child, so nothing was written.
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
+
+    private ChildProcessTrainer Trainer(int memoryLimitMb = 0) =>
+        new(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)),
+            new FixedSettings(new RetrainingSettings { ChildProcessMemoryLimitMb = memoryLimitMb }), NullLogger<ChildProcessTrainer>.Instance);
+
+    /// <summary>Settings that never change (the app's monitor follows its configuration).</summary>
+    private sealed class FixedSettings(RetrainingSettings value) : IOptionsMonitor<RetrainingSettings>
+    {
+        public RetrainingSettings CurrentValue => value;
+
+        public RetrainingSettings Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<RetrainingSettings, string?> listener) => null;
+    }
 
     [Fact]
     public void Train_SmallData_ModelScoresAsTheSameTrainingInThisProcess()
@@ -22,7 +41,7 @@ public sealed class ChildProcessTrainerTests : IDisposable
         // Arrange
         var data = LearningData.Noisy(2000, 4, 51);
         var options = new BoostedTreesOptions { NumberOfTrees = 30, NumberOfLeaves = 8, Threads = 1, BaggingFraction = 0.7, FeatureFraction = 0.8, Seed = 4 };
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = Trainer();
 
         // Act
         var child = trainer.Train(data, options, null, CancellationToken.None);
@@ -39,7 +58,7 @@ public sealed class ChildProcessTrainerTests : IDisposable
     {
         // Arrange: one class only, which the train verb refuses.
         var data = LearningData.Generate(300, 3, 52, (_, _) => false);
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = Trainer();
 
         // Act
         var error = Assert.Throws<RetrainingException>(() => trainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 5, Threads = 1 }, null, CancellationToken.None));
@@ -54,10 +73,109 @@ public sealed class ChildProcessTrainerTests : IDisposable
     {
         // Arrange: a training long enough to be cancelled mid-way.
         var data = LearningData.Noisy(200_000, 6, 53);
-        var trainer = new ChildProcessTrainer(new FraudWebPaths(_directory), ModelKeyProvider.ForKey(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey)), NullLogger<ChildProcessTrainer>.Instance);
+        var trainer = Trainer();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
 
         // Act / Assert
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 5000, Threads = 1 }, null, cancel.Token));
+    }
+
+    [Fact]
+    public void Train_MemoryLimitBelowWhatTrainingNeeds_ThrowsSayingOutOfMemory()
+    {
+        // Arrange: a 4 MB GC heap, about what the runtime alone needs (it dies at start or in the training).
+        var data = LearningData.Noisy(20_000, 6, 54);
+        var trainer = Trainer(memoryLimitMb: 4);
+
+        // Act
+        var error = Assert.Throws<RetrainingException>(() => trainer.Train(data, new BoostedTreesOptions { NumberOfTrees = 50, Threads = 1 }, null, CancellationToken.None));
+
+        // Assert
+        Assert.Contains("The training process ran out of memory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("GC heap limit 4 MB", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_directory, "training")));
+    }
+
+    [Fact]
+    public void GcHeapHardLimit_SixteenMegabytes_IsTheByteCountInHex()
+    {
+        // Arrange / Act
+        var value = ChildProcessTrainer.GcHeapHardLimit(16);
+
+        // Assert
+        Assert.Equal("0x1000000", value);
+    }
+
+    [Fact]
+    public void FailureMessage_OutOfMemoryExceptionOnStderr_SaysOutOfMemoryWithThatLine()
+    {
+        // Arrange: the train verb's one-line error for an exception in its training.
+        const string Errors = "training on 2568 rows x 18 features\nerror: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.\n";
+
+        // Act
+        var message = ChildProcessTrainer.FailureMessage(1, Errors, 64);
+
+        // Assert
+        Assert.Equal("The training process ran out of memory (exit 1, GC heap limit 64 MB): error: OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.", message);
+    }
+
+    [Fact]
+    public void FailureMessage_GcHeapCouldNotBeCreated_SaysOutOfMemoryNotKilled()
+    {
+        // Arrange: a limit below what the runtime needs; the host exits 137 (CoreClrInitFailure), like a SIGKILL.
+        const string Errors = "GC heap initialization failed with error 0x8007000E\nFailed to create CoreCLR, HRESULT: 0x8007000E\n";
+
+        // Act
+        var message = ChildProcessTrainer.FailureMessage(137, Errors, 2);
+
+        // Assert
+        Assert.StartsWith("The training process ran out of memory (exit 137, GC heap limit 2 MB): GC heap initialization failed", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailureMessage_UnhandledOutOfMemoryOnAnotherThread_SaysOutOfMemory()
+    {
+        // Arrange: the runtime aborts (SIGABRT) after printing the exception and its stack.
+        const string Errors = "Unhandled exception. System.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.\n   at Microsoft.ML.Trainers.FastTree.Dataset.Split()\n";
+
+        // Act
+        var message = ChildProcessTrainer.FailureMessage(134, Errors, 0);
+
+        // Assert
+        Assert.Equal("The training process ran out of memory (exit 134): Unhandled exception. System.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.", message);
+    }
+
+    [Fact]
+    public void FailureMessage_KilledBySigKill_SaysKilled()
+    {
+        // Arrange: kill -9 (or the kernel's out-of-memory killer) mid-training.
+        const string Errors = "ML.NET FastTree: 2568 rows x 18 features, 2000 trees x 8 leaves, learning rate 0.2\n";
+
+        // Act
+        var message = ChildProcessTrainer.FailureMessage(137, Errors, 0);
+
+        // Assert
+        Assert.StartsWith("The training process was killed (signal 9, exit 137)", message, StringComparison.Ordinal);
+        Assert.EndsWith("ML.NET FastTree: 2568 rows x 18 features, 2000 trees x 8 leaves, learning rate 0.2", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailureMessage_StoppedBySigTerm_NamesTheSignal()
+    {
+        // Arrange / Act
+        var message = ChildProcessTrainer.FailureMessage(143, "", 0);
+
+        // Assert
+        Assert.Equal("The training process was stopped by signal 15 (exit 143): no message", message);
+    }
+
+    [Fact]
+    public void FailureMessage_OwnError_KeepsItsLastLine()
+    {
+        // Arrange / Act
+        var message = ChildProcessTrainer.FailureMessage(1, "read 300 rows\nerror: the training data must contain both frauds and legitimate rows.\n", 0);
+
+        // Assert
+        Assert.Equal("The training process failed (exit 1): error: the training data must contain both frauds and legitimate rows.", message);
     }
 }

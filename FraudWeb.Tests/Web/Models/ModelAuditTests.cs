@@ -19,7 +19,7 @@ public sealed class ModelAuditTests
         _ = app.Services;
         var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
         await app.StoreModelArtifactAsync("copy.model", (await app.ModelArtifactAsync(serving.FileName))!);
-        var candidate = ModelVersion.Register("copy-1", "copy.model", DateTime.UtcNow, 1, 1, "{}");
+        var candidate = ModelVersion.Register("copy-1", "copy.model", app.Clock.UtcNow, 1, 1, "{}");
         await app.QueryAsync(async db =>
         {
             db.ModelVersions.Add(candidate);

@@ -192,8 +192,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var secondDb = secondScope.ServiceProvider.GetRequiredService<FraudDbContext>();
         var firstTx = await firstDb.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id);
         var secondTx = await secondDb.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id);
-        firstTx.ApplyLabel(FraudLabel.Legitimate, "first@example.test", DateTime.UtcNow);
-        secondTx.ApplyLabel(FraudLabel.Fraud, "second@example.test", DateTime.UtcNow);
+        firstTx.ApplyLabel(FraudLabel.Legitimate, "first@example.test", factory.Clock.UtcNow);
+        secondTx.ApplyLabel(FraudLabel.Fraud, "second@example.test", factory.Clock.UtcNow);
 
         // Act
         await firstDb.SaveChangesAsync();

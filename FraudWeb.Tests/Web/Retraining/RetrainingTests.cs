@@ -46,7 +46,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
-        var run = RetrainingRun.Queue(RetrainingTrigger.Manual, "test", DateTime.UtcNow, 0);
+        var run = RetrainingRun.Queue(RetrainingTrigger.Manual, "test", factory.Clock.UtcNow, 0);
         db.RetrainingRuns.Add(run);
         await db.SaveChangesAsync();
         if (status != RetrainingRunStatus.Queued)
@@ -106,7 +106,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         // Arrange: another instance claimed this run a moment ago.
         await QuietAsync();
         var running = await InsertRunAsync(RetrainingRunStatus.Running);
-        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, DateTime.UtcNow)));
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, factory.Clock.UtcNow)));
 
         // Act
         var recovered = await WithServiceAsync<int, RetrainingService>(s => s.RecoverInterruptedAsync(CancellationToken.None));
@@ -123,7 +123,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         // Arrange: its instance last renewed the lease two minutes ago (the lease is one).
         await QuietAsync();
         var interrupted = await InsertRunAsync(RetrainingRunStatus.Running);
-        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == interrupted).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, DateTime.UtcNow.AddMinutes(-2))));
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == interrupted).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, factory.Clock.UtcNow.AddMinutes(-2))));
 
         // Act
         var recovered = await WithServiceAsync<int, RetrainingService>(s => s.RecoverInterruptedAsync(CancellationToken.None));
@@ -146,7 +146,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         {
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             var rows = await db.Transactions.Where(t => t.LabelledBy == "simulator").OrderByDescending(t => t.Id).Take(3).ToListAsync();
-            foreach (var t in rows) t.ApplyLabel(t.Label, "analyst@example.test", DateTime.UtcNow);
+            foreach (var t in rows) t.ApplyLabel(t.Label, "analyst@example.test", factory.Clock.UtcNow);
             await db.SaveChangesAsync();
         }
 

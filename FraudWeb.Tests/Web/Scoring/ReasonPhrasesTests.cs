@@ -83,6 +83,8 @@ public sealed class ReasonPhrasesTests
         var failures = new List<string>();
         var contributions = new double[names.Count];
         var checkedRows = 0;
+        var raisingReasons = 0;
+        var loweringReasons = 0;
 
         // Act: every 10th payment, frauds included.
         for (var row = 0; row < records.Count; row += 10)
@@ -94,6 +96,8 @@ public sealed class ReasonPhrasesTests
             if (reasons.Select(r => r.Feature).Distinct().Count() != reasons.Count) failures.Add($"row {row}: two reasons about one group: {string.Join(" | ", reasons.Select(r => r.Text))}");
             foreach (var reason in reasons)
             {
+                if (reason.Contribution > 0) raisingReasons++;
+                else loweringReasons++;
                 var words = reason.Contribution > 0 ? Raising : Lowering;
                 var opposite = reason.Contribution > 0 ? Lowering : Raising;
                 if (!words.Any(w => reason.Text.Contains(w, StringComparison.Ordinal)) || opposite.Any(w => reason.Text.Contains(w, StringComparison.Ordinal)))
@@ -103,6 +107,9 @@ public sealed class ReasonPhrasesTests
 
         // Assert
         Assert.True(checkedRows > 1000, "too few payments were checked");
+        // Phrases of both signs were read, about as many as the rows at least (no reasons at all would pass the checks).
+        Assert.True(raisingReasons > 0 && loweringReasons > 0, $"{raisingReasons} raising and {loweringReasons} lowering reasons");
+        Assert.True(raisingReasons + loweringReasons >= checkedRows, $"{raisingReasons + loweringReasons} reasons for {checkedRows} payments");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(20)));
     }
 

@@ -2,32 +2,16 @@ using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Security;
 
-/// <summary>The app on a clock the tests move forward.</summary>
+/// <summary>
+/// The app on a clock the tests move forward (<see cref="FixedStartTimeProvider.Advance"/> on the factory's
+/// <see cref="FraudWebFactory.Clock"/>): an app of its own, as every test sharing the clock jumps with it.
+/// </summary>
 public sealed class MovableClockFactory : FraudWebFactory
 {
-    public MovableClock Clock { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder!.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
-}
-
-public sealed class MovableClock : TimeProvider
-{
-    private long _offsetTicks;
-
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }
 
 /// <summary>Session limits (ASVS 3.3): absolute lifetime, staff idle timeout, no persistent staff cookie, sign-out ends copies.</summary>

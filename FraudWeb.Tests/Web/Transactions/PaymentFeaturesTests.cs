@@ -59,7 +59,7 @@ public sealed class PaymentFeaturesTests(FraudWebFactory factory)
         int Feature(string name) => TransactionFeatures.Names.ToList().IndexOf(name);
 
         // Act: the features of a 20 payment now
-        await features.ComputeAsync(new TransactionRecord(long.MaxValue, DateTime.UtcNow, card, merchant, 20, false), values, CancellationToken.None);
+        await features.ComputeAsync(new TransactionRecord(long.MaxValue, factory.Clock.UtcNow, card, merchant, 20, false), values, CancellationToken.None);
 
         // Assert: the card's usual spend is the 40 and this payment, never the 5,000 attempt
         Assert.Equal(2f, values[Feature("customer_nb_tx_1day")]);

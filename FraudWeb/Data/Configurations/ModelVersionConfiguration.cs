@@ -23,5 +23,7 @@ public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVe
         builder.Property(m => m.Trigger).HasMaxLength(300);
         builder.Property(m => m.LabelsJson).HasMaxLength(1000);
         builder.Property(m => m.DecisionReason).HasMaxLength(1000);
+        // Null while the version can serve; the entity cuts longer reasons to this length.
+        builder.Property(m => m.UnusableReason).HasMaxLength(ModelVersion.UnusableReasonMaxLength);
     }
 }

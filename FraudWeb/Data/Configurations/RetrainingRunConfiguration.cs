@@ -16,6 +16,9 @@ public sealed class RetrainingRunConfiguration : IEntityTypeConfiguration<Retrai
         builder.Property(r => r.Error).HasMaxLength(RetrainingRun.ErrorMaxLength);
         builder.Property(r => r.Outcome).HasMaxLength(1000);
         builder.Property(r => r.ModelVersion).HasMaxLength(64);
+        // Always sent (the sentinel is never a real attempt); the default only fills rows that existed before the column.
+        builder.Property(r => r.Attempt).HasDefaultValue(1).HasSentinel(-1);
+        // RetryOfRunId is a plain link for reading the history, not a foreign key: a run never depends on another existing.
         builder.HasIndex(r => r.Status, "IX_RetrainingRuns_Status");
         // At most one run trains at a time, across every instance: the database refuses a second Running row.
         builder.HasIndex(r => r.Status, "IX_RetrainingRuns_OneRunning").IsUnique().HasFilter($"\"Status\" = '{nameof(RetrainingRunStatus.Running)}'");

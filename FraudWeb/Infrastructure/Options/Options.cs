@@ -13,9 +13,19 @@ public sealed class DatabaseOptions
     /// <summary>SQLite: optional (default: fraudweb.db in the data directory). Postgres: required.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Seconds a command waits for a locked SQLite database (busy timeout).</summary>
+    /// <summary>
+    /// Seconds a command waits for a locked SQLite database (busy timeout) before the request answers 503. Short: a
+    /// write waits for another write's commit (milliseconds), so a longer wait means something holds the lock.
+    /// </summary>
     [Range(1, 600)]
-    public int BusyTimeoutSeconds { get; set; } = 30;
+    public int BusyTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// PostgreSQL: seconds a command may run, a lock wait included, before it is cancelled and the request answers
+    /// 503. SQLite has no statement timeout; its lock waits are bounded by <see cref="BusyTimeoutSeconds"/>.
+    /// </summary>
+    [Range(1, 3600)]
+    public int CommandTimeoutSeconds { get; set; } = 15;
 }
 
 /// <summary>Section "Scoring": Stripe Radar's defaults (review at 65, block at 75).</summary>
@@ -137,6 +147,25 @@ public sealed class RetrainingSettings
     /// false trains inside the web process (docs/decisions/0006 has the measurements).
     /// </summary>
     public bool TrainInChildProcess { get; set; } = true;
+
+    /// <summary>
+    /// Attempts a run gets in all, the first included: a failed training (an error, its process killed or out of
+    /// memory) is queued again until then; 1 never retries. A run cut off by a stop is recovered, not retried.
+    /// </summary>
+    [Range(1, 10)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The wait before the first retry, doubled for each further one (5, 10, 20 minutes by default).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The training child process's GC heap limit in MB (DOTNET_GCHeapHardLimit), so a runaway training dies of
+    /// OutOfMemoryException in its own process instead of taking the machine's memory from the server; 0: no limit.
+    /// The runtime alone needs a few MB; a limit below that fails the run at the child's start (out of memory too).
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int ChildProcessMemoryLimitMb { get; set; }
 }
 
 /// <summary>

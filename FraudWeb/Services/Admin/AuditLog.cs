@@ -21,6 +21,8 @@ public static class AuditActions
     public const string ReviewRelease = "review.release";
     public const string ModelPromote = "model.promote";
     public const string ModelRollback = "model.rollback";
+    /// <summary>No person asked: the serving model's file was missing or corrupt, so an earlier version serves again.</summary>
+    public const string ModelFallback = "model.fallback";
     public const string ApiKeyCreate = "api-key.create";
     public const string ApiKeyRevoke = "api-key.revoke";
     public const string RuleCreate = "rule.create";
@@ -33,7 +35,7 @@ public static class AuditActions
     public const string ListRemove = "list.remove";
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove];
 }
 
@@ -43,6 +45,9 @@ public static class AuditActions
 /// </summary>
 public sealed class AuditLog(FraudDbContext db, TimeProvider clock)
 {
+    /// <summary>The actor of what the application did on its own (an automatic model fallback); never a user id.</summary>
+    public const string SystemActor = "system";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Adds an entry to the unit of work; the caller's SaveChanges writes it with the change.</summary>

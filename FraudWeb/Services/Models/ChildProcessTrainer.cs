@@ -5,6 +5,7 @@ using FraudWeb.Domain.Learning;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
+using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Models;
 
@@ -12,11 +13,22 @@ namespace FraudWeb.Services.Models;
 /// Trains a challenger in a child process at below-normal priority: this executable's `train --table` verb on a
 /// feature table written here, then the model file it writes is loaded back. ML.NET's FastTree holds a process-wide
 /// lock, fixes its thread count for the whole process and forces full garbage collections, and on a small machine its
-/// threads compete with requests; in its own process the web app keeps its latency (docs/decisions/0006).
+/// threads compete with requests; in its own process the web app keeps its latency (docs/decisions/0006). With
+/// Retraining:ChildProcessMemoryLimitMb the child's GC heap is capped, so a runaway training dies there of
+/// OutOfMemoryException; an abnormal end is reported as what it was (out of memory, killed, failed).
 /// </summary>
-public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ModelKeyProvider signingKey, ILogger<ChildProcessTrainer> logger)
+public sealed partial class ChildProcessTrainer(
+    FraudWebPaths paths,
+    ModelKeyProvider signingKey,
+    IOptionsMonitor<RetrainingSettings> settings,
+    ILogger<ChildProcessTrainer> logger)
 {
     private const string LabelColumn = "tx_fraud";
+
+    /// <summary>The runtime's own setting for a hard cap on the GC heap (bytes, hexadecimal).</summary>
+    internal const string GcHeapHardLimitVariable = "DOTNET_GCHeapHardLimit";
+
+    private const int SigKill = 9;
 
     /// <summary>A <see cref="ChallengerTrainer"/> that trains in a child process; cancelling kills the child.</summary>
     public ChallengerTrainer For(CancellationToken cancellationToken) =>
@@ -90,7 +102,11 @@ public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ModelKeyPro
         start.UseShellExecute = false;
         // The child signs the file with the installation's key; the environment keeps it off the visible command line.
         start.Environment[ModelKeyProvider.EnvironmentVariable] = signingKey.Base64;
+        // Read at each start (a monitor): an operator may change the limit without restarting the server.
+        var memoryLimitMb = settings.CurrentValue.ChildProcessMemoryLimitMb;
+        if (memoryLimitMb > 0) start.Environment[GcHeapHardLimitVariable] = GcHeapHardLimit(memoryLimitMb);
         using var process = Process.Start(start) ?? throw new RetrainingException("The training process could not be started.");
+        LogStarted(logger, process.Id, memoryLimitMb);
         try
         {
             // Requests come first: the child only gets the CPU the web app leaves.
@@ -109,12 +125,54 @@ public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ModelKeyPro
         cancellationToken.ThrowIfCancellationRequested();
         var errors = stderr.GetAwaiter().GetResult();
         _ = stdout.GetAwaiter().GetResult();
-        if (process.ExitCode != 0)
-        {
-            var last = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no message";
-            throw new RetrainingException($"The training process failed (exit {process.ExitCode}): {last}");
-        }
+        if (process.ExitCode != 0) throw new RetrainingException(FailureMessage(process.ExitCode, errors, memoryLimitMb));
     }
+
+    /// <summary>The value of <see cref="GcHeapHardLimitVariable"/> for a limit in MB ("0x1000000" for 16).</summary>
+    internal static string GcHeapHardLimit(int megabytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(megabytes);
+        return "0x" + ((long)megabytes * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Why the child ended with <paramref name="exitCode"/>, from what it wrote on stderr: out of memory (an
+    /// OutOfMemoryException, or E_OUTOFMEMORY when its GC heap could not even be set up, which the host reports as exit
+    /// 137 too), killed (SIGKILL: an operator, or the system's out-of-memory killer), another signal, or its own error.
+    /// </summary>
+    internal static string FailureMessage(int exitCode, string errors, int memoryLimitMb)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var last = lines.LastOrDefault() ?? "no message";
+        if (Array.Find(lines, IsOutOfMemory) is { } memory)
+        {
+            var limit = memoryLimitMb > 0 ? string.Create(CultureInfo.InvariantCulture, $", GC heap limit {memoryLimitMb} MB") : "";
+            return string.Create(CultureInfo.InvariantCulture, $"The training process ran out of memory (exit {exitCode}{limit}): {memory}");
+        }
+        if (SignalOf(exitCode) is { } signal)
+        {
+            if (signal == SigKill)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"The training process was killed (signal {signal}, exit {exitCode}) by an operator or the system's out-of-memory killer; its last output: {last}");
+            }
+            // A crash (SIGABRT) prints the exception first, then its stack: the first line says more than the last.
+            var crash = Array.Find(lines, l => l.StartsWith("Unhandled exception", StringComparison.Ordinal)) ?? last;
+            return string.Create(CultureInfo.InvariantCulture, $"The training process was stopped by signal {signal} (exit {exitCode}): {crash}");
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"The training process failed (exit {exitCode}): {last}");
+    }
+
+    private static bool IsOutOfMemory(string line) =>
+        line.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        // E_OUTOFMEMORY: "GC heap initialization failed with error 0x8007000E" when the limit is below what the runtime needs.
+        || line.Contains("0x8007000E", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>On Unix a child ended by a signal reports 128 + the signal (Windows has no signals).</summary>
+    private static int? SignalOf(int exitCode) =>
+        !OperatingSystem.IsWindows() && exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
 
     /// <summary>This same program: its apphost when it runs as one, otherwise the dotnet host with FraudWeb.dll.</summary>
     private static ProcessStartInfo StartInfo()
@@ -142,6 +200,9 @@ public sealed partial class ChildProcessTrainer(FraudWebPaths paths, ModelKeyPro
             // Already exited.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training process {ProcessId} started (GC heap limit {MemoryLimitMb} MB, 0: none)")]
+    private static partial void LogStarted(ILogger logger, int processId, int memoryLimitMb);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not lower the training process's priority: {Reason}")]
     private static partial void LogNoPriority(ILogger logger, string reason);

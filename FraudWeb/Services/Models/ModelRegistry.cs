@@ -1,6 +1,8 @@
 using FraudWeb.Infrastructure.Localization;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -20,6 +22,19 @@ namespace FraudWeb.Services.Models;
 public sealed record TrainingTimings(TimeSpan DataLoading, TimeSpan Features, TimeSpan Training, TimeSpan Evaluation, TimeSpan Promotion);
 
 public sealed record TrainingResult(ModelVersion Version, RetrainingOutcome Outcome, TrainingTimings Timings);
+
+/// <summary>Why the serving version is being loaded: it decides what a model file that fails may change in the registry.</summary>
+public enum ServingLoad
+{
+    /// <summary>This instance is starting: a serving file that fails is marked unusable and an earlier version serves.</summary>
+    Start,
+
+    /// <summary>
+    /// A poll following another instance's promotion: the registry changes only when the shared file itself is bad
+    /// (missing or failing its checksum), never because this instance cannot use it (another key, schema or build).
+    /// </summary>
+    Sync,
+}
 
 /// <summary>
 /// Trains models from the stored history through <see cref="RetrainingPipeline"/> (features over every transaction,
@@ -41,6 +56,11 @@ public sealed partial class ModelRegistry(
     AuditLog audit,
     ILogger<ModelRegistry> logger)
 {
+    // Why a version cannot serve, recorded in English; the Models page translates these forms (ModelTexts.Unusable).
+    public const string MissingFileReason = "The model file is missing.";
+    public const string CorruptFileReasonPrefix = "The model file is corrupt: ";
+    public const string CannotServeReasonPrefix = "This version cannot serve: ";
+
     public Task<bool> HasServingVersionAsync(CancellationToken cancellationToken) =>
         db.ModelVersions.AnyAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
 
@@ -139,15 +159,17 @@ public sealed partial class ModelRegistry(
         var target = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (target is null) return Result.NotFound(Text.Get("This model version does not exist."));
         if (target.IsServing) return Result.Fail(ErrorCode.Conflict, Text.Get("This version is already serving."));
+        if (!target.IsUsable) return Result.Fail(ErrorCode.Conflict, Text.Get("This version is marked unusable and cannot serve."));
         return await SwapToAsync(target, new(actorId, AuditActions.ModelPromote), cancellationToken);
     }
 
-    /// <summary>Serves the version that served before the current one.</summary>
+    /// <summary>Serves the version that served before the current one (skipping those whose file was found bad).</summary>
     public async Task<Result> RollbackAsync(string actorId, CancellationToken cancellationToken)
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var previous = await db.ModelVersions.AsNoTracking()
-            .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && (current == null || m.ActivatedUtc < current.ActivatedUtc))
+            .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && m.UnusableReason == null
+                && (current == null || m.ActivatedUtc < current.ActivatedUtc))
             .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
         if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
         return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
@@ -158,20 +180,19 @@ public sealed partial class ModelRegistry(
 
     private async Task<Result> SwapToAsync(ModelVersion target, AuditedBy by, CancellationToken cancellationToken)
     {
-        IFraudModel model;
-        try
+        var attempt = await TryLoadAsync(target, cancellationToken);
+        if (attempt.Model is not { } model)
         {
-            var content = await artifacts.ReadAsync(target.FileName, cancellationToken) ?? throw new IOException("No stored model file.");
-            (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
-        }
-        catch (ModelFormatException ex)
-        {
-            // The registry keeps such a version as history; the reason (an older format or feature schema) is shown.
-            return Result.Fail(ErrorCode.Invalid, Text.Format("This version cannot serve: {0}", ex.Message));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Result.Fail(ErrorCode.Invalid, Text.Get("This version's model file cannot be read."));
+            LogRefused(logger, attempt.Error, target.Version, attempt.Reason);
+            if (attempt.Failure == LoadFailure.Unreadable) return Result.Fail(ErrorCode.Invalid, Text.Get("This version's model file cannot be read."));
+            // The registry keeps it as history and now says why, so nobody tries it again. A file this instance merely
+            // cannot use (another key or schema) is marked only while this instance serves a model, proving itself fine.
+            if (attempt.BadEverywhere || servingModel.Current is not null)
+            {
+                await MarkUnusableAsync([new UnusableMark(target.Id, attempt.Reason)], null, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            }
+            return Result.Fail(ErrorCode.Invalid, Text.Format("This version cannot serve: {0}",
+                attempt.Failure == LoadFailure.Missing ? Text.Get("The model file is missing.") : attempt.Error?.Message ?? attempt.Reason));
         }
         try
         {
@@ -187,13 +208,19 @@ public sealed partial class ModelRegistry(
             return Result.Fail(ErrorCode.Conflict, Text.Get("Another version was promoted at the same time; reload and try again."));
         }
         // Loaded before the swap: requests keep scoring with the old snapshot until this single exchange.
-        servingModel.Promote(new ServingSnapshot(model, target.Version));
-        LogLoaded(logger, target.Version);
+        Serve(target.Version, model);
         return Result.Ok;
     }
 
-    /// <summary>Loads the serving version's model into the holder; false (and an error in the log) when there is none or its file is bad.</summary>
-    public async Task<bool> LoadServingAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the serving version's model at start (see <see cref="LoadServingAsync(ServingLoad, CancellationToken)"/>).</summary>
+    public Task<bool> LoadServingAsync(CancellationToken cancellationToken) => LoadServingAsync(ServingLoad.Start, cancellationToken);
+
+    /// <summary>
+    /// Loads the serving version's model into the holder; false (and an error in the log) when no version can serve.
+    /// When the serving file is missing or fails to load, it is marked unusable and the most recently activated earlier
+    /// version that loads serves instead (<see cref="FallBackAsync"/>); from a poll only when the shared file itself is bad.
+    /// </summary>
+    public async Task<bool> LoadServingAsync(ServingLoad load, CancellationToken cancellationToken)
     {
         var active = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         if (active is null)
@@ -201,18 +228,160 @@ public sealed partial class ModelRegistry(
             LogNoModel(logger);
             return false;
         }
-        try
+        var attempt = await TryLoadAsync(active, cancellationToken);
+        if (attempt.Model is not null)
         {
-            var content = await artifacts.ReadAsync(active.FileName, cancellationToken) ?? throw new IOException("No stored model file.");
-            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
-            servingModel.Promote(new ServingSnapshot(model, active.Version));
-            LogLoaded(logger, active.Version);
+            Serve(active.Version, attempt.Model);
             return true;
         }
-        catch (Exception ex) when (ex is IOException or ModelFormatException or UnauthorizedAccessException)
+        LogBadModel(logger, attempt.Error, active.Version, attempt.Reason);
+        // A read that failed just now, or (from a poll) a file only this instance cannot use, changes nothing shared:
+        // whatever this instance has in memory keeps serving, and the registry stays as the other instances see it.
+        if (attempt.Failure == LoadFailure.Unreadable || (load == ServingLoad.Sync && !attempt.BadEverywhere)) return false;
+        return await FallBackAsync(active, attempt, load, cancellationToken);
+    }
+
+    /// <summary>
+    /// The serving version's file failed: the most recently activated earlier usable version whose file loads serves
+    /// instead, promoted in one transaction that marks the failed versions unusable, audited as the system's. Without
+    /// one nothing serves (payments answer 503; start-up may train a fresh model). Another instance doing the same at
+    /// the same moment makes the promotion fail (the unique serving index): then whatever serves now is loaded.
+    /// </summary>
+    private async Task<bool> FallBackAsync(ModelVersion broken, LoadAttempt failed, ServingLoad load, CancellationToken cancellationToken)
+    {
+        var earlier = await db.ModelVersions.AsNoTracking()
+            .Where(m => m.Id != broken.Id && m.Status != ModelStatus.Serving && m.ActivatedUtc != null && m.UnusableReason == null)
+            .OrderByDescending(m => m.ActivatedUtc).ThenByDescending(m => m.Id)
+            .ToListAsync(cancellationToken);
+        var failures = new List<(ModelVersion Version, LoadAttempt Attempt)> { (broken, failed) };
+        ModelVersion? fallback = null;
+        IFraudModel? model = null;
+        foreach (var candidate in earlier)
         {
-            LogBadModel(logger, ex, active.Version);
+            var attempt = await TryLoadAsync(candidate, cancellationToken);
+            if (attempt.Model is not null)
+            {
+                (fallback, model) = (candidate, attempt.Model);
+                break;
+            }
+            LogBadModel(logger, attempt.Error, candidate.Version, attempt.Reason);
+            failures.Add((candidate, attempt));
+        }
+        // A file bad for every instance is always marked. One this instance merely cannot use (another key, schema or
+        // format) only at start and only when another version loaded here, which shows the instance itself is fine.
+        var marks = failures
+            .Where(f => f.Attempt.BadEverywhere || (f.Attempt.Failure == LoadFailure.Unusable && load == ServingLoad.Start && fallback is not null))
+            .Select(f => new UnusableMark(f.Version.Id, f.Attempt.Reason))
+            .ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (fallback is null || model is null)
+        {
+            if (marks.Count > 0) await MarkUnusableAsync(marks, broken.Id, now, cancellationToken);
+            LogNoFallback(logger, broken.Version);
             return false;
+        }
+        try
+        {
+            await ServeAsync(fallback, now, new(AuditLog.SystemActor, AuditActions.ModelFallback), cancellationToken, new FallbackFrom(broken.Id, failed.Reason, marks));
+        }
+        catch (Exception ex) when (ex is DbUpdateException or DomainException)
+        {
+            // Another instance found the same shared file bad and replaced it first: its promotion stands.
+            db.ChangeTracker.Clear();
+            LogFallbackRaced(logger, broken.Version);
+            return await LoadCurrentAsync(cancellationToken);
+        }
+        Serve(fallback.Version, model);
+        LogFellBack(logger, broken.Version, failed.Reason, fallback.Version);
+        return true;
+    }
+
+    /// <summary>Loads whatever serves now, changing nothing in the registry.</summary>
+    private async Task<bool> LoadCurrentAsync(CancellationToken cancellationToken)
+    {
+        var active = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        if (active is null)
+        {
+            LogNoModel(logger);
+            return false;
+        }
+        var attempt = await TryLoadAsync(active, cancellationToken);
+        if (attempt.Model is null)
+        {
+            LogBadModel(logger, attempt.Error, active.Version, attempt.Reason);
+            return false;
+        }
+        Serve(active.Version, attempt.Model);
+        return true;
+    }
+
+    private void Serve(string version, IFraudModel model)
+    {
+        servingModel.Promote(new ServingSnapshot(model, version));
+        LogLoaded(logger, version);
+    }
+
+    /// <summary>A version's model from its stored file, or why it cannot serve and whether the file itself is at fault.</summary>
+    private async Task<LoadAttempt> TryLoadAsync(ModelVersion version, CancellationToken cancellationToken)
+    {
+        byte[]? content;
+        try
+        {
+            content = await artifacts.ReadAsync(version.FileName, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only the legacy models folder is read from disk; a failed read there says nothing about the file.
+            return new LoadAttempt(null, LoadFailure.Unreadable, "The model file cannot be read: " + ex.Message, ex);
+        }
+        if (content is null) return new LoadAttempt(null, LoadFailure.Missing, MissingFileReason, null);
+        try
+        {
+            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
+            return new LoadAttempt(model, LoadFailure.None, "", null);
+        }
+        catch (ModelFormatException ex)
+        {
+            return IsDamaged(content)
+                ? new LoadAttempt(null, LoadFailure.Damaged, CorruptFileReasonPrefix + ex.Message, ex)
+                : new LoadAttempt(null, LoadFailure.Unusable, CannotServeReasonPrefix + ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether stored bytes fail the model file's own integrity check (see <see cref="ModelFile"/>: magic, int32 format
+    /// version, body, SHA-256 of the body, HMAC): too short, not a model file, or a current-format file whose checksum
+    /// does not match. That is the same on every instance, unlike a signature, feature schema or format version this
+    /// instance cannot use.
+    /// </summary>
+    private static bool IsDamaged(byte[] content)
+    {
+        const int magicBytes = 8;
+        const int hashBytes = 32;
+        if (content.Length < magicBytes + sizeof(int) + 2 * hashBytes) return true;
+        if (!content.AsSpan(0, magicBytes).SequenceEqual("FWGBT\r\n\u001A"u8)) return true;
+        // Older and newer formats lay out their trailer differently: whether they can serve is not a question of damage.
+        if (BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(magicBytes)) != ModelFile.FormatVersion) return false;
+        var bodyLength = content.Length - 2 * hashBytes;
+        return !SHA256.HashData(content.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(content.AsSpan(bodyLength, hashBytes));
+    }
+
+    /// <summary>Records why these versions cannot serve, in one save; only <paramref name="retiring"/> may be taken out of service.</summary>
+    private async Task MarkUnusableAsync(IReadOnlyList<UnusableMark> marks, long? retiring, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        await MarkTrackedAsync(marks, retiring, nowUtc, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task MarkTrackedAsync(IReadOnlyList<UnusableMark> marks, long? retiring, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var ids = marks.Select(m => m.Id).ToList();
+        var versions = await db.ModelVersions.Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
+        foreach (var version in versions)
+        {
+            // Serving meanwhile: promoted by an instance that could load it, so that instance's word stands.
+            if (version.IsServing && version.Id != retiring) continue;
+            version.MarkUnusable(marks.First(m => m.Id == version.Id).Reason, nowUtc);
         }
     }
 
@@ -228,18 +397,33 @@ public sealed partial class ModelRegistry(
     /// SQLite checks the unique serving index row by row and EF Core does not order updates by a filtered index, so
     /// the retired row is saved first, on its own; a concurrent promotion elsewhere makes the second save fail.
     /// </summary>
-    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="fallback"/> (an automatic fallback) the failed versions are marked unusable in the same
+    /// transaction, the broken serving one retired with its mark; should another version serve by now (another instance
+    /// fell back first), nothing changes and <see cref="DomainException"/> says so.
+    /// </remarks>
+    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken, FallbackFrom? fallback = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
+        if (fallback is not null)
+        {
+            if (serving is not null && serving.Id != fallback.BrokenId)
+                throw new DomainException("The version to replace is not the serving one.", DomainErrorCode.StateChanged);
+            await MarkTrackedAsync(fallback.Marks, fallback.BrokenId, nowUtc, cancellationToken);
+            if (serving is { IsServing: false }) serving = null;
+        }
         target.Promote(serving, nowUtc);
         await db.SaveChangesAsync(cancellationToken);
-        // An administrator's swap is audited in the same transaction; automatic promotions are in the registry itself.
+        // Swaps by an administrator or the system's fallback are audited in the same transaction; a training's
+        // promotion is in the registry itself.
         if (by is not null)
         {
             await audit.AppendAsync(by.ActorId, by.Action, "model", target.Id.ToString(CultureInfo.InvariantCulture),
-                new { Serving = before }, new { Serving = target.Version }, cancellationToken);
+                new { Serving = before },
+                fallback is null ? new { Serving = target.Version } : (object)new { Serving = target.Version, Unusable = fallback.Reason },
+                cancellationToken);
         }
         if (target.Id == 0) db.ModelVersions.Add(target);
         else db.ModelVersions.Update(target);
@@ -267,6 +451,48 @@ public sealed partial class ModelRegistry(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No active model is registered: transactions cannot be scored until one is trained.")]
     private static partial void LogNoModel(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The active model {Version} could not be loaded: transactions cannot be scored.")]
-    private static partial void LogBadModel(ILogger logger, Exception ex, string version);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model: {Version} cannot be loaded: {Reason}")]
+    private static partial void LogBadModel(ILogger logger, Exception? ex, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model: promotion of {Version} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, Exception? ex, string version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model: {Broken} cannot serve ({Reason}); fell back to {Version}, the latest earlier version that loads")]
+    private static partial void LogFellBack(ILogger logger, string broken, string reason, string version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model: no earlier version can serve in place of {Version}: transactions cannot be scored until a model is trained or promoted.")]
+    private static partial void LogNoFallback(ILogger logger, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: another instance replaced {Version} at the same time; loading what serves now")]
+    private static partial void LogFallbackRaced(ILogger logger, string version);
+
+    /// <summary>Why one version cannot serve, to record on it.</summary>
+    private sealed record UnusableMark(long Id, string Reason);
+
+    /// <summary>An automatic fallback from the broken serving version, with every version found bad on the way.</summary>
+    private sealed record FallbackFrom(long BrokenId, string Reason, IReadOnlyList<UnusableMark> Marks);
+
+    /// <summary>A version's model as loaded, or why not (<see cref="Reason"/>, in English, as it is recorded).</summary>
+    private sealed record LoadAttempt(IFraudModel? Model, LoadFailure Failure, string Reason, Exception? Error)
+    {
+        /// <summary>The stored file itself is at fault: every instance would find the same.</summary>
+        public bool BadEverywhere => Failure is LoadFailure.Missing or LoadFailure.Damaged;
+    }
+
+    private enum LoadFailure
+    {
+        None,
+
+        /// <summary>No stored file.</summary>
+        Missing,
+
+        /// <summary>The bytes fail their own integrity check.</summary>
+        Damaged,
+
+        /// <summary>Intact, but not usable here: another signing key, feature schema or format version.</summary>
+        Unusable,
+
+        /// <summary>Not readable just now (the legacy models folder).</summary>
+        Unreadable,
+    }
 }

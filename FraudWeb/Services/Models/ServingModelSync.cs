@@ -9,11 +9,20 @@ namespace FraudWeb.Services.Models;
 /// served here within one poll (Models:ServingPollSeconds, 2 s by default). One indexed single-row read per poll;
 /// the model itself is loaded only when the version changed. Polling rather than PostgreSQL LISTEN/NOTIFY: it works
 /// the same on both providers and survives a dropped connection without missing a change (ADR 0011).
+/// A version this instance cannot load leaves the model in memory serving; the registry marks it unusable (and falls
+/// back to an earlier version) only when its shared file itself is bad (<see cref="ServingLoad.Sync"/>).
 /// </summary>
-public sealed partial class ServingModelSync(IServiceScopeFactory scopes, IServingModel serving, IConfiguration configuration, ILogger<ServingModelSync> logger)
+public sealed partial class ServingModelSync(
+    IServiceScopeFactory scopes, IServingModel serving, IConfiguration configuration, TimeProvider clock, ILogger<ServingModelSync> logger)
     : BackgroundService
 {
     public const string IntervalSetting = "Models:ServingPollSeconds";
+
+    // A version that failed to load here is tried again after this, not every poll: each try reads the whole file
+    // from the database, and a file this instance cannot use does not change by itself.
+    private static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(1);
+
+    private FailedLoad? _failed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,8 +48,12 @@ public sealed partial class ServingModelSync(IServiceScopeFactory scopes, IServi
             var version = await db.ModelVersions.AsNoTracking().Where(m => m.Status == ModelStatus.Serving)
                 .Select(m => m.Version).FirstOrDefaultAsync(cancellationToken);
             if (version is null || version == serving.Current?.Version) return false;
-            var loaded = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().LoadServingAsync(cancellationToken);
-            if (loaded) LogSynced(logger, version);
+            var failed = _failed;
+            if (failed is not null && failed.Version == version && clock.GetUtcNow() - failed.AtUtc < RetryFailedAfter) return false;
+            var loaded = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().LoadServingAsync(ServingLoad.Sync, cancellationToken);
+            _failed = loaded ? null : new FailedLoad(version, clock.GetUtcNow());
+            // After a fallback the version loaded is an earlier one, not the one polled.
+            if (loaded) LogSynced(logger, serving.Current?.Version ?? version);
             return loaded;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -50,6 +63,8 @@ public sealed partial class ServingModelSync(IServiceScopeFactory scopes, IServi
             return false;
         }
     }
+
+    private sealed record FailedLoad(string Version, DateTimeOffset AtUtc);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model: now serving {Version}, promoted elsewhere")]
     private static partial void LogSynced(ILogger logger, string version);

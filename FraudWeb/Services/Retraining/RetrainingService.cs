@@ -11,7 +11,8 @@ namespace FraudWeb.Services.Retraining;
 
 /// <summary>
 /// The persisted retraining queue: requests (button, label count, schedule), the atomic claim that lets only one run
-/// be Running, the run itself and the recovery of a run interrupted by a stop.
+/// be Running, the run itself, the retry of a failed run (Retraining:MaxAttempts, after Retraining:RetryBackoff
+/// doubled per attempt) and the recovery of a run interrupted by a stop. At most one run waits in the queue.
 /// </summary>
 public sealed partial class RetrainingService(
     FraudDbContext db,
@@ -21,12 +22,23 @@ public sealed partial class RetrainingService(
     TimeProvider clock,
     ILogger<RetrainingService> logger)
 {
-    /// <summary>Queues a run unless one is already waiting (then that one is returned).</summary>
+    /// <summary>
+    /// Queues a run unless one is already waiting (then that one is returned; asked for by hand, a retry waiting out
+    /// its backoff is brought forward: someone wants a run now).
+    /// </summary>
     public async Task<RetrainingRun> RequestAsync(RetrainingTrigger trigger, string? requestedBy, CancellationToken cancellationToken)
     {
-        var waiting = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken);
-        if (waiting is not null) return waiting;
         var now = clock.GetUtcNow().UtcDateTime;
+        var waiting = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken);
+        if (waiting is not null)
+        {
+            if (trigger == RetrainingTrigger.Manual && waiting.RunNow(now))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                signal.Wake();
+            }
+            return waiting;
+        }
         var run = RetrainingRun.Queue(trigger, requestedBy, now, await AnalystLabelsAsync(cancellationToken));
         db.RetrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -68,18 +80,19 @@ public sealed partial class RetrainingService(
     /// Claims the oldest queued run with one conditional UPDATE (Queued -> Running, only if nothing is Running), so
     /// two workers, even in two processes, never train at once. Null when there is nothing to do or a run is going.
     /// The UPDATE is <see cref="RetrainingRun.Start"/> done by the database: only there can it see every process's runs.
+    /// A retry still waiting out its backoff is not claimed.
     /// </summary>
     public async Task<RetrainingRun?> ClaimNextAsync(CancellationToken cancellationToken)
     {
-        var next = await db.RetrainingRuns.AsNoTracking().Where(r => r.Status == RetrainingRunStatus.Queued)
+        var now = clock.GetUtcNow().UtcDateTime;
+        var next = await db.RetrainingRuns.AsNoTracking().Where(r => r.Status == RetrainingRunStatus.Queued && (r.NotBeforeUtc == null || r.NotBeforeUtc <= now))
             .OrderBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
         if (next is not { } id) return null;
-        var now = clock.GetUtcNow().UtcDateTime;
         int claimed;
         try
         {
             claimed = await db.RetrainingRuns
-                .Where(r => r.Id == id && r.Status == RetrainingRunStatus.Queued
+                .Where(r => r.Id == id && r.Status == RetrainingRunStatus.Queued && (r.NotBeforeUtc == null || r.NotBeforeUtc <= now)
                     && !db.RetrainingRuns.Any(o => o.Status == RetrainingRunStatus.Running))
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Running).SetProperty(r => r.StartedUtc, now)
                     .SetProperty(r => r.HeartbeatUtc, now), cancellationToken);
@@ -102,7 +115,11 @@ public sealed partial class RetrainingService(
         return await db.RetrainingRuns.FirstAsync(r => r.Id == id, cancellationToken);
     }
 
-    /// <summary>Trains for a claimed run and records how it ended; never throws for a failed training.</summary>
+    /// <summary>
+    /// Trains for a claimed run and records how it ended; never throws for a failed training. A failed run is retried
+    /// by policy: its next attempt is queued in the same save as the failure. A stop (cancellation) is not a failure:
+    /// the run stays Running and is recovered once its lease runs out.
+    /// </summary>
     public async Task<TrainingResult?> ExecuteAsync(RetrainingRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -120,15 +137,36 @@ public sealed partial class RetrainingService(
             await db.SaveChangesAsync(CancellationToken.None);
             return result;
         }
-        catch (Exception ex) when (ex is RetrainingException or IOException or DbUpdateException or ArgumentException or InvalidOperationException)
+        // OutOfMemoryException: training in this process (TrainInChildProcess=false) whose large allocation failed.
+        catch (Exception ex) when (ex is RetrainingException or IOException or DbUpdateException or ArgumentException or InvalidOperationException
+                                       or OutOfMemoryException)
         {
-            LogFailed(logger, ex, run.Id);
             db.ChangeTracker.Clear();
+            var now = clock.GetUtcNow().UtcDateTime;
             var stored = await db.RetrainingRuns.FirstAsync(r => r.Id == run.Id, CancellationToken.None);
-            stored.Fail(ex.Message, clock.GetUtcNow().UtcDateTime);
+            stored.Fail(ex.Message, now);
+            var retry = await RetryAsync(stored, now);
             await db.SaveChangesAsync(CancellationToken.None);
+            var maxAttempts = options.Value.MaxAttempts;
+            if (retry is not null) LogRetrying(logger, ex, stored.Id, stored.Attempt, maxAttempts, retry.Id, retry.NotBeforeUtc ?? now);
+            else if (stored.CanRetry(maxAttempts)) LogFailedAnotherQueued(logger, ex, stored.Id, stored.Attempt, maxAttempts);
+            else LogGaveUp(logger, ex, stored.Id, stored.Attempt, maxAttempts);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Adds the failed run's next attempt unless it has used them all or a run already waits (that one trains anyway;
+    /// two queued runs would train the same data twice).
+    /// </summary>
+    private async Task<RetrainingRun?> RetryAsync(RetrainingRun failed, DateTime nowUtc)
+    {
+        var settings = options.Value;
+        if (!failed.CanRetry(settings.MaxAttempts)) return null;
+        if (await db.RetrainingRuns.AnyAsync(r => r.Status == RetrainingRunStatus.Queued, CancellationToken.None)) return null;
+        var retry = RetrainingRun.RetryOf(failed, nowUtc, settings.RetryBackoff, settings.MaxAttempts);
+        db.RetrainingRuns.Add(retry);
+        return retry;
     }
 
     /// <summary>Renews a running run's lease (its instance is still training it).</summary>
@@ -165,6 +203,9 @@ public sealed partial class RetrainingService(
         return recovered;
     }
 
+    /// <summary>The attempts a run gets in all (Retraining:MaxAttempts), for the pages that show "attempt 2 of 3".</summary>
+    public int MaxAttempts => options.Value.MaxAttempts;
+
     public Task<List<RetrainingRun>> RecentRunsAsync(int count, CancellationToken cancellationToken) =>
         db.RetrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(count).ToListAsync(cancellationToken);
 
@@ -174,6 +215,12 @@ public sealed partial class RetrainingService(
 
     private const string SimulatorLabeller = "simulator";
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retraining run {RunId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception ex, long runId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} failed (attempt {Attempt} of {MaxAttempts}); run {RetryRunId} retries it after {NotBeforeUtc:O}")]
+    private static partial void LogRetrying(ILogger logger, Exception ex, long runId, int attempt, int maxAttempts, long retryRunId, DateTime notBeforeUtc);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} failed (attempt {Attempt} of {MaxAttempts}); not retried, a queued run will train instead")]
+    private static partial void LogFailedAnotherQueued(ILogger logger, Exception ex, long runId, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retraining run {RunId} failed on its last attempt ({Attempt} of {MaxAttempts}); no further retry")]
+    private static partial void LogGaveUp(ILogger logger, Exception ex, long runId, int attempt, int maxAttempts);
 }

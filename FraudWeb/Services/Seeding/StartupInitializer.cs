@@ -33,7 +33,8 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         var loaded = await registry.HasServingVersionAsync(cancellationToken) && await registry.LoadServingAsync(cancellationToken);
         if (!loaded && seed.Enabled && seed.TrainModel)
         {
-            // No model yet, or its file is missing or of an older feature schema: train a fresh one from the history.
+            // No model yet, or neither the serving version nor an earlier one can serve (missing, corrupt, an older
+            // feature schema; the registry marks why): train a fresh one from the history.
             await registry.TrainAndServeAsync(cancellationToken);
         }
         LogReady(logger, stopwatch.Elapsed.TotalSeconds);

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using System.Threading.Channels;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -26,7 +27,7 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMetrics metrics, ILogger<PaymentRecorder> logger) : BackgroundService
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger) : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
     private const int QueueCapacity = 8192;
@@ -85,6 +86,11 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
         {
             await WriteAsync(batch);
         }
+        catch (Exception ex) when (batch.Count > 1 && DatabaseFaults.IsUnavailable(ex))
+        {
+            // The database is down, full or locked: every payment would fail the same way, each after its own wait.
+            foreach (var pending in batch) pending.Completion.TrySetException(ex);
+        }
         catch (Exception ex) when (batch.Count > 1)
         {
             // One payment's failure must not fail the others: write each alone, so only its own request hears it.
@@ -98,11 +104,19 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
                 catch (Exception single)
                 {
                     // Another instance may have recorded the same key first (the unique index refused ours): then
-                    // the answer is its payment.
-                    if (single is DbUpdateException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
-                        pending.Completion.TrySetResult(earlier);
-                    else
+                    // the answer is its payment. Looking it up may fail too (the database went away): never let that
+                    // end the recording loop, which every payment waits on.
+                    try
+                    {
+                        if (single is DbUpdateException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
+                            pending.Completion.TrySetResult(earlier);
+                        else
+                            pending.Completion.TrySetException(single);
+                    }
+                    catch (Exception)
+                    {
                         pending.Completion.TrySetException(single);
+                    }
                 }
             }
         }
@@ -119,7 +133,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
         await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
         var cards = await LockCardsAsync(db, cardIds);
-        var earlier = await EarlierKeysAsync(db, batch);
+        var earlier = await EarlierKeysAsync(db, batch, clock.GetUtcNow().UtcDateTime);
         var outcomes = new (CardTransaction? Recorded, Exception? Refused)[batch.Count];
         var replays = new RecordedPayment?[batch.Count];
         var keyed = new Dictionary<(long, string), int>();
@@ -199,13 +213,14 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     /// The payments already recorded under the batch's Idempotency-Keys; records past their 24 hours are deleted
     /// here, so the key can be used again.
     /// </summary>
-    private static async Task<Dictionary<(long, string), IdempotencyRecord>> EarlierKeysAsync(FraudDbContext db, IReadOnlyList<Pending> batch)
+    private static async Task<Dictionary<(long, string), IdempotencyRecord>> EarlierKeysAsync(FraudDbContext db, IReadOnlyList<Pending> batch, DateTime nowUtc)
     {
         var keys = batch.Select(p => p.Payment.Idempotency).OfType<PaymentIdempotency>().ToList();
         if (keys.Count == 0) return [];
         var apiKeyIds = keys.Select(k => k.ApiKeyId).Distinct().ToList();
         var names = keys.Select(k => k.Key).Distinct().ToList();
-        var cutoff = DateTime.UtcNow - IdempotencyRecord.Retention;
+        // The app's clock, as the records' CreatedUtc (and IdempotencyStore's purge) are on it.
+        var cutoff = nowUtc - IdempotencyRecord.Retention;
         var records = await db.IdempotencyRecords.AsNoTracking()
             .Where(r => apiKeyIds.Contains(r.ApiKeyId) && names.Contains(r.Key))
             .ToListAsync();

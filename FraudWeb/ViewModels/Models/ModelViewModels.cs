@@ -17,10 +17,20 @@ public sealed record ModelVersionRow(
     int TrainingFrauds,
     string? Labels,
     IReadOnlyDictionary<string, double> Metrics,
-    string? DecisionReason);
+    string? DecisionReason,
+    string? UnusableReason = null,
+    DateTime? UnusableSinceUtc = null)
+{
+    /// <summary>False once its model file was found missing or corrupt: shown with the reason, never offered for promotion.</summary>
+    public bool IsUsable => UnusableReason is null;
+}
 
+/// <param name="Attempt">1 for a run requested anew, more for a retry of a failed one.</param>
+/// <param name="MaxAttempts">Retraining:MaxAttempts, the attempts a run gets in all.</param>
+/// <param name="WaitsUntil">For a queued retry waiting out its backoff: when it may run, in the visitor's time; else null.</param>
 public sealed record RetrainingRunRow(long Id, RetrainingRunStatus Status, RetrainingTrigger Trigger, string? RequestedBy,
-    DateTime RequestedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? ModelVersion, string? Outcome, string? Error);
+    DateTime RequestedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? ModelVersion, string? Outcome, string? Error,
+    int Attempt = 1, int MaxAttempts = 1, string? WaitsUntil = null);
 
 public sealed class ModelDashboardViewModel
 {
@@ -115,6 +125,19 @@ public static class ModelTexts
         };
     }
 
+    /// <summary>Why a version cannot serve (<see cref="ModelVersion.UnusableReason"/>), the registry's known forms in the page's language.</summary>
+    public static string Unusable(string? reason)
+    {
+        if (reason is null) return "";
+        if (reason == ModelRegistry.MissingFileReason) return Text.Get("The model file is missing.");
+        // The detail after the prefix is the model file's own English message, shown as recorded.
+        if (reason.StartsWith(ModelRegistry.CorruptFileReasonPrefix, StringComparison.Ordinal))
+            return Text.Format("The model file is corrupt: {0}", reason[ModelRegistry.CorruptFileReasonPrefix.Length..]);
+        if (reason.StartsWith(ModelRegistry.CannotServeReasonPrefix, StringComparison.Ordinal))
+            return Text.Format("This version cannot serve: {0}", reason[ModelRegistry.CannotServeReasonPrefix.Length..]);
+        return reason;
+    }
+
     /// <summary>A failed run's stored error: the known ones in the page's language, any other as recorded.</summary>
     public static string RunError(string? error) => error switch
     {
@@ -126,12 +149,23 @@ public static class ModelTexts
         _ => error,
     };
 
-    /// <summary>A run's result cell: its error, or the version it trained and the decision on it.</summary>
+    /// <summary>
+    /// A run's result cell: its error, or the version it trained and the decision on it; with the attempt when it is
+    /// a retry or a failure the policy may retry ("attempt 1 of 3"), and when a waiting retry runs.
+    /// </summary>
     public static string RunResult(RetrainingRunRow run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Error is not null) return RunError(run.Error);
-        return run.ModelVersion is null ? "" : run.ModelVersion + ": " + Reason(run.Outcome);
+        var result = run.Error is not null ? RunError(run.Error)
+            : run.ModelVersion is null ? "" : run.ModelVersion + ": " + Reason(run.Outcome);
+        // A first attempt that did not fail is the usual case: no word on attempts.
+        if (run.Attempt <= 1 && (run.Status != RetrainingRunStatus.Failed || run.MaxAttempts <= 1)) return result;
+        // Retraining:MaxAttempts may have been lowered since the run was queued.
+        var of = Math.Max(run.MaxAttempts, run.Attempt);
+        if (run.WaitsUntil is { } until) return Text.Format("Attempt {0} of {1}, runs after {2}", run.Attempt, of, until);
+        return result.Length == 0
+            ? Text.Format("Attempt {0} of {1}", run.Attempt, of)
+            : Text.Format("{0} (attempt {1} of {2})", result, run.Attempt, of);
     }
 
     // Untranslated (English), the stored words stay as they were recorded.

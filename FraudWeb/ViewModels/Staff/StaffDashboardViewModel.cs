@@ -24,7 +24,17 @@ public sealed record QueuePanel(int OpenReports, int HeldPayments, DateTime? Old
 /// <summary>The serving model's health: its version and holdout metrics, and the latest retraining run.</summary>
 public sealed record ModelPanel(string? ServingVersion, DateTime? ServingSinceUtc, double? HoldoutAuc, double? HoldoutAp, LatestRun? LastRun, string? InstanceServing);
 
-public sealed record LatestRun(long Id, RetrainingRunStatus Status, DateTime AtUtc, string? Error);
+/// <param name="Attempt">1 for a run requested anew, more for a retry of a failed one.</param>
+/// <param name="MaxAttempts">Retraining:MaxAttempts, the attempts a run gets in all.</param>
+/// <param name="WaitsUntilUtc">For a queued retry waiting out its backoff: when it may run; else null.</param>
+public sealed record LatestRun(long Id, RetrainingRunStatus Status, DateTime AtUtc, string? Error, int Attempt = 1, int MaxAttempts = 1, DateTime? WaitsUntilUtc = null)
+{
+    /// <summary>A retry, or a failure the policy may retry: the panel says which attempt it was.</summary>
+    public bool ShowsAttempt => Attempt > 1 || (Status == RetrainingRunStatus.Failed && MaxAttempts > 1);
+
+    /// <summary>Retraining:MaxAttempts may have been lowered since the run was queued.</summary>
+    public int AttemptsInAll => Math.Max(MaxAttempts, Attempt);
+}
 
 public sealed record UsersPanel(int Accounts, int Staff, int Locked);
 

@@ -621,6 +621,13 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UnusableReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UnusableSinceUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -645,6 +652,11 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.Property<string>("Error")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -662,6 +674,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("NotBeforeUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -672,6 +687,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("RequestedUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetryOfRunId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("StartedUtc")
                         .HasColumnType("TEXT");
