@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Resilience figures (issue 16): the long versions of the resilience tests (100,000 fuzzed requests, 20 kill -9
 # cycles, the database and model fault tests), then the soak (bench/load.sh with SOAK_MINUTES, default 30).
-#   bench/resilience.sh                 SOAK_MINUTES=5 bench/resilience.sh          SKIP_TESTS=1 bench/resilience.sh
+#   bench/resilience.sh      SOAK_MINUTES=5 bench/resilience.sh      SKIP_TESTS=1 (soak only)      SKIP_SOAK=1 (tests only)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -15,5 +15,6 @@ if [ "${SKIP_TESTS:-0}" != 1 ]; then
   dotnet test FraudWeb.Tests -c Release --no-build --filter "FullyQualifiedName~Resilience|FullyQualifiedName~ModelFault|FullyQualifiedName~RetrainingFailure" \
     --logger "console;verbosity=detailed" 2>&1 | tee "$OUT/tests.txt" | grep -E "^\s*(Passed|Failed) |figures|cycles|requests|acknowledged|Total tests|Passed!|Failed!" || true
 fi
+[ "${SKIP_SOAK:-0}" = 1 ] && exit 0
 echo "== soak" >&2
 SOAK_MINUTES="${SOAK_MINUTES:-30}" ANCHOR=none OUT="$OUT/soak" HOLDERS="${HOLDERS:-16}" "$repo/bench/load.sh"

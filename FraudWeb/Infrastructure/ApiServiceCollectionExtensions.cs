@@ -125,8 +125,7 @@ public static class ApiServiceCollectionExtensions
         {
             StatusCodeSelector = WebServiceCollectionExtensions.StatusCodeFor,
             ExceptionHandler = WriteErrorProblemAsync,
-            // DatabaseRetryMiddleware has logged a database fault once, as a warning: not again as an error.
-            SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
+            SuppressDiagnosticsCallback = context => WebServiceCollectionExtensions.IsNotABug(context.Exception),
         });
         app.UseStatusCodePages();
         app.Use(async (context, next) =>

@@ -148,8 +148,7 @@ public static class WebServiceCollectionExtensions
                 {
                     ExceptionHandlingPath = "/Error",
                     StatusCodeSelector = StatusCodeFor,
-                    // DatabaseRetryMiddleware has logged a database fault once, as a warning: not again as an error.
-                    SuppressDiagnosticsCallback = context => DatabaseFaults.IsUnavailable(context.Exception),
+                    SuppressDiagnosticsCallback = context => IsNotABug(context.Exception),
                 });
             }
             web.UseStatusCodePagesWithReExecute("/Error/{0}");
@@ -177,6 +176,12 @@ public static class WebServiceCollectionExtensions
         app.MapFraudApiReference();
         return app;
     }
+
+    /// <summary>
+    /// Not logged as an unhandled error: a client's malformed or cut-off request (Kestrel logs it at Debug), and a
+    /// database fault (DatabaseRetryMiddleware has logged it once, as a warning).
+    /// </summary>
+    public static bool IsNotABug(Exception exception) => StatusCodeFor(exception) != StatusCodes.Status500InternalServerError;
 
     /// <summary>
     /// Malformed requests are the client's fault (400), not a server error; a database that cannot answer now (down,

@@ -23,8 +23,19 @@ public sealed class RetrainingFactory : FraudWebFactory
     }
 }
 
-public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<RetrainingFactory>
+public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<RetrainingFactory>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// After every test, pass or fail: runs a test inserted and left queued or running are ended, so one failed
+    /// assertion cannot leave the queue busy for the tests after it (each waits for a quiet queue).
+    /// </summary>
+    public Task DisposeAsync() =>
+        factory.QueryAsync(db => db.RetrainingRuns
+            .Where(r => r.RequestedBy == "test" && (r.Status == RetrainingRunStatus.Queued || r.Status == RetrainingRunStatus.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Failed)));
+
     private async Task<T> WithServiceAsync<T, TService>(Func<TService, Task<T>> action) where TService : notnull
     {
         await using var scope = factory.Services.CreateAsyncScope();
@@ -95,7 +106,8 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.True(won <= 1, $"{won} claims won the same run.");
         var status = await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == queued).Select(r => r.Status).SingleAsync());
         Assert.NotEqual(RetrainingRunStatus.Queued, status);
-        if (won == 1) Assert.Equal(1, await factory.QueryAsync(db => db.RetrainingRuns.CountAsync(r => r.Status == RetrainingRunStatus.Running)));
+        // Whoever won (one of these claims or the app's worker), at most one run is running.
+        Assert.InRange(await factory.QueryAsync(db => db.RetrainingRuns.CountAsync(r => r.Status == RetrainingRunStatus.Running)), 0, 1);
         if (won == 1) await SetStatusAsync(queued, RetrainingRunStatus.Failed);
         await QuietAsync();
     }
