@@ -128,7 +128,7 @@ public sealed class ReportRequest
     public string? Reason { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<ReportKindValue>))]
+[JsonConverter(typeof(NamesOnlyEnumConverter<ReportKindValue>))]
 public enum ReportKindValue
 {
     [JsonStringEnumMemberName("not-me")] NotMe,
@@ -139,10 +139,20 @@ public sealed record ReportResource(long Id, long PaymentId, string Kind, string
 
 [Description("Confirmed labels from a case tool; each is applied as an analyst's decision in the review queue.")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed class LabelsRequest
+public sealed class LabelsRequest : IValidatableObject
 {
     [Required, MinLength(1), MaxLength(500), Description("1 to 500 labels.")]
     public IReadOnlyList<LabelItem>? Labels { get; init; }
+
+    /// <summary>A null in the list is no label at all (found by the API fuzzer: it reached the action).</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Labels is null) yield break;
+        for (var i = 0; i < Labels.Count; i++)
+        {
+            if (Labels[i] is null) yield return new ValidationResult("Each label must be an object.", [$"labels[{i}]"]);
+        }
+    }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -158,7 +168,7 @@ public sealed class LabelItem
     public LabelValue? Label { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<LabelValue>))]
+[JsonConverter(typeof(NamesOnlyEnumConverter<LabelValue>))]
 public enum LabelValue
 {
     [JsonStringEnumMemberName("fraud")] Fraud,
@@ -183,3 +193,10 @@ public sealed record ServingModelResource(
 
 [Description("A problem type this API uses (RFC 9457).")]
 public sealed record ProblemTypeResource(string Type, int Status, string Title, string Description);
+
+/// <summary>
+/// An enum read from its names only: the framework's converter also takes numbers, any number, so "label": 7 would
+/// have bound as a value nobody defined (found by the API fuzzer).
+/// </summary>
+public sealed class NamesOnlyEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
+    where TEnum : struct, Enum;

@@ -191,6 +191,8 @@ public static class WebServiceCollectionExtensions
     {
         BadHttpRequestException bad => bad.StatusCode,
         InvalidDataException or AntiforgeryValidationException or FormatException => StatusCodes.Status400BadRequest,
+        // A body that is not valid in the charset it declares (utf-16 with an odd byte count: found by the API fuzzer).
+        System.Text.DecoderFallbackException => StatusCodes.Status400BadRequest,
         _ when DatabaseFaults.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };

@@ -120,6 +120,21 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
     }
 
+    [Theory]
+    [InlineData("f")]
+    [InlineData("fw")]
+    [InlineData("fwk")]
+    [InlineData("fwk_")]
+    [InlineData("x")]
+    public async Task Authenticate_TokenShorterThanAKeyPrefix_UnauthorizedNotAnError(string token)
+    {
+        // Act: found by the API fuzzer (a token shorter than "fwk_" answered 500)
+        var response = await factory.ApiClient(token).GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
     [Fact]
     public async Task Authenticate_TamperedSecretWithARealPrefix_Unauthorized()
     {

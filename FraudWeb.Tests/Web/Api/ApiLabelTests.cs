@@ -127,4 +127,21 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
         Assert.Equal(HttpStatusCode.BadRequest, many.Status);
         Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
     }
+
+    [Theory]
+    [InlineData("""{"labels":[null]}""")]
+    [InlineData("""{"labels":[{"paymentId":1,"label":7}]}""")]
+    [InlineData("""{"labels":[{"paymentId":1,"label":0}]}""")]
+    public async Task Submit_NullItemOrNumberForTheLabel_400NothingApplied(string body)
+    {
+        // Arrange: found by the API fuzzer (a null item reached the action; numbers bound as undefined labels)
+        var (api, _) = await CaseToolAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/labels", body, validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+    }
 }

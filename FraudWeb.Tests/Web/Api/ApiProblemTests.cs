@@ -97,6 +97,24 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Create_BodyInvalidInItsDeclaredCharset_400ProblemNotAnError()
+    {
+        // Arrange: utf-16 declared, an odd number of bytes sent (found by the API fuzzer: it answered 500)
+        var (api, card, merchant) = await HolderAsync();
+        var json = $"{{\"cardId\":{card},\"terminalId\":{merchant}}}";
+        var bytes = Encoding.ASCII.GetBytes(json.Length % 2 == 1 ? json : json + " ");
+        var body = new ByteArrayContent(bytes);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-16" };
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", configure: request => request.Content = body);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(400, response.Json.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
     public async Task UnknownApiPath_404ProblemNotTheSignInPage()
     {
         // Arrange
