@@ -37,7 +37,8 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
             var fromUtc = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             entries = entries.Where(e => e.TimestampUtc >= fromUtc);
         }
-        if (query.To is { } to)
+        // The last possible day has no day after it: no upper bound then (found by the form fuzzer: To=9999-12-31).
+        if (query.To is { } to && to < DateOnly.MaxValue)
         {
             var toUtc = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             entries = entries.Where(e => e.TimestampUtc < toUtc);

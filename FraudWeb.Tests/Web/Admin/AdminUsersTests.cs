@@ -64,6 +64,35 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/AdminUsers/Lock/%09", "/AdminUsers")]
+    [InlineData("/AdminUsers/Delete/%0d%0a", "/AdminUsers")]
+    [InlineData("/AdminRoles/Permissions/%09", "/AdminRoles")]
+    public async Task Post_BlankIdInTheRoute_Returns404NotAnError(string url, string formPage)
+    {
+        // Arrange: found by the long form fuzzer (a whitespace route value binds as null and reached Identity)
+        using var admin = await AdminAsync();
+
+        // Act
+        var post = await admin.PostAsync(url, formPage);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuditLog_ToTheLastPossibleDay_ListsEntriesNotAnError()
+    {
+        // Arrange: found by the long form fuzzer (the day after 9999-12-31 overflowed)
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri("/AdminAudit?To=9999-12-31", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task Details_CustomerWithCard_ShowsProfileAndMaskedCardOnly()
     {

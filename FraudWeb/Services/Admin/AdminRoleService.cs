@@ -23,6 +23,8 @@ public sealed class AdminRoleService(
     public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permissions);
+        // A blank name from the route (model binding turns whitespace into null) names no role (found by the form fuzzer).
+        if (string.IsNullOrWhiteSpace(roleName)) return Result.NotFound();
         var role = await roles.FindByNameAsync(roleName);
         if (role is null || !Roles.All.Contains(role.Name)) return Result.NotFound();
         var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();

@@ -95,7 +95,7 @@ public sealed class AdminUserService(
     public async Task<Result> EditAsync(string actorId, string id, PersonalDetails details, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
-        var user = await users.FindByIdAsync(id);
+        var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
@@ -127,7 +127,7 @@ public sealed class AdminUserService(
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
     public async Task<Result> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
+        var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
         var wasLocked = IsLocked(user);
@@ -162,7 +162,7 @@ public sealed class AdminUserService(
     /// <summary>Removes the password (which also changes the security stamp, ending sessions) and mails a reset link.</summary>
     public async Task<Result> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
+        var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         var hadPassword = user.PasswordHash is not null;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -181,7 +181,7 @@ public sealed class AdminUserService(
     public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        var user = await users.FindByIdAsync(id);
+        var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only existing roles."));
@@ -213,7 +213,7 @@ public sealed class AdminUserService(
     /// </summary>
     public async Task<Result> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(id);
+        var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot delete your own account."));
         await using var transaction = await guard.BeginAsync(cancellationToken);
@@ -243,4 +243,7 @@ public sealed class AdminUserService(
         [nameof(CardHolder.DateOfBirth)] = holder.DateOfBirth,
         [nameof(CardHolder.Address)] = holder.Address,
     };
+
+    /// <summary>The user with this id; none for a blank id (model binding turns a whitespace route value into null).</summary>
+    private async Task<ApplicationUser?> FindAsync(string? id) => string.IsNullOrWhiteSpace(id) ? null : await users.FindByIdAsync(id);
 }
