@@ -29,6 +29,9 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<RuleBacktest> RuleBacktests => Set<RuleBacktest>();
     public DbSet<RuleList> RuleLists => Set<RuleList>();
     public DbSet<RuleListEntry> RuleListEntries => Set<RuleListEntry>();
+    /// <summary>Hourly totals the online features read; kept by triggers on Transactions, never written by the app.</summary>
+    public DbSet<CardSpendHour> CardSpendHours => Set<CardSpendHour>();
+    public DbSet<TerminalHour> TerminalHours => Set<TerminalHour>();
 
     /// <summary>The data-protection key ring, shared by every instance (cookies and antiforgery tokens work on all).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -89,6 +89,25 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.CardSpendHour", b =>
+                {
+                    b.Property<long>("CardId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CardId", "HourUtc");
+
+                    b.ToTable("CardSpendHours", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Data.ModelArtifact", b =>
                 {
                     b.Property<string>("Name")
@@ -105,6 +124,25 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.HasKey("Name");
 
                     b.ToTable("ModelArtifacts", (string)null);
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.TerminalHour", b =>
+                {
+                    b.Property<long>("TerminalId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FraudCount")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TerminalId", "HourUtc");
+
+                    b.ToTable("TerminalHours", (string)null);
                 });
 
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>
@@ -1110,6 +1148,24 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.CardSpendHour", b =>
+                {
+                    b.HasOne("FraudWeb.Domain.Entities.Card", null)
+                        .WithMany()
+                        .HasForeignKey("CardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.TerminalHour", b =>
+                {
+                    b.HasOne("FraudWeb.Domain.Entities.Terminal", null)
+                        .WithMany()
+                        .HasForeignKey("TerminalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>

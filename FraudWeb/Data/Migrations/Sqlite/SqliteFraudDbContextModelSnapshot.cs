@@ -84,6 +84,25 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.CardSpendHour", b =>
+                {
+                    b.Property<long>("CardId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CardId", "HourUtc");
+
+                    b.ToTable("CardSpendHours", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Data.ModelArtifact", b =>
                 {
                     b.Property<string>("Name")
@@ -100,6 +119,25 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("ModelArtifacts", (string)null);
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.TerminalHour", b =>
+                {
+                    b.Property<long>("TerminalId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("HourUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FraudCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TerminalId", "HourUtc");
+
+                    b.ToTable("TerminalHours", (string)null);
                 });
 
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>
@@ -1069,6 +1107,24 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.CardSpendHour", b =>
+                {
+                    b.HasOne("FraudWeb.Domain.Entities.Card", null)
+                        .WithMany()
+                        .HasForeignKey("CardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FraudWeb.Data.TerminalHour", b =>
+                {
+                    b.HasOne("FraudWeb.Domain.Entities.Terminal", null)
+                        .WithMany()
+                        .HasForeignKey("TerminalId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>
