@@ -1,4 +1,8 @@
 using System.Net;
+using FraudWeb.Domain.Entities;
+using FraudWeb.ViewModelBuilders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
@@ -29,6 +33,32 @@ public sealed class ProfileTests(FraudWebFactory factory)
         Assert.Empty(result.QuerySelectorAll("[data-feature]"));
         Assert.DoesNotContain("out of 99", result.Body!.TextContent, StringComparison.Ordinal);
         Assert.NotEmpty(result.QuerySelectorAll("ul.reasons li"));
+    }
+
+    [Fact]
+    public async Task OverviewAsync_DeclinedReportedAndPlainPayments_FraudHistoryHasStoppedAndReportedOnceLatestFirst()
+    {
+        // Arrange: a plain payment, a declined attempt (over the limit) later reported as mine, a payment reported as not mine
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var plain = await holder.PayAndGetIdAsync(card, merchant, 40m);
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var declined = await holder.PayAndGetIdAsync(card, merchant, 5000m);
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var notMine = await holder.PayAndGetIdAsync(card, merchant, 30m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(declined, ReportKind.ThisWasMe, "I made this payment myself.")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(notMine, ReportKind.NotMe, "I never made this payment.")).StatusCode);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        await using var scope = factory.Services.CreateAsyncScope();
+
+        // Act
+        var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([notMine, declined], profile!.FraudHistory.Select(r => r.Id));
+        Assert.Equal([notMine, declined, plain], profile.Transactions.Items.Select(r => r.Id));
+        Assert.Equal(3, profile.Transactions.TotalCount);
     }
 
     [Fact]

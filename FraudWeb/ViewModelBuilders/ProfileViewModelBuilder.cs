@@ -24,12 +24,20 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
         if (head is null) return null;
         var (holder, emailAddress, total) = (head.Holder, head.Email, head.Total);
         page = Paging.ClampPage(page, total, PageSize);
-        var rows = await mine.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
-        var fraud = await mine.Where(t => t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud
-                || db.FraudReports.Any(r => r.TransactionId == t.Id))
-            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
-            .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
+        // The page's ids first, from the card index alone (time and id are in it), then only those rows: sorting the
+        // holder's whole history row by row made the page slower with every payment.
+        var pageIds = await mine.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(t => t.Id).ToListAsync(cancellationToken);
+        var rows = await RowsAsync(pageIds, PageSize, cancellationToken);
+        // Stopped, confirmed fraud or reported: the first through the flagged payments' partial index, the second
+        // through the reports; each the latest few, never the whole history.
+        var flaggedIds = await mine.Where(Flagged).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
+            .Select(t => t.Id)
+            .Concat(db.FraudReports.Where(r => r.Transaction!.Card!.CardHolder!.UserId == userId)
+                .OrderByDescending(r => r.Transaction!.TimestampUtc).ThenByDescending(r => r.TransactionId).Take(FraudHistoryRows)
+                .Select(r => r.TransactionId))
+            .ToListAsync(cancellationToken);
+        var fraud = await RowsAsync(flaggedIds.Distinct().ToList(), FraudHistoryRows, cancellationToken);
         return new ProfileViewModel
         {
             FullName = holder.FullName,
@@ -42,6 +50,19 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
             FraudHistory = fraud,
         };
     }
+
+    /// <summary>
+    /// Payments a holder sees in their fraud history: stopped (declined or held) or confirmed fraud. The same condition
+    /// is the filter of the partial index the query uses (CardTransactionConfiguration.FlaggedIndexFilter).
+    /// </summary>
+    private static readonly System.Linq.Expressions.Expression<Func<CardTransaction, bool>> Flagged = t =>
+        t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud;
+
+    /// <summary>The rows of these payments (already the caller's), latest first, at most <paramref name="count"/>.</summary>
+    private Task<List<TransactionRowViewModel>> RowsAsync(List<long> ids, int count, CancellationToken cancellationToken) =>
+        db.Transactions.AsNoTracking().Where(t => ids.Contains(t.Id))
+            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(count)
+            .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
 
     public async Task<IReadOnlyList<CardSummaryViewModel>> CardsAsync(string userId, CancellationToken cancellationToken)
     {

@@ -402,6 +402,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("TerminalId", "TimestampUtc");
 
+                    b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
+                        .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
+
                     b.ToTable("Transactions", (string)null);
                 });
 
