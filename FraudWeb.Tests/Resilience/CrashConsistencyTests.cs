@@ -23,7 +23,8 @@ namespace FraudWeb.Tests.Resilience;
 /// clients and killed with SIGKILL at random moments, then restarted: every payment acknowledged (201) is stored, no
 /// payment is stored twice (each request's Idempotency-Key, retried after the crash, maps to at most one payment), the
 /// card's balance equals its charged payments, and SQLite's integrity check passes. FRAUDWEB_CRASH_CYCLES sets the
-/// cycles (3 in the normal run; `./test.sh --long` asks 20).
+/// cycles (3 in the normal run; `./test.sh --long` asks 20). Killed during retraining (training, evaluation or
+/// promotion): one version serves throughout, and the run cut off is recovered once its lease runs out.
 /// </summary>
 public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -32,6 +33,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     private readonly string _fingerprintKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private Process? _app;
+    private readonly Dictionary<string, string> _settings = [];
 
     private string DataDirectory => Path.Combine(_root, "data");
     private string DatabaseFile => Path.Combine(DataDirectory, "fraudweb.db");
@@ -77,7 +79,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in TwoInstanceClusterPaths.AppProcessSettings(DataDirectory, _fingerprintKey, _signingKey))
+        foreach (var (name, value) in TwoInstanceClusterPaths.AppProcessSettings(DataDirectory, _fingerprintKey, _signingKey).Concat(_settings))
         {
             info.Environment[name] = value;
         }
@@ -267,5 +269,85 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(payments.Count >= cycles * 10, $"Too few payments to mean anything: {string.Join("; ", report)}");
         foreach (var line in report) output.WriteLine(line);
         output.WriteLine($"{cycles} kills survived: {payments.Count} payments stored, all acknowledged once, balance {balance} = charged payments");
+    }
+
+    [Fact]
+    public async Task Kill9_MidRetrainingAndPromotion_RunRecoveredAndOneServingModelThatServes()
+    {
+        // Arrange: retraining back to back (a run queued 2 s after the last), in the web process, so kills land in
+        // training, evaluation or promotion; a short lease so a cut-off run is recovered within seconds.
+        var (key, card, terminal) = await HolderAsync();
+        Kill();
+        _settings["Retraining__Interval"] = "00:00:02";
+        _settings["Retraining__PollInterval"] = "00:00:00.500";
+        _settings["Retraining__RunLease"] = "00:00:04";
+        _settings["Retraining__LabelThreshold"] = "0";
+        await StartAsync();
+        var random = new Random(20261202);
+        var cutOff = new List<long>();
+        var seen = 0L;
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+
+        for (var cycle = 0; cycle < 3; cycle++)
+        {
+            // Act: kill while a new run is training: the first at once, the others at a random moment of it
+            var after = seen;
+            var running = await WaitForAsync(db => db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running && r.Id > after).Select(r => (long?)r.Id).FirstOrDefaultAsync(),
+                TimeSpan.FromSeconds(90), "a retraining run to start");
+            seen = running!.Value;
+            await Task.Delay(cycle == 0 ? 0 : random.Next(0, 2000));
+            Kill();
+
+            // Assert (the app down): the database is whole and exactly one version serves
+            await using (var db = Database())
+            {
+                await db.Database.OpenConnectionAsync();
+                await using (var command = db.Database.GetDbConnection().CreateCommand())
+                {
+                    command.CommandText = "PRAGMA integrity_check";
+                    Assert.Equal("ok", await command.ExecuteScalarAsync());
+                }
+                Assert.Equal(1, await db.ModelVersions.CountAsync(m => m.Status == ModelStatus.Serving));
+                // The run seen starting, or a later one if it finished before the kill.
+                cutOff.AddRange(await db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running).Select(r => r.Id).ToListAsync());
+                seen = Math.Max(seen, await db.RetrainingRuns.MaxAsync(r => r.Id));
+            }
+
+            // Act: restart; the serving model scores a payment at once
+            await StartAsync();
+            Assert.NotNull(await PayAsync(http, key, card, terminal, Guid.NewGuid().ToString("N")));
+        }
+
+        // Assert: every run cut off was failed as interrupted once its lease ran out, a run after the last kill
+        // finished, and the one serving version is the one payments are scored with.
+        Assert.NotEmpty(cutOff);
+        var lastCutOff = cutOff.Max();
+        await WaitForAsync(db => db.RetrainingRuns.Where(r => r.Id > lastCutOff && (r.Status == RetrainingRunStatus.Succeeded || r.Status == RetrainingRunStatus.Failed))
+            .Select(r => (long?)r.Id).FirstOrDefaultAsync(), TimeSpan.FromSeconds(120), "a run after the last kill to finish");
+        await using var check = Database();
+        var interrupted = await check.RetrainingRuns.Where(r => cutOff.Contains(r.Id)).ToListAsync();
+        Assert.All(interrupted, r => Assert.True(r.Status == RetrainingRunStatus.Failed && r.Error!.StartsWith("Interrupted", StringComparison.Ordinal), $"run {r.Id}: {r.Status} {r.Error}"));
+        Assert.Empty(await check.RetrainingRuns.Where(r => r.Id > lastCutOff && r.Status == RetrainingRunStatus.Failed).ToListAsync());
+        var serving = await check.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync();
+        var paid = await PayAsync(http, key, card, terminal, Guid.NewGuid().ToString("N"));
+        Assert.NotNull(paid);
+        await using var scored = Database();
+        Assert.Equal(serving, await scored.Transactions.Where(t => t.Id == paid).Select(t => t.Verdict!.ModelVersion).SingleAsync());
+        output.WriteLine($"3 kills during retraining: runs {string.Join(", ", cutOff)} cut off and recovered; serving {serving}");
+    }
+
+    /// <summary>Polls the database (the app running) until the query finds something.</summary>
+    private async Task<long?> WaitForAsync(Func<SqliteFraudDbContext, Task<long?>> query, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using (var db = Database())
+            {
+                if (await query(db) is { } found) return found;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:F0} s for {what}.");
     }
 }
