@@ -28,6 +28,8 @@ public class FraudReport
 
     public long Id { get; private set; }
     public long TransactionId { get; private set; }
+    /// <summary>The payment's card, copied: a holder's reports are found through their cards (the fraud history) without walking their payments.</summary>
+    public long CardId { get; private set; }
     public CardTransaction? Transaction { get; private set; }
     public ReportKind Kind { get; private set; }
     public string Reason { get; private set; }
@@ -38,8 +40,9 @@ public class FraudReport
     /// <summary>Optimistic concurrency token: two analysts deciding at once, the second save fails.</summary>
     public Guid RowVersion { get; private set; }
 
-    public static FraudReport Open(long transactionId, ReportKind kind, string reason, DateTime nowUtc)
+    public static FraudReport Open(CardTransaction transaction, ReportKind kind, string reason, DateTime nowUtc)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
         var trimmed = (reason ?? "").Trim();
         if (trimmed.Length < ReasonMinLength || trimmed.Length > ReasonMaxLength)
         {
@@ -47,7 +50,8 @@ public class FraudReport
         }
         return new FraudReport
         {
-            TransactionId = transactionId,
+            TransactionId = transaction.Id,
+            CardId = transaction.CardId,
             Kind = kind,
             Reason = trimmed,
             Status = ReportStatus.Open,

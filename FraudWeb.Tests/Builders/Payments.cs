@@ -31,7 +31,7 @@ public static class Payments
     public static FraudReport Report(CardTransaction transaction, ReportKind kind, string reason = "About this payment.")
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return FraudReport.Open(transaction.Id, kind, reason, Now);
+        return FraudReport.Open(transaction, kind, reason, Now);
     }
 
     public static Verdict Verdict(Decision decision) =>

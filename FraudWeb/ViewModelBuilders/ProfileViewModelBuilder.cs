@@ -33,7 +33,7 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
         // through the reports; each the latest few, never the whole history.
         var flaggedIds = await mine.Where(Flagged).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
             .Select(t => t.Id)
-            .Concat(db.FraudReports.Where(r => r.Transaction!.Card!.CardHolder!.UserId == userId)
+            .Concat(db.FraudReports.Where(r => db.Cards.OwnedBy(userId).Select(c => c.Id).Contains(r.CardId))
                 .OrderByDescending(r => r.Transaction!.TimestampUtc).ThenByDescending(r => r.TransactionId).Take(FraudHistoryRows)
                 .Select(r => r.TransactionId))
             .ToListAsync(cancellationToken);

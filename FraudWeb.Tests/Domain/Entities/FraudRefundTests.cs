@@ -229,7 +229,7 @@ public sealed class FraudRefundTests
         // Arrange
         var (card, transaction) = Submitted(Decision.Approved);
         Report(transaction, ReportKind.NotMe).Decide(true, transaction, Analyst, Later);
-        var second = FraudReport.Open(transaction.Id, ReportKind.ThisWasMe, "Actually it was my son.", Later);
+        var second = FraudReport.Open(transaction, ReportKind.ThisWasMe, "Actually it was my son.", Later);
 
         // Act
         Assert.Throws<DomainException>(() => second.Decide(true, transaction, SecondAnalyst, Later.AddDays(1)));

@@ -17,6 +17,10 @@ public sealed class FraudReportConfiguration : IEntityTypeConfiguration<FraudRep
         builder.Property(r => r.RowVersion).IsConcurrencyToken();
         builder.HasOne(r => r.Transaction).WithMany().HasForeignKey(r => r.TransactionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.TransactionId, r.Status });
+        // A holder's reports by their cards (the profile's fraud history); no foreign key: the payment's cascades.
+        builder.HasIndex(r => r.CardId);
+        // The column came with default 0 for existing rows (then filled from their payments); a card id is never -1.
+        builder.Property(r => r.CardId).HasDefaultValue(0L).HasSentinel(-1L);
         // At most one open report per payment, decided by the database (two simultaneous submissions both pass a check).
         builder.HasIndex(r => r.TransactionId).IsUnique().HasFilter("\"Status\" = 'Open'").HasDatabaseName("IX_FraudReports_TransactionId_Open");
     }

@@ -38,7 +38,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         FraudReport report;
         try
         {
-            report = FraudReport.Open(transactionId, kind, reason, clock.GetUtcNow().UtcDateTime);
+            report = FraudReport.Open(transaction, kind, reason, clock.GetUtcNow().UtcDateTime);
         }
         catch (DomainException ex)
         {
