@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
-public sealed class TransactionsController(TransactionService transactions, PaymentConfirmation confirmation, TransactionViewModelBuilder screens) : Controller
+public sealed class TransactionsController(TransactionService transactions, TransactionViewModelBuilder screens) : Controller
 {
     [HttpGet]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
@@ -48,26 +48,31 @@ public sealed class TransactionsController(TransactionService transactions, Paym
     {
         ArgumentNullException.ThrowIfNull(model);
         var userId = User.GetUserId();
-        if (ModelState.IsValid && !model.IsConfirmed
-            && await confirmation.CheckAsync(userId, model.CardId!.Value, model.Amount!.Value, cancellationToken) is { } check)
+        if (ModelState.IsValid)
         {
-            // Shown back to be confirmed: nothing is paid yet.
-            model.Confirmation = check;
-        }
-        else if (ModelState.IsValid)
-        {
-            var result = await transactions.SubmitAsync(userId, model.CardId!.Value, model.TerminalId!.Value, model.Amount!.Value, cancellationToken);
-            if (result.Succeeded) return RedirectToAction(nameof(Details), new { id = result.Value });
-            switch (result.Code)
+            var result = await transactions.SubmitFromFormAsync(userId, model.CardId!.Value, model.TerminalId!.Value, model.Amount!.Value, model.IsConfirmed, cancellationToken);
+            if (result.Succeeded && result.Value.ToConfirm is { } check)
             {
-                case ErrorCode.NotFound:
-                    return NotFound();
-                case ErrorCode.Unavailable:
-                    Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    return View("ScorerUnavailable");
-                default:
-                    this.AddErrors(result);
-                    break;
+                // Shown back to be confirmed: nothing is paid yet.
+                model.Confirmation = check;
+            }
+            else if (result.Succeeded)
+            {
+                return RedirectToAction(nameof(Details), new { id = result.Value.PaymentId });
+            }
+            else
+            {
+                switch (result.Code)
+                {
+                    case ErrorCode.NotFound:
+                        return NotFound();
+                    case ErrorCode.Unavailable:
+                        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                        return View("ScorerUnavailable");
+                    default:
+                        this.AddErrors(result);
+                        break;
+                }
             }
         }
         return View(await screens.FormAsync(userId, model, cancellationToken));

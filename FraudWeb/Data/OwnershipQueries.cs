@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Data;
@@ -13,6 +14,9 @@ public static class OwnershipQueries
 
     public static IQueryable<Card> OwnedBy(this IQueryable<Card> cards, string userId) =>
         cards.Where(c => c.CardHolder!.UserId == userId);
+
+    /// <summary>The same test as an expression for compiled queries (LinqKit's <c>Invoke</c> inlines it).</summary>
+    public static readonly Expression<Func<Card, string, bool>> CardOwnedBy = (c, userId) => c.CardHolder!.UserId == userId;
 
     public static IQueryable<CardTransaction> OwnedBy(this IQueryable<CardTransaction> transactions, string userId) =>
         transactions.Where(t => t.Card!.CardHolder!.UserId == userId);

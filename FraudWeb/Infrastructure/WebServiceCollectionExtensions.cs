@@ -99,7 +99,6 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
-        services.AddScoped<PaymentConfirmation>();
         services.AddFraudViewModelBuilders();
         services.AddScoped<ApiKeyViewModelBuilder>();
         services.AddFraudApi();

@@ -45,6 +45,8 @@ public sealed class TelemetryFactory : FraudWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // Read while the app is composed: the database's spans are built only when asked for (or pushed by OTLP).
+        builder.UseSetting("Telemetry:DatabaseSpans", "true");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter, ClientIpFilter>();

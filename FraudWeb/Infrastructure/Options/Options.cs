@@ -241,6 +241,12 @@ public sealed class TelemetryOptions
     /// <summary>OTLP collector address for traces and metrics; unset (and no OTEL_EXPORTER_OTLP_ENDPOINT): nothing is pushed.</summary>
     public string? OtlpEndpoint { get; set; }
 
+    /// <summary>
+    /// A span for every SQL command (EF Core instrumentation); unset: only when spans are pushed (OTLP), as building
+    /// them for nobody cost 4% of a payment's CPU.
+    /// </summary>
+    public bool? DatabaseSpans { get; set; }
+
     /// <summary>How often the review queue is counted for fraudweb.review.queue_depth (a scrape never queries the database).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(15);

@@ -34,16 +34,38 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
     }
 
     /// <summary>
+    /// The card's spend before a new payment at <paramref name="atUtc"/> in each customer window. The payment form's
+    /// confirmation reads its 30-day usual payment here; the answer is kept until this payment's features are
+    /// computed next (this service is scoped to the request), which then read it for free.
+    /// </summary>
+    public async Task<WindowTotals> CardSpendAsync(long cardId, DateTime atUtc, CancellationToken cancellationToken)
+    {
+        var totals = await ReadCardTotalsAsync(cardId, atUtc, long.MaxValue, cancellationToken);
+        _spendRead = (cardId, atUtc, totals);
+        return totals;
+    }
+
+    private (long CardId, DateTime At, WindowTotals Totals)? _spendRead;
+
+    /// <summary>
     /// The card's spend before this payment in each customer window (at - w, at]: same time with a smaller id counts
     /// as earlier, declined attempts are left out (the hourly totals hold spend only).
     /// </summary>
-    private async Task<WindowTotals> CardTotalsAsync(TransactionRecord payment, CancellationToken cancellationToken)
+    private Task<WindowTotals> CardTotalsAsync(TransactionRecord payment, CancellationToken cancellationToken)
     {
-        var (at, id) = (payment.Timestamp, payment.TransactionId);
+        var read = _spendRead;
+        _spendRead = null;
+        return read is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp && payment.TransactionId == long.MaxValue
+            ? Task.FromResult(r.Totals)
+            : ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
+    }
+
+    private async Task<WindowTotals> ReadCardTotalsAsync(long cardId, DateTime at, long id, CancellationToken cancellationToken)
+    {
         var from = WindowStarts(at, TransactionFeatures.CustomerWindow);
-        var hours = await CardHours(db, payment.CustomerId, HourOf(from[0]), HourOf(from[1]), HourOf(from[2]), HourOf(at), cancellationToken);
+        var hours = await CardHours(db, cardId, HourOf(from[0]), HourOf(from[1]), HourOf(from[2]), HourOf(at), cancellationToken);
         var sums = new Sums(hours);
-        var edges = CardEdges(db, payment.CustomerId, id, from[0], EndOfHour(from[0]), from[1], EndOfHour(from[1]), from[2], EndOfHour(from[2]),
+        var edges = CardEdges(db, cardId, id, from[0], EndOfHour(from[0]), from[1], EndOfHour(from[1]), from[2], EndOfHour(from[2]),
             at, EndOfHour(at));
         await foreach (var row in edges.WithCancellation(cancellationToken))
         {

@@ -1,7 +1,5 @@
-using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
-using LinqKit;
-using Microsoft.EntityFrameworkCore;
+using FraudWeb.Domain.Features;
 
 namespace FraudWeb.Services.Transactions;
 
@@ -29,31 +27,25 @@ public sealed record AmountToConfirm(ConfirmReason Reason, decimal Amount, decim
 /// The payment form's check before submitting: a typo of a few zeros (500000 for 500.00) or a payment far beyond the
 /// holder's habits is shown back for confirmation instead of paid. Integrators' API calls are not asked.
 /// </summary>
-public sealed class PaymentConfirmation(FraudDbContext db, TimeProvider clock)
+public static class PaymentConfirmation
 {
     public const decimal LargeAmount = 1000m;
     public const int UnusualMultiple = 5;
     /// <summary>Fewer recent payments than this say nothing about what is usual.</summary>
     public const int UsualFrom = 3;
-    public static readonly TimeSpan UsualWindow = TimeSpan.FromDays(30);
 
-    /// <summary>What to confirm about paying <paramref name="amount"/> with the caller's card, or null to pay at once.</summary>
-    public async Task<AmountToConfirm?> CheckAsync(string userId, long cardId, decimal amount, CancellationToken cancellationToken)
+    /// <summary>
+    /// What to confirm about paying <paramref name="amount"/> with <paramref name="card"/>, or null to pay at once.
+    /// <paramref name="spend"/> is the card's spend before the payment, as its features read it (the 30-day window is
+    /// the usual payment's), so the check costs no query of its own.
+    /// </summary>
+    public static AmountToConfirm? Check(Card card, WindowTotals spend, decimal amount)
     {
-        var card = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
-            .Select(c => new { c.CreditLimit, c.Balance }).FirstOrDefaultAsync(cancellationToken);
-        // Not the caller's card: submitting says so.
-        if (card is null) return null;
-        var available = card.CreditLimit - card.Balance;
+        ArgumentNullException.ThrowIfNull(card);
+        var available = card.AvailableCredit;
         if (amount > available) return new AmountToConfirm(ConfirmReason.OverAvailableCredit, amount, available);
-        var since = clock.GetUtcNow().UtcDateTime - UsualWindow;
-        var usual = await db.Transactions.AsNoTracking()
-            .Where(t => t.CardId == cardId && t.TimestampUtc > since)
-            .Where(t => PaymentStatusRule.CountsAsSpend.Invoke(t))
-            .GroupBy(t => 1).Select(g => new { Count = g.Count(), Total = g.Sum(t => t.Amount) })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (usual is { Count: >= UsualFrom } && amount >= UnusualMultiple * (usual.Total / usual.Count))
-            return new AmountToConfirm(ConfirmReason.UnusualForCard, amount, decimal.Round(usual.Total / usual.Count, 2));
+        if (spend.Count30 >= UsualFrom && amount >= UnusualMultiple * (spend.Total30 / spend.Count30))
+            return new AmountToConfirm(ConfirmReason.UnusualForCard, amount, decimal.Round(spend.Total30 / spend.Count30, 2));
         return amount >= LargeAmount ? new AmountToConfirm(ConfirmReason.Large, amount, LargeAmount) : null;
     }
 }

@@ -1,3 +1,4 @@
+using LinqKit;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -6,8 +7,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Transactions;
 
+/// <summary>A payment from the form: recorded (its id), or an amount to confirm first, with nothing recorded.</summary>
+public sealed record FormPayment(long PaymentId, AmountToConfirm? ToConfirm)
+{
+    public bool NeedsConfirmation => ToConfirm is not null;
+}
+
 /// <summary>Submitting payments on the signed-in holder's own cards.</summary>
-public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer, PaymentRecorder recorder, TimeProvider clock)
+public sealed class TransactionService(FraudDbContext db, TransactionScorer scorer, PaymentFeatures features, PaymentRecorder recorder, TimeProvider clock)
 {
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -26,6 +33,27 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     }
 
     /// <summary>
+    /// The payment form's submission: unless <paramref name="confirmed"/>, an amount over the available credit, far
+    /// beyond the card's usual payment or large in itself comes back to be confirmed (<see cref="PaymentConfirmation"/>)
+    /// and nothing is recorded; otherwise the same as <see cref="SubmitAsync(string, long, long, decimal, CancellationToken)"/>.
+    /// </summary>
+    public async Task<Result<FormPayment>> SubmitFromFormAsync(string userId, long cardId, long terminalId, decimal amount, bool confirmed, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
+            if (!card.Succeeded) return card.As<FormPayment>();
+            var result = await RecordAsync(card.Value.Card, card.Value.Merchant, amount, null, askToConfirm: !confirmed, cancellationToken);
+            return result.Succeeded ? Result.Success(new FormPayment(result.Value.Recorded?.PaymentId ?? 0, result.Value.ToConfirm)) : result.As<FormPayment>();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
     /// The same with an API client's Idempotency-Key: the payment and its key are committed together, and a key that
     /// already recorded a payment returns that payment (<see cref="RecordedPayment.IsReplay"/>) instead of a second one.
     /// </summary>
@@ -39,7 +67,9 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
             // A retry of a recorded payment is answered without scoring it again (the writer checks again, in its commit).
             if (idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier) return Result.Success(earlier);
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
-            return card.Succeeded ? await RecordAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, cancellationToken) : card.As<RecordedPayment>();
+            if (!card.Succeeded) return card.As<RecordedPayment>();
+            var result = await RecordAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, askToConfirm: false, cancellationToken);
+            return result.Succeeded ? Result.Success(result.Value.Recorded!) : result.As<RecordedPayment>();
         }
         finally
         {
@@ -84,19 +114,23 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     /// <summary>The caller's card (NotFound otherwise) and the merchant (Invalid if there is none), in one query.</summary>
     private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
     {
-        var found = await db.Cards.AsNoTracking().OwnedBy(userId).Where(c => c.Id == cardId)
-            // Two scalar subqueries (an object-valued one would need APPLY, which SQLite lacks).
-            .Select(c => new
-            {
-                Card = c,
-                MerchantName = db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Name).FirstOrDefault(),
-                MerchantCategory = db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Category).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await OwnedCardQuery(db, cardId, userId, terminalId, cancellationToken);
         if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, Text.Get("This card does not exist."));
         if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
         return Result.Success((found.Card, new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory)));
     }
+
+    private sealed record OwnedCardRow(Card Card, string? MerchantName, string? MerchantCategory);
+
+    // Compiled: on every payment, EF Core's query cache lookup and LinqKit's expansion cost more than the query (perf).
+    private static readonly Func<FraudDbContext, long, string, long, CancellationToken, Task<OwnedCardRow?>> OwnedCardQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, long cardId, string userId, long terminalId, CancellationToken cancellationToken) =>
+            db.Cards.AsNoTracking().Where(c => c.Id == cardId && OwnershipQueries.CardOwnedBy.Invoke(c, userId))
+                // Two scalar subqueries (an object-valued one would need APPLY, which SQLite lacks).
+                .Select(c => new OwnedCardRow(c,
+                    db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Name).FirstOrDefault(),
+                    db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Category).FirstOrDefault()))
+                .FirstOrDefault());
 
     /// <summary>The refusal of an unknown merchant, in the page's language.</summary>
     public static string UnknownMerchant => Text.Get("Choose a merchant from the list.");
@@ -107,27 +141,34 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
         var merchant = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId)
             .Select(t => new PaymentMerchant(t.Id, t.Name, t.Category)).SingleOrDefaultAsync(cancellationToken);
         if (merchant is null) return Result.Fail<long>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
-        var result = await RecordAsync(card, merchant, amount, null, cancellationToken);
-        return result.Succeeded ? Result.Success(result.Value.PaymentId) : result.As<long>();
+        var result = await RecordAsync(card, merchant, amount, null, askToConfirm: false, cancellationToken);
+        return result.Succeeded ? Result.Success(result.Value.Recorded!.PaymentId) : result.As<long>();
     }
 
-    private async Task<Result<RecordedPayment>> RecordAsync(Card card, PaymentMerchant merchant, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken)
+    /// <summary>Recorded, or stopped before scoring for the holder to confirm the amount (nothing recorded).</summary>
+    private readonly record struct Outcome(RecordedPayment? Recorded, AmountToConfirm? ToConfirm);
+
+    private async Task<Result<Outcome>> RecordAsync(Card card, PaymentMerchant merchant, decimal amount, PaymentIdempotency? idempotency, bool askToConfirm,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
         var now = clock.GetUtcNow().UtcDateTime;
         try
         {
             if (card.IsExpired(now)) throw new DomainException("This card has expired.");
+            // The card's spend read for the check is the one its features then use: no second read.
+            if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, now, cancellationToken), amount) is { } toConfirm)
+                return Result.Success(new Outcome(null, toConfirm));
             var verdict = await scorer.ScoreAsync(card, merchant, amount, now, cancellationToken);
-            return Result.Success(await recorder.RecordAsync(new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency), cancellationToken));
+            return Result.Success(new Outcome(await recorder.RecordAsync(new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency), cancellationToken), null));
         }
         catch (DomainException ex)
         {
-            return Result.Fail<RecordedPayment>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
+            return Result.Fail<Outcome>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
         }
         catch (ScorerUnavailableException ex)
         {
-            return Result.Fail<RecordedPayment>(ErrorCode.Unavailable, ex.Message);
+            return Result.Fail<Outcome>(ErrorCode.Unavailable, ex.Message);
         }
     }
 }
