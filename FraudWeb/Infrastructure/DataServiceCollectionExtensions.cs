@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
 using LinqKit;
@@ -27,6 +28,10 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
+        // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015).
+        services.AddSingleton(sp => new SqlitePreparedReads(
+            SqliteConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>()),
+            maxLanes: 2 * Environment.ProcessorCount + 2));
         // One context type per provider (each with its own migrations); services ask for FraudDbContext and get the
         // configured one. Contexts are pooled: options are built once, and a request reuses a context whose internal
         // services are already resolved (resolving them was 6-7% of a page's time under load).
@@ -44,6 +49,7 @@ public static class DataServiceCollectionExtensions
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+        if (expected == DatabaseProvider.Sqlite) options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>());
     }
 
     /// <summary>Database:Provider, or a <see cref="ConfigurationException"/> naming the accepted values.</summary>

@@ -1,6 +1,7 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using LinqKit;
 using Microsoft.EntityFrameworkCore;
@@ -135,7 +136,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
     // Compiled: walking these expression trees on every payment (cache key, parameters) cost more than running them.
     private static readonly Func<FraudDbContext, long, DateTime, DateTime, DateTime, DateTime, CancellationToken, Task<WindowTotals>> CardHours =
         EF.CompileAsyncQuery((FraudDbContext db, long cardId, DateTime hour1, DateTime hour7, DateTime hour30, DateTime lastHour, CancellationToken cancellationToken) =>
-            db.CardSpendHours
+            db.CardSpendHours.TagWith(SqlitePreparedReads.Tag)
                 .Where(h => h.CardId == cardId && h.HourUtc > hour30 && h.HourUtc <= lastHour)
                 .GroupBy(h => 1)
                 .Select(g => new WindowTotals(
@@ -145,7 +146,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
 
     private static readonly Func<FraudDbContext, long, DateTime, DateTime, DateTime, DateTime, CancellationToken, Task<WindowTotals>> TerminalHours =
         EF.CompileAsyncQuery((FraudDbContext db, long terminalId, DateTime hour1, DateTime hour7, DateTime hour30, DateTime lastHour, CancellationToken cancellationToken) =>
-            db.TerminalHours
+            db.TerminalHours.TagWith(SqlitePreparedReads.Tag)
                 .Where(h => h.TerminalId == terminalId && h.HourUtc > hour30 && h.HourUtc <= lastHour)
                 .GroupBy(h => 1)
                 .Select(g => new WindowTotals(
@@ -160,7 +161,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
     private static readonly Func<FraudDbContext, long, long, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, IAsyncEnumerable<EdgeRow>> CardEdges =
         EF.CompileAsyncQuery((FraudDbContext db, long cardId, long id, DateTime from1, DateTime end1, DateTime from7, DateTime end7, DateTime from30, DateTime end30,
                 DateTime at, DateTime endAt) =>
-            db.Transactions.Where(t => t.CardId == cardId && t.Id != id && t.TimestampUtc > from1 && t.TimestampUtc < end1)
+            db.Transactions.TagWith(SqlitePreparedReads.Tag).Where(t => t.CardId == cardId && t.Id != id && t.TimestampUtc > from1 && t.TimestampUtc < end1)
                 .Concat(db.Transactions.Where(t => t.CardId == cardId && t.Id != id && t.TimestampUtc > from7 && t.TimestampUtc < end7))
                 .Concat(db.Transactions.Where(t => t.CardId == cardId && t.Id != id && t.TimestampUtc > from30 && t.TimestampUtc < end30))
                 .Concat(db.Transactions.Where(t => t.CardId == cardId && t.TimestampUtc >= at && t.TimestampUtc < endAt))
@@ -171,7 +172,7 @@ public sealed class PaymentFeatures(FraudDbContext db, IOptions<ScoringOptions> 
     private static readonly Func<FraudDbContext, long, long, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, DateTime, IAsyncEnumerable<EdgeRow>> TerminalEdges =
         EF.CompileAsyncQuery((FraudDbContext db, long terminalId, long id, DateTime from1, DateTime end1, DateTime from7, DateTime end7, DateTime from30, DateTime end30,
                 DateTime upperHour, DateTime upper, DateTime endUpper) =>
-            db.Transactions.Where(t => t.TerminalId == terminalId && t.Id != id && t.TimestampUtc > from1 && t.TimestampUtc < end1)
+            db.Transactions.TagWith(SqlitePreparedReads.Tag).Where(t => t.TerminalId == terminalId && t.Id != id && t.TimestampUtc > from1 && t.TimestampUtc < end1)
                 .Concat(db.Transactions.Where(t => t.TerminalId == terminalId && t.Id != id && t.TimestampUtc > from7 && t.TimestampUtc < end7))
                 .Concat(db.Transactions.Where(t => t.TerminalId == terminalId && t.Id != id && t.TimestampUtc > from30 && t.TimestampUtc < end30))
                 .Concat(db.Transactions.Where(t => t.TerminalId == terminalId && t.TimestampUtc > upper && t.TimestampUtc < endUpper))

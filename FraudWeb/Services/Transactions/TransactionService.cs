@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using LinqKit;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
@@ -125,7 +126,7 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     // Compiled: on every payment, EF Core's query cache lookup and LinqKit's expansion cost more than the query (perf).
     private static readonly Func<FraudDbContext, long, string, long, CancellationToken, Task<OwnedCardRow?>> OwnedCardQuery =
         EF.CompileAsyncQuery((FraudDbContext db, long cardId, string userId, long terminalId, CancellationToken cancellationToken) =>
-            db.Cards.AsNoTracking().Where(c => c.Id == cardId && OwnershipQueries.CardOwnedBy.Invoke(c, userId))
+            db.Cards.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(c => c.Id == cardId && OwnershipQueries.CardOwnedBy.Invoke(c, userId))
                 // Two scalar subqueries (an object-valued one would need APPLY, which SQLite lacks).
                 .Select(c => new OwnedCardRow(c,
                     db.Terminals.Where(t => t.Id == terminalId).Select(t => t.Name).FirstOrDefault(),
