@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -16,9 +17,9 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
 
     public async Task<ProfileViewModel?> OverviewAsync(string userId, int page, CancellationToken cancellationToken)
     {
-        var mine = db.Transactions.AsNoTracking().OwnedBy(userId);
+        var mine = db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId);
         // The holder, their email and how many payments they have, in one statement (each statement costs a prepare).
-        var head = await db.CardHolders.AsNoTracking().OwnedBy(userId)
+        var head = await db.CardHolders.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId)
             .Select(h => new { Holder = h, Email = db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefault(), Total = mine.Count() })
             .FirstOrDefaultAsync(cancellationToken);
         if (head is null) return null;
@@ -60,7 +61,7 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
 
     /// <summary>The rows of these payments (already the caller's), latest first, at most <paramref name="count"/>.</summary>
     private Task<List<TransactionRowViewModel>> RowsAsync(List<long> ids, int count, CancellationToken cancellationToken) =>
-        db.Transactions.AsNoTracking().Where(t => ids.Contains(t.Id))
+        db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(t => ids.Contains(t.Id))
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(count)
             .Select(TransactionRowViewModel.From(db.FraudReports)).ToListAsync(cancellationToken);
 

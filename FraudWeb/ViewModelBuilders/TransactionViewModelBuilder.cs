@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
@@ -24,7 +25,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     public async Task<NewTransactionViewModel> FormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
     {
         var model = posted ?? new NewTransactionViewModel();
-        var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
+        var cards = await db.Cards.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
         model.Cards = cards.ConvertAll(CardSummaryViewModel.From);
         model.Merchants = await MerchantsAsync(userId, model.MerchantSearch, model.TerminalId, cancellationToken);
         return model;
@@ -49,10 +50,10 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
         }
         else
         {
-            var latest = await db.Transactions.AsNoTracking().OwnedBy(userId).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
+            var latest = await db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
                 .Take(RecentPayments).Select(t => t.TerminalId).ToListAsync(cancellationToken);
             var recent = latest.Distinct().Take(RecentMerchants).ToList();
-            var found = await db.Terminals.AsNoTracking().Where(t => recent.Contains(t.Id))
+            var found = await db.Terminals.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(t => recent.Contains(t.Id))
                 .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToDictionaryAsync(t => t.Id, cancellationToken);
             options = recent.Where(found.ContainsKey).Select(id => found[id]).ToList();
         }
@@ -67,7 +68,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     /// <summary>The caller's own transaction, or null (another holder's id looks the same as a missing one).</summary>
     public async Task<TransactionResultViewModel?> ResultAsync(string userId, long id, CancellationToken cancellationToken)
     {
-        var row = await db.Transactions.AsNoTracking().OwnedBy(userId)
+        var row = await db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId)
             .Where(t => t.Id == id)
             .Select(t => new
             {

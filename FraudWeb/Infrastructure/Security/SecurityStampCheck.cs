@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using System.Security.Claims;
 using FraudWeb.Data;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +20,7 @@ public static class SecurityStampCheck
 {
     private static readonly Func<FraudDbContext, string, CancellationToken, Task<string?>> CurrentStamp =
         EF.CompileAsyncQuery((FraudDbContext db, string id, CancellationToken cancellationToken) =>
-            db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefault());
+            db.Users.TagWith(SqlitePreparedReads.Tag).Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefault());
 
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {

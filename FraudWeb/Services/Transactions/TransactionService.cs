@@ -104,13 +104,19 @@ public sealed class TransactionService(FraudDbContext db, TransactionScorer scor
     private async Task<RecordedPayment?> EarlierPaymentAsync(PaymentIdempotency key, CancellationToken cancellationToken)
     {
         var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
-        var earlier = await db.IdempotencyRecords.AsNoTracking()
-            .Where(r => r.ApiKeyId == key.ApiKeyId && r.Key == key.Key && r.CreatedUtc > cutoff)
-            .Select(r => new { r.PaymentId, r.RequestHash })
-            .FirstOrDefaultAsync(cancellationToken);
+        var earlier = await EarlierPaymentQuery(db, key.ApiKeyId, key.Key, cutoff, cancellationToken);
         // PaymentId 0: the key answered another endpoint's request; the caller sees the hash differ.
         return earlier is null ? null : new RecordedPayment(null, earlier.PaymentId ?? 0, earlier.RequestHash);
     }
+
+    private sealed record EarlierRow(long? PaymentId, string RequestHash);
+
+    private static readonly Func<FraudDbContext, long, string, DateTime, CancellationToken, Task<EarlierRow?>> EarlierPaymentQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, long apiKeyId, string key, DateTime cutoff, CancellationToken cancellationToken) =>
+            db.IdempotencyRecords.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(r => r.ApiKeyId == apiKeyId && r.Key == key && r.CreatedUtc > cutoff)
+                .Select(r => new EarlierRow(r.PaymentId, r.RequestHash))
+                .FirstOrDefault());
 
     /// <summary>The caller's card (NotFound otherwise) and the merchant (Invalid if there is none), in one query.</summary>
     private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
