@@ -206,12 +206,18 @@ public static class DeclineReasons
     public const string ConfirmedFraud = "Our review found that this payment was not made by the card holder.";
     public const string CardExpired = "The card expired before the review was finished.";
     public const string AccountClosed = "The card's account was closed before the review was finished.";
+
+    /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
+    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed];
 }
 
 /// <summary>Why a payment was credited back, as stored with it (the English is the translation key).</summary>
 public static class RefundReasons
 {
     public const string ConfirmedFraud = "Refunded: our review confirmed that this payment was not made by the card holder.";
+
+    /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
+    public static IReadOnlyList<string> All { get; } = [ConfirmedFraud];
 }
 
 /// <summary>

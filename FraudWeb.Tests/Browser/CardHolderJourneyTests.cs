@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Browser.Infrastructure;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Scoring;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -83,6 +85,17 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         Assert.Contains(stored[suspicious.Id].Verdict!.Decision, new[] { Decision.Review, Decision.Declined });
         Assert.True(stored[suspicious.Id].Verdict!.RiskScore > stored[ordinary.Id].Verdict!.RiskScore);
         Assert.NotEqual(DeclineReasons.InsufficientCredit, stored[suspicious.Id].Verdict!.DeclineReason);
+        // Each reason shown says the direction its stored contribution pushed (raised when positive, lowered when not).
+        foreach (var (id, shown) in new[] { (ordinary.Id, ordinary.Reasons), (suspicious.Id, suspicious.Reasons) })
+        {
+            var kept = TransactionScorer.ReadReasons(stored[id].Verdict!.ReasonsJson);
+            Assert.Equal(kept.Count, shown.Count);
+            foreach (var text in shown)
+            {
+                var reason = Assert.Single(kept, r => r.Text == text);
+                Assert.True(ReasonWords.AgreesWith(text, reason.Contribution), $"payment {id}: \"{text}\" shown for a contribution of {reason.Contribution:+0.000;-0.000}");
+            }
+        }
 
         var fraudHistory = page.Locator("#fraud-history");
         Assert.Equal(1, await fraudHistory.Locator($"tr[data-transaction-id='{suspicious.Id}']").CountAsync());
@@ -93,7 +106,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     }
 
     /// <summary>Pays through the form; <paramref name="confirm"/>: the form must first ask to confirm this amount (a large one).</summary>
-    private static async Task<(long Id, string Decision)> PayAsync(IPage page, long merchantId, string amount, string screenshot, string? confirm = null)
+    private static async Task<(long Id, string Decision, IReadOnlyList<string> Reasons)> PayAsync(IPage page, long merchantId, string amount, string screenshot, string? confirm = null)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
         // The merchant is found by its number in the form's search, which refills the list without a page load.
@@ -113,8 +126,9 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         // Card holders see the decision and the reasons in words, never the score.
         var decision = await page.Locator("[data-decision]").GetAttributeAsync("data-decision") ?? "";
         Assert.Equal(0, await page.Locator("[data-testid=risk-score]").CountAsync());
-        Assert.True(await page.Locator("ul.reasons li").CountAsync() >= 3);
-        return (id, decision);
+        var reasons = await page.Locator("ul.reasons li").AllInnerTextsAsync();
+        Assert.True(reasons.Count >= 3);
+        return (id, decision, [.. reasons.Select(r => r.Trim())]);
     }
 
     /// <summary>Waits for the profile page; if it never comes, says where the browser is and what the page said.</summary>

@@ -5,13 +5,18 @@ using FraudWeb.Tests.Browser.Infrastructure;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Reports;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser;
 
-/// <summary>Every page at a phone's width (390 px): the menu folds, and nothing is wider than the screen.</summary>
-public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixture<BrowserHost>
+/// <summary>
+/// Every page (anonymous, half-way through signing in, card holder's, staff's; the review queue with a held and a
+/// reported payment): at a phone's width (390 px) nothing is wider than the screen, in English and in Chinese; at
+/// desktop width no serious accessibility violation, and in Chinese no English left behind.
+/// </summary>
+public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) : IClassFixture<HeldPaymentBrowserHost>
 {
     private const int PhoneWidth = 390;
 
@@ -36,44 +41,176 @@ public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixt
         }
         """;
 
-    /// <summary>A full-page screenshot kept with the test results, named by the page's address.</summary>
-    private static async Task ShotAsync(IPage page, string prefix) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, prefix + Regex.Replace(new Uri(page.Url).PathAndQuery, "[^A-Za-z0-9]+", "-") + ".png"), FullPage = true });
+    /// <summary>The pages anyone may open (the invalid-link pages among them), by address.</summary>
+    private static readonly string[] AnonymousUrls =
+    [
+        "/", "/Account/Login", "/Account/Register", "/Account/RegisterConfirmation", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
+        "/Account/ResetPassword?email=someone%40example.test&token=x", "/Account/ResetPassword", "/Account/ResetPasswordConfirmation",
+        "/Account/AcceptInvitation?email=someone%40example.test&token=x", "/Account/AcceptInvitation", "/Account/ConfirmEmail?userId=x&token=x",
+        "/Account/AccessDenied", "/Account/Lockout", "/Account/Mfa/SignIn",
+    ];
 
-    private static async Task<string?> OverflowAsync(IPage page, string url, string shotPrefix = "en-phone")
+    /// <summary>One page of the sweep: whose session it is in (anon, signing-in, holder, staff), what it is, how it is reached.</summary>
+    /// <param name="OpenAsync">Opens the page; null when it came as expected, else what went wrong.</param>
+    private sealed record Visit(string Session, IPage Page, string Name, Func<IPage, Task<string?>> OpenAsync);
+
+    /// <summary>Every page of the sweep, and the card holder's page (for the verdict check).</summary>
+    private sealed record Sweep(IReadOnlyList<Visit> Visits, IPage Holder)
     {
-        var response = await page.GotoAsync(url);
-        if (response is null || !response.Ok) return $"{url}: {(response?.Status.ToString(CultureInfo.InvariantCulture) ?? "no response")}";
-        await ShotAsync(page, shotPrefix);
-        var measured = await page.EvaluateAsync<string[]>(Overflow);
+        public IEnumerable<IPage> Pages => Visits.Select(v => v.Page).Distinct();
+    }
+
+    /// <summary>A page reached by its address, answering <paramref name="status"/>.</summary>
+    private static Visit Get(string session, IPage page, string url, int status = 200) => new(session, page, url, async p =>
+    {
+        var response = await p.GotoAsync(url);
+        return response?.Status == status ? null : $"{url}: {response?.Status.ToString(CultureInfo.InvariantCulture) ?? "no response"}, not {status}";
+    });
+
+    /// <summary>A full-page screenshot kept with the test results, named by the pass, the session and the page.</summary>
+    private static async Task ShotAsync(Visit visit, string prefix)
+    {
+        var name = Regex.Replace(visit.Name, "[^A-Za-z0-9]+", "-").Trim('-');
+        var file = $"{prefix}-{visit.Session}-{(name.Length > 0 ? name : "home")}.png";
+        await visit.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, file), FullPage = true });
+    }
+
+    private static async Task<string?> OverflowAsync(Visit visit, string shotPrefix = "en-phone")
+    {
+        if (await visit.OpenAsync(visit.Page) is { } failure) return failure;
+        await ShotAsync(visit, shotPrefix);
+        var measured = await visit.Page.EvaluateAsync<string[]>(Overflow);
         var scrollWidth = int.Parse(measured[0], CultureInfo.InvariantCulture);
-        return scrollWidth > PhoneWidth || measured[1].Length > 0 ? $"{url}: page {scrollWidth}px wide; {measured[1]}" : null;
+        return scrollWidth > PhoneWidth || measured[1].Length > 0 ? $"{visit.Name} ({visit.Session}): page {scrollWidth}px wide; {measured[1]}" : null;
+    }
+
+    /// <summary>Pays through the form (English: before any language is chosen) at the risk given; the payment's id.</summary>
+    private async Task<string> PayAsync(IPage page, string merchant, string amount, double probability)
+    {
+        host.Risk.Probability = probability;
+        try
+        {
+            await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
+            await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant);
+            await page.GetByLabel("Amount").FillAsync(amount);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        }
+        finally
+        {
+            host.Risk.Probability = ControlledRiskModel.HeldProbability;
+        }
+        return page.Url[(page.Url.LastIndexOf('/') + 1)..];
     }
 
     /// <summary>
-    /// A card holder with a card and a payment, and a member of staff who is analyst and administrator, each signed in
-    /// on a page of the given size; with every page each of them uses.
+    /// Every page, each in the session that sees it, on pages of the given size: anonymous visitors; staff half-way
+    /// through signing in (password given, second step asked); a card holder with a card, an approved payment, one
+    /// reported as "not me" and one held for review; a member of staff who is analyst and administrator, with a draft
+    /// rule, a list, and the held payment assigned to them (so the queue has both kinds of item and the audit log has
+    /// entries). <paramref name="chinese"/>: then every session chooses Simplified Chinese (the footer's cookie).
     /// </summary>
-    private async Task<(IPage Holder, string[] HolderUrls, IPage Staff, string[] StaffUrls)> EveryPageAsync(int width, int height)
+    private async Task<Sweep> EveryPageAsync(int width, int height, bool chinese = false)
     {
+        var factory = host.Factory;
         var holderPage = await host.NewPageAsync(width, height);
-        var (cardId, _) = await ReviewJourneyTests.RegisterWithCardAsync(holderPage, host.Factory);
-        var merchant = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
-        await holderPage.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
-        await holderPage.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant);
-        await holderPage.GetByLabel("Amount").FillAsync("23.40");
-        await holderPage.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
-        await holderPage.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
-        var paymentId = holderPage.Url[(holderPage.Url.LastIndexOf('/') + 1)..];
-        var holderId = await host.Factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync());
-        var staffEmail = await ReviewJourneyTests.CreateAnalystAsync(host.Factory, Roles.Analyst, Roles.Admin);
+        var (cardId, last4) = await ReviewJourneyTests.RegisterWithCardAsync(holderPage, factory);
+        var merchant = (await Merchants.OrdinaryAsync(factory)).ToString(CultureInfo.InvariantCulture);
+        var paymentId = await PayAsync(holderPage, merchant, "23.40", ControlledRiskModel.ApprovedProbability);
+        var reportedId = await PayAsync(holderPage, merchant, "19.80", ControlledRiskModel.ApprovedProbability);
+        var heldId = await PayAsync(holderPage, merchant, "41.10", ControlledRiskModel.HeldProbability);
+        await holderPage.GotoAsync($"/Reports/New?transactionId={reportedId}");
+        await holderPage.Locator("#kind-notme").CheckAsync();
+        await holderPage.Locator("#Reason").FillAsync("I did not make this payment; my card was with me.");
+        await holderPage.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
+        await holderPage.WaitForURLAsync(new Regex("/Profile$"));
+        var holderId = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync());
+
+        var staffEmail = await ReviewJourneyTests.CreateAnalystAsync(factory, Roles.Analyst, Roles.Admin);
         var staffPage = await host.NewPageAsync(width, height);
-        await ReviewJourneyTests.SignInAsync(staffPage, host.Factory, staffEmail);
-        string[] holderUrls = ["/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Reports/New?transactionId={paymentId}",
-            "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa"];
-        string[] staffUrls = ["/Staff", "/Review", "/Rules", "/Rules/Create", "/RuleLists/Create", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}",
-            $"/AdminUsers/Edit/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys"];
-        return (holderPage, holderUrls, staffPage, staffUrls);
+        await ReviewJourneyTests.SignInAsync(staffPage, factory, staffEmail);
+        await staffPage.GotoAsync("/Rules/Create");
+        await staffPage.GetByLabel("Name").FillAsync("Sweep " + last4);
+        await staffPage.GetByLabel("Review (hold for an analyst)").CheckAsync();
+        await staffPage.GetByLabel("Condition").FillAsync("amount = 9999.99");
+        await staffPage.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await staffPage.WaitForURLAsync(new Regex("/Rules/Details/\\d+$"));
+        var ruleId = staffPage.Url[(staffPage.Url.LastIndexOf('/') + 1)..];
+        await staffPage.GotoAsync("/RuleLists/Create");
+        await staffPage.Locator("#Name").FillAsync($"sweep_{last4}_{width}_{(chinese ? "zh" : "en")}");
+        await staffPage.Locator("main form button[type=submit]").ClickAsync();
+        await staffPage.WaitForURLAsync(new Regex("/RuleLists/Details/\\d+"));
+        var listId = Regex.Match(staffPage.Url, "/RuleLists/Details/(\\d+)").Groups[1].Value;
+        await staffPage.GotoAsync($"/Review?Search={last4}");
+        var held = staffPage.Locator($"[data-testid=review-item][data-transaction-id='{heldId}']");
+        await held.GetByTestId("assign").ClickAsync();
+        await held.GetByTestId("release").WaitForAsync();
+        Assert.Equal(1, await staffPage.Locator($"[data-testid=review-item][data-transaction-id='{reportedId}'][data-report-id]").CountAsync());
+        await staffPage.GotoAsync("/AdminAudit");
+        Assert.True(await staffPage.Locator("tr[data-audit-id]").CountAsync() > 0, "The audit log shows no entries.");
+
+        var anonymous = await host.NewPageAsync(width, height);
+        var signingIn = await host.NewPageAsync(width, height);
+        if (chinese)
+        {
+            foreach (var page in new[] { anonymous, signingIn, holderPage, staffPage })
+            {
+                await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c%3Dzh-CN%7Cuic%3Dzh-CN", Url = host.BaseAddress.ToString() }]);
+            }
+        }
+
+        // Password given, second step not yet: the page that asks for the code (by element ids: any language).
+        async Task<string?> HalfSignedInAsync(IPage page)
+        {
+            await page.GotoAsync("/Account/Login");
+            await page.Locator("#Email").FillAsync(staffEmail);
+            await page.Locator("#Password").FillAsync(FraudWebFactory.Password);
+            await page.Locator("main form button[type=submit]").ClickAsync();
+            await page.Locator("#Code").WaitForAsync();
+            return page.Url.Contains("/Account/Mfa/SignIn", StringComparison.Ordinal) ? null : $"signing in: at {page.Url}";
+        }
+
+        var visits = new List<Visit>();
+        visits.AddRange(AnonymousUrls.Select(u => Get("anon", anonymous, u)));
+        visits.Add(Get("anon", anonymous, "/Error/404", 404));
+        visits.Add(Get("anon", anonymous, "/Error/500", 500));
+        visits.Add(new Visit("signing-in", signingIn, "/Account/Mfa/SignIn", HalfSignedInAsync));
+        visits.Add(new Visit("signing-in", signingIn, "/Account/Mfa/Recovery", async page =>
+        {
+            if (await HalfSignedInAsync(page) is { } failure) return failure;
+            await page.GotoAsync("/Account/Mfa/Recovery");
+            return await page.Locator("#RecoveryCode").CountAsync() == 1 ? null : "/Account/Mfa/Recovery: no recovery code field";
+        }));
+        visits.AddRange(new[]
+        {
+            "/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Transactions/Details/{heldId}",
+            $"/Reports/New?transactionId={paymentId}", "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa", "/Staff",
+        }.Select(u => Get("holder", holderPage, u)));
+        visits.Add(new Visit("holder", holderPage, "/Transactions/New (amount to confirm)", async page =>
+        {
+            await page.GotoAsync($"/Transactions/New?cardId={cardId}&merchantSearch=no.+{merchant}");
+            await page.Locator("#TerminalId").SelectOptionAsync(merchant);
+            await page.Locator("#Amount").FillAsync("5000.00");
+            await page.GetByTestId("pay").ClickAsync();
+            await page.GetByTestId("confirm-amount").WaitForAsync();
+            return null;
+        }));
+        visits.Add(new Visit("holder", holderPage, "/ApiKeys/Created", async page =>
+        {
+            await page.GotoAsync("/ApiKeys");
+            await page.Locator("input[name=Name]").FillAsync("Sweep key");
+            await page.Locator("input[name=Scopes]").First.CheckAsync();
+            await page.Locator("form[action$='/ApiKeys/Create'] button[type=submit]").ClickAsync();
+            await page.GetByTestId("new-api-key").WaitForAsync();
+            return null;
+        }));
+        visits.AddRange(new[]
+        {
+            "/Staff", "/Review", $"/Review?Search={last4}", "/Rules", "/Rules/Create", $"/Rules/Details/{ruleId}", $"/Rules/Edit/{ruleId}", "/RuleLists/Create",
+            $"/RuleLists/Details/{listId}", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}", $"/AdminUsers/Edit/{holderId}",
+            $"/AdminUsers/Delete/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys",
+        }.Select(u => Get("staff", staffPage, u)));
+        return new Sweep(visits, holderPage);
     }
 
     /// <summary>axe-core's serious and critical violations on the page as it is now, one line each.</summary>
@@ -89,17 +226,17 @@ public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixt
     public async Task EveryPage_PhoneWidth_NothingWiderThanTheScreen()
     {
         // Arrange
-        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(PhoneWidth, 844);
+        var sweep = await EveryPageAsync(PhoneWidth, 844);
 
         // Act
         var failures = new List<string>();
-        foreach (var (page, url) in holderUrls.Select(u => (holderPage, u)).Concat(staffUrls.Select(u => (staffPage, u))))
+        foreach (var visit in sweep.Visits)
         {
             // axe runs at desktop width (below): the same markup, and twice the runs would add a minute to every test run.
-            if (await OverflowAsync(page, url) is { } failure) failures.Add(failure);
+            if (await OverflowAsync(visit) is { } failure) failures.Add(failure);
         }
-        await holderPage.GotoAsync("/Profile");
-        var verdict = await holderPage.Locator("#transactions td[data-label=Verdict]").First.BoundingBoxAsync();
+        await sweep.Holder.GotoAsync("/Profile");
+        var verdict = await sweep.Holder.Locator("#transactions td[data-label=Verdict]").First.BoundingBoxAsync();
 
         // Assert: the payment's verdict is on the screen, not pushed off it
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
@@ -111,17 +248,19 @@ public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixt
     public async Task EveryPage_Desktop_NoSeriousAccessibilityViolations()
     {
         // Arrange
-        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(1280, 900);
-        var anonymous = await host.NewPageAsync();
-        string[] anonymousUrls = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword"];
+        var sweep = await EveryPageAsync(1280, 900);
 
         // Act
         var failures = new List<string>();
-        foreach (var (page, url) in anonymousUrls.Select(u => (anonymous, u)).Concat(holderUrls.Select(u => (holderPage, u))).Concat(staffUrls.Select(u => (staffPage, u))))
+        foreach (var visit in sweep.Visits)
         {
-            await page.GotoAsync(url);
-            await ShotAsync(page, "en-desktop");
-            failures.AddRange(await AccessibilityViolationsAsync(page, url));
+            if (await visit.OpenAsync(visit.Page) is { } failure)
+            {
+                failures.Add(failure);
+                continue;
+            }
+            await ShotAsync(visit, "en-desktop");
+            failures.AddRange(await AccessibilityViolationsAsync(visit.Page, $"{visit.Name} ({visit.Session})"));
         }
 
         // Assert
@@ -151,29 +290,26 @@ public sealed partial class ResponsiveLayoutTests(BrowserHost host) : IClassFixt
     public async Task EveryPage_Chinese_InterfaceInChineseAtBothWidths()
     {
         // Arrange: the same people and pages, then the footer's choice of Simplified Chinese (its cookie)
-        var (holderPage, holderUrls, staffPage, staffUrls) = await EveryPageAsync(1280, 900);
-        var anonymous = await host.NewPageAsync(locale: "zh-CN");
-        string[] anonymousUrls = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword"];
-        foreach (var page in new[] { holderPage, staffPage })
-        {
-            await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c%3Dzh-CN%7Cuic%3Dzh-CN", Url = host.BaseAddress.ToString() }]);
-        }
-        var visits = anonymousUrls.Select(u => (Page: anonymous, Url: u)).Concat(holderUrls.Select(u => (holderPage, u))).Concat(staffUrls.Select(u => (staffPage, u))).ToList();
+        var sweep = await EveryPageAsync(1280, 900, chinese: true);
 
         // Act: at desktop width, what is still English; at phone width, what sticks out (Chinese sets differently)
         var english = new List<string>();
-        foreach (var (page, url) in visits)
+        foreach (var visit in sweep.Visits)
         {
-            await page.GotoAsync(url);
-            Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
-            await ShotAsync(page, "zh-desktop");
-            english.AddRange((await page.EvaluateAsync<string[]>(InterfaceTexts)).Where(IsEnglishLeftBehind).Select(t => $"{url}: \"{t}\""));
+            if (await visit.OpenAsync(visit.Page) is { } failure)
+            {
+                english.Add(failure);
+                continue;
+            }
+            Assert.Equal("zh-CN", await visit.Page.Locator("html").GetAttributeAsync("lang"));
+            await ShotAsync(visit, "zh-desktop");
+            english.AddRange((await visit.Page.EvaluateAsync<string[]>(InterfaceTexts)).Where(IsEnglishLeftBehind).Select(t => $"{visit.Name} ({visit.Session}): \"{t}\""));
         }
         var overflow = new List<string>();
-        foreach (var page in new[] { anonymous, holderPage, staffPage }) await page.SetViewportSizeAsync(PhoneWidth, 844);
-        foreach (var (page, url) in visits)
+        foreach (var page in sweep.Pages) await page.SetViewportSizeAsync(PhoneWidth, 844);
+        foreach (var visit in sweep.Visits)
         {
-            if (await OverflowAsync(page, url, "zh-phone") is { } failure) overflow.Add(failure);
+            if (await OverflowAsync(visit, "zh-phone") is { } failure) overflow.Add(failure);
         }
 
         // Assert

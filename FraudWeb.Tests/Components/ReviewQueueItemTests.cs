@@ -12,7 +12,7 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     private const string Assign = "/Review/Assign?Kind=held&Page=2";
 
     private static ReviewItemViewModel Item(long? reportId = null, string? kind = null, PaymentStatus status = PaymentStatus.Approved, string? decidedBy = null,
-        IReadOnlyList<CardHistoryRow>? history = null) =>
+        IReadOnlyList<HolderPaymentRow>? history = null) =>
         new(42, reportId, kind, reportId is null ? null : "I was at home all day.", reportId is null ? null : Guid.NewGuid(), Guid.NewGuid(),
             new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc), "Visa •••• 4242", "Meadow Cinema, Northam", 120m, status, 71, "gbt-1",
             [new ReviewReason("tx_amount", 120, 0.8, "This amount is 6x the card's usual spend.")],
@@ -96,17 +96,25 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     }
 
     [Fact]
-    public void Render_CardHistory_RowsOrSaysThereAreNone()
+    public void Render_HolderHistory_RowsOnEveryCardOrSaysThereAreNone()
     {
         // Act
         var none = RenderItem(Item());
-        var some = RenderItem(Item(history: [new CardHistoryRow(new DateTime(2026, 11, 29, 9, 0, 0, DateTimeKind.Utc), "Corner Bakery, Northam", 4.5m, PaymentStatus.Approved, null)]));
+        var some = RenderItem(Item(history:
+        [
+            new HolderPaymentRow(new DateTime(2026, 11, 29, 9, 0, 0, DateTimeKind.Utc), "Visa •••• 4242", "Corner Bakery, Northam", 4.5m, PaymentStatus.Approved, null),
+            new HolderPaymentRow(new DateTime(2026, 11, 28, 9, 0, 0, DateTimeKind.Utc), "Mastercard •••• 5100", "Harbour Books, Eastwick", 30m, PaymentStatus.Declined, "Fraud"),
+        ]));
 
-        // Assert
-        Assert.Contains("No other payments on this card yet.", none.Markup, StringComparison.Ordinal);
-        var row = Assert.Single(some.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Recent payments on this card").QuerySelectorAll("tbody tr"));
-        Assert.Contains("Corner Bakery, Northam", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("€4.50", row.TextContent, StringComparison.Ordinal);
-        Assert.Equal("Approved", row.QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+        // Assert: the heading names the holder, each row names its card
+        Assert.Contains("No other payments by this card holder yet.", none.Markup, StringComparison.Ordinal);
+        Assert.Contains(some.FindAll("h3"), h => h.TextContent == "Card holder's recent payments");
+        var table = some.FindAll("table").Single(t => t.QuerySelector("caption")?.TextContent == "Recent payments on all of the card holder's cards");
+        var rows = table.QuerySelectorAll("tbody tr");
+        Assert.Equal(["Visa •••• 4242", "Mastercard •••• 5100"], rows.Select(r => r.QuerySelector("[data-testid=holder-payment-card]")!.TextContent));
+        Assert.Contains("Corner Bakery, Northam", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("€4.50", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("Approved", rows[0].QuerySelector("[data-decision]")!.GetAttribute("data-decision"));
+        Assert.Contains("Fraud", rows[1].TextContent, StringComparison.Ordinal);
     }
 }

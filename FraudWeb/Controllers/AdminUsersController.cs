@@ -41,15 +41,15 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     }
 
     [HttpGet]
-    public IActionResult Invite() => View(new InviteStaffViewModel());
+    public IActionResult Invite() => View(new InviteStaffViewModel { Language = Languages.Current });
 
-    /// <summary>Invites a staff member: address and roles only.</summary>
+    /// <summary>Invites a staff member: address, roles and the language of the invitation only.</summary>
     [HttpPost]
     public async Task<IActionResult> Invite(InviteStaffViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await admin.InviteStaffAsync(User.GetUserId(), model.Email!, [.. model.Roles], AcceptUrl, cancellationToken);
+        var result = await admin.InviteStaffAsync(User.GetUserId(), model.Email!, [.. model.Roles], model.Language, AcceptUrl, cancellationToken);
         return Created(result, model.Email!, () => View(model));
     }
 

@@ -15,7 +15,7 @@ namespace FraudWeb.ViewModelBuilders;
 public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatures paymentFeatures, TimeProvider clock)
 {
     public const int PageSize = 10;
-    private const int CardHistoryRows = 10;
+    private const int HolderHistoryRows = 10;
 
     /// <summary>The queue page as <paramref name="analystId"/> sees it, narrowed by <paramref name="query"/>.</summary>
     public async Task<ReviewQueueViewModel> QueueAsync(ReviewQueueQuery query, string analystId, CancellationToken cancellationToken)
@@ -97,12 +97,19 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
 
         var reasons = TransactionScorer.ReadReasons(tx.Verdict?.ReasonsJson)
             .Select(r => new ReviewReason(r.Feature, r.Value, r.Contribution, ReasonPhrases.Localized(r))).ToList();
-        var history = await db.Transactions.AsNoTracking()
-            .Where(t => t.CardId == tx.CardId && t.Id != tx.Id)
-            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(CardHistoryRows)
-            .Select(t => new CardHistoryRow(t.TimestampUtc, t.Terminal!.Name, t.Amount, PaymentStatusRule.Expression.Invoke(t),
-                t.Label == FraudLabel.Unknown ? null : t.Label.ToString()))
+        // The holder's other payments on all their cards (a thief often tries a second card): staff see any holder's.
+        var holderId = tx.Card?.CardHolderId;
+        var rows = await db.Transactions.AsNoTracking()
+            .Where(t => t.Card!.CardHolderId == holderId && t.Id != tx.Id)
+            .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(HolderHistoryRows)
+            .Select(t => new
+            {
+                t.TimestampUtc, t.Card!.Brand, t.Card.Last4, Merchant = t.Terminal!.Name, t.Amount,
+                Status = PaymentStatusRule.Expression.Invoke(t), t.Label,
+            })
             .ToListAsync(cancellationToken);
+        var history = rows.ConvertAll(t => new HolderPaymentRow(t.TimestampUtc, CardNumber.Mask(t.Brand, t.Last4), t.Merchant, t.Amount, t.Status,
+            t.Label == FraudLabel.Unknown ? null : t.Label.ToString()));
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,

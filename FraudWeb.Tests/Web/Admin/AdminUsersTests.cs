@@ -365,6 +365,46 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.NotEmpty(await AuditAsync(id));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("zh-CN")]
+    public async Task Create_StaffNote_OneSentenceWithTheInviteLinkInside(string? language)
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        if (language is not null) admin.Client.DefaultRequestHeaders.Add("Accept-Language", language);
+        var template = language is null ? "Staff are {0} without personal details." : Localization.Chinese.Of("Staff are {0} without personal details.");
+        var invited = language is null ? "invited" : Localization.Chinese.Of("link|invited");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, "/AdminUsers/Create");
+
+        // Assert: the sentence reads as the translation says, the link where its {0} is
+        var link = page.QuerySelector("[data-testid=invite-link]")!;
+        Assert.Equal("/AdminUsers/Invite", link.GetAttribute("href"));
+        Assert.Equal(invited, link.TextContent);
+        Assert.EndsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, invited), link.ParentElement!.TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditIndex_Chinese_RecordedRoleNamesShownInChinese()
+    {
+        // Arrange: a roles change records the role names as code names
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var changed = await admin.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}", [new("Roles", Roles.Customer), new("Roles", Roles.Analyst)]);
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={id}");
+
+        // Assert
+        var values = page.QuerySelectorAll("tr[data-audit-id] [data-testid=recorded-fields] dd").Select(d => d.TextContent.Trim()).ToList();
+        Assert.Contains(values, v => v.Contains(Localization.Chinese.Of("Analyst"), StringComparison.Ordinal) && v.Contains(Localization.Chinese.Of("Customer"), StringComparison.Ordinal));
+        Assert.DoesNotContain(values, v => v.Contains(Roles.Analyst, StringComparison.Ordinal) || v.Contains(Roles.Customer, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task AuditIndex_FilterByActionAndTarget_ListsMatchingEntries()
     {

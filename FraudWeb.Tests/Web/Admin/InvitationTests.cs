@@ -3,6 +3,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Admin;
@@ -117,6 +118,84 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task Invite_EnglishAdminChoosesChinese_ChineseSubjectAndBodyAndTheLinkWorks()
+    {
+        // Arrange: the administrator's pages are English
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var fields = new Dictionary<string, string> { ["Email"] = email, ["Roles"] = Roles.Analyst, ["Language"] = "zh-CN" };
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", fields);
+
+        // Assert: the mail is Chinese from subject to last line, the confirmation on the admin's page English
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var message = Assert.Single(Mailbox.MessagesTo(factory, email));
+        Assert.Equal(Chinese.Of("You are invited to FraudWeb"), Mailbox.Subject(message));
+        Assert.Contains(Chinese.Of("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you."), message, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("The link works for {0:0} days.", 7.0), message, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it."), message, StringComparison.Ordinal);
+        Assert.DoesNotContain("You are invited", message, StringComparison.Ordinal);
+        var details = await admin.Client.GetAsync(new Uri(Html.Location(response), UriKind.Relative));
+        Assert.Contains("has been sent an invitation", await details.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var browser = factory.CreateBrowserClient();
+        var link = Mailbox.LinkTo(message, "/Account/AcceptInvitation");
+        var accepted = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", AcceptForm(link), link);
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        Assert.Equal("/Account/Login", Html.Location(accepted));
+        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Theory]
+    [InlineData("en", "English")]
+    [InlineData("zh-CN", "简体中文")]
+    public async Task Invite_NoLanguageChosen_FormAndMailFollowTheAdminsLanguage(string culture, string checkedName)
+    {
+        // Arrange: the administrator reads the pages in this language
+        using var admin = await AdminAsync();
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", culture);
+        var email = factory.NewEmail();
+        var subject = culture == "en" ? "You are invited to FraudWeb" : Chinese.Of("You are invited to FraudWeb");
+
+        // Act
+        var form = await Html.GetPageAsync(admin.Client, "/AdminUsers/Invite");
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", new Dictionary<string, string> { ["Email"] = email, ["Roles"] = Roles.Analyst });
+
+        // Assert: the form offers both languages with the admin's chosen, and a post without a choice writes in it
+        var radios = form.QuerySelectorAll("input[type=radio][name=Language]");
+        Assert.Equal(["en", "zh-CN"], radios.Select(r => r.GetAttribute("value")));
+        var chosen = Assert.Single(radios, r => r.HasAttribute("checked"));
+        Assert.Equal(culture, chosen.GetAttribute("value"));
+        Assert.Equal(checkedName, form.QuerySelector($"label[for=language-{culture}]")!.TextContent.Trim());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(subject, Mailbox.Subject(Assert.Single(Mailbox.MessagesTo(factory, email))));
+    }
+
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("zh")]
+    [InlineData("ZH-cn")]
+    [InlineData("en<script>")]
+    public async Task Invite_UnsupportedLanguage_SaysChooseALanguageAndSendsNothing(string language)
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var fields = new Dictionary<string, string> { ["Email"] = email, ["Roles"] = Roles.Analyst, ["Language"] = language };
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", fields);
+
+        // Assert: the form again, with the message by the language choice, the address kept, and nothing created or sent
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("Choose English or Simplified Chinese for the invitation.", page.QuerySelector("[data-valmsg-for=Language]")!.TextContent.Trim());
+        Assert.Equal(email, page.QuerySelector("input[name=Email]")!.GetAttribute("value"));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
+        Assert.Empty(Mailbox.MessagesTo(factory, email));
     }
 
     [Fact]

@@ -36,4 +36,21 @@ public sealed class RecordedFieldTests
         // Act + Assert
         Assert.Equal(new[] { new RecordedField("Recorded", "locked by hand") }, RecordedField.Read("locked by hand"));
     }
+
+    [Theory]
+    [InlineData("Analyst, Admin", "[Analyst], [Admin]")]
+    [InlineData("NotMe", "[Not me]")]
+    [InlineData("Charged", "[Charged]")]
+    [InlineData("Fraud", "[Fraud]")]
+    [InlineData("yes", "[yes]")]
+    [InlineData("gbt-1", "gbt-1")]
+    [InlineData("Analyst, gbt-1", "Analyst, gbt-1")]
+    public void Shown_KnownCodeNamesOnly_TranslatedAsWords(string recorded, string shown)
+    {
+        // Act: brackets stand for the page's localizer
+        var text = RecordedField.Shown(recorded, word => $"[{word}]");
+
+        // Assert
+        Assert.Equal(shown, text);
+    }
 }

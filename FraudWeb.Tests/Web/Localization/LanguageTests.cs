@@ -2,8 +2,12 @@ using System.Globalization;
 using System.Net;
 using AngleSharp.Html.Dom;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Localization;
 
@@ -148,18 +152,77 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.StartsWith("/Account/ConfirmEmail", Mailbox.LinkTo(message, "/Account/ConfirmEmail"), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Error_Chinese_NotFoundPageInChinese()
+    /// <summary>Reaches an error page the way a visitor would, asking for Chinese; the response and the page.</summary>
+    private async Task<(HttpResponseMessage Response, IHtmlDocument Page)> ErrorPageInChineseAsync(int status)
+    {
+        using var client = Client("zh-CN");
+        HttpResponseMessage response;
+        switch (status)
+        {
+            case 400:
+                // A form posted without its antiforgery token.
+                response = await client.PostAsync(new Uri("/Language/Set", UriKind.Relative), new FormUrlEncodedContent([new("culture", "en")]));
+                break;
+            case 403:
+            {
+                // A card holder opening a staff page is sent to "access denied".
+                using var holder = await CardHolderSession.RegisteredAsync(factory);
+                holder.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+                var refused = await holder.Client.GetAsync(new Uri("/Staff", UriKind.Relative));
+                var deniedAt = new Uri(FraudWebFactory.HttpsBaseAddress, Html.Location(refused)).PathAndQuery;
+                Assert.StartsWith("/Account/AccessDenied", deniedAt, StringComparison.Ordinal);
+                response = await holder.Client.GetAsync(new Uri(deniedAt, UriKind.Relative));
+                return (response, await Html.ParseAsync(response));
+            }
+            case 500:
+                response = await client.GetAsync(new Uri("/test-faults/throw", UriKind.Relative));
+                break;
+            case 503:
+            {
+                // A payment while no model is serving.
+                using var unscored = factory.WithWebHostBuilder(builder =>
+                    builder.ConfigureTestServices(services => services.AddSingleton<IServingModel, NoServingModel>()));
+                using var payer = unscored.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
+                var email = factory.NewEmail();
+                Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(payer, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build())).StatusCode);
+                await CardHolderSession.ConfirmAndSignInAsync(factory, payer, email);
+                Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(payer, "/Cards/Add", new CardFormBuilder().Build())).StatusCode);
+                var cardId = await factory.QueryAsync(db => db.Cards.Where(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == email)).Select(c => c.Id).SingleAsync());
+                payer.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+                response = await Html.SubmitAsync(payer, "/Transactions/New", new Dictionary<string, string>
+                {
+                    ["CardId"] = cardId.ToString(CultureInfo.InvariantCulture),
+                    ["TerminalId"] = (await Merchants.OrdinaryAsync(factory)).ToString(CultureInfo.InvariantCulture),
+                    ["Amount"] = "10",
+                });
+                return (response, await Html.ParseAsync(response));
+            }
+            default:
+                // Asked for directly: an unknown address sends an anonymous visitor to sign in first.
+                response = await client.GetAsync(new Uri("/Error/404", UriKind.Relative));
+                break;
+        }
+        return (response, await Html.ParseAsync(response));
+    }
+
+    [Theory]
+    [InlineData(400, HttpStatusCode.BadRequest, "We couldn't understand that request")]
+    [InlineData(403, HttpStatusCode.OK, "Access denied")]
+    [InlineData(404, HttpStatusCode.NotFound, "Page not found")]
+    [InlineData(500, HttpStatusCode.InternalServerError, "Something went wrong")]
+    [InlineData(503, HttpStatusCode.ServiceUnavailable, "The fraud check is unavailable (503)")]
+    public async Task Error_Chinese_ErrorPageInChinese(int status, HttpStatusCode expected, string heading)
     {
         // Act
-        using var client = Client("zh-CN");
-        var response = await client.GetAsync(new Uri("/Error/404", UriKind.Relative));
-        var page = await Html.ParseAsync(response);
+        var (response, page) = await ErrorPageInChineseAsync(status);
 
-        // Assert
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        // Assert: the page's language, its heading and its explanation are Chinese
+        Assert.Equal(expected, response.StatusCode);
         Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
-        Assert.Contains(page.QuerySelector("h1")!.TextContent, c => c is >= '\u4e00' and <= '\u9fff');
+        Assert.Equal(Chinese.Of(heading), page.QuerySelector("main h1")!.TextContent.Trim());
+        var explanation = page.QuerySelector("main h1 ~ p")!.TextContent;
+        Assert.Contains(explanation, c => c is >= '\u4e00' and <= '\u9fff');
+        Assert.DoesNotContain("the", explanation, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -199,4 +262,13 @@ public sealed class LanguageTests(FraudWebFactory factory)
     [InlineData("Not/A_Zone")]
     [InlineData("../../etc/passwd")]
     public void LocalTime_UnknownZone_Utc(string id) => Assert.Same(TimeZoneInfo.Utc, LocalTime.Find(id));
+
+    private sealed class NoServingModel : IServingModel
+    {
+        public ServingSnapshot? Current => null;
+
+        public void Promote(ServingSnapshot snapshot)
+        {
+        }
+    }
 }

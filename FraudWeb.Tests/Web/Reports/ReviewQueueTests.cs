@@ -52,4 +52,31 @@ public sealed class ReviewQueueTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal(items.Select(i => i.Risk).OrderByDescending(r => r), items.Select(i => i.Risk));
         Assert.Equal(2, items.Where(i => held.Contains(i.Transaction)).Select(i => i.Risk).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Queue_HolderPaidOnSecondCard_ItemListsThatPaymentWithItsCardButNotOtherHolders()
+    {
+        // Arrange: one holder, two cards; the payment on the second card is approved, the one on the first is held
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var first = await holder.AddCardAsync(5000m);
+        var second = await holder.AddCardAsync(5000m);
+        await factory.PayAtRiskAsync(holder, second, 23.45m, ControlledRiskModel.ApprovedProbability);
+        var held = await factory.PayAtRiskAsync(holder, first, 67.89m, ControlledRiskModel.HeldProbability);
+        var (stranger, _, _) = await factory.NewHolderPaidAsync(31.17m, ControlledRiskModel.ApprovedProbability, Decision.Approved);
+        stranger.Dispose();
+        var secondLast4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == second).Select(c => c.Last4).SingleAsync());
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var firstLast4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == first).Select(c => c.Last4).SingleAsync());
+        var page = await Html.GetPageAsync(analyst.Client, "/Review?Kind=held&Search=" + firstLast4);
+        var item = page.QuerySelectorAll("[data-testid=review-item]").Single(i => i.GetAttribute("data-transaction-id") == held.ToString(CultureInfo.InvariantCulture));
+        var rows = item.QuerySelectorAll("[data-testid=holder-payment]");
+
+        // Assert: the second card's payment is there, named by its card; nobody else's is
+        Assert.Contains(item.QuerySelectorAll("h3"), h => h.TextContent == "Card holder's recent payments");
+        var row = Assert.Single(rows, r => r.TextContent.Contains("€23.45", StringComparison.Ordinal));
+        Assert.EndsWith(secondLast4, row.QuerySelector("[data-testid=holder-payment-card]")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(rows, r => r.TextContent.Contains("€31.17", StringComparison.Ordinal));
+    }
 }

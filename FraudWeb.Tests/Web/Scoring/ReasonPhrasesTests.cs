@@ -13,14 +13,9 @@ public sealed class ReasonPhrasesTests
         ReasonPhrases.MerchantFamiliarity, ReasonPhrases.Night, ReasonPhrases.Weekend,
     ];
 
-    /// <summary>Words that say a reason raised the risk, and words that say it lowered it.</summary>
-    private static readonly string[] Raising =
-        ["raised the risk", "x this card's usual spend", "no recent spending on this card", "has been used", "has had confirmed fraud", "at night",
-         "at the weekend", "have not paid at this merchant"];
+    private static readonly string[] Raising = ReasonWords.Raising;
 
-    private static readonly string[] Lowering =
-        ["lowered the risk", "in line with this card's usual spend", "below this card's usual spend", "no confirmed fraud", "during the day",
-         "on a weekday", "pay at this merchant regularly"];
+    private static readonly string[] Lowering = ReasonWords.Lowering;
 
     public static TheoryData<string> Features() => [.. TransactionFeatures.Names];
 

@@ -215,15 +215,27 @@ public sealed partial class AccountService(
     /// <summary>
     /// Mails an account created by an administrator its invitation: what the account is for, and a link (valid for
     /// <see cref="InvitationTokenProvider.Lifetime"/>) to choose a password. <paramref name="acceptUrl"/> makes the
-    /// link from the address and the encoded token.
+    /// link from the address and the encoded token. The mail is written in <paramref name="language"/> (a supported
+    /// culture name), whatever the inviting administrator's language.
     /// </summary>
-    public async Task SendInvitationAsync(ApplicationUser user, bool staff, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    public async Task SendInvitationAsync(ApplicationUser user, bool staff, string language, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(acceptUrl);
         if (user.Email is null) return;
         var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose);
         var url = acceptUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        string subject, body;
+        using (Languages.Use(language))
+        {
+            (subject, body) = Invitation(staff, url);
+        }
+        await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+    }
+
+    /// <summary>The invitation's subject and body in the current culture.</summary>
+    private static (string Subject, string Body) Invitation(bool staff, string url)
+    {
         var invited = staff
             ? Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you.")
             : Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb account for you, where you can add your cards and see every payment checked for fraud.");
@@ -232,7 +244,7 @@ public sealed partial class AccountService(
                    $"<p>{Text.Format("The link works for {0:0} days.", InvitationTokenProvider.Lifetime.TotalDays)} {Text.Get("If it has expired, ask your administrator to invite you again.")}</p>" +
                    (staff ? $"<p>{Text.Get("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.")}</p>" : "") +
                    $"<p>{Text.Get("If you did not expect this invitation, ignore this message: nothing happens until the link is used.")}</p>";
-        await email.SendEmailAsync(user.Email, Text.Get("You are invited to FraudWeb"), body, cancellationToken);
+        return (Text.Get("You are invited to FraudWeb"), body);
     }
 
     /// <summary>

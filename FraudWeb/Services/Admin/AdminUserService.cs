@@ -29,6 +29,7 @@ public sealed class AdminUserService(
     {
         public const string Email = "Email";
         public const string Roles = "Roles";
+        public const string Language = "Language";
     }
 
     /// <summary>
@@ -39,25 +40,29 @@ public sealed class AdminUserService(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
-        return CreateAccountAsync(actorId, email, [Roles.Customer], details, acceptUrl, cancellationToken);
+        return CreateAccountAsync(actorId, email, [Roles.Customer], details, Languages.Current, acceptUrl, cancellationToken);
     }
 
     /// <summary>
     /// Invites a staff member: an account with staff roles only (no card holder profile, so no personal details to
-    /// ask for), mailed an invitation to choose a password.
+    /// ask for), mailed an invitation to choose a password, written in <paramref name="language"/> (a supported culture
+    /// name; none means the administrator's own language).
     /// </summary>
-    public Task<Result<string>> InviteStaffAsync(string actorId, string email, IReadOnlyCollection<string> roles, Func<string, string, string> acceptUrl,
-        CancellationToken cancellationToken)
+    public Task<Result<string>> InviteStaffAsync(string actorId, string email, IReadOnlyCollection<string> roles, string? language,
+        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
+        language ??= Languages.Current;
+        if (!Languages.IsSupported(language))
+            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get("Choose English or Simplified Chinese for the invitation."), Fields.Language));
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0 || wanted.Any(r => !Roles.Staff.Contains(r)))
             return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get("Choose at least one staff role."), Fields.Roles));
-        return CreateAccountAsync(actorId, email, wanted, null, acceptUrl, cancellationToken);
+        return CreateAccountAsync(actorId, email, wanted, null, language, acceptUrl, cancellationToken);
     }
 
     private async Task<Result<string>> CreateAccountAsync(string actorId, string email, IReadOnlyList<string> roles, PersonalDetails? details,
-        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+        string language, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -88,7 +93,7 @@ public sealed class AdminUserService(
             new { Roles = roles, HasProfile = details is not null, Invited = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await accounts.SendInvitationAsync(user, staff: details is null, acceptUrl, cancellationToken);
+        await accounts.SendInvitationAsync(user, staff: details is null, language, acceptUrl, cancellationToken);
         return Result.Success(user.Id);
     }
 

@@ -78,6 +78,10 @@ public sealed class InviteStaffViewModel
     [Display(Name = "Roles")]
     public IList<string> Roles { get; set; } = [];
 
+    /// <summary>The culture the invitation mail is written in; validated by the service (a supported one; none means the administrator's).</summary>
+    [Display(Name = "Language of the invitation")]
+    public string? Language { get; set; }
+
     public IReadOnlyList<string> StaffRoles => Data.Roles.Staff;
 }
 

@@ -19,4 +19,8 @@ public sealed record ErrorViewModel(int StatusCode, string Title, string Message
         >= 400 and < 500 => new(statusCode, "Request problem", "The request could not be completed.", requestId),
         _ => new(statusCode, "Something went wrong", "Sorry, something went wrong on our side. It has been logged; please try again.", requestId),
     };
+
+    /// <summary>Every title and message the page can show (the translation keys; a test checks each has its translation).</summary>
+    public static IReadOnlyList<string> Texts { get; } =
+        [.. new[] { 400, 403, 404, 405, 413, 418, 429, 500, 503 }.Select(c => For(c, "")).SelectMany(e => new[] { e.Title, e.Message }).Distinct()];
 }

@@ -28,6 +28,33 @@ public sealed record RecordedField(string Name, string Value)
         "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement", "Status", "Value", "Version",
     ];
 
+    /// <summary>
+    /// Values services record as code names (role names, labels, settlement states, report kinds, list kinds and
+    /// purposes) and the English words pages show for them, translated like any phrase (a test checks each has Chinese).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> KnownValues { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Customer"] = "Customer", ["Analyst"] = "Analyst", ["Admin"] = "Admin",
+        ["Unknown"] = "Not labelled", ["Fraud"] = "Fraud", ["Legitimate"] = "Legitimate",
+        ["Charged"] = "Charged", ["Declined"] = "Declined",
+        ["NotMe"] = "Not me", ["ThisWasMe"] = "This was me",
+        ["Card"] = "Card", ["Merchant"] = "Merchant", ["MerchantCategory"] = "merchant category",
+        ["Reference"] = "Only for rules", ["Allow"] = "Allow list", ["Block"] = "Block list",
+    };
+
+    /// <summary>
+    /// A recorded value as a page shows it: yes/no/none and each known code name of a list ("Analyst, Admin") in the
+    /// page's language through <paramref name="translate"/>; anything else (ids, names, numbers) as recorded.
+    /// </summary>
+    public static string Shown(string value, Func<string, string> translate)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(translate);
+        if (value is Yes or No or None) return translate(value);
+        var parts = value.Split(", ");
+        return parts.All(KnownValues.ContainsKey) ? string.Join(", ", parts.Select(p => translate(KnownValues[p]))) : value;
+    }
+
     public static IReadOnlyList<RecordedField> Read(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return [];

@@ -34,7 +34,8 @@ public sealed class NewReportViewModel
 
 public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);
 
-public sealed record CardHistoryRow(DateTime TimestampUtc, string Merchant, decimal Amount, PaymentStatus Status, string? Label);
+/// <summary>One of the card holder's other recent payments, on any of their cards (<paramref name="Card"/>: brand and last four).</summary>
+public sealed record HolderPaymentRow(DateTime TimestampUtc, string Card, string Merchant, decimal Amount, PaymentStatus Status, string? Label);
 
 /// <summary>One item of the analyst's queue: an open report, or a payment held for review without one.</summary>
 public sealed record ReviewItemViewModel(
@@ -53,7 +54,7 @@ public sealed record ReviewItemViewModel(
     string? ModelVersion,
     IReadOnlyList<ReviewReason> Reasons,
     IReadOnlyList<KeyValuePair<string, float>> Features,
-    IReadOnlyList<CardHistoryRow> CardHistory,
+    IReadOnlyList<HolderPaymentRow> HolderHistory,
     string? DecidedBy = null)
 {
     /// <summary>Who works on it (their email), if anyone.</summary>
