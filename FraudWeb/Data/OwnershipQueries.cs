@@ -21,6 +21,9 @@ public static class OwnershipQueries
     public static IQueryable<CardTransaction> OwnedBy(this IQueryable<CardTransaction> transactions, string userId) =>
         transactions.Where(t => t.Card!.CardHolder!.UserId == userId);
 
+    /// <summary>The same test as an expression for compiled queries (LinqKit's <c>Invoke</c> inlines it).</summary>
+    public static readonly Expression<Func<CardTransaction, string, bool>> TransactionOwnedBy = (t, userId) => t.Card!.CardHolder!.UserId == userId;
+
     public static IQueryable<ApiKey> OwnedBy(this IQueryable<ApiKey> keys, string userId) =>
         keys.Where(k => k.OwnerId == userId);
 }
