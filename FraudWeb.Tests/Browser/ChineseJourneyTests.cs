@@ -96,4 +96,56 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal(expectedReasons.Select(r => r.Text).Order(StringComparer.Ordinal), englishReasons.Order(StringComparer.Ordinal));
     }
+
+    /// <summary>
+    /// UI finding 7 on a phone in Chinese: the fields with the longest messages (a too-short name, country and
+    /// password) and the empty ones all show their message; fixing them one by one never moves the submit button, so a
+    /// single press then creates the account.
+    /// </summary>
+    [Fact]
+    public async Task Register_PhoneInChineseFixingEachInvalidField_ButtonStaysAndOneClickSubmits()
+    {
+        // Arrange: 390 px wide, the Chinese form, three fields too short and the rest empty, submitted once
+        var page = await host.NewPageAsync(390, 844, locale: "zh-CN");
+        await page.GotoAsync("/Account/Register");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        var create = page.GetByRole(AriaRole.Button, new() { Name = Zh("Create my account") });
+        await page.Locator("#FullName").PressSequentiallyAsync("李");
+        await page.Locator("#Country").PressSequentiallyAsync("中");
+        await page.Locator("#Password").PressSequentiallyAsync("short");
+        await create.ClickAsync();
+        await page.Locator("[data-valmsg-for=ConfirmPassword].field-validation-error").WaitForAsync();
+        Assert.Equal(Zh("Your name must be 2 to 100 characters."), await page.Locator("[data-valmsg-for=FullName]").InnerTextAsync());
+        Assert.Equal(Zh("The password must be 12 to 128 characters."), await page.Locator("[data-valmsg-for=Password]").InnerTextAsync());
+        await Shot(page, "zh-phone-register-invalid");
+        var before = await TopInPageAsync(create);
+        (string Field, string Value)[] fixes =
+        [
+            ("FullName", "李华"), ("PhoneNumber", "+86 21 5555 0100"), ("DateOfBirth", "1990-05-04"), ("AddressLine1", "人民大道 200 号"),
+            ("City", "上海"), ("Postcode", "200003"), ("Country", "中国"), ("Email", host.Factory.NewEmail()),
+            ("Password", FraudWebFactory.Password), ("ConfirmPassword", FraudWebFactory.Password),
+        ];
+        var moves = new List<string>();
+
+        // Act: each field is fixed and left (a date input keeps Tab for its own parts, so it is left by blurring)
+        foreach (var (field, value) in fixes)
+        {
+            var input = page.Locator("#" + field);
+            await input.FillAsync(value);
+            if (field == "DateOfBirth") await input.BlurAsync();
+            else await input.PressAsync("Tab");
+            await page.Locator($"[data-valmsg-for={field}].field-validation-valid").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            var top = await TopInPageAsync(create);
+            if (Math.Abs(top - before) > 0.5) moves.Add($"{field}: {before} -> {top}");
+        }
+        await create.ClickAsync();
+
+        // Assert
+        Assert.Empty(moves);
+        await page.GetByTestId("register-confirmation").WaitForAsync();
+    }
+
+    /// <summary>Where the element is in the page (not the viewport: leaving a field may scroll).</summary>
+    private static Task<double> TopInPageAsync(ILocator element) =>
+        element.EvaluateAsync<double>("e => e.getBoundingClientRect().top + window.scrollY");
 }
