@@ -16,7 +16,9 @@ public sealed record TransactionRowViewModel(long Id, DateTime TimestampUtc, str
     {
         // A captured bool, not "reports == null": EF drops the branch not taken (no subquery) but cannot compare a DbSet with null.
         var withReport = reports is not null;
-        return t => Row.Invoke(t, reports, withReport);
+        // Expanded here, before EF Core sees it, so the captured bool still picks its branch when EF Core reads the query.
+        Expression<Func<CardTransaction, TransactionRowViewModel>> row = t => Row.Invoke(t, reports, withReport);
+        return row.Expand();
     }
 
     /// <summary>
