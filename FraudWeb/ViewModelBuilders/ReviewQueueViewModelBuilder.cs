@@ -51,6 +51,9 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         items = query.Kind switch
         {
             ReviewQueueQuery.KindHeld => items.Where(i => i.ReportId == null),
+            // Why it was held: an analysts' rule decided (the payment keeps the rule), or the model's risk did.
+            ReviewQueueQuery.KindHeldByRule => items.Where(i => i.ReportId == null && db.Transactions.Any(t => t.Id == i.TransactionId && t.Verdict!.RuleId != null)),
+            ReviewQueueQuery.KindHeldByModel => items.Where(i => i.ReportId == null && db.Transactions.Any(t => t.Id == i.TransactionId && t.Verdict!.RuleId == null)),
             ReviewQueueQuery.KindNotMe => items.Where(i => db.FraudReports.Any(r => r.Id == i.ReportId && r.Kind == ReportKind.NotMe)),
             ReviewQueueQuery.KindThisWasMe => items.Where(i => db.FraudReports.Any(r => r.Id == i.ReportId && r.Kind == ReportKind.ThisWasMe)),
             _ => items,

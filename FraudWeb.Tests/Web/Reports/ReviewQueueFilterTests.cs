@@ -71,6 +71,24 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Index_HeldByRuleOrByModel_SplitsTheHeldPaymentsByWhyTheyWereHeld()
+    {
+        // Arrange: of two held payments, one was decided by an analysts' rule (the payment names the rule)
+        var (last4, reported, low, high) = await HolderWithQueueItemsAsync();
+        await factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"Transactions\" SET \"RuleId\" = 1 WHERE \"Id\" = {high}"));
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var byRule = await QueueAsync(analyst, $"Search={last4}&Kind=held-rule");
+        var byModel = await QueueAsync(analyst, $"Search={last4}&Kind=held-model");
+
+        // Assert: the reported one is in neither (it waits for its report)
+        long[] ours = [reported, low, high];
+        Assert.Equal([high], byRule.Select(i => i.Id).Intersect(ours));
+        Assert.Equal([low], byModel.Select(i => i.Id).Intersect(ours));
+    }
+
+    [Fact]
     public async Task Index_RiskRangeAndAge_Respected()
     {
         // Arrange

@@ -119,6 +119,8 @@ public sealed class ReviewQueueQuery
     public const string KindNotMe = "not-me";
     public const string KindThisWasMe = "this-was-me";
     public const string KindHeld = "held";
+    public const string KindHeldByRule = "held-rule";
+    public const string KindHeldByModel = "held-model";
     public const string AssignedToMe = "me";
     public const string Unassigned = "unassigned";
 
@@ -130,7 +132,7 @@ public sealed class ReviewQueueQuery
     };
 
     [Display(Name = "Kind")]
-    [RegularExpression("^(not-me|this-was-me|held)$", ErrorMessage = "Choose a kind from the list.")]
+    [RegularExpression("^(not-me|this-was-me|held|held-rule|held-model)$", ErrorMessage = "Choose a kind from the list.")]
     public string? Kind { get; set; }
 
     [Display(Name = "Risk from")]
