@@ -6,7 +6,10 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser;
@@ -195,6 +198,37 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             await page.GetByTestId("confirm-amount").WaitForAsync();
             return null;
         }));
+        visits.Add(new Visit("holder", holderPage, "/Transactions/New (fraud check unavailable)", async page =>
+        {
+            await page.GotoAsync($"/Transactions/New?cardId={cardId}&merchantSearch=no.+{merchant}");
+            await page.Locator("#TerminalId").SelectOptionAsync(merchant);
+            await page.Locator("#Amount").FillAsync("12.00");
+            host.Risk.Unavailable = true;
+            try
+            {
+                var answer = await page.RunAndWaitForResponseAsync(() => page.GetByTestId("pay").ClickAsync(), r => r.Request.Method == "POST");
+                return answer.Status == 503 ? null : $"paying with no model serving: {answer.Status}";
+            }
+            finally
+            {
+                host.Risk.Unavailable = false;
+            }
+        }));
+        visits.Add(new Visit("anon", anonymous, "/Account/ConfirmEmail (confirmed)", async page =>
+        {
+            // A new holder's own mailed link, opened in this session.
+            var email = host.Factory.NewEmail();
+            await using var scope = host.Factory.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email };
+            var created = await users.CreateAsync(user, FraudWebFactory.Password);
+            if (!created.Succeeded) return "creating the user: " + string.Join(", ", created.Errors.Select(e => e.Description));
+            var token = await users.GenerateEmailConfirmationTokenAsync(user);
+            // Encoded as the mail encodes it.
+            var encoded = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(token));
+            await page.GotoAsync($"/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&token={encoded}");
+            return await page.GetByTestId("email-confirmed").CountAsync() == 1 ? null : "/Account/ConfirmEmail: not confirmed";
+        }));
         visits.Add(new Visit("holder", holderPage, "/ApiKeys/Created", async page =>
         {
             await page.GotoAsync("/ApiKeys");
@@ -210,6 +244,23 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             $"/RuleLists/Details/{listId}", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}", $"/AdminUsers/Edit/{holderId}",
             $"/AdminUsers/Delete/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys",
         }.Select(u => Get("staff", staffPage, u)));
+        // Last, as it changes the holder's sign-in: turning on two-step sign-in shows the recovery codes once.
+        visits.Add(new Visit("holder", holderPage, "/Account/Mfa/Enable (recovery codes)", async page =>
+        {
+            await page.GotoAsync("/Account/Mfa");
+            // Opened again (the next width): turned off first, so the codes are shown again.
+            if (await page.GetByTestId("mfa-status").CountAsync() == 1)
+            {
+                await page.Locator("form[action$='/Account/Mfa/Disable'] button[type=submit]").ClickAsync();
+                await page.GetByTestId("mfa-key").WaitForAsync();
+            }
+            var key = await page.GetByTestId("mfa-key").TextContentAsync();
+            if (string.IsNullOrWhiteSpace(key)) return "/Account/Mfa: no key to enrol";
+            await page.Locator("#Form_Code").FillAsync(MfaSteps.CodeFor(key));
+            await page.Locator("form[action$='/Account/Mfa/Enable'] button[type=submit]").ClickAsync();
+            await page.GetByTestId("recovery-codes").WaitForAsync();
+            return null;
+        }));
         return new Sweep(visits, holderPage);
     }
 

@@ -81,7 +81,10 @@ public sealed class ControlledRiskModel : IFraudModel, IServingModel
 
     public IReadOnlyList<string> FeatureNames => TransactionFeatures.Names;
 
-    public ServingSnapshot? Current => new(this, "gbt-controlled");
+    /// <summary>No model serving while set: payments get the "fraud check unavailable" page (503).</summary>
+    public bool Unavailable { get; set; }
+
+    public ServingSnapshot? Current => Unavailable ? null : new(this, "gbt-controlled");
 
     public double PredictMargin(ReadOnlySpan<float> features) => Math.Log(Probability / (1 - Probability));
 
