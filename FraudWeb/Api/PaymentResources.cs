@@ -1,10 +1,12 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Services.Scoring;
 using LinqKit;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +22,17 @@ public sealed class PaymentResources(FraudDbContext db)
     /// <summary>The caller's payment, or null (another holder's id looks the same as a missing one).</summary>
     public async Task<PaymentResource?> FindAsync(string userId, long id, CancellationToken cancellationToken)
     {
-        var row = await Rows(db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        var row = await FindQuery(db, id, userId, cancellationToken);
         return row is null ? null : ToResource(row);
     }
+
+    // Compiled, and prepared on SQLite: every recorded API payment is answered with this read (perf: 12% of its CPU as LINQ).
+    private static readonly Func<FraudDbContext, long, string, CancellationToken, Task<Row?>> FindQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, long id, string userId, CancellationToken cancellationToken) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => t.Id == id && OwnershipQueries.TransactionOwnedBy.Invoke(t, userId))
+                .Select(t => RowOf.Invoke(t))
+                .FirstOrDefault());
 
     /// <summary>The caller's submitted payments, newest first, after the cursor's payment.</summary>
     public async Task<PaymentPage> ListAsync(string userId, long? cardId, DateTime? fromUtc, DateTime? toUtc, long? afterId, int limit, CancellationToken cancellationToken)
@@ -74,10 +84,11 @@ public sealed class PaymentResources(FraudDbContext db)
     private sealed record Row(long Id, long CardId, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, long TerminalId, string Merchant,
         decimal Amount, DateTime TimestampUtc, Verdict? Verdict, PaymentStatus Status, string? SettlementReason, bool Charged);
 
-    private static IQueryable<Row> Rows(IQueryable<CardTransaction> query) =>
-        query.Select(t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.TerminalId, t.Terminal!.Name,
+    private static IQueryable<Row> Rows(IQueryable<CardTransaction> query) => query.Select(t => RowOf.Invoke(t));
+
+    private static readonly Expression<Func<CardTransaction, Row>> RowOf = t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.TerminalId, t.Terminal!.Name,
             t.Amount, t.TimestampUtc, t.Verdict, PaymentStatusRule.Expression.Invoke(t), t.SettlementReason,
-            t.RefundedUtc == null && (t.Verdict!.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged)));
+            t.RefundedUtc == null && (t.Verdict!.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged));
 
     private static PaymentResource ToResource(Row row)
     {

@@ -1,10 +1,12 @@
 using FraudWeb.Infrastructure.Database;
+using System.Data.Common;
 using System.Threading.Channels;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FraudWeb.Services.Transactions;
 
@@ -72,12 +74,57 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     {
         var batch = new List<Pending>(MaxBatch);
         // Not stoppingToken: queued payments are written before the loop ends (StopAsync completes the queue).
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-            await WriteBatchAsync(batch);
-            batch.Clear();
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+                await WriteBatchAsync(batch);
+                batch.Clear();
+            }
         }
+        finally
+        {
+            await EndSessionAsync();
+        }
+    }
+
+    /// <summary>
+    /// The writer's database context, kept from batch to batch. On SQLite its connection stays open, with the
+    /// statements <see cref="PreparedPaymentWrites"/> compiled on it; after any failure the next batch starts a new one.
+    /// </summary>
+    private sealed record Session(AsyncServiceScope Scope, FraudDbContext Db, PreparedPaymentWrites? Writes);
+
+    private Session? _session;
+
+    private async Task<Session> SessionAsync()
+    {
+        if (_session is { } open) return open;
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            PreparedPaymentWrites? writes = null;
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.OpenConnectionAsync();
+                writes = new PreparedPaymentWrites(db);
+            }
+            return _session = new Session(scope, db, writes);
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task EndSessionAsync()
+    {
+        if (_session is not { } session) return;
+        _session = null;
+        session.Writes?.Dispose();
+        await session.Scope.DisposeAsync();
     }
 
     private async Task WriteBatchAsync(List<Pending> batch)
@@ -108,7 +155,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
                     // end the recording loop, which every payment waits on.
                     try
                     {
-                        if (single is DbUpdateException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
+                        if (single is DbUpdateException or DbException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
                             pending.Completion.TrySetResult(earlier);
                         else
                             pending.Completion.TrySetException(single);
@@ -128,11 +175,27 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
 
     private async Task WriteAsync(IReadOnlyList<Pending> batch)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var session = await SessionAsync();
+        var written = false;
+        try
+        {
+            await WriteAsync(session.Db, session.Writes, batch);
+            written = true;
+        }
+        finally
+        {
+            // PostgreSQL: a pooled context per batch, as its connections are the pool's. SQLite: kept while it works.
+            if (!written || session.Writes is null) await EndSessionAsync();
+            else session.Db.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task WriteAsync(FraudDbContext db, PreparedPaymentWrites? writes, IReadOnlyList<Pending> batch)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
-        var cards = await LockCardsAsync(db, cardIds);
+        var cards = await LockCardsAsync(db, cardIds, tracked: writes is null);
+        var balances = cards.ToDictionary(c => c.Key, c => c.Value.Balance);
         var earlier = await EarlierKeysAsync(db, batch, clock.GetUtcNow().UtcDateTime);
         var outcomes = new (CardTransaction? Recorded, Exception? Refused)[batch.Count];
         var replays = new RecordedPayment?[batch.Count];
@@ -160,7 +223,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
                 if (card.IsExpired(payment.TimestampUtc)) throw new DomainException("This card has expired.");
                 var recorded = CardTransaction.Submit(card, payment.TerminalId, payment.Amount, payment.TimestampUtc);
                 recorded.RecordVerdict(payment.Verdict);
-                db.Transactions.Add(recorded);
+                if (writes is null) db.Transactions.Add(recorded);
                 outcomes[i] = (recorded, null);
             }
             catch (DomainException refused)
@@ -168,15 +231,18 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
                 outcomes[i] = (null, refused);
             }
         }
-        await db.SaveChangesAsync();
+        if (writes is null) await db.SaveChangesAsync();
+        else await WritePreparedAsync(writes, transaction.GetDbTransaction(), outcomes, cards, balances);
         // The keys go in the payments' transaction (now that the payments have ids): one commit for both.
         foreach (var (key, i) in keyed)
         {
             if (outcomes[i].Recorded is not { } recorded) continue;
             var payment = batch[i].Payment;
-            db.IdempotencyRecords.Add(IdempotencyRecord.ForPayment(key.Item1, key.Item2, payment.Idempotency!.RequestHash, recorded.Id, payment.TimestampUtc));
+            var record = IdempotencyRecord.ForPayment(key.Item1, key.Item2, payment.Idempotency!.RequestHash, recorded.Id, payment.TimestampUtc);
+            if (writes is null) db.IdempotencyRecords.Add(record);
+            else await writes.InsertAsync(record, transaction.GetDbTransaction());
         }
-        if (keyed.Count > 0) await db.SaveChangesAsync();
+        if (keyed.Count > 0 && writes is null) await db.SaveChangesAsync();
         await transaction.CommitAsync();
         LogBatch(logger, batch.Count);
         // Counted once durable, with the decision as recorded (an approval over the fresh credit became a decline).
@@ -204,10 +270,27 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     /// (FOR UPDATE, in id order so two writers never deadlock), so each instance decides on the balance the other
     /// left, never on a stale one. SQLite: one instance and one writer; its transaction is the lock.
     /// </summary>
-    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds) =>
-        db.Database.IsNpgsql()
-            ? db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").ToDictionaryAsync(c => c.Id)
-            : db.Cards.Where(c => cardIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
+    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds, bool tracked)
+    {
+        var cards = db.Database.IsNpgsql()
+            ? db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE")
+            : db.Cards.Where(c => cardIds.Contains(c.Id));
+        return (tracked ? cards : cards.AsNoTracking()).ToDictionaryAsync(c => c.Id);
+    }
+
+    /// <summary>The batch's payments and its cards' new balances, by the prepared statements (SQLite).</summary>
+    private static async Task WritePreparedAsync(PreparedPaymentWrites writes, DbTransaction transaction, (CardTransaction? Recorded, Exception? Refused)[] outcomes,
+        Dictionary<long, Card> cards, Dictionary<long, decimal> balances)
+    {
+        foreach (var (recorded, _) in outcomes)
+        {
+            if (recorded is not null) await writes.InsertAsync(recorded, transaction);
+        }
+        foreach (var (id, card) in cards)
+        {
+            if (card.Balance != balances[id]) await writes.UpdateBalanceAsync(card, balances[id], transaction);
+        }
+    }
 
     /// <summary>
     /// The payments already recorded under the batch's Idempotency-Keys; records past their 24 hours are deleted
