@@ -12,7 +12,7 @@ public static class MfaServiceCollectionExtensions
     {
         services.AddScoped<MfaService>();
         services.AddScoped<MfaViewModelBuilder>();
-        services.AddScoped<StaffMfaFilter>();
+        services.AddSingleton<StaffMfaFilter>();
         services.Configure<MvcOptions>(options => options.Filters.AddService<StaffMfaFilter>());
         return services;
     }
