@@ -28,10 +28,14 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
-        // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015).
-        services.AddSingleton(sp => new SqlitePreparedReads(
-            SqliteConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<FraudWebPaths>()),
-            maxLanes: 2 * Environment.ProcessorCount + 2));
+        // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015); on PostgreSQL
+        // it keeps none and runs hand-written reads on the request's connection.
+        services.AddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new SqlitePreparedReads(ProviderOf(database) == DatabaseProvider.Sqlite ? SqliteConnectionString(database, sp.GetRequiredService<FraudWebPaths>()) : null,
+                maxLanes: 2 * Environment.ProcessorCount + 2);
+        });
         // One context type per provider (each with its own migrations); services ask for FraudDbContext and get the
         // configured one. Contexts are pooled: options are built once, and a request reuses a context whose internal
         // services are already resolved (resolving them was 6-7% of a page's time under load).

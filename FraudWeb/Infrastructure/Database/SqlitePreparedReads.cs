@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FraudWeb.Infrastructure.Database;
 
@@ -35,10 +37,14 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
     /// <summary>Statements compiled so far: stays put while <see cref="Executions"/> grows.</summary>
     public long Compilations => Interlocked.Read(ref _compilations);
 
-    /// <param name="connectionString">The app's SQLite connection string; an in-memory database is left alone (another connection would see another database).</param>
+    /// <param name="connectionString">
+    /// The app's SQLite connection string; null for another provider. An in-memory database is left alone (another
+    /// connection would see another database).
+    /// </param>
     /// <param name="maxLanes">Connections kept open at most; a query finding none free runs as usual.</param>
-    public SqlitePreparedReads(string connectionString, int maxLanes)
+    public SqlitePreparedReads(string? connectionString, int maxLanes)
     {
+        if (connectionString is null) return;
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal) || builder.DataSource.Length == 0;
         _connectionString = inMemory ? null : connectionString;
@@ -58,6 +64,54 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         return Wanted(command) && TryLease(out var lane)
             ? InterceptionResult<DbDataReader>.SuppressWithResult(await lane.ExecuteReaderAsync(command, this, cancellationToken))
             : result;
+    }
+
+    /// <summary>
+    /// Runs a hand-written read (for the hottest reads, where EF Core's own work per query cost more than SQLite's):
+    /// on SQLite outside a transaction, prepared on a kept connection; otherwise (PostgreSQL, inside a transaction, no
+    /// kept connection free) as a plain command on the context's own connection. The SQL must suit both providers.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(DbContext db, string sql, Action<DbCommand> bind, Func<DbDataReader, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(bind);
+        ArgumentNullException.ThrowIfNull(read);
+        if (_connectionString is not null && !_disposed && db.Database.CurrentTransaction is null && db.Database.IsSqlite() && TryLease(out var lane))
+        {
+            try
+            {
+                var command = lane.Command(sql, this);
+                bind(command);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                return await read(reader, cancellationToken);
+            }
+            catch
+            {
+                lane.Broken = true;
+                throw;
+            }
+            finally
+            {
+                Return(lane);
+            }
+        }
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != ConnectionState.Open;
+        if (opened) await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await read(reader, cancellationToken);
+        }
+        finally
+        {
+            if (opened) await db.Database.CloseConnectionAsync();
+        }
     }
 
     private bool Wanted(DbCommand command) =>
@@ -116,7 +170,7 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         }
 
         /// <summary>Failed once: closed rather than trusted again (a busy or broken database).</summary>
-        public bool Broken { get; private set; }
+        public bool Broken { get; set; }
 
         public LeasedReader ExecuteReader(DbCommand original, SqlitePreparedReads owner)
         {
@@ -150,23 +204,30 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
 
         private SqliteCommand Prepared(DbCommand original, SqlitePreparedReads owner)
         {
-            Interlocked.Increment(ref owner._executions);
-            if (!_commands.TryGetValue(original.CommandText, out var command))
-            {
-                Interlocked.Increment(ref owner._compilations);
-                if (_commands.Count >= MaxStatements) Broken = true;
-                command = _connection.CreateCommand();
-                command.CommandText = original.CommandText;
-                _commands[original.CommandText] = command;
-            }
-            // Values only: the compiled statement stays (Microsoft.Data.Sqlite binds parameters at each execution).
-            command.Parameters.Clear();
+            var command = Command(original.CommandText, owner);
             foreach (DbParameter parameter in original.Parameters)
             {
                 var copy = new SqliteParameter(parameter.ParameterName, parameter.Value ?? DBNull.Value);
                 if (parameter is SqliteParameter typed) copy.SqliteType = typed.SqliteType;
                 command.Parameters.Add(copy);
             }
+            return command;
+        }
+
+        /// <summary>The kept command for this SQL, compiled on its first run, with no values yet.</summary>
+        public SqliteCommand Command(string sql, SqlitePreparedReads owner)
+        {
+            Interlocked.Increment(ref owner._executions);
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                Interlocked.Increment(ref owner._compilations);
+                if (_commands.Count >= MaxStatements) Broken = true;
+                command = _connection.CreateCommand();
+                command.CommandText = sql;
+                _commands[sql] = command;
+            }
+            // Values only: the compiled statement stays (Microsoft.Data.Sqlite binds parameters at each execution).
+            command.Parameters.Clear();
             return command;
         }
 
