@@ -114,6 +114,16 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         }
     }
 
+    /// <summary>Adds a parameter for <see cref="ReadAsync"/>'s SQL (UTC times, ids and text bind alike on both providers).</summary>
+    public static void Bind(DbCommand command, string name, object value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
     private bool Wanted(DbCommand command) =>
         _connectionString is not null && !_disposed && command.Transaction is null && command.CommandText.StartsWith(Marker, StringComparison.Ordinal);
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -180,11 +179,11 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     private Task<WindowTotals> HoursAsync(string sql, long key, DateTime hour1, DateTime hour7, DateTime hour30, DateTime lastHour, bool money, CancellationToken cancellationToken) =>
         reads.ReadAsync(db, sql, command =>
         {
-            Bind(command, "@key", key);
-            Bind(command, "@hour1", hour1);
-            Bind(command, "@hour7", hour7);
-            Bind(command, "@hour30", hour30);
-            Bind(command, "@lastHour", lastHour);
+            SqlitePreparedReads.Bind(command, "@key", key);
+            SqlitePreparedReads.Bind(command, "@hour1", hour1);
+            SqlitePreparedReads.Bind(command, "@hour7", hour7);
+            SqlitePreparedReads.Bind(command, "@hour30", hour30);
+            SqlitePreparedReads.Bind(command, "@lastHour", lastHour);
         }, async (reader, token) =>
         {
             await reader.ReadAsync(token);
@@ -196,17 +195,17 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     private Task<List<EdgeRow>> EdgesAsync(string sql, long key, long id, DateTime[] from, DateTime upper, DateTime? upperHour, CancellationToken cancellationToken) =>
         reads.ReadAsync(db, sql, command =>
         {
-            Bind(command, "@key", key);
-            Bind(command, "@id", id);
-            Bind(command, "@from1", from[0]);
-            Bind(command, "@end1", EndOfHour(from[0]));
-            Bind(command, "@from7", from[1]);
-            Bind(command, "@end7", EndOfHour(from[1]));
-            Bind(command, "@from30", from[2]);
-            Bind(command, "@end30", EndOfHour(from[2]));
-            Bind(command, "@upper", upper);
-            Bind(command, "@endUpper", EndOfHour(upper));
-            if (upperHour is { } hour) Bind(command, "@upperHour", hour);
+            SqlitePreparedReads.Bind(command, "@key", key);
+            SqlitePreparedReads.Bind(command, "@id", id);
+            SqlitePreparedReads.Bind(command, "@from1", from[0]);
+            SqlitePreparedReads.Bind(command, "@end1", EndOfHour(from[0]));
+            SqlitePreparedReads.Bind(command, "@from7", from[1]);
+            SqlitePreparedReads.Bind(command, "@end7", EndOfHour(from[1]));
+            SqlitePreparedReads.Bind(command, "@from30", from[2]);
+            SqlitePreparedReads.Bind(command, "@end30", EndOfHour(from[2]));
+            SqlitePreparedReads.Bind(command, "@upper", upper);
+            SqlitePreparedReads.Bind(command, "@endUpper", EndOfHour(upper));
+            if (upperHour is { } hour) SqlitePreparedReads.Bind(command, "@upperHour", hour);
         }, async (reader, token) =>
         {
             var rows = new List<EdgeRow>();
@@ -217,12 +216,4 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
             }
             return rows;
         }, cancellationToken);
-
-    private static void Bind(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
