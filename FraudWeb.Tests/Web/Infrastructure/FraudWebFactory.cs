@@ -1,6 +1,7 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
@@ -25,6 +26,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     public const string TestModelSigningKey = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8="; // bytes 32..63
     public const string Password = "Quartz ledger violet 47 monsoon";
     public const int MaxFailedAccessAttempts = 3;
+    public const int TestHashIterations = 1_000;
 
     private int _userCounter;
 
@@ -96,6 +98,10 @@ public class FraudWebFactory : WebApplicationFactory<Program>
             services.AddControllersWithViews().AddApplicationPart(typeof(TestFaultsController).Assembly);
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            // The same PBKDF2 hasher at a small work factor: at Identity's 100,000 iterations the suite's thousands of
+            // registrations and sign-ins spent about a quarter of the test host's CPU in it. The app processes the
+            // resilience, scale-out and command-line tests start keep the default.
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestHashIterations);
         });
         builder.ConfigureLogging(logging =>
         {
