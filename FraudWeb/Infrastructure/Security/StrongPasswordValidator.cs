@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
@@ -22,6 +23,12 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
     public const string CommonCode = "PasswordCommon";
     public const string WeakCode = "PasswordWeak";
 
+    /// <summary>
+    /// Reused estimators: zxcvbn's static MatchPassword loads and ranks its word lists again on every call; an
+    /// instance keeps them. One per concurrent check, as an instance is not documented as thread-safe.
+    /// </summary>
+    private static readonly ConcurrentBag<Zxcvbn.Zxcvbn> Estimators = [];
+
     public Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user, string? password)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -34,7 +41,16 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         // The person's own address is an obvious guess, so zxcvbn treats it as a dictionary too.
         var personal = new[] { user.Email, user.UserName }.Where(s => !string.IsNullOrWhiteSpace(s))
             .SelectMany(s => s!.Split('@', '.', '-', '_', '+')).Where(s => s.Length >= 3).ToList();
-        var result = Zxcvbn.Zxcvbn.MatchPassword(password, personal);
+        var estimator = Estimators.TryTake(out var idle) ? idle : new Zxcvbn.Zxcvbn();
+        Zxcvbn.Result result;
+        try
+        {
+            result = estimator.EvaluatePassword(password, personal);
+        }
+        finally
+        {
+            Estimators.Add(estimator);
+        }
         var common = result.MatchSequence.OfType<DictionaryMatch>()
             .FirstOrDefault(m => m.DictionaryName == "passwords" && m.Token.Length * 2 >= password.Length);
         if (common is not null)
