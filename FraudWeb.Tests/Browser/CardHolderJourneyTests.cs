@@ -109,6 +109,8 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     private static async Task<(long Id, string Decision, IReadOnlyList<string> Reasons)> PayAsync(IPage page, long merchantId, string amount, string screenshot, string? confirm = null)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
+        // Loaded first: typed before the page's search script ran, the search would never be sent (seen in CI).
+        await page.WaitForURLAsync(new Regex("/Transactions/New$"));
         // The merchant is found by its number in the form's search, which refills the list without a page load.
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));

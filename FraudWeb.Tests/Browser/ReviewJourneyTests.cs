@@ -269,6 +269,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     private static async Task<long> PayAsync(IPage page, long merchantId, string amount)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
+        // Loaded first: typed before the page's search script ran, the search would never be sent (seen in CI).
+        await page.WaitForURLAsync(new Regex("/Transactions/New$"));
         // The merchant is found by its number in the form's search, which refills the list without a page load.
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
