@@ -38,10 +38,10 @@ public sealed class ApiFuzzFactory : FraudWebFactory
 }
 
 /// <summary>
-/// The fuzzers' collection: not run in parallel, so it runs after the parallel tests (FormFuzzTests among them) and
-/// the two fuzzers never share the machine's cores.
+/// The fuzzers' collection: the two fuzzers (this and <see cref="FormFuzzTests"/>) one after the other, so they never
+/// share the machine's cores, while the other tests run alongside (not alone after them, a core left idle).
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(Name)]
 public sealed class FuzzTestGroup
 {
     public const string Name = "fuzz";

@@ -33,6 +33,7 @@ public sealed class FuzzFactory : FraudWebFactory
 /// types). No answer may be a 5xx, and a batch of rejected requests must leave the stored data as it was.
 /// FRAUDWEB_FUZZ_REQUESTS sets the count (10,000 in the normal run; `./test.sh --long` asks 100,000).
 /// </summary>
+[Collection(FuzzTestGroup.Name)]
 public sealed class FormFuzzTests(FuzzFactory factory) : IClassFixture<FuzzFactory>
 {
     private const int Seed = 20261201;
