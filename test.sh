@@ -18,15 +18,24 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 # A Chinese font, so the Simplified Chinese pages' screenshots show characters rather than boxes.
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || need_apt+=(fonts-wqy-microhei)
+# Installed while the build runs (the build needs none of them; the tests after it do).
+apt_pid=""
 if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "Installing ${need_apt[*]} for the browser, PostgreSQL and two-instance tests..." >&2
+  echo "Installing ${need_apt[*]} for the browser, PostgreSQL and two-instance tests (while building)..." >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
+  [ -n "$SUDO" ] && sudo -v   # asks for a password here, not in the background
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"; } >&2 &
+  apt_pid=$!
 fi
 
 mkdir -p artifacts
 log=artifacts/test-output.txt
-if ! dotnet build FraudDetection.sln -c Release 2>&1 | tee artifacts/build-output.txt | tail -n 3; then
+dotnet build FraudDetection.sln -c Release 2>&1 | tee artifacts/build-output.txt | tail -n 3
+built=$?
+if [ -n "$apt_pid" ] && ! wait "$apt_pid"; then
+  echo "Installing ${need_apt[*]} failed; see above. The tests that need them will fail." >&2
+fi
+if [ "$built" -ne 0 ]; then
   echo "Build failed; see artifacts/build-output.txt"
   echo "0 passed, 1 failed"
   exit 1
