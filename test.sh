@@ -12,6 +12,11 @@ if [ "${1:-}" = "--long" ]; then
   export FRAUDWEB_CRASH_CYCLES=${FRAUDWEB_CRASH_CYCLES:-20}
 fi
 
+# Dynamic PGO off for the build and the tests (and the app processes they start): its instrumented tier and re-JIT
+# pay off in a server that runs for hours, not in compilers and test hosts that run for minutes. Measured here: the
+# build and the web tests each took about a fifth less CPU.
+export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
+
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
