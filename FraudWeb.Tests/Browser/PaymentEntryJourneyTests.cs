@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 
 namespace FraudWeb.Tests.Browser;
 
-/// <summary>Entering money in a real browser whose language writes "12,50": refused with the right way, nothing paid, then paid in euros.</summary>
+/// <summary>Filling in the payment form in a real browser: the money as a French speaker writes it, and the merchant search.</summary>
 public sealed partial class PaymentEntryJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     [Fact]
@@ -39,5 +39,31 @@ public sealed partial class PaymentEntryJourneyTests(BrowserHost host) : IClassF
         Assert.Equal(0, paidWhileRefused);
         Assert.Equal("€12.50", (await page.Locator("dt:text-is('Amount') + dd").InnerTextAsync()).Trim());
         Assert.Equal(12.50m, await host.Factory.QueryAsync(db => db.Transactions.Where(t => t.CardId == card).Select(t => t.Amount).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task MerchantSearch_TypedBeforeScriptRan_ListRefilledWhenItRuns()
+    {
+        // Arrange: a card holder with a card; the form's search script held back, as on a slow connection
+        var merchant = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
+        var page = await host.NewPageAsync();
+        await ReviewJourneyTests.RegisterWithCardAsync(page, host.Factory);
+        var released = new TaskCompletionSource();
+        await page.RouteAsync("**/js/merchant-search.js*", async route =>
+        {
+            await released.Task;
+            await route.ContinueAsync();
+        });
+
+        // Act: the search typed while the script is still on its way, then the script arrives
+        await page.GotoAsync("/Transactions/New", new() { WaitUntil = WaitUntilState.Commit });
+        await page.GetByLabel("Find a merchant").FillAsync($"no. {merchant}");
+        var listedBeforeScript = await page.Locator($"[data-merchant-select] option[value='{merchant}']").CountAsync();
+        released.SetResult();
+
+        // Assert: the merchant typed is offered without pressing Search
+        await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant, new() { Timeout = 15_000 });
+        Assert.Equal(0, listedBeforeScript);
+        Assert.EndsWith("/Transactions/New", page.Url, StringComparison.Ordinal);
     }
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.ObjectPool;
 using Zxcvbn.Matcher;
 
 namespace FraudWeb.Infrastructure.Security;
@@ -25,9 +25,9 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
 
     /// <summary>
     /// Reused estimators: zxcvbn's static MatchPassword loads and ranks its word lists again on every call; an
-    /// instance keeps them. One per concurrent check, as an instance is not documented as thread-safe.
+    /// instance keeps them. Pooled, one per concurrent check, as an instance is not documented as thread-safe.
     /// </summary>
-    private static readonly ConcurrentBag<Zxcvbn.Zxcvbn> Estimators = [];
+    private static readonly ObjectPool<Zxcvbn.Zxcvbn> Estimators = new DefaultObjectPool<Zxcvbn.Zxcvbn>(new EstimatorPolicy());
 
     public Task<IdentityResult> ValidateAsync(UserManager<ApplicationUser> manager, ApplicationUser user, string? password)
     {
@@ -41,7 +41,7 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         // The person's own address is an obvious guess, so zxcvbn treats it as a dictionary too.
         var personal = new[] { user.Email, user.UserName }.Where(s => !string.IsNullOrWhiteSpace(s))
             .SelectMany(s => s!.Split('@', '.', '-', '_', '+')).Where(s => s.Length >= 3).ToList();
-        var estimator = Estimators.TryTake(out var idle) ? idle : new Zxcvbn.Zxcvbn();
+        var estimator = Estimators.Get();
         Zxcvbn.Result result;
         try
         {
@@ -49,7 +49,7 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         }
         finally
         {
-            Estimators.Add(estimator);
+            Estimators.Return(estimator);
         }
         var common = result.MatchSequence.OfType<DictionaryMatch>()
             .FirstOrDefault(m => m.DictionaryName == "passwords" && m.Token.Length * 2 >= password.Length);
@@ -92,4 +92,12 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
 
     private static Task<IdentityResult> Fail(string code, string description) =>
         Task.FromResult(IdentityResult.Failed(new IdentityError { Code = code, Description = description }));
+
+    /// <summary>New estimators with zxcvbn's default dictionaries (its constructor's parameters are optional).</summary>
+    private sealed class EstimatorPolicy : PooledObjectPolicy<Zxcvbn.Zxcvbn>
+    {
+        public override Zxcvbn.Zxcvbn Create() => new();
+
+        public override bool Return(Zxcvbn.Zxcvbn obj) => true;
+    }
 }

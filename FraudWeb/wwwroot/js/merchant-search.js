@@ -64,4 +64,6 @@
         window.clearTimeout(timer);
         search();
     });
+    // Typed before this script ran (a slow connection): the words in the box are not what the page was built for.
+    if (input.value !== input.defaultValue) search();
 })();
