@@ -12,6 +12,9 @@ public static class OwnershipQueries
     public static IQueryable<CardHolder> OwnedBy(this IQueryable<CardHolder> holders, string userId) =>
         holders.Where(h => h.UserId == userId);
 
+    /// <summary>The same test as an expression for compiled queries (LinqKit's <c>Invoke</c> inlines it).</summary>
+    public static readonly Expression<Func<CardHolder, string, bool>> HolderOwnedBy = (h, userId) => h.UserId == userId;
+
     public static IQueryable<Card> OwnedBy(this IQueryable<Card> cards, string userId) =>
         cards.Where(c => c.CardHolder!.UserId == userId);
 

@@ -6,6 +6,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Profile;
 using Microsoft.EntityFrameworkCore;
+using System.Linq.Expressions;
 
 namespace FraudWeb.ViewModelBuilders;
 
@@ -18,37 +19,22 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
 
     public async Task<ProfileViewModel?> OverviewAsync(string userId, int page, CancellationToken cancellationToken)
     {
-        var mine = db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId);
-        // The holder, their email and how many payments they have, in one statement (each statement costs a prepare).
-        var head = await db.CardHolders.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId)
-            .Select(h => new { Holder = h, Email = db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefault(), Total = mine.Count() })
-            .FirstOrDefaultAsync(cancellationToken);
+        // Four compiled statements of fixed SQL (the page's ids inside the SQL, not a list of values: each list length
+        // was new SQL for EF Core to generate and SQLite to compile; perf, issue 17).
+        var head = await HeadQuery(db, userId, cancellationToken);
         if (head is null) return null;
-        var (holder, emailAddress, total) = (head.Holder, head.Email, head.Total);
-        page = Paging.ClampPage(page, total, PageSize);
-        // The page's ids first, from the card index alone (time and id are in it), then only those rows: sorting the
-        // holder's whole history row by row made the page slower with every payment.
-        var pageIds = await mine.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(t => t.Id).ToListAsync(cancellationToken);
-        var rows = await RowsAsync(pageIds, PageSize, cancellationToken);
-        // Stopped, confirmed fraud or reported: the first through the flagged payments' partial index, the second
-        // through the reports; each the latest few, never the whole history.
-        var flaggedIds = await mine.Where(Flagged).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
-            .Select(t => t.Id)
-            .Concat(db.FraudReports.Where(r => db.Cards.OwnedBy(userId).Select(c => c.Id).Contains(r.CardId))
-                .OrderByDescending(r => r.Transaction!.TimestampUtc).ThenByDescending(r => r.TransactionId).Take(FraudHistoryRows)
-                .Select(r => r.TransactionId))
-            .ToListAsync(cancellationToken);
-        var fraud = await RowsAsync(flaggedIds.Distinct().ToList(), FraudHistoryRows, cancellationToken);
+        page = Paging.ClampPage(page, head.Total, PageSize);
+        var rows = await ListAsync(PageQuery(db, userId, (page - 1) * PageSize), cancellationToken);
+        var fraud = await ListAsync(FraudHistoryQuery(db, userId), cancellationToken);
         return new ProfileViewModel
         {
-            FullName = holder.FullName,
-            Email = emailAddress ?? "",
-            PhoneNumber = holder.PhoneNumber,
-            DateOfBirth = holder.DateOfBirth,
-            Address = holder.Address?.ToSingleLine(),
+            FullName = head.Holder.FullName,
+            Email = head.Email ?? "",
+            PhoneNumber = head.Holder.PhoneNumber,
+            DateOfBirth = head.Holder.DateOfBirth,
+            Address = head.Holder.Address?.ToSingleLine(),
             Cards = await CardsAsync(userId, cancellationToken),
-            Transactions = new PagedList<TransactionRowViewModel>(rows, page, PageSize, total),
+            Transactions = new PagedList<TransactionRowViewModel>(rows, page, PageSize, head.Total),
             FraudHistory = fraud,
         };
     }
@@ -57,30 +43,64 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
     /// Payments a holder sees in their fraud history: stopped (declined or held) or confirmed fraud. The same condition
     /// is the filter of the partial index the query uses (CardTransactionConfiguration.FlaggedIndexFilter).
     /// </summary>
-    private static readonly System.Linq.Expressions.Expression<Func<CardTransaction, bool>> Flagged = t =>
+    private static readonly Expression<Func<CardTransaction, bool>> Flagged = t =>
         t.Verdict!.Decision == Decision.Declined || t.Verdict!.Decision == Decision.Review || t.Label == FraudLabel.Fraud;
 
-    /// <summary>The rows of these payments (already the caller's), latest first, at most <paramref name="count"/>.</summary>
-    private async Task<List<TransactionRowViewModel>> RowsAsync(List<long> ids, int count, CancellationToken cancellationToken)
-    {
-        var rows = new List<TransactionRowViewModel>(ids.Count);
-        await foreach (var row in RowsQuery(db, ids, count).WithCancellation(cancellationToken)) rows.Add(row);
-        return rows;
-    }
+    private sealed record Head(CardHolder Holder, string? Email, int Total);
 
-    // Compiled: EF Core's cache lookup for the row projection (hashing and comparing its expression tree) cost more
-    // than the query (perf, issue 17).
-    private static readonly Func<FraudDbContext, List<long>, int, IAsyncEnumerable<TransactionRowViewModel>> RowsQuery =
-        EF.CompileAsyncQuery((FraudDbContext db, List<long> ids, int count) =>
-            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(t => ids.Contains(t.Id))
-                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(count)
+    /// <summary>The holder, their email and how many payments they have, in one statement.</summary>
+    private static readonly Func<FraudDbContext, string, CancellationToken, Task<Head?>> HeadQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId, CancellationToken cancellationToken) =>
+            db.CardHolders.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(h => OwnershipQueries.HolderOwnedBy.Invoke(h, userId))
+                .Select(h => new Head(h, db.Users.Where(u => u.Id == h.UserId).Select(u => u.Email).FirstOrDefault(),
+                    db.Transactions.Count(t => OwnershipQueries.TransactionOwnedBy.Invoke(t, userId))))
+                .FirstOrDefault());
+
+    /// <summary>
+    /// A page of the history, latest first. The page's ids come first, from the card index alone (time and id are in
+    /// it), then only those rows: sorting the holder's whole history row by row made the page slower with every payment.
+    /// </summary>
+    private static readonly Func<FraudDbContext, string, int, IAsyncEnumerable<TransactionRowViewModel>> PageQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId, int skip) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId))
+                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Skip(skip).Take(PageSize)
+                    .Select(p => p.Id).Contains(t.Id))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
                 .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
 
-    public async Task<IReadOnlyList<CardSummaryViewModel>> CardsAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The fraud history: stopped or confirmed fraud (through the flagged payments' partial index) and reported (through
+    /// the reports); each the latest few, never the whole history.
+    /// </summary>
+    private static readonly Func<FraudDbContext, string, IAsyncEnumerable<TransactionRowViewModel>> FraudHistoryQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId) && Flagged.Invoke(p))
+                        .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(FraudHistoryRows).Select(p => p.Id)
+                    .Concat(db.FraudReports.Where(r => db.Cards.Where(c => OwnershipQueries.CardOwnedBy.Invoke(c, userId)).Select(c => c.Id).Contains(r.CardId))
+                        .OrderByDescending(r => r.Transaction!.TimestampUtc).ThenByDescending(r => r.TransactionId).Take(FraudHistoryRows)
+                        .Select(r => r.TransactionId))
+                    .Contains(t.Id))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(FraudHistoryRows)
+                .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
+
+    private static readonly Func<FraudDbContext, string, IAsyncEnumerable<Card>> CardsQuery =
+        EF.CompileAsyncQuery<FraudDbContext, string, Card>((db, userId) =>
+            db.Cards.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(c => OwnershipQueries.CardOwnedBy.Invoke(c, userId)).OrderBy(c => c.AddedUtc));
+
+    internal static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> query, CancellationToken cancellationToken)
     {
-        var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
-        return cards.ConvertAll(CardSummaryViewModel.From);
+        var list = new List<T>();
+        await foreach (var item in query.WithCancellation(cancellationToken)) list.Add(item);
+        return list;
     }
+
+    public Task<List<CardSummaryViewModel>> CardsAsync(string userId, CancellationToken cancellationToken) => CardsAsync(db, userId, cancellationToken);
+
+    /// <summary>The holder's cards in the order added (the profile and the payment form list them).</summary>
+    public static async Task<List<CardSummaryViewModel>> CardsAsync(FraudDbContext db, string userId, CancellationToken cancellationToken) =>
+        (await ListAsync(CardsQuery(db, userId), cancellationToken)).ConvertAll(CardSummaryViewModel.From);
 
     public async Task<PersonalDetailsViewModel?> DetailsAsync(string userId, CancellationToken cancellationToken)
     {

@@ -25,8 +25,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     public async Task<NewTransactionViewModel> FormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
     {
         var model = posted ?? new NewTransactionViewModel();
-        var cards = await db.Cards.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId).OrderBy(c => c.AddedUtc).ToListAsync(cancellationToken);
-        model.Cards = cards.ConvertAll(CardSummaryViewModel.From);
+        model.Cards = await ProfileViewModelBuilder.CardsAsync(db, userId, cancellationToken);
         model.Merchants = await MerchantsAsync(userId, model.MerchantSearch, model.TerminalId, cancellationToken);
         return model;
     }
@@ -50,12 +49,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
         }
         else
         {
-            var latest = await db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).OwnedBy(userId).OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
-                .Take(RecentPayments).Select(t => t.TerminalId).ToListAsync(cancellationToken);
-            var recent = latest.Distinct().Take(RecentMerchants).ToList();
-            var found = await db.Terminals.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(t => recent.Contains(t.Id))
-                .Select(t => new MerchantOption(t.Id, t.Name, t.Category)).ToDictionaryAsync(t => t.Id, cancellationToken);
-            options = recent.Where(found.ContainsKey).Select(id => found[id]).ToList();
+            var latest = await ProfileViewModelBuilder.ListAsync(RecentMerchantsQuery(db, userId), cancellationToken);
+            options = latest.DistinctBy(m => m.Id).Take(RecentMerchants).ToList();
         }
         if (chosen is { } id && options.All(o => o.Id != id)
             && await db.Terminals.AsNoTracking().Where(t => t.Id == id).Select(t => new MerchantOption(t.Id, t.Name, t.Category)).FirstOrDefaultAsync(cancellationToken) is { } merchant)
@@ -96,6 +91,16 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     private sealed record ResultRow(long Id, DateTime TimestampUtc, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, string Merchant,
         string Category, decimal Amount, Verdict? Verdict, PaymentStatus Status, ReviewSettlement? Settlement, string? SettlementReason,
         DateTime? SettledUtc, DateTime? RefundedUtc, string? RefundReason, string? Report);
+
+    /// <summary>
+    /// The merchants of the holder's latest payments, latest first, repeats included: one statement of fixed SQL (a list
+    /// of ids as values was new SQL for each count; perf, issue 17).
+    /// </summary>
+    private static readonly Func<FraudDbContext, string, IAsyncEnumerable<MerchantOption>> RecentMerchantsQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag).Where(t => OwnershipQueries.TransactionOwnedBy.Invoke(t, userId))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(RecentPayments)
+                .Select(t => new MerchantOption(t.TerminalId, t.Terminal!.Name, t.Terminal.Category)));
 
     // Compiled: EF Core's cache lookup for this projection (hashing and comparing its expression tree) was 16% of the
     // page's CPU (perf, issue 17).

@@ -89,4 +89,25 @@ public sealed class MetricsEndpointTests(FraudWebFactory factory)
         Assert.Contains(samples, s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
         Assert.Contains(samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Metrics_AfterPagesWithComponents_NoBlazorRenderMetrics()
+    {
+        // Arrange: a payment's result page and the profile, both rendering Razor components statically
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(5000m);
+        var id = await holder.PayAndGetIdAsync(cardId, await Merchants.OrdinaryAsync(factory), 12.00m);
+        using var result = await holder.Client.GetAsync(new Uri($"/Transactions/Details/{id}", UriKind.Relative));
+        using var profile = await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative));
+
+        // Act
+        var samples = await PrometheusText.ScrapeAsync(analyst.Client);
+
+        // Assert: the pages rendered their components, and Blazor's per-render timings were not kept
+        Assert.Contains("data-decision=", await result.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        Assert.Contains(samples, s => s.Name.StartsWith("http_server_request_duration_seconds", StringComparison.Ordinal));
+        Assert.DoesNotContain(samples, s => s.Name.StartsWith("aspnetcore_components", StringComparison.Ordinal));
+    }
 }

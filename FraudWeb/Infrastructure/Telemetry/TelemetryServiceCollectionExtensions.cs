@@ -73,9 +73,16 @@ public static class TelemetryServiceCollectionExtensions
             var own = provider.GetRequiredService<IMeterFactory>();
             metrics.AddView(instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, own)
                 ? MetricStreamConfiguration.Drop : null);
+            // Not Blazor's: its render metrics describe interactive circuits; for the few components rendered statically
+            // into pages they timed every render batch, 2.6% of the result page's CPU (perf, issue 17).
+            metrics.AddView(instrument => instrument.Meter.Name.StartsWith(BlazorMeters, StringComparison.Ordinal)
+                ? MetricStreamConfiguration.Drop : null);
         });
         return services;
     }
+
+    /// <summary>The prefix of Blazor's meters (Microsoft.AspNetCore.Components, .Lifecycle, .Server.Circuits).</summary>
+    public const string BlazorMeters = "Microsoft.AspNetCore.Components";
 
     /// <summary>
     /// Structured logs: outside Development one JSON object per line (UTC timestamps, scopes included, so every line
