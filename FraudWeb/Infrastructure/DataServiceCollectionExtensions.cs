@@ -30,12 +30,11 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampTransactionInterceptor>();
         // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015); on PostgreSQL
         // it keeps none and runs hand-written reads on the request's connection.
-        services.AddSingleton(sp => new SqliteMemoryMap(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqliteMemoryMapMiB * (1L << 20)));
         services.AddSingleton(sp =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return new SqlitePreparedReads(ProviderOf(database) == DatabaseProvider.Sqlite ? SqliteConnectionString(database, sp.GetRequiredService<FraudWebPaths>()) : null,
-                maxLanes: 2 * Environment.ProcessorCount + 2, memoryMapBytes: sp.GetRequiredService<SqliteMemoryMap>().Bytes);
+                maxLanes: 2 * Environment.ProcessorCount + 2);
         });
         // One context type per provider (each with its own migrations); services ask for FraudDbContext and get the
         // configured one. Contexts are pooled: options are built once, and a request reuses a context whose internal
@@ -54,7 +53,7 @@ public static class DataServiceCollectionExtensions
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
-        if (expected == DatabaseProvider.Sqlite) options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>(), sp.GetRequiredService<SqliteMemoryMap>());
+        if (expected == DatabaseProvider.Sqlite) options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>());
     }
 
     /// <summary>Database:Provider, or a <see cref="ConfigurationException"/> naming the accepted values.</summary>

@@ -3,8 +3,6 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Tests.Web.Infrastructure;
-using FraudWeb.Infrastructure.Options;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -95,57 +93,5 @@ public sealed class SqlitePreparedReadsTests(FraudWebFactory factory) : IClassFi
         Assert.Equal(3, tagged.Count);
         Assert.Equal(plain, tagged);
         Assert.All(tagged, t => Assert.Equal(DateTimeKind.Utc, t.TimestampUtc.Kind));
-    }
-
-    [Fact]
-    public async Task Connections_DefaultSettings_ReadTheFileThroughAMemoryMap()
-    {
-        // Arrange
-        var expected = new DatabaseOptions().SqliteMemoryMapMiB * (1L << 20);
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
-        var prepared = factory.Services.GetRequiredService<SqlitePreparedReads>();
-
-        // Act: the setting as a request's connection and as a kept connection see it
-        var onRequestConnection = await MemoryMapAsync(db);
-        var onKeptConnection = await prepared.ReadAsync(db, "PRAGMA mmap_size", _ => { },
-            async (reader, cancellationToken) => await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : -1, CancellationToken.None);
-
-        // Assert
-        Assert.True(expected > 0);
-        Assert.Equal(expected, onRequestConnection);
-        Assert.Equal(expected, onKeptConnection);
-    }
-
-    [Fact]
-    public async Task Connections_MemoryMapSetToZero_ReadWithReadCalls()
-    {
-        // Arrange: the same file without connection pooling, so no connection mapped before comes back
-        using var app = factory.WithWebHostBuilder(builder => builder
-            .UseSetting("Database:SqliteMemoryMapMiB", "0")
-            .UseSetting("Database:ConnectionString", $"Data Source={factory.DatabaseFile};Pooling=False"));
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
-
-        // Act
-        var setting = await MemoryMapAsync(db);
-
-        // Assert
-        Assert.Equal(0, setting);
-    }
-
-    private static async Task<long> MemoryMapAsync(FraudDbContext db)
-    {
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "PRAGMA mmap_size";
-            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
     }
 }

@@ -25,7 +25,6 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
 
     private readonly string? _connectionString;
     private readonly int _maxLanes;
-    private readonly long _memoryMapBytes;
     private readonly ConcurrentBag<Lane> _idle = [];
     private int _lanes;
     private long _executions;
@@ -43,10 +42,8 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
     /// connection would see another database).
     /// </param>
     /// <param name="maxLanes">Connections kept open at most; a query finding none free runs as usual.</param>
-    /// <param name="memoryMapBytes">The kept connections' memory map (<see cref="SqliteMemoryMap"/>); 0 for none.</param>
-    public SqlitePreparedReads(string? connectionString, int maxLanes, long memoryMapBytes = 0)
+    public SqlitePreparedReads(string? connectionString, int maxLanes)
     {
-        _memoryMapBytes = memoryMapBytes;
         if (connectionString is null) return;
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal) || builder.DataSource.Length == 0;
@@ -137,7 +134,7 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         {
             try
             {
-                lane = new Lane(_connectionString!, _memoryMapBytes);
+                lane = new Lane(_connectionString!);
                 return true;
             }
             catch
@@ -176,11 +173,10 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         private readonly SqliteConnection _connection;
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-        public Lane(string connectionString, long memoryMapBytes)
+        public Lane(string connectionString)
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
-            SqliteMemoryMap.Apply(_connection, memoryMapBytes);
         }
 
         /// <summary>Failed once: closed rather than trusted again (a busy or broken database).</summary>

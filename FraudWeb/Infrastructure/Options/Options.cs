@@ -26,14 +26,6 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 15;
-
-    /// <summary>
-    /// SQLite: how much of the database file (MiB) each connection reads through a memory map (PRAGMA mmap_size)
-    /// instead of a read call per page; 0 turns it off. Every commit empties the other connections' page caches, so
-    /// under load they read pages again all the time (perf, issue 17).
-    /// </summary>
-    [Range(0, 1 << 20)]
-    public int SqliteMemoryMapMiB { get; set; } = 256;
 }
 
 /// <summary>Section "Scoring": Stripe Radar's defaults (review at 65, block at 75).</summary>
