@@ -9,7 +9,8 @@ namespace FraudWeb.Data;
 
 /// <summary>
 /// The payment writer's statements on SQLite (docs/decisions/0016): a payment's row, its card's new balance and its
-/// Idempotency-Key, each one statement compiled once on the writer's own connection and run again with new values.
+/// Idempotency-Key, and the reads of a batch's cards and keys, each one statement compiled once on the writer's own
+/// connection and run again with new values.
 /// EF Core's SaveChanges cost a payment more than the rest of its write (perf: change tracking, building the batch's
 /// SQL, and SQLite compiling that SQL, with the hourly-totals triggers, on every commit). The columns come from EF
 /// Core's model, converters included, so the rows are the ones SaveChanges writes (PreparedPaymentWritesTests).
@@ -23,6 +24,10 @@ public sealed class PreparedPaymentWrites : IDisposable
     private readonly RelationalTypeMapping _idMapping;
     private readonly RelationalTypeMapping _balanceMapping;
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private readonly EntityColumns<Card> _cardColumns;
+    private readonly string _cardSql;
+    private readonly EntityColumns<IdempotencyRecord> _keyColumns;
+    private readonly string _keySql;
 
     /// <param name="db">A context whose connection stays open while this is used: the statements live on that connection.</param>
     public PreparedPaymentWrites(DbContext db)
@@ -42,6 +47,44 @@ public sealed class PreparedPaymentWrites : IDisposable
         // The balance is the card's concurrency token, as in SaveChanges: a balance changed under the writer fails the batch.
         _balanceSql = $"UPDATE {sql.DelimitIdentifier(table.Name, table.Schema)} SET {balanceColumn} = @p0 " +
             $"WHERE {sql.DelimitIdentifier(id.GetColumnName(table)!)} = @p1 AND {balanceColumn} = @p2";
+        // The batch's reads too: as EF Core queries their SQL changed with the batch's number of cards and keys (an id
+        // list as values), so each batch had its SQL generated and compiled again (perf, issue 17).
+        _cardColumns = EntityColumns.Of<Card>(db, "c");
+        _cardSql = $"SELECT {_cardColumns.Select} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} AS {sql.DelimitIdentifier("c")} " +
+            $"WHERE {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(id.GetColumnName(table)!)} = @p0";
+        var keys = db.Model.FindEntityType(typeof(IdempotencyRecord))!;
+        var keyTable = StoreObjectIdentifier.Table(keys.GetTableName()!, keys.GetSchema());
+        string KeyColumn(string property) => $"{sql.DelimitIdentifier("k")}.{sql.DelimitIdentifier(keys.FindProperty(property)!.GetColumnName(keyTable)!)}";
+        _keyColumns = EntityColumns.Of<IdempotencyRecord>(db, "k");
+        _keySql = $"SELECT {_keyColumns.Select} FROM {sql.DelimitIdentifier(keyTable.Name, keyTable.Schema)} AS {sql.DelimitIdentifier("k")} " +
+            $"WHERE {KeyColumn(nameof(IdempotencyRecord.ApiKeyId))} = @p0 AND {KeyColumn(nameof(IdempotencyRecord.Key))} = @p1";
+    }
+
+    /// <summary>The card as stored now (in the writer's transaction), or null.</summary>
+    public async Task<Card?> ReadCardAsync(long id, DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        var command = Command(_cardSql, transaction);
+        Bind(command, "@p0", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? _cardColumns.Read(reader, 0) : null;
+    }
+
+    /// <summary>The record of this API key's Idempotency-Key, or null.</summary>
+    public async Task<IdempotencyRecord?> ReadKeyAsync(long apiKeyId, string key, DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        var command = Command(_keySql, transaction);
+        Bind(command, "@p0", apiKeyId);
+        Bind(command, "@p1", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? _keyColumns.Read(reader, 0) : null;
+    }
+
+    private static void Bind(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Inserts the payment (and its verdict) and sets its new id.</summary>

@@ -123,6 +123,60 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
     }
 
     [Fact]
+    public async Task ReadCardAsync_StoredCard_SameValuesAsEfCoreAndNullForNone()
+    {
+        // Arrange: a card with a balance, as the writer reads it inside its transaction
+        var (db, scope) = await OpenAsync();
+        await using var _ = scope;
+        var (card, _) = await CardAndMerchantAsync(db);
+        await db.Cards.Where(c => c.Id == card.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Balance, 123.45m));
+        using var writes = new PreparedPaymentWrites(db);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+
+        // Act
+        var read = await writes.ReadCardAsync(card.Id, transaction.GetDbTransaction());
+        var none = await writes.ReadCardAsync(long.MaxValue, transaction.GetDbTransaction());
+
+        // Assert: every mapped value equal to EF Core's read of the same row
+        var expected = await db.Cards.AsNoTracking().SingleAsync(c => c.Id == card.Id);
+        Assert.NotNull(read);
+        Assert.Equal(123.45m, read.Balance);
+        Assert.Equal(Values(db, expected), Values(db, read));
+        Assert.Null(none);
+    }
+
+    [Fact]
+    public async Task ReadKeyAsync_StoredKey_SameValuesAsEfCoreAndNullForAnother()
+    {
+        // Arrange
+        var (db, scope) = await OpenAsync();
+        await using var _ = scope;
+        var (card, merchant) = await CardAndMerchantAsync(db);
+        var payment = CardTransaction.Submit(card, merchant, 5m, DateTime.UtcNow);
+        db.Transactions.Add(payment);
+        await db.SaveChangesAsync();
+        var apiKeyId = await ApiKeyAsync(db, card);
+        db.IdempotencyRecords.Add(IdempotencyRecord.ForPayment(apiKeyId, "key-stored", "hash-1", payment.Id, DateTime.UtcNow));
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        using var writes = new PreparedPaymentWrites(db);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+
+        // Act
+        var read = await writes.ReadKeyAsync(apiKeyId, "key-stored", transaction.GetDbTransaction());
+        var otherName = await writes.ReadKeyAsync(apiKeyId, "key-other", transaction.GetDbTransaction());
+        var otherApiKey = await writes.ReadKeyAsync(apiKeyId + 1_000_000, "key-stored", transaction.GetDbTransaction());
+
+        // Assert
+        var expected = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.ApiKeyId == apiKeyId && r.Key == "key-stored");
+        Assert.NotNull(read);
+        Assert.Equal(payment.Id, read.PaymentId);
+        Assert.Equal(Values(db, expected), Values(db, read));
+        Assert.Null(otherName);
+        Assert.Null(otherApiKey);
+    }
+
+    [Fact]
     public void Card_PaymentChargesIt_OnlyBalanceChanges()
     {
         // The writer writes only a card's balance for its payments: this must stay all they change.
@@ -174,6 +228,14 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
         Assert.True(await reader.ReadAsync());
         return Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => reader.IsDBNull(i) ? null : reader.GetValue(i));
     }
+
+    /// <summary>Every mapped property's value, by the model (byte arrays as text so they compare by content).</summary>
+    private static Dictionary<string, object?> Values<T>(FraudDbContext db, T entity) where T : class =>
+        db.Model.FindEntityType(typeof(T))!.GetProperties().ToDictionary(p => p.Name, p =>
+        {
+            var value = p.GetGetter().GetClrValueUsingContainingEntity(entity);
+            return value is byte[] bytes ? Convert.ToHexString(bytes) : value;
+        });
 
     private static Dictionary<string, object?> Without(Dictionary<string, object?> row, params string[] columns) =>
         row.Where(c => !columns.Contains(c.Key)).ToDictionary();

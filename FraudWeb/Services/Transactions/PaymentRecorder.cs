@@ -194,9 +194,9 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
-        var cards = await LockCardsAsync(db, cardIds, tracked: writes is null);
+        var cards = writes is null ? await LockCardsAsync(db, cardIds) : await ReadCardsAsync(writes, cardIds, transaction.GetDbTransaction());
         var balances = cards.ToDictionary(c => c.Key, c => c.Value.Balance);
-        var earlier = await EarlierKeysAsync(db, batch, clock.GetUtcNow().UtcDateTime);
+        var earlier = await EarlierKeysAsync(db, writes, transaction.GetDbTransaction(), batch, clock.GetUtcNow().UtcDateTime);
         var outcomes = new (CardTransaction? Recorded, Exception? Refused)[batch.Count];
         var replays = new RecordedPayment?[batch.Count];
         var keyed = new Dictionary<(long, string), int>();
@@ -270,12 +270,23 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     /// (FOR UPDATE, in id order so two writers never deadlock), so each instance decides on the balance the other
     /// left, never on a stale one. SQLite: one instance and one writer; its transaction is the lock.
     /// </summary>
-    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds, bool tracked)
+    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds)
     {
         var cards = db.Database.IsNpgsql()
             ? db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE")
             : db.Cards.Where(c => cardIds.Contains(c.Id));
-        return (tracked ? cards : cards.AsNoTracking()).ToDictionaryAsync(c => c.Id);
+        return cards.ToDictionaryAsync(c => c.Id);
+    }
+
+    /// <summary>SQLite with the prepared statements: the batch's cards one prepared read each, untracked.</summary>
+    private static async Task<Dictionary<long, Card>> ReadCardsAsync(PreparedPaymentWrites writes, List<long> cardIds, DbTransaction transaction)
+    {
+        var cards = new Dictionary<long, Card>(cardIds.Count);
+        foreach (var id in cardIds)
+        {
+            if (await writes.ReadCardAsync(id, transaction) is { } card) cards[id] = card;
+        }
+        return cards;
     }
 
     /// <summary>The batch's payments and its cards' new balances, by the prepared statements (SQLite).</summary>
@@ -296,17 +307,30 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
     /// The payments already recorded under the batch's Idempotency-Keys; records past their 24 hours are deleted
     /// here, so the key can be used again.
     /// </summary>
-    private static async Task<Dictionary<(long, string), IdempotencyRecord>> EarlierKeysAsync(FraudDbContext db, IReadOnlyList<Pending> batch, DateTime nowUtc)
+    private static async Task<Dictionary<(long, string), IdempotencyRecord>> EarlierKeysAsync(FraudDbContext db, PreparedPaymentWrites? writes, DbTransaction transaction,
+        IReadOnlyList<Pending> batch, DateTime nowUtc)
     {
         var keys = batch.Select(p => p.Payment.Idempotency).OfType<PaymentIdempotency>().ToList();
         if (keys.Count == 0) return [];
-        var apiKeyIds = keys.Select(k => k.ApiKeyId).Distinct().ToList();
-        var names = keys.Select(k => k.Key).Distinct().ToList();
         // The app's clock, as the records' CreatedUtc (and IdempotencyStore's purge) are on it.
         var cutoff = nowUtc - IdempotencyRecord.Retention;
-        var records = await db.IdempotencyRecords.AsNoTracking()
-            .Where(r => apiKeyIds.Contains(r.ApiKeyId) && names.Contains(r.Key))
-            .ToListAsync();
+        List<IdempotencyRecord> records;
+        if (writes is null)
+        {
+            var apiKeyIds = keys.Select(k => k.ApiKeyId).Distinct().ToList();
+            var names = keys.Select(k => k.Key).Distinct().ToList();
+            records = await db.IdempotencyRecords.AsNoTracking()
+                .Where(r => apiKeyIds.Contains(r.ApiKeyId) && names.Contains(r.Key))
+                .ToListAsync();
+        }
+        else
+        {
+            records = [];
+            foreach (var (apiKeyId, name) in keys.Select(k => (k.ApiKeyId, k.Key)).Distinct())
+            {
+                if (await writes.ReadKeyAsync(apiKeyId, name, transaction) is { } record) records.Add(record);
+            }
+        }
         var expired = records.Where(r => r.CreatedUtc <= cutoff).Select(r => r.Id).ToList();
         if (expired.Count > 0) await db.IdempotencyRecords.Where(r => expired.Contains(r.Id)).ExecuteDeleteAsync();
         // Only payments' records count here; a key used on another endpoint is a mismatch the caller reports.
