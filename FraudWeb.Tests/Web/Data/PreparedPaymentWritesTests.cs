@@ -54,11 +54,7 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
         // Arrange: a payment for the records to name
         var (db, scope) = await OpenAsync();
         await using var _ = scope;
-        var (card, merchant) = await CardAndMerchantAsync(db);
-        var payment = CardTransaction.Submit(card, merchant, 5m, DateTime.UtcNow);
-        db.Transactions.Add(payment);
-        await db.SaveChangesAsync();
-        var apiKeyId = await ApiKeyAsync(db, card);
+        var (payment, apiKeyId) = await PaymentAndApiKeyAsync(db);
         using var writes = new PreparedPaymentWrites(db);
         var at = DateTime.UtcNow;
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -151,11 +147,7 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
         // Arrange
         var (db, scope) = await OpenAsync();
         await using var _ = scope;
-        var (card, merchant) = await CardAndMerchantAsync(db);
-        var payment = CardTransaction.Submit(card, merchant, 5m, DateTime.UtcNow);
-        db.Transactions.Add(payment);
-        await db.SaveChangesAsync();
-        var apiKeyId = await ApiKeyAsync(db, card);
+        var (payment, apiKeyId) = await PaymentAndApiKeyAsync(db);
         db.IdempotencyRecords.Add(IdempotencyRecord.ForPayment(apiKeyId, "key-stored", "hash-1", payment.Id, DateTime.UtcNow));
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();
@@ -207,6 +199,16 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
         var cardId = await holder.AddCardAsync(5000m);
         var merchant = await Merchants.OrdinaryAsync(factory);
         return (await db.Cards.SingleAsync(c => c.Id == cardId), merchant);
+    }
+
+    /// <summary>A stored payment and an API key of its card's holder, for Idempotency-Key records to name.</summary>
+    private async Task<(CardTransaction Payment, long ApiKeyId)> PaymentAndApiKeyAsync(FraudDbContext db)
+    {
+        var (card, merchant) = await CardAndMerchantAsync(db);
+        var payment = CardTransaction.Submit(card, merchant, 5m, DateTime.UtcNow);
+        db.Transactions.Add(payment);
+        await db.SaveChangesAsync();
+        return (payment, await ApiKeyAsync(db, card));
     }
 
     private static async Task<long> ApiKeyAsync(FraudDbContext db, Card card)
