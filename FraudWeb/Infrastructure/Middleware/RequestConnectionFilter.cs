@@ -1,6 +1,5 @@
 using FraudWeb.Data;
 using Microsoft.AspNetCore.Mvc.Filters;
-using FraudWeb.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Infrastructure.Middleware;
@@ -17,7 +16,7 @@ public sealed class RequestConnectionFilter(FraudDbContext db) : IAsyncResourceF
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!db.OnSqlite())
+        if (!db.Database.IsSqlite())
         {
             await next();
             return;
