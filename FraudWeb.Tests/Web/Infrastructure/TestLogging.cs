@@ -13,6 +13,10 @@ public sealed class TestLogSink
     public void Add(string entry) => _entries.Enqueue(entry);
 
     public string AllText() => string.Join('\n', _entries);
+
+    /// <summary>The errors logged after the first <paramref name="skip"/> entries, for a failing assertion's message.</summary>
+    public string ErrorsSince(int skip) =>
+        string.Join("\n---\n", _entries.Skip(skip).Where(e => e.StartsWith("Error", StringComparison.Ordinal) || e.StartsWith("Critical", StringComparison.Ordinal)));
 }
 
 public sealed class TestLoggerProvider(TestLogSink sink) : ILoggerProvider
