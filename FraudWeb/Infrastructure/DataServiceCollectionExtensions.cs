@@ -53,7 +53,11 @@ public static class DataServiceCollectionExtensions
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
-        if (expected == DatabaseProvider.Sqlite) options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>());
+        if (expected == DatabaseProvider.Sqlite)
+        {
+            options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>());
+            KeptOpenSqliteConnection.Use(options);
+        }
     }
 
     /// <summary>Database:Provider, or a <see cref="ConfigurationException"/> naming the accepted values.</summary>

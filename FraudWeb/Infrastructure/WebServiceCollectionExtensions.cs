@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Navigation;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
@@ -46,6 +47,7 @@ public static class WebServiceCollectionExtensions
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddHttpContextAccessor();
         services.AddScoped<LocalTime>();
+        services.AddSingleton<NavigationPaths>();
         // Razor components (FraudWeb/Components) rendered statically inside the MVC views by the component tag helper.
         services.AddRazorComponents();
         services.Configure<RequestLocalizationOptions>(options =>

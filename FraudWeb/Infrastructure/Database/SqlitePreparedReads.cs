@@ -77,7 +77,7 @@ public sealed class SqlitePreparedReads : DbCommandInterceptor, IDisposable
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(bind);
         ArgumentNullException.ThrowIfNull(read);
-        if (_connectionString is not null && !_disposed && db.Database.CurrentTransaction is null && db.Database.IsSqlite() && TryLease(out var lane))
+        if (_connectionString is not null && !_disposed && db.Database.CurrentTransaction is null && db.OnSqlite() && TryLease(out var lane))
         {
             try
             {

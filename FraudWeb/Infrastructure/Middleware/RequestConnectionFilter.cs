@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using Microsoft.AspNetCore.Mvc.Filters;
+using FraudWeb.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Infrastructure.Middleware;
@@ -16,7 +17,7 @@ public sealed class RequestConnectionFilter(FraudDbContext db) : IAsyncResourceF
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!db.Database.IsSqlite())
+        if (!db.OnSqlite())
         {
             await next();
             return;
