@@ -1,3 +1,4 @@
+using System.Data.Common;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
@@ -101,13 +102,27 @@ public static class DataServiceCollectionExtensions
             throw new ConfigurationException("Database:ConnectionString is not set; PostgreSQL needs one, e.g. Database__ConnectionString=\"Host=db;Database=fraudweb;Username=fraudweb;Password=...\"");
         try
         {
-            return new NpgsqlConnectionStringBuilder(database.ConnectionString).ConnectionString;
+            var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+            // Npgsql prepares a statement on the server after a few uses when asked to (off by default): EF Core's SQL
+            // is parameterised and repeats, and PostgreSQL parsing and planning it again on every command was the
+            // largest part of a payment's database time (issue 17, bench/README.md). An operator's own value wins,
+            // e.g. 0 behind a pooler in transaction mode, where prepared statements do not follow the session.
+            if (!Names(database.ConnectionString, "maxautoprepare")) builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            return builder.ConnectionString;
         }
         catch (ArgumentException e)
         {
             throw new ConfigurationException($"Database:ConnectionString is not a valid PostgreSQL connection string ({e.Message}).");
         }
     }
+
+    /// <summary>Statements each PostgreSQL connection keeps prepared, unless the connection string says otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 128;
+
+    /// <summary>Whether the connection string sets <paramref name="keyword"/> (lower case, no spaces: Npgsql's keywords ignore both).</summary>
+    private static bool Names(string connectionString, string keyword) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase));
 
     public static string SqliteConnectionString(DatabaseOptions database, FraudWebPaths paths)
     {

@@ -1,0 +1,43 @@
+using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Options;
+using Npgsql;
+
+namespace FraudWeb.Tests.Web.Data;
+
+/// <summary>The PostgreSQL connection string the app uses: statements auto-prepared unless the operator says otherwise.</summary>
+public sealed class PostgresConnectionStringTests
+{
+    [Fact]
+    public void PostgresConnectionString_WithoutAutoPrepare_PreparesRepeatedStatements()
+    {
+        // Act
+        var built = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(Options("Host=db;Database=fraudweb;Username=app")));
+
+        // Assert
+        Assert.Equal(DataServiceCollectionExtensions.DefaultMaxAutoPrepare, built.MaxAutoPrepare);
+        Assert.Equal("db", built.Host);
+        Assert.Equal("fraudweb", built.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0")]
+    [InlineData("Host=db;maxautoprepare=0")]
+    [InlineData("Host=db; MAX AUTO PREPARE = 0")]
+    public void PostgresConnectionString_OperatorSetsAutoPrepare_KeepsTheirValue(string connectionString)
+    {
+        // Act
+        var built = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(Options(connectionString)));
+
+        // Assert: e.g. off behind a pooler in transaction mode
+        Assert.Equal(0, built.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void PostgresConnectionString_NotAConnectionString_IsAConfigurationError()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => DataServiceCollectionExtensions.PostgresConnectionString(Options("Host=db;Bogus Setting=1")));
+        Assert.Contains("not a valid PostgreSQL connection string", error.Message, StringComparison.Ordinal);
+    }
+
+    private static DatabaseOptions Options(string connectionString) => new() { Provider = "Postgres", ConnectionString = connectionString };
+}
