@@ -15,21 +15,23 @@ public sealed class PostgresConnectionStringTests
 
         // Assert
         Assert.Equal(DataServiceCollectionExtensions.DefaultMaxAutoPrepare, built.MaxAutoPrepare);
+        Assert.True(built.NoResetOnClose);
         Assert.Equal("db", built.Host);
         Assert.Equal("fraudweb", built.Database);
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0")]
-    [InlineData("Host=db;maxautoprepare=0")]
-    [InlineData("Host=db; MAX AUTO PREPARE = 0")]
-    public void PostgresConnectionString_OperatorSetsAutoPrepare_KeepsTheirValue(string connectionString)
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("Host=db;maxautoprepare=0;noresetonclose=false")]
+    [InlineData("Host=db; MAX AUTO PREPARE = 0; No Reset On Close = False")]
+    public void PostgresConnectionString_OperatorSetsTheirOwn_KeepsTheirValues(string connectionString)
     {
         // Act
         var built = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(Options(connectionString)));
 
         // Assert: e.g. off behind a pooler in transaction mode
         Assert.Equal(0, built.MaxAutoPrepare);
+        Assert.False(built.NoResetOnClose);
     }
 
     [Fact]
