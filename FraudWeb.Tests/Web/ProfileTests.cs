@@ -120,6 +120,47 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task OverviewAsync_OneCardOrTwo_EveryPageLatestFirstAndSameTimeByIdDescending()
+    {
+        // Arrange: twelve payments at the same moment on one card (their order is the id's); a second holder paying
+        // from two cards in turn, a second apart (the newest page then merges both cards)
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        using var one = await CardHolderSession.RegisteredAsync(factory);
+        var card = await one.AddCardAsync(20000m);
+        var sameMoment = new List<long>();
+        for (var i = 0; i < 12; i++) sameMoment.Add(await one.PayAndGetIdAsync(card, merchant, 5m + i));
+        using var two = await CardHolderSession.RegisteredAsync(factory);
+        var cards = new[] { await two.AddCardAsync(20000m), await two.AddCardAsync(20000m) };
+        var inTurn = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            factory.Clock.Advance(TimeSpan.FromSeconds(1));
+            inTurn.Add(await two.PayAndGetIdAsync(cards[i % 2], merchant, 5m + i));
+        }
+
+        // Act
+        var pages = new List<IEnumerable<long>>();
+        foreach (var holder in new[] { one, two })
+        {
+            var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+            foreach (var page in new[] { 1, 2 })
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, page, CancellationToken.None);
+                pages.Add(profile!.Transactions.Items.Select(r => r.Id).ToList());
+            }
+        }
+
+        // Assert
+        var oneNewestFirst = sameMoment.OrderDescending().ToList();
+        var twoNewestFirst = Enumerable.Reverse(inTurn).ToList();
+        Assert.Equal(oneNewestFirst.Take(10), pages[0]);
+        Assert.Equal(oneNewestFirst.Skip(10), pages[1]);
+        Assert.Equal(twoNewestFirst.Take(10), pages[2]);
+        Assert.Equal(twoNewestFirst.Skip(10), pages[3]);
+    }
+
+    [Fact]
     public async Task Index_AdministratorWithoutCardHolderProfile_SentToStaffDashboard()
     {
         // Arrange

@@ -24,7 +24,10 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
         var head = await HeadQuery(db, userId, cancellationToken);
         if (head is null) return null;
         page = Paging.ClampPage(page, head.Total, PageSize);
-        var rows = await ListAsync(PageQuery(db, userId, (page - 1) * PageSize), cancellationToken);
+        var cards = await ListAsync(CardsQuery(db, userId), cancellationToken);
+        var rows = await ListAsync(page == 1 && cards.Count == 1
+            ? FirstPageOfCardQuery(db, userId, cards[0].Id)
+            : PageQuery(db, userId, (page - 1) * PageSize), cancellationToken);
         var fraud = await ListAsync(FraudHistoryQuery(db, userId), cancellationToken);
         return new ProfileViewModel
         {
@@ -33,7 +36,7 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
             PhoneNumber = head.Holder.PhoneNumber,
             DateOfBirth = head.Holder.DateOfBirth,
             Address = head.Holder.Address?.ToSingleLine(),
-            Cards = await CardsAsync(userId, cancellationToken),
+            Cards = cards.ConvertAll(CardSummaryViewModel.From),
             Transactions = new PagedList<TransactionRowViewModel>(rows, page, PageSize, head.Total),
             FraudHistory = fraud,
         };
@@ -65,6 +68,21 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
             db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
                 .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId))
                     .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Skip(skip).Take(PageSize)
+                    .Select(p => p.Id).Contains(t.Id))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
+                .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
+
+    /// <summary>
+    /// The newest page of a holder with one card (the page most opened, for most holders): that card's index read
+    /// backwards, ten rows whatever the history's length. <see cref="PageQuery"/> joins the holder's cards first, so
+    /// PostgreSQL sorts their whole history for it (4.6 ms for 1,107 payments; bench/README.md), and a page number as a
+    /// parameter would leave it guessing how far to read.
+    /// </summary>
+    private static readonly Func<FraudDbContext, string, long, IAsyncEnumerable<TransactionRowViewModel>> FirstPageOfCardQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId, long cardId) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => db.Transactions.Where(p => p.CardId == cardId && OwnershipQueries.TransactionOwnedBy.Invoke(p, userId))
+                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(PageSize)
                     .Select(p => p.Id).Contains(t.Id))
                 .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
                 .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));

@@ -413,9 +413,9 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasIndex("Label");
 
-                    b.HasIndex("CardId", "TimestampUtc");
-
                     b.HasIndex("TerminalId", "TimestampUtc");
+
+                    b.HasIndex("CardId", "TimestampUtc", "Id");
 
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");

@@ -398,9 +398,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("Label");
 
-                    b.HasIndex("CardId", "TimestampUtc");
-
                     b.HasIndex("TerminalId", "TimestampUtc");
+
+                    b.HasIndex("CardId", "TimestampUtc", "Id");
 
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
