@@ -104,8 +104,8 @@ public static class DataServiceCollectionExtensions
         {
             var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
             // Npgsql prepares a statement on the server after a few uses when asked to (off by default): EF Core's SQL
-            // is parameterised and repeats, and PostgreSQL parsing and planning it again on every command was the
-            // largest part of a payment's database time (issue 17, bench/README.md). An operator's own value wins,
+            // is parameterised and repeats, and PostgreSQL parsed and planned it again on every command (payments per
+            // second doubled with it: issue 17, bench/README.md). An operator's own value wins,
             // e.g. 0 behind a pooler in transaction mode, where prepared statements do not follow the session.
             if (!Names(database.ConnectionString, "maxautoprepare")) builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             // A pooled connection is reset (seven utility statements on the server) before each reuse, and a page
