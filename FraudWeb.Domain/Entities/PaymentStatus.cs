@@ -39,6 +39,11 @@ public static class PaymentStatusRule
 
     private static readonly Func<CardTransaction, PaymentStatus> Compiled = Expression.Compile();
 
+    private static readonly Func<CardTransaction, bool> CompiledSpend = CountsAsSpend.Compile();
+
+    /// <summary><see cref="CountsAsSpend"/> in memory (the same expression, compiled).</summary>
+    public static bool CountsAsSpendOf(CardTransaction transaction) => CompiledSpend(transaction);
+
     /// <summary>The same rule in memory (one definition: the compiled expression).</summary>
     public static PaymentStatus Of(CardTransaction transaction) => Compiled(transaction);
 }

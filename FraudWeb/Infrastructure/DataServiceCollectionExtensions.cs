@@ -3,6 +3,7 @@ using FraudWeb.Data;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Scoring;
 using LinqKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
+        services.AddSingleton<FeatureHistory>();
+        services.AddSingleton<FeatureHistoryInterceptor>();
         // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015); on PostgreSQL
         // it keeps none and runs hand-written reads on the request's connection.
         services.AddSingleton(sp =>
@@ -56,7 +59,8 @@ public static class DataServiceCollectionExtensions
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
         if (expected == DatabaseProvider.Sqlite)
         {
-            options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>());
+            // SQLite's features come from memory (FeatureHistory): every committed change of payments forgets what it touched.
+            options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>(), sp.GetRequiredService<FeatureHistoryInterceptor>());
             KeptOpenSqliteConnection.Use(options);
         }
     }

@@ -3,6 +3,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Transactions;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace FraudWeb.Tests.Web.Transactions;
 
 /// <summary>
 /// The hourly totals the database's triggers keep, through inserts, labels, settlements, refunds, moved and deleted
-/// rows: equal to the rows grouped by hour, and the features read from them equal to the features summed row by row.
+/// rows: equal to the rows grouped by hour, and the features read from them equal to the features summed row by row;
+/// so are a new payment's features kept in memory (<see cref="FeatureHistory"/>) through writes, labels and bulk changes.
 /// </summary>
 /// <remarks>Its own database: the random history's labels and held payments would show in other tests' queues and counts.</remarks>
 public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<FraudWebFactory>
@@ -81,6 +83,59 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
             TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, at, id), TerminalWindows(rows, terminalId, at - delay, id), expected);
             Assert.True(expected.SequenceEqual(online), $"at {at:O} id {id}: expected [{string.Join(", ", expected)}] online [{string.Join(", ", online)}]");
         }
+    }
+
+    [Fact]
+    public async Task ComputeAsync_NewPaymentAfterWritesLabelsAndBulkChanges_FromMemoryEqualsTheRowByRowWindows()
+    {
+        // Arrange: a random history whose card and terminal series are then kept in memory (SQLite)
+        var (cardId, terminalId) = await RandomHistoryAsync(new Random(Seed + 2));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var delay = TimeSpan.FromDays(scope.ServiceProvider.GetRequiredService<IOptions<ScoringOptions>>().Value.LabelDelayDays);
+        var features = scope.ServiceProvider.GetRequiredService<PaymentFeatures>();
+        var history = factory.Services.GetRequiredService<FeatureHistory>();
+        var recorder = factory.Services.GetRequiredService<PaymentRecorder>();
+        var sqlite = db.Database.IsSqlite();
+        async Task AssertNewPaymentAsync(string step)
+        {
+            var rows = await RowsAsync(db, cardId, terminalId);
+            var now = factory.Clock.UtcNow;
+            var payment = new TransactionRecord(long.MaxValue, now, cardId, terminalId, 25.5, false);
+            var online = new float[TransactionFeatures.Names.Count];
+            await features.ComputeAsync(payment, online, CancellationToken.None);
+            var expected = new float[online.Length];
+            TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, now, long.MaxValue), TerminalWindows(rows, terminalId, now - delay, long.MaxValue), expected);
+            Assert.True(expected.SequenceEqual(online), $"{step}: expected [{string.Join(", ", expected)}] online [{string.Join(", ", online)}]");
+        }
+        await AssertNewPaymentAsync("first read");
+        var kept = history.Card(cardId);
+        Assert.Equal(sqlite, kept is not null && history.Terminal(terminalId) is not null);
+
+        // Act and assert: payments through the writer (approved and declined) join the kept series, not read again
+        foreach (var (amount, decision) in new[] { (12.5m, Decision.Approved), (900m, Decision.Declined), (3m, Decision.Review), (44m, Decision.Approved) })
+        {
+            factory.Clock.Advance(TimeSpan.FromSeconds(30));
+            await recorder.RecordAsync(new PaymentToRecord(cardId, terminalId, amount, factory.Clock.UtcNow, new Verdict(10, decision, "test", "[]", 1, null)), CancellationToken.None);
+        }
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        await AssertNewPaymentAsync("after four payments through the writer");
+        Assert.Same(kept, history.Card(cardId));
+
+        // An analyst's label on a payment inside the terminal's windows: its series is forgotten, read again, and counts it
+        var now = factory.Clock.UtcNow;
+        var labelled = await db.Transactions.Include(t => t.Card)
+            .FirstAsync(t => t.TerminalId == terminalId && t.Label != FraudLabel.Fraud && t.TimestampUtc <= now - delay && t.TimestampUtc > now - delay - TimeSpan.FromDays(29));
+        labelled.ApplyLabel(FraudLabel.Fraud, "analyst@example.test", now);
+        await db.SaveChangesAsync();
+        Assert.Null(history.Terminal(terminalId));
+        await AssertNewPaymentAsync("after a label");
+
+        // A bulk statement (no entity tracked): everything is forgotten
+        var moved = await db.Transactions.Where(t => t.CardId == cardId && t.TimestampUtc > now - TimeSpan.FromDays(20)).Select(t => t.Id).FirstAsync();
+        await db.Transactions.Where(t => t.Id == moved).ExecuteUpdateAsync(set => set.SetProperty(t => t.TimestampUtc, now - TimeSpan.FromHours(2)));
+        Assert.Null(history.Card(cardId));
+        await AssertNewPaymentAsync("after a bulk update");
     }
 
     private static WindowTotals CardWindows(List<CardTransaction> rows, long cardId, DateTime at, long id)

@@ -21,7 +21,7 @@ namespace FraudWeb.Services.Scoring;
 /// card's rows grew with it: 11 ms for a card with 4,300 payments this month, payments' p99 rising through a soak).
 /// </para>
 /// </summary>
-public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads, IOptions<ScoringOptions> options)
+public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads, FeatureHistory history, IOptions<ScoringOptions> options)
 {
     private const int Windows = 3;
 
@@ -41,7 +41,7 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     /// </summary>
     public async Task<WindowTotals> CardSpendAsync(long cardId, DateTime atUtc, CancellationToken cancellationToken)
     {
-        var totals = await ReadCardTotalsAsync(cardId, atUtc, long.MaxValue, cancellationToken);
+        var totals = await NewCardTotalsAsync(cardId, atUtc, cancellationToken);
         _spendRead = (cardId, atUtc, totals);
         return totals;
     }
@@ -56,10 +56,51 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     {
         var read = _spendRead;
         _spendRead = null;
-        return read is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp && payment.TransactionId == long.MaxValue
+        if (payment.TransactionId != long.MaxValue) return ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
+        return read is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp
             ? Task.FromResult(r.Totals)
-            : ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
+            : NewCardTotalsAsync(payment.CustomerId, payment.Timestamp, cancellationToken);
     }
+
+    /// <summary>A new payment's card windows (it is later than every stored payment): from memory on SQLite, else read.</summary>
+    private async Task<WindowTotals> NewCardTotalsAsync(long cardId, DateTime at, CancellationToken cancellationToken) =>
+        await RememberedAsync(SeriesKind.Card, cardId, at, TransactionFeatures.CustomerWindow, cancellationToken)
+        ?? await ReadCardTotalsAsync(cardId, at, long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// The windows ending at <paramref name="end"/> from <see cref="FeatureHistory"/>, reading the series first if it is
+    /// not kept yet; null where memory cannot answer (PostgreSQL, or a time before what the series covers).
+    /// </summary>
+    private async Task<WindowTotals?> RememberedAsync(SeriesKind kind, long key, DateTime end, Func<int, TimeSpan> window, CancellationToken cancellationToken)
+    {
+        if (!db.OnSqlite()) return null;
+        var series = kind == SeriesKind.Card ? history.Card(key) : history.Terminal(key);
+        if (series is null || !series.Filled)
+        {
+            series ??= history.Keep(kind, key);
+            // Kept before the read, so payments committed meanwhile are added to it; the read goes a margin further
+            // back than the longest window, so the series keeps answering as time moves on.
+            var after = end - window(2) - FeatureHistory.Margin;
+            series.Fill(after, await SeriesRowsAsync(kind, key, after, cancellationToken));
+        }
+        return series.Windows(end, window);
+    }
+
+    private Task<List<(DateTime, long, decimal)>> SeriesRowsAsync(SeriesKind kind, long key, DateTime after, CancellationToken cancellationToken) =>
+        reads.ReadAsync(db, kind == SeriesKind.Card ? CardSeriesSql : TerminalSeriesSql, command =>
+        {
+            SqlitePreparedReads.Bind(command, "@key", key);
+            SqlitePreparedReads.Bind(command, "@after", after);
+        }, async (reader, token) =>
+        {
+            var rows = new List<(DateTime, long, decimal)>();
+            while (await reader.ReadAsync(token))
+            {
+                var value = kind == SeriesKind.Card ? MoneyOf(reader.GetValue(2)) : Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                rows.Add((DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), reader.GetInt64(1), value));
+            }
+            return rows;
+        }, cancellationToken);
 
     private async Task<WindowTotals> ReadCardTotalsAsync(long cardId, DateTime at, long id, CancellationToken cancellationToken)
     {
@@ -83,6 +124,8 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     {
         var id = payment.TransactionId;
         var upper = payment.Timestamp - delay;
+        if (id == long.MaxValue && await RememberedAsync(SeriesKind.Terminal, payment.TerminalId, upper, TransactionFeatures.TerminalWindow, cancellationToken) is { } remembered)
+            return remembered;
         var from = WindowStarts(upper, TransactionFeatures.TerminalWindow);
         var hours = await HoursAsync(TerminalHoursSql, payment.TerminalId, HourOf(from[0]), HourOf(from[1]), HourOf(from[2]), HourOf(upper), money: false, cancellationToken);
         var sums = new Sums(hours);
@@ -167,6 +210,16 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
         UNION ALL SELECT "TimestampUtc", "Id", 0, CASE WHEN "Label" = 'Fraud' THEN 1 ELSE 0 END FROM "Transactions" WHERE "TerminalId" = @key AND "Id" <> @id AND "TimestampUtc" > @from30 AND "TimestampUtc" < @end30
         UNION ALL SELECT "TimestampUtc", "Id", 0, CASE WHEN "Label" = 'Fraud' THEN 1 ELSE 0 END FROM "Transactions" WHERE "TerminalId" = @key AND "TimestampUtc" > @upper AND "TimestampUtc" < @endUpper
         UNION ALL SELECT "TimestampUtc", "Id", 0, CASE WHEN "Label" = 'Fraud' THEN 1 ELSE 0 END FROM "Transactions" WHERE "Id" = @id AND "TerminalId" = @key AND "TimestampUtc" >= @upperHour AND "TimestampUtc" <= @upper
+        """;
+
+    /// <summary>A card's spend after a time, for its <see cref="FeatureHistory"/> series.</summary>
+    private const string CardSeriesSql = $"""
+        SELECT "TimestampUtc", "Id", "Amount" FROM "Transactions" WHERE "CardId" = @key AND "TimestampUtc" > @after AND {CountsAsSpend} ORDER BY "TimestampUtc", "Id"
+        """;
+
+    /// <summary>A terminal's payments after a time with their fraud labels, for its series.</summary>
+    private const string TerminalSeriesSql = """
+        SELECT "TimestampUtc", "Id", CASE WHEN "Label" = 'Fraud' THEN 1 ELSE 0 END FROM "Transactions" WHERE "TerminalId" = @key AND "TimestampUtc" > @after ORDER BY "TimestampUtc", "Id"
         """;
 
     /// <summary>Money is stored as the model stores it (whole cents): read back through the model's converter.</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using FraudWeb.Data;
+using FraudWeb.Services.Scoring;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Simulation;
 using FraudWeb.Infrastructure.Options;
@@ -21,7 +22,8 @@ namespace FraudWeb.Services.Seeding;
 /// cards' balances (which stay 0), so nothing is refunded for them, at seeding or by any migration; only fraud an
 /// analyst confirms on a payment the app charged is credited back (<see cref="CardTransaction.Refund"/>).
 /// </summary>
-public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, TimeProvider clock, ILogger<HistorySeeder> logger)
+public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, FeatureHistory history, TimeProvider clock,
+    ILogger<HistorySeeder> logger)
 {
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
@@ -72,6 +74,8 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
         var inserting = Stopwatch.StartNew();
         await InsertTransactionsAsync(simulation.Transactions, cardIds, terminalIds, cancellationToken);
         await dbTransaction.CommitAsync(cancellationToken);
+        // Written by plain SQL, which the features' memory does not see (docs/decisions/0018).
+        history.ForgetAll();
         LogStep(logger, db.Database.IsNpgsql() ? "Copied (COPY BINARY) and committed" : "Inserted (one prepared command) and committed",
             simulation.Transactions.Count, inserting.Elapsed.TotalSeconds);
         LogSeeded(logger, terminals.Count, cards.Count, simulation.Transactions.Count, stopwatch.Elapsed.TotalSeconds);

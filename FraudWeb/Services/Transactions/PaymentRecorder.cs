@@ -29,7 +29,8 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger) : BackgroundService
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger)
+    : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
     private const int QueueCapacity = 8192;
@@ -245,6 +246,8 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
         if (keyed.Count > 0 && writes is null) await db.SaveChangesAsync();
         await transaction.CommitAsync();
         LogBatch(logger, batch.Count);
+        // SQLite: the payments join the series kept in memory for the features of the next ones (docs/decisions/0018).
+        if (writes is not null) Remember(outcomes);
         // Counted once durable, with the decision as recorded (an approval over the fresh credit became a decline).
         foreach (var (recorded, _) in outcomes)
         {
@@ -262,6 +265,16 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FraudMe
                 if (outcomes[first].Recorded is { } firstPayment) batch[i].Completion.TrySetResult(new RecordedPayment(null, firstPayment.Id, batch[first].Payment.Idempotency!.RequestHash));
                 else batch[i].Completion.TrySetException(outcomes[first].Refused!);
             }
+        }
+    }
+
+    private void Remember((CardTransaction? Recorded, Exception? Refused)[] outcomes)
+    {
+        foreach (var (recorded, _) in outcomes)
+        {
+            if (recorded is null) continue;
+            history.Recorded(recorded.Id, recorded.CardId, recorded.TerminalId, recorded.TimestampUtc, recorded.Amount,
+                PaymentStatusRule.CountsAsSpendOf(recorded), recorded.Label == FraudLabel.Fraud);
         }
     }
 
