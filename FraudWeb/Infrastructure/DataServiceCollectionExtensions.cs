@@ -4,6 +4,7 @@ using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Scoring;
+using FraudWeb.Services.Transactions;
 using LinqKit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
         services.AddSingleton<FeatureHistory>();
-        services.AddSingleton<FeatureHistoryInterceptor>();
+        services.AddSingleton<CardMemory>();
+        services.AddSingleton<MemoryInvalidationInterceptor>();
         // SQLite's hot reads on connections that keep their compiled statements (docs/decisions/0015); on PostgreSQL
         // it keeps none and runs hand-written reads on the request's connection.
         services.AddSingleton(sp =>
@@ -59,8 +61,8 @@ public static class DataServiceCollectionExtensions
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
         if (expected == DatabaseProvider.Sqlite)
         {
-            // SQLite's features come from memory (FeatureHistory): every committed change of payments forgets what it touched.
-            options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>(), sp.GetRequiredService<FeatureHistoryInterceptor>());
+            // SQLite's payment path reads from memory (FeatureHistory, CardMemory): every committed change forgets what it touched.
+            options.AddInterceptors(sp.GetRequiredService<SqlitePreparedReads>(), sp.GetRequiredService<MemoryInvalidationInterceptor>());
             KeptOpenSqliteConnection.Use(options);
         }
     }

@@ -10,7 +10,8 @@ namespace FraudWeb.Services.Scoring;
 /// and total are two binary searches. A series is loaded from the database on first use (<see cref="PaymentFeatures"/>),
 /// then kept current by the one payment writer, which adds each payment after its commit
 /// (<see cref="PaymentRecorder"/>); any other change of a payment (a label, a review's settlement, a deleted card) makes
-/// the series be forgotten once it has committed (<see cref="FeatureHistoryInterceptor"/>), and read again when next needed.
+/// the series be forgotten once it has committed (<see cref="Infrastructure.Database.MemoryInvalidationInterceptor"/>), and read again
+/// when next needed.
 /// <para>
 /// SQLite only: there the app is the database's one instance, so every change passes through it. On PostgreSQL other
 /// instances write too, and the features are read from the database as before.

@@ -29,7 +29,8 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger)
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, CardMemory memory, FraudMetrics metrics, TimeProvider clock,
+    ILogger<PaymentRecorder> logger)
     : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
@@ -246,8 +247,13 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
         if (keyed.Count > 0 && writes is null) await db.SaveChangesAsync();
         await transaction.CommitAsync();
         LogBatch(logger, batch.Count);
-        // SQLite: the payments join the series kept in memory for the features of the next ones (docs/decisions/0018).
-        if (writes is not null) Remember(outcomes);
+        // SQLite: the payments join the series kept in memory for the next ones' features, and the cards as committed
+        // replace the kept ones (docs/decisions/0018).
+        if (writes is not null)
+        {
+            Remember(outcomes);
+            memory.Committed(cards.Values);
+        }
         // Counted once durable, with the decision as recorded (an approval over the fresh credit became a decline).
         foreach (var (recorded, _) in outcomes)
         {

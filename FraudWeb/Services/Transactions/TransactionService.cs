@@ -15,7 +15,7 @@ public sealed record FormPayment(long PaymentId, AmountToConfirm? ToConfirm)
 
 /// <summary>Submitting payments on the signed-in holder's own cards.</summary>
 public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads reads, TransactionScorer scorer, PaymentFeatures features, PaymentRecorder recorder,
-    TimeProvider clock)
+    CardMemory memory, TimeProvider clock)
 {
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -123,6 +123,11 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// <summary>The caller's card (NotFound otherwise) and the merchant (Invalid if there is none), in one query.</summary>
     private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken)
     {
+        // SQLite: from memory when both are kept (docs/decisions/0018); read otherwise, and kept unless changed meanwhile.
+        var sqlite = db.OnSqlite();
+        if (sqlite && memory.OwnedCard(cardId, userId) is { } known && memory.Merchant(terminalId) is { } knownMerchant)
+            return Result.Success((known, knownMerchant));
+        var mark = sqlite ? memory.Mark(cardId) : null;
         var card = EntityColumns.Of<Card>(db, "c");
         // Hand-written on a prepared statement: every payment asks, and through EF Core (compiled) it cost 6-7% of a
         // payment's CPU (perf). Owned: the card's holder is the caller (OwnershipQueries.CardOwnedBy, in SQL).
@@ -141,7 +146,9 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
             : null, cancellationToken);
         if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, Text.Get("This card does not exist."));
         if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
-        return Result.Success((found.Card, new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory)));
+        var merchant = new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory);
+        if (mark is not null) memory.Remember(mark, userId, found.Card, merchant);
+        return Result.Success((found.Card, merchant));
     }
 
     private sealed record OwnedCardRow(Card Card, string? MerchantName, string? MerchantCategory);
