@@ -1,5 +1,6 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Services.Transactions;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -40,6 +41,30 @@ public sealed class CardMemoryTests(FraudWebFactory factory)
         Assert.Null(memory.OwnedCard(cardId, userId));
         await holder.PayAndGetIdAsync(cardId, merchant, 1m);
         if (sqlite) Assert.Equal(await StoredBalanceAsync(), memory.OwnedCard(cardId, userId)!.Balance);
+    }
+
+    [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)]
+    public async Task SubmitFromFormAsync_CardMerchantAndHistoryKept_NoDatabaseRead()
+    {
+        // Arrange: a first payment keeps the card, the merchant and both series
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var userId = await db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync() ?? throw new InvalidOperationException("the card has no holder");
+        var service = scope.ServiceProvider.GetRequiredService<TransactionService>();
+        Assert.True((await service.SubmitFromFormAsync(userId, cardId, merchant, 5m, confirmed: true, CancellationToken.None)).Succeeded);
+        var reads = factory.Services.GetRequiredService<SqlitePreparedReads>();
+        var before = reads.Executions;
+
+        // Act
+        var result = await service.SubmitFromFormAsync(userId, cardId, merchant, 6m, confirmed: false, CancellationToken.None);
+
+        // Assert: recorded (the writer's statements are its own), with no read before it
+        Assert.True(result.Succeeded && result.Value.PaymentId > 0, "the second payment was recorded");
+        Assert.Equal(before, reads.Executions);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Reflection;
 using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace FraudWeb.Infrastructure.ModelBinding;
 
@@ -54,8 +55,9 @@ public sealed class NulCharacterFilter : IActionFilter, IOrderedFilter
         var type = value.GetType();
         // The app's own form and request types, a few levels down; framework and primitive values hold no text.
         if (depth >= 3 || type.Namespace?.StartsWith("FraudWeb", StringComparison.Ordinal) != true) return false;
+        // What model binding can have set: settable and not [BindNever] (a form's lists of cards and merchants are built by the server).
         foreach (var property in TextProperties.GetOrAdd(type, static t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                     .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.CanWrite).ToArray()))
+                     .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.CanWrite && p.GetCustomAttribute<BindNeverAttribute>() is null).ToArray()))
         {
             if (HasNul(property.GetValue(value), depth + 1)) return true;
         }

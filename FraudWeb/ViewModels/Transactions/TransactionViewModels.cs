@@ -34,8 +34,11 @@ public sealed class NewTransactionViewModel
     [BindNever, ValidateNever]
     public Services.Transactions.AmountToConfirm? Confirmation { get; set; }
 
+    // Worked out from the inputs, not inputs themselves: nothing to validate.
+    [ValidateNever]
     public string PaymentKey => string.Create(CultureInfo.InvariantCulture, $"{CardId}:{TerminalId}:{Amount:F2}");
 
+    [ValidateNever]
     public bool IsConfirmed => ConfirmedPayment == PaymentKey;
 
     /// <summary>What the holder typed to find a merchant (the form's search, a GET): number, name or category.</summary>
