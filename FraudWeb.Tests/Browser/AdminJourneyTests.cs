@@ -32,14 +32,14 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
 
         // Act: the administrator lands on the staff dashboard and invites an analyst from it (address and role only)
         await SignInAsync(adminPage, adminEmail, FraudWebFactory.Password);
-        await adminPage.WaitForURLAsync(new Regex("/Staff$"));
+        await adminPage.AtAsync(new Regex("/Staff$"));
         Assert.Equal(0, await adminPage.GetByRole(AriaRole.Link, new() { Name = "New payment" }).CountAsync());
         await Shot(adminPage, "admin-00-dashboard");
         await adminPage.GetByRole(AriaRole.Link, new() { Name = "Invite a staff member" }).ClickAsync();
         await adminPage.GetByLabel("Email").FillAsync(newEmail);
         await adminPage.GetByLabel("Analyst").CheckAsync();
         await adminPage.GetByRole(AriaRole.Button, new() { Name = "Send the invitation" }).ClickAsync();
-        await adminPage.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
+        await adminPage.AtAsync(new Regex("/AdminUsers/Details/"));
         await Shot(adminPage, "admin-01-invited");
 
         // Act: the analyst accepts the mailed invitation, signs in (enrolling two-step sign-in) and opens the queue
@@ -49,9 +49,9 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await userPage.Locator("#Password").FillAsync("Pelican harbour 42 tango");
         await userPage.Locator("#ConfirmPassword").FillAsync("Pelican harbour 42 tango");
         await userPage.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation" }).ClickAsync();
-        await userPage.WaitForURLAsync(new Regex("/Account/Login"));
+        await userPage.AtAsync(new Regex("/Account/Login"));
         await SignInAsync(userPage, newEmail, "Pelican harbour 42 tango");
-        await userPage.WaitForURLAsync(new Regex("/Staff$"));
+        await userPage.AtAsync(new Regex("/Staff$"));
         await Shot(userPage, "admin-02-analyst-dashboard");
         var nav = userPage.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
         Assert.Equal(0, await nav.GetByRole(AriaRole.Link, new() { Name = "My profile" }).CountAsync());
@@ -59,7 +59,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await userPage.GetByRole(AriaRole.Link, new() { Name = "Open the review queue" }).ClickAsync();
 
         // Assert
-        await userPage.WaitForURLAsync(new Regex(ReviewQueue + "$"));
+        await userPage.AtAsync(new Regex(ReviewQueue + "$"));
         Assert.Contains("Review queue", await userPage.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Empty(consoleErrors);
     }
@@ -93,7 +93,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
 
         // Assert
         Assert.Equal(before, after);
-        await page.WaitForURLAsync(new Regex("/AdminUsers/Details/"));
+        await page.AtAsync(new Regex("/AdminUsers/Details/"));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await page.Locator("#Email").FillAsync(email);
         await page.Locator("#Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.AwayFromAsync("/Account/Login");
         await BrowserMfa.CompleteAsync(page, host.Factory, email);
     }
 

@@ -54,7 +54,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await AtProfileAsync(page);
+        await page.AtAsync(new Regex("/Profile$"), "the profile page");
 
         // Act: add a card
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).First.ClickAsync();
@@ -65,7 +65,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Credit limit").SelectOptionAsync("20000");
         await Shot(page, "03-add-card");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
-        await AtProfileAsync(page);
+        await page.AtAsync(new Regex("/Profile$"), "the profile page");
         Assert.Contains($"Visa •••• {card[^4..]}", await page.Locator("[data-card-id]").InnerTextAsync(), StringComparison.Ordinal);
 
         // Act: an ordinary payment, then a suspicious one (large, at a merchant with recent fraud)
@@ -110,7 +110,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
         // Loaded first: typed before the page's search script ran, the search would never be sent (seen in CI).
-        await page.WaitForURLAsync(new Regex("/Transactions/New$"));
+        await page.AtAsync(new Regex("/Transactions/New$"));
         // The merchant is found by its number in the form's search, which refills the list without a page load.
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
@@ -122,7 +122,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
             await Shot(page, screenshot + "-confirm");
             await page.GetByRole(AriaRole.Button, new() { Name = $"Confirm and pay {confirm}" }).ClickAsync();
         }
-        await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await page.AtAsync(new Regex("/Transactions/Details/\\d+$"));
         await Shot(page, screenshot);
         var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
         // Card holders see the decision and the reasons in words, never the score.
@@ -131,22 +131,6 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         var reasons = await page.Locator("ul.reasons li").AllInnerTextsAsync();
         Assert.True(reasons.Count >= 3);
         return (id, decision, [.. reasons.Select(r => r.Trim())]);
-    }
-
-    /// <summary>Waits for the profile page; if it never comes, says where the browser is and what the page said.</summary>
-    private static async Task AtProfileAsync(IPage page)
-    {
-        try
-        {
-            // The page's own content, not every font and script (the "load" event), is what the journey checks next.
-            await page.WaitForURLAsync("**/Profile", new() { Timeout = 45_000, WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException e)
-        {
-            await Shot(page, "failed-not-at-profile");
-            var said = await page.Locator("h1, .alert, .validation-summary-errors, .field-validation-error").AllInnerTextsAsync();
-            throw new TimeoutException($"Expected the profile page, but the browser is at {page.Url}: {string.Join(" | ", said)}", e);
-        }
     }
 
     private static async Task Shot(IPage page, string name) =>

@@ -55,20 +55,20 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByLabel(Zh("Email"), new() { Exact = true }).FillAsync(email);
         await page.GetByLabel(Zh("Password"), new() { Exact = true }).FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Sign in"), Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Profile$"));
+        await page.AtAsync(new Regex("/Profile$"));
         await page.GotoAsync("/Cards/Add");
         await page.GetByLabel(Zh("Card number")).FillAsync(card);
         await page.GetByLabel(Zh("Name on card")).FillAsync("LI HUA");
         await page.GetByLabel(Zh("Expiry month")).SelectOptionAsync("11");
         await page.GetByLabel(Zh("Expiry year")).FillAsync((host.Factory.Clock.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Add card") }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Profile$"));
+        await page.AtAsync(new Regex("/Profile$"));
         await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{merchant}");
         await page.GetByLabel(Zh("Merchant"), new() { Exact = true }).SelectOptionAsync(merchant);
         await page.GetByLabel(Zh("Amount (EUR)"), new() { Exact = true }).FillAsync("23.40");
         await Shot(page, "zh-02-new-payment");
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Pay"), Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await page.AtAsync(new Regex("/Transactions/Details/\\d+$"));
         await Shot(page, "zh-03-verdict");
         var id = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
         var stored = await host.Factory.TransactionAsync(id);
@@ -77,7 +77,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
 
         // Act: the footer's switcher
         await page.GetByTestId("language-switcher").GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/Transactions/Details/{id}$"));
+        await page.AtAsync(new Regex($"/Transactions/Details/{id}$"));
         var englishReasons = await page.Locator("ul.reasons li").AllInnerTextsAsync();
 
         // Assert: the verdict's reasons are the stored ones, in Chinese; the time is Shanghai's, written the Chinese way

@@ -34,7 +34,7 @@ public sealed class ChineseStaffJourneyTests(HeldPaymentBrowserHost host) : ICla
         await holderPage.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant);
         await holderPage.GetByLabel("Amount").FillAsync("64.20");
         await holderPage.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
-        await holderPage.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await holderPage.AtAsync(new Regex("/Transactions/Details/\\d+$"));
         var id = long.Parse(holderPage.Url[(holderPage.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
         var analystEmail = await ReviewJourneyTests.CreateAnalystAsync(factory, Roles.Analyst);
         var page = await host.NewPageAsync(); // the shared sign-in steps read the English pages
@@ -46,7 +46,7 @@ public sealed class ChineseStaffJourneyTests(HeldPaymentBrowserHost host) : ICla
         await page.GetByRole(AriaRole.Link, new() { Name = Zh("Review queue"), Exact = true }).First.ClickAsync();
         await page.GetByLabel(Zh("Card's last 4 or merchant")).FillAsync(last4);
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Filter"), Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/Review\\?.*Search={last4}"));
+        await page.AtAsync(new Regex($"/Review\\?.*Search={last4}"));
         var item = page.Locator($"[data-testid=review-item][data-transaction-id='{id}']");
         var listed = await page.Locator("[data-testid=review-item]").CountAsync();
 

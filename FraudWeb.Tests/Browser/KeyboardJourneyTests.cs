@@ -36,7 +36,7 @@ public sealed class KeyboardJourneyTests(BrowserHost host) : IClassFixture<Brows
         // Act: pay — menu link, merchant search, the list, the amount, Enter
         await TabToAsync(holder, "nav a[href$='/Transactions/New']");
         await holder.Keyboard.PressAsync("Enter");
-        await holder.WaitForURLAsync(new Regex("/Transactions/New$"));
+        await holder.AtAsync(new Regex("/Transactions/New$"));
         await TabToAsync(holder, "#MerchantSearch");
         await holder.Keyboard.TypeAsync($"no. {merchant}");
         await holder.Locator($"[data-merchant-select] option[value='{merchant}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -46,31 +46,31 @@ public sealed class KeyboardJourneyTests(BrowserHost host) : IClassFixture<Brows
         await TabToAsync(holder, "#Amount");
         await holder.Keyboard.TypeAsync("120.00");
         await holder.Keyboard.PressAsync("Enter");
-        await holder.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+        await holder.AtAsync(new Regex("/Transactions/Details/\\d+$"));
         var id = long.Parse(holder.Url[(holder.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
 
         // Act: report it — the link, the "not me" choice, the reason, the button
         await TabToAsync(holder, "[data-testid=report-link]");
         await holder.Keyboard.PressAsync("Enter");
-        await holder.WaitForURLAsync(new Regex("/Reports/New"));
+        await holder.AtAsync(new Regex("/Reports/New"));
         await TabToAsync(holder, "#kind-notme");
         await holder.Keyboard.PressAsync("Space");
         await TabToAsync(holder, "textarea[name=Reason]");
         await holder.Keyboard.TypeAsync("I was at home all day; this was not me.");
         await TabToAsync(holder, "main button[type=submit]");
         await holder.Keyboard.PressAsync("Enter");
-        await holder.WaitForURLAsync(url => !url.Contains("/Reports/New", StringComparison.Ordinal));
+        await holder.AwayFromAsync("/Reports/New");
 
         // Act: the analyst narrows the queue to the card and decides — dashboard link, search, Enter, the decision
         var analyst = await host.NewPageAsync();
         await ReviewJourneyTests.SignInAsync(analyst, host.Factory, analystEmail);
         await TabToAsync(analyst, "main a[href$='/Review']");
         await analyst.Keyboard.PressAsync("Enter");
-        await analyst.WaitForURLAsync(new Regex("/Review$"));
+        await analyst.AtAsync(new Regex("/Review$"));
         await TabToAsync(analyst, "#Search");
         await analyst.Keyboard.TypeAsync(last4);
         await analyst.Keyboard.PressAsync("Enter");
-        await analyst.WaitForURLAsync(new Regex("Search=" + last4));
+        await analyst.AtAsync(new Regex("Search=" + last4));
         await TabToAsync(analyst, $"[data-testid=review-item][data-transaction-id='{id}'] [data-testid=decide-fraud]");
         await analyst.Keyboard.PressAsync("Enter");
         await analyst.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Payment #{id} marked as fraud" }).WaitForAsync();

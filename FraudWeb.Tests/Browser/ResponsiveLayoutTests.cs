@@ -97,7 +97,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchant);
             await page.GetByLabel("Amount").FillAsync(amount);
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("/Transactions/Details/\\d+$"));
+            await page.AtAsync(new Regex("/Transactions/Details/\\d+$"));
         }
         finally
         {
@@ -126,7 +126,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         await holderPage.Locator("#kind-notme").CheckAsync();
         await holderPage.Locator("#Reason").FillAsync("I did not make this payment; my card was with me.");
         await holderPage.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
-        await holderPage.WaitForURLAsync(new Regex("/Profile$"));
+        await holderPage.AtAsync(new Regex("/Profile$"));
         var holderId = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync());
 
         var staffEmail = await ReviewJourneyTests.CreateAnalystAsync(factory, Roles.Analyst, Roles.Admin);
@@ -137,12 +137,12 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         await staffPage.GetByLabel("Review (hold for an analyst)").CheckAsync();
         await staffPage.GetByLabel("Condition").FillAsync("amount = 9999.99");
         await staffPage.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
-        await staffPage.WaitForURLAsync(new Regex("/Rules/Details/\\d+$"));
+        await staffPage.AtAsync(new Regex("/Rules/Details/\\d+$"));
         var ruleId = staffPage.Url[(staffPage.Url.LastIndexOf('/') + 1)..];
         await staffPage.GotoAsync("/RuleLists/Create");
         await staffPage.Locator("#Name").FillAsync($"sweep_{last4}_{width}_{(chinese ? "zh" : "en")}");
         await staffPage.Locator("main form button[type=submit]").ClickAsync();
-        await staffPage.WaitForURLAsync(new Regex("/RuleLists/Details/\\d+"));
+        await staffPage.AtAsync(new Regex("/RuleLists/Details/\\d+"));
         var listId = Regex.Match(staffPage.Url, "/RuleLists/Details/(\\d+)").Groups[1].Value;
         await staffPage.GotoAsync($"/Review?Search={last4}");
         var held = staffPage.Locator($"[data-testid=review-item][data-transaction-id='{heldId}']");

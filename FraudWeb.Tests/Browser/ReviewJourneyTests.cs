@@ -40,12 +40,12 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
 
         // Act: opens the report form from the payment and says "not me"
         await holderPage.GetByRole(AriaRole.Link, new() { Name = "Report this payment" }).ClickAsync();
-        await AtAsync(holderPage, new Regex("/Reports/New\\?transactionId=\\d+$"), "the report form");
+        await holderPage.AtAsync(new Regex("/Reports/New\\?transactionId=\\d+$"), "the report form");
         await holderPage.GetByRole(AriaRole.Radio, new() { Name = "Not me: I did not make this payment" }).CheckAsync();
         await holderPage.GetByRole(AriaRole.Textbox, new() { Name = "Reason" }).FillAsync("I have never shopped there and my card was with me.");
         await Shot(holderPage, "review-02-report-form");
         await holderPage.GetByRole(AriaRole.Button, new() { Name = "Send report" }).ClickAsync();
-        await AtAsync(holderPage, new Regex("/Profile$"), "the profile after sending the report");
+        await holderPage.AtAsync(new Regex("/Profile$"), "the profile after sending the report");
         await holderPage.GetByRole(AriaRole.Status).Filter(new() { HasText = "your report has been sent" }).WaitForAsync();
         Assert.Equal("You reported: not me (being reviewed)", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync());
         await Shot(holderPage, "review-03-report-sent");
@@ -55,7 +55,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await analystPage.GetByRole(AriaRole.Link, new() { Name = "Review queue", Exact = true }).ClickAsync();
         await analystPage.GetByLabel("Card's last 4 or merchant").FillAsync(last4);
         await analystPage.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await AtAsync(analystPage, new Regex($"/Review\\?.*Search={last4}"), "the filtered queue");
+        await analystPage.AtAsync(new Regex($"/Review\\?.*Search={last4}"), "the filtered queue");
         var item = analystPage.Locator($"[data-testid=review-item][data-transaction-id='{id}']");
         await item.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
         await analystPage.GetByText($"Payment #{id} is assigned to you.").WaitForAsync();
@@ -75,7 +75,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
 
         // Assert: the card holder sees the refund in the history, on the payment, and in the available credit
         await holderPage.GetByRole(AriaRole.Link, new() { Name = "My profile", Exact = true }).ClickAsync();
-        await AtAsync(holderPage, new Regex("/Profile$"), "the profile");
+        await holderPage.AtAsync(new Regex("/Profile$"), "the profile");
         Assert.Contains("Refunded — confirmed fraud", await HistoryRow(holderPage, id).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("Refunded — confirmed fraud", await holderPage.Locator($"#fraud-history tr[data-transaction-id='{id}']").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("You reported: not me (confirmed)", await HistoryRow(holderPage, id).GetByTestId("report-status").InnerTextAsync());
@@ -83,7 +83,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await Shot(holderPage, "review-06-profile-refunded");
 
         await HistoryRow(holderPage, id).GetByRole(AriaRole.Link).ClickAsync();
-        await AtAsync(holderPage, new Regex($"/Transactions/Details/{id}$"), "the payment's page");
+        await holderPage.AtAsync(new Regex($"/Transactions/Details/{id}$"), "the payment's page");
         await holderPage.GetByRole(AriaRole.Heading, new() { Name = "Refunded — confirmed fraud" }).WaitForAsync();
         Assert.Contains("120.00 back on your card", await holderPage.GetByTestId("refunded-on").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(CreditLimit, await AvailableOnDetailsAsync(holderPage));
@@ -127,7 +127,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.Equal(CreditLimit - 300m, await AvailableOnDetailsAsync(holderPage));
         await Shot(holderPage, "review-13-details-approved");
         await holderPage.GetByRole(AriaRole.Link, new() { Name = "Back to my profile" }).ClickAsync();
-        await AtAsync(holderPage, new Regex("/Profile$"), "the profile");
+        await holderPage.AtAsync(new Regex("/Profile$"), "the profile");
         Assert.Contains("Approved after review", await HistoryRow(holderPage, id).InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(CreditLimit - 300m, await AvailableOnProfileAsync(holderPage, cardId));
         await Shot(holderPage, "review-14-profile-approved");
@@ -161,7 +161,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await Shot(analystPage, "rules-01-parse-error");
         await analystPage.GetByLabel("Condition").FillAsync("amount = 432.10 and risk_score < 60");
         await analystPage.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
-        await AtAsync(analystPage, new Regex("/Rules/Details/\\d+$"), "the rule's page");
+        await analystPage.AtAsync(new Regex("/Rules/Details/\\d+$"), "the rule's page");
         Assert.True(await analystPage.GetByTestId("enable").IsDisabledAsync(), "A draft that was never backtested must not be enabled.");
 
         // Act: backtests it over 30 days, then enables it
@@ -239,7 +239,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByTestId("register-confirmation").WaitForAsync();
         await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));
         await SignInAsync(page, factory, email);
-        await AtAsync(page, new Regex("/Profile$"), "the profile after confirming and signing in");
+        await page.AtAsync(new Regex("/Profile$"), "the profile after confirming and signing in");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).First.ClickAsync();
         await page.GetByLabel("Card number").FillAsync(card);
@@ -248,7 +248,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Expiry year").FillAsync((factory.Clock.UtcNow.Year + 4).ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Credit limit").SelectOptionAsync(CreditLimit.ToString("0", CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
-        await AtAsync(page, new Regex("/Profile$"), "the profile after adding a card");
+        await page.AtAsync(new Regex("/Profile$"), "the profile after adding a card");
         var cardId = long.Parse((await page.Locator("[data-card-id]").GetAttributeAsync("data-card-id"))!, CultureInfo.InvariantCulture);
         return (cardId, card[^4..]);
     }
@@ -261,7 +261,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(FraudWebFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.AwayFromAsync("/Account/Login");
         await BrowserMfa.CompleteAsync(page, factory, email);
     }
 
@@ -270,20 +270,20 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "New payment" }).First.ClickAsync();
         // Loaded first: typed before the page's search script ran, the search would never be sent (seen in CI).
-        await page.WaitForURLAsync(new Regex("/Transactions/New$"));
+        await page.AtAsync(new Regex("/Transactions/New$"));
         // The merchant is found by its number in the form's search, which refills the list without a page load.
         await page.GetByLabel("Find a merchant").FillAsync($"no. {merchantId.ToString(CultureInfo.InvariantCulture)}");
         await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(merchantId.ToString(CultureInfo.InvariantCulture));
         await page.GetByLabel("Amount").FillAsync(amount);
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
-        await AtAsync(page, new Regex("/Transactions/Details/\\d+$"), "the payment's result page");
+        await page.AtAsync(new Regex("/Transactions/Details/\\d+$"), "the payment's result page");
         return long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>The queue item of a payment, following the queue's "Next" link as an analyst would.</summary>
     private static async Task<ILocator> QueueItemAsync(IPage page, long transactionId)
     {
-        await AtAsync(page, new Regex("/Review(\\?Page=\\d+)?$"), "the review queue");
+        await page.AtAsync(new Regex("/Review(\\?Page=\\d+)?$"), "the review queue");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Review queue", Level = 1 }).WaitForAsync();
         for (var pageNumber = 1; pageNumber < 50; pageNumber++)
         {
@@ -292,7 +292,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
             var next = page.Locator(".pagination .page-item:not(.disabled)").GetByRole(AriaRole.Link, new() { Name = "Next" });
             if (await next.CountAsync() == 0) break;
             await next.ClickAsync();
-            await AtAsync(page, new Regex($"/Review\\?Page={pageNumber + 1}$"), $"page {pageNumber + 1} of the review queue");
+            await page.AtAsync(new Regex($"/Review\\?Page={pageNumber + 1}$"), $"page {pageNumber + 1} of the review queue");
         }
         await Shot(page, "failed-not-in-queue");
         throw new InvalidOperationException($"Payment {transactionId} is not in the review queue (the browser is at {page.Url}).");
@@ -314,27 +314,6 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
 
     private static async Task<decimal> AvailableOnProfileAsync(IPage page, long cardId) =>
         decimal.Parse((await page.Locator($"[data-card-id='{cardId}'] [data-available]").GetAttributeAsync("data-available"))!, CultureInfo.InvariantCulture);
-
-    /// <summary>Waits for a page; if it never comes, says where the browser is and what the page said.</summary>
-    private static async Task AtAsync(IPage page, Regex url, string what)
-    {
-        try
-        {
-            await page.WaitForURLAsync(url, new() { Timeout = 45_000, WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException) when (url.IsMatch(page.Url))
-        {
-            // Seen once under a loaded test run: the page was there (URL and content) but the navigation's
-            // DOMContentLoaded had been missed by the waiter. Being there is what this step asks; the caller's next
-            // step waits for the content it needs.
-        }
-        catch (TimeoutException e)
-        {
-            await Shot(page, "failed-review-journey");
-            var said = await page.Locator("h1, .alert, .validation-summary-errors, .field-validation-error").AllInnerTextsAsync();
-            throw new TimeoutException($"Expected {what}, but the browser is at {page.Url}: {string.Join(" | ", said)}", e);
-        }
-    }
 
     private static async Task Shot(IPage page, string name) =>
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });

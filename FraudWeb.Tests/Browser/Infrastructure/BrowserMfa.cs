@@ -15,7 +15,7 @@ public static partial class BrowserMfa
         {
             await page.GetByLabel("Code from your app").FillAsync(MfaSteps.CodeFor(await MfaSteps.AuthenticatorKeyAsync(factory, email)));
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-            await page.WaitForURLAsync(url => !url.Contains("/Account/Mfa", StringComparison.Ordinal));
+            await page.AwayFromAsync("/Account/Mfa");
         }
         else if (path == "/Account/Mfa")
         {
@@ -24,7 +24,7 @@ public static partial class BrowserMfa
             await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-step sign-in" }).ClickAsync();
             await page.GetByTestId("recovery-codes").WaitForAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
-            await page.WaitForURLAsync(LandingPath());
+            await page.AtAsync(LandingPath(), "the profile or the staff dashboard");
         }
     }
 
