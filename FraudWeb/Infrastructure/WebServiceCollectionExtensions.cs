@@ -7,6 +7,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Infrastructure.Rendering;
 using FraudWeb.Infrastructure.Middleware;
 using FraudWeb.Infrastructure.ModelBinding;
 using FraudWeb.Infrastructure.Options;
@@ -48,8 +49,10 @@ public static class WebServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<LocalTime>();
         services.AddSingleton<NavigationPaths>();
-        // Razor components (FraudWeb/Components) rendered statically inside the MVC views by the component tag helper.
+        // Razor components (FraudWeb/Components) rendered statically inside the MVC views by Blazor's HtmlRenderer;
+        // AddRazorComponents brings the services they inject (NavigationManager).
         services.AddRazorComponents();
+        services.AddScoped<StaticComponents>();
         services.Configure<RequestLocalizationOptions>(options =>
         {
             options.SetDefaultCulture(SupportedCultures[0]);
