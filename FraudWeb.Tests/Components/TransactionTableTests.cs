@@ -18,7 +18,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_NoRows_SaysTheEmptyText()
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, []).Add(t => t.EmptyText, "Nothing suspicious so far."));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, []).Add(t => t.EmptyText, "Nothing suspicious so far."));
 
         // Assert
         cut.MarkupMatches("""<p class="text-muted mb-0">Nothing suspicious so far.</p>""");
@@ -28,7 +28,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_Rows_OneRowEachWithLinkAmountCardAndLabelledCells()
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved), Row(9, PaymentStatus.Review)]).Add(t => t.Caption, "Payment history"));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(7, PaymentStatus.Approved), Row(9, PaymentStatus.Review)]).Add(t => t.Caption, "Payment history"));
 
         // Assert
         var rows = cut.FindAll("tbody tr");
@@ -47,7 +47,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_ConfirmedFraudNotRefunded_SaysConfirmedFraud()
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, label: "Fraud")]));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, label: "Fraud")]));
 
         // Assert
         Assert.Equal("Confirmed fraud", cut.Find(".badge.text-bg-dark").TextContent);
@@ -58,7 +58,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_Refunded_SaysCreditedBackNotConfirmedFraudBadge()
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.Refunded, label: "Fraud", report: "NotMe: Confirmed")]));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Refunded, label: "Fraud", report: "NotMe: Confirmed")]));
 
         // Assert: the refunded badge already says confirmed fraud
         Assert.Empty(cut.FindAll(".badge.text-bg-dark"));
@@ -70,7 +70,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_SettlementReason_ShownUnderTheStatus()
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, settlement: "The card's credit was used up meanwhile.")]));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.DeclinedAfterReview, settlement: "The card's credit was used up meanwhile.")]));
 
         // Assert
         Assert.Equal("The card's credit was used up meanwhile.", cut.Find("[data-testid=settlement-reason]").TextContent);
@@ -83,7 +83,7 @@ public sealed class TransactionTableTests : ComponentTestContext
     public void Render_PagedHistory_PreviousAndNextLinkToNeighbours(int page, int pages, bool previousDisabled, bool nextDisabled)
     {
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
             .Add(t => t.Page, page).Add(t => t.TotalPages, pages).Add(t => t.PageHref, n => $"/Profile?page={n}#transactions"));
 
         // Assert
@@ -102,7 +102,7 @@ public sealed class TransactionTableTests : ComponentTestContext
         using var chinese = CultureScope.Use(Chinese.Culture);
 
         // Act
-        var cut = Render<TransactionTable>(p => p.Add(t => t.Rows, [Row(7, PaymentStatus.Approved)]).Add(t => t.Caption, "Payment history"));
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(7, PaymentStatus.Approved)]).Add(t => t.Caption, "Payment history"));
 
         // Assert: the column names, the badge's words and the time as Chinese readers write it
         var row = cut.Find("tbody tr");

@@ -49,9 +49,7 @@ public static class WebServiceCollectionExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<LocalTime>();
         services.AddSingleton<NavigationPaths>();
-        // Razor components (FraudWeb/Components) rendered statically inside the MVC views by Blazor's HtmlRenderer;
-        // AddRazorComponents brings the services they inject (NavigationManager).
-        services.AddRazorComponents();
+        // Razor components (FraudWeb/Components) rendered statically inside the MVC views by Blazor's HtmlRenderer.
         services.AddScoped<StaticComponents>();
         services.Configure<RequestLocalizationOptions>(options =>
         {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Html;
 
@@ -11,40 +10,29 @@ namespace FraudWeb.Infrastructure.Rendering;
 /// are the page's).
 /// </summary>
 /// <remarks>
-/// Not the component tag helper (<c>&lt;component render-mode="Static"&gt;</c>): for each request it creates the
-/// endpoint renderer with the interactive render modes' services (component state persistence, which sorts its
-/// registrations by assembly name every time), 4-5% of a card holder's result page. These components are static and
-/// need none of that (docs/decisions/0019).
+/// Not the component tag helper (<c>&lt;component render-mode="Static"&gt;</c>) with <c>AddRazorComponents</c>: any
+/// renderer then resolves the interactive render modes' services for each request (component state persistence sorts
+/// its registrations by assembly name every time), 4-7% of a card holder's result page. These components are static
+/// and need none of that, so those services are not registered (docs/decisions/0019).
 /// </remarks>
-public sealed class StaticComponents(IServiceProvider services, ILoggerFactory loggers, IHttpContextAccessor http) : IAsyncDisposable
+public sealed class StaticComponents(IServiceProvider services, ILoggerFactory loggers) : IAsyncDisposable
 {
     private HtmlRenderer? renderer;
 
     /// <summary>The component's HTML, given its parameters by name.</summary>
-    public async Task<IHtmlContent> RenderAsync<TComponent>(IReadOnlyDictionary<string, object?> parameters)
+    public async Task<IHtmlContent> RenderAsync<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var html = Renderer();
         return await html.Dispatcher.InvokeAsync(async () =>
         {
-            var root = await html.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters.ToDictionary()));
+            var root = await html.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
             return new HtmlString(root.ToHtmlString());
         });
     }
 
     public ValueTask DisposeAsync() => renderer?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private HtmlRenderer Renderer()
-    {
-        if (renderer is not null) return renderer;
-        // Links the components build (NavigationManager.ToAbsoluteUri) are relative to the app's base, as on any page.
-        if (services.GetService<NavigationManager>() is IHostEnvironmentNavigationManager navigation && http.HttpContext is { } context)
-        {
-            var request = context.Request;
-            var baseUri = $"{request.Scheme}://{request.Host}{request.PathBase}/";
-            navigation.Initialize(baseUri, baseUri + request.Path.Value?.TrimStart('/') + request.QueryString);
-        }
-        return renderer = new HtmlRenderer(services, loggers);
-    }
+    private HtmlRenderer Renderer() => renderer ??= new HtmlRenderer(services, loggers);
 }
