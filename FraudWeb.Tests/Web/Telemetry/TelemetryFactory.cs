@@ -45,8 +45,9 @@ public sealed class TelemetryFactory : FraudWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        // Read while the app is composed: the database's spans are built only when asked for (or pushed by OTLP).
+        // Read while the app is composed: request and database spans are built only when asked for (or pushed by OTLP).
         builder.UseSetting("Telemetry:DatabaseSpans", "true");
+        builder.UseSetting("Telemetry:RequestSpans", "true");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter, ClientIpFilter>();
