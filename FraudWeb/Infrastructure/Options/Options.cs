@@ -249,7 +249,7 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// A span for every request (ASP.NET Core instrumentation); unset: only when spans are pushed (OTLP), as building
-    /// and tagging them for nobody cost about 2% of every request's CPU. Requests carry a trace id either way.
+    /// and tagging them for nobody cost 7% of a payment's CPU (A/B on held apps). Requests carry a trace id either way.
     /// </summary>
     public bool? RequestSpans { get; set; }
 
