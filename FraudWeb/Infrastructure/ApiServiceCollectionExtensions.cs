@@ -26,6 +26,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton(provider => new ApiKeyHashKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("api-key-hash")));
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<PaymentResources>();
         services.AddSingleton<IdempotencyStore>();
         services.AddScoped<IdempotencyFilter>();

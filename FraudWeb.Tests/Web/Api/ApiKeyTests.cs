@@ -200,19 +200,43 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task LastUsed_AfterARequest_Recorded()
+    public async Task LastUsed_AfterARequest_RecordedByTheNextRound()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var usage = factory.Services.GetRequiredService<ApiKeyUsage>();
 
-        // Act
+        // Act: the request notes the use; the background round writes it (run here rather than waited for)
         await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+        await usage.FlushAsync(CancellationToken.None);
 
         // Assert
         var lastUsed = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.LastUsedUtc).SingleAsync());
         Assert.NotNull(lastUsed);
         Assert.InRange(lastUsed.Value, factory.Clock.UtcNow.AddMinutes(-1), factory.Clock.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task FlushAsync_OlderUseNotedAfterALaterOne_LaterKept()
+    {
+        // Arrange: a key whose stored last use is later than what this instance noted (another instance wrote it)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var keyId = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.Id).SingleAsync());
+        var later = factory.Clock.UtcNow.AddMinutes(5);
+        await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, later)));
+        var usage = factory.Services.GetRequiredService<ApiKeyUsage>();
+
+        // Act: two notes, the earlier second
+        usage.Note(keyId, factory.Clock.UtcNow.AddMinutes(-2));
+        usage.Note(keyId, factory.Clock.UtcNow.AddMinutes(-3));
+        await usage.FlushAsync(CancellationToken.None);
+
+        // Assert: the stored later use stands (PostgreSQL keeps microseconds)
+        var stored = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Id == keyId).Select(k => k.LastUsedUtc).SingleAsync());
+        Assert.NotNull(stored);
+        Assert.InRange(stored.Value, later.AddMilliseconds(-1), later.AddMilliseconds(1));
     }
 
     [Fact]

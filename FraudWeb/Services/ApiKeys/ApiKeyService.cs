@@ -27,7 +27,7 @@ public sealed class ApiKeyHashKey(byte[] key)
 /// Creating, revoking and checking API keys. A key is "fwk_" + 8 random characters (the prefix, stored and shown) +
 /// "_" + 32 random bytes; only its HMAC is stored, so a copy of the database does not reveal any key.
 /// </summary>
-public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiKeyCache cache, SecurityStampCache stamps, AuditLog audit, TimeProvider clock)
+public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiKeyCache cache, ApiKeyUsage usage, SecurityStampCache stamps, AuditLog audit, TimeProvider clock)
 {
     public const string KeyPrefix = "fwk_";
     public const int MaxActiveKeysPerOwner = 20;
@@ -124,7 +124,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             if (cached.LastUsed is not { } used || now - used > LastUsedPrecision)
             {
                 cached.LastUsed = now;
-                await TouchAsync(cached.Caller.KeyId, now, cancellationToken);
+                usage.Note(cached.Caller.KeyId, now);
             }
             return cached.Caller;
         }
@@ -157,7 +157,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         if (lastUsed is not { } last || now - last > LastUsedPrecision)
         {
             lastUsed = now;
-            await TouchAsync(found.Key.Id, now, cancellationToken);
+            usage.Note(found.Key.Id, now);
         }
         var caller = new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
         if (found.Stamp is { } stamp)
@@ -168,10 +168,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         return caller;
     }
 
-    /// <summary>"Last used" to the minute: a write per request would compete with the payments for the database.</summary>
-    private Task<int> TouchAsync(long keyId, DateTime now, CancellationToken cancellationToken) =>
-        db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, now), cancellationToken);
-
+    /// <summary>"Last used" to the minute, written in the background (<see cref="ApiKeyUsage"/>).</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
 
     /// <summary>The permissions the user's roles hold now.</summary>
