@@ -218,6 +218,22 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Create_PaymentWithAKey_LastUseWrittenWithThePaymentsCommit()
+    {
+        // Arrange
+        var (api, card, merchant) = await factory.HolderWithKeyAsync();
+
+        // Act
+        var created = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "12.00" }, "last-use-1");
+
+        // Assert: the writer wrote the key's use in the payment's transaction; no background round was run
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        var lastUsed = await factory.QueryAsync(db => db.ApiKeys.OrderByDescending(k => k.Id).Select(k => k.LastUsedUtc).FirstAsync());
+        Assert.NotNull(lastUsed);
+        Assert.InRange(lastUsed.Value, factory.Clock.UtcNow.AddMinutes(-1), factory.Clock.UtcNow.AddMinutes(1));
+    }
+
+    [Fact]
     public async Task FlushAsync_OlderUseNotedAfterALaterOne_LaterKept()
     {
         // Arrange: a key whose stored last use is later than what this instance noted (another instance wrote it)

@@ -5,11 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.ApiKeys;
 
 /// <summary>
-/// API keys' "last used" times, written in the background: a request notes its key here (to the minute, as the page
-/// shows it) and a round every <see cref="FlushInterval"/> writes every noted key in one transaction. Written by each
-/// request, the update took SQLite's write lock against the payment writer once a minute for every key in use, and
-/// those requests waited behind the writer's commits: API payments stalled up to 600 ms (p99 168-487 ms at 4
-/// connections in the first run of each minute, 12 ms otherwise; issue 17).
+/// API keys' "last used" times, written apart from the requests: a request notes its key here (to the minute, as the
+/// page shows it); the payment writer writes the noted keys in its next batch's transaction, and a round every
+/// <see cref="FlushInterval"/> writes what is left when no payments come. Written by each request, the update took
+/// SQLite's write lock beside the payment writer once a minute for every key in use; the writer, finding the lock
+/// taken, slept (Microsoft.Data.Sqlite retries a busy database every 150 ms) and API payments stalled up to 600 ms
+/// (p99 168-487 ms at 4 connections in the first run of each minute, 12 ms otherwise; issue 17).
 /// </summary>
 public sealed partial class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<ApiKeyUsage> logger) : BackgroundService
 {
@@ -24,32 +25,54 @@ public sealed partial class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<Api
     public void Note(long keyId, DateTime usedUtc) =>
         _noted.AddOrUpdate(keyId, usedUtc, (_, noted) => usedUtc > noted ? usedUtc : noted);
 
+    /// <summary>Takes every noted key (for a writer that writes them in its own transaction).</summary>
+    public IReadOnlyList<(long KeyId, DateTime UsedUtc)> Take()
+    {
+        var taken = new List<(long KeyId, DateTime UsedUtc)>();
+        foreach (var keyId in _noted.Keys)
+        {
+            if (_noted.TryRemove(keyId, out var usedUtc)) taken.Add((keyId, usedUtc));
+        }
+        return taken;
+    }
+
+    /// <summary>Notes again what was taken and not written (its transaction failed).</summary>
+    public void Restore(IReadOnlyList<(long KeyId, DateTime UsedUtc)> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        foreach (var (keyId, usedUtc) in taken) Note(keyId, usedUtc);
+    }
+
+    /// <summary>Writes taken keys in the context's current transaction; a later stored use is never moved back.</summary>
+    public static async Task WriteAsync(FraudDbContext db, IReadOnlyList<(long KeyId, DateTime UsedUtc)> taken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(taken);
+        foreach (var (keyId, usedUtc) in taken)
+        {
+            // Never backwards: another instance may have written a later use.
+            await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedUtc == null || k.LastUsedUtc < usedUtc))
+                .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, usedUtc), cancellationToken);
+        }
+    }
+
     /// <summary>Writes the noted keys now, in one transaction; what fails is noted again for the next round.</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<(long KeyId, DateTime UsedUtc)>();
-        foreach (var keyId in _noted.Keys)
-        {
-            if (_noted.TryRemove(keyId, out var usedUtc)) batch.Add((keyId, usedUtc));
-        }
-        if (batch.Count == 0) return 0;
+        var taken = Take();
+        if (taken.Count == 0) return 0;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var (keyId, usedUtc) in batch)
-            {
-                // Never backwards: another instance may have written a later use.
-                await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedUtc == null || k.LastUsedUtc < usedUtc))
-                    .ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedUtc, usedUtc), cancellationToken);
-            }
+            await WriteAsync(db, taken, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return batch.Count;
+            return taken.Count;
         }
         catch
         {
-            foreach (var (keyId, usedUtc) in batch) Note(keyId, usedUtc);
+            Restore(taken);
             throw;
         }
     }

@@ -1,6 +1,7 @@
 using FraudWeb.Infrastructure.Database;
 using System.Data.Common;
 using System.Threading.Channels;
+using FraudWeb.Services.ApiKeys;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Telemetry;
@@ -29,8 +30,8 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, CardMemory memory, FraudMetrics metrics, TimeProvider clock,
-    ILogger<PaymentRecorder> logger)
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, CardMemory memory, ApiKeyUsage keyUsage, FraudMetrics metrics,
+    TimeProvider clock, ILogger<PaymentRecorder> logger)
     : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
@@ -245,7 +246,18 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
             else await writes.InsertAsync(record, transaction.GetDbTransaction());
         }
         if (keyed.Count > 0 && writes is null) await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        // API keys' last use rides on this commit: written beside it, it would wait for (and make wait) the writer.
+        var keysUsed = keyUsage.Take();
+        try
+        {
+            if (keysUsed.Count > 0) await ApiKeyUsage.WriteAsync(db, keysUsed, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+        catch
+        {
+            keyUsage.Restore(keysUsed);
+            throw;
+        }
         LogBatch(logger, batch.Count);
         // SQLite: the payments join the series kept in memory for the next ones' features, and the cards as committed
         // replace the kept ones (docs/decisions/0018).
