@@ -8,6 +8,7 @@ using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Rendering;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure.Middleware;
 using FraudWeb.Infrastructure.ModelBinding;
 using FraudWeb.Infrastructure.Options;
@@ -93,7 +94,7 @@ public static class WebServiceCollectionExtensions
 
         // Keys in the database: sign-in cookies, antiforgery tokens and reset links survive restarts and work on every
         // instance. Encrypted at rest when a certificate is configured (DataProtectionKeyEncryption).
-        services.AddDataProtection().SetApplicationName("FraudWeb").PersistKeysToDbContext<FraudDbContext>();
+        services.AddDataProtection().SetApplicationName("FraudWeb").PersistKeysToDbContext<FraudDbContext>().UseFraudWebAlgorithms();
 
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
