@@ -45,7 +45,8 @@ public sealed class EntityColumns<T> where T : class
         if (entity.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
             throw new NotSupportedException($"{typeof(T).Name} owns another type; its columns would be read as well.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var properties = entity.GetProperties().ToList();
+        // A shadow property is not the entity's state (Card's payment count, kept by triggers): nothing to read it into.
+        var properties = entity.GetProperties().Where(p => !p.IsShadowProperty()).ToList();
         var columns = properties.Select(Of).ToArray();
         var select = string.Join(", ", properties.Select(p => $"{sql.DelimitIdentifier(alias)}.{sql.DelimitIdentifier(p.GetColumnName(table)!)}"));
         return new EntityColumns<T>(select, columns);
@@ -53,7 +54,6 @@ public sealed class EntityColumns<T> where T : class
 
     private static Column Of(IProperty property)
     {
-        if (property.IsShadowProperty()) throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is a shadow property.");
         var converter = property.GetTypeMapping().Converter;
         var stored = Nullable.GetUnderlyingType(converter?.ProviderClrType ?? property.ClrType) ?? converter?.ProviderClrType ?? property.ClrType;
         Func<object?, object?> fromProvider = converter is null ? v => v : converter.ConvertFromProvider;

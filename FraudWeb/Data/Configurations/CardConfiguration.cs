@@ -1,11 +1,15 @@
 using FraudWeb.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace FraudWeb.Data.Configurations;
 
 public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
 {
+    /// <summary>The shadow column of the card's payment count: <c>EF.Property&lt;long&gt;(card, CardConfiguration.PaymentCount)</c>.</summary>
+    public const string PaymentCount = nameof(PaymentCount);
+
     public void Configure(EntityTypeBuilder<Card> builder)
     {
         builder.ToTable("Cards");
@@ -17,6 +21,11 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();
         builder.Property(c => c.Balance).IsConcurrencyToken();
+        // How many payments the card has, kept by database triggers on Transactions (migration CardPaymentCount) so the
+        // profile's pager needs no count of the holder's whole history; never written by the app.
+        var paymentCount = builder.Property<long>(PaymentCount).HasDefaultValue(0L).Metadata;
+        paymentCount.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        paymentCount.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         builder.HasOne(c => c.CardHolder).WithMany(h => h.Cards).HasForeignKey(c => c.CardHolderId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(c => c.AvailableCredit);
         builder.Ignore(c => c.Masked);

@@ -304,6 +304,11 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("character(4)")
                         .IsFixedLength();
 
+                    b.Property<long>("PaymentCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L);
+
                     b.HasKey("Id");
 
                     b.HasIndex("CardHolderId", "Fingerprint")
