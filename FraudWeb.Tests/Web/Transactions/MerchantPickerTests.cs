@@ -129,6 +129,30 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task New_PaymentsFromTwoCards_RecentMerchantsOfBothMostRecentFirst()
+    {
+        // Arrange: the cards in turn, all at the same moment (then the later payment is the later id)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cards = new[] { await holder.AddCardAsync(20_000m), await holder.AddCardAsync(20_000m) };
+        var ids = await factory.QueryAsync(db => db.Terminals.OrderBy(t => t.Id).Select(t => t.Id).Take(4).ToListAsync());
+        await holder.PayAndGetIdAsync(cards[0], ids[0], 5m);
+        await holder.PayAndGetIdAsync(cards[1], ids[1], 5m);
+        await holder.PayAndGetIdAsync(cards[0], ids[2], 5m);
+        await holder.PayAndGetIdAsync(cards[1], ids[3], 5m);
+        await holder.PayAndGetIdAsync(cards[0], ids[1], 5m);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+        var response = await holder.Client.GetAsync(new Uri("/Transactions/Merchants?search=", UriKind.Relative));
+
+        // Assert: the form and its JSON search without a term offer the same
+        var offered = MerchantOptions(page).Select(o => long.Parse(o.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal([ids[1], ids[3], ids[2], ids[0]], offered);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(offered, json.RootElement.GetProperty("merchants").EnumerateArray().Select(m => m.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
     public async Task New_PostedWithBadAmount_KeepsTheChosenMerchantChosen()
     {
         // Arrange
