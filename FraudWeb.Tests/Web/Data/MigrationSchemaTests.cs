@@ -73,7 +73,7 @@ public sealed class MigrationSchemaTests : IDisposable
         var schema = await DescribeAsync(context);
 
         // Assert
-        Assert.Contains("index Transactions.IX_Transactions_CardId_TimestampUtc_Id unique=0 partial=0 columns=CardId,TimestampUtc,Id", schema);
+        Assert.Contains("index Transactions.IX_Transactions_CardId_TimestampUtc_Id_TerminalId unique=0 partial=0 columns=CardId,TimestampUtc,Id,TerminalId", schema);
         Assert.Contains("index Transactions.IX_Transactions_TerminalId_TimestampUtc unique=0 partial=0 columns=TerminalId,TimestampUtc", schema);
         Assert.Contains("index Cards.IX_Cards_CardHolderId_Fingerprint unique=1 partial=0 columns=CardHolderId,Fingerprint", schema);
         Assert.DoesNotContain(schema, line => line.StartsWith("index Cards.IX_Cards_Fingerprint ", StringComparison.Ordinal));

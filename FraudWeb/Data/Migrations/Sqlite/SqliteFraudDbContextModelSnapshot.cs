@@ -405,7 +405,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("TerminalId", "TimestampUtc");
 
-                    b.HasIndex("CardId", "TimestampUtc", "Id");
+                    b.HasIndex("CardId", "TimestampUtc", "Id", "TerminalId");
 
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
