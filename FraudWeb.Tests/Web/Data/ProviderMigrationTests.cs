@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,8 @@ namespace FraudWeb.Tests.Web.Data;
 
 /// <summary>
 /// Each provider's generated migrations: from an empty database they build exactly the model, and a database at the
-/// previous release's schema upgrades with its data kept. Both providers in one run (they name their database).
+/// previous release's schema upgrades with its data kept, and a migration that fills data (each card's payment count)
+/// fills it. Both providers in one run (they name their database).
 /// </summary>
 [Trait("Category", TestPostgres.SqliteOnly)]
 public sealed class ProviderMigrationTests : IDisposable
@@ -43,6 +45,14 @@ public sealed class ProviderMigrationTests : IDisposable
         _postgresDatabases.Add(database);
         await AssertUpgradeKeepsDataAsync(() => Postgres(database), PostgresPreviousRelease);
     }
+
+    [Fact]
+    public async Task Migrate_SqliteCardsWithPayments_CountsFilledThenKeptByTriggers() =>
+        await AssertCardPaymentCountsAsync(Sqlite(), "20261202050152_CardPageIndex");
+
+    [Fact]
+    public async Task Migrate_PostgresCardsWithPayments_CountsFilledThenKeptByTriggers() =>
+        await AssertCardPaymentCountsAsync(Postgres(), "20261202050158_CardPageIndex");
 
     [Fact]
     public async Task AuditLog_Postgres_UpdateDeleteAndTruncateRefused()
@@ -113,6 +123,51 @@ public sealed class ProviderMigrationTests : IDisposable
             Assert.False(db.Database.HasPendingModelChanges());
         }
     }
+
+    /// <summary>Migration CardPaymentCount: a database with payments gets each card's count, kept by the triggers through new, moved, changed and deleted payments.</summary>
+    private static async Task AssertCardPaymentCountsAsync(FraudDbContext db, string schemaBefore)
+    {
+        await using (db)
+        {
+            // Arrange: the schema before the count; card 1 with three payments, card 2 with none.
+            await db.GetService<IMigrator>().MigrateAsync(schemaBefore);
+            var terminal = Terminal.Create("Corner shop", "grocery", 0.25, 0.75);
+            db.Terminals.Add(terminal);
+            await db.SaveChangesAsync();
+            var at = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO \"CardHolders\" (\"Id\", \"IsSimulated\", \"FullName\", \"CreatedUtc\") VALUES (1, TRUE, 'Simulated', {at})");
+            foreach (var (id, fingerprint) in new[] { (1L, new string('a', 64)), (2L, new string('b', 64)) })
+            {
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO "Cards" ("Id", "CardHolderId", "Fingerprint", "Last4", "Brand", "ExpiryMonth", "ExpiryYear", "CardholderName", "CreditLimit", "Balance", "AddedUtc")
+                    VALUES ({id}, 1, {fingerprint}, '1111', 'Visa', 12, 2030, 'ADA', 100000, 0, {at})
+                    """);
+            }
+            for (var i = 0; i < 3; i++) await PayAsync(db, 1, terminal.Id, at.AddMinutes(i));
+
+            // Act
+            await db.Database.MigrateAsync();
+            var migrated = await CountsAsync(db);
+            await PayAsync(db, 2, terminal.Id, at.AddHours(1));
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "Transactions" SET "CardId" = 2 WHERE "Id" = (SELECT MIN("Id") FROM "Transactions" WHERE "CardId" = 1)""");
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "Transactions" SET "Amount" = "Amount" + 1, "CardId" = "CardId" """);
+            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "Transactions" WHERE "Id" = (SELECT MAX("Id") FROM "Transactions" WHERE "CardId" = 1)""");
+            var kept = await CountsAsync(db);
+
+            // Assert
+            Assert.Equal([3L, 0L], migrated);
+            Assert.Equal([1L, 2L], kept);
+            Assert.Equal([1, 2], await db.Transactions.GroupBy(t => t.CardId).OrderBy(g => g.Key).Select(g => g.Count()).ToListAsync());
+        }
+    }
+
+    private static Task<int> PayAsync(FraudDbContext db, long cardId, long terminalId, DateTime at) =>
+        db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO \"Transactions\" (\"CardId\", \"TerminalId\", \"Amount\", \"TimestampUtc\", \"Source\", \"Label\") VALUES ({cardId}, {terminalId}, 1000, {at}, 'CardHolder', 'Unknown')");
+
+    private static Task<List<long>> CountsAsync(FraudDbContext db) =>
+        db.Cards.AsNoTracking().OrderBy(c => c.Id).Select(c => EF.Property<long>(c, CardConfiguration.PaymentCount)).ToListAsync();
 
     private SqliteFraudDbContext Sqlite() =>
         new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "upgrade.db")}").Options);
