@@ -7,6 +7,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Localization;
+using Microsoft.Extensions.Localization;
 using FraudWeb.Infrastructure.Rendering;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure.Middleware;
@@ -45,6 +46,8 @@ public static class WebServiceCollectionExtensions
     public static IServiceCollection AddFraudWeb(this IServiceCollection services)
     {
         services.AddLocalization();
+        services.AddSingleton<ResourceManagerStringLocalizerFactory>();
+        services.AddSingleton<IStringLocalizerFactory, CachedStringLocalizerFactory>();
         // Chinese (and every other script) written as characters, not as &#x...; entities.
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddHttpContextAccessor();

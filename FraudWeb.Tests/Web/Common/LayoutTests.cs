@@ -46,4 +46,30 @@ public sealed class LayoutTests(FraudWebFactory factory) : IClassFixture<FraudWe
         Assert.Equal("/Account/Login", form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value"));
         Assert.Equal(["en", "zh-CN"], form.QuerySelectorAll("button[name=culture]").Select(b => b.GetAttribute("value")!).Order(StringComparer.Ordinal));
     }
+
+    [Theory]
+    [InlineData("/Account/Register", false)]
+    [InlineData("/Account/Login", false)]
+    [InlineData("/Profile", true)]
+    [InlineData("/Transactions/New", true)]
+    public async Task Page_ScriptsAndStylesheets_EveryOneServedFromItsResolvedPath(string url, bool signedIn)
+    {
+        // Arrange: paths under ~/ are resolved by the views themselves (Url.Content or asp-append-version), not by
+        // Razor's URL tag helper, which the views do not use
+        using var session = signedIn ? await CardHolderSession.RegisteredAsync(factory) : CardHolderSession.Anonymous(factory);
+        var page = await Html.GetPageAsync(session.Client, url);
+        var assets = page.QuerySelectorAll("script[src]").Select(s => s.GetAttribute("src")!)
+            .Concat(page.QuerySelectorAll("link[href]").Select(l => l.GetAttribute("href")!)).ToList();
+        Assert.True(assets.Count >= 4, string.Join(", ", assets));
+        Assert.DoesNotContain(page.QuerySelectorAll("[href], [src], [action]").SelectMany(e => e.Attributes).Select(a => a.Value), value => value.StartsWith('~'));
+
+        foreach (var asset in assets)
+        {
+            // Act
+            using var response = await session.Client.GetAsync(new Uri(asset, UriKind.Relative));
+
+            // Assert
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {asset}: {(int)response.StatusCode}");
+        }
+    }
 }

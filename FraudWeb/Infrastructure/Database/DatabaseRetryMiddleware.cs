@@ -47,7 +47,7 @@ public sealed partial class DatabaseRetryMiddleware(
         // starts as the first did (without the first's endpoint, sign-in or antiforgery token, whose cookie went with
         // the cleared response).
         var safe = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-        var featuresBefore = safe ? FeatureTypes(context) : new HashSet<Type>();
+        var featuresBefore = safe ? FeatureTypes(context) : [];
         try
         {
             await next(context);
@@ -89,7 +89,16 @@ public sealed partial class DatabaseRetryMiddleware(
     private static bool IsDatabaseFault(HttpContext context, Exception exception) =>
         !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && DatabaseFaults.IsUnavailable(exception);
 
-    private static HashSet<Type> FeatureTypes(HttpContext context) => context.Features.Select(feature => feature.Key).ToHashSet();
+    /// <summary>
+    /// The request's feature types, noted on every safe request: a list sized once (Kestrel's collection holds about
+    /// forty), not a set grown by doubling, which was 7% of a page's allocations (issue 17).
+    /// </summary>
+    private static List<Type> FeatureTypes(HttpContext context)
+    {
+        var types = new List<Type>(64);
+        foreach (var feature in context.Features) types.Add(feature.Key);
+        return types;
+    }
 
     /// <summary>
     /// The rest of the pipeline in a new service scope: the first attempt's scoped services (its DbContext, the

@@ -15,7 +15,8 @@ namespace FraudWeb.Infrastructure.Localization;
 public static class Text
 {
     private static readonly IStringLocalizer Shared =
-        new ResourceManagerStringLocalizerFactory(Microsoft.Extensions.Options.Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance).Create(typeof(SharedResource));
+        new CachedStringLocalizerFactory(new ResourceManagerStringLocalizerFactory(Microsoft.Extensions.Options.Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance))
+            .Create(typeof(SharedResource));
 
     /// <summary>The text for <paramref name="english"/> in the current UI culture (the English itself when untranslated).</summary>
     public static string Get(string english) => Shared[english].Value;
