@@ -10,9 +10,10 @@ namespace FraudWeb.Tests.Web.Localization;
 /// <summary>The shared words looked up once per culture and kept: each culture still gets its own text.</summary>
 public sealed class CachedStringLocalizerFactoryTests
 {
-    private static IStringLocalizer NewLocalizer() =>
-        new CachedStringLocalizerFactory(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance))
-            .Create(typeof(SharedResource));
+    private static CachedStringLocalizerFactory NewFactory() =>
+        new(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+
+    private static IStringLocalizer NewLocalizer() => NewFactory().Create(typeof(SharedResource));
 
     [Fact]
     public void Indexer_SamePhraseInTurnInTwoCultures_EachCulturesOwnText()
@@ -93,7 +94,7 @@ public sealed class CachedStringLocalizerFactoryTests
     public void Create_SameResourceTwice_OneLocalizer()
     {
         // Arrange
-        var factory = new CachedStringLocalizerFactory(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+        var factory = NewFactory();
 
         // Act / Assert: kept per resource set, so its phrases are looked up once for the app
         Assert.Same(factory.Create(typeof(SharedResource)), factory.Create(typeof(SharedResource)));
