@@ -161,6 +161,40 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task OverviewAsync_NoCardsThenTwo_DetailsEachTimeCardsInOrderAddedCountOfBoth()
+    {
+        // Arrange: the holder's details, their cards and payment counts come from one statement
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        async Task<FraudWeb.ViewModels.Profile.ProfileViewModel> OverviewAsync()
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None))!;
+        }
+
+        // Act
+        var withoutCards = await OverviewAsync();
+        var first = await holder.AddCardAsync(20000m);
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await holder.AddCardAsync(20000m);
+        for (var i = 0; i < 3; i++) await holder.PayAndGetIdAsync(first, merchant, 5m);
+        await holder.PayAndGetIdAsync(second, merchant, 5m);
+        var withTwo = await OverviewAsync();
+
+        // Assert
+        Assert.Empty(withoutCards.Cards);
+        Assert.Equal(0, withoutCards.Transactions.TotalCount);
+        Assert.Equal(holder.Email, withoutCards.Email);
+        Assert.False(string.IsNullOrEmpty(withoutCards.FullName));
+        Assert.Equal([first, second], withTwo.Cards.Select(c => c.Id));
+        Assert.Equal(4, withTwo.Transactions.TotalCount);
+        Assert.Equal(withoutCards.FullName, withTwo.FullName);
+        Assert.Equal(withoutCards.Address, withTwo.Address);
+        Assert.Equal(holder.Email, withTwo.Email);
+    }
+
+    [Fact]
     public async Task Index_AdministratorWithoutCardHolderProfile_SentToStaffDashboard()
     {
         // Arrange
