@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Profile;
 using System.Net;
 using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModelBuilders;
@@ -59,6 +60,36 @@ public sealed class ProfileTests(FraudWebFactory factory)
         Assert.Equal([notMine, declined], profile!.FraudHistory.Select(r => r.Id));
         Assert.Equal([notMine, declined, plain], profile.Transactions.Items.Select(r => r.Id));
         Assert.Equal(3, profile.Transactions.TotalCount);
+    }
+
+    [Fact]
+    public async Task OverviewAsync_NothingFlaggedThenReportedOrLabelledFraud_FraudHistoryShowsIt()
+    {
+        // Arrange: two holders with a plain payment each (their fraud history's statement is skipped while it would be
+        // empty); then one reports theirs and an analyst labels the other's fraud
+        using var reporter = await CardHolderSession.RegisteredAsync(factory);
+        using var labelled = await CardHolderSession.RegisteredAsync(factory);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var reported = await reporter.PayAndGetIdAsync(await reporter.AddCardAsync(1000m), merchant, 20m);
+        var fraud = await labelled.PayAndGetIdAsync(await labelled.AddCardAsync(1000m), merchant, 25m);
+        var before = (await OverviewOfAsync(reporter.Email), await OverviewOfAsync(labelled.Email));
+
+        // Act
+        Assert.Equal(HttpStatusCode.Redirect, (await reporter.ReportAsync(reported, ReportKind.NotMe, "I never made this payment.")).StatusCode);
+        await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == fraud).ExecuteUpdateAsync(u => u.SetProperty(t => t.Label, FraudLabel.Fraud)));
+
+        // Assert
+        Assert.Empty(before.Item1.FraudHistory);
+        Assert.Empty(before.Item2.FraudHistory);
+        Assert.Equal([reported], (await OverviewOfAsync(reporter.Email)).FraudHistory.Select(r => r.Id));
+        Assert.Equal([fraud], (await OverviewOfAsync(labelled.Email)).FraudHistory.Select(r => r.Id));
+    }
+
+    private async Task<ProfileViewModel> OverviewOfAsync(string email)
+    {
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        await using var scope = factory.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None))!;
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FraudWeb.Tests.Web.Data;
 
 /// <summary>
-/// The totals the database's triggers keep, after the first start's seeding: on PostgreSQL the seeder copies the rows
+/// The counts and totals the database's triggers keep, after the first start's seeding: on PostgreSQL the seeder copies the rows
 /// with those triggers off and sums the totals once (HistorySeeder), so they must equal the rows themselves.
 /// </summary>
 /// <remarks>Its own database: only the seeded history is in it.</remarks>
@@ -34,6 +34,8 @@ public sealed class SeededTotalsTests(FraudWebFactory factory) : IClassFixture<F
         Assert.All(rows, r => Assert.Equal(TransactionSource.Simulated, r.Source));
         var expectedCounts = rows.GroupBy(r => r.CardId).ToDictionary(g => g.Key, g => (long)g.Count());
         Assert.Equal(expectedCounts.OrderBy(p => p.Key), counts.Where(p => p.Value != 0).OrderBy(p => p.Key));
+        var flagged = await db.Cards.AsNoTracking().Select(c => new { c.Id, Count = EF.Property<long>(c, "FlaggedCount") }).Where(c => c.Count != 0).ToDictionaryAsync(c => c.Id, c => c.Count);
+        Assert.Equal(rows.Where(IsFlagged).GroupBy(r => r.CardId).ToDictionary(g => g.Key, g => (long)g.Count()).OrderBy(p => p.Key), flagged.OrderBy(p => p.Key));
         var expectedCard = rows.Where(CountsAsSpend).GroupBy(r => (r.CardId, HourOf(r.TimestampUtc)))
             .ToDictionary(g => g.Key, g => (Count: (long)g.Count(), Amount: g.Sum(r => r.Amount)));
         Assert.Equal(expectedCard.OrderBy(p => p.Key), cardHours.ToDictionary(h => (h.CardId, h.HourUtc), h => (h.Count, h.Amount)).OrderBy(p => p.Key));
@@ -64,6 +66,10 @@ public sealed class SeededTotalsTests(FraudWebFactory factory) : IClassFixture<F
         Assert.Equal(1, await db.CardSpendHours.Where(h => h.CardId == seeded.CardId && h.HourUtc == hour).Select(h => h.Count).SingleAsync());
         Assert.True(await db.TerminalHours.AnyAsync(h => h.TerminalId == seeded.TerminalId && h.HourUtc == hour && h.Count >= 1));
     }
+
+    /// <summary>In the fraud history as stopped or confirmed fraud (CardTransactionConfiguration.FlaggedIndexFilter).</summary>
+    internal static bool IsFlagged(CardTransaction t) =>
+        t.Verdict?.Decision is Decision.Declined or Decision.Review || t.Label == FraudLabel.Fraud;
 
     private static DateTime HourOf(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 }

@@ -43,6 +43,9 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
             .ToDictionary(h => h.HourUtc, h => (h.Count, h.FraudCount));
         Assert.Equal(expectedTerminal.OrderBy(p => p.Key), actualTerminal.OrderBy(p => p.Key));
         Assert.All(await db.CardSpendHours.AsNoTracking().Where(h => h.CardId == cardId).ToListAsync(), h => Assert.True(h.Count >= 0));
+        // The card's flagged count, kept by triggers of its own through the same inserts, labels, settlements and deletes.
+        var flagged = await db.Cards.Where(c => c.Id == cardId).Select(c => EF.Property<long>(c, "FlaggedCount")).SingleAsync();
+        Assert.Equal(rows.Count(r => r.CardId == cardId && Data.SeededTotalsTests.IsFlagged(r)), flagged);
     }
 
     [Fact]

@@ -10,6 +10,12 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
     /// <summary>The shadow column of the card's payment count: <c>EF.Property&lt;long&gt;(card, CardConfiguration.PaymentCount)</c>.</summary>
     public const string PaymentCount = nameof(PaymentCount);
 
+    /// <summary>
+    /// The shadow column of how many of the card's payments are in its holder's fraud history as stopped (declined or
+    /// held) or confirmed fraud: <c>EF.Property&lt;long&gt;(card, CardConfiguration.FlaggedCount)</c>.
+    /// </summary>
+    public const string FlaggedCount = nameof(FlaggedCount);
+
     public void Configure(EntityTypeBuilder<Card> builder)
     {
         builder.ToTable("Cards");
@@ -26,6 +32,11 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         var paymentCount = builder.Property<long>(PaymentCount).HasDefaultValue(0L).Metadata;
         paymentCount.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
         paymentCount.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+        // How many of them are flagged (CardTransactionConfiguration.FlaggedIndexFilter), kept by triggers the same way
+        // (migration CardFlaggedCount): the profile skips its fraud history's statement when a holder has none.
+        var flaggedCount = builder.Property<long>(FlaggedCount).HasDefaultValue(0L).Metadata;
+        flaggedCount.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        flaggedCount.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         builder.HasOne(c => c.CardHolder).WithMany(h => h.Cards).HasForeignKey(c => c.CardHolderId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(c => c.AvailableCredit);
         builder.Ignore(c => c.Masked);

@@ -100,14 +100,17 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
         Dictionary<long, long> cardIds, Dictionary<long, long> terminalIds, CancellationToken cancellationToken)
     {
         await db.Database.ExecuteSqlRawAsync(
-            "ALTER TABLE \"Transactions\" DISABLE TRIGGER \"Transactions_CardPaymentCount\", DISABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
+            "ALTER TABLE \"Transactions\" DISABLE TRIGGER \"Transactions_CardPaymentCount\", DISABLE TRIGGER \"Transactions_CardFlaggedCount\", " +
+            "DISABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
         await CopyRowsAsync(connection, transactions, cardIds, terminalIds, cancellationToken);
         // What the triggers would have kept, from the new rows (the cards and merchants are new in this transaction, so
-        // they have no totals yet; the seeded payments are unscored, so each one counts as spend).
+        // they have no totals yet; the seeded payments are unscored, so each one counts as spend and only confirmed
+        // frauds are flagged).
         var cards = cardIds.Values.ToArray();
         await db.Database.ExecuteSqlRawAsync("""
-            UPDATE "Cards" c SET "PaymentCount" = n.count
-            FROM (SELECT "CardId", count(*) AS count FROM "Transactions" WHERE "CardId" = ANY({0}) GROUP BY 1) n WHERE c."Id" = n."CardId"
+            UPDATE "Cards" c SET "PaymentCount" = n.count, "FlaggedCount" = n.flagged
+            FROM (SELECT "CardId", count(*) AS count, count(*) FILTER (WHERE "Label" = 'Fraud') AS flagged FROM "Transactions" WHERE "CardId" = ANY({0}) GROUP BY 1) n
+            WHERE c."Id" = n."CardId"
             """, [cards], cancellationToken);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "CardSpendHours" ("CardId", "HourUtc", "Count", "Amount")
@@ -120,7 +123,8 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
             FROM "Transactions" WHERE "CardId" = ANY({0}) GROUP BY 1, 2
             """, [cards], cancellationToken);
         await db.Database.ExecuteSqlRawAsync(
-            "ALTER TABLE \"Transactions\" ENABLE TRIGGER \"Transactions_CardPaymentCount\", ENABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
+            "ALTER TABLE \"Transactions\" ENABLE TRIGGER \"Transactions_CardPaymentCount\", ENABLE TRIGGER \"Transactions_CardFlaggedCount\", " +
+            "ENABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
     }
 
     private static async Task CopyRowsAsync(NpgsqlConnection connection, IReadOnlyList<SimulatedTransaction> transactions,
@@ -150,7 +154,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
     private static long Cents(double amount) => decimal.ToInt64(decimal.Round((decimal)amount * 100m, MidpointRounding.ToEven));
 
     /// <summary>SQLite's insert triggers on the payments (docs/decisions/0014): the hourly totals and the card's count.</summary>
-    private static readonly string[] SqliteInsertTriggers = ["Transactions_HourlyTotals_Insert", "Transactions_CardPaymentCount_Insert"];
+    private static readonly string[] SqliteInsertTriggers = ["Transactions_HourlyTotals_Insert", "Transactions_CardPaymentCount_Insert", "Transactions_CardFlaggedCount_Insert"];
 
     /// <summary>
     /// SQLite: the rows inserted with the insert triggers dropped for this transaction, the totals summed once for the
@@ -162,17 +166,21 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
         Dictionary<long, long> terminalIds, CancellationToken cancellationToken)
     {
         var definitions = await db.Database.SqlQueryRaw<string>(
-            "SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND name IN ({0}, {1})", SqliteInsertTriggers[0], SqliteInsertTriggers[1])
+            "SELECT sql AS \"Value\" FROM sqlite_master WHERE type = 'trigger' AND name IN ({0}, {1}, {2})", SqliteInsertTriggers[0], SqliteInsertTriggers[1], SqliteInsertTriggers[2])
             .ToListAsync(cancellationToken);
         if (definitions.Count != SqliteInsertTriggers.Length) throw new InvalidOperationException("The payments' insert triggers are missing; run the migrations.");
         await db.Database.ExecuteSqlRawAsync("DROP TRIGGER \"Transactions_HourlyTotals_Insert\"", cancellationToken);
         await db.Database.ExecuteSqlRawAsync("DROP TRIGGER \"Transactions_CardPaymentCount_Insert\"", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DROP TRIGGER \"Transactions_CardFlaggedCount_Insert\"", cancellationToken);
         await InsertTransactionsAsync(connection, transactions, cardIds, terminalIds, cancellationToken);
         // What the triggers would have kept (the cards and merchants are new in this transaction; the seeded payments
-        // are unscored, so each one counts as spend). The same hour text as the triggers'.
+        // are unscored, so each one counts as spend and only confirmed frauds are flagged). The same hour text as the
+        // triggers'.
         var cards = "[" + string.Join(',', cardIds.Values) + "]";
         await db.Database.ExecuteSqlRawAsync("""
-            UPDATE "Cards" SET "PaymentCount" = (SELECT count(*) FROM "Transactions" t WHERE t."CardId" = "Cards"."Id") WHERE "Id" IN (SELECT value FROM json_each({0}))
+            UPDATE "Cards" SET "PaymentCount" = (SELECT count(*) FROM "Transactions" t WHERE t."CardId" = "Cards"."Id"),
+              "FlaggedCount" = (SELECT count(*) FROM "Transactions" t WHERE t."CardId" = "Cards"."Id" AND t."Label" = 'Fraud')
+            WHERE "Id" IN (SELECT value FROM json_each({0}))
             """, [cards], cancellationToken);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "CardSpendHours" ("CardId", "HourUtc", "Count", "Amount")

@@ -298,6 +298,11 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("character(64)")
                         .IsFixedLength();
 
+                    b.Property<long>("FlaggedCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L);
+
                     b.Property<string>("Last4")
                         .IsRequired()
                         .HasMaxLength(4)

@@ -287,6 +287,11 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<long>("FlaggedCount")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0L);
+
                     b.Property<string>("Last4")
                         .IsRequired()
                         .HasMaxLength(4)
