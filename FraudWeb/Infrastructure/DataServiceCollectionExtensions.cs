@@ -119,6 +119,14 @@ public static class DataServiceCollectionExtensions
             // no temporary tables, advisory locks only transaction-scoped, LISTEN on its own unpooled connection; an
             // open transaction is still rolled back on close.
             if (!Names(database.ConnectionString, "noresetonclose")) builder.NoResetOnClose = true;
+            // Npgsql opens up to 100 connections; under 64 concurrent payments each instance opened about 70 server
+            // processes, each cold (catalogs, plans, trigger functions) and all contending for the server's cores. 16
+            // waiting their turn served more (payments 1,100 against 780 per second, profile 1,070 against 430 on 2
+            // cores) with a third of the p99 on a cold start, and keep two or three instances inside the server's
+            // default max_connections of 100 (bench/README.md). Nothing in the app holds a pooled connection while it
+            // waits for another (payments give theirs back before the writer; cache invalidations go out on their own
+            // connection), so requests queue for a connection and never wait on each other through the pool.
+            if (!Names(database.ConnectionString, "maxpoolsize") && !Names(database.ConnectionString, "maximumpoolsize")) builder.MaxPoolSize = DefaultMaxPoolSize;
             return builder.ConnectionString;
         }
         catch (ArgumentException e)
@@ -126,6 +134,9 @@ public static class DataServiceCollectionExtensions
             throw new ConfigurationException($"Database:ConnectionString is not a valid PostgreSQL connection string ({e.Message}).");
         }
     }
+
+    /// <summary>Connections each instance's pool opens at most, unless the connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 16;
 
     /// <summary>Statements each PostgreSQL connection keeps prepared, unless the connection string says otherwise.</summary>
     public const int DefaultMaxAutoPrepare = 128;

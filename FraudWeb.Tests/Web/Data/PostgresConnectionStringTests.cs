@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace FraudWeb.Tests.Web.Data;
 
-/// <summary>The PostgreSQL connection string the app uses: statements auto-prepared unless the operator says otherwise.</summary>
+/// <summary>The PostgreSQL connection string the app uses: statements auto-prepared and a bounded pool unless the operator says otherwise.</summary>
 public sealed class PostgresConnectionStringTests
 {
     [Fact]
@@ -16,14 +16,15 @@ public sealed class PostgresConnectionStringTests
         // Assert
         Assert.Equal(DataServiceCollectionExtensions.DefaultMaxAutoPrepare, built.MaxAutoPrepare);
         Assert.True(built.NoResetOnClose);
+        Assert.Equal(DataServiceCollectionExtensions.DefaultMaxPoolSize, built.MaxPoolSize);
         Assert.Equal("db", built.Host);
         Assert.Equal("fraudweb", built.Database);
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
-    [InlineData("Host=db;maxautoprepare=0;noresetonclose=false")]
-    [InlineData("Host=db; MAX AUTO PREPARE = 0; No Reset On Close = False")]
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false;Maximum Pool Size=100")]
+    [InlineData("Host=db;maxautoprepare=0;noresetonclose=false;MaxPoolSize=100")]
+    [InlineData("Host=db; MAX AUTO PREPARE = 0; No Reset On Close = False; MAXIMUM POOL SIZE = 100")]
     public void PostgresConnectionString_OperatorSetsTheirOwn_KeepsTheirValues(string connectionString)
     {
         // Act
@@ -32,6 +33,7 @@ public sealed class PostgresConnectionStringTests
         // Assert: e.g. off behind a pooler in transaction mode
         Assert.Equal(0, built.MaxAutoPrepare);
         Assert.False(built.NoResetOnClose);
+        Assert.Equal(100, built.MaxPoolSize);
     }
 
     [Fact]

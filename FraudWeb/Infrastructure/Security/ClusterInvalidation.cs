@@ -78,24 +78,38 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
 
     private async Task SendAsync(CancellationToken stoppingToken)
     {
-        var connectionString = DataServiceCollectionExtensions.PostgresConnectionString(database.Value);
+        // Its own connection, outside the app's pool and kept open: a message is sent while the change's transaction
+        // still holds its pooled connection (EF Core runs the commit interceptor first), so taking a second one from
+        // a bounded pool could wait on requests that wait on this (the pool is 16 by default).
+        var connectionString = new NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(database.Value))
+        {
+            Pooling = false,
+            KeepAlive = 30,
+        }.ConnectionString;
+        NpgsqlConnection? connection = null;
         try
         {
             await foreach (var (message, sent) in _outbox.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    await using var connection = new NpgsqlConnection(connectionString);
-                    await connection.OpenAsync(stoppingToken);
+                    if (connection is null)
+                    {
+                        connection = new NpgsqlConnection(connectionString);
+                        await connection.OpenAsync(stoppingToken);
+                    }
                     await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
                     notify.Parameters.AddWithValue("channel", Channel);
                     notify.Parameters.AddWithValue("payload", message);
                     await notify.ExecuteNonQueryAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
                 {
                     // The other instances keep their entry until it expires (stamps: the next change; keys: 30 s).
+                    // The next message opens a new connection.
                     LogSendFailed(logger, ex);
+                    if (connection is not null) await connection.DisposeAsync();
+                    connection = null;
                 }
                 finally
                 {
@@ -106,6 +120,10 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping.
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
         }
     }
 

@@ -40,18 +40,11 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// </summary>
     public async Task<Result<FormPayment>> SubmitFromFormAsync(string userId, long cardId, long terminalId, decimal amount, bool confirmed, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
-            if (!card.Succeeded) return card.As<FormPayment>();
-            var result = await RecordAsync(card.Value.Card, card.Value.Merchant, amount, null, askToConfirm: !confirmed, cancellationToken);
-            return result.Succeeded ? Result.Success(new FormPayment(result.Value.Recorded?.PaymentId ?? 0, result.Value.ToConfirm)) : result.As<FormPayment>();
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        var decided = await DecideAsync(userId, cardId, terminalId, amount, null, askToConfirm: !confirmed, cancellationToken);
+        if (!decided.Succeeded) return decided.As<FormPayment>();
+        if (decided.Value.ToConfirm is { } toConfirm) return Result.Success(new FormPayment(0, toConfirm));
+        var recorded = await RecordAsync(decided.Value.ToRecord!, cancellationToken);
+        return recorded.Succeeded ? Result.Success(new FormPayment(recorded.Value.PaymentId, null)) : recorded.As<FormPayment>();
     }
 
     /// <summary>
@@ -60,22 +53,47 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// </summary>
     public async Task<Result<RecordedPayment>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken)
     {
-        // One connection for the payment's reads (the card, the merchant, the features): opening a pooled connection
-        // per query was 11% of a payment's time under load.
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        var decided = await DecideAsync(userId, cardId, terminalId, amount, idempotency, askToConfirm: false, cancellationToken);
+        if (!decided.Succeeded) return decided.As<RecordedPayment>();
+        return decided.Value.Earlier is { } earlier ? Result.Success(earlier) : await RecordAsync(decided.Value.ToRecord!, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a submission comes to before anything is written: an earlier payment under the same Idempotency-Key, an
+    /// amount to confirm, or the scored payment to record.
+    /// </summary>
+    private sealed record Decision(RecordedPayment? Earlier, AmountToConfirm? ToConfirm, PaymentToRecord? ToRecord);
+
+    /// <summary>The payment's reads and its score; nothing is held once it waits for the writer.</summary>
+    private async Task<Result<Decision>> DecideAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, bool askToConfirm,
+        CancellationToken cancellationToken)
+    {
+        var held = await HoldConnectionAsync(cancellationToken);
         try
         {
             // A retry of a recorded payment is answered without scoring it again (the writer checks again, in its commit).
-            if (idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier) return Result.Success(earlier);
+            if (idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier) return Result.Success(new Decision(earlier, null, null));
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
-            if (!card.Succeeded) return card.As<RecordedPayment>();
-            var result = await RecordAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, askToConfirm: false, cancellationToken);
-            return result.Succeeded ? Result.Success(result.Value.Recorded!) : result.As<RecordedPayment>();
+            if (!card.Succeeded) return card.As<Decision>();
+            return await ScoreAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, askToConfirm, cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (held) await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>
+    /// SQLite: one open connection for all of a payment's reads (opening a pooled SQLite connection per query was 11%
+    /// of a payment's time under load). PostgreSQL: none held; each read takes a pooled connection and gives it back
+    /// (cheap there), as holding one while the rule book's load needs a second could empty a bounded pool: 16 requests
+    /// each holding one and waiting for another stalled every payment (measured).
+    /// </summary>
+    private async Task<bool> HoldConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (!db.OnSqlite()) return false;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>
@@ -84,7 +102,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// </summary>
     public async Task<Result<Prediction>> PredictAsync(string userId, long cardId, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        var held = await HoldConnectionAsync(cancellationToken);
         try
         {
             var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
@@ -97,7 +115,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (held) await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -162,14 +180,14 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         var merchant = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId)
             .Select(t => new PaymentMerchant(t.Id, t.Name, t.Category)).SingleOrDefaultAsync(cancellationToken);
         if (merchant is null) return Result.Fail<long>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
-        var result = await RecordAsync(card, merchant, amount, null, askToConfirm: false, cancellationToken);
-        return result.Succeeded ? Result.Success(result.Value.Recorded!.PaymentId) : result.As<long>();
+        var decided = await ScoreAsync(card, merchant, amount, null, askToConfirm: false, cancellationToken);
+        if (!decided.Succeeded) return decided.As<long>();
+        var recorded = await RecordAsync(decided.Value.ToRecord!, cancellationToken);
+        return recorded.Succeeded ? Result.Success(recorded.Value.PaymentId) : recorded.As<long>();
     }
 
-    /// <summary>Recorded, or stopped before scoring for the holder to confirm the amount (nothing recorded).</summary>
-    private readonly record struct Outcome(RecordedPayment? Recorded, AmountToConfirm? ToConfirm);
-
-    private async Task<Result<Outcome>> RecordAsync(Card card, PaymentMerchant merchant, decimal amount, PaymentIdempotency? idempotency, bool askToConfirm,
+    /// <summary>The payment scored, or stopped before scoring for the holder to confirm the amount (nothing recorded).</summary>
+    private async Task<Result<Decision>> ScoreAsync(Card card, PaymentMerchant merchant, decimal amount, PaymentIdempotency? idempotency, bool askToConfirm,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
@@ -179,17 +197,37 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
             if (card.IsExpired(now)) throw new DomainException("This card has expired.");
             // The card's spend read for the check is the one its features then use: no second read.
             if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, now, cancellationToken), amount) is { } toConfirm)
-                return Result.Success(new Outcome(null, toConfirm));
+                return Result.Success(new Decision(null, toConfirm, null));
             var verdict = await scorer.ScoreAsync(card, merchant, amount, now, cancellationToken);
-            return Result.Success(new Outcome(await recorder.RecordAsync(new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency), cancellationToken), null));
+            return Result.Success(new Decision(null, null, new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency)));
         }
         catch (DomainException ex)
         {
-            return Result.Fail<Outcome>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
+            return Refused<Decision>(ex);
         }
         catch (ScorerUnavailableException ex)
         {
-            return Result.Fail<Outcome>(ErrorCode.Unavailable, ex.Message);
+            return Result.Fail<Decision>(ErrorCode.Unavailable, ex.Message);
         }
     }
+
+    /// <summary>The scored payment recorded by the writer: its payment, or a business refusal on the fresh balance.</summary>
+    private async Task<Result<RecordedPayment>> RecordAsync(PaymentToRecord payment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Result.Success(await recorder.RecordAsync(payment, cancellationToken));
+        }
+        catch (DomainException ex)
+        {
+            return Refused<RecordedPayment>(ex);
+        }
+        catch (ScorerUnavailableException ex)
+        {
+            return Result.Fail<RecordedPayment>(ErrorCode.Unavailable, ex.Message);
+        }
+    }
+
+    private static Result<T> Refused<T>(DomainException ex) =>
+        Result.Fail<T>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
 }
