@@ -1,6 +1,7 @@
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Transactions;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,29 @@ public sealed class PaymentRecorderTests(FraudWebFactory factory)
         // Declined on the fresh balance: only once the card was full (a stale read would decline with room left).
         Assert.Equal(500m, balance);
         Assert.All(overTheLimit, t => Assert.Equal(100m, t.Amount));
+    }
+
+    [Fact]
+    public async Task RecordAsync_Recorded_CallerContinuesOnThePoolNotOnTheWriterThread()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var recorder = factory.Services.GetRequiredService<PaymentRecorder>();
+        var payment = new PaymentToRecord(cardId, merchant, 5m, factory.Clock.UtcNow, new Verdict(10, Decision.Approved, "test", "[]", 1, null));
+
+        // Act: awaited with no synchronization context, the caller goes on wherever the writer's answer schedules it.
+        var (recorded, onPool) = await Task.Run(async () =>
+        {
+            var answer = await recorder.RecordAsync(payment, CancellationToken.None);
+            return (answer, Thread.CurrentThread.IsThreadPoolThread);
+        });
+
+        // Assert: recorded, and the request's remaining work was handed back to the pool, not run on the writer's own
+        // thread (which would hold up every batch after it).
+        Assert.NotNull(recorded.Payment);
+        Assert.True(onPool);
     }
 
     [Fact]
