@@ -47,7 +47,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
             if (recorded.EarlierRequestHash != key?.RequestHash || recorded.PaymentId == 0) return Problem(ApiProblems.IdempotencyKeyReused);
             Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
         }
-        var payment = await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);
+        var payment = PaymentResources.Recorded(recorded) ?? await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);
         return CreatedAtAction(nameof(Get), new { id = recorded.PaymentId }, payment);
     }
 

@@ -21,6 +21,9 @@ public sealed record PaymentToRecord(long CardId, long TerminalId, decimal Amoun
 public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, string? EarlierRequestHash)
 {
     public bool IsReplay => Payment is null;
+
+    /// <summary>The new payment's merchant, as the submission found it (set by <see cref="TransactionService"/>).</summary>
+    public string? MerchantName { get; init; }
 }
 
 /// <summary>
