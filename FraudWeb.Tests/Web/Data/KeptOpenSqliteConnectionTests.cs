@@ -39,6 +39,33 @@ public sealed class KeptOpenSqliteConnectionTests(FraudWebFactory factory) : ICl
     }
 
     [Fact]
+    public async Task OpenConnection_NewOrReopened_CheckpointsTheLogOnlyPastTheLongerLength()
+    {
+        // Arrange: a connection opened, really closed (a transaction left open in SQL) and opened again
+        await using var db = NewContext();
+        await db.Database.OpenConnectionAsync();
+        var first = await AutoCheckpointAsync(db);
+        await db.Database.ExecuteSqlRawAsync("BEGIN IMMEDIATE");
+        await db.Database.CloseConnectionAsync();
+
+        // Act
+        await db.Database.OpenConnectionAsync();
+        var reopened = await AutoCheckpointAsync(db);
+
+        // Assert: SQLite's default is 1,000 frames; every connection the app opens uses the longer log
+        Assert.Equal(KeptOpenSqliteConnection.WalAutoCheckpointFrames, first);
+        Assert.Equal(KeptOpenSqliteConnection.WalAutoCheckpointFrames, reopened);
+        Assert.NotEqual(1000, first);
+    }
+
+    private static async Task<long> AutoCheckpointAsync(FraudDbContext db)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task CloseConnection_WithATransactionBegunInSql_ReallyCloses()
     {
         // Arrange: a transaction EF Core does not know of (it rolls back its own before closing)

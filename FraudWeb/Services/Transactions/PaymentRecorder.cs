@@ -128,6 +128,9 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
                 // file in /var/tmp: copies of the database's pages outside the data directory, and five more write
                 // calls per payment (perf, issue 17). In memory, it is bounded by the writer's own statements.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA temp_store=MEMORY;");
+                // Each batch touches scattered index and hourly-total pages; SQLite's default 2 MB page cache missed
+                // them and read each one back (16 pread calls per payment, all on this thread). 64 MB holds them.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536;");
                 writes = new PreparedPaymentWrites(db);
             }
             return _session = new Session(scope, db, writes);
