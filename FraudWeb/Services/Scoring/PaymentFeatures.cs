@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -29,10 +30,25 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     public async Task ComputeAsync(TransactionRecord payment, float[] features, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var card = await CardTotalsAsync(payment, cancellationToken);
-        var terminal = await TerminalTotalsAsync(payment, TimeSpan.FromDays(options.Value.LabelDelayDays), cancellationToken);
+        var delay = TimeSpan.FromDays(options.Value.LabelDelayDays);
+        WindowTotals card, terminal;
+        if (!db.OnSqlite() && !HasSpendRead(payment))
+        {
+            // Nothing in memory to answer from: the card's and the terminal's reads in one round trip.
+            _spendRead = null;
+            (card, terminal) = await ReadBothTotalsAsync(payment, delay, cancellationToken);
+        }
+        else
+        {
+            card = await CardTotalsAsync(payment, cancellationToken);
+            terminal = await TerminalTotalsAsync(payment, delay, cancellationToken);
+        }
         TransactionFeatures.ComputeFromTotals(payment, card, terminal, features);
     }
+
+    /// <summary>Whether <see cref="CardSpendAsync"/> has read this new payment's card windows already.</summary>
+    private bool HasSpendRead(TransactionRecord payment) =>
+        payment.TransactionId == long.MaxValue && _spendRead is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp;
 
     /// <summary>
     /// The card's spend before a new payment at <paramref name="atUtc"/> in each customer window. The payment form's
@@ -102,12 +118,48 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
             return rows;
         }, cancellationToken);
 
-    private async Task<WindowTotals> ReadCardTotalsAsync(long cardId, DateTime at, long id, CancellationToken cancellationToken)
+    /// <summary>The card's hourly totals and edge rows, in one round trip (two statements).</summary>
+    private Task<WindowTotals> ReadCardTotalsAsync(long cardId, DateTime at, long id, CancellationToken cancellationToken) =>
+        reads.ReadAsync(db, CardReadSql, command => BindCard(command, "@", cardId, at, id),
+            async (reader, token) => CardTotalsOf(await ReadHoursAndEdgesAsync(reader, money: true, token), at, id), cancellationToken);
+
+    /// <summary>The card's and the terminal's hourly totals and edge rows, in one round trip (four statements).</summary>
+    private Task<(WindowTotals Card, WindowTotals Terminal)> ReadBothTotalsAsync(TransactionRecord payment, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var id = payment.TransactionId;
+        var upper = payment.Timestamp - delay;
+        return reads.ReadAsync(db, BothReadSql, command =>
+        {
+            BindCard(command, "@c_", payment.CustomerId, payment.Timestamp, id);
+            BindTerminal(command, "@t_", payment.TerminalId, upper, id);
+        }, async (reader, token) =>
+        {
+            var card = CardTotalsOf(await ReadHoursAndEdgesAsync(reader, money: true, token), payment.Timestamp, id);
+            await NextResultAsync(reader, token);
+            var terminal = TerminalTotalsOf(await ReadHoursAndEdgesAsync(reader, money: false, token), upper, id);
+            return (card, terminal);
+        }, cancellationToken);
+    }
+
+    private static void BindCard(DbCommand command, string prefix, long cardId, DateTime at, long id)
     {
         var from = WindowStarts(at, TransactionFeatures.CustomerWindow);
-        var hours = await HoursAsync(CardHoursSql, cardId, HourOf(from[0]), HourOf(from[1]), HourOf(from[2]), HourOf(at), money: true, cancellationToken);
-        var sums = new Sums(hours);
-        foreach (var row in await EdgesAsync(CardEdgesSql, cardId, id, from, at, null, cancellationToken))
+        BindHours(command, prefix, cardId, from, HourOf(at));
+        BindEdges(command, prefix, id, from, at, null);
+    }
+
+    private static void BindTerminal(DbCommand command, string prefix, long terminalId, DateTime upper, long id)
+    {
+        var from = WindowStarts(upper, TransactionFeatures.TerminalWindow);
+        BindHours(command, prefix, terminalId, from, HourOf(upper));
+        BindEdges(command, prefix, id, from, upper, HourOf(upper));
+    }
+
+    private static WindowTotals CardTotalsOf((WindowTotals Hours, List<EdgeRow> Edges) read, DateTime at, long id)
+    {
+        var from = WindowStarts(at, TransactionFeatures.CustomerWindow);
+        var sums = new Sums(read.Hours);
+        foreach (var row in read.Edges)
         {
             // In at's hour from at on: after this payment unless same time and an earlier id.
             if (row.TimestampUtc >= at)
@@ -126,10 +178,15 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
         var upper = payment.Timestamp - delay;
         if (id == long.MaxValue && await RememberedAsync(SeriesKind.Terminal, payment.TerminalId, upper, TransactionFeatures.TerminalWindow, cancellationToken) is { } remembered)
             return remembered;
+        return await reads.ReadAsync(db, TerminalReadSql, command => BindTerminal(command, "@", payment.TerminalId, upper, id),
+            async (reader, token) => TerminalTotalsOf(await ReadHoursAndEdgesAsync(reader, money: false, token), upper, id), cancellationToken);
+    }
+
+    private static WindowTotals TerminalTotalsOf((WindowTotals Hours, List<EdgeRow> Edges) read, DateTime upper, long id)
+    {
         var from = WindowStarts(upper, TransactionFeatures.TerminalWindow);
-        var hours = await HoursAsync(TerminalHoursSql, payment.TerminalId, HourOf(from[0]), HourOf(from[1]), HourOf(from[2]), HourOf(upper), money: false, cancellationToken);
-        var sums = new Sums(hours);
-        foreach (var row in await EdgesAsync(TerminalEdgesSql, payment.TerminalId, id, from, upper, HourOf(upper), cancellationToken))
+        var sums = new Sums(read.Hours);
+        foreach (var row in read.Edges)
         {
             var fraud = row.IsFraud ? 1m : 0m;
             // Upper's hour: what is after upper, and the payment itself, are not in the windows.
@@ -212,6 +269,16 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
         UNION ALL SELECT "TimestampUtc", "Id", 0, CASE WHEN "Label" = 'Fraud' THEN 1 ELSE 0 END FROM "Transactions" WHERE "Id" = @id AND "TerminalId" = @key AND "TimestampUtc" >= @upperHour AND "TimestampUtc" <= @upper
         """;
 
+    // Each entity's hours and edges as one command of two statements, and both entities' as one of four (their
+    // parameters prefixed): one round trip where there were four (PostgreSQL, issue 17). Both providers run a command's
+    // statements in order and return their results one after the other.
+    private const string CardReadSql = CardHoursSql + ";\n" + CardEdgesSql;
+
+    private const string TerminalReadSql = TerminalHoursSql + ";\n" + TerminalEdgesSql;
+
+    private static readonly string BothReadSql = CardReadSql.Replace("@", "@c_", StringComparison.Ordinal) + ";\n"
+        + TerminalReadSql.Replace("@", "@t_", StringComparison.Ordinal);
+
     /// <summary>A card's spend after a time, for its <see cref="FeatureHistory"/> series.</summary>
     private const string CardSeriesSql = $"""
         SELECT "TimestampUtc", "Id", "Amount" FROM "Transactions" WHERE "CardId" = @key AND "TimestampUtc" > @after AND {CountsAsSpend} ORDER BY "TimestampUtc", "Id"
@@ -229,44 +296,49 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
 
     private decimal MoneyOf(object stored) => (decimal)Money.ConvertFromProvider(Convert.ToInt64(stored, CultureInfo.InvariantCulture))!;
 
-    private Task<WindowTotals> HoursAsync(string sql, long key, DateTime hour1, DateTime hour7, DateTime hour30, DateTime lastHour, bool money, CancellationToken cancellationToken) =>
-        reads.ReadAsync(db, sql, command =>
-        {
-            SqlitePreparedReads.Bind(command, "@key", key);
-            SqlitePreparedReads.Bind(command, "@hour1", hour1);
-            SqlitePreparedReads.Bind(command, "@hour7", hour7);
-            SqlitePreparedReads.Bind(command, "@hour30", hour30);
-            SqlitePreparedReads.Bind(command, "@lastHour", lastHour);
-        }, async (reader, token) =>
-        {
-            await reader.ReadAsync(token);
-            long Count(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
-            decimal Total(int i) => money ? MoneyOf(reader.GetValue(i)) : Count(i);
-            return new WindowTotals(Count(0), Count(1), Count(2), Total(3), Total(4), Total(5));
-        }, cancellationToken);
+    private static void BindHours(DbCommand command, string prefix, long key, DateTime[] from, DateTime lastHour)
+    {
+        SqlitePreparedReads.Bind(command, prefix + "key", key);
+        SqlitePreparedReads.Bind(command, prefix + "hour1", HourOf(from[0]));
+        SqlitePreparedReads.Bind(command, prefix + "hour7", HourOf(from[1]));
+        SqlitePreparedReads.Bind(command, prefix + "hour30", HourOf(from[2]));
+        SqlitePreparedReads.Bind(command, prefix + "lastHour", lastHour);
+    }
 
-    private Task<List<EdgeRow>> EdgesAsync(string sql, long key, long id, DateTime[] from, DateTime upper, DateTime? upperHour, CancellationToken cancellationToken) =>
-        reads.ReadAsync(db, sql, command =>
+    /// <summary>The edges' parameters but the key, which the hours' statement binds for both.</summary>
+    private static void BindEdges(DbCommand command, string prefix, long id, DateTime[] from, DateTime upper, DateTime? upperHour)
+    {
+        SqlitePreparedReads.Bind(command, prefix + "id", id);
+        SqlitePreparedReads.Bind(command, prefix + "from1", from[0]);
+        SqlitePreparedReads.Bind(command, prefix + "end1", EndOfHour(from[0]));
+        SqlitePreparedReads.Bind(command, prefix + "from7", from[1]);
+        SqlitePreparedReads.Bind(command, prefix + "end7", EndOfHour(from[1]));
+        SqlitePreparedReads.Bind(command, prefix + "from30", from[2]);
+        SqlitePreparedReads.Bind(command, prefix + "end30", EndOfHour(from[2]));
+        SqlitePreparedReads.Bind(command, prefix + "upper", upper);
+        SqlitePreparedReads.Bind(command, prefix + "endUpper", EndOfHour(upper));
+        if (upperHour is { } hour) SqlitePreparedReads.Bind(command, prefix + "upperHour", hour);
+    }
+
+    /// <summary>The hours' statement's one row, then the edges' rows of the next result.</summary>
+    private async Task<(WindowTotals Hours, List<EdgeRow> Edges)> ReadHoursAndEdgesAsync(DbDataReader reader, bool money, CancellationToken token)
+    {
+        await reader.ReadAsync(token);
+        long Count(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        decimal Total(int i) => money ? MoneyOf(reader.GetValue(i)) : Count(i);
+        var hours = new WindowTotals(Count(0), Count(1), Count(2), Total(3), Total(4), Total(5));
+        await NextResultAsync(reader, token);
+        var rows = new List<EdgeRow>();
+        while (await reader.ReadAsync(token))
         {
-            SqlitePreparedReads.Bind(command, "@key", key);
-            SqlitePreparedReads.Bind(command, "@id", id);
-            SqlitePreparedReads.Bind(command, "@from1", from[0]);
-            SqlitePreparedReads.Bind(command, "@end1", EndOfHour(from[0]));
-            SqlitePreparedReads.Bind(command, "@from7", from[1]);
-            SqlitePreparedReads.Bind(command, "@end7", EndOfHour(from[1]));
-            SqlitePreparedReads.Bind(command, "@from30", from[2]);
-            SqlitePreparedReads.Bind(command, "@end30", EndOfHour(from[2]));
-            SqlitePreparedReads.Bind(command, "@upper", upper);
-            SqlitePreparedReads.Bind(command, "@endUpper", EndOfHour(upper));
-            if (upperHour is { } hour) SqlitePreparedReads.Bind(command, "@upperHour", hour);
-        }, async (reader, token) =>
-        {
-            var rows = new List<EdgeRow>();
-            while (await reader.ReadAsync(token))
-            {
-                rows.Add(new EdgeRow(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), reader.GetInt64(1), MoneyOf(reader.GetValue(2)),
-                    Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) == 1));
-            }
-            return rows;
-        }, cancellationToken);
+            rows.Add(new EdgeRow(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), reader.GetInt64(1), MoneyOf(reader.GetValue(2)),
+                Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) == 1));
+        }
+        return (hours, rows);
+    }
+
+    private static async Task NextResultAsync(DbDataReader reader, CancellationToken token)
+    {
+        if (!await reader.NextResultAsync(token)) throw new InvalidOperationException("A feature read returned fewer results than it has statements.");
+    }
 }
