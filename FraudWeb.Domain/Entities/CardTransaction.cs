@@ -34,6 +34,9 @@ public class CardTransaction
     public FraudLabel Label { get; private set; }
     public DateTime? LabelledUtc { get; private set; }
     public string? LabelledBy { get; private set; }
+
+    /// <summary><see cref="LabelledBy"/> of the seeded history's simulated labels: not an analyst's.</summary>
+    public const string SimulatorLabeller = "simulator";
     /// <summary>What became of a payment held for review once an analyst decided it; null while it waits (and for every other payment).</summary>
     public ReviewSettlement? Settlement { get; private set; }
     /// <summary>Why a held payment was declined after review.</summary>

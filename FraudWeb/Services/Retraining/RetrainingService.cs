@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
@@ -210,10 +211,11 @@ public sealed partial class RetrainingService(
         db.RetrainingRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(count).ToListAsync(cancellationToken);
 
     /// <summary>Labels given by analysts (the seeder's simulated labels are marked "simulator" and do not count).</summary>
-    private Task<int> AnalystLabelsAsync(CancellationToken cancellationToken) =>
-        db.Transactions.CountAsync(t => t.LabelledBy != null && t.LabelledBy != SimulatorLabeller, cancellationToken);
+    private Task<int> AnalystLabelsAsync(CancellationToken cancellationToken) => db.Transactions.CountAsync(AnalystLabelled, cancellationToken);
 
-    private const string SimulatorLabeller = "simulator";
+    /// <summary>A payment an analyst labelled; the index IX_Transactions_AnalystLabels holds exactly these.</summary>
+    public static readonly Expression<Func<CardTransaction, bool>> AnalystLabelled =
+        t => t.LabelledBy != null && t.LabelledBy != CardTransaction.SimulatorLabeller;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} failed (attempt {Attempt} of {MaxAttempts}); run {RetryRunId} retries it after {NotBeforeUtc:O}")]
     private static partial void LogRetrying(ILogger logger, Exception ex, long runId, int attempt, int maxAttempts, long retryRunId, DateTime notBeforeUtc);

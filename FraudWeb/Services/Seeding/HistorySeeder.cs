@@ -146,7 +146,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
             await importer.WriteAsync(nameof(TransactionSource.Simulated), NpgsqlDbType.Varchar, cancellationToken);
             await importer.WriteAsync(tx.IsFraud ? nameof(FraudLabel.Fraud) : nameof(FraudLabel.Legitimate), NpgsqlDbType.Varchar, cancellationToken);
             await importer.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync("simulator", NpgsqlDbType.Varchar, cancellationToken);
+            await importer.WriteAsync(CardTransaction.SimulatorLabeller, NpgsqlDbType.Varchar, cancellationToken);
         }
         await importer.CompleteAsync(cancellationToken);
     }
@@ -213,7 +213,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
         var labelledUtc = Add(command, "@labelledUtc");
         var labelledBy = Add(command, "@labelledBy");
         source.Value = nameof(TransactionSource.Simulated);
-        labelledBy.Value = "simulator";
+        labelledBy.Value = CardTransaction.SimulatorLabeller;
         await command.PrepareAsync(cancellationToken);
         foreach (var tx in transactions)
         {

@@ -412,6 +412,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("CardId", "TimestampUtc", "Id", "TerminalId");
 
+                    b.HasIndex(new[] { "LabelledBy" }, "IX_Transactions_AnalystLabels")
+                        .HasFilter("\"LabelledBy\" IS NOT NULL AND \"LabelledBy\" <> 'simulator'");
+
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
 
