@@ -43,6 +43,38 @@ public sealed class PaymentFeaturesTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ComputeAsync_AfterTheFormsSpendRead_EqualsTheFeaturesReadAlone()
+    {
+        // Arrange: a card with payments at a merchant, and the same new payment scored two ways
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(5000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        await holder.PayAndGetIdAsync(card, merchant, 40m);
+        await holder.PayAndGetIdAsync(card, merchant, 60m);
+        var payment = new TransactionRecord(long.MaxValue, factory.Clock.UtcNow, card, merchant, 25, false);
+        var alone = new float[TransactionFeatures.Names.Count];
+        await using (var scope = factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<PaymentFeatures>().ComputeAsync(payment, alone, CancellationToken.None);
+
+        // Act: the payment form's order: the card's spend for the confirmation first (on PostgreSQL it reads the
+        // terminal's windows too, and the features then read nothing)
+        var afterSpend = new float[TransactionFeatures.Names.Count];
+        WindowTotals spend;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var features = scope.ServiceProvider.GetRequiredService<PaymentFeatures>();
+            spend = await features.CardSpendAsync(card, merchant, payment.Timestamp, CancellationToken.None);
+            await features.ComputeAsync(payment, afterSpend, CancellationToken.None);
+        }
+
+        // Assert
+        Assert.Equal(alone, afterSpend);
+        Assert.Equal(2, spend.Count1);
+        Assert.Equal(100m, spend.Total1);
+        Assert.Equal(3f, afterSpend[TransactionFeatures.Names.ToList().IndexOf("customer_nb_tx_1day")]);
+    }
+
+    [Fact]
     public async Task ComputeAsync_AfterADeclinedAttempt_AttemptIsNotSpend()
     {
         // Arrange: a charged payment, then an attempt over the card's limit (declined), on a new card

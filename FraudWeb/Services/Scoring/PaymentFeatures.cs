@@ -31,52 +31,53 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     {
         ArgumentNullException.ThrowIfNull(features);
         var delay = TimeSpan.FromDays(options.Value.LabelDelayDays);
+        var spend = _spendRead;
+        _spendRead = null;
         WindowTotals card, terminal;
-        if (!db.OnSqlite() && !HasSpendRead(payment))
+        if (payment.TransactionId == long.MaxValue && spend is { } read && read.CardId == payment.CustomerId && read.At == payment.Timestamp)
+        {
+            // CardSpendAsync read this payment's card windows, and on PostgreSQL its terminal's in the same round trip.
+            card = read.Card;
+            terminal = read.TerminalId == payment.TerminalId && read.Terminal is { } known ? known : await TerminalTotalsAsync(payment, delay, cancellationToken);
+        }
+        else if (!db.OnSqlite())
         {
             // Nothing in memory to answer from: the card's and the terminal's reads in one round trip.
-            _spendRead = null;
             (card, terminal) = await ReadBothTotalsAsync(payment, delay, cancellationToken);
         }
         else
         {
-            card = await CardTotalsAsync(payment, cancellationToken);
+            card = payment.TransactionId == long.MaxValue
+                ? await NewCardTotalsAsync(payment.CustomerId, payment.Timestamp, cancellationToken)
+                : await ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
             terminal = await TerminalTotalsAsync(payment, delay, cancellationToken);
         }
         TransactionFeatures.ComputeFromTotals(payment, card, terminal, features);
     }
 
-    /// <summary>Whether <see cref="CardSpendAsync"/> has read this new payment's card windows already.</summary>
-    private bool HasSpendRead(TransactionRecord payment) =>
-        payment.TransactionId == long.MaxValue && _spendRead is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp;
-
     /// <summary>
-    /// The card's spend before a new payment at <paramref name="atUtc"/> in each customer window. The payment form's
-    /// confirmation reads its 30-day usual payment here; the answer is kept until this payment's features are
-    /// computed next (this service is scoped to the request), which then read it for free.
+    /// The card's spend before a new payment at <paramref name="atUtc"/> at <paramref name="terminalId"/> in each
+    /// customer window. The payment form's confirmation reads its 30-day usual payment here; the answer is kept until
+    /// this payment's features are computed next (this service is scoped to the request), which then read it for free.
+    /// On PostgreSQL the terminal's windows come in the same round trip and are kept too.
     /// </summary>
-    public async Task<WindowTotals> CardSpendAsync(long cardId, DateTime atUtc, CancellationToken cancellationToken)
+    public async Task<WindowTotals> CardSpendAsync(long cardId, long terminalId, DateTime atUtc, CancellationToken cancellationToken)
     {
-        var totals = await NewCardTotalsAsync(cardId, atUtc, cancellationToken);
-        _spendRead = (cardId, atUtc, totals);
-        return totals;
+        if (db.OnSqlite())
+        {
+            var totals = await NewCardTotalsAsync(cardId, atUtc, cancellationToken);
+            _spendRead = new SpendRead(cardId, terminalId, atUtc, totals, null);
+            return totals;
+        }
+        var payment = new TransactionRecord(long.MaxValue, atUtc, cardId, terminalId, 0, false);
+        var (card, terminal) = await ReadBothTotalsAsync(payment, TimeSpan.FromDays(options.Value.LabelDelayDays), cancellationToken);
+        _spendRead = new SpendRead(cardId, terminalId, atUtc, card, terminal);
+        return card;
     }
 
-    private (long CardId, DateTime At, WindowTotals Totals)? _spendRead;
+    private sealed record SpendRead(long CardId, long TerminalId, DateTime At, WindowTotals Card, WindowTotals? Terminal);
 
-    /// <summary>
-    /// The card's spend before this payment in each customer window (at - w, at]: same time with a smaller id counts
-    /// as earlier, declined attempts are left out (the hourly totals hold spend only).
-    /// </summary>
-    private Task<WindowTotals> CardTotalsAsync(TransactionRecord payment, CancellationToken cancellationToken)
-    {
-        var read = _spendRead;
-        _spendRead = null;
-        if (payment.TransactionId != long.MaxValue) return ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
-        return read is { } r && r.CardId == payment.CustomerId && r.At == payment.Timestamp
-            ? Task.FromResult(r.Totals)
-            : NewCardTotalsAsync(payment.CustomerId, payment.Timestamp, cancellationToken);
-    }
+    private SpendRead? _spendRead;
 
     /// <summary>A new payment's card windows (it is later than every stored payment): from memory on SQLite, else read.</summary>
     private async Task<WindowTotals> NewCardTotalsAsync(long cardId, DateTime at, CancellationToken cancellationToken) =>

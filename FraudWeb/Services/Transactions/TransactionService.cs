@@ -204,7 +204,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         {
             if (card.IsExpired(now)) throw new DomainException("This card has expired.");
             // The card's spend read for the check is the one its features then use: no second read.
-            if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, now, cancellationToken), amount) is { } toConfirm)
+            if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, merchant.Id, now, cancellationToken), amount) is { } toConfirm)
                 return Result.Success(new Decision(null, toConfirm, null));
             var verdict = await scorer.ScoreAsync(card, merchant, amount, now, cancellationToken);
             return Result.Success(new Decision(null, null, new PaymentToRecord(card.Id, merchant.Id, amount, now, verdict, idempotency), merchant.Name));
