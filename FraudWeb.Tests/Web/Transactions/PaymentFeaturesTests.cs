@@ -1,5 +1,7 @@
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
+using FraudWeb.Data;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -67,8 +69,24 @@ public sealed class PaymentFeaturesTests(FraudWebFactory factory)
             await features.ComputeAsync(payment, afterSpend, CancellationToken.None);
         }
 
+        // Act: as the card read sends them (TransactionService on PostgreSQL): the windows' statements in a command
+        var afterCommand = new float[TransactionFeatures.Names.Count];
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var features = scope.ServiceProvider.GetRequiredService<PaymentFeatures>();
+            await scope.ServiceProvider.GetRequiredService<SqlitePreparedReads>().ReadAsync(scope.ServiceProvider.GetRequiredService<FraudDbContext>(),
+                PaymentFeatures.NewPaymentWindowsSql, command => features.BindNewPaymentWindows(command, card, merchant, payment.Timestamp),
+                async (reader, token) =>
+                {
+                    await features.ReadNewPaymentWindowsAsync(reader, card, merchant, payment.Timestamp, token);
+                    return 0;
+                }, CancellationToken.None);
+            await features.ComputeAsync(payment, afterCommand, CancellationToken.None);
+        }
+
         // Assert
         Assert.Equal(alone, afterSpend);
+        Assert.Equal(alone, afterCommand);
         Assert.Equal(2, spend.Count1);
         Assert.Equal(100m, spend.Total1);
         Assert.Equal(3f, afterSpend[TransactionFeatures.Names.ToList().IndexOf("customer_nb_tx_1day")]);

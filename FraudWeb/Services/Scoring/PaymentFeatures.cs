@@ -63,6 +63,8 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
     /// </summary>
     public async Task<WindowTotals> CardSpendAsync(long cardId, long terminalId, DateTime atUtc, CancellationToken cancellationToken)
     {
+        // Read already, with the caller's card (NewPaymentWindowsSql).
+        if (_spendRead is { Terminal: not null } read && read.CardId == cardId && read.TerminalId == terminalId && read.At == atUtc) return read.Card;
         if (db.OnSqlite())
         {
             var totals = await NewCardTotalsAsync(cardId, atUtc, cancellationToken);
@@ -133,13 +135,38 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
         {
             BindCard(command, "@c_", payment.CustomerId, payment.Timestamp, id);
             BindTerminal(command, "@t_", payment.TerminalId, upper, id);
-        }, async (reader, token) =>
-        {
-            var card = CardTotalsOf(await ReadHoursAndEdgesAsync(reader, money: true, token), payment.Timestamp, id);
-            await NextResultAsync(reader, token);
-            var terminal = TerminalTotalsOf(await ReadHoursAndEdgesAsync(reader, money: false, token), upper, id);
-            return (card, terminal);
-        }, cancellationToken);
+        }, (reader, token) => ReadBothAsync(reader, payment.Timestamp, upper, id, token), cancellationToken);
+    }
+
+    private async Task<(WindowTotals Card, WindowTotals Terminal)> ReadBothAsync(DbDataReader reader, DateTime at, DateTime upper, long id, CancellationToken token)
+    {
+        var card = CardTotalsOf(await ReadHoursAndEdgesAsync(reader, money: true, token), at, id);
+        await NextResultAsync(reader, token);
+        var terminal = TerminalTotalsOf(await ReadHoursAndEdgesAsync(reader, money: false, token), upper, id);
+        return (card, terminal);
+    }
+
+    /// <summary>
+    /// The statements that read a new payment's card and terminal windows, for a caller to send after its own in one
+    /// command (PostgreSQL: TransactionService's card read, so a payment's reads are one round trip). Bind with
+    /// <see cref="BindNewPaymentWindows"/>; read with <see cref="ReadNewPaymentWindowsAsync"/>, which keeps them for
+    /// <see cref="CardSpendAsync"/> and <see cref="ComputeAsync"/>.
+    /// </summary>
+    public static string NewPaymentWindowsSql => BothReadSql;
+
+    public void BindNewPaymentWindows(DbCommand command, long cardId, long terminalId, DateTime atUtc)
+    {
+        BindCard(command, "@c_", cardId, atUtc, long.MaxValue);
+        BindTerminal(command, "@t_", terminalId, atUtc - TimeSpan.FromDays(options.Value.LabelDelayDays), long.MaxValue);
+    }
+
+    /// <summary>Reads the windows' results, <paramref name="reader"/> on the first of them.</summary>
+    public async Task ReadNewPaymentWindowsAsync(DbDataReader reader, long cardId, long terminalId, DateTime atUtc, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var upper = atUtc - TimeSpan.FromDays(options.Value.LabelDelayDays);
+        var (card, terminal) = await ReadBothAsync(reader, atUtc, upper, long.MaxValue, cancellationToken);
+        _spendRead = new SpendRead(cardId, terminalId, atUtc, card, terminal);
     }
 
     private static void BindCard(DbCommand command, string prefix, long cardId, DateTime at, long id)
