@@ -36,7 +36,7 @@ public sealed class ProviderMigrationTests : IDisposable
 
     [Fact]
     public async Task Migrate_SqliteAtPreviousRelease_UpgradesKeepingItsData() =>
-        await AssertUpgradeKeepsDataAsync(Sqlite, SqlitePreviousRelease);
+        await AssertUpgradeKeepsDataAsync(() => Sqlite(), SqlitePreviousRelease);
 
     [Fact]
     public async Task Migrate_PostgresAtPreviousRelease_UpgradesKeepingItsData()
@@ -53,6 +53,42 @@ public sealed class ProviderMigrationTests : IDisposable
     [Fact]
     public async Task Migrate_PostgresCardsWithPayments_CountsFilledThenKeptByTriggers() =>
         await AssertCardPaymentCountsAsync(Postgres(), "20261202050158_CardPageIndex");
+
+    [Fact]
+    public async Task GenerateScript_EmptySqliteDatabase_BuildsWhatMigrateBuilds()
+    {
+        // Arrange: operators who apply migrations as SQL run `dotnet ef migrations script` (the same generator).
+        await using var scripted = Sqlite("scripted.db");
+        await using var migrated = Sqlite("migrated.db");
+        var script = scripted.GetService<IMigrator>().GenerateScript();
+
+        // Act
+        await ExecuteScriptAsync(scripted, script);
+        await migrated.Database.MigrateAsync();
+
+        // Assert
+        Assert.Equal(migrated.Database.GetMigrations(), await scripted.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(await SqliteSchemaAsync(migrated), await SqliteSchemaAsync(scripted));
+    }
+
+    [Theory]
+    [InlineData(MigrationsSqlGenerationOptions.Default, 1)]
+    [InlineData(MigrationsSqlGenerationOptions.Idempotent, 2)]
+    public async Task GenerateScript_EmptyPostgresDatabase_BuildsWhatMigrateBuilds(MigrationsSqlGenerationOptions options, int runs)
+    {
+        // Arrange: an idempotent script may be run again on a database it already built.
+        await using var scripted = Postgres();
+        await using var migrated = Postgres();
+        var script = scripted.GetService<IMigrator>().GenerateScript(options: options);
+
+        // Act
+        for (var run = 0; run < runs; run++) await ExecuteScriptAsync(scripted, script);
+        await migrated.Database.MigrateAsync();
+
+        // Assert
+        Assert.Equal(migrated.Database.GetMigrations(), await scripted.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(await PostgresSchemaAsync(migrated), await PostgresSchemaAsync(scripted));
+    }
 
     [Fact]
     public async Task AuditLog_Postgres_UpdateDeleteAndTruncateRefused()
@@ -169,8 +205,47 @@ public sealed class ProviderMigrationTests : IDisposable
     private static Task<List<long>> CountsAsync(FraudDbContext db) =>
         db.Cards.AsNoTracking().OrderBy(c => c.Id).Select(c => EF.Property<long>(c, CardConfiguration.PaymentCount)).ToListAsync();
 
-    private SqliteFraudDbContext Sqlite() =>
-        new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "upgrade.db")}").Options);
+    private SqliteFraudDbContext Sqlite(string file = "upgrade.db") =>
+        new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, file)}").Options);
+
+    /// <summary>The whole script as one command, as a SQL client runs the file: statements end at their semicolons.</summary>
+    private static async Task ExecuteScriptAsync(FraudDbContext db, string script)
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = script;
+            await command.ExecuteNonQueryAsync();
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+    }
+
+    /// <summary>Every table, index and trigger as SQLite stores its definition (but Migrate's own lock table).</summary>
+    private static Task<List<string>> SqliteSchemaAsync(FraudDbContext db) =>
+        db.Database.SqlQueryRaw<string>(
+            "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS \"Value\" FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> '__EFMigrationsLock' ORDER BY type, name")
+            .ToListAsync();
+
+    /// <summary>
+    /// Columns, indexes, constraints, triggers and functions of the public schema, as PostgreSQL prints them; runs of
+    /// white space as one (an idempotent script indents a function's body inside its DO block).
+    /// </summary>
+    private static Task<List<string>> PostgresSchemaAsync(FraudDbContext db) =>
+        db.Database.SqlQueryRaw<string>("""
+            SELECT regexp_replace(v, '\s+', ' ', 'g') AS "Value" FROM (
+              SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || COALESCE(column_default, '') || ' ' || COALESCE(character_maximum_length::text, '') AS v
+                FROM information_schema.columns WHERE table_schema = 'public'
+              UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+              UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+              UNION ALL SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+              UNION ALL SELECT 'function ' || pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+            ) s ORDER BY v
+            """).ToListAsync();
 
     private PostgresFraudDbContext Postgres()
     {

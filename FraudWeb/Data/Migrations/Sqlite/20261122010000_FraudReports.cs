@@ -21,7 +21,7 @@ public partial class FraudReports : Migration
         migrationBuilder.AddColumn<DateTime>(name: "TrainingWindowEnd", table: "ModelVersions", nullable: true);
         migrationBuilder.AddColumn<string>(name: "LabelsJson", table: "ModelVersions", maxLength: 1000, nullable: true);
         migrationBuilder.AddColumn<string>(name: "DecisionReason", table: "ModelVersions", maxLength: 1000, nullable: true);
-        migrationBuilder.Sql("UPDATE ModelVersions SET Status = 'Serving' WHERE IsActive = 1");
+        migrationBuilder.Sql("UPDATE ModelVersions SET Status = 'Serving' WHERE IsActive = 1;");
 
         migrationBuilder.CreateTable(
             name: "FraudReports",

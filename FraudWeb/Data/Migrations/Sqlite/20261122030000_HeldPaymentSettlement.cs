@@ -29,10 +29,10 @@ public partial class HeldPaymentSettlement : Migration
         // Standard SQL with quoted names, so the same statements run on SQLite and PostgreSQL.
         migrationBuilder.Sql(
             "UPDATE \"Transactions\" SET \"Settlement\" = 'Declined', \"SettlementReason\" = '" + LegacyFraud
-            + "', \"SettledUtc\" = \"LabelledUtc\" WHERE \"Decision\" = 'Review' AND \"Label\" = 'Fraud'");
+            + "', \"SettledUtc\" = \"LabelledUtc\" WHERE \"Decision\" = 'Review' AND \"Label\" = 'Fraud';");
         migrationBuilder.Sql(
             "UPDATE \"Transactions\" SET \"Settlement\" = 'Declined', \"SettlementReason\" = '" + LegacyCleared
-            + "', \"SettledUtc\" = \"LabelledUtc\" WHERE \"Decision\" = 'Review' AND \"Label\" = 'Legitimate'");
+            + "', \"SettledUtc\" = \"LabelledUtc\" WHERE \"Decision\" = 'Review' AND \"Label\" = 'Legitimate';");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

@@ -194,13 +194,13 @@ namespace FraudWeb.Data.Migrations.Sqlite
             // (on a new database the roles do not exist yet and the start-up grants it).
             migrationBuilder.Sql(
                 "INSERT INTO \"AspNetRoleClaims\" (\"RoleId\", \"ClaimType\", \"ClaimValue\") " +
-                "SELECT \"Id\", 'permission', 'rules.manage' FROM \"AspNetRoles\" WHERE \"NormalizedName\" = 'ANALYST'");
+                "SELECT \"Id\", 'permission', 'rules.manage' FROM \"AspNetRoles\" WHERE \"NormalizedName\" = 'ANALYST';");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DELETE FROM \"AspNetRoleClaims\" WHERE \"ClaimType\" = 'permission' AND \"ClaimValue\" = 'rules.manage'");
+            migrationBuilder.Sql("DELETE FROM \"AspNetRoleClaims\" WHERE \"ClaimType\" = 'permission' AND \"ClaimValue\" = 'rules.manage';");
 
             migrationBuilder.DropTable(
                 name: "RuleBacktests");
