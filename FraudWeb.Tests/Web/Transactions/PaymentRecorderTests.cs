@@ -1,5 +1,6 @@
 using System.Net;
 using FraudWeb.Data;
+using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Transactions;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -33,6 +34,38 @@ public sealed class PaymentRecorderTests(FraudWebFactory factory)
         var charged = stored.Where(t => t.Verdict!.Decision == Decision.Approved).Sum(t => t.Amount);
         Assert.True(charged > 0m, "No payment was approved: a balance of 0 would equal the charges without showing anything.");
         Assert.Equal(charged, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Submit_ConcurrentPaymentsOnThreeCards_EachAnswerNamesItsOwnRowAndCardCountsMatchTheRows()
+    {
+        // Arrange: a batch's rows go in as one statement on PostgreSQL, with ids drawn before the insert.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cards = new[] { await holder.AddCardAsync(20000m), await holder.AddCardAsync(20000m), await holder.AddCardAsync(20000m) };
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var payments = Enumerable.Range(0, 24).Select(i => (Card: cards[i % 3], Amount: 10m + i + 0.01m * i)).ToList();
+
+        // Act
+        var ids = await Task.WhenAll(payments.Select(p => holder.PayAndGetIdAsync(p.Card, merchant, p.Amount)));
+
+        // Assert: the answer's id is the row with that payment's card and amount; each card's kept counts are its rows'.
+        var stored = await factory.QueryAsync(db => db.Transactions.AsNoTracking().Where(t => cards.Contains(t.CardId)).ToDictionaryAsync(t => t.Id));
+        Assert.Equal(24, stored.Count);
+        Assert.Equal(24, ids.Distinct().Count());
+        for (var i = 0; i < payments.Count; i++)
+        {
+            Assert.Equal(payments[i].Card, stored[ids[i]].CardId);
+            Assert.Equal(payments[i].Amount, stored[ids[i]].Amount);
+        }
+        var counts = await factory.QueryAsync(db => db.Cards.AsNoTracking().Where(c => cards.Contains(c.Id))
+            .Select(c => new { c.Id, Payments = EF.Property<long>(c, CardConfiguration.PaymentCount), Flagged = EF.Property<long>(c, CardConfiguration.FlaggedCount) })
+            .ToListAsync());
+        foreach (var card in counts)
+        {
+            var rows = stored.Values.Where(t => t.CardId == card.Id).ToList();
+            Assert.Equal(rows.Count, card.Payments);
+            Assert.Equal(rows.Count(t => t.Verdict!.Decision is Decision.Declined or Decision.Review || t.Label == FraudLabel.Fraud), card.Flagged);
+        }
     }
 
     [Fact]

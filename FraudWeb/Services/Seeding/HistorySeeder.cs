@@ -89,8 +89,8 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
             : InsertWithoutTriggersAsync(db.Database.GetDbConnection(), transactions, cardIds, terminalIds, cancellationToken);
 
     /// <summary>
-    /// PostgreSQL: one binary COPY stream (Npgsql's importer), no statement per row, with the row triggers that keep
-    /// the cards' payment counts and the hourly totals off; the totals are then summed once for the new cards and
+    /// PostgreSQL: one binary COPY stream (Npgsql's importer), no statement per row, with the triggers that keep the
+    /// cards' payment counts and the hourly totals off (the row triggers and the insert's statement trigger); the totals are then summed once for the new cards and
     /// merchants. Per row, each trigger updated the same card's row again within the one transaction: every update a
     /// new row version its card's chain had to walk, 38 s for the 93,769 seeded payments, past Npgsql's 30 s read
     /// timeout, so a first start on PostgreSQL failed. The table's triggers are off only inside this transaction
@@ -101,7 +101,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
     {
         await db.Database.ExecuteSqlRawAsync(
             "ALTER TABLE \"Transactions\" DISABLE TRIGGER \"Transactions_CardPaymentCount\", DISABLE TRIGGER \"Transactions_CardFlaggedCount\", " +
-            "DISABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
+            "DISABLE TRIGGER \"Transactions_HourlyTotals\", DISABLE TRIGGER \"Transactions_Inserted\"", cancellationToken);
         await CopyRowsAsync(connection, transactions, cardIds, terminalIds, cancellationToken);
         // What the triggers would have kept, from the new rows (the cards and merchants are new in this transaction, so
         // they have no totals yet; the seeded payments are unscored, so each one counts as spend and only confirmed
@@ -124,7 +124,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
             """, [cards], cancellationToken);
         await db.Database.ExecuteSqlRawAsync(
             "ALTER TABLE \"Transactions\" ENABLE TRIGGER \"Transactions_CardPaymentCount\", ENABLE TRIGGER \"Transactions_CardFlaggedCount\", " +
-            "ENABLE TRIGGER \"Transactions_HourlyTotals\"", cancellationToken);
+            "ENABLE TRIGGER \"Transactions_HourlyTotals\", ENABLE TRIGGER \"Transactions_Inserted\"", cancellationToken);
     }
 
     private static async Task CopyRowsAsync(NpgsqlConnection connection, IReadOnlyList<SimulatedTransaction> transactions,

@@ -7,6 +7,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Scoring;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FraudWeb.Services.Transactions;
@@ -246,7 +247,6 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
                 if (card.IsExpired(payment.TimestampUtc)) throw new DomainException("This card has expired.");
                 var recorded = CardTransaction.Submit(card, payment.TerminalId, payment.Amount, payment.TimestampUtc);
                 recorded.RecordVerdict(payment.Verdict);
-                if (writes is null) db.Transactions.Add(recorded);
                 outcomes[i] = (recorded, null);
             }
             catch (DomainException refused)
@@ -254,8 +254,18 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
                 outcomes[i] = (null, refused);
             }
         }
-        if (writes is null) await db.SaveChangesAsync();
-        else await WritePreparedAsync(writes, transaction.GetDbTransaction(), outcomes, cards, balances);
+        if (writes is null)
+        {
+            // PostgreSQL: the payments as one statement (its insert trigger then runs once for the batch), then the
+            // cards' balances by the change tracker.
+            var recorded = outcomes.Where(o => o.Recorded is not null).Select(o => (object)o.Recorded!).ToList();
+            await PaymentRows(db).InsertManyAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), recorded, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+        else
+        {
+            await WritePreparedAsync(writes, transaction.GetDbTransaction(), outcomes, cards, balances);
+        }
         // The keys go in the payments' transaction (now that the payments have ids): one commit for both.
         foreach (var (key, i) in keyed)
         {
@@ -305,6 +315,12 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
             }
         }
     }
+
+    /// <summary>The payments' INSERT, built once from the model (the same for every context of the provider).</summary>
+    private RowInsert PaymentRows(FraudDbContext db) =>
+        _paymentRows ??= RowInsert.For(db.Model.FindEntityType(typeof(CardTransaction))!, db.GetService<ISqlGenerationHelper>());
+
+    private RowInsert? _paymentRows;
 
     private void Remember((CardTransaction? Recorded, Exception? Refused)[] outcomes)
     {
