@@ -15,6 +15,12 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
     /// <summary>Analysts' labels (RetrainingService's count): written as EF Core translates that count's condition.</summary>
     public const string AnalystLabelsIndexFilter = "\"LabelledBy\" IS NOT NULL AND \"LabelledBy\" <> '" + CardTransaction.SimulatorLabeller + "'";
 
+    /// <summary>
+    /// Held payments nobody has labelled yet (AwaitingReview's held part), as EF Core translates that condition: a few
+    /// among many payments, so the review queue reads only them.
+    /// </summary>
+    public const string AwaitingReviewIndexFilter = "\"Decision\" = 'Review' AND \"Label\" = 'Unknown'";
+
     public void Configure(EntityTypeBuilder<CardTransaction> builder)
     {
         builder.ToTable("Transactions");
@@ -35,7 +41,10 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         // among every card's payments (perf, issue 17).
         builder.HasIndex(t => new { t.CardId, t.TimestampUtc, t.Id, t.TerminalId });
         builder.HasIndex(t => new { t.TerminalId, t.TimestampUtc });
-        builder.HasIndex(t => t.Label);
+        // The review queue's held payments. Not an index of every payment's decision or label: nothing else looks
+        // payments up by those alone, and each index was one more insert in every payment's write, about a sixth of
+        // SQLite's work for a payment (bench/README.md, issue 17).
+        builder.HasIndex(t => t.TimestampUtc, "IX_Transactions_AwaitingReview").HasFilter(AwaitingReviewIndexFilter);
         // A holder's fraud history (ProfileViewModelBuilder): only the flagged payments, a few among many, are in it.
         builder.HasIndex(t => new { t.CardId, t.TimestampUtc }, "IX_Transactions_Flagged").HasFilter(FlaggedIndexFilter);
         // Retraining's label trigger counts analysts' labels every poll: a few among millions of payments, so counted
@@ -55,7 +64,6 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
             verdict.Property(v => v.DeclineReason).HasColumnName("DeclineReason").HasMaxLength(200);
             verdict.Property(v => v.RuleId).HasColumnName("RuleId");
             verdict.Property(v => v.DecidedBy).HasColumnName("DecidedBy").HasMaxLength(200);
-            verdict.HasIndex(v => v.Decision);
         });
     }
 }

@@ -406,14 +406,15 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Label");
-
                     b.HasIndex("TerminalId", "TimestampUtc");
 
                     b.HasIndex("CardId", "TimestampUtc", "Id", "TerminalId");
 
                     b.HasIndex(new[] { "LabelledBy" }, "IX_Transactions_AnalystLabels")
                         .HasFilter("\"LabelledBy\" IS NOT NULL AND \"LabelledBy\" <> 'simulator'");
+
+                    b.HasIndex(new[] { "TimestampUtc" }, "IX_Transactions_AwaitingReview")
+                        .HasFilter("\"Decision\" = 'Review' AND \"Label\" = 'Unknown'");
 
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
@@ -1282,8 +1283,6 @@ namespace FraudWeb.Data.Migrations.Sqlite
                                 .HasColumnName("ScoringMilliseconds");
 
                             b1.HasKey("CardTransactionId");
-
-                            b1.HasIndex("Decision");
 
                             b1.ToTable("Transactions");
 
