@@ -26,9 +26,9 @@ INSTANCES="${INSTANCES:-1}"
 ROWS="${ROWS:-all}"
 rm -rf "$OUT"; mkdir -p "$OUT"
 data="$(mktemp -d)"
-app_pid=""; app2_pid=""; nginx_pid=""; pg_dir=""
+app_pid=""; app2_pid=""; nginx_pid=""; floor_pid=""; pg_dir=""
 cleanup() {
-  for pid in "$app_pid" "$app2_pid" "$nginx_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "$app_pid" "$app2_pid" "$nginx_pid" "$floor_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   [ -n "$pg_dir" ] && "$repo/scripts/postgres-cluster.sh" stop "$pg_dir"
   rm -rf "$data"
 }
@@ -50,6 +50,7 @@ fi
 
 echo "== build" >&2
 dotnet build FraudWeb/FraudWeb.csproj -c Release -v q -nologo >&2
+dotnet build bench/floor/Floor.csproj -c Release -v q -nologo >&2
 dll="$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
 key() { "$PY" -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"; }
 
@@ -197,6 +198,21 @@ done
 rss_kib=0  # both instances' when there are two
 for pid in $app_pid $app2_pid; do rss_kib=$((rss_kib + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status"))); done
 
+# The platform's floor in the same run (bench/floor: the form's POST answered by an empty MVC action behind cookie
+# authentication and antiforgery): what ASP.NET Core alone serves on this machine now, beside which FraudWeb's
+# payment figures read as its own cost.
+echo "== the platform's floor (bench/floor), 64 connections" >&2
+floor_port=$((PORT + 6))
+dotnet "$repo/bench/floor/bin/Release/net10.0/Floor.dll" --urls "http://127.0.0.1:$floor_port" >"$OUT/floor.log" 2>&1 &
+floor_pid=$!
+for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$floor_port/" && break; sleep 0.5; done
+"$PY" "$repo/bench/load_setup.py" floor "http://127.0.0.1:$floor_port" "$HOLDERS" "$OUT" >&2
+# Warmed first, as FraudWeb is by the runs before (its tiered JIT would otherwise be measured).
+wrk -t2 -c64 -d"$DURATION" -s "$OUT/floor.lua" "http://127.0.0.1:$floor_port" >/dev/null
+wrk -t2 -c64 -d"$DURATION" --latency -s "$OUT/floor.lua" "http://127.0.0.1:$floor_port" >"$OUT/floor-c64.txt"
+kill "$floor_pid" 2>/dev/null || true; wait "$floor_pid" 2>/dev/null || true; floor_pid=""
+printf 'floor\t64\t%s\n' "$OUT/floor-c64.txt" >>"$results"
+
 anchor_out="$OUT/anchor.txt"
 if [ "$ANCHOR" = none ]; then
   : >"$anchor_out"
@@ -259,6 +275,13 @@ for line in open(results):
         if r["other_status"]: print(f"{'':28s} an other status was: {r['other_status']}")
 for c, a in sorted(anchor.items()):
     print(f"{'anchor: Flask POST /predict':28s} {c:5d} {a['rps']:9.0f} {a['p50']:8.2f} {a['p99']:8.2f} {a['non']:11d}")
+floor = {}
+for line in open(results):
+    name, c, file = line.rstrip("\n").split("\t")
+    if name in ("floor", "payment", "api-payment") and int(c) == 64: floor[name] = parse(open(file).read())["rps"]
+if "floor" in floor:
+    print(f"platform floor (bench/floor: empty MVC action, cookie authentication, antiforgery) at 64 connections: {floor['floor']:.0f} req/s;"
+          f" payments at {100 * floor.get('payment', 0) / floor['floor']:.0f}% of it, API payments at {100 * floor.get('api-payment', 0) / floor['floor']:.0f}%")
 print(f"app RSS at the end: {int(rss_kib) / 1024:.0f} MiB")
 open(results + ".acknowledged", "w").write(f"{acknowledged['payment']} {acknowledged['api-payment']}\n")
 PYEOF

@@ -11,6 +11,9 @@
       Checks the database after the runs: every acknowledged payment stored (ACKNOWLEDGED form payments answered 302
       plus API_ACKNOWLEDGED API payments answered 201, and every payment id in a stored 201 API answer), and every
       bench card's balance equal to its charged payments.
+  load_setup.py floor BASE_URL COUNT OUT_DIR
+      Opens COUNT sessions on bench/floor (the platform's floor: an empty MVC action behind cookie authentication and
+      antiforgery) and writes floor.lua, which posts the payment form's body to it as pay.lua does to FraudWeb.
 """
 import html
 import http.client
@@ -140,13 +143,13 @@ def lua_string(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_lua(out_dir, holders):
-    table = "local holders = {\n" + "".join(
-        f"  {{cookie={lua_string(h['cookie'])}, body={lua_string(h['body'])}, result={lua_string(h['result'])}, "
-        f"key={lua_string(h['key'])}, api_body={lua_string(h['api_body'])}}},\n" for h in holders) + "}\n"
-    # Each thread's Lua state runs this once: 8 random bytes name the thread, so Idempotency-Keys (thread name +
-    # counter) are unique across threads, across the 4- and 64-connection runs and across repeated wrk runs.
-    common = table + """
+def lua_table(holders, fields):
+    return "local holders = {\n" + "".join(
+        "  {" + ", ".join(f"{name}={lua_string(h[name])}" for name in fields) + "},\n" for h in holders) + "}\n"
+
+
+# The wrk script's shared part: counts answers by status, and prints them at the end (STATUS ok=… refused=… other=…).
+LUA_COMMON = """
 local i = 0
 local sent = 0
 local f = assert(io.open("/dev/urandom", "rb"))
@@ -177,13 +180,21 @@ function done(summary, latency, requests)
   if st ~= 0 then io.write("OTHER status " .. st .. "\\n") end
 end
 """
-    request = """
+
+LUA_REQUEST = """
 request = function()
   i = i %% #holders + 1
   local h = holders[i]
   return wrk.format(%(method)s, %(path)s, {["Cookie"] = h.cookie, ["X-Forwarded-Proto"] = "https"%(extra)s}%(body)s)
 end
 """
+
+
+def write_lua(out_dir, holders):
+    # LUA_COMMON runs once in each thread's Lua state: 8 random bytes name the thread, so Idempotency-Keys (thread
+    # name + counter) are unique across threads, across the 4- and 64-connection runs and across repeated wrk runs.
+    common = lua_table(holders, ("cookie", "body", "result", "key", "api_body")) + LUA_COMMON
+    request = LUA_REQUEST
     api_request = """
 request = function()
   i = i % #holders + 1
@@ -250,6 +261,30 @@ def check(data_dir, out_dir, acknowledged, api_acknowledged=0):
     return 0
 
 
+def floor(base, count, out_dir):
+    """Sessions on bench/floor (its cookies and form token, as FraudWeb's sign-in gives) and floor.lua posting to it."""
+    url = urllib.parse.urlsplit(base)
+    sessions = []
+    for i in range(count):
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        conn.request("GET", f"/session/{i}")
+        response = conn.getresponse()
+        token = response.read().decode()
+        if response.status != 200:
+            raise SystemExit(f"floor: /session/{i} answered {response.status}")
+        cookies = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []]
+        conn.close()
+        # The same form fields and amount as pay.lua sends FraudWeb.
+        body = urllib.parse.urlencode({"CardId": 1 + i, "TerminalId": 1 + i, "Amount": "1.00", "__RequestVerificationToken": token})
+        sessions.append({"cookie": "; ".join(cookies), "body": body})
+    with open(os.path.join(out_dir, "floor.lua"), "w", encoding="utf-8") as f:
+        f.write(lua_table(sessions, ("cookie", "body")) + LUA_COMMON % {"ok": 302, "refused": "false", "reason": '""'}
+                + LUA_REQUEST % {"method": '"POST"', "path": '"/Transactions/New"',
+                                 "extra": ', ["Content-Type"] = "application/x-www-form-urlencoded"', "body": ", h.body"})
+    print(f"{count} sessions on the floor app")
+    return 0
+
+
 def main():
     if sys.argv[1] == "holders":
         base, data_dir, count, out_dir = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
@@ -258,6 +293,8 @@ def main():
         write_lua(out_dir, holders)
         print(f"{count} card holders registered, confirmed, signed in, each with a card and an API key")
         return 0
+    if sys.argv[1] == "floor":
+        return floor(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     if sys.argv[1] == "check":
         return check(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:6]))
     raise SystemExit(__doc__)
