@@ -7,9 +7,10 @@ namespace FraudWeb.Tests.Browser.Infrastructure;
 /// Waits for the page a click or key press leads to: its address, then its document loaded (scripts run).
 /// </summary>
 /// <remarks>
-/// Not Playwright's <c>WaitForURLAsync</c> alone: it waits for the navigation's "load" event, and under loaded CI runs
-/// its waiter has missed that event while the page was there (address, content, network idle), failing after the
-/// full timeout. The document's own <c>readyState</c>, polled in the page, cannot be missed.
+/// Not Playwright's navigation waiters (<c>WaitForURLAsync</c>): under loaded CI runs they have missed the events they
+/// wait for while the page was there (first the "load" event; then, with <c>Commit</c>, the navigation itself: the
+/// browser at the expected address, document complete, the waiter still waiting), failing after the full timeout.
+/// The page's own address and <c>readyState</c>, read from it until they match, cannot be missed.
 /// </remarks>
 public static class Arrival
 {
@@ -29,15 +30,27 @@ public static class Arrival
     private static async Task ArriveAsync(IPage page, Func<string, bool> at, string what)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var timeout = (float)Patience.TotalMilliseconds;
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            if (await LoadedAtAsync(page) is { } url && at(url)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Expected {what}, but {await WhereAsync(page)}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The page's address once its document is complete; null while it loads or navigates away.</summary>
+    private static async Task<string?> LoadedAtAsync(IPage page)
+    {
         try
         {
-            await page.WaitForURLAsync(at, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
-            await page.WaitForFunctionAsync("() => document.readyState === 'complete'", null, new() { PollingInterval = 100, Timeout = timeout });
+            var stateAndUrl = await page.EvaluateAsync<string>("() => document.readyState + ' ' + location.href");
+            return stateAndUrl.StartsWith("complete ", StringComparison.Ordinal) ? stateAndUrl["complete ".Length..] : null;
         }
-        catch (TimeoutException e)
+        catch (PlaywrightException)
         {
-            throw new TimeoutException($"Expected {what}, but {await WhereAsync(page)}", e);
+            // The document went away under the read (a navigation started): read the next one.
+            return null;
         }
     }
 
