@@ -1,5 +1,6 @@
 using FraudWeb.Cli;
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Health;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
@@ -7,12 +8,16 @@ using FraudWeb.Infrastructure.Telemetry;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.Rules;
 
+// Before anything opens a SQLite connection: its process-wide settings are refused after.
+SqliteProcessMode.Apply();
+
 // One command line (FraudWeb --help): a verb, or without one the web app.
 return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsync, BuildHost), CliConsole.System);
 
 static async Task<int> RunWebAppAsync(string[] args)
 {
     if (BuildHost(args, new Dictionary<string, string?>()) is not WebApplication app) return 1;
+    SqliteProcessMode.Report(app.Logger);
     app.UseFraudWeb();
     await app.RunAsync();
     return 0;

@@ -33,6 +33,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     private readonly string _fingerprintKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private Process? _app;
+    private StringBuilder _log = new();
     private readonly Dictionary<string, string> _settings = [];
 
     private string DataDirectory => Path.Combine(_root, "data");
@@ -90,6 +91,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         app.BeginOutputReadLine();
         app.BeginErrorReadLine();
         _app = app;
+        _log = log;
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while (DateTime.UtcNow < deadline)
@@ -196,6 +198,16 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
 
     private SqliteFraudDbContext Database() =>
         new(new DbContextOptionsBuilder<SqliteFraudDbContext>().UseSqlite($"Data Source={DatabaseFile}").Options);
+
+    [Fact]
+    public void Start_OnSqlite_MultiThreadModeWithoutMemoryStatistics()
+    {
+        // The process sets SQLite's mode before its first connection (SqliteProcessMode); SQLite refuses it after.
+        string log;
+        lock (_log) log = _log.ToString();
+        Assert.Contains("SQLite runs in multi-thread mode with memory statistics off", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("it runs serialized", log, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Kill9_MidPayments_EveryAcknowledgedPaymentStoredOnceAndBalancesExact()
