@@ -7,7 +7,7 @@ namespace FraudWeb.Infrastructure.Database;
 /// is initialized). The bundled e_sqlite3 is built serialized, with memory statistics on: every call on a connection
 /// took that connection's mutex, and every allocation a global one. Multi-thread mode drops the connections' mutexes,
 /// which is safe because ADO.NET never uses one connection (or its statements) from two threads at once; memory
-/// statistics off drops the allocation mutex. The payment writer's CPU per payment fell 6-9% (bench/README.md, issue 17).
+/// statistics off drops the allocation mutex. The payment writer's CPU per payment fell 6-9% (docs/decisions/0020).
 /// </summary>
 public static partial class SqliteProcessMode
 {
