@@ -65,7 +65,8 @@ public static class WebServiceCollectionExtensions
             {
                 options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
                 options.Filters.Add<RequestConnectionFilter>();
-                options.Filters.Add<NulCharacterFilter>();
+                // An instance, so its own Order (before the API's model-state check) holds; Add<T> would wrap it at order 0.
+                options.Filters.Add(new NulCharacterFilter());
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
                 // The browser's check of a number field (jQuery Validation) says how to write one.
                 options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => Text.Format("Enter a number, like {0}.", Money.Example(CultureInfo.CurrentCulture)));
