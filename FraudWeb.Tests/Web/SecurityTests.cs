@@ -164,6 +164,24 @@ public sealed class SecurityTests(FraudWebFactory factory)
         Assert.DoesNotContain("Exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-5")]
+    [InlineData("101")]
+    [InlineData("302")]
+    [InlineData("2147483647")]
+    public async Task Error_AskedForWithANonErrorStatus_404(string code)
+    {
+        // Arrange
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        var response = await client.GetAsync(new Uri("/Error/" + code, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task UnhandledError_OutsideDevelopment_ShowsFriendlyPageWithoutStackTrace()
     {

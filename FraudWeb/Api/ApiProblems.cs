@@ -33,6 +33,8 @@ public static class ApiProblems
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Send JSON.", "Bodies must be `application/json`.");
     public static readonly ProblemType BusinessRule = new("business-rule", 422, "The request was understood but refused.",
         "A business rule refuses it (an expired card, an unknown merchant); `detail` says which.");
+    public static readonly ProblemType InsufficientCredit = new("insufficient-credit", 422, "The card's available credit is too low.",
+        "The payment is over the card's available credit. It is recorded as declined (declineReason insufficient-credit, nothing charged): `paymentId` and `payment` name it, `availableCredit` says what is left.");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "This Idempotency-Key was used with another request.",
         "An Idempotency-Key stands for one request (method, path and body) for 24 hours; use a new key for a new request.");
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.", "Wait for the seconds in Retry-After.");
@@ -42,7 +44,7 @@ public static class ApiProblems
 
     public static IReadOnlyList<ProblemType> All { get; } =
         [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-         BusinessRule, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
+         BusinessRule, InsufficientCredit, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
 
     /// <summary>The default type for a status code (the first of that status above).</summary>
     public static ProblemType ForStatus(int status) => All.FirstOrDefault(t => t.Status == status)
@@ -61,7 +63,12 @@ public static class ApiProblems
     public static void Describe(ProblemDetails problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true) return;
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true)
+        {
+            // One title per type (RFC 9457 3.1.3), whichever part of the framework wrote the problem.
+            if (All.FirstOrDefault(t => t.Uri == problem.Type) is { } known) problem.Title = known.Title;
+            return;
+        }
         var type = ForStatus(problem.Status ?? 500);
         problem.Type = type.Uri;
         problem.Title = type.Title;

@@ -30,19 +30,58 @@ public sealed class MoneyAttribute : ValidationAttribute
     }
 }
 
+/// <summary>
+/// An amount as a JSON number, or as a decimal string of digits with at most two decimals ("129.90"): the string forms
+/// a number parser would also take ("1e2", "+10", " 5") are refused, as the documented pattern says.
+/// </summary>
+public sealed partial class ApiAmountConverter : JsonConverter<decimal?>
+{
+    public override decimal? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.Number when reader.TryGetDecimal(out var number):
+                return number;
+            case JsonTokenType.String when reader.GetString() is { } text && Digits().IsMatch(text)
+                && decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            default:
+                throw new JsonException("Expected an amount: a number, or a decimal string with at most two decimals such as \"129.90\".");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (value is { } amount) writer.WriteStringValue(ApiMoney.Format(amount));
+        else writer.WriteNullValue();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,15}(\.\d{1,2})?$")]
+    private static partial System.Text.RegularExpressions.Regex Digits();
+}
+
 /// <summary>RFC 3339 date-times only: a time without an offset is ambiguous, so it is refused rather than guessed.</summary>
 public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 {
+    public const string Expected = "Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.";
+
     public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        if (text is null || !System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")
-            || !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value))
-        {
-            throw new JsonException("Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.");
-        }
+        if (!TryParse(text, out var value)) throw new JsonException(Expected);
         return value;
+    }
+
+    /// <summary>The same rule for a query string's value.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null && System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out value);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
@@ -64,7 +103,7 @@ public class PaymentRequest
     public long? TerminalId { get; init; }
 
     [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    [JsonConverter(typeof(ApiAmountConverter))]
     public decimal? Amount { get; init; }
 }
 

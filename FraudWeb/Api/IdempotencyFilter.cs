@@ -11,7 +11,8 @@ namespace FraudWeb.Api;
 /// <c>Idempotency-Key</c> on a POST that writes: the first request with a key runs and its response is stored for 24
 /// hours; a retry with the same key and body receives that response (header <c>Idempotent-Replayed: true</c>)
 /// without running again; the same key with another body is refused (422); a retry while the first still runs
-/// waits for its answer. Responses that are not final (5xx, 401, 403, 429) are not stored, so a retry runs again.
+/// waits for its answer. Only an outcome is stored (a success, or a refusal for a business reason: 409, 422); any other
+/// answer (a malformed request, 401, 403, 404, 413, 415, 429, 5xx) releases the key, so a corrected retry runs.
 /// </summary>
 /// <summary>Marks an action that takes an <c>Idempotency-Key</c> (the OpenAPI document lists the header for it).</summary>
 [AttributeUsage(AttributeTargets.Method)]
@@ -105,7 +106,7 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
             http.Response.Body = original;
         }
         var status = http.Response.StatusCode;
-        if (executed.Exception is not null && !executed.ExceptionHandled || IsTransient(status))
+        if (executed.Exception is not null && !executed.ExceptionHandled || !IsOutcome(status))
         {
             await store.ReleaseAsync(recordId);
         }
@@ -130,7 +131,8 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
     public static long ApiKeyId(System.Security.Claims.ClaimsPrincipal user) =>
         long.Parse(user.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)!.Value, CultureInfo.InvariantCulture);
 
-    private static bool IsTransient(int status) => status >= 500 || status is 401 or 403 or 408 or 429;
+    /// <summary>What the request did or why it cannot be done; a 400 says only that the request itself was wrong.</summary>
+    private static bool IsOutcome(int status) => status is >= 200 and < 300 or StatusCodes.Status409Conflict or StatusCodes.Status422UnprocessableEntity;
 
     private static async Task ReplayAsync(HttpContext http, IdempotencyRecord record)
     {

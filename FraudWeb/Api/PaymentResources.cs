@@ -17,6 +17,9 @@ namespace FraudWeb.Api;
 /// <summary>The API's views of payments (what the view-model builders are to pages): the caller's own only.</summary>
 public sealed class PaymentResources(FraudDbContext db)
 {
+    /// <summary>The API's name for a decline over the available credit (a 422 when it is the answer to a payment).</summary>
+    public const string InsufficientCreditReason = "insufficient-credit";
+
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 100;
 
@@ -88,7 +91,7 @@ public sealed class PaymentResources(FraudDbContext db)
     {
         null => null,
         DeclineReasons.HighRisk => "high-risk",
-        DeclineReasons.InsufficientCredit => "insufficient-credit",
+        DeclineReasons.InsufficientCredit => InsufficientCreditReason,
         DeclineReasons.ConfirmedFraud => "confirmed-fraud",
         DeclineReasons.CardExpired => "card-expired",
         DeclineReasons.AccountClosed => "account-closed",

@@ -21,7 +21,8 @@ public sealed class HomeController : Controller
         // No action parameters: binding them would read the (possibly malformed) form of a re-executed request again.
         // Asked for directly (no error being handled, no status re-executed), there is no such page.
         var handling = HttpContext.Features.Get<IExceptionHandlerFeature>() is not null || HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null;
-        var status = int.TryParse(RouteData.Values["code"] as string, out var code) ? code
+        // Only error statuses: any other number in the address would become the response's status line.
+        var status = int.TryParse(RouteData.Values["code"] as string, out var code) ? (code is >= 400 and <= 599 ? code : StatusCodes.Status404NotFound)
             : Response.StatusCode >= 400 ? Response.StatusCode
             : handling ? StatusCodes.Status500InternalServerError
             : StatusCodes.Status404NotFound;

@@ -27,7 +27,7 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     public async Task<IActionResult> Retrain([FromServices] RetrainingService retraining, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(retraining);
-        var run = await retraining.RequestAsync(RetrainingTrigger.Manual, User.Identity?.Name, cancellationToken);
+        var run = await retraining.RequestByAsync(User.GetUserId(), User.Identity?.Name, cancellationToken);
         TempData["Message"] = Text.Format("Retraining run {0} is queued; this page shows its progress.", run.Id);
         return RedirectToAction(nameof(Index));
     }

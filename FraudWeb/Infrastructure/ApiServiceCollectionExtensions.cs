@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<PaymentResources>();
+        services.AddSingleton<ApiMethods>();
         services.AddSingleton<IdempotencyStore>();
         services.AddScoped<IdempotencyFilter>();
         services.AddHostedService<IdempotencyJanitor>();
@@ -45,6 +46,7 @@ public static class ApiServiceCollectionExtensions
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options => Strict(options.SerializerOptions));
         services.Configure<ApiBehaviorOptions>(options =>
         {
+            options.InvalidModelStateResponseFactory = ApiValidationProblems.Create;
             foreach (var status in ApiProblems.All.Select(t => t.Status).Distinct())
             {
                 var type = ApiProblems.ForStatus(status);
@@ -75,10 +77,10 @@ public static class ApiServiceCollectionExtensions
                 };
                 return Task.CompletedTask;
             });
-            // Amounts also read decimal strings (their own [JsonNumberHandling]); say so in their schema.
+            // Amounts also read decimal strings (their own converter); say so in their schema.
             options.AddSchemaTransformer((schema, context, _) =>
             {
-                if (context.JsonPropertyInfo?.AttributeProvider?.IsDefined(typeof(JsonNumberHandlingAttribute), false) == true)
+                if (context.JsonPropertyInfo?.CustomConverter is ApiAmountConverter)
                 {
                     schema.Type = JsonSchemaType.Number | JsonSchemaType.String | JsonSchemaType.Null;
                     schema.Pattern = @"^\d+(\.\d{1,2})?$";
@@ -92,6 +94,12 @@ public static class ApiServiceCollectionExtensions
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] });
+                }
+                // Answers are JSON only (MVC's defaults also list text/plain and text/json, which it never sends here).
+                foreach (var response in operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>())
+                {
+                    if (response.Content is null) continue;
+                    foreach (var mediaType in response.Content.Keys.Where(m => m is "text/plain" or "text/json").ToList()) response.Content.Remove(mediaType);
                 }
                 if (metadata.OfType<AcceptsIdempotencyKeyAttribute>().Any())
                 {
@@ -168,9 +176,17 @@ public static class ApiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapOpenApi().AllowAnonymous();
-        // An unknown /api address is a 404 problem, not the sign-in page the web's deny-by-default would send.
-        app.MapFallback("api/{**rest}", (HttpContext context) => Results.Problem(statusCode: StatusCodes.Status404NotFound,
-            detail: "There is no such API endpoint; see /openapi/v1.json.")).AllowAnonymous().ExcludeFromDescription();
+        // An unknown /api address is a 404 problem, not the sign-in page the web's deny-by-default would send; a known
+        // one asked with another method is a 405 that says which methods it takes.
+        app.MapFallback("api/{**rest}", (HttpContext context, ApiMethods methods) =>
+        {
+            if (methods.At(context.Request.Path) is { Count: > 0 } allowed)
+            {
+                context.Response.Headers.Allow = string.Join(", ", allowed);
+                return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, detail: $"This endpoint takes {string.Join(", ", allowed)}.");
+            }
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "There is no such API endpoint; see /openapi/v1.json.");
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference(options => options.WithTitle("FraudWeb API")).AllowAnonymous();
         return app;
     }

@@ -69,6 +69,13 @@ public static class RateLimitingServiceCollectionExtensions
             if (policy is not null && context.User.Identity?.IsAuthenticated != true && context.Request.HasFormContentType)
             {
                 var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                if (!HasOneEmail(context.Request.Query, form))
+                {
+                    // Binding could take another email than the one the limit counts (a second value, a prefixed name,
+                    // the query string): refused, so the per-account limit cannot be stepped around.
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
                 var email = form["Email"].ToString().Trim();
                 if (email.Length > 0) context.Items[AccountKeyItem] = "email:" + email.ToUpperInvariant();
             }
@@ -76,6 +83,21 @@ public static class RateLimitingServiceCollectionExtensions
         });
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>
+    /// The email arrives only as one form field named Email: no second value, no other field whose name ends in "email"
+    /// (model binding also reads "model.Email" and the query string), so the limit's key is the email binding uses.
+    /// </summary>
+    private static bool HasOneEmail(IQueryCollection query, IFormCollection form)
+    {
+        static bool IsEmailName(string name) => name.Equals("Email", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".Email", StringComparison.OrdinalIgnoreCase);
+        if (query.Keys.Any(IsEmailName)) return false;
+        foreach (var key in form.Keys.Where(IsEmailName))
+        {
+            if (!key.Equals("Email", StringComparison.OrdinalIgnoreCase) || form[key].Count > 1) return false;
+        }
+        return true;
     }
 
     /// <summary>Per API key for API calls (a holder's keys are limited separately), per user for pages, else the typed email.</summary>

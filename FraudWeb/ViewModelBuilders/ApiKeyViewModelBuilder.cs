@@ -29,7 +29,7 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
         {
             Keys = rows.ConvertAll(r => new ApiKeyRowViewModel(r.Key.Id, r.Key.Name, r.Key.Prefix, r.Key.ScopeList, r.Key.CreatedUtc, r.Key.ExpiresUtc,
                 r.Key.LastUsedUtc, r.Key.RevokedUtc, r.Email)),
-            ScopeChoices = ApiScopes.All,
+            ScopeChoices = ApiScopes.Integration,
             Form = form ?? new CreateApiKeyViewModel(),
             ForAdministrators = true,
             NowUtc = clock.GetUtcNow().UtcDateTime,

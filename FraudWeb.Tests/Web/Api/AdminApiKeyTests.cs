@@ -38,17 +38,37 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
     [Fact]
     public async Task Create_ScopeTheUserCannotHold_RefusedWithTheReason()
     {
-        // Arrange: analysts do not hold transactions.submit, so payments:write is not theirs to give.
+        // Arrange: card holders do not hold reports.review, so labels:write is not theirs to give.
         using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
-        var analystEmail = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        var holderEmail = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
 
         // Act
-        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "wrong", [ApiScopes.PaymentsWrite], analystEmail);
+        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "wrong", [ApiScopes.LabelsWrite], holderEmail);
         var page = await Html.ParseAsync(response);
 
         // Assert
         Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
-        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("transactions.submit", StringComparison.Ordinal));
+        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("reports.review", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(ApiScopes.PaymentsWrite)]
+    [InlineData(ApiScopes.PaymentsRead)]
+    [InlineData(ApiScopes.ReportsWrite)]
+    public async Task Create_CardHoldersScopeForACardHolder_RefusedSoNoAdministratorActsAsThem(string scope)
+    {
+        // Arrange
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var holderId = await factory.CreateUserAsync(Roles.Customer);
+
+        // Act
+        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "as them", [scope], await factory.EmailOfAsync(holderId));
+        var page = await Html.ParseAsync(response);
+
+        // Assert
+        Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
+        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("only card holders give it", StringComparison.Ordinal));
+        Assert.False(await factory.QueryAsync(db => db.ApiKeys.AnyAsync(k => k.OwnerId == holderId)));
     }
 
     [Fact]

@@ -57,6 +57,13 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
                 var header = operation["parameters"]?.AsArray().Any(p => p?["name"]?.GetValue<string>() == "Idempotency-Key" && p["in"]?.GetValue<string>() == "header") == true;
                 if (idempotent != header) failures.Add($"{name}: Idempotency-Key header {(header ? "listed but not accepted" : "accepted but not listed")}");
                 if (method == "POST" && action.ActionName != "Predict" && !idempotent) failures.Add($"{name} writes but takes no Idempotency-Key");
+                // A key can answer 409 (its first request still runs) and 422 (reused for another request).
+                if (idempotent && (operation["responses"]?["409"] is null || operation["responses"]?["422"] is null)) failures.Add($"{name} takes an Idempotency-Key but lists no 409 or 422");
+                foreach (var (status, response) in operation["responses"]?.AsObject() ?? [])
+                {
+                    if (response?["content"] is JsonObject content && content.Any(c => !c.Key.EndsWith("json", StringComparison.Ordinal) || c.Key == "text/json"))
+                        failures.Add($"{name} {status} lists {string.Join(", ", content.Select(c => c.Key))}: the API answers JSON only");
+                }
             }
         }
 

@@ -129,6 +129,39 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Report_FailedValidationThenFixedBodyWithTheSameKey_Reports()
+    {
+        // Arrange: a 400 says only that the request was wrong; it is not kept as the key's answer.
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 9 })).Json.GetProperty("id").GetInt64();
+        var bad = await api.SendAsync(factory, HttpMethod.Post, $"/api/v1/payments/{id}/reports", """{"kind":"not-me","reason":"x"}""", "report-fix-1", validRequest: false);
+
+        // Act
+        var fixedBody = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", new { kind = "not-me", reason = "I was at home that day." }, "report-fix-1");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(HttpStatusCode.Created, fixedBody.Status);
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Create_FailedValidationThenFixedBodyWithTheSameKey_Pays()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var bad = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"1.001"}""", "fix-same-1", validRequest: false);
+
+        // Act
+        var fixedBody = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1.00" }, "fix-same-1");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(HttpStatusCode.Created, fixedBody.Status);
+        Assert.Equal(1, await PaymentsOnAsync(card));
+    }
+
+    [Fact]
     public async Task Create_KeyOlderThan24Hours_ReusableForANewPaymentAndPurged()
     {
         // Arrange: a key used a day and an hour ago (as time would make it).

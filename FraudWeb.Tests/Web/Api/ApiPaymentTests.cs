@@ -129,21 +129,29 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Create_OverAvailableCredit_RecordedAsDeclinedWithTheReason()
+    public async Task Create_OverAvailableCredit_422NamingTheDeclinedPaymentItRecorded()
     {
         // Arrange
         var (holder, api, card, merchant) = await HolderWithKeyAsync(creditLimit: 1000m);
         using var session = holder;
 
         // Act
-        var created = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1500.00" });
+        var refused = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1500.00" }, "over-credit-1");
+        var replay = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1500.00" }, "over-credit-1");
 
-        // Assert
-        Assert.Equal(HttpStatusCode.Created, created.Status);
-        Assert.Equal("declined", created.Json.GetProperty("decision").GetString());
-        Assert.Equal("insufficient-credit", created.Json.GetProperty("declineReason").GetString());
-        Assert.Equal("0.00", created.Json.GetProperty("balanceEffect").GetProperty("charged").GetString());
+        // Assert: the 422 with the reason; the decline is recorded, as the payment form records it.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Equal("/api/problems/insufficient-credit", refused.Json.GetProperty("type").GetString());
+        Assert.Equal("1000.00", refused.Json.GetProperty("availableCredit").GetString());
+        var id = refused.Json.GetProperty("paymentId").GetInt64();
+        var read = await api.GetAsync(factory, $"/api/v1/payments/{id}");
+        Assert.Equal("declined", read.Json.GetProperty("decision").GetString());
+        Assert.Equal("insufficient-credit", read.Json.GetProperty("declineReason").GetString());
+        Assert.Equal("0.00", read.Json.GetProperty("balanceEffect").GetProperty("charged").GetString());
         Assert.Equal(0m, await factory.BalanceAsync(card));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, replay.Status);
+        Assert.Equal(id, replay.Json.GetProperty("paymentId").GetInt64());
+        Assert.Equal(1, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card && t.Amount == 1500m)));
     }
 
     [Fact]

@@ -29,6 +29,11 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         { "unknown field", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5, "currency": "USD"}""" },
         { "null amount", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": null}""" },
         { "empty body", "" },
+        { "amount string with an exponent", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": "1e2"}""" },
+        { "amount string with a sign", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": "+10"}""" },
+        { "amount string with spaces", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": " 5"}""" },
+        { "card id as a string", """{"cardId": "abc", "terminalId": {TERMINAL}, "amount": 5}""" },
+        { "not JSON at all", """cardId=1""" },
     };
 
     [Theory]
@@ -48,7 +53,73 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         Assert.True(response.Status == HttpStatusCode.BadRequest, $"{kind}: {(int)response.Status} {response.Body}");
         Assert.StartsWith("application/problem+json", response.Message.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ApiProblems.Validation.Title, response.Json.GetProperty("title").GetString());
         Assert.Equal(before, await factory.PaymentCountAsync());
+        // Fields as the JSON names them, messages without .NET's names for types.
+        foreach (var field in response.Json.GetProperty("errors").EnumerateObject())
+        {
+            Assert.True(FieldNames.Contains(field.Name), $"{kind}: field \"{field.Name}\"");
+            foreach (var message in field.Value.EnumerateArray().Select(m => m.GetString()!))
+            {
+                Assert.DoesNotMatch(@"\b(System|FraudWeb|Microsoft)\.[A-Za-z]", message);
+                Assert.DoesNotContain("BytePositionInLine", message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static readonly HashSet<string> FieldNames = ["cardId", "terminalId", "amount", "currency", "body"];
+
+    [Fact]
+    public async Task Report_ReasonWithNul_400NamingTheFieldAndNothingStored()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 7 })).Json.GetProperty("id").GetInt64();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, $"/api/v1/payments/{id}/reports", """{"kind":"not-me","reason":"abc\u0000defgh"}""", validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty("reason", out _), response.Body);
+        Assert.Equal(0, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/api/v1/payments/1", "GET")]
+    [InlineData("PUT", "/api/v1/payments", "GET, POST")]
+    [InlineData("GET", "/api/v1/predict", "POST")]
+    public async Task WrongMethod_KnownPath_405ProblemWithAllow(string method, string path, string allow)
+    {
+        // Arrange
+        var (api, _, _) = await HolderAsync();
+
+        // Act
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        var response = await api.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("/api/problems/method-not-allowed", JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow.Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("from=2026-12-03T15:39:00")]
+    [InlineData("from=2026-12-03")]
+    [InlineData("to=2026-12-03T15:39:00.5")]
+    public async Task List_TimeWithoutOffset_400NamingTheParameter(string query)
+    {
+        // Arrange
+        var (api, _, _) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Get, "/api/v1/payments?" + query, validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty(query[..query.IndexOf('=', StringComparison.Ordinal)], out _), response.Body);
     }
 
     [Fact]
@@ -61,7 +132,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", $$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"5.001"}""", validRequest: false);
 
         // Assert
-        Assert.Contains("two decimals", response.Json.GetProperty("errors").GetProperty("Amount")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("two decimals", response.Json.GetProperty("errors").GetProperty("amount")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,9 @@ public static class ApiSteps
     {
         ArgumentNullException.ThrowIfNull(factory);
         await using var scope = factory.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(ownerId, "test-administrator", "integration", scopes, 30, CancellationToken.None);
+        // A card holder's scopes only on their own key (as on /ApiKeys); staff scopes on an administrator's.
+        var actor = scopes.All(ApiScopes.SelfService.Contains) ? ownerId : "test-administrator";
+        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(ownerId, actor, "integration", scopes, 30, CancellationToken.None);
         Assert.True(result.Succeeded, result.Succeeded ? "" : result.Errors[0].Message);
         return result.Value.Secret;
     }

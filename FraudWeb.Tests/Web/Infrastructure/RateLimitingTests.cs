@@ -76,6 +76,32 @@ public sealed class RateLimitingTests(LowRateLimitFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, otherAccount.StatusCode);
     }
 
+    public static TheoryData<string, string, string> SecondEmails => new()
+    {
+        { "a second value", "", "Email" },
+        { "a prefixed name", "", "model.Email" },
+        { "the query string", "?Email=", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SecondEmails))]
+    public async Task Login_EmailAlsoSentAnotherWay_400SoTheAccountLimitCannotBeSteppedAround(string kind, string query, string field)
+    {
+        // Arrange: the account's window is full
+        using var client = factory.CreateBrowserClient();
+        var target = factory.NewEmail();
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await Html.SubmitAsync(client, "/Account/Login", Login(target))).StatusCode);
+        var fields = new List<KeyValuePair<string, string>> { new("Email", target), new("Password", "Wrong-password-1") };
+        if (field.Length > 0) fields.Add(new(field, factory.NewEmail()));
+        var url = "/Account/Login" + (query.Length > 0 ? query + Uri.EscapeDataString(factory.NewEmail()) : "");
+
+        // Act
+        var response = await Html.SubmitAsync(client, url, fields, formPage: "/Account/Login");
+
+        // Assert
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{kind}: {(int)response.StatusCode}");
+    }
+
     [Fact]
     public async Task Register_SameAddressAboveIpLimit_429AndOtherAddressesStillRegister()
     {

@@ -68,6 +68,9 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
         Assert.Equal(HttpStatusCode.Redirect, retrain.StatusCode);
         var runId = await factory.QueryAsync(db => db.RetrainingRuns.MaxAsync(r => r.Id));
         var run = await ReviewSteps.WaitForRunAsync(factory, runId);
+        var analystId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).FirstAsync());
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == Services.Admin.AuditActions.ModelRetrain
+            && e.ActorId == analystId && e.TargetId == runId.ToString(CultureInfo.InvariantCulture))), "the request is audited");
 
         // Act 3: the pattern goes on.
         var later = await RunPatternAsync(victims, merchant, amountBase: 70m);

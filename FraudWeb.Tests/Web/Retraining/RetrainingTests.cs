@@ -186,7 +186,8 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
             await using var scope = factory.Services.CreateAsyncScope();
             var provider = scope.ServiceProvider;
             var service = new RetrainingService(provider.GetRequiredService<FraudDbContext>(), provider.GetRequiredService<ModelRegistry>(),
-                provider.GetRequiredService<RetrainingSignal>(), Microsoft.Extensions.Options.Options.Create(settings), new FixedClock(now),
+                provider.GetRequiredService<RetrainingSignal>(), provider.GetRequiredService<FraudWeb.Services.Admin.AuditLog>(),
+                Microsoft.Extensions.Options.Options.Create(settings), new FixedClock(now),
                 provider.GetRequiredService<ILogger<RetrainingService>>());
             return await service.CheckTriggersAsync(CancellationToken.None);
         }

@@ -20,6 +20,8 @@ public sealed class LabelsApiController(ReviewService review) : ApiControllerBas
     [HttpPost, Idempotent]
     [Authorize(Policy = ApiPolicies.LabelsWrite)]
     [ProducesResponseType<LabelsResult>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<ActionResult<LabelsResult>> Submit(LabelsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

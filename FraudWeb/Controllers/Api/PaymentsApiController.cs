@@ -12,8 +12,9 @@ namespace FraudWeb.Controllers.Api;
 public sealed class PaymentsApiController(TransactionService transactions, ReportService reports, PaymentResources resources) : ApiControllerBase
 {
     /// <summary>Scores and records a payment on one of your cards, exactly as the payment form does.</summary>
-    /// <remarks>A payment over the card's available credit is recorded as declined (decision declined, declineReason
-    /// insufficient-credit), as a card network answers it; 422 is for a payment that cannot be made at all.</remarks>
+    /// <remarks>A payment over the card's available credit is a 422 of type insufficient-credit; it is recorded as
+    /// declined (the card holder sees it in their history) and the problem names it. A decline for risk is a 201 with
+    /// decision declined: the payment was made and refused by the scorer.</remarks>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost, AcceptsIdempotencyKey]
@@ -48,7 +49,20 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
             Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
         }
         var payment = PaymentResources.Recorded(recorded) ?? await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);
+        if (payment is { DeclineReason: PaymentResources.InsufficientCreditReason }) return OverCredit(payment);
         return CreatedAtAction(nameof(Get), new { id = recorded.PaymentId }, payment);
+    }
+
+    /// <summary>The 422 for a payment over the available credit, naming the declined payment it recorded.</summary>
+    private ObjectResult OverCredit(PaymentResource payment)
+    {
+        var type = ApiProblems.InsufficientCredit;
+        var problem = ProblemDetailsFactory.CreateProblemDetails(HttpContext, type.Status, type.Title, type.Uri,
+            $"The payment of {payment.Amount} {payment.Currency} is over the card's available credit ({payment.BalanceEffect.AvailableCredit} {payment.Currency}); it is recorded as declined.");
+        problem.Extensions["paymentId"] = payment.Id;
+        problem.Extensions["payment"] = payment.Links.Self;
+        problem.Extensions["availableCredit"] = payment.BalanceEffect.AvailableCredit;
+        return new ObjectResult(problem) { StatusCode = type.Status, ContentTypes = { "application/problem+json" } };
     }
 
     /// <summary>One of your payments.</summary>
@@ -75,6 +89,11 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     public async Task<ActionResult<PaymentPage>> List(long? cardId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > PaymentResources.MaxPageSize) return FieldProblem("limit", $"The limit is between 1 and {PaymentResources.MaxPageSize}.");
+        // Binding reads a time without an offset in the server's zone; the API refuses to guess, as in bodies.
+        foreach (var name in new[] { "from", "to" })
+        {
+            if (Request.Query.TryGetValue(name, out var raw) && !Rfc3339Converter.TryParse(raw.ToString(), out _)) return FieldProblem(name, Rfc3339Converter.Expected);
+        }
         long? after = null;
         if (cursor is not null && (after = PaymentResources.DecodeCursor(cursor)) is null) return FieldProblem("cursor", "This cursor was not issued by this API; pass nextCursor unchanged.");
         if (from is not null && to is not null && from >= to) return FieldProblem("to", "'to' must be after 'from'.");

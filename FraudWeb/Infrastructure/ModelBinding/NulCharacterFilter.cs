@@ -23,44 +23,51 @@ public sealed class NulCharacterFilter : IActionFilter, IOrderedFilter
     public void OnActionExecuting(ActionExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var offending = context.ActionArguments.Where(a => HasNul(a.Value, depth: 0)).Select(a => a.Key).FirstOrDefault();
-        if (offending is null) return;
-        if (context.Controller is ControllerBase && context.ActionDescriptor.EndpointMetadata.OfType<ApiControllerAttribute>().Any())
+        foreach (var (name, value) in context.ActionArguments)
         {
-            context.ModelState.AddModelError(offending, Text.Get("Text cannot contain the NUL character."));
+            if (NulPath(value, depth: 0) is not { } path) continue;
+            if (context.Controller is ControllerBase && context.ActionDescriptor.EndpointMetadata.OfType<ApiControllerAttribute>().Any())
+            {
+                // The field inside the body ("Reason"), as model binding names it; the argument itself for a plain value.
+                context.ModelState.AddModelError(path.Length > 0 ? path : name, Text.Get("Text cannot contain the NUL character."));
+                return;
+            }
+            context.Result = new BadRequestResult();
             return;
         }
-        context.Result = new BadRequestResult();
     }
 
     public void OnActionExecuted(ActionExecutedContext context)
     {
     }
 
-    private static bool HasNul(object? value, int depth)
+    /// <summary>Where the NUL is ("" for the value itself, "Reason", "Labels[2].Note"), or null when there is none.</summary>
+    private static string? NulPath(object? value, int depth)
     {
         switch (value)
         {
             case null:
-                return false;
+                return null;
             case string text:
-                return text.Contains('\0', StringComparison.Ordinal);
+                return text.Contains('\0', StringComparison.Ordinal) ? "" : null;
             case IEnumerable items when depth < 3:
+                var index = 0;
                 foreach (var item in items)
                 {
-                    if (HasNul(item, depth + 1)) return true;
+                    if (NulPath(item, depth + 1) is { } inner) return $"[{index}]" + (inner.Length > 0 ? "." + inner : "");
+                    index++;
                 }
-                return false;
+                return null;
         }
         var type = value.GetType();
         // The app's own form and request types, a few levels down; framework and primitive values hold no text.
-        if (depth >= 3 || type.Namespace?.StartsWith("FraudWeb", StringComparison.Ordinal) != true) return false;
+        if (depth >= 3 || type.Namespace?.StartsWith("FraudWeb", StringComparison.Ordinal) != true) return null;
         // What model binding can have set: settable and not [BindNever] (a form's lists of cards and merchants are built by the server).
         foreach (var property in TextProperties.GetOrAdd(type, static t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                      .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.CanWrite && p.GetCustomAttribute<BindNeverAttribute>() is null).ToArray()))
         {
-            if (HasNul(property.GetValue(value), depth + 1)) return true;
+            if (NulPath(property.GetValue(value), depth + 1) is { } inner) return property.Name + (inner.Length == 0 ? "" : inner.StartsWith('[') ? inner : "." + inner);
         }
-        return false;
+        return null;
     }
 }

@@ -228,6 +228,7 @@ public sealed class AdminUserService(
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         await db.SaveChangesAsync(cancellationToken);
+        await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The account could not be deleted."));
         // The entry names no personal details: the erasure would be pointless if the log kept them.
@@ -236,6 +237,23 @@ public sealed class AdminUserService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Ok;
+    }
+
+    /// <summary>What a deleted account's records say instead of its sign-in name: its id, as the audit log names it.</summary>
+    public static string DeletedAccount(string id) => "deleted-account:" + id;
+
+    /// <summary>
+    /// Staff records name who acted by sign-in name (who labelled a payment, decided a report, asked for a retraining);
+    /// on deletion they name the account by id instead, so the erasure leaves the address nowhere.
+    /// </summary>
+    private async Task ForgetNameInRecordsAsync(string? name, string id, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(name)) return;
+        var marker = DeletedAccount(id);
+        await db.Transactions.Where(t => t.LabelledBy == name).ExecuteUpdateAsync(u => u.SetProperty(t => t.LabelledBy, marker), cancellationToken);
+        await db.FraudReports.Where(r => r.DecidedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.DecidedBy, marker), cancellationToken);
+        await db.RetrainingRuns.Where(r => r.RequestedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.RequestedBy, marker), cancellationToken);
+        await db.ModelVersions.Where(m => m.Trigger != null && m.Trigger.Contains(name)).ExecuteUpdateAsync(u => u.SetProperty(m => m.Trigger, m => m.Trigger!.Replace(name, marker)), cancellationToken);
     }
 
     private bool IsLocked(ApplicationUser user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();

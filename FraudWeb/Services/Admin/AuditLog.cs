@@ -19,6 +19,7 @@ public static class AuditActions
     public const string ReviewDecide = "review.decide";
     public const string ReviewAssign = "review.assign";
     public const string ReviewRelease = "review.release";
+    public const string ModelRetrain = "model.retrain";
     public const string ModelPromote = "model.promote";
     public const string ModelRollback = "model.rollback";
     /// <summary>No person asked: the serving model's file was missing or corrupt, so an earlier version serves again.</summary>
@@ -35,7 +36,7 @@ public static class AuditActions
     public const string ListRemove = "list.remove";
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove];
 }
 

@@ -45,8 +45,8 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
 
     /// <summary>
     /// Creates a key for <paramref name="ownerId"/>. Card holders create their own (<paramref name="actorId"/> is the
-    /// owner: self-service scopes only); an administrator creates integration keys for any user, with any scope the
-    /// user's permissions allow. Audited.
+    /// owner: self-service scopes only); an administrator creates integration keys for other users with staff scopes
+    /// their permissions allow (never a card holder's scopes: that would let the administrator act as them). Audited.
     /// </summary>
     public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays, CancellationToken cancellationToken)
     {
@@ -57,6 +57,8 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         var selfService = ownerId == actorId;
         if (selfService && scopes.FirstOrDefault(s => !ApiScopes.SelfService.Contains(s)) is { } staffScope)
             return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("Only an administrator can create a key with the scope \"{0}\".", staffScope), Fields.Scopes);
+        if (!selfService && scopes.FirstOrDefault(s => ApiScopes.SelfService.Contains(s)) is { } holderScope)
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("The scope \"{0}\" acts as a card holder: only card holders give it, to their own keys.", holderScope), Fields.Scopes);
         var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } notHeld)
             return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("The key's owner does not have the permission the scope \"{0}\" needs ({1}).", notHeld, ApiScopes.RequiredPermission[notHeld]), Fields.Scopes);

@@ -28,8 +28,14 @@ public static class ApiScopes
 
     public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, LabelsWrite, ModelsRead];
 
-    /// <summary>The scopes card holders give their own keys; staff scopes come only on keys an administrator creates.</summary>
+    /// <summary>
+    /// The scopes card holders give their own keys, and only they: a key an administrator creates for someone else
+    /// carries staff scopes only, so no administrator can act as a card holder through the API.
+    /// </summary>
     public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite];
+
+    /// <summary>The scopes on keys administrators create for staff (case tools, monitoring).</summary>
+    public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead];
 
     /// <summary>The scopes a user holding <paramref name="permissions"/> can use.</summary>
     public static IEnumerable<string> AllowedBy(IEnumerable<string> permissions)

@@ -3,6 +3,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
 using FraudWeb.Infrastructure.Options;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Models;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public sealed partial class RetrainingService(
     FraudDbContext db,
     ModelRegistry registry,
     RetrainingSignal signal,
+    AuditLog audit,
     IOptions<RetrainingSettings> options,
     TimeProvider clock,
     ILogger<RetrainingService> logger)
@@ -29,21 +31,36 @@ public sealed partial class RetrainingService(
     /// </summary>
     public async Task<RetrainingRun> RequestAsync(RetrainingTrigger trigger, string? requestedBy, CancellationToken cancellationToken)
     {
+        var run = await QueueAsync(trigger, requestedBy, cancellationToken);
+        signal.Wake();
+        return run;
+    }
+
+    /// <summary>A person's request (the models page's button): queued and audited in one transaction.</summary>
+    public async Task<RetrainingRun> RequestByAsync(string actorId, string? requestedBy, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var run = await QueueAsync(RetrainingTrigger.Manual, requestedBy, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ModelRetrain, "retraining-run", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            null, new { run.Status, run.Trigger }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Wake();
+        return run;
+    }
+
+    private async Task<RetrainingRun> QueueAsync(RetrainingTrigger trigger, string? requestedBy, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var waiting = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken);
         if (waiting is not null)
         {
-            if (trigger == RetrainingTrigger.Manual && waiting.RunNow(now))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                signal.Wake();
-            }
+            if (trigger == RetrainingTrigger.Manual && waiting.RunNow(now)) await db.SaveChangesAsync(cancellationToken);
             return waiting;
         }
         var run = RetrainingRun.Queue(trigger, requestedBy, now, await AnalystLabelsAsync(cancellationToken));
         db.RetrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
-        signal.Wake();
         return run;
     }
 

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace FraudWeb.Api;
+
+/// <summary>
+/// The API's validation problem (400, type validation), whatever found the error: JSON reading, the request types'
+/// attributes or the framework's own checks. Fields are named as the JSON names them (<c>amount</c>,
+/// <c>labels[0].paymentId</c>, <c>body</c> for the body as a whole), and messages never name .NET types.
+/// </summary>
+public static partial class ApiValidationProblems
+{
+    /// <summary>The field name for the request body as a whole (empty, not an object, unreadable).</summary>
+    public const string Body = "body";
+
+    public static IActionResult Create(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var parameters = context.ActionDescriptor.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var failed = context.ModelState.Where(e => e.Value is { Errors.Count: > 0 }).ToList();
+        // "The request field is required." only repeats that the body could not be read when something else says why.
+        var onlyParameters = failed.All(e => parameters.Contains(e.Key));
+        var errors = new ModelStateDictionary();
+        foreach (var (key, entry) in failed)
+        {
+            if (parameters.Contains(key) && !onlyParameters) continue;
+            var field = parameters.Contains(key) ? Body : FieldName(key);
+            foreach (var error in entry!.Errors) errors.AddModelError(field, Message(error));
+        }
+        var first = errors.SelectMany(e => e.Value!.Errors).Select(e => e.ErrorMessage).FirstOrDefault();
+        var factory = context.HttpContext.RequestServices.GetRequiredService<ProblemDetailsFactory>();
+        var problem = factory.CreateValidationProblemDetails(context.HttpContext, errors, ApiProblems.Validation.Status,
+            ApiProblems.Validation.Title, ApiProblems.Validation.Uri, first);
+        return new ObjectResult(problem) { StatusCode = ApiProblems.Validation.Status, ContentTypes = { "application/problem+json" } };
+    }
+
+    /// <summary>A model-state key as the JSON names it: "$.amount" and "Amount" are both "amount".</summary>
+    public static string FieldName(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var path = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key.TrimStart('$');
+        if (path.Length == 0) return Body;
+        return string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+    }
+
+    /// <summary>The framework's message in the API's words: what was expected, never a .NET type or a stack of positions.</summary>
+    public static string Message(ModelError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var message = error.ErrorMessage;
+        if (string.IsNullOrEmpty(message)) return "The value is not valid.";
+        if (ConvertedTo().Match(message) is { Success: true } converted) return "Expected " + Expected(converted.Groups["type"].Value) + ".";
+        if (UnknownMember().Match(message) is { Success: true } unknown) return $"There is no field \"{unknown.Groups["name"].Value}\".";
+        if (Position().Match(message) is { Success: true } position)
+        {
+            var what = message[..position.Index].Trim();
+            var line = long.Parse(position.Groups["line"].Value, CultureInfo.InvariantCulture) + 1;
+            var column = long.Parse(position.Groups["byte"].Value, CultureInfo.InvariantCulture) + 1;
+            if (NamesAType().IsMatch(what)) what = "The JSON is not valid.";
+            return $"{what} (line {line}, byte {column})";
+        }
+        return NamesAType().IsMatch(message) ? "The value is not valid." : message;
+    }
+
+    private static string Expected(string type) => type switch
+    {
+        _ when type.Contains("Int64", StringComparison.Ordinal) || type.Contains("Int32", StringComparison.Ordinal) => "a whole number",
+        _ when type.Contains("Decimal", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal) => "a number",
+        _ when type.Contains("DateTime", StringComparison.Ordinal) => "an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z",
+        _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ when type.Contains("String", StringComparison.Ordinal) => "a string",
+        _ when type.Contains("List", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
+        _ when type.EndsWith("Value", StringComparison.Ordinal) => "one of the values the documentation lists",
+        _ => "an object",
+    };
+
+    [GeneratedRegex(@"^The JSON value could not be converted to (?<type>\S+?)\.? Path:")]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex(@"^The JSON property '(?<name>[^']*)' could not be mapped")]
+    private static partial Regex UnknownMember();
+
+    [GeneratedRegex(@"\s*Path: \S* \| LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)\.\s*$")]
+    private static partial Regex Position();
+
+    [GeneratedRegex(@"\b(System|FraudWeb|Microsoft)\.[A-Za-z]")]
+    private static partial Regex NamesAType();
+}
