@@ -27,7 +27,18 @@ static async Task<int> RunWebAppAsync(string[] args)
 // A verb's settings come after the command line's; a bad setting is one line on stderr (null), not a stack trace.
 static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, string?> settings)
 {
-    var builder = WebApplication.CreateBuilder(args);
+    WebApplicationBuilder builder;
+    try
+    {
+        builder = WebApplication.CreateBuilder(args);
+    }
+    catch (DirectoryNotFoundException e)
+    {
+        // The content root (--contentRoot, ASPNETCORE_CONTENTROOT) names a folder that is not there; a relative one is
+        // taken from the app's own folder (where FraudWeb.dll is), not from the current directory.
+        Console.Error.WriteLine($"error: the content root {e.Message.TrimEnd('/')} does not exist; give --contentRoot an absolute path to the FraudWeb folder (the one with appsettings.json and Views).");
+        return null;
+    }
     if (settings.Count > 0) builder.Configuration.AddInMemoryCollection(settings);
     builder.Services.AddFraudData(builder.Configuration);
     builder.Services.AddFraudIdentity();

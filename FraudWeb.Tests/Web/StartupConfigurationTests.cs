@@ -112,6 +112,19 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_ContentRootThatDoesNotExist_OneLineNamingItExit1()
+    {
+        var missing = Path.Combine(_dataDirectory, "no-such-content-root");
+
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("ASPNETCORE_CONTENTROOT", missing));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: the content root {missing} does not exist", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
