@@ -15,6 +15,7 @@ public class IdempotencyRecord
     }
 
     public long Id { get; private set; }
+    /// <summary>Whose keys these are: an API key's id, or <see cref="FormNamespace"/> for the payment form's submissions.</summary>
     public long ApiKeyId { get; private set; }
     public string Key { get; private set; }
     /// <summary>SHA-256 of method, path and body: the same key with another request is refused.</summary>
@@ -29,6 +30,12 @@ public class IdempotencyRecord
     /// key are committed together or not at all); a retry answers with that payment.
     /// </summary>
     public long? PaymentId { get; private set; }
+
+    /// <summary>
+    /// The payment form's key space for a card: each form page carries a one-time submission key, so a form sent twice
+    /// (a double click, the back button) pays once. Negative, so it never meets an API key's id.
+    /// </summary>
+    public static long FormNamespace(long cardId) => -cardId;
 
     public bool IsCompleted => StatusCode is not null;
 

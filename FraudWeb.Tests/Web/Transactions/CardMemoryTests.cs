@@ -55,12 +55,12 @@ public sealed class CardMemoryTests(FraudWebFactory factory)
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
         var userId = await db.Cards.Where(c => c.Id == cardId).Select(c => c.CardHolder!.UserId).SingleAsync() ?? throw new InvalidOperationException("the card has no holder");
         var service = scope.ServiceProvider.GetRequiredService<TransactionService>();
-        Assert.True((await service.SubmitFromFormAsync(userId, cardId, merchant, 5m, confirmed: true, CancellationToken.None)).Succeeded);
+        Assert.True((await service.SubmitFromFormAsync(userId, cardId, merchant, 5m, confirmed: true, submissionKey: null, CancellationToken.None)).Succeeded);
         var reads = factory.Services.GetRequiredService<SqlitePreparedReads>();
         var before = reads.Executions;
 
         // Act
-        var result = await service.SubmitFromFormAsync(userId, cardId, merchant, 6m, confirmed: false, CancellationToken.None);
+        var result = await service.SubmitFromFormAsync(userId, cardId, merchant, 6m, confirmed: false, submissionKey: null, CancellationToken.None);
 
         // Assert: recorded (the writer's statements are its own), with no read before it
         Assert.True(result.Succeeded && result.Value.PaymentId > 0, "the second payment was recorded");

@@ -38,14 +38,32 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// beyond the card's usual payment or large in itself comes back to be confirmed (<see cref="PaymentConfirmation"/>)
     /// and nothing is recorded; otherwise the same as <see cref="SubmitAsync(string, long, long, decimal, CancellationToken)"/>.
     /// </summary>
-    public async Task<Result<FormPayment>> SubmitFromFormAsync(string userId, long cardId, long terminalId, decimal amount, bool confirmed, CancellationToken cancellationToken)
+    /// <param name="submissionKey">
+    /// The form page's one-time key: the same form sent again (a double click, the back button, a confirmed page sent
+    /// twice) answers with the payment it made instead of paying twice; the same key with other details is refused
+    /// (<see cref="ErrorCode.Conflict"/>) so the holder checks them and sends a new form. Kept with the payment by the
+    /// writer, in its commit, as an API client's Idempotency-Key is.
+    /// </param>
+    public async Task<Result<FormPayment>> SubmitFromFormAsync(string userId, long cardId, long terminalId, decimal amount, bool confirmed, string? submissionKey,
+        CancellationToken cancellationToken)
     {
-        var decided = await DecideAsync(userId, cardId, terminalId, amount, null, askToConfirm: !confirmed, cancellationToken);
+        var key = submissionKey is null ? null : FormKey(cardId, terminalId, amount, submissionKey);
+        var decided = await DecideAsync(userId, cardId, terminalId, amount, key, askToConfirm: !confirmed, cancellationToken);
         if (!decided.Succeeded) return decided.As<FormPayment>();
         if (decided.Value.ToConfirm is { } toConfirm) return Result.Success(new FormPayment(0, toConfirm));
-        var recorded = await RecordAsync(decided.Value.ToRecord!, cancellationToken);
-        return recorded.Succeeded ? Result.Success(new FormPayment(recorded.Value.PaymentId, null)) : recorded.As<FormPayment>();
+        var recorded = decided.Value.Earlier is { } earlier ? Result.Success(earlier) : await RecordAsync(decided.Value.ToRecord!, cancellationToken);
+        if (!recorded.Succeeded) return recorded.As<FormPayment>();
+        if (recorded.Value.IsReplay && (recorded.Value.EarlierRequestHash != key?.RequestHash || recorded.Value.PaymentId == 0))
+            return Result.Fail<FormPayment>(ErrorCode.Conflict, Text.Get(FormUsedMessage));
+        return Result.Success(new FormPayment(recorded.Value.PaymentId, null));
     }
+
+    public const string FormUsedMessage = "This form has already made a payment with other details. Check the payment and press Pay again.";
+
+    /// <summary>"The same form" is the same card, merchant and amount sent with the page's key.</summary>
+    private static PaymentIdempotency FormKey(long cardId, long terminalId, decimal amount, string submissionKey) =>
+        new(IdempotencyRecord.FormNamespace(cardId), submissionKey, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"form {cardId} {terminalId} {amount:F2}")))));
 
     /// <summary>
     /// The same with an API client's Idempotency-Key: the payment and its key are committed together, and a key that

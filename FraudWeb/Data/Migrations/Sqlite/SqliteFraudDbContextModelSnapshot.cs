@@ -1317,15 +1317,6 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("FraudWeb.Domain.Entities.IdempotencyRecord", b =>
-                {
-                    b.HasOne("FraudWeb.Domain.Entities.ApiKey", null)
-                        .WithMany()
-                        .HasForeignKey("ApiKeyId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("FraudWeb.Domain.Entities.ReviewAssignment", b =>
                 {
                     b.HasOne("FraudWeb.Data.ApplicationUser", null)
