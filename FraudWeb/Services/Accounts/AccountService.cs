@@ -15,6 +15,8 @@ public enum SignInOutcome
     Succeeded,
     Failed,
     LockedOut,
+    /// <summary>Locked by an administrator (<see cref="AdminLock"/>), told only to someone who gave the right password.</summary>
+    LockedByAdministrator,
     NotAllowed,
     RequiresTwoFactor,
     EmailNotConfirmed,
@@ -154,9 +156,22 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(email);
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
-        if (result.IsLockedOut) return SignInOutcome.LockedOut;
+        if (result.IsLockedOut) return await LockedOutAsync(email.Trim(), password);
         if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
         return result.IsNotAllowed ? await NotAllowedAsync(email.Trim(), password) : SignInOutcome.Failed;
+    }
+
+    /// <summary>
+    /// Identity says "locked" before it checks the password. An administrator's lock is not lifted by waiting or by a
+    /// password reset (no link is mailed), so its owner is told to contact support; as with an unconfirmed address,
+    /// only the right password hears which lock it is, anyone else the usual lockout.
+    /// </summary>
+    private async Task<SignInOutcome> LockedOutAsync(string email, string password)
+    {
+        var user = await users.FindByEmailAsync(email);
+        return user is not null && AdminLock.IsLockedByAdmin(user) && await users.CheckPasswordAsync(user, password)
+            ? SignInOutcome.LockedByAdministrator
+            : SignInOutcome.LockedOut;
     }
 
     /// <summary>
