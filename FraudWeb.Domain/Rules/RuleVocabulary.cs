@@ -16,7 +16,7 @@ public enum RuleValueType
 public sealed record RuleName(string Name, RuleValueType Type, string Description, RuleListKind? ListKind = null, IReadOnlyList<string>? Values = null);
 
 /// <summary>
-/// Every name a rule can use: the model's features (the names of data/SCHEMA.md), the payment's attributes and the
+/// Every name a rule can use: the model's features (the names of data/SCHEMA.md, described in words), the payment's attributes and the
 /// model's risk score. Nothing else is reachable from a rule.
 /// </summary>
 public static class RuleVocabulary
@@ -36,8 +36,32 @@ public static class RuleVocabulary
         new("risk_score", RuleValueType.Number, "The model's risk score, 0-99."),
     ];
 
+    /// <summary>What each model feature means, in words (the editor shows them; pages translate them).</summary>
+    private static readonly Dictionary<string, string> FeatureDescriptions = new(StringComparer.Ordinal)
+    {
+        ["tx_amount"] = "Model feature: the payment's amount.",
+        ["tx_during_weekend"] = "Model feature: 1 if the payment is on a Saturday or Sunday, else 0.",
+        ["tx_during_night"] = "Model feature: 1 if the payment is between 0:00 and 6:59 (UTC), else 0.",
+        ["customer_nb_tx_1day"] = "Model feature: the card's number of payments in the last day, this one included.",
+        ["customer_avg_amount_1day"] = "Model feature: the card's mean payment amount in the last day, this one included.",
+        ["customer_nb_tx_7day"] = "Model feature: the card's number of payments in the last 7 days, this one included.",
+        ["customer_avg_amount_7day"] = "Model feature: the card's mean payment amount in the last 7 days, this one included.",
+        ["customer_nb_tx_30day"] = "Model feature: the card's number of payments in the last 30 days, this one included.",
+        ["customer_avg_amount_30day"] = "Model feature: the card's mean payment amount in the last 30 days, this one included.",
+        ["terminal_nb_tx_1day"] = "Model feature: the merchant's number of payments in the 1 day before the last 7 days (fraud is known only after 7 days).",
+        ["terminal_risk_1day"] = "Model feature: the share of the merchant's payments that were fraud in the 1 day before the last 7 days, from 0 to 1.",
+        ["terminal_nb_tx_7day"] = "Model feature: the merchant's number of payments in the 7 days before the last 7 days (fraud is known only after 7 days).",
+        ["terminal_risk_7day"] = "Model feature: the share of the merchant's payments that were fraud in the 7 days before the last 7 days, from 0 to 1.",
+        ["terminal_nb_tx_30day"] = "Model feature: the merchant's number of payments in the 30 days before the last 7 days (fraud is known only after 7 days).",
+        ["terminal_risk_30day"] = "Model feature: the share of the merchant's payments that were fraud in the 30 days before the last 7 days, from 0 to 1.",
+        ["customer_amount_ratio_30day"] = "Model feature: the payment's amount divided by the card's mean amount in the last 30 days (1 when there is none).",
+        ["customer_avg_amount_1day_to_30day"] = "Model feature: the card's mean amount in the last day divided by its mean in the last 30 days (1 when there is none).",
+        ["customer_avg_amount_7day_to_30day"] = "Model feature: the card's mean amount in the last 7 days divided by its mean in the last 30 days (1 when there is none).",
+    };
+
     public static IReadOnlyList<RuleName> Features { get; } =
-        TransactionFeatures.Names.Select(n => new RuleName(n, RuleValueType.Number, "Model feature (data/SCHEMA.md).")).ToArray();
+        TransactionFeatures.Names.Select(n => new RuleName(n, RuleValueType.Number,
+            FeatureDescriptions.TryGetValue(n, out var description) ? description : throw new InvalidOperationException($"The model feature {n} has no description."))).ToArray();
 
     public static IReadOnlyList<RuleName> All { get; } = [.. Attributes, .. Features];
 

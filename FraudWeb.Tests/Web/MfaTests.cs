@@ -138,6 +138,53 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task Recovery_DisplayedCodeTypedInLowerCase_SignsIn()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        IReadOnlyList<string> codes;
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            codes = await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        Assert.Equal(codes[0].ToUpperInvariant(), codes[0]);
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = " " + codes[0].ToLowerInvariant() });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Profile", Html.Location(response));
+    }
+
+    [Fact]
+    public async Task Enrolment_PageOpenedInOneSession_OtherSessionsStaySignedIn()
+    {
+        // Arrange: the same card holder signed in twice, no key yet
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var viewing = factory.CreateBrowserClient();
+        using var other = factory.CreateBrowserClient();
+        Assert.Equal("/Profile", Html.Location(await PasswordOnlyAsync(viewing, email)));
+        Assert.Equal("/Profile", Html.Location(await PasswordOnlyAsync(other, email)));
+        var stampBefore = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).SecurityStamp));
+
+        // Act
+        var page = await Html.GetPageAsync(viewing, "/Account/Mfa");
+        var otherAfter = await other.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var viewingAfter = await viewing.GetAsync(new Uri("/Profile", UriKind.Relative));
+
+        // Assert: a key is shown and stored, and nobody was signed out
+        Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector("[data-testid=mfa-key]")?.TextContent));
+        Assert.False(string.IsNullOrEmpty(await MfaSteps.AuthenticatorKeyAsync(factory, email)));
+        Assert.Equal(stampBefore, await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).SecurityStamp)));
+        Assert.Equal(HttpStatusCode.OK, otherAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, viewingAfter.StatusCode);
+    }
+
+    [Fact]
     public async Task SecondStep_RepeatedWrongCodes_LocksAccount()
     {
         // Arrange

@@ -58,6 +58,8 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
                 return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
             case SignInOutcome.LockedOut:
                 return RedirectToAction(nameof(Lockout));
+            case SignInOutcome.LockedByAdministrator:
+                return RedirectToAction(nameof(Lockout), new { byAdministrator = true });
             case SignInOutcome.RequiresTwoFactor:
                 return RedirectToAction(nameof(MfaController.SignIn), "Mfa", new { returnUrl = model.ReturnUrl, rememberMe = model.RememberMe });
             case SignInOutcome.EmailNotConfirmed:
@@ -71,8 +73,9 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         }
     }
 
+    /// <summary>The sign-in failure lockout (15 minutes, or reset the password), or an administrator's lock (contact support).</summary>
     [HttpGet, AllowAnonymous]
-    public IActionResult Lockout() => View();
+    public IActionResult Lockout(bool byAdministrator = false) => View(byAdministrator);
 
     [HttpPost, AllowWithoutMfa]
     public async Task<IActionResult> Logout()

@@ -42,6 +42,23 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         });
     }
 
+    /// <summary>
+    /// The merchant search without JavaScript: the Search button submits the payment form here, so the card and the
+    /// amount already entered come back with the matches (a GET search form could not carry them). Nothing is paid
+    /// and nothing is validated yet; with JavaScript the list refills from <see cref="Merchants"/> instead.
+    /// </summary>
+    [HttpPost]
+    [Authorize(Policy = Permissions.TransactionsSubmit)]
+    public async Task<IActionResult> Search(NewTransactionViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var userId = User.GetUserId();
+        if (model.CardId is { } id && !await screens.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
+        // What was typed stays in the fields (as attempted values); only the complaints go, as nothing was submitted to pay.
+        foreach (var entry in ModelState.Values) entry.Errors.Clear();
+        return View(nameof(New), await screens.FormAsync(userId, model, cancellationToken));
+    }
+
     [HttpPost, EnableRateLimiting(RateLimitPolicies.Payment)]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(NewTransactionViewModel model, CancellationToken cancellationToken)

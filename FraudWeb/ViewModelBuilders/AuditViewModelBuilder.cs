@@ -1,3 +1,4 @@
+using FraudWeb.Cli;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
@@ -43,18 +44,37 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
             var toUtc = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             entries = entries.Where(e => e.TimestampUtc < toUtc);
         }
-        // Shown for an actor whose account was deleted: the id stays, the person is gone (in the page's language; a query parameter).
-        var deletedActor = Text.Get("deleted account") + " ";
         var total = await entries.CountAsync(cancellationToken);
         var page = Paging.ClampPage(query.Page, total, PageSize);
         var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(e => new AuditRowViewModel(e.Id, e.TimestampUtc,
-                db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault() ?? deletedActor + e.ActorId,
-                e.Action, e.TargetType, e.TargetId, e.Before, e.After,
+            .Select(e => new
+            {
+                Entry = e,
+                ActorEmail = db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
                 // A user target by the address staff know them by (the id stays, for searching).
-                e.TargetType == "user" ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null))
+                TargetEmail = e.TargetType == "user" ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
+            })
             .ToListAsync(cancellationToken);
+        var entriesShown = rows.ConvertAll(r => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
+            r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, r.Entry.Before, r.Entry.After, r.TargetEmail));
         query.Page = page;
-        return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(rows, page, PageSize, total), Actions = AuditActions.All };
+        return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(entriesShown, page, PageSize, total), Actions = AuditActions.All };
+    }
+
+    /// <summary>
+    /// An actor who is not an account: the command line (create-admin), the application itself, or a user id whose
+    /// account was deleted (the id stays, the person is gone); in the page's language.
+    /// </summary>
+    public static string ActorName(string actorId)
+    {
+        ArgumentNullException.ThrowIfNull(actorId);
+        return actorId switch
+        {
+            AdminCli.Verb => Text.Get("command line"),
+            AuditLog.SystemActor => Text.Get("system"),
+            // Identity's user ids are GUIDs; anything else is an actor this screen does not know and is shown as written.
+            _ when Guid.TryParse(actorId, out _) => Text.Format("deleted account {0}", actorId),
+            _ => actorId,
+        };
     }
 }

@@ -22,7 +22,7 @@ public sealed class ReportViewModelBuilder(FraudDbContext db, LocalTime time)
         model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
         if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
         model.Summary = Text.Format("{0} at {1} on {2}, card ending {3}: {4}",
-            transaction.Amount.ToString("0.00", CultureInfo.CurrentCulture), transaction.Terminal!.Name, time.Format(transaction.TimestampUtc),
+            Money.Format(transaction.Amount, CultureInfo.CurrentCulture), transaction.Terminal!.Name, time.Format(transaction.TimestampUtc),
             transaction.Card!.Last4, PaymentStatusText.For(transaction.Status));
         return model;
     }

@@ -4,6 +4,7 @@ using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Rules;
 using FraudWeb.ViewModels.Rules;
 using Microsoft.EntityFrameworkCore;
 
@@ -98,11 +99,13 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
         var people = await EmailsAsync(list.Entries.SelectMany(e => new[] { e.AddedBy, e.RemovedBy ?? "" }), cancellationToken);
         var term = query?.Trim() ?? "";
         var deleted = DeletedUser;
+        // Merchants are named at read time, in the page's language (the stored label is English).
+        var merchants = list.Kind == RuleListKind.Merchant ? await MerchantsByIdAsync(list.Entries.Select(e => e.Value), cancellationToken) : [];
         return new RuleListDetailsViewModel
         {
             List = new RuleListRowViewModel(list.Id, list.Name, list.Kind, list.Purpose, list.Description, list.Entries.Count(e => e.IsActive)),
             Entries = list.Entries.OrderBy(e => e.RemovedUtc is not null).ThenByDescending(e => e.AddedUtc)
-                .Select(e => new RuleListEntryViewModel(e.Id, e.Label, people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, e.AddedReason,
+                .Select(e => new RuleListEntryViewModel(e.Id, RuleListLabels.Display(list.Kind, e.Label, e.Value, merchants.TryGetValue(e.Value, out var m) ? m : null), people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, e.AddedReason,
                     e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, e.RemovedReason))
                 .ToList(),
             Query = term,
@@ -111,6 +114,14 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
                 ? await db.Terminals.AsNoTracking().Select(t => t.Category).Distinct().OrderBy(c => c).ToListAsync(cancellationToken)
                 : [],
         };
+    }
+
+    private async Task<Dictionary<string, (string Name, string Category)>> MerchantsByIdAsync(IEnumerable<string> values, CancellationToken cancellationToken)
+    {
+        var ids = values.Select(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id >= 0).Distinct().ToList();
+        if (ids.Count == 0) return [];
+        var found = await db.Terminals.AsNoTracking().Where(t => ids.Contains(t.Id)).Select(t => new { t.Id, t.Name, t.Category }).ToListAsync(cancellationToken);
+        return found.ToDictionary(t => Id(t.Id), t => (t.Name, t.Category), StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -67,4 +67,39 @@ public sealed class AdminLockTests(AdminFactory factory) : IClassFixture<AdminFa
         var signIn = await Html.SubmitAsync(again, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Reset-Pass-2024" });
         Assert.Contains("/Account/Lockout", Html.Location(signIn), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Login_AdminLockedAccountRightPassword_SaysAnAdministratorLockedItAndOffersNoReset()
+    {
+        // Arrange
+        var (_, email) = await AdminLockedCustomerAsync();
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+        var page = await Html.GetPageAsync(client, Html.Location(response));
+
+        // Assert: contact support, not "wait 15 minutes or reset the password" (no reset mail is sent for such an account)
+        Assert.StartsWith("/Account/Lockout", Html.Location(response), StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector("[data-testid=locked-by-administrator]"));
+        Assert.DoesNotContain("15 minutes", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("main a[href='/Account/ForgotPassword']"));
+    }
+
+    [Fact]
+    public async Task Login_AdminLockedAccountWrongPassword_UsualLockoutPage()
+    {
+        // Arrange
+        var (_, email) = await AdminLockedCustomerAsync();
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Not-The-Password-42" });
+        var page = await Html.GetPageAsync(client, Html.Location(response));
+
+        // Assert: without the password nobody learns which kind of lock it is
+        Assert.Equal("/Account/Lockout", Html.Location(response));
+        Assert.Null(page.QuerySelector("[data-testid=locked-by-administrator]"));
+        Assert.Contains("15 minutes", page.Body!.TextContent, StringComparison.Ordinal);
+    }
 }

@@ -463,4 +463,30 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.NotEmpty(fields);
         Assert.All(fields, f => Assert.Matches("^[A-Z][a-z]+( [a-z]+)*(, [a-z]+( [a-z]+)*)*$", f));
     }
+
+    [Theory]
+    [InlineData("en", "create-admin", "command line")]
+    [InlineData("en", AuditLog.SystemActor, "system")]
+    [InlineData("zh-CN", "create-admin", "命令行")]
+    [InlineData("zh-CN", AuditLog.SystemActor, "系统")]
+    [InlineData("en", "7d0f1c9e-3a52-4b8e-9a1d-2f6c0e4b5a77", "deleted account 7d0f1c9e-3a52-4b8e-9a1d-2f6c0e4b5a77")]
+    public async Task AuditIndex_ActorNotAUser_NamedForWhatItIs(string language, string actorId, string shown)
+    {
+        // Arrange: an entry by an actor that is not (or no longer) an account, as the create-admin command and the app write them
+        using var admin = await AdminAsync();
+        var target = "actor-test-" + Guid.NewGuid().ToString("N");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(actorId, AuditActions.UserLock, "test", target, null, null, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<FraudDbContext>().SaveChangesAsync();
+        }
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", language);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={target}");
+
+        // Assert
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        Assert.Equal(shown, row.QuerySelector("td:nth-child(2)")!.TextContent.Trim());
+    }
 }

@@ -135,8 +135,10 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var message = Assert.Single(Mailbox.MessagesTo(factory, email));
         Assert.Equal(Chinese.Of("You are invited to FraudWeb"), Mailbox.Subject(message));
-        Assert.Contains(Chinese.Of("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you."), message, StringComparison.Ordinal);
-        Assert.Contains(Chinese.Of("The link works for {0:0} days.", 7.0), message, StringComparison.Ordinal);
+        // Each paragraph is one translated text, its sentences joined the Chinese way (no space after "。").
+        Assert.Contains(Chinese.Of("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you. To start, {0}.").Split("{0}")[0], message, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("The link works for {0:0} days. If it has expired, ask your administrator to invite you again.", 7.0), message, StringComparison.Ordinal);
+        Assert.DoesNotContain("。 ", message, StringComparison.Ordinal);
         Assert.Contains(Chinese.Of("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it."), message, StringComparison.Ordinal);
         Assert.DoesNotContain("You are invited", message, StringComparison.Ordinal);
         var details = await admin.Client.GetAsync(new Uri(Html.Location(response), UriKind.Relative));

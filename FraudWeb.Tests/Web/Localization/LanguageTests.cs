@@ -148,7 +148,8 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
         Assert.Equal(Chinese.Of("Confirm your FraudWeb account"), Mailbox.Subject(message));
         Assert.Contains("Subject: =?utf-8?B?", message, StringComparison.Ordinal);
-        Assert.Contains(Chinese.Of("Then sign in with the password you chose."), message, StringComparison.Ordinal);
+        // The paragraph is one translated text: the Chinese sentences follow each other without an English space.
+        Assert.Contains("</a>" + Chinese.Of("To finish creating your account, {0}. Then sign in with the password you chose.").Split("{0}")[1], message, StringComparison.Ordinal);
         Assert.StartsWith("/Account/ConfirmEmail", Mailbox.LinkTo(message, "/Account/ConfirmEmail"), StringComparison.Ordinal);
     }
 

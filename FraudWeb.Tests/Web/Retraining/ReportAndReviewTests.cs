@@ -117,6 +117,20 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ReportForm_Payment_SummaryShowsAmountWithCurrencyAndGrouping()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync(OverCredit);
+        using var _ = session;
+
+        // Act
+        var form = await Html.GetPageAsync(session.Client, $"/Reports/New?transactionId={id}");
+
+        // Assert: as on every other page (Money.Format), not "6000.00"
+        Assert.StartsWith("€6,000.00 at ", form.QuerySelector("[data-testid=report-summary]")!.TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_SecondOpenReport_IsRefusedWithMessage()
     {
         // Arrange

@@ -55,6 +55,34 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.Equal("HARBOUR", ((IHtmlInputElement)page.QuerySelector("#MerchantSearch")!).Value);
     }
 
+    [Fact]
+    public async Task Search_WithoutJavaScript_KeepsTheChosenCardAndTypedAmount()
+    {
+        // Arrange: two cards, the second chosen, an amount typed, then a search
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var second = (await holder.AddCardAsync()).ToString(CultureInfo.InvariantCulture);
+        var form = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+
+        // Act: the Search button posts the payment form, as a browser without JavaScript does
+        var response = await Html.SubmitAsync(holder.Client, "/Transactions/Search",
+            new Dictionary<string, string> { ["CardId"] = second, ["TerminalId"] = "", ["Amount"] = "123.45", ["MerchantSearch"] = "harbour" }, "/Transactions/New");
+        var page = await Html.ParseAsync(response);
+
+        // Assert: the button is part of the payment form; the matches come back with the card and the amount as entered, no complaints
+        var button = form.QuerySelector("[data-merchant-search]")!;
+        Assert.Equal("/Transactions/Search", button.GetAttribute("formaction"));
+        Assert.NotNull(button.Closest("form")!.QuerySelector("#Amount"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(second, page.QuerySelector("#CardId option[selected]")?.GetAttribute("value"));
+        Assert.Equal("123.45", ((IHtmlInputElement)page.QuerySelector("#Amount")!).Value);
+        Assert.Equal("harbour", ((IHtmlInputElement)page.QuerySelector("#MerchantSearch")!).Value);
+        Assert.NotEmpty(MerchantOptions(page));
+        Assert.All(MerchantOptions(page), o => Assert.Contains("harbour", o.Text, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(Html.ValidationMessages(page));
+        Assert.Equal($"/Transactions/New?cardId={second}&merchantSearch=harbour", page.QuerySelector("[data-testid=language-switcher] input[name=returnUrl]")!.GetAttribute("value"));
+    }
+
     [Theory]
     [InlineData("{0}")]
     [InlineData("#{0}")]

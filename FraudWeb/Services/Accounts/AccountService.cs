@@ -15,6 +15,8 @@ public enum SignInOutcome
     Succeeded,
     Failed,
     LockedOut,
+    /// <summary>Locked by an administrator (<see cref="AdminLock"/>), told only to someone who gave the right password.</summary>
+    LockedByAdministrator,
     NotAllowed,
     RequiresTwoFactor,
     EmailNotConfirmed,
@@ -133,8 +135,9 @@ public sealed partial class AccountService(
             return;
         }
         // Mails speak the language of the request that sends them; links are whole fragments so word order can change.
-        var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone tried to register a FraudWeb account with this address, which already has one.")} " +
-                   Text.Format("If it was you, {0}, or {1} if you have forgotten it.",
+        // Each paragraph is one translated text, so its sentences are joined as the language joins them (no space in Chinese).
+        var body = $"<p>{Text.Get("Hello,")}</p><p>" +
+                   Text.Format("Someone tried to register a FraudWeb account with this address, which already has one. If it was you, {0}, or {1} if you have forgotten it.",
                        Link(links.SignIn, Text.InContext("link", "sign in")), Link(links.ForgotPassword, Text.InContext("link", "choose a new password"))) + "</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: nothing has changed.")}</p>";
         await email.SendEmailAsync(existing.Email, Text.Get("You already have a FraudWeb account"), body, cancellationToken);
@@ -144,8 +147,8 @@ public sealed partial class AccountService(
     {
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         var url = links.Confirm(user.Id, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
-        var body = $"<p>{Text.Get("Hello,")}</p>{opening}<p>{Text.Format("To finish creating your account, {0}.", Link(url, Text.Get("confirm your email address")))} " +
-                   $"{Text.Get("Then sign in with the password you chose.")}</p><p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
+        var body = $"<p>{Text.Get("Hello,")}</p>{opening}<p>{Text.Format("To finish creating your account, {0}. Then sign in with the password you chose.", Link(url, Text.Get("confirm your email address")))}</p>" +
+                   $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
         await email.SendEmailAsync(user.Email!, Text.Get("Confirm your FraudWeb account"), body, cancellationToken);
     }
 
@@ -154,9 +157,22 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(email);
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
-        if (result.IsLockedOut) return SignInOutcome.LockedOut;
+        if (result.IsLockedOut) return await LockedOutAsync(email.Trim(), password);
         if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
         return result.IsNotAllowed ? await NotAllowedAsync(email.Trim(), password) : SignInOutcome.Failed;
+    }
+
+    /// <summary>
+    /// Identity says "locked" before it checks the password. An administrator's lock is not lifted by waiting or by a
+    /// password reset (no link is mailed), so its owner is told to contact support; as with an unconfirmed address,
+    /// only the right password hears which lock it is, anyone else the usual lockout.
+    /// </summary>
+    private async Task<SignInOutcome> LockedOutAsync(string email, string password)
+    {
+        var user = await users.FindByEmailAsync(email);
+        return user is not null && AdminLock.IsLockedByAdmin(user) && await users.CheckPasswordAsync(user, password)
+            ? SignInOutcome.LockedByAdministrator
+            : SignInOutcome.LockedOut;
     }
 
     /// <summary>
@@ -206,8 +222,8 @@ public sealed partial class AccountService(
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var encoded = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
         var url = resetUrl(user.Email, encoded);
-        var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone asked to reset the password of your FraudWeb account.")} " +
-                   $"{Text.Format("If it was you, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
+        var body = $"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Format("Someone asked to reset the password of your FraudWeb account. If it was you, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: your password stays as it is.")}</p>";
         await email.SendEmailAsync(user.Email, Text.Get("Reset your FraudWeb password"), body, cancellationToken);
     }
@@ -236,12 +252,12 @@ public sealed partial class AccountService(
     /// <summary>The invitation's subject and body in the current culture.</summary>
     private static (string Subject, string Body) Invitation(bool staff, string url)
     {
+        var accept = Link(url, Text.Get("accept the invitation and choose your password"));
         var invited = staff
-            ? Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you.")
-            : Text.Get("You are invited to FraudWeb: an administrator has opened a FraudWeb account for you, where you can add your cards and see every payment checked for fraud.");
-        var body = $"<p>{Text.Get("Hello,")}</p><p>{invited} " +
-                   $"{Text.Format("To start, {0}.", Link(url, Text.Get("accept the invitation and choose your password")))}</p>" +
-                   $"<p>{Text.Format("The link works for {0:0} days.", InvitationTokenProvider.Lifetime.TotalDays)} {Text.Get("If it has expired, ask your administrator to invite you again.")}</p>" +
+            ? Text.Format("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you. To start, {0}.", accept)
+            : Text.Format("You are invited to FraudWeb: an administrator has opened a FraudWeb account for you, where you can add your cards and see every payment checked for fraud. To start, {0}.", accept);
+        var body = $"<p>{Text.Get("Hello,")}</p><p>{invited}</p>" +
+                   $"<p>{Text.Format("The link works for {0:0} days. If it has expired, ask your administrator to invite you again.", InvitationTokenProvider.Lifetime.TotalDays)}</p>" +
                    (staff ? $"<p>{Text.Get("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.")}</p>" : "") +
                    $"<p>{Text.Get("If you did not expect this invitation, ignore this message: nothing happens until the link is used.")}</p>";
         return (Text.Get("You are invited to FraudWeb"), body);

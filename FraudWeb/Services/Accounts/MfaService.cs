@@ -14,7 +14,8 @@ public sealed record AuthenticatorEnrolment(bool Enabled, string SharedKey, stri
 /// ASVS 2.8: authenticator-app TOTP with Identity's own token provider and recovery codes. Staff (Analyst, Admin)
 /// must use it and may not turn it off or have a browser remembered; card holders may opt in.
 /// </summary>
-public sealed partial class MfaService(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, ILogger<MfaService> logger)
+public sealed partial class MfaService(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, IUserStore<ApplicationUser> store,
+    ILogger<MfaService> logger)
 {
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "FraudWeb";
@@ -41,15 +42,28 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("No authenticator key was stored.");
-            // A new key renews the security stamp, which would end this very session at its next request.
-            await signIn.RefreshSignInAsync(user);
+            key = await CreatePendingKeyAsync(user);
         }
         var account = Uri.EscapeDataString(user.Email ?? user.UserName ?? user.Id);
         var uri = $"otpauth://totp/{Issuer}:{account}?secret={key}&issuer={Issuer}&digits=6";
         return Result.Success(new AuthenticatorEnrolment(await users.GetTwoFactorEnabledAsync(user), FormatKey(key), uri,
             IsStaff(principal), await users.CountRecoveryCodesAsync(user)));
+    }
+
+    /// <summary>
+    /// Stores a new key for the enrolment page without renewing the security stamp. UserManager's
+    /// ResetAuthenticatorKeyAsync renews it, and stamps are checked on every request, so merely opening the page would
+    /// sign the person out of every other session. The key protects nothing until a code from the app enables two-step
+    /// sign-in, which renews the stamp then.
+    /// </summary>
+    private async Task<string> CreatePendingKeyAsync(ApplicationUser user)
+    {
+        if (store is not IUserAuthenticatorKeyStore<ApplicationUser> keys) throw new InvalidOperationException("The user store keeps no authenticator keys.");
+        var key = users.GenerateNewAuthenticatorKey();
+        await keys.SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded) throw new InvalidOperationException("The authenticator key was not stored: " + string.Join(" ", updated.Errors.Select(e => e.Code)));
+        return key;
     }
 
     /// <summary>Checks a code from the app against the pending key, turns 2FA on and returns new recovery codes (shown once).</summary>
@@ -100,7 +114,8 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     public async Task<SignInOutcome> SignInWithRecoveryCodeAsync(string recoveryCode)
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return SignInOutcome.NotAllowed;
-        var code = recoveryCode.Replace(" ", "", StringComparison.Ordinal).Trim();
+        // Codes are shown in upper case; a person may type them in any case.
+        var code = recoveryCode.Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
         return Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
     }
 

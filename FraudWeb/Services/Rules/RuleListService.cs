@@ -74,7 +74,11 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, Text.Of(ex), Fields.Entry);
+            // "… is already on this list" names the entry as the page shows it, in its language (the stored label is English).
+            var message = ex.Arguments.Count == 1 && Equals(ex.Arguments[0], resolved.Value.Label)
+                ? Text.Format(ex.Template, resolved.Value.Display)
+                : Text.Of(ex);
+            return Result.Fail(ErrorCode.Invalid, message, Fields.Entry);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -104,21 +108,23 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         return Result.Ok;
     }
 
-    private async Task<(string Value, string Label, long? CardId)?> ResolveAsync(RuleListKind kind, string entry, CancellationToken cancellationToken)
+    private async Task<(string Value, string Label, string Display, long? CardId)?> ResolveAsync(RuleListKind kind, string entry, CancellationToken cancellationToken)
     {
         switch (kind)
         {
             case RuleListKind.Card:
                 if (!long.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var cardId)) return null;
                 var card = await db.Cards.AsNoTracking().Where(c => c.Id == cardId).Select(c => new { c.Id, c.Fingerprint, c.Brand, c.Last4 }).SingleOrDefaultAsync(cancellationToken);
-                return card is null ? null : (card.Fingerprint, Domain.Cards.CardNumber.Mask(card.Brand, card.Last4), card.Id);
+                return card is null ? null : (card.Fingerprint, Domain.Cards.CardNumber.Mask(card.Brand, card.Last4), Domain.Cards.CardNumber.Mask(card.Brand, card.Last4), card.Id);
             case RuleListKind.Merchant:
                 if (!long.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var terminalId)) return null;
                 var terminal = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId).Select(t => new { t.Id, t.Name, t.Category }).SingleOrDefaultAsync(cancellationToken);
-                return terminal is null ? null : (Id(terminal.Id), $"{terminal.Name} ({terminal.Category}, #{Id(terminal.Id)})", null);
+                if (terminal is null) return null;
+                var stored = RuleListLabels.StoredMerchant(terminal.Id, terminal.Name, terminal.Category);
+                return (Id(terminal.Id), stored, RuleListLabels.Display(kind, stored, Id(terminal.Id), (terminal.Name, terminal.Category)), null);
             default:
                 var category = await db.Terminals.AsNoTracking().Where(t => t.Category == entry).Select(t => t.Category).FirstOrDefaultAsync(cancellationToken);
-                return category is null ? null : (category, category, null);
+                return category is null ? null : (category, category, RuleListLabels.Display(kind, category, category, null), null);
         }
     }
 
@@ -130,4 +136,31 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     };
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// How list entries are named. The label stored with an entry is English, as it always was (kept for compatibility
+/// and as the fallback); pages name merchants and categories at read time, in the page's language.
+/// </summary>
+public static class RuleListLabels
+{
+    /// <summary>The label stored when a merchant is added: "{name} ({category}, #{id})", in English.</summary>
+    public static string StoredMerchant(long terminalId, string name, string category) =>
+        string.Create(CultureInfo.InvariantCulture, $"{name} ({category}, #{terminalId})");
+
+    /// <summary>
+    /// An entry's name in the page's language: a category translated, a merchant from its current name and translated
+    /// category (<paramref name="merchant"/>, when known), a card as stored (brand and last four digits).
+    /// </summary>
+    public static string Display(RuleListKind kind, string storedLabel, string value, (string Name, string Category)? merchant)
+    {
+        ArgumentNullException.ThrowIfNull(storedLabel);
+        ArgumentNullException.ThrowIfNull(value);
+        return kind switch
+        {
+            RuleListKind.MerchantCategory => Text.Get(value),
+            RuleListKind.Merchant when merchant is { } m => Text.Format("{0} ({1}, #{2})", m.Name, Text.Get(m.Category), value),
+            _ => storedLabel,
+        };
+    }
 }

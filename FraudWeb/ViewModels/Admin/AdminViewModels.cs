@@ -163,7 +163,7 @@ public sealed class AuditQueryViewModel
     public int Page { get; set; } = 1;
 }
 
-/// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), or "deleted account".</summary>
+/// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), else "command line", "system" or "deleted account {id}".</summary>
 public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Actor, string Action, string TargetType, string TargetId,
     string? Before, string? After, string? TargetName = null)
 {

@@ -60,7 +60,8 @@ public static class ModelTexts
     {
         ModelStatus.Candidate => Text.Get("Candidate"),
         ModelStatus.Serving => Text.Get("Serving"),
-        ModelStatus.Rejected => Text.Get("Rejected"),
+        // A model not promoted: the word the decisions use ("Rejected: worse than …"), not a report's "not upheld".
+        ModelStatus.Rejected => Text.InContext("model", "Rejected"),
         ModelStatus.Retired => Text.Get("Retired"),
         _ => status.ToString(),
     };

@@ -41,7 +41,7 @@ public sealed class NewTransactionViewModel
     [ValidateNever]
     public bool IsConfirmed => ConfirmedPayment == PaymentKey;
 
-    /// <summary>What the holder typed to find a merchant (the form's search, a GET): number, name or category.</summary>
+    /// <summary>What the holder typed to find a merchant (the form's Search button): number, name or category.</summary>
     [Display(Name = "Find a merchant")]
     public string? MerchantSearch { get; set; }
 

@@ -1,13 +1,18 @@
 // The payment form's merchant search without leaving the page: typing asks /Transactions/Merchants and refills the
-// merchant list, so the card and amount already entered stay. Without JavaScript the Search button does the same
-// with a page load (the form's GET), so this is an enhancement only.
+// merchant list. Without JavaScript the Search button posts the whole payment form to /Transactions/Search, which
+// shows it again with the matches (card and amount kept), so this is an enhancement only.
 (function () {
     'use strict';
     var input = document.getElementById('MerchantSearch');
     var select = document.querySelector('[data-merchant-select]');
     var status = document.getElementById('merchant-search-status');
-    var searchForm = document.getElementById('merchant-search');
-    if (!input || !select || !status || !searchForm || !window.fetch) return;
+    var button = document.querySelector('[data-merchant-search]');
+    if (!input || !select || !status || !button || !window.fetch) return;
+    var merchantsUrl = input.getAttribute('data-merchants-url');
+    // Searching no longer submits: the Search button stops being the form's first submit button, so Enter in the
+    // card, merchant or amount field pays, as in any form; Enter in the search box searches.
+    button.type = 'button';
+    button.removeAttribute('formaction');
     var timer = null;
     var latest = 0;
 
@@ -48,7 +53,7 @@
 
     function search() {
         var request = ++latest;
-        var url = searchForm.getAttribute('action').replace(/\/New$/, '/Merchants') + '?search=' + encodeURIComponent(input.value);
+        var url = merchantsUrl + '?search=' + encodeURIComponent(input.value);
         fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
             .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
             .then(function (result) { if (request === latest) fill(result); })
@@ -59,10 +64,14 @@
         window.clearTimeout(timer);
         timer = window.setTimeout(search, 250);
     });
-    searchForm.addEventListener('submit', function (event) {
+    function searchNow(event) {
         event.preventDefault();
         window.clearTimeout(timer);
         search();
+    }
+    button.addEventListener('click', searchNow);
+    input.addEventListener('keydown', function (event) {
+        if (event.key === 'Enter') searchNow(event);
     });
     // Typed before this script ran (a slow connection): the words in the box are not what the page was built for.
     if (input.value !== input.defaultValue) search();

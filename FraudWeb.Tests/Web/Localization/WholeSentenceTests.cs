@@ -1,0 +1,66 @@
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.ViewModels.Models;
+
+namespace FraudWeb.Tests.Web.Localization;
+
+/// <summary>
+/// Sentences with a link or code inside, and paragraphs of several sentences, are translated whole: in Chinese no
+/// English space or full stop is left between the pieces ("请参阅 API 参考文档 .", "密码。 如果").
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class WholeSentenceTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task ApiKeys_Chinese_ReferenceAndNewKeySentencesPunctuatedTheChineseWay()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        holder.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var keys = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+        var created = await Html.ParseAsync(await ApiSteps.SubmitKeyFormAsync(holder.Client, "/ApiKeys/Create", "/ApiKeys", "sentences", [ApiScopes.PaymentsRead]));
+
+        // Assert: the link and the code sit inside the Chinese sentence
+        var reference = keys.QuerySelector("a[href='/scalar/v1']")!.ParentElement!.TextContent;
+        Assert.Contains(Chinese.Of("See the {0}.", Chinese.Of("API reference")), reference, StringComparison.Ordinal);
+        Assert.DoesNotContain(" .", reference, StringComparison.Ordinal);
+        var scopes = created.QuerySelector("main p code")!.ParentElement!.TextContent;
+        Assert.StartsWith(Chinese.Of("Scopes: {0}. Valid until {1}.").Split("{1}")[0].Replace("{0}", ApiScopes.PaymentsRead, StringComparison.Ordinal), scopes, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("Send it as {0}, for example:", "Authorization: Bearer <key>"), created.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForgotPassword_Chinese_ResetMailSentencesJoinedWithoutASpace()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var client = factory.CreateBrowserClient();
+        client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        await Html.SubmitAsync(client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = holder.Email });
+        var message = Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Reset your FraudWeb password"));
+
+        // Assert
+        Assert.Contains(Chinese.Of("Someone asked to reset the password of your FraudWeb account. If it was you, {0}.").Split("{0}")[0], message, StringComparison.Ordinal);
+        Assert.DoesNotContain("。 ", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelTexts_RejectedModelInChinese_SameWordAsItsDecision()
+    {
+        // Arrange
+        using var scope = CultureScope.Use(Chinese.Culture);
+
+        // Act
+        var status = ModelTexts.Status(ModelStatus.Rejected);
+
+        // Assert: the Status column says what the Decision column says ("未采用：…"); a report's "Rejected" keeps its own word
+        Assert.StartsWith(status + "：", Chinese.Of("Rejected: worse than the serving model on {0} ({1})."), StringComparison.Ordinal);
+        Assert.NotEqual(status, FraudWeb.Infrastructure.Localization.Text.Get("Rejected"));
+    }
+}

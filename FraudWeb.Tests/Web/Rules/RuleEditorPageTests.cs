@@ -1,0 +1,47 @@
+using FraudWeb.Data;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+
+namespace FraudWeb.Tests.Web.Rules;
+
+/// <summary>The rule editor's list of names says what each one means, in words and in the page's language.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class RuleEditorPageTests(FraudWebFactory factory)
+{
+    private static Dictionary<string, string> Descriptions(AngleSharp.Html.Dom.IHtmlDocument page) =>
+        page.QuerySelectorAll("tr").Where(r => r.QuerySelector("th code") is not null)
+            .ToDictionary(r => r.QuerySelector("th code")!.TextContent.Trim(), r => r.QuerySelector("td")!.TextContent.Trim(), StringComparer.Ordinal);
+
+    [Fact]
+    public async Task Create_ModelFeatures_EachDescribedInWordsNotByARepositoryPath()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Rules/Create");
+
+        // Assert: every feature is listed with its own description
+        var descriptions = Descriptions(page);
+        var features = RuleVocabulary.Features.Select(f => f.Name).ToList();
+        Assert.All(features, f => Assert.Contains(f, descriptions.Keys));
+        Assert.Equal(features.Count, features.Select(f => descriptions[f]).Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain("SCHEMA.md", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.StartsWith("Model feature: the share of the merchant's payments that were fraud in the 7 days", descriptions["terminal_risk_7day"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_Chinese_FeatureDescriptionsInChinese()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var descriptions = Descriptions(await Html.GetPageAsync(analyst.Client, "/Rules/Create"));
+
+        // Assert
+        Assert.All(RuleVocabulary.Features, f => Assert.Equal(Chinese.Of(f.Description), descriptions[f.Name]));
+    }
+}

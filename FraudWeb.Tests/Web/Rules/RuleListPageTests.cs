@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Rules;
+
+/// <summary>A list's page names merchants and categories in the page's language, whatever the language they were added in.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class RuleListPageTests(FraudWebFactory factory)
+{
+    private static string NewName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Details_CategoryListInChinese_CategoryChoicesInChineseWithTheStoredValues()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await analyst.CreateListAsync(NewName("kinds"), RuleListKind.MerchantCategory, RuleListPurpose.Reference);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
+
+        // Assert: each choice posts the category as merchants have it and reads as the Chinese page says it
+        var options = page.QuerySelectorAll("select#category option").ToList();
+        Assert.NotEmpty(options);
+        Assert.All(options, o => Assert.Equal(Chinese.Of(o.GetAttribute("value")!), o.TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Details_EntriesAddedInEnglishReadInChinese_MerchantAndCategoryNamedInChinese()
+    {
+        // Arrange: a merchant and its category added from English pages
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var terminal = await factory.QueryAsync(db => db.Terminals.Where(t => t.Id == merchant).Select(t => new { t.Name, t.Category }).SingleAsync());
+        var merchants = await analyst.CreateListAsync(NewName("shops"), RuleListKind.Merchant, RuleListPurpose.Reference);
+        var categories = await analyst.CreateListAsync(NewName("kinds"), RuleListKind.MerchantCategory, RuleListPurpose.Reference);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(merchants, merchant.ToString(CultureInfo.InvariantCulture), "watched for a test")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(categories, terminal.Category, "watched for a test")).StatusCode);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var merchantPage = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(merchants)}");
+        var categoryPage = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(categories)}");
+
+        // Assert
+        var merchantLabel = merchantPage.QuerySelector("[data-testid=entry] strong")!.TextContent.Trim();
+        Assert.Equal(Chinese.Of("{0} ({1}, #{2})", terminal.Name, Chinese.Of(terminal.Category), merchant), merchantLabel);
+        Assert.DoesNotContain($"({terminal.Category},", merchantLabel, StringComparison.Ordinal);
+        Assert.Equal(Chinese.Of(terminal.Category), categoryPage.QuerySelector("[data-testid=entry] strong")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Add_MerchantAlreadyOnTheListInChinese_MessageNamesItInChinese()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var category = await factory.QueryAsync(db => db.Terminals.Where(t => t.Id == merchant).Select(t => t.Category).SingleAsync());
+        var listId = await analyst.CreateListAsync(NewName("shops"), RuleListKind.Merchant, RuleListPurpose.Reference);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, merchant.ToString(CultureInfo.InvariantCulture), "watched for a test")).StatusCode);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var again = await analyst.AddToListAsync(listId, merchant.ToString(CultureInfo.InvariantCulture), "watched again");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var messages = Html.ValidationMessages(await Html.ParseAsync(again));
+        Assert.Contains(messages, m => m.Contains(Chinese.Of(category), StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains(category, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+
+namespace FraudWeb.Infrastructure.Rendering;
+
+/// <summary>
+/// Where the footer's language switcher returns to. It comes back with a GET, so a page a form's POST produced (a
+/// form shown again with its errors, a search) names the GET address that shows it again, and a page showing a secret
+/// only once (recovery codes, a new API key) is not offered the switch, which would lose the secret.
+/// </summary>
+public static class LanguageSwitch
+{
+    private const string ReturnUrlKey = "LanguageSwitch.ReturnUrl";
+    private const string ShownOnceKey = "LanguageSwitch.ShownOnce";
+
+    /// <summary>The GET address that shows this page again, used when a POST produced it.</summary>
+    public static void ReturnTo(this ViewDataDictionary viewData, string? url)
+    {
+        ArgumentNullException.ThrowIfNull(viewData);
+        viewData[ReturnUrlKey] = url;
+    }
+
+    /// <summary>Marks a page that shows something only once: switching language would reload it without that.</summary>
+    public static void ShowsSecretOnce(this ViewDataDictionary viewData)
+    {
+        ArgumentNullException.ThrowIfNull(viewData);
+        viewData[ShownOnceKey] = true;
+    }
+
+    public static bool IsOffered(ViewDataDictionary viewData)
+    {
+        ArgumentNullException.ThrowIfNull(viewData);
+        return viewData[ShownOnceKey] is not true;
+    }
+
+    /// <summary>
+    /// The page to return to: for a GET the address itself; for a page a POST produced the address its view named,
+    /// else its path (a form whose GET has the same address and needs nothing more).
+    /// </summary>
+    public static string ReturnUrl(HttpContext context, ViewDataDictionary viewData)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(viewData);
+        var request = context.Request;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return request.PathBase + request.Path + request.QueryString;
+        return viewData[ReturnUrlKey] as string ?? (request.PathBase + request.Path).ToString();
+    }
+}
