@@ -20,7 +20,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
     {
         var userId = User.GetUserId();
         if (cardId is { } id && !await screens.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
-        var model = new NewTransactionViewModel { CardId = cardId, TerminalId = terminalId, MerchantSearch = merchantSearch };
+        var model = new NewTransactionViewModel { CardId = cardId, TerminalId = terminalId, MerchantSearch = merchantSearch, SubmissionKey = NewTransactionViewModel.NewSubmissionKey() };
         return View(await screens.FormAsync(userId, model, cancellationToken));
     }
 
@@ -56,6 +56,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         if (model.CardId is { } id && !await screens.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
         // What was typed stays in the fields (as attempted values); only the complaints go, as nothing was submitted to pay.
         foreach (var entry in ModelState.Values) entry.Errors.Clear();
+        model.SubmissionKey ??= NewTransactionViewModel.NewSubmissionKey();
         return View(nameof(New), await screens.FormAsync(userId, model, cancellationToken));
     }
 
@@ -67,7 +68,8 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         var userId = User.GetUserId();
         if (ModelState.IsValid)
         {
-            var result = await transactions.SubmitFromFormAsync(userId, model.CardId!.Value, model.TerminalId!.Value, model.Amount!.Value, model.IsConfirmed, cancellationToken);
+            var result = await transactions.SubmitFromFormAsync(userId, model.CardId!.Value, model.TerminalId!.Value, model.Amount!.Value, model.IsConfirmed,
+                model.SubmissionKey, cancellationToken);
             if (result.Succeeded && result.Value.ToConfirm is { } check)
             {
                 // Shown back to be confirmed: nothing is paid yet.
@@ -86,11 +88,20 @@ public sealed class TransactionsController(TransactionService transactions, Tran
                     case ErrorCode.Unavailable:
                         Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                         return View("ScorerUnavailable");
+                    case ErrorCode.Conflict when result.Errors[0].Message == Text.Get(TransactionService.FormUsedMessage):
+                        // This page's key has paid for other details: the holder checks them and sends a new form.
+                        model.SubmissionKey = NewTransactionViewModel.NewSubmissionKey();
+                        this.AddErrors(result);
+                        break;
                     default:
                         this.AddErrors(result);
                         break;
                 }
             }
+        }
+        else if (ModelState[nameof(NewTransactionViewModel.SubmissionKey)]?.Errors.Count > 0)
+        {
+            model.SubmissionKey = NewTransactionViewModel.NewSubmissionKey();
         }
         return View(await screens.FormAsync(userId, model, cancellationToken));
     }

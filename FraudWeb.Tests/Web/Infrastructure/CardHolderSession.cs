@@ -93,7 +93,24 @@ public sealed class CardHolderSession : IDisposable
             ["Amount"] = amount.ToString(CultureInfo.InvariantCulture),
         };
         if (confirmed) fields["ConfirmedPayment"] = string.Create(CultureInfo.InvariantCulture, $"{cardId}:{terminalId}:{amount:F2}");
-        return Html.SubmitAsync(Client, "/Transactions/New", fields);
+        return SubmitPaymentFormAsync(fields);
+    }
+
+    /// <summary>Opens the payment form and sends it with the fields, its antiforgery token and its one-time key, as a browser does.</summary>
+    public async Task<HttpResponseMessage> SubmitPaymentFormAsync(IDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var page = await Html.GetPageAsync(Client, "/Transactions/New");
+        return await Client.PostAsync(new Uri("/Transactions/New", UriKind.Relative), new FormUrlEncodedContent(WithFormKeys(page, fields)));
+    }
+
+    /// <summary>The fields with the page's antiforgery token and payment key (unless the fields name their own).</summary>
+    public static Dictionary<string, string> WithFormKeys(AngleSharp.Html.Dom.IHtmlDocument page, IDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var all = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = Html.AntiforgeryToken(page) };
+        if (!all.ContainsKey("SubmissionKey") && page.QuerySelector("input[name=SubmissionKey]")?.GetAttribute("value") is { Length: > 0 } key) all["SubmissionKey"] = key;
+        return all;
     }
 
     /// <summary>Pays and returns the new transaction's id (from the redirect to its result page).</summary>

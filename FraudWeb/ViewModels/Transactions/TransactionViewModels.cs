@@ -41,6 +41,15 @@ public sealed class NewTransactionViewModel
     [ValidateNever]
     public bool IsConfirmed => ConfirmedPayment == PaymentKey;
 
+    /// <summary>
+    /// The form page's one-time key (a new one with every page of the form): the same form sent twice pays once.
+    /// </summary>
+    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and pay again.")]
+    public string? SubmissionKey { get; set; }
+
+    /// <summary>A key for a new form page.</summary>
+    public static string NewSubmissionKey() => Guid.NewGuid().ToString("N");
+
     /// <summary>What the holder typed to find a merchant (the form's Search button): number, name or category.</summary>
     [Display(Name = "Find a merchant")]
     public string? MerchantSearch { get; set; }
