@@ -4,7 +4,7 @@
   load_setup.py holders BASE_URL DATA_DIR COUNT OUT_DIR
       Registers COUNT card holders through the real forms (register, confirm from the mailed link, sign in, add a
       card, create an API key on /ApiKeys, one first payment), then writes wrk Lua scripts that rotate over them:
-      pay.lua (payment form POST), api_pay.lua (POST /api/v1/payments with the holder's key, a unique Idempotency-Key
+      pay.lua (payment form POST, a new SubmissionKey each), api_pay.lua (POST /api/v1/payments with the holder's key, a unique Idempotency-Key
       per request), profile.lua, form.lua and result.lua (the first payment's result page) (GETs). Requests carry
       X-Forwarded-Proto: https, as the TLS proxy in front of the app would send (loopback is a trusted proxy by default).
   load_setup.py check DATA_DIR OUT_DIR ACKNOWLEDGED [API_ACKNOWLEDGED]
@@ -204,10 +204,22 @@ request = function()
     ["Idempotency-Key"] = "bench-" .. run .. "-" .. sent, ["X-Forwarded-Proto"] = "https"}, h.api_body)
 end
 """
+    # The form's page carries a one-time SubmissionKey (a double click pays once); a browser sends a new one with every
+    # page, so each request here sends its own (thread name + counter, 32 hex digits), and the key's cost is measured.
+    pay_request = """
+request = function()
+  i = i % #holders + 1
+  sent = sent + 1
+  local h = holders[i]
+  return wrk.format("POST", "/Transactions/New", {["Cookie"] = h.cookie, ["X-Forwarded-Proto"] = "https",
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, h.body .. "&SubmissionKey=" .. run .. string.format("%016x", sent))
+end
+"""
     # The form answers a refused payment with the form again (200) and its validation summary; the API with a problem.
     form_status = {"refused": "status == 200", "reason": '"validation%-summary%-errors.-<li>(.-)</li>"'}
+    with open(os.path.join(out_dir, "pay.lua"), "w", encoding="utf-8") as f:
+        f.write(common % dict(form_status, ok=302) + pay_request)
     scripts = {
-        "pay.lua": (302, '"POST"', '"/Transactions/New"', ', ["Content-Type"] = "application/x-www-form-urlencoded"', ", h.body"),
         "profile.lua": (200, '"GET"', '"/Profile"', "", ""),
         "form.lua": (200, '"GET"', '"/Transactions/New"', "", ""),
         "result.lua": (200, '"GET"', "h.result", "", ""),
