@@ -12,8 +12,11 @@ public static class LanguageSwitch
     private const string ReturnUrlKey = "LanguageSwitch.ReturnUrl";
     private const string ShownOnceKey = "LanguageSwitch.ShownOnce";
 
-    /// <summary>The GET address that shows this page again, used when a POST produced it.</summary>
-    public static void ReturnTo(this ViewDataDictionary viewData, string? url)
+    /// <summary>
+    /// The GET address that shows this page again, used when a POST produced it; worked out only then (generating a
+    /// link with route values on every GET of a busy page costs, perf issue 17).
+    /// </summary>
+    public static void ReturnTo(this ViewDataDictionary viewData, Func<string?> url)
     {
         ArgumentNullException.ThrowIfNull(viewData);
         viewData[ReturnUrlKey] = url;
@@ -42,6 +45,6 @@ public static class LanguageSwitch
         ArgumentNullException.ThrowIfNull(viewData);
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return request.PathBase + request.Path + request.QueryString;
-        return viewData[ReturnUrlKey] as string ?? (request.PathBase + request.Path).ToString();
+        return (viewData[ReturnUrlKey] as Func<string?>)?.Invoke() ?? (request.PathBase + request.Path).ToString();
     }
 }
