@@ -94,3 +94,8 @@ for name, t in (("review (risk >= 65)", 0.65), ("decline (risk >= 75)", 0.75)):
     rate = sum(hit) / len(hit) if hit else float("nan")
     print(f"  {name}: {len(hit)} of {len(rows)} payments ({100 * len(hit) / len(rows):.2f} %), {100 * rate:.1f} % of them fraud")
 PYEOF
+
+echo
+echo "Where the AUC differences come from (bench/auc_split.py: frauds a feature can see, and those no feature can)"
+"$PY" "$repo/bench/auc_split.py" "$OUT/raw.csv" "$OUT/ours-scores.csv" --anchors "$ANCHORS" --train-start "$TRAIN_START" \
+  | tee "$OUT/auc-split.txt" | grep -v '^{'

@@ -32,6 +32,7 @@ for seed in $SEEDS; do
   fi
   fw train --transactions "$d/raw.csv" --train-start "$TRAIN_START" --threads "$THREADS" --out "$d/model.bin" > "$d/ours-train.json"
   fw evaluate --model "$d/model.bin" --transactions "$d/raw.csv" --train-start "$TRAIN_START" --scores-out "$d/ours-scores.csv" > "$d/ours-quality.json"
+  "$PY" "$repo/bench/auc_split.py" "$d/raw.csv" "$d/ours-scores.csv" --anchors "$ANCHORS" --train-start "$TRAIN_START" > "$d/auc-split.txt"
   if [ -n "${PREVIOUS_DLL:-}" ] && { [ "${REUSE:-0}" != 1 ] || [ ! -s "$d/previous-scores.csv" ]; }; then
     dotnet "$PREVIOUS_DLL" train --transactions "$d/raw.csv" --train-start "$TRAIN_START" --threads "$THREADS" --out "$d/previous.bin" > /dev/null
     dotnet "$PREVIOUS_DLL" evaluate --model "$d/previous.bin" --transactions "$d/raw.csv" --train-start "$TRAIN_START" --scores-out "$d/previous-scores.csv" > /dev/null
@@ -39,3 +40,7 @@ for seed in $SEEDS; do
 done
 
 "$PY" "$repo/bench/seeds.py" "$ANCHORS" "$OUT" "$BOOT" $SEEDS
+
+echo
+echo "The AUC over the frauds a feature can see and over those no feature can (bench/auc_split.py, per seed)"
+"$PY" "$repo/bench/auc_split.py" summary $(for seed in $SEEDS; do echo "$OUT/seed$seed/auc-split.txt"; done)
