@@ -160,5 +160,5 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         Mailbox.LinkTo(Mailbox.MessagesTo(host.Factory, email).Single(), "/Account/AcceptInvitation");
 
     private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+        await RecordShots.SaveAsync(page, name);
 }

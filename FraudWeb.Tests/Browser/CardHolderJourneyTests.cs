@@ -75,7 +75,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         // Act: the profile
         await page.GetByRole(AriaRole.Link, new() { Name = "My profile", Exact = true }).ClickAsync();
         await page.Locator("#spendRiskChart[data-rendered=true]").WaitForAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "06-profile.png"), FullPage = true });
+        await RecordShots.SaveAsync(page, "06-profile");
 
         // Assert: the verdicts shown are the stored ones, and the suspicious payment was really flagged by the model
         var stored = await host.Factory.QueryAsync(db => db.Transactions.Where(t => t.Id == ordinary.Id || t.Id == suspicious.Id).ToDictionaryAsync(t => t.Id));
@@ -134,5 +134,5 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
     }
 
     private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+        await RecordShots.SaveAsync(page, name);
 }

@@ -20,7 +20,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
     private static string Zh(string english) => Chinese.Of(english);
 
     private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+        await RecordShots.SaveAsync(page, name);
 
     [Fact]
     public async Task CardHolder_ChineseBrowser_RegistersPaysAndReadsTheVerdictInChinese()

@@ -71,11 +71,10 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
     });
 
     /// <summary>A full-page screenshot kept with the test results, named by the pass, the session and the page.</summary>
-    private static async Task ShotAsync(Visit visit, string prefix)
+    private static Task ShotAsync(Visit visit, string prefix)
     {
         var name = Regex.Replace(visit.Name, "[^A-Za-z0-9]+", "-").Trim('-');
-        var file = $"{prefix}-{visit.Session}-{(name.Length > 0 ? name : "home")}.png";
-        await visit.Page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, file), FullPage = true });
+        return RecordShots.SaveAsync(visit.Page, $"{prefix}-{visit.Session}-{(name.Length > 0 ? name : "home")}");
     }
 
     private static async Task<string?> OverflowAsync(Visit visit, string shotPrefix = "en-phone")
@@ -395,7 +394,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         await page.Locator("#mainNav.collapse.show").WaitForAsync(); // the opening animation has finished
 
         // Assert
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, "07-phone-menu.png"), FullPage = true });
+        await RecordShots.SaveAsync(page, "07-phone-menu");
         Assert.True(await signIn.IsVisibleAsync());
         Assert.Empty(errors);
     }

@@ -316,5 +316,5 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         decimal.Parse((await page.Locator($"[data-card-id='{cardId}'] [data-available]").GetAttributeAsync("data-available"))!, CultureInfo.InvariantCulture);
 
     private static async Task Shot(IPage page, string name) =>
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserHost.ScreenshotDirectory, name + ".png"), FullPage = true });
+        await RecordShots.SaveAsync(page, name);
 }
