@@ -3,6 +3,10 @@ using FraudWeb.Data;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Identity;
 
 namespace FraudWeb.Tests.Web;
 
@@ -134,21 +138,46 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Register_UnconfirmedEmailAgain_MailsANewConfirmationLinkThatWorks()
+    public async Task Register_UnconfirmedEmailAgain_MailsAChoosePasswordLinkThatConfirmsTheAddress()
     {
         // Arrange
         using var session = CardHolderSession.Anonymous(factory);
         await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        const string chosen = "Second attempt harbour 31";
 
         // Act
         var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
 
-        // Assert
+        // Assert: the same page as a first registration; the mail's link chooses the password and confirms the address.
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
-        var messages = Mailbox.MessagesTo(factory, session.Email).Where(m => Mailbox.Subject(m) == "Confirm your FraudWeb account").ToList();
-        Assert.Equal(2, messages.Count);
-        var page = await Html.GetPageAsync(session.Client, Mailbox.LinkTo(messages[^1], "/Account/ConfirmEmail"));
-        Assert.NotNull(page.QuerySelector("[data-testid=email-confirmed]"));
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
+        var reset = await Html.SubmitAsync(session.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(session.Client, link), chosen), link);
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
+        Assert.Equal("/Profile", Html.Location(await session.SignInAsync(chosen)));
+    }
+
+    [Fact]
+    public async Task Register_AddressTakenUnconfirmedByAStranger_OwnerChoosesThePasswordAndTheStrangerIsLockedOut()
+    {
+        // Arrange: a stranger registers the owner's address first, with a password of their own.
+        using var stranger = CardHolderSession.Anonymous(factory);
+        const string strangers = "Strangers own passphrase 77";
+        await stranger.RegisterAsync(new RegistrationBuilder(stranger.Email, strangers).With("FullName", "Mallory Stranger"));
+        var strangersLink = Mailbox.LinkTo(Mailbox.MessageTo(factory, stranger.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        using var owner = CardHolderSession.Anonymous(factory, stranger.Email);
+        const string owners = "Owners own passphrase 42";
+
+        // Act: the owner registers, and follows the link in the newest mail.
+        await owner.RegisterAsync(new RegistrationBuilder(owner.Email, "Owners typed passphrase 5").With("FullName", "Grace Hopper"));
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
+        await Html.SubmitAsync(owner.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(owner.Client, link), owners), link);
+
+        // Assert: the owner signs in with the password they chose and sees their own details; the stranger's password
+        // and the first confirmation link (confirming the stranger's password) no longer work.
+        Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(owners)));
+        Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await stranger.SignInAsync(strangers)).StatusCode);
+        Assert.Contains("Confirmation link not valid", (await Html.GetPageAsync(stranger.Client, strangersLink)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,6 +194,53 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/Profile", Html.Location(response));
         Assert.Equal(HttpStatusCode.OK, (await registered.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_UnknownAddress_HashesThePasswordAsForAnAccount()
+    {
+        // Arrange: a hasher that counts its work, in a host over the same database.
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        var hasher = new CountingHasher();
+        using var counted = factory.WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddSingleton<IPasswordHasher<ApplicationUser>>(hasher)));
+        using var client = counted.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
+        async Task<int> HashesForAsync(string email)
+        {
+            var before = hasher.Count;
+            var response = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = "Wrong password entirely 99" });
+            Assert.Contains("The email or password is not correct.", Html.ValidationMessages(await Html.ParseAsync(response)));
+            return hasher.Count - before;
+        }
+
+        // Act
+        var known = await HashesForAsync(registered.Email);
+        var unknown = await HashesForAsync(factory.NewEmail());
+
+        // Assert: the same work either way, so the answer's time does not tell who has an account.
+        Assert.Equal(1, known);
+        Assert.Equal(known, unknown);
+    }
+
+    /// <summary>Identity's hasher (the tests' cheap iteration count), counting every hash and check.</summary>
+    private sealed class CountingHasher : IPasswordHasher<ApplicationUser>
+    {
+        private readonly PasswordHasher<ApplicationUser> _inner = new(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { IterationCount = FraudWebFactory.TestHashIterations }));
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public string HashPassword(ApplicationUser user, string password)
+        {
+            Interlocked.Increment(ref _count);
+            return _inner.HashPassword(user, password);
+        }
+
+        public PasswordVerificationResult VerifyHashedPassword(ApplicationUser user, string hashedPassword, string providedPassword)
+        {
+            Interlocked.Increment(ref _count);
+            return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
+        }
     }
 
     [Fact]

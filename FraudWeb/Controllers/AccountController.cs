@@ -22,7 +22,8 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         var links = new RegistrationLinks(
             (userId, token) => site.Link(Url.Action(nameof(ConfirmEmail), "Account", new { userId, token })!),
             site.Link(Url.Action(nameof(Login), "Account")!),
-            site.Link(Url.Action(nameof(ForgotPassword), "Account")!));
+            site.Link(Url.Action(nameof(ForgotPassword), "Account")!),
+            (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!));
         var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), links, cancellationToken);
         if (!result.Succeeded)
         {

@@ -99,7 +99,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     [HttpPost]
     public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken) =>
         Done(id, await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken),
-            Text.Get("The password no longer works, sessions have ended and a reset link has been emailed."));
+            Text.Get("The password no longer works, sessions have ended, API keys are revoked and a reset link has been emailed."));
 
     [HttpPost]
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)

@@ -102,4 +102,25 @@ public sealed class AdminLockTests(AdminFactory factory) : IClassFixture<AdminFa
         Assert.Null(page.QuerySelector("[data-testid=locked-by-administrator]"));
         Assert.Contains("15 minutes", page.Body!.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Login_AdminLockedAccountAfterAsManyWrongPasswordsAsALockoutAllows_RightPasswordNoLongerTold()
+    {
+        // Arrange: someone guessing passwords against an administrator-locked account.
+        var (_, email) = await AdminLockedCustomerAsync();
+        using var client = factory.CreateBrowserClient();
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts; i++)
+        {
+            var wrong = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = $"Not-The-Password-{i}" });
+            Assert.Equal("/Account/Lockout", Html.Location(wrong));
+        }
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
+
+        // Assert: the right password now gets the usual answer, so guessing learns nothing; the lock is still the administrator's.
+        Assert.Equal("/Account/Lockout", Html.Location(response));
+        var lockoutEnd = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.LockoutEnd).SingleAsync());
+        Assert.Equal(DateTimeOffset.MaxValue.Year, lockoutEnd!.Value.Year);
+    }
 }

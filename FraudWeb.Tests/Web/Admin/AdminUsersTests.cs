@@ -4,6 +4,8 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Api;
+using FraudWeb.Services.ApiKeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -228,6 +230,27 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
         Assert.Contains(Directory.GetFiles(factory.MailDirectory, "*.eml"), f => File.ReadAllText(f).Contains(email, StringComparison.Ordinal) && File.ReadAllText(f).Contains("ResetPassword", StringComparison.Ordinal));
         Assert.Equal(AuditActions.UserPasswordReset, Assert.Single(await AuditAsync(id)).Action);
+    }
+
+    [Fact]
+    public async Task ResetPassword_HolderWithApiKey_KeyRevokedAndAudited()
+    {
+        // Arrange: a card holder whose key works (and is cached by its first use).
+        using var admin = await AdminAsync();
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert: whoever had the password does not keep the holder's integration either.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
+        Assert.True(await factory.QueryAsync(db => db.ApiKeys.Where(k => k.OwnerId == id).AllAsync(k => k.RevokedUtc != null)));
+        var prefix = key[..ApiKey.PrefixLength];
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.ApiKeyRevoke && e.TargetId == prefix)));
     }
 
     [Fact]

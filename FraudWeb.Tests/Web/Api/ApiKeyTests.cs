@@ -1,3 +1,4 @@
+using FraudWeb.Services.Accounts;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -151,19 +152,37 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Authenticate_OwnerLockedOutAfterUsingTheKey_UnauthorizedAtOnce()
+    public async Task Authenticate_OwnerLockedByAdministratorAfterUsingTheKey_UnauthorizedAtOnce()
     {
         // Arrange: the key has been used (so it is cached), then the owner is locked as an administrator locks one.
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
         Assert.Equal(HttpStatusCode.OK, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
-        await ChangeUserAsync(holder.Email, (users, user) => users.SetLockoutEndDateAsync(user, factory.Clock.GetUtcNow().AddHours(1)));
+        await ChangeUserAsync(holder.Email, (users, user) => users.SetLockoutEndDateAsync(user, AdminLock.Until));
 
         // Act
         var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
 
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
+    public async Task Authenticate_OwnerLockedOutByFailedSignIns_KeyStillWorks()
+    {
+        // Arrange: anyone who knows the address can lock the password for minutes with wrong guesses.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        await holder.SignOutAsync();
+        using var guesser = CardHolderSession.Anonymous(factory, holder.Email);
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts; i++) await guesser.SignInAsync("Wrong guess entirely 1");
+        Assert.Equal("/Account/Lockout", Html.Location(await guesser.SignInAsync(FraudWebFactory.Password)));
+
+        // Act
+        var response = await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments");
+
+        // Assert: the holder's integration is not switched off by a stranger.
+        Assert.Equal(HttpStatusCode.OK, response.Status);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class CardHolderSession : IDisposable
 
     public static CardHolderSession Anonymous(FraudWebFactory factory) => new(factory, factory.NewEmail());
 
+    /// <summary>Another person, with their own cookie jar, using the given address (someone else's, in a takeover attempt).</summary>
+    public static CardHolderSession Anonymous(FraudWebFactory factory, string email) => new(factory, email);
+
     /// <summary>A registered card holder, signed in through the login form as a returning user would be.</summary>
     public static async Task<CardHolderSession> RegisteredAsync(FraudWebFactory factory)
     {

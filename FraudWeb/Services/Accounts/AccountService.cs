@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Email;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -22,8 +23,11 @@ public enum SignInOutcome
     EmailNotConfirmed,
 }
 
-/// <summary>Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password.</summary>
-public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword);
+/// <summary>
+/// Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password, and choose
+/// a password (address, encoded reset token).
+/// </summary>
+public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword, Func<string, string, string> ChoosePassword);
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
 public sealed partial class AccountService(
@@ -65,7 +69,7 @@ public sealed partial class AccountService(
         {
             // Hash anyway, so both paths cost about the same.
             _ = users.PasswordHasher.HashPassword(user, password);
-            await MailExistingAccountAsync(existing, links, cancellationToken);
+            await MailExistingAccountAsync(existing, details, links, cancellationToken);
             return Result.Ok;
         }
 
@@ -77,7 +81,7 @@ public sealed partial class AccountService(
                 // Registered at the same moment by another request: the same answer as an existing account.
                 await transaction.RollbackAsync(cancellationToken);
                 existing = await users.FindByEmailAsync(user.Email);
-                if (existing is not null) await MailExistingAccountAsync(existing, links, cancellationToken);
+                if (existing is not null) await MailExistingAccountAsync(existing, details, links, cancellationToken);
                 return Result.Ok;
             }
             if (!created.Succeeded) return FromIdentity(created, Fields.Password);
@@ -125,13 +129,13 @@ public sealed partial class AccountService(
         return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
     }
 
-    private async Task MailExistingAccountAsync(ApplicationUser existing, RegistrationLinks links, CancellationToken cancellationToken)
+    private async Task MailExistingAccountAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
     {
         // An administrator's lock is not undone or announced by registering again.
         if (existing.Email is null || AdminLock.IsLockedByAdmin(existing)) return;
         if (!await users.IsEmailConfirmedAsync(existing))
         {
-            await MailConfirmationAsync(existing, links, $"<p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>", cancellationToken);
+            await MailFinishRegistrationAsync(existing, details, links, cancellationToken);
             return;
         }
         // Mails speak the language of the request that sends them; links are whole fragments so word order can change.
@@ -141,6 +145,28 @@ public sealed partial class AccountService(
                        Link(links.SignIn, Text.InContext("link", "sign in")), Link(links.ForgotPassword, Text.InContext("link", "choose a new password"))) + "</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: nothing has changed.")}</p>";
         await email.SendEmailAsync(existing.Email, Text.Get("You already have a FraudWeb account"), body, cancellationToken);
+    }
+
+    /// <summary>
+    /// An address registered again before it was confirmed. A confirmation link would confirm the first registration's
+    /// password, which may be a stranger's who registered the address first to take the account over once its owner
+    /// confirms it. So whoever holds the mailbox chooses the password through a reset link instead (following it also
+    /// confirms the address), the earlier links stop working, and the details become this registration's.
+    /// </summary>
+    private async Task MailFinishRegistrationAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
+    {
+        var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
+        if (holder is not null) details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);
+        existing.PhoneNumber = details.PhoneNumber.Trim();
+        await db.SaveChangesAsync(cancellationToken);
+        // A new stamp ends every earlier confirmation and reset link of the account.
+        await users.UpdateSecurityStampAsync(existing);
+        var token = await users.GeneratePasswordResetTokenAsync(existing);
+        var url = links.ChoosePassword(existing.Email!, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var body = $"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>" +
+                   $"<p>{Text.Format("To finish creating your account, {0}. This also confirms your address; the password typed when registering is not used.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
+                   $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
+        await email.SendEmailAsync(existing.Email!, Text.Get("Finish creating your FraudWeb account"), body, cancellationToken);
     }
 
     private async Task MailConfirmationAsync(ApplicationUser user, RegistrationLinks links, string opening, CancellationToken cancellationToken)
@@ -155,9 +181,17 @@ public sealed partial class AccountService(
     public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var result = await signIn.PasswordSignInAsync(email.Trim(), password, rememberMe, lockoutOnFailure: true);
+        var user = await users.FindByNameAsync(email.Trim());
+        if (user is null)
+        {
+            // Identity answers an unknown address without hashing: ten times sooner, which would tell who has an
+            // account. Hash anyway, as registration does.
+            _ = users.PasswordHasher.HashPassword(new ApplicationUser(), password);
+            return SignInOutcome.Failed;
+        }
+        var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
-        if (result.IsLockedOut) return await LockedOutAsync(email.Trim(), password);
+        if (result.IsLockedOut) return await LockedOutAsync(user, password);
         if (result.RequiresTwoFactor) return SignInOutcome.RequiresTwoFactor;
         return result.IsNotAllowed ? await NotAllowedAsync(email.Trim(), password) : SignInOutcome.Failed;
     }
@@ -165,14 +199,18 @@ public sealed partial class AccountService(
     /// <summary>
     /// Identity says "locked" before it checks the password. An administrator's lock is not lifted by waiting or by a
     /// password reset (no link is mailed), so its owner is told to contact support; as with an unconfirmed address,
-    /// only the right password hears which lock it is, anyone else the usual lockout.
+    /// only the right password hears which lock it is, anyone else the usual lockout. Wrong passwords are counted:
+    /// once as many have failed as a lockout allows, nobody hears it until an administrator unlocks the account
+    /// (which clears the count), so the answer is no unlimited way to test passwords.
     /// </summary>
-    private async Task<SignInOutcome> LockedOutAsync(string email, string password)
+    private async Task<SignInOutcome> LockedOutAsync(ApplicationUser user, string password)
     {
-        var user = await users.FindByEmailAsync(email);
-        return user is not null && AdminLock.IsLockedByAdmin(user) && await users.CheckPasswordAsync(user, password)
-            ? SignInOutcome.LockedByAdministrator
-            : SignInOutcome.LockedOut;
+        if (!AdminLock.IsLockedByAdmin(user) || user.AccessFailedCount >= users.Options.Lockout.MaxFailedAccessAttempts) return SignInOutcome.LockedOut;
+        if (await users.CheckPasswordAsync(user, password)) return SignInOutcome.LockedByAdministrator;
+        // Not AccessFailedAsync: on reaching the limit it would replace the administrator's lock by a 15-minute one.
+        user.AccessFailedCount++;
+        await users.UpdateAsync(user);
+        return SignInOutcome.LockedOut;
     }
 
     /// <summary>
@@ -307,6 +345,14 @@ public sealed partial class AccountService(
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
         {
+            // The link came to the mailbox, so following it confirms the address: the way an address registered twice
+            // before confirmation is finished (MailFinishRegistrationAsync).
+            if (!user.EmailConfirmed)
+            {
+                user.EmailConfirmed = true;
+                await users.UpdateAsync(user);
+                LogConfirmed(logger, user.Id);
+            }
             // A successful reset also ends a sign-in failure lockout, as the person has proved they own the mailbox;
             // an administrator's lock set meanwhile stays.
             if (!AdminLock.IsLockedByAdmin(user)) await users.SetLockoutEndDateAsync(user, null);

@@ -15,6 +15,9 @@ public static class AdminLock
     public static bool IsLockedByAdmin(ApplicationUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.LockoutEnd is { } end && end.UtcDateTime.Year == Until.Year;
+        return IsAdminLock(user.LockoutEnd);
     }
+
+    /// <summary>Whether a lockout end is an administrator's lock, not the few minutes after failed sign-ins.</summary>
+    public static bool IsAdminLock(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end.UtcDateTime.Year == Until.Year;
 }

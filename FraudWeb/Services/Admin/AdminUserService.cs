@@ -150,6 +150,8 @@ public sealed class AdminUserService(
         {
             await users.SetLockoutEnabledAsync(user, true);
             await users.SetLockoutEndDateAsync(user, AdminLock.Until);
+            // The owner's right password is told of this lock until wrong ones use up the count (AccountService).
+            await users.ResetAccessFailedCountAsync(user);
             await users.UpdateSecurityStampAsync(user);
         }
         else
@@ -164,7 +166,11 @@ public sealed class AdminUserService(
         return Result.Ok;
     }
 
-    /// <summary>Removes the password (which also changes the security stamp, ending sessions) and mails a reset link.</summary>
+    /// <summary>
+    /// Removes the password (which also changes the security stamp, ending sessions), revokes the user's API keys
+    /// (a reset is what an administrator does when the password may be someone else's, and keys outlive sessions) and
+    /// mails a reset link.
+    /// </summary>
     public async Task<Result> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
         var user = await FindAsync(id);
@@ -173,13 +179,33 @@ public sealed class AdminUserService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (hadPassword) await users.RemovePasswordAsync(user);
         else await users.UpdateSecurityStampAsync(user);
+        var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
-            new { HasPassword = false, ResetLinkSent = true }, cancellationToken);
+            new { HasPassword = false, ResetLinkSent = true, ApiKeysRevoked = revoked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// Revokes every active API key of the user, each audited; saved with the caller's changes. The new security stamp
+    /// saved with them makes every instance drop the keys it had authenticated (ApiKeyCache checks the stamp).
+    /// </summary>
+    private async Task<int> RevokeApiKeysAsync(string actorId, string id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var keys = await db.ApiKeys.OwnedBy(id).Where(k => k.RevokedUtc == null).ToListAsync(cancellationToken);
+        var revoked = 0;
+        foreach (var key in keys.Where(k => k.IsActive(now)))
+        {
+            key.Revoke(now);
+            await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTargets.ApiKey, key.Prefix,
+                new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
+            revoked++;
+        }
+        return revoked;
     }
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>

@@ -4,6 +4,12 @@ using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Services.Admin;
 
+/// <summary>Target types written to the audit log by more than one area.</summary>
+public static class AuditTargets
+{
+    public const string ApiKey = "api-key";
+}
+
 /// <summary>Action names written to the audit log.</summary>
 public static class AuditActions
 {

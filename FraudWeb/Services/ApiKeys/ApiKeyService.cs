@@ -6,6 +6,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Admin;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,7 +32,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
 {
     public const string KeyPrefix = "fwk_";
     public const int MaxActiveKeysPerOwner = 20;
-    public const string AuditTarget = "api-key";
+    public const string AuditTarget = AuditTargets.ApiKey;
     private const string PrefixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     /// <summary>The inputs errors can point at; the forms use the same names.</summary>
@@ -148,7 +149,9 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         var expected = Encoding.ASCII.GetBytes(found.Key.Hash);
         var actual = Encoding.ASCII.GetBytes(hash);
         if (!CryptographicOperations.FixedTimeEquals(expected, actual)) return null;
-        if (!found.Key.IsActive(now) || found.LockoutEnd > clock.GetUtcNow()) return null;
+        // Only an administrator's lock stops the keys: failed sign-ins lock the password for minutes, and counting
+        // that would let anyone who knows the address switch a holder's integrations off (five wrong passwords).
+        if (!found.Key.IsActive(now) || AdminLock.IsAdminLock(found.LockoutEnd)) return null;
         var held = new List<string>(4);
         if (found.Submit) held.Add(Permissions.TransactionsSubmit);
         if (found.Report) held.Add(Permissions.ReportsCreate);
