@@ -3,6 +3,9 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Rules;
+using FraudWeb.Services.Rules;
+using FraudWeb.Domain.Rules;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,5 +80,58 @@ public sealed class SeparationOfDutiesTests(HeldPaymentFactory factory) : IClass
         Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(id)).Label);
         var entry = Assert.Single(await DecisionsOnAsync(id));
         Assert.Contains("Legitimate", entry.After, StringComparison.Ordinal);
+    }
+
+    private async Task<(CardHolderSession Analyst, long CardId)> AnalystWithOwnCardAsync()
+    {
+        var (holder, cardId, _) = await factory.NewHolderPaidAsync(20m, 0.01, Decision.Approved);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByEmailAsync(holder.Email))!, Roles.Analyst)).Succeeded);
+        }
+        await holder.SignOutAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        return (holder, cardId);
+    }
+
+    private Task<int> ListedAsync(long listId) => factory.QueryAsync(db => db.RuleListEntries.CountAsync(e => e.ListId == listId && e.RemovedUtc == null));
+
+    [Fact]
+    public async Task AddToList_OwnCardOnAnAllowList_RefusedAndNotListed()
+    {
+        // Arrange
+        var (analyst, cardId) = await AnalystWithOwnCardAsync();
+        using var _ = analyst;
+        var listId = await analyst.CreateListAsync("own_" + Guid.NewGuid().ToString("N")[..8], RuleListKind.Card, RuleListPurpose.Allow);
+
+        // Act
+        var response = await analyst.AddToListAsync(listId, RuleSteps.Id(cardId), "a trusted customer");
+
+        // Assert: allowed, the card's payments would skip the model; its holder cannot be the one to allow it.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RuleListService.OwnCard, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal(0, await ListedAsync(listId));
+    }
+
+    [Fact]
+    public async Task RemoveFromList_OwnCardOnABlockList_RefusedAndStillListed()
+    {
+        // Arrange: another analyst blocks the card.
+        var (analyst, cardId) = await AnalystWithOwnCardAsync();
+        using var _ = analyst;
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await colleague.CreateListAsync("block_" + Guid.NewGuid().ToString("N")[..8], RuleListKind.Card, RuleListPurpose.Block);
+        Assert.Equal(HttpStatusCode.Redirect, (await colleague.AddToListAsync(listId, RuleSteps.Id(cardId), "reported stolen")).StatusCode);
+        var entryId = await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == listId).Select(e => e.Id).SingleAsync());
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, $"/RuleLists/Remove/{RuleSteps.Id(listId)}",
+            new Dictionary<string, string> { ["EntryId"] = RuleSteps.Id(entryId), ["Reason"] = "found it again" }, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RuleListService.OwnCard, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal(1, await ListedAsync(listId));
     }
 }

@@ -59,6 +59,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         if (list is null) return Result.NotFound(Text.Get("This list does not exist."));
         var resolved = await ResolveAsync(list.Kind, entry?.Trim() ?? "", cancellationToken);
         if (resolved is null) return Result.Fail(ErrorCode.Invalid, NotFoundText(list.Kind), Fields.Entry);
+        if (list.Kind == RuleListKind.Card && await OwnsCardAsync(actorId, resolved.Value.Value, cancellationToken))
+            return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Entry);
         RuleListEntry added;
         try
         {
@@ -94,6 +96,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     {
         var entry = await db.RuleListEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.ListId == listId, cancellationToken);
         if (entry is null) return Result.NotFound(Text.Get("This entry does not exist."));
+        if (await db.RuleLists.AnyAsync(l => l.Id == listId && l.Kind == RuleListKind.Card, cancellationToken) && await OwnsCardAsync(actorId, entry.Value, cancellationToken))
+            return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Reason);
         try
         {
             entry.Remove(reason, actorId, clock.GetUtcNow().UtcDateTime);
@@ -107,6 +111,16 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         await cache.ChangedAsync();
         return Result.Ok;
     }
+
+    /// <summary>
+    /// Staff never list their own cards, nor take them off a list: allowing one would let its holder skip the model
+    /// on their own payments, as deciding them would let them refund themselves (ReviewService).
+    /// </summary>
+    public const string OwnCard = "This is your own card: another analyst must put it on a list or take it off.";
+
+    /// <summary>Whether the actor holds a card with this fingerprint (the same number, under any of their cards).</summary>
+    private Task<bool> OwnsCardAsync(string actorId, string fingerprint, CancellationToken cancellationToken) =>
+        db.Cards.OwnedBy(actorId).AnyAsync(c => c.Fingerprint == fingerprint, cancellationToken);
 
     private async Task<(string Value, string Label, string Display, long? CardId)?> ResolveAsync(RuleListKind kind, string entry, CancellationToken cancellationToken)
     {
