@@ -97,9 +97,13 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), Text.Get("The account is unlocked."));
 
     [HttpPost]
-    public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken) =>
-        Done(id, await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken),
-            Text.Get("The password no longer works, sessions have ended, API keys are revoked and a reset link has been emailed."));
+    public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken)
+    {
+        var result = await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken);
+        return Done(id, result, result.Succeeded && !result.Value
+            ? Text.Get("The password no longer works, sessions have ended and API keys are revoked. The account is locked, so no reset link was emailed: once it is unlocked, its owner can ask for one on the sign-in page.")
+            : Text.Get("The password no longer works, sessions have ended, API keys are revoked and a reset link has been emailed."));
+    }
 
     [HttpPost]
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)

@@ -123,4 +123,24 @@ public sealed class AdminLockTests(AdminFactory factory) : IClassFixture<AdminFa
         var lockoutEnd = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.LockoutEnd).SingleAsync());
         Assert.Equal(DateTimeOffset.MaxValue.Year, lockoutEnd!.Value.Year);
     }
+
+    [Fact]
+    public async Task ForcePasswordReset_AdminLockedAccount_NoMailAndThePageAndAuditSaySo()
+    {
+        // Arrange
+        var (id, email) = await AdminLockedCustomerAsync();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert: a reset link would not work on a locked account, so none is sent, and nobody is told one was.
+        Assert.Equal(0, ResetMailsTo(email));
+        Assert.Contains("no reset link was emailed", page.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        var after = await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>()
+            .Where(e => e.TargetId == id && e.Action == FraudWeb.Services.Admin.AuditActions.UserPasswordReset).Select(e => e.After).SingleAsync());
+        Assert.Contains("\"ResetLinkSent\":false", after, StringComparison.Ordinal);
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).SingleAsync()));
+    }
 }

@@ -171,22 +171,25 @@ public sealed class AdminUserService(
     /// (a reset is what an administrator does when the password may be someone else's, and keys outlive sessions) and
     /// mails a reset link.
     /// </summary>
-    public async Task<Result> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    /// <returns>Whether the link was mailed: not to an account an administrator has locked, where it would not work
+    /// (its owner asks for one on the sign-in page once it is unlocked).</returns>
+    public async Task<Result<bool>> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
         var user = await FindAsync(id);
-        if (user is null) return Result.NotFound();
+        if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, "Not found.");
         var hadPassword = user.PasswordHash is not null;
+        var mailed = !AdminLock.IsLockedByAdmin(user);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (hadPassword) await users.RemovePasswordAsync(user);
         else await users.UpdateSecurityStampAsync(user);
         var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
-            new { HasPassword = false, ResetLinkSent = true, ApiKeysRevoked = revoked }, cancellationToken);
+            new { HasPassword = false, ResetLinkSent = mailed, ApiKeysRevoked = revoked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
+        if (mailed) await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
-        return Result.Ok;
+        return Result.Success(mailed);
     }
 
     /// <summary>
