@@ -30,6 +30,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Infrastructure;
@@ -60,6 +61,9 @@ public static class WebServiceCollectionExtensions
             options.SetDefaultCulture(SupportedCultures[0]);
             options.AddSupportedCultures(SupportedCultures);
             options.AddSupportedUICultures(SupportedCultures);
+            // The browser's languages matched by language and script (BrowserLanguageProvider), after the query string and the footer's cookie.
+            var header = options.RequestCultureProviders.OfType<AcceptLanguageHeaderRequestCultureProvider>().Single();
+            options.RequestCultureProviders[options.RequestCultureProviders.IndexOf(header)] = new BrowserLanguageProvider { Options = options };
         });
         services.AddControllersWithViews(options =>
             {

@@ -39,6 +39,40 @@ public sealed class LanguageTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("zh")]
+    [InlineData("zh-Hans")]
+    [InlineData("zh-Hans-CN, zh-Hans;q=0.5")]
+    [InlineData("zh-SG")]
+    [InlineData("zh-cn")]
+    [InlineData("fr-FR, zh;q=0.8, en;q=0.5")]
+    [InlineData("en;q=0.3, zh-Hans-CN")]
+    public async Task Get_AcceptLanguageSimplifiedChineseByAnotherTag_PageInChinese(string acceptLanguage)
+    {
+        // Act
+        using var client = Client(acceptLanguage);
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+        Assert.Equal(Chinese.Of("Register"), RegisterLink(page));
+    }
+
+    [Theory]
+    [InlineData("zh-TW")]
+    [InlineData("zh-Hant-HK, en;q=0.5")]
+    [InlineData("en-GB, zh;q=0.8")]
+    [InlineData("zh;q=0, en")]
+    public async Task Get_AcceptLanguageTraditionalChineseOrEnglishFirst_PageInEnglish(string acceptLanguage)
+    {
+        // Act
+        using var client = Client(acceptLanguage);
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert: Traditional Chinese is not what the pages are written in; the browser's next choice is.
+        Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("fr-FR,fr;q=0.9")]
     public async Task Get_NoChinesePreference_PageInEnglish(string? acceptLanguage)
