@@ -60,6 +60,24 @@ public sealed class VerdictPanelTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_DecidedByRule_SaysARuleDecidedInsteadOfTheModelsReasons()
+    {
+        // Arrange: held by a review rule, while the model's own reasons lowered the risk.
+        var payment = Payment(PaymentStatus.Review, Decision.Review, ["The amount of this payment lowered the risk."]);
+
+        // Act
+        var cut = Render<VerdictPanel>(p => p.Add(v => v.Payment, new TransactionResultViewModel
+        {
+            Id = payment.Id, TimestampUtc = payment.TimestampUtc, Card = payment.Card, Merchant = payment.Merchant, Category = payment.Category,
+            Amount = payment.Amount, Decision = payment.Decision, Status = payment.Status, Reasons = payment.Reasons, DecidedByRule = true,
+        }));
+
+        // Assert
+        Assert.Equal(["A rule our fraud team sets for payments like this one decided this verdict."], cut.FindAll("ul.reasons li").Select(li => li.TextContent));
+        Assert.DoesNotContain("lowered the risk", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_NoReasons_NoReasonsSection()
     {
         // Act

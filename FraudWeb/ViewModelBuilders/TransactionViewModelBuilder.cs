@@ -87,6 +87,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             DeclineReason = row.Verdict?.DeclineReason,
             // Stored in English with the verdict; shown in the page's language.
             Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => ReasonPhrases.Localized(r)).ToList(),
+            DecidedByRule = row.Verdict?.DecidedBy is not null,
             AvailableCredit = row.CreditLimit - row.Balance,
             Settlement = row.Settlement,
             SettlementReason = row.SettlementReason,

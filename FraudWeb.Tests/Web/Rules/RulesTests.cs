@@ -44,6 +44,8 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Contains("'Exact 13.57'", item!.QuerySelector("[data-testid=decided-by]")!.TextContent, StringComparison.Ordinal);
         var holderPage = await holder.DetailsAsync(matched);
         Assert.DoesNotContain("Exact 13.57", holderPage.Body!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(holderPage.QuerySelector("[data-testid=decided-by-rule]"));
+        Assert.Null((await holder.DetailsAsync(other)).QuerySelector("[data-testid=decided-by-rule]"));
     }
 
     [Fact]

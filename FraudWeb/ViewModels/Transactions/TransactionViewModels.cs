@@ -111,6 +111,11 @@ public sealed class TransactionResultViewModel
     /// contributions would let a fraudster tune payments until they pass, so they stay on staff screens.
     /// </summary>
     public required IReadOnlyList<string> Reasons { get; init; }
+    /// <summary>
+    /// A fraud team's rule or list decided, not the model's thresholds: the model's reasons would then explain a verdict
+    /// it did not give ("lowered the risk" under "held"), so the holder reads that a rule decided, never which one.
+    /// </summary>
+    public bool DecidedByRule { get; init; }
     public decimal AvailableCredit { get; init; }
     /// <summary>A held payment's outcome once reviewed (null while it waits).</summary>
     public ReviewSettlement? Settlement { get; init; }
