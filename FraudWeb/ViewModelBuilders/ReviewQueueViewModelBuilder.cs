@@ -3,6 +3,7 @@ using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
 using FraudWeb.Services.Reports;
+using FraudWeb.Services.Rules;
 using FraudWeb.Services.Scoring;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Reports;
@@ -116,6 +117,6 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
-            tx.Verdict?.ModelVersion, reasons, features, history, tx.Verdict?.DecidedBy);
+            tx.Verdict?.ModelVersion, reasons, features, history, RuleHitPhrases.Localized(tx.Verdict?.DecidedBy));
     }
 }
