@@ -1,4 +1,8 @@
 using System.Net;
+using System.Security.Claims;
+using FraudWeb.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using FraudWeb.Data;
 using FraudWeb.Tests.Web.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -27,6 +31,27 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         var response = await client.GetAsync(new Uri(url, UriKind.Relative));
 
         // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/Mfa", Html.Location(response));
+    }
+
+    [Fact]
+    public async Task StaffPage_CustomerHoldingAStaffPermissionWithoutMfa_RedirectsToEnrolment()
+    {
+        // Arrange: a card holder given review work as a permission (as /AdminRoles can grant the Customer role), not a staff role.
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.True((await users.AddClaimAsync((await users.FindByIdAsync(id))!, new Claim(Permissions.ClaimType, Permissions.ReportsReview))).Succeeded);
+        }
+        using var client = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordOnlyAsync(client, await factory.EmailOfAsync(id))).StatusCode);
+
+        // Act
+        var response = await client.GetAsync(new Uri("/Review", UriKind.Relative));
+
+        // Assert: the staff page's access follows the permission, and so does the second step.
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/Account/Mfa", Html.Location(response));
     }

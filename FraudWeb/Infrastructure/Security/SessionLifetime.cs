@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using FraudWeb.Data;
@@ -19,11 +20,8 @@ public static class SessionLifetime
     public static readonly TimeSpan StaffLifetime = TimeSpan.FromHours(8);
     public static readonly TimeSpan StaffIdleTimeout = TimeSpan.FromMinutes(30);
 
-    public static bool IsStaff(ClaimsPrincipal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return principal.IsInRole(Roles.Analyst) || principal.IsInRole(Roles.Admin);
-    }
+    /// <summary>Staff sessions are those holding a staff permission, as for two-step sign-in (MfaService.IsStaff).</summary>
+    public static bool IsStaff(ClaimsPrincipal principal) => Permissions.DoesStaffWork(principal);
 
     public static void Apply(CookieAuthenticationEvents events)
     {

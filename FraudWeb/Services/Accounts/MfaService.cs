@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -20,11 +21,11 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "FraudWeb";
 
-    public static bool IsStaff(ClaimsPrincipal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return principal.IsInRole(Roles.Analyst) || principal.IsInRole(Roles.Admin);
-    }
+    /// <summary>
+    /// Staff are whoever holds a staff permission (<see cref="Permissions.DoesStaffWork"/>), whatever their roles are
+    /// called: access follows permissions, which an administrator may grant any role, so two-step sign-in must too.
+    /// </summary>
+    public static bool IsStaff(ClaimsPrincipal principal) => Permissions.DoesStaffWork(principal);
 
     /// <summary>Whether the signed-in person must enrol before using the site's staff pages.</summary>
     public async Task<bool> MustEnrolAsync(ClaimsPrincipal principal)
@@ -119,11 +120,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         return Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
     }
 
-    private async Task<bool> IsStaffUserAsync(ApplicationUser user)
-    {
-        var roles = await users.GetRolesAsync(user);
-        return roles.Contains(Roles.Analyst) || roles.Contains(Roles.Admin);
-    }
+    private async Task<bool> IsStaffUserAsync(ApplicationUser user) => IsStaff(await signIn.CreateUserPrincipalAsync(user));
 
     private static SignInOutcome Outcome(SignInResult result) =>
         result.Succeeded ? SignInOutcome.Succeeded : result.IsLockedOut ? SignInOutcome.LockedOut : result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
