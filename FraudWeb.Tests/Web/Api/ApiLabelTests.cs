@@ -52,6 +52,39 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
     }
 
     [Fact]
+    public async Task Submit_KeyCreatedByAnAdministratorWhoHoldsTheCard_RefusedAndOtherLabelsNameTheKeyAndItsCreator()
+    {
+        // Arrange: someone with a held payment of their own creates an analyst's labels key, and so has seen its secret.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var analystId = await factory.UserIdAsync(analyst.Email);
+        var (creator, _, own) = await factory.NewHolderPaidAsync(30m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _1 = creator;
+        var creatorId = await factory.UserIdAsync(creator.Email);
+        var (other, _, theirs) = await factory.NewHolderPaidAsync(35m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _2 = other;
+        NewApiKey key;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(analystId, creatorId, "case tool", [ApiScopes.LabelsWrite], 30, CancellationToken.None);
+            key = created.Value;
+        }
+
+        // Act
+        var response = await factory.ApiClient(key.Secret).PostAsync(factory, "/api/v1/labels", new
+        {
+            labels = new object[] { new { paymentId = own, label = "legitimate" }, new { paymentId = theirs, label = "fraud" } },
+        });
+
+        // Assert: the creator's own payment is not cleared through the key; the decision made says which key and whose.
+        Assert.Equal(["refused", "applied"], response.Json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal(FraudLabel.Unknown, (await factory.TransactionAsync(own)).Label);
+        var target = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var after = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.ReviewDecide && a.TargetId == target).Select(a => a.After).SingleAsync());
+        Assert.Contains($"\"ApiKey\":\"{key.Prefix}\"", after, StringComparison.Ordinal);
+        Assert.Contains($"\"ApiKeyCreatedBy\":\"{creatorId}\"", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_LabelOnAHoldersNotMeReport_ConfirmsItAndRefunds()
     {
         // Arrange: an approved payment the holder reports as not theirs.

@@ -26,11 +26,12 @@ public sealed class LabelsApiController(ReviewService review) : ApiControllerBas
     {
         ArgumentNullException.ThrowIfNull(request);
         var analystId = User.GetUserId();
+        var keyId = IdempotencyFilter.ApiKeyId(User);
         var outcomes = new List<LabelOutcome>(request.Labels!.Count);
         foreach (var item in request.Labels)
         {
             var label = item.Label == LabelValue.Fraud ? FraudLabel.Fraud : FraudLabel.Legitimate;
-            var result = await review.LabelAsync(item.PaymentId!.Value, item.ReportId, label, analystId, cancellationToken);
+            var result = await review.LabelAsync(item.PaymentId!.Value, item.ReportId, label, analystId, keyId, cancellationToken);
             outcomes.Add(new LabelOutcome(item.PaymentId.Value, item.ReportId, Outcome(result), result.Succeeded ? null : result.Errors[0].Message));
         }
         return new LabelsResult(outcomes.Count(o => o.Outcome == "applied"), outcomes);

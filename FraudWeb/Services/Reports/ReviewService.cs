@@ -31,10 +31,18 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// confirmed on a charged payment refunds it in that save too (the card's balance token makes a race retry).
     /// Refused when the payment is on the analyst's own card: deciding it could refund oneself.
     /// </summary>
-    public async Task<Result<ReviewOutcome>> DecideAsync(ReviewDecision decision, string analystId, CancellationToken cancellationToken)
+    public async Task<Result<ReviewOutcome>> DecideAsync(ReviewDecision decision, string analystId, CancellationToken cancellationToken) =>
+        await DecideAsync(decision, analystId, null, cancellationToken);
+
+    /// <param name="key">
+    /// The API key the decision came with: recorded in the audit entry with who created it, and its creator is held to
+    /// the own-card rule too, since an administrator who created an analyst's key has seen its secret.
+    /// </param>
+    private async Task<Result<ReviewOutcome>> DecideAsync(ReviewDecision decision, string analystId, DecidingKey? key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken))
+        if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken)
+            || (key is not null && key.CreatedBy != analystId && await db.Transactions.OwnedBy(key.CreatedBy).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken)))
             return Result.Fail<ReviewOutcome>(ErrorCode.Refused, Text.Get(OwnPayment));
         // Labels keep recording the analyst's name, as before.
         var analyst = await db.Users.Where(u => u.Id == analystId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) ?? analystId;
@@ -43,7 +51,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         {
             try
             {
-                var result = await DecideOnceAsync(decision, analystId, analyst, now, cancellationToken);
+                var result = await DecideOnceAsync(decision, analystId, analyst, key, now, cancellationToken);
                 if (result.Succeeded) signal.Wake();
                 return result;
             }
@@ -75,19 +83,25 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// audit and retraining signal as <see cref="DecideAsync"/>; a report or payment changed by anyone meanwhile is not
     /// overwritten, since no version was seen.
     /// </summary>
-    public async Task<Result> LabelAsync(long transactionId, long? reportId, FraudLabel label, string analystId, CancellationToken cancellationToken)
+    /// <param name="apiKeyId">The API key the label came with (recorded with the decision, <see cref="DecideAsync(ReviewDecision, string, DecidingKey?, CancellationToken)"/>).</param>
+    public async Task<Result> LabelAsync(long transactionId, long? reportId, FraudLabel label, string analystId, long apiKeyId, CancellationToken cancellationToken)
     {
         if (label == FraudLabel.Unknown) return Result.Fail(ErrorCode.Invalid, Text.Get("A label says fraud or legitimate."));
+        var key = await db.ApiKeys.Where(k => k.Id == apiKeyId).Select(k => new DecidingKey(k.Prefix, k.CreatedBy)).FirstOrDefaultAsync(cancellationToken);
+        if (key is null) return Result.Fail(ErrorCode.Refused, Text.Get("This key does not exist."));
         var fraud = label == FraudLabel.Fraud;
-        if (reportId is not { } id) return await DecideAsync(new ReviewDecision(transactionId, null, null, null, fraud), analystId, cancellationToken);
+        if (reportId is not { } id) return await DecideAsync(new ReviewDecision(transactionId, null, null, null, fraud), analystId, key, cancellationToken);
         var kind = await db.FraudReports.Where(r => r.Id == id && r.TransactionId == transactionId).Select(r => (ReportKind?)r.Kind).FirstOrDefaultAsync(cancellationToken);
         if (kind is null) return Result.Fail(ErrorCode.NotFound, Text.Get("This report does not exist."));
         // A "not me" report claims fraud, "this was me" claims legitimate: the label confirms the claim when they agree.
         var confirm = (kind == ReportKind.NotMe) == fraud;
-        return await DecideAsync(new ReviewDecision(transactionId, id, null, null, confirm), analystId, cancellationToken);
+        return await DecideAsync(new ReviewDecision(transactionId, id, null, null, confirm), analystId, key, cancellationToken);
     }
 
-    private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DateTime now, CancellationToken cancellationToken)
+    /// <summary>An API key a decision came with: its visible prefix and who created it.</summary>
+    private sealed record DecidingKey(string Prefix, string CreatedBy);
+
+    private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DecidingKey? key, DateTime now, CancellationToken cancellationToken)
     {
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
@@ -109,8 +123,9 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
+        var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
-            new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null },
+            key is null ? after : new { after.ReportId, after.Confirm, after.Label, after.Settlement, after.Refunded, ApiKey = key.Prefix, ApiKeyCreatedBy = key.CreatedBy },
             cancellationToken);
         // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
