@@ -1,9 +1,11 @@
+using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -18,10 +20,11 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
         return model is null ? NotFound() : View(model);
     }
 
-    [HttpGet]
+    /// <summary>Adding a card is a card holder's work, as paying with it is: a role without the permission cannot.</summary>
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
     public IActionResult Add() => View(new AddCardViewModel { CreditLimit = 2500m });
 
-    [HttpPost, EnableRateLimiting(RateLimitPolicies.AddCard)]
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.AddCard), Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> Add(AddCardViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
