@@ -19,7 +19,10 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         // A hand-edited filter that makes no sense shows the whole queue, with the filters as they were typed.
         if (!ModelState.IsValid)
         {
-            TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
+            // Which filter, when it is one the queue itself refuses (a reversed risk range); the framework's own otherwise.
+            TempData["Error"] = ModelState.Values.SelectMany(v => v.Errors).Any(e => e.ErrorMessage == Text.Get(ReviewQueueQuery.RiskRangeReversed))
+                ? Text.Format("Some filters were not understood and were left out: {0}", Text.Get(ReviewQueueQuery.RiskRangeReversed))
+                : Text.Get("Some filters were not understood and were left out.");
             return RedirectToAction(nameof(Index));
         }
         return View(await screens.QueueAsync(query, User.GetUserId(), cancellationToken));

@@ -21,7 +21,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         var rows = from u in db.Users.AsNoTracking()
                    join h in db.CardHolders.AsNoTracking() on u.Id equals h.UserId into holders
                    from h in holders.DefaultIfEmpty()
-                   select new { u.Id, u.Email, u.NormalizedEmail, u.CreatedUtc, FullName = h == null ? null : h.FullName };
+                   select new { u.Id, u.Email, u.NormalizedEmail, u.CreatedUtc, FullName = h == null ? null : h.FullName, NoPassword = u.PasswordHash == null };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim().ToUpperInvariant();
@@ -52,7 +52,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             Query = query,
             AllRoles = Roles.All,
             Users = new PagedList<UserRowViewModel>(
-                items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], locked.Contains(i.Id), i.CreatedUtc)),
+                items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], locked.Contains(i.Id), i.CreatedUtc, i.NoPassword)),
                 page, PageSize, total),
         };
     }
@@ -92,6 +92,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             Roles = (await RolesOfAsync([id], cancellationToken)).GetValueOrDefault(id) ?? [],
             AllRoles = Roles.All,
             IsLocked = user.LockoutEnd is { } end && end > clock.GetUtcNow(),
+            AwaitingPassword = user.PasswordHash is null,
             CreatedUtc = user.CreatedUtc,
             IsSelf = id == actorId,
             Cards = cards,

@@ -19,6 +19,7 @@ public sealed class ReportViewModelBuilder(FraudDbContext db, LocalTime time)
         var model = posted ?? new NewReportViewModel { TransactionId = transactionId };
         model.TransactionId = transactionId;
         model.RefundedUtc = transaction.RefundedUtc;
+        model.AlreadyReported = await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken);
         model.CanSayThisWasMe = transaction.CanBeReportedAs(ReportKind.ThisWasMe);
         if (!model.CanSayThisWasMe && posted is null) model.Kind = ReportKind.NotMe;
         model.Summary = Text.Format("{0} at {1} on {2}, card ending {3}: {4}",

@@ -53,6 +53,8 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         var entry = Assert.Single(await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == id).ToListAsync()));
         Assert.Equal(AuditActions.UserCreate, entry.Action);
         Assert.Contains("\"Invited\":true", entry.After, StringComparison.Ordinal);
+        var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
+        Assert.Equal("Waiting for a password", details.QuerySelector("[data-testid=status]")!.TextContent.Trim());
     }
 
     [Theory]

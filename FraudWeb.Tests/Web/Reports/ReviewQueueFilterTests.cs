@@ -113,6 +113,21 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Index_RiskFromAboveRiskTo_WholeQueueWithAMessageSayingWhy()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.Client.GetAsync(new Uri("/Review?MinRisk=90&MaxRisk=10", UriKind.Relative));
+        var page = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+
+        // Assert: not "0 of 0 match" as if the queue were empty.
+        Assert.Equal("/Review", Html.Location(response));
+        Assert.Contains("'Risk from' is above 'Risk to'", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Index_MerchantName_MatchesPartOfTheName()
     {
         // Arrange

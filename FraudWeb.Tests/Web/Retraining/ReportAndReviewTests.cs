@@ -141,10 +141,28 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         // Act
         var response = await session.ReportAsync(id, ReportKind.ThisWasMe, "It was me after all, really.");
 
-        // Assert
+        // Assert: the page says so in place of the form.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("already reported", StringComparison.Ordinal));
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("already reported", page.QuerySelector("[data-testid=report-open]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("form textarea"));
         Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task ReportForm_PaymentWithAnOpenReport_SaysSoInsteadOfAForm()
+    {
+        // Arrange
+        var (session, id) = await PaidAsync();
+        using var _ = session;
+        await session.ReportAsync(id, ReportKind.NotMe, Reason);
+
+        // Act
+        var page = await Html.GetPageAsync(session.Client, $"/Reports/New?transactionId={id}");
+
+        // Assert: nothing to type that would only be refused.
+        Assert.Contains("already reported", page.QuerySelector("[data-testid=report-open]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(page.QuerySelector("form[action^='/Reports/New']"));
     }
 
     [Fact]

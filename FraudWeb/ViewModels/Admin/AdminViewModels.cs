@@ -22,7 +22,8 @@ public sealed class UserQueryViewModel
     public int Page { get; set; } = 1;
 }
 
-public sealed record UserRowViewModel(string Id, string Email, string? FullName, IReadOnlyList<string> Roles, bool IsLocked, DateTime CreatedUtc);
+/// <param name="AwaitingPassword">No password yet (an invitation not accepted, or a forced reset not finished): the person cannot sign in until they choose one.</param>
+public sealed record UserRowViewModel(string Id, string Email, string? FullName, IReadOnlyList<string> Roles, bool IsLocked, DateTime CreatedUtc, bool AwaitingPassword = false);
 
 public sealed class UserListViewModel
 {
@@ -42,6 +43,8 @@ public sealed class UserDetailsViewModel
     public required IReadOnlyList<string> Roles { get; init; }
     public required IReadOnlyList<string> AllRoles { get; init; }
     public bool IsLocked { get; init; }
+    /// <summary>No password yet: an invitation not accepted, or a forced reset not finished.</summary>
+    public bool AwaitingPassword { get; init; }
     public DateTime CreatedUtc { get; init; }
     public bool IsSelf { get; init; }
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }

@@ -30,6 +30,9 @@ public sealed class NewReportViewModel
 
     /// <summary>Whether "This was me" is offered: only for a payment that was stopped (declined or held), not one that went through.</summary>
     public bool CanSayThisWasMe { get; set; }
+
+    /// <summary>An open report on the payment: the page says so instead of a form that would be refused.</summary>
+    public bool AlreadyReported { get; set; }
 }
 
 public sealed record ReviewReason(string Feature, double Value, double Contribution, string Text);
@@ -114,8 +117,15 @@ public static class ReviewOutcomeText
 /// The queue's filters, as an analyst narrows it (a GET, so a filtered queue is a link): what kind of item, risk
 /// range, how long it has waited, a card's last four digits or a merchant's name, and whose it is.
 /// </summary>
-public sealed class ReviewQueueQuery
+public sealed class ReviewQueueQuery : IValidatableObject
 {
+    public const string RiskRangeReversed = "'Risk from' is above 'Risk to': no payment can match.";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MinRisk > MaxRisk) yield return new ValidationResult(Text.Get(RiskRangeReversed), [nameof(MinRisk), nameof(MaxRisk)]);
+    }
+
     public const string KindNotMe = "not-me";
     public const string KindThisWasMe = "this-was-me";
     public const string KindHeld = "held";
