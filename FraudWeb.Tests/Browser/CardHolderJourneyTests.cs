@@ -15,6 +15,44 @@ namespace FraudWeb.Tests.Browser;
 public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     [Fact]
+    public async Task ApiKey_RevokeClicked_AskedFirstDismissKeepsTheKeyAcceptRevokesIt()
+    {
+        // Arrange: a card holder with a key.
+        var page = await host.NewPageAsync();
+        await ReviewJourneyTests.RegisterWithCardAsync(page, host.Factory);
+        var name = "Checkout " + Guid.NewGuid().ToString("N")[..6];
+        await page.GotoAsync("/ApiKeys");
+        await page.Locator("input[name=Name]").FillAsync(name);
+        await page.Locator("input[name=Scopes]").First.CheckAsync();
+        await page.Locator("form[action$='/ApiKeys/Create'] button[type=submit]").ClickAsync();
+        await page.GetByTestId("new-api-key").WaitForAsync();
+        await page.GotoAsync("/ApiKeys");
+        var revoke = page.GetByRole(AriaRole.Button, new() { Name = $"Revoke the key {name}" });
+        Task<bool> RevokedAsync() => host.Factory.QueryAsync(db => db.ApiKeys.Where(k => k.Name == name).Select(k => k.RevokedUtc != null).SingleAsync());
+        var questions = new List<string>();
+        var accept = false;
+        page.Dialog += (_, dialog) =>
+        {
+            questions.Add(dialog.Message);
+            _ = accept ? dialog.AcceptAsync() : dialog.DismissAsync();
+        };
+
+        // Act: the holder changes their mind, then revokes.
+        await revoke.ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var afterDismiss = await RevokedAsync();
+        accept = true;
+        await revoke.ClickAsync();
+        await page.Locator("td[data-status=Revoked]").WaitForAsync();
+
+        // Assert: asked both times, naming the key; only the accepted question revoked it.
+        Assert.Equal(2, questions.Count);
+        Assert.All(questions, q => Assert.Contains(name, q, StringComparison.Ordinal));
+        Assert.False(afterDismiss);
+        Assert.True(await RevokedAsync());
+    }
+
+    [Fact]
     public async Task CardHolder_RegistersAddsCardAndPays_SeesBothVerdictsAndFraudHistory()
     {
         // Arrange

@@ -80,18 +80,20 @@ public sealed class TransactionTableTests : ComponentTestContext
     [InlineData(1, 3, true, false)]
     [InlineData(2, 3, false, false)]
     [InlineData(3, 3, false, true)]
-    public void Render_PagedHistory_PreviousAndNextLinkToNeighbours(int page, int pages, bool previousDisabled, bool nextDisabled)
+    public void Render_PagedHistory_PreviousAndNextLinkToNeighboursAndAtTheEndsAreNoLinks(int page, int pages, bool previousDisabled, bool nextDisabled)
     {
         // Act
         var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
             .Add(t => t.Page, page).Add(t => t.TotalPages, pages).Add(t => t.PageHref, n => $"/Profile?page={n}#transactions"));
 
-        // Assert
+        // Assert: a neighbour is a link; past either end there is nothing to follow or focus.
         var items = cut.FindAll(".pagination .page-item");
         Assert.Equal(previousDisabled, items[0].ClassList.Contains("disabled"));
         Assert.Equal(nextDisabled, items[2].ClassList.Contains("disabled"));
-        Assert.Equal($"/Profile?page={page - 1}#transactions", items[0].QuerySelector("a")!.GetAttribute("href"));
-        Assert.Equal($"/Profile?page={page + 1}#transactions", items[2].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal(previousDisabled ? null : $"/Profile?page={page - 1}#transactions", items[0].QuerySelector("a")?.GetAttribute("href"));
+        Assert.Equal(nextDisabled ? null : $"/Profile?page={page + 1}#transactions", items[2].QuerySelector("a")?.GetAttribute("href"));
+        Assert.Equal(previousDisabled ? "true" : null, items[0].QuerySelector("span")?.GetAttribute("aria-disabled"));
+        Assert.Equal(nextDisabled ? "true" : null, items[2].QuerySelector("span")?.GetAttribute("aria-disabled"));
         Assert.Equal($"Page {page} of {pages}", items[1].TextContent);
     }
 
