@@ -154,6 +154,27 @@ public sealed class TransactionTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ChartData_BrowserAheadOfUtc_PaymentOnTheHoldersDay()
+    {
+        // Arrange: the app's afternoon is tomorrow 14 hours ahead of UTC.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.PayAndGetIdAsync(await holder.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 15m);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati");
+        var localDay = TimeZoneInfo.ConvertTimeFromUtc(factory.Clock.UtcNow, zone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Profile/ChartData");
+        request.Headers.Add("Cookie", $"{FraudWeb.Infrastructure.Localization.LocalTime.CookieName}=Pacific%2FKiritimati");
+
+        // Act
+        using var response = await holder.Client.SendAsync(request);
+
+        // Assert: the chart's last day is the holder's today, and the payment is counted on it.
+        using var chart = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(localDay, chart.RootElement.GetProperty("days")[29].GetString());
+        var counted = chart.RootElement.GetProperty("spend")[29].GetDecimal() + chart.RootElement.GetProperty("stopped")[29].GetInt32();
+        Assert.True(counted > 0);
+    }
+
+    [Fact]
     public async Task ChartData_AfterPayment_CountsTodaysStoppedPaymentsWithoutScores()
     {
         // Arrange

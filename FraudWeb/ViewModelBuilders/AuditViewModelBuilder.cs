@@ -13,7 +13,7 @@ namespace FraudWeb.ViewModelBuilders;
 /// The audit log screen: filters by actor, action, target and dates, newest first. Entries hold user ids only
 /// (ADR 0004), so actor emails are looked up here, from the accounts that still exist.
 /// </summary>
-public sealed class AuditViewModelBuilder(FraudDbContext db)
+public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
 {
     public const int PageSize = 25;
 
@@ -33,15 +33,15 @@ public sealed class AuditViewModelBuilder(FraudDbContext db)
         }
         if (!string.IsNullOrWhiteSpace(query.Operation)) entries = entries.Where(e => e.Action == query.Operation.Trim());
         if (!string.IsNullOrWhiteSpace(query.Target)) entries = entries.Where(e => e.TargetId == query.Target.Trim());
+        // The visitor's days, as the rows show their times (a review found the filter on UTC days, the rows local).
         if (query.From is { } from)
         {
-            var fromUtc = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var fromUtc = time.StartOfDayUtc(from);
             entries = entries.Where(e => e.TimestampUtc >= fromUtc);
         }
         // The last possible day has no day after it: no upper bound then (found by the form fuzzer: To=9999-12-31).
-        if (query.To is { } to && to < DateOnly.MaxValue)
+        if (query.To is { } to && to < DateOnly.MaxValue && time.StartOfDayUtc(to.AddDays(1)) is var toUtc && toUtc < DateTime.MaxValue)
         {
-            var toUtc = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             entries = entries.Where(e => e.TimestampUtc < toUtc);
         }
         var total = await entries.CountAsync(cancellationToken);

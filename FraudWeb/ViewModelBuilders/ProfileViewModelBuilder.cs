@@ -4,6 +4,7 @@ using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Profile;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ using System.Linq.Expressions;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The signed-in card holder's own screens: details, cards, payments, fraud history and chart; nothing of anyone else's.</summary>
-public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider clock)
+public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider clock, LocalTime time)
 {
     public const int PageSize = 10;
     public const int ChartDays = 30;
@@ -155,19 +156,22 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
     }
 
     /// <summary>Charged spend (approved, or approved after review; not refunded) and the payments stopped (held or declined) per day over the last <see cref="ChartDays"/> days.</summary>
+    /// <remarks>Days are the holder's (their browser's zone), as the payment list shows the payments' times.</remarks>
     public async Task<ChartDataViewModel> ChartAsync(string userId, CancellationToken cancellationToken)
     {
-        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var today = time.ToLocal(clock.GetUtcNow().UtcDateTime).Date;
         var from = today.AddDays(-(ChartDays - 1));
-        var rows = await db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.TimestampUtc >= from)
+        var fromUtc = time.StartOfDayUtc(DateOnly.FromDateTime(from));
+        var rows = (await db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.TimestampUtc >= fromUtc)
             .Select(t => new { t.TimestampUtc, t.Amount, Decision = (Decision?)t.Verdict!.Decision, t.Settlement, t.RefundedUtc })
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken))
+            .ConvertAll(r => new { Local = time.ToLocal(r.TimestampUtc), r.Amount, r.Decision, r.Settlement, r.RefundedUtc });
         var days = new List<string>(ChartDays);
         var spend = new List<decimal>(ChartDays);
         var stopped = new List<int>(ChartDays);
         for (var day = from; day <= today; day = day.AddDays(1))
         {
-            var onDay = rows.Where(r => r.TimestampUtc.Date == day).ToList();
+            var onDay = rows.Where(r => r.Local.Date == day).ToList();
             days.Add(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             // A refunded fraud was never the holder's spending: the credit took it back off the card.
             spend.Add(onDay.Where(r => (r.Decision == Decision.Approved || r.Settlement == ReviewSettlement.Charged) && r.RefundedUtc == null).Sum(r => r.Amount));

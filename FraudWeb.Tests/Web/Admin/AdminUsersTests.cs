@@ -449,6 +449,34 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task AuditIndex_DatesInTheVisitorsZone_FilterByTheDaysTheRowsShow()
+    {
+        // Arrange: an entry made now, read from a browser 14 hours ahead of UTC, where the app's afternoon is tomorrow.
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati");
+        var localDay = TimeZoneInfo.ConvertTimeFromUtc(factory.Clock.UtcNow, zone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var utcDay = factory.Clock.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(utcDay, localDay);
+        async Task<int> RowsAsync(string filter)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/AdminAudit?Target={id}&{filter}");
+            request.Headers.Add("Cookie", $"{FraudWeb.Infrastructure.Localization.LocalTime.CookieName}=Pacific%2FKiritimati");
+            using var response = await admin.Client.SendAsync(request);
+            return (await Html.ParseAsync(response)).QuerySelectorAll("tr[data-audit-id]").Length;
+        }
+
+        // Act
+        var fromLocalDay = await RowsAsync($"From={localDay}");
+        var toUtcDay = await RowsAsync($"To={utcDay}");
+
+        // Assert: the row shows the local day, and the filter agrees with it.
+        Assert.Equal(1, fromLocalDay);
+        Assert.Equal(0, toUtcDay);
+    }
+
+    [Fact]
     public async Task AuditIndex_ActorInOtherCase_ListsThatActorsEntries()
     {
         // Arrange: an administrator's lock, searched by the administrator's email in capitals.

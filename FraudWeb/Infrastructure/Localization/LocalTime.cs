@@ -38,6 +38,20 @@ public sealed class LocalTime
     /// <summary>The local date only.</summary>
     public string FormatDate(DateTime utc) => ToLocal(utc).ToString("d", CultureInfo.CurrentCulture);
 
+    /// <summary>
+    /// When <paramref name="day"/> begins on the visitor's clock, in UTC: filters and charts by day use the visitor's
+    /// days, as the rows show their times. A day that begins in a clock change's gap begins when the clock resumes;
+    /// days at the calendar's ends give its ends rather than fail.
+    /// </summary>
+    public DateTime StartOfDayUtc(DateOnly day)
+    {
+        if (day <= DateOnly.MinValue.AddDays(1)) return DateTime.MinValue;
+        if (day >= DateOnly.MaxValue.AddDays(-1)) return DateTime.MaxValue;
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (Zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        return TimeZoneInfo.ConvertTimeToUtc(local, Zone);
+    }
+
     /// <summary>The zone from a cookie value, or UTC when it is missing, too long or unknown here.</summary>
     public static TimeZoneInfo Find(string? id) =>
         !string.IsNullOrWhiteSpace(id) && id.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
