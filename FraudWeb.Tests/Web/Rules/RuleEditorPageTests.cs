@@ -31,6 +31,26 @@ public sealed class RuleEditorPageTests(FraudWebFactory factory)
         Assert.StartsWith("Model feature: the share of the merchant's payments that were fraud in the 7 days", descriptions["terminal_risk_7day"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("amount >")]
+    [InlineData("amount > 5 and")]
+    [InlineData("amount > > 5")]
+    public async Task Create_ChineseExpressionCutShort_WhatWasExpectedSaidInChinese(string expression)
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var response = await analyst.SubmitRuleAsync("cut short", RuleAction.Review, expression);
+
+        // Assert: the grammar's words ("value", "condition") in the page's language, like the rest of the message.
+        var message = Assert.Single(Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.DoesNotContain("value", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("condition", message, StringComparison.Ordinal);
+        Assert.True(message.Contains(Chinese.Of("rule|value"), StringComparison.Ordinal) || message.Contains(Chinese.Of("rule|condition"), StringComparison.Ordinal), message);
+    }
+
     [Fact]
     public async Task Create_Chinese_FeatureDescriptionsInChinese()
     {

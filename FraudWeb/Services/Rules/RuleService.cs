@@ -56,7 +56,8 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     /// <summary>"`)`, value or condition", each alternative in the current UI culture.</summary>
     private static string Alternatives(IReadOnlyList<string> items)
     {
-        var said = items.Select(Text.Get).ToList();
+        // In the rule context: "value" and "condition" are the grammar's words there (their plain keys are other words).
+        var said = items.Select(i => Text.InContext("rule", i)).ToList();
         var head = said[0];
         for (var i = 1; i < said.Count - 1; i++) head = Text.Format("{0}, {1}", head, said[i]);
         return said.Count == 1 ? head : Text.Format("{0} or {1}", head, said[^1]);
