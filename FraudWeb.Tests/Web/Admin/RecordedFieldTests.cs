@@ -53,4 +53,19 @@ public sealed class RecordedFieldTests
         // Assert
         Assert.Equal(shown, text);
     }
+
+    [Theory]
+    [InlineData("Action", "Block", "[rule|block]")]
+    [InlineData("Action", "Review", "[rule|review]")]
+    [InlineData("Purpose", "Block", "[Block list]")]
+    [InlineData("Status", "Enabled", "[enabled]")]
+    [InlineData("Status", "Draft", "[draft]")]
+    public void Shown_InItsField_ARulesActionIsNotAListsPurpose(string name, string recorded, string shown)
+    {
+        // Act: brackets stand for the page's localizer
+        var text = RecordedField.Shown(name, recorded, word => $"[{word}]");
+
+        // Assert: a block rule reads "block", a block list "Block list"
+        Assert.Equal(shown, text);
+    }
 }

@@ -80,8 +80,8 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
         Assert.Equal(FraudLabel.Unknown, (await factory.TransactionAsync(own)).Label);
         var target = theirs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var after = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.ReviewDecide && a.TargetId == target).Select(a => a.After).SingleAsync());
-        Assert.Contains($"\"ApiKey\":\"{key.Prefix}\"", after, StringComparison.Ordinal);
-        Assert.Contains($"\"ApiKeyCreatedBy\":\"{creatorId}\"", after, StringComparison.Ordinal);
+        Assert.Contains($"\"Key\":\"{key.Prefix}\"", after, StringComparison.Ordinal);
+        Assert.Contains($"\"KeyCreatedBy\":\"{creatorId}\"", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ public sealed class AdminUserService(
         else await users.UpdateSecurityStampAsync(user);
         var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
-            new { HasPassword = false, ResetLinkSent = mailed, ApiKeysRevoked = revoked }, cancellationToken);
+            new { HasPassword = false, ResetLinkSent = mailed, KeysRevoked = revoked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (mailed) await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);

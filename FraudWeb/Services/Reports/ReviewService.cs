@@ -125,7 +125,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         }
         var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
-            key is null ? after : new { after.ReportId, after.Confirm, after.Label, after.Settlement, after.Refunded, ApiKey = key.Prefix, ApiKeyCreatedBy = key.CreatedBy },
+            key is null ? after : new { after.ReportId, after.Confirm, after.Label, after.Settlement, after.Refunded, Key = key.Prefix, KeyCreatedBy = key.CreatedBy },
             cancellationToken);
         // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);

@@ -23,10 +23,32 @@ public sealed record RecordedField(string Name, string Value)
     [
         "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
-        "Has password", "Invited", "Kind", "Label", "Locked", "Matched", "Matched fraud", "Matched legitimate",
-        "Matured legitimate", "Name", "Owner", "Password generated", "Permissions", "Purpose", "Recorded", "Refunded",
-        "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement", "Status", "Value", "Version",
+        "Has password", "Has profile", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Permissions",
+        "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement",
+        "Status", "Value", "Version",
     ];
+
+    /// <summary>
+    /// Values whose words depend on the field they are in: a rule's action and status are recorded as code names that
+    /// other things share ("Block" is also a list's purpose, shown "Block list"). Words of a context are "context|word"
+    /// (<c>Text.InContext</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FieldValues { get; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["Action"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["Allow"] = "rule|allow", ["Review"] = "rule|review", ["Block"] = "rule|block" },
+            ["Status"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["Draft"] = "draft", ["Enabled"] = "enabled", ["Disabled"] = "disabled" },
+        };
+
+    /// <summary>A recorded value as a page shows it in its field (<see cref="FieldValues"/>), otherwise as <see cref="Shown(string, Func{string, string})"/>.</summary>
+    public static string Shown(string name, string value, Func<string, string> translate)
+    {
+        ArgumentNullException.ThrowIfNull(translate);
+        return name is not null && value is not null && FieldValues.TryGetValue(name, out var words) && words.TryGetValue(value, out var word)
+            ? translate(word)
+            : Shown(value!, translate);
+    }
 
     /// <summary>
     /// Values services record as code names (role names, labels, settlement states, report kinds, list kinds and
