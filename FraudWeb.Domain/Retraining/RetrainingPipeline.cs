@@ -107,18 +107,22 @@ public static class RetrainingPipeline
             foreach (var (key, value) in championMetrics.ToDictionary("champion_holdout_")) metrics[key] = value;
         }
 
+        // The dates of the rows the model learned from: not the look-back's start (before any data on a young
+        // installation) nor asOf (the holdout and the unlabelled days are not trained on). Rows are in time order.
+        var trainedFrom = sorted[train[0]].Timestamp;
+        var trainedTo = sorted[train[^1]].Timestamp;
         var metadata = new ModelMetadata
         {
             CreatedUtc = asOf,
-            TrainingWindowStart = windowStart,
-            TrainingWindowEnd = asOf,
+            TrainingWindowStart = trainedFrom,
+            TrainingWindowEnd = trainedTo,
             TrainingRows = train.Count,
             TrainingFrauds = trainFrauds,
             Metrics = metrics,
         };
         return new RetrainingOutcome(challenger, metadata, challengerMetrics, championMetrics, decision,
             new LabelCounts(confirmedFraud, confirmedLegitimate, maturedLegitimate, excluded),
-            windowStart, holdoutStart, holdoutEnd, featureTime, trainingTime, evaluationTime);
+            trainedFrom, holdoutStart, holdoutEnd, featureTime, trainingTime, evaluationTime);
     }
 
     /// <summary>Promote unless the challenger is worse than the champion beyond the tolerance on a metric the holdout can measure.</summary>

@@ -83,6 +83,13 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         Assert.Equal(asOf.AddDays(-15), outcome.HoldoutStart);
         Assert.Equal(5 * 24, outcome.ChallengerMetrics.Rows);
         Assert.True(outcome.Decision.Promote);
+        // The training dates are the trained rows': from the first transaction (the 60-day look-back reaches before
+        // any), to the last labelled one outside the holdout, not asOf.
+        var trained = history.Where(t => (t.Truth != GroundTruth.Unknown || t.Timestamp < asOf.AddDays(-10))
+            && !(t.Timestamp >= outcome.HoldoutStart && t.Timestamp < outcome.HoldoutEnd)).ToList();
+        Assert.Equal(Start, outcome.Metadata.TrainingWindowStart);
+        Assert.Equal(trained.Max(t => t.Timestamp), outcome.Metadata.TrainingWindowEnd);
+        Assert.Equal(Start, outcome.TrainingWindowStart);
     }
 
     [Fact]
