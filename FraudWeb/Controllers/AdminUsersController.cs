@@ -28,7 +28,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     }
 
     [HttpGet]
-    public IActionResult Create() => View(new CreateUserViewModel());
+    public IActionResult Create() => View(new CreateUserViewModel { Language = Languages.Current });
 
     /// <summary>Opens a card holder's account with their details; they are invited to choose a password.</summary>
     [HttpPost]
@@ -36,7 +36,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await admin.CreateCardHolderAsync(User.GetUserId(), model.Email!, model.ToDetails(), AcceptUrl, cancellationToken);
+        var result = await admin.CreateCardHolderAsync(User.GetUserId(), model.Email!, model.ToDetails(), model.Language, AcceptUrl, cancellationToken);
         return Created(result, model.Email!, () => View(model));
     }
 

@@ -148,6 +148,44 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Create_EnglishAdminChoosesChinese_InvitationInChinese()
+    {
+        // Arrange: the administrator's pages are English; the card holder reads Chinese.
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var form = Details("Wang Fang");
+        form["Email"] = email;
+        form["Language"] = "zh-CN";
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var message = Assert.Single(Mailbox.MessagesTo(factory, email));
+        Assert.Equal(FraudWeb.Tests.Web.Localization.Chinese.Of("You are invited to FraudWeb"), Mailbox.Subject(message));
+    }
+
+    [Fact]
+    public async Task Create_UnsupportedLanguage_RefusedAndNothingCreated()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var form = Details("Wang Fang");
+        form["Email"] = email;
+        form["Language"] = "fr";
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Choose English or Simplified Chinese for the invitation.", Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
+    }
+
+    [Fact]
     public async Task Create_MissingFields_ShowsValidationMessages()
     {
         // Arrange

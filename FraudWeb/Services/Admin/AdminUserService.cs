@@ -34,14 +34,18 @@ public sealed class AdminUserService(
 
     /// <summary>
     /// Opens a card holder's account (role Customer, with their personal details) without a password, and mails them
-    /// an invitation to choose their own.
+    /// an invitation to choose their own, written in <paramref name="language"/> (as <see cref="InviteStaffAsync"/>).
     /// </summary>
-    public Task<Result<string>> CreateCardHolderAsync(string actorId, string email, PersonalDetails details, Func<string, string, string> acceptUrl,
+    public Task<Result<string>> CreateCardHolderAsync(string actorId, string email, PersonalDetails details, string? language, Func<string, string, string> acceptUrl,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
-        return CreateAccountAsync(actorId, email, [Roles.Customer], details, Languages.Current, acceptUrl, cancellationToken);
+        language ??= Languages.Current;
+        if (!Languages.IsSupported(language)) return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get(LanguageRefused), Fields.Language));
+        return CreateAccountAsync(actorId, email, [Roles.Customer], details, language, acceptUrl, cancellationToken);
     }
+
+    private const string LanguageRefused = "Choose English or Simplified Chinese for the invitation.";
 
     /// <summary>
     /// Invites a staff member: an account with staff roles only (no card holder profile, so no personal details to
@@ -54,7 +58,7 @@ public sealed class AdminUserService(
         ArgumentNullException.ThrowIfNull(roles);
         language ??= Languages.Current;
         if (!Languages.IsSupported(language))
-            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get("Choose English or Simplified Chinese for the invitation."), Fields.Language));
+            return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get(LanguageRefused), Fields.Language));
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0 || wanted.Any(r => !Roles.Staff.Contains(r)))
             return Task.FromResult(Result.Fail<string>(ErrorCode.Invalid, Text.Get("Choose at least one staff role."), Fields.Roles));

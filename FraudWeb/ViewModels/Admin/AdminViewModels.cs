@@ -66,6 +66,9 @@ public sealed class CreateUserViewModel : AdminUserDetailsViewModel
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
+    /// <summary>The invitation mail's language (a supported culture name), as for staff.</summary>
+    [Display(Name = "Language of the invitation")]
+    public string? Language { get; set; }
 }
 
 /// <summary>A staff member's invitation: the address and the staff roles; staff keep no personal details here.</summary>
