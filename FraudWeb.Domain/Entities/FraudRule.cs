@@ -93,9 +93,18 @@ public class FraudRule
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         if (Status == RuleStatus.Enabled) throw new DomainException("This rule is already enabled.", DomainErrorCode.StateChanged);
         if (!IsBacktested) throw DomainException.Format("Backtest version {0} before enabling it.", Version);
+        // Four eyes on an allow rule: its payments skip the model and every other rule, so whoever wrote this version
+        // does not also switch it on (review and block rules only stop payments).
+        if (Action == RuleAction.Allow && AuthorOfCurrentVersion() == actorId)
+            throw new DomainException("Another analyst must enable an allow rule you wrote: its payments skip the model.");
         Status = RuleStatus.Enabled;
         Touch(actorId, nowUtc);
     }
+
+    /// <summary>Who saved the version that would run (the versions must be loaded with the rule).</summary>
+    private string AuthorOfCurrentVersion() =>
+        _versions.SingleOrDefault(v => v.Version == Version)?.ChangedBy
+        ?? throw new InvalidOperationException("The rule's versions were not loaded: who wrote this version is not known.");
 
     public void Disable(string actorId, DateTime nowUtc)
     {

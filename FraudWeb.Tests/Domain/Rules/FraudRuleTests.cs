@@ -113,6 +113,49 @@ public sealed class FraudRuleTests
     }
 
     [Fact]
+    public void Enable_AllowRuleByTheAuthorOfItsVersion_ThrowsAndStaysDraft()
+    {
+        var rule = FraudRule.Create("Trusted shop", RuleAction.Allow, "amount < 5", Analyst, Now);
+        rule.RecordBacktest(1);
+
+        var exception = Assert.Throws<DomainException>(() => rule.Enable(Analyst, Later));
+
+        Assert.Contains("Another analyst", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(RuleStatus.Draft, rule.Status);
+    }
+
+    [Fact]
+    public void Enable_AllowRuleEditedByAnotherThenEnabledByTheFirstAuthor_EnabledSinceTheVersionIsTheOthers()
+    {
+        // The version that would run is Other's; Analyst, who wrote version 1, is the second pair of eyes on it.
+        var rule = FraudRule.Create("Trusted shop", RuleAction.Allow, "amount < 5", Analyst, Now);
+        rule.Edit("Trusted shop", RuleAction.Allow, "amount < 4", Other, Now);
+        rule.RecordBacktest(2);
+
+        rule.Enable(Analyst, Later);
+
+        Assert.Equal(RuleStatus.Enabled, rule.Status);
+        Assert.Throws<DomainException>(() =>
+        {
+            var again = FraudRule.Create("Trusted shop", RuleAction.Allow, "amount < 5", Analyst, Now);
+            again.Edit("Trusted shop", RuleAction.Allow, "amount < 4", Other, Now);
+            again.RecordBacktest(2);
+            again.Enable(Other, Later);
+        });
+    }
+
+    [Fact]
+    public void Enable_ReviewRuleByItsAuthor_Enabled()
+    {
+        var rule = Draft();
+        rule.RecordBacktest(1);
+
+        rule.Enable(Analyst, Later);
+
+        Assert.Equal(RuleStatus.Enabled, rule.Status);
+    }
+
+    [Fact]
     public void Enable_AlreadyEnabled_StateChanged()
     {
         var rule = Enabled();

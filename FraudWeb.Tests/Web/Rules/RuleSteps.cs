@@ -50,12 +50,15 @@ public static class RuleSteps
         return await Html.GetPageAsync(analyst.Client, Html.Location(response));
     }
 
-    /// <summary>Draft, backtest over 30 days, enable: a rule that decides payments from now on.</summary>
-    public static async Task<long> EnabledRuleAsync(this CardHolderSession analyst, string name, RuleAction action, string expression)
+    /// <summary>
+    /// Draft, backtest over 30 days, enable: a rule that decides payments from now on. An allow rule is enabled by
+    /// <paramref name="enabler"/>, a second analyst (four eyes).
+    /// </summary>
+    public static async Task<long> EnabledRuleAsync(this CardHolderSession analyst, string name, RuleAction action, string expression, CardHolderSession? enabler = null)
     {
         var id = await analyst.CreateRuleAsync(name, action, expression);
         await analyst.BacktestAsync(id, 30);
-        var page = await analyst.PressAsync(id, "Enable");
+        var page = await (enabler ?? analyst).PressAsync(id, "Enable");
         Assert.Equal("enabled", page.QuerySelector("[data-testid=rule-status]")!.TextContent.Trim());
         return id;
     }

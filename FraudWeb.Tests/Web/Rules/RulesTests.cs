@@ -52,7 +52,8 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     public async Task Submit_AllowRuleMatches_ApprovedDespiteModelsDecline()
     {
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        var ruleId = await analyst.EnabledRuleAsync("Trusted 15.43", RuleAction.Allow, "amount = 15.43");
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var ruleId = await analyst.EnabledRuleAsync("Trusted 15.43", RuleAction.Allow, "amount = 15.43", enabler: colleague);
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync(1000m);
 
@@ -99,6 +100,23 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
 
         Assert.Equal(Decision.Approved, draft.Verdict!.Decision);
         Assert.Equal(Decision.Approved, off.Verdict!.Decision);
+    }
+
+    [Fact]
+    public async Task Enable_AllowRuleByItsOwnAuthor_RefusedAndStaysADraft()
+    {
+        // Arrange: an analyst writes and backtests an allow rule.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("Let mine through", RuleAction.Allow, "amount = 15.47");
+        await analyst.BacktestAsync(id, 30);
+
+        // Act
+        var page = await analyst.PressAsync(id, "Enable");
+
+        // Assert: a second analyst must switch it on.
+        Assert.Contains("Another analyst must enable an allow rule you wrote", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("draft", page.QuerySelector("[data-testid=rule-status]")!.TextContent.Trim());
+        Assert.Equal(FraudWeb.Domain.Entities.RuleStatus.Draft, await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.Status).SingleAsync()));
     }
 
     [Fact]
