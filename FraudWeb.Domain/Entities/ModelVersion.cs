@@ -48,6 +48,12 @@ public class ModelVersion
     public string? UnusableReason { get; private set; }
     public DateTime? UnusableSinceUtc { get; private set; }
 
+    /// <summary>
+    /// The version this one replaced when it was last promoted (null: none served, or before 2026-12-03). A rollback
+    /// goes back to it and keeps it, so rolling back again goes further back instead of returning.
+    /// </summary>
+    public long? ReplacedVersionId { get; private set; }
+
     public bool IsServing => Status == ModelStatus.Serving;
     public bool IsUsable => UnusableReason is null;
 
@@ -81,7 +87,11 @@ public class ModelVersion
     /// retired. Any usable version not serving may be promoted: a rejected challenger by an administrator, a retired
     /// one by rollback; whether its file can still serve is the caller's check (a failed one is marked unusable).
     /// </summary>
-    public void Promote(ModelVersion? serving, DateTime nowUtc)
+    /// <param name="goingBack">
+    /// A rollback or the system's fallback to an earlier version: what this version replaced when it was promoted stays
+    /// its predecessor (a promotion records the version it replaces).
+    /// </param>
+    public void Promote(ModelVersion? serving, DateTime nowUtc, bool goingBack = false)
     {
         // The same row read twice (a stale copy of this version while it already serves) is refused too.
         if (IsServing || (serving is not null && (ReferenceEquals(serving, this) || (Id != 0 && serving.Id == Id))))
@@ -93,6 +103,7 @@ public class ModelVersion
             if (!serving.IsServing) throw new DomainException("The version to replace is not the serving one.", DomainErrorCode.StateChanged);
             serving.Retire();
         }
+        if (!goingBack) ReplacedVersionId = serving?.Id;
         Status = ModelStatus.Serving;
         ActivatedUtc = nowUtc;
     }

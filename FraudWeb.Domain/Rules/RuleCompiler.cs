@@ -55,7 +55,10 @@ internal static class RuleCompiler
             RuleOperator.Greater => Expression.GreaterThan(left, right),
             RuleOperator.GreaterEqual => Expression.GreaterThanOrEqual(left, right),
             RuleOperator.Equal => Expression.Equal(left, right),
-            RuleOperator.NotEqual => Expression.NotEqual(left, right),
+            // docs/rules.md: any comparison with NaN is false, "<>" too (.NET's != is true for NaN): less or greater.
+            RuleOperator.NotEqual => left.Type == typeof(double)
+                ? Expression.OrElse(Expression.LessThan(left, right), Expression.GreaterThan(left, right))
+                : Expression.NotEqual(left, right),
             RuleOperator.Add => Expression.Add(left, right),
             RuleOperator.Subtract => Expression.Subtract(left, right),
             RuleOperator.Multiply => Expression.Multiply(left, right),

@@ -23,7 +23,9 @@ public sealed class ModelDashboardViewModelBuilder(
     {
         var versions = await registry.RecentVersionsAsync(Versions, cancellationToken);
         var runs = await retraining.RecentRunsAsync(Runs, cancellationToken);
-        var serving = versions.Find(v => v.IsServing);
+        // The serving version whatever its age: a rollback to an old one, or fifty rejected challengers since, would
+        // otherwise leave the page saying nothing serves.
+        var serving = versions.Find(v => v.IsServing) ?? await registry.ServingVersionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         return new ModelDashboardViewModel
         {

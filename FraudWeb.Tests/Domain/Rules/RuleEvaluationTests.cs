@@ -117,7 +117,11 @@ public sealed class RuleEvaluationTests
         Assert.False(Matches("amount / 0 > 1", input));
         Assert.False(Matches("amount / 0 < 1", input));
         Assert.False(Matches("amount / 0 = amount / 0", input));
+        Assert.False(Matches("amount / 0 != 1", input));
+        Assert.False(Matches("amount / 0 <> amount / 0", input));
         Assert.True(Matches("not amount / 0 > 1", input));
+        // An ordinary "not equal" still holds.
+        Assert.True(Matches("amount != 1", input));
     }
 
     [Theory]

@@ -40,4 +40,82 @@ public sealed class ModelAuditTests
         Assert.Contains("copy-1", entries[0].After, StringComparison.Ordinal);
         Assert.Contains(serving.Version, entries[1].After, StringComparison.Ordinal);
     }
+
+    /// <summary>Copies of the serving model registered as further versions (as training would, without the wait).</summary>
+    private static async Task<List<ModelVersion>> CopiesAsync(FraudWebFactory app, ModelVersion serving, params string[] versions)
+    {
+        var copies = new List<ModelVersion>();
+        foreach (var version in versions)
+        {
+            await app.StoreModelArtifactAsync(version + ".model", (await app.ModelArtifactAsync(serving.FileName))!);
+            var copy = ModelVersion.Register(version, version + ".model", app.Clock.UtcNow, 1, 1, "{}");
+            await app.QueryAsync(async db =>
+            {
+                db.ModelVersions.Add(copy);
+                return await db.SaveChangesAsync();
+            });
+            copies.Add(copy);
+        }
+        return copies;
+    }
+
+    private static Task<string> ServingAsync(FraudWebFactory app) =>
+        app.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync());
+
+    [Fact]
+    public async Task Rollback_Repeated_GoesFurtherBackEachTimeThenSaysThereIsNoEarlier()
+    {
+        // Arrange: the first model, then two promoted after it.
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var first = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        var copies = await CopiesAsync(app, first, "second-1", "third-1");
+        using var admin = await ReviewSteps.SignedInAsAsync(app, Roles.Admin);
+        foreach (var copy in copies)
+            Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(admin.Client, $"/Models/Promote/{copy.Id}", [], "/Models")).StatusCode);
+
+        // Act: roll back three times.
+        var served = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+            served.Add(await ServingAsync(app));
+        }
+        var third = await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(third));
+
+        // Assert: back through the history, not back and forth between the last two.
+        Assert.Equal(["second-1", first.Version], served);
+        Assert.Equal(first.Version, await ServingAsync(app));
+        Assert.Contains("no earlier serving version", page.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsPage_ServingOlderThanTheFiftyShown_StillShownAsServing()
+    {
+        // Arrange: fifty newer versions, none serving (rejected challengers of daily runs).
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        await app.QueryAsync(async db =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var rejected = ModelVersion.Register($"rejected-{i}", "missing.model", app.Clock.UtcNow.AddMinutes(i + 1), 1, 1, "{}");
+                rejected.Reject();
+                db.ModelVersions.Add(rejected);
+            }
+            return await db.SaveChangesAsync();
+        });
+        using var admin = await ReviewSteps.SignedInAsAsync(app, Roles.Admin);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, "/Models");
+
+        // Assert
+        Assert.Null(page.QuerySelector("[data-testid=no-model]"));
+        Assert.Equal(serving.Version, page.QuerySelector("[data-testid=serving-version]")!.TextContent.Trim());
+    }
 }

@@ -135,6 +135,26 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Decide_HolderReportedSinceTheFormWasRead_RefusedAndTheReportStaysToBeDecided()
+    {
+        // Arrange: the analyst has the held payment open; the holder then says it was them.
+        var (holder, _, id) = await HeldAsync(250m);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var form = await analyst.DecisionFormAsync(id);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, "That was me, buying a present.")).StatusCode);
+
+        // Act
+        var (response, page) = await form.SubmitAndFollowAsync(confirm: false);
+
+        // Assert: the payment is not decided past the report, which stays open for the queue.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("reported this payment meanwhile", page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(FraudLabel.Unknown, (await factory.TransactionAsync(id)).Label);
+        Assert.Equal(ReportStatus.Open, (await factory.ReportOfAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task Decide_SecondAnalystWithStaleForm_GetsAlreadyDecidedAndChargedOnce()
     {
         // Arrange: both analysts have the same queue item open.
@@ -253,10 +273,10 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task Decide_ReportFormAfterHeldPaymentDecided_AlreadyDecidedAndChargedOnce()
+    public async Task Decide_HeldFormAfterTheHolderReported_RefusedAndTheReportDecidedChargesOnce()
     {
         // Arrange: the holder reports the held payment after an analyst opened it as a plain review; a second analyst
-        // has the report open when the first one's decision lands.
+        // has the report open.
         var (holder, card, id) = await HeldAsync(250m);
         using var _ = holder;
         using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
@@ -265,16 +285,16 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         await holder.ReportAsync(id, ReportKind.ThisWasMe, Reason);
         var reportForm = await second.DecisionFormAsync(id);
         Assert.Contains(reportForm.Fields, f => f.Key == "ReportId");
-        Assert.Equal(HttpStatusCode.Redirect, (await heldForm.SubmitAsync(confirm: false)).StatusCode);
 
-        // Act: the report itself is still open, but the payment has changed since the second analyst loaded it.
-        var (_, page) = await reportForm.SubmitAndFollowAsync(confirm: true);
+        // Act: the stale plain decision first, then the report's.
+        var (_, stale) = await heldForm.SubmitAndFollowAsync(confirm: false);
+        await reportForm.SubmitAsync(confirm: true);
 
-        // Assert
-        Assert.Contains(ReviewService.AlreadyDecided, page.ReviewError(), StringComparison.Ordinal);
+        // Assert: the payment is decided through the report, once, and the report is not left open.
+        Assert.Contains(ReviewService.ReportedMeanwhile, stale.ReviewError(), StringComparison.Ordinal);
         Assert.Equal(250m, await factory.BalanceAsync(card));
-        var report = await factory.ReportOfAsync(id);
-        Assert.Equal(ReportStatus.Open, report.Status);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
+        Assert.Equal(second.Email, (await factory.TransactionAsync(id)).LabelledBy);
     }
 
     [Fact]

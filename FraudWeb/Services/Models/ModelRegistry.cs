@@ -112,14 +112,14 @@ public sealed partial class ModelRegistry(
 
         stopwatch.Restart();
         var version = await UniqueVersionAsync(now, cancellationToken);
-        var metrics = outcome.Metadata.Metrics.Where(m => !double.IsNaN(m.Value)).ToDictionary(m => m.Key, m => Math.Round(m.Value, 4));
+        var metrics = outcome.Metadata.Metrics.Where(m => !double.IsNaN(m.Value)).ToDictionary(m => m.Key, m => FourPlaces(m.Value));
         // The first model's key names, kept so existing readers of MetricsJson still find them.
         var holdout = outcome.ChallengerMetrics;
         metrics["trainingRows"] = outcome.Metadata.TrainingRows;
         metrics["validationRows"] = holdout.Rows;
         metrics["validationFrauds"] = holdout.Frauds;
-        if (!double.IsNaN(holdout.Auc)) metrics["validationAucRoc"] = Math.Round(holdout.Auc, 4);
-        if (!double.IsNaN(holdout.AveragePrecision)) metrics["validationAveragePrecision"] = Math.Round(holdout.AveragePrecision, 4);
+        if (!double.IsNaN(holdout.Auc)) metrics["validationAucRoc"] = FourPlaces(holdout.Auc);
+        if (!double.IsNaN(holdout.AveragePrecision)) metrics["validationAveragePrecision"] = FourPlaces(holdout.AveragePrecision);
         var metadata = new ModelMetadata
         {
             Version = version,
@@ -136,11 +136,21 @@ public sealed partial class ModelRegistry(
 
         // The row goes in only once the model is stored, so a crash never leaves a registered version without its model.
         var registered = ModelVersion.Register(version, fileName, now, metadata.TrainingRows, metadata.TrainingFrauds, JsonSerializer.Serialize(metrics));
-        registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), outcome.Decision.Reason);
         var promote = outcome.Decision.Promote || champion is null;
+        var reason = outcome.Decision.Reason;
+        // Compared with the model that served when training began: if an administrator promoted (or rolled back to)
+        // another meanwhile, this challenger was never compared with it and must not silently replace their choice.
+        if (promote && servingModel.Current?.Version != champion?.Version)
+        {
+            promote = false;
+            reason = string.Create(CultureInfo.InvariantCulture,
+                $"Not promoted: version {servingModel.Current?.Version ?? "none"} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({outcome.Decision.Reason})");
+        }
+        registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), reason);
         if (promote)
         {
-            await ServeAsync(registered, now, null, cancellationToken);
+            // Serving from now, not from when training began.
+            await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken);
         }
         else
         {
@@ -149,9 +159,16 @@ public sealed partial class ModelRegistry(
             await db.SaveChangesAsync(cancellationToken);
         }
         if (promote) servingModel.Promote(new ServingSnapshot(outcome.Challenger, version));
-        LogRegistered(logger, version, outcome.Decision.Reason);
+        LogRegistered(logger, version, reason);
         return new TrainingResult(registered, outcome, new TrainingTimings(loading, outcome.FeatureTime, outcome.TrainingTime, outcome.EvaluationTime, stopwatch.Elapsed));
     }
+
+    /// <summary>
+    /// A metric to four places exactly as the decision's text writes it ("F4"): Math.Round rounds halves to even, so
+    /// the page and the reason beside it once differed in the last digit.
+    /// </summary>
+    private static double FourPlaces(double value) =>
+        double.Parse(value.ToString("F4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>Serves the given non-serving version (administrators); fails when it is unknown, serving or its file is bad.</summary>
     public async Task<Result> PromoteAsync(long id, string actorId, CancellationToken cancellationToken)
@@ -163,14 +180,37 @@ public sealed partial class ModelRegistry(
         return await SwapToAsync(target, new(actorId, AuditActions.ModelPromote), cancellationToken);
     }
 
-    /// <summary>Serves the version that served before the current one (skipping those whose file was found bad).</summary>
+    /// <summary>
+    /// Serves the version the current one replaced when it was promoted, and so on back with each rollback (skipping
+    /// those whose file was found bad). Versions promoted before that was recorded: the one activated last before it.
+    /// </summary>
     public async Task<Result> RollbackAsync(string actorId, CancellationToken cancellationToken)
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
-        var previous = await db.ModelVersions.AsNoTracking()
-            .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && m.UnusableReason == null
-                && (current == null || m.ActivatedUtc < current.ActivatedUtc))
-            .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
+        ModelVersion? previous = null;
+        if (current?.ReplacedVersionId is not null)
+        {
+            // A short chain (one row per promotion); followed in memory, past unusable versions.
+            var byId = await db.ModelVersions.AsNoTracking().ToDictionaryAsync(m => m.Id, cancellationToken);
+            var seen = new HashSet<long>();
+            for (var id = current.ReplacedVersionId; id is { } next && seen.Add(next) && byId.TryGetValue(next, out var candidate); id = candidate.ReplacedVersionId)
+            {
+                if (candidate.IsUsable && !candidate.IsServing)
+                {
+                    previous = candidate;
+                    break;
+                }
+            }
+        }
+        // Nothing recorded for it: the first version, or one promoted before predecessors were recorded (then, while
+        // no promotion has recorded one, the version activated last before it).
+        else if (current is null || !await db.ModelVersions.AnyAsync(m => m.ReplacedVersionId != null, cancellationToken))
+        {
+            previous = await db.ModelVersions.AsNoTracking()
+                .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && m.UnusableReason == null
+                    && (current == null || m.ActivatedUtc < current.ActivatedUtc))
+                .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
+        }
         if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
         return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
     }
@@ -414,7 +454,7 @@ public sealed partial class ModelRegistry(
             await MarkTrackedAsync(fallback.Marks, fallback.BrokenId, nowUtc, cancellationToken);
             if (serving is { IsServing: false }) serving = null;
         }
-        target.Promote(serving, nowUtc);
+        target.Promote(serving, nowUtc, goingBack: fallback is not null || by?.Action == AuditActions.ModelRollback);
         await db.SaveChangesAsync(cancellationToken);
         // Swaps by an administrator or the system's fallback are audited in the same transaction; a training's
         // promotion is in the registry itself.

@@ -121,6 +121,10 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         {
             if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, Text.Get("This payment is not held for review."));
             if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
+            // The holder reported it since the analyst read the queue: deciding the payment alone would leave their report
+            // open (and them told an analyst is looking at it). The queue shows the report; it is decided there.
+            if (await db.FraudReports.AnyAsync(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open, cancellationToken))
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(ReportedMeanwhile));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
         }
         var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
@@ -183,6 +187,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     public const string OwnPayment = "You cannot decide a payment made with your own card; another analyst must do it.";
 
     public const string CardBusy = "The card was being used at the same moment; please decide again.";
+
+    public const string ReportedMeanwhile = "The card holder has reported this payment meanwhile: decide their report, which the queue now shows.";
 
     public const string AlreadyDecided = "Another analyst has already decided this item; the queue has been refreshed.";
 }

@@ -151,7 +151,7 @@ public sealed partial class RetrainingService(
         try
         {
             var result = await registry.TrainAsync(trigger, null, cancellationToken);
-            run.Succeed(result.Version.Version, result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
+            run.Succeed(result.Version.Version, result.Version.DecisionReason ?? result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(CancellationToken.None);
             return result;
         }

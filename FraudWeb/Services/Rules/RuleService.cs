@@ -117,10 +117,18 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         var figures = await backtester.RunAsync(check.Value, book.Lists, from, now, cancellationToken);
         var backtest = RuleBacktest.Record(rule, days, from, now, figures, actorId, now);
         db.RuleBacktests.Add(backtest);
-        await db.SaveChangesAsync(cancellationToken);
+        // The backtest, the rule's backtested version and the audit entry in one save: never an unaudited backtest.
         await audit.AppendAsync(actorId, AuditActions.RuleBacktest, AuditTarget, Id(rule), null,
             new { rule.Version, days, figures.Evaluated, figures.Matched, figures.MatchedFraud, figures.MatchedLegitimate }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another analyst saved the rule while it ran: these figures may be of a version that no longer exists.
+            return Result.Fail<long>(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
+        }
         return Result.Success(backtest.Id);
     }
 
