@@ -19,7 +19,9 @@ public static partial class ApiValidationProblems
     public static IActionResult Create(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var parameters = context.ActionDescriptor.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The body's parameter is "body" to a client; a query or route parameter keeps its own name (limit, cardId).
+        var parameters = context.ActionDescriptor.Parameters.Where(p => p.BindingInfo?.BindingSource == BindingSource.Body)
+            .Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var failed = context.ModelState.Where(e => e.Value is { Errors.Count: > 0 }).ToList();
         // "The request field is required." only repeats that the body could not be read when something else says why.
         var onlyParameters = failed.All(e => parameters.Contains(e.Key));

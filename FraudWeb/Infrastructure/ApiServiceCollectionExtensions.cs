@@ -121,9 +121,14 @@ public static class ApiServiceCollectionExtensions
 
     /// <summary>
     /// Strict numbers: a number in quotes is an error, not coerced (amounts opt in to decimal strings on their own
-    /// property). Unknown fields are refused by each request type ([JsonUnmappedMemberHandling]).
+    /// property). Unknown fields are refused by each request type ([JsonUnmappedMemberHandling]). A field given twice
+    /// is refused too: with the last one winning, a gateway that reads the first would see another amount.
     /// </summary>
-    private static void Strict(JsonSerializerOptions json) => json.NumberHandling = JsonNumberHandling.Strict;
+    private static void Strict(JsonSerializerOptions json)
+    {
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.AllowDuplicateProperties = false;
+    }
 
     public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);
 

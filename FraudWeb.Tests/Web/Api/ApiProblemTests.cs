@@ -34,6 +34,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         { "amount string with spaces", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": " 5"}""" },
         { "card id as a string", """{"cardId": "abc", "terminalId": {TERMINAL}, "amount": 5}""" },
         { "not JSON at all", """cardId=1""" },
+        { "a field twice", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5, "amount": 6}""" },
     };
 
     [Theory]
@@ -109,7 +110,9 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
     [InlineData("from=2026-12-03T15:39:00")]
     [InlineData("from=2026-12-03")]
     [InlineData("to=2026-12-03T15:39:00.5")]
-    public async Task List_TimeWithoutOffset_400NamingTheParameter(string query)
+    [InlineData("limit=abc")]
+    [InlineData("cardId=abc")]
+    public async Task List_BadQueryValue_400NamingTheParameterNotTheBody(string query)
     {
         // Arrange
         var (api, _, _) = await HolderAsync();
