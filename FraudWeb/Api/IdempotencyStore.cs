@@ -24,6 +24,12 @@ public enum IdempotencyClaim
 /// </summary>
 public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider clock)
 {
+    /// <summary>
+    /// How long a claim may stay unanswered before it counts as abandoned: far beyond any request's run (a payment takes
+    /// milliseconds, a batch of labels seconds), short beside the key's 24 hours.
+    /// </summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
+
     /// <summary>SHA-256 of a request's description, hex.</summary>
     public static string Hash(string request) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request)));
@@ -53,6 +59,13 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
             if (existing.IsExpired(now))
             {
                 await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(cancellationToken);
+                continue;
+            }
+            // A claim never answered for this long was left by a process that died mid-request: no answer will come,
+            // so it is taken over (only while still unanswered) rather than refusing the key for a day.
+            if (!existing.IsCompleted && now - existing.CreatedUtc > AbandonedAfter && existing.RequestHash == requestHash)
+            {
+                await db.IdempotencyRecords.Where(r => r.Id == existing.Id && r.StatusCode == null).ExecuteDeleteAsync(cancellationToken);
                 continue;
             }
             if (existing.RequestHash != requestHash) return (IdempotencyClaim.Mismatch, existing);

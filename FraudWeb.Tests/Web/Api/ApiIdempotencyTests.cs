@@ -162,6 +162,29 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Report_ClaimLeftUnansweredByACrashedProcess_RetryAfterTwoMinutesRunsIt()
+    {
+        // Arrange: a report whose process died after claiming the key and before anything was written (as if).
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 9 })).Json.GetProperty("id").GetInt64();
+        var body = new { kind = "not-me", reason = "Not my purchase at all." };
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-6006")).Status);
+        await factory.QueryAsync(async db =>
+        {
+            await db.FraudReports.Where(r => r.TransactionId == id).ExecuteDeleteAsync();
+            return await db.IdempotencyRecords.Where(r => r.Key == "report-6006").ExecuteUpdateAsync(set => set
+                .SetProperty(r => r.StatusCode, (int?)null).SetProperty(r => r.CreatedUtc, factory.Clock.UtcNow.AddMinutes(-3)));
+        });
+
+        // Act
+        var retry = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-6006");
+
+        // Assert: the retry runs, instead of waiting for an answer that will never come (for a day).
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
     public async Task Create_KeyOlderThan24Hours_ReusableForANewPaymentAndPurged()
     {
         // Arrange: a key used a day and an hour ago (as time would make it).
