@@ -36,6 +36,27 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Create_ReplayAfterTheCreditRanOutOnSettlement_StillTheFirst201()
+    {
+        // Arrange: a payment answered 201, whose settlement later says the card's credit was used up (as an analyst's
+        // decision on a held payment can).
+        var (api, card, merchant) = await HolderAsync();
+        var body = new { cardId = card, terminalId = merchant, amount = "21.10" };
+        var first = await api.PostAsync(factory, "/api/v1/payments", body, "order-3003");
+        var id = first.Json.GetProperty("id").GetInt64();
+        await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == id).ExecuteUpdateAsync(set => set
+            .SetProperty(t => t.SettlementReason, FraudWeb.Domain.Entities.DeclineReasons.InsufficientCredit)));
+
+        // Act
+        var retry = await api.PostAsync(factory, "/api/v1/payments", body, "order-3003");
+
+        // Assert: the retry hears what the first request heard, not a 422 it never got.
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+    }
+
+    [Fact]
     public async Task Create_SameKeyOtherBody_422AndNothingMore()
     {
         // Arrange

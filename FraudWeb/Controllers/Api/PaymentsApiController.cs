@@ -49,7 +49,9 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
             Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
         }
         var payment = PaymentResources.Recorded(recorded) ?? await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);
-        if (payment is { DeclineReason: PaymentResources.InsufficientCreditReason }) return OverCredit(payment);
+        // 422 only when the payment was declined for credit when submitted: a replay answers as the first request was
+        // answered, even after a held payment was settled (declined for credit) by an analyst since.
+        if (payment is { DeclineReason: PaymentResources.InsufficientCreditReason } && payment.Decision == PaymentResources.Name(Decision.Declined)) return OverCredit(payment);
         return CreatedAtAction(nameof(Get), new { id = recorded.PaymentId }, payment);
     }
 
