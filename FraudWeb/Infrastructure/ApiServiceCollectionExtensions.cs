@@ -185,7 +185,9 @@ public static class ApiServiceCollectionExtensions
         // one asked with another method is a 405 that says which methods it takes.
         app.MapFallback("api/{**rest}", (HttpContext context, ApiMethods methods) =>
         {
-            if (methods.At(context.Request.Path) is { Count: > 0 } allowed)
+            // A method the path's shape takes that still reached here: a value its route refused (/payments/abc), so
+            // there is no such resource, not a wrong method.
+            if (methods.At(context.Request.Path) is { Count: > 0 } allowed && !allowed.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
             {
                 context.Response.Headers.Allow = string.Join(", ", allowed);
                 return Results.Problem(statusCode: StatusCodes.Status405MethodNotAllowed, detail: $"This endpoint takes {string.Join(", ", allowed)}.");

@@ -188,6 +188,22 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         Assert.Equal(400, response.Json.GetProperty("status").GetInt32());
     }
 
+    [Theory]
+    [InlineData("/api/v1/payments/abc")]
+    [InlineData("/api/v1/payments/99999999999999999999")]
+    public async Task Get_IdTheRouteRefuses_404NotA405SayingGetIsAllowed(string path)
+    {
+        // Arrange
+        var (api, _, _) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Get, path, validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("application/problem+json", response.Message.Content.Headers.ContentType!.MediaType);
+    }
+
     [Fact]
     public async Task UnknownApiPath_404ProblemNotTheSignInPage()
     {
