@@ -151,7 +151,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Assert: the same page as a first registration; the mail's link chooses the password and confirms the address.
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
-        var reset = await Html.SubmitAsync(session.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(session.Client, link), chosen), link);
+        var reset = await ChoosePasswordAsync(session.Client, link, chosen);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.Equal("/Profile", Html.Location(await session.SignInAsync(chosen)));
     }
@@ -170,7 +170,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Act: the owner registers, and follows the link in the newest mail.
         await owner.RegisterAsync(new RegistrationBuilder(owner.Email, "Owners typed passphrase 5").With("FullName", "Grace Hopper"));
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
-        await Html.SubmitAsync(owner.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(owner.Client, link), owners), link);
+        await ChoosePasswordAsync(owner.Client, link, owners);
 
         // Assert: the owner signs in with the password they chose and sees their own details; the stranger's password
         // and the first confirmation link (confirming the stranger's password) no longer work.
@@ -335,7 +335,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
         var message = Mailbox.MessageTo(factory, registered.Email, "Reset your FraudWeb password");
         var resetPath = Mailbox.LinkTo(message, "/Account/ResetPassword");
-        var reset = await Html.SubmitAsync(registered.Client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(registered.Client, resetPath), newPassword), resetPath);
+        var reset = await ChoosePasswordAsync(registered.Client, resetPath, newPassword);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.Equal("/Profile", Html.Location(await registered.SignInAsync(newPassword)));
     }
@@ -353,6 +353,10 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(response));
         Assert.Empty(Mailbox.MessagesTo(factory, session.Email));
     }
+
+    /// <summary>Follows a mailed reset (or choose-password) link and sends its form with the new password.</summary>
+    private static async Task<HttpResponseMessage> ChoosePasswordAsync(HttpClient client, string link, string password) =>
+        await Html.SubmitAsync(client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(client, link), password), link);
 
     private static Dictionary<string, string> FormFields(AngleSharp.Html.Dom.IHtmlDocument resetPage, string newPassword) => new()
     {

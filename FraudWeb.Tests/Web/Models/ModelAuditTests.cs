@@ -18,13 +18,7 @@ public sealed class ModelAuditTests
         app.Settings["Seed:Trees"] = "5";
         _ = app.Services;
         var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
-        await app.StoreModelArtifactAsync("copy.model", (await app.ModelArtifactAsync(serving.FileName))!);
-        var candidate = ModelVersion.Register("copy-1", "copy.model", app.Clock.UtcNow, 1, 1, "{}");
-        await app.QueryAsync(async db =>
-        {
-            db.ModelVersions.Add(candidate);
-            return await db.SaveChangesAsync();
-        });
+        var candidate = (await CopiesAsync(app, serving, "copy-1"))[0];
         using var admin = await ReviewSteps.SignedInAsAsync(app, Roles.Admin);
 
         // Act
