@@ -75,7 +75,8 @@ public static partial class ApiValidationProblems
         _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
         _ when type.Contains("String", StringComparison.Ordinal) => "a string",
         _ when type.Contains("List", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array",
-        _ when type.EndsWith("Value", StringComparison.Ordinal) => "one of the values the documentation lists",
+        // An optional enum reads "System.Nullable`1[...ReportKindValue]".
+        _ when type.TrimEnd(']').EndsWith("Value", StringComparison.Ordinal) => "one of the values the documentation lists",
         _ => "an object",
     };
 

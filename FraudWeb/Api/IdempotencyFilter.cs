@@ -45,7 +45,8 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
         }
         if (!IsValid(values))
         {
-            await WriteProblemAsync(http, ApiProblems.Validation, InvalidKey);
+            // As the payments' own check says it: a validation problem naming the header among its errors.
+            await WriteProblemAsync(http, ApiProblems.Validation, InvalidKey, new Dictionary<string, string[]> { [Header] = [InvalidKey] });
             context.Result = new EmptyResult();
             return;
         }
@@ -156,13 +157,12 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private Task WriteProblemAsync(HttpContext http, ApiProblems.ProblemType type, string detail)
+    private Task WriteProblemAsync(HttpContext http, ApiProblems.ProblemType type, string detail, IDictionary<string, string[]>? errors = null)
     {
         http.Response.StatusCode = type.Status;
-        return problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new ProblemDetails { Status = type.Status, Type = type.Uri, Title = type.Title, Detail = detail },
-        }).AsTask();
+        var problem = new ProblemDetails { Status = type.Status, Type = type.Uri, Title = type.Title, Detail = detail };
+        // As an extension: the problem writer serializes the base type, so a ValidationProblemDetails lost its errors.
+        if (errors is not null) problem.Extensions["errors"] = errors;
+        return problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).AsTask();
     }
 }

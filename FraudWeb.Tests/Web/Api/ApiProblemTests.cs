@@ -86,6 +86,40 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         Assert.Equal(0, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
     }
 
+    [Fact]
+    public async Task Report_BadIdempotencyKeyOrKind_400NamingWhatAndWhy()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 7 })).Json.GetProperty("id").GetInt64();
+
+        // Act
+        var badKey = await api.SendAsync(factory, HttpMethod.Post, $"/api/v1/payments/{id}/reports", """{"kind":"not-me","reason":"Not my purchase at all."}""",
+            idempotencyKey: "a b", validRequest: false);
+        var badKind = await api.SendAsync(factory, HttpMethod.Post, $"/api/v1/payments/{id}/reports", """{"kind":"NOT-ME","reason":"Not my purchase at all."}""", validRequest: false);
+
+        // Assert: the header among the errors, as for payments; an unknown kind is not "an object".
+        Assert.Equal(HttpStatusCode.BadRequest, badKey.Status);
+        Assert.True(badKey.Json.TryGetProperty("errors", out var keyErrors) && keyErrors.TryGetProperty("Idempotency-Key", out _), badKey.Body);
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.Status);
+        Assert.Contains("one of the values the documentation lists", badKind.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("an object", badKind.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_EmptyCursor_400NotTheFirstPageAgain()
+    {
+        // Arrange
+        var (api, _, _) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Get, "/api/v1/payments?cursor=", validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty("cursor", out _), response.Body);
+    }
+
     [Theory]
     [InlineData("DELETE", "/api/v1/payments/1", "GET")]
     [InlineData("PUT", "/api/v1/payments", "GET, POST")]

@@ -97,6 +97,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
             if (Request.Query.TryGetValue(name, out var raw) && !Rfc3339Converter.TryParse(raw.ToString(), out _)) return FieldProblem(name, Rfc3339Converter.Expected);
         }
         long? after = null;
+        // "cursor=" binds to null; a client that sent one, even empty, meant to continue, not to start again.
+        if (cursor is null && Request.Query.ContainsKey("cursor")) cursor = "";
         if (cursor is not null && (after = PaymentResources.DecodeCursor(cursor)) is null) return FieldProblem("cursor", "This cursor was not issued by this API; pass nextCursor unchanged.");
         if (from is not null && to is not null && from >= to) return FieldProblem("to", "'to' must be after 'from'.");
         return await resources.ListAsync(User.GetUserId(), cardId, from?.UtcDateTime, to?.UtcDateTime, after, limit ?? PaymentResources.DefaultPageSize, cancellationToken);
