@@ -66,11 +66,17 @@ public static class ApiProblems
         if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true)
         {
             // One title per type (RFC 9457 3.1.3), whichever part of the framework wrote the problem.
-            if (All.FirstOrDefault(t => t.Uri == problem.Type) is { } known) problem.Title = known.Title;
+            if (All.FirstOrDefault(t => t.Uri == problem.Type) is { } known)
+            {
+                problem.Title = known.Title;
+                problem.Detail ??= known.Description;
+            }
             return;
         }
         var type = ForStatus(problem.Status ?? 500);
         problem.Type = type.Uri;
         problem.Title = type.Title;
+        // Every problem has a detail (docs/api.md): the framework's own 413, 415 and 429 came without one.
+        problem.Detail ??= type.Description;
     }
 }

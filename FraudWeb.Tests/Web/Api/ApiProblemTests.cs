@@ -186,6 +186,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.Status);
         Assert.Equal("/api/problems/payload-too-large", response.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ApiProblems.PayloadTooLarge.Description, response.Json.GetProperty("detail").GetString());
         Assert.Equal(before, await factory.PaymentCountAsync());
     }
 
@@ -202,6 +203,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
         Assert.Equal("/api/problems/unsupported-media-type", response.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ApiProblems.UnsupportedMediaType.Description, response.Json.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -236,6 +238,18 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("application/problem+json", response.Message.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task ProblemType_Unknown_404AsAProblem()
+    {
+        // Act
+        using var client = factory.ApiClient(null);
+        var response = await client.GetAsync(new Uri("/api/problems/no-such-type", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class ApiRateLimitTests(ApiRateLimitFactory factory) : IClassFixtu
         Assert.All(allowed, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.Equal("/api/problems/rate-limited", limited.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ApiProblems.RateLimited.Description, limited.Json.GetProperty("detail").GetString());
         Assert.InRange(int.Parse(limited.Header("Retry-After")!, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         Assert.Equal(HttpStatusCode.OK, other.Status);
     }

@@ -8,7 +8,7 @@ namespace FraudWeb.Controllers.Api;
 [ApiController]
 [Route("api/problems")]
 [AllowAnonymous]
-[Produces("application/json")]
+// No [Produces]: it would make an unknown type's 404 problem application/json instead of application/problem+json.
 [ApiExplorerSettings(IgnoreApi = true)]
 public sealed class ProblemTypesController : ControllerBase
 {
