@@ -11,6 +11,7 @@ public static class ApiPolicies
     public const string ReportsWrite = "api:" + ApiScopes.ReportsWrite;
     public const string LabelsWrite = "api:" + ApiScopes.LabelsWrite;
     public const string ModelsRead = "api:" + ApiScopes.ModelsRead;
+    public const string PaymentsScore = "api:" + ApiScopes.PaymentsScore;
 
     public static void Add(AuthorizationOptions options)
     {

@@ -119,6 +119,13 @@ public sealed class PredictRequest : PaymentRequest
 [Description("A reason: a group of related features (amount, card_activity, merchant_fraud, merchant_activity, merchant_familiarity, night, weekend; payments before 2026-12 name one feature), the value of its strongest feature, its net push on the score (positive towards fraud) and the sentence shown to the card holder.")]
 public sealed record ReasonResource(string Feature, double Value, double Contribution, string Direction, string Text);
 
+/// <summary>
+/// A reason as the card holder reads it on the payment's page: in words, without the scorer's numbers, which would let
+/// a fraudster holding the account tune payments until they pass (docs/security.md, 8.2.x).
+/// </summary>
+[Description("Why the verdict, in words: the group of related features (amount, card_activity, merchant_fraud, merchant_activity, merchant_familiarity, night, weekend; or rule when a fraud-team rule decided), whether it raises or lowers the risk, and the sentence shown to the card holder.")]
+public sealed record PaymentReasonResource(string Feature, string Direction, string Text);
+
 [Description("The scorer's answer for a payment that was not recorded.")]
 public sealed record PredictionResource(
     double Probability,
@@ -145,11 +152,10 @@ public sealed record PaymentResource(
     DateTime Timestamp,
     [property: Description("approved, review or declined (the verdict at submission).")] string Decision,
     [property: Description("Where the payment stands now: approved, review, declined, approved-after-review, declined-after-review, refunded.")] string Status,
-    int RiskScore,
     [property: Description("Why it was declined: high-risk, insufficient-credit, confirmed-fraud, card-expired, account-closed.")] string? DeclineReason,
     string? DeclineMessage,
     string ModelVersion,
-    IReadOnlyList<ReasonResource> Reasons,
+    IReadOnlyList<PaymentReasonResource> Reasons,
     BalanceEffectResource BalanceEffect,
     PaymentLinks Links);
 

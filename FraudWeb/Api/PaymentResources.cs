@@ -80,8 +80,29 @@ public sealed class PaymentResources(FraudDbContext db)
         }
     }
 
-    public static IReadOnlyList<ReasonResource> Reasons(IEnumerable<VerdictReason> reasons) =>
-        reasons.Select(r => new ReasonResource(r.Feature, r.Value, r.Contribution, r.Contribution >= 0 ? "raises" : "lowers", r.Text)).ToList();
+    /// <summary>The scorer's reasons with their numbers: for staff (predict) only.</summary>
+    public static IReadOnlyList<ReasonResource> ScoredReasons(IEnumerable<VerdictReason> reasons) =>
+        reasons.Select(r => new ReasonResource(r.Feature, r.Value, r.Contribution, Direction(r.Contribution), r.Text)).ToList();
+
+    /// <summary>The feature name of the one reason a rule-decided payment gives.</summary>
+    public const string RuleFeature = "rule";
+
+    /// <summary>
+    /// A payment's reasons as its holder reads them on the payment's page: in words, and for a verdict a fraud-team
+    /// rule decided only that a rule decided (never which, nor the model's reasons, which did not decide).
+    /// </summary>
+    public static IReadOnlyList<PaymentReasonResource> HolderReasons(Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        if (verdict.DecidedBy is not null)
+            return [new PaymentReasonResource(RuleFeature, verdict.Decision == Decision.Approved ? "lowers" : "raises", RuleDecidedText)];
+        return TransactionScorer.ReadReasons(verdict.ReasonsJson).Select(r => new PaymentReasonResource(r.Feature, Direction(r.Contribution), r.Text)).ToList();
+    }
+
+    /// <summary>The payment page's sentence for a rule-decided verdict (Components/VerdictPanel.razor).</summary>
+    public const string RuleDecidedText = "A rule our fraud team sets for payments like this one decided this verdict.";
+
+    private static string Direction(double contribution) => contribution >= 0 ? "raises" : "lowers";
 
     public static string Name(Decision decision) => JsonNamingPolicy.KebabCaseLower.ConvertName(decision.ToString());
 
@@ -112,8 +133,8 @@ public sealed class PaymentResources(FraudDbContext db)
         var verdict = row.Verdict!;
         var declineMessage = row.SettlementReason ?? verdict.DeclineReason;
         return new PaymentResource(row.Id, row.CardId, CardNumber.Mask(row.Brand, row.Last4), row.TerminalId, row.Merchant,
-            ApiMoney.Format(row.Amount), ApiMoney.Currency, row.TimestampUtc, Name(verdict.Decision), Name(row.Status), verdict.RiskScore,
-            DeclineCode(declineMessage), declineMessage, verdict.ModelVersion, Reasons(TransactionScorer.ReadReasons(verdict.ReasonsJson)),
+            ApiMoney.Format(row.Amount), ApiMoney.Currency, row.TimestampUtc, Name(verdict.Decision), Name(row.Status),
+            DeclineCode(declineMessage), declineMessage, verdict.ModelVersion, HolderReasons(verdict),
             new BalanceEffectResource(ApiMoney.Format(row.Charged ? row.Amount : 0m), ApiMoney.Format(row.CreditLimit - row.Balance)),
             new PaymentLinks($"/api/v1/payments/{row.Id}", $"/api/v1/payments/{row.Id}/reports"));
     }

@@ -20,16 +20,24 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         return (holder, factory.ApiClient(key), card, await Merchants.OrdinaryAsync(factory));
     }
 
+    /// <summary>A key with payments:score, which only staff (reports.review) can hold: an analyst's integration key.</summary>
+    private async Task<HttpClient> ScoringKeyAsync()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, FraudWeb.Data.Roles.Analyst);
+        return factory.ApiClient(await factory.IssueKeyAsync(await factory.UserIdAsync(analyst.Email), ApiScopes.PaymentsScore));
+    }
+
     [Fact]
-    public async Task Predict_OwnCard_ScoresLikeAPaymentAndWritesNothing()
+    public async Task Predict_StaffKeyOnAHoldersCard_ScoresLikeThePaymentAndWritesNothing()
     {
         // Arrange
         var (holder, api, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
+        using var scoring = await ScoringKeyAsync();
         var before = await factory.PaymentCountAsync();
 
         // Act
-        var predicted = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = "42.10" });
+        var predicted = await scoring.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = "42.10" });
         var after = await factory.PaymentCountAsync();
         var paid = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 42.10 });
 
@@ -40,18 +48,51 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         // The probability is the one the risk score was taken from (floor(probability * 100)); the API rounds it to six places.
         var probability = p.GetProperty("probability").GetDouble();
         Assert.InRange(p.GetProperty("riskScore").GetInt32(), RiskPolicy.RiskScore(probability - 1e-6), RiskPolicy.RiskScore(probability + 1e-6));
-        Assert.Equal(paid.Json.GetProperty("riskScore").GetInt32(), p.GetProperty("riskScore").GetInt32());
+        var stored = await factory.TransactionAsync(paid.Json.GetProperty("id").GetInt64());
+        Assert.Equal(stored.Verdict!.RiskScore, p.GetProperty("riskScore").GetInt32());
         Assert.Equal(paid.Json.GetProperty("decision").GetString(), p.GetProperty("decision").GetString());
         Assert.Equal(paid.Json.GetProperty("modelVersion").GetString(), p.GetProperty("modelVersion").GetString());
+        Assert.All(p.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("contribution").GetDouble());
         Assert.NotEmpty(p.GetProperty("reasons").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Predict_HolderKeyWithEveryHolderScope_403AndTheScorerIsNotAsked()
+    {
+        // Arrange: the scorer's numbers for payments one might make are a tuning oracle (docs/security.md, 8.2.x).
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = "42.10" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, response.Status);
+        Assert.Equal("/api/problems/insufficient-scope", response.Json.GetProperty("type").GetString());
+        Assert.DoesNotContain("probability", response.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Predict_UnknownCard_404()
+    {
+        // Arrange
+        using var scoring = await ScoringKeyAsync();
+
+        // Act
+        var response = await scoring.PostAsync(factory, "/api/v1/predict", new { cardId = 987654321L, terminalId = await Merchants.OrdinaryAsync(factory), amount = 5 });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal("/api/problems/not-found", response.Json.GetProperty("type").GetString());
     }
 
     [Fact]
     public async Task Predict_FutureTimestamp_ValidationProblemOnTimestamp()
     {
         // Arrange
-        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        var (holder, _, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
+        using var api = await ScoringKeyAsync();
 
         // Act
         var response = await api.PostAsync(factory, "/api/v1/predict", new { cardId = card, terminalId = merchant, amount = 10, timestamp = factory.Clock.GetUtcNow().AddDays(2) });
@@ -69,8 +110,9 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
     public async Task Predict_TimestampWithoutOffset_400(string timestamp)
     {
         // Arrange
-        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        var (holder, _, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
+        using var api = await ScoringKeyAsync();
 
         // Act
         var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/predict",
@@ -85,8 +127,9 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
     public async Task Predict_PastTimestampWithOffset_Scored()
     {
         // Arrange
-        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        var (holder, _, card, merchant) = await HolderWithKeyAsync();
         using var session = holder;
+        using var api = await ScoringKeyAsync();
         var at = factory.Clock.GetUtcNow().AddDays(-3).ToOffset(TimeSpan.FromHours(8));
 
         // Act
@@ -116,7 +159,10 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.Equal(19.99m, stored.Amount);
         Assert.Equal(card, stored.CardId);
         Assert.Equal(PaymentResourcesName(stored.Verdict!.Decision), body.GetProperty("decision").GetString());
-        Assert.Equal(stored.Verdict.RiskScore, body.GetProperty("riskScore").GetInt32());
+        // The holder reads the verdict in words, as on the payment's page: no score, no feature values (8.2.x).
+        Assert.False(body.TryGetProperty("riskScore", out _));
+        Assert.Equal(TransactionScorer.ReadReasons(stored.Verdict.ReasonsJson).Select(r => r.Text), body.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("text").GetString()));
+        Assert.All(body.GetProperty("reasons").EnumerateArray(), r => Assert.Equal(["feature", "direction", "text"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal("19.99", body.GetProperty("amount").GetString());
         Assert.Equal("EUR", body.GetProperty("currency").GetString());
         Assert.Matches(@"^\w+ •+ ?\d{4}$|^\w+ .*\d{4}$", body.GetProperty("card").GetString());

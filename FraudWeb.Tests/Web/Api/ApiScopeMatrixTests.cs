@@ -26,8 +26,6 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
 
     private static readonly Dictionary<string, Case> Expected = new(StringComparer.Ordinal)
     {
-        ["POST PredictApi.Predict"] = new(ApiScopes.PaymentsRead, HttpMethod.Post, _ => "/api/v1/predict",
-            f => new { cardId = f.Card, terminalId = f.Merchant, amount = 10 }, HttpStatusCode.OK, HttpStatusCode.NotFound),
         ["POST PaymentsApi.Create"] = new(ApiScopes.PaymentsWrite, HttpMethod.Post, _ => "/api/v1/payments",
             f => new { cardId = f.Card, terminalId = f.Merchant, amount = 10 }, HttpStatusCode.Created, HttpStatusCode.NotFound),
         ["GET PaymentsApi.Get"] = new(ApiScopes.PaymentsRead, HttpMethod.Get, f => $"/api/v1/payments/{f.Payment}", _ => null, HttpStatusCode.OK, HttpStatusCode.NotFound),
@@ -39,6 +37,9 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         ["POST LabelsApi.Submit"] = new(ApiScopes.LabelsWrite, HttpMethod.Post, _ => "/api/v1/labels",
             _ => new { labels = new[] { new { paymentId = 987654321, label = "fraud" } } }, HttpStatusCode.OK, HttpStatusCode.OK),
         ["GET ModelsApi.Serving"] = new(ApiScopes.ModelsRead, HttpMethod.Get, _ => "/api/v1/models/serving", _ => null, HttpStatusCode.OK, HttpStatusCode.OK),
+        // Scoring without recording is staff work (a card holder's key would be a tuning oracle): any card, any analyst.
+        ["POST PredictApi.Predict"] = new(ApiScopes.PaymentsScore, HttpMethod.Post, _ => "/api/v1/predict",
+            f => new { cardId = f.Card, terminalId = f.Merchant, amount = 10 }, HttpStatusCode.OK, HttpStatusCode.OK),
     };
 
     private List<(string Key, string Policy)> DiscoverEndpoints() =>
@@ -81,12 +82,12 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         var right = new Dictionary<string, string>
         {
             ["holder"] = await factory.IssueKeyAsync(aId, holderScopes),
-            ["staff"] = await factory.IssueKeyAsync(analysts[0], ApiScopes.LabelsWrite, ApiScopes.ModelsRead),
+            ["staff"] = await factory.IssueKeyAsync(analysts[0], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore),
         };
         var other = new Dictionary<string, string>
         {
             ["holder"] = await factory.IssueKeyAsync(await factory.UserIdAsync(b.Email), holderScopes),
-            ["staff"] = await factory.IssueKeyAsync(analysts[1], ApiScopes.LabelsWrite, ApiScopes.ModelsRead),
+            ["staff"] = await factory.IssueKeyAsync(analysts[1], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore),
         };
         var revoked = await factory.IssueKeyAsync(aId, holderScopes);
         await using (var scope = factory.Services.CreateAsyncScope())
@@ -102,7 +103,7 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         // Act
         foreach (var (name, c) in Expected)
         {
-            var kind = c.Scope is ApiScopes.LabelsWrite or ApiScopes.ModelsRead ? "staff" : "holder";
+            var kind = ApiScopes.Integration.Contains(c.Scope) ? "staff" : "holder";
             // A key that lacks exactly this scope: the holder's other scopes, or a holder key for a staff endpoint.
             var wrongScopes = kind == "staff" ? holderScopes : holderScopes.Where(s => s != c.Scope).ToArray();
             var wrong = await factory.IssueKeyAsync(aId, wrongScopes);

@@ -4,6 +4,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
 using Microsoft.EntityFrameworkCore;
@@ -46,6 +47,28 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.DoesNotContain("Exact 13.57", holderPage.Body!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(holderPage.QuerySelector("[data-testid=decided-by-rule]"));
         Assert.Null((await holder.DetailsAsync(other)).QuerySelector("[data-testid=decided-by-rule]"));
+    }
+
+    [Fact]
+    public async Task ApiGet_RuleDecidedPayment_OneReasonSayingARuleDecidedAndNeitherRuleNorScore()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await analyst.EnabledRuleAsync("Exact 13.61", RuleAction.Review, "amount = 13.61");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var matched = await factory.PayAtRiskAsync(holder, card, 13.61m, Approve);
+        using var api = factory.ApiClient(await holder.CreateKeyAsync(global::FraudWeb.Services.ApiKeys.ApiScopes.PaymentsRead));
+
+        var read = await api.GetAsync(factory, $"/api/v1/payments/{RuleSteps.Id(matched)}");
+
+        Assert.Equal(HttpStatusCode.OK, read.Status);
+        Assert.Equal("review", read.Json.GetProperty("decision").GetString());
+        var reason = Assert.Single(read.Json.GetProperty("reasons").EnumerateArray());
+        Assert.Equal(global::FraudWeb.Api.PaymentResources.RuleFeature, reason.GetProperty("feature").GetString());
+        Assert.Equal("raises", reason.GetProperty("direction").GetString());
+        Assert.Equal(global::FraudWeb.Api.PaymentResources.RuleDecidedText, reason.GetProperty("text").GetString());
+        Assert.DoesNotContain("Exact 13.61", read.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("riskScore", read.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using FraudWeb.Api;
-using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Transactions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,11 +12,11 @@ public sealed class PredictApiController(TransactionService transactions, TimePr
     private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Oldest = TimeSpan.FromDays(365);
 
-    /// <summary>Scores a payment on one of your cards without recording it: probability, risk score, decision, reasons.</summary>
+    /// <summary>Scores a payment on any card without recording it: probability, risk score, decision, reasons (staff keys with payments:score).</summary>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost]
-    [Authorize(Policy = ApiPolicies.PaymentsRead)]
+    [Authorize(Policy = ApiPolicies.PaymentsScore)]
     [ProducesResponseType<PredictionResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
@@ -28,10 +27,10 @@ public sealed class PredictApiController(TransactionService transactions, TimePr
         var now = clock.GetUtcNow();
         var at = request.Timestamp ?? now;
         if (at > now + Skew || at < now - Oldest) return FieldProblem("timestamp", "The timestamp must be within the last 365 days and not in the future.");
-        var result = await transactions.PredictAsync(User.GetUserId(), request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, at.UtcDateTime, cancellationToken);
+        var result = await transactions.PredictAsync(request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, at.UtcDateTime, cancellationToken);
         if (!result.Succeeded) return Problem(result);
         var prediction = result.Value;
         return new PredictionResource(Math.Round(prediction.Probability, 6), prediction.Verdict.RiskScore, PaymentResources.Name(prediction.Verdict.Decision),
-            PaymentResources.Reasons(prediction.Reasons), prediction.Verdict.ModelVersion, at.UtcDateTime);
+            PaymentResources.ScoredReasons(prediction.Reasons), prediction.Verdict.ModelVersion, at.UtcDateTime);
     }
 }

@@ -15,6 +15,7 @@ public static class ApiScopes
     public const string ReportsWrite = "reports:write";
     public const string LabelsWrite = "labels:write";
     public const string ModelsRead = "models:read";
+    public const string PaymentsScore = "payments:score";
 
     /// <summary>Every scope and the permission its owner must hold.</summary>
     public static IReadOnlyDictionary<string, string> RequiredPermission { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -24,9 +25,11 @@ public static class ApiScopes
         [ReportsWrite] = Permissions.ReportsCreate,
         [LabelsWrite] = Permissions.ReportsReview,
         [ModelsRead] = Permissions.ModelsView,
+        // The scorer's numbers are what the review queue shows analysts, and what a fraudster tunes payments against.
+        [PaymentsScore] = Permissions.ReportsReview,
     };
 
-    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, LabelsWrite, ModelsRead];
+    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, LabelsWrite, ModelsRead, PaymentsScore];
 
     /// <summary>
     /// The scopes card holders give their own keys, and only they: a key an administrator creates for someone else
@@ -35,7 +38,7 @@ public static class ApiScopes
     public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite];
 
     /// <summary>The scopes on keys administrators create for staff (case tools, monitoring).</summary>
-    public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead];
+    public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead, PaymentsScore];
 
     /// <summary>The scopes a user holding <paramref name="permissions"/> can use.</summary>
     public static IEnumerable<string> AllowedBy(IEnumerable<string> permissions)
@@ -47,11 +50,12 @@ public static class ApiScopes
     /// <summary>What a scope lets the key do, in words for the key pages.</summary>
     public static string Describe(string scope) => scope switch
     {
-        PaymentsRead => "Read your payments and score payments without making them",
+        PaymentsRead => "Read your payments",
         PaymentsWrite => "Make payments with your cards",
         ReportsWrite => "Report your payments as fraud or dispute a stop",
         LabelsWrite => "Submit analysts' confirmed labels",
         ModelsRead => "Read the serving model's version and metrics",
+        PaymentsScore => "Score payments on any card without recording them: probability, risk score and reasons",
         _ => scope,
     };
 }

@@ -122,17 +122,21 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     }
 
     /// <summary>
-    /// Scores a payment the caller might make on their card at <paramref name="atUtc"/> without recording anything:
-    /// the same features, model and policy as a submitted payment.
+    /// Scores a payment on any card at <paramref name="atUtc"/> without recording anything: the same features, model and
+    /// policy as a submitted payment. For staff (the API's payments:score): a card holder who could ask would learn
+    /// the scorer's numbers and tune payments until they pass (docs/security.md, 8.2.x).
     /// </summary>
-    public async Task<Result<Prediction>> PredictAsync(string userId, long cardId, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
+    public async Task<Result<Prediction>> PredictAsync(long cardId, long terminalId, decimal amount, DateTime atUtc, CancellationToken cancellationToken)
     {
         var held = await HoldConnectionAsync(cancellationToken);
         try
         {
-            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken);
-            if (!card.Succeeded) return card.As<Prediction>();
-            return Result.Success(await scorer.PredictAsync(card.Value.Card, card.Value.Merchant, amount, atUtc, cancellationToken));
+            var card = await db.Cards.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+            if (card is null) return Result.Fail<Prediction>(ErrorCode.NotFound, Text.Get("This card does not exist."));
+            var merchant = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId)
+                .Select(t => new PaymentMerchant(t.Id, t.Name, t.Category)).FirstOrDefaultAsync(cancellationToken);
+            if (merchant is null) return Result.Fail<Prediction>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+            return Result.Success(await scorer.PredictAsync(card, merchant, amount, atUtc, cancellationToken));
         }
         catch (ScorerUnavailableException ex)
         {
