@@ -59,7 +59,10 @@ public sealed partial class ApiAmountConverter : JsonConverter<decimal?>
         else writer.WriteNullValue();
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,15}(\.\d{1,2})?$")]
+    /// <summary>What an amount given as a string must look like (also the OpenAPI document's pattern).</summary>
+    public const string Pattern = @"^\d{1,15}(\.\d{1,2})?$";
+
+    [System.Text.RegularExpressions.GeneratedRegex(Pattern)]
     private static partial System.Text.RegularExpressions.Regex Digits();
 }
 
@@ -67,6 +70,9 @@ public sealed partial class ApiAmountConverter : JsonConverter<decimal?>
 public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 {
     public const string Expected = "Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.";
+
+    /// <summary>RFC 3339's date-time with an offset (also the OpenAPI document's pattern).</summary>
+    public const string Pattern = @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$";
 
     public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -80,7 +86,7 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")
+        return text is not null && System.Text.RegularExpressions.Regex.IsMatch(text, Pattern)
             && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out value);
     }
 
@@ -96,7 +102,7 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public class PaymentRequest
 {
-    [Required, Description("One of your cards (its id in FraudWeb).")]
+    [Required, Description("The card's id in FraudWeb: for a payment, one of your cards.")]
     public long? CardId { get; init; }
 
     [Required, Description("The merchant's terminal id.")]

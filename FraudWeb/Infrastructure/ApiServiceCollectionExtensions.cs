@@ -77,16 +77,9 @@ public static class ApiServiceCollectionExtensions
                 };
                 return Task.CompletedTask;
             });
-            // Amounts also read decimal strings (their own converter); say so in their schema.
-            options.AddSchemaTransformer((schema, context, _) =>
-            {
-                if (context.JsonPropertyInfo?.CustomConverter is ApiAmountConverter)
-                {
-                    schema.Type = JsonSchemaType.Number | JsonSchemaType.String | JsonSchemaType.Null;
-                    schema.Pattern = @"^\d+(\.\d{1,2})?$";
-                }
-                return Task.CompletedTask;
-            });
+            options.AddSchemaTransformer(ApiContractTransformers.ConvertedFields);
+            options.AddSchemaTransformer(ApiContractTransformers.ProblemMembers);
+            options.AddDocumentTransformer(ApiContractTransformers.RequiredRequestFieldsNotNull);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -101,6 +94,8 @@ public static class ApiServiceCollectionExtensions
                     if (response.Content is null) continue;
                     foreach (var mediaType in response.Content.Keys.Where(m => m is "text/plain" or "text/json").ToList()) response.Content.Remove(mediaType);
                 }
+                ApiContractTransformers.ResponseHeaders(operation, idempotent: metadata.OfType<AcceptsIdempotencyKeyAttribute>().Any(),
+                    createdType: metadata.OfType<ProducesResponseTypeAttribute>().FirstOrDefault(p => p.StatusCode == StatusCodes.Status201Created)?.Type);
                 if (metadata.OfType<AcceptsIdempotencyKeyAttribute>().Any())
                 {
                     operation.Parameters ??= [];

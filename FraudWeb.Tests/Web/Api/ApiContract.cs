@@ -75,6 +75,20 @@ public sealed class ApiContract
         return Validate(schema, body, $"{status} response of {method} {template}");
     }
 
+    /// <summary>Required headers the operation declares for this status that the answer lacks.</summary>
+    public IReadOnlyList<string> CheckHeaders(string method, string path, int status, HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var found = Find(method, path);
+        if (found is null) return [$"{method} {path} is not in the OpenAPI document"];
+        var declared = found.Value.Operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["headers"] as JsonObject;
+        return (declared ?? [])
+            .Where(h => h.Value?["required"]?.GetValue<bool>() == true)
+            .Where(h => !response.Headers.NonValidated.Contains(h.Key) && !response.Content.Headers.NonValidated.Contains(h.Key))
+            .Select(h => $"{method} {found.Value.Template} {status}: the required header {h.Key} is missing")
+            .ToList();
+    }
+
     private List<string> Validate(JsonNode schema, string json, string what)
     {
         var key = schema.ToJsonString();

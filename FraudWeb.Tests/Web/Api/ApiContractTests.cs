@@ -20,6 +20,8 @@ namespace FraudWeb.Tests.Web.Api;
 [Collection(WebTestGroup.Name)]
 public sealed partial class ApiContractTests(FraudWebFactory factory)
 {
+    private static readonly string[] ProblemMembers = ["requestId", "traceId", "paymentId", "availableCredit"];
+
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
     private static partial Regex RouteParameter();
 
@@ -72,6 +74,71 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Equal("bearer", contract.Document["components"]?["securitySchemes"]?["ApiKey"]?["scheme"]?.GetValue<string>());
         Assert.StartsWith("3.1", contract.Document["openapi"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Document_RequiredRequestFields_RefuseNullAsTheServerDoes()
+    {
+        // Arrange: the server answers 400 to a null in a required field, so the contract must not offer null there.
+        var contract = await ApiContract.ForAsync(factory);
+        var failures = new List<string>();
+
+        // Act
+        foreach (var name in new[] { "PaymentRequest", "PredictRequest", "ReportRequest", "LabelsRequest", "LabelItem" })
+        {
+            var schema = contract.Document["components"]!["schemas"]![name]!.AsObject();
+            var required = schema["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+            Assert.NotEmpty(required);
+            foreach (var property in required)
+            {
+                var field = schema["properties"]![property]!;
+                var types = field["type"] is JsonArray many ? many.Select(t => t!.GetValue<string>()) : field["type"] is JsonValue one ? [one.GetValue<string>()] : [];
+                var oneOfNull = field["oneOf"]?.AsArray().Any(o => o?["type"]?.ToString() == "null") == true;
+                if (types.Contains("null") || oneOfNull) failures.Add($"{name}.{property} is required but nullable");
+            }
+        }
+        var nullCard = contract.CheckRequest("POST", "/api/v1/payments", """{"cardId":null,"terminalId":1,"amount":"5.00"}""");
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.NotEmpty(nullCard);
+        Assert.Empty(contract.CheckRequest("POST", "/api/v1/payments", """{"cardId":1,"terminalId":1,"amount":"5.00"}"""));
+        Assert.NotEmpty(contract.CheckRequest("POST", "/api/v1/payments", """{"cardId":1,"terminalId":1,"amount":"1e2"}"""));
+        Assert.NotEmpty(contract.CheckRequest("POST", "/api/v1/predict", """{"cardId":1,"terminalId":1,"amount":5,"timestamp":"2026-11-30T10:00:00"}"""));
+        Assert.Empty(contract.CheckRequest("POST", "/api/v1/labels", """{"labels":[{"paymentId":1,"label":"fraud"}]}"""));
+        Assert.NotEmpty(contract.CheckRequest("POST", "/api/v1/labels", """{"labels":[{"paymentId":1,"label":null}]}"""));
+        Assert.NotEmpty(contract.CheckRequest("POST", "/api/v1/labels", """{"labels":[{"paymentId":1,"label":"maybe"}]}"""));
+    }
+
+    [Fact]
+    public async Task Document_EveryResponse_DeclaresTheHeadersItCarries()
+    {
+        // Arrange
+        var contract = await ApiContract.ForAsync(factory);
+        var failures = new List<string>();
+
+        // Act
+        foreach (var (path, item) in contract.Document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                foreach (var (status, response) in operation!["responses"]!.AsObject())
+                {
+                    var headers = response!["headers"] as JsonObject;
+                    var expected = new List<string> { "X-Request-Id", "traceparent" };
+                    // A created payment can be read back at its Location; a report has no address of its own.
+                    if (status == "201" && path == "/api/v1/payments") expected.Add("Location");
+                    if (status is "429" or "503") expected.Add("Retry-After");
+                    foreach (var header in expected.Where(h => headers?[h]?["required"]?.GetValue<bool>() != true))
+                        failures.Add($"{method.ToUpperInvariant()} {path} {status} does not declare {header}");
+                }
+            }
+        }
+        var problem = contract.Document["components"]!["schemas"]!["ProblemDetails"]!["properties"]!.AsObject();
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        Assert.All(ProblemMembers, member => Assert.True(problem.ContainsKey(member), member));
     }
 
     [Fact]

@@ -52,7 +52,8 @@ public static class ApiSteps
         }
         var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        var problems = contract.CheckResponse(method.Method, url, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
+        var problems = contract.CheckResponse(method.Method, url, (int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body)
+            .Concat(contract.CheckHeaders(method.Method, url, (int)response.StatusCode, response)).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + body);
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         return new ApiResponse(response.StatusCode, body, response);

@@ -38,6 +38,8 @@ public abstract class ApiControllerBase : ControllerBase
         {
             problem = ProblemDetailsFactory.CreateProblemDetails(HttpContext, type.Status, type.Title, type.Uri, failed.Errors[0].Message);
         }
+        // Every 503 says when to come back (the contract declares it), as a database fault's does.
+        if (type.Status == StatusCodes.Status503ServiceUnavailable) Response.Headers.RetryAfter = Infrastructure.Database.DatabaseFaults.RetryAfterSeconds;
         return new ObjectResult(problem) { StatusCode = type.Status, ContentTypes = { "application/problem+json" } };
     }
 
