@@ -6,6 +6,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Reports;
 
@@ -170,6 +171,29 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
         var target = low.ToString(CultureInfo.InvariantCulture);
         var actions = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target && e.Action.StartsWith("review.")).OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         Assert.Equal([AuditActions.ReviewAssign, AuditActions.ReviewAssign, AuditActions.ReviewRelease], actions);
+    }
+
+    [Fact]
+    public async Task Assign_GiveBackReadBeforeAnotherAnalystTookOver_RefusedAndTheirAssignmentStays()
+    {
+        // Arrange: the first analyst's give-back has read the assignment; the second takes the payment over before it saves.
+        var (_, _, low, _) = await HolderWithQueueItemsAsync();
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, low, assign: true)).StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var read = await db.ReviewAssignments.SingleAsync(a => a.TransactionId == low);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, low, assign: true)).StatusCode);
+
+        // Act
+        db.ReviewAssignments.Remove(read);
+        var saving = db.SaveChangesAsync();
+
+        // Assert: the delete matched nothing (ReviewService.AssignAsync answers "changed meanwhile"); the second keeps it
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => saving);
+        var secondId = await factory.QueryAsync(d => d.Users.Where(u => u.Email == second.Email).Select(u => u.Id).SingleAsync());
+        Assert.Equal(secondId, await factory.QueryAsync(d => d.ReviewAssignments.Where(a => a.TransactionId == low).Select(a => a.AssigneeId).SingleAsync()));
     }
 
     [Fact]

@@ -816,6 +816,7 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("AssigneeId")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");

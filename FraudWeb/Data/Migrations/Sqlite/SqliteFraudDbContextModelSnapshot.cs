@@ -789,6 +789,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("AssigneeId")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
