@@ -28,7 +28,9 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
     {
         ArgumentNullException.ThrowIfNull(retraining);
         var run = await retraining.RequestByAsync(User.GetUserId(), User.Identity?.Name, cancellationToken);
-        TempData["Message"] = Text.Format("Retraining run {0} is queued; this page shows its progress.", run.Id);
+        TempData["Message"] = run.Status == Domain.Entities.RetrainingRunStatus.Running
+            ? Text.Format("Retraining run {0} is already training on every label confirmed so far; this page shows its progress.", run.Id)
+            : Text.Format("Retraining run {0} is queued; this page shows its progress.", run.Id);
         return RedirectToAction(nameof(Index));
     }
 

@@ -71,6 +71,31 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, status)));
 
     [Fact]
+    public async Task RequestBy_WhileARunTrainsEveryConfirmedLabel_ThatRunAndNoSecondOne()
+    {
+        // Arrange: a run training (a double click's first half), asked for when the labels were as they are now
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        var labels = await factory.QueryAsync(db => db.Transactions.CountAsync(RetrainingService.AnalystLabelled));
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.LabelCountAtRequest, labels)));
+        var before = await factory.QueryAsync(db => db.RetrainingRuns.CountAsync());
+
+        // Act
+        var answer = await WithServiceAsync<RetrainingRun, RetrainingService>(s => s.RequestByAsync("test-actor", "test", CancellationToken.None));
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.LabelCountAtRequest, labels - 1)));
+        var afterNewLabel = await WithServiceAsync<RetrainingRun, RetrainingService>(s => s.RequestByAsync("test-actor", "test", CancellationToken.None));
+
+        // Assert: the click while it trains gets it; once a label came in since it was asked for, a run is queued
+        Assert.Equal(running, answer.Id);
+        Assert.Equal(RetrainingRunStatus.Running, answer.Status);
+        Assert.NotEqual(running, afterNewLabel.Id);
+        Assert.Equal(RetrainingRunStatus.Queued, afterNewLabel.Status);
+        Assert.Equal(before + 1, await factory.QueryAsync(db => db.RetrainingRuns.CountAsync()));
+        await SetStatusAsync(afterNewLabel.Id, RetrainingRunStatus.Failed);
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
     public async Task ClaimNext_AnotherRunRunning_ClaimsNothing()
     {
         // Arrange

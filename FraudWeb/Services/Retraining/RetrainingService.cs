@@ -36,7 +36,10 @@ public sealed partial class RetrainingService(
         return run;
     }
 
-    /// <summary>A person's request (the models page's button): queued and audited in one transaction.</summary>
+    /// <summary>
+    /// A person's request (the models page's button): queued and audited in one transaction; the run already
+    /// training when it has every label confirmed so far (its status says Running).
+    /// </summary>
     public async Task<RetrainingRun> RequestByAsync(string actorId, string? requestedBy, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -58,7 +61,14 @@ public sealed partial class RetrainingService(
             if (trigger == RetrainingTrigger.Manual && waiting.RunNow(now)) await db.SaveChangesAsync(cancellationToken);
             return waiting;
         }
-        var run = RetrainingRun.Queue(trigger, requestedBy, now, await AnalystLabelsAsync(cancellationToken));
+        var labels = await AnalystLabelsAsync(cancellationToken);
+        // A second click (or a colleague's) while a run trains what is confirmed so far would train the same again
+        // right after it: that run is the answer. With labels confirmed since it was asked for, a new run is queued.
+        if (trigger == RetrainingTrigger.Manual
+            && await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Running, cancellationToken) is { } running
+            && running.LabelCountAtRequest >= labels)
+            return running;
+        var run = RetrainingRun.Queue(trigger, requestedBy, now, labels);
         db.RetrainingRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         return run;
