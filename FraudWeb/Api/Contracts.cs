@@ -42,7 +42,8 @@ public sealed partial class ApiAmountConverter : JsonConverter<decimal?>
         {
             case JsonTokenType.Null:
                 return null;
-            case JsonTokenType.Number when reader.TryGetDecimal(out var number):
+            // Past 28 digits a decimal rounds ("5.0000000000000000000000000001" would be read as 5): refused, not rounded.
+            case JsonTokenType.Number when SignificantDigits(reader) <= MaxDigits && reader.TryGetDecimal(out var number):
                 return number;
             case JsonTokenType.String when reader.GetString() is { } text && Digits().IsMatch(text)
                 && decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var parsed):
@@ -50,6 +51,22 @@ public sealed partial class ApiAmountConverter : JsonConverter<decimal?>
             default:
                 throw new JsonException("Expected an amount: a number, or a decimal string with at most two decimals such as \"129.90\".");
         }
+    }
+
+    /// <summary>The digits a decimal holds exactly.</summary>
+    private const int MaxDigits = 28;
+
+    /// <summary>The digits of a JSON number's mantissa, leading zeros aside (an exponent's digits do not count).</summary>
+    private static int SignificantDigits(Utf8JsonReader reader)
+    {
+        var text = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (c is (byte)'e' or (byte)'E') break;
+            if (c is >= (byte)'0' and <= (byte)'9' && (digits > 0 || c != (byte)'0')) digits++;
+        }
+        return digits;
     }
 
     public override void Write(Utf8JsonWriter writer, decimal? value, JsonSerializerOptions options)

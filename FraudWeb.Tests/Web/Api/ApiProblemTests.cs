@@ -35,6 +35,8 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         { "card id as a string", """{"cardId": "abc", "terminalId": {TERMINAL}, "amount": 5}""" },
         { "not JSON at all", """cardId=1""" },
         { "a field twice", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5, "amount": 6}""" },
+        // 29 digits: a decimal would round it to 5.00 and pay that (found by the review of 2026-12-03).
+        { "amount with more digits than a decimal holds", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5.0000000000000000000000000001}""" },
     };
 
     [Theory]
