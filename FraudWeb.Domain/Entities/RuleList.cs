@@ -45,18 +45,28 @@ public partial class RuleList
         return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = text, CreatedBy = actorId, CreatedUtc = nowUtc };
     }
 
-    /// <summary>Adds an entry; an entry already on the list (and not removed) is refused.</summary>
-    public RuleListEntry Add(string value, string label, long? cardId, string reason, string actorId, DateTime nowUtc)
+    /// <summary>
+    /// Adds an entry; an entry already on the list (or waiting to be) is refused. With <paramref name="needsSecondAnalyst"/>
+    /// (an allow list, or a list an allow rule reads) the entry waits for another analyst's approval before payments see
+    /// it: one analyst alone could otherwise let a card skip the model and every rule (four eyes, as for allow rules).
+    /// </summary>
+    public RuleListEntry Add(string value, string label, long? cardId, string reason, string actorId, DateTime nowUtc, bool needsSecondAnalyst = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
         ArgumentException.ThrowIfNullOrWhiteSpace(label);
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         var comparison = Kind == RuleListKind.MerchantCategory ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (_entries.Any(e => e.IsActive && string.Equals(e.Value, value, comparison))) throw DomainException.Format("{0} is already on this list.", label);
-        var entry = new RuleListEntry(value, label, cardId, CheckReason(reason), actorId, nowUtc);
+        var present = _entries.FirstOrDefault(e => e.RemovedUtc is null && string.Equals(e.Value, value, comparison));
+        if (present is { IsPending: true }) throw DomainException.Format("{0} is already waiting for a second analyst's approval on this list.", label);
+        if (present is not null) throw DomainException.Format("{0} is already on this list.", label);
+        var entry = new RuleListEntry(value, label, cardId, CheckReason(reason), actorId, nowUtc, approved: !needsSecondAnalyst);
         _entries.Add(entry);
         return entry;
     }
+
+    /// <summary>Whether a rule's condition reads this list (<c>@name</c>, not as the start of a longer name).</summary>
+    public bool IsNamedIn(string condition) =>
+        condition is not null && Regex.IsMatch(condition, "@" + Regex.Escape(Name) + "(?![A-Za-z0-9_])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     /// <summary>A reason as kept: trimmed, present, short, printable.</summary>
     public static string CheckReason(string reason)
@@ -79,7 +89,7 @@ public class RuleListEntry
         Value = Label = AddedBy = AddedReason = "";
     }
 
-    internal RuleListEntry(string value, string label, long? cardId, string reason, string actorId, DateTime nowUtc)
+    internal RuleListEntry(string value, string label, long? cardId, string reason, string actorId, DateTime nowUtc, bool approved)
     {
         Value = value;
         Label = label;
@@ -87,6 +97,11 @@ public class RuleListEntry
         AddedReason = reason;
         AddedBy = actorId;
         AddedUtc = nowUtc;
+        if (approved)
+        {
+            ApprovedBy = actorId;
+            ApprovedUtc = nowUtc;
+        }
     }
 
     public long Id { get; private set; }
@@ -103,7 +118,25 @@ public class RuleListEntry
     public DateTime? RemovedUtc { get; private set; }
     public string? RemovedReason { get; private set; }
 
-    public bool IsActive => RemovedUtc is null;
+    /// <summary>Who let payments see the entry: its author, or for a four-eyes list another analyst.</summary>
+    public string? ApprovedBy { get; private set; }
+    public DateTime? ApprovedUtc { get; private set; }
+
+    /// <summary>On the list: payments and rules see it.</summary>
+    public bool IsActive => RemovedUtc is null && ApprovedUtc is not null;
+
+    /// <summary>Added to a four-eyes list and waiting for another analyst's approval; payments do not see it yet.</summary>
+    public bool IsPending => RemovedUtc is null && ApprovedUtc is null;
+
+    /// <summary>A second analyst lets payments see the entry; never its author.</summary>
+    public void Approve(string actorId, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        if (!IsPending) throw new DomainException("This entry no longer waits for approval.", DomainErrorCode.StateChanged);
+        if (actorId == AddedBy) throw new DomainException("Another analyst than the one who added it must approve this entry.");
+        ApprovedBy = actorId;
+        ApprovedUtc = nowUtc;
+    }
 
     public void Remove(string reason, string actorId, DateTime nowUtc)
     {

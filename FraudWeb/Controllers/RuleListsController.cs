@@ -46,12 +46,30 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             if (result.Code == ErrorCode.NotFound) return NotFound();
             if (result.Succeeded)
             {
-                TempData["Message"] = Text.Get("Added to the list; payments see it from now on.");
+                TempData["Message"] = result.Value
+                    ? Text.Get("Added to the list, waiting for another analyst's approval: payments see it once approved.")
+                    : Text.Get("Added to the list; payments see it from now on.");
                 return RedirectToAction(nameof(Details), new { id });
             }
             this.AddErrors(result);
         }
         return await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+    }
+
+    /// <summary>A second analyst approves an entry on a list that lets payments through.</summary>
+    [HttpPost]
+    public async Task<IActionResult> Approve(long id, ApproveListEntryViewModel form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var result = await lists.ApproveAsync(User.GetUserId(), id, form.EntryId, cancellationToken);
+        if (result.Code == ErrorCode.NotFound) return NotFound();
+        if (result.Succeeded)
+        {
+            TempData["Message"] = Text.Get("Approved; payments see the entry from now on.");
+            return RedirectToAction(nameof(Details), new { id });
+        }
+        this.AddErrors(result);
+        return await screens.ListDetailsAsync(id, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
     }
 
     [HttpPost]

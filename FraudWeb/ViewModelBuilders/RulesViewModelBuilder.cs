@@ -96,7 +96,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
     {
         var list = await db.RuleLists.AsNoTracking().Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
         if (list is null) return null;
-        var people = await EmailsAsync(list.Entries.SelectMany(e => new[] { e.AddedBy, e.RemovedBy ?? "" }), cancellationToken);
+        var people = await EmailsAsync(list.Entries.SelectMany(e => new[] { e.AddedBy, e.RemovedBy ?? "", e.ApprovedBy ?? "" }), cancellationToken);
         var term = query?.Trim() ?? "";
         var deleted = DeletedUser;
         // Merchants are named at read time, in the page's language (the stored label is English).
@@ -106,7 +106,13 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
             List = new RuleListRowViewModel(list.Id, list.Name, list.Kind, list.Purpose, list.Description, list.Entries.Count(e => e.IsActive)),
             Entries = list.Entries.OrderBy(e => e.RemovedUtc is not null).ThenByDescending(e => e.AddedUtc)
                 .Select(e => new RuleListEntryViewModel(e.Id, RuleListLabels.Display(list.Kind, e.Label, e.Value, merchants.TryGetValue(e.Value, out var m) ? m : null), people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, e.AddedReason,
-                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, e.RemovedReason))
+                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, e.RemovedReason)
+                {
+                    Pending = e.IsPending,
+                    // A second approver is named only when it was another analyst (an entry its author added at once is not "approved").
+                    ApprovedBy = e.ApprovedBy is { } by && by != e.AddedBy ? people.GetValueOrDefault(by, deleted) : null,
+                    ApprovedUtc = e.ApprovedBy != e.AddedBy ? e.ApprovedUtc : null,
+                })
                 .ToList(),
             Query = term,
             Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
@@ -152,7 +158,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
 
     private Task<List<RuleListRowViewModel>> ListRowsAsync(CancellationToken cancellationToken) =>
         db.RuleLists.AsNoTracking().OrderBy(l => l.Name)
-            .Select(l => new RuleListRowViewModel(l.Id, l.Name, l.Kind, l.Purpose, l.Description, l.Entries.Count(e => e.RemovedUtc == null)))
+            .Select(l => new RuleListRowViewModel(l.Id, l.Name, l.Kind, l.Purpose, l.Description, l.Entries.Count(e => e.RemovedUtc == null && e.ApprovedUtc != null)))
             .ToListAsync(cancellationToken);
 
     private async Task<Dictionary<string, string>> EmailsAsync(IEnumerable<string> userIds, CancellationToken cancellationToken)

@@ -84,6 +84,14 @@ public static class RuleSteps
             $"/RuleLists/Details/{Id(listId)}");
     }
 
+    /// <summary>Approves an entry waiting on a four-eyes list, as the details page's button does.</summary>
+    public static Task<HttpResponseMessage> ApproveListEntryAsync(this CardHolderSession analyst, long listId, long entryId)
+    {
+        ArgumentNullException.ThrowIfNull(analyst);
+        return Html.SubmitAsync(analyst.Client, $"/RuleLists/Approve/{Id(listId)}", new Dictionary<string, string> { ["EntryId"] = Id(entryId) },
+            $"/RuleLists/Details/{Id(listId)}");
+    }
+
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     private static long IdFrom(string location) => long.Parse(location[(location.LastIndexOf('/') + 1)..].Split('?')[0], CultureInfo.InvariantCulture);

@@ -223,6 +223,58 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task Submit_CardAddedToAllowListByOneAnalyst_DeclinedUntilAnotherApproves()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await analyst.CreateListAsync("trusted_" + Guid.NewGuid().ToString("N")[..8], RuleListKind.Card, RuleListPurpose.Allow);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Known customer, confirmed by phone")).StatusCode);
+        var page = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.SingleAsync(e => e.ListId == listId));
+        var beforeApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.01m, Block));
+        var byAuthor = await analyst.ApproveListEntryAsync(listId, entry.Id);
+        var byColleague = await colleague.ApproveListEntryAsync(listId, entry.Id);
+        var afterApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.02m, Block));
+
+        // Waiting: shown so, not in force (the model's decline stands), and its author cannot put it in force.
+        Assert.Equal("true", page.QuerySelector("[data-testid=entry]")!.GetAttribute("data-pending"));
+        Assert.NotNull(page.QuerySelector("[data-testid=pending]"));
+        Assert.Equal(Decision.Declined, beforeApproval.Verdict!.Decision);
+        Assert.Null(beforeApproval.Verdict.DecidedBy);
+        Assert.Equal(HttpStatusCode.OK, byAuthor.StatusCode);
+        Assert.Contains("Another analyst than the one who added it must approve this entry.", await byAuthor.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Approved by another analyst: in force, named for staff, audited.
+        Assert.Equal(HttpStatusCode.Redirect, byColleague.StatusCode);
+        Assert.Equal(Decision.Approved, afterApproval.Verdict!.Decision);
+        Assert.StartsWith("Allow list", afterApproval.Verdict.DecidedBy, StringComparison.Ordinal);
+        var audited = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId))
+            .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal([AuditActions.ListCreate, AuditActions.ListAdd, AuditActions.ListApprove], audited);
+    }
+
+    [Fact]
+    public async Task Add_ReferenceListAnAllowRuleReads_WaitsForASecondAnalystWhileOneNoAllowRuleReadsDoesNot()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var readByAllow = await analyst.CreateListAsync("vip_" + suffix, RuleListKind.Merchant, RuleListPurpose.Reference);
+        // Not a block list: every test here pays at this merchant, and it stays on the list.
+        var other = await analyst.CreateListAsync("watch_" + suffix, RuleListKind.Merchant, RuleListPurpose.Reference);
+        await analyst.CreateRuleAsync("VIP merchants " + suffix, RuleAction.Allow, $"merchant in @vip_{suffix}");
+        var merchant = RuleSteps.Id(await Merchants.OrdinaryAsync(factory));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(readByAllow, merchant, "Trusted partner")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(other, merchant, "Skimmer found")).StatusCode);
+
+        var entries = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().Where(e => e.ListId == readByAllow || e.ListId == other).ToListAsync());
+        Assert.True(entries.Single(e => e.ListId == readByAllow).IsPending);
+        Assert.True(entries.Single(e => e.ListId == other).IsActive);
+    }
+
+    [Fact]
     public async Task Submit_ReviewRuleOnReferenceListOfMerchants_HoldsOnlyAtListedMerchant()
     {
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

@@ -16,7 +16,13 @@ public sealed class RuleListEntryConfiguration : IEntityTypeConfiguration<RuleLi
         builder.Property(e => e.AddedReason).HasMaxLength(RuleList.ReasonMaxLength).IsRequired();
         builder.Property(e => e.RemovedBy).HasMaxLength(450);
         builder.Property(e => e.RemovedReason).HasMaxLength(RuleList.ReasonMaxLength);
+        builder.Property(e => e.ApprovedBy).HasMaxLength(450);
+        // Concurrency tokens: an approval and a removal each act on the entry as read (two analysts at once: one wins,
+        // the other is told it changed meanwhile).
+        builder.Property(e => e.ApprovedUtc).IsConcurrencyToken();
+        builder.Property(e => e.RemovedUtc).IsConcurrencyToken();
         builder.Ignore(e => e.IsActive);
+        builder.Ignore(e => e.IsPending);
         builder.HasIndex(e => new { e.ListId, e.Value });
         // A card's entries go with the card (a deleted account's cards are removed).
         builder.HasOne<Card>().WithMany().HasForeignKey(e => e.CardId).OnDelete(DeleteBehavior.SetNull);

@@ -40,10 +40,11 @@ public static class AuditActions
     public const string ListCreate = "list.create";
     public const string ListAdd = "list.add";
     public const string ListRemove = "list.remove";
+    public const string ListApprove = "list.approve";
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove];
 }
 
 /// <summary>

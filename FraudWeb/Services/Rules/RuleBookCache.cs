@@ -77,7 +77,7 @@ public sealed partial class RuleBookCache : IDisposable
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
         var lists = await db.RuleLists.AsNoTracking()
-            .Select(l => new { l.Id, l.Name, l.Kind, l.Purpose, Values = l.Entries.Where(e => e.RemovedUtc == null).Select(e => e.Value).ToList() })
+            .Select(l => new { l.Id, l.Name, l.Kind, l.Purpose, Values = l.Entries.Where(e => e.RemovedUtc == null && e.ApprovedUtc != null).Select(e => e.Value).ToList() })
             .ToListAsync(cancellationToken);
         var rules = await db.Rules.AsNoTracking().Where(r => r.Status == RuleStatus.Enabled)
             .Select(r => new { r.Id, r.Name, r.Version, r.Action, r.Expression })

@@ -53,14 +53,15 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     /// Adds an entry: for a card list <paramref name="entry"/> is the id of a stored card, for a merchant list a
     /// merchant's id, for a category list a category that merchants have.
     /// </summary>
-    public async Task<Result> AddAsync(string actorId, long listId, string entry, string reason, CancellationToken cancellationToken)
+    /// <returns>Whether the entry waits for a second analyst's approval (payments do not see it until then).</returns>
+    public async Task<Result<bool>> AddAsync(string actorId, long listId, string entry, string reason, CancellationToken cancellationToken)
     {
         var list = await db.RuleLists.Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
-        if (list is null) return Result.NotFound(Text.Get("This list does not exist."));
+        if (list is null) return Result.Fail<bool>(ErrorCode.NotFound, Text.Get("This list does not exist."));
         var resolved = await ResolveAsync(list.Kind, entry?.Trim() ?? "", cancellationToken);
-        if (resolved is null) return Result.Fail(ErrorCode.Invalid, NotFoundText(list.Kind), Fields.Entry);
+        if (resolved is null) return Result.Fail<bool>(ErrorCode.Invalid, NotFoundText(list.Kind), Fields.Entry);
         if (list.Kind == RuleListKind.Card && await OwnsCardAsync(actorId, resolved.Value.Value, cancellationToken))
-            return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Entry);
+            return Result.Fail<bool>(ErrorCode.Refused, Text.Get(OwnCard), Fields.Entry);
         RuleListEntry added;
         try
         {
@@ -68,11 +69,12 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         catch (DomainException ex)
         {
-            return Result.Fail(ErrorCode.Invalid, Text.Of(ex), Fields.Reason);
+            return Result.Fail<bool>(ErrorCode.Invalid, Text.Of(ex), Fields.Reason);
         }
         try
         {
-            added = list.Add(resolved.Value.Value, resolved.Value.Label, resolved.Value.CardId, reason, actorId, clock.GetUtcNow().UtcDateTime);
+            added = list.Add(resolved.Value.Value, resolved.Value.Label, resolved.Value.CardId, reason, actorId, clock.GetUtcNow().UtcDateTime,
+                needsSecondAnalyst: await AllowsAsync(list, cancellationToken));
         }
         catch (DomainException ex)
         {
@@ -80,14 +82,57 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
             var message = ex.Arguments.Count == 1 && Equals(ex.Arguments[0], resolved.Value.Label)
                 ? Text.Format(ex.Template, resolved.Value.Display)
                 : Text.Of(ex);
-            return Result.Fail(ErrorCode.Invalid, message, Fields.Entry);
+            return Result.Fail<bool>(ErrorCode.Invalid, message, Fields.Entry);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // Ids only: the audit keeps no values about a person (ADR 0004).
-        await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null, new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString() }, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null,
+            new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString(), Pending = added.IsPending }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (added.IsActive) await cache.ChangedAsync();
+        return Result.Success(added.IsPending);
+    }
+
+    /// <summary>
+    /// Whether an entry on the list would let payments through: an allow list, or a list an allow rule reads (by its
+    /// current condition, enabled or not: a draft may be enabled later). Such entries need a second analyst.
+    /// </summary>
+    private async Task<bool> AllowsAsync(RuleList list, CancellationToken cancellationToken)
+    {
+        if (list.Purpose == RuleListPurpose.Allow) return true;
+        var conditions = await db.Rules.AsNoTracking().Where(r => r.Action == RuleAction.Allow).Select(r => r.Expression).ToListAsync(cancellationToken);
+        return conditions.Any(list.IsNamedIn);
+    }
+
+    /// <summary>A second analyst lets payments see an entry waiting for approval (never its author, never on their own card). Audited.</summary>
+    public async Task<Result> ApproveAsync(string actorId, long listId, long entryId, CancellationToken cancellationToken)
+    {
+        var entry = await db.RuleListEntries.SingleOrDefaultAsync(e => e.Id == entryId && e.ListId == listId, cancellationToken);
+        if (entry is null) return Result.NotFound(Text.Get("This entry does not exist."));
+        if (entry.CardId is not null && await OwnsCardAsync(actorId, entry.Value, cancellationToken))
+            return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Entry);
+        try
+        {
+            entry.Approve(actorId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail(ex.Code == DomainErrorCode.StateChanged ? ErrorCode.Conflict : ErrorCode.Refused, Text.Of(ex), Fields.Entry);
+        }
+        await audit.AppendAsync(actorId, AuditActions.ListApprove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, Pending = true },
+            new { Entry = entry.Id, entry.CardId, Pending = false }, cancellationToken);
+        try
+        {
+            // The entry and its audit in one save; an approval or removal by someone else meanwhile wins.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Result.Fail(ErrorCode.Conflict, Text.Get("This entry no longer waits for approval."), Fields.Entry);
+        }
         await cache.ChangedAsync();
         return Result.Ok;
     }
@@ -107,7 +152,15 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
             return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex), Fields.Reason);
         }
         await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId }, null, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Result.Fail(ErrorCode.Conflict, Text.Get("Another analyst changed this entry at the same moment; the list has been refreshed."), Fields.Reason);
+        }
         await cache.ChangedAsync();
         return Result.Ok;
     }

@@ -134,10 +134,21 @@ public sealed class RuleListFormViewModel
 }
 
 public sealed record RuleListEntryViewModel(long Id, string Label, string AddedBy, DateTime AddedUtc, string AddedReason, string? RemovedBy,
-    DateTime? RemovedUtc, string? RemovedReason);
+    DateTime? RemovedUtc, string? RemovedReason)
+{
+    /// <summary>Waiting for a second analyst: payments do not see it yet.</summary>
+    public bool Pending { get; init; }
+    public string? ApprovedBy { get; init; }
+    public DateTime? ApprovedUtc { get; init; }
+}
 
 /// <summary>A candidate entry found by the search: what to post (a card's or merchant's id, or a category) and what staff see.</summary>
 public sealed record RuleListCandidateViewModel(string Entry, string Label, string Detail);
+
+public sealed class ApproveListEntryViewModel
+{
+    public long EntryId { get; set; }
+}
 
 public sealed class AddListEntryViewModel
 {

@@ -960,6 +960,14 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.Property<DateTime>("AddedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("ApprovedUtc")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long?>("CardId")
                         .HasColumnType("bigint");
 
@@ -980,6 +988,7 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<DateTime?>("RemovedUtc")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Value")

@@ -927,6 +927,14 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.Property<DateTime>("AddedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ApprovedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedUtc")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CardId")
                         .HasColumnType("INTEGER");
 
@@ -947,6 +955,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RemovedUtc")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Value")
