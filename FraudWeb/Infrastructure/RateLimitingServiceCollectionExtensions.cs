@@ -50,7 +50,11 @@ public static class RateLimitingServiceCollectionExtensions
                 {
                     return RateLimitPartition.GetNoLimiter("none");
                 }
-                return RateLimitPartition.GetFixedWindowLimiter($"{policy}:{account}", _ => Window(rule.PerAccount, rule.Window));
+                // API keys: a bucket refilled evenly over the window, so a 429's Retry-After is when a request next
+                // gets in (a fixed window's is the whole window, up to a minute too late for an integrator's retry).
+                return policy == nameof(RateLimitOptions.Api)
+                    ? RateLimitPartition.GetTokenBucketLimiter($"{policy}:{account}", _ => Bucket(rule.PerAccount, rule.Window))
+                    : RateLimitPartition.GetFixedWindowLimiter($"{policy}:{account}", _ => Window(rule.PerAccount, rule.Window));
             });
         });
         return services;
@@ -107,6 +111,25 @@ public static class RateLimitingServiceCollectionExtensions
         : context.Items[AccountKeyItem] as string;
 
     private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// <paramref name="permits"/> a <paramref name="window"/> as a bucket of that many, refilled in steps of at least a
+    /// second (1,200 a minute: 20 every second; 3 a minute: 1 every 20 seconds). The same sustained rate as a fixed
+    /// window, without its double burst across a window's edge.
+    /// </summary>
+    public static TokenBucketRateLimiterOptions Bucket(int permits, TimeSpan window)
+    {
+        var step = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, window.Ticks / permits));
+        var perStep = (int)Math.Max(1, Math.Round(permits * (double)step.Ticks / window.Ticks));
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = permits,
+            TokensPerPeriod = perStep,
+            ReplenishmentPeriod = step,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
     {
