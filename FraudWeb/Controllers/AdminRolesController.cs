@@ -16,11 +16,14 @@ public sealed class AdminRolesController(AdminRoleService roles, AdminRolesViewM
     public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(await screens.ListAsync(cancellationToken));
 
     [HttpPost]
-    public async Task<IActionResult> Permissions(string id, string[]? permissions, CancellationToken cancellationToken)
+    public async Task<IActionResult> Permissions(string id, RolePermissionsFormViewModel form, CancellationToken cancellationToken)
     {
-        var result = await roles.SetPermissionsAsync(User.GetUserId(), id, permissions ?? [], cancellationToken);
+        ArgumentNullException.ThrowIfNull(form);
+        var result = await roles.SetPermissionsAsync(User.GetUserId(), id, form.Permissions, cancellationToken, form.Shown);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        if (result.Succeeded) TempData["Message"] = Text.Format("The permissions of {0} have been saved; members get them on their next request.", RoleNames.Display(id));
+        // The role as it is named, however the address wrote it (/Permissions/customer).
+        var role = Data.Roles.All.FirstOrDefault(r => string.Equals(r, id, StringComparison.OrdinalIgnoreCase)) ?? id;
+        if (result.Succeeded) TempData["Message"] = Text.Format("The permissions of {0} have been saved; members get them on their next request.", RoleNames.Display(role));
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }

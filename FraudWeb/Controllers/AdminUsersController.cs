@@ -109,7 +109,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken), Text.Get("The roles have been saved."));
+        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken, model.ShownRoles), Text.Get("The roles have been saved."));
     }
 
     [HttpGet]

@@ -448,6 +448,80 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Roles_FormOpenedBeforeAnotherAdministratorsChange_RefusedAndTheirChangeStays()
+    {
+        // Arrange: the first administrator opens the form (Customer); the second then makes the user an analyst
+        using var first = await AdminAsync();
+        using var second = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var stale = await Html.GetPageAsync(first.Client, $"/AdminUsers/Details/{id}");
+        var shown = stale.QuerySelectorAll("form input[name=ShownRoles]").Select(i => new KeyValuePair<string, string>("ShownRoles", i.GetAttribute("value") ?? "")).ToList();
+        Assert.Equal(HttpStatusCode.Redirect, (await second.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}", [new("Roles", Roles.Customer), new("Roles", Roles.Analyst)])).StatusCode);
+
+        // Act: the stale form is saved
+        var response = await first.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}", [new("Roles", Roles.Customer), .. shown]);
+        var page = await Html.GetPageAsync(first.Client, Html.Location(response));
+
+        // Assert
+        Assert.Contains(shown, f => f.Value == Roles.Customer);
+        Assert.Contains("changed this user's roles since you opened the page", page.QuerySelector(".alert-danger")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(Roles.Analyst, await factory.QueryAsync(db => db.UserRoles.Where(ur => ur.UserId == id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Permissions_StaffPermissionOnTheCardHoldersRole_RefusedAndNotGranted()
+    {
+        // Arrange: everyone who registers gets this role
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles",
+            [new("permissions", FraudWeb.Authorization.Permissions.TransactionsSubmit), new("permissions", FraudWeb.Authorization.Permissions.ReportsCreate), new("permissions", FraudWeb.Authorization.Permissions.UsersManage)]);
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Contains(AdminRoleService.StaffPermissionOnCustomers, page.QuerySelector(".alert-danger")!.TextContent, StringComparison.Ordinal);
+        var granted = await factory.QueryAsync(db => db.RoleClaims.Where(c => c.ClaimType == FraudWeb.Authorization.Permissions.ClaimType)
+            .Join(db.Roles.Where(r => r.Name == Roles.Customer), c => c.RoleId, r => r.Id, (c, _) => c.ClaimValue).ToListAsync());
+        Assert.DoesNotContain(FraudWeb.Authorization.Permissions.UsersManage, granted);
+    }
+
+    [Fact]
+    public async Task Lock_TwoAtOnce_NeitherAnErrorAndTheAccountLocked()
+    {
+        // Arrange: a double click, or two administrators
+        using var first = await AdminAsync();
+        using var second = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var tokens = await Task.WhenAll(Html.GetPageAsync(first.Client, $"/AdminUsers/Details/{id}"), Html.GetPageAsync(second.Client, $"/AdminUsers/Details/{id}"));
+
+        // Act
+        var responses = await Task.WhenAll(
+            first.Client.PostAsync(new Uri($"/AdminUsers/Lock/{id}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", Html.AntiforgeryToken(tokens[0]))])),
+            second.Client.PostAsync(new Uri($"/AdminUsers/Lock/{id}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", Html.AntiforgeryToken(tokens[1]))])));
+
+        // Assert
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.True(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.LockoutEnd != null).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Delete_UserWithAnActiveKey_KeyRevokedAndAuditedBeforeItGoes()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Analyst);
+        var prefix = (await factory.IssueKeyAsync(id, FraudWeb.Services.ApiKeys.ApiScopes.ModelsRead))[..FraudWeb.Domain.Entities.ApiKey.PrefixLength];
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Delete/{id}", $"/AdminUsers/Delete/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyRevoke && a.TargetId == prefix)));
+    }
+
+    [Fact]
     public async Task AuditIndex_Chinese_RecordedRoleNamesShownInChinese()
     {
         // Arrange: a roles change records the role names as code names

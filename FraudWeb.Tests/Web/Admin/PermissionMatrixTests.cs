@@ -77,6 +77,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET RuleLists.Details"] = (0, 404),
         ["POST RuleLists.Add"] = (0, 404),
         ["POST RuleLists.Remove"] = (0, 404),
+        ["POST RuleLists.Approve"] = (0, 404),
     };
 
     /// <summary>"METHOD Controller.Action" to who may use it: anyone, any signed-in user, or holders of a permission.</summary>
@@ -155,6 +156,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET RuleLists.Details"] = Permissions.RulesManage,
         ["POST RuleLists.Add"] = Permissions.RulesManage,
         ["POST RuleLists.Remove"] = Permissions.RulesManage,
+        ["POST RuleLists.Approve"] = Permissions.RulesManage,
         ["GET Reports.New"] = Permissions.ReportsCreate,
         ["POST Reports.New"] = Permissions.ReportsCreate,
         ["GET Review.Index"] = Permissions.ReportsReview,

@@ -19,8 +19,13 @@ public sealed class AdminRoleService(
 {
     public const string OwnRoleMessage = "You cannot change the permissions of a role you hold; an administrator outside it must do it.";
 
+    public const string StaffPermissionOnCustomers = "The card holders' role cannot hold a staff permission: everyone who registers gets it. Give staff a staff role.";
+
+    public const string PermissionsChangedMeanwhile = "Another administrator changed this role's permissions since you opened the page; here they are as they are now. Choose again.";
+
     /// <summary>NotFound when the role does not exist; Refused for a role the actor holds.</summary>
-    public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken)
+    /// <param name="shown">The permissions the form showed when it was opened (null: not known, as from a script).</param>
+    public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken, IEnumerable<string>? shown = null)
     {
         ArgumentNullException.ThrowIfNull(permissions);
         // A blank name from the route (model binding turns whitespace into null) names no role (found by the form fuzzer).
@@ -29,9 +34,14 @@ public sealed class AdminRoleService(
         if (role is null || !Roles.All.Contains(role.Name)) return Result.NotFound();
         var wanted = permissions.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only listed permissions."));
+        // Self-registration gives this role: a staff permission on it would make every newcomer staff.
+        if (role.Name == Roles.Customer && wanted.Any(Permissions.Staff.Contains)) return Result.Fail(ErrorCode.Refused, Text.Get(StaffPermissionOnCustomers));
 
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
+        // Saving a form opened before another administrator's change would quietly undo it.
+        if (shown is not null && !shown.Where(p => !string.IsNullOrWhiteSpace(p)).ToHashSet(StringComparer.Ordinal).SetEquals(current))
+            return Result.Fail(ErrorCode.Conflict, Text.Get(PermissionsChangedMeanwhile));
         var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
         if (refusal is not null) return refusal;
         // Separation of duties: a role one holds is one's own permissions; someone outside it must change them.

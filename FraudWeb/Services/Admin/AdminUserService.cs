@@ -136,12 +136,13 @@ public sealed class AdminUserService(
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
     public async Task<Result> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
+        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
+        // The guard reads inside the transaction that writes: a second administrator's change waits for this one, and
+        // the account is read after it (read before, a double click's second request saved a stale account: a 500).
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
-        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
         var wasLocked = IsLocked(user);
-        // The guard reads inside the transaction that writes: a second administrator's change waits for this one.
-        await using var transaction = await guard.BeginAsync(cancellationToken);
         if (locked)
         {
             var refusal = await guard.CheckAsync(s =>
@@ -150,24 +151,15 @@ public sealed class AdminUserService(
             }, cancellationToken);
             if (refusal is not null) return refusal;
         }
-        if (locked)
-        {
-            await users.SetLockoutEnabledAsync(user, true);
-            await users.SetLockoutEndDateAsync(user, AdminLock.Until);
-            // The owner's right password is told of this lock until wrong ones use up the count (AccountService).
-            await users.ResetAccessFailedCountAsync(user);
-            await users.UpdateSecurityStampAsync(user);
-        }
-        else
-        {
-            await users.SetLockoutEndDateAsync(user, null);
-            await users.ResetAccessFailedCountAsync(user);
-        }
+        var changed = locked
+            ? Succeeded(await users.SetLockoutEnabledAsync(user, true), await users.SetLockoutEndDateAsync(user, AdminLock.Until),
+                // The owner's right password is told of this lock until wrong ones use up the count (AccountService).
+                await users.ResetAccessFailedCountAsync(user), await users.UpdateSecurityStampAsync(user))
+            : Succeeded(await users.SetLockoutEndDateAsync(user, null), await users.ResetAccessFailedCountAsync(user));
+        if (!changed) return ChangedMeanwhileResult();
         await audit.AppendAsync(actorId, locked ? AuditActions.UserLock : AuditActions.UserUnlock, TargetUser, id,
             new { Locked = wasLocked }, new { Locked = locked }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Ok;
+        return await CommitAsync(transaction, cancellationToken);
     }
 
     /// <summary>
@@ -179,18 +171,18 @@ public sealed class AdminUserService(
     /// (its owner asks for one on the sign-in page once it is unlocked).</returns>
     public async Task<Result<bool>> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
+        // Serialised with the other administrators' changes to accounts, and the account read inside (see SetLockedAsync).
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, "Not found.");
         var hadPassword = user.PasswordHash is not null;
         var mailed = !AdminLock.IsLockedByAdmin(user);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (hadPassword) await users.RemovePasswordAsync(user);
-        else await users.UpdateSecurityStampAsync(user);
+        if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<bool>();
         var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
             new { HasPassword = false, ResetLinkSent = mailed, KeysRevoked = revoked }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var committed = await CommitAsync(transaction, cancellationToken);
+        if (!committed.Succeeded) return committed.As<bool>();
         if (mailed) await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
         return Result.Success(mailed);
@@ -216,15 +208,20 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
-    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken)
+    /// <param name="shown">The roles the form showed when it was opened (null: not known, as from a script).</param>
+    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken, IEnumerable<string>? shown = null)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        var user = await FindAsync(id);
-        if (user is null) return Result.NotFound();
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Any(r => !Roles.All.Contains(r))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only existing roles."));
         await using var transaction = await guard.BeginAsync(cancellationToken);
+        var user = await FindAsync(id);
+        if (user is null) return Result.NotFound();
         var current = (await users.GetRolesAsync(user)).ToList();
+        // The form says which roles it showed: if another administrator changed them since, saving it would quietly
+        // undo their change (or give back a role they had just taken away).
+        if (shown is not null && !shown.Where(r => !string.IsNullOrWhiteSpace(r)).ToHashSet(StringComparer.Ordinal).SetEquals(current))
+            return Result.Fail(ErrorCode.Conflict, Text.Get(RolesChangedMeanwhile));
         var refusal = await guard.CheckAsync(s =>
         {
             var active = s.Users.TryGetValue(id, out var u) ? u.Active : !IsLocked(user);
@@ -238,11 +235,9 @@ public sealed class AdminUserService(
         if (!removed.Succeeded || !added.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The roles could not be changed."));
         // A user without a password has no live session (removing it renewed the stamp) but may hold a pending
         // reset link, which a new stamp would void; everyone else's sessions must be rebuilt.
-        if (user.PasswordHash is not null) await users.UpdateSecurityStampAsync(user);
+        if (user.PasswordHash is not null && !Succeeded(await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult();
         await audit.AppendAsync(actorId, AuditActions.UserRoles, TargetUser, id, new { Roles = current.Order() }, new { Roles = wanted.Order() }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Ok;
+        return await CommitAsync(transaction, cancellationToken);
     }
 
     /// <summary>
@@ -251,22 +246,24 @@ public sealed class AdminUserService(
     /// </summary>
     public async Task<Result> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
     {
-        var user = await FindAsync(id);
-        if (user is null) return Result.NotFound();
         if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot delete your own account."));
         await using var transaction = await guard.BeginAsync(cancellationToken);
+        var user = await FindAsync(id);
+        if (user is null) return Result.NotFound();
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
         if (refusal is not null) return refusal;
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
+        // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
+        var keysRevoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The account could not be deleted."));
         // The entry names no personal details: the erasure would be pointless if the log kept them.
         await audit.AppendAsync(actorId, AuditActions.UserDelete, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
-            new { Deleted = true, CardHolderId = holder?.Id }, cancellationToken);
+            new { Deleted = true, CardHolderId = holder?.Id, KeysRevoked = keysRevoked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Ok;
@@ -286,7 +283,34 @@ public sealed class AdminUserService(
         await db.Transactions.Where(t => t.LabelledBy == name).ExecuteUpdateAsync(u => u.SetProperty(t => t.LabelledBy, marker), cancellationToken);
         await db.FraudReports.Where(r => r.DecidedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.DecidedBy, marker), cancellationToken);
         await db.RetrainingRuns.Where(r => r.RequestedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.RequestedBy, marker), cancellationToken);
-        await db.ModelVersions.Where(m => m.Trigger != null && m.Trigger.Contains(name)).ExecuteUpdateAsync(u => u.SetProperty(m => m.Trigger, m => m.Trigger!.Replace(name, marker)), cancellationToken);
+        // A manual run's trigger is "manual: <name>" exactly; a substring match renamed longer addresses that contain this one.
+        var trigger = "manual: " + name;
+        await db.ModelVersions.Where(m => m.Trigger == trigger).ExecuteUpdateAsync(u => u.SetProperty(m => m.Trigger, "manual: " + marker), cancellationToken);
+    }
+
+    public const string ChangedMeanwhile = "Another administrator changed this account at the same moment; here it is as it is now.";
+
+    public const string RolesChangedMeanwhile = "Another administrator changed this user's roles since you opened the page; here they are as they are now. Choose again.";
+
+    private static Result ChangedMeanwhileResult() => Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
+
+    /// <summary>Whether every Identity change succeeded (one that failed, a concurrency failure among them, must not be saved).</summary>
+    private static bool Succeeded(params IdentityResult[] results) => results.All(r => r.Succeeded);
+
+    /// <summary>Saves and commits; an account changed by someone else meanwhile is a conflict, not a 500.</summary>
+    private async Task<Result> CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Ok;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return ChangedMeanwhileResult();
+        }
     }
 
     private bool IsLocked(ApplicationUser user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();

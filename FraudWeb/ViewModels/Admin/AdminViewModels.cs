@@ -97,9 +97,21 @@ public sealed class EditUserViewModel : AdminUserDetailsViewModel
     public string? Email { get; set; }
 }
 
+/// <summary>A role's permissions form as posted.</summary>
+public sealed class RolePermissionsFormViewModel
+{
+    public IList<string> Permissions { get; set; } = [];
+
+    /// <summary>The permissions the form showed (a blank first value marks a form that sent them); null from a client that did not.</summary>
+    public IList<string>? Shown { get; set; }
+}
+
 public sealed class UserRolesViewModel
 {
     public IList<string> Roles { get; set; } = [];
+
+    /// <summary>The roles the form showed (a blank first value marks a form that sent them); null from a client that did not.</summary>
+    public IList<string>? ShownRoles { get; set; }
 }
 
 public sealed class DeleteUserViewModel
