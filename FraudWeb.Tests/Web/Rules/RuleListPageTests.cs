@@ -14,6 +14,61 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
 {
     private static string NewName(string prefix) => prefix + "_" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>Posts the same form from two analysts at the same moment, each with their own page's token.</summary>
+    private static async Task<HttpResponseMessage[]> AtOnceAsync(CardHolderSession[] analysts, string url, string formPage, Dictionary<string, string> fields)
+    {
+        var pages = await Task.WhenAll(analysts.Select(a => Html.GetPageAsync(a.Client, formPage)));
+        return await Task.WhenAll(analysts.Select((a, i) => a.Client.PostAsync(new Uri(url, UriKind.Relative),
+            new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", Html.AntiforgeryToken(pages[i])))))));
+    }
+
+    [Fact]
+    public async Task Add_SameEntryByTwoAnalystsAtOnce_OneEntryOnTheListAndNoError()
+    {
+        // Arrange
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var merchant = RuleSteps.Id(await Merchants.OrdinaryAsync(factory));
+        var failures = new List<string>();
+
+        // Act: a few rounds, as the two requests may or may not overlap
+        for (var round = 0; round < 5; round++)
+        {
+            var listId = await first.CreateListAsync(NewName("race"), RuleListKind.Merchant, RuleListPurpose.Reference);
+            var page = $"/RuleLists/Details/{RuleSteps.Id(listId)}";
+            var responses = await AtOnceAsync([first, second], $"/RuleLists/Add/{RuleSteps.Id(listId)}", page, new() { ["Entry"] = merchant, ["Reason"] = "watched" });
+            var onTheList = await factory.QueryAsync(db => db.RuleListEntries.CountAsync(e => e.ListId == listId && e.RemovedUtc == null));
+            if (responses.Any(r => (int)r.StatusCode >= 500) || onTheList != 1)
+                failures.Add($"round {round}: {string.Join(", ", responses.Select(r => (int)r.StatusCode))}, {onTheList} on the list");
+        }
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    [Fact]
+    public async Task Create_SameNameByTwoAnalystsAtOnce_OneListAndTheOtherTold()
+    {
+        // Arrange
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var failures = new List<string>();
+
+        // Act
+        for (var round = 0; round < 5; round++)
+        {
+            var name = NewName("twin");
+            var responses = await AtOnceAsync([first, second], "/RuleLists/Create", "/RuleLists/Create",
+                new() { ["Name"] = name, ["Kind"] = nameof(RuleListKind.Card), ["Purpose"] = nameof(RuleListPurpose.Block), ["Description"] = "" });
+            var lists = await factory.QueryAsync(db => db.RuleLists.CountAsync(l => l.Name == name));
+            if (responses.Any(r => (int)r.StatusCode >= 500) || lists != 1 || responses.Count(r => r.StatusCode == HttpStatusCode.Redirect) != 1)
+                failures.Add($"round {round}: {string.Join(", ", responses.Select(r => (int)r.StatusCode))}, {lists} lists");
+        }
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
     [Fact]
     public async Task Details_CategoryListInChinese_CategoryChoicesInChineseWithTheStoredValues()
     {

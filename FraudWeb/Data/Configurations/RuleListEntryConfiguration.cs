@@ -24,6 +24,9 @@ public sealed class RuleListEntryConfiguration : IEntityTypeConfiguration<RuleLi
         builder.Ignore(e => e.IsActive);
         builder.Ignore(e => e.IsPending);
         builder.HasIndex(e => new { e.ListId, e.Value });
+        // One entry per value on a list at a time (in force or waiting): two analysts adding it at once cannot both
+        // succeed, which left one copy in force after the other was removed.
+        builder.HasIndex(e => new { e.ListId, e.Value }, "IX_RuleListEntries_OnTheList").IsUnique().HasFilter("\"RemovedUtc\" IS NULL");
         // A card's entries go with the card (a deleted account's cards are removed).
         builder.HasOne<Card>().WithMany().HasForeignKey(e => e.CardId).OnDelete(DeleteBehavior.SetNull);
     }

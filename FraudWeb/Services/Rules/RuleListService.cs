@@ -40,7 +40,16 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.RuleLists.Add(list);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (!Infrastructure.Database.DatabaseFaults.IsUnavailable(ex))
+        {
+            // The unique name: another analyst created a list of this name at the same moment.
+            db.ChangeTracker.Clear();
+            return Result.Fail<long>(ErrorCode.Conflict, Text.Format("There is already a list named {0}.", list.Name), Fields.Name);
+        }
         await audit.AppendAsync(actorId, AuditActions.ListCreate, AuditTarget, Id(list.Id), null,
             new { list.Name, Kind = list.Kind.ToString(), Purpose = list.Purpose.ToString() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -85,7 +94,16 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
             return Result.Fail<bool>(ErrorCode.Invalid, message, Fields.Entry);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (!Infrastructure.Database.DatabaseFaults.IsUnavailable(ex))
+        {
+            // One entry per value on a list (a unique index): another analyst added it at the same moment.
+            db.ChangeTracker.Clear();
+            return Result.Fail<bool>(ErrorCode.Conflict, Text.Format("{0} is already on this list.", resolved.Value.Display), Fields.Entry);
+        }
         // Ids only: the audit keeps no values about a person (ADR 0004).
         await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null,
             new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString(), Pending = added.IsPending }, cancellationToken);

@@ -1002,6 +1002,10 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasIndex("ListId", "Value");
 
+                    b.HasIndex(new[] { "ListId", "Value" }, "IX_RuleListEntries_OnTheList")
+                        .IsUnique()
+                        .HasFilter("\"RemovedUtc\" IS NULL");
+
                     b.ToTable("RuleListEntries", (string)null);
                 });
 

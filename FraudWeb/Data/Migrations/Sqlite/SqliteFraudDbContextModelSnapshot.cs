@@ -969,6 +969,10 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("ListId", "Value");
 
+                    b.HasIndex(new[] { "ListId", "Value" }, "IX_RuleListEntries_OnTheList")
+                        .IsUnique()
+                        .HasFilter("\"RemovedUtc\" IS NULL");
+
                     b.ToTable("RuleListEntries", (string)null);
                 });
 
