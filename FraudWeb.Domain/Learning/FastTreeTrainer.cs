@@ -54,7 +54,9 @@ public static class FastTreeTrainer
 
         var (ensemble, _) = FastTreeModel.Unwrap(transformer);
         if (ensemble.Trees.Count < options.NumberOfTrees)
-            progress?.Report(string.Create(CultureInfo.InvariantCulture, $"early stop: {ensemble.Trees.Count} of {options.NumberOfTrees} trees kept"));
+            progress?.Report(validation is null
+                ? string.Create(CultureInfo.InvariantCulture, $"only {ensemble.Trees.Count} of {options.NumberOfTrees} trees could be grown (no split left with enough rows per leaf)")
+                : string.Create(CultureInfo.InvariantCulture, $"early stop: {ensemble.Trees.Count} of {options.NumberOfTrees} trees kept"));
         var covers = Covers(ensemble, train);
         return FastTreeModel.Create(ml, transformer, FeatureMatrixDataView.BuildSchema(train.Columns), [.. train.FeatureNames], covers);
     }

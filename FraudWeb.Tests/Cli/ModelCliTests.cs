@@ -32,6 +32,67 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_HelpWithAVerb_PrintsThatVerbsOptions()
+    {
+        var (code, stdout, _) = await RunAsync("help", "train");
+
+        Assert.Equal(0, code);
+        Assert.Contains("--table", stdout, StringComparison.Ordinal);
+        Assert.Contains("--min-leaf", stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>A small feature table: two random features, one row in ten a fraud.</summary>
+    private string SmallTable()
+    {
+        var path = PathOf("small.csv");
+        var random = new Random(1);
+        File.WriteAllLines(path, ["a,b,y", .. Enumerable.Range(0, 200).Select(i => string.Create(CultureInfo.InvariantCulture, $"{random.NextDouble()},{random.NextDouble()},{(i % 10 == 0 ? 1 : 0)}"))]);
+        return path;
+    }
+
+    [Fact]
+    public async Task Train_OutputIsTheTable_UsageErrorAndTheTableUntouched()
+    {
+        var table = SmallTable();
+        var before = File.ReadAllBytes(table);
+
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", table);
+
+        Assert.Equal(2, code);
+        Assert.Contains("is also --table: it would be overwritten", err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(table));
+    }
+
+    [Fact]
+    public async Task Train_NoTreeGrown_ErrorAndTheEarlierModelKept()
+    {
+        var table = SmallTable();
+        var model = PathOf("m.model");
+        Assert.Equal(0, (await RunAsync("train", "--table", table, "--label", "y", "--trees", "5", "--out", model)).Code);
+        var before = File.ReadAllBytes(model);
+
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--trees", "5", "--min-leaf", "100000", "--out", model);
+
+        Assert.Equal(1, code);
+        Assert.Contains("No tree could be grown from 200 rows", err, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(model));
+        // Written through a temporary file and moved: nothing else is left in the directory.
+        Assert.Equal(["m.model", "small.csv"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Simulate_StartNearTheYear9999_UsageErrorAndNoFile()
+    {
+        var output = PathOf("s.csv");
+
+        var (code, _, err) = await RunAsync("simulate", "--out", output, "--days", "3", "--customers", "5", "--terminals", "5", "--start", "9999-12-30");
+
+        Assert.Equal(2, code);
+        Assert.Contains("runs past the year 9999", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task Run_UnknownFlag_UsageErrorNamesFlag()
     {
         var (code, _, err) = await RunAsync("simulate", "--out", PathOf("x.csv"), "--colour", "red");

@@ -81,8 +81,10 @@ public static class FraudWebCommandLine
                 if (result.GetResult(configuration) is { } before) CheckSwitches(before, anyKey: true);
             });
         }
-        var help = new Command("help", "Show this help (same as --help).");
-        help.SetAction(_ => root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error }));
+        var topic = new Argument<string?>("command") { Description = "A command to show the help of (help train).", Arity = ArgumentArity.ZeroOrOne };
+        var help = new Command("help", "Show this help (same as --help), or a command's (help train).") { topic };
+        help.SetAction(parse => root.Parse(parse.GetValue(topic) is { Length: > 0 } verb ? [verb, "--help"] : ["--help"])
+            .Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error }));
         root.Subcommands.Add(help);
         return root;
     }

@@ -34,9 +34,39 @@ public static class ModelCli
     }
 
     /// <summary>Runs a verb's body with its context; its exceptions become exit codes.</summary>
-    internal static void SetAction(Command command, CliConsole console, Func<ModelCliContext, int> verb) =>
+    internal static void SetAction(Command command, CliConsole console, Func<ModelCliContext, int> verb)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validators.Add(result => RefuseOutputOverInput(command, result));
         command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error,
             () => Task.FromResult(verb(new ModelCliContext(parse, console.Out, console.Error)))));
+    }
+
+    private static readonly string[] OutputOptions = ["--out", "--scores-out"];
+    private static readonly string[] InputOptions = ["--table", "--validation-table", "--transactions", "--model"];
+
+    /// <summary>An output naming one of the verb's inputs would overwrite it (a feature table replaced by a model): a usage error.</summary>
+    private static void RefuseOutputOverInput(Command command, System.CommandLine.Parsing.CommandResult result)
+    {
+        var given = command.Options.OfType<Option<string>>().Select(o => (o.Name, Value: result.GetValue(o))).Where(o => !string.IsNullOrWhiteSpace(o.Value)).ToList();
+        foreach (var output in given.Where(o => OutputOptions.Contains(o.Name)))
+        {
+            foreach (var input in given.Where(o => InputOptions.Contains(o.Name) && SamePath(o.Value!, output.Value!)))
+                result.AddError($"{output.Name} {output.Value} is also {input.Name}: it would be overwritten. Write to another file.");
+        }
+    }
+
+    private static bool SamePath(string a, string b)
+    {
+        try
+        {
+            return string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+    }
 
     private static Option<int?> DelayDays() => Int("--delay-days", "Days before a transaction's label is known to the features (default 7).", 0, 365);
 
@@ -92,6 +122,9 @@ public static class ModelCli
                 Start = p.GetValue(start) ?? new DateTime(2018, 4, 1, 0, 0, 0, DateTimeKind.Utc),
                 Seed = p.GetValue(seed) ?? 1,
             };
+            // The last day's transactions must have a date (a start near 9999 ran off the calendar mid-write).
+            if (options.Start > DateTime.MaxValue.AddDays(-options.Days - 1))
+                throw new CliUsageException($"--start {options.Start:yyyy-MM-dd} with --days {options.Days} runs past the year 9999.");
             options = options with
             {
                 CompromisedTerminalsPerDay = AtMost(p.GetValue(compromisedTerminals), compromisedTerminals.Name, options.CompromisedTerminalsPerDay, options.Terminals),
@@ -340,6 +373,10 @@ public static class ModelCli
                 ["fit_seconds"] = fit,
             },
         };
+        // A model with no tree scores every payment alike (--min-leaf above the rows, say): refused, nothing written.
+        if (model.TreeCount == 0)
+            throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"No tree could be grown from {train.Rows} rows (is --min-leaf larger than the rows of a class?); no model was written."));
         Write(output, path =>
         {
             using var stream = File.Create(path);
@@ -491,15 +528,41 @@ public static class ModelCli
         return days >= 0 ? days : throw new CliUsageException($"{name} {value} is before the first transaction's date {day0:yyyy-MM-dd}.");
     }
 
+    /// <summary>
+    /// Writes through a temporary file beside <paramref name="path"/>, flushed to disk and then moved over it: a write
+    /// that fails (a full disk, a size limit) leaves the old file as it was and no half-written one.
+    /// </summary>
     private static void Write(string path, Action<string> write)
     {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        var moved = false;
         try
         {
-            write(path);
+            write(temporary);
+            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite)) written.Flush(flushToDisk: true);
+            File.Move(temporary, full, overwrite: true);
+            moved = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"{path}: cannot write ({e.Message})");
+        }
+        finally
+        {
+            if (!moved) TryDelete(temporary);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind as a hidden .tmp file beside the output; the error about the write is what matters.
         }
     }
 
