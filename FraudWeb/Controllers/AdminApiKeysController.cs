@@ -44,7 +44,8 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: true, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        TempData["Message"] = result.Succeeded ? Text.Get("The key was revoked.") : result.Errors[0].Message;
+        if (result.Succeeded) TempData["Message"] = Text.Get("The key was revoked.");
+        else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 }

@@ -37,7 +37,8 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: false, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
-        TempData["Message"] = result.Succeeded ? Text.Get("The key was revoked: requests with it are refused from now on.") : result.Errors[0].Message;
+        if (result.Succeeded) TempData["Message"] = Text.Get("The key was revoked: requests with it are refused from now on.");
+        else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 }

@@ -38,7 +38,8 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
     public async Task<IActionResult> Disable()
     {
         var result = await mfa.DisableAsync(User);
-        TempData["Message"] = result.Succeeded ? Text.Get("Two-step sign-in is off.") : result.Errors[0].Message;
+        if (result.Succeeded) TempData["Message"] = Text.Get("Two-step sign-in is off.");
+        else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }
 

@@ -22,9 +22,13 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
 
     public async Task<ApiKeysViewModel> AllKeysAsync(CreateApiKeyViewModel? form, CancellationToken cancellationToken)
     {
-        var rows = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.Id).Take(500)
-            .Select(k => new { Key = k, Email = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.Email).FirstOrDefault() })
-            .ToListAsync(cancellationToken);
+        // Every key that still works (so each can be revoked here, however many were made since), then the newest
+        // revoked or expired ones as history.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var active = db.ApiKeys.AsNoTracking().Where(k => k.RevokedUtc == null && k.ExpiresUtc > now);
+        var inactive = db.ApiKeys.AsNoTracking().Where(k => k.RevokedUtc != null || k.ExpiresUtc <= now).OrderByDescending(k => k.Id).Take(InactiveShown);
+        var rows = new[] { await WithOwnersAsync(active.OrderByDescending(k => k.Id), cancellationToken), await WithOwnersAsync(inactive, cancellationToken) }
+            .SelectMany(r => r).ToList();
         return new ApiKeysViewModel
         {
             Keys = rows.ConvertAll(r => new ApiKeyRowViewModel(r.Key.Id, r.Key.Name, r.Key.Prefix, r.Key.ScopeList, r.Key.CreatedUtc, r.Key.ExpiresUtc,
@@ -35,6 +39,14 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
             NowUtc = clock.GetUtcNow().UtcDateTime,
         };
     }
+
+    /// <summary>How many revoked or expired keys the administrators' page shows, newest first.</summary>
+    public const int InactiveShown = 200;
+
+    private async Task<List<KeyWithOwner>> WithOwnersAsync(IQueryable<Domain.Entities.ApiKey> keys, CancellationToken cancellationToken) =>
+        await keys.Select(k => new KeyWithOwner(k, db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.Email).FirstOrDefault())).ToListAsync(cancellationToken);
+
+    private sealed record KeyWithOwner(Domain.Entities.ApiKey Key, string? Email);
 
     /// <summary>The user an administrator names by email, or null.</summary>
     public Task<string?> UserIdByEmailAsync(string email, CancellationToken cancellationToken)

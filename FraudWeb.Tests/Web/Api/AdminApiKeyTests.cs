@@ -36,6 +36,29 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
     }
 
     [Fact]
+    public async Task Index_MoreRevokedKeysThanThePageShows_EveryWorkingKeyStillListedToRevoke()
+    {
+        // Arrange: an old working key, then more revoked keys than the page shows as history
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var old = (await factory.IssueKeyAsync(await factory.CreateUserAsync(Roles.Analyst), ApiScopes.ModelsRead))[..ApiKey.PrefixLength];
+        var churner = await factory.CreateUserAsync(Roles.Analyst);
+        foreach (var _ in Enumerable.Range(0, FraudWeb.ViewModelBuilders.ApiKeyViewModelBuilder.InactiveShown + 1))
+        {
+            // Revoked as it goes (an account holds at most 20 working keys).
+            await factory.IssueKeyAsync(churner, ApiScopes.ModelsRead);
+            await factory.QueryAsync(db => db.ApiKeys.Where(k => k.OwnerId == churner && k.RevokedUtc == null).ExecuteUpdateAsync(set => set.SetProperty(k => k.RevokedUtc, factory.Clock.UtcNow)));
+        }
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, "/AdminApiKeys");
+
+        // Assert: the old key is there with its revoke form
+        var row = page.QuerySelectorAll("tr").FirstOrDefault(r => r.TextContent.Contains(old, StringComparison.Ordinal));
+        Assert.NotNull(row);
+        Assert.NotNull(row.QuerySelector("form[action*='Revoke']"));
+    }
+
+    [Fact]
     public async Task Create_ScopeTheUserCannotHold_RefusedWithTheReason()
     {
         // Arrange: card holders do not hold reports.review, so labels:write is not theirs to give.

@@ -57,7 +57,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("There is no scope \"{0}\".", unknown), Fields.Scopes);
         var selfService = ownerId == actorId;
         if (selfService && scopes.FirstOrDefault(s => !ApiScopes.SelfService.Contains(s)) is { } staffScope)
-            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("Only an administrator can create a key with the scope \"{0}\".", staffScope), Fields.Scopes);
+            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("A key with the scope \"{0}\" is made by an administrator for someone else's account, never for one's own: ask another administrator.", staffScope), Fields.Scopes);
         if (!selfService && scopes.FirstOrDefault(s => ApiScopes.SelfService.Contains(s)) is { } holderScope)
             return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("The scope \"{0}\" acts as a card holder: only card holders give it, to their own keys.", holderScope), Fields.Scopes);
         var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);

@@ -45,7 +45,8 @@ public sealed partial class RetrainingService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var run = await QueueAsync(RetrainingTrigger.Manual, requestedBy, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.ModelRetrain, "retraining-run", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            null, new { run.Status, run.Trigger }, cancellationToken);
+            // Names, not numbers: the audit page shows what is recorded.
+            null, new { Status = run.Status.ToString(), Trigger = run.Trigger.ToString() }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Wake();
