@@ -103,6 +103,28 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task ResetPassword_InviteeWhoNeverChoseOne_ButtonSendsANewLinkThatSetsThePassword()
+    {
+        // Arrange: the invitation was lost or expired; the invitation mail says to ask for a new link
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        await InviteAsync(admin, email, Roles.Analyst);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
+
+        // Act
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        using var browser = factory.CreateBrowserClient();
+        var chosen = await Html.SubmitAsync(browser, "/Account/ResetPassword", AcceptForm(link), link);
+
+        // Assert
+        Assert.Equal("Send a new link to choose a password", details.QuerySelector("[data-testid=reset-password]")!.TextContent.Trim());
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(chosen));
+        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
     public async Task AcceptInvitation_PasswordResetLinkToken_Refused()
     {
         // Arrange: the invited person asks for a reset link instead; its token is for resets only
@@ -139,7 +161,7 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(Chinese.Of("You are invited to FraudWeb"), Mailbox.Subject(message));
         // Each paragraph is one translated text, its sentences joined the Chinese way (no space after "。").
         Assert.Contains(Chinese.Of("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you. To start, {0}.").Split("{0}")[0], message, StringComparison.Ordinal);
-        Assert.Contains(Chinese.Of("The link works for {0:0} days. If it has expired, ask your administrator to invite you again.", 7.0), message, StringComparison.Ordinal);
+        Assert.Contains(Chinese.Of("The link works for {0:0} days. If it has expired, ask your administrator to send you a new link.", 7.0), message, StringComparison.Ordinal);
         Assert.DoesNotContain("。 ", message, StringComparison.Ordinal);
         Assert.Contains(Chinese.Of("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it."), message, StringComparison.Ordinal);
         Assert.DoesNotContain("You are invited", message, StringComparison.Ordinal);

@@ -295,7 +295,7 @@ public sealed partial class AccountService(
             ? Text.Format("You are invited to FraudWeb: an administrator has opened a FraudWeb staff account for you. To start, {0}.", accept)
             : Text.Format("You are invited to FraudWeb: an administrator has opened a FraudWeb account for you, where you can add your cards and see every payment checked for fraud. To start, {0}.", accept);
         var body = $"<p>{Text.Get("Hello,")}</p><p>{invited}</p>" +
-                   $"<p>{Text.Format("The link works for {0:0} days. If it has expired, ask your administrator to invite you again.", InvitationTokenProvider.Lifetime.TotalDays)}</p>" +
+                   $"<p>{Text.Format("The link works for {0:0} days. If it has expired, ask your administrator to send you a new link.", InvitationTokenProvider.Lifetime.TotalDays)}</p>" +
                    (staff ? $"<p>{Text.Get("After choosing your password you will set up two-step sign-in with an authenticator app: staff accounts need it.")}</p>" : "") +
                    $"<p>{Text.Get("If you did not expect this invitation, ignore this message: nothing happens until the link is used.")}</p>";
         return (Text.Get("You are invited to FraudWeb"), body);
@@ -310,7 +310,7 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(email);
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts, used links and bad tokens.
-        var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to invite you again.");
+        var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to send you a new link.");
         if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
