@@ -144,7 +144,7 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Train_TableWithAnEmptyCell_ErrorNamesFileLineAndFeature()
+    public async Task Train_TableWithAnEmptyCell_ErrorNamesFileLineColumnAndFeature()
     {
         var table = PathOf("t.csv");
         File.WriteAllText(table, "a,b,y\n1,2,0\n2,,1\n3,4,0\n");
@@ -152,7 +152,7 @@ public sealed class ModelCliTests : IDisposable
         var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
 
         Assert.Equal(1, code);
-        Assert.Contains($"{table}:3: feature 'b' is missing", err);
+        Assert.Contains($"{table}:3:2: feature 'b' is missing", err);
     }
 
     [Fact]

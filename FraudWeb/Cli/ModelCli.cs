@@ -470,6 +470,22 @@ public static class ModelCli
         return 0;
     }
 
+    /// <summary>The 1-based column of a header name in a CSV file's first line ("?" if it cannot be read), for line:column errors.</summary>
+    private static string ColumnOf(string path, string name)
+    {
+        try
+        {
+            using var reader = new StreamReader(path);
+            var header = (reader.ReadLine() ?? "").TrimStart('\uFEFF').Split(',').Select(h => h.Trim().Trim('"')).ToList();
+            var index = header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+            return index < 0 ? "?" : (index + 1).ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
     /// <summary>ML.NET's FastTree drops a training row with a missing value silently: name the first one instead.</summary>
     private static void RequireEveryValue(Dataset data, string path)
     {
@@ -478,8 +494,10 @@ public static class ModelCli
             if (!float.IsFinite(data.Features[i]))
             {
                 var (row, column) = Math.DivRem(i, data.Columns);
+                var name = data.FeatureNames[column];
+                var problem = float.IsNaN(data.Features[i]) ? "missing (NaN)" : "infinite or beyond a float's range (±3.4e38)";
                 throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}:{FeatureTable.LineOf(row)}: feature '{data.FeatureNames[column]}' is {(float.IsNaN(data.Features[i]) ? "missing" : "infinite")}; training needs a number in every feature (ML.NET would drop the row silently)."));
+                    $"{path}:{FeatureTable.LineOf(row)}:{ColumnOf(path, name)}: feature '{name}' is {problem}; training needs a number in every feature (ML.NET would drop the row silently)."));
             }
         }
     }

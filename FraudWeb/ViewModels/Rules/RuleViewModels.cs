@@ -147,6 +147,7 @@ public sealed record RuleListCandidateViewModel(string Entry, string Label, stri
 
 public sealed class ApproveListEntryViewModel
 {
+    [Display(Name = "Entry")]
     public long EntryId { get; set; }
 }
 
@@ -163,6 +164,7 @@ public sealed class AddListEntryViewModel
 
 public sealed class RemoveListEntryViewModel
 {
+    [Display(Name = "Entry")]
     public long EntryId { get; set; }
 
     [Required(ErrorMessage = "Say why the entry is removed.")]
