@@ -45,11 +45,14 @@ public static class RawTransactionCsv
         var scenarioIndex = Array.FindIndex(header, h => string.Equals(h, ScenarioColumn, StringComparison.OrdinalIgnoreCase));
         var records = new List<TransactionRecord>();
         var scenarios = scenarioIndex >= 0 ? new List<int>() : null;
+        // data/SCHEMA.md: transaction_id is unique; a repeated one is a joined or doubled file, named, not read twice.
+        var ids = new HashSet<long>();
         while (CsvSource.NextRow(csv, name, header.Length))
         {
             var row = csv.Current;
             var line = row.LineNumberFrom;
             var id = ReadLong(row, index[0], header, name, line);
+            if (!ids.Add(id)) throw Bad(name, line, index[0], header, CsvSource.Cell(row, index[0]), "a transaction id unused on an earlier line");
             var time = ReadTimestamp(row, index[1], header, name, line);
             var customer = ReadLong(row, index[2], header, name, line);
             var terminal = ReadLong(row, index[3], header, name, line);

@@ -50,6 +50,15 @@ public class RawTransactionCsvTests
     }
 
     [Fact]
+    public void Read_TransactionIdRepeated_ErrorNamesTheSecondLineAndColumn()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read($"{Header}\n7,2018-04-01 00:00:31,5,7,1,0\n8,2018-04-01 00:00:32,5,7,1,0\n7,2018-04-01 00:00:33,5,7,1,0\n"));
+
+        Assert.Equal((4, 1), (error.Line, error.Column));
+        Assert.Contains("unused on an earlier line", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_MissingColumn_ErrorNamesIt()
     {
         var error = Assert.Throws<CsvFormatException>(() => Read("transaction_id,tx_datetime,customer_id,tx_amount,tx_fraud\n"));
