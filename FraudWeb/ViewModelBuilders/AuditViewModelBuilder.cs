@@ -6,6 +6,7 @@ using FraudWeb.Services.Admin;
 using FraudWeb.ViewModels.Admin;
 using FraudWeb.ViewModels.Common;
 using Microsoft.EntityFrameworkCore;
+using System.Globalization;
 
 namespace FraudWeb.ViewModelBuilders;
 
@@ -32,7 +33,14 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
             entries = entries.Where(e => actorIds.Contains(e.ActorId));
         }
         if (!string.IsNullOrWhiteSpace(query.Operation)) entries = entries.Where(e => e.Action == query.Operation.Trim());
-        if (!string.IsNullOrWhiteSpace(query.Target)) entries = entries.Where(e => e.TargetId == query.Target.Trim());
+        if (!string.IsNullOrWhiteSpace(query.Target))
+        {
+            // A target by its id, or an account's by the address staff know it by (entries keep only the id).
+            var target = query.Target.Trim();
+            var normalized = target.ToUpperInvariant();
+            var targetIds = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id);
+            entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && targetIds.Contains(e.TargetId)));
+        }
         // The visitor's days, as the rows show their times (a review found the filter on UTC days, the rows local).
         if (query.From is { } from)
         {
@@ -52,13 +60,37 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
                 Entry = e,
                 ActorEmail = db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
                 // A user target by the address staff know them by (the id stays, for searching).
-                TargetEmail = e.TargetType == "user" ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
+                TargetEmail = e.TargetType == AuditTargets.User ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
             })
             .ToListAsync(cancellationToken);
-        var entriesShown = rows.ConvertAll(r => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
-            r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, r.Entry.Before, r.Entry.After, r.TargetEmail));
+        var recorded = rows.ConvertAll(r => (Before: RecordedField.Read(r.Entry.Before), After: RecordedField.Read(r.Entry.After)));
+        var accountIds = recorded.SelectMany(f => f.Before.Concat(f.After)).Where(f => AccountFields.Contains(f.Name)).Select(f => f.Value).Distinct().ToList();
+        var emails = accountIds.Count == 0
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : await db.Users.AsNoTracking().Where(u => accountIds.Contains(u.Id) && u.Email != null)
+                .ToDictionaryAsync(u => u.Id, u => u.Email!, StringComparer.Ordinal, cancellationToken);
+        var entriesShown = rows.Select((r, i) => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
+            r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, [.. recorded[i].Before.Select(f => Shown(f, emails))],
+            [.. recorded[i].After.Select(f => Shown(f, emails))], r.TargetEmail)).ToList();
         query.Page = page;
         return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(entriesShown, page, PageSize, total), Actions = AuditActions.All };
+    }
+
+    /// <summary>Recorded fields whose values are user ids (an API key's owner and creator, a review's assignee).</summary>
+    public static readonly IReadOnlySet<string> AccountFields = new HashSet<string>(StringComparer.Ordinal) { "Owner", "Key created by", "Assignee" };
+
+    /// <summary>
+    /// A recorded field as people read it: an account by its email (or what <see cref="ActorName"/> calls it once
+    /// deleted), a time recorded in UTC in the visitor's zone and format; anything else as recorded.
+    /// </summary>
+    private RecordedField Shown(RecordedField field, Dictionary<string, string> emails)
+    {
+        if (AccountFields.Contains(field.Name) && field.Value != RecordedField.None)
+            return field with { Value = emails.TryGetValue(field.Value, out var email) ? email : ActorName(field.Value) };
+        if (field.Name.EndsWith(" utc", StringComparison.Ordinal)
+            && DateTime.TryParse(field.Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var utc))
+            return field with { Value = time.FormatSeconds(utc.ToUniversalTime()) };
+        return field;
     }
 
     /// <summary>

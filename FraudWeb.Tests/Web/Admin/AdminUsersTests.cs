@@ -627,6 +627,45 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.All(fields, f => Assert.Matches("^[A-Z][a-z]+( [a-z]+)*(, [a-z]+( [a-z]+)*)*$", f));
     }
 
+    [Fact]
+    public async Task AuditIndex_ApiKeyCreated_OwnerByEmailAndExpiryAsALocalTime()
+    {
+        // Arrange: an administrator's integration key for an analyst records the owner's id and the expiry in UTC
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Analyst);
+        var email = await factory.EmailOfAsync(id);
+        var prefix = (await factory.IssueKeyAsync(id, FraudWeb.Services.ApiKeys.ApiScopes.ModelsRead))[..FraudWeb.Domain.Entities.ApiKey.PrefixLength];
+        var expires = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == prefix).Select(k => k.ExpiresUtc).SingleAsync());
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.ApiKeyCreate}&Target={prefix}");
+
+        // Assert: as people read them, not as stored
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        var fields = row.QuerySelectorAll("[data-testid=recorded-fields] dt").Zip(row.QuerySelectorAll("[data-testid=recorded-fields] dd"))
+            .ToDictionary(p => p.First.TextContent.Trim(), p => p.Second.TextContent.Trim());
+        Assert.Equal(email, fields["Owner"]);
+        Assert.Equal(expires.ToString("G", System.Globalization.CultureInfo.GetCultureInfo("en")), fields["Expires utc"]);
+        Assert.DoesNotContain(id, row.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditIndex_TargetByEmail_ListsThatAccountsEntries()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var email = await factory.EmailOfAsync(id);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act: the address in other case, as staff type it
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserLock}&Target={Uri.EscapeDataString(" " + email.ToUpperInvariant())}");
+
+        // Assert
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        Assert.Contains(email, row.TextContent, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("en", "create-admin", "command line")]
     [InlineData("en", AuditLog.SystemActor, "system")]

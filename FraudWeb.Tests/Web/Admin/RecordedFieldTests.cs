@@ -1,9 +1,39 @@
+using System.Text.RegularExpressions;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.Tests.Web.Admin;
 
-public sealed class RecordedFieldTests
+public sealed partial class RecordedFieldTests
 {
+    [GeneratedRegex(@"new\s*\{(?<body>[^{}]*)\}")]
+    private static partial Regex AnonymousObject();
+
+    [Fact]
+    public void Names_EveryFieldTheServicesAudit_IsListedForTranslation()
+    {
+        // Arrange: the anonymous objects of every service that writes the audit log (LINQ projections left out); a
+        // name missing from Names would show in English on the Chinese audit page (a review found "Pending").
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FraudDetection.sln"))) directory = directory.Parent;
+        var services = Path.Combine(directory?.FullName ?? throw new DirectoryNotFoundException("FraudDetection.sln"), "FraudWeb", "Services");
+        var sources = Directory.EnumerateFiles(services, "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)
+            .Where(text => text.Contains("audit.AppendAsync(", StringComparison.Ordinal)).ToList();
+
+        // Act
+        var names = sources.SelectMany(text => AnonymousObject().Matches(text)
+                .Where(m => !text[Math.Max(0, m.Index - 40)..m.Index].Contains(".Select(", StringComparison.Ordinal))
+                .SelectMany(m => m.Groups["body"].Value.Split(',')))
+            .Select(member => member.Trim())
+            .Where(member => member.Length > 0)
+            .Select(member => member.Contains('=', StringComparison.Ordinal) ? member[..member.IndexOf('=', StringComparison.Ordinal)].Trim() : member[(member.LastIndexOf('.') + 1)..].TrimEnd('?', '!'))
+            .Select(RecordedField.Words)
+            .ToHashSet(StringComparer.Ordinal);
+
+        // Assert
+        Assert.True(sources.Count >= 8 && names.Count >= 30, $"found {sources.Count} auditing services and {names.Count} names");
+        Assert.Empty(names.Except(RecordedField.Names, StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Read_RecordedJson_GivesNamesAndValuesInWords()
     {

@@ -174,6 +174,30 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task DeleteAnalyst_WithAnAssignment_PaymentBackInTheQueueAndTheGiveBackAudited()
+    {
+        // Arrange
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(analyst, low, assign: true)).StatusCode);
+        var analystId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var adminId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).SingleAsync());
+
+        // Act
+        var deleted = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{analystId}", new Dictionary<string, string>(), $"/AdminUsers/Delete/{analystId}");
+
+        // Assert: unassigned in the queue, and the log says who gave it back from whom
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        using var other = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Null((await QueueAsync(other, $"Search={last4}")).Single(i => i.Id == low).Assignee);
+        var target = low.ToString(CultureInfo.InvariantCulture);
+        var release = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target && e.Action == AuditActions.ReviewRelease).SingleAsync());
+        Assert.Equal(adminId, release.ActorId);
+        Assert.Contains(analystId, release.Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Assign_GiveBackReadBeforeAnotherAnalystTookOver_RefusedAndTheirAssignmentStays()
     {
         // Arrange: the first analyst's give-back has read the assignment; the second takes the payment over before it saves.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -257,6 +258,13 @@ public sealed class AdminUserService(
         holder?.Erase();
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
         var keysRevoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
+        // So are the payments they were reviewing, back to the queue: each given back in the log, by whom and from whom.
+        foreach (var assignment in await db.ReviewAssignments.Where(a => a.AssigneeId == id).ToListAsync(cancellationToken))
+        {
+            db.ReviewAssignments.Remove(assignment);
+            await audit.AppendAsync(actorId, AuditActions.ReviewRelease, "transaction", assignment.TransactionId.ToString(CultureInfo.InvariantCulture),
+                new { Assignee = id }, null, cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);

@@ -8,6 +8,7 @@ namespace FraudWeb.Services.Admin;
 public static class AuditTargets
 {
     public const string ApiKey = "api-key";
+    public const string User = "user";
 }
 
 /// <summary>Action names written to the audit log.</summary>

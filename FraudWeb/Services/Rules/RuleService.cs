@@ -119,7 +119,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         db.RuleBacktests.Add(backtest);
         // The backtest, the rule's backtested version and the audit entry in one save: never an unaudited backtest.
         await audit.AppendAsync(actorId, AuditActions.RuleBacktest, AuditTarget, Id(rule), null,
-            new { rule.Version, days, figures.Evaluated, figures.Matched, figures.MatchedFraud, figures.MatchedLegitimate }, cancellationToken);
+            new { rule.Version, DaysBack = days, figures.Evaluated, figures.Matched, figures.MatchedFraud, figures.MatchedLegitimate }, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

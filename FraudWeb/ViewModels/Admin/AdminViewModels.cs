@@ -181,13 +181,10 @@ public sealed class AuditQueryViewModel
     public int Page { get; set; } = 1;
 }
 
-/// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), else "command line", "system" or "deleted account {id}".</summary>
+/// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), else "command line", "system" or "deleted account {id}".
+/// Before and after are the recorded fields as shown: accounts by their email, times in the visitor's zone.</summary>
 public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Actor, string Action, string TargetType, string TargetId,
-    string? Before, string? After, string? TargetName = null)
-{
-    public IReadOnlyList<RecordedField> BeforeFields => RecordedField.Read(Before);
-    public IReadOnlyList<RecordedField> AfterFields => RecordedField.Read(After);
-}
+    IReadOnlyList<RecordedField> BeforeFields, IReadOnlyList<RecordedField> AfterFields, string? TargetName = null);
 
 public sealed class AuditListViewModel
 {

@@ -21,12 +21,12 @@ public sealed record RecordedField(string Name, string Value)
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate",
+        "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
         "Has password", "Has profile", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
-        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Permissions",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement",
-        "Status", "Value", "Version",
+        "Status", "Trigger", "Unusable", "Value", "Version",
     ];
 
     /// <summary>
@@ -117,7 +117,7 @@ public sealed record RecordedField(string Name, string Value)
     };
 
     /// <summary>"HadProfile" -> "Had profile", "ReportId" -> "Report id".</summary>
-    private static string Words(string name)
+    public static string Words(string name)
     {
         var builder = new StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
