@@ -191,6 +191,31 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
     }
 
+    [Theory]
+    [InlineData("/Rules/Create", "Action")]
+    [InlineData("/RuleLists/Create", "Kind")]
+    [InlineData("/RuleLists/Create", "Purpose")]
+    public async Task Create_ChoiceNoOptionHas_FieldSaysSoAndNothingIsStored(string form, string field)
+    {
+        // Arrange: a hand-made request with a number no option of the field's list has
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var (rules, lists) = (await factory.QueryAsync(db => db.Rules.CountAsync()), await factory.QueryAsync(db => db.RuleLists.CountAsync()));
+        var fields = new Dictionary<string, string>
+        {
+            ["Name"] = "odd_choice", ["Action"] = "Review", ["Kind"] = "Card", ["Purpose"] = "Block", ["Expression"] = "amount > 1", ["Description"] = "x",
+        };
+        fields[field] = "99";
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, form, fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("\"99\" is not valid.", page.QuerySelector($"[data-valmsg-for={field}]")?.TextContent.Trim());
+        Assert.Equal((rules, lists), (await factory.QueryAsync(db => db.Rules.CountAsync()), await factory.QueryAsync(db => db.RuleLists.CountAsync())));
+    }
+
     [Fact]
     public async Task Submit_CardOnBlockListThenRemoved_DeclinedNamingTheListThenApproved()
     {
