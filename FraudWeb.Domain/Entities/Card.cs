@@ -77,6 +77,22 @@ public class Card
     /// <summary>The name on the card is personal data; erased with its holder.</summary>
     internal void EraseCardholderName() => CardholderName = CardHolder.ErasedName;
 
+    /// <summary>Whether this card's printed expiry is later than <paramref name="expiry"/>'s, the same, or earlier (-1, 0, 1 as CompareTo).</summary>
+    public int CompareExpiry(CardExpiry expiry) => (ExpiryYear, ExpiryMonth).CompareTo((expiry.Year, expiry.Month));
+
+    /// <summary>
+    /// The issuer's renewal of this card: the same number with a later expiry (and the name now printed on it). The
+    /// balance, limit and history stay: it is the same account.
+    /// </summary>
+    public void Renew(CardExpiry expiry, string cardholderName)
+    {
+        if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
+        if (CompareExpiry(expiry) >= 0) throw new DomainException("A renewed card has a later expiry date than the one it replaces.");
+        ExpiryMonth = expiry.Month;
+        ExpiryYear = expiry.Year;
+        CardholderName = cardholderName.Trim();
+    }
+
     public bool IsExpired(DateTime nowUtc) => ExpiryYear < nowUtc.Year || (ExpiryYear == nowUtc.Year && ExpiryMonth < nowUtc.Month);
 
     public bool CanCharge(decimal amount) => amount > 0 && amount <= AvailableCredit;

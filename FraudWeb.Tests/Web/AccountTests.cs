@@ -98,6 +98,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     [InlineData("City", "", "Enter your town or city.")]
     [InlineData("Email", "not-an-email", "Enter a valid email address.")]
     [InlineData("Postcode", "!!", "Enter a valid postcode.")]
+    [InlineData("FullName", " B", "Your name must be 2 to 100 characters.")]
+    [InlineData("FullName", "王\u00a0", "Your name must be 2 to 100 characters.")]
     public async Task Register_InvalidField_ShowsItsMessage(string field, string value, string expectedMessage)
     {
         // Arrange
@@ -145,8 +147,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
         const string chosen = "Second attempt harbour 31";
 
-        // Act
-        var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        // Act: another password than the first registration's (the first forgotten, or not theirs)
+        var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, "Another typed passphrase 8"));
 
         // Assert: the same page as a first registration; the mail's link chooses the password and confirms the address.
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
@@ -154,6 +156,43 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         var reset = await ChoosePasswordAsync(session.Client, link, chosen);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.Equal("/Profile", Html.Location(await session.SignInAsync(chosen)));
+    }
+
+    [Fact]
+    public async Task Register_SameFormSentTwice_FirstConfirmationLinkStillConfirms()
+    {
+        // Arrange: a double click, or the back button and the same form again
+        using var session = CardHolderSession.Anonymous(factory);
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password))));
+        var first = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+
+        // Act
+        var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        var confirmed = await Html.GetPageAsync(session.Client, first);
+
+        // Assert: the link of the first mail confirms; the password typed (twice) signs in
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
+        Assert.DoesNotContain("not valid", confirmed.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/Profile", Html.Location(await session.SignInAsync(FraudWebFactory.Password)));
+    }
+
+    [Theory]
+    [InlineData("o'brien")]
+    [InlineData("jose.núñez")]
+    [InlineData("用户")]
+    public async Task Register_AddressWithCharactersBeyondAscii_CreatedConfirmedAndSignsIn(string local)
+    {
+        // Arrange: valid addresses Identity's default user-name characters refused (shown under the password)
+        var email = $"{local}.{Guid.NewGuid():N}@example.test";
+        using var session = CardHolderSession.Anonymous(factory, email);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(email, FraudWebFactory.Password));
+
+        // Assert
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        await CardHolderSession.ConfirmAndSignInAsync(factory, session.Client, email);
+        Assert.Contains(email, (await Html.GetPageAsync(session.Client, "/Profile")).QuerySelector("[data-testid=signed-in-as]")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,6 +94,26 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task Enable_CodeInFullWidthDigitsWithSpacesAround_Enabled()
+    {
+        // Arrange: a Chinese input method types full-width digits; a pasted code brings spaces (longer than the form's limit)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        var page = await Html.GetPageAsync(client, "/Account/Mfa");
+        var code = MfaSteps.CodeFor(page.QuerySelector("[data-testid=mfa-key]")!.TextContent);
+        var typed = "  " + string.Concat(code.Select(c => (char)(c - '0' + '０'))) + "  ";
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Enable", new Dictionary<string, string> { ["Form.Code"] = typed }, "/Account/Mfa");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty((await Html.ParseAsync(response)).QuerySelectorAll("[data-testid=recovery-codes] li"));
+        Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).TwoFactorEnabled)));
+    }
+
+    [Fact]
     public async Task Enable_WrongCode_ShowsErrorAndStaysOff()
     {
         // Arrange

@@ -33,7 +33,12 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
             var result = await cards.AddAsync(User.GetUserId(), model.ToNewCard(), cancellationToken);
             if (result.Succeeded)
             {
-                TempData["Message"] = Text.Get("Your card has been added.");
+                TempData["Message"] = result.Value.Outcome switch
+                {
+                    CardAddOutcome.Renewed => Text.Format("Your renewed card is saved: it is valid until {0}.", $"{model.ExpiryMonth:00}/{model.ExpiryYear % 100:00}"),
+                    CardAddOutcome.AlreadyAdded => Text.Get("This card is already on your profile."),
+                    _ => Text.Get("Your card has been added."),
+                };
                 return RedirectToAction("Index", "Profile");
             }
             this.AddErrors(result);

@@ -97,9 +97,9 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task AddCard_SameCardTwiceBySameHolder_SecondIsRefusedWithClearMessage()
+    public async Task AddCard_SameCardTwiceBySameHolder_OneCardAndTheSecondSaysItIsThere()
     {
-        // Arrange
+        // Arrange: a double click, or the card typed again
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var number = TestCards.NewVisa();
         Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(number))).StatusCode);
@@ -108,7 +108,35 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
         var again = await holder.AddCardAsync(new CardFormBuilder().WithNumber(FormatWithSpaces(number)));
 
         // Assert
-        Assert.Contains("This card has already been added.", Html.ValidationMessages(await Html.ParseAsync(again)));
+        Assert.Equal("/Profile", Html.Location(again));
+        Assert.Contains("This card is already on your profile.", (await Html.GetPageAsync(holder.Client, "/Profile")).Body!.TextContent, StringComparison.Ordinal);
+        Assert.Single(await holder.CardIdsAsync());
+    }
+
+    [Fact]
+    public async Task AddCard_RenewedCardWithLaterExpiry_SameCardValidUntilTheNewDateAndPaysAgain()
+    {
+        // Arrange: a card that has expired since it was added (it was added when the clock said otherwise)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = TestCards.NewVisa();
+        var now = factory.Clock.UtcNow;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(number).WithExpiry(now.Month, now.Year))).StatusCode);
+        var cardId = Assert.Single(await holder.CardIdsAsync());
+        await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).ExecuteUpdateAsync(set => set.SetProperty(c => c.ExpiryYear, now.Year - 1)));
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        Assert.Equal(HttpStatusCode.OK, (await holder.PayAsync(cardId, merchant, 10m)).StatusCode);
+        var renewed = now.AddYears(3);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number).WithExpiry(renewed.Month, renewed.Year));
+        var earlier = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number).WithExpiry(now.Month, now.Year));
+
+        // Assert: one card, its new expiry, payments accepted again; an older card than the one kept is refused
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Equal([cardId], await holder.CardIdsAsync());
+        Assert.Equal((renewed.Month, renewed.Year), await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => ValueTuple.Create(c.ExpiryMonth, c.ExpiryYear)).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.PayAsync(cardId, merchant, 10m)).StatusCode);
+        Assert.Contains("This card is already on your profile with a later expiry date.", Html.ValidationMessages(await Html.ParseAsync(earlier)));
     }
 
     [Fact]

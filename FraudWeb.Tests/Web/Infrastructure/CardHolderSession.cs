@@ -83,6 +83,14 @@ public sealed class CardHolderSession : IDisposable
             .OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
     }
 
+    /// <summary>This holder's cards' ids, oldest first.</summary>
+    public Task<List<long>> CardIdsAsync()
+    {
+        var email = Email;
+        return Factory.QueryAsync(db => db.Cards.Where(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == email))
+            .OrderBy(c => c.Id).Select(c => c.Id).ToListAsync());
+    }
+
     /// <summary>
     /// Submits the payment form. <paramref name="confirmed"/>: as if the holder had already confirmed the amount
     /// when the form asked (large or unusual amounts), so the payment is made rather than shown back.

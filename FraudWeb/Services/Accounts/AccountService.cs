@@ -50,9 +50,11 @@ public sealed partial class AccountService(
         ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(links);
         var now = clock.GetUtcNow().UtcDateTime;
+        var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         try
         {
-            _ = details.ToAddress();
+            // Every rule the card holder's record keeps, checked before anything is stored or mailed.
+            _ = details.Register(user.Id, now);
             CardHolder.EnsureAdult(details.DateOfBirth, now);
         }
         catch (DomainException ex)
@@ -60,16 +62,20 @@ public sealed partial class AccountService(
             return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
         }
 
-        var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         var strength = await ValidatePasswordAsync(user, password);
         if (!strength.Succeeded) return FromIdentity(strength, Fields.Password);
 
         var existing = await users.FindByEmailAsync(user.Email);
         if (existing is not null)
         {
-            // Hash anyway, so both paths cost about the same.
-            _ = users.PasswordHasher.HashPassword(user, password);
-            await MailExistingAccountAsync(existing, details, links, cancellationToken);
+            // One password hash on every path, so they cost about the same: an unconfirmed registration's password
+            // checked, or a hash thrown away.
+            var samePassword = false;
+            if (!existing.EmailConfirmed && existing.PasswordHash is not null)
+                samePassword = users.PasswordHasher.VerifyHashedPassword(existing, existing.PasswordHash, password) != PasswordVerificationResult.Failed;
+            else
+                _ = users.PasswordHasher.HashPassword(user, password);
+            await MailExistingAccountAsync(existing, details, samePassword, links, cancellationToken);
             return Result.Ok;
         }
 
@@ -81,7 +87,7 @@ public sealed partial class AccountService(
                 // Registered at the same moment by another request: the same answer as an existing account.
                 await transaction.RollbackAsync(cancellationToken);
                 existing = await users.FindByEmailAsync(user.Email);
-                if (existing is not null) await MailExistingAccountAsync(existing, details, links, cancellationToken);
+                if (existing is not null) await MailExistingAccountAsync(existing, details, samePassword: false, links, cancellationToken);
                 return Result.Ok;
             }
             if (!created.Succeeded) return FromIdentity(created, Fields.Password);
@@ -129,12 +135,21 @@ public sealed partial class AccountService(
         return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
     }
 
-    private async Task MailExistingAccountAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
+    private async Task MailExistingAccountAsync(ApplicationUser existing, PersonalDetails details, bool samePassword, RegistrationLinks links,
+        CancellationToken cancellationToken)
     {
         // An administrator's lock is not undone or announced by registering again.
         if (existing.Email is null || AdminLock.IsLockedByAdmin(existing)) return;
         if (!await users.IsEmailConfirmedAsync(existing))
         {
+            if (samePassword)
+            {
+                // The same registration sent again (a double click, the back button): whoever typed it knows its
+                // password, so its confirmation link is mailed again and the first one keeps working.
+                await UpdatePendingDetailsAsync(existing, details, cancellationToken);
+                await MailConfirmationAsync(existing, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
+                return;
+            }
             await MailFinishRegistrationAsync(existing, details, links, cancellationToken);
             return;
         }
@@ -155,10 +170,7 @@ public sealed partial class AccountService(
     /// </summary>
     private async Task MailFinishRegistrationAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
     {
-        var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holder is not null) details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);
-        existing.PhoneNumber = details.PhoneNumber.Trim();
-        await db.SaveChangesAsync(cancellationToken);
+        await UpdatePendingDetailsAsync(existing, details, cancellationToken);
         // A new stamp ends every earlier confirmation and reset link of the account.
         await users.UpdateSecurityStampAsync(existing);
         var token = await users.GeneratePasswordResetTokenAsync(existing);
@@ -167,6 +179,15 @@ public sealed partial class AccountService(
                    $"<p>{Text.Format("To finish creating your account, {0}. This also confirms your address; the password typed when registering is not used.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
         await email.SendEmailAsync(existing.Email!, Text.Get("Finish creating your FraudWeb account"), body, cancellationToken);
+    }
+
+    /// <summary>An unconfirmed registration's details become the latest registration's (checked by the caller).</summary>
+    private async Task UpdatePendingDetailsAsync(ApplicationUser existing, PersonalDetails details, CancellationToken cancellationToken)
+    {
+        var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
+        if (holder is not null) details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);
+        existing.PhoneNumber = details.PhoneNumber.Trim();
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task MailConfirmationAsync(ApplicationUser user, RegistrationLinks links, string opening, CancellationToken cancellationToken)
@@ -364,8 +385,13 @@ public sealed partial class AccountService(
     }
 
     private static Result FromIdentity(IdentityResult result, string field) =>
-        Result.Fail(result.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
-            ? new Failure(ErrorCode.Conflict, Describe(e), Fields.Email) : new Failure(ErrorCode.Invalid, Describe(e), field)).Distinct().ToList());
+        Result.Fail(result.Errors.Select(e => e.Code switch
+        {
+            "DuplicateUserName" or "DuplicateEmail" => new Failure(ErrorCode.Conflict, Describe(e), Fields.Email),
+            // The user name is the address: what Identity says of either is said at the address.
+            "InvalidUserName" or "InvalidEmail" => new Failure(ErrorCode.Invalid, Describe(e), Fields.Email),
+            _ => new Failure(ErrorCode.Invalid, Describe(e), field),
+        }).Distinct().ToList());
 
     private static string Describe(IdentityError error) => error.Code switch
     {

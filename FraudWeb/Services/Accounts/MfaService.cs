@@ -116,7 +116,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     {
         if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return SignInOutcome.NotAllowed;
         // Codes are shown in upper case; a person may type them in any case.
-        var code = recoveryCode.Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
+        var code = recoveryCode.Normalize(NormalizationForm.FormKC).Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
         return Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
     }
 
@@ -125,7 +125,18 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     private static SignInOutcome Outcome(SignInResult result) =>
         result.Succeeded ? SignInOutcome.Succeeded : result.IsLockedOut ? SignInOutcome.LockedOut : result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
 
-    private static string Normalize(string code) => code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).Trim();
+    private static string Normalize(string code) => NormalizeCode(code);
+
+    /// <summary>
+    /// A code as typed: full-width digits from an input method (NFKC makes them ASCII), spaces anywhere (a pasted code,
+    /// or grouped "123 456") and dashes dropped. The forms apply it before checking a code's length.
+    /// </summary>
+    public static string NormalizeCode(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var normalized = code.Normalize(NormalizationForm.FormKC);
+        return string.Concat(normalized.Where(c => !char.IsWhiteSpace(c) && c != '-'));
+    }
 
     /// <summary>Groups of four lower-case characters, easier to type into an app.</summary>
     private static string FormatKey(string key)

@@ -10,6 +10,16 @@ namespace FraudWeb.Services.Cards;
 /// <summary>A card as the holder enters it. The number is only ever held here, on its way to the fingerprint.</summary>
 public sealed record NewCard(string Number, string CardholderName, int ExpiryMonth, int ExpiryYear, decimal CreditLimit);
 
+/// <summary>What adding a card did: a new card, the renewal of one already there, or nothing (it was there).</summary>
+public enum CardAddOutcome
+{
+    Added,
+    Renewed,
+    AlreadyAdded,
+}
+
+public sealed record CardAdded(long Id, CardAddOutcome Outcome);
+
 /// <summary>
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
 /// (never stored, logged or returned).
@@ -26,51 +36,75 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         public const string CreditLimit = "CreditLimit";
     }
 
-    /// <summary>The new card's id, or why it was refused.</summary>
-    public async Task<Result<long>> AddAsync(string userId, NewCard input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a card; the same card again is not a second card: with a later expiry it is the issuer's renewal (the
+    /// card's expiry and name are updated, its balance, limit and history stay), with the same expiry it is already
+    /// there (a double click: the answer is the card). The card's id and which of the three happened, or why it was refused.
+    /// </summary>
+    public async Task<Result<CardAdded>> AddAsync(string userId, NewCard input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         var holderId = await db.CardHolders.OwnedBy(userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holderId is null) return Result.Fail<long>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+        if (holderId is null) return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
         var now = clock.GetUtcNow().UtcDateTime;
-        Card card;
+        CardNumber number;
+        CardExpiry expiry;
+        string fingerprint;
         try
         {
-            var number = CardNumber.Parse(input.Number);
-            var expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now);
-            if (!OfferedCreditLimits.Contains(input.CreditLimit))
-            {
-                return Result.Fail<long>(ErrorCode.Invalid, Text.Get("Choose one of the offered credit limits."), Fields.CreditLimit);
-            }
-            var fingerprint = keys.Fingerprinter.Fingerprint(number);
-            if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint, cancellationToken))
-            {
-                return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage(), Fields.Number);
-            }
-            card = Card.Add(holderId.Value, number, fingerprint, expiry, input.CardholderName, input.CreditLimit, now);
+            number = CardNumber.Parse(input.Number);
+            expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now);
+            fingerprint = keys.Fingerprinter.Fingerprint(number);
         }
         catch (DomainException ex)
         {
-            return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex));
+            return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Of(ex));
         }
-        db.Cards.Add(card);
-        try
+        if (!OfferedCreditLimits.Contains(input.CreditLimit))
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Get("Choose one of the offered credit limits."), Fields.CreditLimit);
         }
-        catch (DbUpdateException)
+        for (var attempt = 1; ; attempt++)
         {
-            // Two simultaneous adds of the same card by this holder: the unique (holder, fingerprint) index decides.
-            db.Entry(card).State = EntityState.Detached;
-            return Result.Fail<long>(ErrorCode.Conflict, DuplicateMessage(), Fields.Number);
+            var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint, cancellationToken);
+            Card card;
+            CardAddOutcome outcome;
+            try
+            {
+                if (existing is null)
+                {
+                    card = Card.Add(holderId.Value, number, fingerprint, expiry, input.CardholderName, input.CreditLimit, now);
+                    db.Cards.Add(card);
+                    outcome = CardAddOutcome.Added;
+                }
+                else
+                {
+                    var order = existing.CompareExpiry(expiry);
+                    if (order == 0) return Result.Success(new CardAdded(existing.Id, CardAddOutcome.AlreadyAdded));
+                    if (order > 0) return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get("This card is already on your profile with a later expiry date."), Fields.Number);
+                    existing.Renew(expiry, input.CardholderName);
+                    (card, outcome) = (existing, CardAddOutcome.Renewed);
+                }
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Of(ex));
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                LogAdded(logger, card.Id, outcome, card.Brand, card.Last4);
+                return Result.Success(new CardAdded(card.Id, outcome));
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // The same card added at the same moment by this holder (the unique (holder, fingerprint) index decides),
+                // or a payment changed the renewed card's balance meanwhile: read it again and decide on what is stored.
+                db.ChangeTracker.Clear();
+            }
         }
-        LogAdded(logger, card.Id, card.Brand, card.Last4);
-        return Result.Success(card.Id);
     }
 
-    /// <summary>The holder already has this card (in the current UI culture).</summary>
-    private static string DuplicateMessage() => Text.Get("This card has already been added.");
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Added card {CardId} ({Brand} ending {Last4})")]
-    private static partial void LogAdded(ILogger logger, long cardId, CardBrand brand, string last4);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} {Outcome} ({Brand} ending {Last4})")]
+    private static partial void LogAdded(ILogger logger, long cardId, CardAddOutcome outcome, CardBrand brand, string last4);
 }

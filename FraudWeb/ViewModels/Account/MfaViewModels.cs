@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FraudWeb.Services.Accounts;
 
 namespace FraudWeb.ViewModels.Account;
 
@@ -20,7 +21,7 @@ public sealed class EnableMfaViewModel
     [Required(ErrorMessage = "Enter the 6-digit code from your app.")]
     [StringLength(7, MinimumLength = 6, ErrorMessage = "Enter the 6-digit code from your app.")]
     [Display(Name = "Code from your app")]
-    public string? Code { get; set; }
+    public string? Code { get; set => field = value is null ? null : MfaService.NormalizeCode(value); }
 }
 
 public sealed class MfaSignInViewModel
@@ -28,7 +29,7 @@ public sealed class MfaSignInViewModel
     [Required(ErrorMessage = "Enter the 6-digit code from your app.")]
     [StringLength(7, MinimumLength = 6, ErrorMessage = "Enter the 6-digit code from your app.")]
     [Display(Name = "Code from your app")]
-    public string? Code { get; set; }
+    public string? Code { get; set => field = value is null ? null : MfaService.NormalizeCode(value); }
 
     [Display(Name = "Remember this browser for 14 days")]
     public bool RememberBrowser { get; set; }

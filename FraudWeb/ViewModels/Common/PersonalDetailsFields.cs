@@ -11,6 +11,12 @@ namespace FraudWeb.ViewModels.Common;
 /// </summary>
 public abstract class PersonalDetailsFields
 {
+    /// <summary>
+    /// What the person typed without the spaces around it (autofill and input methods add them), so the lengths checked
+    /// here are the lengths the card holder's record keeps; blank is nothing.
+    /// </summary>
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     /// <summary>The validated values for the application services (call only when the model state is valid).</summary>
     public PersonalDetails ToDetails() =>
         new(FullName!, PhoneNumber!, DateOfBirth!.Value, AddressLine1!, AddressLine2, City!, Postcode!, Country!);
@@ -32,13 +38,13 @@ public abstract class PersonalDetailsFields
     [Required(ErrorMessage = "Enter your full name.")]
     [StringLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
     [Display(Name = "Full name")]
-    public string? FullName { get; set; }
+    public string? FullName { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
     [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Phone number")]
-    public string? PhoneNumber { get; set; }
+    public string? PhoneNumber { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your date of birth.")]
     [AdultDateOfBirth]
@@ -49,25 +55,25 @@ public abstract class PersonalDetailsFields
     [Required(ErrorMessage = "Enter the first line of your address.")]
     [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 1")]
-    public string? AddressLine1 { get; set; }
+    public string? AddressLine1 { get; set => field = Trimmed(value); }
 
     [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 2 (optional)")]
-    public string? AddressLine2 { get; set; }
+    public string? AddressLine2 { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your town or city.")]
     [StringLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Town or city")]
-    public string? City { get; set; }
+    public string? City { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your postcode.")]
     [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
     [Display(Name = "Postcode")]
-    public string? Postcode { get; set; }
+    public string? Postcode { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your country.")]
     [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,
         ErrorMessage = "The field {0} must be a string with a minimum length of {2} and a maximum length of {1}.")]
     [Display(Name = "Country")]
-    public string? Country { get; set; }
+    public string? Country { get; set => field = Trimmed(value); }
 }
