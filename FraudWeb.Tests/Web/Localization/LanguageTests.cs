@@ -38,6 +38,21 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.Equal(Chinese.Of("We never store your full card number."), page.QuerySelector("footer span:nth-child(2)")!.TextContent.Trim());
     }
 
+    [Fact]
+    public async Task Get_ChineseFormWithACheckBox_ItsRequiredMessageInChinese()
+    {
+        // Arrange: MVC requires a value-type field without a [Required] of its own, with a message it never translated
+        using var client = Client("zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert
+        var message = page.QuerySelector("input[name=RememberMe][type=checkbox]")!.GetAttribute("data-val-required");
+        Assert.StartsWith("请输入", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("field is required", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("zh")]
     [InlineData("zh-Hans")]
