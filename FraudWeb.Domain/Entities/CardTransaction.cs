@@ -124,7 +124,19 @@ public class CardTransaction
         RowVersion = Guid.NewGuid();
         if (IsAwaitingReview) SettleReview(nowUtc);
         else if (label == FraudLabel.Fraud && WasCharged) Refund(nowUtc);
+        else if (Settlement == ReviewSettlement.Declined) SettlementReason = SettledDeclineReason(label, SettlementReason);
     }
+
+    /// <summary>
+    /// A review's decline says why in the holder's words; a later label that reverses "not made by the card holder"
+    /// changes the words, not the money: the payment stays uncharged (charging it days later would surprise them).
+    /// </summary>
+    private static string? SettledDeclineReason(FraudLabel label, string? reason) => (label, reason) switch
+    {
+        (FraudLabel.Legitimate, DeclineReasons.ConfirmedFraud) => DeclineReasons.ClearedAfterDecline,
+        (FraudLabel.Fraud, DeclineReasons.ClearedAfterDecline) => DeclineReasons.ConfirmedFraud,
+        _ => reason,
+    };
 
     public const string RefundedIsFinal = "This payment was refunded as confirmed fraud; its decision can no longer change.";
 
@@ -209,9 +221,10 @@ public static class DeclineReasons
     public const string ConfirmedFraud = "Our review found that this payment was not made by the card holder.";
     public const string CardExpired = "The card expired before the review was finished.";
     public const string AccountClosed = "The card's account was closed before the review was finished.";
+    public const string ClearedAfterDecline = "Declined as fraud at first; a later review found it was yours. It was never charged: make it again if you still want to.";
 
     /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
-    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed];
+    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline];
 }
 
 /// <summary>Why a payment was credited back, as stored with it (the English is the translation key).</summary>

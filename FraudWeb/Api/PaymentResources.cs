@@ -116,6 +116,7 @@ public sealed class PaymentResources(FraudDbContext db)
         DeclineReasons.ConfirmedFraud => "confirmed-fraud",
         DeclineReasons.CardExpired => "card-expired",
         DeclineReasons.AccountClosed => "account-closed",
+        DeclineReasons.ClearedAfterDecline => "cleared-after-decline",
         _ => "other",
     };
 

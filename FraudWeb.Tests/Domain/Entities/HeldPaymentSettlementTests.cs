@@ -40,6 +40,27 @@ public sealed class HeldPaymentSettlementTests
     }
 
     [Fact]
+    public void ApplyLabel_LegitimateAfterDeclinedAsFraud_ReasonSaysSoAndStillNotCharged()
+    {
+        // Arrange: declined as fraud by one review; the holder said "this was me" and another analyst agreed
+        var (card, transaction) = Held();
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+
+        // Act
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later.AddDays(1));
+
+        // Assert: no longer "not made by the card holder"; the money unchanged
+        Assert.Equal(DeclineReasons.ClearedAfterDecline, transaction.SettlementReason);
+        Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
+        Assert.Equal(0m, card.Balance);
+        Assert.False(transaction.IsConfirmedFraud);
+
+        // And back, should a third review say fraud again
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later.AddDays(2));
+        Assert.Equal(DeclineReasons.ConfirmedFraud, transaction.SettlementReason);
+    }
+
+    [Fact]
     public void ApplyLabel_LegitimateAfterCreditUsedMeanwhile_DeclinesWithReasonAndKeepsLabel()
     {
         // Arrange: the held payment fitted when submitted; another purchase used the credit before the review.

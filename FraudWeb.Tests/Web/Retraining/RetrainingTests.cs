@@ -96,6 +96,39 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Request_SixAtOnce_OneQueuedRunAndEveryRequestAnsweredWithIt()
+    {
+        // Arrange: a run training, so the app's worker claims nothing while the requests race (two instances' buttons)
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+
+        // Act
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            WithServiceAsync<RetrainingRun, RetrainingService>(s => s.RequestAsync(RetrainingTrigger.LabelThreshold, "test", CancellationToken.None))));
+
+        // Assert
+        var queued = await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Queued).Select(r => r.Id).ToListAsync());
+        Assert.Single(queued);
+        Assert.All(answers, a => Assert.Equal(queued[0], a.Id));
+        await SetStatusAsync(queued[0], RetrainingRunStatus.Failed);
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
+    public async Task SaveChanges_SecondQueuedRun_RefusedByTheDatabase()
+    {
+        // Arrange: what two instances' check-then-insert could do without the index
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        var first = await InsertRunAsync(RetrainingRunStatus.Queued);
+
+        // Act + Assert
+        await Assert.ThrowsAsync<DbUpdateException>(() => InsertRunAsync(RetrainingRunStatus.Queued));
+        await SetStatusAsync(first, RetrainingRunStatus.Failed);
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
     public async Task ClaimNext_AnotherRunRunning_ClaimsNothing()
     {
         // Arrange

@@ -22,5 +22,8 @@ public sealed class RetrainingRunConfiguration : IEntityTypeConfiguration<Retrai
         builder.HasIndex(r => r.Status, "IX_RetrainingRuns_Status");
         // At most one run trains at a time, across every instance: the database refuses a second Running row.
         builder.HasIndex(r => r.Status, "IX_RetrainingRuns_OneRunning").IsUnique().HasFilter($"\"Status\" = '{nameof(RetrainingRunStatus.Running)}'");
+        // At most one run waits, across every instance: two requests at the same moment on two instances queued two
+        // runs that trained the same labels twice (found by a review); the second request is answered with the first's run.
+        builder.HasIndex(r => r.Status, "IX_RetrainingRuns_OneQueued").IsUnique().HasFilter($"\"Status\" = '{nameof(RetrainingRunStatus.Queued)}'");
     }
 }

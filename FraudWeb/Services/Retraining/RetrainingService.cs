@@ -71,8 +71,20 @@ public sealed partial class RetrainingService(
             return running;
         var run = RetrainingRun.Queue(trigger, requestedBy, now, labels);
         db.RetrainingRuns.Add(run);
-        await db.SaveChangesAsync(cancellationToken);
-        return run;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return run;
+        }
+        catch (DbUpdateException)
+        {
+            // Another request (on this instance or another) queued one at the same moment; the database keeps one
+            // waiting run (IX_RetrainingRuns_OneQueued), and that run is the answer.
+            db.Entry(run).State = EntityState.Detached;
+            var waitingNow = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken);
+            if (waitingNow is null) throw;
+            return waitingNow;
+        }
     }
 
     /// <summary>Queues a run when enough new confirmed labels have come in, or the schedule is due.</summary>
@@ -175,7 +187,19 @@ public sealed partial class RetrainingService(
             var stored = await db.RetrainingRuns.FirstAsync(r => r.Id == run.Id, CancellationToken.None);
             stored.Fail(ex.Message, now);
             var retry = await RetryAsync(stored, now);
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException) when (retry is not null)
+            {
+                // A run was queued at the same moment (one waits at most): that one trains; the failure alone is recorded.
+                db.ChangeTracker.Clear();
+                stored = await db.RetrainingRuns.FirstAsync(r => r.Id == run.Id, CancellationToken.None);
+                stored.Fail(ex.Message, now);
+                retry = null;
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
             var maxAttempts = options.Value.MaxAttempts;
             if (retry is not null) LogRetrying(logger, ex, stored.Id, stored.Attempt, maxAttempts, retry.Id, retry.NotBeforeUtc ?? now);
             else if (stored.CanRetry(maxAttempts)) LogFailedAnotherQueued(logger, ex, stored.Id, stored.Attempt, maxAttempts);

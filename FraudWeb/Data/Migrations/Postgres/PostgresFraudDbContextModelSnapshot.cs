@@ -798,6 +798,10 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex(new[] { "Status" }, "IX_RetrainingRuns_OneQueued")
+                        .IsUnique()
+                        .HasFilter("\"Status\" = 'Queued'");
+
                     b.HasIndex(new[] { "Status" }, "IX_RetrainingRuns_OneRunning")
                         .IsUnique()
                         .HasFilter("\"Status\" = 'Running'");
