@@ -140,19 +140,30 @@ public sealed partial class ModelRegistry(
         var reason = outcome.Decision.Reason;
         // Compared with the model that served when training began: if an administrator promoted (or rolled back to)
         // another meanwhile, this challenger was never compared with it and must not silently replace their choice.
+        string NotCompared(string? servingNow) => string.Create(CultureInfo.InvariantCulture,
+            $"Not promoted: version {servingNow ?? "none"} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({outcome.Decision.Reason})");
         if (promote && servingModel.Current?.Version != champion?.Version)
         {
             promote = false;
-            reason = string.Create(CultureInfo.InvariantCulture,
-                $"Not promoted: version {servingModel.Current?.Version ?? "none"} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({outcome.Decision.Reason})");
+            reason = NotCompared(servingModel.Current?.Version);
         }
         registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), reason);
         if (promote)
         {
-            // Serving from now, not from when training began.
-            await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken);
+            try
+            {
+                // Serving from now, not from when training began; only in place of the champion it was compared with,
+                // as the database has it (another instance's promotion or rollback reaches this one's memory later).
+                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(champion?.Version));
+            }
+            catch (ServingChangedException changed)
+            {
+                promote = false;
+                registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels),
+                    NotCompared(changed.ServingNow));
+            }
         }
-        else
+        if (!promote)
         {
             registered.Reject();
             db.ModelVersions.Add(registered);
@@ -442,11 +453,13 @@ public sealed partial class ModelRegistry(
     /// transaction, the broken serving one retired with its mark; should another version serve by now (another instance
     /// fell back first), nothing changes and <see cref="DomainException"/> says so.
     /// </remarks>
-    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken, FallbackFrom? fallback = null)
+    private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken, FallbackFrom? fallback = null,
+        ExpectedServing? replacing = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
+        if (replacing is not null && replacing.Version != before) throw new ServingChangedException(before);
         if (fallback is not null)
         {
             if (serving is not null && serving.Id != fallback.BrokenId)
@@ -535,4 +548,13 @@ public sealed partial class ModelRegistry(
         /// <summary>Not readable just now (the legacy models folder).</summary>
         Unreadable,
     }
+}
+
+/// <summary>The version a promotion may replace (null: none serving).</summary>
+internal sealed record ExpectedServing(string? Version);
+
+/// <summary>The serving version is not the one a promotion was decided against (another instance changed it).</summary>
+internal sealed class ServingChangedException(string? servingNow) : Exception("The serving version changed.")
+{
+    public string? ServingNow { get; } = servingNow;
 }
