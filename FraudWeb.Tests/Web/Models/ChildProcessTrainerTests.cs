@@ -36,6 +36,25 @@ public sealed class ChildProcessTrainerTests : IDisposable
     }
 
     [Fact]
+    public void RemoveLeftovers_FoldersOfAKilledTrainingAndOfOneTrainingNow_OnlyTheOldGo()
+    {
+        // Arrange: a folder a killed process left hours ago, and one another instance writes in now
+        var now = DateTime.UtcNow;
+        var old = Directory.CreateDirectory(Path.Combine(_directory, "training", "old"));
+        File.WriteAllText(Path.Combine(old.FullName, "train.csv"), "f0,tx_fraud\n1,0\n");
+        old.LastWriteTimeUtc = now - ChildProcessTrainer.LeftoverAge - TimeSpan.FromMinutes(1);
+        var young = Directory.CreateDirectory(Path.Combine(_directory, "training", "young"));
+
+        // Act
+        var removed = ChildProcessTrainer.RemoveLeftovers(_directory, now);
+
+        // Assert
+        Assert.Equal(1, removed);
+        Assert.False(Directory.Exists(old.FullName));
+        Assert.True(Directory.Exists(young.FullName));
+    }
+
+    [Fact]
     public void Train_SmallData_ModelScoresAsTheSameTrainingInThisProcess()
     {
         // Arrange

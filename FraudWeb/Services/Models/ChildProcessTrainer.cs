@@ -58,9 +58,37 @@ public sealed partial class ChildProcessTrainer(
             }
             catch (IOException)
             {
-                // A leftover training folder is harmless; the next start can remove it.
+                // A leftover training folder is harmless; the next start removes it (RemoveLeftovers).
             }
         }
+    }
+
+    /// <summary>How old a training folder must be before a start removes it: another instance sharing the data
+    /// directory may be training in a younger one.</summary>
+    public static readonly TimeSpan LeftoverAge = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// Removes training folders a stopped or killed process left behind (a feature table of every training row, and a
+    /// model): the ones older than <see cref="LeftoverAge"/>. The number removed.
+    /// </summary>
+    public static int RemoveLeftovers(string dataDirectory, DateTime nowUtc)
+    {
+        var root = new DirectoryInfo(Path.Combine(dataDirectory, "training"));
+        if (!root.Exists) return 0;
+        var removed = 0;
+        foreach (var folder in root.EnumerateDirectories().Where(d => nowUtc - d.LastWriteTimeUtc > LeftoverAge))
+        {
+            try
+            {
+                folder.Delete(recursive: true);
+                removed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next start.
+            }
+        }
+        return removed;
     }
 
     private static void WriteTable(Dataset data, string path)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Telemetry;
+using FraudWeb.Services.Models;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Retraining;
@@ -13,6 +14,8 @@ namespace FraudWeb.Services.Retraining;
 /// </summary>
 public sealed partial class RetrainingWorker(
     IServiceScopeFactory scopes,
+    FraudWebPaths paths,
+    TimeProvider clock,
     RetrainingSignal signal,
     IOptions<RetrainingSettings> options,
     FraudMetrics metrics,
@@ -21,6 +24,8 @@ public sealed partial class RetrainingWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var leftovers = ChildProcessTrainer.RemoveLeftovers(paths.DataDirectory, clock.GetUtcNow().UtcDateTime);
+        if (leftovers > 0) LogLeftovers(logger, leftovers);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -93,6 +98,9 @@ public sealed partial class RetrainingWorker(
             // The run ended.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} training folders left by a stopped process")]
+    private static partial void LogLeftovers(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: could not renew the lease of run {RunId}")]
     private static partial void LogLeaseFailed(ILogger logger, Exception ex, long runId);
