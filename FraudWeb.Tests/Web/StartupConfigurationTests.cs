@@ -56,6 +56,16 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_RetrainingSettingOutOfRange_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Retraining__MinimumTrainingFrauds", "1000000"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("MinimumTrainingFrauds must be between 1 and 100000", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_MetricsNetworkNotANetwork_OneLineNamingTheSettingExit1()
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Telemetry__MetricsAllowedNetworks__0", "10.0.0.0/33"));

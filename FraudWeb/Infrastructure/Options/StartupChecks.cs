@@ -26,6 +26,8 @@ public static class StartupChecks
             _ = services.GetRequiredService<MetricsAccess>();
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            // Every section validated on start (retraining, rate limits, ...): the host would log its stack trace.
+            services.GetService<IStartupValidator>()?.Validate();
             return null;
         }
         catch (ConfigurationException e)
