@@ -138,6 +138,20 @@ public class RuleListEntry
         ApprovedUtc = nowUtc;
     }
 
+    /// <summary>Approved by its author alone (a list no allow rule read then).</summary>
+    public bool IsSelfApproved => IsActive && ApprovedBy == AddedBy;
+
+    /// <summary>
+    /// An entry its author alone approved, on a list an allow rule now reads: it waits for another analyst, as it
+    /// would had the rule existed when it was added.
+    /// </summary>
+    public void AwaitSecondAnalyst()
+    {
+        if (!IsSelfApproved) throw new DomainException("Only an entry its author alone approved goes back to waiting.", DomainErrorCode.StateChanged);
+        ApprovedBy = null;
+        ApprovedUtc = null;
+    }
+
     public void Remove(string reason, string actorId, DateTime nowUtc)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);

@@ -300,6 +300,37 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task CreateAllowRule_ReadingAListItsAuthorFilledAlone_EntriesWaitUntilAnotherAnalystApproves()
+    {
+        // Arrange: a reference list filled while no allow rule read it (in force at once), then an allow rule on it
+        // enabled by a second analyst, who never saw the entries (a review found the card let through unapproved)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var name = "vipcards_" + Guid.NewGuid().ToString("N")[..8];
+        var listId = await analyst.CreateListAsync(name, RuleListKind.Card, RuleListPurpose.Reference);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Known customer")).StatusCode);
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.ListId == listId));
+        Assert.True(entry.IsActive);
+
+        // Act
+        await analyst.EnabledRuleAsync("VIP cards " + name, RuleAction.Allow, $"card in @{name}", enabler: colleague);
+        var beforeApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.11m, Block));
+        var byColleague = await colleague.ApproveListEntryAsync(listId, entry.Id);
+        var afterApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.12m, Block));
+
+        // Assert: waiting (audited) until the colleague approved it, then the rule lets the card through
+        Assert.Equal(Decision.Declined, beforeApproval.Verdict!.Decision);
+        Assert.Null(beforeApproval.Verdict.DecidedBy);
+        Assert.Equal(HttpStatusCode.Redirect, byColleague.StatusCode);
+        Assert.Equal(Decision.Approved, afterApproval.Verdict!.Decision);
+        var audited = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId))
+            .OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        Assert.Equal([AuditActions.ListCreate, AuditActions.ListAdd, AuditActions.ListAwaitApproval, AuditActions.ListApprove], audited);
+    }
+
+    [Fact]
     public async Task Submit_ReviewRuleOnReferenceListOfMerchants_HoldsOnlyAtListedMerchant()
     {
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

@@ -42,10 +42,11 @@ public static class AuditActions
     public const string ListAdd = "list.add";
     public const string ListRemove = "list.remove";
     public const string ListApprove = "list.approve";
+    public const string ListAwaitApproval = "list.await-approval";
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval];
 }
 
 /// <summary>

@@ -80,8 +80,18 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         db.Rules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.RuleCreate, AuditTarget, Id(rule), null, Snapshot(rule), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        var waiting = await AwaitSecondAnalystAsync(rule, actorId, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // An entry of a list it reads was approved or removed at the same moment: written again, it sees the change.
+            return Result.Fail<long>(ErrorCode.Conflict, Text.Get(ListsChangedMeanwhile));
+        }
         await transaction.CommitAsync(cancellationToken);
+        if (waiting > 0) await cache.ChangedAsync();
         return Result.Success(rule.Id);
     }
 
@@ -149,6 +159,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         // The version the form was read at must still be the stored one when this saves (two analysts at once).
         db.Entry(rule).Property(r => r.RowVersion).OriginalValue = rowVersion;
         await audit.AppendAsync(actorId, action, AuditTarget, Id(rule), before, Snapshot(rule), cancellationToken);
+        if (action == AuditActions.RuleEdit) await AwaitSecondAnalystAsync(rule, actorId, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -163,6 +174,30 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
 
     private async Task<Dictionary<string, RuleListKind>> ListKindsAsync(CancellationToken cancellationToken) =>
         await db.RuleLists.AsNoTracking().ToDictionaryAsync(l => l.Name, l => l.Kind, StringComparer.Ordinal, cancellationToken);
+
+    public const string ListsChangedMeanwhile = "An entry of a list this rule reads changed at the same moment; please save the rule again.";
+
+    /// <summary>
+    /// An allow rule lets through what its lists hold, so every entry on them waits for a second analyst
+    /// (docs/rules.md). Entries added while no allow rule read the list were approved by their authors alone: once
+    /// this rule reads the list they wait again, each audited. How many went back to waiting.
+    /// </summary>
+    private async Task<int> AwaitSecondAnalystAsync(FraudRule rule, string actorId, CancellationToken cancellationToken)
+    {
+        if (rule.Action != RuleAction.Allow) return 0;
+        var named = (await db.RuleLists.AsNoTracking().ToListAsync(cancellationToken)).Where(l => l.IsNamedIn(rule.Expression)).Select(l => l.Id).ToList();
+        if (named.Count == 0) return 0;
+        var entries = await db.RuleListEntries
+            .Where(e => named.Contains(e.ListId) && e.RemovedUtc == null && e.ApprovedUtc != null && e.ApprovedBy == e.AddedBy)
+            .ToListAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            entry.AwaitSecondAnalyst();
+            await audit.AppendAsync(actorId, AuditActions.ListAwaitApproval, RuleListService.AuditTarget, entry.ListId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new { Entry = entry.Id, entry.CardId, Pending = false }, new { Entry = entry.Id, entry.CardId, Pending = true }, cancellationToken);
+        }
+        return entries.Count;
+    }
 
     private static string Id(FraudRule rule) => rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
