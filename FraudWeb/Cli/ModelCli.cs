@@ -296,6 +296,7 @@ public static class ModelCli
 
     private static int Train(ModelCliContext c, TrainArguments a)
     {
+        Services.Models.ChildProcessTrainer.ExitWithParent();
         var tableMode = a.Table is not null;
         var output = a.Output;
         // Table mode keeps ML.NET FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings

@@ -100,6 +100,41 @@ public sealed class ChildProcessTrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainVerb_ParentGoneMidTraining_ChildStopsAtOnce()
+    {
+        // Arrange: a child on a long training, its standard input the parent's end of a pipe (a killed server left
+        // its child training for nobody, beside the restarted server's own run)
+        Directory.CreateDirectory(_directory);
+        var table = Path.Combine(_directory, "table.csv");
+        var random = new Random(55);
+        await File.WriteAllLinesAsync(table, Enumerable.Repeat("f0,f1,f2,tx_fraud", 1).Concat(Enumerable.Range(0, 50_000).Select(i =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{random.NextDouble()},{random.NextDouble()},{random.NextDouble()},{(i % 20 == 0 ? 1 : 0)}"))));
+        var start = ChildProcessTrainer.StartInfo();
+        foreach (var argument in ChildProcessTrainer.Arguments(table, Path.Combine(_directory, "model.bin"), new BoostedTreesOptions { NumberOfTrees = 20_000, Threads = 1 }))
+            start.ArgumentList.Add(argument);
+        start.RedirectStandardInput = start.RedirectStandardOutput = start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.Environment[ChildProcessTrainer.ExitWithParentVariable] = "1";
+        start.Environment[ModelKeyProvider.EnvironmentVariable] = FraudWebFactory.TestModelSigningKey;
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEndAsync();
+        var errors = child.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(child.HasExited, "the child ended before the test could stop it");
+
+        // Act: what the operating system does to the pipe when the parent dies
+        child.StandardInput.Close();
+        var exited = child.WaitForExit(TimeSpan.FromSeconds(20));
+        if (!exited) child.Kill(entireProcessTree: true);
+
+        // Assert
+        Assert.True(exited, "the child kept training after its parent had gone");
+        Assert.Equal(ChildProcessTrainer.ParentGoneExitCode, child.ExitCode);
+        _ = await output;
+        _ = await errors;
+    }
+
+    [Fact]
     public void Train_MemoryLimitBelowWhatTrainingNeeds_ThrowsSayingOutOfMemory()
     {
         // Arrange: a 4 MB GC heap, about what the runtime alone needs (it dies at start or in the training).

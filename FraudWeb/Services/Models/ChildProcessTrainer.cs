@@ -127,6 +127,10 @@ public sealed partial class ChildProcessTrainer(
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        // Never written: the child reads it to its end, which comes when this process ends, however it ends (a kill
+        // too), and then stops training for nobody (ExitWithParent).
+        start.RedirectStandardInput = true;
+        start.Environment[ExitWithParentVariable] = "1";
         start.UseShellExecute = false;
         // The child signs the file with the installation's key; the environment keeps it off the visible command line.
         start.Environment[ModelKeyProvider.EnvironmentVariable] = signingKey.Base64;
@@ -155,6 +159,34 @@ public sealed partial class ChildProcessTrainer(
         _ = stdout.GetAwaiter().GetResult();
         if (process.ExitCode != 0) throw new RetrainingException(FailureMessage(process.ExitCode, errors, memoryLimitMb));
     }
+
+    /// <summary>Set for the child: its standard input is the parent's lifeline.</summary>
+    public const string ExitWithParentVariable = "FRAUDWEB_EXIT_WITH_PARENT";
+
+    /// <summary>
+    /// In a training child (<see cref="ExitWithParentVariable"/> set): exits once its standard input ends, which is
+    /// when the parent has gone (a killed server left its child training for nobody, and the restarted server's
+    /// recovery trained again beside it).
+    /// </summary>
+    public static void ExitWithParent()
+    {
+        if (Environment.GetEnvironmentVariable(ExitWithParentVariable) != "1") return;
+        var watcher = new Thread(() =>
+        {
+            using var input = Console.OpenStandardInput();
+            var buffer = new byte[64];
+            while (input.Read(buffer, 0, buffer.Length) > 0)
+            {
+                // The parent never writes; anything read is ignored.
+            }
+            Environment.Exit(ParentGoneExitCode);
+        })
+        { IsBackground = true, Name = "parent watcher" };
+        watcher.Start();
+    }
+
+    /// <summary>The child's exit when its parent went first (128 + SIGHUP, as a shell's child whose terminal closed).</summary>
+    public const int ParentGoneExitCode = 129;
 
     /// <summary>The value of <see cref="GcHeapHardLimitVariable"/> for a limit in MB ("0x1000000" for 16).</summary>
     internal static string GcHeapHardLimit(int megabytes)
@@ -203,7 +235,7 @@ public sealed partial class ChildProcessTrainer(
         !OperatingSystem.IsWindows() && exitCode is > 128 and <= 128 + 64 ? exitCode - 128 : null;
 
     /// <summary>This same program: its apphost when it runs as one, otherwise the dotnet host with FraudWeb.dll.</summary>
-    private static ProcessStartInfo StartInfo()
+    internal static ProcessStartInfo StartInfo()
     {
         var assembly = typeof(ChildProcessTrainer).Assembly.Location;
         var processPath = Environment.ProcessPath ?? "dotnet";
