@@ -134,7 +134,8 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
         // Assert: one card, its new expiry, payments accepted again; an older card than the one kept is refused
         Assert.Equal("/Profile", Html.Location(response));
         Assert.Equal([cardId], await holder.CardIdsAsync());
-        Assert.Equal((renewed.Month, renewed.Year), await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => ValueTuple.Create(c.ExpiryMonth, c.ExpiryYear)).SingleAsync()));
+        var expiry = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => new { c.ExpiryMonth, c.ExpiryYear }).SingleAsync());
+        Assert.Equal((renewed.Month, renewed.Year), (expiry.ExpiryMonth, expiry.ExpiryYear));
         Assert.Equal(HttpStatusCode.Redirect, (await holder.PayAsync(cardId, merchant, 10m)).StatusCode);
         Assert.Contains("This card is already on your profile with a later expiry date.", Html.ValidationMessages(await Html.ParseAsync(earlier)));
     }

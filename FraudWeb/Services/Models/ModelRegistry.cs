@@ -459,7 +459,8 @@ public sealed partial class ModelRegistry(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
-        if (replacing is not null && replacing.Version != before) throw new ServingChangedException(before);
+        // None serving (the first model, or every one unusable): nothing of anyone's to overturn.
+        if (replacing is not null && before is not null && replacing.Version != before) throw new ServingChangedException(before);
         if (fallback is not null)
         {
             if (serving is not null && serving.Id != fallback.BrokenId)
