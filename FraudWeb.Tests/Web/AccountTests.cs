@@ -176,6 +176,70 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal("/Profile", Html.Location(await session.SignInAsync(FraudWebFactory.Password)));
     }
 
+    [Fact]
+    public async Task Register_SameFormTwiceAtTheSameMoment_FirstConfirmationLinkStillConfirms()
+    {
+        // Arrange: a real double click, both requests before either has stored the account
+        using var session = CardHolderSession.Anonymous(factory);
+
+        var form = await Html.GetPageAsync(session.Client, "/Account/Register");
+        var fields = new Dictionary<string, string>(new RegistrationBuilder(session.Email, FraudWebFactory.Password).Build())
+        {
+            ["__RequestVerificationToken"] = Html.AntiforgeryToken(form),
+        };
+        Task<HttpResponseMessage> Send() => session.Client.PostAsync(new Uri("/Account/Register", UriKind.Relative), new FormUrlEncodedContent(fields));
+
+        // Act: the one page's form, sent twice at once
+        var answers = await Task.WhenAll(Send(), Send());
+
+        // Assert: one confirmation mail, nothing else, and its link confirms
+        Assert.All(answers, a => Assert.Equal("/Account/RegisterConfirmation", Html.Location(a)));
+        Assert.Equal(["Confirm your FraudWeb account"], Mailbox.MessagesTo(factory, session.Email).Select(Mailbox.Subject));
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        Assert.DoesNotContain("not valid", (await Html.GetPageAsync(session.Client, link)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_StrangerSendsTheirFormAgainAfterTheOwnerRegistered_NoNewConfirmationLink()
+    {
+        // Arrange: a stranger registers the owner's address first; the owner registers and is mailed a choose-password link
+        using var stranger = CardHolderSession.Anonymous(factory);
+        const string strangers = "Strangers own passphrase 77";
+        await stranger.RegisterAsync(new RegistrationBuilder(stranger.Email, strangers));
+        using var owner = CardHolderSession.Anonymous(factory, stranger.Email);
+        await owner.RegisterAsync(new RegistrationBuilder(owner.Email, "Owners typed passphrase 5"));
+
+        // Act: the stranger sends their form again, with their password
+        var again = await stranger.RegisterAsync(new RegistrationBuilder(stranger.Email, strangers));
+
+        // Assert: the same page, and no mail that would confirm the stranger's password
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
+        var subjects = Mailbox.MessagesTo(factory, owner.Email).Select(Mailbox.Subject).ToList();
+        Assert.Equal(1, subjects.Count(s => s == "Confirm your FraudWeb account"));
+        var first = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        Assert.Contains("Confirmation link not valid", (await Html.GetPageAsync(stranger.Client, first)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ſam")]
+    [InlineData("\u212Aate")]
+    [InlineData("sam\u200B")]
+    public async Task Register_AddressThatNormalisesIntoAnother_RefusedAtTheAddress(string local)
+    {
+        // Arrange: Identity finds accounts by the upper-cased, normalised address: ſam@ would be sam@'s account
+        var domain = $"{Guid.NewGuid():N}.example.test";
+        using var session = CardHolderSession.Anonymous(factory, $"{local}@{domain}");
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("This address has characters that cannot be told apart", page.QuerySelector("[data-valmsg-for=Email]")?.TextContent ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Users.CountAsync(u => u.Email!.EndsWith(domain))));
+    }
+
     [Theory]
     [InlineData("o'brien")]
     [InlineData("jose.núñez")]

@@ -66,6 +66,18 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_TwoSectionsOutOfRange_OneLineNamingBothExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Retraining__MinimumTrainingFrauds", "1000000"),
+            ("RateLimits__SignIn__PerIp", "-1"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("MinimumTrainingFrauds", stderr, StringComparison.Ordinal);
+        Assert.Contains("PerIp", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_MetricsNetworkNotANetwork_OneLineNamingTheSettingExit1()
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Telemetry__MetricsAllowedNetworks__0", "10.0.0.0/33"));

@@ -49,6 +49,8 @@ public static class AdminCli
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        // As the sign-in form reads it: spaces around a pasted address would make an account nobody can sign in to.
+        email = email.Trim();
         ArgumentNullException.ThrowIfNull(stdin);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);

@@ -14,8 +14,8 @@ public static class IdentityServiceCollectionExtensions
         services.AddIdentity<ApplicationUser, IdentityRole>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                // The user name is the email address, checked as one by the forms; Identity's default characters
-                // refused valid addresses (o'brien@example.com, jose.núñez@example.com, 用户@例子.中国).
+                // The user name is the email address, checked as one by the forms and by UnambiguousAddressValidator;
+                // Identity's default characters refused valid addresses (o'brien@example.com, 用户@例子.中国).
                 options.User.AllowedUserNameCharacters = "";
                 // ASVS 2.1.1 and 2.1.9: at least 12 characters, no composition rules; StrongPasswordValidator checks strength.
                 options.Password.RequiredLength = 12;
@@ -34,6 +34,7 @@ public static class IdentityServiceCollectionExtensions
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddPasswordValidator<StrongPasswordValidator>()
+            .AddUserValidator<UnambiguousAddressValidator>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
         services.AddOptions<IdentityOptions>().BindConfiguration("Identity");
         services.ConfigureApplicationCookie(options =>

@@ -37,7 +37,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
         {
             // A target by its id, or an account's by the address staff know it by (entries keep only the id).
             var target = query.Target.Trim();
-            var normalized = target.ToUpperInvariant();
+            var normalized = target.Normalize().ToUpperInvariant();
             var targetIds = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id);
             entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && targetIds.Contains(e.TargetId)));
         }

@@ -38,5 +38,10 @@ public static class StartupChecks
         {
             return e.Message;
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Several sections invalid at once: every one, on one line.
+            return string.Join(" ", e.InnerExceptions.Select(i => i.Message));
+        }
     }
 }

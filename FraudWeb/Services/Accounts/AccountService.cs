@@ -65,17 +65,14 @@ public sealed partial class AccountService(
         var strength = await ValidatePasswordAsync(user, password);
         if (!strength.Succeeded) return FromIdentity(strength, Fields.Password);
 
+        // Refused whether or not the address has an account (UnambiguousAddressValidator says why).
+        if (!UnambiguousAddressValidator.IsUnambiguous(user.Email))
+            return Result.Fail(ErrorCode.Invalid, Text.Get(UnambiguousAddressValidator.Message), Fields.Email);
+
         var existing = await users.FindByEmailAsync(user.Email);
         if (existing is not null)
         {
-            // One password hash on every path, so they cost about the same: an unconfirmed registration's password
-            // checked, or a hash thrown away.
-            var samePassword = false;
-            if (!existing.EmailConfirmed && existing.PasswordHash is not null)
-                samePassword = users.PasswordHasher.VerifyHashedPassword(existing, existing.PasswordHash, password) != PasswordVerificationResult.Failed;
-            else
-                _ = users.PasswordHasher.HashPassword(user, password);
-            await MailExistingAccountAsync(existing, details, samePassword, links, cancellationToken);
+            await MailExistingAccountAsync(existing, details, SentAgain(existing, user, password, now), links, cancellationToken);
             return Result.Ok;
         }
 
@@ -87,7 +84,7 @@ public sealed partial class AccountService(
                 // Registered at the same moment by another request: the same answer as an existing account.
                 await transaction.RollbackAsync(cancellationToken);
                 existing = await users.FindByEmailAsync(user.Email);
-                if (existing is not null) await MailExistingAccountAsync(existing, details, samePassword: false, links, cancellationToken);
+                if (existing is not null) await MailExistingAccountAsync(existing, details, SentAgain(existing, user, password, now), links, cancellationToken);
                 return Result.Ok;
             }
             if (!created.Succeeded) return FromIdentity(created, Fields.Password);
@@ -135,21 +132,17 @@ public sealed partial class AccountService(
         return errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]);
     }
 
-    private async Task MailExistingAccountAsync(ApplicationUser existing, PersonalDetails details, bool samePassword, RegistrationLinks links,
+    private async Task MailExistingAccountAsync(ApplicationUser existing, PersonalDetails details, bool sentAgain, RegistrationLinks links,
         CancellationToken cancellationToken)
     {
         // An administrator's lock is not undone or announced by registering again.
         if (existing.Email is null || AdminLock.IsLockedByAdmin(existing)) return;
         if (!await users.IsEmailConfirmedAsync(existing))
         {
-            if (samePassword)
-            {
-                // The same registration sent again (a double click, the back button): whoever typed it knows its
-                // password, so its confirmation link is mailed again and the first one keeps working.
-                await UpdatePendingDetailsAsync(existing, details, cancellationToken);
-                await MailConfirmationAsync(existing, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
-                return;
-            }
+            // The same registration sent again moments later (a double click, the back button): nothing changes and
+            // nothing is mailed, so the first mail's link keeps working. Never a new confirmation link: a stranger
+            // who registered the address first could send theirs again after its owner had taken it back.
+            if (sentAgain) return;
             await MailFinishRegistrationAsync(existing, details, links, cancellationToken);
             return;
         }
@@ -179,6 +172,23 @@ public sealed partial class AccountService(
                    $"<p>{Text.Format("To finish creating your account, {0}. This also confirms your address; the password typed when registering is not used.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
         await email.SendEmailAsync(existing.Email!, Text.Get("Finish creating your FraudWeb account"), body, cancellationToken);
+    }
+
+    /// <summary>How soon after a registration the same one again is taken for a repeated click.</summary>
+    public static readonly TimeSpan SentAgainWindow = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Whether this registration repeats the unconfirmed one of the address moments ago with its password. One
+    /// password hash on every path, so they cost about the same: that password checked, or a hash thrown away.
+    /// </summary>
+    private bool SentAgain(ApplicationUser existing, ApplicationUser typed, string password, DateTime nowUtc)
+    {
+        if (existing.EmailConfirmed || existing.PasswordHash is null || nowUtc - existing.CreatedUtc > SentAgainWindow)
+        {
+            _ = users.PasswordHasher.HashPassword(typed, password);
+            return false;
+        }
+        return users.PasswordHasher.VerifyHashedPassword(existing, existing.PasswordHash, password) != PasswordVerificationResult.Failed;
     }
 
     /// <summary>An unconfirmed registration's details become the latest registration's (checked by the caller).</summary>
