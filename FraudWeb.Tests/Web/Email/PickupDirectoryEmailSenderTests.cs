@@ -28,6 +28,13 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
         Assert.Contains("token=secret", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ada@example.test", "ada@example.test")]
+    [InlineData("用户@例子.中国", "用户@xn--fsqu00a.xn--fiqs8s")]
+    [InlineData("josé@café.example", "josé@xn--caf-dma.example")]
+    public void RecipientHeader_DomainInAnotherScript_ItsAsciiFormForRelays(string address, string header) =>
+        Assert.Equal(header, PickupDirectoryEmailSender.RecipientHeader(address));
+
     [Fact]
     public void EncodeHeader_Ascii_Unchanged() =>
         Assert.Equal("Confirm your FraudWeb account", PickupDirectoryEmailSender.EncodeHeader("Confirm your FraudWeb account"));

@@ -78,7 +78,18 @@ public sealed partial class AccountService(
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            var created = await users.CreateAsync(user, password);
+            IdentityResult created;
+            try
+            {
+                created = await users.CreateAsync(user, password);
+            }
+            catch (DbUpdateException)
+            {
+                // The other request of a double click stored the account after this one checked for it (SQLite refuses
+                // this transaction's stale snapshot, PostgreSQL the unique name): the same as a duplicate.
+                db.ChangeTracker.Clear();
+                created = IdentityResult.Failed(new IdentityError { Code = "DuplicateUserName" });
+            }
             if (created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
             {
                 // Registered at the same moment by another request: the same answer as an existing account.

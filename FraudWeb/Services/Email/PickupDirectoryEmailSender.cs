@@ -31,7 +31,7 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         var id = Guid.NewGuid().ToString("N");
         var message = new StringBuilder()
             .Append("From: ").Append(options.Value.From).Append("\r\n")
-            .Append("To: ").Append(recipient).Append("\r\n")
+            .Append("To: ").Append(RecipientHeader(recipient)).Append("\r\n")
             .Append("Subject: ").Append(EncodeHeader(subject)).Append("\r\n")
             .Append("Date: ").Append(now.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n")
             .Append("Message-ID: <").Append(id).Append("@fraudweb.local>\r\n")
@@ -53,6 +53,26 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mail written to {File}")]
     private static partial void LogWritten(ILogger logger, string file);
+
+    /// <summary>
+    /// The recipient as relays route it: a domain in another script as its ASCII form (IDNA: 例子.中国 is
+    /// xn--fsqu00a.xn--fiqs8s), which every relay accepts; a local part in another script stays UTF-8 (RFC 6532), the
+    /// only form it has.
+    /// </summary>
+    internal static string RecipientHeader(string address)
+    {
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || address[(at + 1)..].All(char.IsAscii)) return address;
+        try
+        {
+            return string.Concat(address.AsSpan(0, at + 1), new IdnMapping().GetAscii(address[(at + 1)..]));
+        }
+        catch (ArgumentException)
+        {
+            // Not a domain IDNA can write: as given (the relay decides).
+            return address;
+        }
+    }
 
     /// <summary>
     /// A header value as RFC 5322 allows: ASCII as it is; other text (a Chinese subject) as RFC 2047 UTF-8 encoded words
