@@ -49,6 +49,31 @@ public sealed class PreparedPaymentWritesTests(FraudWebFactory factory) : IClass
     }
 
     [Fact]
+    public async Task InsertAsync_TriggersInsertRowsOfTheirOwn_IdIsThePayments()
+    {
+        // Arrange: a card and a merchant with no hourly totals yet, so the payment's triggers insert both rows
+        var (db, scope) = await OpenAsync();
+        await using var _ = scope;
+        var (card, merchant) = await CardAndMerchantAsync(db);
+        var at = new DateTime(2031, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        Assert.False(await db.CardSpendHours.AnyAsync(h => h.CardId == card.Id && h.HourUtc == at.Date.AddHours(3)));
+        using var writes = new PreparedPaymentWrites(db);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var payment = CardTransaction.Submit(card, merchant, 3.21m, at);
+        payment.RecordVerdict(new Verdict(1, Decision.Approved, "v-test", "[]", 0, null));
+
+        // Act
+        await writes.InsertAsync(payment, transaction.GetDbTransaction());
+
+        // Assert: the id names this payment's row, the newest, and the triggers did insert their rows
+        var stored = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == payment.Id);
+        Assert.Equal((card.Id, merchant, 3.21m), (stored.CardId, stored.TerminalId, stored.Amount));
+        Assert.Equal(payment.Id, await db.Transactions.MaxAsync(t => t.Id));
+        Assert.Equal(1, await db.CardSpendHours.CountAsync(h => h.CardId == card.Id && h.HourUtc == at.Date.AddHours(3)));
+        Assert.Equal(1, await db.TerminalHours.CountAsync(h => h.TerminalId == merchant && h.HourUtc == at.Date.AddHours(3)));
+    }
+
+    [Fact]
     public async Task InsertAsync_IdempotencyRecord_SameRowAsSaveChanges()
     {
         // Arrange: a payment for the records to name
