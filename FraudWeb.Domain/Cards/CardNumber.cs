@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Domain.Cards;
@@ -6,7 +7,7 @@ namespace FraudWeb.Domain.Cards;
 /// A validated primary account number, held only in memory while a card is being added.
 /// ToString never reveals it; only <see cref="Last4"/> and <see cref="Brand"/> leave this type.
 /// </summary>
-public sealed class CardNumber
+public sealed partial class CardNumber
 {
     private readonly string _digits;
 
@@ -79,6 +80,20 @@ public sealed class CardNumber
         error = null;
         return new CardNumber(digits, brand);
     }
+
+    /// <summary>
+    /// The text with every card number in it (digits, single spaces or dashes between them, a valid number of a known
+    /// brand) replaced by its masked form. Free text people type (a report's reason, a list entry's) is stored and shown
+    /// to staff; a number typed there must not be kept whole (PCI DSS 3.4.1).
+    /// </summary>
+    public static string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return DigitRun().Replace(text, run => Read(run.Value, out _) is { } number ? number.ToString() : run.Value);
+    }
+
+    [GeneratedRegex(@"(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex DigitRun();
 
     /// <summary>Strips spaces and dashes; null when anything else but digits remains or the length is implausible.</summary>
     public static string? Normalize(string? input)

@@ -1,3 +1,5 @@
+using FraudWeb.Domain.Cards;
+
 namespace FraudWeb.Domain.Entities;
 
 public enum ReportKind
@@ -53,7 +55,7 @@ public class FraudReport
             TransactionId = transaction.Id,
             CardId = transaction.CardId,
             Kind = kind,
-            Reason = trimmed,
+            Reason = CardNumber.Redact(trimmed),
             Status = ReportStatus.Open,
             CreatedUtc = nowUtc,
             RowVersion = Guid.NewGuid(),

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Rules;
 
 namespace FraudWeb.Domain.Entities;
@@ -75,7 +76,7 @@ public partial class RuleList
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
         if (trimmed.Length > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
-        return trimmed;
+        return CardNumber.Redact(trimmed);
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{1,39}$", RegexOptions.CultureInvariant)]

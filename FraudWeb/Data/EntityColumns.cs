@@ -32,7 +32,7 @@ public sealed class EntityColumns<T> where T : class
 
     private EntityColumns(string select, Column[] columns) => (Select, _columns) = (select, columns);
 
-    /// <summary>The columns, qualified by <paramref name="alias"/>, in the order <see cref="Read"/> expects.</summary>
+    /// <summary>The columns, qualified by the alias given to <see cref="EntityColumns.Of{T}"/>, in the order <see cref="Read"/> expects.</summary>
     public string Select { get; }
 
     public int Count => _columns.Length;

@@ -105,4 +105,37 @@ public sealed class CardNumberTests
     [Fact]
     public void Mask_BrandAndLast4_ShowsOnlyThem() =>
         Assert.Equal("American Express •••• 0005", CardNumber.Mask(CardBrand.AmericanExpress, "0005"));
+
+    [Theory]
+    [InlineData("my card 4111111111111111 was stolen", "my card Visa •••• 1111 was stolen")]
+    [InlineData("card 4111 1111 1111 1111, then 5555-5555-5555-4444.", "card Visa •••• 1111, then Mastercard •••• 4444.")]
+    [InlineData("4111111111111111", "Visa •••• 1111")]
+    [InlineData("order 4111111111111112 (not a valid number) and 12345", "order 4111111111111112 (not a valid number) and 12345")]
+    [InlineData("phone +44 20 7946 0958 on 2026-11-30", "phone +44 20 7946 0958 on 2026-11-30")]
+    [InlineData("digits 41111111111111111111 run on", "digits 41111111111111111111 run on")]
+    public void Redact_TextWithNumbers_ValidCardNumbersMaskedOthersKept(string text, string expected)
+    {
+        // Act
+        var redacted = CardNumber.Redact(text);
+
+        // Assert
+        Assert.Equal(expected, redacted);
+    }
+
+    [Fact]
+    public void Open_ReasonWithCardNumber_StoredMasked()
+    {
+        // Arrange
+        var card = Card.Simulated(1, new string('a', 64), "1111", 1000m, DateTime.UtcNow);
+        var payment = CardTransaction.Submit(card, 1, 10m, DateTime.UtcNow);
+
+        // Act
+        var report = FraudReport.Open(payment, ReportKind.NotMe, "my card 4111 1111 1111 1111 was stolen", DateTime.UtcNow);
+        var entryReason = RuleList.CheckReason("card 4111-1111-1111-1111 reported stolen");
+
+        // Assert
+        Assert.DoesNotContain("4111 1111 1111 1111", report.Reason, StringComparison.Ordinal);
+        Assert.Equal("my card Visa •••• 1111 was stolen", report.Reason);
+        Assert.Equal("card Visa •••• 1111 reported stolen", entryReason);
+    }
 }

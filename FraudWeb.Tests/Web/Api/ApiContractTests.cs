@@ -142,6 +142,32 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Document_EveryOperation_SummaryAndEveryParameterDescribed()
+    {
+        // Arrange: what an integrator reads on the reference page comes from the controllers' XML comments
+        var contract = await ApiContract.ForAsync(factory);
+        var failures = new List<string>();
+
+        // Act
+        foreach (var (path, item) in contract.Document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                if (string.IsNullOrWhiteSpace(operation?["summary"]?.GetValue<string>())) failures.Add($"{method} {path}: no summary");
+                foreach (var parameter in operation?["parameters"]?.AsArray() ?? [])
+                {
+                    if (string.IsNullOrWhiteSpace(parameter?["description"]?.GetValue<string>())) failures.Add($"{method} {path}: {parameter?["name"]} undescribed");
+                }
+            }
+        }
+
+        // Assert
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        var limit = contract.Document["paths"]!["/api/v1/payments"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "limit");
+        Assert.Contains("1 to 100", limit!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reference_ScalarPage_ServedAnonymouslyFromTheDocument()
     {
         // Arrange

@@ -68,6 +68,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     }
 
     /// <summary>One of your payments.</summary>
+    /// <param name="id">The payment's id (a 404 when it is not one of yours).</param>
     [HttpGet("{id:long}")]
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<PaymentResource>(StatusCodes.Status200OK)]
@@ -105,6 +106,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     }
 
     /// <summary>Reports one of your payments: not-me (it is fraud) or this-was-me (a decline or hold was wrong).</summary>
+    /// <param name="id">The payment's id (a 404 when it is not one of yours).</param>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [HttpPost("{id:long}/reports"), Idempotent]

@@ -80,7 +80,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// <summary>
     /// Applies a confirmed label as the analyst's decision (the API's labels): on the holder's report when one is
     /// named (confirming or rejecting its claim as the label says), otherwise on a payment held for review. Same rules,
-    /// audit and retraining signal as <see cref="DecideAsync"/>; a report or payment changed by anyone meanwhile is not
+    /// audit and retraining signal as <see cref="DecideAsync(ReviewDecision, string, CancellationToken)"/>; a report or payment changed by anyone meanwhile is not
     /// overwritten, since no version was seen.
     /// </summary>
     /// <param name="apiKeyId">The API key the label came with (recorded with the decision, <see cref="DecideAsync(ReviewDecision, string, DecidingKey?, CancellationToken)"/>).</param>

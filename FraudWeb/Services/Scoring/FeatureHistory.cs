@@ -9,7 +9,7 @@ namespace FraudWeb.Services.Scoring;
 /// terminal's every payment with its fraud label, each sorted by (time, id) with running totals, so a window's count
 /// and total are two binary searches. A series is loaded from the database on first use (<see cref="PaymentFeatures"/>),
 /// then kept current by the one payment writer, which adds each payment after its commit
-/// (<see cref="PaymentRecorder"/>); any other change of a payment (a label, a review's settlement, a deleted card) makes
+/// (<see cref="Transactions.PaymentRecorder"/>); any other change of a payment (a label, a review's settlement, a deleted card) makes
 /// the series be forgotten once it has committed (<see cref="Infrastructure.Database.MemoryInvalidationInterceptor"/>), and read again
 /// when next needed.
 /// <para>
