@@ -59,6 +59,16 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
                 TempData["Message"] = Text.Get("A new version is saved as a draft: backtest it, then enable it.");
                 return RedirectToAction(nameof(Details), new { id });
             }
+            var stored = await screens.EditorForAsync(id, cancellationToken);
+            if (stored is null) return NotFound();
+            if (result.Code == ErrorCode.Conflict && stored.Form.RowVersion != form.RowVersion)
+            {
+                // Another analyst saved a version since this form was opened: show that version with its own token, as
+                // the message says (the posted values and token would only be refused again).
+                ModelState.Clear();
+                this.AddErrors(result);
+                return View("Editor", stored);
+            }
             this.AddErrors(result);
         }
         var current = await screens.EditorForAsync(id, cancellationToken);

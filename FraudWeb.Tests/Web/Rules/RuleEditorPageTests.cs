@@ -1,3 +1,4 @@
+using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -63,5 +64,44 @@ public sealed class RuleEditorPageTests(FraudWebFactory factory)
 
         // Assert
         Assert.All(RuleVocabulary.Features, f => Assert.Equal(Chinese.Of(f.Description), descriptions[f.Name]));
+    }
+
+    [Fact]
+    public async Task Edit_AnotherAnalystSavedMeanwhile_StoredVersionShownAndSavableFromThere()
+    {
+        // Arrange: two analysts open the same rule's editor; the first saves a new version
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await first.CreateRuleAsync("edit-race-" + Guid.NewGuid().ToString("N")[..8], RuleAction.Review, "amount > 900");
+        var url = $"/Rules/Edit/{RuleSteps.Id(id)}";
+        var firstPage = await Html.GetPageAsync(first.Client, url);
+        var secondPage = await Html.GetPageAsync(second.Client, url);
+        Assert.Equal(HttpStatusCode.Redirect, (await Post(first, url, firstPage, "amount > 950")).StatusCode);
+
+        // Act: the second saves from the page opened before that
+        var refused = await Post(second, url, secondPage, "amount > 990");
+        var shown = await Html.ParseAsync(refused);
+        var again = await Post(second, url, shown, "amount > 990");
+
+        // Assert: the stored version is shown (with its token), and saving from it works
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Equal("amount > 950", ((AngleSharp.Html.Dom.IHtmlTextAreaElement)shown.QuerySelector("[name=Expression]")!).Value.Trim());
+        Assert.Contains(FraudWeb.Services.Rules.RuleService.ChangedMeanwhile, shown.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> Post(CardHolderSession analyst, string url, AngleSharp.Html.Dom.IHtmlDocument page, string expression)
+    {
+        var form = page.QuerySelector($"form[action$='{url}']") ?? throw new InvalidOperationException("No editor form.");
+        var fields = form.QuerySelectorAll("input[name], textarea[name], select[name]")
+            .Select(e => new KeyValuePair<string, string>(e.GetAttribute("name")!, e switch
+            {
+                AngleSharp.Html.Dom.IHtmlTextAreaElement area => area.Value ?? "",
+                AngleSharp.Html.Dom.IHtmlSelectElement select => select.Value ?? "",
+                AngleSharp.Html.Dom.IHtmlInputElement input => input.Value ?? "",
+                _ => "",
+            }))
+            .Where(f => f.Key != "Expression").Append(new("Expression", expression)).ToList();
+        return analyst.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(fields));
     }
 }
