@@ -16,14 +16,14 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
     public async Task<IActionResult> Index(ReviewQueueQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        // A hand-edited filter that makes no sense shows the whole queue, with the filters as they were typed.
+        // A hand-edited filter that makes no sense is left out, with a message; the filters that make sense stay.
         if (!ModelState.IsValid)
         {
             // Which filter, when it is one the queue itself refuses (a reversed risk range); the framework's own otherwise.
             TempData["Error"] = ModelState.Values.SelectMany(v => v.Errors).Any(e => e.ErrorMessage == Text.Get(ReviewQueueQuery.RiskRangeReversed))
                 ? Text.Format("Some filters were not understood and were left out: {0}", Text.Get(ReviewQueueQuery.RiskRangeReversed))
                 : Text.Get("Some filters were not understood and were left out.");
-            return RedirectToAction(nameof(Index));
+            return BackToQueue(query);
         }
         return View(await screens.QueueAsync(query, User.GetUserId(), cancellationToken));
     }
@@ -55,6 +55,15 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         return BackToQueue(query);
     }
 
-    private RedirectToActionResult BackToQueue(ReviewQueueQuery query) =>
-        RedirectToAction(nameof(Index), ModelState.IsValid ? query.RouteValues() : null);
+    /// <summary>Back to the queue as the analyst filtered it, without the filters the model state refused (errors on the
+    /// decision's own fields, such as a missing choice, keep every filter).</summary>
+    private RedirectToActionResult BackToQueue(ReviewQueueQuery query)
+    {
+        var filters = query.RouteValues();
+        foreach (var (key, entry) in ModelState)
+        {
+            if (entry.Errors.Count > 0) filters.Remove(key[(key.LastIndexOf('.') + 1)..]);
+        }
+        return RedirectToAction(nameof(Index), filters);
+    }
 }

@@ -4,6 +4,7 @@ using AngleSharp.Html.Dom;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
+using FraudWeb.Services.Reports;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,18 +115,54 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task Index_RiskFromAboveRiskTo_WholeQueueWithAMessageSayingWhy()
+    public async Task Index_RiskFromAboveRiskTo_RangeLeftOutOtherFiltersKeptWithAMessageSayingWhy()
     {
         // Arrange
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
-        var response = await analyst.Client.GetAsync(new Uri("/Review?MinRisk=90&MaxRisk=10", UriKind.Relative));
+        var response = await analyst.Client.GetAsync(new Uri("/Review?MinRisk=90&MaxRisk=10&Kind=held&Search=4242", UriKind.Relative));
         var page = await Html.GetPageAsync(analyst.Client, Html.Location(response));
 
-        // Assert: not "0 of 0 match" as if the queue were empty.
-        Assert.Equal("/Review", Html.Location(response));
+        // Assert: not "0 of 0 match" as if the queue were empty, and the filters that made sense still apply.
+        Assert.Equal("/Review?Kind=held&Search=4242&Page=1", Html.Location(response));
         Assert.Contains("'Risk from' is above 'Risk to'", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Index_UnknownKindAndAPageOfZero_LeftOutOtherFiltersKept()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.Client.GetAsync(new Uri("/Review?Kind=stolen&Age=24h&Assigned=me&Page=0", UriKind.Relative));
+        var page = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal("/Review?Age=24h&Assigned=me", Html.Location(response));
+        Assert.Contains("Some filters were not understood and were left out.", page.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_NoChoiceFromAFilteredQueue_BackToTheSameFiltersWithTheError()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+
+        // Act: a decision without its choice
+        var response = await Html.SubmitAsync(analyst.Client, "/Review/Decide", new Dictionary<string, string>
+        {
+            ["TransactionId"] = low.ToString(CultureInfo.InvariantCulture),
+            ["Search"] = last4,
+            ["Kind"] = "held",
+        }, "/Review");
+        var page = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal($"/Review?Kind=held&Search={last4}&Page=1", Html.Location(response));
+        Assert.Equal("Choose fraud or legitimate.", page.QuerySelector("[data-testid=review-error]")!.TextContent.Trim());
     }
 
     [Fact]
@@ -163,7 +200,9 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
 
         // The second takes it over; the first gives back nothing (it is no longer theirs); the second gives it back
         Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, low, assign: true)).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, low, assign: false)).StatusCode);
+        var refused = await AssignAsync(first, low, assign: false);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(ReviewService.TakenOverMeanwhile, (await Html.GetPageAsync(first.Client, Html.Location(refused))).QuerySelector("[data-testid=review-error]")!.TextContent.Trim());
         Assert.Equal("Assigned to you", (await QueueAsync(second, $"Search={last4}")).Single(i => i.Id == low).Assignee);
         Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, low, assign: false)).StatusCode);
         Assert.Null((await QueueAsync(first, $"Search={last4}")).Single(i => i.Id == low).Assignee);

@@ -153,7 +153,10 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         var target = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (!assign)
         {
-            if (current is null || current.AssigneeId != analystId) return Result.Ok;
+            if (current is null) return Result.Ok;
+            // Another analyst took it over since this queue was shown: it is theirs to give back, and saying "back in the
+            // queue for anyone" would be untrue.
+            if (current.AssigneeId != analystId) return Result.Fail(ErrorCode.Conflict, Text.Get(TakenOverMeanwhile));
             db.ReviewAssignments.Remove(current);
             await audit.AppendAsync(analystId, AuditActions.ReviewRelease, "transaction", target, new { Assignee = analystId }, null, cancellationToken);
         }
@@ -183,6 +186,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     public const string NoLongerWaiting = "This payment no longer waits for review.";
 
     public const string AssignedMeanwhile = "Another analyst changed who works on this payment at the same moment; the queue has been refreshed.";
+
+    public const string TakenOverMeanwhile = "Another analyst has taken this payment over; it stays assigned to them.";
 
     public const string OwnPayment = "You cannot decide a payment made with your own card; another analyst must do it.";
 
