@@ -63,7 +63,8 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
     private async Task<RulesPanel> RulesAsync(CancellationToken cancellationToken)
     {
         var enabled = await db.Rules.CountAsync(r => r.Status == RuleStatus.Enabled, cancellationToken);
+        var backtested = await db.Rules.CountAsync(r => r.Status == RuleStatus.Draft && r.BacktestedVersion == r.Version, cancellationToken);
         var drafts = await db.Rules.CountAsync(r => r.Status == RuleStatus.Draft, cancellationToken);
-        return new RulesPanel(enabled, drafts);
+        return new RulesPanel(enabled, drafts - backtested, backtested);
     }
 }

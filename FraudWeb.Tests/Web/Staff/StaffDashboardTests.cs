@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
+using FraudWeb.Tests.Web.Rules;
 
 namespace FraudWeb.Tests.Web.Staff;
 
@@ -43,6 +45,34 @@ public sealed partial class StaffDashboardTests(HeldPaymentFactory factory) : IC
         Assert.Equal(before.Reports + 1, after.Reports);
         Assert.Equal(before.Held + 2, after.Held);
     }
+
+    private static (int Enabled, int AwaitingBacktest, int AwaitingEnable) RuleCounts(IDocument page)
+    {
+        var numbers = Number().Matches(page.QuerySelector("[data-testid=rules-summary]")!.TextContent).Select(m => int.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        var ready = page.QuerySelector("[data-testid=rules-ready]") is { } p ? int.Parse(Number().Match(p.TextContent).Value, CultureInfo.InvariantCulture) : 0;
+        return (numbers[0], numbers[1], ready);
+    }
+
+    [Fact]
+    public async Task Index_TwoDraftsOneBacktested_OneWaitsForABacktestAndOneToBeEnabled()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var before = RuleCounts(await Html.GetPageAsync(analyst.Client, "/Staff"));
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await analyst.CreateRuleAsync("panel-untested-" + suffix, RuleAction.Review, "amount > 901");
+        var tested = await analyst.CreateRuleAsync("panel-tested-" + suffix, RuleAction.Review, "amount > 902");
+        await analyst.BacktestAsync(tested, 7);
+
+        // Act
+        var after = RuleCounts(await Html.GetPageAsync(analyst.Client, "/Staff"));
+
+        // Assert
+        Assert.Equal((before.Enabled, before.AwaitingBacktest + 1, before.AwaitingEnable + 1), after);
+    }
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Number();
 
     [Fact]
     public async Task SignIn_Analyst_LandsOnDashboardWithStaffNavigationOnly()

@@ -38,4 +38,6 @@ public sealed record LatestRun(long Id, RetrainingRunStatus Status, DateTime AtU
 
 public sealed record UsersPanel(int Accounts, int Staff, int Locked);
 
-public sealed record RulesPanel(int Enabled, int Drafts);
+/// <summary>Rules by what they wait for: drafts not yet backtested in their current version, and drafts backtested and
+/// waiting to be enabled.</summary>
+public sealed record RulesPanel(int Enabled, int AwaitingBacktest, int AwaitingEnable);
