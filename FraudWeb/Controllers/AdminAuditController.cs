@@ -1,4 +1,6 @@
+using System.Globalization;
 using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +15,27 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens) : Contro
     public async Task<IActionResult> Index(AuditQueryViewModel query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!ModelState.IsValid) return View(await screens.ListAsync(new AuditQueryViewModel(), cancellationToken));
+        if (!ModelState.IsValid)
+        {
+            // A hand-edited filter that makes no sense is left out, with a message; the filters that make sense stay.
+            TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
+            return RedirectToAction(nameof(Index), UnderstoodFilters(query));
+        }
         return View(await screens.ListAsync(query, cancellationToken));
+    }
+
+    private RouteValueDictionary UnderstoodFilters(AuditQueryViewModel query)
+    {
+        var filters = new RouteValueDictionary();
+        void Keep(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = value;
+        }
+        Keep(nameof(query.Actor), query.Actor);
+        Keep(nameof(query.Operation), query.Operation);
+        Keep(nameof(query.Target), query.Target);
+        Keep(nameof(query.From), query.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Keep(nameof(query.To), query.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return filters;
     }
 }

@@ -96,6 +96,24 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task AuditLog_ADateNotUnderstood_LeftOutWithAMessageOtherFiltersKept()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminAudit?Target={id}&From=2026-13-45", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert: the target filter still applies (only that user's entries), and the page says a filter was left out
+        Assert.Equal($"/AdminAudit?Target={id}", Html.Location(response));
+        Assert.Equal("Some filters were not understood and were left out.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.NotEmpty(page.QuerySelectorAll("tr[data-audit-id]"));
+    }
+
+    [Fact]
     public async Task Details_CustomerWithCard_ShowsProfileAndMaskedCardOnly()
     {
         // Arrange
