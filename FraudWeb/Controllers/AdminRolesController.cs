@@ -23,7 +23,7 @@ public sealed class AdminRolesController(AdminRoleService roles, AdminRolesViewM
         if (result.Code == ErrorCode.NotFound) return NotFound();
         // The role as it is named, however the address wrote it (/Permissions/customer).
         var role = Data.Roles.All.FirstOrDefault(r => string.Equals(r, id, StringComparison.OrdinalIgnoreCase)) ?? id;
-        if (result.Succeeded) TempData["Message"] = Text.Format("The permissions of {0} have been saved; members get them on their next request.", RoleNames.Display(role));
+        if (result.Succeeded) TempData["Message"] = Text.Format("The permissions of {0} have been saved; its members are signed out and have them when they sign in again.", RoleNames.Display(role));
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }

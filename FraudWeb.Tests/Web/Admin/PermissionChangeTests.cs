@@ -21,6 +21,7 @@ public sealed class PermissionChangeTests
 
         // Act
         var revoked = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles", [new("permissions", Permissions.ReportsCreate)]);
+        var told = await Html.GetPageAsync(admin.Client, Html.Location(revoked));
         var next = await customer.Client.GetAsync(new Uri("/Transactions/New", UriKind.Relative));
         var signedIn = await customer.SignInAsync(FraudWebFactory.Password);
         var afterSignIn = await customer.Client.GetAsync(new Uri("/Transactions/New", UriKind.Relative));
@@ -28,6 +29,7 @@ public sealed class PermissionChangeTests
         // Assert
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Contains("its members are signed out and have them when they sign in again", told.Body!.TextContent, StringComparison.Ordinal);
         Assert.Contains("/Account/Login", Html.Location(next), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Contains("/Account/AccessDenied", Html.Location(afterSignIn), StringComparison.Ordinal);

@@ -172,11 +172,32 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, won.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, late.StatusCode);
-        Assert.Contains("already decided", page.ReviewError(), StringComparison.Ordinal);
+        Assert.Equal(ReviewService.AlreadyDecided, page.ReviewError());
         Assert.Equal(250m, await factory.BalanceAsync(card));
         var tx = await factory.TransactionAsync(id);
         Assert.Equal(first.Email, tx.LabelledBy);
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
+    }
+
+    [Fact]
+    public async Task Decide_SameFormPostedTwiceByOneAnalyst_SaysTheyDecidedItNotAnotherAnalyst()
+    {
+        // Arrange: a double click, or the same item decided again from a second tab
+        var (holder, card, id) = await HeldAsync(250m);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var form = await analyst.DecisionFormAsync(id);
+        var tab = await analyst.DecisionFormAsync(id);
+
+        // Act
+        var won = await form.SubmitAsync(confirm: false);
+        var (again, page) = await tab.SubmitAndFollowAsync(confirm: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, won.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(ReviewService.AlreadyDecidedByYou, page.ReviewError());
+        Assert.Equal(250m, await factory.BalanceAsync(card));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             }
             catch (DbUpdateConcurrencyException)
             {
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
+                return await AlreadyDecidedAsync(decision.TransactionId, analyst, cancellationToken);
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Final)
             {
@@ -72,9 +72,17 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             }
             catch (DomainException)
             {
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
+                return await AlreadyDecidedAsync(decision.TransactionId, analyst, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Who decided first, as the analyst should read it: a double click or a second tab is their own decision, not another analyst's.</summary>
+    private async Task<Result<ReviewOutcome>> AlreadyDecidedAsync(long transactionId, string analystName, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var decidedBy = await db.Transactions.Where(t => t.Id == transactionId).Select(t => t.LabelledBy).FirstOrDefaultAsync(cancellationToken);
+        return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(decidedBy == analystName ? AlreadyDecidedByYou : AlreadyDecided));
     }
 
     /// <summary>
@@ -120,7 +128,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         else
         {
             if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, Text.Get("This payment is not held for review."));
-            if (transaction.Label != FraudLabel.Unknown) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(AlreadyDecided));
+            if (transaction.Label != FraudLabel.Unknown)
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(transaction.LabelledBy == analyst ? AlreadyDecidedByYou : AlreadyDecided));
             // The holder reported it since the analyst read the queue: deciding the payment alone would leave their report
             // open (and them told an analyst is looking at it). The queue shows the report; it is decided there.
             if (await db.FraudReports.AnyAsync(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open, cancellationToken))
@@ -196,4 +205,6 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     public const string ReportedMeanwhile = "The card holder has reported this payment meanwhile: decide their report, which the queue now shows.";
 
     public const string AlreadyDecided = "Another analyst has already decided this item; the queue has been refreshed.";
+
+    public const string AlreadyDecidedByYou = "You have already decided this item (an earlier click or another tab); the queue has been refreshed.";
 }
