@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FraudWeb.Domain.Entities;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.Tests.Web.Admin;
@@ -73,6 +74,8 @@ public sealed partial class RecordedFieldTests
     [InlineData("Charged", "[Charged]")]
     [InlineData("Fraud", "[Fraud]")]
     [InlineData("yes", "[yes]")]
+    [InlineData(nameof(CardHolder.FullName) + ", " + nameof(CardHolder.DateOfBirth) + ", " + nameof(CardHolder.Address), "[Full name], [Date of birth], [Address]")]
+    [InlineData(nameof(CardHolder.PhoneNumber), "[Phone number]")]
     [InlineData("gbt-1", "gbt-1")]
     [InlineData("Analyst, gbt-1", "Analyst, gbt-1")]
     public void Shown_KnownCodeNamesOnly_TranslatedAsWords(string recorded, string shown)

@@ -62,6 +62,8 @@ public sealed record RecordedField(string Name, string Value)
         ["NotMe"] = "Not me", ["ThisWasMe"] = "This was me",
         ["Card"] = "Card", ["Merchant"] = "Merchant", ["MerchantCategory"] = "merchant category",
         ["Reference"] = "Only for rules", ["Allow"] = "Allow list", ["Block"] = "Block list",
+        // The personal details an administrator's edit changed (user.edit records their names, never their values).
+        ["FullName"] = "Full name", ["PhoneNumber"] = "Phone number", ["DateOfBirth"] = "Date of birth", ["Address"] = "Address",
     };
 
     /// <summary>
