@@ -2,6 +2,8 @@ using FraudWeb.Infrastructure.Database;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FraudWeb.Api;
 
@@ -43,17 +45,9 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             var now = clock.GetUtcNow().UtcDateTime;
             var record = IdempotencyRecord.Begin(apiKeyId, key, requestHash, now);
-            db.IdempotencyRecords.Add(record);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return (IdempotencyClaim.Claimed, record);
-            }
-            catch (DbUpdateException ex) when (!DatabaseFaults.IsUnavailable(ex))
-            {
-                // The unique key: another request holds it (a full or unreachable database is a 503 instead).
-                db.ChangeTracker.Clear();
-            }
+            // The unique key settles the race: another request holds it when nothing was inserted (a full or
+            // unreachable database throws, a 503).
+            if (await TryInsertAsync(db, record, cancellationToken)) return (IdempotencyClaim.Claimed, record);
             var existing = await FindAsync(db, apiKeyId, key, cancellationToken);
             if (existing is null) continue; // released meanwhile: claim again
             if (existing.IsExpired(now))
@@ -105,6 +99,17 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
         var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
         return await scope.ServiceProvider.GetRequiredService<FraudDbContext>().IdempotencyRecords
             .Where(r => r.CreatedUtc < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private RowInsert? _insert;
+
+    private async Task<bool> TryInsertAsync(FraudDbContext db, IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        // One provider per process: the statement is built once from the model.
+        var insert = _insert ??= RowInsert.For(db.Model.FindEntityType(typeof(IdempotencyRecord))!, db.GetService<ISqlGenerationHelper>());
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        return await insert.TryInsertAsync(command, record, cancellationToken);
     }
 
     private static Task<IdempotencyRecord?> FindAsync(FraudDbContext db, long apiKeyId, string key, CancellationToken cancellationToken) =>

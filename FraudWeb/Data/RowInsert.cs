@@ -74,6 +74,21 @@ internal sealed class RowInsert
     }
 
     /// <summary>
+    /// Inserts one row unless a row with the same unique key is there (SQLite and PostgreSQL: <c>ON CONFLICT DO
+    /// NOTHING</c>): true with the entity's key set, or false and nothing written. A race that is expected (two
+    /// retries claiming one key) is then no exception, which EF Core and the provider would log as an error.
+    /// </summary>
+    public async Task<bool> TryInsertAsync(DbCommand command, object entity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = $"{Sql} ON CONFLICT DO NOTHING RETURNING {_keyName}";
+        for (var i = 0; i < _columns.Length; i++) command.Parameters.Add(Parameter(command, "@p" + i, entity, _columns[i]));
+        if (await command.ExecuteScalarAsync(cancellationToken) is not { } id || id is DBNull) return false;
+        SetKey(entity, id);
+        return true;
+    }
+
+    /// <summary>
     /// PostgreSQL: the rows as one multi-row statement, so the table's statement-level trigger runs once for them all.
     /// Their ids are drawn first from the key's identity sequence and written explicitly: the order of RETURNING's rows
     /// is not one PostgreSQL promises, so ids are never matched back from it.

@@ -97,6 +97,31 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Report_SameKeyFromSixteenThreads_OneReportAndNoDatabaseErrorLogged()
+    {
+        // Arrange
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 9 })).Json.GetProperty("id").GetInt64();
+        var body = new { kind = "not-me", reason = "Not my purchase at all." };
+        var logged = factory.Logs.Entries.Count;
+
+        // Act: retries racing for one key; the losers wait for the winner's answer
+        using var start = new ManualResetEventSlim();
+        var tasks = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            return await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-race-6006");
+        })).ToList();
+        start.Set();
+        var responses = await Task.WhenAll(tasks);
+
+        // Assert: one report, and a race that is expected is no error in the operators' log
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+        Assert.DoesNotContain(factory.Logs.Entries.Skip(logged), e => e.StartsWith("Error Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Create_KeysOfTwoApiKeys_AreSeparate()
     {
         // Arrange: two integrators may pick the same Idempotency-Key; each has its own.
