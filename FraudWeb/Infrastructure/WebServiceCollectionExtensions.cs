@@ -139,6 +139,7 @@ public static class WebServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         // First, so scheme and client address are the proxy's view (only from FraudWeb:KnownProxies).
         app.UseForwardedHeaders();
+        app.UseMiddleware<HeadAsGetMiddleware>();
         app.UseMiddleware<RequestCorrelationMiddleware>();
         // Errors: problem details on the API, pages elsewhere.
         app.UseWhen(ApiServiceCollectionExtensions.IsApi, api =>

@@ -73,7 +73,7 @@ public class BrowserHost : IAsyncLifetime
         await Factory.DisposeAsync();
     }
 
-    private static X509Certificate2 SelfSignedCertificate()
+    internal static X509Certificate2 SelfSignedCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
@@ -86,7 +86,7 @@ public class BrowserHost : IAsyncLifetime
     }
 
     /// <summary>The port Kestrel bound (the address it reports once started, e.g. "https://127.0.0.1:41234").</summary>
-    private static int BoundPort(IServiceProvider services)
+    internal static int BoundPort(IServiceProvider services)
     {
         var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var https = addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Scheme == Uri.UriSchemeHttps)
