@@ -32,10 +32,18 @@ public class IdempotencyRecord
     public long? PaymentId { get; private set; }
 
     /// <summary>
-    /// The payment form's key space for a card: each form page carries a one-time submission key, so a form sent twice
-    /// (a double click, the back button) pays once. Negative, so it never meets an API key's id.
+    /// The payment form's key space for a card holder (their account's id as a number): each form page carries a
+    /// one-time submission key, so a form sent twice (a double click, the back button) pays once, and the same page
+    /// sent again with another card or amount is refused rather than paying again. Not per card: a key filed under
+    /// each card would pay once with every card chosen on the same page. Negative, so it never meets an API key's id.
     /// </summary>
-    public static long FormNamespace(long cardId) => -cardId;
+    public static long FormNamespace(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userId), hash);
+        return -1 - (System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(hash) & (long.MaxValue >> 1));
+    }
 
     public bool IsCompleted => StatusCode is not null;
 

@@ -113,6 +113,30 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task New_UsedFormSentWithAnotherCard_RefusedAndNothingMorePaid()
+    {
+        // Arrange: paid with one card, then the back button, the holder's other card chosen, the same page sent again
+        // (review finding, 2026-12-04: keys filed per card paid again with the other card).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(500m);
+        var other = await holder.AddCardAsync(500m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var form = CardHolderSession.WithFormKeys(await Html.GetPageAsync(holder.Client, "/Transactions/New"), Form(card, merchant, "25.00"));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(holder, form)).StatusCode);
+        form["CardId"] = other.ToString(CultureInfo.InvariantCulture);
+
+        // Act
+        var refused = await PostAsync(holder, form);
+        var page = await Html.ParseAsync(refused);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains(Html.ValidationMessages(page), m => m.Contains("already made a payment", StringComparison.Ordinal));
+        Assert.Equal((1, 25m), await CardAsync(card));
+        Assert.Equal((0, 0m), await CardAsync(other));
+    }
+
+    [Fact]
     public async Task New_TwoPagesOfTheForm_TwoPayments()
     {
         // Arrange: the same payment made twice on purpose, each from its own page.

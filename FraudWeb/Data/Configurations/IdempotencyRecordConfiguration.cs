@@ -17,7 +17,7 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         // The claim: of concurrent requests with one key, the database lets exactly one insert.
         builder.HasIndex(r => new { r.ApiKeyId, r.Key }).IsUnique();
         builder.HasIndex(r => r.CreatedUtc);
-        // No foreign key: the namespace is an API key's id, or for the payment form the negated card id
-        // (IdempotencyRecord.FormNamespace); records of either kind expire after 24 hours.
+        // No foreign key: the namespace is an API key's id, or for the payment form a negative number made from the
+        // card holder's account id (IdempotencyRecord.FormNamespace); records of either kind expire after 24 hours.
     }
 }

@@ -47,7 +47,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     public async Task<Result<FormPayment>> SubmitFromFormAsync(string userId, long cardId, long terminalId, decimal amount, bool confirmed, string? submissionKey,
         CancellationToken cancellationToken)
     {
-        var key = submissionKey is null ? null : FormKey(cardId, terminalId, amount, submissionKey);
+        var key = submissionKey is null ? null : FormKey(userId, cardId, terminalId, amount, submissionKey);
         var decided = await DecideAsync(userId, cardId, terminalId, amount, key, askToConfirm: !confirmed, cancellationToken);
         if (!decided.Succeeded) return decided.As<FormPayment>();
         if (decided.Value.ToConfirm is { } toConfirm) return Result.Success(new FormPayment(0, toConfirm));
@@ -60,9 +60,9 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
 
     public const string FormUsedMessage = "This form has already made a payment with other details. Check the payment and press Pay again.";
 
-    /// <summary>"The same form" is the same card, merchant and amount sent with the page's key.</summary>
-    private static PaymentIdempotency FormKey(long cardId, long terminalId, decimal amount, string submissionKey) =>
-        new(IdempotencyRecord.FormNamespace(cardId), submissionKey, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+    /// <summary>"The same form" is the same card, merchant and amount sent with the page's key, among the holder's keys.</summary>
+    private static PaymentIdempotency FormKey(string userId, long cardId, long terminalId, decimal amount, string submissionKey) =>
+        new(IdempotencyRecord.FormNamespace(userId), submissionKey, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"form {cardId} {terminalId} {amount:F2}")))));
 
     /// <summary>
