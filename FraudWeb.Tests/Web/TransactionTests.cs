@@ -67,6 +67,9 @@ public sealed class TransactionTests(FraudWebFactory factory)
         Assert.Equal(0m, stored.Card!.Balance);
         var result = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
         Assert.Equal(DeclineReasons.InsufficientCredit, result.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
+        // The model gave its reasons, but the card's credit decided: they are not offered as the verdict's why.
+        Assert.NotEmpty(FraudWeb.Services.Scoring.TransactionScorer.ReadReasons(stored.Verdict.ReasonsJson));
+        Assert.Null(result.QuerySelector("ul.reasons"));
         var profile = await Html.GetPageAsync(holder.Client, "/Profile");
         Assert.NotNull(profile.QuerySelector($"#fraud-history tr[data-transaction-id='{id}']"));
     }

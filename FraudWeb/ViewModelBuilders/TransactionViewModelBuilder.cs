@@ -85,8 +85,11 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             Decision = row.Verdict?.Decision,
             Status = row.Status,
             DeclineReason = row.Verdict?.DeclineReason,
-            // Stored in English with the verdict; shown in the page's language.
-            Reasons = TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => ReasonPhrases.Localized(r)).ToList(),
+            // Stored in English with the verdict; shown in the page's language. Not when the card's credit declined
+            // it: the model's reasons did not decide that verdict, and beside "over the available credit" they mislead.
+            Reasons = row.Verdict?.DeclineReason == DeclineReasons.InsufficientCredit
+                ? []
+                : TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => ReasonPhrases.Localized(r)).ToList(),
             DecidedByRule = row.Verdict?.DecidedBy is not null,
             AvailableCredit = row.CreditLimit - row.Balance,
             Settlement = row.Settlement,

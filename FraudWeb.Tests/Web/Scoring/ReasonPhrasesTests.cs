@@ -64,6 +64,25 @@ public sealed class ReasonPhrasesTests
         Assert.Equal("This amount is 11x this card's usual spend.", text);
     }
 
+    [Theory]
+    [InlineData(1f, "This card's recent use raised the risk.")]
+    [InlineData(2f, "This card has already been used once in the last day.")]
+    [InlineData(4f, "This card has already been used 3 times in the last day.")]
+    public void Describe_CardUsedInTheLastDay_CountsTheOtherPaymentsNotThisOne(float countWithThisPayment, string expected)
+    {
+        // Arrange: the handbook's one-day count includes the payment being scored (review finding, 2026-12-04: a
+        // card's first payment said "used once")
+        var names = TransactionFeatures.Names;
+        var values = new float[names.Count];
+        values[Index("customer_nb_tx_1day")] = countWithThisPayment;
+
+        // Act
+        var text = ReasonPhrases.Describe(ReasonPhrases.CardActivity, 0.8, names, values);
+
+        // Assert
+        Assert.Equal(expected, text);
+    }
+
     [Fact]
     public void TopReasons_ManySimulatedPayments_OneReasonPerGroupAndEveryPhraseAgreesWithItsSign()
     {

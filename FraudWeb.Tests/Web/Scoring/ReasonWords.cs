@@ -4,7 +4,7 @@ namespace FraudWeb.Tests.Web.Scoring;
 internal static class ReasonWords
 {
     public static readonly string[] Raising =
-        ["raised the risk", "x this card's usual spend", "no recent spending on this card", "has been used", "has had confirmed fraud", "at night",
+        ["raised the risk", "x this card's usual spend", "no recent spending on this card", "has been used", "already been used", "has had confirmed fraud", "at night",
          "at the weekend", "have not paid at this merchant"];
 
     public static readonly string[] Lowering =

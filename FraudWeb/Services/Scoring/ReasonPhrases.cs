@@ -41,8 +41,12 @@ public static class ReasonPhrases
     }
 
     // Whole sentences, so each translates as a whole; {0} holds a number only (the English is stored with the verdict).
-    private const string UsedOnce = "This card has been used once in the last day.";
-    private const string UsedTimes = "This card has been used {0} times in the last day.";
+    private const string UsedOnce = "This card has already been used once in the last day.";
+    private const string UsedTimes = "This card has already been used {0} times in the last day.";
+    // The wording until 2026-12-04, which counted this payment too ("used once" on a card's first payment): still
+    // stored with older verdicts, so still translated.
+    private const string UsedOnceUntil20261204 = "This card has been used once in the last day.";
+    private const string UsedTimesUntil20261204 = "This card has been used {0} times in the last day.";
     private const string AmountTimesUsual = "This amount is {0}x this card's usual spend.";
     private const string UnusualPattern = "An unusual pattern ({0}).";
     private const string UsualPattern = "A usual pattern ({0}).";
@@ -50,7 +54,7 @@ public static class ReasonPhrases
     /// <summary>Every sentence a reason can say (templates with {0} included): the keys of their translations.</summary>
     public static IReadOnlyList<string> Templates { get; } =
     [
-        UsedOnce, UsedTimes, AmountTimesUsual, UnusualPattern, UsualPattern,
+        UsedOnce, UsedTimes, UsedOnceUntil20261204, UsedTimesUntil20261204, AmountTimesUsual, UnusualPattern, UsualPattern,
         "This card's recent use raised the risk.", "This card's recent use lowered the risk.",
         "This merchant has had confirmed fraud recently.", "This merchant's recent record raised the risk.",
         "This merchant's recent record lowered the risk.", "This merchant has had no confirmed fraud recently.",
@@ -105,9 +109,10 @@ public static class ReasonPhrases
             case Amount:
                 return AmountSentence(raises, names, values);
             case CardActivity:
-                var lastDay = (int)Math.Round(Value("customer_nb_tx_1day", names, values));
-                if (!raises || !(lastDay >= 1)) return Pushed("This card's recent use");
-                return lastDay == 1 ? UsedOnce : Invariant(UsedTimes, lastDay);
+                // The handbook's one-day count includes this payment: the card's other uses are one fewer.
+                var before = (int)Math.Round(Value("customer_nb_tx_1day", names, values)) - 1;
+                if (!raises || !(before >= 1)) return Pushed("This card's recent use");
+                return before == 1 ? UsedOnce : Invariant(UsedTimes, before);
             case MerchantFraud:
                 var fraud = false;
                 for (var i = 0; i < names.Count && i < values.Length; i++) fraud |= GroupOf(names[i]) == MerchantFraud && values[i] > 0;
