@@ -61,12 +61,13 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             options = latest.OrderByDescending(m => m.TimestampUtc).ThenByDescending(m => m.PaymentId)
                 .Select(m => new MerchantOption(m.TerminalId, m.Name, m.Category)).DistinctBy(m => m.Id).Take(RecentMerchants).ToList();
         }
+        var matches = options.Count;
         if (chosen is { } id && options.All(o => o.Id != id)
             && await db.Terminals.AsNoTracking().Where(t => t.Id == id).Select(t => new MerchantOption(t.Id, t.Name, t.Category)).FirstOrDefaultAsync(cancellationToken) is { } merchant)
         {
             options.Insert(0, merchant);
         }
-        return new MerchantChoices(term.Length > 0 ? term : null, options, more);
+        return new MerchantChoices(term.Length > 0 ? term : null, options, more) { Matches = matches };
     }
 
     /// <summary>The caller's own transaction, or null (another holder's id looks the same as a missing one).</summary>

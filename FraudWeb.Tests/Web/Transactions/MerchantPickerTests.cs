@@ -122,6 +122,22 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task New_SearchMatchingNothingWithAMerchantChosen_SaysNoneMatchAndKeepsTheChosenOne()
+    {
+        // Arrange (review finding, 2026-12-04: the chosen merchant, kept in the list, was counted as a match)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, $"/Transactions/New?terminalId={merchant}&merchantSearch=no%20such%20shop%20anywhere");
+
+        // Assert
+        Assert.Contains("No merchant matches", page.QuerySelector("#merchant-search-status")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(MerchantOptions(page), o => o.Value == merchant.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task New_SearchMatchingMany_ShowsFiftyAndAsksToNarrow()
     {
         // Arrange

@@ -82,12 +82,17 @@ public sealed record MerchantChoices(string? Search, IReadOnlyList<MerchantOptio
 
     public bool IsSearch => !string.IsNullOrEmpty(Search);
 
+    /// <summary>How many of <see cref="Options"/> the search found: the chosen merchant, kept in the list, is not a match.</summary>
+    public int Matches { get; init; } = -1;
+
+    private int Found => Matches >= 0 ? Matches : Options.Count;
+
     /// <summary>What the list holds, in the page's language: said under the search field (and to the page's script).</summary>
     public string Status => this switch
     {
-        { IsSearch: true, Options.Count: 0 } => Text.Format("No merchant matches \"{0}\". Try part of the name, the town or the number.", Search),
-        { IsSearch: true, More: true } => Text.Format("The first {0} merchants matching \"{1}\"; type more to narrow them down.", Options.Count, Search),
-        { IsSearch: true } => Text.Format("{0} merchant(s) match \"{1}\".", Options.Count, Search),
+        { IsSearch: true, Found: 0 } => Text.Format("No merchant matches \"{0}\". Try part of the name, the town or the number.", Search),
+        { IsSearch: true, More: true } => Text.Format("The first {0} merchants matching \"{1}\"; type more to narrow them down.", Found, Search),
+        { IsSearch: true } => Text.Format("{0} merchant(s) match \"{1}\".", Found, Search),
         { Options.Count: 0 } => Text.Get("Search for the merchant you are paying."),
         _ => Text.Get("Your recent merchants, or search for another."),
     };
