@@ -20,7 +20,11 @@ public enum ConfirmReason
 /// </summary>
 public sealed record AmountToConfirm(ConfirmReason Reason, decimal Amount, decimal Reference)
 {
-    public decimal Multiple => Reference > 0 ? Amount / Reference : 0;
+    /// <summary>
+    /// How many times the reference the amount is, from the reference before it was rounded to cents for showing
+    /// (333.34 against a usual 66.6667 is the 5 times that asked; against the 66.67 shown it would read 4).
+    /// </summary>
+    public decimal Multiple { get; init; } = Reference > 0 ? Amount / Reference : 0;
 }
 
 /// <summary>
@@ -44,8 +48,9 @@ public static class PaymentConfirmation
         ArgumentNullException.ThrowIfNull(card);
         var available = card.AvailableCredit;
         if (amount > available) return new AmountToConfirm(ConfirmReason.OverAvailableCredit, amount, available);
-        if (spend.Count30 >= UsualFrom && amount >= UnusualMultiple * (spend.Total30 / spend.Count30))
-            return new AmountToConfirm(ConfirmReason.UnusualForCard, amount, decimal.Round(spend.Total30 / spend.Count30, 2));
+        var usual = spend.Count30 > 0 ? spend.Total30 / spend.Count30 : 0;
+        if (spend.Count30 >= UsualFrom && amount >= UnusualMultiple * usual)
+            return new AmountToConfirm(ConfirmReason.UnusualForCard, amount, decimal.Round(usual, 2)) { Multiple = usual > 0 ? amount / usual : 0 };
         return amount >= LargeAmount ? new AmountToConfirm(ConfirmReason.Large, amount, LargeAmount) : null;
     }
 }
