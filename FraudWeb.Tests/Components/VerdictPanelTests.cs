@@ -10,8 +10,9 @@ namespace FraudWeb.Tests.Components;
 public sealed class VerdictPanelTests : ComponentTestContext
 {
     private static TransactionResultViewModel Payment(PaymentStatus status, Decision? decision, IReadOnlyList<string>? reasons = null,
-        string? declineReason = null, string? settlementReason = null, DateTime? refundedUtc = null) => new()
+        string? declineReason = null, string? settlementReason = null, DateTime? refundedUtc = null, FraudLabel label = FraudLabel.Unknown) => new()
     {
+        Label = label,
         DeclineReason = declineReason,
         SettlementReason = settlementReason,
         RefundedUtc = refundedUtc,
@@ -57,6 +58,20 @@ public sealed class VerdictPanelTests : ComponentTestContext
         Assert.Equal(["This amount is 6x your usual spend.", "This merchant has had recent fraud."], cut.FindAll("ul.reasons li").Select(li => li.TextContent));
         Assert.Equal("The risk of fraud is too high.", cut.Find("[data-testid=decline-reason]").TextContent);
         Assert.DoesNotContain("risk score", cut.Markup, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData(DeclineReasons.HighRisk, FraudLabel.Legitimate, DeclineReasons.ClearedAfterDecline)]
+    [InlineData(DeclineReasons.HighRisk, FraudLabel.Fraud, DeclineReasons.HighRisk)]
+    [InlineData(DeclineReasons.HighRisk, FraudLabel.Unknown, DeclineReasons.HighRisk)]
+    [InlineData(DeclineReasons.InsufficientCredit, FraudLabel.Legitimate, DeclineReasons.InsufficientCredit)]
+    public void Render_DeclinedThenLabelled_SaysWhatTheReviewFound(string declineReason, FraudLabel label, string shown)
+    {
+        // Act: an upheld "this was me" on a payment declined at once (review finding, 2026-12-04: it still read "too risky")
+        var cut = Render<VerdictPanel>(p => p.Add(v => v.Payment, Payment(PaymentStatus.Declined, Decision.Declined, declineReason: declineReason, label: label)));
+
+        // Assert
+        Assert.Equal(shown, cut.Find("[data-testid=decline-reason]").TextContent);
     }
 
     [Fact]

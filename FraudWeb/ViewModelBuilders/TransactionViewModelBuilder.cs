@@ -99,12 +99,13 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             RefundedUtc = row.RefundedUtc,
             RefundReason = row.RefundReason,
             Report = row.Report,
+            Label = row.Label,
         };
     }
 
     private sealed record ResultRow(long Id, DateTime TimestampUtc, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, string Merchant,
         string Category, decimal Amount, Verdict? Verdict, PaymentStatus Status, ReviewSettlement? Settlement, string? SettlementReason,
-        DateTime? SettledUtc, DateTime? RefundedUtc, string? RefundReason, string? Report);
+        DateTime? SettledUtc, DateTime? RefundedUtc, string? RefundReason, string? Report, FraudLabel Label);
 
     private sealed record RecentMerchant(DateTime TimestampUtc, long PaymentId, long TerminalId, string Name, string Category);
 
@@ -136,6 +137,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
                     t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, PaymentStatusRule.Expression.Invoke(t),
                     t.Settlement, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason,
                     db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)
-                        .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault()))
+                        .Select(r => r.Kind.ToString() + ": " + r.Status.ToString()).FirstOrDefault(),
+                    t.Label))
                 .FirstOrDefault());
 }

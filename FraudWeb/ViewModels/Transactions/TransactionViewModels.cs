@@ -131,4 +131,6 @@ public sealed class TransactionResultViewModel
     public string? RefundReason { get; init; }
     /// <summary>The holder's latest report on it ("Kind: Status", <see cref="ReportStatusText"/>); null if never reported.</summary>
     public string? Report { get; init; }
+    /// <summary>What a review or an upheld report found it to be (<see cref="FraudLabel.Unknown"/> until then).</summary>
+    public FraudLabel Label { get; init; }
 }
