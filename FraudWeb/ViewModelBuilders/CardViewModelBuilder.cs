@@ -16,7 +16,8 @@ public sealed class CardViewModelBuilder(FraudDbContext db)
         if (card is null) return null;
         var recent = await db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.CardId == id)
             .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(RecentPayments)
-            .Select(TransactionRowViewModel.From())
+            // With the holder's reports, as the profile lists the same payments.
+            .Select(TransactionRowViewModel.From(db.FraudReports))
             .ToListAsync(cancellationToken);
         return new CardDetailsViewModel(CardSummaryViewModel.From(card), recent);
     }

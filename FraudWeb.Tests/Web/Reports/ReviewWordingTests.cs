@@ -82,4 +82,24 @@ public sealed class ReviewWordingTests(FraudWebFactory factory)
         Assert.Null(after.QuerySelector("[data-testid=report-link]"));
         Assert.Equal("You reported: not me (being reviewed)", after.QuerySelector("[data-testid=report-status]")!.TextContent.Trim());
     }
+
+    [Fact]
+    public async Task CardDetails_Reported_TheCardsListShowsTheReportAsTheProfileDoes()
+    {
+        // Arrange (review finding, 2026-12-04: the card's page listed the payment without its report)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var id = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 20m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.NotMe, "I was at home all day with my card.")).StatusCode);
+
+        // Act
+        var cardPage = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{card}");
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+
+        // Assert
+        string? Status(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            page.QuerySelector($"tr[data-transaction-id='{id}'] [data-testid=report-status]")?.TextContent.Trim();
+        Assert.Equal("You reported: not me (being reviewed)", Status(cardPage));
+        Assert.Equal(Status(profile), Status(cardPage));
+    }
 }
