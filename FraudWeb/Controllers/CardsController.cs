@@ -5,6 +5,7 @@ using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;
+using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -35,6 +36,10 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
             {
                 TempData["Message"] = result.Value.Outcome switch
                 {
+                    // A renewal keeps the card's credit limit (its balance and history go on): said when another was chosen.
+                    CardAddOutcome.Renewed when result.Value.CreditLimit != model.CreditLimit => Text.Format(
+                        "Your renewed card is saved: it is valid until {0}. Its credit limit stays {1}; a renewal does not change it.",
+                        $"{model.ExpiryMonth:00}/{model.ExpiryYear % 100:00}", Money.Format(result.Value.CreditLimit, System.Globalization.CultureInfo.CurrentCulture)),
                     CardAddOutcome.Renewed => Text.Format("Your renewed card is saved: it is valid until {0}.", $"{model.ExpiryMonth:00}/{model.ExpiryYear % 100:00}"),
                     CardAddOutcome.AlreadyAdded => Text.Get("This card is already on your profile."),
                     _ => Text.Get("Your card has been added."),

@@ -141,6 +141,26 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AddCard_RenewedWithAnotherCreditLimit_LimitKeptAndTheMessageSaysSo()
+    {
+        // Arrange (review finding, 2026-12-04: the limit chosen was silently ignored)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = TestCards.NewVisa();
+        var now = factory.Clock.UtcNow;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(number).WithExpiry(now.Month, now.Year).WithCreditLimit(500m))).StatusCode);
+        var renewed = now.AddYears(3);
+
+        // Act
+        var response = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number).WithExpiry(renewed.Month, renewed.Year).WithCreditLimit(20000m));
+        var profile = await Html.GetPageAsync(holder.Client, Html.Location(response));
+
+        // Assert
+        var cardId = Assert.Single(await holder.CardIdsAsync());
+        Assert.Equal(500m, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.CreditLimit).SingleAsync()));
+        Assert.Contains("Its credit limit stays €500.00; a renewal does not change it.", profile.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddCard_CardHeldByAnotherHolder_AnsweredExactlyAsAFreshCard()
     {
         // Arrange: the oracle was "already added" for a number someone else holds (ADR 0003).
