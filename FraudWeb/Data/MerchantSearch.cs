@@ -27,13 +27,24 @@ public static class MerchantSearch
             : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape) || EF.Functions.Like(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category));
     }
 
-    /// <summary>The merchant number in "123", "#123" or "no. 123"; null for anything else.</summary>
+    /// <summary>
+    /// The merchant number in "123", "#123", "no. 123" or the Chinese label's "编号 123", also in the label's brackets
+    /// as copied from the list ("(no. 123)", "（编号 123）"); null for anything else.
+    /// </summary>
     public static long? NumberIn(string term)
     {
         ArgumentNullException.ThrowIfNull(term);
         var text = term.Trim();
-        if (text.StartsWith("no.", StringComparison.OrdinalIgnoreCase)) text = text[3..].TrimStart();
-        else if (text.StartsWith('#')) text = text[1..];
+        if (text.Length > 2 && text[0] is '(' or '（' && text[^1] is ')' or '）') text = text[1..^1].Trim();
+        foreach (var prefix in NumberPrefixes)
+        {
+            if (!text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+            text = text[prefix.Length..].TrimStart();
+            break;
+        }
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
+
+    /// <summary>What the merchant list's labels put before a number, in each language it speaks ("{0} (no. {1})").</summary>
+    private static readonly string[] NumberPrefixes = ["no.", "#", "编号"];
 }
