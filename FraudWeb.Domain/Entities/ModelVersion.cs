@@ -41,6 +41,12 @@ public class ModelVersion
     public string? Trigger { get; private set; }
     public DateTime? TrainingWindowStart { get; private set; }
     public DateTime? TrainingWindowEnd { get; private set; }
+    /// <summary>
+    /// Its holdout: the days it was not trained on, on which the next challenger is compared with it (null before
+    /// 2026-12-04, and for a version not trained by the retraining pipeline).
+    /// </summary>
+    public DateTime? HoldoutStartUtc { get; private set; }
+    public DateTime? HoldoutEndUtc { get; private set; }
     /// <summary>Label counts (confirmed fraud / legitimate, matured legitimate, excluded) as JSON.</summary>
     public string? LabelsJson { get; private set; }
     public string? DecisionReason { get; private set; }
@@ -80,6 +86,14 @@ public class ModelVersion
         TrainingWindowEnd = windowEnd;
         LabelsJson = labelsJson;
         DecisionReason = decisionReason;
+    }
+
+    /// <summary>Records the days it was not trained on (<see cref="HoldoutStartUtc"/>).</summary>
+    public void RecordHoldout(DateTime startUtc, DateTime endUtc)
+    {
+        if (endUtc <= startUtc) throw new ArgumentException("A holdout ends after it starts.", nameof(endUtc));
+        HoldoutStartUtc = startUtc;
+        HoldoutEndUtc = endUtc;
     }
 
     /// <summary>

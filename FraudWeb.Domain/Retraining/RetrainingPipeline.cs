@@ -9,6 +9,12 @@ namespace FraudWeb.Domain.Retraining;
 /// <summary>Trains a challenger on the selected rows with the given options.</summary>
 public delegate FastTreeModel ChallengerTrainer(Dataset train, BoostedTreesOptions options, IProgress<string>? progress);
 
+/// <summary>A span of days whose payments a model was not trained on: its holdout.</summary>
+public readonly record struct HoldoutWindow(DateTime Start, DateTime End)
+{
+    public bool Contains(DateTime timestamp) => timestamp >= Start && timestamp < End;
+}
+
 /// <summary>
 /// Trains a challenger from labelled history and judges it against the serving model (the champion).
 /// <para>
@@ -24,8 +30,15 @@ public static class RetrainingPipeline
     /// <param name="history">The stored transactions from at least the training window plus the feature lookback; any order.</param>
     /// <param name="trainer">How the challenger is trained: <see cref="FastTreeTrainer"/> in this process by default
     /// (the web app passes one that trains in a child process, docs/decisions/0006).</param>
+    /// <param name="championHoldout">
+    /// The serving model's own holdout, the days it was not trained on. A model retrained more often than the maturity
+    /// and holdout periods together has trained on this run's holdout days (their confirmed frauds), so scoring it there
+    /// would flatter it and reject challengers as good as it. With this window the challenger leaves those days out of
+    /// its training too, and the two are compared on them: rows neither has seen. Its own holdout (the figures
+    /// recorded for it, and the window the next challenger is compared on) stays this run's.
+    /// </param>
     public static RetrainingOutcome Run(IReadOnlyList<LabelledTransaction> history, DateTime asOf, IFraudModel? champion,
-        RetrainingOptions options, IProgress<string>? progress = null, ChallengerTrainer? trainer = null)
+        RetrainingOptions options, IProgress<string>? progress = null, ChallengerTrainer? trainer = null, HoldoutWindow? championHoldout = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,14 +56,20 @@ public static class RetrainingPipeline
         var featureTime = clock.Elapsed;
         progress?.Report(string.Create(CultureInfo.InvariantCulture, $"Features of {sorted.Length} transactions in {featureTime.TotalSeconds:F2} s."));
 
+        var own = new HoldoutWindow(holdoutStart, holdoutEnd);
+        var compareChampion = champion is not null && champion.FeatureNames.SequenceEqual(TransactionFeatures.Names);
+        // The serving model's holdout, when known and fully labelled by now: the rows the two are compared on.
+        HoldoutWindow? shared = compareChampion && championHoldout is { } w && w.End <= matureCutoff && w.Start < w.End ? w : null;
         var train = new List<int>();
         var holdout = new List<int>();
+        var comparison = new List<int>();
         int confirmedFraud = 0, confirmedLegitimate = 0, maturedLegitimate = 0, excluded = 0;
         var labels = new bool[sorted.Length];
         for (var i = 0; i < sorted.Length; i++)
         {
             var t = sorted[i];
-            if (t.Timestamp < windowStart) continue;
+            var inShared = shared?.Contains(t.Timestamp) == true;
+            if (t.Timestamp < windowStart && !inShared) continue;
             bool? label = t.Truth switch
             {
                 GroundTruth.Fraud => true,
@@ -64,8 +83,10 @@ public static class RetrainingPipeline
             }
 
             labels[i] = label.Value;
-            if (t.Timestamp >= holdoutStart && t.Timestamp < holdoutEnd) holdout.Add(i);
-            else train.Add(i);
+            var inOwn = own.Contains(t.Timestamp);
+            if (inOwn) holdout.Add(i);
+            if (inShared) comparison.Add(i);
+            if (!inOwn && !inShared) train.Add(i);
             if (t.Truth == GroundTruth.Fraud) confirmedFraud++;
             else if (t.Truth == GroundTruth.Legitimate) confirmedLegitimate++;
             else maturedLegitimate++;
@@ -93,18 +114,23 @@ public static class RetrainingPipeline
 
         clock.Restart();
         var challengerMetrics = Evaluate(challenger, features, labels, holdout, sorted, holdoutStart, options.CardPrecisionK);
-        var championMetrics = champion is not null && champion.FeatureNames.SequenceEqual(TransactionFeatures.Names)
-            ? Evaluate(champion, features, labels, holdout, sorted, holdoutStart, options.CardPrecisionK)
-            : null;
+        // Both on the same rows, which neither trained on: the serving model's holdout when given, else this run's.
+        var (rows, firstDay) = shared is { } days ? (comparison, days.Start) : (holdout, holdoutStart);
+        var championMetrics = compareChampion ? Evaluate(champion!, features, labels, rows, sorted, firstDay, options.CardPrecisionK) : null;
+        var challengerCompared = shared is null ? challengerMetrics : Evaluate(challenger, features, labels, rows, sorted, firstDay, options.CardPrecisionK);
         var evaluationTime = clock.Elapsed;
 
-        var decision = Decide(champion, championMetrics, challengerMetrics, options.Tolerance, options.CardPrecisionTolerance);
+        var decision = Decide(champion, championMetrics, challengerCompared, options.Tolerance, options.CardPrecisionTolerance);
         progress?.Report(decision.Reason);
 
         var metrics = new Dictionary<string, double>(challengerMetrics.ToDictionary("holdout_"));
         if (championMetrics is not null)
         {
             foreach (var (key, value) in championMetrics.ToDictionary("champion_holdout_")) metrics[key] = value;
+        }
+        if (shared is not null)
+        {
+            foreach (var (key, value) in challengerCompared.ToDictionary("compared_")) metrics[key] = value;
         }
 
         // The dates of the rows the model learned from: not the look-back's start (before any data on a young

@@ -62,6 +62,40 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_ServingModelTrainedOnTheHoldoutsDays_ComparedOnItsOwnHoldoutWhichNeitherTrainedOn()
+    {
+        // Arrange: one simulated history, every fraud known; the serving model trained at day 110 (its holdout: days
+        // 96-103). A week later this run's holdout (days 103-110) holds frauds the serving model trained on (review
+        // finding, 2026-12-04: challengers as good as it were rejected against its score on them).
+        var simulated = TransactionSimulator.Generate(new SimulatorOptions
+        {
+            Customers = 400, Terminals = 800, Days = 120, Start = Start, Seed = 11,
+        });
+        var history = simulated.Transactions
+            .Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+                t.IsFraud ? GroundTruth.Fraud : GroundTruth.Unknown))
+            .ToList();
+        var served = RetrainingPipeline.Run(history, Start.AddDays(110), champion: null, SmallOptions);
+        var servedHoldout = new HoldoutWindow(served.HoldoutStart, served.HoldoutEnd);
+
+        // Act
+        var fair = RetrainingPipeline.Run(history, Start.AddDays(117), served.Challenger, SmallOptions, championHoldout: servedHoldout);
+        var flattering = RetrainingPipeline.Run(history, Start.AddDays(117), served.Challenger, SmallOptions);
+
+        // Assert: on this run's holdout the serving model looks better than it is; on its own holdout the two are
+        // compared fairly, and the challenger's own holdout figures are still this run's
+        output.WriteLine(fair.Decision.Reason);
+        output.WriteLine(flattering.Decision.Reason);
+        Assert.True(flattering.ChampionMetrics!.AveragePrecision > flattering.ChallengerMetrics.AveragePrecision + SmallOptions.Tolerance,
+            "The serving model did not score better on days it trained on: the case this test is about did not arise.");
+        Assert.True(fair.Decision.Promote, fair.Decision.Reason);
+        Assert.Equal(Start.AddDays(103), fair.HoldoutStart);
+        Assert.Equal(flattering.ChallengerMetrics.Rows, fair.ChallengerMetrics.Rows);
+        Assert.True(fair.Metadata.Metrics.ContainsKey("compared_auc"));
+        Assert.True(fair.Metadata.TrainingRows < flattering.Metadata.TrainingRows, "The challenger trained on the days it is compared on.");
+    }
+
+    [Fact]
     public void Run_LabelsOfMixedAge_ConfirmedUsedMaturedLegitimateRecentUnlabelledExcluded()
     {
         // Arrange: 40 days of one transaction an hour; every 25th confirmed fraud, every 50th confirmed legitimate.

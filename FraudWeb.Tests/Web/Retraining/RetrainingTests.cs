@@ -282,6 +282,11 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.Equal(ModelStatus.Rejected, rejected.Status);
         Assert.Contains("holdout_auc", rejected.MetricsJson, StringComparison.Ordinal);
         Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+        // Each version records the days it was not trained on; the challenger was compared on the serving version's.
+        var served = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == servingBefore));
+        Assert.NotNull(served.HoldoutStartUtc);
+        Assert.True(rejected.HoldoutEndUtc > rejected.HoldoutStartUtc);
+        Assert.Contains("compared_auc", rejected.MetricsJson, StringComparison.Ordinal);
 
         // Act 2: an administrator promotes it through the dashboard; a new payment uses it.
         using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);

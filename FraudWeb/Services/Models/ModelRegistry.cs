@@ -72,6 +72,14 @@ public sealed partial class ModelRegistry(
     public Task<List<ModelVersion>> RecentVersionsAsync(int count, CancellationToken cancellationToken) =>
         db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(count).ToListAsync(cancellationToken);
 
+    /// <summary>The days the serving version was not trained on, where a challenger is compared with it; null if not recorded.</summary>
+    private async Task<HoldoutWindow?> HoldoutOfAsync(string version, CancellationToken cancellationToken)
+    {
+        var stored = await db.ModelVersions.AsNoTracking().Where(m => m.Version == version)
+            .Select(m => new { m.HoldoutStartUtc, m.HoldoutEndUtc }).FirstOrDefaultAsync(cancellationToken);
+        return stored is { HoldoutStartUtc: { } start, HoldoutEndUtc: { } end } ? new HoldoutWindow(start, end) : null;
+    }
+
     /// <summary>The first start's model: trained and served (no champion to beat).</summary>
     public async Task<ModelVersion> TrainAndServeAsync(CancellationToken cancellationToken) =>
         (await TrainAsync("first start", seedOptions.Value.Trees, cancellationToken)).Version;
@@ -108,7 +116,8 @@ public sealed partial class ModelRegistry(
         var now = clock.GetUtcNow().UtcDateTime;
         var champion = servingModel.Current;
         var trainer = settings.TrainInChildProcess ? childProcessTrainer.For(cancellationToken) : null;
-        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options, trainer: trainer), cancellationToken);
+        var championHoldout = champion is null ? null : await HoldoutOfAsync(champion.Version, cancellationToken);
+        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options, trainer: trainer, championHoldout: championHoldout), cancellationToken);
 
         stopwatch.Restart();
         var version = await UniqueVersionAsync(now, cancellationToken);
@@ -148,6 +157,7 @@ public sealed partial class ModelRegistry(
             reason = NotCompared(servingModel.Current?.Version);
         }
         registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), reason);
+        registered.RecordHoldout(outcome.HoldoutStart, outcome.HoldoutEnd);
         if (promote)
         {
             try

@@ -676,6 +676,12 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasMaxLength(260)
                         .HasColumnType("character varying(260)");
 
+                    b.Property<DateTime?>("HoldoutEndUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("HoldoutStartUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LabelsJson")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

@@ -651,6 +651,12 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasMaxLength(260)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("HoldoutEndUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("HoldoutStartUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LabelsJson")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
