@@ -267,6 +267,33 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Execute_HistoryCannotBeRead_RunFailedWithTheDatabasesErrorNotLeftRunning()
+    {
+        // Arrange: a database error of a kind the run did not expect (review finding, 2026-12-04: anything but six
+        // exception types left the run Running, later "interrupted" and queued again without end)
+        await QuietAsync();
+        var id = await InsertRunAsync(RetrainingRunStatus.Running);
+        var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"Transactions\" RENAME TO \"TransactionsAway\""));
+        TrainingResult? result;
+        try
+        {
+            // Act
+            result = await WithServiceAsync<TrainingResult?, RetrainingService>(s => s.ExecuteAsync(run, CancellationToken.None));
+        }
+        finally
+        {
+            await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE \"TransactionsAway\" RENAME TO \"Transactions\""));
+        }
+
+        // Assert
+        Assert.Null(result);
+        var stored = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        Assert.Equal(RetrainingRunStatus.Failed, stored.Status);
+        Assert.Contains("Transactions", stored.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_WeakChallenger_IsKeptRejectedWithMetrics_ThenPromoteAndRollbackSwapServing()
     {
         // Arrange

@@ -178,9 +178,10 @@ public sealed partial class RetrainingService(
             await db.SaveChangesAsync(CancellationToken.None);
             return result;
         }
-        // OutOfMemoryException: training in this process (TrainInChildProcess=false) whose large allocation failed.
-        catch (Exception ex) when (ex is RetrainingException or IOException or DbUpdateException or ArgumentException or InvalidOperationException
-                                       or OutOfMemoryException)
+        // Whatever stopped the training (too few labels, the disk, the database, a permission, a child process that
+        // could not start, out of memory) fails the run with its message and goes to the retry policy; left Running it
+        // would be recovered as "interrupted" after its lease and queued again without end. A stop is not a failure.
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             db.ChangeTracker.Clear();
             var now = clock.GetUtcNow().UtcDateTime;
