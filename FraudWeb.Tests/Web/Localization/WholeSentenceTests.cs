@@ -50,6 +50,36 @@ public sealed class WholeSentenceTests(FraudWebFactory factory)
         Assert.DoesNotContain("。 ", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Only 12 confirmed frauds in the training window (at least 100 are needed); no model was trained.", "训练窗口内只有 12 笔已确认的欺诈（至少需要 100 笔）；未训练模型。")]
+    [InlineData("Interrupted: the instance training it stopped.", "已中断：训练它的实例已停止。")]
+    [InlineData("The training process failed (exit 3): Unhandled exception.", "训练进程失败 (exit 3): Unhandled exception.")]
+    [InlineData("Access to the path '/data/models' is denied.", "Access to the path '/data/models' is denied.")]
+    public void ModelTexts_RunErrorInChinese_KnownFormsTranslatedDetailsAsRecorded(string stored, string shown)
+    {
+        // Arrange (review finding, 2026-12-04: the commonest run errors were shown in English on the Chinese page)
+        using var scope = CultureScope.Use(Chinese.Culture);
+
+        // Act + Assert
+        Assert.Equal(shown, ModelTexts.RunError(stored));
+    }
+
+    [Fact]
+    public void ModelTexts_NotComparedReasonInChinese_TranslatedWithTheDecisionInside()
+    {
+        // Arrange
+        using var scope = CultureScope.Use(Chinese.Culture);
+        const string stored = "Not promoted: version gbt-2 was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. (Promoted: no model was serving.)";
+
+        // Act
+        var shown = ModelTexts.Reason(stored);
+
+        // Assert
+        Assert.Equal(Chinese.Of("Not promoted: version {0} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({1})",
+            "gbt-2", Chinese.Of("Promoted: no model was serving.")), shown);
+        Assert.DoesNotContain("Not promoted", shown, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ModelTexts_RejectedModelInChinese_SameWordAsItsDecision()
     {

@@ -79,9 +79,11 @@ public sealed partial class RetrainingService(
         catch (DbUpdateException)
         {
             // Another request (on this instance or another) queued one at the same moment; the database keeps one
-            // waiting run (IX_RetrainingRuns_OneQueued), and that run is the answer.
+            // waiting run (IX_RetrainingRuns_OneQueued), and that run is the answer, or the run it became if a worker
+            // has claimed it since (found on PostgreSQL: three clicks at once answered one of them with a 500).
             db.Entry(run).State = EntityState.Detached;
-            var waitingNow = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken);
+            var waitingNow = await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Queued, cancellationToken)
+                ?? await db.RetrainingRuns.Where(r => r.Status == RetrainingRunStatus.Running).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
             if (waitingNow is null) throw;
             return waitingNow;
         }

@@ -50,7 +50,7 @@ public sealed class ModelDashboardViewModel
 /// The Models page's words for what the registry and the retraining queue store: statuses, triggers and the
 /// recorded decision reasons, in the page's language. Stored text that is not one of the known forms is shown as is.
 /// </summary>
-public static class ModelTexts
+public static partial class ModelTexts
 {
     private const string ManualPrefix = "manual: ";
     private const string PromotedWithin = "Promoted: not worse than the serving model beyond the tolerance (";
@@ -115,6 +115,9 @@ public static class ModelTexts
             var open = rest.IndexOf(" (", StringComparison.Ordinal);
             if (open > 0) return Text.Format("Rejected: worse than the serving model on {0} ({1}).", rest[..open], rest[(open + 2)..]);
         }
+        if (NotComparedReason().Match(reason) is { Success: true } notCompared)
+            return Text.Format("Not promoted: version {0} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({1})",
+                notCompared.Groups[1].Value, Reason(notCompared.Groups[2].Value));
         return reason switch
         {
             "Promoted: no model was serving." => Text.Get("Promoted: no model was serving."),
@@ -140,15 +143,40 @@ public static class ModelTexts
     }
 
     /// <summary>A failed run's stored error: the known ones in the page's language, any other as recorded.</summary>
-    public static string RunError(string? error) => error switch
+    public static string RunError(string? error)
     {
-        null => "",
-        "There is no history to train a model on." => Text.Get("There is no history to train a model on."),
-        "The training window has no legitimate transactions; no model was trained." =>
-            Text.Get("The training window has no legitimate transactions; no model was trained."),
-        "The training process could not be started." => Text.Get("The training process could not be started."),
-        _ => error,
-    };
+        switch (error)
+        {
+            case null:
+                return "";
+            case "There is no history to train a model on." or "The training window has no legitimate transactions; no model was trained."
+                or "The training process could not be started." or "Interrupted: the instance training it stopped.":
+                return Text.Get(error);
+        }
+        if (TooFewFrauds().Match(error) is { Success: true } few)
+            return Text.Format("Only {0} confirmed frauds in the training window (at least {1} are needed); no model was trained.", few.Groups[1].Value, few.Groups[2].Value);
+        // The training process's failures: what happened in the page's language, then its exit code and last output as recorded.
+        foreach (var lead in ProcessFailures)
+        {
+            if (error.StartsWith(lead, StringComparison.Ordinal)) return Text.Get(lead) + error[lead.Length..];
+        }
+        return error;
+    }
+
+    /// <summary>How the training process's failures begin (ChildProcessTrainer), each translated as a phrase.</summary>
+    public static IReadOnlyList<string> ProcessFailures { get; } =
+    [
+        "The training process ran out of memory", "The training process was killed", "The training process was stopped by signal",
+        "The training process failed",
+    ];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Only (\d+) confirmed frauds in the training window \(at least (\d+) are needed\); no model was trained\.$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant, 100)]
+    private static partial System.Text.RegularExpressions.Regex TooFewFrauds();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+) was put in service while this one trained, and was not compared with it\. Promote this version by hand if it is better\. \((.*)\)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+    private static partial System.Text.RegularExpressions.Regex NotComparedReason();
 
     /// <summary>
     /// A run's result cell: its error, or the version it trained and the decision on it; with the attempt when it is
