@@ -233,6 +233,35 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         return result;
     }
 
+    [Fact]
+    public void Evaluate_HoldoutStartingAtNoon_CardPrecisionOverItsSevenDaysNotEight()
+    {
+        // Arrange: a row every 6 hours for 7 days from noon, each on its own card; the first of every 24 hours is a
+        // fraud, and the model ranks exactly by it (feature 0)
+        var start = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        var width = TransactionFeatures.Names.Count;
+        const int rows = 7 * 4;
+        var transactions = Enumerable.Range(0, rows)
+            .Select(i => new LabelledTransaction(i, start.AddHours(6 * i), i, 1, 10, i % 4 == 0 ? GroundTruth.Fraud : GroundTruth.Unknown)).ToList();
+        var labels = transactions.Select(t => t.Truth == GroundTruth.Fraud).ToArray();
+        var features = new float[rows * width];
+        for (var i = 0; i < rows; i++) features[i * width] = labels[i] ? 1 : 0;
+
+        // Act
+        var metrics = RetrainingPipeline.Evaluate(new FeatureZeroModel(), features, labels, [.. Enumerable.Range(0, rows)], transactions, start, k: 1);
+
+        // Assert: every one of the seven days has its fraud on top (counted from midnight, an eighth day without one gave 7/8)
+        Assert.Equal(1.0, metrics.CardPrecisionAtK);
+    }
+
+    private sealed class FeatureZeroModel : IFraudModel
+    {
+        public IReadOnlyList<string> FeatureNames => TransactionFeatures.Names;
+        public double PredictMargin(ReadOnlySpan<float> features) => features[0];
+        public double PredictProbability(ReadOnlySpan<float> features) => features[0];
+        public double Explain(ReadOnlySpan<float> features, Span<double> contributions) => 0;
+    }
+
     private sealed class FixedModel : IFraudModel
     {
         public IReadOnlyList<string> FeatureNames => TransactionFeatures.Names;
