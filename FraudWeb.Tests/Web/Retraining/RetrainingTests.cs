@@ -96,6 +96,28 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task RequestBy_RunningRunWhoseLeaseWentUnrenewed_NewRunQueuedNotThatOne()
+    {
+        // Arrange: a run left Running by an instance that stopped a moment ago (its lease not yet run out, but two
+        // renewals missed; review finding, 2026-12-04: the click was told "already training" and nothing was queued)
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        var labels = await factory.QueryAsync(db => db.Transactions.CountAsync(RetrainingService.AnalystLabelled));
+        var silentSince = factory.Clock.UtcNow.AddSeconds(-45);
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LabelCountAtRequest, labels).SetProperty(r => r.HeartbeatUtc, silentSince)));
+
+        // Act
+        var answer = await WithServiceAsync<RetrainingRun, RetrainingService>(s => s.RequestByAsync("test-actor", "test", CancellationToken.None));
+
+        // Assert
+        Assert.NotEqual(running, answer.Id);
+        Assert.Equal(RetrainingRunStatus.Queued, answer.Status);
+        await SetStatusAsync(answer.Id, RetrainingRunStatus.Failed);
+        await SetStatusAsync(running, RetrainingRunStatus.Failed);
+    }
+
+    [Fact]
     public async Task Request_SixAtOnce_OneQueuedRunAndEveryRequestAnsweredWithIt()
     {
         // Arrange: a run training, so the app's worker claims nothing while the requests race (two instances' buttons)

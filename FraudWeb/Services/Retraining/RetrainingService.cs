@@ -65,9 +65,11 @@ public sealed partial class RetrainingService(
         var labels = await AnalystLabelsAsync(cancellationToken);
         // A second click (or a colleague's) while a run trains what is confirmed so far would train the same again
         // right after it: that run is the answer. With labels confirmed since it was asked for, a new run is queued.
+        // Not a run whose lease has gone unrenewed for half its length (renewals come every quarter): its instance has
+        // most likely stopped, and answering "it is training" would queue nothing until it is recovered.
         if (trigger == RetrainingTrigger.Manual
             && await db.RetrainingRuns.FirstOrDefaultAsync(r => r.Status == RetrainingRunStatus.Running, cancellationToken) is { } running
-            && running.LabelCountAtRequest >= labels)
+            && running.LabelCountAtRequest >= labels && !running.IsAbandoned(now, options.Value.RunLease / 2))
             return running;
         var run = RetrainingRun.Queue(trigger, requestedBy, now, labels);
         db.RetrainingRuns.Add(run);
