@@ -60,6 +60,11 @@ public static class RetrainingPipeline
         var compareChampion = champion is not null && champion.FeatureNames.SequenceEqual(TransactionFeatures.Names);
         // The serving model's holdout, when known and fully labelled by now: the rows the two are compared on.
         HoldoutWindow? shared = compareChampion && championHoldout is { } w && w.End <= matureCutoff && w.Start < w.End ? w : null;
+        // Without both classes there (its rows purged, or a window with no fraud) the two cannot be compared on it:
+        // this run's holdout then, as before the windows were recorded.
+        if (shared is { } candidate && !(sorted.Any(t => candidate.Contains(t.Timestamp) && LabelOf(t) == true)
+                                         && sorted.Any(t => candidate.Contains(t.Timestamp) && LabelOf(t) == false)))
+            shared = null;
         var train = new List<int>();
         var holdout = new List<int>();
         var comparison = new List<int>();
@@ -70,12 +75,7 @@ public static class RetrainingPipeline
             var t = sorted[i];
             var inShared = shared?.Contains(t.Timestamp) == true;
             if (t.Timestamp < windowStart && !inShared) continue;
-            bool? label = t.Truth switch
-            {
-                GroundTruth.Fraud => true,
-                GroundTruth.Legitimate => false,
-                _ => t.Timestamp < matureCutoff ? false : null,
-            };
+            var label = LabelOf(t);
             if (label is null)
             {
                 excluded++;
@@ -91,6 +91,14 @@ public static class RetrainingPipeline
             else if (t.Truth == GroundTruth.Legitimate) confirmedLegitimate++;
             else maturedLegitimate++;
         }
+
+        // A confirmed label, or legitimate once matured unreported; null while too young to say.
+        bool? LabelOf(LabelledTransaction t) => t.Truth switch
+        {
+            GroundTruth.Fraud => true,
+            GroundTruth.Legitimate => false,
+            _ => t.Timestamp < matureCutoff ? false : null,
+        };
 
         var trainSet = Subset(features, labels, train);
         var trainFrauds = train.Count(i => labels[i]);

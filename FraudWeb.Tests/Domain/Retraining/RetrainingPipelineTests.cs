@@ -234,6 +234,31 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Run_ServingModelsHoldoutNoLongerInTheHistory_ComparedOnThisRunsHoldout()
+    {
+        // Arrange: the serving version's recorded holdout lies before the first stored payment (purged, or another
+        // installation's): nothing to compare on there
+        var simulated = TransactionSimulator.Generate(new SimulatorOptions
+        {
+            Customers = 400, Terminals = 800, Days = 70, Start = Start, Seed = 11,
+        });
+        var history = simulated.Transactions
+            .Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+                t.IsFraud ? GroundTruth.Fraud : GroundTruth.Unknown))
+            .ToList();
+        var served = RetrainingPipeline.Run(history, Start.AddDays(60), champion: null, SmallOptions);
+
+        // Act
+        var outcome = RetrainingPipeline.Run(history, Start.AddDays(67), served.Challenger, SmallOptions,
+            championHoldout: new HoldoutWindow(Start.AddDays(-30), Start.AddDays(-23)));
+
+        // Assert: judged on this run's holdout (both classes), not refused as "a single class"
+        Assert.False(double.IsNaN(outcome.ChampionMetrics!.Auc));
+        Assert.Equal(outcome.ChallengerMetrics.Rows, outcome.ChampionMetrics.Rows);
+        Assert.False(outcome.Metadata.Metrics.ContainsKey("compared_auc"));
+    }
+
+    [Fact]
     public void Evaluate_HoldoutStartingAtNoon_CardPrecisionOverItsSevenDaysNotEight()
     {
         // Arrange: a row every 6 hours for 7 days from noon, each on its own card; the first of every 24 hours is a
