@@ -67,14 +67,7 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         // Arrange: one simulated history, every fraud known; the serving model trained at day 110 (its holdout: days
         // 96-103). A week later this run's holdout (days 103-110) holds frauds the serving model trained on (review
         // finding, 2026-12-04: challengers as good as it were rejected against its score on them).
-        var simulated = TransactionSimulator.Generate(new SimulatorOptions
-        {
-            Customers = 400, Terminals = 800, Days = 120, Start = Start, Seed = 11,
-        });
-        var history = simulated.Transactions
-            .Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
-                t.IsFraud ? GroundTruth.Fraud : GroundTruth.Unknown))
-            .ToList();
+        var history = KnownHistory(days: 120);
         var served = RetrainingPipeline.Run(history, Start.AddDays(110), champion: null, SmallOptions);
         var servedHoldout = new HoldoutWindow(served.HoldoutStart, served.HoldoutEnd);
 
@@ -238,14 +231,7 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
     {
         // Arrange: the serving version's recorded holdout lies before the first stored payment (purged, or another
         // installation's): nothing to compare on there
-        var simulated = TransactionSimulator.Generate(new SimulatorOptions
-        {
-            Customers = 400, Terminals = 800, Days = 70, Start = Start, Seed = 11,
-        });
-        var history = simulated.Transactions
-            .Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
-                t.IsFraud ? GroundTruth.Fraud : GroundTruth.Unknown))
-            .ToList();
+        var history = KnownHistory(days: 70);
         var served = RetrainingPipeline.Run(history, Start.AddDays(60), champion: null, SmallOptions);
 
         // Act
@@ -278,6 +264,13 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         // Assert: every one of the seven days has its fraud on top (counted from midnight, an eighth day without one gave 7/8)
         Assert.Equal(1.0, metrics.CardPrecisionAtK);
     }
+
+    /// <summary>The simulator's history of 400 cards (seed 11), every fraud known.</summary>
+    private static List<LabelledTransaction> KnownHistory(int days) =>
+        TransactionSimulator.Generate(new SimulatorOptions { Customers = 400, Terminals = 800, Days = days, Start = Start, Seed = 11 }).Transactions
+            .Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+                t.IsFraud ? GroundTruth.Fraud : GroundTruth.Unknown))
+            .ToList();
 
     private sealed class FeatureZeroModel : IFraudModel
     {
