@@ -97,12 +97,14 @@ public sealed partial class RetrainingFailureTests(RetrainingFailureFactory fact
         factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync());
 
     /// <summary>The id of the first training process started after the log had <paramref name="logsBefore"/> entries.</summary>
-    private async Task<int> ChildProcessIdAsync(int logsBefore)
+    private Task<int> ChildProcessIdAsync(int logsBefore) => ChildProcessIdAsync(factory, logsBefore);
+
+    private static async Task<int> ChildProcessIdAsync(FraudWebFactory app, int logsBefore)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var entry in factory.Logs.Entries.Skip(logsBefore))
+            foreach (var entry in app.Logs.Entries.Skip(logsBefore))
             {
                 if (ChildStarted().Match(entry) is { Success: true } match) return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             }
@@ -185,6 +187,41 @@ public sealed partial class RetrainingFailureTests(RetrainingFailureFactory fact
         Assert.True(retry.NotBeforeUtc > factory.Clock.UtcNow, $"The retry may run at {retry.NotBeforeUtc:O}.");
         Assert.Equal(serving, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
         Assert.Equal(serving, await ServingRowAsync());
+    }
+
+    [Fact]
+    public async Task Run_RecoveredElsewhereWhileTraining_TrainingStopsAndTheRecoveryStands()
+    {
+        // Arrange: its own app with a 4 s lease (renewed every second); a run training in a child process (this pass
+        // or the app's own worker, which the request wakes, trains it: either way one does)
+        using var app = new RetrainingFailureFactory();
+        app.Settings["Retraining:RunLease"] = "00:00:04";
+        var worker = app.Services.GetRequiredService<RetrainingWorker>();
+        var versionsBefore = await app.QueryAsync(db => db.ModelVersions.CountAsync());
+        var logsBefore = app.Logs.Entries.Count;
+        long id;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            id = (await scope.ServiceProvider.GetRequiredService<RetrainingService>().RequestAsync(RetrainingTrigger.Manual, "admin@example.test", CancellationToken.None)).Id;
+        }
+        var execution = Task.Run(() => worker.RunOnceAsync(CancellationToken.None));
+        await ChildProcessIdAsync(app, logsBefore);
+
+        // Act: another instance found the lease run out (this one's renewals failing meanwhile) and recovered the run
+        // (review finding, 2026-12-04: both trained, and this one's success overwrote the recovery)
+        await app.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, RetrainingRunStatus.Failed).SetProperty(r => r.Error, "Interrupted: the instance training it stopped.")));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!app.Logs.Entries.Skip(logsBefore).Any(e => e.Contains("was recovered by another instance", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        await execution;
+
+        // Assert: the training stopped at a renewal, registered nothing, and the recovered row stands
+        Assert.True(DateTime.UtcNow < deadline, "The training did not stop within 30 s of the run being recovered elsewhere.");
+        var run = await app.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        Assert.Equal(RetrainingRunStatus.Failed, run.Status);
+        Assert.Equal("Interrupted: the instance training it stopped.", run.Error);
+        Assert.Equal(versionsBefore, await app.QueryAsync(db => db.ModelVersions.CountAsync()));
     }
 
     [Fact]

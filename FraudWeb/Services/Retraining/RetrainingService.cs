@@ -178,6 +178,10 @@ public sealed partial class RetrainingService(
         try
         {
             var result = await registry.TrainAsync(trigger, null, cancellationToken);
+            // Recovered by another instance while this one trained (its lease had run out, RetrainingWorker stops the
+            // training at the next renewal): that recovery stands rather than being overwritten as a success.
+            if (await db.RetrainingRuns.AsNoTracking().AnyAsync(r => r.Id == run.Id && r.Status != RetrainingRunStatus.Running, CancellationToken.None))
+                return result;
             run.Succeed(result.Version.Version, result.Version.DecisionReason ?? result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(CancellationToken.None);
             return result;

@@ -55,10 +55,17 @@ public sealed partial class RetrainingWorker(
             {
                 LogStarting(logger, run.Id, run.Trigger);
                 using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var lease = RenewLeaseAsync(run.Id, renewing.Token);
+                using var training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var lease = RenewLeaseAsync(run.Id, training, renewing.Token);
                 try
                 {
-                    await ExecuteMeasuredAsync(service, run, cancellationToken);
+                    await ExecuteMeasuredAsync(service, run, training.Token);
+                }
+                catch (OperationCanceledException) when (training.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // The run is no longer this instance's (another recovered it after its lease ran out): its recovery
+                    // stands and its next attempt trains; two trainings of the same labels would race for the registry.
+                    LogLeaseLost(logger, run.Id);
                 }
                 finally
                 {
@@ -74,8 +81,11 @@ public sealed partial class RetrainingWorker(
         }
     }
 
-    /// <summary>Renews the run's lease every quarter of it while it trains (its own scope: the training owns the other).</summary>
-    private async Task RenewLeaseAsync(long runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews the run's lease every quarter of it while it trains (its own scope: the training owns the other); stops
+    /// the training when the run is no longer Running (the renewal updates nothing).
+    /// </summary>
+    private async Task RenewLeaseAsync(long runId, CancellationTokenSource training, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(options.Value.RunLease / 4);
         try
@@ -85,7 +95,11 @@ public sealed partial class RetrainingWorker(
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<RetrainingService>().RenewLeaseAsync(runId, cancellationToken);
+                    if (await scope.ServiceProvider.GetRequiredService<RetrainingService>().RenewLeaseAsync(runId, cancellationToken) == 0)
+                    {
+                        await training.CancelAsync();
+                        return;
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -135,6 +149,9 @@ public sealed partial class RetrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining: run {RunId} ({Trigger}) started")]
     private static partial void LogStarting(ILogger logger, long runId, RetrainingTrigger trigger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} was recovered by another instance while this one trained it (its lease had run out); this training stopped")]
+    private static partial void LogLeaseLost(ILogger logger, long runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retraining: a worker pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception ex);
