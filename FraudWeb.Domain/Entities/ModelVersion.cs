@@ -20,6 +20,7 @@ public class ModelVersion
 {
     /// <summary>Longer reasons (an exception's message listing every feature) are cut to this.</summary>
     public const int UnusableReasonMaxLength = 500;
+    public const int DecisionReasonMaxLength = 1000;
 
     private ModelVersion()
     {
@@ -85,7 +86,8 @@ public class ModelVersion
         TrainingWindowStart = windowStart;
         TrainingWindowEnd = windowEnd;
         LabelsJson = labelsJson;
-        DecisionReason = decisionReason;
+        // A reason may quote a model file's message (feature lists): cut to the column, never refused by it.
+        DecisionReason = Fit(decisionReason, DecisionReasonMaxLength);
     }
 
     /// <summary>Records the days it was not trained on (<see cref="HoldoutStartUtc"/>).</summary>
@@ -139,8 +141,7 @@ public class ModelVersion
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         if (!IsUsable) return;
         if (IsServing) Retire();
-        var trimmed = reason.Trim();
-        UnusableReason = trimmed.Length <= UnusableReasonMaxLength ? trimmed : string.Concat(trimmed.AsSpan(0, UnusableReasonMaxLength - 1), "…");
+        UnusableReason = Fit(reason, UnusableReasonMaxLength);
         UnusableSinceUtc = nowUtc;
     }
 
@@ -149,5 +150,11 @@ public class ModelVersion
     {
         if (Status != ModelStatus.Candidate) throw new DomainException("Only a new candidate can be rejected.", DomainErrorCode.StateChanged);
         Status = ModelStatus.Rejected;
+    }
+
+    private static string Fit(string text, int maxLength)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length <= maxLength ? trimmed : string.Concat(trimmed.AsSpan(0, maxLength - 1), "…");
     }
 }

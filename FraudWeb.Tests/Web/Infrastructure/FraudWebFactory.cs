@@ -29,6 +29,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     public const int TestHashIterations = 1_000;
 
     private int _userCounter;
+    private bool _ownsData = true;
 
     public FraudWebFactory()
     {
@@ -40,6 +41,29 @@ public class FraudWebFactory : WebApplicationFactory<Program>
             Settings["Database:Provider"] = "Postgres";
             Settings["Database:ConnectionString"] = PostgresDatabase;
         }
+    }
+
+    /// <summary>The next start of <paramref name="previous"/>'s installation: its database, data directory, settings and time.</summary>
+    private FraudWebFactory(FraudWebFactory previous)
+    {
+        DataDirectory = previous.DataDirectory;
+        PostgresDatabase = previous.PostgresDatabase;
+        Clock = new FixedStartTimeProvider(previous.Clock.GetUtcNow());
+        foreach (var (key, value) in previous.Settings) Settings[key] = value;
+    }
+
+    /// <summary>
+    /// Stops this app and starts another process's worth of it over the same database and data directory, with
+    /// <paramref name="change"/> applied to its settings: a restart, or a redeploy with another configuration. Nothing
+    /// of this app's memory (the serving model, caches) carries over. The returned factory owns the data from then on.
+    /// </summary>
+    public FraudWebFactory Restart(Action<Dictionary<string, string?>>? change = null)
+    {
+        var next = new FraudWebFactory(this);
+        change?.Invoke(next.Settings);
+        _ownsData = false;
+        Dispose();
+        return next;
     }
 
     /// <summary>The app's own PostgreSQL database when the suite runs on PostgreSQL (test.sh's second pass); else null.</summary>
@@ -153,7 +177,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (!disposing) return;
+        if (!disposing || !_ownsData) return;
         SqliteConnection.ClearAllPools();
         if (PostgresDatabase is not null) TestPostgres.DropDatabase(PostgresDatabase);
         try

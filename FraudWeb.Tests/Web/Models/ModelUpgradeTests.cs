@@ -4,6 +4,8 @@ using FraudWeb.Domain.Learning;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Seeding;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+using FraudWeb.ViewModels.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +20,91 @@ namespace FraudWeb.Tests.Web.Models;
 public sealed class ModelUpgradeTests
 {
     private static readonly ModelSigningKey FactoryKey = ModelSigningKey.Create(Convert.FromBase64String(FraudWebFactory.TestModelSigningKey));
+    private const string AnotherSigningKey = "QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8="; // bytes 64..95
+
+    [Fact]
+    public async Task Restart_SigningKeyChanged_FreshModelServesInPlaceOfTheOneSignedWithTheOldKey()
+    {
+        // Arrange: an installation serving a model signed with its key (review finding: after a key change a single
+        // instance trained a model, recorded it as "not promoted: another version was put in service" and served none)
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+
+        // Act: the process restarts with another Models:SigningKey
+        using var app = first.Restart(settings => settings["Models:SigningKey"] = AnotherSigningKey);
+        _ = app.Services;
+
+        // Assert: a fresh model serves, in the registry and in memory, and says whose place it took and why
+        var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+        Assert.Equal(2, versions.Count);
+        var active = Assert.Single(versions, v => v.IsServing);
+        Assert.NotEqual(before.Version, active.Version);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current?.Version);
+        const string detail = "Model file signature does not match Models:SigningKey: the file was replaced or written by another installation.";
+        Assert.Equal($"Promoted in place of version {before.Version}, which cannot serve on this instance: {detail}", active.DecisionReason);
+        Assert.Equal(before.Id, active.ReplacedVersionId);
+        using (CultureScope.Use(Chinese.Culture))
+        {
+            Assert.Equal(Chinese.Of("Promoted in place of version {0}, which cannot serve on this instance: {1}", before.Version, detail), ModelTexts.Reason(active.DecisionReason));
+        }
+    }
+
+    [Fact]
+    public async Task Restart_ServingModelOfTheRetiredHandWrittenFormat_RetrainsAndServesOldOneKeptAsHistory()
+    {
+        // Arrange: the serving file is the hand-written learner's; the process starts with nothing in memory
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        await first.StoreModelArtifactAsync(before.FileName, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model")));
+
+        // Act
+        using var app = first.Restart();
+        _ = app.Services;
+
+        // Assert
+        var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+        var active = Assert.Single(versions, v => v.IsServing);
+        Assert.NotEqual(before.Version, active.Version);
+        Assert.IsType<FastTreeModel>(app.Services.GetRequiredService<IServingModel>().Current?.Model);
+        Assert.Contains("retired hand-written learner", active.DecisionReason, StringComparison.Ordinal);
+        await using var scope = app.Services.CreateAsyncScope();
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
+        Assert.False(promoteOld.Succeeded);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current?.Version);
+    }
+
+    [Fact]
+    public async Task Restart_ServingModelFromANewerRelease_NotReplacedNorMarked()
+    {
+        // Arrange: the serving file has a format version above this release's (a rolled-back deploy of one instance)
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        var newer = new byte[4096];
+        "FWGBT\r\n\u001A"u8.CopyTo(newer);
+        BitConverter.TryWriteBytes(newer.AsSpan(8), ModelFile.FormatVersion + 1);
+        await first.StoreModelArtifactAsync(before.FileName, newer);
+
+        // Act
+        using var app = first.Restart();
+        _ = app.Services;
+
+        // Assert: the newer release's version still serves and is not marked; this instance's model waits, saying why
+        var versions = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().OrderBy(m => m.Id).ToListAsync());
+        var stillServing = Assert.Single(versions, v => v.IsServing);
+        Assert.Equal(before.Version, stillServing.Version);
+        Assert.Null(stillServing.UnusableReason);
+        var trained = Assert.Single(versions, v => v.Id != before.Id);
+        Assert.Equal(ModelStatus.Rejected, trained.Status);
+        Assert.StartsWith($"Not promoted: version {before.Version}, written by a newer release, serves and cannot be loaded by this one: Model file format version {ModelFile.FormatVersion + 1} is newer",
+            trained.DecisionReason, StringComparison.Ordinal);
+        Assert.Null(app.Services.GetRequiredService<IServingModel>().Current);
+    }
 
     [Fact]
     public async Task Start_ServingModelFileSwappedForUnsignedOne_RefusedAndANewModelServes()

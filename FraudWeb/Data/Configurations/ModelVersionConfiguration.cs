@@ -22,7 +22,7 @@ public sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVe
             .HasDatabaseName("IX_ModelVersions_Serving");
         builder.Property(m => m.Trigger).HasMaxLength(300);
         builder.Property(m => m.LabelsJson).HasMaxLength(1000);
-        builder.Property(m => m.DecisionReason).HasMaxLength(1000);
+        builder.Property(m => m.DecisionReason).HasMaxLength(ModelVersion.DecisionReasonMaxLength);
         // Null while the version can serve; the entity cuts longer reasons to this length.
         builder.Property(m => m.UnusableReason).HasMaxLength(ModelVersion.UnusableReasonMaxLength);
     }

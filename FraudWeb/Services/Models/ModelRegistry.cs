@@ -61,6 +61,10 @@ public sealed partial class ModelRegistry(
     public const string CorruptFileReasonPrefix = "The model file is corrupt: ";
     public const string CannotServeReasonPrefix = "This version cannot serve: ";
 
+    // A first-start model's decision when the serving version could not be loaded here (ModelTexts.Reason translates them).
+    public const string InPlaceOfPrefix = "Promoted in place of version ";
+    public const string NotReplacedPrefix = "Not promoted: version ";
+
     public Task<bool> HasServingVersionAsync(CancellationToken cancellationToken) =>
         db.ModelVersions.AnyAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
 
@@ -80,15 +84,37 @@ public sealed partial class ModelRegistry(
         return stored is { HoldoutStartUtc: { } start, HoldoutEndUtc: { } end } ? new HoldoutWindow(start, end) : null;
     }
 
-    /// <summary>The first start's model: trained and served (no champion to beat).</summary>
-    public async Task<ModelVersion> TrainAndServeAsync(CancellationToken cancellationToken) =>
-        (await TrainAsync("first start", seedOptions.Value.Trees, cancellationToken)).Version;
+    /// <summary>
+    /// The first start's model, or the one that starts an instance nothing could be loaded on: trained and served (no
+    /// champion to beat). A serving version this instance cannot use (signed with another key, an older format or
+    /// feature schema: a key change, an upgrade) is replaced by it, as nothing here could serve otherwise; one written
+    /// by a newer release is not, so an older build never takes a newer one's place.
+    /// </summary>
+    public async Task<ModelVersion> TrainAndServeAsync(CancellationToken cancellationToken)
+    {
+        var unusable = servingModel.Current is null ? await UnusableServingAsync(cancellationToken) : null;
+        return (await TrainAsync("first start", seedOptions.Value.Trees, unusable, cancellationToken)).Version;
+    }
+
+    /// <summary>The serving version when its file is intact but cannot be loaded here; null when it loads or none serves.</summary>
+    private async Task<UnusableHere?> UnusableServingAsync(CancellationToken cancellationToken)
+    {
+        var serving = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        if (serving is null) return null;
+        var attempt = await TryLoadAsync(serving, cancellationToken);
+        return attempt.Failure is LoadFailure.Unusable or LoadFailure.Newer
+            ? new UnusableHere(serving.Version, attempt.Error?.Message ?? attempt.Reason, Replace: attempt.Failure == LoadFailure.Unusable)
+            : null;
+    }
 
     /// <summary>
     /// Trains a challenger from a snapshot of the history, registers it, and promotes it when the pipeline says so
     /// (otherwise it is kept as Rejected with its metrics). CPU work runs on the thread pool, never a request.
     /// </summary>
-    public async Task<TrainingResult> TrainAsync(string trigger, int? trees, CancellationToken cancellationToken)
+    public Task<TrainingResult> TrainAsync(string trigger, int? trees, CancellationToken cancellationToken) =>
+        TrainAsync(trigger, trees, unusable: null, cancellationToken);
+
+    private async Task<TrainingResult> TrainAsync(string trigger, int? trees, UnusableHere? unusable, CancellationToken cancellationToken)
     {
         var settings = retrainingOptions.Value;
         var stopwatch = Stopwatch.StartNew();
@@ -156,6 +182,21 @@ public sealed partial class ModelRegistry(
             promote = false;
             reason = NotCompared(servingModel.Current?.Version);
         }
+        // Nothing served here: the version the database serves is replaced only if this instance cannot use it.
+        var replacing = champion?.Version;
+        if (champion is null && unusable is not null)
+        {
+            if (unusable.Replace)
+            {
+                replacing = unusable.Version;
+                reason = string.Create(CultureInfo.InvariantCulture, $"{InPlaceOfPrefix}{unusable.Version}, which cannot serve on this instance: {unusable.Reason}");
+            }
+            else
+            {
+                promote = false;
+                reason = string.Create(CultureInfo.InvariantCulture, $"{NotReplacedPrefix}{unusable.Version}, written by a newer release, serves and cannot be loaded by this one: {unusable.Reason}");
+            }
+        }
         registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels), reason);
         registered.RecordHoldout(outcome.HoldoutStart, outcome.HoldoutEnd);
         if (promote)
@@ -164,7 +205,7 @@ public sealed partial class ModelRegistry(
             {
                 // Serving from now, not from when training began; only in place of the champion it was compared with,
                 // as the database has it (another instance's promotion or rollback reaches this one's memory later).
-                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(champion?.Version));
+                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(replacing));
             }
             catch (ServingChangedException changed)
             {
@@ -247,8 +288,9 @@ public sealed partial class ModelRegistry(
             LogRefused(logger, attempt.Error, target.Version, attempt.Reason);
             if (attempt.Failure == LoadFailure.Unreadable) return Result.Fail(ErrorCode.Invalid, Text.Get("This version's model file cannot be read."));
             // The registry keeps it as history and now says why, so nobody tries it again. A file this instance merely
-            // cannot use (another key or schema) is marked only while this instance serves a model, proving itself fine.
-            if (attempt.BadEverywhere || servingModel.Current is not null)
+            // cannot use (another key or schema) is marked only while this instance serves a model, proving itself fine,
+            // and never one from a newer release.
+            if (attempt.BadEverywhere || (servingModel.Current is not null && attempt.Failure != LoadFailure.Newer))
             {
                 await MarkUnusableAsync([new UnusableMark(target.Id, attempt.Reason)], null, clock.GetUtcNow().UtcDateTime, cancellationToken);
             }
@@ -405,7 +447,7 @@ public sealed partial class ModelRegistry(
         {
             return IsDamaged(content)
                 ? new LoadAttempt(null, LoadFailure.Damaged, CorruptFileReasonPrefix + ex.Message, ex)
-                : new LoadAttempt(null, LoadFailure.Unusable, CannotServeReasonPrefix + ex.Message, ex);
+                : new LoadAttempt(null, IsNewerFormat(content) ? LoadFailure.Newer : LoadFailure.Unusable, CannotServeReasonPrefix + ex.Message, ex);
         }
     }
 
@@ -426,6 +468,9 @@ public sealed partial class ModelRegistry(
         var bodyLength = content.Length - 2 * hashBytes;
         return !SHA256.HashData(content.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(content.AsSpan(bodyLength, hashBytes));
     }
+
+    /// <summary>An intact file of a format version above this release's (checked after <see cref="IsDamaged"/>).</summary>
+    private static bool IsNewerFormat(byte[] content) => BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(8)) > ModelFile.FormatVersion;
 
     /// <summary>Records why these versions cannot serve, in one save; only <paramref name="retiring"/> may be taken out of service.</summary>
     private async Task MarkUnusableAsync(IReadOnlyList<UnusableMark> marks, long? retiring, DateTime nowUtc, CancellationToken cancellationToken)
@@ -558,7 +603,13 @@ public sealed partial class ModelRegistry(
 
         /// <summary>Not readable just now (the legacy models folder).</summary>
         Unreadable,
+
+        /// <summary>Intact, from a newer release (a higher format version): never marked or replaced by this one.</summary>
+        Newer,
     }
+
+    /// <summary>The serving version as this instance found it at start: intact but not loadable here, and why.</summary>
+    private sealed record UnusableHere(string Version, string Reason, bool Replace);
 }
 
 /// <summary>The version a promotion may replace (null: none serving).</summary>

@@ -118,6 +118,10 @@ public static partial class ModelTexts
         if (NotComparedReason().Match(reason) is { Success: true } notCompared)
             return Text.Format("Not promoted: version {0} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({1})",
                 notCompared.Groups[1].Value, Reason(notCompared.Groups[2].Value));
+        if (InPlaceOfReason().Match(reason) is { Success: true } inPlace)
+            return Text.Format("Promoted in place of version {0}, which cannot serve on this instance: {1}", inPlace.Groups[1].Value, inPlace.Groups[2].Value);
+        if (NewerNotReplacedReason().Match(reason) is { Success: true } newer)
+            return Text.Format("Not promoted: version {0}, written by a newer release, serves and cannot be loaded by this one: {1}", newer.Groups[1].Value, newer.Groups[2].Value);
         return reason switch
         {
             "Promoted: no model was serving." => Text.Get("Promoted: no model was serving."),
@@ -177,6 +181,15 @@ public static partial class ModelTexts
     [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+) was put in service while this one trained, and was not compared with it\. Promote this version by hand if it is better\. \((.*)\)$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
     private static partial System.Text.RegularExpressions.Regex NotComparedReason();
+
+    // The model file's own message after the colon is shown as recorded (English), as Unusable does.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Promoted in place of version (\S+), which cannot serve on this instance: (.*)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+    private static partial System.Text.RegularExpressions.Regex InPlaceOfReason();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+), written by a newer release, serves and cannot be loaded by this one: (.*)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+    private static partial System.Text.RegularExpressions.Regex NewerNotReplacedReason();
 
     /// <summary>
     /// A run's result cell: its error, or the version it trained and the decision on it; with the attempt when it is
