@@ -372,4 +372,130 @@ public sealed class ModelCliTests : IDisposable
         Assert.Contains("bad.bin", err);
         Assert.DoesNotContain("   at ", err);
     }
+
+    [Fact]
+    public async Task Features_IdsAbove2To24_WrittenExactlyAndCardsKeptApartInCp100()
+    {
+        // Arrange (review finding: every column went through a float, so ids above 16,777,216 merged)
+        var raw = PathOf("big.csv");
+        File.WriteAllText(raw, "transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud\n" +
+            "123456789,2018-04-01 00:00:31,100000001,2,3.5,0\n123456790,2018-04-01 00:00:32,100000003,2,3.5,1\n123456791,2018-04-01 00:00:33,100000002,2,7,0\n");
+        var table = PathOf("big-features.csv");
+
+        // Act
+        var (code, _, _) = await RunAsync("features", "--transactions", raw, "--out", table);
+
+        // Assert
+        Assert.Equal(0, code);
+        var rows = File.ReadAllLines(table).Skip(1).Select(l => l.Split(',')[^4..]).ToList();
+        Assert.Equal(["0", "100000001", "0", "123456789"], rows[0]);
+        Assert.Equal(["1", "100000003", "0", "123456790"], rows[1]);
+        Assert.Equal(["0", "100000002", "0", "123456791"], rows[2]);
+        var exact = FraudWeb.Domain.IO.FeatureTableCsv.Read(table, ["customer_id"]);
+        Assert.Equal([100000001d, 100000003d, 100000002d], exact.ExactColumn(exact.IndexOf("customer_id")));
+    }
+
+    [Fact]
+    public async Task Evaluate_TestRowsOfOneClass_UndefinedMetricsAreJsonNull()
+    {
+        // Arrange (review finding: "auc":"NaN", a string where readers expect a number)
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 4 == 0 ? 1 : 0)}\n")));
+        var model = PathOf("m.bin");
+        Assert.Equal(0, (await RunAsync("train", "--table", table, "--label", "y", "--trees", "3", "--min-leaf", "2", "--out", model)).Code);
+        var negatives = PathOf("neg.csv");
+        File.WriteAllText(negatives, "a,y\n1,0\n2,0\n3,0\n");
+
+        // Act
+        var (code, stdout, _) = await RunAsync("evaluate", "--model", model, "--table", negatives, "--label", "y");
+
+        // Assert
+        Assert.Equal(0, code);
+        var result = Json(stdout);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("auc").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("ap").ValueKind);
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("logloss").ValueKind);
+        Assert.DoesNotContain("NaN", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_ValidationTableColumnsInAnotherOrder_MatchedByName()
+    {
+        // Arrange (review finding: the validation table was taken by position and failed with an ArgumentException)
+        var train = PathOf("t.csv");
+        var validation = PathOf("v.csv");
+        File.WriteAllText(train, "a,b,y\n" + string.Concat(Enumerable.Range(0, 60).Select(i => $"{i},{i % 7},{(i % 3 == 0 ? 1 : 0)}\n")));
+        File.WriteAllText(validation, "y,b,a\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{(i % 3 == 0 ? 1 : 0)},{i % 7},{i}\n")));
+
+        // Act
+        var (code, stdout, err) = await RunAsync("train", "--table", train, "--label", "y", "--validation-table", validation, "--early-stopping", "0.1",
+            "--trees", "5", "--min-leaf", "2", "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.True(code == 0, err);
+        Assert.Equal(2, Json(stdout).GetProperty("features").GetInt32());
+    }
+
+    [Fact]
+    public async Task Train_ValidationTableWithAnEmptyCell_ErrorNamesItsFileLineAndColumn()
+    {
+        // Arrange (review finding: only the training table was checked; ML.NET drops such rows silently)
+        var train = PathOf("t.csv");
+        var validation = PathOf("v.csv");
+        File.WriteAllText(train, "a,b,y\n1,2,0\n2,3,1\n3,4,0\n");
+        File.WriteAllText(validation, "b,a,y\n1,2,0\n,3,1\n");
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--table", train, "--label", "y", "--validation-table", validation, "--early-stopping", "0.1", "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Contains($"{validation}:3:1: feature 'b' is missing", err);
+    }
+
+    [Fact]
+    public async Task Train_EmptyFeatureList_UsageError()
+    {
+        // Arrange
+        var raw = PathOf("raw.csv");
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "10")).Code);
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--transactions", raw, "--train-start", "2", "--features", "", "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Contains("--features needs at least one feature name.", err);
+        Assert.DoesNotContain("Exception", err);
+    }
+
+    [Fact]
+    public async Task Train_EarlyStoppingZero_UsageErrorSaysAboveZero()
+    {
+        // Arrange (review finding: 0 passed the range, then read as absent: "go together" although both were given)
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n1,0\n2,1\n");
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--early-stopping", "0", "--validation-table", table, "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Contains("--early-stopping '0' must be above 0", err);
+    }
+
+    [Fact]
+    public async Task Train_QuotedCellSpanningLines_LaterErrorNamesItsRealLine()
+    {
+        // Arrange (review finding: the line was the row number + 2, off after a cell holding a newline)
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,b,label\n1,2,0\n\"3\n\",4,0\n5,6,2\n");
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "label", "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Contains($"{table}:5:3: column 'label': '2' is not a 0/1 label.", err);
+    }
 }

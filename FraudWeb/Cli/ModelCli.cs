@@ -193,7 +193,7 @@ public static class ModelCli
         public Option<double?> Bagging { get; } = Double("--bagging", "Bagging fraction.", 1e-3, 1);
         public Option<double?> FeatureFraction { get; } = Double("--feature-fraction", "Feature fraction per tree.", 1e-3, 1);
         public Option<double?> Sparsify { get; } = Double("--sparsify", "Sparsify threshold.", 0, 1);
-        public Option<double?> EarlyStopping { get; } = Double("--early-stopping", "Early-stopping tolerance; needs --validation-days (transactions) or --validation-table (table).", 0, 1e9);
+        public Option<double?> EarlyStopping { get; } = Double("--early-stopping", "Early-stopping tolerance, above 0; needs --validation-days (transactions) or --validation-table (table).", 0, 1e9);
 
         public Option[] All => [Threads, Trees, Leaves, LearningRate, MinLeaf, Bins, Seed, Bagging, FeatureFraction, Sparsify, EarlyStopping];
 
@@ -272,25 +272,24 @@ public static class ModelCli
     private static int Features(ModelCliContext c, string input, string output, FeatureOptions featureOptions)
     {
         var data = TransactionData.Load(input, featureOptions, c);
-        var columns = TransactionFeatures.Names.Concat(["tx_fraud", "customer_id", "day", "transaction_id"]).ToArray();
-        var width = TransactionFeatures.Names.Count;
-        var table = new float[data.Records.Count * (long)columns.Length];
+        // The label, ids and days as integers: through a float, ids above 2^24 would merge (cards in CP@100).
+        string[] integerColumns = ["tx_fraud", "customer_id", "day", "transaction_id"];
+        var integers = new long[data.Records.Count * (long)integerColumns.Length];
         for (var i = 0; i < data.Records.Count; i++)
         {
-            var target = table.AsSpan(i * columns.Length, columns.Length);
-            data.Features.AsSpan(i * width, width).CopyTo(target);
-            target[width] = data.Records[i].IsFraud ? 1 : 0;
-            target[width + 1] = data.Records[i].CustomerId;
-            target[width + 2] = data.Days[i];
-            target[width + 3] = data.Records[i].TransactionId;
+            var target = integers.AsSpan(i * integerColumns.Length, integerColumns.Length);
+            target[0] = data.Records[i].IsFraud ? 1 : 0;
+            target[1] = data.Records[i].CustomerId;
+            target[2] = data.Days[i];
+            target[3] = data.Records[i].TransactionId;
         }
 
         Write(output, path =>
         {
             using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16);
-            FeatureTableCsv.Write(writer, columns, table);
+            FeatureTableCsv.Write(writer, TransactionFeatures.Names, data.Features, integerColumns, integers);
         });
-        c.Result(new Dictionary<string, object?> { ["rows"] = data.Records.Count, ["columns"] = columns.Length, ["out"] = output });
+        c.Result(new Dictionary<string, object?> { ["rows"] = data.Records.Count, ["columns"] = TransactionFeatures.Names.Count + integerColumns.Length, ["out"] = output });
         return 0;
     }
 
@@ -302,6 +301,8 @@ public static class ModelCli
         // Table mode keeps ML.NET FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
         // validated for the transaction features. Flags override either.
         var options = a.Training.Apply(c.Parse, tableMode);
+        if (c.Parse.GetValue(a.Training.EarlyStopping) is 0)
+            throw new CliUsageException("--early-stopping '0' must be above 0 (leave it out to grow every tree).");
         var earlyStopping = options.EarlyStoppingTolerance > 0;
         if (earlyStopping != (a.ValidationDays is not null || a.ValidationTable is not null))
             throw new CliUsageException($"train: --early-stopping and --validation-{(tableMode ? "table" : "days")} go together.");
@@ -314,10 +315,15 @@ public static class ModelCli
         {
             var table = ModelCliTables.Read(a.Table!, c);
             train = ModelCliTables.ToDataset(table, a.Label!, a.Ignore, a.Table!);
-            RequireEveryValue(train, a.Table!);
+            RequireEveryValue(train, table, a.Table!);
             if (a.ValidationTable is { } validationFile)
             {
-                validation = ModelCliTables.ToDataset(ModelCliTables.Read(validationFile, c), a.Label!, a.Ignore, validationFile);
+                // The training set's features, found by name: the validation file may order its columns otherwise.
+                var validationTable = ModelCliTables.Read(validationFile, c);
+                var validationLabels = ModelCliTables.Labels(validationTable, a.Label!, validationFile).Select(b => b ? 1f : 0f).ToArray();
+                validation = new Dataset(ModelCliTables.Columns(validationTable, train.FeatureNames, validationFile), validationTable.Rows,
+                    train.Columns, validationLabels, [.. train.FeatureNames]);
+                RequireEveryValue(validation, validationTable, validationFile);
             }
         }
         else
@@ -330,6 +336,7 @@ public static class ModelCli
             var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < start + days).ToArray();
             if (rows.Length == 0) throw new CliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
             var names = a.Features ?? TransactionFeatures.Names;
+            if (names.Count == 0) throw new CliUsageException("--features needs at least one feature name.");
             if (earlyStopping)
             {
                 // The window's last days validate; the model learns from the days before them (no test day is seen).
@@ -412,7 +419,7 @@ public static class ModelCli
         if (tableMode)
         {
             var file = tableFile!;
-            var table = ModelCliTables.Read(file, c);
+            var table = ModelCliTables.Read(file, c, ["customer_id", "day"]);
             var label = labelColumn!;
             var matrix = ModelCliTables.Columns(table, model.FeatureNames, file);
             labels = ModelCliTables.Labels(table, label, file);
@@ -423,8 +430,8 @@ public static class ModelCli
             int dayColumn = table.IndexOf("day"), cardColumn = table.IndexOf("customer_id");
             if (dayColumn >= 0 && cardColumn >= 0)
             {
-                var days = table.Column(dayColumn).Select(v => (int)v).ToArray();
-                var cards = table.Column(cardColumn).Select(v => (long)v).ToArray();
+                var days = table.ExactColumn(dayColumn).Select(v => (int)v).ToArray();
+                var cards = table.ExactColumn(cardColumn).Select(v => (long)v).ToArray();
                 result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
             }
 
@@ -471,24 +478,8 @@ public static class ModelCli
         return 0;
     }
 
-    /// <summary>The 1-based column of a header name in a CSV file's first line ("?" if it cannot be read), for line:column errors.</summary>
-    private static string ColumnOf(string path, string name)
-    {
-        try
-        {
-            using var reader = new StreamReader(path);
-            var header = (reader.ReadLine() ?? "").TrimStart('\uFEFF').Split(',').Select(h => h.Trim().Trim('"')).ToList();
-            var index = header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
-            return index < 0 ? "?" : (index + 1).ToString(CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "?";
-        }
-    }
-
     /// <summary>ML.NET's FastTree drops a training row with a missing value silently: name the first one instead.</summary>
-    private static void RequireEveryValue(Dataset data, string path)
+    private static void RequireEveryValue(Dataset data, FeatureTable table, string path)
     {
         for (var i = 0; i < data.Features.Length; i++)
         {
@@ -498,7 +489,7 @@ public static class ModelCli
                 var name = data.FeatureNames[column];
                 var problem = float.IsNaN(data.Features[i]) ? "missing (NaN)" : "infinite or beyond a float's range (±3.4e38)";
                 throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
-                    $"{path}:{FeatureTable.LineOf(row)}:{ColumnOf(path, name)}: feature '{name}' is {problem}; training needs a number in every feature (ML.NET would drop the row silently)."));
+                    $"{path}:{table.LineOf(row)}:{table.FileColumnOf(table.IndexOf(name))}: feature '{name}' is {problem}; training needs a number in every feature (ML.NET would drop the row silently)."));
             }
         }
     }
@@ -585,7 +576,8 @@ public static class ModelCli
         }
     }
 
-    private static double Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : v;
+    /// <summary>To six places; null (JSON null) when the metric is undefined, e.g. AUC over test rows of one class.</summary>
+    private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
 
     internal static string ToJson(Dictionary<string, object?> values) => JsonSerializer.Serialize(values, Json);
 }

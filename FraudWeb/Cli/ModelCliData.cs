@@ -86,10 +86,10 @@ internal sealed class TransactionData
 /// <summary>Feature-table helpers of the table modes.</summary>
 internal static class ModelCliTables
 {
-    public static FeatureTable Read(string path, ModelCliContext context)
+    public static FeatureTable Read(string path, ModelCliContext context, IReadOnlyCollection<string>? exactColumns = null)
     {
         var clock = Stopwatch.StartNew();
-        var table = FeatureTableCsv.Read(path);
+        var table = FeatureTableCsv.Read(path, exactColumns);
         context.Progress($"read {table.Rows} rows x {table.Columns.Count} columns from {path} in {clock.Elapsed.TotalSeconds:F1} s");
         if (table.Rows == 0) throw new CliInputException($"{path}: no rows after the header.");
         return table;
@@ -132,7 +132,7 @@ internal static class ModelCliTables
         {
             if (values[r] is not (0f or 1f))
             {
-                throw new CliInputException($"{path}:{FeatureTable.LineOf(r)}:{column + 1 + table.FirstColumnOffset}: column '{label}': '{values[r]}' is not a 0/1 label.");
+                throw new CliInputException($"{path}:{table.LineOf(r)}:{table.FileColumnOf(column)}: column '{label}': '{values[r]}' is not a 0/1 label.");
             }
 
             labels[r] = values[r] == 1f;
