@@ -72,7 +72,22 @@ public static class RateLimitingServiceCollectionExtensions
             var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
             if (policy is not null && context.User.Identity?.IsAuthenticated != true && context.Request.HasFormContentType)
             {
-                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                IFormCollection form;
+                try
+                {
+                    form = await context.Request.ReadFormAsync(context.RequestAborted);
+                }
+                catch (InvalidDataException)
+                {
+                    // Over the form's limits (a value over 16 KB, too many fields) or malformed: a 400, as MVC answers it.
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
+                catch (BadHttpRequestException ex)
+                {
+                    context.Response.StatusCode = ex.StatusCode;
+                    return;
+                }
                 if (!HasOneEmail(context.Request.Query, form))
                 {
                     // Binding could take another email than the one the limit counts (a second value, a prefixed name,
