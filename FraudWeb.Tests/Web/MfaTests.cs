@@ -156,6 +156,67 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task SecondStep_AuthenticatorCodeUsedTwice_SecondSessionRefusedNextCodeWorks()
+    {
+        // Arrange (accounts review: one code signed in two sessions within its window; ASVS 2.8.4)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin));
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var first = factory.CreateBrowserClient();
+        using var second = factory.CreateBrowserClient();
+        var firstForm = Html.Location(await PasswordOnlyAsync(first, email));
+        var secondForm = Html.Location(await PasswordOnlyAsync(second, email));
+        var code = await MfaSteps.NextCodeAsync(factory, email);
+
+        // Act
+        var used = await Html.SubmitAsync(first, "/Account/Mfa/SignIn", new Dictionary<string, string> { ["Code"] = code }, firstForm);
+        var replayed = await Html.SubmitAsync(second, "/Account/Mfa/SignIn", new Dictionary<string, string> { ["Code"] = code }, secondForm);
+        var next = await MfaSteps.SecondStepAsync(factory, second, email, secondForm);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(used));
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.NotEmpty(Html.ValidationMessages(await Html.ParseAsync(replayed)));
+        Assert.Equal("/Profile", Html.Location(next));
+    }
+
+    [Fact]
+    public async Task Recovery_KeepMeSignedIn_PersistentCookieAsWithACode()
+    {
+        // Arrange (accounts review: the recovery link dropped "keep me signed in", so the cookie ended with the browser)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        IReadOnlyList<string> codes;
+        using (var enrolling = factory.CreateBrowserClient())
+        {
+            await PasswordOnlyAsync(enrolling, email);
+            codes = await MfaSteps.EnrolAsync(enrolling);
+        }
+        using var client = factory.CreateBrowserClient();
+        var afterPassword = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Password"] = FraudWebFactory.Password, ["RememberMe"] = "true",
+        });
+        var codePage = await Html.GetPageAsync(client, Html.Location(afterPassword));
+        var recoveryLink = codePage.QuerySelector("a[href^='/Account/Mfa/Recovery']")!.GetAttribute("href")!;
+        var recoveryPage = await Html.GetPageAsync(client, recoveryLink);
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string>
+        {
+            ["RecoveryCode"] = codes[0], ["RememberMe"] = recoveryPage.QuerySelector("input[name=RememberMe]")!.GetAttribute("value")!,
+        }, recoveryLink);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        // The browser keeps the last one set (the session cookie of Identity's own recovery sign-in comes first).
+        var cookie = response.Headers.GetValues("Set-Cookie").Last(c => c.Contains("fraudweb.auth=", StringComparison.Ordinal));
+        Assert.Contains("expires=", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Recovery_CodeUsedTwice_SignsInOnlyOnce()
     {
         // Arrange

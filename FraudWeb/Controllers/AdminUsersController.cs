@@ -7,6 +7,7 @@ using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 
 namespace FraudWeb.Controllers;
 
@@ -16,8 +17,28 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     [HttpGet]
     public async Task<IActionResult> Index(UserQueryViewModel query, CancellationToken cancellationToken)
     {
-        if (!ModelState.IsValid) query = new UserQueryViewModel();
+        ArgumentNullException.ThrowIfNull(query);
+        if (!ModelState.IsValid)
+        {
+            // As the audit log does: a filter that makes no sense is left out with a message, the others stay (was:
+            // every filter dropped silently, so the whole list looked like the filtered one).
+            TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
+            return RedirectToAction(nameof(Index), UnderstoodFilters(query));
+        }
         return View(await screens.ListAsync(query, cancellationToken));
+    }
+
+    private RouteValueDictionary UnderstoodFilters(UserQueryViewModel query)
+    {
+        var filters = new RouteValueDictionary();
+        void Keep(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = value;
+        }
+        Keep(nameof(query.Search), query.Search);
+        Keep(nameof(query.Role), query.Role);
+        Keep(nameof(query.Status), query.Status);
+        return filters;
     }
 
     [HttpGet]

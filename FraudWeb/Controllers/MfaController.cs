@@ -56,15 +56,15 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
     }
 
     [HttpGet("Recovery"), AllowAnonymous]
-    public async Task<IActionResult> Recovery(string? returnUrl = null) =>
-        await mfa.HasPendingSecondStepAsync() ? View(new MfaRecoveryViewModel { ReturnUrl = returnUrl }) : View("SecondStepExpired");
+    public async Task<IActionResult> Recovery(string? returnUrl = null, bool rememberMe = false) =>
+        await mfa.HasPendingSecondStepAsync() ? View(new MfaRecoveryViewModel { ReturnUrl = returnUrl, RememberMe = rememberMe }) : View("SecondStepExpired");
 
     [HttpPost("Recovery"), AllowAnonymous]
     public async Task<IActionResult> Recovery(MfaRecoveryViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        return Outcome(await mfa.SignInWithRecoveryCodeAsync(model.RecoveryCode!), model.ReturnUrl, "RecoveryCode", model);
+        return Outcome(await mfa.SignInWithRecoveryCodeAsync(model.RecoveryCode!, model.RememberMe), model.ReturnUrl, "RecoveryCode", model);
     }
 
     private IActionResult Outcome(SignInOutcome outcome, string? returnUrl, string field, object model)

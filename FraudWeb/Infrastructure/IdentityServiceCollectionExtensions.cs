@@ -33,6 +33,8 @@ public static class IdentityServiceCollectionExtensions
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
+            // In place of the default provider of that name: each code works once.
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddPasswordValidator<StrongPasswordValidator>()
             .AddUserValidator<UnambiguousAddressValidator>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();

@@ -21,7 +21,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         var rows = from u in db.Users.AsNoTracking()
                    join h in db.CardHolders.AsNoTracking() on u.Id equals h.UserId into holders
                    from h in holders.DefaultIfEmpty()
-                   select new { u.Id, u.Email, u.NormalizedEmail, u.CreatedUtc, FullName = h == null ? null : h.FullName, NoPassword = u.PasswordHash == null };
+                   select new { u.Id, u.Email, u.NormalizedEmail, u.CreatedUtc, FullName = h == null ? null : h.FullName, NoPassword = u.PasswordHash == null, Unconfirmed = !u.EmailConfirmed };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim().ToUpperInvariant();
@@ -40,7 +40,8 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         if (query.Status is StatusLocked or StatusActive)
         {
             // Lockout ends are compared in memory: SQLite cannot compare DateTimeOffset values in SQL.
-            rows = query.Status == StatusLocked ? rows.Where(r => locked.Contains(r.Id)) : rows.Where(r => !locked.Contains(r.Id));
+            // "Active" as the badge says it: not locked, with a password and a confirmed address (all can sign in).
+            rows = query.Status == StatusLocked ? rows.Where(r => locked.Contains(r.Id)) : rows.Where(r => !locked.Contains(r.Id) && !r.NoPassword && !r.Unconfirmed);
         }
         var total = await rows.CountAsync(cancellationToken);
         var page = Paging.ClampPage(query.Page, total, PageSize);
@@ -52,7 +53,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             Query = query,
             AllRoles = Roles.All,
             Users = new PagedList<UserRowViewModel>(
-                items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], locked.Contains(i.Id), i.CreatedUtc, i.NoPassword)),
+                items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], locked.Contains(i.Id), i.CreatedUtc, i.NoPassword, i.Unconfirmed)),
                 page, PageSize, total),
         };
     }
@@ -93,6 +94,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             AllRoles = Roles.All,
             IsLocked = user.LockoutEnd is { } end && end > clock.GetUtcNow(),
             AwaitingPassword = user.PasswordHash is null,
+            AwaitingConfirmation = !user.EmailConfirmed,
             CreatedUtc = user.CreatedUtc,
             IsSelf = id == actorId,
             Cards = cards,

@@ -13,7 +13,7 @@ public static partial class BrowserMfa
         var path = new Uri(page.Url).AbsolutePath;
         if (path.StartsWith("/Account/Mfa/SignIn", StringComparison.Ordinal))
         {
-            await page.GetByLabel("Code from your app").FillAsync(MfaSteps.CodeFor(await MfaSteps.AuthenticatorKeyAsync(factory, email)));
+            await page.GetByLabel("Code from your app").FillAsync(await MfaSteps.NextCodeAsync(factory, email));
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await page.AwayFromAsync("/Account/Mfa");
         }

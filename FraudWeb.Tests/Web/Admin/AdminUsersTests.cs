@@ -113,6 +113,43 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.NotEmpty(page.QuerySelectorAll("tr[data-audit-id]"));
     }
 
+    [Theory]
+    [InlineData("Page=abc")]
+    [InlineData("Page=0")]
+    public async Task Index_AFilterNotUnderstood_LeftOutWithAMessageRoleFilterKept(string bad)
+    {
+        // Arrange (accounts review: every filter was dropped silently, so the whole list looked filtered)
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminUsers?Role=Admin&{bad}", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal("/AdminUsers?Role=Admin", Html.Location(response));
+        Assert.Equal("Some filters were not understood and were left out.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task DetailsAndList_RegisteredNotConfirmed_WaitingForConfirmationNotActive()
+    {
+        // Arrange (accounts review: an account that cannot sign in until its address is confirmed showed "Active")
+        using var admin = await AdminAsync();
+        using var session = CardHolderSession.Anonymous(factory);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password))).StatusCode);
+        var id = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == session.Email).Id));
+
+        // Act
+        var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
+        var active = await Html.GetPageAsync(admin.Client, $"/AdminUsers?Status=active&Search={Uri.EscapeDataString(session.Email)}");
+        var any = await Html.GetPageAsync(admin.Client, $"/AdminUsers?Search={Uri.EscapeDataString(session.Email)}");
+
+        // Assert
+        Assert.Equal("Waiting for email confirmation", details.QuerySelector("[data-testid=status]")!.TextContent.Trim());
+        Assert.DoesNotContain(session.Email, active.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Waiting for email confirmation", any.Body!.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Details_CustomerWithCard_ShowsProfileAndMaskedCardOnly()
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using FraudWeb.Services.Accounts;
 using FraudWeb.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +19,26 @@ public static class MfaSteps
         ArgumentNullException.ThrowIfNull(sharedKey);
         return new Totp(Base32Encoding.ToBytes(sharedKey.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant())).ComputeTotp();
     }
+
+    /// <summary>
+    /// A code the app accepts now for an enrolled person: codes work once (the step of the last one accepted is stored),
+    /// so this is the code of the current step or, when that was used, of a later one within the app's window of two
+    /// steps ahead; past that (a person signing in more than three times in half a minute), it waits for the clock.
+    /// </summary>
+    public static async Task<string> NextCodeAsync(FraudWebFactory factory, string email)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException("User not found.");
+        var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("The user has no authenticator key.");
+        var last = await users.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, SingleUseAuthenticatorTokenProvider.LastStepName);
+        var step = Math.Max(StepNow(), last is null ? 0 : long.Parse(last, CultureInfo.InvariantCulture) + 1);
+        while (step > StepNow() + 2) await Task.Delay(TimeSpan.FromSeconds(1));
+        return new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UnixEpoch.AddSeconds(step * 30));
+    }
+
+    private static long StepNow() => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
 
     /// <summary>
     /// Signs in through the login form and finishes what two-step sign-in asks for: the code step for enrolled
@@ -38,8 +60,7 @@ public static class MfaSteps
     /// <summary>Enters the current code on the second-step page (after the password was accepted).</summary>
     public static async Task<HttpResponseMessage> SecondStepAsync(FraudWebFactory factory, HttpClient client, string email, string formPage, bool rememberBrowser = false)
     {
-        var key = await AuthenticatorKeyAsync(factory, email);
-        var fields = new Dictionary<string, string> { ["Code"] = CodeFor(key), ["RememberBrowser"] = rememberBrowser ? "true" : "false" };
+        var fields = new Dictionary<string, string> { ["Code"] = await NextCodeAsync(factory, email), ["RememberBrowser"] = rememberBrowser ? "true" : "false" };
         return await Html.SubmitAsync(client, "/Account/Mfa/SignIn", fields, formPage);
     }
 

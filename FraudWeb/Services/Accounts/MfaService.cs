@@ -112,12 +112,17 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     }
 
     /// <summary>The second sign-in step with a recovery code (each works once).</summary>
-    public async Task<SignInOutcome> SignInWithRecoveryCodeAsync(string recoveryCode)
+    public async Task<SignInOutcome> SignInWithRecoveryCodeAsync(string recoveryCode, bool rememberMe)
     {
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null) return SignInOutcome.NotAllowed;
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null) return SignInOutcome.NotAllowed;
         // Codes are shown in upper case; a person may type them in any case.
         var code = recoveryCode.Normalize(NormalizationForm.FormKC).Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
-        return Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
+        var outcome = Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
+        // Identity's recovery sign-in always makes a session cookie; "keep me signed in" asks for a persistent one,
+        // as the code step gives. Signed in again with the same second-factor claim (amr = mfa).
+        if (outcome == SignInOutcome.Succeeded && rememberMe) await signIn.SignInWithClaimsAsync(user, isPersistent: true, [new Claim("amr", "mfa")]);
+        return outcome;
     }
 
     private async Task<bool> IsStaffUserAsync(ApplicationUser user) => IsStaff(await signIn.CreateUserPrincipalAsync(user));

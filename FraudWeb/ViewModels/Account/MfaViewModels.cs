@@ -45,5 +45,8 @@ public sealed class MfaRecoveryViewModel
     [Display(Name = "Recovery code")]
     public string? RecoveryCode { get; set; }
 
+    /// <summary>"Keep me signed in" from the password step, carried as on the code step.</summary>
+    public bool RememberMe { get; set; }
+
     public string? ReturnUrl { get; set; }
 }

@@ -23,7 +23,9 @@ public sealed class UserQueryViewModel
 }
 
 /// <param name="AwaitingPassword">No password yet (an invitation not accepted, or a forced reset not finished): the person cannot sign in until they choose one.</param>
-public sealed record UserRowViewModel(string Id, string Email, string? FullName, IReadOnlyList<string> Roles, bool IsLocked, DateTime CreatedUtc, bool AwaitingPassword = false);
+/// <param name="AwaitingConfirmation">Registered but the email address not confirmed: cannot sign in until they follow the mailed link.</param>
+public sealed record UserRowViewModel(string Id, string Email, string? FullName, IReadOnlyList<string> Roles, bool IsLocked, DateTime CreatedUtc, bool AwaitingPassword = false,
+    bool AwaitingConfirmation = false);
 
 public sealed class UserListViewModel
 {
@@ -45,6 +47,9 @@ public sealed class UserDetailsViewModel
     public bool IsLocked { get; init; }
     /// <summary>No password yet: an invitation not accepted, or a forced reset not finished.</summary>
     public bool AwaitingPassword { get; init; }
+
+    /// <summary>Registered, email address not confirmed yet: cannot sign in.</summary>
+    public bool AwaitingConfirmation { get; init; }
     public DateTime CreatedUtc { get; init; }
     public bool IsSelf { get; init; }
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
