@@ -1,3 +1,4 @@
+using FraudWeb.Services.Accounts;
 using System.Net;
 using System.Security.Claims;
 using FraudWeb.Authorization;
@@ -214,6 +215,34 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         // The browser keeps the last one set (the session cookie of Identity's own recovery sign-in comes first).
         var cookie = response.Headers.GetValues("Set-Cookie").Last(c => c.Contains("fraudweb.auth=", StringComparison.Ordinal));
         Assert.Contains("expires=", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RecoveryCodes_StaffRenewsWithACurrentCode_NewCodesSignInOldOnesNoLonger()
+    {
+        // Arrange (accounts review: staff, who must keep two-step sign-in on, had no way to new codes once theirs were used)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        var old = await MfaSteps.EnrolAsync(client);
+        var current = await MfaSteps.NextCodeAsync(factory, email);
+        var wrongCode = current == "123456" ? "654321" : "123456";
+
+        // Act
+        var wrong = await Html.SubmitAsync(client, "/Account/Mfa/RecoveryCodes", new Dictionary<string, string> { ["Form.Code"] = wrongCode }, "/Account/Mfa");
+        var renewed = await Html.SubmitAsync(client, "/Account/Mfa/RecoveryCodes", new Dictionary<string, string> { ["Form.Code"] = current }, "/Account/Mfa");
+        var codes = (await Html.ParseAsync(renewed)).QuerySelectorAll("[data-testid=recovery-codes] li").Select(li => li.TextContent.Trim()).ToList();
+        using var other = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(other, email);
+        var withOld = await Html.SubmitAsync(other, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = old[0] }, "/Account/Mfa/Recovery");
+        var withNew = await Html.SubmitAsync(other, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, "/Account/Mfa/Recovery");
+
+        // Assert
+        Assert.Contains("That code is not correct. Enter the current 6-digit code from your app.", Html.ValidationMessages(await Html.ParseAsync(wrong)));
+        Assert.Equal(MfaService.RecoveryCodeCount, codes.Count);
+        Assert.Empty(codes.Intersect(old));
+        Assert.Equal(HttpStatusCode.OK, withOld.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, withNew.StatusCode);
     }
 
     [Fact]

@@ -120,10 +120,14 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     [HttpPost]
     public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken)
     {
-        var result = await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, cancellationToken);
-        return Done(id, result, result.Succeeded && !result.Value
-            ? Text.Get("The password no longer works, sessions have ended and API keys are revoked. The account is locked, so no reset link was emailed: once it is unlocked, its owner can ask for one on the sign-in page.")
-            : Text.Get("The password no longer works, sessions have ended, API keys are revoked and a reset link has been emailed."));
+        var result = await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, AcceptUrl, cancellationToken);
+        return Done(id, result, result.Value switch
+        {
+            ResetMail.None => Text.Get("The password no longer works, sessions have ended and API keys are revoked. The account is locked, so no reset link was emailed: once it is unlocked, its owner can ask for one on the sign-in page."),
+            // An invitee had no password to stop working.
+            ResetMail.Invitation => Text.Get("A new invitation link has been emailed, in the language of the first invitation."),
+            _ => Text.Get("The password no longer works, sessions have ended, API keys are revoked and a reset link has been emailed."),
+        });
     }
 
     [HttpPost]

@@ -34,6 +34,22 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         return page.Succeeded ? View(nameof(Index), page.Value) : RedirectToAction("Login", "Account");
     }
 
+    /// <summary>New recovery codes after a current code from the app; the old ones stop working (staff, who cannot turn
+    /// two-step sign-in off, had no way back once theirs were used).</summary>
+    [HttpPost("RecoveryCodes")]
+    public async Task<IActionResult> RecoveryCodes([Bind(Prefix = "Form")] EnableMfaViewModel form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (ModelState.IsValid)
+        {
+            var renewed = await mfa.RenewRecoveryCodesAsync(User, form.Code!);
+            if (renewed.Succeeded) return View("RecoveryCodes", renewed.Value);
+            foreach (var error in renewed.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
+        }
+        var page = await builder.BuildAsync(User, form);
+        return page.Succeeded ? View(nameof(Index), page.Value) : RedirectToAction("Login", "Account");
+    }
+
     [HttpPost("Disable")]
     public async Task<IActionResult> Disable()
     {

@@ -173,6 +173,25 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Create_UnderageDateOfBirth_MessageAboutThePersonNotYou()
+    {
+        // Arrange (accounts review: the staff form said "You must be at least 18 years old.")
+        using var admin = await AdminAsync();
+        var form = Details("Young Person");
+        form["Email"] = factory.NewEmail();
+        form["DateOfBirth"] = DateOnly.FromDateTime(factory.Clock.UtcNow).AddYears(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Create", "/AdminUsers/Create", form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = Html.ValidationMessages(await Html.ParseAsync(response));
+        Assert.Contains("The person must be at least 18 years old.", messages);
+        Assert.DoesNotContain("You must be at least 18 years old.", messages);
+    }
+
+    [Fact]
     public async Task Create_ValidForm_CreatesCardHolderMailsInvitationAndAudits()
     {
         // Arrange

@@ -103,7 +103,7 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
-    public async Task ResetPassword_InviteeWhoNeverChoseOne_ButtonSendsANewLinkThatSetsThePassword()
+    public async Task ResetPassword_InviteeWhoNeverChoseOne_ButtonSendsANewInvitationThatSetsThePassword()
     {
         // Arrange: the invitation was lost or expired; the invitation mail says to ask for a new link
         using var admin = await AdminAsync();
@@ -111,17 +111,66 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         await InviteAsync(admin, email, Roles.Analyst);
         var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
         var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
+        DeleteMailTo(email);
 
         // Act
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
-        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        var reset = await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+        var after = await Html.GetPageAsync(admin.Client, Html.Location(reset));
+        var mail = Mailbox.MessageTo(factory, email, "You are invited to FraudWeb");
+        var link = Mailbox.LinkTo(mail, "/Account/AcceptInvitation");
         using var browser = factory.CreateBrowserClient();
-        var chosen = await Html.SubmitAsync(browser, "/Account/ResetPassword", AcceptForm(link), link);
+        var chosen = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", AcceptForm(link), link);
+
+        // Assert: an invitation again (a staff account, two-step sign-in), not a reset mail saying a password stays as it is
+        Assert.Equal("Send a new link to choose a password", details.QuerySelector("[data-testid=reset-password]")!.TextContent.Trim());
+        Assert.Contains("A new invitation link has been emailed", after.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("two-step sign-in", mail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task ResetPassword_InvitedInChineseByAnEnglishAdmin_NewInvitationInChinese()
+    {
+        // Arrange (accounts review: the new link went out as a reset mail in the sending administrator's language)
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var invited = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", [new("Email", email), new("Roles", Roles.Analyst), new("Language", "zh-CN")]);
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        DeleteMailTo(email);
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
 
         // Assert
-        Assert.Equal("Send a new link to choose a password", details.QuerySelector("[data-testid=reset-password]")!.TextContent.Trim());
-        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(chosen));
-        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+        Assert.Equal(Chinese.Of("You are invited to FraudWeb"), Mailbox.Subject(Assert.Single(Mailbox.MessagesTo(factory, email))));
+    }
+
+    [Fact]
+    public async Task ResetPassword_AccountWithAPassword_MailSaysAnAdministratorResetIt()
+    {
+        // Arrange (accounts review: the self-service mail said "ignore this message: your password stays as it is")
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var email = await factory.EmailOfAsync(id);
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        var mail = Mailbox.MessageTo(factory, email, "Your FraudWeb password was reset");
+        Assert.Contains("An administrator has reset the password of your FraudWeb account", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("stays as it is", mail, StringComparison.Ordinal);
+        Assert.Contains("/Account/ResetPassword", Mailbox.LinkTo(mail, "/Account/ResetPassword"), StringComparison.Ordinal);
+    }
+
+    private void DeleteMailTo(string email)
+    {
+        foreach (var file in Directory.GetFiles(factory.MailDirectory, "*.eml").Where(f => File.ReadAllText(f).Contains("To: " + email, StringComparison.Ordinal)))
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

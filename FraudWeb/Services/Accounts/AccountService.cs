@@ -309,6 +309,29 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// Mails the owner of an account whose password an administrator removed: the old password no longer works, and a
+    /// link to choose one (not the self-service reset mail, which says the password stays as it is if ignored).
+    /// </summary>
+    public async Task SendForcedPasswordResetAsync(ApplicationUser user, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(resetUrl);
+        if (user.Email is null) return;
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var url = resetUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var body = $"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Format("An administrator has reset the password of your FraudWeb account: the old password no longer works. To sign in again, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
+                   $"<p>{Text.Get("If the link has expired, use \"Forgot your password?\" on the sign-in page. If you did not expect this, contact your administrator.")}</p>";
+        await email.SendEmailAsync(user.Email, Text.Get("Your FraudWeb password was reset"), body, cancellationToken);
+    }
+
+    /// <summary>The language an invitation not yet accepted was written in; null for every other account.</summary>
+    public Task<string?> InvitationLanguageAsync(ApplicationUser user) =>
+        users.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken);
+
+    private const string InvitationLanguageToken = "InvitationLanguage";
+
+    /// <summary>
     /// Mails an account created by an administrator its invitation: what the account is for, and a link (valid for
     /// <see cref="InvitationTokenProvider.Lifetime"/>) to choose a password. <paramref name="acceptUrl"/> makes the
     /// link from the address and the encoded token. The mail is written in <paramref name="language"/> (a supported
@@ -326,6 +349,8 @@ public sealed partial class AccountService(
         {
             (subject, body) = Invitation(staff, url);
         }
+        // Kept until the invitation is accepted, so a new link goes out in the same language, whoever sends it.
+        await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken, language);
         await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
     }
 
@@ -365,7 +390,9 @@ public sealed partial class AccountService(
         }
         if (!await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token)) return Result.Fail(ErrorCode.Invalid, invalid);
         var result = await users.AddPasswordAsync(user, password);
-        return result.Succeeded ? Result.Ok : FromIdentity(result, Fields.Password);
+        if (!result.Succeeded) return FromIdentity(result, Fields.Password);
+        await users.RemoveAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken);
+        return Result.Ok;
     }
 
     public async Task<Result> ResetPasswordAsync(string email, string encodedToken, string password)

@@ -82,6 +82,19 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         return Result.Success<IReadOnlyList<string>>(codes);
     }
 
+    /// <summary>New recovery codes in place of the old ones (shown once), after a current code from the app.</summary>
+    public async Task<Result<IReadOnlyList<string>>> RenewRecoveryCodesAsync(ClaimsPrincipal principal, string code)
+    {
+        var user = await users.GetUserAsync(principal);
+        if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("Two-step sign-in is off."));
+        var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
+        if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        LogRecoveryCodesRenewed(logger, user.Id);
+        return Result.Success<IReadOnlyList<string>>(codes);
+    }
+
     /// <summary>Turns 2FA off and forgets the key; refused for staff, for whom it is required.</summary>
     public async Task<Result> DisableAsync(ClaimsPrincipal principal)
     {
@@ -160,4 +173,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Two-step sign-in disabled for user {UserId}")]
     private static partial void LogDisabled(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Two-step sign-in: new recovery codes for user {UserId}")]
+    private static partial void LogRecoveryCodesRenewed(ILogger logger, string userId);
 }

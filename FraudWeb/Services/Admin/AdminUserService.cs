@@ -168,25 +168,31 @@ public sealed class AdminUserService(
     /// (a reset is what an administrator does when the password may be someone else's, and keys outlive sessions) and
     /// mails a reset link.
     /// </summary>
-    /// <returns>Whether the link was mailed: not to an account an administrator has locked, where it would not work
-    /// (its owner asks for one on the sign-in page once it is unlocked).</returns>
-    public async Task<Result<bool>> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    /// <returns>What was mailed: nothing to an account an administrator has locked, where a link would not work (its
+    /// owner asks for one on the sign-in page once it is unlocked); a new invitation, in its language, to an invitee
+    /// who never chose a password; otherwise a link to choose a new password.</returns>
+    public async Task<Result<ResetMail>> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl,
+        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
     {
         // Serialised with the other administrators' changes to accounts, and the account read inside (see SetLockedAsync).
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
-        if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, "Not found.");
+        if (user is null) return Result.Fail<ResetMail>(ErrorCode.NotFound, "Not found.");
         var hadPassword = user.PasswordHash is not null;
-        var mailed = !AdminLock.IsLockedByAdmin(user);
-        if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<bool>();
+        var invitationLanguage = hadPassword ? null : await accounts.InvitationLanguageAsync(user);
+        var mail = AdminLock.IsLockedByAdmin(user) ? ResetMail.None : invitationLanguage is not null ? ResetMail.Invitation : ResetMail.ResetLink;
+        var mailed = mail != ResetMail.None;
+        if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<ResetMail>();
         var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
-            new { HasPassword = false, ResetLinkSent = mailed, KeysRevoked = revoked }, cancellationToken);
+            new { HasPassword = false, ResetLinkSent = mailed, InvitationSent = mail == ResetMail.Invitation, KeysRevoked = revoked }, cancellationToken);
+        var staff = !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken);
         var committed = await CommitAsync(transaction, cancellationToken);
-        if (!committed.Succeeded) return committed.As<bool>();
-        if (mailed) await accounts.SendPasswordResetAsync(user.Email!, resetUrl, cancellationToken);
+        if (!committed.Succeeded) return committed.As<ResetMail>();
+        if (mail == ResetMail.Invitation) await accounts.SendInvitationAsync(user, staff, invitationLanguage!, acceptUrl, cancellationToken);
+        else if (mail == ResetMail.ResetLink) await accounts.SendForcedPasswordResetAsync(user, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
-        return Result.Success(mailed);
+        return Result.Success(mail);
     }
 
     /// <summary>
@@ -334,4 +340,17 @@ public sealed class AdminUserService(
 
     /// <summary>The user with this id; none for a blank id (model binding turns a whitespace route value into null).</summary>
     private async Task<ApplicationUser?> FindAsync(string? id) => string.IsNullOrWhiteSpace(id) ? null : await users.FindByIdAsync(id);
+}
+
+/// <summary>What a forced password reset mailed.</summary>
+public enum ResetMail
+{
+    /// <summary>Nothing: the account is locked by an administrator.</summary>
+    None,
+
+    /// <summary>A link to choose a new password.</summary>
+    ResetLink,
+
+    /// <summary>A new invitation (the person never chose a password).</summary>
+    Invitation,
 }

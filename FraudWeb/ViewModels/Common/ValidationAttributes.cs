@@ -13,8 +13,15 @@ public sealed class AdultDateOfBirthAttribute : ValidationAttribute
     {
         if (value is not DateOnly date) return ValidationResult.Success; // [Required] reports a missing value
         var age = CardHolder.AgeOn(date, DateOnly.FromDateTime(DateTime.UtcNow));
-        if (age < CardHolder.MinimumAge) return new ValidationResult(Text.Format("You must be at least {0} years old.", CardHolder.MinimumAge));
-        if (age > CardHolder.MaximumAge) return new ValidationResult(Text.Get("Please check your date of birth."));
+        // Staff filling in someone else's details are not told "you" (IStaffForm, as the other fields' messages).
+        var staff = validationContext?.ObjectInstance is IStaffForm;
+        if (age < CardHolder.MinimumAge)
+        {
+            return new ValidationResult(staff
+                ? Text.Format("The person must be at least {0} years old.", CardHolder.MinimumAge)
+                : Text.Format("You must be at least {0} years old.", CardHolder.MinimumAge));
+        }
+        if (age > CardHolder.MaximumAge) return new ValidationResult(Text.Get(staff ? "Please check the date of birth." : "Please check your date of birth."));
         return ValidationResult.Success;
     }
 }
