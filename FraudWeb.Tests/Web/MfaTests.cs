@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Claims;
 using FraudWeb.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using FraudWeb.Data;
 using FraudWeb.Tests.Web.Admin;
@@ -243,6 +244,32 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         Assert.Empty(codes.Intersect(old));
         Assert.Equal(HttpStatusCode.OK, withOld.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, withNew.StatusCode);
+    }
+
+    [Fact]
+    public async Task ResetTwoStep_AnalystLostPhone_SessionsEndEnrolsAgainAfterPasswordAndAudited()
+    {
+        // Arrange (accounts review: staff without codes who lost their phone were locked out for good)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        using var analyst = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(analyst, email);
+        await MfaSteps.EnrolAsync(analyst);
+        var id = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).Id));
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+        // Act
+        var reset = await admin.PostAsync($"/AdminUsers/ResetTwoStep/{id}", $"/AdminUsers/Details/{id}");
+        var oldSession = await analyst.GetAsync(new Uri("/Review", UriKind.Relative));
+        using var again = factory.CreateBrowserClient();
+        var signIn = await PasswordOnlyAsync(again, email);
+        var staffPage = await again.GetAsync(new Uri("/Review", UriKind.Relative));
+
+        // Assert
+        Assert.Equal($"/AdminUsers/Details/{id}", Html.Location(reset));
+        Assert.Contains("/Account/Login", Html.Location(oldSession), StringComparison.Ordinal);
+        Assert.DoesNotContain("/Account/Mfa/SignIn", Html.Location(signIn), StringComparison.Ordinal);
+        Assert.StartsWith("/Account/Mfa", Html.Location(staffPage), StringComparison.Ordinal);
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>().CountAsync(e => e.TargetId == id && e.Action == FraudWeb.Services.Admin.AuditActions.UserTwoStepReset)));
     }
 
     [Fact]

@@ -131,6 +131,11 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     }
 
     [HttpPost]
+    public async Task<IActionResult> ResetTwoStep(string id, CancellationToken cancellationToken) =>
+        Done(id, await admin.ResetTwoStepAsync(User.GetUserId(), id, cancellationToken),
+            Text.Get("Two-step sign-in is off for this account and its sessions have ended. Staff set it up again at their next sign-in."));
+
+    [HttpPost]
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -95,6 +95,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             IsLocked = user.LockoutEnd is { } end && end > clock.GetUtcNow(),
             AwaitingPassword = user.PasswordHash is null,
             AwaitingConfirmation = !user.EmailConfirmed,
+            TwoStepEnabled = user.TwoFactorEnabled,
             CreatedUtc = user.CreatedUtc,
             IsSelf = id == actorId,
             Cards = cards,

@@ -164,6 +164,23 @@ public sealed class AdminUserService(
     }
 
     /// <summary>
+    /// Turns off someone's two-step sign-in and forgets their authenticator key, for a lost phone with no recovery
+    /// codes left: the new key renews the security stamp, so their sessions end, and staff set it up again at their next
+    /// sign-in (after their password). Not one's own: another administrator does it (and one signed in can renew codes).
+    /// </summary>
+    public async Task<Result> ResetTwoStepAsync(string actorId, string id, CancellationToken cancellationToken)
+    {
+        if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("Ask another administrator to reset your own two-step sign-in."));
+        await using var transaction = await guard.BeginAsync(cancellationToken);
+        var user = await FindAsync(id);
+        if (user is null) return Result.NotFound();
+        if (!user.TwoFactorEnabled) return Result.Fail(ErrorCode.Conflict, Text.Get("Two-step sign-in is already off for this account."));
+        if (!Succeeded(await users.SetTwoFactorEnabledAsync(user, false), await users.ResetAuthenticatorKeyAsync(user))) return ChangedMeanwhileResult();
+        await audit.AppendAsync(actorId, AuditActions.UserTwoStepReset, TargetUser, id, new { TwoStep = true }, new { TwoStep = false }, cancellationToken);
+        return await CommitAsync(transaction, cancellationToken);
+    }
+
+    /// <summary>
     /// Removes the password (which also changes the security stamp, ending sessions), revokes the user's API keys
     /// (a reset is what an administrator does when the password may be someone else's, and keys outlive sessions) and
     /// mails a reset link.

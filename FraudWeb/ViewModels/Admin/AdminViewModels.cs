@@ -50,6 +50,9 @@ public sealed class UserDetailsViewModel
 
     /// <summary>Registered, email address not confirmed yet: cannot sign in.</summary>
     public bool AwaitingConfirmation { get; init; }
+
+    /// <summary>Two-step sign-in is on (an administrator may reset it for a lost phone).</summary>
+    public bool TwoStepEnabled { get; init; }
     public DateTime CreatedUtc { get; init; }
     public bool IsSelf { get; init; }
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
