@@ -17,6 +17,15 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     private static Task<HttpResponseMessage> PasswordOnlyAsync(HttpClient client, string email) =>
         Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = FraudWebFactory.Password });
 
+    /// <summary>A new user of the role who has turned two-step sign-in on, signed out again; with the recovery codes shown.</summary>
+    private async Task<(string Email, IReadOnlyList<string> Codes)> EnrolledAsync(string role)
+    {
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(role));
+        using var enrolling = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(enrolling, email);
+        return (email, await MfaSteps.EnrolAsync(enrolling));
+    }
+
     [Theory]
     [InlineData(Roles.Analyst, "/Review")]
     [InlineData(Roles.Analyst, "/Models")]
@@ -136,12 +145,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task Login_EnrolledUser_AsksForCodeAndSignsInOnlyWithIt()
     {
         // Arrange
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, _) = await EnrolledAsync(Roles.Customer);
         using var client = factory.CreateBrowserClient();
 
         // Act
@@ -161,12 +165,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task SecondStep_AuthenticatorCodeUsedTwice_SecondSessionRefusedNextCodeWorks()
     {
         // Arrange (accounts review: one code signed in two sessions within its window; ASVS 2.8.4)
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin));
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, _) = await EnrolledAsync(Roles.Admin);
         using var first = factory.CreateBrowserClient();
         using var second = factory.CreateBrowserClient();
         var firstForm = Html.Location(await PasswordOnlyAsync(first, email));
@@ -189,13 +188,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task Recovery_KeepMeSignedIn_PersistentCookieAsWithACode()
     {
         // Arrange (accounts review: the recovery link dropped "keep me signed in", so the cookie ended with the browser)
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
-        IReadOnlyList<string> codes;
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            codes = await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
         using var client = factory.CreateBrowserClient();
         var afterPassword = await Html.SubmitAsync(client, "/Account/Login", new Dictionary<string, string>
         {
@@ -276,13 +269,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task Recovery_CodeUsedTwice_SignsInOnlyOnce()
     {
         // Arrange
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
-        IReadOnlyList<string> codes;
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            codes = await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
         using var first = factory.CreateBrowserClient();
         using var second = factory.CreateBrowserClient();
         await PasswordOnlyAsync(first, email);
@@ -303,13 +290,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task Recovery_DisplayedCodeTypedInLowerCase_SignsIn()
     {
         // Arrange
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
-        IReadOnlyList<string> codes;
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            codes = await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
         using var client = factory.CreateBrowserClient();
         await PasswordOnlyAsync(client, email);
         Assert.Equal(codes[0].ToUpperInvariant(), codes[0]);
@@ -350,12 +331,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     public async Task SecondStep_RepeatedWrongCodes_LocksAccount()
     {
         // Arrange
-        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
-        using (var enrolling = factory.CreateBrowserClient())
-        {
-            await PasswordOnlyAsync(enrolling, email);
-            await MfaSteps.EnrolAsync(enrolling);
-        }
+        var (email, _) = await EnrolledAsync(Roles.Customer);
         using var client = factory.CreateBrowserClient();
         var formPage = Html.Location(await PasswordOnlyAsync(client, email));
         var key = await MfaSteps.AuthenticatorKeyAsync(factory, email);
