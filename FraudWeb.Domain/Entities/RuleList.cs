@@ -153,10 +153,11 @@ public class RuleListEntry
         ApprovedUtc = null;
     }
 
+    /// <summary>Takes an entry off the list: one in force, or one still waiting for approval (withdrawn, never in force).</summary>
     public void Remove(string reason, string actorId, DateTime nowUtc)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
-        if (!IsActive) throw new DomainException("This entry was already removed.", DomainErrorCode.StateChanged);
+        if (RemovedUtc is not null) throw new DomainException("This entry was already removed.", DomainErrorCode.StateChanged);
         RemovedReason = RuleList.CheckReason(reason);
         RemovedBy = actorId;
         RemovedUtc = nowUtc;

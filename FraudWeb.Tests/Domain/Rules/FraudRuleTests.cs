@@ -431,6 +431,20 @@ public sealed class FraudRuleTests
     }
 
     [Fact]
+    public void Remove_EntryWaitingForApproval_WithdrawnAndCannotBeApprovedAfter()
+    {
+        var list = RuleList.Create("trusted_cards", RuleListKind.Card, RuleListPurpose.Allow, null, Analyst, Now);
+        var entry = list.Add("fp-1", "Visa ****1111", 12, "trusted", Analyst, Now, needsSecondAnalyst: true);
+        Assert.True(entry.IsPending);
+
+        entry.Remove("added by mistake", Analyst, Later);
+
+        Assert.False(entry.IsPending);
+        Assert.False(entry.IsActive);
+        Assert.Throws<DomainException>(() => entry.Approve(Other, Later.AddHours(1)));
+    }
+
+    [Fact]
     public void Remove_Twice_StateChanged()
     {
         var list = RuleList.Create("stolen_cards", RuleListKind.Card, RuleListPurpose.Block, null, Analyst, Now);

@@ -131,4 +131,60 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
         // The English category nowhere in the entry's label (a merchant's own name may hold the word, e.g. "Redwood Electronics").
         Assert.DoesNotContain(messages, m => m.Contains($"({category}", StringComparison.Ordinal) || m.Contains($"（{category}", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Remove_EntryWaitingForApproval_WithdrawnNeverInForceAndHeadingCountsIt()
+    {
+        // Arrange (rules review: a waiting allow-list entry could not be removed, "already removed", and the heading said 0)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var merchant = RuleSteps.Id(await Merchants.OrdinaryAsync(factory));
+        var listId = await analyst.CreateListAsync(NewName("trusted"), RuleListKind.Merchant, RuleListPurpose.Allow);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, merchant, "trusted for a test")).StatusCode);
+        var page = $"/RuleLists/Details/{RuleSteps.Id(listId)}";
+        var before = await Html.GetPageAsync(analyst.Client, page);
+        var entryId = await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == listId).Select(e => e.Id).SingleAsync());
+
+        // Act
+        var removed = await Html.SubmitAsync(analyst.Client, $"/RuleLists/Remove/{RuleSteps.Id(listId)}",
+            new Dictionary<string, string> { ["EntryId"] = RuleSteps.Id(entryId), ["Reason"] = "added by mistake" }, page);
+        var again = await analyst.AddToListAsync(listId, merchant, "the right one this time");
+
+        // Assert
+        Assert.Equal("Entries (0 in force, 1 waiting for approval)", before.QuerySelector("#entries-heading")!.TextContent.Trim());
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.Id == entryId));
+        Assert.NotNull(entry.RemovedUtc);
+        Assert.Null(entry.ApprovedUtc);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Add_CategoryInAnotherCase_StoredAsTheMerchantsSpellIt()
+    {
+        // Arrange (rules review: "ENTERTAINMENT" was "not one of the merchants' categories")
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var category = await factory.QueryAsync(db => db.Terminals.Where(t => t.Id == merchant).Select(t => t.Category).SingleAsync());
+        var listId = await analyst.CreateListAsync(NewName("kinds"), RuleListKind.MerchantCategory, RuleListPurpose.Reference);
+
+        // Act
+        var added = await analyst.AddToListAsync(listId, category.ToUpperInvariant(), "watched for a test");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Equal(category, await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == listId).Select(e => e.Value).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Create_ConditionPaddedPastTheLimit_SavedTrimmed()
+    {
+        // Arrange (rules review: the form counted the spaces around a condition and gave no position)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.SubmitRuleAsync(NewName("padded"), RuleAction.Review, "amount > 5" + new string(' ', 1_995));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
 }

@@ -161,6 +161,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         if (entry is null) return Result.NotFound(Text.Get("This entry does not exist."));
         if (await db.RuleLists.AnyAsync(l => l.Id == listId && l.Kind == RuleListKind.Card, cancellationToken) && await OwnsCardAsync(actorId, entry.Value, cancellationToken))
             return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Reason);
+        var waited = entry.IsPending;
         try
         {
             entry.Remove(reason, actorId, clock.GetUtcNow().UtcDateTime);
@@ -169,7 +170,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         {
             return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex), Fields.Reason);
         }
-        await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId }, null, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, Waiting = waited }, null, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -208,7 +209,11 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
                 var stored = RuleListLabels.StoredMerchant(terminal.Id, terminal.Name, terminal.Category);
                 return (Id(terminal.Id), stored, RuleListLabels.Display(kind, stored, Id(terminal.Id), (terminal.Name, terminal.Category)), null);
             default:
-                var category = await db.Terminals.AsNoTracking().Where(t => t.Category == entry).Select(t => t.Category).FirstOrDefaultAsync(cancellationToken);
+                // As the merchants spell it, whatever the case typed (lists and rules compare categories ignoring case).
+                var upper = entry.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL's upper(); the categories are ASCII words.
+                var category = await db.Terminals.AsNoTracking().Where(t => t.Category.ToUpper() == upper).Select(t => t.Category).FirstOrDefaultAsync(cancellationToken);
+#pragma warning restore CA1304, CA1311, CA1862
                 return category is null ? null : (category, category, RuleListLabels.Display(kind, category, category, null), null);
         }
     }

@@ -30,7 +30,9 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     public async Task<Result<RuleExpression>> CheckAsync(string expression, CancellationToken cancellationToken)
     {
         var kinds = await ListKindsAsync(cancellationToken);
-        return RuleExpression.TryParse(expression ?? "", kinds, out var parsed, out var error)
+        // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
+        // ones stay, so positions match what was typed.
+        return RuleExpression.TryParse((expression ?? "").TrimEnd(), kinds, out var parsed, out var error)
             ? Result.Success(parsed!)
             : Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!), Fields.Expression);
     }

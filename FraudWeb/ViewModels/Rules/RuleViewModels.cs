@@ -67,8 +67,8 @@ public sealed class RuleFormViewModel
     [Display(Name = "Action when the condition holds")]
     public RuleAction Action { get; set; } = RuleAction.Review;
 
+    // No length attribute: the parser checks the trimmed text's length and names the position, as for every rule error.
     [Required(ErrorMessage = "Write the rule's condition.")]
-    [StringLength(RuleParserLimits.MaxLength, ErrorMessage = "A rule has at most {1} characters.")]
     [Display(Name = "Condition")]
     public string? Expression { get; set; }
 
