@@ -40,6 +40,8 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(FraudDbContext).Assembly);
+        // SQLite's own case folding is ASCII only: merchant search folds with .NET's (SqliteFunctions registers it).
+        builder.HasDbFunction(typeof(MerchantSearch).GetMethod(nameof(MerchantSearch.Fold))!).HasName(SqliteFunctions.Fold);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

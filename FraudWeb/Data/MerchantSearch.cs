@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Seeding;
@@ -11,8 +12,8 @@ public static class MerchantSearch
 {
     /// <summary>
     /// Merchants whose number is <paramref name="term"/> ("123", "#123" or "no. 123"), or whose name or category
-    /// contains it (case-insensitive on both providers; wildcards typed are matched literally), or whose category's name
-    /// in the page's language contains it.
+    /// contains it (ignoring case on both providers, and accents too on SQLite; wildcards typed are matched literally), or
+    /// whose category's name in the page's language contains it.
     /// </summary>
     public static IQueryable<Terminal> Matching(this IQueryable<Terminal> terminals, string term, DbContext db)
     {
@@ -22,9 +23,30 @@ public static class MerchantSearch
         var pattern = LikePattern.Containing(term);
         // Categories are stored in English: a term in the page's language ("餐厅") finds them by their translation.
         var translated = MerchantNames.CategoryNames.Where(c => Text.Get(c) is var shown && shown != c && shown.Contains(term.Trim(), StringComparison.CurrentCultureIgnoreCase)).ToList();
-        return db.Database.IsNpgsql()
-            ? terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape) || EF.Functions.ILike(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category))
-            : terminals.Where(t => EF.Functions.Like(t.Name, pattern, LikePattern.Escape) || EF.Functions.Like(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category));
+        if (db.Database.IsNpgsql())
+        {
+            // ILIKE folds case for every letter ("CAFÉ" finds "Café").
+            return terminals.Where(t => EF.Functions.ILike(t.Name, pattern, LikePattern.Escape) || EF.Functions.ILike(t.Category, pattern, LikePattern.Escape) || translated.Contains(t.Category));
+        }
+        // SQLite's LIKE folds ASCII letters only ("CAFÉ" missed "Café"): both sides folded by .NET, matched as text.
+        var folded = Fold(term.Trim());
+        return terminals.Where(t => Fold(t.Name).Contains(folded) || Fold(t.Category).Contains(folded) || translated.Contains(t.Category));
+    }
+
+    /// <summary>
+    /// Text as search compares it: lower case (invariant) without accents ("Café" -> "cafe"), full-width forms as their
+    /// ASCII letters. In SQL it is SQLite's <c>fw_fold</c>, this very method registered on each connection.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var kept = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) kept.Append(char.ToLowerInvariant(c));
+        }
+        return kept.ToString().Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.Sqlite:
                 // No command timeout here: SQLite has no statement timeout, and Microsoft.Data.Sqlite's command timeout
                 // is its busy wait, which the connection string already bounds (BusyTimeoutSeconds).
-                options.UseSqlite(SqliteConnectionString(database, paths));
+                options.UseSqlite(SqliteConnectionString(database, paths)).AddInterceptors(SqliteFunctions.Instance);
                 break;
             case DatabaseProvider.Postgres:
                 // A statement (a lock wait included) is cancelled after this long: the request answers 503, not never.

@@ -55,6 +55,32 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.Equal("HARBOUR", ((IHtmlInputElement)page.QuerySelector("#MerchantSearch")!).Value);
     }
 
+    [Theory]
+    [InlineData("CAFÉ")]
+    [InlineData("café")]
+    public async Task New_SearchWithAnAccentedLetterInAnotherCase_FindsTheMerchants(string search)
+    {
+        // Arrange (README walkthrough review: on SQLite "CAFÉ" found nothing, as its LIKE folds ASCII letters only)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var all = await factory.QueryAsync(db => db.Terminals.Select(t => new { t.Name, t.Category }).ToListAsync());
+        var expected = all.Count(t => t.Name.Contains("café", StringComparison.OrdinalIgnoreCase) || t.Category.Contains("café", StringComparison.OrdinalIgnoreCase));
+        Assert.True(expected > 0, "the seeded merchants include cafés");
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Transactions/New?merchantSearch=" + Uri.EscapeDataString(search));
+
+        // Assert
+        Assert.Equal(Math.Min(expected, 50), MerchantOptions(page).Count);
+    }
+
+    [Theory]
+    [InlineData("Café", "cafe")]
+    [InlineData("ÉCOLE", "ecole")]
+    [InlineData("Ｃａｆé", "cafe")]
+    [InlineData("北京饭店", "北京饭店")]
+    public void Fold_Text_LowerCaseWithoutAccents(string text, string folded) => Assert.Equal(folded, MerchantSearch.Fold(text));
+
     [Fact]
     public async Task Search_WithoutJavaScript_KeepsTheChosenCardAndTypedAmount()
     {
