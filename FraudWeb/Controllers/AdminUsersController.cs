@@ -121,7 +121,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken)
     {
         var result = await admin.ForcePasswordResetAsync(User.GetUserId(), id, ResetUrl, AcceptUrl, cancellationToken);
-        return Done(id, result, result.Value switch
+        return Done(id, result, !result.Succeeded ? "" : result.Value switch
         {
             ResetMail.None => Text.Get("The password no longer works, sessions have ended and API keys are revoked. The account is locked, so no reset link was emailed: once it is unlocked, its owner can ask for one on the sign-in page."),
             // An invitee had no password to stop working.

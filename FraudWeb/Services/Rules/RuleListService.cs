@@ -170,7 +170,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         {
             return Result.Fail(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex), Fields.Reason);
         }
-        await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, Waiting = waited }, null, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ListRemove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, WaitingForApproval = waited }, null, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -23,10 +23,10 @@ public sealed record RecordedField(string Name, string Value)
     [
         "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
-        "Has password", "Has profile", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
+        "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement",
-        "Status", "Trigger", "Unusable", "Value", "Version",
+        "Status", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
     ];
 
     /// <summary>
