@@ -1,6 +1,8 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Accounts;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
@@ -10,22 +12,16 @@ namespace FraudWeb.Controllers;
 public sealed class LanguageController : Controller
 {
     [HttpPost]
-    public IActionResult Set(string? culture, string? returnUrl)
+    public async Task<IActionResult> Set(string? culture, string? returnUrl, [FromServices] AccountService accounts)
     {
+        ArgumentNullException.ThrowIfNull(accounts);
         if (culture is null || !WebServiceCollectionExtensions.SupportedCultures.Contains(culture, StringComparer.Ordinal))
         {
             return BadRequest();
         }
-        Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions
-            {
-                Expires = DateTimeOffset.UtcNow.AddYears(1),
-                IsEssential = true,
-                HttpOnly = true,
-                Secure = Request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-            });
+        LanguageCookie.Append(HttpContext, culture);
+        // Signed in: the mails others send this person (an administrator's reset) follow the choice too.
+        if (User.Identity?.IsAuthenticated == true) await accounts.RememberLanguageAsync(User.GetUserId(), culture);
         // Only back to a page of this site (no open redirect).
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
     }

@@ -33,6 +33,10 @@ public static class MerchantSearch
         return terminals.Where(t => Fold(t.Name).Contains(folded) || Fold(t.Category).Contains(folded) || translated.Contains(t.Category));
     }
 
+    /// <summary>The categories merchants are in, as stored (a few words: matched in .NET, where case folds for every letter).</summary>
+    public static Task<List<string>> CategoriesAsync(this IQueryable<Terminal> terminals, CancellationToken cancellationToken) =>
+        terminals.AsNoTracking().Select(t => t.Category).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
+
     /// <summary>
     /// Text as search compares it: lower case (invariant) without accents ("Café" -> "cafe"), full-width forms as their
     /// ASCII letters. In SQL it is SQLite's <c>fw_fold</c>, this very method registered on each connection.

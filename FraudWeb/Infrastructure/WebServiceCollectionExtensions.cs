@@ -86,7 +86,8 @@ public static class WebServiceCollectionExtensions
                 messages.SetMissingBindRequiredValueAccessor(field => Text.Format("Enter {0}.", field));
                 messages.SetMissingKeyOrValueAccessor(() => Text.Get("Enter a value."));
                 messages.SetMissingRequestBodyRequiredValueAccessor(() => Text.Get("The request has no body."));
-                messages.SetValueMustNotBeNullAccessor(value => Text.Format("Enter a value for {0}.", value));
+                // Its argument is the value posted (empty), not the field's name.
+                messages.SetValueMustNotBeNullAccessor(_ => Text.Get("Enter a value."));
                 messages.SetNonPropertyValueMustBeANumberAccessor(() => Text.Format("Enter a number, like {0}.", Money.Example(CultureInfo.CurrentCulture)));
             })
             .AddViewLocalization()
@@ -176,7 +177,7 @@ public static class WebServiceCollectionExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles();
         // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
-        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization());
+        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization().UseMiddleware<QueryCultureCookieMiddleware>());
         // Inside both exception handlers and around authentication (which reads the database too) and MVC: a read
         // that failed on a dead connection runs again; other database faults become 503s with Retry-After.
         app.UseMiddleware<DatabaseRetryMiddleware>();

@@ -29,6 +29,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
         Version = version,
         Form = form,
         Lists = await ListRowsAsync(cancellationToken),
+        Categories = await db.Terminals.CategoriesAsync(cancellationToken),
     };
 
     /// <summary>The form filled from the stored rule, or null when there is none.</summary>
@@ -117,7 +118,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
             Query = term,
             Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
             Categories = list.Kind == RuleListKind.MerchantCategory
-                ? await db.Terminals.AsNoTracking().Select(t => t.Category).Distinct().OrderBy(c => c).ToListAsync(cancellationToken)
+                ? await db.Terminals.CategoriesAsync(cancellationToken)
                 : [],
         };
     }

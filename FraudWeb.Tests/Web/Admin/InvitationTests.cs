@@ -2,6 +2,7 @@ using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -163,6 +164,44 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Contains("An administrator has reset the password of your FraudWeb account", mail, StringComparison.Ordinal);
         Assert.DoesNotContain("stays as it is", mail, StringComparison.Ordinal);
         Assert.Contains("/Account/ResetPassword", Mailbox.LinkTo(mail, "/Account/ResetPassword"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResetPassword_HolderRegisteredInChinese_MailInChineseWithAChineseLink()
+    {
+        // Arrange (Chinese review: a holder who registered in Chinese got the English administrator's language)
+        using var admin = await AdminAsync();
+        using var holder = CardHolderSession.Anonymous(factory);
+        holder.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(await holder.RegisterAsync(new RegistrationBuilder(holder.Email, FraudWebFactory.Password))));
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        var mail = Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Your FraudWeb password was reset"));
+        Assert.Contains("culture=zh-CN", Mailbox.LinkTo(mail, "/Account/ResetPassword"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResetPassword_HolderSwitchedToChineseWhileSignedIn_MailInChinese()
+    {
+        // Arrange: registered in English, then the footer's switch
+        using var admin = await AdminAsync();
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var page = await Html.GetPageAsync(holder.Client, "/Profile");
+        var token = page.QuerySelector("form[action='/Language/Set'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var switched = await holder.Client.PostAsync(new Uri("/Language/Set", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("culture", "zh-CN"), new("returnUrl", "/Profile")]));
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        Assert.Equal(Chinese.Of("Your FraudWeb password was reset"), Mailbox.Subject(Assert.Single(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) != "Confirm your FraudWeb account")));
     }
 
     private void DeleteMailTo(string email)

@@ -93,6 +93,9 @@ public sealed partial class RecordedFieldTests
     [InlineData("Purpose", "Block", "[Block list]")]
     [InlineData("Status", "Enabled", "[enabled]")]
     [InlineData("Status", "Draft", "[draft]")]
+    [InlineData("Status", "Queued", "[Queued]")]
+    [InlineData("Trigger", "Manual", "[Manual]")]
+    [InlineData("Trigger", "LabelThreshold", "[LabelThreshold]")]
     public void Shown_InItsField_ARulesActionIsNotAListsPurpose(string name, string recorded, string shown)
     {
         // Act: brackets stand for the page's localizer

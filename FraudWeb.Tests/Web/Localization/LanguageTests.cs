@@ -49,7 +49,7 @@ public sealed class LanguageTests(FraudWebFactory factory)
 
         // Assert
         var message = page.QuerySelector("input[name=RememberMe][type=checkbox]")!.GetAttribute("data-val-required");
-        Assert.StartsWith("请输入", message, StringComparison.Ordinal);
+        Assert.StartsWith("请勾选或取消勾选“", message, StringComparison.Ordinal);
         Assert.DoesNotContain("field is required", message, StringComparison.Ordinal);
     }
 
@@ -200,6 +200,41 @@ public sealed class LanguageTests(FraudWebFactory factory)
         // The paragraph is one translated text: the Chinese sentences follow each other without an English space.
         Assert.Contains("</a>" + Chinese.Of("To finish creating your account, {0}. Then sign in with the password you chose.").Split("{0}")[1], message, StringComparison.Ordinal);
         Assert.StartsWith("/Account/ConfirmEmail", Mailbox.LinkTo(message, "/Account/ConfirmEmail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfirmEmail_ChineseMailOpenedInAnEnglishBrowser_PageAndThoseAfterItInChinese()
+    {
+        // Arrange (Chinese review: a mail written in Chinese opened an English page)
+        using var client = Client("zh-CN");
+        var email = factory.NewEmail();
+        await Html.SubmitAsync(client, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build());
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, Chinese.Of("Confirm your FraudWeb account")), "/Account/ConfirmEmail");
+        using var elsewhere = Client();
+
+        // Act
+        var confirmed = await Html.GetPageAsync(elsewhere, link);
+        var next = await Html.GetPageAsync(elsewhere, "/Account/Login");
+
+        // Assert
+        Assert.Equal("zh-CN", confirmed.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("zh-CN", next.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Theory]
+    [InlineData("en", "c=en|uic=en")]
+    [InlineData("zh-CN", null)]
+    public async Task Get_LinkInAnotherLanguage_ThePageInItTheBrowsersOwnChoiceKept(string acceptLanguage, string? cookie)
+    {
+        // Arrange: a language chosen with the footer's switch, or the browser's own that the link's is
+        using var client = Client(acceptLanguage, cookie is null ? null : ".AspNetCore.Culture=" + Uri.EscapeDataString(cookie));
+
+        // Act
+        var response = await client.GetAsync(new Uri("/Account/Login?culture=zh-CN", UriKind.Relative));
+
+        // Assert: the page in the link's language; nothing remembered over a choice or where the browser asks for it anyway
+        Assert.Equal("zh-CN", (await Html.ParseAsync(response)).DocumentElement.GetAttribute("lang"));
+        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
     }
 
     /// <summary>Reaches an error page the way a visitor would, asking for Chinese; the response and the page.</summary>

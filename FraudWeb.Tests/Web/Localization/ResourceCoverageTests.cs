@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Scoring;
 using FraudWeb.ViewModels.Common;
 
@@ -45,8 +46,13 @@ public sealed partial class ResourceCoverageTests
     [GeneratedRegex(@"\bText\.InContext\(\s*" + Literal + @"\s*,\s*" + Literal)]
     private static partial Regex ContextCall();
 
-    [GeneratedRegex(@"\b(?:ErrorMessage|Display\(\s*Name|Prompt)\s*=\s*" + Literal)]
+    // [Display(Name = ...)] with its other arguments in any order, [DisplayName("...")], messages and prompts.
+    [GeneratedRegex(@"\b(?:ErrorMessage\s*=|Display\([^)]*?\bName\s*=|DisplayName\(|Prompt\s*=)\s*" + Literal)]
     private static partial Regex AnnotationText();
+
+    // Either text of a choice handed to the localizer: Text.Get(staff ? "..." : "...").
+    [GeneratedRegex(@"(?:\bText\.(?:Get|Format)\(|(?<![\w.])L\[)[^;""\])]*?\?\s*" + Literal + @"\s*:\s*" + Literal)]
+    private static partial Regex ConditionalKeys();
 
     [GeneratedRegex(@"\bDomainException(?:\.Format)?\(\s*(?:DomainErrorCode\.\w+\s*,\s*)?" + Literal)]
     private static partial Regex DomainMessage();
@@ -78,7 +84,9 @@ public sealed partial class ResourceCoverageTests
             .Concat(FraudWeb.Domain.Entities.RefundReasons.All.Select(r => (r, "RefundReasons")))
             .Concat(FraudWeb.Services.Seeding.MerchantNames.CategoryNames.Select(c => (c, "MerchantNames")))
             .Concat(FraudWeb.Services.ApiKeys.ApiScopes.All.Select(s => (FraudWeb.Services.ApiKeys.ApiScopes.Describe(s), "ApiScopes")))
-            .Concat(FraudWeb.Domain.Rules.RuleVocabulary.All.Where(n => n.Name != "card_brand").Select(n => (n.Description, "RuleVocabulary")));
+            .Concat(FraudWeb.Domain.Rules.RuleVocabulary.All.Where(n => n.Name != "card_brand").Select(n => (n.Description, "RuleVocabulary")))
+            .Concat(new[] { ImplicitRequiredMessage.Message, ImplicitRequiredMessage.ChoiceMessage, ImplicitRequiredMessage.CheckboxMessage }.Select(m => (m, nameof(ImplicitRequiredMessage))))
+            .Concat(RecordedField.FieldValues.Values.SelectMany(v => v.Values).Select(v => (v, nameof(RecordedField.FieldValues))));
 
     /// <summary>The keys the sources use, with where each was first seen.</summary>
     private static Dictionary<string, string> UsedKeys()
@@ -91,6 +99,11 @@ public sealed partial class ResourceCoverageTests
             foreach (var match in patterns.SelectMany(p => p.Matches(text)))
             {
                 keys.TryAdd(Unescape(match.Groups[1].Value), file);
+            }
+            foreach (Match match in ConditionalKeys().Matches(text))
+            {
+                keys.TryAdd(Unescape(match.Groups[1].Value), file);
+                keys.TryAdd(Unescape(match.Groups[2].Value), file);
             }
         }
         // A word in context has its own key, or else the plain word's translation serves.
@@ -111,7 +124,11 @@ public sealed partial class ResourceCoverageTests
                 if (ConstantDefinition(match.Groups[1].Value).Match(text) is { Success: true } definition) keys.TryAdd(Unescape(definition.Groups[1].Value), file);
             }
         }
-        foreach (var (key, source) in KeysPassedThroughVariables()) keys.TryAdd(key, source);
+        // A word in context ("rule|review") passed on as such: its own key, or else the plain word's.
+        foreach (var (key, source) in KeysPassedThroughVariables())
+        {
+            keys.TryAdd(key.Contains('|', StringComparison.Ordinal) && !chinese.ContainsKey(key) ? key[(key.IndexOf('|', StringComparison.Ordinal) + 1)..] : key, source);
+        }
         return keys;
     }
 
@@ -126,6 +143,34 @@ public sealed partial class ResourceCoverageTests
 
         // Assert
         Assert.True(missing.Count == 0, $"{missing.Count} phrases have no Chinese:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
+    }
+
+    [Fact]
+    public void ViewModels_EveryValidationAttribute_HasItsOwnMessageToTranslate()
+    {
+        // Arrange: a DataAnnotations attribute without ErrorMessage shows the framework's English on a Chinese page
+        // ([DataType] only tells the tag helpers the input's type: it never fails)
+        var viewModels = typeof(Text).Assembly.GetTypes().Where(t => t.Namespace?.StartsWith("FraudWeb.ViewModels", StringComparison.Ordinal) == true);
+
+        // Act
+        var bare = viewModels.SelectMany(t => t.GetProperties().SelectMany(p => p.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.ValidationAttribute), true)
+                .Cast<System.ComponentModel.DataAnnotations.ValidationAttribute>()
+                .Where(a => a.GetType().Namespace == "System.ComponentModel.DataAnnotations" && a is not System.ComponentModel.DataAnnotations.DataTypeAttribute
+                    && a.ErrorMessage is null && a.ErrorMessageResourceType is null)
+                .Select(a => $"{t.Name}.{p.Name}: [{a.GetType().Name}]")))
+            .ToList();
+
+        // Assert
+        Assert.True(bare.Count == 0, "Validation attributes without a message: " + string.Join(", ", bare));
+    }
+
+    [Fact]
+    public void UsedKeys_EitherTextOfAChoice_IsChecked()
+    {
+        // Act + Assert (Chinese review: keys inside a conditional were not collected)
+        var keys = UsedKeys().Keys;
+        Assert.Contains("Please check the date of birth.", keys);
+        Assert.Contains(ImplicitRequiredMessage.CheckboxMessage, keys);
     }
 
     [Theory]

@@ -67,6 +67,71 @@ public sealed class RuleEditorPageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Create_CategoryAsTheChinesePagesNameIt_RefusedNamingTheStoredCategory()
+    {
+        // Arrange (Chinese review: merchant_category = '咖啡馆' was saved, and its backtest matched nothing)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+        var shown = Chinese.Of("Cafés");
+
+        // Act
+        var response = await analyst.SubmitRuleAsync("cafe-zh", RuleAction.Review, $"merchant_category = '{shown}'");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = Assert.Single(Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Contains("'Cafés'", message, StringComparison.Ordinal);
+        Assert.Contains(shown, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_CategoryNoMerchantIsIn_RefusedAtItsPositionWithTheCategories()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.SubmitRuleAsync("unknown-category", RuleAction.Review, "amount > 5 and merchant_category in ('cafés', 'gambling')");
+
+        // Assert
+        var message = Assert.Single(Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.StartsWith("Position 47: No merchant is in the category 'gambling'; the categories are ", message, StringComparison.Ordinal);
+        Assert.Contains("Cafés", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("merchant_category = 'cafés'")]
+    [InlineData("merchant_category != 'ELECTRONICS'")]
+    [InlineData("not merchant_category in ('Fuel', 'travel')")]
+    public async Task Create_StoredCategoryInAnyCase_Saved(string expression)
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.SubmitRuleAsync("known-category-" + Guid.NewGuid().ToString("N")[..8], RuleAction.Review, expression);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_Chinese_CategoriesListedAsStoredWithTheirNames()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Rules/Create");
+
+        // Assert
+        var rows = page.QuerySelectorAll("[data-testid=categories] tr").ToDictionary(r => r.QuerySelector("code")!.TextContent, r => r.QuerySelector("td")!.TextContent, StringComparer.Ordinal);
+        Assert.Equal(Chinese.Of("Cafés"), rows["'Cafés'"]);
+        Assert.Equal(Chinese.Of("Groceries"), rows["'Groceries'"]);
+    }
+
+    [Fact]
     public async Task Edit_AnotherAnalystSavedMeanwhile_StoredVersionShownAndSavableFromThere()
     {
         // Arrange: two analysts open the same rule's editor; the first saves a new version

@@ -175,6 +175,24 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
         Assert.Equal(category, await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == listId).Select(e => e.Value).SingleAsync()));
     }
 
+    [Theory]
+    [InlineData("Cafés")]
+    [InlineData("CAFÉS")]
+    public async Task Add_CategoryWithAnAccent_StoredAsTheMerchantsSpellIt(string typed)
+    {
+        // Arrange (Chinese review: choosing 咖啡馆, value "Cafés", from the page's own list was refused: SQLite's upper() leaves "é" alone)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.True(await factory.QueryAsync(db => db.Terminals.AnyAsync(t => t.Category == "Cafés")));
+        var listId = await analyst.CreateListAsync(NewName("cafes"), RuleListKind.MerchantCategory, RuleListPurpose.Reference);
+
+        // Act
+        var added = await analyst.AddToListAsync(listId, typed, "watched for a test");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.Equal("Cafés", await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == listId).Select(e => e.Value).SingleAsync()));
+    }
+
     [Fact]
     public async Task Create_ConditionPaddedPastTheLimit_SavedTrimmed()
     {

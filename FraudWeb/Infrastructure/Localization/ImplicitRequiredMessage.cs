@@ -12,6 +12,12 @@ public sealed class ImplicitRequiredMessage : IValidationMetadataProvider
 {
     public const string Message = "Enter {0}.";
 
+    /// <summary>A choice (a select of an enum's values): "Enter" would read as typing.</summary>
+    public const string ChoiceMessage = "Choose {0}.";
+
+    /// <summary>A check box: never empty as posted (unticked binds false), so only a crafted form meets it.</summary>
+    public const string CheckboxMessage = "Tick or clear \"{0}\".";
+
     public void CreateValidationMetadata(ValidationMetadataProviderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -20,6 +26,7 @@ public sealed class ImplicitRequiredMessage : IValidationMetadataProvider
         // Pages' forms only: the API's contract says what it requires itself (ApiContractTransformers reads [Required]).
         if (context.Key.ContainerType?.Namespace?.StartsWith("FraudWeb.ViewModels", StringComparison.Ordinal) != true) return;
         if (context.ValidationMetadata.ValidatorMetadata.Any(v => v is RequiredAttribute)) return;
-        context.ValidationMetadata.ValidatorMetadata.Add(new RequiredAttribute { ErrorMessage = Message });
+        var message = type == typeof(bool) ? CheckboxMessage : type.IsEnum ? ChoiceMessage : Message;
+        context.ValidationMetadata.ValidatorMetadata.Add(new RequiredAttribute { ErrorMessage = message });
     }
 }

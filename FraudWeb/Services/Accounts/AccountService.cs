@@ -103,6 +103,7 @@ public sealed partial class AccountService(
             if (!role.Succeeded) return FromIdentity(role, "");
             db.CardHolders.Add(details.Register(user.Id, now));
             await db.SaveChangesAsync(cancellationToken);
+            await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, Languages.Current);
             await transaction.CommitAsync(cancellationToken);
         }
         LogRegistered(logger, user.Id);
@@ -319,11 +320,36 @@ public sealed partial class AccountService(
         if (user.Email is null) return;
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var url = resetUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
-        var body = $"<p>{Text.Get("Hello,")}</p>" +
+        string subject, body;
+        // In the owner's language, not the administrator's.
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Your FraudWeb password was reset");
+            body = $"<p>{Text.Get("Hello,")}</p>" +
                    $"<p>{Text.Format("An administrator has reset the password of your FraudWeb account: the old password no longer works. To sign in again, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
                    $"<p>{Text.Get("If the link has expired, use \"Forgot your password?\" on the sign-in page. If you did not expect this, contact your administrator.")}</p>";
-        await email.SendEmailAsync(user.Email, Text.Get("Your FraudWeb password was reset"), body, cancellationToken);
+        }
+        await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
     }
+
+    /// <summary>
+    /// The language the account's mails are written in when someone else sends them (an administrator's reset): the
+    /// one it registered or was invited in, then the one chosen with the footer's switch while signed in; null for
+    /// accounts older than this.
+    /// </summary>
+    public Task<string?> LanguageAsync(ApplicationUser user) =>
+        users.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken);
+
+    /// <summary>The signed-in person chose a language: their mails follow it.</summary>
+    public async Task RememberLanguageAsync(string userId, string language)
+    {
+        if (!Languages.IsSupported(language)) return;
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || await LanguageAsync(user) == language) return;
+        await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, language);
+    }
+
+    private const string LanguageToken = "Language";
 
     /// <summary>The language an invitation not yet accepted was written in; null for every other account.</summary>
     public Task<string?> InvitationLanguageAsync(ApplicationUser user) =>
@@ -349,8 +375,10 @@ public sealed partial class AccountService(
         {
             (subject, body) = Invitation(staff, url);
         }
-        // Kept until the invitation is accepted, so a new link goes out in the same language, whoever sends it.
+        // Kept until the invitation is accepted, so a new link goes out in the same language, whoever sends it; the
+        // account's language for later mails too.
         await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken, language);
+        await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, language);
         await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
     }
 
@@ -448,7 +476,12 @@ public sealed partial class AccountService(
     };
 
     /// <summary>A mail's link: the address encoded for the attribute, the text (a translated phrase) as it is.</summary>
-    private static string Link(string url, string text) => $"<a href=\"{HtmlEncoder.Default.Encode(url)}\">{text}</a>";
+    /// <summary>
+    /// A mailed link opens its page in the mail's language (the current one), whatever the browser asks for; the page
+    /// keeps it (<see cref="QueryCultureCookieMiddleware"/>).
+    /// </summary>
+    private static string Link(string url, string text) =>
+        $"<a href=\"{HtmlEncoder.Default.Encode(QueryHelpers.AddQueryString(url, "culture", Languages.Current))}\">{text}</a>";
 
     /// <summary>The inputs errors can point at; forms use the same names.</summary>
     public static class Fields

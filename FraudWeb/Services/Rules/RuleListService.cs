@@ -210,10 +210,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
                 return (Id(terminal.Id), stored, RuleListLabels.Display(kind, stored, Id(terminal.Id), (terminal.Name, terminal.Category)), null);
             default:
                 // As the merchants spell it, whatever the case typed (lists and rules compare categories ignoring case).
-                var upper = entry.ToUpperInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // Translated to SQL's upper(); the categories are ASCII words.
-                var category = await db.Terminals.AsNoTracking().Where(t => t.Category.ToUpper() == upper).Select(t => t.Category).FirstOrDefaultAsync(cancellationToken);
-#pragma warning restore CA1304, CA1311, CA1862
+                // Compared in .NET: SQLite's upper() leaves "é" alone, so "Cafés" could not be added at all.
+                var category = (await db.Terminals.CategoriesAsync(cancellationToken)).Find(c => string.Equals(c, entry, StringComparison.OrdinalIgnoreCase));
                 return category is null ? null : (category, category, RuleListLabels.Display(kind, category, category, null), null);
         }
     }

@@ -32,9 +32,63 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         var kinds = await ListKindsAsync(cancellationToken);
         // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
         // ones stay, so positions match what was typed.
-        return RuleExpression.TryParse((expression ?? "").TrimEnd(), kinds, out var parsed, out var error)
-            ? Result.Success(parsed!)
-            : Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!), Fields.Expression);
+        if (!RuleExpression.TryParse((expression ?? "").TrimEnd(), kinds, out var parsed, out var error))
+        {
+            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!), Fields.Expression);
+        }
+        var categories = await db.Terminals.CategoriesAsync(cancellationToken);
+        return UnknownCategory(parsed!.Root, categories) is { } unknown
+            ? Result.Fail<RuleExpression>(ErrorCode.Invalid, unknown, Fields.Expression)
+            : Result.Success(parsed);
+    }
+
+    /// <summary>
+    /// A category a rule names must be one merchants are in, as stored: a category's name as the pages show it
+    /// ("咖啡馆") or a typo never matches, and the backtest only said it would have matched nothing. Checked when a rule
+    /// is saved, not when the rule book loads: a category that later empties leaves the rule as it was.
+    /// </summary>
+    private static string? UnknownCategory(RuleNode root, List<string> categories)
+    {
+        if (categories.Count == 0) return null;
+        foreach (var literal in CategoryLiterals(root))
+        {
+            if (categories.Contains(literal.Value, StringComparer.OrdinalIgnoreCase)) continue;
+            var meant = categories.Find(c => NamedInAnyLanguage(c, literal.Value.Trim()));
+            var message = meant is not null
+                ? Text.Format("'{0}' is how the pages name the category {1}; a rule names it as stored: '{1}'.", literal.Value, meant)
+                : Text.Format("No merchant is in the category '{0}'; the categories are {1}.", literal.Value, string.Join(", ", categories));
+            return Text.Format("Position {0}: {1}", literal.Position, message);
+        }
+        return null;
+    }
+
+    private static bool NamedInAnyLanguage(string category, string typed) => Languages.Choices.Any(language =>
+    {
+        using var scope = Languages.Use(language.Culture);
+        return string.Equals(Text.Get(category), typed, StringComparison.OrdinalIgnoreCase);
+    });
+
+    /// <summary>The texts a rule compares merchant_category with (=, != and sets), wherever they stand in it.</summary>
+    private static IEnumerable<TextNode> CategoryLiterals(RuleNode node)
+    {
+        static bool IsCategory(RuleNode n) => n is NameNode { Name.Name: "merchant_category" };
+        switch (node)
+        {
+            case BinaryNode binary:
+                if (binary.Operator is RuleOperator.Equal or RuleOperator.NotEqual)
+                {
+                    if (IsCategory(binary.Left) && binary.Right is TextNode right) yield return right;
+                    if (IsCategory(binary.Right) && binary.Left is TextNode left) yield return left;
+                }
+                foreach (var text in CategoryLiterals(binary.Left).Concat(CategoryLiterals(binary.Right))) yield return text;
+                break;
+            case UnaryNode unary:
+                foreach (var text in CategoryLiterals(unary.Operand)) yield return text;
+                break;
+            case SetNode set when IsCategory(set.Operand):
+                foreach (var text in set.Items.OfType<TextNode>()) yield return text;
+                break;
+        }
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public sealed class MfaSignInViewModel
     [Display(Name = "Remember this browser for 14 days")]
     public bool RememberBrowser { get; set; }
 
+    [Display(Name = "Keep me signed in (not for staff accounts)")]
     public bool RememberMe { get; set; }
     public string? ReturnUrl { get; set; }
 }
@@ -46,6 +47,7 @@ public sealed class MfaRecoveryViewModel
     public string? RecoveryCode { get; set; }
 
     /// <summary>"Keep me signed in" from the password step, carried as on the code step.</summary>
+    [Display(Name = "Keep me signed in (not for staff accounts)")]
     public bool RememberMe { get; set; }
 
     public string? ReturnUrl { get; set; }

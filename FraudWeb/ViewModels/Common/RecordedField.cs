@@ -38,7 +38,16 @@ public sealed record RecordedField(string Name, string Value)
         new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
         {
             ["Action"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["Allow"] = "rule|allow", ["Review"] = "rule|review", ["Block"] = "rule|block" },
-            ["Status"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["Draft"] = "draft", ["Enabled"] = "enabled", ["Disabled"] = "disabled" },
+            // A rule's status, or a retraining run's (model.retrain records the run as queued).
+            ["Status"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Draft"] = "draft", ["Enabled"] = "enabled", ["Disabled"] = "disabled",
+                ["Queued"] = "Queued", ["Running"] = "Running", ["Succeeded"] = "Succeeded", ["Failed"] = "Failed",
+            },
+            ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Manual"] = "Manual", ["LabelThreshold"] = "LabelThreshold", ["Schedule"] = "Schedule", ["Recovery"] = "Recovery",
+            },
         };
 
     /// <summary>A recorded value as a page shows it in its field (<see cref="FieldValues"/>), otherwise as <see cref="Shown(string, Func{string, string})"/>.</summary>

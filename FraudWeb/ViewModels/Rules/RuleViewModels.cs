@@ -84,6 +84,9 @@ public sealed class RuleEditorViewModel
     public required RuleFormViewModel Form { get; init; }
     public IReadOnlyList<RuleName> Vocabulary { get; init; } = RuleVocabulary.All;
     public required IReadOnlyList<RuleListRowViewModel> Lists { get; init; }
+
+    /// <summary>The merchants' categories as stored: what a rule compares merchant_category with (pages show them translated).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
 }
 
 public sealed record RuleVersionViewModel(int Version, string Name, RuleAction Action, string Expression, string ChangedBy, DateTime ChangedUtc);
