@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
 # FraudWeb container: build with the .NET SDK, run on the smaller ASP.NET runtime image as the non-root `app` user.
 #   docker build -t fraudweb .
+#   openssl rand -base64 32 > fingerprint.key; openssl rand -base64 32 > signing.key   # once; keep them with the backups
 #   docker run -p 8080:8080 -v fraudweb-data:/data \
-#     -e Cards__FingerprintKey="$(openssl rand -base64 32)" -e Models__SigningKey="$(openssl rand -base64 32)" \
+#     -e Cards__FingerprintKey="$(cat fingerprint.key)" -e Models__SigningKey="$(cat signing.key)" \
 #     -e FraudWeb__PublicBaseUrl=https://fraud.example.com -e FraudWeb__KnownProxies__0=172.17.0.1 fraudweb
+# The same two keys on every later run: the database refuses another fingerprint key (its cards and API keys need it).
 # Outside Development the card fingerprint key and the model signing key are required (keep them in a secret store, never in the image),
 # and so is the public https address. TLS ends at a proxy in front, listed in KnownProxies, which sends X-Forwarded-Proto;
 # other plain-HTTP page requests are redirected to the public address. Other settings: environment variables Section__Key.
@@ -28,7 +30,8 @@ WORKDIR /app
 
 # The SQLite database and other state live on a volume owned by the image's built-in non-root user.
 # A named volume inherits this ownership; a bind-mounted host folder must be writable by UID $APP_UID (1654).
-RUN mkdir -p /data && chown "$APP_UID" /data
+# Its user's alone (0700): the database and the data-protection key ring are nobody else's to read.
+RUN mkdir -p /data && chown "$APP_UID" /data && chmod 700 /data
 ENV FraudWeb__DataDirectory=/data \
     ASPNETCORE_HTTP_PORTS=8080
 VOLUME /data

@@ -19,7 +19,17 @@ static async Task<int> RunWebAppAsync(string[] args)
     if (BuildHost(args, new Dictionary<string, string?>()) is not WebApplication app) return 1;
     SqliteProcessMode.Report(app.Logger);
     app.UseFraudWeb();
-    await app.RunAsync();
+    try
+    {
+        await app.RunAsync();
+    }
+    catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+    {
+        // What stops a start (another fingerprint key, a port in use, a database that cannot be reached, a data directory
+        // that cannot be written) is one line to the operator and exit 1, not an unhandled exception; the log has the rest.
+        Console.Error.WriteLine($"error: {(e is System.Data.Common.DbException ? "the database cannot be reached or used (Database:ConnectionString): " : "")}{e.Message}");
+        return 1;
+    }
     return 0;
 }
 

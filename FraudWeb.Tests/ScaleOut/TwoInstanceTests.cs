@@ -75,6 +75,48 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
     }
 
     [Fact]
+    public async Task Start_BothInstancesAtOnceOnAnEmptyDatabase_OneHistorySeeded()
+    {
+        // Act: the fixture started both instances together (TwoInstanceCluster.InitializeAsync)
+        var merchants = await WithDbAsync(db => db.Terminals.CountAsync());
+        var names = await WithDbAsync(db => db.Terminals.Select(t => t.Name).Distinct().CountAsync());
+
+        // Assert: seeded once, not once per instance
+        Assert.True(merchants > 0);
+        Assert.Equal(names, merchants);
+    }
+
+    [Fact]
+    public async Task Lock_AfterTheDatabaseDroppedEveryConnection_StillEndsTheSessionOnBothInstances()
+    {
+        // Arrange (scale-out review: each instance's kept notifying connection died with a database restart, and the
+        // first change after it was logged and dropped, so the other instance kept a locked holder signed in).
+        using var holder = cluster.Client();
+        var email = await RegisterAndSignInAsync(holder);
+        using var admin = cluster.Client();
+        await SignInAsAdministratorAsync(admin);
+        var normalized = email.ToUpperInvariant();
+        var id = await WithDbAsync(db => db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).SingleAsync());
+        await WithDbAsync(db => db.Database.ExecuteSqlRawAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+        // The listeners reconnect (and forget); then both instances remember the holder's stamp again.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var warm = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++) warm.Add((await holder.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+
+        // Act
+        var locked = await Html.SubmitAsync(admin, $"/AdminUsers/Lock/{id}", [], $"/AdminUsers/Details/{id}");
+        var pages = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) pages.Add(await holder.GetAsync(new Uri("/Profile", UriKind.Relative)));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, warm[^1]);
+        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.Redirect, p.StatusCode));
+        Assert.Equal(2, pages.Select(Upstream).Distinct().Count());
+        foreach (var page in pages) page.Dispose();
+    }
+
+    [Fact]
     public async Task Payments_ConcurrentOnOneCardThroughBothInstances_NeverExceedItsLimit()
     {
         // Arrange: a card with a 500.00 limit and an API key.
@@ -292,6 +334,41 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
         var card = page.QuerySelectorAll("select[name=CardId] option").OfType<IHtmlOptionElement>().Select(o => o.Value).First(v => v.Length > 0);
         var terminal = page.QuerySelectorAll("select[name=TerminalId] option").OfType<IHtmlOptionElement>().Select(o => o.Value).First(v => v.Length > 0);
         return (long.Parse(card, System.Globalization.CultureInfo.InvariantCulture), long.Parse(terminal, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task ComposeHealthcheck_RunAsComposeRunsIt_PassesOnAHealthyInstanceOnly()
+    {
+        // Arrange (operations review: a CMD-SHELL test ran under /bin/sh, dash in the aspnet image, which has no /dev/tcp,
+        // so app1 never became healthy and app2 and the proxy never started). compose.yaml's app healthcheck, with
+        // Compose's "$$" as "$", CMD run as it stands and CMD-SHELL through /bin/sh, pointed at an instance's port.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "FraudDetection.sln"))) root = root.Parent!;
+        var line = File.ReadLines(Path.Combine(root.FullName, "compose.yaml")).Single(l => l.TrimStart().StartsWith("test: [", StringComparison.Ordinal) && l.Contains("/healthz", StringComparison.Ordinal));
+        var test = JsonSerializer.Deserialize<string[]>(line[line.IndexOf('[', StringComparison.Ordinal)..])!.Select(a => a.Replace("$$", "$", StringComparison.Ordinal)).ToArray();
+        string[] argv = test[0] == "CMD-SHELL" ? ["/bin/sh", "-c", test[1]] : test[1..];
+        async Task<int> RunAgainstAsync(string hostPort)
+        {
+            var start = new ProcessStartInfo(argv[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in argv[1..]) start.ArgumentList.Add(arg.Replace("127.0.0.1/8080", hostPort.Replace(':', '/'), StringComparison.Ordinal));
+            start.Environment["PUBLIC_HOST"] = "127.0.0.1";
+            using var process = Process.Start(start)!;
+            await process.WaitForExitAsync();
+            return process.ExitCode;
+        }
+        using var unused = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        unused.Start();
+        var closedPort = ((IPEndPoint)unused.LocalEndpoint).Port;
+        unused.Stop();
+
+        // Act
+        var healthy = await RunAgainstAsync(cluster.UpstreamOf(0));
+        var nobody = await RunAgainstAsync($"127.0.0.1:{closedPort}");
+
+        // Assert
+        Assert.Contains("127.0.0.1/8080", string.Join(" ", argv), StringComparison.Ordinal);
+        Assert.Equal(0, healthy);
+        Assert.NotEqual(0, nobody);
     }
 
     private static async Task<string> CreateApiKeyAsync(HttpClient client)

@@ -47,6 +47,26 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task Healthz_StaffWithoutMfa_StatusOnlyNotTheDetails()
+    {
+        // Arrange (operations review: the instance, model and checks went to staff who had given only a password)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin));
+        using var client = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await PasswordOnlyAsync(client, email)).StatusCode);
+        using var enrolled = factory.CreateBrowserClient();
+        await MfaSteps.SignInAsync(factory, enrolled, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)), FraudWebFactory.Password);
+
+        // Act
+        var before = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var after = await enrolled.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        // Assert
+        Assert.Equal("text/plain", before.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("instance", await before.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("application/json", after.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task StaffPage_CustomerHoldingAStaffPermissionWithoutMfa_RedirectsToEnrolment()
     {
         // Arrange: a card holder given review work as a permission (as /AdminRoles can grant the Customer role), not a staff role.

@@ -145,7 +145,7 @@ public static class FraudWebCommandLine
             await stderr.WriteLineAsync($"error: {OneLine(e.Message)}");
             return UsageError;
         }
-        catch (Exception e) when (e is CliInputException or CsvFormatException or ModelFormatException
+        catch (Exception e) when (e is CliInputException or CsvFormatException or ModelFormatException or Infrastructure.Options.ConfigurationException
                                       or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await stderr.WriteLineAsync($"error: {OneLine(e.Message)}");

@@ -33,6 +33,8 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<CardSpendHour> CardSpendHours => Set<CardSpendHour>();
     public DbSet<TerminalHour> TerminalHours => Set<TerminalHour>();
 
+    public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
+
     /// <summary>The data-protection key ring, shared by every instance (cookies and antiforgery tokens work on all).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

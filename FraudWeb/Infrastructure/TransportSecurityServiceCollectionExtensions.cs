@@ -30,6 +30,9 @@ public static class TransportSecurityServiceCollectionExtensions
             options.KnownProxies.Clear();
             foreach (var network in site.KnownProxies) options.KnownIPNetworks.Add(network);
         });
+        // The web host filters hosts before any middleware; UseFraudWeb filters them itself, so /healthz can answer a probe.
+        var hostFilter = services.FirstOrDefault(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType?.Name == "HostFilteringStartupFilter");
+        if (hostFilter is not null) services.Remove(hostFilter);
         // Hosts listed in AllowedHosts stay allowed, "*" does not: a forged Host header is refused (400).
         services.AddOptions<HostFilteringOptions>().PostConfigure<PublicSite, IHostEnvironment>((options, site, environment) =>
         {

@@ -139,7 +139,10 @@ public static class WebServiceCollectionExtensions
     public static WebApplication UseFraudWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        // First, so scheme and client address are the proxy's view (only from FraudWeb:KnownProxies).
+        // A forged Host header is refused (400) everywhere but the health probe, which orchestrators and load balancers
+        // send with the instance's own address (the host's filter that ran before everything is replaced by this one).
+        app.UseWhen(context => !context.Request.Path.Equals(Health.HealthServiceCollectionExtensions.Path, StringComparison.OrdinalIgnoreCase), filtered => filtered.UseHostFiltering());
+        // Then, so scheme and client address are the proxy's view (only from FraudWeb:KnownProxies).
         app.UseForwardedHeaders();
         app.UseMiddleware<HeadAsGetMiddleware>();
         app.UseMiddleware<RequestCorrelationMiddleware>();

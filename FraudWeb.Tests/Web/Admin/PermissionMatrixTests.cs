@@ -280,6 +280,37 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Endpoints_EveryPostWithoutItsAntiforgeryToken_Refused400()
+    {
+        // Arrange (tests review: four endpoints were ever posted without a token, so an [IgnoreAntiforgeryToken] on the
+        // administrators' Lock went unnoticed). Each POST as someone it allows, so only the token is missing.
+        var posts = DiscoverEndpoints().Where(e => e.Method != "GET").ToList();
+        var failures = new List<string>();
+
+        // Act
+        foreach (var endpoint in posts)
+        {
+            var access = Expected.GetValueOrDefault(endpoint.Key, endpoint.Access);
+            var role = access == Anonymous ? null : Roles.All.FirstOrDefault(r => Allows(access, r));
+            if (access != Anonymous && role is null)
+            {
+                failures.Add($"{endpoint.Key}: no role may post it");
+                continue;
+            }
+            using var session = role is null ? null : await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(role)));
+            using var anonymous = factory.CreateBrowserClient();
+            var user = await factory.CreateUserAsync(Roles.Customer);
+            var url = endpoint.Url.Replace(IdPlaceholder, endpoint.Key.Contains(" Admin", StringComparison.Ordinal) ? user : "0", StringComparison.Ordinal);
+            using var response = await (session?.Client ?? anonymous).PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent([]));
+            if (response.StatusCode != HttpStatusCode.BadRequest) failures.Add($"{role ?? "anonymous"} {endpoint.Key} {url}: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+
+        // Assert
+        Assert.NotEmpty(posts);
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
     public async Task Endpoints_EveryRoleAndAnonymous_AllowedOrDeniedAsClassified()
     {
         // Arrange

@@ -44,6 +44,10 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.NotNull(list.QuerySelector($"tr[data-key-prefix='{stored.Prefix}']"));
         Assert.Equal(64, stored.Hash.Length);
         Assert.DoesNotContain(key[ApiKey.PrefixLength..], stored.Hash, StringComparison.Ordinal);
+        // Keyed (tests review: a plain SHA-256 passed): no unkeyed digest of the key or of its secret part.
+        string[] parts = [key, key[ApiKey.PrefixLength..], key[(ApiKey.PrefixLength + 1)..]];
+        Assert.All(parts, p => Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(p))), stored.Hash));
+        Assert.All(parts, p => Assert.NotEqual(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(new byte[32], System.Text.Encoding.UTF8.GetBytes(p))), stored.Hash));
         Assert.Equal(ApiScopes.PaymentsRead, stored.Scopes);
         Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], await StoredData.RawAsync(factory), StringComparison.Ordinal);
         Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.TargetId == stored.Prefix && a.ActorId == stored.OwnerId)));

@@ -206,6 +206,28 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AddCard_Stored_FingerprintKeyedWithTheConfiguredKey()
+    {
+        // Arrange (tests review: an unkeyed SHA-256 of the number, a PAN in all but name, passed every card test)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = TestCards.NewVisa();
+
+        // Act
+        var added = await holder.AddCardAsync(new CardFormBuilder().WithNumber(number));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var keyed = new FraudWeb.Domain.Cards.CardFingerprinter(Convert.FromBase64String(FraudWebFactory.TestFingerprintKey)).Fingerprint(number);
+        var otherKey = new FraudWeb.Domain.Cards.CardFingerprinter(new byte[32]).Fingerprint(number);
+        var unkeyed = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(number)));
+        var last4 = number[^4..];
+        var stored = await factory.QueryAsync(db => db.Cards.Where(c => c.Last4 == last4).Select(c => c.Fingerprint).ToListAsync());
+        Assert.Contains(keyed, stored);
+        Assert.DoesNotContain(otherKey, stored);
+        Assert.DoesNotContain(stored, f => f.Equals(unkeyed, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task CardDetails_AnotherUsersCard_Returns404()
     {
         // Arrange

@@ -123,6 +123,12 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
 
         Assert.Equal(Decision.Approved, draft.Verdict!.Decision);
         Assert.Equal(Decision.Approved, off.Verdict!.Decision);
+        // Switching it off is audited, with who did it (tests review: nothing checked rule.disable).
+        var email = analyst.Email;
+        var disabledBy = await factory.QueryAsync(db => db.Set<AuditEntry>()
+            .Where(a => a.TargetType == "rule" && a.TargetId == RuleSteps.Id(disabled) && a.Action == AuditActions.RuleDisable)
+            .Select(a => db.Users.Where(u => u.Id == a.ActorId).Select(u => u.Email).Single()).ToListAsync());
+        Assert.Equal([email], disabledBy);
     }
 
     [Fact]

@@ -67,5 +67,22 @@ public sealed class PublicLinkTests(PublicSiteFactory factory)
         Assert.DoesNotContain(MailTo(registered.Email), m => m.Contains("evil.example", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("/healthz", HttpStatusCode.OK)]
+    [InlineData("/Account/Login", HttpStatusCode.BadRequest)]
+    public async Task Get_InstanceAddressAsHost_OnlyTheHealthProbeAnswers(string path, HttpStatusCode expected)
+    {
+        // Arrange (operations review: orchestrators' and load balancers' probes send the instance's address as Host,
+        // and /healthz answered them 400, so no instance was ever marked ready)
+        using var client = factory.CreateBrowserClient();
+        client.DefaultRequestHeaders.Host = "10.1.2.3:8080";
+
+        // Act
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     private IReadOnlyList<string> MailTo(string email) => Mailbox.MessagesTo(factory, email);
 }

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Accounts;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
 using Microsoft.AspNetCore.Authorization;
@@ -38,8 +39,10 @@ public static class HealthServiceCollectionExtensions
     private static async Task WriteAsync(HttpContext context, HealthReport report)
     {
         var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+        // Staff who have not enrolled their two-step sign-in reach no staff page yet, so no details either (as /metrics).
         var staff = context.User.Identity?.IsAuthenticated == true
-            && (await authorization.AuthorizeAsync(context.User, Permissions.ModelsView)).Succeeded;
+            && (await authorization.AuthorizeAsync(context.User, Permissions.ModelsView)).Succeeded
+            && !await context.RequestServices.GetRequiredService<MfaService>().MustEnrolAsync(context.User);
         if (!staff)
         {
             context.Response.ContentType = "text/plain";

@@ -10,7 +10,7 @@ public sealed class FraudWebPaths
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         DataDirectory = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(DataDirectory);
+        CreatePrivate(DataDirectory);
     }
 
     public string DataDirectory { get; }
@@ -36,7 +36,18 @@ public sealed class FraudWebPaths
 
     private static string Ensure(string directory)
     {
-        Directory.CreateDirectory(directory);
+        CreatePrivate(directory);
         return directory;
+    }
+
+    /// <summary>
+    /// A folder the app creates is its user's alone (0700): the database, key files and the unencrypted data-protection
+    /// key ring in it are nobody else's to read. A folder that exists keeps the mode its owner gave it.
+    /// </summary>
+    private static void CreatePrivate(string directory)
+    {
+        if (Directory.Exists(directory)) return;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

@@ -34,6 +34,16 @@ public static class StartupChecks
         {
             return e.Message;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // The data directory (its keys folder is the first thing written) cannot be created or written.
+            return $"FraudWeb:DataDirectory cannot be used by this user ({Environment.UserName}): {e.Message} Give it a folder this user can write.";
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A typed setting written wrong ("--Retraining:Interval abc"): the binder's message names it.
+            return e.Message;
+        }
         catch (OptionsValidationException e)
         {
             return e.Message;

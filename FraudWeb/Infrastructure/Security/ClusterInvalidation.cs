@@ -76,6 +76,9 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
         }
     }
 
+    /// <summary>Tries of one message before it is dropped (about 2 s in all): a restart's dead connection fails only the first.</summary>
+    private const int SendAttempts = 4;
+
     private async Task SendAsync(CancellationToken stoppingToken)
     {
         // Its own connection, outside the app's pool and kept open: a message is sent while the change's transaction
@@ -93,23 +96,36 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
             {
                 try
                 {
-                    if (connection is null)
+                    for (var attempt = 1; ; attempt++)
                     {
-                        connection = new NpgsqlConnection(connectionString);
-                        await connection.OpenAsync(stoppingToken);
+                        try
+                        {
+                            if (connection is null)
+                            {
+                                connection = new NpgsqlConnection(connectionString);
+                                await connection.OpenAsync(stoppingToken);
+                            }
+                            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+                            notify.Parameters.AddWithValue("channel", Channel);
+                            notify.Parameters.AddWithValue("payload", message);
+                            await notify.ExecuteNonQueryAsync(stoppingToken);
+                            break;
+                        }
+                        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+                        {
+                            // The kept connection died with a restart of the database (or the network): the same message
+                            // again on a new one, so the change still reaches the others. Only when the database stays
+                            // unreachable is it dropped; the others' entries then expire (stamps: MaxAge; keys: 30 s).
+                            if (connection is not null) await connection.DisposeAsync();
+                            connection = null;
+                            if (attempt == SendAttempts)
+                            {
+                                LogSendFailed(logger, ex);
+                                break;
+                            }
+                            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), stoppingToken);
+                        }
                     }
-                    await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
-                    notify.Parameters.AddWithValue("channel", Channel);
-                    notify.Parameters.AddWithValue("payload", message);
-                    await notify.ExecuteNonQueryAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
-                {
-                    // The other instances keep their entry until it expires (stamps: the next change; keys: 30 s).
-                    // The next message opens a new connection.
-                    LogSendFailed(logger, ex);
-                    if (connection is not null) await connection.DisposeAsync();
-                    connection = null;
                 }
                 finally
                 {

@@ -18,8 +18,15 @@ public sealed class SecurityStampCache
 {
     private const string Kind = "stamp";
     private const int MaxEntries = 100_000;
+
+    /// <summary>
+    /// How long a remembered stamp is trusted without a word from the other instances: the bound on a change whose
+    /// message was lost (the database restarted between the change and its notification).
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+
     private readonly ClusterInvalidation _cluster;
-    private readonly ConcurrentDictionary<string, string> _stamps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Stamp, long Until)> _stamps = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
 
@@ -39,7 +46,7 @@ public sealed class SecurityStampCache
     public long Generation => Interlocked.Read(ref _generation);
 
     public bool Matches(string userId, string stamp) =>
-        _stamps.TryGetValue(userId, out var known) && string.Equals(known, stamp, StringComparison.Ordinal);
+        _stamps.TryGetValue(userId, out var known) && known.Until > Environment.TickCount64 && string.Equals(known.Stamp, stamp, StringComparison.Ordinal);
 
     /// <summary>Remembers a stamp read from the database when <see cref="Generation"/> was <paramref name="readAt"/>.</summary>
     public void Remember(string userId, string stamp, long readAt)
@@ -48,7 +55,7 @@ public sealed class SecurityStampCache
         {
             if (_generation != readAt) return;
             if (_stamps.Count >= MaxEntries) _stamps.Clear();
-            _stamps[userId] = stamp;
+            _stamps[userId] = (stamp, Environment.TickCount64 + (long)MaxAge.TotalMilliseconds);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Claims;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Models;
@@ -24,6 +25,10 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
         _ = provider.GetRequiredService<CardKeyProvider>();
+        // Instances started together on one PostgreSQL take turns through the whole start (migrations, roles, the first
+        // history, the first model): EF Core locks each migration, not the run, and the seeder and the first training
+        // check before they write, so two at once crashed one on a table the other had made, or seeded twice.
+        await using var turn = await StartTurnAsync(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, cancellationToken);
         await MigrateAsync(provider, cancellationToken);
 
         var seed = provider.GetRequiredService<IOptions<SeedOptions>>().Value;
@@ -41,6 +46,35 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>An arbitrary constant: the advisory lock's key, the same in every instance.</summary>
+    private const long StartLockKey = 0x46_72_61_75_64_57_65_62; // "FraudWeb"
+
+    /// <summary>On PostgreSQL a session's advisory lock, held on its own connection until disposed; nothing on SQLite (one instance).</summary>
+    private static async Task<IAsyncDisposable?> StartTurnAsync(DatabaseOptions database, CancellationToken cancellationToken)
+    {
+        if (DataServiceCollectionExtensions.ProviderOf(database) != DatabaseProvider.Postgres) return null;
+        var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(database))
+        {
+            Pooling = false,
+            KeepAlive = 30,
+        }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", StartLockKey);
+            // No time-out: the instance before this one may be training the first model for minutes.
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Migrations and roles only; also used by the create-admin command.</summary>
     public static async Task MigrateAsync(IServiceProvider provider, CancellationToken cancellationToken)
@@ -61,6 +95,7 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
             }
         }
         await db.Database.MigrateAsync(cancellationToken);
+        await CardKeyCheck.VerifyAsync(db, provider.GetRequiredService<CardKeyProvider>(), cancellationToken);
         await ImportLegacyDataProtectionKeysAsync(db, provider.GetRequiredService<FraudWebPaths>(), cancellationToken);
 
         var roles = provider.GetRequiredService<RoleManager<IdentityRole>>();

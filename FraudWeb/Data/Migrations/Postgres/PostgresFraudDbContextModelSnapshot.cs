@@ -108,6 +108,22 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.ToTable("CardSpendHours", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.InstanceSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstanceSettings", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Data.ModelArtifact", b =>
                 {
                     b.Property<string>("Name")

@@ -103,6 +103,22 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.ToTable("CardSpendHours", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.InstanceSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstanceSettings", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Data.ModelArtifact", b =>
                 {
                     b.Property<string>("Name")
