@@ -425,6 +425,31 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AccessFailed_TwoFailuresReadTheSameRow_BothCounted()
+    {
+        // Arrange (scale-out review: wrong passwords at the same moment lost their count to the row's concurrency check,
+        // 20 at once left a count of 2 and no lockout): two requests have read the account before either saves.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var email = holder.Email;
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        await using var first = factory.Services.CreateAsyncScope();
+        await using var second = factory.Services.CreateAsyncScope();
+        var firstUsers = first.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var secondUsers = second.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var firstUser = (await firstUsers.FindByIdAsync(id))!;
+        var secondUser = (await secondUsers.FindByIdAsync(id))!;
+
+        // Act
+        var one = await firstUsers.AccessFailedAsync(firstUser);
+        var two = await secondUsers.AccessFailedAsync(secondUser);
+
+        // Assert
+        Assert.True(one.Succeeded);
+        Assert.True(two.Succeeded, string.Join(" ", two.Errors.Select(e => e.Code)));
+        Assert.Equal(2, await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.AccessFailedCount).SingleAsync()));
+    }
+
+    [Fact]
     public async Task ChangePassword_CorrectCurrentPassword_NewPasswordSignsIn()
     {
         // Arrange

@@ -147,21 +147,50 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
-    private async Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment)
+    [Fact]
+    public async Task CreateAdmin_AnotherFingerprintKeyThanTheDatabaseWasStartedWith_OneLineNamingTheSettingExit1()
+    {
+        // Arrange (operations review: a new Cards:FingerprintKey on the same data made every card new and every API
+        // key unknown, silently): the database first used with one key.
+        var other = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+        var (firstCode, firstError) = await StartAsync(["create-admin", "--email", "first@example.com"],
+            ("ASPNETCORE_ENVIRONMENT", "Development"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        // Act
+        var (code, stderr) = await StartAsync(["create-admin", "--email", "second@example.com"],
+            ("ASPNETCORE_ENVIRONMENT", "Development"), ("Cards__FingerprintKey", other));
+        var (againCode, _) = await StartAsync(["create-admin", "--email", "third@example.com"],
+            ("ASPNETCORE_ENVIRONMENT", "Development"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        // Assert
+        Assert.True(firstCode == 0, firstError);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: Cards:FingerprintKey is not the key this database's cards and API keys were stored with", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(0, againCode);
+    }
+
+    private Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment) => StartAsync(["--urls=http://127.0.0.1:0"], environment);
+
+    private async Task<(int Code, string Stderr)> StartAsync(string[] arguments, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FraudWeb.dll"));
-        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["FraudWeb__DataDirectory"] = _dataDirectory;
         start.Environment.Remove("Cards__FingerprintKey");
         start.Environment.Remove("Models__SigningKey");
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
+        // create-admin reads the password from piped input; the web app ignores it.
+        await process.StandardInput.WriteLineAsync("Glacier mosaic 7 tundra");
+        process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

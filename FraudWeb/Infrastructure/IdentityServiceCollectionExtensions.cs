@@ -31,6 +31,7 @@ public static class IdentityServiceCollectionExtensions
                 options.SignIn.RequireConfirmedEmail = true;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
+            .AddUserManager<CountingUserManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             // In place of the default provider of that name: each code works once.
