@@ -40,7 +40,7 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
     WebApplicationBuilder builder;
     try
     {
-        builder = WebApplication.CreateBuilder(args);
+        builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.ForPublishedApp(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory) });
     }
     catch (DirectoryNotFoundException e)
     {

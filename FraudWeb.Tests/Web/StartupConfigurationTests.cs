@@ -170,6 +170,25 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Equal(0, againCode);
     }
 
+    [Fact]
+    public async Task Start_PortAlreadyInUse_OneLineExit1NotAnUnhandledException()
+    {
+        // Arrange (operations review: a taken port, like an unreachable database, ended in a stack trace and SIGABRT)
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        // Act
+        var (code, stderr) = await StartAsync([$"--urls=http://127.0.0.1:{port}"], ("ASPNETCORE_ENVIRONMENT", "Development"), ("Seed__Enabled", "false"));
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
     private Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment) => StartAsync(["--urls=http://127.0.0.1:0"], environment);
 
     private async Task<(int Code, string Stderr)> StartAsync(string[] arguments, params (string Name, string Value)[] environment)

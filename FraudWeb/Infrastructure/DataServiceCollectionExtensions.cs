@@ -59,6 +59,8 @@ public static class DataServiceCollectionExtensions
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+        // Any other registered as IInterceptor (none in the app; the tests inject races and faults through it).
+        options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         if (expected == DatabaseProvider.Sqlite)
         {
             // SQLite's payment path reads from memory (FeatureHistory, CardMemory): every committed change forgets what it touched.

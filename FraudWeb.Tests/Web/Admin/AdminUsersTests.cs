@@ -85,14 +85,17 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     [Fact]
     public async Task AuditLog_ToTheLastPossibleDay_ListsEntriesNotAnError()
     {
-        // Arrange: found by the long form fuzzer (the day after 9999-12-31 overflowed)
+        // Arrange: found by the long form fuzzer (the day after 9999-12-31 overflowed); an entry to find
         using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
 
         // Act
-        var response = await admin.Client.GetAsync(new Uri("/AdminAudit?To=9999-12-31", UriKind.Relative));
+        var response = await admin.Client.GetAsync(new Uri($"/AdminAudit?Target={id}&To=9999-12-31", UriKind.Relative));
 
-        // Assert
+        // Assert: the entries, not only a page (tests review: a filter that dropped every entry passed)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty((await Html.ParseAsync(response)).QuerySelectorAll("tr[data-audit-id]"));
     }
 
     [Fact]

@@ -33,6 +33,28 @@ public sealed class RefundOnReviewTests(HeldPaymentFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Decide_CardPaidWithBetweenTheDecisionsReadAndItsSave_DecidedOnTheFreshBalanceNotRefused()
+    {
+        // Arrange (tests review: nothing failed when the retry on a card whose balance alone had moved was removed)
+        var (holder, card, id) = await ReportedNotMeAsync();
+        using var _ = holder;
+        factory.BalanceRace.ArmFor(card);
+
+        // Act
+        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
+
+        // Assert: the race happened, the decision stood (no "already decided"), the refund applied once
+        Assert.Equal(1, factory.BalanceRace.Fired);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var tx = await factory.TransactionAsync(id);
+        Assert.Equal(FraudLabel.Fraud, tx.Label);
+        Assert.NotNull(tx.RefundedUtc);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
+        var balance = await factory.BalanceAsync(card);
+        Assert.True(balance is 0m or 1m, $"Balance {balance}: the 250.00 refunded once from 250.00 (or from the 251.00 the race wrote, if it stayed)");
+    }
+
+    [Fact]
     public async Task Decide_ConfirmNotMeOnApprovedPayment_BalanceRestoredAndHolderSeesRefund()
     {
         // Arrange

@@ -38,6 +38,40 @@ public sealed class PaymentRecorderTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Submit_OnePaymentOfABurstFailsInTheDatabase_TheOthersRecordedAndAnswered()
+    {
+        // Arrange (tests review: nothing failed when the writer's "write each alone" fallback was removed): the database
+        // refuses one marked payment of this card (13.13, stored in cents), as a constraint or a trigger might.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(20000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var name = $"refuse_marked_{cardId}";
+        var sqlite = factory.PostgresDatabase is null;
+        await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(sqlite
+            ? $"CREATE TRIGGER {name} BEFORE INSERT ON Transactions WHEN NEW.CardId = {cardId} AND NEW.Amount = 1313 BEGIN SELECT RAISE(ABORT, 'refused for a test'); END;"
+            : $"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF NEW.\"CardId\" = {cardId} AND NEW.\"Amount\" = 1313 THEN RAISE EXCEPTION 'refused for a test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; " +
+              $"CREATE TRIGGER {name} BEFORE INSERT ON \"Transactions\" FOR EACH ROW EXECUTE FUNCTION {name}();"));
+        var amounts = Enumerable.Range(1, 11).Select(i => 20m + i).Append(13.13m).ToList();
+        try
+        {
+            // Act: all at once, so the marked one shares its batch with others
+            var responses = await Task.WhenAll(amounts.Select(a => holder.PayAsync(cardId, merchant, a)));
+
+            // Assert: every other payment recorded and answered; the refused one alone not
+            var stored = await factory.QueryAsync(db => db.Transactions.AsNoTracking().Where(t => t.CardId == cardId).ToListAsync());
+            Assert.Equal(amounts.Where(a => a != 13.13m).Order(), stored.Select(t => t.Amount).Order());
+            Assert.All(responses.Where((_, i) => amounts[i] != 13.13m), r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+            Assert.NotEqual(HttpStatusCode.Redirect, responses[^1].StatusCode);
+            var charged = stored.Where(t => t.Verdict!.Decision == Decision.Approved).Sum(t => t.Amount);
+            Assert.Equal(charged, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync()));
+        }
+        finally
+        {
+            await factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(sqlite ? $"DROP TRIGGER {name};" : $"DROP TRIGGER {name} ON \"Transactions\"; DROP FUNCTION {name}();"));
+        }
+    }
+
+    [Fact]
     public async Task Submit_ConcurrentPaymentsOnThreeCards_EachAnswerNamesItsOwnRowAndCardCountsMatchTheRows()
     {
         // Arrange: a batch's rows go in as one statement on PostgreSQL, with ids drawn before the insert.

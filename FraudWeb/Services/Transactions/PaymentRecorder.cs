@@ -174,27 +174,38 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
                 }
                 catch (Exception single)
                 {
-                    // Another instance may have recorded the same key first (the unique index refused ours): then
-                    // the answer is its payment. Looking it up may fail too (the database went away): never let that
-                    // end the recording loop, which every payment waits on.
-                    try
-                    {
-                        if (single is DbUpdateException or DbException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
-                            pending.Completion.TrySetResult(earlier);
-                        else
-                            pending.Completion.TrySetException(single);
-                    }
-                    catch (Exception)
-                    {
-                        pending.Completion.TrySetException(single);
-                    }
+                    await FailAsync(pending, single);
                 }
             }
         }
         catch (Exception ex)
         {
-            batch[0].Completion.TrySetException(ex);
+            // A batch of one: the same as one written alone above (scale-out review: a key another instance had just
+            // recorded answered 500 here instead of that payment).
+            await FailAsync(batch[0], ex);
         }
+    }
+
+    /// <summary>
+    /// A payment written alone failed. Another instance may have recorded the same key first (the unique index refused
+    /// ours): then the answer is its payment. Looking it up may fail too (the database went away): never let that end
+    /// the recording loop, which every payment waits on.
+    /// </summary>
+    private async Task FailAsync(Pending pending, Exception failure)
+    {
+        try
+        {
+            if (failure is DbUpdateException or DbException && pending.Payment.Idempotency is { } key && await RecordedUnderAsync(key) is { } earlier)
+                pending.Completion.TrySetResult(earlier);
+            else
+                pending.Completion.TrySetException(failure);
+        }
+#pragma warning disable CA1031 // The recording loop's last line: whatever the look-up threw, the request hears the write's failure.
+        catch (Exception)
+        {
+            pending.Completion.TrySetException(failure);
+        }
+#pragma warning restore CA1031
     }
 
     private async Task WriteAsync(IReadOnlyList<Pending> batch)

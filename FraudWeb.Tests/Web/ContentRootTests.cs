@@ -1,0 +1,56 @@
+using FraudWeb.Infrastructure;
+
+namespace FraudWeb.Tests.Web;
+
+/// <summary>Where a published app finds its settings and static files when started from another folder.</summary>
+public sealed class ContentRootTests : IDisposable
+{
+    private readonly string _published = Directory.CreateTempSubdirectory("fraudweb-published-").FullName;
+    private readonly string _elsewhere = Directory.CreateTempSubdirectory("fraudweb-elsewhere-").FullName;
+
+    public ContentRootTests()
+    {
+        File.WriteAllText(Path.Combine(_published, "appsettings.json"), "{}");
+        Directory.CreateDirectory(Path.Combine(_published, "wwwroot"));
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_published, recursive: true);
+        Directory.Delete(_elsewhere, recursive: true);
+    }
+
+    [Fact]
+    public void ForPublishedApp_StartedFromAnotherFolder_ItsOwnFolder()
+    {
+        // Act (operations review: a service unit without a working directory ran with no settings and no styles)
+        var root = ContentRoot.ForPublishedApp([], _elsewhere, _published);
+
+        // Assert
+        Assert.Equal(_published, root);
+    }
+
+    [Fact]
+    public void ForPublishedApp_ContentRootGiven_LeftToIt()
+    {
+        // Act + Assert
+        Assert.Null(ContentRoot.ForPublishedApp(["--contentRoot", "/srv/fraudweb"], _elsewhere, _published));
+    }
+
+    [Fact]
+    public void ForPublishedApp_CurrentFolderHasTheSettings_LeftToIt()
+    {
+        // Act + Assert: started in an app folder (dotnet run, the container's /app)
+        Assert.Null(ContentRoot.ForPublishedApp([], _published, _elsewhere));
+    }
+
+    [Fact]
+    public void ForPublishedApp_BuildOutputWithoutWwwroot_LeftToTheDefault()
+    {
+        // Arrange: a build's bin folder has the settings but not the static files
+        Directory.Delete(Path.Combine(_published, "wwwroot"));
+
+        // Act + Assert
+        Assert.Null(ContentRoot.ForPublishedApp([], _elsewhere, _published));
+    }
+}
