@@ -23,6 +23,20 @@ public static class Permissions
     public static IReadOnlyList<string> All { get; } =
         [TransactionsSubmit, ReportsCreate, ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage];
 
+    /// <summary>What each permission allows, in words (the roles page shows them beside the codes; pages translate them).</summary>
+    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [TransactionsSubmit] = "Add cards and pay with them.",
+        [ReportsCreate] = "Report a payment of one's own as fraud.",
+        [ReportsReview] = "Decide reported and held payments (the labels retraining learns from).",
+        [ModelsView] = "See the models, their metrics and the retraining runs.",
+        [ModelsRetrain] = "Start a retraining.",
+        [ModelsManage] = "Promote a model version to serve, or roll back to the one before.",
+        [UsersManage] = "Create, edit, lock and delete accounts; change roles and their permissions.",
+        [AuditRead] = "Read the audit log.",
+        [RulesManage] = "Write, backtest, enable and disable fraud rules, and keep their lists.",
+    };
+
     /// <summary>
     /// The policy of the staff dashboard: any permission that is staff work (not a card holder's own payments). A
     /// policy rather than a permission so that the dashboard follows whatever the roles hold.

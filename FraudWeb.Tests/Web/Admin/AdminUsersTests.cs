@@ -83,6 +83,24 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Roles_Chinese_EachPermissionSaysWhatItAllows()
+    {
+        // Arrange (Chinese review: the roles page listed codes such as users.manage and nothing said what they allow)
+        using var admin = await AdminAsync();
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, "/AdminRoles");
+
+        // Assert
+        foreach (var permission in FraudWeb.Authorization.Permissions.All)
+        {
+            var label = page.QuerySelector($"label[for='Admin-{permission.Replace('.', '-')}']")!;
+            Assert.Contains(FraudWeb.Tests.Web.Localization.Chinese.Of(FraudWeb.Authorization.Permissions.Descriptions[permission]), label.TextContent, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task AuditLog_ToTheLastPossibleDay_ListsEntriesNotAnError()
     {
         // Arrange: found by the long form fuzzer (the day after 9999-12-31 overflowed); an entry to find
