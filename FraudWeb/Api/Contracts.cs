@@ -89,7 +89,7 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
     public const string Expected = "Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.";
 
     /// <summary>RFC 3339's date-time with an offset (also the OpenAPI document's pattern).</summary>
-    public const string Pattern = @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$";
+    public const string Pattern = @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$";
 
     public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -103,8 +103,16 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && System.Text.RegularExpressions.Regex.IsMatch(text, Pattern)
-            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out value);
+        if (text is null || !System.Text.RegularExpressions.Regex.IsMatch(text, Pattern)) return false;
+        // RFC 3339 puts no limit on a fraction's digits (Go and Java write nine); .NET keeps seven (100 ns ticks).
+        var fraction = text.IndexOf('.', StringComparison.Ordinal);
+        if (fraction > 0)
+        {
+            var end = fraction + 1;
+            while (end < text.Length && char.IsAsciiDigit(text[end])) end++;
+            if (end - fraction - 1 > 7) text = string.Concat(text.AsSpan(0, fraction + 8), text.AsSpan(end));
+        }
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out value);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)

@@ -144,17 +144,64 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
         if (record.Body is { Length: > 0 } body) await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    /// <summary>SHA-256 over method, path and body: what "the same request" means.</summary>
+    /// <summary>
+    /// SHA-256 over method, path and the body's JSON as data: what "the same request" means. A retry that serializes
+    /// the same values again with its properties in another order or other spacing is the same request (API review:
+    /// reports and labels compared bytes, payments values); a body that is not JSON is hashed as sent.
+    /// </summary>
     private static async Task<string> RequestHashAsync(HttpRequest request)
     {
         request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + "\n"));
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0) hash.AppendData(chunk, 0, read);
-        request.Body.Position = 0;
+        hash.AppendData(CanonicalJson(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The JSON with every object's properties in ordinal order and no spacing; the bytes themselves when it is not JSON.</summary>
+    public static byte[] CanonicalJson(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            using var output = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(output))
+            {
+                Write(writer, document.RootElement);
+            }
+            return output.ToArray();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body.ToArray();
+        }
+
+        static void Write(System.Text.Json.Utf8JsonWriter writer, System.Text.Json.JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case System.Text.Json.JsonValueKind.Object:
+                    writer.WriteStartObject();
+                    foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        writer.WritePropertyName(property.Name);
+                        Write(writer, property.Value);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case System.Text.Json.JsonValueKind.Array:
+                    writer.WriteStartArray();
+                    foreach (var item in element.EnumerateArray()) Write(writer, item);
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    element.WriteTo(writer);
+                    break;
+            }
+        }
     }
 
     private Task WriteProblemAsync(HttpContext http, ApiProblems.ProblemType type, string detail, IDictionary<string, string[]>? errors = null)

@@ -35,11 +35,15 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<IdempotencyJanitor>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);
+        // Before AddProblemDetails, so it is asked first: the API's errors are problem details whatever Accept says.
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             ApiProblems.Describe(context.ProblemDetails);
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+            // The W3C trace id (the traceparent's second part), as the contract says; the framework put the whole traceparent.
+            if (System.Diagnostics.Activity.Current is { } activity) context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
         });
         // The same for controllers and for the OpenAPI document, which reads the minimal-API options.
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Strict(options.JsonSerializerOptions));
@@ -146,10 +150,24 @@ public static class ApiServiceCollectionExtensions
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                 return;
             }
+            if (context.Request.Headers.ContentEncoding.Any(c => !string.Equals(c, "identity", StringComparison.OrdinalIgnoreCase)))
+            {
+                // A compressed body was read as JSON and refused as "'0x1F' is an invalid start of a value" (API review):
+                // an unsupported content coding is a 415 (RFC 9110, 15.5.16) that says so.
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails { Status = StatusCodes.Status415UnsupportedMediaType, Detail = UncompressedDetail },
+                });
+                return;
+            }
             await next(context);
         });
         return app;
     }
+
+    public const string UncompressedDetail = "Send the body uncompressed: no Content-Encoding.";
 
     /// <summary>What a client is told when the database could not answer (a 503 of type unavailable).</summary>
     public const string DatabaseUnavailableDetail =

@@ -157,6 +157,27 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Report_SameKeyPropertiesInAnotherOrder_TheSameRequestReplayed()
+    {
+        // Arrange (API review: reports and labels compared bytes, so a retry serialized again with its properties in
+        // another order was "reused with another body", while payments compared values)
+        var (api, card, merchant) = await HolderAsync();
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 8 })).Json.GetProperty("id").GetInt64();
+        var url = $"/api/v1/payments/{id}/reports";
+
+        // Act
+        var first = await api.SendAsync(factory, HttpMethod.Post, url, """{"kind":"not-me","reason":"Not my purchase at all."}""", "report-5006");
+        var reordered = await api.SendAsync(factory, HttpMethod.Post, url, """{ "reason": "Not my purchase at all.",  "kind": "not-me" }""", "report-5006");
+        var other = await api.SendAsync(factory, HttpMethod.Post, url, """{"kind":"not-me","reason":"Another reason."}""", "report-5006");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Created, reordered.Status);
+        Assert.Equal(first.Body, reordered.Body);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
     public async Task Create_FailedValidationThenFixedBodyWithANewKey_Pays()
     {
         // Arrange: a refused request records nothing under its key.

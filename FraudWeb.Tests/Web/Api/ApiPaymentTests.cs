@@ -257,6 +257,24 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.Equal(JsonValueKind.Null, second.Json.GetProperty("nextCursor").ValueKind);
     }
 
+    [Theory]
+    [InlineData("2000-01-01T00:00:00.123456789Z")]
+    [InlineData("2000-01-01T08:00:00.123456789123+08:00")]
+    public async Task List_FromWithMoreThanSevenFractionDigits_AcceptedAsRfc3339(string from)
+    {
+        // Arrange (API review: Go's RFC3339Nano and Java's Instant write nine digits, and were refused as not RFC 3339)
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = 7 });
+
+        // Act
+        var page = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&from={Uri.EscapeDataString(from)}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Single(page.Json.GetProperty("items").EnumerateArray());
+    }
+
     [Fact]
     public async Task List_TimeWindowAndBadCursor_FilteredOrRefused()
     {
@@ -313,6 +331,8 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.Equal(serving.Version, response.Json.GetProperty("version").GetString());
         Assert.Equal(serving.TrainingRows, response.Json.GetProperty("trainingRows").GetInt32());
         Assert.True(response.Json.GetProperty("holdoutMetrics").EnumerateObject().Any());
+        // Named like the rest of the API (API review: "holdout_auc" beside "validationRows")
+        Assert.All(response.Json.GetProperty("holdoutMetrics").EnumerateObject(), m => Assert.Matches("^[a-z][A-Za-z0-9]*$", m.Name));
     }
 
     private static string PaymentResourcesName(Decision decision) => JsonNamingPolicy.KebabCaseLower.ConvertName(decision.ToString());

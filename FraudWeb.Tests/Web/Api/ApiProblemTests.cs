@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -254,6 +255,54 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 
+    [Theory]
+    [InlineData("/api/v1/no-such-thing", "GET", HttpStatusCode.NotFound, "/api/problems/not-found")]
+    [InlineData("/api/v1/predict", "GET", HttpStatusCode.MethodNotAllowed, "/api/problems/method-not-allowed")]
+    public async Task Error_AcceptWithoutJson_StillTheApisProblemDetails(string path, string method, HttpStatusCode status, string type)
+    {
+        // Arrange (API review: with Accept: text/html a 404 or 405 came in the framework's own shape, without requestId)
+        using var api = factory.ApiClient(null);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        request.Headers.Add("Accept", "text/html");
+
+        // Act
+        var response = await api.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        // Assert
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(type, body.GetProperty("type").GetString());
+        Assert.True(body.TryGetProperty("requestId", out _));
+    }
+
+    [Fact]
+    public async Task Create_CompressedBody_415SayingSendItUncompressedAndNothingStored()
+    {
+        // Arrange (API review: a gzip body was read as JSON: "'0x1F' is an invalid start of a value")
+        var (api, card, merchant) = await HolderAsync();
+        var before = await factory.PaymentCountAsync();
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes($$"""{"cardId":{{card}},"terminalId":{{merchant}},"amount":"5.00"}"""));
+        }
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", configure: request =>
+        {
+            request.Content = new ByteArrayContent(compressed.ToArray());
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.Status);
+        Assert.Equal("/api/problems/unsupported-media-type", response.Json.GetProperty("type").GetString());
+        Assert.Equal(ApiServiceCollectionExtensions.UncompressedDetail, response.Json.GetProperty("detail").GetString());
+        Assert.Equal(before, await factory.PaymentCountAsync());
+    }
+
     [Fact]
     public async Task UnknownApiPath_404ProblemNotTheSignInPage()
     {
@@ -320,7 +369,8 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         var echoed = response.Headers.GetValues("traceparent").Single().Split('-');
         Assert.Equal(trace, echoed[1]);
         Assert.Equal("checkout-7f3a", response.Headers.GetValues("X-Request-Id").Single());
-        Assert.Contains(trace, body.GetProperty("traceId").GetString(), StringComparison.Ordinal);
+        // The trace id itself, as the contract describes it (API review: it was the whole traceparent)
+        Assert.Equal(trace, body.GetProperty("traceId").GetString());
         Assert.Equal("checkout-7f3a", body.GetProperty("requestId").GetString());
     }
 

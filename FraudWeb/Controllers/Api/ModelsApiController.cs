@@ -21,7 +21,10 @@ public sealed class ModelsApiController(ModelRegistry registry) : ApiControllerB
         Dictionary<string, double> metrics;
         try
         {
-            metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(model.MetricsJson) ?? [];
+            // Stored by the trainer under its own names, some snake_case ("holdout_auc"): named in camelCase like the rest
+            // of the API (API review).
+            metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(model.MetricsJson) ?? []) metrics.TryAdd(CamelCase(name), value);
         }
         catch (JsonException)
         {
@@ -29,5 +32,14 @@ public sealed class ModelsApiController(ModelRegistry registry) : ApiControllerB
         }
         return new ServingModelResource(model.Version, model.CreatedUtc, model.ActivatedUtc, model.TrainingWindowStart, model.TrainingWindowEnd,
             model.TrainingRows, model.TrainingFrauds, metrics);
+    }
+
+    /// <summary>"holdout_auc" as "holdoutAuc", "validationRows" as it is.</summary>
+    public static string CamelCase(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var parts = name.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return name;
+        return string.Concat(parts.Select((p, i) => i == 0 ? char.ToLowerInvariant(p[0]) + p[1..] : char.ToUpperInvariant(p[0]) + p[1..]));
     }
 }
