@@ -87,10 +87,15 @@ public static class ApiServiceCollectionExtensions
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any(a => a.Policy?.StartsWith("api:", StringComparison.Ordinal) == true))
+                var scopes = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                    .Select(a => a.Policy).Where(p => p?.StartsWith("api:", StringComparison.Ordinal) == true).Select(p => p!["api:".Length..]).Distinct().ToList();
+                if (scopes.Count > 0)
                 {
+                    // The scope the key needs, in the requirement (OpenAPI 3.1 lets an http scheme list roles) and in words
+                    // (API review: the contract named no scope at all).
                     operation.Security ??= [];
-                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] });
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = scopes });
+                    operation.Description = $"{operation.Description}{(string.IsNullOrEmpty(operation.Description) ? "" : " ")}Scope: {string.Join(", ", scopes.Select(x => $"`{x}`"))}.";
                 }
                 // Answers are JSON only (MVC's defaults also list text/plain and text/json, which it never sends here).
                 foreach (var response in operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>())

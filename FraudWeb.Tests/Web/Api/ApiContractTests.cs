@@ -54,7 +54,15 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
                         failures.Add($"{name} {status} has no schema");
                 }
                 if (method == "POST" && operation["requestBody"]?["content"]?["application/json"]?["schema"] is null) failures.Add($"{name} has no request schema");
-                if (operation["security"] is not JsonArray { Count: > 0 }) failures.Add($"{name} lists no security");
+                if (operation["security"] is not JsonArray { Count: > 0 } security) failures.Add($"{name} lists no security");
+                else
+                {
+                    // The scope the endpoint's policy needs, named in the contract (API review: none was)
+                    var needed = action.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                        .Select(a => a.Policy).Where(p => p?.StartsWith("api:", StringComparison.Ordinal) == true).Select(p => p!["api:".Length..]).Order(StringComparer.Ordinal).ToList();
+                    var listed = security[0]?["ApiKey"]?.AsArray().Select(x => x!.GetValue<string>()).Order(StringComparer.Ordinal).ToList() ?? [];
+                    if (needed.Count == 0 || !needed.SequenceEqual(listed)) failures.Add($"{name} lists scopes [{string.Join(", ", listed)}], needs [{string.Join(", ", needed)}]");
+                }
                 var idempotent = action.EndpointMetadata.OfType<AcceptsIdempotencyKeyAttribute>().Any();
                 var header = operation["parameters"]?.AsArray().Any(p => p?["name"]?.GetValue<string>() == "Idempotency-Key" && p["in"]?.GetValue<string>() == "header") == true;
                 if (idempotent != header) failures.Add($"{name}: Idempotency-Key header {(header ? "listed but not accepted" : "accepted but not listed")}");
