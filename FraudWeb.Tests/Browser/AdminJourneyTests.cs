@@ -131,6 +131,51 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         Assert.Equal(features, await page.EvaluateAsync<int>("() => Chart.getChart('importance-chart').scales.y.ticks.length"));
     }
 
+    [Fact]
+    public async Task Lock_QuestionDeclinedThenAccepted_LockedOnlyAfterYes()
+    {
+        // Arrange (UI review: Lock, a forced password reset and a refund acted on one click)
+        var adminEmail = await CreateAdminAsync();
+        var targetEmail = await CreateAdminAsync();
+        string targetId;
+        await using (var scope = host.Factory.Services.CreateAsyncScope())
+        {
+            targetId = (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(targetEmail))!.Id;
+        }
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, adminEmail, FraudWebFactory.Password);
+        await page.GotoAsync($"/AdminUsers/Details/{targetId}");
+        var answers = new Queue<bool>([false, true]);
+        var questions = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            questions.Add(dialog.Message);
+            if (answers.Dequeue()) await dialog.AcceptAsync();
+            else await dialog.DismissAsync();
+        };
+        var lockButton = page.GetByRole(AriaRole.Button, new() { Name = "Lock", Exact = true });
+
+        // Act: "no" first, then "yes"
+        await lockButton.ClickAsync();
+        await Task.Delay(300);
+        var lockedAfterNo = await IsLockedAsync(targetId);
+        await lockButton.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unlock" }).WaitForAsync();
+
+        // Assert
+        Assert.False(lockedAfterNo);
+        Assert.True(await IsLockedAsync(targetId));
+        Assert.Equal(2, questions.Count);
+        Assert.All(questions, q => Assert.StartsWith($"Lock {targetEmail}?", q, StringComparison.Ordinal));
+    }
+
+    private async Task<bool> IsLockedAsync(string id)
+    {
+        await using var scope = host.Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return await users.IsLockedOutAsync((await users.FindByIdAsync(id))!);
+    }
+
     /// <summary>Where the element is in the page (not the viewport: leaving a field may scroll).</summary>
     private static Task<double> TopInPageAsync(ILocator element) =>
         element.EvaluateAsync<double>("e => e.getBoundingClientRect().top + window.scrollY");

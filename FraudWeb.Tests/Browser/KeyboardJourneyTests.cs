@@ -72,6 +72,8 @@ public sealed class KeyboardJourneyTests(BrowserHost host) : IClassFixture<Brows
         await analyst.Keyboard.PressAsync("Enter");
         await analyst.AtAsync(new Regex("Search=" + last4));
         await TabToAsync(analyst, $"[data-testid=review-item][data-transaction-id='{id}'] [data-testid=decide-fraud]");
+        // A refund is asked once more; the question is answered from the keyboard too (Enter accepts it).
+        analyst.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await analyst.Keyboard.PressAsync("Enter");
         await analyst.GetByRole(AriaRole.Status).Filter(new() { HasText = $"Payment #{id} marked as fraud" }).WaitForAsync();
 

@@ -250,8 +250,12 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             // Opened again (the next width): turned off first, so the codes are shown again.
             if (await page.GetByTestId("mfa-status").CountAsync() == 1)
             {
+                // Turning it off is asked once more: yes.
+                EventHandler<IDialog> accept = async (_, dialog) => await dialog.AcceptAsync();
+                page.Dialog += accept;
                 await page.Locator("form[action$='/Account/Mfa/Disable'] button[type=submit]").ClickAsync();
                 await page.GetByTestId("mfa-key").WaitForAsync();
+                page.Dialog -= accept;
             }
             var key = await page.GetByTestId("mfa-key").TextContentAsync();
             if (string.IsNullOrWhiteSpace(key)) return "/Account/Mfa: no key to enrol";

@@ -68,9 +68,17 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         Assert.True(await item.GetByRole(AriaRole.Listitem).CountAsync() >= 1, "The queue item shows no reasons for the score.");
         Assert.Equal(1, await analystPage.GetByRole(AriaRole.Region, new() { Name = "120.00 at" }).Filter(new() { HasText = last4 }).CountAsync()); // named by its heading
 
-        // Act: confirms the card holder's claim; the button says what that does to a charged payment
+        // Act: confirms the card holder's claim; the button says what that does to a charged payment, and a refund is
+        // asked once more (the browser's question, answered yes)
+        var questions = new List<string>();
+        analystPage.Dialog += async (_, dialog) =>
+        {
+            questions.Add(dialog.Message);
+            await dialog.AcceptAsync();
+        };
         await item.GetByRole(AriaRole.Button, new() { Name = "Mark as fraud and refund €120.00" }).ClickAsync();
         await DecidedAsync(analystPage, id, $"Payment #{id} marked as fraud; €120.00 credited back to the card.");
+        Assert.Equal([$"Refund €120.00 to the card and mark payment #{id} as fraud? This decision is final."], questions);
         await Shot(analystPage, "review-05-decided");
 
         // Assert: the card holder sees the refund in the history, on the payment, and in the available credit

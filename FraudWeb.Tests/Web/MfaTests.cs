@@ -47,6 +47,19 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task Enable_TurnedOffAndOnAgainAtOnce_TheNewKeysFirstCodeWorks()
+    {
+        // Arrange (the browser tests' two widths: the step a code of the old key used refused the new key's code of the
+        // same 30 s)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await MfaSteps.EnrolAsync(holder.Client);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(holder.Client, "/Account/Mfa/Disable", [], "/Account/Mfa")).StatusCode);
+
+        // Act + Assert: enrolled again with the new key's code of this moment (EnrolAsync asserts the recovery codes)
+        Assert.NotEmpty(await MfaSteps.EnrolAsync(holder.Client));
+    }
+
+    [Fact]
     public async Task Healthz_StaffWithoutMfa_StatusOnlyNotTheDetails()
     {
         // Arrange (operations review: the instance, model and checks went to staff who had given only a password)

@@ -54,6 +54,20 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Index_NothingWrong_NoErrorBox()
+    {
+        // Arrange (UI review: an empty red box on every visit; the summary's hidden item needs an inline style the CSP refuses)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+
+        // Assert
+        Assert.Empty(page.QuerySelectorAll(".alert-danger"));
+        Assert.Empty(page.QuerySelectorAll("[style]"));
+    }
+
+    [Fact]
     public async Task Revoke_OnThePage_KeyRefusedAtOnceAndAudited()
     {
         // Arrange

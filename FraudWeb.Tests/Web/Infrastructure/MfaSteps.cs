@@ -33,7 +33,7 @@ public static class MfaSteps
         var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException("User not found.");
         var key = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("The user has no authenticator key.");
         var last = await users.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, SingleUseAuthenticatorTokenProvider.LastStepName);
-        var step = Math.Max(StepNow(), last is null ? 0 : long.Parse(last, CultureInfo.InvariantCulture) + 1);
+        var step = Math.Max(StepNow(), SingleUseAuthenticatorTokenProvider.LastStep(last, SingleUseAuthenticatorTokenProvider.KeyId(key)) is { } used ? used + 1 : 0);
         while (step > StepNow() + 2) await Task.Delay(TimeSpan.FromSeconds(1));
         return new Totp(Base32Encoding.ToBytes(key)).ComputeTotp(DateTime.UnixEpoch.AddSeconds(step * 30));
     }

@@ -25,10 +25,30 @@ public sealed class SingleUseAuthenticatorTokenProvider : AuthenticatorTokenProv
         // The real clock, as the person's phone has it (the app's TimeProvider may be moved in tests).
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         if (!new Totp(Base32Encoding.ToBytes(key)).VerifyTotp(now, token, out var step, Window)) return false;
-        var last = await manager.GetAuthenticationTokenAsync(user, LoginProvider, LastStepName);
-        if (long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var lastStep) && step <= lastStep) return false;
+        var keyId = KeyId(key);
+        if (LastStep(await manager.GetAuthenticationTokenAsync(user, LoginProvider, LastStepName), keyId) is { } lastStep && step <= lastStep) return false;
         // Saved with the user's concurrency stamp: of two requests racing with one code, the second save fails.
-        var stored = await manager.SetAuthenticationTokenAsync(user, LoginProvider, LastStepName, step.ToString(CultureInfo.InvariantCulture));
+        var stored = await manager.SetAuthenticationTokenAsync(user, LoginProvider, LastStepName, string.Create(CultureInfo.InvariantCulture, $"{step}:{keyId}"));
         return stored.Succeeded;
+    }
+
+    /// <summary>
+    /// The last step accepted with this key ("step:key id"; a bare step, stored before, holds for any key). A step of
+    /// another key says nothing about this one: turned off and on again within 30 s, the new key's first code was
+    /// refused (the browser tests' two widths found it).
+    /// </summary>
+    public static long? LastStep(string? stored, string keyId)
+    {
+        if (stored is null) return null;
+        var parts = stored.Split(':');
+        if (parts.Length == 2 && parts[1] != keyId) return null;
+        return long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var step) ? step : null;
+    }
+
+    /// <summary>A short, one-way name of the key, so the stored step says which key it was taken with.</summary>
+    public static string KeyId(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)).AsSpan(0, 8));
     }
 }

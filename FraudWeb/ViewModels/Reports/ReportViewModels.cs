@@ -82,13 +82,17 @@ public sealed record ReviewItemViewModel(
                 _ => Text.Get("Mark as fraud"),
             };
             var legitimate = Status == PaymentStatus.Review ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
-            return (new ReviewChoice(fraudConfirms, fraud), new ReviewChoice(!fraudConfirms, legitimate));
+            // Money goes back to the card and the decision is final: asked once more (UI review).
+            var question = Status is PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview
+                ? Text.Format("Refund {0} to the card and mark payment #{1} as fraud? This decision is final.", Money.Format(Amount, CultureInfo.CurrentCulture), TransactionId.ToString(CultureInfo.InvariantCulture))
+                : null;
+            return (new ReviewChoice(fraudConfirms, fraud, question), new ReviewChoice(!fraudConfirms, legitimate));
         }
     }
 }
 
 /// <summary>A decision button: the value it posts as <see cref="ReviewDecisionViewModel.Confirm"/> and what it says.</summary>
-public sealed record ReviewChoice(bool Confirm, string Label);
+public sealed record ReviewChoice(bool Confirm, string Label, string? Question = null);
 
 /// <summary>The message an analyst reads after deciding, in the page's language: what happened to the payment and the card.</summary>
 public static class ReviewOutcomeText

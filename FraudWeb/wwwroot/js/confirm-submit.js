@@ -3,7 +3,10 @@
 (function () {
     document.addEventListener('submit', function (event) {
         var form = event.target;
-        if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-confirm')) return;
-        if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault();
+        if (!(form instanceof HTMLFormElement)) return;
+        // The button pressed may ask its own question (a form with two decisions asks only about the final one).
+        var asking = event.submitter && event.submitter.hasAttribute('data-confirm') ? event.submitter : form;
+        if (!asking.hasAttribute('data-confirm')) return;
+        if (!window.confirm(asking.getAttribute('data-confirm'))) event.preventDefault();
     }, true);
 })();
