@@ -755,7 +755,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var fields = row.QuerySelectorAll("[data-testid=recorded-fields] dt").Zip(row.QuerySelectorAll("[data-testid=recorded-fields] dd"))
             .ToDictionary(p => p.First.TextContent.Trim(), p => p.Second.TextContent.Trim());
         Assert.Equal(email, fields["Owner"]);
-        Assert.Equal(expires.ToString("G", System.Globalization.CultureInfo.GetCultureInfo("en")), fields["Expires utc"]);
+        Assert.Equal(expires.ToString("d MMM yyyy HH:mm:ss", System.Globalization.CultureInfo.GetCultureInfo("en")), fields["Expires utc"]);
         Assert.DoesNotContain(id, row.TextContent, StringComparison.Ordinal);
     }
 

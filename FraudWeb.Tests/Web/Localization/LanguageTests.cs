@@ -336,9 +336,10 @@ public sealed class LanguageTests(FraudWebFactory factory)
         using (CultureScope.Use(CultureInfo.GetCultureInfo("en"))) english = shanghai.Format(utc);
         using (CultureScope.Use(Chinese.Culture)) chinese = shanghai.Format(utc);
 
-        // Assert: 13:07 in Shanghai, written as each culture writes it
+        // Assert: 13:07 in Shanghai; English with the month's name and a 24-hour clock (UI review: "12/1/2026" reads
+        // as 12 January to most European readers), Chinese as it writes dates
         Assert.Equal(new DateTime(2026, 12, 1, 13, 7, 0), shanghai.ToLocal(utc));
-        Assert.Equal("12/1/2026 1:07 PM", english.Replace('\u202f', ' '));
+        Assert.Equal("1 Dec 2026 13:07", english);
         Assert.Equal("2026/12/1 13:07", chinese);
     }
 

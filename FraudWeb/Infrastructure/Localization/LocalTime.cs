@@ -29,14 +29,30 @@ public sealed class LocalTime
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
-    /// <summary>Date and time to the minute, by culture ("12/1/2026 1:05 PM", "2026/12/1 13:05").</summary>
-    public string Format(DateTime utc) => ToLocal(utc).ToString("g", CultureInfo.CurrentCulture);
+    /// <summary>Date and time to the minute, by culture ("1 Dec 2026 13:05", "2026/12/1 13:05").</summary>
+    public string Format(DateTime utc) => ToLocal(utc).ToString(Pattern("g"), CultureInfo.CurrentCulture);
 
     /// <summary>Date and time to the second (audit, runs).</summary>
-    public string FormatSeconds(DateTime utc) => ToLocal(utc).ToString("G", CultureInfo.CurrentCulture);
+    public string FormatSeconds(DateTime utc) => ToLocal(utc).ToString(Pattern("G"), CultureInfo.CurrentCulture);
 
     /// <summary>The local date only.</summary>
-    public string FormatDate(DateTime utc) => ToLocal(utc).ToString("d", CultureInfo.CurrentCulture);
+    public string FormatDate(DateTime utc) => ToLocal(utc).ToString(Pattern("d"), CultureInfo.CurrentCulture);
+
+    /// <summary>A calendar date (a date of birth) as the pages write dates.</summary>
+    public static string FormatDay(DateOnly day) => day.ToString(Pattern("d"), CultureInfo.CurrentCulture);
+
+    /// <summary>
+    /// The pattern for a standard format in the current culture. English writes the day, the month's name and a
+    /// 24-hour clock: the neutral "en" culture's 12/4/2026 reads as 12 April to most of a euro app's readers (UI review).
+    /// Chinese keeps its own (2026/12/4, read the same everywhere it is written).
+    /// </summary>
+    public static string Pattern(string standard) => CultureInfo.CurrentCulture.TwoLetterISOLanguageName != "en" ? standard : standard switch
+    {
+        "g" => "d MMM yyyy HH:mm",
+        "G" => "d MMM yyyy HH:mm:ss",
+        "d" => "d MMM yyyy",
+        _ => standard,
+    };
 
     /// <summary>
     /// When <paramref name="day"/> begins on the visitor's clock, in UTC: filters and charts by day use the visitor's
