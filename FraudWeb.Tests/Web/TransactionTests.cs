@@ -119,8 +119,14 @@ public sealed class TransactionTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(expectedMessage, Html.ValidationMessages(await Html.ParseAsync(response)));
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(expectedMessage, Html.ValidationMessages(page));
         Assert.Equal(0, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+        // The field says it is wrong and is described by its message (UI review: only a CSS class said so)
+        var field = page.QuerySelector("#Amount")!;
+        Assert.Equal("true", field.GetAttribute("aria-invalid"));
+        var described = field.GetAttribute("aria-describedby")!.Split(' ');
+        Assert.Contains(described, id => page.GetElementById(id)?.TextContent.Contains(expectedMessage, StringComparison.Ordinal) == true);
     }
 
     [Fact]

@@ -17,7 +17,11 @@ public sealed class ApiMethods(EndpointDataSource endpoints)
             .ToList());
 
     /// <summary>The methods some endpoint takes at this path (route constraints aside), sorted; empty for an unknown path.</summary>
-    public IReadOnlyList<string> At(PathString path) =>
-        _routes.Value.Where(r => r.Matcher.TryMatch(path, new RouteValueDictionary())).SelectMany(r => r.Methods)
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    /// <remarks>HEAD wherever GET is: HeadAsGetMiddleware answers it (API review: Allow left it out).</remarks>
+    public IReadOnlyList<string> At(PathString path)
+    {
+        var methods = _routes.Value.Where(r => r.Matcher.TryMatch(path, new RouteValueDictionary())).SelectMany(r => r.Methods).ToList();
+        if (methods.Contains(HttpMethods.Get, StringComparer.Ordinal)) methods.Add(HttpMethods.Head);
+        return methods.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
 }

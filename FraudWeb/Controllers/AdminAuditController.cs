@@ -21,6 +21,13 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens) : Contro
             TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
             return RedirectToAction(nameof(Index), UnderstoodFilters(query));
         }
+        if (query.From is { } from && query.To is { } to && from > to)
+        {
+            // Reversed, the range held no day and the page said only "No entries match" (UI review): swapped, and said.
+            TempData["Error"] = Text.Get("'From' was after 'To': the two dates were swapped.");
+            (query.From, query.To) = (to, from);
+            return RedirectToAction(nameof(Index), UnderstoodFilters(query));
+        }
         return View(await screens.ListAsync(query, cancellationToken));
     }
 

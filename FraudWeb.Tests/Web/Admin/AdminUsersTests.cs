@@ -101,6 +101,21 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task AuditLog_FromAfterTo_DatesSwappedAndSaid()
+    {
+        // Arrange (UI review: a reversed range showed "No entries match" and nothing else)
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri("/AdminAudit?From=2026-12-05&To=2026-12-01", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal("/AdminAudit?From=2026-12-01&To=2026-12-05", Html.Location(response));
+        Assert.Equal("'From' was after 'To': the two dates were swapped.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task AuditLog_ToTheLastPossibleDay_ListsEntriesNotAnError()
     {
         // Arrange: found by the long form fuzzer (the day after 9999-12-31 overflowed); an entry to find

@@ -124,8 +124,8 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
     }
 
     [Theory]
-    [InlineData("DELETE", "/api/v1/payments/1", "GET")]
-    [InlineData("PUT", "/api/v1/payments", "GET, POST")]
+    [InlineData("DELETE", "/api/v1/payments/1", "GET, HEAD")]
+    [InlineData("PUT", "/api/v1/payments", "GET, HEAD, POST")]
     [InlineData("GET", "/api/v1/predict", "POST")]
     public async Task WrongMethod_KnownPath_405ProblemWithAllow(string method, string path, string allow)
     {

@@ -35,8 +35,11 @@ public sealed class ReviewWordingTests(FraudWebFactory factory)
         var (fraud, legitimate) = item.Choices;
 
         // Assert
-        Assert.Equal(new ReviewChoice(fraudConfirms, fraudLabel), fraud);
-        Assert.Equal(new ReviewChoice(legitimateConfirms, legitimateLabel), legitimate);
+        Assert.Equal((fraudConfirms, fraudLabel), (fraud.Confirm, fraud.Label));
+        Assert.Equal((legitimateConfirms, legitimateLabel), (legitimate.Confirm, legitimate.Label));
+        // A refund is final: asked once more (UI review); nothing else is
+        Assert.Equal(fraudLabel.Contains("refund", StringComparison.Ordinal), fraud.Question is not null);
+        Assert.Null(legitimate.Question);
     }
 
     [Theory]
