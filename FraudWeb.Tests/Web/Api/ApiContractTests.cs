@@ -85,6 +85,24 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Document_ListLimit_BoundsAsTheServerKeepsThem()
+    {
+        // Arrange (API review: the bounds were only in the description)
+        var contract = await ApiContract.ForAsync(factory);
+        var (api, _, _) = await factory.HolderWithKeyAsync();
+
+        // Act
+        var limit = contract.Document["paths"]!["/api/v1/payments"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "limit")!["schema"]!;
+        var refused = await api.SendAsync(factory, HttpMethod.Get, "/api/v1/payments?limit=101");
+
+        // Assert
+        Assert.Equal("1", limit["minimum"]!.ToJsonString());
+        Assert.Equal("100", limit["maximum"]!.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("The limit is between 1 and 100.", refused.Json.GetProperty("errors").GetProperty("limit")[0].GetString());
+    }
+
+    [Fact]
     public async Task Document_RequiredRequestFields_RefuseNullAsTheServerDoes()
     {
         // Arrange: the server answers 400 to a null in a required field, so the contract must not offer null there.

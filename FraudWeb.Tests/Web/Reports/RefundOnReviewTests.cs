@@ -55,6 +55,24 @@ public sealed class RefundOnReviewTests(HeldPaymentFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Details_DeclinedAsTooRisky_SaysWhatToDoIfItWasYou()
+    {
+        // Arrange (UI review: the page said the payment was declined and nothing about what next)
+        var (holder, _, declined) = await PaidAsync(40m, DeclinedProbability, Decision.Declined);
+        using var _ = holder;
+        var (other, _, approved) = await ApprovedAsync(40m);
+        using var __ = other;
+
+        // Act
+        var declinedPage = await holder.DetailsAsync(declined);
+        var approvedPage = await other.DetailsAsync(approved);
+
+        // Assert
+        Assert.Contains("“This was me”", declinedPage.QuerySelector("[data-testid=declined-next-step]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(approvedPage.QuerySelector("[data-testid=declined-next-step]"));
+    }
+
+    [Fact]
     public async Task Decide_ConfirmNotMeOnApprovedPayment_BalanceRestoredAndHolderSeesRefund()
     {
         // Arrange

@@ -89,7 +89,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     [HttpGet]
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<PaymentPage>(StatusCodes.Status200OK)]
-    public async Task<ActionResult<PaymentPage>> List(long? cardId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken cancellationToken)
+    public async Task<ActionResult<PaymentPage>> List(long? cardId, DateTimeOffset? from, DateTimeOffset? to, string? cursor,
+        [System.ComponentModel.DataAnnotations.Range(1, PaymentResources.MaxPageSize, ErrorMessage = "The limit is between 1 and 100.")] int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > PaymentResources.MaxPageSize) return FieldProblem("limit", $"The limit is between 1 and {PaymentResources.MaxPageSize}.");
         // Binding reads a time without an offset in the server's zone; the API refuses to guess, as in bodies.
