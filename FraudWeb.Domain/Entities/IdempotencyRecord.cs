@@ -66,6 +66,19 @@ public class IdempotencyRecord
         return record;
     }
 
+    /// <summary>
+    /// A web form's one-time key that created something (<paramref name="created"/>: what it created, by a name the
+    /// form can show again), so the same page sent twice creates it once.
+    /// </summary>
+    public static IdempotencyRecord ForForm(long formNamespace, string key, string requestHash, string created, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(created);
+        var record = Begin(formNamespace, key, requestHash, nowUtc);
+        record.StatusCode = 201;
+        record.Location = created;
+        return record;
+    }
+
     public void Complete(int statusCode, string? contentType, string? location, byte[] body)
     {
         if (IsCompleted) throw new DomainException("This request has already been answered.", DomainErrorCode.StateChanged);

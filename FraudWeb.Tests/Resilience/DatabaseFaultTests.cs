@@ -221,6 +221,103 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Start_PostgresNotUpYet_WaitsForItAndServesOnceItAnswers()
+    {
+        // Arrange: a cluster of this test's own, with the app's database, then stopped as a host's reboot leaves it
+        var root = NewRoot();
+        var cluster = Path.Combine(root, "postgres");
+        var started = await RunAsync("bash", ClusterScript, "start", cluster);
+        Assert.True(started.ExitCode == 0, $"This test starts its own PostgreSQL cluster: {started.Output}");
+        try
+        {
+            var server = started.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Last(line => line.StartsWith("Host=", StringComparison.Ordinal));
+            var database = await CreateDatabaseAsync(server, "fraudweb_late");
+            var wrongName = new NpgsqlConnectionStringBuilder(server) { Database = "no_such_database" }.ConnectionString;
+            using var misnamed = new AppProcess(Path.Combine(root, "misnamed"), new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Postgres",
+                ["Database__ConnectionString"] = wrongName,
+            });
+            var refusal = Stopwatch.StartNew();
+            var misnamedStart = await Record.ExceptionAsync(misnamed.StartAsync);
+            refusal.Stop();
+            var killed = await RunAsync("bash", ClusterScript, "kill", cluster);
+            Assert.True(killed.ExitCode == 0, killed.Output);
+            using var app = new AppProcess(Path.Combine(root, "data"), new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Postgres",
+                ["Database__ConnectionString"] = database,
+            });
+
+            // Act: the app starts first; the database comes up seconds later
+            var starting = app.StartAsync();
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var waitedAlive = !starting.IsCompleted;
+            var resumed = await RunAsync("bash", ClusterScript, "resume", cluster);
+            Assert.True(resumed.ExitCode == 0, resumed.Output);
+            await starting;
+            using var holder = await app.HolderAsync();
+            using var api = app.ApiClient();
+            var paid = await PayAsync(api, holder, NewKey());
+
+            // Assert: a misnamed database is a setting, refused at once in one line; an absent server is waited for
+            Assert.IsType<InvalidOperationException>(misnamedStart);
+            Assert.Equal(1, misnamed.ExitCode);
+            Assert.True(refusal.Elapsed < TimeSpan.FromSeconds(30), $"A misnamed database took {refusal.Elapsed} to be refused.");
+            Assert.Contains("error: the database cannot be reached or used (Database:ConnectionString): ", misnamed.Output(), StringComparison.Ordinal);
+            Assert.DoesNotContain("does not answer yet", misnamed.Output(), StringComparison.Ordinal);
+            Assert.True(waitedAlive, "The app stopped while the database was down instead of waiting." + app.Tail());
+            Assert.Contains("The database does not answer yet", app.Output(), StringComparison.Ordinal);
+            Assert.True(paid.Status == HttpStatusCode.Created, paid.Describe() + app.Tail());
+        }
+        finally
+        {
+            await RunAsync("bash", ClusterScript, "stop", cluster);
+            DeleteQuietly(root);
+        }
+    }
+
+    [Fact]
+    public async Task Start_PostgresNeverAnswers_GivesUpAfterTheWaitInOneLine()
+    {
+        // Arrange: nothing listens on the port; a short wait
+        var root = NewRoot();
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            using var app = new AppProcess(Path.Combine(root, "data"), new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "Postgres",
+                ["Database__ConnectionString"] = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Database=fraudweb;Username=fraudweb",
+                ["Database__StartupWaitSeconds"] = "3",
+            });
+
+            // Act
+            var clock = Stopwatch.StartNew();
+            var failure = await Record.ExceptionAsync(app.StartAsync);
+            clock.Stop();
+
+            // Assert: tried more than once, for about the wait, then exit 1 with one line last (not an unhandled crash)
+            Assert.IsType<InvalidOperationException>(failure);
+            Assert.Equal(1, app.ExitCode);
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2) && clock.Elapsed < TimeSpan.FromSeconds(60), $"Gave up after {clock.Elapsed}.");
+            var output = app.Output();
+            Assert.True(output.Split("The database does not answer yet").Length > 2, output);
+            var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+            Assert.StartsWith("error: the database cannot be reached or used (Database:ConnectionString): Failed to connect to 127.0.0.1:", last, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DeleteQuietly(root);
+        }
+    }
+
+    [Fact]
     public async Task Pages_WriteLockHeldForSeconds_WritesAnswer503InBoundedTimeAndReadsStayFast()
     {
         // Arrange: the app on SQLite with its default busy timeout; a key just used, so reading writes nothing for a minute
@@ -656,6 +753,12 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             lock (_logGate) _log.AppendLine(line);
         }
 
+        /// <summary>Everything the app printed so far.</summary>
+        public string Output()
+        {
+            lock (_logGate) return _log.ToString();
+        }
+
         /// <summary>The end of the app's output, for a failing assertion's message.</summary>
         public string Tail()
         {
@@ -665,6 +768,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                 return " App output: " + (text.Length > 4000 ? text[^4000..] : text);
             }
         }
+
+        /// <summary>The exit code of an app that stopped by itself (null while it runs).</summary>
+        public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
 
         /// <summary>SIGKILL: the files stay as the app last wrote them.</summary>
         public void Kill()

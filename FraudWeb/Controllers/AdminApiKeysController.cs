@@ -31,11 +31,14 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
             }
             else
             {
-                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, cancellationToken);
+                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, cancellationToken, form.SubmissionKey);
                 if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: true);
+                if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
                 this.AddErrors(result);
             }
         }
+        // An expired or altered page key: the page comes back with a fresh one.
+        if (ModelState[nameof(form.SubmissionKey)]?.Errors.Count > 0) form.SubmissionKey = CreateApiKeyViewModel.NewSubmissionKey();
         return View(ApiKeyPages.IndexView, await screens.AllKeysAsync(form, cancellationToken));
     }
 

@@ -25,10 +25,13 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
         var userId = User.GetUserId();
         if (ModelState.IsValid)
         {
-            var result = await keys.CreateAsync(userId, userId, form.Name!, form.Scopes, form.LifetimeDays, cancellationToken);
+            var result = await keys.CreateAsync(userId, userId, form.Name!, form.Scopes, form.LifetimeDays, cancellationToken, form.SubmissionKey);
             if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: false);
+            if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
             this.AddErrors(result);
         }
+        // An expired or altered page key: the page comes back with a fresh one.
+        if (ModelState[nameof(form.SubmissionKey)]?.Errors.Count > 0) form.SubmissionKey = CreateApiKeyViewModel.NewSubmissionKey();
         return View(nameof(Index), await screens.OwnKeysAsync(userId, form, cancellationToken));
     }
 
@@ -56,5 +59,12 @@ internal static class ApiKeyPages
         controller.Response.Headers.Pragma = "no-cache";
         return controller.View("~/Views/ApiKeys/Created.cshtml",
             new ApiKeyCreatedViewModel(form.Name!.Trim(), key.Secret, key.ExpiresUtc, form.Scopes, forAdministrators));
+    }
+
+    /// <summary>The page was sent again after it created its key: back to the list (a fresh form), saying which key it made.</summary>
+    public static RedirectToActionResult FormAlreadyUsed(this Controller controller, Result<NewApiKey> result)
+    {
+        controller.TempData["Error"] = result.Errors[0].Message;
+        return controller.RedirectToAction("Index");
     }
 }

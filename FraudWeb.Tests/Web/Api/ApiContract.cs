@@ -99,7 +99,9 @@ public sealed class ApiContract
             var document = JsonNode.Parse(text)!.AsObject();
             document["$schema"] = "https://json-schema.org/draft/2020-12/schema";
             document["$defs"] = _definitions.DeepClone();
-            return JsonSchema.FromText(document.ToJsonString(), baseUri: new Uri($"https://contract.fraudweb.test/{Guid.NewGuid():N}"));
+            // A registry of its own: the global one is a plain Dictionary, and tests build schemas in parallel.
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
+            return JsonSchema.FromText(document.ToJsonString(), options, new Uri($"https://contract.fraudweb.test/{Guid.NewGuid():N}"));
         });
         using var instance = JsonDocument.Parse(json);
         var result = compiled.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });

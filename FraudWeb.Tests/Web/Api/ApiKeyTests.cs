@@ -53,6 +53,76 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.TargetId == stored.Prefix && a.ActorId == stored.OwnerId)));
     }
 
+    /// <summary>The create form's fields as the page gives them (its one-time key and token), with a name and a scope.</summary>
+    private static async Task<List<KeyValuePair<string, string>>> CreateFormAsync(HttpClient client, string name)
+    {
+        var page = await Html.GetPageAsync(client, "/ApiKeys");
+        var formKey = (page.QuerySelector("input[name=SubmissionKey]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value;
+        return [new("Name", name), new("LifetimeDays", "30"), new("Scopes", ApiScopes.PaymentsRead), new("SubmissionKey", formKey),
+            new("__RequestVerificationToken", Html.AntiforgeryToken(page))];
+    }
+
+    [Fact]
+    public async Task Create_ShownPageReloaded_NoSecondKeyAndTheListNamesTheFirst()
+    {
+        // Arrange: the page showing a new key is the POST's answer; reloading it sends the form again.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await CreateFormAsync(holder.Client, "checkout");
+        var created = await holder.Client.PostAsync(new Uri("/ApiKeys/Create", UriKind.Relative), new FormUrlEncodedContent(form));
+        var key = ((await Html.ParseAsync(created)).QuerySelector("[data-testid=new-api-key]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value;
+
+        // Act
+        var again = await holder.Client.PostAsync(new Uri("/ApiKeys/Create", UriKind.Relative), new FormUrlEncodedContent(form));
+
+        // Assert: back to the list, which says which key the form made; one key only, and the first still works.
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal("/ApiKeys", Html.Location(again));
+        var list = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+        var error = list.QuerySelector("[role=alert]")!.TextContent;
+        Assert.Contains("already created the key \"checkout\" (" + PrefixOf(key) + ")", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, list.Source.Text, StringComparison.Ordinal);
+        Assert.Single(list.QuerySelectorAll("tr[data-key-prefix]"));
+        using var api = factory.ApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/api/v1/payments", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_SamePageSentTwiceAtOnce_OneKey()
+    {
+        // Arrange: a double click sends the same page twice before either answer.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await CreateFormAsync(holder.Client, "double click");
+
+        // Act
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            holder.Client.PostAsync(new Uri("/ApiKeys/Create", UriKind.Relative), new FormUrlEncodedContent(form))));
+
+        // Assert: one page shows a key; the others go back to the list; one key stored and audited.
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.Redirect));
+        var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        Assert.Equal(1, await factory.QueryAsync(db => db.ApiKeys.CountAsync(k => k.OwnerId == ownerId)));
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == AuditActions.ApiKeyCreate && a.ActorId == ownerId)));
+    }
+
+    [Fact]
+    public async Task Create_PageWithATamperedFormKey_RefusedWithANewKeyOnThePage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = (await CreateFormAsync(holder.Client, "tampered")).Select(f => f.Key == "SubmissionKey" ? new KeyValuePair<string, string>(f.Key, "not-a-key") : f).ToList();
+
+        // Act
+        var answer = await holder.Client.PostAsync(new Uri("/ApiKeys/Create", UriKind.Relative), new FormUrlEncodedContent(form));
+
+        // Assert
+        var page = await Html.ParseAsync(answer);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("This form has expired. Reload the page and create the key again.", Html.ValidationMessages(page));
+        Assert.Matches("^[0-9a-f]{32}$", (page.QuerySelector("input[name=SubmissionKey]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value);
+        Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
+    }
+
     [Fact]
     public async Task Index_NothingWrong_NoErrorBox()
     {

@@ -26,6 +26,13 @@ public sealed class DatabaseOptions
     /// </summary>
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// PostgreSQL: seconds the app waits at start for a server that refuses connections or is still starting (a
+    /// container started beside its database), before it exits with the error. 0: no wait.
+    /// </summary>
+    [Range(0, 3600)]
+    public int StartupWaitSeconds { get; set; } = 60;
 }
 
 /// <summary>Section "Scoring": Stripe Radar's defaults (review at 65, block at 75).</summary>

@@ -49,8 +49,15 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     /// owner: self-service scopes only); an administrator creates integration keys for other users with staff scopes
     /// their permissions allow (never a card holder's scopes: that would let the administrator act as them). Audited.
     /// </summary>
-    public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays, CancellationToken cancellationToken)
+    /// <param name="formKey">
+    /// The create form page's one-time key: the same page sent again (a reload of the page showing the new key, a
+    /// double click) creates nothing and answers <see cref="ErrorCode.Conflict"/> naming the key it created. Kept in the
+    /// actor's form key space (<see cref="IdempotencyRecord.FormNamespace"/>), in the key's own save.
+    /// </param>
+    public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays,
+        CancellationToken cancellationToken, string? formKey = null)
     {
+        if (formKey is not null && await CreatedByFormAsync(actorId, formKey, cancellationToken) is { } earlier) return earlier;
         ArgumentNullException.ThrowIfNull(scopes);
         if (scopes.Count == 0) return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Get("Choose at least one scope."), Fields.Scopes);
         if (scopes.FirstOrDefault(s => !ApiScopes.All.Contains(s)) is { } unknown)
@@ -83,8 +90,38 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         // The audit entry names the key by its prefix (unique, known before the save), so both are written in one save.
         await audit.AppendAsync(actorId, AuditActions.ApiKeyCreate, AuditTarget, key.Prefix, null,
             new { Owner = ownerId, key.Scopes, key.ExpiresUtc }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        if (formKey is not null) db.IdempotencyRecords.Add(IdempotencyRecord.ForForm(IdempotencyRecord.FormNamespace(actorId), FormRecordKey(formKey), FormRequestHash, key.Prefix, now));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (formKey is not null)
+        {
+            // The same page sent twice at once: the other request's save won the form key's unique index; ours saved nothing.
+            db.ChangeTracker.Clear();
+            if (await CreatedByFormAsync(actorId, formKey, cancellationToken) is { } other) return other;
+            throw;
+        }
         return Result.Success(new NewApiKey(key.Id, prefix, secret, key.ExpiresUtc));
+    }
+
+    private const string FormRequestHash = "api-key-create";
+
+    /// <summary>Apart from the payment form's keys in the same key space.</summary>
+    private static string FormRecordKey(string formKey) => "api-key " + formKey;
+
+    /// <summary>The refusal for a create form already used, naming the key it created (by name and prefix: never its text).</summary>
+    private async Task<Result<NewApiKey>?> CreatedByFormAsync(string actorId, string formKey, CancellationToken cancellationToken)
+    {
+        var space = IdempotencyRecord.FormNamespace(actorId);
+        var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
+        var record = await db.IdempotencyRecords.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.ApiKeyId == space && r.Key == FormRecordKey(formKey) && r.CreatedUtc > cutoff, cancellationToken);
+        if (record?.Location is not { } prefix) return null;
+        var name = await db.ApiKeys.Where(k => k.Prefix == prefix).Select(k => k.Name).FirstOrDefaultAsync(cancellationToken) ?? prefix;
+        return Result.Fail<NewApiKey>(ErrorCode.Conflict, Text.Format(
+            "This form has already created the key \"{0}\" ({1}). Its full text was shown once, on the page that created it: if you did not copy it, revoke the key and create another.",
+            name, prefix));
     }
 
     /// <summary>Revokes a key: the owner's own, or any key for an administrator (<paramref name="anyOwner"/>). Audited.</summary>

@@ -28,7 +28,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         // Instances started together on one PostgreSQL take turns through the whole start (migrations, roles, the first
         // history, the first model): EF Core locks each migration, not the run, and the seeder and the first training
         // check before they write, so two at once crashed one on a table the other had made, or seeded twice.
-        await using var turn = await StartTurnAsync(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value, cancellationToken);
+        var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        await WaitForDatabaseAsync(database, logger, cancellationToken);
+        await using var turn = await StartTurnAsync(database, cancellationToken);
         await MigrateAsync(provider, cancellationToken);
 
         var seed = provider.GetRequiredService<IOptions<SeedOptions>>().Value;
@@ -46,6 +48,36 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// PostgreSQL: waits up to <see cref="DatabaseOptions.StartupWaitSeconds"/> for the server to accept connections. A
+    /// container started beside its database (or after a host's reboot) would otherwise exit at once and lean on its
+    /// restart policy. Only "not there yet" waits (refused, unknown host, starting up, out of connections); a wrong
+    /// password or database name is a setting to fix and fails at once.
+    /// </summary>
+    private static async Task WaitForDatabaseAsync(DatabaseOptions database, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (DataServiceCollectionExtensions.ProviderOf(database) != DatabaseProvider.Postgres) return;
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(DataServiceCollectionExtensions.PostgresConnectionString(database)) { Pooling = false }.ConnectionString;
+        var waited = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException && Infrastructure.Database.DatabaseFaults.IsUnavailable(ex)
+                && waited.Elapsed + pause < TimeSpan.FromSeconds(database.StartupWaitSeconds))
+            {
+                LogWaitingForDatabase(logger, ex.Message, pause.TotalSeconds, database.StartupWaitSeconds);
+            }
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
 
     /// <summary>An arbitrary constant: the advisory lock's key, the same in every instance.</summary>
     private const long StartLockKey = 0x46_72_61_75_64_57_65_62; // "FraudWeb"
@@ -130,6 +162,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database does not answer yet ({Reason}); trying again in {Seconds:F1} s (Database:StartupWaitSeconds is {Limit})")]
+    private static partial void LogWaitingForDatabase(ILogger logger, string reason, double seconds, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FraudWeb data ready in {Seconds:F1} s")]
     private static partial void LogReady(ILogger logger, double seconds);

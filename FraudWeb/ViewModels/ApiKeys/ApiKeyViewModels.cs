@@ -29,6 +29,15 @@ public sealed class CreateApiKeyViewModel
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
     [Display(Name = "Owner's email (the user the key acts for)")]
     public string? OwnerEmail { get; set; }
+
+    /// <summary>
+    /// The page's one-time key: the same page sent again (the created page reloaded, a double click) creates no second
+    /// key. A new one for each page; kept when the page comes back with errors, as nothing was created.
+    /// </summary>
+    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and create the key again.")]
+    public string? SubmissionKey { get; set; } = NewSubmissionKey();
+
+    public static string NewSubmissionKey() => Guid.NewGuid().ToString("N");
 }
 
 /// <summary>A page of keys with the create form.</summary>
