@@ -82,17 +82,79 @@ public sealed partial class CardNumber
     }
 
     /// <summary>
-    /// The text with every card number in it (digits, single spaces or dashes between them, a valid number of a known
-    /// brand) replaced by its masked form. Free text people type (a report's reason, a list entry's) is stored and shown
-    /// to staff; a number typed there must not be kept whole (PCI DSS 3.4.1).
+    /// The text with every card number in it replaced by its masked form. Free text people type (a report's reason, a
+    /// list entry's) is stored and shown to staff; a number typed there must not be kept whole (PCI DSS 3.4.1). A
+    /// number is found however it is written: digits of any script (full-width too), up to three separators of any
+    /// kind between them (spaces of any width, dashes, dots, slashes), and inside a longer run of digits.
     /// </summary>
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return DigitRun().Replace(text, run => Read(run.Value, out _) is { } number ? number.ToString() : run.Value);
+        var found = Find(text);
+        if (found.Count == 0) return text;
+        var result = new System.Text.StringBuilder(text.Length);
+        var at = 0;
+        foreach (var (start, end, number) in found)
+        {
+            result.Append(text, at, start - at).Append(number.ToString());
+            at = end;
+        }
+        return result.Append(text, at, text.Length - at).ToString();
     }
 
-    [GeneratedRegex(@"(?<!\d)\d(?:[ -]?\d){11,18}(?!\d)", RegexOptions.CultureInvariant)]
+    /// <summary>Whether the text holds a card number, written in any of the ways <see cref="Redact"/> finds.</summary>
+    public static bool IsIn(string? text) => text is not null && Find(text).Count > 0;
+
+    /// <summary>
+    /// Refuses a card number typed into a field that is not for one (a name, an address, a description): stored and
+    /// shown as typed, it would keep the number whole (PCI DSS 3.4.1). Free text meant for explanations masks instead.
+    /// </summary>
+    public static string RefusedIn(string text)
+    {
+        if (IsIn(text)) throw new DomainException("Do not type a card number here: FraudWeb keeps only a card's last four digits.");
+        return text;
+    }
+
+    /// <summary>
+    /// The card numbers in the text, as [start, end) spans in order. Each run of digits and separators is read as its
+    /// digits; at each digit the longest window that is a valid number wins, so a number followed by more digits (a
+    /// year, an amount) is still found.
+    /// </summary>
+    private static List<(int Start, int End, CardNumber Number)> Find(string text)
+    {
+        var found = new List<(int, int, CardNumber)>();
+        foreach (Match run in DigitRun().Matches(text))
+        {
+            var positions = new List<int>(run.Length);
+            var digits = new System.Text.StringBuilder(run.Length);
+            for (var i = run.Index; i < run.Index + run.Length; i++)
+            {
+                if (!char.IsDigit(text[i])) continue;
+                positions.Add(i);
+                digits.Append((char)('0' + (int)char.GetNumericValue(text[i])));
+            }
+            var ascii = digits.ToString();
+            for (var i = 0; i + MinDigits <= ascii.Length;)
+            {
+                var length = Math.Min(MaxDigits, ascii.Length - i);
+                while (length >= MinDigits && Read(ascii.Substring(i, length), out _) is null) length--;
+                if (length < MinDigits)
+                {
+                    i++;
+                    continue;
+                }
+                found.Add((positions[i], positions[i + length - 1] + 1, Read(ascii.Substring(i, length), out _)!));
+                i += length;
+            }
+        }
+        return found;
+    }
+
+    private const int MinDigits = 12;
+    private const int MaxDigits = 19;
+
+    /// <summary>Digits of any script, with up to three separators (white space, dashes, dots, slashes) between two.</summary>
+    [GeneratedRegex(@"\p{Nd}(?:[\s\p{Pd}./\\]{0,3}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DigitRun();
 
     /// <summary>Strips spaces and dashes; null when anything else but digits remains or the length is implausible.</summary>

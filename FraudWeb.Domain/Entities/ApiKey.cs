@@ -55,7 +55,7 @@ public class ApiKey
         return new ApiKey
         {
             OwnerId = ownerId,
-            Name = trimmed,
+            Name = Cards.CardNumber.RefusedIn(trimmed),
             Prefix = prefix,
             Hash = hash,
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),

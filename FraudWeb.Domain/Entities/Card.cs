@@ -49,7 +49,7 @@ public class Card
             Brand = number.Brand,
             ExpiryMonth = expiry.Month,
             ExpiryYear = expiry.Year,
-            CardholderName = cardholderName.Trim(),
+            CardholderName = CardNumber.RefusedIn(cardholderName.Trim()),
             CreditLimit = creditLimit,
             AddedUtc = nowUtc,
         };
@@ -90,7 +90,7 @@ public class Card
         if (CompareExpiry(expiry) >= 0) throw new DomainException("A renewed card has a later expiry date than the one it replaces.");
         ExpiryMonth = expiry.Month;
         ExpiryYear = expiry.Year;
-        CardholderName = cardholderName.Trim();
+        CardholderName = CardNumber.RefusedIn(cardholderName.Trim());
     }
 
     public bool IsExpired(DateTime nowUtc) => ExpiryYear < nowUtc.Year || (ExpiryYear == nowUtc.Year && ExpiryMonth < nowUtc.Month);

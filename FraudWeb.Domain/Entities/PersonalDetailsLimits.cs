@@ -22,6 +22,6 @@ public static class PersonalDetailsLimits
     {
         var trimmed = value.Trim();
         if (trimmed.Length < min || trimmed.Length > max) throw new DomainException(tooShortOrLong);
-        return trimmed;
+        return Cards.CardNumber.RefusedIn(trimmed);
     }
 }

@@ -43,7 +43,7 @@ public partial class RuleList
         if (!Enum.IsDefined(purpose)) throw new DomainException("Choose what the list does.");
         var text = description?.Trim() ?? "";
         if (text.Length > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
-        return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = text, CreatedBy = actorId, CreatedUtc = nowUtc };
+        return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = CardNumber.RefusedIn(text), CreatedBy = actorId, CreatedUtc = nowUtc };
     }
 
     /// <summary>

@@ -112,7 +112,12 @@ public sealed class CardNumberTests
     [InlineData("4111111111111111", "Visa •••• 1111")]
     [InlineData("order 4111111111111112 (not a valid number) and 12345", "order 4111111111111112 (not a valid number) and 12345")]
     [InlineData("phone +44 20 7946 0958 on 2026-11-30", "phone +44 20 7946 0958 on 2026-11-30")]
-    [InlineData("digits 41111111111111111111 run on", "digits 41111111111111111111 run on")]
+    [InlineData("dots 4111.1111.1111.1111 x", "dots Visa •••• 1111 x")]
+    [InlineData("double 4111  1111  1111  1111 x", "double Visa •••• 1111 x")]
+    [InlineData("nbsp 4111\u00a01111\u00a01111\u00a01111 x", "nbsp Visa •••• 1111 x")]
+    [InlineData("full width ４１１１１１１１１１１１１１１１ x", "full width Visa •••• 1111 x")]
+    [InlineData("slashes 5555/5555/5555/4444", "slashes Mastercard •••• 4444")]
+    [InlineData("no card 1234 5678 9012 3456 7890", "no card 1234 5678 9012 3456 7890")]
     public void Redact_TextWithNumbers_ValidCardNumbersMaskedOthersKept(string text, string expected)
     {
         // Act
@@ -121,6 +126,30 @@ public sealed class CardNumberTests
         // Assert
         Assert.Equal(expected, redacted);
     }
+
+    [Theory]
+    [InlineData("4111 1111 1111 1111 2027")]
+    [InlineData("ref 9 4111-1111-1111-1111")]
+    [InlineData("41111111111111111111")]
+    [InlineData("4111 - 1111 - 1111 - 1111")]
+    [InlineData("5555\t5555\r\n5555\u20124444")]
+    public void Redact_NumberRunningIntoOtherDigits_NeverKeptWhole(string text)
+    {
+        // Act
+        var redacted = CardNumber.Redact(text);
+
+        // Assert: masked, and no card number left in what is kept
+        Assert.Contains("•••• ", redacted, StringComparison.Ordinal);
+        Assert.False(CardNumber.IsIn(redacted), redacted);
+        Assert.True(CardNumber.IsIn(text));
+    }
+
+    [Theory]
+    [InlineData("Jane Q. Public")]
+    [InlineData("flat 12, 221B Baker Street, 2026-11-30")]
+    [InlineData("+86 138 0013 8000")]
+    [InlineData("4111111111111112")]
+    public void IsIn_TextWithoutACardNumber_False(string text) => Assert.False(CardNumber.IsIn(text));
 
     [Fact]
     public void Open_ReasonWithCardNumber_StoredMasked()

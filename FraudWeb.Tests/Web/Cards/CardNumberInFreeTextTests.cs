@@ -1,0 +1,118 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Domain.Rules;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Rules;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Cards;
+
+/// <summary>
+/// A full card number typed where no card number belongs (security review): refused in names, addresses and
+/// descriptions, masked in free-text reasons however it is written; never stored or shown whole (PCI DSS 3.4.1).
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
+{
+    private const string Number = "4242 4242 4242 4242";
+    private const string Refusal = "Do not type a card number here: FraudWeb keeps only a card's last four digits.";
+
+    [Fact]
+    public async Task AddCard_NumberAsTheCardholderName_RefusedAndNoCard()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.AddCardAsync(new Builders.CardFormBuilder().With("CardholderName", "4242424242424242"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Empty(await holder.CardIdsAsync());
+    }
+
+    [Fact]
+    public async Task EditProfile_NumberInAnAddressLine_RefusedAndNotStored()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["AddressLine2"] = Number;
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.DoesNotContain("4242424242424242", (await StoredData.RawAsync(factory)).Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateApiKey_NumberAsTheName_RefusedAndNoKey()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await Api.ApiSteps.SubmitKeyFormAsync(holder.Client, "/ApiKeys/Create", "/ApiKeys", "4242-4242-4242-4242", [ApiScopes.PaymentsRead]);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(response)));
+        var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        Assert.False(await factory.QueryAsync(db => db.ApiKeys.AnyAsync(k => k.OwnerId == ownerId)));
+    }
+
+    [Fact]
+    public async Task CreateRuleAndList_NumberInTheNameOrDescription_Refused()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var rule = await analyst.SubmitRuleAsync("card " + Number, RuleAction.Review, "amount > 100");
+        var list = await Html.SubmitAsync(analyst.Client, "/RuleLists/Create", new Dictionary<string, string>
+        {
+            ["Name"] = "cards_seen_" + Guid.NewGuid().ToString("N")[..8],
+            ["Kind"] = nameof(RuleListKind.Merchant),
+            ["Purpose"] = nameof(RuleListPurpose.Block),
+            ["Description"] = "seen with " + Number,
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, rule.StatusCode);
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(rule)));
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(list)));
+        Assert.False(await factory.QueryAsync(db => db.Set<FraudRule>().AnyAsync(r => r.Name.Contains("4242"))));
+        Assert.False(await factory.QueryAsync(db => db.Set<RuleList>().AnyAsync(l => l.Description.Contains("4242"))));
+    }
+
+    [Theory]
+    [InlineData("dots 4242.4242.4242.4242 here")]
+    [InlineData("double  4242  4242  4242  4242  spaces")]
+    [InlineData("no-break 4242\u00a04242\u00a04242\u00a04242 spaces")]
+    [InlineData("full width ４２４２４２４２４２４２４２４２ digits")]
+    public async Task Report_NumberWrittenAnyWayInTheReason_StoredMaskedAndShownMasked(string reason)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var payment = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12.50m);
+
+        // Act
+        var response = await holder.ReportAsync(payment, ReportKind.NotMe, reason);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var stored = await factory.QueryAsync(db => db.Set<FraudReport>().Where(r => r.TransactionId == payment).Select(r => r.Reason).SingleAsync());
+        Assert.Contains("Visa •••• 4242", stored, StringComparison.Ordinal);
+        Assert.False(FraudWeb.Domain.Cards.CardNumber.IsIn(stored), stored);
+    }
+}
