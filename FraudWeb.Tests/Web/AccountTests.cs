@@ -490,6 +490,60 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ChangePassword_WrongCurrentPasswordUntilTheLimit_LockedOutAndEverySessionEnded()
+    {
+        // Arrange (security review: a held session could guess the current password without limit): a second session
+        // on another browser, as a copied cookie would be
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        using var other = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await MfaSteps.SignInAsync(factory, other, registered.Email, FraudWebFactory.Password)).StatusCode);
+        var form = new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = "Not-my-password-1",
+            ["NewPassword"] = "Glacier mosaic 7 tundra",
+            ["ConfirmPassword"] = "Glacier mosaic 7 tundra",
+        };
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts - 1; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", form)).StatusCode);
+        }
+
+        // Act
+        var last = await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", form);
+        var thisSession = await registered.Client.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var otherSession = await other.GetAsync(new Uri("/Profile", UriKind.Relative));
+        var correctAfterwards = await registered.SignInAsync(FraudWebFactory.Password);
+
+        // Assert
+        Assert.Equal("/Account/Lockout", Html.Location(last));
+        Assert.Contains("/Account/Login", Html.Location(thisSession), StringComparison.Ordinal);
+        Assert.Contains("/Account/Login", Html.Location(otherSession), StringComparison.Ordinal);
+        Assert.Equal("/Account/Lockout", Html.Location(correctAfterwards));
+    }
+
+    [Fact]
+    public async Task ChangePassword_AfterAWrongTry_RightOneClearsTheCount()
+    {
+        // Arrange: wrong current passwords short of the limit, then the change made
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        var wrong = new Dictionary<string, string> { ["CurrentPassword"] = "Not-my-password-1", ["NewPassword"] = "Glacier mosaic 7 tundra", ["ConfirmPassword"] = "Glacier mosaic 7 tundra" };
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts - 1; i++) await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", wrong);
+
+        // Act
+        var changed = await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = FraudWebFactory.Password,
+            ["NewPassword"] = "Glacier mosaic 7 tundra",
+            ["ConfirmPassword"] = "Glacier mosaic 7 tundra",
+        });
+
+        // Assert: the count starts again, so one wrong sign-in later does not lock the account
+        Assert.Equal("/Profile", Html.Location(changed));
+        var email = registered.Email;
+        Assert.Equal(0, await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.AccessFailedCount).SingleAsync()));
+    }
+
+    [Fact]
     public async Task ForgotPassword_RegisteredEmail_WritesPickupMessageWhoseLinkResetsThePassword()
     {
         // Arrange

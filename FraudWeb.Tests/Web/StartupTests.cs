@@ -41,6 +41,23 @@ public sealed class StartupTests(FraudWebFactory factory)
 
     [Fact]
     [Trait("Category", TestPostgres.SqliteOnly)]
+    public void Database_AfterStart_FilesReadableByTheAppsUserAlone()
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Unix file modes only.");
+        // Arrange (security review: 0644 in a data directory the operator had made open)
+        _ = factory.Services;
+        var others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+        // Act
+        var files = new[] { factory.DatabaseFile, factory.DatabaseFile + "-wal", factory.DatabaseFile + "-shm" }.Where(File.Exists).ToList();
+
+        // Assert
+        Assert.Equal(3, files.Count);
+        foreach (var file in files) Assert.True((File.GetUnixFileMode(file) & others) == 0, $"{file}: {File.GetUnixFileMode(file)}");
+    }
+
+    [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)]
     public async Task Database_AfterStart_IsSqliteInWalMode()
     {
         // Arrange

@@ -91,12 +91,14 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet]
     public IActionResult ChangePassword() => View(new ChangePasswordViewModel());
 
-    [HttpPost]
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> ChangePassword(ChangePasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
         var result = await accounts.ChangePasswordAsync(User, model.CurrentPassword!, model.NewPassword!);
+        // Too many wrong current passwords: locked out and signed out everywhere, as at the sign-in form.
+        if (result.Code == Services.ErrorCode.Refused) return RedirectToAction(nameof(Lockout));
         if (!result.Succeeded)
         {
             this.AddErrors(result);

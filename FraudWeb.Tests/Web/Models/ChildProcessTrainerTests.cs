@@ -73,6 +73,22 @@ public sealed class ChildProcessTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Train_InADataDirectoryOthersCanRead_TrainingFolderIsTheAppsAlone()
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Unix file modes only.");
+        // Arrange (security review): the operator made the data directory open to the group and others
+        Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var data = LearningData.Noisy(500, 4, 52);
+
+        // Act
+        Trainer().Train(data, new BoostedTreesOptions { NumberOfTrees = 5, NumberOfLeaves = 4, Threads = 1 }, null, CancellationToken.None);
+
+        // Assert: the folder that holds every training row while a child trains is 0700
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_directory, "training")));
+    }
+
+    [Fact]
     public void Train_ChildFails_ThrowsRetrainingExceptionWithItsMessage()
     {
         // Arrange: one class only, which the train verb refuses.

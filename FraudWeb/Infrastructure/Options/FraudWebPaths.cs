@@ -18,6 +18,9 @@ public sealed class FraudWebPaths
     public string ModelsDirectory => Ensure(Path.Combine(DataDirectory, "models"));
     public string KeysDirectory => Ensure(Path.Combine(DataDirectory, "keys"));
 
+    /// <summary>Where a retraining's child process gets its training table (every training row) and gives its model.</summary>
+    public string TrainingDirectory => Ensure(Path.Combine(DataDirectory, "training"));
+
     public static FraudWebPaths FromConfiguration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -44,10 +47,30 @@ public sealed class FraudWebPaths
     /// A folder the app creates is its user's alone (0700): the database, key files and the unencrypted data-protection
     /// key ring in it are nobody else's to read. A folder that exists keeps the mode its owner gave it.
     /// </summary>
-    private static void CreatePrivate(string directory)
+    public static void CreatePrivate(string directory)
     {
         if (Directory.Exists(directory)) return;
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// Creates an empty file readable by the app's user alone (0600) unless it exists. For the SQLite database: SQLite
+    /// gives its -wal and -shm files the database file's mode, and made it 0644 (the umask's) in a data directory an
+    /// operator created open (security review).
+    /// </summary>
+    public static void CreatePrivateFile(string path)
+    {
+        if (File.Exists(path)) return;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var _ = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process (a second start, the CLI) created it first: it is that one's to have made.
+        }
     }
 }

@@ -281,10 +281,17 @@ public sealed partial class AccountService(
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
-                ? Result.Fail(ErrorCode.Invalid, Text.Get("The current password is not correct."), Fields.CurrentPassword)
-                : FromIdentity(result, Fields.NewPassword);
+            if (!result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))) return FromIdentity(result, Fields.NewPassword);
+            // A wrong current password counts as a failed sign-in (security review: a held session could guess without
+            // limit). At the lockout, every session ends: whoever holds this one may have copied its cookie.
+            await users.AccessFailedAsync(user);
+            if (!await users.IsLockedOutAsync(user))
+                return Result.Fail(ErrorCode.Invalid, Text.Get("The current password is not correct."), Fields.CurrentPassword);
+            await users.UpdateSecurityStampAsync(user);
+            await signIn.SignOutAsync();
+            return Result.Fail(ErrorCode.Refused, Text.Get("The current password is not correct."), Fields.CurrentPassword);
         }
+        await users.ResetAccessFailedCountAsync(user);
         await signIn.RefreshSignInAsync(user);
         return Result.Ok;
     }

@@ -38,7 +38,8 @@ public sealed partial class ChildProcessTrainer(
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        var directory = Directory.CreateDirectory(Path.Combine(paths.DataDirectory, "training", Guid.NewGuid().ToString("N"))).FullName;
+        var directory = Path.Combine(paths.TrainingDirectory, Guid.NewGuid().ToString("N"));
+        FraudWebPaths.CreatePrivate(directory);
         try
         {
             var table = Path.Combine(directory, "train.csv");

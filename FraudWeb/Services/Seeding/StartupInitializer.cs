@@ -115,6 +115,10 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         var db = provider.GetRequiredService<FraudDbContext>();
         if (db.Database.IsSqlite())
         {
+            var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+            if (sqlite.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory && sqlite.DataSource is { Length: > 0 } file && file != ":memory:"
+                && !file.StartsWith("file:", StringComparison.Ordinal))
+                FraudWebPaths.CreatePrivateFile(file);
             // WAL lets readers proceed while a payment is being written; the setting is stored in the file.
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
