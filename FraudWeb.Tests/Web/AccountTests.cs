@@ -425,6 +425,34 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task SignIn_RepeatedFailuresOnAnUnknownAddress_AnsweredAsAnAccountIs()
+    {
+        // Arrange (security review: a real address locked after five wrong passwords, an unknown one never, which
+        // told who has an account)
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        await registered.SignOutAsync();
+        using var stranger = CardHolderSession.Anonymous(factory);
+
+        // Act
+        async Task<List<string>> AnswersAsync(CardHolderSession session)
+        {
+            var answers = new List<string>();
+            for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts + 2; i++)
+            {
+                var response = await session.SignInAsync("Wrong-password-1");
+                answers.Add(response.StatusCode == HttpStatusCode.OK ? "form" : Html.Location(response));
+            }
+            return answers;
+        }
+        var known = await AnswersAsync(registered);
+        var unknown = await AnswersAsync(stranger);
+
+        // Assert
+        Assert.Equal(Enumerable.Repeat("form", FraudWebFactory.MaxFailedAccessAttempts - 1).Concat(Enumerable.Repeat("/Account/Lockout", 3)), known);
+        Assert.Equal(known, unknown);
+    }
+
+    [Fact]
     public async Task AccessFailed_TwoFailuresReadTheSameRow_BothCounted()
     {
         // Arrange (scale-out review: wrong passwords at the same moment lost their count to the row's concurrency check,

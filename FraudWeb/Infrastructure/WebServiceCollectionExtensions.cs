@@ -110,6 +110,7 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
+        services.AddSingleton<UnknownAddressLockout>();
         services.AddFraudMfa();
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();

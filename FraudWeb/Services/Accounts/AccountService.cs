@@ -35,6 +35,7 @@ public sealed partial class AccountService(
     SignInManager<ApplicationUser> signIn,
     FraudDbContext db,
     IEmailSender email,
+    UnknownAddressLockout unknownAddresses,
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
@@ -227,10 +228,12 @@ public sealed partial class AccountService(
         var user = await users.FindByNameAsync(email.Trim());
         if (user is null)
         {
-            // Identity answers an unknown address without hashing: ten times sooner, which would tell who has an
-            // account. Hash anyway, as registration does.
+            // Answered as an account would be: locked (without hashing, as Identity answers a locked account) once as
+            // many wrong passwords as lock an account have been tried, and otherwise after hashing, as Identity's
+            // answer to an unknown address comes ten times sooner.
+            if (unknownAddresses.IsLockedOut(email)) return SignInOutcome.LockedOut;
             _ = users.PasswordHasher.HashPassword(new ApplicationUser(), password);
-            return SignInOutcome.Failed;
+            return unknownAddresses.Failed(email) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
         }
         var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
