@@ -127,8 +127,10 @@ public sealed class CardHolderSession : IDisposable
     /// <summary>Pays and returns the new transaction's id (from the redirect to its result page).</summary>
     public async Task<long> PayAndGetIdAsync(long cardId, long terminalId, decimal amount)
     {
+        var logged = Factory.Logs.Entries.Count;
         var response = await PayAsync(cardId, terminalId, amount);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        // With what the app logged meanwhile: a rare 503 on CI (2026-12-04) left nothing to go on.
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"The payment answered {(int)response.StatusCode}. Logged meanwhile: {Factory.Logs.WarningsSince(logged)}");
         var location = Html.Location(response);
         return long.Parse(location[(location.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
     }

@@ -14,6 +14,11 @@ public sealed class TestLogSink
 
     public string AllText() => string.Join('\n', _entries);
 
+    /// <summary>The warnings and errors logged after the first <paramref name="skip"/> entries (the last few), for a failing assertion's message.</summary>
+    public string WarningsSince(int skip) =>
+        string.Join("\n---\n", _entries.Skip(skip).Where(e => e.StartsWith("Warning", StringComparison.Ordinal) || e.StartsWith("Error", StringComparison.Ordinal)
+            || e.StartsWith("Critical", StringComparison.Ordinal)).TakeLast(5));
+
     /// <summary>The errors logged after the first <paramref name="skip"/> entries, for a failing assertion's message.</summary>
     public string ErrorsSince(int skip) =>
         string.Join("\n---\n", _entries.Skip(skip).Where(e => e.StartsWith("Error", StringComparison.Ordinal) || e.StartsWith("Critical", StringComparison.Ordinal)));
