@@ -14,7 +14,7 @@ public sealed class AccessibilityTests(FraudWebFactory factory)
     [InlineData("/Profile/Edit", true)]
     [InlineData("/Account/ChangePassword", true)]
     [InlineData("/ApiKeys", true)]
-    public async Task FormPage_EveryVisibleFieldHasALabel(string url, bool signedIn)
+    public async Task FormPage_EveryVisibleField_HasALabel(string url, bool signedIn)
     {
         // Arrange
         using var session = signedIn ? await CardHolderSession.RegisteredAsync(factory) : CardHolderSession.Anonymous(factory);

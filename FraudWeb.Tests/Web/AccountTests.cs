@@ -100,6 +100,9 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     [InlineData("Postcode", "!!", "Enter a valid postcode.")]
     [InlineData("FullName", " B", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "王\u00a0", "Your name must be 2 to 100 characters.")]
+    [InlineData("FullName", "\u200b\u200b", "A name must be 2 to 100 characters.")]
+    [InlineData("FullName", "Mallory \u202eexe.gpj", "Remove the text-direction control characters.")]
+    [InlineData("AddressLine1", "1 High St \u2066x\u2069", "Remove the text-direction control characters.")]
     public async Task Register_InvalidField_ShowsItsMessage(string field, string value, string expectedMessage)
     {
         // Arrange

@@ -218,7 +218,7 @@ public sealed class SecurityTests(FraudWebFactory factory)
     [InlineData("/")]
     [InlineData("/no/such/page")]
     [InlineData("/Account/Login")]
-    public async Task AnyResponse_HasSecurityHeaders(string url)
+    public async Task AnyResponse_AnyPage_HasSecurityHeaders(string url)
     {
         // Arrange
         using var client = factory.CreateBrowserClient();
@@ -241,7 +241,7 @@ public sealed class SecurityTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Pages_UseOnlyVendoredScriptsAndNoInlineScript()
+    public async Task Pages_EveryLayout_OnlyVendoredScriptsAndNoInlineScript()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);

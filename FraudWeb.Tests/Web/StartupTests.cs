@@ -89,7 +89,7 @@ public sealed class StartupTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Money_StoredAsIntegerCents()
+    public async Task Money_AfterStart_StoredAsIntegerCents()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);

@@ -31,7 +31,7 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
             }
             else
             {
-                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, cancellationToken, form.SubmissionKey);
+                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, form.SubmissionKey, cancellationToken);
                 if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: true);
                 if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
                 this.AddErrors(result);

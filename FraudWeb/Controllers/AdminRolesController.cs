@@ -19,7 +19,7 @@ public sealed class AdminRolesController(AdminRoleService roles, AdminRolesViewM
     public async Task<IActionResult> Permissions(string id, RolePermissionsFormViewModel form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var result = await roles.SetPermissionsAsync(User.GetUserId(), id, form.Permissions, cancellationToken, form.Shown);
+        var result = await roles.SetPermissionsAsync(User.GetUserId(), id, form.Permissions, form.Shown, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
         // The role as it is named, however the address wrote it (/Permissions/customer).
         var role = Data.Roles.All.FirstOrDefault(r => string.Equals(r, id, StringComparison.OrdinalIgnoreCase)) ?? id;

@@ -139,7 +139,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, cancellationToken, model.ShownRoles), Text.Get("The roles have been saved."));
+        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, model.ShownRoles, cancellationToken), Text.Get("The roles have been saved."));
     }
 
     [HttpGet]

@@ -25,7 +25,7 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
         var userId = User.GetUserId();
         if (ModelState.IsValid)
         {
-            var result = await keys.CreateAsync(userId, userId, form.Name!, form.Scopes, form.LifetimeDays, cancellationToken, form.SubmissionKey);
+            var result = await keys.CreateAsync(userId, userId, form.Name!, form.Scopes, form.LifetimeDays, form.SubmissionKey, cancellationToken);
             if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: false);
             if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
             this.AddErrors(result);

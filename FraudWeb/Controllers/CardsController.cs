@@ -34,16 +34,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
             var result = await cards.AddAsync(User.GetUserId(), model.ToNewCard(), cancellationToken);
             if (result.Succeeded)
             {
-                TempData["Message"] = result.Value.Outcome switch
-                {
-                    // A renewal keeps the card's credit limit (its balance and history go on): said when another was chosen.
-                    CardAddOutcome.Renewed when result.Value.CreditLimit != model.CreditLimit => Text.Format(
-                        "Your renewed card is saved: it is valid until {0}. Its credit limit stays {1}; a renewal does not change it.",
-                        $"{model.ExpiryMonth:00}/{model.ExpiryYear % 100:00}", Money.Format(result.Value.CreditLimit, System.Globalization.CultureInfo.CurrentCulture)),
-                    CardAddOutcome.Renewed => Text.Format("Your renewed card is saved: it is valid until {0}.", $"{model.ExpiryMonth:00}/{model.ExpiryYear % 100:00}"),
-                    CardAddOutcome.AlreadyAdded => Text.Get("This card is already on your profile."),
-                    _ => Text.Get("Your card has been added."),
-                };
+                TempData["Message"] = AddCardViewModel.Saved(result.Value, model.CreditLimit);
                 return RedirectToAction("Index", "Profile");
             }
             this.AddErrors(result);

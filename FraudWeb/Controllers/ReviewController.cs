@@ -20,7 +20,7 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
         if (!ModelState.IsValid)
         {
             // Which filter, when it is one the queue itself refuses (a reversed risk range); the framework's own otherwise.
-            TempData["Error"] = ModelState.Values.SelectMany(v => v.Errors).Any(e => e.ErrorMessage == Text.Get(ReviewQueueQuery.RiskRangeReversed))
+            TempData["Error"] = query.HasReversedRiskRange
                 ? Text.Format("Some filters were not understood and were left out: {0}", Text.Get(ReviewQueueQuery.RiskRangeReversed))
                 : Text.Get("Some filters were not understood and were left out.");
             return BackToQueue(query);

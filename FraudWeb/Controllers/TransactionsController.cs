@@ -88,10 +88,10 @@ public sealed class TransactionsController(TransactionService transactions, Tran
                     case ErrorCode.Unavailable:
                         Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                         return View("ScorerUnavailable");
-                    case ErrorCode.Conflict when result.Errors[0].Message == Text.Get(TransactionService.FormUsedMessage):
+                    case ErrorCode.Conflict when result.Errors[0].Field == TransactionService.Fields.SubmissionKey:
                         // This page's key has paid for other details: the holder checks them and sends a new form.
                         model.SubmissionKey = NewTransactionViewModel.NewSubmissionKey();
-                        this.AddErrors(result);
+                        ModelState.AddModelError(string.Empty, result.Errors[0].Message);
                         break;
                     default:
                         this.AddErrors(result);

@@ -25,11 +25,14 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var term = query.Search.Trim().ToUpperInvariant();
-            var pattern = LikePattern.Containing(query.Search);
-            // Names match ignoring case on both providers (SQLite's LIKE already does; PostgreSQL's needs ILIKE).
+            // Names are stored composed (NFC); a term typed decomposed finds them too.
+            var pattern = LikePattern.Containing(query.Search.Normalize(System.Text.NormalizationForm.FormC));
+            // Names match ignoring case: PostgreSQL's ILIKE folds every letter; SQLite's LIKE only ASCII ones ("émile" missed
+            // "Émile"), so there both sides are folded by .NET (accents and composed or decomposed forms too), as merchants are.
+            var folded = Data.MerchantSearch.Fold(query.Search.Trim());
             rows = db.Database.IsNpgsql()
                 ? rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.ILike(r.FullName, pattern, LikePattern.Escape)))
-                : rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && EF.Functions.Like(r.FullName, pattern, LikePattern.Escape)));
+                : rows.Where(r => r.NormalizedEmail!.Contains(term) || (r.FullName != null && Data.MerchantSearch.Fold(r.FullName).Contains(folded)));
         }
         if (!string.IsNullOrWhiteSpace(query.Role))
         {

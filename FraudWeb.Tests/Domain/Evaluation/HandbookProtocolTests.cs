@@ -12,7 +12,7 @@ public class HandbookProtocolTests
         Transaction(id).At(Day0.AddDays(day).AddHours(hour)).Card(card).Fraud(fraud);
 
     [Fact]
-    public void DayNumbers_CountFromFirstTransactionsMidnight()
+    public void DayNumbers_Transactions_CountFromTheFirstOnesMidnight()
     {
         TransactionRecord[] txs = [On(0, 0, 1, hour: 23), On(1, 1, 1, hour: 0), On(2, 3, 1, hour: 5)];
 

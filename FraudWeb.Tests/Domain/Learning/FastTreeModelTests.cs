@@ -31,7 +31,7 @@ public class FastTreeModelTests
     }
 
     [Fact]
-    public void PredictProbability_IsMlNetsPlattCalibrationOfTheScore()
+    public void PredictProbability_AnyRow_IsMlNetsPlattCalibrationOfTheScore()
     {
         // Arrange
         var (model, data) = Trained.Value;

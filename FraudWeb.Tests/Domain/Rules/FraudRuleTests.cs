@@ -359,7 +359,7 @@ public sealed class FraudRuleTests
     }
 
     [Fact]
-    public void RuleListCreate_NameParsesInRules()
+    public void RuleListCreate_ValidName_ParsesInRules()
     {
         // What Create accepts, a rule can name: @ plus the stored name.
         var list = RuleList.Create("Stolen_Cards_2", RuleListKind.Card, RuleListPurpose.Block, null, Analyst, Now);

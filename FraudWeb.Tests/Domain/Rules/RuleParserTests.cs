@@ -222,14 +222,14 @@ public sealed class RuleParserTests
     [Theory]
     [InlineData(10, 50)]
     [InlineData(1, 50)]
-    public void Parse_NotBindsTighterThanAnd(int hour, double amount)
+    public void Parse_NotBeforeAnd_NotBindsTighter(int hour, double amount)
     {
         // (not hour > 5) and amount > 100 is false for both inputs (amount is small); not (hour > 5 and amount > 100) is true.
         Assert.False(Matches("not hour > 5 and amount > 100", new RuleInput { Hour = hour, Amount = amount }));
     }
 
     [Fact]
-    public void Parse_NotBindsLooserThanComparison()
+    public void Parse_NotBeforeComparison_ComparisonBindsTighter()
     {
         // not (amount > 5); "(not amount) > 5" would not even type-check.
         Assert.True(Matches("not amount > 5", new RuleInput { Amount = 3 }));
@@ -237,7 +237,7 @@ public sealed class RuleParserTests
     }
 
     [Fact]
-    public void Parse_AndBindsTighterThanOr()
+    public void Parse_AndWithOr_AndBindsTighter()
     {
         // hour = 1 or (hour = 2 and amount > 100): true; (hour = 1 or hour = 2) and amount > 100 would be false.
         var input = new RuleInput { Hour = 1, Amount = 50 };
@@ -249,7 +249,7 @@ public sealed class RuleParserTests
     }
 
     [Fact]
-    public void Parse_MultiplyBindsTighterThanAdd()
+    public void Parse_MultiplyWithAdd_MultiplyBindsTighter()
     {
         // 5 + 2 * 3 = 11; (5 + 2) * 3 = 21.
         var input = new RuleInput { Amount = 5 };
@@ -273,7 +273,7 @@ public sealed class RuleParserTests
     [Theory]
     [InlineData(5, false)]
     [InlineData(8, true)]
-    public void Parse_ComparisonAfterArithmetic(double amount, bool expected)
+    public void Parse_ComparisonOfArithmetic_ArithmeticFirst(double amount, bool expected)
     {
         // amount > (3 + 4): 5 is not above 7.
         Assert.Equal(expected, Matches("amount > 3 + 4", new RuleInput { Amount = amount }));
@@ -281,7 +281,7 @@ public sealed class RuleParserTests
     }
 
     [Fact]
-    public void Parse_UnaryMinusBindsTighterThanMultiply()
+    public void Parse_UnaryMinusWithMultiply_MinusBindsTighter()
     {
         // (-2) * 3 and -(2 * 3) agree, but -2 + 3 = 1 only when minus takes just the 2.
         Assert.True(Matches("-2 + amount = 1", new RuleInput { Amount = 3 }));

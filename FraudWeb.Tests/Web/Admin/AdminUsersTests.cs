@@ -51,6 +51,31 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Null(locked.QuerySelector($"tr[data-user-id='{otherId}']"));
     }
 
+    [Theory]
+    [InlineData("Émile Öztürk", "émile")]
+    [InlineData("Émile Öztürk", "ÖZTÜRK")]
+    [InlineData("Jose\u0301 Mu\u0308ller", "José")]
+    [InlineData("Jose\u0301 Mu\u0308ller", "müller")]
+    public async Task Index_SearchANameInAnyCaseOrUnicodeForm_Found(string name, string typed)
+    {
+        // Arrange (edge-case review: on SQLite "émile" missed "Émile", and a decomposed "José" was never found)
+        using var admin = await AdminAsync();
+        var holder = CardHolderSession.Anonymous(factory);
+        using (holder)
+        {
+            Assert.Equal("/Account/RegisterConfirmation", Html.Location(await holder.RegisterAsync(
+                new Builders.RegistrationBuilder(holder.Email, FraudWebFactory.Password).With("FullName", name))));
+        }
+        var email = holder.Email;
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+        // Act
+        var found = await Html.GetPageAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString(typed));
+
+        // Assert
+        Assert.NotNull(found.QuerySelector($"tr[data-user-id='{id}']"));
+    }
+
     [Fact]
     public async Task Details_UnknownId_Returns404()
     {

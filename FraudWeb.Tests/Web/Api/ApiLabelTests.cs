@@ -65,7 +65,7 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
         NewApiKey key;
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(analystId, creatorId, "case tool", [ApiScopes.LabelsWrite], 30, CancellationToken.None);
+            var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(analystId, creatorId, "case tool", [ApiScopes.LabelsWrite], 30, null, CancellationToken.None);
             key = created.Value;
         }
 

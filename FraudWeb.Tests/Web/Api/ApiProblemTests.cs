@@ -304,7 +304,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task UnknownApiPath_404ProblemNotTheSignInPage()
+    public async Task Request_UnknownApiPath_404ProblemNotTheSignInPage()
     {
         // Arrange
         using var api = factory.ApiClient(null);

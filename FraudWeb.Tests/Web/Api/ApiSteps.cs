@@ -98,7 +98,7 @@ public static class ApiSteps
         await using var scope = factory.Services.CreateAsyncScope();
         // A card holder's scopes only on their own key (as on /ApiKeys); staff scopes on an administrator's.
         var actor = scopes.All(ApiScopes.SelfService.Contains) ? ownerId : "test-administrator";
-        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(ownerId, actor, "integration", scopes, 30, CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(ownerId, actor, "integration", scopes, 30, null, CancellationToken.None);
         Assert.True(result.Succeeded, result.Succeeded ? "" : result.Errors[0].Message);
         return result.Value.Secret;
     }

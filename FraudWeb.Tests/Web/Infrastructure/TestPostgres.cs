@@ -37,6 +37,24 @@ public static class TestPostgres
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
     }
 
+    /// <summary>What every connection to the database is doing now (pg_stat_activity), one line each, for a failure's message.</summary>
+    public static async Task<string> ActivityAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT state, wait_event_type, wait_event, now() - xact_start, now() - state_change, left(query, 160) FROM pg_stat_activity WHERE datname = @name", connection);
+        command.Parameters.AddWithValue("name", name!);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "-" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        return lines.Count + " connections:\n" + string.Join("\n", lines);
+    }
+
     /// <summary>Drops the database (closing what is still connected to it).</summary>
     public static void DropDatabase(string connectionString)
     {

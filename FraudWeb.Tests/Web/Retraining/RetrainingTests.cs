@@ -316,7 +316,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
-    public async Task Train_WeakChallenger_IsKeptRejectedWithMetrics_ThenPromoteAndRollbackSwapServing()
+    public async Task Train_WeakChallenger_KeptRejectedWithMetricsAndPromoteThenRollbackSwapServing()
     {
         // Arrange
         await QuietAsync();

@@ -45,7 +45,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     {
         if (recorded.IsReplay)
         {
-            if (recorded.EarlierRequestHash != key?.RequestHash || recorded.PaymentId == 0) return Problem(ApiProblems.IdempotencyKeyReused);
+            if (recorded.IsKeyReusedBy(key)) return Problem(ApiProblems.IdempotencyKeyReused);
             Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
         }
         var payment = PaymentResources.Recorded(recorded) ?? await resources.FindAsync(userId, recorded.PaymentId, cancellationToken);

@@ -25,7 +25,7 @@ public sealed class AdminRoleService(
 
     /// <summary>NotFound when the role does not exist; Refused for a role the actor holds.</summary>
     /// <param name="shown">The permissions the form showed when it was opened (null: not known, as from a script).</param>
-    public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, CancellationToken cancellationToken, IEnumerable<string>? shown = null)
+    public async Task<Result> SetPermissionsAsync(string actorId, string roleName, IEnumerable<string> permissions, IEnumerable<string>? shown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permissions);
         // A blank name from the route (model binding turns whitespace into null) names no role (found by the form fuzzer).

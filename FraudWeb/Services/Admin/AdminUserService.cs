@@ -233,7 +233,7 @@ public sealed class AdminUserService(
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
     /// <param name="shown">The roles the form showed when it was opened (null: not known, as from a script).</param>
-    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, CancellationToken cancellationToken, IEnumerable<string>? shown = null)
+    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, IEnumerable<string>? shown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();

@@ -54,8 +54,8 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     /// double click) creates nothing and answers <see cref="ErrorCode.Conflict"/> naming the key it created. Kept in the
     /// actor's form key space (<see cref="IdempotencyRecord.FormNamespace"/>), in the key's own save.
     /// </param>
-    public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays,
-        CancellationToken cancellationToken, string? formKey = null)
+    public async Task<Result<NewApiKey>> CreateAsync(string ownerId, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays, string? formKey,
+        CancellationToken cancellationToken)
     {
         if (formKey is not null && await CreatedByFormAsync(actorId, formKey, cancellationToken) is { } earlier) return earlier;
         ArgumentNullException.ThrowIfNull(scopes);

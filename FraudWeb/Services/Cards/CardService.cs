@@ -19,7 +19,7 @@ public enum CardAddOutcome
 }
 
 /// <summary>The card added, renewed or found, and its credit limit as stored (a renewal keeps the card's own).</summary>
-public sealed record CardAdded(long Id, CardAddOutcome Outcome, decimal CreditLimit);
+public sealed record CardAdded(long Id, CardAddOutcome Outcome, decimal CreditLimit, string ExpiryText);
 
 /// <summary>
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
@@ -81,7 +81,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                 else
                 {
                     var order = existing.CompareExpiry(expiry);
-                    if (order == 0) return Result.Success(new CardAdded(existing.Id, CardAddOutcome.AlreadyAdded, existing.CreditLimit));
+                    if (order == 0) return Result.Success(new CardAdded(existing.Id, CardAddOutcome.AlreadyAdded, existing.CreditLimit, existing.ExpiryText));
                     if (order > 0) return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get("This card is already on your profile with a later expiry date."), Fields.Number);
                     existing.Renew(expiry, input.CardholderName);
                     (card, outcome) = (existing, CardAddOutcome.Renewed);
@@ -95,7 +95,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             {
                 await db.SaveChangesAsync(cancellationToken);
                 LogAdded(logger, card.Id, outcome, card.Brand, card.Last4);
-                return Result.Success(new CardAdded(card.Id, outcome, card.CreditLimit));
+                return Result.Success(new CardAdded(card.Id, outcome, card.CreditLimit, card.ExpiryText));
             }
             catch (DbUpdateException) when (attempt < 3)
             {

@@ -23,6 +23,12 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 {
     public bool IsReplay => Payment is null;
 
+    /// <summary>
+    /// A replay whose key answered another request (other details, or another endpoint: payment 0): refused, never
+    /// answered with that payment.
+    /// </summary>
+    public bool IsKeyReusedBy(PaymentIdempotency? key) => IsReplay && (EarlierRequestHash != key?.RequestHash || PaymentId == 0);
+
     /// <summary>The new payment's merchant, as the submission found it (set by <see cref="TransactionService"/>).</summary>
     public string? MerchantName { get; init; }
 }

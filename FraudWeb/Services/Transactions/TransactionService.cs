@@ -21,6 +21,9 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     public static class Fields
     {
         public const string Terminal = "TerminalId";
+
+        /// <summary>The form page's one-time key: a failure here means the page has been used, so it needs a new key.</summary>
+        public const string SubmissionKey = "SubmissionKey";
     }
 
     /// <summary>
@@ -53,8 +56,8 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         if (decided.Value.ToConfirm is { } toConfirm) return Result.Success(new FormPayment(0, toConfirm));
         var recorded = decided.Value.Earlier is { } earlier ? Result.Success(earlier) : await RecordAsync(decided.Value.ToRecord!, cancellationToken);
         if (!recorded.Succeeded) return recorded.As<FormPayment>();
-        if (recorded.Value.IsReplay && (recorded.Value.EarlierRequestHash != key?.RequestHash || recorded.Value.PaymentId == 0))
-            return Result.Fail<FormPayment>(ErrorCode.Conflict, Text.Get(FormUsedMessage));
+        if (recorded.Value.IsKeyReusedBy(key))
+            return Result.Fail<FormPayment>(ErrorCode.Conflict, Text.Get(FormUsedMessage), Fields.SubmissionKey);
         return Result.Success(new FormPayment(recorded.Value.PaymentId, null));
     }
 

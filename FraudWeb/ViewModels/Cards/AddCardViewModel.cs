@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Services.Cards;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Cards;
@@ -8,6 +9,21 @@ public sealed class AddCardViewModel
 {
     /// <summary>Credit limits a card holder can choose from.</summary>
     public static IReadOnlyList<decimal> CreditLimits => CardService.OfferedCreditLimits;
+
+    /// <summary>What the profile says after the card was saved (a renewal keeps the card's limit: said when another was chosen).</summary>
+    public static string Saved(CardAdded added, decimal? chosenLimit)
+    {
+        ArgumentNullException.ThrowIfNull(added);
+        return added.Outcome switch
+        {
+            CardAddOutcome.Renewed when added.CreditLimit != chosenLimit => Text.Format(
+                "Your renewed card is saved: it is valid until {0}. Its credit limit stays {1}; a renewal does not change it.",
+                added.ExpiryText, Money.Format(added.CreditLimit, System.Globalization.CultureInfo.CurrentCulture)),
+            CardAddOutcome.Renewed => Text.Format("Your renewed card is saved: it is valid until {0}.", added.ExpiryText),
+            CardAddOutcome.AlreadyAdded => Text.Get("This card is already on your profile."),
+            _ => Text.Get("Your card has been added."),
+        };
+    }
 
     /// <summary>The validated values for the service (call only when the model state is valid).</summary>
     public NewCard ToNewCard() => new(CardNumber ?? "", CardholderName!, ExpiryMonth!.Value, ExpiryYear!.Value, CreditLimit!.Value);

@@ -127,8 +127,11 @@ public sealed class ReviewQueueQuery : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MinRisk > MaxRisk) yield return new ValidationResult(Text.Get(RiskRangeReversed), [nameof(MinRisk), nameof(MaxRisk)]);
+        if (HasReversedRiskRange) yield return new ValidationResult(Text.Get(RiskRangeReversed), [nameof(MinRisk), nameof(MaxRisk)]);
     }
+
+    /// <summary>"Risk from" above "Risk to": a filter no payment can match.</summary>
+    public bool HasReversedRiskRange => MinRisk > MaxRisk;
 
     public const string KindNotMe = "not-me";
     public const string KindThisWasMe = "this-was-me";
