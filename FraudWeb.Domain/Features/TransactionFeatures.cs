@@ -4,6 +4,16 @@ public sealed record FeatureOptions
 {
     /// <summary>Days before a transaction's label is known (the handbook's delay period).</summary>
     public int LabelDelayDays { get; init; } = 7;
+
+    /// <summary>
+    /// The clock of the night and weekend features: the card issuer's time zone (timestamps are UTC). UTC by default,
+    /// as the handbook's data has no zone.
+    /// </summary>
+    public TimeZoneInfo LocalTime { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>A UTC timestamp on the <see cref="LocalTime"/> clock.</summary>
+    public DateTime ToLocal(DateTime utc) =>
+        LocalTime == TimeZoneInfo.Utc ? utc : TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), LocalTime);
 }
 
 /// <summary>
@@ -120,7 +130,7 @@ public static class TransactionFeatures
 
             var term = terminal.Query(t - delayTicks, ticks, frauds);
             terminal.Rows.Add(i);
-            Fill(tx, c, term, output.AsSpan(i * width, width));
+            Fill(tx, c, term, options, output.AsSpan(i * width, width));
         }
 
         return output;
@@ -175,7 +185,7 @@ public static class TransactionFeatures
             }
         }
 
-        Fill(tx, c, term, output);
+        Fill(tx, c, term, options, output);
     }
 
     /// <summary>
@@ -184,8 +194,9 @@ public static class TransactionFeatures
     /// <paramref name="terminal"/> counts the terminal's payments in the 1, 7 and 30-day windows ending at t - delay with
     /// their frauds as totals. Gives exactly the vector <see cref="ComputeOnline"/> gives for the same history.
     /// </summary>
-    public static void ComputeFromTotals(in TransactionRecord tx, WindowTotals cardEarlier, WindowTotals terminal, Span<float> output)
+    public static void ComputeFromTotals(in TransactionRecord tx, WindowTotals cardEarlier, WindowTotals terminal, FeatureOptions options, Span<float> output)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (output.Length < FeatureNames.Length) throw new ArgumentException($"output needs {FeatureNames.Length} values.", nameof(output));
         var amount = ScaleAmount(tx.Amount);
         var c = default(WindowStats<long>);
@@ -196,7 +207,7 @@ public static class TransactionFeatures
         term.Set(0, checked((int)terminal.Count1), checked((int)terminal.Total1));
         term.Set(1, checked((int)terminal.Count7), checked((int)terminal.Total7));
         term.Set(2, checked((int)terminal.Count30), checked((int)terminal.Total30));
-        Fill(tx, c, term, output);
+        Fill(tx, c, term, options, output);
     }
 
     /// <summary>The customer windows' lengths, for a database to sum over (1, 7, 30 days).</summary>
@@ -206,9 +217,10 @@ public static class TransactionFeatures
     public static TimeSpan TerminalWindow(int index) => TimeSpan.FromDays(TerminalWindowDays[index]);
 
     /// <summary>The single place turning window statistics into the vector (batch and online share it).</summary>
-    private static void Fill(in TransactionRecord tx, in WindowStats<long> c, in WindowStats<int> term, Span<float> output)
+    private static void Fill(in TransactionRecord tx, in WindowStats<long> c, in WindowStats<int> term, FeatureOptions options, Span<float> output)
     {
-        var time = tx.Timestamp;
+        // Night and weekend on the issuer's clock (windows are durations: no clock needed).
+        var time = options.ToLocal(tx.Timestamp);
         output[0] = (float)tx.Amount;
         output[1] = time.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1f : 0f;
         output[2] = time.Hour <= 6 ? 1f : 0f;

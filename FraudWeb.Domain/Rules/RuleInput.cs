@@ -35,7 +35,7 @@ public sealed class RuleInput
     /// <summary>The card's fingerprint (keyed HMAC), as a card list stores it.</summary>
     public string CardFingerprint { get; set; } = "";
     public double CardAgeDays { get; set; }
-    /// <summary>Hour of the payment (UTC, as the night feature), 0-23.</summary>
+    /// <summary>Hour of the payment on the issuer's clock (as the night feature), 0-23.</summary>
     public int Hour { get; set; }
     public int RiskScore { get; set; }
     public IRuleListMembership Lists { get; set; } = RuleLists.Empty;

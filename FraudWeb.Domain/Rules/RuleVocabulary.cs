@@ -32,7 +32,7 @@ public static class RuleVocabulary
         new("card", RuleValueType.Card, "The card; only card in @list (a card list).", RuleListKind.Card),
         new("card_brand", RuleValueType.Text, "The card's brand: " + string.Join(", ", CardBrands) + ".", null, CardBrands),
         new("card_age_days", RuleValueType.Number, "Days since the card was added."),
-        new("hour", RuleValueType.Number, "Hour of the payment, 0-23 (UTC, as the night feature)."),
+        new("hour", RuleValueType.Number, "Hour of the payment, 0-23, on the issuer's clock (Scoring:TimeZone), as the night feature."),
         new("risk_score", RuleValueType.Number, "The model's risk score, 0-99."),
     ];
 
@@ -40,8 +40,8 @@ public static class RuleVocabulary
     private static readonly Dictionary<string, string> FeatureDescriptions = new(StringComparer.Ordinal)
     {
         ["tx_amount"] = "Model feature: the payment's amount.",
-        ["tx_during_weekend"] = "Model feature: 1 if the payment is on a Saturday or Sunday, else 0.",
-        ["tx_during_night"] = "Model feature: 1 if the payment is between 0:00 and 6:59 (UTC), else 0.",
+        ["tx_during_weekend"] = "Model feature: 1 if the payment is on a Saturday or Sunday on the issuer's clock (Scoring:TimeZone), else 0.",
+        ["tx_during_night"] = "Model feature: 1 if the payment is between 0:00 and 6:59 on the issuer's clock (Scoring:TimeZone), else 0.",
         ["customer_nb_tx_1day"] = "Model feature: the card's number of payments in the last day, this one included.",
         ["customer_avg_amount_1day"] = "Model feature: the card's mean payment amount in the last day, this one included.",
         ["customer_nb_tx_7day"] = "Model feature: the card's number of payments in the last 7 days, this one included.",

@@ -56,6 +56,16 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_UnknownTimeZone_OneLineNamingTheSettingExit1()
+    {
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Scoring__TimeZone", "Mars/Olympus_Mons"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("Scoring:TimeZone 'Mars/Olympus_Mons' is not a time zone this machine knows; use an IANA id such as Asia/Shanghai or UTC.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_RetrainingSettingOutOfRange_OneLineNamingTheSettingExit1()
     {
         var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Retraining__MinimumTrainingFrauds", "1000000"));

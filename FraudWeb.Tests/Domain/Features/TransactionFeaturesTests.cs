@@ -32,6 +32,49 @@ public class TransactionFeaturesTests
         Assert.Equal(names.Count, names.Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("UTC", 0f, 0f)]
+    [InlineData("Asia/Shanghai", 1f, 1f)]
+    [InlineData("America/Los_Angeles", 0f, 0f)]
+    public void ComputeBatch_FridayEveningUtc_NightAndWeekendOnTheIssuersClock(string zone, float weekend, float night)
+    {
+        // Arrange (edge-case review: night and weekend were UTC's; 20:30 UTC on a Friday is 04:30 on Saturday in Shanghai)
+        var options = new FeatureOptions { LocalTime = TimeZoneInfo.FindSystemTimeZoneById(zone) };
+        var friday = new DateTime(2026, 12, 4, 20, 30, 0, DateTimeKind.Utc);
+
+        // Act
+        var batch = TransactionFeatures.ComputeBatch([Transaction(1).At(friday).Build()], options);
+
+        // Assert
+        Assert.Equal(weekend, Feature(batch, 0, "tx_during_weekend"));
+        Assert.Equal(night, Feature(batch, 0, "tx_during_night"));
+    }
+
+    [Fact]
+    public void ComputeOnlineAndFromTotals_IssuersClock_SameAsBatch()
+    {
+        // Arrange: the three paths of one definition, on a zone with daylight saving
+        var options = new FeatureOptions { LocalTime = TimeZoneInfo.FindSystemTimeZoneById("America/New_York") };
+        var history = Enumerable.Range(1, 40).Select(i => Transaction(i).At(TimeSpan.FromHours(7 * i)).Build()).ToArray();
+        var batch = TransactionFeatures.ComputeBatch(history, options);
+        var nightsMoved = 0;
+
+        foreach (var (tx, row) in history.Select((t, i) => (t, i)))
+        {
+            // Act
+            var online = new float[Width];
+            TransactionFeatures.ComputeOnline(tx, history, history, options, online);
+            var utc = new float[Width];
+            TransactionFeatures.ComputeOnline(tx, history, history, new FeatureOptions(), utc);
+
+            // Assert
+            Assert.Equal(batch.AsSpan(row * Width, Width).ToArray(), online);
+            Assert.Equal(online[3..], utc[3..]);
+            if (online[2] != utc[2]) nightsMoved++;
+        }
+        Assert.True(nightsMoved > 0, "The zone moved no payment in or out of the night: the test shows nothing.");
+    }
+
     [Fact]
     public void Lookbacks_DefaultOptions_CoverLongestWindows()
     {

@@ -83,7 +83,7 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
 
             // Assert: the windows' definitions (TransactionFeatures), summed here over the rows
             var expected = new float[width];
-            TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, at, id), TerminalWindows(rows, terminalId, at - delay, id), expected);
+            TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, at, id), TerminalWindows(rows, terminalId, at - delay, id), new FeatureOptions(), expected);
             Assert.True(expected.SequenceEqual(online), $"at {at:O} id {id}: expected [{string.Join(", ", expected)}] online [{string.Join(", ", online)}]");
         }
     }
@@ -108,7 +108,7 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
             var online = new float[TransactionFeatures.Names.Count];
             await features.ComputeAsync(payment, online, CancellationToken.None);
             var expected = new float[online.Length];
-            TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, now, long.MaxValue), TerminalWindows(rows, terminalId, now - delay, long.MaxValue), expected);
+            TransactionFeatures.ComputeFromTotals(payment, CardWindows(rows, cardId, now, long.MaxValue), TerminalWindows(rows, terminalId, now - delay, long.MaxValue), new FeatureOptions(), expected);
             Assert.True(expected.SequenceEqual(online), $"{step}: expected [{string.Join(", ", expected)}] online [{string.Join(", ", online)}]");
         }
         await AssertNewPaymentAsync("first read");

@@ -53,12 +53,32 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0, 60)]
     public int LabelDelayDays { get; set; } = 7;
 
-    /// <summary>The one check of the thresholds' order (ValidateDataAnnotations runs it at start-up).</summary>
+    /// <summary>
+    /// The card issuer's time zone (an IANA id such as Asia/Shanghai): the clock of the model's night and weekend
+    /// features and of the rules' <c>hour</c>. Timestamps stay UTC. Changing it changes what those features mean for
+    /// the serving model, so retrain after a change (the Models page).
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    private Domain.Features.FeatureOptions? _features;
+
+    /// <summary>The feature options these settings make (kept: asked for on every payment).</summary>
+    public Domain.Features.FeatureOptions Features() => _features ??= new Domain.Features.FeatureOptions
+    {
+        LabelDelayDays = LabelDelayDays,
+        LocalTime = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc,
+    };
+
+    /// <summary>The thresholds' order and the time zone (ValidateDataAnnotations runs it at start-up).</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ReviewThreshold > BlockThreshold)
         {
             yield return new ValidationResult("Scoring:ReviewThreshold must not be above Scoring:BlockThreshold.", [nameof(ReviewThreshold)]);
+        }
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
+        {
+            yield return new ValidationResult($"Scoring:TimeZone '{TimeZone}' is not a time zone this machine knows; use an IANA id such as Asia/Shanghai or UTC.", [nameof(TimeZone)]);
         }
     }
 }

@@ -136,7 +136,7 @@ public sealed partial class ModelRegistry(
             CardPrecisionTolerance = settings.CardPrecisionTolerance,
             MinimumTrainingFrauds = settings.MinimumTrainingFrauds,
             CardPrecisionK = settings.CardPrecisionK,
-            Features = new FeatureOptions { LabelDelayDays = scoringOptions.Value.LabelDelayDays },
+            Features = scoringOptions.Value.Features(),
             Trainer = TransactionModelDefaults.Training(Math.Max(1, Environment.ProcessorCount)) with { NumberOfTrees = trees ?? settings.Trees },
         };
         var now = clock.GetUtcNow().UtcDateTime;

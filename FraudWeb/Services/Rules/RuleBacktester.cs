@@ -24,7 +24,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(lists);
-        var featureOptions = new FeatureOptions { LabelDelayDays = scoring.Value.LabelDelayDays };
+        var featureOptions = scoring.Value.Features();
         var start = fromUtc - TransactionFeatures.TerminalLookback(featureOptions);
         var rows = await db.Transactions.AsNoTracking()
             .Where(t => t.TimestampUtc > start && t.TimestampUtc <= toUtc)
@@ -65,7 +65,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
                 input.CardBrand = card?.Brand.ToString() ?? "";
                 input.CardFingerprint = card?.Fingerprint ?? "";
                 input.CardAgeDays = card is null ? 0 : (row.TimestampUtc - card.AddedUtc).TotalDays;
-                input.Hour = row.TimestampUtc.Hour;
+                input.Hour = featureOptions.ToLocal(row.TimestampUtc).Hour;
                 input.RiskScore = row.RiskScore ?? (model is null ? 0 : RiskScale.FromProbability(model.PredictProbability(vector)));
                 if (!rule.Matches(input)) continue;
                 matched++;

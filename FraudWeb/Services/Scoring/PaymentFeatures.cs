@@ -52,7 +52,7 @@ public sealed class PaymentFeatures(FraudDbContext db, SqlitePreparedReads reads
                 : await ReadCardTotalsAsync(payment.CustomerId, payment.Timestamp, payment.TransactionId, cancellationToken);
             terminal = await TerminalTotalsAsync(payment, delay, cancellationToken);
         }
-        TransactionFeatures.ComputeFromTotals(payment, card, terminal, features);
+        TransactionFeatures.ComputeFromTotals(payment, card, terminal, options.Value.Features(), features);
     }
 
     /// <summary>

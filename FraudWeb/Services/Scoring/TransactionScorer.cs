@@ -65,7 +65,7 @@ public sealed partial class TransactionScorer(
         var riskScore = RiskPolicy.RiskScore(probability);
         var book = await rules.CurrentAsync(cancellationToken);
         var ruled = book.IsEmpty ? new RuleDecision(policy.Decide(riskScore), null)
-            : book.Decide(RuleInputOf(card, merchant, amount, atUtc, features, riskScore), policy.Decide(riskScore));
+            : book.Decide(RuleInputOf(card, merchant, amount, options.Value.Features().ToLocal(atUtc), atUtc, features, riskScore), policy.Decide(riskScore));
         var decision = ruled.Decision;
         var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
         stopwatch.Stop();
@@ -81,7 +81,8 @@ public sealed partial class TransactionScorer(
         return new Prediction(probability, verdict, reasons);
     }
 
-    private static RuleInput RuleInputOf(Card card, PaymentMerchant merchant, decimal amount, DateTime atUtc, float[] features, int riskScore) => new()
+    /// <param name="local">The payment's time on the issuer's clock (Scoring:TimeZone): the rules' hour.</param>
+    private static RuleInput RuleInputOf(Card card, PaymentMerchant merchant, decimal amount, DateTime local, DateTime atUtc, float[] features, int riskScore) => new()
     {
         Features = features,
         Amount = (double)amount,
@@ -91,7 +92,7 @@ public sealed partial class TransactionScorer(
         CardBrand = card.Brand.ToString(),
         CardFingerprint = card.Fingerprint,
         CardAgeDays = (atUtc - card.AddedUtc).TotalDays,
-        Hour = atUtc.Hour,
+        Hour = local.Hour,
         RiskScore = riskScore,
     };
 
