@@ -94,6 +94,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     [Theory]
     [InlineData("DateOfBirth", "underage", "You must be at least 18 years old.")]
     [InlineData("DateOfBirth", "1800-01-01", "Please check your date of birth.")]
+    [InlineData("DateOfBirth", "03/04/2000", "Enter the date as year-month-day, for example 1990-05-04.")]
+    [InlineData("DateOfBirth", "2000-02-30", "Enter the date as year-month-day, for example 1990-05-04.")]
     [InlineData("ConfirmPassword", "Something-else-1", "The passwords do not match.")]
     [InlineData("City", "", "Enter your town or city.")]
     [InlineData("Email", "not-an-email", "Enter a valid email address.")]

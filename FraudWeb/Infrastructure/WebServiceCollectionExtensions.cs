@@ -72,6 +72,7 @@ public static class WebServiceCollectionExtensions
                 // An instance, so its own Order (before the API's model-state check) holds; Add<T> would wrap it at order 0.
                 options.Filters.Add(new NulCharacterFilter());
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
+                options.ModelBinderProviders.Insert(0, new IsoDateModelBinderProvider());
                 options.ModelBinderProviders.Insert(0, new CheckboxModelBinderProvider());
                 options.ModelMetadataDetailsProviders.Add(new ImplicitRequiredMessage());
                 // The browser's check of a number field (jQuery Validation) says how to write one.
