@@ -143,7 +143,11 @@ public sealed partial class ModelRegistry(
         var champion = servingModel.Current;
         var trainer = settings.TrainInChildProcess ? childProcessTrainer.For(cancellationToken) : null;
         var championHoldout = champion is null ? null : await HoldoutOfAsync(champion.Version, cancellationToken);
-        var outcome = await Task.Run(() => RetrainingPipeline.Run(history, now, champion?.Model, options, trainer: trainer, championHoldout: championHoldout), cancellationToken);
+        // On a thread of its own: the run takes seconds to minutes, most of it waiting for the child process that trains.
+        // On a thread-pool worker it held that worker throughout, and requests' continuations queued behind it (with
+        // several apps training in the test process, requests stalled 15 s holding their pooled connections).
+        var outcome = await Task.Factory.StartNew(() => RetrainingPipeline.Run(history, now, champion?.Model, options, trainer: trainer, championHoldout: championHoldout),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         stopwatch.Restart();
         var version = await UniqueVersionAsync(now, cancellationToken);

@@ -38,7 +38,8 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         var terminals = await db.Terminals.AsNoTracking().Select(t => new { t.Id, t.Name, t.Category }).ToDictionaryAsync(t => t.Id, cancellationToken);
         var model = servingModel.Current?.Model;
 
-        return await Task.Run(() =>
+        // A thread of its own, as a retraining has: a backtest over months of payments is seconds of work.
+        return await Task.Factory.StartNew(() =>
         {
             var records = rows.ConvertAll(r => new TransactionRecord(r.Id, r.TimestampUtc, r.CardId, r.TerminalId, (double)r.Amount, r.Label == FraudLabel.Fraud, r.CountsAsSpend));
             var features = TransactionFeatures.ComputeBatch(records, featureOptions);
@@ -85,7 +86,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
             }
             return new BacktestFigures(evaluated, matched, matchedFraud, matchedLegitimate, matchedAmount, fraudAmount, legitimateAmount,
                 fraudInPeriod, sample.Reverse().ToArray());
-        }, cancellationToken);
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private sealed record Row(long Id, DateTime TimestampUtc, long CardId, long TerminalId, decimal Amount, FraudLabel Label, int? RiskScore, bool CountsAsSpend);
