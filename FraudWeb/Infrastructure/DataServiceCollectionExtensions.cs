@@ -50,7 +50,42 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<FraudDbContext>(sp => ProviderOf(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value) == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresFraudDbContext>()
             : sp.GetRequiredService<SqliteFraudDbContext>());
+        services.AddSingleton(sp => new PaymentWriterDatabase(ProviderOf(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value) == DatabaseProvider.Postgres
+            ? WriterOptions(sp)
+            : null));
         return services;
+    }
+
+    /// <summary>Connections the payment writer's own pool opens at most (one batch at a time, and its look-ups after a failure).</summary>
+    public const int WriterPoolSize = 2;
+
+    /// <summary>
+    /// The payment writer's context options on PostgreSQL: the app's, on a pool of its own (another Application Name is
+    /// another Npgsql pool). Requests wait for the writer's commit; had the writer waited in their pool, requests that
+    /// held its connections could keep it waiting until its time-out, and every payment of the batch answered 503
+    /// (CI, 2026-12-04: 16 connections held, the writer timed out after 15 s).
+    /// </summary>
+    private static DbContextOptions<PostgresFraudDbContext> WriterOptions(IServiceProvider sp)
+    {
+        var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString(database));
+        builder.ApplicationName = (string.IsNullOrEmpty(builder.ApplicationName) ? "fraudweb" : builder.ApplicationName) + "-writer";
+        builder.MaxPoolSize = WriterPoolSize;
+        builder.MinPoolSize = 0;
+        var writer = new DatabaseOptions
+        {
+            Provider = database.Provider,
+            ConnectionString = builder.ConnectionString,
+            BusyTimeoutSeconds = database.BusyTimeoutSeconds,
+            CommandTimeoutSeconds = database.CommandTimeoutSeconds,
+            StartupWaitSeconds = database.StartupWaitSeconds,
+        };
+        // The app's logging, as the pooled contexts have it from the container.
+        var options = new DbContextOptionsBuilder<PostgresFraudDbContext>().UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+        Configure(options, writer, sp.GetRequiredService<FraudWebPaths>());
+        options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+        options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+        return options.Options;
     }
 
     private static void ConfigureFromServices(IServiceProvider sp, DbContextOptionsBuilder options, DatabaseProvider expected)
@@ -167,3 +202,6 @@ public enum DatabaseProvider
     Sqlite,
     Postgres,
 }
+
+/// <summary>The payment writer's own context options on PostgreSQL (null on SQLite, where the writer keeps one connection).</summary>
+public sealed record PaymentWriterDatabase(DbContextOptions<PostgresFraudDbContext>? Options);

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Database;
 using System.Data.Common;
 using System.Threading.Channels;
@@ -40,8 +41,8 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// on the card's fresh balance and never refused because another payment touched the card (measured before:
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
-public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, FeatureHistory history, CardMemory memory, ApiKeyUsage keyUsage, FraudMetrics metrics,
-    TimeProvider clock, ILogger<PaymentRecorder> logger)
+public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, PaymentWriterDatabase writerDatabase, FeatureHistory history, CardMemory memory, ApiKeyUsage keyUsage,
+    FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger)
     : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
@@ -116,7 +117,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
     /// The writer's database context, kept from batch to batch. On SQLite its connection stays open, with the
     /// statements <see cref="PreparedPaymentWrites"/> compiled on it; after any failure the next batch starts a new one.
     /// </summary>
-    private sealed record Session(AsyncServiceScope Scope, FraudDbContext Db, PreparedPaymentWrites? Writes);
+    private sealed record Session(AsyncServiceScope Scope, FraudDbContext Db, PreparedPaymentWrites? Writes, bool OwnsDb);
 
     private Session? _session;
 
@@ -126,7 +127,8 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
         var scope = scopes.CreateAsyncScope();
         try
         {
-            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            // PostgreSQL: a context of the writer's own, on its own connection pool (PaymentWriterDatabase).
+            FraudDbContext db = writerDatabase.Options is { } own ? new PostgresFraudDbContext(own) : scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             PreparedPaymentWrites? writes = null;
             if (db.Database.IsSqlite())
             {
@@ -140,7 +142,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
                 await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-65536;");
                 writes = new PreparedPaymentWrites(db);
             }
-            return _session = new Session(scope, db, writes);
+            return _session = new Session(scope, db, writes, OwnsDb: writerDatabase.Options is not null);
         }
         catch
         {
@@ -154,6 +156,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Feature
         if (_session is not { } session) return;
         _session = null;
         session.Writes?.Dispose();
+        if (session.OwnsDb) await session.Db.DisposeAsync();
         await session.Scope.DisposeAsync();
     }
 
