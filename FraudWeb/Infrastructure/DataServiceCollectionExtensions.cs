@@ -82,15 +82,14 @@ public static class DataServiceCollectionExtensions
         };
         // The app's logging, as the pooled contexts have it from the container.
         var options = new DbContextOptionsBuilder<PostgresFraudDbContext>().UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-        Configure(options, writer, sp.GetRequiredService<FraudWebPaths>());
-        options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
-        options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+        ConfigureFromServices(sp, options, DatabaseProvider.Postgres, writer);
         return options.Options;
     }
 
-    private static void ConfigureFromServices(IServiceProvider sp, DbContextOptionsBuilder options, DatabaseProvider expected)
+    /// <param name="database">The settings to use (the payment writer's own pool); the app's when null.</param>
+    private static void ConfigureFromServices(IServiceProvider sp, DbContextOptionsBuilder options, DatabaseProvider expected, DatabaseOptions? database = null)
     {
-        var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        database ??= sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());

@@ -8,27 +8,10 @@ namespace FraudWeb.Infrastructure.ModelBinding;
 /// Binds decimal form and query fields (amounts, credit limits) with <see cref="Money.TryParse"/> in the request's
 /// culture. MVC's own decimal binding reads "12,50" as 1250 in English (the comma taken as a thousands separator).
 /// </summary>
-public sealed class AmountModelBinder : IModelBinder
+public sealed class AmountModelBinder : TypedTextModelBinder<decimal>
 {
-    public Task BindModelAsync(ModelBindingContext bindingContext)
-    {
-        ArgumentNullException.ThrowIfNull(bindingContext);
-        var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-        if (value == ValueProviderResult.None) return Task.CompletedTask;
-        bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-        var text = value.FirstValue;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            // Nothing typed: a nullable amount is null ([Required] says what is missing); a plain decimal is unbound.
-            if (bindingContext.ModelMetadata.IsReferenceOrNullableType) bindingContext.Result = ModelBindingResult.Success(null);
-            return Task.CompletedTask;
-        }
-        if (Money.TryParse(text, CultureInfo.CurrentCulture, out var amount, out var error))
-            bindingContext.Result = ModelBindingResult.Success(amount);
-        else
-            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, error!);
-        return Task.CompletedTask;
-    }
+    protected override bool TryParse(string text, out decimal value, out string? problem) =>
+        Money.TryParse(text, CultureInfo.CurrentCulture, out value, out problem);
 }
 
 /// <summary>Gives <see cref="AmountModelBinder"/> every decimal bound from a form or the query (never a JSON body).</summary>

@@ -9,25 +9,13 @@ namespace FraudWeb.Infrastructure.ModelBinding;
 /// own binding read text typed where a browser has no date picker in US order in every language: "03/04/2000" became
 /// 4 March for a reader who meant 3 April (edge-case review). Anything else is refused with a message.
 /// </summary>
-public sealed class IsoDateModelBinder : IModelBinder
+public sealed class IsoDateModelBinder : TypedTextModelBinder<DateOnly>
 {
-    public Task BindModelAsync(ModelBindingContext bindingContext)
+    protected override bool TryParse(string text, out DateOnly value, out string? problem)
     {
-        ArgumentNullException.ThrowIfNull(bindingContext);
-        var value = bindingContext.ValueProvider.GetValue(bindingContext.ModelName);
-        if (value == ValueProviderResult.None) return Task.CompletedTask;
-        bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-        var text = value.FirstValue;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            if (bindingContext.ModelMetadata.IsReferenceOrNullableType) bindingContext.Result = ModelBindingResult.Success(null);
-            return Task.CompletedTask;
-        }
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            bindingContext.Result = ModelBindingResult.Success(date);
-        else
-            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, Text.Get("Enter the date as year-month-day, for example 1990-05-04."));
-        return Task.CompletedTask;
+        var parsed = DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+        problem = parsed ? null : Text.Get("Enter the date as year-month-day, for example 1990-05-04.");
+        return parsed;
     }
 }
 
