@@ -17,17 +17,21 @@ public readonly record struct CardExpiry
     public int Year { get; }
     public int Month { get; }
 
-    public static CardExpiry Create(int month, int year, DateTime nowUtc)
+    /// <param name="today">The issuer's date (<see cref="IssuerTime.Date"/>).</param>
+    public static CardExpiry Create(int month, int year, DateOnly today)
     {
         if (month is < 1 or > 12) throw new DomainException("The expiry month must be between 1 and 12.");
         if (year is >= 0 and < 100) year += 2000;
         var expiry = new CardExpiry(year, month);
-        if (expiry.IsExpired(nowUtc)) throw new DomainException("This card has expired.");
-        if (year > nowUtc.Year + MaxYearsAhead) throw DomainException.Format("The expiry date cannot be more than {0} years ahead.", MaxYearsAhead);
+        if (expiry.IsExpired(today)) throw new DomainException("This card has expired.");
+        if (year > today.Year + MaxYearsAhead) throw DomainException.Format("The expiry date cannot be more than {0} years ahead.", MaxYearsAhead);
         return expiry;
     }
 
-    public bool IsExpired(DateTime nowUtc) => Year < nowUtc.Year || (Year == nowUtc.Year && Month < nowUtc.Month);
+    /// <summary>Whether the month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
+    public bool IsExpired(DateOnly today) => IsExpired(Year, Month, today);
+
+    internal static bool IsExpired(int year, int month, DateOnly today) => year < today.Year || (year == today.Year && month < today.Month);
 
     public override string ToString() => $"{Month:00}/{Year % 100:00}";
 }

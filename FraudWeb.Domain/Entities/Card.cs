@@ -34,12 +34,12 @@ public class Card
     public string ExpiryText => $"{ExpiryMonth:00}/{ExpiryYear % 100:00}";
 
     public static Card Add(long cardHolderId, CardNumber number, string fingerprint, CardExpiry expiry, string cardholderName,
-        decimal creditLimit, DateTime nowUtc)
+        decimal creditLimit, IssuerTime now)
     {
         ArgumentNullException.ThrowIfNull(number);
         ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
         if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
-        if (expiry.IsExpired(nowUtc)) throw new DomainException("This card has expired.");
+        if (expiry.IsExpired(now.Date)) throw new DomainException("This card has expired.");
         EnsureCreditLimit(creditLimit);
         return new Card
         {
@@ -51,7 +51,7 @@ public class Card
             ExpiryYear = expiry.Year,
             CardholderName = CardNumber.RefusedIn(cardholderName.Trim()),
             CreditLimit = creditLimit,
-            AddedUtc = nowUtc,
+            AddedUtc = now.Utc,
         };
     }
 
@@ -93,7 +93,8 @@ public class Card
         CardholderName = CardNumber.RefusedIn(cardholderName.Trim());
     }
 
-    public bool IsExpired(DateTime nowUtc) => ExpiryYear < nowUtc.Year || (ExpiryYear == nowUtc.Year && ExpiryMonth < nowUtc.Month);
+    /// <summary>Whether the expiry month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
+    public bool IsExpired(DateOnly today) => CardExpiry.IsExpired(ExpiryYear, ExpiryMonth, today);
 
     public bool CanCharge(decimal amount) => amount > 0 && amount <= AvailableCredit;
 

@@ -1,3 +1,5 @@
+using FraudWeb.Domain.Cards;
+
 namespace FraudWeb.Domain.Entities;
 
 /// <summary>
@@ -27,11 +29,11 @@ public class CardHolder
     public DateTime CreatedUtc { get; private set; }
     public IReadOnlyCollection<Card> Cards => _cards.AsReadOnly();
 
-    public static CardHolder Register(string userId, string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, DateTime nowUtc)
+    public static CardHolder Register(string userId, string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, IssuerTime now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
-        var holder = new CardHolder { UserId = userId, CreatedUtc = nowUtc };
-        holder.UpdateDetails(fullName, phoneNumber, dateOfBirth, address, nowUtc);
+        var holder = new CardHolder { UserId = userId, CreatedUtc = now.Utc };
+        holder.UpdateDetails(fullName, phoneNumber, dateOfBirth, address, now.Date);
         return holder;
     }
 
@@ -41,13 +43,14 @@ public class CardHolder
         return new CardHolder { FullName = fullName.Trim(), IsSimulated = true, CreatedUtc = nowUtc };
     }
 
-    public void UpdateDetails(string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, DateTime nowUtc)
+    /// <param name="today">The issuer's date, on which the holder must be of age (<see cref="IssuerTime.Date"/>).</param>
+    public void UpdateDetails(string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (IsSimulated) throw new DomainException("Simulated card holders have no editable details.");
         if (string.IsNullOrWhiteSpace(fullName)) throw new DomainException("Enter your full name.");
         if (string.IsNullOrWhiteSpace(phoneNumber)) throw new DomainException("Enter your phone number.");
-        EnsureAdult(dateOfBirth, nowUtc);
+        EnsureAdult(dateOfBirth, today);
         FullName = PersonalDetailsLimits.Checked(fullName, PersonalDetailsLimits.FullNameMinLength, PersonalDetailsLimits.FullNameMaxLength,
             "A name must be 2 to 100 characters.");
         PhoneNumber = PersonalDetailsLimits.Checked(phoneNumber, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
@@ -82,9 +85,9 @@ public class CardHolder
         return age;
     }
 
-    public static void EnsureAdult(DateOnly dateOfBirth, DateTime nowUtc)
+    public static void EnsureAdult(DateOnly dateOfBirth, DateOnly today)
     {
-        var age = AgeOn(dateOfBirth, DateOnly.FromDateTime(nowUtc));
+        var age = AgeOn(dateOfBirth, today);
         if (age < MinimumAge) throw DomainException.Format("You must be at least {0} years old.", MinimumAge);
         if (age > MaximumAge) throw new DomainException("Please check your date of birth.");
     }

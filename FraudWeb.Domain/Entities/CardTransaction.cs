@@ -1,3 +1,5 @@
+using FraudWeb.Domain.Cards;
+
 namespace FraudWeb.Domain.Entities;
 
 public enum TransactionSource
@@ -111,7 +113,8 @@ public class CardTransaction
     /// settles the payment in the same change: whichever path labels it (queue or report), none can skip settling.
     /// Fraud confirmed on a payment that was charged credits it back to the card (the holder is not liable), once.
     /// </summary>
-    public void ApplyLabel(FraudLabel label, string labelledBy, DateTime nowUtc)
+    /// <param name="now">The label's time; the issuer's date there decides whether a held payment's card has expired.</param>
+    public void ApplyLabel(FraudLabel label, string labelledBy, IssuerTime now)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(labelledBy);
         if (label == FraudLabel.Unknown) throw new ArgumentException("A label says fraud or legitimate.", nameof(label));
@@ -120,10 +123,10 @@ public class CardTransaction
         if (IsRefunded) throw new DomainException(RefundedIsFinal, DomainErrorCode.Final);
         Label = label;
         LabelledBy = labelledBy;
-        LabelledUtc = nowUtc;
+        LabelledUtc = now.Utc;
         RowVersion = Guid.NewGuid();
-        if (IsAwaitingReview) SettleReview(nowUtc);
-        else if (label == FraudLabel.Fraud && WasCharged) Refund(nowUtc);
+        if (IsAwaitingReview) SettleReview(now);
+        else if (label == FraudLabel.Fraud && WasCharged) Refund(now.Utc);
         else if (Settlement == ReviewSettlement.Declined) SettlementReason = SettledDeclineReason(label, SettlementReason);
     }
 
@@ -160,7 +163,7 @@ public class CardTransaction
     /// Settles a labelled payment held for review, once: legitimate is charged to the card if the card can still
     /// take it (otherwise declined with the reason); fraud is declined and never charged.
     /// </summary>
-    public void SettleReview(DateTime nowUtc)
+    public void SettleReview(IssuerTime now)
     {
         if (Verdict?.Decision != Decision.Review) throw new DomainException("Only a payment held for review can be settled.");
         if (Settlement is not null) throw new DomainException("This payment has already been settled.", DomainErrorCode.StateChanged);
@@ -175,14 +178,14 @@ public class CardTransaction
             if (Card is null) throw new InvalidOperationException("The card must be loaded to settle a payment.");
             // The review can take days: the card may have expired, its account closed or its credit been used meanwhile.
             refusal = Card.CardHolder is { IsErased: true } ? DeclineReasons.AccountClosed
-                : Card.IsExpired(nowUtc) ? DeclineReasons.CardExpired
+                : Card.IsExpired(now.Date) ? DeclineReasons.CardExpired
                 : !Card.CanCharge(Amount) ? DeclineReasons.InsufficientCredit
                 : null;
         }
         if (refusal is null) Card!.Charge(Amount);
         Settlement = refusal is null ? ReviewSettlement.Charged : ReviewSettlement.Declined;
         SettlementReason = refusal;
-        SettledUtc = nowUtc;
+        SettledUtc = now.Utc;
         RowVersion = Guid.NewGuid();
     }
 

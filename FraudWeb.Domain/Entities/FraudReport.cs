@@ -66,7 +66,7 @@ public class FraudReport
     /// Closes the report and labels the transaction: a confirmed "not me" is fraud, a confirmed "this was me" is
     /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
     /// </summary>
-    public void Decide(bool confirm, CardTransaction transaction, string analyst, DateTime nowUtc)
+    public void Decide(bool confirm, CardTransaction transaction, string analyst, IssuerTime now)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentException.ThrowIfNullOrWhiteSpace(analyst);
@@ -76,9 +76,9 @@ public class FraudReport
         if (transaction.IsRefunded) throw new DomainException(CardTransaction.RefundedIsFinal, DomainErrorCode.Final);
         Status = confirm ? ReportStatus.Confirmed : ReportStatus.Rejected;
         DecidedBy = analyst;
-        DecidedUtc = nowUtc;
+        DecidedUtc = now.Utc;
         RowVersion = Guid.NewGuid();
         var saysFraud = Kind == ReportKind.NotMe;
-        transaction.ApplyLabel(saysFraud == confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, nowUtc);
+        transaction.ApplyLabel(saysFraud == confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
     }
 }

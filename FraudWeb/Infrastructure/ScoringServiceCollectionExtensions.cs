@@ -1,5 +1,6 @@
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Cards;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Retraining;
@@ -20,6 +21,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IServingModel, ServingModel>();
         services.AddSingleton<RiskPolicy>();
+        services.AddSingleton<IssuerClock>();
         services.AddScoped<TransactionScorer>();
         // The one writer of payments (group commit), a hosted loop.
         services.AddSingleton<PaymentRecorder>();

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Tests.Domain.Entities;
@@ -11,12 +12,27 @@ public sealed class CardHolderTests
     public void Register_Adult_KeepsTrimmedDetails()
     {
         // Act
-        var holder = CardHolder.Register("user-1", "  Grace Hopper ", "+1 555 0100", new DateOnly(1990, 1, 1), Home, Now);
+        var holder = CardHolder.Register("user-1", "  Grace Hopper ", "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
 
         // Assert
         Assert.Equal("Grace Hopper", holder.FullName);
         Assert.Equal("LS1 1AA", holder.Address!.Postcode);
         Assert.False(holder.IsSimulated);
+    }
+
+    [Fact]
+    public void Register_EighteenthBirthdayOnTheIssuersDateNotYetInUtc_Accepted()
+    {
+        // Arrange: 20:00 UTC on 14 June is already 15 June in Shanghai (edge-case review: the age was UTC's)
+        var now = IssuerTime.At(new DateTime(2026, 6, 14, 20, 0, 0, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        var born = new DateOnly(2008, 6, 15);
+
+        // Act
+        var holder = CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", born, Home, now);
+
+        // Assert
+        Assert.Equal(born, holder.DateOfBirth);
+        Assert.Throws<DomainException>(() => CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", born, Home, IssuerTime.InUtc(now.Utc)));
     }
 
     [Theory]
@@ -26,7 +42,7 @@ public sealed class CardHolderTests
     {
         // Act
         var exception = Assert.Throws<DomainException>(() =>
-            CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(year, month, day), Home, Now));
+            CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(year, month, day), Home, IssuerTime.InUtc(Now)));
 
         // Assert
         Assert.Equal(expectedMessage, exception.Message);
@@ -39,7 +55,7 @@ public sealed class CardHolderTests
     {
         // Act
         var exception = Assert.Throws<DomainException>(() =>
-            CardHolder.Register("user-1", name, phone, new DateOnly(1990, 1, 1), Home, Now));
+            CardHolder.Register("user-1", name, phone, new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)));
 
         // Assert
         Assert.Equal(expectedMessage, exception.Message);
@@ -48,7 +64,7 @@ public sealed class CardHolderTests
     [Fact]
     public void Register_NameAtMaximumLength_IsKept() =>
         Assert.Equal(PersonalDetailsLimits.FullNameMaxLength,
-            CardHolder.Register("user-1", new string('a', PersonalDetailsLimits.FullNameMaxLength), "+1 555 0100", new DateOnly(1990, 1, 1), Home, Now).FullName.Length);
+            CardHolder.Register("user-1", new string('a', PersonalDetailsLimits.FullNameMaxLength), "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)).FullName.Length);
 
     [Theory]
     [InlineData("ls1 1aa", null)]
@@ -76,7 +92,7 @@ public sealed class CardHolderTests
 
     [Fact]
     public void Register_EighteenToday_IsAllowed() =>
-        Assert.NotNull(CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(2008, 6, 15), Home, Now));
+        Assert.NotNull(CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(2008, 6, 15), Home, IssuerTime.InUtc(Now)));
 
     [Fact]
     public void Address_MissingCity_Throws() =>
@@ -84,5 +100,5 @@ public sealed class CardHolderTests
 
     [Fact]
     public void UpdateDetails_SimulatedHolder_Throws() =>
-        Assert.Throws<DomainException>(() => CardHolder.Simulated("Simulated", Now).UpdateDetails("A", "1", new DateOnly(1990, 1, 1), Home, Now));
+        Assert.Throws<DomainException>(() => CardHolder.Simulated("Simulated", Now).UpdateDetails("A", "1", new DateOnly(1990, 1, 1), Home, DateOnly.FromDateTime(Now)));
 }

@@ -97,12 +97,12 @@ public sealed class CardTests
     public void Add_ExpiredCard_Throws()
     {
         // Arrange
-        var expiry = CardExpiry.Create(6, 2026, Now);
+        var expiry = CardExpiry.Create(6, 2026, DateOnly.FromDateTime(Now));
 
         // Act + Assert
-        Assert.Throws<DomainException>(() => Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), expiry, "A", 1000m, Now.AddMonths(1)));
+        Assert.Throws<DomainException>(() => Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), expiry, "A", 1000m, IssuerTime.InUtc(Now.AddMonths(1))));
     }
 
     internal static Card NewCard(decimal limit) =>
-        Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), CardExpiry.Create(12, 2028, Now), "ADA LOVELACE", limit, Now);
+        Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), CardExpiry.Create(12, 2028, DateOnly.FromDateTime(Now)), "ADA LOVELACE", limit, IssuerTime.InUtc(Now));
 }

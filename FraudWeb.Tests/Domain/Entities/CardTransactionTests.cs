@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Tests.Domain.Entities;
@@ -85,7 +86,7 @@ public sealed class CardTransactionTests
         var transaction = CardTransaction.Submit(CardTests.NewCard(1000m), 7, 25m, Now);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, "analyst@example.test", Now);
+        transaction.ApplyLabel(FraudLabel.Fraud, "analyst@example.test", IssuerTime.InUtc(Now));
 
         // Assert
         Assert.True(transaction.IsConfirmedFraud);
@@ -112,7 +113,7 @@ public sealed class CardTransactionTests
     public void CanBeReportedAs_ThisWasMeAfterReview_OnlyWhenNotCharged(FraudLabel decision, bool expected)
     {
         var (_, transaction) = FraudWeb.Tests.Builders.Payments.Held();
-        transaction.ApplyLabel(decision, "analyst@example.test", FraudWeb.Tests.Builders.Payments.Later);
+        transaction.ApplyLabel(decision, "analyst@example.test", IssuerTime.InUtc(FraudWeb.Tests.Builders.Payments.Later));
 
         Assert.Equal(expected, transaction.CanBeReportedAs(ReportKind.ThisWasMe));
     }

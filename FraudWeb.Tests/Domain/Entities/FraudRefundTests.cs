@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using static FraudWeb.Tests.Builders.Payments;
 
@@ -18,7 +19,7 @@ public sealed class FraudRefundTests
         var before = transaction.RowVersion;
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(100m, card.Balance);
@@ -36,7 +37,7 @@ public sealed class FraudRefundTests
         var (card, transaction) = Submitted(Decision.Approved);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(250m, card.Balance);
@@ -52,7 +53,7 @@ public sealed class FraudRefundTests
         card.Charge(40m);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(40m, card.Balance);
@@ -67,7 +68,7 @@ public sealed class FraudRefundTests
         var (card, transaction) = Submitted(Decision.Approved, alreadyCharged: 900m);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(Decision.Declined, transaction.Verdict!.Decision);
@@ -82,7 +83,7 @@ public sealed class FraudRefundTests
         var (card, transaction) = Held();
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(ReviewSettlement.Declined, transaction.Settlement);
@@ -95,11 +96,11 @@ public sealed class FraudRefundTests
     {
         // Arrange
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Now.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Now.AddHours(1)));
         Assert.Equal(250m, card.Balance);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -113,10 +114,10 @@ public sealed class FraudRefundTests
     {
         // Arrange
         var (card, transaction) = Submitted(Decision.Approved);
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        var error = Assert.Throws<DomainException>(() => transaction.ApplyLabel(relabel, SecondAnalyst, Later.AddHours(1)));
+        var error = Assert.Throws<DomainException>(() => transaction.ApplyLabel(relabel, SecondAnalyst, IssuerTime.InUtc(Later.AddHours(1))));
 
         // Assert
         Assert.Equal(CardTransaction.RefundedIsFinal, error.Message);
@@ -132,7 +133,7 @@ public sealed class FraudRefundTests
         // Arrange
         var (card, transaction) = Submitted(Decision.Approved);
         card.Charge(100m);
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Act
         var error = Assert.Throws<DomainException>(() => transaction.Refund(Later.AddHours(1)));
@@ -148,7 +149,7 @@ public sealed class FraudRefundTests
     {
         // Arrange
         var (card, transaction) = Submitted(Decision.Approved);
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
         var error = Assert.Throws<DomainException>(() => transaction.Refund(Later));
@@ -178,7 +179,7 @@ public sealed class FraudRefundTests
         // Arrange: a declined payment, or a held one declined as fraud after review.
         var (card, transaction) = Submitted(decision);
         card.Charge(60m);
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Act
         var error = Assert.Throws<DomainException>(() => transaction.Refund(Later));
@@ -197,7 +198,7 @@ public sealed class FraudRefundTests
         var report = Report(transaction, ReportKind.NotMe);
 
         // Act
-        report.Decide(true, transaction, Analyst, Later);
+        report.Decide(true, transaction, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(ReportStatus.Confirmed, report.Status);
@@ -214,7 +215,7 @@ public sealed class FraudRefundTests
         var report = Report(transaction, ReportKind.NotMe);
 
         // Act
-        report.Decide(false, transaction, Analyst, Later);
+        report.Decide(false, transaction, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(ReportStatus.Rejected, report.Status);
@@ -228,11 +229,11 @@ public sealed class FraudRefundTests
     {
         // Arrange
         var (card, transaction) = Submitted(Decision.Approved);
-        Report(transaction, ReportKind.NotMe).Decide(true, transaction, Analyst, Later);
+        Report(transaction, ReportKind.NotMe).Decide(true, transaction, Analyst, IssuerTime.InUtc(Later));
         var second = FraudReport.Open(transaction, ReportKind.ThisWasMe, "Actually it was my son.", Later);
 
         // Act
-        Assert.Throws<DomainException>(() => second.Decide(true, transaction, SecondAnalyst, Later.AddDays(1)));
+        Assert.Throws<DomainException>(() => second.Decide(true, transaction, SecondAnalyst, IssuerTime.InUtc(Later.AddDays(1))));
 
         // Assert: the label stays, no charge back onto the card.
         Assert.Equal(ReportStatus.Open, second.Status);

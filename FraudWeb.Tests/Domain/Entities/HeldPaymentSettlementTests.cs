@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using static FraudWeb.Tests.Builders.Payments;
 
@@ -13,7 +14,7 @@ public sealed class HeldPaymentSettlementTests
         var (card, transaction) = Held();
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(250m, card.Balance);
@@ -30,7 +31,7 @@ public sealed class HeldPaymentSettlementTests
         var (card, transaction) = Held();
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -44,10 +45,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange: declined as fraud by one review; the holder said "this was me" and another analyst agreed
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later.AddDays(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later.AddDays(1)));
 
         // Assert: no longer "not made by the card holder"; the money unchanged
         Assert.Equal(DeclineReasons.ClearedAfterDecline, transaction.SettlementReason);
@@ -56,7 +57,7 @@ public sealed class HeldPaymentSettlementTests
         Assert.False(transaction.IsConfirmedFraud);
 
         // And back, should a third review say fraud again
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later.AddDays(2));
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later.AddDays(2)));
         Assert.Equal(DeclineReasons.ConfirmedFraud, transaction.SettlementReason);
     }
 
@@ -68,7 +69,7 @@ public sealed class HeldPaymentSettlementTests
         card.Charge(500m);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(500m, card.Balance);
@@ -86,7 +87,7 @@ public sealed class HeldPaymentSettlementTests
         var afterExpiry = new DateTime(2029, 1, 3, 9, 0, 0, DateTimeKind.Utc);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, afterExpiry);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(afterExpiry));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -99,10 +100,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, IssuerTime.InUtc(Later.AddHours(1)));
 
         // Assert
         Assert.Equal(250m, card.Balance);
@@ -116,10 +117,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange: cleared and charged after review, later confirmed as fraud (a "not me" report).
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, IssuerTime.InUtc(Later.AddHours(1)));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -133,10 +134,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, Later.AddHours(1));
+        transaction.ApplyLabel(FraudLabel.Legitimate, SecondAnalyst, IssuerTime.InUtc(Later.AddHours(1)));
 
         // Assert
         Assert.Equal(0m, card.Balance);
@@ -153,7 +154,7 @@ public sealed class HeldPaymentSettlementTests
         var balance = card.Balance;
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Null(transaction.Settlement);
@@ -165,10 +166,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange
         var (_, transaction) = Submitted(Decision.Approved, amount: 25m);
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(IssuerTime.InUtc(Later)));
 
         // Assert
         Assert.Contains("held for review", error.Message, StringComparison.Ordinal);
@@ -179,10 +180,10 @@ public sealed class HeldPaymentSettlementTests
     {
         // Arrange
         var (card, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+        var error = Assert.Throws<DomainException>(() => transaction.SettleReview(IssuerTime.InUtc(Later)));
 
         // Assert
         Assert.Contains("already been settled", error.Message, StringComparison.Ordinal);
@@ -196,7 +197,7 @@ public sealed class HeldPaymentSettlementTests
         var (card, transaction) = Held();
 
         // Act
-        Assert.Throws<DomainException>(() => transaction.SettleReview(Later));
+        Assert.Throws<DomainException>(() => transaction.SettleReview(IssuerTime.InUtc(Later)));
 
         // Assert
         Assert.True(transaction.IsAwaitingReview);
@@ -210,7 +211,7 @@ public sealed class HeldPaymentSettlementTests
         var (_, transaction) = Held();
 
         // Act + Assert
-        Assert.Throws<ArgumentException>(() => transaction.ApplyLabel(FraudLabel.Unknown, Analyst, Later));
+        Assert.Throws<ArgumentException>(() => transaction.ApplyLabel(FraudLabel.Unknown, Analyst, IssuerTime.InUtc(Later)));
         Assert.True(transaction.IsAwaitingReview);
     }
 
@@ -222,7 +223,7 @@ public sealed class HeldPaymentSettlementTests
         var before = transaction.RowVersion;
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.NotNull(before);
@@ -241,7 +242,7 @@ public sealed class HeldPaymentSettlementTests
         var report = Report(transaction, kind);
 
         // Act
-        report.Decide(confirm, transaction, Analyst, Later);
+        report.Decide(confirm, transaction, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(settlement, transaction.Settlement);

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using static FraudWeb.Tests.Builders.Payments;
 
@@ -31,7 +32,7 @@ public sealed class PaymentStatusTests
         var (_, transaction) = Held();
 
         // Act
-        transaction.ApplyLabel(label, Analyst, Later);
+        transaction.ApplyLabel(label, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(expected, transaction.Status);
@@ -42,10 +43,10 @@ public sealed class PaymentStatusTests
     {
         // Arrange
         var (_, transaction) = Held();
-        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Legitimate, Analyst, IssuerTime.InUtc(Later));
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, Later.AddDays(1));
+        transaction.ApplyLabel(FraudLabel.Fraud, SecondAnalyst, IssuerTime.InUtc(Later.AddDays(1)));
 
         // Assert
         Assert.Equal(PaymentStatus.Refunded, transaction.Status);
@@ -58,7 +59,7 @@ public sealed class PaymentStatusTests
         var (_, transaction) = Submitted(Decision.Approved);
 
         // Act
-        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, Later);
+        transaction.ApplyLabel(FraudLabel.Fraud, Analyst, IssuerTime.InUtc(Later));
 
         // Assert
         Assert.Equal(PaymentStatus.Refunded, transaction.Status);

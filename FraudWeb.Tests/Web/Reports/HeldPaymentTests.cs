@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -233,8 +234,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var secondDb = secondScope.ServiceProvider.GetRequiredService<FraudDbContext>();
         var firstTx = await firstDb.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id);
         var secondTx = await secondDb.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id);
-        firstTx.ApplyLabel(FraudLabel.Legitimate, "first@example.test", factory.Clock.UtcNow);
-        secondTx.ApplyLabel(FraudLabel.Fraud, "second@example.test", factory.Clock.UtcNow);
+        firstTx.ApplyLabel(FraudLabel.Legitimate, "first@example.test", IssuerTime.InUtc(factory.Clock.UtcNow));
+        secondTx.ApplyLabel(FraudLabel.Fraud, "second@example.test", IssuerTime.InUtc(factory.Clock.UtcNow));
 
         // Act
         await firstDb.SaveChangesAsync();

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -238,7 +239,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         {
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             var rows = await db.Transactions.Where(t => t.LabelledBy == "simulator").OrderByDescending(t => t.Id).Take(3).ToListAsync();
-            foreach (var t in rows) t.ApplyLabel(t.Label, "analyst@example.test", factory.Clock.UtcNow);
+            foreach (var t in rows) t.ApplyLabel(t.Label, "analyst@example.test", IssuerTime.InUtc(factory.Clock.UtcNow));
             await db.SaveChangesAsync();
         }
 

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
@@ -129,7 +130,7 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
         var now = factory.Clock.UtcNow;
         var labelled = await db.Transactions.Include(t => t.Card)
             .FirstAsync(t => t.TerminalId == terminalId && t.Label != FraudLabel.Fraud && t.TimestampUtc <= now - delay && t.TimestampUtc > now - delay - TimeSpan.FromDays(29));
-        labelled.ApplyLabel(FraudLabel.Fraud, "analyst@example.test", now);
+        labelled.ApplyLabel(FraudLabel.Fraud, "analyst@example.test", IssuerTime.InUtc(now));
         await db.SaveChangesAsync();
         Assert.Null(history.Terminal(terminalId));
         await AssertNewPaymentAsync("after a label");
@@ -202,7 +203,7 @@ public sealed class HourlyTotalsTests(FraudWebFactory factory) : IClassFixture<F
         // Labels, as analysts give them: held payments settle (charged or declined), charged frauds are refunded.
         var mine = await db.Transactions.Include(t => t.Card).Where(t => t.CardId == cardId).ToListAsync();
         foreach (var payment in mine.Where(_ => random.Next(3) == 0))
-            payment.ApplyLabel(random.Next(3) == 0 ? FraudLabel.Fraud : FraudLabel.Legitimate, "analyst@example.test", now);
+            payment.ApplyLabel(random.Next(3) == 0 ? FraudLabel.Fraud : FraudLabel.Legitimate, "analyst@example.test", IssuerTime.InUtc(now));
         await db.SaveChangesAsync();
         // Moved in time (another hour or day), and deleted (the card closed, a row purged).
         foreach (var payment in mine.Where(_ => random.Next(15) == 0))

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
 using System.Security.Claims;
 using System.Text;
@@ -37,6 +38,7 @@ public sealed partial class AccountService(
     IEmailSender email,
     UnknownAddressLockout unknownAddresses,
     TimeProvider clock,
+    IssuerClock issuer,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -55,8 +57,7 @@ public sealed partial class AccountService(
         try
         {
             // Every rule the card holder's record keeps, checked before anything is stored or mailed.
-            _ = details.Register(user.Id, now);
-            CardHolder.EnsureAdult(details.DateOfBirth, now);
+            _ = details.Register(user.Id, issuer.At(now));
         }
         catch (DomainException ex)
         {
@@ -102,7 +103,7 @@ public sealed partial class AccountService(
             if (!created.Succeeded) return FromIdentity(created, Fields.Password);
             var role = await users.AddToRoleAsync(user, Roles.Customer);
             if (!role.Succeeded) return FromIdentity(role, "");
-            db.CardHolders.Add(details.Register(user.Id, now));
+            db.CardHolders.Add(details.Register(user.Id, issuer.At(now)));
             await db.SaveChangesAsync(cancellationToken);
             await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, Languages.Current);
             await transaction.CommitAsync(cancellationToken);
@@ -208,7 +209,7 @@ public sealed partial class AccountService(
     private async Task UpdatePendingDetailsAsync(ApplicationUser existing, PersonalDetails details, CancellationToken cancellationToken)
     {
         var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holder is not null) details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);
+        if (holder is not null) details.ApplyTo(holder, issuer.Today);
         existing.PhoneNumber = details.PhoneNumber.Trim();
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 
 namespace FraudWeb.Services.Accounts;
@@ -10,11 +11,12 @@ public sealed record PersonalDetails(string FullName, string PhoneNumber, DateOn
     public Address ToAddress() => new(AddressLine1, AddressLine2, City, Postcode, Country);
 
     /// <summary>Registers the person as a card holder of the user.</summary>
-    public CardHolder Register(string userId, DateTime nowUtc) => CardHolder.Register(userId, FullName, PhoneNumber, DateOfBirth, ToAddress(), nowUtc);
+    public CardHolder Register(string userId, IssuerTime now) => CardHolder.Register(userId, FullName, PhoneNumber, DateOfBirth, ToAddress(), now);
 
-    public void ApplyTo(CardHolder holder, DateTime nowUtc)
+    /// <param name="today">The issuer's date (the holder must be of age on it).</param>
+    public void ApplyTo(CardHolder holder, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(holder);
-        holder.UpdateDetails(FullName, PhoneNumber, DateOfBirth, ToAddress(), nowUtc);
+        holder.UpdateDetails(FullName, PhoneNumber, DateOfBirth, ToAddress(), today);
     }
 }

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using System.Globalization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
@@ -19,7 +20,8 @@ public sealed class AdminUserService(
     AccountService accounts,
     AdminGuard guard,
     AuditLog audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    IssuerClock issuer)
 {
     private const string TargetUser = "user";
 
@@ -85,7 +87,7 @@ public sealed class AdminUserService(
         {
             try
             {
-                db.CardHolders.Add(details.Register(user.Id, now));
+                db.CardHolders.Add(details.Register(user.Id, issuer.At(now)));
             }
             catch (DomainException ex)
             {
@@ -114,12 +116,12 @@ public sealed class AdminUserService(
         {
             if (holder is null)
             {
-                holder = details.Register(id, now);
+                holder = details.Register(id, issuer.At(now));
                 db.CardHolders.Add(holder);
             }
             else
             {
-                details.ApplyTo(holder, now);
+                details.ApplyTo(holder, issuer.At(now).Date);
             }
         }
         catch (DomainException ex)

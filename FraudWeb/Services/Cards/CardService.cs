@@ -25,7 +25,7 @@ public sealed record CardAdded(long Id, CardAddOutcome Outcome, decimal CreditLi
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
 /// (never stored, logged or returned).
 /// </summary>
-public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, TimeProvider clock, ILogger<CardService> logger)
+public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, IssuerClock issuer, ILogger<CardService> logger)
 {
     /// <summary>Credit limits a card holder can choose from.</summary>
     public static IReadOnlyList<decimal> OfferedCreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
@@ -47,14 +47,14 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         ArgumentNullException.ThrowIfNull(input);
         var holderId = await db.CardHolders.OwnedBy(userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
         if (holderId is null) return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = issuer.Now();
         CardNumber number;
         CardExpiry expiry;
         string fingerprint;
         try
         {
             number = CardNumber.Parse(input.Number);
-            expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now);
+            expiry = CardExpiry.Create(input.ExpiryMonth, input.ExpiryYear, now.Date);
             fingerprint = keys.Fingerprinter.Fingerprint(number);
         }
         catch (DomainException ex)

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Profiles;
 
 /// <summary>The signed-in card holder's changes to their own details.</summary>
-public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
+public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
 {
     public async Task<Result> UpdateDetailsAsync(string userId, PersonalDetails details, CancellationToken cancellationToken)
     {
@@ -16,7 +17,7 @@ public sealed class ProfileService(FraudDbContext db, TimeProvider clock)
         if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Your profile was not found."));
         try
         {
-            details.ApplyTo(holder, clock.GetUtcNow().UtcDateTime);
+            details.ApplyTo(holder, issuer.Today);
         }
         catch (DomainException ex)
         {

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -23,7 +24,7 @@ public sealed record ReviewOutcome(long TransactionId, FraudLabel Label, ReviewS
 /// Deciding the analysts' queue: labels the transaction (ground truth for retraining) and closes the report in one
 /// save. The queue itself is a screen (ViewModelBuilders/ReviewQueueViewModelBuilder).
 /// </summary>
-public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, AuditLog audit, TimeProvider clock)
+public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, AuditLog audit, TimeProvider clock, IssuerClock issuer)
 {
     /// <summary>
     /// Records the analyst's decision; a clear message when someone else decided first. On a payment held for review
@@ -123,7 +124,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             var report = await db.FraudReports.FirstOrDefaultAsync(r => r.Id == reportId && r.TransactionId == transaction.Id, cancellationToken);
             if (report is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This report does not exist."));
             if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
-            report.Decide(model.Confirm, transaction, analyst, now);
+            report.Decide(model.Confirm, transaction, analyst, issuer.At(now));
         }
         else
         {
@@ -134,7 +135,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             // open (and them told an analyst is looking at it). The queue shows the report; it is decided there.
             if (await db.FraudReports.AnyAsync(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open, cancellationToken))
                 return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(ReportedMeanwhile));
-            transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, now);
+            transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, issuer.At(now));
         }
         var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Database;
 using System.Data.Common;
@@ -42,7 +43,7 @@ public sealed record RecordedPayment(CardTransaction? Payment, long PaymentId, s
 /// SQLite's single write lock, taken by every request with busy-timeout sleeps, was 75% of a payment's time).
 /// </summary>
 public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, PaymentWriterDatabase writerDatabase, FeatureHistory history, CardMemory memory, ApiKeyUsage keyUsage,
-    FraudMetrics metrics, TimeProvider clock, ILogger<PaymentRecorder> logger)
+    FraudMetrics metrics, TimeProvider clock, IssuerClock issuer, ILogger<PaymentRecorder> logger)
     : BackgroundService
 {
     /// <summary>Enough to absorb a burst; a request waits (not fails) when the queue is full.</summary>
@@ -267,7 +268,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
             {
                 // Payments of one card are applied in queue order, each on the balance the previous one left.
                 var card = cards.GetValueOrDefault(payment.CardId) ?? throw new DomainException("This card no longer exists.");
-                if (card.IsExpired(payment.TimestampUtc)) throw new DomainException("This card has expired.");
+                if (card.IsExpired(issuer.At(payment.TimestampUtc).Date)) throw new DomainException("This card has expired.");
                 var recorded = CardTransaction.Submit(card, payment.TerminalId, payment.Amount, payment.TimestampUtc);
                 recorded.RecordVerdict(payment.Verdict);
                 outcomes[i] = (recorded, null);

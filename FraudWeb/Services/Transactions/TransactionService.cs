@@ -1,3 +1,4 @@
+using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
@@ -15,7 +16,7 @@ public sealed record FormPayment(long PaymentId, AmountToConfirm? ToConfirm)
 
 /// <summary>Submitting payments on the signed-in holder's own cards.</summary>
 public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads reads, TransactionScorer scorer, PaymentFeatures features, PaymentRecorder recorder,
-    CardMemory memory, TimeProvider clock)
+    CardMemory memory, TimeProvider clock, IssuerClock issuer)
 {
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -238,7 +239,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         ArgumentNullException.ThrowIfNull(card);
         try
         {
-            if (card.IsExpired(now)) throw new DomainException("This card has expired.");
+            if (card.IsExpired(issuer.At(now).Date)) throw new DomainException("This card has expired.");
             // The card's spend read for the check is the one its features then use: no second read.
             if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, merchant.Id, now, cancellationToken), amount) is { } toConfirm)
                 return Result.Success(new Decision(null, toConfirm, null));

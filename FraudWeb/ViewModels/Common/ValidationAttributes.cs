@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Cards;
 
 namespace FraudWeb.ViewModels.Common;
 
@@ -12,7 +13,10 @@ public sealed class AdultDateOfBirthAttribute : ValidationAttribute
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         if (value is not DateOnly date) return ValidationResult.Success; // [Required] reports a missing value
-        var age = CardHolder.AgeOn(date, DateOnly.FromDateTime(DateTime.UtcNow));
+        // The issuer's date, as the domain checks it (MVC validates with the request's services).
+        var issuer = validationContext?.GetService(typeof(IssuerClock)) as IssuerClock
+            ?? throw new InvalidOperationException("AdultDateOfBirth needs the app's IssuerClock.");
+        var age = CardHolder.AgeOn(date, issuer.Today);
         // Staff filling in someone else's details are not told "you" (IStaffForm, as the other fields' messages).
         var staff = validationContext?.ObjectInstance is IStaffForm;
         if (age < CardHolder.MinimumAge)
