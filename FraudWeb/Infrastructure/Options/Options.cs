@@ -55,7 +55,7 @@ public sealed class ScoringOptions : IValidatableObject
 
     /// <summary>
     /// The card issuer's time zone (an IANA id such as Asia/Shanghai): the clock of the model's night and weekend
-    /// features and of the rules' <c>hour</c>. Timestamps stay UTC. Changing it changes what those features mean for
+    /// features and of the rules' <c>hour</c>, and the calendar of card expiry and the 18-year check. Timestamps stay UTC. Changing it changes what those features mean for
     /// the serving model, so retrain after a change (the Models page).
     /// </summary>
     public string TimeZone { get; set; } = "UTC";
