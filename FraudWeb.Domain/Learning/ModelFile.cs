@@ -10,11 +10,15 @@ namespace FraudWeb.Domain.Learning;
 /// names (schema hash), metadata, TreeSHAP's node covers per tree, ML.NET's own model zip (Model.Save) as a
 /// length-prefixed blob, a SHA-256 over every byte before it (corruption) and an HMAC-SHA256 with the installation's
 /// key over every byte before that (a file swapped or edited on disk is refused). Format 1 was the retired
-/// hand-written learner's, format 2 had no HMAC; both are refused with a message saying so.
+/// hand-written learner's, format 2 had no HMAC; both are refused with a message saying so. Format 4 added the time
+/// zone of the features' clock after the metrics; format 3, without it, still loads as UTC.
 /// </summary>
 public static class ModelFile
 {
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
+
+    /// <summary>The last format without the features' time zone (read as UTC); same layout otherwise.</summary>
+    public const int ZonelessFormatVersion = 3;
 
     /// <summary>The last format without a signature.</summary>
     public const int UnsignedFormatVersion = 2;
@@ -59,6 +63,7 @@ public static class ModelFile
                 writer.Write(key);
                 writer.Write(value);
             }
+            writer.Write(metadata.TimeZone);
 
             writer.Write(model.Trees.Count);
             foreach (var tree in model.Trees)
@@ -82,8 +87,13 @@ public static class ModelFile
     public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, IReadOnlyList<string>? expectedFeatureNames = null) =>
         Load(stream, ModelSigningKey.NoKey, expectedFeatureNames);
 
-    /// <summary>Loads and verifies a model signed with <paramref name="key"/>; expectedFeatureNames, when given, must match the file's schema.</summary>
-    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, ModelSigningKey key, IReadOnlyList<string>? expectedFeatureNames = null)
+    /// <summary>
+    /// Loads and verifies a model signed with <paramref name="key"/>; expectedFeatureNames, when given, must match the
+    /// file's schema, and <paramref name="expectedClock"/>, when given, the zone its calendar features were computed on
+    /// (the same rules under another id will do).
+    /// </summary>
+    public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, ModelSigningKey key, IReadOnlyList<string>? expectedFeatureNames = null,
+        TimeZoneInfo? expectedClock = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(key);
@@ -100,7 +110,7 @@ public static class ModelFile
             throw new ModelFormatException("Model file format version 1 was written by the retired hand-written learner; only ML.NET FastTree models (format 2) can serve. Train a new model.");
         if (version == UnsignedFormatVersion)
             throw new ModelFormatException("Model file format version 2 is not signed (Models:SigningKey); a swapped file could not be told apart. Train a new model.");
-        if (version != FormatVersion)
+        if (version != FormatVersion && version != ZonelessFormatVersion)
             throw new ModelFormatException(version > FormatVersion
                 ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
                 : $"Model file format version {version} is not supported (expected {FormatVersion}).");
@@ -121,7 +131,7 @@ public static class ModelFile
 
         try
         {
-            return Parse(bytes, bodyLength, expectedFeatureNames);
+            return Parse(bytes, bodyLength, version, expectedFeatureNames, expectedClock);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or OverflowException)
         {
@@ -129,7 +139,8 @@ public static class ModelFile
         }
     }
 
-    private static (FastTreeModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, IReadOnlyList<string>? expectedFeatureNames)
+    private static (FastTreeModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, int version, IReadOnlyList<string>? expectedFeatureNames,
+        TimeZoneInfo? expectedClock)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, bodyLength, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
         reader.ReadBytes(Magic.Length + sizeof(int));
@@ -151,7 +162,10 @@ public static class ModelFile
             TrainingRows = reader.ReadInt32(),
             TrainingFrauds = reader.ReadInt32(),
             Metrics = ReadMetrics(reader),
+            TimeZone = version == ZonelessFormatVersion ? "UTC" : reader.ReadString(),
         };
+        if (expectedClock is not null && !SameClock(metadata.TimeZone, expectedClock))
+            throw new ModelFormatException($"Model's night and weekend features were computed on the {metadata.TimeZone} clock, and Scoring:TimeZone is {expectedClock.Id}. Train a new model.");
 
         int treeCount = ReadCount(reader, "tree");
         var covers = new List<(double[], double[])>(treeCount);
@@ -175,6 +189,9 @@ public static class ModelFile
         }
         return (FastTreeModel.Create(ml, transformer, inputSchema, names, covers), metadata);
     }
+
+    private static bool SameClock(string recorded, TimeZoneInfo expected) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(recorded, out var zone) && (zone.Id == expected.Id || zone.HasSameRules(expected));
 
     private static byte[] ReadAll(Stream stream)
     {

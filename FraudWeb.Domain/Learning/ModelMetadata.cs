@@ -10,4 +10,10 @@ public sealed record ModelMetadata
     public int TrainingRows { get; init; }
     public int TrainingFrauds { get; init; }
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// The issuer's time zone (Scoring:TimeZone) on whose clock the night and weekend features were computed: a model
+    /// serves only where that clock is the same. A format-3 file predates the record and reads as UTC, the only clock then.
+    /// </summary>
+    public string TimeZone { get; init; } = "UTC";
 }

@@ -269,4 +269,59 @@ public class ModelFileTests
         // Assert
         Assert.Contains("format version 2 is not signed", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_TrainedOnAnotherIssuersClock_ThrowsNamingBothZones()
+    {
+        // Arrange (edge-case review: nothing warned when Scoring:TimeZone changed after training)
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata with { TimeZone = "Asia/Shanghai" });
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() =>
+            ModelFile.Load(new MemoryStream(bytes), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames, TimeZoneInfo.Utc));
+
+        // Assert
+        Assert.Equal("Model's night and weekend features were computed on the Asia/Shanghai clock, and Scoring:TimeZone is UTC. Train a new model.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("Asia/Shanghai", "Asia/Shanghai")]
+    [InlineData("Asia/Shanghai", "Asia/Chongqing")] // another id, the same rules
+    [InlineData("UTC", "Etc/UTC")]
+    public void Load_SameClock_LoadsAndKeepsTheZone(string trainedOn, string servedOn)
+    {
+        // Arrange
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata with { TimeZone = trainedOn });
+
+        // Act
+        var (_, metadata) = ModelFile.Load(new MemoryStream(bytes), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames,
+            TimeZoneInfo.FindSystemTimeZoneById(servedOn));
+
+        // Assert
+        Assert.Equal(trainedOn, metadata.TimeZone);
+    }
+
+    [Fact]
+    public void Load_Format3WithoutZone_LoadsAsUtcOnly()
+    {
+        // Arrange: the previous format: the same file without the zone after the metrics
+        var current = LearningData.Save(Trained.Value.Model, Metadata with { TimeZone = "Asia/Shanghai" });
+        byte[] zone = [13, .. "Asia/Shanghai"u8];
+        var at = current.AsSpan().IndexOf(zone);
+        Assert.True(at > 0);
+        byte[] body = [.. current[..at], .. current[(at + zone.Length)..^64]];
+        BitConverter.TryWriteBytes(body.AsSpan(8, 4), ModelFile.ZonelessFormatVersion);
+        byte[] hashed = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+        byte[] format3 = [.. hashed, .. ModelSigningKey.NoKey.Sign(hashed)];
+
+        // Act
+        var (_, metadata) = ModelFile.Load(new MemoryStream(format3), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames, TimeZoneInfo.Utc);
+        var elsewhere = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(format3), ModelSigningKey.NoKey,
+            Trained.Value.Data.FeatureNames, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")));
+
+        // Assert
+        Assert.Equal("UTC", metadata.TimeZone);
+        Assert.Contains("computed on the UTC clock", elsewhere.Message, StringComparison.Ordinal);
+    }
 }

@@ -52,6 +52,33 @@ public sealed class ModelUpgradeTests
     }
 
     [Fact]
+    public async Task Restart_IssuerTimeZoneChanged_FreshModelOnTheNewClockServesInPlaceOfTheOldOne()
+    {
+        // Arrange (edge-case review: the model file did not record its clock, so a model whose night and weekend
+        // features were learnt on UTC served a Shanghai issuer without a word)
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+
+        // Act
+        using var app = first.Restart(settings => settings["Scoring:TimeZone"] = "Asia/Shanghai");
+        _ = app.Services;
+
+        // Assert: a model on Shanghai's clock serves; the UTC one stays as history and cannot be promoted here
+        var active = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        Assert.NotEqual(before.Version, active.Version);
+        Assert.Equal(active.Version, app.Services.GetRequiredService<IServingModel>().Current?.Version);
+        const string detail = "Model's night and weekend features were computed on the UTC clock, and Scoring:TimeZone is Asia/Shanghai. Train a new model.";
+        Assert.Equal($"Promoted in place of version {before.Version}, which cannot serve on this instance: {detail}", active.DecisionReason);
+        var stored = await app.QueryAsync(db => db.ModelArtifacts.AsNoTracking().SingleAsync(a => a.Name == active.FileName));
+        Assert.Equal("Asia/Shanghai", ModelFile.Load(new MemoryStream(stored.Content), FactoryKey).Metadata.TimeZone);
+        await using var scope = app.Services.CreateAsyncScope();
+        var promoteOld = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None);
+        Assert.False(promoteOld.Succeeded);
+    }
+
+    [Fact]
     public async Task Restart_ServingModelOfTheRetiredHandWrittenFormat_RetrainsAndServesOldOneKeptAsHistory()
     {
         // Arrange: the serving file is the hand-written learner's; the process starts with nothing in memory

@@ -168,6 +168,7 @@ public sealed partial class ModelRegistry(
             TrainingRows = outcome.Metadata.TrainingRows,
             TrainingFrauds = outcome.Metadata.TrainingFrauds,
             Metrics = metrics,
+            TimeZone = scoringOptions.Value.Features().LocalTime.Id,
         };
         var fileName = version + ".model";
         await SaveAsync(outcome.Challenger, metadata, fileName, cancellationToken);
@@ -444,7 +445,7 @@ public sealed partial class ModelRegistry(
         if (content is null) return new LoadAttempt(null, LoadFailure.Missing, MissingFileReason, null);
         try
         {
-            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names);
+            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names, scoringOptions.Value.Features().LocalTime);
             return new LoadAttempt(model, LoadFailure.None, "", null);
         }
         catch (ModelFormatException ex)
@@ -468,7 +469,7 @@ public sealed partial class ModelRegistry(
         if (content.Length < magicBytes + sizeof(int) + 2 * hashBytes) return true;
         if (!content.AsSpan(0, magicBytes).SequenceEqual("FWGBT\r\n\u001A"u8)) return true;
         // Older and newer formats lay out their trailer differently: whether they can serve is not a question of damage.
-        if (BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(magicBytes)) != ModelFile.FormatVersion) return false;
+        if (BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(magicBytes)) is not (ModelFile.FormatVersion or ModelFile.ZonelessFormatVersion)) return false;
         var bodyLength = content.Length - 2 * hashBytes;
         return !SHA256.HashData(content.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(content.AsSpan(bodyLength, hashBytes));
     }
