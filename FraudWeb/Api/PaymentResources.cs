@@ -1,12 +1,10 @@
-using System.Buffers.Text;
-using System.Globalization;
 using System.Linq.Expressions;
-using System.Text;
 using System.Text.Json;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Database;
+using FraudWeb.Services.Paging;
 using FraudWeb.Services.Scoring;
 using FraudWeb.Services.Transactions;
 using LinqKit;
@@ -64,21 +62,12 @@ public sealed class PaymentResources(FraudDbContext db)
         return new PaymentPage(items, rows.Count > limit ? EncodeCursor(items[^1].Id) : null);
     }
 
-    /// <summary>An opaque cursor: clients pass it back unchanged.</summary>
-    public static string EncodeCursor(long lastId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("p:" + lastId.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>An opaque cursor: clients pass it back unchanged (the app's one cursor format, <see cref="PageCursor"/>).</summary>
+    public static string EncodeCursor(long lastId) => PageCursor.Encode(CursorKind, lastId);
 
-    public static long? DecodeCursor(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            return text.StartsWith("p:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public static long? DecodeCursor(string cursor) => PageCursor.Decode(cursor) is (CursorKind, [var id]) ? id : null;
+
+    private const string CursorKind = "p";
 
     /// <summary>The scorer's reasons with their numbers: for staff (predict) only.</summary>
     public static IReadOnlyList<ReasonResource> ScoredReasons(IEnumerable<VerdictReason> reasons) =>
