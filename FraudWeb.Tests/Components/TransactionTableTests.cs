@@ -77,24 +77,40 @@ public sealed class TransactionTableTests : ComponentTestContext
     }
 
     [Theory]
-    [InlineData(1, 3, true, false)]
-    [InlineData(2, 3, false, false)]
-    [InlineData(3, 3, false, true)]
-    public void Render_PagedHistory_PreviousAndNextLinkToNeighboursAndAtTheEndsAreNoLinks(int page, int pages, bool previousDisabled, bool nextDisabled)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void Render_PagedHistory_NewerOlderAndNewestLinkWhereThereIsMoreAndAtTheEndsAreNoLinks(bool hasNewer, bool hasOlder)
     {
         // Act
         var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
-            .Add(t => t.Page, page).Add(t => t.TotalPages, pages).Add(t => t.PageHref, n => $"/Profile?page={n}#transactions"));
+            .Add(t => t.Caption, "Payment history").Add(t => t.TotalCount, 12)
+            .Add(t => t.NewerHref, hasNewer ? "/Profile?cursor=bjox#transactions" : null).Add(t => t.OlderHref, hasOlder ? "/Profile?cursor=bzox#transactions" : null)
+            .Add(t => t.NewestHref, "/Profile#transactions"));
 
-        // Assert: a neighbour is a link; past either end there is nothing to follow or focus.
+        // Assert: newest, newer, the count, older; past either end there is nothing to follow or focus.
+        Assert.Equal("Payment history pages", cut.Find("nav").GetAttribute("aria-label"));
         var items = cut.FindAll(".pagination .page-item");
-        Assert.Equal(previousDisabled, items[0].ClassList.Contains("disabled"));
-        Assert.Equal(nextDisabled, items[2].ClassList.Contains("disabled"));
-        Assert.Equal(previousDisabled ? null : $"/Profile?page={page - 1}#transactions", items[0].QuerySelector("a")?.GetAttribute("href"));
-        Assert.Equal(nextDisabled ? null : $"/Profile?page={page + 1}#transactions", items[2].QuerySelector("a")?.GetAttribute("href"));
-        Assert.Equal(previousDisabled ? "true" : null, items[0].QuerySelector("span")?.GetAttribute("aria-disabled"));
-        Assert.Equal(nextDisabled ? "true" : null, items[2].QuerySelector("span")?.GetAttribute("aria-disabled"));
-        Assert.Equal($"Page {page} of {pages}", items[1].TextContent);
+        Assert.Equal(["Newest payments", "Newer payments", "12 payments in all", "Older payments"], items.Select(i => i.TextContent));
+        Assert.Equal(hasNewer ? "/Profile#transactions" : null, items[0].QuerySelector("a")?.GetAttribute("href"));
+        Assert.Equal(hasNewer ? "/Profile?cursor=bjox#transactions" : null, items[1].QuerySelector("a")?.GetAttribute("href"));
+        Assert.Equal(hasOlder ? "/Profile?cursor=bzox#transactions" : null, items[3].QuerySelector("a")?.GetAttribute("href"));
+        Assert.Equal(!hasNewer, items[0].ClassList.Contains("disabled"));
+        Assert.Equal(!hasNewer, items[1].ClassList.Contains("disabled"));
+        Assert.Equal(!hasOlder, items[3].ClassList.Contains("disabled"));
+        Assert.Equal(hasNewer ? null : "true", items[1].QuerySelector("span")?.GetAttribute("aria-disabled"));
+        Assert.Equal(hasOlder ? null : "true", items[3].QuerySelector("span")?.GetAttribute("aria-disabled"));
+    }
+
+    [Fact]
+    public void Render_OnePage_NoPaging()
+    {
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
+            .Add(t => t.TotalCount, 1).Add(t => t.NewestHref, "/Profile#transactions"));
+
+        // Assert
+        Assert.Empty(cut.FindAll("nav"));
     }
 
     [Fact]

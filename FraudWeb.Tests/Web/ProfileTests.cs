@@ -1,6 +1,7 @@
 using FraudWeb.ViewModels.Profile;
 using System.Net;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Paging;
 using FraudWeb.ViewModelBuilders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +55,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         await using var scope = factory.Services.CreateAsyncScope();
 
         // Act
-        var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None);
+        var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, null, CancellationToken.None);
 
         // Assert
         Assert.Equal([notMine, declined], profile!.FraudHistory.Select(r => r.Id));
@@ -89,7 +90,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
     {
         var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
         await using var scope = factory.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None))!;
+        return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, null, CancellationToken.None))!;
     }
 
     [Fact]
@@ -142,12 +143,13 @@ public sealed class ProfileTests(FraudWebFactory factory)
 
         // Act
         var first = await Html.GetPageAsync(holder.Client, "/Profile");
-        var second = await Html.GetPageAsync(holder.Client, "/Profile?page=2");
+        var older = first.QuerySelectorAll("#transactions nav a").Single(a => a.TextContent == "Older payments").GetAttribute("href")!;
+        var second = await Html.GetPageAsync(holder.Client, older);
 
         // Assert
         Assert.Equal(10, first.QuerySelectorAll("#transactions tbody tr").Length);
         Assert.Equal(2, second.QuerySelectorAll("#transactions tbody tr").Length);
-        Assert.Contains("Page 2 of 2", second.QuerySelector("#transactions .pagination")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("12 payments in all", second.QuerySelector("#transactions .pagination")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,11 +176,13 @@ public sealed class ProfileTests(FraudWebFactory factory)
         foreach (var holder in new[] { one, two })
         {
             var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
-            foreach (var page in new[] { 1, 2 })
+            KeysetCursor? at = null;
+            for (var page = 0; page < 2; page++)
             {
                 await using var scope = factory.Services.CreateAsyncScope();
-                var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, page, CancellationToken.None);
+                var profile = await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, at, CancellationToken.None);
                 pages.Add(profile!.Transactions.Items.Select(r => r.Id).ToList());
+                at = KeysetCursor.Decode(profile.Transactions.OlderCursor);
             }
         }
 
@@ -201,7 +205,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         async Task<FraudWeb.ViewModels.Profile.ProfileViewModel> OverviewAsync()
         {
             await using var scope = factory.Services.CreateAsyncScope();
-            return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, 1, CancellationToken.None))!;
+            return (await scope.ServiceProvider.GetRequiredService<ProfileViewModelBuilder>().OverviewAsync(userId, null, CancellationToken.None))!;
         }
 
         // Act

@@ -1,6 +1,7 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Paging;
 using FraudWeb.Services.Profiles;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Profile;
@@ -11,11 +12,19 @@ namespace FraudWeb.Controllers;
 public sealed class ProfileController(ProfileService profiles, ProfileViewModelBuilder screens) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Index(string? cursor, CancellationToken cancellationToken = default)
     {
         // Sign-in lands here: staff who hold no cards land on their dashboard instead.
         if (!Permissions.HoldsCards(User) && Permissions.DoesStaffWork(User)) return RedirectToAction(nameof(StaffController.Index), "Staff");
-        var model = await screens.OverviewAsync(User.GetUserId(), page, cancellationToken);
+        // Old links' ?page=N are not read (the history pages by cursor now): they open the newest page.
+        var at = KeysetCursor.Decode(cursor);
+        if (at is null && !string.IsNullOrEmpty(cursor))
+        {
+            // A hand-edited cursor: the newest page with a message, as lists treat a filter they do not understand.
+            TempData["Error"] = Text.Get("That page of your payment history was not found; here are your latest payments.");
+            return RedirectToAction(nameof(Index), null, "transactions");
+        }
+        var model = await screens.OverviewAsync(User.GetUserId(), at, cancellationToken);
         return model is null ? View("NoProfile") : View(model);
     }
 

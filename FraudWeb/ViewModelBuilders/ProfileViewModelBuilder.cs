@@ -5,6 +5,7 @@ using FraudWeb.Data;
 using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Paging;
 using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Profile;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
     public const int ChartDays = 30;
     private const int FraudHistoryRows = 50;
 
-    public async Task<ProfileViewModel?> OverviewAsync(string userId, int page, CancellationToken cancellationToken)
+    /// <summary>The holder's screen with the page of their history <paramref name="at"/> names (null: the newest).</summary>
+    public async Task<ProfileViewModel?> OverviewAsync(string userId, KeysetCursor? at, CancellationToken cancellationToken)
     {
         // Three compiled statements of fixed SQL (the page's ids inside the SQL, not a list of values: each list length
         // was new SQL for EF Core to generate and SQLite to compile; perf, issue 17).
@@ -28,10 +30,7 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
         var head = holderCards[0];
         var cards = holderCards.Where(r => r.Card is not null).Select(r => r.Card!).ToList();
         var total = (int)holderCards.Sum(r => r.Payments);
-        page = Paging.ClampPage(page, total, PageSize);
-        var rows = await ListAsync(page == 1 && cards.Count == 1
-            ? FirstPageOfCardQuery(db, userId, cards[0].Id)
-            : PageQuery(db, userId, (page - 1) * PageSize), cancellationToken);
+        var history = await HistoryPageAsync(userId, cards, total, at, cancellationToken);
         // Most holders have nothing stopped, confirmed or reported, and their first statement says so (the cards'
         // flagged counts, kept by triggers, and whether a report names a card): the fraud history's statement, 10-15%
         // of the page's CPU, is not run for them (A/B on held apps, issue 17).
@@ -46,9 +45,43 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
             DateOfBirth = head.DateOfBirth,
             Address = head.Address?.ToSingleLine(),
             Cards = cards.ConvertAll(CardSummaryViewModel.From),
-            Transactions = new PagedList<TransactionRowViewModel>(rows, page, PageSize, total),
+            Transactions = history,
             FraudHistory = fraud,
         };
+    }
+
+    /// <summary>
+    /// A page of the history from a row (keyset), not counted from the top: payments arriving between pages shift no
+    /// row onto the next page. Each read takes one row more than a page, which says whether there is more that way.
+    /// </summary>
+    private async Task<CursorPage<TransactionRowViewModel>> HistoryPageAsync(string userId, List<Card> cards, int total, KeysetCursor? at,
+        CancellationToken cancellationToken)
+    {
+        List<TransactionRowViewModel> rows;
+        bool newer, older;
+        switch (at)
+        {
+            case null:
+                rows = await ListAsync(cards.Count == 1 ? FirstPageOfCardQuery(db, userId, cards[0].Id) : NewestPageQuery(db, userId), cancellationToken);
+                (newer, older) = (false, rows.Count > PageSize);
+                break;
+            case { Older: true } from:
+                rows = await ListAsync(OlderPageQuery(db, userId, from.TimestampUtc, from.Id), cancellationToken);
+                (newer, older) = (true, rows.Count > PageSize);
+                break;
+            case { } from:
+                // Read upwards from the cursor: the extra row is the newest, first in the page's order.
+                rows = await ListAsync(NewerPageQuery(db, userId, from.TimestampUtc, from.Id), cancellationToken);
+                (newer, older) = (rows.Count > PageSize, true);
+                if (newer) rows.RemoveAt(0);
+                break;
+        }
+        // Nothing there (a hand-made cursor, or its rows gone): the newest page, not an empty one that says "No payments yet".
+        if (rows.Count == 0 && at is not null) return await HistoryPageAsync(userId, cards, total, null, cancellationToken);
+        if (rows.Count > PageSize) rows.RemoveRange(PageSize, rows.Count - PageSize);
+        return new CursorPage<TransactionRowViewModel>(rows, total,
+            newer ? KeysetCursor.NewerThan(rows[0].TimestampUtc, rows[0].Id).Encode() : null,
+            older ? KeysetCursor.OlderThan(rows[^1].TimestampUtc, rows[^1].Id).Encode() : null);
     }
 
     /// <summary>
@@ -82,32 +115,56 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
                 c != null && db.FraudReports.Any(r => r.CardId == c.Id)));
 
     /// <summary>
-    /// A page of the history, latest first. The page's ids come first, from the card index alone (time and id are in
-    /// it), then only those rows: sorting the holder's whole history row by row made the page slower with every payment.
+    /// The newest page of the history (and one row more). The page's ids come first, from the card index alone (time and
+    /// id are in it), then only those rows: sorting the holder's whole history row by row made the page slower with every payment.
     /// </summary>
-    private static readonly Func<FraudDbContext, string, int, IAsyncEnumerable<TransactionRowViewModel>> PageQuery =
-        EF.CompileAsyncQuery((FraudDbContext db, string userId, int skip) =>
+    private static readonly Func<FraudDbContext, string, IAsyncEnumerable<TransactionRowViewModel>> NewestPageQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId) =>
             db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
                 .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId))
-                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Skip(skip).Take(PageSize)
+                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(PageSize + 1)
+                    .Select(p => p.Id).Contains(t.Id))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
+                .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
+
+    /// <summary>The page (and one row more) just older than a row, latest first; through the card index as <see cref="NewestPageQuery"/>.</summary>
+    private static readonly Func<FraudDbContext, string, DateTime, long, IAsyncEnumerable<TransactionRowViewModel>> OlderPageQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId, DateTime timestampUtc, long id) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId)
+                        && (p.TimestampUtc < timestampUtc || (p.TimestampUtc == timestampUtc && p.Id < id)))
+                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(PageSize + 1)
+                    .Select(p => p.Id).Contains(t.Id))
+                .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
+                .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
+
+    /// <summary>
+    /// The page (and one row more) just newer than a row: the nearest rows above it, read upwards, shown latest first
+    /// (the extra row, when there is one, is the newest).
+    /// </summary>
+    private static readonly Func<FraudDbContext, string, DateTime, long, IAsyncEnumerable<TransactionRowViewModel>> NewerPageQuery =
+        EF.CompileAsyncQuery((FraudDbContext db, string userId, DateTime timestampUtc, long id) =>
+            db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
+                .Where(t => db.Transactions.Where(p => OwnershipQueries.TransactionOwnedBy.Invoke(p, userId)
+                        && (p.TimestampUtc > timestampUtc || (p.TimestampUtc == timestampUtc && p.Id > id)))
+                    .OrderBy(p => p.TimestampUtc).ThenBy(p => p.Id).Take(PageSize + 1)
                     .Select(p => p.Id).Contains(t.Id))
                 .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
                 .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));
 
     /// <summary>
     /// The newest page of a holder with one card (the page most opened, for most holders): that card's index read
-    /// backwards, ten rows whatever the history's length. <see cref="PageQuery"/> joins the holder's cards first, so
-    /// PostgreSQL sorts their whole history for it (4.6 ms for 1,107 payments; bench/README.md), and a page number as a
-    /// parameter would leave it guessing how far to read. The card's ownership is a separate condition on the
-    /// parameters alone (evaluated once): joined to the rows, PostgreSQL expected it to filter them and to read the
-    /// card's whole index for ten, a cost that follows each card's size, so it planned the statement again on every
+    /// backwards, a page and one row whatever the history's length. <see cref="NewestPageQuery"/> joins the holder's
+    /// cards first, so PostgreSQL sorts their whole history for it (4.6 ms for 1,107 payments; bench/README.md). The
+    /// card's ownership is a separate condition on the parameters alone (evaluated once): joined to the rows, PostgreSQL
+    /// expected it to filter them and to read the card's whole index for ten, a cost that follows each card's size, so it planned the statement again on every
     /// execution for the larger cards (31% of the page's CPU, bench/README.md).
     /// </summary>
     private static readonly Func<FraudDbContext, string, long, IAsyncEnumerable<TransactionRowViewModel>> FirstPageOfCardQuery =
         EF.CompileAsyncQuery((FraudDbContext db, string userId, long cardId) =>
             db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
                 .Where(t => db.Transactions.Where(p => p.CardId == cardId && db.Cards.Any(c => c.Id == cardId && OwnershipQueries.CardOwnedBy.Invoke(c, userId)))
-                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(PageSize)
+                    .OrderByDescending(p => p.TimestampUtc).ThenByDescending(p => p.Id).Take(PageSize + 1)
                     .Select(p => p.Id).Contains(t.Id))
                 .OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id)
                 .Select(t => TransactionRowViewModel.Row.Invoke(t, db.FraudReports, true)));

@@ -13,3 +13,9 @@ public static class Paging
     public static int ClampPage(int page, int totalCount, int pageSize) =>
         Math.Clamp(page, 1, Math.Max(1, (totalCount + pageSize - 1) / pageSize));
 }
+
+/// <summary>
+/// A page of a newest-first list read from a cursor (Services.Paging.KeysetCursor): the cursors of the pages either
+/// side, null past that end, and how many rows the whole list holds.
+/// </summary>
+public sealed record CursorPage<T>(IReadOnlyList<T> Items, int TotalCount, string? NewerCursor, string? OlderCursor);

@@ -18,7 +18,7 @@ public sealed class ProfileViewModel
     public DateOnly? DateOfBirth { get; init; }
     public string? Address { get; init; }
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
-    public required PagedList<TransactionRowViewModel> Transactions { get; init; }
+    public required CursorPage<TransactionRowViewModel> Transactions { get; init; }
     public required IReadOnlyList<TransactionRowViewModel> FraudHistory { get; init; }
 }
 
