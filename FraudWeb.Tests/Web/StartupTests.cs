@@ -58,6 +58,26 @@ public sealed class StartupTests(FraudWebFactory factory)
 
     [Fact]
     [Trait("Category", TestPostgres.SqliteOnly)]
+    public void Start_DataDirectoryOthersCanRead_WarnsNamingItAndItsMode()
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Unix file modes only.");
+        // Arrange (a left item of the security review: an existing open data directory was kept silently)
+        using var open = new FraudWebFactory();
+        open.Settings["Seed:Trees"] = "5";
+        File.SetUnixFileMode(open.DataDirectory, (UnixFileMode)Convert.ToInt32("755", 8));
+
+        // Act
+        _ = open.Services;
+
+        // Assert: the operator's mode is kept, and said; an app's own directory is not mentioned
+        Assert.Contains($"{open.DataDirectory} is open to other users (mode 755)", string.Join('\n', open.Logs.Entries), StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)Convert.ToInt32("755", 8), File.GetUnixFileMode(open.DataDirectory));
+        _ = factory.Services;
+        Assert.DoesNotContain("open to other users", string.Join('\n', factory.Logs.Entries), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)]
     public async Task Database_AfterStart_IsSqliteInWalMode()
     {
         // Arrange

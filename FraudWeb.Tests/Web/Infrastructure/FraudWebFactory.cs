@@ -34,7 +34,9 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     public FraudWebFactory()
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "fraudweb-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(DataDirectory);
+        // The app's user's alone, as an operator should make it (the app warns about one others can read).
+        Directory.CreateDirectory(Path.GetDirectoryName(DataDirectory)!);
+        FraudWeb.Infrastructure.Options.FraudWebPaths.CreatePrivate(DataDirectory);
         if (TestPostgres.WebTestsOnPostgres)
         {
             PostgresDatabase = TestPostgres.CreateDatabase();

@@ -55,6 +55,26 @@ public sealed class FraudWebPaths
     }
 
     /// <summary>
+    /// What of the data directory other users can reach: the directory itself and the SQLite database with its log, when
+    /// their modes grant the group or others anything. The app leaves modes an operator set alone; it says so (start-up
+    /// warning) because the database holds personal data and the key ring.
+    /// </summary>
+    public IReadOnlyList<(string Path, UnixFileMode Mode)> OpenToOthers()
+    {
+        if (OperatingSystem.IsWindows()) return [];
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var open = new List<(string, UnixFileMode)>();
+        foreach (var path in new[] { DataDirectory, DatabaseFile, DatabaseFile + "-wal", DatabaseFile + "-shm" })
+        {
+            if (!Path.Exists(path)) continue;
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & others) != 0) open.Add((path, mode));
+        }
+        return open;
+    }
+
+    /// <summary>
     /// Creates an empty file readable by the app's user alone (0600) unless it exists. For the SQLite database: SQLite
     /// gives its -wal and -shm files the database file's mode, and made it 0644 (the umask's) in a data directory an
     /// operator created open (security review).

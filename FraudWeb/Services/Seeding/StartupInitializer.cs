@@ -32,6 +32,8 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         await WaitForDatabaseAsync(database, logger, cancellationToken);
         await using var turn = await StartTurnAsync(database, cancellationToken);
         await MigrateAsync(provider, cancellationToken);
+        foreach (var (path, mode) in provider.GetRequiredService<FraudWebPaths>().OpenToOthers())
+            LogOpenToOthers(logger, path, Convert.ToString((int)mode, 8));
 
         var seed = provider.GetRequiredService<IOptions<SeedOptions>>().Value;
         if (seed.Enabled) await provider.GetRequiredService<HistorySeeder>().SeedIfEmptyAsync(cancellationToken);
@@ -169,6 +171,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database does not answer yet ({Reason}); trying again in {Seconds:F1} s (Database:StartupWaitSeconds is {Limit})")]
     private static partial void LogWaitingForDatabase(ILogger logger, string reason, double seconds, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} is open to other users (mode {Mode}): the database, personal data and keys are the app's user's alone; chmod go-rwx it")]
+    private static partial void LogOpenToOthers(ILogger logger, string path, string mode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FraudWeb data ready in {Seconds:F1} s")]
     private static partial void LogReady(ILogger logger, double seconds);
