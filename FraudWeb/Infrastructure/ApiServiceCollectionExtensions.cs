@@ -59,7 +59,9 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddOpenApi("v1", options =>
         {
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            // The versioned API and the problem types its errors' "type" links to.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true
+                || description.RelativePath?.StartsWith("api/problems/", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo

@@ -85,6 +85,27 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Document_ProblemTypes_ListedOpenAndTheirAnswersConform()
+    {
+        // Arrange (a left item of the API review: the contract omitted the endpoint every problem's "type" links to)
+        var contract = await ApiContract.ForAsync(factory);
+        using var client = factory.ApiClient(null);
+
+        // Act
+        var known = await client.GetAsync(new Uri("/api/problems/insufficient-credit", UriKind.Relative));
+        var unknown = await client.GetAsync(new Uri("/api/problems/no-such-type", UriKind.Relative));
+
+        // Assert: in the document, without a key, and both answers as it says
+        var operation = contract.Find("GET", "/api/problems/insufficient-credit")?.Operation;
+        Assert.NotNull(operation);
+        Assert.Null(operation["security"]);
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Empty(contract.CheckResponse("GET", "/api/problems/insufficient-credit", 200, known.Content.Headers.ContentType?.ToString(), await known.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Empty(contract.CheckResponse("GET", "/api/problems/no-such-type", 404, unknown.Content.Headers.ContentType?.ToString(), await unknown.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Document_ListLimit_BoundsAsTheServerKeepsThem()
     {
         // Arrange (API review: the bounds were only in the description)

@@ -9,10 +9,13 @@ namespace FraudWeb.Controllers.Api;
 [Route("api/problems")]
 [AllowAnonymous]
 // No [Produces]: it would make an unknown type's 404 problem application/json instead of application/problem+json.
-[ApiExplorerSettings(IgnoreApi = true)]
 public sealed class ProblemTypesController : ControllerBase
 {
+    /// <summary>Describes a problem type: what its status means and what to do about it. Needs no key.</summary>
+    /// <param name="name">The last segment of a problem's <c>type</c>, e.g. <c>insufficient-credit</c>.</param>
     [HttpGet("{name}")]
+    [ProducesResponseType<ProblemTypeResource>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public ActionResult<ProblemTypeResource> Describe(string name)
     {
         var type = ApiProblems.All.FirstOrDefault(t => t.Name == name);
