@@ -243,6 +243,25 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         Assert.Equal("application/problem+json", response.Message.Content.Headers.ContentType!.MediaType);
     }
 
+    [Theory]
+    [InlineData("cardId", "/api/v1/payments?cardId={CARD}&cardId=1")] // bound the first value before
+    [InlineData("from", "/api/v1/payments?from=2026-01-01T00:00:00Z&from=2026-02-01T00:00:00Z")] // refused as a bad time before
+    [InlineData("limit", "/api/v1/payments?limit=5&limit=5")]
+    public async Task List_QueryParameterGivenTwice_400NamingIt(string name, string template)
+    {
+        // Arrange (a left item of the API review: repeated parameters were taken, joined or refused by parameter)
+        var (api, card, _) = await HolderAsync();
+        var path = template.Replace("{CARD}", card.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Get, path, validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+        Assert.Equal($"Give '{name}' once.", response.Json.GetProperty("errors").GetProperty(name)[0].GetString());
+    }
+
     [Fact]
     public async Task ProblemType_Unknown_404AsAProblem()
     {

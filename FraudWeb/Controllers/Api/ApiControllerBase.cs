@@ -15,6 +15,7 @@ namespace FraudWeb.Controllers.Api;
 [ApiController]
 [IgnoreAntiforgeryToken]
 [EnableRateLimiting(RateLimitPolicies.Api)]
+[SingleQueryValues]
 [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
