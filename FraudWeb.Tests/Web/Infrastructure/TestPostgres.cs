@@ -37,7 +37,7 @@ public static class TestPostgres
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
     }
 
-    /// <summary>What every connection to the database is doing now (pg_stat_activity), one line each, for a failure's message.</summary>
+    /// <summary>What every connection to the database is doing now (pg_stat_activity), one line each, and this process's pools to it, for a failure's message.</summary>
     public static async Task<string> ActivityAsync(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
@@ -52,7 +52,8 @@ public static class TestPostgres
         {
             lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "-" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
         }
-        return lines.Count + " connections:\n" + string.Join("\n", lines);
+        // With Npgsql's own counts: a connection idle here may be rented by a request that has not gone on yet.
+        return lines.Count + " connections:\n" + string.Join("\n", lines) + "\n" + NpgsqlPoolUsage.Describe(name!);
     }
 
     /// <summary>Drops the database (closing what is still connected to it).</summary>
