@@ -61,9 +61,10 @@ public static class DataServiceCollectionExtensions
 
     /// <summary>
     /// The payment writer's context options on PostgreSQL: the app's, on a pool of its own (another Application Name is
-    /// another Npgsql pool). Requests wait for the writer's commit; had the writer waited in their pool, requests that
-    /// held its connections could keep it waiting until its time-out, and every payment of the batch answered 503
-    /// (CI, 2026-12-04: 16 connections held, the writer timed out after 15 s).
+    /// another Npgsql pool), so its commit never queues behind requests' reads for a connection. Requests waiting for the
+    /// commit hold none (HeldWriterTests), but a burst can rent the whole pool for its reads, and while their continuations
+    /// were late (a starved thread pool, CI 2026-12-04) a writer waiting in that pool timed out after 15 s and every
+    /// payment of its batch answered 503.
     /// </summary>
     private static DbContextOptions<PostgresFraudDbContext> WriterOptions(IServiceProvider sp)
     {
@@ -160,8 +161,8 @@ public static class DataServiceCollectionExtensions
             // waiting their turn served more (payments 1,100 against 780 per second, profile 1,070 against 430 on 2
             // cores) with a third of the p99 on a cold start, and keep two or three instances inside the server's
             // default max_connections of 100 (bench/README.md). Nothing in the app holds a pooled connection while it
-            // waits for another (payments give theirs back before the writer; cache invalidations go out on their own
-            // connection), so requests queue for a connection and never wait on each other through the pool.
+            // waits for another (payments give theirs back before the writer: HeldWriterTests; cache invalidations go out
+            // on their own connection), so requests queue for a connection and never wait on each other through the pool.
             if (!Names(database.ConnectionString, "maxpoolsize") && !Names(database.ConnectionString, "maximumpoolsize")) builder.MaxPoolSize = DefaultMaxPoolSize;
             return builder.ConnectionString;
         }
