@@ -54,7 +54,7 @@ public sealed class WholeSentenceTests(FraudWebFactory factory)
     [InlineData("Only 12 confirmed frauds in the training window (at least 100 are needed); no model was trained.", "训练窗口内只有 12 笔已确认的欺诈（至少需要 100 笔）；未训练模型。")]
     [InlineData("Interrupted: the instance training it stopped.", "已中断：训练它的实例已停止。")]
     [InlineData("The training process failed (exit 3): Unhandled exception.", "训练进程失败 (exit 3): Unhandled exception.")]
-    [InlineData("Access to the path '/data/models' is denied.", "Access to the path '/data/models' is denied.")]
+    [InlineData("Access to the path '/data/models' is denied.", "训练因错误而停止：Access to the path '/data/models' is denied.")]
     public void ModelTexts_RunErrorInChinese_KnownFormsTranslatedDetailsAsRecorded(string stored, string shown)
     {
         // Arrange (review finding, 2026-12-04: the commonest run errors were shown in English on the Chinese page)

@@ -164,7 +164,9 @@ public static partial class ModelTexts
         {
             if (error.StartsWith(lead, StringComparison.Ordinal)) return Text.Get(lead) + error[lead.Length..];
         }
-        return error;
+        // Anything else (the disk, the database, a permission) is the platform's own English: said to be an error in
+        // the page's language, the detail as recorded.
+        return Text.Format("The training stopped with an error: {0}", error);
     }
 
     /// <summary>How the training process's failures begin (ChildProcessTrainer), each translated as a phrase.</summary>
