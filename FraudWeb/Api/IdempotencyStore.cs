@@ -32,10 +32,6 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
     /// </summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 
-    /// <summary>SHA-256 of a request's description, hex.</summary>
-    public static string Hash(string request) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request)));
-
     /// <summary>Claims the key for this request, or says why not (with the stored record when answered).</summary>
     public async Task<(IdempotencyClaim Claim, IdempotencyRecord? Record)> ClaimAsync(long apiKeyId, string key, string requestHash, CancellationToken cancellationToken)
     {

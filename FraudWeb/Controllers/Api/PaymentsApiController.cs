@@ -32,9 +32,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
         if (Request.Headers.TryGetValue(IdempotencyFilter.Header, out var header))
         {
             if (!IdempotencyFilter.IsValid(header)) return FieldProblem(IdempotencyFilter.Header, IdempotencyFilter.InvalidKey);
-            // "The same request" is the same card, merchant and amount, however the JSON was written.
-            key = new PaymentIdempotency(IdempotencyFilter.ApiKeyId(User), header.ToString(),
-                IdempotencyStore.Hash($"POST /api/v1/payments {request.CardId} {request.TerminalId} {ApiMoney.Format(request.Amount!.Value)}"));
+            key = TransactionService.ApiIdempotency(IdempotencyFilter.ApiKeyId(User), header.ToString(), request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value);
         }
         var result = await transactions.SubmitAsync(userId, request.CardId!.Value, request.TerminalId!.Value, request.Amount!.Value, key, cancellationToken);
         return result.Succeeded ? await AnswerAsync(userId, result.Value, key, cancellationToken) : Problem(result);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Localization;
@@ -66,8 +67,18 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
 
     /// <summary>"The same form" is the same card, merchant and amount sent with the page's key, among the holder's keys.</summary>
     private static PaymentIdempotency FormKey(string userId, long cardId, long terminalId, decimal amount, string submissionKey) =>
-        new(IdempotencyRecord.FormNamespace(userId), submissionKey, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"form {cardId} {terminalId} {amount:F2}")))));
+        new(IdempotencyRecord.FormNamespace(userId), submissionKey, Sha256Hex(string.Create(CultureInfo.InvariantCulture, $"form {cardId} {terminalId} {amount:F2}")));
+
+    /// <summary>
+    /// An API client's Idempotency-Key for a payment: "the same request" is the same card, merchant and amount, however
+    /// the JSON was written. The hash is stored with the payment, so its text never changes: a retry must match keys
+    /// stored by earlier releases (the route in it is that text, not a link).
+    /// </summary>
+    public static PaymentIdempotency ApiIdempotency(long apiKeyId, string key, long cardId, long terminalId, decimal amount) =>
+        new(apiKeyId, key, Sha256Hex(string.Create(CultureInfo.InvariantCulture, $"POST /api/v1/payments {cardId} {terminalId} {amount:F2}")));
+
+    private static string Sha256Hex(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     /// <summary>
     /// The same with an API client's Idempotency-Key: the payment and its key are committed together, and a key that
