@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Models;
@@ -43,17 +42,7 @@ public sealed class ModelDashboardViewModelBuilder(
     }
 
     /// <summary>A version's recorded metrics by name; none when the record cannot be read.</summary>
-    public static Dictionary<string, double> MetricsOf(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
+    public static Dictionary<string, double> MetricsOf(string json) => ModelMetrics.Read(json);
 
     private static ModelVersionRow Row(ModelVersion m)
     {

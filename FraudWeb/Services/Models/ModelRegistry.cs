@@ -72,6 +72,15 @@ public sealed partial class ModelRegistry(
     public Task<ModelVersion?> ServingVersionAsync(CancellationToken cancellationToken) =>
         db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
 
+    /// <summary>The version serving now with its metrics read, or Unavailable before the first model.</summary>
+    public async Task<Result<ServingVersionSummary>> ServingSummaryAsync(CancellationToken cancellationToken)
+    {
+        var model = await ServingVersionAsync(cancellationToken);
+        return model is null
+            ? Result.Fail<ServingVersionSummary>(ErrorCode.Unavailable, "No model is serving yet.")
+            : Result.Success(new ServingVersionSummary(model, ModelMetrics.Read(model.MetricsJson)));
+    }
+
     /// <summary>The latest registered versions, newest first (the dashboard's list).</summary>
     public Task<List<ModelVersion>> RecentVersionsAsync(int count, CancellationToken cancellationToken) =>
         db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(count).ToListAsync(cancellationToken);
