@@ -24,18 +24,10 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
         if (string.IsNullOrWhiteSpace(form.OwnerEmail)) ModelState.AddModelError(ApiKeyService.Fields.Owner, Text.Get("Name the user the key acts for."));
         if (ModelState.IsValid)
         {
-            var ownerId = await screens.UserIdByEmailAsync(form.OwnerEmail!, cancellationToken);
-            if (ownerId is null)
-            {
-                ModelState.AddModelError(ApiKeyService.Fields.Owner, Text.Get("There is no user with this email."));
-            }
-            else
-            {
-                var result = await keys.CreateAsync(ownerId, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, form.SubmissionKey, cancellationToken);
-                if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: true);
-                if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
-                this.AddErrors(result);
-            }
+            var result = await keys.CreateForEmailAsync(form.OwnerEmail!, User.GetUserId(), form.Name!, form.Scopes, form.LifetimeDays, form.SubmissionKey, cancellationToken);
+            if (result.Succeeded) return this.ShowNewKey(form, result.Value, forAdministrators: true);
+            if (result.Code == ErrorCode.Conflict) return this.FormAlreadyUsed(result);
+            this.AddErrors(result);
         }
         // An expired or altered page key: the page comes back with a fresh one.
         if (ModelState[nameof(form.SubmissionKey)]?.Errors.Count > 0) form.SubmissionKey = CreateApiKeyViewModel.NewSubmissionKey();

@@ -47,11 +47,4 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
         await keys.Select(k => new KeyWithOwner(k, db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.Email).FirstOrDefault())).ToListAsync(cancellationToken);
 
     private sealed record KeyWithOwner(Domain.Entities.ApiKey Key, string? Email);
-
-    /// <summary>The user an administrator names by email, or null.</summary>
-    public Task<string?> UserIdByEmailAsync(string email, CancellationToken cancellationToken)
-    {
-        var normalized = email.Trim().ToUpperInvariant();
-        return db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
-    }
 }

@@ -74,6 +74,21 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
         Assert.Contains(Html.ValidationMessages(page), m => m.Contains("reports.review", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Create_OwnerEmailOfNoUser_RefusedSayingSo()
+    {
+        // Arrange
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+        // Act
+        var response = await ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "nobody's", [ApiScopes.ModelsRead], "nobody-here@example.com");
+        var page = await Html.ParseAsync(response);
+
+        // Assert
+        Assert.Null(page.QuerySelector("[data-testid=new-api-key]"));
+        Assert.Contains("There is no user with this email.", Html.ValidationMessages(page));
+    }
+
     [Theory]
     [InlineData(ApiScopes.PaymentsWrite)]
     [InlineData(ApiScopes.PaymentsRead)]

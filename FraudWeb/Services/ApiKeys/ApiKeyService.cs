@@ -105,6 +105,20 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         return Result.Success(new NewApiKey(key.Id, prefix, secret, key.ExpiresUtc));
     }
 
+    /// <summary>
+    /// An administrator's key for the user they name by email: as <see cref="CreateAsync"/>, or Invalid on the owner
+    /// field when no user has that email (checked first, as the form did).
+    /// </summary>
+    public async Task<Result<NewApiKey>> CreateForEmailAsync(string ownerEmail, string actorId, string name, IReadOnlyCollection<string> scopes, int lifetimeDays,
+        string? formKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ownerEmail);
+        var normalized = ownerEmail.Trim().ToUpperInvariant();
+        var ownerId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (ownerId is null) return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Get("There is no user with this email."), Fields.Owner);
+        return await CreateAsync(ownerId, actorId, name, scopes, lifetimeDays, formKey, cancellationToken);
+    }
+
     private const string FormRequestHash = "api-key-create";
 
     /// <summary>Apart from the payment form's keys in the same key space.</summary>
