@@ -53,6 +53,13 @@ public static class Permissions
         return user.Claims.Any(c => c.Type == ClaimType && Staff.Contains(c.Value));
     }
 
+    /// <summary>Whether these permissions include staff work (for services, which take the permissions, not the principal).</summary>
+    public static bool DoesStaffWork(IEnumerable<string> permissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.Any(Staff.Contains);
+    }
+
     /// <summary>Whether the signed-in person may pay with cards of their own (a card holder).</summary>
     public static bool HoldsCards(System.Security.Claims.ClaimsPrincipal user)
     {

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -25,8 +26,10 @@ public sealed class StaffMfaFilter : IAsyncAuthorizationFilter
         var metadata = context.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutMfaAttribute>().Any()) return;
         var user = context.HttpContext.User;
-        if (user.Identity?.IsAuthenticated != true || !MfaService.IsStaff(user)) return;
+        if (user.Identity?.IsAuthenticated != true) return;
+        var permissions = user.GetPermissions();
+        if (!MfaService.IsStaff(permissions)) return;
         var mfa = context.HttpContext.RequestServices.GetRequiredService<MfaService>();
-        if (await mfa.MustEnrolAsync(user)) context.Result = new RedirectToActionResult("Index", "Mfa", null);
+        if (await mfa.MustEnrolAsync(user.FindUserId(), permissions)) context.Result = new RedirectToActionResult("Index", "Mfa", null);
     }
 }

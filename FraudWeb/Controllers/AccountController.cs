@@ -96,7 +96,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.ChangePasswordAsync(User, model.CurrentPassword!, model.NewPassword!);
+        var result = await accounts.ChangePasswordAsync(User.FindUserId(), model.CurrentPassword!, model.NewPassword!);
         // Too many wrong current passwords: locked out and signed out everywhere, as at the sign-in form.
         if (result.Code == Services.ErrorCode.Refused) return RedirectToAction(nameof(Lockout));
         if (!result.Succeeded)

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Accounts;
@@ -25,7 +26,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         ArgumentNullException.ThrowIfNull(form);
         if (ModelState.IsValid)
         {
-            var enabled = await mfa.EnableAsync(User, form.Code!);
+            var enabled = await mfa.EnableAsync(User.FindUserId(), form.Code!);
             // The codes are shown once, in this response, and never stored readable.
             if (enabled.Succeeded) return View("RecoveryCodes", enabled.Value);
             foreach (var error in enabled.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
@@ -42,7 +43,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         ArgumentNullException.ThrowIfNull(form);
         if (ModelState.IsValid)
         {
-            var renewed = await mfa.RenewRecoveryCodesAsync(User, form.Code!);
+            var renewed = await mfa.RenewRecoveryCodesAsync(User.FindUserId(), form.Code!);
             if (renewed.Succeeded) return View("RecoveryCodes", renewed.Value);
             foreach (var error in renewed.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
         }
@@ -53,7 +54,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
     [HttpPost("Disable")]
     public async Task<IActionResult> Disable()
     {
-        var result = await mfa.DisableAsync(User);
+        var result = await mfa.DisableAsync(User.FindUserId(), User.GetPermissions());
         if (result.Succeeded) TempData["Message"] = Text.Get("Two-step sign-in is off.");
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));

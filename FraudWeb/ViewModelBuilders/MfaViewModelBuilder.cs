@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using FraudWeb.Authorization;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
@@ -11,7 +13,7 @@ public sealed class MfaViewModelBuilder(MfaService mfa)
 {
     public async Task<Result<MfaViewModel>> BuildAsync(ClaimsPrincipal principal, EnableMfaViewModel? form = null)
     {
-        var enrolment = await mfa.GetEnrolmentAsync(principal);
+        var enrolment = await mfa.GetEnrolmentAsync(principal.FindUserId(), principal.GetPermissions());
         if (!enrolment.Succeeded) return Result.Fail<MfaViewModel>(enrolment.Errors[0].Code, enrolment.Errors[0].Message);
         var value = enrolment.Value!;
         return Result.Success(new MfaViewModel

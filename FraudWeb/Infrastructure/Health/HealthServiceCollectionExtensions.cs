@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
@@ -42,7 +43,7 @@ public static class HealthServiceCollectionExtensions
         // Staff who have not enrolled their two-step sign-in reach no staff page yet, so no details either (as /metrics).
         var staff = context.User.Identity?.IsAuthenticated == true
             && (await authorization.AuthorizeAsync(context.User, Permissions.ModelsView)).Succeeded
-            && !await context.RequestServices.GetRequiredService<MfaService>().MustEnrolAsync(context.User);
+            && !await context.RequestServices.GetRequiredService<MfaService>().MustEnrolAsync(context.User.FindUserId(), context.User.GetPermissions());
         if (!staff)
         {
             context.Response.ContentType = "text/plain";

@@ -10,4 +10,11 @@ public static class ClaimsPrincipalExtensions
         ArgumentNullException.ThrowIfNull(principal);
         return principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No signed-in user.");
     }
+
+    /// <summary>The user's id, or null when the principal carries none (as Identity's UserManager.GetUserId reads it).</summary>
+    public static string? FindUserId(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return principal.FindFirstValue(ClaimTypes.NameIdentifier);
+    }
 }

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using System.Net;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Options;
@@ -51,7 +52,7 @@ public sealed class MetricsAccess
         var services = context.RequestServices;
         var authorized = await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(user, Permissions.ModelsView);
         // Staff who still have to enrol reach no staff page (StaffMfaFilter); the same here.
-        return authorized.Succeeded && !await services.GetRequiredService<MfaService>().MustEnrolAsync(user);
+        return authorized.Succeeded && !await services.GetRequiredService<MfaService>().MustEnrolAsync(user.FindUserId(), user.GetPermissions());
     }
 }
 

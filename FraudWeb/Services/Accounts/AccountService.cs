@@ -1,6 +1,5 @@
 using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using FraudWeb.Data;
@@ -278,9 +277,10 @@ public sealed partial class AccountService(
 
     public Task SignOutAsync() => signIn.SignOutAsync();
 
-    public async Task<Result> ChangePasswordAsync(ClaimsPrincipal principal, string currentPassword, string newPassword)
+    /// <summary>The signed-in user's password change; a null <paramref name="userId"/> (no id claim) counts as an unknown user.</summary>
+    public async Task<Result> ChangePasswordAsync(string? userId, string currentPassword, string newPassword)
     {
-        var user = await users.GetUserAsync(principal);
+        var user = userId is null ? null : await users.FindByIdAsync(userId);
         if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)

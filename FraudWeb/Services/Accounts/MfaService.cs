@@ -22,23 +22,26 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     private const string Issuer = "FraudWeb";
 
     /// <summary>
-    /// Staff are whoever holds a staff permission (<see cref="Permissions.DoesStaffWork"/>), whatever their roles are
-    /// called: access follows permissions, which an administrator may grant any role, so two-step sign-in must too.
+    /// Staff are whoever holds a staff permission (<see cref="Permissions.DoesStaffWork(IEnumerable{string})"/>), whatever
+    /// their roles are called: access follows permissions, which an administrator may grant any role, so two-step
+    /// sign-in must too. Callers pass the signed-in person's permissions (ClaimsPrincipalPermissions.GetPermissions).
     /// </summary>
-    public static bool IsStaff(ClaimsPrincipal principal) => Permissions.DoesStaffWork(principal);
+    public static bool IsStaff(IEnumerable<string> permissions) => Permissions.DoesStaffWork(permissions);
 
     /// <summary>Whether the signed-in person must enrol before using the site's staff pages.</summary>
-    public async Task<bool> MustEnrolAsync(ClaimsPrincipal principal)
+    /// <param name="userId">The signed-in user's id; null (no id claim) counts as an unknown user.</param>
+    /// <param name="permissions">The permissions the person holds.</param>
+    public async Task<bool> MustEnrolAsync(string? userId, IEnumerable<string> permissions)
     {
-        if (!IsStaff(principal)) return false;
-        var user = await users.GetUserAsync(principal);
+        if (!IsStaff(permissions)) return false;
+        var user = await FindAsync(userId);
         return user is not null && !await users.GetTwoFactorEnabledAsync(user);
     }
 
     /// <summary>The key to enrol with (created on first use), or the state of an existing enrolment.</summary>
-    public async Task<Result<AuthenticatorEnrolment>> GetEnrolmentAsync(ClaimsPrincipal principal)
+    public async Task<Result<AuthenticatorEnrolment>> GetEnrolmentAsync(string? userId, IEnumerable<string> permissions)
     {
-        var user = await users.GetUserAsync(principal);
+        var user = await FindAsync(userId);
         if (user is null) return Result.Fail<AuthenticatorEnrolment>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
@@ -48,7 +51,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         var account = Uri.EscapeDataString(user.Email ?? user.UserName ?? user.Id);
         var uri = $"otpauth://totp/{Issuer}:{account}?secret={key}&issuer={Issuer}&digits=6";
         return Result.Success(new AuthenticatorEnrolment(await users.GetTwoFactorEnabledAsync(user), FormatKey(key), uri,
-            IsStaff(principal), await users.CountRecoveryCodesAsync(user)));
+            IsStaff(permissions), await users.CountRecoveryCodesAsync(user)));
     }
 
     /// <summary>
@@ -68,9 +71,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     }
 
     /// <summary>Checks a code from the app against the pending key, turns 2FA on and returns new recovery codes (shown once).</summary>
-    public async Task<Result<IReadOnlyList<string>>> EnableAsync(ClaimsPrincipal principal, string code)
+    public async Task<Result<IReadOnlyList<string>>> EnableAsync(string? userId, string code)
     {
-        var user = await users.GetUserAsync(principal);
+        var user = await FindAsync(userId);
         if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
         if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
@@ -83,9 +86,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     }
 
     /// <summary>New recovery codes in place of the old ones (shown once), after a current code from the app.</summary>
-    public async Task<Result<IReadOnlyList<string>>> RenewRecoveryCodesAsync(ClaimsPrincipal principal, string code)
+    public async Task<Result<IReadOnlyList<string>>> RenewRecoveryCodesAsync(string? userId, string code)
     {
-        var user = await users.GetUserAsync(principal);
+        var user = await FindAsync(userId);
         if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("Two-step sign-in is off."));
         var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
@@ -96,10 +99,10 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     }
 
     /// <summary>Turns 2FA off and forgets the key; refused for staff, for whom it is required.</summary>
-    public async Task<Result> DisableAsync(ClaimsPrincipal principal)
+    public async Task<Result> DisableAsync(string? userId, IEnumerable<string> permissions)
     {
-        if (IsStaff(principal)) return Result.Fail(ErrorCode.Refused, Text.Get("Two-step sign-in is required for staff accounts and cannot be turned off."));
-        var user = await users.GetUserAsync(principal);
+        if (IsStaff(permissions)) return Result.Fail(ErrorCode.Refused, Text.Get("Two-step sign-in is required for staff accounts and cannot be turned off."));
+        var user = await FindAsync(userId);
         if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
         // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Ok;
@@ -138,7 +141,14 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         return outcome;
     }
 
-    private async Task<bool> IsStaffUserAsync(ApplicationUser user) => IsStaff(await signIn.CreateUserPrincipalAsync(user));
+    /// <summary>
+    /// Before the second step there is no signed-in principal yet: Identity's claims factory makes the one this sign-in
+    /// would carry, so staff are told apart by the same permission claims as everywhere else.
+    /// </summary>
+    private async Task<bool> IsStaffUserAsync(ApplicationUser user) => IsStaff((await signIn.CreateUserPrincipalAsync(user)).GetPermissions());
+
+    /// <summary>The user by id, or null: what UserManager.GetUserAsync did with the principal's id claim.</summary>
+    private async Task<ApplicationUser?> FindAsync(string? userId) => userId is null ? null : await users.FindByIdAsync(userId);
 
     private static SignInOutcome Outcome(SignInResult result) =>
         result.Succeeded ? SignInOutcome.Succeeded : result.IsLockedOut ? SignInOutcome.LockedOut : result.IsNotAllowed ? SignInOutcome.NotAllowed : SignInOutcome.Failed;
