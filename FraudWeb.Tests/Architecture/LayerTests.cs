@@ -39,6 +39,35 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void ApplicationServices_PublicMembers_TakeNoClaimsPrincipal()
+    {
+        // Arrange: services take the user id and permissions the web layer reads from the principal.
+        var services = Web.GetTypes().Where(t => t.IsPublic && t.Namespace?.StartsWith("FraudWeb.Services", StringComparison.Ordinal) == true);
+
+        // Act
+        var taking = services.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly).Cast<MethodBase>()
+                .Concat(t.GetConstructors()).Select(m => (Type: t, Member: m)))
+            .Where(x => x.Member.GetParameters().Any(p => typeof(System.Security.Claims.ClaimsPrincipal).IsAssignableFrom(p.ParameterType)))
+            .Select(x => x.Type.FullName + "." + x.Member.Name).ToList();
+
+        // Assert
+        Assert.True(taking.Count == 0, "services taking a ClaimsPrincipal: " + string.Join(", ", taking));
+    }
+
+    [Fact]
+    public void ApiControllers_Dependencies_NoHashingJsonOrIdempotencyStore()
+    {
+        // Act: API controllers map HTTP to a service call and its result to a response; keys, hashes and stored JSON
+        // are read in the application layer.
+        var result = Types.InAssembly(Web).That().ResideInNamespace("FraudWeb.Controllers.Api").ShouldNot()
+            .HaveDependencyOnAny("System.Security.Cryptography", "System.Text.Json", "FraudWeb.Api.IdempotencyStore")
+            .GetResult();
+
+        // Assert
+        Assert.True(result.IsSuccessful, Describe(result));
+    }
+
+    [Fact]
     public void Controllers_Dependencies_NoDbContextOrEntityFramework()
     {
         // Act
