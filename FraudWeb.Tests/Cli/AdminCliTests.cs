@@ -177,6 +177,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         // Arrange
         using var fresh = new FraudWebFactory();
         fresh.Settings["Seed:Enabled"] = "false";
+        fresh.Settings["Seed:TrainModel"] = "false";
 
         // Act
         using var client = fresh.CreateClient();

@@ -132,6 +132,7 @@ public sealed class StartupTests(FraudWebFactory factory)
         // Arrange
         using var production = new FraudWebFactory();
         production.Settings["Seed:Enabled"] = "false";
+        production.Settings["Seed:TrainModel"] = "false";
         using var client = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
 
         // Act
@@ -149,6 +150,7 @@ public sealed class StartupTests(FraudWebFactory factory)
         using var development = new FraudWebFactory();
         development.Settings["Cards:FingerprintKey"] = "";
         development.Settings["Seed:Enabled"] = "false";
+        development.Settings["Seed:TrainModel"] = "false";
         var keyFile = Path.Combine(development.DataDirectory, "keys", "card-fingerprint.key");
 
         // Act: started, then started again on the same data directory (a developer restarting the app).

@@ -72,6 +72,7 @@ public static class FraudWebCommandLine
         root.SetAction((parse, _) => host.RunWebAppAsync(parse.Tokens.Select(t => t.Value).ToArray()));
         foreach (var verb in ModelCli.Commands(console)) root.Subcommands.Add(verb);
         root.Subcommands.Add(AdminCli.Command(host, console, configuration));
+        root.Subcommands.Add(MerchantCli.Command(host, console, configuration));
         root.Subcommands.Add(RetrainBench.Command(host, console, configuration));
         // Validation runs for the command invoked, so each verb checks what came before it: configuration switches only.
         foreach (var verb in root.Subcommands)

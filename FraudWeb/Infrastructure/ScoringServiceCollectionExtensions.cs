@@ -34,6 +34,7 @@ public static class ScoringServiceCollectionExtensions
         services.AddSingleton<ModelKeyProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<ModelKeyProvider>().Key);
         services.AddScoped<HistorySeeder>();
+        services.AddScoped<MerchantImport>();
         // First of the hosted services: the database is migrated before data protection's hosted service reads its
         // key ring from it (on a fresh database that read failed with "no such table" and an error in the log).
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupInitializer>());

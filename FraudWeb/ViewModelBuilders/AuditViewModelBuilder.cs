@@ -102,7 +102,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
         ArgumentNullException.ThrowIfNull(actorId);
         return actorId switch
         {
-            AdminCli.Verb => Text.Get("command line"),
+            AdminCli.Verb or MerchantCli.Verb => Text.Get("command line"),
             AuditLog.SystemActor => Text.Get("system"),
             // Identity's user ids are GUIDs; anything else is an actor this screen does not know and is shown as written.
             _ when Guid.TryParse(actorId, out _) => Text.Format("deleted account {0}", actorId),

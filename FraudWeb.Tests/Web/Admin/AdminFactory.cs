@@ -14,6 +14,7 @@ public sealed class AdminFactory : FraudWebFactory
     public AdminFactory()
     {
         Settings["Seed:Enabled"] = "false";
+        Settings["Seed:TrainModel"] = "false";
     }
 
     /// <summary>Creates a user with a password and the given roles (no profile), as the create-admin verb does.</summary>

@@ -10,6 +10,7 @@ public sealed class ApiRateLimitFactory : FraudWebFactory
     public ApiRateLimitFactory()
     {
         Settings["Seed:Enabled"] = "false";
+        Settings["Seed:TrainModel"] = "false";
         Settings["RateLimits:Api:PerAccount"] = "3";
         Settings["RateLimits:Api:Window"] = "00:01:00";
     }

@@ -19,6 +19,7 @@ public sealed class DataProtectionKeyEncryptionTests
             using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
             File.WriteAllBytes(CertificateFile, certificate.Export(X509ContentType.Pfx, "test-password"));
             Settings["Seed:Enabled"] = "false";
+            Settings["Seed:TrainModel"] = "false";
         }
 
         public string CertificateFile { get; }

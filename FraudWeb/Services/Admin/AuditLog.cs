@@ -44,10 +44,11 @@ public static class AuditActions
     public const string ListRemove = "list.remove";
     public const string ListApprove = "list.approve";
     public const string ListAwaitApproval = "list.await-approval";
+    public const string MerchantsImport = "merchants.import";
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, MerchantsImport];
 }
 
 /// <summary>

@@ -123,9 +123,36 @@ public sealed partial class ModelRegistry(
     public Task<TrainingResult> TrainAsync(string trigger, int? trees, CancellationToken cancellationToken) =>
         TrainAsync(trigger, trees, unusable: null, cancellationToken);
 
+    /// <summary>The trigger of a model learnt from a simulated history (<see cref="TrainStarterAndServeAsync"/>).</summary>
+    public const string StarterTrigger = "starter";
+
+    /// <summary>
+    /// The first model of an installation that seeds no demo history (Seed:Enabled false) and has none of its own to
+    /// learn from yet: learnt from a simulated history held in memory only (Seed's sizes and random seed), so payments
+    /// are scored from the first day. Nothing simulated is stored; the first retraining on the installation's own
+    /// labelled payments replaces it by the usual comparison.
+    /// </summary>
+    public async Task<ModelVersion> TrainStarterAndServeAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var seed = seedOptions.Value;
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var simulation = Domain.Simulation.TransactionSimulator.Generate(new Domain.Simulation.SimulatorOptions
+        {
+            Customers = seed.CardHolders,
+            Terminals = seed.Terminals,
+            Days = seed.Days,
+            Start = DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc),
+            Seed = seed.RandomSeed,
+        });
+        var history = simulation.Transactions.Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+            t.IsFraud ? GroundTruth.Fraud : GroundTruth.Legitimate)).ToList();
+        var unusable = servingModel.Current is null ? await UnusableServingAsync(cancellationToken) : null;
+        return (await TrainOnAsync(history, stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
+    }
+
     private async Task<TrainingResult> TrainAsync(string trigger, int? trees, UnusableHere? unusable, CancellationToken cancellationToken)
     {
-        var settings = retrainingOptions.Value;
         var stopwatch = Stopwatch.StartNew();
         // One read: later labels do not leak into this run (they count towards the next one).
         var rows = await db.Transactions.AsNoTracking()
@@ -134,6 +161,13 @@ public sealed partial class ModelRegistry(
         if (rows.Count == 0) throw new RetrainingException("There is no history to train a model on.");
         var history = rows.ConvertAll(t => new LabelledTransaction(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount,
             t.Label switch { FraudLabel.Fraud => GroundTruth.Fraud, FraudLabel.Legitimate => GroundTruth.Legitimate, _ => GroundTruth.Unknown }, t.Spend));
+        return await TrainOnAsync(history, stopwatch, trigger, trees, unusable, cancellationToken);
+    }
+
+    private async Task<TrainingResult> TrainOnAsync(List<LabelledTransaction> history, Stopwatch stopwatch, string trigger, int? trees, UnusableHere? unusable,
+        CancellationToken cancellationToken)
+    {
+        var settings = retrainingOptions.Value;
         var loading = stopwatch.Elapsed;
 
         var options = new RetrainingOptions

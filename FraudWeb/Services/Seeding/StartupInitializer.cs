@@ -40,16 +40,33 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
 
         var registry = provider.GetRequiredService<ModelRegistry>();
         var loaded = await registry.HasServingVersionAsync(cancellationToken) && await registry.LoadServingAsync(cancellationToken);
-        if (!loaded && seed.Enabled && seed.TrainModel)
+        if (!loaded && seed.TrainModel)
         {
             // No model yet, or neither the serving version nor an earlier one can serve (missing, corrupt, an older
-            // feature schema; the registry marks why): train a fresh one from the history.
-            await registry.TrainAndServeAsync(cancellationToken);
+            // feature schema; the registry marks why): train a fresh one from the history, or, on an installation
+            // without demo data whose own history cannot train one yet, a starter model from a simulation.
+            if (seed.Enabled) await registry.TrainAndServeAsync(cancellationToken);
+            else await TrainWithoutDemoDataAsync(registry, logger, cancellationToken);
         }
         LogReady(logger, stopwatch.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task TrainWithoutDemoDataAsync(ModelRegistry registry, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.TrainAndServeAsync(cancellationToken);
+            return;
+        }
+        catch (Domain.Retraining.RetrainingException notEnough)
+        {
+            // No payments yet, or too few confirmed frauds: the same refusal a retraining would give.
+            LogStarterModel(logger, notEnough.Message);
+        }
+        await registry.TrainStarterAndServeAsync(cancellationToken);
+    }
 
     /// <summary>
     /// PostgreSQL: waits up to <see cref="DatabaseOptions.StartupWaitSeconds"/> for the server to accept connections. A
@@ -174,6 +191,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} is open to other users (mode {Mode}): the database, personal data and keys are the app's user's alone; chmod go-rwx it")]
     private static partial void LogOpenToOthers(ILogger logger, string path, string mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model can be trained on this installation's own payments yet ({Reason}); a starter model learnt from simulated payments serves until a retraining on labelled payments replaces it")]
+    private static partial void LogStarterModel(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FraudWeb data ready in {Seconds:F1} s")]
     private static partial void LogReady(ILogger logger, double seconds);

@@ -96,6 +96,7 @@ public static partial class ModelTexts
         return trigger switch
         {
             "first start" => Text.Get("first start"),
+            ModelRegistry.StarterTrigger => Text.Get("starter: learnt from simulated payments"),
             "label threshold" => Text.Get("label threshold"),
             "schedule" => Translated(Text.Get("Schedule"), "Schedule", trigger),
             "recovery" => Translated(Text.Get("Recovery"), "Recovery", trigger),
