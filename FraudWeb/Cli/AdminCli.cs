@@ -29,19 +29,9 @@ public static class AdminCli
         {
             email, configuration,
         };
-        command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error, async () =>
-        {
-            var app = host.Build(FraudWebCommandLine.ConfigurationOf(parse, configurationBeforeVerb, configuration), new Dictionary<string, string?>());
-            if (app is null) return FraudWebCommandLine.Failure;
-            try
-            {
-                return await RunAsync(app.Services, parse.GetRequiredValue(email), console.In, console.InputIsRedirected, console.Out, console.Error);
-            }
-            finally
-            {
-                await FraudWebCommandLine.DisposeAsync(app);
-            }
-        }));
+        command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error, () =>
+            FraudWebCommandLine.OnHostAsync(host, parse, configurationBeforeVerb, configuration, new Dictionary<string, string?>(),
+                services => RunAsync(services, parse.GetRequiredValue(email), console.In, console.InputIsRedirected, console.Out, console.Error))));
         return command;
     }
 

@@ -161,6 +161,25 @@ public static class FraudWebCommandLine
 #pragma warning restore CA1031
     }
 
+    /// <summary>
+    /// Runs a verb on the app's host built with the command line's configuration (and <paramref name="settings"/>);
+    /// a failed start-up check is <see cref="Failure"/>. The host is disposed after.
+    /// </summary>
+    internal static async Task<int> OnHostAsync(FraudWebHost host, ParseResult parse, Argument<string[]> beforeVerb, Argument<string[]> afterVerb,
+        IReadOnlyDictionary<string, string?> settings, Func<IServiceProvider, Task<int>> run)
+    {
+        var app = host.Build(ConfigurationOf(parse, beforeVerb, afterVerb), settings);
+        if (app is null) return Failure;
+        try
+        {
+            return await run(app.Services);
+        }
+        finally
+        {
+            await DisposeAsync(app);
+        }
+    }
+
     /// <summary>Disposes a host built for a verb (asynchronously where it can, as some of its services need).</summary>
     internal static async Task DisposeAsync(IHost host)
     {

@@ -29,20 +29,14 @@ public static class MerchantCli
             {
                 rows = MerchantCsv.Read(reader, path);
             }
-            var app = host.Build(FraudWebCommandLine.ConfigurationOf(parse, configurationBeforeVerb, configuration), new Dictionary<string, string?>());
-            if (app is null) return FraudWebCommandLine.Failure;
-            try
+            return await FraudWebCommandLine.OnHostAsync(host, parse, configurationBeforeVerb, configuration, new Dictionary<string, string?>(), async services =>
             {
-                await using var scope = app.Services.CreateAsyncScope();
+                await using var scope = services.CreateAsyncScope();
                 await StartupInitializer.MigrateAsync(scope.ServiceProvider, CancellationToken.None);
                 var summary = await scope.ServiceProvider.GetRequiredService<MerchantImport>().ImportAsync(rows, Path.GetFileName(path), Verb, CancellationToken.None);
                 await console.Out.WriteLineAsync($"Imported {summary.Added} merchants from {path}; {summary.AlreadyThere} already there.");
                 return 0;
-            }
-            finally
-            {
-                await FraudWebCommandLine.DisposeAsync(app);
-            }
+            });
         }));
         return command;
     }

@@ -27,16 +27,8 @@ public static class RetrainBench
         command.SetAction(parse => FraudWebCommandLine.GuardAsync(console.Error, async () =>
         {
             var settings = Settings(parse.GetValue(scale) ?? 1, out var dataDirectory);
-            var app = host.Build(FraudWebCommandLine.ConfigurationOf(parse, configurationBeforeVerb, configuration), settings);
-            if (app is null) return FraudWebCommandLine.Failure;
-            try
-            {
-                return await RunAsync(app.Services, dataDirectory, parse.GetValue(payments) ?? 0, console.Out);
-            }
-            finally
-            {
-                await FraudWebCommandLine.DisposeAsync(app);
-            }
+            return await FraudWebCommandLine.OnHostAsync(host, parse, configurationBeforeVerb, configuration, settings,
+                services => RunAsync(services, dataDirectory, parse.GetValue(payments) ?? 0, console.Out));
         }));
         return command;
     }
