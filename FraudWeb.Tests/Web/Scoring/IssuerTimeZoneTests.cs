@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Rules;
@@ -44,5 +45,23 @@ public sealed class IssuerTimeZoneTests(ShanghaiIssuerFactory factory) : IClassF
         Assert.Equal(onLocalHour, localPayment.Verdict!.RuleId);
         Assert.NotEqual(onUtcHour, utcPayment.Verdict!.RuleId);
         Assert.Equal(onCalendar, calendarPayment.Verdict!.RuleId);
+    }
+
+    [Fact]
+    public async Task Seed_ShanghaiIssuer_SimulatedHoldersShopByDayOnShanghaisClock()
+    {
+        // Arrange (edge-case review: the seeded history was simulated on UTC's clock, so Shanghai's holders shopped at night)
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(ShanghaiIssuerFactory.Zone);
+        _ = factory.Services;
+
+        // Act
+        var seeded = await factory.QueryAsync(db => db.Transactions.Where(t => t.Source == FraudWeb.Domain.Entities.TransactionSource.Simulated)
+            .Select(t => t.TimestampUtc).ToListAsync());
+
+        // Assert: the simulator's day centres on noon, on the issuer's clock; and nothing is later than now
+        var byDay = seeded.Count(t => TimeZoneInfo.ConvertTimeFromUtc(t, zone).Hour is >= 6 and < 18);
+        // The simulator draws the time of day around noon (sd 5.5 h): about 72% fall within 6 hours of it; on UTC's clock, 36%.
+        Assert.True(byDay > seeded.Count * 0.6, $"{byDay} of {seeded.Count} seeded payments between 06:00 and 18:00 in Shanghai");
+        Assert.True(seeded.Max() < factory.Clock.UtcNow);
     }
 }

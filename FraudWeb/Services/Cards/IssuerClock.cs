@@ -1,4 +1,5 @@
 using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Simulation;
 using FraudWeb.Infrastructure.Options;
 using Microsoft.Extensions.Options;
 
@@ -16,4 +17,23 @@ public sealed class IssuerClock(TimeProvider clock, IOptions<ScoringOptions> sco
     public IssuerTime At(DateTime utc) => IssuerTime.At(utc, scoring.Value.Features().LocalTime);
 
     public DateOnly Today => Now().Date;
+
+    /// <summary>
+    /// A simulated history on the issuer's wall clock (the simulator's days and hours are its holders' own), as UTC
+    /// instants in time order: people in Shanghai shop at noon Shanghai time. A time a clock change skips is moved on.
+    /// </summary>
+    public IReadOnlyList<SimulatedTransaction> OnIssuersClock(IReadOnlyList<SimulatedTransaction> simulated)
+    {
+        ArgumentNullException.ThrowIfNull(simulated);
+        var zone = scoring.Value.Features().LocalTime;
+        if (zone == TimeZoneInfo.Utc) return simulated;
+        return simulated.Select(t => t with { Timestamp = ToUtc(t.Timestamp, zone) }).OrderBy(t => t.Timestamp).ToList();
+    }
+
+    private static DateTime ToUtc(DateTime wallClock, TimeZoneInfo zone)
+    {
+        var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        return TimeZoneInfo.ConvertTimeToUtc(local, zone);
+    }
 }

@@ -50,6 +50,7 @@ public sealed partial class ModelRegistry(
     IOptions<ScoringOptions> scoringOptions,
     IOptions<RetrainingSettings> retrainingOptions,
     TimeProvider clock,
+    Cards.IssuerClock issuerClock,
     ChildProcessTrainer childProcessTrainer,
     ModelSigningKey signingKey,
     ModelChartsStore charts,
@@ -136,7 +137,7 @@ public sealed partial class ModelRegistry(
     {
         var stopwatch = Stopwatch.StartNew();
         var seed = seedOptions.Value;
-        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var today = issuerClock.Today.ToDateTime(TimeOnly.MinValue);
         var simulation = Domain.Simulation.TransactionSimulator.Generate(new Domain.Simulation.SimulatorOptions
         {
             Customers = seed.CardHolders,
@@ -145,7 +146,7 @@ public sealed partial class ModelRegistry(
             Start = DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc),
             Seed = seed.RandomSeed,
         });
-        var history = simulation.Transactions.Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+        var history = issuerClock.OnIssuersClock(simulation.Transactions).Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
             t.IsFraud ? GroundTruth.Fraud : GroundTruth.Legitimate)).ToList();
         var unusable = servingModel.Current is null ? await UnusableServingAsync(cancellationToken) : null;
         return (await TrainOnAsync(history, stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;

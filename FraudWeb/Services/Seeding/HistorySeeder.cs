@@ -23,14 +23,15 @@ namespace FraudWeb.Services.Seeding;
 /// analyst confirms on a payment the app charged is credited back (<see cref="CardTransaction.Refund"/>).
 /// </summary>
 public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOptions> options, CardKeyProvider keys, FeatureHistory history, TimeProvider clock,
-    ILogger<HistorySeeder> logger)
+    Cards.IssuerClock issuer, ILogger<HistorySeeder> logger)
 {
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken)
     {
         if (await db.Terminals.AnyAsync(cancellationToken)) return;
         var seed = options.Value;
         var stopwatch = Stopwatch.StartNew();
-        var today = clock.GetUtcNow().UtcDateTime.Date;
+        // Days on the issuer's calendar, ending yesterday there: the history is the issuer's holders' (ADR 0022).
+        var today = issuer.Today.ToDateTime(TimeOnly.MinValue);
         var simulation = TransactionSimulator.Generate(new SimulatorOptions
         {
             Customers = seed.CardHolders,
@@ -72,7 +73,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
         db.ChangeTracker.Clear();
 
         var inserting = Stopwatch.StartNew();
-        await InsertTransactionsAsync(simulation.Transactions, cardIds, terminalIds, cancellationToken);
+        await InsertTransactionsAsync(issuer.OnIssuersClock(simulation.Transactions), cardIds, terminalIds, cancellationToken);
         await dbTransaction.CommitAsync(cancellationToken);
         // Written by plain SQL, which the features' memory does not see (docs/decisions/0018).
         history.ForgetAll();
