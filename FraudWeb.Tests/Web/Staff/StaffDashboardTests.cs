@@ -8,6 +8,8 @@ using FraudWeb.Domain.Rules;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
 using FraudWeb.Tests.Web.Rules;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Staff;
 
@@ -134,6 +136,33 @@ public sealed partial class StaffDashboardTests(HeldPaymentFactory factory) : IC
         Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
         Assert.Contains("/Account/AccessDenied", Html.Location(dashboard), StringComparison.Ordinal);
     }
+
+    private static int StaffCount(IDocument page) =>
+        int.Parse(PeopleSummary().Match(page.QuerySelector("[data-testid=users-panel]")!.TextContent).Groups["staff"].Value, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Index_StaffMemberWithBothStaffRoles_CountedOnceAmongStaff()
+    {
+        // Arrange: the count is read from the role rows, where a person with two staff roles has two
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var before = StaffCount(await Html.GetPageAsync(admin.Client, "/Staff"));
+        using var both = await CardHolderSession.RegisteredAsync(factory);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = await users.FindByEmailAsync(both.Email) ?? throw new InvalidOperationException("User not found.");
+            Assert.True((await users.AddToRolesAsync(user, [Roles.Analyst, Roles.Admin])).Succeeded);
+        }
+
+        // Act
+        var after = StaffCount(await Html.GetPageAsync(admin.Client, "/Staff"));
+
+        // Assert
+        Assert.Equal(before + 1, after);
+    }
+
+    [GeneratedRegex(@"(?<accounts>\d+) accounts, (?<staff>\d+) staff")]
+    private static partial Regex PeopleSummary();
 
     [GeneratedRegex(@"(?<reports>\d+) open reports?, (?<held>\d+) held payments?")]
     private static partial Regex QueueSummary();
