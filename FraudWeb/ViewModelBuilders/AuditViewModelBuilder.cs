@@ -21,6 +21,38 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
     public async Task<AuditListViewModel> ListAsync(AuditQueryViewModel query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var entries = Filtered(query);
+        var total = await entries.CountAsync(cancellationToken);
+        var page = Paging.ClampPage(query.Page, total, PageSize);
+        var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(e => new
+            {
+                Entry = e,
+                ActorEmail = db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
+                // A user target by the address staff know them by (the id stays, for searching).
+                TargetEmail = e.TargetType == AuditTargets.User ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
+            })
+            .ToListAsync(cancellationToken);
+        var recorded = rows.ConvertAll(r => (Before: RecordedField.Read(r.Entry.Before), After: RecordedField.Read(r.Entry.After)));
+        var accountIds = recorded.SelectMany(f => f.Before.Concat(f.After)).Where(f => AccountFields.Contains(f.Name)).Select(f => f.Value).Distinct().ToList();
+        var emails = accountIds.Count == 0
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : await db.Users.AsNoTracking().Where(u => accountIds.Contains(u.Id) && u.Email != null)
+                .ToDictionaryAsync(u => u.Id, u => u.Email!, StringComparer.Ordinal, cancellationToken);
+        var entriesShown = rows.Select((r, i) => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
+            r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, [.. recorded[i].Before.Select(f => Shown(f, emails))],
+            [.. recorded[i].After.Select(f => Shown(f, emails))], r.TargetEmail)).ToList();
+        query.Page = page;
+        return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(entriesShown, page, PageSize, total), Actions = AuditActions.All };
+    }
+
+    /// <summary>
+    /// The entries the filters select (each filter has an index to answer it: a long log's count and page read the
+    /// matching entries, not every entry).
+    /// </summary>
+    public IQueryable<AuditEntry> Filtered(AuditQueryViewModel query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
         var entries = db.Set<AuditEntry>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
@@ -52,28 +84,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
         {
             entries = entries.Where(e => e.TimestampUtc < toUtc);
         }
-        var total = await entries.CountAsync(cancellationToken);
-        var page = Paging.ClampPage(query.Page, total, PageSize);
-        var rows = await entries.OrderByDescending(e => e.Id).Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(e => new
-            {
-                Entry = e,
-                ActorEmail = db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
-                // A user target by the address staff know them by (the id stays, for searching).
-                TargetEmail = e.TargetType == AuditTargets.User ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
-            })
-            .ToListAsync(cancellationToken);
-        var recorded = rows.ConvertAll(r => (Before: RecordedField.Read(r.Entry.Before), After: RecordedField.Read(r.Entry.After)));
-        var accountIds = recorded.SelectMany(f => f.Before.Concat(f.After)).Where(f => AccountFields.Contains(f.Name)).Select(f => f.Value).Distinct().ToList();
-        var emails = accountIds.Count == 0
-            ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : await db.Users.AsNoTracking().Where(u => accountIds.Contains(u.Id) && u.Email != null)
-                .ToDictionaryAsync(u => u.Id, u => u.Email!, StringComparer.Ordinal, cancellationToken);
-        var entriesShown = rows.Select((r, i) => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
-            r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, [.. recorded[i].Before.Select(f => Shown(f, emails))],
-            [.. recorded[i].After.Select(f => Shown(f, emails))], r.TargetEmail)).ToList();
-        query.Page = page;
-        return new AuditListViewModel { Query = query, Entries = new PagedList<AuditRowViewModel>(entriesShown, page, PageSize, total), Actions = AuditActions.All };
+        return entries;
     }
 
     /// <summary>Recorded fields whose values are user ids (an API key's owner and creator, a review's assignee).</summary>

@@ -20,5 +20,9 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         // The screen filters by actor (emails are resolved to ids at read time).
         builder.HasIndex(e => e.ActorId);
         builder.HasIndex(e => new { e.TargetType, e.TargetId });
+        // The screen's other filters: by action, newest first (the page's order), and by target id whatever its type
+        // (the (TargetType, TargetId) index cannot answer that, so a long log was read whole for each).
+        builder.HasIndex(e => new { e.Action, e.Id });
+        builder.HasIndex(e => e.TargetId);
     }
 }

@@ -264,7 +264,11 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasIndex("ActorId");
 
+                    b.HasIndex("TargetId");
+
                     b.HasIndex("TimestampUtc");
+
+                    b.HasIndex("Action", "Id");
 
                     b.HasIndex("TargetType", "TargetId");
 

@@ -255,7 +255,11 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("ActorId");
 
+                    b.HasIndex("TargetId");
+
                     b.HasIndex("TimestampUtc");
+
+                    b.HasIndex("Action", "Id");
 
                     b.HasIndex("TargetType", "TargetId");
 
