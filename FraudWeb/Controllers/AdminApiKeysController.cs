@@ -14,8 +14,11 @@ namespace FraudWeb.Controllers;
 [Authorize(Policy = Permissions.UsersManage)]
 public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder screens) : Controller
 {
+    /// <param name="owner">Part of the owners' email addresses.</param>
+    /// <param name="before">Working keys older than this one (the pager's link).</param>
     [HttpGet]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken) => View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, cancellationToken));
+    public async Task<IActionResult> Index(string? owner, long? before, CancellationToken cancellationToken) =>
+        View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, owner, before, cancellationToken));
 
     [HttpPost]
     public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
@@ -31,7 +34,7 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
         }
         // An expired or altered page key: the page comes back with a fresh one.
         if (ModelState[nameof(form.SubmissionKey)]?.Errors.Count > 0) form.SubmissionKey = CreateApiKeyViewModel.NewSubmissionKey();
-        return View(ApiKeyPages.IndexView, await screens.AllKeysAsync(form, cancellationToken));
+        return View(ApiKeyPages.IndexView, await screens.AllKeysAsync(form, null, null, cancellationToken));
     }
 
     [HttpPost]

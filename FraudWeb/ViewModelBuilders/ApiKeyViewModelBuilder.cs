@@ -20,17 +20,35 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
         };
     }
 
-    public async Task<ApiKeysViewModel> AllKeysAsync(CreateApiKeyViewModel? form, CancellationToken cancellationToken)
+    /// <param name="owner">Part of the owners' email addresses to show keys of; null for everyone's.</param>
+    /// <param name="before">Working keys older than this key (the "Older" link); null for the newest.</param>
+    public async Task<ApiKeysViewModel> AllKeysAsync(CreateApiKeyViewModel? form, string? owner, long? before, CancellationToken cancellationToken)
     {
-        // Every key that still works (so each can be revoked here, however many were made since), then the newest
-        // revoked or expired ones as history.
+        // The working keys a page at a time, newest first, so each can be reached and revoked however many there are
+        // (all of them on one page was 23 MB at 20,000 keys); on the first page, the newest revoked or expired ones as history.
         var now = clock.GetUtcNow().UtcDateTime;
-        var active = db.ApiKeys.AsNoTracking().Where(k => k.RevokedUtc == null && k.ExpiresUtc > now);
-        var inactive = db.ApiKeys.AsNoTracking().Where(k => k.RevokedUtc != null || k.ExpiresUtc <= now).OrderByDescending(k => k.Id).Take(InactiveShown);
-        var rows = new[] { await WithOwnersAsync(active.OrderByDescending(k => k.Id), cancellationToken), await WithOwnersAsync(inactive, cancellationToken) }
-            .SelectMany(r => r).ToList();
+        owner = string.IsNullOrWhiteSpace(owner) ? null : owner.Trim();
+        var keys = db.ApiKeys.AsNoTracking();
+        if (owner is not null)
+        {
+            var normalized = owner.ToUpperInvariant();
+            keys = keys.Where(k => db.Users.Any(u => u.Id == k.OwnerId && u.NormalizedEmail!.Contains(normalized)));
+        }
+        var active = keys.Where(k => k.RevokedUtc == null && k.ExpiresUtc > now);
+        var workingCount = await active.CountAsync(cancellationToken);
+        var page = await WithOwnersAsync((before is { } older ? active.Where(k => k.Id < older) : active).OrderByDescending(k => k.Id).Take(WorkingPageSize + 1), cancellationToken);
+        var more = page.Count > WorkingPageSize;
+        if (more) page.RemoveAt(WorkingPageSize);
+        var history = before is null
+            ? await WithOwnersAsync(keys.Where(k => k.RevokedUtc != null || k.ExpiresUtc <= now).OrderByDescending(k => k.Id).Take(InactiveShown), cancellationToken)
+            : [];
+        var rows = page.Concat(history).ToList();
         return new ApiKeysViewModel
         {
+            Owner = owner,
+            WorkingCount = workingCount,
+            Before = before,
+            OlderFrom = more ? page[^1].Key.Id : null,
             Keys = rows.ConvertAll(r => new ApiKeyRowViewModel(r.Key.Id, r.Key.Name, r.Key.Prefix, r.Key.ScopeList, r.Key.CreatedUtc, r.Key.ExpiresUtc,
                 r.Key.LastUsedUtc, r.Key.RevokedUtc, r.Email)),
             ScopeChoices = ApiScopes.Integration,
@@ -40,8 +58,11 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
         };
     }
 
-    /// <summary>How many revoked or expired keys the administrators' page shows, newest first.</summary>
-    public const int InactiveShown = 200;
+    /// <summary>How many revoked or expired keys the administrators' first page shows, newest first.</summary>
+    public const int InactiveShown = 50;
+
+    /// <summary>Working keys a page of the administrators' list shows.</summary>
+    public const int WorkingPageSize = 50;
 
     private async Task<List<KeyWithOwner>> WithOwnersAsync(IQueryable<Domain.Entities.ApiKey> keys, CancellationToken cancellationToken) =>
         await keys.Select(k => new KeyWithOwner(k, db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.Email).FirstOrDefault())).ToListAsync(cancellationToken);

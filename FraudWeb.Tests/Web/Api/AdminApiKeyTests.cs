@@ -59,6 +59,41 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
     }
 
     [Fact]
+    public async Task Index_MoreWorkingKeysThanAPage_OlderLinkReachesEveryKeyOnceAndTheOwnerFilterNarrows()
+    {
+        // Arrange (data-volume review: every working key on one page was 23 MB at 20,000 keys)
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        var owners = new List<string>();
+        var prefixes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var owner = await factory.CreateUserAsync(Roles.Analyst);
+            owners.Add(owner);
+            for (var k = 0; k < 18; k++) prefixes.Add((await factory.IssueKeyAsync(owner, ApiScopes.ModelsRead))[..ApiKey.PrefixLength]);
+        }
+        var ownerEmail = await factory.EmailOfAsync(owners[1]);
+
+        // Act: every page, following "Older working keys"
+        var seen = new List<string>();
+        var path = "/AdminApiKeys";
+        for (var pages = 0; path is not null && pages < 100; pages++)
+        {
+            var page = await Html.GetPageAsync(admin.Client, path);
+            seen.AddRange(page.QuerySelectorAll("tr[data-key-prefix]").Where(r => r.QuerySelector("form[action*='Revoke']") is not null)
+                .Select(r => r.GetAttribute("data-key-prefix")!));
+            path = page.QuerySelector("[data-testid=older-keys]")?.GetAttribute("href");
+        }
+        var filtered = await Html.GetPageAsync(admin.Client, "/AdminApiKeys?owner=" + Uri.EscapeDataString(ownerEmail.ToUpperInvariant()));
+
+        // Assert: each of these keys once, on pages of at most 50; the filter shows that owner's keys only
+        Assert.All(prefixes, p => Assert.Single(seen, p));
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        var shown = filtered.QuerySelectorAll("tr[data-key-prefix]").Select(r => r.GetAttribute("data-key-prefix")!).ToList();
+        Assert.Equal(prefixes.Skip(18).Take(18).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+        Assert.Contains("18", filtered.QuerySelector("[data-testid=working-count]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_ScopeTheUserCannotHold_RefusedWithTheReason()
     {
         // Arrange: card holders do not hold reports.review, so labels:write is not theirs to give.

@@ -48,6 +48,13 @@ public sealed class ApiKeysViewModel
     public CreateApiKeyViewModel Form { get; init; } = new();
     public bool ForAdministrators { get; init; }
     public DateTime NowUtc { get; init; }
+
+    /// <summary>Administrators: the owner filter (part of an email address) and the working keys' paging.</summary>
+    public string? Owner { get; init; }
+    public int WorkingCount { get; init; }
+    public long? Before { get; init; }
+    /// <summary>The id to read older working keys from; null on the last page.</summary>
+    public long? OlderFrom { get; init; }
 }
 
 /// <summary>The one page that ever shows a key in full.</summary>
