@@ -2,7 +2,7 @@ namespace FraudWeb.Tests.Cli;
 
 public sealed class FraudWebCommandLineTests : IDisposable
 {
-    private static readonly string[] Verbs = ["simulate", "features", "train", "evaluate", "bench-score", "bench-rules", "create-admin", "bench-retrain"];
+    private static readonly string[] Verbs = ["simulate", "features", "train", "evaluate", "bench-score", "bench-rules", "create-admin", "import-merchants", "bench-retrain"];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("fraudweb-cli-").FullName;
 
@@ -163,5 +163,21 @@ public sealed class FraudWebCommandLineTests : IDisposable
         Assert.Equal(["--Retraining:TrainInChildProcess", "false"], configuration);
         Assert.Equal("1500", settings["Seed:CardHolders"]);
         Assert.StartsWith(Path.Combine(Path.GetTempPath(), "fraudweb-bench-"), settings["FraudWeb:DataDirectory"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GuardAsync_VerbOutOfMemoryInsideAnotherException_ExitCodeSaysItWithOneLine()
+    {
+        // Arrange (CI, 2026-12-05: a training child out of memory wrote "err" and exited 1, read as "failed")
+        using var stderr = new StringWriter();
+
+        // Act
+#pragma warning disable CA2201 // The runtime's own exception, as a training worker would throw it.
+        var code = await FraudWeb.Cli.FraudWebCommandLine.GuardAsync(stderr, () => throw new AggregateException(new InvalidOperationException("a worker failed", new OutOfMemoryException())));
+#pragma warning restore CA2201
+
+        // Assert
+        Assert.Equal(FraudWeb.Cli.FraudWebCommandLine.OutOfMemory, code);
+        Assert.Equal("error: out of memory", stderr.ToString().Trim());
     }
 }

@@ -29,6 +29,12 @@ public static class FraudWebCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
+    /// <summary>
+    /// A verb that ran out of memory: its one-line message may not fit in what is left (a training child once wrote
+    /// "err" and died), so the exit code says it (<see cref="Services.Models.ChildProcessTrainer"/> reads it).
+    /// </summary>
+    public const int OutOfMemory = 3;
+
     public static async Task<int> InvokeAsync(string[] args, FraudWebHost host, CliConsole console)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -152,6 +158,18 @@ public static class FraudWebCommandLine
             await stderr.WriteLineAsync($"error: {OneLine(e.Message)}");
             return Failure;
         }
+        catch (Exception e) when (IsOutOfMemory(e))
+        {
+            try
+            {
+                await stderr.WriteLineAsync("error: out of memory");
+            }
+            catch (OutOfMemoryException)
+            {
+                // The exit code says it.
+            }
+            return OutOfMemory;
+        }
 #pragma warning disable CA1031 // The verbs' last line of defence: one line on stderr, never a stack trace.
         catch (Exception e)
         {
@@ -188,6 +206,15 @@ public static class FraudWebCommandLine
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>Out of memory, also as the cause of another exception (ML.NET's parallel training wraps what its workers throw).</summary>
+    private static bool IsOutOfMemory(Exception e) => e switch
+    {
+        OutOfMemoryException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsOutOfMemory),
+        { InnerException: { } inner } => IsOutOfMemory(inner),
+        _ => false,
+    };
 }
 
 /// <summary>Bad command-line usage found by a verb (e.g. a column not in the file): one line, exit code 2.</summary>

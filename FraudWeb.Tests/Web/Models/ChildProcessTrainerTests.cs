@@ -190,6 +190,19 @@ public sealed class ChildProcessTrainerTests : IDisposable
     }
 
     [Fact]
+    public void FailureMessage_OutOfMemoryExitCodeWithItsMessageCutShort_SaysOutOfMemory()
+    {
+        // Arrange (CI, 2026-12-05: a child out of memory got "err" of its error line out and the parent said "failed")
+        const string Errors = "training on 20000 rows x 6 features\nerr";
+
+        // Act
+        var message = ChildProcessTrainer.FailureMessage(FraudWeb.Cli.FraudWebCommandLine.OutOfMemory, Errors, 4);
+
+        // Assert
+        Assert.Equal("The training process ran out of memory (exit 3, GC heap limit 4 MB): out of memory", message);
+    }
+
+    [Fact]
     public void FailureMessage_GcHeapCouldNotBeCreated_SaysOutOfMemoryNotKilled()
     {
         // Arrange: a limit below what the runtime needs; the host exits 137 (CoreClrInitFailure), like a SIGKILL.

@@ -206,7 +206,9 @@ public sealed partial class ChildProcessTrainer(
         ArgumentNullException.ThrowIfNull(errors);
         var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var last = lines.LastOrDefault() ?? "no message";
-        if (Array.Find(lines, IsOutOfMemory) is { } memory)
+        // The verb's own exit code for it, when its message did not fit in what memory was left.
+        var memory = Array.Find(lines, IsOutOfMemory) ?? (exitCode == Cli.FraudWebCommandLine.OutOfMemory ? "out of memory" : null);
+        if (memory is not null)
         {
             var limit = memoryLimitMb > 0 ? string.Create(CultureInfo.InvariantCulture, $", GC heap limit {memoryLimitMb} MB") : "";
             return string.Create(CultureInfo.InvariantCulture, $"The training process ran out of memory (exit {exitCode}{limit}): {memory}");
