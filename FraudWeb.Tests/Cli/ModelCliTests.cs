@@ -259,6 +259,28 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_ModelOnAClockThisMachineDoesNotKnow_ErrorNamingItNotUtcFeatures()
+    {
+        // Arrange (review finding: evaluate built the night and weekend features on UTC whatever clock the model learnt them on)
+        var raw = PathOf("raw.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11")).Code);
+        Assert.Equal(0, (await RunAsync("train", "--transactions", raw, "--train-start", "20", "--train-days", "7", "--threads", "1", "--trees", "5", "--out", model)).Code);
+        FraudWeb.Domain.Learning.FastTreeModel trained;
+        FraudWeb.Domain.Learning.ModelMetadata metadata;
+        using (var read = File.OpenRead(model)) (trained, metadata) = FraudWeb.Domain.Learning.ModelFile.Load(read);
+        using (var write = File.Create(model)) FraudWeb.Domain.Learning.ModelFile.Save(write, trained, metadata with { TimeZone = "Mars/Olympus_Mons" });
+
+        // Act
+        var evaluate = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20");
+
+        // Assert
+        Assert.Equal("UTC", metadata.TimeZone);
+        Assert.Equal(1, evaluate.Code);
+        Assert.Contains("the model was trained on the clock of 'Mars/Olympus_Mons', a time zone this machine does not know.", evaluate.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_EarlyStoppingOnTheWindowsLastDays_KeepsTheBestPrefix()
     {
         var raw = PathOf("raw.csv");

@@ -443,7 +443,10 @@ public static class ModelCli
         else
         {
             var input = transactions!;
-            var featureOptions = new FeatureOptions { LabelDelayDays = delayDays };
+            // The night and weekend features on the clock the model learnt them on (the web app's Scoring:TimeZone).
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(metadata.TimeZone, out var clock))
+                throw new CliInputException($"{modelFile}: the model was trained on the clock of '{metadata.TimeZone}', a time zone this machine does not know.");
+            var featureOptions = new FeatureOptions { LabelDelayDays = delayDays, LocalTime = clock };
             var data = TransactionData.Load(input, featureOptions, c);
             var start = Day("--train-start", trainStart!, data.Day0);
             var split = HandbookProtocol.Split(data.Records, data.Days, start, trainDays, featureOptions.LabelDelayDays, testDays);

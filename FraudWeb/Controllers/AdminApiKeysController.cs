@@ -37,13 +37,15 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
         return View(ApiKeyPages.IndexView, await screens.AllKeysAsync(form, null, null, cancellationToken));
     }
 
+    /// <param name="owner">The list's owner filter, to return to.</param>
+    /// <param name="before">The list's page, to return to.</param>
     [HttpPost]
-    public async Task<IActionResult> Revoke(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Revoke(long id, string? owner, long? before, CancellationToken cancellationToken)
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: true, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
         if (result.Succeeded) TempData["Message"] = Text.Get("The key was revoked.");
         else TempData["Error"] = result.Errors[0].Message;
-        return RedirectToAction(nameof(Index));
+        return RedirectToAction(nameof(Index), new { owner = string.IsNullOrWhiteSpace(owner) ? null : owner, before });
     }
 }

@@ -91,6 +91,11 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
         var shown = filtered.QuerySelectorAll("tr[data-key-prefix]").Select(r => r.GetAttribute("data-key-prefix")!).ToList();
         Assert.Equal(prefixes.Skip(18).Take(18).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
         Assert.Contains("18", filtered.QuerySelector("[data-testid=working-count]")!.TextContent, StringComparison.Ordinal);
+        // Revoking from the filtered list returns to it, not to the first page of every key
+        var filteredPath = "/AdminApiKeys?owner=" + Uri.EscapeDataString(ownerEmail);
+        var revokeAction = filtered.QuerySelector("form[action*='Revoke']")!.GetAttribute("action")!;
+        var revoked = await admin.PostAsync(revokeAction, filteredPath, [new("owner", ownerEmail)]);
+        Assert.Equal("/AdminApiKeys?owner=" + ownerEmail, Uri.UnescapeDataString(Html.Location(revoked)));
     }
 
     [Fact]

@@ -63,5 +63,8 @@ public sealed class IssuerTimeZoneTests(ShanghaiIssuerFactory factory) : IClassF
         // The simulator draws the time of day around noon (sd 5.5 h): about 72% fall within 6 hours of it; on UTC's clock, 36%.
         Assert.True(byDay > seeded.Count * 0.6, $"{byDay} of {seeded.Count} seeded payments between 06:00 and 18:00 in Shanghai");
         Assert.True(seeded.Max() < factory.Clock.UtcNow);
+        // Each simulated card was added before its first payment (its local midnight, in UTC: the day before, 16:00)
+        var added = await factory.QueryAsync(db => db.Cards.Where(c => c.CardHolder!.IsSimulated).MaxAsync(c => c.AddedUtc));
+        Assert.True(added <= seeded.Min(), $"cards added {added:O}, first payment {seeded.Min():O}");
     }
 }

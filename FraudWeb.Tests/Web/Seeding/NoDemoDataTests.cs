@@ -64,6 +64,36 @@ public sealed class NoDemoDataTests(NoDemoDataFactory factory) : IClassFixture<N
     }
 
     [Fact]
+    public async Task Start_MerchantsImportedBeforeAFirstStartWithDemoDataOn_StarterModelServes()
+    {
+        // Arrange (review finding: the seeder left a database with merchants alone, then training on its empty history
+        // stopped every start with "There is no history to train a model on.")
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Enabled"] = "false";
+        first.Settings["Seed:TrainModel"] = "false";
+        _ = first.Services;
+        await using (var scope = first.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Seeding.MerchantImport>()
+                .ImportAsync([new FraudWeb.Domain.IO.MerchantRow(2, "Oak Bistro", "Restaurants")], "merchants.csv", MerchantCli.Verb, CancellationToken.None);
+        }
+
+        // Act: started as the defaults have it (demo data on)
+        using var app = first.Restart(settings =>
+        {
+            settings["Seed:Enabled"] = "true";
+            settings["Seed:TrainModel"] = "true";
+        });
+        _ = app.Services;
+
+        // Assert: a starter model serves; no demo history was added to the installation's merchants
+        var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        Assert.Equal(ModelRegistry.StarterTrigger, serving.Trigger);
+        Assert.Equal(1, await app.QueryAsync(db => db.Terminals.CountAsync()));
+        Assert.Equal(0, await app.QueryAsync(db => db.Transactions.CountAsync()));
+    }
+
+    [Fact]
     public async Task ImportMerchants_BadLine_ErrorNamesLineAndColumnAndNothingImported()
     {
         // Arrange

@@ -30,6 +30,13 @@ public sealed class IssuerClock(TimeProvider clock, IOptions<ScoringOptions> sco
         return simulated.Select(t => t with { Timestamp = ToUtc(t.Timestamp, zone) }).OrderBy(t => t.Timestamp).ToList();
     }
 
+    /// <summary>A time on the issuer's wall clock as a UTC instant (a time a clock change skips is moved on).</summary>
+    public DateTime ToUtc(DateTime wallClock)
+    {
+        var zone = scoring.Value.Features().LocalTime;
+        return zone == TimeZoneInfo.Utc ? DateTime.SpecifyKind(wallClock, DateTimeKind.Utc) : ToUtc(wallClock, zone);
+    }
+
     private static DateTime ToUtc(DateTime wallClock, TimeZoneInfo zone)
     {
         var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);

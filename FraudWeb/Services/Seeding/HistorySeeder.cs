@@ -65,7 +65,7 @@ public sealed partial class HistorySeeder(FraudDbContext db, IOptions<SeedOption
             var fingerprint = keys.Fingerprinter.Fingerprint($"SIMULATED-{seed.RandomSeed}-{customer.CustomerId}");
             var last4 = (customer.CustomerId % 10_000).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
             var limit = Math.Clamp(decimal.Round((decimal)customer.MeanAmount) * 100m, Card.MinimumCreditLimit, Card.MaximumCreditLimit);
-            cards.Add((customer.CustomerId, Card.Simulated(holder.Id, fingerprint, last4, limit, DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc))));
+            cards.Add((customer.CustomerId, Card.Simulated(holder.Id, fingerprint, last4, limit, issuer.ToUtc(today.AddDays(-seed.Days)))));
         }
         db.Cards.AddRange(cards.Select(c => c.Card));
         await db.SaveChangesAsync(cancellationToken);

@@ -43,17 +43,17 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         if (!loaded && seed.TrainModel)
         {
             // No model yet, or neither the serving version nor an earlier one can serve (missing, corrupt, an older
-            // feature schema; the registry marks why): train a fresh one from the history, or, on an installation
-            // without demo data whose own history cannot train one yet, a starter model from a simulation.
-            if (seed.Enabled) await registry.TrainAndServeAsync(cancellationToken);
-            else await TrainWithoutDemoDataAsync(registry, logger, cancellationToken);
+            // feature schema; the registry marks why): train a fresh one from the history, or, while the history
+            // cannot train one (no demo data: Seed:Enabled=false, or merchants imported before a first start, which
+            // the seeder then leaves alone), a starter model from a simulation.
+            await TrainOrStarterAsync(registry, logger, cancellationToken);
         }
         LogReady(logger, stopwatch.Elapsed.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task TrainWithoutDemoDataAsync(ModelRegistry registry, ILogger logger, CancellationToken cancellationToken)
+    private static async Task TrainOrStarterAsync(ModelRegistry registry, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
