@@ -117,6 +117,44 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
     }
 
     [Fact]
+    public async Task SignIn_WrongPasswordsThroughBothInstances_UnknownAddressLocksAfterAsManyAsAnAccount()
+    {
+        // Arrange (left open by the security review: each instance counted an unknown address's tries in its own
+        // memory, so behind round robin it took twice the tries of a real account to lock, which told who has one).
+        using var known = cluster.Client();
+        var email = await RegisterAndSignInAsync(known);
+        using var strangers = cluster.Client();
+        var unknown = $"nobody-{Guid.NewGuid():N}@example.test";
+        const int LockingTries = 5; // the app's own setting: the cluster configures none
+
+        // Act
+        async Task<List<(string Answer, string Upstream)>> AnswersAsync(HttpClient client, string address)
+        {
+            // One form, posted again and again: the posts alternate between the instances (a GET before each would
+            // send every post to the same one).
+            var token = Html.AntiforgeryToken(await Html.GetPageAsync(client, "/Account/Login"));
+            var answers = new List<(string, string)>();
+            for (var i = 0; i < LockingTries + 1; i++)
+            {
+                using var response = await client.PostAsync(new Uri("/Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["Email"] = address, ["Password"] = "Wrong-password-1", ["__RequestVerificationToken"] = token,
+                }));
+                answers.Add((response.StatusCode == HttpStatusCode.OK ? "form" : Html.Location(response), Upstream(response)));
+            }
+            return answers;
+        }
+        using var signedOut = cluster.Client();
+        var account = await AnswersAsync(signedOut, email);
+        var nobody = await AnswersAsync(strangers, unknown);
+
+        // Assert: the same answers, try by try, with both instances answering.
+        Assert.Equal(Enumerable.Repeat("form", LockingTries - 1).Concat(Enumerable.Repeat("/Account/Lockout", 2)), account.Select(a => a.Answer));
+        Assert.Equal(account.Select(a => a.Answer), nobody.Select(a => a.Answer));
+        Assert.Equal(2, nobody.Select(a => a.Upstream).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Payments_ConcurrentOnOneCardThroughBothInstances_NeverExceedItsLimit()
     {
         // Arrange: a card with a 500.00 limit and an API key.

@@ -34,6 +34,7 @@ public abstract class FraudDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<TerminalHour> TerminalHours => Set<TerminalHour>();
 
     public DbSet<InstanceSetting> InstanceSettings => Set<InstanceSetting>();
+    public DbSet<UnknownAddressFailure> UnknownAddressFailures => Set<UnknownAddressFailure>();
 
     /// <summary>The data-protection key ring, shared by every instance (cookies and antiforgery tokens work on all).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

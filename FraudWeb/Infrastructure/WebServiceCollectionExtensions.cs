@@ -111,7 +111,8 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
-        services.AddSingleton<UnknownAddressLockout>();
+        services.AddSingleton(provider => new UnknownAddressKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("unknown-address")));
+        services.AddScoped<UnknownAddressLockout>();
         services.AddFraudMfa();
         services.AddScoped<ProfileService>();
         services.AddScoped<CardService>();

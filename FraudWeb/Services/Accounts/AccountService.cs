@@ -231,9 +231,9 @@ public sealed partial class AccountService(
             // Answered as an account would be: locked (without hashing, as Identity answers a locked account) once as
             // many wrong passwords as lock an account have been tried, and otherwise after hashing, as Identity's
             // answer to an unknown address comes ten times sooner.
-            if (unknownAddresses.IsLockedOut(email)) return SignInOutcome.LockedOut;
+            if (await unknownAddresses.IsLockedOutAsync(email, CancellationToken.None)) return SignInOutcome.LockedOut;
             _ = users.PasswordHasher.HashPassword(new ApplicationUser(), password);
-            return unknownAddresses.Failed(email) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+            return await unknownAddresses.FailedAsync(email, CancellationToken.None) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
         }
         var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;

@@ -1,59 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using FraudWeb.Data;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FraudWeb.Services.Accounts;
 
+/// <summary>The server's key for hashing addresses that have no account, derived from the card key (out of the database).</summary>
+public sealed class UnknownAddressKey(byte[] key)
+{
+    /// <summary>The address as Identity normalizes it (upper case, invariant), hashed.</summary>
+    public string Hash(string address) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(address.Trim().ToUpperInvariant())));
+}
+
 /// <summary>
 /// Wrong passwords for addresses that have no account, counted as Identity counts an account's: after as many as lock
 /// an account, the address answers "locked" for as long. Otherwise the lockout told who has an account (security
-/// review: a real address locked after five tries, an unknown one never). Kept in this instance's memory, bounded;
-/// with several instances each counts its own share (docs/security.md).
+/// review: a real address locked after five tries, an unknown one never). Counted in the database like an account's,
+/// so several instances behind round robin lock an unknown address after as many tries as a real one.
 /// </summary>
-public sealed class UnknownAddressLockout(IOptions<IdentityOptions> identity, TimeProvider clock) : IDisposable
+public sealed class UnknownAddressLockout(FraudDbContext db, UnknownAddressKey key, IOptions<IdentityOptions> identity, TimeProvider clock)
 {
-    /// <summary>Addresses tracked at most; beyond it the least recently failed are forgotten first.</summary>
-    private const int MaxAddresses = 100_000;
-
     /// <summary>How long a count is kept after its last failure (an account's is kept until it signs in).</summary>
-    private static readonly TimeSpan Remembered = TimeSpan.FromDays(1);
+    public static readonly TimeSpan Remembered = TimeSpan.FromDays(1);
 
-    private readonly MemoryCache _addresses = new(new MemoryCacheOptions { SizeLimit = MaxAddresses });
-
-    private sealed class Failures
+    public Task<bool> IsLockedOutAsync(string address, CancellationToken cancellationToken)
     {
-        public int Count;
-        public DateTimeOffset LockedUntil;
+        var hash = key.Hash(address);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.UnknownAddressFailures.AnyAsync(f => f.AddressHash == hash && f.LockedUntilUtc > now, cancellationToken);
     }
 
-    private static string Key(string address) => address.Trim().ToUpperInvariant();
-
-    public bool IsLockedOut(string address) =>
-        _addresses.TryGetValue(Key(address), out Failures? failures) && IsLocked(failures!);
-
-    /// <summary>Counts a wrong password; true when this one locks the address.</summary>
-    public bool Failed(string address)
+    /// <summary>Counts a wrong password; true when the address is locked after it.</summary>
+    public async Task<bool> FailedAsync(string address, CancellationToken cancellationToken)
     {
-        var failures = _addresses.GetOrCreate(Key(address), entry =>
-        {
-            entry.Size = 1;
-            entry.SlidingExpiration = Remembered;
-            return new Failures();
-        })!;
-        lock (failures)
-        {
-            if (++failures.Count < identity.Value.Lockout.MaxFailedAccessAttempts) return false;
-            // As Identity does: the lockout starts and the count starts again.
-            failures.Count = 0;
-            failures.LockedUntil = clock.GetUtcNow() + identity.Value.Lockout.DefaultLockoutTimeSpan;
-            return true;
-        }
+        var lockout = identity.Value.Lockout;
+        var max = Math.Max(1, lockout.MaxFailedAccessAttempts);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + lockout.DefaultLockoutTimeSpan;
+        var forgetBefore = now - Remembered;
+        var hash = key.Hash(address);
+        var locksAtOnce = max == 1;
+        // One statement, so tries on several instances at the same moment are all counted (a read and a later write
+        // would lose some). As Identity does, the count starts again when a lockout starts; a count a day old is forgotten.
+        var lockedUntil = await db.Database.SqlQuery<DateTime?>($"""
+            INSERT INTO "UnknownAddressFailures" AS f ("AddressHash", "Failures", "LockedUntilUtc", "LastFailedUtc")
+            VALUES ({hash}, {(locksAtOnce ? 0 : 1)}, {(locksAtOnce ? until : null)}, {now})
+            ON CONFLICT ("AddressHash") DO UPDATE SET
+                "Failures" = (CASE WHEN f."LastFailedUtc" < {forgetBefore} THEN 0 ELSE f."Failures" END + 1) % {max},
+                "LockedUntilUtc" = CASE WHEN (CASE WHEN f."LastFailedUtc" < {forgetBefore} THEN 0 ELSE f."Failures" END + 1) >= {max}
+                    THEN {until} ELSE f."LockedUntilUtc" END,
+                "LastFailedUtc" = {now}
+            RETURNING "LockedUntilUtc" AS "Value"
+            """).ToListAsync(cancellationToken);
+        // Counts nobody added to for a day go; a lockout still running stays (a lockout longer than a day is configurable).
+        await db.UnknownAddressFailures.Where(f => f.LastFailedUtc < forgetBefore && (f.LockedUntilUtc == null || f.LockedUntilUtc < now))
+            .ExecuteDeleteAsync(cancellationToken);
+        return lockedUntil is [{ } end] && end > now;
     }
-
-    private bool IsLocked(Failures failures)
-    {
-        lock (failures) return failures.LockedUntil > clock.GetUtcNow();
-    }
-
-    public void Dispose() => _addresses.Dispose();
 }

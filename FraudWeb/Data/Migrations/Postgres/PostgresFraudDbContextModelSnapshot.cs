@@ -161,6 +161,28 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.ToTable("TerminalHours", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.UnknownAddressFailure", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("LastFailedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LockedUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("AddressHash");
+
+                    b.HasIndex("LastFailedUtc");
+
+                    b.ToTable("UnknownAddressFailures", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>
                 {
                     b.Property<long>("Id")

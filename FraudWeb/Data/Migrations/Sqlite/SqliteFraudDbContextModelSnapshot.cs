@@ -156,6 +156,28 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.ToTable("TerminalHours", (string)null);
                 });
 
+            modelBuilder.Entity("FraudWeb.Data.UnknownAddressFailure", b =>
+                {
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastFailedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AddressHash");
+
+                    b.HasIndex("LastFailedUtc");
+
+                    b.ToTable("UnknownAddressFailures", (string)null);
+                });
+
             modelBuilder.Entity("FraudWeb.Domain.Entities.ApiKey", b =>
                 {
                     b.Property<long>("Id")
