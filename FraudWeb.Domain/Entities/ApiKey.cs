@@ -49,7 +49,7 @@ public class ApiKey
         ArgumentNullException.ThrowIfNull(scopes);
         if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
         var trimmed = (name ?? "").Trim();
-        if (trimmed.Length == 0 || trimmed.Length > NameMaxLength) throw DomainException.Format("Give the key a name of 1 to {0} characters.", NameMaxLength);
+        if (trimmed.Length == 0 || TextLength.Of(trimmed) > NameMaxLength) throw DomainException.Format("Give the key a name of 1 to {0} characters.", NameMaxLength);
         if (scopes.Count == 0) throw new DomainException("Choose at least one scope.");
         if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime) throw new DomainException("A key lasts between one day and one year.");
         return new ApiKey

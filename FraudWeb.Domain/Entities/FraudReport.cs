@@ -46,7 +46,7 @@ public class FraudReport
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var trimmed = (reason ?? "").Trim();
-        if (trimmed.Length < ReasonMinLength || trimmed.Length > ReasonMaxLength)
+        if (TextLength.Of(trimmed) is < ReasonMinLength or > ReasonMaxLength)
         {
             throw DomainException.Format("The reason must be between {0} and {1} characters.", ReasonMinLength, ReasonMaxLength);
         }

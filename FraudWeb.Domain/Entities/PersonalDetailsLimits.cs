@@ -22,7 +22,8 @@ public static class PersonalDetailsLimits
     {
         // Composed (NFC): "José" typed with a combining accent is stored, searched and compared as the same name.
         var trimmed = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
-        if (trimmed.Length < min || trimmed.Length > max) throw new DomainException(tooShortOrLong);
+        var length = TextLength.Of(trimmed);
+        if (length < min || length > max) throw new DomainException(tooShortOrLong);
         // Shown to staff in lists: a direction override would make the text after it read backwards, and a value of
         // invisible characters only would show as nothing (edge-case review).
         if (trimmed.Any(IsDirectionControl)) throw new DomainException("Remove the text-direction control characters.");

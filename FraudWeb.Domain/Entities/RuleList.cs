@@ -42,7 +42,7 @@ public partial class RuleList
         if (!Enum.IsDefined(kind)) throw new DomainException("Choose what the list holds.");
         if (!Enum.IsDefined(purpose)) throw new DomainException("Choose what the list does.");
         var text = description?.Trim() ?? "";
-        if (text.Length > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
+        if (TextLength.Of(text) > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
         return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = CardNumber.RefusedIn(text), CreatedBy = actorId, CreatedUtc = nowUtc };
     }
 
@@ -74,7 +74,7 @@ public partial class RuleList
     {
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
-        if (trimmed.Length > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
+        if (TextLength.Of(trimmed) > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
         return CardNumber.Redact(trimmed);
     }

@@ -97,6 +97,34 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         Assert.Equal(expectedReasons.Select(r => r.Text).Order(StringComparer.Ordinal), englishReasons.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Register_NameOfRareCharacters_BrowserCountsCharactersAsTheServerDoes()
+    {
+        // Arrange: U+20BB7 is one character of a Chinese name and two UTF-16 units; jQuery Validation's own length
+        // rule counted units, so 100 of them were "too long" in the browser and fine on the server.
+        var page = await host.NewPageAsync(1280, 900, locale: "zh-CN");
+        await page.GotoAsync("/Account/Register");
+        var create = page.GetByRole(AriaRole.Button, new() { Name = Zh("Create my account") });
+        var message = page.Locator("[data-valmsg-for=FullName]");
+
+        // Act
+        var hundred = string.Concat(Enumerable.Repeat("\U00020BB7", 100));
+        await page.Locator("#FullName").FillAsync(hundred);
+        await create.ClickAsync();
+        await page.Locator("[data-valmsg-for=Country].field-validation-error").WaitForAsync();
+        var kept = await page.Locator("#FullName").InputValueAsync();
+        var atTheLimit = await message.InnerTextAsync();
+        await page.Locator("#FullName").FillAsync(new string('王', 101));
+        await page.Locator("#FullName").BlurAsync();
+        await page.Locator("[data-valmsg-for=FullName].field-validation-error").WaitForAsync();
+
+        // Assert: the hundred kept whole (the browser's maxlength counts units too) and not called too long; 101
+        // characters are.
+        Assert.Equal(hundred, kept);
+        Assert.Equal("", atTheLimit.Trim());
+        Assert.Equal(Zh("Your name must be 2 to 100 characters."), await message.InnerTextAsync());
+    }
+
     /// <summary>
     /// UI finding 7 on a phone in Chinese: the fields with the longest messages (a too-short name, country and
     /// password) and the empty ones all show their message; fixing them one by one never moves the submit button, so a

@@ -103,6 +103,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     [InlineData("FullName", " B", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "王\u00a0", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "\u200b\u200b", "A name must be 2 to 100 characters.")]
+    [InlineData("FullName", "\U00020BB7", "Your name must be 2 to 100 characters.")]
+    [InlineData("FullName", "long-astral", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "Mallory \u202eexe.gpj", "Remove the text-direction control characters.")]
     [InlineData("AddressLine1", "1 High St \u2066x\u2069", "Remove the text-direction control characters.")]
     public async Task Register_InvalidField_ShowsItsMessage(string field, string value, string expectedMessage)
@@ -111,6 +113,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         using var session = CardHolderSession.Anonymous(factory);
         var registration = new RegistrationBuilder(session.Email, FraudWebFactory.Password);
         if (value == "underage") registration.BornYearsAgo(16);
+        else if (value == "long-astral") registration.With(field, string.Concat(Enumerable.Repeat("\U00020BB7", 101))); // 101 characters, 202 units
         else registration.With(field, value);
 
         // Act
@@ -265,6 +268,24 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
         await CardHolderSession.ConfirmAndSignInAsync(factory, session.Client, email);
         Assert.Contains(email, (await Html.GetPageAsync(session.Client, "/Profile")).QuerySelector("[data-testid=signed-in-as]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_NameOfAHundredCharactersOutsideTheBasicPlane_StoredWhole()
+    {
+        // Arrange: 100 characters of a Chinese name's rare character, 200 UTF-16 units: the form counted units and
+        // refused it, though the column (PostgreSQL's varchar(100)) holds 100 characters.
+        var name = string.Concat(Enumerable.Repeat("\U00020BB7", 100));
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("FullName", name));
+
+        // Assert
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        var email = session.Email;
+        var stored = await factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == email)).Select(h => h.FullName).SingleAsync());
+        Assert.Equal(name, stored);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
@@ -200,7 +201,7 @@ public sealed class ReportRequest
     [Required, Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required, StringLength(500, MinimumLength = 5), Description("What happened, 5 to 500 characters.")]
+    [Required, CharacterLength(500, MinimumLength = 5), Description("What happened, 5 to 500 characters.")]
     public string? Reason { get; init; }
 }
 

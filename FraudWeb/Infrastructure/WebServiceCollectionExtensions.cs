@@ -93,6 +93,8 @@ public static class WebServiceCollectionExtensions
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = FormLocalizer.For);
+        // After MVC's own: the last registration is the one resolved.
+        services.AddSingleton<Microsoft.AspNetCore.Mvc.DataAnnotations.IValidationAttributeAdapterProvider, CharacterLengthAdapterProvider>();
         services.AddFraudAuthorization();
         services.Configure<FormOptions>(options =>
         {

@@ -66,6 +66,23 @@ public sealed class CardHolderTests
         Assert.Equal(PersonalDetailsLimits.FullNameMaxLength,
             CardHolder.Register("user-1", new string('a', PersonalDetailsLimits.FullNameMaxLength), "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)).FullName.Length);
 
+    [Fact]
+    public void Register_NameOfCharactersOutsideTheBasicPlane_CountedInCharactersNotUtf16Units()
+    {
+        // Arrange: U+20BB7, a character of Chinese names, is two UTF-16 units (a left item: units were counted).
+        var longest = string.Concat(Enumerable.Repeat("\U00020BB7", PersonalDetailsLimits.FullNameMaxLength));
+
+        // Act
+        var holder = CardHolder.Register("user-1", longest, "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+        var tooShort = Record.Exception(() => CardHolder.Register("user-1", "\U00020BB7", "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)));
+        var tooLong = Record.Exception(() => CardHolder.Register("user-1", longest + "a", "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)));
+
+        // Assert
+        Assert.Equal(PersonalDetailsLimits.FullNameMaxLength * 2, holder.FullName.Length);
+        Assert.IsType<DomainException>(tooShort);
+        Assert.IsType<DomainException>(tooLong);
+    }
+
     [Theory]
     [InlineData("ls1 1aa", null)]
     [InlineData("-LS1", "Enter a valid postcode.")]

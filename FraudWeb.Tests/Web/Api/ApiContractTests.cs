@@ -124,6 +124,20 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Document_ReportReason_LengthBoundsInCharactersAsTheServerCounts()
+    {
+        // Arrange: JSON Schema counts a string's length in characters; the server now does too (it counted UTF-16 units).
+        var contract = await ApiContract.ForAsync(factory);
+
+        // Act
+        var reason = contract.Document["components"]!["schemas"]!["ReportRequest"]!["properties"]!["reason"]!;
+
+        // Assert
+        Assert.Equal("5", reason["minLength"]!.ToJsonString());
+        Assert.Equal("500", reason["maxLength"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Document_RequiredRequestFields_RefuseNullAsTheServerDoes()
     {
         // Arrange: the server answers 400 to a null in a required field, so the contract must not offer null there.

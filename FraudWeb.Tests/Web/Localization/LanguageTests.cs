@@ -183,6 +183,21 @@ public sealed class LanguageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Register_ChineseAndNameTooLong_LengthMessageInChinese()
+    {
+        // Arrange: the length is counted in characters by the app's own attribute, whose message goes through the
+        // form's localizer as StringLength's does.
+        using var client = Client("zh-CN");
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Register", [new("FullName", new string('王', 101))]);
+        var messages = Html.ValidationMessages(await Html.ParseAsync(response));
+
+        // Assert
+        Assert.Contains(Chinese.Of("Your name must be 2 to 100 characters."), messages);
+    }
+
+    [Fact]
     public async Task Register_Chinese_ConfirmationMailInChinese()
     {
         // Arrange

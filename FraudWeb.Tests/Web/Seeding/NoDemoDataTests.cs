@@ -64,6 +64,26 @@ public sealed class NoDemoDataTests(NoDemoDataFactory factory) : IClassFixture<N
     }
 
     [Fact]
+    public async Task Start_DemoConfiguredTooSmallToHoldTenFrauds_StarterModelAtTheDefaultSizesServes()
+    {
+        // Arrange (found starting a small demo: 10 holders over 5 days simulate no fraud, so neither the history nor a
+        // starter of the same sizes could train, and the start stopped with an unhandled exception)
+        using var small = new FraudWebFactory();
+        small.Settings["Seed:CardHolders"] = "10";
+        small.Settings["Seed:Terminals"] = "20";
+        small.Settings["Seed:Days"] = "5";
+
+        // Act
+        _ = small.Services;
+        var serving = await small.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+
+        // Assert
+        Assert.Equal(ModelRegistry.StarterTrigger, serving.Trigger);
+        Assert.True(serving.TrainingFrauds >= 10);
+        Assert.Equal(serving.Version, small.Services.GetRequiredService<IServingModel>().Current?.Version);
+    }
+
+    [Fact]
     public async Task Start_MerchantsImportedBeforeAFirstStartWithDemoDataOn_StarterModelServes()
     {
         // Arrange (review finding: the seeder left a database with merchants alone, then training on its empty history

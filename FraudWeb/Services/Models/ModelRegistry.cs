@@ -137,19 +137,35 @@ public sealed partial class ModelRegistry(
     {
         var stopwatch = Stopwatch.StartNew();
         var seed = seedOptions.Value;
+        var unusable = servingModel.Current is null ? await UnusableServingAsync(cancellationToken) : null;
+        try
+        {
+            return (await TrainOnAsync(StarterHistory(seed), stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
+        }
+        catch (RetrainingException) when (seed.CardHolders < Defaults.CardHolders || seed.Terminals < Defaults.Terminals || seed.Days < Defaults.Days)
+        {
+            // A demo configured smaller than the defaults can simulate too few frauds to learn from (10 holders over 5
+            // days had none, and the start stopped): the simulation is held in memory only, so take the default sizes.
+            var sizes = new SeedOptions { RandomSeed = seed.RandomSeed };
+            return (await TrainOnAsync(StarterHistory(sizes), stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
+        }
+    }
+
+    private static readonly SeedOptions Defaults = new();
+
+    private List<LabelledTransaction> StarterHistory(SeedOptions sizes)
+    {
         var today = issuerClock.Today.ToDateTime(TimeOnly.MinValue);
         var simulation = Domain.Simulation.TransactionSimulator.Generate(new Domain.Simulation.SimulatorOptions
         {
-            Customers = seed.CardHolders,
-            Terminals = seed.Terminals,
-            Days = seed.Days,
-            Start = DateTime.SpecifyKind(today.AddDays(-seed.Days), DateTimeKind.Utc),
-            Seed = seed.RandomSeed,
+            Customers = sizes.CardHolders,
+            Terminals = sizes.Terminals,
+            Days = sizes.Days,
+            Start = DateTime.SpecifyKind(today.AddDays(-sizes.Days), DateTimeKind.Utc),
+            Seed = sizes.RandomSeed,
         });
-        var history = issuerClock.OnIssuersClock(simulation.Transactions).Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
+        return issuerClock.OnIssuersClock(simulation.Transactions).Select(t => new LabelledTransaction(t.TransactionId, t.Timestamp, t.CustomerId, t.TerminalId, t.Amount,
             t.IsFraud ? GroundTruth.Fraud : GroundTruth.Legitimate)).ToList();
-        var unusable = servingModel.Current is null ? await UnusableServingAsync(cancellationToken) : null;
-        return (await TrainOnAsync(history, stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
     }
 
     private async Task<TrainingResult> TrainAsync(string trigger, int? trees, UnusableHere? unusable, CancellationToken cancellationToken)

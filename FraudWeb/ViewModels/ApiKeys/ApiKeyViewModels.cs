@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 
@@ -16,7 +17,7 @@ public sealed class CreateApiKeyViewModel
     public static IReadOnlyList<int> Lifetimes { get; } = [30, 90, 365];
 
     [Required(ErrorMessage = "Give the key a name.")]
-    [StringLength(ApiKey.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
+    [CharacterLength(ApiKey.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
     [Display(Name = "Name (what the key is for)")]
     public string? Name { get; set; }
 

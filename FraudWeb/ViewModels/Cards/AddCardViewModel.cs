@@ -35,7 +35,7 @@ public sealed class AddCardViewModel
     public string? CardNumber { get; set; }
 
     [Required(ErrorMessage = "Enter the name shown on the card.")]
-    [StringLength(100, MinimumLength = 2, ErrorMessage = "The name must be 2 to 100 characters.")]
+    [CharacterLength(100, MinimumLength = 2, ErrorMessage = "The name must be 2 to 100 characters.")]
     [Display(Name = "Name on card")]
     public string? CardholderName { get; set; }
 

@@ -36,7 +36,7 @@ public abstract class PersonalDetailsFields
     }
 
     [Required(ErrorMessage = "Enter your full name.")]
-    [StringLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
+    [CharacterLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
     [Display(Name = "Full name")]
     public string? FullName { get; set => field = Trimmed(value); }
 
@@ -53,16 +53,16 @@ public abstract class PersonalDetailsFields
     public DateOnly? DateOfBirth { get; set; }
 
     [Required(ErrorMessage = "Enter the first line of your address.")]
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 1")]
     public string? AddressLine1 { get; set => field = Trimmed(value); }
 
-    [StringLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Address line 2 (optional)")]
     public string? AddressLine2 { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your town or city.")]
-    [StringLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Town or city")]
     public string? City { get; set => field = Trimmed(value); }
 
@@ -72,7 +72,7 @@ public abstract class PersonalDetailsFields
     public string? Postcode { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your country.")]
-    [StringLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,
+    [CharacterLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,
         ErrorMessage = "The field {0} must be a string with a minimum length of {2} and a maximum length of {1}.")]
     [Display(Name = "Country")]
     public string? Country { get; set => field = Trimmed(value); }

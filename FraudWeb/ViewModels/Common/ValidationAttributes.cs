@@ -43,3 +43,20 @@ public sealed class CardNumberAttribute : ValidationAttribute
         return CardNumber.Check(text) is { } problem ? new ValidationResult(Text.Of(problem)) : ValidationResult.Success;
     }
 }
+
+/// <summary>
+/// <see cref="StringLengthAttribute"/> counted in characters (code points, <see cref="TextLength"/>), as the domain and
+/// PostgreSQL's columns count them, not in UTF-16 units. Its messages are localized like StringLength's
+/// (Infrastructure.ModelBinding.CharacterLengthAdapterProvider), and browsers check it with a rule of their own
+/// (wwwroot/js/character-length.js), as jQuery Validation's length rules count units.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class CharacterLengthAttribute(int maximumLength) : StringLengthAttribute(maximumLength)
+{
+    public override bool IsValid(object? value)
+    {
+        if (value is not string text) return true; // [Required] reports a missing value
+        var length = TextLength.Of(text);
+        return length >= MinimumLength && length <= MaximumLength;
+    }
+}

@@ -17,7 +17,7 @@ public sealed class NewReportViewModel
     public ReportKind? Kind { get; set; }
 
     [Required(ErrorMessage = "Tell us briefly what happened.")]
-    [StringLength(FraudReport.ReasonMaxLength, MinimumLength = FraudReport.ReasonMinLength,
+    [CharacterLength(FraudReport.ReasonMaxLength, MinimumLength = FraudReport.ReasonMinLength,
         ErrorMessage = "The reason must be between {2} and {1} characters.")]
     [Display(Name = "Reason")]
     public string? Reason { get; set; }

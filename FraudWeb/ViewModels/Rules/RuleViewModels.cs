@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using System.ComponentModel.DataAnnotations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
@@ -60,7 +61,7 @@ public sealed class RulesIndexViewModel
 public sealed class RuleFormViewModel
 {
     [Required(ErrorMessage = "Give the rule a name that says what it catches.")]
-    [StringLength(FraudRule.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
+    [CharacterLength(FraudRule.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
     [Display(Name = "Name")]
     public string? Name { get; set; }
 
@@ -121,7 +122,7 @@ public sealed class RuleDetailsViewModel
 public sealed class RuleListFormViewModel
 {
     [Required(ErrorMessage = "Give the list a name (rules write it as @name).")]
-    [StringLength(RuleList.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
+    [CharacterLength(RuleList.NameMaxLength, ErrorMessage = "The name can have at most {1} characters.")]
     [Display(Name = "Name (lower-case letters, digits, underscores)")]
     public string? Name { get; set; }
 
@@ -131,7 +132,7 @@ public sealed class RuleListFormViewModel
     [Display(Name = "What the list does")]
     public RuleListPurpose Purpose { get; set; } = RuleListPurpose.Block;
 
-    [StringLength(RuleList.DescriptionMaxLength, ErrorMessage = "A description has at most {1} characters.")]
+    [CharacterLength(RuleList.DescriptionMaxLength, ErrorMessage = "A description has at most {1} characters.")]
     [Display(Name = "Description")]
     public string? Description { get; set; }
 }
@@ -160,7 +161,7 @@ public sealed class AddListEntryViewModel
     public string? Entry { get; set; }
 
     [Required(ErrorMessage = "Say why (for the next analyst and the audit).")]
-    [StringLength(RuleList.ReasonMaxLength, ErrorMessage = "A reason has at most {1} characters.")]
+    [CharacterLength(RuleList.ReasonMaxLength, ErrorMessage = "A reason has at most {1} characters.")]
     [Display(Name = "Why")]
     public string? Reason { get; set; }
 }
@@ -171,7 +172,7 @@ public sealed class RemoveListEntryViewModel
     public long EntryId { get; set; }
 
     [Required(ErrorMessage = "Say why the entry is removed.")]
-    [StringLength(RuleList.ReasonMaxLength, ErrorMessage = "A reason has at most {1} characters.")]
+    [CharacterLength(RuleList.ReasonMaxLength, ErrorMessage = "A reason has at most {1} characters.")]
     [Display(Name = "Why")]
     public string? Reason { get; set; }
 }
