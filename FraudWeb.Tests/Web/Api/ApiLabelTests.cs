@@ -3,6 +3,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.ApiKeys;
+using FraudWeb.Services.Reports;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
 using Microsoft.EntityFrameworkCore;
@@ -118,7 +119,30 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
 
         // Assert
         Assert.Equal("conflict", again.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Equal(ReviewService.ApiAlreadyLabelledByYou, again.Json.GetProperty("results")[0].GetProperty("detail").GetString());
         Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(id)).Label);
+    }
+
+    [Fact]
+    public async Task Submit_HeldPaymentTheHolderHasReported_ConflictNamingTheReportToLabel()
+    {
+        // Arrange (a left item: the API's refusals used the review queue's words, "decide their report, which the
+        // queue now shows", to a case tool that has no queue)
+        var (api, _) = await CaseToolAsync();
+        var (holder, _, id) = await factory.NewHolderPaidAsync(20m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var __ = holder;
+        await holder.ReportAsync(id, ReportKind.NotMe, "I have never been to this shop.");
+        var report = await factory.ReportOfAsync(id);
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, label = "fraud" } } });
+
+        // Assert
+        var result = response.Json.GetProperty("results")[0];
+        Assert.Equal("conflict", result.GetProperty("outcome").GetString());
+        Assert.Equal(ReviewService.ApiReported.Replace("{0}", report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), result.GetProperty("detail").GetString());
+        Assert.DoesNotContain("queue", result.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(ReportStatus.Open, (await factory.ReportOfAsync(id)).Status);
     }
 
     [Fact]
@@ -140,6 +164,7 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
 
         // Assert
         Assert.Equal("refused", response.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Equal(ReviewService.ApiOwnPayment, response.Json.GetProperty("results")[0].GetProperty("detail").GetString());
         Assert.Equal(FraudLabel.Unknown, (await factory.TransactionAsync(id)).Label);
     }
 

@@ -86,6 +86,7 @@ public sealed partial class ResourceCoverageTests
             .Concat(FraudWeb.Services.ApiKeys.ApiScopes.All.Select(s => (FraudWeb.Services.ApiKeys.ApiScopes.Describe(s), "ApiScopes")))
             .Concat(FraudWeb.Domain.Rules.RuleVocabulary.All.Where(n => n.Name != "card_brand").Select(n => (n.Description, "RuleVocabulary")))
             .Concat(FraudWeb.Authorization.Permissions.Descriptions.Values.Select(d => (d, "Permissions")))
+            .Concat(FraudWeb.Services.Reports.ReviewService.Refusals.Select(r => (r, "ReviewService")))
             .Concat(new[] { ImplicitRequiredMessage.Message, ImplicitRequiredMessage.ChoiceMessage, ImplicitRequiredMessage.CheckboxMessage }.Select(m => (m, nameof(ImplicitRequiredMessage))))
             .Concat(RecordedField.FieldValues.Values.SelectMany(v => v.Values).Select(v => (v, nameof(RecordedField.FieldValues))));
 

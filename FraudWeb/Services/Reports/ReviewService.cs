@@ -44,7 +44,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         ArgumentNullException.ThrowIfNull(decision);
         if (await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken)
             || (key is not null && key.CreatedBy != analystId && await db.Transactions.OwnedBy(key.CreatedBy).AnyAsync(t => t.Id == decision.TransactionId, cancellationToken)))
-            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, Text.Get(OwnPayment));
+            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, Text.Get(WordsFor(key).OwnPayment));
         // Labels keep recording the analyst's name, as before.
         var analyst = await db.Users.Where(u => u.Id == analystId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken) ?? analystId;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -60,12 +60,12 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             {
                 // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
                 // decide again on fresh data. A changed transaction or report is never retried.
-                if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(CardBusy));
+                if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(WordsFor(key).CardBusy));
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
             {
-                return await AlreadyDecidedAsync(decision.TransactionId, analyst, cancellationToken);
+                return await AlreadyDecidedAsync(decision.TransactionId, analyst, WordsFor(key), cancellationToken);
             }
             catch (DomainException ex) when (ex.Code == DomainErrorCode.Final)
             {
@@ -73,17 +73,17 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             }
             catch (DomainException)
             {
-                return await AlreadyDecidedAsync(decision.TransactionId, analyst, cancellationToken);
+                return await AlreadyDecidedAsync(decision.TransactionId, analyst, WordsFor(key), cancellationToken);
             }
         }
     }
 
     /// <summary>Who decided first, as the analyst should read it: a double click or a second tab is their own decision, not another analyst's.</summary>
-    private async Task<Result<ReviewOutcome>> AlreadyDecidedAsync(long transactionId, string analystName, CancellationToken cancellationToken)
+    private async Task<Result<ReviewOutcome>> AlreadyDecidedAsync(long transactionId, string analystName, Words words, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var decidedBy = await db.Transactions.Where(t => t.Id == transactionId).Select(t => t.LabelledBy).FirstOrDefaultAsync(cancellationToken);
-        return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(decidedBy == analystName ? AlreadyDecidedByYou : AlreadyDecided));
+        return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(decidedBy == analystName ? words.AlreadyDecidedByYou : words.AlreadyDecided));
     }
 
     /// <summary>
@@ -129,12 +129,14 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         else
         {
             if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, Text.Get("This payment is not held for review."));
+            var words = WordsFor(key);
             if (transaction.Label != FraudLabel.Unknown)
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(transaction.LabelledBy == analyst ? AlreadyDecidedByYou : AlreadyDecided));
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(transaction.LabelledBy == analyst ? words.AlreadyDecidedByYou : words.AlreadyDecided));
             // The holder reported it since the analyst read the queue: deciding the payment alone would leave their report
             // open (and them told an analyst is looking at it). The queue shows the report; it is decided there.
-            if (await db.FraudReports.AnyAsync(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open, cancellationToken))
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(ReportedMeanwhile));
+            if (await db.FraudReports.Where(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open).Select(r => (long?)r.Id)
+                    .FirstOrDefaultAsync(cancellationToken) is { } openReport)
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, key is null ? Text.Get(ReportedMeanwhile) : Text.Format(ApiReported, openReport));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, issuer.At(now));
         }
         var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
@@ -208,4 +210,31 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     public const string AlreadyDecided = "Another analyst has already decided this item; the queue has been refreshed.";
 
     public const string AlreadyDecidedByYou = "You have already decided this item (an earlier click or another tab); the queue has been refreshed.";
+
+    /// <summary>
+    /// The refusals in the words of where the decision came from: the review queue's page, or the labels API, whose
+    /// callers have no queue to refresh, no clicks or tabs, and send labels rather than decide items.
+    /// </summary>
+    private sealed record Words(string OwnPayment, string CardBusy, string AlreadyDecided, string AlreadyDecidedByYou);
+
+    private static readonly Words QueueWords = new(OwnPayment, CardBusy, AlreadyDecided, AlreadyDecidedByYou);
+
+    private static readonly Words ApiWords = new(ApiOwnPayment, ApiCardBusy, ApiAlreadyLabelled, ApiAlreadyLabelledByYou);
+
+    private static Words WordsFor(DecidingKey? key) => key is null ? QueueWords : ApiWords;
+
+    /// <summary>Every refusal handed to the localizer through <see cref="Words"/>, for the translations' check.</summary>
+    public static readonly IReadOnlyList<string> Refusals =
+        [OwnPayment, CardBusy, AlreadyDecided, AlreadyDecidedByYou, ApiOwnPayment, ApiCardBusy, ApiAlreadyLabelled, ApiAlreadyLabelledByYou, ApiReported];
+
+    public const string ApiOwnPayment = "The payment was made with your own card or a card of the key's creator; another analyst must label it.";
+
+    public const string ApiCardBusy = "The card was being used at the same moment; send the label again.";
+
+    public const string ApiAlreadyLabelled = "Another analyst has already labelled this payment or report; the label was not changed.";
+
+    public const string ApiAlreadyLabelledByYou = "You have already labelled this payment or report (an earlier request); the label was not changed.";
+
+    /// <summary>A held payment the holder has reported since: the label belongs on their report.</summary>
+    public const string ApiReported = "The card holder has reported this payment: send the label with its report, reportId {0}.";
 }
