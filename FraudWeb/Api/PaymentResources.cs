@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using FraudWeb.Data;
+using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Database;
@@ -49,17 +50,45 @@ public sealed class PaymentResources(FraudDbContext db)
                 .Select(t => RowOf.Invoke(t))
                 .FirstOrDefault());
 
-    /// <summary>The caller's submitted payments, newest first, after the cursor's payment.</summary>
+    /// <summary>
+    /// The caller's submitted payments, newest first (by id), after the cursor's payment. A page is read from a row
+    /// (keyset) through the card/id index (<see cref="CardTransactionConfiguration.ScoredIndexFilter"/>), never the
+    /// whole history: each card's newest page-and-one-row under the cursor bounds where the page can start (a page of
+    /// the holder is among the newest of each card), so the page reads about a page of index entries per card and a
+    /// page of rows, whatever the history's length (the sort of the whole history took 47-63 ms at 7,500 payments).
+    /// </summary>
     public async Task<PaymentPage> ListAsync(string userId, long? cardId, DateTime? fromUtc, DateTime? toUtc, long? afterId, int limit, CancellationToken cancellationToken)
     {
-        var query = db.Transactions.AsNoTracking().OwnedBy(userId).Where(t => t.Verdict != null);
-        if (cardId is { } card) query = query.Where(t => t.CardId == card);
-        if (fromUtc is { } from) query = query.Where(t => t.TimestampUtc >= from);
-        if (toUtc is { } to) query = query.Where(t => t.TimestampUtc < to);
-        if (afterId is { } after) query = query.Where(t => t.Id < after);
-        var rows = await Rows(query.OrderByDescending(t => t.Id).Take(limit + 1)).ToListAsync(cancellationToken);
+        var ids = PageIds(userId, cardId, fromUtc, toUtc, afterId, limit + 1);
+        var rows = await Rows(db.Transactions.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderByDescending(t => t.Id)).ToListAsync(cancellationToken);
         var items = rows.Take(limit).Select(ToResource).ToList();
         return new PaymentPage(items, rows.Count > limit ? EncodeCursor(items[^1].Id) : null);
+    }
+
+    /// <summary>The ids of a page (<paramref name="count"/> rows), from the index alone.</summary>
+    internal IQueryable<long> PageIds(string userId, long? cardId, DateTime? fromUtc, DateTime? toUtc, long? afterId, int count)
+    {
+        var listed = Listed(cardId, fromUtc, toUtc, afterId);
+        var cards = db.Cards.OwnedBy(userId);
+        if (cardId is { } card) cards = cards.Where(c => c.Id == card);
+        // The largest of the cards' count-th ids: that card alone has count payments from it on, so the page is
+        // among them and the others' no older; null when no card has that many (each card then has less than a page).
+        return db.Transactions.OwnedBy(userId).Where(t => listed.Invoke(t))
+            .Where(t => t.Id >= (cards.Max(c => db.Transactions.Where(p => p.CardId == c.Id && listed.Invoke(p))
+                .OrderByDescending(p => p.Id).Skip(count - 1).Select(p => (long?)p.Id).FirstOrDefault()) ?? 0))
+            .OrderByDescending(t => t.Id).Take(count).Select(t => t.Id);
+    }
+
+    /// <summary>The list's conditions on a payment: submitted (scored), the filters, under the cursor.</summary>
+    private static Expression<Func<CardTransaction, bool>> Listed(long? cardId, DateTime? fromUtc, DateTime? toUtc, long? afterId)
+    {
+        // A verdict is written whole: its decision alone says the payment was scored, in the index's own words (ScoredIndexFilter).
+        var listed = PredicateBuilder.New<CardTransaction>(t => ((Decision?)t.Verdict!.Decision).HasValue);
+        if (cardId is { } card) listed = listed.And(t => t.CardId == card);
+        if (fromUtc is { } from) listed = listed.And(t => t.TimestampUtc >= from);
+        if (toUtc is { } to) listed = listed.And(t => t.TimestampUtc < to);
+        if (afterId is { } after) listed = listed.And(t => t.Id < after);
+        return listed;
     }
 
     /// <summary>An opaque cursor: clients pass it back unchanged (the app's one cursor format, <see cref="PageCursor"/>).</summary>

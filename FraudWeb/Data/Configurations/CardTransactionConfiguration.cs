@@ -21,6 +21,9 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
     /// </summary>
     public const string AwaitingReviewIndexFilter = "\"Decision\" = 'Review' AND \"Label\" = 'Unknown'";
 
+    /// <summary>Scored payments (the API's list), as EF Core translates PaymentResources' condition.</summary>
+    public const string ScoredIndexFilter = "\"Decision\" IS NOT NULL";
+
     public void Configure(EntityTypeBuilder<CardTransaction> builder)
     {
         builder.ToTable("Transactions");
@@ -50,6 +53,11 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
         // Retraining's label trigger counts analysts' labels every poll: a few among millions of payments, so counted
         // from an index of only those, not by reading the whole table each time.
         builder.HasIndex(t => t.LabelledBy, "IX_Transactions_AnalystLabels").HasFilter(AnalystLabelsIndexFilter);
+        // The API's list pages a holder's scored payments by id from a row (keyset, PaymentResources.PageIds): no other
+        // index has a card's payments in id order (time and id disagree), and sorting the whole history took 15-133 ms
+        // a page at 3.6 M payments, 0.2-6 ms so. The time is in it for the list's window, checked in the index. The
+        // seeded history (never scored) is not in it. It costs a payment's write one more insert: 2-3 us of SQLite's CPU.
+        builder.HasIndex(t => new { t.CardId, t.Id, t.TimestampUtc }, "IX_Transactions_Scored").HasFilter(ScoredIndexFilter);
         builder.Ignore(t => t.IsConfirmedFraud);
         builder.Ignore(t => t.IsAwaitingReview);
         builder.Ignore(t => t.WasCharged);

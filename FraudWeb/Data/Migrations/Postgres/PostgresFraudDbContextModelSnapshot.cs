@@ -476,6 +476,9 @@ namespace FraudWeb.Data.Migrations.Postgres
                     b.HasIndex(new[] { "CardId", "TimestampUtc" }, "IX_Transactions_Flagged")
                         .HasFilter("\"Decision\" IN ('Declined', 'Review') OR \"Label\" = 'Fraud'");
 
+                    b.HasIndex(new[] { "CardId", "Id", "TimestampUtc" }, "IX_Transactions_Scored")
+                        .HasFilter("\"Decision\" IS NOT NULL");
+
                     b.ToTable("Transactions", (string)null);
                 });
 

@@ -1,0 +1,30 @@
+using FraudWeb.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Data;
+
+/// <summary>
+/// Reads of a holder's payments are answered from indexes, a page at a time, on both providers: at 3.5 million payments
+/// the API's list sorted a holder's whole history for each page.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class PaymentReadIndexTests(FraudWebFactory factory)
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PageIds_AfterACursor_ReadsTheScoredIndex(bool filtered)
+    {
+        // Arrange: a later page, with or without the card and the window
+        var from = filtered ? factory.Clock.UtcNow.AddDays(-7) : (DateTime?)null;
+        var to = filtered ? factory.Clock.UtcNow : (DateTime?)null;
+
+        // Act
+        var plan = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new PaymentResources(db)
+            .PageIds("some-user", filtered ? 42 : null, from, to, 1000, PaymentResources.DefaultPageSize + 1).ToQueryString()));
+
+        // Assert
+        Assert.Contains("IX_Transactions_Scored", plan, StringComparison.Ordinal);
+    }
+}
