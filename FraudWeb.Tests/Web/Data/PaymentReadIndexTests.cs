@@ -1,12 +1,13 @@
 using FraudWeb.Api;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.ViewModelBuilders;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Data;
 
 /// <summary>
 /// Reads of a holder's payments are answered from indexes, a page at a time, on both providers: at 3.5 million payments
-/// the API's list sorted a holder's whole history for each page.
+/// the API's list sorted a holder's whole history for each page, and the review queue every card's of a held payment's holder.
 /// </summary>
 [Collection(WebTestGroup.Name)]
 public sealed class PaymentReadIndexTests(FraudWebFactory factory)
@@ -26,5 +27,15 @@ public sealed class PaymentReadIndexTests(FraudWebFactory factory)
 
         // Assert
         Assert.Contains("IX_Transactions_Scored", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HolderHistoryIds_AnyHolder_ReadsTheCardTimeIndex()
+    {
+        // Arrange + Act
+        var plan = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(ReviewQueueViewModelBuilder.HolderHistoryIds(db, 1, 1000).ToQueryString()));
+
+        // Assert
+        Assert.Contains("IX_Transactions_CardId_TimestampUtc_Id_TerminalId", plan, StringComparison.Ordinal);
     }
 }
