@@ -3,6 +3,7 @@ using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Admin;
+using FraudWeb.Services.Paging;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ namespace FraudWeb.Controllers;
 public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewModelBuilder screens, PublicSite site) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index(UserQueryViewModel query, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(UserQueryViewModel query, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!ModelState.IsValid)
@@ -25,7 +26,15 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             TempData["Error"] = Text.Get("Some filters were not understood and were left out.");
             return RedirectToAction(nameof(Index), UnderstoodFilters(query));
         }
-        return View(await screens.ListAsync(query, cancellationToken));
+        // Old links' ?page=N are not read (the list pages by cursor now): they open the first page.
+        var at = TextKeyCursor.Decode(cursor);
+        if (at is null && !string.IsNullOrEmpty(cursor))
+        {
+            // A hand-edited cursor: the first page with a message, the filters kept.
+            TempData["Error"] = Text.Get("That page of the list was not found; here is its first page.");
+            return RedirectToAction(nameof(Index), UnderstoodFilters(query));
+        }
+        return View(await screens.ListAsync(query, at, cancellationToken));
     }
 
     private RouteValueDictionary UnderstoodFilters(UserQueryViewModel query)

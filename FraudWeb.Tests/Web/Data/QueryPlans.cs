@@ -19,13 +19,14 @@ internal static partial class QueryPlans
         var sql = new List<string>();
         foreach (var line in queryString.Split('\n'))
         {
-            if (Declaration().Match(line) is { Success: true } declared) values[declared.Groups["name"].Value] = declared.Groups["value"].Value;
+            // Raw SQL's parameters (FromSql) are declared without their @ on SQLite.
+            if (Declaration().Match(line) is { Success: true } declared) values["@" + declared.Groups["name"].Value] = declared.Groups["value"].Value;
             else sql.Add(line);
         }
         return Parameter().Replace(string.Join('\n', sql), m => values.TryGetValue(m.Value, out var value) ? value : m.Value);
     }
 
-    [GeneratedRegex(@"^(?:\.param set |-- )(?<name>@\w+)[ =](?<value>'(?:[^']|'')*'|\S+)")]
+    [GeneratedRegex(@"^(?:\.param set |-- )@?(?<name>\w+)[ =](?<value>'(?:[^']|'')*'|\S+)")]
     private static partial Regex Declaration();
 
     [GeneratedRegex(@"@\w+")]

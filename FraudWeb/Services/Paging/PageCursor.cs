@@ -5,9 +5,11 @@ using System.Text;
 namespace FraudWeb.Services.Paging;
 
 /// <summary>
-/// The one format of the app's page cursors (the API's payment list, the profile's history): a kind and whole numbers,
-/// "kind:1:2" in base64url, opaque to whoever passes them back. Not signed: every list a cursor positions is filtered by
-/// its owner, so a cursor made by hand only moves within the caller's own rows; anything this code did not write is refused.
+/// The one format of the app's page cursors (the API's payment list, the profile's history, the administrators' lists):
+/// a kind and whole numbers, "kind:1:2" in base64url (<see cref="TextKeyCursor"/>'s values are texts, each base64url in
+/// turn), opaque to whoever passes them back. Not signed: every list a cursor positions is filtered by its owner or open
+/// whole to its reader (the administrators'), so a cursor made by hand only moves within rows the caller may see; anything
+/// this code did not write is refused.
 /// </summary>
 public static class PageCursor
 {
@@ -62,4 +64,46 @@ public readonly record struct KeysetCursor(bool Older, DateTime TimestampUtc, lo
         PageCursor.Decode(cursor) is ({ } kind and (OlderKind or NewerKind), [var ticks, var id]) && ticks <= DateTime.MaxValue.Ticks
             ? new KeysetCursor(kind == OlderKind, new DateTime(ticks, DateTimeKind.Utc), id)
             : null;
+}
+
+/// <summary>
+/// A page of a list in the order of a text key and then an id (the administrators' list of accounts, by address): the
+/// rows just after one row, or just before. The texts are base64url inside the cursor, so any character may be in them.
+/// </summary>
+public readonly record struct TextKeyCursor(bool After, string Key, string Id)
+{
+    private const string AfterKind = "ta";
+    private const string BeforeKind = "tb";
+
+    public static TextKeyCursor AfterRow(string key, string id) => new(true, key, id);
+
+    public static TextKeyCursor BeforeRow(string key, string id) => new(false, key, id);
+
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
+        $"{(After ? AfterKind : BeforeKind)}:{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Key))}:{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Id))}"));
+
+    /// <summary>The position, or null for text that is not one.</summary>
+    public static TextKeyCursor? Decode(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 4096) return null;
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            if (parts is not [AfterKind or BeforeKind, var key, var id]) return null;
+            return new TextKeyCursor(parts[0] == AfterKind, Text(key), Text(id));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    // Strict UTF-8: bytes that are not text are a cursor this code did not write.
+    private static string Text(string part) => Strict.GetString(Base64Url.DecodeFromChars(part));
+
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

@@ -5,7 +5,7 @@ using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Admin;
 
-/// <summary>Query of the user list: search text (name or email), role and lock filters, page.</summary>
+/// <summary>Query of the user list: search text (name or email), role and lock filters (the page is a cursor beside them).</summary>
 public sealed class UserQueryViewModel
 {
     [StringLength(100, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
@@ -17,9 +17,6 @@ public sealed class UserQueryViewModel
 
     [Display(Name = "Status")]
     public string? Status { get; set; }
-
-    [Range(1, int.MaxValue, ErrorMessage = "The field {0} must be between {1} and {2}.")]
-    public int Page { get; set; } = 1;
 }
 
 /// <param name="AwaitingPassword">No password yet (an invitation not accepted, or a forced reset not finished): the person cannot sign in until they choose one.</param>
@@ -30,7 +27,7 @@ public sealed record UserRowViewModel(string Id, string Email, string? FullName,
 public sealed class UserListViewModel
 {
     public required UserQueryViewModel Query { get; init; }
-    public required PagedList<UserRowViewModel> Users { get; init; }
+    public required CursorPage<UserRowViewModel> Users { get; init; }
     public required IReadOnlyList<string> AllRoles { get; init; }
 }
 

@@ -79,6 +79,8 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LockoutEnd");
+
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 

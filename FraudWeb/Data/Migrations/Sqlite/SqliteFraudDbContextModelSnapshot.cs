@@ -74,6 +74,8 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LockoutEnd");
+
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
