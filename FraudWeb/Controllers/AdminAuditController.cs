@@ -1,6 +1,7 @@
 using System.Globalization;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Paging;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Admin;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +13,7 @@ namespace FraudWeb.Controllers;
 public sealed class AdminAuditController(AuditViewModelBuilder screens) : Controller
 {
     [HttpGet]
-    public async Task<IActionResult> Index(AuditQueryViewModel query, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(AuditQueryViewModel query, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!ModelState.IsValid)
@@ -28,7 +29,15 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens) : Contro
             (query.From, query.To) = (to, from);
             return RedirectToAction(nameof(Index), UnderstoodFilters(query));
         }
-        return View(await screens.ListAsync(query, cancellationToken));
+        // Old links' ?page=N are not read (the log pages by cursor now): they open the newest page.
+        var at = IdCursor.Decode(cursor);
+        if (at is null && !string.IsNullOrEmpty(cursor))
+        {
+            // A hand-edited cursor: the newest page with a message, the filters kept.
+            TempData["Error"] = Text.Get("That page of the audit log was not found; here are the newest entries.");
+            return RedirectToAction(nameof(Index), UnderstoodFilters(query));
+        }
+        return View(await screens.ListAsync(query, at, cancellationToken));
     }
 
     private RouteValueDictionary UnderstoodFilters(AuditQueryViewModel query)

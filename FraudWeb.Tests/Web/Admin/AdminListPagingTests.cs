@@ -21,7 +21,102 @@ public sealed partial class AdminListPagingTests(AdminFactory factory) : IClassF
 {
     private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
 
+    /// <summary>Audit entries about one target of its own, oldest first, each a second after the last.</summary>
+    private async Task<string> EntriesAboutAsync(int count, string action = AuditActions.UserEdit, string? target = null)
+    {
+        target ??= "paging-" + Guid.NewGuid().ToString("N");
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        for (var i = 0; i < count; i++)
+        {
+            db.Add(AuditEntry.Record(AuditLog.SystemActor, action, AuditTargets.User, target, null, $"{{\"n\":\"{i}\"}}", factory.Clock.UtcNow.AddSeconds(i)));
+        }
+        await db.SaveChangesAsync();
+        return target;
+    }
+
+    private static List<long> AuditIds(IHtmlDocument page) =>
+        [.. page.QuerySelectorAll("tr[data-audit-id]").Select(r => long.Parse(r.GetAttribute("data-audit-id")!, CultureInfo.InvariantCulture))];
+
     private static string Href(IHtmlDocument page, string testId) => page.QuerySelector($"a[data-testid={testId}]")!.GetAttribute("href")!;
+
+    [Fact]
+    public async Task AuditIndex_EntryArrivesBetweenPages_OlderPageNeitherRepeatsNorSkipsAndKeepsTheFilter()
+    {
+        // Arrange: 30 entries, a page of 25 read, then one more entry arrives
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(30);
+        var first = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={target}");
+        await EntriesAboutAsync(1, target: target);
+
+        // Act
+        var older = await Html.GetPageAsync(admin.Client, Href(first, "older-entries"));
+
+        // Assert: the first page's 25, then the 5 older ones: none twice, none left out, and only the target's
+        var firstIds = AuditIds(first);
+        var olderIds = AuditIds(older);
+        Assert.Equal(25, firstIds.Count);
+        Assert.Equal(5, olderIds.Count);
+        Assert.Empty(firstIds.Intersect(olderIds));
+        Assert.True(firstIds.Min() > olderIds.Max());
+        Assert.Contains($"Target={target}", Href(first, "older-entries"), StringComparison.Ordinal);
+        Assert.Equal(30, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.TargetId == target && e.Id <= firstIds.Max())));
+        Assert.Contains("31 entries in all", older.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Null(older.QuerySelector("a[data-testid=older-entries]"));
+    }
+
+    [Fact]
+    public async Task AuditIndex_NewerFromTheSecondPage_TheNewestPageWithTheFiltersKept()
+    {
+        // Arrange: two actions about one target; the filter selects one of them
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(30, AuditActions.UserLock);
+        await EntriesAboutAsync(3, AuditActions.UserUnlock, target);
+        var first = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserLock}&Target={target}");
+        var older = await Html.GetPageAsync(admin.Client, Href(first, "older-entries"));
+
+        // Act
+        var newer = await Html.GetPageAsync(admin.Client, Href(older, "newer-entries"));
+
+        // Assert: back to the same first page, with both filters in every link
+        Assert.Equal(AuditIds(first), AuditIds(newer));
+        Assert.Contains($"Operation={AuditActions.UserLock}", Href(older, "newer-entries"), StringComparison.Ordinal);
+        Assert.Contains($"Target={target}", Href(older, "newer-entries"), StringComparison.Ordinal);
+        Assert.Contains("30 entries in all", newer.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditIndex_TamperedCursor_NewestPageWithAMessageAndTheFiltersKept()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(3);
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminAudit?Target={target}&cursor=bm90LWEtY3Vyc29y", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal($"/AdminAudit?Target={target}", Html.Location(response));
+        Assert.Equal("That page of the audit log was not found; here are the newest entries.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.Equal(3, AuditIds(page).Count);
+    }
+
+    [Fact]
+    public async Task AuditIndex_OldPageNumberLink_NewestPage()
+    {
+        // Arrange: a link from before the cursor, to the second page
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(30);
+        var newest = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target).MaxAsync(e => e.Id));
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={target}&page=2");
+
+        // Assert
+        Assert.Equal(newest, AuditIds(page)[0]);
+        Assert.Equal(25, AuditIds(page).Count);
+    }
 
     /// <summary>Accounts whose addresses start with one prefix of their own (the list's search selects them alone).</summary>
     private async Task<List<string>> AccountsAsync(string prefix, IEnumerable<string> names, Func<ApplicationUser, UserManager<ApplicationUser>, Task>? change = null)

@@ -67,6 +67,26 @@ public readonly record struct KeysetCursor(bool Older, DateTime TimestampUtc, lo
 }
 
 /// <summary>
+/// A page of a list ordered newest first by an id that only grows (the audit log): the rows just older than one row,
+/// or just newer. Pages read from a row neither repeat nor skip a row when rows arrive between them.
+/// </summary>
+public readonly record struct IdCursor(bool Older, long Id)
+{
+    private const string OlderKind = "io";
+    private const string NewerKind = "in";
+
+    public static IdCursor OlderThan(long id) => new(true, id);
+
+    public static IdCursor NewerThan(long id) => new(false, id);
+
+    public string Encode() => PageCursor.Encode(Older ? OlderKind : NewerKind, Id);
+
+    /// <summary>The position, or null for text that is not one (another kind of cursor, more or fewer numbers).</summary>
+    public static IdCursor? Decode(string? cursor) =>
+        PageCursor.Decode(cursor) is ({ } kind and (OlderKind or NewerKind), [var id]) ? new IdCursor(kind == OlderKind, id) : null;
+}
+
+/// <summary>
 /// A page of a list in the order of a text key and then an id (the administrators' list of accounts, by address): the
 /// rows just after one row, or just before. The texts are base64url inside the cursor, so any character may be in them.
 /// </summary>

@@ -181,9 +181,6 @@ public sealed class AuditQueryViewModel
     [DataType(DataType.Date)]
     [Display(Name = "To")]
     public DateOnly? To { get; set; }
-
-    [Range(1, int.MaxValue, ErrorMessage = "The field {0} must be between {1} and {2}.")]
-    public int Page { get; set; } = 1;
 }
 
 /// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), else "command line", "system" or "deleted account {id}".
@@ -194,6 +191,6 @@ public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Ac
 public sealed class AuditListViewModel
 {
     public required AuditQueryViewModel Query { get; init; }
-    public required PagedList<AuditRowViewModel> Entries { get; init; }
+    public required CursorPage<AuditRowViewModel> Entries { get; init; }
     public required IReadOnlyList<string> Actions { get; init; }
 }

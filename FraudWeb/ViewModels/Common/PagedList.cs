@@ -1,12 +1,5 @@
 namespace FraudWeb.ViewModels.Common;
 
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
-{
-    public int TotalPages => Math.Max(1, (TotalCount + PageSize - 1) / PageSize);
-    public bool HasPrevious => Page > 1;
-    public bool HasNext => Page < TotalPages;
-}
-
 public static class Paging
 {
     /// <summary>The requested page clamped to the pages that exist (1 when there are none).</summary>
@@ -15,7 +8,7 @@ public static class Paging
 }
 
 /// <summary>
-/// A page of a newest-first list read from a cursor (Services.Paging.KeysetCursor): the cursors of the pages either
-/// side, null past that end, and how many rows the whole list holds.
+/// A page of a list read from a cursor (Services.Paging: KeysetCursor, IdCursor, TextKeyCursor): the cursors of the pages
+/// either side (newer / before it, and older / after it), null past that end, and how many rows the whole list holds.
 /// </summary>
 public sealed record CursorPage<T>(IReadOnlyList<T> Items, int TotalCount, string? NewerCursor, string? OlderCursor);
