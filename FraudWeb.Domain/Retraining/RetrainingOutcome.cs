@@ -40,4 +40,8 @@ public sealed record RetrainingOutcome(
     TimeSpan EvaluationTime);
 
 /// <summary>Retraining could not produce a challenger (too little labelled data); nothing changes.</summary>
-public sealed class RetrainingException(string message) : Exception(message);
+public sealed class RetrainingException(string message, bool tooFewExamples = false) : Exception(message)
+{
+    /// <summary>The history holds too few frauds or legitimate payments to learn from (not a failure of the training itself).</summary>
+    public bool TooFewExamples { get; } = tooFewExamples;
+}

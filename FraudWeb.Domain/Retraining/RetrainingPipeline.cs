@@ -105,12 +105,12 @@ public static class RetrainingPipeline
         if (trainFrauds < options.MinimumTrainingFrauds)
         {
             throw new RetrainingException(string.Create(CultureInfo.InvariantCulture,
-                $"Only {trainFrauds} confirmed frauds in the training window (at least {options.MinimumTrainingFrauds} are needed); no model was trained."));
+                $"Only {trainFrauds} confirmed frauds in the training window (at least {options.MinimumTrainingFrauds} are needed); no model was trained."), tooFewExamples: true);
         }
 
         if (train.Count == trainFrauds)
         {
-            throw new RetrainingException("The training window has no legitimate transactions; no model was trained.");
+            throw new RetrainingException("The training window has no legitimate transactions; no model was trained.", tooFewExamples: true);
         }
 
         clock.Restart();

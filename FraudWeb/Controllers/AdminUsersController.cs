@@ -27,7 +27,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             return RedirectToAction(nameof(Index), UnderstoodFilters(query));
         }
         // Old links' ?page=N are not read (the list pages by cursor now): they open the first page.
-        var at = TextKeyCursor.Decode(cursor);
+        var at = AccountCursor.Decode(cursor);
         if (at is null && !string.IsNullOrEmpty(cursor))
         {
             // A hand-edited cursor: the first page with a message, the filters kept.

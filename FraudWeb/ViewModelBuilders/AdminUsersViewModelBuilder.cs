@@ -25,7 +25,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
     /// Read from a row (keyset on the normalized address and the id), not counted from the top, and the filters answered
     /// from indexes where they can be: at 30,000 accounts each page read and sorted every account (30-110 ms).
     /// </summary>
-    public async Task<UserListViewModel> ListAsync(UserQueryViewModel query, TextKeyCursor? at, CancellationToken cancellationToken)
+    public async Task<UserListViewModel> ListAsync(UserQueryViewModel query, AccountCursor? at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var now = clock.GetUtcNow();
@@ -45,8 +45,8 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
                 items.ConvertAll(i => new UserRowViewModel(i.Id, i.Email ?? "", i.FullName, roles.GetValueOrDefault(i.Id) ?? [], i.LockoutEnd is { } end && end > now,
                     i.CreatedUtc, i.NoPassword, i.Unconfirmed)),
                 total,
-                before ? TextKeyCursor.BeforeRow(items[0].NormalizedEmail ?? "", items[0].Id).Encode() : null,
-                after ? TextKeyCursor.AfterRow(items[^1].NormalizedEmail ?? "", items[^1].Id).Encode() : null),
+                before ? AccountCursor.BeforeRow(items[0].Id).Encode() : null,
+                after ? AccountCursor.AfterRow(items[^1].Id).Encode() : null),
         };
     }
 
@@ -123,16 +123,18 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
     /// row more than a page, which says whether there is more that way. (Every account has an address: Identity
     /// requires a unique one.)
     /// </summary>
-    private async Task<(List<Row> Rows, bool Before, bool After)> PageAsync(IQueryable<ApplicationUser> users, TextKeyCursor? at, CancellationToken cancellationToken)
+    private async Task<(List<Row> Rows, bool Before, bool After)> PageAsync(IQueryable<ApplicationUser> users, AccountCursor? at, CancellationToken cancellationToken)
     {
-        switch (at)
+        // The cursor's account's address, read back (one lookup by key); an account gone since: the first page.
+        var key = at is { } cursor ? await db.Users.Where(u => u.Id == cursor.Id).Select(u => u.NormalizedEmail).FirstOrDefaultAsync(cancellationToken) : null;
+        switch (key is null ? null : at)
         {
             case { After: true } from:
             {
                 // ">= key" first: the range the address index reads; the id breaks ties between equal keys. (CompareTo here
                 // is the database's comparison, in SQL, the one its ORDER BY uses.)
-                var rows = await Shown(users.Where(u => u.NormalizedEmail!.CompareTo(from.Key) >= 0
-                        && (u.NormalizedEmail!.CompareTo(from.Key) > 0 || u.Id.CompareTo(from.Id) > 0))
+                var rows = await Shown(users.Where(u => u.NormalizedEmail!.CompareTo(key) >= 0
+                        && (u.NormalizedEmail!.CompareTo(key) > 0 || u.Id.CompareTo(from.Id) > 0))
                     .OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id)).ToListAsync(cancellationToken);
                 // Nothing after it (a hand-made cursor, or its accounts gone): the first page, not an empty one.
                 if (rows.Count == 0) break;
@@ -140,8 +142,8 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             }
             case { } from:
             {
-                var rows = await Shown(users.Where(u => u.NormalizedEmail!.CompareTo(from.Key) <= 0
-                        && (u.NormalizedEmail!.CompareTo(from.Key) < 0 || u.Id.CompareTo(from.Id) < 0))
+                var rows = await Shown(users.Where(u => u.NormalizedEmail!.CompareTo(key) <= 0
+                        && (u.NormalizedEmail!.CompareTo(key) < 0 || u.Id.CompareTo(from.Id) < 0))
                     .OrderByDescending(u => u.NormalizedEmail).ThenByDescending(u => u.Id)).ToListAsync(cancellationToken);
                 // Back to the start: the first page, full (it holds every row before the cursor).
                 if (rows.Count <= PageSize) break;

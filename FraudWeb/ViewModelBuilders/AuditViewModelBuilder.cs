@@ -23,6 +23,8 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
     /// The page of entries <paramref name="at"/> names (null: the newest), with the filters' total. Read from a row
     /// (keyset on the id, which only grows), not counted from the top: a far page cost as much as skipping every entry
     /// before it (27 ms at page 20,000 of 500,000), and entries arriving between pages shifted rows onto the next one.
+    /// On PostgreSQL an id is taken before its transaction commits, so an entry committed late can land above a page
+    /// already read: it shows on the newest pages, not on the older one being read.
     /// </summary>
     public async Task<AuditListViewModel> ListAsync(AuditQueryViewModel query, IdCursor? at, CancellationToken cancellationToken)
     {

@@ -142,10 +142,12 @@ public sealed partial class ModelRegistry(
         {
             return (await TrainOnAsync(StarterHistory(seed), stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
         }
-        catch (RetrainingException) when (seed.CardHolders < Defaults.CardHolders || seed.Terminals < Defaults.Terminals || seed.Days < Defaults.Days)
+        catch (RetrainingException tooFew) when (tooFew.TooFewExamples
+            && (seed.CardHolders < Defaults.CardHolders || seed.Terminals < Defaults.Terminals || seed.Days < Defaults.Days))
         {
             // A demo configured smaller than the defaults can simulate too few frauds to learn from (10 holders over 5
             // days had none, and the start stopped): the simulation is held in memory only, so take the default sizes.
+            // Only then: a training that failed (a child process out of memory, say) would fail the larger one too.
             var sizes = new SeedOptions { RandomSeed = seed.RandomSeed };
             return (await TrainOnAsync(StarterHistory(sizes), stopwatch, StarterTrigger, seed.Trees, unusable, cancellationToken)).Version;
         }

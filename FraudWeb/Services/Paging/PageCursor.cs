@@ -6,7 +6,7 @@ namespace FraudWeb.Services.Paging;
 
 /// <summary>
 /// The one format of the app's page cursors (the API's payment list, the profile's history, the administrators' lists):
-/// a kind and whole numbers, "kind:1:2" in base64url (<see cref="TextKeyCursor"/>'s values are texts, each base64url in
+/// a kind and whole numbers, "kind:1:2" in base64url (<see cref="AccountCursor"/>'s value is a text, base64url in
 /// turn), opaque to whoever passes them back. Not signed: every list a cursor positions is filtered by its owner or open
 /// whole to its reader (the administrators'), so a cursor made by hand only moves within rows the caller may see; anything
 /// this code did not write is refused.
@@ -87,30 +87,32 @@ public readonly record struct IdCursor(bool Older, long Id)
 }
 
 /// <summary>
-/// A page of a list in the order of a text key and then an id (the administrators' list of accounts, by address): the
-/// rows just after one row, or just before. The texts are base64url inside the cursor, so any character may be in them.
+/// A page of the administrators' list of accounts (in address order, then id): the rows just after one account, or just
+/// before. It carries the account's id only, never its address, which would reach access logs and browser history; the
+/// list reads the address back. The id is base64url inside the cursor, so any character may be in it.
 /// </summary>
-public readonly record struct TextKeyCursor(bool After, string Key, string Id)
+public readonly record struct AccountCursor(bool After, string Id)
 {
-    private const string AfterKind = "ta";
-    private const string BeforeKind = "tb";
+    private const string AfterKind = "ua";
+    private const string BeforeKind = "ub";
 
-    public static TextKeyCursor AfterRow(string key, string id) => new(true, key, id);
+    public static AccountCursor AfterRow(string id) => new(true, id);
 
-    public static TextKeyCursor BeforeRow(string key, string id) => new(false, key, id);
+    public static AccountCursor BeforeRow(string id) => new(false, id);
 
-    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(
-        $"{(After ? AfterKind : BeforeKind)}:{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Key))}:{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Id))}"));
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{(After ? AfterKind : BeforeKind)}:{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Id))}"));
 
     /// <summary>The position, or null for text that is not one.</summary>
-    public static TextKeyCursor? Decode(string? cursor)
+    public static AccountCursor? Decode(string? cursor)
     {
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 4096) return null;
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 1024) return null;
         try
         {
             var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
-            if (parts is not [AfterKind or BeforeKind, var key, var id]) return null;
-            return new TextKeyCursor(parts[0] == AfterKind, Text(key), Text(id));
+            if (parts is not [AfterKind or BeforeKind, var id]) return null;
+            var text = Strict.GetString(Base64Url.DecodeFromChars(id));
+            // NUL is text to .NET but not to PostgreSQL, which refuses it in a parameter (a 500).
+            return text.Length == 0 || text.Contains('\0', StringComparison.Ordinal) ? null : new AccountCursor(parts[0] == AfterKind, text);
         }
         catch (FormatException)
         {
@@ -123,7 +125,5 @@ public readonly record struct TextKeyCursor(bool After, string Key, string Id)
     }
 
     // Strict UTF-8: bytes that are not text are a cursor this code did not write.
-    private static string Text(string part) => Strict.GetString(Base64Url.DecodeFromChars(part));
-
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

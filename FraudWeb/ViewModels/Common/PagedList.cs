@@ -8,7 +8,7 @@ public static class Paging
 }
 
 /// <summary>
-/// A page of a list read from a cursor (Services.Paging: KeysetCursor, IdCursor, TextKeyCursor): the cursors of the pages
+/// A page of a list read from a cursor (Services.Paging: KeysetCursor, IdCursor, AccountCursor): the cursors of the pages
 /// either side (newer / before it, and older / after it), null past that end, and how many rows the whole list holds.
 /// </summary>
 public sealed record CursorPage<T>(IReadOnlyList<T> Items, int TotalCount, string? NewerCursor, string? OlderCursor);
