@@ -109,9 +109,11 @@ public sealed partial class CardNumber
     /// Refuses a card number typed into a field that is not for one (a name, an address, a description): stored and
     /// shown as typed, it would keep the number whole (PCI DSS 3.4.1). Free text meant for explanations masks instead.
     /// </summary>
+    public const string TypedWhereNotWanted = "Do not type a card number here: FraudWeb keeps only a card's last four digits.";
+
     public static string RefusedIn(string text)
     {
-        if (IsIn(text)) throw new DomainException("Do not type a card number here: FraudWeb keeps only a card's last four digits.");
+        if (IsIn(text)) throw new DomainException(TypedWhereNotWanted);
         return text;
     }
 

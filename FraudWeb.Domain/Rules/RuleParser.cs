@@ -187,6 +187,7 @@ internal static class RuleParser
                         _ => RuleOperator.NotEqual,
                     };
                     CheckComparable(left, right, comparison, syntax.Position, op);
+                    CheckCanHold(left, right, comparison, op);
                     return new BinaryNode(syntax.Position, comparison, left, right, RuleValueType.Boolean);
             }
         }
@@ -229,6 +230,7 @@ internal static class RuleParser
                         : Fail(node.Position, "The set's values must be texts, like {0}.", Name(left));
                 }
                 CheckKnownValue(left, node);
+                if (!syntax.Negated) CheckCanHold(left, node, RuleOperator.Equal, "=");
                 items.Add(node);
             }
             return new SetNode(syntax.Position, left, items, syntax.Negated);
@@ -284,6 +286,57 @@ internal static class RuleParser
             throw Fail(text.Position, "{0} is one of {1}; '{2}' never matches.", known.Name.Name, string.Join(", ", values), text.Value);
         }
     }
+
+    /// <summary>
+    /// A name with a range (hour 0-23, risk_score 0-99) compared with a number: a comparison no value in the range
+    /// satisfies (hour = 24, risk_score > 500) would never match, so it is refused at the number, as a brand's typo is.
+    /// </summary>
+    private static void CheckCanHold(RuleNode left, RuleNode right, RuleOperator op, string opText)
+    {
+        if (left is NameNode { Name.Range: { } range } name && Constant(right) is { } value)
+        {
+            if (!range.CanHold(op, value)) throw NeverHolds(name.Name.Name, range, right.Position, Written(name.Name.Name, opText, value, op));
+        }
+        else if (right is NameNode { Name.Range: { } rightRange } rightName && Constant(left) is { } leftValue)
+        {
+            // 500 < amount is amount > 500.
+            var flipped = op switch
+            {
+                RuleOperator.Less => RuleOperator.Greater,
+                RuleOperator.LessEqual => RuleOperator.GreaterEqual,
+                RuleOperator.Greater => RuleOperator.Less,
+                RuleOperator.GreaterEqual => RuleOperator.LessEqual,
+                _ => op,
+            };
+            if (!rightRange.CanHold(flipped, leftValue))
+            {
+                throw NeverHolds(rightName.Name.Name, rightRange, left.Position, $"{Number(leftValue)} {opText} {rightName.Name.Name}");
+            }
+        }
+    }
+
+    /// <summary>The value of a literal number, negative ones included (-3 is the negation of 3); null for anything else.</summary>
+    private static double? Constant(RuleNode node) => node switch
+    {
+        NumberNode n => n.Value,
+        UnaryNode { Operator: RuleOperator.Negate, Operand: NumberNode n } => -n.Value,
+        _ => null,
+    };
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>How the message quotes the refused part: the value alone for = and sets, else the comparison.</summary>
+    private static string Written(string name, string opText, double value, RuleOperator op) =>
+        op == RuleOperator.Equal ? Number(value) : $"{name} {opText} {Number(value)}";
+
+    private static RuleSyntaxException NeverHolds(string name, NumberRange range, int position, string written) => range switch
+    {
+        { Max: double.PositiveInfinity, Whole: true } => Fail(position, "{0} is a whole number of at least {1}; {2} never matches.", name, Number(range.Min), written),
+        { Max: double.PositiveInfinity, MinExclusive: true } => Fail(position, "{0} is more than {1}; {2} never matches.", name, Number(range.Min), written),
+        { Max: double.PositiveInfinity } => Fail(position, "{0} is at least {1}; {2} never matches.", name, Number(range.Min), written),
+        { Whole: true } => Fail(position, "{0} is a whole number from {1} to {2}; {3} never matches.", name, Number(range.Min), Number(range.Max), written),
+        _ => Fail(position, "{0} is from {1} to {2}; {3} never matches.", name, Number(range.Min), Number(range.Max), written),
+    };
 
     private static RuleSyntaxException UnknownName(NameSyntax syntax) => Suggestion(syntax.Name) is { } close
         ? Fail(syntax.Position, "'{0}' is not a name rules know; did you mean {1}?", syntax.Name, close)

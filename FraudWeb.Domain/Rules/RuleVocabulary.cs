@@ -12,8 +12,40 @@ public enum RuleValueType
     Card,
 }
 
-/// <summary>A name a rule may use: its type, what it means, and which kind of list it can be tested against.</summary>
-public sealed record RuleName(string Name, RuleValueType Type, string Description, RuleListKind? ListKind = null, IReadOnlyList<string>? Values = null);
+/// <summary>
+/// A name a rule may use: its type, what it means, which kind of list it can be tested against, and the values it can
+/// take (a text's known values, a number's range), so a condition outside them is refused rather than never matching.
+/// </summary>
+public sealed record RuleName(string Name, RuleValueType Type, string Description, RuleListKind? ListKind = null, IReadOnlyList<string>? Values = null,
+    NumberRange? Range = null);
+
+/// <summary>
+/// The values a number can take: from <see cref="Min"/> (above it when <see cref="MinExclusive"/>) to <see cref="Max"/>,
+/// whole numbers only when <see cref="Whole"/>. Deliberately wide: a range only refuses conditions that can never hold.
+/// </summary>
+public sealed record NumberRange(double Min, double Max = double.PositiveInfinity, bool Whole = false, bool MinExclusive = false)
+{
+    public static readonly NumberRange Positive = new(0, MinExclusive: true);
+    public static readonly NumberRange NotNegative = new(0);
+    public static readonly NumberRange NotNegativeWhole = new(0, Whole: true);
+    public static readonly NumberRange Flag = new(0, 1, Whole: true);
+    public static readonly NumberRange Share = new(0, 1);
+
+    /// <summary>Whether the value is one the number can take.</summary>
+    public bool Contains(double value) =>
+        (MinExclusive ? value > Min : value >= Min) && value <= Max && (!Whole || Math.Floor(value) == value);
+
+    /// <summary>Whether <c>name op value</c> holds for some value in the range.</summary>
+    public bool CanHold(RuleOperator op, double value) => op switch
+    {
+        RuleOperator.Equal => Contains(value),
+        RuleOperator.Less => value > Min,
+        RuleOperator.LessEqual => MinExclusive ? value > Min : value >= Min,
+        RuleOperator.Greater => value < Max,
+        RuleOperator.GreaterEqual => value <= Max,
+        _ => true,
+    };
+}
 
 /// <summary>
 /// Every name a rule can use: the model's features (the names of data/SCHEMA.md, described in words), the payment's attributes and the
@@ -25,15 +57,15 @@ public static class RuleVocabulary
 
     public static IReadOnlyList<RuleName> Attributes { get; } =
     [
-        new("amount", RuleValueType.Number, "The payment's amount."),
+        new("amount", RuleValueType.Number, "The payment's amount.", Range: NumberRange.Positive),
         new("merchant", RuleValueType.Text, "The merchant's name; merchant in @list tests a merchant list.", RuleListKind.Merchant),
-        new("merchant_id", RuleValueType.Number, "The merchant's id."),
+        new("merchant_id", RuleValueType.Number, "The merchant's id.", Range: new NumberRange(1, Whole: true)),
         new("merchant_category", RuleValueType.Text, "The merchant's category; merchant_category in @list tests a category list.", RuleListKind.MerchantCategory),
         new("card", RuleValueType.Card, "The card; only card in @list (a card list).", RuleListKind.Card),
         new("card_brand", RuleValueType.Text, "The card's brand: " + string.Join(", ", CardBrands) + ".", null, CardBrands),
-        new("card_age_days", RuleValueType.Number, "Days since the card was added."),
-        new("hour", RuleValueType.Number, "Hour of the payment, 0-23, on the issuer's clock (Scoring:TimeZone), as the night feature."),
-        new("risk_score", RuleValueType.Number, "The model's risk score, 0-99."),
+        new("card_age_days", RuleValueType.Number, "Days since the card was added.", Range: NumberRange.NotNegative),
+        new("hour", RuleValueType.Number, "Hour of the payment, 0-23, on the issuer's clock (Scoring:TimeZone), as the night feature.", Range: new NumberRange(0, 23, Whole: true)),
+        new("risk_score", RuleValueType.Number, "The model's risk score, 0-99.", Range: new NumberRange(0, 99, Whole: true)),
     ];
 
     /// <summary>What each model feature means, in words (the editor shows them; pages translate them).</summary>
@@ -61,7 +93,18 @@ public static class RuleVocabulary
 
     public static IReadOnlyList<RuleName> Features { get; } =
         TransactionFeatures.Names.Select(n => new RuleName(n, RuleValueType.Number,
-            FeatureDescriptions.TryGetValue(n, out var description) ? description : throw new InvalidOperationException($"The model feature {n} has no description."))).ToArray();
+            FeatureDescriptions.TryGetValue(n, out var description) ? description : throw new InvalidOperationException($"The model feature {n} has no description."),
+            Range: FeatureRange(n))).ToArray();
+
+    /// <summary>The values a feature takes (data/SCHEMA.md): flags 0 or 1, shares 0 to 1, amounts above 0, counts and means not negative.</summary>
+    private static NumberRange FeatureRange(string name) => name switch
+    {
+        "tx_amount" => NumberRange.Positive,
+        "tx_during_weekend" or "tx_during_night" => NumberRange.Flag,
+        _ when name.StartsWith("terminal_risk_", StringComparison.Ordinal) => NumberRange.Share,
+        _ when name.Contains("_nb_tx_", StringComparison.Ordinal) => NumberRange.NotNegativeWhole,
+        _ => NumberRange.NotNegative,
+    };
 
     public static IReadOnlyList<RuleName> All { get; } = [.. Attributes, .. Features];
 

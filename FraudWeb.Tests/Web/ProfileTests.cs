@@ -13,6 +13,35 @@ namespace FraudWeb.Tests.Web;
 public sealed class ProfileTests(FraudWebFactory factory)
 {
     [Fact]
+    public async Task Index_HolderWhoseRolesWereTakenAway_OffersNoPaymentOrNewCard()
+    {
+        // Arrange (exploratory testing: the buttons led to "access denied"; the menu already hid them)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var paying = await CardHolderSession.RegisteredAsync(factory);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<FraudWeb.Data.ApplicationUser>>();
+            var user = await users.FindByEmailAsync(holder.Email) ?? throw new InvalidOperationException("User not found.");
+            Assert.True((await users.RemoveFromRoleAsync(user, FraudWeb.Data.Roles.Customer)).Succeeded);
+        }
+        await holder.SignOutAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+
+        // Act
+        var withoutRoles = await Html.GetPageAsync(holder.Client, "/Profile");
+        var customer = await Html.GetPageAsync(paying.Client, "/Profile");
+
+        // Assert
+        static IEnumerable<string> Links(AngleSharp.Html.Dom.IHtmlDocument page) =>
+            page.QuerySelectorAll("main a[href]").Select(a => a.GetAttribute("href")!);
+        Assert.Equal("Hello, " + await factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == holder.Email)).Select(h => h.FullName).SingleAsync()),
+            withoutRoles.QuerySelector("h1")!.TextContent.Trim());
+        Assert.DoesNotContain(Links(withoutRoles), h => h.Contains("/Transactions/New", StringComparison.Ordinal) || h.Contains("/Cards/Add", StringComparison.Ordinal));
+        Assert.Contains(Links(customer), h => h.Contains("/Transactions/New", StringComparison.Ordinal));
+        Assert.Contains(Links(customer), h => h.Contains("/Cards/Add", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Index_AfterPayment_PaymentTablesShowNoRiskScore()
     {
         // Arrange

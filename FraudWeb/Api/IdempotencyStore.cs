@@ -119,18 +119,25 @@ public sealed partial class IdempotencyJanitor(IdempotencyStore store, ILogger<I
     {
         // First after an hour: at start-up the database may still be migrating.
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var purged = await store.PurgeExpiredAsync(stoppingToken);
-                if (purged > 0) LogPurged(logger, purged);
+                try
+                {
+                    var purged = await store.PurgeExpiredAsync(stoppingToken);
+                    if (purged > 0) LogPurged(logger, purged);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next round tries again; expired records are also ignored when a key is claimed.
+                    LogFailed(logger, ex);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The next round tries again; expired records are also ignored when a key is claimed.
-                LogFailed(logger, ex);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (also when the host fails to start): not a failure of the service.
         }
     }
 

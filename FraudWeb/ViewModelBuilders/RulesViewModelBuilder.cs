@@ -4,6 +4,7 @@ using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Rules;
 using FraudWeb.ViewModels.Rules;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The rules and lists pages (staff with rules.manage).</summary>
-public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
+public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, CardKeyProvider keys)
 {
     private const int SearchResults = 20;
 
@@ -115,7 +116,8 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
                     ApprovedUtc = e.ApprovedBy != e.AddedBy ? e.ApprovedUtc : null,
                 })
                 .ToList(),
-            Query = term,
+            // A pasted card number is searched by its fingerprint and never shown whole (PCI DSS 3.4.1).
+            Query = CardNumber.Redact(term),
             Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
             Categories = list.Kind == RuleListKind.MerchantCategory
                 ? await db.Terminals.CategoriesAsync(cancellationToken)
@@ -132,8 +134,8 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
     }
 
     /// <summary>
-    /// Cards by their last four digits or the name on the card (never by a number: we do not keep one); merchants by
-    /// number, name or category (<see cref="MerchantSearch"/>).
+    /// Cards by a whole card number (its keyed fingerprint: we keep no numbers), their last four digits or the name on
+    /// the card; merchants by number, name or category (<see cref="MerchantSearch"/>).
     /// </summary>
     private async Task<IReadOnlyList<RuleListCandidateViewModel>> CandidatesAsync(RuleListKind kind, string term, CancellationToken cancellationToken)
     {
@@ -142,7 +144,13 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
         if (kind == RuleListKind.Card)
         {
             var cards = db.Cards.AsNoTracking();
-            cards = term.Length == 4 && term.All(char.IsAsciiDigit) ? cards.Where(c => c.Last4 == term)
+            if (CardNumber.TryParse(term, out var number, out _))
+            {
+                var fingerprint = keys.Fingerprinter.Fingerprint(number!);
+                cards = cards.Where(c => c.Fingerprint == fingerprint);
+            }
+            else if (CardNumber.IsIn(term)) return [];
+            else cards = term.Length == 4 && term.All(char.IsAsciiDigit) ? cards.Where(c => c.Last4 == term)
                 : postgres ? cards.Where(c => EF.Functions.ILike(c.CardholderName, pattern, LikePattern.Escape))
                 : cards.Where(c => EF.Functions.Like(c.CardholderName, pattern, LikePattern.Escape));
             var found = await cards.OrderBy(c => c.Id).Take(SearchResults)

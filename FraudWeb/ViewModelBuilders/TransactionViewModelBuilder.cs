@@ -67,7 +67,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
         {
             options.Insert(0, merchant);
         }
-        return new MerchantChoices(term.Length > 0 ? term : null, options, more) { Matches = matches };
+        // A card number typed here by mistake is not echoed back whole (PCI DSS 3.4.1); it matches no merchant anyway.
+        return new MerchantChoices(term.Length > 0 ? CardNumber.Redact(term) : null, options, more) { Matches = matches };
     }
 
     /// <summary>The caller's own transaction, or null (another holder's id looks the same as a missing one).</summary>

@@ -66,6 +66,22 @@ public sealed partial class AdminListPagingTests(AdminFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AuditIndex_FilterFindsOneEntry_CountSaysOneEntry()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(1);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={target}");
+
+        // Assert (exploratory testing: "1 entries in all")
+        Assert.Single(AuditIds(page));
+        Assert.Contains("1 entry in all", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("entries in all", page.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditIndex_NewerFromTheSecondPage_TheNewestPageWithTheFiltersKept()
     {
         // Arrange: two actions about one target; the filter selects one of them

@@ -197,6 +197,72 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
     }
 
+    [Fact]
+    public async Task Create_CardNumberInTheCondition_RefusedOnTheConditionAndNothingStoredOrAudited()
+    {
+        // Arrange (exploratory testing: the number was kept in the rule, its page and its audit entry)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var before = await factory.QueryAsync(db => db.Rules.CountAsync());
+
+        // Act
+        var quoted = await analyst.SubmitRuleAsync("pan", RuleAction.Review, "merchant = '4012 8888 8888 1881' or amount > 99999");
+        var number = await analyst.SubmitRuleAsync("pan", RuleAction.Review, "amount > 4012888888881881");
+
+        // Assert
+        foreach (var response in new[] { quoted, number })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = await Html.ParseAsync(response);
+            Assert.Equal("Do not type a card number here: FraudWeb keeps only a card's last four digits.",
+                page.QuerySelector("[data-valmsg-for=Expression]")?.TextContent.Trim());
+        }
+        Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => (a.After ?? "").Contains("4012888888881881") || (a.After ?? "").Contains("4012 8888"))));
+    }
+
+    [Fact]
+    public async Task Create_NoActionField_SavedWithTheDefaultNotTheRoutesName()
+    {
+        // Arrange: a scripted client leaves the radio out; the route's own "action" value (Create) used to bind to it
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, "/Rules/Create",
+            new Dictionary<string, string> { ["Name"] = "no_action_" + Guid.NewGuid().ToString("N")[..6], ["Expression"] = "amount = 19.77" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = long.Parse(Html.Location(response).Split('/')[^1], CultureInfo.InvariantCulture);
+        Assert.Equal(RuleAction.Review, await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.Action).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Details_CardListSearchedByAWholeNumber_FindsTheCardByFingerprintAndNeverShowsTheNumber()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var listId = await analyst.CreateListAsync("pasted_" + Guid.NewGuid().ToString("N")[..6], RuleListKind.Card, RuleListPurpose.Block);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = new FraudWeb.Tests.Builders.CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(form)).StatusCode);
+        var card = (await holder.CardIdsAsync()).Single();
+        var spaced = string.Join(' ', form.Number.Chunk(4).Select(c => new string(c)));
+        var unknown = "4111111111111111";
+
+        // Act
+        var response = await analyst.Client.GetAsync(new Uri($"/RuleLists/Details/{RuleSteps.Id(listId)}?q={Uri.EscapeDataString(spaced)}", UriKind.Relative));
+        var found = await response.Content.ReadAsStringAsync();
+        var notFound = await analyst.Client.GetStringAsync(new Uri($"/RuleLists/Details/{RuleSteps.Id(listId)}?q={unknown}", UriKind.Relative));
+
+        // Assert
+        var page = await Html.ParseAsync(response);
+        Assert.Equal([RuleSteps.Id(card)], page.QuerySelectorAll("[data-testid=candidate] input[name=Entry]").Select(e => e.GetAttribute("value")));
+        Assert.DoesNotContain(form.Number, found, StringComparison.Ordinal);
+        Assert.DoesNotContain(spaced, found, StringComparison.Ordinal);
+        Assert.DoesNotContain(unknown, notFound, StringComparison.Ordinal);
+        Assert.Contains("Nothing found for", notFound, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/Rules/Create", "Action")]
     [InlineData("/RuleLists/Create", "Kind")]

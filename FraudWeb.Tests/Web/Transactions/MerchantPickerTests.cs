@@ -129,6 +129,40 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.Equal(merchant.ToString(CultureInfo.InvariantCulture), option.Value);
     }
 
+    [Fact]
+    public async Task New_SearchByMerchantNumberFindsOne_StatusSaysOneMerchantMatches()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var merchant = (await Merchants.OrdinaryAsync(factory)).ToString(CultureInfo.InvariantCulture);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, $"/Transactions/New?merchantSearch=%23{merchant}");
+
+        // Assert (exploratory testing: "1 merchant(s) match")
+        Assert.Equal($"1 merchant matches \"#{merchant}\".", page.QuerySelector("#merchant-search-status")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task New_CardNumberTypedAsTheSearch_NotShownWhole()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        const string number = "5555555555554444";
+
+        // Act
+        var response = await holder.Client.GetAsync(new Uri($"/Transactions/New?merchantSearch={number}", UriKind.Relative));
+        var json = await holder.Client.GetStringAsync(new Uri($"/Transactions/Merchants?search={number}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(number, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(number, json, StringComparison.Ordinal);
+        Assert.Contains("4444", json, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("%")]
     [InlineData("_")]

@@ -44,7 +44,12 @@ public static class LanguageSwitch
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(viewData);
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) return request.PathBase + request.Path + request.QueryString;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            // A card number typed into a search is not written back into the page (PCI DSS 3.4.1): its query is left out.
+            var query = request.QueryString.HasValue && Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(request.QueryString.Value!.Replace('+', ' '))) ? QueryString.Empty : request.QueryString;
+            return request.PathBase + request.Path + query;
+        }
         return (viewData[ReturnUrlKey] as Func<string?>)?.Invoke() ?? (request.PathBase + request.Path).ToString();
     }
 }

@@ -18,11 +18,18 @@ public sealed partial class ReviewQueueSampler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.QueueDepthInterval);
-        do
+        try
         {
-            await SampleAsync(stoppingToken);
+            do
+            {
+                await SampleAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (also when the host fails to start): not a failure of the service.
+        }
     }
 
     /// <summary>One count; on failure the gauge reports nothing until the next good count.</summary>

@@ -1,5 +1,6 @@
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Services.Admin;
@@ -29,6 +30,11 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     /// <summary>Parses the text against the lists that exist: the position and what was expected, or the compiled rule.</summary>
     public async Task<Result<RuleExpression>> CheckAsync(string expression, CancellationToken cancellationToken)
     {
+        // Before parsing, so the message is the card number's and lands on the condition (the rule entity refuses it too).
+        if (CardNumber.IsIn(expression))
+        {
+            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Text.Get(CardNumber.TypedWhereNotWanted), Fields.Expression);
+        }
         var kinds = await ListKindsAsync(cancellationToken);
         // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
         // ones stay, so positions match what was typed.

@@ -65,6 +65,8 @@ public sealed class RuleFormViewModel
     [Display(Name = "Name")]
     public string? Name { get; set; }
 
+    // From the form only: the route's own "action" value (Create, Edit) would bind here when the field is missing.
+    [Microsoft.AspNetCore.Mvc.FromForm]
     [Display(Name = "Action when the condition holds")]
     public RuleAction Action { get; set; } = RuleAction.Review;
 

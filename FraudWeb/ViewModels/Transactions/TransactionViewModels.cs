@@ -92,7 +92,8 @@ public sealed record MerchantChoices(string? Search, IReadOnlyList<MerchantOptio
     {
         { IsSearch: true, Found: 0 } => Text.Format("No merchant matches \"{0}\". Try part of the name, the town or the number.", Search),
         { IsSearch: true, More: true } => Text.Format("The first {0} merchants matching \"{1}\"; type more to narrow them down.", Found, Search),
-        { IsSearch: true } => Text.Format("{0} merchant(s) match \"{1}\".", Found, Search),
+        { IsSearch: true, Found: 1 } => Text.Format("{0} merchant matches \"{1}\".", Found, Search),
+        { IsSearch: true } => Text.Format("{0} merchants match \"{1}\".", Found, Search),
         { Options.Count: 0 } => Text.Get("Search for the merchant you are paying."),
         _ => Text.Get("Your recent merchants, or search for another."),
     };
