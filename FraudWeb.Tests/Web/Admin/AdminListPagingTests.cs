@@ -66,6 +66,23 @@ public sealed partial class AdminListPagingTests(AdminFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task UsersIndex_CardNumberTypedAsTheSearch_NeverShownWhole()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        const string number = "4012888888881881";
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminUsers?Search={number}", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        // Assert: the box keeps the last four digits, and nothing on the page has the number
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1881", (await Html.ParseAsync(response)).QuerySelector("input#Search")!.GetAttribute("value"));
+        Assert.DoesNotContain(number, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditIndex_FilterFindsOneEntry_CountSaysOneEntry()
     {
         // Arrange

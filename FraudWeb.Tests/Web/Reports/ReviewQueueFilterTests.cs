@@ -52,6 +52,31 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
         }, "/Review");
 
     [Fact]
+    public async Task Index_WholeCardNumberPastedAsTheSearch_SearchesItsLast4AndNeverShowsTheNumber()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = new FraudWeb.Tests.Builders.CardFormBuilder().WithCreditLimit(20000m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(form)).StatusCode);
+        var card = (await holder.CardIdsAsync()).Single();
+        var held = await factory.PayAtRiskAsync(holder, card, 33m, 0.655);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var spaced = string.Join(' ', form.Number.Chunk(4).Select(c => new string(c)));
+
+        // Act
+        var response = await analyst.Client.GetAsync(new Uri($"/Review?Search={Uri.EscapeDataString(spaced)}", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(page.QuerySelectorAll("[data-testid=review-item]"), i => i.GetAttribute("data-transaction-id") == held.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(form.Number[^4..], page.QuerySelector("input#Search")!.GetAttribute("value"));
+        Assert.DoesNotContain(form.Number, html, StringComparison.Ordinal);
+        Assert.DoesNotContain(spaced, html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Index_CardLast4AndKind_ListsOnlyThatCardsItemsOfThatKind()
     {
         // Arrange

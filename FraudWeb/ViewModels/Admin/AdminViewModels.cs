@@ -10,7 +10,8 @@ public sealed class UserQueryViewModel
 {
     [StringLength(100, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Name or email")]
-    public string? Search { get; set; }
+    public string? Search { get => _search; set => _search = SearchTerm.WithoutCardNumber(value); }
+    private string? _search;
 
     [Display(Name = "Role")]
     public string? Role { get; set; }

@@ -166,7 +166,8 @@ public sealed class ReviewQueueQuery : IValidatableObject
 
     [Display(Name = "Card's last 4 or merchant")]
     [StringLength(100, ErrorMessage = "Search with at most {1} characters.")]
-    public string? Search { get; set; }
+    public string? Search { get => _search; set => _search = SearchTerm.WithoutCardNumber(value); }
+    private string? _search;
 
     [Display(Name = "Assigned")]
     [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.")]
