@@ -55,7 +55,8 @@ public class ApiKey
         return new ApiKey
         {
             OwnerId = ownerId,
-            Name = Cards.CardNumber.RefusedIn(trimmed),
+            // Listed to administrators too: no direction override.
+            Name = Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed)),
             Prefix = prefix,
             Hash = hash,
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),

@@ -49,7 +49,7 @@ public class Card
             Brand = number.Brand,
             ExpiryMonth = expiry.Month,
             ExpiryYear = expiry.Year,
-            CardholderName = CardNumber.RefusedIn(cardholderName.Trim()),
+            CardholderName = CheckedName(cardholderName),
             CreditLimit = creditLimit,
             AddedUtc = now.Utc,
         };
@@ -88,10 +88,15 @@ public class Card
     {
         if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
         if (CompareExpiry(expiry) >= 0) throw new DomainException("A renewed card has a later expiry date than the one it replaces.");
+        // Checked before anything changes: a refused name leaves the card as it was.
+        var name = CheckedName(cardholderName);
         ExpiryMonth = expiry.Month;
         ExpiryYear = expiry.Year;
-        CardholderName = CardNumber.RefusedIn(cardholderName.Trim());
+        CardholderName = name;
     }
+
+    /// <summary>The name on the card as kept: staff see it with the holder's cards, so no card number and no direction override.</summary>
+    private static string CheckedName(string cardholderName) => CardNumber.RefusedIn(TextDirection.RefusedIn(cardholderName.Trim()));
 
     /// <summary>Whether the expiry month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
     public bool IsExpired(DateOnly today) => CardExpiry.IsExpired(ExpiryYear, ExpiryMonth, today);

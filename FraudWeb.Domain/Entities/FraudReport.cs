@@ -55,7 +55,8 @@ public class FraudReport
             TransactionId = transaction.Id,
             CardId = transaction.CardId,
             Kind = kind,
-            Reason = CardNumber.Redact(trimmed),
+            // Read by analysts in the review queue: no direction override.
+            Reason = CardNumber.Redact(TextDirection.RefusedIn(trimmed)),
             Status = ReportStatus.Open,
             CreatedUtc = nowUtc,
             RowVersion = Guid.NewGuid(),

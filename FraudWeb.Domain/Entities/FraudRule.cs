@@ -128,7 +128,7 @@ public class FraudRule
         if (trimmed.Length == 0) throw new DomainException("Give the rule a name that says what it catches.");
         if (TextLength.Of(trimmed) > NameMaxLength) throw DomainException.Format("A rule's name has at most {0} characters.", NameMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A rule's name cannot contain control characters.");
-        return Cards.CardNumber.RefusedIn(trimmed);
+        return Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed));
     }
 
     private static string CheckExpression(string expression)

@@ -24,14 +24,10 @@ public static class PersonalDetailsLimits
         var trimmed = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
         var length = TextLength.Of(trimmed);
         if (length < min || length > max) throw new DomainException(tooShortOrLong);
-        // Shown to staff in lists: a direction override would make the text after it read backwards, and a value of
-        // invisible characters only would show as nothing (edge-case review).
-        if (trimmed.Any(IsDirectionControl)) throw new DomainException("Remove the text-direction control characters.");
+        // Shown to staff in lists: a value of invisible characters only would show as nothing, and a direction
+        // override would make the text after it read backwards (edge-case review).
         if (trimmed.All(c => char.IsWhiteSpace(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
             throw new DomainException(tooShortOrLong);
-        return Cards.CardNumber.RefusedIn(trimmed);
+        return Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed));
     }
-
-    /// <summary>The explicit bidirectional marks, embeddings, overrides and isolates (Unicode's Bidi_Control).</summary>
-    private static bool IsDirectionControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -41,9 +41,15 @@ public partial class RuleList
         }
         if (!Enum.IsDefined(kind)) throw new DomainException("Choose what the list holds.");
         if (!Enum.IsDefined(purpose)) throw new DomainException("Choose what the list does.");
+        return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = CheckDescription(description), CreatedBy = actorId, CreatedUtc = nowUtc };
+    }
+
+    /// <summary>A description as kept: trimmed, short, no card number, no direction override (other analysts read it).</summary>
+    public static string CheckDescription(string? description)
+    {
         var text = description?.Trim() ?? "";
         if (TextLength.Of(text) > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
-        return new RuleList { Name = trimmed, Kind = kind, Purpose = purpose, Description = CardNumber.RefusedIn(text), CreatedBy = actorId, CreatedUtc = nowUtc };
+        return CardNumber.RefusedIn(TextDirection.RefusedIn(text));
     }
 
     /// <summary>
@@ -69,14 +75,14 @@ public partial class RuleList
     public bool IsNamedIn(string condition) =>
         condition is not null && Regex.IsMatch(condition, "@" + Regex.Escape(Name) + "(?![A-Za-z0-9_])", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
-    /// <summary>A reason as kept: trimmed, present, short, printable.</summary>
+    /// <summary>A reason as kept: trimmed, present, short, printable, no direction override.</summary>
     public static string CheckReason(string reason)
     {
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
         if (TextLength.Of(trimmed) > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
-        return CardNumber.Redact(trimmed);
+        return CardNumber.Redact(TextDirection.RefusedIn(trimmed));
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{1,39}$", RegexOptions.CultureInvariant)]

@@ -34,6 +34,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
     public static class Fields
     {
         public const string Number = "CardNumber";
+        public const string CardholderName = "CardholderName";
         public const string CreditLimit = "CreditLimit";
     }
 
@@ -89,7 +90,8 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
             catch (DomainException ex)
             {
-                return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Of(ex));
+                // The number, expiry and limit were checked above: what is left to refuse here is the name.
+                return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Of(ex), Fields.CardholderName);
             }
             try
             {

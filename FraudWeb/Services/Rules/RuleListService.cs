@@ -19,6 +19,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     public static class Fields
     {
         public const string Name = "Name";
+        public const string Description = "Description";
         public const string Entry = "Entry";
         public const string Reason = "Reason";
     }
@@ -26,6 +27,15 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
     public async Task<Result<long>> CreateAsync(string actorId, string name, RuleListKind kind, RuleListPurpose purpose, string? description, CancellationToken cancellationToken)
     {
         RuleList list;
+        try
+        {
+            // Checked first on its own, so its refusal shows under the description, not the name.
+            description = RuleList.CheckDescription(description);
+        }
+        catch (DomainException ex)
+        {
+            return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex), Fields.Description);
+        }
         try
         {
             list = RuleList.Create(name, kind, purpose, description, actorId, clock.GetUtcNow().UtcDateTime);
