@@ -5,12 +5,14 @@ public sealed record Address
 {
     public Address(string line1, string? line2, string city, string postcode, string country)
     {
-        if (string.IsNullOrWhiteSpace(line1)) throw new DomainException("Enter the first line of your address.");
-        if (string.IsNullOrWhiteSpace(city)) throw new DomainException("Enter your town or city.");
+        // Invisible characters only (a zero-width space) are no value: a required part asks for it.
+        if (PersonalDetailsLimits.IsBlank(line1)) throw new DomainException("Enter the first line of your address.");
+        if (PersonalDetailsLimits.IsBlank(city)) throw new DomainException("Enter your town or city.");
         if (string.IsNullOrWhiteSpace(postcode)) throw new DomainException("Enter your postcode.");
-        if (string.IsNullOrWhiteSpace(country)) throw new DomainException("Enter your country.");
+        if (PersonalDetailsLimits.IsBlank(country)) throw new DomainException("Enter your country.");
         Line1 = PersonalDetailsLimits.Checked(line1, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
-        Line2 = string.IsNullOrWhiteSpace(line2) ? null
+        // Optional: a second line that shows as nothing is kept as none.
+        Line2 = PersonalDetailsLimits.IsBlank(line2) ? null
             : PersonalDetailsLimits.Checked(line2, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
         City = PersonalDetailsLimits.Checked(city, 1, PersonalDetailsLimits.CityMaxLength, "The town or city must be at most 60 characters.");
         var code = postcode.Trim();

@@ -48,8 +48,9 @@ public class CardHolder
     {
         ArgumentNullException.ThrowIfNull(address);
         if (IsSimulated) throw new DomainException("Simulated card holders have no editable details.");
-        if (string.IsNullOrWhiteSpace(fullName)) throw new DomainException("Enter your full name.");
-        if (string.IsNullOrWhiteSpace(phoneNumber)) throw new DomainException("Enter your phone number.");
+        // Invisible characters only (a zero-width space) are no value: asked for, not measured.
+        if (PersonalDetailsLimits.IsBlank(fullName)) throw new DomainException("Enter your full name.");
+        if (PersonalDetailsLimits.IsBlank(phoneNumber)) throw new DomainException("Enter your phone number.");
         EnsureAdult(dateOfBirth, today);
         FullName = PersonalDetailsLimits.Checked(fullName, PersonalDetailsLimits.FullNameMinLength, PersonalDetailsLimits.FullNameMaxLength,
             "A name must be 2 to 100 characters.");

@@ -18,16 +18,23 @@ public static class PersonalDetailsLimits
     /// <summary>Letters, digits, spaces and hyphens, starting with a letter or digit (2 to 11 characters).</summary>
     public const string PostcodePattern = @"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$";
 
+    /// <summary>
+    /// Nothing, or only spaces and invisible (format) characters such as U+200B: the field shows as empty, so it is
+    /// treated as empty (the forms too). Shown to staff in lists, such a value would show as nothing (edge-case review).
+    /// </summary>
+    public static bool IsBlank([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] string? value) =>
+        value is null || value.All(c => char.IsWhiteSpace(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+
+    /// <summary>A value the caller has found not <see cref="IsBlank"/> (refused with its field's own "enter" message).</summary>
     internal static string Checked(string value, int min, int max, string tooShortOrLong)
     {
+        // A blank one here would get the length's message, which says nothing of what is wrong (exploratory testing).
+        if (IsBlank(value)) throw new ArgumentException("Refuse a blank value with its field's own message first.", nameof(value));
         // Composed (NFC): "José" typed with a combining accent is stored, searched and compared as the same name.
         var trimmed = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
         var length = TextLength.Of(trimmed);
         if (length < min || length > max) throw new DomainException(tooShortOrLong);
-        // Shown to staff in lists: a value of invisible characters only would show as nothing, and a direction
-        // override would make the text after it read backwards (edge-case review).
-        if (trimmed.All(c => char.IsWhiteSpace(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
-            throw new DomainException(tooShortOrLong);
+        // Shown to staff in lists: a direction override would make the text after it read backwards (edge-case review).
         return Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed));
     }
 }

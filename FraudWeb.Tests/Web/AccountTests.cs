@@ -102,7 +102,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     [InlineData("Postcode", "!!", "Enter a valid postcode.")]
     [InlineData("FullName", " B", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "王\u00a0", "Your name must be 2 to 100 characters.")]
-    [InlineData("FullName", "\u200b\u200b", "A name must be 2 to 100 characters.")]
+    [InlineData("FullName", "\u200b\u200b", "Enter your full name.")]
     [InlineData("FullName", "\U00020BB7", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "long-astral", "Your name must be 2 to 100 characters.")]
     [InlineData("FullName", "Mallory \u202eexe.gpj", "Remove the text-direction control characters.")]

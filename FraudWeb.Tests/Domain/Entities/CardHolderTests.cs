@@ -115,6 +115,50 @@ public sealed class CardHolderTests
     public void Address_MissingCity_Throws() =>
         Assert.Equal("Enter your town or city.", Assert.Throws<DomainException>(() => new Address("1 High Street", null, " ", "LS1", "UK")).Message);
 
+    [Theory]
+    [InlineData("line1", "Enter the first line of your address.")]
+    [InlineData("city", "Enter your town or city.")]
+    [InlineData("country", "Enter your country.")]
+    public void Address_RequiredPartOfInvisibleCharactersOnly_AsksForIt(string part, string expectedMessage)
+    {
+        // Arrange: shows as nothing, so it is nothing (it once got the too-long message)
+        const string invisible = "\u200b\u200b";
+
+        // Act
+        var exception = Record.Exception(() => new Address(part == "line1" ? invisible : "1 High Street", null,
+            part == "city" ? invisible : "Leeds", "LS1 1AA", part == "country" ? invisible : "United Kingdom"));
+
+        // Assert
+        Assert.Equal(expectedMessage, Assert.IsType<DomainException>(exception).Message);
+    }
+
+    [Theory]
+    [InlineData("\u200b")]
+    [InlineData(" \u200b\ufeff ")]
+    [InlineData("\u00ad")]
+    public void Address_SecondLineOfInvisibleCharactersOnly_KeptAsNone(string line2) =>
+        Assert.Null(new Address("1 High Street", line2, "Leeds", "LS1 1AA", "United Kingdom").Line2);
+
+    [Theory]
+    [InlineData("\u200b\u200b", "+1 555 0100", "Enter your full name.")]
+    [InlineData("Grace Hopper", "\u200b", "Enter your phone number.")]
+    public void Register_NameOrPhoneOfInvisibleCharactersOnly_AsksForIt(string name, string phone, string expectedMessage)
+    {
+        // Act
+        var exception = Record.Exception(() => CardHolder.Register("user-1", name, phone, new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)));
+
+        // Assert
+        Assert.Equal(expectedMessage, Assert.IsType<DomainException>(exception).Message);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(" \t", true)]
+    [InlineData("\u200b\u2060\ufeff", true)]
+    [InlineData("\u200bx", false)]
+    [InlineData("王", false)]
+    public void IsBlank_Value_TrueWhenItShowsAsNothing(string? value, bool expected) => Assert.Equal(expected, PersonalDetailsLimits.IsBlank(value));
+
     [Fact]
     public void UpdateDetails_SimulatedHolder_Throws() =>
         Assert.Throws<DomainException>(() => CardHolder.Simulated("Simulated", Now).UpdateDetails("A", "1", new DateOnly(1990, 1, 1), Home, DateOnly.FromDateTime(Now)));

@@ -372,6 +372,28 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Edit_CityOfAZeroWidthSpace_AsksForTheCityInStaffWordingAndSavesNothing()
+    {
+        // Arrange: shows as nothing, so it is nothing (it was told "at most 60 characters")
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var details = Details("Mary Jackson");
+        details["AddressLine2"] = "\u200b";
+        details["City"] = "\u200b";
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", details);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal(["Enter the town or city."], Html.ValidationMessages(page));
+        Assert.NotNull(page.QuerySelector("[data-valmsg-for='City'].field-validation-error"));
+        Assert.NotEqual("Mary Jackson", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => h.FullName).FirstAsync()));
+    }
+
+    [Fact]
     public async Task Lock_SignedInUser_EndsSessionBlocksSignInAndUnlockRestores()
     {
         // Arrange

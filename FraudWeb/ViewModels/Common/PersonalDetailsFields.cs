@@ -13,9 +13,10 @@ public abstract class PersonalDetailsFields
 {
     /// <summary>
     /// What the person typed without the spaces around it (autofill and input methods add them), so the lengths checked
-    /// here are the lengths the card holder's record keeps; blank is nothing.
+    /// here are the lengths the card holder's record keeps; blank is nothing, as are invisible characters only (a
+    /// zero-width space): a required field then asks for its value, under the field, as the record would.
     /// </summary>
-    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    private static string? Trimmed(string? value) => PersonalDetailsLimits.IsBlank(value) ? null : value.Trim();
 
     /// <summary>The validated values for the application services (call only when the model state is valid).</summary>
     public PersonalDetails ToDetails() =>
