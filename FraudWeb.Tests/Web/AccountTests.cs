@@ -91,6 +91,51 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.False(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.EmailConfirmed).SingleAsync()));
     }
 
+    [Fact]
+    public async Task ConfirmEmail_LinkOpenedAgainAfterSigningOut_SaysAlreadyConfirmedAndOffersSignIn()
+    {
+        // Arrange: confirmed and signed in once; signing out gives a new security stamp, so the token no longer verifies
+        using var session = await CardHolderSession.RegisteredAsync(factory);
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        await session.SignOutAsync();
+        Assert.Contains("culture=en", link, StringComparison.Ordinal);
+        using var chinese = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var page = await Html.GetPageAsync(session.Client, link);
+        var pageInChinese = await Html.GetPageAsync(chinese.Client, link.Replace("culture=en", "culture=zh-CN", StringComparison.Ordinal));
+
+        // Assert: not "not valid, register again" (exploratory testing), but where to go now, in the link's language
+        Assert.Equal("Email address already confirmed", page.QuerySelector("[data-testid=email-already-confirmed]")?.TextContent.Trim());
+        Assert.Contains("This email address is already confirmed. Sign in to use FraudWeb.", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Register again", page.Body!.TextContent, StringComparison.OrdinalIgnoreCase);
+        Assert.NotNull(page.QuerySelector("main a[href='/Account/Login']"));
+        Assert.Equal(Localization.Chinese.Of("Email address already confirmed"), pageInChinese.QuerySelector("[data-testid=email-already-confirmed]")?.TextContent.Trim());
+        Assert.Contains(Localization.Chinese.Of("This email address is already confirmed. Sign in to use FraudWeb."), pageInChinese.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/Profile", Html.Location(await session.SignInAsync(FraudWebFactory.Password)));
+    }
+
+    [Fact]
+    public async Task ConfirmEmail_ConfirmedAccountWithATokenNotMadeForIt_InvalidPage()
+    {
+        // Arrange: two confirmed accounts; one account's id with the other's genuine token, and a tampered token
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var other = await CardHolderSession.RegisteredAsync(factory);
+        var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == owner.Email).Select(u => u.Id).SingleAsync());
+        var othersLink = Mailbox.LinkTo(Mailbox.MessageTo(factory, other.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        var othersToken = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(new Uri("https://localhost"), othersLink).Query)["token"].ToString();
+        var ownersLink = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        using var stranger = CardHolderSession.Anonymous(factory);
+
+        // Act: no answer about the account unless the link is the one mailed to it
+        var swapped = await Html.GetPageAsync(stranger.Client, $"/Account/ConfirmEmail?userId={Uri.EscapeDataString(ownerId)}&token={Uri.EscapeDataString(othersToken)}");
+        var tampered = await Html.GetPageAsync(stranger.Client, ownersLink.Replace("token=", "token=AAAA", StringComparison.Ordinal));
+
+        // Assert
+        Assert.Contains("Confirmation link not valid", swapped.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Confirmation link not valid", tampered.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("DateOfBirth", "underage", "You must be at least 18 years old.")]
     [InlineData("DateOfBirth", "1800-01-01", "Please check your date of birth.")]
@@ -305,11 +350,14 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         await ChoosePasswordAsync(owner.Client, link, owners);
 
         // Assert: the owner signs in with the password they chose and sees their own details; the stranger's password
-        // and the first confirmation link (confirming the stranger's password) no longer work.
+        // and the first confirmation link (confirming the stranger's password) no longer work. That link, mailed to the
+        // owner, confirms nothing; the address being confirmed now, it says so (and to sign in), nothing more.
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(owners)));
         Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        var reopened = await Html.GetPageAsync(stranger.Client, strangersLink);
+        Assert.Null(reopened.QuerySelector("[data-testid=email-confirmed]"));
+        Assert.NotNull(reopened.QuerySelector("[data-testid=email-already-confirmed]"));
         Assert.Equal(HttpStatusCode.OK, (await stranger.SignInAsync(strangers)).StatusCode);
-        Assert.Contains("Confirmation link not valid", (await Html.GetPageAsync(stranger.Client, strangersLink)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using FraudWeb.Infrastructure.Security;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services;
 using FraudWeb.Services.Accounts;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
@@ -42,7 +43,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     {
         if (string.IsNullOrWhiteSpace(userId) || string.IsNullOrWhiteSpace(token)) return View("ConfirmEmailInvalid");
         var result = await accounts.ConfirmEmailAsync(userId, token);
-        return View(result.Succeeded ? "ConfirmEmail" : "ConfirmEmailInvalid");
+        return View(result.Succeeded ? "ConfirmEmail" : result.Code == ErrorCode.Conflict ? "ConfirmEmailAlreadyConfirmed" : "ConfirmEmailInvalid");
     }
 
     [HttpGet, AllowAnonymous]

@@ -52,6 +52,7 @@ public static class IdentityServiceCollectionExtensions
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
+        services.AddTransient<IssuedTokenReader>();
         return services;
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class AccountService(
     UnknownAddressLockout unknownAddresses,
     TimeProvider clock,
     IssuerClock issuer,
+    IssuedTokenReader issuedTokens,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -112,7 +113,13 @@ public sealed partial class AccountService(
         return Result.Ok;
     }
 
-    /// <summary>Confirms the address from the mailed link; the same failure for an unknown user and a bad token.</summary>
+    public const string AlreadyConfirmed = "This email address is already confirmed. Sign in to use FraudWeb.";
+
+    /// <summary>
+    /// Confirms the address from the mailed link; the same failure for an unknown user and a bad token. The link
+    /// opened again once the address is confirmed is a Conflict ("already confirmed, sign in", not "register again"),
+    /// but only when its token is one this server made for that user: a guessed id learns nothing.
+    /// </summary>
     public async Task<Result> ConfirmEmailAsync(string userId, string encodedToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
@@ -127,6 +134,13 @@ public sealed partial class AccountService(
         catch (FormatException)
         {
             return Result.Fail(ErrorCode.Invalid, invalid);
+        }
+        // Checked before verifying: the token stops verifying at the first sign-out (a new security stamp).
+        if (user.EmailConfirmed)
+        {
+            return issuedTokens.WasIssued(token, user.Id, UserManager<ApplicationUser>.ConfirmEmailTokenPurpose)
+                ? Result.Fail(ErrorCode.Conflict, Text.Get(AlreadyConfirmed))
+                : Result.Fail(ErrorCode.Invalid, invalid);
         }
         var result = await users.ConfirmEmailAsync(user, token);
         if (!result.Succeeded) return Result.Fail(ErrorCode.Invalid, invalid);
