@@ -137,7 +137,7 @@ public class FraudRule
         if (trimmed.Length == 0) throw new DomainException("Write the rule's condition.");
         if (trimmed.Length > RuleParserLimits.MaxLength) throw DomainException.Format("A rule has at most {0} characters.", RuleParserLimits.MaxLength);
         // Kept, shown on the rule's page and in its audit entries as typed: a number in it would be kept whole (PCI DSS 3.4.1).
-        return Cards.CardNumber.RefusedIn(trimmed);
+        return TextDirection.RefusedIn(Cards.CardNumber.RefusedIn(trimmed));
     }
 
     private static RuleAction CheckAction(RuleAction action) =>

@@ -26,8 +26,9 @@ public sealed class RuleEvaluationTests
     {
         var input = new RuleInput { Features = DistinctFeatures() };
 
-        Assert.True(Matches($"{name} = {10 + index}", input));
-        Assert.False(Matches($"{name} != {10 + index}", input));
+        // Through "* 1": the values are outside most features' ranges, which a bare comparison would refuse.
+        Assert.True(Matches($"{name} * 1 = {10 + index}", input));
+        Assert.False(Matches($"{name} * 1 != {10 + index}", input));
     }
 
     [Fact]
@@ -36,10 +37,10 @@ public sealed class RuleEvaluationTests
         // Independent of the vocabulary's lookup: positions as data/SCHEMA.md lists them.
         var input = new RuleInput { Features = DistinctFeatures() };
 
-        Assert.True(Matches("tx_amount = 10", input));
-        Assert.True(Matches("tx_during_night = 12", input));
-        Assert.True(Matches("terminal_risk_7day = 22", input));
-        Assert.True(Matches("customer_avg_amount_7day_to_30day = 27", input));
+        Assert.True(Matches("tx_amount * 1 = 10", input));
+        Assert.True(Matches("tx_during_night * 1 = 12", input));
+        Assert.True(Matches("terminal_risk_7day * 1 = 22", input));
+        Assert.True(Matches("customer_avg_amount_7day_to_30day * 1 = 27", input));
     }
 
     [Fact]
@@ -59,9 +60,9 @@ public sealed class RuleEvaluationTests
 
     [Theory]
     [InlineData("tx_amount > 0")]
-    [InlineData("tx_amount < 0")]
-    [InlineData("tx_amount = 0")]
-    [InlineData("tx_amount in (0)")]
+    [InlineData("tx_amount < 1")]
+    [InlineData("tx_amount = 1")]
+    [InlineData("tx_amount in (1)")]
     public void Matches_FeatureVectorMissing_ComparisonsFalse(string text)
     {
         Assert.False(Matches(text, new RuleInput()));

@@ -221,6 +221,20 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task Create_DirectionOverrideInAQuotedText_RefusedOnTheConditionAndNothingStored()
+    {
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var before = await factory.QueryAsync(db => db.Rules.CountAsync());
+
+        var response = await analyst.SubmitRuleAsync("bidi", RuleAction.Review, "merchant = '\u202Eacme'");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("Remove the text-direction control characters.", page.QuerySelector("[data-valmsg-for=Expression]")?.TextContent.Trim());
+        Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
+    }
+
+    [Fact]
     public async Task Create_NoActionField_SavedWithTheDefaultNotTheRoutesName()
     {
         // Arrange: a scripted client leaves the radio out; the route's own "action" value (Create) used to bind to it

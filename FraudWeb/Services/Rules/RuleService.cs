@@ -35,6 +35,10 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             return Result.Fail<RuleExpression>(ErrorCode.Invalid, Text.Get(CardNumber.TypedWhereNotWanted), Fields.Expression);
         }
+        if ((expression ?? "").Any(TextDirection.IsControl))
+        {
+            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Text.Get("Remove the text-direction control characters."), Fields.Expression);
+        }
         var kinds = await ListKindsAsync(cancellationToken);
         // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
         // ones stay, so positions match what was typed.
