@@ -666,6 +666,33 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ForgotPassword_SignedOutElsewhereBeforeTheLinkIsUsed_LinkStillResetsOnceOnly()
+    {
+        // Arrange (exploratory testing: every sign-out renews the security stamp, which killed every reset link mailed)
+        using var signedIn = await CardHolderSession.RegisteredAsync(factory);
+        using var elsewhere = CardHolderSession.Anonymous(factory, signedIn.Email);
+        Assert.Equal("/Account/ForgotPasswordConfirmation",
+            Html.Location(await Html.SubmitAsync(elsewhere.Client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = signedIn.Email })));
+        var resetPath = Mailbox.LinkTo(Mailbox.MessageTo(factory, signedIn.Email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        var stampBefore = await StampAsync(signedIn.Email);
+        await signedIn.SignOutAsync();
+
+        // Act
+        var reset = await ChoosePasswordAsync(elsewhere.Client, resetPath, "Orbit lantern 2025 fjord");
+        var again = await ChoosePasswordAsync(elsewhere.Client, resetPath, "Harbor quince 2026 tundra");
+
+        // Assert: the sign-out did renew the stamp; the link worked once, and the password is the first one chosen
+        Assert.NotEqual(stampBefore, await StampAsync(signedIn.Email));
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("This reset link is not valid or has expired.", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("/Profile", Html.Location(await signedIn.SignInAsync("Orbit lantern 2025 fjord")));
+    }
+
+    private Task<string?> StampAsync(string email) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.SecurityStamp).SingleAsync());
+
+    [Fact]
     public async Task ForgotPassword_UnknownEmail_SameConfirmationAndNoMail()
     {
         // Arrange

@@ -29,11 +29,14 @@ public static class IdentityServiceCollectionExtensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 // Self-registered accounts sign in once their address is confirmed (staff-created ones are confirmed).
                 options.SignIn.RequireConfirmedEmail = true;
+                // Reset links outlive sign-outs, which renew the security stamp (PasswordResetTokenProvider).
+                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddUserManager<CountingUserManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
             // In place of the default provider of that name: each code works once.
             .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddPasswordValidator<StrongPasswordValidator>()

@@ -35,10 +35,12 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var assignees = await db.ReviewAssignments.AsNoTracking().Where(a => ids.Contains(a.TransactionId))
             .Join(db.Users, a => a.AssigneeId, u => u.Id, (a, u) => new { a.TransactionId, a.AssigneeId, u.Email })
             .ToDictionaryAsync(a => a.TransactionId, cancellationToken);
+        // Payments made with the analyst's own cards: shown, but neither theirs to decide nor to take.
+        var ownCards = await db.Transactions.OwnedBy(analystId).Where(t => ids.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken);
         var items = new List<ReviewItemViewModel>();
         foreach (var key in keys)
         {
-            var item = await ItemAsync(key, cancellationToken);
+            var item = await ItemAsync(key, cancellationToken) with { IsOwnCard = ownCards.Contains(key.TransactionId) };
             items.Add(assignees.TryGetValue(key.TransactionId, out var assignee)
                 ? item with { AssignedTo = assignee.Email, IsMine = assignee.AssigneeId == analystId }
                 : item);
@@ -74,10 +76,9 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
             }
             else
             {
-                var pattern = LikePattern.Containing(term);
-                items = db.Database.IsNpgsql()
-                    ? items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && EF.Functions.ILike(t.Terminal!.Name, pattern, LikePattern.Escape)))
-                    : items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && EF.Functions.Like(t.Terminal!.Name, pattern, LikePattern.Escape)));
+                // As the payment form finds merchants (case and accents folded, by number or category too): "cafe" found no "Café".
+                var merchants = db.Terminals.Matching(term, db).Select(t => t.Id);
+                items = items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && merchants.Contains(t.TerminalId)));
             }
         }
         items = query.Assigned switch

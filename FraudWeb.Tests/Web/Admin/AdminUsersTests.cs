@@ -443,6 +443,34 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task ResetPassword_OwnAccount_MailedLinkChoosesTheNewPassword()
+    {
+        // Arrange (exploratory testing: the sign-out that follows renewed the stamp, so the mailed link never worked)
+        var id = await factory.CreateUserAsync(Roles.Admin);
+        var email = await factory.EmailOfAsync(id);
+        using var admin = await StaffSession.SignInAsync(factory, email);
+        const string chosen = "Granite willow 2031 meadow";
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Your FraudWeb password was reset"), "/Account/ResetPassword");
+        using var browser = factory.CreateBrowserClient();
+        var form = await Html.GetPageAsync(browser, link);
+        var reset = await Html.SubmitAsync(browser, "/Account/ResetPassword", new Dictionary<string, string>
+        {
+            ["Email"] = form.QuerySelector("input[name=Email]")!.GetAttribute("value")!,
+            ["Token"] = form.QuerySelector("input[name=Token]")!.GetAttribute("value")!,
+            ["Password"] = chosen,
+            ["ConfirmPassword"] = chosen,
+        }, link);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
+        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
     public async Task ResetPassword_HolderWithApiKey_KeyRevokedAndAudited()
     {
         // Arrange: a card holder whose key works (and is cached by its first use).

@@ -65,6 +65,24 @@ public sealed class WholeSentenceTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public void ModelTexts_RunOfADeletedAccountInChinese_NamedAsTheAuditLogNamesIt()
+    {
+        // Arrange (exploratory testing: "手动：deleted-account:ed70…" on the models page)
+        using var scope = CultureScope.Use(Chinese.Culture);
+        var marker = FraudWeb.Services.Admin.AdminUserService.DeletedAccount("ed70f0bc");
+
+        // Act
+        var person = ModelTexts.Person(marker);
+        var trigger = ModelTexts.VersionTrigger("manual: " + marker);
+
+        // Assert
+        Assert.Equal(Chinese.Of("deleted account {0}", "ed70f0bc"), person);
+        Assert.Equal(Chinese.Of("manual: {0}", person), trigger);
+        Assert.DoesNotContain("deleted-account", trigger, StringComparison.Ordinal);
+        Assert.Equal("alice@example.com", ModelTexts.Person("alice@example.com"));
+    }
+
+    [Fact]
     public void ModelTexts_NotComparedReasonInChinese_TranslatedWithTheDecisionInside()
     {
         // Arrange

@@ -160,6 +160,9 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     {
         if (!await AwaitingReview.Items(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
             return Result.Fail(ErrorCode.NotFound, Text.Get(NoLongerWaiting));
+        // As deciding it: taken by the one analyst who may never decide it, it would leave the others' "to no one" view.
+        if (assign && await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == transactionId, cancellationToken))
+            return Result.Fail(ErrorCode.Refused, Text.Get(OwnAssignment));
         var now = clock.GetUtcNow().UtcDateTime;
         var current = await db.ReviewAssignments.FirstOrDefaultAsync(a => a.TransactionId == transactionId, cancellationToken);
         var target = transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -203,6 +206,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
 
     public const string OwnPayment = "You cannot decide a payment made with your own card; another analyst must do it.";
 
+    public const string OwnAssignment = "You cannot take a payment made with your own card; another analyst must review it.";
+
     public const string CardBusy = "The card was being used at the same moment; please decide again.";
 
     public const string ReportedMeanwhile = "The card holder has reported this payment meanwhile: decide their report, which the queue now shows.";
@@ -225,7 +230,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
 
     /// <summary>Every refusal handed to the localizer through <see cref="Words"/>, for the translations' check.</summary>
     public static readonly IReadOnlyList<string> Refusals =
-        [OwnPayment, CardBusy, AlreadyDecided, AlreadyDecidedByYou, ApiOwnPayment, ApiCardBusy, ApiAlreadyLabelled, ApiAlreadyLabelledByYou, ApiReported];
+        [OwnPayment, OwnAssignment, CardBusy, AlreadyDecided, AlreadyDecidedByYou, ApiOwnPayment, ApiCardBusy, ApiAlreadyLabelled, ApiAlreadyLabelledByYou, ApiReported];
 
     public const string ApiOwnPayment = "The payment was made with your own card or a card of the key's creator; another analyst must label it.";
 

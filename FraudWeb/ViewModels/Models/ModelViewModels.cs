@@ -89,10 +89,21 @@ public static partial class ModelTexts
     /// "schedule" and "recovery" are the run triggers' words (keys that differ only in case cannot both be resources):
     /// translated as those, and shown as stored where there is no translation.
     /// </summary>
+    /// <summary>
+    /// Who asked for a run, as stored: a sign-in name, or a deleted account's marker, shown as the audit log names it
+    /// ("deleted account {id}", in the page's language), not as the raw marker.
+    /// </summary>
+    public static string Person(string? stored) =>
+        stored is not null && stored.StartsWith(DeletedAccountPrefix, StringComparison.Ordinal)
+            ? Text.Format("deleted account {0}", stored[DeletedAccountPrefix.Length..])
+            : stored ?? "";
+
+    private static readonly string DeletedAccountPrefix = FraudWeb.Services.Admin.AdminUserService.DeletedAccount("");
+
     public static string VersionTrigger(string? trigger)
     {
         if (trigger is null) return "";
-        if (trigger.StartsWith(ManualPrefix, StringComparison.Ordinal)) return Text.Format("manual: {0}", trigger[ManualPrefix.Length..]);
+        if (trigger.StartsWith(ManualPrefix, StringComparison.Ordinal)) return Text.Format("manual: {0}", Person(trigger[ManualPrefix.Length..]));
         return trigger switch
         {
             "first start" => Text.Get("first start"),

@@ -66,6 +66,9 @@ public sealed record ReviewItemViewModel(
     /// <summary>Whether it is the signed-in analyst's.</summary>
     public bool IsMine { get; init; }
 
+    /// <summary>Whether it was paid with the signed-in analyst's own card: another analyst decides it.</summary>
+    public bool IsOwnCard { get; init; }
+
     /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
     /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.
