@@ -40,6 +40,18 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_PaidWithTheAnalystsOwnCard_NoteInsteadOfDecisionAndAssignmentForms()
+    {
+        // Act
+        var cut = RenderItem(Item(status: PaymentStatus.Review) with { IsOwnCard = true });
+
+        // Assert
+        Assert.Equal("Paid with your own card: another analyst decides it.", cut.Find("[data-testid=own-card]").TextContent);
+        Assert.Empty(cut.FindAll("form"));
+        Assert.Empty(cut.FindAll("button"));
+    }
+
+    [Fact]
     public void Render_ThisWasMeReport_ConfirmingTheClaimIsLegitimate()
     {
         // Act
