@@ -35,6 +35,8 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<IdempotencyJanitor>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);
+        // Named in the API's routes only ({id:long:digits}): the pages' routes are unchanged.
+        services.Configure<RouteOptions>(options => options.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         // Before AddProblemDetails, so it is asked first: the API's errors are problem details whatever Accept says.
         services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

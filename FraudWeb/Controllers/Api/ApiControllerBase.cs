@@ -16,6 +16,7 @@ namespace FraudWeb.Controllers.Api;
 [IgnoreAntiforgeryToken]
 [EnableRateLimiting(RateLimitPolicies.Api)]
 [SingleQueryValues]
+[StrictIntegers]
 [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

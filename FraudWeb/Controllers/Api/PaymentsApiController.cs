@@ -67,7 +67,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
 
     /// <summary>One of your payments.</summary>
     /// <param name="id">The payment's id (a 404 when it is not one of yours).</param>
-    [HttpGet("{id:long}")]
+    [HttpGet("{id:long:digits}")]
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<PaymentResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -108,7 +108,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     /// <param name="id">The payment's id (a 404 when it is not one of yours).</param>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [HttpPost("{id:long}/reports"), Idempotent]
+    [HttpPost("{id:long:digits}/reports"), Idempotent]
     [Authorize(Policy = ApiPolicies.ReportsWrite)]
     [ProducesResponseType<ReportResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
