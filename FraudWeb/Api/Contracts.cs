@@ -1,4 +1,4 @@
-using FraudWeb.ViewModels.Common;
+using FraudWeb.Domain.Entities;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
@@ -201,8 +201,35 @@ public sealed class ReportRequest
     [Required, Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required, CharacterLength(500, MinimumLength = 5), Description("What happened, 5 to 500 characters.")]
+    [Required, ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted).")]
     public string? Reason { get; init; }
+}
+
+/// <summary>
+/// A report's reason as the domain takes it (FraudReport.Open): 5 to 500 characters once trimmed. Checked here so
+/// that a reason the domain would refuse is a 400 that leaves the Idempotency-Key free, not a 422 outcome kept under
+/// it (tester's report: "     a     " used up the key). A StringLength, so the contract keeps its minLength and maxLength.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ReportReasonAttribute : StringLengthAttribute
+{
+    public static readonly string LengthMessage =
+        $"'reason' must be {FraudReport.ReasonMinLength} to {FraudReport.ReasonMaxLength} characters long, not counting spaces at either end.";
+
+    public ReportReasonAttribute() : base(FraudReport.ReasonMaxLength) => MinimumLength = FraudReport.ReasonMinLength;
+
+    public override bool IsValid(object? value) => value is not string text || Problem(text) is null;
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (value is not string text || Problem(text) is not { } problem) return ValidationResult.Success;
+        return new ValidationResult(problem, validationContext.MemberName is { } name ? [name] : null);
+    }
+
+    /// <summary>The domain's rule, in the API's words; null when the reason is fine.</summary>
+    private static string? Problem(string text) =>
+        TextLength.Of(text.Trim()) is < FraudReport.ReasonMinLength or > FraudReport.ReasonMaxLength ? LengthMessage : null;
 }
 
 [JsonConverter(typeof(NamesOnlyEnumConverter<ReportKindValue>))]
