@@ -128,13 +128,14 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public class PaymentRequest
 {
-    [Required, Description("The card's id in FraudWeb: for a payment, one of your cards.")]
+    // Messages name the fields as the JSON does: the framework's own named the C# property ("The CardId field is required.").
+    [Required(ErrorMessage = "'cardId' is required."), Description("The card's id in FraudWeb: for a payment, one of your cards.")]
     public long? CardId { get; init; }
 
-    [Required, Description("The merchant's terminal id.")]
+    [Required(ErrorMessage = "'terminalId' is required."), Description("The merchant's terminal id.")]
     public long? TerminalId { get; init; }
 
-    [Required, Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
+    [Required(ErrorMessage = "'amount' is required."), Money, Description("In EUR: a number or a decimal string, at most two decimals.")]
     [JsonConverter(typeof(ApiAmountConverter))]
     public decimal? Amount { get; init; }
 }
@@ -198,10 +199,10 @@ public sealed record PaymentPage(IReadOnlyList<PaymentResource> Items, [property
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class ReportRequest
 {
-    [Required, Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
+    [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required, ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted).")]
+    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted).")]
     public string? Reason { get; init; }
 }
 
@@ -245,8 +246,10 @@ public sealed record ReportResource(long Id, long PaymentId, string Kind, string
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LabelsRequest : IValidatableObject
 {
-    [Required, MinLength(1), MaxLength(500), Description("1 to 500 labels.")]
+    [Required(ErrorMessage = "'labels' is required: 1 to 500 labels."), MinLength(1, ErrorMessage = LabelCount), MaxLength(500, ErrorMessage = LabelCount), Description("1 to 500 labels.")]
     public IReadOnlyList<LabelItem>? Labels { get; init; }
+
+    private const string LabelCount = "'labels' must hold 1 to 500 labels.";
 
     /// <summary>A null in the list is no label at all (found by the API fuzzer: it reached the action).</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -262,13 +265,13 @@ public sealed class LabelsRequest : IValidatableObject
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class LabelItem
 {
-    [Required]
+    [Required(ErrorMessage = "'paymentId' is required.")]
     public long? PaymentId { get; init; }
 
     [Description("The holder's report this label decides, if any; without one the payment must be held for review.")]
     public long? ReportId { get; init; }
 
-    [Required]
+    [Required(ErrorMessage = "'label' is required: fraud or legitimate.")]
     public LabelValue? Label { get; init; }
 }
 

@@ -74,8 +74,11 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     public async Task<ActionResult<PaymentResource>> Get(long id, CancellationToken cancellationToken)
     {
         var payment = await resources.FindAsync(User.GetUserId(), id, cancellationToken);
-        return payment is null ? Problem(Services.Result.NotFound("This payment does not exist.")) : payment;
+        return payment is null ? Problem(Services.Result.NotFound(NoSuchPayment)) : payment;
     }
+
+    /// <summary>A payment that does not exist or is another holder's, in the same words wherever the API answers it (no probing).</summary>
+    public const string NoSuchPayment = "This payment does not exist.";
 
     /// <summary>Your payments, newest first, a page at a time (pass nextCursor back as cursor).</summary>
     /// <param name="cardId">Only this card's payments.</param>
@@ -118,7 +121,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     {
         ArgumentNullException.ThrowIfNull(request);
         var kind = request.Kind == ReportKindValue.NotMe ? ReportKind.NotMe : ReportKind.ThisWasMe;
-        var result = await reports.CreateAsync(User.GetUserId(), id, kind, request.Reason!, cancellationToken);
+        var result = await reports.CreateFromApiAsync(User.GetUserId(), id, kind, request.Reason!, cancellationToken);
+        if (result.Code == Services.ErrorCode.NotFound) return Problem(Services.Result.NotFound(NoSuchPayment));
         if (!result.Succeeded) return Problem(result);
         var report = result.Value;
         var resource = new ReportResource(report.Id, id, report.Kind == ReportKind.NotMe ? "not-me" : "this-was-me", "open", report.CreatedUtc);

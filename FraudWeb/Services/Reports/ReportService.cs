@@ -13,6 +13,16 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     public static string AlreadyRefunded => Text.Get("This payment was confirmed as fraud and refunded to your card; there is nothing more to report.");
     public static string WentThrough => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".");
 
+    /// <summary>
+    /// The refusals in the words of where the report came from: the payment's page, or the API, whose callers send a
+    /// kind ("not-me") rather than choose an option. Read when refusing, in the request's language.
+    /// </summary>
+    private sealed record Words(Func<string> WentThrough);
+
+    private static readonly Words PageWords = new(() => WentThrough);
+
+    private static readonly Words ApiWords = new(() => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, send kind \"not-me\"."));
+
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
     {
@@ -21,7 +31,14 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     }
 
     /// <summary>Opens a report on one of the user's payments; NotFound when it is not theirs (a 404, not a 403: no probing).</summary>
-    public async Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken)
+    public Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken) =>
+        CreateAsync(userId, transactionId, kind, reason, PageWords, cancellationToken);
+
+    /// <summary>The same for an API client, refused in the API's words.</summary>
+    public Task<Result<FraudReport>> CreateFromApiAsync(string userId, long transactionId, ReportKind kind, string reason, CancellationToken cancellationToken) =>
+        CreateAsync(userId, transactionId, kind, reason, ApiWords, cancellationToken);
+
+    private async Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, Words words, CancellationToken cancellationToken)
     {
         var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
         if (transaction is null) return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
@@ -34,7 +51,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         {
             return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
         }
-        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, WentThrough, Fields.Kind);
+        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.WentThrough(), Fields.Kind);
         FraudReport report;
         try
         {

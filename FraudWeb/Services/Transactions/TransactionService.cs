@@ -34,7 +34,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// </summary>
     public async Task<Result<long>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, CancellationToken cancellationToken)
     {
-        var result = await SubmitAsync(userId, cardId, terminalId, amount, null, cancellationToken);
+        var result = await SubmitAsync(userId, cardId, terminalId, amount, null, FormWords, cancellationToken);
         return result.Succeeded ? Result.Success(result.Value.PaymentId) : result.As<long>();
     }
 
@@ -53,7 +53,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         CancellationToken cancellationToken)
     {
         var key = submissionKey is null ? null : FormKey(userId, cardId, terminalId, amount, submissionKey);
-        var decided = await DecideAsync(userId, cardId, terminalId, amount, key, askToConfirm: !confirmed, cancellationToken);
+        var decided = await DecideAsync(userId, cardId, terminalId, amount, key, askToConfirm: !confirmed, FormWords, cancellationToken);
         if (!decided.Succeeded) return decided.As<FormPayment>();
         if (decided.Value.ToConfirm is { } toConfirm) return Result.Success(new FormPayment(0, toConfirm));
         var recorded = decided.Value.Earlier is { } earlier ? Result.Success(earlier) : await RecordAsync(decided.Value.ToRecord!, cancellationToken);
@@ -83,10 +83,15 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// <summary>
     /// The same with an API client's Idempotency-Key: the payment and its key are committed together, and a key that
     /// already recorded a payment returns that payment (<see cref="RecordedPayment.IsReplay"/>) instead of a second one.
+    /// The API's: refusals are in its words (a terminalId, not a list of merchants).
     /// </summary>
-    public async Task<Result<RecordedPayment>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken)
+    public Task<Result<RecordedPayment>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, CancellationToken cancellationToken) =>
+        SubmitAsync(userId, cardId, terminalId, amount, idempotency, ApiWords, cancellationToken);
+
+    private async Task<Result<RecordedPayment>> SubmitAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, Words words,
+        CancellationToken cancellationToken)
     {
-        var decided = await DecideAsync(userId, cardId, terminalId, amount, idempotency, askToConfirm: false, cancellationToken);
+        var decided = await DecideAsync(userId, cardId, terminalId, amount, idempotency, askToConfirm: false, words, cancellationToken);
         if (!decided.Succeeded) return decided.As<RecordedPayment>();
         if (decided.Value.Earlier is { } earlier) return Result.Success(earlier);
         var recorded = await RecordAsync(decided.Value.ToRecord!, cancellationToken);
@@ -102,13 +107,13 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
 
     /// <summary>The payment's reads and its score; nothing is held once it waits for the writer.</summary>
     private async Task<Result<Decision>> DecideAsync(string userId, long cardId, long terminalId, decimal amount, PaymentIdempotency? idempotency, bool askToConfirm,
-        CancellationToken cancellationToken)
+        Words words, CancellationToken cancellationToken)
     {
         var held = await HoldConnectionAsync(cancellationToken);
         try
         {
             var now = PaymentTime();
-            var card = await OwnedCardAsync(userId, cardId, terminalId, cancellationToken, windowsAt: now);
+            var card = await OwnedCardAsync(userId, cardId, terminalId, words, cancellationToken, windowsAt: now);
             var decision = card.Succeeded ? await ScoreAsync(card.Value.Card, card.Value.Merchant, amount, idempotency, askToConfirm, now, cancellationToken) : card.As<Decision>();
             // A retry of a recorded payment is that payment, even if it could not be paid now (the card expired, the
             // model is down). Otherwise the writer finds the key, in the commit that would record it: asking here too
@@ -150,7 +155,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
             if (card is null) return Result.Fail<Prediction>(ErrorCode.NotFound, Text.Get("This card does not exist."));
             var merchant = await db.Terminals.AsNoTracking().Where(t => t.Id == terminalId)
                 .Select(t => new PaymentMerchant(t.Id, t.Name, t.Category)).FirstOrDefaultAsync(cancellationToken);
-            if (merchant is null) return Result.Fail<Prediction>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+            if (merchant is null) return Result.Fail<Prediction>(ErrorCode.Invalid, ApiWords.UnknownMerchant(), Fields.Terminal);
             return Result.Success(await scorer.PredictAsync(card, merchant, amount, atUtc, cancellationToken));
         }
         catch (ScorerUnavailableException ex)
@@ -187,7 +192,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
     /// A new payment's time: on PostgreSQL its card and terminal windows are read in the same round trip and kept by
     /// <see cref="PaymentFeatures"/> for its confirmation and its features (two round trips a payment fewer).
     /// </param>
-    private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, CancellationToken cancellationToken,
+    private async Task<Result<(Card Card, PaymentMerchant Merchant)>> OwnedCardAsync(string userId, long cardId, long terminalId, Words words, CancellationToken cancellationToken,
         DateTime? windowsAt = null)
     {
         // SQLite: from memory when both are kept (docs/decisions/0018); read otherwise, and kept unless changed meanwhile.
@@ -220,7 +225,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
             return row;
         }, cancellationToken);
         if (found is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.NotFound, Text.Get("This card does not exist."));
-        if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, UnknownMerchant, Fields.Terminal);
+        if (found.MerchantName is null || found.MerchantCategory is null) return Result.Fail<(Card, PaymentMerchant)>(ErrorCode.Invalid, words.UnknownMerchant(), Fields.Terminal);
         var merchant = new PaymentMerchant(terminalId, found.MerchantName, found.MerchantCategory);
         if (mark is not null) memory.Remember(mark, userId, found.Card, merchant);
         return Result.Success((found.Card, merchant));
@@ -230,6 +235,16 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
 
     /// <summary>The refusal of an unknown merchant, in the page's language.</summary>
     public static string UnknownMerchant => Text.Get("Choose a merchant from the list.");
+
+    /// <summary>
+    /// The refusals in the words of where the payment came from: the payment form, which offers a list of merchants,
+    /// or the API (payments and predict), whose callers send a terminalId. Read when refusing, in the request's language.
+    /// </summary>
+    private sealed record Words(Func<string> UnknownMerchant);
+
+    private static readonly Words FormWords = new(() => UnknownMerchant);
+
+    private static readonly Words ApiWords = new(() => Text.Get("'terminalId' names no merchant."));
 
     /// <summary>The same for a card already checked to be the caller's (and a known terminal).</summary>
     public async Task<Result<long>> SubmitAsync(Card card, long terminalId, decimal amount, CancellationToken cancellationToken)
