@@ -202,20 +202,23 @@ public sealed class ReportRequest
     [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted).")]
+    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted); no text-direction control characters.")]
     public string? Reason { get; init; }
 }
 
 /// <summary>
-/// A report's reason as the domain takes it (FraudReport.Open): 5 to 500 characters once trimmed. Checked here so
-/// that a reason the domain would refuse is a 400 that leaves the Idempotency-Key free, not a 422 outcome kept under
-/// it (tester's report: "     a     " used up the key). A StringLength, so the contract keeps its minLength and maxLength.
+/// A report's reason as the domain takes it (FraudReport.Open): 5 to 500 characters once trimmed, without a
+/// text-direction control. Checked here so that a reason the domain would refuse is a 400 that leaves the
+/// Idempotency-Key free, not a 422 outcome kept under it (tester's report: "     a     " used up the key). A
+/// StringLength, so the contract keeps its minLength and maxLength.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ReportReasonAttribute : StringLengthAttribute
 {
     public static readonly string LengthMessage =
         $"'reason' must be {FraudReport.ReasonMinLength} to {FraudReport.ReasonMaxLength} characters long, not counting spaces at either end.";
+
+    public const string DirectionMessage = "'reason' must not hold text-direction control characters (such as U+202E); remove them.";
 
     public ReportReasonAttribute() : base(FraudReport.ReasonMaxLength) => MinimumLength = FraudReport.ReasonMinLength;
 
@@ -228,9 +231,12 @@ public sealed class ReportReasonAttribute : StringLengthAttribute
         return new ValidationResult(problem, validationContext.MemberName is { } name ? [name] : null);
     }
 
-    /// <summary>The domain's rule, in the API's words; null when the reason is fine.</summary>
-    private static string? Problem(string text) =>
-        TextLength.Of(text.Trim()) is < FraudReport.ReasonMinLength or > FraudReport.ReasonMaxLength ? LengthMessage : null;
+    /// <summary>The domain's rules, in the API's words; null when the reason is fine.</summary>
+    private static string? Problem(string text)
+    {
+        if (TextLength.Of(text.Trim()) is < FraudReport.ReasonMinLength or > FraudReport.ReasonMaxLength) return LengthMessage;
+        return text.Any(TextDirection.IsControl) ? DirectionMessage : null;
+    }
 }
 
 [JsonConverter(typeof(NamesOnlyEnumConverter<ReportKindValue>))]

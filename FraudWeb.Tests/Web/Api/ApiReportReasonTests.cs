@@ -11,7 +11,8 @@ namespace FraudWeb.Tests.Web.Api;
 /// <summary>
 /// A report's reason is checked as the domain takes it (trimmed): one the domain would refuse is a malformed request,
 /// a 400 that leaves the Idempotency-Key free, not a 422 kept under the key (tester's report: "     a     " used up
-/// the key, and the corrected report with it was refused as idempotency-key-reused).
+/// the key, and the corrected report with it was refused as idempotency-key-reused). A text-direction control, which
+/// the domain refuses too, likewise.
 /// </summary>
 [Collection(WebTestGroup.Name)]
 public sealed class ApiReportReasonTests(FraudWebFactory factory)
@@ -66,6 +67,29 @@ public sealed class ApiReportReasonTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(ReportReasonAttribute.LengthMessage, response.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("Not me \u202Eat all")]
+    [InlineData("\u2066isolated\u2069 text")]
+    [InlineData("Not me \u200F at all")]
+    public async Task Report_ReasonWithATextDirectionControl_400ValidationAndTheKeyStaysFree(string reason)
+    {
+        // Arrange: the domain refuses it (analysts read reasons); a 422 kept under the key, as a short reason was
+        var (holder, api, id) = await HolderWithPaymentAsync();
+        using var session = holder;
+        var url = $"/api/v1/payments/{Id(id)}/reports";
+
+        // Act
+        var refused = await api.PostAsync(factory, url, new { kind = "not-me", reason }, idempotencyKey: "direction-1");
+        var corrected = await api.PostAsync(factory, url, new { kind = "not-me", reason = "Not me at all" }, idempotencyKey: "direction-1");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(ApiProblems.Validation.Uri, refused.Json.GetProperty("type").GetString());
+        Assert.Equal(ReportReasonAttribute.DirectionMessage, refused.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.Equal(HttpStatusCode.Created, corrected.Status);
+        Assert.Equal("Not me at all", (await factory.ReportOfAsync(id)).Reason);
     }
 
     [Theory]

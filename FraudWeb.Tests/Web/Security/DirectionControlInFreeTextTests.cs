@@ -51,11 +51,12 @@ public sealed class DirectionControlInFreeTextTests(FraudWebFactory factory)
         // Act
         var response = await api.PostAsync(factory, $"/api/v1/payments/{payment}/reports", new { kind = "not-me", reason = "\u202eevil text reversed" }, "report-bidi-1");
 
-        // Assert: an RFC 9457 business-rule problem whose errors name the reason
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        // Assert: an RFC 9457 validation problem whose errors name the reason (a malformed request, as a NUL is: the
+        // Idempotency-Key stays free for the corrected report, ApiReportReasonTests)
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.StartsWith("application/problem+json", response.Header("Content-Type"), StringComparison.Ordinal);
-        Assert.Equal("/api/problems/business-rule", response.Json.GetProperty("type").GetString());
-        Assert.Equal(Refusal, response.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.Equal("/api/problems/validation", response.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ReportReasonAttribute.DirectionMessage, response.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
         Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == payment)));
     }
 

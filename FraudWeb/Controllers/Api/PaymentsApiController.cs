@@ -123,6 +123,8 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
         var kind = request.Kind == ReportKindValue.NotMe ? ReportKind.NotMe : ReportKind.ThisWasMe;
         var result = await reports.CreateFromApiAsync(User.GetUserId(), id, kind, request.Reason!, cancellationToken);
         if (result.Code == Services.ErrorCode.NotFound) return Problem(Services.Result.NotFound(NoSuchPayment));
+        // A reason the domain refuses is a malformed request (400, the key left free), should it ever pass ReportReason.
+        if (result is { Code: Services.ErrorCode.Invalid, Errors: [{ Field: ReportService.Fields.Reason } error] }) return FieldProblem("reason", error.Message);
         if (!result.Succeeded) return Problem(result);
         var report = result.Value;
         var resource = new ReportResource(report.Id, id, report.Kind == ReportKind.NotMe ? "not-me" : "this-was-me", "open", report.CreatedUtc);
