@@ -31,7 +31,8 @@ WORKDIR /app
 # The SQLite database and other state live on a volume owned by the image's built-in non-root user.
 # A named volume inherits this ownership; a bind-mounted host folder must be writable by UID $APP_UID (1654).
 # Its user's alone (0700): the database and the data-protection key ring are nobody else's to read.
-RUN mkdir -p /data && chown "$APP_UID" /data && chmod 700 /data
+# /data/mail too, so a named volume mounted there (compose.yaml's shared mail) is the app's to write.
+RUN mkdir -p /data/mail && chown -R "$APP_UID" /data && chmod 700 /data /data/mail
 ENV FraudWeb__DataDirectory=/data \
     ASPNETCORE_HTTP_PORTS=8080
 VOLUME /data

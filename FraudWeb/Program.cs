@@ -23,7 +23,7 @@ static async Task<int> RunWebAppAsync(string[] args)
     {
         await app.RunAsync();
     }
-    catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+    catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException or System.Net.Sockets.SocketException)
     {
         // What stops a start (another fingerprint key, a port in use, a database that cannot be reached, a data directory
         // that cannot be written) is one line to the operator and exit 1, not an unhandled exception; the log has the rest.

@@ -199,6 +199,49 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Foo=bar", "error: Database:ConnectionString is not a valid SQLite connection string")]
+    [InlineData("this is junk", "error: Database:ConnectionString is not a valid SQLite connection string")]
+    [InlineData("Data Source=/nonexistent-fraudweb/dir/x.db", "error: Database:ConnectionString names a database file in /nonexistent-fraudweb/dir, which does not exist")]
+    public async Task Start_SqliteConnectionStringUnusable_OneLineNamingTheSettingExit1(string connectionString, string expected)
+    {
+        // Exploratory testing: an unhandled ArgumentException (exit 134), or a path error naming no setting.
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Database__ConnectionString", connectionString));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith(expected, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Start_MailFolderCannotBeWritten_OneLineNamingTheSettingExit1()
+    {
+        // Exploratory testing: the app started, and every registration then failed with an error page. A file stands where
+        // the folder's parent should be, which refuses even root.
+        var blocker = Path.Combine(_dataDirectory, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "");
+
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Mail__PickupDirectory", Path.Combine(blocker, "mail")));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: Mail:PickupDirectory ({Path.Combine(blocker, "mail")}) cannot be written by this user", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
+    }
+
+    [Theory]
+    [InlineData("notaurl", "error: The listen address 'notaurl' (--urls, ASPNETCORE_URLS) is not a URL such as http://0.0.0.0:8080.")]
+    [InlineData("http://127.0.0.1:99999", "error: The listen address 'http://127.0.0.1:99999' (--urls, ASPNETCORE_URLS) has a port outside 0-65535.")]
+    public async Task Start_ListenAddressUnusable_OneLineBeforeTheDatabaseIsTouched(string url, string expected)
+    {
+        // Exploratory testing: Kestrel's FormatException or ArgumentOutOfRangeException, a stack trace after migrating and seeding.
+        var (code, stderr) = await StartAsync([$"--urls={url}"], ("ASPNETCORE_ENVIRONMENT", "Development"));
+
+        Assert.Equal(1, code);
+        Assert.Equal(expected, stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
+    }
+
     private Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment) => StartAsync(["--urls=http://127.0.0.1:0"], environment);
 
     private async Task<(int Code, string Stderr)> StartAsync(string[] arguments, params (string Name, string Value)[] environment)

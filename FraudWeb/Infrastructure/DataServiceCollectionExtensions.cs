@@ -187,8 +187,22 @@ public static class DataServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(paths);
-        var builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(database.ConnectionString) ? "" : database.ConnectionString);
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(database.ConnectionString) ? "" : database.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"Database:ConnectionString is not a valid SQLite connection string ({e.Message}).");
+        }
         if (string.IsNullOrWhiteSpace(builder.DataSource)) builder.DataSource = paths.DatabaseFile;
+        // A file in a folder that is not there fails at the first statement, with a message that names no setting.
+        else if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:"
+            && Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder && !Directory.Exists(folder))
+        {
+            throw new ConfigurationException($"Database:ConnectionString names a database file in {folder}, which does not exist; create the folder or give another path.");
+        }
         // Microsoft.Data.Sqlite retries a busy (locked) database for up to this many seconds (the busy timeout), then
         // fails with SQLITE_BUSY, which the request answers as a 503 (DatabaseFaults).
         builder.DefaultTimeout = database.BusyTimeoutSeconds;

@@ -13,6 +13,30 @@ namespace FraudWeb.Infrastructure.Options;
 /// </summary>
 public static class StartupChecks
 {
+    /// <summary>
+    /// An address the server would be told to listen on (--urls, ASPNETCORE_URLS) that it could not parse, or a port out
+    /// of range: checked before the start migrates and seeds, since Kestrel's own failure is a stack trace after them.
+    /// </summary>
+    public static string? ListenAddressError(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var urls = configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey];
+        if (string.IsNullOrWhiteSpace(urls)) return null;
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                var address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+                if (address.Port is < 0 or > 65535) return $"The listen address '{url}' (--urls, ASPNETCORE_URLS) has a port outside 0-65535.";
+            }
+            catch (FormatException)
+            {
+                return $"The listen address '{url}' (--urls, ASPNETCORE_URLS) is not a URL such as http://0.0.0.0:8080.";
+            }
+        }
+        return null;
+    }
+
     /// <summary>The first configuration error, or null when the settings are usable.</summary>
     public static string? FirstConfigurationError(IServiceProvider services)
     {
@@ -26,6 +50,8 @@ public static class StartupChecks
             _ = services.GetRequiredService<MetricsAccess>();
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            if (services.GetService<Services.Email.IEmailSender>() is Services.Email.PickupDirectoryEmailSender pickup) pickup.EnsureWritable();
+            if (ListenAddressError(services.GetRequiredService<IConfiguration>()) is { } listen) return listen;
             // Every section validated on start (retraining, rate limits, ...): the host would log its stack trace.
             services.GetService<IStartupValidator>()?.Validate();
             return null;

@@ -15,6 +15,24 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         ? Path.Combine(paths?.DataDirectory ?? throw new ArgumentNullException(nameof(paths)), "mail")
         : Path.GetFullPath(options.Value.PickupDirectory);
 
+    /// <summary>
+    /// Creates the folder and writes a probe there: checked at start (StartupChecks), since a folder this user cannot
+    /// write failed every registration later with an error page.
+    /// </summary>
+    public void EnsureWritable()
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(PickupDirectory);
+            else Directory.CreateDirectory(PickupDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using var probe = new FileStream(Path.Combine(PickupDirectory, $".probe-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ConfigurationException($"Mail:PickupDirectory ({PickupDirectory}) cannot be written by this user ({Environment.UserName}): {e.Message} Give it a folder this user can write.");
+        }
+    }
+
     public async Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recipient);
