@@ -520,4 +520,25 @@ public sealed class ModelCliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains($"{table}:5:3: column 'label': '2' is not a 0/1 label.", err);
     }
+
+    [Theory]
+    [InlineData("simulate", "--out", "a.csv", "--out", "b.csv")]
+    [InlineData("features", "--transactions", "f.csv", "--transactions", "f.csv", "--out", "t.csv")]
+    [InlineData("evaluate", "--model", "m", "--model", "m", "--table", "t.csv", "--label", "y")]
+    [InlineData("bench-score", "--model", "m", "--table", "t", "--table", "t")]
+    [InlineData("train", "--table", "t.csv", "--label", "x", "--label", "y", "--out", "m")]
+    public async Task Run_TextOptionGivenTwice_OneLineUsageError(params string[] args)
+    {
+        // Arrange (review finding: the output-over-input check read the value and threw: a stack trace, exit 134)
+
+        // Act
+        var (code, stdout, err) = await RunAsync(args);
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains("expects a single argument but 2 were provided", err, StringComparison.Ordinal);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
 }

@@ -48,7 +48,10 @@ public static class ModelCli
     /// <summary>An output naming one of the verb's inputs would overwrite it (a feature table replaced by a model): a usage error.</summary>
     private static void RefuseOutputOverInput(Command command, System.CommandLine.Parsing.CommandResult result)
     {
-        var given = command.Options.OfType<Option<string>>().Select(o => (o.Name, Value: result.GetValue(o))).Where(o => !string.IsNullOrWhiteSpace(o.Value)).ToList();
+        // From the tokens: GetValue throws on an option given twice, whose arity error the parser reports itself.
+        var given = command.Options.OfType<Option<string>>()
+            .Select(o => (o.Name, Value: result.GetResult(o)?.Tokens is [var token] ? token.Value : null))
+            .Where(o => !string.IsNullOrWhiteSpace(o.Value)).ToList();
         foreach (var output in given.Where(o => OutputOptions.Contains(o.Name)))
         {
             foreach (var input in given.Where(o => InputOptions.Contains(o.Name) && SamePath(o.Value!, output.Value!)))
