@@ -6,6 +6,10 @@ namespace FraudWeb.Domain.Simulation;
 /// </summary>
 public sealed record SimulatorOptions
 {
+    // Null until set: the default then follows the population (a record's `with` copies the null, so it still does).
+    private readonly int? _compromisedTerminalsPerDay;
+    private readonly int? _compromisedCustomersPerDay;
+
     public int Customers { get; init; } = 5000;
     public int Terminals { get; init; } = 10000;
     public int Days { get; init; } = 183;
@@ -33,13 +37,26 @@ public sealed record SimulatorOptions
     /// <summary>Scenario 1: an amount above this is fraud.</summary>
     public double FraudAmountThreshold { get; init; } = 220;
 
-    /// <summary>Scenario 2: terminals compromised each day, and for how many days (the day itself included).</summary>
-    public int CompromisedTerminalsPerDay { get; init; } = 2;
+    /// <summary>
+    /// Scenario 2: terminals compromised each day, and for how many days (the day itself included). Unset, 2, or
+    /// every terminal when there are fewer (the default must not fail a tiny population); a value set is checked.
+    /// </summary>
+    public int CompromisedTerminalsPerDay
+    {
+        get => _compromisedTerminalsPerDay ?? Math.Min(2, Terminals);
+        init => _compromisedTerminalsPerDay = value;
+    }
+
     public int TerminalCompromiseDays { get; init; } = 28;
 
     /// <summary>Scenario 3: customers compromised each day, for how many days, which share of their transactions
-    /// become fraud, and by how much those amounts are multiplied.</summary>
-    public int CompromisedCustomersPerDay { get; init; } = 3;
+    /// become fraud, and by how much those amounts are multiplied. Unset, 3, or every customer when there are fewer.</summary>
+    public int CompromisedCustomersPerDay
+    {
+        get => _compromisedCustomersPerDay ?? Math.Min(3, Customers);
+        init => _compromisedCustomersPerDay = value;
+    }
+
     public int CustomerCompromiseDays { get; init; } = 14;
     public double CompromisedCustomerFraudShare { get; init; } = 1.0 / 3;
     public double CompromisedAmountFactor { get; init; } = 5;
@@ -53,8 +70,8 @@ public sealed record SimulatorOptions
         if (!(TerminalRadius > 0)) throw new ArgumentOutOfRangeException(nameof(TerminalRadius), TerminalRadius, "Must be positive.");
         if (!(MinMeanAmount >= 0) || !(MaxMeanAmount >= MinMeanAmount)) throw new ArgumentOutOfRangeException(nameof(MaxMeanAmount), "Need 0 <= MinMeanAmount <= MaxMeanAmount.");
         if (!(MaxMeanTransactionsPerDay >= 0) || MaxMeanTransactionsPerDay > 1000) throw new ArgumentOutOfRangeException(nameof(MaxMeanTransactionsPerDay), MaxMeanTransactionsPerDay, "Must be in [0, 1000].");
-        if (CompromisedTerminalsPerDay < 0 || CompromisedTerminalsPerDay > Terminals) throw new ArgumentOutOfRangeException(nameof(CompromisedTerminalsPerDay));
-        if (CompromisedCustomersPerDay < 0 || CompromisedCustomersPerDay > Customers) throw new ArgumentOutOfRangeException(nameof(CompromisedCustomersPerDay));
+        if (CompromisedTerminalsPerDay < 0 || CompromisedTerminalsPerDay > Terminals) throw new ArgumentOutOfRangeException(nameof(CompromisedTerminalsPerDay), CompromisedTerminalsPerDay, "Must be in [0, Terminals].");
+        if (CompromisedCustomersPerDay < 0 || CompromisedCustomersPerDay > Customers) throw new ArgumentOutOfRangeException(nameof(CompromisedCustomersPerDay), CompromisedCustomersPerDay, "Must be in [0, Customers].");
         if (!(CompromisedCustomerFraudShare >= 0 && CompromisedCustomerFraudShare <= 1)) throw new ArgumentOutOfRangeException(nameof(CompromisedCustomerFraudShare));
     }
 }

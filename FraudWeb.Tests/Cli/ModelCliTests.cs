@@ -541,4 +541,30 @@ public sealed class ModelCliTests : IDisposable
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--customers", "2", "--terminals", "100")]
+    [InlineData("--customers", "50", "--terminals", "1")]
+    public async Task Simulate_PopulationBelowTheDefaultCompromisedCounts_Simulates(params string[] sizes)
+    {
+        // Arrange (review finding: ArgumentOutOfRangeException for CompromisedCustomersPerDay, an internal error)
+        var output = PathOf("s.csv");
+
+        // Act
+        var (code, _, err) = await RunAsync(["simulate", "--out", output, "--days", "5", .. sizes]);
+
+        // Assert
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("error", err, StringComparison.Ordinal);
+        Assert.True(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Simulate_ExplicitCompromisedCountAbovePopulation_UsageErrorNamesTheOption()
+    {
+        var (code, _, err) = await RunAsync("simulate", "--out", PathOf("s.csv"), "--customers", "2", "--compromised-customers", "3");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--compromised-customers '3' must be an integer in [0, 2]", err, StringComparison.Ordinal);
+    }
 }

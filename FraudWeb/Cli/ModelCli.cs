@@ -108,8 +108,8 @@ public static class ModelCli
         var days = Int("--days", "Days simulated (default 183).", 1, 3650);
         var start = Date("--start", "The first day (default 2018-04-01).");
         var seed = Int("--seed", "Random seed (default 1).", int.MinValue, int.MaxValue);
-        var compromisedTerminals = Int("--compromised-terminals", "Terminals compromised per day (default 2; 0 turns the scenario off).", 0, 10_000_000);
-        var compromisedCustomers = Int("--compromised-customers", "Card holders compromised per day (default 3; 0 turns the scenario off).", 0, 10_000_000);
+        var compromisedTerminals = Int("--compromised-terminals", "Terminals compromised per day (default 2, or every terminal if fewer; 0 turns the scenario off).", 0, 10_000_000);
+        var compromisedCustomers = Int("--compromised-customers", "Card holders compromised per day (default 3, or every card holder if fewer; 0 turns the scenario off).", 0, 10_000_000);
         var command = new Command("simulate", "Simulate card transactions with fraud scenarios into a raw transaction CSV.")
         {
             output, customers, terminals, days, start, seed, compromisedTerminals, compromisedCustomers,
@@ -138,7 +138,7 @@ public static class ModelCli
         return command;
     }
 
-    /// <summary>A value whose upper bound depends on another option.</summary>
+    /// <summary>A value whose upper bound depends on another option; the fallback (the simulator's default) is already within it.</summary>
     private static int AtMost(int? value, string name, int fallback, int max) =>
         value is not { } v ? fallback
         : v <= max ? v

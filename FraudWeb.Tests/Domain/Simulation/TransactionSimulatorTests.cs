@@ -132,4 +132,54 @@ public class TransactionSimulatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => TransactionSimulator.Generate(Small with { Customers = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => TransactionSimulator.Generate(Small with { CompromisedTerminalsPerDay = 401 }));
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(1, 400)]
+    [InlineData(400, 1)]
+    public void Generate_PopulationBelowTheDefaultCompromisedCounts_DefaultsCappedToThePopulation(int customers, int terminals)
+    {
+        // Arrange (review finding: the defaults, 2 terminals and 3 customers a day, failed a smaller population)
+        var options = new SimulatorOptions { Customers = customers, Terminals = terminals, Days = 30, Seed = 2 };
+
+        // Act
+        var result = TransactionSimulator.Generate(options);
+
+        // Assert
+        Assert.Equal(Math.Min(2, terminals), options.CompromisedTerminalsPerDay);
+        Assert.Equal(Math.Min(3, customers), options.CompromisedCustomersPerDay);
+        Assert.Equal(customers, result.Customers.Count);
+        Assert.Equal(terminals, result.Terminals.Count);
+    }
+
+    [Fact]
+    public void Generate_SeedLikeOptionsWithOneTerminal_Simulates()
+    {
+        // Arrange: as HistorySeeder builds them from Seed:CardHolders and Seed:Terminals (Seed__Terminals=1 failed the web start)
+        var options = new SimulatorOptions { Customers = 2, Terminals = 1, Days = 10, Start = new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), Seed = 42 };
+
+        // Act
+        var result = TransactionSimulator.Generate(options);
+
+        // Assert
+        Assert.Single(result.Terminals);
+        Assert.All(result.Transactions, t => Assert.Equal(0, t.TerminalId));
+    }
+
+    [Fact]
+    public void Generate_ExplicitCountAbovePopulation_StillThrows()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TransactionSimulator.Generate(new SimulatorOptions { Customers = 2, Terminals = 5, Days = 3, CompromisedCustomersPerDay = 3 }));
+    }
+
+    [Fact]
+    public void With_PopulationChangedAfterwards_DefaultFollowsIt()
+    {
+        var options = new SimulatorOptions() with { Terminals = 1, Customers = 1 };
+
+        Assert.Equal(1, options.CompromisedTerminalsPerDay);
+        Assert.Equal(1, options.CompromisedCustomersPerDay);
+        Assert.Equal(2, (options with { Terminals = 100 }).CompromisedTerminalsPerDay);
+    }
 }
