@@ -567,4 +567,29 @@ public sealed class ModelCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--compromised-customers '3' must be an integer in [0, 2]", err, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("", "7", "4", "an empty cell")]
+    [InlineData("3.7", "7", "4", "'3.7'")]
+    [InlineData("1e12", "7", "4", "'1000000000000'")]
+    [InlineData("-1", "7", "4", "'-1'")]
+    [InlineData("2", "1e30", "3", "'1E+30'")]
+    [InlineData("2", "7.5", "3", "'7.5'")]
+    public async Task Evaluate_TableWithABadDayOrCustomerCell_ErrorNamesFileLineAndColumn(string day, string customer, string column, string shown)
+    {
+        // Arrange (review finding: the cells used for CP@100 were cast, (int)3.7 = 3, so a bad one changed cp100 silently)
+        var model = PathOf("m.bin");
+        Assert.Equal(0, (await RunAsync("train", "--table", SmallTable(), "--label", "y", "--trees", "3", "--out", model)).Code);
+        var table = PathOf("cp.csv");
+        File.WriteAllText(table, $"a,b,customer_id,day,y\n0.1,0.2,5,1,0\n0.3,0.4,{customer},{day},1\n");
+
+        // Act
+        var (code, stdout, err) = await RunAsync("evaluate", "--model", model, "--table", table, "--label", "y");
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        var name = column == "4" ? "day" : "customer_id";
+        Assert.Contains($"{table}:3:{column}: column '{name}': {shown} is not an integer in [", err, StringComparison.Ordinal);
+    }
 }

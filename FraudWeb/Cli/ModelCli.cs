@@ -433,8 +433,8 @@ public static class ModelCli
             int dayColumn = table.IndexOf("day"), cardColumn = table.IndexOf("customer_id");
             if (dayColumn >= 0 && cardColumn >= 0)
             {
-                var days = table.ExactColumn(dayColumn).Select(v => (int)v).ToArray();
-                var cards = table.ExactColumn(cardColumn).Select(v => (long)v).ToArray();
+                var days = ModelCliTables.Integers(table, dayColumn, 0, int.MaxValue, file).Select(v => (int)v).ToArray();
+                var cards = ModelCliTables.Integers(table, cardColumn, -ModelCliTables.LargestExactInteger, ModelCliTables.LargestExactInteger, file);
                 result["cp100"] = Round(Metrics.CardPrecisionAtK(scores, labels, days, cards, 100));
             }
 

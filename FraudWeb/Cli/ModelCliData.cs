@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FraudWeb.Domain.Evaluation;
 using FraudWeb.Domain.Features;
 using FraudWeb.Domain.IO;
@@ -119,6 +120,33 @@ internal static class ModelCliTables
         }
 
         return table.Select(indexes);
+    }
+
+    /// <summary>2^53: a larger id read as a double may not be the one in the file.</summary>
+    public const long LargestExactInteger = 1L << 53;
+
+    /// <summary>
+    /// An integer column read exactly (day, customer_id; data/SCHEMA.md): a cell that is empty, fractional or out of
+    /// range is an error naming its line, not a value cast into something else.
+    /// </summary>
+    public static long[] Integers(FeatureTable table, int column, long min, long max, string path)
+    {
+        var values = table.ExactColumn(column);
+        var result = new long[values.Length];
+        for (var r = 0; r < values.Length; r++)
+        {
+            var v = values[r];
+            if (!(v >= min && v <= max && v == Math.Floor(v)))
+            {
+                var shown = double.IsNaN(v) ? "an empty cell" : string.Create(CultureInfo.InvariantCulture, $"'{v:R}'");
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}:{table.LineOf(r)}:{table.FileColumnOf(column)}: column '{table.Columns[column]}': {shown} is not an integer in [{min}, {max}]."));
+            }
+
+            result[r] = (long)v;
+        }
+
+        return result;
     }
 
     /// <summary>The label column as booleans; a value other than 0 or 1 is an error naming its line (header is line 1).</summary>
