@@ -15,6 +15,9 @@ internal sealed class CommandLineRun
     /// <summary>The host handed to a verb; null stands for a failed start-up check.</summary>
     public IHost? Host { get; init; }
 
+    /// <summary>Runs when a host is built, before it is handed over (a start-up that writes files, say).</summary>
+    public Action<IReadOnlyDictionary<string, string?>>? OnBuild { get; init; }
+
     public string Stdin { get; init; } = "";
 
     public bool StdinIsPiped { get; init; }
@@ -32,6 +35,7 @@ internal sealed class CommandLineRun
             (configuration, settings) =>
             {
                 HostBuilds.Add((configuration, settings));
+                OnBuild?.Invoke(settings);
                 return Host;
             });
         var code = await FraudWebCommandLine.InvokeAsync(args, program, new CliConsole(new StringReader(Stdin), StdinIsPiped, stdout, stderr));

@@ -166,6 +166,31 @@ public sealed class FraudWebCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchRetrain_StartUpFails_TemporaryDataDirectoryDeleted()
+    {
+        // Arrange (review finding: a failed start-up left /tmp/fraudweb-bench-XXXX/keys behind)
+        var run = new CommandLineRun { OnBuild = settings => Directory.CreateDirectory(Path.Combine(settings["FraudWeb:DataDirectory"]!, "keys")) };
+
+        // Act
+        var (code, _, _) = await run.InvokeAsync("bench-retrain");
+
+        // Assert
+        Assert.Equal(1, code);
+        var (_, settings) = Assert.Single(run.HostBuilds);
+        Assert.False(Directory.Exists(settings["FraudWeb:DataDirectory"]));
+    }
+
+    [Fact]
+    public async Task BenchRetrain_NoPublicBaseUrlSwitch_ItsInstanceHasAnAddressOfItsOwn()
+    {
+        var run = new CommandLineRun();
+
+        await run.InvokeAsync("bench-retrain");
+
+        Assert.Equal("https://localhost", Assert.Single(run.HostBuilds).Settings["FraudWeb:PublicBaseUrl"]);
+    }
+
+    [Fact]
     public async Task GuardAsync_VerbOutOfMemoryInsideAnotherException_ExitCodeSaysItWithOneLine()
     {
         // Arrange (CI, 2026-12-05: a training child out of memory wrote "err" and exited 1, read as "failed")
