@@ -43,6 +43,13 @@ public static class RawTransactionCsv
         }
 
         var scenarioIndex = Array.FindIndex(header, h => string.Equals(h, ScenarioColumn, StringComparison.OrdinalIgnoreCase));
+        // A column read twice would be read from its first copy only: which one is meant is not ours to guess.
+        foreach (var first in index.Append(scenarioIndex).Where(i => i >= 0))
+        {
+            var again = Array.FindIndex(header, first + 1, h => string.Equals(h, header[first], StringComparison.OrdinalIgnoreCase));
+            if (again >= 0) throw new CsvFormatException(name, 1, again + 1, $"duplicate column name '{header[again]}' (also column {first + 1}).");
+        }
+
         var records = new List<TransactionRecord>();
         var scenarios = scenarioIndex >= 0 ? new List<int>() : null;
         // data/SCHEMA.md: transaction_id is unique; a repeated one is a joined or doubled file, named, not read twice.

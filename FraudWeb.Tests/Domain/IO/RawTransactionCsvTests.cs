@@ -98,4 +98,30 @@ public class RawTransactionCsvTests
             Assert.Equal(s.FraudScenario, table.Scenarios![i]);
         }
     }
+
+    [Theory]
+    [InlineData("transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud,tx_amount", 7, "tx_amount")]
+    [InlineData("transaction_id,TX_AMOUNT,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud", 6, "tx_amount")]
+    [InlineData("transaction_id,tx_datetime,customer_id,terminal_id,tx_amount,tx_fraud,tx_fraud_scenario,tx_fraud_scenario", 8, "tx_fraud_scenario")]
+    public void Read_ColumnItReadsTwice_ErrorNamesTheSecondCopy(string header, int expectedColumn, string expectedName)
+    {
+        // Arrange (review finding: the first copy was read and the second ignored, silently)
+        var text = $"{header}\n";
+
+        // Act
+        var error = Assert.Throws<CsvFormatException>(() => Read(text));
+
+        // Assert
+        Assert.Equal(1, error.Line);
+        Assert.Equal(expectedColumn, error.Column);
+        Assert.Contains($"duplicate column name '{expectedName}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_IgnoredColumnTwice_Accepted()
+    {
+        var table = Read($"{Header},note,note\n0,2018-04-01 00:00:31,5,7,1,0,a,b\n");
+
+        Assert.Single(table.Records);
+    }
 }
