@@ -592,4 +592,21 @@ public sealed class ModelCliTests : IDisposable
         var name = column == "4" ? "day" : "customer_id";
         Assert.Contains($"{table}:3:{column}: column '{name}': {shown} is not an integer in [", err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Train_FeatureListedTwice_UsageErrorNamesItAndNoModel()
+    {
+        // Arrange (review finding: a model with two features named tx_amount was written)
+        var raw = PathOf("raw.csv");
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "10", "--terminals", "50", "--days", "12")).Code);
+        var model = PathOf("m.bin");
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--transactions", raw, "--train-start", "2", "--features", "tx_amount,tx_during_night, tx_amount", "--out", model);
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Contains("--features: 'tx_amount' is listed twice.", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(model));
+    }
 }

@@ -309,6 +309,9 @@ public static class ModelCli
         var earlyStopping = options.EarlyStoppingTolerance > 0;
         if (earlyStopping != (a.ValidationDays is not null || a.ValidationTable is not null))
             throw new CliUsageException($"train: --early-stopping and --validation-{(tableMode ? "table" : "days")} go together.");
+        // Before the data is read: a model with two identically named features could not be told apart by name.
+        if (a.Features?.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new CliUsageException($"--features: '{twice.Key}' is listed twice.");
 
         Dataset train;
         Dataset? validation = null;
