@@ -41,6 +41,20 @@ public sealed class ModelCliTests : IDisposable
         Assert.Contains("--min-leaf", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_UnknownCommand_UsageErrorNamesIt()
+    {
+        // Arrange (review finding: the root's help, exit 0, as if the command existed)
+
+        // Act
+        var (code, stdout, err) = await RunAsync("help", "nonexistent");
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains("error: Unknown command 'nonexistent'.", err, StringComparison.Ordinal);
+    }
+
     /// <summary>A small feature table: two random features, one row in ten a fraud.</summary>
     private string SmallTable()
     {

@@ -90,8 +90,20 @@ public static class FraudWebCommandLine
         }
         var topic = new Argument<string?>("command") { Description = "A command to show the help of (help train).", Arity = ArgumentArity.ZeroOrOne };
         var help = new Command("help", "Show this help (same as --help), or a command's (help train).") { topic };
-        help.SetAction(parse => root.Parse(parse.GetValue(topic) is { Length: > 0 } verb ? [verb, "--help"] : ["--help"])
-            .Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error }));
+        help.SetAction(parse =>
+        {
+            var verb = parse.GetValue(topic);
+            // Parsed under the root, an unknown word would be a configuration switch and the root's help shown, exit 0.
+            if (verb is { Length: > 0 } && !root.Subcommands.Any(c => c.Name == verb || c.Aliases.Contains(verb)))
+            {
+                console.Error.WriteLine($"error: Unknown command '{OneLine(verb)}'.");
+                console.Error.WriteLine("(usage: FraudWeb --help)");
+                return UsageError;
+            }
+
+            return root.Parse(verb is { Length: > 0 } ? [verb, "--help"] : ["--help"])
+                .Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+        });
         root.Subcommands.Add(help);
         return root;
     }
