@@ -5,7 +5,10 @@ namespace FraudWeb.Domain.Evaluation;
 /// <summary>A point of a ROC curve (false/true positive rates) or PR curve (recall/precision) at a score threshold.</summary>
 public readonly record struct CurvePoint(double Threshold, double X, double Y);
 
-/// <summary>Precision, recall and F1 when every score >= Threshold is flagged.</summary>
+/// <summary>
+/// Precision, recall and F1 when every score >= Threshold is flagged. Recall (and so F1) is NaN without a positive:
+/// undefined, as AUC is over one class, not 0, which would read as every fraud missed.
+/// </summary>
 public readonly record struct ThresholdMetrics(double Threshold, int TruePositives, int FalsePositives, int FalseNegatives, double Precision, double Recall, double F1);
 
 /// <summary>Binary classification metrics with the same definitions as scikit-learn (and the handbook's card precision).</summary>
@@ -106,8 +109,8 @@ public static class Metrics
         }
 
         var precision = tp + fp > 0 ? (double)tp / (tp + fp) : 0;
-        var recall = tp + fn > 0 ? (double)tp / (tp + fn) : 0;
-        var f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        var recall = tp + fn > 0 ? (double)tp / (tp + fn) : double.NaN;
+        var f1 = double.IsNaN(recall) ? double.NaN : precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
         return new ThresholdMetrics(threshold, tp, fp, fn, precision, recall, f1);
     }
 

@@ -450,6 +450,7 @@ public sealed class ModelCliTests : IDisposable
         var result = Json(stdout);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("auc").ValueKind);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("ap").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("recall_at_0_5").ValueKind);
         Assert.Equal(JsonValueKind.Number, result.GetProperty("logloss").ValueKind);
         Assert.DoesNotContain("NaN", stdout, StringComparison.Ordinal);
     }

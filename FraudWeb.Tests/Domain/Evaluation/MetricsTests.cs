@@ -85,6 +85,17 @@ public class MetricsTests
     }
 
     [Fact]
+    public void AtThreshold_NoPositives_RecallAndF1Undefined()
+    {
+        // Review finding: 0/0 read as 0, "every fraud missed", where there was none to find.
+        var m = Metrics.AtThreshold([0.9, 0.2], [false, false], 0.5);
+
+        Assert.Equal(0, m.Precision);
+        Assert.True(double.IsNaN(m.Recall));
+        Assert.True(double.IsNaN(m.F1));
+    }
+
+    [Fact]
     public void LogLoss_HandValue_MatchesFormula()
     {
         var expected = -(Math.Log(0.8) + Math.Log(0.9)) / 2;
