@@ -26,6 +26,9 @@ public static class ModelFile
     /// <summary>The hand-written learner's format (before ML.NET); such a model can no longer be loaded.</summary>
     public const int RetiredFormatVersion = 1;
 
+    /// <summary>Above this, a version is taken for corruption (one format a release would take centuries to reach it).</summary>
+    private const int MaxPlausibleFormatVersion = 255;
+
     // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
     private const long MaxFileBytes = 512L * 1024 * 1024;
     private const int HashBytes = 32;
@@ -110,14 +113,19 @@ public static class ModelFile
             throw new ModelFormatException("Model file format version 1 was written by the retired hand-written learner; only ML.NET FastTree models (format 2) can serve. Train a new model.");
         if (version == UnsignedFormatVersion)
             throw new ModelFormatException("Model file format version 2 is not signed (Models:SigningKey); a swapped file could not be told apart. Train a new model.");
-        if (version != FormatVersion && version != ZonelessFormatVersion)
-            throw new ModelFormatException(version > FormatVersion
-                ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
-                : $"Model file format version {version} is not supported (expected {FormatVersion}).");
         int bodyLength = bytes.Length - TrailerBytes;
         int signedLength = bytes.Length - HashBytes;
-        if (!SHA256.HashData(bytes.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(bytes.AsSpan(bodyLength, HashBytes)))
+        bool intact = SHA256.HashData(bytes.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(bytes.AsSpan(bodyLength, HashBytes));
+        // A newer format may have another trailer, so a checksum mismatch does not rule it out; but a version no release
+        // will reach (65540: a flipped bit) is corruption, and so is any other version with a wrong checksum.
+        if (version > FormatVersion && (intact || version <= MaxPlausibleFormatVersion))
+            throw new ModelFormatException(intact
+                ? $"Model file format version {version} is newer than this application supports ({FormatVersion})."
+                : $"Model file format version {version} is newer than this application supports ({FormatVersion}), or the file is corrupt (checksum mismatch).");
+        if (!intact)
             throw new ModelFormatException("Model file checksum mismatch: the file is corrupt or truncated.");
+        if (version != FormatVersion && version != ZonelessFormatVersion)
+            throw new ModelFormatException($"Model file format version {version} is not supported (expected {FormatVersion}).");
         // Fixed-time comparison: the signature is a secret-keyed value.
         if (!CryptographicOperations.FixedTimeEquals(key.Sign(bytes.AsSpan(0, signedLength)), bytes.AsSpan(signedLength)))
         {

@@ -108,6 +108,37 @@ public class ModelFileTests
         Assert.Contains($"version {ModelFile.FormatVersion + 1}", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(10, 0x01)] // 4 -> 65540
+    [InlineData(11, 0x80)] // 4 -> negative
+    [InlineData(8, 0x04)] // 4 -> 0
+    public void Load_FlippedBitInTheVersionField_ReportedCorruptNotNewer(int offset, byte bit)
+    {
+        // Arrange (review finding: "format version 65540 is newer than this application supports (4)")
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata);
+        bytes[offset] ^= bit;
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes)));
+
+        // Assert
+        Assert.Equal("Model file checksum mismatch: the file is corrupt or truncated.", error.Message);
+    }
+
+    [Fact]
+    public void Load_FutureFormatVersionWithItsChecksum_NewerNotCorrupt()
+    {
+        // Arrange
+        var body = LearningData.Save(Trained.Value.Model, Metadata)[..^64];
+        BitConverter.TryWriteBytes(body.AsSpan(8, 4), ModelFile.FormatVersion + 1);
+
+        // Act
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(WithChecksum(body))));
+
+        // Assert
+        Assert.Equal($"Model file format version {ModelFile.FormatVersion + 1} is newer than this application supports ({ModelFile.FormatVersion}).", error.Message);
+    }
+
     [Fact]
     public void Load_MismatchedFeatureNames_ThrowsModelFormatException()
     {
