@@ -27,7 +27,7 @@ public static class ModelFile
     public const int RetiredFormatVersion = 1;
 
     /// <summary>Above this, a version is taken for corruption (one format a release would take centuries to reach it).</summary>
-    private const int MaxPlausibleFormatVersion = 255;
+    public const int MaxPlausibleFormatVersion = 255;
 
     // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
     private const long MaxFileBytes = 512L * 1024 * 1024;

@@ -255,6 +255,31 @@ public sealed class ModelFaultTests
         });
 
     /// <summary>Flips bytes in the middle of a stored model file, as a bad disk or a botched restore would.</summary>
+    [Fact]
+    public async Task Start_ServingModelsVersionFieldFlipped_CorruptNotANewerReleasesAndThePreviousServes()
+    {
+        // Arrange (CLI testing found the file reader taking a flipped bit, version 65540, for a newer release; the
+        // registry then kept the file as a newer release's and served nothing)
+        using var app = NewApp();
+        var (earlier, broken) = await TwoServedVersionsAsync(app);
+        var content = (await app.ModelArtifactAsync(broken.FileName))!;
+        content[10] ^= 0x01;
+        await app.StoreModelArtifactAsync(broken.FileName, content);
+
+        // Act
+        using var restarted = app.WithWebHostBuilder(_ => { });
+        _ = restarted.Services;
+
+        // Assert
+        var versions = await VersionsAsync(app, earlier.Id, broken.Id);
+        Assert.Equal(earlier.Version, Assert.Single(versions, v => v.IsServing).Version);
+        var marked = Assert.Single(versions, v => v.Id == broken.Id);
+        Assert.False(marked.IsUsable);
+        Assert.Contains("corrupt", marked.UnusableReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("newer", marked.UnusableReason, StringComparison.Ordinal);
+        Assert.Equal(earlier.Version, restarted.Services.GetRequiredService<IServingModel>().Current?.Version);
+    }
+
     private static async Task CorruptAsync(FraudWebFactory app, string fileName)
     {
         var content = (await app.ModelArtifactAsync(fileName))!;

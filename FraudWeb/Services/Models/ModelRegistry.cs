@@ -530,9 +530,14 @@ public sealed partial class ModelRegistry(
         const int hashBytes = 32;
         if (content.Length < magicBytes + sizeof(int) + 2 * hashBytes) return true;
         if (!content.AsSpan(0, magicBytes).SequenceEqual("FWGBT\r\n\u001A"u8)) return true;
-        // Older and newer formats lay out their trailer differently: whether they can serve is not a question of damage.
-        if (BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(magicBytes)) is not (ModelFile.FormatVersion or ModelFile.ZonelessFormatVersion)) return false;
+        var version = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(magicBytes));
         var bodyLength = content.Length - 2 * hashBytes;
+        // A version no release reaches (65540: a flipped bit) with a wrong checksum is damage, as ModelFile.Load says,
+        // not a newer release's file to keep serving.
+        if (version is < 1 or > ModelFile.MaxPlausibleFormatVersion)
+            return !SHA256.HashData(content.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(content.AsSpan(bodyLength, hashBytes));
+        // Older and newer formats lay out their trailer differently: whether they can serve is not a question of damage.
+        if (version is not (ModelFile.FormatVersion or ModelFile.ZonelessFormatVersion)) return false;
         return !SHA256.HashData(content.AsSpan(0, bodyLength)).AsSpan().SequenceEqual(content.AsSpan(bodyLength, hashBytes));
     }
 
