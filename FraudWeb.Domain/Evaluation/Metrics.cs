@@ -6,8 +6,9 @@ namespace FraudWeb.Domain.Evaluation;
 public readonly record struct CurvePoint(double Threshold, double X, double Y);
 
 /// <summary>
-/// Precision, recall and F1 when every score >= Threshold is flagged. Recall (and so F1) is NaN without a positive:
-/// undefined, as AUC is over one class, not 0, which would read as every fraud missed.
+/// Precision, recall and F1 when every score >= Threshold is flagged. Recall (and so F1) is NaN without a positive, and
+/// precision is NaN when nothing is flagged: undefined, as AUC is over one class, not 0, which would read as every fraud
+/// missed or every flag wrong.
 /// </summary>
 public readonly record struct ThresholdMetrics(double Threshold, int TruePositives, int FalsePositives, int FalseNegatives, double Precision, double Recall, double F1);
 
@@ -108,9 +109,10 @@ public static class Metrics
             else if (labels[i]) fn++;
         }
 
-        var precision = tp + fp > 0 ? (double)tp / (tp + fp) : 0;
+        var precision = tp + fp > 0 ? (double)tp / (tp + fp) : double.NaN;
         var recall = tp + fn > 0 ? (double)tp / (tp + fn) : double.NaN;
-        var f1 = double.IsNaN(recall) ? double.NaN : precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        // 2tp / (2tp + fp + fn): the harmonic mean where both are defined, and 0 when frauds exist and none is flagged.
+        var f1 = double.IsNaN(recall) ? double.NaN : 2.0 * tp / (2 * tp + fp + fn);
         return new ThresholdMetrics(threshold, tp, fp, fn, precision, recall, f1);
     }
 

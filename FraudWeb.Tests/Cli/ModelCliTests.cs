@@ -456,6 +456,27 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_NothingFlagged_PrecisionIsJsonNull()
+    {
+        // Arrange (review finding: precision 0, "every flag wrong", where nothing was flagged)
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i >= 30 ? 1 : 0)}\n")));
+        var model = PathOf("m.bin");
+        Assert.Equal(0, (await RunAsync("train", "--table", table, "--label", "y", "--trees", "3", "--min-leaf", "2", "--out", model)).Code);
+        var quiet = PathOf("quiet.csv");
+        File.WriteAllText(quiet, "a,y\n1,1\n2,0\n3,0\n");
+
+        // Act
+        var (code, stdout, _) = await RunAsync("evaluate", "--model", model, "--table", quiet, "--label", "y");
+
+        // Assert
+        Assert.Equal(0, code);
+        var result = Json(stdout);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("precision_at_0_5").ValueKind);
+        Assert.Equal(0, result.GetProperty("recall_at_0_5").GetDouble());
+    }
+
+    [Fact]
     public async Task Train_ValidationTableColumnsInAnotherOrder_MatchedByName()
     {
         // Arrange (review finding: the validation table was taken by position and failed with an ArgumentException)

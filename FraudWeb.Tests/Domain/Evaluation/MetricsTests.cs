@@ -91,8 +91,20 @@ public class MetricsTests
         var m = Metrics.AtThreshold([0.9, 0.2], [false, false], 0.5);
 
         Assert.Equal(0, m.Precision);
+        Assert.Equal(1, m.FalsePositives);
         Assert.True(double.IsNaN(m.Recall));
         Assert.True(double.IsNaN(m.F1));
+    }
+
+    [Fact]
+    public void AtThreshold_NothingFlagged_PrecisionUndefinedF1Zero()
+    {
+        // Review finding: 0/0 read as 0, "every flag wrong", where nothing was flagged.
+        var m = Metrics.AtThreshold([0.4, 0.2, 0.1], [true, false, false], 0.5);
+
+        Assert.True(double.IsNaN(m.Precision));
+        Assert.Equal(0, m.Recall);
+        Assert.Equal(0, m.F1);
     }
 
     [Fact]

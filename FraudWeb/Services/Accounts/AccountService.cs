@@ -71,7 +71,28 @@ public sealed partial class AccountService(
         if (!UnambiguousAddressValidator.IsUnambiguous(user.Email))
             return Result.Fail(ErrorCode.Invalid, Text.Get(UnambiguousAddressValidator.Message), Fields.Email);
 
-        var existing = await users.FindByEmailAsync(user.Email);
+        try
+        {
+            return await CreateOrMailAsync(user, password, details, links, now, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Each path mails before it commits, so nothing was kept: the person can simply try again.
+            return Result.Fail(ErrorCode.Unavailable, Text.Get(MailNotSent));
+        }
+    }
+
+    public const string MailNotSent = "We could not send you an email just now, so nothing was saved. Please try again in a few minutes.";
+
+    /// <summary>
+    /// Registration's work once the form is valid. Every mail goes out before its transaction commits, so a mail that
+    /// cannot be sent leaves no half-made account behind. (During such a fault an address an administrator locked, which
+    /// is mailed nothing, still gets the usual page: the one answer that differs, and only while mail is down.)
+    /// </summary>
+    private async Task<Result> CreateOrMailAsync(ApplicationUser user, string password, PersonalDetails details, RegistrationLinks links, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var existing = await users.FindByEmailAsync(user.Email!);
         if (existing is not null)
         {
             await MailExistingAccountAsync(existing, details, SentAgain(existing, user, password, now), links, cancellationToken);
@@ -96,7 +117,7 @@ public sealed partial class AccountService(
             {
                 // Registered at the same moment by another request: the same answer as an existing account.
                 await transaction.RollbackAsync(cancellationToken);
-                existing = await users.FindByEmailAsync(user.Email);
+                existing = await users.FindByEmailAsync(user.Email!);
                 if (existing is not null) await MailExistingAccountAsync(existing, details, SentAgain(existing, user, password, now), links, cancellationToken);
                 return Result.Ok;
             }
@@ -106,10 +127,11 @@ public sealed partial class AccountService(
             db.CardHolders.Add(details.Register(user.Id, issuer.At(now)));
             await db.SaveChangesAsync(cancellationToken);
             await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, Languages.Current);
+            // Before the commit: an account whose confirmation could not be mailed is not kept.
+            await MailConfirmationAsync(user, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         LogRegistered(logger, user.Id);
-        await MailConfirmationAsync(user, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
         return Result.Ok;
     }
 
@@ -190,6 +212,8 @@ public sealed partial class AccountService(
     /// </summary>
     private async Task MailFinishRegistrationAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
     {
+        // The new details and stamp only with the mail that tells of them: without it the earlier links keep working.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await UpdatePendingDetailsAsync(existing, details, cancellationToken);
         // A new stamp ends every earlier confirmation and reset link of the account.
         await users.UpdateSecurityStampAsync(existing);
@@ -199,6 +223,7 @@ public sealed partial class AccountService(
                    $"<p>{Text.Format("To finish creating your account, {0}. This also confirms your address; the password typed when registering is not used.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>";
         await email.SendEmailAsync(existing.Email!, Text.Get("Finish creating your FraudWeb account"), body, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>How soon after a registration the same one again is taken for a repeated click.</summary>
@@ -316,7 +341,8 @@ public sealed partial class AccountService(
 
     /// <summary>
     /// Mails a reset link when the address belongs to an account; says nothing either way, so the form cannot be used
-    /// to find out who has an account.
+    /// to find out who has an account. A mail that cannot be sent says nothing either (it is logged for the operator):
+    /// an error only for addresses with an account would tell who has one.
     /// </summary>
     public async Task SendPasswordResetAsync(string emailAddress, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
     {
@@ -331,7 +357,14 @@ public sealed partial class AccountService(
         var body = $"<p>{Text.Get("Hello,")}</p>" +
                    $"<p>{Text.Format("Someone asked to reset the password of your FraudWeb account. If it was you, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: your password stays as it is.")}</p>";
-        await email.SendEmailAsync(user.Email, Text.Get("Reset your FraudWeb password"), body, cancellationToken);
+        try
+        {
+            await email.SendEmailAsync(user.Email, Text.Get("Reset your FraudWeb password"), body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the person sees the usual page and can ask again.
+        }
     }
 
     /// <summary>

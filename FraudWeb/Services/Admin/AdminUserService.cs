@@ -4,6 +4,7 @@ using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Accounts;
+using FraudWeb.Services.Email;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -99,8 +100,16 @@ public sealed class AdminUserService(
         await audit.AppendAsync(actorId, AuditActions.UserCreate, TargetUser, user.Id, null,
             new { Roles = roles, HasProfile = details is not null, Invited = true }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            // Before the commit: an account whose invitation could not be mailed is not kept, so creating it again works.
+            await accounts.SendInvitationAsync(user, staff: details is null, language, acceptUrl, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            return Result.Fail<string>(ErrorCode.Unavailable, Text.Get(InvitationNotSent));
+        }
         await transaction.CommitAsync(cancellationToken);
-        await accounts.SendInvitationAsync(user, staff: details is null, language, acceptUrl, cancellationToken);
         return Result.Success(user.Id);
     }
 
@@ -200,18 +209,37 @@ public sealed class AdminUserService(
         var hadPassword = user.PasswordHash is not null;
         var invitationLanguage = hadPassword ? null : await accounts.InvitationLanguageAsync(user);
         var mail = AdminLock.IsLockedByAdmin(user) ? ResetMail.None : invitationLanguage is not null ? ResetMail.Invitation : ResetMail.ResetLink;
-        var mailed = mail != ResetMail.None;
         if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<ResetMail>();
         var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
-        await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
-            new { HasPassword = false, ResetLinkSent = mailed, InvitationSent = mail == ResetMail.Invitation, KeysRevoked = revoked }, cancellationToken);
         var staff = !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken);
+        // Mailed before the commit so the audit entry says whether it went; a mail that cannot be sent does not undo
+        // the reset, which is what protects the account.
+        var mailed = mail != ResetMail.None && await TryMailResetAsync(user, mail, staff, invitationLanguage, resetUrl, acceptUrl, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.UserPasswordReset, TargetUser, id, new { HasPassword = hadPassword },
+            new { HasPassword = false, ResetLinkSent = mailed, InvitationSent = mailed && mail == ResetMail.Invitation, KeysRevoked = revoked }, cancellationToken);
         var committed = await CommitAsync(transaction, cancellationToken);
         if (!committed.Succeeded) return committed.As<ResetMail>();
-        if (mail == ResetMail.Invitation) await accounts.SendInvitationAsync(user, staff, invitationLanguage!, acceptUrl, cancellationToken);
-        else if (mail == ResetMail.ResetLink) await accounts.SendForcedPasswordResetAsync(user, resetUrl, cancellationToken);
         if (id == actorId) await signIn.SignOutAsync();
-        return Result.Success(mail);
+        return mail == ResetMail.None || mailed ? Result.Success(mail) : Result.Fail<ResetMail>(ErrorCode.Unavailable, Text.Get(ResetMailNotSent));
+    }
+
+    public const string InvitationNotSent = "The invitation could not be emailed, so the account was not created. Please try again in a few minutes.";
+
+    public const string ResetMailNotSent = "The password no longer works, sessions have ended and API keys are revoked, but the email could not be sent. Reset the password again once mail works.";
+
+    private async Task<bool> TryMailResetAsync(ApplicationUser user, ResetMail mail, bool staff, string? invitationLanguage,
+        Func<string, string, string> resetUrl, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (mail == ResetMail.Invitation) await accounts.SendInvitationAsync(user, staff, invitationLanguage!, acceptUrl, cancellationToken);
+            else await accounts.SendForcedPasswordResetAsync(user, resetUrl, cancellationToken);
+            return true;
+        }
+        catch (MailNotSentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

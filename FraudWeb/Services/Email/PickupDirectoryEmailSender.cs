@@ -42,9 +42,6 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         {
             throw new ArgumentException("Header values cannot contain line breaks.");
         }
-        // Messages carry reset links: owner-only folder and files (0700/0600) where the OS has Unix modes.
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(PickupDirectory);
-        else Directory.CreateDirectory(PickupDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var now = clock.GetUtcNow();
         var id = Guid.NewGuid().ToString("N");
         var message = new StringBuilder()
@@ -61,16 +58,43 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
         var file = Path.Combine(PickupDirectory, $"{now:yyyyMMdd-HHmmss}-{id}.eml");
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
         if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var stream = new FileStream(file, fileOptions))
-        await using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        try
         {
+            // Messages carry reset links: owner-only folder and files (0700/0600) where the OS has Unix modes.
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(PickupDirectory);
+            else Directory.CreateDirectory(PickupDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await using var stream = new FileStream(file, fileOptions);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false));
             await writer.WriteAsync(message.ToString().AsMemory(), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The folder was writable at start (StartupChecks); it stopped being so since (a full disk, a changed mount).
+            // A half-written message (a full disk) must not be picked up.
+            DeleteQuietly(file);
+            LogNotWritten(logger, PickupDirectory, e);
+            throw new MailNotSentException($"The mail could not be written to {PickupDirectory}.", e);
         }
         LogWritten(logger, file);
     }
 
+    private static void DeleteQuietly(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more can be done here; the error above is logged.
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Mail written to {File}")]
     private static partial void LogWritten(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Mail could not be written to the pickup folder {Folder}; it was not sent")]
+    private static partial void LogNotWritten(ILogger logger, string folder, Exception exception);
 
     /// <summary>
     /// The recipient as relays route it: a domain in another script as its ASCII form (IDNA: 例子.中国 is
