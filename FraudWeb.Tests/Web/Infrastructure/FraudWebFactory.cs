@@ -89,7 +89,6 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Seed:Terminals"] = "60",
         ["Seed:Days"] = "45",
         ["Seed:Trees"] = "40",
-        ["Seed:Leaves"] = "8",
         ["Identity:Lockout:MaxFailedAccessAttempts"] = MaxFailedAccessAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Cards:FingerprintKey"] = TestFingerprintKey,
         // Mail links point here; Host headers other than these are refused (the browser tests use 127.0.0.1).
