@@ -37,6 +37,14 @@ public static class PaymentStatusRule
     public static Expression<Func<CardTransaction, bool>> CountsAsSpend { get; } = t =>
         t.Verdict == null || (t.Verdict.Decision != Decision.Declined && t.Settlement != ReviewSettlement.Declined);
 
+    /// <summary>
+    /// Whether the holder's silence about the payment says it was theirs once it has matured (docs/decisions/0005): it
+    /// was charged (or is seeded history). A payment the check stopped, declined or held and never decided, is not on
+    /// their statement and a fraudster does not report a declined attempt, so silence there says nothing.
+    /// </summary>
+    public static Expression<Func<CardTransaction, bool>> SilenceMeansLegitimate { get; } = t =>
+        t.Verdict == null || t.Verdict.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged;
+
     private static readonly Func<CardTransaction, PaymentStatus> Compiled = Expression.Compile();
 
     private static readonly Func<CardTransaction, bool> CompiledSpend = CountsAsSpend.Compile();

@@ -10,7 +10,10 @@ public enum GroundTruth
     Legitimate = 2,
 }
 
-/// <summary>A stored transaction with the ground truth known so far. CardId is the features' "customer".</summary>
+/// <summary>
+/// A stored transaction with the ground truth known so far. CardId is the features' "customer". MaturesUnreported:
+/// whether, unlabelled, it counts as legitimate once matured (false for a payment the fraud check stopped).
+/// </summary>
 public readonly record struct LabelledTransaction(
     long TransactionId,
     DateTime Timestamp,
@@ -18,7 +21,8 @@ public readonly record struct LabelledTransaction(
     long TerminalId,
     double Amount,
     GroundTruth Truth,
-    bool CountsAsSpend = true)
+    bool CountsAsSpend = true,
+    bool MaturesUnreported = true)
 {
     /// <summary>The features see only confirmed fraud as fraud, and declined attempts as no spending, exactly as online scoring does.</summary>
     public TransactionRecord ToRecord() => new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud, CountsAsSpend);

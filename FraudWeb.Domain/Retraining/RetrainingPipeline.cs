@@ -19,7 +19,8 @@ public readonly record struct HoldoutWindow(DateTime Start, DateTime End)
 /// Trains a challenger from labelled history and judges it against the serving model (the champion).
 /// <para>
 /// Labels: a confirmed label is used whatever its age; an unlabelled transaction older than the maturity period counts
-/// as legitimate (nobody reported it in time); a younger unlabelled one is left out. Time windows, with asOf the moment
+/// as legitimate (nobody reported it in time) if it went through; a younger unlabelled one is left out, and so is one
+/// the fraud check stopped. Time windows, with asOf the moment
 /// of retraining: the holdout is the last <see cref="RetrainingOptions.HoldoutDays"/> days of the matured period
 /// (so both classes are fully labelled there); the challenger learns from every other labelled transaction in the
 /// training window, recent confirmed frauds included, which is how a new fraud pattern reaches the model quickly.
@@ -92,12 +93,13 @@ public static class RetrainingPipeline
             else maturedLegitimate++;
         }
 
-        // A confirmed label, or legitimate once matured unreported; null while too young to say.
+        // A confirmed label, or legitimate once matured unreported; null while too young to say, or ever for a payment
+        // the check stopped (declined or held): nobody reports those, so silence says nothing of them.
         bool? LabelOf(LabelledTransaction t) => t.Truth switch
         {
             GroundTruth.Fraud => true,
             GroundTruth.Legitimate => false,
-            _ => t.Timestamp < matureCutoff ? false : null,
+            _ => t.MaturesUnreported && t.Timestamp < matureCutoff ? false : null,
         };
 
         var trainSet = Subset(features, labels, train);

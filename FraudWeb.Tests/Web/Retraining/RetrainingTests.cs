@@ -317,6 +317,40 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Train_PaymentsTheCheckStoppedThatNobodyLabelled_NeverCountedAsMaturedLegitimate()
+    {
+        // Arrange: over a month ago the fraud check declined one payment and held another that no analyst decided;
+        // nobody reported either. Silence about a payment that never reached the statement says nothing about it: a
+        // fraudster whose attempt was declined does not report it, so counting it legitimate would teach the next
+        // model that what it stopped was fine.
+        await QuietAsync();
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var approved = await holder.PayAndGetIdAsync(card, merchant, 30m);
+        var declined = await holder.PayAndGetIdAsync(card, merchant, 31m);
+        var held = await holder.PayAndGetIdAsync(card, merchant, 32m);
+        var old = factory.Clock.UtcNow.AddDays(-40);
+        await factory.QueryAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE \"Transactions\" SET \"TimestampUtc\" = {old.AddMinutes(-1)}, \"Decision\" = 'Approved' WHERE \"Id\" = {approved}"));
+        await factory.QueryAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE \"Transactions\" SET \"TimestampUtc\" = {old}, \"Decision\" = 'Declined', \"DeclineReason\" = {DeclineReasons.HighRisk} WHERE \"Id\" = {declined}"));
+        await factory.QueryAsync(db => db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE \"Transactions\" SET \"TimestampUtc\" = {old.AddMinutes(1)}, \"Decision\" = 'Review' WHERE \"Id\" = {held}"));
+
+        // Act
+        var result = await WithServiceAsync<TrainingResult, ModelRegistry>(r => r.TrainAsync("test: stopped", 30, CancellationToken.None));
+
+        // Assert: matured legitimate are exactly the unlabelled payments that went through (the approved one here);
+        // the training window (120 days) holds every stored payment.
+        var matureCutoff = result.Version.CreatedUtc.AddDays(-30);
+        var wentThrough = await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.Label == FraudLabel.Unknown && t.TimestampUtc < matureCutoff
+            && (t.Verdict == null || t.Verdict.Decision == Decision.Approved)));
+        Assert.True(wentThrough >= 1);
+        Assert.Equal(wentThrough, result.Outcome.Labels.MaturedLegitimate);
+    }
+
+    [Fact]
     public async Task Train_WeakChallenger_KeptRejectedWithMetricsAndPromoteThenRollbackSwapServing()
     {
         // Arrange
