@@ -321,6 +321,28 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Decide_AssignedHeldPaymentThenReportedByItsHolder_TheReportWaitsAssignedToNoOne()
+    {
+        // Arrange: the first analyst takes a held payment; another decides it (legitimate, charged) before them
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(20000m);
+        var held = await factory.PayAtRiskAsync(holder, card, 33m, 0.655);
+        var last4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Last4).SingleAsync());
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, held, assign: true)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, held, confirm: false)).StatusCode);
+
+        // Act: the holder then reports the charge as not theirs, a new item of work
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(held, ReportKind.NotMe, "I never shopped there.")).StatusCode);
+
+        // Assert: the decision ended the first analyst's assignment, so the report is nobody's (not left on them)
+        var item = (await QueueAsync(first, $"Search={last4}")).Single(i => i.Id == held);
+        Assert.Null(item.Assignee);
+        Assert.Contains(await QueueAsync(first, $"Search={last4}&Assigned=unassigned"), i => i.Id == held);
+        Assert.False(await factory.QueryAsync(db => db.ReviewAssignments.AnyAsync(a => a.TransactionId == held)));
+    }
+
+    [Fact]
     public async Task Decide_FromAFilteredQueue_ReturnsToTheSameFilters()
     {
         // Arrange

@@ -56,10 +56,11 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
                 if (result.Succeeded) signal.Wake();
                 return result;
             }
-            catch (DbUpdateConcurrencyException ex) when (ex.Entries.All(e => e.Entity is Card))
+            catch (DbUpdateConcurrencyException ex) when (ex.Entries.All(e => e.Entity is Card or ReviewAssignment))
             {
-                // Only the card's balance moved (the holder paid meanwhile): no reason to refuse the analyst, so
-                // decide again on fresh data. A changed transaction or report is never retried.
+                // Only the card's balance moved (the holder paid meanwhile), or the assignment the decision ends was
+                // given back or taken over: no reason to refuse the analyst, so decide again on fresh data. A changed
+                // transaction or report is never retried.
                 if (attempt == MaxAttempts) return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(WordsFor(key).CardBusy));
                 db.ChangeTracker.Clear();
             }
@@ -138,6 +139,14 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
                     .FirstOrDefaultAsync(cancellationToken) is { } openReport)
                 return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, key is null ? Text.Get(ReportedMeanwhile) : Text.Format(ApiReported, openReport));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, issuer.At(now));
+        }
+        // Decided, the item leaves the queue and so does whoever had taken it: a later report on the payment is new
+        // work, and left assigned it would wait on their name (and outside "assigned to no one").
+        if (await db.ReviewAssignments.FirstOrDefaultAsync(a => a.TransactionId == transaction.Id, cancellationToken) is { } assignment)
+        {
+            db.ReviewAssignments.Remove(assignment);
+            await audit.AppendAsync(analystId, AuditActions.ReviewRelease, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new { Assignee = assignment.AssigneeId }, null, cancellationToken);
         }
         var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
