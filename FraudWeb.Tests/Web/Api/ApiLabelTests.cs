@@ -146,6 +146,29 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
     }
 
     [Fact]
+    public async Task Submit_ApprovedPaymentTheHolderHasReported_ConflictNamingTheReportToLabel()
+    {
+        // Arrange (exploratory testing: the queue shows this payment's report to decide, but a case tool labelling the
+        // payment, say from a chargeback, was told it was "not held for review", an invalid label with no way to find
+        // the report through the API)
+        var (api, _) = await CaseToolAsync();
+        var (holder, _, id) = await factory.NewHolderPaidAsync(22m, 0.01, Decision.Approved);
+        using var __ = holder;
+        await holder.ReportAsync(id, ReportKind.NotMe, "I have never been to this shop.");
+        var report = await factory.ReportOfAsync(id);
+
+        // Act
+        var response = await api.PostAsync(factory, "/api/v1/labels", new { labels = new[] { new { paymentId = id, label = "fraud" } } });
+
+        // Assert
+        var result = response.Json.GetProperty("results")[0];
+        Assert.Equal("conflict", result.GetProperty("outcome").GetString());
+        Assert.Equal(ReviewService.ApiReported.Replace("{0}", report.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), result.GetProperty("detail").GetString());
+        Assert.Equal(ReportStatus.Open, (await factory.ReportOfAsync(id)).Status);
+        Assert.Null((await factory.TransactionAsync(id)).RefundedUtc);
+    }
+
+    [Fact]
     public async Task Submit_AnalystsOwnCard_Refused()
     {
         // Arrange: the analyst's own held payment (separation of duties, as in the queue).

@@ -129,15 +129,16 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         }
         else
         {
+            // The holder reported it (since the analyst read the queue, or it went through and they dispute it): deciding
+            // the payment alone would leave their report open (and them told an analyst is looking at it). The queue
+            // shows the report; it is decided there, and a case tool is told which report to label.
+            if (await db.FraudReports.Where(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open).Select(r => (long?)r.Id)
+                    .FirstOrDefaultAsync(cancellationToken) is { } openReport)
+                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, key is null ? Text.Get(ReportedMeanwhile) : Text.Format(ApiReported, openReport));
             if (transaction.Verdict?.Decision != Decision.Review) return Result.Fail<ReviewOutcome>(ErrorCode.Invalid, Text.Get("This payment is not held for review."));
             var words = WordsFor(key);
             if (transaction.Label != FraudLabel.Unknown)
                 return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, Text.Get(transaction.LabelledBy == analyst ? words.AlreadyDecidedByYou : words.AlreadyDecided));
-            // The holder reported it since the analyst read the queue: deciding the payment alone would leave their report
-            // open (and them told an analyst is looking at it). The queue shows the report; it is decided there.
-            if (await db.FraudReports.Where(r => r.TransactionId == transaction.Id && r.Status == ReportStatus.Open).Select(r => (long?)r.Id)
-                    .FirstOrDefaultAsync(cancellationToken) is { } openReport)
-                return Result.Fail<ReviewOutcome>(ErrorCode.Conflict, key is null ? Text.Get(ReportedMeanwhile) : Text.Format(ApiReported, openReport));
             transaction.ApplyLabel(model.Confirm ? FraudLabel.Fraud : FraudLabel.Legitimate, analyst, issuer.At(now));
         }
         // Decided, the item leaves the queue and so does whoever had taken it: a later report on the payment is new
@@ -249,6 +250,6 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
 
     public const string ApiAlreadyLabelledByYou = "You have already labelled this payment or report (an earlier request); the label was not changed.";
 
-    /// <summary>A held payment the holder has reported since: the label belongs on their report.</summary>
+    /// <summary>A payment the holder has reported (held, or gone through): the label belongs on their report.</summary>
     public const string ApiReported = "The card holder has reported this payment: send the label with its report, reportId {0}.";
 }
