@@ -228,6 +228,16 @@ public static class DeclineReasons
 
     /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
     public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline];
+
+    /// <summary>
+    /// Why a payment stopped, as its holder reads it (its page and the API alike): the review's reason, else the
+    /// verdict's. A payment declined at once (not for credit) and found to be the holder's later, through an upheld
+    /// "this was me", says so as a held payment's review does: "too risky" is no longer the whole story.
+    /// </summary>
+    public static string? Shown(PaymentStatus status, FraudLabel label, string? settlementReason, string? declineReason) =>
+        status == PaymentStatus.Declined && label == FraudLabel.Legitimate && settlementReason is null && declineReason != InsufficientCredit
+            ? ClearedAfterDecline
+            : settlementReason ?? declineReason;
 }
 
 /// <summary>Why a payment was credited back, as stored with it (the English is the translation key).</summary>

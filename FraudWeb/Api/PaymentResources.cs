@@ -39,7 +39,7 @@ public sealed class PaymentResources(FraudDbContext db)
         ArgumentNullException.ThrowIfNull(recorded);
         if (recorded is not { Payment: { Card: { } card, Verdict: not null } payment, MerchantName: { } merchant }) return null;
         return ToResource(new Row(payment.Id, payment.CardId, card.Brand, card.Last4, card.CreditLimit, card.Balance, payment.TerminalId, merchant,
-            payment.Amount, payment.TimestampUtc, payment.Verdict, payment.Status, payment.SettlementReason, payment.RefundedUtc == null && payment.WasCharged));
+            payment.Amount, payment.TimestampUtc, payment.Verdict, payment.Status, payment.Label, payment.SettlementReason, payment.RefundedUtc == null && payment.WasCharged));
     }
 
     // Compiled, and prepared on SQLite: replays are answered with this read (perf: 12% of its CPU as LINQ).
@@ -139,18 +139,19 @@ public sealed class PaymentResources(FraudDbContext db)
     };
 
     private sealed record Row(long Id, long CardId, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, long TerminalId, string Merchant,
-        decimal Amount, DateTime TimestampUtc, Verdict? Verdict, PaymentStatus Status, string? SettlementReason, bool Charged);
+        decimal Amount, DateTime TimestampUtc, Verdict? Verdict, PaymentStatus Status, FraudLabel Label, string? SettlementReason, bool Charged);
 
     private static IQueryable<Row> Rows(IQueryable<CardTransaction> query) => query.Select(t => RowOf.Invoke(t));
 
     private static readonly Expression<Func<CardTransaction, Row>> RowOf = t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.TerminalId, t.Terminal!.Name,
-            t.Amount, t.TimestampUtc, t.Verdict, PaymentStatusRule.Expression.Invoke(t), t.SettlementReason,
+            t.Amount, t.TimestampUtc, t.Verdict, PaymentStatusRule.Expression.Invoke(t), t.Label, t.SettlementReason,
             t.RefundedUtc == null && (t.Verdict!.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged));
 
     private static PaymentResource ToResource(Row row)
     {
         var verdict = row.Verdict!;
-        var declineMessage = row.SettlementReason ?? verdict.DeclineReason;
+        // What the payment's page says (VerdictPanel): a decline an upheld "this was me" cleared says so.
+        var declineMessage = DeclineReasons.Shown(row.Status, row.Label, row.SettlementReason, verdict.DeclineReason);
         return new PaymentResource(row.Id, row.CardId, CardNumber.Mask(row.Brand, row.Last4), row.TerminalId, row.Merchant,
             ApiMoney.Format(row.Amount), ApiMoney.Currency, row.TimestampUtc, Name(verdict.Decision), Name(row.Status),
             DeclineCode(declineMessage), declineMessage, verdict.ModelVersion, HolderReasons(verdict),

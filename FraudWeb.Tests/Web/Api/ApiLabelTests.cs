@@ -169,6 +169,27 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
     }
 
     [Fact]
+    public async Task GetPayment_DeclinedAtOnceThenThisWasMeUpheld_SaysWhatItsPageSays()
+    {
+        // Arrange (exploratory testing: the payment's page said "a later review found it was yours", while the holder's
+        // key read the first decline's "looked too risky" for the same payment)
+        var (holder, _, id) = await factory.NewHolderPaidAsync(23m, 0.9, Decision.Declined);
+        using var __ = holder;
+        await holder.ReportAsync(id, ReportKind.ThisWasMe, "That was me, at my usual shop.");
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true)).StatusCode);
+        var api = factory.ApiClient(await holder.CreateKeyAsync(ApiScopes.PaymentsRead));
+
+        // Act
+        var read = await api.GetAsync(factory, $"/api/v1/payments/{id}");
+
+        // Assert
+        Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(id)).Label);
+        Assert.Equal("declined", read.Json.GetProperty("status").GetString());
+        Assert.Equal("cleared-after-decline", read.Json.GetProperty("declineReason").GetString());
+        Assert.Equal(DeclineReasons.ClearedAfterDecline, read.Json.GetProperty("declineMessage").GetString());
+    }
+
+    [Fact]
     public async Task Submit_AnalystsOwnCard_Refused()
     {
         // Arrange: the analyst's own held payment (separation of duties, as in the queue).
