@@ -383,6 +383,51 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task Recovery_AccountLockedByAnAdministratorDuringTheSecondStep_RefusedAndSignedOut()
+    {
+        // Arrange: the password given (the second step pending), then an administrator locks the account
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
+        using var client = factory.CreateBrowserClient();
+        Assert.StartsWith("/Account/Mfa/SignIn", Html.Location(await PasswordOnlyAsync(client, email)), StringComparison.Ordinal);
+        var id = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).Id));
+        using (var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin))))
+            Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = codes[0] });
+        var profile = await client.GetAsync(new Uri("/Profile", UriKind.Relative));
+
+        // Assert: the lock holds on the recovery path as on the code path, and the code is not used up
+        Assert.Equal("/Account/Lockout", Html.Location(response));
+        Assert.Contains("/Account/Login", Html.Location(profile), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.Equal(MfaService.RecoveryCodeCount, await users.CountRecoveryCodesAsync((await users.FindByEmailAsync(email))!));
+    }
+
+    [Fact]
+    public async Task Recovery_RepeatedWrongCodes_LocksAccount()
+    {
+        // Arrange
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
+        using var client = factory.CreateBrowserClient();
+        var formPage = Html.Location(await PasswordOnlyAsync(client, email)).Replace("/SignIn", "/Recovery", StringComparison.Ordinal);
+        HttpResponseMessage last = new(HttpStatusCode.OK);
+
+        // Act: five wrong recovery codes, then a right one
+        for (var i = 0; i < 5; i++)
+        {
+            last = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = $"BBBBB-CCCC{i + 2}" }, formPage);
+            if (last.StatusCode == HttpStatusCode.Redirect) break;
+        }
+        var right = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, formPage);
+
+        // Assert: counted as wrong authenticator codes are
+        Assert.Equal("/Account/Lockout", Html.Location(last));
+        Assert.NotEqual("/Profile", Html.Location(right));
+    }
+
+    [Fact]
     public async Task SecondStep_StaffAskingToRememberBrowser_AskedForCodeNextTimeToo()
     {
         // Arrange

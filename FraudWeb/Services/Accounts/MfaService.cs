@@ -132,9 +132,17 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null) return SignInOutcome.NotAllowed;
+        // Identity's recovery sign-in neither checks the lockout nor counts a wrong code (the code step does both): an
+        // account locked after its password was given signed in anyway, and wrong codes could be tried without end.
+        if (await users.IsLockedOutAsync(user)) return SignInOutcome.LockedOut;
         // Codes are shown in upper case; a person may type them in any case.
         var code = recoveryCode.Normalize(NormalizationForm.FormKC).Replace(" ", "", StringComparison.Ordinal).Trim().ToUpperInvariant();
         var outcome = Outcome(await signIn.TwoFactorRecoveryCodeSignInAsync(code));
+        if (outcome == SignInOutcome.Failed)
+        {
+            await users.AccessFailedAsync(user);
+            if (await users.IsLockedOutAsync(user)) return SignInOutcome.LockedOut;
+        }
         // Identity's recovery sign-in always makes a session cookie; "keep me signed in" asks for a persistent one,
         // as the code step gives. Signed in again with the same second-factor claim (amr = mfa).
         if (outcome == SignInOutcome.Succeeded && rememberMe) await signIn.SignInWithClaimsAsync(user, isPersistent: true, [new Claim("amr", "mfa")]);
