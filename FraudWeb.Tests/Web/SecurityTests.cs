@@ -165,6 +165,25 @@ public sealed class SecurityTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("/Account/Login")]
+    [InlineData("/Account/ForgotPassword")]
+    public async Task Post_FormInACharsetThatCannotBeRead_Returns400Page(string url)
+    {
+        // Arrange: UTF-7, which .NET refuses to decode (a 500 and an error logged for anyone who sent it)
+        using var session = CardHolderSession.Anonymous(factory);
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(session.Client, url));
+        using var content = new StringContent("Email=someone%40example.test&Password=x&__RequestVerificationToken=" + Uri.EscapeDataString(token));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/x-www-form-urlencoded; charset=utf-7");
+
+        // Act
+        var response = await session.Client.PostAsync(new Uri(url, UriKind.Relative), content);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("We couldn&#x27;t understand that request", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("1")]
     [InlineData("-5")]
     [InlineData("101")]

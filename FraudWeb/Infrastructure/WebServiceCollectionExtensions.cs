@@ -216,6 +216,8 @@ public static class WebServiceCollectionExtensions
         InvalidDataException or AntiforgeryValidationException or FormatException => StatusCodes.Status400BadRequest,
         // A body that is not valid in the charset it declares (utf-16 with an odd byte count: found by the API fuzzer).
         System.Text.DecoderFallbackException => StatusCodes.Status400BadRequest,
+        // A form in a charset .NET refuses to decode (utf-7): thrown by Encoding.GetEncoding while the form is read.
+        NotSupportedException when exception.TargetSite?.DeclaringType == typeof(System.Text.Encoding) => StatusCodes.Status400BadRequest,
         _ when DatabaseFaults.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
