@@ -377,6 +377,25 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task SignIn_ReturnUrlWithCharactersBeyondAscii_BackThereWithThemPercentEncoded()
+    {
+        // Arrange: a link whose return address holds characters a header cannot (was a 500, and no session)
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        await registered.SignOutAsync();
+
+        // Act
+        var response = await Html.SubmitAsync(registered.Client, "/Account/Login", new Dictionary<string, string>
+        {
+            ["Email"] = registered.Email, ["Password"] = FraudWebFactory.Password, ["ReturnUrl"] = "/Transactions/New?merchantSearch=咖啡 café",
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/Transactions/New?merchantSearch=%E5%92%96%E5%95%A1 caf%C3%A9", Html.Location(response));
+        Assert.Equal(HttpStatusCode.OK, (await registered.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task SignIn_UnknownAddress_HashesThePasswordAsForAnAccount()
     {
         // Arrange: a hasher that counts its work, in a host over the same database.

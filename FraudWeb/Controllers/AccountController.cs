@@ -57,7 +57,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         switch (await accounts.SignInAsync(model.Email!, model.Password!, model.RememberMe))
         {
             case SignInOutcome.Succeeded:
-                return Url.IsLocalUrl(model.ReturnUrl) ? LocalRedirect(model.ReturnUrl) : RedirectToAction("Index", "Profile");
+                return this.BackTo(model.ReturnUrl) ?? (IActionResult)RedirectToAction("Index", "Profile");
             case SignInOutcome.LockedOut:
                 return RedirectToAction(nameof(Lockout));
             case SignInOutcome.LockedByAdministrator:

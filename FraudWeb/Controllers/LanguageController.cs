@@ -23,6 +23,6 @@ public sealed class LanguageController : Controller
         // Signed in: the mails others send this person (an administrator's reset) follow the choice too.
         if (User.Identity?.IsAuthenticated == true) await accounts.RememberLanguageAsync(User.GetUserId(), culture);
         // Only back to a page of this site (no open redirect).
-        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
+        return this.BackTo(returnUrl) ?? LocalRedirect("/");
     }
 }

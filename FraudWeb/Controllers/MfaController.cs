@@ -89,7 +89,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         switch (outcome)
         {
             case SignInOutcome.Succeeded:
-                return Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToAction("Index", "Profile");
+                return this.BackTo(returnUrl) ?? (IActionResult)RedirectToAction("Index", "Profile");
             case SignInOutcome.LockedOut:
                 return RedirectToAction("Lockout", "Account");
             case SignInOutcome.NotAllowed:

@@ -119,6 +119,22 @@ public sealed class LanguageTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("/Transactions/New?merchantSearch=咖啡", "/Transactions/New?merchantSearch=%E5%92%96%E5%95%A1")]
+    [InlineData("/\u3000/evil.example", "/%E3%80%80/evil.example")]
+    public async Task Set_ReturnUrlWithCharactersBeyondAscii_BackThereWithThemPercentEncoded(string returnUrl, string location)
+    {
+        // Arrange: a header holds ASCII only (such a return address was a 500)
+        using var client = Client();
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", returnUrl)], formPage: "/Account/Login");
+
+        // Assert: still a path of this site
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, Html.Location(response));
+    }
+
+    [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/")]
     [InlineData(null)]
