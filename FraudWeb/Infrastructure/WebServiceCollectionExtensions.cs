@@ -71,6 +71,7 @@ public static class WebServiceCollectionExtensions
                 options.Filters.Add<RequestConnectionFilter>();
                 // An instance, so its own Order (before the API's model-state check) holds; Add<T> would wrap it at order 0.
                 options.Filters.Add(new NulCharacterFilter());
+                options.Filters.Add(new CardNumberEchoFilter());
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
                 options.ModelBinderProviders.Insert(0, new IsoDateModelBinderProvider());
                 options.ModelBinderProviders.Insert(0, new CheckboxModelBinderProvider());

@@ -35,6 +35,56 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AddCard_NumberAsTheCardholderName_PageShowsItMaskedNotWhole()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.AddCardAsync(new Builders.CardFormBuilder().With("CardholderName", "4000056655665556"));
+
+        // Assert: the refused field comes back masked, not as typed
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.DoesNotContain("4000056655665556", html, StringComparison.Ordinal);
+        Assert.Contains("•••• 5556", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pay_NumberTypedAsTheMerchantAndTheAmount_NeitherFieldNorMessageShowsItWhole()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+
+        // Act: binding refuses both and its message quotes what was typed
+        var response = await holder.SubmitPaymentFormAsync(new Dictionary<string, string>
+        {
+            ["CardId"] = card.ToString(System.Globalization.CultureInfo.InvariantCulture), ["TerminalId"] = "4000056655665556", ["Amount"] = "5555 5555 5555 4444",
+        });
+
+        // Assert
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("4000056655665556", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("5555 5555 5555 4444", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignIn_NumberTypedAsTheAddress_PageDoesNotShowItWhole()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await Html.SubmitAsync(session.Client, "/Account/Login", new Dictionary<string, string> { ["Email"] = "4000056655665556", ["Password"] = "x" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("4000056655665556", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EditProfile_NumberInAnAddressLine_RefusedAndNotStored()
     {
         // Arrange

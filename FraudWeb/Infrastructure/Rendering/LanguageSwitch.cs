@@ -50,6 +50,10 @@ public static class LanguageSwitch
             var query = request.QueryString.HasValue && Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(request.QueryString.Value!.Replace('+', ' '))) ? QueryString.Empty : request.QueryString;
             return request.PathBase + request.Path + query;
         }
-        return (viewData[ReturnUrlKey] as Func<string?>)?.Invoke() ?? (request.PathBase + request.Path).ToString();
+        // Nor one the page's own address would carry from a field it was typed into (a merchant's number).
+        var named = (viewData[ReturnUrlKey] as Func<string?>)?.Invoke();
+        var at = named?.IndexOf('?', StringComparison.Ordinal) ?? -1;
+        if (at >= 0 && Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(named![at..].Replace('+', ' ')))) named = named[..at];
+        return named ?? (request.PathBase + request.Path).ToString();
     }
 }

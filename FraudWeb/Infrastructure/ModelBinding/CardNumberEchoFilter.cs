@@ -1,0 +1,49 @@
+using FraudWeb.Domain.Cards;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace FraudWeb.Infrastructure.ModelBinding;
+
+/// <summary>
+/// PCI DSS 3.4.1: a form shown again (an error, a confirmation step) writes back what was typed, so a card number typed
+/// into another field (a name, the sign-in's address, a merchant's number) came back whole, in the field and in
+/// binding's message ("4000… is not a valid value"). Before the page renders, such values and messages are masked as
+/// free text is (brand and last four). The add-card form clears its number field itself.
+/// </summary>
+public sealed class CardNumberEchoFilter : IResultFilter
+{
+    public void OnResultExecuting(ResultExecutingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Result is not ViewResult) return;
+        foreach (var entry in context.ModelState.Values)
+        {
+            if (entry.AttemptedValue is { } typed && MayHoldNumber(typed) && CardNumber.IsIn(typed))
+            {
+                var masked = CardNumber.Redact(typed);
+                entry.AttemptedValue = masked;
+                entry.RawValue = masked;
+            }
+            if (!entry.Errors.Any(e => MayHoldNumber(e.ErrorMessage) && CardNumber.IsIn(e.ErrorMessage))) continue;
+            var errors = entry.Errors.ToList();
+            entry.Errors.Clear();
+            foreach (var error in errors) entry.Errors.Add(error.Exception is null ? new ModelError(CardNumber.Redact(error.ErrorMessage)) : error);
+        }
+    }
+
+    public void OnResultExecuted(ResultExecutedContext context)
+    {
+    }
+
+    /// <summary>Fewer than 12 digits hold no card number: most values are passed over without a search (every page runs this).</summary>
+    private static bool MayHoldNumber(string text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c) && ++digits >= 12) return true;
+        }
+        return false;
+    }
+}
