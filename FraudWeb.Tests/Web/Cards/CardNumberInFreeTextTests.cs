@@ -104,7 +104,7 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task CreateApiKey_NumberAsTheName_RefusedAndNoKey()
+    public async Task CreateApiKey_NumberAsTheName_RefusedNoKeyAndShownMasked()
     {
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
@@ -117,6 +117,7 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(response)));
         var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
         Assert.False(await factory.QueryAsync(db => db.ApiKeys.AnyAsync(k => k.OwnerId == ownerId)));
+        Assert.DoesNotContain("4242-4242-4242-4242", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
