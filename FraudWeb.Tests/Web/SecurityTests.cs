@@ -165,6 +165,22 @@ public sealed class SecurityTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("/Profile/ChartData")]
+    [InlineData("/Transactions/Merchants?search=a")]
+    public async Task Get_CardHoldersJson_NotStoredByTheBrowser(string url)
+    {
+        // Arrange: the spending chart and the holder's recent merchants (the pages get no-store from their forms)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.Client.GetAsync(new Uri(url, UriKind.Relative));
+
+        // Assert: ASVS 8.2.1, nothing of theirs left in a shared computer's cache after signing out
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"{url}: Cache-Control {response.Headers.CacheControl}");
+    }
+
+    [Theory]
     [InlineData("/Account/Login")]
     [InlineData("/Account/ForgotPassword")]
     public async Task Post_FormInACharsetThatCannotBeRead_Returns400Page(string url)

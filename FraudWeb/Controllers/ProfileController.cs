@@ -50,8 +50,8 @@ public sealed class ProfileController(ProfileService profiles, ProfileViewModelB
         return RedirectToAction(nameof(Index));
     }
 
-    /// <summary>Data for the spending and risk chart (wwwroot/js/profile-chart.js).</summary>
-    [HttpGet]
+    /// <summary>Data for the spending and risk chart (wwwroot/js/profile-chart.js); not kept by the browser, as the pages are not.</summary>
+    [HttpGet, ResponseCache(Location = ResponseCacheLocation.None, NoStore = true)]
     public async Task<IActionResult> ChartData(CancellationToken cancellationToken) =>
         Json(await screens.ChartAsync(User.GetUserId(), cancellationToken));
 }

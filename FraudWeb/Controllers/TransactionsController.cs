@@ -26,9 +26,10 @@ public sealed class TransactionsController(TransactionService transactions, Tran
 
     /// <summary>
     /// The payment form's merchant search as JSON (wwwroot/js/merchant-search.js; the form works without it), in the
-    /// page's language: the categories as the page shows them, and the status line the page would say.
+    /// page's language: the categories as the page shows them, and the status line the page would say. It lists the
+    /// holder's recent merchants, so the browser does not keep it, as it keeps none of the pages.
     /// </summary>
-    [HttpGet]
+    [HttpGet, ResponseCache(Location = ResponseCacheLocation.None, NoStore = true)]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> Merchants(string? search, CancellationToken cancellationToken)
     {
