@@ -105,7 +105,12 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             this.AddErrors(result);
             return View(model);
         }
-        TempData["Message"] = Text.Get("Your password has been changed.");
+        TempData["Message"] = result.Value switch
+        {
+            0 => Text.Get("Your password has been changed."),
+            1 => Text.Get("Your password has been changed. Your API key was revoked with the old password: create a new one where you use it."),
+            _ => Text.Format("Your password has been changed. Your {0} API keys were revoked with the old password: create new ones where you use them.", result.Value),
+        };
         return RedirectToAction("Index", "Profile");
     }
 
@@ -140,6 +145,9 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             this.AddErrors(result);
             return View(model);
         }
+        // A reset is how an owner takes an account back: keys someone else may have made end with the old password.
+        if (result.Value == 1) TempData["Message"] = Text.Get("Your API key was revoked with the old password: create a new one where you use it.");
+        else if (result.Value > 1) TempData["Message"] = Text.Format("Your {0} API keys were revoked with the old password: create new ones where you use them.", result.Value);
         return RedirectToAction(nameof(ResetPasswordConfirmation));
     }
 

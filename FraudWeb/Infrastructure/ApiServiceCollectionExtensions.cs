@@ -25,6 +25,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddSingleton(provider => new ApiKeyHashKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("api-key-hash")));
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<Services.Accounts.IAccountKeyRevoker>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());

@@ -160,6 +160,59 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ResetPassword_FromTheMailedLink_EveryKeyRevokedAuditedAsTheOwnersAndSaidSo()
+    {
+        // Arrange (security review: someone who had the password made a key; the owner took the account back with a
+        // reset, every session ended, and the key still read and made payments)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var keys = new[] { await holder.CreateKeyAsync(ApiScopes.PaymentsRead), await holder.CreateKeyAsync(ApiScopes.PaymentsWrite) };
+        await holder.SignOutAsync();
+        await Html.SubmitAsync(holder.Client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = holder.Email });
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, holder.Email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        var page = await Html.GetPageAsync(holder.Client, link);
+        var fields = new Dictionary<string, string>
+        {
+            ["Email"] = page.QuerySelector("input[name=Email]")!.GetAttribute("value")!,
+            ["Token"] = page.QuerySelector("input[name=Token]")!.GetAttribute("value")!,
+            ["Password"] = "Harbour violet 58 quartz",
+            ["ConfirmPassword"] = "Harbour violet 58 quartz",
+        };
+
+        // Act
+        var reset = await Html.SubmitAsync(holder.Client, "/Account/ResetPassword", fields, link);
+        var confirmation = await Html.GetPageAsync(holder.Client, Html.Location(reset));
+
+        // Assert
+        foreach (var key in keys) Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
+        var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var prefixes = keys.Select(PrefixOf).ToList();
+        Assert.Equal(2, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == AuditActions.ApiKeyRevoke && prefixes.Contains(a.TargetId) && a.ActorId == ownerId)));
+        Assert.Contains("Your 2 API keys were revoked with the old password", confirmation.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangePassword_SignedIn_TheKeyRevokedAndSaidSo()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        const string newPassword = "Copper meadow 41 lantern";
+
+        // Act
+        var changed = await Html.SubmitAsync(holder.Client, "/Account/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = FraudWebFactory.Password,
+            ["NewPassword"] = newPassword,
+            ["ConfirmPassword"] = newPassword,
+        });
+        var profile = await Html.GetPageAsync(holder.Client, Html.Location(changed));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
+        Assert.Contains("Your password has been changed. Your API key was revoked with the old password", profile.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Revoke_AnotherHoldersKey_404AndStillWorks()
     {
         // Arrange

@@ -39,6 +39,7 @@ public sealed partial class AccountService(
     TimeProvider clock,
     IssuerClock issuer,
     IssuedTokenReader issuedTokens,
+    IAccountKeyRevoker keys,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -317,26 +318,38 @@ public sealed partial class AccountService(
     public Task SignOutAsync() => signIn.SignOutAsync();
 
     /// <summary>The signed-in user's password change; a null <paramref name="userId"/> (no id claim) counts as an unknown user.</summary>
-    public async Task<Result> ChangePasswordAsync(string? userId, string currentPassword, string newPassword)
+    /// <summary>
+    /// Changes the signed-in person's password. Their API keys are revoked with it (how many is the value): someone who
+    /// had the account may have made one, and keys outlive sessions.
+    /// </summary>
+    public async Task<Result<int>> ChangePasswordAsync(string? userId, string currentPassword, string newPassword, CancellationToken cancellationToken = default)
     {
         var user = userId is null ? null : await users.FindByIdAsync(userId);
-        if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        if (user is null) return Result.Fail<int>(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!result.Succeeded)
         {
-            if (!result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))) return FromIdentity(result, Fields.NewPassword);
+            if (!result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))) return FromIdentity(result, Fields.NewPassword).As<int>();
             // A wrong current password counts as a failed sign-in (security review: a held session could guess without
             // limit). At the lockout, every session ends: whoever holds this one may have copied its cookie.
             await users.AccessFailedAsync(user);
             if (!await users.IsLockedOutAsync(user))
-                return Result.Fail(ErrorCode.Invalid, Text.Get("The current password is not correct."), Fields.CurrentPassword);
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return Result.Fail<int>(ErrorCode.Invalid, Text.Get("The current password is not correct."), Fields.CurrentPassword);
+            }
             await users.UpdateSecurityStampAsync(user);
+            await transaction.CommitAsync(cancellationToken);
             await signIn.SignOutAsync();
-            return Result.Fail(ErrorCode.Refused, Text.Get("The current password is not correct."), Fields.CurrentPassword);
+            return Result.Fail<int>(ErrorCode.Refused, Text.Get("The current password is not correct."), Fields.CurrentPassword);
         }
         await users.ResetAccessFailedCountAsync(user);
+        var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         await signIn.RefreshSignInAsync(user);
-        return Result.Ok;
+        return Result.Success(revoked);
     }
 
     /// <summary>
@@ -481,13 +494,17 @@ public sealed partial class AccountService(
         return Result.Ok;
     }
 
-    public async Task<Result> ResetPasswordAsync(string email, string encodedToken, string password)
+    /// <summary>
+    /// Sets the password from a mailed reset link. The account's API keys are revoked with it (how many is the value):
+    /// a reset is how an owner takes an account back, and a key made by whoever had it would outlive every session.
+    /// </summary>
+    public async Task<Result<int>> ResetPasswordAsync(string email, string encodedToken, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
         var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
-        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
+        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail<int>(ErrorCode.Invalid, invalid);
         string token;
         try
         {
@@ -495,8 +512,9 @@ public sealed partial class AccountService(
         }
         catch (FormatException)
         {
-            return Result.Fail(ErrorCode.Invalid, invalid);
+            return Result.Fail<int>(ErrorCode.Invalid, invalid);
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
         {
@@ -512,10 +530,13 @@ public sealed partial class AccountService(
             // an administrator's lock set meanwhile stays.
             if (!AdminLock.IsLockedByAdmin(user)) await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
-            return Result.Ok;
+            var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success(revoked);
         }
-        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail(ErrorCode.Invalid, invalid)
-            : FromIdentity(result, Fields.Password);
+        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<int>(ErrorCode.Invalid, invalid)
+            : FromIdentity(result, Fields.Password).As<int>();
     }
 
     private static Result FromIdentity(IdentityResult result, string field) =>

@@ -19,6 +19,7 @@ public sealed class AdminUserService(
     UserManager<ApplicationUser> users,
     SignInManager<ApplicationUser> signIn,
     AccountService accounts,
+    IAccountKeyRevoker keys,
     AdminGuard guard,
     AuditLog audit,
     TimeProvider clock,
@@ -210,7 +211,7 @@ public sealed class AdminUserService(
         var invitationLanguage = hadPassword ? null : await accounts.InvitationLanguageAsync(user);
         var mail = AdminLock.IsLockedByAdmin(user) ? ResetMail.None : invitationLanguage is not null ? ResetMail.Invitation : ResetMail.ResetLink;
         if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<ResetMail>();
-        var revoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
+        var revoked = await keys.RevokeAllAsync(id, actorId, cancellationToken);
         var staff = !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken);
         // Mailed before the commit so the audit entry says whether it went; a mail that cannot be sent does not undo
         // the reset, which is what protects the account.
@@ -242,24 +243,6 @@ public sealed class AdminUserService(
         }
     }
 
-    /// <summary>
-    /// Revokes every active API key of the user, each audited; saved with the caller's changes. The new security stamp
-    /// saved with them makes every instance drop the keys it had authenticated (ApiKeyCache checks the stamp).
-    /// </summary>
-    private async Task<int> RevokeApiKeysAsync(string actorId, string id, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var keys = await db.ApiKeys.OwnedBy(id).Where(k => k.RevokedUtc == null).ToListAsync(cancellationToken);
-        var revoked = 0;
-        foreach (var key in keys.Where(k => k.IsActive(now)))
-        {
-            key.Revoke(now);
-            await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTargets.ApiKey, key.Prefix,
-                new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
-            revoked++;
-        }
-        return revoked;
-    }
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
     /// <param name="shown">The roles the form showed when it was opened (null: not known, as from a script).</param>
@@ -310,7 +293,7 @@ public sealed class AdminUserService(
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
-        var keysRevoked = await RevokeApiKeysAsync(actorId, id, cancellationToken);
+        var keysRevoked = await keys.RevokeAllAsync(id, actorId, cancellationToken);
         // So are the payments they were reviewing, back to the queue: each given back in the log, by whom and from whom.
         foreach (var assignment in await db.ReviewAssignments.Where(a => a.AssigneeId == id).ToListAsync(cancellationToken))
         {

@@ -28,7 +28,7 @@ public sealed class ApiKeyHashKey(byte[] key)
 /// Creating, revoking and checking API keys. A key is "fwk_" + 8 random characters (the prefix, stored and shown) +
 /// "_" + 32 random bytes; only its HMAC is stored, so a copy of the database does not reveal any key.
 /// </summary>
-public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiKeyCache cache, ApiKeyUsage usage, SecurityStampCache stamps, AuditLog audit, TimeProvider clock)
+public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiKeyCache cache, ApiKeyUsage usage, SecurityStampCache stamps, AuditLog audit, TimeProvider clock) : IAccountKeyRevoker
 {
     public const string KeyPrefix = "fwk_";
     public const int MaxActiveKeysPerOwner = 20;
@@ -157,6 +157,25 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         await db.SaveChangesAsync(cancellationToken);
         await cache.ForgetAsync(key.Hash);
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// Every active key of the user revoked, each audited; saved with the caller's changes. The new security stamp the
+    /// caller saves with them makes every instance drop the keys it had authenticated (ApiKeyCache checks the stamp).
+    /// </summary>
+    public async Task<int> RevokeAllAsync(string userId, string actorId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var keys = await db.ApiKeys.OwnedBy(userId).Where(k => k.RevokedUtc == null).ToListAsync(cancellationToken);
+        var revoked = 0;
+        foreach (var key in keys.Where(k => k.IsActive(now)))
+        {
+            key.Revoke(now);
+            await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
+                new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
+            revoked++;
+        }
+        return revoked;
     }
 
     /// <summary>
