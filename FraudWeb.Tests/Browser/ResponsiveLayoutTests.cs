@@ -253,6 +253,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
                 // Turning it off is asked once more: yes.
                 EventHandler<IDialog> accept = async (_, dialog) => await dialog.AcceptAsync();
                 page.Dialog += accept;
+                await page.Locator("#Disable_CurrentPassword").FillAsync(FraudWebFactory.Password);
                 await page.Locator("form[action$='/Account/Mfa/Disable'] button[type=submit]").ClickAsync();
                 await page.GetByTestId("mfa-key").WaitForAsync();
                 page.Dialog -= accept;

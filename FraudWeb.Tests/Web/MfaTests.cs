@@ -53,7 +53,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         // same 30 s)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         await MfaSteps.EnrolAsync(holder.Client);
-        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(holder.Client, "/Account/Mfa/Disable", [], "/Account/Mfa")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(holder.Client, "/Account/Mfa/Disable", WithPassword, "/Account/Mfa")).StatusCode);
 
         // Act + Assert: enrolled again with the new key's code of this moment (EnrolAsync asserts the recovery codes)
         Assert.NotEmpty(await MfaSteps.EnrolAsync(holder.Client));
@@ -462,11 +462,57 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         }
 
         // Act
-        await Html.SubmitAsync(holderClient, "/Account/Mfa/Disable", [], "/Account/Mfa");
-        await Html.SubmitAsync(adminClient, "/Account/Mfa/Disable", [], "/Account/Mfa");
+        await Html.SubmitAsync(holderClient, "/Account/Mfa/Disable", WithPassword, "/Account/Mfa");
+        await Html.SubmitAsync(adminClient, "/Account/Mfa/Disable", WithPassword, "/Account/Mfa");
 
         // Assert
         Assert.False(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == holder).TwoFactorEnabled)));
         Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == admin).TwoFactorEnabled)));
+    }
+
+    private static readonly Dictionary<string, string> WithPassword = new() { ["Disable.CurrentPassword"] = FraudWebFactory.Password };
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Not the password 123")]
+    public async Task Disable_WithoutTheRightPassword_StaysOnAndSaysWhy(string? password)
+    {
+        // Arrange (security review: a session alone, perhaps a copied cookie, turned the second factor off for good)
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        await MfaSteps.EnrolAsync(client);
+        var fields = password is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Disable.CurrentPassword"] = password };
+
+        // Act
+        var response = await Html.SubmitAsync(client, "/Account/Mfa/Disable", fields, "/Account/Mfa");
+        var page = await Html.GetPageAsync(client, Html.Location(response));
+
+        // Assert
+        Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).TwoFactorEnabled)));
+        Assert.NotNull(page.QuerySelector("[data-testid=mfa-status]"));
+        Assert.Equal(password is null ? "Enter your password to turn two-step sign-in off." : "That password is not correct; two-step sign-in is still on.",
+            page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Disable_WrongPasswordUntilTheLockout_SignedOutEverywhere()
+    {
+        // Arrange
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        await MfaSteps.EnrolAsync(client);
+        var wrong = new Dictionary<string, string> { ["Disable.CurrentPassword"] = "Not the password 123" };
+
+        // Act
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts; i++) last = await Html.SubmitAsync(client, "/Account/Mfa/Disable", wrong, "/Account/Mfa");
+        var next = await client.GetAsync(new Uri("/Account/Mfa", UriKind.Relative));
+
+        // Assert
+        Assert.Contains("/Account/Lockout", Html.Location(last), StringComparison.Ordinal);
+        Assert.Contains("/Account/Login", Html.Location(next), StringComparison.Ordinal);
+        Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == email).TwoFactorEnabled)));
     }
 }

@@ -1,4 +1,6 @@
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Infrastructure;
+using FraudWeb.Services;
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Accounts;
@@ -6,6 +8,7 @@ using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
@@ -51,10 +54,18 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         return page.Succeeded ? View(nameof(Index), page.Value) : RedirectToAction("Login", "Account");
     }
 
-    [HttpPost("Disable")]
-    public async Task<IActionResult> Disable()
+    [HttpPost("Disable"), EnableRateLimiting(RateLimitPolicies.SignIn)]
+    public async Task<IActionResult> Disable([Bind(Prefix = "Disable")] DisableMfaViewModel form)
     {
-        var result = await mfa.DisableAsync(User.FindUserId(), User.GetPermissions());
+        ArgumentNullException.ThrowIfNull(form);
+        if (!ModelState.IsValid)
+        {
+            TempData["Error"] = Text.Get("Enter your password to turn two-step sign-in off.");
+            return RedirectToAction(nameof(Index));
+        }
+        var result = await mfa.DisableAsync(User.FindUserId(), User.GetPermissions(), form.CurrentPassword!);
+        // Too many wrong passwords: locked out and signed out everywhere, as at the change-password form.
+        if (result.Code == ErrorCode.Refused && result.Errors[0].Field == MfaService.PasswordField) return RedirectToAction("Lockout", "Account");
         if (result.Succeeded) TempData["Message"] = Text.Get("Two-step sign-in is off.");
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));

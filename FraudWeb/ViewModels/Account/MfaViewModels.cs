@@ -24,6 +24,15 @@ public sealed class EnableMfaViewModel
     public string? Code { get; set => field = value is null ? null : MfaService.NormalizeCode(value); }
 }
 
+/// <summary>Turning two-step sign-in off asks for the password again: a session alone (perhaps someone else's copy) must not remove the second factor.</summary>
+public sealed class DisableMfaViewModel
+{
+    [Required(ErrorMessage = "Enter your password to turn two-step sign-in off.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Your password")]
+    public string? CurrentPassword { get; set; }
+}
+
 public sealed class MfaSignInViewModel
 {
     [Required(ErrorMessage = "Enter the 6-digit code from your app.")]
