@@ -1,3 +1,4 @@
+using FraudWeb.Data;
 using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
@@ -35,5 +36,44 @@ public sealed class AccessibilityTests(FraudWebFactory factory)
         Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
         Assert.NotNull(page.QuerySelector("main#main"));
         Assert.Single(page.QuerySelectorAll("h1"));
+    }
+
+    [Fact]
+    public async Task ApiKeyCreate_WithoutAName_TheNameFieldNamesAMessageOnThePage()
+    {
+        // Arrange
+        using var session = await CardHolderSession.RegisteredAsync(factory);
+        var form = await Html.GetPageAsync(session.Client, "/ApiKeys");
+
+        // Act
+        var response = await session.Client.PostAsync(new Uri("/ApiKeys/Create", UriKind.Relative), new FormUrlEncodedContent(CardHolderSession.WithFormKeys(form,
+            new Dictionary<string, string> { ["Name"] = "", ["LifetimeDays"] = "30" })));
+
+        // Assert: the field marked invalid points at its message, which is there to be read
+        var page = await Html.ParseAsync(response);
+        Assert.Equal("true", page.QuerySelector("input[name=Name]")!.GetAttribute("aria-invalid"));
+        Assert.Empty(Html.UnlinkedErrors(page));
+    }
+
+    [Theory]
+    [InlineData("", "Sideways", "amount > 5", "input[name=Name], input[name=Action]")]
+    [InlineData("Cut short", "Review", "amount >", "textarea[name=Expression]")]
+    public async Task RuleCreate_Refused_EachWrongFieldNamesItsMessage(string name, string action, string expression, string wrong)
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, "/Rules/Create", new Dictionary<string, string>
+        {
+            ["Name"] = name,
+            ["Action"] = action,
+            ["Expression"] = expression,
+        });
+
+        // Assert: the name, each choice of action and the condition say what is wrong where a screen reader looks
+        var page = await Html.ParseAsync(response);
+        Assert.All(page.QuerySelectorAll(wrong), field => Assert.Equal("true", field.GetAttribute("aria-invalid")));
+        Assert.Empty(Html.UnlinkedErrors(page));
     }
 }

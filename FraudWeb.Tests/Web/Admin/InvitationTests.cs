@@ -324,4 +324,21 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         // Assert
         Assert.Equal("Invitation link not valid", page.QuerySelector("h1")!.TextContent.Trim());
     }
+
+    [Fact]
+    public async Task Invite_NoRole_EveryRoleBoxNamesTheMessage()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.PostAsync("/AdminUsers/Invite", "/AdminUsers/Invite", [new("Email", factory.NewEmail())]);
+
+        // Assert: the page comes back; every role's box is marked invalid and names the message (WCAG 3.3.1), so the
+        // focus moves to the first of them and a screen reader says what to fix
+        var page = await Html.ParseAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.All(page.QuerySelectorAll("input[name=Roles]"), box => Assert.Equal("true", box.GetAttribute("aria-invalid")));
+        Assert.Empty(Html.UnlinkedErrors(page));
+    }
 }

@@ -58,4 +58,28 @@ public static class Html
         return page.QuerySelectorAll(".field-validation-error, .validation-summary-errors li")
             .Select(e => e.TextContent.Trim()).Where(t => t.Length > 0).ToList();
     }
+
+    /// <summary>
+    /// How a page sent back with errors fails to tie them to their fields (WCAG 1.3.1, 3.3.1): an <c>aria-describedby</c>
+    /// naming an element that is not on the page, or a field's error message that no field marked invalid names.
+    /// </summary>
+    public static IReadOnlyList<string> UnlinkedErrors(IHtmlDocument page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var problems = new List<string>();
+        foreach (var element in page.QuerySelectorAll("[aria-describedby]"))
+        {
+            foreach (var id in element.GetAttribute("aria-describedby")!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (page.GetElementById(id) is null) problems.Add($"{element.LocalName}[name={element.GetAttribute("name")}] is described by #{id}, which is not on the page");
+            }
+        }
+        var named = page.QuerySelectorAll("[aria-invalid=true][aria-describedby]")
+            .SelectMany(e => e.GetAttribute("aria-describedby")!.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+        foreach (var error in page.QuerySelectorAll(".field-validation-error").Where(e => e.TextContent.Trim().Length > 0))
+        {
+            if (error.Id is not { Length: > 0 } id || !named.Contains(id)) problems.Add($"\"{error.TextContent.Trim()}\" is the message of no field marked invalid");
+        }
+        return problems;
+    }
 }

@@ -8,17 +8,22 @@ namespace FraudWeb.Infrastructure.TagHelpers;
 /// <summary>
 /// A field the server found wrong says so to assistive technology: <c>aria-invalid</c>, and its error message among
 /// the texts that describe it (WCAG 3.3.1). The framework only adds a CSS class, so a screen reader heard the field
-/// as before and never its message (UI review). Runs after the framework's tag helpers, which set that class.
+/// as before and never its message (UI review). Runs after the framework's tag helpers, which set that class. A group of
+/// check boxes or radio buttons written by hand (roles, scopes, a rule's action: one name, no <c>asp-for</c>) is marked
+/// by its name, box by box, so its message is said and the focus finds the group too.
 /// </summary>
 [HtmlTargetElement("input", Attributes = "asp-for")]
+[HtmlTargetElement("input", Attributes = "name,[type=checkbox]")]
+[HtmlTargetElement("input", Attributes = "name,[type=radio]")]
 [HtmlTargetElement("select", Attributes = "asp-for")]
 [HtmlTargetElement("textarea", Attributes = "asp-for")]
 public sealed class InvalidFieldTagHelper : TagHelper
 {
     public override int Order => 1000;
 
+    /// <summary>The field's model expression; null on a box of a hand-written group, which has only its name.</summary>
     [HtmlAttributeName("asp-for")]
-    public ModelExpression For { get; set; } = null!;
+    public ModelExpression? For { get; set; }
 
     [HtmlAttributeNotBound]
     [ViewContext]
@@ -27,7 +32,8 @@ public sealed class InvalidFieldTagHelper : TagHelper
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var name = output.Attributes["name"]?.Value?.ToString() ?? ViewContext.ViewData.TemplateInfo.GetFullHtmlFieldName(For.Name);
+        var name = output.Attributes["name"]?.Value?.ToString() ?? (For is null ? null : ViewContext.ViewData.TemplateInfo.GetFullHtmlFieldName(For.Name));
+        if (string.IsNullOrEmpty(name)) return;
         if (ViewContext.ViewData.ModelState.GetFieldValidationState(name) != ModelValidationState.Invalid) return;
         output.Attributes.SetAttribute("aria-invalid", "true");
         var described = output.Attributes["aria-describedby"]?.Value?.ToString();
