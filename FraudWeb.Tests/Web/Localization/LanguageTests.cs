@@ -388,4 +388,22 @@ public sealed class LanguageTests(FraudWebFactory factory)
         {
         }
     }
+
+    [Fact]
+    public async Task PaymentResult_Chinese_MerchantsKindInChineseBrackets()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync();
+        var id = await holder.PayAndGetIdAsync(cardId, await Merchants.OrdinaryAsync(factory), 12.30m);
+        holder.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{id}");
+
+        // Assert: Chinese puts a note in full-width brackets, as the merchant picker does ("（编号 1）"), not "(旅行)"
+        var merchant = page.QuerySelectorAll("dt").Single(dt => dt.TextContent.Trim() == Chinese.Of("Merchant")).NextElementSibling!.TextContent.Trim();
+        Assert.Matches(@"\S（\p{IsCJKUnifiedIdeographs}+）$", merchant);
+        Assert.DoesNotContain("(", merchant, StringComparison.Ordinal);
+    }
 }

@@ -46,6 +46,15 @@ public static partial class Sentences
     /// <summary>Plain text (a date) for a sentence's placeholder, HTML-encoded.</summary>
     public static IHtmlContent Plain(string text) => new HtmlContentBuilder().Append(text);
 
+    /// <summary>A side note (a merchant's kind, what a role does) for a sentence's placeholder, in muted text.</summary>
+    public static IHtmlContent Muted(string text, string? extraClass = null)
+    {
+        var span = new TagBuilder("span");
+        span.AddCssClass(extraClass is null ? "text-muted" : "text-muted " + extraClass);
+        span.InnerHtml.Append(text);
+        return span;
+    }
+
     /// <summary>Code (a header, scope names) for a sentence's placeholder.</summary>
     public static IHtmlContent Code(string text)
     {
