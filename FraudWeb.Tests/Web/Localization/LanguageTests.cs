@@ -213,6 +213,24 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.Contains(Chinese.Of("Your name must be 2 to 100 characters."), messages);
     }
 
+    [Theory]
+    [InlineData("zh-CN", "zh-CN", "Confirm your FraudWeb account")]
+    [InlineData("en", "en", "Confirm your FraudWeb account")]
+    public async Task Register_InALanguage_MailSaysWhichLanguageItIsIn(string acceptLanguage, string lang, string subject)
+    {
+        // Arrange
+        using var client = Client(acceptLanguage);
+        var email = factory.NewEmail();
+
+        // Act
+        await Html.SubmitAsync(client, "/Account/Register", new RegistrationBuilder(email, FraudWebFactory.Password).Build());
+        var message = Mailbox.MessageTo(factory, email, lang == "en" ? subject : Chinese.Of(subject));
+
+        // Assert: a screen reader reads the mail in its language's voice (WCAG 3.1.1), as it does the pages
+        var body = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(message[(message.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        Assert.Equal(lang, body.DocumentElement.GetAttribute("lang"));
+    }
+
     [Fact]
     public async Task Register_Chinese_ConfirmationMailInChinese()
     {
