@@ -205,4 +205,21 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Editor_ListWithOneEntry_SaysOneEntry()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var name = NewName("one");
+        var list = await analyst.CreateListAsync(name, RuleListKind.Merchant, RuleListPurpose.Reference);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(list, (await Merchants.OrdinaryAsync(factory)).ToString(CultureInfo.InvariantCulture), "watched for a test")).StatusCode);
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Rules/Create");
+
+        // Assert: the editor's list of lists counts in English as English counts ("1 entry", not "1 entries")
+        var line = page.QuerySelectorAll("li").Single(li => li.QuerySelector("code")?.TextContent == "@" + name).TextContent.Trim();
+        Assert.EndsWith(", 1 entry", line, StringComparison.Ordinal);
+    }
 }
