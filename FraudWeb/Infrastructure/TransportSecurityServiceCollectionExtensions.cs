@@ -49,6 +49,7 @@ public static class TransportSecurityServiceCollectionExtensions
         {
             options.Events.OnValidatePrincipal = SecurityStampCheck.ValidateAsync;
             SessionLifetime.Apply(options.Events);
+            options.Events.OnSignedIn = Localization.SignInLanguage.RememberAsync;
             if (environment.IsDevelopment()) return;
             // "__Host-": only ever sent over TLS, to this host, for the whole site; no subdomain can plant or read it.
             options.Cookie.Name = "__Host-" + AuthCookieName;

@@ -204,6 +204,28 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(Chinese.Of("Your FraudWeb password was reset"), Mailbox.Subject(Assert.Single(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) != "Confirm your FraudWeb account")));
     }
 
+    [Fact]
+    public async Task ResetPassword_HolderChoseChineseOnTheSignInPage_MailInChinese()
+    {
+        // Arrange: registered in English; later, signed out, the footer's switch on the sign-in page, then signing in
+        using var admin = await AdminAsync();
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.SignOutAsync();
+        var page = await Html.GetPageAsync(holder.Client, "/Account/Login");
+        var token = page.QuerySelector("form[action='/Language/Set'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var switched = await holder.Client.PostAsync(new Uri("/Language/Set", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("culture", "zh-CN"), new("returnUrl", "/Account/Login")]));
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).FirstAsync());
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetPassword/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert: the language they chose and use the site in, not the one they registered in
+        Assert.Equal(Chinese.Of("Your FraudWeb password was reset"), Mailbox.Subject(Assert.Single(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) != "Confirm your FraudWeb account")));
+    }
+
     private void DeleteMailTo(string email)
     {
         foreach (var file in Directory.GetFiles(factory.MailDirectory, "*.eml").Where(f => File.ReadAllText(f).Contains("To: " + email, StringComparison.Ordinal)))

@@ -405,7 +405,8 @@ public sealed partial class AccountService(
 
     /// <summary>
     /// The language the account's mails are written in when someone else sends them (an administrator's reset): the
-    /// one it registered or was invited in, then the one chosen with the footer's switch while signed in; null for
+    /// one it registered or was invited in, then the one chosen with the footer's switch while signed in or before signing in
+    /// (Infrastructure.Localization.SignInLanguage); null for
     /// accounts older than this.
     /// </summary>
     public Task<string?> LanguageAsync(ApplicationUser user) =>
