@@ -83,4 +83,31 @@ public sealed class KeyboardJourneyTests(BrowserHost host) : IClassFixture<Brows
         Assert.Equal(120m, stored.Amount);
         Assert.Equal(FraudWeb.Domain.Entities.FraudLabel.Fraud, stored.Label);
     }
+
+    [Fact]
+    public async Task Register_EmptyFormCheckedInTheBrowser_EachFieldNamesItsOwnMessage()
+    {
+        // Arrange
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/Account/Register");
+
+        // Act: sent empty with Enter, so the browser's checks (jQuery Validation) answer before the server does
+        await page.Locator("#FullName").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#FullName[aria-invalid=true]").WaitForAsync();
+
+        // Assert: each id is on one element only (the framework's message box and the script's message must not share
+        // one: WCAG 4.1.1, axe "duplicate-id-aria"), and each field marked invalid is described by its message
+        var duplicates = await page.EvaluateAsync<string[]>("""
+            () => { const seen = {}; for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
+                    return Object.keys(seen).filter(id => seen[id] > 1); }
+            """);
+        Assert.Empty(duplicates);
+        var undescribed = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('[aria-invalid=true]')].filter(f =>
+                !(f.getAttribute('aria-describedby') || '').split(/\s+/).some(id => document.getElementById(id)?.textContent.trim()))
+              .map(f => f.id)
+            """);
+        Assert.Empty(undescribed);
+    }
 }

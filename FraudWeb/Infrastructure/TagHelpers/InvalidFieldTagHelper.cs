@@ -41,8 +41,11 @@ public sealed class InvalidFieldTagHelper : TagHelper
         output.Attributes.SetAttribute("aria-describedby", string.IsNullOrEmpty(described) ? error : $"{described} {error}");
     }
 
-    /// <summary>The id of the field's error message (<see cref="ValidationMessageIdTagHelper"/>).</summary>
-    public static string ErrorId(string fieldName) => TagBuilder.CreateSanitizedId(fieldName, "_") + "-error";
+    /// <summary>
+    /// The id of the field's error message (<see cref="ValidationMessageIdTagHelper"/>). Not "<c>{id}-error</c>": that
+    /// is the id jQuery Validation gives the message it puts inside this box, and an id must name one element.
+    /// </summary>
+    public static string ErrorId(string fieldName) => TagBuilder.CreateSanitizedId(fieldName, "_") + "-message";
 }
 
 /// <summary>Gives a field's error message the id its field points at (<see cref="InvalidFieldTagHelper"/>).</summary>
