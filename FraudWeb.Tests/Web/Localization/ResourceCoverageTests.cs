@@ -201,6 +201,23 @@ public sealed partial class ResourceCoverageTests
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
     }
 
+    [Theory]
+    [InlineData("analyst", "Analyst")]
+    public void SharedResource_EveryPhraseNamingAStaffRole_CallsItByTheRolesChineseName(string word, string role)
+    {
+        // Arrange: staff read the role's name on their account and in the roles list; a message naming it otherwise
+        // ("分析员" beside "分析师") reads as another kind of person
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        var name = chinese[role];
+
+        // Act
+        var other = chinese.Where(e => e.Key.Contains(word, StringComparison.OrdinalIgnoreCase) && !e.Value.Contains(name, StringComparison.Ordinal))
+            .Select(e => $"\"{e.Key}\" -> \"{e.Value}\"").ToList();
+
+        // Assert
+        Assert.True(other.Count == 0, $"Not called {name}:{Environment.NewLine}{string.Join(Environment.NewLine, other)}");
+    }
+
     [Fact]
     public void SharedResource_EveryTranslation_IsUsedSomewhere()
     {
