@@ -169,4 +169,22 @@ public sealed class RuleEditorPageTests(FraudWebFactory factory)
             .Where(f => f.Key != "Expression").Append(new("Expression", expression)).ToList();
         return analyst.Client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(fields));
     }
+
+    [Fact]
+    public async Task Backtest_ReadInChinese_ShareOfFraudJoinedWithChinesePunctuation()
+    {
+        // Arrange: a rule that matches some of the seeded history's frauds, backtested
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("share in chinese", RuleAction.Review, "amount > 900");
+        await analyst.BacktestAsync(id, 30);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+
+        // Assert: "…(€1,234.00)；占期间内…", not the English "; " between a Chinese sentence's parts
+        var line = page.QuerySelector("[data-testid=bt-fraud]")!.ParentElement!.TextContent.Trim();
+        Assert.Contains(Chinese.Of("; {0} of the period's {1} frauds").Split(' ')[0], line, StringComparison.Ordinal);
+        Assert.DoesNotContain(";", line, StringComparison.Ordinal);
+    }
 }
