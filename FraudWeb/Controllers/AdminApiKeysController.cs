@@ -5,6 +5,7 @@ using FraudWeb.Services;
 using FraudWeb.Services.ApiKeys;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.ApiKeys;
+using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,7 +19,7 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
     /// <param name="before">Working keys older than this one (the pager's link).</param>
     [HttpGet]
     public async Task<IActionResult> Index(string? owner, long? before, CancellationToken cancellationToken) =>
-        View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, owner, before, cancellationToken));
+        View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, SearchTerm.WithoutCardNumber(owner), before, cancellationToken));
 
     [HttpPost]
     public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
@@ -46,6 +47,6 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
         if (result.Code == ErrorCode.NotFound) return NotFound();
         if (result.Succeeded) TempData["Message"] = Text.Get("The key was revoked.");
         else TempData["Error"] = result.Errors[0].Message;
-        return RedirectToAction(nameof(Index), new { owner = string.IsNullOrWhiteSpace(owner) ? null : owner, before });
+        return RedirectToAction(nameof(Index), new { owner = string.IsNullOrWhiteSpace(owner) ? null : SearchTerm.WithoutCardNumber(owner), before });
     }
 }

@@ -70,6 +70,23 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         Assert.DoesNotContain("5555 5555 5555 4444", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/AdminAudit?Actor=4000056655665556")]
+    [InlineData("/AdminAudit?Target=4000056655665556")]
+    [InlineData("/AdminApiKeys?owner=4000056655665556")]
+    public async Task StaffFilter_NumberTypedAsTheFilter_PageDoesNotShowItWhole(string url)
+    {
+        // Arrange (security review: the audit log's and the keys list's filter boxes wrote a typed card number back whole)
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri(url, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("4000056655665556", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SignIn_NumberTypedAsTheAddress_PageDoesNotShowItWhole()
     {

@@ -219,6 +219,21 @@ public sealed partial class ResourceCoverageTests
     }
 
     [Fact]
+    public void SharedResource_APaymentAsAThing_IsCalledZhifu()
+    {
+        // Arrange (exploratory testing: about ten messages called the thing paid 付款 where some 150 say 支付; 付款 stays
+        // the verb, "to pay", as in 您要付款的商户)
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+        var noun = new System.Text.RegularExpressions.Regex("(笔|此|该|类|这|没有|本人的|规则的|核对)付款");
+
+        // Act
+        var other = chinese.Where(e => noun.IsMatch(e.Value)).Select(e => $"\"{e.Key}\" -> \"{e.Value}\"").ToList();
+
+        // Assert
+        Assert.True(other.Count == 0, $"A payment called 付款:{Environment.NewLine}{string.Join(Environment.NewLine, other)}");
+    }
+
+    [Fact]
     public void SharedResource_EveryTranslation_IsUsedSomewhere()
     {
         // Arrange: every key appears as a string literal in the sources (constants included, attributes' values too)

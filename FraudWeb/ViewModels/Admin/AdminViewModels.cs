@@ -164,7 +164,10 @@ public sealed class AuditQueryViewModel
 {
     [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Actor email")]
-    public string? Actor { get; set; }
+    public string? Actor { get => _actor; set => _actor = SearchTerm.WithoutCardNumber(value); }
+
+    private string? _actor;
+    private string? _target;
 
     /// <summary>The action name filter; not called "Action", which would bind the MVC route value.</summary>
     [StringLength(64, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
@@ -173,7 +176,7 @@ public sealed class AuditQueryViewModel
 
     [StringLength(450, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Target id")]
-    public string? Target { get; set; }
+    public string? Target { get => _target; set => _target = SearchTerm.WithoutCardNumber(value); }
 
     [DataType(DataType.Date)]
     [Display(Name = "From")]
