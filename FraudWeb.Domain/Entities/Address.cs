@@ -38,6 +38,7 @@ public sealed record Address
     public string Country { get; private init; }
 
     /// <summary>One line for screens and letters: the parts given, comma-separated.</summary>
-    public string ToSingleLine() =>
-        string.Join(", ", new[] { Line1, Line2, City, Postcode, Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
+    /// <summary>The address on one line, its parts joined by <paramref name="separator"/> (the page's language's comma).</summary>
+    public string ToSingleLine(string separator = ", ") =>
+        string.Join(separator, new[] { Line1, Line2, City, Postcode, Country }.Where(s => !string.IsNullOrWhiteSpace(s)));
 }

@@ -191,7 +191,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             FullName = holder?.FullName,
             PhoneNumber = holder?.PhoneNumber ?? user.PhoneNumber,
             DateOfBirth = holder?.DateOfBirth,
-            Address = holder?.Address?.ToSingleLine(),
+            Address = holder?.Address?.ToSingleLine(Text.InContext("address", ", ")),
             Roles = (await RolesOfAsync([id], cancellationToken)).GetValueOrDefault(id) ?? [],
             AllRoles = Roles.All,
             IsLocked = user.LockoutEnd is { } end && end > clock.GetUtcNow(),

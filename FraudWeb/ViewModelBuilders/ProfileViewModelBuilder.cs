@@ -43,7 +43,7 @@ public sealed class ProfileViewModelBuilder(FraudDbContext db, TimeProvider cloc
             Email = head.Email ?? "",
             PhoneNumber = head.PhoneNumber,
             DateOfBirth = head.DateOfBirth,
-            Address = head.Address?.ToSingleLine(),
+            Address = head.Address?.ToSingleLine(Text.InContext("address", ", ")),
             Cards = cards.ConvertAll(CardSummaryViewModel.From),
             Transactions = history,
             FraudHistory = fraud,

@@ -26,6 +26,23 @@ public sealed class LanguageTests(FraudWebFactory factory)
     private static string RegisterLink(IHtmlDocument page) => page.QuerySelector("nav a[href='/Account/Register']")!.TextContent.Trim();
 
     [Fact]
+    public async Task Profile_Chinese_AddressJoinedWithChineseCommas()
+    {
+        // Arrange (exploratory testing: "路1号, 上海, 200000, 中国", the English comma in a Chinese page)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await Html.SubmitAsync(holder.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Profile")], formPage: "/Profile");
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/Profile");
+
+        // Assert
+        var address = page.QuerySelector("[data-testid=address]")!.TextContent.Trim();
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+        Assert.Contains("12 Analytical Street，London，NW1 6XE", address, StringComparison.Ordinal);
+        Assert.DoesNotContain(", ", address, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_AcceptLanguageChinese_PageInChinese()
     {
         // Act
