@@ -26,7 +26,7 @@ public sealed class ModelPanelsTests : ComponentTestContext
     }
 
     [Fact]
-    public void Serving_Metrics_FourDecimalsAndDashForMissing()
+    public void Serving_Metrics_FourDecimalsDashForMissingAndCountsWithSeparators()
     {
         // Act
         var cut = Render<ServingModelPanel>(p => p.Add(c => c.Serving, Serving(new() { ["holdout_auc"] = 0.87654321, ["holdout_ap"] = 0.5 }))
@@ -37,7 +37,7 @@ public sealed class ModelPanelsTests : ComponentTestContext
         Assert.Equal("gbt-20261201", cut.Find("[data-testid=serving-version]").TextContent);
         Assert.Equal("gbt-20261201 (web-1)", cut.Find("[data-testid=instance-serving]").TextContent);
         var utc = LocalTime.In(TimeZoneInfo.Utc);
-        Assert.Contains($"52000 rows, 410 frauds ({utc.FormatDate(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))} to {utc.FormatDate(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc))})", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains($"52,000 rows, 410 frauds ({utc.FormatDate(new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))} to {utc.FormatDate(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc))})", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

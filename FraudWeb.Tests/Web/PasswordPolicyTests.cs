@@ -102,4 +102,19 @@ public sealed class PasswordPolicyTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, library.StatusCode);
         Assert.Equal(HttpStatusCode.OK, meterScript.StatusCode);
     }
+
+    [Theory]
+    [InlineData("en", "{0} - {1}")]
+    [InlineData("zh-CN", "{0}：{1}")]
+    public async Task Register_InALanguage_TheMeterJoinsLevelAndHintAsItDoes(string culture, string format)
+    {
+        // Arrange (exploratory testing: a Chinese page read "弱 - 请至少使用 12 个字符。", an English dash between Chinese)
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var page = await Html.GetPageAsync(session.Client, $"/Account/Register?culture={culture}");
+
+        // Assert
+        Assert.Equal(format, page.QuerySelector("[data-testid=password-strength]")!.GetAttribute("data-level-and-hint"));
+    }
 }

@@ -14,6 +14,8 @@
         var text = meter.querySelector('[data-strength-text]');
         var words = labels.map(function (label, i) { return meter.getAttribute('data-label-' + i) || label; });
         var shortHint = meter.getAttribute('data-short-hint') || 'Use at least 12 characters.';
+        // The level and the hint joined as the page's language joins them ("Weak - ...", "弱：...").
+        var levelAndHint = meter.getAttribute('data-level-and-hint') || '{0} - {1}';
         var emailInput = document.getElementById('Email');
         input.addEventListener('input', function () {
             var value = input.value;
@@ -28,7 +30,7 @@
             bar.style.width = ((score + 1) * 20) + '%';
             meter.querySelector('.progress').setAttribute('aria-valuenow', String(score));
             var hint = value.length < 12 ? shortHint : english ? (result.feedback.warning || (result.feedback.suggestions[0] || '')) : '';
-            text.textContent = words[score] + (hint ? ' - ' + hint : '');
+            text.textContent = hint ? levelAndHint.replace('{0}', words[score]).replace('{1}', hint) : words[score];
         });
     }
 
