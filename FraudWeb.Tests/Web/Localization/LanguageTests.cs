@@ -441,4 +441,23 @@ public sealed class LanguageTests(FraudWebFactory factory)
         Assert.Matches(@"\S（\p{IsCJKUnifiedIdeographs}+）$", merchant);
         Assert.DoesNotContain("(", merchant, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NewReport_ChineseTamperedChoice_MessageQuotesTheQuestion()
+    {
+        // Arrange (exploratory testing: "“Bogus”不是发生了什么？的有效值。", a question run into the sentence)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await holder.PayAndGetIdAsync(await holder.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 12.30m);
+        holder.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Reports/New",
+            [new("TransactionId", id.ToString(CultureInfo.InvariantCulture)), new("Kind", "Bogus"), new("Reason", "我不认识这笔支付。")],
+            formPage: $"/Reports/New?transactionId={id}");
+
+        // Assert
+        var page = await Html.ParseAsync(response);
+        var message = page.QuerySelector("#Kind-message")!.TextContent.Trim();
+        Assert.Equal($"“Bogus”不是“{Chinese.Of("What happened?")}”的有效值。", message);
+    }
 }
