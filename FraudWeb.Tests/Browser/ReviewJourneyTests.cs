@@ -176,7 +176,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await analystPage.GetByLabel("Payments of the last").FillAsync("30");
         await analystPage.GetByRole(AriaRole.Button, new() { Name = "Backtest v1" }).ClickAsync();
         await analystPage.GetByTestId("backtest-result").WaitForAsync();
-        Assert.True(int.Parse(await analystPage.GetByTestId("bt-evaluated").InnerTextAsync(), CultureInfo.InvariantCulture) > 0);
+        Assert.True(int.Parse(await analystPage.GetByTestId("bt-evaluated").InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-GB")) > 0);
         await Shot(analystPage, "rules-02-backtested");
         await analystPage.GetByRole(AriaRole.Button, new() { Name = "Enable v1" }).ClickAsync();
         await analystPage.GetByRole(AriaRole.Status).Filter(new() { HasText = "The rule is enabled" }).WaitForAsync();

@@ -469,6 +469,9 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Equal(matched.OrderByDescending(t => t.TimestampUtc).ThenByDescending(t => t.Id).Take(20).Select(t => t.Id), backtest.Sample);
         var page = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
         Assert.Equal(matched.Count.ToString(CultureInfo.InvariantCulture), page.QuerySelector("[data-testid=bt-matched]")!.TextContent);
+        // Counts in thousands have the language's separators (exploratory testing: "12345" beside "1,234.00").
+        Assert.True(period.Count >= 1000, "The seeded period should hold thousands of payments.");
+        Assert.Equal(period.Count.ToString("N0", CultureInfo.GetCultureInfo("en-GB")), page.QuerySelector("[data-testid=bt-evaluated]")!.TextContent);
         Assert.Equal(20, page.QuerySelectorAll("[data-testid=bt-sample] tbody tr").Length);
         Assert.Null(page.QuerySelector("[data-testid=enable][disabled]"));
     }
