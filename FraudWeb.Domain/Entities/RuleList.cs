@@ -159,6 +159,17 @@ public class RuleListEntry
         ApprovedUtc = null;
     }
 
+    /// <summary>
+    /// An entry that waited for a second analyst only because an allow rule read its list, which none does any more: in
+    /// force on its author's word, as it would be had it been added now (the inverse of <see cref="AwaitSecondAnalyst"/>).
+    /// </summary>
+    public void TakeEffectAlone(DateTime nowUtc)
+    {
+        if (!IsPending) throw new DomainException("This entry no longer waits for approval.", DomainErrorCode.StateChanged);
+        ApprovedBy = AddedBy;
+        ApprovedUtc = nowUtc;
+    }
+
     /// <summary>Takes an entry off the list: one in force, or one still waiting for approval (withdrawn, never in force).</summary>
     public void Remove(string reason, string actorId, DateTime nowUtc)
     {

@@ -417,6 +417,67 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task EditAllowRule_NoLongerReadingTheList_WaitingEntriesTakeEffectForBlockRules()
+    {
+        // Arrange (exploratory testing: an entry added while an allow rule read its list kept waiting after the rule
+        // stopped reading it, so a block rule on the list let the merchant's payments through)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var name = "ref_" + Guid.NewGuid().ToString("N")[..8];
+        var listId = await analyst.CreateListAsync(name, RuleListKind.Card, RuleListPurpose.Reference);
+        var allowRule = await analyst.CreateRuleAsync("Trusted " + name, RuleAction.Allow, $"card in @{name} and amount = 3.33");
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Card testing seen")).StatusCode);
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.ListId == listId));
+        Assert.True(entry.IsPending);
+
+        // Act: the allow rule stops reading the list, then a block rule reads it
+        Assert.Equal(HttpStatusCode.Redirect, (await EditRuleAsync(analyst, allowRule, "Trusted " + name, RuleAction.Allow, "amount = 3.33")).StatusCode);
+        await analyst.EnabledRuleAsync("Blocked " + name, RuleAction.Block, $"card in @{name} and amount = 3.34", enabler: colleague);
+        var payment = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 3.34m, Approve));
+
+        // Assert: in force on its author's word (audited, naming the rule), so the block rule declined the payment
+        Assert.Equal(Decision.Declined, payment.Verdict!.Decision);
+        var stored = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.Id == entry.Id));
+        Assert.True(stored.IsSelfApproved);
+        var audit = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
+            .SingleAsync(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId) && a.Action == AuditActions.ListTakeEffect));
+        Assert.Contains($"\"Rule\":{allowRule}", audit.After, StringComparison.Ordinal);
+
+        // An allow rule reading the list again: the entry waits for a second analyst again
+        Assert.Equal(HttpStatusCode.Redirect, (await EditRuleAsync(analyst, allowRule, "Trusted " + name, RuleAction.Allow, $"card in @{name} and amount = 3.33")).StatusCode);
+        Assert.True((await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.Id == entry.Id))).IsPending);
+    }
+
+    [Fact]
+    public async Task EditAllowRule_AnotherAllowRuleStillReadsTheList_EntriesKeepWaiting()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var name = "ref_" + Guid.NewGuid().ToString("N")[..8];
+        var listId = await analyst.CreateListAsync(name, RuleListKind.Merchant, RuleListPurpose.Reference);
+        var first = await analyst.CreateRuleAsync("First " + name, RuleAction.Allow, $"merchant in @{name} and amount = 3.35");
+        await analyst.CreateRuleAsync("Second " + name, RuleAction.Allow, $"merchant in @{name} and amount = 3.36");
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(await Merchants.OrdinaryAsync(factory)), "Trusted partner")).StatusCode);
+
+        // Act: the first rule becomes a block rule; the second still lets the list's merchants through
+        Assert.Equal(HttpStatusCode.Redirect, (await EditRuleAsync(analyst, first, "First " + name, RuleAction.Block, $"merchant in @{name} and amount = 3.35")).StatusCode);
+
+        // Assert
+        Assert.True((await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.ListId == listId))).IsPending);
+    }
+
+    private async Task<HttpResponseMessage> EditRuleAsync(CardHolderSession analyst, long id, string name, RuleAction action, string expression) =>
+        await Html.SubmitAsync(analyst.Client, $"/Rules/Edit/{RuleSteps.Id(id)}", new Dictionary<string, string>
+        {
+            ["Name"] = name,
+            ["Action"] = action.ToString(),
+            ["Expression"] = expression,
+            ["RowVersion"] = await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.RowVersion.ToString()).SingleAsync()),
+        }, $"/Rules/Edit/{RuleSteps.Id(id)}");
+
+    [Fact]
     public async Task Submit_ReviewRuleOnReferenceListOfMerchants_HoldsOnlyAtListedMerchant()
     {
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

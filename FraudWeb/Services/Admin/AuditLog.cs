@@ -44,11 +44,13 @@ public static class AuditActions
     public const string ListRemove = "list.remove";
     public const string ListApprove = "list.approve";
     public const string ListAwaitApproval = "list.await-approval";
+    /// <summary>Entries that waited for a second analyst, in force on their author's word once no allow rule reads their list.</summary>
+    public const string ListTakeEffect = "list.take-effect";
     public const string MerchantsImport = "merchants.import";
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, MerchantsImport];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport];
 }
 
 /// <summary>

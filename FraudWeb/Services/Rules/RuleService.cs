@@ -214,6 +214,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         if (rule is null) return Result.NotFound(Text.Get("This rule does not exist."));
         if (rule.RowVersion != rowVersion) return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         var before = Snapshot(rule);
+        var (actionBefore, expressionBefore) = (rule.Action, rule.Expression);
         try
         {
             change(rule);
@@ -225,7 +226,11 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         // The version the form was read at must still be the stored one when this saves (two analysts at once).
         db.Entry(rule).Property(r => r.RowVersion).OriginalValue = rowVersion;
         await audit.AppendAsync(actorId, action, AuditTarget, Id(rule), before, Snapshot(rule), cancellationToken);
-        if (action == AuditActions.RuleEdit) await AwaitSecondAnalystAsync(rule, actorId, cancellationToken);
+        if (action == AuditActions.RuleEdit)
+        {
+            await AwaitSecondAnalystAsync(rule, actorId, cancellationToken);
+            await TakeEffectAloneAsync(rule, actionBefore, expressionBefore, actorId, cancellationToken);
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -263,6 +268,34 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
                 new { Entry = entry.Id, entry.CardId, Pending = false }, new { Entry = entry.Id, entry.CardId, Pending = true }, cancellationToken);
         }
         return entries.Count;
+    }
+
+    /// <summary>
+    /// The other way round: an allow rule's new version no longer reads a list, and no other allow rule does. The
+    /// entries there that waited for a second analyst only because of it take effect on their author's word, as they
+    /// would had they been added now (lists only block or review rules read take effect at once: a stolen card must not
+    /// keep paying while its entry waits). Each audited. Should an allow rule read the list again, they wait again.
+    /// </summary>
+    private async Task TakeEffectAloneAsync(FraudRule rule, RuleAction actionBefore, string expressionBefore, string actorId, CancellationToken cancellationToken)
+    {
+        if (actionBefore != RuleAction.Allow) return;
+        var lists = await db.RuleLists.AsNoTracking().Where(l => l.Purpose != RuleListPurpose.Allow).ToListAsync(cancellationToken);
+        var dropped = lists.Where(l => l.IsNamedIn(expressionBefore) && !(rule.Action == RuleAction.Allow && l.IsNamedIn(rule.Expression))).ToList();
+        if (dropped.Count == 0) return;
+        var otherAllowRules = await db.Rules.AsNoTracking().Where(r => r.Action == RuleAction.Allow && r.Id != rule.Id)
+            .Select(r => r.Expression).ToListAsync(cancellationToken);
+        var unread = dropped.Where(l => !otherAllowRules.Any(l.IsNamedIn)).Select(l => l.Id).ToList();
+        if (unread.Count == 0) return;
+        var entries = await db.RuleListEntries
+            .Where(e => unread.Contains(e.ListId) && e.RemovedUtc == null && e.ApprovedUtc == null)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var entry in entries)
+        {
+            entry.TakeEffectAlone(now);
+            await audit.AppendAsync(actorId, AuditActions.ListTakeEffect, RuleListService.AuditTarget, entry.ListId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new { Entry = entry.Id, entry.CardId, Pending = true }, new { Entry = entry.Id, entry.CardId, Pending = false, Rule = rule.Id }, cancellationToken);
+        }
     }
 
     private static string Id(FraudRule rule) => rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
