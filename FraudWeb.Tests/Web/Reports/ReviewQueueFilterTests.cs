@@ -1,4 +1,5 @@
 using System.Globalization;
+using FraudWeb.Authorization;
 using System.Net;
 using AngleSharp.Html.Dom;
 using FraudWeb.Data;
@@ -278,6 +279,78 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
         var release = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target && e.Action == AuditActions.ReviewRelease).SingleAsync());
         Assert.Equal(adminId, release.ActorId);
         Assert.Contains(analystId, release.Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LockAnalyst_WithAnAssignment_PaymentBackInTheQueueAndTheGiveBackAudited()
+    {
+        // Arrange (exploratory testing: a locked analyst kept their assignments, outside everyone's "to no one" view)
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(analyst, low, assign: true)).StatusCode);
+        var analystId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var adminId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == admin.Email).Select(u => u.Id).SingleAsync());
+
+        // Act
+        var locked = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Lock/{analystId}", new Dictionary<string, string>(), $"/AdminUsers/Details/{analystId}");
+
+        // Assert: assigned to no one, and the log says who gave it back from whom
+        Assert.Equal(HttpStatusCode.Redirect, locked.StatusCode);
+        using var other = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Contains(await QueueAsync(other, $"Search={last4}&Assigned=unassigned"), i => i.Id == low);
+        var target = low.ToString(CultureInfo.InvariantCulture);
+        var release = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == target && e.Action == AuditActions.ReviewRelease).SingleAsync());
+        Assert.Equal(adminId, release.ActorId);
+        Assert.Contains(analystId, release.Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetRoles_AnalystRoleTakenAway_TheirAssignmentBackInTheQueue()
+    {
+        // Arrange
+        var (last4, _, low, _) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(analyst, low, assign: true)).StatusCode);
+        var analystId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+
+        // Act: no longer an analyst, they can no longer decide it
+        var changed = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Roles/{analystId}",
+            new Dictionary<string, string> { ["Roles"] = Roles.Customer }, $"/AdminUsers/Details/{analystId}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        using var other = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Contains(await QueueAsync(other, $"Search={last4}&Assigned=unassigned"), i => i.Id == low);
+        Assert.False(await factory.QueryAsync(db => db.ReviewAssignments.AnyAsync(a => a.TransactionId == low)));
+    }
+
+    [Fact]
+    public async Task RolePermissions_ReviewTakenFromAnalysts_TheirAssignmentsBackInTheQueue()
+    {
+        // Arrange
+        var (_, _, low, _) = await HolderWithQueueItemsAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(analyst, low, assign: true)).StatusCode);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var analystGrants = Permissions.DefaultGrants[Roles.Analyst];
+        try
+        {
+            // Act
+            var changed = await Html.SubmitAsync(admin.Client, $"/AdminRoles/Permissions/{Roles.Analyst}",
+                analystGrants.Where(p => p != Permissions.ReportsReview).Select(p => new KeyValuePair<string, string>("permissions", p)), "/AdminRoles");
+
+            // Assert
+            Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+            Assert.False(await factory.QueryAsync(db => db.ReviewAssignments.AnyAsync(a => a.TransactionId == low)));
+        }
+        finally
+        {
+            // The factory is the class's: the other tests' analysts review.
+            Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(admin.Client, $"/AdminRoles/Permissions/{Roles.Analyst}",
+                analystGrants.Select(p => new KeyValuePair<string, string>("permissions", p)), "/AdminRoles")).StatusCode);
+        }
     }
 
     [Fact]

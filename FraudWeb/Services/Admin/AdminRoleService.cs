@@ -15,6 +15,7 @@ public sealed class AdminRoleService(
     UserManager<ApplicationUser> users,
     AdminGuard guard,
     AuditLog audit,
+    ReviewAssignmentRelease assignments,
     SecurityStampCache stamps)
 {
     public const string OwnRoleMessage = "You cannot change the permissions of a role you hold; an administrator outside it must do it.";
@@ -51,6 +52,8 @@ public sealed class AdminRoleService(
         foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
         await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,
             new { Permissions = current.Order(StringComparer.Ordinal) }, new { Permissions = wanted.Order(StringComparer.Ordinal) }, cancellationToken);
+        if (current.Contains(Permissions.ReportsReview) && !wanted.Contains(Permissions.ReportsReview))
+            await assignments.ReleaseWhereNoLongerReviewingAsync(actorId, db.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // Every member's stamp changes, so each one's cookie is refused on their next request (interval 0).
         var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();

@@ -1,5 +1,4 @@
 using FraudWeb.Services.Cards;
-using System.Globalization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -22,6 +21,7 @@ public sealed class AdminUserService(
     IAccountKeyRevoker keys,
     AdminGuard guard,
     AuditLog audit,
+    ReviewAssignmentRelease assignments,
     TimeProvider clock,
     IssuerClock issuer)
 {
@@ -172,6 +172,8 @@ public sealed class AdminUserService(
         if (!changed) return ChangedMeanwhileResult();
         await audit.AppendAsync(actorId, locked ? AuditActions.UserLock : AuditActions.UserUnlock, TargetUser, id,
             new { Locked = wasLocked }, new { Locked = locked }, cancellationToken);
+        // Locked, they cannot decide what they were reviewing: it goes back to the queue, as on deletion.
+        if (locked) await assignments.ReleaseAsync(actorId, id, cancellationToken);
         return await CommitAsync(transaction, cancellationToken);
     }
 
@@ -274,6 +276,7 @@ public sealed class AdminUserService(
         // reset link, which a new stamp would void; everyone else's sessions must be rebuilt.
         if (user.PasswordHash is not null && !Succeeded(await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult();
         await audit.AppendAsync(actorId, AuditActions.UserRoles, TargetUser, id, new { Roles = current.Order() }, new { Roles = wanted.Order() }, cancellationToken);
+        await assignments.ReleaseWhereNoLongerReviewingAsync(actorId, db.Users.Where(u => u.Id == id).Select(u => u.Id), cancellationToken);
         return await CommitAsync(transaction, cancellationToken);
     }
 
@@ -295,12 +298,7 @@ public sealed class AdminUserService(
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
         var keysRevoked = await keys.RevokeAllAsync(id, actorId, cancellationToken);
         // So are the payments they were reviewing, back to the queue: each given back in the log, by whom and from whom.
-        foreach (var assignment in await db.ReviewAssignments.Where(a => a.AssigneeId == id).ToListAsync(cancellationToken))
-        {
-            db.ReviewAssignments.Remove(assignment);
-            await audit.AppendAsync(actorId, AuditActions.ReviewRelease, "transaction", assignment.TransactionId.ToString(CultureInfo.InvariantCulture),
-                new { Assignee = id }, null, cancellationToken);
-        }
+        await assignments.ReleaseAsync(actorId, id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);

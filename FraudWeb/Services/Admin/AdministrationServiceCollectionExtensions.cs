@@ -7,6 +7,7 @@ public static class AdministrationServiceCollectionExtensions
     {
         services.AddScoped<AuditLog>();
         services.AddScoped<AdminGuard>();
+        services.AddScoped<ReviewAssignmentRelease>();
         services.AddScoped<AdminUserService>();
         services.AddScoped<AdminRoleService>();
         return services;
