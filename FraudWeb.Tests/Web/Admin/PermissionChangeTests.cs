@@ -59,4 +59,26 @@ public sealed class PermissionChangeTests
         Assert.Equal([Roles.Admin], granted);
         Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.RolePermissions)));
     }
+
+    [Theory]
+    [InlineData(Permissions.ModelsRetrain)]
+    [InlineData(Permissions.ModelsManage)]
+    public async Task Permissions_ModelButtonWithoutModelsView_RefusedSayingWhyAndUnchanged(string permission)
+    {
+        // Arrange (exploratory testing: an analyst holding only models.retrain saw no panel and no link, and their
+        // retraining, queued by hand, redirected to the models page they were denied)
+        using var factory = new AdminFactory();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+        // Act
+        var response = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Analyst}", "/AdminRoles", [new("permissions", permission)]);
+        var told = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("Retraining, promoting and rolling back are done on the models page: grant models.view with models.retrain or models.manage.", told.Body!.TextContent, StringComparison.Ordinal);
+        var granted = await factory.QueryAsync(db => db.RoleClaims.Join(db.Roles.Where(r => r.Name == Roles.Analyst), c => c.RoleId, r => r.Id, (c, _) => c.ClaimValue!).ToListAsync());
+        Assert.Equal(Permissions.DefaultGrants[Roles.Analyst].Order(), granted.Order());
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.RolePermissions)));
+    }
 }

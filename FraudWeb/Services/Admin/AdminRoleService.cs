@@ -22,6 +22,8 @@ public sealed class AdminRoleService(
 
     public const string StaffPermissionOnCustomers = "The card holders' role cannot hold a staff permission: everyone who registers gets it. Give staff a staff role.";
 
+    public const string ModelsViewNeeded = "Retraining, promoting and rolling back are done on the models page: grant models.view with models.retrain or models.manage.";
+
     public const string PermissionsChangedMeanwhile = "Another administrator changed this role's permissions since you opened the page; here they are as they are now. Choose again.";
 
     /// <summary>NotFound when the role does not exist; Refused for a role the actor holds.</summary>
@@ -37,6 +39,10 @@ public sealed class AdminRoleService(
         if (wanted.Any(p => !Permissions.All.Contains(p))) return Result.Fail(ErrorCode.Invalid, Text.Get("Choose only listed permissions."));
         // Self-registration gives this role: a staff permission on it would make every newcomer staff.
         if (role.Name == Roles.Customer && wanted.Any(Permissions.Staff.Contains)) return Result.Fail(ErrorCode.Refused, Text.Get(StaffPermissionOnCustomers));
+        // Retraining, promoting and rolling back are buttons on the models page, which needs models.view: without it the
+        // members saw no panel and no link, and a retraining queued by hand led to a page they were denied.
+        if (!wanted.Contains(Permissions.ModelsView) && wanted.Any(p => p is Permissions.ModelsRetrain or Permissions.ModelsManage))
+            return Result.Fail(ErrorCode.Invalid, Text.Get(ModelsViewNeeded));
 
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
