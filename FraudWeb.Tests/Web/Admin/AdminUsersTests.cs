@@ -1,4 +1,5 @@
 using System.Net;
+using FraudWeb.Authorization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
@@ -738,6 +739,37 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var values = page.QuerySelectorAll("tr[data-audit-id] [data-testid=recorded-fields] dd").Select(d => d.TextContent.Trim()).ToList();
         Assert.Contains(values, v => v.Contains(Localization.Chinese.Of("Analyst"), StringComparison.Ordinal) && v.Contains(Localization.Chinese.Of("Customer"), StringComparison.Ordinal));
         Assert.DoesNotContain(values, v => v.Contains(Roles.Analyst, StringComparison.Ordinal) || v.Contains(Roles.Customer, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AuditIndex_Chinese_RoleTargetAndMerchantImportShownInChinese()
+    {
+        // Arrange (exploratory testing: on the Chinese page role.permissions named its role "Customer", and
+        // merchants.import showed "merchants", "Added" and "Already there" in English)
+        using var admin = await AdminAsync();
+        var kept = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles",
+            Permissions.DefaultGrants[Roles.Customer].Select(p => new KeyValuePair<string, string>("permissions", p)));
+        Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Seeding.MerchantImport>().ImportAsync(
+                [new FraudWeb.Domain.IO.MerchantRow(2, "Audit Shop " + Guid.NewGuid().ToString("N")[..8], "Electronics")], "merchants.csv", "import-merchants", CancellationToken.None);
+        }
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var roles = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.RolePermissions}&Target={Roles.Customer}");
+        var import = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.MerchantsImport}");
+
+        // Assert: the target column (the fourth) and the recorded fields' names in Chinese
+        var role = roles.QuerySelector("tr[data-audit-id]")!.Children[3].TextContent;
+        Assert.Contains(Localization.Chinese.Of("Customer"), role, StringComparison.Ordinal);
+        Assert.DoesNotContain(Roles.Customer, role, StringComparison.Ordinal);
+        var row = import.QuerySelector("tr[data-audit-id]")!;
+        Assert.DoesNotContain("merchants", row.Children[3].TextContent.Replace("merchants.csv", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var names = row.QuerySelectorAll("[data-testid=recorded-fields] dt").Select(d => d.TextContent.Trim()).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.DoesNotMatch("[A-Za-z]", n));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed record RecordedField(string Name, string Value)
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "Action", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
+        "Action", "Added", "Already there", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Pending", "Permissions",
