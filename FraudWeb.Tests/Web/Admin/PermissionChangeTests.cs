@@ -81,4 +81,24 @@ public sealed class PermissionChangeTests
         Assert.Equal(Permissions.DefaultGrants[Roles.Analyst].Order(), granted.Order());
         Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.RolePermissions)));
     }
+
+    [Fact]
+    public async Task AdministrationTabs_UsersManageWithoutAuditRead_NoAuditLogTab()
+    {
+        // Arrange (exploratory testing: the administration tabs offered the audit log to every users.manage holder,
+        // and those without audit.read were denied it)
+        using var factory = new AdminFactory();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Analyst}", "/AdminRoles", [new("permissions", Permissions.UsersManage)])).StatusCode);
+        using var manager = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst)));
+
+        // Act
+        var users = await Html.GetPageAsync(manager.Client, "/AdminUsers");
+        var audit = await manager.Client.GetAsync(new Uri("/AdminAudit", UriKind.Relative));
+
+        // Assert
+        Assert.Contains("/Account/AccessDenied", Html.Location(audit), StringComparison.Ordinal);
+        Assert.NotEmpty(users.QuerySelectorAll("a[href='/AdminRoles']"));
+        Assert.Empty(users.QuerySelectorAll("a[href='/AdminAudit']"));
+    }
 }
