@@ -102,6 +102,24 @@ public sealed class TransactionTableTests : ComponentTestContext
         Assert.Equal(hasOlder ? null : "true", items[3].QuerySelector("span")?.GetAttribute("aria-disabled"));
     }
 
+    [Theory]
+    [InlineData("en", "200,229 payments in all")]
+    [InlineData("zh-CN", "200,229")]
+    public void Render_LongHistory_TotalWithTheLanguagesThousandsSeparator(string language, string expected)
+    {
+        // Arrange (exploratory testing, volume: "200229 payments in all" after two years of payments)
+        using var culture = CultureScope.Use(language == "en" ? CultureInfo.GetCultureInfo("en") : Chinese.Culture);
+
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(1, PaymentStatus.Approved)])
+            .Add(t => t.TotalCount, 200229).Add(t => t.OlderHref, "/Profile?cursor=bzox#transactions").Add(t => t.NewestHref, "/Profile#transactions"));
+
+        // Assert
+        var total = cut.FindAll(".pagination .page-item")[2].TextContent;
+        Assert.Contains(expected, total, StringComparison.Ordinal);
+        Assert.DoesNotContain("200229", total, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_OnePage_NoPaging()
     {

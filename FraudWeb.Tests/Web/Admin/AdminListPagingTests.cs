@@ -65,6 +65,24 @@ public sealed partial class AdminListPagingTests(AdminFactory factory) : IClassF
         Assert.Null(older.QuerySelector("a[data-testid=older-entries]"));
     }
 
+    [Theory]
+    [InlineData("en", "1,001 entries in all")]
+    [InlineData("zh-CN", "1,001")]
+    public async Task AuditIndex_OverAThousandEntries_TotalWithTheLanguagesThousandsSeparator(string language, string expected)
+    {
+        // Arrange (exploratory testing, volume: "200002 entries in all", "共 200229 笔支付" read as one long number)
+        using var admin = await AdminAsync();
+        var target = await EntriesAboutAsync(1001);
+        admin.Client.DefaultRequestHeaders.Add("Accept-Language", language);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={target}");
+
+        // Assert
+        Assert.Contains(expected, page.QuerySelector(".pagination")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("1001", page.QuerySelector(".pagination")!.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UsersIndex_CardNumberTypedAsTheSearch_NeverShownWhole()
     {
