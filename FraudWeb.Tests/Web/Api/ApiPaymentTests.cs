@@ -275,6 +275,28 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
         Assert.Single(page.Json.GetProperty("items").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("from=2026-11-30T14:05:00+08:00", "from", "%2B")] // the '+' sent unencoded: the query reads a space
+    [InlineData("from=2026-02-29T00:00:00Z", "from", "RFC 3339")] // no such day
+    [InlineData("to=0001-01-01T00:00:00%2B01:00", "to", "RFC 3339")] // before the first instant there is
+    [InlineData("to=2026-11-30T14:05:00", "to", "RFC 3339")] // no offset
+    public async Task List_TimeItCannotRead_400SayingHowToWriteIt(string query, string field, string expected)
+    {
+        // Arrange (exploratory testing: '"2026-11-30T14:05:00 08:00" is not a valid value.', which said neither what
+        // a time must look like nor that the '+' was lost)
+        var (holder, api, card, _) = await HolderWithKeyAsync();
+        using var session = holder;
+
+        // Act
+        var response = await api.GetAsync(factory, $"/api/v1/payments?cardId={card}&{query}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        var message = response.Json.GetProperty("errors").GetProperty(field)[0].GetString()!;
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not a valid value", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task List_TimeWindowAndBadCursor_FilteredOrRefused()
     {

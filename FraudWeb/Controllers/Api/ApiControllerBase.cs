@@ -17,6 +17,7 @@ namespace FraudWeb.Controllers.Api;
 [EnableRateLimiting(RateLimitPolicies.Api)]
 [SingleQueryValues]
 [StrictIntegers]
+[Rfc3339QueryTimes]
 [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

@@ -94,11 +94,6 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
         [System.ComponentModel.DataAnnotations.Range(1, PaymentResources.MaxPageSize, ErrorMessage = "The limit is between 1 and 100.")] int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > PaymentResources.MaxPageSize) return FieldProblem("limit", $"The limit is between 1 and {PaymentResources.MaxPageSize}.");
-        // Binding reads a time without an offset in the server's zone; the API refuses to guess, as in bodies.
-        foreach (var name in new[] { "from", "to" })
-        {
-            if (Request.Query.TryGetValue(name, out var raw) && !Rfc3339Converter.TryParse(raw.ToString(), out _)) return FieldProblem(name, Rfc3339Converter.Expected);
-        }
         long? after = null;
         // "cursor=" binds to null; a client that sent one, even empty, meant to continue, not to start again.
         if (cursor is null && Request.Query.ContainsKey("cursor")) cursor = "";
