@@ -31,7 +31,7 @@ public readonly record struct CardExpiry
     /// <summary>Whether the month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
     public bool IsExpired(DateOnly today) => IsExpired(Year, Month, today);
 
-    internal static bool IsExpired(int year, int month, DateOnly today) => year < today.Year || (year == today.Year && month < today.Month);
+    public static bool IsExpired(int year, int month, DateOnly today) => year < today.Year || (year == today.Year && month < today.Month);
 
     public override string ToString() => $"{Month:00}/{Year % 100:00}";
 }

@@ -42,6 +42,29 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Index_CardPastItsExpiry_MarkedExpiredAndThePaymentFormOffersNoCreditOnIt()
+    {
+        // Arrange (exploratory testing: a card whose month had ended on the issuer's calendar was shown as
+        // "Visa •••• 8835 (available €500.00)" on the payment form, and paying with it said "This card has expired.")
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var expired = await holder.AddCardAsync();
+        var current = await holder.AddCardAsync();
+        await factory.QueryAsync(db => db.Cards.Where(c => c.Id == expired).ExecuteUpdateAsync(set => set.SetProperty(c => c.ExpiryYear, 2020)));
+
+        // Act
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        var form = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+        var cardPage = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{expired}");
+
+        // Assert: the expired card says so everywhere; the current one is offered with its credit as before
+        Assert.NotNull(profile.QuerySelector($"[data-card-id='{expired}'] [data-testid=card-expired]"));
+        Assert.Null(profile.QuerySelector($"[data-card-id='{current}'] [data-testid=card-expired]"));
+        Assert.Equal("(expired)", form.QuerySelector($"select[name=CardId] option[value='{expired}']")!.TextContent.Split(' ')[^1]);
+        Assert.Contains("(available", form.QuerySelector($"select[name=CardId] option[value='{current}']")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(cardPage.QuerySelector("[data-testid=card-expired]"));
+    }
+
+    [Fact]
     public async Task Index_AfterPayment_PaymentTablesShowNoRiskScore()
     {
         // Arrange

@@ -7,11 +7,21 @@ namespace FraudWeb.ViewModels.Common;
 public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, string Expiry, string CardholderName,
     decimal CreditLimit, decimal Balance, decimal AvailableCredit, string Masked)
 {
+    public int ExpiryMonth { get; init; }
+
+    public int ExpiryYear { get; init; }
+
+    /// <summary>
+    /// Whether the card's month has ended on the issuer's calendar (<c>IssuerClock.Today</c>): a payment with it is refused,
+    /// so the pages say so rather than offer its credit (docs/decisions/0022).
+    /// </summary>
+    public bool IsExpiredOn(DateOnly issuerToday) => CardExpiry.IsExpired(ExpiryYear, ExpiryMonth, issuerToday);
+
     /// <summary>The one mapping from a card.</summary>
     public static CardSummaryViewModel From(Card card)
     {
         ArgumentNullException.ThrowIfNull(card);
         return new(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit,
-            CardNumber.Mask(card.Brand, card.Last4));
+            CardNumber.Mask(card.Brand, card.Last4)) { ExpiryMonth = card.ExpiryMonth, ExpiryYear = card.ExpiryYear };
     }
 }
