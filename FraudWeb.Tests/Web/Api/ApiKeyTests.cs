@@ -5,6 +5,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.ApiKeys;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.ViewModelBuilders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,41 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Equal(ApiScopes.PaymentsRead, stored.Scopes);
         Assert.DoesNotContain(key[(ApiKey.PrefixLength + 1)..], await StoredData.RawAsync(factory), StringComparison.Ordinal);
         Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyCreate && a.TargetId == stored.Prefix && a.ActorId == stored.OwnerId)));
+    }
+
+    [Fact]
+    public async Task Index_YearsOfRotatedKeys_WorkingKeyAndOnlyTheNewestRevokedOnesShown()
+    {
+        // Arrange (volume review: every key a holder ever made was on the page, 1.6 MB at 3,000 keys): 60 keys made and
+        // revoked one after another, then the one in use
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var ownerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            for (var i = 0; i < 60; i++)
+            {
+                var old = ApiKey.Create(ownerId, $"rotated {i}", "fwk_" + Guid.NewGuid().ToString("N")[..8], new string('c', 64), [ApiScopes.PaymentsRead], ownerId,
+                    now.AddDays(-60 + i), TimeSpan.FromDays(30));
+                old.Revoke(now.AddDays(-59 + i));
+                db.ApiKeys.Add(old);
+            }
+            await db.SaveChangesAsync();
+        }
+        var working = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+
+        // Assert: the working key, and the 50 newest revoked ones (the 10 oldest left out)
+        var rows = page.QuerySelectorAll("#api-keys tbody tr");
+        Assert.Equal(1 + ApiKeyViewModelBuilder.InactiveShown, rows.Length);
+        Assert.Equal(PrefixOf(working), rows[0].GetAttribute("data-key-prefix"));
+        var names = rows.Select(r => r.QuerySelector("td")!.TextContent).ToList();
+        Assert.Contains("rotated 59", names);
+        Assert.Contains("rotated 10", names);
+        Assert.DoesNotContain("rotated 9", names);
     }
 
     /// <summary>The create form's fields as the page gives them (its one-time key and token), with a name and a scope.</summary>
