@@ -108,6 +108,22 @@ public sealed class AmountEntryTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Submit_ThousandsOfTimesTheUsualPayment_MultipleWithThousandsSeparator()
+    {
+        // Arrange (exploratory testing: "It is 4500 times your usual payment", one long number beside €4,500.00)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(5000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        for (var i = 0; i < 3; i++) await holder.PayAndGetIdAsync(card, merchant, 1m);
+
+        // Act
+        var page = await Html.ParseAsync(await holder.PayAsync(card, merchant, 4500m, confirmed: false));
+
+        // Assert
+        Assert.Contains("4,500 times your usual payment with this card (€1.00)", page.QuerySelector("[data-testid=confirm-amount]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_OverAvailableCredit_WarnedItWillBeDeclined()
     {
         // Arrange
