@@ -29,8 +29,12 @@ public static class AwaitingReview
                 Risk = r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore,
                 Since = r.CreatedUtc,
             });
+        // The held payments' ids from the partial index of them alone (it covers that), then their rows by id. Asked for
+        // their risk and time directly, SQLite (no statistics) read them through IX_Transactions_Scored, every scored
+        // payment's entry: 1.6 s a queue page at a million payments, against 3-9 ms so.
+        var heldIds = db.Transactions.Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown).Select(t => t.Id);
         var held = db.Transactions.AsNoTracking()
-            .Where(t => t.Verdict!.Decision == Decision.Review && t.Label == FraudLabel.Unknown
+            .Where(t => heldIds.Contains(t.Id)
                         && !db.FraudReports.Any(r => r.TransactionId == t.Id && r.Status == ReportStatus.Open))
             .Select(t => new ReviewQueueItem { TransactionId = t.Id, ReportId = null, Risk = t.Verdict!.RiskScore, Since = t.TimestampUtc });
         return reported.Concat(held);
