@@ -445,6 +445,24 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void IsUnavailable_PostgresReadOnly_TrueAnd503()
+    {
+        // Arrange: a database that refuses writes (a standby reached after a failover, default_transaction_read_only
+        // set for maintenance) fails a payment's row lock or insert with 25006.
+        var lockRows = new PostgresException("cannot execute SELECT FOR UPDATE in a read-only transaction", "ERROR", "ERROR", "25006");
+        var insert = new DbUpdateException("An error occurred while saving the entity changes.",
+            new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006"));
+
+        // Act
+        var unavailable = new Exception[] { lockRows, insert }.Select(DatabaseFaults.IsUnavailable).ToList();
+        var status = WebServiceCollectionExtensions.StatusCodeFor(lockRows);
+
+        // Assert
+        Assert.All(unavailable, result => Assert.True(result));
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
+    }
+
+    [Fact]
     public void StatusCodeFor_DatabaseFault_503AndOtherErrors500()
     {
         // Arrange

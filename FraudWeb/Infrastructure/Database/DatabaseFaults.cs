@@ -80,7 +80,11 @@ public static class DatabaseFaults
     private static bool IsConnectionState(string state) =>
         state.StartsWith("08", StringComparison.Ordinal) || state is "57P01" or "57P02" or "57P03";
 
-    /// <summary>The connection states, insufficient resources (class 53: disk full, out of memory, too many connections) and statement timeout (57014).</summary>
+    /// <summary>
+    /// The connection states, insufficient resources (class 53: disk full, out of memory, too many connections),
+    /// statement timeout (57014) and a database that refuses writes (25006: a standby reached after a failover, or
+    /// default_transaction_read_only set for maintenance), which the operator, not the request, must resolve.
+    /// </summary>
     private static bool IsUnavailableState(string state) =>
-        IsConnectionState(state) || state.StartsWith("53", StringComparison.Ordinal) || state is "57014";
+        IsConnectionState(state) || state.StartsWith("53", StringComparison.Ordinal) || state is "57014" or "25006";
 }
