@@ -2,6 +2,7 @@ using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Authorization;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Database;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using FraudWeb.Services.Models;
@@ -11,9 +12,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace FraudWeb.Infrastructure.Health;
 
 /// <summary>
-/// /healthz for load balancers and orchestrators: 200 "Healthy" when this instance can reach its database and has a
-/// model to score payments with, 503 "Unhealthy" otherwise. Anonymous, and says nothing more than the status; staff
-/// who may view models get JSON details: which instance answered, the model version it serves, each check.
+/// /healthz for load balancers and orchestrators: 200 "Healthy" when this instance can reach its database, the database
+/// accepts writes, and it has a model to score payments with, 503 "Unhealthy" otherwise. Anonymous, and says nothing
+/// more than the status; staff who may view models get JSON details: which instance answered, the model version it
+/// serves, each check.
 /// </summary>
 public static class HealthServiceCollectionExtensions
 {
@@ -64,10 +66,27 @@ public static class HealthServiceCollectionExtensions
 
 internal sealed class DatabaseHealthCheck(FraudDbContext db) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database cannot be reached.");
+    private const string Unreachable = "The database cannot be reached.";
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(cancellationToken)) return HealthCheckResult.Unhealthy(Unreachable);
+            // A PostgreSQL standby (reached after a failover) or a database set read-only answers reads but refuses
+            // every payment: the instance must leave the load balancer's rotation as when its database cannot be reached.
+            if (db.Database.IsNpgsql()
+                && await db.Database.SqlQueryRaw<string>("SELECT current_setting('transaction_read_only') AS \"Value\"").SingleAsync(cancellationToken) == "on")
+            {
+                return HealthCheckResult.Unhealthy("The database refuses writes (a standby, or set read-only): payments cannot be stored.");
+            }
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex))
+        {
+            return HealthCheckResult.Unhealthy(Unreachable);
+        }
+    }
 }
 
 internal sealed class ServingModelHealthCheck(IServingModel serving) : IHealthCheck
