@@ -81,6 +81,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             using var page = await holder.Browser.GetAsync(new Uri("/Transactions/New", UriKind.Relative));
             using var formPayment = await Html.SubmitAsync(holder.Browser, "/Transactions/New", PaymentForm(holder));
             var formPage = await formPayment.Content.ReadAsStringAsync();
+            using var probe = app.PlainClient();
+            var full = await HealthAsync(probe);
 
             // Act: the space returns
             File.Delete(filler);
@@ -102,6 +104,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
                 }
             }
             var resumedAfter = freed.Elapsed;
+            var healthyAgain = await HealthAsync(probe);
             for (var i = 0; i < 3; i++)
             {
                 var paid = await PayAsync(api, holder, NewKey());
@@ -117,6 +120,10 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
             Assert.True(formPayment.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.ServiceUnavailable, $"The payment form answered {(int)formPayment.StatusCode}.");
             if (formPayment.StatusCode == HttpStatusCode.ServiceUnavailable) AssertUnavailablePage(formPayment, formPage);
             Assert.True(resumed is not null, $"No payment was accepted within 10 s of freeing the disk. {app.Tail()}");
+            // Assert: /healthz says so while the disk is full (a probe or an alert sees what payments meet), not after
+            Assert.True(full.Status == HttpStatusCode.ServiceUnavailable, $"/healthz answered {full.Status} {full.Body} while the disk was full.");
+            Assert.Equal("Unhealthy", full.Body);
+            Assert.True(healthyAgain.Status == HttpStatusCode.OK, $"/healthz answered {healthyAgain.Status} once payments resumed.");
 
             // Assert: what SQLite holds is whole; each acknowledged payment once, no refused one, the balance exact
             await using var db = SqliteDb(app.DatabaseFile);

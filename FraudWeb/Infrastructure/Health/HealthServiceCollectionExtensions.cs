@@ -5,6 +5,7 @@ using FraudWeb.Data;
 using FraudWeb.Infrastructure.Database;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
 using FraudWeb.Services.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -68,6 +69,9 @@ internal sealed class DatabaseHealthCheck(FraudDbContext db) : IHealthCheck
 {
     private const string Unreachable = "The database cannot be reached.";
 
+    /// <summary>With less free space than this, SQLite's next commit or checkpoint fails with "database or disk is full".</summary>
+    private const long FullBelowBytes = 1 << 20;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
@@ -80,11 +84,32 @@ internal sealed class DatabaseHealthCheck(FraudDbContext db) : IHealthCheck
             {
                 return HealthCheckResult.Unhealthy("The database refuses writes (a standby, or set read-only): payments cannot be stored.");
             }
+            // SQLite answers reads from a full disk, and even commits while its WAL file has room, then refuses every
+            // payment: the probe must say so while it lasts, not only the payments' 503s.
+            if (db.Database.IsSqlite() && FreeBytes() < FullBelowBytes)
+            {
+                return HealthCheckResult.Unhealthy("The disk holding the database is full (under 1 MB free): payments cannot be stored.");
+            }
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex))
         {
             return HealthCheckResult.Unhealthy(Unreachable);
+        }
+    }
+
+    /// <summary>The space this user may still write on the SQLite file's disk; null for an in-memory or URI database.</summary>
+    private long? FreeBytes()
+    {
+        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        if (file is not { Length: > 0 } || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal)) return null;
+        try
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder ? new DriveInfo(folder).AvailableFreeSpace : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 }
