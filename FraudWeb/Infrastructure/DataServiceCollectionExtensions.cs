@@ -29,6 +29,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ClusterInvalidation>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterInvalidation>());
         services.AddSingleton<SecurityStampCache>();
+        services.AddSingleton<DatabaseFailureLogging>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
         services.AddSingleton<FeatureHistory>();
@@ -93,7 +94,9 @@ public static class DataServiceCollectionExtensions
         database ??= sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (ProviderOf(database) != expected) throw new InvalidOperationException($"The {expected} context was asked for while Database:Provider is {database.Provider}.");
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
-        options.AddInterceptors(sp.GetRequiredService<SecurityStampChangeInterceptor>(), sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+        DatabaseFailureLogging.Configure(options);
+        options.AddInterceptors(sp.GetRequiredService<DatabaseFailureLogging>(), sp.GetRequiredService<SecurityStampChangeInterceptor>(),
+            sp.GetRequiredService<SecurityStampTransactionInterceptor>());
         // Any other registered as IInterceptor (none in the app; the tests inject races and faults through it).
         options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         if (expected == DatabaseProvider.Sqlite)

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace FraudWeb.Infrastructure.Database;
+
+/// <summary>
+/// One log entry for a failed SQL command, and none for a database that cannot answer: that is the request's to log,
+/// once, as a warning (DatabaseRetryMiddleware), or the background service's. EF Core's own failure events (command,
+/// connection, query, save) are turned down to Debug in <see cref="Configure"/>: in a PostgreSQL outage they were
+/// about 35 errors with stack traces a second per instance. Any other failure (a defect, a constraint) is still an
+/// error here, with the statement's text (parameters as placeholders, never their values).
+/// </summary>
+public sealed partial class DatabaseFailureLogging(ILogger<DatabaseFailureLogging> logger) : DbCommandInterceptor
+{
+    public static void Configure(DbContextOptionsBuilder options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(eventData);
+        Log(command, eventData.Exception);
+    }
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(eventData);
+        Log(command, eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    private void Log(DbCommand command, Exception exception)
+    {
+        if (DatabaseFaults.IsUnavailable(exception) || exception is OperationCanceledException) return;
+        LogFailed(logger, exception, command.CommandText);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A database command failed: {CommandText}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string commandText);
+}
