@@ -443,7 +443,7 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.True(stored.IsSelfApproved);
         var audit = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
             .SingleAsync(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId) && a.Action == AuditActions.ListTakeEffect));
-        Assert.Contains($"\"Rule\":{allowRule}", audit.After, StringComparison.Ordinal);
+        Assert.Contains($"\"RuleId\":{allowRule}", audit.After, StringComparison.Ordinal);
 
         // An allow rule reading the list again: the entry waits for a second analyst again
         Assert.Equal(HttpStatusCode.Redirect, (await EditRuleAsync(analyst, allowRule, "Trusted " + name, RuleAction.Allow, $"card in @{name} and amount = 3.33")).StatusCode);

@@ -294,7 +294,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             entry.TakeEffectAlone(now);
             await audit.AppendAsync(actorId, AuditActions.ListTakeEffect, RuleListService.AuditTarget, entry.ListId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                new { Entry = entry.Id, entry.CardId, Pending = true }, new { Entry = entry.Id, entry.CardId, Pending = false, Rule = rule.Id }, cancellationToken);
+                new { Entry = entry.Id, entry.CardId, Pending = true }, new { Entry = entry.Id, entry.CardId, Pending = false, RuleId = rule.Id }, cancellationToken);
         }
     }
 

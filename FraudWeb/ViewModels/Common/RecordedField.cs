@@ -25,7 +25,7 @@ public sealed record RecordedField(string Name, string Value)
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Pending", "Permissions",
-        "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Scopes", "Serving", "Settlement",
+        "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
         "Status", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
     ];
 
