@@ -13,17 +13,8 @@ namespace FraudWeb.Api;
 [AttributeUsage(AttributeTargets.Class, Inherited = true)]
 public sealed class Rfc3339QueryTimesAttribute : Attribute, IControllerModelConvention
 {
-    public void Apply(ControllerModel controller)
-    {
-        ArgumentNullException.ThrowIfNull(controller);
-        foreach (var parameter in controller.Actions.SelectMany(a => a.Parameters))
-        {
-            if ((Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType) != typeof(DateTimeOffset)
-                || parameter.BindingInfo?.BindingSource == BindingSource.Body) continue;
-            parameter.BindingInfo ??= new BindingInfo();
-            parameter.BindingInfo.BinderType = typeof(Rfc3339QueryTimeModelBinder);
-        }
-    }
+    public void Apply(ControllerModel controller) => TextParameterBinders.Use<Rfc3339QueryTimeModelBinder>(controller,
+        type => (Nullable.GetUnderlyingType(type) ?? type) == typeof(DateTimeOffset));
 }
 
 /// <summary>A query's time by <see cref="Rfc3339Converter.TryParse"/>; anything else is a validation error saying why.</summary>

@@ -13,15 +13,20 @@ namespace FraudWeb.Api;
 [AttributeUsage(AttributeTargets.Class, Inherited = true)]
 public sealed class StrictIntegersAttribute : Attribute, IControllerModelConvention
 {
-    public void Apply(ControllerModel controller)
+    public void Apply(ControllerModel controller) => TextParameterBinders.Use<StrictIntegerModelBinder>(controller, StrictIntegerModelBinder.Binds);
+}
+
+/// <summary>Gives the route and query parameters of a type (not bodies: JSON has its own strict rules) a binder of ours.</summary>
+internal static class TextParameterBinders
+{
+    public static void Use<TBinder>(ControllerModel controller, Func<Type, bool> binds) where TBinder : IModelBinder
     {
         ArgumentNullException.ThrowIfNull(controller);
         foreach (var parameter in controller.Actions.SelectMany(a => a.Parameters))
         {
-            // Bodies are JSON, read by their own strict rules; route and query values are text.
-            if (!StrictIntegerModelBinder.Binds(parameter.ParameterType) || parameter.BindingInfo?.BindingSource == BindingSource.Body) continue;
+            if (!binds(parameter.ParameterType) || parameter.BindingInfo?.BindingSource == BindingSource.Body) continue;
             parameter.BindingInfo ??= new BindingInfo();
-            parameter.BindingInfo.BinderType = typeof(StrictIntegerModelBinder);
+            parameter.BindingInfo.BinderType = typeof(TBinder);
         }
     }
 }
