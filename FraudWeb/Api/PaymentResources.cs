@@ -107,13 +107,16 @@ public sealed class PaymentResources(FraudDbContext db)
 
     /// <summary>
     /// A payment's reasons as its holder reads them on the payment's page: in words, and for a verdict a fraud-team
-    /// rule decided only that a rule decided (never which, nor the model's reasons, which did not decide).
+    /// rule decided only that a rule decided (never which, nor the model's reasons, which did not decide); for one the
+    /// card's credit declined, none.
     /// </summary>
     public static IReadOnlyList<PaymentReasonResource> HolderReasons(Verdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
         if (verdict.DecidedBy is not null)
             return [new PaymentReasonResource(RuleFeature, verdict.Decision == Decision.Approved ? "lowers" : "raises", RuleDecidedText)];
+        // The card's credit declined it, not the model: its reasons are no why, and the page shows none either.
+        if (verdict.DeclineReason == DeclineReasons.InsufficientCredit) return [];
         return TransactionScorer.ReadReasons(verdict.ReasonsJson).Select(r => new PaymentReasonResource(r.Feature, Direction(r.Contribution), r.Text)).ToList();
     }
 

@@ -201,6 +201,24 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Read_DeclinedOverAvailableCredit_NoModelReasonsAsOnItsPage()
+    {
+        // Arrange
+        var (holder, api, card, merchant) = await HolderWithKeyAsync(creditLimit: 1000m);
+        using var session = holder;
+        var refused = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "1500.00" }, "over-credit-reasons");
+        var id = refused.Json.GetProperty("paymentId").GetInt64();
+
+        // Act
+        var read = await api.GetAsync(factory, $"/api/v1/payments/{id}");
+
+        // Assert: the card's credit declined it, not the model, so (as the payment's page) no model reason is its why.
+        Assert.Equal("insufficient-credit", read.Json.GetProperty("declineReason").GetString());
+        Assert.NotNull((await factory.TransactionAsync(id)).Verdict!.ReasonsJson);
+        Assert.Empty(read.Json.GetProperty("reasons").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Create_UnknownMerchant_422NamingTheField()
     {
         // Arrange
