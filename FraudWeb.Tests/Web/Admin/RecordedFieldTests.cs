@@ -51,6 +51,32 @@ public sealed partial class RecordedFieldTests
             fields);
     }
 
+    [Fact]
+    public void Read_CountsAndIds_CountsWithThousandsSeparatorsIdsAsRecorded()
+    {
+        // Arrange (exploratory testing: "Confirmed fraud 6497" on the models page beside rows of "86,398")
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        try
+        {
+            // Act
+            var fields = RecordedField.Read("""{"ConfirmedFraud":6497,"MaturedLegitimate":86398,"Entry":12345,"CardId":50123}""");
+
+            // Assert
+            Assert.Equal(
+                new[]
+                {
+                    new RecordedField("Confirmed fraud", "6,497"), new RecordedField("Matured legitimate", "86,398"),
+                    new RecordedField("Entry", "12345"), new RecordedField("Card id", "50123"),
+                },
+                fields);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

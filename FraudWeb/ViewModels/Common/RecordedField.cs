@@ -113,8 +113,19 @@ public sealed record RecordedField(string Name, string Value)
                 Flatten(prefix.Length == 0 ? Words(property.Name) : prefix + ", " + Words(property.Name).ToLowerInvariant(), property.Value, fields);
             return;
         }
-        fields.Add(new RecordedField(prefix.Length == 0 ? "Value" : prefix, Text(element)));
+        var name = prefix.Length == 0 ? "Value" : prefix;
+        // Counts with the page's thousands separators, as everywhere else ("Confirmed fraud 6,497"); ids stay as recorded.
+        fields.Add(new RecordedField(name, element.ValueKind == JsonValueKind.Number && Counts.Contains(name) && element.TryGetInt64(out var count)
+            ? count.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)
+            : Text(element)));
     }
+
+    /// <summary>Recorded fields that are counts (a model's labels, a backtest's figures, keys revoked), not ids or versions.</summary>
+    private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
+    {
+        "Confirmed fraud", "Confirmed legitimate", "Matured legitimate", "Excluded unlabelled", "Evaluated", "Matched", "Matched fraud",
+        "Matched legitimate", "Keys revoked",
+    };
 
     private static string Text(JsonElement element) => element.ValueKind switch
     {
