@@ -38,7 +38,8 @@ public class Card
     {
         ArgumentNullException.ThrowIfNull(number);
         ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
-        if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
+        // Invisible characters only (a zero-width space) are no name: staff would see the card's name as nothing.
+        if (PersonalDetailsLimits.IsBlank(cardholderName)) throw new DomainException("Enter the name shown on the card.");
         if (expiry.IsExpired(now.Date)) throw new DomainException("This card has expired.");
         EnsureCreditLimit(creditLimit);
         return new Card
@@ -86,7 +87,8 @@ public class Card
     /// </summary>
     public void Renew(CardExpiry expiry, string cardholderName)
     {
-        if (string.IsNullOrWhiteSpace(cardholderName)) throw new DomainException("Enter the name shown on the card.");
+        // Invisible characters only (a zero-width space) are no name: staff would see the card's name as nothing.
+        if (PersonalDetailsLimits.IsBlank(cardholderName)) throw new DomainException("Enter the name shown on the card.");
         if (CompareExpiry(expiry) >= 0) throw new DomainException("A renewed card has a later expiry date than the one it replaces.");
         // Checked before anything changes: a refused name leaves the card as it was.
         var name = CheckedName(cardholderName);

@@ -103,6 +103,33 @@ public sealed class CardTests
         Assert.Throws<DomainException>(() => Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), expiry, "A", 1000m, IssuerTime.InUtc(Now.AddMonths(1))));
     }
 
+    [Theory]
+    [InlineData("\u200B\u200B")]
+    [InlineData(" \u2060\uFEFF ")]
+    public void Add_NameOfInvisibleCharactersOnly_RefusedAsNoName(string name)
+    {
+        // Act
+        var exception = Assert.Throws<DomainException>(() => Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64),
+            CardExpiry.Create(12, 2028, DateOnly.FromDateTime(Now)), name, 1000m, IssuerTime.InUtc(Now)));
+
+        // Assert
+        Assert.Equal("Enter the name shown on the card.", exception.Message);
+    }
+
+    [Fact]
+    public void Renew_NameOfInvisibleCharactersOnly_RefusedAndCardUnchanged()
+    {
+        // Arrange
+        var card = NewCard(1000m);
+
+        // Act
+        var exception = Assert.Throws<DomainException>(() => card.Renew(CardExpiry.Create(12, 2030, DateOnly.FromDateTime(Now)), "\u200B\u200B"));
+
+        // Assert
+        Assert.Equal("Enter the name shown on the card.", exception.Message);
+        Assert.Equal(("ADA LOVELACE", 2028), (card.CardholderName, card.ExpiryYear));
+    }
+
     internal static Card NewCard(decimal limit) =>
         Card.Add(1, CardNumber.Parse(TestCards.Visa), new string('a', 64), CardExpiry.Create(12, 2028, DateOnly.FromDateTime(Now)), "ADA LOVELACE", limit, IssuerTime.InUtc(Now));
 }
