@@ -592,6 +592,28 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ChangePassword_CorrectCurrentPassword_OwnerToldByMail()
+    {
+        // Arrange (exploratory testing, ASVS 2.2.3: a password changed by whoever held a session went unnoticed)
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        const string newPassword = "Glacier mosaic 8 tundra";
+
+        // Act
+        var response = await Html.SubmitAsync(registered.Client, "/Account/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = FraudWebFactory.Password,
+            ["NewPassword"] = newPassword,
+            ["ConfirmPassword"] = newPassword,
+        });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var message = Mailbox.MessageTo(factory, registered.Email, "Your FraudWeb password was changed");
+        Assert.Contains("Forgot your password?", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(newPassword, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChangePassword_WrongCurrentPassword_ShowsMessage()
     {
         // Arrange
@@ -682,6 +704,23 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         var reset = await ChoosePasswordAsync(registered.Client, resetPath, newPassword);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.Equal("/Profile", Html.Location(await registered.SignInAsync(newPassword)));
+    }
+
+    [Fact]
+    public async Task ResetPassword_ConfirmedAccount_OwnerToldByMail()
+    {
+        // Arrange (exploratory testing, ASVS 2.2.3: the owner heard nothing when their password was reset)
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        await registered.SignOutAsync();
+        await Html.SubmitAsync(registered.Client, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = registered.Email });
+        var resetPath = Mailbox.LinkTo(Mailbox.MessageTo(factory, registered.Email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+
+        // Act
+        var reset = await ChoosePasswordAsync(registered.Client, resetPath, "Orbit lantern 2031 fjord");
+
+        // Assert
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
+        Mailbox.MessageTo(factory, registered.Email, "Your FraudWeb password was changed");
     }
 
     [Fact]

@@ -349,7 +349,33 @@ public sealed partial class AccountService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await signIn.RefreshSignInAsync(user);
+        await MailPasswordChangedAsync(user, cancellationToken);
         return Result.Success(revoked);
+    }
+
+    /// <summary>
+    /// Tells the owner their password was changed (ASVS 2.2.3): if it was not them, whoever had a session or the mailbox
+    /// has the account, and the mail says how to take it back. In the account's language, as an administrator's reset
+    /// mail is. The change stands if the mail cannot be sent (the sender logs it for the operator).
+    /// </summary>
+    private async Task MailPasswordChangedAsync(ApplicationUser user, CancellationToken cancellationToken)
+    {
+        if (user.Email is null) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Your FraudWeb password was changed");
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("The password of your FraudWeb account has just been changed.")}</p>" +
+                   $"<p>{Text.Get("If it was not you, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the password is changed either way.
+        }
     }
 
     /// <summary>
@@ -519,6 +545,8 @@ public sealed partial class AccountService(
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
         {
+            // The first password of an address registered twice (MailFinishRegistrationAsync) is no change to tell of.
+            var wasConfirmed = user.EmailConfirmed;
             // The link came to the mailbox, so following it confirms the address: the way an address registered twice
             // before confirmation is finished (MailFinishRegistrationAsync).
             if (!user.EmailConfirmed)
@@ -534,6 +562,7 @@ public sealed partial class AccountService(
             var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (wasConfirmed) await MailPasswordChangedAsync(user, cancellationToken);
             return Result.Success(revoked);
         }
         return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<int>(ErrorCode.Invalid, invalid)
