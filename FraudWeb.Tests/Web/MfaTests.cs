@@ -470,6 +470,40 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == admin).TwoFactorEnabled)));
     }
 
+    [Fact]
+    public async Task Disable_CardHolder_OwnerToldByMail()
+    {
+        // Arrange (exploratory testing, ASVS 2.2.3: a session holder who knew the password removed the second factor unnoticed)
+        var holder = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, holder);
+        await MfaSteps.EnrolAsync(client);
+
+        // Act
+        await Html.SubmitAsync(client, "/Account/Mfa/Disable", WithPassword, "/Account/Mfa");
+
+        // Assert
+        Assert.Contains("was not you", Mailbox.MessageTo(factory, holder, "Two-step sign-in was turned off"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResetTwoStep_ByAdministrator_OwnerToldByMail()
+    {
+        // Arrange (exploratory testing, ASVS 2.2.3: someone who talked an administrator into it could remove the factor unnoticed)
+        var holder = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, holder);
+        await MfaSteps.EnrolAsync(client);
+        var id = await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == holder).Id));
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+        // Act
+        await admin.PostAsync($"/AdminUsers/ResetTwoStep/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        Assert.Contains("An administrator", Mailbox.MessageTo(factory, holder, "Two-step sign-in was turned off"), StringComparison.Ordinal);
+    }
+
     private static readonly Dictionary<string, string> WithPassword = new() { ["Disable.CurrentPassword"] = FraudWebFactory.Password };
 
     [Theory]

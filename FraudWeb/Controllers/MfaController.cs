@@ -14,7 +14,7 @@ namespace FraudWeb.Controllers;
 
 /// <summary>Two-step sign-in (authenticator app): enrolment, recovery codes, turning it off, and the second sign-in step.</summary>
 [Route("Account/Mfa")]
-public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) : Controller
+public sealed class MfaController(MfaService mfa, AccountService accounts, MfaViewModelBuilder builder) : Controller
 {
     [HttpGet(""), AllowWithoutMfa]
     public async Task<IActionResult> Index()
@@ -55,7 +55,7 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
     }
 
     [HttpPost("Disable"), EnableRateLimiting(RateLimitPolicies.SignIn)]
-    public async Task<IActionResult> Disable([Bind(Prefix = "Disable")] DisableMfaViewModel form)
+    public async Task<IActionResult> Disable([Bind(Prefix = "Disable")] DisableMfaViewModel form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (!ModelState.IsValid)
@@ -66,7 +66,12 @@ public sealed class MfaController(MfaService mfa, MfaViewModelBuilder builder) :
         var result = await mfa.DisableAsync(User.FindUserId(), User.GetPermissions(), form.CurrentPassword!);
         // Too many wrong passwords: locked out and signed out everywhere, as at the change-password form.
         if (result.Code == ErrorCode.Refused && result.Errors[0].Field == MfaService.PasswordField) return RedirectToAction("Lockout", "Account");
-        if (result.Succeeded) TempData["Message"] = Text.Get("Two-step sign-in is off.");
+        if (result.Succeeded)
+        {
+            // Value true: it was on and is now off (nothing is mailed when it was already off).
+            if (result.Value) await accounts.MailTwoStepOffAsync(User.FindUserId(), byAdministrator: false, cancellationToken);
+            TempData["Message"] = Text.Get("Two-step sign-in is off.");
+        }
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Index));
     }

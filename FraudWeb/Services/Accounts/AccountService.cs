@@ -379,6 +379,34 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// Tells the owner two-step sign-in was turned off on their account (ASVS 2.2.3), by them or by an administrator: if
+    /// it was not them, someone has their password or talked support into it. In the account's language; a mail that
+    /// cannot be sent leaves it off (the sender logs it).
+    /// </summary>
+    public async Task MailTwoStepOffAsync(string? userId, bool byAdministrator, CancellationToken cancellationToken)
+    {
+        var user = userId is null ? null : await users.FindByIdAsync(userId);
+        if (user?.Email is null) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Two-step sign-in was turned off");
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>" + (byAdministrator
+                       ? Text.Get("An administrator has turned off two-step sign-in on your FraudWeb account: signing in now needs only your password.")
+                       : Text.Get("Two-step sign-in has just been turned off on your FraudWeb account: signing in now needs only your password.")) + "</p>" +
+                   $"<p>{Text.Get("If it was not you, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; two-step sign-in is off either way.
+        }
+    }
+
+    /// <summary>
     /// Mails a reset link when the address belongs to an account; says nothing either way, so the form cannot be used
     /// to find out who has an account. A mail that cannot be sent says nothing either (it is logged for the operator):
     /// an error only for addresses with an account would tell who has one.

@@ -103,31 +103,32 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     /// <summary>
     /// Turns 2FA off and forgets the key, once the password is given again (ASVS 3.7.1: a session alone, perhaps someone
     /// else's copy, must not remove the second factor); refused for staff, for whom it is required. A wrong password
-    /// counts as a failed sign-in; at the lockout every session ends (Refused on <see cref="PasswordField"/>).
+    /// counts as a failed sign-in; at the lockout every session ends (Refused on <see cref="PasswordField"/>). The value
+    /// says whether it was on (false: already off, nothing changed).
     /// </summary>
-    public async Task<Result> DisableAsync(string? userId, IEnumerable<string> permissions, string password)
+    public async Task<Result<bool>> DisableAsync(string? userId, IEnumerable<string> permissions, string password)
     {
-        if (IsStaff(permissions)) return Result.Fail(ErrorCode.Refused, Text.Get("Two-step sign-in is required for staff accounts and cannot be turned off."));
+        if (IsStaff(permissions)) return Result.Fail<bool>(ErrorCode.Refused, Text.Get("Two-step sign-in is required for staff accounts and cannot be turned off."));
         var user = await FindAsync(userId);
-        if (user is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
             if (!await users.IsLockedOutAsync(user))
-                return Result.Fail(ErrorCode.Invalid, Text.Get("That password is not correct; two-step sign-in is still on."), PasswordField);
+                return Result.Fail<bool>(ErrorCode.Invalid, Text.Get("That password is not correct; two-step sign-in is still on."), PasswordField);
             await users.UpdateSecurityStampAsync(user);
             await signIn.SignOutAsync();
-            return Result.Fail(ErrorCode.Refused, Text.Get("That password is not correct; two-step sign-in is still on."), PasswordField);
+            return Result.Fail<bool>(ErrorCode.Refused, Text.Get("That password is not correct; two-step sign-in is still on."), PasswordField);
         }
         await users.ResetAccessFailedCountAsync(user);
         // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
-        if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Ok;
+        if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Success(false);
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.ForgetTwoFactorClientAsync();
         await signIn.RefreshSignInAsync(user);
         LogDisabled(logger, user.Id);
-        return Result.Ok;
+        return Result.Success(true);
     }
 
     /// <summary>Whether a password has been checked and the second step is pending.</summary>

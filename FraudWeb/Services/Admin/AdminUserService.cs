@@ -191,7 +191,9 @@ public sealed class AdminUserService(
         if (!user.TwoFactorEnabled) return Result.Fail(ErrorCode.Conflict, Text.Get("Two-step sign-in is already off for this account."));
         if (!Succeeded(await users.SetTwoFactorEnabledAsync(user, false), await users.ResetAuthenticatorKeyAsync(user))) return ChangedMeanwhileResult();
         await audit.AppendAsync(actorId, AuditActions.UserTwoStepReset, TargetUser, id, new { TwoStep = true }, new { TwoStep = false }, cancellationToken);
-        return await CommitAsync(transaction, cancellationToken);
+        var committed = await CommitAsync(transaction, cancellationToken);
+        if (committed.Succeeded) await accounts.MailTwoStepOffAsync(id, byAdministrator: true, cancellationToken);
+        return committed;
     }
 
     /// <summary>
