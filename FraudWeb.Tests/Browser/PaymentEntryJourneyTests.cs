@@ -66,4 +66,26 @@ public sealed partial class PaymentEntryJourneyTests(BrowserHost host) : IClassF
         Assert.Equal(0, listedBeforeScript);
         Assert.EndsWith("/Transactions/New", page.Url, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MerchantSearch_ChosenMerchantNotInNewMatches_StaysChosen()
+    {
+        // Arrange: a card holder who has chosen a merchant found by a search
+        var chosen = (await Merchants.OrdinaryAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
+        var other = (await Merchants.WithRecentFraudAsync(host.Factory)).ToString(CultureInfo.InvariantCulture);
+        var page = await host.NewPageAsync();
+        await ReviewJourneyTests.RegisterWithCardAsync(page, host.Factory);
+        await page.GotoAsync($"/Transactions/New?merchantSearch=no.+{chosen}");
+        await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(chosen);
+
+        // Act: a new search whose matches do not include the merchant chosen
+        var search = page.GetByLabel("Find a merchant");
+        await search.FillAsync($"no. {other}");
+        await search.PressAsync("Enter");
+        await page.Locator($"[data-merchant-select] option[value='{other}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        // Assert: the list shows the new match, the chosen merchant is still the one chosen, and no failure is reported
+        Assert.Equal(chosen, await page.GetByLabel("Merchant", new() { Exact = true }).InputValueAsync());
+        Assert.DoesNotContain("failed", await page.Locator("#merchant-search-status").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -44,8 +44,9 @@
             }
             group.appendChild(option(merchant, merchant.label));
         });
-        // The merchant already chosen stays chosen, even when the new search does not find it.
-        if (keep && !found) select.insertBefore(option({ id: keep.id }, keep.text), select.options[1] || null);
+        // The merchant already chosen stays chosen, even when the new search does not find it: right after the
+        // placeholder, a child of the list itself (options[1] may sit inside an optgroup, where insertBefore throws).
+        if (keep && !found) select.options[0].after(option({ id: keep.id }, keep.text));
         select.value = chosen;
         // The server words the status in the page's language (the same line the page would show).
         status.textContent = result.status;
