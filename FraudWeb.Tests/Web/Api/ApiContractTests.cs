@@ -246,4 +246,19 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         var home = await anonymous.GetAsync(new Uri("/", UriKind.Relative));
         Assert.DoesNotContain("unsafe-inline", home.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reference_ScalarPage_AsksForNoFontsItsPolicyForbids()
+    {
+        // Arrange
+        using var anonymous = factory.ApiClient(null);
+
+        // Act
+        var page = await anonymous.GetAsync(new Uri("/scalar/v1", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+
+        // Assert: the page may load fonts from itself only, so Scalar must not fetch its default ones (fonts.scalar.com)
+        Assert.Contains("font-src 'self' data:;", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
+    }
 }
