@@ -299,4 +299,20 @@ public sealed class ProfileTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("Staff dashboard", page.QuerySelector("h1")!.TextContent.Trim());
     }
+
+    [Fact]
+    public async Task Index_WithoutJavaScript_ChartBoxSaysWhyItIsEmpty()
+    {
+        // Arrange (exploratory testing: with JavaScript off the chart's box stayed a blank 280 px under its heading)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+
+        // Act
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+
+        // Assert: what a browser without scripts shows in the box (a <noscript> beside the canvas)
+        var fallback = profile.QuerySelector(".chart-box noscript");
+        Assert.NotNull(fallback);
+        Assert.Contains("Turn on JavaScript to see the chart", fallback.TextContent, StringComparison.Ordinal);
+    }
 }
