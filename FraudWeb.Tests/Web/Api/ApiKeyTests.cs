@@ -484,4 +484,22 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Contains("/Account/Login", profile.Headers.Location!.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, keys.StatusCode);
     }
+
+    [Fact]
+    public async Task Index_WithoutJavaScript_EveryCellCarriesItsHeading()
+    {
+        // Arrange (exploratory testing: at phone width with JavaScript off the stacked key list showed values with no
+        // headings, as only table-stack.js labelled the cells)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+
+        // Act
+        var page = await Html.GetPageAsync(holder.Client, "/ApiKeys");
+
+        // Assert: each cell with content is labelled by the server with its column's heading
+        var headings = page.QuerySelectorAll("#api-keys thead th").Select(th => th.TextContent.Trim()).ToList();
+        var cells = page.QuerySelectorAll("#api-keys tbody tr")[0].Children.ToList();
+        Assert.Equal(headings.Count, cells.Count);
+        for (var i = 0; i < cells.Count - 1; i++) Assert.Equal(headings[i], cells[i].GetAttribute("data-label"));
+    }
 }
