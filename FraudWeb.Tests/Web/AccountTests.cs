@@ -776,4 +776,26 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         ["ConfirmPassword"] = newPassword,
     };
 
+    [Fact]
+    public async Task SignIn_FormSentAfterTheSessionEnded_ReturnsToThePageTheFormWasOn()
+    {
+        // Arrange (exploratory testing: signed out in another tab, "Create key" sent the holder to sign in, and signing in
+        // again landed on "Not allowed", the address /ApiKeys/Create taking POST only)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.SignOutAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/ApiKeys/Create", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("Name", "from the other tab")]),
+        };
+        request.Headers.Referrer = new Uri(holder.Client.BaseAddress!, "/ApiKeys");
+
+        // Act
+        var response = await holder.Client.SendAsync(request);
+
+        // Assert: the sign-in page returns to the page the form was on, which answers a GET
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = Html.Location(response);
+        Assert.Contains("/Account/Login", location, StringComparison.Ordinal);
+        Assert.EndsWith("ReturnUrl=%2FApiKeys", location, StringComparison.Ordinal);
+    }
 }

@@ -53,9 +53,35 @@ public static class IdentityServiceCollectionExtensions
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // A form sent after the session ended (signed out in another tab, timed out) is challenged at an address that
+            // takes POST only, so signing in again landed on "Not allowed": it returns to the page the form was on (the
+            // browser's same-origin Referer) instead, or to the usual landing page when that is not known.
+            var redirectToLogin = options.Events.OnRedirectToLogin;
+            options.Events.OnRedirectToLogin = context =>
+            {
+                if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+                {
+                    var login = context.Request.PathBase + context.Options.LoginPath;
+                    context.RedirectUri = FormPage(context.Request) is { } page
+                        ? login + QueryString.Create(context.Options.ReturnUrlParameter, page)
+                        : login.Value!;
+                }
+                return redirectToLogin(context);
+            };
         });
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
         services.AddTransient<IssuedTokenReader>();
         return services;
+    }
+
+    /// <summary>The path and query of the page a form was sent from, when the browser named it and it is this site's.</summary>
+    private static string? FormPage(HttpRequest request)
+    {
+        var referer = request.GetTypedHeaders().Referer;
+        return referer is { IsAbsoluteUri: true }
+            && string.Equals(referer.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(referer.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            ? referer.PathAndQuery
+            : null;
     }
 }
