@@ -193,6 +193,23 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Register_EmailOfAChineseAccount_OwnerToldInTheirLanguageNotTheVisitors()
+    {
+        // Arrange (exploratory testing: the mail followed whoever sent the form, unlike every other mail to an owner)
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        await Html.SubmitAsync(owner.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Profile")], formPage: "/Profile");
+        using var visitor = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await visitor.RegisterAsync(new RegistrationBuilder(owner.Email, "Another fine passphrase 12"));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var message = Mailbox.MessageTo(factory, owner.Email, Localization.Chinese.Of("You already have a FraudWeb account"));
+        Assert.Contains("lang=\"zh-CN\"", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Register_UnconfirmedEmailAgain_MailsAChoosePasswordLinkThatConfirmsTheAddress()
     {
         // Arrange

@@ -196,8 +196,9 @@ public sealed partial class AccountService(
             await MailFinishRegistrationAsync(existing, details, links, cancellationToken);
             return;
         }
-        // Mails speak the language of the request that sends them; links are whole fragments so word order can change.
+        // The owner's language, not the visitor's: the mail is to them. Links are whole fragments so word order can change.
         // Each paragraph is one translated text, so its sentences are joined as the language joins them (no space in Chinese).
+        using var language = Languages.Use(await LanguageAsync(existing) ?? Languages.Current);
         var body = Letter($"<p>{Text.Get("Hello,")}</p><p>" +
                    Text.Format("Someone tried to register a FraudWeb account with this address, which already has one. If it was you, {0}, or {1} if you have forgotten it.",
                        Link(links.SignIn, Text.InContext("link", "sign in")), Link(links.ForgotPassword, Text.InContext("link", "choose a new password"))) + "</p>" +
