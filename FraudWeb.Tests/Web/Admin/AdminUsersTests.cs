@@ -778,8 +778,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         // Arrange
         using var admin = await AdminAsync();
         var id = await factory.CreateUserAsync(Roles.Customer);
-        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
-        await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}");
+        // Each step checked, so a failure says which (CI once found no unlock entry here, and no run since has).
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}")).StatusCode);
+        Assert.Single(await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == id && e.Action == AuditActions.UserUnlock).ToListAsync()));
 
         // Act
         var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserUnlock}&Target={id}&From={factory.Clock.UtcNow:yyyy-MM-dd}");
