@@ -6,6 +6,10 @@ using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+using FraudWeb.ViewModels.Models;
+using Microsoft.Data.Sqlite;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -314,6 +318,47 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         var stored = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
         Assert.Equal(RetrainingRunStatus.Failed, stored.Status);
         Assert.Contains("Transactions", stored.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)] // another connection's write lock is the outage; PostgreSQL would only wait
+    public async Task Execute_DatabaseRefusesWritesWhenTheTrainingEnds_RunFailedSayingSoOnceItAnswers()
+    {
+        // Arrange (exploratory testing: a retraining that ended while PostgreSQL was down was left Running, and
+        // recovered after its lease as "Interrupted: the instance training it stopped", which it had not): another
+        // connection holds SQLite's write lock, so the run can neither store its model nor record how it ended
+        await QuietAsync();
+        var id = await InsertRunAsync(RetrainingRunStatus.Running);
+        var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        var logsBefore = factory.Logs.Entries.Count;
+        await using var outage = new SqliteConnection($"Data Source={factory.DatabaseFile}");
+        await outage.OpenAsync();
+        await using (var begin = outage.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        // Act: the database answers again once the run has tried to record its end
+        var execution = WithServiceAsync<TrainingResult?, RetrainingService>(s => s.ExecuteAsync(run, CancellationToken.None));
+        var waiting = $"Retraining run {id.ToString(CultureInfo.InvariantCulture)} ended, but the database could not record it";
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!factory.Logs.Entries.Skip(logsBefore).Any(e => e.Contains(waiting, StringComparison.Ordinal)) && DateTime.UtcNow < deadline && !execution.IsCompleted)
+            await Task.Delay(50);
+        await using (var end = outage.CreateCommand())
+        {
+            end.CommandText = "ROLLBACK";
+            await end.ExecuteNonQueryAsync();
+        }
+        var result = await execution;
+
+        // Assert: it waited for the database, then recorded a failure that says what happened, and a retry
+        Assert.True(DateTime.UtcNow < deadline, "The run never said it was waiting to record its end.");
+        Assert.Null(result);
+        var stored = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        Assert.Equal(RetrainingRunStatus.Failed, stored.Status);
+        Assert.Equal(RetrainingService.DatabaseUnavailableError, stored.Error);
+        using (CultureScope.Use(Chinese.Culture)) Assert.Equal("无法连接数据库，因此未保留新模型。", ModelTexts.RunError(stored.Error));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Retraining;
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.Models;
@@ -178,12 +179,7 @@ public sealed partial class RetrainingService(
         try
         {
             var result = await registry.TrainAsync(trigger, null, cancellationToken);
-            // Recovered by another instance while this one trained (its lease had run out, RetrainingWorker stops the
-            // training at the next renewal): that recovery stands rather than being overwritten as a success.
-            if (await db.RetrainingRuns.AsNoTracking().AnyAsync(r => r.Id == run.Id && r.Status != RetrainingRunStatus.Running, CancellationToken.None))
-                return result;
-            run.Succeed(result.Version.Version, result.Version.DecisionReason ?? result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await WhileDatabaseUnavailableAsync(run.Id, () => RecordSuccessAsync(run.Id, result), cancellationToken);
             return result;
         }
         // Whatever stopped the training (too few labels, the disk, the database, a permission, a child process that
@@ -191,30 +187,77 @@ public sealed partial class RetrainingService(
         // would be recovered as "interrupted" after its lease and queued again without end. A stop is not a failure.
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            db.ChangeTracker.Clear();
-            var now = clock.GetUtcNow().UtcDateTime;
-            var stored = await db.RetrainingRuns.FirstAsync(r => r.Id == run.Id, CancellationToken.None);
-            stored.Fail(ex.Message, now);
-            var retry = await RetryAsync(stored, now);
-            try
-            {
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            catch (DbUpdateException) when (retry is not null)
-            {
-                // A run was queued at the same moment (one waits at most): that one trains; the failure alone is recorded.
-                db.ChangeTracker.Clear();
-                stored = await db.RetrainingRuns.FirstAsync(r => r.Id == run.Id, CancellationToken.None);
-                stored.Fail(ex.Message, now);
-                retry = null;
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            var maxAttempts = options.Value.MaxAttempts;
-            if (retry is not null) LogRetrying(logger, ex, stored.Id, stored.Attempt, maxAttempts, retry.Id, retry.NotBeforeUtc ?? now);
-            else if (stored.CanRetry(maxAttempts)) LogFailedAnotherQueued(logger, ex, stored.Id, stored.Attempt, maxAttempts);
-            else LogGaveUp(logger, ex, stored.Id, stored.Attempt, maxAttempts);
+            var error = DatabaseFaults.IsUnavailable(ex) ? DatabaseUnavailableError : ex.Message;
+            await WhileDatabaseUnavailableAsync(run.Id, () => RecordFailureAsync(run.Id, ex, error), cancellationToken);
             return null;
         }
+    }
+
+    /// <summary>A run that ended while the database could not be reached, so nothing it trained was kept.</summary>
+    public const string DatabaseUnavailableError = "The database could not be reached, so the new model was not kept.";
+
+    /// <summary>
+    /// Records how a run ended, trying again while the database cannot answer: given up, the run stayed Running and was
+    /// recovered after its lease as "the instance training it stopped", which was not what happened. The lease is
+    /// renewed meanwhile; if another instance recovers the run (the outage outlasted the lease), the renewal stops this
+    /// wait and that recovery stands.
+    /// </summary>
+    private async Task WhileDatabaseUnavailableAsync(long runId, Func<Task> record, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await record();
+                return;
+            }
+            catch (Exception ex) when (DatabaseFaults.IsUnavailable(ex))
+            {
+                var wait = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(attempt, 5)));
+                LogRecordWaiting(logger, ex, runId, wait.TotalSeconds);
+                await Task.Delay(wait, clock, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RecordSuccessAsync(long runId, TrainingResult result)
+    {
+        db.ChangeTracker.Clear();
+        var stored = await db.RetrainingRuns.FirstAsync(r => r.Id == runId, CancellationToken.None);
+        // Recovered by another instance while this one trained (its lease had run out, RetrainingWorker stops the
+        // training at the next renewal): that recovery stands rather than being overwritten as a success.
+        if (stored.Status != RetrainingRunStatus.Running) return;
+        stored.Succeed(result.Version.Version, result.Version.DecisionReason ?? result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Marks the run failed with <paramref name="error"/> and queues its retry by policy, in one save.</summary>
+    private async Task RecordFailureAsync(long runId, Exception ex, string error)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stored = await db.RetrainingRuns.FirstAsync(r => r.Id == runId, CancellationToken.None);
+        // Recovered by another instance meanwhile: that recovery and the run it queued stand.
+        if (stored.Status != RetrainingRunStatus.Running) return;
+        stored.Fail(error, now);
+        var retry = await RetryAsync(stored, now);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException saveFailure) when (retry is not null && !DatabaseFaults.IsUnavailable(saveFailure))
+        {
+            // A run was queued at the same moment (one waits at most): that one trains; the failure alone is recorded.
+            db.ChangeTracker.Clear();
+            stored = await db.RetrainingRuns.FirstAsync(r => r.Id == runId, CancellationToken.None);
+            stored.Fail(error, now);
+            retry = null;
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        var maxAttempts = options.Value.MaxAttempts;
+        if (retry is not null) LogRetrying(logger, ex, stored.Id, stored.Attempt, maxAttempts, retry.Id, retry.NotBeforeUtc ?? now);
+        else if (stored.CanRetry(maxAttempts)) LogFailedAnotherQueued(logger, ex, stored.Id, stored.Attempt, maxAttempts);
+        else LogGaveUp(logger, ex, stored.Id, stored.Attempt, maxAttempts);
     }
 
     /// <summary>
@@ -277,6 +320,9 @@ public sealed partial class RetrainingService(
     /// <summary>A payment an analyst labelled; the index IX_Transactions_AnalystLabels holds exactly these.</summary>
     public static readonly Expression<Func<CardTransaction, bool>> AnalystLabelled =
         t => t.LabelledBy != null && t.LabelledBy != CardTransaction.SimulatorLabeller;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} ended, but the database could not record it; trying again in {Seconds} s")]
+    private static partial void LogRecordWaiting(ILogger logger, Exception ex, long runId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} failed (attempt {Attempt} of {MaxAttempts}); run {RetryRunId} retries it after {NotBeforeUtc:O}")]
     private static partial void LogRetrying(ILogger logger, Exception ex, long runId, int attempt, int maxAttempts, long retryRunId, DateTime notBeforeUtc);

@@ -1,6 +1,7 @@
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Models;
+using FraudWeb.Services.Retraining;
 
 namespace FraudWeb.ViewModels.Models;
 
@@ -166,7 +167,8 @@ public static partial class ModelTexts
             case null:
                 return "";
             case "There is no history to train a model on." or "The training window has no legitimate transactions; no model was trained."
-                or "The training process could not be started." or "Interrupted: the instance training it stopped.":
+                or "The training process could not be started." or "Interrupted: the instance training it stopped."
+                or RetrainingService.DatabaseUnavailableError:
                 return Text.Get(error);
         }
         if (TooFewFrauds().Match(error) is { Success: true } few)
