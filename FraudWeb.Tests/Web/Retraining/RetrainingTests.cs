@@ -465,6 +465,23 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.Null(page.QuerySelector("[data-testid=rollback]"));
     }
 
+    [Theory]
+    [InlineData("en", "each version's own")]
+    [InlineData("zh-CN", "每个版本自己的指标")]
+    public async Task Dashboard_Versions_SayTheRowsAndTheDecisionsFiguresAreOnDifferentDays(string language, string expected)
+    {
+        // Arrange (exploratory testing: a decision's AUC and its row's AUC differed with no word why: the decision
+        // compares both models on the serving model's days, the row is on the version's own)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", language);
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Models");
+
+        // Assert
+        Assert.Contains(expected, page.QuerySelector("[data-testid=metrics-note]")?.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Promote_Analyst_IsDenied()
     {
