@@ -67,6 +67,16 @@ public class FraudReport
     /// Closes the report and labels the transaction: a confirmed "not me" is fraud, a confirmed "this was me" is
     /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
     /// </summary>
+    /// <summary>
+    /// What a report's free text says once its author's account is erased (docs/decisions/0023): the words were theirs
+    /// and may name people, places or habits; the kind, status and decision (the label analysts and retraining read) stay.
+    /// </summary>
+    public const string ErasedReason = "(erased with the card holder's account)";
+
+    /// <remarks>Written by the erasure in one statement (AdminUserService), not through this entity: an analyst deciding the
+    /// report at that moment must neither fail nor undo it, so the row version is left alone.</remarks>
+    public bool IsReasonErased => Reason == ErasedReason;
+
     public void Decide(bool confirm, CardTransaction transaction, string analyst, IssuerTime now)
     {
         ArgumentNullException.ThrowIfNull(transaction);

@@ -8,6 +8,8 @@ public static class RateLimitPolicies
     public const string PasswordReset = "PasswordReset";
     public const string AddCard = "AddCard";
     public const string Payment = "Payment";
+    /// <summary>Downloading everything kept about oneself: a heavy read, rarely needed.</summary>
+    public const string DataExport = "DataExport";
     /// <summary>Every /api/v1 endpoint, per API key.</summary>
     public const string Api = "Api";
 }

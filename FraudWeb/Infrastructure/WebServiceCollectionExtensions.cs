@@ -18,6 +18,7 @@ using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Cards;
 using FraudWeb.Services.Email;
 using FraudWeb.Services.Profiles;
+using FraudWeb.Services.Privacy;
 using FraudWeb.Services.Transactions;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Common;
@@ -118,6 +119,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<UnknownAddressLockout>();
         services.AddFraudMfa();
         services.AddScoped<ProfileService>();
+        services.AddFraudPrivacy();
         services.AddScoped<CardService>();
         services.AddScoped<TransactionService>();
         services.AddFraudViewModelBuilders();
@@ -130,6 +132,7 @@ public static class WebServiceCollectionExtensions
     private static void AddFraudViewModelBuilders(this IServiceCollection services)
     {
         services.AddScoped<ProfileViewModelBuilder>();
+        services.AddScoped<PrivacyViewModelBuilder>();
         services.AddScoped<CardViewModelBuilder>();
         services.AddScoped<TransactionViewModelBuilder>();
         services.AddScoped<ReportViewModelBuilder>();

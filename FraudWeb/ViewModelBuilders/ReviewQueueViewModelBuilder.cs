@@ -1,4 +1,5 @@
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
@@ -135,7 +136,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var history = rows.ConvertAll(t => new HolderPaymentRow(t.TimestampUtc, CardNumber.Mask(t.Brand, t.Last4), t.Merchant, t.Amount, t.Status,
             t.Label == FraudLabel.Unknown ? null : t.Label.ToString()));
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
-        return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report?.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
+        return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report is null ? null : report.IsReasonErased ? Text.Get(FraudReport.ErasedReason) : report.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
             tx.Verdict?.ModelVersion, reasons, features, history, RuleHitPhrases.Localized(tx.Verdict?.DecidedBy));
     }

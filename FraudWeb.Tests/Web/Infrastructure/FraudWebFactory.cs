@@ -105,6 +105,8 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["RateLimits:AddCard:PerAccount"] = "100000",
         ["RateLimits:Payment:PerIp"] = "100000",
         ["RateLimits:Payment:PerAccount"] = "100000",
+        ["RateLimits:DataExport:PerIp"] = "100000",
+        ["RateLimits:DataExport:PerAccount"] = "100000",
         // Capture framework logs too, so the tests that look for card numbers in logs see everything.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",

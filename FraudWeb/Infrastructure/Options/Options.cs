@@ -233,6 +233,8 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimitRule PasswordReset { get; set; } = new() { PerIp = 10, PerAccount = 5, Window = TimeSpan.FromMinutes(15) };
     public RateLimitRule AddCard { get; set; } = new() { PerIp = 20, PerAccount = 10, Window = TimeSpan.FromHours(1) };
     public RateLimitRule Payment { get; set; } = new() { PerIp = 120, PerAccount = 60, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>A person's data download: it reads their whole history, and nobody needs it more than a few times an hour.</summary>
+    public RateLimitRule DataExport { get; set; } = new() { PerIp = 20, PerAccount = 5, Window = TimeSpan.FromHours(1) };
     /// <summary>The API: per key (PerAccount); integrators often share an address, so no per-IP limit by default.</summary>
     public RateLimitRule Api { get; set; } = new() { PerIp = 0, PerAccount = 1200, Window = TimeSpan.FromMinutes(1) };
 
@@ -244,6 +246,7 @@ public sealed class RateLimitOptions : IValidatableObject
         [nameof(PasswordReset)] = PasswordReset,
         [nameof(AddCard)] = AddCard,
         [nameof(Payment)] = Payment,
+        [nameof(DataExport)] = DataExport,
         [nameof(Api)] = Api,
     };
 

@@ -408,6 +408,32 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// The last mail to someone who closed their own account (docs/decisions/0023), in the account's language (read by
+    /// the caller before the account went): what was erased, what the issuer keeps, and what to do if it was not them.
+    /// The account is closed whether or not it can be sent (the sender logs it for the operator).
+    /// </summary>
+    public async Task MailAccountClosedAsync(string address, string language, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        string subject, body;
+        using (Languages.Use(Languages.IsSupported(language) ? language : Languages.Current))
+        {
+            subject = Text.Get("Your FraudWeb account is closed");
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Your FraudWeb account has been closed at your request: you can no longer sign in, your personal details and the words of your fraud reports are erased, and your API keys no longer work.")}</p>" +
+                   $"<p>{Text.Get("As a card issuer must, we keep your cards' last four digits, balances and payments as financial records, no longer linked to your name.")}</p>" +
+                   $"<p>{Text.Get("If it was not you, contact support at once: someone had your password.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(address, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the account is closed either way.
+        }
+    }
+
+    /// <summary>
     /// Mails a reset link when the address belongs to an account; says nothing either way, so the form cannot be used
     /// to find out who has an account. A mail that cannot be sent says nothing either (it is logged for the operator):
     /// an error only for addresses with an account would tell who has one.

@@ -286,15 +286,31 @@ public sealed class AdminUserService(
     /// Deletes the sign-in account and erases the person's details; cards and transactions stay, linked to the now
     /// anonymous card holder (docs/decisions/0004-user-deletion.md).
     /// </summary>
-    public async Task<Result> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
+    public Task<Result> DeleteAsync(string actorId, string id, CancellationToken cancellationToken)
     {
-        if (id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot delete your own account."));
+        if (id == actorId) return Task.FromResult(Result.Fail(ErrorCode.Refused, Text.Get("You cannot delete your own account.")));
+        return EraseAsync(actorId, id, AuditActions.UserDelete, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The erasure behind an administrator's deletion and a holder's own closing (docs/decisions/0004 and 0023), in one
+    /// transaction with its audit entry: the holder's details and card names erased, the free text of their fraud reports
+    /// forgotten, their keys revoked, their review assignments released, their sign-in name replaced in staff records,
+    /// the account deleted (which ends its sessions at their next request).
+    /// </summary>
+    /// <param name="action">The audit entry's action: <see cref="AuditActions.UserDelete"/> or <see cref="AuditActions.UserClose"/>.</param>
+    /// <param name="check">Read inside the transaction, with the account and its roles: a refusal stops the erasure.</param>
+    public async Task<Result> EraseAsync(string actorId, string id, string action, Func<IReadOnlyList<string>, Result?>? check, CancellationToken cancellationToken)
+    {
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
+        // Refused only when this account's going is what would leave no administrator (an installation with none yet
+        // must not keep its card holders from closing their accounts).
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
-        if (refusal is not null) return refusal;
+        if (refusal is not null && await guard.CheckAsync(_ => { }, cancellationToken) is null) return refusal;
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
+        if (check?.Invoke(roles) is { } refused) return refused;
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
@@ -302,16 +318,25 @@ public sealed class AdminUserService(
         // So are the payments they were reviewing, back to the queue: each given back in the log, by whom and from whom.
         await assignments.ReleaseAsync(actorId, id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        var reportsErased = holder is null ? 0 : await ForgetReportTextsAsync(holder.Id, cancellationToken);
         await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The account could not be deleted."));
         // The entry names no personal details: the erasure would be pointless if the log kept them.
-        await audit.AppendAsync(actorId, AuditActions.UserDelete, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
-            new { Deleted = true, CardHolderId = holder?.Id, KeysRevoked = keysRevoked }, cancellationToken);
+        await audit.AppendAsync(actorId, action, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
+            new { Deleted = true, CardHolderId = holder?.Id, KeysRevoked = keysRevoked, ReportTextsErased = reportsErased }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Ok;
     }
+
+    /// <summary>
+    /// The holder's own words in their fraud reports (docs/decisions/0023): replaced in one statement, open reports too,
+    /// so an analyst deciding one meanwhile neither fails nor is undone; kind, status and decision stay for the label.
+    /// </summary>
+    private Task<int> ForgetReportTextsAsync(long holderId, CancellationToken cancellationToken) =>
+        db.FraudReports.Where(r => db.Cards.Any(c => c.Id == r.CardId && c.CardHolderId == holderId) && r.Reason != FraudReport.ErasedReason)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Reason, FraudReport.ErasedReason), cancellationToken);
 
     /// <summary>What a deleted account's records say instead of its sign-in name: its id, as the audit log names it.</summary>
     public static string DeletedAccount(string id) => "deleted-account:" + id;

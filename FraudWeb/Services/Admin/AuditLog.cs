@@ -21,6 +21,10 @@ public static class AuditActions
     public const string UserPasswordReset = "user.password-reset";
     public const string UserTwoStepReset = "user.two-step-reset";
     public const string UserDelete = "user.delete";
+    /// <summary>A card holder closed their own account: the same erasure as <see cref="UserDelete"/>, by its owner.</summary>
+    public const string UserClose = "user.close";
+    /// <summary>A person downloaded everything kept about them.</summary>
+    public const string UserExport = "user.export";
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
     public const string AdminCreatedByCommand = "user.create-admin";
@@ -49,7 +53,7 @@ public static class AuditActions
     public const string MerchantsImport = "merchants.import";
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport];
 }
 

@@ -1,0 +1,316 @@
+using System.Net;
+using System.Text.Json;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Services.Privacy;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Accounts;
+
+/// <summary>A card holder downloads their data and closes their own account (docs/decisions/0023), on the seeded app.</summary>
+[Collection(WebTestGroup.Name)]
+public sealed class DataRightsTests(FraudWebFactory factory)
+{
+    private const string Reason = "Not me: the card was in my drawer at home all day.";
+
+    /// <summary>A holder with a card, a payment, a report on it and an API key; the key as shown once.</summary>
+    private async Task<(CardHolderSession Holder, string CardNumber, long Payment, string Key)> HolderWithEverythingAsync(string reason = Reason)
+    {
+        var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = new CardFormBuilder().WithCreditLimit(20_000m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(card)).StatusCode);
+        var cardId = (await holder.CardIdsAsync()).Single();
+        var payment = await holder.PayAndGetIdAsync(cardId, await Merchants.OrdinaryAsync(factory), 42.50m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(payment, ReportKind.NotMe, reason)).StatusCode);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        return (holder, card.Number, payment, key);
+    }
+
+    private static async Task<(HttpResponseMessage Response, string Body)> ExportAsync(CardHolderSession holder)
+    {
+        var response = await Html.SubmitAsync(holder.Client, "/Privacy/Export", [], "/Privacy");
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task<string> UserIdAsync(string email) => factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+
+    [Fact]
+    public async Task Export_HolderWithCardPaymentReportAndKey_HoldsAllTheirDataAndNoSecrets()
+    {
+        // Arrange: the holder, and another holder whose data must not appear.
+        var (holder, number, payment, key) = await HolderWithEverythingAsync();
+        using var _ = holder;
+        var (other, otherNumber, otherPayment, otherKey) = await HolderWithEverythingAsync("Not me: someone else's words, never exported.");
+        using var __ = other;
+        var id = await UserIdAsync(holder.Email);
+        var secrets = await factory.QueryAsync(async db => new
+        {
+            Fingerprint = await db.Cards.OwnedBy(id).Select(c => c.Fingerprint).SingleAsync(),
+            KeyHash = await db.ApiKeys.OwnedBy(id).Select(k => k.Hash).SingleAsync(),
+            User = await db.Users.Where(u => u.Id == id).Select(u => new { u.PasswordHash, u.SecurityStamp }).SingleAsync(),
+        });
+
+        // Act
+        var (response, body) = await ExportAsync(holder);
+
+        // Assert: a UTF-8 JSON attachment, not kept by caches.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        var root = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(DataExportService.Format, root.GetProperty("format").GetString());
+        Assert.Equal(holder.Email, root.GetProperty("account").GetProperty("email").GetString());
+        Assert.Equal("Ada Lovelace", root.GetProperty("profile").GetProperty("fullName").GetString());
+        var card = Assert.Single(root.GetProperty("cards").EnumerateArray());
+        Assert.Equal(number[^4..], card.GetProperty("last4").GetString());
+        Assert.Equal("20000.00", card.GetProperty("creditLimit").GetString());
+        var paid = Assert.Single(root.GetProperty("payments").EnumerateArray());
+        Assert.Equal(payment, paid.GetProperty("id").GetInt64());
+        Assert.Equal("42.50", paid.GetProperty("amount").GetString());
+        Assert.False(string.IsNullOrEmpty(paid.GetProperty("decision").GetString()));
+        var report = Assert.Single(root.GetProperty("fraudReports").EnumerateArray());
+        Assert.Equal(Reason, report.GetProperty("reason").GetString());
+        Assert.Equal("not-me", report.GetProperty("kind").GetString());
+        var apiKey = Assert.Single(root.GetProperty("apiKeys").EnumerateArray());
+        Assert.Equal("test key", apiKey.GetProperty("name").GetString());
+        Assert.StartsWith(apiKey.GetProperty("prefix").GetString()!, key, StringComparison.Ordinal);
+        var actions = root.GetProperty("securityEvents").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains(AuditActions.ApiKeyCreate, actions);
+        Assert.Contains(AuditActions.UserExport, actions);
+        // No secret of theirs, and nothing of the other holder's.
+        foreach (var secret in new[] { number, secrets.Fingerprint, secrets.KeyHash, key, secrets.User.PasswordHash!, secrets.User.SecurityStamp!, FraudWebFactory.Password })
+            Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
+        foreach (var foreign in new[] { other.Email, otherNumber, otherKey, "someone else's words", $"\"id\": {otherPayment}," })
+            Assert.DoesNotContain(foreign, body, StringComparison.Ordinal);
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.UserExport && e.ActorId == id && e.TargetId == id)));
+    }
+
+    [Fact]
+    public async Task Export_ChineseHolder_SameKeysAsEnglishWithChineseTexts()
+    {
+        // Arrange
+        var (holder, _, _, _) = await HolderWithEverythingAsync();
+        using var _h = holder;
+        var (_, english) = await ExportAsync(holder);
+        await Html.SubmitAsync(holder.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Privacy")], formPage: "/Privacy");
+
+        // Act
+        var (response, chinese) = await ExportAsync(holder);
+
+        // Assert: every key path the same; texts in Chinese, written as UTF-8 characters, not escapes.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(KeyPaths(JsonDocument.Parse(english).RootElement), KeyPaths(JsonDocument.Parse(chinese).RootElement));
+        Assert.Equal("zh-CN", JsonDocument.Parse(chinese).RootElement.GetProperty("language").GetString());
+        var texts = JsonDocument.Parse(chinese).RootElement.GetProperty("payments")[0].GetProperty("reasons").EnumerateArray()
+            .Select(r => r.GetProperty("text").GetString()!).ToList();
+        Assert.NotEmpty(texts);
+        Assert.Contains(texts, t => t.Any(c => c >= '\u4e00' && c <= '\u9fff'));
+        Assert.Contains(texts[0], chinese, StringComparison.Ordinal);
+    }
+
+    private static List<string> KeyPaths(JsonElement element, string path = "")
+    {
+        var paths = new List<string>();
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                paths.Add(path + "/" + property.Name);
+                paths.AddRange(KeyPaths(property.Value, path + "/" + property.Name));
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray()) paths.AddRange(KeyPaths(item, path + "[]"));
+        }
+        return paths.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task Privacy_SignedOut_SentToSignInAndNoDataGiven()
+    {
+        // Arrange: a token from the sign-in page, so only the missing session stops the download.
+        using var client = factory.CreateBrowserClient();
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(client, "/Account/Login"));
+
+        // Act
+        var page = await client.GetAsync(new Uri("/Privacy", UriKind.Relative));
+        var export = await client.PostAsync(new Uri("/Privacy/Export", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        var close = await client.PostAsync(new Uri("/Privacy/Close", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Form.CurrentPassword", FraudWebFactory.Password)]));
+
+        // Assert
+        Assert.Contains("/Account/Login", Html.Location(page), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, export.StatusCode);
+        Assert.DoesNotContain(DataExportService.Format, await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, close.StatusCode);
+    }
+
+    [Fact]
+    public async Task Export_WithoutAntiforgeryToken_Refused400()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await holder.Client.PostAsync(new Uri("/Privacy/Export", UriKind.Relative), new FormUrlEncodedContent([]));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> CloseAsync(CardHolderSession session, string password) =>
+        Html.SubmitAsync(session.Client, "/Privacy/Close", [new("Form.CurrentPassword", password)], "/Privacy/Close");
+
+    [Fact]
+    public async Task Close_WrongPassword_AccountStaysAndErrorShown()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await CloseAsync(holder, "not the password at all");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(AccountClosingService.WrongPassword, Html.ValidationMessages(page));
+        Assert.True(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == holder.Email)));
+        Assert.Equal(HttpStatusCode.OK, (await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Close_RightPassword_ErasedSignedOutEverywhereKeysRevokedMailedAndAudited()
+    {
+        // Arrange: the holder is signed in twice (a second browser) and has an API key that works.
+        var (holder, number, payment, key) = await HolderWithEverythingAsync();
+        using var _h = holder;
+        var id = await UserIdAsync(holder.Email);
+        using var secondBrowser = CardHolderSession.Anonymous(factory, holder.Email);
+        Assert.Equal(HttpStatusCode.Redirect, (await secondBrowser.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        using var api = factory.ApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri($"/api/v1/payments/{payment}", UriKind.Relative))).StatusCode);
+        var closePage = await Html.GetPageAsync(holder.Client, "/Privacy/Close");
+        Assert.NotNull(closePage.QuerySelector("[data-testid=close-consequences]"));
+
+        // Act
+        var response = await CloseAsync(holder, FraudWebFactory.Password);
+
+        // Assert: told it is closed, and signed out in both browsers and the API.
+        Assert.Equal("/Privacy/Closed", Html.Location(response));
+        var closed = await Html.GetPageAsync(holder.Client, "/Privacy/Closed");
+        Assert.NotNull(closed.QuerySelector("[data-testid=account-closed]"));
+        Assert.Contains("/Account/Login", Html.Location(await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))), StringComparison.Ordinal);
+        Assert.Contains("/Account/Login", Html.Location(await secondBrowser.Client.GetAsync(new Uri("/Profile", UriKind.Relative))), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri($"/api/v1/payments/{payment}", UriKind.Relative))).StatusCode);
+        // The password no longer signs in: the sign-in form answers as for any unknown address.
+        Assert.Equal(HttpStatusCode.OK, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        Assert.Contains("/Account/Login", Html.Location(await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))), StringComparison.Ordinal);
+        // The same erasure as an administrator's: person gone, card and payment kept, report text forgotten, key revoked.
+        var state = await factory.QueryAsync(async db => new
+        {
+            UserExists = await db.Users.AnyAsync(u => u.Id == id),
+            Holder = await db.Cards.Where(c => db.Transactions.Any(t => t.Id == payment && t.CardId == c.Id)).Select(c => new { c.CardHolder!.FullName, c.CardHolder.UserId, c.CardholderName }).SingleAsync(),
+            Report = await db.FraudReports.Where(r => r.TransactionId == payment).Select(r => new { r.Reason, r.Kind, r.Status }).SingleAsync(),
+            KeysActive = await db.ApiKeys.CountAsync(k => k.OwnerId == id && k.RevokedUtc == null),
+            Audit = await db.Set<AuditEntry>().Where(e => e.Action == AuditActions.UserClose && e.TargetId == id).Select(e => new { e.ActorId, e.After }).SingleAsync(),
+            KeyRevokedAudited = await db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.ApiKeyRevoke && e.ActorId == id),
+        });
+        Assert.False(state.UserExists);
+        Assert.Equal((CardHolder.ErasedName, (string?)null), (state.Holder.FullName, state.Holder.UserId));
+        Assert.NotEqual("Ada Lovelace", state.Holder.CardholderName);
+        Assert.Equal(FraudReport.ErasedReason, state.Report.Reason);
+        Assert.Equal(ReportKind.NotMe, state.Report.Kind);
+        Assert.Equal(0, state.KeysActive);
+        Assert.Equal(id, state.Audit.ActorId);
+        Assert.Contains("\"ReportTextsErased\":1", state.Audit.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(holder.Email, state.Audit.After!, StringComparison.Ordinal);
+        Assert.True(state.KeyRevokedAudited);
+        Assert.Contains("Your FraudWeb account is closed", Mailbox.Subject(Mailbox.MessageTo(factory, holder.Email, "Your FraudWeb account is closed")), StringComparison.Ordinal);
+        // Analysts see the report without the holder's words.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var item = await ReviewItemTextAsync(analyst, payment);
+        Assert.DoesNotContain(Reason, item, StringComparison.Ordinal);
+        Assert.Contains("erased with the card holder's account", item, StringComparison.Ordinal);
+        Assert.DoesNotContain(number, item, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of a payment's item in the review queue, as the analyst's pages show it.</summary>
+    private static async Task<string> ReviewItemTextAsync(CardHolderSession analyst, long transactionId)
+    {
+        for (var page = 1; page < 100; page++)
+        {
+            var document = await Html.GetPageAsync(analyst.Client, "/Review?page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var item = document.QuerySelector($"[data-testid=review-item][data-transaction-id='{transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture)}']");
+            if (item is not null) return item.TextContent;
+            if (document.QuerySelector(".pagination .page-item:last-child.disabled") is not null || document.QuerySelector(".pagination") is null) break;
+        }
+        throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
+    }
+
+    [Fact]
+    public async Task Close_ChineseHolder_ConfirmationPageAndLastMailInChinese()
+    {
+        // Arrange: the holder chooses Chinese while signed in, which their mails then follow.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var client = holder.Client;
+        var email = holder.Email;
+        await Html.SubmitAsync(client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Privacy")], formPage: "/Privacy");
+
+        // Act
+        var page = await Html.GetPageAsync(client, "/Privacy/Close");
+        var response = await Html.SubmitAsync(client, "/Privacy/Close", [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close");
+
+        // Assert
+        Assert.Contains("注销您的账户", page.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("/Privacy/Closed", Html.Location(response));
+        Assert.Contains(Mailbox.MessagesTo(factory, email), m => Mailbox.Subject(m) == "您的 FraudWeb 账户已注销");
+    }
+
+    [Fact]
+    public async Task Close_Analyst_RefusedAccountKept()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var page = await Html.GetPageAsync(analyst.Client, "/Privacy/Close");
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, "/Privacy/Close", [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close");
+
+        // Assert
+        Assert.NotNull(page.QuerySelector("[data-testid=staff-close-refused]"));
+        Assert.Null(page.QuerySelector("[data-testid=close-form]"));
+        Assert.Equal("/Privacy", Html.Location(response));
+        var after = await Html.GetPageAsync(analyst.Client, "/Privacy");
+        Assert.Equal(AccountClosingService.StaffRefused, after.QuerySelector("[data-testid=admin-error]")?.TextContent);
+        Assert.True(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == analyst.Email)));
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.UserClose && db.Users.Any(u => u.Id == e.TargetId && u.Email == analyst.Email))));
+    }
+
+    [Fact]
+    public async Task Delete_ByAdministrator_ReportTextErasedLabelKept()
+    {
+        // Arrange
+        var (holder, _, payment, _) = await HolderWithEverythingAsync();
+        using var _h = holder;
+        var id = await UserIdAsync(holder.Email);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+
+        // Act
+        var response = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{id}", [], $"/AdminUsers/Delete/{id}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var report = await factory.ReportOfAsync(payment);
+        Assert.Equal(FraudReport.ErasedReason, report.Reason);
+        Assert.Equal((ReportKind.NotMe, ReportStatus.Open), (report.Kind, report.Status));
+        Assert.Equal(0, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.Reason == Reason && r.TransactionId == payment)));
+    }
+}

@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using FraudWeb.Api;
+using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Services.Accounts;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.Scoring;
+using LinqKit;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.Privacy;
+
+/// <summary>
+/// Everything kept about a person, as one JSON document they download (docs/decisions/0023, README "Your data"):
+/// their account, personal details, cards (last four, never a number or fingerprint), API keys (never a secret or
+/// hash), the security events the audit log holds about them, their fraud reports and every payment as they see it.
+/// Written to the response as it is read, payments a chunk at a time, so a long history is never held whole.
+/// </summary>
+public sealed class DataExportService(FraudDbContext db, UserManager<ApplicationUser> users, AccountService accounts, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>The document's format name and version (the "format" and "version" keys); the shape is documented in README.md.</summary>
+    public const string Format = "fraudweb-personal-data";
+    public const int Version = 1;
+
+    /// <summary>Payments read per query: a page of rows in memory at a time, whatever the history's length.</summary>
+    public const int Chunk = 500;
+
+    /// <summary>The tag on the payment reads (in the SQL, for whoever reads the database's slow-query log).</summary>
+    public const string PaymentsTag = "personal data export: payments";
+
+    /// <summary>
+    /// Chinese kept readable (UTF-8, not \u escapes); HTML-significant characters still escaped, so a browser that
+    /// sniffs the file never finds markup in it.
+    /// </summary>
+    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    /// <summary>Records the download in the audit log (who, when; nothing of the data) before it starts.</summary>
+    /// <returns>Not found for an account that no longer exists.</returns>
+    public async Task<Result> RecordAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId) is null) return Result.NotFound();
+        await audit.AppendAsync(userId, AuditActions.UserExport, AuditTargets.User, userId, null, new { Format, Version }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Ok;
+    }
+
+    /// <summary>The download's file name, dated in UTC.</summary>
+    public string FileName() => $"fraudweb-my-data-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.json";
+
+    /// <summary>Writes the person's document to <paramref name="output"/> in the current language's texts (the keys never change).</summary>
+    public async Task WriteAsync(string userId, Stream output, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("The account no longer exists.");
+        await using var json = new Utf8JsonWriter(output, Options);
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteNumber("version", Version);
+        json.WriteString("exportedUtc", clock.GetUtcNow().UtcDateTime);
+        json.WriteString("language", Languages.Current);
+        await WriteAccountAsync(json, user);
+        var holder = await db.CardHolders.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
+        WriteProfile(json, holder);
+        await WriteCardsAsync(json, userId, cancellationToken);
+        await WriteApiKeysAsync(json, userId, cancellationToken);
+        await WriteSecurityEventsAsync(json, userId, cancellationToken);
+        await WriteReportsAsync(json, userId, cancellationToken);
+        await json.FlushAsync(cancellationToken);
+        await WritePaymentsAsync(json, userId, cancellationToken);
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+    }
+
+    private async Task WriteAccountAsync(Utf8JsonWriter json, ApplicationUser user)
+    {
+        json.WriteStartObject("account");
+        json.WriteString("id", user.Id);
+        json.WriteString("email", user.Email);
+        json.WriteBoolean("emailConfirmed", user.EmailConfirmed);
+        json.WriteString("createdUtc", user.CreatedUtc);
+        json.WriteString("mailLanguage", await accounts.LanguageAsync(user));
+        json.WriteBoolean("twoStepSignIn", user.TwoFactorEnabled);
+        json.WriteStartArray("roles");
+        foreach (var role in (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)) json.WriteStringValue(role);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteProfile(Utf8JsonWriter json, CardHolder? holder)
+    {
+        if (holder is null)
+        {
+            json.WriteNull("profile");
+            return;
+        }
+        json.WriteStartObject("profile");
+        json.WriteString("fullName", holder.FullName);
+        json.WriteString("phoneNumber", holder.PhoneNumber);
+        if (holder.DateOfBirth is { } born) json.WriteString("dateOfBirth", born.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        else json.WriteNull("dateOfBirth");
+        if (holder.Address is { } address)
+        {
+            json.WriteStartObject("address");
+            json.WriteString("line1", address.Line1);
+            json.WriteString("line2", address.Line2);
+            json.WriteString("city", address.City);
+            json.WriteString("postcode", address.Postcode);
+            json.WriteString("country", address.Country);
+            json.WriteEndObject();
+        }
+        else json.WriteNull("address");
+        json.WriteString("createdUtc", holder.CreatedUtc);
+        json.WriteEndObject();
+    }
+
+    private async Task WriteCardsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
+    {
+        // Projected, so the fingerprint is never even read.
+        var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Brand, c.Last4, c.ExpiryMonth, c.ExpiryYear, c.CardholderName, c.CreditLimit, c.Balance, c.AddedUtc })
+            .ToListAsync(cancellationToken);
+        json.WriteStartArray("cards");
+        foreach (var c in cards)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", c.Id);
+            json.WriteString("brand", Kebab(c.Brand.ToString()));
+            json.WriteString("last4", c.Last4);
+            json.WriteString("masked", CardNumber.Mask(c.Brand, c.Last4));
+            json.WriteNumber("expiryMonth", c.ExpiryMonth);
+            json.WriteNumber("expiryYear", c.ExpiryYear);
+            json.WriteString("cardholderName", c.CardholderName);
+            json.WriteString("creditLimit", ApiMoney.Format(c.CreditLimit));
+            json.WriteString("balance", ApiMoney.Format(c.Balance));
+            json.WriteString("currency", ApiMoney.Currency);
+            json.WriteString("addedUtc", c.AddedUtc);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private async Task WriteApiKeysAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
+    {
+        // Projected: the hash is never read.
+        var keys = await db.ApiKeys.AsNoTracking().OwnedBy(userId).OrderBy(k => k.Id)
+            .Select(k => new { k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedUtc, k.ExpiresUtc, k.RevokedUtc, k.LastUsedUtc })
+            .ToListAsync(cancellationToken);
+        json.WriteStartArray("apiKeys");
+        foreach (var k in keys)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", k.Id);
+            json.WriteString("name", k.Name);
+            json.WriteString("prefix", k.Prefix);
+            json.WriteStartArray("scopes");
+            foreach (var scope in k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)) json.WriteStringValue(scope);
+            json.WriteEndArray();
+            json.WriteString("createdUtc", k.CreatedUtc);
+            json.WriteString("expiresUtc", k.ExpiresUtc);
+            WriteTime(json, "revokedUtc", k.RevokedUtc);
+            WriteTime(json, "lastUsedUtc", k.LastUsedUtc);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// What the audit log holds about the account and its keys: the action, when, and whether they, staff or the system
+    /// did it (never which staff member: that is someone else's data). Sign-ins are not recorded by the app.
+    /// </summary>
+    private async Task WriteSecurityEventsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
+    {
+        // Key entries name the key by its prefix (ApiKeyService).
+        var prefixes = await db.ApiKeys.AsNoTracking().OwnedBy(userId).Select(k => k.Prefix).ToListAsync(cancellationToken);
+        var events = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(e => (e.TargetType == AuditTargets.User && e.TargetId == userId) || (e.TargetType == AuditTargets.ApiKey && prefixes.Contains(e.TargetId)))
+            .OrderBy(e => e.Id).Select(e => new { e.TimestampUtc, e.Action, e.TargetType, e.TargetId, e.ActorId })
+            .ToListAsync(cancellationToken);
+        json.WriteStartArray("securityEvents");
+        foreach (var e in events)
+        {
+            json.WriteStartObject();
+            json.WriteString("timestampUtc", e.TimestampUtc);
+            json.WriteString("action", e.Action);
+            json.WriteString("target", e.TargetType == AuditTargets.ApiKey ? "api-key " + e.TargetId : "account");
+            json.WriteString("by", e.ActorId == userId ? "you" : e.ActorId == AuditLog.SystemActor ? "system" : "staff");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private async Task WriteReportsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
+    {
+        var cards = db.Cards.OwnedBy(userId);
+        var reports = await db.FraudReports.AsNoTracking().Where(r => cards.Any(c => c.Id == r.CardId)).OrderBy(r => r.Id)
+            .Select(r => new { r.Id, r.TransactionId, r.CardId, r.Kind, r.Reason, r.Status, r.CreatedUtc, r.DecidedUtc })
+            .ToListAsync(cancellationToken);
+        json.WriteStartArray("fraudReports");
+        foreach (var r in reports)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", r.Id);
+            json.WriteNumber("paymentId", r.TransactionId);
+            json.WriteNumber("cardId", r.CardId);
+            json.WriteString("kind", Kebab(r.Kind.ToString()));
+            json.WriteString("reason", r.Reason);
+            json.WriteString("status", Kebab(r.Status.ToString()));
+            json.WriteString("createdUtc", r.CreatedUtc);
+            WriteTime(json, "decidedUtc", r.DecidedUtc);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private sealed record PaymentRow(long Id, long CardId, CardBrand Brand, string Last4, string Merchant, decimal Amount, DateTime TimestampUtc,
+        Verdict? Verdict, PaymentStatus Status, FraudLabel Label, string? SettlementReason, DateTime? SettledUtc, DateTime? RefundedUtc, string? RefundReason);
+
+    /// <summary>Every payment, oldest first, read <see cref="Chunk"/> at a time by id (keyset) and flushed after each chunk.</summary>
+    private async Task WritePaymentsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
+    {
+        json.WriteStartArray("payments");
+        var after = 0L;
+        while (true)
+        {
+            var from = after;
+            var rows = await db.Transactions.AsNoTracking().TagWith(PaymentsTag).OwnedBy(userId).Where(t => t.Id > from).OrderBy(t => t.Id).Take(Chunk)
+                .Select(t => new PaymentRow(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Terminal!.Name, t.Amount, t.TimestampUtc, t.Verdict,
+                    PaymentStatusRule.Expression.Invoke(t), t.Label, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason))
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows) WritePayment(json, row);
+            await json.FlushAsync(cancellationToken);
+            if (rows.Count < Chunk) break;
+            after = rows[^1].Id;
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WritePayment(Utf8JsonWriter json, PaymentRow row)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("id", row.Id);
+        json.WriteNumber("cardId", row.CardId);
+        json.WriteString("card", CardNumber.Mask(row.Brand, row.Last4));
+        json.WriteString("merchant", row.Merchant);
+        json.WriteString("amount", ApiMoney.Format(row.Amount));
+        json.WriteString("currency", ApiMoney.Currency);
+        json.WriteString("timestampUtc", row.TimestampUtc);
+        json.WriteString("status", PaymentResources.Name(row.Status));
+        if (row.Verdict is { } verdict)
+        {
+            json.WriteString("decision", PaymentResources.Name(verdict.Decision));
+            json.WriteNumber("riskScore", verdict.RiskScore);
+            // What the payment's page says (VerdictPanel), as the API says it, in the person's language.
+            var decline = DeclineReasons.Shown(row.Status, row.Label, row.SettlementReason, verdict.DeclineReason);
+            json.WriteString("declineReason", PaymentResources.DeclineCode(decline));
+            json.WriteString("declineMessage", decline is null ? null : Text.Get(decline));
+            json.WriteStartArray("reasons");
+            foreach (var reason in PaymentResources.HolderReasons(verdict))
+            {
+                json.WriteStartObject();
+                json.WriteString("feature", reason.Feature);
+                json.WriteString("direction", reason.Direction);
+                json.WriteString("text", reason.Feature == PaymentResources.RuleFeature ? Text.Get(reason.Text) : ReasonPhrases.Localized(reason.Text));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("decision");
+            json.WriteNull("riskScore");
+            json.WriteNull("declineReason");
+            json.WriteNull("declineMessage");
+            json.WriteStartArray("reasons");
+            json.WriteEndArray();
+        }
+        WriteTime(json, "reviewedUtc", row.SettledUtc);
+        WriteTime(json, "refundedUtc", row.RefundedUtc);
+        json.WriteString("refundMessage", row.RefundReason is null ? null : Text.Get(row.RefundReason));
+        json.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter json, string name, DateTime? value)
+    {
+        if (value is { } time) json.WriteString(name, time);
+        else json.WriteNull(name);
+    }
+
+    private static string Kebab(string name) => JsonNamingPolicy.KebabCaseLower.ConvertName(name);
+}
