@@ -62,7 +62,8 @@ public sealed class PrivacyController(DataExportService export, AccountClosingSe
                 TempData["Error"] = result.Errors[0].Message;
                 return RedirectToAction(nameof(Index));
             }
-            foreach (var error in result.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
+            // An error of no field (the account changed meanwhile) goes to the form's summary.
+            foreach (var error in result.Errors) ModelState.AddModelError(string.IsNullOrEmpty(error.Field) ? "" : "Form." + error.Field, error.Message);
         }
         var model = await screens.BuildAsync(User.FindUserId(), cancellationToken);
         return model is null ? RedirectToAction("Login", "Account") : View(model);

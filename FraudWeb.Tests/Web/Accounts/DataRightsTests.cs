@@ -256,6 +256,26 @@ public sealed class DataRightsTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Close_DoubleClick_ClosedOnceEveryAnswerARedirect()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await UserIdAsync(holder.Email);
+        var token = Html.AntiforgeryToken(await Html.GetPageAsync(holder.Client, "/Privacy/Close"));
+
+        // Act: the same form sent three times at once, as an impatient click does.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => holder.Client.PostAsync(new Uri("/Privacy/Close", UriKind.Relative),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Form.CurrentPassword", FraudWebFactory.Password)]))));
+
+        // Assert: closed (no form shown back with a hidden error), audited and mailed once.
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Contains(responses, r => Html.Location(r) == "/Privacy/Closed");
+        Assert.All(responses, r => Assert.True(Html.Location(r) == "/Privacy/Closed" || Html.Location(r).Contains("/Account/Login", StringComparison.Ordinal), Html.Location(r)));
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.UserClose && e.TargetId == id)));
+        Assert.Single(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) == "Your FraudWeb account is closed");
+    }
+
+    [Fact]
     public async Task Close_ChineseHolder_ConfirmationPageAndLastMailInChinese()
     {
         // Arrange: the holder chooses Chinese while signed in, which their mails then follow.

@@ -71,7 +71,17 @@ public sealed partial class AccountClosingService(
         // Checked again inside the erasure's transaction: a staff role granted meanwhile still refuses.
         var closed = await erasure.EraseAsync(user.Id, user.Id, AuditActions.UserClose,
             roles => IsStaff(roles) ? Result.Fail(ErrorCode.Refused, Text.Get(StaffRefused)) : null, cancellationToken);
-        if (!closed.Succeeded) return closed;
+        if (!closed.Succeeded)
+        {
+            // The other request of a double click closed it meanwhile (this one read the account before): it is closed,
+            // which is what this one asked; the other sent the mail.
+            if (!await db.Users.AsNoTracking().AnyAsync(u => u.Id == user.Id, cancellationToken))
+            {
+                await signIn.SignOutAsync();
+                return Result.Ok;
+            }
+            return closed;
+        }
         LogClosed(logger, user.Id);
         // This browser's cookies go now; other sessions end at their next request (the account no longer exists).
         await signIn.SignOutAsync();
