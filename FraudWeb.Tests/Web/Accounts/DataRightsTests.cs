@@ -234,12 +234,18 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.DoesNotContain(holder.Email, state.Audit.After!, StringComparison.Ordinal);
         Assert.True(state.KeyRevokedAudited);
         Assert.Contains("Your FraudWeb account is closed", Mailbox.Subject(Mailbox.MessageTo(factory, holder.Email, "Your FraudWeb account is closed")), StringComparison.Ordinal);
-        // Analysts see the report without the holder's words.
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        var item = await ReviewItemTextAsync(analyst, payment);
+        // Staff see the report without the holder's words, find no such person, and read the closing in the log without personal data.
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var item = await ReviewItemTextAsync(admin, payment);
         Assert.DoesNotContain(Reason, item, StringComparison.Ordinal);
         Assert.Contains("erased with the card holder's account", item, StringComparison.Ordinal);
         Assert.DoesNotContain(number, item, StringComparison.Ordinal);
+        var people = await Html.GetPageAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString(holder.Email));
+        Assert.DoesNotContain(holder.Email, people.Body!.TextContent, StringComparison.Ordinal);
+        var log = await Html.GetPageAsync(admin.Client, "/AdminAudit?Target=" + Uri.EscapeDataString(id));
+        Assert.Contains(AuditActions.UserClose, log.Body!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(holder.Email, log.Body!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ada Lovelace", log.Body!.TextContent, StringComparison.Ordinal);
     }
 
     /// <summary>The text of a payment's item in the review queue, as the analyst's pages show it.</summary>
