@@ -68,7 +68,7 @@ public class FraudReport
     /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
     /// </summary>
     /// <summary>
-    /// What a report's free text says once its author's account is erased (docs/decisions/0023): the words were theirs
+    /// What a report's free text says once its author's account is erased (docs/decisions/0024): the words were theirs
     /// and may name people, places or habits; the kind, status and decision (the label analysts and retraining read) stay.
     /// </summary>
     public const string ErasedReason = "(erased with the card holder's account)";

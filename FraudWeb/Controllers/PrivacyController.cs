@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
-/// <summary>"Your data": download everything kept about you, or close your account (docs/decisions/0023).</summary>
+/// <summary>"Your data": download everything kept about you, or close your account (docs/decisions/0024).</summary>
 public sealed class PrivacyController(DataExportService export, AccountClosingService closing, PrivacyViewModelBuilder screens) : Controller
 {
     [HttpGet]

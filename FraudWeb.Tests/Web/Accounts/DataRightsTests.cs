@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Accounts;
 
-/// <summary>A card holder downloads their data and closes their own account (docs/decisions/0023), on the seeded app.</summary>
+/// <summary>A card holder downloads their data and closes their own account (docs/decisions/0024), on the seeded app.</summary>
 [Collection(WebTestGroup.Name)]
 public sealed class DataRightsTests(FraudWebFactory factory)
 {

@@ -408,7 +408,7 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
-    /// The last mail to someone who closed their own account (docs/decisions/0023), in the account's language (read by
+    /// The last mail to someone who closed their own account (docs/decisions/0024), in the account's language (read by
     /// the caller before the account went): what was erased, what the issuer keeps, and what to do if it was not them.
     /// The account is closed whether or not it can be sent (the sender logs it for the operator).
     /// </summary>

@@ -293,7 +293,7 @@ public sealed class AdminUserService(
     }
 
     /// <summary>
-    /// The erasure behind an administrator's deletion and a holder's own closing (docs/decisions/0004 and 0023), in one
+    /// The erasure behind an administrator's deletion and a holder's own closing (docs/decisions/0004 and 0024), in one
     /// transaction with its audit entry: the holder's details and card names erased, the free text of their fraud reports
     /// forgotten, their keys revoked, their review assignments released, their sign-in name replaced in staff records,
     /// the account deleted (which ends its sessions at their next request).
@@ -331,7 +331,7 @@ public sealed class AdminUserService(
     }
 
     /// <summary>
-    /// The holder's own words in their fraud reports (docs/decisions/0023): replaced in one statement, open reports too,
+    /// The holder's own words in their fraud reports (docs/decisions/0024): replaced in one statement, open reports too,
     /// so an analyst deciding one meanwhile neither fails nor is undone; kind, status and decision stay for the label.
     /// </summary>
     private Task<int> ForgetReportTextsAsync(long holderId, CancellationToken cancellationToken) =>

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Privacy;
 
-/// <summary>What the closing page tells a person before they close their account (docs/decisions/0023).</summary>
+/// <summary>What the closing page tells a person before they close their account (docs/decisions/0024).</summary>
 public sealed record ClosingSummary(bool IsStaff, int Cards, int Payments, int HeldForReview, int OpenReports, decimal Balance, int ActiveApiKeys);
 
 /// <summary>
-/// A card holder closes their own account (docs/decisions/0023): with their password, the same erasure an
+/// A card holder closes their own account (docs/decisions/0024): with their password, the same erasure an
 /// administrator's deletion performs (<see cref="AdminUserService.EraseAsync"/>), audited as theirs, then signed out
 /// and mailed a last message in their language. Staff accounts are closed by an administrator.
 /// </summary>

@@ -17,7 +17,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Privacy;
 
 /// <summary>
-/// Everything kept about a person, as one JSON document they download (docs/decisions/0023, README "Your data"):
+/// Everything kept about a person, as one JSON document they download (docs/decisions/0024, README "Your data"):
 /// their account, personal details, cards (last four, never a number or fingerprint), API keys (never a secret or
 /// hash), the security events the audit log holds about them, their fraud reports and every payment as they see it.
 /// Written to the response as it is read, payments a chunk at a time, so a long history is never held whole.
