@@ -64,10 +64,6 @@ public class FraudReport
     }
 
     /// <summary>
-    /// Closes the report and labels the transaction: a confirmed "not me" is fraud, a confirmed "this was me" is
-    /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
-    /// </summary>
-    /// <summary>
     /// What a report's free text says once its author's account is erased (docs/decisions/0024): the words were theirs
     /// and may name people, places or habits; the kind, status and decision (the label analysts and retraining read) stay.
     /// </summary>
@@ -77,6 +73,10 @@ public class FraudReport
     /// report at that moment must neither fail nor undo it, so the row version is left alone.</remarks>
     public bool IsReasonErased => Reason == ErasedReason;
 
+    /// <summary>
+    /// Closes the report and labels the transaction: a confirmed "not me" is fraud, a confirmed "this was me" is
+    /// legitimate; a rejected report labels the opposite (the analyst found the claim wrong).
+    /// </summary>
     public void Decide(bool confirm, CardTransaction transaction, string analyst, IssuerTime now)
     {
         ArgumentNullException.ThrowIfNull(transaction);
