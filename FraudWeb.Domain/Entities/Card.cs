@@ -29,6 +29,15 @@ public class Card
     public decimal Balance { get; private set; }
     public DateTime AddedUtc { get; private set; }
 
+    /// <summary>Why the holder stopped the card (removed, or reported lost or stolen); null while it takes payments.</summary>
+    public CardStop? StoppedAs { get; private set; }
+
+    /// <summary>When the holder stopped it; null while it takes payments.</summary>
+    public DateTime? StoppedUtc { get; private set; }
+
+    /// <summary>Stopped by its holder: it takes no new payments, its history and balance stay (docs/decisions/0023).</summary>
+    public bool IsStopped => StoppedAs is not null;
+
     public decimal AvailableCredit => CreditLimit - Balance;
     public string Masked => CardNumber.Mask(Brand, Last4);
     public string ExpiryText => $"{ExpiryMonth:00}/{ExpiryYear % 100:00}";
@@ -87,6 +96,8 @@ public class Card
     /// </summary>
     public void Renew(CardExpiry expiry, string cardholderName)
     {
+        // A stopped card is not renewed: a removed one comes back as a new card, a lost one never (its replacement has a new number).
+        EnsureTakesPayments();
         // Invisible characters only (a zero-width space) are no name: staff would see the card's name as nothing.
         if (PersonalDetailsLimits.IsBlank(cardholderName)) throw new DomainException("Enter the name shown on the card.");
         if (CompareExpiry(expiry) >= 0) throw new DomainException("A renewed card has a later expiry date than the one it replaces.");
@@ -103,11 +114,12 @@ public class Card
     /// <summary>Whether the expiry month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
     public bool IsExpired(DateOnly today) => CardExpiry.IsExpired(ExpiryYear, ExpiryMonth, today);
 
-    public bool CanCharge(decimal amount) => amount > 0 && amount <= AvailableCredit;
+    public bool CanCharge(decimal amount) => !IsStopped && amount > 0 && amount <= AvailableCredit;
 
     /// <summary>Adds an approved purchase to the balance.</summary>
     public void Charge(decimal amount)
     {
+        EnsureTakesPayments();
         if (amount <= 0) throw new DomainException("The amount must be positive.");
         if (amount > AvailableCredit) throw new DomainException("The amount is over the card's available credit.");
         Balance += amount;
@@ -131,6 +143,37 @@ public class Card
         Balance -= amount;
     }
 
+    public const string RemovedMessage = "This card has been removed from your profile; it takes no payments.";
+    public const string LostOrStolenMessage = "This card was reported lost or stolen; it takes no payments.";
+
+    /// <summary>Refuses a new payment (or a renewal) on a card its holder stopped, saying why.</summary>
+    public void EnsureTakesPayments()
+    {
+        if (StoppedAs is { } stop) throw new DomainException(stop == CardStop.LostOrStolen ? LostOrStolenMessage : RemovedMessage);
+    }
+
+    /// <summary>
+    /// The holder takes the card off their profile: no new payment from now on. Its payments, reports and balance
+    /// stay (a balance owed is still owed; a refund still credits it); the same number may be added again later as a new card.
+    /// </summary>
+    public void Remove(DateTime nowUtc)
+    {
+        if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
+        if (IsStopped) throw new DomainException(StoppedAs == CardStop.LostOrStolen ? "This card was already reported lost or stolen." : "This card has already been removed.", DomainErrorCode.StateChanged);
+        (StoppedAs, StoppedUtc) = (CardStop.Removed, nowUtc);
+    }
+
+    /// <summary>
+    /// The holder reports the card lost or stolen: stopped at once, and its number is never added back (the issuer's
+    /// replacement has a new one). A card already removed stays removed: it takes no payments either way.
+    /// </summary>
+    public void ReportLostOrStolen(DateTime nowUtc)
+    {
+        if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
+        if (IsStopped) throw new DomainException(StoppedAs == CardStop.LostOrStolen ? "This card was already reported lost or stolen." : "This card has already been removed.", DomainErrorCode.StateChanged);
+        (StoppedAs, StoppedUtc) = (CardStop.LostOrStolen, nowUtc);
+    }
+
     public void ChangeCreditLimit(decimal creditLimit)
     {
         EnsureCreditLimit(creditLimit);
@@ -144,4 +187,14 @@ public class Card
             throw DomainException.Format("The credit limit must be between {0:N0} and {1:N0}.", MinimumCreditLimit, MaximumCreditLimit);
         if (decimal.Round(creditLimit, 2) != creditLimit) throw new DomainException("The credit limit can have at most two decimals.");
     }
+}
+
+/// <summary>How a card holder stopped a card (stored by name).</summary>
+public enum CardStop
+{
+    /// <summary>Taken off the profile; the number may be added again.</summary>
+    Removed = 1,
+
+    /// <summary>Reported lost or stolen; the number is never added again.</summary>
+    LostOrStolen = 2,
 }

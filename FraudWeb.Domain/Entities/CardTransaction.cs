@@ -77,6 +77,8 @@ public class CardTransaction
     {
         ArgumentNullException.ThrowIfNull(card);
         EnsureAmount(amount);
+        // Checked here, where the writer records it on the card as committed: a card stopped on another instance meanwhile is refused.
+        card.EnsureTakesPayments();
         if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
         return new CardTransaction
         {
@@ -178,6 +180,8 @@ public class CardTransaction
             if (Card is null) throw new InvalidOperationException("The card must be loaded to settle a payment.");
             // The review can take days: the card may have expired, its account closed or its credit been used meanwhile.
             refusal = Card.CardHolder is { IsErased: true } ? DeclineReasons.AccountClosed
+                : Card.StoppedAs == CardStop.LostOrStolen ? DeclineReasons.CardLostOrStolen
+                : Card.StoppedAs == CardStop.Removed ? DeclineReasons.CardRemoved
                 : Card.IsExpired(now.Date) ? DeclineReasons.CardExpired
                 : !Card.CanCharge(Amount) ? DeclineReasons.InsufficientCredit
                 : null;
@@ -225,9 +229,11 @@ public static class DeclineReasons
     public const string CardExpired = "The card expired before the review was finished.";
     public const string AccountClosed = "The card's account was closed before the review was finished.";
     public const string ClearedAfterDecline = "Declined as fraud at first; a later review found it was yours. It was never charged: make it again if you still want to.";
+    public const string CardRemoved = "The card was removed before the review was finished.";
+    public const string CardLostOrStolen = "The card was reported lost or stolen before the review was finished.";
 
     /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
-    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline];
+    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline, CardRemoved, CardLostOrStolen];
 
     /// <summary>
     /// Why a payment stopped, as its holder reads it (its page and the API alike): the review's reason, else the

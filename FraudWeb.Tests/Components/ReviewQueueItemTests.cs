@@ -52,6 +52,32 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_CardReportedLostOrStolen_SaysSoWithTheTime()
+    {
+        // Act
+        var cut = RenderItem(Item(reportId: 9, kind: nameof(ReportKind.NotMe)) with
+        {
+            CardStoppedAs = CardStop.LostOrStolen,
+            CardStoppedUtc = new DateTime(2026, 12, 1, 8, 30, 0, DateTimeKind.Utc),
+        });
+
+        // Assert
+        var note = cut.Find("[data-testid=card-stopped]");
+        Assert.Equal("LostOrStolen", note.GetAttribute("data-stopped-as"));
+        Assert.StartsWith("The card holder reported this card lost or stolen on ", note.TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_CardActive_NoStopNote()
+    {
+        // Act
+        var cut = RenderItem(Item(reportId: 9, kind: nameof(ReportKind.NotMe)));
+
+        // Assert
+        Assert.Empty(cut.FindAll("[data-testid=card-stopped]"));
+    }
+
+    [Fact]
     public void Render_ThisWasMeReport_ConfirmingTheClaimIsLegitimate()
     {
         // Act

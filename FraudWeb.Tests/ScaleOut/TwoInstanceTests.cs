@@ -200,6 +200,33 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
     }
 
     [Fact]
+    public async Task ReportLost_OnOneInstance_NextPaymentRefusedOnBoth()
+    {
+        // Arrange: a card that has paid through both instances (each has read it for a payment), and an API key.
+        using var client = cluster.Client();
+        await RegisterAndSignInAsync(client);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new CardFormBuilder().Build())).StatusCode);
+        var (cardId, terminalId) = await CardAndMerchantAsync(client);
+        var key = await CreateApiKeyAsync(client);
+        var warm = new List<Payment>();
+        for (var i = 0; i < 4; i++) warm.Add(await PayAsync(key, cardId, terminalId, "5.00"));
+        var paid = await WithDbAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId));
+
+        // Act: reported through whichever instance takes the POST, then paid again through both.
+        var reported = await Html.SubmitAsync(client, $"/Cards/ReportLost/{cardId}", [], $"/Cards/ReportLost/{cardId}");
+        var after = new List<Payment>();
+        for (var i = 0; i < 4; i++) after.Add(await PayAsync(key, cardId, terminalId, "5.00"));
+
+        // Assert: refused at once on both (a business refusal, nothing recorded), as it was paid on both before.
+        Assert.All(warm, p => Assert.Equal(HttpStatusCode.Created, p.Status));
+        Assert.Equal(2, warm.Select(p => p.Upstream).Distinct().Count());
+        Assert.Equal(HttpStatusCode.Redirect, reported.StatusCode);
+        Assert.All(after, p => Assert.Equal(HttpStatusCode.UnprocessableEntity, p.Status));
+        Assert.Equal(2, after.Select(p => p.Upstream).Distinct().Count());
+        Assert.Equal(paid, await WithDbAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+    }
+
+    [Fact]
     public async Task Promote_OnOneInstance_TheOtherServesItWithinSeconds()
     {
         // Arrange: a second registered version to promote (a copy of the serving model), an administrator.

@@ -21,6 +21,8 @@ public sealed class ResourceOwnershipTests(FraudWebFactory factory)
     private static readonly Dictionary<string, (Func<Ids, string> Url, HttpStatusCode Owner, HttpStatusCode Other)> Resources = new(StringComparer.Ordinal)
     {
         ["GET Cards.Details"] = (i => $"/Cards/Details/{i.Card}", HttpStatusCode.OK, HttpStatusCode.NotFound),
+        ["GET Cards.Remove"] = (i => $"/Cards/Remove/{i.Card}", HttpStatusCode.OK, HttpStatusCode.NotFound),
+        ["GET Cards.ReportLost"] = (i => $"/Cards/ReportLost/{i.Card}", HttpStatusCode.OK, HttpStatusCode.NotFound),
         ["GET Transactions.Details"] = (i => $"/Transactions/Details/{i.Transaction}", HttpStatusCode.OK, HttpStatusCode.NotFound),
         ["GET Reports.New"] = (i => $"/Reports/New?transactionId={i.Transaction}", HttpStatusCode.OK, HttpStatusCode.NotFound),
         ["GET Transactions.New"] = (i => $"/Transactions/New?cardId={i.Card}", HttpStatusCode.OK, HttpStatusCode.NotFound),

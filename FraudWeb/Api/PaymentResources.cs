@@ -138,6 +138,8 @@ public sealed class PaymentResources(FraudDbContext db)
         DeclineReasons.CardExpired => "card-expired",
         DeclineReasons.AccountClosed => "account-closed",
         DeclineReasons.ClearedAfterDecline => "cleared-after-decline",
+        DeclineReasons.CardRemoved => "card-removed",
+        DeclineReasons.CardLostOrStolen => "card-lost-or-stolen",
         _ => "other",
     };
 

@@ -14,6 +14,53 @@ namespace FraudWeb.Controllers;
 
 public sealed class CardsController(CardService cards, CardViewModelBuilder screens) : Controller
 {
+    /// <summary>The confirmation before removing the card; a card already stopped has nothing to confirm (its page says so).</summary>
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
+    public Task<IActionResult> Remove(long id, CancellationToken cancellationToken) => ConfirmAsync(id, cancellationToken);
+
+    [HttpPost, ActionName(nameof(Remove)), Authorize(Policy = Permissions.TransactionsSubmit)]
+    public async Task<IActionResult> RemoveConfirmed(long id, CancellationToken cancellationToken)
+    {
+        var result = await cards.RemoveAsync(User.GetUserId(), id, cancellationToken);
+        if (result.Code == Services.ErrorCode.NotFound) return NotFound();
+        if (result.Succeeded) TempData["Message"] = Text.Format("Card {0} has been removed. Its payments stay on your profile.", result.Value.Masked);
+        else TempData["Error"] = result.Errors[0].Message;
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    /// <summary>The confirmation before reporting the card lost or stolen.</summary>
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
+    public Task<IActionResult> ReportLost(long id, CancellationToken cancellationToken) => ConfirmAsync(id, cancellationToken);
+
+    /// <summary>Stops the card, mails the holder (in their language) and sends them to the card, where they report the payments they did not make.</summary>
+    [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit)]
+    public async Task<IActionResult> ReportLostConfirmed(long id, [FromServices] Services.Accounts.AccountService accounts, [FromServices] PublicSite site,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(site);
+        var userId = User.GetUserId();
+        var result = await cards.ReportLostOrStolenAsync(userId, id, cancellationToken);
+        if (result.Code == Services.ErrorCode.NotFound) return NotFound();
+        if (result.Succeeded)
+        {
+            await accounts.MailCardLostOrStolenAsync(userId, result.Value.Masked, site.Link(Url.Action(nameof(Details), new { id })!), cancellationToken);
+            TempData["Message"] = Text.Format("Card {0} is stopped: every payment with it is refused. We have sent you an email.", result.Value.Masked);
+        }
+        else
+        {
+            TempData["Error"] = result.Errors[0].Message;
+        }
+        return RedirectToAction(nameof(Details), new { id });
+    }
+
+    private async Task<IActionResult> ConfirmAsync(long id, CancellationToken cancellationToken)
+    {
+        var model = await screens.DetailsAsync(User.GetUserId(), id, cancellationToken);
+        if (model is null) return NotFound();
+        return model.Card.IsStopped ? RedirectToAction(nameof(Details), new { id }) : View(model.Card);
+    }
+
     [HttpGet]
     public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
     {

@@ -138,6 +138,10 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report is null ? null : report.IsReasonErased ? Text.Get(FraudReport.ErasedReason) : report.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
-            tx.Verdict?.ModelVersion, reasons, features, history, RuleHitPhrases.Localized(tx.Verdict?.DecidedBy));
+            tx.Verdict?.ModelVersion, reasons, features, history, RuleHitPhrases.Localized(tx.Verdict?.DecidedBy))
+        {
+            CardStoppedAs = tx.Card?.StoppedAs,
+            CardStoppedUtc = tx.Card?.StoppedUtc,
+        };
     }
 }

@@ -25,7 +25,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     public async Task<NewTransactionViewModel> FormAsync(string userId, NewTransactionViewModel? posted, CancellationToken cancellationToken)
     {
         var model = posted ?? new NewTransactionViewModel();
-        model.Cards = await ProfileViewModelBuilder.CardsAsync(db, userId, cancellationToken);
+        // Only cards that take payments: a removed or lost card stays on the profile with its history, not here.
+        model.Cards = (await ProfileViewModelBuilder.CardsAsync(db, userId, cancellationToken)).FindAll(c => !c.IsStopped);
         model.Merchants = await MerchantsAsync(userId, model.MerchantSearch, model.TerminalId, model.Cards.Select(c => c.Id).ToList(), cancellationToken);
         return model;
     }

@@ -75,7 +75,9 @@ public sealed class MigrationSchemaTests : IDisposable
         // Assert
         Assert.Contains("index Transactions.IX_Transactions_CardId_TimestampUtc_Id_TerminalId unique=0 partial=0 columns=CardId,TimestampUtc,Id,TerminalId", schema);
         Assert.Contains("index Transactions.IX_Transactions_TerminalId_TimestampUtc unique=0 partial=0 columns=TerminalId,TimestampUtc", schema);
-        Assert.Contains("index Cards.IX_Cards_CardHolderId_Fingerprint unique=1 partial=0 columns=CardHolderId,Fingerprint", schema);
+        // Unique among the cards that take payments: a removed card's number may be added again (ADR 0023).
+        Assert.Contains("index Cards.IX_Cards_CardHolderId_Fingerprint unique=1 partial=1 columns=CardHolderId,Fingerprint", schema);
+        Assert.Contains("index Cards.IX_Cards_CardHolderId unique=0 partial=0 columns=CardHolderId", schema);
         Assert.DoesNotContain(schema, line => line.StartsWith("index Cards.IX_Cards_Fingerprint ", StringComparison.Ordinal));
         Assert.Contains("index FraudReports.IX_FraudReports_TransactionId_Open unique=1 partial=1 columns=TransactionId", schema);
     }

@@ -16,13 +16,22 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
     /// </summary>
     public const string FlaggedCount = nameof(FlaggedCount);
 
+    /// <summary>The cards that take payments (none stopped by its holder): the filter of the per-holder fingerprint index.</summary>
+    public const string ActiveFilter = "\"StoppedUtc\" IS NULL";
+
     public void Configure(EntityTypeBuilder<Card> builder)
     {
         builder.ToTable("Cards");
         builder.HasKey(c => c.Id);
         // HMAC-SHA256 hex; unique per holder only: a global index told anyone whether someone else holds a number (ADR 0003).
+        // Among the cards that take payments only: a removed card keeps its row and history, and its number may be added
+        // again as a new card (docs/decisions/0023).
         builder.Property(c => c.Fingerprint).HasMaxLength(64).IsFixedLength().IsRequired();
-        builder.HasIndex(c => new { c.CardHolderId, c.Fingerprint }).IsUnique();
+        builder.HasIndex(c => new { c.CardHolderId, c.Fingerprint }).IsUnique().HasFilter(ActiveFilter);
+        // A holder's cards, stopped ones too (the profile, the cascade from the holder): the filtered index above serves
+        // only queries that name its condition.
+        builder.HasIndex(c => c.CardHolderId);
+        builder.Property(c => c.StoppedAs).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();
@@ -39,6 +48,7 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         flaggedCount.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
         builder.HasOne(c => c.CardHolder).WithMany(h => h.Cards).HasForeignKey(c => c.CardHolderId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(c => c.AvailableCredit);
+        builder.Ignore(c => c.IsStopped);
         builder.Ignore(c => c.Masked);
         builder.Ignore(c => c.ExpiryText);
     }

@@ -380,6 +380,33 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// Tells the holder their card was reported lost or stolen (a security event, as a password change is): if it was not
+    /// them, someone has their session. Names the card by brand and last four only and links to it, where the payments
+    /// they did not make can be reported. In the account's language; the card stays stopped if the mail cannot be sent.
+    /// </summary>
+    public async Task MailCardLostOrStolenAsync(string userId, string maskedCard, string cardUrl, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user?.Email is null) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Your card was reported lost or stolen");
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{HtmlEncoder.Default.Encode(Text.Format("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.", maskedCard))}</p>" +
+                   $"<p>{Text.Get("If a payment on it was not made by you, report it from the card's page:")} {Link(cardUrl, Text.Get("open the card"))}</p>" +
+                   $"<p>{Text.Get("If it was not you who reported the card, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the card is stopped either way.
+        }
+    }
+
+    /// <summary>
     /// Tells the owner two-step sign-in was turned off on their account (ASVS 2.2.3), by them or by an administrator: if
     /// it was not them, someone has their password or talked support into it. In the account's language; a mail that
     /// cannot be sent leaves it off (the sender logs it).

@@ -51,10 +51,14 @@ public static class AuditActions
     /// <summary>Entries that waited for a second analyst, in force on their author's word once no allow rule reads their list.</summary>
     public const string ListTakeEffect = "list.take-effect";
     public const string MerchantsImport = "merchants.import";
+    /// <summary>A card holder took a card off their profile (the actor is the holder).</summary>
+    public const string CardRemove = Cards.CardService.AuditRemove;
+    /// <summary>A card holder reported a card lost or stolen (the actor is the holder).</summary>
+    public const string CardLostOrStolen = Cards.CardService.AuditLostOrStolen;
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen];
 }
 
 /// <summary>

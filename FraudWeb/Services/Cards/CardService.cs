@@ -21,12 +21,23 @@ public enum CardAddOutcome
 /// <summary>The card added, renewed or found, and its credit limit as stored (a renewal keeps the card's own).</summary>
 public sealed record CardAdded(long Id, CardAddOutcome Outcome, decimal CreditLimit, string ExpiryText);
 
+/// <summary>A card its holder stopped: which, how (removed, or lost or stolen) and when; the masked number for the holder's mail.</summary>
+public sealed record CardStopped(long Id, CardStop StoppedAs, DateTime StoppedUtc, string Masked);
+
 /// <summary>
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
 /// (never stored, logged or returned).
 /// </summary>
-public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, IssuerClock issuer, ILogger<CardService> logger)
+public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys, IssuerClock issuer, TimeProvider clock, ILogger<CardService> logger)
 {
+    /// <summary>The audit log's names for a holder stopping a card (Services.Admin.AuditActions lists them with the rest).</summary>
+    public const string AuditRemove = "card.remove";
+    public const string AuditLostOrStolen = "card.lost-or-stolen";
+    public const string AuditTarget = "card";
+
+    /// <summary>The refusal of a number reported lost or stolen: the issuer's replacement card has a new one.</summary>
+    public const string LostNumberRefused = "This card was reported lost or stolen, so it cannot be added again. Add the replacement card your bank sends you: it has a new number.";
+
     /// <summary>Credit limits a card holder can choose from.</summary>
     public static IReadOnlyList<decimal> OfferedCreditLimits { get; } = [500m, 1000m, 2500m, 5000m, 10000m, 20000m];
 
@@ -66,9 +77,12 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         {
             return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Get("Choose one of the offered credit limits."), Fields.CreditLimit);
         }
+        // A number reported lost or stolen never comes back on this profile; one the holder only removed is a new card.
+        if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint && c.StoppedAs == CardStop.LostOrStolen, cancellationToken))
+            return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(LostNumberRefused), Fields.Number);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint, cancellationToken);
+            var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint && c.StoppedUtc == null, cancellationToken);
             Card card;
             CardAddOutcome outcome;
             try
@@ -107,6 +121,55 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
         }
     }
+
+    /// <summary>The holder takes their card off their profile (<see cref="Card.Remove"/>); NotFound for another's or a missing card.</summary>
+    public Task<Result<CardStopped>> RemoveAsync(string userId, long cardId, CancellationToken cancellationToken) =>
+        StopAsync(userId, cardId, CardStop.Removed, cancellationToken);
+
+    /// <summary>The holder reports their card lost or stolen (<see cref="Card.ReportLostOrStolen"/>); NotFound for another's or a missing card.</summary>
+    public Task<Result<CardStopped>> ReportLostOrStolenAsync(string userId, long cardId, CancellationToken cancellationToken) =>
+        StopAsync(userId, cardId, CardStop.LostOrStolen, cancellationToken);
+
+    /// <summary>
+    /// Stops the card and audits it in one commit. Every instance refuses its next payment: the payment writer reads the
+    /// card in its own transaction (locked on PostgreSQL) and refuses a stopped one, and on SQLite this save makes the
+    /// payment path's memory forget the card (docs/decisions/0018, 0023).
+    /// </summary>
+    private async Task<Result<CardStopped>> StopAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var card = await db.Cards.OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+            if (card is null) return Result.Fail<CardStopped>(ErrorCode.NotFound, Text.Get("This card does not exist."));
+            var now = clock.GetUtcNow().UtcDateTime;
+            try
+            {
+                if (stop == CardStop.LostOrStolen) card.ReportLostOrStolen(now);
+                else card.Remove(now);
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail<CardStopped>(ErrorCode.Conflict, Text.Of(ex));
+            }
+            // Ids and the kind of stop only: no number, no name (ADR 0004).
+            db.Set<AuditEntry>().Add(AuditEntry.Record(userId, stop == CardStop.LostOrStolen ? AuditLostOrStolen : AuditRemove, AuditTarget,
+                card.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, $"{{\"StoppedAs\":\"{stop}\"}}", now));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                LogStopped(logger, card.Id, stop);
+                return Result.Success(new CardStopped(card.Id, stop, now, card.Masked));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // A payment changed the balance (its concurrency token) meanwhile: read the card again and stop it as it is now.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} stopped by its holder: {StoppedAs}")]
+    private static partial void LogStopped(ILogger logger, long cardId, CardStop stoppedAs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} {Outcome} ({Brand} ending {Last4})")]
     private static partial void LogAdded(ILogger logger, long cardId, CardAddOutcome outcome, CardBrand brand, string last4);

@@ -265,6 +265,8 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         ArgumentNullException.ThrowIfNull(card);
         try
         {
+            // A card its holder removed or reported lost or stolen is refused before anything is scored (the writer checks again on the committed card).
+            card.EnsureTakesPayments();
             if (card.IsExpired(issuer.At(now).Date)) throw new DomainException("This card has expired.");
             // The card's spend read for the check is the one its features then use: no second read.
             if (askToConfirm && PaymentConfirmation.Check(card, await features.CardSpendAsync(card.Id, merchant.Id, now, cancellationToken), amount) is { } toConfirm)

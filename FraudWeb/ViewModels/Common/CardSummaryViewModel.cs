@@ -11,6 +11,14 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
 
     public int ExpiryYear { get; init; }
 
+    /// <summary>How its holder stopped it (removed, or reported lost or stolen); null while it takes payments.</summary>
+    public CardStop? StoppedAs { get; init; }
+
+    /// <summary>When its holder stopped it.</summary>
+    public DateTime? StoppedUtc { get; init; }
+
+    public bool IsStopped => StoppedAs is not null;
+
     /// <summary>
     /// Whether the card's month has ended on the issuer's calendar (<c>IssuerClock.Today</c>): a payment with it is refused,
     /// so the pages say so rather than offer its credit (docs/decisions/0022).
@@ -22,6 +30,6 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
     {
         ArgumentNullException.ThrowIfNull(card);
         return new(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit,
-            CardNumber.Mask(card.Brand, card.Last4)) { ExpiryMonth = card.ExpiryMonth, ExpiryYear = card.ExpiryYear };
+            CardNumber.Mask(card.Brand, card.Last4)) { ExpiryMonth = card.ExpiryMonth, ExpiryYear = card.ExpiryYear, StoppedAs = card.StoppedAs, StoppedUtc = card.StoppedUtc };
     }
 }

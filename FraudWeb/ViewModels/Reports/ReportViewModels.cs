@@ -69,6 +69,11 @@ public sealed record ReviewItemViewModel(
     /// <summary>Whether it was paid with the signed-in analyst's own card: another analyst decides it.</summary>
     public bool IsOwnCard { get; init; }
 
+    /// <summary>Whether the holder has since removed the payment's card or reported it lost or stolen, and when.</summary>
+    public CardStop? CardStoppedAs { get; init; }
+
+    public DateTime? CardStoppedUtc { get; init; }
+
     /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
     /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.

@@ -358,10 +358,20 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasDefaultValue(0L);
 
+                    b.Property<string>("StoppedAs")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime?>("StoppedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("CardHolderId");
+
                     b.HasIndex("CardHolderId", "Fingerprint")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"StoppedUtc\" IS NULL");
 
                     b.ToTable("Cards", (string)null);
                 });

@@ -347,10 +347,20 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(0L);
 
+                    b.Property<string>("StoppedAs")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StoppedUtc")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("CardHolderId");
+
                     b.HasIndex("CardHolderId", "Fingerprint")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"StoppedUtc\" IS NULL");
 
                     b.ToTable("Cards", (string)null);
                 });

@@ -1,0 +1,272 @@
+using System.Net;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Cards;
+
+/// <summary>
+/// A holder removes a card or reports it lost or stolen (docs/decisions/0023): their own card only, refused for new
+/// payments on the form and the API, gone from the payment form, its history kept and marked; a removed number may
+/// come back as a new card, a lost one never.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class CardStopTests(FraudWebFactory factory)
+{
+    [Fact]
+    public async Task Remove_OwnCardWithHistory_StoppedHiddenFromPaymentFormHistoryKeptAndAudited()
+    {
+        // Arrange: a card with a charged payment (kept in the payment path's memory on SQLite) and a second card.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var payment = await holder.PayAndGetIdAsync(card, merchant, 12m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber(TestCards.Mastercard))).StatusCode);
+        var balance = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Balance).SingleAsync());
+
+        // Act
+        var confirm = await Html.GetPageAsync(holder.Client, $"/Cards/Remove/{card}");
+        var removed = await Html.SubmitAsync(holder.Client, $"/Cards/Remove/{card}", [], $"/Cards/Remove/{card}");
+
+        // Assert: asked first, then stopped with its date, the balance and history kept.
+        Assert.NotNull(confirm.QuerySelector("[data-testid=confirm-remove]"));
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.Equal($"/Cards/Details/{card}", Html.Location(removed));
+        var stored = await factory.QueryAsync(db => db.Cards.AsNoTracking().SingleAsync(c => c.Id == card));
+        Assert.Equal(CardStop.Removed, stored.StoppedAs);
+        Assert.Equal(factory.Clock.UtcNow, stored.StoppedUtc!.Value, TimeSpan.FromMinutes(1));
+        Assert.Equal(balance, stored.Balance);
+        var details = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{card}");
+        Assert.Equal("Removed", details.QuerySelector("[data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
+        Assert.NotNull(details.QuerySelector($"tr[data-transaction-id='{payment}']"));
+        Assert.Null(details.QuerySelector("[data-testid=card-stop-actions]"));
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        Assert.NotNull(profile.QuerySelector($"[data-card-id='{card}'] [data-testid=card-stopped]"));
+        Assert.NotNull(profile.QuerySelector($"#transactions tr[data-transaction-id='{payment}']"));
+        var form = await Html.GetPageAsync(holder.Client, "/Transactions/New");
+        Assert.DoesNotContain(form.QuerySelectorAll("select[name=CardId] option"), e => e.GetAttribute("value") == card.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(form.QuerySelectorAll("select[name=CardId] option[value]"));
+        var userId = await factory.UserIdAsync(holder.Email);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.CardRemove && a.ActorId == userId && a.TargetId == card.ToString())));
+    }
+
+    [Fact]
+    public async Task Pay_RemovedCardKeptInMemory_FormRefusesWithMessageAndRecordsNothing()
+    {
+        // Arrange: paid once (so the payment path keeps the card), then removed.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        await holder.PayAndGetIdAsync(card, merchant, 12m);
+        await RemoveAsync(holder, card);
+        var before = await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card));
+
+        // Act: the form sent with the removed card's id (a stale page, or a hand-made one).
+        var response = await holder.PayAsync(card, merchant, 15m);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Card.RemovedMessage, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal(before, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card)));
+    }
+
+    [Fact]
+    public async Task Pay_LostCardThroughTheApi_422BusinessRuleProblemAndNothingRecorded()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite);
+        using var api = factory.ApiClient(key);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "10.00" })).Status);
+        await ReportLostAsync(holder, card);
+
+        // Act
+        var refused = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "10.00" }, idempotencyKey: Guid.NewGuid().ToString());
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Equal("/api/problems/business-rule", refused.Json.GetProperty("type").GetString());
+        Assert.Equal(Card.LostOrStolenMessage, refused.Json.GetProperty("detail").GetString());
+        Assert.Equal(1, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == card)));
+    }
+
+    [Fact]
+    public async Task Stop_AnotherHoldersCard_NotFoundAsAMissingOneAndCardUnchanged()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var other = await CardHolderSession.RegisteredAsync(factory);
+        var card = await owner.AddCardAsync();
+
+        // Act: the other holder's own antiforgery token (from a page of theirs), the owner's card id, and a missing id.
+        var removeOther = await Html.SubmitAsync(other.Client, $"/Cards/Remove/{card}", [], "/Cards/Add");
+        var lostOther = await Html.SubmitAsync(other.Client, $"/Cards/ReportLost/{card}", [], "/Cards/Add");
+        var removeMissing = await Html.SubmitAsync(other.Client, "/Cards/Remove/999999999", [], "/Cards/Add");
+        var confirmOther = await other.Client.GetAsync(new Uri($"/Cards/ReportLost/{card}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, removeOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, lostOther.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, removeMissing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, confirmOther.StatusCode);
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+        Assert.DoesNotContain(Mailbox.MessagesTo(factory, owner.Email), m => Mailbox.Subject(m).Contains("lost or stolen", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Remove_Twice_SecondSaysSoAndKeepsTheFirstDate()
+    {
+        // Arrange: the confirmation page opened once, sent twice (a double click).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var page = await Html.GetPageAsync(holder.Client, $"/Cards/Remove/{card}");
+        var token = Html.AntiforgeryToken(page);
+        var first = await holder.Client.PostAsync(new Uri($"/Cards/Remove/{card}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        var stoppedAt = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedUtc).SingleAsync());
+
+        // Act
+        var second = await holder.Client.PostAsync(new Uri($"/Cards/Remove/{card}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        var details = await Html.GetPageAsync(holder.Client, Html.Location(second));
+        Assert.Equal("This card has already been removed.", details.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.Equal(stoppedAt, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedUtc).SingleAsync()));
+        var confirmAgain = await holder.Client.GetAsync(new Uri($"/Cards/Remove/{card}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, confirmAgain.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddCard_SameNumberAfterRemoval_AddedAgainAsANewCard()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        var first = await AddAsync(holder, number);
+        await RemoveAsync(holder, first);
+
+        // Act: the same number, expiry and name.
+        var added = await holder.AddCardAsync(number);
+
+        // Assert: a second row beside the removed one, which keeps its mark.
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var cards = await holder.CardIdsAsync();
+        Assert.Equal(2, cards.Count);
+        var again = cards[1];
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == again).Select(c => c.StoppedAs).SingleAsync()));
+        Assert.Equal(CardStop.Removed, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == first).Select(c => c.StoppedAs).SingleAsync()));
+        await holder.PayAndGetIdAsync(again, await Merchants.OrdinaryAsync(factory), 5m);
+    }
+
+    [Fact]
+    public async Task AddCard_SameNumberAfterLostOrStolen_RefusedWithReplacementAdvice()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        var card = await AddAsync(holder, number);
+        await ReportLostAsync(holder, card);
+
+        // Act: the same number, even with a later expiry (which would renew a card still in use).
+        var added = await holder.AddCardAsync(number.WithExpiry(12, factory.Clock.UtcNow.Year + 4));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Contains(FraudWeb.Services.Cards.CardService.LostNumberRefused, Html.ValidationMessages(await Html.ParseAsync(added)));
+        Assert.Single(await holder.CardIdsAsync());
+    }
+
+    [Fact]
+    public async Task ReportLost_OwnCard_StoppedMailedOffersToReportPaymentsAndAudited()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        var card = await AddAsync(holder, number);
+        var payment = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12m);
+
+        // Act
+        var reported = await ReportLostAsync(holder, card);
+
+        // Assert: the card's page offers the report of each payment on it, the mail names the card by its last 4 and links to it.
+        var details = await Html.GetPageAsync(holder.Client, Html.Location(reported));
+        Assert.Equal("LostOrStolen", details.QuerySelector("[data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
+        var offer = details.QuerySelector("[data-testid=report-unknown-payments]")!;
+        Assert.Equal($"/Reports/New?transactionId={payment}", offer.QuerySelector($"[data-transaction-id='{payment}'] a[data-testid=report-link]")!.GetAttribute("href"));
+        var mail = Mailbox.MessageTo(factory, holder.Email, "Your card was reported lost or stolen");
+        Assert.Contains(number.Number[^4..], mail, StringComparison.Ordinal);
+        Assert.DoesNotContain(number.Number, mail, StringComparison.Ordinal);
+        Assert.Equal($"/Cards/Details/{card}", Mailbox.LinkTo(mail, "/Cards/Details").Split('?')[0]);
+        var userId = await factory.UserIdAsync(holder.Email);
+        Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.CardLostOrStolen && a.ActorId == userId && a.TargetId == card.ToString())));
+    }
+
+    [Fact]
+    public async Task ReportLost_Chinese_MailRefusalAndMarkInChinese()
+    {
+        // Arrange: the holder's language is Chinese (stored with their account).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        var card = await AddAsync(holder, number);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        await Html.SubmitAsync(holder.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Profile")], formPage: "/Profile");
+
+        // Act
+        var reported = await ReportLostAsync(holder, card);
+        var flash = await Html.GetPageAsync(holder.Client, Html.Location(reported));
+        var refused = await holder.PayAsync(card, merchant, 10m);
+        var addedAgain = await holder.AddCardAsync(number);
+
+        // Assert
+        var stoppedMark = flash.QuerySelector("[data-testid=card-stopped]")!.TextContent;
+        Assert.Contains("挂失", stoppedMark, StringComparison.Ordinal);
+        Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Your card was reported lost or stolen"));
+        var refusal = await Html.ParseAsync(refused);
+        Assert.Contains(Chinese.Of(Card.LostOrStolenMessage), Html.ValidationMessages(refusal));
+        Assert.Contains(Chinese.Of(FraudWeb.Services.Cards.CardService.LostNumberRefused), Html.ValidationMessages(await Html.ParseAsync(addedAgain)));
+    }
+
+    [Fact]
+    public async Task Review_PaymentReportedOnALostCard_AnalystSeesTheCardWasReportedLost()
+    {
+        // Arrange: the holder reports the card lost, then a payment on it as not theirs (the flow the card's page offers).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        var card = await AddAsync(holder, number);
+        var payment = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12m);
+        await ReportLostAsync(holder, card);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(payment, ReportKind.NotMe, "My card was stolen; this was not me.")).StatusCode);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, FraudWeb.Data.Roles.Analyst);
+
+        // Act: the queue filtered to the card's last 4, as an analyst looks at one card's payments.
+        var queue = await Html.GetPageAsync(analyst.Client, $"/Review?Search={number.Number[^4..]}");
+
+        // Assert
+        var item = queue.QuerySelector($"[data-testid=review-item][data-transaction-id='{payment}']")!;
+        Assert.Equal("LostOrStolen", item.QuerySelector("[data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
+    }
+
+    private static async Task<long> AddAsync(CardHolderSession holder, CardFormBuilder card)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(card)).StatusCode);
+        return (await holder.CardIdsAsync())[^1];
+    }
+
+    private static async Task RemoveAsync(CardHolderSession holder, long card) =>
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(holder.Client, $"/Cards/Remove/{card}", [], $"/Cards/Remove/{card}")).StatusCode);
+
+    private static async Task<HttpResponseMessage> ReportLostAsync(CardHolderSession holder, long card)
+    {
+        var response = await Html.SubmitAsync(holder.Client, $"/Cards/ReportLost/{card}", [], $"/Cards/ReportLost/{card}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return response;
+    }
+}
