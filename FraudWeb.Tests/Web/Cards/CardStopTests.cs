@@ -228,7 +228,9 @@ public sealed class CardStopTests(FraudWebFactory factory)
         // Assert
         var stoppedMark = flash.QuerySelector("[data-testid=card-stopped]")!.TextContent;
         Assert.Contains("挂失", stoppedMark, StringComparison.Ordinal);
-        Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Your card was reported lost or stolen"));
+        var mail = Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Your card was reported lost or stolen"));
+        Assert.Contains(Chinese.Of("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.",
+            $"Visa •••• {number.Number[^4..]}"), mail, StringComparison.Ordinal);
         var refusal = await Html.ParseAsync(refused);
         Assert.Contains(Chinese.Of(Card.LostOrStolenMessage), Html.ValidationMessages(refusal));
         Assert.Contains(Chinese.Of(FraudWeb.Services.Cards.CardService.LostNumberRefused), Html.ValidationMessages(await Html.ParseAsync(addedAgain)));

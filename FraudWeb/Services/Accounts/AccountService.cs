@@ -392,7 +392,7 @@ public sealed partial class AccountService(
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
         {
             subject = Text.Get("Your card was reported lost or stolen");
-            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{HtmlEncoder.Default.Encode(Text.Format("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.", maskedCard))}</p>" +
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Format("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.", System.Net.WebUtility.HtmlEncode(maskedCard))}</p>" +
                    $"<p>{Text.Get("If a payment on it was not made by you, report it from the card's page:")} {Link(cardUrl, Text.Get("open the card"))}</p>" +
                    $"<p>{Text.Get("If it was not you who reported the card, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");
         }
