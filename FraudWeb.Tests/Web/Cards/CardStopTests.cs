@@ -256,6 +256,25 @@ public sealed class CardStopTests(FraudWebFactory factory)
         Assert.Equal("LostOrStolen", item.QuerySelector("[data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
     }
 
+    [Fact]
+    public async Task AdminUserDetails_HolderRemovedACard_CardMarkedRemovedBesideTheActiveOne()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var removed = await holder.AddCardAsync();
+        var active = await holder.AddCardAsync();
+        await RemoveAsync(holder, removed);
+        var userId = await factory.UserIdAsync(holder.Email);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, FraudWeb.Data.Roles.Admin);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{userId}");
+
+        // Assert
+        Assert.Equal("Removed", page.QuerySelector($"[data-card-id='{removed}'] [data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
+        Assert.Null(page.QuerySelector($"[data-card-id='{active}'] [data-testid=card-stopped]"));
+    }
+
     private static async Task<long> AddAsync(CardHolderSession holder, CardFormBuilder card)
     {
         Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(card)).StatusCode);
