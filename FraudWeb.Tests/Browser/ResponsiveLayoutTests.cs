@@ -187,6 +187,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         {
             "/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Transactions/Details/{heldId}",
             $"/Reports/New?transactionId={paymentId}", "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa", "/Staff",
+            $"/Cards/Remove/{cardId}", $"/Cards/ReportLost/{cardId}", "/Privacy", "/Privacy/Close",
         }.Select(u => Get("holder", holderPage, u)));
         visits.Add(new Visit("holder", holderPage, "/Transactions/New (amount to confirm)", async page =>
         {
@@ -272,7 +273,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
     private static async Task<IEnumerable<string>> AccessibilityViolationsAsync(IPage page, string url)
     {
         // axe.run in the page itself: RunAxe's default mode opens a new browser context for every run to merge its
-        // per-frame results (about 1.3 s against 0.3 s a page; the same violations and passes on all 56 pages). It
+        // per-frame results (about 1.3 s against 0.3 s a page; the same violations and passes on all 56 pages swept then). It
         // does not look inside frames, and the app has none: a page that gains one fails here.
         var frames = await page.Locator("iframe, frame").CountAsync();
         if (frames > 0) return [$"{url}: {frames} frame(s), which in-page axe does not check; use RunAxe's default mode"];

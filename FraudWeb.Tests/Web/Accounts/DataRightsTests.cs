@@ -115,6 +115,27 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.Contains(texts[0], chinese, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Export_CardReportedLostOrStolen_SaysSoWithItsDate()
+    {
+        // Arrange: one card taking payments, one reported lost or stolen
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var working = await holder.AddCardAsync();
+        var lost = await holder.AddCardAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(holder.Client, $"/Cards/ReportLost/{lost}", [], $"/Cards/ReportLost/{lost}")).StatusCode);
+
+        // Act
+        var (response, body) = await ExportAsync(holder);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cards = JsonDocument.Parse(body).RootElement.GetProperty("cards").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetInt64());
+        Assert.Equal(JsonValueKind.Null, cards[working].GetProperty("stopped").ValueKind);
+        Assert.Equal(JsonValueKind.Null, cards[working].GetProperty("stoppedUtc").ValueKind);
+        Assert.Equal("lost-or-stolen", cards[lost].GetProperty("stopped").GetString());
+        Assert.Equal(JsonValueKind.String, cards[lost].GetProperty("stoppedUtc").ValueKind);
+    }
+
     private static List<string> KeyPaths(JsonElement element, string path = "")
     {
         var paths = new List<string>();

@@ -122,7 +122,7 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
     {
         // Projected, so the fingerprint is never even read.
         var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Brand, c.Last4, c.ExpiryMonth, c.ExpiryYear, c.CardholderName, c.CreditLimit, c.Balance, c.AddedUtc })
+            .Select(c => new { c.Id, c.Brand, c.Last4, c.ExpiryMonth, c.ExpiryYear, c.CardholderName, c.CreditLimit, c.Balance, c.AddedUtc, c.StoppedAs, c.StoppedUtc })
             .ToListAsync(cancellationToken);
         json.WriteStartArray("cards");
         foreach (var c in cards)
@@ -139,6 +139,9 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
             json.WriteString("balance", ApiMoney.Format(c.Balance));
             json.WriteString("currency", ApiMoney.Currency);
             json.WriteString("addedUtc", c.AddedUtc);
+            // Removed or reported lost or stolen (docs/decisions/0023): null while the card takes payments.
+            if (c.StoppedAs is { } stop) json.WriteString("stopped", Kebab(stop.ToString())); else json.WriteNull("stopped");
+            if (c.StoppedUtc is { } stoppedUtc) json.WriteString("stoppedUtc", stoppedUtc); else json.WriteNull("stoppedUtc");
             json.WriteEndObject();
         }
         json.WriteEndArray();
