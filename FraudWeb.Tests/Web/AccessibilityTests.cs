@@ -14,6 +14,7 @@ public sealed class AccessibilityTests(FraudWebFactory factory)
     [InlineData("/Transactions/New", true)]
     [InlineData("/Profile/Edit", true)]
     [InlineData("/Account/ChangePassword", true)]
+    [InlineData("/Account/ChangeEmail", true)]
     [InlineData("/ApiKeys", true)]
     public async Task FormPage_EveryVisibleField_HasALabel(string url, bool signedIn)
     {

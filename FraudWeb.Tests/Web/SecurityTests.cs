@@ -31,6 +31,8 @@ public sealed class SecurityTests(FraudWebFactory factory)
     [InlineData("/Transactions/New")]
     [InlineData("/Transactions/Details/1")]
     [InlineData("/Account/ChangePassword")]
+    [InlineData("/Account/ChangeEmail")]
+    [InlineData("/Account/ConfirmEmailChange?email=a%40example.test&token=x")]
     public async Task ProtectedPage_Anonymous_RedirectsToLogin(string url)
     {
         // Arrange

@@ -114,6 +114,53 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         return RedirectToAction("Index", "Profile");
     }
 
+    [HttpGet]
+    public IActionResult ChangeEmail() => View(new ChangeEmailViewModel());
+
+    /// <summary>
+    /// Mails a link to the new address (and a notice to the current one); the address changes when it is followed.
+    /// Limited as the other forms that mail (forgot password); the link's button as the password forms are.
+    /// </summary>
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
+    public async Task<IActionResult> ChangeEmail(ChangeEmailViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.RequestEmailChangeAsync(User.FindUserId(), model.CurrentPassword!, model.NewEmail!,
+            (email, token) => site.Link(Url.Action(nameof(ConfirmEmailChange), "Account", new { email, token })!), cancellationToken);
+        // Too many wrong current passwords: locked out and signed out everywhere, as at the change-password form.
+        if (result.Code == Services.ErrorCode.Refused) return RedirectToAction(nameof(Lockout));
+        if (result.Code == Services.ErrorCode.NotFound) return RedirectToAction(nameof(Login));
+        if (!result.Succeeded)
+        {
+            this.AddErrors(result);
+            model.CurrentPassword = null;
+            return View(model);
+        }
+        // The same words whether or not the address has an account (nothing tells who has one).
+        TempData["Message"] = Text.Format("We have sent a link to {0}. Your email address changes when you follow it; until then, sign in with your current address.", model.NewEmail!.Trim());
+        return RedirectToAction("Index", "Profile");
+    }
+
+    /// <summary>The mailed link opens a page that asks to confirm (a button), so a mail scanner opening links changes nothing.</summary>
+    [HttpGet]
+    public IActionResult ConfirmEmailChange(string? email, string? token) =>
+        string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(token)
+            ? View("ConfirmEmailChangeInvalid")
+            : View(new ConfirmEmailChangeViewModel { NewEmail = email, Token = token });
+
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.SignIn)]
+    public async Task<IActionResult> ConfirmEmailChange(ConfirmEmailChangeViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View("ConfirmEmailChangeInvalid");
+        var result = await accounts.ConfirmEmailChangeAsync(User.FindUserId(), model.NewEmail!, model.Token!, cancellationToken);
+        if (result.Code == Services.ErrorCode.NotFound) return RedirectToAction(nameof(Login));
+        if (!result.Succeeded) return View("ConfirmEmailChangeInvalid");
+        TempData["Message"] = Text.Format("Your email address is now {0}. Sign in with it from now on; your other sessions have been signed out.", model.NewEmail!.Trim());
+        return RedirectToAction("Index", "Profile");
+    }
+
     [HttpGet, AllowAnonymous]
     public IActionResult ForgotPassword() => View(new ForgotPasswordViewModel());
 

@@ -31,12 +31,15 @@ public static class IdentityServiceCollectionExtensions
                 options.SignIn.RequireConfirmedEmail = true;
                 // Reset links outlive sign-outs, which renew the security stamp (PasswordResetTokenProvider).
                 options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.ProviderName;
+                // So do links confirming a new address; they die once used and when the password changes (ChangeEmailTokenProvider).
+                options.Tokens.ChangeEmailTokenProvider = ChangeEmailTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
             .AddUserManager<CountingUserManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)
+            .AddTokenProvider<ChangeEmailTokenProvider>(ChangeEmailTokenProvider.ProviderName)
             // In place of the default provider of that name: each code works once.
             .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddPasswordValidator<StrongPasswordValidator>()

@@ -40,6 +40,7 @@ public sealed partial class AccountService(
     IssuerClock issuer,
     IssuedTokenReader issuedTokens,
     IAccountKeyRevoker keys,
+    IAccountAudit audit,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -352,6 +353,197 @@ public sealed partial class AccountService(
         await signIn.RefreshSignInAsync(user);
         await MailPasswordChangedAsync(user, cancellationToken);
         return Result.Success(revoked);
+    }
+
+    public const string ChangeMailNotSent = "We could not send the link to the new address just now, so nothing has changed. Please try again in a few minutes.";
+
+    /// <summary>
+    /// Starts a change of the signed-in person's address. The current password is asked again (a session alone, perhaps
+    /// someone else's copy, must not move the account to another mailbox; a wrong one counts as a failed sign-in, as at
+    /// the change-password form). A link goes to the new address, which changes only when it is followed by this account
+    /// (<see cref="ConfirmEmailChangeAsync"/>), and the current address is told, so a change asked by someone else does
+    /// not go unnoticed. An address another account has is not revealed (as registration does not reveal it): its owner
+    /// is told someone asked to use it, and this person gets the same answer and the same notice.
+    /// </summary>
+    /// <param name="confirmUrl">Makes the link from the new address and the encoded token.</param>
+    public async Task<Result> RequestEmailChangeAsync(string? userId, string currentPassword, string newEmail,
+        Func<string, string, string> confirmUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newEmail);
+        ArgumentNullException.ThrowIfNull(confirmUrl);
+        var user = userId is null ? null : await users.FindByIdAsync(userId);
+        if (user?.Email is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        if (!await users.CheckPasswordAsync(user, currentPassword)) return await WrongCurrentPasswordAsync(user);
+        await users.ResetAccessFailedCountAsync(user);
+        var address = newEmail.Trim();
+        // Refused whether or not the address has an account (UnambiguousAddressValidator says why).
+        if (!UnambiguousAddressValidator.IsUnambiguous(address))
+            return Result.Fail(ErrorCode.Invalid, Text.Get(UnambiguousAddressValidator.Message), Fields.NewEmail);
+        if (string.Equals(users.NormalizeEmail(address), user.NormalizedEmail, StringComparison.Ordinal))
+            return Result.Fail(ErrorCode.Invalid, Text.Get("This is already your email address."), Fields.NewEmail);
+        var taken = await users.FindByEmailAsync(address);
+        try
+        {
+            // One mail to the new address either way, so a mail fault answers both alike.
+            if (taken is null) await MailEmailChangeLinkAsync(user, address, confirmUrl, cancellationToken);
+            else await MailAddressTakenAsync(taken, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            return Result.Fail(ErrorCode.Unavailable, Text.Get(ChangeMailNotSent));
+        }
+        await MailEmailChangeAskedAsync(user, address, cancellationToken);
+        LogEmailChangeAsked(logger, user.Id);
+        return Result.Ok;
+    }
+
+    public const string EmailChangeLinkInvalid = "This link is not valid, has expired or was already used. Your email address has not changed: ask for the change again if you still want it.";
+
+    /// <summary>
+    /// Changes the address from the link mailed to it, for the account that asked only: someone else's session gets the
+    /// same answer as a bad, expired or used link (<see cref="ChangeEmailTokenProvider"/>). The user name follows (people
+    /// sign in with their address), the address counts as confirmed, every other session ends (a new security stamp)
+    /// while this one goes on under the new name, and the old address is told. Audited, without the addresses (ADR 0004).
+    /// </summary>
+    public async Task<Result> ConfirmEmailChangeAsync(string? userId, string newEmail, string encodedToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newEmail);
+        var user = userId is null ? null : await users.FindByIdAsync(userId);
+        if (user?.Email is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Please sign in again."));
+        var invalid = Result.Fail(ErrorCode.Invalid, Text.Get(EmailChangeLinkInvalid));
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken));
+        }
+        catch (FormatException)
+        {
+            return invalid;
+        }
+        var address = newEmail.Trim();
+        if (!UnambiguousAddressValidator.IsUnambiguous(address)) return invalid;
+        var oldAddress = user.Email;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // Checks the token (this user, this address, the address and password it was made with, its age) first.
+            var changed = await users.ChangeEmailAsync(user, address, token);
+            if (!changed.Succeeded) return invalid;
+            var renamed = await users.SetUserNameAsync(user, address);
+            if (!renamed.Succeeded) return invalid;
+        }
+        catch (DbUpdateException)
+        {
+            // Another account took the address at the same moment (the unique user name).
+            return invalid;
+        }
+        await audit.AppendAsync(user.Id, AccountAuditActions.EmailChange, AccountAuditActions.UserTarget, user.Id,
+            null, new { Changed = ChangedByEmailChange, OtherSessionsEnded = true }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // The new stamp ended every session; this one goes on, under the new name.
+        await signIn.RefreshSignInAsync(user);
+        LogEmailChanged(logger, user.Id);
+        await MailEmailChangedAsync(user, oldAddress, cancellationToken);
+        return Result.Ok;
+    }
+
+    /// <summary>The fields an address change changes (named in its audit entry; never their values).</summary>
+    private static readonly string[] ChangedByEmailChange = ["Email", "UserName"];
+
+    /// <summary>
+    /// A wrong current password at a sensitive change counts as a failed sign-in (a held session must not guess without
+    /// limit). At the lockout every session ends, as whoever holds this one may have copied its cookie (Refused).
+    /// </summary>
+    private async Task<Result> WrongCurrentPasswordAsync(ApplicationUser user)
+    {
+        await users.AccessFailedAsync(user);
+        var message = Text.Get("The current password is not correct.");
+        if (!await users.IsLockedOutAsync(user)) return Result.Fail(ErrorCode.Invalid, message, Fields.CurrentPassword);
+        await users.UpdateSecurityStampAsync(user);
+        await signIn.SignOutAsync();
+        return Result.Fail(ErrorCode.Refused, message, Fields.CurrentPassword);
+    }
+
+    /// <summary>The link that changes the address, to the new address, in the account's language (the same person's mailbox).</summary>
+    private async Task MailEmailChangeLinkAsync(ApplicationUser user, string address, Func<string, string, string> confirmUrl, CancellationToken cancellationToken)
+    {
+        var token = await users.GenerateChangeEmailTokenAsync(user, address);
+        var url = confirmUrl(address, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Confirm your new FraudWeb email address");
+            body = Letter($"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Format("Someone, probably you, asked to use this address for their FraudWeb account. To make the change, {0}: you will be asked to sign in to that account if you are not signed in.", Link(url, Text.InContext("link", "confirm this address")))}</p>" +
+                   $"<p>{Text.Format("The link works once, for {0:0} hours.", ChangeEmailTokenProvider.Lifetime.TotalHours)}</p>" +
+                   $"<p>{Text.Get("If it was not you, ignore this message: nothing changes.")}</p>");
+        }
+        await email.SendEmailAsync(address, subject, body, cancellationToken);
+    }
+
+    /// <summary>
+    /// The address asked for belongs to another account: its owner is told, in their language, and the person who asked
+    /// hears nothing different. An account an administrator locked is mailed nothing, as at registration.
+    /// </summary>
+    private async Task MailAddressTakenAsync(ApplicationUser owner, CancellationToken cancellationToken)
+    {
+        if (owner.Email is null || AdminLock.IsLockedByAdmin(owner)) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(owner) ?? Languages.Current))
+        {
+            subject = Text.Get("Someone asked to use your address on FraudWeb");
+            body = Letter($"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Get("Someone asked to use this address for another FraudWeb account. It already belongs to your account, so nothing has changed.")}</p>" +
+                   $"<p>{Text.Get("If it was you, sign in with this address to use your account. If it was not you, ignore this message.")}</p>");
+        }
+        await email.SendEmailAsync(owner.Email, subject, body, cancellationToken);
+    }
+
+    /// <summary>
+    /// Tells the current address a change was asked for: if it was not its owner, they take the account back by choosing
+    /// a new password (the reset link still comes here), which also ends the change's link. Sent whether or not the new
+    /// address is free. The request stands if this mail cannot be sent (the sender logs it).
+    /// </summary>
+    private async Task MailEmailChangeAskedAsync(ApplicationUser user, string address, CancellationToken cancellationToken)
+    {
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("A change of your FraudWeb email address was asked for");
+            body = Letter($"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Format("Someone asked to change the email address of your FraudWeb account to {0}. It changes only when the link mailed to that address is followed.", HtmlEncoder.Default.Encode(address))}</p>" +
+                   $"<p>{Text.Get("If it was not you, use \"Forgot your password?\" on the sign-in page at once to choose a new password (this also cancels the change), and contact support.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email!, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the link to the new address is on its way.
+        }
+    }
+
+    /// <summary>Tells the old address the change was made (ASVS 2.2.3 for addresses); the change stands if the mail cannot be sent.</summary>
+    private async Task MailEmailChangedAsync(ApplicationUser user, string oldAddress, CancellationToken cancellationToken)
+    {
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Your FraudWeb email address was changed");
+            body = Letter($"<p>{Text.Get("Hello,")}</p>" +
+                   $"<p>{Text.Format("The email address of your FraudWeb account has just been changed to {0}. You now sign in with it, and mails about your account go there.", HtmlEncoder.Default.Encode(user.Email ?? ""))}</p>" +
+                   $"<p>{Text.Get("If it was not you, contact support at once: someone else may have your account.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(oldAddress, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the address is changed either way.
+        }
     }
 
     /// <summary>
@@ -688,6 +880,7 @@ public sealed partial class AccountService(
         public const string Password = "Password";
         public const string CurrentPassword = "CurrentPassword";
         public const string NewPassword = "NewPassword";
+        public const string NewEmail = "NewEmail";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId}")]
@@ -695,4 +888,10 @@ public sealed partial class AccountService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} confirmed their email address")]
     private static partial void LogConfirmed(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} asked to change their email address")]
+    private static partial void LogEmailChangeAsked(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} changed their email address")]
+    private static partial void LogEmailChanged(ILogger logger, string userId);
 }

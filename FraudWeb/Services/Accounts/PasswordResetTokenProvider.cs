@@ -9,20 +9,18 @@ using Microsoft.Extensions.Options;
 namespace FraudWeb.Services.Accounts;
 
 /// <summary>
-/// Password-reset links bound to the account's password and address instead of its security stamp. Every sign-out
-/// renews the stamp (a copied cookie must die with it), and with Identity's default provider that also killed every
-/// reset link already mailed: one from another device, or one an administrator's forced reset of their own account
-/// sent just before signing them out. A link still dies once used (the password changes), when an administrator
-/// removes the password, when the address changes, and after its two hours.
+/// Mailed links bound to the account's password and address instead of its security stamp. Every sign-out renews the
+/// stamp (a copied cookie must die with it), and with Identity's default provider that also killed every link already
+/// mailed: one opened on another device, or one an administrator's forced reset of their own account sent just before
+/// signing them out. A link still dies once used (the password or the address changes), when an administrator removes
+/// the password, when the address changes, and after its lifetime.
 /// </summary>
-public sealed class PasswordResetTokenProvider(
+public abstract class AccountStateTokenProvider(
     IDataProtectionProvider dataProtectionProvider,
-    IOptions<PasswordResetTokenProviderOptions> options,
+    IOptions<DataProtectionTokenProviderOptions> options,
     ILogger<DataProtectorTokenProvider<ApplicationUser>> logger)
     : DataProtectorTokenProvider<ApplicationUser>(dataProtectionProvider, options, logger)
 {
-    public const string ProviderName = "PasswordReset";
-
     public override async Task<string> GenerateAsync(string purpose, UserManager<ApplicationUser> manager, ApplicationUser user)
     {
         ArgumentNullException.ThrowIfNull(manager);
@@ -63,9 +61,19 @@ public sealed class PasswordResetTokenProvider(
         }
     }
 
-    /// <summary>A digest of what a reset link is for: the password it replaces and the address it was mailed to.</summary>
+    /// <summary>A digest of what a link is for: the password it replaces and the address it was mailed to.</summary>
     private static string State(ApplicationUser user) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(
         string.Create(CultureInfo.InvariantCulture, $"{user.PasswordHash}\n{user.NormalizedEmail}\n{user.EmailConfirmed}"))));
+}
+
+/// <summary>Password-reset links (<see cref="AccountStateTokenProvider"/>): they outlive sign-outs and work for two hours.</summary>
+public sealed class PasswordResetTokenProvider(
+    IDataProtectionProvider dataProtectionProvider,
+    IOptions<PasswordResetTokenProviderOptions> options,
+    ILogger<DataProtectorTokenProvider<ApplicationUser>> logger)
+    : AccountStateTokenProvider(dataProtectionProvider, options, logger)
+{
+    public const string ProviderName = "PasswordReset";
 }
 
 public sealed class PasswordResetTokenProviderOptions : DataProtectionTokenProviderOptions
@@ -74,5 +82,31 @@ public sealed class PasswordResetTokenProviderOptions : DataProtectionTokenProvi
     {
         Name = PasswordResetTokenProvider.ProviderName;
         TokenLifespan = TimeSpan.FromHours(2);
+    }
+}
+
+/// <summary>
+/// Links that confirm a new address (<see cref="AccountStateTokenProvider"/>; Identity's purpose names the new
+/// address). They outlive sign-outs, as the person may read the mail on another device; they die once used (the
+/// address changes), when the password changes (an owner who takes the account back ends a change they did not ask
+/// for), and after <see cref="Lifetime"/>.
+/// </summary>
+public sealed class ChangeEmailTokenProvider(
+    IDataProtectionProvider dataProtectionProvider,
+    IOptions<ChangeEmailTokenProviderOptions> options,
+    ILogger<DataProtectorTokenProvider<ApplicationUser>> logger)
+    : AccountStateTokenProvider(dataProtectionProvider, options, logger)
+{
+    public const string ProviderName = "ChangeEmail";
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+}
+
+public sealed class ChangeEmailTokenProviderOptions : DataProtectionTokenProviderOptions
+{
+    public ChangeEmailTokenProviderOptions()
+    {
+        Name = ChangeEmailTokenProvider.ProviderName;
+        TokenLifespan = ChangeEmailTokenProvider.Lifetime;
     }
 }

@@ -6,6 +6,7 @@ public static class AdministrationServiceCollectionExtensions
     public static IServiceCollection AddFraudAdministration(this IServiceCollection services)
     {
         services.AddScoped<AuditLog>();
+        services.AddScoped<Accounts.IAccountAudit>(provider => provider.GetRequiredService<AuditLog>());
         services.AddScoped<AdminGuard>();
         services.AddScoped<ReviewAssignmentRelease>();
         services.AddScoped<AdminUserService>();

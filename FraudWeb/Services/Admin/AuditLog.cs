@@ -25,6 +25,8 @@ public static class AuditActions
     public const string UserClose = "user.close";
     /// <summary>A person downloaded everything kept about them.</summary>
     public const string UserExport = "user.export";
+    /// <summary>Written by the account services (Services.Accounts), which cannot depend on this namespace.</summary>
+    public const string UserEmailChange = Accounts.AccountAuditActions.EmailChange;
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
     public const string AdminCreatedByCommand = "user.create-admin";
@@ -57,7 +59,7 @@ public static class AuditActions
     public const string CardLostOrStolen = Cards.CardService.AuditLostOrStolen;
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen];
 }
 
@@ -65,7 +67,7 @@ public static class AuditActions
 /// Appends to the audit log (the audit screen reads it). There is deliberately no update or delete: entries are only added,
 /// in the same transaction as the change they describe.
 /// </summary>
-public sealed class AuditLog(FraudDbContext db, TimeProvider clock)
+public sealed class AuditLog(FraudDbContext db, TimeProvider clock) : Accounts.IAccountAudit
 {
     /// <summary>The actor of what the application did on its own (an automatic model fallback); never a user id.</summary>
     public const string SystemActor = "system";

@@ -92,3 +92,32 @@ public sealed class ChangePasswordViewModel
     [Display(Name = "Confirm new password")]
     public string? ConfirmPassword { get; set; }
 }
+
+public sealed class ChangeEmailViewModel
+{
+    [Required(ErrorMessage = "Enter your new email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [Display(Name = "New email address")]
+    public string? NewEmail { get; set; }
+
+    [Required(ErrorMessage = "Enter your current password.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Current password")]
+    public string? CurrentPassword { get; set; }
+}
+
+/// <summary>The mailed link's values, sent back by the confirmation page's button.</summary>
+public sealed class ConfirmEmailChangeViewModel
+{
+    [Required(ErrorMessage = LinkIncomplete)]
+    [StringLength(256, ErrorMessage = LinkIncomplete)]
+    public string? NewEmail { get; set; }
+
+    [Required(ErrorMessage = LinkIncomplete)]
+    [StringLength(4096, ErrorMessage = LinkIncomplete)]
+    public string? Token { get; set; }
+
+    /// <summary>Not shown (a link's values that do not bind answer with the "link not valid" page); translated all the same.</summary>
+    private const string LinkIncomplete = "The link is incomplete. Open it again from the mail.";
+}

@@ -1,0 +1,354 @@
+using System.Net;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Accounts;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Accounts;
+
+/// <summary>
+/// A person changes their own address: the current password, a link to the new address that changes it only when the
+/// same account follows it, and notices to the old address; an address another account has is never revealed.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class ChangeEmailTests(FraudWebFactory factory)
+{
+    private const string LinkSubject = "Confirm your new FraudWeb email address";
+    private const string AskedSubject = "A change of your FraudWeb email address was asked for";
+    private const string ChangedSubject = "Your FraudWeb email address was changed";
+    private const string TakenSubject = "Someone asked to use your address on FraudWeb";
+
+    private static Task<HttpResponseMessage> AskAsync(HttpClient client, string newEmail, string password = FraudWebFactory.Password) =>
+        Html.SubmitAsync(client, "/Account/ChangeEmail", new Dictionary<string, string> { ["NewEmail"] = newEmail, ["CurrentPassword"] = password });
+
+    /// <summary>The path and query of the link mailed to <paramref name="newEmail"/>.</summary>
+    private string LinkMailedTo(string newEmail) => Mailbox.LinkTo(Mailbox.MessageTo(factory, newEmail, LinkSubject), "/Account/ConfirmEmailChange");
+
+    /// <summary>Opens the mailed link and presses its button, as the person would.</summary>
+    private static async Task<HttpResponseMessage> FollowAsync(HttpClient client, string link)
+    {
+        var page = await Html.GetPageAsync(client, link);
+        return await Html.SubmitAsync(client, "/Account/ConfirmEmailChange", new Dictionary<string, string>
+        {
+            ["NewEmail"] = page.QuerySelector("input[name=NewEmail]")!.GetAttribute("value")!,
+            ["Token"] = page.QuerySelector("input[name=Token]")!.GetAttribute("value")!,
+        }, link);
+    }
+
+    private Task<(string? Email, string? UserName, bool Confirmed)> AccountAsync(string id) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => new ValueTuple<string?, string?, bool>(u.Email, u.UserName, u.EmailConfirmed)).SingleAsync());
+
+    private Task<string> IdOfAsync(string email) => factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    private static async Task<bool> IsInvalidPageAsync(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.OK
+        && (await response.Content.ReadAsStringAsync()).Contains("Email change link not valid", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task ChangeEmail_LinkFollowed_AddressAndSignInNameChangeAndProfileShowsIt()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var newEmail = factory.NewEmail();
+        var asked = await AskAsync(holder.Client, newEmail);
+        Assert.Equal("/Profile", Html.Location(asked));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+
+        // Act
+        var followed = await FollowAsync(holder.Client, LinkMailedTo(newEmail));
+
+        // Assert: the address and the sign-in name are the new one, confirmed; this session goes on under it
+        Assert.Equal("/Profile", Html.Location(followed));
+        Assert.Equal((newEmail, newEmail, true), await AccountAsync(id));
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        Assert.Contains($"Your email address is now {newEmail}.", profile.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(newEmail, profile.QuerySelector("[data-testid=signed-in-as]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains(profile.QuerySelectorAll("dd"), dd => dd.TextContent.Trim() == newEmail);
+        await holder.SignOutAsync();
+        using var later = factory.CreateBrowserClient();
+        Assert.Equal("/Profile", Html.Location(await MfaSteps.SignInAsync(factory, later, newEmail, FraudWebFactory.Password)));
+        using var withOld = factory.CreateBrowserClient();
+        Assert.Equal(HttpStatusCode.OK, (await MfaSteps.SignInAsync(factory, withOld, holder.Email, FraudWebFactory.Password)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_Asked_OldAddressToldThenToldAgainOnceChanged()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var newEmail = factory.NewEmail();
+
+        // Act
+        await AskAsync(holder.Client, newEmail);
+        var asked = Mailbox.MessageTo(factory, holder.Email, AskedSubject);
+        await FollowAsync(holder.Client, LinkMailedTo(newEmail));
+
+        // Assert: told of the request (with the address and how to stop it) and of the change
+        Assert.Contains(newEmail, asked, StringComparison.Ordinal);
+        Assert.Contains("Forgot your password?", asked, StringComparison.Ordinal);
+        Assert.DoesNotContain("/Account/ConfirmEmailChange", asked, StringComparison.Ordinal);
+        var changed = Mailbox.MessageTo(factory, holder.Email, ChangedSubject);
+        Assert.Contains(newEmail, changed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_LinkFollowedTwice_SecondTimeInvalid()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var link = LinkMailedTo(newEmail);
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, link)));
+
+        // Act
+        var again = await FollowAsync(holder.Client, link);
+
+        // Assert
+        Assert.True(await IsInvalidPageAsync(again));
+    }
+
+    [Theory]
+    [InlineData("token")]
+    [InlineData("email")]
+    public async Task ChangeEmail_TamperedLink_InvalidAndAddressUnchanged(string part)
+    {
+        // Arrange: the token altered, or the address of the link replaced by another one
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var link = LinkMailedTo(newEmail);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(FraudWebFactory.HttpsBaseAddress, link).Query);
+        var token = query["token"].ToString();
+        var email = query["email"].ToString();
+        var tampered = part == "token"
+            ? $"/Account/ConfirmEmailChange?email={Uri.EscapeDataString(email)}&token={token[..^4]}AAAA"
+            : $"/Account/ConfirmEmailChange?email={Uri.EscapeDataString(factory.NewEmail())}&token={token}";
+
+        // Act
+        var response = await FollowAsync(holder.Client, tampered);
+
+        // Assert
+        Assert.True(await IsInvalidPageAsync(response));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_LinkOlderThanItsLifetime_InvalidAndAddressUnchanged()
+    {
+        // Arrange: an app whose change links are already expired when made
+        await using var expiring = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+            services.Configure<ChangeEmailTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromSeconds(-1))));
+        using var client = expiring.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        Assert.Equal("/Profile", Html.Location(await MfaSteps.SignInAsync(factory, client, holder.Email, FraudWebFactory.Password)));
+        var newEmail = factory.NewEmail();
+        Assert.Equal("/Profile", Html.Location(await AskAsync(client, newEmail)));
+
+        // Act
+        var response = await FollowAsync(client, LinkMailedTo(newEmail));
+
+        // Assert
+        Assert.True(await IsInvalidPageAsync(response));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_WrongPassword_FieldMessageAndNothingMailed()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var newEmail = factory.NewEmail();
+
+        // Act
+        var response = await AskAsync(holder.Client, newEmail, "Not-my-password-1");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("The current password is not correct.", Html.ValidationMessages(page));
+        Assert.Equal(newEmail, page.QuerySelector("input[name=NewEmail]")!.GetAttribute("value"));
+        Assert.Empty(Mailbox.MessagesTo(factory, newEmail));
+        Assert.DoesNotContain(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) == AskedSubject);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_WrongPasswordUntilTheLimit_LockedOutAndSignedOut()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts - 1; i++)
+            Assert.Equal(HttpStatusCode.OK, (await AskAsync(holder.Client, factory.NewEmail(), "Not-my-password-1")).StatusCode);
+
+        // Act
+        var last = await AskAsync(holder.Client, factory.NewEmail(), "Not-my-password-1");
+
+        // Assert
+        Assert.Equal("/Account/Lockout", Html.Location(last));
+        Assert.Contains("/Account/Login", Html.Location(await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_AddressOfAnotherAccount_SameAnswerAsAFreeOneAndItsOwnerTold()
+    {
+        // Arrange
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var free = factory.NewEmail();
+        var freeAnswer = await AskAsync(holder.Client, free);
+        var freePage = (await Html.GetPageAsync(holder.Client, "/Profile")).QuerySelector(".alert-success[role=status]")?.TextContent.Replace(free, "ADDRESS", StringComparison.Ordinal);
+
+        // Act
+        var takenAnswer = await AskAsync(holder.Client, owner.Email);
+        var takenPage = (await Html.GetPageAsync(holder.Client, "/Profile")).QuerySelector(".alert-success[role=status]")?.TextContent.Replace(owner.Email, "ADDRESS", StringComparison.Ordinal);
+
+        // Assert: the same redirect and words; the old address told alike; no link for the taken address, whose owner is told
+        Assert.Equal(Html.Location(freeAnswer), Html.Location(takenAnswer));
+        Assert.NotNull(freePage);
+        Assert.Equal(freePage, takenPage);
+        Assert.Equal(2, Mailbox.MessagesTo(factory, holder.Email).Count(m => Mailbox.Subject(m) == AskedSubject));
+        Assert.DoesNotContain(Mailbox.MessagesTo(factory, owner.Email), m => Mailbox.Subject(m) == LinkSubject);
+        var told = Mailbox.MessageTo(factory, owner.Email, TakenSubject);
+        Assert.DoesNotContain(holder.Email, told, StringComparison.Ordinal);
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_AddressTakenAfterTheLinkWasMailed_InvalidAndNeitherAccountChanges()
+    {
+        // Arrange: someone registers the new address between the request and the link
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var link = LinkMailedTo(newEmail);
+        using var other = CardHolderSession.Anonymous(factory, newEmail);
+        await other.RegisterAsync(new Builders.RegistrationBuilder(newEmail, FraudWebFactory.Password));
+
+        // Act
+        var response = await FollowAsync(holder.Client, link);
+
+        // Assert
+        Assert.True(await IsInvalidPageAsync(response));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+        Assert.Equal(1, await factory.QueryAsync(db => db.Users.CountAsync(u => u.Email == newEmail)));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_Confirmed_OtherSessionsSignedOutThisOneStays()
+    {
+        // Arrange: a second session of the same account, as on another device (or a copied cookie)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var other = factory.CreateBrowserClient();
+        Assert.Equal("/Profile", Html.Location(await MfaSteps.SignInAsync(factory, other, holder.Email, FraudWebFactory.Password)));
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+
+        // Act
+        await FollowAsync(holder.Client, LinkMailedTo(newEmail));
+
+        // Assert
+        Assert.Contains("/Account/Login", Html.Location(await other.GetAsync(new Uri("/Profile", UriKind.Relative))), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_LinkFollowedByAnotherAccount_InvalidAndNeitherChanges()
+    {
+        // Arrange: the link reaches someone else, signed in to their own account
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var stranger = await CardHolderSession.RegisteredAsync(factory);
+        var holderId = await IdOfAsync(holder.Email);
+        var strangerId = await IdOfAsync(stranger.Email);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var link = LinkMailedTo(newEmail);
+
+        // Act
+        var response = await FollowAsync(stranger.Client, link);
+
+        // Assert: refused for the stranger; the link still works for the account that asked
+        Assert.True(await IsInvalidPageAsync(response));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(holderId));
+        Assert.Equal((stranger.Email, stranger.Email, true), await AccountAsync(strangerId));
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, link)));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_LinkOpenedSignedOut_SignInFirstThenTheConfirmationPage()
+    {
+        // Arrange: the mail read on another device, not signed in there
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var link = LinkMailedTo(newEmail);
+        await holder.SignOutAsync();
+        using var phone = factory.CreateBrowserClient();
+
+        // Act
+        var opened = await phone.GetAsync(new Uri(link, UriKind.Relative));
+
+        // Assert: sent to sign in, back to the link; the link outlived the sign-out (which renews the stamp)
+        Assert.Contains("/Account/Login", Html.Location(opened), StringComparison.Ordinal);
+        var signedIn = await MfaSteps.SignInAsync(factory, phone, holder.Email, FraudWebFactory.Password);
+        Assert.Equal("/Profile", Html.Location(signedIn));
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(phone, link)));
+    }
+
+    [Fact]
+    public async Task ChangeEmail_Confirmed_AuditedWithoutTheAddresses()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+
+        // Act
+        await FollowAsync(holder.Client, LinkMailedTo(newEmail));
+
+        // Assert
+        var entry = await factory.QueryAsync(db => db.Set<AuditEntry>().SingleAsync(e => e.TargetId == id && e.Action == AuditActions.UserEmailChange));
+        Assert.Equal(id, entry.ActorId);
+        Assert.DoesNotContain("@", (entry.Before ?? "") + entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_ChineseAccount_MailsInChinese()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await Html.SubmitAsync(holder.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Profile")], formPage: "/Profile");
+        var newEmail = factory.NewEmail();
+
+        // Act
+        var response = await AskAsync(holder.Client, newEmail);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Contains("lang=\"zh-CN\"", Mailbox.MessageTo(factory, newEmail, Localization.Chinese.Of(LinkSubject)), StringComparison.Ordinal);
+        Assert.Contains("lang=\"zh-CN\"", Mailbox.MessageTo(factory, holder.Email, Localization.Chinese.Of(AskedSubject)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChangeEmail_OwnAddress_FieldMessage()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var response = await AskAsync(holder.Client, holder.Email.ToUpperInvariant());
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This is already your email address.", Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+}
