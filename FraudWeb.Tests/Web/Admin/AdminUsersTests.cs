@@ -373,6 +373,24 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Edit_PhoneNumberChanged_AccountPhoneNumberFollows()
+    {
+        // Arrange (exploratory testing: AspNetUsers.PhoneNumber kept the number given at registration)
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var details = Details();
+        details["PhoneNumber"] = "+44 20 7946 5555";
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", details);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("+44 20 7946 5555", await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PhoneNumber).FirstAsync()));
+    }
+
+    [Fact]
     public async Task Edit_CityOfAZeroWidthSpace_AsksForTheCityInStaffWordingAndSavesNothing()
     {
         // Arrange: shows as nothing, so it is nothing (it was told "at most 60 characters")

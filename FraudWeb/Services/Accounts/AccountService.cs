@@ -58,8 +58,9 @@ public sealed partial class AccountService(
         var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         try
         {
-            // Every rule the card holder's record keeps, checked before anything is stored or mailed.
-            _ = details.Register(user.Id, issuer.At(now));
+            // Every rule the card holder's record keeps, checked before anything is stored or mailed; the account keeps
+            // the number as the record does (normalised).
+            user.PhoneNumber = details.Register(user.Id, issuer.At(now)).PhoneNumber;
         }
         catch (DomainException ex)
         {
@@ -251,7 +252,7 @@ public sealed partial class AccountService(
     {
         var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
         if (holder is not null) details.ApplyTo(holder, issuer.Today);
-        existing.PhoneNumber = details.PhoneNumber.Trim();
+        existing.PhoneNumber = holder?.PhoneNumber ?? details.PhoneNumber.Trim();
         await db.SaveChangesAsync(cancellationToken);
     }
 

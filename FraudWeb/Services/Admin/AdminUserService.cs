@@ -141,6 +141,8 @@ public sealed class AdminUserService(
         // Which fields changed, never their values: the log must not keep what erasure removes (ADR 0004).
         var after = Snapshot(holder);
         var changed = after.Keys.Where(k => before is null || !Equals(before[k], after[k])).ToList();
+        // The account's copy of the number (Identity's PhoneNumber) follows the holder's.
+        user.PhoneNumber = holder.PhoneNumber;
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;

@@ -23,6 +23,9 @@ public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
         {
             return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
         }
+        // The account keeps the number too (Identity's PhoneNumber, given at registration): the same one, in the same save.
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is not null) user.PhoneNumber = holder.PhoneNumber;
         await db.SaveChangesAsync(cancellationToken);
         return Result.Ok;
     }

@@ -1,0 +1,42 @@
+using System.Net;
+using FraudWeb.Tests.Builders;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web;
+
+/// <summary>
+/// Personal details as people type them: a phone number in full-width digits, an address without a postcode where the
+/// country has none, a pasted over-long value; and the account's copy of the phone number kept in step.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
+{
+    private static async Task<Dictionary<string, string>> EditFormAsync(HttpClient client)
+    {
+        var form = await Html.GetPageAsync(client, "/Profile/Edit");
+        return form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+    }
+
+    private Task<(string? Account, string? Holder)> PhoneNumbersAsync(string email) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == email)
+            .Select(u => new ValueTuple<string?, string?>(u.PhoneNumber, db.CardHolders.Where(h => h.UserId == u.Id).Select(h => h.PhoneNumber).FirstOrDefault()))
+            .SingleAsync());
+
+    [Fact]
+    public async Task Edit_PhoneNumberChanged_AccountPhoneNumberFollows()
+    {
+        // Arrange (exploratory testing: AspNetUsers.PhoneNumber kept the number given at registration)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var fields = await EditFormAsync(holder.Client);
+        fields["PhoneNumber"] = "+44 20 7946 1234";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Equal(("+44 20 7946 1234", "+44 20 7946 1234"), await PhoneNumbersAsync(holder.Email));
+    }
+}
