@@ -54,7 +54,7 @@ public class CardHolder
         EnsureAdult(dateOfBirth, today);
         FullName = PersonalDetailsLimits.Checked(fullName, PersonalDetailsLimits.FullNameMinLength, PersonalDetailsLimits.FullNameMaxLength,
             "A name must be 2 to 100 characters.");
-        PhoneNumber = PersonalDetailsLimits.Checked(phoneNumber, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
+        PhoneNumber = PersonalDetailsLimits.Checked(PersonalDetailsLimits.NormalizePhoneNumber(phoneNumber)!, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
         DateOfBirth = dateOfBirth;
         Address = address;
     }

@@ -19,6 +19,24 @@ public static class PersonalDetailsLimits
     public const string PostcodePattern = @"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$";
 
     /// <summary>
+    /// A phone number as typed, its compatibility forms made plain (NFKC): the full-width digits, plus sign, brackets,
+    /// hyphen and space that Chinese and Japanese input methods type become ASCII, so the number is checked, stored and
+    /// compared as digits. Text that is not valid Unicode is given back as it is (the checks then refuse it).
+    /// </summary>
+    public static string? NormalizePhoneNumber(string? value)
+    {
+        if (value is null) return null;
+        try
+        {
+            return value.Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return value;
+        }
+    }
+
+    /// <summary>
     /// Nothing, or only spaces and invisible (format) characters such as U+200B: the field shows as empty, so it is
     /// treated as empty (the forms too). Shown to staff in lists, such a value would show as nothing (edge-case review).
     /// </summary>

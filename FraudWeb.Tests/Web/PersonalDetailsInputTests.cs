@@ -39,4 +39,34 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
         Assert.Equal("/Profile", Html.Location(response));
         Assert.Equal(("+44 20 7946 1234", "+44 20 7946 1234"), await PhoneNumbersAsync(holder.Email));
     }
+
+    [Fact]
+    public async Task Register_PhoneNumberInFullWidthDigits_AcceptedAndStoredInAsciiDigits()
+    {
+        // Arrange (exploratory testing: Chinese input methods type ０-９ and ＋, which were refused)
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("PhoneNumber", "＋８６　１３８－００１３－８０００"));
+
+        // Assert
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        Assert.Equal(("+86 138-0013-8000", "+86 138-0013-8000"), await PhoneNumbersAsync(session.Email));
+    }
+
+    [Fact]
+    public async Task Edit_PhoneNumberInFullWidthDigits_SavedInAsciiDigits()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var fields = await EditFormAsync(holder.Client);
+        fields["PhoneNumber"] = "（０２０）７９４６ ０９９９";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Equal(("(020)7946 0999", "(020)7946 0999"), await PhoneNumbersAsync(holder.Email));
+    }
 }

@@ -162,4 +162,17 @@ public sealed class CardHolderTests
     [Fact]
     public void UpdateDetails_SimulatedHolder_Throws() =>
         Assert.Throws<DomainException>(() => CardHolder.Simulated("Simulated", Now).UpdateDetails("A", "1", new DateOnly(1990, 1, 1), Home, DateOnly.FromDateTime(Now)));
+
+    [Theory]
+    [InlineData("０２０ ７９４６ ００００", "020 7946 0000")]
+    [InlineData("＋８６　１３８－００１３－８０００", "+86 138-0013-8000")]
+    [InlineData("（０１０）１２３４５６７８", "(010)12345678")]
+    public void Register_PhoneNumberInFullWidthDigits_KeptInAsciiDigits(string typed, string kept)
+    {
+        // Act (exploratory testing: Chinese input methods type full-width digits, which were refused or kept as typed)
+        var holder = CardHolder.Register("user-1", "Grace Hopper", typed, new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+
+        // Assert
+        Assert.Equal(kept, holder.PhoneNumber);
+    }
 }

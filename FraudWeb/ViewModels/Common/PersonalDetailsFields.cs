@@ -41,11 +41,12 @@ public abstract class PersonalDetailsFields
     [Display(Name = "Full name")]
     public string? FullName { get; set => field = Trimmed(value); }
 
+    /// <remarks>Full-width digits and signs (as Chinese input methods type them) become ASCII before any check.</remarks>
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
     [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
     [Display(Name = "Phone number")]
-    public string? PhoneNumber { get; set => field = Trimmed(value); }
+    public string? PhoneNumber { get; set => field = Trimmed(PersonalDetailsLimits.NormalizePhoneNumber(value)); }
 
     [Required(ErrorMessage = "Enter your date of birth.")]
     [AdultDateOfBirth]
