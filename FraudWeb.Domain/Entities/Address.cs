@@ -3,21 +3,23 @@ namespace FraudWeb.Domain.Entities;
 /// <summary>A postal address (value object).</summary>
 public sealed record Address
 {
-    public Address(string line1, string? line2, string city, string postcode, string country)
+    /// <param name="postcode">Required where the country has postcodes (<see cref="Postcodes"/>); none is kept as "".</param>
+    public Address(string line1, string? line2, string city, string? postcode, string country)
     {
         // Invisible characters only (a zero-width space) are no value: a required part asks for it.
         if (PersonalDetailsLimits.IsBlank(line1)) throw new DomainException("Enter the first line of your address.");
         if (PersonalDetailsLimits.IsBlank(city)) throw new DomainException("Enter your town or city.");
-        if (string.IsNullOrWhiteSpace(postcode)) throw new DomainException("Enter your postcode.");
+        if (PersonalDetailsLimits.IsBlank(postcode) && Postcodes.AreRequiredIn(country)) throw new DomainException("Enter your postcode.");
         if (PersonalDetailsLimits.IsBlank(country)) throw new DomainException("Enter your country.");
         Line1 = PersonalDetailsLimits.Checked(line1, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
         // Optional: a second line that shows as nothing is kept as none.
         Line2 = PersonalDetailsLimits.IsBlank(line2) ? null
             : PersonalDetailsLimits.Checked(line2, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
         City = PersonalDetailsLimits.Checked(city, 1, PersonalDetailsLimits.CityMaxLength, "The town or city must be at most 60 characters.");
-        var code = postcode.Trim();
-        if (code.Length > PersonalDetailsLimits.PostcodeMaxLength
-            || !System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+        // None where the country has none (the column keeps "", as before a postcode was optional anywhere).
+        var code = PersonalDetailsLimits.IsBlank(postcode) ? "" : postcode.Trim();
+        if (code.Length > 0 && (code.Length > PersonalDetailsLimits.PostcodeMaxLength
+            || !System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))))
         {
             throw new DomainException("Enter a valid postcode.");
         }

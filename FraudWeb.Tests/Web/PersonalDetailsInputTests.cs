@@ -24,6 +24,10 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
             .Select(u => new ValueTuple<string?, string?>(u.PhoneNumber, db.CardHolders.Where(h => h.UserId == u.Id).Select(h => h.PhoneNumber).FirstOrDefault()))
             .SingleAsync());
 
+    private Task<(string Postcode, string Country)> AddressAsync(string email) =>
+        factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == email))
+            .Select(h => new ValueTuple<string, string>(h.Address!.Postcode, h.Address!.Country)).SingleAsync());
+
     [Fact]
     public async Task Edit_PhoneNumberChanged_AccountPhoneNumberFollows()
     {
@@ -68,5 +72,60 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
         // Assert
         Assert.Equal("/Profile", Html.Location(response));
         Assert.Equal(("(020)7946 0999", "(020)7946 0999"), await PhoneNumbersAsync(holder.Email));
+    }
+
+    [Theory]
+    [InlineData("Hong Kong")]
+    [InlineData("香港")]
+    [InlineData("United Arab Emirates")]
+    [InlineData("UAE")]
+    [InlineData("the Bahamas")]
+    public async Task Register_NoPostcodeInACountryWithout_Registered(string country)
+    {
+        // Arrange (exploratory testing: a postcode was required everywhere, so nobody in Hong Kong could register)
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("Postcode", "").With("Country", country));
+
+        // Assert
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        Assert.Equal(("", country), await AddressAsync(session.Email));
+    }
+
+    [Theory]
+    [InlineData("United Kingdom", "", "Enter your postcode.")]
+    [InlineData("China", "", "Enter your postcode.")]
+    [InlineData("Hong Kong", "!!", "Enter a valid postcode.")]
+    public async Task Register_PostcodeMissingWhereRequiredOrMalformed_FieldMessage(string country, string postcode, string message)
+    {
+        // Arrange: the countries that have postcodes ask for one as before; one given is checked anywhere
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("Postcode", postcode).With("Country", country));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(message, Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
+    [Fact]
+    public async Task Edit_MovedToHongKongWithoutPostcode_SavedAndFormShowsNone()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var fields = await EditFormAsync(holder.Client);
+        fields["City"] = "Kowloon";
+        fields["Postcode"] = "";
+        fields["Country"] = "Hong Kong";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal("/Profile", Html.Location(response));
+        Assert.Equal(("", "Hong Kong"), await AddressAsync(holder.Email));
+        Assert.Equal("", (await EditFormAsync(holder.Client))["Postcode"]);
     }
 }

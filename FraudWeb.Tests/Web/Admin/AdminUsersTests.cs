@@ -350,6 +350,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var messages = Html.ValidationMessages(await Html.ParseAsync(response));
         Assert.Contains("Enter a valid email address.", messages);
         Assert.Contains("Enter the full name.", messages);
+        Assert.Contains("Enter the postcode.", messages);
     }
 
     [Fact]

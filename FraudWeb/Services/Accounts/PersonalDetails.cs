@@ -5,7 +5,7 @@ namespace FraudWeb.Services.Accounts;
 
 /// <summary>A person's details as plain values, however they were entered (registration, profile, administrator).</summary>
 public sealed record PersonalDetails(string FullName, string PhoneNumber, DateOnly DateOfBirth,
-    string AddressLine1, string? AddressLine2, string City, string Postcode, string Country)
+    string AddressLine1, string? AddressLine2, string City, string? Postcode, string Country)
 {
     /// <summary>The address value object; throws <see cref="DomainException"/> when a part breaks its rule.</summary>
     public Address ToAddress() => new(AddressLine1, AddressLine2, City, Postcode, Country);

@@ -20,7 +20,7 @@ public abstract class PersonalDetailsFields
 
     /// <summary>The validated values for the application services (call only when the model state is valid).</summary>
     public PersonalDetails ToDetails() =>
-        new(FullName!, PhoneNumber!, DateOfBirth!.Value, AddressLine1!, AddressLine2, City!, Postcode!, Country!);
+        new(FullName!, PhoneNumber!, DateOfBirth!.Value, AddressLine1!, AddressLine2, City!, Postcode, Country!);
 
     /// <summary>Fills the fields from a card holder's stored details (the edit forms).</summary>
     public void Fill(CardHolder holder)
@@ -68,7 +68,7 @@ public abstract class PersonalDetailsFields
     [Display(Name = "Town or city")]
     public string? City { get; set => field = Trimmed(value); }
 
-    [Required(ErrorMessage = "Enter your postcode.")]
+    [PostcodeWhereTheCountryHasThem(ErrorMessage = "Enter your postcode.")]
     [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
     [Display(Name = "Postcode")]
     public string? Postcode { get; set => field = Trimmed(value); }

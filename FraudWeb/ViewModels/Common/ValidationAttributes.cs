@@ -60,3 +60,25 @@ public sealed class CharacterLengthAttribute(int maximumLength) : StringLengthAt
         return length >= MinimumLength && length <= MaximumLength;
     }
 }
+
+/// <summary>
+/// A postcode is required unless the form's country has none (<see cref="Postcodes"/>: Hong Kong, the UAE, ...). MVC
+/// localizes the messages of attributes it has an adapter for only, so this one localizes its own, through the form's
+/// localizer as [Required]'s would be (staff forms' wording first, StaffForms.resx).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PostcodeWhereTheCountryHasThemAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (!PersonalDetailsLimits.IsBlank(value as string)) return ValidationResult.Success;
+        var country = (validationContext.ObjectInstance as PersonalDetailsFields)?.Country;
+        if (!Postcodes.AreRequiredIn(country)) return ValidationResult.Success;
+        var message = ErrorMessageString;
+        var localized = validationContext.GetService(typeof(Microsoft.Extensions.Localization.IStringLocalizerFactory)) is Microsoft.Extensions.Localization.IStringLocalizerFactory factory
+            ? FormLocalizer.For(validationContext.ObjectType, factory)[message].Value
+            : Text.Get(message);
+        return new ValidationResult(localized, validationContext.MemberName is { } name ? [name] : null);
+    }
+}
