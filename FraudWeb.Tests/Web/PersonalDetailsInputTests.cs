@@ -128,4 +128,47 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
         Assert.Equal(("", "Hong Kong"), await AddressAsync(holder.Email));
         Assert.Equal("", (await EditFormAsync(holder.Client))["Postcode"]);
     }
+
+    [Theory]
+    [InlineData("AddressLine1", "中", "The field Address line 1 must be a string with a maximum length of 100.")]
+    [InlineData("AddressLine1", "é", "The field Address line 1 must be a string with a maximum length of 100.")]
+    [InlineData("City", "\U00020BB7", "The field Town or city must be a string with a maximum length of 60.")]
+    [InlineData("FullName", "中", "Your name must be 2 to 100 characters.")]
+    public async Task Edit_FiveThousandCharactersInAField_FieldMessageAndTypedValuesKept(string field, string character, string message)
+    {
+        // Arrange (exploratory testing: 5,000 characters beyond ASCII were over the form's 16 KB and got the 400 page)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var fields = await EditFormAsync(holder.Client);
+        var typed = string.Concat(Enumerable.Repeat(character, 5_000));
+        fields[field] = typed;
+        fields["AddressLine2"] = "Flat 3";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(message, Html.ValidationMessages(page));
+        Assert.Equal(typed, page.QuerySelector($"input[name={field}]")!.GetAttribute("value"));
+        Assert.Equal("Flat 3", page.QuerySelector("input[name=AddressLine2]")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Register_FiveThousandChineseCharactersInTheAddress_FieldMessageAndTypedValuesKept()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+        var typed = new string('中', 5_000);
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("AddressLine1", typed));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains("The field Address line 1 must be a string with a maximum length of 100.", Html.ValidationMessages(page));
+        Assert.Equal(typed, page.QuerySelector("input[name=AddressLine1]")!.GetAttribute("value"));
+        Assert.Equal(session.Email, page.QuerySelector("input[name=Email]")!.GetAttribute("value"));
+    }
 }

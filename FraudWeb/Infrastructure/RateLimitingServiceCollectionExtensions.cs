@@ -79,7 +79,7 @@ public static class RateLimitingServiceCollectionExtensions
                 }
                 catch (InvalidDataException)
                 {
-                    // Over the form's limits (a value over 16 KB, too many fields) or malformed: a 400, as MVC answers it.
+                    // Over the form's limits (a value over 64 KB encoded, too many fields) or malformed: a 400, as MVC answers it.
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
                     return;
                 }
