@@ -187,7 +187,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         {
             "/", "/Profile", "/Profile/Edit", "/Transactions/New", $"/Transactions/Details/{paymentId}", $"/Transactions/Details/{heldId}",
             $"/Reports/New?transactionId={paymentId}", "/Cards/Add", $"/Cards/Details/{cardId}", "/ApiKeys", "/Account/ChangePassword", "/Account/Mfa", "/Staff",
-            $"/Cards/Remove/{cardId}", $"/Cards/ReportLost/{cardId}", "/Privacy", "/Privacy/Close",
+            $"/Cards/Remove/{cardId}", $"/Cards/ReportLost/{cardId}", "/Privacy", "/Privacy/Close", "/Account/Settings", "/Account/ChangeEmail",
         }.Select(u => Get("holder", holderPage, u)));
         visits.Add(new Visit("holder", holderPage, "/Transactions/New (amount to confirm)", async page =>
         {

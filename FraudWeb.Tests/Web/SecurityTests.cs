@@ -32,6 +32,7 @@ public sealed class SecurityTests(FraudWebFactory factory)
     [InlineData("/Transactions/Details/1")]
     [InlineData("/Account/ChangePassword")]
     [InlineData("/Account/ChangeEmail")]
+    [InlineData("/Account/Settings")]
     [InlineData("/Account/ConfirmEmailChange?email=a%40example.test&token=x")]
     public async Task ProtectedPage_Anonymous_RedirectsToLogin(string url)
     {

@@ -89,6 +89,10 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult AccessDenied() => View();
 
+    /// <summary>Account and security: one menu item for the settings every signed-in person has, so the menu stays one line.</summary>
+    [HttpGet]
+    public IActionResult Settings() => View();
+
     [HttpGet]
     public IActionResult ChangePassword() => View(new ChangePasswordViewModel());
 
