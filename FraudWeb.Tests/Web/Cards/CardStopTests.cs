@@ -7,6 +7,7 @@ using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Cards;
 
@@ -18,6 +19,31 @@ namespace FraudWeb.Tests.Web.Cards;
 [Collection(WebTestGroup.Name)]
 public sealed class CardStopTests(FraudWebFactory factory)
 {
+    [Fact]
+    public async Task SaveChanges_RemovalReadBeforeALostReport_RefusedSoTheCardStaysLost()
+    {
+        // Arrange (review finding: two tabs, "Remove" read the card before "Report lost or stolen" saved, then turned
+        // the lost card "removed", whose number may come back): both requests have read the card
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        await using var removeScope = factory.Services.CreateAsyncScope();
+        await using var lostScope = factory.Services.CreateAsyncScope();
+        var removeDb = removeScope.ServiceProvider.GetRequiredService<FraudWeb.Data.FraudDbContext>();
+        var lostDb = lostScope.ServiceProvider.GetRequiredService<FraudWeb.Data.FraudDbContext>();
+        var toRemove = await removeDb.Cards.SingleAsync(c => c.Id == card);
+        var toReport = await lostDb.Cards.SingleAsync(c => c.Id == card);
+        toReport.ReportLostOrStolen(factory.Clock.UtcNow);
+        await lostDb.SaveChangesAsync();
+
+        // Act
+        toRemove.Remove(factory.Clock.UtcNow);
+        var error = await Record.ExceptionAsync(() => removeDb.SaveChangesAsync());
+
+        // Assert
+        Assert.IsType<DbUpdateConcurrencyException>(error);
+        Assert.Equal(CardStop.LostOrStolen, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+    }
+
     [Fact]
     public async Task Remove_OwnCardWithHistory_StoppedHiddenFromPaymentFormHistoryKeptAndAudited()
     {

@@ -250,6 +250,32 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal(ReviewSettlement.Charged, tx.Settlement);
     }
 
+    [Fact]
+    public async Task SaveChanges_CardReportedLostAfterTheReviewReadIt_ChargeRefusedAndCardNotCharged()
+    {
+        // Arrange (review finding: a stop changes no balance, the card's only token, so an analyst's clearing read before
+        // the stop still charged the card after it was reported lost): the review has read the held payment and its card
+        var (holder, card, id) = await HeldAsync(180m);
+        using var _ = holder;
+        await using var reviewScope = factory.Services.CreateAsyncScope();
+        await using var holderScope = factory.Services.CreateAsyncScope();
+        var reviewDb = reviewScope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var holderDb = holderScope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var held = await reviewDb.Transactions.Include(t => t.Card).SingleAsync(t => t.Id == id);
+        var stopped = await holderDb.Cards.SingleAsync(c => c.Id == card);
+        stopped.ReportLostOrStolen(factory.Clock.UtcNow);
+        await holderDb.SaveChangesAsync();
+
+        // Act: the analyst clears it on the card as read before the stop
+        held.ApplyLabel(FraudLabel.Legitimate, "analyst@example.test", IssuerTime.InUtc(factory.Clock.UtcNow));
+        var error = await Record.ExceptionAsync(() => reviewDb.SaveChangesAsync());
+
+        // Assert: the card's token refuses it (ReviewService then decides again on the stopped card), nothing charged
+        var conflict = Assert.IsType<DbUpdateConcurrencyException>(error);
+        Assert.All(conflict.Entries, e => Assert.IsType<Card>(e.Entity));
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+    }
+
     [Theory]
     [InlineData(ReportKind.ThisWasMe, true, ReviewSettlement.Charged, 250)]
     [InlineData(ReportKind.NotMe, true, ReviewSettlement.Declined, 0)]

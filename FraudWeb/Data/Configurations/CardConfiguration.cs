@@ -31,7 +31,9 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         // A holder's cards, stopped ones too (the profile, the cascade from the holder): the filtered index above serves
         // only queries that name its condition.
         builder.HasIndex(c => c.CardHolderId);
-        builder.Property(c => c.StoppedAs).HasConversion<string>().HasMaxLength(20);
+        // A token too: a stop changes no balance, so without it a review's charge or a second stop read before the stop
+        // would still be saved over it (the card charged after it was reported lost, or a lost card turned "removed").
+        builder.Property(c => c.StoppedAs).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
         builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();

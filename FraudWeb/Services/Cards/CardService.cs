@@ -162,11 +162,19 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
             catch (DbUpdateConcurrencyException) when (attempt < 3)
             {
-                // A payment changed the balance (its concurrency token) meanwhile: read the card again and stop it as it is now.
+                // A payment changed the balance, or another request stopped the card (its concurrency tokens), meanwhile:
+                // read the card again and stop it as it is now (a second stop is then refused with what the first did).
                 db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Paid on at every attempt: said, not a 500; the card is not stopped yet, so the holder tries again.
+                return Result.Fail<CardStopped>(ErrorCode.Conflict, Text.Get(CardBusy));
             }
         }
     }
+
+    public const string CardBusy = "The card was being used at the same moment, so it is not stopped yet. Please try again.";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} stopped by its holder: {StoppedAs}")]
     private static partial void LogStopped(ILogger logger, long cardId, CardStop stoppedAs);

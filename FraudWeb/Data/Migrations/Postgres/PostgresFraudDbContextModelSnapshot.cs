@@ -359,6 +359,7 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasDefaultValue(0L);
 
                     b.Property<string>("StoppedAs")
+                        .IsConcurrencyToken()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 

@@ -348,6 +348,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasDefaultValue(0L);
 
                     b.Property<string>("StoppedAs")
+                        .IsConcurrencyToken()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
