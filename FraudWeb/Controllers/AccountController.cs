@@ -160,6 +160,12 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         if (!ModelState.IsValid) return View("ConfirmEmailChangeInvalid");
         var result = await accounts.ConfirmEmailChangeAsync(User.FindUserId(), model.NewEmail!, model.Token!, cancellationToken);
         if (result.Code == Services.ErrorCode.NotFound) return RedirectToAction(nameof(Login));
+        if (result.Code == Services.ErrorCode.Conflict)
+        {
+            // Followed again once it had done its work: said so.
+            TempData["Message"] = result.Errors[0].Message;
+            return RedirectToAction("Index", "Profile");
+        }
         if (!result.Succeeded) return View("ConfirmEmailChangeInvalid");
         TempData["Message"] = Text.Format("Your email address is now {0}. Sign in with it from now on; your other sessions have been signed out.", model.NewEmail!.Trim());
         return RedirectToAction("Index", "Profile");

@@ -105,6 +105,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Account.Lockout"] = Anonymous,
         ["POST Account.Logout"] = Authenticated,
         ["GET Account.AccessDenied"] = Anonymous,
+        ["GET Account.Settings"] = Authenticated,
         ["GET Account.ChangePassword"] = Authenticated,
         ["POST Account.ChangePassword"] = Authenticated,
         ["GET Account.ChangeEmail"] = Authenticated,

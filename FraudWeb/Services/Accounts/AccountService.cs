@@ -429,9 +429,12 @@ public sealed partial class AccountService(
         {
             // Checks the token (this user, this address, the address and password it was made with, its age) first.
             var changed = await users.ChangeEmailAsync(user, address, token);
-            if (!changed.Succeeded) return invalid;
+            if (!changed.Succeeded) return await AlreadyChangedAsync(user.Id, address, cancellationToken) ?? invalid;
+            var oldName = user.UserName;
             var renamed = await users.SetUserNameAsync(user, address);
             if (!renamed.Succeeded) return invalid;
+            // Staff records naming them by sign-in name follow, or the old address would outlive an erasure there.
+            if (!string.IsNullOrEmpty(oldName)) await db.RenameAsync(oldName, address, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -448,6 +451,20 @@ public sealed partial class AccountService(
         await MailEmailChangedAsync(user, oldAddress, cancellationToken);
         return Result.Ok;
     }
+
+    /// <summary>
+    /// A link followed again once it has done its work (a double click's second request, or the mail opened later):
+    /// the address is already the one asked for, which is what to say, not that it "has not changed". Read afresh, not
+    /// from the account this request loaded before the first request saved.
+    /// </summary>
+    private async Task<Result?> AlreadyChangedAsync(string userId, string address, CancellationToken cancellationToken)
+    {
+        var normalized = users.NormalizeEmail(address);
+        var current = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.NormalizedEmail).FirstOrDefaultAsync(cancellationToken);
+        return current == normalized ? Result.Fail(ErrorCode.Conflict, Text.Format(EmailAlreadyChanged, address)) : null;
+    }
+
+    public const string EmailAlreadyChanged = "Your email address is already {0}.";
 
     /// <summary>The fields an address change changes (named in its audit entry; never their values).</summary>
     private static readonly string[] ChangedByEmailChange = ["Email", "UserName"];

@@ -343,21 +343,9 @@ public sealed class AdminUserService(
     /// <summary>What a deleted account's records say instead of its sign-in name: its id, as the audit log names it.</summary>
     public static string DeletedAccount(string id) => "deleted-account:" + id;
 
-    /// <summary>
-    /// Staff records name who acted by sign-in name (who labelled a payment, decided a report, asked for a retraining);
-    /// on deletion they name the account by id instead, so the erasure leaves the address nowhere.
-    /// </summary>
-    private async Task ForgetNameInRecordsAsync(string? name, string id, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrEmpty(name)) return;
-        var marker = DeletedAccount(id);
-        await db.Transactions.Where(t => t.LabelledBy == name).ExecuteUpdateAsync(u => u.SetProperty(t => t.LabelledBy, marker), cancellationToken);
-        await db.FraudReports.Where(r => r.DecidedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.DecidedBy, marker), cancellationToken);
-        await db.RetrainingRuns.Where(r => r.RequestedBy == name).ExecuteUpdateAsync(u => u.SetProperty(r => r.RequestedBy, marker), cancellationToken);
-        // A manual run's trigger is "manual: <name>" exactly; a substring match renamed longer addresses that contain this one.
-        var trigger = "manual: " + name;
-        await db.ModelVersions.Where(m => m.Trigger == trigger).ExecuteUpdateAsync(u => u.SetProperty(m => m.Trigger, "manual: " + marker), cancellationToken);
-    }
+    /// <summary>Staff records that name who acted by sign-in name name the deleted account by id instead (<see cref="RecordedNames"/>).</summary>
+    private Task ForgetNameInRecordsAsync(string? name, string id, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(name) ? Task.CompletedTask : db.RenameAsync(name, DeletedAccount(id), cancellationToken);
 
     public const string ChangedMeanwhile = "Another administrator changed this account at the same moment; here it is as it is now.";
 

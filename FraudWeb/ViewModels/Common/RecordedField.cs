@@ -22,10 +22,10 @@ public sealed record RecordedField(string Name, string Value)
     public static IReadOnlyList<string> Names { get; } =
     [
         "Action", "Added", "Already there", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
-        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Had profile",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Format", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
-        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Owner", "Password generated", "Pending", "Permissions",
-        "Purpose", "Recorded", "Refunded", "Report id", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Other sessions ended", "Owner", "Password generated", "Pending", "Permissions",
+        "Purpose", "Recorded", "Refunded", "Report id", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
         "Status", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
     ];
 
@@ -124,7 +124,7 @@ public sealed record RecordedField(string Name, string Value)
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
         "Confirmed fraud", "Confirmed legitimate", "Matured legitimate", "Excluded unlabelled", "Evaluated", "Matched", "Matched fraud",
-        "Matched legitimate", "Keys revoked",
+        "Matched legitimate", "Keys revoked", "Report texts erased",
     };
 
     private static string Text(JsonElement element) => element.ValueKind switch
