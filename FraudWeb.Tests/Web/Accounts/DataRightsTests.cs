@@ -134,6 +134,10 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.Equal(JsonValueKind.Null, cards[working].GetProperty("stoppedUtc").ValueKind);
         Assert.Equal("lost-or-stolen", cards[lost].GetProperty("stopped").GetString());
         Assert.Equal(JsonValueKind.String, cards[lost].GetProperty("stoppedUtc").ValueKind);
+        var stop = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("securityEvents").EnumerateArray(),
+            e => e.GetProperty("action").GetString() == "card.lost-or-stolen");
+        Assert.Equal($"card {lost}", stop.GetProperty("target").GetString());
+        Assert.Equal("you", stop.GetProperty("by").GetString());
     }
 
     private static List<string> KeyPaths(JsonElement element, string path = "")

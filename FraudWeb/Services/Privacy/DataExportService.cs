@@ -9,6 +9,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Admin;
+using FraudWeb.Services.Cards;
 using FraudWeb.Services.Scoring;
 using LinqKit;
 using Microsoft.AspNetCore.Identity;
@@ -178,10 +179,13 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
     /// </summary>
     private async Task WriteSecurityEventsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
     {
-        // Key entries name the key by its prefix (ApiKeyService).
+        // Key entries name the key by its prefix (ApiKeyService), card entries (a stop) the card by its id.
         var prefixes = await db.ApiKeys.AsNoTracking().OwnedBy(userId).Select(k => k.Prefix).ToListAsync(cancellationToken);
+        var cardIds = (await db.Cards.AsNoTracking().OwnedBy(userId).Select(c => c.Id).ToListAsync(cancellationToken))
+            .ConvertAll(id => id.ToString(CultureInfo.InvariantCulture));
         var events = await db.Set<AuditEntry>().AsNoTracking()
-            .Where(e => (e.TargetType == AuditTargets.User && e.TargetId == userId) || (e.TargetType == AuditTargets.ApiKey && prefixes.Contains(e.TargetId)))
+            .Where(e => (e.TargetType == AuditTargets.User && e.TargetId == userId) || (e.TargetType == AuditTargets.ApiKey && prefixes.Contains(e.TargetId))
+                || (e.TargetType == CardService.AuditTarget && cardIds.Contains(e.TargetId)))
             .OrderBy(e => e.Id).Select(e => new { e.TimestampUtc, e.Action, e.TargetType, e.TargetId, e.ActorId })
             .ToListAsync(cancellationToken);
         json.WriteStartArray("securityEvents");
@@ -190,7 +194,12 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
             json.WriteStartObject();
             json.WriteString("timestampUtc", e.TimestampUtc);
             json.WriteString("action", e.Action);
-            json.WriteString("target", e.TargetType == AuditTargets.ApiKey ? "api-key " + e.TargetId : "account");
+            json.WriteString("target", e.TargetType switch
+            {
+                AuditTargets.ApiKey => "api-key " + e.TargetId,
+                CardService.AuditTarget => "card " + e.TargetId,
+                _ => "account",
+            });
             json.WriteString("by", e.ActorId == userId ? "you" : e.ActorId == AuditLog.SystemActor ? "system" : "staff");
             json.WriteEndObject();
         }
