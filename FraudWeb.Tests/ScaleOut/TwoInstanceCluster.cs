@@ -207,7 +207,8 @@ public sealed partial class TwoInstanceCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_nginx is { HasExited: false }) _nginx.Kill();
+        // Its worker too: killing the master alone left the worker running after the suite, one a run.
+        if (_nginx is { HasExited: false }) _nginx.Kill(entireProcessTree: true);
         for (var i = 0; i < _instances.Length; i++) Kill(i);
         if (Database.Length > 0) TestPostgres.DropDatabase(Database);
         await Task.Delay(100);
