@@ -143,6 +143,29 @@ public sealed class ChangeEmailTests(FraudWebFactory factory)
         Assert.Equal(mails, Mailbox.MessagesTo(factory, holder.Email).Count + Mailbox.MessagesTo(factory, newEmail).Count);
     }
 
+    [Fact]
+    public async Task ChangeEmail_UsedLinkAfterTheAddressCameBack_InvalidAndAddressUnchanged()
+    {
+        // Arrange (review finding: a link is bound to the address it was made from, so after A -> B -> A the first
+        // link verified again and moved the account to B a second time, though its mail says it works once)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var id = await IdOfAsync(holder.Email);
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        var toNew = LinkMailedTo(newEmail);
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, toNew)));
+        await AskAsync(holder.Client, holder.Email);
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, LinkMailedTo(holder.Email))));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+
+        // Act
+        var again = await FollowAsync(holder.Client, toNew);
+
+        // Assert
+        Assert.True(await IsInvalidPageAsync(again));
+        Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
+    }
+
     [Theory]
     [InlineData("token")]
     [InlineData("email")]

@@ -430,6 +430,8 @@ public sealed partial class AccountService(
             // Checks the token (this user, this address, the address and password it was made with, its age) first.
             var changed = await users.ChangeEmailAsync(user, address, token);
             if (!changed.Succeeded) return await AlreadyChangedAsync(user.Id, address, cancellationToken) ?? invalid;
+            // Ends this link and every other made before this change, even if the address later returns to this one.
+            await ChangeEmailTokenProvider.CountChangeAsync(users, user);
             var oldName = user.UserName;
             var renamed = await users.SetUserNameAsync(user, address);
             if (!renamed.Succeeded) return invalid;

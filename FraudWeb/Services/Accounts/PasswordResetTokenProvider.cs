@@ -31,7 +31,7 @@ public abstract class AccountStateTokenProvider(
             writer.Write(DateTimeOffset.UtcNow.UtcTicks);
             writer.Write(await manager.GetUserIdAsync(user));
             writer.Write(purpose ?? "");
-            writer.Write(State(user));
+            writer.Write(await StateAsync(manager, user));
         }
         return Convert.ToBase64String(Protector.Protect(stream.ToArray()));
     }
@@ -48,10 +48,11 @@ public abstract class AccountStateTokenProvider(
             var userId = reader.ReadString();
             var madeFor = reader.ReadString();
             var state = reader.ReadString();
+            var current = await StateAsync(manager, user);
             return created + Options.TokenLifespan >= DateTimeOffset.UtcNow
                 && string.Equals(userId, await manager.GetUserIdAsync(user), StringComparison.Ordinal)
                 && string.Equals(madeFor, purpose, StringComparison.Ordinal)
-                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(state), Encoding.ASCII.GetBytes(State(user)))
+                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(state), Encoding.ASCII.GetBytes(current))
                 && reader.PeekChar() == -1;
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException or IOException or ArgumentException)
@@ -62,8 +63,10 @@ public abstract class AccountStateTokenProvider(
     }
 
     /// <summary>A digest of what a link is for: the password it replaces and the address it was mailed to.</summary>
-    private static string State(ApplicationUser user) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(
-        string.Create(CultureInfo.InvariantCulture, $"{user.PasswordHash}\n{user.NormalizedEmail}\n{user.EmailConfirmed}"))));
+    protected virtual Task<string> StateAsync(UserManager<ApplicationUser> manager, ApplicationUser user) =>
+        Task.FromResult(Digest(string.Create(CultureInfo.InvariantCulture, $"{user.PasswordHash}\n{user.NormalizedEmail}\n{user.EmailConfirmed}")));
+
+    protected static string Digest(string state) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
 }
 
 /// <summary>Password-reset links (<see cref="AccountStateTokenProvider"/>): they outlive sign-outs and work for two hours.</summary>
@@ -89,7 +92,9 @@ public sealed class PasswordResetTokenProviderOptions : DataProtectionTokenProvi
 /// Links that confirm a new address (<see cref="AccountStateTokenProvider"/>; Identity's purpose names the new
 /// address). They outlive sign-outs, as the person may read the mail on another device; they die once used (the
 /// address changes), when the password changes (an owner who takes the account back ends a change they did not ask
-/// for), and after <see cref="Lifetime"/>.
+/// for), and after <see cref="Lifetime"/>. The address alone would not kill a used link for good: after a change from
+/// A to B and back to A it would verify again and move the account to B a second time. So the state also holds how many
+/// changes the account has made (<see cref="CountChangeAsync"/>), and every change ends every link made before it.
 /// </summary>
 public sealed class ChangeEmailTokenProvider(
     IDataProtectionProvider dataProtectionProvider,
@@ -100,6 +105,27 @@ public sealed class ChangeEmailTokenProvider(
     public const string ProviderName = "ChangeEmail";
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The account's count of address changes, kept as one of its Identity tokens (no column needed).</summary>
+    private const string ChangesToken = "EmailChanges";
+
+    protected override async Task<string> StateAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        var changes = await manager.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, ChangesToken);
+        return Digest($"{await base.StateAsync(manager, user)}\n{changes ?? "0"}");
+    }
+
+    /// <summary>Counts one more change of the account's address: every link made before it stops verifying.</summary>
+    public static async Task CountChangeAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        var changes = await manager.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, ChangesToken);
+        var count = long.TryParse(changes, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var result = await manager.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, ChangesToken,
+            (count + 1).ToString(CultureInfo.InvariantCulture));
+        if (!result.Succeeded) throw new InvalidOperationException("The account's count of address changes could not be saved.");
+    }
 }
 
 public sealed class ChangeEmailTokenProviderOptions : DataProtectionTokenProviderOptions
