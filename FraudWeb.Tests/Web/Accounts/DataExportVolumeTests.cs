@@ -5,6 +5,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Privacy;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Accounts;
 
@@ -85,6 +86,71 @@ public sealed class DataExportVolumeTests(DataExportFactory factory) : IClassFix
         Assert.Equal(ids, exported);
         Assert.Equal(count / 50, document.RootElement.GetProperty("payments").EnumerateArray().Count(p => p.GetProperty("status").GetString() == "review"));
         Assert.InRange(reads, count / DataExportService.Chunk, count / DataExportService.Chunk + 1);
+    }
+
+    [Fact]
+    public async Task Export_PaymentStoredWhileWriting_InNoPartOfThisFileAndInTheNext()
+    {
+        // Arrange: a payment stored once the first part of the file is out (the cards, reports and security events are
+        // read, the payments not yet), from another connection, as a payment made meanwhile would be.
+        var (holder, ids) = await HolderWithPaymentsAsync(3);
+        using var _ = holder;
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        long? added = null;
+        await using var output = new FirstWriteStream(async () => added = (await HolderPaymentAsync(ids[0])).Id);
+
+        // Act
+        using (var scope = factory.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<DataExportService>().WriteAsync(userId, output, CancellationToken.None);
+        string next;
+        using (var scope = factory.Services.CreateScope())
+        {
+            await using var again = new MemoryStream();
+            await scope.ServiceProvider.GetRequiredService<DataExportService>().WriteAsync(userId, again, CancellationToken.None);
+            next = System.Text.Encoding.UTF8.GetString(again.ToArray());
+        }
+
+        // Assert: the file is the moment it began; the payment is in the next one
+        Assert.NotNull(added);
+        Assert.Equal(ids, PaymentIds(System.Text.Encoding.UTF8.GetString(output.ToArray())));
+        Assert.Equal([.. ids, added.Value], PaymentIds(next));
+    }
+
+    private static List<long> PaymentIds(string document)
+    {
+        using var json = JsonDocument.Parse(document);
+        return json.RootElement.GetProperty("payments").EnumerateArray().Select(p => p.GetProperty("id").GetInt64()).ToList();
+    }
+
+    /// <summary>Another payment on the card of <paramref name="paymentId"/>, stored through its own context.</summary>
+    private Task<CardTransaction> HolderPaymentAsync(long paymentId) => factory.QueryAsync(async db =>
+    {
+        var existing = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == paymentId);
+        var card = await db.Cards.SingleAsync(c => c.Id == existing.CardId);
+        var payment = CardTransaction.Submit(card, existing.TerminalId, 2.50m, factory.Clock.UtcNow.AddMinutes(-1));
+        payment.RecordVerdict(new Verdict(10, Decision.Approved, "volume-test", "[]", 1.0, null));
+        db.Transactions.Add(payment);
+        await db.SaveChangesAsync();
+        return payment;
+    });
+
+    /// <summary>Runs <paramref name="onFirstWrite"/> once, before the first bytes are kept.</summary>
+    private sealed class FirstWriteStream(Func<Task> onFirstWrite) : MemoryStream
+    {
+        private bool _written;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_written)
+            {
+                _written = true;
+                await onFirstWrite();
+            }
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     [Fact]

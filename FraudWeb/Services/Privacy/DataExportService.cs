@@ -57,6 +57,8 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
     /// <summary>Writes the person's document to <paramref name="output"/> in the current language's texts (the keys never change).</summary>
     public async Task WriteAsync(string userId, Stream output, CancellationToken cancellationToken)
     {
+        // One moment's data: a payment or report made while the file is written is in none of its parts or in all.
+        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("The account no longer exists.");
         await using var json = new Utf8JsonWriter(output, Options);
         json.WriteStartObject();
