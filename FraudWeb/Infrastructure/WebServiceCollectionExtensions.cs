@@ -228,7 +228,15 @@ public static class WebServiceCollectionExtensions
         System.Text.DecoderFallbackException => StatusCodes.Status400BadRequest,
         // A form in a charset .NET refuses to decode (utf-7): thrown by Encoding.GetEncoding while the form is read.
         NotSupportedException when exception.TargetSite?.DeclaringType == typeof(System.Text.Encoding) => StatusCodes.Status400BadRequest,
+        // A JSON string with a lone surrogate escaped ("\udfff"): System.Text.Json's reader refuses it with an
+        // InvalidOperationException, which the JSON input formatter does not catch (found by the API fuzzer, 2026-12-05).
+        InvalidOperationException when IsInvalidUtf16InJson(exception) => StatusCodes.Status400BadRequest,
         _ when DatabaseFaults.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>System.Text.Json's refusal of a string holding invalid UTF-16 (its throw helpers ReadInvalidUTF16, ReadIncompleteUTF16).</summary>
+    private static bool IsInvalidUtf16InJson(Exception exception) =>
+        exception.TargetSite is { DeclaringType: { } thrower, Name: var name } && thrower.Assembly == typeof(System.Text.Json.JsonSerializer).Assembly
+        && name.StartsWith("ThrowInvalidOperationException_Read", StringComparison.Ordinal) && name.Contains("UTF16", StringComparison.Ordinal);
 }
