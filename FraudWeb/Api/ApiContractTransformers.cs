@@ -98,6 +98,18 @@ public static class ApiContractTransformers
         };
         schema.Properties["payment"] = Text("insufficient-credit: the declined payment's address.");
         schema.Properties["availableCredit"] = Text("insufficient-credit: the credit left on the card, a decimal string.");
+        schema.Properties["cardStatus"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Enum = [.. CardResources.Statuses.Skip(1).Select(s => (System.Text.Json.Nodes.JsonNode)s!)],
+            Description = "card-stopped: how the card is stopped.",
+        };
+        schema.Properties["stoppedUtc"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Format = "date-time",
+            Description = "card-stopped: when the card was stopped (UTC).",
+        };
         return Task.CompletedTask;
     }
 

@@ -12,6 +12,7 @@ public static class ApiPolicies
     public const string LabelsWrite = "api:" + ApiScopes.LabelsWrite;
     public const string ModelsRead = "api:" + ApiScopes.ModelsRead;
     public const string PaymentsScore = "api:" + ApiScopes.PaymentsScore;
+    public const string CardsWrite = "api:" + ApiScopes.CardsWrite;
 
     public static void Add(AuthorizationOptions options)
     {

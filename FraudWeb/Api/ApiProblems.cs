@@ -27,6 +27,8 @@ public static class ApiProblems
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed.", "The endpoint does not take this HTTP method.");
     public static readonly ProblemType Conflict = new("conflict", 409, "The state changed.",
         "Someone else changed it first (decided, reported, revoked); read it again before retrying.");
+    public static readonly ProblemType CardStopped = new("card-stopped", 409, "The card is already stopped.",
+        "The card was removed or reported lost or stolen before, and a stop is final: a stopped card is never started again, and one reported lost or stolen is never removed instead. `cardStatus` says how it is stopped (removed, lost-or-stolen) and `stoppedUtc` since when.");
     public static readonly ProblemType IdempotencyInProgress = new("idempotency-in-progress", 409, "A request with this Idempotency-Key is still being processed.",
         "Retry after the time in Retry-After: you will receive the first request's response.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The body is too large.", "Bodies are limited to 128 KiB.");
@@ -43,7 +45,7 @@ public static class ApiProblems
     public static readonly ProblemType Unavailable = new("unavailable", 503, "The service cannot answer now.", "No model is serving, the database cannot be reached, or the service is starting; retry later (with the same Idempotency-Key for a payment).");
 
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
+        [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, CardStopped, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
          BusinessRule, InsufficientCredit, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
 
     /// <summary>The default type for a status code (the first of that status above).</summary>

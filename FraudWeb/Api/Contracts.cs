@@ -313,3 +313,44 @@ public sealed record ProblemTypeResource(string Type, int Status, string Title, 
 /// </summary>
 public sealed class NamesOnlyEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
     where TEnum : struct, Enum;
+
+[Description("How to stop one of your cards.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class CardStopRequest
+{
+    [Required(ErrorMessage = "'reason' is required: removed or lost-or-stolen.")]
+    [Description("removed (off your profile: it takes no payments; its number may be added again later as a new card) or lost-or-stolen (stopped for good: its number is never added again, and you are mailed).")]
+    public CardStopValue? Reason { get; init; }
+}
+
+/// <summary>
+/// The API's names of the ways a card is stopped, one member per <see cref="CardStop"/> of the same C# name: the one
+/// table <see cref="CardResources.Status"/> and the stop request read (a new kind of stop is one line here).
+/// </summary>
+[JsonConverter(typeof(NamesOnlyEnumConverter<CardStopValue>))]
+public enum CardStopValue
+{
+    [JsonStringEnumMemberName("removed")] Removed,
+    [JsonStringEnumMemberName("lost-or-stolen")] LostOrStolen,
+}
+
+public sealed record CardLinks(string Self, string Payments);
+
+[Description("One of your cards: brand and last four digits, never its number.")]
+public sealed record CardResource(
+    long Id,
+    [property: Description("Visa, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Maestro, or Card when unknown.")] string Brand,
+    string Last4,
+    int ExpiryMonth,
+    int ExpiryYear,
+    [property: Description("Its expiry month has ended on the issuer's calendar: payments with it are refused.")] bool Expired,
+    [property: Description("active, removed or lost-or-stolen (a stopped card takes no payments; its payments stay readable).")] string Status,
+    [property: Description("When its holder stopped it; null while active.")] DateTime? StoppedUtc,
+    string CreditLimit,
+    [property: Description("What is owed on it now; a stopped card keeps its balance.")] string Balance,
+    [property: Description("Credit left for payments; null when the card is stopped (it takes none).")] string? AvailableCredit,
+    string Currency,
+    CardLinks Links);
+
+[Description("Your cards, in the order they were added.")]
+public sealed record CardList(IReadOnlyList<CardResource> Items);

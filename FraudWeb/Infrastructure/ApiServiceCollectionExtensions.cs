@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<PaymentResources>();
+        services.AddScoped<CardResources>();
         services.AddSingleton<ApiMethods>();
         services.AddSingleton<IdempotencyStore>();
         services.AddScoped<IdempotencyFilter>();
@@ -71,7 +72,7 @@ public static class ApiServiceCollectionExtensions
                 {
                     Title = "FraudWeb API",
                     Version = "v1",
-                    Description = "Score and record card payments, read them, report fraud, submit analysts' labels. " +
+                    Description = "Score and record card payments, read them and your cards, stop a card, report fraud, submit analysts' labels. " +
                         $"Amounts are in {ApiMoney.Currency}; timestamps are RFC 3339 in UTC. Errors are RFC 9457 problem details. " +
                         "Send an API key (created on the API keys page) as `Authorization: Bearer <key>`; POSTs that write take an optional `Idempotency-Key`.",
                 };

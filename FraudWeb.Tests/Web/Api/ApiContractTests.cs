@@ -20,7 +20,7 @@ namespace FraudWeb.Tests.Web.Api;
 [Collection(WebTestGroup.Name)]
 public sealed partial class ApiContractTests(FraudWebFactory factory)
 {
-    private static readonly string[] ProblemMembers = ["requestId", "traceId", "paymentId", "availableCredit"];
+    private static readonly string[] ProblemMembers = ["requestId", "traceId", "paymentId", "availableCredit", "cardStatus", "stoppedUtc"];
 
     [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
     private static partial Regex RouteParameter();

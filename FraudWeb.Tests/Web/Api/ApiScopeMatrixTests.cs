@@ -22,7 +22,8 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
 {
     private sealed record Case(string Scope, HttpMethod Method, Func<Fixture, string> Url, Func<Fixture, object?> Body, HttpStatusCode Right, HttpStatusCode OtherUser);
 
-    private sealed record Fixture(long Card, long Payment, long Merchant);
+    /// <param name="StopCard">A second card of the owner's, which the right key stops (the first keeps taking payments).</param>
+    private sealed record Fixture(long Card, long Payment, long Merchant, long StopCard);
 
     private static readonly Dictionary<string, Case> Expected = new(StringComparer.Ordinal)
     {
@@ -33,6 +34,12 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         ["GET PaymentsApi.List"] = new(ApiScopes.PaymentsRead, HttpMethod.Get, f => $"/api/v1/payments?cardId={f.Card}", _ => null, HttpStatusCode.OK, HttpStatusCode.OK),
         ["POST PaymentsApi.Report"] = new(ApiScopes.ReportsWrite, HttpMethod.Post, f => $"/api/v1/payments/{f.Payment}/reports",
             _ => new { kind = "not-me", reason = "I did not make this payment." }, HttpStatusCode.Created, HttpStatusCode.NotFound),
+        // Another holder's key lists only that holder's own cards (checked below).
+        ["GET CardsApi.List"] = new(ApiScopes.PaymentsRead, HttpMethod.Get, _ => "/api/v1/cards", _ => null, HttpStatusCode.OK, HttpStatusCode.OK),
+        ["GET CardsApi.Get"] = new(ApiScopes.PaymentsRead, HttpMethod.Get, f => $"/api/v1/cards/{f.Card}", _ => null, HttpStatusCode.OK, HttpStatusCode.NotFound),
+        // payments:write is among the "wrong" scopes here: a key that pays does not stop cards.
+        ["POST CardsApi.Stop"] = new(ApiScopes.CardsWrite, HttpMethod.Post, f => $"/api/v1/cards/{f.StopCard}/stop",
+            _ => new { reason = "lost-or-stolen" }, HttpStatusCode.OK, HttpStatusCode.NotFound),
         // Staff endpoints: "another user" is another analyst, who may do the same.
         ["POST LabelsApi.Submit"] = new(ApiScopes.LabelsWrite, HttpMethod.Post, _ => "/api/v1/labels",
             _ => new { labels = new[] { new { paymentId = 987654321, label = "fraud" } } }, HttpStatusCode.OK, HttpStatusCode.OK),
@@ -70,8 +77,11 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         var card = await a.AddCardAsync();
         await b.AddCardAsync();
         var merchant = await Merchants.OrdinaryAsync(factory);
-        var fixture = new Fixture(card, await a.PayAndGetIdAsync(card, merchant, 12m), merchant);
-        var holderScopes = new[] { ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite };
+        var payment = await a.PayAndGetIdAsync(card, merchant, 12m);
+        var stopCard = await a.AddCardAsync(new FraudWeb.Tests.Builders.CardFormBuilder().WithNumber(FraudWeb.Tests.Builders.TestCards.Mastercard)) is { StatusCode: HttpStatusCode.Redirect }
+            ? (await a.CardIdsAsync())[^1] : throw new InvalidOperationException("The second card was not added.");
+        var fixture = new Fixture(card, payment, merchant, stopCard);
+        var holderScopes = new[] { ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite, ApiScopes.CardsWrite };
         var aId = await factory.UserIdAsync(a.Email);
         var analysts = new List<string>();
         foreach (var _ in Enumerable.Range(0, 2))
@@ -124,10 +134,17 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
                 if (response.Status != expected) failures.Add($"{name} with {label}: expected {(int)expected}, got {(int)response.Status} {response.Body}");
                 if (name == "GET PaymentsApi.List" && label == "another user's key" && response.Status == HttpStatusCode.OK
                     && response.Json.GetProperty("items").GetArrayLength() != 0) failures.Add("another user's key listed the owner's payments");
+                if (name == "GET CardsApi.List" && label == "another user's key" && response.Status == HttpStatusCode.OK
+                    && response.Json.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetInt64() is var id && (id == fixture.Card || id == fixture.StopCard)))
+                    failures.Add("another user's key listed the owner's cards");
+                if (name == "POST CardsApi.Stop" && label != "the right key" && await StoppedAsync(fixture.StopCard)) failures.Add($"{name} with {label} stopped the card");
             }
         }
 
         // Assert
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
+
+    private Task<bool> StoppedAsync(long card) =>
+        factory.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Cards.Where(c => c.Id == card && c.StoppedAs != null)));
 }

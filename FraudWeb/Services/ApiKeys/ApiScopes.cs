@@ -17,6 +17,9 @@ public static class ApiScopes
     public const string ModelsRead = "models:read";
     public const string PaymentsScore = "payments:score";
 
+    /// <summary>Stopping the holder's cards (remove, report lost or stolen): final, so a key that pays does not get it (docs/decisions/0026).</summary>
+    public const string CardsWrite = "cards:write";
+
     /// <summary>Every scope and the permission its owner must hold.</summary>
     public static IReadOnlyDictionary<string, string> RequiredPermission { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -27,15 +30,17 @@ public static class ApiScopes
         [ModelsRead] = Permissions.ModelsView,
         // The scorer's numbers are what the review queue shows analysts, and what a fraudster tunes payments against.
         [PaymentsScore] = Permissions.ReportsReview,
+        // The web's Remove / Report lost or stolen buttons need the same permission.
+        [CardsWrite] = Permissions.TransactionsSubmit,
     };
 
-    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, LabelsWrite, ModelsRead, PaymentsScore];
+    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, CardsWrite, LabelsWrite, ModelsRead, PaymentsScore];
 
     /// <summary>
     /// The scopes card holders give their own keys, and only they: a key an administrator creates for someone else
     /// carries staff scopes only, so no administrator can act as a card holder through the API.
     /// </summary>
-    public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite];
+    public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, CardsWrite];
 
     /// <summary>The scopes on keys administrators create for staff (case tools, monitoring).</summary>
     public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead, PaymentsScore];
@@ -50,9 +55,10 @@ public static class ApiScopes
     /// <summary>What a scope lets the key do, in words for the key pages.</summary>
     public static string Describe(string scope) => scope switch
     {
-        PaymentsRead => "Read your payments",
+        PaymentsRead => "Read your payments and your cards",
         PaymentsWrite => "Make payments with your cards",
         ReportsWrite => "Report your payments as fraud or dispute a stop",
+        CardsWrite => "Stop your cards: remove them or report them lost or stolen",
         LabelsWrite => "Submit analysts' confirmed labels",
         ModelsRead => "Read the serving model's version and metrics",
         PaymentsScore => "Score payments on any card without recording them: probability, risk score and reasons",

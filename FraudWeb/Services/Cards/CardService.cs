@@ -124,18 +124,26 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
 
     /// <summary>The holder takes their card off their profile (<see cref="Card.Remove"/>); NotFound for another's or a missing card.</summary>
     public Task<Result<CardStopped>> RemoveAsync(string userId, long cardId, CancellationToken cancellationToken) =>
-        StopAsync(userId, cardId, CardStop.Removed, cancellationToken);
+        StopCardAsync(userId, cardId, CardStop.Removed, cancellationToken);
 
     /// <summary>The holder reports their card lost or stolen (<see cref="Card.ReportLostOrStolen"/>); NotFound for another's or a missing card.</summary>
     public Task<Result<CardStopped>> ReportLostOrStolenAsync(string userId, long cardId, CancellationToken cancellationToken) =>
-        StopAsync(userId, cardId, CardStop.LostOrStolen, cancellationToken);
+        StopCardAsync(userId, cardId, CardStop.LostOrStolen, cancellationToken);
+
+    /// <summary>The holder stops their card as <paramref name="stop"/> says (the API's one call for both); NotFound for another's or a missing card.</summary>
+    public Task<Result<CardStopped>> StopAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken) => stop switch
+    {
+        CardStop.Removed => RemoveAsync(userId, cardId, cancellationToken),
+        CardStop.LostOrStolen => ReportLostOrStolenAsync(userId, cardId, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(stop), stop, "Not a way to stop a card."),
+    };
 
     /// <summary>
     /// Stops the card and audits it in one commit. Every instance refuses its next payment: the payment writer reads the
     /// card in its own transaction (locked on PostgreSQL) and refuses a stopped one, and on SQLite this save makes the
     /// payment path's memory forget the card (docs/decisions/0018, 0023).
     /// </summary>
-    private async Task<Result<CardStopped>> StopAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken)
+    private async Task<Result<CardStopped>> StopCardAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -169,7 +177,9 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             catch (DbUpdateConcurrencyException)
             {
                 // Paid on at every attempt: said, not a 500; the card is not stopped yet, so the holder tries again.
-                return Result.Fail<CardStopped>(ErrorCode.Conflict, Text.Get(CardBusy));
+                // Unavailable, not Conflict: a retry can succeed (the API answers 503 and keeps nothing under the
+                // Idempotency-Key), while Conflict says the card is stopped already.
+                return Result.Fail<CardStopped>(ErrorCode.Unavailable, Text.Get(CardBusy));
             }
         }
     }
