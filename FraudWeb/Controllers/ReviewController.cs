@@ -1,6 +1,7 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Paging;
 using FraudWeb.Services.Reports;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Reports;
@@ -25,8 +26,18 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
                 : Text.Get("Some filters were not understood and were left out.");
             return BackToQueue(query);
         }
-        return View(await screens.QueueAsync(query, User.GetUserId(), cancellationToken));
+        var at = QueueCursor.Decode(query.Cursor);
+        if (at is null && !string.IsNullOrEmpty(query.Cursor))
+        {
+            // A hand-edited cursor: the first page with a message, the filters kept.
+            TempData["Error"] = Text.Get(PageNotFound);
+            query.Cursor = null;
+            return RedirectToAction(nameof(Index), query.RouteValues());
+        }
+        return View(await screens.QueueAsync(query, at, User.GetUserId(), cancellationToken));
     }
+
+    public const string PageNotFound = "That page of the queue was not found; here is its first page.";
 
     [HttpPost]
     public async Task<IActionResult> Decide(ReviewDecisionViewModel model, ReviewQueueQuery query, CancellationToken cancellationToken = default)

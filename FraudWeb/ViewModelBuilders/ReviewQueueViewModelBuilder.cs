@@ -3,10 +3,10 @@ using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Features;
+using FraudWeb.Services.Paging;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Rules;
 using FraudWeb.Services.Scoring;
-using FraudWeb.ViewModels.Common;
 using FraudWeb.ViewModels.Reports;
 using LinqKit;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +19,11 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
     public const int PageSize = 10;
     private const int HolderHistoryRows = 10;
 
-    /// <summary>The queue page as <paramref name="analystId"/> sees it, narrowed by <paramref name="query"/>.</summary>
-    public async Task<ReviewQueueViewModel> QueueAsync(ReviewQueueQuery query, string analystId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The queue page <paramref name="at"/> names (null: the first) as <paramref name="analystId"/> sees it, narrowed by
+    /// <paramref name="query"/>.
+    /// </summary>
+    public async Task<ReviewQueueViewModel> QueueAsync(ReviewQueueQuery query, QueueCursor? at, string analystId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         // One UNION ALL query, filtered, ordered and paged by the database.
@@ -28,10 +31,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var queue = Filtered(waiting, query, analystId);
         var total = await queue.CountAsync(cancellationToken);
         var waitingCount = query.IsFiltered ? await waiting.CountAsync(cancellationToken) : total;
-        var page = Paging.ClampPage(query.Page, total, PageSize);
-        query.Page = page;
-        var keys = await queue.OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId)
-            .Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        var (keys, previous, next) = await PageAsync(queue, at, cancellationToken);
         var ids = keys.ConvertAll(k => k.TransactionId);
         var assignees = await db.ReviewAssignments.AsNoTracking().Where(a => ids.Contains(a.TransactionId))
             .Join(db.Users, a => a.AssigneeId, u => u.Id, (a, u) => new { a.TransactionId, a.AssigneeId, u.Email })
@@ -46,8 +46,56 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
                 ? item with { AssignedTo = assignee.Email, IsMine = assignee.AssigneeId == analystId }
                 : item);
         }
-        return new ReviewQueueViewModel(query, items, page, Math.Max(1, (total + PageSize - 1) / PageSize), total, waitingCount);
+        return new ReviewQueueViewModel(query, items,
+            previous ? QueueCursor.BeforeItem(keys[0].Risk, keys[0].Since, keys[0].TransactionId).Encode() : null,
+            next ? QueueCursor.AfterItem(keys[^1].Risk, keys[^1].Since, keys[^1].TransactionId).Encode() : null,
+            total, waitingCount);
     }
+
+    /// <summary>
+    /// The items of one page in the queue's order, and whether there are more before and after it. Read from an item
+    /// (keyset), not counted from the top: a far page cost as much as sorting and skipping every item before it, and an
+    /// item decided between two pages moved every later item up, so one was never shown. Each read takes one item more
+    /// than a page, which says whether there is more that way.
+    /// </summary>
+    private static async Task<(List<ReviewQueueItem> Keys, bool Previous, bool Next)> PageAsync(IQueryable<ReviewQueueItem> queue, QueueCursor? at,
+        CancellationToken cancellationToken)
+    {
+        if (at is { } from)
+        {
+            if (from.After)
+            {
+                var after = await InQueueOrder(After(queue, from)).Take(PageSize + 1).ToListAsync(cancellationToken);
+                if (after.Count > 0) return (after[..Math.Min(after.Count, PageSize)], true, after.Count > PageSize);
+                // Nothing after it (the last page's items decided meanwhile, or a hand-made cursor): the last page.
+            }
+            // Read backwards from the item; the extra item is the one before the page, last in this order.
+            var before = await Before(queue, from).OrderBy(k => k.Risk).ThenByDescending(k => k.Since).ThenByDescending(k => k.TransactionId)
+                .Take(PageSize + 1).ToListAsync(cancellationToken);
+            // Up to the first item: the first page, full (it holds every item before the cursor).
+            if (before.Count > PageSize)
+            {
+                before.RemoveAt(PageSize);
+                before.Reverse();
+                // After it: the cursor's item, or the items after it (none when this is the last page).
+                return (before, true, !from.After);
+            }
+        }
+        var first = await InQueueOrder(queue).Take(PageSize + 1).ToListAsync(cancellationToken);
+        return (first[..Math.Min(first.Count, PageSize)], false, first.Count > PageSize);
+    }
+
+    /// <summary>The queue's order: highest risk first, then the longest waiting, then the payment (each payment is one item).</summary>
+    private static IOrderedQueryable<ReviewQueueItem> InQueueOrder(IQueryable<ReviewQueueItem> items) =>
+        items.OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId);
+
+    /// <summary>The items after <paramref name="at"/>'s in the queue's order.</summary>
+    private static IQueryable<ReviewQueueItem> After(IQueryable<ReviewQueueItem> items, QueueCursor at) =>
+        items.Where(k => k.Risk < at.Risk || (k.Risk == at.Risk && (k.Since > at.SinceUtc || (k.Since == at.SinceUtc && k.TransactionId > at.TransactionId))));
+
+    /// <summary>The items before <paramref name="at"/>'s in the queue's order.</summary>
+    private static IQueryable<ReviewQueueItem> Before(IQueryable<ReviewQueueItem> items, QueueCursor at) =>
+        items.Where(k => k.Risk > at.Risk || (k.Risk == at.Risk && (k.Since < at.SinceUtc || (k.Since == at.SinceUtc && k.TransactionId < at.TransactionId))));
 
     /// <summary>The items matching the analyst's filters (each filter a condition on the union, run by the database).</summary>
     private IQueryable<ReviewQueueItem> Filtered(IQueryable<ReviewQueueItem> items, ReviewQueueQuery query, string analystId)

@@ -276,12 +276,10 @@ public sealed class DataRightsTests(FraudWebFactory factory)
     /// <summary>The text of a payment's item in the review queue, as the analyst's pages show it.</summary>
     private static async Task<string> ReviewItemTextAsync(CardHolderSession analyst, long transactionId)
     {
-        for (var page = 1; page < 100; page++)
+        await foreach (var document in analyst.QueuePagesAsync())
         {
-            var document = await Html.GetPageAsync(analyst.Client, "/Review?page=" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var item = document.QuerySelector($"[data-testid=review-item][data-transaction-id='{transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture)}']");
             if (item is not null) return item.TextContent;
-            if (document.QuerySelector(".pagination .page-item:last-child.disabled") is not null || document.QuerySelector(".pagination") is null) break;
         }
         throw new InvalidOperationException($"Transaction {transactionId} is not in the review queue.");
     }

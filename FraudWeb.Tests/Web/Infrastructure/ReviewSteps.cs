@@ -55,19 +55,30 @@ public static class ReviewSteps
         return await form.SubmitAsync(confirm);
     }
 
+    /// <summary>
+    /// The queue's pages from the first (filtered by <paramref name="filters"/>, a query string without its "?"), each read
+    /// by following the page's own "Next" link, as an analyst would; at most <paramref name="maxPages"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<IHtmlDocument> QueuePagesAsync(this CardHolderSession analyst, string filters = "", int maxPages = 100)
+    {
+        ArgumentNullException.ThrowIfNull(analyst);
+        string? url = filters.Length == 0 ? "/Review" : "/Review?" + filters;
+        for (var page = 0; page < maxPages && url is not null; page++)
+        {
+            var document = await Html.GetPageAsync(analyst.Client, url);
+            yield return document;
+            url = document.QuerySelector("a[data-testid=queue-next]")?.GetAttribute("href");
+        }
+    }
+
     /// <summary>The decision form of a transaction's queue item as the analyst's page shows it now (to be submitted later).</summary>
     public static async Task<DecisionForm> DecisionFormAsync(this CardHolderSession analyst, long transactionId)
     {
         ArgumentNullException.ThrowIfNull(analyst);
-        for (var page = 1; page < 100; page++)
+        await foreach (var document in analyst.QueuePagesAsync())
         {
-            var document = await Html.GetPageAsync(analyst.Client, "/Review?page=" + page.ToString(CultureInfo.InvariantCulture));
             var item = document.QuerySelector($"[data-testid=review-item][data-transaction-id='{transactionId.ToString(CultureInfo.InvariantCulture)}']");
-            if (item is null)
-            {
-                if (document.QuerySelector(".pagination .page-item:last-child.disabled") is not null || document.QuerySelector(".pagination") is null) break;
-                continue;
-            }
+            if (item is null) continue;
             var form = item.QuerySelector("form")!;
             var fields = form.QuerySelectorAll("input[type=hidden]")
                 .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))

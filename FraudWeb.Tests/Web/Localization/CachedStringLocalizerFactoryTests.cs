@@ -81,12 +81,12 @@ public sealed class CachedStringLocalizerFactoryTests
         using var chinese = CultureScope.Use(Chinese.Culture);
 
         // Act
-        var first = localizer["Page {0} of {1}", 2, 5];
-        var second = localizer["Page {0} of {1}", 3, 5];
+        var first = localizer["\"{0}\" is not a valid value for {1}.", 2, 5];
+        var second = localizer["\"{0}\" is not a valid value for {1}.", 3, 5];
 
         // Assert
-        Assert.Equal(Chinese.Of("Page {0} of {1}", 2, 5), first.Value);
-        Assert.Equal(Chinese.Of("Page {0} of {1}", 3, 5), second.Value);
+        Assert.Equal(Chinese.Of("\"{0}\" is not a valid value for {1}.", 2, 5), first.Value);
+        Assert.Equal(Chinese.Of("\"{0}\" is not a valid value for {1}.", 3, 5), second.Value);
         Assert.False(first.ResourceNotFound);
     }
 

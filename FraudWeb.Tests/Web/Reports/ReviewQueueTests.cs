@@ -30,11 +30,10 @@ public sealed class ReviewQueueTests(HeldPaymentFactory factory) : IClassFixture
 
         // Act: every page
         var items = new List<(long Transaction, string Report, int Risk)>();
-        var first = await Html.GetPageAsync(analyst.Client, "/Review?page=1");
-        var total = int.Parse(first.QuerySelector("[data-testid=queue-count]")!.TextContent, CultureInfo.InvariantCulture);
-        for (var page = 1; page <= (total + 9) / 10; page++)
+        var total = -1;
+        await foreach (var document in analyst.QueuePagesAsync(maxPages: int.MaxValue))
         {
-            var document = page == 1 ? first : await Html.GetPageAsync(analyst.Client, $"/Review?page={page}");
+            if (total < 0) total = int.Parse(document.QuerySelector("[data-testid=queue-count]")!.TextContent, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
             foreach (var item in document.QuerySelectorAll("[data-testid=review-item]"))
             {
                 var risk = item.QuerySelector("[data-testid=risk]")!.TextContent.Replace("Risk", "", StringComparison.Ordinal).Trim();

@@ -40,7 +40,7 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         var approved = await factory.TransactionAsync(other);
         Assert.Equal(Decision.Approved, approved.Verdict!.Decision);
         Assert.Null(approved.Verdict.DecidedBy);
-        var queue = await Html.GetPageAsync(analyst.Client, "/Review?page=1");
+        var queue = await Html.GetPageAsync(analyst.Client, "/Review");
         var item = queue.QuerySelector($"[data-testid=review-item][data-transaction-id='{RuleSteps.Id(matched)}']");
         Assert.Contains("'Exact 13.57'", item!.QuerySelector("[data-testid=decided-by]")!.TextContent, StringComparison.Ordinal);
         var holderPage = await holder.DetailsAsync(matched);

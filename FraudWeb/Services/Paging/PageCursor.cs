@@ -5,10 +5,10 @@ using System.Text;
 namespace FraudWeb.Services.Paging;
 
 /// <summary>
-/// The one format of the app's page cursors (the API's payment list, the profile's history, the administrators' lists):
+/// The one format of the app's page cursors (the API's payment list, the profile's history, the analysts' review queue, the administrators' lists):
 /// a kind and whole numbers, "kind:1:2" in base64url (<see cref="AccountCursor"/>'s value is a text, base64url in
 /// turn), opaque to whoever passes them back. Not signed: every list a cursor positions is filtered by its owner or open
-/// whole to its reader (the administrators'), so a cursor made by hand only moves within rows the caller may see; anything
+/// whole to its reader (the administrators', the analysts' queue), so a cursor made by hand only moves within rows the caller may see; anything
 /// this code did not write is refused.
 /// </summary>
 public static class PageCursor
@@ -84,6 +84,33 @@ public readonly record struct IdCursor(bool Older, long Id)
     /// <summary>The position, or null for text that is not one (another kind of cursor, more or fewer numbers).</summary>
     public static IdCursor? Decode(string? cursor) =>
         PageCursor.Decode(cursor) is ({ } kind and (OlderKind or NewerKind), [var id]) ? new IdCursor(kind == OlderKind, id) : null;
+}
+
+/// <summary>
+/// A page of the analysts' review queue, in its order (highest risk first, then the longest waiting, then the payment's
+/// id): the items just after one item, or just before. Pages read from an item, not counted from the top, cost the
+/// same however deep, and an item decided by another analyst between two pages shifts no other item onto or off a page.
+/// The risk is carried plus one: an item of a payment never scored has risk -1, and the format's numbers are never negative.
+/// </summary>
+public readonly record struct QueueCursor(bool After, int Risk, DateTime SinceUtc, long TransactionId)
+{
+    private const string AfterKind = "qa";
+    private const string BeforeKind = "qb";
+
+    /// <summary>The highest risk an item has (a score from 0 to 99; -1 for a payment never scored).</summary>
+    private const int MaxRisk = 99;
+
+    public static QueueCursor AfterItem(int risk, DateTime sinceUtc, long transactionId) => new(true, risk, sinceUtc, transactionId);
+
+    public static QueueCursor BeforeItem(int risk, DateTime sinceUtc, long transactionId) => new(false, risk, sinceUtc, transactionId);
+
+    public string Encode() => PageCursor.Encode(After ? AfterKind : BeforeKind, Risk + 1, SinceUtc.Ticks, TransactionId);
+
+    /// <summary>The position, or null for text that is not one (another kind of cursor, a risk or time out of range).</summary>
+    public static QueueCursor? Decode(string? cursor) =>
+        PageCursor.Decode(cursor) is ({ } kind and (AfterKind or BeforeKind), [var risk, var ticks, var id]) && risk <= MaxRisk + 1 && ticks <= DateTime.MaxValue.Ticks
+            ? new QueueCursor(kind == AfterKind, (int)risk - 1, new DateTime(ticks, DateTimeKind.Utc), id)
+            : null;
 }
 
 /// <summary>

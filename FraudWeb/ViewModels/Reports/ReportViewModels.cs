@@ -181,13 +181,19 @@ public sealed class ReviewQueueQuery : IValidatableObject
     [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.")]
     public string? Assigned { get; set; }
 
-    [Range(1, int.MaxValue, ErrorMessage = "Choose a page from 1 on.")]
-    public int Page { get; set; } = 1;
+    /// <summary>
+    /// The page, as a position in the queue (Services.Paging.QueueCursor; null: the first page). Old links' ?Page=N are
+    /// not read: the queue pages from an item now, as a page number shifted whenever another analyst decided an item.
+    /// </summary>
+    public string? Cursor { get; set; }
 
     public bool IsFiltered => Kind is not null || MinRisk is not null || MaxRisk is not null || Age is not null || !string.IsNullOrWhiteSpace(Search) || Assigned is not null;
 
-    /// <summary>The filters as route values (page included), so decisions and paging keep the analyst's view.</summary>
-    public Dictionary<string, string> RouteValues(int? page = null)
+    /// <summary>The filters and the page as route values, so decisions and paging keep the analyst's view.</summary>
+    public Dictionary<string, string> RouteValues() => WithCursor(Cursor);
+
+    /// <summary>The filters as route values with another page (<paramref name="cursor"/>; null: the first).</summary>
+    public Dictionary<string, string> WithCursor(string? cursor)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Kind is not null) values[nameof(Kind)] = Kind;
@@ -196,7 +202,7 @@ public sealed class ReviewQueueQuery : IValidatableObject
         if (Age is not null) values[nameof(Age)] = Age;
         if (!string.IsNullOrWhiteSpace(Search)) values[nameof(Search)] = Search.Trim();
         if (Assigned is not null) values[nameof(Assigned)] = Assigned;
-        values[nameof(Page)] = (page ?? Page).ToString(CultureInfo.InvariantCulture);
+        if (!string.IsNullOrEmpty(cursor)) values[nameof(Cursor)] = cursor;
         return values;
     }
 
@@ -205,7 +211,8 @@ public sealed class ReviewQueueQuery : IValidatableObject
         new(RouteValues().Select(v => new KeyValuePair<string, object?>(v.Key, v.Value)));
 }
 
-public sealed record ReviewQueueViewModel(ReviewQueueQuery Query, IReadOnlyList<ReviewItemViewModel> Items, int Page, int TotalPages, int TotalCount, int WaitingCount);
+/// <summary>A page of the queue: its items, the cursors of the pages before and after it (null at either end), the counts.</summary>
+public sealed record ReviewQueueViewModel(ReviewQueueQuery Query, IReadOnlyList<ReviewItemViewModel> Items, string? PreviousCursor, string? NextCursor, int TotalCount, int WaitingCount);
 
 /// <summary>The analyst's decision: confirm the claim (report) or say fraud (review), or reject it.</summary>
 public sealed class ReviewDecisionViewModel
