@@ -15,16 +15,26 @@ namespace FraudWeb.ViewModelBuilders;
 /// The audit log screen: filters by actor, action, target and dates, newest first. Entries hold user ids only
 /// (ADR 0004), so actor emails are looked up here, from the accounts that still exist.
 /// </summary>
-public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
+public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, TimeProvider clock)
 {
     public const int PageSize = 25;
+
+    /// <summary>
+    /// How long after its time an entry's transaction has surely ended (committed or rolled back), so that no entry with
+    /// a lower id can appear any more (PostgreSQL). Entries are written with the change they describe, in one short
+    /// transaction (each statement times out after 15 s); the margin is wide, and costs only a few entries shown twice.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// The page of entries <paramref name="at"/> names (null: the newest), with the filters' total. Read from a row
     /// (keyset on the id, which only grows), not counted from the top: a far page cost as much as skipping every entry
     /// before it (27 ms at page 20,000 of 500,000), and entries arriving between pages shifted rows onto the next one.
-    /// On PostgreSQL an id is taken before its transaction commits, so an entry committed late can land above a page
-    /// already read: it shows on the newest pages, not on the older one being read.
+    /// On PostgreSQL an id is taken before its transaction commits, so an entry can commit after entries with higher ids,
+    /// inside the range of a page already read: "Newer" from that page (ids above its newest) never showed it. So there the
+    /// newer page starts from the page's newest settled entry (<see cref="SettleTime"/>), showing the unsettled ones again
+    /// with any late one among them (docs/decisions/0027). "Older" needs nothing: an entry committed late is a recent one,
+    /// which the newest pages show, as they show entries that arrive while someone reads older pages.
     /// </summary>
     public async Task<AuditListViewModel> ListAsync(AuditQueryViewModel query, IdCursor? at, CancellationToken cancellationToken)
     {
@@ -45,13 +55,25 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time)
         {
             Query = query,
             Entries = new CursorPage<AuditRowViewModel>(entriesShown, total,
-                newer ? IdCursor.NewerThan(entriesShown[0].Id).Encode() : null,
+                newer ? NewerCursor(rows) : null,
                 older ? IdCursor.OlderThan(entriesShown[^1].Id).Encode() : null),
             Actions = AuditActions.All,
         };
     }
 
     private sealed record Row(AuditEntry Entry, string? ActorEmail, string? TargetEmail);
+
+    /// <summary>
+    /// Where the page of newer entries starts: above the page's newest entry; on PostgreSQL above its newest settled one
+    /// (entries are newest first), and when none has settled the newest page itself (an empty cursor: the link without one).
+    /// SQLite has one writer at a time, from its insert to its commit, so its ids commit in order.
+    /// </summary>
+    private string NewerCursor(List<Row> rows)
+    {
+        if (!db.Database.IsNpgsql()) return IdCursor.NewerThan(rows[0].Entry.Id).Encode();
+        var settled = clock.GetUtcNow().UtcDateTime - SettleTime;
+        return rows.Find(r => r.Entry.TimestampUtc <= settled) is { } newestSettled ? IdCursor.NewerThan(newestSettled.Entry.Id).Encode() : "";
+    }
 
     /// <summary>
     /// The entries of one page, newest first, and whether there are more either way. Each read takes one entry more

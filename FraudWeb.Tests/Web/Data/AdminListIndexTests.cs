@@ -66,7 +66,7 @@ public sealed class AdminListIndexTests(FraudWebFactory factory)
     public async Task AuditFiltered_ByActionOlderThanAnEntry_ReadsTheActionIndex()
     {
         // Arrange + Act
-        var plan = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new AuditViewModelBuilder(db, LocalTime.In(TimeZoneInfo.Utc))
+        var plan = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new AuditViewModelBuilder(db, LocalTime.In(TimeZoneInfo.Utc), TimeProvider.System)
             .Filtered(new AuditQueryViewModel { Operation = "user.edit" }).Where(e => e.Id < 1000).OrderByDescending(e => e.Id).Take(26).Select(e => e.Id).ToQueryString()));
 
         // Assert

@@ -14,7 +14,7 @@ namespace FraudWeb.Tests.Web.Data;
 public sealed class AuditIndexTests(FraudWebFactory factory)
 {
     private Task<string> PlanAsync(AuditQueryViewModel query) =>
-        QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new AuditViewModelBuilder(db, LocalTime.In(TimeZoneInfo.Utc)).Filtered(query)
+        QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new AuditViewModelBuilder(db, LocalTime.In(TimeZoneInfo.Utc), TimeProvider.System).Filtered(query)
             .OrderByDescending(e => e.Id).Select(e => e.Id).ToQueryString()));
 
     [Fact]
