@@ -29,14 +29,26 @@ public class Card
     public decimal Balance { get; private set; }
     public DateTime AddedUtc { get; private set; }
 
-    /// <summary>Why the holder stopped the card (removed, or reported lost or stolen); null while it takes payments.</summary>
+    /// <summary>
+    /// Why the card is stopped (removed or reported lost or stolen by its holder, or blocked by the bank's staff); null
+    /// while it takes payments.
+    /// </summary>
     public CardStop? StoppedAs { get; private set; }
 
-    /// <summary>When the holder stopped it; null while it takes payments.</summary>
+    /// <summary>When it was stopped; null while it takes payments.</summary>
     public DateTime? StoppedUtc { get; private set; }
 
-    /// <summary>Stopped by its holder: it takes no new payments, its history and balance stay (docs/decisions/0023).</summary>
+    /// <summary>Why staff blocked it; set only while <see cref="StoppedAs"/> is <see cref="CardStop.Blocked"/> (docs/decisions/0028).</summary>
+    public CardBlockReason? BlockReason { get; private set; }
+
+    /// <summary>Staff's optional note on the block (at most <see cref="BlockNoteMaxLength"/> characters); erased with the holder.</summary>
+    public string? BlockNote { get; private set; }
+
+    /// <summary>Stopped: it takes no new payments, its history and balance stay (docs/decisions/0023, 0028).</summary>
     public bool IsStopped => StoppedAs is not null;
+
+    /// <summary>Blocked by the bank: no payments until staff lift the block; its number stays the holder's active card.</summary>
+    public bool IsBlocked => StoppedAs == CardStop.Blocked;
 
     public decimal AvailableCredit => CreditLimit - Balance;
     public string Masked => CardNumber.Mask(Brand, Last4);
@@ -85,7 +97,15 @@ public class Card
     }
 
     /// <summary>The name on the card is personal data; erased with its holder.</summary>
-    internal void EraseCardholderName() => CardholderName = CardHolder.ErasedName;
+    internal void EraseCardholderName()
+    {
+        CardholderName = CardHolder.ErasedName;
+        // Staff's words about the holder are personal data too; the block itself (and its reason) stays.
+        if (BlockNote is not null) BlockNote = ErasedBlockNote;
+    }
+
+    /// <summary>What an erased holder's block note reads.</summary>
+    public const string ErasedBlockNote = "(erased)";
 
     /// <summary>Whether this card's printed expiry is later than <paramref name="expiry"/>'s, the same, or earlier (-1, 0, 1 as CompareTo).</summary>
     public int CompareExpiry(CardExpiry expiry) => (ExpiryYear, ExpiryMonth).CompareTo((expiry.Year, expiry.Month));
@@ -145,12 +165,26 @@ public class Card
 
     public const string RemovedMessage = "This card has been removed from your profile; it takes no payments.";
     public const string LostOrStolenMessage = "This card was reported lost or stolen; it takes no payments.";
+    public const string BlockedMessage = "This card is blocked by the bank; it takes no payments until the bank lifts the block. Call the number on the back of the card.";
 
-    /// <summary>Refuses a new payment (or a renewal) on a card its holder stopped, saying why.</summary>
+    /// <summary>Refuses a new payment (or a renewal) on a stopped card, saying why (a block with its own code: API callers branch on it).</summary>
     public void EnsureTakesPayments()
     {
-        if (StoppedAs is { } stop) throw new DomainException(stop == CardStop.LostOrStolen ? LostOrStolenMessage : RemovedMessage);
+        switch (StoppedAs)
+        {
+            case CardStop.Blocked: throw new DomainException(BlockedMessage, DomainErrorCode.Blocked);
+            case CardStop.LostOrStolen: throw new DomainException(LostOrStolenMessage);
+            case CardStop.Removed: throw new DomainException(RemovedMessage);
+        }
     }
+
+    /// <summary>Why a second stop is refused: what the first one did.</summary>
+    private static string AlreadyStopped(CardStop stop) => stop switch
+    {
+        CardStop.LostOrStolen => "This card was already reported lost or stolen.",
+        CardStop.Blocked => "This card is already blocked by the bank.",
+        _ => "This card has already been removed.",
+    };
 
     /// <summary>
     /// The holder takes the card off their profile: no new payment from now on. Its payments, reports and balance
@@ -159,19 +193,54 @@ public class Card
     public void Remove(DateTime nowUtc)
     {
         if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
-        if (IsStopped) throw new DomainException(StoppedAs == CardStop.LostOrStolen ? "This card was already reported lost or stolen." : "This card has already been removed.", DomainErrorCode.StateChanged);
+        // A blocked card is not removed: its number, added again as a new card, would take payments the bank stopped.
+        if (IsBlocked) throw new DomainException(BlockedRemoveMessage, DomainErrorCode.StateChanged);
+        if (StoppedAs is { } stop) throw new DomainException(AlreadyStopped(stop), DomainErrorCode.StateChanged);
         (StoppedAs, StoppedUtc) = (CardStop.Removed, nowUtc);
     }
 
+    public const string BlockedRemoveMessage = "This card is blocked by the bank, so it cannot be removed now. Call the number on the back of the card, or report it lost or stolen if it is.";
+
     /// <summary>
     /// The holder reports the card lost or stolen: stopped at once, and its number is never added back (the issuer's
-    /// replacement has a new one). A card already removed stays removed: it takes no payments either way.
+    /// replacement has a new one). A card already removed stays removed: it takes no payments either way. A card the
+    /// bank blocked may be reported: the report is permanent, where the block could be lifted.
     /// </summary>
     public void ReportLostOrStolen(DateTime nowUtc)
     {
         if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
-        if (IsStopped) throw new DomainException(StoppedAs == CardStop.LostOrStolen ? "This card was already reported lost or stolen." : "This card has already been removed.", DomainErrorCode.StateChanged);
-        (StoppedAs, StoppedUtc) = (CardStop.LostOrStolen, nowUtc);
+        if (StoppedAs is { } stop && stop != CardStop.Blocked) throw new DomainException(AlreadyStopped(stop), DomainErrorCode.StateChanged);
+        (StoppedAs, StoppedUtc, BlockReason, BlockNote) = (CardStop.LostOrStolen, nowUtc, null, null);
+    }
+
+    /// <summary>The longest block note staff may write.</summary>
+    public const int BlockNoteMaxLength = 200;
+
+    /// <summary>
+    /// Staff block the card: no payment from now on until staff lift it (<see cref="Unblock"/>). Only a card that takes
+    /// payments is blocked: a removed or lost card is stopped for good already. "Other" needs a note saying what.
+    /// </summary>
+    public void Block(CardBlockReason reason, string? note, DateTime nowUtc)
+    {
+        if (nowUtc.Kind != DateTimeKind.Utc) throw new ArgumentException("Timestamps are UTC.", nameof(nowUtc));
+        if (!Enum.IsDefined(reason)) throw new DomainException("Choose why the card is blocked.");
+        var text = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        if (text is not null && PersonalDetailsLimits.IsBlank(text)) text = null;
+        if (reason == CardBlockReason.Other && text is null) throw new DomainException("Say in the note why the card is blocked.");
+        if (text is { Length: > BlockNoteMaxLength }) throw DomainException.Format("The note has at most {0} characters.", BlockNoteMaxLength);
+        // Checked before anything changes; staff and the holder's data download read it, so no card number and no direction override.
+        if (text is not null) text = CardNumber.RefusedIn(TextDirection.RefusedIn(text));
+        if (StoppedAs is { } stop) throw new DomainException(AlreadyStopped(stop), DomainErrorCode.StateChanged);
+        (StoppedAs, StoppedUtc, BlockReason, BlockNote) = (CardStop.Blocked, nowUtc, reason, text);
+    }
+
+    /// <summary>Staff lift their block: the card takes payments again. A holder's own stop (removed, lost or stolen) is never lifted.</summary>
+    public void Unblock()
+    {
+        if (StoppedAs is { } stop && stop != CardStop.Blocked)
+            throw new DomainException(stop == CardStop.LostOrStolen ? "The card holder reported this card lost or stolen; that stop is never lifted." : "The card holder removed this card; that stop is never lifted.", DomainErrorCode.StateChanged);
+        if (StoppedAs is null) throw new DomainException("This card is not blocked.", DomainErrorCode.StateChanged);
+        (StoppedAs, StoppedUtc, BlockReason, BlockNote) = (null, null, null, null);
     }
 
     public void ChangeCreditLimit(decimal creditLimit)
@@ -189,7 +258,7 @@ public class Card
     }
 }
 
-/// <summary>How a card holder stopped a card (stored by name).</summary>
+/// <summary>How a card was stopped (stored by name): by its holder, or blocked by the bank's staff.</summary>
 public enum CardStop
 {
     /// <summary>Taken off the profile; the number may be added again.</summary>
@@ -197,4 +266,20 @@ public enum CardStop
 
     /// <summary>Reported lost or stolen; the number is never added again.</summary>
     LostOrStolen = 2,
+
+    /// <summary>Blocked by the bank's staff; lifted by staff only. The number stays the holder's active card.</summary>
+    Blocked = 3,
+}
+
+/// <summary>Why staff blocked a card (stored by name).</summary>
+public enum CardBlockReason
+{
+    /// <summary>Staff suspect fraud on the card (a review, a pattern).</summary>
+    SuspectedFraud = 1,
+
+    /// <summary>The holder asked by phone.</summary>
+    HolderRequest = 2,
+
+    /// <summary>Anything else; the note says what.</summary>
+    Other = 3,
 }

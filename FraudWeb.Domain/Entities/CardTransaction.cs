@@ -181,6 +181,7 @@ public class CardTransaction
             // The review can take days: the card may have expired, its account closed or its credit been used meanwhile.
             refusal = Card.CardHolder is { IsErased: true } ? DeclineReasons.AccountClosed
                 : Card.StoppedAs == CardStop.LostOrStolen ? DeclineReasons.CardLostOrStolen
+                : Card.StoppedAs == CardStop.Blocked ? DeclineReasons.CardBlocked
                 : Card.StoppedAs == CardStop.Removed ? DeclineReasons.CardRemoved
                 : Card.IsExpired(now.Date) ? DeclineReasons.CardExpired
                 : !Card.CanCharge(Amount) ? DeclineReasons.InsufficientCredit
@@ -231,9 +232,10 @@ public static class DeclineReasons
     public const string ClearedAfterDecline = "Declined as fraud at first; a later review found it was yours. It was never charged: make it again if you still want to.";
     public const string CardRemoved = "The card was removed before the review was finished.";
     public const string CardLostOrStolen = "The card was reported lost or stolen before the review was finished.";
+    public const string CardBlocked = "The card was blocked by the bank when the review was finished.";
 
     /// <summary>Every reason (the translation keys; a test checks each has its translation).</summary>
-    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline, CardRemoved, CardLostOrStolen];
+    public static IReadOnlyList<string> All { get; } = [HighRisk, InsufficientCredit, ConfirmedFraud, CardExpired, AccountClosed, ClearedAfterDecline, CardRemoved, CardLostOrStolen, CardBlocked];
 
     /// <summary>
     /// Why a payment stopped, as its holder reads it (its page and the API alike): the review's reason, else the

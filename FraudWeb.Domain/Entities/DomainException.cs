@@ -13,6 +13,9 @@ public enum DomainErrorCode
 
     /// <summary>The entity's state is final: nothing may change it again (a refunded fraud).</summary>
     Final,
+
+    /// <summary>The card is blocked by the bank's staff: refused with its own reason (the API's <c>card-blocked</c>).</summary>
+    Blocked,
 }
 
 /// <summary>

@@ -68,6 +68,56 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_ViewerMayBlockActiveCard_BlockFormWithTokenCardReasonsAndReturnAddress()
+    {
+        // Act
+        var cut = Render<ReviewQueueItem>(p => p.Add(c => c.Item, Item(status: PaymentStatus.Review) with { CardId = 7 }).Add(c => c.DecideAction, Decide)
+            .Add(c => c.AssignAction, Assign).Add(c => c.AntiforgeryField, "__RequestVerificationToken").Add(c => c.AntiforgeryToken, "token-1")
+            .Add(c => c.BlockAction, "/CardBlocks/Block").Add(c => c.UnblockAction, "/CardBlocks/Unblock").Add(c => c.ReturnUrl, "/Review?Kind=held&Page=2"));
+
+        // Assert
+        var form = cut.Find("[data-testid=block-card] form");
+        Assert.Equal("/CardBlocks/Block", form.GetAttribute("action"));
+        Assert.Equal("token-1", form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value"));
+        Assert.Equal("7", form.QuerySelector("input[name=id]")!.GetAttribute("value"));
+        Assert.Equal("/Review?Kind=held&Page=2", form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value"));
+        Assert.Equal(["SuspectedFraud", "HolderRequest", "Other"], form.QuerySelectorAll("select[name=Reason] option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("200", form.QuerySelector("input[name=Note]")!.GetAttribute("maxlength"));
+        Assert.Empty(cut.FindAll("[data-testid=unblock-card]"));
+    }
+
+    [Fact]
+    public void Render_CardBlockedByTheBank_SaysSoWithReasonAndOffersToLiftIt()
+    {
+        // Act
+        var cut = Render<ReviewQueueItem>(p => p.Add(c => c.Item, Item(status: PaymentStatus.Review) with
+            {
+                CardId = 7, CardStoppedAs = CardStop.Blocked, CardStoppedUtc = new DateTime(2026, 12, 1, 8, 30, 0, DateTimeKind.Utc),
+                CardBlockReason = CardBlockReason.HolderRequest, CardBlockNote = "Called from abroad",
+            }).Add(c => c.DecideAction, Decide).Add(c => c.AssignAction, Assign).Add(c => c.AntiforgeryField, "__RequestVerificationToken")
+            .Add(c => c.AntiforgeryToken, "token-1").Add(c => c.BlockAction, "/CardBlocks/Block").Add(c => c.UnblockAction, "/CardBlocks/Unblock"));
+
+        // Assert
+        var note = cut.Find("[data-testid=card-stopped]");
+        Assert.Equal("Blocked", note.GetAttribute("data-stopped-as"));
+        Assert.StartsWith("The bank blocked this card on ", note.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("Reason: Holder's request by phone — Called from abroad", cut.Find("[data-testid=card-block-reason]").TextContent.Trim());
+        Assert.Equal("/CardBlocks/Unblock", cut.Find("[data-testid=unblock-card]").Closest("form")!.GetAttribute("action"));
+        Assert.Empty(cut.FindAll("[data-testid=block-card]"));
+    }
+
+    [Fact]
+    public void Render_ViewerWithoutTheBlockPermission_NoBlockOrUnblockForm()
+    {
+        // Act: the page passes no block addresses to someone without cards.block.
+        var cut = RenderItem(Item(status: PaymentStatus.Review) with { CardId = 7, CardStoppedAs = CardStop.Blocked, CardStoppedUtc = DateTime.UtcNow });
+
+        // Assert
+        Assert.Empty(cut.FindAll("[data-testid=block-card]"));
+        Assert.Empty(cut.FindAll("[data-testid=unblock-card]"));
+    }
+
+    [Fact]
     public void Render_CardActive_NoStopNote()
     {
         // Act

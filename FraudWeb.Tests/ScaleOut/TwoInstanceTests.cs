@@ -227,6 +227,41 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
     }
 
     [Fact]
+    public async Task Block_OnOneInstance_NextPaymentRefusedOnBothUntilUnblocked()
+    {
+        // Arrange: a card that has paid through both instances (each has read it for a payment), an administrator
+        // (who holds cards.block by default; docs/decisions/0028).
+        using var client = cluster.Client();
+        await RegisterAndSignInAsync(client);
+        Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(client, "/Cards/Add", new CardFormBuilder().Build())).StatusCode);
+        var (cardId, terminalId) = await CardAndMerchantAsync(client);
+        var key = await CreateApiKeyAsync(client);
+        var warm = new List<Payment>();
+        for (var i = 0; i < 4; i++) warm.Add(await PayAsync(key, cardId, terminalId, "5.00"));
+        var paid = await WithDbAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId));
+        using var admin = cluster.Client();
+        await SignInAsAdministratorAsync(admin);
+
+        // Act: blocked through whichever instance takes the POST, paid through both; unblocked, paid through both.
+        var blocked = await Html.SubmitAsync(admin, $"/CardBlocks/Block/{cardId}", [new("Reason", "SuspectedFraud")], "/Staff");
+        var whileBlocked = new List<Payment>();
+        for (var i = 0; i < 4; i++) whileBlocked.Add(await PayAsync(key, cardId, terminalId, "5.00"));
+        var unblocked = await Html.SubmitAsync(admin, $"/CardBlocks/Unblock/{cardId}", [], "/Staff");
+        var afterUnblock = new List<Payment>();
+        for (var i = 0; i < 4; i++) afterUnblock.Add(await PayAsync(key, cardId, terminalId, "5.00"));
+
+        // Assert: refused at once on both (nothing recorded), then taken again on both.
+        Assert.All(warm, p => Assert.Equal(HttpStatusCode.Created, p.Status));
+        Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
+        Assert.All(whileBlocked, p => Assert.Equal(HttpStatusCode.UnprocessableEntity, p.Status));
+        Assert.Equal(2, whileBlocked.Select(p => p.Upstream).Distinct().Count());
+        Assert.Equal(HttpStatusCode.Redirect, unblocked.StatusCode);
+        Assert.All(afterUnblock, p => Assert.Equal(HttpStatusCode.Created, p.Status));
+        Assert.Equal(2, afterUnblock.Select(p => p.Upstream).Distinct().Count());
+        Assert.Equal(paid + 4, await WithDbAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+    }
+
+    [Fact]
     public async Task Promote_OnOneInstance_TheOtherServesItWithinSeconds()
     {
         // Arrange: a second registered version to promote (a copy of the serving model), an administrator.

@@ -37,6 +37,8 @@ public static class ApiProblems
         "A business rule refuses it (an expired card, an unknown merchant); `detail` says which.");
     public static readonly ProblemType InsufficientCredit = new("insufficient-credit", 422, "The card's available credit is too low.",
         "The payment is over the card's available credit. It is recorded as declined (declineReason insufficient-credit, nothing charged): `paymentId` and `payment` name it, `availableCredit` says what is left.");
+    public static readonly ProblemType CardBlocked = new("card-blocked", 422, "The card is blocked by the bank.",
+        "The card's issuer blocked it (suspected fraud, or at its holder's request); it takes no payments until the bank lifts the block. Nothing is recorded; the holder calls the number on the back of the card.");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "This Idempotency-Key was used with another request.",
         "An Idempotency-Key stands for one request (method, path and body) for 24 hours; use a new key for a new request.");
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.", "Wait for the seconds in Retry-After.");
@@ -46,13 +48,20 @@ public static class ApiProblems
 
     public static IReadOnlyList<ProblemType> All { get; } =
         [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, CardStopped, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-         BusinessRule, InsufficientCredit, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
+         BusinessRule, InsufficientCredit, CardBlocked, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
 
     /// <summary>The default type for a status code (the first of that status above).</summary>
     public static ProblemType ForStatus(int status) => All.FirstOrDefault(t => t.Status == status)
         ?? (status >= 500 ? ServerError : new ProblemType("client-error", status, "The request was refused.", ""));
 
-    /// <summary>The problem for an application service's failure.</summary>
+    /// <summary>The problem for an application service's failure: the type its reason names, else its code's.</summary>
+    public static ProblemType For(Failure failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure.Reason is { } reason && All.FirstOrDefault(t => t.Name == reason) is { } type ? type : For(failure.Code);
+    }
+
+    /// <summary>The problem for an application service's failure code.</summary>
     public static ProblemType For(ErrorCode code) => code switch
     {
         ErrorCode.NotFound => NotFound,

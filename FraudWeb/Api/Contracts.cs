@@ -185,7 +185,7 @@ public sealed record PaymentResource(
     DateTime Timestamp,
     [property: Description("approved, review or declined (the verdict at submission).")] string Decision,
     [property: Description("Where the payment stands now: approved, review, declined, approved-after-review, declined-after-review, refunded.")] string Status,
-    [property: Description("Why it was declined: high-risk, insufficient-credit, confirmed-fraud, card-expired, account-closed, card-removed, card-lost-or-stolen (a held payment whose card its holder stopped before the review), cleared-after-decline (declined as fraud by a review that a later one reversed; never charged).")] string? DeclineReason,
+    [property: Description("Why it was declined: high-risk, insufficient-credit, confirmed-fraud, card-expired, account-closed, card-removed, card-lost-or-stolen (a held payment whose card its holder stopped before the review), card-blocked (a held payment whose card the bank had blocked when the review was finished), cleared-after-decline (declined as fraud by a review that a later one reversed; never charged).")] string? DeclineReason,
     string? DeclineMessage,
     string ModelVersion,
     IReadOnlyList<PaymentReasonResource> Reasons,

@@ -140,6 +140,7 @@ public sealed class PaymentResources(FraudDbContext db)
         DeclineReasons.ClearedAfterDecline => "cleared-after-decline",
         DeclineReasons.CardRemoved => "card-removed",
         DeclineReasons.CardLostOrStolen => "card-lost-or-stolen",
+        DeclineReasons.CardBlocked => "card-blocked",
         _ => "other",
     };
 

@@ -19,9 +19,10 @@ public static class Permissions
     public const string UsersManage = "users.manage";
     public const string AuditRead = "audit.read";
     public const string RulesManage = "rules.manage";
+    public const string CardsBlock = "cards.block";
 
     public static IReadOnlyList<string> All { get; } =
-        [TransactionsSubmit, ReportsCreate, ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage];
+        [TransactionsSubmit, ReportsCreate, ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage, CardsBlock];
 
     /// <summary>What each permission allows, in words (the roles page shows them beside the codes; pages translate them).</summary>
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -35,6 +36,7 @@ public static class Permissions
         [UsersManage] = "Create, edit, lock and delete accounts; change roles and their permissions.",
         [AuditRead] = "Read the audit log.",
         [RulesManage] = "Write, backtest, enable and disable fraud rules, and keep their lists.",
+        [CardsBlock] = "Block a card holder's card (no payments) and lift the bank's block.",
     };
 
     /// <summary>
@@ -44,7 +46,7 @@ public static class Permissions
     public const string StaffWork = "staff.work";
 
     /// <summary>The permissions whose holders do staff work: each puts its own panel on the staff dashboard.</summary>
-    public static IReadOnlyList<string> Staff { get; } = [ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage];
+    public static IReadOnlyList<string> Staff { get; } = [ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, RulesManage, CardsBlock];
 
     /// <summary>Whether the signed-in person holds any staff permission.</summary>
     public static bool DoesStaffWork(System.Security.Claims.ClaimsPrincipal user)
@@ -71,9 +73,9 @@ public static class Permissions
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultGrants { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         [Roles.Customer] = [TransactionsSubmit, ReportsCreate],
-        [Roles.Analyst] = [ReportsReview, ModelsView, ModelsRetrain, RulesManage],
+        [Roles.Analyst] = [ReportsReview, ModelsView, ModelsRetrain, RulesManage, CardsBlock],
         // Administrators review too: an administrator who had to grant themselves Analyst to clear the queue found the
         // split a hurdle, not a safeguard (every decision is audited either way).
-        [Roles.Admin] = [ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead],
+        [Roles.Admin] = [ReportsReview, ModelsView, ModelsRetrain, ModelsManage, UsersManage, AuditRead, CardsBlock],
     };
 }

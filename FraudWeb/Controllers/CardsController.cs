@@ -16,7 +16,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
 {
     /// <summary>The confirmation before removing the card; a card already stopped has nothing to confirm (its page says so).</summary>
     [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
-    public Task<IActionResult> Remove(long id, CancellationToken cancellationToken) => ConfirmAsync(id, cancellationToken);
+    public Task<IActionResult> Remove(long id, CancellationToken cancellationToken) => ConfirmAsync(id, blockedToo: false, cancellationToken);
 
     [HttpPost, ActionName(nameof(Remove)), Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> RemoveConfirmed(long id, CancellationToken cancellationToken)
@@ -28,9 +28,9 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
         return RedirectToAction(nameof(Details), new { id });
     }
 
-    /// <summary>The confirmation before reporting the card lost or stolen.</summary>
+    /// <summary>The confirmation before reporting the card lost or stolen (a card the bank blocked too: the report is permanent).</summary>
     [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
-    public Task<IActionResult> ReportLost(long id, CancellationToken cancellationToken) => ConfirmAsync(id, cancellationToken);
+    public Task<IActionResult> ReportLost(long id, CancellationToken cancellationToken) => ConfirmAsync(id, blockedToo: true, cancellationToken);
 
     /// <summary>Stops the card, mails the holder (in their language) and sends them to the card, where they report the payments they did not make.</summary>
     [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit)]
@@ -54,11 +54,11 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
         return RedirectToAction(nameof(Details), new { id });
     }
 
-    private async Task<IActionResult> ConfirmAsync(long id, CancellationToken cancellationToken)
+    private async Task<IActionResult> ConfirmAsync(long id, bool blockedToo, CancellationToken cancellationToken)
     {
         var model = await screens.DetailsAsync(User.GetUserId(), id, cancellationToken);
         if (model is null) return NotFound();
-        return model.Card.IsStopped ? RedirectToAction(nameof(Details), new { id }) : View(model.Card);
+        return model.Card.IsStopped && !(blockedToo && model.Card.IsBlocked) ? RedirectToAction(nameof(Details), new { id }) : View(model.Card);
     }
 
     [HttpGet]

@@ -27,6 +27,17 @@ public static class OwnershipQueries
     /// <summary>The same test as an expression for compiled queries (LinqKit's <c>Invoke</c> inlines it).</summary>
     public static readonly Expression<Func<CardTransaction, string, bool>> TransactionOwnedBy = (t, userId) => t.Card!.CardHolder!.UserId == userId;
 
+    /// <summary>
+    /// The user who owns a card read with its holder (null for a simulated or erased holder's): staff's actions on any
+    /// holder's card mail that user, and refuse a staff member's own card (docs/decisions/0028).
+    /// </summary>
+    public static string? OwnerOf(Card card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (card.CardHolder is null) throw new InvalidOperationException("The card must be read with its holder.");
+        return card.CardHolder.UserId;
+    }
+
     public static IQueryable<ApiKey> OwnedBy(this IQueryable<ApiKey> keys, string userId) =>
         keys.Where(k => k.OwnerId == userId);
 }

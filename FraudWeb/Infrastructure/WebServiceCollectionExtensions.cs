@@ -127,6 +127,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ProfileService>();
         services.AddFraudPrivacy();
         services.AddScoped<CardService>();
+        services.AddScoped<CardBlockService>();
         services.AddScoped<TransactionService>();
         services.AddFraudViewModelBuilders();
         services.AddScoped<ApiKeyViewModelBuilder>();

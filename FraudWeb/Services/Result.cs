@@ -19,8 +19,11 @@ public enum ErrorCode
     Unavailable,
 }
 
-/// <summary>One failure: its code, the message for people, and the form field it belongs to ("" for the whole form).</summary>
-public sealed record Failure(ErrorCode Code, string Message, string Field = "");
+/// <summary>
+/// One failure: its code, the message for people, the form field it belongs to ("" for the whole form), and, for a
+/// refusal API callers branch on by itself, its machine-readable reason (a problem type's name, e.g. <c>card-blocked</c>).
+/// </summary>
+public sealed record Failure(ErrorCode Code, string Message, string Field = "", string? Reason = null);
 
 /// <summary>An application service's outcome: success, or the errors that stopped it.</summary>
 public class Result

@@ -190,6 +190,9 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         {
             CardStoppedAs = tx.Card?.StoppedAs,
             CardStoppedUtc = tx.Card?.StoppedUtc,
+            CardId = tx.CardId,
+            CardBlockReason = tx.Card?.BlockReason,
+            CardBlockNote = tx.Card?.BlockNote,
         };
     }
 }

@@ -26,7 +26,10 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     {
         var model = posted ?? new NewTransactionViewModel();
         // Only cards that take payments: a removed or lost card stays on the profile with its history, not here.
-        model.Cards = (await ProfileViewModelBuilder.CardsAsync(db, userId, cancellationToken)).FindAll(c => !c.IsStopped);
+        var cards = await ProfileViewModelBuilder.CardsAsync(db, userId, cancellationToken);
+        model.Cards = cards.FindAll(c => !c.IsStopped);
+        // A card the bank blocked is not offered either, but the form says so: the holder may not know yet.
+        model.BlockedCards = cards.FindAll(c => c.IsBlocked);
         model.Merchants = await MerchantsAsync(userId, model.MerchantSearch, model.TerminalId, model.Cards.Select(c => c.Id).ToList(), cancellationToken);
         return model;
     }

@@ -27,8 +27,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     private static readonly Dictionary<string, string[]> Grants = new(StringComparer.Ordinal)
     {
         [Roles.Customer] = ["transactions.submit", "reports.create"],
-        [Roles.Analyst] = ["reports.review", "models.view", "models.retrain", "rules.manage"],
-        [Roles.Admin] = ["reports.review", "models.view", "models.retrain", "models.manage", "users.manage", "audit.read"],
+        [Roles.Analyst] = ["reports.review", "models.view", "models.retrain", "rules.manage", "cards.block"],
+        [Roles.Admin] = ["reports.review", "models.view", "models.retrain", "models.manage", "users.manage", "audit.read", "cards.block"],
     };
 
     /// <summary>
@@ -55,6 +55,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Cards.Remove"] = (0, 404),
         ["GET Cards.ReportLost"] = (0, 404),
         ["POST Cards.ReportLost"] = (0, 404),
+        ["POST CardBlocks.Block"] = (0, 404),
+        ["POST CardBlocks.Unblock"] = (0, 404),
         ["POST Profile.Edit"] = (0, 200),
         ["POST Privacy.Export"] = (0, 200),
         ["POST Privacy.Close"] = (0, 200),
@@ -136,6 +138,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Cards.Remove"] = Permissions.TransactionsSubmit,
         ["GET Cards.ReportLost"] = Permissions.TransactionsSubmit,
         ["POST Cards.ReportLost"] = Permissions.TransactionsSubmit,
+        ["POST CardBlocks.Block"] = Permissions.CardsBlock,
+        ["POST CardBlocks.Unblock"] = Permissions.CardsBlock,
         ["GET Profile.Index"] = Authenticated,
         ["GET Profile.Edit"] = Authenticated,
         ["POST Profile.Edit"] = Authenticated,

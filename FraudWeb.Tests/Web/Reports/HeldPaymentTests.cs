@@ -136,6 +136,31 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Decide_ClearWhileTheBankBlocksTheCard_DeclinedCardBlockedNotCharged()
+    {
+        // Arrange: staff block the card while the payment waits (docs/decisions/0028).
+        var (holder, card, id) = await HeldAsync(250m);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var blocked = await Html.SubmitAsync(analyst.Client, $"/CardBlocks/Block/{card}", [new("Reason", nameof(CardBlockReason.SuspectedFraud))], "/Review");
+        Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
+
+        // Act
+        var response = await analyst.DecideAsync(id, confirm: false);
+
+        // Assert: labelled legitimate as decided, never charged, declined with the block's reason (the API's card-blocked).
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var tx = await factory.TransactionAsync(id);
+        Assert.Equal(FraudLabel.Legitimate, tx.Label);
+        Assert.Equal(ReviewSettlement.Declined, tx.Settlement);
+        Assert.Equal(DeclineReasons.CardBlocked, tx.SettlementReason);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+        Assert.Equal("card-blocked", FraudWeb.Api.PaymentResources.DeclineCode(DeclineReasons.CardBlocked));
+        var details = await holder.DetailsAsync(id);
+        Assert.Equal(DeclineReasons.CardBlocked, details.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
+    }
+
+    [Fact]
     public async Task Decide_HolderReportedSinceTheFormWasRead_RefusedAndTheReportStaysToBeDecided()
     {
         // Arrange: the analyst has the held payment open; the holder then says it was them.

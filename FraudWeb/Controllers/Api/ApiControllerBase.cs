@@ -28,7 +28,7 @@ public abstract class ApiControllerBase : ControllerBase
     protected ObjectResult Problem(Result failed)
     {
         ArgumentNullException.ThrowIfNull(failed);
-        var type = ApiProblems.For(failed.Code!.Value);
+        var type = ApiProblems.For(failed.Errors[0]);
         var fields = failed.Errors.Where(e => e.Field.Length > 0).ToList();
         ProblemDetails problem;
         if (fields.Count > 0)

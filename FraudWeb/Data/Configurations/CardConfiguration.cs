@@ -16,8 +16,11 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
     /// </summary>
     public const string FlaggedCount = nameof(FlaggedCount);
 
-    /// <summary>The cards that take payments (none stopped by its holder): the filter of the per-holder fingerprint index.</summary>
-    public const string ActiveFilter = "\"StoppedUtc\" IS NULL";
+    /// <summary>
+    /// The cards that hold their number on the holder's profile: those that take payments and those the bank blocked (a
+    /// block is lifted, so the number is not free to be added again meanwhile); the filter of the per-holder fingerprint index.
+    /// </summary>
+    public const string ActiveFilter = "\"StoppedUtc\" IS NULL OR \"StoppedAs\" = 'Blocked'";
 
     public void Configure(EntityTypeBuilder<Card> builder)
     {
@@ -34,6 +37,9 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         // A token too: a stop changes no balance, so without it a review's charge or a second stop read before the stop
         // would still be saved over it (the card charged after it was reported lost, or a lost card turned "removed").
         builder.Property(c => c.StoppedAs).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
+        // Why staff blocked it and their note (docs/decisions/0028); both null unless the card is blocked.
+        builder.Property(c => c.BlockReason).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.BlockNote).HasMaxLength(Card.BlockNoteMaxLength);
         builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();
@@ -51,6 +57,7 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         builder.HasOne(c => c.CardHolder).WithMany(h => h.Cards).HasForeignKey(c => c.CardHolderId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(c => c.AvailableCredit);
         builder.Ignore(c => c.IsStopped);
+        builder.Ignore(c => c.IsBlocked);
         builder.Ignore(c => c.Masked);
         builder.Ignore(c => c.ExpiryText);
     }

@@ -622,6 +622,42 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// Tells the holder the bank blocked their card (<paramref name="blocked"/> true) or lifted its block: names the card by
+    /// brand and last four only, says what to do, links to its page. In the account's language; the block stands (or is
+    /// lifted) if the mail cannot be sent. Staff's note is not sent: it is written for staff (docs/decisions/0028).
+    /// </summary>
+    public async Task MailCardBlockChangedAsync(string userId, string maskedCard, bool blocked, string cardUrl, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user?.Email is null) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            var card = System.Net.WebUtility.HtmlEncode(maskedCard);
+            if (blocked)
+            {
+                subject = Text.Get("Your card was blocked by the bank");
+                body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Format("We have blocked your card {0}: every payment with it is refused until we lift the block.", card)}</p>" +
+                       $"<p>{Text.Get("If you did not ask for this, call the number on the back of your card. If the card is lost or stolen, report it from the card's page:")} {Link(cardUrl, Text.Get("open the card"))}</p>");
+            }
+            else
+            {
+                subject = Text.Get("Your card's block was lifted");
+                body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Format("We have lifted the block on your card {0}: it takes payments again.", card)}</p>" +
+                       $"<p>{Text.Get("If you did not expect this, call the number on the back of your card.")} {Link(cardUrl, Text.Get("open the card"))}</p>");
+            }
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the block stands (or is lifted) either way.
+        }
+    }
+
+    /// <summary>
     /// Tells the owner two-step sign-in was turned off on their account (ASVS 2.2.3), by them or by an administrator: if
     /// it was not them, someone has their password or talked support into it. In the account's language; a mail that
     /// cannot be sent leaves it off (the sender logs it).

@@ -57,10 +57,14 @@ public static class AuditActions
     public const string CardRemove = Cards.CardService.AuditRemove;
     /// <summary>A card holder reported a card lost or stolen (the actor is the holder).</summary>
     public const string CardLostOrStolen = Cards.CardService.AuditLostOrStolen;
+    /// <summary>Staff blocked a holder's card (the actor is the staff member; docs/decisions/0028).</summary>
+    public const string CardBlock = Cards.CardBlockService.AuditBlock;
+    /// <summary>Staff lifted the bank's block on a card.</summary>
+    public const string CardUnblock = Cards.CardBlockService.AuditUnblock;
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock];
 }
 
 /// <summary>

@@ -82,7 +82,9 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(LostNumberRefused), Fields.Number);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint && c.StoppedUtc == null, cancellationToken);
+            // The card that holds the number: one that takes payments, or one the bank blocked (still the holder's, docs/decisions/0028).
+            var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint
+                && (c.StoppedUtc == null || c.StoppedAs == CardStop.Blocked), cancellationToken);
             Card card;
             CardAddOutcome outcome;
             try
@@ -98,6 +100,8 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                     var order = existing.CompareExpiry(expiry);
                     if (order == 0) return Result.Success(new CardAdded(existing.Id, CardAddOutcome.AlreadyAdded, existing.CreditLimit, existing.ExpiryText));
                     if (order > 0) return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get("This card is already on your profile with a later expiry date."), Fields.Number);
+                    // Not renewed while blocked: the bank lifts the block first (the holder sees why on the card's page).
+                    if (existing.IsBlocked) return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(Card.BlockedMessage), Fields.Number);
                     existing.Renew(expiry, input.CardholderName);
                     (card, outcome) = (existing, CardAddOutcome.Renewed);
                 }

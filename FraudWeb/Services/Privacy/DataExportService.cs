@@ -125,7 +125,7 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
     {
         // Projected, so the fingerprint is never even read.
         var cards = await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Brand, c.Last4, c.ExpiryMonth, c.ExpiryYear, c.CardholderName, c.CreditLimit, c.Balance, c.AddedUtc, c.StoppedAs, c.StoppedUtc })
+            .Select(c => new { c.Id, c.Brand, c.Last4, c.ExpiryMonth, c.ExpiryYear, c.CardholderName, c.CreditLimit, c.Balance, c.AddedUtc, c.StoppedAs, c.StoppedUtc, c.BlockReason, c.BlockNote })
             .ToListAsync(cancellationToken);
         json.WriteStartArray("cards");
         foreach (var c in cards)
@@ -142,9 +142,12 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
             json.WriteString("balance", ApiMoney.Format(c.Balance));
             json.WriteString("currency", ApiMoney.Currency);
             json.WriteString("addedUtc", c.AddedUtc);
-            // Removed or reported lost or stolen (docs/decisions/0023): null while the card takes payments.
+            // Removed or reported lost or stolen (docs/decisions/0023), or blocked by the bank (0028): null while the card takes payments.
             if (c.StoppedAs is { } stop) json.WriteString("stopped", Kebab(stop.ToString())); else json.WriteNull("stopped");
             if (c.StoppedUtc is { } stoppedUtc) json.WriteString("stoppedUtc", stoppedUtc); else json.WriteNull("stoppedUtc");
+            // Why the bank blocked it and staff's note about it (data about the holder): null unless blocked.
+            if (c.BlockReason is { } reason) json.WriteString("blockReason", Kebab(reason.ToString())); else json.WriteNull("blockReason");
+            if (c.BlockNote is { } note) json.WriteString("blockNote", note); else json.WriteNull("blockNote");
             json.WriteEndObject();
         }
         json.WriteEndArray();

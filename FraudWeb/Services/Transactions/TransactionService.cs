@@ -265,7 +265,7 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         ArgumentNullException.ThrowIfNull(card);
         try
         {
-            // A card its holder removed or reported lost or stolen is refused before anything is scored (the writer checks again on the committed card).
+            // A card its holder removed or reported lost or stolen, or the bank blocked, is refused before anything is scored (the writer checks again on the committed card).
             card.EnsureTakesPayments();
             if (card.IsExpired(issuer.At(now).Date)) throw new DomainException("This card has expired.");
             // The card's spend read for the check is the one its features then use: no second read.
@@ -308,6 +308,14 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
         }
     }
 
-    private static Result<T> Refused<T>(DomainException ex) =>
-        Result.Fail<T>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex));
+    /// <summary>The machine-readable reason of a payment refused because the bank blocked its card (the API's problem type).</summary>
+    public const string CardBlockedReason = "card-blocked";
+
+    private static Result<T> Refused<T>(DomainException ex) => ex.Code switch
+    {
+        // A card the bank blocked: a rule of its own, which API callers tell apart from other refusals (docs/decisions/0028).
+        DomainErrorCode.Blocked => Result.Fail([new Failure(ErrorCode.Invalid, Text.Of(ex), "", CardBlockedReason)]).As<T>(),
+        DomainErrorCode.Invalid => Result.Fail<T>(ErrorCode.Invalid, Text.Of(ex)),
+        _ => Result.Fail<T>(ErrorCode.Conflict, Text.Of(ex)),
+    };
 }

@@ -21,12 +21,12 @@ public sealed record RecordedField(string Name, string Value)
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "Action", "Added", "Already there", "Assignee", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
+        "Action", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Format", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Other sessions ended", "Owner", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
-        "Status", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
+        "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
     ];
 
     /// <summary>
@@ -43,6 +43,15 @@ public sealed record RecordedField(string Name, string Value)
             {
                 ["Draft"] = "draft", ["Enabled"] = "enabled", ["Disabled"] = "disabled",
                 ["Queued"] = "Queued", ["Running"] = "Running", ["Succeeded"] = "Succeeded", ["Failed"] = "Failed",
+            },
+            // A card's stop (card.remove, card.lost-or-stolen, card.block, card.unblock) and why staff blocked it.
+            ["Stopped as"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["Removed"] = "Removed", ["LostOrStolen"] = "Lost or stolen", ["Blocked"] = "Blocked by the bank",
+            },
+            ["Block reason"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["SuspectedFraud"] = "Suspected fraud", ["HolderRequest"] = "Holder's request by phone", ["Other"] = "Other (see the note)",
             },
             ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
             {

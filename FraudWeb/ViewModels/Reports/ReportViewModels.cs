@@ -69,10 +69,18 @@ public sealed record ReviewItemViewModel(
     /// <summary>Whether it was paid with the signed-in analyst's own card: another analyst decides it.</summary>
     public bool IsOwnCard { get; init; }
 
-    /// <summary>Whether the holder has since removed the payment's card or reported it lost or stolen, and when.</summary>
+    /// <summary>Whether the holder has since removed the payment's card or reported it lost or stolen, or the bank blocked it, and when.</summary>
     public CardStop? CardStoppedAs { get; init; }
 
     public DateTime? CardStoppedUtc { get; init; }
+
+    /// <summary>The payment's card (staff block and unblock it by its id; docs/decisions/0028).</summary>
+    public long CardId { get; init; }
+
+    /// <summary>Why the bank blocked the card, and staff's note, while it is blocked.</summary>
+    public CardBlockReason? CardBlockReason { get; init; }
+
+    public string? CardBlockNote { get; init; }
 
     /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and

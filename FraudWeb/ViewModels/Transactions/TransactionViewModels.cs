@@ -57,6 +57,10 @@ public sealed class NewTransactionViewModel
     [BindNever, ValidateNever]
     public IReadOnlyList<CardSummaryViewModel> Cards { get; set; } = [];
 
+    /// <summary>The holder's cards the bank blocked: not offered, but named with what to do (docs/decisions/0028).</summary>
+    [BindNever, ValidateNever]
+    public IReadOnlyList<CardSummaryViewModel> BlockedCards { get; set; } = [];
+
     /// <summary>The merchants to choose from: the search's matches, or without a search the holder's recent ones.</summary>
     [BindNever, ValidateNever]
     public MerchantChoices Merchants { get; set; } = MerchantChoices.None;

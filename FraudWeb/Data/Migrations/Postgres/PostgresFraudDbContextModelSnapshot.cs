@@ -314,6 +314,14 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
+                    b.Property<string>("BlockNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("BlockReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("Brand")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -372,7 +380,7 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasIndex("CardHolderId", "Fingerprint")
                         .IsUnique()
-                        .HasFilter("\"StoppedUtc\" IS NULL");
+                        .HasFilter("\"StoppedUtc\" IS NULL OR \"StoppedAs\" = 'Blocked'");
 
                     b.ToTable("Cards", (string)null);
                 });

@@ -303,6 +303,14 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("BlockNote")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockReason")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Brand")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -361,7 +369,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex("CardHolderId", "Fingerprint")
                         .IsUnique()
-                        .HasFilter("\"StoppedUtc\" IS NULL");
+                        .HasFilter("\"StoppedUtc\" IS NULL OR \"StoppedAs\" = 'Blocked'");
 
                     b.ToTable("Cards", (string)null);
                 });

@@ -1,0 +1,98 @@
+using System.Globalization;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Services.Cards;
+
+/// <summary>A card the bank blocked or unblocked: which, whose (their user id, for the mail; null for an erased or simulated holder) and its masked number.</summary>
+public sealed record CardBlockChanged(long Id, string? HolderUserId, string Masked, bool Blocked);
+
+/// <summary>
+/// Staff block a holder's card and lift the block (docs/decisions/0028): the card's own rules decide what may be
+/// blocked or unblocked; each change is audited in the same commit (ids and the reason, never the number or the note).
+/// </summary>
+public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clock, ILogger<CardBlockService> logger)
+{
+    /// <summary>The audit log's names for staff blocking and unblocking a card (Services.Admin.AuditActions lists them with the rest).</summary>
+    public const string AuditBlock = "card.block";
+    public const string AuditUnblock = "card.unblock";
+
+    public const string OwnCardRefused = "Your own card is blocked or unblocked by another member of staff.";
+
+    /// <summary>The form's fields, for errors that name one.</summary>
+    public static class Fields
+    {
+        public const string Reason = "Reason";
+        public const string Note = "Note";
+    }
+
+    /// <summary>Blocks the card (<see cref="Card.Block"/>); NotFound for a missing card, Refused for the staff member's own.</summary>
+    public Task<Result<CardBlockChanged>> BlockAsync(string staffUserId, long cardId, CardBlockReason reason, string? note, CancellationToken cancellationToken) =>
+        ChangeAsync(staffUserId, cardId, card =>
+        {
+            card.Block(reason, note, clock.GetUtcNow().UtcDateTime);
+            return (AuditBlock, new { StoppedAs = (string?)null }, new { StoppedAs = nameof(CardStop.Blocked), BlockReason = reason.ToString() });
+        }, cancellationToken);
+
+    /// <summary>Lifts the bank's block (<see cref="Card.Unblock"/>); a holder's own stop is refused.</summary>
+    public Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, CancellationToken cancellationToken) =>
+        ChangeAsync(staffUserId, cardId, card =>
+        {
+            var before = new { StoppedAs = card.StoppedAs?.ToString(), BlockReason = card.BlockReason?.ToString() };
+            card.Unblock();
+            return (AuditUnblock, (object)before, new { StoppedAs = (string?)null });
+        }, cancellationToken);
+
+    /// <summary>
+    /// Changes the card and audits it in one commit. Every instance sees it at the card's next payment, as a holder's stop
+    /// (docs/decisions/0018, 0023): an EF Core save of the card, which the payment writer reads again in its transaction.
+    /// </summary>
+    private async Task<Result<CardBlockChanged>> ChangeAsync(string staffUserId, long cardId, Func<Card, (string Action, object Before, object After)> change,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(staffUserId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var card = await db.Cards.Include(c => c.CardHolder).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+            if (card is null) return Result.Fail<CardBlockChanged>(ErrorCode.NotFound, Text.Get("This card does not exist."));
+            // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).
+            var owner = OwnershipQueries.OwnerOf(card);
+            if (owner == staffUserId) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(OwnCardRefused));
+            (string Action, object Before, object After) done;
+            try
+            {
+                done = change(card);
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail<CardBlockChanged>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex),
+                    ex.Code == DomainErrorCode.Invalid ? Fields.Note : "");
+            }
+            // Ids and the reason only: no number, no note (ADR 0004: the audit log keeps no personal data).
+            db.Set<AuditEntry>().Add(AuditEntry.Record(staffUserId, done.Action, CardService.AuditTarget, card.Id.ToString(CultureInfo.InvariantCulture),
+                System.Text.Json.JsonSerializer.Serialize(done.Before), System.Text.Json.JsonSerializer.Serialize(done.After), clock.GetUtcNow().UtcDateTime));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                LogChanged(logger, card.Id, done.Action);
+                return Result.Success(new CardBlockChanged(card.Id, owner, card.Masked, card.IsBlocked));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // A payment changed the balance, or the holder stopped the card, meanwhile: decide again on the card as it is now.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return Result.Fail<CardBlockChanged>(ErrorCode.Conflict, Text.Get(BusyMessage));
+            }
+        }
+    }
+
+    public const string BusyMessage = "The card was being used at the same moment, so nothing changed. Please try again.";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId}: {Action} by staff")]
+    private static partial void LogChanged(ILogger logger, long cardId, string action);
+}
