@@ -63,6 +63,7 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         Assert.DoesNotContain("Called from a hotel abroad", details.Body!.TextContent, StringComparison.Ordinal);
         var payForm = await Html.GetPageAsync(holder.Client, "/Transactions/New");
         Assert.NotNull(payForm.QuerySelector($"[data-testid=card-blocked][data-card-id='{card}']"));
+        Assert.DoesNotContain("You need a card first.", payForm.Body!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(payForm.QuerySelectorAll("select[name=CardId] option"), e => e.GetAttribute("value") == card.ToString(CultureInfo.InvariantCulture));
         var profile = await Html.GetPageAsync(holder.Client, "/Profile");
         Assert.Equal("Blocked", profile.QuerySelector($"[data-card-id='{card}'] [data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
@@ -355,6 +356,26 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         var blockEvent = Assert.Single(root.GetProperty("securityEvents").EnumerateArray(), e => e.GetProperty("action").GetString() == "card.block");
         Assert.Equal($"card {card}", blockEvent.GetProperty("target").GetString());
         Assert.Equal("staff", blockEvent.GetProperty("by").GetString());
+    }
+
+    [Fact]
+    public async Task Close_HolderOfABlockedCard_NoteErasedBlockAndReasonKept()
+    {
+        // Arrange: staff's note is about the holder (personal data, docs/decisions/0004, 0026).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await BlockAsync(analyst, card, CardBlockReason.HolderRequest, "Ada called from her office in Leeds");
+
+        // Act
+        var closed = await Html.SubmitAsync(holder.Client, "/Privacy/Close", [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close");
+
+        // Assert
+        Assert.Equal("/Privacy/Closed", Html.Location(closed));
+        var stored = await factory.QueryAsync(db => db.Cards.AsNoTracking().SingleAsync(c => c.Id == card));
+        Assert.Equal(Card.ErasedBlockNote, stored.BlockNote);
+        Assert.Equal(CardStop.Blocked, stored.StoppedAs);
+        Assert.Equal(CardBlockReason.HolderRequest, stored.BlockReason);
     }
 
     internal static Task<HttpResponseMessage> BlockAsync(CardHolderSession staff, long card, CardBlockReason reason, string? note = null)
