@@ -28,7 +28,7 @@ public static class ApiProblems
     public static readonly ProblemType Conflict = new("conflict", 409, "The state changed.",
         "Someone else changed it first (decided, reported, revoked); read it again before retrying.");
     public static readonly ProblemType CardStopped = new("card-stopped", 409, "The card is already stopped.",
-        "The card was removed or reported lost or stolen before, and a stop is final: a stopped card is never started again, and one reported lost or stolen is never removed instead. `cardStatus` says how it is stopped (removed, lost-or-stolen) and `stoppedUtc` since when.");
+        "The card was removed or reported lost or stolen before, and a stop is final: a stopped card is never started again, and one reported lost or stolen is never removed instead. A card the bank blocked is not removed (its number would come back unblocked), though it may be reported lost or stolen. `cardStatus` says how it is stopped (removed, lost-or-stolen, blocked) and `stoppedUtc` since when.");
     public static readonly ProblemType IdempotencyInProgress = new("idempotency-in-progress", 409, "A request with this Idempotency-Key is still being processed.",
         "Retry after the time in Retry-After: you will receive the first request's response.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The body is too large.", "Bodies are limited to 128 KiB.");

@@ -14,12 +14,19 @@ public sealed class CardResources(FraudDbContext db, IssuerClock issuer)
     /// <summary>A card its holder has not stopped.</summary>
     public const string Active = "active";
 
-    /// <summary>Each way a card is stopped and its API name, from <see cref="CardStopValue"/> (the member of the same C# name).</summary>
+    /// <summary>A card the bank blocked (docs/decisions/0028): staff lift it, a holder cannot ask for it.</summary>
+    public const string Blocked = "blocked";
+
+    /// <summary>
+    /// Each way a card is stopped and its API name: the holder's own stops from <see cref="CardStopValue"/> (the member of
+    /// the same C# name, which a stop request may name), and the bank's block, which no request names.
+    /// </summary>
     private static readonly Dictionary<CardStop, string> StopNames = Enum.GetValues<CardStopValue>().ToDictionary(
         v => Enum.Parse<CardStop>(v.ToString()),
-        v => typeof(CardStopValue).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name);
+        v => typeof(CardStopValue).GetField(v.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name)
+        .Append(new(CardStop.Blocked, Blocked)).ToDictionary();
 
-    /// <summary>The one mapping from the domain's stop to the API's status: active, or how its holder stopped it.</summary>
+    /// <summary>The one mapping from the domain's stop to the API's status: active, or how it was stopped.</summary>
     public static string Status(CardStop? stop) => stop is { } stopped
         ? StopNames.TryGetValue(stopped, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(stop), stop, "A stop without an API name: add it to CardStopValue.")
         : Active;

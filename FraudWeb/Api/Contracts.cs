@@ -324,8 +324,9 @@ public sealed class CardStopRequest
 }
 
 /// <summary>
-/// The API's names of the ways a card is stopped, one member per <see cref="CardStop"/> of the same C# name: the one
-/// table <see cref="CardResources.Status"/> and the stop request read (a new kind of stop is one line here).
+/// The API's names of the ways a holder stops a card, one member per <see cref="CardStop"/> of the same C# name: the
+/// table <see cref="CardResources.Status"/> and the stop request read (a new kind of holder's stop is one line here; the
+/// bank's block is a status only, <see cref="CardResources.Blocked"/>).
 /// </summary>
 [JsonConverter(typeof(NamesOnlyEnumConverter<CardStopValue>))]
 public enum CardStopValue
@@ -344,7 +345,7 @@ public sealed record CardResource(
     int ExpiryMonth,
     int ExpiryYear,
     [property: Description("Its expiry month has ended on the issuer's calendar: payments with it are refused.")] bool Expired,
-    [property: Description("active, removed or lost-or-stolen (a stopped card takes no payments; its payments stay readable).")] string Status,
+    [property: Description("active, removed, lost-or-stolen, or blocked (by the bank, which lifts it; a card not active takes no payments, its payments stay readable).")] string Status,
     [property: Description("When its holder stopped it; null while active.")] DateTime? StoppedUtc,
     string CreditLimit,
     [property: Description("What is owed on it now; a stopped card keeps its balance.")] string Balance,

@@ -242,6 +242,35 @@ public sealed class ApiCardTests(FraudWebFactory factory)
         Assert.Equal(1, LostMails(holder.Session.Email));
     }
 
+    [Fact]
+    public async Task Stop_CardTheBankBlocked_ListedBlockedNotRemovedButReportedLost()
+    {
+        // Arrange: staff blocked the card (docs/decisions/0028), straight in the database.
+        using var holder = await HolderAsync();
+        await factory.QueryAsync(async db =>
+        {
+            var card = await db.Cards.SingleAsync(c => c.Id == holder.Card);
+            card.Block(CardBlockReason.SuspectedFraud, null, factory.Clock.UtcNow);
+            await db.SaveChangesAsync();
+            return 0;
+        });
+
+        // Act
+        var read = await holder.Api.GetAsync(factory, $"/api/v1/cards/{holder.Card}");
+        var removed = await holder.Api.PostAsync(factory, Stop(holder.Card), new { reason = "removed" }, "stop-blocked-1");
+        var lost = await holder.Api.PostAsync(factory, Stop(holder.Card), new { reason = "lost-or-stolen" }, "stop-blocked-2");
+
+        // Assert: a status of its own; the holder cannot remove it (its number would come back unblocked), but can report it lost
+        Assert.Equal("blocked", read.Json.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, read.Json.GetProperty("availableCredit").ValueKind);
+        Assert.Equal(HttpStatusCode.Conflict, removed.Status);
+        Assert.Equal("/api/problems/card-stopped", removed.Json.GetProperty("type").GetString());
+        Assert.Equal("blocked", removed.Json.GetProperty("cardStatus").GetString());
+        Assert.Equal(HttpStatusCode.OK, lost.Status);
+        Assert.Equal("lost-or-stolen", lost.Json.GetProperty("status").GetString());
+        Assert.Equal(CardStop.LostOrStolen, await StoppedAsAsync(holder.Card));
+    }
+
     private static readonly string[] BothWays = ["removed", "lost-or-stolen", "removed", "lost-or-stolen"];
 
     [Fact]
@@ -468,14 +497,16 @@ public sealed class ApiCardTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public void Status_EveryStopOfTheDomain_OneDistinctNameThatTheStopRequestTakesBack()
+    public void Status_EveryStopOfTheDomain_OneDistinctNameAndTheHoldersStopsTakenBack()
     {
-        // Assert: a new CardStop fails here until CardStopValue names it (one line).
+        // Assert: a new CardStop fails here until it has an API name (one line); a holder's stop request names only the
+        // holder's stops (the bank's block is a status, never a request).
         var names = Enum.GetValues<CardStop>().Select(s => CardResources.Status(s)).ToList();
         Assert.Equal("active", CardResources.Status(null));
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.DoesNotContain("active", names);
-        Assert.Equal(["active", "removed", "lost-or-stolen"], CardResources.Statuses);
+        Assert.Equal(["active", "removed", "lost-or-stolen", "blocked"], CardResources.Statuses);
+        Assert.DoesNotContain(Enum.GetValues<CardStopValue>(), v => CardResources.StopOf(v) == CardStop.Blocked);
         foreach (var value in Enum.GetValues<CardStopValue>())
         {
             var json = JsonSerializer.Serialize(value).Trim('"');

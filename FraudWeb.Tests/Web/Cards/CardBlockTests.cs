@@ -361,7 +361,7 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     [Fact]
     public async Task Close_HolderOfABlockedCard_NoteErasedBlockAndReasonKept()
     {
-        // Arrange: staff's note is about the holder (personal data, docs/decisions/0004, 0026).
+        // Arrange: staff's note is about the holder (personal data, docs/decisions/0004, 0028).
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync();
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

@@ -14,7 +14,7 @@ namespace FraudWeb.Controllers.Api;
 // action's non-simple parameters as its body.
 public sealed class CardsApiController(CardService cards, CardResources resources, AccountService accounts, PublicSite site) : ApiControllerBase
 {
-    /// <summary>Your cards, in the order added: brand, last four, expiry, status (active, removed, lost-or-stolen), limit, balance and credit left.</summary>
+    /// <summary>Your cards, in the order added: brand, last four, expiry, status (active, removed, lost-or-stolen, blocked), limit, balance and credit left.</summary>
     [HttpGet]
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<CardList>(StatusCodes.Status200OK)]
