@@ -180,6 +180,26 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Block_RefusedWithNoPageToGoBackTo_SaidOnTheStaffDashboardNotLaterOnTheQueue()
+    {
+        // Arrange: a post without the page it came from (or with one off the site) goes back to the staff dashboard.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var refused = await Html.SubmitAsync(analyst.Client, $"/CardBlocks/Block/{card}", [new("Reason", nameof(CardBlockReason.Other))], "/Review");
+        var dashboard = await Html.GetPageAsync(analyst.Client, Html.Location(refused));
+        var queue = await Html.GetPageAsync(analyst.Client, "/Review");
+
+        // Assert: said where staff land, not kept for whichever page next shows errors.
+        Assert.Equal("/Staff", Html.Location(refused));
+        Assert.Contains("Say in the note why the card is blocked.", dashboard.QuerySelector("[data-testid=admin-error]")?.TextContent ?? "", StringComparison.Ordinal);
+        Assert.Null(queue.QuerySelector("[data-testid=review-error]"));
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Block_Twice_SecondSaysSoAndUnblockOfAHoldersLostCardRefused()
     {
         // Arrange
