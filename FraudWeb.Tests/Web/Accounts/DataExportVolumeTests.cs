@@ -116,6 +116,57 @@ public sealed class DataExportVolumeTests(DataExportFactory factory) : IClassFix
         Assert.Equal([.. ids, added.Value], PaymentIds(next));
     }
 
+    [Fact]
+    public async Task Export_ClientReadingSlowly_NoTransactionHeldWhileSending()
+    {
+        // Arrange: whatever the client's pace, the response is written while the read's transaction is open or not. Held
+        // open, each slow download kept a pooled PostgreSQL connection (16 an instance) until the client had read it all.
+        var (holder, _) = await HolderWithPaymentsAsync(3);
+        using var _ = holder;
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        using var scope = factory.Services.CreateScope();
+        var context = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+        var openAtWrites = new List<bool>();
+        await using var output = new WatchedStream(() => openAtWrites.Add(context.Database.CurrentTransaction is not null));
+
+        // Act
+        await scope.ServiceProvider.GetRequiredService<DataExportService>().WriteAsync(userId, output, CancellationToken.None);
+
+        // Assert: every write to the client came after the transaction ended; the document is whole.
+        Assert.NotEmpty(openAtWrites);
+        Assert.DoesNotContain(true, openAtWrites);
+        Assert.Equal(3, PaymentIds(System.Text.Encoding.UTF8.GetString(output.ToArray())).Count);
+        Assert.Null(context.Database.CurrentTransaction);
+    }
+
+    [Fact]
+    public async Task Export_FileLeftByAKilledProcess_DeletedByTheNextDownload()
+    {
+        // Arrange: a download's file (personal data) that a process killed mid-download never deleted, and a recent one.
+        var (holder, _) = await HolderWithPaymentsAsync(1);
+        using var _ = holder;
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var directory = Path.Combine(factory.Services.GetRequiredService<FraudWeb.Infrastructure.Options.FraudWebPaths>().DataDirectory, "exports");
+        Directory.CreateDirectory(directory);
+        var left = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".json");
+        var recent = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(left, "{}");
+        await File.WriteAllTextAsync(recent, "{}");
+        File.SetLastWriteTimeUtc(left, DateTime.UtcNow.AddHours(-2));
+
+        // Act
+        using (var scope = factory.Services.CreateScope())
+        {
+            await using var output = new MemoryStream();
+            await scope.ServiceProvider.GetRequiredService<DataExportService>().WriteAsync(userId, output, CancellationToken.None);
+        }
+
+        // Assert: the old one is gone; one as recent as a download in progress stays (its owner deletes it).
+        Assert.False(File.Exists(left));
+        Assert.True(File.Exists(recent));
+        File.Delete(recent);
+    }
+
     private static List<long> PaymentIds(string document)
     {
         using var json = JsonDocument.Parse(document);
@@ -133,6 +184,25 @@ public sealed class DataExportVolumeTests(DataExportFactory factory) : IClassFix
         await db.SaveChangesAsync();
         return payment;
     });
+
+    /// <summary>Runs <paramref name="onWrite"/> at every write, before its bytes are kept.</summary>
+    private sealed class WatchedStream(Action onWrite) : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            onWrite();
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            onWrite();
+            base.Write(buffer, offset, count);
+        }
+    }
 
     /// <summary>Runs <paramref name="onFirstWrite"/> once, before the first bytes are kept.</summary>
     private sealed class FirstWriteStream(Func<Task> onFirstWrite) : MemoryStream

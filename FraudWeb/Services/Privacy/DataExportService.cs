@@ -7,6 +7,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
+using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.Cards;
@@ -21,9 +22,11 @@ namespace FraudWeb.Services.Privacy;
 /// Everything kept about a person, as one JSON document they download (docs/decisions/0024, README "Your data"):
 /// their account, personal details, cards (last four, never a number or fingerprint), API keys (never a secret or
 /// hash), the security events the audit log holds about them, their fraud reports and every payment as they see it.
-/// Written to the response as it is read, payments a chunk at a time, so a long history is never held whole.
+/// Written to a private file as it is read, payments a chunk at a time, so a long history is never held whole in memory;
+/// then sent from the file at the client's pace.
 /// </summary>
-public sealed class DataExportService(FraudDbContext db, UserManager<ApplicationUser> users, AccountService accounts, AuditLog audit, TimeProvider clock)
+public sealed class DataExportService(FraudDbContext db, UserManager<ApplicationUser> users, AccountService accounts, AuditLog audit, TimeProvider clock,
+    FraudWebPaths paths)
 {
     /// <summary>The document's format name and version (the "format" and "version" keys); the shape is documented in README.md.</summary>
     public const string Format = "fraudweb-personal-data";
@@ -57,8 +60,53 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
     /// <summary>Writes the person's document to <paramref name="output"/> in the current language's texts (the keys never change).</summary>
     public async Task WriteAsync(string userId, Stream output, CancellationToken cancellationToken)
     {
-        // One moment's data: a payment or report made while the file is written is in none of its parts or in all.
-        await using var snapshot = await ReadSnapshot.BeginAsync(db, cancellationToken);
+        ArgumentNullException.ThrowIfNull(output);
+        // Read at the database's pace into a file of the app's own, then sent at the client's: the snapshot's transaction
+        // (on PostgreSQL a pooled connection, 16 an instance) ends when the reading does. Written straight to the client, a
+        // download read slowly held it for as long, and a few such downloads left every other request without a connection.
+        await using var file = TemporaryFile();
+        await using (await ReadSnapshot.BeginAsync(db, cancellationToken))
+            await WriteDocumentAsync(userId, file, cancellationToken);
+        file.Position = 0;
+        await file.CopyToAsync(output, cancellationToken);
+    }
+
+    /// <summary>
+    /// A file only the app's user may read, in the data directory, deleted when closed (it holds personal data). One a
+    /// process killed mid-download left behind is deleted by a later download.
+    /// </summary>
+    private FileStream TemporaryFile()
+    {
+        var directory = Path.Combine(paths.DataDirectory, "exports");
+        FraudWebPaths.CreatePrivate(directory);
+        foreach (var left in Directory.EnumerateFiles(directory, "*.json").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - LeftBehindAfter))
+        {
+            try
+            {
+                File.Delete(left);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Still open (Windows) or not ours: the next download tries again.
+            }
+        }
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(Path.Combine(directory, Guid.NewGuid().ToString("N") + ".json"), options);
+    }
+
+    /// <summary>How old a download's file is surely no longer in use (the reading takes seconds; only the sending is slow, and is done from the open file).</summary>
+    private static readonly TimeSpan LeftBehindAfter = TimeSpan.FromHours(1);
+
+    /// <summary>The document itself, read in one snapshot (<see cref="ReadSnapshot"/>): a payment or report made meanwhile is in none of its parts or in all.</summary>
+    private async Task WriteDocumentAsync(string userId, Stream output, CancellationToken cancellationToken)
+    {
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("The account no longer exists.");
         await using var json = new Utf8JsonWriter(output, Options);
         json.WriteStartObject();
