@@ -254,6 +254,33 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task AdminUserPage_OwnBlockedCard_NoUnblockButtonThatCanOnlyBeRefused()
+    {
+        // Arrange: a holder with a card who then becomes an administrator; another member of staff blocks the card.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = (await users.FindByEmailAsync(holder.Email))!;
+            Assert.True((await users.AddToRoleAsync(user, Roles.Admin)).Succeeded);
+        }
+        await holder.SignOutAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await BlockAsync(analyst, card, CardBlockReason.SuspectedFraud)).StatusCode);
+
+        // Act
+        var ownPage = await Html.GetPageAsync(holder.Client, $"/AdminUsers/Details/{await factory.UserIdAsync(holder.Email)}");
+
+        // Assert: the block is shown, but neither form: the service refuses a staff member's own card either way.
+        var item = ownPage.QuerySelector($"[data-card-id='{card}']")!;
+        Assert.Equal("Blocked", item.QuerySelector("[data-testid=card-stopped]")!.GetAttribute("data-stopped-as"));
+        Assert.Null(item.QuerySelector("[data-testid=unblock-card]"));
+        Assert.Null(item.QuerySelector("[data-testid=block-card]"));
+    }
+
+    [Fact]
     public async Task HolderActs_OnABlockedCard_ReportsItLostForGoodCannotRemoveItNorAddItsNumberAgain()
     {
         // Arrange
