@@ -406,7 +406,7 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Close_HolderOfABlockedCard_NoteErasedBlockAndReasonKept()
+    public async Task Close_HolderOfABlockedCard_NoteErasedBlockReasonKeptAndNeitherLiftedNorPlacedAfter()
     {
         // Arrange: staff's note is about the holder (personal data, docs/decisions/0004, 0028).
         using var holder = await CardHolderSession.RegisteredAsync(factory);
@@ -423,6 +423,11 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         Assert.Equal(Card.ErasedBlockNote, stored.BlockNote);
         Assert.Equal(CardStop.Blocked, stored.StoppedAs);
         Assert.Equal(CardBlockReason.HolderRequest, stored.BlockReason);
+        // Review finding: the block of a closed account's card could be lifted, which changed nothing but said it had.
+        var unblock = await UnblockAsync(analyst, card);
+        var unblockPage = await Html.GetPageAsync(analyst.Client, Html.Location(unblock));
+        Assert.Contains("closed their account", unblockPage.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(CardStop.Blocked, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
     }
 
     internal static Task<HttpResponseMessage> BlockAsync(CardHolderSession staff, long card, CardBlockReason reason, string? note = null)

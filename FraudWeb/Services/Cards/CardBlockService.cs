@@ -21,6 +21,8 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
 
     public const string OwnCardRefused = "Your own card is blocked or unblocked by another member of staff.";
 
+    public const string ClosedAccountRefused = "The card holder closed their account, so this card takes no payments whatever its block says: it is kept as it is.";
+
     /// <summary>The form's fields, for errors that name one.</summary>
     public static class Fields
     {
@@ -60,6 +62,10 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
             // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).
             var owner = OwnershipQueries.OwnerOf(card);
             if (owner == staffUserId) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(OwnCardRefused));
+            // A closed account's cards take no payments at all: a block placed or lifted there would only say otherwise
+            // (a simulated holder has no account either, and its cards do take payments).
+            if (owner is null && !card.CardHolder!.IsSimulated)
+                return Result.Fail<CardBlockChanged>(ErrorCode.Conflict, Text.Get(ClosedAccountRefused));
             (string Action, object Before, object After) done;
             try
             {
