@@ -81,6 +81,23 @@ public static class ApiContractTransformers
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The enums the API reads by name only (<see cref="NamesOnlyEnumConverter{TEnum}"/>, a converter of our own that the
+    /// generator cannot see into, so it leaves their schemas empty): a string, one of the documented names.
+    /// </summary>
+    public static Task NamesOnlyEnums(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        foreach (var type in typeof(Api.NamesOnlyEnums).Assembly.GetTypes().Where(t => t.IsEnum))
+        {
+            if (Api.NamesOnlyEnums.NamesOf(type) is not { } names || document.Components?.Schemas?.TryGetValue(type.Name, out var found) != true
+                || found is not OpenApiSchema schema) continue;
+            schema.Type = JsonSchemaType.String;
+            schema.Enum = [.. names.Select(n => (System.Text.Json.Nodes.JsonNode)n!)];
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>The members every problem of this API adds (RFC 9457 extension members), and those of some types.</summary>
     public static Task ProblemMembers(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {

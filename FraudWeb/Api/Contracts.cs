@@ -1,6 +1,8 @@
 using FraudWeb.Domain.Entities;
+using System.Collections.Frozen;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -308,11 +310,54 @@ public sealed record ServingModelResource(
 public sealed record ProblemTypeResource(string Type, int Status, string Title, string Description);
 
 /// <summary>
-/// An enum read from its names only: the framework's converter also takes numbers, any number, so "label": 7 would
-/// have bound as a value nobody defined (found by the API fuzzer).
+/// An enum read from its documented names only, exactly as written. The framework's converter took numbers ("label": 7
+/// bound as a value nobody defined: found by the API fuzzer), trimmed spaces ("removed ") and read a comma-separated
+/// list as flags ("removed, lost-or-stolen" bound as lost-or-stolen). Anything else is a validation problem under the
+/// field's name that lists the names; the OpenAPI schema lists them too (<see cref="ApiContractTransformers.NamesOnlyEnums"/>).
 /// </summary>
-public sealed class NamesOnlyEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(namingPolicy: null, allowIntegerValues: false)
-    where TEnum : struct, Enum;
+public sealed class NamesOnlyEnumConverter<TEnum> : JsonConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    private static readonly IReadOnlyList<(TEnum Value, string Name)> Members = NamesOnlyEnums.MembersOf<TEnum>();
+    private static readonly FrozenDictionary<string, TEnum> ByName = Members.ToFrozenDictionary(m => m.Name, m => m.Value, StringComparer.Ordinal);
+    private static readonly FrozenDictionary<TEnum, string> NameOf = Members.ToFrozenDictionary(m => m.Value, m => m.Name);
+    private static readonly string Expected = NamesOnlyEnums.Expected(Members.Select(m => m.Name));
+
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && ByName.TryGetValue(reader.GetString()!, out var value) ? value : throw new JsonException(Expected);
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(NameOf.TryGetValue(value, out var name) ? name : throw new JsonException(Expected));
+    }
+}
+
+/// <summary>The documented names of the enums the API reads with <see cref="NamesOnlyEnumConverter{TEnum}"/>.</summary>
+public static class NamesOnlyEnums
+{
+    /// <summary>Each member and its name: its JsonStringEnumMemberName, else its C# name, in declaration order.</summary>
+    public static IReadOnlyList<(TEnum Value, string Name)> MembersOf<TEnum>() where TEnum : struct, Enum =>
+        [.. Fields(typeof(TEnum)).Select(f => ((TEnum)f.GetValue(null)!, Name(f)))];
+
+    /// <summary>The names a type (or its nullable) is read from, or null when the API does not read it by name only.</summary>
+    public static IReadOnlyList<string>? NamesOf(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (!type.IsEnum || type.GetCustomAttribute<JsonConverterAttribute>()?.ConverterType is not { IsGenericType: true } converter
+            || converter.GetGenericTypeDefinition() != typeof(NamesOnlyEnumConverter<>)) return null;
+        return [.. Fields(type).Select(Name)];
+    }
+
+    private static IEnumerable<FieldInfo> Fields(Type type) => type.GetFields(BindingFlags.Public | BindingFlags.Static).OrderBy(f => f.MetadataToken);
+
+    private static string Name(FieldInfo field) => field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? field.Name;
+
+    /// <summary>What a value not on the list is told (the problem names the field).</summary>
+    public static string Expected(IEnumerable<string> names) =>
+        "Expected one of the values the documentation lists, exactly as written: " + string.Join(", ", names) + ".";
+}
 
 [Description("How to stop one of your cards.")]
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

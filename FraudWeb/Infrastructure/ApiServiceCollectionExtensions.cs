@@ -89,6 +89,7 @@ public static class ApiServiceCollectionExtensions
             });
             options.AddSchemaTransformer(ApiContractTransformers.ConvertedFields);
             options.AddSchemaTransformer(ApiContractTransformers.ProblemMembers);
+            options.AddDocumentTransformer(ApiContractTransformers.NamesOnlyEnums);
             options.AddDocumentTransformer(ApiContractTransformers.RequiredRequestFieldsNotNull);
             options.AddOperationTransformer((operation, context, _) =>
             {

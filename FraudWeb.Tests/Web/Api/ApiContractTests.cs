@@ -261,4 +261,39 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         Assert.Contains("font-src 'self' data:;", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Document_EveryEnumARequestReads_ReadByNameOnlyAndItsSchemaListsExactlyThoseNames()
+    {
+        // Arrange (review: the framework's enum converter trimmed "removed " and read "a, b" as flags; ours reads names only)
+        var contract = await ApiContract.ForAsync(factory);
+        var bodies = factory.Services.GetRequiredService<IActionDescriptorCollectionProvider>().ActionDescriptors.Items.OfType<ControllerActionDescriptor>()
+            .Where(a => typeof(ApiControllerBase).IsAssignableFrom(a.ControllerTypeInfo))
+            .SelectMany(a => a.Parameters).Where(p => p.BindingInfo?.BindingSource == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body).Select(p => p.ParameterType);
+
+        // Act: every enum reachable from a request body's properties (lists and nullables included).
+        var enums = new HashSet<Type>();
+        var seen = new HashSet<Type>();
+        var pending = new Queue<Type>(bodies);
+        while (pending.TryDequeue(out var type))
+        {
+            if (!seen.Add(type)) continue;
+            if (Nullable.GetUnderlyingType(type) is { } underlying) pending.Enqueue(underlying);
+            else if (type.IsEnum) enums.Add(type);
+            else if (type.IsGenericType) foreach (var argument in type.GetGenericArguments()) pending.Enqueue(argument);
+            else if (type.Namespace == typeof(PaymentRequest).Namespace)
+                foreach (var property in type.GetProperties()) pending.Enqueue(property.PropertyType);
+        }
+
+        // Assert
+        Assert.Equal(["CardStopValue", "LabelValue", "ReportKindValue"], enums.Select(e => e.Name).Order(StringComparer.Ordinal));
+        foreach (var type in enums)
+        {
+            var names = NamesOnlyEnums.NamesOf(type);
+            Assert.True(names is not null, $"{type.Name} is not read by NamesOnlyEnumConverter");
+            var schema = contract.Document["components"]?["schemas"]?[type.Name];
+            Assert.Equal("string", schema?["type"]?.GetValue<string>());
+            Assert.Equal(names, schema?["enum"]?.AsArray().Select(v => v!.GetValue<string>()));
+        }
+    }
 }

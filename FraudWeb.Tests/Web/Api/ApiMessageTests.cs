@@ -42,7 +42,18 @@ public sealed class ApiMessageTests(FraudWebFactory factory)
         { "/api/v1/payments/{PAYMENT}/reports", """{"reason":"I never bought this."}""", "kind", "'kind' is required: not-me or this-was-me." },
         { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me"}""", "reason", "'reason' is required." },
         { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me","reason":"abc"}""", "reason", ReportReasonAttribute.LengthMessage },
+        // The documented values exactly (review: "not-me " and " not-me" were taken as not-me, a list as flags).
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me ","reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":" not-me","reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"Not-Me","reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"NotMe","reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":0,"reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"0","reason":"I never bought this."}""", "kind", KindExpected },
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me, this-was-me","reason":"I never bought this."}""", "kind", KindExpected },
     };
+
+    private const string KindExpected = "Expected one of the values the documentation lists, exactly as written: not-me, this-was-me.";
+    private const string LabelExpected = "Expected one of the values the documentation lists, exactly as written: fraud, legitimate.";
 
     [Theory]
     [MemberData(nameof(BadBodies))]
@@ -69,6 +80,11 @@ public sealed class ApiMessageTests(FraudWebFactory factory)
         { $$"""{"labels":[{{string.Join(",", Enumerable.Repeat("""{"paymentId":1,"label":"fraud"}""", 501))}}]}""", "labels", "'labels' must hold 1 to 500 labels." },
         { """{"labels":[{"label":"fraud"}]}""", "labels[0].paymentId", "'paymentId' is required." },
         { """{"labels":[{"paymentId":1,"label":"fraud"},{"paymentId":2}]}""", "labels[1].label", "'label' is required: fraud or legitimate." },
+        { """{"labels":[{"paymentId":1,"label":"fraud "}]}""", "labels[0].label", LabelExpected },
+        { """{"labels":[{"paymentId":1,"label":" fraud"}]}""", "labels[0].label", LabelExpected },
+        { """{"labels":[{"paymentId":1,"label":"FRAUD"}]}""", "labels[0].label", LabelExpected },
+        { """{"labels":[{"paymentId":1,"label":1}]}""", "labels[0].label", LabelExpected },
+        { """{"labels":[{"paymentId":1,"label":"fraud,legitimate"}]}""", "labels[0].label", LabelExpected },
     };
 
     [Theory]
