@@ -10,6 +10,8 @@ public static class RateLimitPolicies
     public const string Payment = "Payment";
     /// <summary>Downloading everything kept about oneself: a heavy read, rarely needed.</summary>
     public const string DataExport = "DataExport";
+    /// <summary>Staff looking a card up by its number or its holder's email address (docs/decisions/0030).</summary>
+    public const string CardLookup = "CardLookup";
     /// <summary>Every /api/v1 endpoint, per API key.</summary>
     public const string Api = "Api";
 }

@@ -128,6 +128,7 @@ public static class WebServiceCollectionExtensions
         services.AddFraudPrivacy();
         services.AddScoped<CardService>();
         services.AddScoped<CardBlockService>();
+        services.AddScoped<CardLookupService>();
         services.AddScoped<TransactionService>();
         services.AddFraudViewModelBuilders();
         services.AddScoped<ApiKeyViewModelBuilder>();
@@ -141,6 +142,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<ProfileViewModelBuilder>();
         services.AddScoped<PrivacyViewModelBuilder>();
         services.AddScoped<CardViewModelBuilder>();
+        services.AddScoped<CardLookupViewModelBuilder>();
         services.AddScoped<TransactionViewModelBuilder>();
         services.AddScoped<ReportViewModelBuilder>();
         services.AddScoped<ReviewQueueViewModelBuilder>();

@@ -25,6 +25,7 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
             Users = Holds(Permissions.UsersManage) ? await UsersAsync(cancellationToken) : null,
             Rules = Holds(Permissions.RulesManage) ? await RulesAsync(cancellationToken) : null,
             CanReadAudit = Holds(Permissions.AuditRead),
+            CanBlockCards = Holds(Permissions.CardsBlock),
         };
     }
 

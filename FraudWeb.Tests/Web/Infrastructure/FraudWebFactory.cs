@@ -107,6 +107,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["RateLimits:Payment:PerAccount"] = "100000",
         ["RateLimits:DataExport:PerIp"] = "100000",
         ["RateLimits:DataExport:PerAccount"] = "100000",
+        ["RateLimits:CardLookup:PerAccount"] = "100000",
         // Capture framework logs too, so the tests that look for card numbers in logs see everything.
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",

@@ -235,6 +235,11 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimitRule Payment { get; set; } = new() { PerIp = 120, PerAccount = 60, Window = TimeSpan.FromMinutes(1) };
     /// <summary>A person's data download: it reads their whole history, and nobody needs it more than a few times an hour.</summary>
     public RateLimitRule DataExport { get; set; } = new() { PerIp = 20, PerAccount = 5, Window = TimeSpan.FromHours(1) };
+    /// <summary>
+    /// Staff's card lookup: a card number answered "on file" or not is worth guessing at, so per staff member; a call
+    /// centre shares one address, so no per-IP limit by default.
+    /// </summary>
+    public RateLimitRule CardLookup { get; set; } = new() { PerIp = 0, PerAccount = 30, Window = TimeSpan.FromMinutes(10) };
     /// <summary>The API: per key (PerAccount); integrators often share an address, so no per-IP limit by default.</summary>
     public RateLimitRule Api { get; set; } = new() { PerIp = 0, PerAccount = 1200, Window = TimeSpan.FromMinutes(1) };
 
@@ -247,6 +252,7 @@ public sealed class RateLimitOptions : IValidatableObject
         [nameof(AddCard)] = AddCard,
         [nameof(Payment)] = Payment,
         [nameof(DataExport)] = DataExport,
+        [nameof(CardLookup)] = CardLookup,
         [nameof(Api)] = Api,
     };
 

@@ -61,10 +61,12 @@ public static class AuditActions
     public const string CardBlock = Cards.CardBlockService.AuditBlock;
     /// <summary>Staff lifted the bank's block on a card.</summary>
     public const string CardUnblock = Cards.CardBlockService.AuditUnblock;
+    /// <summary>Staff looked a card up by its number or its holder's email address (one entry per card found; docs/decisions/0030).</summary>
+    public const string CardLookup = Cards.CardLookupService.AuditLookup;
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
 }
 
 /// <summary>

@@ -13,6 +13,8 @@ public sealed class StaffDashboardViewModel
     public UsersPanel? Users { get; init; }
     public RulesPanel? Rules { get; init; }
     public bool CanReadAudit { get; init; }
+    /// <summary>Holds cards.block: the card lookup is their way to a holder's card (docs/decisions/0030).</summary>
+    public bool CanBlockCards { get; init; }
 }
 
 /// <summary>What waits in the review queue: open reports, held payments nobody reported, and the oldest wait.</summary>
