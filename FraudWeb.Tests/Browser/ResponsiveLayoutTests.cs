@@ -242,8 +242,17 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
         {
             "/Staff", "/Review", $"/Review?Search={last4}", "/Rules", "/Rules/Create", $"/Rules/Details/{ruleId}", $"/Rules/Edit/{ruleId}", "/RuleLists/Create",
             $"/RuleLists/Details/{listId}", "/Models", "/AdminUsers", $"/AdminUsers/Details/{holderId}", $"/AdminUsers/Edit/{holderId}",
-            $"/AdminUsers/Delete/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys",
+            $"/AdminUsers/Delete/{holderId}", "/AdminUsers/Invite", "/AdminUsers/Create", "/AdminRoles", "/AdminAudit", "/AdminApiKeys", "/CardLookup",
         }.Select(u => Get("staff", staffPage, u)));
+        var holderEmail = await factory.QueryAsync(db => db.Users.Where(u => u.Id == holderId).Select(u => u.Email!).SingleAsync());
+        visits.Add(new Visit("staff", staffPage, "/CardLookup (a holder's cards)", async page =>
+        {
+            await page.GotoAsync("/CardLookup");
+            await page.Locator("#ByEmail_Email").FillAsync(holderEmail);
+            await page.Locator("form[action$='/CardLookup/ByEmail'] button[type=submit]").ClickAsync();
+            await page.GetByTestId("lookup-card").First.WaitForAsync();
+            return null;
+        }));
         // Last, as it changes the holder's sign-in: turning on two-step sign-in shows the recovery codes once.
         visits.Add(new Visit("holder", holderPage, "/Account/Mfa/Enable (recovery codes)", async page =>
         {

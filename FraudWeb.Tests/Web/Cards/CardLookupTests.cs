@@ -7,7 +7,9 @@ using FraudWeb.Services.Cards;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Cards;
 
@@ -197,5 +199,35 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         // Assert
         Assert.Contains(second.Email, page.QuerySelector("[data-testid=signed-in-as]")!.TextContent, StringComparison.Ordinal);
         Assert.Null(page.QuerySelector("[data-testid=lookup-results]"));
+    }
+
+    [Fact]
+    public async Task ByEmail_TheStaffMembersOwnCard_ShownWithoutFormsAndABlockPostedAnywayRefused()
+    {
+        // Arrange: a card holder who became an analyst keeps their card.
+        using var self = await CardHolderSession.RegisteredAsync(factory);
+        var card = await self.AddCardAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = (await users.FindByEmailAsync(self.Email))!;
+            Assert.True((await users.AddToRoleAsync(user, Roles.Analyst)).Succeeded);
+        }
+        await self.SignOutAsync();
+        await self.SignInAsync(FraudWebFactory.Password);
+
+        // Act
+        await Html.SubmitAsync(self.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", self.Email)], Page);
+        var page = await Html.GetPageAsync(self.Client, Page);
+        var posted = await Html.SubmitAsync(self.Client, $"/CardBlocks/Block/{card}", [new("Reason", nameof(CardBlockReason.SuspectedFraud)), new("returnUrl", Page)], Page);
+        var after = await Html.GetPageAsync(self.Client, Page);
+
+        // Assert
+        var item = page.QuerySelector($"[data-card-id='{card}']")!;
+        Assert.NotNull(item.QuerySelector("[data-testid=lookup-own-card]"));
+        Assert.Null(item.QuerySelector("[data-testid=block-card]"));
+        Assert.Equal(Page, Html.Location(posted));
+        Assert.Contains("another member of staff", after.QuerySelector("[data-testid=admin-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
     }
 }
