@@ -1,5 +1,7 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModels.Cards;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +44,8 @@ public sealed class CardLookupViewModelBuilder(FraudDbContext db)
                 : holder.UserId == staffUserId ? CardLookupHolder.Self
                 : CardLookupHolder.Other;
             return new CardLookupRowViewModel(c.Id, CardNumber.Mask(c.Brand, c.Last4), $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
-                c.StoppedAs, c.StoppedUtc, c.BlockReason, c.BlockNote, holder.FullName,
+                // An erased holder's name is the domain's English placeholder: shown in the page's language.
+                c.StoppedAs, c.StoppedUtc, c.BlockReason, c.BlockNote, whose == CardLookupHolder.Closed ? Text.Get(CardHolder.ErasedName) : holder.FullName,
                 holder.UserId is { } user ? emails.GetValueOrDefault(user) : null, whose);
         });
     }

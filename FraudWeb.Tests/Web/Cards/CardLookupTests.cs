@@ -230,4 +230,28 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         Assert.Contains("another member of staff", after.QuerySelector("[data-testid=admin-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
     }
+
+    [Fact]
+    public async Task ByNumber_CardOfAClosedAccount_ShownSayingSoWithoutForms()
+    {
+        // Arrange: the holder closes their account; the card (kept, with its number's fingerprint) is still found.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(number)).StatusCode);
+        var card = (await holder.CardIdsAsync())[^1];
+        var closed = await Html.SubmitAsync(holder.Client, "/Privacy/Close", [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close");
+        Assert.Equal("/Privacy/Closed", Html.Location(closed));
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByNumber", [new("ByNumber.CardNumber", number.Number)], Page);
+        var page = await Html.GetPageAsync(analyst.Client, Page);
+
+        // Assert
+        var item = page.QuerySelector($"[data-card-id='{card}']")!;
+        Assert.NotNull(item.QuerySelector("[data-testid=lookup-closed]"));
+        Assert.Contains("Erased card holder", item.QuerySelector("[data-testid=lookup-holder]")!.TextContent, StringComparison.Ordinal);
+        Assert.Null(item.QuerySelector("[data-testid=block-card]"));
+        Assert.Null(item.QuerySelector("[data-testid=unblock-card]"));
+    }
 }
