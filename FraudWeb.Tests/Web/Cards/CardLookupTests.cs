@@ -254,4 +254,23 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         Assert.Null(item.QuerySelector("[data-testid=block-card]"));
         Assert.Null(item.QuerySelector("[data-testid=unblock-card]"));
     }
+
+    [Fact]
+    public async Task Export_CardLookedUpByStaff_ListedAsTheirSecurityEvent()
+    {
+        // Arrange: a lookup is staff reading the holder's data, so the holder's download says so.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", holder.Email)], Page);
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Privacy/Export", [], "/Privacy");
+        var root = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        // Assert
+        var lookup = Assert.Single(root.GetProperty("securityEvents").EnumerateArray(), e => e.GetProperty("action").GetString() == AuditActions.CardLookup);
+        Assert.Equal($"card {card}", lookup.GetProperty("target").GetString());
+        Assert.Equal("staff", lookup.GetProperty("by").GetString());
+    }
 }
