@@ -36,6 +36,15 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
     public async Task<IActionResult> Details(long id, string? q, CancellationToken cancellationToken) =>
         await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(model) : NotFound();
 
+    /// <summary>
+    /// The search box posts: a whole card number finds exactly its card (by its keyed fingerprint) and so must not
+    /// travel in an address (a GET's query string reaches logs and history). The page is answered directly: a
+    /// redirect would have to carry the number, or a term that finds something else.
+    /// </summary>
+    [HttpPost]
+    public async Task<IActionResult> Search(long id, string? q, CancellationToken cancellationToken) =>
+        await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+
     [HttpPost]
     public async Task<IActionResult> Add(long id, AddListEntryViewModel form, string? q, CancellationToken cancellationToken)
     {

@@ -196,6 +196,8 @@ public static class WebServiceCollectionExtensions
             app.UseMiddleware<RequireTlsMiddleware>();
         }
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        // A card number pasted into a GET search box leaves the address before anything reads or logs it.
+        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseMiddleware<CardNumberInAddressMiddleware>());
         app.UseStaticFiles();
         // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
         app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization().UseMiddleware<QueryCultureCookieMiddleware>());

@@ -79,10 +79,13 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         // Arrange (security review: the audit log's and the keys list's filter boxes wrote a typed card number back whole)
         using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
 
-        // Act
-        var response = await admin.Client.GetAsync(new Uri(url, UriKind.Relative));
+        // Act: the address is sent on without the number first (CardNumberInAddressTests), then the page
+        using var redirect = await admin.Client.GetAsync(new Uri(url, UriKind.Relative));
+        using var response = await admin.Client.GetAsync(redirect.Headers.Location);
 
         // Assert
+        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        Assert.DoesNotContain("4000056655665556", redirect.Headers.Location!.OriginalString, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("4000056655665556", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

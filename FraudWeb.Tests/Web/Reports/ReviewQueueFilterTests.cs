@@ -81,11 +81,14 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var spaced = string.Join(' ', form.Number.Chunk(4).Select(c => new string(c)));
 
-        // Act
-        var response = await analyst.Client.GetAsync(new Uri($"/Review?Search={Uri.EscapeDataString(spaced)}", UriKind.Relative));
+        // Act: sent on to the last 4 first (CardNumberInAddressMiddleware), then the queue
+        using var redirect = await analyst.Client.GetAsync(new Uri($"/Review?Search={Uri.EscapeDataString(spaced)}", UriKind.Relative));
+        var response = await analyst.Client.GetAsync(redirect.Headers.Location);
         var html = await response.Content.ReadAsStringAsync();
 
         // Assert
+        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        Assert.Equal($"/Review?Search={form.Number[^4..]}", redirect.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await Html.ParseAsync(response);
         Assert.Contains(page.QuerySelectorAll("[data-testid=review-item]"), i => i.GetAttribute("data-transaction-id") == held.ToString(CultureInfo.InvariantCulture));

@@ -1,0 +1,60 @@
+using FraudWeb.Domain.Cards;
+using FraudWeb.ViewModels.Common;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+
+namespace FraudWeb.Infrastructure.Middleware;
+
+/// <summary>
+/// A page's address never keeps a card number (PCI DSS 3.4.1). The GET search boxes (users, audit log, review queue,
+/// API keys, rule lists) say "last 4 digits", but a whole number pasted into one travels in the query string, and the
+/// browser would keep that address in its history, its address bar and later pages' links. Such a request is sent on
+/// at once to the same address with the number reduced as the boxes reduce it (a term that is only a number becomes
+/// its last four digits, a number inside other text is masked), before anything reads or logs the query. The first
+/// request's line still reached the server and any proxy in front: FraudWeb/README.md says to keep query strings out
+/// of the proxy's access log.
+/// </summary>
+public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) || !request.QueryString.HasValue || !HasDigitRun(request.QueryString.Value!)) return next(context);
+
+        var query = QueryHelpers.ParseQuery(request.QueryString.Value);
+        var changed = false;
+        var kept = new List<KeyValuePair<string, string?>>();
+        foreach (var (name, values) in query)
+        {
+            foreach (var value in values)
+            {
+                var reduced = value is null ? null : SearchTerm.WithoutCardNumber(value);
+                changed |= !string.Equals(reduced, value, StringComparison.Ordinal);
+                kept.Add(new(CardNumber.IsIn(name) ? CardNumber.Redact(name) : name, reduced));
+                changed |= CardNumber.IsIn(name);
+            }
+        }
+        if (!changed) return next(context);
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = new StringValues((request.PathBase + request.Path + QueryString.Create(kept)).ToString());
+        context.Response.Headers.CacheControl = "no-store";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Cheap filter before parsing: a card number has at least twelve digits, so a query with fewer than twelve digit
+    /// characters in all (most requests) cannot hold one. Full-width and other scripts' digits count too, as
+    /// <see cref="CardNumber.Redact"/> finds them; an escaped one (%EF%BC%91) is counted through its escape's digits,
+    /// which only lets more queries through to the exact check.
+    /// </summary>
+    private static bool HasDigitRun(string query)
+    {
+        var digits = 0;
+        foreach (var c in query)
+        {
+            if (char.IsDigit(c) && ++digits >= 12) return true;
+        }
+        return false;
+    }
+}
