@@ -31,11 +31,16 @@ public sealed class StaffDashboardViewModelBuilder(FraudDbContext db, ModelRegis
 
     private async Task<QueuePanel> QueueAsync(string userId, CancellationToken cancellationToken)
     {
-        var items = AwaitingReview.Items(db);
-        var reports = await items.CountAsync(i => i.ReportId != null, cancellationToken);
-        var held = await items.CountAsync(i => i.ReportId == null, cancellationToken);
-        var oldest = await items.MinAsync(i => (DateTime?)i.Since, cancellationToken);
-        var mine = await items.CountAsync(i => db.ReviewAssignments.Any(a => a.TransactionId == i.TransactionId && a.AssigneeId == userId), cancellationToken);
+        // Each part of the queue by itself (AwaitingReview): over their union every count read and sorted every item.
+        var reports = await AwaitingReview.Reported(db).CountAsync(cancellationToken);
+        var held = await AwaitingReview.Held(db).CountAsync(cancellationToken);
+        var oldestReport = await AwaitingReview.Reported(db).MinAsync(i => (DateTime?)i.Since, cancellationToken);
+        var oldestHeld = await AwaitingReview.Held(db).MinAsync(i => (DateTime?)i.Since, cancellationToken);
+        var oldest = oldestReport is null || (oldestHeld is not null && oldestHeld < oldestReport) ? oldestHeld : oldestReport;
+        // From the analyst's assignments (a few), each checked to be waiting still.
+        var mine = await db.ReviewAssignments.Where(a => a.AssigneeId == userId
+                && (AwaitingReview.Reported(db).Any(i => i.TransactionId == a.TransactionId) || AwaitingReview.Held(db).Any(i => i.TransactionId == a.TransactionId)))
+            .CountAsync(cancellationToken);
         return new QueuePanel(reports, held, oldest, mine);
     }
 

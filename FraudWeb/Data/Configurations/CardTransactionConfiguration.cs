@@ -72,6 +72,10 @@ public sealed class CardTransactionConfiguration : IEntityTypeConfiguration<Card
             verdict.Property(v => v.DeclineReason).HasColumnName("DeclineReason").HasMaxLength(200);
             verdict.Property(v => v.RuleId).HasColumnName("RuleId");
             verdict.Property(v => v.DecidedBy).HasColumnName("DecidedBy").HasMaxLength(200);
+            // The review queue's held payments in its order, highest risk first: a page reads a page of entries, not every
+            // held payment sorted (docs/decisions/0029). The risk only: EF Core cannot put an owned type's column and its
+            // owner's time in one index, so the time's order within one risk is a sort of that risk's entries.
+            verdict.HasIndex(v => v.RiskScore, "IX_Transactions_ReviewQueue").IsDescending().HasFilter(AwaitingReviewIndexFilter);
         });
     }
 }

@@ -168,7 +168,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// </summary>
     public async Task<Result> AssignAsync(long transactionId, string analystId, bool assign, CancellationToken cancellationToken)
     {
-        if (!await AwaitingReview.Items(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
+        if (!await AwaitingReview.Reported(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken)
+            && !await AwaitingReview.Held(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
             return Result.Fail(ErrorCode.NotFound, Text.Get(NoLongerWaiting));
         // As deciding it: taken by the one analyst who may never decide it, it would leave the others' "to no one" view.
         if (assign && await db.Transactions.OwnedBy(analystId).AnyAsync(t => t.Id == transactionId, cancellationToken))

@@ -1418,6 +1418,10 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                             b1.HasKey("CardTransactionId");
 
+                            b1.HasIndex(new[] { "RiskScore" }, "IX_Transactions_ReviewQueue")
+                                .IsDescending()
+                                .HasFilter("\"Decision\" = 'Review' AND \"Label\" = 'Unknown'");
+
                             b1.ToTable("Transactions");
 
                             b1.WithOwner()
