@@ -19,6 +19,11 @@ public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqlite
 /// <summary>For dotnet-ef only: generating a migration needs the provider, not a database.</summary>
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresFraudDbContext>
 {
-    public PostgresFraudDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql("Host=localhost;Database=fraudweb_design").Options);
+    public PostgresFraudDbContext CreateDbContext(string[] args)
+    {
+        // As the app's contexts: `migrations script --idempotent` builds concurrent indexes as a script can.
+        var options = new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql("Host=localhost;Database=fraudweb_design");
+        ConcurrentIndexSqlGenerator.Use(options);
+        return new(options.Options);
+    }
 }

@@ -135,6 +135,7 @@ public static class DataServiceCollectionExtensions
             case DatabaseProvider.Postgres:
                 // A statement (a lock wait included) is cancelled after this long: the request answers 503, not never.
                 options.UseNpgsql(PostgresConnectionString(database), npgsql => npgsql.CommandTimeout(database.CommandTimeoutSeconds));
+                ConcurrentIndexSqlGenerator.Use(options);
                 break;
         }
         // Queries may call shared rules (PaymentStatusRule.Expression.Invoke(t)); LinqKit inlines them for EF.

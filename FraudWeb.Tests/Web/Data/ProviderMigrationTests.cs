@@ -254,8 +254,13 @@ public sealed class ProviderMigrationTests : IDisposable
         return Postgres(database);
     }
 
-    private static PostgresFraudDbContext Postgres(string connectionString) =>
-        new(new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql(connectionString).Options);
+    /// <summary>A context as the app and dotnet-ef make one (their migrations SQL generator included).</summary>
+    private static PostgresFraudDbContext Postgres(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<PostgresFraudDbContext>().UseNpgsql(connectionString);
+        ConcurrentIndexSqlGenerator.Use(options);
+        return new(options.Options);
+    }
 
     public void Dispose()
     {
