@@ -31,7 +31,9 @@ public static class AwaitingReview
             {
                 TransactionId = r.TransactionId,
                 ReportId = r.Id,
-                Risk = r.Transaction!.Verdict == null ? -1 : r.Transaction.Verdict.RiskScore,
+                // Looked up by the payment's key for each report: joined, PostgreSQL hashed every payment of the table
+                // for 10,000 open reports (a parallel scan of a million rows, 130-300 ms a page).
+                Risk = db.Transactions.Where(t => t.Id == r.TransactionId).Select(t => t.Verdict == null ? -1 : t.Verdict.RiskScore).FirstOrDefault(),
                 Since = r.CreatedUtc,
             });
     }
