@@ -211,6 +211,11 @@ public sealed class ProviderMigrationTests : IDisposable
     /// <summary>The whole script as one command, as a SQL client runs the file: statements end at their semicolons.</summary>
     private static async Task ExecuteScriptAsync(FraudDbContext db, string script)
     {
+        if (db is PostgresFraudDbContext)
+        {
+            await RunWithPsqlAsync(db.Database.GetConnectionString()!, script);
+            return;
+        }
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         try
@@ -224,6 +229,44 @@ public sealed class ProviderMigrationTests : IDisposable
             await connection.CloseAsync();
         }
     }
+
+    /// <summary>
+    /// A PostgreSQL script run as an operator runs it (`psql -f`, stopping at the first error): statement by statement,
+    /// each its own transaction unless the script begins one. Sent as one command instead, the statements would share
+    /// one implicit transaction, where PostgreSQL refuses CREATE INDEX CONCURRENTLY (docs/decisions/0029).
+    /// </summary>
+    private static async Task RunWithPsqlAsync(string connectionString, string script)
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var file = Path.Combine(Path.GetTempPath(), $"fraudweb-script-{Guid.NewGuid():N}.sql");
+        await File.WriteAllTextAsync(file, script);
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(Psql())
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                ArgumentList = { "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", settings.Host!, "-p", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "-U", settings.Username!, "-d", settings.Database!, "-f", file },
+            };
+            start.Environment["PGPASSWORD"] = settings.Password ?? "";
+            using var psql = System.Diagnostics.Process.Start(start)!;
+            var errors = psql.StandardError.ReadToEndAsync();
+            await psql.StandardOutput.ReadToEndAsync();
+            await psql.WaitForExitAsync();
+            Assert.True(psql.ExitCode == 0, $"psql exited with {psql.ExitCode}: {await errors}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Debian's psql (the postgresql package the tests' clusters come from).</summary>
+    private static string Psql() =>
+        File.Exists("/usr/bin/psql") ? "/usr/bin/psql"
+        : Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "psql")).Where(File.Exists).Order(StringComparer.Ordinal).LastOrDefault()
+          ?? throw new InvalidOperationException("psql is not installed (apt-get install postgresql).");
 
     /// <summary>Every table, index and trigger as SQLite stores its definition (but Migrate's own lock table).</summary>
     private static Task<List<string>> SqliteSchemaAsync(FraudDbContext db) =>

@@ -34,6 +34,9 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         // A holder's cards, stopped ones too (the profile, the cascade from the holder): the filtered index above serves
         // only queries that name its condition.
         builder.HasIndex(c => c.CardHolderId);
+        // Staff find a card by its whole number (the card lookup, a card list's search: docs/decisions/0030): a seek
+        // instead of reading every card. Not unique, for the reason above.
+        builder.HasIndex(c => c.Fingerprint, "IX_Cards_Fingerprint");
         // A token too: a stop changes no balance, so without it a review's charge or a second stop read before the stop
         // would still be saved over it (the card charged after it was reported lost, or a lost card turned "removed").
         builder.Property(c => c.StoppedAs).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();

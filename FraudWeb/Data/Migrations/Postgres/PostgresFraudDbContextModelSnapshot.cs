@@ -382,6 +382,8 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .IsUnique()
                         .HasFilter("\"StoppedUtc\" IS NULL OR \"StoppedAs\" = 'Blocked'");
 
+                    b.HasIndex(new[] { "Fingerprint" }, "IX_Cards_Fingerprint");
+
                     b.ToTable("Cards", (string)null);
                 });
 

@@ -371,6 +371,8 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"StoppedUtc\" IS NULL OR \"StoppedAs\" = 'Blocked'");
 
+                    b.HasIndex(new[] { "Fingerprint" }, "IX_Cards_Fingerprint");
+
                     b.ToTable("Cards", (string)null);
                 });
 
