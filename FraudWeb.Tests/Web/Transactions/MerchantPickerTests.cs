@@ -152,11 +152,15 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         await holder.AddCardAsync();
         const string number = "5555555555554444";
 
-        // Act
-        var response = await holder.Client.GetAsync(new Uri($"/Transactions/New?merchantSearch={number}", UriKind.Relative));
-        var json = await holder.Client.GetStringAsync(new Uri($"/Transactions/Merchants?search={number}", UriKind.Relative));
+        // Act: each address is sent on without the number first (CardNumberInAddressTests), then read
+        using var pageRedirect = await holder.Client.GetAsync(new Uri($"/Transactions/New?merchantSearch={number}", UriKind.Relative));
+        using var jsonRedirect = await holder.Client.GetAsync(new Uri($"/Transactions/Merchants?search={number}", UriKind.Relative));
+        var response = await holder.Client.GetAsync(pageRedirect.Headers.Location);
+        var json = await holder.Client.GetStringAsync(jsonRedirect.Headers.Location);
 
         // Assert
+        Assert.Equal(HttpStatusCode.SeeOther, pageRedirect.StatusCode);
+        Assert.Equal("/Transactions/Merchants?search=4444", jsonRedirect.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain(number, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(number, json, StringComparison.Ordinal);
