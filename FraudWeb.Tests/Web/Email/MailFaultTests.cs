@@ -76,9 +76,11 @@ public sealed class MailFaultTests(AdminFactory factory) : IClassFixture<AdminFa
         HttpResponseMessage refused;
         using (new BrokenMail(factory)) refused = await session.RegisterAsync(new RegistrationBuilder(email, "Another 88 long password here"));
 
-        // Assert
+        // Assert: and the attempt's record (ADR 0031) went with the mail, as a new address's account does.
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains(AccountService.MailNotSent, Html.ValidationMessages(await Html.ParseAsync(refused)));
+        Assert.False(await factory.QueryAsync(db => db.UserTokens.AnyAsync(t => t.Name == AccountService.RegisteredAgainToken
+            && db.Users.Any(u => u.Id == t.UserId && u.Email == email))));
     }
 
     [Fact]

@@ -135,6 +135,8 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
         json.WriteBoolean("emailConfirmed", user.EmailConfirmed);
         json.WriteString("createdUtc", user.CreatedUtc);
         json.WriteString("mailLanguage", await accounts.LanguageAsync(user));
+        // Kept so a taken address costs registration what a new one does (ADR 0031); it is about them, so it is theirs.
+        json.WriteString("registeredAgainUtc", await accounts.RegisteredAgainAsync(user));
         json.WriteBoolean("twoStepSignIn", user.TwoFactorEnabled);
         json.WriteStartArray("roles");
         foreach (var role in (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)) json.WriteStringValue(role);
