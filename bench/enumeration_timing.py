@@ -9,12 +9,12 @@ commits, rate limits raised through configuration, as one client plays every vis
 (confirmation links are read from its mail/ folder, and one account is locked by an administrator's lock written
 straight into its SQLite database, as the staff page would). N requests of each case (default 200), in rounds whose
 case order is shuffled, each from a new browser (its own cookies, a fresh antiforgery token from the form's GET); only
-the POST is timed, on a kept-alive connection. CASES: any of register,signin,forgot (default all).
+the POST is timed, on a kept-alive connection. CASES: any of register,signin,reset,forgot (default all).
 
 Cases: register a new address, an address with a confirmed account, one registered but never confirmed, one locked by
 an administrator; sign in with an unknown address and with a known one and a wrong password (each address used 4
-times, below the lockout of 5, so neither path turns into "locked"); forgot password for an unknown and a known
-address. Prints median, p10 and p90 per case (ms), and for each case against its group's first the difference of
+times, below the lockout of 5, so neither path turns into "locked"); a reset link's form with a made-up token, and
+forgot password, for an unknown and a known address. Prints median, p10 and p90 per case (ms), and for each case against its group's first the difference of
 medians with a 95% bootstrap interval and a Mann-Whitney U test (normal approximation, two-sided).
 """
 import math
@@ -53,10 +53,10 @@ class Bench:
     def session(self):
         return Session(self.host, self.port)
 
-    def timed_post(self, path, fields):
+    def timed_post(self, path, fields, page=None):
         """GET the form (cookies, token) untimed, then time the POST alone; returns (seconds, status, location)."""
         s = self.session()
-        status, _, text = s.request("GET", path)
+        status, _, text = s.request("GET", page or path)
         match = TOKEN.search(text)
         if status != 200 or not match:
             raise SystemExit(f"enumeration_timing: GET {path} gave {status} without a form")
@@ -129,7 +129,7 @@ def main():
         raise SystemExit(__doc__)
     base, data_dir = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 200
-    groups = sys.argv[4].split(",") if len(sys.argv) > 4 else ["register", "signin", "forgot"]
+    groups = sys.argv[4].split(",") if len(sys.argv) > 4 else ["register", "signin", "reset", "forgot"]
     bench = Bench(base, data_dir, seed=20261205)
     rng = bench.rng
 
@@ -158,6 +158,12 @@ def main():
     if "signin" in groups:
         cases["sign-in: unknown address"] = lambda i: bench.timed_post("/Account/Login", {"Email": signin_unknown[i], "Password": WRONG})
         cases["sign-in: known, wrong password"] = lambda i: bench.timed_post("/Account/Login", {"Email": signin_known[i], "Password": WRONG})
+    if "reset" in groups:
+        # A reset link's form sent with a made-up token: refused alike, but only a known address had its token checked.
+        bad = "Q2ZESjhBTm90QVRva2Vu"
+        form = lambda email: {"Email": email, "Token": bad, "Password": "Fresh passphrase 42 river", "ConfirmPassword": "Fresh passphrase 42 river"}
+        cases["reset: unknown address"] = lambda i: bench.timed_post("/Account/ResetPassword", form(bench.address("nobody")), f"/Account/ResetPassword?token={bad}")
+        cases["reset: known address"] = lambda i: bench.timed_post("/Account/ResetPassword", form(known[i % len(known)]), f"/Account/ResetPassword?token={bad}")
     if "forgot" in groups:
         cases["forgot: unknown address"] = lambda i: bench.timed_post("/Account/ForgotPassword", {"Email": bench.address("nobody")})
         cases["forgot: known address"] = lambda i: bench.timed_post("/Account/ForgotPassword", {"Email": known[i % len(known)]})
@@ -167,7 +173,8 @@ def main():
         for k in range(3):
             send(n + k)
     times = {case: [] for case in cases}
-    expected = {"register": ("302", "/Account/RegisterConfirmation"), "sign-in": ("200", ""), "forgot": ("302", "/Account/ForgotPasswordConfirmation")}
+    expected = {"register": ("302", "/Account/RegisterConfirmation"), "sign-in": ("200", ""), "reset": ("200", ""),
+                "forgot": ("302", "/Account/ForgotPasswordConfirmation")}
     for i in range(n):
         order = list(cases)
         rng.shuffle(order)

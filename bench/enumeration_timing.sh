@@ -9,7 +9,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 N="${N:-200}"
-CASES="${CASES:-register,signin,forgot}"
+CASES="${CASES:-register,signin,reset,forgot}"
 PORT="${PORT:-5800}"
 PY="${PY:-/usr/bin/python3}"
 dll="$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
