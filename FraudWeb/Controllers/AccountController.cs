@@ -8,6 +8,7 @@ using FraudWeb.ViewModels.Account;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace FraudWeb.Controllers;
 
@@ -179,8 +180,11 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        await accounts.SendPasswordResetAsync(model.Email!,
-            (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!), cancellationToken);
+        // The link is made after this request has ended (the mail goes after the answer), so not from Url.
+        var resetPath = Url.Action(nameof(ResetPassword), "Account")!;
+        await accounts.RequestPasswordResetAsync(model.Email!,
+            (email, token) => site.Link(QueryHelpers.AddQueryString(resetPath, new Dictionary<string, string?> { ["email"] = email, ["token"] = token })),
+            cancellationToken);
         return RedirectToAction(nameof(ForgotPasswordConfirmation));
     }
 

@@ -121,6 +121,8 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
+        services.AddSingleton<PasswordResetMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMailer>());
         services.AddSingleton(provider => new UnknownAddressKey(provider.GetRequiredService<CardKeyProvider>().DeriveKey("unknown-address")));
         services.AddScoped<UnknownAddressLockout>();
         services.AddFraudMfa();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Infrastructure;
 
@@ -8,9 +9,21 @@ public static partial class Mailbox
     public static IReadOnlyList<string> MessagesTo(FraudWebFactory factory, string email)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        WaitForQueuedMail(factory);
         return Directory.Exists(factory.MailDirectory)
             ? Directory.GetFiles(factory.MailDirectory, "*.eml").Select(File.ReadAllText).Where(m => m.Contains("To: " + email, StringComparison.Ordinal)).ToList()
             : [];
+    }
+
+    /// <summary>
+    /// Waits until the mails the app sends after answering (password resets, docs/decisions/0031) are written, so a test
+    /// reads the mailbox as the person would a moment later.
+    /// </summary>
+    public static void WaitForQueuedMail(FraudWebFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var queue = factory.Services.GetRequiredService<FraudWeb.Services.Accounts.PasswordResetMailer>();
+        Assert.True(SpinWait.SpinUntil(() => queue.Pending == 0, TimeSpan.FromSeconds(30)), "queued mail was not written within 30 s");
     }
 
     /// <summary>The one message to <paramref name="email"/> with this subject.</summary>

@@ -41,6 +41,7 @@ public sealed partial class AccountService(
     IssuedTokenReader issuedTokens,
     IAccountKeyRevoker keys,
     IAccountAudit audit,
+    PasswordResetMailer resets,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -742,6 +743,14 @@ public sealed partial class AccountService(
     }
 
     /// <summary>
+    /// The forgot-password form: the address is looked up and any link mailed after the answer
+    /// (<see cref="PasswordResetMailer"/>), so neither what the page says nor when it says it tells who has an
+    /// account. The mail is in the visitor's language. <paramref name="resetUrl"/> must not need the request.
+    /// </summary>
+    public ValueTask RequestPasswordResetAsync(string emailAddress, Func<string, string, string> resetUrl, CancellationToken cancellationToken) =>
+        resets.EnqueueAsync(new PasswordResetMailer.Request(emailAddress, resetUrl, Languages.Current), cancellationToken);
+
+    /// <summary>
     /// Mails a reset link when the address belongs to an account; says nothing either way, so the form cannot be used
     /// to find out who has an account. A mail that cannot be sent says nothing either (it is logged for the operator):
     /// an error only for addresses with an account would tell who has one.
@@ -867,7 +876,6 @@ public sealed partial class AccountService(
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts, used links and bad tokens.
         var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to send you a new link.");
-        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         string token;
         try
         {
@@ -877,7 +885,9 @@ public sealed partial class AccountService(
         {
             return Result.Fail(ErrorCode.Invalid, invalid);
         }
-        if (!await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token)) return Result.Fail(ErrorCode.Invalid, invalid);
+        // Checked for every address (a stand-in's check fails), so a made-up link is not answered sooner when nobody has it.
+        var valid = await users.VerifyUserTokenAsync(user ?? StandIn(), InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token);
+        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user) || !valid) return Result.Fail(ErrorCode.Invalid, invalid);
         var result = await users.AddPasswordAsync(user, password);
         if (!result.Succeeded) return FromIdentity(result, Fields.Password);
         await users.RemoveAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken);
@@ -894,7 +904,6 @@ public sealed partial class AccountService(
         var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
         var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
-        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail<int>(ErrorCode.Invalid, invalid);
         string token;
         try
         {
@@ -904,6 +913,11 @@ public sealed partial class AccountService(
         {
             return Result.Fail<int>(ErrorCode.Invalid, invalid);
         }
+        // The token is checked whatever the address (a stand-in's check fails), so a made-up link is answered as soon for
+        // an address with an account as for one without (docs/decisions/0031); ResetPasswordAsync checks it again.
+        var valid = await users.VerifyUserTokenAsync(user ?? StandIn(), users.Options.Tokens.PasswordResetTokenProvider,
+            UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token);
+        if (user is null || AdminLock.IsLockedByAdmin(user) || !valid) return Result.Fail<int>(ErrorCode.Invalid, invalid);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
@@ -931,6 +945,9 @@ public sealed partial class AccountService(
         return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<int>(ErrorCode.Invalid, invalid)
             : FromIdentity(result, Fields.Password).As<int>();
     }
+
+    /// <summary>An account that is not stored, for the checks an unknown address must cost as much as a known one.</summary>
+    private static ApplicationUser StandIn() => new() { SecurityStamp = Guid.NewGuid().ToString() };
 
     private static Result FromIdentity(IdentityResult result, string field) =>
         Result.Fail(result.Errors.Select(e => e.Code switch
