@@ -3,6 +3,7 @@
 # data directory, SQLite in WAL mode with synchronous=FULL, plain HTTP behind a TLS proxy) and runs
 # bench/enumeration_timing.py against it.
 #   bench/enumeration_timing.sh                 N=400 CASES=register PORT=5801 bench/enumeration_timing.sh
+#   APP=/path/to/another/clone bench/enumeration_timing.sh   runs that clone's build instead (before/after pairs)
 # Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
 # as one client address plays every visitor. Build first (dotnet build FraudDetection.sln -c Release).
 set -euo pipefail
@@ -12,7 +13,8 @@ N="${N:-200}"
 CASES="${CASES:-register,signin,reset,forgot}"
 PORT="${PORT:-5800}"
 PY="${PY:-/usr/bin/python3}"
-dll="$repo/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
+APP="${APP:-$repo}"
+dll="$APP/FraudWeb/bin/Release/net10.0/FraudWeb.dll"
 data="$(mktemp -d)"
 app_pid=""
 cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true; rm -rf "$data"; }
@@ -25,8 +27,8 @@ settings=(ASPNETCORE_ENVIRONMENT=Production FraudWeb__DataDirectory="$data" Frau
 limit=1000000000
 for policy in SignIn PasswordReset; do settings+=("RateLimits__${policy}__PerIp=$limit" "RateLimits__${policy}__PerAccount=$limit"); done
 settings+=("RateLimits__Register__PerIp=$limit")
-echo "== start the app (Production, fresh data, first-start seeding and training)" >&2
-env "${settings[@]}" dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "$base" >"$data/app.log" 2>&1 &
+echo "== start the app at $APP ($(git -C "$APP" rev-parse --short HEAD)) (Production, fresh data, first-start seeding and training)" >&2
+env "${settings[@]}" dotnet "$dll" --contentRoot "$APP/FraudWeb" --urls "$base" >"$data/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 240); do
   curl -fs -o /dev/null "$base/healthz" && break
