@@ -42,6 +42,8 @@ public sealed partial class AccountService(
     IAccountKeyRevoker keys,
     IAccountAudit audit,
     PasswordResetMailer resets,
+    PasswordResetTokenProvider resetTokens,
+    InvitationTokenProvider invitationTokens,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -873,7 +875,6 @@ public sealed partial class AccountService(
     public async Task<Result> AcceptInvitationAsync(string email, string encodedToken, string password)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts, used links and bad tokens.
         var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to send you a new link.");
         string token;
@@ -885,9 +886,10 @@ public sealed partial class AccountService(
         {
             return Result.Fail(ErrorCode.Invalid, invalid);
         }
-        // Checked for every address (a stand-in's check fails), so a made-up link is not answered sooner when nobody has it.
-        var valid = await users.VerifyUserTokenAsync(user ?? StandIn(), InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token);
-        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user) || !valid) return Result.Fail(ErrorCode.Invalid, invalid);
+        // The account comes from the token, never from the typed address (ResetPasswordAsync says why).
+        var user = await TokenAccountAsync(invitationTokens.UserIdOf(token), email);
+        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
+        if (!await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token)) return Result.Fail(ErrorCode.Invalid, invalid);
         var result = await users.AddPasswordAsync(user, password);
         if (!result.Succeeded) return FromIdentity(result, Fields.Password);
         await users.RemoveAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken);
@@ -901,7 +903,6 @@ public sealed partial class AccountService(
     public async Task<Result<int>> ResetPasswordAsync(string email, string encodedToken, string password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var user = await users.FindByEmailAsync(email.Trim());
         // Same answer for unknown accounts and bad tokens.
         var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
         string token;
@@ -913,11 +914,11 @@ public sealed partial class AccountService(
         {
             return Result.Fail<int>(ErrorCode.Invalid, invalid);
         }
-        // The token is checked whatever the address (a stand-in's check fails), so a made-up link is answered as soon for
-        // an address with an account as for one without (docs/decisions/0031); ResetPasswordAsync checks it again.
-        var valid = await users.VerifyUserTokenAsync(user ?? StandIn(), users.Options.Tokens.PasswordResetTokenProvider,
-            UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token);
-        if (user is null || AdminLock.IsLockedByAdmin(user) || !valid) return Result.Fail<int>(ErrorCode.Invalid, invalid);
+        // The account comes from the token, and the typed address must be its: looked up by address, an address with an
+        // account cost a lookup that found a row (and a token check) that one without did not, so a made-up link told
+        // who has an account by its time (docs/decisions/0031). ResetPasswordAsync checks the token in full.
+        var user = await TokenAccountAsync(resetTokens.UserIdOf(token), email);
+        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail<int>(ErrorCode.Invalid, invalid);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await users.ResetPasswordAsync(user, token, password);
         if (result.Succeeded)
@@ -946,8 +947,13 @@ public sealed partial class AccountService(
             : FromIdentity(result, Fields.Password).As<int>();
     }
 
-    /// <summary>An account that is not stored, for the checks an unknown address must cost as much as a known one.</summary>
-    private static ApplicationUser StandIn() => new() { SecurityStamp = Guid.NewGuid().ToString() };
+    /// <summary>The account a token was made for, when the typed address is that account's; otherwise null.</summary>
+    private async Task<ApplicationUser?> TokenAccountAsync(string? tokenUserId, string email)
+    {
+        if (tokenUserId is null) return null;
+        var user = await users.FindByIdAsync(tokenUserId);
+        return user is not null && string.Equals(user.NormalizedEmail, users.NormalizeEmail(email.Trim()), StringComparison.Ordinal) ? user : null;
+    }
 
     private static Result FromIdentity(IdentityResult result, string field) =>
         Result.Fail(result.Errors.Select(e => e.Code switch

@@ -19,6 +19,9 @@ public sealed class InvitationTokenProvider(
     public const string ProviderName = "Invitation";
     public const string Purpose = "AcceptInvitation";
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
+
+    /// <summary>The account the token was made for; null when it is not an invitation token (made up or tampered).</summary>
+    public string? UserIdOf(string token) => TokenPayload.UserIdOf(Protector, token);
 }
 
 public sealed class InvitationTokenProviderOptions : DataProtectionTokenProviderOptions
