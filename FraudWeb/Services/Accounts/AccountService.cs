@@ -324,7 +324,7 @@ public sealed partial class AccountService(
     /// <summary>
     /// Identity says "locked" before it checks the password. An administrator's lock is not lifted by waiting or by a
     /// password reset (no link is mailed), so its owner is told to contact support; as with an unconfirmed address,
-    /// only the right password hears which lock it is, anyone else the usual lockout. Wrong passwords are counted:
+    /// only the right password hears which lock it is, anyone else what a wrong password hears. Wrong passwords are counted:
     /// once as many have failed as a lockout allows, nobody hears it until an administrator unlocks the account
     /// (which clears the count), so the answer is no unlimited way to test passwords.
     /// </summary>
@@ -335,7 +335,10 @@ public sealed partial class AccountService(
         // Not AccessFailedAsync: on reaching the limit it would replace the administrator's lock by a 15-minute one.
         user.AccessFailedCount++;
         await users.UpdateAsync(user);
-        return SignInOutcome.LockedOut;
+        // A wrong password hears what it hears for any account and for an address without one: "not correct" until as
+        // many have failed as lock an account, then the usual lockout (answered "locked" at once, the lock itself told
+        // anyone that the address has an account).
+        return user.AccessFailedCount >= users.Options.Lockout.MaxFailedAccessAttempts ? SignInOutcome.LockedOut : SignInOutcome.Failed;
     }
 
     /// <summary>
