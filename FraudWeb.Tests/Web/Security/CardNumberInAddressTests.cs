@@ -65,6 +65,25 @@ public sealed class CardNumberInAddressTests(FraudWebFactory factory)
         Assert.NotEqual(HttpStatusCode.SeeOther, response.StatusCode);
     }
 
+    // One account id in about 800 (a random GUID) holds a Luhn-valid run of digits across its dashes, as this one does
+    // (a Visa number from 4893-9860-999540486491): emailed links and sign-in's return address carry account ids.
+    private const string AccountId = "eb2d7b74-0961-4893-9860-999540486491";
+
+    [Theory]
+    [InlineData("/Account/ConfirmEmail?userId=" + AccountId + "&token=abc")]
+    [InlineData("/Account/Login?ReturnUrl=%2FAdminUsers%2FDetails%2F" + AccountId)]
+    public async Task Get_AccountIdWhoseDigitsPassAsACardNumber_PageServedAsAsked(string address)
+    {
+        // Arrange
+        using var client = factory.CreateBrowserClient();
+
+        // Act
+        using var response = await client.GetAsync(address);
+
+        // Assert: an identifier is not a pasted number; reduced, the link would name no account or page
+        Assert.NotEqual(HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
     [Fact]
     public async Task Get_AnonymousPageWithANumberInItsQuery_SentOnBeforeSignIn()
     {

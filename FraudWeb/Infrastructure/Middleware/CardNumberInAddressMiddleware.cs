@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FraudWeb.Domain.Cards;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.WebUtilities;
@@ -14,7 +15,7 @@ namespace FraudWeb.Infrastructure.Middleware;
 /// request's line still reached the server and any proxy in front: FraudWeb/README.md says to keep query strings out
 /// of the proxy's access log.
 /// </summary>
-public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
+public sealed partial class CardNumberInAddressMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -22,14 +23,14 @@ public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) || !request.QueryString.HasValue || !HasDigitRun(request.QueryString.Value!)) return next(context);
 
-        var query = QueryHelpers.ParseQuery(request.QueryString.Value);
+        var parsed = QueryHelpers.ParseQuery(request.QueryString.Value);
         var changed = false;
         var kept = new List<KeyValuePair<string, string?>>();
-        foreach (var (name, values) in query)
+        foreach (var (name, values) in parsed)
         {
             foreach (var value in values)
             {
-                var reduced = value is null ? null : SearchTerm.WithoutCardNumber(value);
+                var reduced = value is null || !HoldsCardNumber(value) ? value : SearchTerm.WithoutCardNumber(value);
                 changed |= !string.Equals(reduced, value, StringComparison.Ordinal);
                 kept.Add(new(CardNumber.IsIn(name) ? CardNumber.Redact(name) : name, reduced));
                 changed |= CardNumber.IsIn(name);
@@ -41,6 +42,17 @@ public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
         context.Response.Headers.CacheControl = "no-store";
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Whether a value holds a card number once the account ids in it are set aside: an id is a GUID, and about one in
+    /// 800 holds a Luhn-valid run of digits across its dashes. Reduced, an emailed link (?userId=) or sign-in's return
+    /// address (/AdminUsers/Details/{id}) would name no account or page.
+    /// </summary>
+    private static bool HoldsCardNumber(string value) => CardNumber.IsIn(value) && CardNumber.IsIn(AccountId().Replace(value, " "));
+
+    [GeneratedRegex("(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])",
+        RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex AccountId();
 
     /// <summary>
     /// Cheap filter before parsing: a card number has at least twelve digits, so a query with fewer than twelve digit
