@@ -85,6 +85,23 @@ public sealed class CardNumberInAddressTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Get_PathStartingWithTwoSlashes_NeverSentToAnotherSite()
+    {
+        // Arrange
+        using var client = factory.CreateBrowserClient();
+
+        // Act: anyone may craft such a link; "//evil.example" as a Location is that site (a protocol-relative address)
+        using var response = await client.GetAsync(new Uri($"{client.BaseAddress!.GetLeftPart(UriPartial.Authority)}//evil.example/?Search={Number}"));
+
+        // Assert: sent on within this site, still without the number
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.False(location.StartsWith("//", StringComparison.Ordinal) || location.StartsWith("/\\", StringComparison.Ordinal), location);
+        Assert.Equal(client.BaseAddress!.Host, new Uri(client.BaseAddress!, response.Headers.Location).Host);
+        Assert.DoesNotContain(Number, location, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_AnonymousPageWithANumberInItsQuery_SentOnBeforeSignIn()
     {
         // Arrange

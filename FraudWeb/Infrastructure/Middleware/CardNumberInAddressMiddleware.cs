@@ -38,7 +38,11 @@ public sealed partial class CardNumberInAddressMiddleware(RequestDelegate next)
         }
         if (!changed) return next(context);
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
-        context.Response.Headers.Location = new StringValues((request.PathBase + request.Path + QueryString.Create(kept)).ToString());
+        // A path that starts "//" ("https://site//evil.example?q=...") would be another site's address as a Location:
+        // there the query alone is given, which the browser resolves against this same address.
+        var path = (request.PathBase + request.Path).ToUriComponent();
+        var query = QueryString.Create(kept).ToUriComponent();
+        context.Response.Headers.Location = new StringValues(path.StartsWith("//", StringComparison.Ordinal) ? query : path + query);
         context.Response.Headers.CacheControl = "no-store";
         return Task.CompletedTask;
     }
