@@ -24,11 +24,14 @@ public sealed class ReviewQueueCountTests(FraudWebFactory factory) : IClassFixtu
         // Act
         var all = await Html.GetPageAsync(analyst.Client, "/Review");
         var top = await Html.GetPageAsync(analyst.Client, "/Review?MinRisk=99");
+        var most = await Html.GetPageAsync(analyst.Client, "/Review?MinRisk=50");
 
         // Assert: capped over the whole queue, exact for the 20 at risk 99 (ids 49, 99, ... 999), which come first
         Assert.Equal("more than 1,000", all.QuerySelector("[data-testid=queue-count]")!.TextContent.Trim());
         Assert.Equal("20", top.QuerySelector("[data-testid=queue-count]")!.TextContent.Trim());
         Assert.StartsWith("20 of more than 1,000 waiting match.", top.QuerySelector("[data-testid=queue-filtered]")!.TextContent.Trim(), StringComparison.Ordinal);
+        // Both counts capped: one "more than", not "more than 1,000 of more than 1,000"
+        Assert.StartsWith("More than 1,000 waiting items match.", most.QuerySelector("[data-testid=queue-filtered]")!.TextContent.Trim(), StringComparison.Ordinal);
         var first = all.QuerySelectorAll("[data-testid=review-item]")
             .Select(i => long.Parse(i.GetAttribute("data-transaction-id")!, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal([49L, 99, 149, 199, 249, 299, 349, 399, 449, 499], first);
