@@ -98,6 +98,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         }
     }
 
+    /// <summary>How often an instance waiting for its start asks for the lock again.</summary>
+    private static readonly TimeSpan StartTurnPoll = TimeSpan.FromMilliseconds(200);
+
     /// <summary>An arbitrary constant: the advisory lock's key, the same in every instance.</summary>
     private const long StartLockKey = 0x46_72_61_75_64_57_65_62; // "FraudWeb"
 
@@ -113,11 +116,13 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            await using var command = new Npgsql.NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
             command.Parameters.AddWithValue("key", StartLockKey);
-            // No time-out: the instance before this one may be training the first model for minutes.
-            command.CommandTimeout = 0;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // Asked again and again rather than waited for in one statement: a waiting statement holds a snapshot, which
+            // the migrating instance's CREATE INDEX CONCURRENTLY waits for while this one waits for its lock (a deadlock
+            // PostgreSQL ends by failing the migration; docs/decisions/0029). No time-out: the instance before this one
+            // may be training the first model for minutes.
+            while (await command.ExecuteScalarAsync(cancellationToken) is not true) await Task.Delay(StartTurnPoll, cancellationToken);
             return connection;
         }
         catch
