@@ -90,6 +90,31 @@ public sealed class ProviderMigrationTests : IDisposable
         Assert.Equal(await PostgresSchemaAsync(migrated), await PostgresSchemaAsync(scripted));
     }
 
+    [Theory]
+    [InlineData("CardFingerprintIndex", "IX_Cards_Fingerprint", "\"Cards\" (\"Fingerprint\")")]
+    [InlineData("ReviewQueueOrderIndex", "IX_Transactions_ReviewQueue", "\"Transactions\" (\"RiskScore\")")]
+    public async Task Migrate_PostgresInvalidIndexLeftByAFailedConcurrentBuild_BuiltAgainAndValid(string migration, string index, string on)
+    {
+        // Arrange: the database as the migration before found it, with what a failed CREATE INDEX CONCURRENTLY leaves
+        // behind: the index, marked invalid (which IF NOT EXISTS alone would keep for good)
+        await using var db = Postgres();
+        var all = db.Database.GetMigrations().ToList();
+        var at = all.FindIndex(m => m.EndsWith("_" + migration, StringComparison.Ordinal));
+        await db.GetService<IMigrator>().MigrateAsync(all[at - 1]);
+        var create = "CREATE INDEX \"" + index + "\" ON " + on;
+        var invalidate = "UPDATE pg_index SET indisvalid = false WHERE indexrelid = '\"" + index + "\"'::regclass";
+        await db.Database.ExecuteSqlRawAsync(create);
+        await db.Database.ExecuteSqlRawAsync(invalidate);
+
+        // Act
+        await db.Database.MigrateAsync();
+
+        // Assert: built again, valid, as the model has it
+        var valid = await db.Database.SqlQuery<bool>($"SELECT i.indisvalid AS \"Value\" FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = {index}").ToListAsync();
+        Assert.Equal([true], valid);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
     [Fact]
     public async Task AuditLog_Postgres_UpdateDeleteAndTruncateRefused()
     {

@@ -12,6 +12,9 @@ namespace FraudWeb.Data.Migrations.Postgres
         {
             // Built without blocking the cards' writes, outside a transaction (docs/decisions/0029); the model
             // configures the same index (CardConfiguration).
+            // A concurrent build that failed (cancelled, a deadlock, a unique violation) leaves an invalid index of this name,
+            // which IF NOT EXISTS would keep for good: it is dropped first, so the build runs again.
+            migrationBuilder.Sql(FraudWeb.Data.InvalidIndex.DropSql("IX_Cards_Fingerprint"));
             migrationBuilder.Sql("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IX_Cards_Fingerprint\" ON \"Cards\" (\"Fingerprint\");", suppressTransaction: true);
         }
 
