@@ -136,8 +136,10 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
             // A target by its id, or an account's by the address staff know it by (entries keep only the id).
             var target = query.Target.Trim();
             var normalized = target.Normalize().ToUpperInvariant();
-            var targetIds = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id);
-            entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && targetIds.Contains(e.TargetId)));
+            // One account has the address (Identity requires unique ones): compared as a value, PostgreSQL reads both
+            // terms from the target index; as a set (IN) it read every entry and filtered them.
+            var targetId = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefault();
+            entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && e.TargetId == targetId));
         }
         // The visitor's days, as the rows show their times (a review found the filter on UTC days, the rows local).
         if (query.From is { } from)

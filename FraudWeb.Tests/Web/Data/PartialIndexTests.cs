@@ -9,8 +9,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// Queries that look for a few payments among many are answered from partial indexes of those few, not by reading
 /// every payment (on both providers).
 /// </summary>
-[Collection(WebTestGroup.Name)]
-public sealed class PartialIndexTests(FraudWebFactory factory)
+[Collection(QueryPlanGroup.Name)]
+public sealed class PartialIndexTests(QueryPlanFactory factory)
 {
     [Fact]
     public async Task AnalystLabelCount_SeededHistory_ReadsThePartialIndexNotTheTable()

@@ -9,8 +9,8 @@ namespace FraudWeb.Tests.Web.Data;
 /// Reads of a holder's payments are answered from indexes, a page at a time, on both providers: at 3.5 million payments
 /// the API's list sorted a holder's whole history for each page, and the review queue every card's of a held payment's holder.
 /// </summary>
-[Collection(WebTestGroup.Name)]
-public sealed class PaymentReadIndexTests(FraudWebFactory factory)
+[Collection(QueryPlanGroup.Name)]
+public sealed class PaymentReadIndexTests(QueryPlanFactory factory)
 {
     [Theory]
     [InlineData(false)]

@@ -35,10 +35,11 @@ internal static partial class QueryPlans
     /// <summary>
     /// EXPLAIN (PostgreSQL) or EXPLAIN QUERY PLAN (SQLite) of <paramref name="sql"/>, one line per step. PostgreSQL
     /// picks by cost, and a small test table may be cheaper to scan: asked not to scan, it still scans if no index can
-    /// answer, so the plan shows whether one can.
+    /// answer, so the plan shows whether one can. Run on <see cref="QueryPlanFactory"/>'s database, at a volume where the
+    /// cost decides as in production.
     /// </summary>
-    public static Task<string> ExplainAsync(FraudWebFactory factory, Func<FraudDbContext, string> sql) =>
-        factory.QueryAsync(async db =>
+    public static Task<string> ExplainAsync(QueryPlanFactory factory, Func<FraudDbContext, string> sql) =>
+        factory.PlanQueryAsync(async db =>
         {
             var postgres = db.Database.IsNpgsql();
             await db.Database.OpenConnectionAsync();
