@@ -179,7 +179,8 @@ def time_pages(base, email, password, rounds):
         ("queue, risk 90-99", "/Review?MinRisk=90&MaxRisk=99"),
         ("queue, risk 40-45", "/Review?MinRisk=40&MaxRisk=45"),
         ("queue, waiting over a week", "/Review?Age=7d"),
-        ("queue, card ending 1234", "/Review?Search=1234"),
+        ("queue, card ending 1234", "/Review?Search=1234"),  # no card: the seed's 500 end in 0000-0499
+        ("queue, card ending 0042", "/Review?Search=0042"),  # one card, 2,000 payments
         ("queue, merchant 'cafe'", "/Review?Search=cafe"),
         ("queue, assigned to me", "/Review?Assigned=me"),
         ("queue, assigned to no one", "/Review?Assigned=unassigned"),

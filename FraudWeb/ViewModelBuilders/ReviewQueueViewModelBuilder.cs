@@ -172,7 +172,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         {
             if (term.Length == 4 && term.All(char.IsAsciiDigit))
             {
-                items = items.Where(i => db.Transactions.Any(t => t.Id == i.TransactionId && t.Card!.Last4 == term));
+                items = OnCardsEnding(db, items, term);
             }
             else
             {
@@ -188,6 +188,18 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
             _ => items,
         };
         return items;
+    }
+
+    /// <summary>
+    /// The items on cards ending in <paramref name="last4"/>, found from the cards with those digits (their index) to
+    /// their payments (the card index). Checked item by item, a search matching nothing read every held payment and its
+    /// card: 130-200 ms a query at 50,000 held (bench/README.md).
+    /// </summary>
+    internal static IQueryable<ReviewQueueItem> OnCardsEnding(FraudDbContext db, IQueryable<ReviewQueueItem> items, string last4)
+    {
+        var cards = db.Cards.Where(c => c.Last4 == last4).Select(c => c.Id);
+        var payments = db.Transactions.Where(t => cards.Contains(t.CardId)).Select(t => t.Id);
+        return items.Where(i => payments.Contains(i.TransactionId));
     }
 
     /// <summary>

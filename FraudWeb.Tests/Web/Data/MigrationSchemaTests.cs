@@ -81,6 +81,8 @@ public sealed class MigrationSchemaTests : IDisposable
         // Staff find a card by its whole number (0030); never unique: a global unique index would tell anyone whether
         // someone else holds a number (ADR 0003).
         Assert.Contains("index Cards.IX_Cards_Fingerprint unique=0 partial=0 columns=Fingerprint", schema);
+        // The review queue's search by last four digits starts from the cards that have them (0029).
+        Assert.Contains("index Cards.IX_Cards_Last4 unique=0 partial=0 columns=Last4", schema);
         Assert.Contains("index FraudReports.IX_FraudReports_TransactionId_Open unique=1 partial=1 columns=TransactionId", schema);
     }
 

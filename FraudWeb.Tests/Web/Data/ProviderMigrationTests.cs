@@ -92,6 +92,7 @@ public sealed class ProviderMigrationTests : IDisposable
 
     [Theory]
     [InlineData("CardFingerprintIndex", "IX_Cards_Fingerprint", "\"Cards\" (\"Fingerprint\")")]
+    [InlineData("CardLast4Index", "IX_Cards_Last4", "\"Cards\" (\"Last4\")")]
     [InlineData("ReviewQueueOrderIndex", "IX_Transactions_ReviewQueue", "\"Transactions\" (\"RiskScore\")")]
     public async Task Migrate_PostgresInvalidIndexLeftByAFailedConcurrentBuild_BuiltAgainAndValid(string migration, string index, string on)
     {

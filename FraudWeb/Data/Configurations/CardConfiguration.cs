@@ -44,6 +44,8 @@ public sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         builder.Property(c => c.BlockReason).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.BlockNote).HasMaxLength(Card.BlockNoteMaxLength);
         builder.Property(c => c.Last4).HasMaxLength(4).IsFixedLength().IsRequired();
+        // The review queue's search by a card's last four digits starts from the cards that have them (ADR 0029).
+        builder.HasIndex(c => c.Last4, "IX_Cards_Last4");
         builder.Property(c => c.Brand).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.CardholderName).HasMaxLength(100).IsRequired();
         builder.Property(c => c.Balance).IsConcurrencyToken();

@@ -384,6 +384,8 @@ namespace FraudWeb.Data.Migrations.Postgres
 
                     b.HasIndex(new[] { "Fingerprint" }, "IX_Cards_Fingerprint");
 
+                    b.HasIndex(new[] { "Last4" }, "IX_Cards_Last4");
+
                     b.ToTable("Cards", (string)null);
                 });
 

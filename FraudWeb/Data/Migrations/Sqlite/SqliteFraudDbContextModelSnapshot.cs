@@ -373,6 +373,8 @@ namespace FraudWeb.Data.Migrations.Sqlite
 
                     b.HasIndex(new[] { "Fingerprint" }, "IX_Cards_Fingerprint");
 
+                    b.HasIndex(new[] { "Last4" }, "IX_Cards_Last4");
+
                     b.ToTable("Cards", (string)null);
                 });
 
