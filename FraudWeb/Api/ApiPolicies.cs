@@ -13,6 +13,7 @@ public static class ApiPolicies
     public const string ModelsRead = "api:" + ApiScopes.ModelsRead;
     public const string PaymentsScore = "api:" + ApiScopes.PaymentsScore;
     public const string CardsWrite = "api:" + ApiScopes.CardsWrite;
+    public const string CardsBlock = "api:" + ApiScopes.CardsBlock;
 
     public static void Add(AuthorizationOptions options)
     {

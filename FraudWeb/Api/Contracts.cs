@@ -380,6 +380,34 @@ public enum CardStopValue
     [JsonStringEnumMemberName("lost-or-stolen")] LostOrStolen,
 }
 
+[Description("Why the bank blocks a card, and what staff note.")]
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed class CardBlockRequest
+{
+    [Required(ErrorMessage = "'reason' is required: suspected-fraud, holder-request or other.")]
+    [Description("suspected-fraud, holder-request (the holder asked by phone) or other (then say why in note).")]
+    public CardBlockValue? Reason { get; init; }
+
+    [StringLength(Card.BlockNoteMaxLength, ErrorMessage = "'note' has at most {1} characters.")]
+    [Description("Staff's note, for staff only (never mailed to the holder, never in the audit log). Required when the reason is other.")]
+    public string? Note { get; init; }
+}
+
+/// <summary>The API's names of why the bank blocks a card, one member per <see cref="CardBlockReason"/> of the same C# name.</summary>
+[JsonConverter(typeof(NamesOnlyEnumConverter<CardBlockValue>))]
+public enum CardBlockValue
+{
+    [JsonStringEnumMemberName("suspected-fraud")] SuspectedFraud,
+    [JsonStringEnumMemberName("holder-request")] HolderRequest,
+    [JsonStringEnumMemberName("other")] Other,
+}
+
+[Description("A card after the bank blocked it or lifted its block: brand and last four digits, never its number.")]
+public sealed record CardBlockResource(
+    long Id,
+    [property: Description("Brand and last four digits, as staff pages show it.")] string Card,
+    [property: Description("Every payment with it is refused while true; the holder was mailed either way.")] bool Blocked);
+
 public sealed record CardLinks(string Self, string Payments);
 
 [Description("One of your cards: brand and last four digits, never its number.")]

@@ -53,7 +53,10 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
                     if (response?["content"] is not JsonObject content || !content.Any(c => c.Value?["schema"] is not null))
                         failures.Add($"{name} {status} has no schema");
                 }
-                if (method == "POST" && operation["requestBody"]?["content"]?["application/json"]?["schema"] is null) failures.Add($"{name} has no request schema");
+                // A POST that reads a body declares its schema; one that reads only its address (unblock) has none to declare.
+                var readsBody = action.Parameters.Any(p => p.ParameterType != typeof(long) && p.ParameterType != typeof(CancellationToken));
+                if (method == "POST" && readsBody && operation["requestBody"]?["content"]?["application/json"]?["schema"] is null) failures.Add($"{name} has no request schema");
+                if (method == "POST" && !readsBody && operation["requestBody"] is not null) failures.Add($"{name} declares a body it does not read");
                 if (operation["security"] is not JsonArray { Count: > 0 } security) failures.Add($"{name} lists no security");
                 else
                 {
@@ -286,7 +289,7 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         }
 
         // Assert
-        Assert.Equal(["CardStopValue", "LabelValue", "ReportKindValue"], enums.Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["CardBlockValue", "CardStopValue", "LabelValue", "ReportKindValue"], enums.Select(e => e.Name).Order(StringComparer.Ordinal));
         foreach (var type in enums)
         {
             var names = NamesOnlyEnums.NamesOf(type);

@@ -23,7 +23,8 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
     private sealed record Case(string Scope, HttpMethod Method, Func<Fixture, string> Url, Func<Fixture, object?> Body, HttpStatusCode Right, HttpStatusCode OtherUser);
 
     /// <param name="StopCard">A second card of the owner's, which the right key stops (the first keeps taking payments).</param>
-    private sealed record Fixture(long Card, long Payment, long Merchant, long StopCard);
+    /// <param name="BlockCard">A third card of the owner's, which staff block and unblock.</param>
+    private sealed record Fixture(long Card, long Payment, long Merchant, long StopCard, long BlockCard);
 
     private static readonly Dictionary<string, Case> Expected = new(StringComparer.Ordinal)
     {
@@ -43,6 +44,12 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         // Staff endpoints: "another user" is another analyst, who may do the same.
         ["POST LabelsApi.Submit"] = new(ApiScopes.LabelsWrite, HttpMethod.Post, _ => "/api/v1/labels",
             _ => new { labels = new[] { new { paymentId = 987654321, label = "fraud" } } }, HttpStatusCode.OK, HttpStatusCode.OK),
+        // Another analyst blocks the card first (staff may), so the right key finds it blocked already: a 409, the
+        // block kept; then another analyst lifts it and the right key finds it unblocked. Both keys reached the card.
+        ["POST CardBlocksApi.Block"] = new(ApiScopes.CardsBlock, HttpMethod.Post, f => $"/api/v1/cards/{f.BlockCard}/block",
+            _ => new { reason = "suspected-fraud" }, HttpStatusCode.Conflict, HttpStatusCode.OK),
+        ["POST CardBlocksApi.Unblock"] = new(ApiScopes.CardsBlock, HttpMethod.Post, f => $"/api/v1/cards/{f.BlockCard}/unblock",
+            _ => null, HttpStatusCode.Conflict, HttpStatusCode.OK),
         ["GET ModelsApi.Serving"] = new(ApiScopes.ModelsRead, HttpMethod.Get, _ => "/api/v1/models/serving", _ => null, HttpStatusCode.OK, HttpStatusCode.OK),
         // Scoring without recording is staff work (a card holder's key would be a tuning oracle): any card, any analyst.
         ["POST PredictApi.Predict"] = new(ApiScopes.PaymentsScore, HttpMethod.Post, _ => "/api/v1/predict",
@@ -80,7 +87,9 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         var payment = await a.PayAndGetIdAsync(card, merchant, 12m);
         var stopCard = await a.AddCardAsync(new FraudWeb.Tests.Builders.CardFormBuilder().WithNumber(FraudWeb.Tests.Builders.TestCards.Mastercard)) is { StatusCode: HttpStatusCode.Redirect }
             ? (await a.CardIdsAsync())[^1] : throw new InvalidOperationException("The second card was not added.");
-        var fixture = new Fixture(card, payment, merchant, stopCard);
+        var blockCard = await a.AddCardAsync(new FraudWeb.Tests.Builders.CardFormBuilder().WithNumber(FraudWeb.Tests.Builders.TestCards.Amex)) is { StatusCode: HttpStatusCode.Redirect }
+            ? (await a.CardIdsAsync())[^1] : throw new InvalidOperationException("The third card was not added.");
+        var fixture = new Fixture(card, payment, merchant, stopCard, blockCard);
         var holderScopes = new[] { ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite, ApiScopes.CardsWrite };
         var aId = await factory.UserIdAsync(a.Email);
         var analysts = new List<string>();
@@ -92,12 +101,12 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
         var right = new Dictionary<string, string>
         {
             ["holder"] = await factory.IssueKeyAsync(aId, holderScopes),
-            ["staff"] = await factory.IssueKeyAsync(analysts[0], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore),
+            ["staff"] = await factory.IssueKeyAsync(analysts[0], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore, ApiScopes.CardsBlock),
         };
         var other = new Dictionary<string, string>
         {
             ["holder"] = await factory.IssueKeyAsync(await factory.UserIdAsync(b.Email), holderScopes),
-            ["staff"] = await factory.IssueKeyAsync(analysts[1], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore),
+            ["staff"] = await factory.IssueKeyAsync(analysts[1], ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore, ApiScopes.CardsBlock),
         };
         var revoked = await factory.IssueKeyAsync(aId, holderScopes);
         await using (var scope = factory.Services.CreateAsyncScope())
@@ -138,6 +147,8 @@ public sealed class ApiScopeMatrixTests(FraudWebFactory factory)
                     && response.Json.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetInt64() is var id && (id == fixture.Card || id == fixture.StopCard)))
                     failures.Add("another user's key listed the owner's cards");
                 if (name == "POST CardsApi.Stop" && label != "the right key" && await StoppedAsync(fixture.StopCard)) failures.Add($"{name} with {label} stopped the card");
+                if (name.StartsWith("POST CardBlocksApi.", StringComparison.Ordinal) && label is not ("another user's key" or "the right key")
+                    && await StoppedAsync(fixture.BlockCard) != (name == "POST CardBlocksApi.Unblock")) failures.Add($"{name} with {label} changed the card's block");
             }
         }
 

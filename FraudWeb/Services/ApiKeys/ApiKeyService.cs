@@ -213,6 +213,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
                 Report = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsCreate)),
                 Review = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsReview)),
                 View = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ModelsView)),
+                Block = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.CardsBlock)),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null) return null;
@@ -222,11 +223,12 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         // Only an administrator's lock stops the keys: failed sign-ins lock the password for minutes, and counting
         // that would let anyone who knows the address switch a holder's integrations off (five wrong passwords).
         if (!found.Key.IsActive(now) || AdminLock.IsAdminLock(found.LockoutEnd)) return null;
-        var held = new List<string>(4);
+        var held = new List<string>(5);
         if (found.Submit) held.Add(Permissions.TransactionsSubmit);
         if (found.Report) held.Add(Permissions.ReportsCreate);
         if (found.Review) held.Add(Permissions.ReportsReview);
         if (found.View) held.Add(Permissions.ModelsView);
+        if (found.Block) held.Add(Permissions.CardsBlock);
         var allowed = ApiScopes.AllowedBy(held).ToHashSet(StringComparer.Ordinal);
         var lastUsed = found.Key.LastUsedUtc;
         if (lastUsed is not { } last || now - last > LastUsedPrecision)

@@ -20,6 +20,9 @@ public static class ApiScopes
     /// <summary>Stopping the holder's cards (remove, report lost or stolen): final, so a key that pays does not get it (docs/decisions/0026).</summary>
     public const string CardsWrite = "cards:write";
 
+    /// <summary>The bank's block on any holder's card and lifting it, as the card lookup's forms (docs/decisions/0028).</summary>
+    public const string CardsBlock = "cards:block";
+
     /// <summary>Every scope and the permission its owner must hold.</summary>
     public static IReadOnlyDictionary<string, string> RequiredPermission { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -32,9 +35,10 @@ public static class ApiScopes
         [PaymentsScore] = Permissions.ReportsReview,
         // The web's Remove / Report lost or stolen buttons need the same permission.
         [CardsWrite] = Permissions.TransactionsSubmit,
+        [CardsBlock] = Permissions.CardsBlock,
     };
 
-    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, CardsWrite, LabelsWrite, ModelsRead, PaymentsScore];
+    public static IReadOnlyList<string> All { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, CardsWrite, LabelsWrite, ModelsRead, PaymentsScore, CardsBlock];
 
     /// <summary>
     /// The scopes card holders give their own keys, and only they: a key an administrator creates for someone else
@@ -43,7 +47,7 @@ public static class ApiScopes
     public static IReadOnlyList<string> SelfService { get; } = [PaymentsRead, PaymentsWrite, ReportsWrite, CardsWrite];
 
     /// <summary>The scopes on keys administrators create for staff (case tools, monitoring).</summary>
-    public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead, PaymentsScore];
+    public static IReadOnlyList<string> Integration { get; } = [LabelsWrite, ModelsRead, PaymentsScore, CardsBlock];
 
     /// <summary>The scopes a user holding <paramref name="permissions"/> can use.</summary>
     public static IEnumerable<string> AllowedBy(IEnumerable<string> permissions)
@@ -62,6 +66,7 @@ public static class ApiScopes
         LabelsWrite => "Submit analysts' confirmed labels",
         ModelsRead => "Read the serving model's version and metrics",
         PaymentsScore => "Score payments on any card without recording them: probability, risk score and reasons",
+        CardsBlock => "Block card holders' cards and lift the bank's block (never on your own card)",
         _ => scope,
     };
 }

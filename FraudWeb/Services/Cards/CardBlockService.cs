@@ -92,7 +92,8 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
             }
             catch (DbUpdateConcurrencyException)
             {
-                return Result.Fail<CardBlockChanged>(ErrorCode.Conflict, Text.Get(BusyMessage));
+                // Unavailable, as a holder's stop: nothing changed and a retry can succeed (the API answers 503).
+                return Result.Fail<CardBlockChanged>(ErrorCode.Unavailable, Text.Get(BusyMessage));
             }
         }
     }
