@@ -27,9 +27,17 @@ public sealed class DeployProxyLogTests : IDisposable
         var address = new Uri($"http://127.0.0.1:{port}/Review?Search={CardNumber}");
 
         // Act: both instances refuse the connection, so nginx answers 502 and logs the failure
-        var status = await GetWhenListeningAsync(http, address, nginx);
-        nginx.Kill();
-        await nginx.WaitForExitAsync();
+        HttpStatusCode status;
+        try
+        {
+            status = await GetWhenListeningAsync(http, address, nginx);
+        }
+        finally
+        {
+            // The workers too (worker_processes auto): killing the master alone leaves them running.
+            nginx.Kill(entireProcessTree: true);
+            await nginx.WaitForExitAsync();
+        }
 
         // Assert: the request reached the logs (its path, its status, the upstreams tried), its query did not
         Assert.Equal(HttpStatusCode.BadGateway, status);

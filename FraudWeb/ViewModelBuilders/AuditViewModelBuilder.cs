@@ -138,8 +138,8 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
             var normalized = target.Normalize().ToUpperInvariant();
             // One account has the address (Identity requires unique ones): compared as a value, PostgreSQL reads both
             // terms from the target index; as a set (IN) it read every entry and filtered them.
-            var targetId = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id).FirstOrDefault();
-            entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && e.TargetId == targetId));
+            var targetIds = db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => u.Id);
+            entries = entries.Where(e => e.TargetId == target || (e.TargetType == AuditTargets.User && e.TargetId == targetIds.FirstOrDefault()));
         }
         // The visitor's days, as the rows show their times (a review found the filter on UTC days, the rows local).
         if (query.From is { } from)

@@ -24,10 +24,13 @@ public sealed class QueryPlanFactory : FraudWebFactory
     /// <summary>Copy n of card c is card c + n x this (explicit keys: the payments' copies refer to them).</summary>
     private const long CardIdStep = 1_000_000;
 
+    /// <summary>A card holder's address (an account that exists, made on first use).</summary>
+    public string? AccountEmail { get; private set; }
+
     private readonly SemaphoreSlim _grow = new(1, 1);
     private bool _grown;
 
-    /// <summary>The database, grown on first use (on PostgreSQL).</summary>
+    /// <summary>The database, with its accounts made and, on PostgreSQL, grown, on first use.</summary>
     public async Task<T> PlanQueryAsync<T>(Func<FraudDbContext, Task<T>> query)
     {
         await _grow.WaitAsync();
@@ -45,7 +48,6 @@ public sealed class QueryPlanFactory : FraudWebFactory
 
     private async Task GrowAsync()
     {
-        if (!await QueryAsync(db => Task.FromResult(db.Database.IsNpgsql()))) return;
         // The seed writes payments but no accounts and no audit: one card holder, a few administrators (a role few hold)
         // and one audit entry are made as the app makes them, and copied.
         await using (var scope = Services.CreateAsyncScope())
@@ -57,11 +59,13 @@ public sealed class QueryPlanFactory : FraudWebFactory
                 var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = Clock.UtcNow };
                 Assert.True((await users.CreateAsync(user, Password)).Succeeded);
                 Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+                AccountEmail ??= email;
             }
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             db.Set<AuditEntry>().Add(AuditEntry.Record("staff", "user.edit", "user", "someone@example.test", null, null, Clock.UtcNow));
             await db.SaveChangesAsync();
         }
+        if (!await QueryAsync(db => Task.FromResult(db.Database.IsNpgsql()))) return;
         await QueryAsync(async db =>
         {
             await db.Database.OpenConnectionAsync();
@@ -103,7 +107,7 @@ public sealed class QueryPlanFactory : FraudWebFactory
                 // Scored as an issuer's are (bench/queue_volume.py at a tenth): one in twenty held for review nobody
                 // labelled, risk 40-99; one in a hundred reported, half of them held ones.
                 await ExecuteAsync(connection, "UPDATE \"Transactions\" SET \"Decision\" = CASE WHEN \"Id\" % 20 = 0 THEN 'Review' ELSE 'Approved' END, " +
-                    "\"RiskScore\" = CASE WHEN \"Id\" % 20 = 0 THEN 40 + \"Id\" % 60 ELSE \"Id\" % 40 END, \"ModelVersion\" = 'plan', \"Label\" = 'Unknown'");
+                    "\"RiskScore\" = CASE WHEN \"Id\" % 20 = 0 THEN 40 + (\"Id\" / 20) % 60 ELSE \"Id\" % 40 END, \"ModelVersion\" = 'plan', \"Label\" = 'Unknown'");
                 await ExecuteAsync(connection, "INSERT INTO \"FraudReports\" (\"TransactionId\", \"Kind\", \"Reason\", \"Status\", \"CreatedUtc\", \"RowVersion\", \"CardId\") " +
                     "SELECT \"Id\", 'NotMe', 'plan report', 'Open', \"TimestampUtc\" + interval '1 hour', gen_random_uuid(), \"CardId\" FROM \"Transactions\" " +
                     "WHERE \"Id\" % 200 IN (0, 7) AND NOT EXISTS (SELECT 1 FROM \"FraudReports\" r WHERE r.\"TransactionId\" = \"Transactions\".\"Id\")");

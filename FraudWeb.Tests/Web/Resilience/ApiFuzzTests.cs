@@ -67,7 +67,7 @@ public sealed class ApiFuzzTests(ApiFuzzFactory factory) : IClassFixture<ApiFuzz
     private const int OverTheLimit = (int)ApiServiceCollectionExtensions.MaxBodyBytes + 1024;
 
     private static readonly string[] HolderScopes = [ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite];
-    private static readonly string[] StaffScopes = [ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore];
+    private static readonly string[] StaffScopes = [ApiScopes.LabelsWrite, ApiScopes.ModelsRead, ApiScopes.PaymentsScore, ApiScopes.CardsBlock];
 
     /// <summary>What a long enough run must have seen: answers from every layer (keys, scopes, routing, size, media type, binding) and working keys.</summary>
     private static readonly int[] ExpectedStatuses = [200, 400, 401, 403, 404, 413, 415];

@@ -37,6 +37,8 @@ public sealed class CardBlocksApiController(CardBlockService blocks, AccountServ
 
     /// <summary>Lifts the bank's block: the card takes payments again; audited, the holder mailed. A holder's own stop is never lifted (409).</summary>
     /// <param name="id">The card's id.</param>
+    // A body is not read, but the Idempotency-Key's check reads whatever is sent (up to the API's limit).
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [HttpPost("{id:long:digits}/unblock"), Idempotent]
     [Authorize(Policy = ApiPolicies.CardsBlock)]
     [ProducesResponseType<CardBlockResource>(StatusCodes.Status200OK)]
