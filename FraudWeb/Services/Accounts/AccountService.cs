@@ -32,6 +32,7 @@ public sealed record RegistrationLinks(Func<string, string, string> Confirm, str
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
 public sealed partial class AccountService(
     UserManager<ApplicationUser> users,
+    IUserStore<ApplicationUser> userStore,
     SignInManager<ApplicationUser> signIn,
     FraudDbContext db,
     IEmailSender email,
@@ -131,11 +132,14 @@ public sealed partial class AccountService(
                 return Result.Ok;
             }
             if (!created.Succeeded) return FromIdentity(created, Fields.Password);
-            var role = await users.AddToRoleAsync(user, Roles.Customer);
-            if (!role.Succeeded) return FromIdentity(role, "");
+            // The role, the card holder and the language in one save through Identity's store: UserManager's
+            // AddToRoleAsync and SetAuthenticationTokenAsync would each validate and rewrite the new row again (ten
+            // statements more than a taken address's path, about 2.6 ms: ADR 0031).
+            await ((IUserRoleStore<ApplicationUser>)userStore).AddToRoleAsync(user, users.NormalizeName(Roles.Customer), cancellationToken);
+            await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken,
+                Languages.Current, cancellationToken);
             db.CardHolders.Add(details.Register(user.Id, issuer.At(now)));
             await db.SaveChangesAsync(cancellationToken);
-            await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, Languages.Current);
             // Before the commit: an account whose confirmation could not be mailed is not kept.
             await MailConfirmationAsync(user, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -221,8 +225,9 @@ public sealed partial class AccountService(
     /// the durable write that makes a taken address cost what a new one does, and a record the owner's data export shows.
     /// </summary>
     private async Task RecordRegisteredAgainAsync(ApplicationUser existing, DateTime nowUtc) =>
-        await users.SetAuthenticationTokenAsync(existing, SingleUseAuthenticatorTokenProvider.LoginProvider, RegisteredAgainToken,
-            nowUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        await users.SetAuthenticationTokenAsync(existing, SingleUseAuthenticatorTokenProvider.LoginProvider, RegisteredAgainToken, RegisteredAgainValue(nowUtc));
+
+    private static string RegisteredAgainValue(DateTime nowUtc) => nowUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     public const string RegisteredAgainToken = "RegisteredAgainUtc";
 
@@ -253,8 +258,10 @@ public sealed partial class AccountService(
     {
         // The new details and stamp only with the mail that tells of them: without it the earlier links keep working.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await RecordRegisteredAgainAsync(existing, nowUtc);
-        await UpdatePendingDetailsAsync(existing, details, cancellationToken);
+        // The record and the details are staged and saved with the new stamp: one save, as the other paths have.
+        await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(existing, SingleUseAuthenticatorTokenProvider.LoginProvider,
+            RegisteredAgainToken, RegisteredAgainValue(nowUtc), cancellationToken);
+        await StagePendingDetailsAsync(existing, details, cancellationToken);
         // A new stamp ends every earlier confirmation and reset link of the account.
         await users.UpdateSecurityStampAsync(existing);
         var token = await users.GeneratePasswordResetTokenAsync(existing);
@@ -283,13 +290,12 @@ public sealed partial class AccountService(
         return users.PasswordHasher.VerifyHashedPassword(existing, existing.PasswordHash, password) != PasswordVerificationResult.Failed;
     }
 
-    /// <summary>An unconfirmed registration's details become the latest registration's (checked by the caller).</summary>
-    private async Task UpdatePendingDetailsAsync(ApplicationUser existing, PersonalDetails details, CancellationToken cancellationToken)
+    /// <summary>An unconfirmed registration's details become the latest registration's (checked by the caller); the caller saves.</summary>
+    private async Task StagePendingDetailsAsync(ApplicationUser existing, PersonalDetails details, CancellationToken cancellationToken)
     {
         var holder = await db.CardHolders.OwnedBy(existing.Id).FirstOrDefaultAsync(cancellationToken);
         if (holder is not null) details.ApplyTo(holder, issuer.Today);
         existing.PhoneNumber = holder?.PhoneNumber ?? details.PhoneNumber.Trim();
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task MailConfirmationAsync(ApplicationUser user, RegistrationLinks links, string opening, CancellationToken cancellationToken)
