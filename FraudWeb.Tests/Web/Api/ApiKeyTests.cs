@@ -2,6 +2,7 @@ using FraudWeb.Services.Accounts;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.ApiKeys;
 using FraudWeb.Tests.Web.Infrastructure;
@@ -9,6 +10,8 @@ using FraudWeb.ViewModelBuilders;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace FraudWeb.Tests.Web.Api;
 
@@ -246,6 +249,63 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.ApiClient(key).GetAsync(factory, "/api/v1/payments")).Status);
         Assert.Contains("Your password has been changed. Your API key was revoked with the old password", profile.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_WhileARequestReadsTheKey_ThatReadDoesNotBringItBack()
+    {
+        // Arrange (API review): a request has read the key from the database, and has not yet remembered it, when its
+        // owner revokes it; a host over the same database that holds that read until told.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var ownerId = await factory.UserIdAsync(holder.Email);
+        var keyId = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.Id).SingleAsync());
+        var paused = new PausedKeyRead();
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(paused)));
+        async Task<ApiCaller?> AuthenticateAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ApiKeyService>().AuthenticateAsync(key, CancellationToken.None);
+        }
+        var inFlight = Task.Run(AuthenticateAsync);
+        await paused.Read.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Act: revoked while that read is held, then the read goes on
+        Result revoked;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            revoked = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(keyId, ownerId, anyOwner: false, CancellationToken.None);
+        }
+        paused.Release();
+        await inFlight.WaitAsync(TimeSpan.FromSeconds(30));
+        var after = await AuthenticateAsync();
+
+        // Assert: the next request is refused (it was accepted from the cache for 30 s)
+        Assert.True(revoked.Succeeded);
+        Assert.Null(after);
+    }
+
+    /// <summary>Holds the first read of a key after <see cref="PausedKeyRead.Read"/> until <see cref="Release"/>.</summary>
+    private sealed class PausedKeyRead : DbCommandInterceptor
+    {
+        private readonly TaskCompletionSource _read = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _armed = 1;
+
+        public Task Read => _read.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command, CommandExecutedEventData eventData,
+            System.Data.Common.DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("\"Prefix\" = ", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                _read.TrySetResult();
+                await _released.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+            return result;
+        }
     }
 
     [Fact]

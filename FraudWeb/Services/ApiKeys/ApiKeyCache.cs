@@ -9,7 +9,9 @@ namespace FraudWeb.Services.ApiKeys;
 /// (<see cref="Infrastructure.Security.SecurityStampCache"/>: any change of roles, permissions, lockout or password
 /// renews it), the key has not expired, and for at most <see cref="Lifetime"/>. Revoking a key forgets it at once in
 /// this process and, through <see cref="ClusterInvalidation"/>, in the others within milliseconds (at worst when the
-/// entry expires).
+/// entry expires). A key read from the database is only remembered if nothing was forgotten meanwhile (the generation,
+/// as <see cref="Infrastructure.Security.SecurityStampCache"/> has): a read that raced a revocation would otherwise put
+/// the revoked key back for a whole <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ApiKeyCache
 {
@@ -23,11 +25,17 @@ public sealed class ApiKeyCache
         cluster.Received += (kind, hash) =>
         {
             if (kind != Kind) return;
-            if (hash is null) _entries.Clear();
-            else _entries.TryRemove(hash, out _);
+            if (hash is null) ForgetAllHere();
+            else ForgetHere(hash);
         };
-        cluster.MayHaveMissedMessages += _entries.Clear;
+        cluster.MayHaveMissedMessages += ForgetAllHere;
     }
+
+    private readonly Lock _gate = new();
+    private long _generation;
+
+    /// <summary>Read before a key is read from the database, and given to <see cref="Remember"/> with what was read.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private const int MaxEntries = 50_000;
@@ -52,16 +60,39 @@ public sealed class ApiKeyCache
         return null;
     }
 
-    public void Remember(string hash, Entry entry)
+    /// <summary>Remembers a key read from the database when <see cref="Generation"/> was <paramref name="readAt"/>.</summary>
+    public void Remember(string hash, Entry entry, long readAt)
     {
-        if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[hash] = entry;
+        lock (_gate)
+        {
+            if (_generation != readAt) return;
+            if (_entries.Count >= MaxEntries) _entries.Clear();
+            _entries[hash] = entry;
+        }
     }
 
     /// <summary>Forgets the key here, and completes once every other instance has been told.</summary>
     public Task ForgetAsync(string hash)
     {
-        _entries.TryRemove(hash, out _);
+        ForgetHere(hash);
         return _cluster.PublishAsync(Kind, hash);
+    }
+
+    private void ForgetHere(string hash)
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _entries.TryRemove(hash, out _);
+        }
+    }
+
+    private void ForgetAllHere()
+    {
+        lock (_gate)
+        {
+            _generation++;
+            _entries.Clear();
+        }
     }
 }

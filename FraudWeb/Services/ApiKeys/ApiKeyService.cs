@@ -202,6 +202,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             return cached.Caller;
         }
         var generation = stamps.Generation;
+        var keysGeneration = cache.Generation;
         // One query: the key, its owner's lockout, and whether the owner's roles grant each permission a scope needs.
         var found = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix)
             .Select(k => new
@@ -240,7 +241,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         if (found.Stamp is { } stamp)
         {
             stamps.Remember(caller.UserId, stamp, generation);
-            cache.Remember(hash, new ApiKeyCache.Entry(caller, stamp, now + ApiKeyCache.Lifetime, found.Key.ExpiresUtc, lastUsed));
+            cache.Remember(hash, new ApiKeyCache.Entry(caller, stamp, now + ApiKeyCache.Lifetime, found.Key.ExpiresUtc, lastUsed), keysGeneration);
         }
         return caller;
     }
