@@ -4,6 +4,11 @@ using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using FraudWeb.Services;
+using FraudWeb.Services.Cards;
 
 namespace FraudWeb.Tests.Web.Cards;
 
@@ -251,4 +256,48 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
 
     private static string Digits(string text) => new(text.Where(char.IsAsciiDigit).ToArray());
 
+    [Fact]
+    public async Task AddAsync_CardChangedMeanwhileAtEveryAttempt_BusyAndNothingSaved()
+    {
+        // Arrange (review: the third conflict in a row escaped as a 500): a host over the same database whose every
+        // save of a card fails as a concurrent change would.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var changed = new CardChangedMeanwhile();
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(changed)));
+        var card = new NewCard(TestCards.NewVisa(), "ADA LOVELACE", 12, factory.Clock.UtcNow.Year + 3, 5000m);
+
+        // Act
+        Result<CardAdded> result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<CardService>().AddAsync(userId, card, CancellationToken.None);
+        }
+
+        // Assert: said as a retry that can work, after the three attempts; no card kept
+        Assert.False(result.Succeeded);
+        Assert.Equal(ErrorCode.Unavailable, result.Errors[0].Code);
+        Assert.Equal(CardService.CardBusyAdding, result.Errors[0].Message);
+        Assert.Equal(3, changed.Attempts);
+        Assert.False(await factory.QueryAsync(db => db.Cards.AnyAsync(c => db.Users.Any(u => u.Id == c.CardHolder!.UserId && u.Email == holder.Email))));
+    }
+
+    /// <summary>Fails every save that adds or changes a card, as a payment or a second request changing it meanwhile would.</summary>
+    private sealed class CardChangedMeanwhile : SaveChangesInterceptor
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<FraudWeb.Domain.Entities.Card>().Any(e => e.State is EntityState.Added or EntityState.Modified))
+            {
+                Interlocked.Increment(ref _attempts);
+                throw new DbUpdateConcurrencyException("The card changed meanwhile (test).");
+            }
+            return ValueTask.FromResult(result);
+        }
+    }
 }

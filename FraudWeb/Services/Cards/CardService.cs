@@ -123,8 +123,16 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                 // or a payment changed the renewed card's balance meanwhile: read it again and decide on what is stored.
                 db.ChangeTracker.Clear();
             }
+            catch (DbUpdateException)
+            {
+                // Changed meanwhile at every attempt (a renewal racing a busy card's payments): said, not a 500.
+                db.ChangeTracker.Clear();
+                return Result.Fail<CardAdded>(ErrorCode.Unavailable, Text.Get(CardBusyAdding));
+            }
         }
     }
+
+    public const string CardBusyAdding = "The card was being used at the same moment, so nothing was saved. Please try again.";
 
     /// <summary>The holder takes their card off their profile (<see cref="Card.Remove"/>); NotFound for another's or a missing card.</summary>
     public Task<Result<CardStopped>> RemoveAsync(string userId, long cardId, CancellationToken cancellationToken) =>
