@@ -5,6 +5,8 @@ using FraudWeb.Services.Paging;
 using FraudWeb.ViewModelBuilders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
@@ -314,5 +316,48 @@ public sealed class ProfileTests(FraudWebFactory factory)
         var fallback = profile.QuerySelector(".chart-box noscript");
         Assert.NotNull(fallback);
         Assert.Contains("Turn on JavaScript to see the chart", fallback.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateDetailsAsync_AccountChangedMeanwhile_SavedOnTheAccountAsItIsNow()
+    {
+        // Arrange (review: a sign-in or an administrator's lock between the read and the save made this a 500): a host over
+        // the same database that changes the account's concurrency stamp just before the first save of the details.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var meanwhile = new AccountChangedBeforeFirstSave(factory, userId);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(meanwhile)));
+        var details = new FraudWeb.Services.Accounts.PersonalDetails("Ada Lovelace", "+44 20 7946 0123", new DateOnly(1990, 12, 10), "12 St James's Square",
+            null, "London", "SW1Y 4JH", "United Kingdom");
+
+        // Act
+        FraudWeb.Services.Result result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, CancellationToken.None);
+        }
+
+        // Assert: saved, on the account as the other change left it
+        Assert.True(result.Succeeded);
+        Assert.True(meanwhile.Changed);
+        Assert.Equal("+44 20 7946 0123", await factory.QueryAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.PhoneNumber).SingleAsync()));
+    }
+
+    /// <summary>Before the first save that changes a card holder, changes their account from another connection.</summary>
+    private sealed class AccountChangedBeforeFirstSave(FraudWebFactory factory, string userId) : SaveChangesInterceptor
+    {
+        private int _armed = 1;
+
+        public bool Changed => Volatile.Read(ref _armed) == 0;
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<CardHolder>().Any(e => e.State == EntityState.Modified) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await factory.QueryAsync(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString())));
+            }
+            return result;
+        }
     }
 }

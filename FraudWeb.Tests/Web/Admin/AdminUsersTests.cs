@@ -9,6 +9,7 @@ using FraudWeb.Tests.Web.Api;
 using FraudWeb.Services.ApiKeys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
 
 namespace FraudWeb.Tests.Web.Admin;
 
@@ -943,5 +944,72 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         // Assert
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
         Assert.Equal(shown, row.QuerySelector("td:nth-child(2)")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Edit_StaffAccountWithoutDetails_RefusedNoProfileMadeAndNoEditLink()
+    {
+        // Arrange (review: editing a staff member made them a card holder profile, and a double click made two: a 500)
+        using var admin = await AdminAsync();
+        var analyst = await factory.CreateUserAsync(Roles.Analyst);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{analyst}", $"/AdminUsers/Edit/{analyst}", Details());
+        var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{analyst}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(AdminUserService.StaffHaveNoDetails, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.UserId == analyst)));
+        Assert.Empty(await AuditAsync(analyst));
+        Assert.Null(details.QuerySelector($"a[href='/AdminUsers/Edit/{analyst}']"));
+    }
+
+    [Fact]
+    public async Task InviteStaff_SameAddressTwiceAtOnce_OneAccountAndTheOtherToldItExists()
+    {
+        // Arrange (review: on PostgreSQL both passed Identity's duplicate check and the second insert failed: a 500):
+        // the first invitation's mail held, so its account is not committed while the second arrives.
+        var actor = await factory.CreateUserAsync(Roles.Admin);
+        var email = factory.NewEmail();
+        var mail = new FirstMailHeld();
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<FraudWeb.Services.Email.IEmailSender>(mail)));
+        async Task<FraudWeb.Services.Result<string>> InviteAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AdminUserService>().InviteStaffAsync(actor, email, [Roles.Analyst], "en",
+                (id, token) => $"https://localhost/Account/AcceptInvitation?userId={id}&token={token}", CancellationToken.None);
+        }
+
+        // Act
+        var first = Task.Run(InviteAsync);
+        await mail.FirstArrived.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = Task.Run(InviteAsync);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        mail.Release();
+        var results = await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Assert
+        Assert.True(results[0].Succeeded);
+        Assert.False(results[1].Succeeded);
+        Assert.Equal(FraudWeb.Services.ErrorCode.Conflict, results[1].Errors[0].Code);
+        var normalized = email.ToUpperInvariant();
+        Assert.Equal(1, await factory.QueryAsync(db => db.Users.CountAsync(u => u.NormalizedEmail == normalized)));
+    }
+
+    /// <summary>Holds the first mail until <see cref="Release"/>; the others go at once.</summary>
+    private sealed class FirstMailHeld : FraudWeb.Services.Email.IEmailSender
+    {
+        private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstArrived => _first.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task SendEmailAsync(string recipient, string subject, string htmlBody, CancellationToken cancellationToken = default)
+        {
+            if (_first.TrySetResult()) await _released.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
     }
 }

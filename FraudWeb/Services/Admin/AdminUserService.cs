@@ -77,8 +77,20 @@ public sealed class AdminUserService(
         var now = clock.GetUtcNow().UtcDateTime;
         email = email.Trim();
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, PhoneNumber = details?.PhoneNumber.Trim(), CreatedUtc = now };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var created = await users.CreateAsync(user);
+        // Serialised with the other administrators' changes: a double click's second request reads the first's account.
+        await using var transaction = await guard.BeginAsync(cancellationToken);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user);
+        }
+        catch (DbUpdateException)
+        {
+            // Registered through the public form at the same moment (PostgreSQL refused the second unique name): a 500
+            // before. Anything else is not about the address, and is not answered as if it were.
+            if (!await AddressTakenAsync(transaction, email)) throw;
+            created = IdentityResult.Failed(new IdentityError { Code = "DuplicateUserName" });
+        }
         if (!created.Succeeded)
         {
             return Result.Fail(created.Errors.Select(e => e.Code is "DuplicateUserName" or "DuplicateEmail"
@@ -114,13 +126,28 @@ public sealed class AdminUserService(
         return Result.Success(user.Id);
     }
 
+    /// <summary>After a failed insert: rolls back and says whether an account now has the address.</summary>
+    private async Task<bool> AddressTakenAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, string email)
+    {
+        await transaction.RollbackAsync();
+        db.ChangeTracker.Clear();
+        return await users.FindByEmailAsync(email) is not null;
+    }
+
+    public const string StaffHaveNoDetails = "Staff accounts keep no personal details. Give the account the card holders' role first if it is to hold cards.";
+
     public async Task<Result> EditAsync(string actorId, string id, PersonalDetails details, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
+        // Serialised with the other administrators' changes, the account read inside: a double click's second request
+        // finds the profile the first made (it inserted a second one: a 500).
+        await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         var now = clock.GetUtcNow().UtcDateTime;
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
+        // A staff member invited without a profile keeps none (and would otherwise be taken for a card holder).
+        if (holder is null && !await users.IsInRoleAsync(user, Roles.Customer)) return Result.Fail(ErrorCode.Refused, Text.Get(StaffHaveNoDetails));
         var before = holder is null ? null : Snapshot(holder);
         try
         {
@@ -144,8 +171,8 @@ public sealed class AdminUserService(
         // The account's copy of the number (Identity's PhoneNumber) follows the holder's.
         user.PhoneNumber = holder.PhoneNumber;
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return Result.Ok;
+        // The account changed by its owner meanwhile (its concurrency stamp): a conflict to reload, not a 500.
+        return await CommitAsync(transaction, cancellationToken);
     }
 
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>

@@ -13,20 +13,39 @@ public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
     public async Task<Result> UpdateDetailsAsync(string userId, PersonalDetails details, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
-        var holder = await db.CardHolders.OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
-        if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Your profile was not found."));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            details.ApplyTo(holder, issuer.Today);
+            var holder = await db.CardHolders.OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
+            if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+            try
+            {
+                details.ApplyTo(holder, issuer.Today);
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
+            }
+            // The account keeps the number too (Identity's PhoneNumber, given at registration): the same one, in the same save.
+            var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+            if (user is not null) user.PhoneNumber = holder.PhoneNumber;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return Result.Ok;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The account changed meanwhile (a sign-in, an administrator's lock: its concurrency stamp): the holder's
+                // details still apply, so they are applied again to the account as it is now (a 500 before).
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
+            }
         }
-        catch (DomainException ex)
-        {
-            return Result.Fail(ErrorCode.Invalid, Text.Of(ex));
-        }
-        // The account keeps the number too (Identity's PhoneNumber, given at registration): the same one, in the same save.
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is not null) user.PhoneNumber = holder.PhoneNumber;
-        await db.SaveChangesAsync(cancellationToken);
-        return Result.Ok;
     }
+
+    public const string ChangedMeanwhile = "Your account was changed at the same moment, so your details were not saved. Please save them again.";
 }

@@ -56,6 +56,9 @@ public sealed class UserDetailsViewModel
     public required IReadOnlyList<CardSummaryViewModel> Cards { get; init; }
     public required IReadOnlyList<TransactionRowViewModel> RecentTransactions { get; init; }
     public required IReadOnlyList<UserReportRowViewModel> Reports { get; init; }
+
+    /// <summary>Personal details to edit: a card holder's, never a staff member's who has none (AdminUserService.EditAsync).</summary>
+    public bool KeepsDetails => FullName is not null || Roles.Contains(Data.Roles.Customer, StringComparer.Ordinal);
 }
 
 /// <summary>One of the person's fraud reports, with the masked card it concerns.</summary>
