@@ -40,6 +40,29 @@ public sealed class PermissionChangeTests
     }
 
     [Fact]
+    public async Task Permissions_RevokeSubmitFromCustomer_CardPageOffersNoPayment()
+    {
+        // Arrange (review: the card's page still offered "Pay with this card", which led to Access Denied)
+        using var factory = new AdminFactory();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var card = await customer.AddCardAsync();
+        var payLink = $"a[href^='/Transactions/New?cardId={card}']";
+        var before = await Html.GetPageAsync(customer.Client, $"/Cards/Details/{card}");
+
+        // Act
+        await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles", [new("permissions", Permissions.ReportsCreate)]);
+        await customer.SignInAsync(FraudWebFactory.Password);
+        var response = await customer.Client.GetAsync(new Uri($"/Cards/Details/{card}", UriKind.Relative));
+        var after = await Html.ParseAsync(response);
+
+        // Assert: the card's own page (not a redirect), without the link
+        Assert.NotNull(before.QuerySelector(payLink));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(after.QuerySelector(payLink));
+    }
+
+    [Fact]
     public async Task Permissions_RoleTheAdminHolds_RefusedAndUnchanged()
     {
         // Arrange

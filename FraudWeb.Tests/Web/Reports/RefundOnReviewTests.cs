@@ -134,6 +134,27 @@ public sealed class RefundOnReviewTests(HeldPaymentFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Decide_RejectNotMe_PageOffersAReportAgainAsTheServiceAllows()
+    {
+        // Arrange (review: the page hid "Report this payment" once any report existed, while the service and the API take
+        // a new one once the last is decided)
+        var (holder, _, id) = await ReportedNotMeAsync();
+        using var _h = holder;
+        Assert.Null((await holder.DetailsAsync(id)).QuerySelector("[data-testid=report-link]"));
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: false)).StatusCode);
+
+        // Act
+        var details = await holder.DetailsAsync(id);
+        var again = await holder.ReportAsync(id, ReportKind.NotMe, "I still have never shopped there: my bank statement shows it.");
+
+        // Assert: offered on the page, and taken: a second report, open for review
+        Assert.NotNull(details.QuerySelector("[data-testid=report-link]"));
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        var statuses = await factory.QueryAsync(db => db.FraudReports.Where(r => r.TransactionId == id).OrderBy(r => r.Id).Select(r => r.Status).ToListAsync());
+        Assert.Equal([ReportStatus.Rejected, ReportStatus.Open], statuses);
+    }
+
+    [Fact]
     public async Task Decide_ConfirmNotMeOnDeclinedPayment_NothingChargedSoNoRefund()
     {
         // Arrange

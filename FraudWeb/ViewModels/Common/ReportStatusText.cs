@@ -5,6 +5,12 @@ namespace FraudWeb.ViewModels.Common;
 /// <summary>A payment's latest report as the card holder reads it, in the page's language, from "Kind: Status" (e.g. "NotMe: Open").</summary>
 public static class ReportStatusText
 {
+    /// <summary>
+    /// Whether the holder may report the payment (again) from the page, as the report service allows: never reported, or
+    /// its latest report decided (a rejected claim may be made again, with more to say); an open one is being reviewed.
+    /// </summary>
+    public static bool AllowsAnother(string? report) => report is null || !report.EndsWith(": Open", StringComparison.Ordinal);
+
     public static string For(string report)
     {
         ArgumentNullException.ThrowIfNull(report);
