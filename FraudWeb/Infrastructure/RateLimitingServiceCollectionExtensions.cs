@@ -129,13 +129,16 @@ public static class RateLimitingServiceCollectionExtensions
 
     /// <summary>
     /// <paramref name="permits"/> a <paramref name="window"/> as a bucket of that many, refilled in steps of at least a
-    /// second (1,200 a minute: 20 every second; 3 a minute: 1 every 20 seconds). The same sustained rate as a fixed
-    /// window, without its double burst across a window's edge.
+    /// second (1,200 a minute: 20 every second; 3 a minute: 1 every 20 seconds; 90 a minute: 2 every 1.33 seconds). The
+    /// same sustained rate as a fixed window, without its double burst across a window's edge. The step is the time of a
+    /// whole number of permits, so no rounding moves the rate (90 a minute was 2 a second, 120 a minute).
     /// </summary>
     public static TokenBucketRateLimiterOptions Bucket(int permits, TimeSpan window)
     {
-        var step = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, window.Ticks / permits));
-        var perStep = (int)Math.Max(1, Math.Round(permits * (double)step.Ticks / window.Ticks));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
+        // The fewest permits per step whose time is at least a second, and that time.
+        var perStep = (int)Math.Max(1, (permits * TimeSpan.TicksPerSecond + window.Ticks - 1) / window.Ticks);
+        var step = TimeSpan.FromTicks(window.Ticks * perStep / permits);
         return new TokenBucketRateLimiterOptions
         {
             TokenLimit = permits,

@@ -19,20 +19,25 @@ public sealed class ApiRateLimitFactory : FraudWebFactory
 public sealed class ApiRateLimitTests(ApiRateLimitFactory factory) : IClassFixture<ApiRateLimitFactory>
 {
     [Theory]
-    [InlineData(1200, 60, 20, 1)]
-    [InlineData(3, 60, 1, 20)]
-    [InlineData(10, 300, 1, 30)]
-    [InlineData(100_000, 60, 1667, 1)]
-    public void Bucket_PermitsPerWindow_RefilledEvenlyInStepsOfASecondOrMore(int permits, int windowSeconds, int perStep, int stepSeconds)
+    [InlineData(1200, 60, 20, 1000)]
+    [InlineData(3, 60, 1, 20_000)]
+    [InlineData(10, 300, 1, 30_000)]
+    [InlineData(90, 60, 2, 1333)]
+    [InlineData(100, 60, 2, 1200)]
+    [InlineData(130, 60, 3, 1384)]
+    [InlineData(100_000, 60, 1667, 1000)]
+    public void Bucket_PermitsPerWindow_RefilledEvenlyInStepsOfASecondOrMore(int permits, int windowSeconds, int perStep, int stepMilliseconds)
     {
         // Act
         var bucket = FraudWeb.Infrastructure.RateLimitingServiceCollectionExtensions.Bucket(permits, TimeSpan.FromSeconds(windowSeconds));
 
-        // Assert: the whole window's permits at once at most, and the same sustained rate
+        // Assert: the whole window's permits at once at most, steps of a second or more, and the configured sustained rate
+        // (API review: 90 a minute was refilled as 2 a second, 120 a minute)
         Assert.Equal(permits, bucket.TokenLimit);
         Assert.Equal(perStep, bucket.TokensPerPeriod);
-        Assert.Equal(TimeSpan.FromSeconds(stepSeconds), bucket.ReplenishmentPeriod);
-        Assert.InRange(bucket.TokensPerPeriod * windowSeconds / (double)stepSeconds, permits * 0.99, permits * 1.01);
+        Assert.Equal(stepMilliseconds, (int)bucket.ReplenishmentPeriod.TotalMilliseconds);
+        Assert.True(bucket.ReplenishmentPeriod >= TimeSpan.FromSeconds(1));
+        Assert.InRange(bucket.TokensPerPeriod * windowSeconds / bucket.ReplenishmentPeriod.TotalSeconds, permits * 0.9999, permits * 1.0001);
     }
 
     [Fact]
