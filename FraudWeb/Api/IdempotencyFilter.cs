@@ -27,7 +27,7 @@ public sealed class IdempotentAttribute : AcceptsIdempotencyKeyAttribute, IFilte
     public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) => serviceProvider.GetRequiredService<IdempotencyFilter>();
 }
 
-public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsService problems) : IAsyncResourceFilter
+public sealed partial class IdempotencyFilter(IdempotencyStore store, IProblemDetailsService problems, ILogger<IdempotencyFilter> logger) : IAsyncResourceFilter
 {
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -113,11 +113,46 @@ public sealed class IdempotencyFilter(IdempotencyStore store, IProblemDetailsSer
         }
         else
         {
-            await store.CompleteAsync(recordId, status, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, buffer.ToArray());
+            await CompleteAsync(recordId, status, http.Response.ContentType, http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null, buffer.ToArray());
         }
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
     }
+
+    /// <summary>Attempts to store a response before it is given up on.</summary>
+    public const int CompleteAttempts = 3;
+
+    /// <summary>
+    /// Stores the response the action gave, after the action's own commit. A fault there (the database briefly away) is
+    /// tried again, and if it lasts the client still gets the action's answer, not a 5xx for a write that was made (API
+    /// review: a report then came back 409 "already reported" to the retry, never its 201). The claim then stays open and
+    /// is taken over after <see cref="IdempotencyStore.AbandonedAfter"/>; only a crash in this moment, or a fault that
+    /// outlasts the attempts, still leaves a retry without the stored answer (docs/decisions/0010 has why the response
+    /// is not in the action's own transaction).
+    /// </summary>
+    private async Task CompleteAsync(long recordId, int status, string? contentType, string? location, byte[] body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.CompleteAsync(recordId, status, contentType, location, body);
+                return;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or TimeoutException or InvalidOperationException)
+            {
+                if (attempt == CompleteAttempts)
+                {
+                    LogNotStored(logger, recordId, status, e);
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to idempotency record {RecordId} (status {Status}) was sent but could not be stored; a retry with its key runs again once the claim is abandoned")]
+    private static partial void LogNotStored(ILogger logger, long recordId, int status, Exception exception);
 
     public static readonly string InvalidKey = $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters.";
 

@@ -3,6 +3,9 @@ using FraudWeb.Services.ApiKeys;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace FraudWeb.Tests.Web.Api;
 
@@ -154,6 +157,50 @@ public sealed class ApiIdempotencyTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.Created, retry.Status);
         Assert.Equal(first.Body, retry.Body);
         Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_AnswerCannotBeStoredOnce_ClientGetsItsAnswerAndTheRetryItsReplay()
+    {
+        // Arrange (API review: the report was made, the client got a 5xx, and the retry, once the claim was abandoned,
+        // ran again and heard 409 "already reported"): a host over the same database whose first store of an answer fails.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite, ApiScopes.ReportsWrite);
+        var failing = new FirstAnswerStoreFails();
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(failing)));
+        using var api = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var id = (await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = await Merchants.OrdinaryAsync(factory), amount = 8 })).Json.GetProperty("id").GetInt64();
+        var body = new { kind = "not-me", reason = "Not my purchase at all." };
+
+        // Act
+        var first = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-7007");
+        var retry = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", body, "report-7007");
+
+        // Assert
+        Assert.Equal(1, failing.Failed);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal(first.Body, retry.Body);
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    /// <summary>Fails the first statement that stores an answer, as a database away for a moment would.</summary>
+    private sealed class FirstAnswerStoreFails : DbCommandInterceptor
+    {
+        private int _failed;
+
+        public int Failed => Volatile.Read(ref _failed);
+
+        public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command,
+            CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("UPDATE \"IdempotencyRecords\"", StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+                throw new InvalidOperationException("The database is away for a moment (test).");
+            return ValueTask.FromResult(result);
+        }
     }
 
     [Fact]
