@@ -139,7 +139,7 @@ public sealed partial class IdempotencyFilter(IdempotencyStore store, IProblemDe
                 await store.CompleteAsync(recordId, status, contentType, location, body);
                 return;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (e is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException or TimeoutException)
             {
                 if (attempt == CompleteAttempts)
                 {

@@ -71,12 +71,16 @@ public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider c
         return await FindAsync(scope.ServiceProvider.GetRequiredService<FraudDbContext>(), apiKeyId, key, cancellationToken);
     }
 
-    /// <summary>Stores the response a retry will receive.</summary>
+    /// <summary>
+    /// Stores the response a retry will receive. Done already (an earlier try committed before its connection failed) or
+    /// gone (taken over as abandoned, or purged): nothing to do.
+    /// </summary>
     public async Task CompleteAsync(long recordId, int statusCode, string? contentType, string? location, byte[] body)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
-        var record = await db.IdempotencyRecords.SingleAsync(r => r.Id == recordId);
+        var record = await db.IdempotencyRecords.SingleOrDefaultAsync(r => r.Id == recordId);
+        if (record is null || record.IsCompleted) return;
         record.Complete(statusCode, contentType, location, body);
         await db.SaveChangesAsync();
     }

@@ -262,7 +262,7 @@ public sealed class RateLimitOptions : IValidatableObject
         {
             if (rule.PerIp < 0 || rule.PerAccount < 0)
                 yield return new ValidationResult($"{Section}:{name}: PerIp and PerAccount must be 0 (off) or more.", [name]);
-            if (rule.Window <= TimeSpan.Zero || rule.Window > TimeSpan.FromDays(1))
+            if (rule.Window < TimeSpan.FromSeconds(1) || rule.Window > TimeSpan.FromDays(1))
                 yield return new ValidationResult($"{Section}:{name}:Window must be between 00:00:01 and 1.00:00:00.", [name]);
         }
     }

@@ -262,8 +262,10 @@ public sealed partial class AccountService(
         await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(existing, SingleUseAuthenticatorTokenProvider.LoginProvider,
             RegisteredAgainToken, RegisteredAgainValue(nowUtc), cancellationToken);
         await StagePendingDetailsAsync(existing, details, cancellationToken);
-        // A new stamp ends every earlier confirmation and reset link of the account.
-        await users.UpdateSecurityStampAsync(existing);
+        // A new stamp ends every earlier confirmation and reset link of the account. It saves what is staged, so when it
+        // fails (the same address registered again at this moment: the account's concurrency stamp) nothing is kept and
+        // nothing mailed; the other registration's mail is the one that goes.
+        if (!(await users.UpdateSecurityStampAsync(existing)).Succeeded) return;
         var token = await users.GeneratePasswordResetTokenAsync(existing);
         var url = links.ChoosePassword(existing.Email!, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         var body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>" +

@@ -171,7 +171,8 @@ public sealed class AdminUserService(
         // The account's copy of the number (Identity's PhoneNumber) follows the holder's.
         user.PhoneNumber = holder.PhoneNumber;
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
-        // The account changed by its owner meanwhile (its concurrency stamp): a conflict to reload, not a 500.
+        // The account changed through Identity meanwhile (a sign-in, a lock: its concurrency stamp) is a conflict to reload,
+        // not a 500. The owner's own details are not versioned: theirs and the administrator's, the later one stays.
         return await CommitAsync(transaction, cancellationToken);
     }
 

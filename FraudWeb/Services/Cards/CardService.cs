@@ -123,14 +123,19 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                 // or a payment changed the renewed card's balance meanwhile: read it again and decide on what is stored.
                 db.ChangeTracker.Clear();
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException e)
             {
-                // Changed meanwhile at every attempt (a renewal racing a busy card's payments): said, not a 500.
+                // Changed meanwhile at every attempt (a renewal racing a busy card's payments): said, not a 500; logged,
+                // so a fault that is no race (a constraint a bug breaks) is seen rather than told as "busy" for ever.
+                LogNotSaved(logger, holderId.Value, e);
                 db.ChangeTracker.Clear();
                 return Result.Fail<CardAdded>(ErrorCode.Unavailable, Text.Get(CardBusyAdding));
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A card of holder {HolderId} could not be saved after three attempts")]
+    private static partial void LogNotSaved(ILogger logger, long holderId, Exception exception);
 
     public const string CardBusyAdding = "The card was being used at the same moment, so nothing was saved. Please try again.";
 
