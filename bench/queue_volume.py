@@ -107,11 +107,20 @@ def grow(provider, target, total):
             if statement.strip():
                 db.execute(statement)
                 print(f"  {time.monotonic() - started:6.1f} s  {statement.strip().splitlines()[0][:90]}", file=sys.stderr)
+        if any(column[1] == "Risk" for column in db.execute("PRAGMA table_info(FraudReports)")):
+            # Reports keep their payment's risk (the queue's order) since the ReportRisk migration.
+            db.execute("UPDATE FraudReports SET Risk = COALESCE((SELECT RiskScore FROM Transactions t WHERE t.Id = FraudReports.TransactionId), -1)")
         db.execute("COMMIT")
         count = db.execute("SELECT count(*) FROM Transactions").fetchone()[0]
         db.close()
     else:
         subprocess.run(["psql", "-q", target], input=POSTGRES.format(**values), text=True, check=True)
+        has_risk = subprocess.run(["psql", "-tA", target, "-c",
+                                   "SELECT count(*) FROM information_schema.columns WHERE table_name = 'FraudReports' AND column_name = 'Risk'"],
+                                  capture_output=True, text=True, check=True).stdout.strip() == "1"
+        if has_risk:
+            subprocess.run(["psql", "-q", target, "-c", 'UPDATE "FraudReports" r SET "Risk" = COALESCE(t."RiskScore", -1) FROM "Transactions" t '
+                            'WHERE t."Id" = r."TransactionId"; ANALYZE "FraudReports";'], check=True)
         count = subprocess.run(["psql", "-tA", target, "-c", 'SELECT count(*) FROM "Transactions"'],
                                capture_output=True, text=True, check=True).stdout.strip()
     print(f"grown to {count} payments in {time.monotonic() - started:.0f} s")

@@ -23,6 +23,9 @@ public class FraudReport
     public const int ReasonMinLength = 5;
     public const int ReasonMaxLength = 500;
 
+    /// <summary>The risk of a report on a payment without a verdict: after every scored one in the queue.</summary>
+    public const int NoVerdictRisk = -1;
+
     private FraudReport()
     {
         Reason = "";
@@ -33,6 +36,11 @@ public class FraudReport
     /// <summary>The payment's card, copied: a holder's reports are found through their cards (the fraud history) without walking their payments.</summary>
     public long CardId { get; private set; }
     public CardTransaction? Transaction { get; private set; }
+    /// <summary>
+    /// The payment's risk score (0-99; -1 without a verdict), copied: a verdict never changes, and the analysts' queue
+    /// orders open reports by it from the reports' own index instead of reading every open report's payment.
+    /// </summary>
+    public int Risk { get; private set; }
     public ReportKind Kind { get; private set; }
     public string Reason { get; private set; }
     public ReportStatus Status { get; private set; }
@@ -54,6 +62,7 @@ public class FraudReport
         {
             TransactionId = transaction.Id,
             CardId = transaction.CardId,
+            Risk = transaction.Verdict?.RiskScore ?? NoVerdictRisk,
             Kind = kind,
             // Read by analysts in the review queue: no direction override.
             Reason = CardNumber.Redact(TextDirection.RefusedIn(trimmed)),

@@ -84,6 +84,8 @@ public sealed class MigrationSchemaTests : IDisposable
         // The review queue's search by last four digits starts from the cards that have them (0029).
         Assert.Contains("index Cards.IX_Cards_Last4 unique=0 partial=0 columns=Last4", schema);
         Assert.Contains("index FraudReports.IX_FraudReports_TransactionId_Open unique=1 partial=1 columns=TransactionId", schema);
+        // The queue's open reports in its order (0029).
+        Assert.Contains("index FraudReports.IX_FraudReports_Queue unique=0 partial=1 columns=Risk,CreatedUtc,TransactionId", schema);
     }
 
     public void Dispose()

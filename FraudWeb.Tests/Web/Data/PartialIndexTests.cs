@@ -66,6 +66,36 @@ public sealed class PartialIndexTests(QueryPlanFactory factory)
         if (!await OnPostgresAsync()) Assert.Contains("IX_Transactions_ReviewQueue (RiskScore<?)", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReviewQueueReported_PageInQueueOrder_ReadsTheReportsQueueIndexWithoutSorting()
+    {
+        // Arrange (ADR 0029: each report's risk came from its payment, so a page read and sorted every open report,
+        // 25-55 ms at 10,000 on SQLite)
+        var page = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(AwaitingReview.Reported(db)
+            .OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId).Take(11).ToQueryString()));
+
+        // Assert
+        Assert.True(page.Contains("IX_FraudReports_Queue", StringComparison.Ordinal), page);
+        Assert.DoesNotContain("TEMP B-TREE", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReviewQueueReported_PageAfterAnItem_SeeksTheReportsQueueIndexToItsRisk()
+    {
+        // Arrange: Next from a report deep in the queue (risk 69)
+        var at = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        // Act
+        var page = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(AwaitingReview.Reported(db)
+            .Where(k => k.Risk <= 69 && (k.Risk < 69 || (k.Risk == 69 && (k.Since > at || (k.Since == at && k.TransactionId > 500)))))
+            .OrderByDescending(k => k.Risk).ThenBy(k => k.Since).ThenBy(k => k.TransactionId).Take(11).ToQueryString()));
+
+        // Assert: on SQLite a search from the bound, not a scan from the top
+        Assert.True(page.Contains("IX_FraudReports_Queue", StringComparison.Ordinal), page);
+        if (!await OnPostgresAsync()) Assert.Contains("IX_FraudReports_Queue (Risk<?)", page, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -108,8 +108,8 @@ public sealed class QueryPlanFactory : FraudWebFactory
                 // labelled, risk 40-99; one in a hundred reported, half of them held ones.
                 await ExecuteAsync(connection, "UPDATE \"Transactions\" SET \"Decision\" = CASE WHEN \"Id\" % 20 = 0 THEN 'Review' ELSE 'Approved' END, " +
                     "\"RiskScore\" = CASE WHEN \"Id\" % 20 = 0 THEN 40 + (\"Id\" / 20) % 60 ELSE \"Id\" % 40 END, \"ModelVersion\" = 'plan', \"Label\" = 'Unknown'");
-                await ExecuteAsync(connection, "INSERT INTO \"FraudReports\" (\"TransactionId\", \"Kind\", \"Reason\", \"Status\", \"CreatedUtc\", \"RowVersion\", \"CardId\") " +
-                    "SELECT \"Id\", 'NotMe', 'plan report', 'Open', \"TimestampUtc\" + interval '1 hour', gen_random_uuid(), \"CardId\" FROM \"Transactions\" " +
+                await ExecuteAsync(connection, "INSERT INTO \"FraudReports\" (\"TransactionId\", \"Kind\", \"Reason\", \"Status\", \"CreatedUtc\", \"RowVersion\", \"CardId\", \"Risk\") " +
+                    "SELECT \"Id\", 'NotMe', 'plan report', 'Open', \"TimestampUtc\" + interval '1 hour', gen_random_uuid(), \"CardId\", \"RiskScore\" FROM \"Transactions\" " +
                     "WHERE \"Id\" % 200 IN (0, 7) AND NOT EXISTS (SELECT 1 FROM \"FraudReports\" r WHERE r.\"TransactionId\" = \"Transactions\".\"Id\")");
                 await ExecuteAsync(connection, "RESET session_replication_role");
                 await ExecuteAsync(connection, "ANALYZE");

@@ -31,9 +31,9 @@ public static class AwaitingReview
             {
                 TransactionId = r.TransactionId,
                 ReportId = r.Id,
-                // Looked up by the payment's key for each report: joined, PostgreSQL hashed every payment of the table
-                // for 10,000 open reports (a parallel scan of a million rows, 130-300 ms a page).
-                Risk = db.Transactions.Where(t => t.Id == r.TransactionId).Select(t => t.Verdict == null ? -1 : t.Verdict.RiskScore).FirstOrDefault(),
+                // The payment's risk as the report keeps it, so a page comes from IX_FraudReports_Queue in its order (read
+                // from each report's payment, a page read and sorted every open report: 25-55 ms at 10,000 on SQLite).
+                Risk = r.Risk,
                 Since = r.CreatedUtc,
             });
     }

@@ -540,6 +540,11 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<int>("Risk")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
+
                     b.Property<Guid>("RowVersion")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -562,6 +567,11 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasFilter("\"Status\" = 'Open'");
 
                     b.HasIndex("TransactionId", "Status");
+
+                    b.HasIndex("Risk", "CreatedUtc", "TransactionId")
+                        .IsDescending(true, false, false)
+                        .HasDatabaseName("IX_FraudReports_Queue")
+                        .HasFilter("\"Status\" = 'Open'");
 
                     b.ToTable("FraudReports", (string)null);
                 });

@@ -523,6 +523,11 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Risk")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<Guid>("RowVersion")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -545,6 +550,11 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasFilter("\"Status\" = 'Open'");
 
                     b.HasIndex("TransactionId", "Status");
+
+                    b.HasIndex("Risk", "CreatedUtc", "TransactionId")
+                        .IsDescending(true, false, false)
+                        .HasDatabaseName("IX_FraudReports_Queue")
+                        .HasFilter("\"Status\" = 'Open'");
 
                     b.ToTable("FraudReports", (string)null);
                 });
