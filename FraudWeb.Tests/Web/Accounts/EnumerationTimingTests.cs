@@ -91,6 +91,7 @@ public sealed class EnumerationTimingTests(FraudWebFactory factory)
 
         // Assert: a statement costs this app 0.1-0.2 ms, so ten more on one path (UserManager validating and rewriting a
         // new account once per step) told a new address from a taken one by 2.6 ms (bench/enumeration_timing.sh).
+        Assert.InRange(fresh, 4, 30);
         Assert.All(taken, count => Assert.InRange(count, fresh - 3, fresh + 3));
     }
 
@@ -269,43 +270,11 @@ public sealed class EnumerationTimingTests(FraudWebFactory factory)
 
         public bool Mentions(string value) => _values.Contains(value, StringComparer.Ordinal);
 
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+        // Every statement EF Core sends, of any kind, once its text and parameters are set.
+        public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
         {
-            CountIfAboutAccounts(command);
+            Record(result);
             return result;
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
-        {
-            CountIfAboutAccounts(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-        {
-            CountIfAboutAccounts(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
-            CancellationToken cancellationToken = default)
-        {
-            CountIfAboutAccounts(command);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            Record(command);
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Record(command);
-            return ValueTask.FromResult(result);
         }
 
         private void Record(DbCommand command)
