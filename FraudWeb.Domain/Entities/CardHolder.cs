@@ -27,6 +27,14 @@ public class CardHolder
     /// <summary>Null only for simulated holders.</summary>
     public Address? Address { get; private set; }
     public DateTime CreatedUtc { get; private set; }
+
+    /// <summary>
+    /// New whenever the details change (or are erased): an edit form read at another version was read before someone
+    /// else's save (the holder's or an administrator's) and would undo it. Null for simulated holders and holders
+    /// whose details have not changed since the column was added.
+    /// </summary>
+    public Guid? RowVersion { get; private set; }
+
     public IReadOnlyCollection<Card> Cards => _cards.AsReadOnly();
 
     public static CardHolder Register(string userId, string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, IssuerTime now)
@@ -57,6 +65,7 @@ public class CardHolder
         PhoneNumber = PersonalDetailsLimits.Checked(PersonalDetailsLimits.NormalizePhoneNumber(phoneNumber)!, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
         DateOfBirth = dateOfBirth;
         Address = address;
+        RowVersion = Guid.NewGuid();
     }
 
     /// <summary>A former person whose account was deleted: details erased, financial records kept unlinked.</summary>
@@ -74,6 +83,7 @@ public class CardHolder
         PhoneNumber = null;
         DateOfBirth = null;
         Address = null;
+        RowVersion = Guid.NewGuid();
         foreach (var card in _cards) card.EraseCardholderName();
     }
 

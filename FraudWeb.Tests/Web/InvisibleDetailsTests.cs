@@ -15,7 +15,7 @@ public sealed class InvisibleDetailsTests(FraudWebFactory factory)
     private const string ZeroWidthSpace = "\u200b";
 
     private static async Task<Dictionary<string, string>> ProfileFormAsync(CardHolderSession holder) =>
-        (await Html.GetPageAsync(holder.Client, "/Profile/Edit")).QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+        (await Html.GetPageAsync(holder.Client, "/Profile/Edit")).QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
             .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
 
     private Task<(string? Line2, string? City)> StoredAddressAsync(string email) =>

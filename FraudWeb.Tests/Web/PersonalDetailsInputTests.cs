@@ -15,7 +15,7 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
     private static async Task<Dictionary<string, string>> EditFormAsync(HttpClient client)
     {
         var form = await Html.GetPageAsync(client, "/Profile/Edit");
-        return form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+        return form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
             .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
     }
 

@@ -153,7 +153,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
-        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
             .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
         fields["FullName"] = "Ada King";
         fields["City"] = "Ockham";
@@ -174,7 +174,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
-        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
             .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
         fields["DateOfBirth"] = DateTime.UtcNow.AddYears(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -325,7 +325,9 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // the same database that changes the account's concurrency stamp just before the first save of the details.
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
-        var meanwhile = new AccountChangedBeforeFirstSave(factory, userId);
+        var meanwhile = new ChangedBeforeFirstSave(() => factory.QueryAsync(db => db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()))));
+        var seen = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.RowVersion).SingleAsync());
         using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(meanwhile)));
         var details = new FraudWeb.Services.Accounts.PersonalDetails("Ada Lovelace", "+44 20 7946 0123", new DateOnly(1990, 12, 10), "12 St James's Square",
             null, "London", "SW1Y 4JH", "United Kingdom");
@@ -334,7 +336,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         FraudWeb.Services.Result result;
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, CancellationToken.None);
+            result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, seen, CancellationToken.None);
         }
 
         // Assert: saved, on the account as the other change left it
@@ -343,8 +345,36 @@ public sealed class ProfileTests(FraudWebFactory factory)
         Assert.Equal("+44 20 7946 0123", await factory.QueryAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.PhoneNumber).SingleAsync()));
     }
 
-    /// <summary>Before the first save that changes a card holder, changes their account from another connection.</summary>
-    private sealed class AccountChangedBeforeFirstSave(FraudWebFactory factory, string userId) : SaveChangesInterceptor
+    [Fact]
+    public async Task UpdateDetailsAsync_DetailsSavedBetweenReadAndSave_ConflictAndKeepsTheOtherSave()
+    {
+        // Arrange: the form was read at the stored version, then an administrator's save lands between this save's read
+        // and its write (from another connection, as another request would).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var seen = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.RowVersion).SingleAsync());
+        var meanwhile = new ChangedBeforeFirstSave(() => factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId)
+            .ExecuteUpdateAsync(set => set.SetProperty(h => h.FullName, "Augusta King").SetProperty(h => h.RowVersion, Guid.NewGuid()))));
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(meanwhile)));
+        var details = new FraudWeb.Services.Accounts.PersonalDetails("Ada Lovelace", "+44 20 7946 0123", new DateOnly(1990, 12, 10), "12 St James's Square",
+            null, "London", "SW1Y 4JH", "United Kingdom");
+
+        // Act
+        FraudWeb.Services.Result result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, seen, CancellationToken.None);
+        }
+
+        // Assert: refused, and the other save stays whole
+        Assert.True(meanwhile.Changed);
+        Assert.Equal(FraudWeb.Services.ErrorCode.Conflict, result.Code);
+        Assert.Equal(FraudWeb.Services.Profiles.ProfileService.DetailsChangedMeanwhile, result.Errors[0].Message);
+        Assert.Equal("Augusta King", await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.FullName).SingleAsync()));
+    }
+
+    /// <summary>Before the first save that changes a card holder, makes another change from another connection.</summary>
+    private sealed class ChangedBeforeFirstSave(Func<Task> change) : SaveChangesInterceptor
     {
         private int _armed = 1;
 
@@ -355,7 +385,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         {
             if (eventData.Context!.ChangeTracker.Entries<CardHolder>().Any(e => e.State == EntityState.Modified) && Interlocked.Exchange(ref _armed, 0) == 1)
             {
-                await factory.QueryAsync(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString())));
+                await change();
             }
             return result;
         }

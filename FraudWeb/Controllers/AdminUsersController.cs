@@ -107,8 +107,15 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         ArgumentNullException.ThrowIfNull(model);
         model.Id = id;
         if (!ModelState.IsValid) return View(model);
-        var result = await admin.EditAsync(User.GetUserId(), id, model.ToDetails(), cancellationToken);
+        var result = await admin.EditAsync(User.GetUserId(), id, model.ToDetails(), model.RowVersion, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
+        if (result.Code == ErrorCode.Conflict && await screens.EditFormAsync(id, cancellationToken) is { } stored && stored.RowVersion != model.RowVersion)
+        {
+            // Saved meanwhile by the holder or another administrator: the details as they are now, with their version.
+            ModelState.Clear();
+            this.AddErrors(result);
+            return View(stored);
+        }
         if (!result.Succeeded)
         {
             this.AddErrors(result);

@@ -1,6 +1,7 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services;
 using FraudWeb.Services.Paging;
 using FraudWeb.Services.Profiles;
 using FraudWeb.ViewModelBuilders;
@@ -40,7 +41,15 @@ public sealed class ProfileController(ProfileService profiles, ProfileViewModelB
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await profiles.UpdateDetailsAsync(User.GetUserId(), model.ToDetails(), cancellationToken);
+        var result = await profiles.UpdateDetailsAsync(User.GetUserId(), model.ToDetails(), model.RowVersion, cancellationToken);
+        if (result.Code == ErrorCode.Conflict && await screens.DetailsAsync(User.GetUserId(), cancellationToken) is { } stored && stored.RowVersion != model.RowVersion)
+        {
+            // Saved meanwhile elsewhere: the details as they are now, with their version, as the message says (the posted
+            // values and version would only be refused again).
+            ModelState.Clear();
+            this.AddErrors(result);
+            return View(stored);
+        }
         if (!result.Succeeded)
         {
             this.AddErrors(result);

@@ -26,6 +26,14 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         ["Country"] = "United Kingdom",
     };
 
+    /// <summary>The edit form's fields as its page gives them: the details' version it was read at, then <paramref name="details"/>.</summary>
+    private static async Task<Dictionary<string, string>> EditFormAsync(StaffSession admin, string id, Dictionary<string, string> details)
+    {
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Edit/{id}");
+        var version = (AngleSharp.Html.Dom.IHtmlInputElement)page.QuerySelector($"form[action='/AdminUsers/Edit/{id}'] input[name=RowVersion]")!;
+        return new(details) { ["RowVersion"] = version.Value };
+    }
+
     private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
 
     private Task<List<AuditEntry>> AuditAsync(string targetId) =>
@@ -363,7 +371,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
 
         // Act
-        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", Details("Mary Jackson"));
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", await EditFormAsync(admin, id, Details("Mary Jackson")));
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -372,6 +380,76 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(AuditActions.UserEdit, entry.Action);
         Assert.Contains("\"FullName\"", entry.After, StringComparison.Ordinal);
         Assert.DoesNotContain("Mary Jackson", entry.After + entry.Before, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edit_HolderSavedAfterTheFormWasOpened_ConflictShowsTheirDetailsAndKeepsThem()
+    {
+        // Arrange (review: an administrator's stale form undid the holder's own change, last writer wins): the
+        // administrator opens the form, then the holder saves a new phone number in their profile.
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var stale = await EditFormAsync(admin, id, Details("Mary Jackson"));
+        Assert.Equal(HttpStatusCode.Redirect, (await ProfileEditAsync(customer, "PhoneNumber", "+44 20 7946 7777")).StatusCode);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", stale);
+
+        // Assert: refused with the reason, the form now shows the holder's number; the holder's change and name stay
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(AdminUserService.DetailsChangedMeanwhile, Html.ValidationMessages(page));
+        Assert.Equal("+44 20 7946 7777", ((AngleSharp.Html.Dom.IHtmlInputElement)page.QuerySelector("input[name=PhoneNumber]")!).Value);
+        var stored = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => new { h.FullName, h.PhoneNumber }).FirstAsync());
+        Assert.Equal("+44 20 7946 7777", stored.PhoneNumber);
+        Assert.NotEqual("Mary Jackson", stored.FullName);
+        Assert.DoesNotContain(await AuditAsync(id), e => e.Action == AuditActions.UserEdit);
+
+        // Act again: the form as shown now, with the name changed, saves
+        var again = page.QuerySelectorAll($"form[action='/AdminUsers/Edit/{id}'] input[name]:not([name=__RequestVerificationToken])").Cast<AngleSharp.Html.Dom.IHtmlInputElement>()
+            .ToDictionary(i => i.Name!, i => i.Value);
+        again["FullName"] = "Mary Jackson";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", again)).StatusCode);
+        stored = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => new { h.FullName, h.PhoneNumber }).FirstAsync());
+        Assert.Equal(("Mary Jackson", "+44 20 7946 7777"), (stored.FullName, stored.PhoneNumber));
+    }
+
+    [Fact]
+    public async Task ProfileEdit_AdministratorSavedAfterTheFormWasOpened_ConflictShowsTheirDetailsAndKeepsThem()
+    {
+        // Arrange: the holder opens their form, then an administrator corrects the name.
+        using var admin = await AdminAsync();
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var form = await Html.GetPageAsync(customer.Client, "/Profile/Edit");
+        var stale = ProfileFields(form);
+        stale["PhoneNumber"] = "+44 20 7946 8888";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", await EditFormAsync(admin, id, Details("Mary Jackson")))).StatusCode);
+
+        // Act
+        var response = await Html.SubmitAsync(customer.Client, "/Profile/Edit", stale);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await Html.ParseAsync(response);
+        Assert.Contains(FraudWeb.Services.Profiles.ProfileService.DetailsChangedMeanwhile, Html.ValidationMessages(page));
+        Assert.Equal("Mary Jackson", ((AngleSharp.Html.Dom.IHtmlInputElement)page.QuerySelector("input[name=FullName]")!).Value);
+        var stored = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == id).Select(h => new { h.FullName, h.PhoneNumber }).FirstAsync());
+        Assert.Equal(("Mary Jackson", "+44 20 7946 0000"), (stored.FullName, stored.PhoneNumber));
+    }
+
+    /// <summary>The profile form's fields as the holder's browser sends them (the antiforgery token is added on submit).</summary>
+    private static Dictionary<string, string> ProfileFields(AngleSharp.Html.Dom.IHtmlDocument form) =>
+        form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([name=__RequestVerificationToken]):not([readonly])").Cast<AngleSharp.Html.Dom.IHtmlInputElement>()
+            .ToDictionary(i => i.Name!, i => i.Value);
+
+    /// <summary>The holder opens their profile form and saves it with one field changed.</summary>
+    private static async Task<HttpResponseMessage> ProfileEditAsync(CardHolderSession holder, string field, string value)
+    {
+        var fields = ProfileFields(await Html.GetPageAsync(holder.Client, "/Profile/Edit"));
+        fields[field] = value;
+        return await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
     }
 
     [Fact]
@@ -385,7 +463,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         details["PhoneNumber"] = "+44 20 7946 5555";
 
         // Act
-        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", details);
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", await EditFormAsync(admin, id, details));
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -404,7 +482,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         details["City"] = "\u200b";
 
         // Act
-        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", details);
+        var response = await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", await EditFormAsync(admin, id, details));
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -560,7 +638,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
         var edited = Details("Dorothy Johnson Vaughan");
         edited["PhoneNumber"] = "+44 20 7946 0999";
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", edited)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Edit/{id}", $"/AdminUsers/Edit/{id}", await EditFormAsync(admin, id, edited))).StatusCode);
 
         // Act
         var response = await admin.PostAsync($"/AdminUsers/Delete/{id}", $"/AdminUsers/Delete/{id}");

@@ -110,7 +110,7 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         // Arrange
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
-        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden])")
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
             .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
         fields["AddressLine2"] = Number;
 

@@ -13,6 +13,7 @@ public sealed class CardHolderConfiguration : IEntityTypeConfiguration<CardHolde
         builder.Property(h => h.FullName).HasMaxLength(PersonalDetailsLimits.FullNameMaxLength).IsRequired();
         builder.Property(h => h.PhoneNumber).HasMaxLength(PersonalDetailsLimits.PhoneNumberMaxLength);
         builder.Property(h => h.UserId).HasMaxLength(450);
+        builder.Property(h => h.RowVersion).IsConcurrencyToken();
         builder.HasIndex(h => h.UserId).IsUnique();
         builder.HasOne<ApplicationUser>().WithOne().HasForeignKey<CardHolder>(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.OwnsOne(h => h.Address, address =>

@@ -134,9 +134,13 @@ public sealed class AdminUserService(
         return await users.FindByEmailAsync(email) is not null;
     }
 
+    public const string DetailsChangedMeanwhile = "This person's details were changed after this form was opened (by them or another administrator). Here they are as they are now: make your change again.";
+
     public const string StaffHaveNoDetails = "Staff accounts keep no personal details. Give the account the card holders' role first if it is to hold cards.";
 
-    public async Task<Result> EditAsync(string actorId, string id, PersonalDetails details, CancellationToken cancellationToken)
+    /// <param name="seenVersion">The details' version the form was filled at (<see cref="CardHolder.RowVersion"/>; null for none).</param>
+    /// <returns>A conflict when the details changed since (by the holder or another administrator): saving would undo that change.</returns>
+    public async Task<Result> EditAsync(string actorId, string id, PersonalDetails details, Guid? seenVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
         // Serialised with the other administrators' changes, the account read inside: a double click's second request
@@ -148,6 +152,7 @@ public sealed class AdminUserService(
         var holder = await db.CardHolders.FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         // A staff member invited without a profile keeps none (and would otherwise be taken for a card holder).
         if (holder is null && !await users.IsInRoleAsync(user, Roles.Customer)) return Result.Fail(ErrorCode.Refused, Text.Get(StaffHaveNoDetails));
+        if (holder?.RowVersion != seenVersion) return Result.Fail(ErrorCode.Conflict, Text.Get(DetailsChangedMeanwhile));
         var before = holder is null ? null : Snapshot(holder);
         try
         {
@@ -171,8 +176,8 @@ public sealed class AdminUserService(
         // The account's copy of the number (Identity's PhoneNumber) follows the holder's.
         user.PhoneNumber = holder.PhoneNumber;
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
-        // The account changed through Identity meanwhile (a sign-in, a lock: its concurrency stamp) is a conflict to reload,
-        // not a 500. The owner's own details are not versioned: theirs and the administrator's, the later one stays.
+        // The account changed through Identity meanwhile (a sign-in, a lock: its concurrency stamp), or the holder saved
+        // their details between the read and this save (the version is the update's condition): a conflict to reload, not a 500.
         return await CommitAsync(transaction, cancellationToken);
     }
 

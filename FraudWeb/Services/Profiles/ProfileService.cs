@@ -10,13 +10,16 @@ namespace FraudWeb.Services.Profiles;
 /// <summary>The signed-in card holder's changes to their own details.</summary>
 public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
 {
-    public async Task<Result> UpdateDetailsAsync(string userId, PersonalDetails details, CancellationToken cancellationToken)
+    /// <param name="seenVersion">The details' version the form was filled at (<see cref="CardHolder.RowVersion"/>).</param>
+    /// <returns>A conflict when the details changed since (in another window, or by an administrator): saving would undo that change.</returns>
+    public async Task<Result> UpdateDetailsAsync(string userId, PersonalDetails details, Guid? seenVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
         for (var attempt = 1; ; attempt++)
         {
             var holder = await db.CardHolders.OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
             if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+            if (holder.RowVersion != seenVersion) return Result.Fail(ErrorCode.Conflict, Text.Get(DetailsChangedMeanwhile));
             try
             {
                 details.ApplyTo(holder, issuer.Today);
@@ -36,7 +39,8 @@ public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
             catch (DbUpdateConcurrencyException) when (attempt < 3)
             {
                 // The account changed meanwhile (a sign-in, an administrator's lock: its concurrency stamp): the holder's
-                // details still apply, so they are applied again to the account as it is now (a 500 before).
+                // details still apply, so they are applied again to the account as it is now (a 500 before). Details
+                // saved meanwhile by someone else are found at the next read and refused there.
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
@@ -46,6 +50,8 @@ public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
             }
         }
     }
+
+    public const string DetailsChangedMeanwhile = "Your details were changed after this form was opened (in another window, or by the bank). Here they are as they are now: make your change again.";
 
     public const string ChangedMeanwhile = "Your account was changed at the same moment, so your details were not saved. Please save them again.";
 }

@@ -34,7 +34,11 @@ public abstract class PersonalDetailsFields
         City = holder.Address?.City;
         Postcode = holder.Address?.Postcode;
         Country = holder.Address?.Country;
+        RowVersion = holder.RowVersion;
     }
+
+    /// <summary>The stored details' version the edit forms were filled at (a hidden field); registration has none.</summary>
+    public Guid? RowVersion { get; set; }
 
     [Required(ErrorMessage = "Enter your full name.")]
     [CharacterLength(PersonalDetailsLimits.FullNameMaxLength, MinimumLength = PersonalDetailsLimits.FullNameMinLength, ErrorMessage = "Your name must be 2 to 100 characters.")]
