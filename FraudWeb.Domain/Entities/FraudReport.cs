@@ -53,8 +53,10 @@ public class FraudReport
     public static FraudReport Open(CardTransaction transaction, ReportKind kind, string reason, DateTime nowUtc)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        var trimmed = (reason ?? "").Trim();
-        if (TextLength.Of(trimmed) is < ReasonMinLength or > ReasonMaxLength)
+        // Read by analysts in the review queue: no direction override. Measured as kept: a card number in it is kept as
+        // its brand and last four, which can be longer than the number ("American Express •••• 0005").
+        var kept = CardNumber.Redact(TextDirection.RefusedIn((reason ?? "").Trim()));
+        if (TextLength.Of(kept) is < ReasonMinLength or > ReasonMaxLength)
         {
             throw DomainException.Format("The reason must be between {0} and {1} characters.", ReasonMinLength, ReasonMaxLength);
         }
@@ -64,8 +66,7 @@ public class FraudReport
             CardId = transaction.CardId,
             Risk = transaction.Verdict?.RiskScore ?? NoVerdictRisk,
             Kind = kind,
-            // Read by analysts in the review queue: no direction override.
-            Reason = CardNumber.Redact(TextDirection.RefusedIn(trimmed)),
+            Reason = kept,
             Status = ReportStatus.Open,
             CreatedUtc = nowUtc,
             RowVersion = Guid.NewGuid(),

@@ -80,9 +80,11 @@ public partial class RuleList
     {
         var trimmed = reason?.Trim() ?? "";
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
-        if (TextLength.Of(trimmed) > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
-        return CardNumber.Redact(TextDirection.RefusedIn(trimmed));
+        // Measured as kept: a card number in it is kept as its brand and last four, which can be longer than the number.
+        var kept = CardNumber.Redact(TextDirection.RefusedIn(trimmed));
+        if (TextLength.Of(kept) > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
+        return kept;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{1,39}$", RegexOptions.CultureInvariant)]

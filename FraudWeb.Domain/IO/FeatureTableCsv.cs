@@ -102,8 +102,12 @@ public static class FeatureTableCsv
         var skipFirst = header.Length > 1 && header[0].Length == 0;
         var first = skipFirst ? 1 : 0;
         var columns = header[first..];
-        var duplicate = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new CsvFormatException(name, 1, Array.IndexOf(header, duplicate.Key) + 1, $"duplicate column name '{duplicate.Key}'.");
+        // The second copy is named, as the transactions reader names it (the first is a column like any other).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (!seen.Add(columns[c])) throw new CsvFormatException(name, 1, first + c + 1, $"duplicate column name '{columns[c]}'.");
+        }
         var width = columns.Length;
         var values = new float[Math.Max(1024, width * 1024)];
         var used = 0L;

@@ -192,7 +192,8 @@ public static class IsoTimestamp
             }
             else if (rest.Length == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':')
             {
-                if (!Digits(rest.Slice(1, 2), out var oh) || !Digits(rest.Slice(4, 2), out var om)) return false;
+                // Offsets in use run from -12:00 to +14:00; ISO 8601 allows no 60th minute.
+                if (!Digits(rest.Slice(1, 2), out var oh) || !Digits(rest.Slice(4, 2), out var om) || oh > 14 || om > 59) return false;
                 offsetMinutes = (rest[0] == '-' ? -1 : 1) * ((oh * 60) + om);
                 rest = [];
             }

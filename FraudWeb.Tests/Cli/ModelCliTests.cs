@@ -216,6 +216,23 @@ public sealed class ModelCliTests : IDisposable
         Assert.Contains($"{table}:4:2: column 'y': '2' is not a 0/1 label.", err);
     }
 
+    [Theory]
+    [InlineData("0.99999999", "'0.99999999'")]
+    [InlineData("1e-50", "'1E-50'")]
+    [InlineData("", "an empty cell")]
+    public async Task Run_LabelAFloatRoundsToZeroOrOne_ErrorNamesLineAndTheValueAsWritten(string cell, string shown)
+    {
+        // Review: labels were checked as floats, so 0.99999999 trained as a fraud and 1e-50 as legitimate.
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, $"a,y\n1,0\n2,1\n3,{cell}\n");
+
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--out", PathOf("m.bin"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{table}:4:2: column 'y': {shown} is not a 0/1 label.", err);
+        Assert.False(File.Exists(PathOf("m.bin")));
+    }
+
     [Fact]
     public async Task Run_UnknownLabelColumn_UsageError()
     {

@@ -273,6 +273,38 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
     }
 
     [Fact]
+    public async Task RecoveryCodes_WrongCodeUntilTheLockout_SignedOutEverywhereAndNoNewCodes()
+    {
+        // Arrange (review: a session alone, perhaps someone else's, could guess app codes here without limit and take
+        // new recovery codes, a lasting second factor): a wrong code counts as a failed sign-in.
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        var old = await MfaSteps.EnrolAsync(client);
+        var current = await MfaSteps.NextCodeAsync(factory, email);
+        var wrongCode = current == "123456" ? "654321" : "123456";
+
+        // Act
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts; i++)
+            answers.Add(await Html.SubmitAsync(client, "/Account/Mfa/RecoveryCodes", new Dictionary<string, string> { ["Form.Code"] = wrongCode }, "/Account/Mfa"));
+
+        // Assert: told the code is wrong until the last, which locked the account out and ended the session; the old codes kept
+        Assert.All(answers.SkipLast(1), a => Assert.Contains(MfaService.WrongCode, Html.ValidationMessages(Html.ParseAsync(a).Result)));
+        Assert.Equal(HttpStatusCode.Redirect, answers[^1].StatusCode);
+        Assert.Equal("/Account/Lockout", Html.Location(answers[^1]));
+        var page = await client.GetAsync(new Uri("/Account/Mfa", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Contains("/Account/Login", Html.Location(page), StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByEmailAsync(email))!;
+        Assert.True(await users.IsLockedOutAsync(user));
+        Assert.Equal(old.Count, await users.CountRecoveryCodesAsync(user));
+        Assert.True(await users.RedeemTwoFactorRecoveryCodeAsync(user, old[0]) is { Succeeded: true });
+    }
+
+    [Fact]
     public async Task ResetTwoStep_AnalystLostPhone_SessionsEndEnrolsAgainAfterPasswordAndAudited()
     {
         // Arrange (accounts review: staff without codes who lost their phone were locked out for good)

@@ -130,6 +130,19 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    public async Task Start_RunLeaseOfNothing_OneLineNamingTheSettingExit1(string lease)
+    {
+        // Review: never renewed, so every instance took every running retraining for abandoned and ran it again.
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), ("Retraining__RunLease", lease));
+
+        Assert.Equal(1, code);
+        Assert.Contains("Retraining:RunLease must be at least 00:00:01", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public async Task Start_UnreadableDataProtectionCertificate_OneLineNamingTheSettingExit1()
     {

@@ -304,6 +304,9 @@ public static class ModelCli
         // Table mode keeps ML.NET FastTree's defaults (the speed benchmark's shape); transactions mode uses the settings
         // validated for the transaction features. Flags override either.
         var options = a.Training.Apply(c.Parse, tableMode);
+        // Signed when FRAUDWEB_MODEL_SIGNING_KEY is set (the web app's training child); unsigned bench files otherwise.
+        // Read first: a key that cannot be used is said before the training, not after it.
+        var signingKey = ModelKeyProvider.FromEnvironment();
         if (c.Parse.GetValue(a.Training.EarlyStopping) is 0)
             throw new CliUsageException("--early-stopping '0' must be above 0 (leave it out to grow every tree).");
         var earlyStopping = options.EarlyStoppingTolerance > 0;
@@ -319,13 +322,13 @@ public static class ModelCli
         var extra = new Dictionary<string, object?>();
         if (tableMode)
         {
-            var table = ModelCliTables.Read(a.Table!, c);
+            var table = ModelCliTables.Read(a.Table!, c, [a.Label!]);
             train = ModelCliTables.ToDataset(table, a.Label!, a.Ignore, a.Table!);
             RequireEveryValue(train, table, a.Table!);
             if (a.ValidationTable is { } validationFile)
             {
                 // The training set's features, found by name: the validation file may order its columns otherwise.
-                var validationTable = ModelCliTables.Read(validationFile, c);
+                var validationTable = ModelCliTables.Read(validationFile, c, [a.Label!]);
                 var validationLabels = ModelCliTables.Labels(validationTable, a.Label!, validationFile).Select(b => b ? 1f : 0f).ToArray();
                 validation = new Dataset(ModelCliTables.Columns(validationTable, train.FeatureNames, validationFile), validationTable.Rows,
                     train.Columns, validationLabels, [.. train.FeatureNames]);
@@ -394,8 +397,7 @@ public static class ModelCli
         Write(output, path =>
         {
             using var stream = File.Create(path);
-            // Signed when FRAUDWEB_MODEL_SIGNING_KEY is set (the web app's training child); unsigned bench files otherwise.
-            ModelFile.Save(stream, model, metadata, ModelKeyProvider.FromEnvironment());
+            ModelFile.Save(stream, model, metadata, signingKey);
         });
 
         var result = new Dictionary<string, object?>
@@ -425,8 +427,8 @@ public static class ModelCli
         if (tableMode)
         {
             var file = tableFile!;
-            var table = ModelCliTables.Read(file, c, ["customer_id", "day"]);
             var label = labelColumn!;
+            var table = ModelCliTables.Read(file, c, ["customer_id", "day", label]);
             var matrix = ModelCliTables.Columns(table, model.FeatureNames, file);
             labels = ModelCliTables.Labels(table, label, file);
             scores = new double[table.Rows];

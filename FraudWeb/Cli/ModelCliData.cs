@@ -154,16 +154,18 @@ internal static class ModelCliTables
     {
         var column = table.IndexOf(label);
         if (column < 0) throw new CliUsageException($"--label: column '{label}' is not in {path} (columns: {string.Join(',', table.Columns)}).");
-        var values = table.Column(column);
+        // As read, not as floats: 0.99999999 rounds to a float 1 and 1e-50 to 0, and neither is a label.
+        var values = table.ExactColumn(column);
         var labels = new bool[values.Length];
         for (var r = 0; r < values.Length; r++)
         {
-            if (values[r] is not (0f or 1f))
+            if (values[r] is not (0d or 1d))
             {
-                throw new CliInputException($"{path}:{table.LineOf(r)}:{table.FileColumnOf(column)}: column '{label}': '{values[r]}' is not a 0/1 label.");
+                var shown = double.IsNaN(values[r]) ? "an empty cell" : $"'{values[r].ToString("R", CultureInfo.InvariantCulture)}'";
+                throw new CliInputException($"{path}:{table.LineOf(r)}:{table.FileColumnOf(column)}: column '{label}': {shown} is not a 0/1 label.");
             }
 
-            labels[r] = values[r] == 1f;
+            labels[r] = values[r] == 1d;
         }
 
         return labels;

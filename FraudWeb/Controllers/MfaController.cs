@@ -23,7 +23,7 @@ public sealed class MfaController(MfaService mfa, AccountService accounts, MfaVi
         return page.Succeeded ? View(page.Value) : RedirectToAction("Login", "Account");
     }
 
-    [HttpPost("Enable"), AllowWithoutMfa]
+    [HttpPost("Enable"), AllowWithoutMfa, EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> Enable([Bind(Prefix = "Form")] EnableMfaViewModel form)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -40,7 +40,7 @@ public sealed class MfaController(MfaService mfa, AccountService accounts, MfaVi
 
     /// <summary>New recovery codes after a current code from the app; the old ones stop working (staff, who cannot turn
     /// two-step sign-in off, had no way back once theirs were used).</summary>
-    [HttpPost("RecoveryCodes")]
+    [HttpPost("RecoveryCodes"), EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> RecoveryCodes([Bind(Prefix = "Form")] EnableMfaViewModel form)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -48,6 +48,8 @@ public sealed class MfaController(MfaService mfa, AccountService accounts, MfaVi
         {
             var renewed = await mfa.RenewRecoveryCodesAsync(User.FindUserId(), form.Code!);
             if (renewed.Succeeded) return View("RecoveryCodes", renewed.Value);
+            // Too many wrong codes: locked out and signed out everywhere.
+            if (renewed.Code == ErrorCode.Refused) return RedirectToAction("Lockout", "Account");
             foreach (var error in renewed.Errors) ModelState.AddModelError("Form." + error.Field, error.Message);
         }
         var page = await builder.BuildAsync(User, form);

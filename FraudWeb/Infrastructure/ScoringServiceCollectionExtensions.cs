@@ -43,12 +43,16 @@ public static class ScoringServiceCollectionExtensions
         return services;
     }
 
+    private static readonly TimeSpan MinimumRunLease = TimeSpan.FromSeconds(1);
+
     /// <summary>Fraud reports, the analysts' review queue, the retraining queue with its background worker and the models page.</summary>
     public static IServiceCollection AddFraudRetraining(this IServiceCollection services)
     {
         services.AddOptions<RetrainingSettings>().BindConfiguration(RetrainingSettings.Section).ValidateDataAnnotations()
             .Validate(o => o.HoldoutDays < o.TrainingDays, "Retraining:HoldoutDays must be shorter than Retraining:TrainingDays.")
             .Validate(o => o.Interval >= TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Retraining:Interval must not be negative and Retraining:PollInterval must be positive.")
+            // Renewed every quarter of it; a lease of nothing was never renewed, so every instance took every run for abandoned.
+            .Validate(o => o.RunLease >= MinimumRunLease, "Retraining:RunLease must be at least 00:00:01 (a running run's lease, renewed every quarter of it).")
             .ValidateOnStart();
         services.AddSingleton<RetrainingSignal>();
         services.AddScoped<ReportService>();

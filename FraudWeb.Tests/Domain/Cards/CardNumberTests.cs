@@ -167,4 +167,36 @@ public sealed class CardNumberTests
         Assert.Equal("my card Visa •••• 1111 was stolen", report.Reason);
         Assert.Equal("card Visa •••• 1111 reported stolen", entryReason);
     }
+
+    [Fact]
+    public void CheckReason_AmexNumberMaskedPastTheLimit_RefusedAsTooLong()
+    {
+        // Arrange (review: the limit was checked before masking, and 15 digits kept as "American Express •••• 0005"
+        // outgrew the 200-character column: a 500 on PostgreSQL)
+        var reason = new string('x', RuleList.ReasonMaxLength - 16) + " 378282246310005";
+        Assert.Equal(RuleList.ReasonMaxLength, reason.Length);
+
+        // Act
+        var refusal = Assert.Throws<DomainException>(() => RuleList.CheckReason(reason));
+
+        // Assert: refused as too long; what fits once masked is kept masked
+        Assert.Equal("A reason has at most 200 characters.", refusal.Message);
+        Assert.Equal(new string('x', 150) + " American Express •••• 0005", RuleList.CheckReason(new string('x', 150) + " 378282246310005"));
+    }
+
+    [Fact]
+    public void Open_ReasonMaskedPastTheLimit_RefusedAsTooLong()
+    {
+        // Arrange
+        var card = Card.Simulated(1, new string('a', 64), "1111", 1000m, DateTime.UtcNow);
+        var payment = CardTransaction.Submit(card, 1, 10m, DateTime.UtcNow);
+        var reason = new string('x', FraudReport.ReasonMaxLength - 16) + " 378282246310005";
+
+        // Act
+        var refusal = Record.Exception(() => FraudReport.Open(payment, ReportKind.NotMe, reason, DateTime.UtcNow));
+
+        // Assert
+        Assert.IsType<DomainException>(refusal);
+        Assert.Equal("The reason must be between 5 and 500 characters.", refusal.Message);
+    }
 }

@@ -38,11 +38,27 @@ public class FeatureTableCsvTests
     }
 
     [Fact]
-    public void Read_DuplicateColumn_IsAnError()
+    public void Read_DuplicateColumn_IsAnErrorNamingTheSecondCopy()
     {
-        var error = Assert.Throws<CsvFormatException>(() => Read("a,a\n1,2\n"));
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b,a\n1,2,3\n"));
 
-        Assert.Contains("duplicate", error.Message);
+        Assert.Equal("table.csv:1:3: duplicate column name 'a'.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("\"12,5\"")]
+    [InlineData("\"1,000.5\"")]
+    [InlineData("\"1,5,\"")]
+    public void Read_CommaInAQuotedNumber_ErrorNamesTheCellNotAValueWithoutIt(string cell)
+    {
+        // Arrange (review: Sep's parse allows thousands separators, so a decimal comma, "12,5", was read as 125)
+        var text = $"a,b\n1,{cell}\n";
+
+        // Act
+        var error = Assert.Throws<CsvFormatException>(() => Read(text));
+
+        // Assert
+        Assert.Equal($"table.csv:2:2: column 'b': '{cell.Trim('"')}' is not a number.", error.Message);
     }
 
     [Fact]

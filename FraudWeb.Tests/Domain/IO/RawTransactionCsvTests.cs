@@ -67,6 +67,29 @@ public class RawTransactionCsvTests
         Assert.Equal(1, error.Line);
     }
 
+    [Theory]
+    [InlineData("2018-04-01 00:11:53+99:99")]
+    [InlineData("2018-04-01 00:11:53+01:60")]
+    [InlineData("2018-04-01 00:11:53-15:00")]
+    public void Read_OffsetNoZoneHas_ErrorNamesTheCell(string timestamp)
+    {
+        // Review: any two digits were read as hours and minutes, and the time moved by up to 100 hours.
+        var error = Assert.Throws<CsvFormatException>(() => Read($"{Header}\n0,{timestamp},5,7,1,0\n"));
+
+        Assert.Equal((2, 2), (error.Line, error.Column));
+        Assert.Contains(timestamp, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2018-04-01 10:00:00+14:00", "2018-03-31 20:00:00")]
+    [InlineData("2018-04-01 10:00:00-12:00", "2018-04-01 22:00:00")]
+    public void Read_OffsetAtTheEndsOfTheWorld_Accepted(string timestamp, string utc)
+    {
+        var table = Read($"{Header}\n0,{timestamp},5,7,1,0\n");
+
+        Assert.Equal(DateTime.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), table.Records[0].Timestamp);
+    }
+
     [Fact]
     public void Read_BlankLineInsideData_IsAnError()
     {

@@ -7,7 +7,10 @@ using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Rules;
 
@@ -183,6 +186,55 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task EditAsync_AnotherEditOfTheSameVersionSavedFirst_ConflictAndTheOtherEditStays()
+    {
+        // Arrange (review: two analysts saving one version at once was a 500: the second's new version row met the
+        // first's number before its stale row version was noticed): the other edit commits just before this one's save.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("Edited twice 18.21", RuleAction.Review, "amount = 18.21");
+        var actor = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
+        var seen = await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.RowVersion).SingleAsync());
+        var other = new OtherSaveFirst(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleService>()
+                .EditAsync(actor, id, seen, "Edited twice 18.22", RuleAction.Review, "amount = 18.22", CancellationToken.None);
+            Assert.True(result.Succeeded);
+        });
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(other)));
+
+        // Act
+        FraudWeb.Services.Result result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleService>()
+                .EditAsync(actor, id, seen, "Edited twice 18.23", RuleAction.Review, "amount = 18.23", CancellationToken.None);
+        }
+
+        // Assert
+        Assert.True(other.Ran);
+        Assert.Equal(FraudWeb.Services.ErrorCode.Conflict, result.Code);
+        var rule = await factory.QueryAsync(db => db.Rules.Include(r => r.Versions).SingleAsync(r => r.Id == id));
+        Assert.Equal(("amount = 18.22", 2), (rule.Expression, rule.Version));
+        Assert.Equal(["amount = 18.21", "amount = 18.22"], rule.Versions.OrderBy(v => v.Version).Select(v => v.Expression));
+    }
+
+    /// <summary>Before the first save of this host, runs another change to completion (another request's, on its own connection).</summary>
+    private sealed class OtherSaveFirst(Func<Task> other) : SaveChangesInterceptor
+    {
+        private int _armed = 1;
+
+        public bool Ran => Volatile.Read(ref _armed) == 0;
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1) await other();
+            return result;
+        }
+    }
+
+    [Fact]
     public async Task Create_ExpressionDoesNotParse_ErrorNamesPositionAndNothingIsStored()
     {
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
@@ -218,6 +270,25 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         }
         Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
         Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => (a.After ?? "").Contains("4012888888881881") || (a.After ?? "").Contains("4012 8888"))));
+    }
+
+    [Fact]
+    public async Task Create_LongestRuleOfCharactersJsonEscapes_SavedAndItsAuditEntryKeepsItWhole()
+    {
+        // Arrange (review: the audit snapshot's \uXXXX escapes made it six times the rule, past its 8,000-character
+        // column, a 500 on PostgreSQL): 2,000 characters, nearly all escaped in JSON.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var expression = "merchant = '" + new string('咖', FraudWeb.Domain.Rules.RuleParserLimits.MaxLength - 13) + "'";
+        Assert.Equal(FraudWeb.Domain.Rules.RuleParserLimits.MaxLength, expression.Length);
+
+        // Act
+        var id = await analyst.CreateRuleAsync("long", RuleAction.Review, expression);
+
+        // Assert
+        var after = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.RuleCreate && a.TargetId == id.ToString(CultureInfo.InvariantCulture))
+            .Select(a => a.After).SingleAsync());
+        Assert.True(after!.Length > 8000);
+        Assert.Equal(expression, System.Text.Json.JsonDocument.Parse(after).RootElement.GetProperty("Expression").GetString());
     }
 
     [Fact]

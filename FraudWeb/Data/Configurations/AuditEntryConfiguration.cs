@@ -14,8 +14,10 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         builder.Property(e => e.Action).HasMaxLength(64).IsRequired();
         builder.Property(e => e.TargetType).HasMaxLength(32).IsRequired();
         builder.Property(e => e.TargetId).HasMaxLength(450).IsRequired();
-        builder.Property(e => e.Before).HasMaxLength(8000);
-        builder.Property(e => e.After).HasMaxLength(8000);
+        // Unbounded: a snapshot is JSON of bounded fields, but JSON's escapes make up to 12 characters of one (a rule of
+        // 2,000 Chinese characters was 12,000), and a change must never fail for its audit entry's length.
+        builder.Property(e => e.Before);
+        builder.Property(e => e.After);
         builder.HasIndex(e => e.TimestampUtc);
         // The screen filters by actor (emails are resolved to ids at read time).
         builder.HasIndex(e => e.ActorId);

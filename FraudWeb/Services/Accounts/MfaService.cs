@@ -92,13 +92,25 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("Two-step sign-in is off."));
         var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
-        if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
+        if (!valid)
+        {
+            // New codes are a lasting second factor: a wrong code counts as a failed sign-in, as at the second sign-in
+            // step, so a session alone (perhaps someone else's) cannot guess its way to them; at the lockout every session ends.
+            await users.AccessFailedAsync(user);
+            if (!await users.IsLockedOutAsync(user)) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get(WrongCode), CodeField);
+            await users.UpdateSecurityStampAsync(user);
+            await signIn.SignOutAsync();
+            return Result.Fail<IReadOnlyList<string>>(ErrorCode.Refused, Text.Get(WrongCode), CodeField);
+        }
+        await users.ResetAccessFailedCountAsync(user);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         LogRecoveryCodesRenewed(logger, user.Id);
         return Result.Success<IReadOnlyList<string>>(codes);
     }
 
     public const string PasswordField = "CurrentPassword";
+    public const string CodeField = "Code";
+    public const string WrongCode = "That code is not correct. Enter the current 6-digit code from your app.";
 
     /// <summary>
     /// Turns 2FA off and forgets the key, once the password is given again (ASVS 3.7.1: a session alone, perhaps someone

@@ -239,6 +239,13 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         }
+        catch (DbUpdateException ex) when (!Infrastructure.Database.DatabaseFaults.IsUnavailable(ex))
+        {
+            // Two edits of one version at once: EF writes the new version's row before the rule's, so the second meets
+            // the first's version number (unique per rule) before its stale row version (a 500 before).
+            db.ChangeTracker.Clear();
+            return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
+        }
         await cache.ChangedAsync();
         return Result.Ok;
     }

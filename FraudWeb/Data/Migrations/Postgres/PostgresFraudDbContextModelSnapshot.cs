@@ -264,12 +264,10 @@ namespace FraudWeb.Data.Migrations.Postgres
                         .HasColumnType("character varying(450)");
 
                     b.Property<string>("After")
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Before")
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("TargetId")
                         .IsRequired()

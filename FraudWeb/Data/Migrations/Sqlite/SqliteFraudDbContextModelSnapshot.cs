@@ -255,11 +255,9 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("After")
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Before")
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TargetId")
