@@ -90,7 +90,7 @@ public class Card
             Brand = CardBrand.Visa,
             ExpiryMonth = 12,
             ExpiryYear = addedUtc.Year + 3,
-            CardholderName = "Simulated card holder",
+            CardholderName = SimulatedCardholderName,
             CreditLimit = creditLimit,
             AddedUtc = addedUtc,
         };
@@ -103,6 +103,9 @@ public class Card
         // Staff's words about the holder are personal data too; the block itself (and its reason) stays.
         if (BlockNote is not null) BlockNote = ErasedBlockNote;
     }
+
+    /// <summary>The name on a simulated card (the seeded population's; an English placeholder the pages translate).</summary>
+    public const string SimulatedCardholderName = "Simulated card holder";
 
     /// <summary>What an erased holder's block note reads.</summary>
     public const string ErasedBlockNote = "(erased)";

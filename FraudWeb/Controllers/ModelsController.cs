@@ -46,10 +46,10 @@ public sealed class ModelsController(ModelDashboardViewModelBuilder dashboard, I
 
     [HttpPost]
     [Authorize(Policy = Permissions.ModelsManage)]
-    public async Task<IActionResult> Rollback([FromServices] ModelRegistry registry, CancellationToken cancellationToken)
+    public async Task<IActionResult> Rollback(long? from, [FromServices] ModelRegistry registry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var result = await registry.RollbackAsync(User.GetUserId(), cancellationToken);
+        var result = await registry.RollbackAsync(User.GetUserId(), from, cancellationToken);
         Report(result, Text.Get("Rolled back to the previous version."));
         return RedirectToAction(nameof(Index));
     }

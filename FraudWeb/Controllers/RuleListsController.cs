@@ -1,18 +1,21 @@
 using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Infrastructure;
 using FraudWeb.Services;
+using FraudWeb.Services.Cards;
 using FraudWeb.Services.Rules;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Rules;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace FraudWeb.Controllers;
 
 /// <summary>Allow, block and reference lists: create, add an entry picked from a search, remove with a reason.</summary>
 [Authorize(Policy = Permissions.RulesManage)]
-public sealed class RuleListsController(RuleListService lists, RulesViewModelBuilder screens) : Controller
+public sealed class RuleListsController(RuleListService lists, RulesViewModelBuilder screens, CardLookupService lookup) : Controller
 {
     [HttpGet]
     public IActionResult Create() => View(new RuleListFormViewModel());
@@ -32,18 +35,32 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
         return RedirectToAction(nameof(Details), new { id = result.Value });
     }
 
+    /// <summary>The list; a merchant list's search from the address too. Cards are found only by <see cref="SearchCards"/>.</summary>
     [HttpGet]
     public async Task<IActionResult> Details(long id, string? q, CancellationToken cancellationToken) =>
-        await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(model) : NotFound();
+        await screens.ListDetailsAsync(id, q, null, cancellationToken) is { } model ? View(model) : NotFound();
 
     /// <summary>
-    /// The search box posts: a whole card number finds exactly its card (by its keyed fingerprint) and so must not
-    /// travel in an address (a GET's query string reaches logs and history). The page is answered directly: a
-    /// redirect would have to carry the number, or a term that finds something else.
+    /// A merchant list's search box. It posts, as the card lists' does; the page is answered directly (a redirect would
+    /// have to carry the term).
     /// </summary>
     [HttpPost]
     public async Task<IActionResult> Search(long id, string? q, CancellationToken cancellationToken) =>
-        await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+        await screens.ListDetailsAsync(id, q, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+
+    /// <summary>
+    /// A card list's search box: a card lookup like the lookup page's (docs/decisions/0030), audited per card found and
+    /// under its rate limit. It posts, so a whole card number never travels in an address (a GET's query string reaches
+    /// logs and history).
+    /// </summary>
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.CardLookup)]
+    public async Task<IActionResult> SearchCards(long id, string? q, CancellationToken cancellationToken)
+    {
+        var staff = User.GetUserId();
+        return await screens.ListDetailsAsync(id, q, term => lookup.FindForListAsync(staff, term, RulesViewModelBuilder.SearchResults, cancellationToken), cancellationToken) is { } model
+            ? View(nameof(Details), model)
+            : NotFound();
+    }
 
     [HttpPost]
     public async Task<IActionResult> Add(long id, AddListEntryViewModel form, string? q, CancellationToken cancellationToken)
@@ -62,7 +79,8 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             }
             this.AddErrors(result);
         }
-        return await screens.ListDetailsAsync(id, q, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+        // Cards are not looked up again here (a posted card id would show its holder without an audited lookup).
+        return await screens.ListDetailsAsync(id, q, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
     }
 
     /// <summary>A second analyst approves an entry on a list that lets payments through.</summary>
@@ -78,7 +96,7 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             return RedirectToAction(nameof(Details), new { id });
         }
         this.AddErrors(result);
-        return await screens.ListDetailsAsync(id, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+        return await screens.ListDetailsAsync(id, null, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
     }
 
     [HttpPost]
@@ -96,6 +114,6 @@ public sealed class RuleListsController(RuleListService lists, RulesViewModelBui
             }
             this.AddErrors(result);
         }
-        return await screens.ListDetailsAsync(id, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
+        return await screens.ListDetailsAsync(id, null, null, cancellationToken) is { } model ? View(nameof(Details), model) : NotFound();
     }
 }

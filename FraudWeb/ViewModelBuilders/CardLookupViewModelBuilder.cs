@@ -45,7 +45,13 @@ public sealed class CardLookupViewModelBuilder(FraudDbContext db)
                 : CardLookupHolder.Other;
             return new CardLookupRowViewModel(c.Id, CardNumber.Mask(c.Brand, c.Last4), $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
                 // An erased holder's name is the domain's English placeholder: shown in the page's language.
-                c.StoppedAs, c.StoppedUtc, c.BlockReason, c.BlockNote, whose == CardLookupHolder.Closed ? Text.Get(CardHolder.ErasedName) : holder.FullName,
+                c.StoppedAs, c.StoppedUtc, c.BlockReason, whose == CardLookupHolder.Closed && c.BlockNote == Card.ErasedBlockNote ? Text.Get(Card.ErasedBlockNote) : c.BlockNote,
+                whose switch
+                {
+                    CardLookupHolder.Closed => Text.Get(CardHolder.ErasedName),
+                    CardLookupHolder.Simulated => Text.Get("Simulated card holders"),
+                    _ => holder.FullName,
+                },
                 holder.UserId is { } user ? emails.GetValueOrDefault(user) : null, whose);
         });
     }

@@ -12,9 +12,10 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.ViewModelBuilders;
 
 /// <summary>The rules and lists pages (staff with rules.manage).</summary>
-public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, CardKeyProvider keys)
+public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
 {
-    private const int SearchResults = 20;
+    /// <summary>Candidates shown for one search.</summary>
+    public const int SearchResults = 20;
 
     public async Task<RulesIndexViewModel> IndexAsync(CancellationToken cancellationToken) => new()
     {
@@ -94,7 +95,12 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, Car
             backtest.MatchedAmount, backtest.MatchedFraudAmount, backtest.MatchedLegitimateAmount, backtest.FraudInPeriod, sample);
     }
 
-    public async Task<RuleListDetailsViewModel?> ListDetailsAsync(long listId, string? query, CancellationToken cancellationToken)
+    /// <param name="findCards">
+    /// A card list's search: the cards for the term (an audited, rate-limited lookup, <see cref="Services.Cards.CardLookupService.FindForListAsync"/>);
+    /// null shows no cards, whatever the term.
+    /// </param>
+    public async Task<RuleListDetailsViewModel?> ListDetailsAsync(long listId, string? query, Func<string, Task<IReadOnlyList<long>>>? findCards,
+        CancellationToken cancellationToken)
     {
         var list = await db.RuleLists.AsNoTracking().Include(l => l.Entries).SingleOrDefaultAsync(l => l.Id == listId, cancellationToken);
         if (list is null) return null;
@@ -118,7 +124,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, Car
                 .ToList(),
             // A pasted card number is searched by its fingerprint and never shown whole (PCI DSS 3.4.1).
             Query = CardNumber.Redact(term),
-            Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, cancellationToken),
+            Candidates = term.Length == 0 ? [] : await CandidatesAsync(list.Kind, term, findCards, cancellationToken),
             Categories = list.Kind == RuleListKind.MerchantCategory
                 ? await db.Terminals.CategoriesAsync(cancellationToken)
                 : [],
@@ -134,30 +140,21 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, Car
     }
 
     /// <summary>
-    /// Cards by a whole card number (its keyed fingerprint: we keep no numbers), their last four digits or the name on
-    /// the card; merchants by number, name or category (<see cref="MerchantSearch"/>).
+    /// Cards as the lookup found them (by a whole card number, their last four digits or the name on the card); merchants
+    /// by number, name or category (<see cref="MerchantSearch"/>).
     /// </summary>
-    private async Task<IReadOnlyList<RuleListCandidateViewModel>> CandidatesAsync(RuleListKind kind, string term, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RuleListCandidateViewModel>> CandidatesAsync(RuleListKind kind, string term, Func<string, Task<IReadOnlyList<long>>>? findCards,
+        CancellationToken cancellationToken)
     {
-        var pattern = LikePattern.Containing(term);
-        var postgres = db.Database.IsNpgsql();
         if (kind == RuleListKind.Card)
         {
-            var cards = db.Cards.AsNoTracking();
-            if (CardNumber.TryParse(term, out var number, out _))
-            {
-                var fingerprint = keys.Fingerprinter.Fingerprint(number!);
-                cards = cards.Where(c => c.Fingerprint == fingerprint);
-            }
-            else if (CardNumber.IsIn(term)) return [];
-            else cards = term.Length == 4 && term.All(char.IsAsciiDigit) ? cards.Where(c => c.Last4 == term)
-                : postgres ? cards.Where(c => EF.Functions.ILike(c.CardholderName, pattern, LikePattern.Escape))
-                : cards.Where(c => EF.Functions.Like(c.CardholderName, pattern, LikePattern.Escape));
-            var found = await cards.OrderBy(c => c.Id).Take(SearchResults)
+            if (findCards is null) return [];
+            var ids = await findCards(term);
+            var found = await db.Cards.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).Take(SearchResults)
                 .Select(c => new { c.Id, c.Brand, c.Last4, c.CardholderName, c.ExpiryMonth, c.ExpiryYear, c.AddedUtc })
                 .ToListAsync(cancellationToken);
             return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardNumber.Mask(c.Brand, c.Last4),
-                Text.Format("{0}, expires {1}, added {2}, card #{3}", c.CardholderName,
+                Text.Format("{0}, expires {1}, added {2}, card #{3}", ShownName(c.CardholderName),
                     $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
                     time.FormatDate(c.AddedUtc), Id(c.Id))));
         }
@@ -190,4 +187,8 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time, Car
         Decision.Declined => Text.Get("Declined"),
         _ => decision.Value.ToString(),
     };
+
+    /// <summary>A card's name as shown: the domain's English placeholders (a simulated card, an erased holder's) in the page's language.</summary>
+    private static string ShownName(string name) =>
+        name is Card.SimulatedCardholderName or CardHolder.ErasedName ? Text.Get(name) : name;
 }

@@ -88,6 +88,46 @@ public sealed class CardLookupPermissionTests
         Assert.Equal(2, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == FraudWeb.Services.Admin.AuditActions.CardLookup)));
     }
 
+    [Fact]
+    public async Task CardListSearch_WholeNumberLastFourAndName_EachAuditedAsALookupUnderTheSameLimit()
+    {
+        // Arrange (review: a card list's search answered "is this number on file, whose is it" as the lookup page does,
+        // with neither its audit nor its limit): three lookups a window, one spent on the lookup page.
+        using var factory = new AdminFactory();
+        factory.Settings["RateLimits:CardLookup:PerAccount"] = "3";
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = new Builders.CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(form)).StatusCode);
+        var card = (await holder.CardIdsAsync()).Single();
+        using var analyst = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Analyst)));
+        var list = (await analyst.PostAsync("/RuleLists/Create", "/RuleLists/Create",
+            [new("Name", "looked_up"), new("Kind", nameof(FraudWeb.Domain.Rules.RuleListKind.Card)), new("Purpose", nameof(FraudWeb.Domain.Rules.RuleListPurpose.Block)), new("Description", "test list")]));
+        var details = Html.Location(list);
+        var search = details.Replace("/Details/", "/SearchCards/", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.PostAsync("/CardLookup/ByNumber", "/CardLookup", [new("ByNumber.CardNumber", Builders.TestCards.NewVisa())])).StatusCode);
+
+        // Act
+        var byNumber = await analyst.PostAsync(search, details, [new("q", form.Number)]);
+        var byName = await analyst.PostAsync(search, details, [new("q", "LOVEL")]);
+        var overTheLimit = await analyst.PostAsync(search, details, [new("q", form.Number[^4..])]);
+        var address = await analyst.Client.GetAsync(new Uri(details + "?q=" + form.Number[^4..], UriKind.Relative));
+
+        // Assert: both searches found the card and were audited as lookups of it; the third was refused; the address finds no cards
+        foreach (var found in new[] { byNumber, byName })
+        {
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.Contains((await Html.ParseAsync(found)).QuerySelectorAll("[data-testid=candidate] input[name=Entry]"), e => e.GetAttribute("value") == card.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, overTheLimit.StatusCode);
+        Assert.Empty((await Html.ParseAsync(address)).QuerySelectorAll("[data-testid=candidate]"));
+        var lookups = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == FraudWeb.Services.Admin.AuditActions.CardLookup
+            && a.TargetId == card.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.After).ToListAsync());
+        Assert.Equal(2, lookups.Count);
+        Assert.Contains(lookups, a => a!.Contains("\"CardNumber\"", StringComparison.Ordinal));
+        Assert.Contains(lookups, a => a!.Contains("\"Name\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(lookups, a => a!.Contains(form.Number, StringComparison.Ordinal) || a.Contains("LOVEL", StringComparison.Ordinal));
+    }
+
     private static bool Denied(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Forbidden
         || (response.StatusCode == HttpStatusCode.Redirect && Html.Location(response).Contains("/Account/AccessDenied", StringComparison.Ordinal));

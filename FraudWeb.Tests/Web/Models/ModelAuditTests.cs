@@ -2,6 +2,7 @@ using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
+using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,7 @@ public sealed class ModelAuditTests
 
         // Act
         var promoted = await Html.SubmitAsync(admin.Client, $"/Models/Promote/{candidate.Id}", [], "/Models");
-        var rolledBack = await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+        var rolledBack = await ModelSteps.RollbackAsync(admin.Client);
 
         // Assert
         Assert.Equal(HttpStatusCode.Redirect, promoted.StatusCode);
@@ -73,16 +74,43 @@ public sealed class ModelAuditTests
         var served = new List<string>();
         for (var i = 0; i < 2; i++)
         {
-            await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+            await ModelSteps.RollbackAsync(admin.Client);
             served.Add(await ServingAsync(app));
         }
-        var third = await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+        var third = await ModelSteps.RollbackAsync(admin.Client);
         var page = await Html.GetPageAsync(admin.Client, Html.Location(third));
 
         // Assert: back through the history, not back and forth between the last two.
         Assert.Equal(["second-1", first.Version], served);
         Assert.Equal(first.Version, await ServingAsync(app));
         Assert.Contains("no earlier serving version", page.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollback_PageShownBeforeAnotherAdministratorsRollback_RefusedAndGoesNoFurtherBack()
+    {
+        // Arrange (review: a second administrator's rollback from a page still showing the third version went two
+        // versions back, to one nobody chose): two administrators look at the page while the third version serves.
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var first = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        var copies = await CopiesAsync(app, first, "second-2", "third-2");
+        using var admin = await ReviewSteps.SignedInAsAsync(app, Roles.Admin);
+        using var other = await ReviewSteps.SignedInAsAsync(app, Roles.Admin);
+        foreach (var copy in copies)
+            Assert.Equal(HttpStatusCode.Redirect, (await Html.SubmitAsync(admin.Client, $"/Models/Promote/{copy.Id}", [], "/Models")).StatusCode);
+        var stale = await ModelSteps.RollbackFormAsync(other.Client);
+        Assert.Equal(HttpStatusCode.Redirect, (await ModelSteps.RollbackAsync(admin.Client)).StatusCode);
+
+        // Act
+        var response = await Html.SubmitAsync(other.Client, "/Models/Rollback", stale, "/Models");
+
+        // Assert: said, and the second version still serves
+        var page = await Html.GetPageAsync(other.Client, Html.Location(response));
+        Assert.Contains(ModelRegistry.ServingChangedMeanwhile, page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("second-2", await ServingAsync(app));
+        Assert.Single(await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.ModelRollback).ToListAsync()));
     }
 
     [Fact]

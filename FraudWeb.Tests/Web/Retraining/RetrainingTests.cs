@@ -6,6 +6,7 @@ using FraudWeb.Infrastructure.Options;
 using FraudWeb.Services.Models;
 using FraudWeb.Services.Retraining;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Models;
 using FraudWeb.Tests.Web.Localization;
 using FraudWeb.ViewModels.Models;
 using Microsoft.Data.Sqlite;
@@ -431,7 +432,7 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.Equal(rejected.Version, await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == paid).Select(t => t.Verdict!.ModelVersion).SingleAsync()));
 
         // Act 3: roll back.
-        var rolledBack = await Html.SubmitAsync(admin.Client, "/Models/Rollback", [], "/Models");
+        var rolledBack = await ModelSteps.RollbackAsync(admin.Client);
         var again = await holder.PayAndGetIdAsync(card, merchant, 26m);
 
         // Assert 3

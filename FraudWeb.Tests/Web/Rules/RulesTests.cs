@@ -337,9 +337,9 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         var details = $"/RuleLists/Details/{RuleSteps.Id(listId)}";
 
         // Act: the search box posts, so the number is in no address
-        var response = await Html.SubmitAsync(analyst.Client, $"/RuleLists/Search/{RuleSteps.Id(listId)}", new Dictionary<string, string> { ["q"] = spaced }, details);
+        var response = await Html.SubmitAsync(analyst.Client, $"/RuleLists/SearchCards/{RuleSteps.Id(listId)}", new Dictionary<string, string> { ["q"] = spaced }, details);
         var found = await response.Content.ReadAsStringAsync();
-        var notFound = await (await Html.SubmitAsync(analyst.Client, $"/RuleLists/Search/{RuleSteps.Id(listId)}", new Dictionary<string, string> { ["q"] = unknown }, details)).Content.ReadAsStringAsync();
+        var notFound = await (await Html.SubmitAsync(analyst.Client, $"/RuleLists/SearchCards/{RuleSteps.Id(listId)}", new Dictionary<string, string> { ["q"] = unknown }, details)).Content.ReadAsStringAsync();
 
         // Assert
         var page = await Html.ParseAsync(response);
@@ -383,7 +383,8 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync(1000m);
         var last4 = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Last4).SingleAsync());
-        var search = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}?q={last4}");
+        var search = await Html.ParseAsync(await Html.SubmitAsync(analyst.Client, $"/RuleLists/SearchCards/{RuleSteps.Id(listId)}",
+            new Dictionary<string, string> { ["q"] = last4 }, $"/RuleLists/Details/{RuleSteps.Id(listId)}"));
         Assert.Contains(search.QuerySelectorAll("[data-testid=candidate] input[name=Entry]"), e => e.GetAttribute("value") == RuleSteps.Id(card));
 
         Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Card reported stolen by phone")).StatusCode);

@@ -10,11 +10,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Cards;
 
-/// <summary>How staff looked a card up: by its whole number, or by its holder's email address.</summary>
+/// <summary>How staff looked a card up: by its whole number, its holder's email address, or (a card list's search) its last four digits or the name on it.</summary>
 public enum CardLookupBy
 {
     CardNumber,
     Email,
+    Last4,
+    Name,
 }
 
 /// <summary>
@@ -61,6 +63,38 @@ public sealed class CardLookupService(FraudDbContext db, CardKeyProvider keys, I
         List<long> ids = userId is null ? [] : await db.Cards.AsNoTracking().OwnedBy(userId).OrderBy(c => c.Id).Select(c => c.Id).Take(MaxResults).ToListAsync(cancellationToken);
         await AuditAsync(staffUserId, CardLookupBy.Email, ids, cancellationToken);
         return Result.Success<IReadOnlyList<long>>(ids);
+    }
+
+    /// <summary>
+    /// A card list's search box (docs/decisions/0030, addendum): a whole number finds its cards by the fingerprint, four
+    /// digits by the last four, anything else by the name on the card. The same question as the lookup page's ("is this
+    /// number on file, whose is it"), so audited the same way; the caller's action carries the same rate limit.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> FindForListAsync(string staffUserId, string term, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(staffUserId);
+        ArgumentNullException.ThrowIfNull(term);
+        var cards = db.Cards.AsNoTracking();
+        CardLookupBy by;
+        if (CardNumber.TryParse(term, out var number, out _))
+        {
+            var fingerprint = keys.Fingerprinter.Fingerprint(number!);
+            (cards, by) = (cards.Where(c => c.Fingerprint == fingerprint), CardLookupBy.CardNumber);
+        }
+        // A number among other words is not searched for as a name (it would be audited as one).
+        else if (CardNumber.IsIn(term)) return [];
+        else if (term.Length == 4 && term.All(char.IsAsciiDigit)) (cards, by) = (cards.Where(c => c.Last4 == term), CardLookupBy.Last4);
+        else
+        {
+            var pattern = LikePattern.Containing(term);
+            cards = db.Database.IsNpgsql()
+                ? cards.Where(c => EF.Functions.ILike(c.CardholderName, pattern, LikePattern.Escape))
+                : cards.Where(c => EF.Functions.Like(c.CardholderName, pattern, LikePattern.Escape));
+            by = CardLookupBy.Name;
+        }
+        var ids = await cards.OrderBy(c => c.Id).Select(c => c.Id).Take(max).ToListAsync(cancellationToken);
+        await AuditAsync(staffUserId, by, ids, cancellationToken);
+        return ids;
     }
 
     /// <summary>

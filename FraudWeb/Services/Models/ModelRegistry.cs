@@ -314,9 +314,12 @@ public sealed partial class ModelRegistry(
     /// Serves the version the current one replaced when it was promoted, and so on back with each rollback (skipping
     /// those whose file was found bad). Versions promoted before that was recorded: the one activated last before it.
     /// </summary>
-    public async Task<Result> RollbackAsync(string actorId, CancellationToken cancellationToken)
+    /// <param name="from">The version the administrator saw serving (null: none): a rollback goes one step back from what they saw, so a
+    /// second administrator's (or a retried) rollback of the same page does not go a second step back nobody chose.</param>
+    public async Task<Result> RollbackAsync(string actorId, long? from, CancellationToken cancellationToken)
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        if (current?.Id != from) return Result.Fail(ErrorCode.Conflict, Text.Get(ServingChangedMeanwhile));
         ModelVersion? previous = null;
         if (current?.ReplacedVersionId is not null)
         {
@@ -344,6 +347,8 @@ public sealed partial class ModelRegistry(
         if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
         return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
     }
+
+    public const string ServingChangedMeanwhile = "Another version has been put into service since this page was shown, so nothing was rolled back. Check the versions below and roll back again if you still want to.";
 
     /// <summary>Who asked for a swap and as what, for the audit log.</summary>
     private sealed record AuditedBy(string ActorId, string Action);
