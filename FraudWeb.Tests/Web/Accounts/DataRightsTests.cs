@@ -8,7 +8,10 @@ using FraudWeb.Services.Privacy;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Accounts;
 
@@ -302,6 +305,50 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.All(responses, r => Assert.True(Html.Location(r) == "/Privacy/Closed" || Html.Location(r).Contains("/Account/Login", StringComparison.Ordinal), Html.Location(r)));
         Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.UserClose && e.TargetId == id)));
         Assert.Single(Mailbox.MessagesTo(factory, holder.Email), m => Mailbox.Subject(m) == "Your FraudWeb account is closed");
+    }
+
+    [Fact]
+    public async Task EraseAsync_PaymentChangesACardBalanceBeforeTheErasureWrites_ErasedOnTheCardAsItIsNow()
+    {
+        // Arrange (review: on PostgreSQL a payment landing between the erasure's read of the cards and its write was a
+        // 500, nothing erased): the card's balance changes just before the erasure's first save, inside its transaction.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var id = await UserIdAsync(holder.Email);
+        var meanwhile = new BalanceChangedBeforeFirstSave(card);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(meanwhile)));
+
+        // Act
+        FraudWeb.Services.Result result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<AdminUserService>().EraseAsync(id, id, AuditActions.UserClose, null, CancellationToken.None);
+        }
+
+        // Assert: erased at the second try, the card kept without its name
+        Assert.True(meanwhile.Changed);
+        Assert.True(result.Succeeded);
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == id)));
+        Assert.Equal(CardHolder.ErasedName, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.CardholderName).SingleAsync()));
+        Assert.Equal(1, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.UserClose && e.TargetId == id)));
+    }
+
+    /// <summary>Before the first save that changes a card, changes the card's balance in the same transaction (as a payment's commit would be seen).</summary>
+    private sealed class BalanceChangedBeforeFirstSave(long cardId) : SaveChangesInterceptor
+    {
+        private int _armed = 1;
+
+        public bool Changed => Volatile.Read(ref _armed) == 0;
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<Card>().Any(e => e.State == EntityState.Modified) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await eventData.Context.Set<Card>().Where(c => c.Id == cardId).ExecuteUpdateAsync(set => set.SetProperty(c => c.Balance, 123.45m), cancellationToken);
+            }
+            return result;
+        }
     }
 
     [Fact]

@@ -337,6 +337,30 @@ public sealed class AdminUserService(
     /// <param name="check">Read inside the transaction, with the account and its roles: a refusal stops the erasure.</param>
     public async Task<Result> EraseAsync(string actorId, string id, string action, Func<IReadOnlyList<string>, Result?>? check, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EraseOnceAsync(actorId, id, action, check, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // A payment changed a card's balance between the read and the erasure's write (PostgreSQL; SQLite's
+                // write lock keeps them apart): nothing was kept (the transaction rolled back), so all of it runs again.
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return Result.Fail(ErrorCode.Unavailable, Text.Get(ErasureBusy));
+            }
+        }
+    }
+
+    public const string ErasureBusy = "The account's cards were in use at the same moment, so nothing was erased. Please try again.";
+
+    private async Task<Result> EraseOnceAsync(string actorId, string id, string action, Func<IReadOnlyList<string>, Result?>? check, CancellationToken cancellationToken)
+    {
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
