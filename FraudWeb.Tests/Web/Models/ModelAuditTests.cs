@@ -4,7 +4,11 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Services.Models;
 using FraudWeb.Tests.Web.Infrastructure;
+using System.Data.Common;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Models;
 
@@ -111,6 +115,65 @@ public sealed class ModelAuditTests
         Assert.Contains(ModelRegistry.ServingChangedMeanwhile, page.Body!.TextContent, StringComparison.Ordinal);
         Assert.Equal("second-2", await ServingAsync(app));
         Assert.Single(await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.ModelRollback).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_AnotherPromotionAfterTheServingRowWasRead_OneAfterTheOtherBothAudited()
+    {
+        // Arrange (review: on PostgreSQL a promotion committed between another's read of the serving row and its write
+        // met the unique serving index: a training's run failed with EF's message): the second promotion starts as the
+        // first has read the serving row, and is given a second to get in first.
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var first = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        var copies = await CopiesAsync(app, first, "mine-3", "theirs-3");
+        const string actor = "administrator-under-test";
+        Task<FraudWeb.Services.Result>? theirs = null;
+        var other = new AfterTheServingRead(async () =>
+        {
+            theirs = Task.Run(async () =>
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(copies[1].Id, actor, CancellationToken.None);
+            });
+            await Task.WhenAny(theirs, Task.Delay(TimeSpan.FromSeconds(1)));
+        });
+        using var host = app.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(other)));
+
+        // Act
+        FraudWeb.Services.Result mine;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            mine = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(copies[0].Id, actor, CancellationToken.None);
+        }
+
+        // Assert: both served, one after the other (theirs waited for mine), each audited with what it replaced
+        Assert.NotNull(theirs);
+        Assert.True(mine.Succeeded, string.Join(" ", mine.Errors.Select(e => e.Message)));
+        Assert.True((await theirs).Succeeded);
+        Assert.Equal("theirs-3", await ServingAsync(app));
+        var afters = await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.ModelPromote).OrderBy(e => e.Id).Select(e => e.Before + e.After).ToListAsync());
+        Assert.Equal(2, afters.Count);
+        Assert.Contains(first.Version, afters[0], StringComparison.Ordinal);
+        Assert.Contains("mine-3", afters[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>Once, after a transaction's read of the serving row, runs <paramref name="other"/> before the read's answer is used.</summary>
+    private sealed class AfterTheServingRead(Func<Task> other) : DbCommandInterceptor
+    {
+        private int _armed = 1;
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
+            CancellationToken cancellationToken = default)
+        {
+            if (command.Transaction is not null && command.CommandText.Contains("'Serving'", StringComparison.Ordinal)
+                && command.CommandText.Contains("ModelVersions", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await other();
+            }
+            return result;
+        }
     }
 
     [Fact]

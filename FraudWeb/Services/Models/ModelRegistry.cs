@@ -590,6 +590,10 @@ public sealed partial class ModelRegistry(
         ExpectedServing? replacing = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // PostgreSQL reads committed rows without locking them: without this, a promotion committed between this read
+        // and this write made the write meet the unique serving index (a training's run failed with EF's message). Taken,
+        // the serving row is read after any other swap commits. SQLite's write transaction already keeps them apart.
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ServingChangeLock})", cancellationToken);
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
         // None serving (the first model, or every one unusable): nothing of anyone's to overturn.
@@ -617,6 +621,9 @@ public sealed partial class ModelRegistry(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The advisory lock every change of the serving version takes on PostgreSQL ("FwServe").</summary>
+    private const long ServingChangeLock = 0x4677_5365_7276_65;
 
     private async Task<string> UniqueVersionAsync(DateTime now, CancellationToken cancellationToken)
     {
