@@ -15,9 +15,12 @@ namespace FraudWeb.Domain.Learning;
 /// </summary>
 public static class ModelFile
 {
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
 
-    /// <summary>The last format without the features' time zone (read as UTC); same layout otherwise.</summary>
+    /// <summary>The last format without the features' label delay (read as not recorded); same layout otherwise.</summary>
+    public const int DelaylessFormatVersion = 4;
+
+    /// <summary>The last format without the features' time zone (read as UTC) nor their label delay; same layout otherwise.</summary>
     public const int ZonelessFormatVersion = 3;
 
     /// <summary>The last format without a signature.</summary>
@@ -28,6 +31,9 @@ public static class ModelFile
 
     /// <summary>Above this, a version is taken for corruption (one format a release would take centuries to reach it).</summary>
     public const int MaxPlausibleFormatVersion = 255;
+
+    /// <summary>Written for a model whose features are not ours (a feature table's).</summary>
+    private const int NoLabelDelay = -1;
 
     // Upper bound on a file we are willing to read, so a bogus stream cannot exhaust memory.
     private const long MaxFileBytes = 512L * 1024 * 1024;
@@ -67,6 +73,7 @@ public static class ModelFile
                 writer.Write(value);
             }
             writer.Write(metadata.TimeZone);
+            writer.Write(metadata.LabelDelayDays ?? NoLabelDelay);
 
             writer.Write(model.Trees.Count);
             foreach (var tree in model.Trees)
@@ -95,8 +102,9 @@ public static class ModelFile
     /// file's schema, and <paramref name="expectedClock"/>, when given, the zone its calendar features were computed on
     /// (the same rules under another id will do).
     /// </summary>
+    /// <param name="expectedLabelDelayDays">When given, the label delay the features must have been computed with (a file that did not record it passes).</param>
     public static (FastTreeModel Model, ModelMetadata Metadata) Load(Stream stream, ModelSigningKey key, IReadOnlyList<string>? expectedFeatureNames = null,
-        TimeZoneInfo? expectedClock = null)
+        TimeZoneInfo? expectedClock = null, int? expectedLabelDelayDays = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(key);
@@ -124,7 +132,7 @@ public static class ModelFile
                 : $"Model file format version {version} is newer than this application supports ({FormatVersion}), or the file is corrupt (checksum mismatch).");
         if (!intact)
             throw new ModelFormatException("Model file checksum mismatch: the file is corrupt or truncated.");
-        if (version != FormatVersion && version != ZonelessFormatVersion)
+        if (version != FormatVersion && version != DelaylessFormatVersion && version != ZonelessFormatVersion)
             throw new ModelFormatException($"Model file format version {version} is not supported (expected {FormatVersion}).");
         // Fixed-time comparison: the signature is a secret-keyed value.
         if (!CryptographicOperations.FixedTimeEquals(key.Sign(bytes.AsSpan(0, signedLength)), bytes.AsSpan(signedLength)))
@@ -139,7 +147,7 @@ public static class ModelFile
 
         try
         {
-            return Parse(bytes, bodyLength, version, expectedFeatureNames, expectedClock);
+            return Parse(bytes, bodyLength, version, expectedFeatureNames, expectedClock, expectedLabelDelayDays);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or FormatException or OverflowException)
         {
@@ -148,7 +156,7 @@ public static class ModelFile
     }
 
     private static (FastTreeModel, ModelMetadata) Parse(byte[] bytes, int bodyLength, int version, IReadOnlyList<string>? expectedFeatureNames,
-        TimeZoneInfo? expectedClock)
+        TimeZoneInfo? expectedClock, int? expectedLabelDelayDays)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, bodyLength, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
         reader.ReadBytes(Magic.Length + sizeof(int));
@@ -171,9 +179,13 @@ public static class ModelFile
             TrainingFrauds = reader.ReadInt32(),
             Metrics = ReadMetrics(reader),
             TimeZone = version == ZonelessFormatVersion ? "UTC" : reader.ReadString(),
+            LabelDelayDays = version < FormatVersion ? null : ReadLabelDelay(reader),
         };
         if (expectedClock is not null && !SameClock(metadata.TimeZone, expectedClock))
             throw new ModelFormatException($"Model's night and weekend features were computed on the {metadata.TimeZone} clock, and Scoring:TimeZone is {expectedClock.Id}. Train a new model.");
+        if (expectedLabelDelayDays is { } expectedDelay && metadata.LabelDelayDays is { } delay && delay != expectedDelay)
+            throw new ModelFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"Model's terminal features were computed with a label delay of {delay} days, and Scoring:LabelDelayDays is {expectedDelay}. Train a new model."));
 
         int treeCount = ReadCount(reader, "tree");
         var covers = new List<(double[], double[])>(treeCount);
@@ -196,6 +208,14 @@ public static class ModelFile
             throw new ModelFormatException($"Model file's ML.NET model cannot be loaded: {e.Message}", e);
         }
         return (FastTreeModel.Create(ml, transformer, inputSchema, names, covers), metadata);
+    }
+
+    private static int? ReadLabelDelay(BinaryReader reader)
+    {
+        var delay = reader.ReadInt32();
+        if (delay == NoLabelDelay) return null;
+        if (delay is < 0 or > 3650) throw new ModelFormatException($"Model file's label delay ({delay.ToString(CultureInfo.InvariantCulture)} days) is not valid.");
+        return delay;
     }
 
     private static bool SameClock(string recorded, TimeZoneInfo expected) =>

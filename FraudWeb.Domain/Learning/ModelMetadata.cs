@@ -16,4 +16,11 @@ public sealed record ModelMetadata
     /// serves only where that clock is the same. A format-3 file predates the record and reads as UTC, the only clock then.
     /// </summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>
+    /// The label delay (Scoring:LabelDelayDays) the terminal features were computed with: they count only what is
+    /// known that long ago, so a model serves only where the delay is the same. Null for a model trained on a feature
+    /// table (its features are the table's), and for a file before format 5, which did not record it.
+    /// </summary>
+    public int? LabelDelayDays { get; init; }
 }

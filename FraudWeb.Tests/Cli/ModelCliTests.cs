@@ -312,6 +312,30 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_DelayOtherThanTheModelsOwn_UsageErrorAndItsOwnByDefault()
+    {
+        // Arrange (review: a model trained with --delay-days 3 was evaluated on features counted 7 days back, silently)
+        var raw = PathOf("raw.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "300", "--terminals", "600", "--days", "45", "--seed", "11")).Code);
+        Assert.Equal(0, (await RunAsync("train", "--transactions", raw, "--train-start", "20", "--train-days", "7", "--delay-days", "3", "--threads", "1", "--trees", "5", "--out", model)).Code);
+
+        // Act
+        var other = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20", "--delay-days", "7");
+        var own = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20");
+        var given = await RunAsync("evaluate", "--model", model, "--transactions", raw, "--train-start", "20", "--delay-days", "3");
+
+        // Assert: refused; by default the model's own 3 days, the same figures as when given
+        Assert.Equal(2, other.Code);
+        Assert.Contains("--delay-days 7: the model's features were computed with a delay of 3 days (leave --delay-days out to use it).", other.Err, StringComparison.Ordinal);
+        Assert.Equal(0, own.Code);
+        Assert.Equal(Json(given.Out).GetProperty("auc").GetDouble(), Json(own.Out).GetProperty("auc").GetDouble());
+        Assert.Equal(Json(given.Out).GetProperty("rows").GetInt32(), Json(own.Out).GetProperty("rows").GetInt32());
+        using var read = File.OpenRead(model);
+        Assert.Equal(3, FraudWeb.Domain.Learning.ModelFile.Load(read).Metadata.LabelDelayDays);
+    }
+
+    [Fact]
     public async Task Train_EarlyStoppingOnTheWindowsLastDays_KeepsTheBestPrefix()
     {
         var raw = PathOf("raw.csv");

@@ -245,7 +245,7 @@ public static class ModelCli
         {
             var p = c.Parse;
             return Evaluate(c, p.GetRequiredValue(model), p.GetValue(table), p.GetValue(label), p.GetValue(transactions), p.GetValue(trainStart),
-                p.GetValue(trainDays) ?? 7, p.GetValue(delayDays) ?? 7, p.GetValue(testDays) ?? 7, p.GetValue(scoresOut));
+                p.GetValue(trainDays) ?? 7, p.GetValue(delayDays), p.GetValue(testDays) ?? 7, p.GetValue(scoresOut));
         });
         return command;
     }
@@ -389,6 +389,8 @@ public static class ModelCli
                 ["train_logloss"] = Metrics.LogLoss(scores, labels),
                 ["fit_seconds"] = fit,
             },
+            // The features' delay, which evaluate and the web app must compute them with (a table's are its own).
+            LabelDelayDays = tableMode ? null : a.DelayDays ?? 7,
         };
         // A model with no tree scores every payment alike (--min-leaf above the rows, say): refused, nothing written.
         if (model.TreeCount == 0)
@@ -417,7 +419,7 @@ public static class ModelCli
     }
 
     private static int Evaluate(ModelCliContext c, string modelFile, string? tableFile, string? labelColumn, string? transactions,
-        string? trainStart, int trainDays, int delayDays, int testDays, string? scoresOut)
+        string? trainStart, int trainDays, int? delayDays, int testDays, string? scoresOut)
     {
         var tableMode = tableFile is not null;
         var (model, metadata) = LoadModel(modelFile);
@@ -454,7 +456,10 @@ public static class ModelCli
             // The night and weekend features on the clock the model learnt them on (the web app's Scoring:TimeZone).
             if (!TimeZoneInfo.TryFindSystemTimeZoneById(metadata.TimeZone, out var clock))
                 throw new CliInputException($"{modelFile}: the model was trained on the clock of '{metadata.TimeZone}', a time zone this machine does not know.");
-            var featureOptions = new FeatureOptions { LabelDelayDays = delayDays, LocalTime = clock };
+            // And with the label delay it learnt them with: by default the model's own; another one given is refused.
+            if (delayDays is { } given && metadata.LabelDelayDays is { } recorded && given != recorded)
+                throw new CliUsageException($"--delay-days {given}: the model's features were computed with a delay of {recorded} days (leave --delay-days out to use it).");
+            var featureOptions = new FeatureOptions { LabelDelayDays = delayDays ?? metadata.LabelDelayDays ?? 7, LocalTime = clock };
             var data = TransactionData.Load(input, featureOptions, c);
             var start = Day("--train-start", trainStart!, data.Day0);
             var split = HandbookProtocol.Split(data.Records, data.Days, start, trainDays, featureOptions.LabelDelayDays, testDays);

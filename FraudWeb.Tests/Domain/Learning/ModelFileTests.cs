@@ -109,9 +109,9 @@ public class ModelFileTests
     }
 
     [Theory]
-    [InlineData(10, 0x01)] // 4 -> 65540
-    [InlineData(11, 0x80)] // 4 -> negative
-    [InlineData(8, 0x04)] // 4 -> 0
+    [InlineData(10, 0x01)] // 5 -> 65541
+    [InlineData(11, 0x80)] // 5 -> negative
+    [InlineData(8, 0x01)] // 5 -> 4, an older format this one reads
     public void Load_FlippedBitInTheVersionField_ReportedCorruptNotNewer(int offset, byte bit)
     {
         // Arrange (review finding: "format version 65540 is newer than this application supports (4)")
@@ -341,7 +341,9 @@ public class ModelFileTests
         byte[] zone = [13, .. "Asia/Shanghai"u8];
         var at = current.AsSpan().IndexOf(zone);
         Assert.True(at > 0);
-        byte[] body = [.. current[..at], .. current[(at + zone.Length)..^64]];
+        // The zone and the label delay after it (format 5's, -1: none recorded) go.
+        Assert.Equal(-1, BitConverter.ToInt32(current, at + zone.Length));
+        byte[] body = [.. current[..at], .. current[(at + zone.Length + sizeof(int))..^64]];
         BitConverter.TryWriteBytes(body.AsSpan(8, 4), ModelFile.ZonelessFormatVersion);
         byte[] hashed = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
         byte[] format3 = [.. hashed, .. ModelSigningKey.NoKey.Sign(hashed)];
@@ -354,5 +356,42 @@ public class ModelFileTests
         // Assert
         Assert.Equal("UTC", metadata.TimeZone);
         Assert.Contains("computed on the UTC clock", elsewhere.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_LabelDelayNotTheExpected_RefusedNamingBoth()
+    {
+        // Arrange (review: a model whose terminal features counted 7 days back served where they count 14)
+        var bytes = LearningData.Save(Trained.Value.Model, Metadata with { LabelDelayDays = 7 });
+
+        // Act
+        var (_, same) = ModelFile.Load(new MemoryStream(bytes), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames, null, 7);
+        var other = Assert.Throws<ModelFormatException>(() => ModelFile.Load(new MemoryStream(bytes), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames, null, 14));
+
+        // Assert
+        Assert.Equal(7, same.LabelDelayDays);
+        Assert.Equal("Model's terminal features were computed with a label delay of 7 days, and Scoring:LabelDelayDays is 14. Train a new model.", other.Message);
+    }
+
+    [Fact]
+    public void Load_Format4WithoutLabelDelay_LoadsAsNotRecordedWhateverTheDelay()
+    {
+        // Arrange: the previous format: the same file without the delay after the zone
+        var current = LearningData.Save(Trained.Value.Model, Metadata with { TimeZone = "Asia/Shanghai", LabelDelayDays = 9 });
+        byte[] zoneAndDelay = [13, .. "Asia/Shanghai"u8, 9, 0, 0, 0];
+        var at = current.AsSpan().IndexOf(zoneAndDelay);
+        Assert.True(at > 0);
+        byte[] body = [.. current[..(at + zoneAndDelay.Length - sizeof(int))], .. current[(at + zoneAndDelay.Length)..^64]];
+        BitConverter.TryWriteBytes(body.AsSpan(8, 4), ModelFile.DelaylessFormatVersion);
+        byte[] hashed = [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
+        byte[] format4 = [.. hashed, .. ModelSigningKey.NoKey.Sign(hashed)];
+
+        // Act
+        var (_, metadata) = ModelFile.Load(new MemoryStream(format4), ModelSigningKey.NoKey, Trained.Value.Data.FeatureNames,
+            TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), 14);
+
+        // Assert
+        Assert.Null(metadata.LabelDelayDays);
+        Assert.Equal("Asia/Shanghai", metadata.TimeZone);
     }
 }

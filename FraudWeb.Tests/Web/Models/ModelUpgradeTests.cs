@@ -79,6 +79,31 @@ public sealed class ModelUpgradeTests
     }
 
     [Fact]
+    public async Task Restart_LabelDelayChanged_FreshModelWithTheNewDelayServesInPlaceOfTheOldOne()
+    {
+        // Arrange (review: the file did not record the label delay, so a model whose terminal features counted 7 days
+        // back served where they count 14, without a word)
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+
+        // Act
+        using var app = first.Restart(settings => settings["Scoring:LabelDelayDays"] = "14");
+        _ = app.Services;
+
+        // Assert: a model of the new delay serves; the old one stays as history and cannot be promoted here
+        var active = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        Assert.NotEqual(before.Version, active.Version);
+        const string detail = "Model's terminal features were computed with a label delay of 7 days, and Scoring:LabelDelayDays is 14. Train a new model.";
+        Assert.Equal($"Promoted in place of version {before.Version}, which cannot serve on this instance: {detail}", active.DecisionReason);
+        var stored = await app.QueryAsync(db => db.ModelArtifacts.AsNoTracking().SingleAsync(a => a.Name == active.FileName));
+        Assert.Equal(14, ModelFile.Load(new MemoryStream(stored.Content), FactoryKey).Metadata.LabelDelayDays);
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.False((await scope.ServiceProvider.GetRequiredService<ModelRegistry>().PromoteAsync(before.Id, "test", CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
     public async Task Restart_ServingModelOfTheRetiredHandWrittenFormat_RetrainsAndServesOldOneKeptAsHistory()
     {
         // Arrange: the serving file is the hand-written learner's; the process starts with nothing in memory

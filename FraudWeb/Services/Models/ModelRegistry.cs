@@ -232,6 +232,7 @@ public sealed partial class ModelRegistry(
             TrainingFrauds = outcome.Metadata.TrainingFrauds,
             Metrics = metrics,
             TimeZone = scoringOptions.Value.Features().LocalTime.Id,
+            LabelDelayDays = scoringOptions.Value.LabelDelayDays,
         };
         var fileName = version + ".model";
         await SaveAsync(outcome.Challenger, metadata, fileName, cancellationToken);
@@ -513,7 +514,8 @@ public sealed partial class ModelRegistry(
         if (content is null) return new LoadAttempt(null, LoadFailure.Missing, MissingFileReason, null);
         try
         {
-            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names, scoringOptions.Value.Features().LocalTime);
+            var (model, _) = ModelFile.Load(new MemoryStream(content, writable: false), signingKey, TransactionFeatures.Names, scoringOptions.Value.Features().LocalTime,
+                scoringOptions.Value.LabelDelayDays);
             return new LoadAttempt(model, LoadFailure.None, "", null);
         }
         catch (ModelFormatException ex)
