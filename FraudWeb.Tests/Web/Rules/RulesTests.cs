@@ -7,6 +7,7 @@ using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Reports;
+using System.Data.Common;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -186,15 +187,16 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
-    public async Task EditAsync_AnotherEditOfTheSameVersionSavedFirst_ConflictAndTheOtherEditStays()
+    public async Task EditAsync_AnotherEditOfTheSameVersionAtOnce_ConflictAndTheOtherEditStays()
     {
         // Arrange (review: two analysts saving one version at once was a 500: the second's new version row met the
-        // first's number before its stale row version was noticed): the other edit commits just before this one's save.
+        // first's number before its stale row version was noticed): the other edit commits after this one has started
+        // (checked its condition) and before it reads the rule to change it.
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         var id = await analyst.CreateRuleAsync("Edited twice 18.21", RuleAction.Review, "amount = 18.21");
         var actor = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
         var seen = await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.RowVersion).SingleAsync());
-        var other = new OtherSaveFirst(async () =>
+        var other = new OtherChangeFirst(async () =>
         {
             await using var scope = factory.Services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleService>()
@@ -219,17 +221,68 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Equal(["amount = 18.21", "amount = 18.22"], rule.Versions.OrderBy(v => v.Version).Select(v => v.Expression));
     }
 
-    /// <summary>Before the first save of this host, runs another change to completion (another request's, on its own connection).</summary>
-    private sealed class OtherSaveFirst(Func<Task> other) : SaveChangesInterceptor
+    [Fact]
+    public async Task Add_AllowRuleOnTheListSavedAtTheSameMoment_EntryWaitsForASecondAnalyst()
+    {
+        // Arrange (review: whether an allow rule read the list was read before the entry's transaction, so an entry added
+        // as an allow rule on its list was being saved took effect on its author's word alone): the allow rule is saved
+        // once the add has started, before it asks whether one reads the list, and is given a second to get in first.
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var name = "raced_" + Guid.NewGuid().ToString("N")[..8];
+        var listId = await analyst.CreateListAsync(name, RuleListKind.Card, RuleListPurpose.Reference);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(1000m);
+        var actor = await factory.QueryAsync(db => db.Users.Where(u => u.Email == analyst.Email).Select(u => u.Id).SingleAsync());
+        Task<FraudWeb.Services.Result<long>>? rule = null;
+        var other = new OtherChangeFirst(async () =>
+        {
+            rule = Task.Run(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleService>()
+                    .CreateAsync(actor, "Raced " + name, RuleAction.Allow, $"card in @{name}", CancellationToken.None);
+            });
+            await Task.WhenAny(rule, Task.Delay(TimeSpan.FromSeconds(1)));
+        }, readingRules: true);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(other)));
+
+        // Act
+        FraudWeb.Services.Result<bool> added;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            added = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleListService>()
+                .AddAsync(actor, listId, RuleSteps.Id(card), "Known customer", CancellationToken.None);
+        }
+
+        // Assert: whichever was saved first, the entry waits for another analyst while the allow rule reads its list
+        Assert.True(other.Ran);
+        Assert.True(added.Succeeded);
+        Assert.True((await rule!).Succeeded);
+        var entry = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().SingleAsync(e => e.ListId == listId));
+        Assert.True(entry.IsPending);
+    }
+
+    /// <summary>
+    /// Once, runs another change: before this host's first statement outside a transaction, or (<paramref name="readingRules"/>)
+    /// before the answer of its first read of the rules is used.
+    /// </summary>
+    private sealed class OtherChangeFirst(Func<Task> other, bool readingRules = false) : DbCommandInterceptor
     {
         private int _armed = 1;
 
         public bool Ran => Volatile.Read(ref _armed) == 0;
 
-        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!readingRules && command.Transaction is null && Interlocked.Exchange(ref _armed, 0) == 1) await other();
+            return result;
+        }
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
             CancellationToken cancellationToken = default)
         {
-            if (Interlocked.Exchange(ref _armed, 0) == 1) await other();
+            if (readingRules && command.CommandText.Contains("\"Rules\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1) await other();
             return result;
         }
     }

@@ -90,6 +90,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         {
             return Result.Fail<bool>(ErrorCode.Invalid, Text.Of(ex), Fields.Reason);
         }
+        // Whether an allow rule reads the list is read inside the transaction that adds the entry (RulesLock).
+        await using var transaction = await RulesLock.BeginAsync(db, cancellationToken);
         try
         {
             added = list.Add(resolved.Value.Value, resolved.Value.Label, resolved.Value.CardId, reason, actorId, clock.GetUtcNow().UtcDateTime,
@@ -103,7 +105,6 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
                 : Text.Of(ex);
             return Result.Fail<bool>(ErrorCode.Invalid, message, Fields.Entry);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -142,7 +142,8 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             return Result.Fail<long>(ErrorCode.Invalid, Text.Of(ex), Fields.Name);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The entries of the lists it reads are read inside the transaction that saves it (RulesLock).
+        await using var transaction = await RulesLock.BeginAsync(db, cancellationToken);
         db.Rules.Add(rule);
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actorId, AuditActions.RuleCreate, AuditTarget, Id(rule), null, Snapshot(rule), cancellationToken);
@@ -210,6 +211,8 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
 
     private async Task<Result> ChangeAsync(string actorId, long ruleId, Guid rowVersion, string action, Action<FraudRule> change, string field, CancellationToken cancellationToken)
     {
+        // An edit may make the rule read other lists: their entries are read inside the transaction that saves it (RulesLock).
+        await using var transaction = await RulesLock.BeginAsync(db, cancellationToken);
         var rule = await db.Rules.Include(r => r.Versions).SingleOrDefaultAsync(r => r.Id == ruleId, cancellationToken);
         if (rule is null) return Result.NotFound(Text.Get("This rule does not exist."));
         if (rule.RowVersion != rowVersion) return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
@@ -234,9 +237,11 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            db.ChangeTracker.Clear();
             return Result.Fail(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         }
         catch (DbUpdateException ex) when (!Infrastructure.Database.DatabaseFaults.IsUnavailable(ex))
