@@ -127,6 +127,9 @@ public class RuleListEntry
     public DateTime? RemovedUtc { get; private set; }
     public string? RemovedReason { get; private set; }
 
+    /// <summary>What a reason about a card reads once its holder's account is erased: staff's words about a person are personal data (ADR 0004).</summary>
+    public const string ErasedReason = FraudReport.ErasedReason;
+
     /// <summary>Who let payments see the entry: its author, or for a four-eyes list another analyst.</summary>
     public string? ApprovedBy { get; private set; }
     public DateTime? ApprovedUtc { get; private set; }

@@ -72,6 +72,8 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         Assert.Equal(FraudWeb.Services.Admin.AuditActions.AdminCreatedByCommand, entry.Action);
         Assert.Contains(Roles.Admin, entry.After, StringComparison.Ordinal);
         Assert.DoesNotContain("Piped-Admin-Pass-1", entry.After, StringComparison.Ordinal);
+        // Review: the address was kept in the append-only log, where no erasure could reach it (ADR 0004).
+        Assert.DoesNotContain(email, entry.After, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

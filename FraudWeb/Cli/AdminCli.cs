@@ -76,9 +76,10 @@ public static class AdminCli
             await stderr.WriteLineAsync("Could not make the account an administrator: " + string.Join(" ", role.Errors.Select(e => e.Description)));
             return 1;
         }
-        // The actor is the command itself: nobody is signed in on the command line.
+        // The actor is the command itself: nobody is signed in on the command line. Ids only, never the address: the log
+        // is append-only, so an erasure could not take it out again (ADR 0004).
         await scope.ServiceProvider.GetRequiredService<AuditLog>().AppendAsync(Verb, AuditActions.AdminCreatedByCommand, "user", user.Id, null,
-            new { user.Email, Roles = new[] { Roles.Admin }, PasswordGenerated = generated }, CancellationToken.None);
+            new { Roles = new[] { Roles.Admin }, PasswordGenerated = generated }, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         await stdout.WriteLineAsync($"Created administrator {email}.");

@@ -113,8 +113,8 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
         {
             List = new RuleListRowViewModel(list.Id, list.Name, list.Kind, list.Purpose, list.Description, list.Entries.Count(e => e.IsActive)),
             Entries = list.Entries.OrderBy(e => e.RemovedUtc is not null).ThenByDescending(e => e.AddedUtc)
-                .Select(e => new RuleListEntryViewModel(e.Id, RuleListLabels.Display(list.Kind, e.Label, e.Value, merchants.TryGetValue(e.Value, out var m) ? m : null), people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, e.AddedReason,
-                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, e.RemovedReason)
+                .Select(e => new RuleListEntryViewModel(e.Id, RuleListLabels.Display(list.Kind, e.Label, e.Value, merchants.TryGetValue(e.Value, out var m) ? m : null), people.GetValueOrDefault(e.AddedBy, deleted), e.AddedUtc, ShownReason(e.AddedReason)!,
+                    e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, ShownReason(e.RemovedReason))
                 {
                     Pending = e.IsPending,
                     // A second approver is named only when it was another analyst (an entry its author added at once is not "approved").
@@ -191,4 +191,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
     /// <summary>A card's name as shown: the domain's English placeholders (a simulated card, an erased holder's) in the page's language.</summary>
     private static string ShownName(string name) =>
         name is Card.SimulatedCardholderName or CardHolder.ErasedName ? Text.Get(name) : name;
+
+    /// <summary>A reason as shown: the erased holder's placeholder in the page's language.</summary>
+    private static string? ShownReason(string? reason) => reason == RuleListEntry.ErasedReason ? Text.Get(RuleListEntry.ErasedReason) : reason;
 }

@@ -352,6 +352,38 @@ public sealed class DataRightsTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Close_CardOnListsWithAnalystsReasons_ReasonsErasedEntriesKept()
+    {
+        // Arrange (review: analysts' words about the holder on list entries outlived the account, where the same words
+        // in a block note did not): the card added to one list and taken off another, each with a reason.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        const string analyst = "analyst-under-test";
+        long kept, removed;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var lists = scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleListService>();
+            kept = (await lists.CreateAsync(analyst, "held_" + Guid.NewGuid().ToString("N")[..8], FraudWeb.Domain.Rules.RuleListKind.Card, FraudWeb.Domain.Rules.RuleListPurpose.Block, null, CancellationToken.None)).Value;
+            removed = (await lists.CreateAsync(analyst, "gone_" + Guid.NewGuid().ToString("N")[..8], FraudWeb.Domain.Rules.RuleListKind.Card, FraudWeb.Domain.Rules.RuleListPurpose.Block, null, CancellationToken.None)).Value;
+            Assert.True((await lists.AddAsync(analyst, kept, card.ToString(System.Globalization.CultureInfo.InvariantCulture), "Jane called from Spain, travelling until May", CancellationToken.None)).Succeeded);
+            Assert.True((await lists.AddAsync(analyst, removed, card.ToString(System.Globalization.CultureInfo.InvariantCulture), "Jane said her son has the card", CancellationToken.None)).Succeeded);
+            var entry = await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == removed).Select(e => e.Id).SingleAsync());
+            Assert.True((await lists.RemoveAsync(analyst, removed, entry, "Jane found it in her coat", CancellationToken.None)).Succeeded);
+        }
+
+        // Act
+        var response = await CloseAsync(holder, FraudWebFactory.Password);
+
+        // Assert: both entries stay (the bank's control), with no word about her
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var entries = await factory.QueryAsync(db => db.RuleListEntries.AsNoTracking().Where(e => e.CardId == card).OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal(2, entries.Count);
+        Assert.True(entries[0].IsActive);
+        Assert.All(entries, e => Assert.Equal(FraudWeb.Domain.Entities.RuleListEntry.ErasedReason, e.AddedReason));
+        Assert.Equal(FraudWeb.Domain.Entities.RuleListEntry.ErasedReason, entries[1].RemovedReason);
+    }
+
+    [Fact]
     public async Task Close_ChineseHolder_ConfirmationPageAndLastMailInChinese()
     {
         // Arrange: the holder chooses Chinese while signed in, which their mails then follow.

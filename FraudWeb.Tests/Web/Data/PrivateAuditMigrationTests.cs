@@ -48,6 +48,26 @@ public sealed class PrivateAuditMigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_AdminCreatedByCommandWithItsAddress_AddressGoneLogStillAppendOnly()
+    {
+        // Arrange (review: create-admin wrote the new administrator's address into the append-only log, where no
+        // erasure could reach it): the entry as that command wrote it, and another action's entry.
+        await using var db = await _database.AtAsync("20261205230801_AuditSnapshotsUnbounded",
+            "INSERT INTO AuditEntries (Id, TimestampUtc, ActorId, Action, TargetType, TargetId, Before, After) VALUES " +
+            "(1, '2026-06-01 00:00:00', 'create-admin', 'user.create-admin', 'user', 'u-1', NULL, '{{\"Email\":\"first@example.test\",\"Roles\":[\"Admin\"],\"PasswordGenerated\":true}}')," +
+            "(2, '2026-06-02 00:00:00', 'u-1', 'user.lock', 'user', 'u-2', '{{\"Locked\":false}}', '{{\"Locked\":true}}');");
+
+        // Act
+        await db.Database.MigrateAsync();
+
+        // Assert
+        var entries = await db.Set<AuditEntry>().AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal("{\"Roles\":[\"Admin\"],\"PasswordGenerated\":true}", entries[0].After);
+        Assert.Equal("{\"Locked\":true}", entries[1].After);
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Action = 'x'"));
+    }
+
+    [Fact]
     public async Task Migrate_TwoOpenReportsOnOnePayment_FirstStaysOpenAndASecondIsRefused()
     {
         // Arrange: a double submission that the old check-then-insert let through.

@@ -378,12 +378,13 @@ public sealed class AdminUserService(
         await assignments.ReleaseAsync(actorId, id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         var reportsErased = holder is null ? 0 : await ForgetReportTextsAsync(holder.Id, cancellationToken);
+        var listReasonsErased = holder is null ? 0 : await ForgetListReasonsAsync(holder.Id, cancellationToken);
         await ForgetNameInRecordsAsync(user.UserName, id, cancellationToken);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded) return Result.Fail(ErrorCode.Invalid, Text.Get("The account could not be deleted."));
         // The entry names no personal details: the erasure would be pointless if the log kept them.
         await audit.AppendAsync(actorId, action, TargetUser, id, new { Roles = roles, HadProfile = holder is not null },
-            new { Deleted = true, CardHolderId = holder?.Id, KeysRevoked = keysRevoked, ReportTextsErased = reportsErased }, cancellationToken);
+            new { Deleted = true, CardHolderId = holder?.Id, KeysRevoked = keysRevoked, ReportTextsErased = reportsErased, ListReasonsErased = listReasonsErased }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Ok;
@@ -396,6 +397,21 @@ public sealed class AdminUserService(
     private Task<int> ForgetReportTextsAsync(long holderId, CancellationToken cancellationToken) =>
         db.FraudReports.Where(r => db.Cards.Any(c => c.Id == r.CardId && c.CardHolderId == holderId) && r.Reason != FraudReport.ErasedReason)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Reason, FraudReport.ErasedReason), cancellationToken);
+
+    /// <summary>
+    /// Analysts' reasons for putting the holder's cards on lists, or taking them off ("called from Spain until May"): staff's
+    /// words about the person, erased as the cards' block notes are. The entries stay (by fingerprint, a card's list
+    /// membership is the bank's fraud control, not the person's data). How many entries had a reason erased.
+    /// </summary>
+    private async Task<int> ForgetListReasonsAsync(long holderId, CancellationToken cancellationToken)
+    {
+        var entries = db.RuleListEntries.Where(e => e.CardId != null && db.Cards.Any(c => c.Id == e.CardId && c.CardHolderId == holderId));
+        var added = await entries.Where(e => e.AddedReason != RuleListEntry.ErasedReason)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.AddedReason, RuleListEntry.ErasedReason), cancellationToken);
+        var removed = await entries.Where(e => e.RemovedReason != null && e.RemovedReason != RuleListEntry.ErasedReason)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.RemovedReason, RuleListEntry.ErasedReason), cancellationToken);
+        return Math.Max(added, removed);
+    }
 
     /// <summary>What a deleted account's records say instead of its sign-in name: its id, as the audit log names it.</summary>
     public static string DeletedAccount(string id) => "deleted-account:" + id;
