@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Domain.Entities;
 
@@ -155,11 +156,19 @@ public sealed partial class CardNumber
     private const int MinDigits = 12;
     private const int MaxDigits = 19;
 
-    /// <summary>Digits of any script, with up to three separators (white space, dashes, dots, slashes) between two.</summary>
-    [GeneratedRegex(@"\p{Nd}(?:[\s\p{Pd}./\\]{0,3}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    /// <summary>
+    /// Digits of any script, with up to eight separators between two: white space of any kind (a PDF's copied column of
+    /// spaces, tabs), dashes, dots, slashes, commas, underscores, and invisible format characters (zero-width spaces,
+    /// soft hyphens), which showed nothing between the digits and kept the number whole.
+    /// </summary>
+    [GeneratedRegex(@"\p{Nd}(?:[\s\p{Pd}\p{Cf}./\\,_]{0,8}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DigitRun();
 
-    /// <summary>Strips spaces and dashes; null when anything else but digits remains or the length is implausible.</summary>
+    /// <summary>
+    /// Strips white space (a non-breaking space pasted with the number too), dashes and invisible format characters, and
+    /// reads full-width digits (a Chinese input method's) as digits; null when anything else remains or the length is
+    /// implausible.
+    /// </summary>
     public static string? Normalize(string? input)
     {
         if (string.IsNullOrWhiteSpace(input) || input.Length > 40) return null;
@@ -167,9 +176,10 @@ public sealed partial class CardNumber
         var count = 0;
         foreach (var c in input)
         {
-            if (c is ' ' or '-') continue;
-            if (c is < '0' or > '9') return null;
-            buffer[count++] = c;
+            if (char.IsWhiteSpace(c) || c == '-' || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.DashPunctuation or UnicodeCategory.Format) continue;
+            if (c is >= '０' and <= '９') buffer[count++] = (char)('0' + (c - '０'));
+            else if (c is < '0' or > '9') return null;
+            else buffer[count++] = c;
         }
         return count is >= 12 and <= 19 ? new string(buffer, 0, count) : null;
     }

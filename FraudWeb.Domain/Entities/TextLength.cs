@@ -14,4 +14,41 @@ public static class TextLength
         foreach (var _ in text.EnumerateRunes()) length++;
         return length;
     }
+
+    /// <summary>
+    /// At most <paramref name="maxLength"/> UTF-16 units of <paramref name="text"/>, never half of a character outside
+    /// the Basic Multilingual Plane (an emoji): a lone surrogate is not text, and .NET's normalisation throws on it.
+    /// </summary>
+    public static string Prefix(string text, int maxLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= maxLength) return text;
+        return char.IsHighSurrogate(text[maxLength - 1]) ? text[..(maxLength - 1)] : text[..maxLength];
+    }
+
+    /// <summary>The text with any lone surrogate (half a character, from a client that cut one) replaced by U+FFFD.</summary>
+    public static string WellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return string.Create(text.Length, text, static (span, source) =>
+            {
+                source.AsSpan().CopyTo(span);
+                for (var j = 0; j < span.Length; j++)
+                {
+                    if (!char.IsSurrogate(span[j])) continue;
+                    if (char.IsHighSurrogate(span[j]) && j + 1 < span.Length && char.IsLowSurrogate(span[j + 1])) j++;
+                    else span[j] = '\uFFFD';
+                }
+            });
+        }
+        return text;
+    }
 }

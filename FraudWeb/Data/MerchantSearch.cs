@@ -44,7 +44,8 @@ public static class MerchantSearch
     public static string Fold(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        // Half a character (a search cut inside an emoji) made normalisation throw: a 500.
+        var decomposed = TextLength.WellFormed(text).Normalize(NormalizationForm.FormKD);
         var kept = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {

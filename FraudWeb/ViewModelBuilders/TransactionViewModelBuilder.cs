@@ -45,7 +45,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
     private async Task<MerchantChoices> MerchantsAsync(string userId, string? search, long? chosen, List<long>? cardIds, CancellationToken cancellationToken)
     {
         var term = search?.Trim() ?? "";
-        if (term.Length > MerchantChoices.MaxSearchLength) term = term[..MerchantChoices.MaxSearchLength];
+        term = TextLength.Prefix(term, MerchantChoices.MaxSearchLength);
         List<MerchantOption> options;
         var more = false;
         if (term.Length > 0)

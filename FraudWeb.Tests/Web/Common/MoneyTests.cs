@@ -23,6 +23,7 @@ public sealed class MoneyTests
     [InlineData("12.50 EUR", 12.50)]
     [InlineData("eur 3", 3)]
     [InlineData("１２．５０", 12.50)]
+    [InlineData("12。50", 12.50)] // review: the ideographic full stop a Chinese input method types for the point
     [InlineData("0.01", 0.01)]
     public void TryParse_WellFormedEnglish_ReadsTheAmount(string text, double expected)
     {

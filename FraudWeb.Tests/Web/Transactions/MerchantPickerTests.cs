@@ -33,6 +33,23 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task New_SearchCutAtItsLimitInsideAnEmoji_AnsweredNotA500()
+    {
+        // Arrange (review: the search was cut to 100 UTF-16 units, leaving half an emoji, on which .NET's normalisation throws)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await holder.AddCardAsync();
+        var search = Uri.EscapeDataString(new string('a', 99) + "\U0001F600");
+
+        // Act
+        var page = await holder.Client.GetAsync(new Uri("/Transactions/New?merchantSearch=" + search, UriKind.Relative));
+        var picker = await holder.Client.GetAsync(new Uri("/Transactions/Merchants?search=" + search, UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, picker.StatusCode);
+    }
+
+    [Fact]
     public async Task New_SearchByPartOfAName_OffersOnlyMatchesNamedWithTheirNumber()
     {
         // Arrange

@@ -51,7 +51,9 @@ public static class Money
             error = Text.Format("Enter the amount in euros, like {0}.", example);
             return false;
         }
-        var s = WithoutCurrency(text.Normalize(NormalizationForm.FormKC).Trim());
+        // NFKC turns full-width digits and signs into ASCII, but not the ideographic full stop a Chinese input method
+        // types for a point ("12。50"): that one is read as the point too.
+        var s = WithoutCurrency(text.Normalize(NormalizationForm.FormKC).Replace('\u3002', '.').Trim());
         if (s.StartsWith(format.NegativeSign, StringComparison.Ordinal) || s.StartsWith('-'))
         {
             error = Text.Get("Enter an amount above zero.");
