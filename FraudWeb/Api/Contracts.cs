@@ -389,7 +389,7 @@ public sealed class CardBlockRequest
     public CardBlockValue? Reason { get; init; }
 
     [StringLength(Card.BlockNoteMaxLength, ErrorMessage = "'note' has at most {1} characters.")]
-    [Description("Staff's note, for staff only (never mailed to the holder, never in the audit log). Required when the reason is other.")]
+    [Description("Staff's note: shown to staff, never mailed to the holder nor kept in the audit log, but part of the holder's personal data download (it is about them). Required when the reason is other.")]
     public string? Note { get; init; }
 }
 

@@ -97,7 +97,8 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
                 ? []
                 : TransactionScorer.ReadReasons(row.Verdict?.ReasonsJson).Select(r => ReasonPhrases.Localized(r)).ToList(),
             DecidedByRule = row.Verdict?.DecidedBy is not null,
-            AvailableCredit = row.CreditLimit - row.Balance,
+            // A stopped card (removed, lost or stolen, blocked) takes no payments: no credit is available, as its own page says.
+            AvailableCredit = row.CardStopped ? null : row.CreditLimit - row.Balance,
             Settlement = row.Settlement,
             SettlementReason = row.SettlementReason,
             SettledUtc = row.SettledUtc,
@@ -108,7 +109,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
         };
     }
 
-    private sealed record ResultRow(long Id, DateTime TimestampUtc, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, string Merchant,
+    private sealed record ResultRow(long Id, DateTime TimestampUtc, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, bool CardStopped, string Merchant,
         string Category, decimal Amount, Verdict? Verdict, PaymentStatus Status, ReviewSettlement? Settlement, string? SettlementReason,
         DateTime? SettledUtc, DateTime? RefundedUtc, string? RefundReason, string? Report, FraudLabel Label);
 
@@ -138,7 +139,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
             db.Transactions.AsNoTracking().TagWith(SqlitePreparedReads.Tag)
                 .Where(t => t.Id == id && OwnershipQueries.TransactionOwnedBy.Invoke(t, userId))
                 .Select(t => new ResultRow(
-                    t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance,
+                    t.Id, t.TimestampUtc, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.Card.StoppedAs != null,
                     t.Terminal!.Name, t.Terminal.Category, t.Amount, t.Verdict, PaymentStatusRule.Expression.Invoke(t),
                     t.Settlement, t.SettlementReason, t.SettledUtc, t.RefundedUtc, t.RefundReason,
                     db.FraudReports.Where(r => r.TransactionId == t.Id).OrderByDescending(r => r.Id)

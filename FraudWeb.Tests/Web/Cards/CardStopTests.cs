@@ -74,6 +74,9 @@ public sealed class CardStopTests(FraudWebFactory factory)
         var profile = await Html.GetPageAsync(holder.Client, "/Profile");
         Assert.NotNull(profile.QuerySelector($"[data-card-id='{card}'] [data-testid=card-stopped]"));
         Assert.NotNull(profile.QuerySelector($"#transactions tr[data-transaction-id='{payment}']"));
+        // Review: the payment's page still offered the card's credit as available, which its own page does not.
+        var paymentPage = await Html.GetPageAsync(holder.Client, $"/Transactions/Details/{payment}");
+        Assert.Equal("–", paymentPage.QuerySelector("[data-testid=available-credit]")!.TextContent.Trim());
         var form = await Html.GetPageAsync(holder.Client, "/Transactions/New");
         Assert.DoesNotContain(form.QuerySelectorAll("select[name=CardId] option"), e => e.GetAttribute("value") == card.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotEmpty(form.QuerySelectorAll("select[name=CardId] option[value]"));

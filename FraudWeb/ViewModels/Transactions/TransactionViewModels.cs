@@ -126,7 +126,8 @@ public sealed class TransactionResultViewModel
     /// it did not give ("lowered the risk" under "held"), so the holder reads that a rule decided, never which one.
     /// </summary>
     public bool DecidedByRule { get; init; }
-    public decimal AvailableCredit { get; init; }
+    /// <summary>Null when the card is stopped.</summary>
+    public decimal? AvailableCredit { get; init; }
     /// <summary>A held payment's outcome once reviewed (null while it waits).</summary>
     public ReviewSettlement? Settlement { get; init; }
     public string? SettlementReason { get; init; }
