@@ -54,7 +54,8 @@ internal static class CsvSource
         {
             var row = reader.Current;
             line = row.LineNumberFrom;
-            if (row.Span.Length == 0)
+            // A line of spaces or tabs only is blank too (an editor's trailing line): the end of the file may have them.
+            if (row.Span.IsWhiteSpace())
             {
                 blank = blank == 0 ? line : blank;
                 continue;

@@ -80,6 +80,23 @@ public class FeatureTableCsvTests
     }
 
     [Fact]
+    public void Read_TrailingLinesOfSpacesOnly_AcceptedAsBlank()
+    {
+        // Review: "expected 2 cells as in the header, found 1" for an editor's trailing line of spaces.
+        var table = Read("a,b\n1,2\n3,4\n   \n\t\n");
+
+        Assert.Equal([1f, 2f, 3f, 4f], table.Values);
+    }
+
+    [Fact]
+    public void Read_LineOfSpacesInsideTheData_IsAnErrorNamingIt()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\n  \n3,4\n"));
+
+        Assert.StartsWith("table.csv:3:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_UnterminatedQuote_ErrorNamesFileAndLine()
     {
         var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\n3,\"4\n5,6\n"));

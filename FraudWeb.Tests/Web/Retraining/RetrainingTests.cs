@@ -295,6 +295,39 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Execute_RequesterDeletedWhileTraining_NewVersionNamesTheDeletedAccountNotTheAddress()
+    {
+        // Arrange (review: the erasure renamed the run, but the version written when training ended took the address read
+        // at the start): a run requested by an analyst whose account is deleted once the run has been read.
+        await QuietAsync();
+        var address = "leaving-" + Guid.NewGuid().ToString("N")[..8] + "@example.test";
+        const string renamed = "deleted-account:u-leaving";
+        var id = await factory.QueryAsync(async db =>
+        {
+            var queued = RetrainingRun.Queue(RetrainingTrigger.Manual, address, factory.Clock.UtcNow, 0);
+            db.RetrainingRuns.Add(queued);
+            db.Entry(queued).Property(r => r.Status).CurrentValue = RetrainingRunStatus.Running;
+            await db.SaveChangesAsync();
+            return queued.Id;
+        });
+        var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
+        await factory.QueryAsync(async db =>
+        {
+            await db.RenameAsync(address, renamed, CancellationToken.None);
+            return 0;
+        });
+
+        // Act
+        var result = await WithServiceAsync<TrainingResult?, RetrainingService>(s => s.ExecuteAsync(run, CancellationToken.None));
+
+        // Assert
+        Assert.NotNull(result);
+        var trigger = await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Version == result.Version.Version).Select(m => m.Trigger).SingleAsync());
+        Assert.Equal("manual: " + renamed, trigger);
+        Assert.False(await factory.QueryAsync(db => db.ModelVersions.AnyAsync(m => m.Trigger != null && m.Trigger.Contains(address))));
+    }
+
+    [Fact]
     public async Task Execute_HistoryCannotBeRead_RunFailedWithTheDatabasesErrorNotLeftRunning()
     {
         // Arrange: a database error of a kind the run did not expect (review finding, 2026-12-04: anything but six

@@ -229,6 +229,14 @@ public sealed partial class RetrainingService(
         if (stored.Status != RetrainingRunStatus.Running) return;
         stored.Succeed(result.Version.Version, result.Version.DecisionReason ?? result.Outcome.Decision.Reason, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(CancellationToken.None);
+        // The requester's account was deleted (or its address changed) while this run trained: the erasure renamed the run,
+        // but the new version was written afterwards with the name read at the start. It takes the run's name now.
+        if (stored.Trigger == RetrainingTrigger.Manual && stored.RequestedBy is { } now && result.Version.Trigger != "manual: " + now)
+        {
+            var version = result.Version.Version;
+            await db.ModelVersions.Where(m => m.Version == version && m.Trigger != null && m.Trigger.StartsWith("manual: "))
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Trigger, "manual: " + now), CancellationToken.None);
+        }
     }
 
     /// <summary>Marks the run failed with <paramref name="error"/> and queues its retry by policy, in one save.</summary>

@@ -23,7 +23,7 @@ public sealed record RecordedField(string Name, string Value)
     [
         "Action", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Format", "Had profile",
-        "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "Locked", "Looked up by", "Matched",
+        "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Other sessions ended", "Owner", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
         "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
@@ -53,8 +53,11 @@ public sealed record RecordedField(string Name, string Value)
             {
                 ["SuspectedFraud"] = "Suspected fraud", ["HolderRequest"] = "Holder's request by phone", ["Other"] = "Other (see the note)",
             },
-            // How staff looked a card up (card.lookup).
-            ["Looked up by"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["CardNumber"] = "Card number", ["Email"] = "Email" },
+            // How staff looked a card up (card.lookup): the lookup page's number or email, a card list's search's last four or name.
+            ["Looked up by"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["CardNumber"] = "Card number", ["Email"] = "Email", ["Last4"] = "Last four digits", ["Name"] = "Name on card",
+            },
             ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["Manual"] = "Manual", ["LabelThreshold"] = "LabelThreshold", ["Schedule"] = "Schedule", ["Recovery"] = "Recovery",
@@ -135,7 +138,7 @@ public sealed record RecordedField(string Name, string Value)
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
         "Confirmed fraud", "Confirmed legitimate", "Matured legitimate", "Excluded unlabelled", "Evaluated", "Matched", "Matched fraud",
-        "Matched legitimate", "Keys revoked", "Report texts erased", "Cards found",
+        "Matched legitimate", "Keys revoked", "Report texts erased", "List reasons erased", "Cards found",
     };
 
     private static string Text(JsonElement element) => element.ValueKind switch
