@@ -29,6 +29,34 @@ public sealed class PickupDirectoryEmailSenderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(7, new[] { "fresh" })]
+    [InlineData(0, new[] { "fresh", "old" })]
+    public async Task SendEmailAsync_MessagesOlderThanTheRetention_DeletedOthersAndNewKept(int retentionDays, string[] keptBefore)
+    {
+        // Arrange (review: without a relay the folder kept every message for ever, the notice that an account was closed
+        // with the erased address in it too): one message eight days old, one a day old.
+        var pickup = Path.Combine(_directory, "mail");
+        Directory.CreateDirectory(pickup);
+        foreach (var (name, age) in new[] { ("old", 8), ("fresh", 1) })
+        {
+            var path = Path.Combine(pickup, name + ".eml");
+            await File.WriteAllTextAsync(path, "To: gone@example.test\r\n\r\nYour account is closed");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-age));
+        }
+        var sender = new PickupDirectoryEmailSender(
+            Microsoft.Extensions.Options.Options.Create(new MailOptions { PickupDirectory = pickup, PickupRetention = TimeSpan.FromDays(retentionDays) }),
+            new FraudWebPaths(_directory), TimeProvider.System, NullLogger<PickupDirectoryEmailSender>.Instance);
+
+        // Act
+        await sender.SendEmailAsync("ada@example.test", "Reset your password", "<p>Reset</p>");
+
+        // Assert: the new message and the ones within the retention stay (all of them with none)
+        var names = Directory.GetFiles(pickup, "*.eml").Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Equal(keptBefore.Order(StringComparer.Ordinal), names.Where(n => n is "old" or "fresh").Order(StringComparer.Ordinal));
+        Assert.Equal(keptBefore.Length + 1, names.Count);
+    }
+
+    [Theory]
     [InlineData("ada@example.test", "ada@example.test")]
     [InlineData("用户@例子.中国", "用户@xn--fsqu00a.xn--fiqs8s")]
     [InlineData("josé@café.example", "josé@xn--caf-dma.example")]

@@ -121,6 +121,13 @@ public sealed class MailOptions
     public string? PickupDirectory { get; set; }
 
     public string From { get; set; } = "FraudWeb <no-reply@fraudweb.local>";
+
+    /// <summary>
+    /// How long a message waits in the pickup folder for a relay before it is deleted (each write deletes older ones);
+    /// 00:00:00 keeps them. Messages hold addresses, reset links and the notice that an account was closed: without a
+    /// relay to take them, a folder kept for ever kept personal data the erasure had removed everywhere else (ADR 0004).
+    /// </summary>
+    public TimeSpan PickupRetention { get; set; } = TimeSpan.FromDays(7);
 }
 
 /// <summary>Section "Retraining": label maturity, windows, promotion tolerance and the triggers.</summary>

@@ -76,7 +76,32 @@ public sealed partial class PickupDirectoryEmailSender(IOptions<MailOptions> opt
             throw new MailNotSentException($"The mail could not be written to {PickupDirectory}.", e);
         }
         LogWritten(logger, file);
+        DeleteExpired();
     }
+
+    /// <summary>Deletes the messages older than Mail:PickupRetention that no relay took (<see cref="MailOptions.PickupRetention"/>).</summary>
+    private void DeleteExpired()
+    {
+        var retention = options.Value.PickupRetention;
+        if (retention <= TimeSpan.Zero) return;
+        // The files' own clock (their write times), not the app's TimeProvider, decides their age.
+        var cutoff = DateTime.UtcNow - retention;
+        try
+        {
+            foreach (var message in Directory.EnumerateFiles(PickupDirectory, "*.eml"))
+            {
+                if (File.GetLastWriteTimeUtc(message) < cutoff) DeleteQuietly(message);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The next message tries again; the one just written is kept either way.
+            LogNotCleaned(logger, PickupDirectory, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Old mail in the pickup folder {Folder} could not be deleted")]
+    private static partial void LogNotCleaned(ILogger logger, string folder, Exception exception);
 
     private static void DeleteQuietly(string file)
     {
