@@ -88,6 +88,30 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task New_FirstPageOfAConfirmedPaymentSentAgain_AnswersWithThePaymentNotTheQuestion()
+    {
+        // Arrange (review: Back to the first page and sent again asked "please check the amount" of a payment already
+        // made): a large amount asked, confirmed and paid.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(20_000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var original = CardHolderSession.WithFormKeys(await Html.GetPageAsync(holder.Client, "/Transactions/New"), Form(card, merchant, "9000.00"));
+        var confirmPage = await Html.ParseAsync(await PostAsync(holder, original));
+        var confirmed = CardHolderSession.WithFormKeys(confirmPage, Form(card, merchant, "9000.00"));
+        confirmed["ConfirmedPayment"] = confirmPage.QuerySelector("input[name=ConfirmedPayment]")!.GetAttribute("value")!;
+        var paid = await PostAsync(holder, confirmed);
+
+        // Act
+        var again = await PostAsync(holder, original);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(Html.Location(paid), Html.Location(again));
+        Assert.Equal(1, (await CardAsync(card)).Count);
+    }
+
+    [Fact]
     public async Task New_UsedFormSentWithAnotherAmount_RefusedAndShownWithANewKey()
     {
         // Arrange: paid, then the back button, another amount, the same page sent again.

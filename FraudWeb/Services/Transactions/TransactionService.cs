@@ -118,7 +118,10 @@ public sealed class TransactionService(FraudDbContext db, SqlitePreparedReads re
             // A retry of a recorded payment is that payment, even if it could not be paid now (the card expired, the
             // model is down). Otherwise the writer finds the key, in the commit that would record it: asking here too
             // cost every API payment a read (bench/README.md, issue 17), for the rare retry that is scored again.
-            if (!decision.Succeeded && idempotency is not null && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier)
+            // So is a form sent again after it paid, rather than a question about its amount (review: Back and send
+            // asked "please check the amount" of a payment already made); only an amount to confirm pays that read.
+            if ((!decision.Succeeded || decision.Value.ToConfirm is not null) && idempotency is not null
+                && await EarlierPaymentAsync(idempotency, cancellationToken) is { } earlier)
                 return Result.Success(new Decision(earlier, null, null));
             return decision;
         }
