@@ -44,22 +44,61 @@ public sealed class PermissionChangeTests
     {
         // Arrange (review: the card's page still offered "Pay with this card", which led to Access Denied)
         using var factory = new AdminFactory();
+        // Seeded, with a model, so the holder can pay (the administrators' factory has neither by default).
+        factory.Settings["Seed:Enabled"] = "true";
+        factory.Settings["Seed:TrainModel"] = "true";
+        factory.Settings["Seed:Trees"] = "5";
         using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
         using var customer = await CardHolderSession.RegisteredAsync(factory);
         var card = await customer.AddCardAsync();
+        var payment = await customer.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12m);
         var payLink = $"a[href^='/Transactions/New?cardId={card}']";
+        const string anotherPayment = "a[href='/Transactions/New']";
         var before = await Html.GetPageAsync(customer.Client, $"/Cards/Details/{card}");
+        var paymentBefore = await Html.GetPageAsync(customer.Client, $"/Transactions/Details/{payment}");
 
         // Act
         await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles", [new("permissions", Permissions.ReportsCreate)]);
         await customer.SignInAsync(FraudWebFactory.Password);
         var response = await customer.Client.GetAsync(new Uri($"/Cards/Details/{card}", UriKind.Relative));
         var after = await Html.ParseAsync(response);
+        var paymentAfter = await Html.GetPageAsync(customer.Client, $"/Transactions/Details/{payment}");
 
-        // Assert: the card's own page (not a redirect), without the link
+        // Assert: the card's own page (not a redirect), without the link; the payment's page without "Make another payment"
         Assert.NotNull(before.QuerySelector(payLink));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(after.QuerySelector(payLink));
+        Assert.NotNull(paymentBefore.QuerySelector(anotherPayment));
+        Assert.Null(paymentAfter.QuerySelector(anotherPayment));
+    }
+
+    [Fact]
+    public async Task Permissions_RevokeReportsFromCustomer_PaymentPageOffersNoReport()
+    {
+        // Arrange (left untested last session: the report link follows the report permission, as the action does)
+        using var factory = new AdminFactory();
+        // Seeded, with a model, so the holder can pay (the administrators' factory has neither by default).
+        factory.Settings["Seed:Enabled"] = "true";
+        factory.Settings["Seed:TrainModel"] = "true";
+        factory.Settings["Seed:Trees"] = "5";
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var card = await customer.AddCardAsync();
+        var payment = await customer.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12m);
+        var reportLink = $"a[href='/Reports/New?transactionId={payment}']";
+        var before = await Html.GetPageAsync(customer.Client, $"/Transactions/Details/{payment}");
+        var withoutReports = Permissions.DefaultGrants[Roles.Customer].Where(p => p != Permissions.ReportsCreate).Select(p => new KeyValuePair<string, string>("permissions", p));
+
+        // Act
+        await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles", withoutReports);
+        await customer.SignInAsync(FraudWebFactory.Password);
+        var after = await Html.GetPageAsync(customer.Client, $"/Transactions/Details/{payment}");
+        var form = await customer.Client.GetAsync(new Uri($"/Reports/New?transactionId={payment}", UriKind.Relative));
+
+        // Assert: offered before, neither offered nor reachable after
+        Assert.NotNull(before.QuerySelector(reportLink));
+        Assert.Null(after.QuerySelector(reportLink));
+        Assert.Contains("/Account/AccessDenied", Html.Location(form), StringComparison.Ordinal);
     }
 
     [Fact]
