@@ -24,15 +24,25 @@ public sealed class EnumerationTimingTests(FraudWebFactory factory)
 {
     private const string Typed = "Another fine passphrase 12";
 
+    /// <summary>An address in each state registration can meet: a confirmed account, one not confirmed yet, one an administrator locked.</summary>
+    private async Task<(CardHolderSession Confirmed, CardHolderSession Pending, CardHolderSession Locked)> AccountsInEveryStateAsync()
+    {
+        var confirmed = await CardHolderSession.RegisteredAsync(factory);
+        var pending = CardHolderSession.Anonymous(factory);
+        await pending.RegisterAsync(new RegistrationBuilder(pending.Email, FraudWebFactory.Password));
+        var locked = await CardHolderSession.RegisteredAsync(factory);
+        await LockByAdministratorAsync(locked.Email);
+        return (confirmed, pending, locked);
+    }
+
     [Fact]
     public async Task Register_AddressWithAnAccountInAnyState_CommitsOneTransactionAsANewAddressDoes()
     {
         // Arrange: an address in each state it can be in, and a host over the same database counting commits.
-        using var confirmed = await CardHolderSession.RegisteredAsync(factory);
-        using var pending = CardHolderSession.Anonymous(factory);
-        await pending.RegisterAsync(new RegistrationBuilder(pending.Email, FraudWebFactory.Password));
-        using var locked = await CardHolderSession.RegisteredAsync(factory);
-        await LockByAdministratorAsync(locked.Email);
+        var (confirmed, pending, locked) = await AccountsInEveryStateAsync();
+        using var _c = confirmed;
+        using var _p = pending;
+        using var _l = locked;
         var commits = new CommitCounter();
         using var counted = factory.WithWebHostBuilder(builder =>
             builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(commits)));
@@ -68,11 +78,10 @@ public sealed class EnumerationTimingTests(FraudWebFactory factory)
     public async Task Register_AddressWithAnAccountInAnyState_RunsAsManyStatementsAsANewAddress()
     {
         // Arrange: an address in each state, and a host over the same database counting the statements sent.
-        using var confirmed = await CardHolderSession.RegisteredAsync(factory);
-        using var pending = CardHolderSession.Anonymous(factory);
-        await pending.RegisterAsync(new RegistrationBuilder(pending.Email, FraudWebFactory.Password));
-        using var locked = await CardHolderSession.RegisteredAsync(factory);
-        await LockByAdministratorAsync(locked.Email);
+        var (confirmed, pending, locked) = await AccountsInEveryStateAsync();
+        using var _c = confirmed;
+        using var _p = pending;
+        using var _l = locked;
         var commands = new CommandRecorder();
         using var recorded = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(commands)));
         using var client = recorded.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });
