@@ -27,6 +27,7 @@ internal static class CsvSource
     {
         if (!Next(reader, file, 0)) throw new CsvFormatException(file, 1, 0, "the file is empty (a header line is expected).");
         var row = reader.Current;
+        RefuseOpenQuote(row, file, 1);
         var names = new string[row.ColCount];
         for (var i = 0; i < names.Length; i++)
         {
@@ -62,6 +63,7 @@ internal static class CsvSource
             }
 
             if (blank != 0) throw new CsvFormatException(file, blank, 0, "empty line inside the data (only the end of the file may be blank).");
+            RefuseOpenQuote(row, file, line);
             if (row.ColCount != width)
             {
                 throw new CsvFormatException(file, line, Math.Min(row.ColCount, width) + 1, $"expected {width} cells as in the header, found {row.ColCount}.");
@@ -89,6 +91,33 @@ internal static class CsvSource
 
     public static bool TryParseDouble(ReadOnlySpan<char> cell, out double value) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>
+    /// Sep closes a quote left open at the end of the file silently, so <c>"4</c> would read as 4. RFC 4180 doubles a
+    /// quote inside a quoted cell, so the row's raw text (read before any cell is unescaped) has an even number of
+    /// quotes unless one is still open; the error names the cell that opened it.
+    /// </summary>
+    private static void RefuseOpenQuote(SepReader.Row row, string file, int line)
+    {
+        var text = row.Span;
+        if (text.Count('"') % 2 == 0) return;
+        int column = 1, opened = 0;
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '"')
+            {
+                quoted = !quoted;
+                if (quoted) opened = column;
+            }
+            else if (text[i] == ',' && !quoted)
+            {
+                column++;
+            }
+        }
+
+        throw new CsvFormatException(file, line, opened, "a quote opened in this cell is never closed.");
+    }
 
     private static bool Next(SepReader reader, string file, int line)
     {
