@@ -255,6 +255,22 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
     }
 
+    [Fact]
+    public async Task Train_SigningKeyUnusable_SaidBeforeTheDataIsRead()
+    {
+        // Arrange: a table that does not exist, so a verb that read its data before the key would name the file instead.
+        var table = Path.Combine(_dataDirectory, "missing.csv");
+        var model = Path.Combine(_dataDirectory, "out.model");
+
+        // Act
+        var (code, stderr) = await StartAsync(["train", "--table", table, "--label", "y", "--out", model], ("FRAUDWEB_MODEL_SIGNING_KEY", "not a key"));
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Equal("error: FRAUDWEB_MODEL_SIGNING_KEY must be base64 (e.g. the output of `openssl rand -base64 32`).", stderr.Trim());
+        Assert.False(File.Exists(model));
+    }
+
     private Task<(int Code, string Stderr)> StartAsync(params (string Name, string Value)[] environment) => StartAsync(["--urls=http://127.0.0.1:0"], environment);
 
     private async Task<(int Code, string Stderr)> StartAsync(string[] arguments, params (string Name, string Value)[] environment)
