@@ -67,9 +67,11 @@ public class ApiKey
     }
 
     /// <summary>Stops the key at once, for good.</summary>
+    public const string AlreadyRevoked = "This key has already been revoked.";
+
     public void Revoke(DateTime nowUtc)
     {
-        if (RevokedUtc is not null) throw new DomainException("This key has already been revoked.", DomainErrorCode.StateChanged);
+        if (RevokedUtc is not null) throw new DomainException(AlreadyRevoked, DomainErrorCode.StateChanged);
         RevokedUtc = nowUtc;
     }
 }

@@ -17,18 +17,29 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyService keys,
+    ApiKeyFailureLimiter failures,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "api_key_id";
+
+    public const string TooManyFailures = "Too many requests from this address came with API keys that do not work. Wait for the seconds in Retry-After; keys in use from this address keep working.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (header.Length == 0) return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Not a bearer key.");
-        var caller = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (caller is null) return AuthenticateResult.Fail("Unknown, expired or revoked API key.");
+        var presented = header["Bearer ".Length..].Trim();
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var wait = failures.Exhausted(address);
+        var caller = wait is null ? await keys.AuthenticateAsync(presented, Context.RequestAborted) : keys.AuthenticateFromCache(presented);
+        if (caller is null)
+        {
+            if (wait is null) failures.Failed(address);
+            else Context.Items[TooManyFailuresItem] = wait.Value;
+            return AuthenticateResult.Fail("Unknown, expired or revoked API key.");
+        }
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, caller.UserId),
@@ -39,8 +50,18 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
+    /// <summary>Where a refusal for too many failed keys from the address keeps its wait, for the challenge.</summary>
+    private const string TooManyFailuresItem = "FraudWeb.ApiKeyFailuresWait";
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[TooManyFailuresItem] is TimeSpan wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await WriteAsync(ApiProblems.RateLimited, TooManyFailures);
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var failed = Request.Headers.Authorization.Count > 0;
         // RFC 6750 section 3: which scheme to use, and whether the key sent was the problem.

@@ -10,15 +10,22 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace FraudWeb.Controllers;
 
-/// <summary>A card holder's own API keys: create (shown once), list, revoke.</summary>
-[Authorize(Policy = Permissions.TransactionsSubmit)]
+/// <summary>
+/// The signed-in user's own API keys: a card holder creates them (shown once); anyone lists and revokes the keys that act
+/// for them, including those an administrator made for their account (a staff member who suspects a leak revokes it).
+/// </summary>
+[Authorize]
 public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder screens) : Controller
 {
     [HttpGet]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
-        View(await screens.OwnKeysAsync(User.GetUserId(), null, cancellationToken));
+        View(await screens.OwnKeysAsync(User.GetUserId(), CanCreate, null, cancellationToken));
+
+    /// <summary>Holders create keys for their cards; other users' keys are made by an administrator.</summary>
+    private bool CanCreate => User.HasClaim(Permissions.ClaimType, Permissions.TransactionsSubmit);
 
     [HttpPost]
+    [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -32,7 +39,7 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
         }
         // An expired or altered page key: the page comes back with a fresh one.
         if (ModelState[nameof(form.SubmissionKey)]?.Errors.Count > 0) form.SubmissionKey = CreateApiKeyViewModel.NewSubmissionKey();
-        return View(nameof(Index), await screens.OwnKeysAsync(userId, form, cancellationToken));
+        return View(nameof(Index), await screens.OwnKeysAsync(userId, CanCreate, form, cancellationToken));
     }
 
     [HttpPost]
@@ -58,7 +65,7 @@ internal static class ApiKeyPages
         controller.Response.Headers.CacheControl = "no-cache, no-store";
         controller.Response.Headers.Pragma = "no-cache";
         return controller.View("~/Views/ApiKeys/Created.cshtml",
-            new ApiKeyCreatedViewModel(form.Name!.Trim(), key.Secret, key.ExpiresUtc, form.Scopes, forAdministrators));
+            new ApiKeyCreatedViewModel(form.Name!.Trim(), key.Secret, key.ExpiresUtc, key.Scopes, forAdministrators));
     }
 
     /// <summary>The page was sent again after it created its key: back to the list (a fresh form), saying which key it made.</summary>

@@ -33,14 +33,14 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
             TempData["Error"] = errors.Count > 0 ? string.Join(" ", errors.Distinct()) : Text.Get("Choose why the card is blocked.");
             return Back(returnUrl);
         }
-        var result = await blocks.BlockAsync(User.GetUserId(), id, model.Reason!.Value, model.Note, cancellationToken);
+        var result = await blocks.BlockAsync(User.GetUserId(), id, model.Reason!.Value, model.Note, null, cancellationToken);
         return await AnswerAsync(result, returnUrl, cancellationToken);
     }
 
     [HttpPost]
     public async Task<IActionResult> Unblock(long id, string? returnUrl, CancellationToken cancellationToken)
     {
-        var result = await blocks.UnblockAsync(User.GetUserId(), id, cancellationToken);
+        var result = await blocks.UnblockAsync(User.GetUserId(), id, null, cancellationToken);
         return await AnswerAsync(result, returnUrl, cancellationToken);
     }
 

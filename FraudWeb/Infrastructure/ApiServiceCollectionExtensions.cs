@@ -27,6 +27,7 @@ public static class ApiServiceCollectionExtensions
         services.AddScoped<ApiKeyService>();
         services.AddScoped<Services.Accounts.IAccountKeyRevoker>(provider => provider.GetRequiredService<ApiKeyService>());
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyFailureLimiter>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<PaymentResources>();

@@ -8,7 +8,8 @@ namespace FraudWeb.ViewModelBuilders;
 /// <summary>The API key pages: a holder's own keys, or every key for administrators.</summary>
 public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock)
 {
-    public async Task<ApiKeysViewModel> OwnKeysAsync(string userId, CreateApiKeyViewModel? form, CancellationToken cancellationToken)
+    /// <param name="canCreate">Whether the user creates keys (card holders); others see and revoke the keys made for them.</param>
+    public async Task<ApiKeysViewModel> OwnKeysAsync(string userId, bool canCreate, CreateApiKeyViewModel? form, CancellationToken cancellationToken)
     {
         // The working keys (at most MaxActiveKeysPerOwner) and the newest revoked or expired ones as history: every key
         // ever made on one page grew with each rotation, for years (1.6 MB at 3,000 keys; volume review).
@@ -21,6 +22,7 @@ public sealed class ApiKeyViewModelBuilder(FraudDbContext db, TimeProvider clock
         {
             Keys = keys.ConvertAll(k => new ApiKeyRowViewModel(k.Id, k.Name, k.Prefix, k.ScopeList, k.CreatedUtc, k.ExpiresUtc, k.LastUsedUtc, k.RevokedUtc, null)),
             ScopeChoices = ApiScopes.SelfService,
+            CanCreate = canCreate,
             Form = Shown(form) ?? new CreateApiKeyViewModel { Scopes = [ApiScopes.PaymentsRead, ApiScopes.PaymentsWrite] },
             NowUtc = now,
         };

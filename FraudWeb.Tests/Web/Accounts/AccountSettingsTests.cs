@@ -18,9 +18,9 @@ public sealed class AccountSettingsTests(FraudWebFactory factory)
         var home = await Html.GetPageAsync(holder.Client, "/Profile");
         var settings = await Html.GetPageAsync(holder.Client, home.QuerySelector("nav [data-testid=account-settings]")!.GetAttribute("href")!);
 
-        // Assert: the four pages, each reached from here and answering
+        // Assert: the five pages, each reached from here and answering
         var links = settings.QuerySelectorAll("[data-testid=settings] a").Select(a => a.GetAttribute("href")!).ToList();
-        Assert.Equal(["/Account/ChangePassword", "/Account/ChangeEmail", "/Account/Mfa", "/Privacy"], links);
+        Assert.Equal(["/Account/ChangePassword", "/Account/ChangeEmail", "/Account/Mfa", "/ApiKeys", "/Privacy"], links);
         foreach (var link in links)
             Assert.Equal(HttpStatusCode.OK, (await holder.Client.GetAsync(new Uri(link, UriKind.Relative))).StatusCode);
         Assert.Contains(holder.Email, settings.QuerySelector("main")!.TextContent, StringComparison.Ordinal);

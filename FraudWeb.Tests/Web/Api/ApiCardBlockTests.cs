@@ -135,7 +135,7 @@ public sealed class ApiCardBlockTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.UnprocessableEntity, ownCard.Status);
-        Assert.Equal(FraudWeb.Services.Cards.CardBlockService.OwnCardRefused, ownCard.Json.GetProperty("detail").GetString());
+        Assert.Equal(FraudWeb.Services.Cards.CardBlockService.ApiOwnCardRefused, ownCard.Json.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Conflict, stopped.Status);
         Assert.Equal(HttpStatusCode.Conflict, unblockStopped.Status);
         Assert.Equal(HttpStatusCode.Conflict, notBlocked.Status);
@@ -160,5 +160,53 @@ public sealed class ApiCardBlockTests(FraudWebFactory factory)
     {
         // Assert: the controller reads a request's reason by its C# name
         Assert.Equal(Enum.GetNames<CardBlockReason>().Order(StringComparer.Ordinal), Enum.GetNames<CardBlockValue>().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unblock_KeyAnAdministratorMadeForAColleague_OnTheAdministratorsOwnCard_RefusedAndAuditsNameTheKey()
+    {
+        // Arrange (review: an administrator made an analyst's cards:block key, saw its text, and lifted the bank's block
+        // on their own card with it; the audit named only the analyst): a card holder who is also an administrator,
+        // their card blocked by another analyst, and a key the administrator made for a colleague.
+        using var adminHolder = await CardHolderSession.RegisteredAsync(factory);
+        var own = await adminHolder.AddCardAsync();
+        var adminId = await factory.UserIdAsync(adminHolder.Email);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(adminId))!, Roles.Admin)).Succeeded);
+        }
+        var (blockerId, blocker) = await AnalystAsync();
+        using var _ = blocker;
+        Assert.Equal(HttpStatusCode.OK, (await blocker.PostAsync(factory, Block(own), new { reason = "suspected-fraud" }, "own-block")).Status);
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var colleagueId = await factory.UserIdAsync(colleague.Email);
+        string key;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var made = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(colleagueId, adminId, "block tool", [ApiScopes.CardsBlock], 30, null, CancellationToken.None);
+            Assert.True(made.Succeeded, made.Succeeded ? "" : made.Errors[0].Message);
+            key = made.Value.Secret;
+        }
+        using var api = factory.ApiClient(key);
+        using var other = await CardHolderSession.RegisteredAsync(factory);
+        var otherCard = await other.AddCardAsync();
+
+        // Act
+        var unblockOwn = await api.SendAsync(factory, HttpMethod.Post, Unblock(own), idempotencyKey: "own-unblock");
+        var blockOther = await api.PostAsync(factory, Block(otherCard), new { reason = "suspected-fraud" }, "other-block");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unblockOwn.Status);
+        Assert.Equal(FraudWeb.Services.Cards.CardBlockService.ApiOwnCardRefused, unblockOwn.Json.GetProperty("detail").GetString());
+        Assert.Equal(CardStop.Blocked, await StoppedAsAsync(own));
+        Assert.Equal(HttpStatusCode.OK, blockOther.Status);
+        var entry = Assert.Single(await AuditsAsync(otherCard));
+        Assert.Equal(colleagueId, entry.ActorId);
+        using var after = System.Text.Json.JsonDocument.Parse(entry.After!);
+        Assert.Equal(key[..ApiKey.PrefixLength], after.RootElement.GetProperty("Key").GetString());
+        Assert.Equal(adminId, after.RootElement.GetProperty("KeyCreatedBy").GetString());
+        Assert.Equal("SuspectedFraud", after.RootElement.GetProperty("BlockReason").GetString());
+        Assert.NotEqual(blockerId, colleagueId);
     }
 }

@@ -476,7 +476,7 @@ public sealed class ApiCardTests(FraudWebFactory factory)
         var list = await api.GetAsync(factory, "/api/v1/cards");
         await using var scope = factory.Services.CreateAsyncScope();
         var withCardsWrite = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
-            .CreateAsync(analystId, "test-administrator", "integration", [ApiScopes.CardsWrite], 30, null, CancellationToken.None);
+            .CreateAsync(analystId, await factory.KeyIssuerIdAsync(), "integration", [ApiScopes.CardsWrite], 30, null, CancellationToken.None);
 
         // Assert
         Assert.Equal(HttpStatusCode.Forbidden, list.Status);

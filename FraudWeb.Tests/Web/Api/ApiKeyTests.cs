@@ -562,4 +562,76 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Equal(headings.Count, cells.Count);
         for (var i = 0; i < cells.Count - 1; i++) Assert.Equal(headings[i], cells[i].GetAttribute("data-label"));
     }
+
+    [Fact]
+    public async Task Revoke_RevokedByAnotherRequestAfterItsRead_ConflictAndOneAuditEntry()
+    {
+        // Arrange (review: two revokes at once each wrote an audit entry and the later time overwrote the first; SQLite's
+        // single writer hid it, two PostgreSQL instances would not): the other revoke lands between this one's read and write.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var key = await holder.CreateKeyAsync(ApiScopes.PaymentsRead);
+        var ownerId = await factory.UserIdAsync(holder.Email);
+        var keyId = await factory.QueryAsync(db => db.ApiKeys.Where(k => k.Prefix == PrefixOf(key)).Select(k => k.Id).SingleAsync());
+        var meanwhile = new RevokedMeanwhile(keyId);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(meanwhile)));
+
+        // Act
+        Result result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(keyId, ownerId, anyOwner: false, CancellationToken.None);
+        }
+
+        // Assert
+        Assert.True(meanwhile.Fired);
+        Assert.Equal(ErrorCode.Conflict, result.Code);
+        Assert.Equal(ApiKey.AlreadyRevoked, result.Errors[0].Message);
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(a => a.Action == AuditActions.ApiKeyRevoke && a.TargetId == PrefixOf(key))));
+    }
+
+    /// <summary>Revokes the key in the revoke's own transaction just before its conditional write, as another request's commit would.</summary>
+    private sealed class RevokedMeanwhile(long keyId) : DbCommandInterceptor
+    {
+        public static readonly DateTime At = new(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && command.CommandText.Contains("UPDATE \"ApiKeys\"", StringComparison.Ordinal) && command.CommandText.Contains("RevokedUtc", StringComparison.Ordinal))
+            {
+                Fired = true;
+                await using var other = command.Connection!.CreateCommand();
+                other.Transaction = command.Transaction;
+                other.CommandText = "UPDATE \"ApiKeys\" SET \"RevokedUtc\" = @at WHERE \"Id\" = @id";
+                var at = other.CreateParameter();
+                at.ParameterName = "at";
+                at.Value = At;
+                other.Parameters.Add(at);
+                var id = other.CreateParameter();
+                id.ParameterName = "id";
+                id.Value = keyId;
+                other.Parameters.Add(id);
+                await other.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task Create_SameScopeTwiceInTheForm_ShownPageListsTheScopesAsStored()
+    {
+        // Arrange (review: the page showed the scopes as sent, "payments:read payments:read")
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+
+        // Act
+        var page = await Html.ParseAsync(await ApiSteps.SubmitKeyFormAsync(holder.Client, "/ApiKeys/Create", "/ApiKeys", "twice",
+            [ApiScopes.PaymentsWrite, ApiScopes.PaymentsRead, ApiScopes.PaymentsRead]));
+
+        // Assert
+        Assert.NotNull(page.QuerySelector("[data-testid=new-api-key]"));
+        Assert.Contains($"{ApiScopes.PaymentsRead} {ApiScopes.PaymentsWrite}", page.Body!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{ApiScopes.PaymentsRead} {ApiScopes.PaymentsRead}", page.Body!.TextContent, StringComparison.Ordinal);
+    }
 }

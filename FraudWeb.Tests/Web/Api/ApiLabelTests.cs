@@ -61,6 +61,12 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
         var (creator, _, own) = await factory.NewHolderPaidAsync(30m, ControlledRiskModel.HeldProbability, Decision.Review);
         using var _1 = creator;
         var creatorId = await factory.UserIdAsync(creator.Email);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // An administrator (who gives only the scopes they hold) with a card of their own.
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(creatorId))!, Roles.Admin)).Succeeded);
+        }
         var (other, _, theirs) = await factory.NewHolderPaidAsync(35m, ControlledRiskModel.HeldProbability, Decision.Review);
         using var _2 = other;
         NewApiKey key;

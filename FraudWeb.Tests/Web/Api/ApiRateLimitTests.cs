@@ -65,3 +65,46 @@ public sealed class ApiRateLimitTests(ApiRateLimitFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, other.Status);
     }
 }
+
+/// <summary>An app that answers 429 after three API keys that do not work from one address a minute.</summary>
+public sealed class ApiKeyFailureFactory : FraudWebFactory
+{
+    public ApiKeyFailureFactory()
+    {
+        Settings["Seed:Enabled"] = "false";
+        Settings["Seed:TrainModel"] = "false";
+        Settings["RateLimits:ApiKeyFailures:PerIp"] = "3";
+        Settings["RateLimits:ApiKeyFailures:Window"] = "00:01:00";
+    }
+}
+
+public sealed class ApiKeyFailureTests(ApiKeyFailureFactory factory) : IClassFixture<ApiKeyFailureFactory>
+{
+    [Fact]
+    public async Task Requests_KeysThatDoNotWorkPastTheLimit_429AndOnlyKeysInUseStillChecked()
+    {
+        // Arrange (review: a 401 came before the rate limiter, so keys could be tried without any limit); one key in
+        // use from this address, one never used yet.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var inUse = factory.ApiClient(await holder.CreateKeyAsync(ApiScopes.PaymentsRead));
+        using var unused = factory.ApiClient(await holder.CreateKeyAsync(ApiScopes.PaymentsRead));
+        Assert.Equal(HttpStatusCode.OK, (await inUse.GetAsync(factory, "/api/v1/payments")).Status);
+        using var guesser = factory.ApiClient("fwk_abcdefgh_" + new string('A', 43));
+
+        // Act
+        var failed = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++) failed.Add((await guesser.GetAsync(factory, "/api/v1/payments")).Status);
+        var limited = await guesser.GetAsync(factory, "/api/v1/payments");
+        var stillWorking = await inUse.GetAsync(factory, "/api/v1/payments");
+        var notChecked = await unused.GetAsync(factory, "/api/v1/payments");
+
+        // Assert
+        Assert.All(failed, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal("/api/problems/rate-limited", limited.Json.GetProperty("type").GetString());
+        Assert.Equal(FraudWeb.Api.ApiKeyAuthenticationHandler.TooManyFailures, limited.Json.GetProperty("detail").GetString());
+        Assert.InRange(int.Parse(limited.Header("Retry-After")!, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Equal(HttpStatusCode.OK, stillWorking.Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, notChecked.Status);
+    }
+}

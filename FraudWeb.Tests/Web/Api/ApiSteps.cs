@@ -97,10 +97,28 @@ public static class ApiSteps
         ArgumentNullException.ThrowIfNull(factory);
         await using var scope = factory.Services.CreateAsyncScope();
         // A card holder's scopes only on their own key (as on /ApiKeys); staff scopes on an administrator's.
-        var actor = scopes.All(ApiScopes.SelfService.Contains) ? ownerId : "test-administrator";
+        var actor = scopes.All(ApiScopes.SelfService.Contains) ? ownerId : await factory.KeyIssuerIdAsync();
         var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(ownerId, actor, "integration", scopes, 30, null, CancellationToken.None);
         Assert.True(result.Succeeded, result.Succeeded ? "" : result.Errors[0].Message);
         return result.Value.Secret;
+    }
+
+    /// <summary>
+    /// The administrator who issues the tests' integration keys (an administrator gives only scopes they hold): one
+    /// account with no password, made on first use in each database.
+    /// </summary>
+    public static async Task<string> KeyIssuerIdAsync(this FraudWebFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        const string email = "key-issuer@example.com";
+        await using var scope = factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+        if (await users.FindByEmailAsync(email) is { } found) return found.Id;
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        // Two test classes on one database may both make it: the second finds the first's.
+        if (!(await users.CreateAsync(user)).Succeeded) return (await users.FindByEmailAsync(email))!.Id;
+        Assert.True((await users.AddToRoleAsync(user, FraudWeb.Data.Roles.Admin)).Succeeded);
+        return user.Id;
     }
 
     public static Task<string> UserIdAsync(this FraudWebFactory factory, string email) =>

@@ -17,7 +17,7 @@ namespace FraudWeb.Controllers.Api;
 public sealed class CardBlocksApiController(CardBlockService blocks, AccountService accounts, PublicSite site) : ApiControllerBase
 {
     /// <summary>Blocks any holder's card: every payment with it is refused until the block is lifted; audited, the holder mailed.</summary>
-    /// <remarks>Never your own card (422). A card its holder stopped, or already blocked, is a 409; so is one whose holder closed their account.</remarks>
+    /// <remarks>Never your own card, nor one of the key's creator (422). A card its holder stopped, or already blocked, is a 409; so is one whose holder closed their account.</remarks>
     /// <param name="id">The card's id (staff find it with the card lookup, or from a payment).</param>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
@@ -32,7 +32,7 @@ public sealed class CardBlocksApiController(CardBlockService blocks, AccountServ
     {
         ArgumentNullException.ThrowIfNull(request);
         var reason = Enum.Parse<CardBlockReason>(request.Reason!.Value.ToString());
-        return await AnswerAsync(await blocks.BlockAsync(User.GetUserId(), id, reason, request.Note, cancellationToken), cancellationToken);
+        return await AnswerAsync(await blocks.BlockAsync(User.GetUserId(), id, reason, request.Note, IdempotencyFilter.ApiKeyId(User), cancellationToken), cancellationToken);
     }
 
     /// <summary>Lifts the bank's block: the card takes payments again; audited, the holder mailed. A holder's own stop is never lifted (409).</summary>
@@ -47,7 +47,7 @@ public sealed class CardBlocksApiController(CardBlockService blocks, AccountServ
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<CardBlockResource>> Unblock(long id, CancellationToken cancellationToken) =>
-        await AnswerAsync(await blocks.UnblockAsync(User.GetUserId(), id, cancellationToken), cancellationToken);
+        await AnswerAsync(await blocks.UnblockAsync(User.GetUserId(), id, IdempotencyFilter.ApiKeyId(User), cancellationToken), cancellationToken);
 
     /// <summary>The holder mailed (in their language) as the web form does, then the card as it is now.</summary>
     private async Task<ActionResult<CardBlockResource>> AnswerAsync(Result<CardBlockChanged> result, CancellationToken cancellationToken)

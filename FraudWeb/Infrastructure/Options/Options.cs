@@ -249,6 +249,12 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimitRule CardLookup { get; set; } = new() { PerIp = 0, PerAccount = 30, Window = TimeSpan.FromMinutes(10) };
     /// <summary>The API: per key (PerAccount); integrators often share an address, so no per-IP limit by default.</summary>
     public RateLimitRule Api { get; set; } = new() { PerIp = 0, PerAccount = 1200, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>
+    /// API keys that do not work (unknown, wrong, revoked, expired), per client address (PerIp; PerAccount is unused):
+    /// past it, that address's keys are checked only against the keys checked recently and others answer 429, so
+    /// guessing costs neither a query nor a hash per try (the Api limit counts only requests that authenticated).
+    /// </summary>
+    public RateLimitRule ApiKeyFailures { get; set; } = new() { PerIp = 60, PerAccount = 0, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>The rules by policy name (the names [EnableRateLimiting] uses).</summary>
     public IReadOnlyDictionary<string, RateLimitRule> GetRules() => new Dictionary<string, RateLimitRule>(StringComparer.Ordinal)
@@ -261,6 +267,7 @@ public sealed class RateLimitOptions : IValidatableObject
         [nameof(DataExport)] = DataExport,
         [nameof(CardLookup)] = CardLookup,
         [nameof(Api)] = Api,
+        [nameof(ApiKeyFailures)] = ApiKeyFailures,
     };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -10,4 +10,12 @@ public interface IAccountKeyRevoker
     /// <summary>Revokes every active key of the user, each audited as <paramref name="actorId"/>'s; saved with the caller's changes.</summary>
     /// <returns>How many keys were revoked.</returns>
     Task<int> RevokeAllAsync(string userId, string actorId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revokes every active key the user, as an administrator, made for someone else (they were shown its text), each
+    /// audited as <paramref name="actorId"/>'s; saved with the caller's changes. For an administrator's forced reset and
+    /// an account's erasure: the person may no longer be the one who should hold those secrets.
+    /// </summary>
+    /// <returns>How many keys were revoked.</returns>
+    Task<int> RevokeMadeForOthersAsync(string userId, string actorId, CancellationToken cancellationToken);
 }

@@ -250,7 +250,7 @@ public sealed class AdminUserService(
         var invitationLanguage = hadPassword ? null : await accounts.InvitationLanguageAsync(user);
         var mail = AdminLock.IsLockedByAdmin(user) ? ResetMail.None : invitationLanguage is not null ? ResetMail.Invitation : ResetMail.ResetLink;
         if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<ResetMail>();
-        var revoked = await keys.RevokeAllAsync(id, actorId, cancellationToken);
+        var revoked = await keys.RevokeAllAsync(id, actorId, cancellationToken) + await keys.RevokeMadeForOthersAsync(id, actorId, cancellationToken);
         var staff = !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken);
         // Mailed before the commit so the audit entry says whether it went; a mail that cannot be sent does not undo
         // the reset, which is what protects the account.
@@ -372,8 +372,9 @@ public sealed class AdminUserService(
         if (check?.Invoke(roles) is { } refused) return refused;
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
-        // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset.
-        var keysRevoked = await keys.RevokeAllAsync(id, actorId, cancellationToken);
+        // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset,
+        // and so are the keys it made, as an administrator, for others.
+        var keysRevoked = await keys.RevokeAllAsync(id, actorId, cancellationToken) + await keys.RevokeMadeForOthersAsync(id, actorId, cancellationToken);
         // So are the payments they were reviewing, back to the queue: each given back in the log, by whom and from whom.
         await assignments.ReleaseAsync(actorId, id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

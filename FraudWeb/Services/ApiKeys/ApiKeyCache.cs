@@ -41,11 +41,15 @@ public sealed class ApiKeyCache
     private const int MaxEntries = 50_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>A checked key: the caller, the owner's stamp then, and until when it may be used without a query.</summary>
-    public sealed class Entry(ApiCaller caller, string ownerStamp, DateTime cachedUntil, DateTime keyExpires, DateTime? lastUsed)
+    /// <summary>
+    /// A checked key: the caller, the owner's stamp then (and the creator's, for a key an administrator made for someone
+    /// else), and until when it may be used without a query.
+    /// </summary>
+    public sealed class Entry(ApiCaller caller, string ownerStamp, (string UserId, string Stamp)? creator, DateTime cachedUntil, DateTime keyExpires, DateTime? lastUsed)
     {
         public ApiCaller Caller { get; } = caller;
         public string OwnerStamp { get; } = ownerStamp;
+        public (string UserId, string Stamp)? Creator { get; } = creator;
         public DateTime CachedUntil { get; } = cachedUntil;
         public DateTime KeyExpires { get; } = keyExpires;
         public DateTime? LastUsed { get; set; } = lastUsed;
@@ -55,7 +59,8 @@ public sealed class ApiKeyCache
     {
         ArgumentNullException.ThrowIfNull(stampIsCurrent);
         if (!_entries.TryGetValue(hash, out var entry)) return null;
-        if (nowUtc < entry.CachedUntil && nowUtc < entry.KeyExpires && stampIsCurrent(entry.Caller.UserId, entry.OwnerStamp)) return entry;
+        if (nowUtc < entry.CachedUntil && nowUtc < entry.KeyExpires && stampIsCurrent(entry.Caller.UserId, entry.OwnerStamp)
+            && (entry.Creator is not { } creator || stampIsCurrent(creator.UserId, creator.Stamp))) return entry;
         _entries.TryRemove(hash, out _);
         return null;
     }

@@ -13,7 +13,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.ApiKeys;
 
 /// <summary>A key just created: the only moment its full text exists outside the caller's hands.</summary>
-public sealed record NewApiKey(long Id, string Prefix, string Secret, DateTime ExpiresUtc);
+/// <param name="Scopes">As stored: each once, in the order the API lists them.</param>
+public sealed record NewApiKey(long Id, string Prefix, string Secret, DateTime ExpiresUtc, IReadOnlyList<string> Scopes);
 
 /// <summary>Who an authenticated API request acts for: the key, its owner and the scopes it may use right now.</summary>
 public sealed record ApiCaller(long KeyId, string UserId, IReadOnlyList<string> Scopes);
@@ -70,6 +71,13 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } notHeld)
             return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("The key's owner does not have the permission the scope \"{0}\" needs ({1}).", notHeld, ApiScopes.RequiredPermission[notHeld]), Fields.Scopes);
+        // The administrator sees the key's text, so they could use it themselves: they give only what they hold.
+        if (!selfService)
+        {
+            var actorAllowed = ApiScopes.AllowedBy(await PermissionsOfAsync(actorId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            if (scopes.FirstOrDefault(s => !actorAllowed.Contains(s)) is { } notYours)
+                return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format(NotYoursToGive, notYours, ApiScopes.RequiredPermission[notYours]), Fields.Scopes);
+        }
         if (lifetimeDays is < 1 or > 366) return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Get("A key lasts between 1 and 366 days."), Fields.Lifetime);
         var now = clock.GetUtcNow().UtcDateTime;
         if (await db.ApiKeys.OwnedBy(ownerId).CountAsync(k => k.RevokedUtc == null && k.ExpiresUtc > now, cancellationToken) >= MaxActiveKeysPerOwner)
@@ -102,8 +110,10 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             if (await CreatedByFormAsync(actorId, formKey, cancellationToken) is { } other) return other;
             throw;
         }
-        return Result.Success(new NewApiKey(key.Id, prefix, secret, key.ExpiresUtc));
+        return Result.Success(new NewApiKey(key.Id, prefix, secret, key.ExpiresUtc, key.ScopeList));
     }
+
+    public const string NotYoursToGive = "You do not have the permission the scope \"{0}\" needs ({1}) yourself, so you cannot give it: the key's text is shown to you.";
 
     /// <summary>
     /// An administrator's key for the user they name by email: as <see cref="CreateAsync"/>, or Invalid on the owner
@@ -144,17 +154,28 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         var keys = anyOwner ? db.ApiKeys : db.ApiKeys.OwnedBy(actorId);
         var key = await keys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null) return Result.NotFound(Text.Get("This key does not exist."));
+        var now = clock.GetUtcNow().UtcDateTime;
         try
         {
-            key.Revoke(clock.GetUtcNow().UtcDateTime);
+            key.Revoke(now);
         }
         catch (DomainException ex)
         {
             return Result.Fail(ErrorCode.Conflict, Text.Of(ex));
         }
-        await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
-            new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        // Written only if nobody revoked it since the read: two revokes at once (two instances, two administrators)
+        // made two audit entries, and the later time overwrote the first.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var written = await db.ApiKeys.Where(k => k.Id == key.Id && k.RevokedUtc == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedUtc, now), cancellationToken);
+            if (written == 0) return Result.Fail(ErrorCode.Conflict, Text.Get(ApiKey.AlreadyRevoked));
+            db.Entry(key).State = EntityState.Unchanged;
+            await audit.AppendAsync(actorId, AuditActions.ApiKeyRevoke, AuditTarget, key.Prefix,
+                new { Owner = key.OwnerId, Revoked = false }, new { Owner = key.OwnerId, Revoked = true }, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
         await cache.ForgetAsync(key.Hash);
         return Result.Ok;
     }
@@ -163,10 +184,20 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     /// Every active key of the user revoked, each audited; saved with the caller's changes. The new security stamp the
     /// caller saves with them makes every instance drop the keys it had authenticated (ApiKeyCache checks the stamp).
     /// </summary>
-    public async Task<int> RevokeAllAsync(string userId, string actorId, CancellationToken cancellationToken)
+    public Task<int> RevokeAllAsync(string userId, string actorId, CancellationToken cancellationToken) =>
+        RevokeEachAsync(db.ApiKeys.OwnedBy(userId), actorId, cancellationToken);
+
+    /// <summary>
+    /// Every active key the user made for someone else revoked, each audited. The revoked keys' cached checks end with
+    /// the creator's new security stamp (or deleted account), which the cache checks for such keys.
+    /// </summary>
+    public Task<int> RevokeMadeForOthersAsync(string userId, string actorId, CancellationToken cancellationToken) =>
+        RevokeEachAsync(db.ApiKeys.Where(k => k.CreatedBy == userId && k.OwnerId != userId), actorId, cancellationToken);
+
+    private async Task<int> RevokeEachAsync(IQueryable<ApiKey> candidates, string actorId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var keys = await db.ApiKeys.OwnedBy(userId).Where(k => k.RevokedUtc == null).ToListAsync(cancellationToken);
+        var keys = await candidates.Where(k => k.RevokedUtc == null).ToListAsync(cancellationToken);
         var revoked = 0;
         foreach (var key in keys.Where(k => k.IsActive(now)))
         {
@@ -184,23 +215,10 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     /// </summary>
     public async Task<ApiCaller?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(presented);
-        // A token shorter than the prefix is simply unknown (the API fuzzer found IndexOf past its end answering 500).
-        if (presented.Length > 100 || !presented.StartsWith(KeyPrefix, StringComparison.Ordinal)) return null;
-        var separator = presented.IndexOf('_', KeyPrefix.Length);
-        if (separator != ApiKey.PrefixLength) return null;
-        var prefix = presented[..separator];
+        if (Prefix(presented) is not { } prefix) return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var hash = hashKey.Hash(presented);
-        if (cache.Find(hash, now, stamps.Matches) is { } cached)
-        {
-            if (cached.LastUsed is not { } used || now - used > LastUsedPrecision)
-            {
-                cached.LastUsed = now;
-                usage.Note(cached.Caller.KeyId, now);
-            }
-            return cached.Caller;
-        }
+        if (FromCache(hash, now) is { } known) return known;
         var generation = stamps.Generation;
         var keysGeneration = cache.Generation;
         // One query: the key, its owner's lockout, and whether the owner's roles grant each permission a scope needs.
@@ -210,6 +228,9 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
                 Key = k,
                 LockoutEnd = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.LockoutEnd).FirstOrDefault(),
                 Stamp = db.Users.Where(u => u.Id == k.OwnerId).Select(u => u.SecurityStamp).FirstOrDefault(),
+                // An administrator who made the key for someone else has seen its text: their lock stops it too.
+                CreatorLockoutEnd = db.Users.Where(u => u.Id == k.CreatedBy && k.CreatedBy != k.OwnerId).Select(u => u.LockoutEnd).FirstOrDefault(),
+                CreatorStamp = db.Users.Where(u => u.Id == k.CreatedBy && k.CreatedBy != k.OwnerId).Select(u => u.SecurityStamp).FirstOrDefault(),
                 Submit = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.TransactionsSubmit)),
                 Report = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsCreate)),
                 Review = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsReview)),
@@ -223,7 +244,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         if (!CryptographicOperations.FixedTimeEquals(expected, actual)) return null;
         // Only an administrator's lock stops the keys: failed sign-ins lock the password for minutes, and counting
         // that would let anyone who knows the address switch a holder's integrations off (five wrong passwords).
-        if (!found.Key.IsActive(now) || AdminLock.IsAdminLock(found.LockoutEnd)) return null;
+        if (!found.Key.IsActive(now) || AdminLock.IsAdminLock(found.LockoutEnd) || AdminLock.IsAdminLock(found.CreatorLockoutEnd)) return null;
         var held = new List<string>(5);
         if (found.Submit) held.Add(Permissions.TransactionsSubmit);
         if (found.Report) held.Add(Permissions.ReportsCreate);
@@ -241,9 +262,40 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         if (found.Stamp is { } stamp)
         {
             stamps.Remember(caller.UserId, stamp, generation);
-            cache.Remember(hash, new ApiKeyCache.Entry(caller, stamp, now + ApiKeyCache.Lifetime, found.Key.ExpiresUtc, lastUsed), keysGeneration);
+            // The creator's stamp too (renewed by their lock or forced reset; forgotten when their account is deleted).
+            var creator = found.CreatorStamp is { } creatorStamp ? (found.Key.CreatedBy, creatorStamp) : ((string, string)?)null;
+            if (creator is { } made) stamps.Remember(made.Item1, made.Item2, generation);
+            cache.Remember(hash, new ApiKeyCache.Entry(caller, stamp, creator, now + ApiKeyCache.Lifetime, found.Key.ExpiresUtc, lastUsed), keysGeneration);
         }
         return caller;
+    }
+
+    /// <summary>
+    /// As <see cref="AuthenticateAsync"/>, from the keys checked recently only (no query): for an address that has sent
+    /// too many keys that do not work, whose integrations' working keys keep working while its guesses cost nothing.
+    /// </summary>
+    public ApiCaller? AuthenticateFromCache(string presented) =>
+        Prefix(presented) is null ? null : FromCache(hashKey.Hash(presented), clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The key's prefix when it has a key's shape, else null.</summary>
+    private static string? Prefix(string presented)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        // A token shorter than the prefix is simply unknown (the API fuzzer found IndexOf past its end answering 500).
+        if (presented.Length > 100 || !presented.StartsWith(KeyPrefix, StringComparison.Ordinal)) return null;
+        var separator = presented.IndexOf('_', KeyPrefix.Length);
+        return separator == ApiKey.PrefixLength ? presented[..separator] : null;
+    }
+
+    private ApiCaller? FromCache(string hash, DateTime now)
+    {
+        if (cache.Find(hash, now, stamps.Matches) is not { } cached) return null;
+        if (cached.LastUsed is not { } used || now - used > LastUsedPrecision)
+        {
+            cached.LastUsed = now;
+            usage.Note(cached.Caller.KeyId, now);
+        }
+        return cached.Caller;
     }
 
     /// <summary>"Last used" to the minute, written in the background (<see cref="ApiKeyUsage"/>).</summary>

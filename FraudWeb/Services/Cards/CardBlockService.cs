@@ -21,6 +21,8 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
 
     public const string OwnCardRefused = "Your own card is blocked or unblocked by another member of staff.";
 
+    public const string ApiOwnCardRefused = "The card is your own or the key's creator's; another member of staff must block or unblock it.";
+
     public const string ClosedAccountRefused = "The card holder closed their account, so this card takes no payments whatever its block says: it is kept as it is.";
 
     /// <summary>The form's fields, for errors that name one.</summary>
@@ -31,16 +33,18 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
     }
 
     /// <summary>Blocks the card (<see cref="Card.Block"/>); NotFound for a missing card, Refused for the staff member's own.</summary>
-    public Task<Result<CardBlockChanged>> BlockAsync(string staffUserId, long cardId, CardBlockReason reason, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(staffUserId, cardId, card =>
+    /// <param name="apiKeyId">The API key the change came with, or null from the web form (<see cref="ChangeAsync"/>).</param>
+    public Task<Result<CardBlockChanged>> BlockAsync(string staffUserId, long cardId, CardBlockReason reason, string? note, long? apiKeyId, CancellationToken cancellationToken) =>
+        ChangeAsync(staffUserId, cardId, apiKeyId, card =>
         {
             card.Block(reason, note, clock.GetUtcNow().UtcDateTime);
             return (AuditBlock, new { StoppedAs = (string?)null }, new { StoppedAs = nameof(CardStop.Blocked), BlockReason = reason.ToString() });
         }, cancellationToken);
 
     /// <summary>Lifts the bank's block (<see cref="Card.Unblock"/>); a holder's own stop is refused.</summary>
-    public Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, CancellationToken cancellationToken) =>
-        ChangeAsync(staffUserId, cardId, card =>
+    /// <param name="apiKeyId">The API key the change came with, or null from the web form.</param>
+    public Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, long? apiKeyId, CancellationToken cancellationToken) =>
+        ChangeAsync(staffUserId, cardId, apiKeyId, card =>
         {
             var before = new { StoppedAs = card.StoppedAs?.ToString(), BlockReason = card.BlockReason?.ToString() };
             card.Unblock();
@@ -50,18 +54,23 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
     /// <summary>
     /// Changes the card and audits it in one commit. Every instance sees it at the card's next payment, as a holder's stop
     /// (docs/decisions/0018, 0023): an EF Core save of the card, which the payment writer reads again in its transaction.
+    /// With an API key, its creator is held to the own-card rule too (an administrator who made a colleague's key has
+    /// seen its secret), and the entry names the key and its creator, as an API label's does.
     /// </summary>
-    private async Task<Result<CardBlockChanged>> ChangeAsync(string staffUserId, long cardId, Func<Card, (string Action, object Before, object After)> change,
+    private async Task<Result<CardBlockChanged>> ChangeAsync(string staffUserId, long cardId, long? apiKeyId, Func<Card, (string Action, object Before, object After)> change,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(staffUserId);
+        var key = apiKeyId is { } keyId ? await db.ApiKeys.Where(k => k.Id == keyId).Select(k => new { k.Prefix, k.CreatedBy }).FirstOrDefaultAsync(cancellationToken) : null;
+        if (apiKeyId is not null && key is null) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get("This key does not exist."));
         for (var attempt = 1; ; attempt++)
         {
             var card = await db.Cards.Include(c => c.CardHolder).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
             if (card is null) return Result.Fail<CardBlockChanged>(ErrorCode.NotFound, Text.Get("This card does not exist."));
             // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).
             var owner = OwnershipQueries.OwnerOf(card);
-            if (owner == staffUserId) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(OwnCardRefused));
+            if (owner == staffUserId || (owner is not null && owner == key?.CreatedBy))
+                return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(key is null ? OwnCardRefused : ApiOwnCardRefused));
             // A closed account's cards take no payments at all: a block placed or lifted there would only say otherwise
             // (a simulated holder has no account either, and its cards do take payments).
             if (owner is null && !card.CardHolder!.IsSimulated)
@@ -78,7 +87,8 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
             }
             // Ids and the reason only: no number, no note (ADR 0004: the audit log keeps no personal data).
             db.Set<AuditEntry>().Add(AuditEntry.Record(staffUserId, done.Action, CardService.AuditTarget, card.Id.ToString(CultureInfo.InvariantCulture),
-                System.Text.Json.JsonSerializer.Serialize(done.Before), System.Text.Json.JsonSerializer.Serialize(done.After), clock.GetUtcNow().UtcDateTime));
+                System.Text.Json.JsonSerializer.Serialize(done.Before), System.Text.Json.JsonSerializer.Serialize(WithKey(done.After, key?.Prefix, key?.CreatedBy)),
+                clock.GetUtcNow().UtcDateTime));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -96,6 +106,16 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
                 return Result.Fail<CardBlockChanged>(ErrorCode.Unavailable, Text.Get(BusyMessage));
             }
         }
+    }
+
+    /// <summary>The entry's after-state, with the key and its creator when the change came through the API.</summary>
+    private static object WithKey(object after, string? prefix, string? createdBy)
+    {
+        if (prefix is null) return after;
+        var fields = System.Text.Json.JsonSerializer.SerializeToElement(after).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value, StringComparer.Ordinal);
+        fields["Key"] = prefix;
+        fields["KeyCreatedBy"] = createdBy;
+        return fields;
     }
 
     public const string BusyMessage = "The card was being used at the same moment, so nothing changed. Please try again.";

@@ -48,6 +48,9 @@ public sealed class ApiKeysViewModel
     public required IReadOnlyList<string> ScopeChoices { get; init; }
     public CreateApiKeyViewModel Form { get; init; } = new();
     public bool ForAdministrators { get; init; }
+
+    /// <summary>Whether the create form is offered: administrators, and card holders on their own page.</summary>
+    public bool CanCreate { get; init; } = true;
     public DateTime NowUtc { get; init; }
 
     /// <summary>Administrators: the owner filter (part of an email address) and the working keys' paging.</summary>
