@@ -346,6 +346,33 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task UpdateDetailsAsync_IdentityWriteOfTheAccountReadBefore_RefusedAndTheNewNumberKept()
+    {
+        // Arrange (review: Identity writes every column of an account it loaded, so a language choice or a wrong password
+        // read before the holder's save put the old number back on the account): the account read, then the details saved.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        await using var stale = factory.Services.CreateAsyncScope();
+        var users = stale.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<FraudWeb.Data.ApplicationUser>>();
+        var readBefore = (await users.FindByIdAsync(userId))!;
+        var seen = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.RowVersion).SingleAsync());
+        var details = new FraudWeb.Services.Accounts.PersonalDetails("Ada Lovelace", "+44 20 7946 0999", new DateOnly(1990, 12, 10), "12 St James's Square",
+            null, "London", "SW1Y 4JH", "United Kingdom");
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, seen, CancellationToken.None)).Succeeded);
+        }
+
+        // Act
+        readBefore.AccessFailedCount++;
+        var written = await users.UpdateAsync(readBefore);
+
+        // Assert: Identity's concurrency check refuses the stale write, as for any other change of the account
+        Assert.False(written.Succeeded);
+        Assert.Equal("+44 20 7946 0999", await factory.QueryAsync(db => db.Users.Where(u => u.Id == userId).Select(u => u.PhoneNumber).SingleAsync()));
+    }
+
+    [Fact]
     public async Task UpdateDetailsAsync_DetailsSavedBetweenReadAndSave_ConflictAndKeepsTheOtherSave()
     {
         // Arrange: the form was read at the stored version, then an administrator's save lands between this save's read

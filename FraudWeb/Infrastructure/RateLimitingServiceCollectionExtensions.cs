@@ -96,7 +96,14 @@ public static class RateLimitingServiceCollectionExtensions
                     return;
                 }
                 var email = form["Email"].ToString().Trim();
-                if (email.Length > 0) context.Items[AccountKeyItem] = "email:" + email.ToUpperInvariant();
+                // Hashed: the key stays in memory for the whole window, and a form value may be 64 KB (review: 300
+                // sign-ins with long addresses kept 45 MB); normalized as accounts are found, so no spelling of one
+                // address gets a limit of its own.
+                if (email.Length > 0)
+                {
+                    context.Items[AccountKeyItem] = "email:" + Convert.ToHexStringLower(
+                        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Services.Accounts.UnknownAddressKey.Normalize(email))));
+                }
             }
             await next(context);
         });

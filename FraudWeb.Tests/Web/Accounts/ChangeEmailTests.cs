@@ -166,6 +166,40 @@ public sealed class ChangeEmailTests(FraudWebFactory factory)
         Assert.Equal((holder.Email, holder.Email, true), await AccountAsync(id));
     }
 
+    [Fact]
+    public async Task ResetPassword_LinkMailedBeforeTheAddressLeftAndCameBack_Invalid()
+    {
+        // Arrange (review: a reset link was bound to the password and the address only, so after A -> B -> A within
+        // its two hours it worked again); a reset link to A, then the address away and back.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using (var anonymous = factory.CreateBrowserClient())
+        {
+            await Html.SubmitAsync(anonymous, "/Account/ForgotPassword", new Dictionary<string, string> { ["Email"] = holder.Email });
+        }
+        var reset = Mailbox.LinkTo(Mailbox.MessageTo(factory, holder.Email, "Reset your FraudWeb password"), "/Account/ResetPassword");
+        var newEmail = factory.NewEmail();
+        await AskAsync(holder.Client, newEmail);
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, LinkMailedTo(newEmail))));
+        await AskAsync(holder.Client, holder.Email);
+        Assert.Equal("/Profile", Html.Location(await FollowAsync(holder.Client, LinkMailedTo(holder.Email))));
+
+        // Act
+        using var client = factory.CreateBrowserClient();
+        var page = await Html.GetPageAsync(client, reset);
+        var response = await Html.SubmitAsync(client, "/Account/ResetPassword", new Dictionary<string, string>
+        {
+            ["Email"] = holder.Email,
+            ["Token"] = page.QuerySelector("input[name=Token]")?.GetAttribute("value") ?? "",
+            ["Password"] = "Taken back pass 2024",
+            ["ConfirmPassword"] = "Taken back pass 2024",
+        }, reset);
+
+        // Assert: refused, and the password is the holder's own still
+        Assert.NotEqual("/Account/ResetPasswordConfirmation", response.Headers.Location?.OriginalString);
+        await holder.SignOutAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.SignInAsync(FraudWebFactory.Password)).StatusCode);
+    }
+
     [Theory]
     [InlineData("token")]
     [InlineData("email")]

@@ -35,6 +35,32 @@ public sealed class SessionLifetimeTests(MovableClockFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Request_PasswordChangedLateInTheSession_SessionStillEndsTwelveHoursAfterSigningIn()
+    {
+        // Arrange (review: the new cookie after a change of password, address or two-step sign-in was stamped as a new
+        // sign-in, so each change restarted the 12-hour limit)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        factory.Clock.Advance(TimeSpan.FromHours(6));
+        Assert.Equal(HttpStatusCode.OK, (await Get(holder.Client, "/Profile")).StatusCode);
+        factory.Clock.Advance(TimeSpan.FromHours(5));
+        const string newPassword = "Glacier mosaic 7 tundra";
+        var changed = await Html.SubmitAsync(holder.Client, "/Account/ChangePassword", new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = FraudWebFactory.Password, ["NewPassword"] = newPassword, ["ConfirmPassword"] = newPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get(holder.Client, "/Profile")).StatusCode);
+        factory.Clock.Advance(TimeSpan.FromHours(1.2));
+
+        // Act
+        var response = await Get(holder.Client, "/Profile");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", Html.Location(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_StaffIdleFor31Minutes_RedirectsToLogin()
     {
         // Arrange

@@ -36,4 +36,21 @@ public sealed class CountingUserManager(
             await db.Entry(user).ReloadAsync();
         }
     }
+
+    /// <summary>
+    /// One more failed sign-in counted without Identity's lockout step, which on reaching the limit would replace an
+    /// administrator's lock by a 15-minute one; counted again on the row as stored now when another failure won the race.
+    /// </summary>
+    /// <returns>The count after this failure.</returns>
+    public async Task<int> CountFailureKeepingTheLockAsync(ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        for (var attempt = 1; ; attempt++)
+        {
+            user.AccessFailedCount++;
+            var result = await UpdateAsync(user);
+            if (result.Succeeded || attempt == Tries || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))) return user.AccessFailedCount;
+            await db.Entry(user).ReloadAsync();
+        }
+    }
 }

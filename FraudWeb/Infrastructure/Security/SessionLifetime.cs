@@ -66,6 +66,24 @@ public static class SessionLifetime
         if (staff) context.ShouldRenew = true;
     }
 
+    /// <summary>
+    /// Identity's RefreshSignInAsync (a new cookie after the person changed their password, address or two-step
+    /// sign-in), keeping the session's sign-in time: Identity builds the new principal without it, so the sign-in event
+    /// stamped it anew and each such change restarted the 12 h (8 h) limit.
+    /// </summary>
+    public static async Task RefreshKeepingItsStartAsync(this SignInManager<ApplicationUser> signIn, ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(signIn);
+        var current = await signIn.Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        // What RefreshSignInAsync carries over (how the person signed in), and the sign-in time.
+        var kept = new List<Claim>();
+        foreach (var type in (string[])[ClaimTypes.AuthenticationMethod, "amr", SignedInAtClaim])
+        {
+            if (current.Principal?.FindFirst(type) is { } claim) kept.Add(new Claim(claim.Type, claim.Value, claim.ValueType));
+        }
+        await signIn.SignInWithClaimsAsync(user, current.Properties, kept);
+    }
+
     private static async Task SigningOutAsync(CookieSigningOutContext context)
     {
         if (context.HttpContext.User.Identity?.IsAuthenticated != true) return;

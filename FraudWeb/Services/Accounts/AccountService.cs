@@ -3,6 +3,7 @@ using FraudWeb.Infrastructure.Localization;
 using System.Text;
 using System.Text.Encodings.Web;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Email;
 using Microsoft.EntityFrameworkCore;
@@ -31,7 +32,7 @@ public sealed record RegistrationLinks(Func<string, string, string> Confirm, str
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
 public sealed partial class AccountService(
-    UserManager<ApplicationUser> users,
+    CountingUserManager users,
     IUserStore<ApplicationUser> userStore,
     SignInManager<ApplicationUser> signIn,
     FraudDbContext db,
@@ -262,7 +263,8 @@ public sealed partial class AccountService(
         await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(existing, SingleUseAuthenticatorTokenProvider.LoginProvider,
             RegisteredAgainToken, RegisteredAgainValue(nowUtc), cancellationToken);
         await StagePendingDetailsAsync(existing, details, cancellationToken);
-        // A new stamp ends every earlier confirmation and reset link of the account. It saves what is staged, so when it
+        // A new stamp ends every earlier confirmation link of the account (reset links are bound to the password and the
+        // address, which have not changed, and went to the same mailbox as this one). It saves what is staged, so when it
         // fails (the same address registered again at this moment: the account's concurrency stamp) nothing is kept and
         // nothing mailed; the other registration's mail is the one that goes.
         if (!(await users.UpdateSecurityStampAsync(existing)).Succeeded) return;
@@ -341,26 +343,29 @@ public sealed partial class AccountService(
         if (!AdminLock.IsLockedByAdmin(user) || user.AccessFailedCount >= users.Options.Lockout.MaxFailedAccessAttempts) return SignInOutcome.LockedOut;
         if (await users.CheckPasswordAsync(user, password)) return SignInOutcome.LockedByAdministrator;
         // Not AccessFailedAsync: on reaching the limit it would replace the administrator's lock by a 15-minute one.
-        user.AccessFailedCount++;
-        await users.UpdateAsync(user);
+        var failed = await users.CountFailureKeepingTheLockAsync(user);
         // A wrong password hears what it hears for any account and for an address without one: "not correct" until as
         // many have failed as lock an account, then the usual lockout (answered "locked" at once, the lock itself told
         // anyone that the address has an account).
-        return user.AccessFailedCount >= users.Options.Lockout.MaxFailedAccessAttempts ? SignInOutcome.LockedOut : SignInOutcome.Failed;
+        return failed >= users.Options.Lockout.MaxFailedAccessAttempts ? SignInOutcome.LockedOut : SignInOutcome.Failed;
     }
 
     /// <summary>
-    /// Identity refuses an unconfirmed account before it checks the password; saying "confirm first" to anyone would
-    /// tell who registered, so only the right password hears it, and a wrong one counts towards the lockout.
+    /// Identity refuses an unconfirmed account before it checks the password or the lockout; saying "confirm first" to
+    /// anyone would tell who registered, so only the right password hears it, and a wrong one counts towards the lockout.
+    /// A locked one answers as a confirmed account's lock does (review: its lock was never told, so an address without an
+    /// account answered "locked" at the limit and this one did not, the right password still heard "confirm first"
+    /// behind the lock, and wrong passwords replaced an administrator's lock by Identity's 15-minute one).
     /// </summary>
     private async Task<SignInOutcome> NotAllowedAsync(string email, string password)
     {
         var user = await users.FindByEmailAsync(email);
         if (user is null) return SignInOutcome.Failed;
+        if (await users.IsLockedOutAsync(user)) return await LockedOutAsync(user, password);
         if (!await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
-            return SignInOutcome.Failed;
+            return await users.IsLockedOutAsync(user) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
         }
         return await users.IsEmailConfirmedAsync(user) ? SignInOutcome.NotAllowed : SignInOutcome.EmailNotConfirmed;
     }
@@ -398,7 +403,7 @@ public sealed partial class AccountService(
         var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await signIn.RefreshSignInAsync(user);
+        await signIn.RefreshKeepingItsStartAsync(user);
         await MailPasswordChangedAsync(user, cancellationToken);
         return Result.Success(revoked);
     }
@@ -495,7 +500,7 @@ public sealed partial class AccountService(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // The new stamp ended every session; this one goes on, under the new name.
-        await signIn.RefreshSignInAsync(user);
+        await signIn.RefreshKeepingItsStartAsync(user);
         LogEmailChanged(logger, user.Id);
         await MailEmailChangedAsync(user, oldAddress, cancellationToken);
         return Result.Ok;

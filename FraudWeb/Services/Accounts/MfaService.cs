@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
 
@@ -80,7 +81,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         await users.SetTwoFactorEnabledAsync(user, true);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
         // Enabling renewed the security stamp; keep this session (its owner just proved the second factor).
-        await signIn.RefreshSignInAsync(user);
+        await signIn.RefreshKeepingItsStartAsync(user);
         LogEnabled(logger, user.Id);
         return Result.Success<IReadOnlyList<string>>(codes);
     }
@@ -138,7 +139,7 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
         await signIn.ForgetTwoFactorClientAsync();
-        await signIn.RefreshSignInAsync(user);
+        await signIn.RefreshKeepingItsStartAsync(user);
         LogDisabled(logger, user.Id);
         return Result.Success(true);
     }

@@ -65,9 +65,18 @@ public abstract class AccountStateTokenProvider(
     /// <summary>The account the token was made for; null when it is not one of this provider's (made up or tampered).</summary>
     public string? UserIdOf(string token) => TokenPayload.UserIdOf(Protector, token);
 
-    /// <summary>A digest of what a link is for: the password it replaces and the address it was mailed to.</summary>
-    protected virtual Task<string> StateAsync(UserManager<ApplicationUser> manager, ApplicationUser user) =>
-        Task.FromResult(Digest(string.Create(CultureInfo.InvariantCulture, $"{user.PasswordHash}\n{user.NormalizedEmail}\n{user.EmailConfirmed}")));
+    /// <summary>
+    /// A digest of what a link is for: the password it replaces, the address it was mailed to, and how many address
+    /// changes the account has made (<see cref="ChangeEmailTokenProvider.CountChangeAsync"/>): the address alone would
+    /// let a link verify again after a change from A to B and back to A.
+    /// </summary>
+    protected async Task<string> StateAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(user);
+        var changes = await manager.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, ChangeEmailTokenProvider.ChangesToken);
+        return Digest(string.Create(CultureInfo.InvariantCulture, $"{user.PasswordHash}\n{user.NormalizedEmail}\n{user.EmailConfirmed}\n{changes ?? "0"}"));
+    }
 
     protected static string Digest(string state) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
 }
@@ -109,15 +118,8 @@ public sealed class ChangeEmailTokenProvider(
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    /// <summary>The account's count of address changes, kept as one of its Identity tokens (no column needed).</summary>
-    private const string ChangesToken = "EmailChanges";
-
-    protected override async Task<string> StateAsync(UserManager<ApplicationUser> manager, ApplicationUser user)
-    {
-        ArgumentNullException.ThrowIfNull(manager);
-        var changes = await manager.GetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, ChangesToken);
-        return Digest($"{await base.StateAsync(manager, user)}\n{changes ?? "0"}");
-    }
+    /// <summary>The account's count of address changes, kept as one of its Identity tokens (no column needed); part of every link's state.</summary>
+    internal const string ChangesToken = "EmailChanges";
 
     /// <summary>Counts one more change of the account's address: every link made before it stops verifying.</summary>
     public static async Task CountChangeAsync(UserManager<ApplicationUser> manager, ApplicationUser user)

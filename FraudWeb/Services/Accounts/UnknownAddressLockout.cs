@@ -10,9 +10,29 @@ namespace FraudWeb.Services.Accounts;
 /// <summary>The server's key for hashing addresses that have no account, derived from the card key (out of the database).</summary>
 public sealed class UnknownAddressKey(byte[] key)
 {
-    /// <summary>The address as Identity normalizes it (upper case, invariant), hashed.</summary>
+    /// <summary>The address as Identity normalizes it (<see cref="Normalize"/>), hashed.</summary>
     public string Hash(string address) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(address.Trim().ToUpperInvariant())));
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Normalize(address))));
+
+    /// <summary>
+    /// The address as Identity looks accounts up by it (trimmed as the sign-in trims it, then Unicode NFC and upper case,
+    /// as UpperInvariantLookupNormalizer): counted by case only, "é" typed as e and an accent had a count of its own
+    /// for an address without an account but counted against an account. Text that is not valid Unicode stays as typed.
+    /// </summary>
+    public static string Normalize(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var trimmed = address.Trim();
+        try
+        {
+            trimmed = trimmed.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // A lone surrogate: no account can have it (Identity could not normalize it either).
+        }
+        return trimmed.ToUpperInvariant();
+    }
 }
 
 /// <summary>

@@ -174,7 +174,7 @@ public sealed class AdminUserService(
         var after = Snapshot(holder);
         var changed = after.Keys.Where(k => before is null || !Equals(before[k], after[k])).ToList();
         // The account's copy of the number (Identity's PhoneNumber) follows the holder's.
-        user.PhoneNumber = holder.PhoneNumber;
+        user.CopyPhoneNumber(holder.PhoneNumber);
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
         // The account changed through Identity meanwhile (a sign-in, a lock: its concurrency stamp), or the holder saved
         // their details between the read and this save (the version is the update's condition): a conflict to reload, not a 500.

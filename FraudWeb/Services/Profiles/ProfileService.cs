@@ -30,7 +30,7 @@ public sealed class ProfileService(FraudDbContext db, IssuerClock issuer)
             }
             // The account keeps the number too (Identity's PhoneNumber, given at registration): the same one, in the same save.
             var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-            if (user is not null) user.PhoneNumber = holder.PhoneNumber;
+            if (user is not null) user.CopyPhoneNumber(holder.PhoneNumber);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
