@@ -130,6 +130,27 @@ public sealed class AdminCliTests(FraudWebFactory factory)
         Assert.True(await IsAdminAsync(email));
     }
 
+    [Theory]
+    [InlineData(" Piped admin heron 2 dune\n")]
+    [InlineData("Piped admin heron 2 dune \n")]
+    [InlineData("Piped admin heron 2 dune\t\r\n")]
+    public async Task CreateAdmin_PipedPasswordWithSpaceAroundIt_RefusedAndNoAccount(string stdin)
+    {
+        // Arrange (review: the line was trimmed, so the stored password was not the one the operator knew, and the
+        // sign-in form, which takes a password as typed, refused it)
+        var email = factory.NewEmail();
+        var run = new CommandLineRun { Host = new ServicesHost(factory.Services), Stdin = stdin, StdinIsPiped = true };
+
+        // Act
+        var (exitCode, stdout, stderr) = await run.InvokeAsync("create-admin", $"--email={email}");
+
+        // Assert
+        Assert.Equal(2, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("starts or ends with a space or tab; nothing was changed", stderr, StringComparison.Ordinal);
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Email == email)));
+    }
+
     [Fact]
     public async Task CreateAdmin_RealExecutableWithDataDirectorySwitchBeforeTheVerb_CreatesTheDatabaseThere()
     {

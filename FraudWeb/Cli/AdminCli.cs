@@ -54,10 +54,17 @@ public static class AdminCli
         }
 
         var generated = !stdinIsPiped;
-        var password = generated ? GeneratePassword() : (await stdin.ReadLineAsync())?.Trim();
-        if (string.IsNullOrEmpty(password))
+        // The line as given (ReadLine drops only its ending): the sign-in form takes a password exactly as typed.
+        var password = generated ? GeneratePassword() : await stdin.ReadLineAsync();
+        if (string.IsNullOrWhiteSpace(password))
         {
             await stderr.WriteLineAsync("No password was given on standard input.");
+            return 2;
+        }
+        if (char.IsWhiteSpace(password[0]) || char.IsWhiteSpace(password[^1]))
+        {
+            // Trimmed, as it once was, the account's password was not the one the operator knows.
+            await stderr.WriteLineAsync("The password on standard input starts or ends with a space or tab; nothing was changed. Give it without them (the sign-in form takes a password exactly as typed).");
             return 2;
         }
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };

@@ -169,8 +169,14 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     [ActionName(nameof(Delete))]
     public async Task<IActionResult> DeleteConfirmed(string id, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(id)) return NotFound();
         var result = await admin.DeleteAsync(User.GetUserId(), id, cancellationToken);
-        if (result.Code == ErrorCode.NotFound) return NotFound();
+        if (result.Code == ErrorCode.NotFound)
+        {
+            // Most likely a second click after the first deleted it (the browser shows the second answer).
+            TempData["Message"] = Text.Get("That account no longer exists: it has been deleted.");
+            return RedirectToAction(nameof(Index));
+        }
         if (!result.Succeeded)
         {
             TempData["Error"] = result.Errors[0].Message;

@@ -5,6 +5,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Admin;
 
@@ -37,6 +38,58 @@ public sealed class PermissionChangeTests
         Assert.Equal(Roles.Customer, entry.TargetId);
         Assert.Contains(Permissions.TransactionsSubmit, entry.Before, StringComparison.Ordinal);
         Assert.DoesNotContain(Permissions.TransactionsSubmit, entry.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PermissionsAndRoles_SavedUnchanged_NobodySignedOutAndNothingLogged()
+    {
+        // Arrange (review: "Save" on the card holders' role with nothing changed signed every card holder out, and the
+        // log recorded a change from a set to the same set; the same for one user's roles)
+        using var factory = new AdminFactory();
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var customerId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).SingleAsync());
+        var grants = Permissions.DefaultGrants[Roles.Customer];
+
+        // Act
+        var permissions = await admin.PostAsync($"/AdminRoles/Permissions/{Roles.Customer}", "/AdminRoles",
+            [.. grants.Select(p => new KeyValuePair<string, string>("permissions", p)), .. grants.Select(p => new KeyValuePair<string, string>("shown", p))]);
+        var roles = await admin.PostAsync($"/AdminUsers/Roles/{customerId}", $"/AdminUsers/Details/{customerId}",
+            [new("Roles", Roles.Customer), new("ShownRoles", Roles.Customer)]);
+        var next = await customer.Client.GetAsync(new Uri("/Transactions/New", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, permissions.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, roles.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.RolePermissions || e.Action == AuditActions.UserRoles)));
+    }
+
+    [Fact]
+    public async Task SetPermissionsAsync_RoleChangedBetweenItsReadAndTheSave_SavedOnTheRoleAsItIsNow()
+    {
+        // Arrange (review: the role was read before the guard's transaction, so a change committed in between made the
+        // claim changes fail unseen and the save throw: a 500 for a caller that sends no "shown")
+        using var factory = new AdminFactory();
+        var first = await factory.CreateUserAsync(Roles.Admin);
+        var second = await factory.CreateUserAsync(Roles.Admin);
+        await using var late = factory.Services.CreateAsyncScope();
+        var roles = late.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole>>();
+        Assert.NotNull(await roles.FindByNameAsync(Roles.Analyst));
+        await using (var early = factory.Services.CreateAsyncScope())
+        {
+            Assert.True((await early.ServiceProvider.GetRequiredService<AdminRoleService>().SetPermissionsAsync(first, Roles.Analyst,
+                [Permissions.ReportsReview, Permissions.ModelsView], null, CancellationToken.None)).Succeeded);
+        }
+
+        // Act: the second administrator's request, whose scope read the role before the first's change
+        var result = await late.ServiceProvider.GetRequiredService<AdminRoleService>().SetPermissionsAsync(second, Roles.Analyst, [Permissions.ReportsReview], null, CancellationToken.None);
+
+        // Assert
+        Assert.True(result.Succeeded, result.Succeeded ? "" : result.Errors[0].Message);
+        var granted = await factory.QueryAsync(db => db.RoleClaims.Where(c => c.ClaimType == Permissions.ClaimType)
+            .Join(db.Roles.Where(r => r.Name == Roles.Analyst), c => c.RoleId, r => r.Id, (c, _) => c.ClaimValue).ToListAsync());
+        Assert.Equal([Permissions.ReportsReview], granted);
     }
 
     [Fact]

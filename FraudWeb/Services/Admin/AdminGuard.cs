@@ -65,10 +65,13 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
                              join u in db.Users.AsNoTracking() on ur.UserId equals u.Id
                              join r in db.Roles.AsNoTracking() on ur.RoleId equals r.Id
                              where relevant.Contains(ur.RoleId)
-                             select new { u.Id, u.LockoutEnd, Role = r.Name! }).ToListAsync(cancellationToken);
+                             select new { u.Id, u.LockoutEnd, HasPassword = u.PasswordHash != null, Role = r.Name! }).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
+        // Active: can sign in now. An invitee who never chose a password (perhaps with an expired link) or an account
+        // whose password was removed is no one who could act (review: an unaccepted invitation kept the last real
+        // administrator removable).
         var users = members.GroupBy(m => m.Id).ToDictionary(g => g.Key,
-            g => (g.Select(m => m.Role).ToHashSet(StringComparer.Ordinal), g.First().LockoutEnd is not { } end || end <= now), StringComparer.Ordinal);
+            g => (g.Select(m => m.Role).ToHashSet(StringComparer.Ordinal), g.First().HasPassword && (g.First().LockoutEnd is not { } end || end <= now)), StringComparer.Ordinal);
         return new State { RolePermissions = permissions, Users = users };
     }
 }

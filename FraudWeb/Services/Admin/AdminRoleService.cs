@@ -45,22 +45,40 @@ public sealed class AdminRoleService(
             return Result.Fail(ErrorCode.Invalid, Text.Get(ModelsViewNeeded));
 
         await using var transaction = await guard.BeginAsync(cancellationToken);
+        // Read again inside the guard's transaction: a change committed since the read above (its concurrency stamp)
+        // made the claim changes below fail and the save throw, a 500 for a caller that sends no "shown".
+        await db.Entry(role).ReloadAsync(cancellationToken);
         var current = (await roles.GetClaimsAsync(role)).Where(c => c.Type == Permissions.ClaimType).Select(c => c.Value).ToList();
         // Saving a form opened before another administrator's change would quietly undo it.
         if (shown is not null && !shown.Where(p => !string.IsNullOrWhiteSpace(p)).ToHashSet(StringComparer.Ordinal).SetEquals(current))
             return Result.Fail(ErrorCode.Conflict, Text.Get(PermissionsChangedMeanwhile));
+        // Saved unchanged: nothing to do (new stamps would sign every member out, and the log would say nothing changed).
+        if (current.ToHashSet(StringComparer.Ordinal).SetEquals(wanted)) return Result.Ok;
         var refusal = await guard.CheckAsync(s => s.RolePermissions[role.Name!] = wanted.ToHashSet(StringComparer.Ordinal), cancellationToken);
         if (refusal is not null) return refusal;
         // Separation of duties: a role one holds is one's own permissions; someone outside it must change them.
         if (await users.FindByIdAsync(actorId) is not { } actor || await users.IsInRoleAsync(actor, role.Name!))
             return Result.Fail(ErrorCode.Refused, Text.Get(OwnRoleMessage));
-        foreach (var removed in current.Except(wanted)) await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed));
-        foreach (var added in wanted.Except(current)) await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added));
+        foreach (var removed in current.Except(wanted))
+        {
+            if (!(await roles.RemoveClaimAsync(role, new Claim(Permissions.ClaimType, removed))).Succeeded) return ChangedMeanwhile();
+        }
+        foreach (var added in wanted.Except(current))
+        {
+            if (!(await roles.AddClaimAsync(role, new Claim(Permissions.ClaimType, added))).Succeeded) return ChangedMeanwhile();
+        }
         await audit.AppendAsync(actorId, AuditActions.RolePermissions, "role", role.Name!,
             new { Permissions = current.Order(StringComparer.Ordinal) }, new { Permissions = wanted.Order(StringComparer.Ordinal) }, cancellationToken);
         if (current.Contains(Permissions.ReportsReview) && !wanted.Contains(Permissions.ReportsReview))
             await assignments.ReleaseWhereNoLongerReviewingAsync(actorId, db.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ChangedMeanwhile();
+        }
         // Every member's stamp changes, so each one's cookie is refused on their next request (interval 0).
         var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
         // Password-less users (new, or forced to reset) have no session to refresh, and keep their pending reset link.
@@ -71,5 +89,12 @@ public sealed class AdminRoleService(
         await stamps.ForgetAllAsync();
         db.ChangeTracker.Clear();
         return Result.Ok;
+    }
+
+    /// <summary>The role changed under this save (its concurrency stamp): nothing is kept (the transaction is not committed).</summary>
+    private Result ChangedMeanwhile()
+    {
+        db.ChangeTracker.Clear();
+        return Result.Fail(ErrorCode.Conflict, Text.Get(PermissionsChangedMeanwhile));
     }
 }

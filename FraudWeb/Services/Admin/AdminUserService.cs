@@ -298,9 +298,11 @@ public sealed class AdminUserService(
         // undo their change (or give back a role they had just taken away).
         if (shown is not null && !shown.Where(r => !string.IsNullOrWhiteSpace(r)).ToHashSet(StringComparer.Ordinal).SetEquals(current))
             return Result.Fail(ErrorCode.Conflict, Text.Get(RolesChangedMeanwhile));
+        // Saved unchanged: nothing to do (a new stamp would sign the person out, and the log would say nothing changed).
+        if (current.ToHashSet(StringComparer.Ordinal).SetEquals(wanted)) return Result.Ok;
         var refusal = await guard.CheckAsync(s =>
         {
-            var active = s.Users.TryGetValue(id, out var u) ? u.Active : !IsLocked(user);
+            var active = s.Users.TryGetValue(id, out var u) ? u.Active : !IsLocked(user) && user.PasswordHash is not null;
             s.Users[id] = (wanted.ToHashSet(StringComparer.Ordinal), active);
         }, cancellationToken);
         if (refusal is not null) return refusal;
