@@ -27,7 +27,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from load_setup import PASSWORD, TOKEN, Session, confirmation_link  # noqa: E402
+from load_setup import PASSWORD, TOKEN, Session, confirm, confirmation_link  # noqa: E402
 import html  # noqa: E402
 
 DETAILS = {"FullName": "Timing Bench", "PhoneNumber": "+44 20 7946 0000", "DateOfBirth": "1980-01-01",
@@ -75,7 +75,7 @@ class Bench:
         _, status, _ = self.register(email)
         if status != 302:
             raise SystemExit(f"enumeration_timing: setup registration gave {status}")
-        self.session().request("GET", confirmation_link(os.path.join(self.data_dir, "mail"), email, time.time() + 30))
+        confirm(self.session(), confirmation_link(os.path.join(self.data_dir, "mail"), email, time.time() + 30))
         return email
 
     def lock_by_administrator(self, email):

@@ -87,6 +87,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
 
         // Act: follow the mailed confirmation link, then sign in through the login form
         await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(host.Factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my email address" }).ClickAsync();
         await page.GetByTestId("email-confirmed").WaitForAsync();
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByLabel("Email").FillAsync(email);

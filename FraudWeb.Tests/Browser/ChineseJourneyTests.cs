@@ -50,6 +50,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
 
         // Act: confirm, sign in, add a card, pay
         await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(host.Factory, email, "FraudWeb"), "/Account/ConfirmEmail"));
+        await page.GetByRole(AriaRole.Button, new() { Name = Zh("Confirm my email address") }).ClickAsync();
         await page.GetByTestId("email-confirmed").WaitForAsync();
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel(Zh("Email"), new() { Exact = true }).FillAsync(email);

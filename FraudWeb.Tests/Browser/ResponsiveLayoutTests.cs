@@ -227,6 +227,9 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             // Encoded as the mail encodes it.
             var encoded = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(token));
             await page.GotoAsync($"/Account/ConfirmEmail?userId={Uri.EscapeDataString(user.Id)}&token={encoded}");
+            // The link's page asks; its button confirms.
+            if (await page.GetByTestId("confirm-email").CountAsync() != 1) return "/Account/ConfirmEmail: no button to confirm";
+            await page.GetByTestId("confirm-email").ClickAsync();
             return await page.GetByTestId("email-confirmed").CountAsync() == 1 ? null : "/Account/ConfirmEmail: not confirmed";
         }));
         visits.Add(new Visit("holder", holderPage, "/ApiKeys/Created", async page =>

@@ -246,6 +246,8 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
         await page.GetByTestId("register-confirmation").WaitForAsync();
         await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));
+        await page.GetByTestId("confirm-email").ClickAsync();
+        await page.GetByTestId("email-confirmed").WaitForAsync();
         await SignInAsync(page, factory, email);
         await page.AtAsync(new Regex("/Profile$"), "the profile after confirming and signing in");
 

@@ -75,6 +75,38 @@ public sealed partial class AccountTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ConfirmEmail_LinkOnlyOpened_AsksAndConfirmsNothingTheButtonConfirmsAndASecondPressSaysSo()
+    {
+        // Arrange (review: the GET confirmed, so a mail scanner or a link preview opening the link confirmed a
+        // registration someone else had made with this address, with their password)
+        using var session = CardHolderSession.Anonymous(factory);
+        await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
+        var email = session.Email;
+        Task<bool> ConfirmedAsync() => factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.EmailConfirmed).SingleAsync());
+
+        // Act
+        using var scanner = factory.CreateBrowserClient();
+        var scanned = await Html.GetPageAsync(scanner, link);
+        var confirmedByScan = await ConfirmedAsync();
+        var asked = await Html.GetPageAsync(session.Client, link);
+        var fields = new Dictionary<string, string>
+        {
+            ["UserId"] = asked.QuerySelector("input[name=UserId]")!.GetAttribute("value")!,
+            ["Token"] = asked.QuerySelector("input[name=Token]")!.GetAttribute("value")!,
+        };
+        var pressed = await Html.ParseAsync(await Html.SubmitAsync(session.Client, "/Account/ConfirmEmail", fields, link));
+        var pressedAgain = await Html.ParseAsync(await Html.SubmitAsync(session.Client, "/Account/ConfirmEmail", fields, "/Account/Login"));
+
+        // Assert
+        Assert.NotNull(scanned.QuerySelector("[data-testid=confirm-email]"));
+        Assert.False(confirmedByScan);
+        Assert.NotNull(pressed.QuerySelector("[data-testid=email-confirmed]"));
+        Assert.True(await ConfirmedAsync());
+        Assert.NotNull(pressedAgain.QuerySelector("[data-testid=email-already-confirmed]"));
+    }
+
+    [Fact]
     public async Task ConfirmEmail_TamperedToken_InvalidPageAndStillUnconfirmed()
     {
         // Arrange
@@ -83,7 +115,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
 
         // Act
-        var page = await Html.GetPageAsync(session.Client, link.Replace("token=", "token=AAAA", StringComparison.Ordinal));
+        var page = await CardHolderSession.FollowConfirmationAsync(session.Client, link.Replace("token=", "token=AAAA", StringComparison.Ordinal));
 
         // Assert
         Assert.Contains("Confirmation link not valid", page.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
@@ -102,8 +134,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         using var chinese = CardHolderSession.Anonymous(factory);
 
         // Act
-        var page = await Html.GetPageAsync(session.Client, link);
-        var pageInChinese = await Html.GetPageAsync(chinese.Client, link.Replace("culture=en", "culture=zh-CN", StringComparison.Ordinal));
+        var page = await CardHolderSession.FollowConfirmationAsync(session.Client, link);
+        var pageInChinese = await CardHolderSession.FollowConfirmationAsync(chinese.Client, link.Replace("culture=en", "culture=zh-CN", StringComparison.Ordinal));
 
         // Assert: not "not valid, register again" (exploratory testing), but where to go now, in the link's language
         Assert.Equal("Email address already confirmed", page.QuerySelector("[data-testid=email-already-confirmed]")?.TextContent.Trim());
@@ -128,8 +160,8 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         using var stranger = CardHolderSession.Anonymous(factory);
 
         // Act: no answer about the account unless the link is the one mailed to it
-        var swapped = await Html.GetPageAsync(stranger.Client, $"/Account/ConfirmEmail?userId={Uri.EscapeDataString(ownerId)}&token={Uri.EscapeDataString(othersToken)}");
-        var tampered = await Html.GetPageAsync(stranger.Client, ownersLink.Replace("token=", "token=AAAA", StringComparison.Ordinal));
+        var swapped = await CardHolderSession.FollowConfirmationAsync(stranger.Client, $"/Account/ConfirmEmail?userId={Uri.EscapeDataString(ownerId)}&token={Uri.EscapeDataString(othersToken)}");
+        var tampered = await CardHolderSession.FollowConfirmationAsync(stranger.Client, ownersLink.Replace("token=", "token=AAAA", StringComparison.Ordinal));
 
         // Assert
         Assert.Contains("Confirmation link not valid", swapped.QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
@@ -238,7 +270,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
 
         // Act
         var again = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password));
-        var confirmed = await Html.GetPageAsync(session.Client, first);
+        var confirmed = await CardHolderSession.FollowConfirmationAsync(session.Client, first);
 
         // Assert: the link of the first mail confirms; the password typed (twice) signs in
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(again));
@@ -269,7 +301,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
             $"{(int)a.StatusCode} {a.Headers.Location}: {factory.Logs.ErrorsSince(logged)}"));
         Assert.Equal(["Confirm your FraudWeb account"], Mailbox.MessagesTo(factory, session.Email).Select(Mailbox.Subject));
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, session.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
-        Assert.DoesNotContain("not valid", (await Html.GetPageAsync(session.Client, link)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("not valid", (await CardHolderSession.FollowConfirmationAsync(session.Client, link)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -290,7 +322,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         var subjects = Mailbox.MessagesTo(factory, owner.Email).Select(Mailbox.Subject).ToList();
         Assert.Equal(1, subjects.Count(s => s == "Confirm your FraudWeb account"));
         var first = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail");
-        Assert.Contains("Confirmation link not valid", (await Html.GetPageAsync(stranger.Client, first)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Confirmation link not valid", (await CardHolderSession.FollowConfirmationAsync(stranger.Client, first)).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -371,7 +403,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // owner, confirms nothing; the address being confirmed now, it says so (and to sign in), nothing more.
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(owners)));
         Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
-        var reopened = await Html.GetPageAsync(stranger.Client, strangersLink);
+        var reopened = await CardHolderSession.FollowConfirmationAsync(stranger.Client, strangersLink);
         Assert.Null(reopened.QuerySelector("[data-testid=email-confirmed]"));
         Assert.NotNull(reopened.QuerySelector("[data-testid=email-already-confirmed]"));
         Assert.Equal(HttpStatusCode.OK, (await stranger.SignInAsync(strangers)).StatusCode);

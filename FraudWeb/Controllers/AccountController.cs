@@ -39,13 +39,29 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult RegisterConfirmation() => View();
 
+    /// <summary>
+    /// The mailed link asks; its button confirms (POST). Opened by a mail scanner or a link preview, a GET that confirmed
+    /// made an account someone else registered with this address usable with their password.
+    /// </summary>
     [HttpGet, AllowAnonymous]
     public async Task<IActionResult> ConfirmEmail(string? userId, string? token)
     {
         if (string.IsNullOrWhiteSpace(userId) || string.IsNullOrWhiteSpace(token)) return View("ConfirmEmailInvalid");
-        var result = await accounts.ConfirmEmailAsync(userId, token);
-        return View(result.Succeeded ? "ConfirmEmail" : result.Code == ErrorCode.Conflict ? "ConfirmEmailAlreadyConfirmed" : "ConfirmEmailInvalid");
+        var result = await accounts.CheckEmailConfirmationAsync(userId, token);
+        return result.Succeeded ? View("ConfirmEmailAsk", new ConfirmEmailViewModel { UserId = userId, Token = token }) : ConfirmEmailOutcome(result);
     }
+
+    [HttpPost, AllowAnonymous]
+    [ActionName(nameof(ConfirmEmail))]
+    public async Task<IActionResult> ConfirmEmailPost(ConfirmEmailViewModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid || string.IsNullOrWhiteSpace(model.UserId) || string.IsNullOrWhiteSpace(model.Token)) return View("ConfirmEmailInvalid");
+        return ConfirmEmailOutcome(await accounts.ConfirmEmailAsync(model.UserId, model.Token));
+    }
+
+    private ViewResult ConfirmEmailOutcome(Result result) =>
+        View(result.Succeeded ? "ConfirmEmail" : result.Code == ErrorCode.Conflict ? "ConfirmEmailAlreadyConfirmed" : "ConfirmEmailInvalid");
 
     [HttpGet, AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginViewModel { ReturnUrl = returnUrl });

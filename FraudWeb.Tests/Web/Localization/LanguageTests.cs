@@ -279,7 +279,7 @@ public sealed class LanguageTests(FraudWebFactory factory)
         using var elsewhere = Client();
 
         // Act
-        var confirmed = await Html.GetPageAsync(elsewhere, link);
+        var confirmed = await CardHolderSession.FollowConfirmationAsync(elsewhere, link);
         var next = await Html.GetPageAsync(elsewhere, "/Account/Login");
 
         // Assert

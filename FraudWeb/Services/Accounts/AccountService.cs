@@ -156,7 +156,16 @@ public sealed partial class AccountService(
     /// opened again once the address is confirmed is a Conflict ("already confirmed, sign in", not "register again"),
     /// but only when its token is one this server made for that user: a guessed id learns nothing.
     /// </summary>
-    public async Task<Result> ConfirmEmailAsync(string userId, string encodedToken)
+    public Task<Result> ConfirmEmailAsync(string userId, string encodedToken) => ConfirmEmailAsync(userId, encodedToken, confirm: true);
+
+    /// <summary>
+    /// What the mailed link would do, changing nothing: Ok when its button would confirm the address, otherwise as
+    /// <see cref="ConfirmEmailAsync(string, string)"/> answers. The link's page only asks (a mail scanner or a link
+    /// preview that opens it must not confirm a registration someone else made with this address); its button confirms.
+    /// </summary>
+    public Task<Result> CheckEmailConfirmationAsync(string userId, string encodedToken) => ConfirmEmailAsync(userId, encodedToken, confirm: false);
+
+    private async Task<Result> ConfirmEmailAsync(string userId, string encodedToken, bool confirm)
     {
         ArgumentNullException.ThrowIfNull(userId);
         var invalid = Text.Get("This confirmation link is not valid. Register again with the same address to get a new one.");
@@ -178,8 +187,21 @@ public sealed partial class AccountService(
                 ? Result.Fail(ErrorCode.Conflict, Text.Get(AlreadyConfirmed))
                 : Result.Fail(ErrorCode.Invalid, invalid);
         }
+        if (!confirm)
+        {
+            return await users.VerifyUserTokenAsync(user, users.Options.Tokens.EmailConfirmationTokenProvider, UserManager<ApplicationUser>.ConfirmEmailTokenPurpose, token)
+                ? Result.Ok : Result.Fail(ErrorCode.Invalid, invalid);
+        }
         var result = await users.ConfirmEmailAsync(user, token);
-        if (!result.Succeeded) return Result.Fail(ErrorCode.Invalid, invalid);
+        if (!result.Succeeded)
+        {
+            // The button pressed twice (or on two devices): the other press confirmed it meanwhile (the account's
+            // concurrency stamp), which is "already confirmed", not "register again".
+            await db.Entry(user).ReloadAsync();
+            return user.EmailConfirmed && issuedTokens.WasIssued(token, user.Id, UserManager<ApplicationUser>.ConfirmEmailTokenPurpose)
+                ? Result.Fail(ErrorCode.Conflict, Text.Get(AlreadyConfirmed))
+                : Result.Fail(ErrorCode.Invalid, invalid);
+        }
         LogConfirmed(logger, user.Id);
         return Result.Ok;
     }

@@ -108,6 +108,19 @@ public sealed class ChangeEmailViewModel
 }
 
 /// <summary>The mailed link's values, sent back by the confirmation page's button.</summary>
+/// <summary>The registration link's values, carried by its page's button.</summary>
+public sealed class ConfirmEmailViewModel
+{
+    [StringLength(450, ErrorMessage = LinkIncomplete)]
+    public string? UserId { get; set; }
+
+    [StringLength(4096, ErrorMessage = LinkIncomplete)]
+    public string? Token { get; set; }
+
+    /// <summary>Not shown (values that do not bind answer with the "link not valid" page); translated all the same.</summary>
+    private const string LinkIncomplete = "The link is incomplete. Open it again from the mail.";
+}
+
 public sealed class ConfirmEmailChangeViewModel
 {
     [Required(ErrorMessage = LinkIncomplete)]
