@@ -441,4 +441,61 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.Equal((ReportKind.NotMe, ReportStatus.Open), (report.Kind, report.Status));
         Assert.Equal(0, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.Reason == Reason && r.TransactionId == payment)));
     }
+
+    /// <summary>Erases the account (as an administrator's deletion does) when the watched write begins its transaction: after its reads.</summary>
+    private sealed class ErasedBeforeTheWrite(FraudWebFactory factory, string userId) : DbTransactionInterceptor
+    {
+        public bool Erased { get; private set; }
+
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(System.Data.Common.DbConnection connection,
+            TransactionStartingEventData eventData, InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (!Erased)
+            {
+                Erased = true;
+                var adminId = await factory.KeyIssuerIdAsync();
+                await using var scope = factory.Services.CreateAsyncScope();
+                var deleted = await scope.ServiceProvider.GetRequiredService<AdminUserService>().DeleteAsync(adminId, userId, CancellationToken.None);
+                Assert.True(deleted.Succeeded, deleted.Succeeded ? "" : deleted.Errors[0].Message);
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task AddCardAndReport_AccountErasedBetweenTheirReadsAndTheirWrites_NothingOfThePersonKept()
+    {
+        // Arrange (left over from a review: a card's name or a report's reason read before the erasure and saved after it
+        // outlived the erasure): two holders, each erased just as their write begins.
+        using var adding = await CardHolderSession.RegisteredAsync(factory);
+        var addingId = await factory.UserIdAsync(adding.Email);
+        using var reporting = await CardHolderSession.RegisteredAsync(factory);
+        var reportingId = await factory.UserIdAsync(reporting.Email);
+        var paymentId = await reporting.PayAndGetIdAsync(await reporting.AddCardAsync(), await Merchants.OrdinaryAsync(factory), 12m);
+        var card = new FraudWeb.Services.Cards.NewCard(TestCards.NewVisa(), "ADA KEEPSAKE", 12, factory.Clock.UtcNow.Year + 3, 5000m);
+
+        // Act
+        FraudWeb.Services.Result added;
+        var eraseAdding = new ErasedBeforeTheWrite(factory, addingId);
+        using (var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IInterceptor>(eraseAdding))))
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            added = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Cards.CardService>().AddAsync(addingId, card, CancellationToken.None);
+        }
+        FraudWeb.Services.Result reported;
+        var eraseReporting = new ErasedBeforeTheWrite(factory, reportingId);
+        using (var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IInterceptor>(eraseReporting))))
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            reported = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Reports.ReportService>()
+                .CreateAsync(reportingId, paymentId, ReportKind.NotMe, "Ada's keepsake reason", CancellationToken.None);
+        }
+
+        // Assert
+        Assert.True(eraseAdding.Erased && eraseReporting.Erased);
+        Assert.Equal(FraudWeb.Services.ErrorCode.NotFound, added.Code);
+        Assert.Equal(FraudWeb.Services.ErrorCode.NotFound, reported.Code);
+        Assert.False(await factory.QueryAsync(db => db.Cards.AnyAsync(c => c.CardholderName == "ADA KEEPSAKE")));
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.Reason == "Ada's keepsake reason")));
+    }
 }

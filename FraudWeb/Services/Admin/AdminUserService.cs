@@ -372,6 +372,9 @@ public sealed class AdminUserService(
         if (refusal is not null && await guard.CheckAsync(_ => { }, cancellationToken) is null) return refusal;
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         if (check?.Invoke(roles) is { } refused) return refused;
+        // The holder's row first, so a card or report the person is saving at this moment is either saved before the
+        // cards and reports are read below (and erased with them) or refused after (HolderLink).
+        await HolderLink.HoldAsync(db, id, cancellationToken);
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset,

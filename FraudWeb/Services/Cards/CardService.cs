@@ -113,7 +113,15 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
             try
             {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                // The account closed since the profile was read: nothing kept (the name would outlive the erasure).
+                if (!await HolderLink.HoldAsync(db, userId, cancellationToken))
+                {
+                    db.ChangeTracker.Clear();
+                    return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+                }
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 LogAdded(logger, card.Id, outcome, card.Brand, card.Last4);
                 return Result.Success(new CardAdded(card.Id, outcome, card.CreditLimit, card.ExpiryText));
             }

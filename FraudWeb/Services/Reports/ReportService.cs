@@ -64,7 +64,15 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         db.FraudReports.Add(report);
         try
         {
+            await using var write = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The account closed since the payment was read: nothing kept (the reason would outlive the erasure).
+            if (!await HolderLink.HoldAsync(db, userId, cancellationToken))
+            {
+                db.Entry(report).State = EntityState.Detached;
+                return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
+            }
             await db.SaveChangesAsync(cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
