@@ -457,6 +457,26 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
         Assert.All(unavailable, result => Assert.True(result));
     }
 
+    [Theory]
+    [InlineData("40P01", "deadlock detected")]
+    [InlineData("40001", "could not serialize access due to concurrent update")]
+    public void IsUnavailable_PostgresGaveTheTransactionUp_TrueTransientConflictAnd503(string state, string message)
+    {
+        // Arrange (scale-out review: two instances' writers deadlocked, and the request answered 500, logged as a bug)
+        var deadlock = new DbUpdateException("An error occurred while saving the entity changes.", new PostgresException(message, "ERROR", "ERROR", state));
+
+        // Act
+        var unavailable = DatabaseFaults.IsUnavailable(deadlock);
+        var conflict = DatabaseFaults.IsTransientConflict(deadlock);
+        var status = WebServiceCollectionExtensions.StatusCodeFor(deadlock);
+
+        // Assert: a 503 the same request sent again gets through; other faults are not conflicts
+        Assert.True(unavailable);
+        Assert.True(conflict);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, status);
+        Assert.False(DatabaseFaults.IsTransientConflict(new PostgresException("read-only", "ERROR", "ERROR", "25006")));
+    }
+
     [Fact]
     public void IsUnavailable_PostgresReadOnly_TrueAnd503()
     {

@@ -634,4 +634,42 @@ public sealed class ApiKeyTests(FraudWebFactory factory)
         Assert.Contains($"{ApiScopes.PaymentsRead} {ApiScopes.PaymentsWrite}", page.Body!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain($"{ApiScopes.PaymentsRead} {ApiScopes.PaymentsRead}", page.Body!.TextContent, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WriteAsync_KeysNotedInAnyOrder_WrittenInKeyOrder()
+    {
+        // Arrange (scale-out review: inside two instances' payment writers the keys were written in each dictionary's
+        // order, which follows arrival, and two keys' rows locked in opposite orders deadlocked on PostgreSQL)
+        var written = new KeyUpdates();
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(written)));
+        var usedUtc = factory.Clock.UtcNow;
+
+        // Act
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await ApiKeyUsage.WriteAsync(db, [(900_038, usedUtc), (900_001, usedUtc), (900_017, usedUtc)], CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+
+        // Assert
+        Assert.Equal([900_001L, 900_017L, 900_038L], written.KeyIds);
+    }
+
+    /// <summary>The key id of each "last used" update, in the order they ran.</summary>
+    private sealed class KeyUpdates : DbCommandInterceptor
+    {
+        public List<long> KeyIds { get; } = [];
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("UPDATE \"ApiKeys\"", StringComparison.Ordinal) && command.CommandText.Contains("LastUsedUtc", StringComparison.Ordinal))
+            {
+                lock (KeyIds) KeyIds.AddRange(command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => p.Value).OfType<long>().Where(v => v >= 900_000));
+            }
+            return ValueTask.FromResult(result);
+        }
+    }
 }

@@ -35,6 +35,13 @@ public static class DatabaseFaults
     /// </summary>
     public static bool IsBrokenConnection(Exception? exception) => Any(exception, IsBrokenItself);
 
+    /// <summary>
+    /// True when PostgreSQL gave the transaction up so another could go on (40P01 deadlock, 40001 serialization failure):
+    /// nothing of it was kept, and the same work done again normally succeeds. A kind of <see cref="IsUnavailable"/>.
+    /// </summary>
+    public static bool IsTransientConflict(Exception? exception) =>
+        Any(exception, e => e is PostgresException { SqlState: "40P01" or "40001" });
+
     private static bool Any(Exception? exception, Func<Exception, bool> test)
     {
         var pending = new Stack<(Exception Exception, int Depth)>();
@@ -83,8 +90,10 @@ public static class DatabaseFaults
     /// <summary>
     /// The connection states, insufficient resources (class 53: disk full, out of memory, too many connections),
     /// statement timeout (57014) and a database that refuses writes (25006: a standby reached after a failover, or
-    /// default_transaction_read_only set for maintenance), which the operator, not the request, must resolve.
+    /// default_transaction_read_only set for maintenance), which the operator, not the request, must resolve; and a
+    /// transaction the server gave up so another could go on (40P01 deadlock, 40001 serialization failure), which the
+    /// same request sent again completes. Neither is the request's fault nor a bug: a 503 with Retry-After, not a 500.
     /// </summary>
     private static bool IsUnavailableState(string state) =>
-        IsConnectionState(state) || state.StartsWith("53", StringComparison.Ordinal) || state is "57014" or "25006";
+        IsConnectionState(state) || state.StartsWith("53", StringComparison.Ordinal) || state is "57014" or "25006" or "40P01" or "40001";
 }

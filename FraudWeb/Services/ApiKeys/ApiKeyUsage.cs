@@ -48,7 +48,9 @@ public sealed partial class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<Api
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(taken);
-        foreach (var (keyId, usedUtc) in taken)
+        // In key order: inside the payment writer's transaction on two instances, one order each (the dictionary's,
+        // which follows arrival) locked two keys' rows in opposite orders and deadlocked (review, PostgreSQL).
+        foreach (var (keyId, usedUtc) in taken.OrderBy(k => k.KeyId))
         {
             // Never backwards: another instance may have written a later use.
             await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedUtc == null || k.LastUsedUtc < usedUtc))

@@ -167,7 +167,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         {
             await WriteAsync(batch);
         }
-        catch (Exception ex) when (batch.Count > 1 && DatabaseFaults.IsUnavailable(ex))
+        catch (Exception ex) when (batch.Count > 1 && DatabaseFaults.IsUnavailable(ex) && !DatabaseFaults.IsTransientConflict(ex))
         {
             // The database is down, full or locked: every payment would fail the same way, each after its own wait.
             foreach (var pending in batch) pending.Completion.TrySetException(ex);
@@ -175,24 +175,44 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         catch (Exception ex) when (batch.Count > 1)
         {
             // One payment's failure must not fail the others: write each alone, so only its own request hears it.
+            // (So is a batch PostgreSQL gave up in a deadlock with another instance's writer: nothing of it was kept.)
             LogBatchFailed(logger, ex, batch.Count);
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    await WriteAsync([pending]);
-                }
-                catch (Exception single)
-                {
-                    await FailAsync(pending, single);
-                }
-            }
+            foreach (var pending in batch) await WriteAloneAsync(pending);
+        }
+        catch (Exception ex) when (DatabaseFaults.IsTransientConflict(ex))
+        {
+            await WriteAloneAsync(batch[0]);
         }
         catch (Exception ex)
         {
-            // A batch of one: the same as one written alone above (scale-out review: a key another instance had just
+            // A batch of one: the same as one written alone below (scale-out review: a key another instance had just
             // recorded answered 500 here instead of that payment).
             await FailAsync(batch[0], ex);
+        }
+    }
+
+    /// <summary>
+    /// One payment in its own transaction, tried once more when PostgreSQL gave it up in a deadlock or serialization
+    /// failure with another instance's writer (nothing was kept; a second try normally goes through).
+    /// </summary>
+    private async Task WriteAloneAsync(Pending pending)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync([pending]);
+                return;
+            }
+            catch (Exception single) when (attempt == 1 && DatabaseFaults.IsTransientConflict(single))
+            {
+                // Written again below.
+            }
+            catch (Exception single)
+            {
+                await FailAsync(pending, single);
+                return;
+            }
         }
     }
 
