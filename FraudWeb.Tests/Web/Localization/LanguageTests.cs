@@ -186,6 +186,39 @@ public sealed class LanguageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task RememberLanguageAsync_AccountWithoutALanguageSwitchedFromSeveralTabsAtOnce_NoErrorAndOneKept()
+    {
+        // Arrange (review: an account with no language yet, as create-admin makes them, switched from two tabs at once:
+        // both added the row and the second was refused by its key, a 500)
+        string id;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<FraudWeb.Data.ApplicationUser>>();
+            var email = factory.NewEmail();
+            var user = new FraudWeb.Data.ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+            Assert.True((await users.CreateAsync(user)).Succeeded);
+            id = user.Id;
+        }
+        using var start = new ManualResetEventSlim();
+        var switches = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            await using var scope = factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Accounts.AccountService>().RememberLanguageAsync(id, i % 2 == 0 ? "zh-CN" : "en");
+        })).ToList();
+
+        // Act
+        start.Set();
+        var all = Task.WhenAll(switches);
+        var error = await Record.ExceptionAsync(() => all);
+
+        // Assert
+        Assert.Null(error);
+        var kept = await factory.QueryAsync(db => db.UserTokens.Where(t => t.UserId == id && t.Name == "Language").Select(t => t.Value).ToListAsync());
+        Assert.True(Assert.Single(kept) is "zh-CN" or "en");
+    }
+
+    [Fact]
     public async Task Set_WithoutAntiforgeryToken_Refused()
     {
         // Arrange

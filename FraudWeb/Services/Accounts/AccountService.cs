@@ -856,7 +856,16 @@ public sealed partial class AccountService(
         if (!Languages.IsSupported(language)) return;
         var user = await users.FindByIdAsync(userId);
         if (user is null || await LanguageAsync(user) == language) return;
-        await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, language);
+        try
+        {
+            await users.SetAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken, language);
+        }
+        catch (DbUpdateException ex) when (!Infrastructure.Database.DatabaseFaults.IsUnavailable(ex))
+        {
+            // Two switches at the same moment on an account with no language yet (one made by create-admin): both added
+            // the row and the second was refused by its key (a 500). One of the two choices is kept; so was a later one's.
+            db.ChangeTracker.Clear();
+        }
     }
 
     private const string LanguageToken = "Language";
