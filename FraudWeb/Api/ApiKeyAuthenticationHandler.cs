@@ -23,7 +23,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "api_key_id";
 
-    public const string TooManyFailures = "Too many requests from this address came with API keys that do not work. Wait for the seconds in Retry-After; keys in use from this address keep working.";
+    public const string TooManyFailures = "Too many requests from this address came with API keys that do not work, and this key does not exist. Wait for the seconds in Retry-After; keys that exist are still checked.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,12 +32,17 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Not a bearer key.");
         var presented = header["Bearer ".Length..].Trim();
         var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var wait = failures.Exhausted(address);
-        var caller = wait is null ? await keys.AuthenticateAsync(presented, Context.RequestAborted) : keys.AuthenticateFromCache(presented);
+        // Past the address's limit of keys that did not work, a key that does not exist is refused at once (429, no hash);
+        // one that exists is checked as always, so an integration behind the same address is never cut off by others' guesses.
+        if (failures.Exhausted(address) is { } wait && !await keys.PrefixExistsAsync(presented, Context.RequestAborted))
+        {
+            Context.Items[TooManyFailuresItem] = wait;
+            return AuthenticateResult.Fail("Too many keys that do not exist from this address.");
+        }
+        var caller = await keys.AuthenticateAsync(presented, Context.RequestAborted);
         if (caller is null)
         {
-            if (wait is null) failures.Failed(address);
-            else Context.Items[TooManyFailuresItem] = wait.Value;
+            failures.Failed(address);
             return AuthenticateResult.Fail("Unknown, expired or revoked API key.");
         }
         var claims = new List<Claim>

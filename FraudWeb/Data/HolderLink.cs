@@ -18,8 +18,11 @@ internal static class HolderLink
     public static async Task<bool> HoldAsync(FraudDbContext db, string userId, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("The holder's row is held inside the write's transaction.");
-        // A write that changes nothing, for its lock and its answer.
-        return await db.CardHolders.Where(h => h.UserId == userId)
-            .ExecuteUpdateAsync(set => set.SetProperty(h => h.UserId, h => h.UserId), cancellationToken) > 0;
+        // A read, not a write that changes nothing: a bulk statement on the holders makes the payment path forget every
+        // card it keeps in memory (MemoryInvalidationInterceptor). SQLite's write transaction (EF Core begins IMMEDIATE)
+        // already holds the database's one write lock.
+        if (!db.Database.IsNpgsql()) return await db.CardHolders.AnyAsync(h => h.UserId == userId, cancellationToken);
+        var held = await db.Database.SqlQuery<int>($"""SELECT 1 AS "Value" FROM "CardHolders" WHERE "UserId" = {userId} FOR UPDATE""").ToListAsync(cancellationToken);
+        return held.Count > 0;
     }
 }

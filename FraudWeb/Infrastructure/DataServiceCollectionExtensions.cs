@@ -152,8 +152,8 @@ public static class DataServiceCollectionExtensions
             var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
             // Npgsql prepares a statement on the server after a few uses when asked to (off by default): EF Core's SQL
             // is parameterised and repeats, and PostgreSQL parsed and planned it again on every command (payments per
-            // second doubled with it: issue 17, bench/README.md). An operator's own value wins,
-            // e.g. 0 behind a pooler in transaction mode, where prepared statements do not follow the session.
+            // second doubled with it: issue 17, bench/README.md). An operator's own value wins. (A pooler must keep
+            // sessions, README: LISTEN and the start's advisory lock belong to one.)
             if (!Names(database.ConnectionString, "maxautoprepare")) builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
             // A pooled connection is reset (seven utility statements on the server) before each reuse, and a page
             // opens one per query: 0.13-0.17 ms of server time each. The app leaves no session state to reset: no SET,

@@ -251,10 +251,11 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimitRule Api { get; set; } = new() { PerIp = 0, PerAccount = 1200, Window = TimeSpan.FromMinutes(1) };
     /// <summary>
     /// API keys that do not work (unknown, wrong, revoked, expired), per client address (PerIp; PerAccount is unused):
-    /// past it, that address's keys are checked only against the keys checked recently and others answer 429, so
-    /// guessing costs neither a query nor a hash per try (the Api limit counts only requests that authenticated).
+    /// past it, a key from that address whose prefix no key has answers 429 without a hash (the Api limit counts only
+    /// requests that authenticated); keys that exist are still checked. Off by default, as the Api limit per address:
+    /// integrators share addresses, and behind a proxy without the client's real address every client shares one.
     /// </summary>
-    public RateLimitRule ApiKeyFailures { get; set; } = new() { PerIp = 60, PerAccount = 0, Window = TimeSpan.FromMinutes(1) };
+    public RateLimitRule ApiKeyFailures { get; set; } = new() { PerIp = 0, PerAccount = 0, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>The rules by policy name (the names [EnableRateLimiting] uses).</summary>
     public IReadOnlyDictionary<string, RateLimitRule> GetRules() => new Dictionary<string, RateLimitRule>(StringComparer.Ordinal)

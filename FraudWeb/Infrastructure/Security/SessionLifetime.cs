@@ -74,12 +74,15 @@ public static class SessionLifetime
     public static async Task RefreshKeepingItsStartAsync(this SignInManager<ApplicationUser> signIn, ApplicationUser user)
     {
         ArgumentNullException.ThrowIfNull(signIn);
+        ArgumentNullException.ThrowIfNull(user);
         var current = await signIn.Context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        // As Identity's own refresh: only the session of this very account is renewed.
+        if (!current.Succeeded || current.Principal is not { } principal || signIn.UserManager.GetUserId(principal) != user.Id) return;
         // What RefreshSignInAsync carries over (how the person signed in), and the sign-in time.
         var kept = new List<Claim>();
         foreach (var type in (string[])[ClaimTypes.AuthenticationMethod, "amr", SignedInAtClaim])
         {
-            if (current.Principal?.FindFirst(type) is { } claim) kept.Add(new Claim(claim.Type, claim.Value, claim.ValueType));
+            if (principal.FindFirst(type) is { } claim) kept.Add(new Claim(claim.Type, claim.Value, claim.ValueType));
         }
         await signIn.SignInWithClaimsAsync(user, current.Properties, kept);
     }

@@ -271,11 +271,12 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
     }
 
     /// <summary>
-    /// As <see cref="AuthenticateAsync"/>, from the keys checked recently only (no query): for an address that has sent
-    /// too many keys that do not work, whose integrations' working keys keep working while its guesses cost nothing.
+    /// Whether a key with the presented key's prefix exists (one indexed read, no hash): for an address that has sent
+    /// too many keys that do not work, whose made-up keys are then refused without a hash, while the keys that exist
+    /// (its integrations', whatever their state) are still checked in full.
     /// </summary>
-    public ApiCaller? AuthenticateFromCache(string presented) =>
-        Prefix(presented) is null ? null : FromCache(hashKey.Hash(presented), clock.GetUtcNow().UtcDateTime);
+    public async Task<bool> PrefixExistsAsync(string presented, CancellationToken cancellationToken) =>
+        Prefix(presented) is { } prefix && await db.ApiKeys.AnyAsync(k => k.Prefix == prefix, cancellationToken);
 
     /// <summary>The key's prefix when it has a key's shape, else null.</summary>
     private static string? Prefix(string presented)

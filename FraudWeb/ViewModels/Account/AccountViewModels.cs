@@ -107,7 +107,6 @@ public sealed class ChangeEmailViewModel
     public string? CurrentPassword { get; set; }
 }
 
-/// <summary>The mailed link's values, sent back by the confirmation page's button.</summary>
 /// <summary>The registration link's values, carried by its page's button.</summary>
 public sealed class ConfirmEmailViewModel
 {
@@ -121,6 +120,7 @@ public sealed class ConfirmEmailViewModel
     private const string LinkIncomplete = "The link is incomplete. Open it again from the mail.";
 }
 
+/// <summary>The mailed link's values, sent back by the confirmation page's button.</summary>
 public sealed class ConfirmEmailChangeViewModel
 {
     [Required(ErrorMessage = LinkIncomplete)]
