@@ -21,7 +21,7 @@ internal static class HolderLink
         // A read, not a write that changes nothing: a bulk statement on the holders makes the payment path forget every
         // card it keeps in memory (MemoryInvalidationInterceptor). SQLite's write transaction (EF Core begins IMMEDIATE)
         // already holds the database's one write lock.
-        if (!db.Database.IsNpgsql()) return await db.CardHolders.AnyAsync(h => h.UserId == userId, cancellationToken);
+        if (!db.Database.IsNpgsql()) return await db.CardHolders.OwnedBy(userId).AnyAsync(cancellationToken);
         var held = await db.Database.SqlQuery<int>($"""SELECT 1 AS "Value" FROM "CardHolders" WHERE "UserId" = {userId} FOR UPDATE""").ToListAsync(cancellationToken);
         return held.Count > 0;
     }
