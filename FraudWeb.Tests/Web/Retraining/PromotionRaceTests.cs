@@ -1,5 +1,8 @@
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Models;
+using FraudWeb.Services.Retraining;
+using FraudWeb.Tests.Web.Localization;
+using FraudWeb.ViewModels.Models;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,5 +55,41 @@ public sealed class PromotionRaceTests(PromotionRaceFactory factory) : IClassFix
         Assert.Equal(ModelStatus.Serving, stored[first].Status);
         Assert.Equal(ModelStatus.Rejected, stored[third.Version.Version].Status);
         Assert.Contains($"version {first} was put in service while this one trained", stored[third.Version.Version].DecisionReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_RunRecoveredByAnotherInstanceWhileItTrained_NotPromotedAndRecoveryStands()
+    {
+        // Arrange: a run this instance claimed, then "another instance" recovered it after its lease ran out (Failed,
+        // its next attempt queued there) before this training's next renewal could stop it.
+        var servingBefore = await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync());
+        RetrainingRun run;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudWeb.Data.FraudDbContext>();
+            run = RetrainingRun.Queue(RetrainingTrigger.Manual, "test", factory.Clock.UtcNow, 0);
+            db.RetrainingRuns.Add(run);
+            db.Entry(run).Property(r => r.Status).CurrentValue = RetrainingRunStatus.Failed;
+            await db.SaveChangesAsync();
+        }
+
+        // Act
+        TrainingResult? result;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<RetrainingService>().ExecuteAsync(run, CancellationToken.None);
+        }
+
+        // Assert: kept as history, not served; the recovery is not overwritten as a success
+        Assert.NotNull(result);
+        var stored = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == result.Version.Version));
+        Assert.Equal(ModelStatus.Rejected, stored.Status);
+        Assert.StartsWith(ModelRegistry.RunTakenOverPrefix, stored.DecisionReason, StringComparison.Ordinal);
+        Assert.Equal(servingBefore, await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync()));
+        Assert.Equal(RetrainingRunStatus.Failed, await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync()));
+        // The models page says it in Chinese too
+        using (CultureScope.Use(Chinese.Culture))
+            Assert.StartsWith(Chinese.Of("Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ({0})", "")[..^2],
+                ModelTexts.Reason(stored.DecisionReason), StringComparison.Ordinal);
     }
 }

@@ -124,6 +124,17 @@ public sealed partial class ModelRegistry(
     public Task<TrainingResult> TrainAsync(string trigger, int? trees, CancellationToken cancellationToken) =>
         TrainAsync(trigger, trees, unusable: null, cancellationToken);
 
+    /// <summary>
+    /// <see cref="TrainAsync(string, int?, CancellationToken)"/> for a retraining run: promoted only while the run is
+    /// still this instance's (Running). Another instance recovers a run whose lease ran out and trains it again; the
+    /// training here learns of that at its next renewal, which can come after it has finished.
+    /// </summary>
+    public Task<TrainingResult> TrainForRunAsync(long runId, string trigger, CancellationToken cancellationToken) =>
+        TrainAsync(trigger, null, unusable: null, cancellationToken, forRun: runId);
+
+    /// <summary>What a version a recovered run trained says instead of being promoted.</summary>
+    public const string RunTakenOverPrefix = "Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ";
+
     /// <summary>The trigger of a model learnt from a simulated history (<see cref="TrainStarterAndServeAsync"/>).</summary>
     public const string StarterTrigger = "starter";
 
@@ -170,7 +181,7 @@ public sealed partial class ModelRegistry(
             t.IsFraud ? GroundTruth.Fraud : GroundTruth.Legitimate)).ToList();
     }
 
-    private async Task<TrainingResult> TrainAsync(string trigger, int? trees, UnusableHere? unusable, CancellationToken cancellationToken)
+    private async Task<TrainingResult> TrainAsync(string trigger, int? trees, UnusableHere? unusable, CancellationToken cancellationToken, long? forRun = null)
     {
         var stopwatch = Stopwatch.StartNew();
         // One read: later labels do not leak into this run (they count towards the next one).
@@ -181,11 +192,11 @@ public sealed partial class ModelRegistry(
         if (rows.Count == 0) throw new RetrainingException("There is no history to train a model on.");
         var history = rows.ConvertAll(t => new LabelledTransaction(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount,
             t.Label switch { FraudLabel.Fraud => GroundTruth.Fraud, FraudLabel.Legitimate => GroundTruth.Legitimate, _ => GroundTruth.Unknown }, t.Spend, t.Matures));
-        return await TrainOnAsync(history, stopwatch, trigger, trees, unusable, cancellationToken);
+        return await TrainOnAsync(history, stopwatch, trigger, trees, unusable, cancellationToken, forRun);
     }
 
     private async Task<TrainingResult> TrainOnAsync(List<LabelledTransaction> history, Stopwatch stopwatch, string trigger, int? trees, UnusableHere? unusable,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long? forRun = null)
     {
         var settings = retrainingOptions.Value;
         var loading = stopwatch.Elapsed;
@@ -274,13 +285,20 @@ public sealed partial class ModelRegistry(
             {
                 // Serving from now, not from when training began; only in place of the champion it was compared with,
                 // as the database has it (another instance's promotion or rollback reaches this one's memory later).
-                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(replacing));
+                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(replacing), forRun: forRun);
             }
             catch (ServingChangedException changed)
             {
                 promote = false;
                 registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels),
                     NotCompared(changed.ServingNow));
+            }
+            catch (RunTakenOverException)
+            {
+                // Kept as history; the run's next attempt, on the instance that recovered it, is compared and promoted.
+                promote = false;
+                registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels),
+                    RunTakenOverPrefix + "(" + outcome.Decision.Reason + ")");
             }
         }
         if (!promote)
@@ -589,13 +607,19 @@ public sealed partial class ModelRegistry(
     /// fell back first), nothing changes and <see cref="DomainException"/> says so.
     /// </remarks>
     private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken, FallbackFrom? fallback = null,
-        ExpectedServing? replacing = null)
+        ExpectedServing? replacing = null, long? forRun = null)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // PostgreSQL reads committed rows without locking them: without this, a promotion committed between this read
         // and this write made the write meet the unique serving index (a training's run failed with EF's message). Taken,
         // the serving row is read after any other swap commits. SQLite's write transaction already keeps them apart.
         if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ServingChangeLock})", cancellationToken);
+        // The run's lease renewed in this transaction: its row stays locked until the promotion commits, so a recovery
+        // (conditional on the heartbeat it read) either came first and this finds the run no longer Running, or comes
+        // after and finds the heartbeat changed.
+        if (forRun is { } runId && await db.RetrainingRuns.Where(r => r.Id == runId && r.Status == RetrainingRunStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, nowUtc), cancellationToken) == 0)
+            throw new RunTakenOverException();
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
         // None serving (the first model, or every one unusable): nothing of anyone's to overturn.
@@ -703,6 +727,9 @@ public sealed partial class ModelRegistry(
 internal sealed record ExpectedServing(string? Version);
 
 /// <summary>The serving version is not the one a promotion was decided against (another instance changed it).</summary>
+/// <summary>The retraining run was recovered by another instance while this one trained it.</summary>
+internal sealed class RunTakenOverException() : Exception("The retraining run was taken over by another instance.");
+
 internal sealed class ServingChangedException(string? servingNow) : Exception("The serving version changed.")
 {
     public string? ServingNow { get; } = servingNow;

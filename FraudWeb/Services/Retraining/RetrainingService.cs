@@ -178,7 +178,7 @@ public sealed partial class RetrainingService(
         };
         try
         {
-            var result = await registry.TrainAsync(trigger, null, cancellationToken);
+            var result = await registry.TrainForRunAsync(run.Id, trigger, cancellationToken);
             await WhileDatabaseUnavailableAsync(run.Id, () => RecordSuccessAsync(run.Id, result), cancellationToken);
             return result;
         }
