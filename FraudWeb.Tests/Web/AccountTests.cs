@@ -1,5 +1,7 @@
 using System.Net;
 using FraudWeb.Data;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Accounts;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -617,6 +619,35 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(Enumerable.Repeat("form", FraudWebFactory.MaxFailedAccessAttempts - 1).Concat(Enumerable.Repeat("/Account/Lockout", 3)), known);
         Assert.Equal(known, unknown);
+    }
+
+    [Fact]
+    public async Task SignIn_FailuresADayOld_ForgottenForAnAccountAsForAnUnknownAddress()
+    {
+        // Arrange (review: an address without an account forgot its count after a day, an account never, so four wrong
+        // passwords, a day's wait and a fifth told the two apart): one failure short of the lockout each, a day ago.
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        await registered.SignOutAsync();
+        using var stranger = CardHolderSession.Anonymous(factory);
+        for (var i = 0; i < FraudWebFactory.MaxFailedAccessAttempts - 1; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await registered.SignInAsync("Wrong-password-1")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await stranger.SignInAsync("Wrong-password-1")).StatusCode);
+        }
+        var dayAgo = factory.Clock.UtcNow - CountingUserManager.FailuresRemembered - TimeSpan.FromMinutes(1);
+        var email = registered.Email;
+        var hash = factory.Services.GetRequiredService<UnknownAddressKey>().Hash(stranger.Email);
+        await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastFailedAccessUtc, dayAgo)));
+        Assert.Equal(1, await factory.QueryAsync(db => db.UnknownAddressFailures.Where(f => f.AddressHash == hash).ExecuteUpdateAsync(s => s.SetProperty(f => f.LastFailedUtc, dayAgo))));
+
+        // Act
+        var known = await registered.SignInAsync("Wrong-password-1");
+        var unknown = await stranger.SignInAsync("Wrong-password-1");
+
+        // Assert: neither locks; the account's count started again
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.Equal(1, await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.AccessFailedCount).SingleAsync()));
     }
 
     [Fact]

@@ -357,12 +357,12 @@ public sealed partial class AccountService(
     /// Identity says "locked" before it checks the password. An administrator's lock is not lifted by waiting or by a
     /// password reset (no link is mailed), so its owner is told to contact support; as with an unconfirmed address,
     /// only the right password hears which lock it is, anyone else what a wrong password hears. Wrong passwords are counted:
-    /// once as many have failed as a lockout allows, nobody hears it until an administrator unlocks the account
-    /// (which clears the count), so the answer is no unlimited way to test passwords.
+    /// once as many have failed as a lockout allows, nobody hears it for a lockout's length, as with any account, so the
+    /// answer is no faster way to test passwords than an unlocked account's.
     /// </summary>
     private async Task<SignInOutcome> LockedOutAsync(ApplicationUser user, string password)
     {
-        if (!AdminLock.IsLockedByAdmin(user) || user.AccessFailedCount >= users.Options.Lockout.MaxFailedAccessAttempts) return SignInOutcome.LockedOut;
+        if (!AdminLock.IsLockedByAdmin(user) || users.FailuresLockBehindTheAdministratorsLock(user)) return SignInOutcome.LockedOut;
         if (await users.CheckPasswordAsync(user, password)) return SignInOutcome.LockedByAdministrator;
         // Not AccessFailedAsync: on reaching the limit it would replace the administrator's lock by a 15-minute one.
         var failed = await users.CountFailureKeepingTheLockAsync(user);

@@ -43,8 +43,8 @@ public sealed class UnknownAddressKey(byte[] key)
 /// </summary>
 public sealed class UnknownAddressLockout(FraudDbContext db, UnknownAddressKey key, IOptions<IdentityOptions> identity, TimeProvider clock)
 {
-    /// <summary>How long a count is kept after its last failure (an account's is kept until it signs in).</summary>
-    public static readonly TimeSpan Remembered = TimeSpan.FromDays(1);
+    /// <summary>How long a count is kept after its last failure: as long as an account's.</summary>
+    public static readonly TimeSpan Remembered = FraudWeb.Infrastructure.Security.CountingUserManager.FailuresRemembered;
 
     public Task<bool> IsLockedOutAsync(string address, CancellationToken cancellationToken)
     {
