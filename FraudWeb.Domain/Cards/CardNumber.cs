@@ -52,16 +52,19 @@ public sealed partial class CardNumber
 
     private static CardNumber? Read(string? input, out DomainException? error)
     {
-        var digits = Normalize(input);
+        var digits = string.IsNullOrWhiteSpace(input) ? null : DigitsOf(input);
         if (digits is null)
         {
             error = new DomainException("Enter the card number using digits only (spaces and dashes are fine).");
             return null;
         }
+        // Digits only, but too few or too many (a digit dropped or doubled): said as a count, not as "digits only".
         var brand = DetectBrand(digits);
         if (brand == CardBrand.Unknown)
         {
-            error = new DomainException("This card brand is not recognised.");
+            error = digits.Length is >= MinimumDigits and <= MaximumDigits
+                ? new DomainException("This card brand is not recognised.")
+                : DomainException.Format("A card number has {0} to {1} digits.", MinimumDigits, MaximumDigits);
             return null;
         }
         var lengths = ValidLengths(brand);
@@ -172,6 +175,15 @@ public sealed partial class CardNumber
     public static string? Normalize(string? input)
     {
         if (string.IsNullOrWhiteSpace(input) || input.Length > 40) return null;
+        return DigitsOf(input) is { Length: >= MinimumDigits and <= MaximumDigits } digits ? digits : null;
+    }
+
+    /// <summary>The fewest and most digits a card number has (ISO/IEC 7812).</summary>
+    private const int MinimumDigits = 12, MaximumDigits = 19;
+
+    /// <summary>The input's digits (full-width ones as ASCII) without its spaces and dashes; null when it holds anything else.</summary>
+    private static string? DigitsOf(string input)
+    {
         var buffer = new char[input.Length];
         var count = 0;
         foreach (var c in input)
@@ -181,7 +193,7 @@ public sealed partial class CardNumber
             else if (c is < '0' or > '9') return null;
             else buffer[count++] = c;
         }
-        return count is >= 12 and <= 19 ? new string(buffer, 0, count) : null;
+        return count == 0 ? null : new string(buffer, 0, count);
     }
 
     public static bool PassesLuhn(ReadOnlySpan<char> digits)

@@ -111,9 +111,23 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
             await db.SaveChangesAsync();
             return run.Id;
         });
+        // and a version that could be promoted, whose button a keyboard user is on while the page refreshes
+        var spare = "gbt-focus-" + Guid.NewGuid().ToString("N")[..8];
+        await host.Factory.QueryAsync(async db =>
+        {
+            var version = ModelVersion.Register(spare, spare + ".model", host.Factory.Clock.UtcNow, 10, 1, "{}");
+            version.Reject();
+            db.ModelVersions.Add(version);
+            return await db.SaveChangesAsync();
+        });
         await page.GotoAsync("/Models");
         await page.Locator($"[data-testid=run-row][data-run-id='{runId}'][data-status=Running]").WaitForAsync();
         await page.EvaluateAsync("() => { window.stillThisPage = true; }");
+        var promote = page.Locator($"[data-testid=version-row][data-version='{spare}'] button");
+        await promote.FocusAsync();
+        await page.WaitForTimeoutAsync(4_000);
+        // Review: the unchanged tables were replaced every 3 s, and the focus fell back to the page
+        Assert.True(await promote.EvaluateAsync<bool>("b => document.activeElement === b"));
 
         // Act: the run ends
         await host.Factory.QueryAsync(async db =>
@@ -126,6 +140,9 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         // Assert: the page shows it within a few polls, without a reload; the importance chart names every feature
         await page.Locator($"[data-testid=run-row][data-run-id='{runId}'][data-status=Failed]").WaitForAsync(new() { Timeout = 20_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.stillThisPage === true"));
+        // The tables changed and were replaced: the focus is on the same row's button, and the end is announced
+        Assert.True(await page.EvaluateAsync<bool>($"() => document.activeElement?.closest('tr')?.getAttribute('data-version') === '{spare}'"));
+        Assert.Equal("The retraining run has ended; the tables show its result.", await page.Locator("#runs-announcer").TextContentAsync());
         var features = await page.EvaluateAsync<int>("() => JSON.parse(document.getElementById('model-charts').textContent).importanceNames.length");
         Assert.True(features >= 10, $"{features} features in the chart data");
         Assert.Equal(features, await page.EvaluateAsync<int>("() => Chart.getChart('importance-chart').scales.y.ticks.length"));

@@ -110,4 +110,24 @@ public sealed class KeyboardJourneyTests(BrowserHost host) : IClassFixture<Brows
             """);
         Assert.Empty(undescribed);
     }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_FocusOnTheMessageNotThePageTop()
+    {
+        // Arrange (review: with no field to mark, focus stayed on the page, and a keyboard user tabbed through the menu
+        // to get back to the form)
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("#Email").FillAsync($"nobody-{Guid.NewGuid():N}@example.com");
+        await page.Locator("#Password").FillAsync("Not-the-password-42");
+
+        // Act
+        await page.Locator("#Password").PressAsync("Enter");
+        await page.Locator(".validation-summary-errors").WaitForAsync();
+
+        // Assert
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement?.matches('.validation-summary-errors') ?? false"));
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Email", await page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''"));
+    }
 }

@@ -56,7 +56,12 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         var userId = User.GetUserId();
         if (model.CardId is { } id && !await screens.OwnsCardAsync(userId, id, cancellationToken)) return NotFound();
         // What was typed stays in the fields (as attempted values); only the complaints go, as nothing was submitted to pay.
-        foreach (var entry in ModelState.Values) entry.Errors.Clear();
+        // Skipped, not only emptied: an entry still Invalid marked its field aria-invalid with no message to read.
+        foreach (var entry in ModelState.Values)
+        {
+            entry.Errors.Clear();
+            entry.ValidationState = Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Skipped;
+        }
         model.SubmissionKey ??= NewTransactionViewModel.NewSubmissionKey();
         return View(nameof(New), await screens.FormAsync(userId, model, cancellationToken));
     }

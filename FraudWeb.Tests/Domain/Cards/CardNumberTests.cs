@@ -50,7 +50,10 @@ public sealed class CardNumberTests
     [InlineData("37828224631000", "A American Express card number has 15 digits.")]
     [InlineData("4111x11111111111", "Enter the card number using digits only (spaces and dashes are fine).")]
     [InlineData("", "Enter the card number using digits only (spaces and dashes are fine).")]
-    [InlineData("12345", "Enter the card number using digits only (spaces and dashes are fine).")]
+    [InlineData("12345", "A card number has 12 to 19 digits.")]
+    [InlineData("9999 9999 99", "A card number has 12 to 19 digits.")]
+    [InlineData("4111 1111 111", "A Visa card number has 13, 16 or 19 digits.")]
+    [InlineData("4111 1111 1111 1111 1111 11", "A Visa card number has 13, 16 or 19 digits.")]
     [InlineData("9999999999999995", "This card brand is not recognised.")]
     public void TryParse_InvalidNumber_GivesMessage(string input, string expectedMessage)
     {

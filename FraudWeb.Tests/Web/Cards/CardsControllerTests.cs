@@ -39,6 +39,8 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     [Theory]
     [InlineData(TestCards.VisaBadLuhn, "This card number is not valid. Please check it and try again.")]
     [InlineData("4111 1111 1111 11", "A Visa card number has 13, 16 or 19 digits.")]
+    [InlineData("4111 1111 111", "A Visa card number has 13, 16 or 19 digits.")]
+    [InlineData("9111 1111 11", "A card number has 12 to 19 digits.")]
     [InlineData("4111-1111-abcd-1111", "Enter the card number using digits only (spaces and dashes are fine).")]
     [InlineData("9111111111111111", "This card brand is not recognised.")]
     public async Task AddCard_InvalidNumber_ShowsMessageWithoutEchoingTheNumber(string number, string expectedMessage)

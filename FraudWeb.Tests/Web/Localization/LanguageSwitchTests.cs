@@ -55,6 +55,21 @@ public sealed class LanguageSwitchTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Switch_OnANotFoundPage_ReturnsToTheAddressAskedForNotTheErrorPage()
+    {
+        // Arrange (review: the re-executed error page's own path, /Error/404, was the return address)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var missing = await holder.Client.GetAsync(new Uri("/Cards/Details/987654321?tab=limits", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        // Act
+        var (returnedTo, _) = await SwitchToChineseAsync(holder.Client, await Html.ParseAsync(missing));
+
+        // Assert
+        Assert.Equal("/Cards/Details/987654321?tab=limits", returnedTo);
+    }
+
+    [Fact]
     public async Task Switch_ReportFormShownAgainWithErrors_ReturnsToThePaymentsReportForm()
     {
         // Arrange

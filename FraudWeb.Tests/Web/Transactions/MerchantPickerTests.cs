@@ -123,6 +123,8 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
         Assert.NotEmpty(MerchantOptions(page));
         Assert.All(MerchantOptions(page), o => Assert.Contains("harbour", o.Text, StringComparison.OrdinalIgnoreCase));
         Assert.Empty(Html.ValidationMessages(page));
+        // No field said to be wrong either (review: the merchant list was aria-invalid with no message, and took the focus)
+        Assert.Empty(page.QuerySelectorAll("[aria-invalid]"));
         Assert.Equal($"/Transactions/New?cardId={second}&merchantSearch=harbour", page.QuerySelector("[data-testid=language-switcher] input[name=returnUrl]")!.GetAttribute("value"));
     }
 

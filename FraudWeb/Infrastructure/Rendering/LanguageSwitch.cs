@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 
 namespace FraudWeb.Infrastructure.Rendering;
@@ -44,16 +45,21 @@ public static class LanguageSwitch
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(viewData);
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-        {
-            // A card number typed into a search is not written back into the page (PCI DSS 3.4.1): its query is left out.
-            var query = request.QueryString.HasValue && Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(request.QueryString.Value!.Replace('+', ' '))) ? QueryString.Empty : request.QueryString;
-            return request.PathBase + request.Path + query;
-        }
+        var isGet = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+        // An error page (404, 429, 500) is the requested address re-executed at /Error/...: switching returns to the
+        // address asked for (a GET of it for a form's POST), not to the error, which "too many attempts" would repeat.
+        if (context.Features.Get<IStatusCodeReExecuteFeature>() is { } status)
+            return status.OriginalPathBase + status.OriginalPath + (isGet ? WithoutCardNumber(status.OriginalQueryString) : "");
+        if (context.Features.Get<IExceptionHandlerPathFeature>() is { } failed) return request.PathBase + failed.Path;
+        if (isGet) return request.PathBase + request.Path + WithoutCardNumber(request.QueryString.Value);
         // Nor one the page's own address would carry from a field it was typed into (a merchant's number).
         var named = (viewData[ReturnUrlKey] as Func<string?>)?.Invoke();
         var at = named?.IndexOf('?', StringComparison.Ordinal) ?? -1;
         if (at >= 0 && Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(named![at..].Replace('+', ' ')))) named = named[..at];
         return named ?? (request.PathBase + request.Path).ToString();
     }
+
+    /// <summary>A card number typed into a search is not written back into the page (PCI DSS 3.4.1): its query is left out.</summary>
+    private static string WithoutCardNumber(string? query) =>
+        string.IsNullOrEmpty(query) || Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(query.Replace('+', ' '))) ? "" : query;
 }

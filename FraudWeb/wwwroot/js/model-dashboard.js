@@ -55,12 +55,33 @@
 })();
 
 // While a retraining run is queued or running, the runs and versions tables refresh themselves (the page's own HTML,
-// fetched again every few seconds), so its end shows without reloading; polling stops once no run is active.
+// fetched again every few seconds), so its end shows without reloading; polling stops once no run is active. A table is
+// replaced only when it changed, and the focus goes back to the same control of the same row (a keyboard user on a
+// Promote button lost it to the page every 3 s); the run's end is announced in a polite live region.
 (function () {
     'use strict';
     const runs = document.getElementById('runs-body');
     if (!runs || !window.fetch || !window.DOMParser) return;
     const active = (body) => body.querySelector('[data-status="Queued"], [data-status="Running"]') !== null;
+    // Each render carries new antiforgery tokens: they are not a change.
+    const content = (body) => {
+        const copy = body.cloneNode(true);
+        copy.querySelectorAll('input[name="__RequestVerificationToken"]').forEach((i) => i.remove());
+        return copy.innerHTML;
+    };
+    const rowKey = (row) => row.getAttribute('data-version') || row.getAttribute('data-run-id');
+    const controls = (row) => Array.from(row.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea'));
+    const replace = (current, fresh) => {
+        const focused = document.activeElement;
+        const row = focused && current.contains(focused) ? focused.closest('tr') : null;
+        const at = row ? { key: rowKey(row), index: controls(row).indexOf(focused) } : null;
+        const imported = document.importNode(fresh, true);
+        current.replaceWith(imported);
+        if (!at) return;
+        const again = Array.from(imported.querySelectorAll('tr')).find((r) => rowKey(r) === at.key);
+        const target = again ? controls(again)[at.index] : null;
+        (target || imported.closest('section') || document.body).focus();
+    };
     const refresh = () => {
         if (!active(document.getElementById('runs-body'))) return;
         fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
@@ -70,8 +91,10 @@
                 ['runs-body', 'versions-body'].forEach((id) => {
                     const fresh = page.getElementById(id);
                     const current = document.getElementById(id);
-                    if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+                    if (fresh && current && content(fresh) !== content(current)) replace(current, fresh);
                 });
+                const announcer = document.getElementById('runs-announcer');
+                if (announcer && !active(document.getElementById('runs-body'))) announcer.textContent = announcer.getAttribute('data-finished');
             })
             .catch(() => { /* the next tick tries again */ })
             .finally(() => window.setTimeout(refresh, 3000));
