@@ -21,6 +21,7 @@ static async Task<int> RunWebAppAsync(string[] args)
     app.UseFraudWeb();
     try
     {
+        await using var onlyInstance = SqliteInstanceLock.Acquire(app.Services);
         await app.RunAsync();
     }
     catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException or System.Net.Sockets.SocketException)

@@ -35,4 +35,5 @@ for _ in $(seq 1 240); do
   kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped:" >&2; tail -5 "$data/app.log" >&2; exit 1; }
   sleep 0.5
 done
+curl -fs -o /dev/null "$base/healthz" || { echo "the app did not become healthy; see $data/app.log" >&2; tail -5 "$data/app.log" >&2; exit 1; }
 "$PY" "$repo/bench/enumeration_timing.py" "$base" "$data" "$N" "$CASES"

@@ -26,9 +26,11 @@ INSTANCES="${INSTANCES:-1}"
 ROWS="${ROWS:-all}"
 rm -rf "$OUT"; mkdir -p "$OUT"
 data="$(mktemp -d)"
-app_pid=""; app2_pid=""; nginx_pid=""; floor_pid=""; pg_dir=""
+app_pid=""; app2_pid=""; nginx_pid=""; floor_pid=""; pg_dir=""; started=()
 cleanup() {
-  for pid in "$app_pid" "$app2_pid" "$nginx_pid" "$floor_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  # Every app started, also one that never became healthy (start_app exits before its caller keeps the pid).
+  for pid in "${started[@]}" "$nginx_pid" "$floor_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  for pid in "${started[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -n "$pg_dir" ] && "$repo/scripts/postgres-cluster.sh" stop "$pg_dir"
   rm -rf "$data"
 }
@@ -71,7 +73,7 @@ if [ "$PROVIDER" = postgres ]; then
 fi
 start_app() { # port log
   env "${settings[@]}" dotnet "$dll" --contentRoot "$repo/FraudWeb" --urls "http://127.0.0.1:$1" >"$2" 2>&1 &
-  last_pid=$!
+  last_pid=$!; started+=("$last_pid")
   for _ in $(seq 1 240); do
     curl -fs -o /dev/null "http://127.0.0.1:$1/healthz" && return 0
     kill -0 "$last_pid" 2>/dev/null || { echo "the app stopped; see $2" >&2; tail -5 "$2" >&2; exit 1; }

@@ -9,8 +9,8 @@ OUT="${OUT:-$repo/bench-out/scaleout}"
 rm -rf "$OUT"; mkdir -p "$OUT"
 run() { # name provider instances anchor
   echo "=== $1" >&2
-  OUT="$OUT/$1" PROVIDER=$2 INSTANCES=$3 ROWS=payments ANCHOR=$4 "$repo/bench/load.sh" >"$OUT/$1.txt"
-  cat "$OUT/$1.txt"
+  # Shown as it comes, also when load.sh fails (its database check, an app that did not start).
+  OUT="$OUT/$1" PROVIDER=$2 INSTANCES=$3 ROWS=payments ANCHOR=$4 "$repo/bench/load.sh" | tee "$OUT/$1.txt"
 }
 run sqlite sqlite 1 none
 run postgres-1 postgres 1 none

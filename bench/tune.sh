@@ -14,8 +14,11 @@ for opts in "$@"; do
   for set in ${SETS:-baseline all}; do
     res=""
     for f in $folds; do
-      fw train --table "$folds_dir/fold$f/train.csv" --label tx_fraud --ignore "${sets[$set]}" --threads 2 --out "$folds_dir/m.bin" $opts >/dev/null 2>&1
-      res+=$(fw evaluate --model "$folds_dir/m.bin" --table "$folds_dir/fold$f/test.csv" --label tx_fraud 2>/dev/null)$'\n'
+      # Quiet while it works; the CLI's one-line error is shown when a setting or a fold is wrong.
+      if ! err=$(fw train --table "$folds_dir/fold$f/train.csv" --label tx_fraud --ignore "${sets[$set]}" --threads 2 --out "$folds_dir/m.bin" $opts 2>&1 >/dev/null); then
+        echo "tune: train failed on fold $f with '$opts': $err" >&2; exit 1
+      fi
+      res+=$(fw evaluate --model "$folds_dir/m.bin" --table "$folds_dir/fold$f/test.csv" --label tx_fraud)$'\n'
     done
     /usr/bin/python3 "$repo/bench/summarize_folds.py" "$opts" "$set" <<<"$res"
   done

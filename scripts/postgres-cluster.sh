@@ -13,6 +13,9 @@ as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@
 
 case $command in
   start)
+    # A directory made here is removed again if the start fails, so a failed start leaves nothing behind.
+    made=""; [ -e "$dir" ] || made=1
+    trap '[ -n "$made" ] && [ "${started:-}" != 1 ] && rm -rf "$dir"' EXIT
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
     port=""
@@ -24,10 +27,12 @@ case $command in
     as_owner "$pg_bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     # Kept for resume: the same port and settings, so clients' connection strings stay valid.
-    options="-p $port -k $dir -c listen_addresses=127.0.0.1 $*"
+    # pg_ctl hands -o to a shell: the socket directory is quoted, so a path with spaces stays one argument.
+    options="-p $port -k '$dir' -c listen_addresses=127.0.0.1 $*"
     printf '%s\n' "$options" >"$dir/server.options"
     as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$options" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
+    started=1
     echo "Host=127.0.0.1;Port=$port;Username=postgres"
     ;;
   kill)
@@ -40,6 +45,10 @@ case $command in
       || { tail -n 20 "$dir/server.log" >&2; exit 1; }
     ;;
   stop)
+    # Only a directory this script made a cluster in (its initdb log is there): never any other path given by mistake.
+    if [ ! -e "$dir" ]; then exit 0; fi
+    if [ -d "$dir" ] && [ -z "$(ls -A "$dir")" ]; then rmdir "$dir"; exit 0; fi
+    if [ ! -f "$dir/initdb.log" ]; then echo "No cluster started by this script in $dir; not deleting it." >&2; exit 1; fi
     if [ -d "$dir/data" ]; then as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;

@@ -130,6 +130,24 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Start_AnotherWebAppHoldsTheSqliteDatabase_OneLineSayingSoExit1()
+    {
+        // Arrange (operations review: two web apps ran on one SQLite file, each trusting its in-memory balances): the
+        // lock a running web app holds on the database of this data directory
+        var database = Path.Combine(_dataDirectory, "fraudweb.db");
+        await using var running = new FileStream(database + "-instance.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        // Act
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"));
+
+        // Assert: refused before it migrates or seeds anything
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: Another FraudWeb web app is running on the SQLite database {database}", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(database));
+    }
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:01:00")]
