@@ -55,6 +55,10 @@ public static class MerchantCsv
         if (value.Length == 0) throw new CsvFormatException(file, line, column + 1, $"the {what} is empty.");
         if (value.Length > maxLength) throw new CsvFormatException(file, line, column + 1, $"the {what} is longer than {maxLength} characters.");
         if (value.Any(char.IsControl)) throw new CsvFormatException(file, line, column + 1, $"the {what} holds a control character.");
+        // What a UTF-8 reader puts for bytes that are not UTF-8 (a file saved as Latin-1 or GBK): imported, the name would
+        // be garbled for good, as merchants are never changed.
+        if (value.Contains('\uFFFD', StringComparison.Ordinal))
+            throw new CsvFormatException(file, line, column + 1, $"the {what} is not UTF-8 text (the file was saved in another encoding); save it as UTF-8.");
         // A merchant's name is shown to every card holder: never a card number (PCI DSS 3.4.1).
         if (CardNumber.IsIn(value)) throw new CsvFormatException(file, line, column + 1, $"the {what} holds a card number.");
         return value;

@@ -63,9 +63,9 @@ public static class RawTransactionCsv
             var time = ReadTimestamp(row, index[1], header, name, line);
             var customer = ReadLong(row, index[2], header, name, line);
             var terminal = ReadLong(row, index[3], header, name, line);
-            if (!CsvSource.TryParseDouble(row[index[4]], out var amount) || !double.IsFinite(amount) || Math.Abs(amount) > 1e12)
+            if (!CsvSource.TryParseDouble(row[index[4]], out var amount) || !double.IsFinite(amount) || Math.Abs(amount) > TransactionFeatures.MaxAmount)
             {
-                throw Bad(name, line, index[4], header, CsvSource.Cell(row, index[4]), "a finite number within +-1e12");
+                throw Bad(name, line, index[4], header, CsvSource.Cell(row, index[4]), "a finite number within +-1e9");
             }
 
             var fraud = ReadFlag(row, index[5], header, name, line);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace FraudWeb.Tests.Cli;
 
 public sealed class FraudWebCommandLineTests : IDisposable
@@ -163,6 +165,32 @@ public sealed class FraudWebCommandLineTests : IDisposable
         Assert.Equal(["--Retraining:TrainInChildProcess", "false"], configuration);
         Assert.Equal("1500", settings["Seed:CardHolders"]);
         Assert.StartsWith(Path.Combine(Path.GetTempPath(), "fraudweb-bench-"), settings["FraudWeb:DataDirectory"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchRetrain_InstallationsDatabaseConfigured_ItsOwnSqliteFileInstead()
+    {
+        // Arrange (review: with Database:ConnectionString set, it seeded, paid and promoted a model in that database)
+        var run = new CommandLineRun();
+
+        // Act
+        await run.InvokeAsync("bench-retrain", "--Database:Provider", "Postgres", "--Database:ConnectionString", "Host=db.example;Database=fraudweb");
+
+        // Assert: its settings come after the command line's and name its own file (the empty string: the data directory's)
+        var (_, settings) = Assert.Single(run.HostBuilds);
+        Assert.Equal("Sqlite", settings["Database:Provider"]);
+        Assert.Equal("", settings["Database:ConnectionString"]);
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--Database:ConnectionString", "Data Source=/srv/real.db"]).AddInMemoryCollection(settings).Build();
+        var options = configuration.GetSection("Database").Get<FraudWeb.Infrastructure.Options.DatabaseOptions>()!;
+        var paths = new FraudWeb.Infrastructure.Options.FraudWebPaths(settings["FraudWeb:DataDirectory"]!);
+        try
+        {
+            Assert.Equal(paths.DatabaseFile, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(FraudWeb.Infrastructure.DataServiceCollectionExtensions.SqliteConnectionString(options, paths)).DataSource);
+        }
+        finally
+        {
+            Directory.Delete(paths.DataDirectory, recursive: true);
+        }
     }
 
     [Fact]

@@ -23,6 +23,35 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_InterruptedWhileWriting_NoTemporaryFileLeft()
+    {
+        // Arrange (review: Ctrl+C during the write ended the process without its clean-up, and left a 183 MB hidden file)
+        var output = PathOf("raw.csv");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "FraudWeb.dll"), "simulate", "--out", output, "--days", "400"])
+            start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (Directory.GetFiles(_dir, ".raw.csv.*.tmp").Length == 0)
+        {
+            Assert.False(process.HasExited, "The simulation ended before it began writing.");
+            Assert.True(DateTime.UtcNow < deadline, "No temporary file within 120 s.");
+            await Task.Delay(10);
+        }
+
+        // Act: Ctrl+C
+        using (var interrupt = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        // Assert: stopped, with neither the output nor its temporary file
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Empty(Directory.GetFiles(_dir, "*raw.csv*"));
+    }
+
+    [Fact]
     public async Task Help_HelpVerb_PrintsEveryVerb()
     {
         var (code, stdout, _) = await RunAsync("help");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -563,6 +564,10 @@ public static class ModelCli
         var full = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         var moved = false;
+        // Ctrl+C or a stop while writing ends the process without this method's finally: the temporary file (hundreds
+        // of megabytes for a long simulation) goes in the signal's handler, before the default ending runs.
+        var onSignal = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => TryDelete(temporary))).ToList();
         try
         {
             write(temporary);
@@ -576,6 +581,7 @@ public static class ModelCli
         }
         finally
         {
+            onSignal.ForEach(registration => registration.Dispose());
             if (!moved) TryDelete(temporary);
         }
     }

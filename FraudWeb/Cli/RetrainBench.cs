@@ -48,6 +48,10 @@ public static class RetrainBench
         return new Dictionary<string, string?>
         {
             ["FraudWeb:DataDirectory"] = dataDirectory,
+            // Its own SQLite file in that directory, whatever database the installation is configured with: it seeds,
+            // pays and promotes models there (review: with Database:ConnectionString set it did so in the real one).
+            ["Database:Provider"] = "Sqlite",
+            ["Database:ConnectionString"] = "",
             ["Cards:FingerprintKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Models:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             // It serves no one: sends no mail with links and answers no request, yet the start-up check wants an address.

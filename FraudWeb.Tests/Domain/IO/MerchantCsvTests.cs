@@ -41,4 +41,18 @@ public sealed class MerchantCsvTests
         // Assert
         Assert.Equal($"merchants.csv:2:2: the category is longer than {MerchantCsv.CategoryMaxLength} characters.", error.Message);
     }
+
+    [Fact]
+    public void Read_LatinOneFileReadAsUtf8_ErrorNamesTheCellAndTheEncoding()
+    {
+        // Arrange (review: "Café Bleu" saved as Latin-1 was imported as "Caf\uFFFD Bleu", for good)
+        var bytes = System.Text.Encoding.Latin1.GetBytes("name,category\nKingsway Petrol,Fuel\nCaf\u00e9 Bleu,Restaurants\n");
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+
+        // Act
+        var error = Assert.Throws<CsvFormatException>(() => MerchantCsv.Read(reader, "merchants.csv"));
+
+        // Assert
+        Assert.Equal("merchants.csv:3:1: the name is not UTF-8 text (the file was saved in another encoding); save it as UTF-8.", error.Message);
+    }
 }
