@@ -51,28 +51,29 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
         return null;
     }
     if (settings.Count > 0) builder.Configuration.AddInMemoryCollection(settings);
-    builder.Services.AddFraudData(builder.Configuration);
-    builder.Services.AddFraudIdentity();
-    builder.Services.AddFraudScoring(builder.Configuration);
-    builder.Services.AddFraudRetraining();
-    builder.Services.AddFraudRules();
-    builder.Services.AddFraudWeb();
-    builder.Services.AddFraudAdministration();
-    builder.Services.AddFraudHealthChecks();
-    builder.Services.AddFraudRateLimiting();
-    builder.Services.AddFraudTelemetry(builder.Configuration);
-    builder.Logging.AddFraudLogging(builder.Environment);
+    WebApplication app;
     try
     {
-        // Reads its certificate while composing, so its errors surface here rather than in StartupChecks.
+        builder.Services.AddFraudData(builder.Configuration);
+        builder.Services.AddFraudIdentity();
+        builder.Services.AddFraudScoring(builder.Configuration);
+        builder.Services.AddFraudRetraining();
+        builder.Services.AddFraudRules();
+        builder.Services.AddFraudWeb();
+        builder.Services.AddFraudAdministration();
+        builder.Services.AddFraudHealthChecks();
+        builder.Services.AddFraudRateLimiting();
+        // Telemetry and the key encryption read settings while composing, so their errors surface here.
+        builder.Services.AddFraudTelemetry(builder.Configuration);
+        builder.Logging.AddFraudLogging(builder.Environment);
         builder.Services.AddFraudKeyEncryption(builder.Configuration);
+        app = builder.Build();
     }
-    catch (ConfigurationException e)
+    catch (Exception e) when (e is ConfigurationException || StartupChecks.IsSettingError(e))
     {
-        Console.Error.WriteLine($"error: {e.Message}");
+        Console.Error.WriteLine($"error: {StartupChecks.SettingErrorMessage(e)}");
         return null;
     }
-    var app = builder.Build();
     if (StartupChecks.FirstConfigurationError(app.Services) is { } configurationError)
     {
         Console.Error.WriteLine($"error: {configurationError}");

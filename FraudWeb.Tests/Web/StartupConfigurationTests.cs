@@ -130,6 +130,23 @@ public sealed class StartupConfigurationTests : IDisposable
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Theory]
+    [InlineData("Telemetry__RequestSpans", "maybe", "Telemetry:RequestSpans")]
+    [InlineData("Telemetry__DatabaseSpans", "maybe", "Telemetry:DatabaseSpans")]
+    [InlineData("Identity__Lockout__MaxFailedAccessAttempts", "abc", "Identity:Lockout:MaxFailedAccessAttempts")]
+    [InlineData("Models__ServingPollSeconds", "abc", "Models:ServingPollSeconds")]
+    [InlineData("Logging__LogLevel__Default", "Verbose", "'Verbose' is not supported: a log level under Logging:LogLevel is one of")]
+    public async Task Start_TypedSettingWrittenWrong_OneLineNamingItExit1(string name, string value, string named)
+    {
+        // Operations review: these aborted (exit 134) with a stack trace, some after migrating and seeding
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"), (name, value));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains(named, stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Fact]
     public async Task Start_AnotherWebAppHoldsTheSqliteDatabase_OneLineSayingSoExit1()
     {
@@ -162,6 +179,20 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_DataProtectionCertificateNotPkcs12_OneLineSayingItCannotBeReadExit1()
+    {
+        var garbage = Path.Combine(_dataDirectory, "not-a-certificate.pfx");
+        await File.WriteAllTextAsync(garbage, "not a certificate");
+
+        var (code, stderr) = await StartAsync(("ASPNETCORE_ENVIRONMENT", "Development"),
+            ("FraudWeb__DataProtectionCertificate__Path", garbage), ("FraudWeb__DataProtectionCertificate__Password", "x"));
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: FraudWeb:DataProtectionCertificate:Path: the certificate cannot be read", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Start_UnreadableDataProtectionCertificate_OneLineNamingTheSettingExit1()
     {
         var missing = Path.Combine(_dataDirectory, "no-such-certificate.pfx");
@@ -170,7 +201,7 @@ public sealed class StartupConfigurationTests : IDisposable
             ("FraudWeb__DataProtectionCertificate__Path", missing), ("FraudWeb__DataProtectionCertificate__Password", "x"));
 
         Assert.Equal(1, code);
-        Assert.StartsWith("error: FraudWeb:DataProtectionCertificate:Path: the certificate cannot be read", stderr, StringComparison.Ordinal);
+        Assert.Equal($"error: FraudWeb:DataProtectionCertificate:Path: there is no file {missing}.", stderr.Trim());
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }

@@ -40,9 +40,20 @@ public sealed partial class DatabaseFailureLogging(ILogger<DatabaseFailureLoggin
 
     private void Log(DbCommand command, Exception exception)
     {
-        if (DatabaseFaults.IsUnavailable(exception) || exception is OperationCanceledException) return;
-        LogFailed(logger, exception, command.CommandText);
+        if (IsLogged(command, exception)) LogFailed(logger, exception, command.CommandText);
     }
+
+    /// <summary>Whether a failed command is an error of its own to log (not an outage, a cancellation or the first migration's probe).</summary>
+    internal static bool IsLogged(DbCommand command, Exception exception) =>
+        !(DatabaseFaults.IsUnavailable(exception) || exception is OperationCanceledException || IsFirstMigrationProbe(command, exception));
+
+    /// <summary>
+    /// EF Core's migrator reads its history table to learn what is applied, and on a new PostgreSQL database that table
+    /// is not there yet (42P01): expected, handled by the migrator, not an error to alert on at every installation.
+    /// </summary>
+    private static bool IsFirstMigrationProbe(DbCommand command, Exception exception) =>
+        exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable }
+        && command.CommandText.Contains("\"__EFMigrationsHistory\"", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A database command failed: {CommandText}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string commandText);

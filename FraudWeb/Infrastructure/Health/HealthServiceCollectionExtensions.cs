@@ -27,6 +27,7 @@ public static class HealthServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<ServingModelHealthCheck>("serving-model");
+        services.AddSingleton<HealthTransitions>();
         return services;
     }
 
@@ -42,6 +43,7 @@ public static class HealthServiceCollectionExtensions
 
     private static async Task WriteAsync(HttpContext context, HealthReport report)
     {
+        context.RequestServices.GetRequiredService<HealthTransitions>().Observe(report);
         var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
         // Staff who have not enrolled their two-step sign-in reach no staff page yet, so no details either (as /metrics).
         var staff = context.User.Identity?.IsAuthenticated == true
@@ -120,4 +122,29 @@ internal sealed class ServingModelHealthCheck(IServingModel serving) : IHealthCh
         Task.FromResult(serving.Current is null
             ? HealthCheckResult.Unhealthy("No fraud model is serving: payments cannot be scored.")
             : HealthCheckResult.Healthy());
+}
+
+/// <summary>
+/// Logs the instance's health when it changes, once, with the failing checks' reasons. The framework logs an error for
+/// every unhealthy probe (one every few seconds per prober through an outage), so its category is turned down to
+/// Critical in appsettings.json and this says it instead.
+/// </summary>
+public sealed partial class HealthTransitions(ILogger<HealthTransitions> logger)
+{
+    private int _last = (int)HealthStatus.Healthy;
+
+    public void Observe(HealthReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var previous = (HealthStatus)Interlocked.Exchange(ref _last, (int)report.Status);
+        if (previous == report.Status) return;
+        if (report.Status == HealthStatus.Healthy) LogHealthyAgain(logger, previous);
+        else LogNotHealthy(logger, report.Status, string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}")));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health: {Status} ({Reasons})")]
+    private static partial void LogNotHealthy(ILogger logger, HealthStatus status, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Health: Healthy again (was {Previous})")]
+    private static partial void LogHealthyAgain(ILogger logger, HealthStatus previous);
 }

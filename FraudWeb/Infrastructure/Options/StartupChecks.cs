@@ -37,6 +37,24 @@ public static class StartupChecks
         return null;
     }
 
+    /// <summary>
+    /// The configuration binder's refusal of a typed setting ("Failed to convert configuration value 'maybe' at
+    /// 'Telemetry:RequestSpans'"), or the logging configuration's ("Configuration value 'Verbose' for category 'Default'
+    /// is not supported"): each names the setting.
+    /// </summary>
+    public static bool IsSettingError(Exception e) =>
+        e is InvalidOperationException && (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)
+            || (e.Message.StartsWith("Configuration value '", StringComparison.Ordinal) && e.Message.Contains("is not supported", StringComparison.Ordinal)));
+
+    /// <summary>What to tell the operator of a setting error (<see cref="IsSettingError"/>): the logging one names no setting.</summary>
+    public static string SettingErrorMessage(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Message.StartsWith("Configuration value '", StringComparison.Ordinal)
+            ? $"{e.Message.TrimEnd('.')}: a log level under Logging:LogLevel is one of Trace, Debug, Information, Warning, Error, Critical or None."
+            : e.Message;
+    }
+
     /// <summary>The first configuration error, or null when the settings are usable.</summary>
     public static string? FirstConfigurationError(IServiceProvider services)
     {
@@ -51,7 +69,13 @@ public static class StartupChecks
             using var scope = services.CreateScope();
             _ = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             if (services.GetService<Services.Email.IEmailSender>() is Services.Email.PickupDirectoryEmailSender pickup) pickup.EnsureWritable();
-            if (ListenAddressError(services.GetRequiredService<IConfiguration>()) is { } listen) return listen;
+            var configuration = services.GetRequiredService<IConfiguration>();
+            if (ListenAddressError(configuration) is { } listen) return listen;
+            // Bound later, in a background service or the first sign-in, where a wrong one stopped the host with a stack trace.
+            _ = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Identity.IdentityOptions>>().Value;
+            _ = configuration.GetValue<double?>(Services.Models.ServingModelSync.IntervalSetting);
+            // The logging settings are read by the first logger made, which is the host's own start.
+            _ = services.GetRequiredService<ILoggerFactory>().CreateLogger("FraudWeb.StartupChecks");
             // Every section validated on start (retraining, rate limits, ...): the host would log its stack trace.
             services.GetService<IStartupValidator>()?.Validate();
             return null;
@@ -65,10 +89,10 @@ public static class StartupChecks
             // The data directory (its keys folder is the first thing written) cannot be created or written.
             return $"FraudWeb:DataDirectory cannot be used by this user ({Environment.UserName}): {e.Message} Give it a folder this user can write.";
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        catch (InvalidOperationException e) when (IsSettingError(e))
         {
             // A typed setting written wrong ("--Retraining:Interval abc"): the binder's message names it.
-            return e.Message;
+            return SettingErrorMessage(e);
         }
         catch (OptionsValidationException e)
         {

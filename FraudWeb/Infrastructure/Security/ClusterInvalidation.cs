@@ -52,6 +52,10 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
             Pooling = false,
             KeepAlive = 30,
         }.ConnectionString;
+        // Failures in a row: the first is logged with its exception, the rest at Debug, and the recovery once (an outage
+        // logged a stack trace every second). The wait grows to 5 s, no more: while this instance does not listen,
+        // other instances' changes reach its caches only when it listens again.
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -61,6 +65,8 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
                 await connection.OpenAsync(stoppingToken);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
                 MayHaveMissedMessages?.Invoke();
+                if (failures > 0) LogListeningAgain(logger, failures);
+                failures = 0;
                 while (true) await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -69,9 +75,11 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
             {
-                LogListenFailed(logger, ex);
+                if (failures++ == 0) LogListenFailed(logger, ex);
+                else LogListenStillFailing(logger, failures, ex.Message);
                 MayHaveMissedMessages?.Invoke();
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var wait = TimeSpan.FromSeconds(Math.Min(5, 1 << Math.Min(failures - 1, 3)));
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -152,6 +160,12 @@ public sealed partial class ClusterInvalidation(IOptions<DatabaseOptions> databa
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation: the listening connection failed; reconnecting")]
     private static partial void LogListenFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cache invalidation: still cannot listen ({Failures} tries): {Reason}")]
+    private static partial void LogListenStillFailing(ILogger logger, int failures, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidation: listening again after {Failures} failed tries")]
+    private static partial void LogListeningAgain(ILogger logger, int failures);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cache invalidation: could not notify the other instances")]
     private static partial void LogSendFailed(ILogger logger, Exception ex);

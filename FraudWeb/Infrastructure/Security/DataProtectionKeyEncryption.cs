@@ -7,7 +7,8 @@ namespace FraudWeb.Infrastructure.Security;
 
 /// <summary>
 /// Encrypts the data-protection key ring at rest (ASVS 6.4.1) when FraudWeb:DataProtectionCertificate:Path (a PKCS#12
-/// file with its private key) and :Password are set; without them the keys stay in the owner-only data directory.
+/// file with its private key) and :Password are set. Without them the key ring is kept unencrypted in the database
+/// (DataProtectionKeys), where every backup of the database copies it: set them in production (docs/security.md).
 /// </summary>
 public static class DataProtectionKeyEncryption
 {
@@ -19,6 +20,8 @@ public static class DataProtectionKeyEncryption
         ArgumentNullException.ThrowIfNull(configuration);
         var path = configuration[PathSetting];
         if (string.IsNullOrWhiteSpace(path)) return services;
+        // Said as such: the loader's own message for a missing file is "Error occurred during a cryptographic operation."
+        if (!File.Exists(path)) throw new ConfigurationException($"{PathSetting}: there is no file {Path.GetFullPath(path)}.");
         X509Certificate2 certificate;
         try
         {

@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Database;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,9 @@ public sealed partial class ServingModelSync(
 
     private FailedLoad? _failed;
 
+    /// <summary>Polls in a row that could not read the database: logged once with the exception, then once at recovery.</summary>
+    private int _unreachable;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var seconds = Math.Clamp(configuration.GetValue(IntervalSetting, 2.0), 0.1, 3600);
@@ -47,6 +51,8 @@ public sealed partial class ServingModelSync(
             var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
             var version = await db.ModelVersions.AsNoTracking().Where(m => m.Status == ModelStatus.Serving)
                 .Select(m => m.Version).FirstOrDefaultAsync(cancellationToken);
+            if (_unreachable > 0) LogReachableAgain(logger, _unreachable);
+            _unreachable = 0;
             if (version is null || version == serving.Current?.Version) return false;
             var failed = _failed;
             if (failed is not null && failed.Version == version && clock.GetUtcNow() - failed.AtUtc < RetryFailedAfter) return false;
@@ -59,7 +65,9 @@ public sealed partial class ServingModelSync(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The database may be briefly unreachable; the next poll tries again and the current model keeps serving.
-            LogFailed(logger, ex);
+            // An outage is said once, not every 2 s with its stack trace; any other failure each time.
+            if (!DatabaseFaults.IsUnavailable(ex)) LogFailed(logger, ex);
+            else if (_unreachable++ == 0) LogUnreachable(logger, ex.Message);
             return false;
         }
     }
@@ -71,4 +79,10 @@ public sealed partial class ServingModelSync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model: could not check the serving version")]
     private static partial void LogFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model: the database cannot be reached to check the serving version ({Reason}); the current model keeps serving")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: the database answers again after {Polls} polls")]
+    private static partial void LogReachableAgain(ILogger logger, int polls);
 }

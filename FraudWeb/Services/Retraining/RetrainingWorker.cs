@@ -76,8 +76,10 @@ public sealed partial class RetrainingWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A database hiccup must not stop the worker for good; the next poll tries again.
-            LogPassFailed(logger, ex);
+            // A database hiccup must not stop the worker for good; the next poll tries again. An outage is a warning
+            // without the stack trace (every pass logged an error with one); anything else is an error.
+            if (Infrastructure.Database.DatabaseFaults.IsUnavailable(ex)) LogPassDatabaseUnavailable(logger, ex.Message);
+            else LogPassFailed(logger, ex);
         }
     }
 
@@ -152,6 +154,9 @@ public sealed partial class RetrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining run {RunId} was recovered by another instance while this one trained it (its lease had run out); this training stopped")]
     private static partial void LogLeaseLost(ILogger logger, long runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retraining: the database cannot be reached ({Reason}); the next pass tries again")]
+    private static partial void LogPassDatabaseUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retraining: a worker pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception ex);
