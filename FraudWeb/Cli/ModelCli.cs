@@ -343,8 +343,9 @@ public static class ModelCli
             var data = TransactionData.Load(input, featureOptions, c);
             var start = Day("--train-start", a.TrainStart!, data.Day0);
             var days = a.TrainDays ?? 7;
-            var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < start + days).ToArray();
-            if (rows.Length == 0) throw new CliInputException($"{input}: no transactions in the training window (days {start} to {start + days - 1}).");
+            var rows = Enumerable.Range(0, data.Records.Count).Where(i => data.Days[i] >= start && data.Days[i] < (long)start + days).ToArray();
+            // Long: a start near int.MaxValue printed a window ending at a negative day.
+            if (rows.Length == 0) throw new CliInputException($"{input}: no transactions in the training window (days {start} to {(long)start + days - 1}).");
             var names = a.Features ?? TransactionFeatures.Names;
             if (names.Count == 0) throw new CliUsageException("--features needs at least one feature name.");
             if (earlyStopping)

@@ -118,7 +118,11 @@ public static class WebServiceCollectionExtensions
         // instance. Encrypted at rest when a certificate is configured (DataProtectionKeyEncryption).
         services.AddDataProtection().SetApplicationName("FraudWeb").PersistKeysToDbContext<FraudDbContext>().UseFraudWebAlgorithms();
 
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
+        // The sender goes into every message's From header as written: an address a mail client can read, nothing more.
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
+            .Validate(o => System.Net.Mail.MailAddress.TryCreate(o.From, out _) && !o.From.Any(char.IsControl),
+                $"{MailOptions.Section}:{nameof(MailOptions.From)} must be a mail address, optionally with a name: FraudWeb <no-reply@example.com>.")
+            .ValidateOnStart();
         services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
         services.AddScoped<AccountService>();
         services.AddSingleton<PasswordResetMailer>();
