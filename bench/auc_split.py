@@ -34,15 +34,19 @@ def anchors_module(path):
 
 
 def unseen_frauds(raw, test):
-    """Scenario-2 frauds of at most 220 whose terminal had no fraud in the days (day - DELAY - WINDOW, day - DELAY]."""
-    frauds = raw[raw.tx_fraud == 1][["terminal_id", "day"]]
-    by_terminal = frauds.groupby("terminal_id")["day"].apply(np.array).to_dict()
+    """Scenario-2 frauds of at most 220 whose terminal had no fraud in the terminal features' window, the instants
+    (t - DELAY - WINDOW days, t - DELAY days] before the payment's own time t (not whole days: a fraud later in the day
+    DELAY days before is not yet known)."""
+    frauds = raw[raw.tx_fraud == 1][["terminal_id", "tx_datetime"]]
+    by_terminal = frauds.groupby("terminal_id")["tx_datetime"].apply(lambda t: t.values.astype("datetime64[s]")).to_dict()
+    delay, span = np.timedelta64(DELAY * 86400, "s"), np.timedelta64((DELAY + WINDOW) * 86400, "s")
     unseen = np.zeros(len(test), dtype=bool)
-    for i, (terminal, day, fraud, scenario, amount) in enumerate(zip(test.terminal_id, test.day, test.tx_fraud, test.tx_fraud_scenario, test.tx_amount)):
+    for i, (terminal, at, fraud, scenario, amount) in enumerate(zip(test.terminal_id, test.tx_datetime.values.astype("datetime64[s]"),
+                                                                  test.tx_fraud, test.tx_fraud_scenario, test.tx_amount)):
         if fraud != 1 or scenario != 2 or amount > SCENARIO_1_AMOUNT:
             continue
-        days = by_terminal.get(terminal, np.array([]))
-        unseen[i] = not np.any((days > day - DELAY - WINDOW) & (days <= day - DELAY))
+        times = by_terminal.get(terminal, np.array([], dtype="datetime64[s]"))
+        unseen[i] = not np.any((times > at - span) & (times <= at - delay))
     return unseen
 
 

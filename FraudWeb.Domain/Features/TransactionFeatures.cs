@@ -129,7 +129,10 @@ public static class TransactionFeatures
             }
 
             var term = terminal.Query(t - delayTicks, ticks, frauds);
+            // A fraud confirmed only after this payment was made was not known to its scoring: not counted here either.
+            terminal.SubtractConfirmedLater(t, t - delayTicks, ticks, sortedByTime, ref term);
             terminal.Rows.Add(i);
+            if (tx.IsFraud && tx.FraudKnownUtc is { } known && known.Ticks > t + delayTicks) terminal.LateFrauds.Add(i);
             Fill(tx, c, term, options, output.AsSpan(i * width, width));
         }
 
@@ -179,9 +182,10 @@ public static class TransactionFeatures
             if (h.TerminalId != tx.TerminalId) continue;
             var ht = h.Timestamp.Ticks;
             if (ht > upper) continue;
+            var fraud = h.IsKnownFraudAt(t) ? 1 : 0;
             for (var w = 0; w < TerminalWindowDays.Length; w++)
             {
-                if (ht > upper - (TerminalWindowDays[w] * TimeSpan.TicksPerDay)) term.Add(h.IsFraud ? 1 : 0, w);
+                if (ht > upper - (TerminalWindowDays[w] * TimeSpan.TicksPerDay)) term.Add(fraud, w);
             }
         }
 
@@ -346,6 +350,27 @@ public static class TransactionFeatures
     private sealed class TerminalState
     {
         public readonly List<int> Rows = [];
+
+        /// <summary>Its frauds confirmed after the label delay had passed (few: analysts' late labels), in time order.</summary>
+        public readonly List<int> LateFrauds = [];
+
+        /// <summary>Takes out of <paramref name="stats"/> the window's frauds not yet confirmed at <paramref name="atTicks"/>.</summary>
+        public void SubtractConfirmedLater(long atTicks, long upperTicks, long[] ticks, IReadOnlyList<TransactionRecord> records, ref WindowStats<int> stats)
+        {
+            if (LateFrauds.Count == 0) return;
+            for (var w = 0; w < TerminalWindowDays.Length; w++)
+            {
+                var start = upperTicks - (TerminalWindowDays[w] * TimeSpan.TicksPerDay);
+                var unknown = 0;
+                for (var k = LateFrauds.Count - 1; k >= 0; k--)
+                {
+                    var row = LateFrauds[k];
+                    if (ticks[row] <= start) break;
+                    if (ticks[row] <= upperTicks && !records[row].IsKnownFraudAt(atTicks)) unknown++;
+                }
+                if (unknown > 0) stats.Set(w, stats.Count(w), stats.Total(w) - unknown);
+            }
+        }
         private int _upper;
         private int _upperFrauds;
         private readonly int[] _lower = new int[TerminalWindowDays.Length];

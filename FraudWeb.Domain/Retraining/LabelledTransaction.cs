@@ -22,8 +22,13 @@ public readonly record struct LabelledTransaction(
     double Amount,
     GroundTruth Truth,
     bool CountsAsSpend = true,
-    bool MaturesUnreported = true)
+    bool MaturesUnreported = true,
+    DateTime? LabelledUtc = null)
 {
-    /// <summary>The features see only confirmed fraud as fraud, and declined attempts as no spending, exactly as online scoring does.</summary>
-    public TransactionRecord ToRecord() => new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud, CountsAsSpend);
+    /// <summary>
+    /// The features see only confirmed fraud as fraud, from when it was confirmed, and declined attempts as no spending,
+    /// exactly as online scoring did (review: a fraud confirmed on day 20 counted in a day-10 payment's training features).
+    /// </summary>
+    public TransactionRecord ToRecord() =>
+        new(TransactionId, Timestamp, CardId, TerminalId, Amount, Truth == GroundTruth.Fraud, CountsAsSpend, Truth == GroundTruth.Fraud ? LabelledUtc : null);
 }

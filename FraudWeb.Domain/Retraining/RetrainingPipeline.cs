@@ -186,12 +186,17 @@ public static class RetrainingPipeline
         void Compare(string name, double championValue, double challengerValue, double allowed)
         {
             summary.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {challengerValue:F4} vs {championValue:F4}"));
-            if (!double.IsNaN(championValue) && !double.IsNaN(challengerValue) && challengerValue < championValue - allowed)
+            // "Worse beyond the tolerance" by more than floating-point rounding: CP@k moves in steps of 1/(k x days), so
+            // a gap of exactly the tolerance (14 cards of 700) is common, and was rejected or promoted by its last bit.
+            if (!double.IsNaN(championValue) && !double.IsNaN(challengerValue) && championValue - challengerValue > allowed + ComparisonSlack)
             {
                 worse.Add(name);
             }
         }
     }
+
+    /// <summary>Far below any metric's resolution (a holdout has at most millions of rows), far above double rounding.</summary>
+    private const double ComparisonSlack = 1e-9;
 
     /// <summary>Scores the rows with a model and computes AUC, AP and card precision@k (days of 24 hours from <paramref name="firstDay"/>, the holdout's start).</summary>
     public static HoldoutMetrics Evaluate(IFraudModel model, float[] features, bool[] labels, IReadOnlyList<int> rows,

@@ -136,6 +136,7 @@ public sealed class StartupConfigurationTests : IDisposable
     [InlineData("Identity__Lockout__MaxFailedAccessAttempts", "abc", "Identity:Lockout:MaxFailedAccessAttempts")]
     [InlineData("Models__ServingPollSeconds", "abc", "Models:ServingPollSeconds")]
     [InlineData("Mail__From", "not an address", "Mail:From must be a mail address")]
+    [InlineData("Scoring__LabelDelayDays", "0", "LabelDelayDays")]
     [InlineData("Logging__LogLevel__Default", "Verbose", "'Verbose' is not supported: a log level under Logging:LogLevel is one of")]
     public async Task Start_TypedSettingWrittenWrong_OneLineNamingItExit1(string name, string value, string named)
     {

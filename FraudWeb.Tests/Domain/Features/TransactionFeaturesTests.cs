@@ -51,6 +51,31 @@ public class TransactionFeaturesTests
     }
 
     [Fact]
+    public void ComputeBatch_FraudConfirmedAfterALaterPayment_NotCountedInThatPaymentsTerminalRisk()
+    {
+        // Arrange (review: retraining counted frauds confirmed after the payment, which its scoring could not see): a
+        // fraud on day 0 confirmed on day 20, payments at its terminal on days 10 and 25
+        var day0 = new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
+        TransactionRecord[] history =
+        [
+            Transaction(1).At(day0).Card(1).Terminal(7).Fraud().Build() with { FraudKnownUtc = day0.AddDays(20) },
+            Transaction(2).At(day0.AddDays(10)).Card(2).Terminal(7).Build(),
+            Transaction(3).At(day0.AddDays(25)).Card(3).Terminal(7).Build(),
+        ];
+
+        // Act
+        var batch = TransactionFeatures.ComputeBatch(history, Options);
+        var online = new float[Width];
+        TransactionFeatures.ComputeOnline(history[1], history, history, Options, online);
+
+        // Assert: unknown on day 10 (in the window, not yet confirmed), known on day 25; online says the same
+        Assert.Equal(1f, Feature(batch, 1, "terminal_nb_tx_30day"));
+        Assert.Equal(0f, Feature(batch, 1, "terminal_risk_30day"));
+        Assert.Equal(0.5f, Feature(batch, 2, "terminal_risk_30day"));
+        Assert.Equal(batch.AsSpan(Width, Width).ToArray(), online);
+    }
+
+    [Fact]
     public void ComputeOnlineAndFromTotals_IssuersClock_SameAsBatch()
     {
         // Arrange: the three paths of one definition, on a zone with daylight saving

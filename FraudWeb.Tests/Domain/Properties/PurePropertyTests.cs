@@ -30,9 +30,12 @@ public sealed class PurePropertyTests
          from cents in Gen.OneOf(Gen.Choose(0, 10_000), Gen.Choose(0, int.MaxValue))
          from fraud in Gen.Elements(false, false, false, true)
          from spend in Gen.Elements(true, true, true, false)
-         select (card, terminal, slot, cents, fraud, spend))
+         // A fraud confirmed at once (null) or some time after (up to about 40 days: before and after the label delay)
+         from confirmedAfter in Gen.OneOf(Gen.Constant(-1), Gen.Choose(0, 2000))
+         select (card, terminal, slot, cents, fraud, spend, confirmedAfter))
         .ArrayOf()
-        .Select(rows => rows.Select((r, i) => new TransactionRecord(i + 1, Start.AddMinutes(r.slot * 30), r.card, r.terminal, r.cents / 100.0, r.fraud, r.spend))
+        .Select(rows => rows.Select((r, i) => new TransactionRecord(i + 1, Start.AddMinutes(r.slot * 30), r.card, r.terminal, r.cents / 100.0, r.fraud, r.spend,
+                r.fraud && r.confirmedAfter >= 0 ? Start.AddMinutes((r.slot + r.confirmedAfter) * 30) : null))
             .OrderBy(t => t.Timestamp).ThenBy(t => t.TransactionId).ToArray());
 
     [Fact]

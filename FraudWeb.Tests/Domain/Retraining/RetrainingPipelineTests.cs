@@ -165,6 +165,21 @@ public class RetrainingPipelineTests(ITestOutputHelper output)
         Assert.Contains("CP@k", decision.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(22, 8)]
+    [InlineData(21, 7)]
+    [InlineData(100, 86)]
+    public void Decide_CardPrecisionWorseByExactlyItsTolerance_PromotedWhateverTheRounding(int championCards, int challengerCards)
+    {
+        // Review: 22 vs 8 cards of 700 (k 100, 7 days) was rejected and 21 vs 7 promoted, the same 14-card gap
+        var champion = new HoldoutMetrics(0.90, 0.60, championCards / 700.0, 1000, 20);
+        var challenger = new HoldoutMetrics(0.90, 0.60, challengerCards / 700.0, 1000, 20);
+
+        var decision = RetrainingPipeline.Decide(new FixedModel(), champion, challenger, tolerance: 0.01, cardPrecisionTolerance: 0.02);
+
+        Assert.True(decision.Promote, decision.Reason);
+    }
+
     [Fact]
     public void Decide_NoServingModel_Promoted()
     {

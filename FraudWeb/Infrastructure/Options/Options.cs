@@ -50,7 +50,12 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(1, 10)]
     public int TopReasons { get; set; } = 4;
 
-    [Range(0, 60)]
+    /// <summary>
+    /// Days before a fraud's label counts in the terminal features. At least 1: at 0 the terminal window ends at the
+    /// payment's own time, where a live payment would count another made at the same instant that the batch features
+    /// (training) leave out (review).
+    /// </summary>
+    [Range(1, 60)]
     public int LabelDelayDays { get; set; } = 7;
 
     /// <summary>

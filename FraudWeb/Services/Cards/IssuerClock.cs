@@ -40,7 +40,14 @@ public sealed class IssuerClock(TimeProvider clock, IOptions<ScoringOptions> sco
     private static DateTime ToUtc(DateTime wallClock, TimeZoneInfo zone)
     {
         var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        if (zone.IsInvalidTime(local))
+        {
+            // A time the clock skips is the moment it skips to (03:00 when 02:00 jumps to 03:00): the skipped times keep
+            // their order among themselves and before the times after the jump. Moved on by a fixed step, 02:50 landed
+            // after 03:05 (review).
+            local = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
+            while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);
+        }
         return TimeZoneInfo.ConvertTimeToUtc(local, zone);
     }
 }

@@ -186,12 +186,14 @@ public sealed partial class ModelRegistry(
         var stopwatch = Stopwatch.StartNew();
         // One read: later labels do not leak into this run (they count towards the next one).
         var rows = await db.Transactions.AsNoTracking()
-            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, Spend = PaymentStatusRule.CountsAsSpend.Invoke(t),
+            .Select(t => new { t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, t.LabelledUtc, Spend = PaymentStatusRule.CountsAsSpend.Invoke(t),
                 Matures = PaymentStatusRule.SilenceMeansLegitimate.Invoke(t) })
             .ToListAsync(cancellationToken);
         if (rows.Count == 0) throw new RetrainingException("There is no history to train a model on.");
+        // With when each fraud was confirmed: a later payment's terminal features count it only from then, as its scoring did.
         var history = rows.ConvertAll(t => new LabelledTransaction(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, (double)t.Amount,
-            t.Label switch { FraudLabel.Fraud => GroundTruth.Fraud, FraudLabel.Legitimate => GroundTruth.Legitimate, _ => GroundTruth.Unknown }, t.Spend, t.Matures));
+            t.Label switch { FraudLabel.Fraud => GroundTruth.Fraud, FraudLabel.Legitimate => GroundTruth.Legitimate, _ => GroundTruth.Unknown }, t.Spend, t.Matures,
+            t.LabelledUtc));
         return await TrainOnAsync(history, stopwatch, trigger, trees, unusable, cancellationToken, forRun);
     }
 

@@ -29,7 +29,7 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         var rows = await db.Transactions.AsNoTracking()
             .Where(t => t.TimestampUtc > start && t.TimestampUtc <= toUtc)
             .OrderBy(t => t.TimestampUtc).ThenBy(t => t.Id)
-            .Select(t => new Row(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, t.Verdict == null ? null : t.Verdict.RiskScore, PaymentStatusRule.CountsAsSpend.Invoke(t)))
+            .Select(t => new Row(t.Id, t.TimestampUtc, t.CardId, t.TerminalId, t.Amount, t.Label, t.Verdict == null ? null : t.Verdict.RiskScore, PaymentStatusRule.CountsAsSpend.Invoke(t), t.LabelledUtc))
             .ToListAsync(cancellationToken);
         var cardIds = rows.Select(r => r.CardId).Distinct().ToList();
         var cards = await db.Cards.AsNoTracking().Where(c => cardIds.Contains(c.Id))
@@ -41,7 +41,9 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         // A thread of its own, as a retraining has: a backtest over months of payments is seconds of work.
         return await Task.Factory.StartNew(() =>
         {
-            var records = rows.ConvertAll(r => new TransactionRecord(r.Id, r.TimestampUtc, r.CardId, r.TerminalId, (double)r.Amount, r.Label == FraudLabel.Fraud, r.CountsAsSpend));
+            // The features each payment had when it was scored: a fraud counts at its terminal from its confirmation on.
+            var records = rows.ConvertAll(r => new TransactionRecord(r.Id, r.TimestampUtc, r.CardId, r.TerminalId, (double)r.Amount, r.Label == FraudLabel.Fraud, r.CountsAsSpend,
+                r.Label == FraudLabel.Fraud ? r.LabelledUtc : null));
             var features = TransactionFeatures.ComputeBatch(records, featureOptions);
             var width = TransactionFeatures.Names.Count;
             var input = new RuleInput { Features = new float[width], Lists = lists };
@@ -89,5 +91,6 @@ public sealed class RuleBacktester(FraudDbContext db, IServingModel servingModel
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private sealed record Row(long Id, DateTime TimestampUtc, long CardId, long TerminalId, decimal Amount, FraudLabel Label, int? RiskScore, bool CountsAsSpend);
+    private sealed record Row(long Id, DateTime TimestampUtc, long CardId, long TerminalId, decimal Amount, FraudLabel Label, int? RiskScore, bool CountsAsSpend,
+        DateTime? LabelledUtc);
 }
