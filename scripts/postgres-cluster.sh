@@ -15,7 +15,8 @@ case $command in
   start)
     # A directory made here is removed again if the start fails, so a failed start leaves nothing behind.
     made=""; [ -e "$dir" ] || made=1
-    trap '[ -n "$made" ] && [ "${started:-}" != 1 ] && rm -rf "$dir"' EXIT
+    # (A server pg_ctl gave up waiting for may still be coming up: stopped first.)
+    trap '[ -n "$made" ] && [ "${started:-}" != 1 ] && { [ -d "$dir/data" ] && as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$dir"; }' EXIT
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
     port=""

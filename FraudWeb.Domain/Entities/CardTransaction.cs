@@ -123,9 +123,11 @@ public class CardTransaction
         // The money has gone back to the holder: relabelling it legitimate would call for charging it again, which
         // no analyst decision should do silently, so a refunded payment's label is final.
         if (IsRefunded) throw new DomainException(RefundedIsFinal, DomainErrorCode.Final);
+        // The time stays when the label does (a report decided on a payment already confirmed as fraud): it is when the
+        // fraud became known, from which later payments' terminal features counted it (ADR 0014 addendum).
+        if (Label != label || LabelledUtc is null) LabelledUtc = now.Utc;
         Label = label;
         LabelledBy = labelledBy;
-        LabelledUtc = now.Utc;
         RowVersion = Guid.NewGuid();
         if (IsAwaitingReview) SettleReview(now);
         else if (label == FraudLabel.Fraud && WasCharged) Refund(now.Utc);

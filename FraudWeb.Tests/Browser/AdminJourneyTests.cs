@@ -125,7 +125,9 @@ public sealed partial class AdminJourneyTests(BrowserHost host) : IClassFixture<
         await page.EvaluateAsync("() => { window.stillThisPage = true; }");
         var promote = page.Locator($"[data-testid=version-row][data-version='{spare}'] button");
         await promote.FocusAsync();
-        await page.WaitForTimeoutAsync(4_000);
+        // One refresh comes and goes while the button has the focus
+        await page.WaitForResponseAsync(r => r.Request.ResourceType == "fetch" && new Uri(r.Url).AbsolutePath == "/Models", new() { Timeout = 20_000 });
+        await page.WaitForTimeoutAsync(300);
         // Review: the unchanged tables were replaced every 3 s, and the focus fell back to the page
         Assert.True(await promote.EvaluateAsync<bool>("b => document.activeElement === b"));
 

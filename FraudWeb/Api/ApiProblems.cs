@@ -44,7 +44,7 @@ public static class ApiProblems
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.", "Wait for the seconds in Retry-After.");
     public static readonly ProblemType ServerError = new("server-error", 500, "Something went wrong on our side.",
         "Nothing was recorded unless a later GET shows it; retry with the same Idempotency-Key. Quote `requestId` to support.");
-    public static readonly ProblemType Unavailable = new("unavailable", 503, "The service cannot answer now.", "No model is serving, the database cannot be reached, or the service is starting; retry later (with the same Idempotency-Key for a payment).");
+    public static readonly ProblemType Unavailable = new("unavailable", 503, "The service cannot answer now.", "No model is serving, the database cannot be reached, or the service is starting or stopping; retry later (with the same Idempotency-Key for a payment).");
 
     public static IReadOnlyList<ProblemType> All { get; } =
         [Validation, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, CardStopped, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,

@@ -85,6 +85,8 @@ public class FraudWebFactory : WebApplicationFactory<Program>
     /// <summary>Settings on top of appsettings.json; subclasses and tests may add to them before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
+        // Tests start several in-process hosts on one SQLite file on purpose (races, restarts); the lock has its own test.
+        ["Database:InstanceLock"] = "false",
         ["Seed:CardHolders"] = "80",
         ["Seed:Terminals"] = "60",
         ["Seed:Days"] = "45",

@@ -13,13 +13,13 @@ namespace FraudWeb.Infrastructure.Database;
 /// </summary>
 public static class SqliteInstanceLock
 {
-    /// <summary>The held lock, or null on PostgreSQL and in-memory SQLite.</summary>
+    /// <summary>The held lock, or null on PostgreSQL, in-memory SQLite and with Database:InstanceLock false.</summary>
     /// <exception cref="ConfigurationException">Another web app holds the database.</exception>
     public static FileStream? Acquire(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
         var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        if (DataServiceCollectionExtensions.ProviderOf(database) != DatabaseProvider.Sqlite) return null;
+        if (DataServiceCollectionExtensions.ProviderOf(database) != DatabaseProvider.Sqlite || !database.InstanceLock) return null;
         var source = new SqliteConnectionStringBuilder(DataServiceCollectionExtensions.SqliteConnectionString(database, services.GetRequiredService<FraudWebPaths>()));
         if (source.Mode == SqliteOpenMode.Memory || source.DataSource == ":memory:") return null;
         var path = Path.GetFullPath(source.DataSource) + "-instance.lock";

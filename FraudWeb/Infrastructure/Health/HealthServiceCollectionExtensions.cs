@@ -138,12 +138,19 @@ public sealed partial class HealthTransitions(ILogger<HealthTransitions> logger)
         ArgumentNullException.ThrowIfNull(report);
         var previous = (HealthStatus)Interlocked.Exchange(ref _last, (int)report.Status);
         if (previous == report.Status) return;
-        if (report.Status == HealthStatus.Healthy) LogHealthyAgain(logger, previous);
-        else LogNotHealthy(logger, report.Status, string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}")));
+        if (report.Status == HealthStatus.Healthy)
+        {
+            LogHealthyAgain(logger, previous);
+            return;
+        }
+        var failing = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToList();
+        // A check that threw keeps its exception (the framework's own error line, now turned down, had it).
+        LogNotHealthy(logger, failing.Select(e => e.Value.Exception).FirstOrDefault(e => e is not null), report.Status,
+            string.Join("; ", failing.Select(e => $"{e.Key}: {e.Value.Description}")));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health: {Status} ({Reasons})")]
-    private static partial void LogNotHealthy(ILogger logger, HealthStatus status, string reasons);
+    private static partial void LogNotHealthy(ILogger logger, Exception? exception, HealthStatus status, string reasons);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health: Healthy again (was {Previous})")]
     private static partial void LogHealthyAgain(ILogger logger, HealthStatus previous);

@@ -14,6 +14,13 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
+    /// SQLite: the web app holds a lock beside the database so that a second one on the same file stops at start
+    /// (<see cref="FraudWeb.Infrastructure.Database.SqliteInstanceLock"/>). False only where several apps share one file on purpose and no card
+    /// holder pays through them: the test suite's in-process hosts.
+    /// </summary>
+    public bool InstanceLock { get; set; } = true;
+
+    /// <summary>
     /// Seconds a command waits for a locked SQLite database (busy timeout) before the request answers 503. Short: a
     /// write waits for another write's commit (milliseconds), so a longer wait means something holds the lock.
     /// </summary>

@@ -728,10 +728,10 @@ public sealed partial class ModelRegistry(
 /// <summary>The version a promotion may replace (null: none serving).</summary>
 internal sealed record ExpectedServing(string? Version);
 
-/// <summary>The serving version is not the one a promotion was decided against (another instance changed it).</summary>
 /// <summary>The retraining run was recovered by another instance while this one trained it.</summary>
 internal sealed class RunTakenOverException() : Exception("The retraining run was taken over by another instance.");
 
+/// <summary>The serving version is not the one a promotion was decided against (another instance changed it).</summary>
 internal sealed class ServingChangedException(string? servingNow) : Exception("The serving version changed.")
 {
     public string? ServingNow { get; } = servingNow;

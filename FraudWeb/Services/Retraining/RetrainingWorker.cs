@@ -130,8 +130,10 @@ public sealed partial class RetrainingWorker(
         try
         {
             var result = await service.ExecuteAsync(run, cancellationToken);
+            // A run another instance took over is counted there, when its next attempt ends: not here as a rejection.
             outcome = result is null ? RetrainingOutcomes.Failed
                 : result.Version.Status == ModelStatus.Serving ? RetrainingOutcomes.Promoted
+                : result.Version.DecisionReason?.StartsWith(ModelRegistry.RunTakenOverPrefix, StringComparison.Ordinal) == true ? null
                 : RetrainingOutcomes.Rejected;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

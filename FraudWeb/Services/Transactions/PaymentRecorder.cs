@@ -72,6 +72,8 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         }
         catch (ChannelClosedException)
         {
+            // The app is stopping: nothing was recorded; a 503 (the API's "unavailable": retry later), and a retry reaches
+            // an instance that is running.
             throw new ScorerUnavailableException();
         }
         // Once queued, the payment is recorded even if the client goes away: the answer is not cancellable.
@@ -104,7 +106,17 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
             while (_queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
             {
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
-                WriteBatchAsync(batch).GetAwaiter().GetResult();
+                try
+                {
+                    WriteBatchAsync(batch).GetAwaiter().GetResult();
+                }
+#pragma warning disable CA1031 // The loop every payment waits on: whatever escaped a batch ends that batch, not the loop.
+                catch (Exception ex)
+                {
+                    LogBatchEscaped(logger, ex, batch.Count);
+                    foreach (var unanswered in batch) unanswered.Completion.TrySetException(ex);
+                }
+#pragma warning restore CA1031
                 batch.Clear();
             }
         }
@@ -332,6 +344,29 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
             keyUsage.Restore(keysUsed);
             throw;
         }
+        try
+        {
+            AfterCommit(batch, writes, cards, outcomes, replays, keyed);
+        }
+#pragma warning disable CA1031 // Committed: nothing after the commit may make the batch look failed, which writes it again (twice charged).
+        catch (Exception ex)
+        {
+            LogAfterCommitFailed(logger, ex, batch.Count);
+            Answer(batch, outcomes, replays, keyed);
+            // What the memory holds of these cards and merchants may have missed this batch: read again from the database.
+            if (writes is not null)
+            {
+                memory.ForgetCards(cards.Keys);
+                history.Forget(cards.Keys, batch.Select(p => p.Payment.TerminalId).Distinct());
+            }
+        }
+#pragma warning restore CA1031
+    }
+
+    /// <summary>What follows a batch's commit: its log line, the SQLite memory, the metrics and the answers.</summary>
+    private void AfterCommit(IReadOnlyList<Pending> batch, PreparedPaymentWrites? writes, Dictionary<long, Card> cards,
+        (CardTransaction? Recorded, Exception? Refused)[] outcomes, RecordedPayment?[] replays, Dictionary<(long, string), int> keyed)
+    {
         LogBatch(logger, batch.Count);
         // SQLite: the payments join the series kept in memory for the next ones' features, and the cards as committed
         // replace the kept ones (docs/decisions/0018).
@@ -345,6 +380,13 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         {
             if (recorded?.Verdict is { } verdict) metrics.PaymentScored(verdict.Decision);
         }
+        Answer(batch, outcomes, replays, keyed);
+    }
+
+    /// <summary>Each request of a committed batch hears its payment, its refusal or the payment its key recorded.</summary>
+    private static void Answer(IReadOnlyList<Pending> batch, (CardTransaction? Recorded, Exception? Refused)[] outcomes, RecordedPayment?[] replays,
+        Dictionary<(long, string), int> keyed)
+    {
         for (var i = 0; i < batch.Count; i++)
         {
             var idempotency = batch[i].Payment.Idempotency;
@@ -451,8 +493,11 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
     private async Task<RecordedPayment?> RecordedUnderAsync(PaymentIdempotency key)
     {
         await using var scope = scopes.CreateAsyncScope();
+        // Only a record still in force: a key over 24 hours old may be used again, and when that new payment's write
+        // failed (its delete of the old record rolled back with it) the old one answered as if this had paid (review).
+        var cutoff = clock.GetUtcNow().UtcDateTime - IdempotencyRecord.Retention;
         var record = await scope.ServiceProvider.GetRequiredService<FraudDbContext>().IdempotencyRecords.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.ApiKeyId == key.ApiKeyId && r.Key == key.Key);
+            .FirstOrDefaultAsync(r => r.ApiKeyId == key.ApiKeyId && r.Key == key.Key && r.CreatedUtc > cutoff);
         return record is null ? null : new RecordedPayment(null, record.PaymentId ?? 0, record.RequestHash);
     }
 
@@ -460,6 +505,12 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Recorded {Count} payments in one commit")]
     private static partial void LogBatch(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "After a batch of {Count} payments was committed, its follow-up failed; the payments stand and are answered, the cards' memory is dropped")]
+    private static partial void LogAfterCommitFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} payments failed unexpectedly; its requests are answered with the error and the writer goes on")]
+    private static partial void LogBatchEscaped(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} payments failed as a whole; recording them one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

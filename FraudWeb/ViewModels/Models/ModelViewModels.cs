@@ -131,9 +131,10 @@ public static partial class ModelTexts
         if (NotComparedReason().Match(reason) is { Success: true } notCompared)
             return Text.Format("Not promoted: version {0} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({1})",
                 notCompared.Groups[1].Value, Reason(notCompared.Groups[2].Value));
-        if (reason.StartsWith(ModelRegistry.RunTakenOverPrefix + "(", StringComparison.Ordinal) && reason.EndsWith(')'))
+        // Its own decision after the prefix, in brackets; a long one is cut by the registry (ending in "…", no bracket).
+        if (reason.StartsWith(ModelRegistry.RunTakenOverPrefix + "(", StringComparison.Ordinal))
             return Text.Format("Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ({0})",
-                Reason(reason[(ModelRegistry.RunTakenOverPrefix.Length + 1)..^1]));
+                Reason(reason.EndsWith(')') ? reason[(ModelRegistry.RunTakenOverPrefix.Length + 1)..^1] : reason[(ModelRegistry.RunTakenOverPrefix.Length + 1)..]));
         if (InPlaceOfReason().Match(reason) is { Success: true } inPlace)
             return Text.Format("Promoted in place of version {0}, which cannot serve on this instance: {1}", inPlace.Groups[1].Value, inPlace.Groups[2].Value);
         if (NewerNotReplacedReason().Match(reason) is { Success: true } newer)

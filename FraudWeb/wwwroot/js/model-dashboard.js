@@ -80,7 +80,16 @@
         if (!at) return;
         const again = Array.from(imported.querySelectorAll('tr')).find((r) => rowKey(r) === at.key);
         const target = again ? controls(again)[at.index] : null;
-        (target || imported.closest('section') || document.body).focus();
+        if (target) {
+            target.focus();
+            return;
+        }
+        // The row it was on is gone: the table's heading, so the keyboard stays in this part of the page.
+        const heading = imported.closest('section') ? imported.closest('section').querySelector('h2') : null;
+        if (heading) {
+            heading.setAttribute('tabindex', '-1');
+            heading.focus();
+        }
     };
     const refresh = () => {
         if (!active(document.getElementById('runs-body'))) return;
