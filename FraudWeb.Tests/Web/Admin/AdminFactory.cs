@@ -18,12 +18,15 @@ public sealed class AdminFactory : FraudWebFactory
     }
 
     /// <summary>Creates a user with a password and the given roles (no profile), as the create-admin verb does.</summary>
-    public async Task<string> CreateUserAsync(params string[] roles)
+    public Task<string> CreateUserAsync(params string[] roles) => CreateUserWithIdAsync(Guid.NewGuid().ToString(), roles);
+
+    /// <summary>As <see cref="CreateUserAsync"/>, with the account id given.</summary>
+    public async Task<string> CreateUserWithIdAsync(string id, params string[] roles)
     {
         var email = NewEmail();
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = Clock.UtcNow };
+        var user = new ApplicationUser { Id = id, UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = Clock.UtcNow };
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         if (roles.Length > 0) Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user.Id;

@@ -61,5 +61,5 @@ public static class LanguageSwitch
 
     /// <summary>A card number typed into a search is not written back into the page (PCI DSS 3.4.1): its query is left out.</summary>
     private static string WithoutCardNumber(string? query) =>
-        string.IsNullOrEmpty(query) || Domain.Cards.CardNumber.IsIn(Uri.UnescapeDataString(query.Replace('+', ' '))) ? "" : query;
+        string.IsNullOrEmpty(query) || ViewModels.Common.SearchTerm.HoldsCardNumber(Uri.UnescapeDataString(query.Replace('+', ' '))) ? "" : query;
 }
