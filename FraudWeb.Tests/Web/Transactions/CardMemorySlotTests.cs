@@ -33,7 +33,7 @@ public sealed class CardMemorySlotTests
         var read = NewCard();
         var mark = memory.Mark(read.Id);
 
-        memory.Committed([NewCard()]);
+        memory.Committed([NewCard()], memory.BeforeWrite([read.Id]));
         memory.Remember(mark, "holder", read, Shop);
 
         Assert.Null(memory.OwnedCard(read.Id, "holder"));
@@ -45,10 +45,11 @@ public sealed class CardMemorySlotTests
         var memory = new CardMemory();
         var card = NewCard();
         memory.Remember(memory.Mark(card.Id), "holder", card, Shop);
+        var writerMark = memory.BeforeWrite([card.Id]);
         var committed = NewCard();
         committed.Charge(25m);
 
-        memory.Committed([committed]);
+        memory.Committed([committed], writerMark);
 
         Assert.Same(committed, memory.OwnedCard(card.Id, "holder"));
     }
@@ -79,5 +80,48 @@ public sealed class CardMemorySlotTests
 
         Assert.Null(memory.Merchant(Shop.Id));
         Assert.Same(card, memory.OwnedCard(card.Id, "holder"));
+    }
+
+    [Fact]
+    public void Committed_CardChangedElsewhereAndReadAgainSinceTheWritersRead_WritersCardNotKept()
+    {
+        // Arrange: the writer reads the card; after its commit, before it updates the memory, an analyst's change of
+        // the card commits (forgotten) and a payment reads the card again, as changed, and keeps it.
+        var memory = new CardMemory();
+        var card = NewCard();
+        memory.Remember(memory.Mark(card.Id), "holder", card, Shop);
+        var writerMark = memory.BeforeWrite([card.Id]);
+        var committed = NewCard();
+        committed.Charge(25m);
+        memory.ForgetCards([card.Id]);
+        var changed = NewCard();
+        changed.Charge(25m);
+        changed.Block(CardBlockReason.SuspectedFraud, null, Added);
+        memory.Remember(memory.Mark(card.Id), "holder", changed, Shop);
+
+        // Act
+        memory.Committed([committed], writerMark);
+
+        // Assert: not the writer's older card; nothing kept, so the next payment reads the card from the database
+        Assert.Null(memory.OwnedCard(card.Id, "holder"));
+    }
+
+    [Fact]
+    public void Committed_AnotherCardChangedSinceTheWritersRead_WritersCardKept()
+    {
+        // Arrange
+        var memory = new CardMemory();
+        var card = NewCard();
+        memory.Remember(memory.Mark(card.Id), "holder", card, Shop);
+        var writerMark = memory.BeforeWrite([card.Id]);
+        memory.ForgetCards([card.Id + 1]);
+        var committed = NewCard();
+        committed.Charge(25m);
+
+        // Act
+        memory.Committed([committed], writerMark);
+
+        // Assert
+        Assert.Same(committed, memory.OwnedCard(card.Id, "holder"));
     }
 }

@@ -22,6 +22,11 @@ public sealed class CardMemory
     private readonly Lock _merchantGate = new();
     private long _merchantGeneration;
 
+    /// <summary>Forgotten cards counted by card id's stripe (a shared stripe only forgets a card more often).</summary>
+    private readonly long[] _forgets = new long[4096];
+
+    private static int Stripe(long cardId) => (int)(cardId & 4095);
+
     /// <summary>The card, if it is kept and <paramref name="userId"/>'s; null otherwise (then read it).</summary>
     public Card? OwnedCard(long cardId, string userId) =>
         _cards.TryGetValue(cardId, out var slot) && slot.Owned(userId) is { } card ? card : null;
@@ -53,13 +58,34 @@ public sealed class CardMemory
         }
     }
 
-    /// <summary>After the payment writer's commit: the cards as committed replace the kept ones, and any read in flight is not kept.</summary>
-    public void Committed(IEnumerable<Card> cards)
+    /// <summary>
+    /// Before the payment writer reads these cards in its transaction: what <see cref="Committed"/> needs to tell
+    /// whether anything else changed one of them (and made it be forgotten) between that read and the writer's
+    /// <see cref="Committed"/> call.
+    /// </summary>
+    public WriteMark BeforeWrite(IEnumerable<long> cardIds)
+    {
+        ArgumentNullException.ThrowIfNull(cardIds);
+        var forgets = new Dictionary<long, long>();
+        foreach (var id in cardIds) forgets[id] = Volatile.Read(ref _forgets[Stripe(id)]);
+        return new WriteMark(forgets);
+    }
+
+    /// <summary>
+    /// After the payment writer's commit: the cards as committed replace the kept ones, and any read in flight is not
+    /// kept. A card another change made be forgotten since <paramref name="mark"/> is forgotten instead: that change
+    /// may have committed after the writer's, and a read since then kept its state, which the writer's card would
+    /// overwrite with an older one (a card unblocked in that moment would have stayed refused from memory).
+    /// </summary>
+    public void Committed(IEnumerable<Card> cards, WriteMark mark)
     {
         ArgumentNullException.ThrowIfNull(cards);
+        ArgumentNullException.ThrowIfNull(mark);
         foreach (var card in cards)
         {
-            if (_cards.TryGetValue(card.Id, out var slot)) slot.Replace(card);
+            bool Unchanged() => mark.Forgets.TryGetValue(card.Id, out var seen) && Volatile.Read(ref _forgets[Stripe(card.Id)]) == seen;
+            if (_cards.TryGetValue(card.Id, out var slot)) slot.Replace(card, Unchanged);
+            if (!Unchanged()) ForgetCards([card.Id]);
         }
     }
 
@@ -69,6 +95,8 @@ public sealed class CardMemory
         ArgumentNullException.ThrowIfNull(cardIds);
         foreach (var id in cardIds)
         {
+            // Counted before the slot goes, so a writer's Committed that sees no count has its card retired after it.
+            Interlocked.Increment(ref _forgets[Stripe(id)]);
             if (_cards.TryRemove(id, out var slot)) slot.Retire();
         }
     }
@@ -93,6 +121,9 @@ public sealed class CardMemory
         if (_cards.Count >= MaxEntries) ForgetAllCards();
         return _cards.GetOrAdd(cardId, _ => new Slot());
     }
+
+    /// <summary>What <see cref="BeforeWrite"/> saw: each card's count of forgets.</summary>
+    public sealed record WriteMark(IReadOnlyDictionary<long, long> Forgets);
 
     /// <summary>What <see cref="Mark"/> saw before a read.</summary>
     public sealed record ReadMark(Slot Slot, long Version, long MerchantGeneration);
@@ -120,12 +151,13 @@ public sealed class CardMemory
             }
         }
 
-        public void Replace(Card card)
+        /// <summary>The writer's committed card, kept only while <paramref name="current"/> (checked under the slot's lock).</summary>
+        public void Replace(Card card, Func<bool> current)
         {
             lock (_gate)
             {
                 Version++;
-                if (_card is not null) _card = card;
+                if (_card is not null) _card = current() ? card : null;
             }
         }
 

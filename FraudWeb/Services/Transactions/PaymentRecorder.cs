@@ -272,8 +272,9 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         // No savepoint around each SaveChanges inside this transaction (EF Core's default): a failed batch is rolled
         // back whole and written again payment by payment, so they were only two more round trips per SaveChanges.
         db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync();
         var cardIds = batch.Select(p => p.Payment.CardId).Distinct().ToList();
+        var mark = writes is null ? null : memory.BeforeWrite(cardIds);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var cards = writes is null ? await LockCardsAsync(db, cardIds) : await ReadCardsAsync(writes, cardIds, transaction.GetDbTransaction());
         var balances = cards.ToDictionary(c => c.Key, c => c.Value.Balance);
         var earlier = await EarlierKeysAsync(db, writes, transaction.GetDbTransaction(), batch, clock.GetUtcNow().UtcDateTime);
@@ -346,7 +347,7 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
         }
         try
         {
-            AfterCommit(batch, writes, cards, outcomes, replays, keyed);
+            AfterCommit(batch, mark, cards, outcomes, replays, keyed);
         }
 #pragma warning disable CA1031 // Committed: nothing after the commit may make the batch look failed, which writes it again (twice charged).
         catch (Exception ex)
@@ -364,16 +365,16 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
     }
 
     /// <summary>What follows a batch's commit: its log line, the SQLite memory, the metrics and the answers.</summary>
-    private void AfterCommit(IReadOnlyList<Pending> batch, PreparedPaymentWrites? writes, Dictionary<long, Card> cards,
+    private void AfterCommit(IReadOnlyList<Pending> batch, CardMemory.WriteMark? mark, Dictionary<long, Card> cards,
         (CardTransaction? Recorded, Exception? Refused)[] outcomes, RecordedPayment?[] replays, Dictionary<(long, string), int> keyed)
     {
         LogBatch(logger, batch.Count);
         // SQLite: the payments join the series kept in memory for the next ones' features, and the cards as committed
         // replace the kept ones (docs/decisions/0018).
-        if (writes is not null)
+        if (mark is not null)
         {
             Remember(outcomes);
-            memory.Committed(cards.Values);
+            memory.Committed(cards.Values, mark);
         }
         // Counted once durable, with the decision as recorded (an approval over the fresh credit became a decline).
         foreach (var (recorded, _) in outcomes)
