@@ -11,6 +11,10 @@ using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Localization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.AspNetCore.TestHost;
+using FraudWeb.Services.Cards;
+using FraudWeb.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Cards;
@@ -23,6 +27,31 @@ namespace FraudWeb.Tests.Web.Cards;
 [Collection(WebTestGroup.Name)]
 public sealed class CardBlockTests(FraudWebFactory factory)
 {
+    [Fact]
+    public async Task BlockAsync_CardSpentFromDuringEverySave_BlockedFirstTime()
+    {
+        // Arrange (writer review: the block's save carried the balance as a token; a card being spent from quickly
+        // answered "busy, try again" three times running)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var spending = new CardSpentDuringSave(factory, card);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(spending)));
+
+        // Act
+        Result<CardBlockChanged> result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<CardBlockService>()
+                .BlockAsync("staff-member-without-cards", card, CardBlockReason.SuspectedFraud, null, null, CancellationToken.None);
+        }
+        await spending.AllSpentAsync();
+
+        // Assert
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
+        Assert.Equal((1, 0), (spending.Saves, spending.SpentFirst));
+        Assert.True(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.BlockReason != null).SingleAsync()));
+    }
+
     [Fact]
     public async Task Block_FromTheUserAdminPage_BlockedShownToHolderMailedAndAudited()
     {

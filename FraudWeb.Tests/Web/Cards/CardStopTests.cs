@@ -7,6 +7,10 @@ using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.AspNetCore.TestHost;
+using FraudWeb.Services.Cards;
+using FraudWeb.Services;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FraudWeb.Tests.Web.Cards;
@@ -42,6 +46,34 @@ public sealed class CardStopTests(FraudWebFactory factory)
         // Assert
         Assert.IsType<DbUpdateConcurrencyException>(error);
         Assert.Equal(CardStop.LostOrStolen, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ReportLostOrStolenAsync_CardSpentFromDuringEverySave_StoppedFirstTime()
+    {
+        // Arrange (writer review: the stop's save carried the balance as a token, so a payment committed between its
+        // read and its save failed it, three times at most, then "try again": a thief's spree kept the card usable).
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var before = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Balance).SingleAsync());
+        var spending = new CardSpentDuringSave(factory, card);
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(spending)));
+
+        // Act
+        Result<CardStopped> result;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<CardService>().ReportLostOrStolenAsync(userId, card, CancellationToken.None);
+        }
+        await spending.AllSpentAsync();
+
+        // Assert: stopped at the first save, the payment's change waited for it and then went through
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
+        Assert.Equal((1, 0), (spending.Saves, spending.SpentFirst));
+        var after = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => new { c.StoppedAs, c.Balance }).SingleAsync());
+        Assert.Equal(CardStop.LostOrStolen, after.StoppedAs);
+        Assert.NotEqual(before, after.Balance);
     }
 
     [Fact]

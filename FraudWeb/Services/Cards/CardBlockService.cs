@@ -63,49 +63,38 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
         ArgumentException.ThrowIfNullOrEmpty(staffUserId);
         var key = apiKeyId is { } keyId ? await db.ApiKeys.Where(k => k.Id == keyId).Select(k => new { k.Prefix, k.CreatedBy }).FirstOrDefaultAsync(cancellationToken) : null;
         if (apiKeyId is not null && key is null) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get("This key does not exist."));
-        for (var attempt = 1; ; attempt++)
+        // The card's row held first, so no payment commits between the read and the save (CardRowLock): a block on a
+        // card being spent from quickly is not refused as busy.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CardRowLock.HoldAsync(db, cardId, cancellationToken);
+        var card = await db.Cards.Include(c => c.CardHolder).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+        if (card is null) return Result.Fail<CardBlockChanged>(ErrorCode.NotFound, Text.Get("This card does not exist."));
+        // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).
+        var owner = OwnershipQueries.OwnerOf(card);
+        if (owner == staffUserId || (owner is not null && owner == key?.CreatedBy))
+            return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(key is null ? OwnCardRefused : ApiOwnCardRefused));
+        // A closed account's cards take no payments at all: a block placed or lifted there would only say otherwise
+        // (a simulated holder has no account either, and its cards do take payments).
+        if (owner is null && !card.CardHolder!.IsSimulated)
+            return Result.Fail<CardBlockChanged>(ErrorCode.Conflict, Text.Get(ClosedAccountRefused));
+        (string Action, object Before, object After) done;
+        try
         {
-            var card = await db.Cards.Include(c => c.CardHolder).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
-            if (card is null) return Result.Fail<CardBlockChanged>(ErrorCode.NotFound, Text.Get("This card does not exist."));
-            // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).
-            var owner = OwnershipQueries.OwnerOf(card);
-            if (owner == staffUserId || (owner is not null && owner == key?.CreatedBy))
-                return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get(key is null ? OwnCardRefused : ApiOwnCardRefused));
-            // A closed account's cards take no payments at all: a block placed or lifted there would only say otherwise
-            // (a simulated holder has no account either, and its cards do take payments).
-            if (owner is null && !card.CardHolder!.IsSimulated)
-                return Result.Fail<CardBlockChanged>(ErrorCode.Conflict, Text.Get(ClosedAccountRefused));
-            (string Action, object Before, object After) done;
-            try
-            {
-                done = change(card);
-            }
-            catch (DomainException ex)
-            {
-                return Result.Fail<CardBlockChanged>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex),
-                    ex.Code == DomainErrorCode.Invalid ? Fields.Note : "");
-            }
-            // Ids and the reason only: no number, no note (ADR 0004: the audit log keeps no personal data).
-            db.Set<AuditEntry>().Add(AuditEntry.Record(staffUserId, done.Action, CardService.AuditTarget, card.Id.ToString(CultureInfo.InvariantCulture),
-                System.Text.Json.JsonSerializer.Serialize(done.Before), System.Text.Json.JsonSerializer.Serialize(WithKey(done.After, key?.Prefix, key?.CreatedBy)),
-                clock.GetUtcNow().UtcDateTime));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                LogChanged(logger, card.Id, done.Action);
-                return Result.Success(new CardBlockChanged(card.Id, owner, card.Masked, card.IsBlocked));
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                // A payment changed the balance, or the holder stopped the card, meanwhile: decide again on the card as it is now.
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Unavailable, as a holder's stop: nothing changed and a retry can succeed (the API answers 503).
-                return Result.Fail<CardBlockChanged>(ErrorCode.Unavailable, Text.Get(BusyMessage));
-            }
+            done = change(card);
         }
+        catch (DomainException ex)
+        {
+            return Result.Fail<CardBlockChanged>(ex.Code == DomainErrorCode.Invalid ? ErrorCode.Invalid : ErrorCode.Conflict, Text.Of(ex),
+                ex.Code == DomainErrorCode.Invalid ? Fields.Note : "");
+        }
+        // Ids and the reason only: no number, no note (ADR 0004: the audit log keeps no personal data).
+        db.Set<AuditEntry>().Add(AuditEntry.Record(staffUserId, done.Action, CardService.AuditTarget, card.Id.ToString(CultureInfo.InvariantCulture),
+            System.Text.Json.JsonSerializer.Serialize(done.Before), System.Text.Json.JsonSerializer.Serialize(WithKey(done.After, key?.Prefix, key?.CreatedBy)),
+            clock.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogChanged(logger, card.Id, done.Action);
+        return Result.Success(new CardBlockChanged(card.Id, owner, card.Masked, card.IsBlocked));
     }
 
     /// <summary>The entry's after-state, with the key and its creator when the change came through the API.</summary>
@@ -117,8 +106,6 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
         fields["KeyCreatedBy"] = createdBy;
         return fields;
     }
-
-    public const string BusyMessage = "The card was being used at the same moment, so nothing changed. Please try again.";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId}: {Action} by staff")]
     private static partial void LogChanged(ILogger logger, long cardId, string action);

@@ -170,46 +170,30 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
     /// </summary>
     private async Task<Result<CardStopped>> StopCardAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        // The card's row held first, so no payment commits between the read and the save (CardRowLock): a stop never
+        // loses to the card's own spending.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CardRowLock.HoldAsync(db, cardId, cancellationToken);
+        var card = await db.Cards.OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
+        if (card is null) return Result.Fail<CardStopped>(ErrorCode.NotFound, Text.Get("This card does not exist."));
+        var now = clock.GetUtcNow().UtcDateTime;
+        try
         {
-            var card = await db.Cards.OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
-            if (card is null) return Result.Fail<CardStopped>(ErrorCode.NotFound, Text.Get("This card does not exist."));
-            var now = clock.GetUtcNow().UtcDateTime;
-            try
-            {
-                if (stop == CardStop.LostOrStolen) card.ReportLostOrStolen(now);
-                else card.Remove(now);
-            }
-            catch (DomainException ex)
-            {
-                return Result.Fail<CardStopped>(ErrorCode.Conflict, Text.Of(ex));
-            }
-            // Ids and the kind of stop only: no number, no name (ADR 0004).
-            db.Set<AuditEntry>().Add(AuditEntry.Record(userId, stop == CardStop.LostOrStolen ? AuditLostOrStolen : AuditRemove, AuditTarget,
-                card.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, $"{{\"StoppedAs\":\"{stop}\"}}", now));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                LogStopped(logger, card.Id, stop);
-                return Result.Success(new CardStopped(card.Id, stop, now, card.Masked));
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                // A payment changed the balance, or another request stopped the card (its concurrency tokens), meanwhile:
-                // read the card again and stop it as it is now (a second stop is then refused with what the first did).
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Paid on at every attempt: said, not a 500; the card is not stopped yet, so the holder tries again.
-                // Unavailable, not Conflict: a retry can succeed (the API answers 503 and keeps nothing under the
-                // Idempotency-Key), while Conflict says the card is stopped already.
-                return Result.Fail<CardStopped>(ErrorCode.Unavailable, Text.Get(CardBusy));
-            }
+            if (stop == CardStop.LostOrStolen) card.ReportLostOrStolen(now);
+            else card.Remove(now);
         }
+        catch (DomainException ex)
+        {
+            return Result.Fail<CardStopped>(ErrorCode.Conflict, Text.Of(ex));
+        }
+        // Ids and the kind of stop only: no number, no name (ADR 0004).
+        db.Set<AuditEntry>().Add(AuditEntry.Record(userId, stop == CardStop.LostOrStolen ? AuditLostOrStolen : AuditRemove, AuditTarget,
+            card.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, $"{{\"StoppedAs\":\"{stop}\"}}", now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogStopped(logger, card.Id, stop);
+        return Result.Success(new CardStopped(card.Id, stop, now, card.Masked));
     }
-
-    public const string CardBusy = "The card was being used at the same moment, so it is not stopped yet. Please try again.";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} stopped by its holder: {StoppedAs}")]
     private static partial void LogStopped(ILogger logger, long cardId, CardStop stoppedAs);
