@@ -57,11 +57,13 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
 
     /// <summary>Takes the payment (<paramref name="assign"/> true) or gives it back.</summary>
     [HttpPost]
-    public async Task<IActionResult> Assign(long transactionId, bool assign, ReviewQueueQuery query, CancellationToken cancellationToken)
+    public async Task<IActionResult> Assign(long transactionId, bool? assign, string? seenAssignee, ReviewQueueQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var result = await review.AssignAsync(transactionId, User.GetUserId(), assign, cancellationToken);
-        if (result.Succeeded) TempData["Message"] = assign ? Text.Format("Payment #{0} is assigned to you.", transactionId) : Text.Format("Payment #{0} is back in the queue for anyone.", transactionId);
+        // A hand-edited form that says neither: not read as "give back" (which a value that does not bind became).
+        if (assign is null) return BadRequest();
+        var result = await review.AssignAsync(transactionId, User.GetUserId(), assign.Value, seenAssignee, cancellationToken);
+        if (result.Succeeded) TempData["Message"] = assign.Value ? Text.Format("Payment #{0} is assigned to you.", transactionId) : Text.Format("Payment #{0} is back in the queue for anyone.", transactionId);
         else TempData["Error"] = result.Errors[0].Message;
         return BackToQueue(query);
     }

@@ -42,7 +42,7 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         {
             var item = await ItemAsync(key, cancellationToken) with { IsOwnCard = ownCards.Contains(key.TransactionId) };
             items.Add(assignees.TryGetValue(key.TransactionId, out var assignee)
-                ? item with { AssignedTo = assignee.Email, IsMine = assignee.AssigneeId == analystId }
+                ? item with { AssignedTo = assignee.Email, AssigneeId = assignee.AssigneeId, IsMine = assignee.AssigneeId == analystId }
                 : item);
         }
         return new ReviewQueueViewModel(query, items,

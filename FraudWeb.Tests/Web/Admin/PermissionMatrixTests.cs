@@ -41,6 +41,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     {
         ["GET Home.Error"] = (404, 404),
         ["POST Language.Set"] = (400, 400),
+        // An empty form says neither "assign" nor "give back".
+        ["POST Review.Assign"] = (0, 400),
         ["GET Account.Register"] = (200, 302),
         ["POST Account.Register"] = (200, 200),
         ["POST Account.Login"] = (200, 200),

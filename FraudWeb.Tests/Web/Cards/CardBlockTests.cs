@@ -34,7 +34,9 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         // answered "busy, try again" three times running)
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync();
-        var spending = new CardSpentDuringSave(factory, card);
+        var spending = new ChangeDuringSave(
+            db => db.ChangeTracker.Entries<Card>().Any(e => e.Entity.Id == card && e.State == EntityState.Modified),
+            () => factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Cards" SET "Balance" = "Balance" + 1 WHERE "Id" = {card}""")));
         using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(spending)));
 
         // Act
@@ -44,11 +46,11 @@ public sealed class CardBlockTests(FraudWebFactory factory)
             result = await scope.ServiceProvider.GetRequiredService<CardBlockService>()
                 .BlockAsync("staff-member-without-cards", card, CardBlockReason.SuspectedFraud, null, null, CancellationToken.None);
         }
-        await spending.AllSpentAsync();
+        await spending.AllDoneAsync();
 
         // Assert
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
-        Assert.Equal((1, 0), (spending.Saves, spending.SpentFirst));
+        Assert.Equal((1, 0), (spending.Saves, spending.CompletedDuringSave));
         Assert.True(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.BlockReason != null).SingleAsync()));
     }
 

@@ -57,7 +57,9 @@ public sealed class CardStopTests(FraudWebFactory factory)
         var card = await holder.AddCardAsync();
         var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
         var before = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.Balance).SingleAsync());
-        var spending = new CardSpentDuringSave(factory, card);
+        var spending = new ChangeDuringSave(
+            db => db.ChangeTracker.Entries<Card>().Any(e => e.Entity.Id == card && e.State == EntityState.Modified),
+            () => factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Cards" SET "Balance" = "Balance" + 1 WHERE "Id" = {card}""")));
         using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(spending)));
 
         // Act
@@ -66,11 +68,11 @@ public sealed class CardStopTests(FraudWebFactory factory)
         {
             result = await scope.ServiceProvider.GetRequiredService<CardService>().ReportLostOrStolenAsync(userId, card, CancellationToken.None);
         }
-        await spending.AllSpentAsync();
+        await spending.AllDoneAsync();
 
         // Assert: stopped at the first save, the payment's change waited for it and then went through
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
-        Assert.Equal((1, 0), (spending.Saves, spending.SpentFirst));
+        Assert.Equal((1, 0), (spending.Saves, spending.CompletedDuringSave));
         var after = await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => new { c.StoppedAs, c.Balance }).SingleAsync());
         Assert.Equal(CardStop.LostOrStolen, after.StoppedAs);
         Assert.NotEqual(before, after.Balance);

@@ -62,8 +62,12 @@ public sealed class HeldPaymentFactory : FraudWebFactory
             services.RemoveAll<IServingModel>();
             services.AddSingleton<IServingModel>(Risk);
             services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(BalanceRace);
+            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(DuringSave);
         });
     }
+
+    /// <summary>Another request's change started at a save a test picks (<see cref="ChangeDuringSave"/>).</summary>
+    public SaveInterceptorSlot DuringSave { get; } = new();
 
     /// <summary>Moves a card's balance between a save's reads and its write, once, when a test arms it.</summary>
     public BalanceMovedMeanwhile BalanceRace { get; } = new();

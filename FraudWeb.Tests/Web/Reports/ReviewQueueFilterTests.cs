@@ -43,12 +43,17 @@ public sealed class ReviewQueueFilterTests(HeldPaymentFactory factory) : IClassF
         return items;
     }
 
-    private static async Task<HttpResponseMessage> AssignAsync(CardHolderSession analyst, long transactionId, bool assign) =>
-        await Html.SubmitAsync(analyst.Client, "/Review/Assign", new Dictionary<string, string>
+    /// <summary>The assignment form as a fresh page shows it (naming whom the payment is assigned to now).</summary>
+    private async Task<HttpResponseMessage> AssignAsync(CardHolderSession analyst, long transactionId, bool assign)
+    {
+        var shown = await factory.QueryAsync(db => db.ReviewAssignments.Where(a => a.TransactionId == transactionId).Select(a => a.AssigneeId).FirstOrDefaultAsync());
+        return await Html.SubmitAsync(analyst.Client, "/Review/Assign", new Dictionary<string, string>
         {
             ["transactionId"] = transactionId.ToString(CultureInfo.InvariantCulture),
             ["assign"] = assign ? "true" : "false",
+            ["seenAssignee"] = shown ?? "",
         }, "/Review");
+    }
 
     [Fact]
     public async Task Index_MerchantByNumberOrNameInAnotherCase_FoundAsThePaymentFormFindsIt()

@@ -63,10 +63,10 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
         ArgumentException.ThrowIfNullOrEmpty(staffUserId);
         var key = apiKeyId is { } keyId ? await db.ApiKeys.Where(k => k.Id == keyId).Select(k => new { k.Prefix, k.CreatedBy }).FirstOrDefaultAsync(cancellationToken) : null;
         if (apiKeyId is not null && key is null) return Result.Fail<CardBlockChanged>(ErrorCode.Refused, Text.Get("This key does not exist."));
-        // The card's row held first, so no payment commits between the read and the save (CardRowLock): a block on a
+        // The card's row held first, so no payment commits between the read and the save (RowLocks): a block on a
         // card being spent from quickly is not refused as busy.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await CardRowLock.HoldAsync(db, cardId, cancellationToken);
+        await RowLocks.HoldCardAsync(db, cardId, cancellationToken);
         var card = await db.Cards.Include(c => c.CardHolder).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
         if (card is null) return Result.Fail<CardBlockChanged>(ErrorCode.NotFound, Text.Get("This card does not exist."));
         // Nobody lifts a block on their own card (nor blocks it, so that they could not then be the one to lift it).

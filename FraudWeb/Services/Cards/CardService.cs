@@ -170,10 +170,10 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
     /// </summary>
     private async Task<Result<CardStopped>> StopCardAsync(string userId, long cardId, CardStop stop, CancellationToken cancellationToken)
     {
-        // The card's row held first, so no payment commits between the read and the save (CardRowLock): a stop never
+        // The card's row held first, so no payment commits between the read and the save (RowLocks): a stop never
         // loses to the card's own spending.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await CardRowLock.HoldAsync(db, cardId, cancellationToken);
+        await RowLocks.HoldCardAsync(db, cardId, cancellationToken);
         var card = await db.Cards.OwnedBy(userId).FirstOrDefaultAsync(c => c.Id == cardId, cancellationToken);
         if (card is null) return Result.Fail<CardStopped>(ErrorCode.NotFound, Text.Get("This card does not exist."));
         var now = clock.GetUtcNow().UtcDateTime;

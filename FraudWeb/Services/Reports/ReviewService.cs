@@ -113,6 +113,14 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
 
     private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DecidingKey? key, DateTime now, CancellationToken cancellationToken)
     {
+        if (await db.Transactions.Where(t => t.Id == model.TransactionId).Select(t => (long?)t.CardId).FirstOrDefaultAsync(cancellationToken) is not { } cardId)
+            return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This transaction does not exist."));
+        // The payment and its card held before they are read (RowLocks): an assignment made meanwhile is removed, not
+        // left on the decided payment, and an account closed meanwhile is seen, so its held payment is declined, not
+        // charged (docs/decisions/0024). Read unheld, the card's tokens did not change with the erasure.
+        await using var held = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RowLocks.HoldPaymentAsync(db, model.TransactionId, cancellationToken);
+        await RowLocks.HoldCardAsync(db, cardId, cancellationToken);
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
             .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
@@ -155,6 +163,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             cancellationToken);
         // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
+        await held.CommitAsync(cancellationToken);
         // A held payment settled now, or a charge refunded now (not one settled or refunded before).
         return Result.Success(new ReviewOutcome(transaction.Id, transaction.Label,
             before.Settlement is null ? transaction.Settlement : null,
@@ -166,8 +175,16 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// <paramref name="assign"/> false gives back the analyst's own assignment. Audited. NotFound when the payment no
     /// longer waits for review.
     /// </summary>
-    public async Task<Result> AssignAsync(long transactionId, string analystId, bool assign, CancellationToken cancellationToken)
+    /// <param name="seenAssignee">
+    /// Whom the analyst's page showed the payment assigned to (null: no one). Taking it is refused when that changed: an
+    /// "Assign to me" pressed on a page read before another analyst took the payment took it from them, unsaid.
+    /// </param>
+    public async Task<Result> AssignAsync(long transactionId, string analystId, bool assign, string? seenAssignee, CancellationToken cancellationToken)
     {
+        // The payment held before it is checked (RowLocks): a decision committed between the check and the save left
+        // this assignment on a decided payment.
+        await using var held = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RowLocks.HoldPaymentAsync(db, transactionId, cancellationToken);
         if (!await AwaitingReview.Reported(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken)
             && !await AwaitingReview.Held(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
             return Result.Fail(ErrorCode.NotFound, Text.Get(NoLongerWaiting));
@@ -189,6 +206,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         else
         {
             if (current?.AssigneeId == analystId) return Result.Ok;
+            if (!string.Equals(current?.AssigneeId, string.IsNullOrEmpty(seenAssignee) ? null : seenAssignee, StringComparison.Ordinal))
+                return Result.Fail(ErrorCode.Conflict, Text.Get(AssignedMeanwhile));
             var before = current is null ? null : new { Assignee = current.AssigneeId };
             if (current is null) db.ReviewAssignments.Add(new ReviewAssignment(transactionId, analystId, now));
             else current.TakeOver(analystId, now);
@@ -197,6 +216,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await held.CommitAsync(cancellationToken);
             return Result.Ok;
         }
         catch (DbUpdateException)

@@ -63,6 +63,9 @@ public sealed record ReviewItemViewModel(
     /// <summary>Who works on it (their email), if anyone.</summary>
     public string? AssignedTo { get; init; }
 
+    /// <summary>Their user id: the assignment form sends it back, so a take-over names whom it meant to replace.</summary>
+    public string? AssigneeId { get; init; }
+
     /// <summary>Whether it is the signed-in analyst's.</summary>
     public bool IsMine { get; init; }
 

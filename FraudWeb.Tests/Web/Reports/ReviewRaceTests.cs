@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Reports;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Reports;
+
+/// <summary>
+/// The review queue's assignments and decisions against what others do at the same moment (analyst-side review):
+/// another analyst's assignment or decision, the holder closing their account.
+/// </summary>
+public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<HeldPaymentFactory>
+{
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Posts the assignment form as a page showed it: <paramref name="seenAssignee"/> is whom it showed (null: no one).</summary>
+    private static Task<HttpResponseMessage> AssignAsync(CardHolderSession analyst, long transactionId, string? seenAssignee) =>
+        Html.SubmitAsync(analyst.Client, "/Review/Assign", new Dictionary<string, string>
+        {
+            ["transactionId"] = Id(transactionId),
+            ["assign"] = "true",
+            ["seenAssignee"] = seenAssignee ?? "",
+        }, "/Review");
+
+    private Task<string?> AssigneeAsync(long transactionId) =>
+        factory.QueryAsync(db => db.ReviewAssignments.Where(a => a.TransactionId == transactionId).Select(a => (string?)a.AssigneeId).FirstOrDefaultAsync());
+
+    private Task<string> UserIdAsync(CardHolderSession session) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).SingleAsync());
+
+    private async Task<T> WithChangeDuringSaveAsync<T>(ChangeDuringSave during, Func<Task<T>> act)
+    {
+        factory.DuringSave.Inner = during;
+        try
+        {
+            var result = await act();
+            await during.AllDoneAsync();
+            return result;
+        }
+        finally
+        {
+            factory.DuringSave.Inner = null;
+        }
+    }
+
+    [Fact]
+    public async Task Assign_AssignToMeOnAPageReadBeforeAnotherAnalystTookIt_RefusedAndTheirAssignmentStays()
+    {
+        // Arrange: both analysts' pages showed the held payment assigned to no one; the second took it.
+        var (holder, _, held) = await factory.NewHolderPaidAsync(35m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        AngleSharp.Dom.IElement? item = null;
+        await foreach (var queuePage in first.QueuePagesAsync())
+        {
+            item ??= queuePage.QuerySelector($"[data-testid=review-item][data-transaction-id='{Id(held)}']");
+        }
+        Assert.Equal("Assign to me", item!.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
+        var shown = (item.QuerySelector("input[name=seenAssignee]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value;
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, held, null)).StatusCode);
+
+        // Act: the first presses "Assign to me" on the page read before
+        var response = await AssignAsync(first, held, shown);
+        var page = await Html.GetPageAsync(first.Client, Html.Location(response));
+
+        // Assert: the second, who works on it, keeps it; the first is told
+        Assert.Equal(await UserIdAsync(second), await AssigneeAsync(held));
+        Assert.Equal(ReviewService.AssignedMeanwhile, page.ReviewError()?.Trim());
+    }
+
+    [Fact]
+    public async Task Assign_TakeOverNamingTheAssigneeShown_Taken()
+    {
+        // Arrange
+        var (holder, _, held) = await factory.NewHolderPaidAsync(37m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, held, null)).StatusCode);
+        AngleSharp.Dom.IElement? item = null;
+        await foreach (var queuePage in second.QueuePagesAsync())
+        {
+            item ??= queuePage.QuerySelector($"[data-testid=review-item][data-transaction-id='{Id(held)}']");
+        }
+        Assert.Equal("Take over", item!.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
+
+        // Act
+        var response = await AssignAsync(second, held, (item.QuerySelector("input[name=seenAssignee]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(await UserIdAsync(second), await AssigneeAsync(held));
+    }
+
+    [Fact]
+    public async Task Assign_NeitherAssignNorGiveBack_BadRequestAndNothingChanged()
+    {
+        // Arrange: a hand-edited form whose "assign" binds to nothing (it was read as "give back")
+        var (holder, _, held) = await factory.NewHolderPaidAsync(38m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(analyst, held, null)).StatusCode);
+
+        // Act
+        var response = await Html.SubmitAsync(analyst.Client, "/Review/Assign",
+            new Dictionary<string, string> { ["transactionId"] = Id(held), ["assign"] = "perhaps" }, "/Review");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(await UserIdAsync(analyst), await AssigneeAsync(held));
+    }
+
+    [Fact]
+    public async Task Assign_WhileAnotherAnalystDecidesThePayment_DecisionWaitsAndNoAssignmentIsLeft()
+    {
+        // Arrange: the second analyst's decision is sent while the first analyst's assignment is being saved.
+        var (holder, _, held) = await factory.NewHolderPaidAsync(36m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var form = await second.DecisionFormAsync(held);
+        HttpStatusCode? decided = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<ReviewAssignment>().Any(e => e.Entity.TransactionId == held && e.State == EntityState.Added),
+            async () => decided = (await form.SubmitAsync(confirm: false)).StatusCode);
+
+        // Act
+        var assigned = await WithChangeDuringSaveAsync(during, () => AssignAsync(first, held, null));
+
+        // Assert: the decision waited for the assignment, then ended it with the payment's review: nobody's work any more
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (assigned.StatusCode, decided));
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal(FraudLabel.Legitimate, (await factory.TransactionAsync(held)).Label);
+        Assert.Null(await AssigneeAsync(held));
+    }
+
+    [Fact]
+    public async Task Decide_WhileTheHolderClosesTheirAccount_ClosingWaitsForTheChargeItThenAccountsFor()
+    {
+        // Arrange (analyst-side review: the decision read the holder unheld, and a closing committed between its read
+        // and its save was charged over, against docs/decisions/0024)
+        var (holder, card, held) = await factory.NewHolderPaidAsync(250m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var form = await analyst.DecisionFormAsync(held);
+        string? closedAt = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<CardTransaction>().Any(e => e.Entity.Id == held && e.State == EntityState.Modified),
+            async () => closedAt = Html.Location(await Html.SubmitAsync(holder.Client, "/Privacy/Close",
+                [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close")));
+
+        // Act
+        var response = await WithChangeDuringSaveAsync<HttpResponseMessage>(during, () => form.SubmitAsync(confirm: false));
+
+        // Assert: the closing waited, so the charge came before it (not after, over a closed account); then it closed
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal("/Privacy/Closed", closedAt);
+        Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(held)).Settlement);
+        Assert.True(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.CardHolder!.UserId == null).SingleAsync()));
+    }
+}
