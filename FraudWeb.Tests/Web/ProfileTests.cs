@@ -169,6 +169,31 @@ public sealed class ProfileTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Edit_RefusedOnceWithAVersionWhoseDigitsPassAsACardNumber_SavedWhenCorrected()
+    {
+        // Arrange (flaky-test review): a version (a GUID) holding a Luhn-valid run, as about one in 800 does (a Diners
+        // Club number across its dashes); a first try refused (under 18), the form shown again.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var version = Guid.Parse("0a6f3672-3952-4527-8127-0f68f8392537");
+        await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(h => h.RowVersion, version)));
+        var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        fields["DateOfBirth"] = factory.Clock.UtcNow.AddYears(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var refused = await Html.ParseAsync(await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields));
+        fields["RowVersion"] = refused.QuerySelector("form[action='/Profile/Edit'] input[name=RowVersion]")!.GetAttribute("value")!;
+        fields["DateOfBirth"] = "1990-05-04";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert: the version came back as it was, so the corrected form saves
+        Assert.Equal(version.ToString(), fields["RowVersion"]);
+        Assert.Equal("/Profile", Html.Location(response));
+    }
+
+    [Fact]
     public async Task Edit_UnderageDateOfBirth_ShowsMessage()
     {
         // Arrange

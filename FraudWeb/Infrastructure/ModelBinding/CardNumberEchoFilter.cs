@@ -2,6 +2,7 @@ using FraudWeb.Domain.Cards;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.Infrastructure.ModelBinding;
 
@@ -9,7 +10,9 @@ namespace FraudWeb.Infrastructure.ModelBinding;
 /// PCI DSS 3.4.1: a form shown again (an error, a confirmation step) writes back what was typed, so a card number typed
 /// into another field (a name, the sign-in's address, a merchant's number) came back whole, in the field and in
 /// binding's message ("4000… is not a valid value"). Before the page renders, such values and messages are masked as
-/// free text is (brand and last four). The add-card form clears its number field itself.
+/// free text is (brand and last four). The add-card form clears its number field itself. Account ids and row versions
+/// (GUIDs, in hidden fields) are not numbers: about one in 800 holds a Luhn-valid run, and masked it would make the
+/// form unsaveable (flaky-test review: a profile whose version held one could not be saved after an error).
 /// </summary>
 public sealed class CardNumberEchoFilter : IResultFilter
 {
@@ -19,7 +22,7 @@ public sealed class CardNumberEchoFilter : IResultFilter
         if (context.Result is not ViewResult) return;
         foreach (var entry in context.ModelState.Values)
         {
-            if (entry.AttemptedValue is { } typed && MayHoldNumber(typed) && CardNumber.IsIn(typed))
+            if (entry.AttemptedValue is { } typed && MayHoldNumber(typed) && SearchTerm.HoldsCardNumber(typed))
             {
                 var masked = CardNumber.Redact(typed);
                 entry.AttemptedValue = masked;
