@@ -161,4 +161,28 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(held)).Settlement);
         Assert.True(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.CardHolder!.UserId == null).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Report_ThisWasMeWhileAnAnalystClearsTheHeldPayment_CheckedAgainstTheChargeAndRefused()
+    {
+        // Arrange (analyst-side review): the holder disputes the hold ("this was me") while an analyst clears the
+        // payment. Checked before the payment was held, the report passed on the held payment and was saved on the
+        // charged one, open beside the decision ("this was me" disputes only a payment that did not go through).
+        var (holder, _, held) = await factory.NewHolderPaidAsync(41m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var form = await analyst.DecisionFormAsync(held);
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<CardTransaction>().Any(e => e.Entity.Id == held && e.State == EntityState.Modified),
+            () => holder.ReportAsync(held, ReportKind.ThisWasMe, "It was me, at the corner shop"));
+
+        // Act
+        var response = await WithChangeDuringSaveAsync<HttpResponseMessage>(during, () => form.SubmitAsync(confirm: false));
+        var queue = await Html.GetPageAsync(analyst.Client, Html.Location(response));
+
+        // Assert: the decision first (charged), and the report, after it, refused: no report is left open
+        Assert.Null(queue.ReviewError());
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(held)).Settlement);
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == held)));
+    }
 }

@@ -40,17 +40,20 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 
     private async Task<Result<FraudReport>> CreateAsync(string userId, long transactionId, ReportKind kind, string reason, Words words, CancellationToken cancellationToken)
     {
+        // The holder's row, then the payment's, held before anything is checked (HolderLink, RowLocks): an account
+        // closed meanwhile keeps no reason that would outlive its erasure, and an analyst's decision on the payment
+        // either comes first and is seen here, or waits and sees this report (read unheld, a decision saved after it).
+        await using var write = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await HolderLink.HoldAsync(db, userId, cancellationToken)) return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
+        await RowLocks.HoldPaymentAsync(db, transactionId, cancellationToken);
         var transaction = await db.Transactions.AsNoTracking().OwnedBy(userId).FirstOrDefaultAsync(t => t.Id == transactionId, cancellationToken);
         if (transaction is null) return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
         if (await db.FraudReports.AnyAsync(r => r.TransactionId == transactionId && r.Status == ReportStatus.Open, cancellationToken))
         {
             return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyReported);
         }
-        // After the open-report check, so a report decided meanwhile is seen as refunded: the refund is final.
-        if (await db.Transactions.AnyAsync(t => t.Id == transactionId && t.RefundedUtc != null, cancellationToken))
-        {
-            return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
-        }
+        // A refund is final: nothing is left to report.
+        if (transaction.RefundedUtc is not null) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
         if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.WentThrough(), Fields.Kind);
         FraudReport report;
         try
@@ -64,13 +67,6 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         db.FraudReports.Add(report);
         try
         {
-            await using var write = await db.Database.BeginTransactionAsync(cancellationToken);
-            // The account closed since the payment was read: nothing kept (the reason would outlive the erasure).
-            if (!await HolderLink.HoldAsync(db, userId, cancellationToken))
-            {
-                db.Entry(report).State = EntityState.Detached;
-                return Result.Fail<FraudReport>(ErrorCode.NotFound, Text.Get("Not found."));
-            }
             await db.SaveChangesAsync(cancellationToken);
             await write.CommitAsync(cancellationToken);
         }
