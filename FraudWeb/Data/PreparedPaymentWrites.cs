@@ -50,8 +50,16 @@ public sealed class PreparedPaymentWrites : IDisposable
         // The batch's reads too: as EF Core queries their SQL changed with the batch's number of cards and keys (an id
         // list as values), so each batch had its SQL generated and compiled again (perf, issue 17).
         _cardColumns = EntityColumns.Of<Card>(db, "c");
+        // A card whose holder's account was closed (erased) is not read: its payment is refused, not charged to a closed
+        // account, however recently the payment was checked (docs/decisions/0024).
+        var holders = db.Model.FindEntityType(typeof(CardHolder))!;
+        var holderTable = StoreObjectIdentifier.Table(holders.GetTableName()!, holders.GetSchema());
+        string HolderColumn(string property) => $"{sql.DelimitIdentifier("h")}.{sql.DelimitIdentifier(holders.FindProperty(property)!.GetColumnName(holderTable)!)}";
         _cardSql = $"SELECT {_cardColumns.Select} FROM {sql.DelimitIdentifier(table.Name, table.Schema)} AS {sql.DelimitIdentifier("c")} " +
-            $"WHERE {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(id.GetColumnName(table)!)} = @p0";
+            $"WHERE {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(id.GetColumnName(table)!)} = @p0 " +
+            $"AND EXISTS (SELECT 1 FROM {sql.DelimitIdentifier(holderTable.Name, holderTable.Schema)} AS {sql.DelimitIdentifier("h")} " +
+            $"WHERE {HolderColumn(nameof(CardHolder.Id))} = {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(cards.FindProperty(nameof(Card.CardHolderId))!.GetColumnName(table)!)} " +
+            $"AND ({HolderColumn(nameof(CardHolder.UserId))} IS NOT NULL OR {HolderColumn(nameof(CardHolder.IsSimulated))}))";
         var keys = db.Model.FindEntityType(typeof(IdempotencyRecord))!;
         var keyTable = StoreObjectIdentifier.Table(keys.GetTableName()!, keys.GetSchema());
         string KeyColumn(string property) => $"{sql.DelimitIdentifier("k")}.{sql.DelimitIdentifier(keys.FindProperty(property)!.GetColumnName(keyTable)!)}";
@@ -60,7 +68,7 @@ public sealed class PreparedPaymentWrites : IDisposable
             $"WHERE {KeyColumn(nameof(IdempotencyRecord.ApiKeyId))} = @p0 AND {KeyColumn(nameof(IdempotencyRecord.Key))} = @p1";
     }
 
-    /// <summary>The card as stored now (in the writer's transaction), or null.</summary>
+    /// <summary>The card as stored now (in the writer's transaction), or null (also when its holder's account was erased).</summary>
     public async Task<Card?> ReadCardAsync(long id, DbTransaction transaction, CancellationToken cancellationToken = default)
     {
         var command = Command(_cardSql, transaction);

@@ -125,6 +125,40 @@ public sealed class HeldWriterTests(HeldWriterFactory factory) : IClassFixture<H
         Assert.Equal(Payments, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
     }
 
+    [Fact]
+    public async Task Submit_AccountClosedWhileThePaymentWaitsForTheWriter_RefusedAndNothingCharged()
+    {
+        // Arrange (payment writer review): a payment checked and scored, waiting for the (held) writer; then its
+        // holder closes their account. The writer read the card alone, and charged it to the closed account.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var cardId = await holder.AddCardAsync(1000m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        using var scoring = new ScoredPayments(factory.Services.GetRequiredService<IMeterFactory>());
+        factory.Gate.Close();
+        Task<HttpResponseMessage> paying;
+        try
+        {
+            paying = holder.PayAsync(cardId, merchant, 25m);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (factory.Gate.Held == 0 && waited.Elapsed < TimeSpan.FromSeconds(10) && !paying.IsCompleted) await Task.Delay(25);
+            Assert.True(factory.Gate.Held > 0 && scoring.Count == 1, $"The payment never reached the held writer ({scoring.Count} scored).");
+
+            // Act
+            var closed = await Html.SubmitAsync(holder.Client, "/Privacy/Close", [new("Form.CurrentPassword", FraudWebFactory.Password)], "/Privacy/Close");
+            Assert.Equal("/Privacy/Closed", Html.Location(closed));
+        }
+        finally
+        {
+            factory.Gate.Open();
+        }
+        using var response = await paying;
+
+        // Assert: refused as a card that no longer exists; nothing recorded, nothing charged
+        Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(0, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+        Assert.Equal(0m, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == cardId).Select(c => c.Balance).SingleAsync()));
+    }
+
     private static string Statuses(Task<HttpStatusCode[]> answers) =>
         answers.IsCompletedSuccessfully ? string.Join(", ", answers.Result.Select(s => (int)s)) : answers.Status.ToString();
 

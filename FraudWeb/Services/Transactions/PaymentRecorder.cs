@@ -424,12 +424,20 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
     /// (FOR UPDATE, in id order so two writers never deadlock), so each instance decides on the balance the other
     /// left, never on a stale one. SQLite: one instance and one writer; its transaction is the lock.
     /// </summary>
-    private static Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds)
+    /// <remarks>
+    /// A card whose holder's account was closed (erased) after the payment was checked is left out, as a card that no
+    /// longer exists: the payment is refused, not charged to a closed account (docs/decisions/0024).
+    /// </remarks>
+    private static async Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds)
     {
-        var cards = db.Database.IsNpgsql()
-            ? db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE")
-            : db.Cards.Where(c => cardIds.Contains(c.Id));
-        return cards.ToDictionaryAsync(c => c.Id);
+        if (!db.Database.IsNpgsql()) return await db.Cards.Where(c => cardIds.Contains(c.Id) && !(c.CardHolder!.UserId == null && !c.CardHolder.IsSimulated)).ToDictionaryAsync(c => c.Id);
+        var cards = await db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").ToDictionaryAsync(c => c.Id);
+        // Asked after the lock, in a statement of its own: an erasure renames its cards, so one committed before the lock
+        // is seen here (a condition inside the locking statement would be re-checked on the card's new row only, with
+        // the holder as the statement first saw it); one that waits for the lock comes after this payment.
+        var erased = await db.Cards.Where(c => cardIds.Contains(c.Id) && c.CardHolder!.UserId == null && !c.CardHolder.IsSimulated).Select(c => c.Id).ToListAsync();
+        foreach (var id in erased) cards.Remove(id);
+        return cards;
     }
 
     /// <summary>SQLite with the prepared statements: the batch's cards one prepared read each, untracked.</summary>
