@@ -566,9 +566,16 @@ public static class ModelCli
         var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         var moved = false;
         // Ctrl+C or a stop while writing ends the process without this method's finally: the temporary file (hundreds
-        // of megabytes for a long simulation) goes in the signal's handler, before the default ending runs.
-        var onSignal = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }
-            .Select(signal => PosixSignalRegistration.Create(signal, _ => TryDelete(temporary))).ToList();
+        // of megabytes for a long simulation) goes in the signal's handler, which then ends the process itself with the
+        // shell's code for the signal (128 + its number). Left to the runtime's default ending, a run interrupted under
+        // load once exited 0, as if it had finished.
+        var onSignal = new[] { (PosixSignal.SIGINT, 130), (PosixSignal.SIGTERM, 143), (PosixSignal.SIGQUIT, 131) }
+            .Select(s => PosixSignalRegistration.Create(s.Item1, context =>
+            {
+                context.Cancel = true;
+                TryDelete(temporary);
+                Environment.Exit(s.Item2);
+            })).ToList();
         try
         {
             write(temporary);

@@ -38,6 +38,24 @@ public static class OwnershipQueries
         return card.CardHolder.UserId;
     }
 
+    /// <summary>
+    /// Cards whose holder's account still exists (a simulated holder never had one): an erased holder's cards take no
+    /// payments (docs/decisions/0024).
+    /// </summary>
+    public static IQueryable<Card> OfOpenAccounts(this IQueryable<Card> cards) =>
+        cards.Where(c => c.CardHolder!.UserId != null || c.CardHolder.IsSimulated);
+
+    /// <summary>Cards whose holder's account was closed (erased).</summary>
+    public static IQueryable<Card> OfClosedAccounts(this IQueryable<Card> cards) =>
+        cards.Where(c => c.CardHolder!.UserId == null && !c.CardHolder.IsSimulated);
+
+    /// <summary><see cref="OfOpenAccounts"/> as SQL over a holder's row, for the payment writer's prepared read; <paramref name="column"/> names a holder's column.</summary>
+    public static string OpenAccountSql(Func<string, string> column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return $"({column(nameof(CardHolder.UserId))} IS NOT NULL OR {column(nameof(CardHolder.IsSimulated))})";
+    }
+
     public static IQueryable<ApiKey> OwnedBy(this IQueryable<ApiKey> keys, string userId) =>
         keys.Where(k => k.OwnerId == userId);
 }

@@ -59,7 +59,7 @@ public sealed class PreparedPaymentWrites : IDisposable
             $"WHERE {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(id.GetColumnName(table)!)} = @p0 " +
             $"AND EXISTS (SELECT 1 FROM {sql.DelimitIdentifier(holderTable.Name, holderTable.Schema)} AS {sql.DelimitIdentifier("h")} " +
             $"WHERE {HolderColumn(nameof(CardHolder.Id))} = {sql.DelimitIdentifier("c")}.{sql.DelimitIdentifier(cards.FindProperty(nameof(Card.CardHolderId))!.GetColumnName(table)!)} " +
-            $"AND ({HolderColumn(nameof(CardHolder.UserId))} IS NOT NULL OR {HolderColumn(nameof(CardHolder.IsSimulated))}))";
+            $"AND {OwnershipQueries.OpenAccountSql(HolderColumn)})";
         var keys = db.Model.FindEntityType(typeof(IdempotencyRecord))!;
         var keyTable = StoreObjectIdentifier.Table(keys.GetTableName()!, keys.GetSchema());
         string KeyColumn(string property) => $"{sql.DelimitIdentifier("k")}.{sql.DelimitIdentifier(keys.FindProperty(property)!.GetColumnName(keyTable)!)}";

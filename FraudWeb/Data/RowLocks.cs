@@ -26,6 +26,26 @@ internal static class RowLocks
     public static Task HoldPaymentAsync(FraudDbContext db, long transactionId, CancellationToken cancellationToken) =>
         HoldAsync(db, $"""SELECT 1 AS "Value" FROM "Transactions" WHERE "Id" = {transactionId} FOR UPDATE""", cancellationToken);
 
+    /// <summary>
+    /// What an account's erasure writes that others hold too, in their order (docs/decisions/0032): the payments the
+    /// person was assigned or labelled (a decision holds a payment before its card, and deletes the payment's
+    /// assignment), then their cards in id order (as the payment writer, which then writes API keys' last use, as the
+    /// erasure's revocation does). Taken unheld, the erasure deleted an assignment a decision was waiting to delete while
+    /// that decision held the payment the erasure then renamed: a deadlock, one of them answered "try again".
+    /// </summary>
+    public static async Task HoldForErasureAsync(FraudDbContext db, string userId, string? userName, CancellationToken cancellationToken)
+    {
+        await HoldAsync(db, $"""
+            SELECT 1 AS "Value" FROM "Transactions"
+            WHERE "Id" IN (SELECT "TransactionId" FROM "ReviewAssignments" WHERE "AssigneeId" = {userId}) OR "LabelledBy" = {userName ?? ""}
+            ORDER BY "Id" FOR UPDATE
+            """, cancellationToken);
+        await HoldAsync(db, $"""
+            SELECT 1 AS "Value" FROM "Cards" WHERE "CardHolderId" IN (SELECT "Id" FROM "CardHolders" WHERE "UserId" = {userId})
+            ORDER BY "Id" FOR UPDATE
+            """, cancellationToken);
+    }
+
     private static async Task HoldAsync(FraudDbContext db, FormattableString forUpdate, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A row is held inside the change's transaction.");

@@ -61,52 +61,12 @@ public sealed class HeldPaymentFactory : FraudWebFactory
         {
             services.RemoveAll<IServingModel>();
             services.AddSingleton<IServingModel>(Risk);
-            services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(BalanceRace);
             services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(DuringSave);
         });
     }
 
     /// <summary>Another request's change started at a save a test picks (<see cref="ChangeDuringSave"/>).</summary>
     public SaveInterceptorSlot DuringSave { get; } = new();
-
-    /// <summary>Moves a card's balance between a save's reads and its write, once, when a test arms it.</summary>
-    public BalanceMovedMeanwhile BalanceRace { get; } = new();
-}
-
-/// <summary>
-/// A payment on the card committing between a decision's read of it and its save: once armed for a card, the next save
-/// that changes that card first writes the card's balance one higher, on the save's own connection.
-/// </summary>
-public sealed class BalanceMovedMeanwhile : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
-{
-    private long _cardId;
-    private int _fired;
-
-    public int Fired => Volatile.Read(ref _fired);
-
-    public void ArmFor(long cardId)
-    {
-        Volatile.Write(ref _fired, 0);
-        Volatile.Write(ref _cardId, cardId);
-    }
-
-    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
-        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(eventData);
-        var id = Volatile.Read(ref _cardId);
-        if (id != 0 && eventData.Context is { } db
-            && db.ChangeTracker.Entries<Card>().FirstOrDefault(e => e.Entity.Id == id && e.State == Microsoft.EntityFrameworkCore.EntityState.Modified) is { } card
-            && Interlocked.CompareExchange(ref _fired, 1, 0) == 0)
-        {
-            // Stored in cents, as every amount (FraudDbContext's converter).
-            var moved = decimal.ToInt64((card.Property(c => c.Balance).OriginalValue + 1m) * 100m);
-            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"Cards\" SET \"Balance\" = {moved} WHERE \"Id\" = {id}", cancellationToken);
-            Volatile.Write(ref _cardId, 0);
-        }
-        return result;
-    }
 }
 
 /// <summary>A serving model with a fixed fraud probability that a test may change (tests of one class run one at a time).</summary>

@@ -33,25 +33,36 @@ public sealed class RefundOnReviewTests(HeldPaymentFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task Decide_CardPaidWithBetweenTheDecisionsReadAndItsSave_DecidedOnTheFreshBalanceNotRefused()
+    public async Task Decide_CardPaidWithDuringTheDecisionsSave_PaymentWaitsAndTheRefundAppliesOnce()
     {
-        // Arrange (tests review: nothing failed when the retry on a card whose balance alone had moved was removed)
+        // Arrange (tests review: nothing failed when the retry on a card whose balance alone had moved was removed; the
+        // decision now holds the card, so a payment's balance change from another connection waits for it)
         var (holder, card, id) = await ReportedNotMeAsync();
         using var _ = holder;
-        factory.BalanceRace.ArmFor(card);
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<Card>().Any(e => e.Entity.Id == card && e.State == EntityState.Modified),
+            () => factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Cards" SET "Balance" = "Balance" + 100 WHERE "Id" = {card}""")));
+        factory.DuringSave.Inner = during;
+        HttpResponseMessage response;
+        try
+        {
+            // Act
+            response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
+            await during.AllDoneAsync();
+        }
+        finally
+        {
+            factory.DuringSave.Inner = null;
+        }
 
-        // Act
-        var response = await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true);
-
-        // Assert: the race happened, the decision stood (no "already decided"), the refund applied once
-        Assert.Equal(1, factory.BalanceRace.Fired);
+        // Assert: the decision stood at its first save (no "already decided", no retry), the refund applied once, and
+        // the payment's change (1.00, stored in cents) came after it
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var tx = await factory.TransactionAsync(id);
         Assert.Equal(FraudLabel.Fraud, tx.Label);
         Assert.NotNull(tx.RefundedUtc);
         Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(id)).Status);
-        var balance = await factory.BalanceAsync(card);
-        Assert.True(balance is 0m or 1m, $"Balance {balance}: the 250.00 refunded once from 250.00 (or from the 251.00 the race wrote, if it stayed)");
+        Assert.Equal(1m, await factory.BalanceAsync(card));
     }
 
     [Fact]

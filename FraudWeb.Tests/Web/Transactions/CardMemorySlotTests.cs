@@ -124,4 +124,23 @@ public sealed class CardMemorySlotTests
         // Assert
         Assert.Same(committed, memory.OwnedCard(card.Id, "holder"));
     }
+
+    [Fact]
+    public void Committed_AllForgottenWhileTheCardWasNotKeptThenReadAgain_WritersCardNotKept()
+    {
+        // Arrange (diff review): no slot for the card when everything is forgotten; a payment then reads it, as changed
+        var memory = new CardMemory();
+        var card = NewCard();
+        var writerMark = memory.BeforeWrite([card.Id]);
+        memory.ForgetAllCards();
+        var changed = NewCard();
+        changed.Block(CardBlockReason.SuspectedFraud, null, Added);
+        memory.Remember(memory.Mark(card.Id), "holder", changed, Shop);
+
+        // Act
+        memory.Committed([card], writerMark);
+
+        // Assert
+        Assert.Null(memory.OwnedCard(card.Id, "holder"));
+    }
 }

@@ -375,6 +375,8 @@ public sealed class AdminUserService(
         // The holder's row first, so a card or report the person is saving at this moment is either saved before the
         // cards and reports are read below (and erased with them) or refused after (HolderLink).
         await HolderLink.HoldAsync(db, id, cancellationToken);
+        // Then what decisions and payments hold too, in their order, so none of them deadlocks with this (RowLocks).
+        await RowLocks.HoldForErasureAsync(db, id, user.UserName, cancellationToken);
         var holder = await db.CardHolders.Include(h => h.Cards).FirstOrDefaultAsync(h => h.UserId == id, cancellationToken);
         holder?.Erase();
         // The account's keys go with it (the database deletes them); each is revoked and audited first, as on a forced reset,

@@ -82,9 +82,20 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(LostNumberRefused), Fields.Number);
         for (var attempt = 1; ; attempt++)
         {
+            // The holder's row held first (HolderLink), then the card a renewal changes (RowLocks): the account closed
+            // meanwhile keeps no name, and a payment on the card waits for the renewal instead of failing its balance
+            // token (a renewal of a card in use answered "try again" three times).
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (!await HolderLink.HoldAsync(db, userId, cancellationToken))
+                return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
             // The card that holds the number: one that takes payments, or one the bank blocked (still the holder's, docs/decisions/0028).
             var existing = await db.Cards.FirstOrDefaultAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint
                 && (c.StoppedUtc == null || c.StoppedAs == CardStop.Blocked), cancellationToken);
+            if (existing is not null && db.Database.IsNpgsql())
+            {
+                await RowLocks.HoldCardAsync(db, existing.Id, cancellationToken);
+                await db.Entry(existing).ReloadAsync(cancellationToken);
+            }
             Card card;
             CardAddOutcome outcome;
             try
@@ -113,13 +124,6 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
             try
             {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                // The account closed since the profile was read: nothing kept (the name would outlive the erasure).
-                if (!await HolderLink.HoldAsync(db, userId, cancellationToken))
-                {
-                    db.ChangeTracker.Clear();
-                    return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
-                }
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 LogAdded(logger, card.Id, outcome, card.Brand, card.Last4);
@@ -127,8 +131,8 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
             }
             catch (DbUpdateException) when (attempt < 3)
             {
-                // The same card added at the same moment by this holder (the unique (holder, fingerprint) index decides),
-                // or a payment changed the renewed card's balance meanwhile: read it again and decide on what is stored.
+                // The same card added at the same moment, or the renewed card's balance changed meanwhile: both are held
+                // above, so only a fault that is no race is left; read again and decide on what is stored.
                 db.ChangeTracker.Clear();
             }
             catch (DbUpdateException e)

@@ -103,6 +103,9 @@ public sealed class CardMemory
 
     public void ForgetAllCards()
     {
+        // Every stripe counted, kept cards or not: a card read and kept after this must not be overwritten by a writer
+        // that read it before (Committed).
+        for (var i = 0; i < _forgets.Length; i++) Interlocked.Increment(ref _forgets[i]);
         foreach (var id in _cards.Keys) ForgetCards([id]);
     }
 

@@ -430,12 +430,12 @@ public sealed partial class PaymentRecorder(IServiceScopeFactory scopes, Payment
     /// </remarks>
     private static async Task<Dictionary<long, Card>> LockCardsAsync(FraudDbContext db, List<long> cardIds)
     {
-        if (!db.Database.IsNpgsql()) return await db.Cards.Where(c => cardIds.Contains(c.Id) && !(c.CardHolder!.UserId == null && !c.CardHolder.IsSimulated)).ToDictionaryAsync(c => c.Id);
+        if (!db.Database.IsNpgsql()) return await db.Cards.OfOpenAccounts().Where(c => cardIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
         var cards = await db.Cards.FromSql($"SELECT * FROM \"Cards\" WHERE \"Id\" = ANY({cardIds.ToArray()}) ORDER BY \"Id\" FOR UPDATE").ToDictionaryAsync(c => c.Id);
         // Asked after the lock, in a statement of its own: an erasure renames its cards, so one committed before the lock
         // is seen here (a condition inside the locking statement would be re-checked on the card's new row only, with
         // the holder as the statement first saw it); one that waits for the lock comes after this payment.
-        var erased = await db.Cards.Where(c => cardIds.Contains(c.Id) && c.CardHolder!.UserId == null && !c.CardHolder.IsSimulated).Select(c => c.Id).ToListAsync();
+        var erased = await db.Cards.OfClosedAccounts().Where(c => cardIds.Contains(c.Id)).Select(c => c.Id).ToListAsync();
         foreach (var id in erased) cards.Remove(id);
         return cards;
     }

@@ -22,7 +22,9 @@ public static partial class SearchTerm
     /// </summary>
     public static bool HoldsCardNumber(string term) => CardNumber.IsIn(term) && CardNumber.IsIn(AccountId().Replace(term, " "));
 
-    [GeneratedRegex("(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])",
+    // Set aside only where no digit run can cross its edges: a digit, or a separator after one, right before or after
+    // it could join a card number to the id's digits ("4111 1111 1111 11111111-2222-..."), which would then be kept.
+    [GeneratedRegex(@"(?<![0-9A-Fa-f\p{Nd}-])(?<!\p{Nd}[\s\p{Pd}\p{Cf}./\\,_]{1,8})[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f\p{Nd}-])(?![\s\p{Pd}\p{Cf}./\\,_]{1,8}\p{Nd})",
         RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AccountId();
 }
