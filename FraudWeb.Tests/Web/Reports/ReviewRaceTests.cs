@@ -31,6 +31,16 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
     private Task<string> UserIdAsync(CardHolderSession session) =>
         factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).SingleAsync());
 
+    /// <summary>The payment's item as the analyst's queue shows it.</summary>
+    private static async Task<AngleSharp.Dom.IElement> ShownItemAsync(CardHolderSession analyst, long transactionId)
+    {
+        await foreach (var page in analyst.QueuePagesAsync())
+        {
+            if (page.QuerySelector($"[data-testid=review-item][data-transaction-id='{Id(transactionId)}']") is { } item) return item;
+        }
+        throw new Xunit.Sdk.XunitException($"Payment {transactionId} is not in the queue.");
+    }
+
     private async Task<T> WithChangeDuringSaveAsync<T>(ChangeDuringSave during, Func<Task<T>> act)
     {
         factory.DuringSave.Inner = during;
@@ -54,12 +64,8 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         using var _ = holder;
         using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        AngleSharp.Dom.IElement? item = null;
-        await foreach (var queuePage in first.QueuePagesAsync())
-        {
-            item ??= queuePage.QuerySelector($"[data-testid=review-item][data-transaction-id='{Id(held)}']");
-        }
-        Assert.Equal("Assign to me", item!.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
+        var item = await ShownItemAsync(first, held);
+        Assert.Equal("Assign to me", item.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
         var shown = (item.QuerySelector("input[name=seenAssignee]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value;
         Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(second, held, null)).StatusCode);
 
@@ -81,12 +87,8 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
         Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, held, null)).StatusCode);
-        AngleSharp.Dom.IElement? item = null;
-        await foreach (var queuePage in second.QueuePagesAsync())
-        {
-            item ??= queuePage.QuerySelector($"[data-testid=review-item][data-transaction-id='{Id(held)}']");
-        }
-        Assert.Equal("Take over", item!.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
+        var item = await ShownItemAsync(second, held);
+        Assert.Equal("Take over", item.QuerySelector("[data-testid=assign]")!.TextContent.Trim());
 
         // Act
         var response = await AssignAsync(second, held, (item.QuerySelector("input[name=seenAssignee]") as AngleSharp.Html.Dom.IHtmlInputElement)!.Value);
