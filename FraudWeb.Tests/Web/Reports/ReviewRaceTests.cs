@@ -187,4 +187,39 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         Assert.Equal(ReviewSettlement.Charged, (await factory.TransactionAsync(held)).Settlement);
         Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == held)));
     }
+
+    [Fact]
+    public async Task Decide_WhileTheAssignedAnalystsAccountIsDeleted_BothGoThrough()
+    {
+        // Arrange (diff review: on PostgreSQL the erasure deleted the analyst's assignment and then waited to rename the
+        // payment they had labelled, while the decision held that payment and waited to delete the same assignment: a
+        // deadlock, one of the two answered "try again"). Analyst A cleared the held payment; its holder then reported
+        // it, and A took the report; analyst B decides it while an administrator deletes A.
+        var (holder, _, held) = await factory.NewHolderPaidAsync(43m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        Assert.Equal(HttpStatusCode.Redirect, (await first.DecideAsync(held, confirm: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(held, ReportKind.NotMe, "Not me: I was at home")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AssignAsync(first, held, null)).StatusCode);
+        var firstId = await UserIdAsync(first);
+        Assert.Equal(firstId, await AssigneeAsync(held));
+        var form = await second.DecisionFormAsync(held);
+        HttpResponseMessage? deleted = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<FraudReport>().Any(e => e.Entity.TransactionId == held && e.State == EntityState.Modified),
+            async () => deleted = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{firstId}", [], $"/AdminUsers/Delete/{firstId}"));
+
+        // Act
+        var response = await WithChangeDuringSaveAsync<HttpResponseMessage>(during, () => form.SubmitAsync(confirm: true));
+        var queue = await Html.GetPageAsync(second.Client, Html.Location(response));
+
+        // Assert: the decision first (the report confirmed, the assignment ended), then the account deleted
+        Assert.Null(queue.ReviewError());
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal(HttpStatusCode.Redirect, deleted!.StatusCode);
+        Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(held)).Status);
+        Assert.Null(await AssigneeAsync(held));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == firstId)));
+    }
 }
