@@ -67,9 +67,9 @@ public sealed class AdminListIndexTests(QueryPlanFactory factory)
     {
         // Arrange + Act
         var plan = await QueryPlans.ExplainAsync(factory, db => QueryPlans.Inlined(new AuditViewModelBuilder(db, LocalTime.In(TimeZoneInfo.Utc), TimeProvider.System)
-            .Filtered(new AuditQueryViewModel { Operation = "user.edit" }).Where(e => e.Id < 1000).OrderByDescending(e => e.Id).Take(26).Select(e => e.Id).ToQueryString()));
+            .Filtered(new AuditQueryViewModel { Operation = "user.edit" }).Where(e => e.Id < QueryPlanFactory.Rows / 2).OrderByDescending(e => e.Id).Take(26).Select(e => e.Id).ToQueryString()));
 
         // Assert
-        Assert.Contains("IX_AuditEntries_Action_Id", plan, StringComparison.Ordinal);
+        Assert.True(plan.Contains("IX_AuditEntries_Action_Id", StringComparison.Ordinal), plan);
     }
 }
