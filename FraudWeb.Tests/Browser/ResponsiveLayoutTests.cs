@@ -232,6 +232,19 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
             await page.GetByTestId("confirm-email").ClickAsync();
             return await page.GetByTestId("email-confirmed").CountAsync() == 1 ? null : "/Account/ConfirmEmail: not confirmed";
         }));
+        visits.Add(new Visit("anon", anonymous, "/Account/ResetPassword (finishing a registration)", async page =>
+        {
+            // A registration never confirmed, from a reset link: its page asks for the details too.
+            var email = host.Factory.NewEmail();
+            await using var scope = host.Factory.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = new ApplicationUser { UserName = email, Email = email };
+            var created = await users.CreateAsync(user, FraudWebFactory.Password);
+            if (!created.Succeeded) return "creating the user: " + string.Join(", ", created.Errors.Select(e => e.Description));
+            var encoded = WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
+            await page.GotoAsync($"/Account/ResetPassword?email={Uri.EscapeDataString(email)}&token={encoded}");
+            return await page.GetByTestId("finish-registration").CountAsync() == 1 ? null : "/Account/ResetPassword: a registration to finish, and no details asked";
+        }));
         visits.Add(new Visit("holder", holderPage, "/ApiKeys/Created", async page =>
         {
             await page.GotoAsync("/ApiKeys");

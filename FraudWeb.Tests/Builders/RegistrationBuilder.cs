@@ -35,4 +35,8 @@ public sealed class RegistrationBuilder
         With("DateOfBirth", DateTime.UtcNow.AddYears(-years).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     public IReadOnlyDictionary<string, string> Build() => _fields;
+
+    /// <summary>The personal details alone, named as a form that nests them under <paramref name="prefix"/> names them.</summary>
+    public IReadOnlyDictionary<string, string> Details(string prefix) =>
+        _fields.Where(f => f.Key is not ("Email" or "Password" or "ConfirmPassword")).ToDictionary(f => prefix + f.Key, f => f.Value);
 }

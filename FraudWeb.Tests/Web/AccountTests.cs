@@ -423,7 +423,7 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Act: the owner registers, and follows the link in the newest mail.
         await owner.RegisterAsync(new RegistrationBuilder(owner.Email, "Owners typed passphrase 5").With("FullName", "Grace Hopper"));
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
-        await ChoosePasswordAsync(owner.Client, link, owners);
+        await ChoosePasswordAsync(owner.Client, link, owners, new RegistrationBuilder("", "").With("FullName", "Grace Hopper"));
 
         // Assert: the owner signs in with the password they chose and sees their own details; the stranger's password
         // and the first confirmation link (confirming the stranger's password) no longer work. That link, mailed to the
@@ -869,9 +869,20 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Empty(Mailbox.MessagesTo(factory, session.Email));
     }
 
-    /// <summary>Follows a mailed reset (or choose-password) link and sends its form with the new password.</summary>
-    private static async Task<HttpResponseMessage> ChoosePasswordAsync(HttpClient client, string link, string password) =>
-        await Html.SubmitAsync(client, "/Account/ResetPassword", FormFields(await Html.GetPageAsync(client, link), password), link);
+    /// <summary>
+    /// Follows a mailed reset (or choose-password) link and sends its form with the new password, and with
+    /// <paramref name="details"/> (by default a valid registration's) when the link finishes a registration and asks for them.
+    /// </summary>
+    private static async Task<HttpResponseMessage> ChoosePasswordAsync(HttpClient client, string link, string password, RegistrationBuilder? details = null)
+    {
+        var page = await Html.GetPageAsync(client, link);
+        var fields = FormFields(page, password);
+        if (page.QuerySelector("[data-testid=finish-registration]") is not null)
+        {
+            foreach (var (name, value) in (details ?? new RegistrationBuilder("", "")).Details("Details.")) fields[name] = value;
+        }
+        return await Html.SubmitAsync(client, "/Account/ResetPassword", fields, link);
+    }
 
     private static Dictionary<string, string> FormFields(AngleSharp.Html.Dom.IHtmlDocument resetPage, string newPassword) => new()
     {

@@ -208,23 +208,32 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     public IActionResult ForgotPasswordConfirmation() => View();
 
     [HttpGet, AllowAnonymous]
-    public IActionResult ResetPassword(string? email, string? token) =>
-        string.IsNullOrWhiteSpace(token) ? View("ResetPasswordInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
+    public async Task<IActionResult> ResetPassword(string? email, string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token)) return View("ResetPasswordInvalid");
+        var model = new ResetPasswordViewModel { Email = email, Token = token };
+        // A registration never confirmed is finished here: its details are asked again, blank.
+        if (await accounts.FinishesRegistrationAsync(email, token)) model.Details = new RegistrationDetailsViewModel();
+        return View(model);
+    }
 
     [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
-    public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model)
+    public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.ResetPasswordAsync(model.Email!, model.Token!, model.Password!);
+        var result = await accounts.ResetPasswordAsync(model.Email!, model.Token!, model.Password!, model.Details?.ToDetails(), cancellationToken);
         if (!result.Succeeded)
         {
+            // The form was opened as a plain reset (before the link was known to finish a registration): it asks for them now.
+            if (result.Code == Services.ErrorCode.Refused) model.Details ??= new RegistrationDetailsViewModel();
             this.AddErrors(result);
             return View(model);
         }
+        if (result.Value.RegistrationFinished) TempData[RegistrationFinished] = true;
         // A reset is how an owner takes an account back: keys someone else may have made end with the old password.
-        if (result.Value == 1) TempData["Message"] = Text.Get("Your API key was revoked with the old password: create a new one where you use it.");
-        else if (result.Value > 1) TempData["Message"] = Text.Format("Your {0} API keys were revoked with the old password: create new ones where you use them.", result.Value);
+        if (result.Value.RevokedKeys == 1) TempData["Message"] = Text.Get("Your API key was revoked with the old password: create a new one where you use it.");
+        else if (result.Value.RevokedKeys > 1) TempData["Message"] = Text.Format("Your {0} API keys were revoked with the old password: create new ones where you use them.", result.Value.RevokedKeys);
         return RedirectToAction(nameof(ResetPasswordConfirmation));
     }
 
@@ -248,5 +257,8 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     }
 
     [HttpGet, AllowAnonymous]
-    public IActionResult ResetPasswordConfirmation() => View();
+    public IActionResult ResetPasswordConfirmation() => View(TempData[RegistrationFinished] is true);
+
+    /// <summary>The confirmation page then says the account is ready, not that a password changed.</summary>
+    private const string RegistrationFinished = nameof(RegistrationFinished);
 }

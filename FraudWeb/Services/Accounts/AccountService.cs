@@ -28,6 +28,9 @@ public enum SignInOutcome
 /// Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password, and choose
 /// a password (address, encoded reset token).
 /// </summary>
+/// <summary>A reset's outcome: the API keys it revoked, and whether it finished a registration never confirmed.</summary>
+public sealed record PasswordResetDone(int RevokedKeys, bool RegistrationFinished);
+
 public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword, Func<string, string, string> ChoosePassword);
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
@@ -274,7 +277,8 @@ public sealed partial class AccountService(
     /// An address registered again before it was confirmed. A confirmation link would confirm the first registration's
     /// password, which may be a stranger's who registered the address first to take the account over once its owner
     /// confirms it. So whoever holds the mailbox chooses the password through a reset link instead (following it also
-    /// confirms the address), the earlier links stop working, and the details become this registration's.
+    /// confirms the address), the earlier links stop working, and the details become this registration's until that
+    /// link's page replaces them with the ones its owner types (<see cref="ResetPasswordAsync"/>).
     /// </summary>
     private async Task MailFinishRegistrationAsync(ApplicationUser existing, PersonalDetails details, RegistrationLinks links, DateTime nowUtc,
         CancellationToken cancellationToken)
@@ -293,7 +297,7 @@ public sealed partial class AccountService(
         var token = await users.GeneratePasswordResetTokenAsync(existing);
         var url = links.ChoosePassword(existing.Email!, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         var body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>" +
-                   $"<p>{Text.Format("To finish creating your account, {0}. This also confirms your address; the password typed when registering is not used.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
+                   $"<p>{Text.Format("To finish creating your account, {0} and enter your details. This also confirms your address; the password and details typed when registering are not kept.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>");
         await email.SendEmailAsync(existing.Email!, Text.Get("Finish creating your FraudWeb account"), body, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -943,15 +947,22 @@ public sealed partial class AccountService(
         return Result.Ok;
     }
 
+    public const string DetailsNeeded = "To finish creating your account, enter your details as well as your password.";
+
     /// <summary>
-    /// Sets the password from a mailed reset link. The account's API keys are revoked with it (how many is the value):
-    /// a reset is how an owner takes an account back, and a key made by whoever had it would outlive every session.
+    /// Whether a mailed reset link finishes a registration never confirmed, so its page asks for the personal details
+    /// too (<see cref="ResetPasswordAsync"/>). False for a link that is not valid: its form then says so when sent.
     /// </summary>
-    public async Task<Result<int>> ResetPasswordAsync(string email, string encodedToken, string password, CancellationToken cancellationToken = default)
+    public async Task<bool> FinishesRegistrationAsync(string? email, string encodedToken)
     {
-        ArgumentNullException.ThrowIfNull(email);
-        // Same answer for unknown accounts and bad tokens.
-        var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
+        var (user, token) = await ResetLinkAccountAsync(email, encodedToken);
+        return user is { EmailConfirmed: false } &&
+               await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token!);
+    }
+
+    /// <summary>The account a reset link was made for, and its token decoded; null when the link names none (or a locked one).</summary>
+    private async Task<(ApplicationUser? User, string? Token)> ResetLinkAccountAsync(string? email, string encodedToken)
+    {
         string token;
         try
         {
@@ -959,15 +970,51 @@ public sealed partial class AccountService(
         }
         catch (FormatException)
         {
-            return Result.Fail<int>(ErrorCode.Invalid, invalid);
+            return (null, null);
         }
         // The account comes from the token, and the typed address must be its: looked up by address, an address with an
         // account cost a lookup that found a row (and a token check) that one without did not, so a made-up link told
-        // who has an account by its time (docs/decisions/0031). ResetPasswordAsync checks the token in full.
-        var user = await TokenAccountAsync(resetTokens.UserIdOf(token), email);
-        if (user is null || AdminLock.IsLockedByAdmin(user)) return Result.Fail<int>(ErrorCode.Invalid, invalid);
+        // who has an account by its time (docs/decisions/0031). The caller checks the token in full.
+        var user = email is null ? null : await TokenAccountAsync(resetTokens.UserIdOf(token), email);
+        return user is null || AdminLock.IsLockedByAdmin(user) ? (null, null) : (user, token);
+    }
+
+    /// <summary>
+    /// Sets the password from a mailed reset link. The account's API keys are revoked with it (how many the value says):
+    /// a reset is how an owner takes an account back, and a key made by whoever had it would outlive every session.
+    /// A link that finishes a registration never confirmed confirms the address and needs <paramref name="details"/>
+    /// (Refused with <see cref="DetailsNeeded"/> without them), which replace those typed at registration: whoever
+    /// registered the address first may have been a stranger, whose name, birth date and address would otherwise stay
+    /// on the owner's account and in its export.
+    /// </summary>
+    public async Task<Result<PasswordResetDone>> ResetPasswordAsync(string email, string encodedToken, string password, PersonalDetails? details,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        // Same answer for unknown accounts and bad tokens.
+        var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
+        var (user, token) = await ResetLinkAccountAsync(email, encodedToken);
+        if (user is null) return Result.Fail<PasswordResetDone>(ErrorCode.Invalid, invalid);
+        if (!user.EmailConfirmed && details is null)
+        {
+            // Only once the link is known to be good: a made-up link learns nothing of the account.
+            return await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token!)
+                ? Result.Fail<PasswordResetDone>(ErrorCode.Refused, Text.Get(DetailsNeeded)) : Result.Fail<PasswordResetDone>(ErrorCode.Invalid, invalid);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!user.EmailConfirmed)
+        {
+            // Staged before the reset, which saves them with the password and the confirmation in one update.
+            try
+            {
+                await StageFinishedDetailsAsync(user, details!, cancellationToken);
+            }
+            catch (DomainException ex)
+            {
+                return Result.Fail<PasswordResetDone>(ErrorCode.Invalid, Text.Of(ex));
+            }
+        }
+        var result = await users.ResetPasswordAsync(user, token!, password);
         if (result.Succeeded)
         {
             // The first password of an address registered twice (MailFinishRegistrationAsync) is no change to tell of.
@@ -988,10 +1035,22 @@ public sealed partial class AccountService(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (wasConfirmed) await MailPasswordChangedAsync(user, cancellationToken);
-            return Result.Success(revoked);
+            return Result.Success(new PasswordResetDone(revoked, !wasConfirmed));
         }
-        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<int>(ErrorCode.Invalid, invalid)
-            : FromIdentity(result, Fields.Password).As<int>();
+        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<PasswordResetDone>(ErrorCode.Invalid, invalid)
+            : FromIdentity(result, Fields.Password).As<PasswordResetDone>();
+    }
+
+    /// <summary>
+    /// The owner's details, language and phone number on an account being finished, in place of the registration's
+    /// (the caller saves). Throws <see cref="DomainException"/> when a detail breaks the card holder's rules.
+    /// </summary>
+    private async Task StageFinishedDetailsAsync(ApplicationUser user, PersonalDetails details, CancellationToken cancellationToken)
+    {
+        await StagePendingDetailsAsync(user, details, cancellationToken);
+        // The page's language is the owner's; the registration's may have been the stranger's.
+        await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken,
+            Languages.Current, cancellationToken);
     }
 
     /// <summary>The account a token was made for, when the typed address is that account's; otherwise null.</summary>

@@ -71,7 +71,17 @@ public sealed class ResetPasswordViewModel
     [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
     [Display(Name = "Confirm new password")]
     public string? ConfirmPassword { get; set; }
+
+    /// <summary>
+    /// Asked only when the link finishes a registration never confirmed (null otherwise, and then not validated): the
+    /// details typed at registration may be a stranger's who registered the address first, so the mailbox's owner types
+    /// their own.
+    /// </summary>
+    public RegistrationDetailsViewModel? Details { get; set; }
 }
+
+/// <summary>The personal details asked again when a reset link finishes a registration (<see cref="ResetPasswordViewModel.Details"/>).</summary>
+public sealed class RegistrationDetailsViewModel : PersonalDetailsFields;
 
 public sealed class ChangePasswordViewModel
 {
