@@ -31,7 +31,13 @@ public sealed class PublicSite
         {
             throw new ConfigurationException($"{BaseUrlSetting} '{configured}' is not valid; set it to an absolute https URL without query, e.g. https://fraud.example.com");
         }
-        BaseUrl = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
+        // Pages link from the root of their host (no path base is configured), so a mailed link under a path would
+        // open one page and then lose the path on every link from it.
+        if (uri.AbsolutePath.Trim('/').Length > 0)
+        {
+            throw new ConfigurationException($"{BaseUrlSetting} '{configured}' has a path; FraudWeb is served at the root of its host: set it to the host's address, e.g. https://fraud.example.com");
+        }
+        BaseUrl = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
         KnownProxies = NetworkSetting.Parse("FraudWeb:KnownProxies", options.Value.KnownProxies);
     }
 
