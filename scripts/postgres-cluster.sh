@@ -13,6 +13,8 @@ as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@
 
 case $command in
   start)
+    # The socket directory is quoted for pg_ctl's shell below: a quote in it would end the quoting.
+    case $dir in *\'*) echo "The cluster's directory must not contain a single quote: $dir" >&2; exit 2 ;; esac
     # A directory made here is removed again if the start fails, so a failed start leaves nothing behind.
     made=""; [ -e "$dir" ] || made=1
     # (A server pg_ctl gave up waiting for may still be coming up: stopped first.)
