@@ -436,6 +436,31 @@ public sealed class ModelCliTests : IDisposable
         Assert.True(benched.GetProperty("explain_p99_ns").GetDouble() >= benched.GetProperty("explain_median_ns").GetDouble());
     }
 
+    [Theory]
+    [InlineData("evaluate", "no_such_column", "--ignore: column 'no_such_column' is not in")]
+    [InlineData("evaluate", "tx_amount", "--ignore: column 'tx_amount' is one of the model's features")]
+    [InlineData("bench-score", "no_such_column", "--ignore: column 'no_such_column' is not in")]
+    [InlineData("bench-score", "tx_amount", "--ignore: column 'tx_amount' is one of the model's features")]
+    public async Task SavedModelsTable_IgnoredColumnMissingOrAFeature_UsageErrorNamingIt(string verb, string ignored, string says)
+    {
+        // Arrange
+        var raw = PathOf("raw.csv");
+        var table = PathOf("table.csv");
+        var model = PathOf("model.bin");
+        Assert.Equal(0, (await RunAsync("simulate", "--out", raw, "--customers", "100", "--terminals", "200", "--days", "20", "--seed", "3")).Code);
+        Assert.Equal(0, (await RunAsync("features", "--transactions", raw, "--out", table)).Code);
+        Assert.Equal(0, (await RunAsync("train", "--table", table, "--label", "tx_fraud", "--ignore", "customer_id,day,transaction_id", "--threads", "2", "--trees", "5", "--out", model)).Code);
+        string[] args = verb == "evaluate" ? ["evaluate", "--model", model, "--table", table, "--label", "tx_fraud", "--ignore", ignored] : ["bench-score", "--model", model, "--table", table, "--calls", "1000", "--ignore", ignored];
+
+        // Act
+        var (code, stdout, stderr) = await RunAsync(args);
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(says, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Train_TrainStartBeforeFirstDay_UsageError()
     {

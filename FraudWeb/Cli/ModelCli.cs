@@ -245,7 +245,7 @@ public static class ModelCli
         SetAction(command, console, c =>
         {
             var p = c.Parse;
-            return Evaluate(c, p.GetRequiredValue(model), p.GetValue(table), p.GetValue(label), p.GetValue(transactions), p.GetValue(trainStart),
+            return Evaluate(c, p.GetRequiredValue(model), p.GetValue(table), p.GetValue(label), List(p, ignore), p.GetValue(transactions), p.GetValue(trainStart),
                 p.GetValue(trainDays) ?? 7, p.GetValue(delayDays), p.GetValue(testDays) ?? 7, p.GetValue(scoresOut));
         });
         return command;
@@ -420,7 +420,7 @@ public static class ModelCli
         return 0;
     }
 
-    private static int Evaluate(ModelCliContext c, string modelFile, string? tableFile, string? labelColumn, string? transactions,
+    private static int Evaluate(ModelCliContext c, string modelFile, string? tableFile, string? labelColumn, IReadOnlyList<string> ignore, string? transactions,
         string? trainStart, int trainDays, int? delayDays, int testDays, string? scoresOut)
     {
         var tableMode = tableFile is not null;
@@ -433,6 +433,7 @@ public static class ModelCli
             var file = tableFile!;
             var label = labelColumn!;
             var table = ModelCliTables.Read(file, c, ["customer_id", "day", label]);
+            ModelCliTables.CheckIgnored(table, ignore, model.FeatureNames, file);
             var matrix = ModelCliTables.Columns(table, model.FeatureNames, file);
             labels = ModelCliTables.Labels(table, label, file);
             scores = new double[table.Rows];

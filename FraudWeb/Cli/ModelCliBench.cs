@@ -17,14 +17,15 @@ internal static class ModelCliBench
             model, table, ignore, calls,
         };
         ModelCli.SetAction(command, console, c =>
-            BenchScore(c, c.Parse.GetRequiredValue(model), c.Parse.GetRequiredValue(table), c.Parse.GetValue(calls) ?? 200_000));
+            BenchScore(c, c.Parse.GetRequiredValue(model), c.Parse.GetRequiredValue(table), CliOptions.List(c.Parse, ignore), c.Parse.GetValue(calls) ?? 200_000));
         return command;
     }
 
-    private static int BenchScore(ModelCliContext c, string modelFile, string path, int calls)
+    private static int BenchScore(ModelCliContext c, string modelFile, string path, IReadOnlyList<string> ignore, int calls)
     {
         var (model, _) = ModelCli.LoadModel(modelFile);
         var table = ModelCliTables.Read(path, c);
+        ModelCliTables.CheckIgnored(table, ignore, model.FeatureNames, path);
         var x = ModelCliTables.Columns(table, model.FeatureNames, path);
         var width = model.FeatureNames.Count;
         var rows = table.Rows;

@@ -110,6 +110,20 @@ internal static class ModelCliTables
         return new Dataset(Columns(table, names, path), table.Rows, names.Length, y, names);
     }
 
+    /// <summary>
+    /// A saved model's table: its features are read by name, so --ignore only states which columns are not; each must
+    /// be in the table and none may be one the model reads (a usage error naming it, rather than an option accepted and
+    /// silently unused).
+    /// </summary>
+    public static void CheckIgnored(FeatureTable table, IReadOnlyList<string> ignore, IReadOnlyList<string> features, string path)
+    {
+        foreach (var name in ignore)
+        {
+            if (table.IndexOf(name) < 0) throw new CliUsageException($"--ignore: column '{name}' is not in {path}.");
+            if (features.Contains(name)) throw new CliUsageException($"--ignore: column '{name}' is one of the model's features, which it needs.");
+        }
+    }
+
     public static float[] Columns(FeatureTable table, IReadOnlyList<string> names, string path)
     {
         var indexes = new int[names.Count];
