@@ -423,13 +423,13 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // Act: the owner registers, and follows the link in the newest mail.
         await owner.RegisterAsync(new RegistrationBuilder(owner.Email, "Owners typed passphrase 5").With("FullName", "Grace Hopper"));
         var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, owner.Email, "Finish creating your FraudWeb account"), "/Account/ResetPassword");
-        await ChoosePasswordAsync(owner.Client, link, owners, new RegistrationBuilder("", "").With("FullName", "Grace Hopper"));
+        await ChoosePasswordAsync(owner.Client, link, owners, new RegistrationBuilder("", "").With("FullName", "Grace Brewster Hopper"));
 
         // Assert: the owner signs in with the password they chose and sees their own details; the stranger's password
         // and the first confirmation link (confirming the stranger's password) no longer work. That link, mailed to the
         // owner, confirms nothing; the address being confirmed now, it says so (and to sign in), nothing more.
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(owners)));
-        Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Grace Brewster Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
         var reopened = await CardHolderSession.FollowConfirmationAsync(stranger.Client, strangersLink);
         Assert.Null(reopened.QuerySelector("[data-testid=email-confirmed]"));
         Assert.NotNull(reopened.QuerySelector("[data-testid=email-already-confirmed]"));

@@ -221,6 +221,11 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     public async Task<IActionResult> ResetPassword(ResetPasswordViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
+        // A link without its token is no reset link, whatever else was sent.
+        if (string.IsNullOrWhiteSpace(model.Token)) return View("ResetPasswordInvalid");
+        // Whether details are asked is the server's to say, not the form's: sent for an account that needs none (a
+        // hand-made form, or one confirmed since), they are ignored, not validated.
+        if (!await accounts.FinishesRegistrationAsync(model.Email, model.Token)) IgnoreDetails(model);
         if (!ModelState.IsValid) return View(model);
         var result = await accounts.ResetPasswordAsync(model.Email!, model.Token!, model.Password!, model.Details?.ToDetails(), cancellationToken);
         if (!result.Succeeded)
@@ -245,6 +250,9 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     public async Task<IActionResult> AcceptInvitation(ResetPasswordViewModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (string.IsNullOrWhiteSpace(model.Token)) return View("AcceptInvitationInvalid");
+        // An invitation asks no details (the administrator entered them): any sent are ignored.
+        IgnoreDetails(model);
         if (!ModelState.IsValid) return View(model);
         var result = await accounts.AcceptInvitationAsync(model.Email!, model.Token!, model.Password!);
         if (!result.Succeeded)
@@ -254,6 +262,13 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         }
         TempData["Message"] = Text.Get("Your password is set. Sign in to start.");
         return RedirectToAction(nameof(Login));
+    }
+
+    /// <summary>The form's details left out: not kept, and their errors not shown (nor blocking the form).</summary>
+    private void IgnoreDetails(ResetPasswordViewModel model)
+    {
+        model.Details = null;
+        foreach (var key in ModelState.Keys.Where(k => k.StartsWith(nameof(ResetPasswordViewModel.Details), StringComparison.Ordinal)).ToList()) ModelState.Remove(key);
     }
 
     [HttpGet, AllowAnonymous]

@@ -10,6 +10,29 @@ namespace FraudWeb.Data;
 internal static class RowLocks
 {
     /// <summary>
+    /// An account's row, before anything else its erasure holds (docs/decisions/0032). A decision by that account holds
+    /// it first too (<see cref="DeciderNameAsync"/>), and a profile save that changes the phone number writes it before
+    /// the holder's row (EF Core writes the tables in name order): held later, after the holder, the erasure deadlocked
+    /// with such a save, and a decision committed meanwhile kept the erased name on its label.
+    /// </summary>
+    public static Task HoldAccountAsync(FraudDbContext db, string userId, CancellationToken cancellationToken) =>
+        HoldAsync(db, $"""SELECT 1 AS "Value" FROM "AspNetUsers" WHERE "Id" = {userId} FOR UPDATE""", cancellationToken);
+
+    /// <summary>
+    /// The deciding analyst's sign-in name, read inside the decision's transaction with their account held against its
+    /// erasure until the decision commits (KEY SHARE: their own sign-ins, which update the row, still go on); null when
+    /// the account is gone. Read before the transaction, an erasure committed in between left the erased name on the label.
+    /// </summary>
+    public static async Task<string?> DeciderNameAsync(FraudDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A row is held inside the change's transaction.");
+        if (!db.Database.IsNpgsql()) return await db.Users.Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(cancellationToken);
+        var names = await db.Database.SqlQuery<string?>($"""SELECT "UserName" AS "Value" FROM "AspNetUsers" WHERE "Id" = {userId} FOR KEY SHARE""")
+            .ToListAsync(cancellationToken);
+        return names.FirstOrDefault();
+    }
+
+    /// <summary>
     /// A card, for a holder's stop and staff's block and review decisions. Read and saved unheld, a payment committed in
     /// between changed the balance (a concurrency token), so the save failed and was tried again, three times at most:
     /// a card being spent from quickly (a thief's spree) could not be reported lost. Held, the payment writer (which

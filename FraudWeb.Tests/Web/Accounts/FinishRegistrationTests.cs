@@ -21,7 +21,8 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         using var stranger = CardHolderSession.Anonymous(factory, email);
         await Html.GetPageAsync(stranger.Client, "/Account/Register?culture=" + strangersCulture);
         Assert.Equal("/Account/RegisterConfirmation", Html.Location(await stranger.RegisterAsync(new RegistrationBuilder(email, FraudWebFactory.Password)
-            .With("FullName", "Mallory Stranger").With("City", "Strangetown").With("PhoneNumber", "+44 20 7946 0999"))));
+            .With("FullName", "Mallory Stranger").With("City", "Strangetown").With("PhoneNumber", "+44 20 7946 0999")
+            .With("AddressLine1", "1 Stranger Lane").With("DateOfBirth", "1970-01-02"))));
         Assert.Equal("/Account/ForgotPasswordConfirmation", Html.Location(await Html.SubmitAsync(owner, "/Account/ForgotPassword", [new("Email", email)])));
         return Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Reset your FraudWeb password"), "/Account/ResetPassword");
     }
@@ -38,6 +39,12 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == email))
             .Select(h => new ValueTuple<string, string?, string?, bool>(h.FullName, h.Address!.City, db.Users.Single(u => u.Id == h.UserId).PhoneNumber,
                 db.Users.Single(u => u.Id == h.UserId).EmailConfirmed))
+            .SingleAsync());
+
+    /// <summary>The holder's birth date and first address line, and the account's password hash.</summary>
+    private Task<(DateOnly? Born, string? Line1, string? PasswordHash)> MoreAsync(string email) =>
+        factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == email))
+            .Select(h => new ValueTuple<DateOnly?, string?, string?>(h.DateOfBirth, h.Address!.Line1, db.Users.Single(u => u.Id == h.UserId).PasswordHash))
             .SingleAsync());
 
     [Fact]
@@ -63,6 +70,9 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(response));
         Assert.Equal("Your account is ready", (await Html.GetPageAsync(owner.Client, "/Account/ResetPasswordConfirmation")).QuerySelector("h1")!.TextContent.Trim());
         Assert.Equal(("Grace Hopper", "London", "+44 20 7946 0123", true), await AccountAsync(email));
+        var (born, line1, _) = await MoreAsync(email);
+        Assert.NotEqual(new DateOnly(1970, 1, 2), born);
+        Assert.Equal("12 Analytical Street", line1);
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(OwnersPassword)));
         Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
@@ -75,17 +85,58 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         using var owner = CardHolderSession.Anonymous(factory, email);
         var link = await StrangersRegistrationAndOwnersResetLinkAsync(email, owner.Client);
         var fields = PasswordFields(await Html.GetPageAsync(owner.Client, link), OwnersPassword);
+        var before = await MoreAsync(email);
 
         // Act
         var response = await Html.SubmitAsync(owner.Client, "/Account/ResetPassword", fields, link);
 
-        // Assert: the form comes back asking for the details; the account is as the stranger left it, unconfirmed.
+        // Assert: the form comes back asking for the details; the account is as the stranger left it, unconfirmed,
+        // with the stranger's password, and the link still finishes it.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await Html.ParseAsync(response);
         Assert.NotNull(page.QuerySelector("input[name='Details.FullName']"));
         Assert.Contains("To finish creating your account, enter your details as well as your password.", Html.ValidationMessages(page));
         Assert.Equal(("Mallory Stranger", "Strangetown", "+44 20 7946 0999", false), await AccountAsync(email));
-        Assert.Equal(HttpStatusCode.OK, (await owner.SignInAsync(OwnersPassword)).StatusCode);
+        Assert.Equal(before, await MoreAsync(email));
+        foreach (var (name, value) in new RegistrationBuilder("", "").Details("Details.")) fields[name] = value;
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(await Html.SubmitAsync(owner.Client, "/Account/ResetPassword", fields, link)));
+    }
+
+    [Fact]
+    public async Task ResetPassword_FinishingWithAVersionFieldAddedToTheForm_NotBoundAndFinished()
+    {
+        // Arrange (diff review: the details' model has the profile's version field, which this form does not show; a
+        // bad one sent refused the form with a message nowhere on the page)
+        var email = factory.NewEmail();
+        using var owner = CardHolderSession.Anonymous(factory, email);
+        var link = await StrangersRegistrationAndOwnersResetLinkAsync(email, owner.Client);
+        var fields = PasswordFields(await Html.GetPageAsync(owner.Client, link), OwnersPassword);
+        foreach (var (name, value) in new RegistrationBuilder("", "").With("FullName", "Grace Hopper").Details("Details.")) fields[name] = value;
+        fields["Details.RowVersion"] = "not-a-guid";
+
+        // Act
+        var response = await Html.SubmitAsync(owner.Client, "/Account/ResetPassword", fields, link);
+
+        // Assert
+        Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(response));
+        Assert.Equal("Grace Hopper", (await AccountAsync(email)).FullName);
+    }
+
+    [Fact]
+    public async Task ResetPassword_SentWithoutItsToken_InvalidLinkPage()
+    {
+        // Arrange
+        using var session = CardHolderSession.Anonymous(factory);
+
+        // Act
+        var response = await Html.SubmitAsync(session.Client, "/Account/ResetPassword", new Dictionary<string, string>
+        {
+            ["Email"] = session.Email, ["Password"] = OwnersPassword, ["ConfirmPassword"] = OwnersPassword,
+        }, "/Account/ResetPassword?email=someone%40example.test&token=x");
+
+        // Assert: said, not a form sent back with no message on it
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null((await Html.ParseAsync(response)).QuerySelector("input[name=Password]"));
     }
 
     [Fact]
@@ -144,6 +195,8 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         var before = await AccountAsync(holder.Email);
         var fields = PasswordFields(page, OwnersPassword);
         foreach (var (name, value) in new RegistrationBuilder("", "").With("FullName", "Someone Else").Details("Details.")) fields[name] = value;
+        // A blank one among them too: not validated either (it refused the reset, under the heading "Finish creating your account").
+        fields["Details.City"] = "";
 
         // Act
         var response = await Html.SubmitAsync(holder.Client, "/Account/ResetPassword", fields, link);

@@ -78,6 +78,57 @@ public sealed class CardStopTests(FraudWebFactory factory)
         Assert.NotEqual(before, after.Balance);
     }
 
+    /// <summary>At the first transaction it sees start while armed, another request's change (its own host) is given a second to commit.</summary>
+    private sealed class ChangeAtTransactionStart(Func<Task> change) : DbTransactionInterceptor
+    {
+        private int _fired;
+        public Task Change { get; private set; } = Task.CompletedTask;
+
+        public override async ValueTask<System.Data.Common.DbTransaction> TransactionStartedAsync(System.Data.Common.DbConnection connection, TransactionEndEventData eventData,
+            System.Data.Common.DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _fired, 1) == 0)
+            {
+                Change = Task.Run(change, CancellationToken.None);
+                await Task.WhenAny(Change, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task AddAsync_SameNumberWhileTheCardIsReportedLost_NeverAnActiveCardWithTheLostNumber()
+    {
+        // Arrange (lock-order review: the "reported lost" check ran before the add's transaction, so a stop committed
+        // while the add waited for the holder's row let the lost number come back as a new card, taking payments). The
+        // second tab's add of the same card starts its transaction as the first tab's report of it commits.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = new CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(form)).StatusCode);
+        var card = (await holder.CardIdsAsync())[^1];
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var reporting = new ChangeAtTransactionStart(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            Assert.True((await scope.ServiceProvider.GetRequiredService<CardService>().ReportLostOrStolenAsync(userId, card, CancellationToken.None)).Succeeded);
+        });
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(reporting)));
+        await using var scope = host.Services.CreateAsyncScope();
+        var cards = scope.ServiceProvider.GetRequiredService<CardService>();
+
+        // Act
+        var added = await cards.AddAsync(userId, new NewCard(form.Number, "ADA LOVELACE", int.Parse(form.Build()["ExpiryMonth"], System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(form.Build()["ExpiryYear"], System.Globalization.CultureInfo.InvariantCulture), 5000m), CancellationToken.None);
+        await reporting.Change;
+
+        // Assert: either the add came first (the card already there) and the report then stopped it, or the report came
+        // first and the add was refused as a lost number; one card, stopped as lost, either way.
+        var stored = await factory.QueryAsync(db => db.Cards.AsNoTracking().Where(c => c.CardHolder!.UserId == userId).Select(c => new { c.Id, c.StoppedAs }).ToListAsync());
+        Assert.Equal(card, Assert.Single(stored).Id);
+        Assert.Equal(CardStop.LostOrStolen, stored[0].StoppedAs);
+        if (!added.Succeeded) Assert.Equal(CardService.LostNumberRefused, Assert.Single(added.Errors).Message);
+    }
+
     [Fact]
     public async Task Remove_OwnCardWithHistory_StoppedHiddenFromPaymentFormHistoryKeptAndAudited()
     {

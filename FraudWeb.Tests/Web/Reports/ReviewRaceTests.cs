@@ -4,6 +4,7 @@ using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Reports;
 using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Reports;
@@ -221,5 +222,66 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         Assert.Equal(ReportStatus.Confirmed, (await factory.ReportOfAsync(held)).Status);
         Assert.Null(await AssigneeAsync(held));
         Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == firstId)));
+    }
+
+    [Fact]
+    public async Task Decide_WhileTheDecidingAnalystsAccountIsDeleted_DecisionFirstThenItsLabelRenamed()
+    {
+        // Arrange (lock-order review: the analyst's name was read before the decision's transaction and nothing held
+        // their account, so an erasure committed while the decision saved, and the label kept the erased address).
+        var (holder, _, held) = await factory.NewHolderPaidAsync(44m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var analystId = await UserIdAsync(analyst);
+        var form = await analyst.DecisionFormAsync(held);
+        HttpResponseMessage? deleted = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<CardTransaction>().Any(e => e.Entity.Id == held && e.State == EntityState.Modified),
+            async () => deleted = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{analystId}", [], $"/AdminUsers/Delete/{analystId}"));
+
+        // Act
+        var response = await WithChangeDuringSaveAsync(during, () => form.SubmitAsync(confirm: false));
+
+        // Assert: the deletion waited for the decision, then renamed its label with the analyst's other records
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal(HttpStatusCode.Redirect, deleted!.StatusCode);
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == analystId)));
+        var stored = await factory.TransactionAsync(held);
+        Assert.Equal(FraudLabel.Legitimate, stored.Label);
+        Assert.NotNull(stored.LabelledBy);
+        Assert.DoesNotContain(analyst.Email, stored.LabelledBy, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Delete_WhileTheHolderSavesANewPhoneNumber_BothGoThrough()
+    {
+        // Arrange (lock-order review: the profile's save writes the account before the holder, the erasure held the
+        // holder before the account: on PostgreSQL a deadlock, the administrator answered "try again").
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var userId = await UserIdAsync(holder);
+        var holderId = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.Id).SingleAsync());
+        var seen = await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.RowVersion).SingleAsync());
+        var details = new FraudWeb.Services.Accounts.PersonalDetails("Ada Lovelace", "+44 20 7946 0777", new DateOnly(1990, 12, 10), "12 St James's Square",
+            null, "London", "SW1Y 4JH", "United Kingdom");
+        FraudWeb.Services.Result? saved = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<CardHolder>().Any(e => e.Entity.Id == holderId && e.State == EntityState.Modified && e.Entity.UserId == null),
+            async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                saved = await scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Profiles.ProfileService>().UpdateDetailsAsync(userId, details, seen, CancellationToken.None);
+            });
+
+        // Act
+        var deleted = await WithChangeDuringSaveAsync(during, () => Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{userId}", [], $"/AdminUsers/Delete/{userId}"));
+
+        // Assert: the deletion goes through; the save, which waited for it, finds no profile (and nothing is left of it)
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == userId)));
+        Assert.NotNull(saved);
+        Assert.False(saved!.Succeeded);
+        Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.Id == holderId && h.PhoneNumber == "+44 20 7946 0777")));
     }
 }

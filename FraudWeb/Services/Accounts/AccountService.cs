@@ -24,13 +24,13 @@ public enum SignInOutcome
     EmailNotConfirmed,
 }
 
+/// <summary>A reset's outcome: the API keys it revoked, and whether it finished a registration never confirmed.</summary>
+public sealed record PasswordResetDone(int RevokedKeys, bool RegistrationFinished);
+
 /// <summary>
 /// Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password, and choose
 /// a password (address, encoded reset token).
 /// </summary>
-/// <summary>A reset's outcome: the API keys it revoked, and whether it finished a registration never confirmed.</summary>
-public sealed record PasswordResetDone(int RevokedKeys, bool RegistrationFinished);
-
 public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword, Func<string, string, string> ChoosePassword);
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
@@ -947,6 +947,8 @@ public sealed partial class AccountService(
         return Result.Ok;
     }
 
+    public const string ResetMeanwhile = "Your account was changed at the same moment, so nothing was saved. Please send the form again.";
+
     public const string DetailsNeeded = "To finish creating your account, enter your details as well as your password.";
 
     /// <summary>
@@ -1004,7 +1006,7 @@ public sealed partial class AccountService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!user.EmailConfirmed)
         {
-            // Staged before the reset, which saves them with the password and the confirmation in one update.
+            // Staged before the reset, whose save writes them with the password, in the transaction the confirmation commits in.
             try
             {
                 await StageFinishedDetailsAsync(user, details!, cancellationToken);
@@ -1037,8 +1039,11 @@ public sealed partial class AccountService(
             if (wasConfirmed) await MailPasswordChangedAsync(user, cancellationToken);
             return Result.Success(new PasswordResetDone(revoked, !wasConfirmed));
         }
-        return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)) ? Result.Fail<PasswordResetDone>(ErrorCode.Invalid, invalid)
-            : FromIdentity(result, Fields.Password).As<PasswordResetDone>();
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))) return Result.Fail<PasswordResetDone>(ErrorCode.Invalid, invalid);
+        // The account changed at the same moment (registered again, a sign-in): nothing was kept, the link still works.
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            return Result.Fail<PasswordResetDone>(ErrorCode.Conflict, Text.Get(ResetMeanwhile));
+        return FromIdentity(result, Fields.Password).As<PasswordResetDone>();
     }
 
     /// <summary>
@@ -1047,8 +1052,12 @@ public sealed partial class AccountService(
     /// </summary>
     private async Task StageFinishedDetailsAsync(ApplicationUser user, PersonalDetails details, CancellationToken cancellationToken)
     {
+        // Every registration makes a card holder; an account without one (made some other way) gets one now, so the
+        // details the page took are kept as it says.
+        if (!await db.CardHolders.OwnedBy(user.Id).AnyAsync(cancellationToken)) db.CardHolders.Add(details.Register(user.Id, issuer.At(clock.GetUtcNow().UtcDateTime)));
         await StagePendingDetailsAsync(user, details, cancellationToken);
-        // The page's language is the owner's; the registration's may have been the stranger's.
+        // The language the page was finished in, as a sign-in records it (SignInLanguage): the footer's choice, or the
+        // mailed link's, whose language is the last registration's (possibly a stranger's, who could only choose that).
         await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken,
             Languages.Current, cancellationToken);
     }

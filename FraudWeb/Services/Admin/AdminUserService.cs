@@ -364,6 +364,8 @@ public sealed class AdminUserService(
     private async Task<Result> EraseOnceAsync(string actorId, string id, string action, Func<IReadOnlyList<string>, Result?>? check, CancellationToken cancellationToken)
     {
         await using var transaction = await guard.BeginAsync(cancellationToken);
+        // The account's row first of all it holds (RowLocks): a decision it is making, or a profile save, commits first or sees it gone.
+        await RowLocks.HoldAccountAsync(db, id, cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
         // Refused only when this account's going is what would leave no administrator (an installation with none yet

@@ -77,9 +77,6 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         {
             return Result.Fail<CardAdded>(ErrorCode.Invalid, Text.Get("Choose one of the offered credit limits."), Fields.CreditLimit);
         }
-        // A number reported lost or stolen never comes back on this profile; one the holder only removed is a new card.
-        if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint && c.StoppedAs == CardStop.LostOrStolen, cancellationToken))
-            return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(LostNumberRefused), Fields.Number);
         for (var attempt = 1; ; attempt++)
         {
             // The holder's row held first (HolderLink), then the card a renewal changes (RowLocks): the account closed
@@ -96,6 +93,13 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
                 await RowLocks.HoldCardAsync(db, existing.Id, cancellationToken);
                 await db.Entry(existing).ReloadAsync(cancellationToken);
             }
+            // A number reported lost or stolen never comes back on this profile; one the holder only removed is a new
+            // card. Asked after the card is held: asked before, a stop committed while this waited for the holder's row
+            // let the lost number be added again as a new card (a stop holds only the card).
+            if (await db.Cards.AnyAsync(c => c.CardHolderId == holderId && c.Fingerprint == fingerprint && c.StoppedAs == CardStop.LostOrStolen, cancellationToken))
+                return Result.Fail<CardAdded>(ErrorCode.Conflict, Text.Get(LostNumberRefused), Fields.Number);
+            // Removed by the holder meanwhile (another tab): no longer the card that holds the number.
+            if (existing is { StoppedUtc: not null, IsBlocked: false }) existing = null;
             Card card;
             CardAddOutcome outcome;
             try

@@ -111,6 +111,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// <summary>An API key a decision came with: its visible prefix and who created it.</summary>
     private sealed record DecidingKey(string Prefix, string CreatedBy);
 
+    public const string DeciderGone = "Your account has been deleted, so nothing was decided.";
+
     private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DecidingKey? key, DateTime now, CancellationToken cancellationToken)
     {
         if (await db.Transactions.Where(t => t.Id == model.TransactionId).Select(t => (long?)t.CardId).FirstOrDefaultAsync(cancellationToken) is not { } cardId)
@@ -119,6 +121,11 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         // left on the decided payment, and an account closed meanwhile is seen, so its held payment is declined, not
         // charged (docs/decisions/0024). Read unheld, the card's tokens did not change with the erasure.
         await using var held = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The analyst's own account first (the erasure's order, RowLocks): the name the label records is one that stays
+        // until the erasure renames it, not one erased meanwhile.
+        if (await RowLocks.DeciderNameAsync(db, analystId, cancellationToken) is not { } current)
+            return Result.Fail<ReviewOutcome>(ErrorCode.Refused, Text.Get(DeciderGone));
+        analyst = current;
         await RowLocks.HoldPaymentAsync(db, model.TransactionId, cancellationToken);
         await RowLocks.HoldCardAsync(db, cardId, cancellationToken);
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.

@@ -80,7 +80,12 @@ public sealed class ResetPasswordViewModel
     public RegistrationDetailsViewModel? Details { get; set; }
 }
 
-/// <summary>The personal details asked again when a reset link finishes a registration (<see cref="ResetPasswordViewModel.Details"/>).</summary>
+/// <summary>
+/// The personal details asked again when a reset link finishes a registration (<see cref="ResetPasswordViewModel.Details"/>).
+/// The form has no version of them (no RowVersion field): one sent anyway is not bound, so it can refuse nothing unseen.
+/// </summary>
+[Microsoft.AspNetCore.Mvc.Bind(nameof(FullName), nameof(PhoneNumber), nameof(DateOfBirth), nameof(AddressLine1), nameof(AddressLine2), nameof(City),
+    nameof(Postcode), nameof(Country))]
 public sealed class RegistrationDetailsViewModel : PersonalDetailsFields;
 
 public sealed class ChangePasswordViewModel
