@@ -19,9 +19,10 @@ internal static class RowLocks
         HoldAsync(db, $"""SELECT 1 AS "Value" FROM "AspNetUsers" WHERE "Id" = {userId} FOR UPDATE""", cancellationToken);
 
     /// <summary>
-    /// The deciding analyst's sign-in name, read inside the decision's transaction with their account held against its
-    /// erasure until the decision commits (KEY SHARE: their own sign-ins, which update the row, still go on); null when
-    /// the account is gone. Read before the transaction, an erasure committed in between left the erased name on the label.
+    /// The acting analyst's sign-in name, read inside a decision's or an assignment's transaction with their account held
+    /// against its erasure until it commits (KEY SHARE: their own sign-ins, which update the row, still go on); null when
+    /// the account is gone. Read before the transaction, an erasure committed in between left the erased name on the
+    /// label; taken after the payment (as the assignment's foreign key to the account is checked), it deadlocked with the erasure.
     /// </summary>
     public static async Task<string?> DeciderNameAsync(FraudDbContext db, string userId, CancellationToken cancellationToken)
     {

@@ -284,4 +284,32 @@ public sealed class ReviewRaceTests(HeldPaymentFactory factory) : IClassFixture<
         Assert.False(saved!.Succeeded);
         Assert.False(await factory.QueryAsync(db => db.CardHolders.AnyAsync(h => h.Id == holderId && h.PhoneNumber == "+44 20 7946 0777")));
     }
+
+    [Fact]
+    public async Task Assign_ReportedPaymentTheAnalystLabelled_WhileTheirAccountIsDeleted_BothGoThrough()
+    {
+        // Arrange (diff review: the assignment's row names the analyst's account, a foreign key PostgreSQL checks by
+        // holding that account's row, after the payment; the erasure held the account first, then the payments the
+        // analyst labelled: a deadlock, the administrator answered "try again").
+        var (holder, _, held) = await factory.NewHolderPaidAsync(46m, ControlledRiskModel.HeldProbability, Decision.Review);
+        using var _ = holder;
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var analystId = await UserIdAsync(analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await analyst.DecideAsync(held, confirm: false)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(held, ReportKind.NotMe, "I have never shopped there.")).StatusCode);
+        HttpResponseMessage? deleted = null;
+        var during = new ChangeDuringSave(db => db.ChangeTracker.Entries<ReviewAssignment>().Any(e => e.Entity.TransactionId == held && e.State == EntityState.Added),
+            async () => deleted = await Html.SubmitAsync(admin.Client, $"/AdminUsers/Delete/{analystId}", [], $"/AdminUsers/Delete/{analystId}"));
+
+        // Act
+        var response = await WithChangeDuringSaveAsync(during, () => AssignAsync(analyst, held, null));
+
+        // Assert: the assignment first, then the account deleted (and its assignment given back with it)
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal((1, 0), (during.Saves, during.CompletedDuringSave));
+        Assert.Equal(HttpStatusCode.Redirect, deleted!.StatusCode);
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == analystId)));
+        Assert.Null(await AssigneeAsync(held));
+    }
 }

@@ -111,7 +111,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     /// <summary>An API key a decision came with: its visible prefix and who created it.</summary>
     private sealed record DecidingKey(string Prefix, string CreatedBy);
 
-    public const string DeciderGone = "Your account has been deleted, so nothing was decided.";
+    public const string DeciderGone = "Your account has been deleted, so nothing was changed.";
 
     private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DecidingKey? key, DateTime now, CancellationToken cancellationToken)
     {
@@ -191,6 +191,10 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         // The payment held before it is checked (RowLocks): a decision committed between the check and the save left
         // this assignment on a decided payment.
         await using var held = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The analyst's account first, as a decision holds it (RowLocks): the assignment names it (a foreign key, which
+        // PostgreSQL checks by holding the account's row), so taken after the payment it deadlocked with the account's
+        // erasure, which holds the account and then the payments the analyst labelled.
+        if (await RowLocks.DeciderNameAsync(db, analystId, cancellationToken) is null) return Result.Fail(ErrorCode.Refused, Text.Get(DeciderGone));
         await RowLocks.HoldPaymentAsync(db, transactionId, cancellationToken);
         if (!await AwaitingReview.Reported(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken)
             && !await AwaitingReview.Held(db).AnyAsync(i => i.TransactionId == transactionId, cancellationToken))
