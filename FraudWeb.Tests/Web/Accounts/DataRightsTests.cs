@@ -383,6 +383,62 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.Equal(FraudWeb.Domain.Entities.RuleListEntry.ErasedReason, entries[1].RemovedReason);
     }
 
+    private static async Task<long> CardListAsync(FraudWeb.Services.Rules.RuleListService lists, string analyst) =>
+        (await lists.CreateAsync(analyst, "later_" + Guid.NewGuid().ToString("N")[..8], FraudWeb.Domain.Rules.RuleListKind.Card,
+            FraudWeb.Domain.Rules.RuleListPurpose.Block, null, CancellationToken.None)).Value;
+
+    [Fact]
+    public async Task ListAdd_CardOfAnAccountClosedBefore_EntryKeptReasonNot()
+    {
+        // Arrange: the holder has closed their account; the card stays (renamed), as the bank's record
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await CloseAsync(holder, FraudWebFactory.Password)).StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var lists = scope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleListService>();
+        var list = await CardListAsync(lists, "analyst-under-test");
+
+        // Act
+        var added = await lists.AddAsync("analyst-under-test", list, card.ToString(System.Globalization.CultureInfo.InvariantCulture), "Jane's card, seen in Lisbon", CancellationToken.None);
+
+        // Assert
+        Assert.True(added.Succeeded);
+        Assert.Equal(RuleListEntry.ErasedReason, await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == list).Select(e => e.AddedReason).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task ListAdd_WhileTheCardsHolderClosesTheirAccount_ReasonErasedEitherWay()
+    {
+        // Arrange (left by the last notes: a reason saved while the account closed was written after the erasure had
+        // replaced the others, and kept). The account closes while the entry is saved.
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
+        var closing = new ChangeDuringSave(db => db.ChangeTracker.Entries<RuleListEntry>().Any(e => e.Entity.CardId == card && e.State == EntityState.Added),
+            async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                var erased = await scope.ServiceProvider.GetRequiredService<AdminUserService>().EraseAsync(userId, userId, AuditActions.UserClose, null, CancellationToken.None);
+                Assert.True(erased.Succeeded, string.Join("; ", erased.Errors.Select(e => e.Message)));
+            });
+        using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(closing)));
+        await using var listScope = host.Services.CreateAsyncScope();
+        var lists = listScope.ServiceProvider.GetRequiredService<FraudWeb.Services.Rules.RuleListService>();
+        closing.Armed = false;
+        var list = await CardListAsync(lists, "analyst-under-test");
+        closing.Armed = true;
+
+        // Act
+        var added = await lists.AddAsync("analyst-under-test", list, card.ToString(System.Globalization.CultureInfo.InvariantCulture), "Jane's card, seen in Lisbon", CancellationToken.None);
+        await closing.AllDoneAsync();
+
+        // Assert: the closing waited for the entry and erased its reason with the others'
+        Assert.True(added.Succeeded);
+        Assert.Equal((1, 0), (closing.Saves, closing.CompletedDuringSave));
+        Assert.False(await factory.QueryAsync(db => db.Users.AnyAsync(u => u.Id == userId)));
+        Assert.Equal(RuleListEntry.ErasedReason, await factory.QueryAsync(db => db.RuleListEntries.Where(e => e.ListId == list).Select(e => e.AddedReason).SingleAsync()));
+    }
+
     [Fact]
     public async Task Close_ChineseHolder_ConfirmationPageAndLastMailInChinese()
     {

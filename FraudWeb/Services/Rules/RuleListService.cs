@@ -92,6 +92,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         // Whether an allow rule reads the list is read inside the transaction that adds the entry (RulesLock).
         await using var transaction = await RulesLock.BeginAsync(db, cancellationToken);
+        if (resolved.Value.CardId is { } cardId) reason = await ReasonKeptAsync(cardId, reason, cancellationToken);
         try
         {
             added = list.Add(resolved.Value.Value, resolved.Value.Label, resolved.Value.CardId, reason, actorId, clock.GetUtcNow().UtcDateTime,
@@ -173,6 +174,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         if (await db.RuleLists.AnyAsync(l => l.Id == listId && l.Kind == RuleListKind.Card, cancellationToken) && await OwnsCardAsync(actorId, entry.Value, cancellationToken))
             return Result.Fail(ErrorCode.Refused, Text.Get(OwnCard), Fields.Reason);
         var waited = entry.IsPending;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (entry.CardId is { } cardId) reason = await ReasonKeptAsync(cardId, reason, cancellationToken);
         try
         {
             entry.Remove(reason, actorId, clock.GetUtcNow().UtcDateTime);
@@ -191,8 +194,21 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
             db.ChangeTracker.Clear();
             return Result.Fail(ErrorCode.Conflict, Text.Get("Another analyst changed this entry at the same moment; the list has been refreshed."), Fields.Reason);
         }
+        await transaction.CommitAsync(cancellationToken);
         await cache.ChangedAsync();
         return Result.Ok;
+    }
+
+    /// <summary>
+    /// The reason an entry for a card keeps: the analyst's words about the person, unless the card's holder has closed
+    /// their account, whose erasure replaces them (docs/decisions/0024). Read with the card held (RowLocks), as the
+    /// erasure holds it: read unheld, a reason saved while the account closed was written after the erasure had
+    /// replaced the others, and kept.
+    /// </summary>
+    private async Task<string> ReasonKeptAsync(long cardId, string reason, CancellationToken cancellationToken)
+    {
+        await RowLocks.HoldCardAsync(db, cardId, cancellationToken);
+        return await db.Cards.OfClosedAccounts().AnyAsync(c => c.Id == cardId, cancellationToken) ? RuleListEntry.ErasedReason : reason;
     }
 
     /// <summary>
