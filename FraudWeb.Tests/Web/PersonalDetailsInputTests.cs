@@ -130,9 +130,9 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
     }
 
     [Theory]
-    [InlineData("AddressLine1", "中", "The field Address line 1 must be a string with a maximum length of 100.")]
-    [InlineData("AddressLine1", "é", "The field Address line 1 must be a string with a maximum length of 100.")]
-    [InlineData("City", "\U00020BB7", "The field Town or city must be a string with a maximum length of 60.")]
+    [InlineData("AddressLine1", "中", "Address line 1 can have at most 100 characters.")]
+    [InlineData("AddressLine1", "é", "Address line 1 can have at most 100 characters.")]
+    [InlineData("City", "\U00020BB7", "Town or city can have at most 60 characters.")]
     [InlineData("FullName", "中", "Your name must be 2 to 100 characters.")]
     public async Task Edit_FiveThousandCharactersInAField_FieldMessageAndTypedValuesKept(string field, string character, string message)
     {
@@ -167,7 +167,7 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await Html.ParseAsync(response);
-        Assert.Contains("The field Address line 1 must be a string with a maximum length of 100.", Html.ValidationMessages(page));
+        Assert.Contains("Address line 1 can have at most 100 characters.", Html.ValidationMessages(page));
         Assert.Equal(typed, page.QuerySelector("input[name=AddressLine1]")!.GetAttribute("value"));
         Assert.Equal(session.Email, page.QuerySelector("input[name=Email]")!.GetAttribute("value"));
     }

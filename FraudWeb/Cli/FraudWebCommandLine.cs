@@ -69,7 +69,7 @@ public static class FraudWebCommandLine
         var root = new RootCommand(
             "FraudWeb: without a command, the fraud detection web app, configured by ASP.NET Core's switches (--urls URL, " +
             "--Section:Key=value or --Section:Key value); with one, a model or administration command. Commands that use the " +
-            "app's services (create-admin, bench-retrain) take configuration switches before or after them.")
+            "app's services (create-admin, import-merchants, bench-retrain) take configuration switches before or after them.")
         {
             HelpName = "FraudWeb",
         };

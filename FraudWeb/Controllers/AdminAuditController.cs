@@ -16,6 +16,9 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens) : Contro
     public async Task<IActionResult> Index(AuditQueryViewModel query, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        // An action the list does not offer (a hand-edited link) matched nothing, and the page said only "No entries match".
+        if (!string.IsNullOrWhiteSpace(query.Operation) && !Services.Admin.AuditActions.All.Contains(query.Operation.Trim()))
+            ModelState.AddModelError(nameof(query.Operation), "Not an action.");
         if (!ModelState.IsValid)
         {
             // A hand-edited filter that makes no sense is left out, with a message; the filters that make sense stay.

@@ -19,6 +19,10 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Index(UserQueryViewModel query, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        // A role or status the lists do not offer (a hand-edited link) matched no one, and the page said only "No users match".
+        if (!string.IsNullOrEmpty(query.Role) && !Data.Roles.All.Contains(query.Role)) ModelState.AddModelError(nameof(query.Role), "Not a role.");
+        if (!string.IsNullOrEmpty(query.Status) && query.Status is not (AdminUsersViewModelBuilder.StatusActive or AdminUsersViewModelBuilder.StatusLocked))
+            ModelState.AddModelError(nameof(query.Status), "Not a status.");
         if (!ModelState.IsValid)
         {
             // As the audit log does: a filter that makes no sense is left out with a message, the others stay (was:

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -27,6 +28,13 @@ public sealed class HomeController : Controller
             : handling ? StatusCodes.Status500InternalServerError
             : StatusCodes.Status404NotFound;
         Response.StatusCode = status;
-        return View("Error", ErrorViewModel.For(status, Activity.Current?.Id ?? HttpContext.TraceIdentifier));
+        var requestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            // The rate limiter's rejection set Retry-After (whole seconds) before the page was re-executed.
+            var retryAfter = int.TryParse(Response.Headers.RetryAfter.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : (int?)null;
+            return View("Error", ErrorViewModel.TooManyAttempts(retryAfter, requestId));
+        }
+        return View("Error", ErrorViewModel.For(status, requestId));
     }
 }

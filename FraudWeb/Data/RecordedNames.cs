@@ -19,6 +19,7 @@ public static class RecordedNames
         var labelled = db.Transactions.Where(t => t.LabelledBy != null && t.LabelledBy != Domain.Entities.CardTransaction.SimulatorLabeller && t.LabelledBy == from);
         if (await labelled.AnyAsync(cancellationToken))
             await labelled.ExecuteUpdateAsync(u => u.SetProperty(t => t.LabelledBy, to), cancellationToken);
+        await RowLocks.HoldReportsDecidedByAsync(db, from, cancellationToken);
         await db.FraudReports.Where(r => r.DecidedBy == from).ExecuteUpdateAsync(u => u.SetProperty(r => r.DecidedBy, to), cancellationToken);
         await db.RetrainingRuns.Where(r => r.RequestedBy == from).ExecuteUpdateAsync(u => u.SetProperty(r => r.RequestedBy, to), cancellationToken);
         // A manual run's trigger is "manual: <name>" exactly; a substring match renamed longer addresses that contain this one.

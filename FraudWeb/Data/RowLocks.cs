@@ -70,6 +70,21 @@ internal static class RowLocks
             """, cancellationToken);
     }
 
+    /// <summary>
+    /// A holder's fraud reports in id order, before an erasure rewrites their texts: an analyst's change of address
+    /// renames the reports they decided in one statement too, and two statements taking the same rows in their own
+    /// scan orders can deadlock (one of them answered "try again"). Both take them in id order (<see cref="HoldReportsDecidedByAsync"/>).
+    /// </summary>
+    public static Task HoldReportsOfHolderAsync(FraudDbContext db, long holderId, CancellationToken cancellationToken) =>
+        HoldAsync(db, $"""
+            SELECT 1 AS "Value" FROM "FraudReports" WHERE "CardId" IN (SELECT "Id" FROM "Cards" WHERE "CardHolderId" = {holderId})
+            ORDER BY "Id" FOR UPDATE
+            """, cancellationToken);
+
+    /// <summary>The reports decided under a sign-in name, in id order, before they are renamed (<see cref="HoldReportsOfHolderAsync"/>).</summary>
+    public static Task HoldReportsDecidedByAsync(FraudDbContext db, string name, CancellationToken cancellationToken) =>
+        HoldAsync(db, $"""SELECT 1 AS "Value" FROM "FraudReports" WHERE "DecidedBy" = {name} ORDER BY "Id" FOR UPDATE""", cancellationToken);
+
     private static async Task HoldAsync(FraudDbContext db, FormattableString forUpdate, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A row is held inside the change's transaction.");

@@ -172,7 +172,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
     {
         if (AccountFields.Contains(field.Name) && field.Value != RecordedField.None)
             return field with { Value = emails.TryGetValue(field.Value, out var email) ? email : ActorName(field.Value) };
-        if (field.Name.EndsWith(" utc", StringComparison.Ordinal)
+        if (field.IsUtcTime
             && DateTime.TryParse(field.Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var utc))
             return field with { Value = time.FormatSeconds(utc.ToUniversalTime()) };
         return field;

@@ -36,6 +36,8 @@ public sealed class ModelDashboardViewModelBuilder(
                 r.IsWaiting(now) && r.NotBeforeUtc is { } after ? time.FormatSeconds(after) : null)),
             CanRetrain = canRetrain,
             CanManage = canManage,
+            // Offered only when there is a version to go back to (was: offered, then refused, on a new installation).
+            CanRollBack = canManage && await registry.CanRollBackAsync(cancellationToken),
             Instance = Infrastructure.Health.HealthServiceCollectionExtensions.InstanceName,
             InstanceServing = servingModel.Current?.Version,
         };

@@ -78,6 +78,8 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.Equal(payment, paid.GetProperty("id").GetInt64());
         Assert.Equal("42.50", paid.GetProperty("amount").GetString());
         Assert.False(string.IsNullOrEmpty(paid.GetProperty("decision").GetString()));
+        // Decisions and reasons in words, as the pages say them: a score would let someone tune payments until they pass.
+        Assert.False(paid.TryGetProperty("riskScore", out var score));
         var report = Assert.Single(root.GetProperty("fraudReports").EnumerateArray());
         Assert.Equal(Reason, report.GetProperty("reason").GetString());
         Assert.Equal("not-me", report.GetProperty("kind").GetString());

@@ -184,9 +184,29 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.NotEmpty(page.QuerySelectorAll("tr[data-audit-id]"));
     }
 
+    [Fact]
+    public async Task AuditLog_AnActionTheListDoesNotOffer_LeftOutWithAMessageOtherFiltersKept()
+    {
+        // Arrange (exploratory test: ?Operation=bogus said only "No entries match")
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri($"/AdminAudit?Target={id}&Operation=bogus", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal($"/AdminAudit?Target={id}", Html.Location(response));
+        Assert.Equal("Some filters were not understood and were left out.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.NotEmpty(page.QuerySelectorAll("tr[data-audit-id]"));
+    }
+
     [Theory]
     // A search longer than the form allows (the page number it tested once is a cursor now: AdminListPagingTests).
     [InlineData("Search=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    // A status the list does not offer (exploratory test: it matched no one, and the page said only "No users match").
+    [InlineData("Status=frozen")]
     public async Task Index_AFilterNotUnderstood_LeftOutWithAMessageRoleFilterKept(string bad)
     {
         // Arrange (accounts review: every filter was dropped silently, so the whole list looked filtered)
@@ -199,6 +219,41 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         // Assert
         Assert.Equal("/AdminUsers?Role=Admin", Html.Location(response));
         Assert.Equal("Some filters were not understood and were left out.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Details_OwnAccount_RolesShownWithoutAFormThatWouldBeRefused()
+    {
+        // Arrange (exploratory test: the form was offered, then "You cannot change your own roles")
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        var otherId = await factory.CreateUserAsync(Roles.Customer);
+
+        // Act
+        var own = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{adminId}");
+        var other = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{otherId}");
+
+        // Assert
+        Assert.Null(own.QuerySelector($"form[action='/AdminUsers/Roles/{adminId}']"));
+        Assert.Equal(["Admin"], own.QuerySelectorAll("[data-testid=own-roles] li").Select(li => li.TextContent.Trim()));
+        Assert.Contains("another administrator must do it", own.QuerySelector("section[aria-labelledby=roles-heading]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(other.QuerySelector($"form[action='/AdminUsers/Roles/{otherId}']"));
+    }
+
+    [Fact]
+    public async Task Index_ARoleThatDoesNotExist_LeftOutWithAMessage()
+    {
+        // Arrange (exploratory test: ?Role=Bogus said only "No users match")
+        using var admin = await AdminAsync();
+
+        // Act
+        var response = await admin.Client.GetAsync(new Uri("/AdminUsers?Role=Bogus&Status=active", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal("/AdminUsers?Status=active", Html.Location(response));
+        Assert.Equal("Some filters were not understood and were left out.", page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.NotEmpty(page.QuerySelectorAll("tbody tr"));
     }
 
     [Fact]
@@ -1023,7 +1078,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var fields = row.QuerySelectorAll("[data-testid=recorded-fields] dt").Zip(row.QuerySelectorAll("[data-testid=recorded-fields] dd"))
             .ToDictionary(p => p.First.TextContent.Trim(), p => p.Second.TextContent.Trim());
         Assert.Equal(email, fields["Owner"]);
-        Assert.Equal(expires.ToString("d MMM yyyy HH:mm:ss", System.Globalization.CultureInfo.GetCultureInfo("en")), fields["Expires utc"]);
+        Assert.Equal(expires.ToString("d MMM yyyy HH:mm:ss", System.Globalization.CultureInfo.GetCultureInfo("en")), fields["Expires"]);
         Assert.DoesNotContain(id, row.TextContent, StringComparison.Ordinal);
     }
 

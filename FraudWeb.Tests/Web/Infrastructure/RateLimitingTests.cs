@@ -54,7 +54,11 @@ public sealed class RateLimitingTests(LowRateLimitFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.True(response.Headers.RetryAfter?.Delta is { } delay && delay > TimeSpan.Zero, "Retry-After with a delay");
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Too many attempts", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Too many attempts", page, StringComparison.Ordinal);
+        // The page says how long, as Retry-After does (was "a few minutes" for an hour's limit too).
+        var seconds = (int)response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.Contains(seconds <= 60 ? "Please wait a minute, then try again." : $"Please wait {(seconds + 59) / 60} minutes, then try again.", page, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> Login(string email) => new() { ["Email"] = email, ["Password"] = "Wrong-password-1" };

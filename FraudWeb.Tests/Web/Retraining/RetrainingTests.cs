@@ -313,7 +313,10 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == id));
         await factory.QueryAsync(async db =>
         {
+            // As an erasure renames: inside its transaction (the reports it renames are held first).
+            await using var transaction = await db.Database.BeginTransactionAsync();
             await db.RenameAsync(address, renamed, CancellationToken.None);
+            await transaction.CommitAsync();
             return 0;
         });
 

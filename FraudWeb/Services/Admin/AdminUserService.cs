@@ -404,9 +404,12 @@ public sealed class AdminUserService(
     /// The holder's own words in their fraud reports (docs/decisions/0024): replaced in one statement, open reports too,
     /// so an analyst deciding one meanwhile neither fails nor is undone; kind, status and decision stay for the label.
     /// </summary>
-    private Task<int> ForgetReportTextsAsync(long holderId, CancellationToken cancellationToken) =>
-        db.FraudReports.Where(r => db.Cards.Any(c => c.Id == r.CardId && c.CardHolderId == holderId) && r.Reason != FraudReport.ErasedReason)
+    private async Task<int> ForgetReportTextsAsync(long holderId, CancellationToken cancellationToken)
+    {
+        await RowLocks.HoldReportsOfHolderAsync(db, holderId, cancellationToken);
+        return await db.FraudReports.Where(r => db.Cards.Any(c => c.Id == r.CardId && c.CardHolderId == holderId) && r.Reason != FraudReport.ErasedReason)
             .ExecuteUpdateAsync(u => u.SetProperty(r => r.Reason, FraudReport.ErasedReason), cancellationToken);
+    }
 
     /// <summary>
     /// Analysts' reasons for putting the holder's cards on lists, or taking them off ("called from Spain until May"): staff's

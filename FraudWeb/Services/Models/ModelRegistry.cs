@@ -341,6 +341,20 @@ public sealed partial class ModelRegistry(
     {
         var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         if (current?.Id != from) return Result.Fail(ErrorCode.Conflict, Text.Get(ServingChangedMeanwhile));
+        var previous = await RollbackTargetAsync(current, cancellationToken);
+        if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
+        return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
+    }
+
+    /// <summary>Whether a rollback from the serving version has a version to go back to (the page offers it only then).</summary>
+    public async Task<bool> CanRollBackAsync(CancellationToken cancellationToken)
+    {
+        var current = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
+        return await RollbackTargetAsync(current, cancellationToken) is not null;
+    }
+
+    private async Task<ModelVersion?> RollbackTargetAsync(ModelVersion? current, CancellationToken cancellationToken)
+    {
         ModelVersion? previous = null;
         if (current?.ReplacedVersionId is not null)
         {
@@ -365,8 +379,7 @@ public sealed partial class ModelRegistry(
                     && (current == null || m.ActivatedUtc < current.ActivatedUtc))
                 .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
         }
-        if (previous is null) return Result.Fail(ErrorCode.Unavailable, Text.Get("There is no earlier serving version to roll back to."));
-        return await SwapToAsync(previous, new(actorId, AuditActions.ModelRollback), cancellationToken);
+        return previous;
     }
 
     public const string ServingChangedMeanwhile = "Another version has been put into service since this page was shown, so nothing was rolled back. Check the versions below and roll back again if you still want to.";

@@ -320,8 +320,8 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
         json.WriteString("status", PaymentResources.Name(row.Status));
         if (row.Verdict is { } verdict)
         {
+            // No risk score: holders see decisions and reasons in words only (no tuning oracle, docs/security.md 8.2.x).
             json.WriteString("decision", PaymentResources.Name(verdict.Decision));
-            json.WriteNumber("riskScore", verdict.RiskScore);
             // What the payment's page says (VerdictPanel), as the API says it, in the person's language.
             var decline = DeclineReasons.Shown(row.Status, row.Label, row.SettlementReason, verdict.DeclineReason);
             json.WriteString("declineReason", PaymentResources.DeclineCode(decline));
@@ -340,7 +340,6 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
         else
         {
             json.WriteNull("decision");
-            json.WriteNull("riskScore");
             json.WriteNull("declineReason");
             json.WriteNull("declineMessage");
             json.WriteStartArray("reasons");

@@ -7,7 +7,7 @@ public sealed class RegisterViewModel : PersonalDetailsFields
 {
     [Required(ErrorMessage = "Enter your email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
@@ -112,7 +112,7 @@ public sealed class ChangeEmailViewModel
 {
     [Required(ErrorMessage = "Enter your new email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "New email address")]
     public string? NewEmail { get; set; }
 

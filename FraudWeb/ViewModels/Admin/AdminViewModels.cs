@@ -8,7 +8,7 @@ namespace FraudWeb.ViewModels.Admin;
 /// <summary>Query of the user list: search text (name or email), role and lock filters (the page is a cursor beside them).</summary>
 public sealed class UserQueryViewModel
 {
-    [StringLength(100, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(100, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Name or email")]
     public string? Search { get => _search; set => _search = SearchTerm.WithoutCardNumber(value); }
     private string? _search;
@@ -71,7 +71,7 @@ public sealed class CreateUserViewModel : AdminUserDetailsViewModel
 {
     [Required(ErrorMessage = "Enter the email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
@@ -85,7 +85,7 @@ public sealed class InviteStaffViewModel
 {
     [Required(ErrorMessage = "Enter the email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 
@@ -165,7 +165,7 @@ public sealed class RoleListViewModel
 
 public sealed class AuditQueryViewModel
 {
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Actor email")]
     public string? Actor { get => _actor; set => _actor = SearchTerm.WithoutCardNumber(value); }
 
@@ -173,11 +173,11 @@ public sealed class AuditQueryViewModel
     private string? _target;
 
     /// <summary>The action name filter; not called "Action", which would bind the MVC route value.</summary>
-    [StringLength(64, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(64, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Action")]
     public string? Operation { get; set; }
 
-    [StringLength(450, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(450, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Target id")]
     public string? Target { get => _target; set => _target = SearchTerm.WithoutCardNumber(value); }
 

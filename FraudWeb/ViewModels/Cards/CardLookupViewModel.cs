@@ -19,7 +19,7 @@ public sealed class EmailLookupViewModel
 {
     [Required(ErrorMessage = "Enter the card holder's email address.")]
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
-    [StringLength(256, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
 }

@@ -2,10 +2,24 @@ namespace FraudWeb.ViewModels.Common;
 
 /// <summary>
 /// The error page. <c>Title</c> and <c>Message</c> are constant English texts, the keys of their translations
-/// (the view shows them through the localizer).
+/// (the view shows them through the localizer); <c>MessageArgument</c> fills a message's {0}.
 /// </summary>
-public sealed record ErrorViewModel(int StatusCode, string Title, string Message, string RequestId)
+public sealed record ErrorViewModel(int StatusCode, string Title, string Message, string RequestId, int? MessageArgument = null)
 {
+    public const string WaitAMinute = "You have tried this too often in a short time. Please wait a minute, then try again.";
+    public const string WaitMinutes = "You have tried this too often in a short time. Please wait {0} minutes, then try again.";
+
+    /// <summary>
+    /// A 429 page that says how long to wait, from the limit's Retry-After (a data download's limit is an hour, so
+    /// "a few minutes" sent people back too soon, to the same page).
+    /// </summary>
+    public static ErrorViewModel TooManyAttempts(int? retryAfterSeconds, string requestId) => retryAfterSeconds switch
+    {
+        null or <= 0 => For(429, requestId),
+        <= 60 => For(429, requestId) with { Message = WaitAMinute },
+        _ => For(429, requestId) with { Message = WaitMinutes, MessageArgument = (retryAfterSeconds.Value + 59) / 60 },
+    };
+
     public static ErrorViewModel For(int statusCode, string requestId) => statusCode switch
     {
         400 => new(400, "We couldn't understand that request",
@@ -22,5 +36,5 @@ public sealed record ErrorViewModel(int StatusCode, string Title, string Message
 
     /// <summary>Every title and message the page can show (the translation keys; a test checks each has its translation).</summary>
     public static IReadOnlyList<string> Texts { get; } =
-        [.. new[] { 400, 403, 404, 405, 413, 418, 429, 500, 503 }.Select(c => For(c, "")).SelectMany(e => new[] { e.Title, e.Message }).Distinct()];
+        [.. new[] { 400, 403, 404, 405, 413, 418, 429, 500, 503 }.Select(c => For(c, "")).SelectMany(e => new[] { e.Title, e.Message }).Append(WaitAMinute).Append(WaitMinutes).Distinct()];
 }

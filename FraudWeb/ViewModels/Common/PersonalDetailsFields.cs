@@ -48,7 +48,7 @@ public abstract class PersonalDetailsFields
     /// <remarks>Full-width digits and signs (as Chinese input methods type them) become ASCII before any check.</remarks>
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
-    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Phone number")]
     public string? PhoneNumber { get; set => field = Trimmed(PersonalDetailsLimits.NormalizePhoneNumber(value)); }
 
@@ -59,16 +59,16 @@ public abstract class PersonalDetailsFields
     public DateOnly? DateOfBirth { get; set; }
 
     [Required(ErrorMessage = "Enter the first line of your address.")]
-    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Address line 1")]
     public string? AddressLine1 { get; set => field = Trimmed(value); }
 
-    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.AddressLineMaxLength, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Address line 2 (optional)")]
     public string? AddressLine2 { get; set => field = Trimmed(value); }
 
     [Required(ErrorMessage = "Enter your town or city.")]
-    [CharacterLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "The field {0} must be a string with a maximum length of {1}.")]
+    [CharacterLength(PersonalDetailsLimits.CityMaxLength, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Town or city")]
     public string? City { get; set => field = Trimmed(value); }
 
@@ -79,7 +79,7 @@ public abstract class PersonalDetailsFields
 
     [Required(ErrorMessage = "Enter your country.")]
     [CharacterLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,
-        ErrorMessage = "The field {0} must be a string with a minimum length of {2} and a maximum length of {1}.")]
+        ErrorMessage = "{0} must have {2} to {1} characters.")]
     [Display(Name = "Country")]
     public string? Country { get; set => field = Trimmed(value); }
 }

@@ -11,6 +11,9 @@ namespace FraudWeb.ViewModels.Common;
 /// </summary>
 public sealed record RecordedField(string Name, string Value)
 {
+    /// <summary>A time recorded in UTC (a property named "...Utc"): pages show it in the visitor's zone, so its name drops the "Utc".</summary>
+    public bool IsUtcTime { get; init; }
+
     public const string Yes = "yes";
     public const string No = "no";
     public const string None = "none";
@@ -22,7 +25,7 @@ public sealed record RecordedField(string Name, string Value)
     public static IReadOnlyList<string> Names { get; } =
     [
         "Action", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
-        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires utc", "Expression", "Format", "Had profile",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Format", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Other sessions ended", "Owner", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
@@ -119,19 +122,21 @@ public sealed record RecordedField(string Name, string Value)
         }
     }
 
-    private static void Flatten(string prefix, JsonElement element, List<RecordedField> fields)
+    private static void Flatten(string prefix, JsonElement element, List<RecordedField> fields, bool utcTime = false)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in element.EnumerateObject())
-                Flatten(prefix.Length == 0 ? Words(property.Name) : prefix + ", " + Words(property.Name).ToLowerInvariant(), property.Value, fields);
+                Flatten(prefix.Length == 0 ? Words(property.Name) : prefix + ", " + Words(property.Name).ToLowerInvariant(), property.Value, fields,
+                    property.Name.EndsWith("Utc", StringComparison.Ordinal));
             return;
         }
         var name = prefix.Length == 0 ? "Value" : prefix;
+        var time = utcTime && element.ValueKind == JsonValueKind.String;
         // Counts with the page's thousands separators, as everywhere else ("Confirmed fraud 6,497"); ids stay as recorded.
         fields.Add(new RecordedField(name, element.ValueKind == JsonValueKind.Number && Counts.Contains(name) && element.TryGetInt64(out var count)
             ? count.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)
-            : Text(element)));
+            : Text(element)) { IsUtcTime = time });
     }
 
     /// <summary>Recorded fields that are counts (a model's labels, a backtest's figures, keys revoked), not ids or versions.</summary>
@@ -152,7 +157,7 @@ public sealed record RecordedField(string Name, string Value)
         _ => element.GetRawText(),
     };
 
-    /// <summary>"HadProfile" -> "Had profile", "ReportId" -> "Report id".</summary>
+    /// <summary>"HadProfile" -> "Had profile", "ReportId" -> "Report id", "ExpiresUtc" -> "Expires" (<see cref="IsUtcTime"/>).</summary>
     public static string Words(string name)
     {
         var builder = new StringBuilder(name.Length + 4);
@@ -162,6 +167,8 @@ public sealed record RecordedField(string Name, string Value)
             if (i > 0 && char.IsUpper(c) && !char.IsUpper(name[i - 1])) builder.Append(' ').Append(char.ToLowerInvariant(c));
             else builder.Append(c);
         }
+        const string Utc = " utc";
+        if (builder.Length > Utc.Length && builder.ToString(builder.Length - Utc.Length, Utc.Length) == Utc) builder.Length -= Utc.Length;
         return builder.ToString();
     }
 }

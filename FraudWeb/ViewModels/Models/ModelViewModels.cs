@@ -42,6 +42,7 @@ public sealed class ModelDashboardViewModel
     public required IReadOnlyList<RetrainingRunRow> Runs { get; init; }
     public bool CanRetrain { get; init; }
     public bool CanManage { get; init; }
+    public bool CanRollBack { get; init; }
     /// <summary>The instance that built this page and the version it serves (the same as the registry's within seconds).</summary>
     public required string Instance { get; init; }
     public string? InstanceServing { get; init; }
