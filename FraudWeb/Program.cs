@@ -16,7 +16,7 @@ return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsy
 
 static async Task<int> RunWebAppAsync(string[] args)
 {
-    if (BuildHost(args, new Dictionary<string, string?>()) is not WebApplication app) return 1;
+    if (BuildHostFor(args, new Dictionary<string, string?>(), webApp: true) is not WebApplication app) return 1;
     SqliteProcessMode.Report(app.Logger);
     app.UseFraudWeb();
     try
@@ -36,12 +36,15 @@ static async Task<int> RunWebAppAsync(string[] args)
 
 // The host's composition, for the web app and for the verbs that use its services (create-admin, bench-retrain).
 // A verb's settings come after the command line's; a bad setting is one line on stderr (null), not a stack trace.
-static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, string?> settings)
+static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, string?> settings) => BuildHostFor(args, settings, webApp: false);
+
+static WebApplication? BuildHostFor(string[] args, IReadOnlyDictionary<string, string?> settings, bool webApp)
 {
     WebApplicationBuilder builder;
     try
     {
-        builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.ForPublishedApp(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory) });
+        var contentRoot = ContentRoot.ForPublishedApp(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, needsStaticFiles: webApp);
+        builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
     }
     catch (DirectoryNotFoundException e)
     {

@@ -53,4 +53,14 @@ public sealed class ContentRootTests : IDisposable
         // Act + Assert
         Assert.Null(ContentRoot.ForPublishedApp([], _elsewhere, _published));
     }
+
+    [Fact]
+    public void ForPublishedApp_CommandFromABuildOutputWithoutWwwroot_ItsOwnFolder()
+    {
+        // Arrange (exploratory test: create-admin run from the repository's root logged every SQL statement to stdout)
+        Directory.Delete(Path.Combine(_published, "wwwroot"));
+
+        // Act + Assert: a command needs the settings only
+        Assert.Equal(_published, ContentRoot.ForPublishedApp([], _elsewhere, _published, needsStaticFiles: false));
+    }
 }
