@@ -328,6 +328,10 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         Assert.DoesNotContain("/Account/Mfa/SignIn", Html.Location(signIn), StringComparison.Ordinal);
         Assert.StartsWith("/Account/Mfa", Html.Location(staffPage), StringComparison.Ordinal);
         Assert.Equal(1, await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>().CountAsync(e => e.TargetId == id && e.Action == FraudWeb.Services.Admin.AuditActions.UserTwoStepReset)));
+        // The mail says what happens to staff (staff test: it said "signing in now needs only your password").
+        var mail = Mailbox.MessageTo(factory, email, "Two-step sign-in was turned off");
+        Assert.Contains("you set it up again with your authenticator app", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("needs only your password", mail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -533,7 +537,8 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         await admin.PostAsync($"/AdminUsers/ResetTwoStep/{id}", $"/AdminUsers/Details/{id}");
 
         // Assert
-        Assert.Contains("An administrator", Mailbox.MessageTo(factory, holder, "Two-step sign-in was turned off"), StringComparison.Ordinal);
+        Assert.Contains("An administrator has turned off two-step sign-in on your FraudWeb account: signing in now needs only your password.",
+            Mailbox.MessageTo(factory, holder, "Two-step sign-in was turned off"), StringComparison.Ordinal);
     }
 
     private static readonly Dictionary<string, string> WithPassword = new() { ["Disable.CurrentPassword"] = FraudWebFactory.Password };

@@ -130,6 +130,28 @@ public sealed class LastAdminTests
     }
 
     [Fact]
+    public async Task Permissions_AnotherRoleWithUsersManageTakesItFromTheAdminRole_RefusedAndTheAdministratorKeepsIt()
+    {
+        // Arrange (exploratory test: an Analyst granted users.manage removed it from the Admin role, and the only
+        // administrator was then refused the user pages)
+        using var factory = new AdminFactory();
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var analyst = await UserManagerAnalystAsync(factory);
+        var keep = Permissions.DefaultGrants[Roles.Admin].Where(p => p != Permissions.UsersManage).Select(p => new KeyValuePair<string, string>("permissions", p));
+
+        // Act
+        var response = await analyst.PostAsync($"/AdminRoles/Permissions/{Roles.Admin}", "/AdminRoles", keep);
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, await ErrorShownAsync(analyst, response));
+        var granted = await factory.QueryAsync(db => db.RoleClaims.Where(c => c.ClaimValue == Permissions.UsersManage)
+            .Join(db.Roles, c => c.RoleId, r => r.Id, (_, r) => r.Name).OrderBy(n => n).ToListAsync());
+        Assert.Equal([Roles.Admin, Roles.Analyst], granted);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        Assert.Equal(HttpStatusCode.OK, (await admin.Client.GetAsync(new Uri("/AdminUsers", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task Lock_TwoAdminsLockEachOtherAtOnce_OneAdministratorStaysActive()
     {
         // Arrange: the only two administrators, each about to lock the other.

@@ -121,7 +121,7 @@ public sealed partial class RecordedFieldTests
     [InlineData("Status", "Draft", "[draft]")]
     [InlineData("Status", "Queued", "[Queued]")]
     [InlineData("Trigger", "Manual", "[Manual]")]
-    [InlineData("Trigger", "LabelThreshold", "[LabelThreshold]")]
+    [InlineData("Trigger", "LabelThreshold", "[Label threshold]")]
     public void Shown_InItsField_ARulesActionIsNotAListsPurpose(string name, string recorded, string shown)
     {
         // Act: brackets stand for the page's localizer

@@ -34,7 +34,8 @@ public sealed class ModelAuditTests
         Assert.Equal(HttpStatusCode.Redirect, promoted.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, rolledBack.StatusCode);
         Assert.Equal(serving.Version, await app.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync()));
-        var entries = await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetType == "model").OrderBy(e => e.Id).ToListAsync());
+        // (The first start's model is promoted by the system, audited too: StartTrainsTheFirstModel below.)
+        var entries = await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetType == "model" && e.ActorId != AuditLog.SystemActor).OrderBy(e => e.Id).ToListAsync());
         Assert.Equal([AuditActions.ModelPromote, AuditActions.ModelRollback], entries.Select(e => e.Action));
         Assert.Contains("copy-1", entries[0].After, StringComparison.Ordinal);
         Assert.Contains(serving.Version, entries[1].After, StringComparison.Ordinal);
@@ -60,6 +61,22 @@ public sealed class ModelAuditTests
 
     private static Task<string> ServingAsync(FraudWebFactory app) =>
         app.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync());
+
+    [Fact]
+    public async Task StartTrainsTheFirstModel_PromotionAuditedAsTheSystemsWithItsTrigger()
+    {
+        // Arrange + Act: a first start trains and serves a model
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+
+        // Assert: every change of the serving model is in the audit log (staff test: a training's promotion was not)
+        var serving = await ServingAsync(app);
+        var entry = await app.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking().SingleAsync(e => e.Action == AuditActions.ModelPromote));
+        Assert.Equal(AuditLog.SystemActor, entry.ActorId);
+        Assert.Contains(serving, entry.After, StringComparison.Ordinal);
+        Assert.Matches("\"Trigger\":\"(FirstStart|Starter)\"", entry.After);
+    }
 
     [Fact]
     public async Task Rollback_Repeated_GoesFurtherBackEachTimeThenSaysThereIsNoEarlier()
@@ -158,7 +175,8 @@ public sealed class ModelAuditTests
         Assert.True(mine.Succeeded, string.Join(" ", mine.Errors.Select(e => e.Message)));
         Assert.True((await theirs).Succeeded);
         Assert.Equal("theirs-3", await ServingAsync(app));
-        var afters = await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.ModelPromote).OrderBy(e => e.Id).Select(e => e.Before + e.After).ToListAsync());
+        var afters = await app.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.ModelPromote && e.ActorId != AuditLog.SystemActor)
+            .OrderBy(e => e.Id).Select(e => e.Before + e.After).ToListAsync());
         Assert.Equal(2, afters.Count);
         Assert.Contains(first.Version, afters[0], StringComparison.Ordinal);
         Assert.Contains("mine-3", afters[1], StringComparison.Ordinal);

@@ -83,6 +83,13 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
             $"Recall on the new pattern (flagged = review or declined): before {recallBefore:P1} ({servingBefore}), after {recallAfter:P1} ({servingAfter})"));
         Assert.Equal(RetrainingRunStatus.Succeeded, run.Status);
         Assert.NotEqual(servingBefore, servingAfter);
+        // The system's promotion is in the audit log, with what started the training (staff test: only the registry had it).
+        var promoted = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
+            .Where(e => e.Action == FraudWeb.Services.Admin.AuditActions.ModelPromote && e.After!.Contains(servingAfter)).SingleAsync());
+        Assert.Equal(FraudWeb.Services.Admin.AuditLog.SystemActor, promoted.ActorId);
+        Assert.Contains(servingBefore, promoted.Before, StringComparison.Ordinal);
+        Assert.Contains("\"Trigger\":\"Manual\"", promoted.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(analyst.Email, promoted.After, StringComparison.Ordinal); // the requester's address stays out of the log
         Assert.Equal(first.Sum(f => f.Ids.Count), await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.Label == FraudLabel.Fraud && t.LabelledBy == analyst.Email)));
         Assert.True(recallAfter >= recallBefore + 0.25, $"Recall rose only from {recallBefore:P1} to {recallAfter:P1}.");
         foreach (var (session, _) in victims) session.Dispose();

@@ -737,15 +737,21 @@ public sealed partial class AccountService(
     /// it was not them, someone has their password or talked support into it. In the account's language; a mail that
     /// cannot be sent leaves it off (the sender logs it).
     /// </summary>
+    public const string TwoStepResetForStaff = "An administrator has reset two-step sign-in on your FraudWeb account: at your next sign-in, after your password, you set it up again with your authenticator app.";
+
     public async Task MailTwoStepOffAsync(string? userId, bool byAdministrator, CancellationToken cancellationToken)
     {
         var user = userId is null ? null : await users.FindByIdAsync(userId);
         if (user?.Email is null) return;
         string subject, body;
+        // Staff cannot work without it: they set it up again at their next sign-in, after their password (MfaService).
+        var staff = byAdministrator && MfaService.IsStaff(await db.PermissionsOfAsync(user.Id, cancellationToken));
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
         {
             subject = Text.Get("Two-step sign-in was turned off");
-            body = Letter($"<p>{Text.Get("Hello,")}</p><p>" + (byAdministrator
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>" + (staff
+                       ? Text.Get(TwoStepResetForStaff)
+                       : byAdministrator
                        ? Text.Get("An administrator has turned off two-step sign-in on your FraudWeb account: signing in now needs only your password.")
                        : Text.Get("Two-step sign-in has just been turned off on your FraudWeb account: signing in now needs only your password.")) + "</p>" +
                    $"<p>{Text.Get("If it was not you, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");

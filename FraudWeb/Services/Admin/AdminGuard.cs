@@ -8,8 +8,10 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace FraudWeb.Services.Admin;
 
 /// <summary>
-/// Keeps the system administrable: a change is refused when, after it, no active (unlocked) user would be an Admin,
-/// or no active user would hold users.manage through a role.
+/// Keeps the system administrable: a change is refused when, after it, no active (unlocked) user would be an Admin who
+/// holds users.manage through a role. Checked as two facts (an active Admin; an active holder of users.manage), another
+/// role granted users.manage let its member take users.manage from the Admin role, and the only administrator was
+/// then refused the user pages (exploratory test).
 /// </summary>
 public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
 {
@@ -50,7 +52,7 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
         change(state);
         var active = state.Users.Values.Where(u => u.Active).ToList();
         var managerRoles = state.RolePermissions.Where(r => r.Value.Contains(Permissions.UsersManage)).Select(r => r.Key).ToHashSet();
-        var ok = active.Any(u => u.Roles.Contains(Roles.Admin)) && active.Any(u => u.Roles.Overlaps(managerRoles));
+        var ok = active.Any(u => u.Roles.Contains(Roles.Admin) && u.Roles.Overlaps(managerRoles));
         return ok ? null : Result.Fail(ErrorCode.Refused, Text.Get(LastAdminMessage));
     }
 

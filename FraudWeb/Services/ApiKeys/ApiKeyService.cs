@@ -68,13 +68,13 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("A key with the scope \"{0}\" is made by an administrator for someone else's account, never for one's own: ask another administrator.", staffScope), Fields.Scopes);
         if (!selfService && scopes.FirstOrDefault(s => ApiScopes.SelfService.Contains(s)) is { } holderScope)
             return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("The scope \"{0}\" acts as a card holder: only card holders give it, to their own keys.", holderScope), Fields.Scopes);
-        var allowed = ApiScopes.AllowedBy(await PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var allowed = ApiScopes.AllowedBy(await db.PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } notHeld)
             return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("The key's owner does not have the permission the scope \"{0}\" needs ({1}).", notHeld, ApiScopes.RequiredPermission[notHeld]), Fields.Scopes);
         // The administrator sees the key's text, so they could use it themselves: they give only what they hold.
         if (!selfService)
         {
-            var actorAllowed = ApiScopes.AllowedBy(await PermissionsOfAsync(actorId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var actorAllowed = ApiScopes.AllowedBy(await db.PermissionsOfAsync(actorId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             if (scopes.FirstOrDefault(s => !actorAllowed.Contains(s)) is { } notYours)
                 return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format(NotYoursToGive, notYours, ApiScopes.RequiredPermission[notYours]), Fields.Scopes);
         }
@@ -301,10 +301,4 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
 
     /// <summary>"Last used" to the minute, written in the background (<see cref="ApiKeyUsage"/>).</summary>
     public static readonly TimeSpan LastUsedPrecision = TimeSpan.FromMinutes(1);
-
-    /// <summary>The permissions the user's roles hold now.</summary>
-    private Task<List<string>> PermissionsOfAsync(string ownerId, CancellationToken cancellationToken) =>
-        db.UserRoles.Where(r => r.UserId == ownerId)
-            .Join(db.RoleClaims.Where(c => c.ClaimType == Permissions.ClaimType), r => r.RoleId, c => c.RoleId, (r, c) => c.ClaimValue!)
-            .Distinct().ToListAsync(cancellationToken);
 }

@@ -287,7 +287,10 @@ public sealed partial class ModelRegistry(
             {
                 // Serving from now, not from when training began; only in place of the champion it was compared with,
                 // as the database has it (another instance's promotion or rollback reaches this one's memory later).
-                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, null, cancellationToken, replacing: new ExpectedServing(replacing), forRun: forRun);
+                // Audited as the system's promotion, with what triggered the training: every change of the serving
+                // model is in the audit log (a training's was only in the registry's own table until 2026-12-06).
+                await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, new(AuditLog.SystemActor, AuditActions.ModelPromote, AuditTrigger(trigger)), cancellationToken,
+                    replacing: new ExpectedServing(replacing), forRun: forRun);
             }
             catch (ServingChangedException changed)
             {
@@ -385,7 +388,20 @@ public sealed partial class ModelRegistry(
     public const string ServingChangedMeanwhile = "Another version has been put into service since this page was shown, so nothing was rolled back. Check the versions below and roll back again if you still want to.";
 
     /// <summary>Who asked for a swap and as what, for the audit log.</summary>
-    private sealed record AuditedBy(string ActorId, string Action);
+    /// <param name="Trigger">A training's promotion: what started the training, as a code name (never the requester's address).</param>
+    private sealed record AuditedBy(string ActorId, string Action, string? Trigger = null);
+
+    /// <summary>A version's trigger as the audit log records it: its kind ("manual: alice@example" is Manual; the name stays out of the log).</summary>
+    private static string AuditTrigger(string trigger) => trigger switch
+    {
+        StarterTrigger => "Starter",
+        "first start" => "FirstStart",
+        "label threshold" => "LabelThreshold",
+        "schedule" => "Schedule",
+        "recovery" => "Recovery",
+        _ when trigger.StartsWith("manual", StringComparison.Ordinal) => "Manual",
+        _ => "Other",
+    };
 
     private async Task<Result> SwapToAsync(ModelVersion target, AuditedBy by, CancellationToken cancellationToken)
     {
@@ -648,13 +664,14 @@ public sealed partial class ModelRegistry(
         }
         target.Promote(serving, nowUtc, goingBack: fallback is not null || by?.Action == AuditActions.ModelRollback);
         await db.SaveChangesAsync(cancellationToken);
-        // Swaps by an administrator or the system's fallback are audited in the same transaction; a training's
-        // promotion is in the registry itself.
+        // Every swap is audited in the same transaction: an administrator's, the system's fallback, a training's promotion.
         if (by is not null)
         {
             await audit.AppendAsync(by.ActorId, by.Action, "model", target.Id.ToString(CultureInfo.InvariantCulture),
                 new { Serving = before },
-                fallback is null ? new { Serving = target.Version } : (object)new { Serving = target.Version, Unusable = fallback.Reason },
+                fallback is not null ? new { Serving = target.Version, Unusable = fallback.Reason }
+                    : by.Trigger is { } trigger ? new { Serving = target.Version, Trigger = trigger }
+                    : (object)new { Serving = target.Version },
                 cancellationToken);
         }
         if (target.Id == 0) db.ModelVersions.Add(target);

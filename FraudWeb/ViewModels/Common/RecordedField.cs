@@ -63,7 +63,9 @@ public sealed record RecordedField(string Name, string Value)
             },
             ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["Manual"] = "Manual", ["LabelThreshold"] = "LabelThreshold", ["Schedule"] = "Schedule", ["Recovery"] = "Recovery",
+                ["Manual"] = "Manual", ["LabelThreshold"] = "Label threshold", ["Schedule"] = "Schedule", ["Recovery"] = "Recovery",
+                // A training's promotion (model.promote by the system): the first start's model, or the starter model.
+                ["FirstStart"] = "first start", ["Starter"] = "starter: learnt from simulated payments", ["Other"] = "Other",
             },
         };
 
@@ -86,7 +88,7 @@ public sealed record RecordedField(string Name, string Value)
         ["Unknown"] = "Not labelled", ["Fraud"] = "Fraud", ["Legitimate"] = "Legitimate",
         ["Charged"] = "Charged", ["Declined"] = "Declined",
         ["NotMe"] = "Not me", ["ThisWasMe"] = "This was me",
-        ["Card"] = "Card", ["Merchant"] = "Merchant", ["MerchantCategory"] = "merchant category",
+        ["Card"] = "Card", ["Merchant"] = "Merchant", ["MerchantCategory"] = "Merchant category",
         ["Reference"] = "Only for rules", ["Allow"] = "Allow list", ["Block"] = "Block list",
         // The personal details an administrator's edit changed (user.edit records their names, never their values).
         ["FullName"] = "Full name", ["PhoneNumber"] = "Phone number", ["DateOfBirth"] = "Date of birth", ["Address"] = "Address",

@@ -80,7 +80,7 @@ public static partial class ModelTexts
     public static string RunTrigger(RetrainingTrigger trigger) => trigger switch
     {
         RetrainingTrigger.Manual => Text.Get("Manual"),
-        RetrainingTrigger.LabelThreshold => Text.Get("LabelThreshold"),
+        RetrainingTrigger.LabelThreshold => Text.Get("Label threshold"),
         RetrainingTrigger.Schedule => Text.Get("Schedule"),
         RetrainingTrigger.Recovery => Text.Get("Recovery"),
         _ => trigger.ToString(),
@@ -110,7 +110,7 @@ public static partial class ModelTexts
         {
             "first start" => Text.Get("first start"),
             ModelRegistry.StarterTrigger => Text.Get("starter: learnt from simulated payments"),
-            "label threshold" => Text.Get("label threshold"),
+            "label threshold" => Text.Get("Label threshold"),
             "schedule" => Translated(Text.Get("Schedule"), "Schedule", trigger),
             "recovery" => Translated(Text.Get("Recovery"), "Recovery", trigger),
             _ => trigger,

@@ -27,12 +27,12 @@ public static class RuleTexts
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>What a list holds: "Card", "Merchant" or "MerchantCategory".</summary>
+    /// <summary>What a list holds: "Card", "Merchant" or "Merchant category".</summary>
     public static string KindText(RuleListKind kind) => kind switch
     {
         RuleListKind.Card => Text.Get("Card"),
         RuleListKind.Merchant => Text.Get("Merchant"),
-        RuleListKind.MerchantCategory => Text.Get("MerchantCategory"),
+        RuleListKind.MerchantCategory => Text.Get("Merchant category"),
         _ => kind.ToString(),
     };
 
