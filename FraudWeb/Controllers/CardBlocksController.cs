@@ -5,6 +5,7 @@ using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services.Accounts;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModels.Cards;
+using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -31,9 +32,11 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
                 errors.Add(Text.Get("Choose why the card is blocked."));
             errors.AddRange(ModelState.Where(e => e.Key != nameof(model.Reason)).SelectMany(e => e.Value!.Errors).Select(e => e.ErrorMessage).Where(m => m.Length > 0));
             TempData["Error"] = errors.Count > 0 ? string.Join(" ", errors.Distinct()) : Text.Get("Choose why the card is blocked.");
+            KeepAttempt(id, model);
             return Back(returnUrl);
         }
         var result = await blocks.BlockAsync(User.GetUserId(), id, model.Reason!.Value, model.Note, null, cancellationToken);
+        if (!result.Succeeded) KeepAttempt(id, model);
         return await AnswerAsync(result, returnUrl, cancellationToken);
     }
 
@@ -61,6 +64,14 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
             : Text.Format("The block on card {0} is lifted: it takes payments again. The card holder has been emailed.", changed.Masked);
         return Back(returnUrl);
     }
+
+    /// <summary>
+    /// The refused form's reason and note, for the page to show again (staff test: it came back reset to "Suspected
+    /// fraud", and a note typed then blocked the card with the wrong reason). A note holding a card number is not kept.
+    /// </summary>
+    private void KeepAttempt(long id, CardBlockViewModel model) =>
+        TempData[CardBlockFormModel.AttemptKey] = System.Text.Json.JsonSerializer.Serialize(new CardBlockAttempt(id, model.Reason?.ToString(),
+            model.Note is { } note && !SearchTerm.HoldsCardNumber(note) ? note : null));
 
     /// <summary>Back to the staff page the form was on (a local address only), else the staff dashboard.</summary>
     private IActionResult Back(string? returnUrl) => (IActionResult?)this.BackTo(returnUrl) ?? RedirectToAction("Index", "Staff");

@@ -211,6 +211,47 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Block_Refused_ReasonAndNoteShownAgainInThatCardsForm()
+    {
+        // Arrange (staff test: the form came back reset to "Suspected fraud", so a note typed then blocked the card for
+        // the wrong reason): a reported payment in the queue, and the holder's page for an administrator
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var number = new CardFormBuilder();
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(number)).StatusCode);
+        var card = (await holder.CardIdsAsync())[^1];
+        var payment = await holder.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12m);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(payment, ReportKind.NotMe, "This payment was not made by me.")).StatusCode);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var userPage = $"/AdminUsers/Details/{await factory.UserIdAsync(holder.Email)}";
+        var queueAddress = $"/Review?Search={number.Number[^4..]}";
+        var tooLong = new string('n', Card.BlockNoteMaxLength + 1);
+
+        // Act: "Other" with a note too long, from each page; then a note with a card number
+        var fromUserPage = await Html.SubmitAsync(admin.Client, $"/CardBlocks/Block/{card}", [new("Reason", "Other"), new("Note", tooLong), new("returnUrl", userPage)], userPage);
+        var userPageAfter = await Html.GetPageAsync(admin.Client, Html.Location(fromUserPage));
+        var fromQueue = await Html.SubmitAsync(admin.Client, $"/CardBlocks/Block/{card}", [new("Reason", "HolderRequest"), new("Note", tooLong), new("returnUrl", queueAddress)], queueAddress);
+        var queueAfter = await Html.GetPageAsync(admin.Client, Html.Location(fromQueue));
+        var withNumber = await Html.SubmitAsync(admin.Client, $"/CardBlocks/Block/{card}", [new("Reason", "Other"), new("Note", "used " + number.Number), new("returnUrl", userPage)], userPage);
+        var numberPage = await Html.GetPageAsync(admin.Client, Html.Location(withNumber));
+        var later = await Html.GetPageAsync(admin.Client, userPage);
+
+        // Assert
+        var form = userPageAfter.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card]")!;
+        Assert.True(form.HasAttribute("open"));
+        Assert.Equal("Other", form.QuerySelector("select[name=Reason] option[selected]")!.GetAttribute("value"));
+        Assert.Equal(tooLong, form.QuerySelector("input[name=Note]")!.GetAttribute("value"));
+        var item = queueAfter.QuerySelector($"[data-testid=review-item][data-transaction-id='{payment}'] [data-testid=block-card]")!;
+        Assert.True(item.HasAttribute("open"));
+        Assert.Equal("HolderRequest", item.QuerySelector("select[name=Reason] option[selected]")!.GetAttribute("value"));
+        Assert.Equal(tooLong, item.QuerySelector("input[name=Note]")!.GetAttribute("value"));
+        var refusedNumber = numberPage.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card]")!;
+        Assert.Equal("Other", refusedNumber.QuerySelector("select[name=Reason] option[selected]")!.GetAttribute("value"));
+        Assert.DoesNotContain(number.Number, numberPage.Source.Text, StringComparison.Ordinal); // never shown back
+        Assert.False(later.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card]")!.HasAttribute("open")); // once only
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Block_RefusedWithNoPageToGoBackTo_SaidOnTheStaffDashboardNotLaterOnTheQueue()
     {
         // Arrange: a post without the page it came from (or with one off the site) goes back to the staff dashboard.

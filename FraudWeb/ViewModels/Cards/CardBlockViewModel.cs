@@ -27,4 +27,29 @@ public sealed class CardBlockViewModel
 }
 
 /// <summary>The block form of one card on a staff page: the card, and the page to come back to.</summary>
-public sealed record CardBlockFormModel(long CardId, string Masked, string ReturnUrl);
+public sealed record CardBlockFormModel(long CardId, string Masked, string ReturnUrl)
+{
+    /// <summary>TempData's key for a refused block's fields (<see cref="CardBlockAttempt"/>), shown again by the card's form.</summary>
+    public const string AttemptKey = "CardBlockAttempt";
+
+    /// <summary>The refused attempt at this card's block, if the page comes back from one.</summary>
+    public CardBlockAttempt? Attempt(object? kept) => CardBlockAttempt.Read(kept) is { } attempt && attempt.CardId == CardId ? attempt : null;
+}
+
+/// <summary>A refused block's fields: the reason chosen (its name) and the note (never one holding a card number).</summary>
+public sealed record CardBlockAttempt(long CardId, string? Reason, string? Note)
+{
+    /// <summary>The attempt kept in TempData (<see cref="CardBlockFormModel.AttemptKey"/>), or null.</summary>
+    public static CardBlockAttempt? Read(object? kept)
+    {
+        if (kept is not string json) return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<CardBlockAttempt>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
