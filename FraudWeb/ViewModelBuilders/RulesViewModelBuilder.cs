@@ -59,6 +59,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
             Version = rule.Version,
             Status = rule.Status,
             Backtested = rule.IsBacktested,
+            AllowRuleAuthorId = rule.Action == RuleAction.Allow ? rule.Versions.SingleOrDefault(v => v.Version == rule.Version)?.ChangedBy : null,
             RowVersion = rule.RowVersion,
             Versions = rule.Versions.OrderByDescending(v => v.Version)
                 .Select(v => new RuleVersionViewModel(v.Version, v.Name, v.Action, v.Expression, people.GetValueOrDefault(v.ChangedBy, deleted), v.ChangedUtc))
@@ -117,6 +118,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
                     e.RemovedBy is null ? null : people.GetValueOrDefault(e.RemovedBy, deleted), e.RemovedUtc, ShownReason(e.RemovedReason))
                 {
                     Pending = e.IsPending,
+                    AddedById = e.AddedBy,
                     // A second approver is named only when it was another analyst (an entry its author added at once is not "approved").
                     ApprovedBy = e.ApprovedBy is { } by && by != e.AddedBy ? people.GetValueOrDefault(by, deleted) : null,
                     ApprovedUtc = e.ApprovedBy != e.AddedBy ? e.ApprovedUtc : null,

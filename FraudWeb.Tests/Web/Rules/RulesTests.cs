@@ -143,11 +143,18 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         var id = await analyst.CreateRuleAsync("Let mine through", RuleAction.Allow, "amount = 15.47");
         await analyst.BacktestAsync(id, 30);
 
-        // Act
+        using var colleague = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var offered = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+        var offeredToColleague = await Html.GetPageAsync(colleague.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+
+        // Act: the form sent anyway (a page shown before, or a script)
         var page = await analyst.PressAsync(id, "Enable");
 
-        // Assert: a second analyst must switch it on.
-        Assert.Contains("Another analyst must enable an allow rule you wrote", page.Body!.TextContent, StringComparison.Ordinal);
+        // Assert: its author's button is off and says why (staff test: it was offered, then refused); a colleague's is on.
+        Assert.True(offered.QuerySelector("[data-testid=enable]")!.HasAttribute("disabled"));
+        Assert.Contains("Another analyst must enable an allow rule you wrote", offered.QuerySelector("#enable-help")!.TextContent, StringComparison.Ordinal);
+        Assert.False(offeredToColleague.QuerySelector("[data-testid=enable]")!.HasAttribute("disabled"));
+        Assert.Contains("Another analyst must enable an allow rule you wrote", page.QuerySelector("[data-testid=rule-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("draft", page.QuerySelector("[data-testid=rule-status]")!.TextContent.Trim());
         Assert.Equal(FraudWeb.Domain.Entities.RuleStatus.Draft, await factory.QueryAsync(db => db.Rules.Where(r => r.Id == id).Select(r => r.Status).SingleAsync()));
     }
@@ -471,15 +478,20 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
 
         Assert.Equal(HttpStatusCode.Redirect, (await analyst.AddToListAsync(listId, RuleSteps.Id(card), "Known customer, confirmed by phone")).StatusCode);
         var page = await Html.GetPageAsync(analyst.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
+        var colleaguesPage = await Html.GetPageAsync(colleague.Client, $"/RuleLists/Details/{RuleSteps.Id(listId)}");
         var entry = await factory.QueryAsync(db => db.RuleListEntries.SingleAsync(e => e.ListId == listId));
         var beforeApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.01m, Block));
         var byAuthor = await analyst.ApproveListEntryAsync(listId, entry.Id);
         var byColleague = await colleague.ApproveListEntryAsync(listId, entry.Id);
         var afterApproval = await factory.TransactionAsync(await factory.PayAtRiskAsync(holder, card, 23.02m, Block));
 
-        // Waiting: shown so, not in force (the model's decline stands), and its author cannot put it in force.
+        // Waiting: shown so, not in force (the model's decline stands), and its author cannot put it in force: no
+        // Approve button for them (staff test: it was offered, then refused), and the form sent anyway is refused.
         Assert.Equal("true", page.QuerySelector("[data-testid=entry]")!.GetAttribute("data-pending"));
         Assert.NotNull(page.QuerySelector("[data-testid=pending]"));
+        Assert.Null(page.QuerySelector("[data-testid=entry] form[action*='/RuleLists/Approve/']"));
+        Assert.NotNull(page.QuerySelector("[data-testid=own-entry]"));
+        Assert.NotNull(colleaguesPage.QuerySelector("[data-testid=entry] form[action*='/RuleLists/Approve/']"));
         Assert.Equal(Decision.Declined, beforeApproval.Verdict!.Decision);
         Assert.Null(beforeApproval.Verdict.DecidedBy);
         Assert.Equal(HttpStatusCode.OK, byAuthor.StatusCode);

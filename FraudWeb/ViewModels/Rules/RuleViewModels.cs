@@ -115,6 +115,8 @@ public sealed class RuleDetailsViewModel
     public required int Version { get; init; }
     public required RuleStatus Status { get; init; }
     public required bool Backtested { get; init; }
+    /// <summary>An allow rule's: the account that wrote this version, which another analyst must enable (null for other rules).</summary>
+    public string? AllowRuleAuthorId { get; init; }
     public required Guid RowVersion { get; init; }
     public required IReadOnlyList<RuleVersionViewModel> Versions { get; init; }
     public BacktestViewModel? LastBacktest { get; init; }
@@ -144,6 +146,8 @@ public sealed record RuleListEntryViewModel(long Id, string Label, string AddedB
 {
     /// <summary>Waiting for a second analyst: payments do not see it yet.</summary>
     public bool Pending { get; init; }
+    /// <summary>The account that added it (which may not approve it).</summary>
+    public string? AddedById { get; init; }
     public string? ApprovedBy { get; init; }
     public DateTime? ApprovedUtc { get; init; }
 }
