@@ -309,6 +309,22 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
         Assert.Equal(before, await factory.QueryAsync(db => db.Rules.CountAsync()));
     }
 
+    [Theory]
+    [InlineData("amount > 500 and\r\n  amont < 3")] // as a browser sends a textarea's line break
+    [InlineData("amount > 500 and\n  amont < 3")]
+    public async Task Create_ErrorOnTheSecondLine_LineAndColumnAsTheAuthorCounts(string expression)
+    {
+        // Arrange (staff test: "Position 21" counted the line break's two characters, one more than anyone counts)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.SubmitRuleAsync("Broken on two lines", RuleAction.Review, expression);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["Line 2, column 3: 'amont' is not a name rules know; did you mean amount?"], Html.ValidationMessages(await Html.ParseAsync(response)));
+    }
+
     [Fact]
     public async Task Create_CardNumberInTheCondition_RefusedOnTheConditionAndNothingStoredOrAudited()
     {

@@ -42,12 +42,13 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         var kinds = await ListKindsAsync(cancellationToken);
         // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
         // ones stay, so positions match what was typed.
-        if (!RuleExpression.TryParse((expression ?? "").TrimEnd(), kinds, out var parsed, out var error))
+        var text = (expression ?? "").TrimEnd();
+        if (!RuleExpression.TryParse(text, kinds, out var parsed, out var error))
         {
-            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!), Fields.Expression);
+            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Describe(error!, text), Fields.Expression);
         }
         var categories = await db.Terminals.CategoriesAsync(cancellationToken);
-        return UnknownCategory(parsed!.Root, categories) is { } unknown
+        return UnknownCategory(parsed!.Root, categories, text) is { } unknown
             ? Result.Fail<RuleExpression>(ErrorCode.Invalid, unknown, Fields.Expression)
             : Result.Success(parsed);
     }
@@ -57,7 +58,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     /// ("咖啡馆") or a typo never matches, and the backtest only said it would have matched nothing. Checked when a rule
     /// is saved, not when the rule book loads: a category that later empties leaves the rule as it was.
     /// </summary>
-    private static string? UnknownCategory(RuleNode root, List<string> categories)
+    private static string? UnknownCategory(RuleNode root, List<string> categories, string expression)
     {
         if (categories.Count == 0) return null;
         foreach (var literal in CategoryLiterals(root))
@@ -67,7 +68,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
             var message = meant is not null
                 ? Text.Format("'{0}' is how the pages name the category {1}; a rule names it as stored: '{1}'.", literal.Value, meant)
                 : Text.Format("No merchant is in the category '{0}'; the categories are {1}.", literal.Value, string.Join(", ", categories));
-            return Text.Format("Position {0}: {1}", literal.Position, message);
+            return At(expression, literal.Position, message);
         }
         return null;
     }
@@ -105,11 +106,24 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
     /// A rule error as the editor shows it, in the current UI culture: "Position 18: ..." (the English is the error's
     /// own <see cref="RuleError.ToString"/>). The message's template is the key; phrases among its values translate on their own.
     /// </summary>
-    public static string Describe(RuleError error)
+    public static string Describe(RuleError error, string expression)
     {
         ArgumentNullException.ThrowIfNull(error);
         var message = error.Arguments.Count == 0 ? Text.Get(error.Template) : Text.Format(error.Template, [.. error.Arguments.Select(Phrase)]);
-        return Text.Format("Position {0}: {1}", error.Position, message);
+        return At(expression, error.Position, message);
+    }
+
+    /// <summary>
+    /// Where in the rule, as its author counts: "Position 18" in a one-line rule, "Line 2, column 5" in a longer one. A
+    /// browser sends a line break as CR LF, so a position counted through them ran one ahead per line (staff test).
+    /// </summary>
+    private static string At(string expression, int position, string message)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        if (!expression.Contains('\n', StringComparison.Ordinal)) return Text.Format("Position {0}: {1}", position, message);
+        var before = expression.AsSpan(0, Math.Clamp(position - 1, 0, expression.Length));
+        var lineStart = before.LastIndexOf('\n') + 1;
+        return Text.Format("Line {0}, column {1}: {2}", before.Count('\n') + 1, before.Length - lineStart + 1, message);
     }
 
     private static object Phrase(object value) => value switch
