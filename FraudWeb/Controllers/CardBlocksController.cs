@@ -32,11 +32,12 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
                 errors.Add(Text.Get("Choose why the card is blocked."));
             errors.AddRange(ModelState.Where(e => e.Key != nameof(model.Reason)).SelectMany(e => e.Value!.Errors).Select(e => e.ErrorMessage).Where(m => m.Length > 0));
             TempData["Error"] = errors.Count > 0 ? string.Join(" ", errors.Distinct()) : Text.Get("Choose why the card is blocked.");
-            KeepAttempt(id, model);
+            KeepAttempt(id, model, returnUrl);
             return Back(returnUrl);
         }
         var result = await blocks.BlockAsync(User.GetUserId(), id, model.Reason!.Value, model.Note, null, cancellationToken);
-        if (!result.Succeeded) KeepAttempt(id, model);
+        // Only what the form can correct (a note "Other" needs, a card number in it): a card already blocked or gone shows no form.
+        if (result.Code == Services.ErrorCode.Invalid) KeepAttempt(id, model, returnUrl);
         return await AnswerAsync(result, returnUrl, cancellationToken);
     }
 
@@ -67,11 +68,16 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
 
     /// <summary>
     /// The refused form's reason and note, for the page to show again (staff test: it came back reset to "Suspected
-    /// fraud", and a note typed then blocked the card with the wrong reason). A note holding a card number is not kept.
+    /// fraud", and a note typed then blocked the card with the wrong reason). Kept only for a staff page the form came
+    /// from (the dashboard shows no card's form, and an unread attempt would open a form days later); a note holding a
+    /// card number is not kept, and a hand-made long one is cut (it travels in a cookie).
     /// </summary>
-    private void KeepAttempt(long id, CardBlockViewModel model) =>
-        TempData[CardBlockFormModel.AttemptKey] = System.Text.Json.JsonSerializer.Serialize(new CardBlockAttempt(id, model.Reason?.ToString(),
-            model.Note is { } note && !SearchTerm.HoldsCardNumber(note) ? note : null));
+    private void KeepAttempt(long id, CardBlockViewModel model, string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || !Url.IsLocalUrl(returnUrl)) return;
+        var note = model.Note is { } typed && !SearchTerm.HoldsCardNumber(typed) ? typed[..Math.Min(typed.Length, 2 * Domain.Entities.Card.BlockNoteMaxLength)] : null;
+        TempData[CardBlockFormModel.AttemptKey] = System.Text.Json.JsonSerializer.Serialize(new CardBlockAttempt(id, model.Reason?.ToString(), note));
+    }
 
     /// <summary>Back to the staff page the form was on (a local address only), else the staff dashboard.</summary>
     private IActionResult Back(string? returnUrl) => (IActionResult?)this.BackTo(returnUrl) ?? RedirectToAction("Index", "Staff");

@@ -152,6 +152,34 @@ public sealed class LastAdminTests
     }
 
     [Fact]
+    public async Task Lock_InstallationWhoseAdminRoleHadLostUsersManage_NotFrozen()
+    {
+        // Arrange (diff review: such a state was allowed before the guard asked for an Admin holding users.manage; once
+        // upgraded, every guarded change was refused, so nobody could lock an account or give the permission back)
+        using var factory = new AdminFactory();
+        await factory.CreateUserAsync(Roles.Admin);
+        using var analyst = await UserManagerAnalystAsync(factory);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+            await roles.RemoveClaimAsync((await roles.FindByNameAsync(Roles.Admin))!, new System.Security.Claims.Claim(Permissions.ClaimType, Permissions.UsersManage));
+        }
+        var customer = await factory.CreateUserAsync(Roles.Customer);
+
+        // Act
+        var locked = await analyst.PostAsync($"/AdminUsers/Lock/{customer}", $"/AdminUsers/Details/{customer}");
+        var restored = await analyst.PostAsync($"/AdminRoles/Permissions/{Roles.Admin}", "/AdminRoles",
+            Permissions.DefaultGrants[Roles.Admin].Select(p => new KeyValuePair<string, string>("permissions", p)));
+
+        // Assert
+        Assert.Equal($"/AdminUsers/Details/{customer}", Html.Location(locked));
+        Assert.Equal(string.Empty, await ErrorShownAsync(analyst, locked));
+        Assert.True(await factory.QueryAsync(db => db.Users.Where(u => u.Id == customer).Select(u => u.LockoutEnd != null).SingleAsync()));
+        Assert.Equal(HttpStatusCode.Redirect, restored.StatusCode);
+        Assert.Equal(2, await factory.QueryAsync(db => db.RoleClaims.CountAsync(c => c.ClaimValue == Permissions.UsersManage)));
+    }
+
+    [Fact]
     public async Task Lock_TwoAdminsLockEachOtherAtOnce_OneAdministratorStaysActive()
     {
         // Arrange: the only two administrators, each about to lock the other.

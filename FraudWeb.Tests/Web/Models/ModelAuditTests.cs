@@ -72,8 +72,10 @@ public sealed class ModelAuditTests
 
         // Assert: every change of the serving model is in the audit log (staff test: a training's promotion was not)
         var serving = await ServingAsync(app);
+        var servingId = await app.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Id).SingleAsync());
         var entry = await app.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking().SingleAsync(e => e.Action == AuditActions.ModelPromote));
         Assert.Equal(AuditLog.SystemActor, entry.ActorId);
+        Assert.Equal(servingId.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.TargetId); // the new version's id, not 0
         Assert.Contains(serving, entry.After, StringComparison.Ordinal);
         Assert.Matches("\"Trigger\":\"(FirstStart|Starter)\"", entry.After);
     }

@@ -87,6 +87,8 @@ public sealed class LearningLoopTests(LearningLoopFactory factory, ITestOutputHe
         var promoted = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
             .Where(e => e.Action == FraudWeb.Services.Admin.AuditActions.ModelPromote && e.After!.Contains(servingAfter)).SingleAsync());
         Assert.Equal(FraudWeb.Services.Admin.AuditLog.SystemActor, promoted.ActorId);
+        Assert.Equal((await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Version == servingAfter).Select(m => m.Id).SingleAsync()))
+            .ToString(CultureInfo.InvariantCulture), promoted.TargetId);
         Assert.Contains(servingBefore, promoted.Before, StringComparison.Ordinal);
         Assert.Contains("\"Trigger\":\"Manual\"", promoted.After, StringComparison.Ordinal);
         Assert.DoesNotContain(analyst.Email, promoted.After, StringComparison.Ordinal); // the requester's address stays out of the log

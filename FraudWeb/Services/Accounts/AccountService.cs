@@ -732,13 +732,13 @@ public sealed partial class AccountService(
         }
     }
 
+    public const string TwoStepResetForStaff = "An administrator has reset two-step sign-in on your FraudWeb account: at your next sign-in, after your password, you set it up again with your authenticator app.";
+
     /// <summary>
     /// Tells the owner two-step sign-in was turned off on their account (ASVS 2.2.3), by them or by an administrator: if
     /// it was not them, someone has their password or talked support into it. In the account's language; a mail that
     /// cannot be sent leaves it off (the sender logs it).
     /// </summary>
-    public const string TwoStepResetForStaff = "An administrator has reset two-step sign-in on your FraudWeb account: at your next sign-in, after your password, you set it up again with your authenticator app.";
-
     public async Task MailTwoStepOffAsync(string? userId, bool byAdministrator, CancellationToken cancellationToken)
     {
         var user = userId is null ? null : await users.FindByIdAsync(userId);

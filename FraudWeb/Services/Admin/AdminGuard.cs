@@ -49,11 +49,17 @@ public sealed class AdminGuard(FraudDbContext db, TimeProvider clock)
         // Checked outside the writing transaction, two administrators acting at once could both pass.
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("The last-administrator check must run inside the change's transaction.");
         var state = await LoadAsync(cancellationToken);
+        // An installation already without one (such a state was allowed before 2026-12-06, or none was ever made) is not
+        // frozen: its changes go on, so administrators can lock accounts and give the Admin role its permission back.
+        if (!Administrable(state)) return null;
         change(state);
-        var active = state.Users.Values.Where(u => u.Active).ToList();
+        return Administrable(state) ? null : Result.Fail(ErrorCode.Refused, Text.Get(LastAdminMessage));
+    }
+
+    private static bool Administrable(State state)
+    {
         var managerRoles = state.RolePermissions.Where(r => r.Value.Contains(Permissions.UsersManage)).Select(r => r.Key).ToHashSet();
-        var ok = active.Any(u => u.Roles.Contains(Roles.Admin) && u.Roles.Overlaps(managerRoles));
-        return ok ? null : Result.Fail(ErrorCode.Refused, Text.Get(LastAdminMessage));
+        return state.Users.Values.Any(u => u.Active && u.Roles.Contains(Roles.Admin) && u.Roles.Overlaps(managerRoles));
     }
 
     private async Task<State> LoadAsync(CancellationToken cancellationToken)

@@ -368,10 +368,10 @@ public sealed class AdminUserService(
         await RowLocks.HoldAccountAsync(db, id, cancellationToken);
         var user = await FindAsync(id);
         if (user is null) return Result.NotFound();
-        // Refused only when this account's going is what would leave no administrator (an installation with none yet
-        // must not keep its card holders from closing their accounts).
+        // Refused only when this account's going is what would leave no administrator (the guard lets an installation
+        // with none yet go on, so its card holders can close their accounts).
         var refusal = await guard.CheckAsync(s => s.Users.Remove(id), cancellationToken);
-        if (refusal is not null && await guard.CheckAsync(_ => { }, cancellationToken) is null) return refusal;
+        if (refusal is not null) return refusal;
         var roles = (await users.GetRolesAsync(user)).Order().ToList();
         if (check?.Invoke(roles) is { } refused) return refused;
         // The holder's row first, so a card or report the person is saving at this moment is either saved before the

@@ -361,14 +361,17 @@ public sealed partial class ModelRegistry(
         ModelVersion? previous = null;
         if (current?.ReplacedVersionId is not null)
         {
-            // A short chain (one row per promotion); followed in memory, past unusable versions.
-            var byId = await db.ModelVersions.AsNoTracking().ToDictionaryAsync(m => m.Id, cancellationToken);
+            // A short chain (one row per promotion); followed in memory, past unusable versions, from the few columns it
+            // needs (the models page asks on every view), then the one found read whole.
+            var byId = await db.ModelVersions.AsNoTracking()
+                .Select(m => new { m.Id, m.ReplacedVersionId, Usable = m.UnusableReason == null, Serving = m.Status == ModelStatus.Serving })
+                .ToDictionaryAsync(m => m.Id, cancellationToken);
             var seen = new HashSet<long>();
             for (var id = current.ReplacedVersionId; id is { } next && seen.Add(next) && byId.TryGetValue(next, out var candidate); id = candidate.ReplacedVersionId)
             {
-                if (candidate.IsUsable && !candidate.IsServing)
+                if (candidate.Usable && !candidate.Serving)
                 {
-                    previous = candidate;
+                    previous = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == candidate.Id, cancellationToken);
                     break;
                 }
             }
@@ -664,7 +667,11 @@ public sealed partial class ModelRegistry(
         }
         target.Promote(serving, nowUtc, goingBack: fallback is not null || by?.Action == AuditActions.ModelRollback);
         await db.SaveChangesAsync(cancellationToken);
-        // Every swap is audited in the same transaction: an administrator's, the system's fallback, a training's promotion.
+        if (target.Id == 0) db.ModelVersions.Add(target);
+        else db.ModelVersions.Update(target);
+        await db.SaveChangesAsync(cancellationToken);
+        // Every swap is audited in the same transaction: an administrator's, the system's fallback, a training's promotion
+        // (after the save above, which gives a new version its id).
         if (by is not null)
         {
             await audit.AppendAsync(by.ActorId, by.Action, "model", target.Id.ToString(CultureInfo.InvariantCulture),
@@ -673,10 +680,8 @@ public sealed partial class ModelRegistry(
                     : by.Trigger is { } trigger ? new { Serving = target.Version, Trigger = trigger }
                     : (object)new { Serving = target.Version },
                 cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
-        if (target.Id == 0) db.ModelVersions.Add(target);
-        else db.ModelVersions.Update(target);
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
