@@ -131,11 +131,11 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
 
     [HttpPost]
     public async Task<IActionResult> Lock(string id, CancellationToken cancellationToken) =>
-        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: true, cancellationToken), Text.Get("The account is locked and its sessions have ended."));
+        Locked(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: true, cancellationToken), "The account is locked and its sessions have ended.", LockedWithoutPassword);
 
     [HttpPost]
     public async Task<IActionResult> Unlock(string id, CancellationToken cancellationToken) =>
-        Done(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), Text.Get("The account is unlocked."));
+        Locked(id, await admin.SetLockedAsync(User.GetUserId(), id, locked: false, cancellationToken), "The account is unlocked.", UnlockedWithoutPassword);
 
     [HttpPost]
     public async Task<IActionResult> ResetPassword(string id, CancellationToken cancellationToken)
@@ -189,6 +189,13 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         TempData["Message"] = Text.Get("The account was deleted and the personal details erased.");
         return RedirectToAction(nameof(Index));
     }
+
+    public const string LockedWithoutPassword = "The account is locked. It had no password yet, so the link it was mailed to choose one no longer works: once it is unlocked, use \"Send a new link to choose a password\".";
+    public const string UnlockedWithoutPassword = "The account is unlocked. It has no password yet, and a link mailed before the lock no longer works: use \"Send a new link to choose a password\".";
+
+    /// <summary>A lock's outcome; an account with no password yet is told apart (staff test: its mailed link stopped working, unsaid).</summary>
+    private IActionResult Locked(string id, Result<bool> result, string message, string withoutPassword) =>
+        Done(id, result, Text.Get(result.Succeeded && result.Value ? withoutPassword : message));
 
     private IActionResult Done(string id, Result result, string message)
     {

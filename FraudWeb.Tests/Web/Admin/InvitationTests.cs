@@ -152,6 +152,30 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task LockThenUnlock_InviteeWhoNeverChoseAPassword_EachPageSaysTheLinkNoLongerWorksAndWhatToDo()
+    {
+        // Arrange (staff test: the lock voided the mailed invitation, and neither page said so)
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        await InviteAsync(admin, email, Roles.Analyst);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstAsync());
+        var link = Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "You are invited to FraudWeb"), "/Account/AcceptInvitation");
+
+        // Act
+        var locked = await Html.GetPageAsync(admin.Client, Html.Location(await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}")));
+        var unlocked = await Html.GetPageAsync(admin.Client, Html.Location(await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}")));
+        using var browser = factory.CreateBrowserClient();
+        var accepted = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", AcceptForm(link), link);
+
+        // Assert: what the pages say is so (the old link is refused), and the button they name is on the page
+        Assert.Contains("no longer works: once it is unlocked, use \"Send a new link to choose a password\"", locked.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("a link mailed before the lock no longer works", unlocked.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Send a new link to choose a password", unlocked.QuerySelector("[data-testid=reset-password]")!.TextContent.Trim());
+        Assert.Null(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+        Assert.NotEqual(HttpStatusCode.Redirect, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task ResetPassword_InvitedInChineseByAnEnglishAdmin_NewInvitationInChinese()
     {
         // Arrange (accounts review: the new link went out as a reset mail in the sending administrator's language)

@@ -182,14 +182,14 @@ public sealed class AdminUserService(
     }
 
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
-    public async Task<Result> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
+    public async Task<Result<bool>> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
-        if (locked && id == actorId) return Result.Fail(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
+        if (locked && id == actorId) return Result.Fail<bool>(ErrorCode.Refused, Text.Get("You cannot lock your own account."));
         // The guard reads inside the transaction that writes: a second administrator's change waits for this one, and
         // the account is read after it (read before, a double click's second request saved a stale account: a 500).
         await using var transaction = await guard.BeginAsync(cancellationToken);
         var user = await FindAsync(id);
-        if (user is null) return Result.NotFound();
+        if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, "Not found.");
         var wasLocked = IsLocked(user);
         if (locked)
         {
@@ -197,19 +197,21 @@ public sealed class AdminUserService(
             {
                 if (s.Users.TryGetValue(id, out var u)) s.Users[id] = (u.Roles, false);
             }, cancellationToken);
-            if (refusal is not null) return refusal;
+            if (refusal is not null) return refusal.As<bool>();
         }
         var changed = locked
             ? Succeeded(await users.SetLockoutEnabledAsync(user, true), await users.SetLockoutEndDateAsync(user, AdminLock.Until),
                 // The owner's right password is told of this lock until wrong ones use up the count (AccountService).
                 await users.ResetAccessFailedCountAsync(user), await users.UpdateSecurityStampAsync(user))
             : Succeeded(await users.SetLockoutEndDateAsync(user, null), await users.ResetAccessFailedCountAsync(user));
-        if (!changed) return ChangedMeanwhileResult();
+        if (!changed) return ChangedMeanwhileResult().As<bool>();
         await audit.AppendAsync(actorId, locked ? AuditActions.UserLock : AuditActions.UserUnlock, TargetUser, id,
             new { Locked = wasLocked }, new { Locked = locked }, cancellationToken);
         // Locked, they cannot decide what they were reviewing: it goes back to the queue, as on deletion.
         if (locked) await assignments.ReleaseAsync(actorId, id, cancellationToken);
-        return await CommitAsync(transaction, cancellationToken);
+        var committed = await CommitAsync(transaction, cancellationToken);
+        // No password yet (an invitation or a forced reset not finished): the page says what became of its mailed link.
+        return committed.Succeeded ? Result.Success(user.PasswordHash is null) : committed.As<bool>();
     }
 
     /// <summary>
