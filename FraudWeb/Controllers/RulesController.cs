@@ -64,9 +64,11 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
             if (result.Code == ErrorCode.Conflict && stored.Form.RowVersion != form.RowVersion)
             {
                 // Another analyst saved a version since this form was opened: show that version with its own token, as
-                // the message says (the posted values and token would only be refused again).
+                // the message says (the posted values and token would only be refused again), and what this analyst
+                // wrote beside it, so it is not lost (staff test).
                 ModelState.Clear();
                 this.AddErrors(result);
+                stored.Unsaved = form;
                 return View("Editor", stored);
             }
             this.AddErrors(result);

@@ -152,6 +152,8 @@ public sealed class RuleEditorPageTests(FraudWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Equal("amount > 950", ((AngleSharp.Html.Dom.IHtmlTextAreaElement)shown.QuerySelector("[name=Expression]")!).Value.Trim());
         Assert.Contains(FraudWeb.Services.Rules.RuleService.ChangedMeanwhile, shown.Body!.TextContent, StringComparison.Ordinal);
+        // What the second analyst wrote is shown beside it, not lost (staff test)
+        Assert.Equal("amount > 990", shown.QuerySelector("[data-testid=unsaved-rule] code")!.TextContent.Trim());
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
     }
 

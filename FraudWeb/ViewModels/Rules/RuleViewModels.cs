@@ -90,6 +90,9 @@ public sealed class RuleEditorViewModel
 
     /// <summary>The merchants' categories as stored: what a rule compares merchant_category with (pages show them translated).</summary>
     public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>What the analyst sent when another version was saved first: shown beside the current one, to copy from.</summary>
+    public RuleFormViewModel? Unsaved { get; set; }
 }
 
 public sealed record RuleVersionViewModel(int Version, string Name, RuleAction Action, string Expression, string ChangedBy, DateTime ChangedUtc);
