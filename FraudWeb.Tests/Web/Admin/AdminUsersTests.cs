@@ -890,9 +890,27 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
             first.Client.PostAsync(new Uri($"/AdminUsers/Lock/{id}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", Html.AntiforgeryToken(tokens[0]))])),
             second.Client.PostAsync(new Uri($"/AdminUsers/Lock/{id}", UriKind.Relative), new FormUrlEncodedContent([new("__RequestVerificationToken", Html.AntiforgeryToken(tokens[1]))])));
 
-        // Assert
+        // Assert: locked once, audited once (staff test: the second wrote "Locked yes -> yes")
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.True(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.LockoutEnd != null).SingleAsync()));
+        Assert.Single(await AuditAsync(id), e => e.Action == AuditActions.UserLock);
+    }
+
+    [Fact]
+    public async Task Unlock_AccountNotLocked_NothingChangedNorAudited()
+    {
+        // Arrange: a page shown before another administrator unlocked the account
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        var stamp = await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync());
+
+        // Act
+        var unlocked = await admin.PostAsync($"/AdminUsers/Unlock/{id}", $"/AdminUsers/Details/{id}");
+
+        // Assert
+        Assert.Equal($"/AdminUsers/Details/{id}", Html.Location(unlocked));
+        Assert.DoesNotContain(await AuditAsync(id), e => e.Action == AuditActions.UserUnlock);
+        Assert.Equal(stamp, await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync()));
     }
 
     [Fact]

@@ -191,6 +191,9 @@ public sealed class AdminUserService(
         var user = await FindAsync(id);
         if (user is null) return Result.Fail<bool>(ErrorCode.NotFound, "Not found.");
         var wasLocked = IsLocked(user);
+        // Already so (a double click, a page shown before another administrator's change): nothing to change or audit
+        // (staff test: a second lock wrote "Locked yes -> yes"); the page says what the account is, as for the first.
+        if (locked ? AdminLock.IsLockedByAdmin(user) : !wasLocked) return Result.Success(user.PasswordHash is null);
         if (locked)
         {
             var refusal = await guard.CheckAsync(s =>
