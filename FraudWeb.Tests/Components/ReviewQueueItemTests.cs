@@ -106,6 +106,25 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
         Assert.Empty(cut.FindAll("[data-testid=block-card]"));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(CardStop.Blocked)]
+    public void Render_HolderAccountClosed_SaysSoWithNoBlockOrUnblockFormAndClearingDoesNotSayCharge(CardStop? stop)
+    {
+        // Act: a closed account's card takes no payments, so CardBlockService refuses both forms.
+        var cut = Render<ReviewQueueItem>(p => p.Add(c => c.Item, Item(status: PaymentStatus.Review) with
+            {
+                CardId = 7, HolderAccountClosed = true, CardStoppedAs = stop, CardStoppedUtc = stop is null ? null : new DateTime(2026, 12, 1, 8, 30, 0, DateTimeKind.Utc),
+            }).Add(c => c.DecideAction, Decide).Add(c => c.AssignAction, Assign).Add(c => c.AntiforgeryField, "__RequestVerificationToken")
+            .Add(c => c.AntiforgeryToken, "token-1").Add(c => c.BlockAction, "/CardBlocks/Block").Add(c => c.UnblockAction, "/CardBlocks/Unblock"));
+
+        // Assert
+        Assert.StartsWith("The card holder closed their account", cut.Find("[data-testid=holder-closed]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=block-card]"));
+        Assert.Empty(cut.FindAll("[data-testid=unblock-card]"));
+        Assert.Equal("Mark as legitimate", cut.Find("[data-testid=decide-legitimate]").TextContent.Trim());
+    }
+
     [Fact]
     public void Render_ViewerWithoutTheBlockPermission_NoBlockOrUnblockForm()
     {

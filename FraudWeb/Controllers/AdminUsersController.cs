@@ -165,7 +165,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     [HttpGet]
     public async Task<IActionResult> Delete(string id, CancellationToken cancellationToken)
     {
-        var model = await screens.DeleteFormAsync(id, cancellationToken);
+        var model = await screens.DeleteFormAsync(id, User.GetUserId(), cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 

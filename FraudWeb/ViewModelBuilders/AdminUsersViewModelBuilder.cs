@@ -217,7 +217,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
         return model;
     }
 
-    public async Task<DeleteUserViewModel?> DeleteFormAsync(string id, CancellationToken cancellationToken)
+    public async Task<DeleteUserViewModel?> DeleteFormAsync(string id, string actorId, CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null) return null;
@@ -229,6 +229,7 @@ public sealed class AdminUsersViewModelBuilder(FraudDbContext db, TimeProvider c
             FullName = holder?.FullName,
             Cards = holder is null ? 0 : await db.Cards.CountAsync(c => c.CardHolderId == holder.Id, cancellationToken),
             Transactions = holder is null ? 0 : await db.Transactions.CountAsync(t => t.Card!.CardHolderId == holder.Id, cancellationToken),
+            IsSelf = id == actorId,
         };
     }
 

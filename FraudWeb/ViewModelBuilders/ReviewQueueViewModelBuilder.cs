@@ -247,6 +247,8 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
         var history = rows.ConvertAll(t => new HolderPaymentRow(t.TimestampUtc, CardNumber.Mask(t.Brand, t.Last4), t.Merchant, t.Amount, t.Status,
             t.Label == FraudLabel.Unknown ? null : t.Label.ToString()));
         var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
+        // Whether the holder's account is closed (CardHolder.IsErased), read alone: the item needs no personal details.
+        var closed = await db.CardHolders.AnyAsync(h => h.Id == tx.Card!.CardHolderId && h.UserId == null && !h.IsSimulated, cancellationToken);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report is null ? null : report.IsReasonErased ? Text.Get(FraudReport.ErasedReason) : report.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,
             card, tx.Terminal?.Name ?? "", tx.Amount, tx.Status, tx.Verdict?.RiskScore,
             tx.Verdict?.ModelVersion, reasons, features, history, RuleHitPhrases.Localized(tx.Verdict?.DecidedBy))
@@ -255,7 +257,8 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
             CardStoppedUtc = tx.Card?.StoppedUtc,
             CardId = tx.CardId,
             CardBlockReason = tx.Card?.BlockReason,
-            CardBlockNote = tx.Card?.BlockNote,
+            CardBlockNote = closed && tx.Card?.BlockNote == Card.ErasedBlockNote ? Text.Get(Card.ErasedBlockNote) : tx.Card?.BlockNote,
+            HolderAccountClosed = closed,
         };
     }
 }

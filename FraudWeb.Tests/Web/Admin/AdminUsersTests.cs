@@ -701,6 +701,25 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task DeletePage_OwnAccount_SaysSoWithoutAFormThatWouldBeRefused()
+    {
+        // Arrange (exploratory test: a typed address offered "Delete and erase", then refused it)
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        var otherId = await factory.CreateUserAsync(Roles.Customer);
+
+        // Act
+        var own = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Delete/{adminId}");
+        var other = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Delete/{otherId}");
+
+        // Assert
+        Assert.Null(own.QuerySelector($"form[action='/AdminUsers/Delete/{adminId}']"));
+        Assert.Equal("You cannot delete your own account.", own.QuerySelector("[data-testid=own-account]")!.TextContent.Trim());
+        Assert.NotNull(other.QuerySelector($"form[action='/AdminUsers/Delete/{otherId}']"));
+        Assert.Null(other.QuerySelector("[data-testid=own-account]"));
+    }
+
+    [Fact]
     public async Task Delete_SentTwice_SecondSaysTheAccountIsGoneNot404()
     {
         // Arrange (review: a double click answered the second POST with a bare 404, the page the browser showed)

@@ -112,6 +112,45 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Queue_HeldPaymentOfErasedAccount_SaysClosedAndOffersNoBlockForm()
+    {
+        // Arrange: one held payment on an account then deleted, one on an open account (the block form's control).
+        var (holder, card, id) = await HeldAsync(250m);
+        using var _ = holder;
+        var (other, _, openId) = await HeldAsync(260m);
+        using var __ = other;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            var owner = await db.CardHolders.Include(h => h.Cards).SingleAsync(h => h.Cards.Any(c => c.Id == card));
+            owner.Erase();
+            await db.SaveChangesAsync();
+        }
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var closed = await ItemAsync(analyst, id);
+        var open = await ItemAsync(analyst, openId);
+
+        // Assert
+        Assert.NotNull(closed.QuerySelector("[data-testid=holder-closed]"));
+        Assert.Null(closed.QuerySelector("[data-testid=block-card]"));
+        Assert.Equal("Mark as legitimate", closed.QuerySelector("[data-testid=decide-legitimate]")!.TextContent.Trim());
+        Assert.Null(open.QuerySelector("[data-testid=holder-closed]"));
+        Assert.NotNull(open.QuerySelector("[data-testid=block-card]"));
+    }
+
+    private static async Task<AngleSharp.Dom.IElement> ItemAsync(CardHolderSession analyst, long transactionId)
+    {
+        var selector = $"[data-testid=review-item][data-transaction-id='{transactionId.ToString(System.Globalization.CultureInfo.InvariantCulture)}']";
+        await foreach (var page in analyst.QueuePagesAsync())
+        {
+            if (page.QuerySelector(selector) is { } item) return item;
+        }
+        throw new InvalidOperationException("The item is not in the queue.");
+    }
+
+    [Fact]
     public async Task Decide_ClearAfterAccountErased_DeclinedAsAccountClosed()
     {
         // Arrange: the holder's account is deleted (details erased, card kept) while the payment waits.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
 using FraudWeb.Domain.Rules;
 using FraudWeb.Tests.Web.Infrastructure;
 using FraudWeb.Tests.Web.Localization;
@@ -156,6 +157,11 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
         Assert.NotNull(entry.RemovedUtc);
         Assert.Null(entry.ApprovedUtc);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        // The log says "Waiting for approval", as the page does (review: adding said "Pending", removing the page's words).
+        var logged = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.TargetType == "rule-list" && a.TargetId == RuleSteps.Id(listId))
+            .OrderBy(a => a.Id).Select(a => a.Before ?? a.After).ToListAsync());
+        Assert.All(logged.Skip(1), json => Assert.Contains("\"WaitingForApproval\":true", json, StringComparison.Ordinal));
+        Assert.DoesNotContain(logged, json => json!.Contains("Pending", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         }
         // Ids only: the audit keeps no values about a person (ADR 0004).
         await audit.AppendAsync(actorId, AuditActions.ListAdd, AuditTarget, Id(list.Id), null,
-            new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString(), Pending = added.IsPending }, cancellationToken);
+            new { Entry = added.Id, added.CardId, Kind = list.Kind.ToString(), WaitingForApproval = added.IsPending }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (added.IsActive) await cache.ChangedAsync();
@@ -151,8 +151,8 @@ public sealed class RuleListService(FraudDbContext db, RuleBookCache cache, Audi
         {
             return Result.Fail(ex.Code == DomainErrorCode.StateChanged ? ErrorCode.Conflict : ErrorCode.Refused, Text.Of(ex), Fields.Entry);
         }
-        await audit.AppendAsync(actorId, AuditActions.ListApprove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, Pending = true },
-            new { Entry = entry.Id, entry.CardId, Pending = false }, cancellationToken);
+        await audit.AppendAsync(actorId, AuditActions.ListApprove, AuditTarget, Id(listId), new { Entry = entry.Id, entry.CardId, WaitingForApproval = true },
+            new { Entry = entry.Id, entry.CardId, WaitingForApproval = false }, cancellationToken);
         try
         {
             // The entry and its audit in one save; an approval or removal by someone else meanwhile wins.

@@ -291,7 +291,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             entry.AwaitSecondAnalyst();
             await audit.AppendAsync(actorId, AuditActions.ListAwaitApproval, RuleListService.AuditTarget, entry.ListId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                new { Entry = entry.Id, entry.CardId, Pending = false }, new { Entry = entry.Id, entry.CardId, Pending = true }, cancellationToken);
+                new { Entry = entry.Id, entry.CardId, WaitingForApproval = false }, new { Entry = entry.Id, entry.CardId, WaitingForApproval = true }, cancellationToken);
         }
         return entries.Count;
     }
@@ -320,7 +320,7 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             entry.TakeEffectAlone(now);
             await audit.AppendAsync(actorId, AuditActions.ListTakeEffect, RuleListService.AuditTarget, entry.ListId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                new { Entry = entry.Id, entry.CardId, Pending = true }, new { Entry = entry.Id, entry.CardId, Pending = false, RuleId = rule.Id }, cancellationToken);
+                new { Entry = entry.Id, entry.CardId, WaitingForApproval = true }, new { Entry = entry.Id, entry.CardId, WaitingForApproval = false, RuleId = rule.Id }, cancellationToken);
         }
     }
 

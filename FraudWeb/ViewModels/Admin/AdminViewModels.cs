@@ -130,6 +130,9 @@ public sealed class DeleteUserViewModel
     public string? FullName { get; init; }
     public int Cards { get; init; }
     public int Transactions { get; init; }
+
+    /// <summary>The administrator's own account: no one deletes their own (AdminUserService.DeleteAsync), so no form.</summary>
+    public bool IsSelf { get; init; }
 }
 
 /// <summary>

@@ -86,6 +86,12 @@ public sealed record ReviewItemViewModel(
     public string? CardBlockNote { get; init; }
 
     /// <summary>
+    /// Whether the card holder's account is closed (by them or an administrator): the card takes no payments whatever its
+    /// block says, so no block form is offered, and clearing a held payment declines it (CardTransaction.SettleReview).
+    /// </summary>
+    public bool HolderAccountClosed { get; init; }
+
+    /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
     /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.
     /// </summary>
@@ -100,7 +106,7 @@ public sealed record ReviewItemViewModel(
                 PaymentStatus.Review => Text.Get("Mark as fraud and decline it"),
                 _ => Text.Get("Mark as fraud"),
             };
-            var legitimate = Status == PaymentStatus.Review ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
+            var legitimate = Status == PaymentStatus.Review && !HolderAccountClosed ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
             // Money goes back to the card and the decision is final: asked once more (UI review).
             var question = Status is PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview
                 ? Text.Format("Refund {0} to the card and mark payment #{1} as fraud? This decision is final.", Money.Format(Amount, CultureInfo.CurrentCulture), TransactionId.ToString(CultureInfo.InvariantCulture))
