@@ -29,8 +29,12 @@ public static partial class ApiValidationProblems
         foreach (var (key, entry) in failed)
         {
             if (parameters.Contains(key) && !onlyParameters) continue;
-            var field = parameters.Contains(key) ? Body : FieldName(key);
-            foreach (var error in entry!.Errors) errors.AddModelError(field, Message(error));
+            foreach (var error in entry!.Errors)
+            {
+                // JSON that does not parse is the body's fault, not the field the reader had reached (API test).
+                var field = parameters.Contains(key) || IsNotJson(error) ? Body : FieldName(key);
+                errors.AddModelError(field, Message(error));
+            }
         }
         var first = errors.SelectMany(e => e.Value!.Errors).Select(e => e.ErrorMessage).FirstOrDefault();
         var factory = context.HttpContext.RequestServices.GetRequiredService<ProblemDetailsFactory>();
@@ -39,11 +43,15 @@ public static partial class ApiValidationProblems
         return new ObjectResult(problem) { StatusCode = ApiProblems.Validation.Status, ContentTypes = { "application/problem+json" } };
     }
 
-    /// <summary>A model-state key as the JSON names it: "$.amount" and "Amount" are both "amount".</summary>
+    /// <summary>
+    /// A model-state key as the JSON names it: "$.amount" (a JSON path, spelled as the client sent it: "$.AMOUNT" is the
+    /// unknown field "AMOUNT") and "Amount" (a property of the request type) are both "amount".
+    /// </summary>
     public static string FieldName(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var path = key.StartsWith("$.", StringComparison.Ordinal) ? key[2..] : key.TrimStart('$');
+        if (key.StartsWith("$.", StringComparison.Ordinal)) return key[2..];
+        var path = key.TrimStart('$');
         if (path.Length == 0) return Body;
         return string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
     }
@@ -58,14 +66,23 @@ public static partial class ApiValidationProblems
         if (UnknownMember().Match(message) is { Success: true } unknown) return $"There is no field \"{unknown.Groups["name"].Value}\".";
         if (Position().Match(message) is { Success: true } position)
         {
-            var what = message[..position.Index].Trim();
+            // The reader's own words ("'8' is an invalid end of a number. Expected a delimiter.") are the parser's, not the
+            // contract's: where it stopped is what helps.
             var line = long.Parse(position.Groups["line"].Value, CultureInfo.InvariantCulture) + 1;
             var column = long.Parse(position.Groups["byte"].Value, CultureInfo.InvariantCulture) + 1;
-            if (NamesAType().IsMatch(what)) what = "The JSON is not valid.";
-            return $"{what} (line {line}, byte {column})";
+            return string.Format(CultureInfo.InvariantCulture, NotJsonFormat, line, column);
         }
         return NamesAType().IsMatch(message) ? "The value is not valid." : message;
     }
+
+    /// <summary>What a body that does not parse as JSON is told, with the line and byte where reading stopped.</summary>
+    public const string NotJson = "The body is not valid JSON: reading stopped at line {0}, byte {1}.";
+
+    private static readonly System.Text.CompositeFormat NotJsonFormat = System.Text.CompositeFormat.Parse(NotJson);
+
+    /// <summary>Whether the error is the JSON reader's (the body does not parse), not a field's value.</summary>
+    private static bool IsNotJson(ModelError error) => error.ErrorMessage is { Length: > 0 } message
+        && !ConvertedTo().IsMatch(message) && !UnknownMember().IsMatch(message) && Position().IsMatch(message);
 
     private static string Expected(string type) => type switch
     {

@@ -171,7 +171,9 @@ public sealed record PredictionResource(
     DateTime Timestamp);
 
 [Description("What the payment did to the card: the amount charged now (0.00 if declined or held) and the credit left.")]
-public sealed record BalanceEffectResource(string Charged, string AvailableCredit);
+public sealed record BalanceEffectResource(
+    string Charged,
+    [property: Description("The card's credit left now; null when the card is stopped (it takes no payments), as the card's own availableCredit.")] string? AvailableCredit);
 
 public sealed record PaymentLinks(string Self, string Reports);
 

@@ -209,8 +209,10 @@ public sealed partial class IdempotencyFilter(IdempotencyStore store, IProblemDe
             }
             return output.ToArray();
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
+            // Not JSON, or JSON that cannot be written again (a lone surrogate escaped as "\udc00"): the bytes as sent, and
+            // the action's own reading says what is wrong, field by field (API test: a generic 400 without errors).
             return body.ToArray();
         }
 

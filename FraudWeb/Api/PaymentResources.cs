@@ -38,7 +38,7 @@ public sealed class PaymentResources(FraudDbContext db)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         if (recorded is not { Payment: { Card: { } card, Verdict: not null } payment, MerchantName: { } merchant }) return null;
-        return ToResource(new Row(payment.Id, payment.CardId, card.Brand, card.Last4, card.CreditLimit, card.Balance, payment.TerminalId, merchant,
+        return ToResource(new Row(payment.Id, payment.CardId, card.Brand, card.Last4, card.CreditLimit, card.Balance, card.StoppedAs, payment.TerminalId, merchant,
             payment.Amount, payment.TimestampUtc, payment.Verdict, payment.Status, payment.Label, payment.SettlementReason, payment.RefundedUtc == null && payment.WasCharged));
     }
 
@@ -144,12 +144,12 @@ public sealed class PaymentResources(FraudDbContext db)
         _ => "other",
     };
 
-    private sealed record Row(long Id, long CardId, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, long TerminalId, string Merchant,
+    private sealed record Row(long Id, long CardId, CardBrand Brand, string Last4, decimal CreditLimit, decimal Balance, CardStop? CardStoppedAs, long TerminalId, string Merchant,
         decimal Amount, DateTime TimestampUtc, Verdict? Verdict, PaymentStatus Status, FraudLabel Label, string? SettlementReason, bool Charged);
 
     private static IQueryable<Row> Rows(IQueryable<CardTransaction> query) => query.Select(t => RowOf.Invoke(t));
 
-    private static readonly Expression<Func<CardTransaction, Row>> RowOf = t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.TerminalId, t.Terminal!.Name,
+    private static readonly Expression<Func<CardTransaction, Row>> RowOf = t => new Row(t.Id, t.CardId, t.Card!.Brand, t.Card.Last4, t.Card.CreditLimit, t.Card.Balance, t.Card.StoppedAs, t.TerminalId, t.Terminal!.Name,
             t.Amount, t.TimestampUtc, t.Verdict, PaymentStatusRule.Expression.Invoke(t), t.Label, t.SettlementReason,
             t.RefundedUtc == null && (t.Verdict!.Decision == Decision.Approved || t.Settlement == ReviewSettlement.Charged));
 
@@ -161,7 +161,8 @@ public sealed class PaymentResources(FraudDbContext db)
         return new PaymentResource(row.Id, row.CardId, CardNumber.Mask(row.Brand, row.Last4), row.TerminalId, row.Merchant,
             ApiMoney.Format(row.Amount), ApiMoney.Currency, row.TimestampUtc, Name(verdict.Decision), Name(row.Status),
             DeclineCode(declineMessage), declineMessage, verdict.ModelVersion, HolderReasons(verdict),
-            new BalanceEffectResource(ApiMoney.Format(row.Charged ? row.Amount : 0m), ApiMoney.Format(row.CreditLimit - row.Balance)),
+            // A stopped card has no credit to spend (CardResources): the payment says the same as its card.
+            new BalanceEffectResource(ApiMoney.Format(row.Charged ? row.Amount : 0m), row.CardStoppedAs is null ? ApiMoney.Format(row.CreditLimit - row.Balance) : null),
             new PaymentLinks($"/api/v1/payments/{row.Id}", $"/api/v1/payments/{row.Id}/reports"));
     }
 }

@@ -140,6 +140,8 @@ public static class ApiServiceCollectionExtensions
     {
         json.NumberHandling = JsonNumberHandling.Strict;
         json.AllowDuplicateProperties = false;
+        // Names as the contract spells them: "CARDID" is an unknown field, not cardId (the web defaults ignore case).
+        json.PropertyNameCaseInsensitive = false;
     }
 
     public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase);

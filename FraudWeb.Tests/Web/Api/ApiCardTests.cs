@@ -120,11 +120,13 @@ public sealed class ApiCardTests(FraudWebFactory factory)
         // Arrange
         using var holder = await HolderAsync();
         var merchant = await Merchants.OrdinaryAsync(factory);
-        Assert.Equal(HttpStatusCode.Created, (await holder.Api.PostAsync(factory, "/api/v1/payments", new { cardId = holder.Card, terminalId = merchant, amount = "10.00" })).Status);
+        var before = await holder.Api.PostAsync(factory, "/api/v1/payments", new { cardId = holder.Card, terminalId = merchant, amount = "10.00" });
+        Assert.Equal(HttpStatusCode.Created, before.Status);
 
         // Act
         var stopped = await holder.Api.PostAsync(factory, Stop(holder.Card), new { reason = "lost-or-stolen" });
         var paid = await holder.Api.PostAsync(factory, "/api/v1/payments", new { cardId = holder.Card, terminalId = merchant, amount = "10.00" });
+        var earlier = await holder.Api.GetAsync(factory, $"/api/v1/payments/{before.Json.GetProperty("id").GetInt64()}");
 
         // Assert: the card as it is now, the audit entry and the mail of the page's button, and no more payments.
         Assert.Equal(HttpStatusCode.OK, stopped.Status);
@@ -132,6 +134,9 @@ public sealed class ApiCardTests(FraudWebFactory factory)
         Assert.Equal(factory.Clock.UtcNow, stopped.Json.GetProperty("stoppedUtc").GetDateTime().ToUniversalTime(), TimeSpan.FromMinutes(1));
         Assert.Equal(JsonValueKind.Null, stopped.Json.GetProperty("availableCredit").ValueKind);
         Assert.Equal("10.00", stopped.Json.GetProperty("balance").GetString());
+        // The earlier payment says what its card says (API test: it still gave 990.00 of credit).
+        Assert.NotEqual(JsonValueKind.Null, before.Json.GetProperty("balanceEffect").GetProperty("availableCredit").ValueKind);
+        Assert.Equal(JsonValueKind.Null, earlier.Json.GetProperty("balanceEffect").GetProperty("availableCredit").ValueKind);
         Assert.Equal(CardStop.LostOrStolen, await StoppedAsAsync(holder.Card));
         var userId = await factory.UserIdAsync(holder.Session.Email);
         Assert.True(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.CardLostOrStolen && e.ActorId == userId

@@ -35,6 +35,8 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         { "amount string with spaces", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": " 5"}""" },
         { "card id as a string", """{"cardId": "abc", "terminalId": {TERMINAL}, "amount": 5}""" },
         { "not JSON at all", """cardId=1""" },
+        // The contract's names are camelCase: another case is an unknown field (API test: "CARDID" paid).
+        { "field names in another case", """{"CARDID": {CARD}, "TerminalId": {TERMINAL}, "AMOUNT": 5}""" },
         { "a field twice", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5, "amount": 6}""" },
         // 29 digits: a decimal would round it to 5.00 and pay that (found by the review of 2026-12-03).
         { "amount with more digits than a decimal holds", """{"cardId": {CARD}, "terminalId": {TERMINAL}, "amount": 5.0000000000000000000000000001}""" },
@@ -71,7 +73,7 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         }
     }
 
-    private static readonly HashSet<string> FieldNames = ["cardId", "terminalId", "amount", "currency", "body"];
+    private static readonly HashSet<string> FieldNames = ["cardId", "terminalId", "amount", "currency", "body", "CARDID", "TerminalId", "AMOUNT"];
 
     [Fact]
     public async Task Report_ReasonWithNul_400NamingTheFieldAndNothingStored()
@@ -108,6 +110,8 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         // Assert: the validation problem, nothing stored, the key left free, and no error in the operators' log.
         Assert.Equal(HttpStatusCode.BadRequest, report.Status);
         Assert.Equal("/api/problems/validation", report.Json.GetProperty("type").GetString());
+        // With an Idempotency-Key too, the field is named (API test: the key's request hash failed first, a bare 400).
+        Assert.True(report.Json.GetProperty("errors").TryGetProperty("reason", out _), report.Body);
         Assert.Equal(HttpStatusCode.Created, retried.Status);
         Assert.DoesNotContain(factory.Logs.Entries.Skip(logged), e => e.StartsWith("Error", StringComparison.Ordinal));
     }
@@ -183,6 +187,27 @@ public sealed class ApiProblemTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.True(response.Json.GetProperty("errors").TryGetProperty(query[..query.IndexOf('=', StringComparison.Ordinal)], out _), response.Body);
+    }
+
+    [Theory]
+    [InlineData("""{"cardId":1,"terminalId":318""", "line 1, byte 29")]
+    [InlineData("""{"cardId":1,"terminalId":318,"amount": """, "line 1, byte 40")]
+    [InlineData("""{"cardId":1,"terminalId":318,"amount":5,}""", "line 1, byte 41")]
+    [InlineData("{\n  \"cardId\": 1,\n  \"amount\": 5x\n}", "line 3, byte 14")]
+    public async Task Create_NotJson_BodyNamedWithWhereReadingStoppedNotTheParsersWords(string json, string where)
+    {
+        // Arrange (API test: "'8' is an invalid end of a number. Expected a delimiter." under "terminalId")
+        var (api, _, _) = await HolderAsync();
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, "/api/v1/payments", json, validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        var errors = response.Json.GetProperty("errors");
+        var field = Assert.Single(errors.EnumerateObject());
+        Assert.Equal("body", field.Name);
+        Assert.Equal($"The body is not valid JSON: reading stopped at {where}.", field.Value[0].GetString());
     }
 
     [Fact]

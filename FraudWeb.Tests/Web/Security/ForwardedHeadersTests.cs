@@ -66,6 +66,33 @@ public sealed class ForwardedHeadersTests(PublicSiteFactory factory)
         Assert.Contains("HTTPS", await reader.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/cards")]
+    [InlineData("POST", "/api/v1/predict")]
+    public async Task Api_PlainHttp_403ProblemNamingHttpsNotARedirect(string method, string path)
+    {
+        // Act (API test: a read was redirected, which a client follows without noticing its key went in clear, and a
+        // write was told in plain text about "forms")
+        var response = await SendAsync(UnknownProxy, method, path, c =>
+        {
+            c.Request.Headers.Authorization = "Bearer fwk_not-checked";
+            if (method == "POST")
+            {
+                c.Request.ContentType = "application/json";
+                c.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("{}"));
+            }
+        });
+
+        // Assert
+        Assert.Equal(StatusCodes.Status403Forbidden, response.Response.StatusCode);
+        Assert.True(string.IsNullOrEmpty(response.Response.Headers.Location));
+        Assert.StartsWith("application/problem+json", response.Response.ContentType, StringComparison.Ordinal);
+        using var reader = new StreamReader(response.Response.Body);
+        var problem = System.Text.Json.JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement;
+        Assert.Equal("/api/problems/https-required", problem.GetProperty("type").GetString());
+        Assert.Contains(PublicSiteFactory.PublicBaseUrl + path, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Health_PlainHttp_Answers()
     {

@@ -1,4 +1,6 @@
+using FraudWeb.Api;
 using FraudWeb.Infrastructure.Security;
+using Microsoft.AspNetCore.Mvc;
 using FraudWeb.Infrastructure.Telemetry;
 
 namespace FraudWeb.Infrastructure.Middleware;
@@ -6,7 +8,7 @@ namespace FraudWeb.Infrastructure.Middleware;
 /// <summary>
 /// Outside Development every page is served over TLS (directly, or by a known proxy that says so): a plain-HTTP
 /// page request is sent to the public https address, and a plain-HTTP form post is refused with 400, as its
-/// Secure antiforgery cookie could never have come back over HTTP. Health probes and metrics scrapes stay reachable
+/// Secure antiforgery cookie could never have come back over HTTP. The API is refused with a problem (403 https-required). Health probes and metrics scrapes stay reachable
 /// over HTTP (a scraper on the internal network talks to the instance, not the public address; /metrics checks who asks).
 /// </summary>
 public sealed class RequireTlsMiddleware(RequestDelegate next, PublicSite site)
@@ -17,6 +19,21 @@ public sealed class RequireTlsMiddleware(RequestDelegate next, PublicSite site)
         if (context.Request.IsHttps || TelemetryServiceCollectionExtensions.IsProbeOrScrape(context.Request.Path))
         {
             return next(context);
+        }
+        if (ApiServiceCollectionExtensions.IsApi(context))
+        {
+            // The API is not redirected (a client that follows it would not notice its key went in clear): a problem says so.
+            context.Response.StatusCode = ApiProblems.HttpsRequired.Status;
+            return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = ApiProblems.HttpsRequired.Status,
+                    Type = ApiProblems.HttpsRequired.Uri,
+                    Detail = $"The API is served over HTTPS only: send requests to {site.Link(context.Request.Path.Add(context.Request.QueryString).ToString())}, and revoke an API key sent over HTTP.",
+                },
+            }).AsTask();
         }
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {

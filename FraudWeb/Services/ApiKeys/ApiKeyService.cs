@@ -45,6 +45,8 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
         public const string Lifetime = "LifetimeDays";
     }
 
+    public const string OwnKeyScopesOnly = "Your own key cannot have the scope \"{0}\": choose among {1}.";
+
     /// <summary>
     /// Creates a key for <paramref name="ownerId"/>. Card holders create their own (<paramref name="actorId"/> is the
     /// owner: self-service scopes only); an administrator creates integration keys for other users with staff scopes
@@ -65,7 +67,12 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             return Result.Fail<NewApiKey>(ErrorCode.Invalid, Text.Format("There is no scope \"{0}\".", unknown), Fields.Scopes);
         var selfService = ownerId == actorId;
         if (selfService && scopes.FirstOrDefault(s => !ApiScopes.SelfService.Contains(s)) is { } staffScope)
-            return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("A key with the scope \"{0}\" is made by an administrator for someone else's account, never for one's own: ask another administrator.", staffScope), Fields.Scopes);
+        {
+            // An administrator is told who makes such a key; a card holder has no administrator to ask (API test).
+            return (await db.PermissionsOfAsync(actorId, cancellationToken)).Contains(Permissions.UsersManage)
+                ? Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("A key with the scope \"{0}\" is made by an administrator for someone else's account, never for one's own: ask another administrator.", staffScope), Fields.Scopes)
+                : Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format(OwnKeyScopesOnly, staffScope, string.Join(", ", ApiScopes.SelfService)), Fields.Scopes);
+        }
         if (!selfService && scopes.FirstOrDefault(s => ApiScopes.SelfService.Contains(s)) is { } holderScope)
             return Result.Fail<NewApiKey>(ErrorCode.Refused, Text.Format("The scope \"{0}\" acts as a card holder: only card holders give it, to their own keys.", holderScope), Fields.Scopes);
         var allowed = ApiScopes.AllowedBy(await db.PermissionsOfAsync(ownerId, cancellationToken)).ToHashSet(StringComparer.Ordinal);
