@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test (domain, web on SQLite and on PostgreSQL, browser) on a fresh Debian machine and ends with
 # "N passed, N failed". `./test.sh --long` runs the long resilience versions; other arguments go to `dotnet test`.
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -uo pipefail
 cd "$(dirname "$0")"
 

@@ -6,6 +6,7 @@
 #   APP=/path/to/another/clone bench/enumeration_timing.sh   runs that clone's build instead (before/after pairs)
 # Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
 # as one client address plays every visitor. Build first (dotnet build FraudDetection.sln -c Release).
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

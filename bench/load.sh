@@ -12,6 +12,7 @@
 # X-Forwarded-Proto: https from loopback, a trusted proxy), SQLite in WAL mode with synchronous=FULL.
 # Rate limits stay in the request path but are raised through configuration (RateLimits:<Policy>:PerIp/PerAccount),
 # as one client address plays 64 card holders.
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

@@ -2,6 +2,7 @@
 # Resilience figures (issue 16): the long versions of the resilience tests (100,000 fuzzed requests, 20 kill -9
 # cycles, the database and model fault tests), then the soak (bench/load.sh with SOAK_MINUTES, default 30).
 #   bench/resilience.sh      SOAK_MINUTES=5 bench/resilience.sh      SKIP_TESTS=1 (soak only)      SKIP_SOAK=1 (tests only)
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

@@ -3,6 +3,7 @@
 # training speed vs XGBoost, scoring latency/throughput. Outputs go to bench-out/ (gitignored).
 #   bench/run.sh            everything
 #   SEED=1 ANCHORS=/path/anchors.py THREADS=2 bench/run.sh
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

@@ -3,6 +3,7 @@
 # SQLite (one instance, synchronous=FULL), PostgreSQL with one instance, PostgreSQL with two instances behind nginx
 # (round-robin), each on a fresh database with the same card holders; then the seeds' design (Flask) once.
 #   bench/scaleout.sh               HOLDERS=64 DURATION=10s bench/scaleout.sh
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${OUT:-$repo/bench-out/scaleout}"

@@ -6,6 +6,7 @@
 #   REUSE=1 bench/seeds.sh            keep OUT/seedN's simulation and anchor results, retrain and rescore ours only
 #   PREVIOUS_DLL=/path/FraudWeb.dll   also score each seed with an earlier build (its train/evaluate verbs) and print
 #                                     ours - previous with paired bootstrap intervals
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validation folds (bench/make_folds.py) x training settings x feature sets with our learner; prints mean AUC/AP/CP@100.
 #   bench/tune.sh FOLDS_DIR "94 101 108" "opts1" "opts2" ...
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 folds_dir=$1; folds=$2; shift 2

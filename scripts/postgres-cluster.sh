@@ -5,6 +5,7 @@
 #   scripts/postgres-cluster.sh kill DIR                           stops it at once (as a crash would), keeps DIR
 #   scripts/postgres-cluster.sh resume DIR                         starts a killed or stopped cluster again, same port
 # As root, the cluster runs as the package's postgres user (initdb refuses root).
+case "${1:-}" in -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;; esac
 set -euo pipefail
 command=${1:?start or stop}; dir=${2:?directory}; shift 2
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

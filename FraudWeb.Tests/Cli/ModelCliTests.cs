@@ -740,4 +740,24 @@ public sealed class ModelCliTests : IDisposable
         Assert.Contains("--features: 'tx_amount' is listed twice.", err, StringComparison.Ordinal);
         Assert.False(File.Exists(model));
     }
+
+    [Fact]
+    public async Task Train_FileOptionNamingAFolder_OneLineSayingItIsAFolder()
+    {
+        // Arrange (operator test: "Access to the path '/tmp' is denied.")
+        var folder = Directory.CreateTempSubdirectory("fraudweb-folder-").FullName;
+        try
+        {
+            // Act
+            var (code, _, err) = await RunAsync("train", "--table", folder, "--label", "y", "--out", Path.Combine(folder, "m.bin"));
+
+            // Assert
+            Assert.Equal(1, code);
+            Assert.Equal($"error: {folder} is a folder; give a file.", err.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -55,6 +55,32 @@ public sealed class ContentRootTests : IDisposable
     }
 
     [Fact]
+    public void ForPublishedApp_BuildOutputWithItsStaticAssetsManifest_ItsOwnFolderServingThroughTheManifest()
+    {
+        // Arrange (operator test: the built app started from the repository's root ran without its settings, logging
+        // at Information, request lines with their query strings among it, and without styles)
+        Directory.Delete(Path.Combine(_published, "wwwroot"));
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), "{}");
+
+        // Act
+        var root = ContentRoot.ForPublishedApp([], _elsewhere, _published);
+
+        // Assert
+        Assert.Equal(_published, root);
+        Assert.True(ContentRoot.ServesBuildStaticAssets(_published));
+    }
+
+    [Fact]
+    public void ServesBuildStaticAssets_PublishedFolderWithWwwroot_False()
+    {
+        // Arrange: a published app has both; its own wwwroot serves
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), "{}");
+
+        // Act + Assert
+        Assert.False(ContentRoot.ServesBuildStaticAssets(_published));
+    }
+
+    [Fact]
     public void ForPublishedApp_CommandFromABuildOutputWithoutWwwroot_ItsOwnFolder()
     {
         // Arrange (exploratory test: create-admin run from the repository's root logged every SQL statement to stdout)

@@ -58,7 +58,7 @@ public static class AdminCli
         var password = generated ? GeneratePassword() : await stdin.ReadLineAsync();
         if (string.IsNullOrWhiteSpace(password))
         {
-            await stderr.WriteLineAsync("No password was given on standard input.");
+            await stderr.WriteLineAsync("No password was given on standard input, which is not a terminal (an empty pipe, /dev/null under cron): pipe the password in, or run the command on a terminal to have one generated and printed.");
             return 2;
         }
         if (char.IsWhiteSpace(password[0]) || char.IsWhiteSpace(password[^1]))

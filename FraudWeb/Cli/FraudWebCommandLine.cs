@@ -152,6 +152,22 @@ public static class FraudWebCommandLine
     internal static string[] ConfigurationOf(ParseResult parse, Argument<string[]> beforeVerb, Argument<string[]> afterVerb) =>
         [.. parse.GetValue(beforeVerb) ?? [], .. parse.GetValue(afterVerb) ?? []];
 
+    /// <summary>
+    /// .NET says "Access to the path '/tmp' is denied." when a file option names a folder (Linux opens it, then refuses
+    /// to read it as a file): the operator is told it is a folder (operator test).
+    /// </summary>
+    internal static string FolderOrDenied(string message)
+    {
+        const string Start = "Access to the path '";
+        const string End = "' is denied.";
+        if (message.StartsWith(Start, StringComparison.Ordinal) && message.EndsWith(End, StringComparison.Ordinal))
+        {
+            var path = message[Start.Length..^End.Length];
+            if (Directory.Exists(path)) return $"{path} is a folder; give a file.";
+        }
+        return message;
+    }
+
     /// <summary>A verb's outcome as an exit code: a domain or input error is one line on stderr, never a stack trace.</summary>
     internal static async Task<int> GuardAsync(TextWriter stderr, Func<Task<int>> verb)
     {
@@ -167,7 +183,7 @@ public static class FraudWebCommandLine
         catch (Exception e) when (e is CliInputException or CsvFormatException or ModelFormatException or Infrastructure.Options.ConfigurationException
                                       or IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            await stderr.WriteLineAsync($"error: {OneLine(e.Message)}");
+            await stderr.WriteLineAsync($"error: {OneLine(e is UnauthorizedAccessException ? FolderOrDenied(e.Message) : e.Message)}");
             return Failure;
         }
         catch (Exception e) when (IsOutOfMemory(e))

@@ -5,7 +5,8 @@ namespace FraudWeb.Infrastructure;
 /// appsettings.json and wwwroot: logging at Information, no styles or scripts, one warning. Its own folder is then the
 /// content root, unless one is given (--contentRoot, ASPNETCORE_CONTENTROOT) or the current folder has the settings.
 /// A command (create-admin, bench-retrain) needs only the settings, so a build's bin folder serves it too: run from
-/// the repository's root it logged every SQL statement to its standard output (exploratory test).
+/// the repository's root it logged every SQL statement to its standard output (exploratory test); the web app too, when
+/// the build's static web assets manifest can serve its files.
 /// </summary>
 public static class ContentRoot
 {
@@ -18,7 +19,19 @@ public static class ContentRoot
             || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
             || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 };
         if (given || File.Exists(Path.Combine(currentDirectory, "appsettings.json"))) return null;
-        return File.Exists(Path.Combine(ownDirectory, "appsettings.json")) && (!needsStaticFiles || Directory.Exists(Path.Combine(ownDirectory, "wwwroot")))
+        return File.Exists(Path.Combine(ownDirectory, "appsettings.json"))
+            && (!needsStaticFiles || Directory.Exists(Path.Combine(ownDirectory, "wwwroot")) || ServesBuildStaticAssets(ownDirectory))
             ? ownDirectory : null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="root"/> is a build's output (no wwwroot, but the build's static web assets manifest, which
+    /// names the project's wwwroot): the host then serves the files through it (UseStaticWebAssets), as dotnet run does.
+    /// Started from the repository's root, a build ran with neither its settings nor its styles (operator test).
+    /// </summary>
+    public static bool ServesBuildStaticAssets(string root) =>
+        !Directory.Exists(Path.Combine(root, "wwwroot")) && File.Exists(Path.Combine(root, StaticAssetsManifest));
+
+    /// <summary>The build's manifest of static web assets, beside the app's assembly.</summary>
+    public static readonly string StaticAssetsManifest = typeof(ContentRoot).Assembly.GetName().Name + ".staticwebassets.runtime.json";
 }

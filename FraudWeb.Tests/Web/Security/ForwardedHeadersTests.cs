@@ -66,6 +66,19 @@ public sealed class ForwardedHeadersTests(PublicSiteFactory factory)
         Assert.Contains("HTTPS", await reader.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Get_PlainHttpWithACardNumberInTheQuery_NumberNeverRepeatedInTheRedirect()
+    {
+        // Act (operator test: the TLS redirect came first and sent the number back whole in its Location)
+        var page = await SendAsync(UnknownProxy, "GET", "/Account/Login", c => c.Request.QueryString = new QueryString("?q=4111111111111111"));
+
+        // Assert
+        var location = page.Response.Headers.Location.ToString();
+        Assert.NotEmpty(location);
+        Assert.DoesNotContain("4111111111111111", location, StringComparison.Ordinal);
+        Assert.Contains("q=1111", location, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/cards")]
     [InlineData("POST", "/api/v1/predict")]
@@ -91,6 +104,17 @@ public sealed class ForwardedHeadersTests(PublicSiteFactory factory)
         var problem = System.Text.Json.JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement;
         Assert.Equal("/api/problems/https-required", problem.GetProperty("type").GetString());
         Assert.Contains(PublicSiteFactory.PublicBaseUrl + path, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_PlainHttpFromOutside_404AsAPageThatDoesNotExistNotARedirect()
+    {
+        // Act (operator test: its 404 page was redirected to https://.../Error/404, telling /metrics apart)
+        var metrics = await SendAsync(UnknownProxy, "GET", "/metrics", c => c.Request.Headers.Remove("X-Forwarded-Proto"));
+
+        // Assert
+        Assert.True(metrics.Response.StatusCode == StatusCodes.Status404NotFound, $"{metrics.Response.StatusCode} {metrics.Response.Headers.Location}");
+        Assert.True(string.IsNullOrEmpty(metrics.Response.Headers.Location));
     }
 
     [Fact]

@@ -68,5 +68,8 @@ public sealed class MetricsAccessMiddleware(RequestDelegate next, MetricsAccess 
             return;
         }
         context.Response.StatusCode = StatusCodes.Status404NotFound;
+        // Over plain HTTP (allowed here for scrapers) the error page cannot be rendered (its forms need TLS), and its
+        // re-execution was redirected to https://.../Error/404 (operator test): the 404 goes without a page.
+        if (!context.Request.IsHttps && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
     }
 }
