@@ -760,4 +760,23 @@ public sealed class ModelCliTests : IDisposable
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("abc", "is neither a day number nor an ISO date.")]
+    [InlineData("-3", "must not be negative.")]
+    public async Task Train_BadTrainStart_UsageErrorBeforeTheFileIsRead(string value, string said)
+    {
+        // Arrange (operator test: the whole file was read first, and the error came without the usage line); a file that
+        // does not exist shows it was never opened.
+        var missing = PathOf("never-read.csv");
+
+        // Act
+        var (code, _, err) = await RunAsync("train", "--transactions", missing, "--train-start", value, "--out", PathOf("m.bin"));
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Contains($"error: --train-start '{value}' {said}", err, StringComparison.Ordinal);
+        Assert.Contains("(usage: FraudWeb train --help)", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("never-read.csv", err, StringComparison.Ordinal);
+    }
 }

@@ -74,8 +74,25 @@ public static class ModelCli
 
     private static Option<int?> DelayDays() => Int("--delay-days", "Days before a transaction's label is known to the features (default 7).", 0, 365);
 
-    private static Option<string> TrainStart() =>
-        Text("--train-start", "First training day: a day number from the first transaction's date, or an ISO date.", "DAY|DATE");
+    private static Option<string> TrainStart()
+    {
+        var option = Text("--train-start", "First training day: a day number from the first transaction's date, or an ISO date.", "DAY|DATE");
+        // Its form is checked with the other options, before the transactions are read (operator test: a typo was told
+        // after the whole file, without the usage line); whether a date is after the first transaction's, after.
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count != 1 || result.Tokens[0].Value is not { Length: > 0 } value) return;
+            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day))
+            {
+                if (day < 0) result.AddError($"--train-start '{value}' must not be negative.");
+            }
+            else if (!IsoTimestamp.TryParse(value, out _))
+            {
+                result.AddError($"--train-start '{value}' is neither a day number nor an ISO date.");
+            }
+        });
+        return option;
+    }
 
     /// <summary>
     /// train and evaluate read either raw transactions or a feature table: exactly one of the two, each mode's own
