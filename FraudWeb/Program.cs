@@ -17,7 +17,7 @@ return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsy
 static async Task<int> RunWebAppAsync(string[] args)
 {
     if (BuildHostFor(args, new Dictionary<string, string?>(), webApp: true) is not WebApplication app) return 1;
-    SqliteProcessMode.Report(app.Logger);
+    SqliteProcessMode.Report(app.Services, app.Logger);
     app.UseFraudWeb();
     try
     {

@@ -28,8 +28,12 @@ public static partial class SqliteProcessMode
     }
 
     /// <summary>Says at start which mode SQLite runs in (a warning if it was initialized before <see cref="Apply"/>).</summary>
-    public static void Report(ILogger logger)
+    /// <summary>Logs the mode where SQLite is the database (a PostgreSQL instance logged SQLite's mode: operator test).</summary>
+    public static void Report(IServiceProvider services, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        var database = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Options.DatabaseOptions>>().Value;
+        if (DataServiceCollectionExtensions.ProviderOf(database) != DatabaseProvider.Sqlite) return;
         if (Applied) LogApplied(logger);
         else LogNotApplied(logger);
     }
