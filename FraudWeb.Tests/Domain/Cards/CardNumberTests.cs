@@ -133,6 +133,13 @@ public sealed class CardNumberTests
     [InlineData("tabs 4111\t\t1111\t\t1111\t\t1111 x", "tabs Visa •••• 1111 x")]
     [InlineData("commas 4111,1111,1111,1111 x", "commas Visa •••• 1111 x")]
     [InlineData("underscores 4111_1111_1111_1111 x", "underscores Visa •••• 1111 x")]
+    // Any separator that is not a letter or a digit (penetration test: colons and plus signs kept numbers whole).
+    [InlineData("colons 5555:5555:5555:4444 x", "colons Mastercard •••• 4444 x")]
+    [InlineData("plus 4012+8888+8888+1881 x", "plus Visa •••• 1881 x")]
+    [InlineData("pipes 4111|1111|1111|1111 x", "pipes Visa •••• 1111 x")]
+    [InlineData("brackets (4111) (1111) (1111) (1111) x", "brackets (Visa •••• 1111) x")]
+    [InlineData("stars 4111*1111*1111*1111 x", "stars Visa •••• 1111 x")]
+    [InlineData("words between 4111 and 1111 and 1111 and 1111 x", "words between 4111 and 1111 and 1111 and 1111 x")]
     public void Redact_TextWithNumbers_ValidCardNumbersMaskedOthersKept(string text, string expected)
     {
         // Act
@@ -212,6 +219,6 @@ public sealed class CardNumberTests
 
         // Assert
         Assert.IsType<DomainException>(refusal);
-        Assert.Equal("The reason must be between 5 and 500 characters.", refusal.Message);
+        Assert.Equal("The reason must be between 4 and 500 characters.", refusal.Message);
     }
 }

@@ -1006,6 +1006,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         var card = lookup.QuerySelector("tr[data-audit-id]")!.Children[3].TextContent;
         Assert.Contains(Localization.Chinese.Of("no card found"), card, StringComparison.Ordinal);
         Assert.DoesNotMatch("[A-Za-z]", card);
+        // The action in words, its code beside them (Chinese UI test: codes only).
+        var action = row.Children[2];
+        Assert.Equal(AuditActions.MerchantsImport, action.QuerySelector("code")!.TextContent.Trim());
+        Assert.StartsWith(Localization.Chinese.Of("Merchants imported"), action.TextContent.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -129,7 +129,8 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         // Act
         var form = await holder.PayAsync(card, merchant, 15m);
         var viaApi = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "15.00" }, idempotencyKey: Guid.NewGuid().ToString());
-        var problemType = await factory.CreateClient().GetAsync(new Uri("/api/problems/card-blocked", UriKind.Relative));
+        using var anonymous = factory.ApiClient(null);
+        var problemType = await anonymous.GetAsync(new Uri("/api/problems/card-blocked", UriKind.Relative));
         var unblocked = await UnblockAsync(analyst, card);
         var afterForm = await holder.PayAsync(card, merchant, 16m);
         var afterApi = await api.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "17.00" }, idempotencyKey: Guid.NewGuid().ToString());

@@ -91,6 +91,19 @@ public sealed class LanguageTests(FraudWebFactory factory)
 
     [Theory]
     [InlineData("zh-TW")]
+    [InlineData("zh-HK")]
+    [InlineData("zh-MO, zh-Hant;q=0.8")]
+    public async Task Get_AcceptLanguageOnlyTraditionalChinese_PageInSimplifiedChinese(string acceptLanguage)
+    {
+        // Act (Chinese UI test: a Hong Kong browser naming no other language got English)
+        using var client = Client(acceptLanguage);
+        var page = await Html.GetPageAsync(client, "/Account/Login");
+
+        // Assert: Simplified Chinese reads more easily to them than the default English.
+        Assert.Equal("zh-CN", page.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Theory]
     [InlineData("zh-Hant-HK, en;q=0.5")]
     [InlineData("en-GB, zh;q=0.8")]
     [InlineData("zh;q=0, en")]

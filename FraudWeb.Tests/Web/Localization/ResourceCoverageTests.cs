@@ -135,6 +135,20 @@ public sealed partial class ResourceCoverageTests
     }
 
     [Fact]
+    public void AuditActions_EveryAction_HasWordsWithChinese()
+    {
+        // Arrange (Chinese UI test: the audit page named actions only by their codes, "user.create")
+        var chinese = Resx("FraudWeb/Resources/SharedResource.zh-CN.resx");
+
+        // Act
+        var missing = FraudWeb.Services.Admin.AuditActions.All
+            .Where(a => !FraudWeb.Services.Admin.AuditActions.Words.TryGetValue(a, out var words) || !chinese.ContainsKey(words)).ToList();
+
+        // Assert
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public void SharedResource_EveryKeyTheSourcesUse_HasChinese()
     {
         // Arrange

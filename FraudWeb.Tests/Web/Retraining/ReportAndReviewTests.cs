@@ -74,7 +74,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("between 5 and 500", StringComparison.Ordinal));
+        Assert.Contains(Html.ValidationMessages(await Html.ParseAsync(response)), m => m.Contains("between 4 and 500", StringComparison.Ordinal));
         Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
     }
 

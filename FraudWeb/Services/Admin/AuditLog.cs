@@ -64,6 +64,56 @@ public static class AuditActions
     /// <summary>Staff looked a card up by its number or its holder's email address (one entry per card found; docs/decisions/0030).</summary>
     public const string CardLookup = Cards.CardLookupService.AuditLookup;
 
+    /// <summary>
+    /// Each action in words, for the audit page (translated there, with the code beside it): Chinese staff read
+    /// "user.create" as a code (Chinese UI test). A test checks every action has words and a translation.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Words { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [UserCreate] = "User created",
+        [UserEdit] = "User edited",
+        [UserLock] = "Account locked by an administrator",
+        [UserUnlock] = "Account unlocked by an administrator",
+        [UserPasswordReset] = "Password reset by an administrator",
+        [UserTwoStepReset] = "Two-step sign-in reset",
+        [UserEmailChange] = "Email address changed",
+        [UserDelete] = "User deleted",
+        [UserClose] = "Account closed by its holder",
+        [UserExport] = "Personal data downloaded",
+        [UserRoles] = "Roles changed",
+        [RolePermissions] = "Role permissions changed",
+        [AdminCreatedByCommand] = "Administrator created from the command line",
+        [ReviewDecide] = "Review decided",
+        [ReviewAssign] = "Review assigned",
+        [ReviewRelease] = "Review given back",
+        [ModelRetrain] = "Retraining requested",
+        [ModelPromote] = "Model put into service",
+        [ModelRollback] = "Model rolled back",
+        [ModelFallback] = "Model fallback",
+        [ApiKeyCreate] = "API key created",
+        [ApiKeyRevoke] = "API key revoked",
+        [RuleCreate] = "Rule created",
+        [RuleEdit] = "Rule edited",
+        [RuleBacktest] = "Rule backtested",
+        [RuleEnable] = "Rule enabled",
+        [RuleDisable] = "Rule disabled",
+        [ListCreate] = "List created",
+        [ListAdd] = "Added to a list",
+        [ListRemove] = "Removed from a list",
+        [ListApprove] = "List entry approved",
+        [ListAwaitApproval] = "List entry waiting for approval",
+        [ListTakeEffect] = "List entry took effect",
+        [MerchantsImport] = "Merchants imported",
+        [CardRemove] = "Card removed",
+        [CardLostOrStolen] = "Card reported lost or stolen",
+        [CardBlock] = "Card blocked by the bank",
+        [CardUnblock] = "Card's block lifted",
+        [CardLookup] = "Card looked up",
+    };
+
+    /// <summary>The action's words, or the code itself for one recorded by an older version.</summary>
+    public static string WordsFor(string action) => Words.TryGetValue(action, out var words) ? words : action;
+
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
