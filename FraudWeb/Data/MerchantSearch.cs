@@ -22,7 +22,10 @@ public static class MerchantSearch
         if (NumberIn(term) is { } id) return terminals.Where(t => t.Id == id);
         var pattern = LikePattern.Containing(term);
         // Categories are stored in English: a term in the page's language ("餐厅") finds them by their translation.
-        var translated = MerchantNames.CategoryNames.Where(c => Text.Get(c) is var shown && shown != c && shown.Contains(term.Trim(), StringComparison.CurrentCultureIgnoreCase)).ToList();
+        // So do the words people search a kind of shop by ("超市", "grocery": MerchantNames.SearchWords).
+        var trimmed = term.Trim();
+        var translated = MerchantNames.CategoryNames.Where(c => Text.Get(c) is var shown && shown != c && shown.Contains(trimmed, StringComparison.CurrentCultureIgnoreCase)
+            || trimmed.Length > 0 && MerchantNames.SearchWords.TryGetValue(c, out var words) && words.Any(w => w.Contains(trimmed, StringComparison.OrdinalIgnoreCase))).ToList();
         if (db.Database.IsNpgsql())
         {
             // ILIKE folds case for every letter ("CAFÉ" finds "Café").

@@ -343,6 +343,28 @@ public sealed class MerchantPickerTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("超市", "Groceries")]
+    [InlineData("grocery", "Groceries")]
+    [InlineData("加油", "Fuel")]
+    [InlineData("药店", "Pharmacy")]
+    public async Task Merchants_WordPeopleSearchAKindOfShopBy_FindsThatKind(string search, string category)
+    {
+        // Arrange (Chinese UI test: "超市" found nothing, as Groceries reads 食品杂货 and names say Grocers)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/Transactions/Merchants?search={Uri.EscapeDataString(search)}", UriKind.Relative));
+        request.Headers.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var response = await holder.Client.SendAsync(request);
+
+        // Assert
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var merchants = json.RootElement.GetProperty("merchants").EnumerateArray().ToList();
+        Assert.NotEmpty(merchants);
+        Assert.Contains(merchants, m => m.GetProperty("category").GetString() == Chinese.Of(category));
+    }
+
+    [Theory]
     [InlineData("/Transactions/Merchants?search=%00")]
     [InlineData("/Transactions/New?merchantSearch=caf%00e")]
     public async Task Search_NulCharacter_BadRequestNotAServerError(string url)

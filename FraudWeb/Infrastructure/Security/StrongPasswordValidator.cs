@@ -24,6 +24,22 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
     public const string WeakCode = "PasswordWeak";
 
     /// <summary>
+    /// What Chinese users' common passwords are made of, which zxcvbn's English lists lack (Chinese UI test:
+    /// "woaini1314woaini" rated very strong): well-known pinyin phrases and lucky or loving numbers, and the commonest
+    /// surnames and given names in pinyin. Given to zxcvbn as a dictionary, here and in the browser's meter (the pages
+    /// render this list), so the two agree. No served package holds such a list; it is short on purpose.
+    /// </summary>
+    public static IReadOnlyList<string> CommonChineseWords { get; } =
+    [
+        "woaini", "5201314", "1314", "520", "woaini1314", "aini", "wodemima", "mima", "zhongguo", "beijing", "shanghai",
+        "taobao", "baidu", "weixin", "nihao", "laopo", "laogong", "baobao", "xiaoming", "kuaile", "xingfu", "aiqing",
+        "88888888", "66666666", "168", "888", "666", "zhang", "wang", "liu", "chen", "yang", "huang", "zhao", "zhou", "xu",
+        "sun", "zhu", "guo", "lin", "luo", "gao", "zhangwei", "wangwei", "wangfang", "liwei", "wangxiuying", "lina",
+        "liuyang", "wei", "fang", "min", "jing", "qiang", "lei", "jun", "yong", "yan", "jie", "juan", "tao", "ming",
+        "chao", "xiu", "xia", "ping", "gang", "hua",
+    ];
+
+    /// <summary>
     /// Reused estimators: zxcvbn's static MatchPassword loads and ranks its word lists again on every call; an
     /// instance keeps them. Pooled, one per concurrent check, as an instance is not documented as thread-safe.
     /// </summary>
@@ -45,7 +61,7 @@ public sealed class StrongPasswordValidator : IPasswordValidator<ApplicationUser
         Zxcvbn.Result result;
         try
         {
-            result = estimator.EvaluatePassword(password, personal);
+            result = estimator.EvaluatePassword(password, personal.Concat(CommonChineseWords));
         }
         finally
         {

@@ -26,6 +26,27 @@ public static class MerchantNames
         ("Home & garden", ["Hardware", "Garden Centre", "Furniture"]),
     ];
 
+    /// <summary>
+    /// Words people search a kind of shop by, in English and Chinese, besides its name and its translation: "超市"
+    /// (supermarket) found nothing, as Groceries reads 食品杂货, and "grocery" nothing, as names say Grocers (Chinese UI
+    /// test). Matched in either language whatever the page's.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> SearchWords { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["Groceries"] = ["grocery", "supermarket", "food", "超市", "杂货", "食品", "菜市场", "便利店"],
+        ["Fuel"] = ["petrol", "gas station", "gasoline", "加油", "汽油", "油站"],
+        ["Restaurants"] = ["restaurant", "dining", "food", "饭店", "餐馆", "饭馆", "吃饭"],
+        ["Cafés"] = ["cafe", "coffee", "bakery", "咖啡", "面包", "烘焙"],
+        ["Electronics"] = ["computer", "phone", "电器", "数码", "电脑", "手机"],
+        ["Travel"] = ["train", "flight", "airline", "ticket", "机票", "火车票", "车票", "旅游"],
+        ["Online shopping"] = ["online", "internet", "网购", "网上购物", "网店", "电商"],
+        ["Pharmacy"] = ["drugstore", "chemist", "medicine", "药店", "药房", "药"],
+        ["Clothing"] = ["clothes", "fashion", "shoes", "服装", "衣服", "鞋"],
+        ["Entertainment"] = ["cinema", "movie", "games", "books", "music", "电影", "影院", "游戏", "书店", "音乐"],
+        ["Jewellery"] = ["jewelry", "watch", "珠宝", "首饰", "手表"],
+        ["Home & garden"] = ["hardware", "furniture", "garden", "家居", "五金", "家具", "园艺"],
+    };
+
     /// <summary>Where a shop name's branches are: a name alone would repeat, so every name says its town.</summary>
     private static readonly string[] Towns =
     [

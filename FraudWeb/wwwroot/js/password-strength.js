@@ -17,6 +17,9 @@
         // The level and the hint joined as the page's language joins them ("Weak - ...", "弱：...").
         var levelAndHint = meter.getAttribute('data-level-and-hint') || '{0} - {1}';
         var emailInput = document.getElementById('Email');
+        // The words the server's check adds (its list of common Chinese words, and the signed-in person's address on a
+        // page without an Email field), so the meter and the server agree (Chinese UI test).
+        var extra = (input.getAttribute('data-password-words') || '').split(/[\s@.\-_+]+/).filter(function (w) { return w.length > 0; });
         input.addEventListener('input', function () {
             var value = input.value;
             if (!value) {
@@ -24,7 +27,7 @@
                 text.textContent = '';
                 return;
             }
-            var result = window.zxcvbn(value.slice(0, 128), emailInput && emailInput.value ? emailInput.value.split(/[@.\-_+]/) : []);
+            var result = window.zxcvbn(value.slice(0, 128), (emailInput && emailInput.value ? emailInput.value.split(/[@.\-_+]/) : []).concat(extra));
             var score = value.length < 12 ? Math.min(result.score, 1) : result.score;
             bar.className = 'progress-bar ' + styles[score];
             bar.style.width = ((score + 1) * 20) + '%';

@@ -33,6 +33,9 @@ public sealed class StrongPasswordValidatorTests(FraudWebFactory factory)
     [InlineData("aaaaaaaaaaaa")]
     [InlineData("abcdefghijkl")]
     [InlineData("lovelace2024!")]
+    // Chinese users' common passwords (Chinese UI test: rated very strong and accepted).
+    [InlineData("woaini1314woaini")]
+    [InlineData("zhangwei5201314")]
     public async Task ValidateAsync_GuessablePassword_RefusedSayingHowFastItIsGuessed(string password)
     {
         // Arrange
