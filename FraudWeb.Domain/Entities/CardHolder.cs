@@ -63,6 +63,7 @@ public class CardHolder
         FullName = PersonalDetailsLimits.Checked(fullName, PersonalDetailsLimits.FullNameMinLength, PersonalDetailsLimits.FullNameMaxLength,
             "A name must be 2 to 100 characters.");
         PhoneNumber = PersonalDetailsLimits.Checked(PersonalDetailsLimits.NormalizePhoneNumber(phoneNumber)!, 1, PersonalDetailsLimits.PhoneNumberMaxLength, "A phone number must be at most 30 characters.");
+        if (!PersonalDetailsLimits.HasPhoneDigits(PhoneNumber)) throw new DomainException(PersonalDetailsLimits.InvalidPhoneNumber);
         DateOfBirth = dateOfBirth;
         Address = address;
         RowVersion = Guid.NewGuid();

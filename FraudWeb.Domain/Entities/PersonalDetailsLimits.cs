@@ -9,6 +9,19 @@ public static class PersonalDetailsLimits
     public const int FullNameMinLength = 2;
     public const int FullNameMaxLength = 100;
     public const int PhoneNumberMaxLength = 30;
+
+    /// <summary>
+    /// A phone number's digits, country code included: E.164 allows at most 15, and no dialable number a bank could
+    /// call has fewer than 6 ("12345" was saved: Chinese UI test).
+    /// </summary>
+    public const int PhoneDigitsMin = 6;
+    public const int PhoneDigitsMax = 15;
+
+    /// <summary>Whether the number has <see cref="PhoneDigitsMin"/> to <see cref="PhoneDigitsMax"/> digits (once <see cref="NormalizePhoneNumber"/>d).</summary>
+    public static bool HasPhoneDigits(string phoneNumber) =>
+        phoneNumber is not null && phoneNumber.Count(char.IsAsciiDigit) is >= PhoneDigitsMin and <= PhoneDigitsMax;
+
+    public const string InvalidPhoneNumber = "Enter a valid phone number.";
     public const int AddressLineMaxLength = 100;
     public const int CityMaxLength = 60;
     public const int PostcodeMaxLength = 12;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using FraudWeb.Tests.Web.Infrastructure;
+using FraudWeb.Tests.Web.Api;
 
 namespace FraudWeb.Tests.Web;
 
@@ -191,6 +192,27 @@ public sealed class ProfileTests(FraudWebFactory factory)
         // Assert: the version came back as it was, so the corrected form saves
         Assert.Equal(version.ToString(), fields["RowVersion"]);
         Assert.Equal("/Profile", Html.Location(response));
+    }
+
+    [Fact]
+    public async Task Edit_PhoneNumberOfTooFewDigits_ShowsMessageAndKeepsTheOldOne()
+    {
+        // Arrange (Chinese UI test: "12345" was saved as a phone number)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var form = await Html.GetPageAsync(holder.Client, "/Profile/Edit");
+        var fields = form.QuerySelectorAll("form[action='/Profile/Edit'] input[name]:not([type=hidden]), form[action='/Profile/Edit'] input[name=RowVersion]")
+            .ToDictionary(i => i.GetAttribute("name")!, i => i.GetAttribute("value") ?? "");
+        var before = fields["PhoneNumber"];
+        fields["PhoneNumber"] = "12345";
+
+        // Act
+        var response = await Html.SubmitAsync(holder.Client, "/Profile/Edit", fields);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Enter a valid phone number.", Html.ValidationMessages(await Html.ParseAsync(response)));
+        var userId = await factory.UserIdAsync(holder.Email);
+        Assert.Equal(before, await factory.QueryAsync(db => db.CardHolders.Where(h => h.UserId == userId).Select(h => h.PhoneNumber).SingleAsync()));
     }
 
     [Fact]

@@ -51,6 +51,9 @@ public sealed class CardHolderTests
     [Theory]
     [InlineData(" G ", "+1 555 0100", "A name must be 2 to 100 characters.")]
     [InlineData("Grace Hopper", "+1 555 0100 0100 0100 0100 0100 0100", "A phone number must be at most 30 characters.")]
+    // Digits a bank could dial: 6 to 15 (Chinese UI test: "12345" was saved).
+    [InlineData("Grace Hopper", "12345", "Enter a valid phone number.")]
+    [InlineData("Grace Hopper", "+1 555 0100 0100 0100", "Enter a valid phone number.")]
     public void Register_DetailOutOfLimits_ThrowsNamingIt(string name, string phone, string expectedMessage)
     {
         // Act

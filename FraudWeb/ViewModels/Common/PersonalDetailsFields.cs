@@ -48,6 +48,7 @@ public abstract class PersonalDetailsFields
     /// <remarks>Full-width digits and signs (as Chinese input methods type them) become ASCII before any check.</remarks>
     [Required(ErrorMessage = "Enter your phone number.")]
     [Phone(ErrorMessage = "Enter a valid phone number.")]
+    [PhoneDigits]
     [StringLength(PersonalDetailsLimits.PhoneNumberMaxLength, ErrorMessage = "{0} can have at most {1} characters.")]
     [Display(Name = "Phone number")]
     public string? PhoneNumber { get; set => field = Trimmed(PersonalDetailsLimits.NormalizePhoneNumber(value)); }

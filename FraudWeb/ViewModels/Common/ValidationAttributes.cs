@@ -30,6 +30,16 @@ public sealed class AdultDateOfBirthAttribute : ValidationAttribute
     }
 }
 
+/// <summary>A phone number with 6 to 15 digits (the domain's rule, checked at the form): [Phone] alone took "12345".</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PhoneDigitsAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is not string text || PersonalDetailsLimits.IsBlank(text) || PersonalDetailsLimits.HasPhoneDigits(text)
+            ? ValidationResult.Success
+            : new ValidationResult(Text.Get(PersonalDetailsLimits.InvalidPhoneNumber));
+}
+
 /// <summary>
 /// Card number format, brand length and Luhn check; the message never repeats the number. The domain's messages are
 /// constant English texts, so they are their own translation keys.
