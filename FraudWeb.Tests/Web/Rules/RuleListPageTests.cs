@@ -165,6 +165,21 @@ public sealed class RuleListPageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task RulesPage_InChinese_IntroWithoutSpacesBetweenItsPieces()
+    {
+        // Arrange (Chinese UI test: "决定： 允许名单，然后是 允许规则 （批准")
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        analyst.Client.DefaultRequestHeaders.Add("Accept-Language", "zh-CN");
+
+        // Act
+        var page = await Html.GetPageAsync(analyst.Client, "/Rules");
+
+        // Assert
+        var intro = page.QuerySelector("p.text-muted")!.TextContent.Trim();
+        Assert.Contains(Chinese.Of("Every payment is scored by the model, then decided in this order:") + Chinese.Of("allow lists") + Chinese.Of(", then") + Chinese.Of("allow rules") + Chinese.Of("(approve, skipping every block and review);"), intro, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Add_CategoryInAnotherCase_StoredAsTheMerchantsSpellIt()
     {
         // Arrange (rules review: "ENTERTAINMENT" was "not one of the merchants' categories")

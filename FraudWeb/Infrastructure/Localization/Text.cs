@@ -22,6 +22,12 @@ public static class Text
     public static string Get(string english) => Shared[english].Value;
 
     /// <summary>
+    /// The space between two pieces of a sentence a page puts side by side: none in Chinese, which does not space its
+    /// words or sentences ("这是一笔大额支付。 您仍可" and "两步登录 已开启": Chinese UI test).
+    /// </summary>
+    public static string Gap => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "zh" ? "" : " ";
+
+    /// <summary>
     /// A word whose translation depends on where it stands (gettext's message context): the key is
     /// "<paramref name="context"/>|<paramref name="english"/>", falling back to the plain word's translation, then to
     /// the English. Resource names are unique regardless of case, so a lower-case word beside its capitalised twin
