@@ -136,7 +136,7 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         var reason = contract.Document["components"]!["schemas"]!["ReportRequest"]!["properties"]!["reason"]!;
 
         // Assert
-        Assert.Equal("5", reason["minLength"]!.ToJsonString());
+        Assert.Equal("4", reason["minLength"]!.ToJsonString());
         Assert.Equal("500", reason["maxLength"]!.ToJsonString());
     }
 
