@@ -89,8 +89,8 @@ public sealed partial class CardNumber
     /// The text with every card number in it replaced by its masked form. Free text people type (a report's reason, a
     /// list entry's) is stored and shown to staff; a number typed there must not be kept whole (PCI DSS 3.4.1). A
     /// number is found however it is written: digits of any script (full-width too), up to eight separators of any
-    /// kind between two (anything but letters and digits: spaces of any width, dashes, dots, slashes, colons, plus
-    /// signs), and inside a longer run of digits.
+    /// kind between two (anything but letters, digits and brackets: spaces of any width, dashes, dots, slashes, colons,
+    /// plus signs), and inside a longer run of digits.
     /// </summary>
     public static string Redact(string text)
     {
@@ -161,12 +161,13 @@ public sealed partial class CardNumber
     private const int MaxDigits = 19;
 
     /// <summary>
-    /// Digits of any script, with up to eight separators between two: any character that is neither a letter nor a digit
-    /// (white space of any kind, a PDF's copied column of spaces, tabs, dashes, dots, slashes, commas, colons, plus signs,
-    /// brackets, and invisible format characters such as zero-width spaces and soft hyphens). A fixed list of separators
-    /// let "5555:5555:5555:4444" and "4012+8888+8888+1881" through whole (penetration test).
+    /// Digits of any script, with up to eight separators between two: any character that is neither a letter, a digit nor
+    /// a bracket (white space of any kind, a PDF's copied column of spaces, tabs, dashes, dots, slashes, commas, colons,
+    /// plus signs, and invisible format characters such as zero-width spaces and soft hyphens). A fixed list of
+    /// separators let "5555:5555:5555:4444" and "4012+8888+8888+1881" through whole (penetration test). Brackets still
+    /// end a run: a phone number's trunk prefix, "+44 (0)20 7946 0006", would read as a 13-digit Visa (review).
     /// </summary>
-    [GeneratedRegex(@"\p{Nd}(?:[^\p{L}\p{Nd}]{0,8}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"\p{Nd}(?:[^\p{L}\p{Nd}()（）\[\]]{0,8}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DigitRun();
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace FraudWeb.Domain.Entities;
 /// The sizes and shapes of a card holder's details, in one place: the entity enforces them, the forms (register,
 /// profile, administration) validate with them and the database columns are sized from them.
 /// </summary>
-public static class PersonalDetailsLimits
+public static partial class PersonalDetailsLimits
 {
     public const int FullNameMinLength = 2;
     public const int FullNameMaxLength = 100;
@@ -17,9 +17,20 @@ public static class PersonalDetailsLimits
     public const int PhoneDigitsMin = 6;
     public const int PhoneDigitsMax = 15;
 
-    /// <summary>Whether the number has <see cref="PhoneDigitsMin"/> to <see cref="PhoneDigitsMax"/> digits (once <see cref="NormalizePhoneNumber"/>d).</summary>
-    public static bool HasPhoneDigits(string phoneNumber) =>
-        phoneNumber is not null && phoneNumber.Count(char.IsAsciiDigit) is >= PhoneDigitsMin and <= PhoneDigitsMax;
+    /// <summary>
+    /// Whether the number has <see cref="PhoneDigitsMin"/> to <see cref="PhoneDigitsMax"/> digits of any script (once
+    /// <see cref="NormalizePhoneNumber"/>d), an extension ("ext. 1234", "x12", as [Phone] takes them) not counted.
+    /// </summary>
+    public static bool HasPhoneDigits(string phoneNumber)
+    {
+        if (phoneNumber is null) return false;
+        var extension = Extension().Match(phoneNumber);
+        var number = extension.Success ? phoneNumber[..extension.Index] : phoneNumber;
+        return number.Count(char.IsDigit) is >= PhoneDigitsMin and <= PhoneDigitsMax;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*(?:ext\.?|x)\s*\d+\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex Extension();
 
     public const string InvalidPhoneNumber = "Enter a valid phone number.";
     public const int AddressLineMaxLength = 100;

@@ -60,7 +60,7 @@ public sealed class ContentRootTests : IDisposable
         // Arrange (operator test: the built app started from the repository's root ran without its settings, logging
         // at Information, request lines with their query strings among it, and without styles)
         Directory.Delete(Path.Combine(_published, "wwwroot"));
-        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), "{}");
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), Manifest(_elsewhere));
 
         // Act
         var root = ContentRoot.ForPublishedApp([], _elsewhere, _published);
@@ -74,11 +74,27 @@ public sealed class ContentRootTests : IDisposable
     public void ServesBuildStaticAssets_PublishedFolderWithWwwroot_False()
     {
         // Arrange: a published app has both; its own wwwroot serves
-        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), "{}");
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), Manifest(_elsewhere));
 
         // Act + Assert
         Assert.False(ContentRoot.ServesBuildStaticAssets(_published));
     }
+
+    [Fact]
+    public void ServesBuildStaticAssets_ManifestNamingAFolderThatIsGone_FalseSoTheHostStillStarts()
+    {
+        // Arrange (review: a bin folder copied elsewhere, its project's wwwroot not there, stopped the start)
+        Directory.Delete(Path.Combine(_published, "wwwroot"));
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), Manifest(_elsewhere, Path.Combine(_elsewhere, "gone")));
+
+        // Act + Assert
+        Assert.False(ContentRoot.ServesBuildStaticAssets(_published));
+        Assert.Null(ContentRoot.ForPublishedApp([], _elsewhere, _published));
+    }
+
+    /// <summary>A static web assets manifest naming <paramref name="roots"/> as its content roots.</summary>
+    private static string Manifest(params string[] roots) =>
+        System.Text.Json.JsonSerializer.Serialize(new { ContentRoots = roots, Root = new { Children = (object?)null } });
 
     [Fact]
     public void ForPublishedApp_CommandFromABuildOutputWithoutWwwroot_ItsOwnFolder()

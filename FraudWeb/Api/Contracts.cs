@@ -206,12 +206,12 @@ public sealed class ReportRequest
     [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 5 to 500 characters (spaces at either end are not counted); no text-direction control characters.")]
+    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 4 to 500 characters (spaces at either end are not counted); no text-direction control characters.")]
     public string? Reason { get; init; }
 }
 
 /// <summary>
-/// A report's reason as the domain takes it (FraudReport.Open): 5 to 500 characters once trimmed, without a
+/// A report's reason as the domain takes it (FraudReport.Open): 4 to 500 characters once trimmed, without a
 /// text-direction control. Checked here so that a reason the domain would refuse is a 400 that leaves the
 /// Idempotency-Key free, not a 422 outcome kept under it (tester's report: "     a     " used up the key). A
 /// StringLength, so the contract keeps its minLength and maxLength.

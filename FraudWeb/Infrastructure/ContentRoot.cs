@@ -29,8 +29,25 @@ public static class ContentRoot
     /// names the project's wwwroot): the host then serves the files through it (UseStaticWebAssets), as dotnet run does.
     /// Started from the repository's root, a build ran with neither its settings nor its styles (operator test).
     /// </summary>
-    public static bool ServesBuildStaticAssets(string root) =>
-        !Directory.Exists(Path.Combine(root, "wwwroot")) && File.Exists(Path.Combine(root, StaticAssetsManifest));
+    public static bool ServesBuildStaticAssets(string root)
+    {
+        if (Directory.Exists(Path.Combine(root, "wwwroot"))) return false;
+        var manifest = Path.Combine(root, StaticAssetsManifest);
+        if (!File.Exists(manifest)) return false;
+        // Every folder the manifest names must be there: the host refuses to start otherwise (a bin folder copied to
+        // another machine, obj cleaned: review). Then the build is served as before this, unstyled.
+        try
+        {
+            using var stream = File.OpenRead(manifest);
+            using var document = System.Text.Json.JsonDocument.Parse(stream);
+            return document.RootElement.TryGetProperty("ContentRoots", out var roots) && roots.ValueKind == System.Text.Json.JsonValueKind.Array
+                && roots.EnumerateArray().All(r => r.ValueKind == System.Text.Json.JsonValueKind.String && Directory.Exists(r.GetString()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The build's manifest of static web assets, beside the app's assembly.</summary>
     public static readonly string StaticAssetsManifest = typeof(ContentRoot).Assembly.GetName().Name + ".staticwebassets.runtime.json";

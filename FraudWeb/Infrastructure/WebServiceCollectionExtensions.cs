@@ -195,16 +195,14 @@ public static class WebServiceCollectionExtensions
             }
             web.UseStatusCodePagesWithReExecute("/Error/{0}");
         });
+        // HSTS is only sent on TLS requests, which includes those a known proxy forwards as https.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        // Before the redirects below, so they carry the headers too (review).
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         // A card number pasted into a GET search box leaves the address before anything reads or logs it; before the TLS
         // redirect too, which repeated it whole in its Location (operator test).
         app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseMiddleware<CardNumberInAddressMiddleware>());
-        if (!app.Environment.IsDevelopment())
-        {
-            // HSTS is only sent on TLS requests, which includes those a known proxy forwards as https.
-            app.UseHsts();
-            app.UseMiddleware<RequireTlsMiddleware>();
-        }
-        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment()) app.UseMiddleware<RequireTlsMiddleware>();
         app.UseStaticFiles();
         // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
         app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization().UseMiddleware<QueryCultureCookieMiddleware>());

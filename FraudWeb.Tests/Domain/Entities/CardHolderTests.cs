@@ -49,6 +49,19 @@ public sealed class CardHolderTests
     }
 
     [Theory]
+    [InlineData("+44 20 7946 0958 ext. 1234")]
+    [InlineData("+44 (0)20 7946 0006")]
+    [InlineData("+49 (0)30 1234 5006")]
+    public void Register_PhoneWithExtensionOrTrunkPrefix_Accepted(string phone)
+    {
+        // Act (review: an extension's digits counted toward the 15, and "(0)" read as part of a card number)
+        var holder = CardHolder.Register("user-1", "Grace Hopper", phone, new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+
+        // Assert
+        Assert.Equal(phone, holder.PhoneNumber);
+    }
+
+    [Theory]
     [InlineData(" G ", "+1 555 0100", "A name must be 2 to 100 characters.")]
     [InlineData("Grace Hopper", "+1 555 0100 0100 0100 0100 0100 0100", "A phone number must be at most 30 characters.")]
     // Digits a bank could dial: 6 to 15 (Chinese UI test: "12345" was saved).

@@ -138,6 +138,8 @@ public sealed partial class ApiContractTests(FraudWebFactory factory)
         // Assert
         Assert.Equal("4", reason["minLength"]!.ToJsonString());
         Assert.Equal("500", reason["maxLength"]!.ToJsonString());
+        // Its words say the same bounds (review: they still said 5 to 500).
+        Assert.Contains($"{FraudWeb.Domain.Entities.FraudReport.ReasonMinLength} to {FraudWeb.Domain.Entities.FraudReport.ReasonMaxLength} characters", reason["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

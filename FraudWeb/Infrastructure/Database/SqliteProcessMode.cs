@@ -27,7 +27,6 @@ public static partial class SqliteProcessMode
         return Applied;
     }
 
-    /// <summary>Says at start which mode SQLite runs in (a warning if it was initialized before <see cref="Apply"/>).</summary>
     /// <summary>Logs the mode where SQLite is the database (a PostgreSQL instance logged SQLite's mode: operator test).</summary>
     public static void Report(IServiceProvider services, ILogger logger)
     {

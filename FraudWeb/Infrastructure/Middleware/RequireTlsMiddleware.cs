@@ -31,7 +31,7 @@ public sealed class RequireTlsMiddleware(RequestDelegate next, PublicSite site)
                 {
                     Status = ApiProblems.HttpsRequired.Status,
                     Type = ApiProblems.HttpsRequired.Uri,
-                    Detail = $"The API is served over HTTPS only: send requests to {site.Link(context.Request.Path.Add(context.Request.QueryString).ToString())}, and revoke an API key sent over HTTP.",
+                    Detail = $"The API is served over HTTPS only: send requests to {site.Link(context.Request.Path.ToString())}, and revoke an API key sent over HTTP.",
                 },
             }).AsTask();
         }

@@ -34,8 +34,11 @@ public sealed class AdultDateOfBirthAttribute : ValidationAttribute
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class PhoneDigitsAttribute : ValidationAttribute
 {
+    private static readonly PhoneAttribute Shape = new();
+
+    // Only for a number [Phone] takes: one it refuses already has the same message (review: "abc" showed it twice).
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is not string text || PersonalDetailsLimits.IsBlank(text) || PersonalDetailsLimits.HasPhoneDigits(text)
+        value is not string text || PersonalDetailsLimits.IsBlank(text) || !Shape.IsValid(text) || PersonalDetailsLimits.HasPhoneDigits(text)
             ? ValidationResult.Success
             : new ValidationResult(Text.Get(PersonalDetailsLimits.InvalidPhoneNumber));
 }
