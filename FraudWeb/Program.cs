@@ -17,6 +17,11 @@ return await FraudWebCommandLine.InvokeAsync(args, new FraudWebHost(RunWebAppAsy
 static async Task<int> RunWebAppAsync(string[] args)
 {
     if (BuildHostFor(args, new Dictionary<string, string?>(), webApp: true) is not WebApplication app) return 1;
+    if (StartupChecks.ListenPortInUseError(app.Configuration) is { } portInUse)
+    {
+        Console.Error.WriteLine($"error: {portInUse}");
+        return 1;
+    }
     SqliteProcessMode.Report(app.Services, app.Logger);
     app.UseFraudWeb();
     try

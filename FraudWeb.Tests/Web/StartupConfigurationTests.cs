@@ -307,6 +307,21 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_PortHeldByAnotherProgram_OneLineBeforeTheDatabaseIsTouched()
+    {
+        // Exploratory testing (an operator): Kestrel's "address already in use" came after the first start's migrations and seeding.
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        var (code, stderr) = await StartAsync([$"--urls=http://127.0.0.1:{port}"], ("ASPNETCORE_ENVIRONMENT", "Development"));
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: The listen address 'http://127.0.0.1:{port}' is in use by another program (port {port}); stop it, or give another address with --urls.", stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(_dataDirectory, "fraudweb.db")));
+    }
+
+    [Fact]
     public async Task Train_SigningKeyUnusable_SaidBeforeTheDataIsRead()
     {
         // Arrange: a table that does not exist, so a verb that read its data before the key would name the file instead.

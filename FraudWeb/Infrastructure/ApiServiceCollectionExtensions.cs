@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FraudWeb.Api;
@@ -8,6 +9,8 @@ using FraudWeb.Services.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -20,6 +23,18 @@ public static class ApiServiceCollectionExtensions
 
     /// <summary>Largest API request body (500 labels fit comfortably).</summary>
     public const long MaxBodyBytes = 128 * 1024;
+
+    /// <summary>
+    /// Headers whose values clients make up (their key, an idempotency key, a request id) are read as Latin-1, so a
+    /// byte outside ASCII reaches the app and gets its problem answer (with a request id); Kestrel's default refuses
+    /// the whole request with a bare 400 first. Every other header keeps Kestrel's ASCII-only reading.
+    /// </summary>
+    internal static Encoding? ClientHeaderEncoding(string name) =>
+        name.Equals(IdempotencyFilter.Header, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(RequestCorrelationMiddleware.RequestIdHeader, StringComparison.OrdinalIgnoreCase)
+            ? Encoding.Latin1
+            : null;
 
     public static IServiceCollection AddFraudApi(this IServiceCollection services)
     {
@@ -38,6 +53,7 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<IdempotencyJanitor>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(ApiPolicies.Add);
+        services.Configure<KestrelServerOptions>(options => options.RequestHeaderEncodingSelector = ClientHeaderEncoding);
         // Named in the API's routes only ({id:long:digits}): the pages' routes are unchanged.
         services.Configure<RouteOptions>(options => options.SetParameterPolicy<DigitsRouteConstraint>(DigitsRouteConstraint.Name));
         // Before AddProblemDetails, so it is asked first: the API's errors are problem details whatever Accept says.

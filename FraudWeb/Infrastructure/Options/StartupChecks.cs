@@ -38,6 +38,60 @@ public static class StartupChecks
     }
 
     /// <summary>
+    /// A listen address another program already holds (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS; Kestrel's
+    /// http://localhost:5000 without them): found by binding it for a moment before the start migrates and seeds,
+    /// since Kestrel says so only after them. Kestrel's own bind still decides; this only says it early.
+    /// </summary>
+    public static string? ListenPortInUseError(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var url in ListenUrls(configuration))
+        {
+            Microsoft.AspNetCore.Http.BindingAddress address;
+            try
+            {
+                address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+            if (address.IsNamedPipe || address.IsUnixPipe || address.Port is <= 0 or > 65535) continue;
+            var host = address.Host.Trim('[', ']');
+            var ip = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? System.Net.IPAddress.Loopback
+                : System.Net.IPAddress.TryParse(host, out var parsed) ? parsed
+                : System.Net.IPAddress.Any; // "*", "+" or a name: Kestrel binds every interface
+            try
+            {
+                using var probe = new System.Net.Sockets.Socket(ip.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                probe.Bind(new System.Net.IPEndPoint(ip, address.Port));
+                probe.Listen();
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                return $"The listen address '{url}' is in use by another program (port {address.Port}); stop it, or give another address with --urls.";
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Not ours to judge (an address this machine does not have, a port it may not use): Kestrel says it.
+            }
+        }
+        return null;
+    }
+
+    private static IEnumerable<string> ListenUrls(IConfiguration configuration)
+    {
+        // Endpoints in the Kestrel section replace the rest; they are the operator's own and Kestrel reports them.
+        if (configuration.GetSection("Kestrel:Endpoints").GetChildren().Any()) return [];
+        var urls = configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey];
+        if (!string.IsNullOrWhiteSpace(urls)) return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ports = (configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpPortsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")
+            .Concat((configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpsPortsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"https://*:{p}"))
+            .ToList();
+        return ports.Count > 0 ? ports : ["http://localhost:5000"];
+    }
+
+    /// <summary>
     /// The configuration binder's refusal of a typed setting ("Failed to convert configuration value 'maybe' at
     /// 'Telemetry:RequestSpans'"), or the logging configuration's ("Configuration value 'Verbose' for category 'Default'
     /// is not supported"): each names the setting.
