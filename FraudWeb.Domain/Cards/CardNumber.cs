@@ -27,7 +27,10 @@ public sealed partial class CardNumber
 
     public override string ToString() => Mask(Brand, Last4);
 
-    public static string Mask(CardBrand brand, string last4) => $"{brand.DisplayName()} •••• {last4}";
+    public static string Mask(CardBrand brand, string last4) => Mask(brand.DisplayName(), last4);
+
+    /// <summary>The same label with the brand named by the caller (a page names it in its language).</summary>
+    public static string Mask(string brandName, string last4) => $"{brandName} •••• {last4}";
 
     /// <summary>Parses user input: spaces and dashes are allowed, anything else is rejected.</summary>
     public static CardNumber Parse(string? input) => Read(input, out var error) ?? throw error!;

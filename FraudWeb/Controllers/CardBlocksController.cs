@@ -59,10 +59,10 @@ public sealed class CardBlocksController(CardBlockService blocks, AccountService
         }
         var changed = result.Value;
         if (changed.HolderUserId is { } holder)
-            await accounts.MailCardBlockChangedAsync(holder, changed.Masked, changed.Blocked, site.Link(Url.Action("Details", "Cards", new { id = changed.Id })!), cancellationToken);
+            await accounts.MailCardBlockChangedAsync(holder, changed.Brand, changed.Last4, changed.Blocked, site.Link(Url.Action("Details", "Cards", new { id = changed.Id })!), cancellationToken);
         TempData["Message"] = changed.Blocked
-            ? Text.Format("Card {0} is blocked: every payment with it is refused until the block is lifted. The card holder has been emailed.", changed.Masked)
-            : Text.Format("The block on card {0} is lifted: it takes payments again. The card holder has been emailed.", changed.Masked);
+            ? Text.Format("Card {0} is blocked: every payment with it is refused until the block is lifted. The card holder has been emailed.", CardLabel.Mask(changed.Brand, changed.Last4))
+            : Text.Format("The block on card {0} is lifted: it takes payments again. The card holder has been emailed.", CardLabel.Mask(changed.Brand, changed.Last4));
         return Back(returnUrl);
     }
 

@@ -23,7 +23,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
     {
         var result = await cards.RemoveAsync(User.GetUserId(), id, cancellationToken);
         if (result.Code == Services.ErrorCode.NotFound) return NotFound();
-        if (result.Succeeded) TempData["Message"] = Text.Format("Card {0} has been removed. Its payments stay on your profile.", result.Value.Masked);
+        if (result.Succeeded) TempData["Message"] = Text.Format("Card {0} has been removed. Its payments stay on your profile.", CardLabel.Mask(result.Value.Brand, result.Value.Last4));
         else TempData["Error"] = result.Errors[0].Message;
         return RedirectToAction(nameof(Details), new { id });
     }
@@ -44,8 +44,8 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
         if (result.Code == Services.ErrorCode.NotFound) return NotFound();
         if (result.Succeeded)
         {
-            await accounts.MailCardLostOrStolenAsync(userId, result.Value.Masked, site.Link(Url.Action(nameof(Details), new { id })!), cancellationToken);
-            TempData["Message"] = Text.Format("Card {0} is stopped: every payment with it is refused. We have sent you an email.", result.Value.Masked);
+            await accounts.MailCardLostOrStolenAsync(userId, result.Value.Brand, result.Value.Last4, site.Link(Url.Action(nameof(Details), new { id })!), cancellationToken);
+            TempData["Message"] = Text.Format("Card {0} is stopped: every payment with it is refused. We have sent you an email.", CardLabel.Mask(result.Value.Brand, result.Value.Last4));
         }
         else
         {

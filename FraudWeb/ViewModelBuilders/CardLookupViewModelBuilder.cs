@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
@@ -43,7 +44,7 @@ public sealed class CardLookupViewModelBuilder(FraudDbContext db)
                 : holder.UserId is null ? CardLookupHolder.Closed
                 : holder.UserId == staffUserId ? CardLookupHolder.Self
                 : CardLookupHolder.Other;
-            return new CardLookupRowViewModel(c.Id, CardNumber.Mask(c.Brand, c.Last4), $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
+            return new CardLookupRowViewModel(c.Id, CardLabel.Mask(c.Brand, c.Last4), $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
                 // An erased holder's name is the domain's English placeholder: shown in the page's language.
                 c.StoppedAs, c.StoppedUtc, c.BlockReason, whose == CardLookupHolder.Closed && c.BlockNote == Card.ErasedBlockNote ? Text.Get(Card.ErasedBlockNote) : c.BlockNote,
                 whose switch

@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using FraudWeb.Data;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Cards;
@@ -244,9 +245,9 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
                 Status = PaymentStatusRule.Expression.Invoke(t), t.Label,
             })
             .ToListAsync(cancellationToken);
-        var history = rows.ConvertAll(t => new HolderPaymentRow(t.TimestampUtc, CardNumber.Mask(t.Brand, t.Last4), t.Merchant, t.Amount, t.Status,
+        var history = rows.ConvertAll(t => new HolderPaymentRow(t.TimestampUtc, CardLabel.Mask(t.Brand, t.Last4), t.Merchant, t.Amount, t.Status,
             t.Label == FraudLabel.Unknown ? null : t.Label.ToString()));
-        var card = tx.Card is null ? "" : CardNumber.Mask(tx.Card.Brand, tx.Card.Last4);
+        var card = tx.Card is null ? "" : CardLabel.Mask(tx.Card.Brand, tx.Card.Last4);
         // Whether the holder's account is closed (CardHolder.IsErased), read alone: the item needs no personal details.
         var closed = await db.CardHolders.AnyAsync(h => h.Id == tx.Card!.CardHolderId && h.UserId == null && !h.IsSimulated, cancellationToken);
         return new ReviewItemViewModel(tx.Id, report?.Id, report?.Kind.ToString(), report is null ? null : report.IsReasonErased ? Text.Get(FraudReport.ErasedReason) : report.Reason, report?.RowVersion, tx.RowVersion, tx.TimestampUtc,

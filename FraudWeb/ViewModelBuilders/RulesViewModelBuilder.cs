@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Common;
 using System.Globalization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
@@ -87,7 +88,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
             })
             .ToListAsync(cancellationToken);
         var sample = rows.OrderByDescending(r => r.TimestampUtc).ThenByDescending(r => r.Id)
-            .Select(r => new BacktestSampleViewModel(r.Id, r.TimestampUtc, CardNumber.Mask(r.Brand, r.Last4), r.Merchant, r.Amount, r.Risk,
+            .Select(r => new BacktestSampleViewModel(r.Id, r.TimestampUtc, CardLabel.Mask(r.Brand, r.Last4), r.Merchant, r.Amount, r.Risk,
                 r.Label switch { FraudLabel.Fraud => Text.Get("Fraud"), FraudLabel.Legitimate => Text.Get("Legitimate"), _ => Text.Get("Not labelled") },
                 DecisionText(r.Decision)))
             .ToList();
@@ -155,7 +156,7 @@ public sealed class RulesViewModelBuilder(FraudDbContext db, LocalTime time)
             var found = await db.Cards.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).Take(SearchResults)
                 .Select(c => new { c.Id, c.Brand, c.Last4, c.CardholderName, c.ExpiryMonth, c.ExpiryYear, c.AddedUtc })
                 .ToListAsync(cancellationToken);
-            return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardNumber.Mask(c.Brand, c.Last4),
+            return found.ConvertAll(c => new RuleListCandidateViewModel(Id(c.Id), CardLabel.Mask(c.Brand, c.Last4),
                 Text.Format("{0}, expires {1}, added {2}, card #{3}", ShownName(c.CardholderName),
                     $"{c.ExpiryMonth:00}/{c.ExpiryYear % 100:00}",
                     time.FormatDate(c.AddedUtc), Id(c.Id))));

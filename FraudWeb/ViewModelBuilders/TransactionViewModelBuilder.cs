@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Database;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
@@ -84,7 +85,7 @@ public sealed class TransactionViewModelBuilder(FraudDbContext db)
         {
             Id = row.Id,
             TimestampUtc = row.TimestampUtc,
-            Card = CardNumber.Mask(row.Brand, row.Last4),
+            Card = CardLabel.Mask(row.Brand, row.Last4),
             Merchant = row.Merchant,
             Category = row.Category,
             Amount = row.Amount,

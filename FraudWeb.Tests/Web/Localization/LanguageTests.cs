@@ -43,6 +43,29 @@ public sealed class LanguageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Card_ChineseUnionPayHolder_BrandNamed银联OnPagesMessagesAndMail()
+    {
+        // Arrange (exploratory testing: a Chinese page said "UnionPay •••• 0005", the brand's English name)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        await Html.SubmitAsync(holder.Client, "/Language/Set", [new("culture", "zh-CN"), new("returnUrl", "/Profile")], formPage: "/Profile");
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(new CardFormBuilder().WithNumber("6200 0000 0000 0005"))).StatusCode);
+        var card = (await holder.CardIdsAsync()).Single();
+
+        // Act
+        var profile = await Html.GetPageAsync(holder.Client, "/Profile");
+        var details = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{card}");
+        await Html.SubmitAsync(holder.Client, $"/Cards/ReportLost/{card}", [], $"/Cards/ReportLost/{card}");
+        var afterReport = await Html.GetPageAsync(holder.Client, $"/Cards/Details/{card}");
+
+        // Assert: in Chinese everywhere the holder reads it; the API keeps the brand's English name
+        Assert.Contains("银联 •••• 0005", profile.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("银联 •••• 0005", details.QuerySelector("h1")!.TextContent.Trim());
+        Assert.Contains(Chinese.Of("Card {0} is stopped: every payment with it is refused. We have sent you an email.", "银联 •••• 0005"), afterReport.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("银联 •••• 0005", Mailbox.MessageTo(factory, holder.Email, Chinese.Of("Your card was reported lost or stolen")), StringComparison.Ordinal);
+        Assert.DoesNotContain("UnionPay", profile.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_AcceptLanguageChinese_PageInChinese()
     {
         // Act

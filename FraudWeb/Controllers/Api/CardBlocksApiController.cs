@@ -55,7 +55,7 @@ public sealed class CardBlocksApiController(CardBlockService blocks, AccountServ
         if (!result.Succeeded) return Problem(result);
         var changed = result.Value;
         if (changed.HolderUserId is { } holder)
-            await accounts.MailCardBlockChangedAsync(holder, changed.Masked, changed.Blocked, site.Link(Url.Action("Details", "Cards", new { id = changed.Id })!), cancellationToken);
+            await accounts.MailCardBlockChangedAsync(holder, changed.Brand, changed.Last4, changed.Blocked, site.Link(Url.Action("Details", "Cards", new { id = changed.Id })!), cancellationToken);
         return new CardBlockResource(changed.Id, changed.Masked, changed.Blocked);
     }
 }

@@ -56,7 +56,7 @@ public sealed class CardsApiController(CardService cards, CardResources resource
         if (!result.Succeeded) return Problem(result);
         // As the card page's button does: the holder is mailed in their language, with a link to the card's page.
         if (stop == CardStop.LostOrStolen)
-            await accounts.MailCardLostOrStolenAsync(userId, result.Value.Masked, site.Link(Url.Action("Details", "Cards", new { id })!), cancellationToken);
+            await accounts.MailCardLostOrStolenAsync(userId, result.Value.Brand, result.Value.Last4, site.Link(Url.Action("Details", "Cards", new { id })!), cancellationToken);
         var card = await resources.FindAsync(userId, id, cancellationToken);
         return card is null ? Problem(Result.NotFound(CardResources.NoSuchCard)) : card;
     }

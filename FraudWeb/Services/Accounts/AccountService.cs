@@ -1,3 +1,4 @@
+using FraudWeb.Domain.Cards;
 using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
 using System.Text;
@@ -674,7 +675,7 @@ public sealed partial class AccountService(
     /// them, someone has their session. Names the card by brand and last four only and links to it, where the payments
     /// they did not make can be reported. In the account's language; the card stays stopped if the mail cannot be sent.
     /// </summary>
-    public async Task MailCardLostOrStolenAsync(string userId, string maskedCard, string cardUrl, CancellationToken cancellationToken)
+    public async Task MailCardLostOrStolenAsync(string userId, CardBrand brand, string last4, string cardUrl, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
         if (user?.Email is null) return;
@@ -682,7 +683,7 @@ public sealed partial class AccountService(
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
         {
             subject = Text.Get("Your card was reported lost or stolen");
-            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Format("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.", System.Net.WebUtility.HtmlEncode(maskedCard))}</p>" +
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Format("Your card {0} has been reported lost or stolen on your FraudWeb account. It is stopped: every payment with it is refused.", System.Net.WebUtility.HtmlEncode(CardLabel.Mask(brand, last4)))}</p>" +
                    $"<p>{Text.Get("If a payment on it was not made by you, report it from the card's page:")} {Link(cardUrl, Text.Get("open the card"))}</p>" +
                    $"<p>{Text.Get("If it was not you who reported the card, use \"Forgot your password?\" on the sign-in page at once to choose a new one, and contact support.")}</p>");
         }
@@ -701,14 +702,14 @@ public sealed partial class AccountService(
     /// brand and last four only, says what to do, links to its page. In the account's language; the block stands (or is
     /// lifted) if the mail cannot be sent. Staff's note is not sent: it is written for staff (docs/decisions/0028).
     /// </summary>
-    public async Task MailCardBlockChangedAsync(string userId, string maskedCard, bool blocked, string cardUrl, CancellationToken cancellationToken)
+    public async Task MailCardBlockChangedAsync(string userId, CardBrand brand, string last4, bool blocked, string cardUrl, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(userId);
         if (user?.Email is null) return;
         string subject, body;
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
         {
-            var card = System.Net.WebUtility.HtmlEncode(maskedCard);
+            var card = System.Net.WebUtility.HtmlEncode(CardLabel.Mask(brand, last4));
             if (blocked)
             {
                 subject = Text.Get("Your card was blocked by the bank");

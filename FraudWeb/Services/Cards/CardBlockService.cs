@@ -1,5 +1,6 @@
 using System.Globalization;
 using FraudWeb.Data;
+using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Cards;
 
 /// <summary>A card the bank blocked or unblocked: which, whose (their user id, for the mail; null for an erased or simulated holder) and its masked number.</summary>
-public sealed record CardBlockChanged(long Id, string? HolderUserId, string Masked, bool Blocked);
+public sealed record CardBlockChanged(long Id, string? HolderUserId, CardBrand Brand, string Last4, bool Blocked)
+{
+    /// <summary>The domain's label (the API's); pages and mails name the brand in their language (<see cref="Infrastructure.Localization.CardLabel"/>).</summary>
+    public string Masked => CardNumber.Mask(Brand, Last4);
+}
 
 /// <summary>
 /// Staff block a holder's card and lift the block (docs/decisions/0028): the card's own rules decide what may be
@@ -94,7 +99,7 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogChanged(logger, card.Id, done.Action);
-        return Result.Success(new CardBlockChanged(card.Id, owner, card.Masked, card.IsBlocked));
+        return Result.Success(new CardBlockChanged(card.Id, owner, card.Brand, card.Last4, card.IsBlocked));
     }
 
     /// <summary>The entry's after-state, with the key and its creator when the change came through the API.</summary>

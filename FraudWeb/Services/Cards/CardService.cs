@@ -22,7 +22,7 @@ public enum CardAddOutcome
 public sealed record CardAdded(long Id, CardAddOutcome Outcome, decimal CreditLimit, string ExpiryText);
 
 /// <summary>A card its holder stopped: which, how (removed, or lost or stolen) and when; the masked number for the holder's mail.</summary>
-public sealed record CardStopped(long Id, CardStop StoppedAs, DateTime StoppedUtc, string Masked);
+public sealed record CardStopped(long Id, CardStop StoppedAs, DateTime StoppedUtc, CardBrand Brand, string Last4);
 
 /// <summary>
 /// Adds cards: the number is checked, fingerprinted and reduced to last 4 + brand here, and goes no further
@@ -200,7 +200,7 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogStopped(logger, card.Id, stop);
-        return Result.Success(new CardStopped(card.Id, stop, now, card.Masked));
+        return Result.Success(new CardStopped(card.Id, stop, now, card.Brand, card.Last4));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Card {CardId} stopped by its holder: {StoppedAs}")]

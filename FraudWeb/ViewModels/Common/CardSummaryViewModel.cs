@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Domain.Entities;
 
@@ -38,7 +39,7 @@ public sealed record CardSummaryViewModel(long Id, string Brand, string Last4, s
     public static CardSummaryViewModel From(Card card)
     {
         ArgumentNullException.ThrowIfNull(card);
-        return new(card.Id, card.Brand.DisplayName(), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit,
-            CardNumber.Mask(card.Brand, card.Last4)) { ExpiryMonth = card.ExpiryMonth, ExpiryYear = card.ExpiryYear, StoppedAs = card.StoppedAs, StoppedUtc = card.StoppedUtc, BlockReason = card.BlockReason, BlockNote = card.BlockNote };
+        return new(card.Id, CardLabel.Brand(card.Brand), card.Last4, card.ExpiryText, card.CardholderName, card.CreditLimit, card.Balance, card.AvailableCredit,
+            CardLabel.Mask(card.Brand, card.Last4)) { ExpiryMonth = card.ExpiryMonth, ExpiryYear = card.ExpiryYear, StoppedAs = card.StoppedAs, StoppedUtc = card.StoppedUtc, BlockReason = card.BlockReason, BlockNote = card.BlockNote };
     }
 }
