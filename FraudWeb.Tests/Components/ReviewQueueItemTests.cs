@@ -119,10 +119,24 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
             .Add(c => c.AntiforgeryToken, "token-1").Add(c => c.BlockAction, "/CardBlocks/Block").Add(c => c.UnblockAction, "/CardBlocks/Unblock"));
 
         // Assert
-        Assert.StartsWith("The card holder closed their account", cut.Find("[data-testid=holder-closed]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("The card holder's account is closed (by them or by an administrator)", cut.Find("[data-testid=holder-closed]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=block-card]"));
         Assert.Empty(cut.FindAll("[data-testid=unblock-card]"));
         Assert.Equal("Mark as legitimate", cut.Find("[data-testid=decide-legitimate]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(CardStop.Blocked)]
+    [InlineData(CardStop.LostOrStolen)]
+    [InlineData(CardStop.Removed)]
+    public void Render_HeldPaymentOfAStoppedCard_ClearingDoesNotSayCharge(CardStop stop)
+    {
+        // Act (exploratory testing: "Mark as legitimate and charge it" on a blocked card, then "it could not be charged")
+        var cut = RenderItem(Item(status: PaymentStatus.Review) with { CardId = 7, CardStoppedAs = stop, CardStoppedUtc = new DateTime(2026, 12, 1, 8, 30, 0, DateTimeKind.Utc) });
+
+        // Assert
+        Assert.Equal("Mark as legitimate", cut.Find("[data-testid=decide-legitimate]").TextContent.Trim());
+        Assert.Equal("Mark as fraud and decline it", cut.Find("[data-testid=decide-fraud]").TextContent.Trim());
     }
 
     [Fact]

@@ -159,7 +159,10 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Roles(string id, UserRolesViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Done(id, await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, model.ShownRoles, cancellationToken), Text.Get("The roles have been saved."));
+        var result = await admin.SetRolesAsync(User.GetUserId(), id, model.Roles, model.ShownRoles, cancellationToken);
+        return Done(id, result, result.Succeeded && result.Value.NeedsDetails
+            ? Text.Get("The roles have been saved. This account has no personal details yet, so it cannot add a card: add them with \"Edit details\".")
+            : Text.Get("The roles have been saved."));
     }
 
     [HttpGet]

@@ -789,6 +789,25 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task Roles_CardHolderRoleOnStaffWithoutDetails_SavedAndTheAdministratorToldToAddDetails()
+    {
+        // Arrange (exploratory testing: "The roles have been saved.", then the analyst's card form said "Your profile was not found.")
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Analyst);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Roles/{id}", $"/AdminUsers/Details/{id}",
+            [new("Roles", Roles.Customer), new("Roles", Roles.Analyst)]);
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("The roles have been saved. This account has no personal details yet, so it cannot add a card: add them with \"Edit details\".",
+            page.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.QuerySelector($"a[href='/AdminUsers/Edit/{id}']"));
+    }
+
+    [Fact]
     public async Task Roles_OwnAccount_RefusedAndUnchanged()
     {
         // Arrange: a second administrator, so only separation of duties can refuse.

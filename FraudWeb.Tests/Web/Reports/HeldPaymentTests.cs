@@ -2,6 +2,7 @@ using FraudWeb.Domain.Cards;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Reports;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -197,6 +198,9 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal("card-blocked", FraudWeb.Api.PaymentResources.DeclineCode(DeclineReasons.CardBlocked));
         var details = await holder.DetailsAsync(id);
         Assert.Equal(DeclineReasons.CardBlocked, details.QuerySelector("[data-testid=decline-reason]")!.TextContent.Trim());
+        // The analyst is told why it was not charged (exploratory testing: "the card's credit or the card itself is gone").
+        var queue = await Html.GetPageAsync(analyst.Client, response.Headers.Location!.OriginalString);
+        Assert.Contains($"Payment #{id} marked as legitimate but not charged, so it stays declined: {DeclineReasons.CardBlocked}", queue.Body!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -431,5 +435,8 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Equal(0m, await factory.BalanceAsync(card)); // nothing charged: it stays declined
         var queue = await Html.GetPageAsync(analyst.Client, Html.Location(response));
         Assert.Contains($"Payment #{id} marked as legitimate.", queue.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        // The audit entry names the report's kind: "Confirm" here means legitimate (exploratory testing: it read as the opposite of a held payment's).
+        var after = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.ReviewDecide && a.TargetId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.After).SingleAsync());
+        Assert.Contains("\"ReportKind\":\"ThisWasMe\",\"Confirm\":true,\"Label\":\"Legitimate\"", after, StringComparison.Ordinal);
     }
 }

@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Admin;
 
+/// <summary>Roles saved; <paramref name="NeedsDetails"/>: a card holder's role on an account with no personal details yet.</summary>
+public sealed record RolesSaved(bool NeedsDetails);
+
 /// <summary>
 /// Administration of people: list, details, create, edit, lock, password reset, roles and deletion. Every change runs
 /// in one transaction with its audit entry, and none may leave the system without an active administrator.
@@ -290,7 +293,19 @@ public sealed class AdminUserService(
 
     /// <summary>Replaces the user's roles; the security stamp changes so their next request runs with the new roles.</summary>
     /// <param name="shown">The roles the form showed when it was opened (null: not known, as from a script).</param>
-    public async Task<Result> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, IEnumerable<string>? shown, CancellationToken cancellationToken)
+    /// <returns>Whether the account now holds the card holders' role without personal details: it cannot add a card
+    /// until an administrator adds them ("Edit details"), so the page says so.</returns>
+    public async Task<Result<RolesSaved>> SetRolesAsync(string actorId, string id, IEnumerable<string> roles, IEnumerable<string>? shown, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var wanted = roles.ToList();
+        var saved = await SaveRolesAsync(actorId, id, wanted, shown, cancellationToken);
+        if (!saved.Succeeded) return saved.As<RolesSaved>();
+        var needsDetails = wanted.Contains(Roles.Customer, StringComparer.Ordinal) && !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken);
+        return Result.Success(new RolesSaved(needsDetails));
+    }
+
+    private async Task<Result> SaveRolesAsync(string actorId, string id, IEnumerable<string> roles, IEnumerable<string>? shown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
         var wanted = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();

@@ -28,7 +28,7 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
 
     public const string ApiOwnCardRefused = "The card is your own or the key's creator's; another member of staff must block or unblock it.";
 
-    public const string ClosedAccountRefused = "The card holder closed their account, so this card takes no payments whatever its block says: it is kept as it is.";
+    public const string ClosedAccountRefused = "The card holder's account is closed (by them or by an administrator), so this card takes no payments whatever its block says: it is kept as it is.";
 
     /// <summary>The form's fields, for errors that name one.</summary>
     public static class Fields

@@ -16,9 +16,9 @@ public sealed record ReviewDecision(long TransactionId, long? ReportId, Guid? Re
 
 /// <summary>
 /// What a decision did to the payment: its label now, whether a held payment was charged or declined by it, and the
-/// amount credited back if it refunded a charge.
+/// amount credited back if it refunded a charge; for a held payment cleared but not charged, why (a DeclineReasons sentence).
 /// </summary>
-public sealed record ReviewOutcome(long TransactionId, FraudLabel Label, ReviewSettlement? SettledAs, decimal? Refunded);
+public sealed record ReviewOutcome(long TransactionId, FraudLabel Label, ReviewSettlement? SettledAs, decimal? Refunded, string? NotChargedBecause = null);
 
 /// <summary>
 /// Deciding the analysts' queue: labels the transaction (ground truth for retraining) and closes the report in one
@@ -134,6 +134,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This transaction does not exist."));
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
+        string? reportKind = null;
         var before = new { Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         if (model.ReportId is { } reportId)
         {
@@ -141,6 +142,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             if (report is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This report does not exist."));
             if (model.ReportVersion is { } seen) db.Entry(report).Property(r => r.RowVersion).OriginalValue = seen;
             report.Decide(model.Confirm, transaction, analyst, issuer.At(now));
+            reportKind = report.Kind.ToString();
         }
         else
         {
@@ -164,9 +166,10 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
             await audit.AppendAsync(analystId, AuditActions.ReviewRelease, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 new { Assignee = assignment.AssigneeId }, null, cancellationToken);
         }
-        var after = new { model.ReportId, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
+        // With the report's kind: "Confirm" means fraud for a "not me" report and legitimate for a "this was me" one.
+        var after = new { model.ReportId, ReportKind = reportKind, model.Confirm, Label = transaction.Label.ToString(), Settlement = transaction.Settlement?.ToString(), Refunded = transaction.RefundedUtc is not null };
         await audit.AppendAsync(analystId, AuditActions.ReviewDecide, "transaction", transaction.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before,
-            key is null ? after : new { after.ReportId, after.Confirm, after.Label, after.Settlement, after.Refunded, Key = key.Prefix, KeyCreatedBy = key.CreatedBy },
+            key is null ? after : new { after.ReportId, after.ReportKind, after.Confirm, after.Label, after.Settlement, after.Refunded, Key = key.Prefix, KeyCreatedBy = key.CreatedBy },
             cancellationToken);
         // Label, settlement or refund, card balance, report status and the audit entry are written in one save: never half-recorded.
         await db.SaveChangesAsync(cancellationToken);
@@ -174,7 +177,8 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         // A held payment settled now, or a charge refunded now (not one settled or refunded before).
         return Result.Success(new ReviewOutcome(transaction.Id, transaction.Label,
             before.Settlement is null ? transaction.Settlement : null,
-            !before.Refunded && transaction.RefundedUtc is not null ? transaction.Amount : null));
+            !before.Refunded && transaction.RefundedUtc is not null ? transaction.Amount : null,
+            before.Settlement is null && transaction is { Label: FraudLabel.Legitimate, Settlement: ReviewSettlement.Declined } ? transaction.SettlementReason : null));
     }
 
     /// <summary>

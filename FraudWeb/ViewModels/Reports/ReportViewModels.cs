@@ -106,7 +106,8 @@ public sealed record ReviewItemViewModel(
                 PaymentStatus.Review => Text.Get("Mark as fraud and decline it"),
                 _ => Text.Get("Mark as fraud"),
             };
-            var legitimate = Status == PaymentStatus.Review && !HolderAccountClosed ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
+            // A card that takes no payments (account closed, card stopped or blocked) is not charged: the button promises no charge.
+            var legitimate = Status == PaymentStatus.Review && !HolderAccountClosed && CardStoppedAs is null ? Text.Get("Mark as legitimate and charge it") : Text.Get("Mark as legitimate");
             // Money goes back to the card and the decision is final: asked once more (UI review).
             var question = Status is PaymentStatus.Approved or PaymentStatus.ApprovedAfterReview
                 ? Text.Format("Refund {0} to the card and mark payment #{1} as fraud? This decision is final.", Money.Format(Amount, CultureInfo.CurrentCulture), TransactionId.ToString(CultureInfo.InvariantCulture))
@@ -136,6 +137,8 @@ public static class ReviewOutcomeText
                 ? Text.Format("Payment #{0} marked as fraud.", payment)
                 : Text.Format("Payment #{0} marked as fraud; {1} credited back to the card.", payment, refund),
             (FraudLabel.Legitimate, ReviewSettlement.Charged) => Text.Format("Payment #{0} marked as legitimate and charged to the card.", payment),
+            (FraudLabel.Legitimate, ReviewSettlement.Declined) when outcome.NotChargedBecause is { } why =>
+                Text.Format("Payment #{0} marked as legitimate but not charged, so it stays declined: {1}", payment, Text.Get(why)),
             (FraudLabel.Legitimate, ReviewSettlement.Declined) => Text.Format("Payment #{0} marked as legitimate, but it could not be charged (the card's credit or the card itself is gone), so it stays declined.", payment),
             _ => Text.Format("Payment #{0} marked as legitimate.", payment),
         };
