@@ -50,7 +50,7 @@ static WebApplication? BuildHostFor(string[] args, IReadOnlyDictionary<string, s
     {
         var contentRoot = ContentRoot.ForPublishedApp(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, needsStaticFiles: webApp);
         builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
-        if (webApp && contentRoot is not null && ContentRoot.ServesBuildStaticAssets(contentRoot)) builder.WebHost.UseStaticWebAssets();
+        if (webApp && ContentRoot.ServesBuildStaticAssets(args, Directory.GetCurrentDirectory(), contentRoot)) builder.WebHost.UseStaticWebAssets();
     }
     catch (DirectoryNotFoundException e)
     {

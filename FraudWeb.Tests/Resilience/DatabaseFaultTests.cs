@@ -404,6 +404,32 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Invoke_OutageFailingEveryRequest_OneWarningWithItsStackTheRestAtDebug()
+    {
+        // Arrange (resilience test: a full disk logged 3,109 warnings with stack traces in 20 s)
+        var sink = new TestLogSink();
+        using var loggers = new Microsoft.Extensions.Logging.LoggerFactory([new TestLoggerProvider(sink)]);
+        var middleware = new DatabaseRetryMiddleware(_ => throw new SqliteException("database or disk is full", 13), null!, null!,
+            new Microsoft.Extensions.Logging.Logger<DatabaseRetryMiddleware>(loggers));
+
+        // Act: twenty payments while the disk is full
+        for (var i = 0; i < 20; i++)
+        {
+            var context = new DefaultHttpContext();
+            context.Request.Method = HttpMethods.Post;
+            context.Request.Path = "/Transactions/New";
+            await Assert.ThrowsAsync<SqliteException>(() => middleware.InvokeAsync(context));
+        }
+
+        // Assert: each still refused (the exception goes on to the 503 page), logged once as a warning with its exception
+        var warnings = sink.Entries.Where(e => e.StartsWith("Warning", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Contains("database or disk is full", warning, StringComparison.Ordinal);
+        Assert.Contains("(0 more such requests", warning, StringComparison.Ordinal);
+        Assert.Equal(19, sink.Entries.Count(e => e.StartsWith("Debug", StringComparison.Ordinal) && e.Contains("could not answer POST /Transactions/New either", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void IsUnavailable_WrappedSqliteFullOrBusy_True()
     {
         // Arrange

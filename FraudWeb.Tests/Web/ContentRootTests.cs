@@ -71,6 +71,20 @@ public sealed class ContentRootTests : IDisposable
     }
 
     [Fact]
+    public void ServesBuildStaticAssets_StartedInTheBuildOutputItself_ServedThroughTheManifest()
+    {
+        // Arrange (two exploratory tests: `cd bin/Release/net10.0 && dotnet FraudWeb.dll` served no CSS or JS)
+        Directory.Delete(Path.Combine(_published, "wwwroot"));
+        File.WriteAllText(Path.Combine(_published, ContentRoot.StaticAssetsManifest), Manifest(_elsewhere));
+        var chosen = ContentRoot.ForPublishedApp([], _published, _published);
+
+        // Act + Assert: the current folder is the content root (it has the settings), and its manifest serves the files
+        Assert.Null(chosen);
+        Assert.True(ContentRoot.ServesBuildStaticAssets([], _published, chosen));
+        Assert.False(ContentRoot.ServesBuildStaticAssets(["--contentRoot", _elsewhere], _published, chosen));
+    }
+
+    [Fact]
     public void ServesBuildStaticAssets_PublishedFolderWithWwwroot_False()
     {
         // Arrange: a published app has both; its own wwwroot serves

@@ -15,14 +15,24 @@ public static class ContentRoot
     public static string? ForPublishedApp(string[] args, string currentDirectory, string ownDirectory, bool needsStaticFiles = true)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var given = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
-            || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
-            || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 };
-        if (given || File.Exists(Path.Combine(currentDirectory, "appsettings.json"))) return null;
+        if (IsGiven(args) || File.Exists(Path.Combine(currentDirectory, "appsettings.json"))) return null;
         return File.Exists(Path.Combine(ownDirectory, "appsettings.json"))
             && (!needsStaticFiles || Directory.Exists(Path.Combine(ownDirectory, "wwwroot")) || ServesBuildStaticAssets(ownDirectory))
             ? ownDirectory : null;
     }
+
+    private static bool IsGiven(string[] args) =>
+        args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
+        || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+        || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 };
+
+    /// <summary>
+    /// Whether the web app's content root, as <see cref="ForPublishedApp"/> chose it (<paramref name="chosen"/>; null:
+    /// the current folder unless one is given), is a build's output to serve through its manifest. Started in the bin
+    /// folder itself, it ran unstyled (two exploratory tests).
+    /// </summary>
+    public static bool ServesBuildStaticAssets(string[] args, string currentDirectory, string? chosen) =>
+        (chosen ?? (IsGiven(args) ? null : currentDirectory)) is { } root && ServesBuildStaticAssets(root);
 
     /// <summary>
     /// Whether <paramref name="root"/> is a build's output (no wwwroot, but the build's static web assets manifest, which

@@ -7,7 +7,7 @@ namespace FraudWeb.Infrastructure.Database;
 /// <summary>
 /// One log entry for a failed SQL command, and none for a database that cannot answer: that is the request's to log,
 /// once, as a warning (DatabaseRetryMiddleware), or the background service's. EF Core's own failure events (command,
-/// connection, query, save) are turned down to Debug in <see cref="Configure"/>: in a PostgreSQL outage they were
+/// connection, transaction, query, save) are turned down to Debug in <see cref="Configure"/>: in a PostgreSQL outage they were
 /// about 35 errors with stack traces a second per instance. Any other failure (a defect, a constraint) is still an
 /// error here, with the statement's text (parameters as placeholders, never their values).
 /// </summary>
@@ -19,6 +19,8 @@ public sealed partial class DatabaseFailureLogging(ILogger<DatabaseFailureLoggin
         options.ConfigureWarnings(warnings => warnings.Log(
             (RelationalEventId.CommandError, LogLevel.Debug),
             (RelationalEventId.ConnectionError, LogLevel.Debug),
+            // "An error occurred using a transaction." with no exception: a disk full or a server killed (resilience test).
+            (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug),
             // The capped counts ("more than 1,000": the queue's and the audit log's Take(cap + 1).Count()) have no order

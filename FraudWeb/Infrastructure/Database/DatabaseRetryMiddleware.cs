@@ -58,7 +58,7 @@ public sealed partial class DatabaseRetryMiddleware(
             if (DatabaseFaults.IsBrokenConnection(ex)) ClearConnectionPools();
             if (!safe || !DatabaseFaults.IsBrokenConnection(ex))
             {
-                LogUnavailable(logger, ex, context.Request.Method, context.Request.Path.Value);
+                Unavailable(context, ex);
                 throw;
             }
             LogRunningAgain(logger, context.Request.Method, context.Request.Path.Value, ex.Message);
@@ -80,7 +80,7 @@ public sealed partial class DatabaseRetryMiddleware(
         catch (Exception ex) when (IsDatabaseFault(context, ex))
         {
             if (DatabaseFaults.IsBrokenConnection(ex)) ClearConnectionPools();
-            LogUnavailable(logger, ex, context.Request.Method, context.Request.Path.Value);
+            Unavailable(context, ex);
             throw;
         }
     }
@@ -146,8 +146,30 @@ public sealed partial class DatabaseRetryMiddleware(
         NpgsqlConnection.ClearAllPools();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The database could not answer {Method} {Path}; answering 503")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string? path);
+    // An outage fails every request: one warning with its exception per window, the rest at Debug and counted in the
+    // next warning (a full disk logged 3,109 stack traces in 20 s: resilience test).
+    private const long WarningWindowMilliseconds = 10_000;
+    private long _warnedAt = long.MinValue;
+    private int _notWarned;
+
+    private void Unavailable(HttpContext context, Exception exception)
+    {
+        var now = Environment.TickCount64;
+        var warnedAt = Interlocked.Read(ref _warnedAt);
+        if ((warnedAt != long.MinValue && now - warnedAt < WarningWindowMilliseconds) || Interlocked.CompareExchange(ref _warnedAt, now, warnedAt) != warnedAt)
+        {
+            Interlocked.Increment(ref _notWarned);
+            LogUnavailableAgain(logger, context.Request.Method, context.Request.Path.Value, exception.Message);
+            return;
+        }
+        LogUnavailable(logger, exception, context.Request.Method, context.Request.Path.Value, Interlocked.Exchange(ref _notWarned, 0));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database could not answer {Method} {Path}; answering 503 ({NotWarned} more such requests since the last of these warnings, logged at Debug)")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string? path, int notWarned);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The database could not answer {Method} {Path} either ({Reason}); answering 503")]
+    private static partial void LogUnavailableAgain(ILogger logger, string method, string? path, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A database connection failed during {Method} {Path} ({Reason}); running it once more on a new connection")]
     private static partial void LogRunningAgain(ILogger logger, string method, string? path, string reason);
