@@ -170,6 +170,8 @@ public static class WebServiceCollectionExtensions
         app.UseForwardedHeaders();
         app.UseMiddleware<HeadAsGetMiddleware>();
         app.UseMiddleware<RequestCorrelationMiddleware>();
+        // Outside the error handlers: the request metrics name the route the request was for, not the error page's.
+        app.UseMiddleware<OriginalRouteMiddleware>();
         // Errors: problem details on the API, pages elsewhere.
         app.UseWhen(ApiServiceCollectionExtensions.IsApi, api =>
         {
@@ -210,6 +212,7 @@ public static class WebServiceCollectionExtensions
         // that failed on a dead connection runs again; other database faults become 503s with Retry-After.
         app.UseMiddleware<DatabaseRetryMiddleware>();
         app.UseRouting();
+        app.Use(OriginalRouteMiddleware.Capture);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseFraudRateLimiting();

@@ -76,6 +76,29 @@ public sealed class MetricsEndpointTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Metrics_NotFoundAnsweredByTheErrorPage_CountedUnderTheRouteAskedFor()
+    {
+        // Arrange (resilience test: the payment form's 503s were counted under the error page's route, so an alert on the
+        // form's failures never fired; the re-executed error page routes the request again)
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        const string duration = "http_server_request_duration_seconds_count";
+        static double Count(IEnumerable<PrometheusSample> samples, Func<string, bool> route) =>
+            samples.Where(s => s.Name == duration && s.Labels.GetValueOrDefault("http_response_status_code") == "404"
+                && route(s.Labels.GetValueOrDefault("http_route") ?? "")).Sum(s => s.Value);
+        static bool ErrorPage(string route) => route.StartsWith("Error", StringComparison.Ordinal);
+        var before = await PrometheusText.ScrapeAsync(admin.Client);
+
+        // Act: a card that is not theirs: the action answers 404 and the error page writes it
+        using var response = await holder.Client.GetAsync(new Uri("/Cards/Details/987654321", UriKind.Relative));
+        var after = await PrometheusText.ScrapeUntilAsync(admin.Client, s => Count(s, r => r.Length > 0 && !ErrorPage(r)) > Count(before, r => r.Length > 0 && !ErrorPage(r)));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(Count(before, ErrorPage), Count(after, ErrorPage));
+    }
+
+    [Fact]
     public async Task Metrics_Analyst_ScrapeInTextFormat()
     {
         // Arrange
