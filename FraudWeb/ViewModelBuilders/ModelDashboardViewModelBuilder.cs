@@ -26,6 +26,8 @@ public sealed class ModelDashboardViewModelBuilder(
         // otherwise leave the page saying nothing serves.
         var serving = versions.Find(v => v.IsServing) ?? await registry.ServingVersionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
+        var swaps = await registry.LatestStaffSwapsAsync(versions.Select(v => v.Id).Append(serving?.Id ?? 0).Distinct().ToList(), cancellationToken);
+        ModelVersionRow Row(ModelVersion m) => RecordedRow(m) with { StaffSwap = swaps.GetValueOrDefault(m.Id) };
         return new ModelDashboardViewModel
         {
             Serving = serving is null ? null : Row(serving),
@@ -46,7 +48,7 @@ public sealed class ModelDashboardViewModelBuilder(
     /// <summary>A version's recorded metrics by name; none when the record cannot be read.</summary>
     public static Dictionary<string, double> MetricsOf(string json) => ModelMetrics.Read(json);
 
-    private static ModelVersionRow Row(ModelVersion m)
+    private static ModelVersionRow RecordedRow(ModelVersion m)
     {
         var metrics = MetricsOf(m.MetricsJson);
         return new ModelVersionRow(m.Id, m.Version, m.Status, m.Trigger, m.CreatedUtc, m.ActivatedUtc, m.TrainingWindowStart, m.TrainingWindowEnd,

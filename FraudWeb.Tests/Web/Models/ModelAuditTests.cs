@@ -39,6 +39,11 @@ public sealed class ModelAuditTests
         Assert.Equal([AuditActions.ModelPromote, AuditActions.ModelRollback], entries.Select(e => e.Action));
         Assert.Contains("copy-1", entries[0].After, StringComparison.Ordinal);
         Assert.Contains(serving.Version, entries[1].After, StringComparison.Ordinal);
+        // The versions table says so (analyst test: the version rolled back to still read only "Promoted: no model was serving.")
+        var page = await Html.GetPageAsync(admin.Client, "/Models");
+        string? Swap(string version) => page.QuerySelector($"[data-testid=version-row][data-version='{version}'] [data-testid=staff-swap]")?.TextContent.Trim();
+        Assert.StartsWith("Rolled back to this version on ", Swap(serving.Version), StringComparison.Ordinal);
+        Assert.StartsWith("Promoted by hand on ", Swap("copy-1"), StringComparison.Ordinal);
     }
 
     /// <summary>Copies of the serving model registered as further versions (as training would, without the wait).</summary>

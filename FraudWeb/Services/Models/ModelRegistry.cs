@@ -18,6 +18,9 @@ using FraudWeb.Services.Admin;
 
 namespace FraudWeb.Services.Models;
 
+/// <summary>A version put in service by staff: by a rollback (else a promotion by hand), and when.</summary>
+public sealed record StaffSwap(bool Rollback, DateTime AtUtc);
+
 /// <summary>Where one training's time went (the bench-retrain verb prints these).</summary>
 public sealed record TrainingTimings(TimeSpan DataLoading, TimeSpan Features, TimeSpan Training, TimeSpan Evaluation, TimeSpan Promotion);
 
@@ -85,6 +88,24 @@ public sealed partial class ModelRegistry(
     /// <summary>The latest registered versions, newest first (the dashboard's list).</summary>
     public Task<List<ModelVersion>> RecentVersionsAsync(int count, CancellationToken cancellationToken) =>
         db.ModelVersions.AsNoTracking().OrderByDescending(m => m.CreatedUtc).ThenByDescending(m => m.Id).Take(count).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Each listed version's latest swap made by staff (a promotion by hand or a rollback), from the audit log: a version
+    /// rolled back to kept its first promotion's decision and showed nothing of the rollback (analyst test).
+    /// </summary>
+    public async Task<Dictionary<long, StaffSwap>> LatestStaffSwapsAsync(IReadOnlyCollection<long> versionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(versionIds);
+        var targets = versionIds.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToList();
+        var entries = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(a => a.TargetType == "model" && (a.Action == AuditActions.ModelPromote || a.Action == AuditActions.ModelRollback)
+                && a.ActorId != AuditLog.SystemActor && targets.Contains(a.TargetId))
+            .OrderByDescending(a => a.Id).Take(targets.Count * 4)
+            .Select(a => new { a.TargetId, a.Action, a.TimestampUtc })
+            .ToListAsync(cancellationToken);
+        return entries.GroupBy(a => a.TargetId)
+            .ToDictionary(g => long.Parse(g.Key, CultureInfo.InvariantCulture), g => new StaffSwap(g.First().Action == AuditActions.ModelRollback, g.First().TimestampUtc));
+    }
 
     /// <summary>The days the serving version was not trained on, where a challenger is compared with it; null if not recorded.</summary>
     private async Task<HoldoutWindow?> HoldoutOfAsync(string version, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ public sealed record ModelVersionRow(
     string? UnusableReason = null,
     DateTime? UnusableSinceUtc = null)
 {
+    /// <summary>Its latest promotion by hand or rollback, if staff ever put it in service.</summary>
+    public Services.Models.StaffSwap? StaffSwap { get; init; }
+
     /// <summary>False once its model file was found missing or corrupt: shown with the reason, never offered for promotion.</summary>
     public bool IsUsable => UnusableReason is null;
 }
