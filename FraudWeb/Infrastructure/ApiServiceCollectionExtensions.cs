@@ -61,7 +61,8 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             ApiProblems.Describe(context.ProblemDetails);
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // Never a card number typed into the address (/api/v1/cards/4111…): masked, as the logs have it (privacy test).
+            context.ProblemDetails.Instance ??= Telemetry.RedactingJsonConsoleFormatter.Masked(context.HttpContext.Request.Path.Value ?? "");
             context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
             // The W3C trace id (the traceparent's second part), as the contract says; the framework put the whole traceparent.
             if (System.Diagnostics.Activity.Current is { } activity) context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();

@@ -115,6 +115,21 @@ public sealed class ApiCardTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Get_CardNumberAsTheId_404ThatNeverRepeatsIt()
+    {
+        // Arrange (privacy test: the problem's instance repeated the number typed into the address)
+        using var a = await HolderAsync();
+
+        // Act
+        var answer = await a.Api.GetAsync(factory, "/api/v1/cards/4111111111111111");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, answer.Status);
+        Assert.DoesNotContain("4111111111111111", answer.Body, StringComparison.Ordinal);
+        Assert.Equal("/api/v1/cards/Visa •••• 1111", answer.Json.GetProperty("instance").GetString());
+    }
+
+    [Fact]
     public async Task Stop_LostOrStolen_StoppedAuditedMailedAndItsNextPaymentRefused()
     {
         // Arrange

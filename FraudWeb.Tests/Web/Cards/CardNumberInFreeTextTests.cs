@@ -163,6 +163,28 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         Assert.Contains(Refusal, Html.ValidationMessages(await Html.ParseAsync(list)));
         Assert.False(await factory.QueryAsync(db => db.Set<FraudRule>().AnyAsync(r => r.Name.Contains("4242"))));
         Assert.False(await factory.QueryAsync(db => db.Set<RuleList>().AnyAsync(l => l.Description.Contains("4242"))));
+        Assert.DoesNotContain(Number, await rule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Number, await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RuleAndStaffKeyForms_NumberInAFieldShownAgain_NeverWrittenBackWhole()
+    {
+        // Arrange (privacy test: fields written from the page's model, not their form state, came back whole)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+
+        // Act
+        var expression = await analyst.SubmitRuleAsync("watch", RuleAction.Review, "amount = 4242424242424242 or merchant = '" + Number + "'");
+        var key = await Api.ApiSteps.SubmitKeyFormAsync(admin.Client, "/AdminApiKeys/Create", "/AdminApiKeys", "integration", [ApiScopes.ModelsRead], ownerEmail: Number);
+
+        // Assert: refused, and neither the field nor the summary of what was written holds the number
+        Assert.Equal(HttpStatusCode.OK, expression.StatusCode);
+        var expressionHtml = await expression.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(Number, expressionHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("4242424242424242", expressionHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, key.StatusCode);
+        Assert.DoesNotContain(Number, await key.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]

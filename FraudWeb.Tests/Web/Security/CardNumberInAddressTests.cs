@@ -50,6 +50,31 @@ public sealed class CardNumberInAddressTests(FraudWebFactory factory)
     }
 
     [Theory]
+    [InlineData("/Rules/Details/" + Number)]
+    [InlineData("/AdminUsers/Details/4111-1111-1111-1111?tab=cards")]
+    public async Task Get_CardNumberInThePath_SeeOtherWithItMaskedAndNeverEchoed(string address)
+    {
+        // Arrange (privacy test: the not-found page repeated the address in its language switch, the sign-in redirect in its ReturnUrl)
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        using var anonymous = factory.CreateBrowserClient();
+
+        // Act
+        using var response = await analyst.Client.GetAsync(new Uri(address, UriKind.Relative));
+        using var anonymousResponse = await anonymous.GetAsync(new Uri(address, UriKind.Relative));
+        using var page = await analyst.Client.GetAsync(response.Headers.Location);
+
+        // Assert
+        foreach (var answer in new[] { response, anonymousResponse })
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, answer.StatusCode);
+            var location = Uri.UnescapeDataString(answer.Headers.Location!.OriginalString);
+            Assert.DoesNotMatch(@"4111\D?1111\D?1111\D?1111", location);
+            Assert.Contains("1111", location, StringComparison.Ordinal);
+        }
+        Assert.DoesNotMatch(@"4111\D{0,3}1111\D{0,3}1111\D{0,3}1111", Uri.UnescapeDataString(await page.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
     [InlineData("/AdminUsers?Search=1111")]
     [InlineData("/AdminUsers?Search=4111111111111112")] // not a card number: fails Luhn's check
     [InlineData("/AdminUsers?Search=Wang%20Fang&cursor=MjAyNjEyMDUxMjM0NTY3ODkw")]

@@ -43,6 +43,33 @@ public sealed class JsonLoggingTests
     }
 
     [Fact]
+    public void AddFraudLogging_Production_CardNumbersInTheRequestPathMessageAndStateMasked()
+    {
+        // Arrange (privacy test: the host's request scope wrote /api/v1/cards/4111111111111111 whole, for anyone without an account)
+        using var services = Logging(Environments.Production, out var scopes);
+        var formatter = services.GetServices<ConsoleFormatter>().Single(f => f.Name == services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.FormatterName);
+        using var scope = scopes.Provider.Push(new Dictionary<string, object?> { ["RequestPath"] = "/api/v1/cards/4111111111111111", ["RequestId"] = "0HN1" });
+        var state = new Dictionary<string, object?> { ["Path"] = "/Rules/Details/4111 1111 1111 1111", ["Count"] = 3 };
+        using var writer = new StringWriter();
+
+        // Act
+        formatter.Write(new LogEntry<IReadOnlyDictionary<string, object?>>(LogLevel.Information, "FraudWeb.Test", new EventId(2), state,
+            new InvalidOperationException("card 4111-1111-1111-1111"), (_, _) => "Asked for 4111111111111111"), scopes.Provider, writer);
+
+        // Assert: the line keeps its shape and says which card by brand and last four only
+        var line = writer.ToString();
+        Assert.DoesNotMatch(@"4111\D{0,3}1111\D{0,3}1111\D{0,3}1111", line);
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal("Information", root.GetProperty("LogLevel").GetString());
+        Assert.Equal("Asked for Visa •••• 1111", root.GetProperty("Message").GetString());
+        Assert.Equal(3, root.GetProperty("State").GetProperty("Count").GetInt32());
+        Assert.Contains("•••• 1111", root.GetProperty("Exception").GetString(), StringComparison.Ordinal);
+        var request = Assert.Single(root.GetProperty("Scopes").EnumerateArray(), s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("RequestPath", out _));
+        Assert.Equal("/api/v1/cards/Visa •••• 1111", request.GetProperty("RequestPath").GetString());
+    }
+
+    [Fact]
     public void AddFraudLogging_Development_ConsoleNotJson()
     {
         // Arrange

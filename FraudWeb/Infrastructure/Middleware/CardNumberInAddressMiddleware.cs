@@ -20,7 +20,16 @@ public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || !request.QueryString.HasValue || !HasDigitRun(request.QueryString.Value!)) return next(context);
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method)) return next(context);
+        // A number typed into the path (/Rules/Details/4111…): no page has one, and the not-found page would repeat the
+        // address in its language switch, the sign-in redirect in its ReturnUrl (privacy test). Sent on with it masked.
+        if (request.Path.Value is { } rawPath && HasDigitRun(rawPath) && SearchTerm.HoldsCardNumber(rawPath))
+        {
+            return SeeOther(context, new PathString(CardNumber.Redact(rawPath)), request.QueryString.HasValue && HasDigitRun(request.QueryString.Value!)
+                ? QueryString.Create(QueryHelpers.ParseQuery(request.QueryString.Value).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(CardNumber.Redact(p.Key), SearchTerm.WithoutCardNumber(v)))))
+                : request.QueryString);
+        }
+        if (!request.QueryString.HasValue || !HasDigitRun(request.QueryString.Value!)) return next(context);
 
         var parsed = QueryHelpers.ParseQuery(request.QueryString.Value);
         var changed = false;
@@ -35,13 +44,17 @@ public sealed class CardNumberInAddressMiddleware(RequestDelegate next)
                 changed |= CardNumber.IsIn(name);
             }
         }
-        if (!changed) return next(context);
+        return changed ? SeeOther(context, request.Path, QueryString.Create(kept)) : next(context);
+    }
+
+    private static Task SeeOther(HttpContext context, PathString path, QueryString query)
+    {
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         // A path that starts "//" ("https://site//evil.example?q=...") would be another site's address as a Location:
         // there the query alone is given, which the browser resolves against this same address.
-        var path = (request.PathBase + request.Path).ToUriComponent();
-        var query = QueryString.Create(kept).ToUriComponent();
-        context.Response.Headers.Location = new StringValues(path.StartsWith("//", StringComparison.Ordinal) ? query : path + query);
+        var address = (context.Request.PathBase + path).ToUriComponent();
+        var queryText = query.ToUriComponent();
+        context.Response.Headers.Location = new StringValues(address.StartsWith("//", StringComparison.Ordinal) ? queryText : address + queryText);
         context.Response.Headers.CacheControl = "no-store";
         return Task.CompletedTask;
     }

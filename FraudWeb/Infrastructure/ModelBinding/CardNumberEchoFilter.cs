@@ -19,7 +19,8 @@ public sealed class CardNumberEchoFilter : IResultFilter
     public void OnResultExecuting(ResultExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Result is not ViewResult) return;
+        if (context.Result is not ViewResult view) return;
+        var typedNumber = false;
         foreach (var entry in context.ModelState.Values)
         {
             if (entry.AttemptedValue is { } typed && MayHoldNumber(typed) && SearchTerm.HoldsCardNumber(typed))
@@ -27,13 +28,38 @@ public sealed class CardNumberEchoFilter : IResultFilter
                 var masked = CardNumber.Redact(typed);
                 entry.AttemptedValue = masked;
                 entry.RawValue = masked;
+                typedNumber = true;
             }
             if (!entry.Errors.Any(e => MayHoldNumber(e.ErrorMessage) && CardNumber.IsIn(e.ErrorMessage))) continue;
             var errors = entry.Errors.ToList();
             entry.Errors.Clear();
             foreach (var error in errors) entry.Errors.Add(error.Exception is null ? new ModelError(CardNumber.Redact(error.ErrorMessage)) : error);
         }
+        // A field whose form state is kept under another name than the field's (asp-for="Form.Name" posted as "Name")
+        // is written from the model, as is a summary of what was typed: the posted values in the page's model too
+        // (privacy test: the rule editor and the administrators' key form wrote the number back whole).
+        if (typedNumber && view.ViewData.Model is { } model) MaskModel(model, 0);
     }
+
+    private static void MaskModel(object model, int depth)
+    {
+        foreach (var property in model.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (!property.CanRead || property.GetIndexParameters().Length > 0) continue;
+            if (property.PropertyType == typeof(string))
+            {
+                if (property.CanWrite && property.GetValue(model) is string text && MayHoldNumber(text) && SearchTerm.HoldsCardNumber(text))
+                    property.SetValue(model, CardNumber.Redact(text));
+            }
+            else if (depth < 3 && property.PropertyType is { IsClass: true, Namespace: { } space } && space.StartsWith(ViewModelsNamespace, StringComparison.Ordinal)
+                     && property.GetValue(model) is { } inner)
+            {
+                MaskModel(inner, depth + 1);
+            }
+        }
+    }
+
+    private static readonly string ViewModelsNamespace = typeof(SearchTerm).Namespace![..typeof(SearchTerm).Namespace!.LastIndexOf('.')];
 
     public void OnResultExecuted(ResultExecutedContext context)
     {

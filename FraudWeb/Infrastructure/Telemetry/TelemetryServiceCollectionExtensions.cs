@@ -88,7 +88,8 @@ public static class TelemetryServiceCollectionExtensions
 
     /// <summary>
     /// Structured logs: outside Development one JSON object per line (UTC timestamps, scopes included, so every line
-    /// written in a request or span carries its TraceId and SpanId); Development keeps the readable simple console.
+    /// written in a request or span carries its TraceId and SpanId; card numbers masked in every value); Development
+    /// keeps the readable simple console.
     /// </summary>
     public static ILoggingBuilder AddFraudLogging(this ILoggingBuilder logging, IHostEnvironment environment)
     {
@@ -97,7 +98,9 @@ public static class TelemetryServiceCollectionExtensions
         logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
         if (environment.IsDevelopment()) return logging;
-        logging.AddJsonConsole(options =>
+        // The built-in JSON lines with card numbers masked (RedactingJsonConsoleFormatter).
+        logging.AddConsole(options => options.FormatterName = RedactingJsonConsoleFormatter.FormatterName);
+        logging.AddConsoleFormatter<RedactingJsonConsoleFormatter, Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(options =>
         {
             options.IncludeScopes = true;
             options.UseUtcTimestamp = true;
