@@ -48,10 +48,15 @@ public sealed class KeptOpenSqliteConnection(RelationalConnectionDependencies de
         ApplyConnectionSettings(DbConnection);
     }
 
+    /// <summary>
+    /// Deleted and overwritten content is zeroed on its page (secure_delete): an erased person's details stayed readable
+    /// in the file's free space, and in any copy of it (privacy test; docs/decisions/0004). Pages are rewritten anyway
+    /// when a row changes, so the cost is the zeroing, not more writes, except for pages freed whole.
+    /// </summary>
     private static void ApplyConnectionSettings(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle }) return;
-        var rc = raw.sqlite3_exec(handle, FormattableString.Invariant($"PRAGMA wal_autocheckpoint={WalAutoCheckpointFrames}"));
+        var rc = raw.sqlite3_exec(handle, FormattableString.Invariant($"PRAGMA wal_autocheckpoint={WalAutoCheckpointFrames}; PRAGMA secure_delete=ON;"));
         SqliteException.ThrowExceptionForRC(rc, handle);
     }
 
