@@ -93,12 +93,20 @@ public sealed partial class CardNumber
     /// list entry's) is stored and shown to staff; a number typed there must not be kept whole (PCI DSS 3.4.1). A
     /// number is found however it is written: digits of any script (full-width too), up to eight separators of any
     /// kind between two (anything but letters, digits and brackets: spaces of any width, dashes, dots, slashes, colons,
-    /// plus signs), and inside a longer run of digits.
+    /// plus signs), and inside a longer run of digits. Masking is wider than <see cref="IsIn"/>, which refuses: a second
+    /// pass also reads brackets and a lone "x" between digits as separators ("(4111)1111-1111-1111", "4111x1111x…",
+    /// kept whole before: privacy test), except a bracket around one or two digits, a phone number's trunk prefix.
     /// </summary>
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var found = Find(text);
+        return Masked(Masked(text, Find(text)), wide: true);
+    }
+
+    private static string Masked(string text, bool wide) => Masked(text, Find(text, wide));
+
+    private static string Masked(string text, List<(int Start, int End, CardNumber Number)> found)
+    {
         if (found.Count == 0) return text;
         var result = new System.Text.StringBuilder(text.Length);
         var at = 0;
@@ -130,11 +138,12 @@ public sealed partial class CardNumber
     /// digits; at each digit the longest window that is a valid number wins, so a number followed by more digits (a
     /// year, an amount) is still found.
     /// </summary>
-    private static List<(int Start, int End, CardNumber Number)> Find(string text)
+    private static List<(int Start, int End, CardNumber Number)> Find(string text, bool wide = false)
     {
         var found = new List<(int, int, CardNumber)>();
-        foreach (Match run in DigitRun().Matches(text))
+        foreach (Match run in (wide ? WideDigitRun() : DigitRun()).Matches(text))
         {
+            if (wide && TrunkPrefix().IsMatch(run.Value)) continue;
             var positions = new List<int>(run.Length);
             var digits = new System.Text.StringBuilder(run.Length);
             for (var i = run.Index; i < run.Index + run.Length; i++)
@@ -172,6 +181,14 @@ public sealed partial class CardNumber
     /// </summary>
     [GeneratedRegex(@"\p{Nd}(?:[^\p{L}\p{Nd}()（）\[\]]{0,8}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DigitRun();
+
+    /// <summary>The masking pass's runs: brackets and a lone x between two digits separate too.</summary>
+    [GeneratedRegex(@"\p{Nd}(?:(?:[^\p{L}\p{Nd}]|(?<=\p{Nd})[xX](?=\p{Nd})){0,8}\p{Nd})+", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex WideDigitRun();
+
+    /// <summary>One or two digits in brackets: "+44 (0)20 …", a phone number, not a card's group of digits.</summary>
+    [GeneratedRegex(@"[(（\[]\s*\p{Nd}{1,2}\s*[)）\]]", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TrunkPrefix();
 
     /// <summary>
     /// Strips white space (a non-breaking space pasted with the number too), dashes and invisible format characters, and

@@ -140,6 +140,11 @@ public sealed class CardNumberTests
     // Brackets end a run: a phone number's trunk prefix would otherwise read as a card (review).
     [InlineData("call +44 (0)20 7946 0006 or +49 (0)30 1234 5006", "call +44 (0)20 7946 0006 or +49 (0)30 1234 5006")]
     [InlineData("stars 4111*1111*1111*1111 x", "stars Visa •••• 1111 x")]
+    // Masking also reads brackets and a lone x between digits (privacy test: both were stored whole), not a trunk prefix.
+    [InlineData("brackets (4111)1111-1111-1111 x", "brackets (Visa •••• 1111 x")]
+    [InlineData("square [5555] 5555 5555 4444", "square [Mastercard •••• 4444")]
+    [InlineData("crosses 4111x1111x1111x1111 x", "crosses Visa •••• 1111 x")]
+    [InlineData("screen 1920x1080, +86 (10) 6552 9988", "screen 1920x1080, +86 (10) 6552 9988")]
     [InlineData("words between 4111 and 1111 and 1111 and 1111 x", "words between 4111 and 1111 and 1111 and 1111 x")]
     public void Redact_TextWithNumbers_ValidCardNumbersMaskedOthersKept(string text, string expected)
     {

@@ -192,6 +192,7 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
     [InlineData("double  4242  4242  4242  4242  spaces")]
     [InlineData("no-break 4242\u00a04242\u00a04242\u00a04242 spaces")]
     [InlineData("full width ４２４２４２４２４２４２４２４２ digits")]
+    [InlineData("brackets (4242)4242-4242-4242 and crosses 4242x4242x4242x4242")]
     public async Task Report_NumberWrittenAnyWayInTheReason_StoredMaskedAndShownMasked(string reason)
     {
         // Arrange
@@ -207,5 +208,6 @@ public sealed class CardNumberInFreeTextTests(FraudWebFactory factory)
         var stored = await factory.QueryAsync(db => db.Set<FraudReport>().Where(r => r.TransactionId == payment).Select(r => r.Reason).SingleAsync());
         Assert.Contains("Visa •••• 4242", stored, StringComparison.Ordinal);
         Assert.False(FraudWeb.Domain.Cards.CardNumber.IsIn(stored), stored);
+        Assert.DoesNotMatch(@"4242\D{0,3}4242\D{0,3}4242", stored);
     }
 }

@@ -38,8 +38,8 @@ public static class StartupChecks
     }
 
     /// <summary>
-    /// A listen address another program already holds (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS; Kestrel's
-    /// http://localhost:5000 without them): found by binding it for a moment before the start migrates and seeds,
+    /// A listen address another program already holds (--urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS, as dotnet run
+    /// and the container give them): found by binding it for a moment before the start migrates and seeds,
     /// since Kestrel says so only after them. Kestrel's own bind still decides; this only says it early.
     /// </summary>
     public static string? ListenPortInUseError(IConfiguration configuration)
@@ -88,7 +88,9 @@ public static class StartupChecks
         var ports = (configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpPortsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")
             .Concat((configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.HttpsPortsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"https://*:{p}"))
             .ToList();
-        return ports.Count > 0 ? ports : ["http://localhost:5000"];
+        // None given: Kestrel's default (http://localhost:5000) is not probed. The tests' hosts give none and start in
+        // parallel, and two probes of one port at the same instant refused each other's start.
+        return ports;
     }
 
     /// <summary>
