@@ -158,6 +158,9 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         if (confirm is not null)
         {
             await page.GetByTestId("confirm-amount").WaitForAsync();
+            // The step is read first: the focus is on its warning and the title names it (accessibility test).
+            Assert.Equal("confirm-amount", await page.EvaluateAsync<string>("() => document.activeElement && document.activeElement.dataset.testid"));
+            Assert.StartsWith("Confirm the payment", await page.TitleAsync(), StringComparison.Ordinal);
             await Shot(page, screenshot + "-confirm");
             await page.GetByRole(AriaRole.Button, new() { Name = $"Confirm and pay {confirm}" }).ClickAsync();
         }

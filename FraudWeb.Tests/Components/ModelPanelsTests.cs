@@ -68,4 +68,29 @@ public sealed class ModelPanelsTests : ComponentTestContext
         Assert.Equal(2, json.RootElement.GetProperty("roc").GetArrayLength());
         Assert.Equal(["roc-chart", "pr-chart", "score-chart", "importance-chart"], cut.FindAll("canvas").Select(c => c.Id));
     }
+
+    [Fact]
+    public void Charts_EachCanvas_DescribedByATableOfItsFigures()
+    {
+        // Arrange (accessibility test: the charts were images with a name only, their values shown on mouse hover)
+        var charts = new ModelCharts([[0, 0], [0.01, 0.4], [0.1, 0.8], [1, 1]], [[0.5, 0.9], [0.9, 0.3]], [50, 3], [1, 7], ["tx_amount", "hour"], [0.7, 0.3]);
+
+        using var english = FraudWeb.Tests.Web.Localization.CultureScope.Use(System.Globalization.CultureInfo.GetCultureInfo("en"));
+
+        // Act
+        var cut = Render<ModelChartPanels>(p => p.Add(c => c.Charts, charts));
+
+        // Assert: every canvas names a details box of figures that exists
+        foreach (var canvas in cut.FindAll("canvas"))
+        {
+            var figures = cut.Find("#" + canvas.GetAttribute("aria-describedby"));
+            Assert.NotNull(figures.QuerySelector("table caption"));
+        }
+        string Row(string id, int row) => string.Join("|", cut.FindAll($"#{id} tbody tr")[row].Children.Select(c => c.TextContent));
+        Assert.Equal("1.0%|40.0%", Row("roc-figures", 0));
+        Assert.Equal("10.0%|80.0%", Row("roc-figures", 3));
+        Assert.Equal("50.0%|90.0%", Row("pr-figures", 2));
+        Assert.Equal("0-50|50|1", Row("score-figures", 0));
+        Assert.Equal("tx_amount|0.700", Row("importance-figures", 0));
+    }
 }

@@ -8,5 +8,8 @@
         first = document.querySelector('.validation-summary-errors');
         if (first) first.setAttribute('tabindex', '-1');
     }
+    // A step the server asks to be read first (the payment's "please check the amount"): not announced when the page
+    // loads with it, so the focus goes to it (accessibility test: it started at the top, eight stops away).
+    if (!first) first = document.querySelector('[data-focus-on-load]');
     if (first && typeof first.focus === 'function') first.focus();
 }());

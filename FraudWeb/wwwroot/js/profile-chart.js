@@ -21,8 +21,8 @@
                 data: {
                     labels: data.days,
                     datasets: [
-                        { type: 'bar', label: text('data-label-spend', 'Approved spend'), data: data.spend, yAxisID: 'spend', backgroundColor: 'rgba(13, 110, 253, 0.5)' },
-                        { type: 'line', label: text('data-label-stopped', 'Payments held or declined'), data: data.stopped, yAxisID: 'stopped', borderColor: '#dc3545', backgroundColor: '#dc3545', tension: 0.2 }
+                        { type: 'bar', label: text('data-label-spend', 'Approved spend'), data: data.spend, yAxisID: 'spend', backgroundColor: '#0a58ca' },
+                        { type: 'line', label: text('data-label-stopped', 'Payments held or declined'), data: data.stopped, yAxisID: 'stopped', borderColor: '#842029', backgroundColor: '#842029', tension: 0.2 }
                     ]
                 },
                 options: {
