@@ -106,6 +106,8 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Add card" }).ClickAsync();
         await page.AtAsync(new Regex("/Profile$"), "the profile page");
         Assert.Contains($"Visa •••• {card[^4..]}", await page.Locator("[data-card-id]").InnerTextAsync(), StringComparison.Ordinal);
+        // What was done is read first: the focus is on the page's status message, not at the top of the menu (accessibility test).
+        Assert.Equal("status", await page.EvaluateAsync<string>("() => document.activeElement && document.activeElement.getAttribute('role')"));
 
         // Act: an ordinary payment, then a suspicious one (large, at a merchant with recent fraud)
         var ordinary = await PayAsync(page, ordinaryMerchant, "23.40", "04-ordinary-payment");
