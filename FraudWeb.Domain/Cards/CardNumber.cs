@@ -143,30 +143,45 @@ public sealed partial class CardNumber
         var found = new List<(int, int, CardNumber)>();
         foreach (Match run in (wide ? WideDigitRun() : DigitRun()).Matches(text))
         {
-            if (wide && TrunkPrefix().IsMatch(run.Value)) continue;
-            var positions = new List<int>(run.Length);
-            var digits = new System.Text.StringBuilder(run.Length);
-            for (var i = run.Index; i < run.Index + run.Length; i++)
+            // A phone number's bracketed trunk prefix ("(0)") ends a number in the wide pass, the rest of the run is read on.
+            var at = run.Index;
+            if (wide)
             {
-                if (!char.IsDigit(text[i])) continue;
-                positions.Add(i);
-                digits.Append((char)('0' + (int)char.GetNumericValue(text[i])));
-            }
-            var ascii = digits.ToString();
-            for (var i = 0; i + MinDigits <= ascii.Length;)
-            {
-                var length = Math.Min(MaxDigits, ascii.Length - i);
-                while (length >= MinDigits && Read(ascii.Substring(i, length), out _) is null) length--;
-                if (length < MinDigits)
+                foreach (Match prefix in TrunkPrefix().Matches(run.Value))
                 {
-                    i++;
-                    continue;
+                    FindIn(text, at, run.Index + prefix.Index, found);
+                    at = run.Index + prefix.Index + prefix.Length;
                 }
-                found.Add((positions[i], positions[i + length - 1] + 1, Read(ascii.Substring(i, length), out _)!));
-                i += length;
             }
+            FindIn(text, at, run.Index + run.Length, found);
         }
         return found;
+    }
+
+    /// <summary>The card numbers among the digits of text[start, end), added to <paramref name="found"/>.</summary>
+    private static void FindIn(string text, int start, int end, List<(int, int, CardNumber)> found)
+    {
+        var positions = new List<int>(end - start);
+        var digits = new System.Text.StringBuilder(end - start);
+        for (var i = start; i < end; i++)
+        {
+            if (!char.IsDigit(text[i])) continue;
+            positions.Add(i);
+            digits.Append((char)('0' + (int)char.GetNumericValue(text[i])));
+        }
+        var ascii = digits.ToString();
+        for (var i = 0; i + MinDigits <= ascii.Length;)
+        {
+            var length = Math.Min(MaxDigits, ascii.Length - i);
+            while (length >= MinDigits && Read(ascii.Substring(i, length), out _) is null) length--;
+            if (length < MinDigits)
+            {
+                i++;
+                continue;
+            }
+            found.Add((positions[i], positions[i + length - 1] + 1, Read(ascii.Substring(i, length), out _)!));
+            i += length;
+        }
     }
 
     private const int MinDigits = 12;

@@ -47,7 +47,7 @@ public sealed partial class ResponsiveLayoutTests(HeldPaymentBrowserHost host) :
     /// <summary>The pages anyone may open (the invalid-link pages among them), by address.</summary>
     private static readonly string[] AnonymousUrls =
     [
-        "/", "/Account/Login", "/Account/Register", "/Account/RegisterConfirmation", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
+        "/", "/Home/PrivacyNotice", "/Account/Login", "/Account/Register", "/Account/RegisterConfirmation", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation",
         "/Account/ResetPassword?email=someone%40example.test&token=x", "/Account/ResetPassword", "/Account/ResetPasswordConfirmation",
         "/Account/AcceptInvitation?email=someone%40example.test&token=x", "/Account/AcceptInvitation", "/Account/ConfirmEmail?userId=x&token=x",
         "/Account/AccessDenied", "/Account/Lockout", "/Account/Mfa/SignIn",

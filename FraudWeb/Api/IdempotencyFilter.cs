@@ -154,17 +154,17 @@ public sealed partial class IdempotencyFilter(IdempotencyStore store, IProblemDe
     [LoggerMessage(Level = LogLevel.Warning, Message = "The answer to idempotency record {RecordId} (status {Status}) was sent but could not be stored; a retry with its key runs again once the claim is abandoned")]
     private static partial void LogNotStored(ILogger logger, long recordId, int status, Exception exception);
 
-    public static readonly string InvalidKey = $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters, with no card number in it.";
+    public static readonly string InvalidKey = $"{Header} must be one value of 1 to {IdempotencyRecord.KeyMaxLength} visible ASCII characters.";
 
     /// <summary>
-    /// One value of visible ASCII, of a bounded length, holding no card number: the key is stored as sent for 24 hours
-    /// (privacy test: a key made of a report's id, an address and a card number was kept whole).
+    /// One value of visible ASCII, of a bounded length. Not checked for a card number: about one random UUID in a
+    /// thousand, and a quarter of timestamp keys, hold a Luhn-valid run of digits, and a refused key stays refused on
+    /// every retry (review); docs/api.md says a key is stored as sent for 24 hours and must hold no personal data.
     /// </summary>
     public static bool IsValid(Microsoft.Extensions.Primitives.StringValues values)
     {
         var key = values.ToString();
-        return values.Count == 1 && key.Length is > 0 and <= IdempotencyRecord.KeyMaxLength && key.All(c => c is >= '!' and <= '~')
-            && !Domain.Cards.CardNumber.IsIn(key);
+        return values.Count == 1 && key.Length is > 0 and <= IdempotencyRecord.KeyMaxLength && key.All(c => c is >= '!' and <= '~');
     }
 
     /// <summary>The API key the request authenticated with.</summary>

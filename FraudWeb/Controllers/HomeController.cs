@@ -13,6 +13,10 @@ public sealed class HomeController : Controller
     [HttpGet]
     public IActionResult Index() => View();
 
+    /// <summary>What the app asks for, why, who sees it, for how long, and the holder's rights; before registering too (privacy test).</summary>
+    [HttpGet]
+    public IActionResult PrivacyNotice() => View();
+
     /// <summary>Unhandled errors and re-executed status codes land here, whatever the request method.</summary>
     [Route("/Error/{code:int?}")]
     [IgnoreAntiforgeryToken]

@@ -25,9 +25,9 @@ public static class ApiServiceCollectionExtensions
     public const long MaxBodyBytes = 128 * 1024;
 
     /// <summary>
-    /// Headers whose values clients make up (their key, an idempotency key, a request id) are read as Latin-1, so a
-    /// byte outside ASCII reaches the app and gets its problem answer (with a request id); Kestrel's default refuses
-    /// the whole request with a bare 400 first. Every other header keeps Kestrel's ASCII-only reading.
+    /// Headers whose values clients make up (their key, an idempotency key, a request id) are read as Latin-1, so any
+    /// byte reaches the app and gets its problem answer (with a request id); Kestrel's default (ASCII, else UTF-8)
+    /// refuses bytes that are not UTF-8 with a bare 400 first. Every other header keeps Kestrel's default.
     /// </summary>
     internal static Encoding? ClientHeaderEncoding(string name) =>
         name.Equals(IdempotencyFilter.Header, StringComparison.OrdinalIgnoreCase)
@@ -62,7 +62,7 @@ public static class ApiServiceCollectionExtensions
         {
             ApiProblems.Describe(context.ProblemDetails);
             // Never a card number typed into the address (/api/v1/cards/4111…): masked, as the logs have it (privacy test).
-            context.ProblemDetails.Instance ??= Telemetry.RedactingJsonConsoleFormatter.Masked(context.HttpContext.Request.Path.Value ?? "");
+            context.ProblemDetails.Instance ??= new PathString(Telemetry.RedactingJsonConsoleFormatter.Masked(context.HttpContext.Request.Path.Value ?? "")).ToUriComponent();
             context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
             // The W3C trace id (the traceparent's second part), as the contract says; the framework put the whole traceparent.
             if (System.Diagnostics.Activity.Current is { } activity) context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();

@@ -103,6 +103,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
     private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
     {
         ["GET Home.Index"] = Anonymous,
+        ["GET Home.PrivacyNotice"] = Anonymous,
         ["GET Home.Error"] = Anonymous,
         ["POST Language.Set"] = Anonymous,
         ["GET Account.Register"] = Anonymous,

@@ -126,7 +126,7 @@ public sealed class ApiCardTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
         Assert.DoesNotContain("4111111111111111", answer.Body, StringComparison.Ordinal);
-        Assert.Equal("/api/v1/cards/Visa •••• 1111", answer.Json.GetProperty("instance").GetString());
+        Assert.Equal("/api/v1/cards/Visa •••• 1111", Uri.UnescapeDataString(answer.Json.GetProperty("instance").GetString()!));
     }
 
     [Fact]

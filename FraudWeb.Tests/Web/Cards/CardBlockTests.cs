@@ -499,7 +499,7 @@ public sealed class CardBlockTests(FraudWebFactory factory)
         // Review finding: the block of a closed account's card could be lifted, which changed nothing but said it had.
         var unblock = await UnblockAsync(analyst, card);
         var unblockPage = await Html.GetPageAsync(analyst.Client, Html.Location(unblock));
-        Assert.Contains("closed their account", unblockPage.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("account is closed", unblockPage.QuerySelector("[data-testid=review-error]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(CardStop.Blocked, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
     }
 

@@ -49,14 +49,16 @@ public sealed class KeptOpenSqliteConnection(RelationalConnectionDependencies de
     }
 
     /// <summary>
-    /// Deleted and overwritten content is zeroed on its page (secure_delete): an erased person's details stayed readable
-    /// in the file's free space, and in any copy of it (privacy test; docs/decisions/0004). Pages are rewritten anyway
-    /// when a row changes, so the cost is the zeroing, not more writes, except for pages freed whole.
+    /// Deleted and overwritten content is zeroed on its page where that costs no extra write (secure_delete=FAST): an
+    /// erased person's details stayed readable in the file's free space, and in any copy of it (privacy test;
+    /// docs/decisions/0004). Pages freed whole are zeroed only by the erasure, which turns it fully on for its own
+    /// transaction (<c>AdminUserService</c>): everywhere, the idempotency janitor's purges would write every page
+    /// they free (review).
     /// </summary>
     private static void ApplyConnectionSettings(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle }) return;
-        var rc = raw.sqlite3_exec(handle, FormattableString.Invariant($"PRAGMA wal_autocheckpoint={WalAutoCheckpointFrames}; PRAGMA secure_delete=ON;"));
+        var rc = raw.sqlite3_exec(handle, FormattableString.Invariant($"PRAGMA wal_autocheckpoint={WalAutoCheckpointFrames}; PRAGMA secure_delete=FAST;"));
         SqliteException.ThrowExceptionForRC(rc, handle);
     }
 

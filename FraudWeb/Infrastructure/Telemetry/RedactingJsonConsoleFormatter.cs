@@ -48,13 +48,18 @@ public sealed class RedactingJsonConsoleFormatter : ConsoleFormatter, IDisposabl
             json.WriteNumber("EventId", logEntry.EventId.Id);
             json.WriteString("LogLevel", logEntry.LogLevel.ToString());
             json.WriteString("Category", logEntry.Category);
-            json.WriteString("Message", Masked(message ?? ""));
+            if (message is null) json.WriteNull("Message");
+            else json.WriteString("Message", Masked(message));
             if (logEntry.Exception is { } exception) json.WriteString("Exception", Masked(exception.ToString()));
-            if (logEntry.State is IReadOnlyCollection<KeyValuePair<string, object?>> state)
+            if (logEntry.State is { } state)
             {
                 json.WriteStartObject("State");
-                json.WriteString("Message", Masked(logEntry.State.ToString() ?? ""));
-                foreach (var (key, value) in state) WriteItem(json, key, value);
+                var pairs = state as IReadOnlyCollection<KeyValuePair<string, object?>>;
+                WriteMessage(json, state.ToString(), pairs);
+                if (pairs is not null)
+                {
+                    foreach (var (key, value) in pairs) WriteItem(json, key, value);
+                }
                 json.WriteEndObject();
             }
             if (options.IncludeScopes && scopeProvider is not null)
@@ -65,7 +70,7 @@ public sealed class RedactingJsonConsoleFormatter : ConsoleFormatter, IDisposabl
                     if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
                     {
                         writer.WriteStartObject();
-                        writer.WriteString("Message", Masked(scope.ToString() ?? ""));
+                        WriteMessage(writer, scope.ToString(), pairs);
                         foreach (var (key, value) in pairs) WriteItem(writer, key, value);
                         writer.WriteEndObject();
                     }
@@ -82,8 +87,34 @@ public sealed class RedactingJsonConsoleFormatter : ConsoleFormatter, IDisposabl
         textWriter.Write(Environment.NewLine);
     }
 
+    /// <summary>
+    /// The ids that tie a line to its request and trace: never masked, or a line would not match the problem's
+    /// traceId and requestId (about one 32-digit hex id in a thousand holds a Luhn-valid run of digits: review).
+    /// </summary>
+    private static bool IsId(string key) => key is "TraceId" or "SpanId" or "ParentId" or "RequestId" or "ConnectionId" or "{OriginalFormat}";
+
+    /// <summary>A state's or scope's text: masked only when one of its other values holds a number, so its ids stay as they are.</summary>
+    private static void WriteMessage(Utf8JsonWriter json, string? text, IEnumerable<KeyValuePair<string, object?>>? pairs)
+    {
+        if (text is null)
+        {
+            json.WriteNull("Message");
+            return;
+        }
+        var holdsNumber = pairs is null
+            || pairs.Any(p => !IsId(p.Key) && HoldsNumber(Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        json.WriteString("Message", holdsNumber ? Masked(text) : text);
+    }
+
+    private static bool HoldsNumber(string? text) => text is not null && !string.Equals(Masked(text), text, StringComparison.Ordinal);
+
     private static void WriteItem(Utf8JsonWriter json, string key, object? value)
     {
+        if (IsId(key))
+        {
+            json.WriteString(key, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
         switch (value)
         {
             case null:

@@ -97,14 +97,15 @@ public sealed partial class ModelRegistry(
     {
         ArgumentNullException.ThrowIfNull(versionIds);
         var targets = versionIds.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToList();
-        var entries = await db.Set<AuditEntry>().AsNoTracking()
+        var swaps = db.Set<AuditEntry>().AsNoTracking()
             .Where(a => a.TargetType == "model" && (a.Action == AuditActions.ModelPromote || a.Action == AuditActions.ModelRollback)
-                && a.ActorId != AuditLog.SystemActor && targets.Contains(a.TargetId))
-            .OrderByDescending(a => a.Id).Take(targets.Count * 4)
+                && a.ActorId != AuditLog.SystemActor && targets.Contains(a.TargetId));
+        // Each version's newest: one version swapped many times must not push the others' out (review).
+        var latest = swaps.GroupBy(a => a.TargetId).Select(g => g.Max(a => a.Id));
+        var entries = await swaps.Where(a => latest.Contains(a.Id))
             .Select(a => new { a.TargetId, a.Action, a.TimestampUtc })
             .ToListAsync(cancellationToken);
-        return entries.GroupBy(a => a.TargetId)
-            .ToDictionary(g => long.Parse(g.Key, CultureInfo.InvariantCulture), g => new StaffSwap(g.First().Action == AuditActions.ModelRollback, g.First().TimestampUtc));
+        return entries.ToDictionary(a => long.Parse(a.TargetId, CultureInfo.InvariantCulture), a => new StaffSwap(a.Action == AuditActions.ModelRollback, a.TimestampUtc));
     }
 
     /// <summary>The days the serving version was not trained on, where a challenger is compared with it; null if not recorded.</summary>

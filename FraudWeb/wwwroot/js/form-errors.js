@@ -10,6 +10,7 @@
     }
     // A step the server asks to be read first (the payment's "please check the amount"): not announced when the page
     // loads with it, so the focus goes to it (accessibility test: it started at the top, eight stops away).
-    if (!first) first = document.querySelector('[data-focus-on-load]');
+    // Not over a field the page itself focuses (autofocus: the two-step code), where the person types next (review).
+    if (!first && !(document.activeElement && document.activeElement.hasAttribute('autofocus'))) first = document.querySelector('[data-focus-on-load]');
     if (first && typeof first.focus === 'function') first.focus();
 }());
