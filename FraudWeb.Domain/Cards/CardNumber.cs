@@ -93,9 +93,9 @@ public sealed partial class CardNumber
     /// list entry's) is stored and shown to staff; a number typed there must not be kept whole (PCI DSS 3.4.1). A
     /// number is found however it is written: digits of any script (full-width too), up to eight separators of any
     /// kind between two (anything but letters, digits and brackets: spaces of any width, dashes, dots, slashes, colons,
-    /// plus signs), and inside a longer run of digits. Masking is wider than <see cref="IsIn"/>, which refuses: a second
-    /// pass also reads brackets and a lone "x" between digits as separators ("(4111)1111-1111-1111", "4111x1111x…",
-    /// kept whole before: privacy test), except a bracket around one or two digits, a phone number's trunk prefix.
+    /// plus signs), and inside a longer run of digits. A second pass also reads brackets and a lone "x" between digits as
+    /// separators ("(4111)1111-1111-1111", "4111x1111x…", kept whole before: privacy test), except a bracket around one
+    /// or two digits, a phone number's trunk prefix ("+44 (0)20 …"), which ends a number there.
     /// </summary>
     public static string Redact(string text)
     {
@@ -118,8 +118,8 @@ public sealed partial class CardNumber
         return result.Append(text, at, text.Length - at).ToString();
     }
 
-    /// <summary>Whether the text holds a card number, written in any of the ways <see cref="Redact"/> finds.</summary>
-    public static bool IsIn(string? text) => text is not null && Find(text).Count > 0;
+    /// <summary>Whether the text holds a card number, written in any of the ways <see cref="Redact"/> finds (both passes).</summary>
+    public static bool IsIn(string? text) => text is not null && (Find(text).Count > 0 || Find(text, wide: true).Count > 0);
 
     /// <summary>
     /// Refuses a card number typed into a field that is not for one (a name, an address, a description): stored and
