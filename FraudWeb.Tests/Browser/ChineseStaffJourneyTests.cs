@@ -51,12 +51,12 @@ public sealed class ChineseStaffJourneyTests(HeldPaymentBrowserHost host) : ICla
         var listed = await page.Locator("[data-testid=review-item]").CountAsync();
 
         // Act: takes it, then marks it as fraud (held and unreported: declined)
-        await item.GetByRole(AriaRole.Button, new() { Name = Zh("Assign to me"), Exact = true }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { NameRegex = NamedForItem(Zh("Assign to me")) }).ClickAsync();
         await page.GetByRole(AriaRole.Status).Filter(new() { HasText = Chinese.Of("Payment #{0} is assigned to you.", id) }).WaitForAsync();
         var assignee = await item.GetByTestId("assignee").InnerTextAsync();
         var filtered = page.Url;
         await Shot(page, "zh-staff-01-assigned");
-        await item.GetByRole(AriaRole.Button, new() { Name = Zh("Mark as fraud and decline it"), Exact = true }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { NameRegex = NamedForItem(Zh("Mark as fraud and decline it")) }).ClickAsync();
         await page.GetByRole(AriaRole.Status).Filter(new() { HasText = Chinese.Of("Payment #{0} marked as fraud and declined.", id) }).WaitForAsync();
         await Shot(page, "zh-staff-02-decided");
 
@@ -70,4 +70,8 @@ public sealed class ChineseStaffJourneyTests(HeldPaymentBrowserHost host) : ICla
         Assert.Equal(FraudLabel.Fraud, stored.Label);
         Assert.Equal(ReviewSettlement.Declined, stored.Settlement);
     }
+
+    // A queue button's name is its words, then which item it acts on in brackets (full-width in Chinese).
+    private static System.Text.RegularExpressions.Regex NamedForItem(string words) =>
+        new("^" + System.Text.RegularExpressions.Regex.Escape(words) + "（.+）$");
 }

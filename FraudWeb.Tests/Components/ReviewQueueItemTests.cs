@@ -203,6 +203,19 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_Buttons_NameBeginsWithTheirWordsAndSaysWhichItem()
+    {
+        // Act: a page lists many items, each with the same buttons
+        var cut = RenderItem(Item(status: PaymentStatus.Review));
+
+        // Assert
+        const string item = " (€120.00 at Meadow Cinema, Northam, Visa •••• 4242)";
+        Assert.Equal("Mark as fraud and decline it" + item, cut.Find("[data-testid=decide-fraud]").GetAttribute("aria-label"));
+        Assert.Equal("Mark as legitimate and charge it" + item, cut.Find("[data-testid=decide-legitimate]").GetAttribute("aria-label"));
+        Assert.Equal("Assign to me" + item, cut.Find("[data-testid=assign]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public void Render_Forms_PostToTheGivenAddressesWithTheToken()
     {
         // Act

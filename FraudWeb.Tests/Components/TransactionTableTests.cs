@@ -44,6 +44,21 @@ public sealed class TransactionTableTests : ComponentTestContext
     }
 
     [Fact]
+    public void Render_TwoPaymentsInOneMinute_LinksNamedApartBeginningWithTheTime()
+    {
+        // Arrange: same minute, so the same visible time
+        var other = Row(9, PaymentStatus.Approved) with { Merchant = "Harbour Books", Amount = 8m };
+
+        // Act
+        var cut = Render<TransactionTable>(p => p.Add(t => t.DetailsPath, "/Transactions/Details").Add(t => t.Rows, [Row(7, PaymentStatus.Approved), other]));
+
+        // Assert
+        var time = LocalTime.In(TimeZoneInfo.Utc).Format(new DateTime(2026, 11, 30, 14, 5, 0, DateTimeKind.Utc));
+        Assert.Equal([$"{time} (€23.40 at Meadow Cinema, Northam, •••• 4242)", $"{time} (€8.00 at Harbour Books, •••• 4242)"],
+            cut.FindAll("tbody a").Select(a => a.GetAttribute("aria-label")));
+    }
+
+    [Fact]
     public void Render_ConfirmedFraudNotRefunded_SaysConfirmedFraud()
     {
         // Act

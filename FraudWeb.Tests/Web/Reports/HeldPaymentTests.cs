@@ -35,6 +35,7 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         Assert.Contains("Held for review", row.TextContent, StringComparison.Ordinal);
         var details = await holder.DetailsAsync(id);
         Assert.Equal("Held for review", Html.StatusHeading(details));
+        Assert.Equal("Held for review · FraudWeb", details.Title); // tabs and screen readers tell verdict pages apart
     }
 
     [Fact]

@@ -16,4 +16,13 @@ public static class PaymentStatusText
         PaymentStatus.Declined => Text.Get("Declined"),
         _ => Text.Get("Not scored"),
     };
+
+    /// <summary>The verdict page's heading and title: a screen reader's list of tabs tells the verdicts apart.</summary>
+    public static string Headline(PaymentStatus status) => status switch
+    {
+        PaymentStatus.Approved => Text.Get("Payment approved"),
+        PaymentStatus.Declined => Text.Get("Payment declined"),
+        PaymentStatus.NotScored => Text.Get("Payment not scored"),
+        _ => For(status),
+    };
 }
