@@ -148,7 +148,9 @@ def register(base, data_dir, index, rng):
     # The API pays the same merchant the same amount as this holder's form payments.
     api_body = json.dumps({"cardId": int(card.group(1)), "terminalId": int(terminal), "amount": "1.00"}, separators=(",", ":"))
     # One payment now, so the result page has something to show.
-    status, result, _ = s.request("POST", "/Transactions/New", dict(urllib.parse.parse_qsl(body)))
+    # With the page's one-time key, as a browser sends it (a form without one is refused); pay.lua sends a new one each.
+    form_key = re.search(r'name="SubmissionKey" value="([0-9a-f]{32})"', page).group(1)
+    status, result, _ = s.request("POST", "/Transactions/New", dict(urllib.parse.parse_qsl(body), SubmissionKey=form_key))
     if status != 302 or "/Transactions/Details/" not in result:
         raise SystemExit(f"load_setup: the first payment gave {status} {result}")
     return {"cookie": s.cookie_header(), "body": body, "card": int(card.group(1)), "result": urllib.parse.urlsplit(result).path,

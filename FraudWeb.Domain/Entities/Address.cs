@@ -17,7 +17,7 @@ public sealed record Address
             : PersonalDetailsLimits.Checked(line2, 1, PersonalDetailsLimits.AddressLineMaxLength, "An address line must be at most 100 characters.");
         City = PersonalDetailsLimits.Checked(city, 1, PersonalDetailsLimits.CityMaxLength, "The town or city must be at most 60 characters.");
         // None where the country has none (the column keeps "", as before a postcode was optional anywhere).
-        var code = PersonalDetailsLimits.IsBlank(postcode) ? "" : postcode.Trim();
+        var code = PersonalDetailsLimits.IsBlank(postcode) ? "" : PersonalDetailsLimits.PlainDigits(postcode.Trim());
         if (code.Length > 0 && (code.Length > PersonalDetailsLimits.PostcodeMaxLength
             || !System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))))
         {

@@ -56,7 +56,7 @@ public class ApiKey
         {
             OwnerId = ownerId,
             // Listed to administrators too: no direction override.
-            Name = Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed)),
+            Name = Cards.CardNumber.RefusedIn(FreeText.Checked(trimmed)),
             Prefix = prefix,
             Hash = hash,
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),

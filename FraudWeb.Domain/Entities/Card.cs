@@ -132,7 +132,7 @@ public class Card
     }
 
     /// <summary>The name on the card as kept: staff see it with the holder's cards, so no card number and no direction override.</summary>
-    private static string CheckedName(string cardholderName) => CardNumber.RefusedIn(TextDirection.RefusedIn(cardholderName.Trim()));
+    private static string CheckedName(string cardholderName) => CardNumber.RefusedIn(FreeText.Checked(cardholderName.Trim()));
 
     /// <summary>Whether the expiry month has ended on the issuer's calendar (<paramref name="today"/>, <see cref="IssuerTime.Date"/>).</summary>
     public bool IsExpired(DateOnly today) => CardExpiry.IsExpired(ExpiryYear, ExpiryMonth, today);
@@ -232,7 +232,7 @@ public class Card
         if (reason == CardBlockReason.Other && text is null) throw new DomainException("Say in the note why the card is blocked.");
         if (text is { Length: > BlockNoteMaxLength }) throw DomainException.Format("The note has at most {0} characters.", BlockNoteMaxLength);
         // Checked before anything changes; staff and the holder's data download read it, so no card number and no direction override.
-        if (text is not null) text = CardNumber.RefusedIn(TextDirection.RefusedIn(text));
+        if (text is not null) text = CardNumber.RefusedIn(FreeText.Checked(text));
         if (StoppedAs is { } stop) throw new DomainException(AlreadyStopped(stop), DomainErrorCode.StateChanged);
         (StoppedAs, StoppedUtc, BlockReason, BlockNote) = (CardStop.Blocked, nowUtc, reason, text);
     }

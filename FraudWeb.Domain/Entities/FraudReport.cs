@@ -56,8 +56,9 @@ public class FraudReport
         ArgumentNullException.ThrowIfNull(transaction);
         // Read by analysts in the review queue: no direction override. Measured as kept: a card number in it is kept as
         // its brand and last four, which can be longer than the number ("American Express •••• 0005").
-        var kept = CardNumber.Redact(TextDirection.RefusedIn((reason ?? "").Trim()));
-        if (TextLength.Of(kept) is < ReasonMinLength or > ReasonMaxLength)
+        var kept = CardNumber.Redact(FreeText.Checked((reason ?? "").Trim(), lines: true));
+        // Zero-width characters count towards neither end: four of them showed as an empty reason in the queue.
+        if (TextLength.Visible(kept) < ReasonMinLength || TextLength.Of(kept) > ReasonMaxLength)
         {
             throw DomainException.Format("The reason must be between {0} and {1} characters.", ReasonMinLength, ReasonMaxLength);
         }

@@ -128,7 +128,7 @@ public class FraudRule
         if (trimmed.Length == 0) throw new DomainException("Give the rule a name that says what it catches.");
         if (TextLength.Of(trimmed) > NameMaxLength) throw DomainException.Format("A rule's name has at most {0} characters.", NameMaxLength);
         if (trimmed.Any(char.IsControl)) throw new DomainException("A rule's name cannot contain control characters.");
-        return Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed));
+        return Cards.CardNumber.RefusedIn(FreeText.Checked(trimmed));
     }
 
     private static string CheckExpression(string expression)
@@ -137,7 +137,7 @@ public class FraudRule
         if (trimmed.Length == 0) throw new DomainException("Write the rule's condition.");
         if (trimmed.Length > RuleParserLimits.MaxLength) throw DomainException.Format("A rule has at most {0} characters.", RuleParserLimits.MaxLength);
         // Kept, shown on the rule's page and in its audit entries as typed: a number in it would be kept whole (PCI DSS 3.4.1).
-        return TextDirection.RefusedIn(Cards.CardNumber.RefusedIn(trimmed));
+        return FreeText.Checked(Cards.CardNumber.RefusedIn(trimmed), lines: true);
     }
 
     private static RuleAction CheckAction(RuleAction action) =>

@@ -44,20 +44,38 @@ public static partial class PersonalDetailsLimits
 
     /// <summary>
     /// A phone number as typed, its compatibility forms made plain (NFKC): the full-width digits, plus sign, brackets,
-    /// hyphen and space that Chinese and Japanese input methods type become ASCII, so the number is checked, stored and
-    /// compared as digits. Text that is not valid Unicode is given back as it is (the checks then refuse it).
+    /// hyphen and space that Chinese and Japanese input methods type become ASCII, and digits of any other script
+    /// (Arabic-Indic, Devanagari) ASCII digits, so the number is checked, stored and compared as digits. Text that is
+    /// not valid Unicode is given back as it is (the checks then refuse it).
     /// </summary>
-    public static string? NormalizePhoneNumber(string? value)
+    public static string? NormalizePhoneNumber(string? value) => value is null ? null : PlainDigits(value);
+
+    /// <summary>
+    /// The text in its compatibility forms (NFKC: full-width letters and digits as ASCII) with every decimal digit as
+    /// an ASCII one: one rule for the fields that hold digits (phone, postcode). Money QA: a phone in Arabic-Indic digits
+    /// was stored as typed while a full-width one became ASCII, and a full-width postcode was refused.
+    /// </summary>
+    public static string PlainDigits(string value)
     {
-        if (value is null) return null;
+        ArgumentNullException.ThrowIfNull(value);
+        string plain;
         try
         {
-            return value.Normalize(System.Text.NormalizationForm.FormKC);
+            plain = value.Normalize(System.Text.NormalizationForm.FormKC);
         }
         catch (ArgumentException)
         {
             return value;
         }
+        if (!plain.Any(c => char.IsDigit(c) && !char.IsAsciiDigit(c))) return plain;
+        return string.Create(plain.Length, plain, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                span[i] = char.IsDigit(c) && !char.IsAsciiDigit(c) ? (char)('0' + System.Globalization.CharUnicodeInfo.GetDecimalDigitValue(c)) : c;
+            }
+        });
     }
 
     /// <summary>
@@ -77,6 +95,6 @@ public static partial class PersonalDetailsLimits
         var length = TextLength.Of(trimmed);
         if (length < min || length > max) throw new DomainException(tooShortOrLong);
         // Shown to staff in lists: a direction override would make the text after it read backwards (edge-case review).
-        return Cards.CardNumber.RefusedIn(TextDirection.RefusedIn(trimmed));
+        return Cards.CardNumber.RefusedIn(FreeText.Checked(trimmed));
     }
 }

@@ -49,7 +49,7 @@ public partial class RuleList
     {
         var text = description?.Trim() ?? "";
         if (TextLength.Of(text) > DescriptionMaxLength) throw DomainException.Format("A description has at most {0} characters.", DescriptionMaxLength);
-        return CardNumber.RefusedIn(TextDirection.RefusedIn(text));
+        return CardNumber.RefusedIn(FreeText.Checked(text));
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public partial class RuleList
         if (trimmed.Length == 0) throw new DomainException("Say why (for the next analyst and the audit).");
         if (trimmed.Any(char.IsControl)) throw new DomainException("A reason cannot contain control characters.");
         // Measured as kept: a card number in it is kept as its brand and last four, which can be longer than the number.
-        var kept = CardNumber.Redact(TextDirection.RefusedIn(trimmed));
+        var kept = CardNumber.Redact(FreeText.Checked(trimmed));
         if (TextLength.Of(kept) > ReasonMaxLength) throw DomainException.Format("A reason has at most {0} characters.", ReasonMaxLength);
         return kept;
     }

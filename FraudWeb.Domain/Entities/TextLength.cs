@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace FraudWeb.Domain.Entities;
 
 /// <summary>
@@ -12,6 +14,18 @@ public static class TextLength
         ArgumentNullException.ThrowIfNull(text);
         var length = 0;
         foreach (var _ in text.EnumerateRunes()) length++;
+        return length;
+    }
+
+    /// <summary>The characters that show: <see cref="Of"/> without format characters such as U+200B (zero width).</summary>
+    public static int Visible(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var length = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) != System.Globalization.UnicodeCategory.Format) length++;
+        }
         return length;
     }
 

@@ -215,6 +215,30 @@ public sealed class ReviewQueueItemTests : ComponentTestContext
         Assert.Equal("Assign to me" + item, cut.Find("[data-testid=assign]").GetAttribute("aria-label"));
     }
 
+    [Theory]
+    [InlineData("ada@example.test", false, true)]
+    [InlineData("me@example.test", true, false)]
+    [InlineData(null, false, false)]
+    public void Render_ItemAnotherAnalystTook_BothDecisionsAskFirst(string? assignee, bool mine, bool asks)
+    {
+        // Act (fraud-operations test: a colleague's assigned item was decided without a word)
+        var cut = RenderItem(Item(status: PaymentStatus.Review) with { AssignedTo = assignee, IsMine = mine });
+
+        // Assert
+        var legitimate = cut.Find("[data-testid=decide-legitimate]").GetAttribute("data-confirm");
+        var fraud = cut.Find("[data-testid=decide-fraud]").GetAttribute("data-confirm");
+        if (asks)
+        {
+            Assert.Equal("ada@example.test is working on this item. Decide it anyway?", legitimate);
+            Assert.StartsWith("ada@example.test is working on this item. Decide it anyway?", fraud, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Null(legitimate);
+            Assert.DoesNotContain("working on this item", fraud ?? "", StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Render_Forms_PostToTheGivenAddressesWithTheToken()
     {

@@ -91,6 +91,13 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
 {
     public const string Expected = "Expected an RFC 3339 date-time with an offset, e.g. 2026-11-30T14:05:00Z.";
 
+    /// <summary>Written as RFC 3339 says, but no such instant: a 29 February of a common year, or past either end of years 1-9999 in UTC.</summary>
+    public const string NoSuchTime = "Expected a date-time that exists, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z once its offset is applied, e.g. 2026-11-30T14:05:00Z.";
+
+    /// <summary>Why <see cref="TryParse"/> refused the text: its form, or the instant it names.</summary>
+    public static string ProblemWith(string? text) =>
+        text is not null && System.Text.RegularExpressions.Regex.IsMatch(text, Pattern) ? NoSuchTime : Expected;
+
     /// <summary>RFC 3339's date-time with an offset (also the OpenAPI document's pattern).</summary>
     public const string Pattern = @"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$";
 
@@ -98,7 +105,7 @@ public sealed class Rfc3339Converter : JsonConverter<DateTimeOffset?>
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        if (!TryParse(text, out var value)) throw new JsonException(Expected);
+        if (!TryParse(text, out var value)) throw new JsonException(ProblemWith(text));
         return value;
     }
 
@@ -206,7 +213,7 @@ public sealed class ReportRequest
     [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
-    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 4 to 500 characters (spaces at either end are not counted); no text-direction control characters.")]
+    [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 4 to 500 characters (spaces at either end and zero-width characters are not counted); no control characters but line breaks and tabs, no text-direction control characters.")]
     public string? Reason { get; init; }
 }
 
@@ -221,6 +228,8 @@ public sealed class ReportReasonAttribute : StringLengthAttribute
 {
     public static readonly string LengthMessage =
         $"'reason' must be {FraudReport.ReasonMinLength} to {FraudReport.ReasonMaxLength} characters long, not counting spaces at either end.";
+
+    public const string ControlMessage = "'reason' must not hold control characters other than line breaks and tabs (such as U+0007); remove them.";
 
     public const string DirectionMessage = "'reason' must not hold text-direction control characters (such as U+202E); remove them.";
 
@@ -238,7 +247,9 @@ public sealed class ReportReasonAttribute : StringLengthAttribute
     /// <summary>The domain's rules, in the API's words; null when the reason is fine.</summary>
     private static string? Problem(string text)
     {
-        if (TextLength.Of(text.Trim()) is < FraudReport.ReasonMinLength or > FraudReport.ReasonMaxLength) return LengthMessage;
+        var trimmed = text.Trim();
+        if (TextLength.Visible(trimmed) < FraudReport.ReasonMinLength || TextLength.Of(trimmed) > FraudReport.ReasonMaxLength) return LengthMessage;
+        if (trimmed.Any(c => FreeText.IsControl(c, lines: true))) return ControlMessage;
         return text.Any(TextDirection.IsControl) ? DirectionMessage : null;
     }
 }

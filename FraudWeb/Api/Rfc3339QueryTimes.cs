@@ -37,7 +37,7 @@ public sealed partial class Rfc3339QueryTimeModelBinder : IModelBinder
             return Task.CompletedTask;
         }
         bindingContext.ModelState.TryAddModelError(name,
-            OffsetPlusAsSpace().IsMatch(text) ? PlusSentAsSpace(ApiValidationProblems.FieldName(name)) : Rfc3339Converter.Expected);
+            OffsetPlusAsSpace().IsMatch(text) ? PlusSentAsSpace(ApiValidationProblems.FieldName(name)) : Rfc3339Converter.ProblemWith(text));
         return Task.CompletedTask;
     }
 

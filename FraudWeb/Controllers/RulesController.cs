@@ -84,6 +84,7 @@ public sealed class RulesController(RuleService rules, RulesViewModelBuilder scr
         var result = await rules.BacktestAsync(User.GetUserId(), id, days, cancellationToken);
         if (result.Code == ErrorCode.NotFound) return NotFound();
         if (!result.Succeeded) TempData["Error"] = result.Errors[0].Message;
+        else TempData["Backtested"] = true; // the figures take the focus, so a screen reader reads them
         return RedirectToAction(nameof(Details), new { id });
     }
 

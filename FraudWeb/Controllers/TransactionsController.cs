@@ -107,7 +107,9 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         }
         else if (ModelState[nameof(NewTransactionViewModel.SubmissionKey)]?.Errors.Count > 0)
         {
+            // A hidden field's message shows nowhere: said above the form, which comes back with a new key.
             model.SubmissionKey = NewTransactionViewModel.NewSubmissionKey();
+            ModelState.AddModelError(string.Empty, Text.Get(NewTransactionViewModel.ExpiredMessage));
         }
         return View(await screens.FormAsync(userId, model, cancellationToken));
     }

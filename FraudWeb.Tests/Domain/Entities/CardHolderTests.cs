@@ -100,6 +100,41 @@ public sealed class CardHolderTests
     }
 
     [Theory]
+    [InlineData("+86 １３８ ００１３ ８０００", "+86 138 0013 8000")] // a Chinese input method's full-width digits
+    [InlineData("+971 ٥٠ ١٢٣ ٤٥٦٧", "+971 50 123 4567")] // Arabic-Indic digits (money QA: stored as typed)
+    [InlineData("+98 ۹۱۲ ۳۴۵ ۶۷۸۹", "+98 912 345 6789")] // Persian digits
+    public void Register_PhoneInAnotherScriptsDigits_KeptInAsciiDigits(string phone, string expected)
+    {
+        // Act
+        var holder = CardHolder.Register("user-1", "Grace Hopper", phone, new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+
+        // Assert
+        Assert.Equal(expected, holder.PhoneNumber);
+    }
+
+    [Theory]
+    [InlineData("１００-０００１", "100-0001")] // Japan, typed full-width (money QA: refused)
+    [InlineData("ｌｓ１ １ａａ", "LS1 1AA")]
+    [InlineData("١٠٠٠١", "10001")]
+    public void Address_PostcodeInOtherDigitsOrFullWidth_KeptPlain(string postcode, string expected) =>
+        Assert.Equal(expected, new Address("1 High Street", null, "Leeds", postcode, "Japan").Postcode);
+
+    [Theory]
+    [InlineData("Bob\u0007Smith")]
+    [InlineData("Bob\nSmith")]
+    [InlineData("Bob\tSmith")]
+    [InlineData("Bob\u0085Smith")]
+    public void Register_NameWithAControlCharacter_Refused(string escaped)
+    {
+        // Act (money QA: a bell and a line break were kept in names a script sent)
+        var name = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var exception = Record.Exception(() => CardHolder.Register("user-1", name, "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now)));
+
+        // Assert
+        Assert.Equal(FreeText.ControlMessage, Assert.IsType<DomainException>(exception).Message);
+    }
+
+    [Theory]
     [InlineData("ls1 1aa", null)]
     [InlineData("-LS1", "Enter a valid postcode.")]
     [InlineData("LS1 1AA 1AA 1AA", "Enter a valid postcode.")]

@@ -45,6 +45,25 @@ public sealed class TextDirectionTests
     }
 
     [Theory]
+    [InlineData("\u0007\u0007\u0007\u0007", FreeText.ControlMessage)] // four bells: an empty reason in the queue (money QA)
+    [InlineData("I was \u001b[2Jat home", FreeText.ControlMessage)]
+    [InlineData("\u200b\u200b\u200b\u200b", "The reason must be between 4 and 500 characters.")] // nothing that shows
+    [InlineData("\u200bab\u200b\u200b", "The reason must be between 4 and 500 characters.")]
+    [InlineData("I was\r\n\tat home", null)] // a text area's lines and a pasted tab
+    public void Open_ReasonWithControlOrInvisibleCharacters_RefusedButLineBreaksKept(string escaped, string? expected)
+    {
+        // Arrange
+        var (_, payment) = Payments.Submitted(Decision.Approved);
+        var reason = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        // Act
+        var exception = Record.Exception(() => FraudReport.Open(payment, ReportKind.NotMe, reason, Now));
+
+        // Assert
+        Assert.Equal(expected, exception?.Message);
+    }
+
+    [Theory]
     [MemberData(nameof(Controlled))]
     public void CreateApiKey_NameWithDirectionControl_Refused(string name)
     {

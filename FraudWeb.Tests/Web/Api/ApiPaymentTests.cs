@@ -295,8 +295,9 @@ public sealed class ApiPaymentTests(FraudWebFactory factory)
 
     [Theory]
     [InlineData("from=2026-11-30T14:05:00+08:00", "from", "%2B")] // the '+' sent unencoded: the query reads a space
-    [InlineData("from=2026-02-29T00:00:00Z", "from", "RFC 3339")] // no such day
-    [InlineData("to=0001-01-01T00:00:00%2B01:00", "to", "RFC 3339")] // before the first instant there is
+    [InlineData("from=2026-02-29T00:00:00Z", "from", "a date-time that exists")] // no such day
+    [InlineData("to=0001-01-01T00:00:00%2B01:00", "to", "from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z")] // before the first instant there is
+    [InlineData("to=9999-12-31T23:59:59-14:00", "to", "from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z")] // after the last (money QA: was told to add an offset)
     [InlineData("to=2026-11-30T14:05:00", "to", "RFC 3339")] // no offset
     public async Task List_TimeItCannotRead_400SayingHowToWriteIt(string query, string field, string expected)
     {

@@ -31,6 +31,7 @@ public sealed class ApiReportReasonTests(FraudWebFactory factory)
     [InlineData("     a     ")]
     [InlineData("  abc  ")]
     [InlineData("ab")]
+    [InlineData("\u200b\u200b\u200b\u200b")] // nothing that shows (money QA: an empty reason in the queue)
     public async Task Report_ReasonUnderFourCharactersTrimmed_400ValidationAndTheKeyStaysFree(string reason)
     {
         // Arrange
@@ -67,6 +68,25 @@ public sealed class ApiReportReasonTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(ReportReasonAttribute.LengthMessage, response.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("\u0007\u0007\u0007\u0007")]
+    [InlineData("Not me\u0000 at all")]
+    public async Task Report_ReasonWithAControlCharacter_400NamingTheReasonAndNothingStored(string reason)
+    {
+        // Arrange (money QA: four bells were stored, and the queue showed the reason as nothing)
+        var (holder, api, id) = await HolderWithPaymentAsync();
+        using var session = holder;
+
+        // Act
+        var response = await api.SendAsync(factory, HttpMethod.Post, $"/api/v1/payments/{Id(id)}/reports",
+            JsonSerializer.Serialize(new { kind = "not-me", reason }), validRequest: false);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(ReportReasonAttribute.ControlMessage, response.Json.GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.Equal(0, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
     }
 
     [Theory]

@@ -43,8 +43,10 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         // Assert: redirected to the page itself (the number in no address), which shows the card, its holder and the block form.
         Assert.Equal(HttpStatusCode.Redirect, lookedUp.StatusCode);
         Assert.Equal(Page, Html.Location(lookedUp));
-        var item = (await Html.ParseAsync(page)).QuerySelector($"[data-testid=lookup-card][data-card-id='{card}']");
+        var shown = await Html.ParseAsync(page);
+        var item = shown.QuerySelector($"[data-testid=lookup-card][data-card-id='{card}']");
         Assert.NotNull(item);
+        Assert.True(shown.QuerySelector("#results-heading")!.HasAttribute("data-focus-on-load")); // the results are read out
         Assert.Contains(holder.Email, item.QuerySelector("[data-testid=lookup-holder]")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("•••• " + number.Number[^4..], item.TextContent, StringComparison.Ordinal);
         Assert.NotNull(item.QuerySelector("[data-testid=card-active]"));

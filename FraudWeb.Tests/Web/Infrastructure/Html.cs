@@ -35,7 +35,9 @@ public static class Html
     {
         ArgumentNullException.ThrowIfNull(client);
         var page = await GetPageAsync(client, formPage ?? url);
-        var all = fields.Append(new("__RequestVerificationToken", AntiforgeryToken(page)));
+        var all = fields.Append(new("__RequestVerificationToken", AntiforgeryToken(page))).ToList();
+        // A browser sends the page's one-time form key too (the payment form refuses a form without one).
+        if (all.All(f => f.Key != "SubmissionKey") && page.QuerySelector("input[name=SubmissionKey]")?.GetAttribute("value") is { Length: > 0 } key) all.Add(new("SubmissionKey", key));
         return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(all));
     }
 

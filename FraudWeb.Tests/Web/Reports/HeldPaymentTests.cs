@@ -88,6 +88,45 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Report_NotMeOnAPaymentConfirmedFraud_RefusedAndNothingQueued()
+    {
+        // Arrange (fraud-operations test: accepted, it put a decided payment back in the queue for nothing)
+        var (holder, _, id) = await HeldAsync(250m);
+        using var _ = holder;
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true)).StatusCode);
+
+        // Act
+        var response = await holder.ReportAsync(id, ReportKind.NotMe, "Not me, as I said.");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This payment is already confirmed as fraud, so it was not charged to your card; there is nothing more to report.",
+            Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Queue_ReportAfterAnAnalystsLabel_ItemSaysWhoLabelledItWhatAndWhen()
+    {
+        // Arrange: confirmed fraud (declined), then the holder says it was them
+        var (holder, _, id) = await HeldAsync(250m);
+        using var _ = holder;
+        using var first = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        Assert.Equal(HttpStatusCode.Redirect, (await first.DecideAsync(id, confirm: true)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, Reason)).StatusCode);
+        using var second = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var item = await ItemAsync(second, id);
+
+        // Assert (fraud-operations test: an earlier decision was overturned with nothing on the item to say it existed)
+        var earlier = item.QuerySelector("[data-testid=earlier-label]");
+        Assert.NotNull(earlier);
+        Assert.Equal("Fraud", earlier.GetAttribute("data-label"));
+        Assert.StartsWith($"{first.Email} already labelled this payment fraud on ", earlier.TextContent.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Decide_ClearAfterCreditUsedMeanwhile_DeclinedWithReasonAndLabelKept()
     {
         // Arrange: 700 is held; then an approved 500 uses the credit the held payment needed.

@@ -136,6 +136,23 @@ public sealed class RulesTests(HeldPaymentFactory factory) : IClassFixture<HeldP
     }
 
     [Fact]
+    public async Task Backtest_Run_FiguresTakeTheFocusAfterItOnly()
+    {
+        // Arrange
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var id = await analyst.CreateRuleAsync("Large at night", RuleAction.Review, "amount > 900");
+
+        // Act
+        await analyst.BacktestAsync(id, 7);
+        var justRun = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+        var later = await Html.GetPageAsync(analyst.Client, $"/Rules/Details/{RuleSteps.Id(id)}");
+
+        // Assert: the page after the backtest focuses its figures (a screen reader reads them); a later visit does not.
+        Assert.True(justRun.QuerySelector("[data-testid=backtest-result]")!.HasAttribute("data-focus-on-load"));
+        Assert.False(later.QuerySelector("[data-testid=backtest-result]")!.HasAttribute("data-focus-on-load"));
+    }
+
+    [Fact]
     public async Task Enable_AllowRuleByItsOwnAuthor_RefusedAndStaysADraft()
     {
         // Arrange: an analyst writes and backtests an allow rule.

@@ -83,6 +83,27 @@ public sealed class ReasonPhrasesTests
         Assert.Equal(expected, text);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(3)]
+    public void Describe_MerchantWithoutFraudInItsWindow_SaysTheWindowEndsTheLabelDelayAgo(int delay)
+    {
+        // Arrange (fraud-operations test: "no confirmed fraud recently" the day 64 frauds were confirmed there; the
+        // features end the label delay before the payment)
+        var names = TransactionFeatures.Names;
+        var values = new float[names.Count];
+
+        // Act
+        var text = ReasonPhrases.Describe(ReasonPhrases.MerchantFraud, -0.4, names, values, delay);
+
+        // Assert
+        Assert.Equal($"This merchant had no confirmed fraud in the 30 days before the last {delay} days.", text);
+        using (FraudWeb.Tests.Web.Localization.CultureScope.Use(System.Globalization.CultureInfo.GetCultureInfo("zh-CN")))
+        {
+            Assert.Equal($"在最近 {delay} 天之前的 30 天里，该商户没有已确认的欺诈。", ReasonPhrases.Localized(text));
+        }
+    }
+
     [Fact]
     public void TopReasons_ManySimulatedPayments_OneReasonPerGroupAndEveryPhraseAgreesWithItsSign()
     {

@@ -46,6 +46,31 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
         Assert.Equal((1, 25m), await CardAsync(card));
     }
 
+    [Theory]
+    [InlineData(null)] // left out: each such form paid again (money QA)
+    [InlineData("x")] // altered: the form came back with no message, so Pay seemed to do nothing
+    public async Task New_FormKeyMissingOrAltered_SaysTheFormExpiredWithANewKeyAndPaysNothing(string? key)
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync(500m);
+        var merchant = await Merchants.OrdinaryAsync(factory);
+        var form = CardHolderSession.WithFormKeys(await Html.GetPageAsync(holder.Client, "/Transactions/New"), Form(card, merchant, "25.00"));
+        if (key is null) form.Remove("SubmissionKey");
+        else form["SubmissionKey"] = key;
+
+        // Act
+        var answer = await PostAsync(holder, form);
+        var page = await Html.ParseAsync(answer);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(["This form has expired. Reload the page and pay again."], Html.ValidationMessages(page));
+        Assert.Matches("^[0-9a-f]{32}$", page.QuerySelector("input[name=SubmissionKey]")!.GetAttribute("value")!);
+        Assert.Equal("25.00", page.QuerySelector("input[name=Amount]")!.GetAttribute("value"));
+        Assert.Equal((0, 0m), await CardAsync(card));
+    }
+
     [Fact]
     public async Task New_SameFormSentTwiceAtOnce_OnePayment()
     {

@@ -10,6 +10,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 {
     // The refusals in the page's language (the English is the translation key).
     public static string AlreadyReported => Text.Get("You have already reported this payment; an analyst is looking at it.");
+    public static string AlreadyConfirmedFraud => Text.Get("This payment is already confirmed as fraud, so it was not charged to your card; there is nothing more to report.");
     public static string AlreadyRefunded => Text.Get("This payment was confirmed as fraud and refunded to your card; there is nothing more to report.");
     public static string WentThrough => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".");
 
@@ -54,6 +55,8 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         }
         // A refund is final: nothing is left to report.
         if (transaction.RefundedUtc is not null) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
+        // "Not me" on a payment already confirmed as fraud says nothing new, and only put it back in the queue (fraud-operations test).
+        if (kind == ReportKind.NotMe && transaction.Label == FraudLabel.Fraud) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyConfirmedFraud);
         if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.WentThrough(), Fields.Kind);
         FraudReport report;
         try

@@ -39,6 +39,10 @@ public sealed class RuleService(FraudDbContext db, RuleBookCache cache, RuleBack
         {
             return Result.Fail<RuleExpression>(ErrorCode.Invalid, Text.Get("Remove the text-direction control characters."), Fields.Expression);
         }
+        if ((expression ?? "").Any(c => FreeText.IsControl(c, lines: true)))
+        {
+            return Result.Fail<RuleExpression>(ErrorCode.Invalid, Text.Get(FreeText.ControlMessage), Fields.Expression);
+        }
         var kinds = await ListKindsAsync(cancellationToken);
         // Trailing spaces are not the rule (the rule is stored trimmed) and must not count towards its length; leading
         // ones stay, so positions match what was typed.

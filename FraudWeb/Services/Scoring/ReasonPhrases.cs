@@ -47,6 +47,10 @@ public static class ReasonPhrases
     // stored with older verdicts, so still translated.
     private const string UsedOnceUntil20261204 = "This card has been used once in the last day.";
     private const string UsedTimesUntil20261204 = "This card has been used {0} times in the last day.";
+    // The merchant's fraud features end the label delay before the payment (frauds confirmed since are not in them):
+    // "no confirmed fraud recently" was shown the day 64 were confirmed there (fraud-operations test).
+    private const string NoMerchantFraudBefore = "This merchant had no confirmed fraud in the 30 days before the last {0} days.";
+    private const string NoMerchantFraudUntil20261206 = "This merchant has had no confirmed fraud recently.";
     private const string AmountTimesUsual = "This amount is {0}x this card's usual spend.";
     private const string UnusualPattern = "An unusual pattern ({0}).";
     private const string UsualPattern = "A usual pattern ({0}).";
@@ -55,9 +59,10 @@ public static class ReasonPhrases
     public static IReadOnlyList<string> Templates { get; } =
     [
         UsedOnce, UsedTimes, UsedOnceUntil20261204, UsedTimesUntil20261204, AmountTimesUsual, UnusualPattern, UsualPattern,
+        NoMerchantFraudBefore, NoMerchantFraudUntil20261206,
         "This card's recent use raised the risk.", "This card's recent use lowered the risk.",
         "This merchant has had confirmed fraud recently.", "This merchant's recent record raised the risk.",
-        "This merchant's recent record lowered the risk.", "This merchant has had no confirmed fraud recently.",
+        "This merchant's recent record lowered the risk.",
         "This merchant's recent number of payments raised the risk.", "This merchant's recent number of payments lowered the risk.",
         "You pay at this merchant regularly.", "You have not paid at this merchant recently.",
         "Your history with this merchant raised the risk.", "Your history with this merchant lowered the risk.",
@@ -98,7 +103,8 @@ public static class ReasonPhrases
     }
 
     /// <summary>The sentence for a group's net <paramref name="contribution"/> (positive: towards fraud), in English.</summary>
-    public static string Describe(string group, double contribution, IReadOnlyList<string> names, ReadOnlySpan<float> values)
+    /// <param name="labelDelayDays">How long before a payment the merchant's fraud features end (Scoring:LabelDelayDays).</param>
+    public static string Describe(string group, double contribution, IReadOnlyList<string> names, ReadOnlySpan<float> values, int labelDelayDays = 7)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(names);
@@ -117,7 +123,7 @@ public static class ReasonPhrases
                 var fraud = false;
                 for (var i = 0; i < names.Count && i < values.Length; i++) fraud |= GroupOf(names[i]) == MerchantFraud && values[i] > 0;
                 if (raises) return fraud ? "This merchant has had confirmed fraud recently." : "This merchant's recent record raised the risk.";
-                return fraud ? "This merchant's recent record lowered the risk." : "This merchant has had no confirmed fraud recently.";
+                return fraud ? "This merchant's recent record lowered the risk." : Invariant(NoMerchantFraudBefore, labelDelayDays);
             case MerchantActivity:
                 return Pushed("This merchant's recent number of payments");
             case MerchantFamiliarity:

@@ -67,7 +67,7 @@ public sealed partial class TransactionScorer(
         var ruled = book.IsEmpty ? new RuleDecision(policy.Decide(riskScore), null)
             : book.Decide(RuleInputOf(card, merchant, amount, options.Value.Features().ToLocal(atUtc), atUtc, features, riskScore), policy.Decide(riskScore));
         var decision = ruled.Decision;
-        var reasons = TopReasons(names, features, contributions, options.Value.TopReasons);
+        var reasons = TopReasons(names, features, contributions, options.Value.TopReasons, options.Value.LabelDelayDays);
         stopwatch.Stop();
         metrics.ScoringTook(stopwatch.Elapsed);
         span?.SetTag(FraudMetrics.DecisionTag, FraudMetrics.DecisionName(decision));
@@ -113,7 +113,7 @@ public sealed partial class TransactionScorer(
     /// The groups of features that moved the score most (<see cref="ReasonPhrases.GroupOf"/>), each once with its
     /// net contribution, strongest towards fraud first; a group whose features cancel out says nothing.
     /// </summary>
-    public static List<VerdictReason> TopReasons(IReadOnlyList<string> names, float[] features, double[] contributions, int count)
+    public static List<VerdictReason> TopReasons(IReadOnlyList<string> names, float[] features, double[] contributions, int count, int labelDelayDays = 7)
     {
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(contributions);
@@ -129,7 +129,7 @@ public sealed partial class TransactionScorer(
         return groups.Where(g => Math.Abs(g.Value.Contribution) >= 1e-6)
             .OrderByDescending(g => Math.Abs(g.Value.Contribution)).Take(count)
             .Select(g => new VerdictReason(g.Key, double.IsNaN(g.Value.Value) ? 0 : g.Value.Value, Math.Round(g.Value.Contribution, 4),
-                ReasonPhrases.Describe(g.Key, g.Value.Contribution, names, features)))
+                ReasonPhrases.Describe(g.Key, g.Value.Contribution, names, features, labelDelayDays)))
             .OrderByDescending(r => r.Contribution).ToList();
     }
 

@@ -76,7 +76,7 @@ public abstract class PersonalDetailsFields
     [PostcodeWhereTheCountryHasThem(ErrorMessage = "Enter your postcode.")]
     [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
     [Display(Name = "Postcode")]
-    public string? Postcode { get; set => field = Trimmed(value); }
+    public string? Postcode { get; set => field = Trimmed(value is null ? null : PersonalDetailsLimits.PlainDigits(value)); }
 
     [Required(ErrorMessage = "Enter your country.")]
     [CharacterLength(PersonalDetailsLimits.CountryMaxLength, MinimumLength = PersonalDetailsLimits.CountryMinLength,

@@ -92,6 +92,18 @@ public sealed record ReviewItemViewModel(
     public bool HolderAccountClosed { get; init; }
 
     /// <summary>
+    /// The payment's label already given by staff ("Fraud" or "Legitimate"), when a report came after it: the holder
+    /// disputes an earlier decision, which the item says (fraud-operations test: it was overturned unseen).
+    /// </summary>
+    public string? EarlierLabel { get; init; }
+
+    /// <summary>Who gave <see cref="EarlierLabel"/> (their email).</summary>
+    public string? EarlierLabelledBy { get; init; }
+
+    /// <summary>When <see cref="EarlierLabel"/> was given (UTC).</summary>
+    public DateTime? EarlierLabelledUtc { get; init; }
+
+    /// <summary>
     /// The two buttons, each saying what it will do to this payment: "confirm" means fraud for a "not me" report and
     /// legitimate for a "this was me" one, so the form's value follows the report's kind, never the button's place.
     /// </summary>

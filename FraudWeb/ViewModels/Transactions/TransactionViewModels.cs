@@ -44,8 +44,13 @@ public sealed class NewTransactionViewModel
     /// <summary>
     /// The form page's one-time key (a new one with every page of the form): the same form sent twice pays once.
     /// </summary>
-    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and pay again.")]
+    /// <remarks>
+    /// Required: a form sent without one paid again every time (money QA, a script's POST); a browser always sends it.
+    /// </remarks>
+    [Required(ErrorMessage = ExpiredMessage), RegularExpression("^[0-9a-f]{32}$", ErrorMessage = ExpiredMessage)]
     public string? SubmissionKey { get; set; }
+
+    public const string ExpiredMessage = "This form has expired. Reload the page and pay again.";
 
     /// <summary>A key for a new form page.</summary>
     public static string NewSubmissionKey() => Guid.NewGuid().ToString("N");
