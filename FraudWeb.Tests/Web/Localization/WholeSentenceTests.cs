@@ -99,6 +99,21 @@ public sealed class WholeSentenceTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public void ModelTexts_PinnedByRollbackReasonInChinese_TranslatedWithTheDecisionInside()
+    {
+        // Arrange
+        using var scope = CultureScope.Use(Chinese.Culture);
+        var stored = $"{FraudWeb.Services.Models.ModelRegistry.PinnedPrefix}gbt-7{FraudWeb.Services.Models.ModelRegistry.PinnedMiddle}Promoted: no model was serving.)";
+
+        // Act
+        var shown = ModelTexts.Reason(stored);
+
+        // Assert
+        Assert.Equal(Chinese.Of("Not promoted: an administrator rolled back to version {0}, which serves until a version is promoted by hand. ({1})",
+            "gbt-7", Chinese.Of("Promoted: no model was serving.")), shown);
+    }
+
+    [Fact]
     public void ModelTexts_RejectedModelInChinese_SameWordAsItsDecision()
     {
         // Arrange

@@ -476,6 +476,24 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
         Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
         Assert.Equal(servingBefore, await factory.QueryAsync(db => db.Transactions.Where(t => t.Id == again).Select(t => t.Verdict!.ModelVersion).SingleAsync()));
         Assert.Equal(ModelStatus.Retired, await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Id == rejected.Id).Select(m => m.Status).SingleAsync()));
+
+        // Act 4: a training after the rollback, good enough to be promoted on its figures (fraud-operations test: an
+        // analyst's "Retrain now" replaced the version an administrator had rolled back to)
+        var afterRollback = await WithServiceAsync<TrainingResult, ModelRegistry>(r => r.TrainAsync("test: after a rollback", null, CancellationToken.None));
+
+        // Assert 4: kept, saying why; the rolled-back version still serves
+        Assert.True(afterRollback.Outcome.Decision.Promote, afterRollback.Outcome.Decision.Reason);
+        var pinned = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == afterRollback.Version.Version));
+        Assert.Equal(ModelStatus.Rejected, pinned.Status);
+        Assert.Equal($"{ModelRegistry.PinnedPrefix}{servingBefore}{ModelRegistry.PinnedMiddle}{afterRollback.Outcome.Decision.Reason})", pinned.DecisionReason);
+        Assert.Equal(servingBefore, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+
+        // Act 5: the administrator promotes it by hand, which ends the pin (trainings promote again)
+        var byHand = await Html.SubmitAsync(admin.Client, $"/Models/Promote/{pinned.Id}", [], "/Models");
+
+        // Assert 5
+        Assert.Equal(HttpStatusCode.Redirect, byHand.StatusCode);
+        Assert.Equal(pinned.Version, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
     }
 
     [Fact]

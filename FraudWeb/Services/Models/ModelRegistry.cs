@@ -155,6 +155,17 @@ public sealed partial class ModelRegistry(
         TrainAsync(trigger, null, unusable: null, cancellationToken, forRun: runId);
 
     /// <summary>What a version a recovered run trained says instead of being promoted.</summary>
+    /// <summary>A version trained while a rolled-back version serves: "…{version}…, ({its own decision})".</summary>
+    public const string PinnedPrefix = "Not promoted: an administrator rolled back to version ";
+    public const string PinnedMiddle = ", which serves until a version is promoted by hand. (";
+
+    /// <summary>Whether staff's latest swap to this version was a rollback (automatic promotion waits for a promotion by hand).</summary>
+    private async Task<bool> RolledBackToAsync(string version, CancellationToken cancellationToken)
+    {
+        var id = await db.ModelVersions.AsNoTracking().Where(v => v.Version == version).Select(v => (long?)v.Id).FirstOrDefaultAsync(cancellationToken);
+        return id is { } known && (await LatestStaffSwapsAsync([known], cancellationToken)).GetValueOrDefault(known) is { Rollback: true };
+    }
+
     public const string RunTakenOverPrefix = "Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ";
 
     /// <summary>The trigger of a model learnt from a simulated history (<see cref="TrainStarterAndServeAsync"/>).</summary>
@@ -285,6 +296,13 @@ public sealed partial class ModelRegistry(
         {
             promote = false;
             reason = NotCompared(servingModel.Current?.Version);
+        }
+        // A staff rollback pins the version rolled back to: no training replaces it until a version is promoted by hand
+        // (fraud-operations test: an analyst's "Retrain now" undid an administrator's rollback nine seconds later).
+        if (promote && champion is not null && await RolledBackToAsync(champion.Version, cancellationToken))
+        {
+            promote = false;
+            reason = string.Create(CultureInfo.InvariantCulture, $"{PinnedPrefix}{champion.Version}{PinnedMiddle}{outcome.Decision.Reason})");
         }
         // Nothing served here: the version the database serves is replaced only if this instance cannot use it.
         var replacing = champion?.Version;

@@ -135,6 +135,9 @@ public static partial class ModelTexts
         if (NotComparedReason().Match(reason) is { Success: true } notCompared)
             return Text.Format("Not promoted: version {0} was put in service while this one trained, and was not compared with it. Promote this version by hand if it is better. ({1})",
                 notCompared.Groups[1].Value, Reason(notCompared.Groups[2].Value));
+        if (PinnedReason().Match(reason) is { Success: true } pinned)
+            return Text.Format("Not promoted: an administrator rolled back to version {0}, which serves until a version is promoted by hand. ({1})",
+                pinned.Groups[1].Value, Reason(pinned.Groups[2].Value));
         // Its own decision after the prefix, in brackets; a long one is cut by the registry (ending in "…", no bracket).
         if (reason.StartsWith(ModelRegistry.RunTakenOverPrefix + "(", StringComparison.Ordinal))
             return Text.Format("Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ({0})",
@@ -205,6 +208,10 @@ public static partial class ModelTexts
     [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+) was put in service while this one trained, and was not compared with it\. Promote this version by hand if it is better\. \((.*)\)$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
     private static partial System.Text.RegularExpressions.Regex NotComparedReason();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: an administrator rolled back to version (\S+), which serves until a version is promoted by hand\. \((.*)\)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+    private static partial System.Text.RegularExpressions.Regex PinnedReason();
 
     // The model file's own message after the colon is shown as recorded (English), as Unusable does.
     [System.Text.RegularExpressions.GeneratedRegex(@"^Promoted in place of version (\S+), which cannot serve on this instance: (.*)$",
