@@ -48,7 +48,7 @@ public class RetrainingRun
     /// <summary>A retry waits out its backoff: the queue does not claim it before this. Null: as soon as possible.</summary>
     public DateTime? NotBeforeUtc { get; private set; }
 
-    /// <summary>The failed run this one retries; null for a run requested anew.</summary>
+    /// <summary>The failed (or interrupted) run this one retries; null for a run requested anew.</summary>
     public long? RetryOfRunId { get; private set; }
 
     public static RetrainingRun Queue(RetrainingTrigger trigger, string? requestedBy, DateTime nowUtc, int labelCount) => new()
@@ -59,6 +59,25 @@ public class RetrainingRun
         RequestedUtc = nowUtc,
         LabelCountAtRequest = labelCount,
     };
+
+    /// <summary>
+    /// The run that takes over an interrupted one (its instance stopped or died): a recovery with its requester, linked
+    /// to it (fraud-operations test: the recovery showed no one and nothing of the run it replaced). A first attempt:
+    /// the interruption was not the training's failure.
+    /// </summary>
+    public static RetrainingRun RecoveryOf(RetrainingRun interrupted, DateTime nowUtc, int labelCount)
+    {
+        ArgumentNullException.ThrowIfNull(interrupted);
+        return new RetrainingRun
+        {
+            Status = RetrainingRunStatus.Queued,
+            Trigger = RetrainingTrigger.Recovery,
+            RequestedBy = interrupted.RequestedBy,
+            RequestedUtc = nowUtc,
+            LabelCountAtRequest = labelCount,
+            RetryOfRunId = interrupted.Id,
+        };
+    }
 
     /// <summary>
     /// The next attempt of a failed run: queued with the same trigger and requester, not before

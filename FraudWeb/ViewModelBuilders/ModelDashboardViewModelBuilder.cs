@@ -35,7 +35,7 @@ public sealed class ModelDashboardViewModelBuilder(
             Versions = versions.ConvertAll(Row),
             Runs = runs.ConvertAll(r => new RetrainingRunRow(r.Id, r.Status, r.Trigger, r.RequestedBy, r.RequestedUtc, r.StartedUtc,
                 r.FinishedUtc, r.ModelVersion, r.Outcome, r.Error, r.Attempt, retraining.MaxAttempts,
-                r.IsWaiting(now) && r.NotBeforeUtc is { } after ? time.FormatSeconds(after) : null)),
+                r.IsWaiting(now) && r.NotBeforeUtc is { } after ? time.FormatSeconds(after) : null) { RetryOf = r.RetryOfRunId }),
             CanRetrain = canRetrain,
             CanManage = canManage,
             // Offered only when there is a version to go back to (was: offered, then refused, on a new installation).

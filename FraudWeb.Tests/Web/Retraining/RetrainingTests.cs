@@ -236,6 +236,39 @@ public sealed class RetrainingTests(RetrainingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task StopTraining_RunThisInstanceTrains_InterruptedAtOnceAndItsRecoveryNamesItAndItsRequester()
+    {
+        // Arrange (fraud-operations test: after a clean stop the run showed Running for over a minute, and the recovery
+        // that followed named no one and no run)
+        await QuietAsync();
+        var running = await InsertRunAsync(RetrainingRunStatus.Running);
+        await factory.QueryAsync(db => db.RetrainingRuns.Where(r => r.Id == running).ExecuteUpdateAsync(s => s.SetProperty(r => r.HeartbeatUtc, factory.Clock.UtcNow)));
+
+        // Act: the host stops while it trains (its lease is fresh)
+        var handedOver = await WithServiceAsync<bool, RetrainingService>(s => s.StopTrainingAsync(running, CancellationToken.None));
+        var again = await WithServiceAsync<bool, RetrainingService>(s => s.StopTrainingAsync(running, CancellationToken.None));
+
+        // Assert
+        Assert.True(handedOver);
+        Assert.False(again);
+        var run = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().SingleAsync(r => r.Id == running));
+        Assert.Equal(RetrainingRunStatus.Failed, run.Status);
+        Assert.Equal(RetrainingService.InterruptedError, run.Error);
+        // Its recovery, unless a run the app's triggers queued meanwhile took the queue's one place (the recovery joins it).
+        var later = await factory.QueryAsync(db => db.RetrainingRuns.AsNoTracking().Where(r => r.Id > running).ToListAsync());
+        Assert.NotEmpty(later);
+        if (later.FirstOrDefault(r => r.RetryOfRunId == running) is { } recovery)
+        {
+            Assert.Equal((RetrainingTrigger.Recovery, "test"), (recovery.Trigger, recovery.RequestedBy));
+        }
+        else
+        {
+            Assert.Contains(later, r => r.Trigger != RetrainingTrigger.Recovery);
+        }
+        await QuietAsync();
+    }
+
+    [Fact]
     public async Task CheckTriggers_EnoughNewConfirmedLabels_QueuesLabelThresholdRun()
     {
         // Arrange: three analyst labels (the threshold) on stored payments.

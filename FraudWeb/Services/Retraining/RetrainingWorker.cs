@@ -36,7 +36,8 @@ public sealed partial class RetrainingWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: a run cut off here stays Running until its lease runs out, then any instance recovers it.
+            // Stopping: a run cut off here was handed over (RunOnceAsync); if that failed, it stays Running until its
+            // lease runs out, then any instance recovers it.
         }
     }
 
@@ -66,6 +67,12 @@ public sealed partial class RetrainingWorker(
                     // The run is no longer this instance's (another recovered it after its lease ran out): its recovery
                     // stands and its next attempt trains; two trainings of the same labels would race for the registry.
                     LogLeaseLost(logger, run.Id);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopping: the run is handed over now rather than when its lease runs out.
+                    await HandOverAsync(run.Id);
+                    throw;
                 }
                 finally
                 {
@@ -114,6 +121,28 @@ public sealed partial class RetrainingWorker(
             // The run ended.
         }
     }
+
+    /// <summary>Marks the run interrupted and queues its recovery, within a few seconds of the host's shutdown time.</summary>
+    private async Task HandOverAsync(long runId)
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var scope = scopes.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<RetrainingService>().StopTrainingAsync(runId, limit.Token)) LogHandedOver(logger, runId);
+        }
+        catch (Exception ex)
+        {
+            // Left Running: recovered when its lease runs out, as after a crash.
+            LogHandOverFailed(logger, ex, runId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: retraining run {RunId} is marked interrupted and queued again for the next instance to train")]
+    private static partial void LogHandedOver(ILogger logger, long runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not mark retraining run {RunId} interrupted; it is recovered when its lease runs out")]
+    private static partial void LogHandOverFailed(ILogger logger, Exception ex, long runId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} training folders left by a stopped process")]
     private static partial void LogLeftovers(ILogger logger, int count);

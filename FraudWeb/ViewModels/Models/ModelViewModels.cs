@@ -34,7 +34,11 @@ public sealed record ModelVersionRow(
 /// <param name="WaitsUntil">For a queued retry waiting out its backoff: when it may run, in the visitor's time; else null.</param>
 public sealed record RetrainingRunRow(long Id, RetrainingRunStatus Status, RetrainingTrigger Trigger, string? RequestedBy,
     DateTime RequestedUtc, DateTime? StartedUtc, DateTime? FinishedUtc, string? ModelVersion, string? Outcome, string? Error,
-    int Attempt = 1, int MaxAttempts = 1, string? WaitsUntil = null);
+    int Attempt = 1, int MaxAttempts = 1, string? WaitsUntil = null)
+{
+    /// <summary>The run this one retries or recovers (shown with a recovery's trigger).</summary>
+    public long? RetryOf { get; init; }
+}
 
 public sealed class ModelDashboardViewModel
 {
