@@ -245,6 +245,63 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAdmin_DatabaseANewerReleaseUpgraded_OneLineRefusalAndNothingWritten()
+    {
+        // Arrange (operator test: an older build ran on a database a newer one had upgraded, and wrote rows the newer
+        // one then read wrongly): a database holding a migration this release does not know.
+        var (firstCode, firstError) = await StartAsync(["create-admin", "--email", "first@example.com"],
+            ("ASPNETCORE_ENVIRONMENT", "Development"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+        Assert.True(firstCode == 0, firstError);
+        var file = Path.Combine(_dataDirectory, "fraudweb.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO __EFMigrationsHistory (MigrationId, ProductVersion) VALUES ('29991231000000_FromTheFuture', '99.0.0');";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // Act
+        var (code, stderr) = await StartAsync(["create-admin", "--email", "second@example.com"],
+            ("ASPNETCORE_ENVIRONMENT", "Development"), ("Cards__FingerprintKey", FraudWebFactory.TestFingerprintKey));
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Equal("error: This database was upgraded by a newer release of FraudWeb (its migration 29991231000000_FromTheFuture is unknown to this one): " +
+            "run that release or a later one, or restore the backup taken before the upgrade.", stderr.Trim());
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        await check.OpenAsync();
+        await using var count = check.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE NormalizedEmail = 'SECOND@EXAMPLE.COM';";
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Start_CleanStop_TheDatabaseFileHoldsEverythingAndTheWriteAheadLogIsEmpty()
+    {
+        // Arrange (operator test: after a clean stop fraudweb.db was an empty 4 KB file and the data was all in
+        // fraudweb.db-wal, so a copy of the file alone after stopping held nothing)
+        var app = new FraudWebFactory();
+        _ = app.Services;
+        var file = app.DatabaseFile;
+
+        // Act: stopped as a host stops, keeping its files
+        var next = app.Restart();
+
+        // Assert
+        try
+        {
+            var log = new FileInfo(file + "-wal");
+            Assert.True(!log.Exists || log.Length == 0, $"the write-ahead log holds {log.Length} bytes after a clean stop");
+            Assert.True(new FileInfo(file).Length > 1 << 20, "the database file should hold the seeded history");
+        }
+        finally
+        {
+            next.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Start_PortAlreadyInUse_OneLineExit1NotAnUnhandledException()
     {
         // Arrange (operations review: a taken port, like an unreachable database, ended in a stack trace and SIGABRT)

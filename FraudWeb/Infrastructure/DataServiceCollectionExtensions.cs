@@ -28,6 +28,13 @@ public static class DataServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ClusterInvalidation>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterInvalidation>());
+        services.AddHostedService(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new SqliteCheckpointOnStop(sp.GetRequiredService<IHostApplicationLifetime>(),
+                ProviderOf(database) == DatabaseProvider.Sqlite ? SqliteConnectionString(database, sp.GetRequiredService<FraudWebPaths>()) : null,
+                sp.GetRequiredService<ILogger<SqliteCheckpointOnStop>>());
+        });
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<DatabaseFailureLogging>();
         services.AddSingleton<SecurityStampChangeInterceptor>();

@@ -154,7 +154,25 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
                 await db.Database.CloseConnectionAsync();
             }
         }
+        // A database a newer release has upgraded: this release does not know its schema, and writing to it would lose
+        // or corrupt what that release keeps (operator test: an older build ran on an upgraded database and stored
+        // reports the newer one then read wrongly). Refused in one line before anything is written.
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        if (applied.FirstOrDefault(m => !known.Contains(m)) is { } newer)
+        {
+            throw new ConfigurationException($"This database was upgraded by a newer release of FraudWeb (its migration {newer} is unknown to this one): " +
+                "run that release or a later one, or restore the backup taken before the upgrade.");
+        }
+        var pending = known.Count(m => !applied.Contains(m, StringComparer.Ordinal));
         await db.Database.MigrateAsync(cancellationToken);
+        // Said once, so an operator's log shows that an upgrade happened and how far it went.
+        if (pending > 0 && applied.Count > 0)
+        {
+            var latest = known.Max(StringComparer.Ordinal)!;
+            var startLogger = provider.GetRequiredService<ILogger<StartupInitializer>>();
+            LogUpgraded(startLogger, pending, applied[^1], latest);
+        }
         await CardKeyCheck.VerifyAsync(db, provider.GetRequiredService<CardKeyProvider>(), cancellationToken);
         await ImportLegacyDataProtectionKeysAsync(db, provider.GetRequiredService<FraudWebPaths>(), cancellationToken);
 
@@ -190,6 +208,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database upgraded: {Count} migrations applied, from {From} to {To}")]
+    private static partial void LogUpgraded(ILogger logger, int count, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database does not answer yet ({Reason}); trying again in {Seconds:F1} s (Database:StartupWaitSeconds is {Limit})")]
     private static partial void LogWaitingForDatabase(ILogger logger, string reason, double seconds, int limit);
