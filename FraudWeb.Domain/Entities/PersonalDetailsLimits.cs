@@ -92,8 +92,8 @@ public static partial class PersonalDetailsLimits
         if (IsBlank(value)) throw new ArgumentException("Refuse a blank value with its field's own message first.", nameof(value));
         // Composed (NFC): "José" typed with a combining accent is stored, searched and compared as the same name.
         var trimmed = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
-        var length = TextLength.Of(trimmed);
-        if (length < min || length > max) throw new DomainException(tooShortOrLong);
+        // Zero-width characters count towards neither end ("A" and a U+200B is one character that shows).
+        if (TextLength.Visible(trimmed) < min || TextLength.Of(trimmed) > max) throw new DomainException(tooShortOrLong);
         // Shown to staff in lists: a direction override would make the text after it read backwards (edge-case review).
         return Cards.CardNumber.RefusedIn(FreeText.Checked(trimmed));
     }

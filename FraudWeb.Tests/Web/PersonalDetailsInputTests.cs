@@ -93,6 +93,23 @@ public sealed class PersonalDetailsInputTests(FraudWebFactory factory)
         Assert.Equal(("", country), await AddressAsync(session.Email));
     }
 
+    [Fact]
+    public async Task Register_PostcodeInFullWidthDigits_AcceptedAndNotCheckedAsTypedInTheBrowser()
+    {
+        // Arrange (money QA: a Japanese postcode typed full-width was refused; review: the browser's own check of the
+        // pattern would refuse it before the server made it plain)
+        using var session = CardHolderSession.Anonymous(factory);
+        var form = await Html.GetPageAsync(session.Client, "/Account/Register");
+
+        // Act
+        var response = await session.RegisterAsync(new RegistrationBuilder(session.Email, FraudWebFactory.Password).With("Postcode", "１００-０００１").With("Country", "Japan"));
+
+        // Assert
+        Assert.Equal("/Account/RegisterConfirmation", Html.Location(response));
+        Assert.Equal(("100-0001", "Japan"), await AddressAsync(session.Email));
+        Assert.False(form.QuerySelector("input[name$=Postcode]")!.HasAttribute("data-val-regex"));
+    }
+
     [Theory]
     [InlineData("United Kingdom", "", "Enter your postcode.")]
     [InlineData("China", "", "Enter your postcode.")]

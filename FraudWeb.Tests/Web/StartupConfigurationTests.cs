@@ -245,6 +245,7 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)] // SQLite's own files and its refusal
     public async Task CreateAdmin_DatabaseANewerReleaseUpgraded_OneLineRefusalAndNothingWritten()
     {
         // Arrange (operator test: an older build ran on a database a newer one had upgraded, and wrote rows the newer
@@ -277,6 +278,7 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", TestPostgres.SqliteOnly)] // SQLite's own files and its refusal
     public async Task Start_CleanStop_TheDatabaseFileHoldsEverythingAndTheWriteAheadLogIsEmpty()
     {
         // Arrange (operator test: after a clean stop fraudweb.db was an empty 4 KB file and the data was all in

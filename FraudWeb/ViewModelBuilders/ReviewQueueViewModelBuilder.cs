@@ -260,8 +260,9 @@ public sealed class ReviewQueueViewModelBuilder(FraudDbContext db, PaymentFeatur
             CardBlockReason = tx.Card?.BlockReason,
             CardBlockNote = closed && tx.Card?.BlockNote == Card.ErasedBlockNote ? Text.Get(Card.ErasedBlockNote) : tx.Card?.BlockNote,
             HolderAccountClosed = closed,
-            // Only a staff label (not the simulated history's) on a payment that is reported again.
-            EarlierLabel = report is not null && tx.Label != FraudLabel.Unknown && tx.LabelledBy is not null && tx.LabelledBy != CardTransaction.SimulatorLabeller ? tx.Label.ToString() : null,
+            // Only a staff label (not the simulated history's) given before the report: the holder reports it again.
+            EarlierLabel = report is not null && tx.Label != FraudLabel.Unknown && tx.LabelledBy is not null && tx.LabelledBy != CardTransaction.SimulatorLabeller
+                && tx.LabelledUtc < report.CreatedUtc ? tx.Label.ToString() : null,
             EarlierLabelledBy = tx.LabelledBy,
             EarlierLabelledUtc = tx.LabelledUtc,
         };

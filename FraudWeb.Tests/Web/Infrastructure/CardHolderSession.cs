@@ -135,7 +135,9 @@ public sealed class CardHolderSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(page);
         var all = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = Html.AntiforgeryToken(page) };
-        if (!all.ContainsKey("SubmissionKey") && page.QuerySelector("input[name=SubmissionKey]")?.GetAttribute("value") is { Length: > 0 } key) all["SubmissionKey"] = key;
+        // A page with no form (every card stopped) stands for one shown before: a form has its own one-time key.
+        if (!all.ContainsKey("SubmissionKey"))
+            all["SubmissionKey"] = page.QuerySelector("input[name=SubmissionKey]")?.GetAttribute("value") is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N");
         return all;
     }
 

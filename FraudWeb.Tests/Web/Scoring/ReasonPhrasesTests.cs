@@ -84,9 +84,10 @@ public sealed class ReasonPhrasesTests
     }
 
     [Theory]
-    [InlineData(7)]
-    [InlineData(3)]
-    public void Describe_MerchantWithoutFraudInItsWindow_SaysTheWindowEndsTheLabelDelayAgo(int delay)
+    [InlineData(7, "This merchant had no confirmed fraud in the 30 days before the last 7 days.", "在最近 7 天之前的 30 天里，该商户没有已确认的欺诈。")]
+    [InlineData(3, "This merchant had no confirmed fraud in the 30 days before the last 3 days.", "在最近 3 天之前的 30 天里，该商户没有已确认的欺诈。")]
+    [InlineData(1, "This merchant had no confirmed fraud in the 30 days before the last day.", "在最近一天之前的 30 天里，该商户没有已确认的欺诈。")]
+    public void Describe_MerchantWithoutFraudInItsWindow_SaysTheWindowEndsTheLabelDelayAgo(int delay, string expected, string chinese)
     {
         // Arrange (fraud-operations test: "no confirmed fraud recently" the day 64 frauds were confirmed there; the
         // features end the label delay before the payment)
@@ -97,10 +98,10 @@ public sealed class ReasonPhrasesTests
         var text = ReasonPhrases.Describe(ReasonPhrases.MerchantFraud, -0.4, names, values, delay);
 
         // Assert
-        Assert.Equal($"This merchant had no confirmed fraud in the 30 days before the last {delay} days.", text);
+        Assert.Equal(expected, text);
         using (FraudWeb.Tests.Web.Localization.CultureScope.Use(System.Globalization.CultureInfo.GetCultureInfo("zh-CN")))
         {
-            Assert.Equal($"在最近 {delay} 天之前的 30 天里，该商户没有已确认的欺诈。", ReasonPhrases.Localized(text));
+            Assert.Equal(chinese, ReasonPhrases.Localized(text));
         }
     }
 

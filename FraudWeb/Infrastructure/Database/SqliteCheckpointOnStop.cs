@@ -26,10 +26,15 @@ public sealed partial class SqliteCheckpointOnStop(IHostApplicationLifetime life
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
+            using (var wait = connection.CreateCommand())
+            {
+                wait.CommandText = "PRAGMA busy_timeout=2000;";
+                wait.ExecuteNonQuery();
+            }
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=2000; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             using var reader = command.ExecuteReader();
-            // One row: busy (1 when a reader or writer kept it from finishing), pages in the log, pages copied.
+            // Its one row: busy (1 when a reader or writer kept it from finishing), pages in the log, pages copied.
             if (reader.Read() && reader.GetInt32(0) != 0) LogBusy(logger);
         }
         catch (SqliteException ex)

@@ -154,18 +154,28 @@ public sealed partial class ModelRegistry(
     public Task<TrainingResult> TrainForRunAsync(long runId, string trigger, CancellationToken cancellationToken) =>
         TrainAsync(trigger, null, unusable: null, cancellationToken, forRun: runId);
 
-    /// <summary>What a version a recovered run trained says instead of being promoted.</summary>
     /// <summary>A version trained while a rolled-back version serves: "…{version}…, ({its own decision})".</summary>
     public const string PinnedPrefix = "Not promoted: an administrator rolled back to version ";
     public const string PinnedMiddle = ", which serves until a version is promoted by hand. (";
 
-    /// <summary>Whether staff's latest swap to this version was a rollback (automatic promotion waits for a promotion by hand).</summary>
+    /// <summary>
+    /// Whether the serving model's last change was staff's rollback to this version: of every change of the serving
+    /// model (promotions by anyone, rollbacks, fallbacks), the newest. A promotion by hand, or any later change, ends it.
+    /// </summary>
     private async Task<bool> RolledBackToAsync(string version, CancellationToken cancellationToken)
     {
         var id = await db.ModelVersions.AsNoTracking().Where(v => v.Version == version).Select(v => (long?)v.Id).FirstOrDefaultAsync(cancellationToken);
-        return id is { } known && (await LatestStaffSwapsAsync([known], cancellationToken)).GetValueOrDefault(known) is { Rollback: true };
+        if (id is not { } known) return false;
+        var last = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(a => a.TargetType == "model" && (a.Action == AuditActions.ModelPromote || a.Action == AuditActions.ModelRollback || a.Action == AuditActions.ModelFallback))
+            .OrderByDescending(a => a.Id)
+            .Select(a => new { a.Action, a.ActorId, a.TargetId })
+            .FirstOrDefaultAsync(cancellationToken);
+        return last is not null && last.Action == AuditActions.ModelRollback && last.ActorId != AuditLog.SystemActor
+            && last.TargetId == known.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What a version a recovered run trained says instead of being promoted.</summary>
     public const string RunTakenOverPrefix = "Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ";
 
     /// <summary>The trigger of a model learnt from a simulated history (<see cref="TrainStarterAndServeAsync"/>).</summary>

@@ -332,16 +332,18 @@ public sealed partial class RetrainingService(
     {
         var run = await db.RetrainingRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId && r.Status == RetrainingRunStatus.Running, cancellationToken);
         if (run is null) return false;
+        // Its recovery first: should the stop cut this short, the run is still Running and is recovered when its lease
+        // runs out, never Failed with nothing queued (review). A queued run already waiting is the recovery.
+        await QueueAsync(RetrainingTrigger.Recovery, null, cancellationToken, recovering: run);
         var now = clock.GetUtcNow().UtcDateTime;
         var marked = await db.RetrainingRuns
             .Where(r => r.Id == runId && r.Status == RetrainingRunStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RetrainingRunStatus.Failed)
                 .SetProperty(r => r.Error, InterruptedError)
                 .SetProperty(r => r.FinishedUtc, now), cancellationToken);
-        if (marked == 0) return false;
-        await QueueAsync(RetrainingTrigger.Recovery, null, cancellationToken, recovering: run);
+        // Woken once the run is no longer Running: a worker claims nothing while one is.
         signal.Wake();
-        return true;
+        return marked > 0;
     }
 
     /// <summary>The attempts a run gets in all (Retraining:MaxAttempts), for the pages that show "attempt 2 of 3".</summary>

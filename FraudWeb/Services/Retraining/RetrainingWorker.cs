@@ -133,7 +133,8 @@ public sealed partial class RetrainingWorker(
         }
         catch (Exception ex)
         {
-            // Left Running: recovered when its lease runs out, as after a crash.
+            // Before its recovery was queued it is still Running, recovered when its lease runs out, as after a crash;
+            // after, the queued recovery trains (the run may show Running until then).
             LogHandOverFailed(logger, ex, runId);
         }
     }
@@ -141,7 +142,7 @@ public sealed partial class RetrainingWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: retraining run {RunId} is marked interrupted and queued again for the next instance to train")]
     private static partial void LogHandedOver(ILogger logger, long runId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not mark retraining run {RunId} interrupted; it is recovered when its lease runs out")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: could not hand retraining run {RunId} over; if no recovery run was queued, it is recovered when its lease runs out")]
     private static partial void LogHandOverFailed(ILogger logger, Exception ex, long runId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} training folders left by a stopped process")]

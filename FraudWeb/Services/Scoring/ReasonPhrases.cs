@@ -50,6 +50,7 @@ public static class ReasonPhrases
     // The merchant's fraud features end the label delay before the payment (frauds confirmed since are not in them):
     // "no confirmed fraud recently" was shown the day 64 were confirmed there (fraud-operations test).
     private const string NoMerchantFraudBefore = "This merchant had no confirmed fraud in the 30 days before the last {0} days.";
+    private const string NoMerchantFraudBeforeADay = "This merchant had no confirmed fraud in the 30 days before the last day.";
     private const string NoMerchantFraudUntil20261206 = "This merchant has had no confirmed fraud recently.";
     private const string AmountTimesUsual = "This amount is {0}x this card's usual spend.";
     private const string UnusualPattern = "An unusual pattern ({0}).";
@@ -59,7 +60,7 @@ public static class ReasonPhrases
     public static IReadOnlyList<string> Templates { get; } =
     [
         UsedOnce, UsedTimes, UsedOnceUntil20261204, UsedTimesUntil20261204, AmountTimesUsual, UnusualPattern, UsualPattern,
-        NoMerchantFraudBefore, NoMerchantFraudUntil20261206,
+        NoMerchantFraudBefore, NoMerchantFraudBeforeADay, NoMerchantFraudUntil20261206,
         "This card's recent use raised the risk.", "This card's recent use lowered the risk.",
         "This merchant has had confirmed fraud recently.", "This merchant's recent record raised the risk.",
         "This merchant's recent record lowered the risk.",
@@ -123,7 +124,8 @@ public static class ReasonPhrases
                 var fraud = false;
                 for (var i = 0; i < names.Count && i < values.Length; i++) fraud |= GroupOf(names[i]) == MerchantFraud && values[i] > 0;
                 if (raises) return fraud ? "This merchant has had confirmed fraud recently." : "This merchant's recent record raised the risk.";
-                return fraud ? "This merchant's recent record lowered the risk." : Invariant(NoMerchantFraudBefore, labelDelayDays);
+                if (fraud) return "This merchant's recent record lowered the risk.";
+                return labelDelayDays == 1 ? NoMerchantFraudBeforeADay : Invariant(NoMerchantFraudBefore, labelDelayDays);
             case MerchantActivity:
                 return Pushed("This merchant's recent number of payments");
             case MerchantFamiliarity:

@@ -157,21 +157,28 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         // A database a newer release has upgraded: this release does not know its schema, and writing to it would lose
         // or corrupt what that release keeps (operator test: an older build ran on an upgraded database and stored
         // reports the newer one then read wrongly). Refused in one line before anything is written.
+        // Only a migration after this release's newest counts (an unknown older one is a renamed migration of a
+        // development build). On PostgreSQL a rolling deploy runs old and new instances on one database for a while
+        // (their migrations add, never remove: docs/decisions/0029), so there it is a warning, not a refusal.
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var newest = known.Max(StringComparer.Ordinal) ?? "";
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
-        if (applied.FirstOrDefault(m => !known.Contains(m)) is { } newer)
+        if (applied.LastOrDefault(m => !known.Contains(m) && string.CompareOrdinal(m, newest) > 0) is { } newer)
         {
-            throw new ConfigurationException($"This database was upgraded by a newer release of FraudWeb (its migration {newer} is unknown to this one): " +
-                "run that release or a later one, or restore the backup taken before the upgrade.");
+            if (db.Database.IsSqlite())
+            {
+                throw new ConfigurationException($"This database was upgraded by a newer release of FraudWeb (its migration {newer} is unknown to this one): " +
+                    "run that release or a later one, or restore the backup taken before the upgrade.");
+            }
+            LogNewerRelease(provider.GetRequiredService<ILogger<StartupInitializer>>(), newer);
         }
         var pending = known.Count(m => !applied.Contains(m, StringComparer.Ordinal));
         await db.Database.MigrateAsync(cancellationToken);
         // Said once, so an operator's log shows that an upgrade happened and how far it went.
         if (pending > 0 && applied.Count > 0)
         {
-            var latest = known.Max(StringComparer.Ordinal)!;
             var startLogger = provider.GetRequiredService<ILogger<StartupInitializer>>();
-            LogUpgraded(startLogger, pending, applied[^1], latest);
+            LogUpgraded(startLogger, pending, applied[^1], newest);
         }
         await CardKeyCheck.VerifyAsync(db, provider.GetRequiredService<CardKeyProvider>(), cancellationToken);
         await ImportLegacyDataProtectionKeysAsync(db, provider.GetRequiredService<FraudWebPaths>(), cancellationToken);
@@ -208,6 +215,9 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         }
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database has migrations of a newer release (up to {Migration}): finish the rolling deploy, as this instance's release is older than the database's")]
+    private static partial void LogNewerRelease(ILogger logger, string migration);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database upgraded: {Count} migrations applied, from {From} to {To}")]
     private static partial void LogUpgraded(ILogger logger, int count, string from, string to);

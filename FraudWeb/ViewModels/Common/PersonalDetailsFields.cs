@@ -74,7 +74,7 @@ public abstract class PersonalDetailsFields
     public string? City { get; set => field = Trimmed(value); }
 
     [PostcodeWhereTheCountryHasThem(ErrorMessage = "Enter your postcode.")]
-    [RegularExpression(PersonalDetailsLimits.PostcodePattern, ErrorMessage = "Enter a valid postcode.")]
+    [PostcodeForm(ErrorMessage = "Enter a valid postcode.")]
     [Display(Name = "Postcode")]
     public string? Postcode { get; set => field = Trimmed(value is null ? null : PersonalDetailsLimits.PlainDigits(value)); }
 

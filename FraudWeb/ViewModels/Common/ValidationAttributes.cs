@@ -88,10 +88,33 @@ public sealed class PostcodeWhereTheCountryHasThemAttribute : ValidationAttribut
         if (!PersonalDetailsLimits.IsBlank(value as string)) return ValidationResult.Success;
         var country = (validationContext.ObjectInstance as PersonalDetailsFields)?.Country;
         if (!Postcodes.AreRequiredIn(country)) return ValidationResult.Success;
-        var message = ErrorMessageString;
+        return Refused(ErrorMessageString, validationContext);
+    }
+
+    /// <summary>The message in the form's words and language, under the field.</summary>
+    internal static ValidationResult Refused(string message, ValidationContext validationContext)
+    {
         var localized = validationContext.GetService(typeof(Microsoft.Extensions.Localization.IStringLocalizerFactory)) is Microsoft.Extensions.Localization.IStringLocalizerFactory factory
             ? FormLocalizer.For(validationContext.ObjectType, factory)[message].Value
             : Text.Get(message);
         return new ValidationResult(localized, validationContext.MemberName is { } name ? [name] : null);
+    }
+}
+
+/// <summary>
+/// A postcode's form (<see cref="PersonalDetailsLimits.PostcodePattern"/>), checked on the server only, on the value as
+/// kept (<see cref="PersonalDetailsLimits.PlainDigits"/>): as [RegularExpression] the browser checked what was typed, and
+/// refused a full-width "１００-０００１" the server would have taken (review).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PostcodeFormAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (value is not string code || code.Length == 0
+            || System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+            return ValidationResult.Success;
+        return PostcodeWhereTheCountryHasThemAttribute.Refused(ErrorMessageString, validationContext);
     }
 }
