@@ -95,12 +95,13 @@ public sealed partial class CardNumber
     /// kind between two (anything but letters, digits and brackets: spaces of any width, dashes, dots, slashes, colons,
     /// plus signs), and inside a longer run of digits. A second pass also reads brackets and a lone "x" between digits as
     /// separators ("(4111)1111-1111-1111", "4111x1111x…", kept whole before: privacy test), except a bracket around one
-    /// or two digits, a phone number's trunk prefix ("+44 (0)20 …"), which ends a number there.
+    /// or two digits, a phone number's trunk prefix ("+44 (0)20 …"), which ends a number there. A security code written
+    /// after its name ("cvv 737") is masked too (<see cref="SecurityCode"/>).
     /// </summary>
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Masked(Masked(text, Find(text)), wide: true);
+        return SecurityCode.Redact(Masked(Masked(text, Find(text)), wide: true));
     }
 
     private static string Masked(string text, bool wide) => Masked(text, Find(text, wide));

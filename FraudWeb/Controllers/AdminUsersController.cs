@@ -58,7 +58,9 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Details(string id, CancellationToken cancellationToken)
     {
         var model = await screens.DetailsAsync(id, User.GetUserId(), cancellationToken);
-        return model is null ? NotFound() : View(model);
+        if (model is null) return NotFound();
+        await admin.RecordDetailsViewedAsync(User.GetUserId(), id, AdminUserService.DetailsPages.Details, cancellationToken);
+        return View(model);
     }
 
     [HttpGet]
@@ -102,7 +104,9 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Edit(string id, CancellationToken cancellationToken)
     {
         var model = await screens.EditFormAsync(id, cancellationToken);
-        return model is null ? NotFound() : View(model);
+        if (model is null) return NotFound();
+        await admin.RecordDetailsViewedAsync(User.GetUserId(), id, AdminUserService.DetailsPages.Edit, cancellationToken);
+        return View(model);
     }
 
     [HttpPost]

@@ -36,8 +36,12 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
 
     private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
 
+    /// <summary>The changes recorded about <paramref name="targetId"/> (views of their details have a test of their own).</summary>
     private Task<List<AuditEntry>> AuditAsync(string targetId) =>
-        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId).OrderBy(e => e.Id).ToListAsync());
+        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId && e.Action != AuditActions.UserDetailsView).OrderBy(e => e.Id).ToListAsync());
+
+    private Task<List<AuditEntry>> ViewsAsync(string targetId) =>
+        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId && e.Action == AuditActions.UserDetailsView).OrderBy(e => e.Id).ToListAsync());
 
     [Fact]
     public async Task Index_SearchByEmailAndLockedFilter_ListsOnlyMatches()
@@ -434,6 +438,32 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Contains("Enter a valid email address.", messages);
         Assert.Contains("Enter the full name.", messages);
         Assert.Contains("Enter the postcode.", messages);
+    }
+
+    [Fact]
+    public async Task DetailsAndEdit_AnotherPersonsDetails_EachViewAuditedWithoutValues()
+    {
+        // Arrange (access to a person's data is recorded, not only its changes: PCI DSS 10.2.1.1; the auditor asked who looked)
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        using var customer = await CardHolderSession.RegisteredAsync(factory);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == customer.Email).Select(u => u.Id).FirstAsync());
+        var staffId = await factory.CreateUserAsync(Roles.Analyst);
+
+        // Act
+        await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
+        await Html.GetPageAsync(admin.Client, $"/AdminUsers/Edit/{id}");
+        await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{adminId}");
+        await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{staffId}");
+
+        // Assert: one entry a page for the holder; none for one's own account or a staff account (no personal details)
+        var views = await ViewsAsync(id);
+        Assert.Equal(["{\"Page\":\"details\"}", "{\"Page\":\"edit\"}"], views.Select(e => e.After));
+        Assert.All(views, e => Assert.Equal(adminId, e.ActorId));
+        Assert.Empty(await ViewsAsync(adminId));
+        Assert.Empty(await ViewsAsync(staffId));
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserDetailsView}");
+        Assert.Contains("Personal details viewed", page.Body!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -1116,6 +1146,29 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         // Assert: the same on SQLite (LIKE) and PostgreSQL (ILIKE).
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
         Assert.Contains(AuditActions.UserLock, row.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditIndex_ActorADeletedAccountsId_ListsTheirEntries()
+    {
+        // Arrange (auditor: once a staff member was deleted, their entries showed "deleted account <id>" and neither
+        // the old address nor that id found them)
+        using var admin = await AdminAsync();
+        var leaverId = await factory.CreateUserAsync(Roles.Admin);
+        using (var leaver = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(leaverId)))
+        {
+            var id = await factory.CreateUserAsync(Roles.Customer);
+            await leaver.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        }
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Delete/{leaverId}", $"/AdminUsers/Delete/{leaverId}")).StatusCode);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Actor={leaverId}");
+
+        // Assert
+        var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
+        Assert.Contains(AuditActions.UserLock, row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("deleted account " + leaverId, row.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

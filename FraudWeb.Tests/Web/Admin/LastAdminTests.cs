@@ -49,6 +49,25 @@ public sealed class LastAdminTests
     }
 
     [Fact]
+    public async Task ResetPassword_OwnWhileTheOtherAdministratorIsLocked_RefusedAndThePasswordStillWorks()
+    {
+        // Arrange (auditor: the only administrator able to sign in removed their own password; nobody could administer)
+        using var factory = new AdminFactory();
+        var adminId = await factory.CreateUserAsync(Roles.Admin);
+        var otherId = await factory.CreateUserAsync(Roles.Admin);
+        using var admin = await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(adminId));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Lock/{otherId}", $"/AdminUsers/Details/{otherId}")).StatusCode);
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/ResetPassword/{adminId}", $"/AdminUsers/Details/{adminId}");
+
+        // Assert
+        Assert.Equal(AdminGuard.LastAdminMessage, await ErrorShownAsync(admin, response));
+        Assert.True(await factory.QueryAsync(db => db.Users.Where(u => u.Id == adminId).Select(u => u.PasswordHash != null).SingleAsync()));
+        Assert.False(await factory.QueryAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == AuditActions.UserPasswordReset)));
+    }
+
+    [Fact]
     public async Task Lock_OnlyAdminWhoCanSignInBesideAnUnacceptedInvitation_IsRefused()
     {
         // Arrange (review: an invited administrator who never chose a password counted as active, so the one who can

@@ -120,6 +120,66 @@ public sealed class ProviderMigrationTests : IDisposable
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Migrate_SqliteAdminRoleWithoutReview_GrantedOnceAuditedUnlessSetByHand(bool setByHand) =>
+        await AssertAdministratorsReviewAsync(Sqlite(), "20261206043931_AccountFailuresForgotten", setByHand);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Migrate_PostgresAdminRoleWithoutReview_GrantedOnceAuditedUnlessSetByHand(bool setByHand) =>
+        await AssertAdministratorsReviewAsync(Postgres(), "20261206043936_AccountFailuresForgotten", setByHand);
+
+    /// <summary>
+    /// Migration AdministratorsReview (upgrade operator: an installation from before 2026-12-01 kept an Admin role that
+    /// could not open the review queue): the default grant is added once as the system, with its audit entry, but not
+    /// where an administrator has set the role's permissions by hand.
+    /// </summary>
+    private static async Task AssertAdministratorsReviewAsync(FraudDbContext db, string schemaBefore, bool setByHand)
+    {
+        await using (db)
+        {
+            // Arrange: the roles as an old installation made them (Admin without reports.review)
+            await db.GetService<IMigrator>().MigrateAsync(schemaBefore);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "AspNetRoles" ("Id", "Name", "NormalizedName") VALUES ('r-admin', 'Admin', 'ADMIN'), ('r-analyst', 'Analyst', 'ANALYST');
+                INSERT INTO "AspNetRoleClaims" ("RoleId", "ClaimType", "ClaimValue") VALUES
+                  ('r-admin', 'permission', 'users.manage'), ('r-admin', 'permission', 'models.view'), ('r-analyst', 'permission', 'models.view');
+                """);
+            if (setByHand)
+            {
+                db.Set<AuditEntry>().Add(AuditEntry.Record("admin-1", "role.permissions", "role", "Admin", "{}", "{}", DateTime.UtcNow));
+                await db.SaveChangesAsync();
+            }
+
+            // Act
+            await db.Database.MigrateAsync();
+
+            // Assert
+            var admin = await db.RoleClaims.Where(c => c.RoleId == "r-admin").Select(c => c.ClaimValue).OrderBy(v => v).ToListAsync();
+            var analyst = await db.RoleClaims.Where(c => c.RoleId == "r-analyst").Select(c => c.ClaimValue).ToListAsync();
+            var granted = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.ActorId == "system").ToListAsync();
+            Assert.Equal(["models.view"], analyst);
+            if (setByHand)
+            {
+                Assert.Equal(["models.view", "users.manage"], admin);
+                Assert.Empty(granted);
+                return;
+            }
+            Assert.Equal(["models.view", "reports.review", "users.manage"], admin);
+            var entry = Assert.Single(granted);
+            Assert.Equal(("role.permissions", "role", "Admin"), (entry.Action, entry.TargetType, entry.TargetId));
+            Assert.Equal(["models.view", "users.manage"], PermissionsIn(entry.Before));
+            Assert.Equal(["models.view", "reports.review", "users.manage"], PermissionsIn(entry.After));
+            Assert.True(DateTime.UtcNow - entry.TimestampUtc < TimeSpan.FromMinutes(5), $"stamped {entry.TimestampUtc:O}");
+        }
+
+        static List<string?> PermissionsIn(string? json) =>
+            [.. System.Text.Json.JsonDocument.Parse(json!).RootElement.GetProperty("Permissions").EnumerateArray().Select(p => p.GetString())];
+    }
+
     [Fact]
     public async Task AuditLog_Postgres_UpdateDeleteAndTruncateRefused()
     {

@@ -185,6 +185,24 @@ public sealed partial class AdminUserService(
         return await CommitAsync(transaction, cancellationToken);
     }
 
+    /// <summary>The pages that show a card holder's personal details to an administrator.</summary>
+    public static class DetailsPages
+    {
+        public const string Details = "details";
+        public const string Edit = "edit";
+    }
+
+    /// <summary>
+    /// Records that an administrator opened a card holder's personal details (name, birth date, address, cards and
+    /// payments): who saw whose, when and on which page. Nothing for one's own account or an account with no details.
+    /// </summary>
+    public async Task RecordDetailsViewedAsync(string actorId, string id, string page, CancellationToken cancellationToken)
+    {
+        if (actorId == id || !await db.CardHolders.AnyAsync(h => h.UserId == id, cancellationToken)) return;
+        await audit.AppendAsync(actorId, AuditActions.UserDetailsView, TargetUser, id, null, new { Page = page }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Locks (indefinitely, and ends their sessions) or unlocks an account.</summary>
     public async Task<Result<bool>> SetLockedAsync(string actorId, string id, bool locked, CancellationToken cancellationToken)
     {
@@ -256,6 +274,17 @@ public sealed partial class AdminUserService(
         var user = await FindAsync(id);
         if (user is null) return Result.Fail<ResetMail>(ErrorCode.NotFound, "Not found.");
         var hadPassword = user.PasswordHash is not null;
+        // An account without a password signs no one in until its link is used: the last administrator's reset (one's
+        // own, with the only other one locked) left no one able to administer (auditor's test). Their own password is
+        // changed on the settings page instead.
+        if (hadPassword)
+        {
+            var refusal = await guard.CheckAsync(s =>
+            {
+                if (s.Users.TryGetValue(id, out var u)) s.Users[id] = (u.Roles, false);
+            }, cancellationToken);
+            if (refusal is not null) return refusal.As<ResetMail>();
+        }
         var invitationLanguage = hadPassword ? null : await accounts.InvitationLanguageAsync(user);
         var mail = AdminLock.IsLockedByAdmin(user) ? ResetMail.None : invitationLanguage is not null ? ResetMail.Invitation : ResetMail.ResetLink;
         if (!Succeeded(hadPassword ? await users.RemovePasswordAsync(user) : await users.UpdateSecurityStampAsync(user))) return ChangedMeanwhileResult().As<ResetMail>();

@@ -25,6 +25,8 @@ public static class AuditActions
     public const string UserClose = "user.close";
     /// <summary>A person downloaded everything kept about them.</summary>
     public const string UserExport = "user.export";
+    /// <summary>An administrator opened a card holder's personal details (PCI DSS 10.2.1.1: access to data about a person).</summary>
+    public const string UserDetailsView = "user.details-view";
     /// <summary>Written by the account services (Services.Accounts), which cannot depend on this namespace.</summary>
     public const string UserEmailChange = Accounts.AccountAuditActions.EmailChange;
     public const string UserRoles = "user.roles";
@@ -80,6 +82,7 @@ public static class AuditActions
         [UserDelete] = "User deleted",
         [UserClose] = "Account closed by its holder",
         [UserExport] = "Personal data downloaded",
+        [UserDetailsView] = "Personal details viewed",
         [UserRoles] = "Roles changed",
         [RolePermissions] = "Role permissions changed",
         [AdminCreatedByCommand] = "Administrator created from the command line",
@@ -115,7 +118,7 @@ public static class AuditActions
     public static string WordsFor(string action) => Words.TryGetValue(action, out var words) ? words : action;
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
 }
 

@@ -169,7 +169,7 @@ public sealed class RoleListViewModel
 public sealed class AuditQueryViewModel
 {
     [StringLength(256, ErrorMessage = "{0} can have at most {1} characters.")]
-    [Display(Name = "Actor email")]
+    [Display(Name = "Actor: email or id")]
     public string? Actor { get => _actor; set => _actor = SearchTerm.WithoutCardNumber(value); }
 
     private string? _actor;
