@@ -91,7 +91,7 @@ public sealed class AdminCliTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(1, exitCode);
-        Assert.Contains("already exists", stderr.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("error: An account with the email", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, await factory.QueryAsync(db => db.Users.CountAsync(u => u.Email == email)));
     }
 

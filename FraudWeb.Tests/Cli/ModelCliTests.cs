@@ -411,6 +411,21 @@ public sealed class ModelCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_TableWithAnIdentifierColumnNotIgnored_UsageErrorNamingIt()
+    {
+        // Newcomer's test: `features` writes transaction_id beside the features, and the README's --ignore left it in,
+        // so the model silently trained on it as a 19th feature.
+        var table = PathOf("t.csv");
+        File.WriteAllText(table, "a,b,y,customer_id,day,transaction_id\n1,2,0,1,1,1\n2,3,1,1,1,2\n3,4,0,2,2,3\n");
+
+        var (code, _, err) = await RunAsync("train", "--table", table, "--label", "y", "--ignore", "customer_id,day", "--out", PathOf("m.bin"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {table}: column 'transaction_id' identifies rows and is not a feature: add it to --ignore.", err);
+        Assert.False(File.Exists(PathOf("m.bin")));
+    }
+
+    [Fact]
     public async Task FeaturesTrainEvaluateTable_SmallData_EndToEnd()
     {
         var raw = PathOf("raw.csv");

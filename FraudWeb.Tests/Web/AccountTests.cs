@@ -591,6 +591,11 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         Assert.Equal("/Account/Lockout", Html.Location(correctAfterLockout));
         var lockoutPage = await Html.GetPageAsync(registered.Client, "/Account/Lockout");
         Assert.Contains("locked", lockoutPage.QuerySelector("h1")!.TextContent, StringComparison.OrdinalIgnoreCase);
+        // Audited once, as the system's (auditor: a lockout left no trace but the account's row); the attempt made
+        // while locked adds nothing.
+        var audited = await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>()
+            .Where(e => e.TargetId == db.Users.Where(u => u.Email == registered.Email).Select(u => u.Id).FirstOrDefault()).Select(e => e.Action + " " + e.ActorId).ToListAsync());
+        Assert.Equal([FraudWeb.Services.Accounts.AccountAuditActions.LockedOut + " system"], audited);
     }
 
     [Fact]

@@ -26,6 +26,14 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         return (email, await MfaSteps.EnrolAsync(enrolling));
     }
 
+    /// <summary>The audit log's actions about the account of <paramref name="email"/>, oldest first, with their actors.</summary>
+    private Task<List<(string Action, string Actor)>> AuditedAsync(string email) => factory.QueryAsync(async db =>
+    {
+        var id = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var entries = await db.Set<FraudWeb.Domain.Entities.AuditEntry>().Where(e => e.TargetId == id).OrderBy(e => e.Id).Select(e => new { e.Action, e.ActorId }).ToListAsync();
+        return entries.ConvertAll(e => (e.Action, e.ActorId == id ? "owner" : e.ActorId));
+    });
+
     [Theory]
     [InlineData(Roles.Analyst, "/Review")]
     [InlineData(Roles.Analyst, "/Models")]
@@ -132,9 +140,10 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         var codes = await MfaSteps.EnrolAsync(client);
         var review = await client.GetAsync(new Uri("/Review", UriKind.Relative));
 
-        // Assert
+        // Assert: the second factor's arrival is in the audit log (auditor: nothing recorded it)
         Assert.Equal(10, codes.Distinct().Count());
         Assert.Equal(HttpStatusCode.OK, review.StatusCode);
+        Assert.Equal([(AccountAuditActions.TwoStepOn, "owner")], await AuditedAsync(email));
     }
 
     [Fact]
@@ -270,6 +279,7 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         Assert.Empty(codes.Intersect(old));
         Assert.Equal(HttpStatusCode.OK, withOld.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, withNew.StatusCode);
+        Assert.Equal([(AccountAuditActions.TwoStepOn, "owner"), (AccountAuditActions.RecoveryCodes, "owner")], await AuditedAsync(email));
     }
 
     [Fact]
@@ -332,6 +342,67 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         var mail = Mailbox.MessageTo(factory, email, "Two-step sign-in was turned off");
         Assert.Contains("you set it up again with your authenticator app", mail, StringComparison.Ordinal);
         Assert.DoesNotContain("needs only your password", mail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enable_SecretsInTheDatabase_KeyEncryptedCodesHashedAndBothStillWork()
+    {
+        // Arrange (auditor: the authenticator key and the recovery codes were plain text in AspNetUserTokens, so a copy of
+        // the database passed two-step sign-in)
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
+        var key = await MfaSteps.AuthenticatorKeyAsync(factory, email);
+
+        // Act
+        var stored = await factory.QueryAsync(db => db.UserTokens.Where(t => t.LoginProvider == "[AspNetUserStore]"
+            && t.UserId == db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstOrDefault()).ToDictionaryAsync(t => t.Name, t => t.Value ?? ""));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        var recovered = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = codes[1] }, "/Account/Mfa/Recovery");
+        using var other = factory.CreateBrowserClient();
+        var formPage = Html.Location(await PasswordOnlyAsync(other, email));
+        var withCode = await Html.SubmitAsync(other, "/Account/Mfa/SignIn", new Dictionary<string, string> { ["Code"] = await MfaSteps.NextCodeAsync(factory, email) }, formPage);
+
+        // Assert
+        Assert.StartsWith("v1:", stored["AuthenticatorKey"], StringComparison.Ordinal);
+        Assert.DoesNotContain(key, stored["AuthenticatorKey"], StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("h1:", stored["RecoveryCodes"], StringComparison.Ordinal);
+        Assert.All(codes, c => Assert.DoesNotContain(c, stored["RecoveryCodes"], StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, withCode.StatusCode);
+        Assert.DoesNotContain("/Account/Mfa", Html.Location(withCode), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProtectStored_PlainRowsOfAnEarlierRelease_ProtectedAndStillWork()
+    {
+        // Arrange: an account enrolled before, its rows plain as Identity wrote them
+        var (email, codes) = await EnrolledAsync(Roles.Customer);
+        var key = await MfaSteps.AuthenticatorKeyAsync(factory, email);
+        var id = await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        await factory.QueryAsync(async db =>
+        {
+            var rows = await db.UserTokens.Where(t => t.UserId == id && t.LoginProvider == "[AspNetUserStore]").ToListAsync();
+            rows.Single(t => t.Name == "AuthenticatorKey").Value = key;
+            rows.Single(t => t.Name == "RecoveryCodes").Value = string.Join(';', codes);
+            return await db.SaveChangesAsync();
+        });
+
+        // Act: what start-up runs
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<FraudWeb.Infrastructure.Security.SecondFactorSecrets>()
+                .ProtectStoredAsync(scope.ServiceProvider.GetRequiredService<FraudDbContext>(), CancellationToken.None);
+        }
+
+        // Assert
+        var stored = await factory.QueryAsync(db => db.UserTokens.Where(t => t.UserId == id && t.LoginProvider == "[AspNetUserStore]").ToDictionaryAsync(t => t.Name, t => t.Value ?? ""));
+        Assert.StartsWith("v1:", stored["AuthenticatorKey"], StringComparison.Ordinal);
+        Assert.StartsWith("h1:", stored["RecoveryCodes"], StringComparison.Ordinal);
+        Assert.Equal(key, await MfaSteps.AuthenticatorKeyAsync(factory, email));
+        using var client = factory.CreateBrowserClient();
+        await PasswordOnlyAsync(client, email);
+        var recovered = await Html.SubmitAsync(client, "/Account/Mfa/Recovery", new Dictionary<string, string> { ["RecoveryCode"] = codes[0] }, "/Account/Mfa/Recovery");
+        Assert.Equal(HttpStatusCode.Redirect, recovered.StatusCode);
     }
 
     [Fact]
@@ -414,8 +485,9 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
             if (last.StatusCode == HttpStatusCode.Redirect) break;
         }
 
-        // Assert
+        // Assert: the lockout is audited once, as the system's (whoever typed the codes is not known)
         Assert.Equal("/Account/Lockout", Html.Location(last));
+        Assert.Equal([(AccountAuditActions.TwoStepOn, "owner"), (AccountAuditActions.LockedOut, AccountAuditActions.System)], await AuditedAsync(email));
     }
 
     [Fact]
@@ -504,6 +576,8 @@ public sealed class MfaTests(AdminFactory factory) : IClassFixture<AdminFactory>
         // Assert
         Assert.False(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == holder).TwoFactorEnabled)));
         Assert.True(await factory.QueryAsync(db => Task.FromResult(db.Users.Single(u => u.Email == admin).TwoFactorEnabled)));
+        Assert.Equal([(AccountAuditActions.TwoStepOn, "owner"), (AccountAuditActions.TwoStepOff, "owner")], await AuditedAsync(holder));
+        Assert.Equal([(AccountAuditActions.TwoStepOn, "owner")], await AuditedAsync(admin));
     }
 
     [Fact]

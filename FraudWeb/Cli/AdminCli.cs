@@ -49,7 +49,7 @@ public static class AdminCli
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         if (await users.FindByEmailAsync(email) is not null)
         {
-            await stderr.WriteLineAsync($"An account with the email {email} already exists; nothing was changed.");
+            await stderr.WriteLineAsync($"error: An account with the email {email} already exists; nothing was changed.");
             return 1;
         }
 
@@ -58,13 +58,13 @@ public static class AdminCli
         var password = generated ? GeneratePassword() : await stdin.ReadLineAsync();
         if (string.IsNullOrWhiteSpace(password))
         {
-            await stderr.WriteLineAsync("No password was given on standard input, which is not a terminal (an empty pipe, /dev/null under cron): pipe the password in, or run the command on a terminal to have one generated and printed.");
+            await stderr.WriteLineAsync("error: No password was given on standard input, which is not a terminal (an empty pipe, /dev/null under cron): pipe the password in, or run the command on a terminal to have one generated and printed.");
             return 2;
         }
         if (char.IsWhiteSpace(password[0]) || char.IsWhiteSpace(password[^1]))
         {
             // Trimmed, as it once was, the account's password was not the one the operator knows.
-            await stderr.WriteLineAsync("The password on standard input starts or ends with a space or tab; nothing was changed. Give it without them (the sign-in form takes a password exactly as typed).");
+            await stderr.WriteLineAsync("error: The password on standard input starts or ends with a space or tab; nothing was changed. Give it without them (the sign-in form takes a password exactly as typed).");
             return 2;
         }
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedUtc = DateTime.UtcNow };
@@ -74,13 +74,13 @@ public static class AdminCli
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
-            await stderr.WriteLineAsync("Could not create the administrator: " + string.Join(" ", created.Errors.Select(e => e.Description)));
+            await stderr.WriteLineAsync("error: Could not create the administrator: " + string.Join(" ", created.Errors.Select(e => e.Description)));
             return 1;
         }
         var role = await users.AddToRoleAsync(user, Roles.Admin);
         if (!role.Succeeded)
         {
-            await stderr.WriteLineAsync("Could not make the account an administrator: " + string.Join(" ", role.Errors.Select(e => e.Description)));
+            await stderr.WriteLineAsync("error: Could not make the account an administrator: " + string.Join(" ", role.Errors.Select(e => e.Description)));
             return 1;
         }
         // The actor is the command itself: nobody is signed in on the command line. Ids only, never the address: the log

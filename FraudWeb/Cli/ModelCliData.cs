@@ -96,12 +96,23 @@ internal static class ModelCliTables
         return table;
     }
 
-    /// <summary>Every column but the label and the ignored ones are features.</summary>
+    /// <summary>Columns that name a row rather than describe it (data/SCHEMA.md): never a feature.</summary>
+    public static readonly string[] IdentifierColumns = ["transaction_id", "customer_id", "day"];
+
+    /// <summary>Every column but the label and the ignored ones are features; an identifier column must be ignored.</summary>
     public static Dataset ToDataset(FeatureTable table, string label, IReadOnlyList<string> ignore, string path)
     {
         foreach (var name in ignore)
         {
             if (table.IndexOf(name) < 0) throw new CliUsageException($"--ignore: column '{name}' is not in {path}.");
+        }
+
+        // The identifiers `features` writes beside the features: trained on, a model learns ids (newcomer's test: the
+        // README's --ignore left transaction_id in, silently a 19th feature).
+        foreach (var id in IdentifierColumns)
+        {
+            if (table.IndexOf(id) >= 0 && id != label && !ignore.Contains(id))
+                throw new CliUsageException($"{path}: column '{id}' identifies rows and is not a feature: add it to --ignore.");
         }
 
         var y = Labels(table, label, path).Select(b => b ? 1f : 0f).ToArray();

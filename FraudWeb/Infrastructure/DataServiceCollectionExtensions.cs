@@ -38,6 +38,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<DatabaseFailureLogging>();
         services.AddSingleton<SecurityStampChangeInterceptor>();
+        services.AddSingleton<AuditTraceInterceptor>();
         services.AddSingleton<SecurityStampTransactionInterceptor>();
         services.AddSingleton<FeatureHistory>();
         services.AddSingleton<CardMemory>();
@@ -103,7 +104,7 @@ public static class DataServiceCollectionExtensions
         Configure(options, database, sp.GetRequiredService<FraudWebPaths>());
         DatabaseFailureLogging.Configure(options);
         options.AddInterceptors(sp.GetRequiredService<DatabaseFailureLogging>(), sp.GetRequiredService<SecurityStampChangeInterceptor>(),
-            sp.GetRequiredService<SecurityStampTransactionInterceptor>());
+            sp.GetRequiredService<SecurityStampTransactionInterceptor>(), sp.GetRequiredService<AuditTraceInterceptor>());
         // Any other registered as IInterceptor (none in the app; the tests inject races and faults through it).
         options.AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         if (expected == DatabaseProvider.Sqlite)

@@ -35,6 +35,8 @@ public static class IdentityServiceCollectionExtensions
                 options.Tokens.ChangeEmailTokenProvider = ChangeEmailTokenProvider.ProviderName;
             })
             .AddEntityFrameworkStores<FraudDbContext>()
+            // In place of the store AddEntityFrameworkStores registers: the second factor's secrets kept protected.
+            .AddUserStore<ProtectedSecretsUserStore>()
             .AddUserManager<CountingUserManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
@@ -74,6 +76,7 @@ public static class IdentityServiceCollectionExtensions
         });
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
         services.AddTransient<IssuedTokenReader>();
+        services.AddSingleton<SecondFactorSecrets>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using FraudWeb.Cli;
 using FraudWeb.Data;
+using FraudWeb.Data.Configurations;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Services.Admin;
@@ -56,7 +57,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
                 .ToDictionaryAsync(u => u.Id, u => u.Email!, StringComparer.Ordinal, cancellationToken);
         var entriesShown = rows.Select((r, i) => new AuditRowViewModel(r.Entry.Id, r.Entry.TimestampUtc, r.ActorEmail ?? ActorName(r.Entry.ActorId),
             r.Entry.Action, r.Entry.TargetType, r.Entry.TargetId, [.. recorded[i].Before.Select(f => Shown(f, emails))],
-            [.. recorded[i].After.Select(f => Shown(f, emails))], r.TargetEmail)).ToList();
+            [.. recorded[i].After.Select(f => Shown(f, emails))], r.TargetEmail, r.TraceId)).ToList();
         return new AuditListViewModel
         {
             Query = query,
@@ -67,7 +68,7 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
         };
     }
 
-    private sealed record Row(AuditEntry Entry, string? ActorEmail, string? TargetEmail);
+    private sealed record Row(AuditEntry Entry, string? ActorEmail, string? TargetEmail, string? TraceId);
 
     /// <summary>
     /// Where the page of newer entries starts: above the page's newest entry; on PostgreSQL above its newest settled one
@@ -116,7 +117,8 @@ public sealed class AuditViewModelBuilder(FraudDbContext db, LocalTime time, Tim
         e,
         db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Email).FirstOrDefault(),
         // A user target by the address staff know them by (the id stays, for searching).
-        e.TargetType == AuditTargets.User ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null));
+        e.TargetType == AuditTargets.User ? db.Users.Where(u => u.Id == e.TargetId).Select(u => u.Email).FirstOrDefault() : null,
+        EF.Property<string?>(e, AuditEntryConfiguration.TraceId)));
 
     /// <summary>
     /// The entries the filters select (each filter has an index to answer it: a long log's count and page read the

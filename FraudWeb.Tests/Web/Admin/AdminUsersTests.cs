@@ -36,9 +36,13 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
 
     private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
 
-    /// <summary>The changes recorded about <paramref name="targetId"/> (views of their details have a test of their own).</summary>
+    /// <summary>
+    /// The changes recorded about <paramref name="targetId"/>, but views of their details (a test of their own) and the
+    /// two-step sign-in staff sessions turn on as they sign in.
+    /// </summary>
     private Task<List<AuditEntry>> AuditAsync(string targetId) =>
-        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId && e.Action != AuditActions.UserDetailsView).OrderBy(e => e.Id).ToListAsync());
+        factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId && e.Action != AuditActions.UserDetailsView && e.Action != AuditActions.UserTwoStepOn)
+            .OrderBy(e => e.Id).ToListAsync());
 
     private Task<List<AuditEntry>> ViewsAsync(string targetId) =>
         factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == targetId && e.Action == AuditActions.UserDetailsView).OrderBy(e => e.Id).ToListAsync());
@@ -671,6 +675,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/Account/ResetPasswordConfirmation", Html.Location(reset));
         Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.PasswordHash).FirstAsync()));
+        var entries = await AuditAsync(id);
+        Assert.Equal([AuditActions.UserPasswordReset, AuditActions.UserPasswordSet], entries.Select(e => e.Action));
+        Assert.Equal(id, entries[1].ActorId);
+        Assert.Contains("\"Via\":\"reset-link\"", entries[1].After, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -1149,6 +1157,28 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
     }
 
     [Fact]
+    public async Task AuditIndex_ActionInARequest_EntryCarriesTheRequestsTraceId()
+    {
+        // Arrange (auditor: an entry said who and when but not which request; its logs and traces carry the trace id)
+        using var admin = await AdminAsync();
+        var id = await factory.CreateUserAsync(Roles.Customer);
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        admin.Client.DefaultRequestHeaders.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        // Act
+        var response = await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
+        admin.Client.DefaultRequestHeaders.Remove("traceparent");
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Target={id}&Operation={AuditActions.UserLock}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var stored = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == id && e.Action == AuditActions.UserLock)
+            .Select(e => EF.Property<string?>(e, FraudWeb.Data.Configurations.AuditEntryConfiguration.TraceId)).SingleAsync());
+        Assert.Equal(traceId, stored);
+        Assert.Equal(traceId, Assert.Single(page.QuerySelectorAll("[data-testid=trace-id]")).TextContent);
+    }
+
+    [Fact]
     public async Task AuditIndex_ActorADeletedAccountsId_ListsTheirEntries()
     {
         // Arrange (auditor: once a staff member was deleted, their entries showed "deleted account <id>" and neither
@@ -1163,7 +1193,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync($"/AdminUsers/Delete/{leaverId}", $"/AdminUsers/Delete/{leaverId}")).StatusCode);
 
         // Act
-        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Actor={leaverId}");
+        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Actor={leaverId}&Operation={AuditActions.UserLock}");
 
         // Assert
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));

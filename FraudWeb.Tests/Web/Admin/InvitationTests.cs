@@ -101,6 +101,9 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         var response = await Html.SubmitAsync(signIn, "/Account/Login", new Dictionary<string, string> { ["Email"] = email, ["Password"] = NewPassword });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("/Account/Login", Html.Location(response), StringComparison.Ordinal);
+        var set = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.UserPasswordSet
+            && e.TargetId == db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstOrDefault()).Select(e => e.After).ToListAsync());
+        Assert.Equal(["{\"Via\":\"invitation\"}"], set);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using FraudWeb.Data;
 using FraudWeb.Tests.Builders;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Tests.Web.Security;
 
@@ -50,6 +51,9 @@ public sealed class SessionLifetimeTests(MovableClockFactory factory) : IClassFi
         });
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Get(holder.Client, "/Profile")).StatusCode);
+        // A change of credentials is audited as its owner's (auditor's test: nothing recorded it).
+        Assert.True(await factory.QueryAsync(db => db.Set<FraudWeb.Domain.Entities.AuditEntry>().AnyAsync(e => e.Action == FraudWeb.Services.Accounts.AccountAuditActions.PasswordChange
+            && e.ActorId == e.TargetId && e.TargetId == db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).FirstOrDefault())));
         factory.Clock.Advance(TimeSpan.FromHours(1.2));
 
         // Act

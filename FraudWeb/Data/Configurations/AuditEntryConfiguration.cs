@@ -6,6 +6,9 @@ namespace FraudWeb.Data.Configurations;
 
 public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
+    /// <summary>The request's W3C trace id, a shadow property set by <see cref="AuditTraceInterceptor"/> (not the domain's concern).</summary>
+    public const string TraceId = "TraceId";
+
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
         builder.ToTable("AuditEntries");
@@ -18,6 +21,7 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         // 2,000 Chinese characters was 12,000), and a change must never fail for its audit entry's length.
         builder.Property(e => e.Before);
         builder.Property(e => e.After);
+        builder.Property<string?>(TraceId).HasMaxLength(32);
         builder.HasIndex(e => e.TimestampUtc);
         // The screen filters by actor (emails are resolved to ids at read time).
         builder.HasIndex(e => e.ActorId);

@@ -21,6 +21,7 @@ public sealed class CountingUserManager(
     IServiceProvider services,
     ILogger<UserManager<ApplicationUser>> logger,
     FraudDbContext db,
+    FraudWeb.Services.Accounts.IAccountAudit audit,
     TimeProvider clock)
     : UserManager<ApplicationUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
@@ -59,13 +60,23 @@ public sealed class CountingUserManager(
             && last + Options.Lockout.DefaultLockoutTimeSpan > clock.GetUtcNow().UtcDateTime;
     }
 
+    /// <remarks>The failure that locks the account is audited (PCI DSS 10.2.1.4), wherever it was made: a sign-in, its
+    /// second step, or a password or code asked again on the settings pages.</remarks>
     public override async Task<IdentityResult> AccessFailedAsync(ApplicationUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
         for (var attempt = 1; ; attempt++)
         {
+            var wasLocked = await IsLockedOutAsync(user);
             StartFailure(user);
             var result = await base.AccessFailedAsync(user);
+            if (result.Succeeded && !wasLocked && await IsLockedOutAsync(user))
+            {
+                await audit.AppendAsync(FraudWeb.Services.Accounts.AccountAuditActions.System, FraudWeb.Services.Accounts.AccountAuditActions.LockedOut,
+                    FraudWeb.Services.Accounts.AccountAuditActions.UserTarget, user.Id, null,
+                    new { FailedAttempts = Options.Lockout.MaxFailedAccessAttempts, Minutes = (int)Math.Round(Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes) }, CancellationToken.None);
+                await db.SaveChangesAsync();
+            }
             if (result.Succeeded || attempt == Tries || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))) return result;
             await db.Entry(user).ReloadAsync();
         }

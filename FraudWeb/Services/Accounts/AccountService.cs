@@ -347,10 +347,21 @@ public sealed partial class AccountService(
             // Answered as an account would be: locked (without hashing, as Identity answers a locked account) once as
             // many wrong passwords as lock an account have been tried, and otherwise after hashing, as Identity's
             // answer to an unknown address comes ten times sooner.
+            // Logged without the address typed (perhaps someone's mistyped password): a log is no place for it.
+            LogSignInFailedUnknownAddress(logger);
             if (await unknownAddresses.IsLockedOutAsync(email, CancellationToken.None)) return SignInOutcome.LockedOut;
             _ = users.PasswordHasher.HashPassword(new ApplicationUser(), password);
             return await unknownAddresses.FailedAsync(email, CancellationToken.None) ? SignInOutcome.LockedOut : SignInOutcome.Failed;
         }
+        var outcome = await PasswordSignInAsync(user, email, password, rememberMe);
+        // Every sign-in and failed attempt on an account, by its id (PCI DSS 10.2.1.4); the lockout itself is audited.
+        if (outcome is SignInOutcome.Succeeded or SignInOutcome.RequiresTwoFactor) LogSignedIn(logger, user.Id, outcome);
+        else LogSignInFailed(logger, user.Id, outcome);
+        return outcome;
+    }
+
+    private async Task<SignInOutcome> PasswordSignInAsync(ApplicationUser user, string email, string password, bool rememberMe)
+    {
         var result = await signIn.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return SignInOutcome.Succeeded;
         if (result.IsLockedOut) return await LockedOutAsync(user, password);
@@ -428,6 +439,7 @@ public sealed partial class AccountService(
         }
         await users.ResetAccessFailedCountAsync(user);
         var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
+        await audit.AppendAsync(user.Id, AccountAuditActions.PasswordChange, AccountAuditActions.UserTarget, user.Id, null, new { KeysRevoked = revoked }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await signIn.RefreshKeepingItsStartAsync(user);
@@ -948,9 +960,13 @@ public sealed partial class AccountService(
         var user = await TokenAccountAsync(invitationTokens.UserIdOf(token), email);
         if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return Result.Fail(ErrorCode.Invalid, invalid);
         if (!await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token)) return Result.Fail(ErrorCode.Invalid, invalid);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await users.AddPasswordAsync(user, password);
         if (!result.Succeeded) return FromIdentity(result, Fields.Password);
+        await audit.AppendAsync(user.Id, AccountAuditActions.PasswordSet, AccountAuditActions.UserTarget, user.Id, null, new { Via = "invitation" }, CancellationToken.None);
+        await db.SaveChangesAsync();
         await users.RemoveAuthenticationTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, InvitationLanguageToken);
+        await transaction.CommitAsync();
         return Result.Ok;
     }
 
@@ -1041,6 +1057,8 @@ public sealed partial class AccountService(
             if (!AdminLock.IsLockedByAdmin(user)) await users.SetLockoutEndDateAsync(user, null);
             await users.ResetAccessFailedCountAsync(user);
             var revoked = await keys.RevokeAllAsync(user.Id, user.Id, cancellationToken);
+            await audit.AppendAsync(user.Id, AccountAuditActions.PasswordSet, AccountAuditActions.UserTarget, user.Id, null,
+                new { Via = "reset-link", KeysRevoked = revoked, FinishedRegistration = !wasConfirmed }, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (wasConfirmed) await MailPasswordChangedAsync(user, cancellationToken);
@@ -1116,6 +1134,15 @@ public sealed partial class AccountService(
         public const string NewPassword = "NewPassword";
         public const string NewEmail = "NewEmail";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in with their password ({Outcome})")]
+    private static partial void LogSignedIn(ILogger logger, string userId, SignInOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for user {UserId} ({Outcome})")]
+    private static partial void LogSignInFailed(ILogger logger, string userId, SignInOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for an address with no account")]
+    private static partial void LogSignInFailedUnknownAddress(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered user {UserId}")]
     private static partial void LogRegistered(ILogger logger, string userId);

@@ -16,5 +16,24 @@ public static class AccountAuditActions
     /// <summary>A person changed their own address (confirmed from the new mailbox).</summary>
     public const string EmailChange = "user.email-change";
 
+    /// <summary>The owner changed their password on the settings page (PCI DSS 10.2.1.5: changes to credentials).</summary>
+    public const string PasswordChange = "user.password-change";
+
+    /// <summary>A password chosen through a mailed link: a reset link or an invitation (After says which).</summary>
+    public const string PasswordSet = "user.password-set";
+
+    /// <summary>Wrong passwords or codes locked the account for the lockout's length (PCI DSS 10.2.1.4); the actor is the system.</summary>
+    public const string LockedOut = "user.locked-out";
+
+    /// <summary>The owner turned two-step sign-in on, or off.</summary>
+    public const string TwoStepOn = "user.two-step-on";
+    public const string TwoStepOff = "user.two-step-off";
+
+    /// <summary>The owner took new recovery codes in place of the old ones.</summary>
+    public const string RecoveryCodes = "user.recovery-codes";
+
+    /// <summary>What the application did on its own (Services.Admin's AuditLog.SystemActor).</summary>
+    public const string System = "system";
+
     public const string UserTarget = "user";
 }

@@ -17,8 +17,22 @@ public sealed record AuthenticatorEnrolment(bool Enabled, string SharedKey, stri
 /// must use it and may not turn it off or have a browser remembered; card holders may opt in.
 /// </summary>
 public sealed partial class MfaService(UserManager<ApplicationUser> users, SignInManager<ApplicationUser> signIn, IUserStore<ApplicationUser> store,
-    ILogger<MfaService> logger)
+    Data.FraudDbContext db, IAccountAudit audit, ILogger<MfaService> logger)
 {
+    /// <summary>
+    /// Runs the Identity changes (each saved as Identity saves) and the audit entry of them in one transaction: a second
+    /// factor turned on or off, or new recovery codes, are changes to credentials the audit log keeps (PCI DSS 10.2.1.5).
+    /// </summary>
+    private async Task<T> AuditedAsync<T>(ApplicationUser user, string action, Func<Task<T>> change)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var value = await change();
+        await audit.AppendAsync(user.Id, action, AccountAuditActions.UserTarget, user.Id, null, null, CancellationToken.None);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return value;
+    }
+
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "FraudWeb";
 
@@ -78,8 +92,11 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (user is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.NotFound, Text.Get("Please sign in again."));
         var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code));
         if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
-        await users.SetTwoFactorEnabledAsync(user, true);
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        var codes = await AuditedAsync(user, AccountAuditActions.TwoStepOn, async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, true);
+            return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        });
         // Enabling renewed the security stamp; keep this session (its owner just proved the second factor).
         await signIn.RefreshKeepingItsStartAsync(user);
         LogEnabled(logger, user.Id);
@@ -104,7 +121,8 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
             return Result.Fail<IReadOnlyList<string>>(ErrorCode.Refused, Text.Get(WrongCode), CodeField);
         }
         await users.ResetAccessFailedCountAsync(user);
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        var codes = await AuditedAsync(user, AccountAuditActions.RecoveryCodes,
+            async () => (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? []);
         LogRecoveryCodesRenewed(logger, user.Id);
         return Result.Success<IReadOnlyList<string>>(codes);
     }
@@ -136,8 +154,11 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         await users.ResetAccessFailedCountAsync(user);
         // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Success(false);
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.ResetAuthenticatorKeyAsync(user);
+        await AuditedAsync(user, AccountAuditActions.TwoStepOff, async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, false);
+            return await users.ResetAuthenticatorKeyAsync(user);
+        });
         await signIn.ForgetTwoFactorClientAsync();
         await signIn.RefreshKeepingItsStartAsync(user);
         LogDisabled(logger, user.Id);

@@ -29,6 +29,12 @@ public static class AuditActions
     public const string UserDetailsView = "user.details-view";
     /// <summary>Written by the account services (Services.Accounts), which cannot depend on this namespace.</summary>
     public const string UserEmailChange = Accounts.AccountAuditActions.EmailChange;
+    public const string UserPasswordChange = Accounts.AccountAuditActions.PasswordChange;
+    public const string UserPasswordSet = Accounts.AccountAuditActions.PasswordSet;
+    public const string UserLockedOut = Accounts.AccountAuditActions.LockedOut;
+    public const string UserTwoStepOn = Accounts.AccountAuditActions.TwoStepOn;
+    public const string UserTwoStepOff = Accounts.AccountAuditActions.TwoStepOff;
+    public const string UserRecoveryCodes = Accounts.AccountAuditActions.RecoveryCodes;
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
     public const string AdminCreatedByCommand = "user.create-admin";
@@ -79,6 +85,12 @@ public static class AuditActions
         [UserPasswordReset] = "Password reset by an administrator",
         [UserTwoStepReset] = "Two-step sign-in reset",
         [UserEmailChange] = "Email address changed",
+        [UserPasswordChange] = "Password changed by its owner",
+        [UserPasswordSet] = "Password chosen from a mailed link",
+        [UserLockedOut] = "Account locked after wrong passwords or codes",
+        [UserTwoStepOn] = "Two-step sign-in turned on",
+        [UserTwoStepOff] = "Two-step sign-in turned off by its owner",
+        [UserRecoveryCodes] = "New recovery codes taken",
         [UserDelete] = "User deleted",
         [UserClose] = "Account closed by its holder",
         [UserExport] = "Personal data downloaded",
@@ -118,7 +130,7 @@ public static class AuditActions
     public static string WordsFor(string action) => Words.TryGetValue(action, out var words) ? words : action;
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserPasswordChange, UserPasswordSet, UserLockedOut, UserTwoStepOn, UserTwoStepOff, UserRecoveryCodes, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
 }
 
@@ -129,7 +141,7 @@ public static class AuditActions
 public sealed class AuditLog(FraudDbContext db, TimeProvider clock) : Accounts.IAccountAudit
 {
     /// <summary>The actor of what the application did on its own (an automatic model fallback); never a user id.</summary>
-    public const string SystemActor = "system";
+    public const string SystemActor = Accounts.AccountAuditActions.System;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 

@@ -230,7 +230,7 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
 
     /// <summary>
     /// What the audit log holds about the account and its keys: the action, when, and whether they, staff or the system
-    /// did it (never which staff member: that is someone else's data). Sign-ins are not recorded by the app.
+    /// did it (never which staff member: that is someone else's data): changes to the account and its credentials, and lockouts. Sign-ins themselves go to the application log only.
     /// </summary>
     private async Task WriteSecurityEventsAsync(Utf8JsonWriter json, string userId, CancellationToken cancellationToken)
     {

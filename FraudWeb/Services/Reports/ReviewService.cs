@@ -116,7 +116,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
     private async Task<Result<ReviewOutcome>> DecideOnceAsync(ReviewDecision model, string analystId, string analyst, DecidingKey? key, DateTime now, CancellationToken cancellationToken)
     {
         if (await db.Transactions.Where(t => t.Id == model.TransactionId).Select(t => (long?)t.CardId).FirstOrDefaultAsync(cancellationToken) is not { } cardId)
-            return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This transaction does not exist."));
+            return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This payment does not exist."));
         // The payment and its card held before they are read (RowLocks): an assignment made meanwhile is removed, not
         // left on the decided payment, and an account closed meanwhile is seen, so its held payment is declined, not
         // charged (docs/decisions/0024). Read unheld, the card's tokens did not change with the erasure.
@@ -131,7 +131,7 @@ public sealed class ReviewService(FraudDbContext db, RetrainingSignal signal, Au
         // The card (and whether its account still exists) decides whether a cleared held payment can be charged.
         var transaction = await db.Transactions.Include(t => t.Card).ThenInclude(c => c!.CardHolder)
             .FirstOrDefaultAsync(t => t.Id == model.TransactionId, cancellationToken);
-        if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This transaction does not exist."));
+        if (transaction is null) return Result.Fail<ReviewOutcome>(ErrorCode.NotFound, Text.Get("This payment does not exist."));
         // The tokens the analyst saw: if the payment or the report changed since, the save below fails.
         if (model.TransactionVersion is { } seenTransaction) db.Entry(transaction).Property(t => t.RowVersion).OriginalValue = seenTransaction;
         string? reportKind = null;

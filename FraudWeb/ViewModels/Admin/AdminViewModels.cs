@@ -196,7 +196,7 @@ public sealed class AuditQueryViewModel
 /// <summary>Actor: the account's current email, resolved at read time (entries keep only the id), else "command line", "system" or "deleted account {id}".
 /// Before and after are the recorded fields as shown: accounts by their email, times in the visitor's zone.</summary>
 public sealed record AuditRowViewModel(long Id, DateTime TimestampUtc, string Actor, string Action, string TargetType, string TargetId,
-    IReadOnlyList<RecordedField> BeforeFields, IReadOnlyList<RecordedField> AfterFields, string? TargetName = null);
+    IReadOnlyList<RecordedField> BeforeFields, IReadOnlyList<RecordedField> AfterFields, string? TargetName = null, string? TraceId = null);
 
 public sealed class AuditListViewModel
 {

@@ -25,11 +25,11 @@ public sealed record RecordedField(string Name, string Value)
     public static IReadOnlyList<string> Names { get; } =
     [
         "Action", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
-        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Format", "Had profile",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
-        "Matched fraud", "Matched legitimate", "Matured legitimate", "Name", "Other sessions ended", "Owner", "Password generated", "Pending", "Permissions",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Minutes", "Name", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
-        "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Waiting for approval",
+        "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Via", "Waiting for approval",
     ];
 
     /// <summary>
@@ -61,6 +61,9 @@ public sealed record RecordedField(string Name, string Value)
             {
                 ["CardNumber"] = "Card number", ["Email"] = "Email", ["Last4"] = "Last four digits", ["Name"] = "Name on card",
             },
+            // Which page showed a holder's details (user.details-view), and how a password was chosen (user.password-set).
+            ["Page"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["details"] = "Details page", ["edit"] = "Edit page" },
+            ["Via"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["reset-link"] = "Reset link", ["invitation"] = "Invitation" },
             ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["Manual"] = "Manual", ["LabelThreshold"] = "Label threshold", ["Schedule"] = "Schedule", ["Recovery"] = "Recovery",

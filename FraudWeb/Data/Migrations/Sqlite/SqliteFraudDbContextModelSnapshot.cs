@@ -276,6 +276,10 @@ namespace FraudWeb.Data.Migrations.Sqlite
                     b.Property<DateTime>("TimestampUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ActorId");
