@@ -131,6 +131,7 @@ public sealed partial class CardNumber
     public static string RefusedIn(string text)
     {
         if (IsIn(text)) throw new DomainException(TypedWhereNotWanted);
+        if (SecurityCode.IsIn(text)) throw new DomainException(SecurityCode.TypedWhereNotWanted);
         return text;
     }
 

@@ -122,6 +122,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
             // Saved meanwhile by the holder or another administrator: the details as they are now, with their version.
             ModelState.Clear();
             this.AddErrors(result);
+            await admin.RecordDetailsViewedAsync(User.GetUserId(), id, AdminUserService.DetailsPages.Edit, cancellationToken);
             return View(stored);
         }
         if (!result.Succeeded)
@@ -173,7 +174,10 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
     public async Task<IActionResult> Delete(string id, CancellationToken cancellationToken)
     {
         var model = await screens.DeleteFormAsync(id, User.GetUserId(), cancellationToken);
-        return model is null ? NotFound() : View(model);
+        if (model is null) return NotFound();
+        // The confirmation names the person.
+        await admin.RecordDetailsViewedAsync(User.GetUserId(), id, AdminUserService.DetailsPages.Delete, cancellationToken);
+        return View(model);
     }
 
     [HttpPost]

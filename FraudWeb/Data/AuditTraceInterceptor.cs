@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace FraudWeb.Data;
 
 /// <summary>
-/// Stamps each new audit entry with the W3C trace id of the request that made it (PCI DSS 10.2.2: where an event came
-/// from; auditor's test): the same id the request's logs, traces, problem details and X-Request-Id carry, so an entry
-/// leads to its request without the log holding anything about a person. Entries the application writes on its own
-/// (a worker, the command line) outside a request's trace have none.
+/// Stamps each new audit entry with the request that made it (PCI DSS 10.2.2: where an event came from; auditor's test):
+/// "trace-span", the W3C trace id its logs, traces and problem details carry, and the span id this server made for the
+/// request. The trace id alone is the caller's to choose (traceparent), so it could name another request or many; the
+/// span id is never taken from the caller. Entries the application writes on its own outside a request have none.
 /// </summary>
 public sealed class AuditTraceInterceptor : SaveChangesInterceptor
 {
@@ -29,7 +29,7 @@ public sealed class AuditTraceInterceptor : SaveChangesInterceptor
     private static void Stamp(DbContext? context)
     {
         if (context is null || Activity.Current is not { } activity || activity.TraceId == default) return;
-        var traceId = activity.TraceId.ToHexString();
+        var traceId = activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString();
         foreach (var entry in context.ChangeTracker.Entries<AuditEntry>())
         {
             if (entry.State != EntityState.Added) continue;

@@ -457,12 +457,13 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         // Act
         await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
         await Html.GetPageAsync(admin.Client, $"/AdminUsers/Edit/{id}");
+        await Html.GetPageAsync(admin.Client, $"/AdminUsers/Delete/{id}");
         await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{adminId}");
         await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{staffId}");
 
         // Assert: one entry a page for the holder; none for one's own account or a staff account (no personal details)
         var views = await ViewsAsync(id);
-        Assert.Equal(["{\"Page\":\"details\"}", "{\"Page\":\"edit\"}"], views.Select(e => e.After));
+        Assert.Equal(["{\"Page\":\"details\"}", "{\"Page\":\"edit\"}", "{\"Page\":\"delete\"}"], views.Select(e => e.After));
         Assert.All(views, e => Assert.Equal(adminId, e.ActorId));
         Assert.Empty(await ViewsAsync(adminId));
         Assert.Empty(await ViewsAsync(staffId));
@@ -1174,8 +1175,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var stored = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.TargetId == id && e.Action == AuditActions.UserLock)
             .Select(e => EF.Property<string?>(e, FraudWeb.Data.Configurations.AuditEntryConfiguration.TraceId)).SingleAsync());
-        Assert.Equal(traceId, stored);
-        Assert.Equal(traceId, Assert.Single(page.QuerySelectorAll("[data-testid=trace-id]")).TextContent);
+        // The caller's trace, and the span this server made for the request (never the caller's: it could name another request).
+        Assert.Matches($"^{traceId}-[0-9a-f]{{16}}$", stored);
+        Assert.DoesNotContain("00f067aa0ba902b7", stored, StringComparison.Ordinal);
+        Assert.Equal(stored, Assert.Single(page.QuerySelectorAll("[data-testid=trace-id]")).TextContent);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace FraudWeb.Data.Configurations;
 
 public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
-    /// <summary>The request's W3C trace id, a shadow property set by <see cref="AuditTraceInterceptor"/> (not the domain's concern).</summary>
+    /// <summary>The request's W3C trace id and this server's span id for it, a shadow property set by <see cref="AuditTraceInterceptor"/> (not the domain's concern).</summary>
     public const string TraceId = "TraceId";
 
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
@@ -21,7 +21,7 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         // 2,000 Chinese characters was 12,000), and a change must never fail for its audit entry's length.
         builder.Property(e => e.Before);
         builder.Property(e => e.After);
-        builder.Property<string?>(TraceId).HasMaxLength(32);
+        builder.Property<string?>(TraceId).HasMaxLength(64);
         builder.HasIndex(e => e.TimestampUtc);
         // The screen filters by actor (emails are resolved to ids at read time).
         builder.HasIndex(e => e.ActorId);

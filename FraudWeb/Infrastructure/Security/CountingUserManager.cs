@@ -67,19 +67,31 @@ public sealed class CountingUserManager(
         ArgumentNullException.ThrowIfNull(user);
         for (var attempt = 1; ; attempt++)
         {
-            var wasLocked = await IsLockedOutAsync(user);
             StartFailure(user);
-            var result = await base.AccessFailedAsync(user);
-            if (result.Succeeded && !wasLocked && await IsLockedOutAsync(user))
+            // The failure that locks: its entry is staged first, so Identity's save of the lockout writes both in one
+            // commit (no entry without its lockout, and no second commit that an address without an account would not
+            // make: docs/decisions/0031).
+            var locks = user.LockoutEnabled && !await IsLockedOutAsync(user) && user.AccessFailedCount + 1 >= Options.Lockout.MaxFailedAccessAttempts;
+            if (locks)
             {
                 await audit.AppendAsync(FraudWeb.Services.Accounts.AccountAuditActions.System, FraudWeb.Services.Accounts.AccountAuditActions.LockedOut,
                     FraudWeb.Services.Accounts.AccountAuditActions.UserTarget, user.Id, null,
                     new { FailedAttempts = Options.Lockout.MaxFailedAccessAttempts, Minutes = (int)Math.Round(Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes) }, CancellationToken.None);
-                await db.SaveChangesAsync();
             }
+            var result = await base.AccessFailedAsync(user);
+            if (!result.Succeeded && locks) ForgetStagedLockout(user.Id);
             if (result.Succeeded || attempt == Tries || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))) return result;
             await db.Entry(user).ReloadAsync();
         }
+    }
+
+    /// <summary>A lockout's entry staged for a save that failed (the row changed meanwhile): the retry stages its own.</summary>
+    private void ForgetStagedLockout(string userId)
+    {
+        foreach (var staged in db.ChangeTracker.Entries<FraudWeb.Domain.Entities.AuditEntry>()
+                     .Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added && e.Entity.TargetId == userId
+                         && e.Entity.Action == FraudWeb.Services.Accounts.AccountAuditActions.LockedOut).ToList())
+            staged.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
     }
 
     /// <summary>

@@ -74,28 +74,43 @@ public sealed class SecondFactorSecrets(CardKeyProvider keys)
     public string Hash(string code) => Convert.ToBase64String(HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(code)));
 
     /// <summary>
-    /// Rows written before this (plain key, plain codes) protected once at start, so no copy made afterwards holds them.
+    /// Rows written before this (plain key, plain codes) protected once at start. Each is rewritten only if it still holds
+    /// what was read (a code redeemed meanwhile on another instance is not brought back). On SQLite the old values are
+    /// also wiped from the file's free space and the write-ahead log, as an erasure's are (ADR 0004's addendum); on
+    /// PostgreSQL they stay in dead row versions until VACUUM (ADR 0033).
     /// </summary>
     public async Task ProtectStoredAsync(FraudDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var rows = await db.UserTokens.Where(t => t.LoginProvider == LoginProvider && (t.Name == AuthenticatorKeyName || t.Name == RecoveryCodesName))
+        var rows = await db.UserTokens.AsNoTracking()
+            .Where(t => t.LoginProvider == LoginProvider && (t.Name == AuthenticatorKeyName || t.Name == RecoveryCodesName) && t.Value != null
+                && !t.Value.StartsWith(Encrypted) && !t.Value.StartsWith(Hashed))
             .ToListAsync(cancellationToken);
-        var changed = false;
-        foreach (var row in rows.Where(r => r.Value is not null))
+        if (rows.Count == 0) return;
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
         {
-            if (row.Name == AuthenticatorKeyName && !IsProtectedKey(row.Value))
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete=ON;", cancellationToken);
+        }
+        try
+        {
+            foreach (var row in rows)
             {
-                row.Value = ProtectKey(row.UserId, row.Value!);
-                changed = true;
+                var protectedValue = row.Name == AuthenticatorKeyName ? ProtectKey(row.UserId, row.Value!) : Hashed + string.Join(';', StoredHashes(row.Value));
+                await db.UserTokens.Where(t => t.UserId == row.UserId && t.LoginProvider == row.LoginProvider && t.Name == row.Name && t.Value == row.Value)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Value, protectedValue), cancellationToken);
             }
-            else if (row.Name == RecoveryCodesName && !AreHashedCodes(row.Value))
+            if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
+        }
+        finally
+        {
+            if (sqlite)
             {
-                row.Value = Hashed + string.Join(';', StoredHashes(row.Value));
-                changed = true;
+                await db.Database.ExecuteSqlRawAsync("PRAGMA secure_delete=FAST;", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
             }
         }
-        if (changed) await db.SaveChangesAsync(cancellationToken);
     }
 }
 

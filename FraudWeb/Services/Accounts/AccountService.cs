@@ -1135,7 +1135,7 @@ public sealed partial class AccountService(
         public const string NewEmail = "NewEmail";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in with their password ({Outcome})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Password accepted for user {UserId} ({Outcome})")]
     private static partial void LogSignedIn(ILogger logger, string userId, SignInOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused for user {UserId} ({Outcome})")]

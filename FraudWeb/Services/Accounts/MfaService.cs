@@ -23,15 +23,24 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
     /// Runs the Identity changes (each saved as Identity saves) and the audit entry of them in one transaction: a second
     /// factor turned on or off, or new recovery codes, are changes to credentials the audit log keeps (PCI DSS 10.2.1.5).
     /// </summary>
-    private async Task<T> AuditedAsync<T>(ApplicationUser user, string action, Func<Task<T>> change)
+    /// <returns>Null when Identity refused a step (the account changed at the same moment): nothing is kept, and the
+    /// account's unsaved change is forgotten so that no later save tries it again.</returns>
+    private async Task<T?> AuditedAsync<T>(ApplicationUser user, string action, Func<Task<(bool Saved, T Value)>> change) where T : class
     {
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var value = await change();
+        var (saved, value) = await change();
+        if (!saved)
+        {
+            db.ChangeTracker.Clear();
+            return null;
+        }
         await audit.AppendAsync(user.Id, action, AccountAuditActions.UserTarget, user.Id, null, null, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return value;
     }
+
+    public const string ChangedMeanwhile = "Your account was changed at the same moment, so nothing was saved. Please send the form again.";
 
     public const int RecoveryCodeCount = 10;
     private const string Issuer = "FraudWeb";
@@ -94,9 +103,11 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (!valid) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Invalid, Text.Get("That code is not correct. Enter the current 6-digit code from your app."), "Code");
         var codes = await AuditedAsync(user, AccountAuditActions.TwoStepOn, async () =>
         {
-            await users.SetTwoFactorEnabledAsync(user, true);
-            return (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+            if (!(await users.SetTwoFactorEnabledAsync(user, true)).Succeeded) return (false, new List<string>());
+            var made = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
+            return (made is not null, made?.ToList() ?? []);
         });
+        if (codes is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         // Enabling renewed the security stamp; keep this session (its owner just proved the second factor).
         await signIn.RefreshKeepingItsStartAsync(user);
         LogEnabled(logger, user.Id);
@@ -121,8 +132,12 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
             return Result.Fail<IReadOnlyList<string>>(ErrorCode.Refused, Text.Get(WrongCode), CodeField);
         }
         await users.ResetAccessFailedCountAsync(user);
-        var codes = await AuditedAsync(user, AccountAuditActions.RecoveryCodes,
-            async () => (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? []);
+        var codes = await AuditedAsync(user, AccountAuditActions.RecoveryCodes, async () =>
+        {
+            var made = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount);
+            return (made is not null, made?.ToList() ?? []);
+        });
+        if (codes is null) return Result.Fail<IReadOnlyList<string>>(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         LogRecoveryCodesRenewed(logger, user.Id);
         return Result.Success<IReadOnlyList<string>>(codes);
     }
@@ -154,11 +169,12 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         await users.ResetAccessFailedCountAsync(user);
         // Already off: nothing to change, and renewing the stamp would end the person's other sessions for nothing.
         if (!await users.GetTwoFactorEnabledAsync(user)) return Result.Success(false);
-        await AuditedAsync(user, AccountAuditActions.TwoStepOff, async () =>
+        var off = await AuditedAsync(user, AccountAuditActions.TwoStepOff, async () =>
         {
-            await users.SetTwoFactorEnabledAsync(user, false);
-            return await users.ResetAuthenticatorKeyAsync(user);
+            if (!(await users.SetTwoFactorEnabledAsync(user, false)).Succeeded) return (false, "");
+            return ((await users.ResetAuthenticatorKeyAsync(user)).Succeeded, "off");
         });
+        if (off is null) return Result.Fail<bool>(ErrorCode.Conflict, Text.Get(ChangedMeanwhile));
         await signIn.ForgetTwoFactorClientAsync();
         await signIn.RefreshKeepingItsStartAsync(user);
         LogDisabled(logger, user.Id);
@@ -175,7 +191,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (user is null) return SignInOutcome.NotAllowed;
         // Staff always give the second factor: a remembered browser would skip it.
         var remember = rememberBrowser && !await IsStaffUserAsync(user);
-        return Outcome(await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), rememberMe, remember));
+        var outcome = Outcome(await signIn.TwoFactorAuthenticatorSignInAsync(Normalize(code), rememberMe, remember));
+        LogSecondStep(logger, user.Id, "authenticator code", outcome);
+        return outcome;
     }
 
     /// <summary>The second sign-in step with a recovery code (each works once).</summary>
@@ -192,8 +210,10 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         if (outcome == SignInOutcome.Failed)
         {
             await users.AccessFailedAsync(user);
-            if (await users.IsLockedOutAsync(user)) return SignInOutcome.LockedOut;
+            if (await users.IsLockedOutAsync(user)) outcome = SignInOutcome.LockedOut;
         }
+        LogSecondStep(logger, user.Id, "recovery code", outcome);
+        if (outcome == SignInOutcome.LockedOut) return outcome;
         // Identity's recovery sign-in always makes a session cookie; "keep me signed in" asks for a persistent one,
         // as the code step gives. Signed in again with the same second-factor claim (amr = mfa).
         if (outcome == SignInOutcome.Succeeded && rememberMe) await signIn.SignInWithClaimsAsync(user, isPersistent: true, [new Claim("amr", "mfa")]);
@@ -236,6 +256,9 @@ public sealed partial class MfaService(UserManager<ApplicationUser> users, SignI
         }
         return result.ToString().ToLower(CultureInfo.InvariantCulture);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Second sign-in step for user {UserId} with a {Means}: {Outcome}")]
+    private static partial void LogSecondStep(ILogger logger, string userId, string means, SignInOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Two-step sign-in enabled for user {UserId}")]
     private static partial void LogEnabled(ILogger logger, string userId);

@@ -190,6 +190,7 @@ public sealed partial class AdminUserService(
     {
         public const string Details = "details";
         public const string Edit = "edit";
+        public const string Delete = "delete";
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ public sealed record RecordedField(string Name, string Value)
                 ["CardNumber"] = "Card number", ["Email"] = "Email", ["Last4"] = "Last four digits", ["Name"] = "Name on card",
             },
             // Which page showed a holder's details (user.details-view), and how a password was chosen (user.password-set).
-            ["Page"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["details"] = "Details page", ["edit"] = "Edit page" },
+            ["Page"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["details"] = "Details page", ["edit"] = "Edit page", ["delete"] = "Delete page" },
             ["Via"] = new Dictionary<string, string>(StringComparer.Ordinal) { ["reset-link"] = "Reset link", ["invitation"] = "Invitation" },
             ["Trigger"] = new Dictionary<string, string>(StringComparer.Ordinal)
             {

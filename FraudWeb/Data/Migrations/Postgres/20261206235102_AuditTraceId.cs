@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FraudWeb.Data.Migrations.Postgres
 {
-    /// <summary>Each audit entry's request, by its W3C trace id (AuditTraceInterceptor); entries from before have none.</summary>
+    /// <summary>Each audit entry's request, by its W3C trace id and this server's span id (AuditTraceInterceptor); entries from before have none.</summary>
     public partial class AuditTraceId : Migration
     {
         /// <inheritdoc />
@@ -13,8 +13,8 @@ namespace FraudWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "TraceId",
                 table: "AuditEntries",
-                type: "character varying(32)",
-                maxLength: 32,
+                type: "character varying(64)",
+                maxLength: 64,
                 nullable: true);
         }
 

@@ -280,7 +280,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TraceId")
-                        .HasMaxLength(32)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace FraudWeb.Data.Migrations.Sqlite
 {
-    /// <summary>Each audit entry's request, by its W3C trace id (AuditTraceInterceptor); entries from before have none.</summary>
+    /// <summary>Each audit entry's request, by its W3C trace id and this server's span id (AuditTraceInterceptor); entries from before have none.</summary>
     public partial class AuditTraceId : Migration
     {
         /// <inheritdoc />
@@ -14,7 +14,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                 name: "TraceId",
                 table: "AuditEntries",
                 type: "TEXT",
-                maxLength: 32,
+                maxLength: 64,
                 nullable: true);
         }
 

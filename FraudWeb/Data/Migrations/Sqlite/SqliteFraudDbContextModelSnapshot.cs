@@ -277,7 +277,7 @@ namespace FraudWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TraceId")
-                        .HasMaxLength(32)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
