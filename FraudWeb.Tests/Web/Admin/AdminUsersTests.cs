@@ -489,6 +489,10 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         Assert.Equal(AuditActions.UserEdit, entry.Action);
         Assert.Contains("\"FullName\"", entry.After, StringComparison.Ordinal);
         Assert.DoesNotContain("Mary Jackson", entry.After + entry.Before, StringComparison.Ordinal);
+        // The holder is told (auditor: staff changed a phone or address unseen); the mail holds none of the details.
+        var mail = Mailbox.MessageTo(factory, customer.Email, "Your personal details were changed");
+        Assert.Contains("changed the personal details", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mary Jackson", mail, StringComparison.Ordinal);
     }
 
     [Fact]

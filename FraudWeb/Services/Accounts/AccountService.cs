@@ -709,6 +709,28 @@ public sealed partial class AccountService(
         }
     }
 
+    /// <summary>Tells a card holder that staff changed their personal details (what changed is on their profile).</summary>
+    public async Task MailDetailsChangedByStaffAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user?.Email is null || !user.EmailConfirmed) return;
+        string subject, body;
+        using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
+        {
+            subject = Text.Get("Your personal details were changed");
+            body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("The bank's staff changed the personal details on your FraudWeb account. Sign in to see them on your profile.")}</p>" +
+                   $"<p>{Text.Get("If you did not ask for this, call the number on the back of your card.")}</p>");
+        }
+        try
+        {
+            await email.SendEmailAsync(user.Email, subject, body, cancellationToken);
+        }
+        catch (MailNotSentException)
+        {
+            // Logged by the sender; the change stands.
+        }
+    }
+
     /// <summary>
     /// Tells the holder the bank blocked their card (<paramref name="blocked"/> true) or lifted its block: names the card by
     /// brand and last four only, says what to do, links to its page. In the account's language; the block stands (or is

@@ -182,7 +182,11 @@ public sealed partial class AdminUserService(
         await audit.AppendAsync(actorId, AuditActions.UserEdit, TargetUser, id, new { HadProfile = before is not null }, new { Changed = changed }, cancellationToken);
         // The account changed through Identity meanwhile (a sign-in, a lock: its concurrency stamp), or the holder saved
         // their details between the read and this save (the version is the update's condition): a conflict to reload, not a 500.
-        return await CommitAsync(transaction, cancellationToken);
+        var committed = await CommitAsync(transaction, cancellationToken);
+        // The holder hears of it (auditor: staff could change a person's phone or address unseen, the first step of
+        // taking over an account); after the commit, and a mail that fails changes nothing.
+        if (committed.Succeeded && before is not null && changed.Count > 0) await accounts.MailDetailsChangedByStaffAsync(id, cancellationToken);
+        return committed;
     }
 
     /// <summary>The pages that show a card holder's personal details to an administrator.</summary>
