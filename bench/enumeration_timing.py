@@ -68,7 +68,7 @@ class Bench:
         return elapsed, status, location
 
     def register(self, email, password=PASSWORD):
-        return self.timed_post("/Account/Register", dict(DETAILS, Email=email, Password=password, ConfirmPassword=password))
+        return self.timed_post("/Account/Register", dict(DETAILS, Email=email, Password=password, ConfirmPassword=password, SensitiveDataConsent="true"))
 
     def confirmed_account(self):
         email = self.address("known")

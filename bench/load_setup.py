@@ -115,7 +115,7 @@ def register(base, data_dir, index, rng):
     status, location, _ = s.form("/Account/Register", {
         "FullName": f"Load Holder {index}", "Email": email, "PhoneNumber": "+44 20 7946 0000", "DateOfBirth": "1980-01-01",
         "AddressLine1": "1 Bench Street", "AddressLine2": "", "City": "London", "Postcode": "NW1 6XE", "Country": "United Kingdom",
-        "Password": PASSWORD, "ConfirmPassword": PASSWORD})
+        "Password": PASSWORD, "ConfirmPassword": PASSWORD, "SensitiveDataConsent": "true"})
     if status != 302:
         raise SystemExit(f"load_setup: register gave {status}")
     confirm(s, confirmation_link(os.path.join(data_dir, "mail"), email, time.time() + 30))

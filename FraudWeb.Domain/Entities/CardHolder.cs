@@ -35,7 +35,31 @@ public class CardHolder
     /// </summary>
     public Guid? RowVersion { get; private set; }
 
+    /// <summary>
+    /// When the holder gave the separate consent to the processing of their sensitive personal information (card and
+    /// payment records) that PIPL article 29 asks for, and the privacy notice's version they were shown. Null for
+    /// simulated holders, holders an administrator registered and holders from before consent was recorded: they are
+    /// asked on their next page.
+    /// </summary>
+    public DateTime? ConsentedUtc { get; private set; }
+    public string? ConsentNotice { get; private set; }
+
+    public const int ConsentNoticeMaxLength = 32;
+
     public IReadOnlyCollection<Card> Cards => _cards.AsReadOnly();
+
+    /// <summary>Records the holder's own consent to the notice of <paramref name="noticeVersion"/>.</summary>
+    public void GiveConsent(string noticeVersion, DateTime nowUtc)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(noticeVersion);
+        if (noticeVersion.Length > ConsentNoticeMaxLength) throw new ArgumentOutOfRangeException(nameof(noticeVersion));
+        if (IsSimulated || IsErased) throw new DomainException("Only a card holder with an account can give consent.");
+        ConsentedUtc = nowUtc;
+        ConsentNotice = noticeVersion;
+    }
+
+    /// <summary>Whether the holder consented to the notice of <paramref name="noticeVersion"/> (a new version asks again).</summary>
+    public bool HasConsentedTo(string noticeVersion) => ConsentedUtc is not null && string.Equals(ConsentNotice, noticeVersion, StringComparison.Ordinal);
 
     public static CardHolder Register(string userId, string fullName, string phoneNumber, DateOnly dateOfBirth, Address address, IssuerTime now)
     {

@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Account;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Infrastructure.Localization;
@@ -44,6 +45,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByLabel(Zh("Country")).FillAsync("中国");
         await page.GetByLabel(Zh("Password"), new() { Exact = true }).FillAsync(FraudWebFactory.Password);
         await page.GetByLabel(Zh("Confirm password")).FillAsync(FraudWebFactory.Password);
+        await page.GetByLabel(Zh(ConsentViewModel.Label)).CheckAsync();
         await Shot(page, "zh-01-register");
         await page.GetByRole(AriaRole.Button, new() { Name = Zh("Create my account") }).ClickAsync();
         await page.GetByTestId("register-confirmation").WaitForAsync();
@@ -167,6 +169,7 @@ public sealed class ChineseJourneyTests(BrowserHost host) : IClassFixture<Browse
             var top = await TopInPageAsync(create);
             if (Math.Abs(top - before) > 0.5) moves.Add($"{field}: {before} -> {top}");
         }
+        await page.Locator("#SensitiveDataConsent").CheckAsync();
         await create.ClickAsync();
 
         // Assert

@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Account;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Data;
@@ -243,6 +244,7 @@ public sealed class ReviewJourneyTests(BrowserHost host, HeldPaymentBrowserHost 
         await page.GetByLabel("Country").FillAsync("United Kingdom");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(FraudWebFactory.Password);
         await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
+        await page.GetByLabel(ConsentViewModel.Label).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
         await page.GetByTestId("register-confirmation").WaitForAsync();
         await page.GotoAsync(Mailbox.LinkTo(Mailbox.MessageTo(factory, email, "Confirm your FraudWeb account"), "/Account/ConfirmEmail"));

@@ -22,6 +22,7 @@ public sealed class RegistrationBuilder
             ["Country"] = "United Kingdom",
             ["Password"] = password,
             ["ConfirmPassword"] = password,
+            ["SensitiveDataConsent"] = "true",
         };
     }
 
@@ -38,5 +39,5 @@ public sealed class RegistrationBuilder
 
     /// <summary>The personal details alone, named as a form that nests them under <paramref name="prefix"/> names them.</summary>
     public IReadOnlyDictionary<string, string> Details(string prefix) =>
-        _fields.Where(f => f.Key is not ("Email" or "Password" or "ConfirmPassword")).ToDictionary(f => prefix + f.Key, f => f.Value);
+        _fields.Where(f => f.Key is not ("Email" or "Password" or "ConfirmPassword" or "SensitiveDataConsent")).ToDictionary(f => prefix + f.Key, f => f.Value);
 }

@@ -22,6 +22,7 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "api_key_id";
+    private const string ConsentMissingClaim = "consent_missing";
 
     public const string TooManyFailures = "Too many requests from this address came with API keys that do not work, and this key does not exist. Wait for the seconds in Retry-After; keys that exist are still checked.";
 
@@ -51,6 +52,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new(KeyIdClaim, caller.KeyId.ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(caller.Scopes.Select(scope => new Claim(ApiScopes.ClaimType, scope)));
+        if (caller.ConsentMissing) claims.Add(new Claim(ConsentMissingClaim, "true"));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
@@ -78,7 +80,9 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         Response.Headers.WWWAuthenticate = "Bearer realm=\"FraudWeb API\", error=\"insufficient_scope\"";
-        await WriteAsync(ApiProblems.Forbidden, ApiProblems.Forbidden.Description);
+        // A holder's key without their consent carries no scopes: the refusal says why, not "wrong scope".
+        var problem = Context.User.HasClaim(ConsentMissingClaim, "true") ? ApiProblems.ConsentRequired : ApiProblems.Forbidden;
+        await WriteAsync(problem, problem.Description);
     }
 
     private async Task WriteAsync(ApiProblems.ProblemType type, string detail) =>

@@ -22,6 +22,8 @@ public static class ApiProblems
         "Send a valid, unexpired and unrevoked key as `Authorization: Bearer <key>`. Cookies are not accepted.");
     public static readonly ProblemType Forbidden = new("insufficient-scope", 403, "The key does not allow this.",
         "The key lacks the scope this endpoint needs, or its owner no longer holds the permission behind it.");
+    public static readonly ProblemType ConsentRequired = new("consent-required", 403, "The key's owner has not given consent.",
+        "The card holder who owns the key has no consent recorded to the current privacy notice (PIPL article 29): the key works again once they sign in to the website and give it.");
     public static readonly ProblemType HttpsRequired = new("https-required", 403, "The API is served over HTTPS only.",
         "A request over plain HTTP is refused, not redirected: a redirect would hide that the key travelled in clear. Send it to the https address in `detail`, and revoke a key sent over HTTP.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Not found.",
@@ -49,7 +51,7 @@ public static class ApiProblems
     public static readonly ProblemType Unavailable = new("unavailable", 503, "The service cannot answer now.", "No model is serving, the database cannot be reached, or the service is starting or stopping; retry later (with the same Idempotency-Key for a payment).");
 
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Validation, Unauthorized, Forbidden, HttpsRequired, NotFound, MethodNotAllowed, Conflict, CardStopped, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
+        [Validation, Unauthorized, Forbidden, ConsentRequired, HttpsRequired, NotFound, MethodNotAllowed, Conflict, CardStopped, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
          BusinessRule, InsufficientCredit, CardBlocked, IdempotencyKeyReused, RateLimited, ServerError, Unavailable];
 
     /// <summary>The default type for a status code (the first of that status above).</summary>

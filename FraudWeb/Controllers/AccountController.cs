@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace FraudWeb.Controllers;
 
+[AllowWithoutConsent]
 public sealed class AccountController(AccountService accounts, PublicSite site) : Controller
 {
     [HttpGet, AllowAnonymous]
@@ -26,13 +27,39 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             site.Link(Url.Action(nameof(Login), "Account")!),
             site.Link(Url.Action(nameof(ForgotPassword), "Account")!),
             (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!));
-        var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), links, cancellationToken);
+        var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), model.SensitiveDataConsent, links, cancellationToken);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
             return View(model);
         }
         return RedirectToAction(nameof(RegisterConfirmation));
+    }
+
+    /// <summary>
+    /// Asked of a card holder with no consent recorded to the current privacy notice (<see cref="HolderConsentFilter"/>
+    /// sends them here from every other page); one who has consented meanwhile goes straight on.
+    /// </summary>
+    [HttpGet]
+    public async Task<IActionResult> Consent(string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (await accounts.HasConsentedAsync(User.GetUserId(), cancellationToken))
+        {
+            await accounts.GiveConsentAsync(User.GetUserId(), cancellationToken);
+            return this.BackTo(returnUrl) ?? (IActionResult)RedirectToAction("Index", "Profile");
+        }
+        return View(new ConsentViewModel { ReturnUrl = returnUrl });
+    }
+
+    [HttpPost]
+    public async Task<IActionResult> Consent(ConsentViewModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!ModelState.IsValid) return View(model);
+        var result = await accounts.GiveConsentAsync(User.GetUserId(), cancellationToken);
+        // An account without a card holder record (staff) has nothing to consent to: its own home.
+        if (!result.Succeeded) return RedirectToAction("Index", "Home");
+        return this.BackTo(model.ReturnUrl) ?? (IActionResult)RedirectToAction("Index", "Profile");
     }
 
     /// <summary>The same page whether the address was new or already had an account.</summary>

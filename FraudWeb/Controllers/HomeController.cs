@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using System.Diagnostics;
 using System.Globalization;
 using FraudWeb.ViewModels.Common;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FraudWeb.Controllers;
 
 [AllowAnonymous]
+[AllowWithoutConsent]
 public sealed class HomeController : Controller
 {
     [HttpGet]

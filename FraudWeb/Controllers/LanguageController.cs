@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
@@ -9,6 +10,7 @@ namespace FraudWeb.Controllers;
 
 /// <summary>The footer's language switcher: remembers the choice in the culture cookie and returns to the page.</summary>
 [AllowAnonymous]
+[AllowWithoutConsent]
 public sealed class LanguageController : Controller
 {
     [HttpPost]

@@ -14,6 +14,7 @@ namespace FraudWeb.Controllers;
 
 /// <summary>Two-step sign-in (authenticator app): enrolment, recovery codes, turning it off, and the second sign-in step.</summary>
 [Route("Account/Mfa")]
+[AllowWithoutConsent]
 public sealed class MfaController(MfaService mfa, AccountService accounts, MfaViewModelBuilder builder) : Controller
 {
     [HttpGet(""), AllowWithoutMfa]

@@ -1,3 +1,4 @@
+using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace FraudWeb.Controllers;
 
 /// <summary>"Your data": download everything kept about you, or close your account (docs/decisions/0024).</summary>
+[AllowWithoutConsent]
 public sealed class PrivacyController(DataExportService export, AccountClosingService closing, PrivacyViewModelBuilder screens) : Controller
 {
     [HttpGet]

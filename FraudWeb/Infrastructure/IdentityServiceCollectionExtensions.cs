@@ -38,6 +38,7 @@ public static class IdentityServiceCollectionExtensions
             // In place of the store AddEntityFrameworkStores registers: the second factor's secrets kept protected.
             .AddUserStore<ProtectedSecretsUserStore>()
             .AddUserManager<CountingUserManager>()
+            .AddClaimsPrincipalFactory<ConsentClaimsPrincipalFactory>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
             .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.ProviderName)

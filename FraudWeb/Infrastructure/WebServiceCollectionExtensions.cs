@@ -76,6 +76,7 @@ public static class WebServiceCollectionExtensions
                 // An instance, so its own Order (before the API's model-state check) holds; Add<T> would wrap it at order 0.
                 options.Filters.Add(new NulCharacterFilter());
                 options.Filters.Add(new CardNumberEchoFilter());
+                options.Filters.Add(new HolderConsentFilter());
                 options.ModelBinderProviders.Insert(0, new AmountModelBinderProvider());
                 options.ModelBinderProviders.Insert(0, new IsoDateModelBinderProvider());
                 options.ModelBinderProviders.Insert(0, new CheckboxModelBinderProvider());

@@ -19,6 +19,8 @@ public sealed class PrivacyViewModelBuilder(AccountClosingService closing)
             OpenReports = summary.OpenReports,
             Balance = summary.Balance,
             ActiveApiKeys = summary.ActiveApiKeys,
+            ConsentGivenUtc = summary.Consent?.GivenUtc,
+            ConsentNotice = summary.Consent?.Notice,
         };
     }
 }

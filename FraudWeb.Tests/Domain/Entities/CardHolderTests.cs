@@ -245,4 +245,34 @@ public sealed class CardHolderTests
         // Assert
         Assert.Equal(kept, holder.PhoneNumber);
     }
+
+    [Fact]
+    public void GiveConsent_ToANotice_ConsentedToThatNoticeOnly()
+    {
+        // Arrange
+        var holder = CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+        var before = holder.HasConsentedTo("2026-12-07");
+
+        // Act
+        holder.GiveConsent("2026-12-07", Now);
+
+        // Assert: a new notice asks again
+        Assert.False(before);
+        Assert.True(holder.HasConsentedTo("2026-12-07"));
+        Assert.False(holder.HasConsentedTo("2027-01-01"));
+        Assert.Equal(Now, holder.ConsentedUtc);
+    }
+
+    [Fact]
+    public void GiveConsent_SimulatedOrErased_Refused()
+    {
+        // Arrange
+        var simulated = CardHolder.Simulated("Sim Holder", Now);
+        var erased = CardHolder.Register("user-1", "Grace Hopper", "+1 555 0100", new DateOnly(1990, 1, 1), Home, IssuerTime.InUtc(Now));
+        erased.Erase();
+
+        // Act, Assert
+        Assert.Throws<DomainException>(() => simulated.GiveConsent("2026-12-07", Now));
+        Assert.Throws<DomainException>(() => erased.GiveConsent("2026-12-07", Now));
+    }
 }

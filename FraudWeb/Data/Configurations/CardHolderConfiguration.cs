@@ -14,6 +14,7 @@ public sealed class CardHolderConfiguration : IEntityTypeConfiguration<CardHolde
         builder.Property(h => h.PhoneNumber).HasMaxLength(PersonalDetailsLimits.PhoneNumberMaxLength);
         builder.Property(h => h.UserId).HasMaxLength(450);
         builder.Property(h => h.RowVersion).IsConcurrencyToken();
+        builder.Property(h => h.ConsentNotice).HasMaxLength(CardHolder.ConsentNoticeMaxLength);
         builder.HasIndex(h => h.UserId).IsUnique();
         builder.HasOne<ApplicationUser>().WithOne().HasForeignKey<CardHolder>(h => h.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.OwnsOne(h => h.Address, address =>

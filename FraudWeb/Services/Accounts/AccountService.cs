@@ -1,3 +1,4 @@
+using FraudWeb.Services.Privacy;
 using FraudWeb.Domain.Cards;
 using FraudWeb.Services.Cards;
 using FraudWeb.Infrastructure.Localization;
@@ -58,11 +59,13 @@ public sealed partial class AccountService(
     /// so (with a new confirmation link if it was never confirmed). The caller shows the same page either way; only
     /// the form's own errors (fields, password strength) are shown, and they do not depend on the address.
     /// </summary>
-    public async Task<Result> RegisterAsync(string email, string password, PersonalDetails details, RegistrationLinks links, CancellationToken cancellationToken)
+    /// <param name="consented">The holder's separate consent to processing their card and payment records (PIPL article 29); required.</param>
+    public async Task<Result> RegisterAsync(string email, string password, PersonalDetails details, bool consented, RegistrationLinks links, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(links);
+        if (!consented) return Result.Fail(ErrorCode.Invalid, Text.Get(ConsentRequired), Fields.Consent);
         var now = clock.GetUtcNow().UtcDateTime;
         var user = new ApplicationUser { UserName = email.Trim(), Email = email.Trim(), PhoneNumber = details.PhoneNumber.Trim(), CreatedUtc = now };
         try
@@ -143,7 +146,10 @@ public sealed partial class AccountService(
             await ((IUserRoleStore<ApplicationUser>)userStore).AddToRoleAsync(user, users.NormalizeName(Roles.Customer), cancellationToken);
             await ((IUserAuthenticationTokenStore<ApplicationUser>)userStore).SetTokenAsync(user, SingleUseAuthenticatorTokenProvider.LoginProvider, LanguageToken,
                 Languages.Current, cancellationToken);
-            db.CardHolders.Add(details.Register(user.Id, issuer.At(now)));
+            var holder = details.Register(user.Id, issuer.At(now));
+            holder.GiveConsent(PrivacyNotice.Version, now);
+            db.CardHolders.Add(holder);
+            await audit.AppendAsync(user.Id, AccountAuditActions.Consent, AccountAuditActions.UserTarget, user.Id, null, new { Notice = PrivacyNotice.Version }, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             // Before the commit: an account whose confirmation could not be mailed is not kept.
             await MailConfirmationAsync(user, links, $"<p>{Text.Get("Welcome to FraudWeb.")}</p>", cancellationToken);
@@ -152,6 +158,34 @@ public sealed partial class AccountService(
         LogRegistered(logger, user.Id);
         return Result.Ok;
     }
+
+    public const string ConsentRequired = "Tick the box to give your consent: FraudWeb cannot check your payments without it.";
+
+    /// <summary>Whether the card holder has consented to the current privacy notice (false for accounts without a holder record).</summary>
+    public Task<bool> HasConsentedAsync(string userId, CancellationToken cancellationToken) =>
+        db.CardHolders.OwnedBy(userId).AnyAsync(h => h.ConsentedUtc != null && h.ConsentNotice == PrivacyNotice.Version, cancellationToken);
+
+    /// <summary>
+    /// Records the signed-in card holder's separate consent to the current privacy notice, audited as theirs, and renews
+    /// their session so pages stop asking. Giving it again changes nothing. NotFound for an account without a holder record.
+    /// </summary>
+    public async Task<Result> GiveConsentAsync(string userId, CancellationToken cancellationToken)
+    {
+        var holder = await db.CardHolders.OwnedBy(userId).FirstOrDefaultAsync(cancellationToken);
+        if (holder is null) return Result.Fail(ErrorCode.NotFound, Text.Get("This account has no card holder record."));
+        if (!holder.HasConsentedTo(PrivacyNotice.Version))
+        {
+            holder.GiveConsent(PrivacyNotice.Version, clock.GetUtcNow().UtcDateTime);
+            await audit.AppendAsync(userId, AccountAuditActions.Consent, AccountAuditActions.UserTarget, userId, null, new { Notice = PrivacyNotice.Version }, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            LogConsent(logger, userId, PrivacyNotice.Version);
+        }
+        if (await users.FindByIdAsync(userId) is { } user) await signIn.RefreshKeepingItsStartAsync(user);
+        return Result.Ok;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Card holder {UserId} consented to the privacy notice of {Notice}")]
+    private static partial void LogConsent(ILogger logger, string userId, string notice);
 
     public const string AlreadyConfirmed = "This email address is already confirmed. Sign in to use FraudWeb.";
 
@@ -1155,6 +1189,7 @@ public sealed partial class AccountService(
         public const string CurrentPassword = "CurrentPassword";
         public const string NewPassword = "NewPassword";
         public const string NewEmail = "NewEmail";
+        public const string Consent = "SensitiveDataConsent";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Password accepted for user {UserId} ({Outcome})")]

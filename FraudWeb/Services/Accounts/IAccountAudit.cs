@@ -32,6 +32,12 @@ public static class AccountAuditActions
     /// <summary>The owner took new recovery codes in place of the old ones.</summary>
     public const string RecoveryCodes = "user.recovery-codes";
 
+    /// <summary>
+    /// A card holder gave the separate consent to processing their card and payment records (PIPL article 29), at
+    /// registration or when asked; After names the privacy notice's version.
+    /// </summary>
+    public const string Consent = "user.consent";
+
     /// <summary>What the application did on its own (Services.Admin's AuditLog.SystemActor).</summary>
     public const string System = "system";
 

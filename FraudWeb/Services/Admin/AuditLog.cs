@@ -35,6 +35,7 @@ public static class AuditActions
     public const string UserTwoStepOn = Accounts.AccountAuditActions.TwoStepOn;
     public const string UserTwoStepOff = Accounts.AccountAuditActions.TwoStepOff;
     public const string UserRecoveryCodes = Accounts.AccountAuditActions.RecoveryCodes;
+    public const string UserConsent = Accounts.AccountAuditActions.Consent;
     public const string UserRoles = "user.roles";
     public const string RolePermissions = "role.permissions";
     public const string AdminCreatedByCommand = "user.create-admin";
@@ -91,6 +92,7 @@ public static class AuditActions
         [UserTwoStepOn] = "Two-step sign-in turned on",
         [UserTwoStepOff] = "Two-step sign-in turned off by its owner",
         [UserRecoveryCodes] = "New recovery codes taken",
+        [UserConsent] = "Consent to processing card and payment records given",
         [UserDelete] = "User deleted",
         [UserClose] = "Account closed by its holder",
         [UserExport] = "Personal data downloaded",
@@ -130,7 +132,7 @@ public static class AuditActions
     public static string WordsFor(string action) => Words.TryGetValue(action, out var words) ? words : action;
 
     public static IReadOnlyList<string> All { get; } =
-        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserPasswordChange, UserPasswordSet, UserLockedOut, UserTwoStepOn, UserTwoStepOff, UserRecoveryCodes, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
+        [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserPasswordChange, UserPasswordSet, UserLockedOut, UserTwoStepOn, UserTwoStepOff, UserRecoveryCodes, UserConsent, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
          RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
 }
 

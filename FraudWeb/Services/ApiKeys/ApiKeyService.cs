@@ -1,3 +1,4 @@
+using FraudWeb.Services.Privacy;
 using FraudWeb.Infrastructure.Localization;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -17,7 +18,11 @@ namespace FraudWeb.Services.ApiKeys;
 public sealed record NewApiKey(long Id, string Prefix, string Secret, DateTime ExpiresUtc, IReadOnlyList<string> Scopes);
 
 /// <summary>Who an authenticated API request acts for: the key, its owner and the scopes it may use right now.</summary>
-public sealed record ApiCaller(long KeyId, string UserId, IReadOnlyList<string> Scopes);
+/// <param name="ConsentMissing">
+/// The key's owner is a card holder with no consent recorded to the current privacy notice (PIPL article 29): the key
+/// works for nothing until they give it on the website.
+/// </param>
+public sealed record ApiCaller(long KeyId, string UserId, IReadOnlyList<string> Scopes, bool ConsentMissing = false);
 
 /// <summary>The server's key for hashing API keys (HMAC-SHA256), kept out of the database.</summary>
 public sealed class ApiKeyHashKey(byte[] key)
@@ -243,6 +248,7 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
                 Review = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ReportsReview)),
                 View = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.ModelsView)),
                 Block = db.UserRoles.Any(r => r.UserId == k.OwnerId && db.RoleClaims.Any(c => c.RoleId == r.RoleId && c.ClaimType == Permissions.ClaimType && c.ClaimValue == Permissions.CardsBlock)),
+                ConsentMissing = db.CardHolders.Any(h => h.UserId == k.OwnerId && (h.ConsentedUtc == null || h.ConsentNotice != PrivacyNotice.Version)),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null) return null;
@@ -265,8 +271,11 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             lastUsed = now;
             usage.Note(found.Key.Id, now);
         }
-        var caller = new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
-        if (found.Stamp is { } stamp)
+        var caller = found.ConsentMissing
+            ? new ApiCaller(found.Key.Id, found.Key.OwnerId, [], ConsentMissing: true)
+            : new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
+        // Not remembered without consent (rare: holders from before it was recorded): the key works as soon as it is given.
+        if (found.Stamp is { } stamp && !found.ConsentMissing)
         {
             stamps.Remember(caller.UserId, stamp, generation);
             // The creator's stamp too (renewed by their lock or forced reset; forgotten when their account is deleted).

@@ -8,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Privacy;
 
 /// <summary>What the closing page tells a person before they close their account (docs/decisions/0024).</summary>
-public sealed record ClosingSummary(bool IsStaff, int Cards, int Payments, int HeldForReview, int OpenReports, decimal Balance, int ActiveApiKeys);
+public sealed record ClosingSummary(bool IsStaff, int Cards, int Payments, int HeldForReview, int OpenReports, decimal Balance, int ActiveApiKeys)
+{
+    /// <summary>The card holder's recorded consent (PIPL article 29): when, and to which notice; null when none is recorded.</summary>
+    public (DateTime GivenUtc, string Notice)? Consent { get; init; }
+}
 
 /// <summary>
 /// A card holder closes their own account (docs/decisions/0024): with their password, the same erasure an
@@ -44,7 +48,13 @@ public sealed partial class AccountClosingService(
             await payments.CountAsync(t => t.Verdict!.Decision == Domain.Entities.Decision.Review && t.Settlement == null, cancellationToken),
             await db.FraudReports.CountAsync(r => r.Status == Domain.Entities.ReportStatus.Open && owned.Any(c => c.Id == r.CardId), cancellationToken),
             cards.Sum(c => c.Balance),
-            await db.ApiKeys.OwnedBy(user.Id).CountAsync(k => k.RevokedUtc == null && k.ExpiresUtc > now, cancellationToken));
+            await db.ApiKeys.OwnedBy(user.Id).CountAsync(k => k.RevokedUtc == null && k.ExpiresUtc > now, cancellationToken))
+        {
+            Consent = await db.CardHolders.AsNoTracking().OwnedBy(user.Id).Where(h => h.ConsentedUtc != null)
+                .Select(h => new { h.ConsentedUtc, h.ConsentNotice }).FirstOrDefaultAsync(cancellationToken) is { } consent
+                ? (consent.ConsentedUtc!.Value, consent.ConsentNotice ?? "")
+                : null,
+        };
     }
 
     /// <summary>

@@ -168,6 +168,15 @@ public sealed class DataExportService(FraudDbContext db, UserManager<Application
         }
         else json.WriteNull("address");
         json.WriteString("createdUtc", holder.CreatedUtc);
+        // The separate consent (PIPL article 29) and the notice it was given to: null when none is recorded.
+        if (holder.ConsentedUtc is { } consented)
+        {
+            json.WriteStartObject("consent");
+            json.WriteString("givenUtc", consented);
+            json.WriteString("privacyNotice", holder.ConsentNotice);
+            json.WriteEndObject();
+        }
+        else json.WriteNull("consent");
         json.WriteEndObject();
     }
 

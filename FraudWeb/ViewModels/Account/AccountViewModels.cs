@@ -22,6 +22,24 @@ public sealed class RegisterViewModel : PersonalDetailsFields
     [Compare(nameof(Password), ErrorMessage = "The passwords do not match.")]
     [Display(Name = "Confirm password")]
     public string? ConfirmPassword { get; set; }
+
+    /// <summary>PIPL article 29: separate consent, a box of its own left unticked, not part of accepting the notice.</summary>
+    [MustBeTicked(ErrorMessage = ConsentViewModel.Required)]
+    [Display(Name = ConsentViewModel.Label)]
+    public bool SensitiveDataConsent { get; set; }
+}
+
+/// <summary>The separate consent a card holder is asked for when none is recorded for the current notice.</summary>
+public sealed class ConsentViewModel
+{
+    public const string Label = "I separately consent to FraudWeb processing my sensitive personal information, my cards and my payment records, to check my payments for fraud, as the privacy notice describes.";
+    public const string Required = "Tick the box to give your consent: FraudWeb cannot check your payments without it.";
+
+    [MustBeTicked(ErrorMessage = Required)]
+    [Display(Name = Label)]
+    public bool SensitiveDataConsent { get; set; }
+
+    public string? ReturnUrl { get; set; }
 }
 
 public sealed class LoginViewModel

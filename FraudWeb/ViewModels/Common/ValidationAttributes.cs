@@ -118,3 +118,15 @@ public sealed class PostcodeFormAttribute : ValidationAttribute
         return PostcodeWhereTheCountryHasThemAttribute.Refused(ErrorMessageString, validationContext);
     }
 }
+
+/// <summary>
+/// A box that must be ticked (a consent). Checked on the server only: [Range(typeof(bool), ...)] gives the browser's
+/// validation a numeric range, which refuses the ticked box.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MustBeTickedAttribute : ValidationAttribute
+{
+    // Text.Get: attributes without a client adapter are not translated by MVC's localizer.
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is true ? ValidationResult.Success : new ValidationResult(Text.Get(ErrorMessageString));
+}

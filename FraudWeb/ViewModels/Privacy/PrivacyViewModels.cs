@@ -12,6 +12,8 @@ public sealed class PrivacyViewModel
     public int OpenReports { get; init; }
     public decimal Balance { get; init; }
     public int ActiveApiKeys { get; init; }
+    public DateTime? ConsentGivenUtc { get; init; }
+    public string? ConsentNotice { get; init; }
 
     public CloseAccountViewModel Form { get; init; } = new();
 }

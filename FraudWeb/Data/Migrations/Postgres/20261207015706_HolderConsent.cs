@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FraudWeb.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class HolderConsent : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ConsentNotice",
+                table: "CardHolders",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ConsentedUtc",
+                table: "CardHolders",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ConsentNotice",
+                table: "CardHolders");
+
+            migrationBuilder.DropColumn(
+                name: "ConsentedUtc",
+                table: "CardHolders");
+        }
+    }
+}
