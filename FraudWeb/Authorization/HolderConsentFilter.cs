@@ -20,13 +20,17 @@ public sealed class HolderConsentFilter : IAuthorizationFilter
 {
     public const string ClaimType = "fraudweb:consent";
 
+    /// <summary>The claim's value for a customer account with no card holder record at sign-in.</summary>
+    public const string NoHolder = "no-holder";
+
     public void OnAuthorization(AuthorizationFilterContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var metadata = context.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutConsentAttribute>().Any()) return;
         var user = context.HttpContext.User;
-        if (user.Identity?.IsAuthenticated != true || !user.IsInRole(Roles.Customer) || user.HasClaim(ClaimType, PrivacyNotice.Version)) return;
+        if (user.Identity?.IsAuthenticated != true || !user.IsInRole(Roles.Customer)) return;
+        if (user.HasClaim(ClaimType, PrivacyNotice.Version) || user.HasClaim(ClaimType, NoHolder)) return;
         var request = context.HttpContext.Request;
         // A GET comes back after the consent; a form sent meanwhile is not replayed (it is sent again from its page).
         var returnUrl = HttpMethods.IsGet(request.Method) ? $"{request.PathBase}{request.Path}{request.QueryString}" : null;

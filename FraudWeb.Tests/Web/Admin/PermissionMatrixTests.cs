@@ -48,6 +48,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST Account.Login"] = (200, 200),
         ["POST Account.ChangePassword"] = (0, 200),
         ["POST Account.ChangeEmail"] = (0, 200),
+        // An empty form: the consent box is not ticked.
+        ["POST Account.Consent"] = (0, 200),
         ["POST Account.ConfirmEmail"] = (200, 200),
         ["POST Account.ConfirmEmailChange"] = (0, 200),
         ["POST Account.ForgotPassword"] = (200, 200),
@@ -116,6 +118,8 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Account.Lockout"] = Anonymous,
         ["POST Account.Logout"] = Authenticated,
         ["GET Account.AccessDenied"] = Anonymous,
+        ["GET Account.Consent"] = Authenticated,
+        ["POST Account.Consent"] = Authenticated,
         ["GET Account.Settings"] = Authenticated,
         ["GET Account.ChangePassword"] = Authenticated,
         ["POST Account.ChangePassword"] = Authenticated,

@@ -19,7 +19,10 @@ public sealed class ConsentClaimsPrincipalFactory(UserManager<ApplicationUser> u
         ArgumentNullException.ThrowIfNull(user);
         var identity = await base.GenerateClaimsAsync(user);
         if (!identity.HasClaim(Options.ClaimsIdentity.RoleClaimType, Roles.Customer)) return identity;
-        var notice = await db.CardHolders.OwnedBy(user.Id).Where(h => h.ConsentedUtc != null).Select(h => h.ConsentNotice).FirstOrDefaultAsync();
+        var holder = await db.CardHolders.OwnedBy(user.Id).Select(h => new { h.ConsentedUtc, h.ConsentNotice }).FirstOrDefaultAsync();
+        // A customer account without a holder record (made by an administrator without details) holds no cards or
+        // payments to consent for: it cannot add a card, and CardService asks for the consent again when one is made.
+        var notice = holder is null ? HolderConsentFilter.NoHolder : holder.ConsentedUtc is null ? null : holder.ConsentNotice;
         if (notice is not null) identity.AddClaim(new Claim(HolderConsentFilter.ClaimType, notice));
         return identity;
     }

@@ -1,3 +1,4 @@
+using FraudWeb.Services.Privacy;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
@@ -54,11 +55,17 @@ public sealed partial class CardService(FraudDbContext db, CardKeyProvider keys,
     /// card's expiry and name are updated, its balance, limit and history stay), with the same expiry it is already
     /// there (a double click: the answer is the card). The card's id and which of the three happened, or why it was refused.
     /// </summary>
+    public const string ConsentFirst = "Give your consent to the processing of your cards and payments first: sign out and in again to be asked.";
+
     public async Task<Result<CardAdded>> AddAsync(string userId, NewCard input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var holderId = await db.CardHolders.OwnedBy(userId).Select(h => (long?)h.Id).FirstOrDefaultAsync(cancellationToken);
-        if (holderId is null) return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+        var holder = await db.CardHolders.OwnedBy(userId)
+            .Select(h => new { h.Id, Consented = h.ConsentedUtc != null && h.ConsentNotice == PrivacyNotice.Version }).FirstOrDefaultAsync(cancellationToken);
+        if (holder is null) return Result.Fail<CardAdded>(ErrorCode.NotFound, Text.Get("Your profile was not found."));
+        // The pages ask first (HolderConsentFilter); this holds where a session began before the holder record existed.
+        if (!holder.Consented) return Result.Fail<CardAdded>(ErrorCode.Refused, Text.Get(ConsentFirst));
+        var holderId = (long?)holder.Id;
         var now = issuer.Now();
         CardNumber number;
         CardExpiry expiry;
