@@ -29,6 +29,17 @@ public static class ModelFile
     /// <summary>The hand-written learner's format (before ML.NET); such a model can no longer be loaded.</summary>
     public const int RetiredFormatVersion = 1;
 
+    /// <summary>Whether files of this format version can no longer serve (retired by an upgrade; <see cref="Load"/> refuses them).</summary>
+    public static bool IsRetiredFormat(int version) => version is RetiredFormatVersion or UnsignedFormatVersion;
+
+    /// <summary>The retired format of a model file from its first twelve bytes (magic, format version); null for any other.</summary>
+    public static int? RetiredFormatOf(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < Magic.Length + sizeof(int) || !head[..Magic.Length].SequenceEqual(Magic)) return null;
+        var version = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(head[Magic.Length..]);
+        return IsRetiredFormat(version) ? version : null;
+    }
+
     /// <summary>Above this, a version is taken for corruption (one format a release would take centuries to reach it).</summary>
     public const int MaxPlausibleFormatVersion = 255;
 

@@ -26,7 +26,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
             (userId, token) => site.Link(Url.Action(nameof(ConfirmEmail), "Account", new { userId, token })!),
             site.Link(Url.Action(nameof(Login), "Account")!),
             site.Link(Url.Action(nameof(ForgotPassword), "Account")!),
-            (email, token) => site.Link(Url.Action(nameof(ResetPassword), "Account", new { email, token })!));
+            token => site.Link(Url.Action(nameof(ResetPassword), "Account", new { token })!));
         var result = await accounts.RegisterAsync(model.Email!, model.Password!, model.ToDetails(), model.SensitiveDataConsent, links, cancellationToken);
         if (!result.Succeeded)
         {
@@ -175,7 +175,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         ArgumentNullException.ThrowIfNull(model);
         if (!ModelState.IsValid) return View(model);
         var result = await accounts.RequestEmailChangeAsync(User.FindUserId(), model.CurrentPassword!, model.NewEmail!,
-            (email, token) => site.Link(Url.Action(nameof(ConfirmEmailChange), "Account", new { email, token })!), cancellationToken);
+            token => site.Link(Url.Action(nameof(ConfirmEmailChange), "Account", new { token })!), cancellationToken);
         // Too many wrong current passwords: locked out and signed out everywhere, as at the change-password form.
         if (result.Code == Services.ErrorCode.Refused) return RedirectToAction(nameof(Lockout));
         if (result.Code == Services.ErrorCode.NotFound) return RedirectToAction(nameof(Login));
@@ -190,19 +190,27 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         return RedirectToAction("Index", "Profile");
     }
 
-    /// <summary>The mailed link opens a page that asks to confirm (a button), so a mail scanner opening links changes nothing.</summary>
+    /// <summary>
+    /// The mailed link opens a page that asks to confirm (a button), so a mail scanner opening links changes nothing.
+    /// The new address comes from the token; a link mailed before, with the address in it, goes on without it.
+    /// </summary>
     [HttpGet]
-    public IActionResult ConfirmEmailChange(string? email, string? token) =>
-        string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(token)
-            ? View("ConfirmEmailChangeInvalid")
-            : View(new ConfirmEmailChangeViewModel { NewEmail = email, Token = token });
+    public IActionResult ConfirmEmailChange(string? email, string? token)
+    {
+        if (email is not null && !string.IsNullOrWhiteSpace(token)) return WithoutAddress();
+        var address = accounts.EmailChangeAddressOf(token);
+        return address is null ? View("ConfirmEmailChangeInvalid") : View(new ConfirmEmailChangeViewModel { NewEmail = address, Token = token });
+    }
 
     [HttpPost, EnableRateLimiting(RateLimitPolicies.SignIn)]
     public async Task<IActionResult> ConfirmEmailChange(ConfirmEmailChangeViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!ModelState.IsValid) return View("ConfirmEmailChangeInvalid");
-        var result = await accounts.ConfirmEmailChangeAsync(User.FindUserId(), model.NewEmail!, model.Token!, cancellationToken);
+        // The address is the token's, whatever the form sent.
+        var address = ModelState.IsValid ? accounts.EmailChangeAddressOf(model.Token) : null;
+        if (address is null) return View("ConfirmEmailChangeInvalid");
+        model.NewEmail = address;
+        var result = await accounts.ConfirmEmailChangeAsync(User.FindUserId(), address, model.Token!, cancellationToken);
         if (result.Code == Services.ErrorCode.NotFound) return RedirectToAction(nameof(Login));
         if (result.Code == Services.ErrorCode.Conflict)
         {
@@ -226,7 +234,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         // The link is made after this request has ended (the mail goes after the answer), so not from Url.
         var resetPath = Url.Action(nameof(ResetPassword), "Account")!;
         await accounts.RequestPasswordResetAsync(model.Email!,
-            (email, token) => site.Link(QueryHelpers.AddQueryString(resetPath, new Dictionary<string, string?> { ["email"] = email, ["token"] = token })),
+            token => site.Link(QueryHelpers.AddQueryString(resetPath, "token", token)),
             cancellationToken);
         return RedirectToAction(nameof(ForgotPasswordConfirmation));
     }
@@ -234,13 +242,16 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
     [HttpGet, AllowAnonymous]
     public IActionResult ForgotPasswordConfirmation() => View();
 
+    /// <summary>The token names the account; a link mailed before with the address in it goes on without the address.</summary>
     [HttpGet, AllowAnonymous]
     public async Task<IActionResult> ResetPassword(string? email, string? token)
     {
         if (string.IsNullOrWhiteSpace(token)) return View("ResetPasswordInvalid");
-        var model = new ResetPasswordViewModel { Email = email, Token = token };
+        if (email is not null) return WithoutAddress();
+        var link = await accounts.ResetLinkAsync(token);
+        var model = new ResetPasswordViewModel { Email = link.Email, Token = token };
         // A registration never confirmed is finished here: its details are asked again, blank.
-        if (await accounts.FinishesRegistrationAsync(email, token)) model.Details = new RegistrationDetailsViewModel();
+        if (link.FinishesRegistration) model.Details = new RegistrationDetailsViewModel();
         return View(model);
     }
 
@@ -254,7 +265,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         // hand-made form, or one confirmed since), they are ignored, not validated.
         if (!await accounts.FinishesRegistrationAsync(model.Email, model.Token)) IgnoreDetails(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.ResetPasswordAsync(model.Email!, model.Token!, model.Password!, model.Details?.ToDetails(), cancellationToken);
+        var result = await accounts.ResetPasswordAsync(model.Email, model.Token!, model.Password!, model.Details?.ToDetails(), cancellationToken);
         if (!result.Succeeded)
         {
             // The form was opened as a plain reset (before the link was known to finish a registration): it asks for them now.
@@ -269,9 +280,14 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         return RedirectToAction(nameof(ResetPasswordConfirmation));
     }
 
+    /// <summary>As <see cref="ResetPassword(string?, string?)"/>: the token names the account, an old link's address is dropped.</summary>
     [HttpGet, AllowAnonymous]
-    public IActionResult AcceptInvitation(string? email, string? token) =>
-        string.IsNullOrWhiteSpace(token) ? View("AcceptInvitationInvalid") : View(new ResetPasswordViewModel { Email = email, Token = token });
+    public async Task<IActionResult> AcceptInvitation(string? email, string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token)) return View("AcceptInvitationInvalid");
+        if (email is not null) return WithoutAddress();
+        return View(new ResetPasswordViewModel { Email = await accounts.InvitationAddressAsync(token), Token = token });
+    }
 
     [HttpPost, AllowAnonymous, EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public async Task<IActionResult> AcceptInvitation(ResetPasswordViewModel model)
@@ -281,7 +297,7 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         // An invitation asks no details (the administrator entered them): any sent are ignored.
         IgnoreDetails(model);
         if (!ModelState.IsValid) return View(model);
-        var result = await accounts.AcceptInvitationAsync(model.Email!, model.Token!, model.Password!);
+        var result = await accounts.AcceptInvitationAsync(model.Email, model.Token!, model.Password!);
         if (!result.Succeeded)
         {
             this.AddErrors(result);
@@ -290,6 +306,13 @@ public sealed class AccountController(AccountService accounts, PublicSite site) 
         TempData["Message"] = Text.Get("Your password is set. Sign in to start.");
         return RedirectToAction(nameof(Login));
     }
+
+    /// <summary>
+    /// This link again without its address (links mailed before carried one): the page is then kept in the history,
+    /// and sent as the referrer, without it. The rest of the query (the token, the mail's language) stays.
+    /// </summary>
+    private LocalRedirectResult WithoutAddress() =>
+        LocalRedirect(Request.PathBase + Request.Path + QueryString.Create(Request.Query.Where(q => !string.Equals(q.Key, "email", StringComparison.OrdinalIgnoreCase))));
 
     /// <summary>The form's details left out: not kept, and their errors not shown (nor blocking the form).</summary>
     private void IgnoreDetails(ResetPasswordViewModel model)

@@ -216,9 +216,10 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         return RedirectToAction(nameof(Details), new { id });
     }
 
-    private string AcceptUrl(string email, string token) =>
-        site.Link(Url.Action(nameof(AccountController.AcceptInvitation), "Account", new { email, token })!);
+    // The token names the account: no address in a mailed URL (logs, histories).
+    private string AcceptUrl(string token) =>
+        site.Link(Url.Action(nameof(AccountController.AcceptInvitation), "Account", new { token })!);
 
-    private string ResetUrl(string email, string token) =>
-        site.Link(Url.Action(nameof(AccountController.ResetPassword), "Account", new { email, token })!);
+    private string ResetUrl(string token) =>
+        site.Link(Url.Action(nameof(AccountController.ResetPassword), "Account", new { token })!);
 }

@@ -26,8 +26,17 @@ public sealed class ModelDashboardViewModelBuilder(
         // otherwise leave the page saying nothing serves.
         var serving = versions.Find(v => v.IsServing) ?? await registry.ServingVersionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var swaps = await registry.LatestStaffSwapsAsync(versions.Select(v => v.Id).Append(serving?.Id ?? 0).Distinct().ToList(), cancellationToken);
-        ModelVersionRow Row(ModelVersion m) => RecordedRow(m) with { StaffSwap = swaps.GetValueOrDefault(m.Id) };
+        var ids = versions.Select(v => v.Id).Append(serving?.Id ?? 0).Distinct().ToList();
+        var swaps = await registry.LatestStaffSwapsAsync(ids, cancellationToken);
+        var promotingRuns = await registry.PromotingRunsAsync(ids, cancellationToken);
+        // Checked for the versions not already known unusable (a retired format is refused when pressed, otherwise).
+        var retired = await registry.RetiredFormatsAsync(versions.Where(v => v.UnusableReason is null).Select(v => v.FileName).ToList(), cancellationToken);
+        ModelVersionRow Row(ModelVersion m) => RecordedRow(m) with
+        {
+            StaffSwap = swaps.GetValueOrDefault(m.Id),
+            PromotedByRun = promotingRuns.TryGetValue(m.Id, out var run) ? run : null,
+            RetiredFormat = retired.TryGetValue(m.FileName, out var format) ? format : null,
+        };
         return new ModelDashboardViewModel
         {
             Serving = serving is null ? null : Row(serving),

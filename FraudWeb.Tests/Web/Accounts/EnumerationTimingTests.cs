@@ -171,7 +171,7 @@ public sealed class EnumerationTimingTests(FraudWebFactory factory)
         Assert.True(idle);
         var sent = Assert.Single(mail.Sent);
         Assert.Equal(holder.Email, sent.Recipient);
-        Assert.Contains("/Account/ResetPassword?email=", sent.Body, StringComparison.Ordinal);
+        Assert.Contains("/Account/ResetPassword?token=", sent.Body, StringComparison.Ordinal);
     }
 
     [Fact]

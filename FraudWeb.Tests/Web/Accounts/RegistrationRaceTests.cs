@@ -28,7 +28,7 @@ public sealed class RegistrationRaceTests(FraudWebFactory factory)
             {
                 await using var scope = factory.Services.CreateAsyncScope();
                 invited = await scope.ServiceProvider.GetRequiredService<AdminUserService>().InviteStaffAsync("test-administrator", email, [Roles.Analyst], "en",
-                    (address, token) => "https://fraud.example.test/Account/AcceptInvitation?token=" + token, CancellationToken.None);
+                    token => "https://fraud.example.test/Account/AcceptInvitation?token=" + token, CancellationToken.None);
             });
         using var host = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<IInterceptor>(creating)));
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = FraudWebFactory.HttpsBaseAddress });

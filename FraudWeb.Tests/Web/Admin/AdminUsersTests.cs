@@ -1328,7 +1328,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         {
             await using var scope = host.Services.CreateAsyncScope();
             return await scope.ServiceProvider.GetRequiredService<AdminUserService>().InviteStaffAsync(actor, email, [Roles.Analyst], "en",
-                (id, token) => $"https://localhost/Account/AcceptInvitation?userId={id}&token={token}", CancellationToken.None);
+                token => $"https://localhost/Account/AcceptInvitation?token={token}", CancellationToken.None);
         }
 
         // Act

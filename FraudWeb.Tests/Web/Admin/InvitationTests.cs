@@ -27,7 +27,8 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
     private static Dictionary<string, string> AcceptForm(string link, string password = NewPassword)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(FraudWebFactory.HttpsBaseAddress, link).Query);
-        return new() { ["Email"] = query["email"]!, ["Token"] = query["token"]!, ["Password"] = password, ["ConfirmPassword"] = password };
+        // The link carries its token alone: it names the account.
+        return new() { ["Token"] = query["token"]!, ["Password"] = password, ["ConfirmPassword"] = password };
     }
 
     [Fact]
@@ -104,6 +105,47 @@ public sealed class InvitationTests(AdminFactory factory) : IClassFixture<AdminF
         var set = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Action == AuditActions.UserPasswordSet
             && e.TargetId == db.Users.Where(u => u.Email == email).Select(u => u.Id).FirstOrDefault()).Select(e => e.After).ToListAsync());
         Assert.Equal(["{\"Via\":\"invitation\"}"], set);
+    }
+
+    [Fact]
+    public async Task Invite_MailedLink_NamesNoAddressAndSetsThePassword()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var link = await InviteAsync(admin, email, Roles.Analyst);
+        using var browser = factory.CreateBrowserClient();
+
+        // Act
+        var page = await Html.GetPageAsync(browser, link);
+        var accepted = await Html.SubmitAsync(browser, "/Account/AcceptInvitation", new Dictionary<string, string>
+        {
+            ["Token"] = page.QuerySelector("input[name=Token]")!.GetAttribute("value")!, ["Password"] = NewPassword, ["ConfirmPassword"] = NewPassword,
+        }, link);
+
+        // Assert: the token names the account, the page shows whose it is, and the password is set
+        Assert.DoesNotContain("@", Uri.UnescapeDataString(link), StringComparison.Ordinal);
+        Assert.DoesNotContain("email=", link, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(email, page.QuerySelector("input[name=Email]")!.GetAttribute("value"));
+        Assert.Equal("/Account/Login", Html.Location(accepted));
+        Assert.NotNull(await factory.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.PasswordHash).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task AcceptInvitation_LinkMailedBeforeWithTheAddress_RedirectedWithoutIt()
+    {
+        // Arrange: an invitation link as mailed before this release, the address in its query
+        using var admin = await AdminAsync();
+        var email = factory.NewEmail();
+        var link = await InviteAsync(admin, email, Roles.Analyst);
+        using var browser = factory.CreateBrowserClient();
+
+        // Act
+        var opened = await browser.GetAsync(new Uri($"{link}&email={Uri.EscapeDataString(email)}", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        Assert.Equal(link, Html.Location(opened));
     }
 
     [Fact]

@@ -253,7 +253,7 @@ public sealed class AdminApiKeyTests(AdminFactory factory) : IClassFixture<Admin
         foreach (var api in new[] { byReset, byDeleted, byActor }) Assert.NotEqual(HttpStatusCode.Unauthorized, (await api.GetAsync(factory, "/api/v1/models/serving")).Status);
 
         // Act
-        var reset = await AsAdministrationAsync(a => a.ForcePasswordResetAsync(actorId, resetId, (id, token) => "https://fraudweb.test/reset", (id, token) => "https://fraudweb.test/accept", CancellationToken.None));
+        var reset = await AsAdministrationAsync(a => a.ForcePasswordResetAsync(actorId, resetId, token => "https://fraudweb.test/reset", token => "https://fraudweb.test/accept", CancellationToken.None));
         var deleted = await AsAdministrationAsync(a => a.DeleteAsync(actorId, deletedId, CancellationToken.None));
 
         // Assert

@@ -220,6 +220,34 @@ public sealed class ModelUpgradeTests
     }
 
     [Fact]
+    public async Task ModelsPage_VersionOfARetiredFormat_NoPromoteNorRollbackToItAndSaysWhy()
+    {
+        // Arrange: the serving file is the hand-written learner's (format 1); restarted, a fresh model serves in its
+        // place and the old version stays as history, not marked unusable (the file is intact)
+        using var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        _ = first.Services;
+        var before = await first.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+        await first.StoreModelArtifactAsync(before.FileName, await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model")));
+        using var app = first.Restart();
+        _ = app.Services;
+        Assert.Null(await app.QueryAsync(db => db.ModelVersions.Where(m => m.Id == before.Id).Select(m => m.UnusableReason).SingleAsync()));
+        using var admin = await ReviewSteps.SignedInAsAsync(app, FraudWeb.Data.Roles.Admin);
+
+        // Act
+        var page = await Html.GetPageAsync(admin.Client, "/Models");
+
+        // Assert: no button that could only be refused; the row says why instead
+        var row = page.QuerySelector($"[data-testid=version-row][data-version='{before.Version}']")!;
+        Assert.Null(row.QuerySelector("form"));
+        Assert.Contains("format 1, retired by an upgrade: this version can no longer serve", row.QuerySelector("[data-testid=retired-format]")!.TextContent, StringComparison.Ordinal);
+        // The version the fresh one replaced is the only one to go back to, and it cannot serve.
+        Assert.Null(page.QuerySelector("[data-testid=rollback]"));
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<ModelRegistry>().CanRollBackAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Start_ActiveModelOfTheRetiredHandWrittenFormat_RetrainsWithMlNetOldOneNotPromotable()
     {
         // Arrange: an installation from before ML.NET: its active model file is the hand-written learner's (format 1).

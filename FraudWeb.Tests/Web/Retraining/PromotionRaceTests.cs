@@ -92,4 +92,99 @@ public sealed class PromotionRaceTests(PromotionRaceFactory factory) : IClassFix
             Assert.StartsWith(Chinese.Of("Not promoted: its retraining run was taken over by another instance after its lease ran out, and trains again there. ({0})", "")[..^2],
                 ModelTexts.Reason(stored.DecisionReason), StringComparison.Ordinal);
     }
+
+    /// <summary>This instance's memory serves what the database does (another test here leaves them apart on purpose).</summary>
+    private async Task<ModelVersion> ServingNowAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.True(await scope.ServiceProvider.GetRequiredService<ModelRegistry>().LoadServingAsync(CancellationToken.None));
+        return await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Status == ModelStatus.Serving));
+    }
+
+    private async Task<T> WithRegistryAsync<T>(Func<ModelRegistry, Task<T>> act)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await act(scope.ServiceProvider.GetRequiredService<ModelRegistry>());
+    }
+
+    [Fact]
+    public async Task Train_RollbackCommittedBetweenTheDecisionAndTheSwap_PinHoldsAndTheTrainingIsNotPromoted()
+    {
+        // Arrange: the champion serves; when the training has decided to promote and is about to swap, an administrator
+        // promotes an older version by hand and rolls back from it: the champion serves again, pinned by the rollback.
+        // The serving version is the one the training was compared with, so only the pin can stop the promotion, and
+        // only if it is checked under the serving lock with the swap (checked before it, it was missed).
+        var older = await ServingNowAsync();
+        var champion = (await TrainAsync("test: champion")).Version;
+        Assert.Equal(champion.Version, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+        ModelRegistry.BeforeTrainingSwap.Value = async () =>
+        {
+            Assert.True((await WithRegistryAsync(r => r.PromoteAsync(older.Id, "test-administrator", CancellationToken.None))).Succeeded);
+            Assert.True((await WithRegistryAsync(r => r.RollbackAsync("test-administrator", older.Id, CancellationToken.None))).Succeeded);
+        };
+
+        // Act
+        TrainingResult challenger;
+        try
+        {
+            challenger = await TrainAsync("test: challenger");
+        }
+        finally
+        {
+            ModelRegistry.BeforeTrainingSwap.Value = null;
+        }
+
+        // Assert: the rolled-back-to champion still serves; the challenger is kept as history and says why
+        var stored = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == challenger.Version.Version));
+        Assert.True(challenger.Outcome.Decision.Promote, challenger.Outcome.Decision.Reason);
+        Assert.Equal(ModelStatus.Rejected, stored.Status);
+        Assert.Equal($"{ModelRegistry.PinnedPrefix}{champion.Version}{ModelRegistry.PinnedMiddle}{challenger.Outcome.Decision.Reason})", stored.DecisionReason);
+        Assert.Equal(champion.Version, await factory.QueryAsync(db => db.ModelVersions.Where(m => m.Status == ModelStatus.Serving).Select(m => m.Version).SingleAsync()));
+        Assert.Equal(champion.Version, factory.Services.GetRequiredService<IServingModel>().Current!.Version);
+
+        // The pin ends as an administrator would end it, for the other tests of this class.
+        Assert.True((await WithRegistryAsync(r => r.PromoteAsync(stored.Id, "test-administrator", CancellationToken.None))).Succeeded);
+    }
+
+    [Fact]
+    public async Task Execute_RunPromotesItsModel_AuditEntryAndModelsPageNameTheRun()
+    {
+        // Arrange: a run this instance claimed (Running), every challenger good enough to promote
+        await ServingNowAsync();
+        RetrainingRun run;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudWeb.Data.FraudDbContext>();
+            run = RetrainingRun.Queue(RetrainingTrigger.Schedule, null, factory.Clock.UtcNow, 0);
+            db.RetrainingRuns.Add(run);
+            db.Entry(run).Property(r => r.Status).CurrentValue = RetrainingRunStatus.Running;
+            db.Entry(run).Property(r => r.HeartbeatUtc).CurrentValue = factory.Clock.UtcNow;
+            await db.SaveChangesAsync();
+        }
+
+        // Act
+        TrainingResult? result;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            result = await scope.ServiceProvider.GetRequiredService<RetrainingService>().ExecuteAsync(run, CancellationToken.None);
+        }
+
+        // Assert: the system's promotion names the run it came from, as a promotion by hand names its administrator
+        Assert.NotNull(result);
+        var promoted = await factory.QueryAsync(db => db.ModelVersions.AsNoTracking().SingleAsync(m => m.Version == result.Version.Version));
+        Assert.Equal(ModelStatus.Serving, promoted.Status);
+        var id = promoted.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var entry = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
+            .SingleAsync(a => a.Action == FraudWeb.Services.Admin.AuditActions.ModelPromote && a.TargetType == "model" && a.TargetId == id));
+        Assert.Equal(FraudWeb.Services.Admin.AuditLog.SystemActor, entry.ActorId);
+        Assert.Contains($"\"RetrainingRun\":{run.Id}", entry.After, StringComparison.Ordinal);
+        Assert.Contains(FraudWeb.ViewModels.Common.RecordedField.Read(entry.After), f => f.Name == "Retraining run" && f.Value == run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, FraudWeb.Data.Roles.Admin);
+        var page = await Html.GetPageAsync(admin.Client, "/Models");
+        var row = page.QuerySelector($"[data-testid=version-row][data-version='{promoted.Version}']")!;
+        var link = row.QuerySelector("[data-testid=promoted-by-run]")!;
+        Assert.Contains($"Promoted automatically by retraining run {run.Id}.", link.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"#run-{run.Id}", link.QuerySelector("a")!.GetAttribute("href"));
+        Assert.NotNull(page.GetElementById($"run-{run.Id}"));
+    }
 }

@@ -33,7 +33,8 @@ public sealed record PasswordResetDone(int RevokedKeys, bool RegistrationFinishe
 /// Public links a registration mail may carry: confirm (user id, encoded token), sign in, forgot password, and choose
 /// a password (address, encoded reset token).
 /// </summary>
-public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword, Func<string, string, string> ChoosePassword);
+/// <param name="ChoosePassword">Makes the reset link from the encoded token alone (it names the account; no address in a URL).</param>
+public sealed record RegistrationLinks(Func<string, string, string> Confirm, string SignIn, string ForgotPassword, Func<string, string> ChoosePassword);
 
 /// <summary>Registration, sign-in and password management on top of ASP.NET Core Identity.</summary>
 public sealed partial class AccountService(
@@ -51,6 +52,7 @@ public sealed partial class AccountService(
     PasswordResetMailer resets,
     PasswordResetTokenProvider resetTokens,
     InvitationTokenProvider invitationTokens,
+    ChangeEmailTokenProvider changeEmailTokens,
     ILogger<AccountService> logger)
 {
     /// <summary>
@@ -330,7 +332,7 @@ public sealed partial class AccountService(
         // nothing mailed; the other registration's mail is the one that goes.
         if (!(await users.UpdateSecurityStampAsync(existing)).Succeeded) return;
         var token = await users.GeneratePasswordResetTokenAsync(existing);
-        var url = links.ChoosePassword(existing.Email!, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var url = links.ChoosePassword(WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         var body = Letter($"<p>{Text.Get("Hello,")}</p><p>{Text.Get("Someone, probably you, registered again with this address before confirming it.")}</p>" +
                    $"<p>{Text.Format("To finish creating your account, {0} and enter your details. This also confirms your address; the password and details typed when registering are not kept.", Link(url, Text.InContext("link", "choose your password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: no account is used until the address is confirmed.")}</p>");
@@ -491,9 +493,9 @@ public sealed partial class AccountService(
     /// not go unnoticed. An address another account has is not revealed (as registration does not reveal it): its owner
     /// is told someone asked to use it, and this person gets the same answer and the same notice.
     /// </summary>
-    /// <param name="confirmUrl">Makes the link from the new address and the encoded token.</param>
+    /// <param name="confirmUrl">Makes the link from the encoded token alone (it holds the new address, encrypted).</param>
     public async Task<Result> RequestEmailChangeAsync(string? userId, string currentPassword, string newEmail,
-        Func<string, string, string> confirmUrl, CancellationToken cancellationToken)
+        Func<string, string> confirmUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newEmail);
         ArgumentNullException.ThrowIfNull(confirmUrl);
@@ -611,10 +613,10 @@ public sealed partial class AccountService(
     }
 
     /// <summary>The link that changes the address, to the new address, in the account's language (the same person's mailbox).</summary>
-    private async Task MailEmailChangeLinkAsync(ApplicationUser user, string address, Func<string, string, string> confirmUrl, CancellationToken cancellationToken)
+    private async Task MailEmailChangeLinkAsync(ApplicationUser user, string address, Func<string, string> confirmUrl, CancellationToken cancellationToken)
     {
         var token = await users.GenerateChangeEmailTokenAsync(user, address);
-        var url = confirmUrl(address, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var url = confirmUrl(WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         string subject, body;
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
         {
@@ -866,7 +868,7 @@ public sealed partial class AccountService(
     /// (<see cref="PasswordResetMailer"/>), so neither what the page says nor when it says it tells who has an
     /// account. The mail is in the visitor's language. <paramref name="resetUrl"/> must not need the request.
     /// </summary>
-    public ValueTask RequestPasswordResetAsync(string emailAddress, Func<string, string, string> resetUrl, CancellationToken cancellationToken) =>
+    public ValueTask RequestPasswordResetAsync(string emailAddress, Func<string, string> resetUrl, CancellationToken cancellationToken) =>
         resets.EnqueueAsync(new PasswordResetMailer.Request(emailAddress, resetUrl, Languages.Current), cancellationToken);
 
     /// <summary>
@@ -874,7 +876,7 @@ public sealed partial class AccountService(
     /// to find out who has an account. A mail that cannot be sent says nothing either (it is logged for the operator):
     /// an error only for addresses with an account would tell who has one.
     /// </summary>
-    public async Task SendPasswordResetAsync(string emailAddress, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    public async Task SendPasswordResetAsync(string emailAddress, Func<string, string> resetUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resetUrl);
         var user = await users.FindByEmailAsync(emailAddress.Trim());
@@ -883,7 +885,7 @@ public sealed partial class AccountService(
         if (AdminLock.IsLockedByAdmin(user)) return;
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var encoded = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
-        var url = resetUrl(user.Email, encoded);
+        var url = resetUrl(encoded);
         var body = Letter($"<p>{Text.Get("Hello,")}</p>" +
                    $"<p>{Text.Format("Someone asked to reset the password of your FraudWeb account. If it was you, {0}.", Link(url, Text.InContext("link", "choose a new password")))}</p>" +
                    $"<p>{Text.Get("If it was not you, ignore this message: your password stays as it is.")}</p>");
@@ -901,13 +903,13 @@ public sealed partial class AccountService(
     /// Mails the owner of an account whose password an administrator removed: the old password no longer works, and a
     /// link to choose one (not the self-service reset mail, which says the password stays as it is if ignored).
     /// </summary>
-    public async Task SendForcedPasswordResetAsync(ApplicationUser user, Func<string, string, string> resetUrl, CancellationToken cancellationToken)
+    public async Task SendForcedPasswordResetAsync(ApplicationUser user, Func<string, string> resetUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(resetUrl);
         if (user.Email is null) return;
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        var url = resetUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var url = resetUrl(WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         string subject, body;
         // In the owner's language, not the administrator's.
         using (Languages.Use(await LanguageAsync(user) ?? Languages.Current))
@@ -958,16 +960,16 @@ public sealed partial class AccountService(
     /// <summary>
     /// Mails an account created by an administrator its invitation: what the account is for, and a link (valid for
     /// <see cref="InvitationTokenProvider.Lifetime"/>) to choose a password. <paramref name="acceptUrl"/> makes the
-    /// link from the address and the encoded token. The mail is written in <paramref name="language"/> (a supported
+    /// link from the encoded token alone. The mail is written in <paramref name="language"/> (a supported
     /// culture name), whatever the inviting administrator's language.
     /// </summary>
-    public async Task SendInvitationAsync(ApplicationUser user, bool staff, string language, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    public async Task SendInvitationAsync(ApplicationUser user, bool staff, string language, Func<string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(acceptUrl);
         if (user.Email is null) return;
         var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose);
-        var url = acceptUrl(user.Email, WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
+        var url = acceptUrl(WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)));
         string subject, body;
         using (Languages.Use(language))
         {
@@ -998,9 +1000,8 @@ public sealed partial class AccountService(
     /// Accepts an invitation: the account's first password, chosen through the invitation link. The link works once
     /// (setting the password renews the security stamp the token is bound to) and never for an account that has a password.
     /// </summary>
-    public async Task<Result> AcceptInvitationAsync(string email, string encodedToken, string password)
+    public async Task<Result> AcceptInvitationAsync(string? email, string encodedToken, string password)
     {
-        ArgumentNullException.ThrowIfNull(email);
         // Same answer for unknown accounts, used links and bad tokens.
         var invalid = Text.Get("This invitation link is not valid, has expired or was already used. Ask your administrator to send you a new link.");
         string token;
@@ -1056,7 +1057,7 @@ public sealed partial class AccountService(
         // The account comes from the token, and the typed address must be its: looked up by address, an address with an
         // account cost a lookup that found a row (and a token check) that one without did not, so a made-up link told
         // who has an account by its time (docs/decisions/0031). The caller checks the token in full.
-        var user = email is null ? null : await TokenAccountAsync(resetTokens.UserIdOf(token), email);
+        var user = await TokenAccountAsync(resetTokens.UserIdOf(token), email);
         return user is null || AdminLock.IsLockedByAdmin(user) ? (null, null) : (user, token);
     }
 
@@ -1068,10 +1069,9 @@ public sealed partial class AccountService(
     /// registered the address first may have been a stranger, whose name, birth date and address would otherwise stay
     /// on the owner's account and in its export.
     /// </summary>
-    public async Task<Result<PasswordResetDone>> ResetPasswordAsync(string email, string encodedToken, string password, PersonalDetails? details,
+    public async Task<Result<PasswordResetDone>> ResetPasswordAsync(string? email, string encodedToken, string password, PersonalDetails? details,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(email);
         // Same answer for unknown accounts and bad tokens.
         var invalid = Text.Get("This reset link is not valid or has expired. Request a new one.");
         var (user, token) = await ResetLinkAccountAsync(email, encodedToken);
@@ -1143,12 +1143,64 @@ public sealed partial class AccountService(
             Languages.Current, cancellationToken);
     }
 
-    /// <summary>The account a token was made for, when the typed address is that account's; otherwise null.</summary>
-    private async Task<ApplicationUser?> TokenAccountAsync(string? tokenUserId, string email)
+    /// <summary>
+    /// The account a token was made for. Links carry the token alone (an address in a URL ends up in logs and
+    /// histories); an address still sent (a link mailed before, a hand-made form) must be the account's.
+    /// </summary>
+    private async Task<ApplicationUser?> TokenAccountAsync(string? tokenUserId, string? email)
     {
         if (tokenUserId is null) return null;
         var user = await users.FindByIdAsync(tokenUserId);
-        return user is not null && string.Equals(user.NormalizedEmail, users.NormalizeEmail(email.Trim()), StringComparison.Ordinal) ? user : null;
+        if (user is null || string.IsNullOrWhiteSpace(email)) return user;
+        return string.Equals(user.NormalizedEmail, users.NormalizeEmail(email.Trim()), StringComparison.Ordinal) ? user : null;
+    }
+
+    /// <summary>
+    /// What a mailed reset link's page shows: the account's address (for password managers, in the page, never the URL)
+    /// when the link is good, and whether it finishes a registration. Nothing for a link that is not valid.
+    /// </summary>
+    public async Task<(string? Email, bool FinishesRegistration)> ResetLinkAsync(string encodedToken)
+    {
+        var (user, token) = await ResetLinkAccountAsync(null, encodedToken);
+        if (user is null || !await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token!))
+            return (null, false);
+        return (user.Email, !user.EmailConfirmed);
+    }
+
+    /// <summary>The invited account's address, shown on the invitation's page, when the link is good; otherwise null.</summary>
+    public async Task<string?> InvitationAddressAsync(string encodedToken)
+    {
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        var user = await TokenAccountAsync(invitationTokens.UserIdOf(token), null);
+        if (user is null || user.PasswordHash is not null || AdminLock.IsLockedByAdmin(user)) return null;
+        return await users.VerifyUserTokenAsync(user, InvitationTokenProvider.ProviderName, InvitationTokenProvider.Purpose, token) ? user.Email : null;
+    }
+
+    /// <summary>
+    /// The new address an address-change link was made for, read from its token (encrypted, so the link names no
+    /// address); null when the token is not one of ours. The change itself checks the token in full.
+    /// </summary>
+    public string? EmailChangeAddressOf(string? encodedToken)
+    {
+        if (string.IsNullOrWhiteSpace(encodedToken)) return null;
+        try
+        {
+            var purpose = changeEmailTokens.PurposeOf(Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(encodedToken)));
+            const string prefix = "ChangeEmail:";
+            return purpose is not null && purpose.StartsWith(prefix, StringComparison.Ordinal) && purpose.Length > prefix.Length ? purpose[prefix.Length..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static Result FromIdentity(IdentityResult result, string field) =>

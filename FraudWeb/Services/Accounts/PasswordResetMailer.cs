@@ -12,9 +12,9 @@ namespace FraudWeb.Services.Accounts;
 /// </summary>
 public sealed partial class PasswordResetMailer(IServiceScopeFactory scopes, ILogger<PasswordResetMailer> logger) : BackgroundService
 {
-    /// <param name="ResetUrl">Makes the link from the address and the encoded token, without the request (it has ended).</param>
+    /// <param name="ResetUrl">Makes the link from the encoded token alone, without the request (it has ended).</param>
     /// <param name="Language">The visitor's language, which the mail is written in (they asked for it).</param>
-    public sealed record Request(string Email, Func<string, string, string> ResetUrl, string Language);
+    public sealed record Request(string Email, Func<string, string> ResetUrl, string Language);
 
     /// <summary>How long after a request its mail work starts (and with it every request queued meanwhile).</summary>
     public static readonly TimeSpan Round = TimeSpan.FromMilliseconds(200);

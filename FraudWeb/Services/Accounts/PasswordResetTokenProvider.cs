@@ -65,6 +65,9 @@ public abstract class AccountStateTokenProvider(
     /// <summary>The account the token was made for; null when it is not one of this provider's (made up or tampered).</summary>
     public string? UserIdOf(string token) => TokenPayload.UserIdOf(Protector, token);
 
+    /// <summary>The purpose the token was made for (an address change's names the new address); null when it is not one of ours.</summary>
+    public string? PurposeOf(string token) => TokenPayload.PurposeOf(Protector, token);
+
     /// <summary>
     /// A digest of what a link is for: the password it replaces, the address it was mailed to, and how many address
     /// changes the account has made (<see cref="ChangeEmailTokenProvider.CountChangeAsync"/>): the address alone would
@@ -156,6 +159,22 @@ internal static class TokenPayload
         {
             using var reader = new BinaryReader(new MemoryStream(protector.Unprotect(Convert.FromBase64String(token ?? ""))), new UTF8Encoding(false, true));
             reader.ReadInt64();
+            return reader.ReadString();
+        }
+        catch (Exception ex) when (ex is FormatException or CryptographicException or IOException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The token's purpose (after the ticks and the user id); null when it is not this protector's.</summary>
+    public static string? PurposeOf(IDataProtector protector, string token)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(protector.Unprotect(Convert.FromBase64String(token ?? ""))), new UTF8Encoding(false, true));
+            reader.ReadInt64();
+            reader.ReadString();
             return reader.ReadString();
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException or IOException or ArgumentException)

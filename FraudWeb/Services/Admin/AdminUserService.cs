@@ -45,7 +45,7 @@ public sealed partial class AdminUserService(
     /// Opens a card holder's account (role Customer, with their personal details) without a password, and mails them
     /// an invitation to choose their own, written in <paramref name="language"/> (as <see cref="InviteStaffAsync"/>).
     /// </summary>
-    public Task<Result<string>> CreateCardHolderAsync(string actorId, string email, PersonalDetails details, string? language, Func<string, string, string> acceptUrl,
+    public Task<Result<string>> CreateCardHolderAsync(string actorId, string email, PersonalDetails details, string? language, Func<string, string> acceptUrl,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
@@ -62,7 +62,7 @@ public sealed partial class AdminUserService(
     /// name; none means the administrator's own language).
     /// </summary>
     public Task<Result<string>> InviteStaffAsync(string actorId, string email, IReadOnlyCollection<string> roles, string? language,
-        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+        Func<string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(roles);
         language ??= Languages.Current;
@@ -75,7 +75,7 @@ public sealed partial class AdminUserService(
     }
 
     private async Task<Result<string>> CreateAccountAsync(string actorId, string email, IReadOnlyList<string> roles, PersonalDetails? details,
-        string language, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+        string language, Func<string, string> acceptUrl, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(email);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -271,8 +271,8 @@ public sealed partial class AdminUserService(
     /// <returns>What was mailed: nothing to an account an administrator has locked, where a link would not work (its
     /// owner asks for one on the sign-in page once it is unlocked); a new invitation, in its language, to an invitee
     /// who never chose a password; otherwise a link to choose a new password.</returns>
-    public async Task<Result<ResetMail>> ForcePasswordResetAsync(string actorId, string id, Func<string, string, string> resetUrl,
-        Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+    public async Task<Result<ResetMail>> ForcePasswordResetAsync(string actorId, string id, Func<string, string> resetUrl,
+        Func<string, string> acceptUrl, CancellationToken cancellationToken)
     {
         // Serialised with the other administrators' changes to accounts, and the account read inside (see SetLockedAsync).
         await using var transaction = await guard.BeginAsync(cancellationToken);
@@ -311,7 +311,7 @@ public sealed partial class AdminUserService(
     public const string ResetMailNotSent = "The password no longer works, sessions have ended and API keys are revoked, but the email could not be sent. Reset the password again once mail works.";
 
     private async Task<bool> TryMailResetAsync(ApplicationUser user, ResetMail mail, bool staff, string? invitationLanguage,
-        Func<string, string, string> resetUrl, Func<string, string, string> acceptUrl, CancellationToken cancellationToken)
+        Func<string, string> resetUrl, Func<string, string> acceptUrl, CancellationToken cancellationToken)
     {
         try
         {

@@ -154,6 +154,75 @@ public sealed partial class ModelRegistry(
     public Task<TrainingResult> TrainForRunAsync(long runId, string trigger, CancellationToken cancellationToken) =>
         TrainAsync(trigger, null, unusable: null, cancellationToken, forRun: runId);
 
+    /// <summary>
+    /// Tests only: runs after a training decided to promote and before its swap, where a concurrent rollback would
+    /// come (deterministic ordering for the pin check under the serving lock).
+    /// </summary>
+    internal static readonly AsyncLocal<Func<Task>?> BeforeTrainingSwap = new();
+
+    /// <summary>
+    /// The retraining run whose training each listed version's latest automatic promotion came from (its audit entry
+    /// names it), as a promotion by hand names its administrator.
+    /// </summary>
+    public async Task<Dictionary<long, long>> PromotingRunsAsync(IReadOnlyCollection<long> versionIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(versionIds);
+        var targets = versionIds.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToList();
+        var entries = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(a => a.TargetType == "model" && a.Action == AuditActions.ModelPromote && a.ActorId == AuditLog.SystemActor && targets.Contains(a.TargetId))
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.TargetId, a.After })
+            .ToListAsync(cancellationToken);
+        var runs = new Dictionary<long, long>();
+        foreach (var entry in entries)
+        {
+            if (RunOf(entry.After) is { } run) runs[long.Parse(entry.TargetId, CultureInfo.InvariantCulture)] = run;
+        }
+        return runs;
+    }
+
+    private static long? RunOf(string? after)
+    {
+        if (string.IsNullOrEmpty(after)) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(after);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("RetrainingRun", out var run) && run.TryGetInt64(out var id) ? id : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The retired format (<see cref="ModelFile.IsRetiredFormat"/>) of each of these stored model files that has one:
+    /// such a version can never serve, so the page offers no promotion or rollback to it. Reads each file's first
+    /// twelve bytes only (magic and format version), not the model.
+    /// </summary>
+    public async Task<Dictionary<string, int>> RetiredFormatsAsync(IReadOnlyCollection<string> fileNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fileNames);
+        if (fileNames.Count == 0) return [];
+        var names = fileNames.Distinct().ToList();
+        var heads = await db.Database.SqlQuery<ArtifactHead>($"""SELECT "Name", substr("Content", 1, 12) AS "Head" FROM "ModelArtifacts" """)
+            .Where(h => names.Contains(h.Name))
+            .ToListAsync(cancellationToken);
+        var retired = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var head in heads)
+        {
+            if (ModelFile.RetiredFormatOf(head.Head) is { } format) retired[head.Name] = format;
+        }
+        return retired;
+    }
+
+    /// <summary>A model file's name and first bytes (<see cref="RetiredFormatsAsync"/>).</summary>
+    internal sealed class ArtifactHead
+    {
+        public string Name { get; set; } = "";
+        public byte[] Head { get; set; } = [];
+    }
+
     /// <summary>A version trained while a rolled-back version serves: "…{version}…, ({its own decision})".</summary>
     public const string PinnedPrefix = "Not promoted: an administrator rolled back to version ";
     public const string PinnedMiddle = ", which serves until a version is promoted by hand. (";
@@ -309,11 +378,7 @@ public sealed partial class ModelRegistry(
         }
         // A staff rollback pins the version rolled back to: no training replaces it until a version is promoted by hand
         // (fraud-operations test: an analyst's "Retrain now" undid an administrator's rollback nine seconds later).
-        if (promote && champion is not null && await RolledBackToAsync(champion.Version, cancellationToken))
-        {
-            promote = false;
-            reason = string.Create(CultureInfo.InvariantCulture, $"{PinnedPrefix}{champion.Version}{PinnedMiddle}{outcome.Decision.Reason})");
-        }
+        // Checked in ServeAsync, under the serving lock: checked before it, a rollback committed in between was missed.
         // Nothing served here: the version the database serves is replaced only if this instance cannot use it.
         var replacing = champion?.Version;
         if (champion is null && unusable is not null)
@@ -333,6 +398,7 @@ public sealed partial class ModelRegistry(
         registered.RecordHoldout(outcome.HoldoutStart, outcome.HoldoutEnd);
         if (promote)
         {
+            if (BeforeTrainingSwap.Value is { } hook) await hook();
             try
             {
                 // Serving from now, not from when training began; only in place of the champion it was compared with,
@@ -340,7 +406,13 @@ public sealed partial class ModelRegistry(
                 // Audited as the system's promotion, with what triggered the training: every change of the serving
                 // model is in the audit log (a training's was only in the registry's own table until 2026-12-06).
                 await ServeAsync(registered, clock.GetUtcNow().UtcDateTime, new(AuditLog.SystemActor, AuditActions.ModelPromote, AuditTrigger(trigger)), cancellationToken,
-                    replacing: new ExpectedServing(replacing), forRun: forRun);
+                    replacing: new ExpectedServing(replacing), forRun: forRun, refuseIfPinned: champion is not null);
+            }
+            catch (PinnedByRollbackException pinned)
+            {
+                promote = false;
+                registered.Describe(trigger, outcome.TrainingWindowStart, outcome.Metadata.TrainingWindowEnd ?? now, JsonSerializer.Serialize(outcome.Labels),
+                    string.Create(CultureInfo.InvariantCulture, $"{PinnedPrefix}{pinned.Version}{PinnedMiddle}{outcome.Decision.Reason})"));
             }
             catch (ServingChangedException changed)
             {
@@ -414,12 +486,13 @@ public sealed partial class ModelRegistry(
             // A short chain (one row per promotion); followed in memory, past unusable versions, from the few columns it
             // needs (the models page asks on every view), then the one found read whole.
             var byId = await db.ModelVersions.AsNoTracking()
-                .Select(m => new { m.Id, m.ReplacedVersionId, Usable = m.UnusableReason == null, Serving = m.Status == ModelStatus.Serving })
+                .Select(m => new { m.Id, m.ReplacedVersionId, m.FileName, Usable = m.UnusableReason == null, Serving = m.Status == ModelStatus.Serving })
                 .ToDictionaryAsync(m => m.Id, cancellationToken);
             var seen = new HashSet<long>();
             for (var id = current.ReplacedVersionId; id is { } next && seen.Add(next) && byId.TryGetValue(next, out var candidate); id = candidate.ReplacedVersionId)
             {
-                if (candidate.Usable && !candidate.Serving)
+                // A retired format never serves again: offered, the rollback was only refused once pressed.
+                if (candidate.Usable && !candidate.Serving && (await RetiredFormatsAsync([candidate.FileName], cancellationToken)).Count == 0)
                 {
                     previous = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == candidate.Id, cancellationToken);
                     break;
@@ -430,10 +503,12 @@ public sealed partial class ModelRegistry(
         // no promotion has recorded one, the version activated last before it).
         else if (current is null || !await db.ModelVersions.AnyAsync(m => m.ReplacedVersionId != null, cancellationToken))
         {
-            previous = await db.ModelVersions.AsNoTracking()
+            var earlier = await db.ModelVersions.AsNoTracking()
                 .Where(m => m.Status != ModelStatus.Serving && m.ActivatedUtc != null && m.UnusableReason == null
                     && (current == null || m.ActivatedUtc < current.ActivatedUtc))
-                .OrderByDescending(m => m.ActivatedUtc).FirstOrDefaultAsync(cancellationToken);
+                .OrderByDescending(m => m.ActivatedUtc).ToListAsync(cancellationToken);
+            var retired = await RetiredFormatsAsync(earlier.ConvertAll(m => m.FileName), cancellationToken);
+            previous = earlier.Find(m => !retired.ContainsKey(m.FileName));
         }
         return previous;
     }
@@ -690,8 +765,11 @@ public sealed partial class ModelRegistry(
     /// transaction, the broken serving one retired with its mark; should another version serve by now (another instance
     /// fell back first), nothing changes and <see cref="DomainException"/> says so.
     /// </remarks>
+    /// <param name="forRun">A retraining run's promotion: its lease is renewed here, and its audit entry names the run.</param>
+    /// <param name="refuseIfPinned">A training's promotion: refused (<see cref="PinnedByRollbackException"/>) while staff's
+    /// rollback pins the serving version, checked under the same lock as the swap.</param>
     private async Task ServeAsync(ModelVersion target, DateTime nowUtc, AuditedBy? by, CancellationToken cancellationToken, FallbackFrom? fallback = null,
-        ExpectedServing? replacing = null, long? forRun = null)
+        ExpectedServing? replacing = null, long? forRun = null, bool refuseIfPinned = false)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // PostgreSQL reads committed rows without locking them: without this, a promotion committed between this read
@@ -706,6 +784,8 @@ public sealed partial class ModelRegistry(
             throw new RunTakenOverException();
         var serving = await db.ModelVersions.FirstOrDefaultAsync(m => m.Status == ModelStatus.Serving, cancellationToken);
         var before = serving?.Version;
+        // After the lock: a rollback committed since the training decided is seen here, before anything changes.
+        if (refuseIfPinned && before is not null && await RolledBackToAsync(before, cancellationToken)) throw new PinnedByRollbackException(before);
         // None serving (the first model, or every one unusable): nothing of anyone's to overturn.
         if (replacing is not null && before is not null && replacing.Version != before) throw new ServingChangedException(before);
         if (fallback is not null)
@@ -727,7 +807,8 @@ public sealed partial class ModelRegistry(
             await audit.AppendAsync(by.ActorId, by.Action, "model", target.Id.ToString(CultureInfo.InvariantCulture),
                 new { Serving = before },
                 fallback is not null ? new { Serving = target.Version, Unusable = fallback.Reason }
-                    : by.Trigger is { } trigger ? new { Serving = target.Version, Trigger = trigger }
+                    // A retraining run's promotion names its run, as a promotion by hand names its administrator.
+                    : by.Trigger is { } trigger ? (forRun is { } run ? new { Serving = target.Version, Trigger = trigger, RetrainingRun = run } : new { Serving = target.Version, Trigger = trigger })
                     : (object)new { Serving = target.Version },
                 cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
@@ -812,6 +893,12 @@ public sealed partial class ModelRegistry(
 
 /// <summary>The version a promotion may replace (null: none serving).</summary>
 internal sealed record ExpectedServing(string? Version);
+
+/// <summary>Staff's rollback pins the serving version (<see cref="Version"/>): no training replaces it.</summary>
+internal sealed class PinnedByRollbackException(string version) : Exception("The serving version is pinned by a rollback.")
+{
+    public string Version { get; } = version;
+}
 
 /// <summary>The retraining run was recovered by another instance while this one trained it.</summary>
 internal sealed class RunTakenOverException() : Exception("The retraining run was taken over by another instance.");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using FraudWeb.ViewModels.Common;
 
 namespace FraudWeb.ViewModels.Account;
@@ -70,7 +71,7 @@ public sealed class ForgotPasswordViewModel
 
 public sealed class ResetPasswordViewModel
 {
-    [Required(ErrorMessage = "Enter your email address.")]
+    /// <summary>The account's address, shown read-only (the link's token names the account); optional when sent.</summary>
     [EmailAddress(ErrorMessage = "Enter a valid email address.")]
     [Display(Name = "Email")]
     public string? Email { get; set; }
@@ -156,8 +157,8 @@ public sealed class ConfirmEmailViewModel
 /// <summary>The mailed link's values, sent back by the confirmation page's button.</summary>
 public sealed class ConfirmEmailChangeViewModel
 {
-    [Required(ErrorMessage = LinkIncomplete)]
-    [StringLength(256, ErrorMessage = LinkIncomplete)]
+    /// <summary>Shown only: read from the token, never from the link or the form.</summary>
+    [BindNever]
     public string? NewEmail { get; set; }
 
     [Required(ErrorMessage = LinkIncomplete)]

@@ -28,7 +28,7 @@ public sealed record RecordedField(string Name, string Value)
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Minutes", "Name", "Notice", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
-        "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
+        "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Retraining run", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
         "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Via", "Waiting for approval",
     ];
 

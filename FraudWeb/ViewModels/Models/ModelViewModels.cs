@@ -27,6 +27,15 @@ public sealed record ModelVersionRow(
 
     /// <summary>False once its model file was found missing or corrupt: shown with the reason, never offered for promotion.</summary>
     public bool IsUsable => UnusableReason is null;
+
+    /// <summary>The retired format of its model file (1 or 2), which no release serves: shown instead of Promote.</summary>
+    public int? RetiredFormat { get; init; }
+
+    /// <summary>The retraining run whose training was promoted automatically to serve it (its audit entry names the run).</summary>
+    public long? PromotedByRun { get; init; }
+
+    /// <summary>Whether staff may be offered to put it in service: not serving, usable and of a format that still serves.</summary>
+    public bool CanServe => Status != ModelStatus.Serving && IsUsable && RetiredFormat is null;
 }
 
 /// <param name="Attempt">1 for a run requested anew, more for a retry of a failed one.</param>
