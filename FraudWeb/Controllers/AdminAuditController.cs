@@ -43,6 +43,11 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens) : Contro
         return View(await screens.ListAsync(query, at, cancellationToken));
     }
 
+    /// <summary>The filter form: sent on to the log's address without a card number typed into it.</summary>
+    [HttpPost, ActionName(nameof(Index))]
+    public IActionResult Search() => this.SearchSeeOther(nameof(Index), nameof(AuditQueryViewModel.Actor), nameof(AuditQueryViewModel.Operation),
+        nameof(AuditQueryViewModel.Target), nameof(AuditQueryViewModel.From), nameof(AuditQueryViewModel.To));
+
     private RouteValueDictionary UnderstoodFilters(AuditQueryViewModel query)
     {
         var filters = new RouteValueDictionary();
