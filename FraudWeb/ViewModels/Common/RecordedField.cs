@@ -24,8 +24,8 @@ public sealed record RecordedField(string Name, string Value)
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "Action", "Action filter", "Actor filter", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
-        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "From", "Had profile",
+        "Action", "Action filter", "Actor filter", "Added", "Already there", "Assignee", "Block entry", "Block reason", "Blocked since", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "From", "Had note", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
         "Matched fraud", "Matched legitimate", "Matured legitimate", "Method", "Minutes", "Name", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
