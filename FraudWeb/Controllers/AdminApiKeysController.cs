@@ -21,6 +21,10 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
     public async Task<IActionResult> Index(string? owner, long? before, CancellationToken cancellationToken) =>
         View(ApiKeyPages.IndexView, await screens.AllKeysAsync(null, SearchTerm.WithoutCardNumber(owner), before, cancellationToken));
 
+    /// <summary>The owner search: sent on to the list's address without a card number typed into it.</summary>
+    [HttpPost, ActionName(nameof(Index))]
+    public IActionResult Search() => this.SearchSeeOther(nameof(Index), "owner");
+
     [HttpPost]
     public async Task<IActionResult> Create(CreateApiKeyViewModel form, CancellationToken cancellationToken)
     {

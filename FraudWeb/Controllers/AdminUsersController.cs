@@ -41,6 +41,10 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         return View(await screens.ListAsync(query, at, cancellationToken));
     }
 
+    /// <summary>The search form: sent on to the list's address without a card number typed into it.</summary>
+    [HttpPost, ActionName(nameof(Index))]
+    public IActionResult Search() => this.SearchSeeOther(nameof(Index), nameof(UserQueryViewModel.Search), nameof(UserQueryViewModel.Role), nameof(UserQueryViewModel.Status));
+
     private RouteValueDictionary UnderstoodFilters(UserQueryViewModel query)
     {
         var filters = new RouteValueDictionary();

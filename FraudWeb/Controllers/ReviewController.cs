@@ -39,6 +39,11 @@ public sealed class ReviewController(ReviewService review, ReviewQueueViewModelB
 
     public const string PageNotFound = "That page of the queue was not found; here is its first page.";
 
+    /// <summary>The filter form: sent on to the queue's address without a card number typed into its search.</summary>
+    [HttpPost, ActionName(nameof(Index))]
+    public IActionResult Search() => this.SearchSeeOther(nameof(Index), nameof(ReviewQueueQuery.Kind), nameof(ReviewQueueQuery.MinRisk), nameof(ReviewQueueQuery.MaxRisk),
+        nameof(ReviewQueueQuery.Age), nameof(ReviewQueueQuery.Assigned), nameof(ReviewQueueQuery.Search));
+
     [HttpPost]
     public async Task<IActionResult> Decide(ReviewDecisionViewModel model, ReviewQueueQuery query, CancellationToken cancellationToken = default)
     {

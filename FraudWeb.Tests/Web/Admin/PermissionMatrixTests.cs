@@ -99,6 +99,11 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST RuleLists.Add"] = (0, 404),
         ["POST RuleLists.Remove"] = (0, 404),
         ["POST RuleLists.Approve"] = (0, 404),
+        // The lists' search forms post and are sent on to the list's GET address.
+        ["POST AdminUsers.Index"] = (0, 303),
+        ["POST AdminAudit.Index"] = (0, 303),
+        ["POST Review.Index"] = (0, 303),
+        ["POST AdminApiKeys.Index"] = (0, 303),
     };
 
     /// <summary>"METHOD Controller.Action" to who may use it: anyone, any signed-in user, or holders of a permission.</summary>
@@ -171,6 +176,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Transactions.Merchants"] = Permissions.TransactionsSubmit,
         ["GET Transactions.Details"] = Authenticated,
         ["GET AdminUsers.Index"] = Permissions.UsersManage,
+        ["POST AdminUsers.Index"] = Permissions.UsersManage,
         ["GET AdminUsers.Details"] = Permissions.UsersManage,
         ["GET AdminUsers.Create"] = Permissions.UsersManage,
         ["POST AdminUsers.Create"] = Permissions.UsersManage,
@@ -188,6 +194,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET AdminRoles.Index"] = Permissions.UsersManage,
         ["POST AdminRoles.Permissions"] = Permissions.UsersManage,
         ["GET AdminAudit.Index"] = Permissions.AuditRead,
+        ["POST AdminAudit.Index"] = Permissions.AuditRead,
         ["GET Rules.Index"] = Permissions.RulesManage,
         ["GET Rules.Create"] = Permissions.RulesManage,
         ["POST Rules.Create"] = Permissions.RulesManage,
@@ -208,6 +215,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["GET Reports.New"] = Permissions.ReportsCreate,
         ["POST Reports.New"] = Permissions.ReportsCreate,
         ["GET Review.Index"] = Permissions.ReportsReview,
+        ["POST Review.Index"] = Permissions.ReportsReview,
         ["POST Review.Decide"] = Permissions.ReportsReview,
         ["POST Review.Assign"] = Permissions.ReportsReview,
         ["GET Models.Index"] = Permissions.ModelsView,
@@ -218,6 +226,7 @@ public sealed class PermissionMatrixTests(AdminFactory factory) : IClassFixture<
         ["POST ApiKeys.Create"] = Permissions.TransactionsSubmit,
         ["POST ApiKeys.Revoke"] = Authenticated,
         ["GET AdminApiKeys.Index"] = Permissions.UsersManage,
+        ["POST AdminApiKeys.Index"] = Permissions.UsersManage,
         ["POST AdminApiKeys.Create"] = Permissions.UsersManage,
         ["POST AdminApiKeys.Revoke"] = Permissions.UsersManage,
     };

@@ -48,7 +48,7 @@ public sealed class ApiCardBlockTests(FraudWebFactory factory)
         using var _ = api;
 
         // Act
-        var blocked = await api.PostAsync(factory, Block(card), new { reason = "suspected-fraud", note = "Same pattern as case 1187." }, "block-1");
+        var blocked = await api.PostAsync(factory, Block(card), new { reason = "suspected-fraud", note = "Same pattern as case Kestrel." }, "block-1");
         var refused = await pay.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "15.00" }, Guid.NewGuid().ToString());
         var unblocked = await api.SendAsync(factory, HttpMethod.Post, Unblock(card), idempotencyKey: "unblock-1");
         var paid = await pay.PostAsync(factory, "/api/v1/payments", new { cardId = card, terminalId = merchant, amount = "16.00" }, Guid.NewGuid().ToString());
@@ -71,7 +71,7 @@ public sealed class ApiCardBlockTests(FraudWebFactory factory)
         Assert.Equal([AuditActions.CardBlock, AuditActions.CardUnblock], audits.Select(a => a.Action));
         Assert.All(audits, a => Assert.Equal(analystId, a.ActorId));
         Assert.Contains("SuspectedFraud", audits[0].After, StringComparison.Ordinal);
-        Assert.DoesNotContain("1187", string.Concat(audits.Select(a => a.Before + a.After)), StringComparison.Ordinal);
+        Assert.DoesNotContain("Kestrel", string.Concat(audits.Select(a => a.Before + a.After)), StringComparison.Ordinal);
         Assert.NotNull(Mailbox.MessageTo(factory, holder.Email, "Your card was blocked by the bank"));
         Assert.NotNull(Mailbox.MessageTo(factory, holder.Email, "Your card's block was lifted"));
     }

@@ -153,6 +153,32 @@ public sealed class CardBlockTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Unblock_BlockWithANote_LiftsEntryNamesTheBlockItLiftedNeverTheNote()
+    {
+        // Arrange (auditor: the lift's entry did not say which block it lifted)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await BlockAsync(analyst, card, CardBlockReason.Other, "Wang Fang called about a parcel scam");
+
+        // Act
+        var unblocked = await UnblockAsync(analyst, card);
+
+        // Assert: the lift names the block's entry, since when and that it had a note; the note's words are in neither
+        Assert.Equal(HttpStatusCode.Redirect, unblocked.StatusCode);
+        var target = card.ToString(CultureInfo.InvariantCulture);
+        var entries = await factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking()
+            .Where(a => a.TargetId == target && (a.Action == AuditActions.CardBlock || a.Action == AuditActions.CardUnblock)).OrderBy(a => a.Id).ToListAsync());
+        Assert.Equal([AuditActions.CardBlock, AuditActions.CardUnblock], entries.Select(e => e.Action));
+        using var before = JsonDocument.Parse(entries[1].Before!);
+        Assert.Equal(entries[0].Id, before.RootElement.GetProperty("BlockEntry").GetInt64());
+        Assert.True(before.RootElement.GetProperty("HadNote").GetBoolean());
+        Assert.Equal("Other", before.RootElement.GetProperty("BlockReason").GetString());
+        Assert.NotEqual(JsonValueKind.Null, before.RootElement.GetProperty("BlockedSinceUtc").ValueKind);
+        Assert.DoesNotContain("parcel", string.Concat(entries.Select(e => e.Before + e.After)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Block_HolderOrSignedOutOrNoToken_DeniedAndCardUnchanged()
     {
         // Arrange: the holder's own card; tokens taken from a page of each caller.

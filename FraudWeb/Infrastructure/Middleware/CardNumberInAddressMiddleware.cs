@@ -6,9 +6,10 @@ using Microsoft.Extensions.Primitives;
 namespace FraudWeb.Infrastructure.Middleware;
 
 /// <summary>
-/// A page's address never keeps a card number (PCI DSS 3.4.1). The GET search boxes (users, audit log, review queue,
-/// API keys, rule lists) say "last 4 digits", but a whole number pasted into one travels in the query string, and the
-/// browser would keep that address in its history, its address bar and later pages' links. Such a request is sent on
+/// A page's address never keeps a card number (PCI DSS 3.4.1). The lists' search boxes post (their number never
+/// reaches an address: ControllerExtensions.SearchSeeOther), but a hand-typed, old or bookmarked link can still hold a
+/// whole number in its query string, and the browser would keep that address in its history, its address bar and
+/// later pages' links. Such a request is sent on
 /// at once to the same address with the number reduced as the boxes reduce it (a term that is only a number becomes
 /// its last four digits, a number inside other text is masked), before anything reads or logs the query. The first
 /// request's line still reached the server and any proxy in front: FraudWeb/README.md says to keep query strings out

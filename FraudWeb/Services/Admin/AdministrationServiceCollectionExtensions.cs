@@ -11,6 +11,7 @@ public static class AdministrationServiceCollectionExtensions
         services.AddScoped<ReviewAssignmentRelease>();
         services.AddScoped<AdminUserService>();
         services.AddScoped<AdminRoleService>();
+        services.AddScoped<AccessAuditService>();
         return services;
     }
 }

@@ -72,6 +72,10 @@ public static class AuditActions
     public const string CardUnblock = Cards.CardBlockService.AuditUnblock;
     /// <summary>Staff looked a card up by its number or its holder's email address (one entry per card found; docs/decisions/0030).</summary>
     public const string CardLookup = Cards.CardLookupService.AuditLookup;
+    /// <summary>Staff opened a page of the audit log, with the filters used (PCI DSS 10.2.1.3).</summary>
+    public const string AuditRead = "audit.read";
+    /// <summary>A signed-in user was refused a page or an action by authorization (PCI DSS 10.2.1.4); the target is the path.</summary>
+    public const string AccessRefused = "access.refused";
 
     /// <summary>
     /// Each action in words, for the audit page (translated there, with the code beside it): Chinese staff read
@@ -126,6 +130,8 @@ public static class AuditActions
         [CardBlock] = "Card blocked by the bank",
         [CardUnblock] = "Card's block lifted",
         [CardLookup] = "Card looked up",
+        [AuditRead] = "Audit log viewed",
+        [AccessRefused] = "Access refused",
     };
 
     /// <summary>The action's words, or the code itself for one recorded by an older version.</summary>
@@ -133,7 +139,7 @@ public static class AuditActions
 
     public static IReadOnlyList<string> All { get; } =
         [UserCreate, UserEdit, UserLock, UserUnlock, UserPasswordReset, UserTwoStepReset, UserEmailChange, UserPasswordChange, UserPasswordSet, UserLockedOut, UserTwoStepOn, UserTwoStepOff, UserRecoveryCodes, UserConsent, UserDelete, UserClose, UserExport, UserDetailsView, UserRoles, RolePermissions, AdminCreatedByCommand, ReviewDecide, ReviewAssign, ReviewRelease, ModelRetrain, ModelPromote, ModelRollback, ModelFallback, ApiKeyCreate, ApiKeyRevoke,
-         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup];
+         RuleCreate, RuleEdit, RuleBacktest, RuleEnable, RuleDisable, ListCreate, ListAdd, ListRemove, ListApprove, ListAwaitApproval, ListTakeEffect, MerchantsImport, CardRemove, CardLostOrStolen, CardBlock, CardUnblock, CardLookup, AuditRead, AccessRefused];
 }
 
 /// <summary>

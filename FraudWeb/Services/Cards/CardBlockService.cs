@@ -48,13 +48,21 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
 
     /// <summary>Lifts the bank's block (<see cref="Card.Unblock"/>); a holder's own stop is refused.</summary>
     /// <param name="apiKeyId">The API key the change came with, or null from the web form.</param>
-    public Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, long? apiKeyId, CancellationToken cancellationToken) =>
-        ChangeAsync(staffUserId, cardId, apiKeyId, card =>
+    public async Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, long? apiKeyId, CancellationToken cancellationToken)
+    {
+        // Which block this lifts (auditor): the block's own entry, since when, and whether it had a note. The note's
+        // words stay out of the log (0004, 0028): erasing the holder could not reach them there.
+        var target = cardId.ToString(CultureInfo.InvariantCulture);
+        var blockEntry = await db.Set<AuditEntry>().AsNoTracking()
+            .Where(e => e.TargetType == CardService.AuditTarget && e.TargetId == target && e.Action == AuditBlock)
+            .OrderByDescending(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
+        return await ChangeAsync(staffUserId, cardId, apiKeyId, card =>
         {
-            var before = new { StoppedAs = card.StoppedAs?.ToString(), BlockReason = card.BlockReason?.ToString() };
+            var before = new { StoppedAs = card.StoppedAs?.ToString(), BlockReason = card.BlockReason?.ToString(), BlockedSinceUtc = card.StoppedUtc, HadNote = card.BlockNote is not null, BlockEntry = blockEntry };
             card.Unblock();
             return (AuditUnblock, (object)before, new { StoppedAs = (string?)null });
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Changes the card and audits it in one commit. Every instance sees it at the card's next payment, as a holder's stop

@@ -183,6 +183,7 @@ public sealed partial class StartupInitializer(IServiceProvider services, ILogge
         await CardKeyCheck.VerifyAsync(db, provider.GetRequiredService<CardKeyProvider>(), cancellationToken);
         await ImportLegacyDataProtectionKeysAsync(db, provider.GetRequiredService<FraudWebPaths>(), cancellationToken);
         await provider.GetRequiredService<SecondFactorSecrets>().ProtectStoredAsync(db, cancellationToken);
+        await StoredFreeTextMasking.MaskStoredAsync(db, cancellationToken);
 
         var roles = provider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)

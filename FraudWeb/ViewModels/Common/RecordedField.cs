@@ -24,12 +24,12 @@ public sealed record RecordedField(string Name, string Value)
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "Action", "Added", "Already there", "Assignee", "Block reason", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
-        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "Had profile",
+        "Action", "Action filter", "Actor filter", "Added", "Already there", "Assignee", "Block entry", "Block reason", "Blocked since", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
+        "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "From", "Had note", "Had profile",
         "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
-        "Matched fraud", "Matched legitimate", "Matured legitimate", "Minutes", "Name", "Notice", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Method", "Minutes", "Name", "Notice", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Retraining run", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
-        "Status", "Stopped as", "Trigger", "Two step", "Unusable", "Value", "Version", "Via", "Waiting for approval",
+        "Status", "Stopped as", "Target filter", "To", "Trigger", "Two step", "Unusable", "Value", "Version", "Via", "Waiting for approval",
     ];
 
     /// <summary>
@@ -95,6 +95,8 @@ public sealed record RecordedField(string Name, string Value)
         ["Reference"] = "Only for rules", ["Allow"] = "Allow list", ["Block"] = "Block list",
         // The personal details an administrator's edit changed (user.edit records their names, never their values).
         ["FullName"] = "Full name", ["PhoneNumber"] = "Phone number", ["DateOfBirth"] = "Date of birth", ["Address"] = "Address",
+        // An audit log filter that held an email no account has (audit.read keeps ids, never addresses: AccessAuditService).
+        ["EmailAddress"] = "an email address",
     };
 
     /// <summary>

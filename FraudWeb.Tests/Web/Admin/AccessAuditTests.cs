@@ -1,0 +1,122 @@
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Admin;
+
+/// <summary>
+/// Auditor's finding (PCI DSS 10.2.1.3, 10.2.1.4): reading the audit log was not recorded, nor were a signed-in user's
+/// attempts refused by authorization.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class AccessAuditTests(FraudWebFactory factory)
+{
+    private Task<string> IdOfAsync(CardHolderSession session) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).FirstAsync());
+
+    private Task<List<AuditEntry>> EntriesByAsync(string actorId, string action) =>
+        factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking().Where(e => e.ActorId == actorId && e.Action == action).OrderBy(e => e.Id).ToListAsync());
+
+    [Fact]
+    public async Task Index_AdminOpensTheAuditLogFiltered_ReadRecordedWithTheFilters()
+    {
+        // Arrange
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        var adminId = await IdOfAsync(admin);
+
+        // Act
+        using var response = await admin.Client.GetAsync("/AdminAudit?Operation=user.lock&Target=1111&From=2026-01-01");
+        var page = await Html.ParseAsync(response);
+
+        // Assert: recorded once, after the read (the page does not show its own entry)
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entry = Assert.Single(await EntriesByAsync(adminId, AuditActions.AuditRead));
+        Assert.Equal(AccessAuditService.AuditLogTarget, entry.TargetType);
+        Assert.Equal("{\"ActorFilter\":null,\"ActionFilter\":\"user.lock\",\"TargetFilter\":\"1111\",\"From\":\"2026-01-01\",\"To\":null}", entry.After);
+        Assert.Null(page.QuerySelector($"tr[data-audit-id=\"{entry.Id}\"]"));
+    }
+
+    [Fact]
+    public async Task Index_ActorFilterIsAnEmail_RecordedAsTheAccountsIdNeverTheAddress()
+    {
+        // Arrange (ADR 0004: the log keeps no email)
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var adminId = await IdOfAsync(admin);
+        var holderId = await IdOfAsync(holder);
+
+        // Act
+        using var exact = await admin.Client.GetAsync("/AdminAudit?Actor=" + Uri.EscapeDataString(holder.Email.ToUpperInvariant()));
+        using var part = await admin.Client.GetAsync("/AdminAudit?Actor=" + Uri.EscapeDataString("@" + holder.Email.Split('@')[1]));
+
+        // Assert
+        var entries = await EntriesByAsync(adminId, AuditActions.AuditRead);
+        Assert.Equal(2, entries.Count);
+        Assert.Contains($"\"ActorFilter\":\"{holderId}\"", entries[0].After, StringComparison.Ordinal);
+        Assert.Contains($"\"ActorFilter\":\"{AccessAuditService.EmailAddress}\"", entries[1].After, StringComparison.Ordinal);
+        Assert.DoesNotContain("@", string.Concat(entries.Select(e => e.After)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Roles.Customer, "/Review")]
+    [InlineData(Roles.Analyst, "/AdminUsers")]
+    public async Task StaffPage_SignedInUserRefused_RefusalRecordedOncePerMinute(string role, string page)
+    {
+        // Arrange
+        using var user = role == Roles.Customer ? await CardHolderSession.RegisteredAsync(factory) : await ReviewSteps.SignedInAsAsync(factory, role);
+        var userId = await IdOfAsync(user);
+
+        // Act: refused three times in a row (a retry, a script)
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var refused = await user.Client.GetAsync(page);
+            Assert.Contains("/Account/AccessDenied", Html.Location(refused), StringComparison.Ordinal);
+            answers.Add(refused.StatusCode);
+        }
+
+        // Assert: the refusal stands, and is in the log once
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.Redirect, status));
+        var entry = Assert.Single(await EntriesByAsync(userId, AuditActions.AccessRefused));
+        Assert.Equal(AccessAuditService.PageTarget, entry.TargetType);
+        Assert.Equal(page, entry.TargetId);
+        Assert.Equal("{\"Method\":\"GET\"}", entry.After);
+    }
+
+    [Fact]
+    public async Task Post_AnalystRefusedAnAdministratorsAction_RecordedWithItsMethod()
+    {
+        // Arrange
+        using var admin = await ReviewSteps.SignedInAsAsync(factory, Roles.Admin);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var target = await IdOfAsync(admin);
+        var analystId = await IdOfAsync(analyst);
+
+        // Act: the token of a page the analyst may open, on an administrator's action
+        using var refused = await Html.SubmitAsync(analyst.Client, $"/AdminUsers/Lock/{target}", [], formPage: "/Review");
+
+        // Assert
+        Assert.Contains("/Account/AccessDenied", Html.Location(refused), StringComparison.Ordinal);
+        var entry = Assert.Single(await EntriesByAsync(analystId, AuditActions.AccessRefused));
+        Assert.Equal($"/AdminUsers/Lock/{target}", entry.TargetId);
+        Assert.Equal("{\"Method\":\"POST\"}", entry.After);
+    }
+
+    [Fact]
+    public async Task StaffPage_Anonymous_SentToSignInNothingRecorded()
+    {
+        // Arrange
+        using var client = factory.CreateBrowserClient();
+        var before = await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.AccessRefused && e.TargetId == "/AdminAudit"));
+
+        // Act
+        using var response = await client.GetAsync("/AdminAudit");
+
+        // Assert: not signed in is not a refused access (no one to name)
+        Assert.Contains("/Account/Login", Html.Location(response), StringComparison.Ordinal);
+        Assert.Equal(before, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Action == AuditActions.AccessRefused && e.TargetId == "/AdminAudit")));
+    }
+}

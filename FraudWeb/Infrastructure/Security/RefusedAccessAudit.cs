@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using FraudWeb.Services.Admin;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Identity;
+
+namespace FraudWeb.Infrastructure.Security;
+
+/// <summary>
+/// PCI DSS 10.2.1.4: a signed-in user refused a page or an action by authorization (a holder on a staff page, an
+/// analyst on an administrator's) is audited, then answered as before (AccessDenied or 403). Signed in through the
+/// site's cookie only: the API's refusals answer with their problem type and are counted in its metrics.
+/// </summary>
+public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<RefusedAccessAudit> logger) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _answer = new();
+
+    // At most one entry per user and path a minute, so one user retrying or scripting a refused page cannot flood the
+    // append-only log. In memory, per instance (a refusal seen by two instances may be recorded twice); entries older
+    // than the window are swept once the map grows past a few thousand, so it stays small.
+    private readonly ConcurrentDictionary<(string User, string Path), DateTimeOffset> _recorded = new();
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private const int SweepAbove = 4096;
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Forbidden && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var scheme } && scheme == IdentityConstants.ApplicationScheme
+            && context.User.FindUserId() is { } userId && ShouldRecord(userId, context.Request.Path.Value ?? "/"))
+        {
+            try
+            {
+                await context.RequestServices.GetRequiredService<AccessAuditService>()
+                    .RecordRefusedAsync(userId, context.Request.Method, context.Request.Path.Value ?? "/", context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The refusal stands whatever the log's fate: logged, and answered as a refusal, never a 500.
+                LogNotRecorded(logger, ex);
+            }
+        }
+        await _answer.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    private bool ShouldRecord(string userId, string path)
+    {
+        var now = clock.GetUtcNow();
+        var key = (userId, path.Length > 450 ? path[..450] : path);
+        if (_recorded.TryGetValue(key, out var last) && now - last < Window) return false;
+        if (_recorded.Count > SweepAbove)
+        {
+            foreach (var (old, at) in _recorded)
+            {
+                if (now - at >= Window) _recorded.TryRemove(old, out _);
+            }
+        }
+        // Two refusals racing here may both pass: at most one extra entry.
+        _recorded[key] = now;
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A refused access could not be audited")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception);
+}
