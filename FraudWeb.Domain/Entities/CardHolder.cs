@@ -58,6 +58,16 @@ public class CardHolder
         ConsentNotice = noticeVersion;
     }
 
+    /// <summary>
+    /// Forgets a consent the holder may not have given: the one an address's first registration recorded, when the
+    /// mailbox's owner finishes the account (the first registrant may have been someone else). They are asked again.
+    /// </summary>
+    public void ForgetConsent()
+    {
+        ConsentedUtc = null;
+        ConsentNotice = null;
+    }
+
     /// <summary>Whether the holder consented to the notice of <paramref name="noticeVersion"/> (a new version asks again).</summary>
     public bool HasConsentedTo(string noticeVersion) => ConsentedUtc is not null && string.Equals(ConsentNotice, noticeVersion, StringComparison.Ordinal);
 

@@ -29,7 +29,8 @@ public sealed class HolderConsentFilter : IAuthorizationFilter
         var metadata = context.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<AllowWithoutConsentAttribute>().Any()) return;
         var user = context.HttpContext.User;
-        if (user.Identity?.IsAuthenticated != true || !user.IsInRole(Roles.Customer)) return;
+        // Staff who also hold the Customer role work on: their own cards still wait for it (CardService).
+        if (user.Identity?.IsAuthenticated != true || !user.IsInRole(Roles.Customer) || Permissions.DoesStaffWork(user.GetPermissions())) return;
         if (user.HasClaim(ClaimType, PrivacyNotice.Version) || user.HasClaim(ClaimType, NoHolder)) return;
         var request = context.HttpContext.Request;
         // A GET comes back after the consent; a form sent meanwhile is not replayed (it is sent again from its page).

@@ -29,11 +29,12 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
     }
 
     /// <summary>The confirmation before reporting the card lost or stolen (a card the bank blocked too: the report is permanent).</summary>
-    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
+    /// <remarks>Open without a recorded consent: stopping a lost card protects the holder, and must never wait (PIPL article 13).</remarks>
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent]
     public Task<IActionResult> ReportLost(long id, CancellationToken cancellationToken) => ConfirmAsync(id, blockedToo: true, cancellationToken);
 
     /// <summary>Stops the card, mails the holder (in their language) and sends them to the card, where they report the payments they did not make.</summary>
-    [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit)]
+    [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent]
     public async Task<IActionResult> ReportLostConfirmed(long id, [FromServices] Services.Accounts.AccountService accounts, [FromServices] PublicSite site,
         CancellationToken cancellationToken)
     {

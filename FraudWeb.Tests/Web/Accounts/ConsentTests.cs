@@ -152,6 +152,24 @@ public sealed class ConsentTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task ReportLost_HolderWithoutConsent_StopsTheCardWithoutWaitingForIt()
+    {
+        // Arrange (review: after a new notice every holder is asked first, and a lost card must never wait)
+        using var registered = await CardHolderSession.RegisteredAsync(factory);
+        var card = await registered.AddCardAsync();
+        await ForgetConsentAsync(await UserIdAsync(registered.Email));
+        using var holder = CardHolderSession.Anonymous(factory, registered.Email);
+        await holder.SignInAsync(FraudWebFactory.Password);
+
+        // Act
+        var lost = await Html.SubmitAsync(holder.Client, $"/Cards/ReportLost/{card}", [], $"/Cards/ReportLost/{card}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, lost.StatusCode);
+        Assert.Equal(CardStop.LostOrStolen, await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Export_Registered_CarriesTheConsentAndItsNotice()
     {
         // Arrange

@@ -74,6 +74,11 @@ public sealed class FinishRegistrationTests(FraudWebFactory factory)
         Assert.NotEqual(new DateOnly(1970, 1, 2), born);
         Assert.Equal("12 Analytical Street", line1);
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(OwnersPassword)));
+        // The stranger's consent is not the owner's (review): forgotten, and the owner is asked for their own first.
+        Assert.Null(await factory.QueryAsync(db => db.CardHolders.Where(h => db.Users.Any(u => u.Id == h.UserId && u.Email == email)).Select(h => h.ConsentedUtc).SingleAsync()));
+        using (var asked = await owner.Client.GetAsync(new Uri("/Profile", UriKind.Relative))) Assert.Equal("/Account/Consent?returnUrl=%2FProfile", Html.Location(asked));
+        Assert.Equal("/Profile", Html.Location(await Html.SubmitAsync(owner.Client, "/Account/Consent",
+            new Dictionary<string, string> { ["ReturnUrl"] = "/Profile", ["SensitiveDataConsent"] = "true" }, "/Account/Consent?returnUrl=%2FProfile")));
         Assert.Contains("Grace Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
     }
 

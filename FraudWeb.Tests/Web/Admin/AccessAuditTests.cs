@@ -1,3 +1,4 @@
+using FraudWeb.Infrastructure.Security;
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
@@ -84,6 +85,32 @@ public sealed class AccessAuditTests(FraudWebFactory factory)
         Assert.Equal(AccessAuditService.PageTarget, entry.TargetType);
         Assert.Equal(page, entry.TargetId);
         Assert.Equal("{\"Method\":\"GET\"}", entry.After);
+    }
+
+    [Fact]
+    public async Task StaffPages_HolderScriptsManyIdsAndPages_OneEntryPerPageAndAtMostTheCapAMinute()
+    {
+        // Arrange (review: every id made a new path, so one script filled the append-only log)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var userId = await IdOfAsync(holder);
+        string[] pages = ["/AdminUsers", "/AdminRoles", "/AdminAudit", "/AdminApiKeys", "/Review", "/Models", "/Rules", "/RuleLists", "/CardLookup", "/Staff",
+            "/AdminUsers/Create", "/Rules/Create"];
+
+        // Act: one page for 20 ids, then a dozen other pages
+        for (var id = 0; id < 20; id++)
+        {
+            using var refused = await holder.Client.GetAsync(new Uri($"/AdminUsers/Details/{id}", UriKind.Relative));
+            Assert.Contains("/Account/AccessDenied", Html.Location(refused), StringComparison.Ordinal);
+        }
+        foreach (var page in pages)
+        {
+            using var refused = await holder.Client.GetAsync(new Uri(page, UriKind.Relative));
+        }
+
+        // Assert: the details page once, and no more than the cap in all
+        var entries = await EntriesByAsync(userId, AuditActions.AccessRefused);
+        Assert.Single(entries, e => e.TargetId.StartsWith("/AdminUsers/Details/", StringComparison.Ordinal));
+        Assert.Equal(RefusedAccessAudit.PerUserPerWindow, entries.Count);
     }
 
     [Fact]

@@ -15,19 +15,23 @@ public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<Refus
 {
     private readonly AuthorizationMiddlewareResultHandler _answer = new();
 
-    // At most one entry per user and path a minute, so one user retrying or scripting a refused page cannot flood the
-    // append-only log. In memory, per instance (a refusal seen by two instances may be recorded twice); entries older
-    // than the window are swept once the map grows past a few thousand, so it stays small.
-    private readonly ConcurrentDictionary<(string User, string Path), DateTimeOffset> _recorded = new();
+    // At most one entry per user and page (its endpoint: the same action for every id of /AdminUsers/Details/{id}) a minute, and
+    // at most PerUserPerWindow per user, so one user retrying or scripting refused pages cannot flood the append-only
+    // log. In memory, per instance (a refusal seen by two instances may be recorded twice); entries older than the
+    // window are swept once a map grows past a few thousand, so they stay small.
+    private readonly ConcurrentDictionary<(string User, string Page), DateTimeOffset> _recorded = new();
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Since, int Count)> _perUser = new(StringComparer.Ordinal);
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int SweepAbove = 4096;
+    public const int PerUserPerWindow = 10;
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(authorizeResult);
         if (authorizeResult.Forbidden && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var scheme } && scheme == IdentityConstants.ApplicationScheme
-            && context.User.FindUserId() is { } userId && ShouldRecord(userId, context.Request.Path.Value ?? "/"))
+            && context.User.FindUserId() is { } userId
+            && ShouldRecord(userId, context.GetEndpoint()?.DisplayName ?? context.Request.Path.Value ?? "/"))
         {
             try
             {
@@ -43,16 +47,26 @@ public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<Refus
         await _answer.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    private bool ShouldRecord(string userId, string path)
+    private bool ShouldRecord(string userId, string page)
     {
         var now = clock.GetUtcNow();
-        var key = (userId, path.Length > 450 ? path[..450] : path);
+        var key = (userId, page.Length > 450 ? page[..450] : page);
         if (_recorded.TryGetValue(key, out var last) && now - last < Window) return false;
+        var counted = _perUser.AddOrUpdate(userId, _ => (now, 1),
+            (_, current) => now - current.Since >= Window ? (now, 1) : (current.Since, current.Count + 1));
+        if (counted.Count > PerUserPerWindow) return false;
         if (_recorded.Count > SweepAbove)
         {
             foreach (var (old, at) in _recorded)
             {
                 if (now - at >= Window) _recorded.TryRemove(old, out _);
+            }
+        }
+        if (_perUser.Count > SweepAbove)
+        {
+            foreach (var (user, window) in _perUser)
+            {
+                if (now - window.Since >= Window) _perUser.TryRemove(user, out _);
             }
         }
         // Two refusals racing here may both pass: at most one extra entry.

@@ -1135,7 +1135,13 @@ public sealed partial class AccountService(
     {
         // Every registration makes a card holder; an account without one (made some other way) gets one now, so the
         // details the page took are kept as it says.
-        if (!await db.CardHolders.OwnedBy(user.Id).AnyAsync(cancellationToken)) db.CardHolders.Add(details.Register(user.Id, issuer.At(clock.GetUtcNow().UtcDateTime)));
+        if (await db.CardHolders.OwnedBy(user.Id).FirstOrDefaultAsync(cancellationToken) is { } holder)
+        {
+            // The consent on record came with the first registration's details, perhaps a stranger's: the owner of the
+            // mailbox, finishing the account now, is asked for their own at their first page.
+            holder.ForgetConsent();
+        }
+        else db.CardHolders.Add(details.Register(user.Id, issuer.At(clock.GetUtcNow().UtcDateTime)));
         await StagePendingDetailsAsync(user, details, cancellationToken);
         // The language the page was finished in, as a sign-in records it (SignInLanguage): the footer's choice, or the
         // mailed link's, whose language is the last registration's (possibly a stranger's, who could only choose that).

@@ -271,8 +271,10 @@ public sealed class ApiKeyService(FraudDbContext db, ApiKeyHashKey hashKey, ApiK
             lastUsed = now;
             usage.Note(found.Key.Id, now);
         }
+        // Without consent only a card's stop stays open (cards:write; adding a card is refused by CardService): stopping a
+        // lost card protects the holder and must never wait.
         var caller = found.ConsentMissing
-            ? new ApiCaller(found.Key.Id, found.Key.OwnerId, [], ConsentMissing: true)
+            ? new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(s => s == ApiScopes.CardsWrite && allowed.Contains(s)).ToList(), ConsentMissing: true)
             : new ApiCaller(found.Key.Id, found.Key.OwnerId, found.Key.ScopeList.Where(allowed.Contains).ToList());
         // Not remembered without consent (rare: holders from before it was recorded): the key works as soon as it is given.
         if (found.Stamp is { } stamp && !found.ConsentMissing)

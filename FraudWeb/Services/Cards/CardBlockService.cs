@@ -40,29 +40,28 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
     /// <summary>Blocks the card (<see cref="Card.Block"/>); NotFound for a missing card, Refused for the staff member's own.</summary>
     /// <param name="apiKeyId">The API key the change came with, or null from the web form (<see cref="ChangeAsync"/>).</param>
     public Task<Result<CardBlockChanged>> BlockAsync(string staffUserId, long cardId, CardBlockReason reason, string? note, long? apiKeyId, CancellationToken cancellationToken) =>
-        ChangeAsync(staffUserId, cardId, apiKeyId, card =>
+        ChangeAsync(staffUserId, cardId, apiKeyId, (card, _) =>
         {
             card.Block(reason, note, clock.GetUtcNow().UtcDateTime);
-            return (AuditBlock, new { StoppedAs = (string?)null }, new { StoppedAs = nameof(CardStop.Blocked), BlockReason = reason.ToString() });
+            return Task.FromResult<(string, object, object)>((AuditBlock, new { StoppedAs = (string?)null }, new { StoppedAs = nameof(CardStop.Blocked), BlockReason = reason.ToString() }));
         }, cancellationToken);
 
     /// <summary>Lifts the bank's block (<see cref="Card.Unblock"/>); a holder's own stop is refused.</summary>
     /// <param name="apiKeyId">The API key the change came with, or null from the web form.</param>
-    public async Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, long? apiKeyId, CancellationToken cancellationToken)
-    {
-        // Which block this lifts (auditor): the block's own entry, since when, and whether it had a note. The note's
-        // words stay out of the log (0004, 0028): erasing the holder could not reach them there.
-        var target = cardId.ToString(CultureInfo.InvariantCulture);
-        var blockEntry = await db.Set<AuditEntry>().AsNoTracking()
-            .Where(e => e.TargetType == CardService.AuditTarget && e.TargetId == target && e.Action == AuditBlock)
-            .OrderByDescending(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(cancellationToken);
-        return await ChangeAsync(staffUserId, cardId, apiKeyId, card =>
+    public Task<Result<CardBlockChanged>> UnblockAsync(string staffUserId, long cardId, long? apiKeyId, CancellationToken cancellationToken) =>
+        ChangeAsync(staffUserId, cardId, apiKeyId, async (card, token) =>
         {
+            // Which block this lifts (auditor): the block's own entry, since when, and whether it had a note. Read with the
+            // card's row held, so a block placed meanwhile is the one named. The note's words stay out of the log (0004,
+            // 0028): erasing the holder could not reach them there.
+            var target = cardId.ToString(CultureInfo.InvariantCulture);
+            var blockEntry = await db.Set<AuditEntry>().AsNoTracking()
+                .Where(e => e.TargetType == CardService.AuditTarget && e.TargetId == target && e.Action == AuditBlock)
+                .OrderByDescending(e => e.Id).Select(e => (long?)e.Id).FirstOrDefaultAsync(token);
             var before = new { StoppedAs = card.StoppedAs?.ToString(), BlockReason = card.BlockReason?.ToString(), BlockedSinceUtc = card.StoppedUtc, HadNote = card.BlockNote is not null, BlockEntry = blockEntry };
             card.Unblock();
             return (AuditUnblock, (object)before, new { StoppedAs = (string?)null });
         }, cancellationToken);
-    }
 
     /// <summary>
     /// Changes the card and audits it in one commit. Every instance sees it at the card's next payment, as a holder's stop
@@ -70,7 +69,7 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
     /// With an API key, its creator is held to the own-card rule too (an administrator who made a colleague's key has
     /// seen its secret), and the entry names the key and its creator, as an API label's does.
     /// </summary>
-    private async Task<Result<CardBlockChanged>> ChangeAsync(string staffUserId, long cardId, long? apiKeyId, Func<Card, (string Action, object Before, object After)> change,
+    private async Task<Result<CardBlockChanged>> ChangeAsync(string staffUserId, long cardId, long? apiKeyId, Func<Card, CancellationToken, Task<(string Action, object Before, object After)>> change,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(staffUserId);
@@ -93,7 +92,7 @@ public sealed partial class CardBlockService(FraudDbContext db, TimeProvider clo
         (string Action, object Before, object After) done;
         try
         {
-            done = change(card);
+            done = await change(card, cancellationToken);
         }
         catch (DomainException ex)
         {
