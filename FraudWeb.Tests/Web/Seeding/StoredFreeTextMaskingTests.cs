@@ -73,4 +73,25 @@ public sealed class StoredFreeTextMaskingTests(FraudWebFactory factory)
         Assert.Equal(0, again);
         Assert.Equal("Not me at all", await factory.QueryAsync(db => db.FraudReports.Where(r => r.Id == report).Select(r => r.Reason).SingleAsync()));
     }
+
+    [Fact]
+    public async Task MaskStored_BlockNoteWrittenBeforeCodesWereRefused_CodeMasked()
+    {
+        // Arrange (review: block notes refuse codes today, but one written before kept its code)
+        var card = await factory.QueryAsync(db => db.Cards.Where(c => c.BlockNote == null).OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
+        const string note = "Holder read CVV 481 to a caller";
+        await factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Cards" SET "BlockNote" = {note} WHERE "Id" = {card}"""));
+        try
+        {
+            // Act
+            await MaskAsync();
+
+            // Assert
+            Assert.Equal("Holder read CVV ••• to a caller", await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.BlockNote).SingleAsync()));
+        }
+        finally
+        {
+            await factory.QueryAsync(db => db.Database.ExecuteSqlAsync($"""UPDATE "Cards" SET "BlockNote" = NULL WHERE "Id" = {card}"""));
+        }
+    }
 }

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace FraudWeb.Services.Seeding;
 
 /// <summary>
-/// Free text kept from before security codes were masked at write time (PCI DSS 3.3.1): a report's reason or a list
-/// entry's reasons written "cvv 737" kept the code. Masked once at start as <see cref="CardNumber.Redact"/> masks new
+/// Free text kept from before security codes were masked at write time (PCI DSS 3.3.1): a report's reason, a list
+/// entry's reasons or a card's block note written "cvv 737" kept the code. Masked once at start as <see cref="CardNumber.Redact"/> masks new
 /// text. Only rows that name a code are read (a filter in the database; nothing to do is one read that finds nothing),
 /// and each is rewritten only if it still holds what was read, so instances starting together, or a holder's erasure
 /// meanwhile, lose nothing. Run again it finds nothing more to change. On SQLite the old text is also wiped from the
@@ -29,9 +29,12 @@ public static class StoredFreeTextMasking
         var reports = await db.FraudReports.AsNoTracking().Where(Naming<FraudReport>(r => r.Reason)).Select(r => new { r.Id, r.Reason }).ToListAsync(cancellationToken);
         var added = await db.RuleListEntries.AsNoTracking().Where(Naming<RuleListEntry>(e => e.AddedReason)).Select(e => new { e.Id, e.AddedReason }).ToListAsync(cancellationToken);
         var removed = await db.RuleListEntries.AsNoTracking().Where(Naming<RuleListEntry>(e => e.RemovedReason!)).Select(e => new { e.Id, e.RemovedReason }).ToListAsync(cancellationToken);
+        // Block notes refuse codes today; one written before that is masked as a reason is.
+        var notes = await db.Cards.AsNoTracking().Where(c => c.BlockNote != null).Where(Naming<Card>(c => c.BlockNote!)).Select(c => new { c.Id, c.BlockNote }).ToListAsync(cancellationToken);
         var changes = reports.Select(r => (Kind: 0, r.Id, Old: r.Reason, New: Masked(r.Reason, FraudReport.ReasonMaxLength)))
             .Concat(added.Select(e => (Kind: 1, e.Id, Old: e.AddedReason, New: Masked(e.AddedReason, RuleList.ReasonMaxLength))))
             .Concat(removed.Select(e => (Kind: 2, e.Id, Old: e.RemovedReason!, New: Masked(e.RemovedReason!, RuleList.ReasonMaxLength))))
+            .Concat(notes.Select(c => (Kind: 3, c.Id, Old: c.BlockNote!, New: Masked(c.BlockNote!, Card.BlockNoteMaxLength))))
             .Where(c => !string.Equals(c.Old, c.New, StringComparison.Ordinal))
             .ToList();
         if (changes.Count == 0) return 0;
@@ -50,7 +53,8 @@ public static class StoredFreeTextMasking
                 {
                     0 => await db.FraudReports.Where(r => r.Id == id && r.Reason == old).ExecuteUpdateAsync(s => s.SetProperty(r => r.Reason, masked), cancellationToken),
                     1 => await db.RuleListEntries.Where(e => e.Id == id && e.AddedReason == old).ExecuteUpdateAsync(s => s.SetProperty(e => e.AddedReason, masked), cancellationToken),
-                    _ => await db.RuleListEntries.Where(e => e.Id == id && e.RemovedReason == old).ExecuteUpdateAsync(s => s.SetProperty(e => e.RemovedReason, masked), cancellationToken),
+                    2 => await db.RuleListEntries.Where(e => e.Id == id && e.RemovedReason == old).ExecuteUpdateAsync(s => s.SetProperty(e => e.RemovedReason, masked), cancellationToken),
+                    _ => await db.Cards.Where(c => c.Id == id && c.BlockNote == old).ExecuteUpdateAsync(s => s.SetProperty(c => c.BlockNote, masked), cancellationToken),
                 };
             }
             if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken);
