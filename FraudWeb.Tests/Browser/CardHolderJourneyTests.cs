@@ -1,3 +1,4 @@
+using FraudWeb.ViewModels.Account;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FraudWeb.Domain.Entities;
@@ -81,6 +82,7 @@ public sealed partial class CardHolderJourneyTests(BrowserHost host) : IClassFix
         await page.GetByLabel("Country").FillAsync("United States");
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(FraudWebFactory.Password);
         await page.GetByLabel("Confirm password").FillAsync(FraudWebFactory.Password);
+        await page.GetByLabel(ConsentViewModel.Label).CheckAsync();
         await Shot(page, "02-register");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create my account" }).ClickAsync();
         await page.GetByTestId("register-confirmation").WaitForAsync();
