@@ -429,6 +429,9 @@ public sealed partial class AccountTests(FraudWebFactory factory)
         // and the first confirmation link (confirming the stranger's password) no longer work. That link, mailed to the
         // owner, confirms nothing; the address being confirmed now, it says so (and to sign in), nothing more.
         Assert.Equal("/Profile", Html.Location(await owner.SignInAsync(owners)));
+        // The stranger's consent is not the owner's: the owner gives their own first (ConsentTests).
+        Assert.Equal("/Profile", Html.Location(await Html.SubmitAsync(owner.Client, "/Account/Consent",
+            new Dictionary<string, string> { ["ReturnUrl"] = "/Profile", ["SensitiveDataConsent"] = "true" }, "/Account/Consent")));
         Assert.Contains("Grace Brewster Hopper", (await Html.GetPageAsync(owner.Client, "/Profile")).QuerySelector("h1")!.TextContent, StringComparison.Ordinal);
         var reopened = await CardHolderSession.FollowConfirmationAsync(stranger.Client, strangersLink);
         Assert.Null(reopened.QuerySelector("[data-testid=email-confirmed]"));
