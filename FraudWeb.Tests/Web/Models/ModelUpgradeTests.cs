@@ -248,6 +248,29 @@ public sealed class ModelUpgradeTests
     }
 
     [Fact]
+    public async Task RetiredFormats_FileStillInTheOldModelsFolder_FoundWithoutMovingIt()
+    {
+        // Arrange (review: a version whose file an older installation left in its models folder, not yet moved into
+        // the database, was offered for promotion and refused only once pressed)
+        using var app = new FraudWebFactory();
+        app.Settings["Seed:Trees"] = "5";
+        _ = app.Services;
+        var serving = await app.QueryAsync(db => db.ModelVersions.AsNoTracking().Where(m => m.Status == ModelStatus.Serving).Select(m => m.FileName).SingleAsync());
+        const string onDisk = "model-legacy-on-disk.model";
+        Directory.CreateDirectory(Path.Combine(app.DataDirectory, "models"));
+        await File.WriteAllBytesAsync(Path.Combine(app.DataDirectory, "models", onDisk), await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "legacy-format1.model")));
+        await using var scope = app.Services.CreateAsyncScope();
+
+        // Act
+        var retired = await scope.ServiceProvider.GetRequiredService<ModelRegistry>().RetiredFormatsAsync([onDisk, serving, "model-nowhere.model"], CancellationToken.None);
+
+        // Assert: the old folder's file is of format 1; the serving one (in the database) and a missing one are not retired
+        Assert.Equal(new Dictionary<string, int> { [onDisk] = 1 }, retired);
+        Assert.Null(await app.ModelArtifactAsync(onDisk));
+        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "models", onDisk)));
+    }
+
+    [Fact]
     public async Task Start_ActiveModelOfTheRetiredHandWrittenFormat_RetrainsWithMlNetOldOneNotPromotable()
     {
         // Arrange: an installation from before ML.NET: its active model file is the hand-written learner's (format 1).

@@ -29,12 +29,48 @@ public sealed partial class ModelArtifactStore(FraudDbContext db, FraudWebPaths 
         return content ?? await ImportLegacyFileAsync(name, cancellationToken);
     }
 
-    private async Task<byte[]?> ImportLegacyFileAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of each named artifact there is, without reading the rest: from the
+    /// database, or from the models folder for a file of an older installation not yet moved (read, not moved, here).
+    /// </summary>
+    public async Task<Dictionary<string, byte[]>> HeadsAsync(IReadOnlyCollection<string> names, int length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        if (names.Count == 0) return [];
+        var wanted = names.Distinct().ToList();
+        var heads = await db.Database.SqlQuery<ArtifactHead>($"""SELECT "Name", substr("Content", 1, {length}) AS "Head" FROM "ModelArtifacts" """)
+            .Where(h => wanted.Contains(h.Name))
+            .ToDictionaryAsync(h => h.Name, h => h.Head, StringComparer.Ordinal, cancellationToken);
+        foreach (var name in wanted)
+        {
+            if (heads.ContainsKey(name) || LegacyPath(name) is not { } path) continue;
+            var head = new byte[length];
+            await using var file = File.OpenRead(path);
+            heads[name] = head[..await file.ReadAtLeastAsync(head, length, throwOnEndOfStream: false, cancellationToken)];
+        }
+        return heads;
+    }
+
+    /// <summary>An artifact's name and first bytes (<see cref="HeadsAsync"/>).</summary>
+    internal sealed class ArtifactHead
+    {
+        public string Name { get; set; } = "";
+        public byte[] Head { get; set; } = [];
+    }
+
+    /// <summary>The file of an older installation's models folder with this name, if there is one.</summary>
+    private string? LegacyPath(string name)
     {
         // Only a plain file name: the name never reaches outside the models folder.
         if (Path.GetFileName(name) != name) return null;
         var path = Path.Combine(paths.ModelsDirectory, name);
-        if (!File.Exists(path)) return null;
+        return File.Exists(path) ? path : null;
+    }
+
+    private async Task<byte[]?> ImportLegacyFileAsync(string name, CancellationToken cancellationToken)
+    {
+        if (LegacyPath(name) is not { } path) return null;
         var content = await File.ReadAllBytesAsync(path, cancellationToken);
         try
         {

@@ -198,29 +198,18 @@ public sealed partial class ModelRegistry(
     /// <summary>
     /// The retired format (<see cref="ModelFile.IsRetiredFormat"/>) of each of these stored model files that has one:
     /// such a version can never serve, so the page offers no promotion or rollback to it. Reads each file's first
-    /// twelve bytes only (magic and format version), not the model.
+    /// twelve bytes only (magic and format version), not the model, also of a file an older installation left in its
+    /// models folder (review: those were offered for promotion, only to be refused once pressed).
     /// </summary>
     public async Task<Dictionary<string, int>> RetiredFormatsAsync(IReadOnlyCollection<string> fileNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fileNames);
-        if (fileNames.Count == 0) return [];
-        var names = fileNames.Distinct().ToList();
-        var heads = await db.Database.SqlQuery<ArtifactHead>($"""SELECT "Name", substr("Content", 1, 12) AS "Head" FROM "ModelArtifacts" """)
-            .Where(h => names.Contains(h.Name))
-            .ToListAsync(cancellationToken);
         var retired = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var head in heads)
+        foreach (var (name, head) in await artifacts.HeadsAsync(fileNames, 12, cancellationToken))
         {
-            if (ModelFile.RetiredFormatOf(head.Head) is { } format) retired[head.Name] = format;
+            if (ModelFile.RetiredFormatOf(head) is { } format) retired[name] = format;
         }
         return retired;
-    }
-
-    /// <summary>A model file's name and first bytes (<see cref="RetiredFormatsAsync"/>).</summary>
-    internal sealed class ArtifactHead
-    {
-        public string Name { get; set; } = "";
-        public byte[] Head { get; set; } = [];
     }
 
     /// <summary>A version trained while a rolled-back version serves: "…{version}…, ({its own decision})".</summary>
