@@ -51,6 +51,6 @@ public sealed class AdminApiKeysController(ApiKeyService keys, ApiKeyViewModelBu
         if (result.Code == ErrorCode.NotFound) return NotFound();
         if (result.Succeeded) TempData["Message"] = Text.Get("The key was revoked.");
         else TempData["Error"] = result.Errors[0].Message;
-        return RedirectToAction(nameof(Index), new { owner = string.IsNullOrWhiteSpace(owner) ? null : SearchTerm.WithoutCardNumber(owner), before });
+        return RedirectToAction(nameof(Index), new { owner = string.IsNullOrWhiteSpace(owner) ? null : this.Protected(nameof(owner), SearchTerm.WithoutCardNumber(owner)), before });
     }
 }

@@ -58,7 +58,7 @@ public sealed class AdminAuditController(AuditViewModelBuilder screens, AccessAu
         var filters = new RouteValueDictionary();
         void Keep(string name, string? value)
         {
-            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = value;
+            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = this.Protected(name, value);
         }
         Keep(nameof(query.Actor), query.Actor);
         Keep(nameof(query.Operation), query.Operation);

@@ -50,7 +50,7 @@ public sealed class AdminUsersController(AdminUserService admin, AdminUsersViewM
         var filters = new RouteValueDictionary();
         void Keep(string name, string? value)
         {
-            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = value;
+            if (!string.IsNullOrEmpty(value) && ModelState[name] is not { Errors.Count: > 0 }) filters[name] = this.Protected(name, value);
         }
         Keep(nameof(query.Search), query.Search);
         Keep(nameof(query.Role), query.Role);

@@ -1,4 +1,5 @@
 using System.Text;
+using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.ViewModels.Common;
 using Microsoft.AspNetCore.Mvc;
@@ -50,10 +51,14 @@ internal static class ControllerExtensions
             foreach (var field in fields)
             {
                 if (controller.Request.Form.TryGetValue(field, out var values) && values.ToString() is { Length: > 0 } value)
-                    query[field] = SearchTerm.WithoutCardNumber(value);
+                    query[field] = Protected(controller, field, SearchTerm.WithoutCardNumber(value));
             }
         }
         controller.Response.Headers.Location = controller.Url.Action(action, query);
         return controller.StatusCode(StatusCodes.Status303SeeOther);
     }
+
+    /// <summary>A staff list's filter as its address carries it: an email address in it encrypted (<see cref="SearchTermProtector"/>).</summary>
+    public static string? Protected(this Controller controller, string field, string? value) =>
+        SearchTermProtector.Fields.Contains(field) ? controller.HttpContext.RequestServices.GetRequiredService<SearchTermProtector>().ForAddress(value) : value;
 }

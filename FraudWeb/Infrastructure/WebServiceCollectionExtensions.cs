@@ -118,6 +118,7 @@ public static class WebServiceCollectionExtensions
         // Keys in the database: sign-in cookies, antiforgery tokens and reset links survive restarts and work on every
         // instance. Encrypted at rest when a certificate is configured (DataProtectionKeyEncryption).
         services.AddDataProtection().SetApplicationName("FraudWeb").PersistKeysToDbContext<FraudDbContext>().UseFraudWebAlgorithms();
+        services.AddSingleton<SearchTermProtector>();
 
         // The sender goes into every message's From header as written: an address a mail client can read, nothing more.
         services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section)
@@ -208,7 +209,9 @@ public static class WebServiceCollectionExtensions
         if (!app.Environment.IsDevelopment()) app.UseMiddleware<RequireTlsMiddleware>();
         app.UseStaticFiles();
         // The page's language and formats (amounts, dates) from the culture cookie or Accept-Language; the API stays invariant.
-        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization().UseMiddleware<QueryCultureCookieMiddleware>());
+        app.UseWhen(context => !ApiServiceCollectionExtensions.IsApi(context), web => web.UseRequestLocalization().UseMiddleware<QueryCultureCookieMiddleware>()
+            // An email address in a staff list's filter is read back from the address's encrypted form (SearchTermProtector).
+            .UseMiddleware<EmailInAddressMiddleware>());
         // Inside both exception handlers and around authentication (which reads the database too) and MVC: a read
         // that failed on a dead connection runs again; other database faults become 503s with Retry-After.
         app.UseMiddleware<DatabaseRetryMiddleware>();

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using FraudWeb.Data;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Middleware;
+using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Admin;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FraudWeb.Tests.Web.Security;
+
+/// <summary>
+/// Review finding (2026-12-07): an email address typed into a staff list's filter reached the address (access logs,
+/// history, Referer), where only card numbers were reduced. It travels encrypted now, in the search's redirect, the
+/// pages' links and a hand-typed link alike, and the lists work as before.
+/// </summary>
+public sealed class EmailInAddressTests(AdminFactory factory) : IClassFixture<AdminFactory>
+{
+    private async Task<StaffSession> AdminAsync() => await StaffSession.SignInAsync(factory, await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Admin)));
+
+    [Fact]
+    public async Task AuditSearch_TargetIsAnEmailAddress_NoAddressHoldsItAndTheOlderPageKeepsTheFilter()
+    {
+        // Arrange: 30 entries about a target named by an address
+        using var admin = await AdminAsync();
+        var target = factory.NewEmail();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<FraudDbContext>();
+            for (var i = 0; i < 30; i++)
+                db.Add(AuditEntry.Record(AuditLog.SystemActor, AuditActions.UserEdit, AuditTargets.User, target, null, $"{{\"n\":\"{i}\"}}", factory.Clock.UtcNow.AddSeconds(i)));
+            await db.SaveChangesAsync();
+        }
+
+        // Act
+        using var searched = await Html.SubmitAsync(admin.Client, "/AdminAudit", [new("Target", target)]);
+        var first = await Html.GetPageAsync(admin.Client, Html.Location(searched));
+        var olderLink = first.QuerySelector("a[data-testid=older-entries]")!.GetAttribute("href")!;
+        var older = await Html.GetPageAsync(admin.Client, olderLink);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.SeeOther, searched.StatusCode);
+        Assert.DoesNotContain("@", Uri.UnescapeDataString(Html.Location(searched)), StringComparison.Ordinal);
+        Assert.DoesNotContain("@", Uri.UnescapeDataString(olderLink), StringComparison.Ordinal);
+        Assert.Equal(target, first.QuerySelector("form[role=search] input[name=Target]")!.GetAttribute("value"));
+        Assert.Equal(25, first.QuerySelectorAll("tr[data-audit-id]").Length);
+        Assert.Equal(5, older.QuerySelectorAll("tr[data-audit-id]").Length);
+    }
+
+    [Fact]
+    public async Task Get_EmailTypedIntoTheUsersAddress_SeeOtherEncryptedAndTheUserListed()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+        var email = await factory.EmailOfAsync(await factory.CreateUserAsync(Roles.Customer));
+
+        // Act
+        using var response = await admin.Client.GetAsync(new Uri($"/AdminUsers?Search={Uri.EscapeDataString(email)}&Status=active", UriKind.Relative));
+        var listed = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.StartsWith("/AdminUsers?Search=~", Html.Location(response), StringComparison.Ordinal);
+        Assert.Contains("Status=active", Html.Location(response), StringComparison.Ordinal);
+        Assert.DoesNotContain("@", Uri.UnescapeDataString(Html.Location(response)), StringComparison.Ordinal);
+        Assert.Equal([email], listed.QuerySelectorAll("tbody tr td:first-child a").Select(a => a.TextContent.Trim()));
+    }
+
+    [Theory]
+    [InlineData("~CfDJ8altered")]
+    [InlineData("~")]
+    public async Task Get_EncryptedTermAlteredOrExpired_LeftOutWithAMessage(string term)
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+
+        // Act
+        using var response = await admin.Client.GetAsync(new Uri($"/AdminUsers?Search={Uri.EscapeDataString(term)}&Status=active", UriKind.Relative));
+        var page = await Html.GetPageAsync(admin.Client, Html.Location(response));
+
+        // Assert: the other filter kept; the page says why the search is gone rather than look like its results
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/AdminUsers?Status=active", Html.Location(response));
+        Assert.Equal(EmailInAddressMiddleware.ExpiredMessage, page.QuerySelector("[data-testid=admin-error]")!.TextContent.Trim());
+        Assert.Equal("", page.QuerySelector("form[role=search] input[name=Search]")!.GetAttribute("value") ?? "");
+    }
+
+    [Fact]
+    public async Task Get_EmailInAQueryThatIsNoStaffFilter_Untouched()
+    {
+        // Arrange
+        using var admin = await AdminAsync();
+
+        // Act
+        using var response = await admin.Client.GetAsync(new Uri("/Privacy?from=someone%40example.test", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EncryptedTerm_ReadBackOnAnotherInstance_SameTerm()
+    {
+        // Arrange: the keys are the database's, so a link made on one instance opens on another
+        var first = new FraudWebFactory();
+        first.Settings["Seed:Trees"] = "5";
+        var protector = first.Services.GetRequiredService<FraudWeb.Infrastructure.Security.SearchTermProtector>();
+        var email = string.Create(CultureInfo.InvariantCulture, $"a{Environment.TickCount64}@example.test");
+        var encrypted = protector.ForAddress(email)!;
+        using var other = first.Restart();
+
+        // Act
+        var read = other.Services.GetRequiredService<FraudWeb.Infrastructure.Security.SearchTermProtector>().TryRead(encrypted, out var term);
+
+        // Assert
+        Assert.True(read);
+        Assert.Equal(email, term);
+        Assert.Equal("4111", protector.ForAddress("4111"));
+    }
+}
