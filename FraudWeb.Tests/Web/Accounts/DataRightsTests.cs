@@ -270,7 +270,7 @@ public sealed class DataRightsTests(FraudWebFactory factory)
         Assert.DoesNotContain(Reason, item, StringComparison.Ordinal);
         Assert.Contains("erased with the card holder's account", item, StringComparison.Ordinal);
         Assert.DoesNotContain(number, item, StringComparison.Ordinal);
-        var people = await Html.GetPageAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString(holder.Email));
+        var people = await Html.GetPageAsTypedAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString(holder.Email));
         Assert.DoesNotContain(holder.Email, people.Body!.TextContent, StringComparison.Ordinal);
         var log = await Html.GetPageAsync(admin.Client, "/AdminAudit?Target=" + Uri.EscapeDataString(id));
         Assert.Contains(AuditActions.UserClose, log.Body!.TextContent, StringComparison.Ordinal);

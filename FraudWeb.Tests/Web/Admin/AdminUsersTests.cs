@@ -294,8 +294,8 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
 
         // Act
         var details = await Html.GetPageAsync(admin.Client, $"/AdminUsers/Details/{id}");
-        var active = await Html.GetPageAsync(admin.Client, $"/AdminUsers?Status=active&Search={Uri.EscapeDataString(session.Email)}");
-        var any = await Html.GetPageAsync(admin.Client, $"/AdminUsers?Search={Uri.EscapeDataString(session.Email)}");
+        var active = await Html.GetPageAsTypedAsync(admin.Client, $"/AdminUsers?Status=active&Search={Uri.EscapeDataString(session.Email)}");
+        var any = await Html.GetPageAsTypedAsync(admin.Client, $"/AdminUsers?Search={Uri.EscapeDataString(session.Email)}");
 
         // Assert
         Assert.Equal("Waiting for email confirmation", details.QuerySelector("[data-testid=status]")!.TextContent.Trim());
@@ -1154,7 +1154,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
 
         // Act
-        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Actor={Uri.EscapeDataString(adminEmail.ToUpperInvariant())}&Target={id}");
+        var page = await Html.GetPageAsTypedAsync(admin.Client, $"/AdminAudit?Actor={Uri.EscapeDataString(adminEmail.ToUpperInvariant())}&Target={id}");
 
         // Assert: the same on SQLite (LIKE) and PostgreSQL (ILIKE).
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
@@ -1261,7 +1261,7 @@ public sealed class AdminUsersTests(AdminFactory factory) : IClassFixture<AdminF
         await admin.PostAsync($"/AdminUsers/Lock/{id}", $"/AdminUsers/Details/{id}");
 
         // Act: the address in other case, as staff type it
-        var page = await Html.GetPageAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserLock}&Target={Uri.EscapeDataString(" " + email.ToUpperInvariant())}");
+        var page = await Html.GetPageAsTypedAsync(admin.Client, $"/AdminAudit?Operation={AuditActions.UserLock}&Target={Uri.EscapeDataString(" " + email.ToUpperInvariant())}");
 
         // Assert
         var row = Assert.Single(page.QuerySelectorAll("tr[data-audit-id]"));
