@@ -109,7 +109,8 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
 
         // Assert
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
-        // With the page's messages and the app's warnings: one CI run (2026-12-07) answered 200 here, once in thousands.
+        // With the page's messages and the app's warnings: one CI run (2026-12-07) answered 200 here, its key masked as a
+        // card number (New_ConfirmedFormWhoseKeyHoldsALuhnValidRun_KeyShownAsIssuedAndPaid).
         if (first.StatusCode != HttpStatusCode.Redirect)
         {
             var page = await Html.ParseAsync(first);
