@@ -58,7 +58,8 @@ internal static class ControllerExtensions
         return controller.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    /// <summary>A staff list's filter as its address carries it: an email address in it encrypted (<see cref="SearchTermProtector"/>).</summary>
+    /// <summary>An administrators' list's filter as its address carries it: an email address in it encrypted (<see cref="SearchTermProtector"/>).</summary>
     public static string? Protected(this Controller controller, string field, string? value) =>
-        SearchTermProtector.Fields.Contains(field) ? controller.HttpContext.RequestServices.GetRequiredService<SearchTermProtector>().ForAddress(value) : value;
+        SearchTermProtector.Fields.Contains(field) && SearchTermProtector.AppliesTo(controller.Request.Path)
+            ? controller.HttpContext.RequestServices.GetRequiredService<SearchTermProtector>().ForAddress(value) : value;
 }

@@ -3,6 +3,7 @@ using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Services.Admin;
+using FraudWeb.Tests.Web.Api;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -53,7 +54,8 @@ public sealed class AccessAuditTests(FraudWebFactory factory)
         // (a whole address in the link is first sent on encrypted: SearchTermProtector)
         using var sentOn = await admin.Client.GetAsync("/AdminAudit?Actor=" + Uri.EscapeDataString(holder.Email.ToUpperInvariant()));
         using var exact = await admin.Client.GetAsync(sentOn.Headers.Location);
-        using var part = await admin.Client.GetAsync("/AdminAudit?Actor=" + Uri.EscapeDataString("@" + holder.Email.Split('@')[1]));
+        using var partSentOn = await admin.Client.GetAsync("/AdminAudit?Actor=" + Uri.EscapeDataString("@" + holder.Email.Split('@')[1]));
+        using var part = await admin.Client.GetAsync(partSentOn.Headers.Location);
 
         // Assert
         var entries = await EntriesByAsync(adminId, AuditActions.AuditRead);
@@ -89,6 +91,30 @@ public sealed class AccessAuditTests(FraudWebFactory factory)
         Assert.Equal(AccessAuditService.PageTarget, entry.TargetType);
         Assert.Equal(page, entry.TargetId);
         Assert.Equal("{\"Method\":\"GET\"}", entry.After);
+    }
+
+    [Fact]
+    public async Task Api_KeyWithoutTheEndpointsScope_RefusalRecordedOncePerEndpointWithTheKeysPrefix()
+    {
+        // Arrange (review: the API's 403s were not recorded): an analyst's key that may only read models
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        var analystId = await IdOfAsync(analyst);
+        var key = await factory.IssueKeyAsync(analystId, FraudWeb.Services.ApiKeys.ApiScopes.ModelsRead);
+        using var api = factory.ApiClient(key);
+
+        // Act: twice, as a retrying integration does
+        var first = await api.GetAsync(factory, "/api/v1/payments?cardId=1");
+        var again = await api.GetAsync(factory, "/api/v1/cards");
+
+        // Assert: refused as before; recorded by path (never its query) with the key's prefix, once a minute per endpoint
+        Assert.Equal(HttpStatusCode.Forbidden, first.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, again.Status);
+        var entries = await EntriesByAsync(analystId, AuditActions.AccessRefused);
+        Assert.Equal(["/api/v1/payments", "/api/v1/cards"], entries.Select(e => e.TargetId));
+        Assert.All(entries, e => Assert.Equal($"{{\"Method\":\"GET\",\"Key\":\"{key[..ApiKey.PrefixLength]}\"}}", e.After));
+        var more = await api.GetAsync(factory, "/api/v1/cards");
+        Assert.Equal(HttpStatusCode.Forbidden, more.Status);
+        Assert.Equal(2, (await EntriesByAsync(analystId, AuditActions.AccessRefused)).Count);
     }
 
     [Fact]

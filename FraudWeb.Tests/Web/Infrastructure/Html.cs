@@ -32,9 +32,15 @@ public static class Html
         ArgumentNullException.ThrowIfNull(client);
         var response = await client.GetAsync(new Uri(url, UriKind.Relative));
         for (var hops = 0; response.StatusCode == HttpStatusCode.SeeOther && hops < 3; hops++)
-            response = await client.GetAsync(response.Headers.Location);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await ParseAsync(response);
+        {
+            using var sentOn = response;
+            response = await client.GetAsync(sentOn.Headers.Location);
+        }
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await ParseAsync(response);
+        }
     }
 
     public static string AntiforgeryToken(IHtmlDocument page)

@@ -110,7 +110,7 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
         // With the page's messages and the app's warnings: one CI run (2026-12-07) answered 200 here, its key masked as a
-        // card number (New_ConfirmedFormWhoseKeyHoldsALuhnValidRun_KeyShownAsIssuedAndPaid).
+        // card number (SearchTermTests.New_DrawHoldsACardNumber_DrawnAgain).
         if (first.StatusCode != HttpStatusCode.Redirect)
         {
             var page = await Html.ParseAsync(first);
@@ -118,29 +118,6 @@ public sealed class DoubleSubmissionTests(FraudWebFactory factory)
                 + $"{page.QuerySelector("[data-testid=confirm-amount]")?.TextContent}\nLogged meanwhile: {factory.Logs.WarningsSince(logged)}");
         }
         Assert.Equal(Html.Location(first), Html.Location(again));
-        Assert.Equal(1, (await CardAsync(card)).Count);
-    }
-
-    [Fact]
-    public async Task New_ConfirmedFormWhoseKeyHoldsALuhnValidRun_KeyShownAsIssuedAndPaid()
-    {
-        // Arrange (CI, 2026-12-07: about one key in a few thousand holds a run of digits that passes as a card number;
-        // the confirmation page masked it as a typed number, and the confirmed payment was refused as an expired form)
-        using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync(20_000m);
-        var merchant = await Merchants.OrdinaryAsync(factory);
-        var form = CardHolderSession.WithFormKeys(await Html.GetPageAsync(holder.Client, "/Transactions/New"), Form(card, merchant, "9000.00"));
-        form["SubmissionKey"] = "4111111111111111abcdef0123456789";
-        var confirmPage = await Html.ParseAsync(await PostAsync(holder, form));
-        var confirmed = CardHolderSession.WithFormKeys(confirmPage, Form(card, merchant, "9000.00"));
-        confirmed["ConfirmedPayment"] = confirmPage.QuerySelector("input[name=ConfirmedPayment]")!.GetAttribute("value")!;
-
-        // Act
-        var paid = await PostAsync(holder, confirmed);
-
-        // Assert
-        Assert.Equal("4111111111111111abcdef0123456789", confirmPage.QuerySelector("input[name=SubmissionKey]")!.GetAttribute("value"));
-        Assert.Equal(HttpStatusCode.Redirect, paid.StatusCode);
         Assert.Equal(1, (await CardAsync(card)).Count);
     }
 

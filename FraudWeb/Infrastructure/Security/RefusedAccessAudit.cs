@@ -8,8 +8,9 @@ namespace FraudWeb.Infrastructure.Security;
 
 /// <summary>
 /// PCI DSS 10.2.1.4: a signed-in user refused a page or an action by authorization (a holder on a staff page, an
-/// analyst on an administrator's) is audited, then answered as before (AccessDenied or 403). Signed in through the
-/// site's cookie only: the API's refusals answer with their problem type and are counted in its metrics.
+/// analyst on an administrator's), or an API key refused an endpoint its scopes do not cover, is audited, then answered
+/// as before (AccessDenied, 403, or the API's problem). Keys that are unknown, expired or revoked are answered 401
+/// and counted per address (ApiKeyFailures), not audited: they name no account.
 /// </summary>
 public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<RefusedAccessAudit> logger) : IAuthorizationMiddlewareResultHandler
 {
@@ -29,14 +30,15 @@ public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<Refus
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(authorizeResult);
-        if (authorizeResult.Forbidden && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var scheme } && scheme == IdentityConstants.ApplicationScheme
+        if (authorizeResult.Forbidden && context.User.Identity is { IsAuthenticated: true, AuthenticationType: var scheme }
+            && (scheme == IdentityConstants.ApplicationScheme || scheme == Api.ApiKeyAuthenticationHandler.SchemeName)
             && context.User.FindUserId() is { } userId
             && ShouldRecord(userId, context.GetEndpoint()?.DisplayName ?? context.Request.Path.Value ?? "/"))
         {
             try
             {
                 await context.RequestServices.GetRequiredService<AccessAuditService>()
-                    .RecordRefusedAsync(userId, context.Request.Method, context.Request.Path.Value ?? "/", context.RequestAborted);
+                    .RecordRefusedAsync(userId, context.Request.Method, context.Request.Path.Value ?? "/", ApiKeyId(context.User), context.RequestAborted);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -46,6 +48,9 @@ public sealed partial class RefusedAccessAudit(TimeProvider clock, ILogger<Refus
         }
         await _answer.HandleAsync(next, context, policy, authorizeResult);
     }
+
+    private static long? ApiKeyId(System.Security.Claims.ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirst(Api.ApiKeyAuthenticationHandler.KeyIdClaim)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private bool ShouldRecord(string userId, string page)
     {

@@ -30,12 +30,17 @@ public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILooku
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>A signed-in user was refused a page or an action by authorization: the path (never its query) and the method.</summary>
-    public async Task RecordRefusedAsync(string actorId, string method, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// A signed-in user, or an API key acting for one (<paramref name="apiKeyId"/>, recorded by its prefix as key
+    /// entries are), was refused a page or an action by authorization: the path (never its query) and the method.
+    /// </summary>
+    public async Task RecordRefusedAsync(string actorId, string method, string path, long? apiKeyId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(actorId);
         var target = CardNumber.Redact(string.IsNullOrEmpty(path) ? "/" : path);
-        await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, new { Method = method }, cancellationToken);
+        var key = apiKeyId is { } id ? await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.Prefix).FirstOrDefaultAsync(cancellationToken) : null;
+        object after = key is null ? new { Method = method } : new { Method = method, Key = key };
+        await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, after, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -45,9 +45,16 @@ public sealed partial class ModelArtifactStore(FraudDbContext db, FraudWebPaths 
         foreach (var name in wanted)
         {
             if (heads.ContainsKey(name) || LegacyPath(name) is not { } path) continue;
-            var head = new byte[length];
-            await using var file = File.OpenRead(path);
-            heads[name] = head[..await file.ReadAtLeastAsync(head, length, throwOnEndOfStream: false, cancellationToken)];
+            try
+            {
+                var head = new byte[length];
+                await using var file = File.OpenRead(path);
+                heads[name] = head[..await file.ReadAtLeastAsync(head, length, throwOnEndOfStream: false, cancellationToken)];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone or unreadable since: as if there were none (the page offers nothing for it; promoting it says why).
+            }
         }
         return heads;
     }
@@ -64,7 +71,8 @@ public sealed partial class ModelArtifactStore(FraudDbContext db, FraudWebPaths 
     {
         // Only a plain file name: the name never reaches outside the models folder.
         if (Path.GetFileName(name) != name) return null;
-        var path = Path.Combine(paths.ModelsDirectory, name);
+        // Not paths.ModelsDirectory, which creates the folder: a read never does.
+        var path = Path.Combine(paths.DataDirectory, "models", name);
         return File.Exists(path) ? path : null;
     }
 

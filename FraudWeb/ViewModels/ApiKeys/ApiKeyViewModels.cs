@@ -38,7 +38,7 @@ public sealed class CreateApiKeyViewModel
     [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and create the key again.")]
     public string? SubmissionKey { get; set; } = NewSubmissionKey();
 
-    public static string NewSubmissionKey() => Guid.NewGuid().ToString("N");
+    public static string NewSubmissionKey() => Common.FormKey.New();
 }
 
 /// <summary>A page of keys with the create form.</summary>

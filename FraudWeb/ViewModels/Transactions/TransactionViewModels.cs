@@ -53,7 +53,7 @@ public sealed class NewTransactionViewModel
     public const string ExpiredMessage = "This form has expired. Reload the page and pay again.";
 
     /// <summary>A key for a new form page.</summary>
-    public static string NewSubmissionKey() => Guid.NewGuid().ToString("N");
+    public static string NewSubmissionKey() => FormKey.New();
 
     /// <summary>What the holder typed to find a merchant (the form's Search button): number, name or category.</summary>
     [Display(Name = "Find a merchant")]
