@@ -32,7 +32,7 @@ public sealed class EmailInAddressMiddleware(RequestDelegate next, SearchTermPro
             var kept = new List<string?>(values.Count);
             foreach (var value in values)
             {
-                if (value is null || !SearchTermProtector.Fields.Contains(name)) kept.Add(value);
+                if (value is null || !SearchTermProtector.IsFilter(name)) kept.Add(value);
                 else if (value.StartsWith(SearchTermProtector.Prefix))
                 {
                     if (terms.TryRead(value, out var term)) kept.Add(term);
@@ -64,7 +64,7 @@ public sealed class EmailInAddressMiddleware(RequestDelegate next, SearchTermPro
         var sent = new QueryBuilder();
         foreach (var (name, values) in query)
         {
-            foreach (var value in values) sent.Add(name, SearchTermProtector.Fields.Contains(name) ? terms.ForAddress(value) ?? "" : value ?? "");
+            foreach (var value in values) sent.Add(name, SearchTermProtector.IsFilter(name) ? terms.ForAddress(value) ?? "" : value ?? "");
         }
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         // As CardNumberInAddressMiddleware: a path that starts "//" would make the Location another site's address.

@@ -25,7 +25,13 @@ public sealed partial class SearchTermProtector(IDataProtectionProvider provider
     // decrypt a staff member's link for anyone who signs up.
     private static readonly string[] Lists = ["/AdminUsers", "/AdminAudit", "/AdminApiKeys"];
 
-    private readonly ITimeLimitedDataProtector _protector = provider.CreateProtector("FraudWeb.SearchTerm.v1").ToTimeLimitedDataProtector();
+    /// <summary>The Data Protection purpose of encrypted terms.</summary>
+    public const string Purpose = "FraudWeb.SearchTerm.v1";
+
+    private readonly ITimeLimitedDataProtector _protector = provider.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+
+    /// <summary>Whether a query field is one of these filters, also as binding reads it with its model's prefix ("query.Actor").</summary>
+    public static bool IsFilter(string name) => Fields.Contains(name.AsSpan(name.LastIndexOf('.') + 1).ToString());
 
     /// <summary>Whether the path is one of the lists whose filters travel encrypted (their pages and their actions).</summary>
     public static bool AppliesTo(PathString path) =>
