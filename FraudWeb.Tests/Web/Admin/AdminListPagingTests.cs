@@ -265,7 +265,7 @@ public sealed partial class AdminListPagingTests(AdminFactory factory) : IClassF
         var ids = await AccountsAsync(prefix, ["x", "xy"]);
 
         // Act: an address as administrators type it, in another case
-        var page = await Html.GetPageAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString($"{prefix.ToUpperInvariant()}X@"));
+        var page = await Html.GetPageAsTypedAsync(admin.Client, "/AdminUsers?Search=" + Uri.EscapeDataString($"{prefix.ToUpperInvariant()}X@"));
 
         // Assert
         Assert.Equal([ids[0]], UserIds(page));
