@@ -42,7 +42,7 @@ public sealed class ApiKeysController(ApiKeyService keys, ApiKeyViewModelBuilder
         return View(nameof(Index), await screens.OwnKeysAsync(userId, CanCreate, form, cancellationToken));
     }
 
-    [HttpPost]
+    [HttpPost, AuditsOthersRecord(OwnedRecord.ApiKey, "id")]
     public async Task<IActionResult> Revoke(long id, CancellationToken cancellationToken)
     {
         var result = await keys.RevokeAsync(id, User.GetUserId(), anyOwner: false, cancellationToken);

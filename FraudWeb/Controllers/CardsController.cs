@@ -15,10 +15,10 @@ namespace FraudWeb.Controllers;
 public sealed class CardsController(CardService cards, CardViewModelBuilder screens) : Controller
 {
     /// <summary>The confirmation before removing the card; a card already stopped has nothing to confirm (its page says so).</summary>
-    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit)]
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit), AuditsOthersRecord(OwnedRecord.Card, "id")]
     public Task<IActionResult> Remove(long id, CancellationToken cancellationToken) => ConfirmAsync(id, blockedToo: false, cancellationToken);
 
-    [HttpPost, ActionName(nameof(Remove)), Authorize(Policy = Permissions.TransactionsSubmit)]
+    [HttpPost, ActionName(nameof(Remove)), Authorize(Policy = Permissions.TransactionsSubmit), AuditsOthersRecord(OwnedRecord.Card, "id")]
     public async Task<IActionResult> RemoveConfirmed(long id, CancellationToken cancellationToken)
     {
         var result = await cards.RemoveAsync(User.GetUserId(), id, cancellationToken);
@@ -30,11 +30,11 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
 
     /// <summary>The confirmation before reporting the card lost or stolen (a card the bank blocked too: the report is permanent).</summary>
     /// <remarks>Open without a recorded consent: stopping a lost card protects the holder, and must never wait (PIPL article 13).</remarks>
-    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent]
+    [HttpGet, Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent, AuditsOthersRecord(OwnedRecord.Card, "id")]
     public Task<IActionResult> ReportLost(long id, CancellationToken cancellationToken) => ConfirmAsync(id, blockedToo: true, cancellationToken);
 
     /// <summary>Stops the card, mails the holder (in their language) and sends them to the card, where they report the payments they did not make.</summary>
-    [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent]
+    [HttpPost, ActionName(nameof(ReportLost)), Authorize(Policy = Permissions.TransactionsSubmit), AllowWithoutConsent, AuditsOthersRecord(OwnedRecord.Card, "id")]
     public async Task<IActionResult> ReportLostConfirmed(long id, [FromServices] Services.Accounts.AccountService accounts, [FromServices] PublicSite site,
         CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ public sealed class CardsController(CardService cards, CardViewModelBuilder scre
         return model.Card.IsStopped && !(blockedToo && model.Card.IsBlocked) ? RedirectToAction(nameof(Details), new { id }) : View(model.Card);
     }
 
-    [HttpGet]
+    [HttpGet, AuditsOthersRecord(OwnedRecord.Card, "id")]
     public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
     {
         var model = await screens.DetailsAsync(User.GetUserId(), id, cancellationToken);

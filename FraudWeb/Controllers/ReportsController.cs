@@ -13,14 +13,14 @@ namespace FraudWeb.Controllers;
 [Authorize(Policy = Permissions.ReportsCreate)]
 public sealed class ReportsController(ReportService reports, ReportViewModelBuilder screens) : Controller
 {
-    [HttpGet]
+    [HttpGet, AuditsOthersRecord(OwnedRecord.Payment, "transactionId")]
     public async Task<IActionResult> New(long transactionId, CancellationToken cancellationToken)
     {
         var model = await screens.FormAsync(User.GetUserId(), transactionId, null, cancellationToken);
         return model is null ? NotFound() : View(model);
     }
 
-    [HttpPost]
+    [HttpPost, AuditsOthersRecord(OwnedRecord.Payment, "model", Member = nameof(NewReportViewModel.TransactionId))]
     public async Task<IActionResult> New(NewReportViewModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -14,7 +14,7 @@ namespace FraudWeb.Controllers;
 
 public sealed class TransactionsController(TransactionService transactions, TransactionViewModelBuilder screens) : Controller
 {
-    [HttpGet]
+    [HttpGet, AuditsOthersRecord(OwnedRecord.Card, "cardId")]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(long? cardId, long? terminalId, string? merchantSearch, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
     /// amount already entered come back with the matches (a GET search form could not carry them). Nothing is paid
     /// and nothing is validated yet; with JavaScript the list refills from <see cref="Merchants"/> instead.
     /// </summary>
-    [HttpPost]
+    [HttpPost, AuditsOthersRecord(OwnedRecord.Card, "model", Member = nameof(NewTransactionViewModel.CardId))]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> Search(NewTransactionViewModel model, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         return View(nameof(New), await screens.FormAsync(userId, model, cancellationToken));
     }
 
-    [HttpPost, EnableRateLimiting(RateLimitPolicies.Payment)]
+    [HttpPost, EnableRateLimiting(RateLimitPolicies.Payment), AuditsOthersRecord(OwnedRecord.Card, "model", Member = nameof(NewTransactionViewModel.CardId))]
     [Authorize(Policy = Permissions.TransactionsSubmit)]
     public async Task<IActionResult> New(NewTransactionViewModel model, CancellationToken cancellationToken)
     {
@@ -114,7 +114,7 @@ public sealed class TransactionsController(TransactionService transactions, Tran
         return View(await screens.FormAsync(userId, model, cancellationToken));
     }
 
-    [HttpGet]
+    [HttpGet, AuditsOthersRecord(OwnedRecord.Payment, "id")]
     public async Task<IActionResult> Details(long id, CancellationToken cancellationToken)
     {
         var model = await screens.ResultAsync(User.GetUserId(), id, cancellationToken);

@@ -78,7 +78,8 @@ public static class IdentityServiceCollectionExtensions
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(2));
         services.AddTransient<IssuedTokenReader>();
         services.AddSingleton<SecondFactorSecrets>();
-        // Refusals by authorization are audited before they are answered (PCI DSS 10.2.1.4).
+        // Refusals by authorization, and other people's ids answered 404, are audited (PCI DSS 10.2.1.4), one throttle for both.
+        services.AddSingleton<RefusalThrottle>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusedAccessAudit>();
         return services;
     }

@@ -140,7 +140,7 @@ public sealed class AccessAuditTests(FraudWebFactory factory)
         // Assert: the details page once, and no more than the cap in all
         var entries = await EntriesByAsync(userId, AuditActions.AccessRefused);
         Assert.Single(entries, e => e.TargetId.StartsWith("/AdminUsers/Details/", StringComparison.Ordinal));
-        Assert.Equal(RefusedAccessAudit.PerUserPerWindow, entries.Count);
+        Assert.Equal(RefusalThrottle.PerUserPerWindow, entries.Count);
     }
 
     [Fact]

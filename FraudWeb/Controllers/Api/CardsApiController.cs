@@ -27,6 +27,7 @@ public sealed class CardsApiController(CardService cards, CardResources resource
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<CardResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [AuditsOthersRecord(OwnedRecord.Card, "id")]
     public async Task<ActionResult<CardResource>> Get(long id, CancellationToken cancellationToken)
     {
         var card = await resources.FindAsync(User.GetUserId(), id, cancellationToken);
@@ -45,6 +46,7 @@ public sealed class CardsApiController(CardService cards, CardResources resource
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [AuditsOthersRecord(OwnedRecord.Card, "id")]
     public async Task<ActionResult<CardResource>> Stop(long id, CardStopRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -24,6 +24,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [AuditsOthersRecord(OwnedRecord.Card, "request", Member = nameof(PaymentRequest.CardId))]
     public async Task<ActionResult<PaymentResource>> Create(PaymentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -71,6 +72,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     [Authorize(Policy = ApiPolicies.PaymentsRead)]
     [ProducesResponseType<PaymentResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [AuditsOthersRecord(OwnedRecord.Payment, "id")]
     public async Task<ActionResult<PaymentResource>> Get(long id, CancellationToken cancellationToken)
     {
         var payment = await resources.FindAsync(User.GetUserId(), id, cancellationToken);
@@ -112,6 +114,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [AuditsOthersRecord(OwnedRecord.Payment, "id")]
     public async Task<ActionResult<ReportResource>> Report(long id, ReportRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

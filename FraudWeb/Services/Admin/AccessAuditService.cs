@@ -1,15 +1,16 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
+using FraudWeb.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Admin;
 
 /// <summary>
-/// Reads of the audit log (PCI DSS 10.2.1.3) and refused attempts (10.2.1.4), audited. Entries keep no personal data
+/// Reads of the audit log (PCI DSS 10.2.1.3) and refused attempts (10.2.1.4: refused by authorization, or another person's id answered 404), audited. Entries keep no personal data
 /// (ADR 0004): an email typed into a filter is kept as the id of the account with that address.
 /// </summary>
-public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILookupNormalizer normalizer)
+public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILookupNormalizer normalizer, RefusalThrottle throttle)
 {
     public const string AuditLogTarget = "audit-log";
     public const string PageTarget = "page";
@@ -38,11 +39,45 @@ public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILooku
     {
         ArgumentException.ThrowIfNullOrEmpty(actorId);
         var target = CardNumber.Redact(string.IsNullOrEmpty(path) ? "/" : path);
-        var key = apiKeyId is { } id ? await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.Prefix).FirstOrDefaultAsync(cancellationToken) : null;
+        var key = await KeyPrefixAsync(apiKeyId, cancellationToken);
         object after = key is null ? new { Method = method } : new { Method = method, Key = key };
         await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, after, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A user (or an API key acting for one) was answered 404 for <paramref name="id"/>: when it names another person's
+    /// <paramref name="record"/> (not a missing one, nor the user's own), the refusal is recorded with that person as
+    /// its owner, as often as <paramref name="endpoint"/>'s refusals may be. False when nothing was recorded.
+    /// </summary>
+    public async Task<bool> RecordOthersRecordAsync(string actorId, OwnedRecord record, long id, string method, string path, long? apiKeyId, string endpoint,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actorId);
+        var owner = record switch
+        {
+            OwnedRecord.Card => await db.Cards.AsNoTracking().Where(c => c.Id == id).Select(c => c.CardHolder!.UserId).FirstOrDefaultAsync(cancellationToken),
+            OwnedRecord.Payment => await db.Transactions.AsNoTracking().Where(t => t.Id == id).Select(t => t.Card!.CardHolder!.UserId).FirstOrDefaultAsync(cancellationToken),
+            _ => await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.OwnerId).FirstOrDefaultAsync(cancellationToken),
+        };
+        if (owner is null || owner == actorId || !throttle.ShouldRecord(actorId, endpoint)) return false;
+        var target = CardNumber.Redact(string.IsNullOrEmpty(path) ? "/" : path);
+        var key = await KeyPrefixAsync(apiKeyId, cancellationToken);
+        // The id under its kind's name: the path holds it for /Cards/Details/{id}, not for a form's or a body's.
+        var after = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Method"] = method,
+            [record switch { OwnedRecord.Card => "CardId", OwnedRecord.Payment => "PaymentId", _ => "KeyId" }] = id,
+            ["Owner"] = owner,
+        };
+        if (key is not null) after["Key"] = key;
+        await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, after, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<string?> KeyPrefixAsync(long? apiKeyId, CancellationToken cancellationToken) =>
+        apiKeyId is { } id ? await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.Prefix).FirstOrDefaultAsync(cancellationToken) : null;
 
     private async Task<string?> WithoutEmailAsync(string? filter, CancellationToken cancellationToken)
     {

@@ -26,8 +26,8 @@ public sealed record RecordedField(string Name, string Value)
     [
         "Action", "Action filter", "Actor filter", "Added", "Already there", "Assignee", "Block entry", "Block reason", "Blocked since", "Card holder id", "Card id", "Cards found", "Changed", "Confirm", "Confirmed fraud", "Confirmed legitimate", "Days back",
         "Deleted", "Email", "Entry", "Evaluated", "Excluded unlabelled", "Expires", "Expression", "Failed attempts", "Finished registration", "Format", "From", "Had note", "Had profile",
-        "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
-        "Matched fraud", "Matched legitimate", "Matured legitimate", "Method", "Minutes", "Name", "Notice", "Other sessions ended", "Owner", "Page", "Password generated", "Pending", "Permissions",
+        "Has password", "Has profile", "Invitation sent", "Invited", "Key", "Key created by", "Key id", "Keys revoked", "Kind", "Label", "List reasons erased", "Locked", "Looked up by", "Matched",
+        "Matched fraud", "Matched legitimate", "Matured legitimate", "Method", "Minutes", "Name", "Notice", "Other sessions ended", "Owner", "Page", "Password generated", "Payment id", "Pending", "Permissions",
         "Purpose", "Recorded", "Refunded", "Report id", "Report kind", "Report texts erased", "Reset link sent", "Retraining run", "Revoked", "Roles", "Rule id", "Scopes", "Serving", "Settlement",
         "Status", "Stopped as", "Target filter", "To", "Trigger", "Two step", "Unusable", "Value", "Version", "Via", "Waiting for approval",
     ];

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using FraudWeb.Controllers;
+using FraudWeb.Controllers.Api;
+using FraudWeb.Domain.Entities;
+using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Admin;
+using FraudWeb.Services.ApiKeys;
+using FraudWeb.Tests.Web.Api;
+using FraudWeb.Tests.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace FraudWeb.Tests.Web.Security;
+
+/// <summary>
+/// ASVS 7.2.2, PCI DSS 10.2.1.4: a holder who opens another holder's card, payment or key by its id is answered 404, as
+/// for an id that does not exist; that refusal was not recorded anywhere, so probing other people's ids left no trace.
+/// </summary>
+[Collection(WebTestGroup.Name)]
+public sealed class OthersRecordAuditTests(FraudWebFactory factory)
+{
+    private Task<string> IdOfAsync(CardHolderSession session) =>
+        factory.QueryAsync(db => db.Users.Where(u => u.Email == session.Email).Select(u => u.Id).FirstAsync());
+
+    private Task<List<AuditEntry>> RefusalsOfAsync(string actorId) =>
+        factory.QueryAsync(db => db.Set<AuditEntry>().AsNoTracking().Where(e => e.ActorId == actorId && e.Action == AuditActions.AccessRefused).OrderBy(e => e.Id).ToListAsync());
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A holder with a card and a payment, and another holder signed in.</summary>
+    private async Task<(string OwnerId, long CardId, long PaymentId, CardHolderSession Prober, string ProberId)> TwoHoldersAsync()
+    {
+        using var owner = await CardHolderSession.RegisteredAsync(factory);
+        var card = await owner.AddCardAsync();
+        var payment = await owner.PayAndGetIdAsync(card, await Merchants.OrdinaryAsync(factory), 12.50m);
+        var prober = await CardHolderSession.RegisteredAsync(factory);
+        return (await IdOfAsync(owner), card, payment, prober, await IdOfAsync(prober));
+    }
+
+    [Fact]
+    public async Task Details_AnotherHoldersCardAndPayment_404AndRefusalRecordedWithTheirOwner()
+    {
+        // Arrange
+        var (ownerId, cardId, paymentId, prober, proberId) = await TwoHoldersAsync();
+        using var _ = prober;
+
+        // Act
+        using var card = await prober.Client.GetAsync(new Uri($"/Cards/Details/{Id(cardId)}", UriKind.Relative));
+        using var payment = await prober.Client.GetAsync(new Uri($"/Transactions/Details/{Id(paymentId)}", UriKind.Relative));
+
+        // Assert: answered as a missing id; recorded with the record's owner
+        Assert.Equal(HttpStatusCode.NotFound, card.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, payment.StatusCode);
+        var entries = await RefusalsOfAsync(proberId);
+        Assert.Equal([$"/Cards/Details/{Id(cardId)}", $"/Transactions/Details/{Id(paymentId)}"], entries.Select(e => e.TargetId));
+        Assert.Equal($"{{\"Method\":\"GET\",\"CardId\":{Id(cardId)},\"Owner\":\"{ownerId}\"}}", entries[0].After);
+        Assert.Equal($"{{\"Method\":\"GET\",\"PaymentId\":{Id(paymentId)},\"Owner\":\"{ownerId}\"}}", entries[1].After);
+    }
+
+    [Fact]
+    public async Task Details_IdsThatDoNotExistAndOwnCard_NothingRecorded()
+    {
+        // Arrange
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var holderId = await IdOfAsync(holder);
+        var own = await holder.AddCardAsync();
+
+        // Act
+        using var missingCard = await holder.Client.GetAsync(new Uri("/Cards/Details/987654321", UriKind.Relative));
+        using var missingPayment = await holder.Client.GetAsync(new Uri("/Transactions/Details/987654321", UriKind.Relative));
+        using var ownCard = await holder.Client.GetAsync(new Uri($"/Cards/Details/{Id(own)}", UriKind.Relative));
+
+        // Assert: a missing id is not another person's; nothing to record
+        Assert.Equal(HttpStatusCode.NotFound, missingCard.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missingPayment.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownCard.StatusCode);
+        Assert.Empty(await RefusalsOfAsync(holderId));
+    }
+
+    [Fact]
+    public async Task PaymentForm_AnotherHoldersCardInTheForm_404NothingPaidRefusalRecorded()
+    {
+        // Arrange
+        var (ownerId, cardId, _, prober, proberId) = await TwoHoldersAsync();
+        using var __ = prober;
+        var before = await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId));
+
+        // Act: the form sent with the other holder's card id in its body
+        using var response = await prober.PayAsync(cardId, await Merchants.OrdinaryAsync(factory), 10m);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(before, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
+        var entry = Assert.Single(await RefusalsOfAsync(proberId));
+        Assert.Equal("/Transactions/New", entry.TargetId);
+        Assert.Equal($"{{\"Method\":\"POST\",\"CardId\":{Id(cardId)},\"Owner\":\"{ownerId}\"}}", entry.After);
+    }
+
+    [Fact]
+    public async Task Api_KeyAsksForAnotherHoldersPayment_404ProblemAndRefusalRecordedWithTheKeysPrefix()
+    {
+        // Arrange
+        var (ownerId, _, paymentId, prober, proberId) = await TwoHoldersAsync();
+        using var __ = prober;
+        var key = await prober.CreateKeyAsync(ApiScopes.PaymentsRead);
+        using var api = factory.ApiClient(key);
+
+        // Act: twice, as a retrying integration does
+        var first = await api.GetAsync(factory, $"/api/v1/payments/{Id(paymentId)}");
+        var again = await api.GetAsync(factory, $"/api/v1/payments/{Id(paymentId)}");
+
+        // Assert: the same problem as for a payment that does not exist; recorded once a minute per endpoint
+        Assert.Equal(HttpStatusCode.NotFound, first.Status);
+        Assert.Equal(HttpStatusCode.NotFound, again.Status);
+        var entry = Assert.Single(await RefusalsOfAsync(proberId));
+        Assert.Equal($"/api/v1/payments/{Id(paymentId)}", entry.TargetId);
+        Assert.Equal($"{{\"Method\":\"GET\",\"PaymentId\":{Id(paymentId)},\"Owner\":\"{ownerId}\",\"Key\":\"{key[..ApiKey.PrefixLength]}\"}}", entry.After);
+    }
+
+    /// <summary>The holder's pages and the API's own-data endpoints: each action that takes an id of a card, payment or key.</summary>
+    public static TheoryData<Type> OwnDataControllers =>
+    [
+        typeof(CardsController), typeof(TransactionsController), typeof(ReportsController), typeof(ApiKeysController),
+        typeof(PaymentsApiController), typeof(CardsApiController), typeof(PredictApiController),
+    ];
+
+    private static readonly string[] IdNames = ["id", "cardId", "transactionId", "paymentId"];
+
+    /// <summary>Ids that only narrow a list of the holder's own: another's card gives an empty page, as an unused card of theirs does; nothing is refused.</summary>
+    private static readonly string[] Filters = [$"{nameof(PaymentsApiController)}.{nameof(PaymentsApiController.List)}"];
+
+    private static bool TakesAnId(ParameterInfo parameter) =>
+        parameter.ParameterType == typeof(long) || parameter.ParameterType == typeof(long?)
+            ? IdNames.Contains(parameter.Name, StringComparer.Ordinal)
+            : parameter.ParameterType.IsClass && parameter.ParameterType != typeof(string)
+              && parameter.ParameterType.GetProperties().Any(p => (p.PropertyType == typeof(long) || p.PropertyType == typeof(long?))
+                  && IdNames.Contains(p.Name, StringComparer.OrdinalIgnoreCase));
+
+    [Theory]
+    [MemberData(nameof(OwnDataControllers))]
+    public void Actions_TakingAnIdOfSomeonesRecord_AuditAnotherPersonsId(Type controller)
+    {
+        // Arrange
+        ArgumentNullException.ThrowIfNull(controller);
+        var actions = controller.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly)
+            .Where(m => m.GetCustomAttributes<Microsoft.AspNetCore.Mvc.Routing.HttpMethodAttribute>().Any() && m.GetCustomAttribute<NonActionAttribute>() is null);
+
+        // Act
+        var unaudited = actions.Where(a => a.GetParameters().Any(TakesAnId) && a.GetCustomAttribute<AuditsOthersRecordAttribute>() is null)
+            .Select(a => $"{controller.Name}.{a.Name}").Except(Filters).ToList();
+        var misnamed = actions.Select(a => (Action: a, Audit: a.GetCustomAttribute<AuditsOthersRecordAttribute>())).Where(x => x.Audit is not null)
+            .Where(x => x.Action.GetParameters().FirstOrDefault(p => p.Name == x.Audit!.Argument) is not { } argument
+                || x.Audit!.Member is { } member && argument.ParameterType.GetProperty(member) is null)
+            .Select(x => $"{controller.Name}.{x.Action.Name}").ToList();
+
+        // Assert: a new action that takes such an id says what it names, and names an argument it has
+        Assert.True(unaudited.Count == 0, "Not audited: " + string.Join(", ", unaudited));
+        Assert.True(misnamed.Count == 0, "Naming no argument: " + string.Join(", ", misnamed));
+    }
+}

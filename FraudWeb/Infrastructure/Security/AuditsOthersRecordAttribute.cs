@@ -1,0 +1,64 @@
+using FraudWeb.Services.Admin;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+
+namespace FraudWeb.Infrastructure.Security;
+
+/// <summary>The kinds of record that belong to one person, which a holder's pages and keys reach by id.</summary>
+public enum OwnedRecord
+{
+    Card,
+    Payment,
+    ApiKey,
+}
+
+/// <summary>
+/// PCI DSS 10.2.1.4 and ASVS 7.2.2 (failed access decisions logged): an action answers another person's card, payment
+/// or key as it answers one that does not exist, a 404, so nothing is revealed. When the id it was given names another
+/// person's record, that 404 is audited as <c>access.refused</c> with the record's owner (throttled as refusals by
+/// authorization are: <see cref="RefusalThrottle"/>). Costs one lookup on the 404 path only; answers are unchanged.
+/// </summary>
+/// <param name="record">What the id names.</param>
+/// <param name="argument">The action's argument that holds the id, or the form or body that does (see <see cref="Member"/>).</param>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed partial class AuditsOthersRecordAttribute(OwnedRecord record, string argument) : Attribute, IAsyncActionFilter
+{
+    public OwnedRecord Record => record;
+
+    public string Argument => argument;
+
+    /// <summary>The property of <see cref="Argument"/> that holds the id (a form's CardId); null when the argument is the id.</summary>
+    public string? Member { get; init; }
+
+    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var id = IdIn(context.ActionArguments);
+        var executed = await next();
+        if (id is null || executed.Exception is not null || executed.Result is not IStatusCodeActionResult { StatusCode: StatusCodes.Status404NotFound }) return;
+        var http = context.HttpContext;
+        if (http.User.FindUserId() is not { } userId) return;
+        try
+        {
+            await http.RequestServices.GetRequiredService<AccessAuditService>().RecordOthersRecordAsync(userId, record, id.Value, http.Request.Method,
+                http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User), context.ActionDescriptor.DisplayName ?? http.Request.Path.Value ?? "/",
+                http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The 404 stands whatever the log's fate: logged, never a 500.
+            LogNotRecorded(http.RequestServices.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>(), ex);
+        }
+    }
+
+    private long? IdIn(IDictionary<string, object?> arguments)
+    {
+        if (!arguments.TryGetValue(argument, out var value) || value is null) return null;
+        if (Member is not null) value = value.GetType().GetProperty(Member)?.GetValue(value);
+        return value is long id && id > 0 ? id : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another person's id answered 404 could not be audited")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception);
+}
