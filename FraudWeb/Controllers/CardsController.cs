@@ -2,6 +2,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Cards;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Cards;

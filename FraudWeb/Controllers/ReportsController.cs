@@ -2,6 +2,7 @@ using FraudWeb.Authorization;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Reports;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Reports;

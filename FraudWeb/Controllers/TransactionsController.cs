@@ -3,6 +3,7 @@ using FraudWeb.Infrastructure;
 using FraudWeb.Infrastructure.Localization;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Transactions;
 using FraudWeb.ViewModelBuilders;
 using FraudWeb.ViewModels.Transactions;

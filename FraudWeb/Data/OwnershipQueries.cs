@@ -56,6 +56,14 @@ public static class OwnershipQueries
         return $"({column(nameof(CardHolder.UserId))} IS NOT NULL OR {column(nameof(CardHolder.IsSimulated))})";
     }
 
+    /// <summary>Whose account a card is (none: no such card, or a simulated or erased holder's); for auditing a refused id.</summary>
+    public static IQueryable<string?> OwnersOfCard(this IQueryable<Card> cards, long id) =>
+        cards.Where(c => c.Id == id).Select(c => c.CardHolder!.UserId);
+
+    /// <summary>Whose account a payment is (none: no such payment, or a simulated or erased holder's); for auditing a refused id.</summary>
+    public static IQueryable<string?> OwnersOfPayment(this IQueryable<CardTransaction> transactions, long id) =>
+        transactions.Where(t => t.Id == id).Select(t => t.Card!.CardHolder!.UserId);
+
     public static IQueryable<ApiKey> OwnedBy(this IQueryable<ApiKey> keys, string userId) =>
         keys.Where(k => k.OwnerId == userId);
 }

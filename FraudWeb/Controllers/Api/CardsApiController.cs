@@ -3,6 +3,7 @@ using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Security;
 using FraudWeb.Services;
 using FraudWeb.Services.Accounts;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Cards;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

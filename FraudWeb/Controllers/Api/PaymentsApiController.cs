@@ -1,6 +1,7 @@
 using FraudWeb.Api;
 using FraudWeb.Domain.Entities;
 using FraudWeb.Infrastructure.Security;
+using FraudWeb.Services.Admin;
 using FraudWeb.Services.Reports;
 using FraudWeb.Services.Transactions;
 using Microsoft.AspNetCore.Authorization;

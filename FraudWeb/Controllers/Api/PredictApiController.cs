@@ -1,4 +1,3 @@
-using FraudWeb.Infrastructure.Security;
 using FraudWeb.Api;
 using FraudWeb.Services.Transactions;
 using Microsoft.AspNetCore.Authorization;
@@ -22,7 +21,6 @@ public sealed class PredictApiController(TransactionService transactions, TimePr
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    [AuditsOthersRecord(OwnedRecord.Card, "request", Member = nameof(PredictRequest.CardId))]
     public async Task<ActionResult<PredictionResource>> Predict(PredictRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

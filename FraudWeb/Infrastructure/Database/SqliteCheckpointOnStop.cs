@@ -28,21 +28,27 @@ public sealed partial class SqliteCheckpointOnStop(IHostApplicationLifetime life
             connection.Open();
             using (var wait = connection.CreateCommand())
             {
-                wait.CommandText = "PRAGMA busy_timeout=2000;";
+                wait.CommandText = "PRAGMA busy_timeout=1000;";
                 wait.ExecuteNonQuery();
             }
             // A clean stop once left the whole log behind on a loaded test machine (the cause unseen; the test now prints
             // these messages). A pooled connection's reader, or a checkpoint another connection began on its last commit,
-            // would keep it busy: a few tries, idle pooled connections closed between them.
+            // would keep it busy: tried again, idle pooled connections closed between tries, for a few seconds at most
+            // (nothing bounds ApplicationStopped, and a container's stop allows about ten).
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
             for (var attempt = 1; ; attempt++)
             {
-                if (CheckpointOnce(connection) is not { } result) return;
+                if (CheckpointOnce(connection) is not { } result)
+                {
+                    LogFailed(logger, "the checkpoint answered nothing");
+                    return;
+                }
                 if (result.Busy == 0)
                 {
                     LogEmptied(logger, result.Pages, result.Copied, attempt);
                     return;
                 }
-                if (attempt == Attempts)
+                if (deadline.Elapsed > GiveUpAfter)
                 {
                     LogBusy(logger);
                     return;
@@ -61,7 +67,7 @@ public sealed partial class SqliteCheckpointOnStop(IHostApplicationLifetime life
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: the database's write-ahead log could not be emptied (a connection was still busy); the next start replays it")]
     private static partial void LogBusy(ILogger logger);
 
-    private const int Attempts = 5;
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(3);
 
     /// <summary>Its one row: busy (1 when a reader or writer kept it from finishing), pages in the log, pages copied.</summary>
     private static (int Busy, int Pages, int Copied)? CheckpointOnce(SqliteConnection connection)
@@ -72,7 +78,7 @@ public sealed partial class SqliteCheckpointOnStop(IHostApplicationLifetime life
         return reader.Read() ? (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)) : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stopping: the database's write-ahead log emptied ({Pages} pages, {Copied} copied; try {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: the database's write-ahead log emptied ({Pages} pages, {Copied} copied; try {Attempt})")]
     private static partial void LogEmptied(ILogger logger, int pages, int copied, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: the database's write-ahead log could not be emptied ({Reason}); the next start replays it")]

@@ -4,19 +4,13 @@ using Microsoft.AspNetCore.Mvc.Infrastructure;
 
 namespace FraudWeb.Infrastructure.Security;
 
-/// <summary>The kinds of record that belong to one person, which a holder's pages and keys reach by id.</summary>
-public enum OwnedRecord
-{
-    Card,
-    Payment,
-    ApiKey,
-}
-
 /// <summary>
 /// PCI DSS 10.2.1.4 and ASVS 7.2.2 (failed access decisions logged): an action answers another person's card, payment
 /// or key as it answers one that does not exist, a 404, so nothing is revealed. When the id it was given names another
-/// person's record, that 404 is audited as <c>access.refused</c> with the record's owner (throttled as refusals by
-/// authorization are: <see cref="RefusalThrottle"/>). Costs one lookup on the 404 path only; answers are unchanged.
+/// person's record, that 404 is audited as <c>access.refused</c> with the record's owner, as often as
+/// <see cref="RefusalThrottle"/> lets it (a budget of its own, apart from authorization's refusals). Nothing runs
+/// unless the answer is a 404; then one lookup of the owner, for a missing id as for another's, and the entry is
+/// written after the answer has gone, so its time does not tell the two apart.
 /// </summary>
 /// <param name="record">What the id names.</param>
 /// <param name="argument">The action's argument that holds the id, or the form or body that does (see <see cref="Member"/>).</param>
@@ -34,21 +28,37 @@ public sealed partial class AuditsOthersRecordAttribute(OwnedRecord record, stri
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var id = IdIn(context.ActionArguments);
         var executed = await next();
-        if (id is null || executed.Exception is not null || executed.Result is not IStatusCodeActionResult { StatusCode: StatusCodes.Status404NotFound }) return;
+        if (executed.Exception is not null || executed.Result is not IStatusCodeActionResult { StatusCode: StatusCodes.Status404NotFound }) return;
         var http = context.HttpContext;
-        if (http.User.FindUserId() is not { } userId) return;
+        if (IdIn(context.ActionArguments) is not { } id || http.User.FindUserId() is not { } userId) return;
+        var services = http.RequestServices;
         try
         {
-            await http.RequestServices.GetRequiredService<AccessAuditService>().RecordOthersRecordAsync(userId, record, id.Value, http.Request.Method,
-                http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User), context.ActionDescriptor.DisplayName ?? http.Request.Path.Value ?? "/",
-                http.RequestAborted);
+            var owner = await services.GetRequiredService<AccessAuditService>().OtherOwnerAsync(userId, record, id, http.RequestAborted);
+            var page = $"{http.Request.Method} {context.ActionDescriptor.DisplayName}";
+            if (owner is null || !services.GetRequiredService<RefusalThrottle>().ShouldRecord(userId, page, RefusalKind.OthersRecord)) return;
+            var (method, path, apiKeyId) = (http.Request.Method, http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User));
+            var scopes = services.GetRequiredService<IServiceScopeFactory>();
+            var logger = services.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>();
+            http.Response.OnCompleted(async () =>
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<AccessAuditService>()
+                        .RecordOthersRecordAsync(userId, record, id, owner, method, path, apiKeyId, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    LogNotRecorded(logger, ex);
+                }
+            });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The 404 stands whatever the log's fate: logged, never a 500.
-            LogNotRecorded(http.RequestServices.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>(), ex);
+            LogNotRecorded(services.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>(), ex);
         }
     }
 

@@ -1,6 +1,5 @@
 using FraudWeb.Data;
 using FraudWeb.Domain.Cards;
-using FraudWeb.Infrastructure.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +9,7 @@ namespace FraudWeb.Services.Admin;
 /// Reads of the audit log (PCI DSS 10.2.1.3) and refused attempts (10.2.1.4: refused by authorization, or another person's id answered 404), audited. Entries keep no personal data
 /// (ADR 0004): an email typed into a filter is kept as the id of the account with that address.
 /// </summary>
-public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILookupNormalizer normalizer, RefusalThrottle throttle)
+public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILookupNormalizer normalizer)
 {
     public const string AuditLogTarget = "audit-log";
     public const string PageTarget = "page";
@@ -46,34 +45,48 @@ public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILooku
     }
 
     /// <summary>
-    /// A user (or an API key acting for one) was answered 404 for <paramref name="id"/>: when it names another person's
-    /// <paramref name="record"/> (not a missing one, nor the user's own), the refusal is recorded with that person as
-    /// its owner, as often as <paramref name="endpoint"/>'s refusals may be. False when nothing was recorded.
+    /// Whose account the <paramref name="record"/> with <paramref name="id"/> is, when it is a person's other than
+    /// <paramref name="actorId"/>; null when there is no such record, it is the actor's own, or its holder is simulated
+    /// or erased (no person to name).
     /// </summary>
-    public async Task<bool> RecordOthersRecordAsync(string actorId, OwnedRecord record, long id, string method, string path, long? apiKeyId, string endpoint,
-        CancellationToken cancellationToken)
+    public async Task<string?> OtherOwnerAsync(string actorId, OwnedRecord record, long id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(actorId);
         var owner = record switch
         {
-            OwnedRecord.Card => await db.Cards.AsNoTracking().Where(c => c.Id == id).Select(c => c.CardHolder!.UserId).FirstOrDefaultAsync(cancellationToken),
-            OwnedRecord.Payment => await db.Transactions.AsNoTracking().Where(t => t.Id == id).Select(t => t.Card!.CardHolder!.UserId).FirstOrDefaultAsync(cancellationToken),
-            _ => await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.OwnerId).FirstOrDefaultAsync(cancellationToken),
+            OwnedRecord.Card => await db.Cards.AsNoTracking().OwnersOfCard(id).FirstOrDefaultAsync(cancellationToken),
+            OwnedRecord.Payment => await db.Transactions.AsNoTracking().OwnersOfPayment(id).FirstOrDefaultAsync(cancellationToken),
+            OwnedRecord.ApiKey => await db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(k => k.OwnerId).FirstOrDefaultAsync(cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(record), record, "Not a kind of owned record."),
         };
-        if (owner is null || owner == actorId || !throttle.ShouldRecord(actorId, endpoint)) return false;
+        return owner is null || owner == actorId ? null : owner;
+    }
+
+    /// <summary>
+    /// A user (or an API key acting for one) was answered 404 for <paramref name="id"/>, another person's
+    /// <paramref name="record"/> (<see cref="OtherOwnerAsync"/> named its <paramref name="owner"/>): recorded as a refusal
+    /// with the id under its kind's name (the path holds it for /Cards/Details/{id}, not for a form's or a body's).
+    /// </summary>
+    public async Task RecordOthersRecordAsync(string actorId, OwnedRecord record, long id, string owner, string method, string path, long? apiKeyId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actorId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
         var target = CardNumber.Redact(string.IsNullOrEmpty(path) ? "/" : path);
         var key = await KeyPrefixAsync(apiKeyId, cancellationToken);
-        // The id under its kind's name: the path holds it for /Cards/Details/{id}, not for a form's or a body's.
-        var after = new Dictionary<string, object?>(StringComparer.Ordinal)
+        // Anonymous shapes, one per kind: the audit page's field names are read from them (RecordedFieldTests).
+        object after = (record, key) switch
         {
-            ["Method"] = method,
-            [record switch { OwnedRecord.Card => "CardId", OwnedRecord.Payment => "PaymentId", _ => "KeyId" }] = id,
-            ["Owner"] = owner,
+            (OwnedRecord.Card, null) => new { Method = method, CardId = id, Owner = owner },
+            (OwnedRecord.Card, _) => new { Method = method, CardId = id, Owner = owner, Key = key },
+            (OwnedRecord.Payment, null) => new { Method = method, PaymentId = id, Owner = owner },
+            (OwnedRecord.Payment, _) => new { Method = method, PaymentId = id, Owner = owner, Key = key },
+            (OwnedRecord.ApiKey, null) => new { Method = method, KeyId = id, Owner = owner },
+            (OwnedRecord.ApiKey, _) => new { Method = method, KeyId = id, Owner = owner, Key = key },
+            _ => throw new ArgumentOutOfRangeException(nameof(record), record, "Not a kind of owned record."),
         };
-        if (key is not null) after["Key"] = key;
         await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, after, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return true;
     }
 
     private async Task<string?> KeyPrefixAsync(long? apiKeyId, CancellationToken cancellationToken) =>
