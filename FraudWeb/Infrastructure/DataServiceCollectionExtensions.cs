@@ -28,13 +28,12 @@ public static class DataServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ClusterInvalidation>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterInvalidation>());
-        // First, so stopped last (hosted services stop in reverse order): after everything that writes.
-        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp =>
+        services.AddHostedService(sp =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return new SqliteCheckpointOnStop(ProviderOf(database) == DatabaseProvider.Sqlite ? SqliteConnectionString(database, sp.GetRequiredService<FraudWebPaths>()) : null,
                 sp.GetRequiredService<ILogger<SqliteCheckpointOnStop>>());
-        }));
+        });
         services.AddSingleton<SecurityStampCache>();
         services.AddSingleton<DatabaseFailureLogging>();
         services.AddSingleton<SecurityStampChangeInterceptor>();

@@ -80,6 +80,8 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<SecondFactorSecrets>();
         // Refusals by authorization, and other people's ids answered 404, are audited (PCI DSS 10.2.1.4), one throttle for both.
         services.AddSingleton<RefusalThrottle>();
+        services.AddSingleton<Services.Admin.OthersRecordRefusals>();
+        services.AddHostedService(sp => sp.GetRequiredService<Services.Admin.OthersRecordRefusals>());
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RefusedAccessAudit>();
         return services;
     }

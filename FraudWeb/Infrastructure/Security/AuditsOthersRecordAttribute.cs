@@ -10,7 +10,7 @@ namespace FraudWeb.Infrastructure.Security;
 /// person's record, that 404 is audited as <c>access.refused</c> with the record's owner, as often as
 /// <see cref="RefusalThrottle"/> lets it (a budget of its own, apart from authorization's refusals). Nothing runs
 /// unless the answer is a 404; then one lookup of the owner, for a missing id as for another's, and the entry is
-/// written after the answer has gone, so its time does not tell the two apart.
+/// queued for <see cref="OthersRecordRefusals"/> to write, so the answer's time does not tell the two apart.
 /// </summary>
 /// <param name="record">What the id names.</param>
 /// <param name="argument">The action's argument that holds the id, or the form or body that does (see <see cref="Member"/>).</param>
@@ -35,31 +35,19 @@ public sealed partial class AuditsOthersRecordAttribute(OwnedRecord record, stri
         var services = http.RequestServices;
         try
         {
-            var owner = await services.GetRequiredService<AccessAuditService>().OtherOwnerAsync(userId, record, id, http.RequestAborted);
+            // Not the request's token: a prober who hangs up at once is still recorded.
+            var owner = await services.GetRequiredService<AccessAuditService>().OtherOwnerAsync(userId, record, id, CancellationToken.None);
             var page = $"{http.Request.Method} {context.ActionDescriptor.DisplayName}";
             if (owner is null || !services.GetRequiredService<RefusalThrottle>().ShouldRecord(userId, page, RefusalKind.OthersRecord)) return;
-            var (method, path, apiKeyId) = (http.Request.Method, http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User));
-            var scopes = services.GetRequiredService<IServiceScopeFactory>();
-            var logger = services.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>();
-            http.Response.OnCompleted(async () =>
-            {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<AccessAuditService>()
-                        .RecordOthersRecordAsync(userId, record, id, owner, method, path, apiKeyId, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    LogNotRecorded(logger, ex);
-                }
-            });
+            services.GetRequiredService<OthersRecordRefusals>().Queue(new OthersRecordRefusals.Refusal(userId, record, id, owner, http.Request.Method,
+                http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User)));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning disable CA1031 // The 404 stands whatever the log's fate: logged, never a 500.
+        catch (Exception ex)
         {
-            // The 404 stands whatever the log's fate: logged, never a 500.
             LogNotRecorded(services.GetRequiredService<ILogger<AuditsOthersRecordAttribute>>(), ex);
         }
+#pragma warning restore CA1031
     }
 
     private long? IdIn(IDictionary<string, object?> arguments)

@@ -21,7 +21,7 @@ public enum RefusalKind
 /// </summary>
 public sealed class RefusalThrottle(TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<(string User, string Page), DateTimeOffset> _recorded = new();
+    private readonly ConcurrentDictionary<(string User, RefusalKind Kind, string Page), DateTimeOffset> _recorded = new();
     private readonly ConcurrentDictionary<(string User, RefusalKind Kind), (DateTimeOffset Since, int Count)> _perUser = new();
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int SweepAbove = 4096;
@@ -33,7 +33,7 @@ public sealed class RefusalThrottle(TimeProvider clock)
         ArgumentNullException.ThrowIfNull(userId);
         ArgumentNullException.ThrowIfNull(page);
         var now = clock.GetUtcNow();
-        var key = (userId, page.Length > 450 ? page[..450] : page);
+        var key = (userId, kind, page.Length > 450 ? page[..450] : page);
         if (_recorded.TryGetValue(key, out var last) && now - last < Window) return false;
         var counted = _perUser.AddOrUpdate((userId, kind), _ => (now, 1),
             (_, current) => now - current.Since >= Window ? (now, 1) : (current.Since, current.Count + 1));
