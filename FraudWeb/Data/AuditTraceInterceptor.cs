@@ -26,10 +26,23 @@ public sealed class AuditTraceInterceptor : SaveChangesInterceptor
         return ValueTask.FromResult(result);
     }
 
+    /// <summary>The "trace-span" an entry made now is stamped with; null outside a traced request.</summary>
+    public static string? CurrentTrace() =>
+        Activity.Current is { } activity && activity.TraceId != default ? activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString() : null;
+
+    /// <summary>Stamps the new entries with <paramref name="trace"/> (a request's <see cref="CurrentTrace"/>, for entries written after it).</summary>
+    public static void Stamp(DbContext context, string trace)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var entry in context.ChangeTracker.Entries<AuditEntry>())
+        {
+            if (entry.State == EntityState.Added) entry.Property(AuditEntryConfiguration.TraceId).CurrentValue ??= trace;
+        }
+    }
+
     private static void Stamp(DbContext? context)
     {
-        if (context is null || Activity.Current is not { } activity || activity.TraceId == default) return;
-        var traceId = activity.TraceId.ToHexString() + "-" + activity.SpanId.ToHexString();
+        if (context is null || CurrentTrace() is not { } traceId) return;
         foreach (var entry in context.ChangeTracker.Entries<AuditEntry>())
         {
             if (entry.State != EntityState.Added) continue;

@@ -128,6 +128,10 @@ public sealed class OthersRecordAuditTests(FraudWebFactory factory)
         Assert.Equal(before, await factory.QueryAsync(db => db.Transactions.CountAsync(t => t.CardId == cardId)));
         var entry = Assert.Single(await RefusalsOfAsync(proberId, 1));
         Assert.Equal("/Transactions/New", entry.TargetId);
+        // Written after the request, with the request's trace and span (PCI DSS 10.2.2)
+        var trace = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(e => e.Id == entry.Id)
+            .Select(e => EF.Property<string?>(e, FraudWeb.Data.Configurations.AuditEntryConfiguration.TraceId)).SingleAsync());
+        Assert.Matches("^[0-9a-f]{32}-[0-9a-f]{16}$", trace);
         Assert.Equal($"{{\"Method\":\"POST\",\"CardId\":{Id(cardId)},\"Owner\":\"{ownerId}\"}}", entry.After);
     }
 

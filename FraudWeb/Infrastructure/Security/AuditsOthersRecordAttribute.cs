@@ -40,7 +40,7 @@ public sealed partial class AuditsOthersRecordAttribute(OwnedRecord record, stri
             var page = $"{http.Request.Method} {context.ActionDescriptor.DisplayName}";
             if (owner is null || !services.GetRequiredService<RefusalThrottle>().ShouldRecord(userId, page, RefusalKind.OthersRecord)) return;
             services.GetRequiredService<OthersRecordRefusals>().Queue(new OthersRecordRefusals.Refusal(userId, record, id, owner, http.Request.Method,
-                http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User)));
+                http.Request.Path.Value ?? "/", RefusedAccessAudit.ApiKeyId(http.User), Data.AuditTraceInterceptor.CurrentTrace()));
         }
 #pragma warning disable CA1031 // The 404 stands whatever the log's fate: logged, never a 500.
         catch (Exception ex)

@@ -67,7 +67,8 @@ public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILooku
     /// <paramref name="record"/> (<see cref="OtherOwnerAsync"/> named its <paramref name="owner"/>): recorded as a refusal
     /// with the id under its kind's name (the path holds it for /Cards/Details/{id}, not for a form's or a body's).
     /// </summary>
-    public async Task RecordOthersRecordAsync(string actorId, OwnedRecord record, long id, string owner, string method, string path, long? apiKeyId,
+    /// <param name="trace">The request's trace and span (<see cref="AuditTraceInterceptor.CurrentTrace"/>), as it is written after the request.</param>
+    public async Task RecordOthersRecordAsync(string actorId, OwnedRecord record, long id, string owner, string method, string path, long? apiKeyId, string? trace,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(actorId);
@@ -86,6 +87,7 @@ public sealed class AccessAuditService(FraudDbContext db, AuditLog audit, ILooku
             _ => throw new ArgumentOutOfRangeException(nameof(record), record, "Not a kind of owned record."),
         };
         await audit.AppendAsync(actorId, AuditActions.AccessRefused, PageTarget, target[..Math.Min(target.Length, 450)], null, after, cancellationToken);
+        if (trace is not null) AuditTraceInterceptor.Stamp(db, trace);
         await db.SaveChangesAsync(cancellationToken);
     }
 
