@@ -23,8 +23,12 @@ case $command in
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
     port=""
+    # Below the kernel's ephemeral range (32768 by default): a port there may be a client socket's own local port, which
+    # nothing listens on, so the probe below saw it free and the server's bind failed (a CI run, 2026-12-07).
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    [ "${low:-0}" -gt 21000 ] 2>/dev/null || low=32768
     for _ in $(seq 1 50); do
-      candidate=$((20000 + RANDOM % 20000))
+      candidate=$((20000 + RANDOM % (low - 20000)))
       if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
     done
     if [ -z "$port" ]; then echo "No free port for PostgreSQL." >&2; exit 1; fi
