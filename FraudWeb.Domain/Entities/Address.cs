@@ -19,7 +19,7 @@ public sealed record Address
         // None where the country has none (the column keeps "", as before a postcode was optional anywhere).
         var code = PersonalDetailsLimits.IsBlank(postcode) ? "" : PersonalDetailsLimits.PlainDigits(postcode.Trim());
         if (code.Length > 0 && (code.Length > PersonalDetailsLimits.PostcodeMaxLength
-            || !System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))))
+            || !PersonalDetailsLimits.IsPostcodeForm(code)))
         {
             throw new DomainException("Enter a valid postcode.");
         }

@@ -50,6 +50,7 @@ public sealed class CardHolderTests
 
     [Theory]
     [InlineData("+44 20 7946 0958 ext. 1234")]
+    [InlineData("+44 20 7946 0958 X 1234")]
     [InlineData("+44 (0)20 7946 0006")]
     [InlineData("+49 (0)30 1234 5006")]
     public void Register_PhoneWithExtensionOrTrunkPrefix_Accepted(string phone)

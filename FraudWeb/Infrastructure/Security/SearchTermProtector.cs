@@ -64,6 +64,6 @@ public sealed partial class SearchTermProtector(IDataProtectionProvider provider
     /// <summary>Whether a term holds something like an email address: a character, an @ (or a full-width one), a character.</summary>
     public static bool HoldsEmail(string term) => EmailLike().IsMatch(term);
 
-    [GeneratedRegex(@"[^\s@＠][@＠]|[@＠][^\s@＠]", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"[^\s@＠][@＠]|[@＠][^\s@＠]", RegexOptions.CultureInvariant)]
     private static partial Regex EmailLike();
 }

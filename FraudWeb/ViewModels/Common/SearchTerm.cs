@@ -26,7 +26,8 @@ public static partial class SearchTerm
     // Set aside only where no digit run can cross its edges: a digit, or a separator after one, right before or after
     // it could join a card number to the id's digits ("4111 1111 1111 11111111-2222-..."), which would then be kept.
     // A separator is whatever CardNumber reads as one between digits (not a letter or a digit; a lone x), as "4111:1111:".
+    // Fixed and bounded lengths: linear in the term, so no wall-clock time-out (see CardNumber's patterns).
     [GeneratedRegex(@"(?<![0-9A-Fa-f\p{Nd}-])(?<!\p{Nd}(?:[^\p{L}\p{Nd}]|[xX]){1,8})[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![0-9A-Fa-f\p{Nd}-])(?!(?:[^\p{L}\p{Nd}]|[xX]){1,8}\p{Nd})",
-        RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+        RegexOptions.CultureInvariant)]
     private static partial Regex AccountId();
 }

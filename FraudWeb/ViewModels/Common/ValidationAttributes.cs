@@ -113,7 +113,7 @@ public sealed class PostcodeFormAttribute : ValidationAttribute
     {
         ArgumentNullException.ThrowIfNull(validationContext);
         if (value is not string code || code.Length == 0
-            || System.Text.RegularExpressions.Regex.IsMatch(code, PersonalDetailsLimits.PostcodePattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+            || PersonalDetailsLimits.IsPostcodeForm(code))
             return ValidationResult.Success;
         return PostcodeWhereTheCountryHasThemAttribute.Refused(ErrorMessageString, validationContext);
     }

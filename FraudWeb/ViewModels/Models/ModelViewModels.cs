@@ -214,25 +214,27 @@ public static partial class ModelTexts
         "The training process failed",
     ];
 
+    // Anchored sentences over a stored reason, linear: no wall-clock time-out, which a garbage collection's pause trips
+    // as well as backtracking (the models page would answer 500).
     [System.Text.RegularExpressions.GeneratedRegex(@"^Only (\d+) confirmed frauds in the training window \(at least (\d+) are needed\); no model was trained\.$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant, 100)]
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TooFewFrauds();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+) was put in service while this one trained, and was not compared with it\. Promote this version by hand if it is better\. \((.*)\)$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex NotComparedReason();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: an administrator rolled back to version (\S+), which serves until a version is promoted by hand\. \((.*)\)$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex PinnedReason();
 
     // The model file's own message after the colon is shown as recorded (English), as Unusable does.
     [System.Text.RegularExpressions.GeneratedRegex(@"^Promoted in place of version (\S+), which cannot serve on this instance: (.*)$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex InPlaceOfReason();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^Not promoted: version (\S+), written by a newer release, serves and cannot be loaded by this one: (.*)$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline, 100)]
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Singleline)]
     private static partial System.Text.RegularExpressions.Regex NewerNotReplacedReason();
 
     /// <summary>
