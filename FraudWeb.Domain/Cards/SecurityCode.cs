@@ -25,8 +25,9 @@ public static partial class SecurityCode
 
     // The names in English and Chinese (验证码 is also a one-time code, which has no place in a report either), not
     // inside a longer word; then up to two filler words ("code", "number", "is", "是") with separators of any kind
-    // (dashes too), or none at all ("cvv737"); then the code, not followed by more digits. Bounded counts throughout,
-    // so linear in the text: no wall-clock time-out (see CardNumber's patterns).
+    // (dashes too), or none at all ("cvv737"); then the code, not followed by more digits. Linear in the text: bounded
+    // counts, and the one unbounded run (the spaces in "security code") is read only after its first word, and ends at a
+    // letter. So no wall-clock time-out (see CardNumber's patterns).
     [GeneratedRegex(@"(?:(?<![\p{L}\p{Nd}])(?:cvv2?|cvc2?|cvn2?|cav2|cid|csc|security\s+code|verification\s+(?:code|value)|card\s+code)(?!\p{L})|安全码|验证码|校验码|检验码)" +
                     @"(?:[\s:：=#'""“”.,，(（\p{Pd}]{0,4}(?:code|number|num|no\.?|is|was|是|为|為)(?!\p{L})){0,2}" +
                     @"[\s:：=#'""“”.,，(（\p{Pd}]{0,4}(?<code>\p{Nd}{3,4})(?!\p{Nd})",

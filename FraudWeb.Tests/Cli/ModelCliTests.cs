@@ -28,8 +28,8 @@ public sealed class ModelCliTests : IDisposable
     public async Task Simulate_SignalledWhileWriting_NoTemporaryFileLeftAndSignalsExitCode(string signal, int expectedCode)
     {
         // Arrange (review: Ctrl+C during the write ended the process without its clean-up, and left a 183 MB hidden file).
-        // Started with the signal's default action: a test run started in the background (`./test.sh &`, nohup) ignores
-        // SIGINT, its children inherit that, and .NET then leaves it ignored, as a program in a background job should.
+        // Started with the signal's default action: a test run started with & by a non-interactive shell (a script,
+        // CI) ignores SIGINT, its children inherit that, and .NET then leaves it ignored, as a background job's should.
         var output = PathOf("raw.csv");
         var start = new System.Diagnostics.ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])[$"--default-signal={signal}", "dotnet", Path.Combine(AppContext.BaseDirectory, "FraudWeb.dll"), "simulate", "--out", output, "--days", "400"])

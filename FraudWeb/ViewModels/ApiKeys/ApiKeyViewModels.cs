@@ -35,7 +35,7 @@ public sealed class CreateApiKeyViewModel
     /// The page's one-time key: the same page sent again (the created page reloaded, a double click) creates no second
     /// key. A new one for each page; kept when the page comes back with errors, as nothing was created.
     /// </summary>
-    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and create the key again.")]
+    [RegularExpression("^[0-9a-f]{32}$", ErrorMessage = "This form has expired. Reload the page and create the key again.", MatchTimeoutInMilliseconds = Timeout.Infinite)]
     public string? SubmissionKey { get; set; } = NewSubmissionKey();
 
     public static string NewSubmissionKey() => Common.FormKey.New();

@@ -189,7 +189,7 @@ public sealed class ReviewQueueQuery : IValidatableObject
     };
 
     [Display(Name = "Kind")]
-    [RegularExpression("^(not-me|this-was-me|held|held-rule|held-model)$", ErrorMessage = "Choose a kind from the list.")]
+    [RegularExpression("^(not-me|this-was-me|held|held-rule|held-model)$", ErrorMessage = "Choose a kind from the list.", MatchTimeoutInMilliseconds = Timeout.Infinite)]
     public string? Kind { get; set; }
 
     [Display(Name = "Risk from")]
@@ -201,7 +201,7 @@ public sealed class ReviewQueueQuery : IValidatableObject
     public int? MaxRisk { get; set; }
 
     [Display(Name = "Waiting")]
-    [RegularExpression("^(1h|24h|7d)$", ErrorMessage = "Choose a waiting time from the list.")]
+    [RegularExpression("^(1h|24h|7d)$", ErrorMessage = "Choose a waiting time from the list.", MatchTimeoutInMilliseconds = Timeout.Infinite)]
     public string? Age { get; set; }
 
     [Display(Name = "Card's last 4 or merchant")]
@@ -210,7 +210,7 @@ public sealed class ReviewQueueQuery : IValidatableObject
     private string? _search;
 
     [Display(Name = "Assigned")]
-    [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.")]
+    [RegularExpression("^(me|unassigned)$", ErrorMessage = "Choose from the list.", MatchTimeoutInMilliseconds = Timeout.Infinite)]
     public string? Assigned { get; set; }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed class NewTransactionViewModel
     /// <remarks>
     /// Required: a form sent without one paid again every time (money QA, a script's POST); a browser always sends it.
     /// </remarks>
-    [Required(ErrorMessage = ExpiredMessage), RegularExpression("^[0-9a-f]{32}$", ErrorMessage = ExpiredMessage)]
+    [Required(ErrorMessage = ExpiredMessage), RegularExpression("^[0-9a-f]{32}$", ErrorMessage = ExpiredMessage, MatchTimeoutInMilliseconds = Timeout.Infinite)]
     public string? SubmissionKey { get; set; }
 
     public const string ExpiredMessage = "This form has expired. Reload the page and pay again.";
