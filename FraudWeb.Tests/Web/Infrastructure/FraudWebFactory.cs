@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -115,6 +116,16 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
     };
 
+    /// <summary>
+    /// Whether this factory's first start may begin from a copy of an earlier start's database with the same type and
+    /// settings (<see cref="DatabaseTemplates"/>). A test that watches the first start itself (migrating, seeding,
+    /// training the first model, their logs) turns it off before the host starts.
+    /// </summary>
+    public bool StartFromTemplate { get; set; } = true;
+
+    /// <summary>Set while this factory's start makes its kind's template (<see cref="DatabaseTemplates"/>).</summary>
+    internal object? TemplateInTheMaking { get; set; }
+
     public string NewEmail() => $"user{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid().ToString("N")[..8]}@example.test";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -132,6 +143,9 @@ public class FraudWebFactory : WebApplicationFactory<Program>
             // registrations and sign-ins spent about a quarter of the test host's CPU in it. The app processes the
             // resilience, scale-out and command-line tests start keep the default.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestHashIterations);
+            // Between the app's own start-up and its background services: the database as the start left it.
+            var startup = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(FraudWeb.Services.Seeding.StartupInitializer));
+            services.Insert(services.IndexOf(startup) + 1, ServiceDescriptor.Singleton<IHostedService>(new DatabaseTemplates.Snapshot(this)));
         });
         builder.ConfigureLogging(logging =>
         {
@@ -141,6 +155,12 @@ public class FraudWebFactory : WebApplicationFactory<Program>
             // ~500 MB per run into the test host's output and the trx files, a large share of the suite's CPU.
             logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
         });
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        using var turn = DatabaseTemplates.Prepare(this);
+        return base.CreateHost(builder);
     }
 
     /// <summary>Over https, as the Secure cookies outside Development are only sent back over TLS.</summary>
