@@ -15,8 +15,8 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 /// minutes on SQLite (4.3 on PostgreSQL) migrating, seeding and training first models from the same settings.
 /// <para>
 /// A kind is the factory's type and its <see cref="FraudWebFactory.Settings"/> (a subclass's services are its type's).
-/// A start copies nothing when the database already holds something (a restart, a test's own prepared database), when a
-/// derived factory (<c>WithWebHostBuilder</c>) exists, whose extra configuration the kind cannot see, or when the
+/// A start copies nothing when the database already holds something (a restart, a test's own prepared database), when
+/// the test moved the factory's clock before it, when a derived factory (<c>WithWebHostBuilder</c>) exists, whose extra configuration the kind cannot see, or when the
 /// factory opts out (<see cref="FraudWebFactory.StartFromTemplate"/>: a test that watches a first start). The copy's clock
 /// is moved to the template's time, so nothing it holds is in the copy's future. Data Protection keys are left out
 /// (start-up makes none today; one it made would make every copy's key ring the same).
@@ -52,7 +52,9 @@ internal static class DatabaseTemplates
     /// </summary>
     public static IDisposable? Prepare(FraudWebFactory factory)
     {
-        if (!factory.StartFromTemplate || factory.Factories.Count > 0 || !IsEmpty(factory)) return null;
+        // A clock a test moved before the start (to a month's end, say) would seed the kind's template in its own
+        // future, and a copy of it would move the next factory's clock there too.
+        if (!factory.StartFromTemplate || factory.Factories.Count > 0 || factory.Clock.Advanced > TimeSpan.Zero || !IsEmpty(factory)) return null;
         var kind = Kinds.GetOrAdd(KindOf(factory), _ => new Kind());
         kind.Turn.Wait();
         if (kind.Failed)
@@ -64,10 +66,10 @@ internal static class DatabaseTemplates
         {
             // This start makes the template; the kind's other factories wait for it (rather than each making their own).
             factory.TemplateInTheMaking = kind;
+            // A start that fails (a test's bad setting or prepared file) leaves none: the kind's next start makes it.
             return new Release(() =>
             {
                 factory.TemplateInTheMaking = null;
-                if (kind.Template is null) kind.Failed = true;
                 kind.Turn.Release();
             });
         }
@@ -92,8 +94,9 @@ internal static class DatabaseTemplates
         }
         catch (Exception e) when (e is NpgsqlException or SqliteException or IOException)
         {
-            // A template is only a saving: without one this kind's factories start as before (Prepare marks it failed).
+            // A template is only a saving: without one this kind's factories start as before.
             kind.Template = null;
+            kind.Failed = true;
             factory.Logs.Add($"Information {nameof(DatabaseTemplates)}: no template taken, this kind's factories start on their own: {e.Message}");
         }
     }

@@ -47,6 +47,28 @@ public sealed class DatabaseTemplatesTests
     }
 
     [Fact]
+    public async Task Start_FirstOfTheKindsClockMovedBeforeItsStart_NextOneSeedsOnItsOwnClock()
+    {
+        // Arrange (a full run: a test moved its factory's clock to a month's end before the start, the template was
+        // seeded there, and the next factory of that kind had its clock moved weeks ahead with it)
+        var (first, second) = OfANewKind(factory => factory.Settings["Seed:TrainModel"] = "false");
+        using (first)
+        using (second)
+        {
+            first.Clock.Advance(TimeSpan.FromDays(20));
+            _ = first.Services;
+
+            // Act
+            _ = second.Services;
+
+            // Assert
+            Assert.Contains("Seeded ", second.Logs.AllText(), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.Zero, second.Clock.Advanced);
+            Assert.True(await second.QueryAsync(db => db.Transactions.MaxAsync(t => t.TimestampUtc)) < second.Clock.UtcNow);
+        }
+    }
+
+    [Fact]
     public async Task Start_TemplateTurnedOff_SeedsItsOwnHistory()
     {
         // Arrange

@@ -58,6 +58,9 @@ public sealed class FixedStartTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() =>
         Start + Stopwatch.GetElapsedTime(_startedAt) + TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
 
+    /// <summary>How far <see cref="Advance"/> has moved the clock in all.</summary>
+    public TimeSpan Advanced => TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
+
     /// <summary>
     /// Moves the clock forward (never back: leases, expiries and ordering assume time does not run backwards). Timers
     /// already created keep their real due times. Only for a factory of the test's own: every test sharing it jumps too.
