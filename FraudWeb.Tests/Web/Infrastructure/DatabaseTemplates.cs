@@ -25,7 +25,13 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 internal static class DatabaseTemplates
 {
     private static readonly ConcurrentDictionary<string, Kind> Kinds = new(StringComparer.Ordinal);
+
+    /// <summary>PostgreSQL templates made, dropped when the run ends (also one whose making failed half-way).</summary>
+    private static readonly ConcurrentBag<string> Made = [];
     private static readonly string SqliteDirectory = Path.Combine(Path.GetTempPath(), "fraudweb-tests", "templates-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>FRAUDWEB_TEST_TEMPLATES=0: every start on its own, to rule templates out of a failure or to time them.</summary>
+    private static readonly bool TurnedOff = Environment.GetEnvironmentVariable("FRAUDWEB_TEST_TEMPLATES") == "0";
 
     static DatabaseTemplates() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DropAll();
 
@@ -54,7 +60,7 @@ internal static class DatabaseTemplates
     {
         // A clock a test moved before the start (to a month's end, say) would seed the kind's template in its own
         // future, and a copy of it would move the next factory's clock there too.
-        if (!factory.StartFromTemplate || factory.Factories.Count > 0 || factory.Clock.Advanced > TimeSpan.Zero || !IsEmpty(factory)) return null;
+        if (!factory.StartFromTemplate || TurnedOff || factory.Factories.Count > 0 || factory.Clock.Advanced > TimeSpan.Zero || !IsEmpty(factory)) return null;
         var kind = Kinds.GetOrAdd(KindOf(factory), _ => new Kind());
         kind.Turn.Wait();
         if (kind.Failed)
@@ -77,6 +83,12 @@ internal static class DatabaseTemplates
         {
             Restore(factory, kind);
         }
+        catch (Exception e) when (IsExpected(e))
+        {
+            // Only a saving: the factory starts on its own, on an empty database as before.
+            factory.Logs.Add($"Information {nameof(DatabaseTemplates)}: the template could not be copied, this start seeds on its own: {e.Message}");
+            Empty(factory);
+        }
         finally
         {
             kind.Turn.Release();
@@ -92,7 +104,7 @@ internal static class DatabaseTemplates
         {
             TakeInto(factory, kind);
         }
-        catch (Exception e) when (e is NpgsqlException or SqliteException or IOException)
+        catch (Exception e) when (IsExpected(e))
         {
             // A template is only a saving: without one this kind's factories start as before.
             kind.Template = null;
@@ -110,6 +122,7 @@ internal static class DatabaseTemplates
             using (var pooled = new NpgsqlConnection(appConnectionString)) NpgsqlConnection.ClearPool(pooled);
             var template = "fraudweb_template_" + Guid.NewGuid().ToString("N");
             Execute(TestPostgres.Server, $"CREATE DATABASE \"{template}\" TEMPLATE \"{DatabaseName(connectionString)}\"");
+            Made.Add(template);
             Execute(new NpgsqlConnectionStringBuilder(TestPostgres.Server) { Database = template, Pooling = false }.ConnectionString,
                 "DELETE FROM \"DataProtectionKeys\"");
             kind.IsPostgres = true;
@@ -119,6 +132,7 @@ internal static class DatabaseTemplates
         {
             Directory.CreateDirectory(SqliteDirectory);
             var template = Path.Combine(SqliteDirectory, Guid.NewGuid().ToString("N") + ".db");
+            FraudWebPaths.CreatePrivateFile(template);
             using (var source = new SqliteConnection($"Data Source={factory.DatabaseFile};Pooling=False"))
             using (var copy = new SqliteConnection($"Data Source={template};Pooling=False"))
             {
@@ -139,18 +153,37 @@ internal static class DatabaseTemplates
     {
         if (kind.IsPostgres)
         {
-            var name = DatabaseName(factory.Settings["Database:ConnectionString"]!);
+            IsPostgres(factory, out var connectionString);
+            var name = DatabaseName(connectionString);
             Execute(TestPostgres.Server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
             Execute(TestPostgres.Server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{kind.Template}\"");
         }
         else
         {
-            // The app's data files are its user's alone (it warns about one others can read).
-            FraudWebPaths.CreatePrivateFile(factory.DatabaseFile);
-            File.Copy(kind.Template!, factory.DatabaseFile, overwrite: true);
+            File.Copy(kind.Template!, factory.DatabaseFile);
+            // The app's data files are its user's alone (it warns about one others can read); File.Copy gives the
+            // template's mode, and the app makes a file private only when it creates it.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(factory.DatabaseFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         var behind = kind.TakenAt - factory.Clock.GetUtcNow();
         if (behind > TimeSpan.Zero) factory.Clock.Advance(behind);
+    }
+
+    private static bool IsExpected(Exception e) => e is NpgsqlException or SqliteException or IOException or UnauthorizedAccessException;
+
+    /// <summary>The factory's database as its constructor left it: an empty PostgreSQL database, or no SQLite file.</summary>
+    private static void Empty(FraudWebFactory factory)
+    {
+        if (IsPostgres(factory, out var connectionString))
+        {
+            var name = DatabaseName(connectionString);
+            Execute(TestPostgres.Server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            Execute(TestPostgres.Server, $"CREATE DATABASE \"{name}\"");
+        }
+        else
+        {
+            File.Delete(factory.DatabaseFile);
+        }
     }
 
     private static bool IsEmpty(FraudWebFactory factory)
@@ -191,21 +224,25 @@ internal static class DatabaseTemplates
 
     private static void DropAll()
     {
-        foreach (var kind in Kinds.Values)
-        {
-            if (kind.Template is null) continue;
 #pragma warning disable CA1031 // The run is over: a template left behind is the throwaway cluster's or the temp folder's.
+        foreach (var template in Made)
+        {
             try
             {
-                if (kind.IsPostgres) Execute(TestPostgres.Server, $"DROP DATABASE IF EXISTS \"{kind.Template}\" WITH (FORCE)");
-                else File.Delete(kind.Template);
+                Execute(TestPostgres.Server, $"DROP DATABASE IF EXISTS \"{template}\" WITH (FORCE)");
             }
             catch (Exception)
             {
             }
-#pragma warning restore CA1031
         }
-        if (Directory.Exists(SqliteDirectory)) Directory.Delete(SqliteDirectory, recursive: true);
+        try
+        {
+            if (Directory.Exists(SqliteDirectory)) Directory.Delete(SqliteDirectory, recursive: true);
+        }
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
     }
 
     private sealed class Release(Action action) : IDisposable

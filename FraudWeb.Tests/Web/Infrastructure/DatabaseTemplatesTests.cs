@@ -43,6 +43,9 @@ public sealed class DatabaseTemplatesTests
             Assert.Equal(firstPayments, await second.QueryAsync(db => db.Transactions.CountAsync()));
             var latest = await second.QueryAsync(db => db.ModelVersions.MaxAsync(m => m.CreatedUtc));
             Assert.True(latest <= second.Clock.UtcNow, $"The copy's clock reads {second.Clock.UtcNow:O}, before its model's {latest:O}.");
+            // The copied file is the app's user's alone, as one the app creates (review: File.Copy gave it the template's 644).
+            if (second.PostgresDatabase is null && !OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(second.DatabaseFile));
         }
     }
 
