@@ -78,12 +78,6 @@ tally() {
   passed=$((passed + p)); failed=$((failed + f))
 }
 
-# Tiered compilation's call counting from the first call, not after 100 ms without new methods: a test host starts
-# new hosts and pages all the time, so with the default delay most of its code ran unoptimised (tier 0) for minutes.
-# After the build: measured on the web tests (Web.Admin + Web.Cards, two pairs) 5% less CPU and 8-14% less time; the
-# command-line tests' short app processes spend 10-15% more CPU with it, a few seconds a run.
-export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
-
 # 1. Every test: domain, web on SQLite (the embedded default), browser, command line, and the PostgreSQL-specific ones.
 rm -f artifacts/TestResults/results.trx artifacts/TestResults/results-postgres.trx
 dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \

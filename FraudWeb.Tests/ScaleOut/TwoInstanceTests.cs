@@ -314,7 +314,18 @@ public sealed partial class TwoInstanceTests(TwoInstanceCluster cluster) : IClas
         {
             while (Interlocked.Increment(ref sent) <= 200)
             {
-                var answer = await PayAsync(key, cardId, terminalId, "1.00");
+                Payment answer;
+                try
+                {
+                    answer = await PayAsync(key, cardId, terminalId, "1.00");
+                }
+                catch (HttpRequestException)
+                {
+                    // The killed instance's answer cut off after its headers (the proxy ends the response early): the
+                    // payer never read an acknowledgement, so it is not one (CI run, 2026-12-07).
+                    Interlocked.Increment(ref failed);
+                    continue;
+                }
                 if (answer.Status == HttpStatusCode.Created) acknowledged.Add(answer.Id);
                 else Interlocked.Increment(ref failed);
                 if (acknowledged.Count == 40) cluster.Kill(1);
