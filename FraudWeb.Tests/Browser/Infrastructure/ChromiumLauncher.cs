@@ -3,14 +3,20 @@ using Microsoft.Playwright;
 namespace FraudWeb.Tests.Browser.Infrastructure;
 
 /// <summary>
-/// Starts Playwright's bundled driver against the system Chromium (Debian's /usr/bin/chromium), never a downloaded
-/// browser. Usable directly (<c>await using var chromium = await ChromiumLauncher.LaunchAsync();</c>) or as an xunit
+/// Starts Playwright's bundled driver against the system Chromium (Debian's headless shell, else its full browser),
+/// never a downloaded browser. Usable directly (<c>await using var chromium = await ChromiumLauncher.LaunchAsync();</c>) or as an xunit
 /// class/collection fixture.
 /// </summary>
 public sealed class ChromiumLauncher : IAsyncLifetime, IAsyncDisposable
 {
     public const string ExecutableEnvironmentVariable = "FRAUDWEB_CHROMIUM";
     public const string DefaultExecutablePath = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Debian's chromium-headless-shell: the same Chromium release without the browser's window and profile machinery
+    /// (Playwright's own choice for headless runs). Measured on the browser tests: 358 against 607 CPU-seconds.
+    /// </summary>
+    public const string HeadlessShellPath = "/usr/bin/chromium-headless-shell";
 
     // Quiet, offline, sandbox-free (containers and root shells cannot use the setuid sandbox).
     private static readonly string[] ChromiumArgs =
@@ -40,11 +46,15 @@ public sealed class ChromiumLauncher : IAsyncLifetime, IAsyncDisposable
         _executablePath = executablePath;
     }
 
-    /// <summary>The Chromium binary: $FRAUDWEB_CHROMIUM when set, otherwise /usr/bin/chromium.</summary>
-    public static string ResolveExecutablePath()
+    /// <summary>The Chromium binary: $FRAUDWEB_CHROMIUM when set, else the headless shell when installed, else /usr/bin/chromium.</summary>
+    public static string ResolveExecutablePath() =>
+        ResolveExecutablePath(Environment.GetEnvironmentVariable(ExecutableEnvironmentVariable), File.Exists);
+
+    public static string ResolveExecutablePath(string? fromEnvironment, Func<string, bool> exists)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(ExecutableEnvironmentVariable);
-        return string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultExecutablePath : fromEnvironment;
+        ArgumentNullException.ThrowIfNull(exists);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment;
+        return exists(HeadlessShellPath) ? HeadlessShellPath : DefaultExecutablePath;
     }
 
     public IBrowser Browser => _browser
@@ -80,7 +90,7 @@ public sealed class ChromiumLauncher : IAsyncLifetime, IAsyncDisposable
         if (!File.Exists(_executablePath))
         {
             throw new InvalidOperationException(
-                $"Chromium was not found at '{_executablePath}'. Install it (apt-get install chromium) or set "
+                $"Chromium was not found at '{_executablePath}'. Install it (apt-get install chromium-headless-shell) or set "
                 + $"{ExecutableEnvironmentVariable} to the browser binary. Browser tests never run 'playwright install'.");
         }
 

@@ -46,4 +46,18 @@ public class ChromiumLauncherTests
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains(ChromiumLauncher.ExecutableEnvironmentVariable, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/opt/chromium/chrome", true, "/opt/chromium/chrome")]
+    [InlineData(null, true, ChromiumLauncher.HeadlessShellPath)]
+    [InlineData("  ", true, ChromiumLauncher.HeadlessShellPath)]
+    [InlineData(null, false, ChromiumLauncher.DefaultExecutablePath)]
+    public void ResolveExecutablePath_SettingAndInstalledShell_ChoosesInThatOrder(string? fromEnvironment, bool shellInstalled, string expected)
+    {
+        // Act
+        var path = ChromiumLauncher.ResolveExecutablePath(fromEnvironment, file => shellInstalled && file == ChromiumLauncher.HeadlessShellPath);
+
+        // Assert
+        Assert.Equal(expected, path);
+    }
 }
