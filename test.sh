@@ -87,16 +87,17 @@ dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \
   --results-directory artifacts/TestResults "$@" 2>&1 | tee "$log"
 tally artifacts/TestResults/results.trx "${PIPESTATUS[0]}"
 
-# 2. The web tests again, every factory on its own PostgreSQL database (the scale-out provider).
+# 2. The web tests again, every factory on its own PostgreSQL database (the scale-out provider); not those of SQLite's
+# own behaviour, nor those that reach no database through the factories (they would only run again as they did above).
 FRAUDWEB_TEST_PROVIDER=Postgres dotnet test FraudWeb.Tests/FraudWeb.Tests.csproj -c Release --no-build \
-  --filter "FullyQualifiedName~FraudWeb.Tests.Web.&Category!=SqliteOnly" \
+  --filter "FullyQualifiedName~FraudWeb.Tests.Web.&Category!=SqliteOnly&Category!=ProviderIndependent" \
   --logger "console;verbosity=minimal" --logger "trx;LogFileName=results-postgres.trx" \
   --results-directory artifacts/TestResults "$@" 2>&1 | tee -a "$log"
 tally artifacts/TestResults/results-postgres.trx "${PIPESTATUS[0]}"
 
 # A run that ran (almost) nothing must not look green: the whole suite has at least FLOOR tests (1,732 on 2026-12-01) (raise it as tests are
 # added; lower it only with the commit that removes tests on purpose); a run narrowed with a filter at least one.
-FLOOR=4544
+FLOOR=4494
 [ $# -gt 0 ] && FLOOR=1
 if [ $((passed + failed)) -lt "$FLOOR" ]; then
   echo "Only $((passed + failed)) tests ran; at least $FLOOR must (FLOOR in test.sh)."

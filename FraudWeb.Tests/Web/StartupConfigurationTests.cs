@@ -7,6 +7,7 @@ namespace FraudWeb.Tests.Web;
 /// The real executable with bad settings: one line naming the setting, exit 1, no stack trace, nothing created.
 /// (In-process, WebApplicationFactory only sees that the entry point returned, so these run the process.)
 /// </summary>
+[Trait("Category", TestPostgres.ProviderIndependent)]
 public sealed class StartupConfigurationTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("fraudweb-config-").FullName;

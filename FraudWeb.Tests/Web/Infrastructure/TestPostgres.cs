@@ -15,6 +15,12 @@ public static class TestPostgres
     /// <summary>Tests that mark SQLite-only behaviour (its file, WAL, its migration history) carry this trait.</summary>
     public const string SqliteOnly = "SqliteOnly";
 
+    /// <summary>
+    /// Costly tests that never reach a database through the factories the switch moves (an app process with settings of
+    /// its own, or no database at all): the PostgreSQL pass would only run them again as they ran (about 50 s of it).
+    /// </summary>
+    public const string ProviderIndependent = "ProviderIndependent";
+
     public static bool WebTestsOnPostgres =>
         string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), "Postgres", StringComparison.OrdinalIgnoreCase);
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 namespace FraudWeb.Tests.Web.Models;
 
 /// <summary>The web app's retraining path: this executable's train verb in a child process, its model loaded back.</summary>
+[Trait("Category", TestPostgres.ProviderIndependent)]
 public sealed class ChildProcessTrainerTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "fraudweb-child-" + Guid.NewGuid().ToString("N")[..8]);
