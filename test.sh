@@ -19,8 +19,8 @@ fi
 export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
 
 need_apt=()
-# The browser tests drive Chromium's headless shell (Debian's build of the same release; the full browser, /usr/bin/chromium,
-# serves when only it is installed): 40% less CPU for the same tests.
+# The browser tests drive Chromium's headless shell (Debian's build of the same release): 40% less CPU for the same
+# tests than the full browser, /usr/bin/chromium, which ChromiumLauncher falls back to when the shell is missing.
 [ -n "${FRAUDWEB_CHROMIUM:-}" ] || command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)

@@ -4,8 +4,8 @@ namespace FraudWeb.Tests.Browser.Infrastructure;
 
 /// <summary>
 /// Starts Playwright's bundled driver against the system Chromium (Debian's headless shell, else its full browser),
-/// never a downloaded browser. Usable directly (<c>await using var chromium = await ChromiumLauncher.LaunchAsync();</c>) or as an xunit
-/// class/collection fixture.
+/// never a downloaded browser. Usable directly (<c>await using var chromium = await ChromiumLauncher.LaunchAsync();</c>)
+/// or as an xunit class/collection fixture.
 /// </summary>
 public sealed class ChromiumLauncher : IAsyncLifetime, IAsyncDisposable
 {
