@@ -21,7 +21,7 @@ export DOTNET_TieredPGO=${DOTNET_TieredPGO:-0}
 need_apt=()
 # The browser tests drive Chromium's headless shell (Debian's build of the same release): 40% less CPU for the same
 # tests than the full browser, /usr/bin/chromium, which ChromiumLauncher falls back to when the shell is missing.
-[ -n "${FRAUDWEB_CHROMIUM:-}" ] || command -v chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
+[ -n "${FRAUDWEB_CHROMIUM:-}" ] || [ -x /usr/bin/chromium-headless-shell ] || need_apt+=(chromium-headless-shell)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 # A Chinese font, so the Simplified Chinese pages' screenshots show characters rather than boxes.

@@ -16,8 +16,9 @@ public static class TestPostgres
     public const string SqliteOnly = "SqliteOnly";
 
     /// <summary>
-    /// Costly tests that never reach a database through the factories the switch moves (an app process with settings of
-    /// its own, or no database at all): the PostgreSQL pass would only run them again as they ran (about 50 s of it).
+    /// Test classes whose app runs as a process with settings of its own (SQLite), or that use no database: the
+    /// PostgreSQL pass would only run them again as they ran (about 50 s of it). A test in such a class that starts a
+    /// factory must run in both passes, so it belongs in another class (or is <see cref="SqliteOnly"/>).
     /// </summary>
     public const string ProviderIndependent = "ProviderIndependent";
 
