@@ -27,6 +27,7 @@ public sealed class CardLookupTests(FraudWebFactory factory)
     public async Task ByNumber_HoldersWholeNumber_ShowsTheCardAndHolderNeverTheNumber()
     {
         // Arrange
+        using var everything = factory.Logs.KeepEverything();
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var number = new CardFormBuilder();
         Assert.Equal(HttpStatusCode.Redirect, (await holder.AddCardAsync(number)).StatusCode);

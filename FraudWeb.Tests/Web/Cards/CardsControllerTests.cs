@@ -192,6 +192,7 @@ public sealed class CardsControllerTests(FraudWebFactory factory)
     public async Task AddCard_FullNumber_NeverInDatabaseHtmlOrLogs()
     {
         // Arrange
+        using var everything = factory.Logs.KeepEverything();
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var number = TestCards.NewVisa();
         var withDashes = string.Join('-', number.Chunk(4).Select(c => new string(c)));

@@ -14,6 +14,7 @@ public sealed class SecurityStampCheckTests(FraudWebFactory factory)
     public async Task Request_SignedInAndNothingChanged_NoSessionQueriesAndNoNewCookie()
     {
         // Arrange
+        using var everything = factory.Logs.KeepEverything(); // EF Core's commands, with their SQL
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         Assert.Equal(HttpStatusCode.OK, (await holder.Client.GetAsync(new Uri("/Profile", UriKind.Relative))).StatusCode);
         var before = factory.Logs.Entries.Count;
@@ -24,6 +25,7 @@ public sealed class SecurityStampCheckTests(FraudWebFactory factory)
         // Assert
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var sql = string.Join('\n', factory.Logs.Entries.Skip(before));
+        Assert.Contains("Executed DbCommand", sql, StringComparison.Ordinal); // the page's own queries were seen
         // The stamp seen on the first request is remembered: nothing about the session is read again.
         Assert.DoesNotContain("\"SecurityStamp\"", sql, StringComparison.Ordinal);
         Assert.DoesNotContain("\"AspNetUserRoles\"", sql, StringComparison.Ordinal);

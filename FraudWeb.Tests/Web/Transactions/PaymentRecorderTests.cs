@@ -160,6 +160,7 @@ public sealed class PaymentRecorderTests(FraudWebFactory factory)
     public async Task Submit_OneKeyedPayment_WriterMakesNoSavepointsAndOnPostgresSendsBalanceAndKeyTogether()
     {
         // Arrange: a form payment carries its page's one-time key, so the writer records a key beside the payment.
+        using var everything = factory.Logs.KeepEverything(); // EF Core's commands, with their SQL
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var cardId = await holder.AddCardAsync(1000m);
         var merchant = await Merchants.OrdinaryAsync(factory);
