@@ -285,6 +285,7 @@ public sealed class StartupConfigurationTests : IDisposable
         // Arrange (operator test: after a clean stop fraudweb.db was an empty 4 KB file and the data was all in
         // fraudweb.db-wal, so a copy of the file alone after stopping held nothing)
         var app = new FraudWebFactory();
+        using var everything = app.Logs.KeepEverything(); // the host's stopping messages, for a failure's message
         _ = app.Services;
         var file = app.DatabaseFile;
 

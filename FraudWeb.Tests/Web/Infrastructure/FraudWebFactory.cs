@@ -111,7 +111,7 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         ["RateLimits:DataExport:PerIp"] = "100000",
         ["RateLimits:DataExport:PerAccount"] = "100000",
         ["RateLimits:CardLookup:PerAccount"] = "100000",
-        // Framework logs in detail, for the tests that look for card numbers or queries in them (TestLogSink keeps them
+        // Framework logs in detail, for the tests that look for card numbers, keys or queries in them (TestLogSink keeps them
         // only while a test asks: KeepEverything).
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Information",
@@ -152,7 +152,8 @@ public class FraudWebFactory : WebApplicationFactory<Program>
         {
             logging.AddProvider(new TestLoggerProvider(Logs));
             logging.SetMinimumLevel(LogLevel.Trace);
-            // The sink above keeps what TestLogSink keeps; the app's JSON console only warnings and errors: at Debug it wrote
+            // The sink above: the app's messages at every level, the frameworks' from warnings up (every level under
+            // KeepEverything); the app's JSON console only warnings and errors: at Debug it wrote
             // ~500 MB per run into the test host's output and the trx files, a large share of the suite's CPU.
             logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
         });

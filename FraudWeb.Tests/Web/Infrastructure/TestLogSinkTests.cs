@@ -12,6 +12,7 @@ public sealed class TestLogSinkTests
     [InlineData("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information, false, false)]
     [InlineData("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning, false, true)]
     [InlineData("Npgsql.Connection", LogLevel.Error, false, true)]
+    [InlineData("Npgsql.Command", LogLevel.Debug, false, false)]
     [InlineData("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Debug, true, true)]
     [InlineData("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information, true, true)]
     public void Log_CategoryLevelAndRequest_KeptOnlyWhenWanted(string category, LogLevel level, bool everything, bool kept)
@@ -22,11 +23,13 @@ public sealed class TestLogSinkTests
         var logger = provider.CreateLogger(category);
         var scope = everything ? sink.KeepEverything() : null;
 
-        // Act
+        // Act: as LoggerMessage's callers do, asking first; then as a plain call does, without asking
+        var enabled = logger.IsEnabled(level);
         logger.Log(level, default, "a message", null, (message, _) => message);
         scope?.Dispose();
 
         // Assert
+        Assert.Equal(kept, enabled);
         Assert.Equal(kept ? 1 : 0, sink.Entries.Count);
     }
 

@@ -8,9 +8,8 @@ namespace FraudWeb.Tests.Web.Infrastructure;
 /// <paramref name="frameworkMinimum"/> only while a test asks for everything (<see cref="KeepEverything"/>).
 /// </summary>
 /// <param name="frameworkMinimum">
-/// The factories pass Warning: ASP.NET Core's debug messages (dozens a request) and EF Core's every command, formatted and
-/// kept for a factory's whole life, cost the web tests about a fifth of their CPU (measured 2026-12-08: 409 tests,
-/// 96-111 CPU-s against 121-147) and only a few tests read them.
+/// Warning in the factories: formatting and keeping ASP.NET Core's debug messages and EF Core's every command cost
+/// 10-25% of the web tests' CPU (bench/README.md, "The test run's own time"), for the few tests that read them.
 /// </param>
 public sealed class TestLogSink(LogLevel frameworkMinimum = LogLevel.Trace)
 {
@@ -23,7 +22,8 @@ public sealed class TestLogSink(LogLevel frameworkMinimum = LogLevel.Trace)
 
     /// <summary>
     /// Until disposed, keeps every level of every category the app's logging lets through (ASP.NET Core's debug
-    /// messages, EF Core's commands with their SQL): for a test that looks for what must never be logged, or for a query.
+    /// messages, EF Core's commands with their SQL), from every thread (scopes are counted): for a test that looks for
+    /// what must never be logged, or for a query.
     /// </summary>
     public IDisposable KeepEverything()
     {
