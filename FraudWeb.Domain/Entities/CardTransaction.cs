@@ -70,8 +70,20 @@ public class CardTransaction
     /// <summary>Where the payment stands for its holder (<see cref="PaymentStatusRule"/>).</summary>
     public PaymentStatus Status => PaymentStatusRule.Of(this);
 
-    /// <summary>"This was me" disputes a stop; a payment that went through can only be reported as not the holder's.</summary>
-    public bool CanBeReportedAs(ReportKind kind) => kind == ReportKind.NotMe || !WasCharged;
+    /// <summary>"Not me" can be said of any payment; "this was me" only where <see cref="WhyNotThisWasMe"/> finds no refusal.</summary>
+    public bool CanBeReportedAs(ReportKind kind) => kind == ReportKind.NotMe || WhyNotThisWasMe() is null;
+
+    /// <summary>
+    /// Why the holder cannot say "this was me" of this payment, or null when they can. It disputes a stop by the fraud
+    /// check (a hold, a decline as too risky, a review's finding of fraud): not a payment that went through, not one
+    /// an analyst has already found to be theirs, and not one declined for the card's credit, which no analyst's
+    /// decision would charge (QA: such a report was accepted, and its "confirmed" outcome changed nothing).
+    /// </summary>
+    public ThisWasMeRefusal? WhyNotThisWasMe() =>
+        WasCharged ? ThisWasMeRefusal.WentThrough
+        : Label == FraudLabel.Legitimate ? ThisWasMeRefusal.AlreadyFoundTheirs
+        : Verdict?.DeclineReason == DeclineReasons.InsufficientCredit ? ThisWasMeRefusal.DeclinedForCredit
+        : null;
 
     public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
     {
@@ -224,6 +236,17 @@ public enum ReviewSettlement
 /// Why a payment was declined, as stored with it and shown to its holder. The stored English is the translation key:
 /// the pages show it in the visitor's language.
 /// </summary>
+/// <summary>Why a card holder cannot dispute a payment as "this was me" (<see cref="CardTransaction.WhyNotThisWasMe"/>).</summary>
+public enum ThisWasMeRefusal
+{
+    /// <summary>It was charged: there is no stop to dispute.</summary>
+    WentThrough,
+    /// <summary>Declined because the amount was over the card's available credit, not by the fraud check.</summary>
+    DeclinedForCredit,
+    /// <summary>An analyst has already found that the holder made it.</summary>
+    AlreadyFoundTheirs,
+}
+
 public static class DeclineReasons
 {
     public const string HighRisk = "This payment looked too risky to approve.";

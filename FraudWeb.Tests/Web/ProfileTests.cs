@@ -95,7 +95,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
     [Fact]
     public async Task OverviewAsync_DeclinedReportedAndPlainPayments_FraudHistoryHasStoppedAndReportedOnceLatestFirst()
     {
-        // Arrange: a plain payment, a declined attempt (over the limit) later reported as mine, a payment reported as not mine
+        // Arrange: a plain payment, a declined attempt (over the limit) later reported as not mine, a payment reported as not mine
         using var holder = await CardHolderSession.RegisteredAsync(factory);
         var card = await holder.AddCardAsync(1000m);
         var merchant = await Merchants.OrdinaryAsync(factory);
@@ -104,7 +104,7 @@ public sealed class ProfileTests(FraudWebFactory factory)
         var declined = await holder.PayAndGetIdAsync(card, merchant, 5000m);
         factory.Clock.Advance(TimeSpan.FromSeconds(1));
         var notMine = await holder.PayAndGetIdAsync(card, merchant, 30m);
-        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(declined, ReportKind.ThisWasMe, "I made this payment myself.")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(declined, ReportKind.NotMe, "I never tried this payment.")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(notMine, ReportKind.NotMe, "I never made this payment.")).StatusCode);
         var userId = await factory.QueryAsync(db => db.Users.Where(u => u.Email == holder.Email).Select(u => u.Id).SingleAsync());
         await using var scope = factory.Services.CreateAsyncScope();

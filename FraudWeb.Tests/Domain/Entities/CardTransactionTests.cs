@@ -117,4 +117,56 @@ public sealed class CardTransactionTests
 
         Assert.Equal(expected, transaction.CanBeReportedAs(ReportKind.ThisWasMe));
     }
+
+    [Fact]
+    public void WhyNotThisWasMe_DeclinedForCredit_DeclinedForCreditAndOnlyNotMe()
+    {
+        // Arrange: the model approved it, the card's credit declined it (QA: disputed, "confirmed", nothing changed)
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Submitted(Decision.Approved, amount: 900m, limit: 1000m, alreadyCharged: 500m);
+        Assert.Equal(DeclineReasons.InsufficientCredit, transaction.Verdict!.DeclineReason);
+
+        // Act + Assert
+        Assert.Equal(ThisWasMeRefusal.DeclinedForCredit, transaction.WhyNotThisWasMe());
+        Assert.False(transaction.CanBeReportedAs(ReportKind.ThisWasMe));
+        Assert.True(transaction.CanBeReportedAs(ReportKind.NotMe));
+    }
+
+    [Theory]
+    [InlineData(Decision.Approved, ThisWasMeRefusal.WentThrough)]
+    [InlineData(Decision.Review, null)]
+    [InlineData(Decision.Declined, null)]
+    public void WhyNotThisWasMe_AsScored_OnlyAPaymentThatWentThroughRefused(Decision decision, ThisWasMeRefusal? expected)
+    {
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Submitted(decision);
+
+        Assert.Equal(expected, transaction.WhyNotThisWasMe());
+    }
+
+    [Theory]
+    [InlineData(Decision.Declined, FraudLabel.Legitimate, ThisWasMeRefusal.AlreadyFoundTheirs)]
+    [InlineData(Decision.Declined, FraudLabel.Fraud, null)]
+    [InlineData(Decision.Review, FraudLabel.Fraud, null)]
+    [InlineData(Decision.Review, FraudLabel.Legitimate, ThisWasMeRefusal.WentThrough)]
+    public void WhyNotThisWasMe_AfterAnAnalystsLabel_RefusedOnceFoundTheirs(Decision decision, FraudLabel label, ThisWasMeRefusal? expected)
+    {
+        // Arrange: declined or held by the check, then labelled (a held payment found legitimate is charged)
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Submitted(decision);
+        transaction.ApplyLabel(label, FraudWeb.Tests.Builders.Payments.Analyst, IssuerTime.InUtc(FraudWeb.Tests.Builders.Payments.Later));
+
+        // Act + Assert
+        Assert.Equal(expected, transaction.WhyNotThisWasMe());
+    }
+
+    [Fact]
+    public void WhyNotThisWasMe_HeldFoundTheirsButOverCreditBySettlement_AlreadyFoundTheirs()
+    {
+        // Arrange: held, the credit used meanwhile, then cleared: declined for credit at settlement, yet known to be theirs
+        var (card, transaction) = FraudWeb.Tests.Builders.Payments.Held(800m);
+        card.Charge(500m);
+        transaction.ApplyLabel(FraudLabel.Legitimate, FraudWeb.Tests.Builders.Payments.Analyst, IssuerTime.InUtc(FraudWeb.Tests.Builders.Payments.Later));
+        Assert.Equal(DeclineReasons.InsufficientCredit, transaction.SettlementReason);
+
+        // Act + Assert
+        Assert.Equal(ThisWasMeRefusal.AlreadyFoundTheirs, transaction.WhyNotThisWasMe());
+    }
 }

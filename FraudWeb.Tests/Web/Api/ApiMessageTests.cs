@@ -159,6 +159,26 @@ public sealed class ApiMessageTests(FraudWebFactory factory)
     }
 
     [Fact]
+    public async Task Report_ThisWasMeOnACreditDecline_422SayingTheCreditDeclinedIt()
+    {
+        // Arrange (QA: accepted with a 201, and the analyst's "confirmed" outcome changed nothing)
+        var (holder, api, card, merchant) = await HolderWithKeyAsync();
+        using var session = holder;
+        var id = await holder.PayAndGetIdAsync(card, merchant, 6000m);
+        Assert.Equal(DeclineReasons.InsufficientCredit, (await factory.TransactionAsync(id)).Verdict!.DeclineReason);
+
+        // Act
+        var response = await api.PostAsync(factory, $"/api/v1/payments/{Id(id)}/reports", new { kind = "this-was-me", reason = "That was me, let it through." });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.Status);
+        var detail = response.Json.GetProperty("detail").GetString()!;
+        Assert.Equal("This payment was declined because the amount was over the card's available credit, not by the fraud check, so there is no stop to dispute. If you did not make it, send kind \"not-me\".", detail);
+        Assert.Equal(detail, response.Json.GetProperty("errors").GetProperty("kind")[0].GetString());
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
     public async Task Report_AnotherHoldersPayment_404AsReadingItAndAsAPaymentThatDoesNotExist()
     {
         // Arrange (tester's report: "Not found." here, "This payment does not exist." on GET)

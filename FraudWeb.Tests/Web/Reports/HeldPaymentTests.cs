@@ -479,4 +479,65 @@ public sealed class HeldPaymentTests(HeldPaymentFactory factory) : IClassFixture
         var after = await factory.QueryAsync(db => db.Set<AuditEntry>().Where(a => a.Action == AuditActions.ReviewDecide && a.TargetId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(a => a.After).SingleAsync());
         Assert.Contains("\"ReportKind\":\"ThisWasMe\",\"Confirm\":true,\"Label\":\"Legitimate\"", after, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Report_DeclinedByTheCheck_OffersThisWasMe()
+    {
+        // Arrange
+        var (holder, _, id) = await factory.NewHolderPaidAsync(60m, 0.97, Decision.Declined);
+        using var _ = holder;
+
+        // Act
+        var form = await Html.GetPageAsync(holder.Client, $"/Reports/New?transactionId={id}");
+
+        // Assert
+        Assert.NotNull(form.QuerySelector("#kind-wasme"));
+        Assert.NotNull(form.QuerySelector("#kind-notme"));
+    }
+
+    [Theory]
+    [InlineData(true, FraudLabel.Legitimate, ReportStatus.Confirmed)]
+    [InlineData(false, FraudLabel.Fraud, ReportStatus.Rejected)]
+    public async Task Decide_ThisWasMeOnADeclinedPayment_SetsLabelAndClosesReport(bool confirm, FraudLabel label, ReportStatus status)
+    {
+        // Arrange
+        var (holder, card, id) = await factory.NewHolderPaidAsync(42m, 0.97, Decision.Declined);
+        using var _ = holder;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, Reason)).StatusCode);
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+
+        // Act
+        var response = await analyst.DecideAsync(id, confirm);
+
+        // Assert: labelled and closed by this analyst; a decline stays uncharged either way
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var tx = await factory.TransactionAsync(id);
+        var report = await factory.ReportOfAsync(id);
+        Assert.Equal(label, tx.Label);
+        Assert.Equal(analyst.Email, tx.LabelledBy);
+        Assert.NotNull(tx.LabelledUtc);
+        Assert.Equal(status, report.Status);
+        Assert.Equal(analyst.Email, report.DecidedBy);
+        Assert.Equal(0m, await factory.BalanceAsync(card));
+    }
+
+    [Fact]
+    public async Task Report_ThisWasMeAgainAfterAnAnalystUpheldIt_NotOfferedAndRefusedSayingSo()
+    {
+        // Arrange: declined by the check, disputed, and the dispute upheld (the payment is now known to be the holder's)
+        var (holder, _, id) = await factory.NewHolderPaidAsync(55m, 0.97, Decision.Declined);
+        using var _ = holder;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, Reason)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true)).StatusCode);
+
+        // Act
+        var form = await Html.GetPageAsync(holder.Client, $"/Reports/New?transactionId={id}");
+        var response = await holder.ReportAsync(id, ReportKind.ThisWasMe, "That was me, as I said before.");
+
+        // Assert: nothing left to dispute, and no second report for the queue
+        Assert.Null(form.QuerySelector("#kind-wasme"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(ReportService.AlreadyFoundTheirs, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
 }

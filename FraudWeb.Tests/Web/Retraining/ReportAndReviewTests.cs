@@ -1,6 +1,7 @@
 using System.Net;
 using FraudWeb.Data;
 using FraudWeb.Domain.Entities;
+using FraudWeb.Services.Reports;
 using FraudWeb.Tests.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -100,9 +101,10 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     }
 
     [Fact]
-    public async Task Report_DeclinedPayment_OffersThisWasMe()
+    public async Task Report_DeclinedForCredit_OffersOnlyNotMeAndRefusesThisWasMeSayingWhy()
     {
-        // Arrange
+        // Arrange (QA: "this was me" was taken on a payment the card's credit declined, and the analyst's "confirmed"
+        // changed nothing; the fraud check did not stop it, so there is no stop to dispute)
         var (session, id) = await PaidAsync(OverCredit);
         using var _ = session;
 
@@ -111,9 +113,26 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         var response = await session.ReportAsync(id, ReportKind.ThisWasMe, "It was me, let it through.");
 
         // Assert
-        Assert.NotNull(form.QuerySelector("#kind-wasme"));
+        Assert.Null(form.QuerySelector("#kind-wasme"));
+        Assert.NotNull(form.QuerySelector("#kind-notme[checked]"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(ReportService.DeclinedForCredit, Html.ValidationMessages(await Html.ParseAsync(response)));
+        Assert.False(await factory.QueryAsync(db => db.FraudReports.AnyAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
+    public async Task Report_NotMeOnACreditDecline_Opened()
+    {
+        // Arrange: a declined attempt the holder did not make is still theirs to report
+        var (session, id) = await PaidAsync(OverCredit);
+        using var _ = session;
+
+        // Act
+        var response = await session.ReportAsync(id, ReportKind.NotMe, Reason);
+
+        // Assert
         Assert.Equal("/Profile", Html.Location(response));
-        Assert.Equal(ReportKind.ThisWasMe, (await factory.ReportOfAsync(id)).Kind);
+        Assert.Equal(ReportKind.NotMe, (await factory.ReportOfAsync(id)).Kind);
     }
 
     [Fact]
@@ -233,7 +252,7 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
         using var a = first;
         using var b = second;
         await first.ReportAsync(low, ReportKind.NotMe, Reason);
-        await second.ReportAsync(high, ReportKind.ThisWasMe, "It was me buying a new laptop.");
+        await second.ReportAsync(high, ReportKind.NotMe, "I never bought a new laptop.");
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act
@@ -260,12 +279,10 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     [Theory]
     [InlineData(ReportKind.NotMe, true, FraudLabel.Fraud, ReportStatus.Confirmed)]
     [InlineData(ReportKind.NotMe, false, FraudLabel.Legitimate, ReportStatus.Rejected)]
-    [InlineData(ReportKind.ThisWasMe, true, FraudLabel.Legitimate, ReportStatus.Confirmed)]
-    [InlineData(ReportKind.ThisWasMe, false, FraudLabel.Fraud, ReportStatus.Rejected)]
     public async Task Decide_Report_SetsLabelAndClosesReport(ReportKind kind, bool confirm, FraudLabel label, ReportStatus status)
     {
-        // Arrange: "this was me" disputes a stop, so that payment is over the card's credit (declined whatever the model says).
-        var (session, id) = await PaidAsync(kind == ReportKind.ThisWasMe ? OverCredit : 42m);
+        // Arrange ("this was me" disputes the fraud check's stop: HeldPaymentTests, whose model declines on demand)
+        var (session, id) = await PaidAsync();
         using var _ = session;
         await session.ReportAsync(id, kind, Reason);
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);

@@ -14,15 +14,29 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     public static string AlreadyRefunded => Text.Get("This payment was confirmed as fraud and refunded to your card; there is nothing more to report.");
     public static string WentThrough => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, choose \"Not me\".");
 
+    public static string DeclinedForCredit => Text.Get("This payment was declined because the amount was over the card's available credit, not by the fraud check, so there is no stop to dispute. If you did not make it, choose \"Not me\".");
+    public static string AlreadyFoundTheirs => Text.Get("An analyst has already found that you made this payment, so there is nothing left to dispute. If you did not make it, choose \"Not me\".");
+
     /// <summary>
-    /// The refusals in the words of where the report came from: the payment's page, or the API, whose callers send a
-    /// kind ("not-me") rather than choose an option. Read when refusing, in the request's language.
+    /// The refusals of "this was me" in the words of where the report came from: the payment's page, or the API, whose
+    /// callers send a kind ("not-me") rather than choose an option. Read when refusing, in the request's language.
     /// </summary>
-    private sealed record Words(Func<string> WentThrough);
+    private sealed record Words(Func<string> WentThrough, Func<string> DeclinedForCredit, Func<string> AlreadyFoundTheirs)
+    {
+        public string For(ThisWasMeRefusal refusal) => refusal switch
+        {
+            ThisWasMeRefusal.DeclinedForCredit => DeclinedForCredit(),
+            ThisWasMeRefusal.AlreadyFoundTheirs => AlreadyFoundTheirs(),
+            _ => WentThrough(),
+        };
+    }
 
-    private static readonly Words PageWords = new(() => WentThrough);
+    private static readonly Words PageWords = new(() => WentThrough, () => DeclinedForCredit, () => AlreadyFoundTheirs);
 
-    private static readonly Words ApiWords = new(() => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, send kind \"not-me\"."));
+    private static readonly Words ApiWords = new(
+        () => Text.Get("This payment went through, so there is no stop to dispute. If you did not make it, send kind \"not-me\"."),
+        () => Text.Get("This payment was declined because the amount was over the card's available credit, not by the fraud check, so there is no stop to dispute. If you did not make it, send kind \"not-me\"."),
+        () => Text.Get("An analyst has already found that you made this payment, so there is nothing left to dispute. If you did not make it, send kind \"not-me\"."));
 
     /// <summary>The inputs errors can point at; the form uses the same names.</summary>
     public static class Fields
@@ -57,7 +71,7 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         if (transaction.RefundedUtc is not null) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
         // "Not me" on a payment already confirmed as fraud says nothing new, and only put it back in the queue (fraud-operations test).
         if (kind == ReportKind.NotMe && transaction.Label == FraudLabel.Fraud) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyConfirmedFraud);
-        if (!transaction.CanBeReportedAs(kind)) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.WentThrough(), Fields.Kind);
+        if (kind == ReportKind.ThisWasMe && transaction.WhyNotThisWasMe() is { } refusal) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.For(refusal), Fields.Kind);
         FraudReport report;
         try
         {
