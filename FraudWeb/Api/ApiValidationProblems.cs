@@ -64,6 +64,8 @@ public static partial class ApiValidationProblems
         if (string.IsNullOrEmpty(message)) return "The value is not valid.";
         if (ConvertedTo().Match(message) is { Success: true } converted) return "Expected " + Expected(converted.Groups["type"].Value) + ".";
         if (UnknownMember().Match(message) is { Success: true } unknown) return $"There is no field \"{unknown.Groups["name"].Value}\".";
+        // A member twice (QA: "The value is not valid."): the same words as a query parameter given twice.
+        if (Repeated().Match(message) is { Success: true } repeated) return $"Give '{repeated.Groups["name"].Value}' once.";
         if (Position().Match(message) is { Success: true } position)
         {
             // The reader's own words ("'8' is an invalid end of a number. Expected a delimiter.") are the parser's, not the
@@ -82,7 +84,7 @@ public static partial class ApiValidationProblems
 
     /// <summary>Whether the error is the JSON reader's (the body does not parse), not a field's value.</summary>
     private static bool IsNotJson(ModelError error) => error.ErrorMessage is { Length: > 0 } message
-        && !ConvertedTo().IsMatch(message) && !UnknownMember().IsMatch(message) && Position().IsMatch(message);
+        && !ConvertedTo().IsMatch(message) && !UnknownMember().IsMatch(message) && !Repeated().IsMatch(message) && Position().IsMatch(message);
 
     private static string Expected(string type) => type switch
     {
@@ -102,6 +104,9 @@ public static partial class ApiValidationProblems
 
     [GeneratedRegex(@"^The JSON property '(?<name>[^']*)' could not be mapped")]
     private static partial Regex UnknownMember();
+
+    [GeneratedRegex(@"^Duplicate property '(?<name>[^']*)' encountered")]
+    private static partial Regex Repeated();
 
     [GeneratedRegex(@"\s*Path: \S* \| LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)\.\s*$")]
     private static partial Regex Position();

@@ -40,6 +40,9 @@ public sealed class ApiMessageTests(FraudWebFactory factory)
         { "/api/v1/payments", """{"cardId":{CARD},"terminalId":{TERMINAL}}""", "amount", "'amount' is required." },
         { "/api/v1/payments", """{"cardId":{CARD},"terminalId":{TERMINAL},"amount":null}""", "amount", "'amount' is required." },
         { "/api/v1/payments/{PAYMENT}/reports", """{"reason":"I never bought this."}""", "kind", "'kind' is required: not-me or this-was-me." },
+        // A member given twice (QA: "The value is not valid."): as a query parameter given twice is told
+        { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me","reason":"abcd","reason":"efgh"}""", "reason", "Give 'reason' once." },
+        { "/api/v1/payments", """{"cardId":{CARD},"terminalId":{TERMINAL},"amount":5,"amount":6}""", "amount", "Give 'amount' once." },
         { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me"}""", "reason", "'reason' is required." },
         { "/api/v1/payments/{PAYMENT}/reports", """{"kind":"not-me","reason":"abc"}""", "reason", ReportReasonAttribute.LengthMessage },
         // The documented values exactly (review: "not-me " and " not-me" were taken as not-me, a list as flags).
