@@ -183,6 +183,35 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("4111 1111 1111 1111")]
+    public async Task Block_RefusedFromTheLookupPage_TheCardStaysShownWithItsFormAndTheMessage(string note)
+    {
+        // Arrange (QA: "Other" without a note, or a card number in it, came back to a page without the card, so staff
+        // had to look it up again, audited and counted against the lookup limit)
+        using var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", holder.Email)], Page);
+        var before = await Html.GetPageAsync(analyst.Client, Page);
+        var form = before.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card] form")!;
+        var returnUrl = form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value")!;
+        var lookups = await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == CardLookupService.AuditLookup));
+
+        // Act: the form as the page shows it, refused.
+        var refused = await Html.SubmitAsync(analyst.Client, form.GetAttribute("action")!,
+            [new("Reason", nameof(CardBlockReason.Other)), new("Note", note), new("returnUrl", returnUrl)], Page);
+        var after = await Html.GetPageAsync(analyst.Client, Html.Location(refused));
+
+        // Assert: back on the page with the card, its form and why; nothing blocked, no lookup again
+        Assert.Equal(Page, Html.Location(refused));
+        Assert.NotNull(after.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card] form"));
+        Assert.NotEmpty(after.QuerySelector("[role=alert]")!.TextContent.Trim());
+        Assert.Null(await factory.QueryAsync(db => db.Cards.Where(c => c.Id == card).Select(c => c.StoppedAs).SingleAsync()));
+        Assert.Equal(lookups, await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == CardLookupService.AuditLookup)));
+    }
+
     [Fact]
     public async Task Index_AnotherStaffMemberOnTheSameBrowser_DoesNotSeeTheLastLookup()
     {
