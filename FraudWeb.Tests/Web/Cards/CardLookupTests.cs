@@ -151,17 +151,25 @@ public sealed class CardLookupTests(FraudWebFactory factory)
         Assert.Equal("""{"LookedUpBy":"CardNumber","CardsFound":0}""", entry.After);
     }
 
+    /// <summary>A holder's new card looked up by their address on the analyst's lookup page, with its block form as shown.</summary>
+    private async Task<(CardHolderSession Holder, long Card, CardHolderSession Analyst, AngleSharp.Dom.IElement Form, string ReturnUrl)> LookedUpByEmailAsync()
+    {
+        var holder = await CardHolderSession.RegisteredAsync(factory);
+        var card = await holder.AddCardAsync();
+        var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
+        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", holder.Email)], Page);
+        var before = await Html.GetPageAsync(analyst.Client, Page);
+        var form = before.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card] form")!;
+        return (holder, card, analyst, form, form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value")!);
+    }
+
     [Fact]
     public async Task Block_FromTheLookupPage_BackOnThePageWithTheCardBlockedThenUnblocked()
     {
         // Arrange
-        using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync();
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", holder.Email)], Page);
-        var before = await Html.GetPageAsync(analyst.Client, Page);
-        var form = before.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card] form")!;
-        var returnUrl = form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value")!;
+        var (holder, card, analyst, form, returnUrl) = await LookedUpByEmailAsync();
+        using var _ = holder;
+        using var __ = analyst;
 
         // Act: the form as the page shows it.
         var blocked = await Html.SubmitAsync(analyst.Client, form.GetAttribute("action")!,
@@ -190,13 +198,9 @@ public sealed class CardLookupTests(FraudWebFactory factory)
     {
         // Arrange (QA: "Other" without a note, or a card number in it, came back to a page without the card, so staff
         // had to look it up again, audited and counted against the lookup limit)
-        using var holder = await CardHolderSession.RegisteredAsync(factory);
-        var card = await holder.AddCardAsync();
-        using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
-        await Html.SubmitAsync(analyst.Client, "/CardLookup/ByEmail", [new("ByEmail.Email", holder.Email)], Page);
-        var before = await Html.GetPageAsync(analyst.Client, Page);
-        var form = before.QuerySelector($"[data-card-id='{card}'] [data-testid=block-card] form")!;
-        var returnUrl = form.QuerySelector("input[name=returnUrl]")!.GetAttribute("value")!;
+        var (holder, card, analyst, form, returnUrl) = await LookedUpByEmailAsync();
+        using var _ = holder;
+        using var __ = analyst;
         var lookups = await factory.QueryAsync(db => db.Set<AuditEntry>().CountAsync(a => a.Action == CardLookupService.AuditLookup));
 
         // Act: the form as the page shows it, refused.
