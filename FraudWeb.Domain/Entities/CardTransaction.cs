@@ -74,15 +74,16 @@ public class CardTransaction
     public bool CanBeReportedAs(ReportKind kind) => kind == ReportKind.NotMe || WhyNotThisWasMe() is null;
 
     /// <summary>
-    /// Why the holder cannot say "this was me" of this payment, or null when they can. It disputes a stop by the fraud
-    /// check (a hold, a decline as too risky, a review's finding of fraud): not a payment that went through, not one
-    /// an analyst has already found to be theirs, and not one declined for the card's credit, which no analyst's
-    /// decision would charge (QA: such a report was accepted, and its "confirmed" outcome changed nothing).
+    /// Why the holder cannot say "this was me" of this payment, or null when they can. It disputes the fraud check's
+    /// stop (a hold, a decline as too risky) or a finding of fraud: not a payment that went through, not one an analyst
+    /// has already found to be theirs, and not one declined only for the card's credit, which no analyst's decision
+    /// would charge (QA: such a report was accepted, and its "confirmed" outcome changed nothing). A finding of fraud
+    /// stays disputable whatever declined the payment: "not me" is refused there, so nothing else would be left.
     /// </summary>
     public ThisWasMeRefusal? WhyNotThisWasMe() =>
         WasCharged ? ThisWasMeRefusal.WentThrough
         : Label == FraudLabel.Legitimate ? ThisWasMeRefusal.AlreadyFoundTheirs
-        : Verdict?.DeclineReason == DeclineReasons.InsufficientCredit ? ThisWasMeRefusal.DeclinedForCredit
+        : Label != FraudLabel.Fraud && Verdict?.DeclineReason == DeclineReasons.InsufficientCredit ? ThisWasMeRefusal.DeclinedForCredit
         : null;
 
     public static CardTransaction Submit(Card card, long terminalId, decimal amount, DateTime nowUtc)
@@ -232,10 +233,6 @@ public enum ReviewSettlement
     Declined = 2,
 }
 
-/// <summary>
-/// Why a payment was declined, as stored with it and shown to its holder. The stored English is the translation key:
-/// the pages show it in the visitor's language.
-/// </summary>
 /// <summary>Why a card holder cannot dispute a payment as "this was me" (<see cref="CardTransaction.WhyNotThisWasMe"/>).</summary>
 public enum ThisWasMeRefusal
 {
@@ -243,10 +240,14 @@ public enum ThisWasMeRefusal
     WentThrough,
     /// <summary>Declined because the amount was over the card's available credit, not by the fraud check.</summary>
     DeclinedForCredit,
-    /// <summary>An analyst has already found that the holder made it.</summary>
+    /// <summary>An analyst has already found that the holder made it (a decision, so a conflict in the API, as "not me" on confirmed fraud is).</summary>
     AlreadyFoundTheirs,
 }
 
+/// <summary>
+/// Why a payment was declined, as stored with it and shown to its holder. The stored English is the translation key:
+/// the pages show it in the visitor's language.
+/// </summary>
 public static class DeclineReasons
 {
     public const string HighRisk = "This payment looked too risky to approve.";

@@ -84,7 +84,7 @@ public static partial class ApiValidationProblems
 
     /// <summary>Whether the error is the JSON reader's (the body does not parse), not a field's value.</summary>
     private static bool IsNotJson(ModelError error) => error.ErrorMessage is { Length: > 0 } message
-        && !ConvertedTo().IsMatch(message) && !UnknownMember().IsMatch(message) && !Repeated().IsMatch(message) && Position().IsMatch(message);
+        && !ConvertedTo().IsMatch(message) && !UnknownMember().IsMatch(message) && Position().IsMatch(message);
 
     private static string Expected(string type) => type switch
     {

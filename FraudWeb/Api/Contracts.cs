@@ -210,7 +210,7 @@ public sealed record PaymentPage(IReadOnlyList<PaymentResource> Items, [property
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class ReportRequest
 {
-    [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (a stop or hold was wrong).")]
+    [Required(ErrorMessage = "'kind' is required: not-me or this-was-me."), Description("not-me (the payment is fraud) or this-was-me (the fraud check's stop or hold, or a finding of fraud, was wrong).")]
     public ReportKindValue? Kind { get; init; }
 
     [Required(ErrorMessage = "'reason' is required."), ReportReason, Description("What happened, 4 to 500 characters (spaces at either end and zero-width characters are not counted); no control characters but line breaks and tabs, no text-direction control characters.")]

@@ -131,6 +131,17 @@ public sealed class CardTransactionTests
         Assert.True(transaction.CanBeReportedAs(ReportKind.NotMe));
     }
 
+    [Fact]
+    public void WhyNotThisWasMe_DeclinedForCreditThenConfirmedFraud_Disputable()
+    {
+        // Arrange (review: "not me" is refused on confirmed fraud, so refusing "this was me" too left nothing to say)
+        var (_, transaction) = FraudWeb.Tests.Builders.Payments.Submitted(Decision.Approved, amount: 900m, limit: 1000m, alreadyCharged: 500m);
+        transaction.ApplyLabel(FraudLabel.Fraud, FraudWeb.Tests.Builders.Payments.Analyst, IssuerTime.InUtc(FraudWeb.Tests.Builders.Payments.Later));
+
+        // Act + Assert
+        Assert.Null(transaction.WhyNotThisWasMe());
+    }
+
     [Theory]
     [InlineData(Decision.Approved, ThisWasMeRefusal.WentThrough)]
     [InlineData(Decision.Review, null)]

@@ -196,6 +196,26 @@ public sealed class ApiLabelTests(HeldPaymentFactory factory) : IClassFixture<He
     }
 
     [Fact]
+    public async Task Report_ThisWasMeAfterAnAnalystUpheldIt_409SayingTheyFoundItYours()
+    {
+        // Arrange: declined by the check, disputed on the page, the dispute upheld
+        var (holder, _, id) = await factory.NewHolderPaidAsync(31m, 0.9, Decision.Declined);
+        using var __ = holder;
+        Assert.Equal(HttpStatusCode.Redirect, (await holder.ReportAsync(id, ReportKind.ThisWasMe, "That was me, at my usual shop.")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await ReviewSteps.DecideAsAnalystAsync(factory, id, confirm: true)).StatusCode);
+        var api = factory.ApiClient(await holder.CreateKeyAsync(ApiScopes.ReportsWrite));
+
+        // Act
+        var response = await api.PostAsync(factory, $"/api/v1/payments/{id}/reports", new { kind = "this-was-me", reason = "That was me, as I said." });
+
+        // Assert: a decision came first, as "not-me" on confirmed fraud is answered
+        Assert.Equal(HttpStatusCode.Conflict, response.Status);
+        Assert.Equal("An analyst has already found that you made this payment, so there is nothing left to dispute. If you did not make it, send kind \"not-me\".",
+            response.Json.GetProperty("detail").GetString());
+        Assert.Equal(1, await factory.QueryAsync(db => db.FraudReports.CountAsync(r => r.TransactionId == id)));
+    }
+
+    [Fact]
     public async Task Submit_AnalystsOwnCard_Refused()
     {
         // Arrange: the analyst's own held payment (separation of duties, as in the queue).

@@ -277,14 +277,14 @@ public sealed class ReportAndReviewTests(FraudWebFactory factory)
     }
 
     [Theory]
-    [InlineData(ReportKind.NotMe, true, FraudLabel.Fraud, ReportStatus.Confirmed)]
-    [InlineData(ReportKind.NotMe, false, FraudLabel.Legitimate, ReportStatus.Rejected)]
-    public async Task Decide_Report_SetsLabelAndClosesReport(ReportKind kind, bool confirm, FraudLabel label, ReportStatus status)
+    [InlineData(true, FraudLabel.Fraud, ReportStatus.Confirmed)]
+    [InlineData(false, FraudLabel.Legitimate, ReportStatus.Rejected)]
+    public async Task Decide_NotMeReport_SetsLabelAndClosesReport(bool confirm, FraudLabel label, ReportStatus status)
     {
         // Arrange ("this was me" disputes the fraud check's stop: HeldPaymentTests, whose model declines on demand)
         var (session, id) = await PaidAsync();
         using var _ = session;
-        await session.ReportAsync(id, kind, Reason);
+        await session.ReportAsync(id, ReportKind.NotMe, Reason);
         using var analyst = await ReviewSteps.SignedInAsAsync(factory, Roles.Analyst);
 
         // Act

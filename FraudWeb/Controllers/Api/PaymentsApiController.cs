@@ -105,7 +105,7 @@ public sealed class PaymentsApiController(TransactionService transactions, Repor
         return await resources.ListAsync(User.GetUserId(), cardId, from?.UtcDateTime, to?.UtcDateTime, after, limit ?? PaymentResources.DefaultPageSize, cancellationToken);
     }
 
-    /// <summary>Reports one of your payments: not-me (it is fraud) or this-was-me (a decline or hold was wrong).</summary>
+    /// <summary>Reports one of your payments: not-me (it is fraud) or this-was-me (the fraud check's decline or hold, or a finding of fraud, was wrong).</summary>
     /// <param name="id">The payment's id (a 404 when it is not one of yours).</param>
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]

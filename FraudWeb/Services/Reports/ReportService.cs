@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace FraudWeb.Services.Reports;
 
-/// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (a disputed decline or review).</summary>
+/// <summary>Card holders report their own transactions: "not me" (fraud) or "this was me" (disputing the fraud check's stop or a finding of fraud).</summary>
 public sealed class ReportService(FraudDbContext db, TimeProvider clock)
 {
     // The refusals in the page's language (the English is the translation key).
@@ -25,9 +25,10 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
     {
         public string For(ThisWasMeRefusal refusal) => refusal switch
         {
+            ThisWasMeRefusal.WentThrough => WentThrough(),
             ThisWasMeRefusal.DeclinedForCredit => DeclinedForCredit(),
             ThisWasMeRefusal.AlreadyFoundTheirs => AlreadyFoundTheirs(),
-            _ => WentThrough(),
+            _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "A refusal without words."),
         };
     }
 
@@ -71,7 +72,13 @@ public sealed class ReportService(FraudDbContext db, TimeProvider clock)
         if (transaction.RefundedUtc is not null) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyRefunded);
         // "Not me" on a payment already confirmed as fraud says nothing new, and only put it back in the queue (fraud-operations test).
         if (kind == ReportKind.NotMe && transaction.Label == FraudLabel.Fraud) return Result.Fail<FraudReport>(ErrorCode.Conflict, AlreadyConfirmedFraud);
-        if (kind == ReportKind.ThisWasMe && transaction.WhyNotThisWasMe() is { } refusal) return Result.Fail<FraudReport>(ErrorCode.Invalid, words.For(refusal), Fields.Kind);
+        // An analyst's finding is a decision that came first (a conflict, as "not me" on confirmed fraud); the others are the payment's own facts.
+        if (kind == ReportKind.ThisWasMe && transaction.WhyNotThisWasMe() is { } refusal)
+        {
+            return refusal == ThisWasMeRefusal.AlreadyFoundTheirs
+                ? Result.Fail<FraudReport>(ErrorCode.Conflict, words.For(refusal))
+                : Result.Fail<FraudReport>(ErrorCode.Invalid, words.For(refusal), Fields.Kind);
+        }
         FraudReport report;
         try
         {

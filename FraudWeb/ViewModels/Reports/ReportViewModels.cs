@@ -28,7 +28,7 @@ public sealed class NewReportViewModel
     /// <summary>Set when the payment was already refunded as confirmed fraud: the page says so instead of asking.</summary>
     public DateTime? RefundedUtc { get; set; }
 
-    /// <summary>Whether "This was me" is offered: only for a payment that was stopped (declined or held), not one that went through.</summary>
+    /// <summary>Whether "This was me" is offered (CardTransaction.WhyNotThisWasMe): the fraud check's stop or a finding of fraud to dispute.</summary>
     public bool CanSayThisWasMe { get; set; }
 
     /// <summary>An open report on the payment: the page says so instead of a form that would be refused.</summary>
