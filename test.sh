@@ -97,7 +97,7 @@ tally artifacts/TestResults/results-postgres.trx "${PIPESTATUS[0]}"
 
 # A run that ran (almost) nothing must not look green: the whole suite has at least FLOOR tests (1,732 on 2026-12-01) (raise it as tests are
 # added; lower it only with the commit that removes tests on purpose); a run narrowed with a filter at least one.
-FLOOR=4503
+FLOOR=4527
 [ $# -gt 0 ] && FLOOR=1
 if [ $((passed + failed)) -lt "$FLOOR" ]; then
   echo "Only $((passed + failed)) tests ran; at least $FLOOR must (FLOOR in test.sh)."

@@ -46,6 +46,7 @@ static WebApplication? BuildHost(string[] args, IReadOnlyDictionary<string, stri
 static WebApplication? BuildHostFor(string[] args, IReadOnlyDictionary<string, string?> settings, bool webApp)
 {
     WebApplicationBuilder builder;
+    args = ContentRoot.FromCurrentDirectory(args, Directory.GetCurrentDirectory());
     try
     {
         var contentRoot = ContentRoot.ForPublishedApp(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, needsStaticFiles: webApp);
@@ -54,9 +55,9 @@ static WebApplication? BuildHostFor(string[] args, IReadOnlyDictionary<string, s
     }
     catch (DirectoryNotFoundException e)
     {
-        // The content root (--contentRoot, ASPNETCORE_CONTENTROOT) names a folder that is not there; a relative one is
-        // taken from the app's own folder (where FraudWeb.dll is), not from the current directory.
-        Console.Error.WriteLine($"error: the content root {e.Message.TrimEnd('/')} does not exist; give --contentRoot an absolute path to the FraudWeb folder (the one with appsettings.json and Views).");
+        // The content root (--contentRoot, ASPNETCORE_CONTENTROOT) names a folder that is not there (a relative
+        // --contentRoot is taken from the current folder; a relative ASPNETCORE_CONTENTROOT from FraudWeb.dll's).
+        Console.Error.WriteLine($"error: the content root {e.Message.TrimEnd('/')} does not exist; give --contentRoot the path of the FraudWeb folder (the one with appsettings.json and Views).");
         return null;
     }
     if (settings.Count > 0) builder.Configuration.AddInMemoryCollection(settings);

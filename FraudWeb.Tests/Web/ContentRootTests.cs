@@ -1,8 +1,10 @@
 using FraudWeb.Infrastructure;
+using FraudWeb.Tests.Web.Infrastructure;
 
 namespace FraudWeb.Tests.Web;
 
 /// <summary>Where a published app finds its settings and static files when started from another folder.</summary>
+[Trait("Category", TestPostgres.ProviderIndependent)]
 public sealed class ContentRootTests : IDisposable
 {
     private readonly string _published = Directory.CreateTempSubdirectory("fraudweb-published-").FullName;
@@ -28,6 +30,20 @@ public sealed class ContentRootTests : IDisposable
 
         // Assert
         Assert.Equal(_published, root);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--contentRoot", "FraudWeb", "--urls", "http://127.0.0.1:0" }, new[] { "--contentRoot", "/repo/FraudWeb", "--urls", "http://127.0.0.1:0" })]
+    [InlineData(new[] { "--contentroot=../site" }, new[] { "--contentroot=/site" })]
+    [InlineData(new[] { "--contentRoot", "/srv/fraudweb" }, new[] { "--contentRoot", "/srv/fraudweb" })]
+    [InlineData(new[] { "--urls", "FraudWeb", "--contentRoot" }, new[] { "--urls", "FraudWeb", "--contentRoot" })]
+    public void FromCurrentDirectory_RelativeContentRoot_TakenFromTheCurrentFolderAndNothingElseChanged(string[] args, string[] expected)
+    {
+        // Act (QA: "--contentRoot FraudWeb" typed at the repository's root named a folder inside bin)
+        var resolved = ContentRoot.FromCurrentDirectory(args, "/repo");
+
+        // Assert
+        Assert.Equal(expected, resolved);
     }
 
     [Fact]

@@ -210,6 +210,20 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_RelativeContentRootThatDoesNotExist_NamedFromTheCurrentFolder()
+    {
+        // Arrange (QA: a relative --contentRoot was taken from FraudWeb.dll's folder, not from where it was typed)
+        var missing = Path.Combine(Directory.GetCurrentDirectory(), "no-such-content-root");
+
+        // Act: the app starts in this process's folder
+        var (code, stderr) = await StartAsync(["--contentRoot", "no-such-content-root", "--urls=http://127.0.0.1:0"]);
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: the content root {missing} does not exist", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_ContentRootThatDoesNotExist_OneLineNamingItExit1()
     {
         var missing = Path.Combine(_dataDirectory, "no-such-content-root");

@@ -21,6 +21,37 @@ public static class ContentRoot
             ? ownDirectory : null;
     }
 
+    /// <summary>
+    /// The arguments with a relative --contentRoot made absolute from the current folder, as someone typing it in a shell
+    /// means it: ASP.NET Core takes a relative one from the app's own folder, so "--contentRoot FraudWeb" typed at the
+    /// repository's root named a folder inside bin and was refused (QA).
+    /// </summary>
+    public static string[] FromCurrentDirectory(string[] args, string currentDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var resolved = (string[])args.Clone();
+        for (var i = 0; i < resolved.Length; i++)
+        {
+            var (key, value) = resolved[i].Split('=', 2) is [var k, var v] ? (k, v) : (resolved[i], null);
+            if (!key.Equals(ContentRootSwitch, StringComparison.OrdinalIgnoreCase)) continue;
+            if (value is not null)
+            {
+                resolved[i] = $"{key}={Absolute(value, currentDirectory)}";
+            }
+            else if (i + 1 < resolved.Length)
+            {
+                resolved[i + 1] = Absolute(resolved[i + 1], currentDirectory);
+                i++;
+            }
+        }
+        return resolved;
+    }
+
+    private const string ContentRootSwitch = "--contentRoot";
+
+    private static string Absolute(string path, string currentDirectory) =>
+        path.Length == 0 || Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path, currentDirectory);
+
     private static bool IsGiven(string[] args) =>
         args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase))
         || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
